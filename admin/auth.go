@@ -1,0 +1,167 @@
+package admin
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"lifeline/store"
+)
+
+// Roles.
+const (
+	RoleAdmin       = "admin"
+	RoleAgent       = "agent"
+	RoleIntegration = "integration"
+	RoleViewer      = "viewer"
+)
+
+// Token is an API token as stored: only the SHA-256 of the secret is kept.
+// Tokens are 256 random bits, so a fast hash is enough; passwords would
+// need bcrypt.
+type Token struct {
+	ID        string    `json:"id"` // hex SHA-256 of the secret
+	Name      string    `json:"name"`
+	Role      string    `json:"role"`
+	CreatedAt time.Time `json:"created_at"`
+	LastUsed  time.Time `json:"last_used,omitzero"`
+	Revoked   bool      `json:"revoked,omitempty"`
+}
+
+func hashToken(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+// NewSecret returns a fresh random token secret.
+func NewSecret() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("generate token: %w", err)
+	}
+	return "ll_" + base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// SaveToken stores a token under the hash of secret.
+func SaveToken(db *store.DB, secret, name, role string, now time.Time) (Token, error) {
+	t := Token{ID: hashToken(secret), Name: name, Role: role, CreatedAt: now}
+	err := db.Update(func(tx *store.Txn) error { return tx.SetJSON(store.DocKey(store.DocAdminToken, t.ID), t, 0) })
+	if err != nil {
+		return Token{}, fmt.Errorf("save token %s: %w", name, err)
+	}
+	return t, nil
+}
+
+// BootstrapToken makes sure an admin token exists. A token given in the
+// environment is registered as it is; otherwise, on the very first start,
+// one is generated and returned so that it can be printed once.
+func BootstrapToken(db *store.DB, fromEnv string, now time.Time) (generated string, err error) {
+	if fromEnv != "" {
+		_, err := SaveToken(db, fromEnv, "bootstrap (LIFELINE_ADMIN_TOKEN)", RoleAdmin, now)
+		return "", err
+	}
+	found := false
+	err = db.View(func(tx *store.Txn) error {
+		return tx.Scan(store.DocPrefix(store.DocAdminToken), func(store.Key, []byte) error {
+			found = true
+			return store.ErrStop
+		})
+	})
+	if err != nil || found {
+		return "", err
+	}
+	secret, err := NewSecret()
+	if err != nil {
+		return "", err
+	}
+	if _, err := SaveToken(db, secret, "bootstrap (generated)", RoleAdmin, now); err != nil {
+		return "", err
+	}
+	return secret, nil
+}
+
+// Principal is who made a request.
+type Principal struct {
+	ID   string
+	Name string
+	Role string
+}
+
+var errNoToken = errors.New("no such token")
+
+// authenticate resolves a bearer token.
+func (s *Server) authenticate(secret string) (Principal, error) {
+	id := hashToken(secret)
+	var t Token
+	err := s.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.DocKey(store.DocAdminToken, id), &t) })
+	if errors.Is(err, store.ErrNotFound) || (err == nil && t.Revoked) {
+		return Principal{}, errNoToken
+	}
+	if err != nil {
+		return Principal{}, err
+	}
+	s.touchToken(id)
+	return Principal{ID: "token:" + id[:12], Name: t.Name, Role: t.Role}, nil
+}
+
+// touchToken records last use at most once a minute per token, so that
+// authentication does not turn every request into a write.
+func (s *Server) touchToken(id string) {
+	now := s.now()
+	s.mu.Lock()
+	last := s.lastTouch[id]
+	if now.Sub(last) < time.Minute {
+		s.mu.Unlock()
+		return
+	}
+	s.lastTouch[id] = now
+	s.mu.Unlock()
+	go func() {
+		_ = s.db.Update(func(tx *store.Txn) error {
+			var t Token
+			if err := tx.GetJSON(store.DocKey(store.DocAdminToken, id), &t); err != nil {
+				return err
+			}
+			t.LastUsed = now
+			return tx.SetJSON(store.DocKey(store.DocAdminToken, id), t, 0)
+		})
+	}()
+}
+
+// require lets a request through when it carries a valid bearer token of
+// one of the roles; 401 without valid credentials, 403 with the wrong role.
+func (s *Server) require(roles ...string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		h := c.Get(fiber.HeaderAuthorization)
+		secret, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || secret == "" {
+			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="lifeline"`)
+			return fiber.NewError(fiber.StatusUnauthorized, "authentication required: send Authorization: Bearer <token>")
+		}
+		if !s.limiter.allow(c.IP(), s.now()) {
+			return fiber.NewError(fiber.StatusTooManyRequests, "too many failed authentication attempts; wait a minute")
+		}
+		p, err := s.authenticate(secret)
+		if err != nil {
+			s.limiter.fail(c.IP(), s.now())
+			if errors.Is(err, errNoToken) {
+				return fiber.NewError(fiber.StatusUnauthorized, "invalid or revoked token")
+			}
+			return fmt.Errorf("check token: %w", err)
+		}
+		for _, r := range roles {
+			if p.Role == r {
+				c.Locals("principal", p)
+				return c.Next()
+			}
+		}
+		return fiber.NewError(fiber.StatusForbidden, fmt.Sprintf("role %q may not do this", p.Role))
+	}
+}

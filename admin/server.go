@@ -1,0 +1,242 @@
+// Package admin serves people: the HTTP server with health checks, the
+// WhatsApp webhook, the sandbox chat, and the admin and agent API.
+package admin
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/rs/zerolog"
+
+	"lifeline/admin/kbapi"
+	"lifeline/bot"
+	"lifeline/bot/whatsapp"
+	"lifeline/kb"
+	"lifeline/store"
+)
+
+// Deps are what the server serves.
+type Deps struct {
+	DB      *store.DB
+	Engine  *bot.Engine
+	KB      *kb.KB
+	Webhook bot.WebhookConfig
+	Sandbox bool // no WhatsApp credentials: the sandbox chat is open without a token
+	Logger  zerolog.Logger
+	Now     func() time.Time
+}
+
+// Server is the HTTP side of Lifeline.
+type Server struct {
+	app        *fiber.App
+	db         *store.DB
+	engine     *bot.Engine
+	kb         *kb.KB
+	log        zerolog.Logger
+	now        func() time.Time
+	sandbox    bool
+	limiter    *failLimiter
+	sandboxSeq atomic.Uint64
+
+	mu        sync.Mutex
+	lastTouch map[string]time.Time
+}
+
+// MaxBody is the largest request body accepted anywhere (WhatsApp sends up
+// to 3 MB; FAQ and contact imports are the other large bodies).
+const MaxBody = 8 << 20
+
+// New builds the server and its routes.
+func New(d Deps) *Server {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	s := &Server{db: d.DB, engine: d.Engine, kb: d.KB, log: d.Logger.With().Str("comp", "http").Logger(), now: d.Now,
+		sandbox: d.Sandbox, limiter: newFailLimiter(10), lastTouch: map[string]time.Time{}}
+	s.app = fiber.New(fiber.Config{
+		BodyLimit:             MaxBody,
+		ErrorHandler:          s.errorHandler,
+		DisableStartupMessage: true,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+	})
+	s.app.Use(requestid.New(requestid.Config{ContextKey: "requestid"}))
+	s.app.Use(s.accessLog)
+
+	s.app.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
+	s.app.Get("/readyz", s.ready)
+
+	wh := d.Webhook
+	if wh.MaxBody == 0 {
+		wh.MaxBody = 4 << 20
+	}
+	s.app.Get("/webhook", d.Engine.VerifyHandler(wh))
+	s.app.Post("/webhook", d.Engine.WebhookHandler(wh))
+
+	sb := s.app.Group("/sandbox", s.sandboxAccess)
+	sb.Post("/messages", s.sandboxMessage)
+	sb.Get("/conversations/:user", s.transcript)
+
+	adm := s.app.Group("/admin")
+	kbapi.Register(adm.Group("/kb", s.require(RoleAdmin)), d.KB)
+	adm.Get("/conversations/:user", s.require(RoleAdmin, RoleAgent), s.transcript)
+	return s
+}
+
+// App is the fiber application, for Listen and for tests.
+func (s *Server) App() *fiber.App { return s.app }
+
+// errorHandler turns every error into a status and a JSON body, in one place.
+func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
+	code := fiber.StatusInternalServerError
+	msg := "internal error"
+	var fe *fiber.Error
+	switch {
+	case errors.As(err, &fe):
+		code, msg = fe.Code, fe.Message
+	case errors.Is(err, store.ErrNotFound):
+		code, msg = fiber.StatusNotFound, "not found"
+	default:
+		s.log.Error().Err(err).Str("request_id", c.Locals("requestid").(string)).Str("path", c.Route().Path).Msg("request failed")
+	}
+	return c.Status(code).JSON(fiber.Map{"error": msg})
+}
+
+// accessLog logs one line per request: route pattern (never the raw path,
+// which can hold a phone number), status and latency.
+func (s *Server) accessLog(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	status := c.Response().StatusCode()
+	if err != nil {
+		var fe *fiber.Error
+		if errors.As(err, &fe) {
+			status = fe.Code
+		} else {
+			status = fiber.StatusInternalServerError
+		}
+	}
+	ev := s.log.Debug()
+	if status >= 500 {
+		ev = s.log.Warn()
+	}
+	rid, _ := c.Locals("requestid").(string)
+	ev.Str("request_id", rid).Str("method", c.Method()).Str("route", c.Route().Path).Int("status", status).
+		Dur("latency", time.Since(start)).Msg("request")
+	return err
+}
+
+func (s *Server) ready(c *fiber.Ctx) error {
+	if s.kb == nil || !s.kb.Ready() {
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "not ready", "reason": "faq index is loading"})
+	}
+	if err := s.db.View(func(tx *store.Txn) error { _, err := tx.Has(store.SessionKey("_")); return err }); err != nil {
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "not ready", "reason": "store unavailable"})
+	}
+	in, out := s.engine.Depth()
+	return c.JSON(fiber.Map{"status": "ready", "inbox": in, "outbox": out})
+}
+
+// sandboxAccess opens the sandbox chat to everyone in sandbox mode, and
+// to admins otherwise.
+func (s *Server) sandboxAccess(c *fiber.Ctx) error {
+	if s.sandbox {
+		return c.Next()
+	}
+	return s.require(RoleAdmin)(c)
+}
+
+type sandboxRequest struct {
+	From     string `json:"from"`
+	Name     string `json:"name"`
+	Text     string `json:"text"`
+	Button   string `json:"button"` // id of a reply button or list row
+	Location *struct {
+		Latitude  float64 `json:"latitude"`
+		Longitude float64 `json:"longitude"`
+		Name      string  `json:"name"`
+	} `json:"location"`
+	Type string `json:"type"` // optional: e.g. "audio" or "sticker" to try what the bot cannot read
+}
+
+// sandboxMessage feeds one message through the real engine and returns the replies.
+func (s *Server) sandboxMessage(c *fiber.Ctx) error {
+	var req sandboxRequest
+	if err := c.BodyParser(&req); err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, "body must be JSON like {\"from\": \"15550001234\", \"text\": \"hello\"}")
+	}
+	from := strings.TrimPrefix(strings.TrimSpace(req.From), "+")
+	if from == "" || strings.Trim(from, "0123456789") != "" || len(from) > 20 {
+		return fiber.NewError(fiber.StatusBadRequest, "\"from\" must be a WhatsApp id: the digits of a phone number with country code")
+	}
+	msg := whatsapp.Message{
+		ID:        fmt.Sprintf("wamid.sandbox.in.%d.%d", s.now().UnixNano(), s.sandboxSeq.Add(1)),
+		From:      from,
+		Name:      req.Name,
+		Timestamp: s.now(),
+	}
+	switch {
+	case req.Button != "":
+		msg.Type, msg.InteractiveType, msg.ReplyID, msg.ReplyTitle = "interactive", "button_reply", req.Button, req.Text
+	case req.Location != nil:
+		msg.Type = "location"
+		msg.Location = &whatsapp.Location{Latitude: req.Location.Latitude, Longitude: req.Location.Longitude, Name: req.Location.Name}
+	case req.Type != "" && req.Type != "text":
+		msg.Type = req.Type
+		msg.Media = &whatsapp.Media{Kind: req.Type, Voice: req.Type == "audio"}
+	case strings.TrimSpace(req.Text) == "":
+		return fiber.NewError(fiber.StatusBadRequest, "give \"text\", \"button\", \"location\" or \"type\"")
+	default:
+		msg.Type, msg.Text = "text", req.Text
+	}
+	replies, err := s.engine.Submit(msg, 30*time.Second)
+	if err != nil {
+		return fmt.Errorf("sandbox message: %w", err)
+	}
+	if replies == nil {
+		replies = []whatsapp.Outbound{}
+	}
+	return c.JSON(fiber.Map{"message_id": msg.ID, "replies": replies})
+}
+
+// transcript returns a user's conversation, newest last.
+func (s *Server) transcript(c *fiber.Ctx) error {
+	user := strings.TrimPrefix(c.Params("user"), "+")
+	limit, _ := strconv.Atoi(c.Query("limit", "200"))
+	if limit <= 0 || limit > 1000 {
+		limit = 200
+	}
+	var entries []store.Entry
+	err := s.db.View(func(tx *store.Txn) error {
+		return tx.ScanReverse(store.TranscriptPrefix(user), func(_ store.Key, v []byte) error {
+			var e store.Entry
+			if err := jsonUnmarshal(v, &e); err != nil {
+				return err
+			}
+			e.Payload = nil
+			entries = append(entries, e)
+			if len(entries) >= limit {
+				return store.ErrStop
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("read transcript: %w", err)
+	}
+	for i, j := 0, len(entries)-1; i < j; i, j = i+1, j-1 {
+		entries[i], entries[j] = entries[j], entries[i]
+	}
+	if entries == nil {
+		entries = []store.Entry{}
+	}
+	return c.JSON(fiber.Map{"user": user, "messages": entries})
+}

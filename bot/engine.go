@@ -1,0 +1,237 @@
+// Package bot runs the conversation engine: the durable inbox that the
+// webhook writes to, per-user ordered processing through the flows, and the
+// outbox that sends replies through a Sender with pacing and retries.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"lifeline/bot/whatsapp"
+	"lifeline/flows"
+	"lifeline/kb"
+	"lifeline/store"
+)
+
+// Sender delivers messages to WhatsApp. The Graph API client and the
+// sandbox are the two implementations.
+type Sender interface {
+	Send(ctx context.Context, phoneNumberID string, o whatsapp.Outbound) (whatsapp.SendResult, error)
+	MarkRead(ctx context.Context, phoneNumberID, messageID string, typing bool) error
+}
+
+var _ Sender = (*whatsapp.Client)(nil)
+
+// Learner records what conversations teach the FAQ; kb.KB is the implementation.
+type Learner interface {
+	RecordFeedback(entryID string, helpful bool, at time.Time) error
+	RecordChoice(query, lang, entryID string, at time.Time) error
+	RecordUnanswered(query, lang, reason string, at time.Time) error
+}
+
+var _ Learner = (*kb.KB)(nil)
+
+// Config tunes the engine. Zero values take the defaults below.
+type Config struct {
+	PhoneNumberIDs   []string           // sending numbers; replies leave from the number that received the message
+	Workers          int                // inbound workers (users processed in parallel)
+	SendWorkers      int                // outbound workers
+	RatePerNumber    float64            // messages per second per sending number
+	Expiry           time.Duration      // a conversation idle this long starts over
+	WindowMargin     time.Duration      // safety margin subtracted from the 24-hour window
+	MaxAttempts      int                // send attempts before a retryable error becomes final
+	ReengageTemplate *whatsapp.Template // sent instead of free text when the window has closed; nil drops such replies
+	DedupeFor        time.Duration      // how long message ids are remembered (Meta retries for 7 days)
+	ShutdownGrace    time.Duration      // how long Close waits for queued replies to go out
+	// Backoff is the delay before send attempt n after an error; defaults
+	// to whatsapp.Backoff with jitter. Tests shorten it.
+	Backoff func(a whatsapp.Action, attempt int) time.Duration
+}
+
+func (c *Config) defaults() {
+	if c.Workers <= 0 {
+		c.Workers = 32
+	}
+	if c.SendWorkers <= 0 {
+		c.SendWorkers = 64
+	}
+	if c.RatePerNumber <= 0 {
+		c.RatePerNumber = 80
+	}
+	if c.Expiry <= 0 {
+		c.Expiry = 2 * time.Hour
+	}
+	if c.WindowMargin <= 0 {
+		c.WindowMargin = 10 * time.Minute
+	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = 10
+	}
+	if c.DedupeFor <= 0 {
+		c.DedupeFor = 8 * 24 * time.Hour
+	}
+	if c.ShutdownGrace <= 0 {
+		c.ShutdownGrace = 10 * time.Second
+	}
+	if c.Backoff == nil {
+		c.Backoff = func(a whatsapp.Action, n int) time.Duration { return whatsapp.Backoff(a, n, rand.Float64) }
+	}
+	if len(c.PhoneNumberIDs) == 0 {
+		c.PhoneNumberIDs = []string{"sandbox"}
+	}
+}
+
+// Engine is the running conversation engine.
+type Engine struct {
+	cfg     Config
+	db      *store.DB
+	sender  Sender
+	flow    *flows.Flow
+	learner Learner
+	log     zerolog.Logger
+	now     func() time.Time
+
+	inbox  *lanes[inTask]
+	outbox *lanes[*store.OutboxItem]
+	pacer  *pacer
+
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	webhookAccepted atomic.Uint64
+
+	mu        sync.Mutex
+	waiters   map[string]chan []whatsapp.Outbound
+	listeners []func(Event)
+	closed    bool
+}
+
+// Event tells listeners (the agent console, metrics) what just happened.
+type Event struct {
+	Kind string // "message", "reply", "status", "handoff", "optout", "safe"
+	User string
+	At   time.Time
+}
+
+// Options are the engine's collaborators.
+type Options struct {
+	DB      *store.DB
+	Sender  Sender
+	KB      flows.Answerer
+	Learner Learner
+	Logger  zerolog.Logger
+	Now     func() time.Time // defaults to time.Now; tests fix it
+}
+
+// New builds an engine; Start begins processing.
+func New(cfg Config, o Options) *Engine {
+	cfg.defaults()
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	e := &Engine{
+		cfg: cfg, db: o.DB, sender: o.Sender, learner: o.Learner, now: o.Now,
+		log:     o.Logger.With().Str("comp", "engine").Logger(),
+		flow:    &flows.Flow{KB: o.KB, Expiry: cfg.Expiry},
+		ctx:     ctx,
+		cancel:  cancel,
+		waiters: map[string]chan []whatsapp.Outbound{},
+		pacer:   newPacer(cfg.RatePerNumber),
+	}
+	return e
+}
+
+// Start recovers the inbox and outbox left by the previous run, then
+// processes them and everything that arrives.
+func (e *Engine) Start() error {
+	e.inbox = newLanes(e.cfg.Workers, e.processInbound)
+	e.outbox = newLanes(e.cfg.SendWorkers, e.processOutbound)
+	var pendingIn, pendingOut int
+	err := e.db.View(func(tx *store.Txn) error {
+		if err := tx.Scan(store.InboxPrefix(), func(k store.Key, v []byte) error {
+			var it InboxItem
+			if err := decode(v, &it); err != nil {
+				e.log.Error().Err(err).Uint64("seq", store.SeqOf(k)).Msg("unreadable inbox entry skipped")
+				return nil
+			}
+			e.inbox.Add(it.lane(), inTask{seq: store.SeqOf(k), item: &it})
+			pendingIn++
+			return nil
+		}); err != nil {
+			return fmt.Errorf("scan inbox: %w", err)
+		}
+		return tx.Scan(store.OutboxPrefix(), func(k store.Key, v []byte) error {
+			var it store.OutboxItem
+			if err := decode(v, &it); err != nil {
+				e.log.Error().Err(err).Uint64("seq", store.SeqOf(k)).Msg("unreadable outbox entry skipped")
+				return nil
+			}
+			e.outbox.Add(it.User, &it)
+			pendingOut++
+			return nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("recover queues: %w", err)
+	}
+	e.log.Info().Int("inbox", pendingIn).Int("outbox", pendingOut).Msg("engine started")
+	return nil
+}
+
+// Close finishes the messages being processed, gives queued replies a
+// grace period to go out, and stops. Whatever is left stays in the store
+// for the next start.
+func (e *Engine) Close() {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return
+	}
+	e.closed = true
+	e.mu.Unlock()
+	e.inbox.Close()
+	done := make(chan struct{})
+	go func() { e.outbox.WaitIdle(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(e.cfg.ShutdownGrace):
+	}
+	e.cancel()
+	e.outbox.Close()
+	e.log.Info().Int("inbox", e.inbox.Len()).Int("outbox", e.outbox.Len()).Msg("engine stopped")
+}
+
+// Subscribe registers a listener for engine events. Listeners must not block.
+func (e *Engine) Subscribe(fn func(Event)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.listeners = append(e.listeners, fn)
+}
+
+func (e *Engine) emit(ev Event) {
+	e.mu.Lock()
+	ls := e.listeners
+	e.mu.Unlock()
+	for _, fn := range ls {
+		fn(ev)
+	}
+}
+
+// Depth reports how many inbound events and outbound messages are waiting.
+func (e *Engine) Depth() (inbox, outbox int) { return e.inbox.Len(), e.outbox.Len() }
+
+// WaitIdle blocks until the inbox and the outbox are empty; for tests and tools.
+func (e *Engine) WaitIdle() {
+	e.inbox.WaitIdle()
+	e.outbox.WaitIdle()
+}
+
+var errClosed = errors.New("engine is shutting down")

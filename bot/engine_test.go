@@ -1,0 +1,478 @@
+package bot
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/rs/zerolog"
+
+	"lifeline/bot/whatsapp"
+	"lifeline/bot/whatsapp/whatsapptest"
+	"lifeline/kb"
+	"lifeline/store"
+)
+
+const (
+	testSecret = "test-app-secret"
+	testPhone  = "100200300400500"
+	testToken  = "test-access-token"
+)
+
+// stubKB answers questions about shelters and nothing else.
+type stubKB struct{}
+
+func (stubKB) Search(q, lang string, limit int) kb.Result {
+	if strings.Contains(strings.ToLower(q), "shelter") || strings.Contains(q, "مأوى") {
+		return kb.Result{Decision: kb.DecisionAnswer, Lang: "en", Results: []kb.Hit{
+			{ID: "shelter", Question: "Where are the shelters?", Answer: "Shelters are open at the town hall.", Lang: "en"}}}
+	}
+	return kb.Result{Decision: kb.DecisionNone, Lang: lang}
+}
+
+type harness struct {
+	t      *testing.T
+	db     *store.DB
+	engine *Engine
+	graph  *whatsapptest.Server
+	app    *fiber.App
+}
+
+type harnessOpts struct {
+	dir     string // on-disk store; in memory when empty
+	cfg     Config
+	now     func() time.Time
+	timeout time.Duration
+	graph   *whatsapptest.Server
+}
+
+func newHarness(t *testing.T, o harnessOpts) *harness {
+	t.Helper()
+	db, err := store.Open(store.Options{Dir: o.dir, InMemory: o.dir == "", Logger: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	graph := o.graph
+	if graph == nil {
+		graph = whatsapptest.NewServer(t)
+	}
+	if o.timeout == 0 {
+		o.timeout = 5 * time.Second
+	}
+	client := whatsapp.NewClient(whatsapp.ClientConfig{BaseURL: graph.URL, Version: "v23.0", AccessToken: testToken, Timeout: o.timeout})
+	cfg := o.cfg
+	cfg.PhoneNumberIDs = []string{testPhone}
+	if cfg.RatePerNumber == 0 {
+		cfg.RatePerNumber = 1000
+	}
+	if cfg.Backoff == nil {
+		cfg.Backoff = func(whatsapp.Action, int) time.Duration { return time.Millisecond }
+	}
+	e := New(cfg, Options{DB: db, Sender: client, KB: stubKB{}, Logger: zerolog.Nop(), Now: o.now})
+	if err := e.Start(); err != nil {
+		t.Fatal(err)
+	}
+	app := fiber.New(fiber.Config{BodyLimit: 8 << 20})
+	wh := WebhookConfig{Enabled: true, VerifyToken: "verify-me", AppSecret: testSecret, MaxBody: 1 << 20}
+	app.Get("/webhook", e.VerifyHandler(wh))
+	app.Post("/webhook", e.WebhookHandler(wh))
+	h := &harness{t: t, db: db, engine: e, graph: graph, app: app}
+	t.Cleanup(h.stop)
+	return h
+}
+
+func (h *harness) stop() {
+	if h.engine == nil {
+		return
+	}
+	h.engine.Close()
+	h.db.Close()
+	h.engine = nil
+}
+
+// post sends body to the webhook, signed unless sig says otherwise.
+func (h *harness) post(body []byte, sig string) (int, string) {
+	h.t.Helper()
+	req := httptest.NewRequest("POST", "/webhook", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if sig != "" {
+		req.Header.Set("X-Hub-Signature-256", sig)
+	}
+	resp, err := h.app.Test(req, 10000)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func (h *harness) postSigned(body []byte) int {
+	code, _ := h.post(body, whatsapp.Sign(body, testSecret))
+	return code
+}
+
+func (h *harness) count(prefix store.Key) int {
+	n := 0
+	err := h.db.View(func(tx *store.Txn) error {
+		return tx.Scan(prefix, func(store.Key, []byte) error { n++; return nil })
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return n
+}
+
+func (h *harness) transcript(user string) []store.Entry {
+	var out []store.Entry
+	err := h.db.View(func(tx *store.Txn) error {
+		return tx.Scan(store.TranscriptPrefix(user), func(_ store.Key, v []byte) error {
+			var e store.Entry
+			if err := json.Unmarshal(v, &e); err != nil {
+				return err
+			}
+			out = append(out, e)
+			return nil
+		})
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return out
+}
+
+// textPayload is a webhook POST with one text message, in Meta's shape.
+func textPayload(id, from, text string, at time.Time) []byte {
+	return []byte(fmt.Sprintf(`{"object":"whatsapp_business_account","entry":[{"id":"900800700600500","changes":[{"field":"messages","value":{
+"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001111","phone_number_id":%q},
+"contacts":[{"profile":{"name":"Test"},"wa_id":%q}],
+"messages":[{"from":%q,"id":%q,"timestamp":"%d","type":"text","text":{"body":%q}}]}}]}]}`,
+		testPhone, from, from, id, at.Unix(), text))
+}
+
+func TestSignedTextGetsExactlyOneReplyAndReplayGetsNone(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	body := textPayload("wamid.T1", "966512345678", "hello", time.Now())
+	if code := h.postSigned(body); code != 200 {
+		t.Fatalf("POST = %d, want 200", code)
+	}
+	msgs := h.graph.WaitMessages(t, 1, 10*time.Second)
+	h.engine.WaitIdle()
+	if len(msgs) != 1 {
+		t.Fatalf("got %d reply requests, want 1", len(msgs))
+	}
+	if msgs[0].To != "966512345678" || msgs[0].PhoneNumberID != testPhone || msgs[0].Version != "v23.0" {
+		t.Errorf("reply went to %q via %s/%s", msgs[0].To, msgs[0].Version, msgs[0].PhoneNumberID)
+	}
+	reads := 0
+	for _, r := range h.graph.Requests() {
+		if r.Kind == "read" {
+			reads++
+		}
+	}
+	if reads != 1 {
+		t.Errorf("mark-read requests = %d, want 1", reads)
+	}
+
+	// Meta delivers at least once: the same POST again changes nothing.
+	if code := h.postSigned(body); code != 200 {
+		t.Fatalf("replayed POST = %d, want 200", code)
+	}
+	h.engine.WaitIdle()
+	if n := len(h.graph.Messages()); n != 1 {
+		t.Fatalf("after replay: %d reply requests, want still 1", n)
+	}
+	if n := h.count(store.InboxPrefix()); n != 0 {
+		t.Errorf("inbox holds %d entries after processing", n)
+	}
+}
+
+func TestWebhookRejectsBadRequestsAndStoresNothing(t *testing.T) {
+	good := textPayload("wamid.R1", "15550009999", "hello", time.Now())
+	big := textPayload("wamid.R2", "15550009999", strings.Repeat("a", 2<<20), time.Now())
+	cases := []struct {
+		name   string
+		body   []byte
+		sig    string
+		status int
+	}{
+		{"missing signature", good, "", 401},
+		{"wrong secret", good, whatsapp.Sign(good, "other-secret"), 401},
+		{"signature of another body", good, whatsapp.Sign([]byte("{}"), testSecret), 401},
+		{"sha1 header value", good, "sha1=0000", 401},
+		{"malformed json", []byte(`{"object":`), whatsapp.Sign([]byte(`{"object":`), testSecret), 400},
+		{"not whatsapp", []byte(`{"object":"page","entry":[]}`), whatsapp.Sign([]byte(`{"object":"page","entry":[]}`), testSecret), 400},
+		{"oversized body", big, whatsapp.Sign(big, testSecret), 413},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, harnessOpts{})
+			code, body := h.post(tc.body, tc.sig)
+			if code != tc.status {
+				t.Fatalf("status = %d (%s), want %d", code, body, tc.status)
+			}
+			if !strings.Contains(body, `"error"`) {
+				t.Errorf("body %q has no error message", body)
+			}
+			if n := h.count(store.InboxPrefix()); n != 0 {
+				t.Errorf("inbox holds %d entries", n)
+			}
+			if n := h.count(store.TranscriptPrefix("15550009999")); n != 0 {
+				t.Errorf("transcript holds %d entries", n)
+			}
+		})
+	}
+}
+
+func TestVerificationHandshake(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	cases := []struct {
+		query  string
+		status int
+		body   string
+	}{
+		{"hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=1158201444", 200, "1158201444"},
+		{"hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1158201444", 403, ""},
+		{"hub.mode=unsubscribe&hub.verify_token=verify-me&hub.challenge=1", 403, ""},
+	}
+	for _, tc := range cases {
+		resp, err := h.app.Test(httptest.NewRequest("GET", "/webhook?"+tc.query, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != tc.status || (tc.body != "" && string(b) != tc.body) {
+			t.Errorf("%s: got %d %q, want %d %q", tc.query, resp.StatusCode, b, tc.status, tc.body)
+		}
+	}
+}
+
+// Every fixture of the Cloud API package is accepted and processed without
+// leaving anything behind: no inbox entry, nothing set aside.
+func TestEveryFixtureIsAcceptedAndProcessed(t *testing.T) {
+	files, err := filepath.Glob("whatsapp/testdata/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	fixtureTime := time.Unix(1750000000, 0).Add(time.Minute)
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			body, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := newHarness(t, harnessOpts{now: func() time.Time { return fixtureTime }})
+			if code := h.postSigned(body); code != 200 {
+				t.Fatalf("POST = %d, want 200", code)
+			}
+			h.engine.WaitIdle()
+			if n := h.count(store.InboxPrefix()); n != 0 {
+				t.Errorf("inbox holds %d entries", n)
+			}
+			if n := h.count(store.DocPrefix(store.DocDeadLetter)); n != 0 {
+				t.Errorf("%d events set aside", n)
+			}
+			if n := h.count(store.OutboxPrefix()); n != 0 {
+				t.Errorf("outbox holds %d entries", n)
+			}
+			for _, m := range h.graph.Messages() {
+				if m.To == "" {
+					t.Errorf("reply without recipient: %s", m.Raw)
+				}
+			}
+		})
+	}
+}
+
+func TestUnreadableTypesGetAPoliteReply(t *testing.T) {
+	for _, fixture := range []string{"audio_voice.json", "sticker_animated.json", "unknown_type.json", "unsupported.json"} {
+		t.Run(fixture, func(t *testing.T) {
+			body, err := os.ReadFile(filepath.Join("whatsapp/testdata", fixture))
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := newHarness(t, harnessOpts{now: func() time.Time { return time.Unix(1750000060, 0) }})
+			h.postSigned(body)
+			msgs := h.graph.WaitMessages(t, 1, 10*time.Second)
+			inter, _ := msgs[0].Body["interactive"].(map[string]any)
+			if inter == nil || inter["type"] != "button" {
+				t.Fatalf("want a menu with buttons, got %s", msgs[0].Raw)
+			}
+		})
+	}
+}
+
+func TestSendErrorsAreClassified(t *testing.T) {
+	cases := []struct {
+		name       string
+		respond    []whatsapptest.Response // answers to the reply, in order
+		template   bool                    // a re-engagement template is configured
+		wantSends  int                     // reply requests the fake receives
+		wantStatus string                  // final transcript status of the reply
+		wantCode   int
+		templateAt int // index of the request that must be a template, or -1
+	}{
+		{"throughput 130429 retried", []whatsapptest.Response{{Code: 130429}}, false, 2, store.StatusSent, 0, -1},
+		{"pair rate 131056 retried", []whatsapptest.Response{{Code: 131056}, {Code: 131056}}, false, 3, store.StatusSent, 0, -1},
+		{"5xx without body retried", []whatsapptest.Response{{Status: 502}}, false, 2, store.StatusSent, 0, -1},
+		{"131000 retried", []whatsapptest.Response{{Code: 131000, Status: 500}}, false, 2, store.StatusSent, 0, -1},
+		{"timeout retried", []whatsapptest.Response{{Hang: true}}, false, 2, store.StatusSent, 0, -1},
+		{"131026 final", []whatsapptest.Response{{Code: 131026}}, false, 1, store.StatusFailed, 131026, -1},
+		{"131047 without template final", []whatsapptest.Response{{Code: 131047}}, false, 1, store.StatusFailed, 131047, -1},
+		{"131047 switches to template", []whatsapptest.Response{{Code: 131047}}, true, 2, store.StatusSent, 0, 1},
+		{"100 developer error final", []whatsapptest.Response{{Code: 100}}, false, 1, store.StatusFailed, 100, -1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			graph := whatsapptest.NewServer(t)
+			var mu sync.Mutex
+			n := 0
+			graph.SetResponder(func(r whatsapptest.Request) whatsapptest.Response {
+				if r.Kind != "message" {
+					return whatsapptest.Response{}
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				n++
+				if n <= len(tc.respond) {
+					return tc.respond[n-1]
+				}
+				return whatsapptest.Response{}
+			})
+			cfg := Config{}
+			if tc.template {
+				cfg.ReengageTemplate = &whatsapp.Template{Name: "crisis_update", Language: "en"}
+			}
+			h := newHarness(t, harnessOpts{graph: graph, cfg: cfg, timeout: 300 * time.Millisecond})
+			h.postSigned(textPayload("wamid.E1", "15550001234", "hello", time.Now()))
+			h.graph.WaitMessages(t, tc.wantSends, 10*time.Second)
+			h.engine.WaitIdle()
+			msgs := h.graph.Messages()
+			if len(msgs) != tc.wantSends {
+				t.Fatalf("reply requests = %d, want %d", len(msgs), tc.wantSends)
+			}
+			if tc.templateAt >= 0 && msgs[tc.templateAt].Body["type"] != "template" {
+				t.Errorf("request %d is %v, want a template", tc.templateAt, msgs[tc.templateAt].Body["type"])
+			}
+			var reply *store.Entry
+			for _, e := range h.transcript("15550001234") {
+				if e.Dir == store.Out {
+					reply = &e
+				}
+			}
+			if reply == nil {
+				t.Fatal("no reply in transcript")
+			}
+			if reply.Status != tc.wantStatus || reply.ErrorCode != tc.wantCode {
+				t.Errorf("reply status %q code %d, want %q %d", reply.Status, reply.ErrorCode, tc.wantStatus, tc.wantCode)
+			}
+		})
+	}
+}
+
+func TestDeliveryStatusesAdvanceMonotonically(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.postSigned(textPayload("wamid.S1", "15550004321", "hello", time.Now()))
+	h.graph.WaitMessages(t, 1, 10*time.Second)
+	h.engine.WaitIdle()
+	var wamid string
+	for _, e := range h.transcript("15550004321") {
+		if e.Dir == store.Out {
+			wamid = e.MessageID
+		}
+	}
+	if wamid == "" {
+		t.Fatal("reply has no wamid")
+	}
+	for _, st := range []string{"read", "delivered", "sent"} { // out of order, as Meta may send them
+		body := []byte(fmt.Sprintf(`{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"phone_number_id":%q},"statuses":[{"id":%q,"status":%q,"timestamp":"%d","recipient_id":"15550004321"}]}}]}]}`,
+			testPhone, wamid, st, time.Now().Unix()))
+		if code := h.postSigned(body); code != 200 {
+			t.Fatalf("status POST = %d", code)
+		}
+	}
+	h.engine.WaitIdle()
+	for _, e := range h.transcript("15550004321") {
+		if e.MessageID == wamid && e.Status != store.StatusRead {
+			t.Errorf("status = %q, want read", e.Status)
+		}
+	}
+}
+
+// Messages of one user are processed in the order they arrived, one at a time.
+func TestOneUsersMessagesStayInOrder(t *testing.T) {
+	h := newHarness(t, harnessOpts{cfg: Config{Workers: 8}})
+	const n = 20
+	for i := 0; i < n; i++ {
+		h.postSigned(textPayload(fmt.Sprintf("wamid.O%d", i), "15550007777", fmt.Sprintf("shelter %d", i), time.Now()))
+	}
+	h.engine.WaitIdle()
+	var got []string
+	for _, e := range h.transcript("15550007777") {
+		if e.Dir == store.In {
+			got = append(got, e.Text)
+		}
+	}
+	if len(got) != n {
+		t.Fatalf("processed %d messages, want %d", len(got), n)
+	}
+	for i, text := range got {
+		if want := fmt.Sprintf("shelter %d", i); text != want {
+			t.Fatalf("message %d is %q, want %q", i, text, want)
+		}
+	}
+}
+
+// A burst is acknowledged, the server stops before it has processed it,
+// and a new server on the same data directory finishes the work: every
+// message gets exactly one reply.
+func TestRestartLosesNothingAndRepliesOnce(t *testing.T) {
+	dir := t.TempDir()
+	graph := whatsapptest.NewServer(t)
+	graph.SetResponder(func(whatsapptest.Request) whatsapptest.Response {
+		return whatsapptest.Response{Delay: 5 * time.Millisecond}
+	})
+	const users, perUser = 40, 5
+	first := newHarness(t, harnessOpts{dir: dir, graph: graph, cfg: Config{SendWorkers: 4, ShutdownGrace: time.Millisecond}})
+	for i := 0; i < perUser; i++ {
+		for u := 0; u < users; u++ {
+			body := textPayload(fmt.Sprintf("wamid.B%d.%d", u, i), fmt.Sprintf("1555010%04d", u), "hello", time.Now())
+			if code := first.postSigned(body); code != 200 {
+				t.Fatalf("POST = %d", code)
+			}
+		}
+	}
+	first.stop()
+	sentBefore := len(graph.Messages())
+	if sentBefore >= users*perUser {
+		t.Fatalf("all %d replies went out before the stop; the test proves nothing", sentBefore)
+	}
+
+	second := newHarness(t, harnessOpts{dir: dir, graph: graph})
+	graph.WaitMessages(t, users*perUser, 30*time.Second)
+	second.engine.WaitIdle()
+	perTo := map[string]int{}
+	for _, m := range graph.Messages() {
+		perTo[m.To]++
+	}
+	if len(perTo) != users {
+		t.Fatalf("replies reached %d users, want %d", len(perTo), users)
+	}
+	for to, n := range perTo {
+		if n != perUser {
+			t.Errorf("%s got %d replies, want %d", to, n, perUser)
+		}
+	}
+	if n := second.count(store.InboxPrefix()); n != 0 {
+		t.Errorf("inbox holds %d entries", n)
+	}
+	t.Logf("%d of %d replies were sent before the stop", sentBefore, users*perUser)
+}

@@ -1,0 +1,508 @@
+package bot
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"lifeline/bot/whatsapp"
+	"lifeline/flows"
+	"lifeline/store"
+)
+
+// InboxItem is one acknowledged webhook event waiting to be processed.
+type InboxItem struct {
+	Kind       string             `json:"kind"` // "message", "status" or "error"
+	Message    *whatsapp.Message  `json:"message,omitempty"`
+	Status     *whatsapp.Status   `json:"status,omitempty"`
+	Error      *whatsapp.APIError `json:"error,omitempty"`
+	ReceivedAt time.Time          `json:"received_at"`
+}
+
+// lane keeps a user's messages and the statuses of messages to that user in order.
+func (it *InboxItem) lane() string {
+	switch {
+	case it.Message != nil:
+		return userOf(it.Message)
+	case it.Status != nil:
+		return it.Status.RecipientID
+	}
+	return "_errors"
+}
+
+// userOf keys a user by wa_id, or by business-scoped id for users who
+// arrive without a phone number.
+func userOf(m *whatsapp.Message) string {
+	if m.From != "" {
+		return m.From
+	}
+	return "bsuid:" + m.FromUserID
+}
+
+type inTask struct {
+	seq  uint64
+	item *InboxItem
+	// attempts counts failed processing tries in this run; a message that
+	// keeps failing is set aside instead of blocking its user's lane.
+	attempts *int
+}
+
+const maxProcessAttempts = 5
+
+// Ingest durably stores a webhook batch and queues it. When it returns nil
+// every new event is on disk; events seen before (Meta delivers at least
+// once, for days) are dropped here and never processed twice.
+func (e *Engine) Ingest(b *whatsapp.Batch) (accepted int, err error) {
+	e.mu.Lock()
+	closed := e.closed
+	e.mu.Unlock()
+	if closed {
+		return 0, errClosed
+	}
+	now := e.now()
+	var tasks []inTask
+	err = e.db.Update(func(tx *store.Txn) error {
+		tasks = tasks[:0]
+		add := func(dedupe string, it *InboxItem) error {
+			if dedupe != "" {
+				key := store.SeenKey(dedupe)
+				seen, err := tx.Has(key)
+				if err != nil {
+					return fmt.Errorf("check %s: %w", dedupe, err)
+				}
+				if seen {
+					return nil
+				}
+				if err := tx.Set(key, []byte(strconv.FormatInt(now.Unix(), 10)), e.cfg.DedupeFor); err != nil {
+					return err
+				}
+			}
+			seq, err := e.db.NextSeq("inbox")
+			if err != nil {
+				return err
+			}
+			if err := tx.SetJSON(store.InboxKey(seq), it, 0); err != nil {
+				return err
+			}
+			tasks = append(tasks, inTask{seq: seq, item: it, attempts: new(int)})
+			return nil
+		}
+		for i := range b.Messages {
+			m := &b.Messages[i]
+			dedupe := ""
+			if m.ID != "" {
+				dedupe = "m:" + m.ID
+			}
+			if err := add(dedupe, &InboxItem{Kind: "message", Message: m, ReceivedAt: now}); err != nil {
+				return err
+			}
+		}
+		for i := range b.Statuses {
+			s := &b.Statuses[i]
+			if err := add("s:"+s.ID+":"+s.Status, &InboxItem{Kind: "status", Status: s, ReceivedAt: now}); err != nil {
+				return err
+			}
+		}
+		for i := range b.Errors {
+			if err := add("", &InboxItem{Kind: "error", Error: &b.Errors[i], ReceivedAt: now}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store webhook events: %w", err)
+	}
+	for _, t := range tasks {
+		e.inbox.Add(t.item.lane(), t)
+	}
+	return len(tasks), nil
+}
+
+func (e *Engine) processInbound(key string, t inTask) bool {
+	if t.attempts == nil {
+		t.attempts = new(int)
+	}
+	var err error
+	switch t.item.Kind {
+	case "message":
+		err = e.handleMessage(t)
+	case "status":
+		err = e.handleStatus(t)
+	default:
+		err = e.handleError(t)
+	}
+	if err == nil {
+		return true
+	}
+	*t.attempts++
+	log := e.log.Error().Err(err).Uint64("seq", t.seq).Str("kind", t.item.Kind).Int("attempt", *t.attempts)
+	if *t.attempts < maxProcessAttempts {
+		log.Msg("processing failed, will retry")
+		time.AfterFunc(time.Duration(*t.attempts)*time.Second, func() { e.inbox.Wake(key) })
+		return false
+	}
+	log.Msg("processing failed for good, event set aside")
+	if derr := e.setAside(t); derr != nil {
+		// Keep it in the inbox: it will be tried again at the next start.
+		e.log.Error().Err(derr).Uint64("seq", t.seq).Msg("set aside failed")
+	}
+	return true
+}
+
+// setAside moves an event that cannot be processed out of the inbox, keeping it for inspection.
+func (e *Engine) setAside(t inTask) error {
+	return e.db.Update(func(tx *store.Txn) error {
+		if err := tx.SetJSON(store.DocKey(store.DocDeadLetter, strconv.FormatUint(t.seq, 10)), t.item, 0); err != nil {
+			return err
+		}
+		return tx.Delete(store.InboxKey(t.seq))
+	})
+}
+
+func (e *Engine) handleError(t inTask) error {
+	ae := t.item.Error
+	if ae != nil {
+		e.log.Error().Int("code", ae.Code).Str("title", ae.Title).Str("details", ae.Details).
+			Str("action", whatsapp.Classify(ae.Code).String()).Msg("whatsapp reported an error")
+	}
+	return e.db.Update(func(tx *store.Txn) error { return tx.Delete(store.InboxKey(t.seq)) })
+}
+
+// handleMessage runs one inbound message through the flows and commits the
+// new session, the transcript, the replies to send and the removal from
+// the inbox in one transaction: after a crash either all of it happened or
+// none of it, and the message is processed again.
+func (e *Engine) handleMessage(t inTask) error {
+	msg := t.item.Message
+	user := userOf(msg)
+	now := e.now()
+
+	var sess flows.Session
+	var contact store.Contact
+	err := e.db.View(func(tx *store.Txn) error {
+		if err := tx.GetJSON(store.SessionKey(user), &sess); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if err := tx.GetJSON(store.ContactKey(user), &contact); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("load conversation: %w", err)
+	}
+	if sess.Lang == "" {
+		sess.Lang = contact.Language
+	}
+	sess.OptedOut = sess.OptedOut || contact.OptedOut
+
+	at := msg.Timestamp
+	if at.IsZero() || at.After(now.Add(time.Minute)) {
+		at = t.item.ReceivedAt
+	}
+	in := flows.Input{MessageID: msg.ID, Type: msg.Type, Text: msg.Text, ReplyID: msg.ReplyID, ReplyTitle: msg.ReplyTitle,
+		Location: msg.Location, Name: msg.Name, At: at}
+	if msg.Media != nil {
+		in.Voice = msg.Media.Voice
+	}
+	out, err := e.flow.Handle(sess, in)
+	if err != nil {
+		return fmt.Errorf("run conversation: %w", err)
+	}
+
+	phone := msg.PhoneNumberID
+	if phone == "" {
+		phone = e.cfg.PhoneNumberIDs[0]
+	}
+	windowUntil := out.Session.LastInboundAt.Add(24*time.Hour - e.cfg.WindowMargin)
+	replies := e.prepareReplies(user, out.Replies, now, windowUntil)
+
+	var queued []*store.OutboxItem
+	var handoff *Handoff
+	err = e.db.Update(func(tx *store.Txn) error {
+		queued = queued[:0]
+		handoff = nil
+		if err := tx.SetJSON(store.SessionKey(user), out.Session, 0); err != nil {
+			return err
+		}
+		updateContact(&contact, user, msg, out, now)
+		if err := tx.SetJSON(store.ContactKey(user), contact, 0); err != nil {
+			return err
+		}
+		entry := store.Entry{Dir: store.In, Author: "user", At: at, Type: msg.Type, Text: msg.Text, ReplyID: msg.ReplyID, MessageID: msg.ID}
+		if msg.ReplyTitle != "" && entry.Text == "" {
+			entry.Text = msg.ReplyTitle
+		}
+		if msg.Location != nil {
+			entry.Lat, entry.Lng, entry.Text = msg.Location.Latitude, msg.Location.Longitude, msg.Location.Name
+		}
+		if _, err := e.appendTranscript(tx, user, &entry); err != nil {
+			return err
+		}
+		if msg.ID != "" && msg.From != "" {
+			it, err := e.newOutbox(user, phone, nil, time.Time{}, now)
+			if err != nil {
+				return err
+			}
+			it.ReadID = msg.ID
+			if err := tx.SetJSON(store.OutboxKey(it.Seq), it, 0); err != nil {
+				return err
+			}
+			queued = append(queued, it)
+		}
+		for _, r := range replies {
+			items, err := e.queueReply(tx, user, phone, r, "bot", windowUntil, now)
+			if err != nil {
+				return err
+			}
+			queued = append(queued, items...)
+		}
+		for _, eff := range out.Effects {
+			if eff.Kind == flows.EffectHandoff {
+				h, err := openHandoff(tx, user, contact.Name, eff, at)
+				if err != nil {
+					return err
+				}
+				handoff = h
+			}
+		}
+		return tx.Delete(store.InboxKey(t.seq))
+	})
+	if err != nil {
+		return fmt.Errorf("commit conversation: %w", err)
+	}
+	for _, it := range queued {
+		e.outbox.Add(it.User, it)
+	}
+	e.applyLearning(out.Effects, now)
+	e.emit(Event{Kind: "message", User: user, At: now})
+	if handoff != nil {
+		e.emit(Event{Kind: "handoff", User: user, At: now})
+	}
+	e.log.Debug().Str("user", whatsapp.MaskPhone(user)).Str("type", msg.Type).Str("state", out.Session.State).
+		Int("replies", len(replies)).Msg("message processed")
+	e.notifyWaiter(msg.ID, replies)
+	return nil
+}
+
+// prepareReplies addresses and splits the flow's replies. When the 24-hour
+// window has already closed (a message replayed days late), free-form
+// replies are not allowed: a configured re-engagement template goes
+// instead, or nothing.
+func (e *Engine) prepareReplies(user string, replies []whatsapp.Outbound, now, windowUntil time.Time) []whatsapp.Outbound {
+	if len(replies) == 0 {
+		return nil
+	}
+	if now.After(windowUntil) {
+		if e.cfg.ReengageTemplate == nil {
+			e.log.Warn().Str("user", whatsapp.MaskPhone(user)).Msg("24-hour window closed and no re-engagement template configured; reply not sent")
+			return nil
+		}
+		tpl := *e.cfg.ReengageTemplate
+		return []whatsapp.Outbound{{To: user, Kind: "template", Template: &tpl}}
+	}
+	var out []whatsapp.Outbound
+	for _, r := range replies {
+		r.To = user
+		out = append(out, whatsapp.Normalize(r)...)
+	}
+	return out
+}
+
+// queueReply records an outbound message in the transcript and the outbox
+// within tx. Agents' replies use it too.
+func (e *Engine) queueReply(tx *store.Txn, user, phone string, o whatsapp.Outbound, author string, windowUntil, now time.Time) ([]*store.OutboxItem, error) {
+	payload, err := json.Marshal(o)
+	if err != nil {
+		return nil, fmt.Errorf("encode reply: %w", err)
+	}
+	entry := store.Entry{Dir: store.Out, Author: author, At: now, Type: o.Kind, Text: o.Text, Status: store.StatusQueued, Payload: payload}
+	if o.Template != nil && entry.Text == "" {
+		entry.Text = "[template " + o.Template.Name + "]"
+	}
+	tseq, err := e.appendTranscript(tx, user, &entry)
+	if err != nil {
+		return nil, err
+	}
+	it, err := e.newOutbox(user, phone, payload, windowUntil, now)
+	if err != nil {
+		return nil, err
+	}
+	it.TranscriptSeq = tseq
+	if err := tx.SetJSON(store.OutboxKey(it.Seq), it, 0); err != nil {
+		return nil, err
+	}
+	return []*store.OutboxItem{it}, nil
+}
+
+func (e *Engine) newOutbox(user, phone string, payload []byte, windowUntil, now time.Time) (*store.OutboxItem, error) {
+	seq, err := e.db.NextSeq("outbox")
+	if err != nil {
+		return nil, err
+	}
+	return &store.OutboxItem{Seq: seq, User: user, PhoneNumberID: phone, Message: payload, WindowUntil: windowUntil, CreatedAt: now}, nil
+}
+
+func (e *Engine) appendTranscript(tx *store.Txn, user string, entry *store.Entry) (uint64, error) {
+	seq, err := e.db.NextSeq("transcript")
+	if err != nil {
+		return 0, err
+	}
+	entry.Seq = seq
+	return seq, tx.SetJSON(store.TranscriptKey(user, seq), entry, 0)
+}
+
+func updateContact(c *store.Contact, user string, msg *whatsapp.Message, out flows.Output, now time.Time) {
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = now
+		c.WaID = user
+	}
+	if msg.FromUserID != "" {
+		c.UserID = msg.FromUserID
+	}
+	if msg.Name != "" {
+		c.Name = msg.Name
+	}
+	if out.Session.Lang != "" {
+		c.Language = out.Session.Lang
+	}
+	if out.Session.LastInboundAt.After(c.LastInboundAt) {
+		c.LastInboundAt = out.Session.LastInboundAt
+	}
+	for _, eff := range out.Effects {
+		switch eff.Kind {
+		case flows.EffectOptOut:
+			c.OptedOut, c.OptOutAt = true, now
+		case flows.EffectOptIn:
+			c.OptedOut = false
+			c.OptedIn, c.OptInAt, c.OptInSource = true, now, "whatsapp keyword"
+		}
+	}
+	c.UpdatedAt = now
+}
+
+// applyLearning hands FAQ feedback to the knowledge base. It runs after
+// the conversation is committed; a failure here costs a statistic, not a reply.
+func (e *Engine) applyLearning(effects []flows.Effect, now time.Time) {
+	if e.learner == nil {
+		return
+	}
+	for _, eff := range effects {
+		var err error
+		switch eff.Kind {
+		case flows.EffectFeedback:
+			if eff.EntryID != "" {
+				err = e.learner.RecordFeedback(eff.EntryID, eff.Helpful, now)
+			}
+		case flows.EffectChoice:
+			err = e.learner.RecordChoice(eff.Query, eff.Lang, eff.EntryID, now)
+		case flows.EffectUnanswered:
+			if eff.Query != "" {
+				err = e.learner.RecordUnanswered(eff.Query, eff.Lang, eff.Reason, now)
+			}
+		}
+		if err != nil {
+			e.log.Warn().Err(err).Str("effect", string(eff.Kind)).Msg("record faq learning")
+		}
+	}
+}
+
+// handleStatus applies a delivery status to the outbound message it is about.
+func (e *Engine) handleStatus(t inTask) error {
+	st := t.item.Status
+	return e.db.Update(func(tx *store.Txn) error {
+		var ref store.SentRef
+		err := tx.GetJSON(store.SentKey(st.ID), &ref)
+		if err == nil {
+			if err := applyStatus(tx, ref, st); err != nil {
+				return err
+			}
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		return tx.Delete(store.InboxKey(t.seq))
+	})
+}
+
+func applyStatus(tx *store.Txn, ref store.SentRef, st *whatsapp.Status) error {
+	key := store.TranscriptKey(ref.User, ref.Seq)
+	var entry store.Entry
+	if err := tx.GetJSON(key, &entry); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil // erased or expired
+		}
+		return err
+	}
+	next, changed := store.AdvanceStatus(entry.Status, st.Status)
+	if !changed {
+		return nil
+	}
+	entry.Status = next
+	if next == store.StatusFailed && len(st.Errors) > 0 {
+		entry.ErrorCode = st.Errors[0].Code
+		entry.Error = st.Errors[0].Title
+		if whatsapp.Classify(entry.ErrorCode) == whatsapp.ActionRecipientFailed {
+			if err := markUnreachable(tx, ref.User, entry.ErrorCode); err != nil {
+				return err
+			}
+		}
+	}
+	return tx.SetJSON(key, entry, 0)
+}
+
+func markUnreachable(tx *store.Txn, user string, code int) error {
+	var c store.Contact
+	if err := tx.GetJSON(store.ContactKey(user), &c); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		return err
+	}
+	c.LastErrorCode = code
+	c.Unreachable = code == 131026
+	return tx.SetJSON(store.ContactKey(user), c, 0)
+}
+
+// Submit feeds one message through the engine as if it had come from the
+// webhook and returns the replies it produced: the sandbox chat uses it.
+func (e *Engine) Submit(msg whatsapp.Message, timeout time.Duration) ([]whatsapp.Outbound, error) {
+	ch := make(chan []whatsapp.Outbound, 1)
+	e.mu.Lock()
+	e.waiters[msg.ID] = ch
+	e.mu.Unlock()
+	defer func() {
+		e.mu.Lock()
+		delete(e.waiters, msg.ID)
+		e.mu.Unlock()
+	}()
+	n, err := e.Ingest(&whatsapp.Batch{Messages: []whatsapp.Message{msg}})
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("message %s was already processed", msg.ID)
+	}
+	select {
+	case r := <-ch:
+		return r, nil
+	case <-time.After(timeout):
+		return nil, fmt.Errorf("no reply within %s", timeout)
+	}
+}
+
+func (e *Engine) notifyWaiter(id string, replies []whatsapp.Outbound) {
+	e.mu.Lock()
+	ch := e.waiters[id]
+	e.mu.Unlock()
+	if ch != nil {
+		select {
+		case ch <- replies:
+		default:
+		}
+	}
+}
+
+func decode(b []byte, v any) error { return json.Unmarshal(b, v) }

@@ -1,0 +1,238 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"lifeline/bot/whatsapp"
+	"lifeline/store"
+)
+
+// processOutbound sends one queued message. It returns false to leave the
+// message at the head of its user's lane (paced, backing off, or the
+// sending number paused), which keeps the user's replies in order.
+func (e *Engine) processOutbound(key string, it *store.OutboxItem) bool {
+	now := e.now()
+	if wait := it.NotBefore.Sub(now); wait > 0 {
+		time.AfterFunc(wait, func() { e.outbox.Wake(key) })
+		return false
+	}
+	if until := e.pacer.pausedUntil(it.PhoneNumberID); until.After(now) {
+		time.AfterFunc(until.Sub(now), func() { e.outbox.Wake(key) })
+		return false
+	}
+	if err := e.pacer.wait(e.ctx, it.PhoneNumberID); err != nil {
+		return false // shutting down; the item stays in the store
+	}
+
+	if it.ReadID != "" {
+		err := e.sender.MarkRead(sendCtx, it.PhoneNumberID, it.ReadID, false)
+		if err != nil && e.retryLater(key, it, err) {
+			return false
+		}
+		// A read receipt that keeps failing is not worth holding replies back for.
+		e.finish(it, nil, err)
+		return true
+	}
+
+	var msg whatsapp.Outbound
+	if err := json.Unmarshal(it.Message, &msg); err != nil {
+		e.log.Error().Err(err).Uint64("seq", it.Seq).Msg("unreadable outbox message dropped")
+		e.finish(it, nil, err)
+		return true
+	}
+	if msg.Kind != "template" && !it.WindowUntil.IsZero() && now.After(it.WindowUntil) {
+		if e.toTemplate(it) {
+			return e.processOutbound(key, it)
+		}
+		e.finish(it, nil, errWindowClosed)
+		return true
+	}
+	res, err := e.sender.Send(sendCtx, it.PhoneNumberID, msg)
+	if err != nil {
+		var se *whatsapp.SendError
+		if errors.As(err, &se) && se.Action == whatsapp.ActionNeedsTemplate && msg.Kind != "template" && e.toTemplate(it) {
+			return e.processOutbound(key, it)
+		}
+		if e.retryLater(key, it, err) {
+			return false
+		}
+		e.finish(it, nil, err)
+		return true
+	}
+	e.pacer.success(it.PhoneNumberID)
+	e.finish(it, &res, nil)
+	return true
+}
+
+// sendCtx is not cancelled at shutdown: a send that has started is
+// finished (the client has its own timeout), because a cancelled request
+// may still have reached WhatsApp and would be sent again at the next start.
+var sendCtx = context.Background()
+
+var errWindowClosed = errors.New("24-hour customer service window closed and no re-engagement template configured")
+
+// toTemplate swaps a free-form message for the re-engagement template.
+func (e *Engine) toTemplate(it *store.OutboxItem) bool {
+	if e.cfg.ReengageTemplate == nil {
+		return false
+	}
+	tpl := *e.cfg.ReengageTemplate
+	b, err := json.Marshal(whatsapp.Outbound{To: it.User, Kind: "template", Template: &tpl})
+	if err != nil {
+		return false
+	}
+	it.Message = b
+	it.WindowUntil = time.Time{}
+	return true
+}
+
+// retryLater decides whether err is worth another try; if so it persists
+// the attempt and schedules the lane to wake after the backoff.
+func (e *Engine) retryLater(key string, it *store.OutboxItem, err error) bool {
+	if e.ctx.Err() != nil {
+		return true // shutting down mid-send: leave it queued for the next start
+	}
+	action := whatsapp.ActionRetry
+	var se *whatsapp.SendError
+	if errors.As(err, &se) {
+		action = se.Action
+	}
+	now := e.now()
+	switch action {
+	case whatsapp.ActionAlertAdmin:
+		// Account or token trouble: keep everything queued, stop this
+		// number for a while, and say so loudly.
+		e.log.Error().Err(err).Str("phone_number_id", it.PhoneNumberID).Msg("ALERT: sending stopped for this number; an admin must act")
+		e.pacer.pause(it.PhoneNumberID, now.Add(time.Minute))
+		time.AfterFunc(time.Minute, func() { e.outbox.Wake(key) })
+		return true
+	case whatsapp.ActionThrottleNumber:
+		e.pacer.slowDown(it.PhoneNumberID)
+	case whatsapp.ActionRetry, whatsapp.ActionBackoffRecipient:
+	default:
+		return false
+	}
+	it.Attempts++
+	if it.Attempts >= e.cfg.MaxAttempts {
+		return false
+	}
+	delay := e.cfg.Backoff(action, it.Attempts)
+	it.NotBefore = now.Add(delay)
+	if perr := e.db.Update(func(tx *store.Txn) error { return tx.SetJSON(store.OutboxKey(it.Seq), it, 0) }); perr != nil {
+		e.log.Error().Err(perr).Msg("persist retry")
+	}
+	e.log.Warn().Err(err).Uint64("seq", it.Seq).Int("attempt", it.Attempts).Dur("backoff", delay).Msg("send failed, will retry")
+	time.AfterFunc(delay, func() { e.outbox.Wake(key) })
+	return true
+}
+
+// finish removes a message from the outbox and records how it ended.
+func (e *Engine) finish(it *store.OutboxItem, res *whatsapp.SendResult, sendErr error) {
+	if sendErr != nil && it.ReadID == "" {
+		e.log.Warn().Err(sendErr).Uint64("seq", it.Seq).Str("to", whatsapp.MaskPhone(it.User)).Msg("message not sent")
+	}
+	err := e.db.Update(func(tx *store.Txn) error {
+		if err := tx.Delete(store.OutboxKey(it.Seq)); err != nil {
+			return err
+		}
+		if it.TranscriptSeq == 0 {
+			return nil
+		}
+		key := store.TranscriptKey(it.User, it.TranscriptSeq)
+		var entry store.Entry
+		if err := tx.GetJSON(key, &entry); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return nil
+			}
+			return err
+		}
+		if res != nil {
+			entry.MessageID = res.MessageID
+			entry.Status, _ = store.AdvanceStatus(entry.Status, store.StatusSent)
+			if err := tx.SetJSON(store.SentKey(res.MessageID), store.SentRef{User: it.User, Seq: it.TranscriptSeq}, 30*24*time.Hour); err != nil {
+				return err
+			}
+		} else {
+			entry.Status = store.StatusFailed
+			entry.Error = sendErr.Error()
+			var se *whatsapp.SendError
+			if errors.As(sendErr, &se) {
+				entry.ErrorCode = se.Code
+				if se.Action == whatsapp.ActionRecipientFailed {
+					if err := markUnreachable(tx, it.User, se.Code); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return tx.SetJSON(key, entry, 0)
+	})
+	if err != nil {
+		e.log.Error().Err(err).Uint64("seq", it.Seq).Msg("record send result")
+	}
+	e.emit(Event{Kind: "reply", User: it.User, At: e.now()})
+}
+
+// pacer keeps each sending number under its messages-per-second limit,
+// slows a number down when WhatsApp says it is too fast (130429), and
+// pauses it when the account needs an admin.
+type pacer struct {
+	rate float64
+
+	mu     sync.Mutex
+	nums   map[string]*rate.Limiter
+	paused map[string]time.Time
+}
+
+func newPacer(perSecond float64) *pacer {
+	return &pacer{rate: perSecond, nums: map[string]*rate.Limiter{}, paused: map[string]time.Time{}}
+}
+
+func (p *pacer) limiter(num string) *rate.Limiter {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	l, ok := p.nums[num]
+	if !ok {
+		// A burst of a twentieth of a second keeps sends even rather than lumpy.
+		burst := max(1, int(p.rate/20))
+		l = rate.NewLimiter(rate.Limit(p.rate), burst)
+		p.nums[num] = l
+	}
+	return l
+}
+
+func (p *pacer) wait(ctx context.Context, num string) error {
+	return p.limiter(num).Wait(ctx)
+}
+
+// slowDown halves the number's rate; successes bring it back.
+func (p *pacer) slowDown(num string) {
+	l := p.limiter(num)
+	l.SetLimit(max(l.Limit()/2, 1))
+}
+
+// success raises a slowed-down number back towards its configured rate.
+func (p *pacer) success(num string) {
+	l := p.limiter(num)
+	if cur := float64(l.Limit()); cur < p.rate {
+		l.SetLimit(rate.Limit(min(p.rate, cur*1.01+0.1)))
+	}
+}
+
+func (p *pacer) pause(num string, until time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.paused[num] = until
+}
+
+func (p *pacer) pausedUntil(num string) time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.paused[num]
+}

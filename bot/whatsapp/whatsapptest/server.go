@@ -1,0 +1,351 @@
+// Package whatsapptest is a fake WhatsApp Cloud API (Graph API messages
+// endpoint) for tests of every package that sends: the engine, broadcasts,
+// the CLI. It answers with the real success and error shapes, records every
+// request, and lets a test inject failures, delays and hangs.
+//
+// It imports only the standard library (not package whatsapp), so tests
+// inside package whatsapp can use it without an import cycle.
+package whatsapptest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// Request is one recorded call to /{version}/{phone_number_id}/messages.
+type Request struct {
+	PhoneNumberID string
+	Version       string
+	Body          map[string]any
+	Raw           []byte
+	Kind          string // "message" or "read"
+	To            string // "to" of a message; empty for read
+	Time          time.Time
+}
+
+// Response controls one answer. The zero value is the normal success.
+//
+//   - Code != 0: the Graph error JSON for Code, with Status (default 400).
+//   - Code == 0 and Status >= 400: a plain-text body with no JSON, like a
+//     load balancer's 502 (use Body with ErrorBody(0, ...) for the real
+//     code-0 AuthException).
+//   - Body, when set, is sent as-is with Status (default 200).
+//   - Delay waits before answering; Hang never answers until the client
+//     gives up or the test ends.
+type Response struct {
+	Status int
+	Code   int
+	Delay  time.Duration
+	Hang   bool
+	Body   []byte
+}
+
+// Server is the fake Graph API. Safe for concurrent use.
+type Server struct {
+	URL string
+
+	srv  *httptest.Server
+	done chan struct{} // closed at cleanup to release hanging handlers
+	seq  atomic.Uint64
+
+	mu        sync.Mutex
+	token     string
+	requests  []Request
+	messages  int
+	changed   chan struct{} // closed and replaced on every recorded request
+	failN     int
+	failResp  Response
+	responder func(Request) Response
+}
+
+// NewServer starts a fake on loopback, closed with t.Cleanup.
+func NewServer(t testing.TB) *Server {
+	t.Helper()
+	s := &Server{done: make(chan struct{}), changed: make(chan struct{})}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.URL = s.srv.URL
+	t.Cleanup(func() {
+		close(s.done)
+		s.srv.Close()
+	})
+	return s
+}
+
+// SetToken makes the server require "Authorization: Bearer token"; a wrong
+// or missing token gets the real 401 / code 190 answer. Empty disables it.
+func (s *Server) SetToken(token string) {
+	s.mu.Lock()
+	s.token = token
+	s.mu.Unlock()
+}
+
+// FailNext makes the next n message sends (not mark-read) answer httpStatus
+// with the Graph error JSON for code.
+func (s *Server) FailNext(n int, httpStatus, code int) {
+	s.mu.Lock()
+	s.failN, s.failResp = n, Response{Status: httpStatus, Code: code}
+	s.mu.Unlock()
+}
+
+// SetResponder gives full control over answers (after any FailNext). nil
+// restores the default success.
+func (s *Server) SetResponder(f func(r Request) Response) {
+	s.mu.Lock()
+	s.responder = f
+	s.mu.Unlock()
+}
+
+// Requests returns every accepted request, in arrival order.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+// Messages returns the sends only (no mark-read), in arrival order.
+func (s *Server) Messages() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.messagesLocked()
+}
+
+func (s *Server) messagesLocked() []Request {
+	out := make([]Request, 0, s.messages)
+	for _, r := range s.requests {
+		if r.Kind == "message" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// WaitMessages blocks until at least n sends arrived and returns them all;
+// it fails the test after timeout. It waits on a signal, not by polling.
+func (s *Server) WaitMessages(t testing.TB, n int, timeout time.Duration) []Request {
+	t.Helper()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		s.mu.Lock()
+		if s.messages >= n {
+			out := s.messagesLocked()
+			s.mu.Unlock()
+			return out
+		}
+		changed, got := s.changed, s.messages
+		s.mu.Unlock()
+		select {
+		case <-changed:
+		case <-deadline.C:
+			t.Fatalf("whatsapptest: got %d messages after %v, want %d", got, timeout, n)
+			return nil
+		}
+	}
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	// Path: /{version}/{phone_number_id}/messages
+	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	if r.Method != http.MethodPost || len(parts) != 3 || parts[2] != "messages" || parts[0] == "" || parts[1] == "" {
+		writeJSON(w, http.StatusBadRequest, ErrorBody(100, "Unsupported request: "+r.Method+" "+r.URL.Path))
+		return
+	}
+	s.mu.Lock()
+	token := s.token
+	s.mu.Unlock()
+	if token != "" && r.Header.Get("Authorization") != "Bearer "+token {
+		writeJSON(w, http.StatusUnauthorized, ErrorBody(190, "Error validating access token."))
+		return
+	}
+	raw, err := io.ReadAll(io.LimitReader(r.Body, 4<<20))
+	if err != nil {
+		return
+	}
+	var body map[string]any
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") || json.Unmarshal(raw, &body) != nil || body["messaging_product"] != "whatsapp" {
+		writeJSON(w, http.StatusBadRequest, ErrorBody(100, "Invalid parameter: body must be JSON with messaging_product whatsapp."))
+		return
+	}
+	req := Request{Version: parts[0], PhoneNumberID: parts[1], Body: body, Raw: raw, Kind: "message", Time: time.Now()}
+	if body["status"] == "read" {
+		req.Kind = "read"
+	}
+	if to, ok := body["to"].(string); ok {
+		req.To = to
+	}
+	resp := s.record(req)
+
+	if resp.Delay > 0 || resp.Hang {
+		var wait <-chan time.Time
+		if !resp.Hang {
+			t := time.NewTimer(resp.Delay)
+			defer t.Stop()
+			wait = t.C
+		}
+		select {
+		case <-wait:
+		case <-r.Context().Done():
+			return
+		case <-s.done:
+			return
+		}
+	}
+	switch {
+	case resp.Body != nil:
+		writeJSON(w, statusOr(resp.Status, http.StatusOK), resp.Body)
+	case resp.Code != 0:
+		writeJSON(w, statusOr(resp.Status, http.StatusBadRequest), ErrorBody(resp.Code, ""))
+	case resp.Status >= 400:
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(resp.Status)
+		io.WriteString(w, http.StatusText(resp.Status))
+	case req.Kind == "read":
+		writeJSON(w, statusOr(resp.Status, http.StatusOK), []byte(`{"success":true}`))
+	default:
+		writeJSON(w, statusOr(resp.Status, http.StatusOK), s.success(req))
+	}
+}
+
+// record stores req, wakes waiters and decides the answer.
+func (s *Server) record(req Request) Response {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = append(s.requests, req)
+	if req.Kind == "message" {
+		s.messages++
+	}
+	close(s.changed)
+	s.changed = make(chan struct{})
+	if req.Kind == "message" && s.failN > 0 {
+		s.failN--
+		return s.failResp
+	}
+	if s.responder != nil {
+		return s.responder(req)
+	}
+	return Response{}
+}
+
+// success is the real send answer (reference §4.10) with a unique wamid.
+func (s *Server) success(req Request) []byte {
+	type contact struct {
+		Input string `json:"input"`
+		WaID  string `json:"wa_id"`
+	}
+	type message struct {
+		ID            string `json:"id"`
+		MessageStatus string `json:"message_status,omitempty"`
+	}
+	out := struct {
+		MessagingProduct string    `json:"messaging_product"`
+		Contacts         []contact `json:"contacts"`
+		Messages         []message `json:"messages"`
+	}{
+		MessagingProduct: "whatsapp",
+		Contacts:         []contact{{Input: req.To, WaID: digits(req.To)}},
+		Messages:         []message{{ID: fmt.Sprintf("wamid.FAKE%012d", s.seq.Add(1))}},
+	}
+	if req.Body["type"] == "template" {
+		out.Messages[0].MessageStatus = "accepted"
+	}
+	b, _ := json.Marshal(out)
+	return b
+}
+
+// ErrorBody is the Graph API error JSON for code (reference §4.11). An
+// empty details uses the code's usual description.
+func ErrorBody(code int, details string) []byte {
+	title := codeTitle(code)
+	if details == "" {
+		details = title + "."
+	}
+	type errorData struct {
+		MessagingProduct string `json:"messaging_product"`
+		Details          string `json:"details"`
+	}
+	type graphError struct {
+		Message   string    `json:"message"`
+		Type      string    `json:"type"`
+		Code      int       `json:"code"`
+		ErrorData errorData `json:"error_data"`
+		FBTraceID string    `json:"fbtrace_id"`
+	}
+	b, _ := json.Marshal(struct {
+		Error graphError `json:"error"`
+	}{graphError{
+		Message:   fmt.Sprintf("(#%d) %s", code, title),
+		Type:      "OAuthException",
+		Code:      code,
+		ErrorData: errorData{MessagingProduct: "whatsapp", Details: details},
+		FBTraceID: "AFAKEtrace" + fmt.Sprint(code),
+	}})
+	return b
+}
+
+// codeTitle is the usual title of common codes; only for realistic logs.
+func codeTitle(code int) string {
+	switch code {
+	case 0:
+		return "AuthException"
+	case 4:
+		return "API Too Many Calls"
+	case 100:
+		return "Invalid parameter"
+	case 190:
+		return "Access token has expired"
+	case 368:
+		return "Temporarily blocked for policies violations"
+	case 130429:
+		return "Rate limit hit"
+	case 131000:
+		return "Something went wrong"
+	case 131026:
+		return "Message undeliverable"
+	case 131047:
+		return "Re-engagement message"
+	case 131048:
+		return "Spam rate limit hit"
+	case 131049:
+		return "This message was not delivered to maintain healthy ecosystem engagement"
+	case 131051:
+		return "Unsupported message type"
+	case 131056:
+		return "(Business Account, Consumer Account) pair rate limit hit"
+	case 132001:
+		return "Template name does not exist in the translation"
+	case 132015:
+		return "Template is Paused"
+	}
+	return "Error"
+}
+
+func statusOr(s, def int) int {
+	if s == 0 {
+		return def
+	}
+	return s
+}
+
+func writeJSON(w http.ResponseWriter, status int, b []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+func digits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting of `lifeline serve`: defaults, then the
+// environment, then flags; Validate names the first bad setting.
+type Config struct {
+	Addr             string
+	DataDir          string
+	AdminToken       string
+	VerifyToken      string
+	AppSecret        string
+	AccessToken      string
+	PhoneNumberIDs   []string
+	APIURL           string
+	APIVersion       string
+	RatePerNumber    float64
+	Workers          int
+	SendWorkers      int
+	Expiry           time.Duration
+	ReengageTemplate string // "name:language", sent when the 24-hour window has closed
+	LogLevel         string
+}
+
+// Sandbox reports whether no WhatsApp credentials are configured.
+func (c Config) Sandbox() bool { return c.AccessToken == "" && len(c.PhoneNumberIDs) == 0 }
+
+func defaultConfig() Config {
+	return Config{
+		Addr: ":8080", DataDir: "./data", APIURL: "https://graph.facebook.com", APIVersion: "v23.0",
+		RatePerNumber: 80, Workers: 32, SendWorkers: 64, Expiry: 2 * time.Hour, LogLevel: "info",
+	}
+}
+
+// loadConfig reads the environment, then the flags of `lifeline serve`.
+func loadConfig(args []string, getenv func(string) string) (Config, error) {
+	c := defaultConfig()
+	var errs []error
+	str := func(dst *string, name string) {
+		if v := getenv(name); v != "" {
+			*dst = v
+		}
+	}
+	str(&c.Addr, "LIFELINE_ADDR")
+	str(&c.DataDir, "LIFELINE_DATA_DIR")
+	str(&c.AdminToken, "LIFELINE_ADMIN_TOKEN")
+	str(&c.VerifyToken, "WA_VERIFY_TOKEN")
+	str(&c.AppSecret, "WA_APP_SECRET")
+	str(&c.AccessToken, "WA_ACCESS_TOKEN")
+	str(&c.APIURL, "WA_API_URL")
+	str(&c.APIVersion, "WA_API_VERSION")
+	str(&c.ReengageTemplate, "WA_REENGAGE_TEMPLATE")
+	str(&c.LogLevel, "LIFELINE_LOG_LEVEL")
+	if v := getenv("WA_PHONE_NUMBER_ID"); v != "" {
+		c.PhoneNumberIDs = splitList(v)
+	}
+	if v := getenv("WA_RATE_PER_NUMBER"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("WA_RATE_PER_NUMBER=%q: not a number", v))
+		}
+		c.RatePerNumber = f
+	}
+	intVar := func(dst *int, name string) {
+		if v := getenv(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s=%q: not a whole number", name, v))
+			}
+			*dst = n
+		}
+	}
+	intVar(&c.Workers, "LIFELINE_WORKERS")
+	intVar(&c.SendWorkers, "LIFELINE_SEND_WORKERS")
+	if v := getenv("LIFELINE_CONVERSATION_EXPIRY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("LIFELINE_CONVERSATION_EXPIRY=%q: not a duration such as 2h or 30m", v))
+		}
+		c.Expiry = d
+	}
+	if len(errs) > 0 {
+		return c, errors.Join(errs...)
+	}
+
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (LIFELINE_ADDR)")
+	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory (LIFELINE_DATA_DIR)")
+	fs.StringVar(&c.APIURL, "api-url", c.APIURL, "Graph API base URL (WA_API_URL)")
+	fs.StringVar(&c.APIVersion, "api-version", c.APIVersion, "Graph API version (WA_API_VERSION)")
+	fs.Float64Var(&c.RatePerNumber, "rate", c.RatePerNumber, "messages per second per sending number (WA_RATE_PER_NUMBER)")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (LIFELINE_LOG_LEVEL)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return c, c.Validate()
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+var (
+	versionRe = regexp.MustCompile(`^v\d+\.\d+$`)
+	digitsRe  = regexp.MustCompile(`^\d+$`)
+	tplRe     = regexp.MustCompile(`^[a-z0-9_]+:[A-Za-z_]{2,8}$`)
+)
+
+// Validate checks every setting and names the first one that is wrong.
+func (c Config) Validate() error {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("LIFELINE_ADDR=%q: want host:port such as :8080 (%v)", c.Addr, err)
+	}
+	if strings.TrimSpace(c.DataDir) == "" {
+		return errors.New("LIFELINE_DATA_DIR is empty")
+	}
+	u, err := url.Parse(c.APIURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("WA_API_URL=%q: want an http(s) URL such as https://graph.facebook.com", c.APIURL)
+	}
+	if !versionRe.MatchString(c.APIVersion) {
+		return fmt.Errorf("WA_API_VERSION=%q: want a Graph API version such as v23.0", c.APIVersion)
+	}
+	if c.RatePerNumber <= 0 || c.RatePerNumber > 1000 {
+		return fmt.Errorf("WA_RATE_PER_NUMBER=%v: want a rate above 0 and at most 1000 messages per second", c.RatePerNumber)
+	}
+	if c.Workers < 1 || c.Workers > 1024 {
+		return fmt.Errorf("LIFELINE_WORKERS=%d: want 1 to 1024", c.Workers)
+	}
+	if c.SendWorkers < 1 || c.SendWorkers > 4096 {
+		return fmt.Errorf("LIFELINE_SEND_WORKERS=%d: want 1 to 4096", c.SendWorkers)
+	}
+	if c.Expiry < time.Minute {
+		return fmt.Errorf("LIFELINE_CONVERSATION_EXPIRY=%s: want at least 1m", c.Expiry)
+	}
+	if c.AdminToken != "" && len(c.AdminToken) < 16 {
+		return errors.New("LIFELINE_ADMIN_TOKEN is too short: use at least 16 random characters")
+	}
+	if c.ReengageTemplate != "" && !tplRe.MatchString(c.ReengageTemplate) {
+		return fmt.Errorf("WA_REENGAGE_TEMPLATE=%q: want name:language such as crisis_update:en", c.ReengageTemplate)
+	}
+	switch c.LogLevel {
+	case "trace", "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("LIFELINE_LOG_LEVEL=%q: want debug, info, warn or error", c.LogLevel)
+	}
+	if c.Sandbox() {
+		return nil
+	}
+	// Credentials given: they must be complete.
+	switch {
+	case c.AccessToken == "":
+		return errors.New("WA_ACCESS_TOKEN is not set, but WA_PHONE_NUMBER_ID is: set both, or neither for sandbox mode")
+	case len(c.PhoneNumberIDs) == 0:
+		return errors.New("WA_PHONE_NUMBER_ID is not set, but WA_ACCESS_TOKEN is: set both, or neither for sandbox mode")
+	case c.AppSecret == "":
+		return errors.New("WA_APP_SECRET is not set: the webhook never accepts unsigned events, so Lifeline will not start without the app secret")
+	case c.VerifyToken == "":
+		return errors.New("WA_VERIFY_TOKEN is not set: Meta's webhook verification needs it")
+	}
+	for _, id := range c.PhoneNumberIDs {
+		if !digitsRe.MatchString(id) {
+			return fmt.Errorf("WA_PHONE_NUMBER_ID: %q is not a phone-number id (digits only)", id)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,182 @@
+// Command lifeline runs the Lifeline crisis responder and its tools.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"lifeline/admin"
+	"lifeline/bot"
+	"lifeline/bot/whatsapp"
+	"lifeline/kb"
+	"lifeline/store"
+)
+
+const usage = `lifeline: a WhatsApp-first crisis responder
+
+Usage:
+  lifeline serve [flags]        run the server (configuration from the environment; see README)
+  lifeline kb import|search|export|eval ...   manage and measure the FAQ knowledge base
+  lifeline help                 show this text
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "serve":
+		if err := serve(args[1:], stdout, stderr); err != nil {
+			fmt.Fprintf(stderr, "lifeline serve: %v\n", err)
+			return 1
+		}
+		return 0
+	case "kb":
+		return runKB(args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "lifeline: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}
+
+func newLogger(w io.Writer, level string) zerolog.Logger {
+	lvl, err := zerolog.ParseLevel(level)
+	if err != nil {
+		lvl = zerolog.InfoLevel
+	}
+	return zerolog.New(w).Level(lvl).With().Timestamp().Logger()
+}
+
+// serve runs the server until SIGINT or SIGTERM.
+func serve(args []string, stdout, stderr io.Writer) error {
+	cfg, err := loadConfig(args, os.Getenv)
+	if err != nil {
+		return fmt.Errorf("invalid configuration: %w", err)
+	}
+	log := newLogger(stderr, cfg.LogLevel)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	srv, err := start(cfg, log, stdout)
+	if err != nil {
+		return err
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.listen() }()
+	select {
+	case <-ctx.Done():
+		log.Info().Msg("shutting down")
+	case err := <-errc:
+		if err != nil {
+			srv.close()
+			return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+		}
+	}
+	return srv.close()
+}
+
+// instance is one running server with everything it opened.
+type instance struct {
+	cfg    Config
+	log    zerolog.Logger
+	db     *store.DB
+	engine *bot.Engine
+	http   *admin.Server
+}
+
+// start opens the store and the FAQ, starts the engine and builds the HTTP server.
+func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) {
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	db, err := store.Open(store.Options{Dir: filepath.Join(cfg.DataDir, "store"), Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	faq, err := kb.Open(db, log)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("load faq: %w", err)
+	}
+
+	var sender bot.Sender
+	if cfg.Sandbox() {
+		sender = &bot.SandboxSender{}
+		log.Warn().Msg("no WhatsApp credentials: sandbox mode; replies are stored and shown, not sent; chat at POST /sandbox/messages")
+	} else {
+		sender = whatsapp.NewClient(whatsapp.ClientConfig{
+			BaseURL: cfg.APIURL, Version: cfg.APIVersion, AccessToken: cfg.AccessToken,
+			HTTP:    &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, IdleConnTimeout: 90 * time.Second}},
+			Timeout: 20 * time.Second,
+		})
+	}
+	ecfg := bot.Config{
+		PhoneNumberIDs: cfg.PhoneNumberIDs, Workers: cfg.Workers, SendWorkers: cfg.SendWorkers,
+		RatePerNumber: cfg.RatePerNumber, Expiry: cfg.Expiry,
+	}
+	if cfg.ReengageTemplate != "" {
+		name, lang, _ := strings.Cut(cfg.ReengageTemplate, ":")
+		ecfg.ReengageTemplate = &whatsapp.Template{Name: name, Language: lang}
+	}
+	engine := bot.New(ecfg, bot.Options{DB: db, Sender: sender, KB: faq, Learner: faq, Logger: log})
+	if err := engine.Start(); err != nil {
+		db.Close()
+		return nil, err
+	}
+
+	generated, err := admin.BootstrapToken(db, cfg.AdminToken, time.Now())
+	if err != nil {
+		engine.Close()
+		db.Close()
+		return nil, err
+	}
+	if generated != "" {
+		// Printed once, on the first start, to the terminal rather than the log.
+		fmt.Fprintf(stdout, "\nAdmin API token (shown only this once; store it safely):\n\n    %s\n\n", generated)
+	}
+
+	srv := admin.New(admin.Deps{
+		DB: db, Engine: engine, KB: faq, Sandbox: cfg.Sandbox(), Logger: log,
+		Webhook: bot.WebhookConfig{Enabled: !cfg.Sandbox(), VerifyToken: cfg.VerifyToken, AppSecret: cfg.AppSecret},
+	})
+	log.Info().Str("addr", cfg.Addr).Bool("sandbox", cfg.Sandbox()).Strs("phone_number_ids", cfg.PhoneNumberIDs).Msg("lifeline ready")
+	return &instance{cfg: cfg, log: log, db: db, engine: engine, http: srv}, nil
+}
+
+func (in *instance) listen() error {
+	err := in.http.App().Listen(in.cfg.Addr)
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// close stops taking requests, finishes in-flight work and closes the store cleanly.
+func (in *instance) close() error {
+	if err := in.http.App().ShutdownWithTimeout(15 * time.Second); err != nil {
+		in.log.Warn().Err(err).Msg("http shutdown")
+	}
+	in.engine.Close()
+	if err := in.db.Close(); err != nil {
+		return err
+	}
+	in.log.Info().Msg("stopped")
+	return nil
+}

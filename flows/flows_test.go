@@ -1,0 +1,227 @@
+package flows
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/looplab/fsm"
+
+	"lifeline/kb"
+)
+
+// fakeKB answers "shelter", is unsure about "water", knows nothing else.
+type fakeKB struct{}
+
+var (
+	shelter = kb.Hit{ID: "shelter", Question: "Where are the shelters?", Answer: "Shelters are open at the town hall.", Lang: "en"}
+	water   = kb.Hit{ID: "water", Question: "Is tap water safe to drink?", Answer: "Boil tap water for one minute.", Lang: "en"}
+	ice     = kb.Hit{ID: "ice", Question: "Can I use ice from my freezer?", Answer: "Throw away ice made during the flood.", Lang: "en"}
+)
+
+func (fakeKB) Search(q, lang string, limit int) kb.Result {
+	q = strings.ToLower(q)
+	switch {
+	case strings.Contains(q, "shelter"), strings.Contains(q, "مأوى"):
+		return kb.Result{Decision: kb.DecisionAnswer, Lang: "en", Results: []kb.Hit{shelter, water, ice}}
+	case strings.Contains(q, "water"):
+		return kb.Result{Decision: kb.DecisionSuggest, Lang: "en", Results: []kb.Hit{water, ice}}
+	}
+	return kb.Result{Decision: kb.DecisionNone, Lang: lang}
+}
+
+// step is one message of a conversation and what must follow.
+type step struct {
+	text, reply string // what the user sends: text, or the id of a tapped button
+	want        []string
+	state       string
+	effects     []EffectKind
+}
+
+func TestConversations(t *testing.T) {
+	cases := []struct {
+		name  string
+		steps []step
+	}{
+		{"greeting shows the menu", []step{
+			{text: "hello", want: []string{"buttons:Hello"}, state: StateMenu},
+		}},
+		{"menu: ask a question, get an answer, say it helped", []step{
+			{text: "hi", want: []string{"buttons:"}, state: StateMenu},
+			{reply: IDAsk, want: []string{"text:Please type your question"}, state: StateAsking},
+			{text: "where is a shelter", want: []string{"text:Shelters are open", "buttons:Was this helpful?"}, state: StateAnswered},
+			{reply: "fb_yes:shelter", want: []string{"text:Thank you"}, state: StateMenu, effects: []EffectKind{EffectFeedback}},
+		}},
+		{"not helpful offers the alternatives and a person", []step{
+			{text: "shelter please", want: []string{"text:Shelters", "buttons:Was this helpful?"}, state: StateAnswered},
+			{reply: "fb_no:shelter", want: []string{"list:Sorry about that"}, state: StateSuggesting, effects: []EffectKind{EffectFeedback, EffectUnanswered}},
+			{reply: "faq:water", want: []string{"text:Boil tap water", "buttons:Was this helpful?"}, state: StateAnswered, effects: []EffectKind{EffectChoice}},
+		}},
+		{"unsure search suggests a list", []step{
+			{text: "water", want: []string{"list:I am not sure"}, state: StateSuggesting},
+		}},
+		{"nothing found twice hands over to a person", []step{
+			{text: "who won the match last night", want: []string{"buttons:Sorry, I don't have an answer"}, state: StateMenu, effects: []EffectKind{EffectUnanswered}},
+			{text: "what is the capital of peru", want: []string{"text:I still could not", "text:A person from our team"}, state: StateMenu, effects: []EffectKind{EffectUnanswered, EffectHandoff}},
+			{text: "shelter?", want: []string{"text:Shelters", "buttons:Was this helpful?"}, state: StateAnswered}, // the FAQ still answers while they wait
+		}},
+		{"asking for a person", []step{
+			{text: "I need a person", want: []string{"text:A person from our team"}, state: StateMenu, effects: []EffectKind{EffectHandoff}},
+		}},
+		{"a claimed conversation is silent", []step{
+			{text: "claim", want: nil, state: StateHandoff},
+			{text: "hello?", want: nil, state: StateHandoff},
+			{text: "stop", want: []string{"text:You will no longer"}, state: StateHandoff, effects: []EffectKind{EffectOptOut}},
+		}},
+		{"a question mentioning a person is still a question", []step{
+			{text: "can a person get a shelter", want: []string{"text:Shelters"}, state: StateAnswered},
+		}},
+		{"check in as safe from the menu", []step{
+			{reply: IDSafe, want: []string{"text:Thank you for letting us know"}, state: StateMenu, effects: []EffectKind{EffectSafe}},
+		}},
+		{"stop and start", []step{
+			{text: "STOP", want: []string{"text:You will no longer receive alerts"}, state: StateIdle, effects: []EffectKind{EffectOptOut}},
+			{text: "start", want: []string{"text:You will receive our alerts again"}, state: StateIdle, effects: []EffectKind{EffectOptIn}},
+		}},
+		{"stop inside a question is not an opt-out", []step{
+			{text: "how do I stop water coming into the shelter", want: []string{"text:Shelters"}, state: StateAnswered},
+		}},
+		{"arabic is answered in arabic", []step{
+			{text: "مرحبا", want: []string{"buttons:مرحباً"}, state: StateMenu},
+			{text: "أين أقرب مأوى؟", want: []string{"text:Shelters", "buttons:هل كانت الإجابة مفيدة؟"}, state: StateAnswered},
+			{text: "إيقاف", want: []string{"text:لن تصلك تنبيهاتنا"}, state: StateAnswered, effects: []EffectKind{EffectOptOut}},
+		}},
+		{"a voice note gets a polite reply and the menu", []step{
+			{text: "", want: []string{"buttons:Sorry, I can only read written messages"}, state: StateMenu},
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &Flow{KB: fakeKB{}, Expiry: time.Hour}
+			var s Session
+			at := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+			for i, st := range tc.steps {
+				at = at.Add(time.Minute)
+				if st.text == "claim" { // an agent takes the conversation
+					var err error
+					if s, err = Claim(s); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				in := Input{Type: "text", Text: st.text, ReplyID: st.reply, At: at}
+				if st.text == "" && st.reply == "" {
+					in.Type, in.Voice = "audio", true
+				}
+				out, err := f.Handle(s, in)
+				if err != nil {
+					t.Fatalf("step %d: %v", i, err)
+				}
+				var got []string
+				for _, r := range out.Replies {
+					got = append(got, r.Kind+":"+r.Text)
+				}
+				if len(got) != len(st.want) {
+					t.Fatalf("step %d (%q): replies %q, want %q", i, st.text+st.reply, got, st.want)
+				}
+				for j := range got {
+					if !strings.HasPrefix(got[j], st.want[j]) {
+						t.Errorf("step %d reply %d: %q, want prefix %q", i, j, got[j], st.want[j])
+					}
+				}
+				if out.Session.State != st.state {
+					t.Errorf("step %d: state %s, want %s", i, out.Session.State, st.state)
+				}
+				var kinds []EffectKind
+				for _, e := range out.Effects {
+					kinds = append(kinds, e.Kind)
+				}
+				if strings.Join(effStrings(kinds), ",") != strings.Join(effStrings(st.effects), ",") {
+					t.Errorf("step %d: effects %v, want %v", i, kinds, st.effects)
+				}
+				s = out.Session
+			}
+		})
+	}
+}
+
+func effStrings(k []EffectKind) []string {
+	var s []string
+	for _, e := range k {
+		s = append(s, string(e))
+	}
+	return s
+}
+
+func TestLanguageIsRemembered(t *testing.T) {
+	f := &Flow{KB: fakeKB{}, Expiry: time.Hour}
+	at := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	out, _ := f.Handle(Session{}, Input{Type: "text", Text: "مرحبا بكم", At: at})
+	if out.Session.Lang != "ar" {
+		t.Fatalf("lang = %q, want ar", out.Session.Lang)
+	}
+	// "ok" says nothing about the language: the conversation stays in Arabic.
+	out, _ = f.Handle(out.Session, Input{Type: "text", Text: "ok", At: at.Add(time.Minute)})
+	if out.Session.Lang != "ar" || !strings.HasPrefix(out.Replies[0].Text, "شكراً") {
+		t.Fatalf("after ok: lang %q, reply %q", out.Session.Lang, out.Replies[0].Text)
+	}
+}
+
+func TestConversationExpiresAfterInactivity(t *testing.T) {
+	f := &Flow{KB: fakeKB{}, Expiry: time.Hour}
+	at := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	out, _ := f.Handle(Session{}, Input{Type: "text", Text: "shelter", At: at})
+	if out.Session.State != StateAnswered || out.Session.LastEntryID != "shelter" {
+		t.Fatalf("state %s", out.Session.State)
+	}
+	// Two hours later "no" is not feedback on an answer from long ago.
+	out, _ = f.Handle(out.Session, Input{Type: "text", Text: "hello", At: at.Add(2 * time.Hour)})
+	if out.Session.LastEntryID != "" || out.Session.State != StateMenu {
+		t.Fatalf("after expiry: state %s, last entry %q", out.Session.State, out.Session.LastEntryID)
+	}
+}
+
+func TestReleaseReturnsTheConversationToTheBot(t *testing.T) {
+	s, err := Claim(Session{State: StateMenu, AwaitingAgent: true})
+	if err != nil || s.State != StateHandoff || s.AwaitingAgent {
+		t.Fatalf("claim: %v %+v", err, s)
+	}
+	if s, err = Claim(s); err != nil || s.State != StateHandoff {
+		t.Fatalf("second claim must be harmless: %v %s", err, s.State)
+	}
+	s, err = Release(s)
+	if err != nil || s.State != StateMenu {
+		t.Fatalf("release: %v %s", err, s.State)
+	}
+	if _, err := Release(s); err == nil {
+		t.Fatal("releasing a conversation nobody owns must fail")
+	}
+}
+
+// Every event of the table can fire from each of its sources: a typo in
+// the table would otherwise only show up in production.
+func TestEventTableIsConsistent(t *testing.T) {
+	for _, ev := range Events {
+		for _, src := range ev.Src {
+			m := fsm.NewFSM(src, Events, nil)
+			if err := m.Event(context.Background(), ev.Name); err != nil {
+				var nt fsm.NoTransitionError
+				if !asNoTransition(err, &nt) {
+					t.Errorf("%s from %s: %v", ev.Name, src, err)
+				}
+			}
+			if m.Current() != ev.Dst {
+				t.Errorf("%s from %s ends in %s, want %s", ev.Name, src, m.Current(), ev.Dst)
+			}
+		}
+	}
+}
+
+func asNoTransition(err error, target *fsm.NoTransitionError) bool {
+	nt, ok := err.(fsm.NoTransitionError)
+	if ok {
+		*target = nt
+	}
+	return ok
+}

@@ -1,0 +1,212 @@
+// Package kb owns Lifeline's FAQ knowledge base: the entries and their
+// versions (kept in the store), an in-memory bleve index rebuilt from them,
+// the search that decides whether to answer, suggest or say nothing, and
+// what conversations teach the FAQ (feedback, candidate alternate questions,
+// unanswered questions). It does no network I/O.
+package kb
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/rs/zerolog"
+
+	"lifeline/store"
+)
+
+// Entry is one FAQ entry as admins write it.
+type Entry struct {
+	ID           string   `json:"id"`
+	Lang         string   `json:"lang"`
+	Question     string   `json:"question"`
+	Answer       string   `json:"answer"`
+	AltQuestions []string `json:"alt_questions,omitempty"`
+	Category     string   `json:"category,omitempty"`
+	Tags         []string `json:"tags,omitempty"`
+	Link         string   `json:"link,omitempty"`
+	// Translations of the same entry by language; each becomes a searchable
+	// entry in its language with the id ID + "/" + lang.
+	Translations map[string]Translation `json:"translations,omitempty"`
+}
+
+// Translation is an entry's question and answer in another language.
+type Translation struct {
+	Question     string   `json:"question"`
+	Answer       string   `json:"answer"`
+	AltQuestions []string `json:"alt_questions,omitempty"`
+}
+
+// Decision says what the bot should do with a search result.
+type Decision string
+
+// Decisions.
+const (
+	DecisionAnswer  Decision = "answer"  // confident: reply with the first result
+	DecisionSuggest Decision = "suggest" // unsure: offer the first results as "did you mean"
+	DecisionNone    Decision = "none"    // nothing relevant: say so and offer a person
+)
+
+// Hit is one ranked search result.
+type Hit struct {
+	ID       string  `json:"id"`
+	Question string  `json:"question"`
+	Answer   string  `json:"answer"`
+	Lang     string  `json:"lang"`
+	Link     string  `json:"link,omitempty"`
+	Score    float64 `json:"score"`
+}
+
+// Result is a search's ranked hits and the decision taken on them.
+type Result struct {
+	Decision Decision `json:"decision"`
+	Lang     string   `json:"lang"`
+	Results  []Hit    `json:"results"`
+}
+
+// Sentinel errors; the admin API maps them to HTTP statuses.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("already exists")
+	ErrInvalid  = errors.New("invalid")
+)
+
+// KB is the knowledge base. Searches read an immutable snapshot through an
+// atomic pointer; changes build a new snapshot beside it and swap it in, so
+// a search never sees a half-loaded FAQ.
+type KB struct {
+	db  *store.DB
+	log zerolog.Logger
+
+	live atomic.Pointer[snapshot]
+	mu   sync.Mutex // serialises changes (imports, edits, rollbacks)
+}
+
+// Open loads the live FAQ version from db and indexes it. When the store has
+// no FAQ yet, the embedded sample FAQ becomes version 1.
+func Open(db *store.DB, log zerolog.Logger) (*KB, error) {
+	k := &KB{db: db, log: log.With().Str("comp", "kb").Logger()}
+	v, err := k.loadLive()
+	if errors.Is(err, ErrNotFound) {
+		entries, perr := SampleEntries()
+		if perr != nil {
+			return nil, fmt.Errorf("parse sample faq: %w", perr)
+		}
+		if _, err := k.Import(entries, ModeReplace, "sample"); err != nil {
+			return nil, fmt.Errorf("import sample faq: %w", err)
+		}
+		k.log.Info().Int("entries", len(entries)).Msg("imported sample faq as version 1")
+		return k, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	snap, err := buildSnapshot(v.N, v.Entries)
+	if err != nil {
+		return nil, fmt.Errorf("index faq version %d: %w", v.N, err)
+	}
+	k.live.Store(snap)
+	k.log.Info().Int("version", v.N).Int("entries", len(v.Entries)).Msg("faq loaded")
+	return k, nil
+}
+
+// Ready reports whether an FAQ is indexed and searchable.
+func (k *KB) Ready() bool { return k.live.Load() != nil }
+
+// Version is the live version number, 0 before any.
+func (k *KB) Version() int {
+	if s := k.live.Load(); s != nil {
+		return s.version
+	}
+	return 0
+}
+
+// Entries returns the live entries in their stored order.
+func (k *KB) Entries() []Entry {
+	s := k.live.Load()
+	if s == nil {
+		return nil
+	}
+	return cloneEntries(s.entries)
+}
+
+// Entry returns an entry by id. A translation id ("id/ar") returns the entry
+// as it reads in that language.
+func (k *KB) Entry(id string) (Entry, bool) {
+	s := k.live.Load()
+	if s == nil {
+		return Entry{}, false
+	}
+	if i, ok := s.byID[id]; ok {
+		return cloneEntries(s.entries[i : i+1])[0], true
+	}
+	if d, ok := s.docs[id]; ok {
+		return d.entry, true
+	}
+	return Entry{}, false
+}
+
+// Languages counts the searchable entries per language.
+func (k *KB) Languages() map[string]int {
+	s := k.live.Load()
+	if s == nil {
+		return map[string]int{}
+	}
+	return languagesOf(s.entries)
+}
+
+func languagesOf(entries []Entry) map[string]int {
+	m := map[string]int{}
+	for _, e := range entries {
+		m[e.Lang]++
+		for l := range e.Translations {
+			m[l]++
+		}
+	}
+	return m
+}
+
+// view is the entry as a searchable document in one language.
+func (e Entry) view(lang string) (id string, v Entry) {
+	if lang == e.Lang {
+		v = e
+		v.Translations = nil
+		return e.ID, v
+	}
+	t := e.Translations[lang]
+	v = Entry{ID: e.ID + "/" + lang, Lang: lang, Question: t.Question, Answer: t.Answer,
+		AltQuestions: t.AltQuestions, Category: e.Category, Tags: e.Tags, Link: e.Link}
+	return v.ID, v
+}
+
+func cloneEntries(in []Entry) []Entry {
+	out := make([]Entry, len(in))
+	for i, e := range in {
+		e.AltQuestions = append([]string(nil), e.AltQuestions...)
+		e.Tags = append([]string(nil), e.Tags...)
+		if e.Translations != nil {
+			tr := make(map[string]Translation, len(e.Translations))
+			for l, t := range e.Translations {
+				t.AltQuestions = append([]string(nil), t.AltQuestions...)
+				tr[l] = t
+			}
+			e.Translations = tr
+		}
+		out[i] = e
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+func normSpace(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,95 @@
+package store
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Contact is what Lifeline knows about one person on WhatsApp.
+type Contact struct {
+	WaID          string            `json:"wa_id"`
+	UserID        string            `json:"user_id,omitempty"` // business-scoped user id, when WhatsApp sends one
+	Name          string            `json:"name,omitempty"`
+	Language      string            `json:"language,omitempty"`
+	Tags          []string          `json:"tags,omitempty"`
+	Region        string            `json:"region,omitempty"`
+	Fields        map[string]string `json:"fields,omitempty"`
+	OptedIn       bool              `json:"opted_in,omitempty"`
+	OptInSource   string            `json:"opt_in_source,omitempty"`
+	OptInAt       time.Time         `json:"opt_in_at,omitzero"`
+	OptedOut      bool              `json:"opted_out,omitempty"`
+	OptOutAt      time.Time         `json:"opt_out_at,omitzero"`
+	Unreachable   bool              `json:"unreachable,omitempty"` // WhatsApp said the number cannot receive messages
+	LastErrorCode int               `json:"last_error_code,omitempty"`
+	LastInboundAt time.Time         `json:"last_inbound_at,omitzero"`
+	CreatedAt     time.Time         `json:"created_at"`
+	UpdatedAt     time.Time         `json:"updated_at"`
+}
+
+// Direction of a transcript entry.
+const (
+	In  = "in"
+	Out = "out"
+)
+
+// Delivery states of an outbound message, in the order they can only move forward.
+const (
+	StatusQueued    = "queued"
+	StatusSent      = "sent"
+	StatusDelivered = "delivered"
+	StatusRead      = "read"
+	StatusFailed    = "failed"
+)
+
+var statusRank = map[string]int{StatusQueued: 0, StatusSent: 1, StatusDelivered: 2, StatusRead: 3, StatusFailed: 4}
+
+// AdvanceStatus applies a delivery status monotonically: webhooks arrive out
+// of order, so "delivered" after "read" changes nothing, and failed wins.
+func AdvanceStatus(current, next string) (string, bool) {
+	n, ok := statusRank[next]
+	if !ok {
+		return current, false
+	}
+	if n > statusRank[current] {
+		return next, true
+	}
+	return current, false
+}
+
+// Entry is one message of a conversation, in either direction.
+type Entry struct {
+	Seq       uint64    `json:"seq"`
+	Dir       string    `json:"dir"`              // In or Out
+	Author    string    `json:"author,omitempty"` // "user", "bot", or "agent:<id>"
+	At        time.Time `json:"at"`
+	Type      string    `json:"type"`
+	Text      string    `json:"text,omitempty"`
+	ReplyID   string    `json:"reply_id,omitempty"`
+	MessageID string    `json:"message_id,omitempty"` // wamid, when known
+	Status    string    `json:"status,omitempty"`     // outbound delivery state
+	ErrorCode int       `json:"error_code,omitempty"`
+	Error     string    `json:"error,omitempty"`
+	Lat       float64   `json:"lat,omitempty"`
+	Lng       float64   `json:"lng,omitempty"`
+	Payload   []byte    `json:"payload,omitempty"` // the outbound message as queued (JSON)
+}
+
+// SentRef points from an outbound wamid to its transcript entry.
+type SentRef struct {
+	User string `json:"user"`
+	Seq  uint64 `json:"seq"`
+}
+
+// OutboxItem is one message waiting to be sent (or one read receipt).
+type OutboxItem struct {
+	Seq           uint64          `json:"seq"`
+	User          string          `json:"user"` // recipient wa_id; also the lane that keeps replies in order
+	PhoneNumberID string          `json:"phone_number_id"`
+	Message       json.RawMessage `json:"message,omitempty"` // whatsapp.Outbound as JSON
+	ReadID        string          `json:"read_id,omitempty"` // set for a mark-as-read instead of a message
+	TranscriptSeq uint64          `json:"transcript_seq,omitempty"`
+	WindowUntil   time.Time       `json:"window_until,omitzero"` // free-form messages may be sent until then
+	Attempts      int             `json:"attempts,omitempty"`
+	NotBefore     time.Time       `json:"not_before,omitzero"`
+	CreatedAt     time.Time       `json:"created_at"`
+}

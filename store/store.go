@@ -1,0 +1,308 @@
+// Package store owns Lifeline's persistence. It is the only package that
+// imports badger; everything else reads and writes through DB and Txn, so a
+// second backend can replace this one without touching the engine or flows.
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/rs/zerolog"
+)
+
+// ErrNotFound is returned when a key has no value.
+var ErrNotFound = errors.New("not found")
+
+// ErrStop may be returned by a Scan callback to end the scan early without error.
+var ErrStop = errors.New("stop scan")
+
+// Options configure Open.
+type Options struct {
+	Dir           string // data directory; ignored when InMemory
+	InMemory      bool   // for tests
+	EncryptionKey []byte // optional AES key (16, 24 or 32 bytes) for encryption at rest
+	Logger        zerolog.Logger
+}
+
+// DB is an open store.
+type DB struct {
+	db  *badger.DB
+	log zerolog.Logger
+
+	mu   sync.Mutex
+	seqs map[string]*badger.Sequence
+
+	stop chan struct{}
+	done chan struct{}
+}
+
+// Open opens (or creates) the store. Writes are synced: a commit that
+// returns nil is on disk, which is what lets the webhook acknowledge Meta.
+func Open(o Options) (*DB, error) {
+	opts := badger.DefaultOptions(o.Dir).
+		WithInMemory(o.InMemory).
+		WithSyncWrites(!o.InMemory).
+		WithLogger(badgerLogger{o.Logger}).
+		WithNumVersionsToKeep(1).
+		// Small tables and memtables keep the resident set modest: the store
+		// holds conversations, not bulk data.
+		WithMemTableSize(32 << 20).
+		WithValueLogFileSize(256 << 20)
+	if len(o.EncryptionKey) > 0 {
+		opts = opts.WithEncryptionKey(o.EncryptionKey).WithIndexCacheSize(64 << 20)
+	}
+	db, err := badger.Open(opts)
+	if err != nil {
+		return nil, fmt.Errorf("open badger store in %q: %w", o.Dir, err)
+	}
+	s := &DB{db: db, log: o.Logger, seqs: map[string]*badger.Sequence{}, stop: make(chan struct{}), done: make(chan struct{})}
+	go s.gcLoop(o.InMemory)
+	return s, nil
+}
+
+// Close releases sequences and closes badger cleanly.
+func (s *DB) Close() error {
+	close(s.stop)
+	<-s.done
+	s.mu.Lock()
+	for name, seq := range s.seqs {
+		if err := seq.Release(); err != nil {
+			s.log.Warn().Err(err).Str("seq", name).Msg("release sequence")
+		}
+	}
+	s.seqs = map[string]*badger.Sequence{}
+	s.mu.Unlock()
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("close badger store: %w", err)
+	}
+	return nil
+}
+
+// gcLoop reclaims value log space. ErrNoRewrite just means there was nothing to do.
+func (s *DB) gcLoop(inMemory bool) {
+	defer close(s.done)
+	if inMemory {
+		<-s.stop
+		return
+	}
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			for {
+				err := s.db.RunValueLogGC(0.5)
+				if err != nil {
+					if !errors.Is(err, badger.ErrNoRewrite) && !errors.Is(err, badger.ErrRejected) {
+						s.log.Warn().Err(err).Msg("value log gc")
+					}
+					break
+				}
+			}
+		}
+	}
+}
+
+// NextSeq returns the next number of the named sequence. Numbers increase
+// strictly, also across restarts; a crash may skip some.
+func (s *DB) NextSeq(name string) (uint64, error) {
+	s.mu.Lock()
+	seq, ok := s.seqs[name]
+	if !ok {
+		var err error
+		seq, err = s.db.GetSequence(seqKey(name), 1000)
+		if err != nil {
+			s.mu.Unlock()
+			return 0, fmt.Errorf("open sequence %s: %w", name, err)
+		}
+		s.seqs[name] = seq
+	}
+	s.mu.Unlock()
+	n, err := seq.Next()
+	if err != nil {
+		return 0, fmt.Errorf("next %s: %w", name, err)
+	}
+	// Zero is never handed out so that it can mean "none".
+	if n == 0 {
+		return seq.Next()
+	}
+	return n, nil
+}
+
+const maxConflictRetries = 10
+
+// Update runs fn in a read-write transaction and commits it, retrying on
+// conflict a bounded number of times.
+func (s *DB) Update(fn func(*Txn) error) error {
+	var err error
+	for i := 0; i < maxConflictRetries; i++ {
+		err = s.db.Update(func(t *badger.Txn) error { return fn(&Txn{t: t}) })
+		if !errors.Is(err, badger.ErrConflict) {
+			return err
+		}
+	}
+	return fmt.Errorf("after %d tries: %w", maxConflictRetries, err)
+}
+
+// View runs fn in a read-only transaction.
+func (s *DB) View(fn func(*Txn) error) error {
+	return s.db.View(func(t *badger.Txn) error { return fn(&Txn{t: t}) })
+}
+
+// Size reports the on-disk size of the LSM tree and the value log in bytes.
+func (s *DB) Size() (lsm, vlog int64) { return s.db.Size() }
+
+// Txn is one transaction. Values returned are copies, safe after it ends.
+type Txn struct{ t *badger.Txn }
+
+// Get returns a copy of the value of key, or ErrNotFound.
+func (t *Txn) Get(key Key) ([]byte, error) {
+	item, err := t.t.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return item.ValueCopy(nil)
+}
+
+// Has reports whether key exists.
+func (t *Txn) Has(key Key) (bool, error) {
+	_, err := t.t.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// Set writes value under key; ttl > 0 lets badger drop it after that long.
+func (t *Txn) Set(key Key, value []byte, ttl time.Duration) error {
+	e := badger.NewEntry(key, value)
+	if ttl > 0 {
+		e = e.WithTTL(ttl)
+	}
+	return t.t.SetEntry(e)
+}
+
+// GetJSON decodes the value of key into v, or returns ErrNotFound.
+func (t *Txn) GetJSON(key Key, v any) error {
+	b, err := t.Get(key)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("decode %q: %w", printable(key), err)
+	}
+	return nil
+}
+
+// SetJSON encodes v and writes it under key.
+func (t *Txn) SetJSON(key Key, v any, ttl time.Duration) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %q: %w", printable(key), err)
+	}
+	return t.Set(key, b, ttl)
+}
+
+// Delete removes key; deleting a missing key is not an error.
+func (t *Txn) Delete(key Key) error { return t.t.Delete(key) }
+
+// Scan calls fn for every key with the given prefix in key order, with a
+// copy of the key and value. Returning ErrStop ends the scan without error.
+func (t *Txn) Scan(prefix Key, fn func(key Key, value []byte) error) error {
+	return t.scan(prefix, false, fn)
+}
+
+// ScanReverse is Scan from the last key backwards.
+func (t *Txn) ScanReverse(prefix Key, fn func(key Key, value []byte) error) error {
+	return t.scan(prefix, true, fn)
+}
+
+func (t *Txn) scan(prefix Key, reverse bool, fn func(key Key, value []byte) error) error {
+	opts := badger.DefaultIteratorOptions
+	opts.Prefix = prefix
+	opts.Reverse = reverse
+	it := t.t.NewIterator(opts)
+	defer it.Close()
+	start := []byte(prefix)
+	if reverse {
+		start = append(bytes.Clone(start), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff)
+	}
+	for it.Seek(start); it.ValidForPrefix(prefix); it.Next() {
+		item := it.Item()
+		v, err := item.ValueCopy(nil)
+		if err != nil {
+			return fmt.Errorf("read %q: %w", printable(item.Key()), err)
+		}
+		if err := fn(item.KeyCopy(nil), v); err != nil {
+			if errors.Is(err, ErrStop) {
+				return nil
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// Batch writes many entries quickly outside a transaction, for bulk imports.
+type Batch struct{ wb *badger.WriteBatch }
+
+// NewBatch starts a write batch; call Flush to commit it.
+func (s *DB) NewBatch() *Batch { return &Batch{wb: s.db.NewWriteBatch()} }
+
+// SetJSON adds one encoded value to the batch.
+func (b *Batch) SetJSON(key Key, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %q: %w", printable(key), err)
+	}
+	return b.wb.Set(key, raw)
+}
+
+// Delete adds a deletion to the batch.
+func (b *Batch) Delete(key Key) error { return b.wb.Delete(key) }
+
+// Flush commits the batch.
+func (b *Batch) Flush() error { return b.wb.Flush() }
+
+// Cancel drops the batch.
+func (b *Batch) Cancel() { b.wb.Cancel() }
+
+// SeqOf returns the sequence number at the end of a key built with a u64 suffix.
+func SeqOf(key Key) uint64 {
+	if len(key) < 8 {
+		return 0
+	}
+	var n uint64
+	for _, b := range key[len(key)-8:] {
+		n = n<<8 | uint64(b)
+	}
+	return n
+}
+
+// IDOf returns the id part of a key built by DocKey, ContactKey, SessionKey and the like.
+func IDOf(key Key, prefix Key) string { return string(key[len(prefix):]) }
+
+func printable(k []byte) string {
+	if len(k) > 40 {
+		k = k[:40]
+	}
+	return fmt.Sprintf("%q", k)
+}
+
+// badgerLogger routes badger's own messages into zerolog at sensible levels.
+type badgerLogger struct{ l zerolog.Logger }
+
+func (b badgerLogger) Errorf(f string, a ...any)   { b.l.Error().Str("comp", "badger").Msgf(f, a...) }
+func (b badgerLogger) Warningf(f string, a ...any) { b.l.Warn().Str("comp", "badger").Msgf(f, a...) }
+func (b badgerLogger) Infof(f string, a ...any)    { b.l.Debug().Str("comp", "badger").Msgf(f, a...) }
+func (b badgerLogger) Debugf(f string, a ...any)   { b.l.Trace().Str("comp", "badger").Msgf(f, a...) }
