@@ -135,13 +135,17 @@ func (s *Server) touchToken(id string) {
 	}()
 }
 
-// require lets a request through when it carries a valid bearer token of
-// one of the roles; 401 without valid credentials, 403 with the wrong role.
+// require lets a request through when it carries a valid bearer token,
+// or the console's session cookie, of one of the roles; 401 without valid
+// credentials, 403 with the wrong role.
 func (s *Server) require(roles ...string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		h := c.Get(fiber.HeaderAuthorization)
 		secret, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok || secret == "" {
+			if cookie := c.Cookies(sessionCookie); cookie != "" && h == "" {
+				return s.requireSession(c, cookie, roles)
+			}
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="lifeline"`)
 			return fiber.NewError(fiber.StatusUnauthorized, "authentication required: send Authorization: Bearer <token>")
 		}

@@ -15,8 +15,11 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/rs/zerolog"
 
+	"lifeline/admin/audit"
 	"lifeline/admin/kbapi"
+	"lifeline/admin/metrics"
 	"lifeline/bot"
+	"lifeline/bot/broadcast"
 	"lifeline/bot/whatsapp"
 	"lifeline/kb"
 	"lifeline/store"
@@ -24,13 +27,15 @@ import (
 
 // Deps are what the server serves.
 type Deps struct {
-	DB      *store.DB
-	Engine  *bot.Engine
-	KB      *kb.KB
-	Webhook bot.WebhookConfig
-	Sandbox bool // no WhatsApp credentials: the sandbox chat is open without a token
-	Logger  zerolog.Logger
-	Now     func() time.Time
+	DB         *store.DB
+	Engine     *bot.Engine
+	KB         *kb.KB
+	Webhook    bot.WebhookConfig
+	Sandbox    bool               // no WhatsApp credentials: the sandbox chat is open without a token
+	Metrics    *metrics.Metrics   // served at /metrics when set
+	Broadcasts *broadcast.Service // broadcasts and check-ins; nil leaves the routes out
+	Logger     zerolog.Logger
+	Now        func() time.Time
 }
 
 // Server is the HTTP side of Lifeline.
@@ -47,6 +52,11 @@ type Server struct {
 
 	mu        sync.Mutex
 	lastTouch map[string]time.Time
+
+	events *eventHub // live updates for the console
+
+	audit   *audit.Log       // append-only record of admin and agent actions
+	metrics *metrics.Metrics // nil: no /metrics
 }
 
 // MaxBody is the largest request body accepted anywhere (WhatsApp sends up
@@ -58,8 +68,15 @@ func New(d Deps) *Server {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	if d.Metrics == nil {
+		// Queue depths and store gauges still work; engine counters need
+		// the Metrics handed to the engine as its Observer.
+		d.Metrics = metrics.New()
+		d.Metrics.Watch(metrics.Sources{DB: d.DB, Engine: d.Engine})
+	}
 	s := &Server{db: d.DB, engine: d.Engine, kb: d.KB, log: d.Logger.With().Str("comp", "http").Logger(), now: d.Now,
-		sandbox: d.Sandbox, limiter: newFailLimiter(10), lastTouch: map[string]time.Time{}}
+		sandbox: d.Sandbox, metrics: d.Metrics, limiter: newFailLimiter(10), lastTouch: map[string]time.Time{}, events: newEventHub()}
+	d.Engine.Subscribe(s.events.publish)
 	s.app = fiber.New(fiber.Config{
 		BodyLimit:             MaxBody,
 		ErrorHandler:          s.errorHandler,
@@ -78,6 +95,7 @@ func New(d Deps) *Server {
 	if wh.MaxBody == 0 {
 		wh.MaxBody = 4 << 20
 	}
+	s.app.Use("/webhook", s.webhookMetrics)
 	s.app.Get("/webhook", d.Engine.VerifyHandler(wh))
 	s.app.Post("/webhook", d.Engine.WebhookHandler(wh))
 
@@ -86,8 +104,14 @@ func New(d Deps) *Server {
 	sb.Get("/conversations/:user", s.transcript)
 
 	adm := s.app.Group("/admin")
+	s.registerOps(adm)
 	kbapi.Register(adm.Group("/kb", s.require(RoleAdmin)), d.KB)
 	adm.Get("/conversations/:user", s.require(RoleAdmin, RoleAgent), s.transcript)
+	s.registerAgents(adm)
+	s.registerHandoffs(adm)
+	s.registerContacts(adm)
+	s.registerBroadcasts(adm, d.Broadcasts)
+	s.registerPages()
 	return s
 }
 
@@ -102,6 +126,10 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	switch {
 	case errors.As(err, &fe):
 		code, msg = fe.Code, fe.Message
+	case errors.As(err, new(*bot.ConflictError)):
+		code, msg = fiber.StatusConflict, conflictMessage(err)
+	case errors.As(err, new(*bot.InvalidError)):
+		code, msg = fiber.StatusBadRequest, invalidMessage(err)
 	case errors.Is(err, store.ErrNotFound):
 		code, msg = fiber.StatusNotFound, "not found"
 	default:
@@ -137,6 +165,9 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 func (s *Server) ready(c *fiber.Ctx) error {
 	if s.kb == nil || !s.kb.Ready() {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "not ready", "reason": "faq index is loading"})
+	}
+	if err := s.db.Health(); err != nil {
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "not ready", "reason": "store cannot write: " + err.Error()})
 	}
 	if err := s.db.View(func(tx *store.Txn) error { _, err := tx.Has(store.SessionKey("_")); return err }); err != nil {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "not ready", "reason": "store unavailable"})

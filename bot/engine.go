@@ -48,6 +48,7 @@ type Config struct {
 	WindowMargin     time.Duration      // safety margin subtracted from the 24-hour window
 	MaxAttempts      int                // send attempts before a retryable error becomes final
 	ReengageTemplate *whatsapp.Template // sent instead of free text when the window has closed; nil drops such replies
+	HandoffOverdue   time.Duration      // a handoff waiting longer than this is flagged in the console (default 5m)
 	DedupeFor        time.Duration      // how long message ids are remembered (Meta retries for 7 days)
 	ShutdownGrace    time.Duration      // how long Close waits for queued replies to go out
 	// Backoff is the delay before send attempt n after an error; defaults
@@ -111,6 +112,50 @@ type Engine struct {
 	waiters   map[string]chan []whatsapp.Outbound
 	listeners []func(Event)
 	closed    bool
+
+	interceptors []Interceptor
+	observers    []StatusObserver
+
+	obs Observer
+}
+
+// Observer is told what the engine does as it happens, for metrics. The
+// metrics package implements it, so bot needs no metrics library. Calls
+// come from the workers and must not block.
+type Observer interface {
+	// Processed: one inbound event of kind ("message", "status", "error")
+	// was committed, latency after its webhook was acknowledged.
+	Processed(kind string, latency time.Duration)
+	// SendAttempt: one call to the Graph API from phoneNumberID; code is
+	// the WhatsApp error code (0 for success, or for an error without one).
+	SendAttempt(phoneNumberID string, ok bool, code int, latency time.Duration)
+	// SendFailed: a message was given up for good with code.
+	SendFailed(phoneNumberID string, code int)
+}
+
+type nopObserver struct{}
+
+func (nopObserver) Processed(string, time.Duration)              {}
+func (nopObserver) SendAttempt(string, bool, int, time.Duration) {}
+func (nopObserver) SendFailed(string, int)                       {}
+
+// Intercept registers an interceptor; call before Start.
+func (e *Engine) Intercept(ic Interceptor) { e.interceptors = append(e.interceptors, ic) }
+
+// ObserveStatuses registers a status observer; call before Start.
+func (e *Engine) ObserveStatuses(o StatusObserver) { e.observers = append(e.observers, o) }
+
+// Interceptor lets a feature take an inbound message before the
+// conversation flows see it, inside the message's transaction: answers to
+// a safety check-in are the example. It returns handled=false to pass.
+type Interceptor interface {
+	Intercept(tx *store.Txn, user string, in flows.Input, sess flows.Session) (out flows.Output, handled bool, err error)
+}
+
+// StatusObserver sees every delivery status inside its transaction, for
+// example to count a broadcast's deliveries.
+type StatusObserver interface {
+	ObserveStatus(tx *store.Txn, st *whatsapp.Status) error
 }
 
 // Event tells listeners (the agent console, metrics) what just happened.
@@ -128,6 +173,8 @@ type Options struct {
 	Learner Learner
 	Logger  zerolog.Logger
 	Now     func() time.Time // defaults to time.Now; tests fix it
+	// Observer receives counts and latencies for metrics; nil for none.
+	Observer Observer
 }
 
 // New builds an engine; Start begins processing.
@@ -136,8 +183,11 @@ func New(cfg Config, o Options) *Engine {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.Observer == nil {
+		o.Observer = nopObserver{}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	e := &Engine{
+	e := &Engine{obs: o.Observer,
 		cfg: cfg, db: o.DB, sender: o.Sender, learner: o.Learner, now: o.Now,
 		log:     o.Logger.With().Str("comp", "engine").Logger(),
 		flow:    &flows.Flow{KB: o.KB, Expiry: cfg.Expiry},

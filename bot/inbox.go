@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -135,6 +136,7 @@ func (e *Engine) processInbound(key string, t inTask) bool {
 		err = e.handleError(t)
 	}
 	if err == nil {
+		e.obs.Processed(t.item.Kind, e.now().Sub(t.item.ReceivedAt))
 		return true
 	}
 	*t.attempts++
@@ -179,52 +181,74 @@ func (e *Engine) handleMessage(t inTask) error {
 	msg := t.item.Message
 	user := userOf(msg)
 	now := e.now()
-
-	var sess flows.Session
-	var contact store.Contact
-	err := e.db.View(func(tx *store.Txn) error {
-		if err := tx.GetJSON(store.SessionKey(user), &sess); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		if err := tx.GetJSON(store.ContactKey(user), &contact); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("load conversation: %w", err)
-	}
-	if sess.Lang == "" {
-		sess.Lang = contact.Language
-	}
-	sess.OptedOut = sess.OptedOut || contact.OptedOut
-
 	at := msg.Timestamp
 	if at.IsZero() || at.After(now.Add(time.Minute)) {
 		at = t.item.ReceivedAt
 	}
+	phone := msg.PhoneNumberID
+	if phone == "" {
+		phone = e.cfg.PhoneNumberIDs[0]
+	}
+
 	in := flows.Input{MessageID: msg.ID, Type: msg.Type, Text: msg.Text, ReplyID: msg.ReplyID, ReplyTitle: msg.ReplyTitle,
 		Location: msg.Location, Name: msg.Name, At: at}
 	if msg.Media != nil {
 		in.Voice = msg.Media.Voice
 	}
-	out, err := e.flow.Handle(sess, in)
+	if msg.Context != nil {
+		in.ContextID = msg.Context.ID
+	}
+
+	// The flows (an FAQ search among them) run before the write
+	// transaction, on a snapshot: a badger transaction held open for the
+	// length of a search holds back every other commit. The transaction
+	// then checks that the snapshot is still current (an agent may have
+	// claimed the conversation meanwhile) and runs the flows again if not.
+	var snap conversation
+	if err := e.db.View(func(tx *store.Txn) error { return snap.load(tx, user) }); err != nil {
+		return fmt.Errorf("load conversation: %w", err)
+	}
+	planned, err := e.flow.Handle(snap.session(), in)
 	if err != nil {
 		return fmt.Errorf("run conversation: %w", err)
 	}
 
-	phone := msg.PhoneNumberID
-	if phone == "" {
-		phone = e.cfg.PhoneNumberIDs[0]
-	}
-	windowUntil := out.Session.LastInboundAt.Add(24*time.Hour - e.cfg.WindowMargin)
-	replies := e.prepareReplies(user, out.Replies, now, windowUntil)
-
-	var queued []*store.OutboxItem
-	var handoff *Handoff
+	var (
+		out     flows.Output
+		replies []whatsapp.Outbound
+		queued  []*store.OutboxItem
+		events  []Event
+	)
 	err = e.db.Update(func(tx *store.Txn) error {
-		queued = queued[:0]
-		handoff = nil
+		queued, events = queued[:0], events[:0]
+		var cur conversation
+		if err := cur.load(tx, user); err != nil {
+			return err
+		}
+		sess, contact := cur.session(), cur.contact
+		handled := false
+		for _, ic := range e.interceptors {
+			var err error
+			out, handled, err = ic.Intercept(tx, user, in, sess)
+			if err != nil {
+				return fmt.Errorf("intercept: %w", err)
+			}
+			if handled {
+				break
+			}
+		}
+		if !handled {
+			out = planned
+			if !cur.same(snap) {
+				var err error
+				if out, err = e.flow.Handle(sess, in); err != nil {
+					return fmt.Errorf("run conversation: %w", err)
+				}
+			}
+		}
+		windowUntil := out.Session.LastInboundAt.Add(24*time.Hour - e.cfg.WindowMargin)
+		replies = e.prepareReplies(user, out.Replies, now, windowUntil)
+
 		if err := tx.SetJSON(store.SessionKey(user), out.Session, 0); err != nil {
 			return err
 		}
@@ -260,13 +284,24 @@ func (e *Engine) handleMessage(t inTask) error {
 			}
 			queued = append(queued, items...)
 		}
+		events = append(events, Event{Kind: "message", User: user, At: now})
 		for _, eff := range out.Effects {
-			if eff.Kind == flows.EffectHandoff {
+			switch eff.Kind {
+			case flows.EffectHandoff:
 				h, err := openHandoff(tx, user, contact.Name, eff, at)
 				if err != nil {
 					return err
 				}
-				handoff = h
+				notice, items, err := e.queueNotice(tx, h, phone, out.Session.Lang, entry.Text, windowUntil, now)
+				if err != nil {
+					return err
+				}
+				replies, queued = append(replies, notice...), append(queued, items...)
+				events = append(events, Event{Kind: "handoff", User: user, At: now})
+			case flows.EffectSafe:
+				events = append(events, Event{Kind: "safe", User: user, At: now})
+			case flows.EffectOptOut:
+				events = append(events, Event{Kind: "optout", User: user, At: now})
 			}
 		}
 		return tx.Delete(store.InboxKey(t.seq))
@@ -278,14 +313,58 @@ func (e *Engine) handleMessage(t inTask) error {
 		e.outbox.Add(it.User, it)
 	}
 	e.applyLearning(out.Effects, now)
-	e.emit(Event{Kind: "message", User: user, At: now})
-	if handoff != nil {
-		e.emit(Event{Kind: "handoff", User: user, At: now})
+	for _, ev := range events {
+		e.emit(ev)
 	}
 	e.log.Debug().Str("user", whatsapp.MaskPhone(user)).Str("type", msg.Type).Str("state", out.Session.State).
 		Int("replies", len(replies)).Msg("message processed")
 	e.notifyWaiter(msg.ID, replies)
 	return nil
+}
+
+// conversation is one user's stored session and contact, with the raw
+// bytes they were read from so that a later read can tell whether they changed.
+type conversation struct {
+	rawSession, rawContact []byte
+	sess                   flows.Session
+	contact                store.Contact
+}
+
+func (c *conversation) load(tx *store.Txn, user string) error {
+	var err error
+	if c.rawSession, err = tx.Get(store.SessionKey(user)); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("load session: %w", err)
+	}
+	if c.rawContact, err = tx.Get(store.ContactKey(user)); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("load contact: %w", err)
+	}
+	c.sess, c.contact = flows.Session{}, store.Contact{}
+	if c.rawSession != nil {
+		if err := json.Unmarshal(c.rawSession, &c.sess); err != nil {
+			return fmt.Errorf("decode session: %w", err)
+		}
+	}
+	if c.rawContact != nil {
+		if err := json.Unmarshal(c.rawContact, &c.contact); err != nil {
+			return fmt.Errorf("decode contact: %w", err)
+		}
+	}
+	return nil
+}
+
+// session is the session as the flows see it: language and opt-out fall
+// back to what the contact record says (a contact import may set them).
+func (c *conversation) session() flows.Session {
+	s := c.sess
+	if s.Lang == "" {
+		s.Lang = c.contact.Language
+	}
+	s.OptedOut = s.OptedOut || c.contact.OptedOut
+	return s
+}
+
+func (c *conversation) same(o conversation) bool {
+	return bytes.Equal(c.rawSession, o.rawSession) && bytes.Equal(c.rawContact, o.rawContact)
 }
 
 // prepareReplies addresses and splits the flow's replies. When the 24-hour
@@ -414,6 +493,11 @@ func (e *Engine) applyLearning(effects []flows.Effect, now time.Time) {
 func (e *Engine) handleStatus(t inTask) error {
 	st := t.item.Status
 	return e.db.Update(func(tx *store.Txn) error {
+		for _, o := range e.observers {
+			if err := o.ObserveStatus(tx, st); err != nil {
+				return fmt.Errorf("observe status: %w", err)
+			}
+		}
 		var ref store.SentRef
 		err := tx.GetJSON(store.SentKey(st.ID), &ref)
 		if err == nil {

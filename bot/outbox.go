@@ -53,7 +53,9 @@ func (e *Engine) processOutbound(key string, it *store.OutboxItem) bool {
 		e.finish(it, nil, errWindowClosed)
 		return true
 	}
+	start := time.Now()
 	res, err := e.sender.Send(sendCtx, it.PhoneNumberID, msg)
+	e.obs.SendAttempt(it.PhoneNumberID, err == nil, errorCode(err), time.Since(start))
 	if err != nil {
 		var se *whatsapp.SendError
 		if errors.As(err, &se) && se.Action == whatsapp.ActionNeedsTemplate && msg.Kind != "template" && e.toTemplate(it) {
@@ -74,6 +76,15 @@ func (e *Engine) processOutbound(key string, it *store.OutboxItem) bool {
 // finished (the client has its own timeout), because a cancelled request
 // may still have reached WhatsApp and would be sent again at the next start.
 var sendCtx = context.Background()
+
+// errorCode is the WhatsApp error code of a send error, or 0.
+func errorCode(err error) int {
+	var se *whatsapp.SendError
+	if errors.As(err, &se) {
+		return se.Code
+	}
+	return 0
+}
 
 var errWindowClosed = errors.New("24-hour customer service window closed and no re-engagement template configured")
 
@@ -135,6 +146,7 @@ func (e *Engine) retryLater(key string, it *store.OutboxItem, err error) bool {
 // finish removes a message from the outbox and records how it ended.
 func (e *Engine) finish(it *store.OutboxItem, res *whatsapp.SendResult, sendErr error) {
 	if sendErr != nil && it.ReadID == "" {
+		e.obs.SendFailed(it.PhoneNumberID, errorCode(sendErr))
 		e.log.Warn().Err(sendErr).Uint64("seq", it.Seq).Str("to", whatsapp.MaskPhone(it.User)).Msg("message not sent")
 	}
 	err := e.db.Update(func(tx *store.Txn) error {
@@ -188,10 +200,11 @@ type pacer struct {
 	mu     sync.Mutex
 	nums   map[string]*rate.Limiter
 	paused map[string]time.Time
+	slowed map[string]time.Time // when each number was last slowed down
 }
 
 func newPacer(perSecond float64) *pacer {
-	return &pacer{rate: perSecond, nums: map[string]*rate.Limiter{}, paused: map[string]time.Time{}}
+	return &pacer{rate: perSecond, nums: map[string]*rate.Limiter{}, paused: map[string]time.Time{}, slowed: map[string]time.Time{}}
 }
 
 func (p *pacer) limiter(num string) *rate.Limiter {
@@ -211,9 +224,20 @@ func (p *pacer) wait(ctx context.Context, num string) error {
 	return p.limiter(num).Wait(ctx)
 }
 
-// slowDown halves the number's rate; successes bring it back.
+// slowDown halves the number's rate, at most once a second: the sends in
+// flight when the limit is hit all come back with 130429, and halving once
+// for each of them would bring the number down to a crawl. Successes bring
+// the rate back.
 func (p *pacer) slowDown(num string) {
 	l := p.limiter(num)
+	now := time.Now()
+	p.mu.Lock()
+	if now.Sub(p.slowed[num]) < time.Second {
+		p.mu.Unlock()
+		return
+	}
+	p.slowed[num] = now
+	p.mu.Unlock()
 	l.SetLimit(max(l.Limit()/2, 1))
 }
 

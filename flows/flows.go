@@ -85,6 +85,7 @@ type Input struct {
 	Voice      bool
 	Location   *whatsapp.Location
 	Name       string // the user's profile name
+	ContextID  string // wamid of the message this one answers (a template tapped in a broadcast)
 	At         time.Time
 }
 

@@ -75,7 +75,7 @@ func TestConversations(t *testing.T) {
 			{text: "stop", want: []string{"text:You will no longer"}, state: StateHandoff, effects: []EffectKind{EffectOptOut}},
 		}},
 		{"a question mentioning a person is still a question", []step{
-			{text: "can a person get a shelter", want: []string{"text:Shelters"}, state: StateAnswered},
+			{text: "can a person get a shelter", want: []string{"text:Shelters", "buttons:Was this helpful?"}, state: StateAnswered},
 		}},
 		{"check in as safe from the menu", []step{
 			{reply: IDSafe, want: []string{"text:Thank you for letting us know"}, state: StateMenu, effects: []EffectKind{EffectSafe}},
@@ -85,7 +85,7 @@ func TestConversations(t *testing.T) {
 			{text: "start", want: []string{"text:You will receive our alerts again"}, state: StateIdle, effects: []EffectKind{EffectOptIn}},
 		}},
 		{"stop inside a question is not an opt-out", []step{
-			{text: "how do I stop water coming into the shelter", want: []string{"text:Shelters"}, state: StateAnswered},
+			{text: "how do I stop water coming into the shelter", want: []string{"text:Shelters", "buttons:Was this helpful?"}, state: StateAnswered},
 		}},
 		{"arabic is answered in arabic", []step{
 			{text: "مرحبا", want: []string{"buttons:مرحباً"}, state: StateMenu},

@@ -59,7 +59,7 @@ func registerAnalyzer(lang, base string) {
 		if err != nil {
 			return nil, err
 		}
-		return &synonymAnalyzer{base: a, syn: newSynonymMap(a, synonymGroups[lang])}, nil
+		return &synonymAnalyzer{base: a, syn: newSynonymMap(a, synonymGroups[lang]), stop: newStopSet(a, extraStops[lang])}, nil
 	})
 }
 
@@ -69,11 +69,35 @@ func registerAnalyzer(lang, base string) {
 type synonymAnalyzer struct {
 	base analysis.Analyzer
 	syn  *synonymMap
+	stop map[string]struct{}
 }
 
 func (a *synonymAnalyzer) Analyze(input []byte) analysis.TokenStream {
 	input = []byte(foldText(string(input)))
-	return a.syn.apply(a.base.Analyze(input))
+	ts := a.syn.apply(a.base.Analyze(input))
+	if len(a.stop) == 0 {
+		return ts
+	}
+	out := ts[:0]
+	for _, t := range ts {
+		if _, ok := a.stop[string(t.Term)]; !ok {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// newStopSet analyses stop words like any text, so that they are compared
+// with analysed terms; a word the base analyzer already drops adds nothing.
+func newStopSet(a analysis.Analyzer, words []string) map[string]struct{} {
+	set := map[string]struct{}{}
+	for _, w := range words {
+		toks := a.Analyze([]byte(foldText(w)))
+		if len(toks) == 1 {
+			set[string(toks[0].Term)] = struct{}{}
+		}
+	}
+	return set
 }
 
 // foldText removes what the language analyzers leave alone but people type
@@ -99,17 +123,21 @@ func foldText(s string) string {
 
 // synonymMap maps analysed token sequences (up to three tokens) to one term.
 type synonymMap struct {
-	seqs   map[string]string // tokens joined by a space -> replacement term
+	seqs   map[string]string   // tokens joined by a space -> replacement term
+	starts map[string]struct{} // first tokens of sequences longer than one
 	maxLen int
 }
 
 func newSynonymMap(a analysis.Analyzer, groups [][]string) *synonymMap {
-	m := &synonymMap{seqs: map[string]string{}}
+	m := &synonymMap{seqs: map[string]string{}, starts: map[string]struct{}{}}
 	for _, g := range groups {
 		canon := ""
 		for i, member := range g {
 			toks := a.Analyze([]byte(foldText(member)))
-			if len(toks) == 0 {
+			// A member that loses a word to the stop list ("help out"
+			// becomes "help") would turn every use of the remaining
+			// word into the group's term.
+			if len(toks) == 0 || len(toks) != len(strings.Fields(foldText(member))) {
 				continue
 			}
 			parts := make([]string, len(toks))
@@ -122,6 +150,9 @@ func newSynonymMap(a analysis.Analyzer, groups [][]string) *synonymMap {
 			key := strings.Join(parts, " ")
 			if _, dup := m.seqs[key]; !dup {
 				m.seqs[key] = canon
+			}
+			if len(parts) > 1 {
+				m.starts[parts[0]] = struct{}{}
 			}
 			if len(parts) > m.maxLen {
 				m.maxLen = len(parts)
@@ -139,7 +170,11 @@ func (m *synonymMap) apply(ts analysis.TokenStream) analysis.TokenStream {
 	for i := 0; i < len(ts); {
 		matched := 0
 		var repl string
-		for n := min(m.maxLen, len(ts)-i); n >= 1; n-- {
+		longest := 1
+		if _, ok := m.starts[string(ts[i].Term)]; ok {
+			longest = min(m.maxLen, len(ts)-i)
+		}
+		for n := longest; n >= 1; n-- {
 			var key string
 			if n == 1 {
 				key = string(ts[i].Term)

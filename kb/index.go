@@ -3,12 +3,15 @@ package kb
 import (
 	"fmt"
 	"math"
+	"runtime"
+	"sort"
 	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
 )
@@ -61,18 +64,48 @@ func terms(a analysis.Analyzer, text string) []string {
 // doc is one searchable entry in one language, with the analysed terms the
 // ranking uses.
 type doc struct {
+	id       string
+	pos      int32      // index in its language's langStats.docs
 	entry    Entry      // the entry as it reads in its language
 	variants [][]string // analysed question and alternate questions
 	answer   []string   // analysed answer
+	topic    []string   // analysed category and tags
 	qset     map[string]struct{}
 	aset     map[string]struct{}
+	qtype    string // what the question asks for: where, when, how, ...
 }
 
-// langStats are the document frequencies of one language's documents.
+// posting is one document's evidence for one term: its BM25 length-
+// normalised frequency in the best matching question variant and in the
+// answer. The field weights are applied at query time (BM25F).
+type posting struct {
+	doc     int32
+	q, a, c float32
+}
+
+// langStats are one language's documents and the inverted index the
+// ranking reads: postings per term, document frequencies, the vocabulary
+// (for typos and compound parts) and the character-gram index.
 type langStats struct {
+	lang       string
 	n          int
-	dfQ, dfA   map[string]int
+	docs       []*doc
+	grams      *gramIndex
+	post       map[string][]posting
+	df         map[string]int // documents with the term anywhere
+	dfQ        map[string]int // documents with the term in a question
+	vocab      []string       // every term, for typo expansion
+	vocabSet   map[string]struct{}
+	scratch    sync.Pool // of *scratch sized for this language
 	avgQ, avgA float64
+}
+
+// scratch holds one search's per-document accumulators, reused across
+// searches so that a search over 10,000 entries allocates little.
+type scratch struct {
+	acc     []float32
+	sims    []float64
+	touched []int32
 }
 
 func (s *langStats) idf(df int) float64 {
@@ -125,11 +158,19 @@ func buildSnapshot(version int, entries []Entry) (*snapshot, error) {
 	s := &snapshot{version: version, entries: entries, byID: make(map[string]int, len(entries)),
 		docs: make(map[string]*doc, len(entries)), stats: map[string]*langStats{}}
 	counts := map[string]int{}
-	for i, e := range entries {
+	type view struct {
+		e    *Entry
+		lang string
+	}
+	var views []view
+	for i := range entries {
+		e := &entries[i]
 		s.byID[e.ID] = i
 		counts[e.Lang]++
-		for l := range e.Translations {
+		views = append(views, view{e, e.Lang})
+		for _, l := range sortedKeys(e.Translations) {
 			counts[l]++
+			views = append(views, view{e, l})
 		}
 	}
 	for l := range counts {
@@ -137,45 +178,47 @@ func buildSnapshot(version int, entries []Entry) (*snapshot, error) {
 	}
 	sortLangs(s.langs, counts)
 
-	idx, err := bleve.NewMemOnly(buildMapping(s.langs))
+	// Analysis is most of the work: spread it over the CPUs.
+	docs := make([]*doc, len(views))
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(views)/64))
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(views); i += workers {
+				docs[i] = analyseDoc(*views[i].e, views[i].lang)
+			}
+		}(w)
+	}
+	wg.Wait()
+
+	idx, err := newMemIndex(buildMapping(s.langs))
 	if err != nil {
 		return nil, fmt.Errorf("new index: %w", err)
 	}
 	batch := idx.NewBatch()
-	add := func(e Entry, lang string) error {
-		id, v := e.view(lang)
-		a := analyzerFor(lang)
-		d := &doc{entry: v, qset: map[string]struct{}{}, aset: map[string]struct{}{}}
-		for _, q := range append([]string{v.Question}, v.AltQuestions...) {
-			ts := terms(a, q)
-			d.variants = append(d.variants, ts)
-			for _, t := range ts {
-				d.qset[t] = struct{}{}
-			}
+	for i, d := range docs {
+		if _, dup := s.docs[d.id]; dup {
+			return nil, fmt.Errorf("index %s: duplicate id", d.id)
 		}
-		d.answer = terms(a, v.Answer)
-		for _, t := range d.answer {
-			d.aset[t] = struct{}{}
-		}
-		s.docs[id] = d
+		s.docs[d.id] = d
+		lang := views[i].lang
 		st := s.stats[lang]
 		if st == nil {
-			st = &langStats{dfQ: map[string]int{}, dfA: map[string]int{}}
+			st = &langStats{post: map[string][]posting{}, df: map[string]int{}, dfQ: map[string]int{}}
 			s.stats[lang] = st
 		}
+		d.pos = int32(len(st.docs))
+		st.docs = append(st.docs, d)
 		st.n++
-		for t := range d.qset {
-			st.dfQ[t]++
-		}
-		for t := range d.aset {
-			st.dfA[t]++
-		}
-		st.avgQ += float64(len(d.variants[0]))
-		st.avgA += float64(len(d.answer))
+		v := d.entry
+		// The bleve index holds what people search by: questions,
+		// alternate questions, category and tags. Answers are ranked
+		// from the postings below, which saves analysing them twice.
 		fields := map[string]any{
 			fieldLang:           lang,
 			fieldQuestion(lang): v.Question,
-			fieldAnswer(lang):   v.Answer,
 		}
 		if len(v.AltQuestions) > 0 {
 			fields[fieldAlt(lang)] = v.AltQuestions
@@ -186,33 +229,139 @@ func buildSnapshot(version int, entries []Entry) (*snapshot, error) {
 		if len(v.Tags) > 0 {
 			fields[fieldTags] = v.Tags
 		}
-		return batch.Index(id, fields)
-	}
-	for _, e := range entries {
-		if err := add(e, e.Lang); err != nil {
-			return nil, fmt.Errorf("index %s: %w", e.ID, err)
-		}
-		for _, l := range sortedKeys(e.Translations) {
-			if err := add(e, l); err != nil {
-				return nil, fmt.Errorf("index %s/%s: %w", e.ID, l, err)
-			}
+		if err := batch.Index(d.id, fields); err != nil {
+			return nil, fmt.Errorf("index %s: %w", d.id, err)
 		}
 	}
-	if err := idx.Batch(batch); err != nil {
+	// bleve analyses and indexes its batch while the postings are built.
+	berr := make(chan error, 1)
+	go func() { berr <- idx.Batch(batch) }()
+	for lang, st := range s.stats {
+		st.build(lang)
+	}
+	if err := <-berr; err != nil {
 		return nil, fmt.Errorf("index batch: %w", err)
-	}
-	for _, st := range s.stats {
-		st.avgQ /= float64(st.n)
-		st.avgA /= float64(st.n)
-		if st.avgQ == 0 {
-			st.avgQ = 1
-		}
-		if st.avgA == 0 {
-			st.avgA = 1
-		}
 	}
 	s.index = idx
 	return s, nil
+}
+
+// analyseDoc analyses one entry as it reads in lang.
+func analyseDoc(e Entry, lang string) *doc {
+	id, v := e.view(lang)
+	a := analyzerFor(lang)
+	d := &doc{id: id, entry: v}
+	for _, q := range append([]string{v.Question}, v.AltQuestions...) {
+		d.variants = append(d.variants, terms(a, q))
+	}
+	d.answer = terms(a, v.Answer)
+	if v.Category != "" || len(v.Tags) > 0 {
+		d.topic = terms(a, v.Category+" . "+strings.Join(v.Tags, " . "))
+	}
+	return d
+}
+
+// build computes the language's statistics and postings once its documents
+// are analysed: compound parts first (they need the whole vocabulary), then
+// frequencies and BM25-normalised term frequencies per field.
+func (st *langStats) build(lang string) {
+	st.lang = lang
+	vocab := map[string]struct{}{}
+	if decompounds[lang] {
+		for _, d := range st.docs {
+			for _, v := range d.variants {
+				for _, t := range v {
+					vocab[t] = struct{}{}
+				}
+			}
+			for _, t := range d.answer {
+				vocab[t] = struct{}{}
+			}
+		}
+		for _, d := range st.docs {
+			for i, v := range d.variants {
+				d.variants[i] = withParts(v, vocab)
+			}
+			d.answer = withParts(d.answer, vocab)
+		}
+	}
+	var sumQ, sumA float64
+	for _, d := range st.docs {
+		sumQ += float64(len(d.variants[0]))
+		sumA += float64(len(d.answer))
+	}
+	st.avgQ = max(1, sumQ/float64(max(1, st.n)))
+	st.avgA = max(1, sumA/float64(max(1, st.n)))
+	tf := map[string]float64{}
+	qf := map[string]float64{}
+	cf := map[string]float64{}
+	for _, d := range st.docs {
+		d.qset = map[string]struct{}{}
+		d.aset = make(map[string]struct{}, len(d.answer))
+		d.qtype = questionType(d.entry.Question)
+		clear(qf)
+		for _, v := range d.variants {
+			clear(tf)
+			for _, t := range v {
+				tf[t]++
+			}
+			norm := 1 - bQ + bQ*float64(len(v))/st.avgQ
+			for t, f := range tf {
+				d.qset[t] = struct{}{}
+				qf[t] = max(qf[t], f/norm)
+			}
+		}
+		clear(tf)
+		for _, t := range d.answer {
+			tf[t]++
+			d.aset[t] = struct{}{}
+		}
+		norm := 1 - bA + bA*float64(len(d.answer))/st.avgA
+		clear(cf)
+		for _, t := range d.topic {
+			cf[t] = 1
+		}
+		for t, f := range qf {
+			st.post[t] = append(st.post[t], posting{doc: d.pos, q: float32(f), a: float32(tf[t] / norm), c: float32(cf[t])})
+			st.dfQ[t]++
+			st.df[t]++
+		}
+		for t, f := range tf {
+			if _, ok := qf[t]; !ok {
+				st.post[t] = append(st.post[t], posting{doc: d.pos, a: float32(f / norm), c: float32(cf[t])})
+				st.df[t]++
+			}
+		}
+		for t := range cf {
+			if _, ok := qf[t]; !ok {
+				if _, ok := tf[t]; !ok {
+					st.post[t] = append(st.post[t], posting{doc: d.pos, c: 1})
+					st.df[t]++
+				}
+			}
+		}
+	}
+	st.vocab = make([]string, 0, len(st.df))
+	for t := range st.df {
+		st.vocab = append(st.vocab, t)
+		vocab[t] = struct{}{}
+	}
+	st.vocabSet = vocab
+	sort.Strings(st.vocab)
+	st.grams = buildGramIndex(st.docs)
+	n := st.n
+	st.scratch.New = func() any {
+		return &scratch{acc: make([]float32, n), sims: make([]float64, n)}
+	}
+}
+
+// newMemIndex makes an in-memory index. It is scorch without a path (no
+// persister, nothing on disk) rather than bleve.NewMemOnly's upsidedown
+// index on a treap: scorch's compressed postings make the language filter
+// and fuzzy term expansion several times faster, which is what keeps search
+// under a millisecond.
+func newMemIndex(m mapping.IndexMapping) (bleve.Index, error) {
+	return bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
 }
 
 func sortLangs(langs []string, counts map[string]int) {
@@ -231,5 +380,3 @@ func (s *snapshot) close() {
 		_ = s.index.Close()
 	}
 }
-
-func joinTerms(ts []string) string { return strings.Join(ts, " ") }

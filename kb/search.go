@@ -3,33 +3,42 @@ package kb
 import (
 	"math"
 	"sort"
+	"strings"
 	"unicode/utf8"
-
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
 )
 
-// Ranking weights and decision thresholds. The final score of an entry mixes
-// BM25 over its question and alternate questions (the best one counts), BM25
-// over its answer, how much of the query it covers, and bleve's own score
-// for the phrase, match and fuzzy disjunction. Scores are normalised by the
-// query's weight so that the thresholds mean the same for every query.
+// Ranking. Every document of the query's language is scored by BM25F over
+// its question and alternate questions (the best matching one counts) and
+// its answer at a lower weight, from the language's own postings. The best
+// candidates, and those most similar by character grams, are then reranked
+// by a few features: BM25F normalised by the query's weight, the share of
+// the query's weight the entry's questions cover, and the gram similarity.
 const (
-	k1 = 1.2
-	b  = 0.75
+	wFieldQ = 1.0  // BM25F weight of the question field
+	wFieldA = 0.25 // and of the answer field
+	wFieldC = 0.3  // and of category and tags
+	bQ      = 0.75
+	bA      = 0.75
+	k1      = 1.2
 
-	wQuestion = 1.0
-	wAnswer   = 0.35
-	wCoverage = 0.5
-	wBleve    = 0.25
+	wBM25     = 1.0
+	wCoverage = 0.6
+	wGram     = 0.6
+	wQType    = 0.3 // the question asks for the same kind of answer (where, when, how...)
 
-	candidates = 40 // bleve hits that are re-ranked
+	fuzzyFactor = 0.7 // a variant or typo-corrected term counts this much of the term
+	minStem     = 5   // runes a term needs to have variants
+	maxExtra    = 4   // bytes a variant may add to or drop from a term
+	partFactor  = 0.5 // a compound part counts this much of the compound
+
+	candidates     = 50 // best documents by BM25F that are re-ranked
+	gramCandidates = 20 // and the documents most similar by character grams
 
 	// A query is answered when the best entry covers most of its content
 	// terms in its question, scores well, and leads the second clearly.
 	answerQCoverage = 0.75
-	answerScore     = 0.9
-	answerMargin    = 0.12
+	answerScore     = 1.0
+	answerMargin    = 0.3
 	// Below this coverage nothing is relevant enough even to suggest.
 	suggestCoverage = 0.5
 	suggestQCover   = 0.34
@@ -84,7 +93,9 @@ func (k *KB) Rank(q, lang string, limit int) Result {
 	if best == nil {
 		return Result{Decision: DecisionNone, Lang: fallback, Results: []Hit{}}
 	}
-	if best.Decision == DecisionNone && fallback != "" {
+	if best.Decision == DecisionNone {
+		// Nothing found: report the language asked or detected, not the
+		// last one tried ("" when the query's language is unknown).
 		best.Lang = fallback
 	}
 	return *best
@@ -98,67 +109,171 @@ type scored struct {
 	qcoverage float64 // share matched in the question or an alternate question
 }
 
+// qterm is one term the search looks up: a query term or a stand-in for it
+// (a typo correction, a compound part), weighted by its IDF and credited to
+// the query term it stands for.
+type qterm struct {
+	term   string
+	w      float64
+	factor float64 // 1 for the query term itself
+	group  int     // index of the query term
+}
+
+// expand looks the query terms up in the language's vocabulary. Terms that
+// share a long stem with a query term (stemmers leave "prepared" and
+// "preparedness" apart) stand in for it at a discount; a term the FAQ does
+// not have is replaced by its parts in compounding languages, or else by the
+// terms within one edit of it (typos).
+func (st *langStats) expand(qterms []string) (qs []qterm, weights []float64) {
+	weights = make([]float64, len(qterms))
+	maxIDF := st.idf(0)
+	for i, t := range qterms {
+		df, known := st.df[t]
+		if known {
+			weights[i] = st.idf(df)
+			qs = append(qs, qterm{term: t, w: weights[i], factor: 1, group: i})
+		} else {
+			weights[i] = maxIDF
+		}
+		var alts []string
+		if !known && decompounds[st.lang] {
+			alts = splitCompound(t, st.vocabSet)
+			for _, p := range alts {
+				qs = append(qs, qterm{term: p, w: st.idf(st.df[p]), factor: partFactor, group: i})
+			}
+		}
+		if alts == nil {
+			for _, v := range st.near(t, !known) {
+				qs = append(qs, qterm{term: v, w: st.idf(st.df[v]), factor: fuzzyFactor, group: i})
+			}
+		}
+	}
+	return qs, weights
+}
+
+// near returns up to four vocabulary terms that t is a long prefix of or
+// that are a long prefix of t, and, when edits is set, those within one
+// edit of t; only for terms long enough that this is a variant or a typo
+// rather than another word.
+func (st *langStats) near(t string, edits bool) []string {
+	if utf8.RuneCountInString(t) < minStem {
+		return nil
+	}
+	const most = 4
+	var out []string
+	// Longer terms starting with t are contiguous in the sorted vocabulary.
+	i := sort.SearchStrings(st.vocab, t)
+	for ; i < len(st.vocab) && len(out) < most && strings.HasPrefix(st.vocab[i], t); i++ {
+		if v := st.vocab[i]; v != t && len(v) <= len(t)+maxExtra {
+			out = append(out, v)
+		}
+	}
+	// Shorter terms that t starts with.
+	runes := 0
+	for j := range t {
+		if runes >= minStem && len(out) < most && len(t)-j <= maxExtra && has(st.vocabSet, t[:j]) {
+			out = append(out, t[:j])
+		}
+		runes++
+	}
+	if !edits || len(out) > 0 {
+		return out
+	}
+	for _, v := range st.vocab {
+		if len(v) >= minStem && withinOneEdit(v, t) {
+			out = append(out, v)
+			if len(out) == most {
+				break
+			}
+		}
+	}
+	return out
+}
+
 // search ranks the documents of one language.
 func (s *snapshot) search(q, lang string, limit int) Result {
 	res := Result{Decision: DecisionNone, Lang: lang, Results: []Hit{}}
 	st := s.stats[lang]
-	a := analyzerFor(lang)
-	qterms := dedupe(terms(a, q))
-	if len(qterms) == 0 || st == nil {
+	if st == nil {
 		return res
 	}
-	req := bleve.NewSearchRequestOptions(s.query(q, lang, qterms), candidates, 0, false)
-	sr, err := s.index.Search(req)
-	if err != nil || len(sr.Hits) == 0 {
+	qterms := dedupe(terms(analyzerFor(lang), q))
+	if len(qterms) == 0 {
 		return res
 	}
-	maxIDF := st.idf(0)
-	weights := make([]float64, len(qterms))
+	qs, weights := st.expand(qterms)
 	total := 0.0
-	for i, t := range qterms {
-		df, ok := st.dfQ[t]
-		if !ok {
-			df = st.dfA[t] * 2 // seen only in answers: still fairly specific
-		}
-		weights[i] = st.idf(df)
-		if df == 0 {
-			weights[i] = maxIDF
-		}
-		total += weights[i]
+	for _, w := range weights {
+		total += w
 	}
-	topBleve := sr.Hits[0].Score
-	list := make([]scored, 0, len(sr.Hits))
-	for _, h := range sr.Hits {
-		d := s.docs[h.ID]
-		if d == nil {
-			continue
+
+	// BM25F over the postings.
+	sc := st.scratch.Get().(*scratch)
+	defer st.scratch.Put(sc)
+	acc, touched := sc.acc, sc.touched[:0]
+	clear(acc)
+	for _, t := range qs {
+		for _, p := range st.post[t.term] {
+			tf := wFieldQ*float64(p.q) + wFieldA*float64(p.a) + wFieldC*float64(p.c)
+			if acc[p.doc] == 0 {
+				touched = append(touched, p.doc)
+			}
+			acc[p.doc] += float32(t.factor * t.w * tf / (tf + k1))
 		}
-		var qs, as, cov, qcov float64
-		for _, v := range d.variants {
-			qs = max(qs, bm25(qterms, weights, v, st.avgQ))
+	}
+	sc.touched = touched
+	sims := st.grams.query(qterms, sc.sims)
+	cands := topDocs(acc, touched, candidates)
+	inList := make(map[int32]bool, len(cands)+gramCandidates)
+	for _, i := range cands {
+		inList[i] = true
+	}
+	for _, i := range top(sims, gramCandidates) {
+		if !inList[i] {
+			cands = append(cands, i)
+			inList[i] = true
 		}
-		as = bm25(qterms, weights, d.answer, st.avgA)
-		for i, t := range qterms {
+	}
+	if len(cands) == 0 {
+		return res
+	}
+
+	qtype := questionType(q)
+	list := make([]scored, 0, len(cands))
+	qcovs := make([]float64, len(qterms))
+	covs := make([]float64, len(qterms))
+	for _, i := range cands {
+		d := st.docs[i]
+		clear(qcovs)
+		clear(covs)
+		for _, t := range qs {
 			switch {
-			case has(d.qset, t):
-				cov += weights[i]
-				qcov += weights[i]
-			case fuzzyHas(d.qset, t):
-				cov += 0.7 * weights[i]
-				qcov += 0.7 * weights[i]
-			case has(d.aset, t):
-				cov += 0.5 * weights[i]
+			case has(d.qset, t.term):
+				qcovs[t.group] = max(qcovs[t.group], t.factor)
+				covs[t.group] = max(covs[t.group], t.factor)
+			case has(d.aset, t.term):
+				covs[t.group] = max(covs[t.group], 0.5*t.factor)
 			}
 		}
-		norm := total * (k1 + 1)
-		sc := wQuestion*qs/norm + wAnswer*as/norm + wCoverage*cov/total + wBleve*h.Score/topBleve
-		list = append(list, scored{d: d, id: h.ID, score: sc, coverage: cov / total, qcoverage: qcov / total})
+		var cov, qcov float64
+		for g, w := range weights {
+			cov += w * covs[g]
+			qcov += w * qcovs[g]
+		}
+		cov, qcov = cov/total, qcov/total
+		score := wBM25*float64(acc[i])/total + wCoverage*qcov + wGram*sims[i]
+		if qtype != "" && qtype == d.qtype && qcov > 0 {
+			score += wQType
+		}
+		list = append(list, scored{d: d, id: d.id, score: score, coverage: cov, qcoverage: qcov})
 	}
-	sort.SliceStable(list, func(i, j int) bool { return list[i].score > list[j].score })
-	if len(list) == 0 {
-		return res
-	}
-	res.Decision = decide(list)
+	sort.SliceStable(list, func(i, j int) bool {
+		if list[i].score != list[j].score {
+			return list[i].score > list[j].score
+		}
+		return list[i].d.pos < list[j].d.pos
+	})
+	res.Decision = decide(list, len(qterms))
 	for i, c := range list {
 		if i == limit {
 			break
@@ -169,11 +284,33 @@ func (s *snapshot) search(q, lang string, limit int) Result {
 	return res
 }
 
+// topDocs returns the n touched documents with the highest scores, best
+// first (the earlier document first among equals).
+func topDocs(acc []float32, touched []int32, n int) []int32 {
+	best := make([]int32, 0, n+1)
+	for _, i := range touched {
+		v := acc[i]
+		if len(best) == n && (v < acc[best[n-1]] || (v == acc[best[n-1]] && i > best[n-1])) {
+			continue
+		}
+		j := len(best)
+		best = append(best, i)
+		for ; j > 0 && (acc[best[j-1]] < v || (acc[best[j-1]] == v && best[j-1] > i)); j-- {
+			best[j] = best[j-1]
+		}
+		best[j] = i
+		if len(best) > n {
+			best = best[:n]
+		}
+	}
+	return best
+}
+
 // decide turns the ranked list into a decision: nothing when the best entry
 // shares too little with the query (off-topic questions share at most a
 // word or two), an answer when it covers the query in its question and
 // clearly leads, and a suggestion otherwise.
-func decide(list []scored) Decision {
+func decide(list []scored, nterms int) Decision {
 	top := list[0]
 	if top.coverage < suggestCoverage || top.qcoverage < suggestQCover {
 		return DecisionNone
@@ -182,76 +319,16 @@ func decide(list []scored) Decision {
 	if len(list) > 1 {
 		margin = (top.score - list[1].score) / top.score
 	}
-	if top.qcoverage >= answerQCoverage && top.score >= answerScore && margin >= answerMargin {
+	// A one-word query matches many questions equally well: answer it only
+	// when one entry stands out.
+	need := answerMargin
+	if nterms < 2 {
+		need = 2 * answerMargin
+	}
+	if top.qcoverage >= answerQCoverage && top.score >= answerScore && margin >= need {
 		return DecisionAnswer
 	}
 	return DecisionSuggest
-}
-
-// query is the bleve query for one language: the lang keyword as a filter
-// and a disjunction of phrase, match and fuzzy queries on that language's
-// fields, questions boosted over answers.
-func (s *snapshot) query(q, lang string, qterms []string) query.Query {
-	field := func(qq interface {
-		query.Query
-		SetField(string)
-		SetBoost(float64)
-	}, f string, boost float64) query.Query {
-		qq.SetField(f)
-		qq.SetBoost(boost)
-		return qq
-	}
-	parts := []query.Query{
-		field(query.NewMatchPhraseQuery(q), fieldQuestion(lang), 4),
-		field(query.NewMatchPhraseQuery(q), fieldAlt(lang), 4),
-		field(query.NewMatchQuery(q), fieldQuestion(lang), 2),
-		field(query.NewMatchQuery(q), fieldAlt(lang), 2),
-		field(query.NewMatchQuery(q), fieldAnswer(lang), 0.6),
-		field(query.NewMatchQuery(q), fieldCategory, 0.3),
-		field(query.NewMatchQuery(q), fieldTags, 0.5),
-	}
-	for _, t := range qterms {
-		n := utf8.RuneCountInString(t)
-		if n < 5 {
-			continue
-		}
-		fq := query.NewFuzzyQuery(t)
-		fq.SetFuzziness(1)
-		if n >= 9 {
-			fq.SetFuzziness(2)
-		}
-		parts = append(parts, field(fq, fieldQuestion(lang), 0.5))
-		fa := query.NewFuzzyQuery(t)
-		fa.SetFuzziness(fq.Fuzziness)
-		parts = append(parts, field(fa, fieldAlt(lang), 0.5))
-	}
-	dis := query.NewDisjunctionQuery(parts)
-	filter := query.NewTermQuery(lang)
-	filter.SetField(fieldLang)
-	filter.SetBoost(0)
-	return query.NewConjunctionQuery([]query.Query{filter, dis})
-}
-
-func bm25(qterms []string, weights []float64, doc []string, avg float64) float64 {
-	if len(doc) == 0 {
-		return 0
-	}
-	var sum float64
-	dl := float64(len(doc))
-	for i, t := range qterms {
-		tf := 0
-		for _, d := range doc {
-			if d == t {
-				tf++
-			}
-		}
-		if tf == 0 {
-			continue
-		}
-		f := float64(tf)
-		sum += weights[i] * f * (k1 + 1) / (f + k1*(1-b+b*dl/avg))
-	}
-	return sum
 }
 
 func has(set map[string]struct{}, t string) bool {
@@ -259,18 +336,8 @@ func has(set map[string]struct{}, t string) bool {
 	return ok
 }
 
-// fuzzyHas reports whether set has a term within one edit of t, for terms
-// long enough that one edit is a typo rather than another word.
-func fuzzyHas(set map[string]struct{}, t string) bool {
-	if utf8.RuneCountInString(t) < 5 {
-		return false
-	}
-	for s := range set {
-		if withinOneEdit(s, t) {
-			return true
-		}
-	}
-	return false
+func prefixOf(p, s string) bool {
+	return len(p) < len(s) && utf8.RuneCountInString(p) >= 5 && s[:len(p)] == p
 }
 
 func withinOneEdit(a, b string) bool {

@@ -3,6 +3,7 @@ package kb
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -50,6 +51,18 @@ type ImportReport struct {
 	Version   int            `json:"version"`
 }
 
+// A version is stored as a header (DocKey(DocFAQVersion, "0000000007"))
+// and its entries in chunks ("0000000007/000000", ...) of at most
+// chunkBytes each, because badger caps the size of one value.
+const chunkBytes = 256 << 10
+
+type versionHeader struct {
+	Version
+	Chunks int `json:"chunks"`
+}
+
+func chunkID(n, i int) string { return fmt.Sprintf("%010d/%06d", n, i) }
+
 type livePointer struct {
 	Version int `json:"version"`
 }
@@ -63,21 +76,17 @@ func versionID(n int) string { return fmt.Sprintf("%010d", n) }
 func now() time.Time { return time.Now().UTC() }
 
 func (k *KB) loadLive() (Version, error) {
-	var v Version
+	var p livePointer
 	err := k.db.View(func(t *store.Txn) error {
-		var p livePointer
-		if err := t.GetJSON(store.DocKey(store.DocFAQCurrent, liveID), &p); err != nil {
-			return err
-		}
-		return t.GetJSON(store.DocKey(store.DocFAQVersion, versionID(p.Version)), &v)
+		return t.GetJSON(store.DocKey(store.DocFAQCurrent, liveID), &p)
 	})
 	if errors.Is(err, store.ErrNotFound) {
-		return v, ErrNotFound
+		return Version{}, ErrNotFound
 	}
 	if err != nil {
-		return v, fmt.Errorf("load live faq version: %w", err)
+		return Version{}, fmt.Errorf("load live faq pointer: %w", err)
 	}
-	return v, nil
+	return k.GetVersion(p.Version)
 }
 
 // Import applies parsed entries (see Parse) as a new version.
@@ -145,13 +154,7 @@ func (k *KB) commit(entries []Entry, source, note string) (Version, error) {
 	if err != nil {
 		return Version{}, fmt.Errorf("index faq version %d: %w", v.N, err)
 	}
-	err = k.db.Update(func(t *store.Txn) error {
-		if err := t.SetJSON(store.DocKey(store.DocFAQVersion, versionID(v.N)), v, 0); err != nil {
-			return err
-		}
-		return t.SetJSON(store.DocKey(store.DocFAQCurrent, liveID), livePointer{Version: v.N}, 0)
-	})
-	if err != nil {
+	if err := k.storeVersion(v); err != nil {
 		return Version{}, fmt.Errorf("store faq version %d: %w", v.N, err)
 	}
 	// The old snapshot is not closed: searches that loaded it may still be
@@ -161,11 +164,50 @@ func (k *KB) commit(entries []Entry, source, note string) (Version, error) {
 	return v, nil
 }
 
+// storeVersion writes the entry chunks in a write batch and then, in one
+// transaction, the header and the live pointer: until that transaction
+// commits the new chunks are unreferenced and the old version stays live.
+func (k *KB) storeVersion(v Version) error {
+	var chunks [][]Entry
+	size := 0
+	for i, e := range v.Entries {
+		b, err := json.Marshal(e)
+		if err != nil {
+			return fmt.Errorf("encode entry %s: %w", e.ID, err)
+		}
+		if len(chunks) == 0 || size+len(b) > chunkBytes {
+			chunks = append(chunks, nil)
+			size = 0
+		}
+		chunks[len(chunks)-1] = append(chunks[len(chunks)-1], v.Entries[i])
+		size += len(b) + 1
+	}
+	batch := k.db.NewBatch()
+	for i, c := range chunks {
+		if err := batch.SetJSON(store.DocKey(store.DocFAQVersion, chunkID(v.N, i)), c); err != nil {
+			batch.Cancel()
+			return err
+		}
+	}
+	if err := batch.Flush(); err != nil {
+		return fmt.Errorf("write entries: %w", err)
+	}
+	h := versionHeader{Version: v, Chunks: len(chunks)}
+	h.Entries = nil
+	return k.db.Update(func(t *store.Txn) error {
+		if err := t.SetJSON(store.DocKey(store.DocFAQVersion, versionID(v.N)), h, 0); err != nil {
+			return err
+		}
+		return t.SetJSON(store.DocKey(store.DocFAQCurrent, liveID), livePointer{Version: v.N}, 0)
+	})
+}
+
 func (k *KB) lastVersion() (int, error) {
 	n := 0
 	err := k.db.View(func(t *store.Txn) error {
 		return t.ScanReverse(store.DocPrefix(store.DocFAQVersion), func(key store.Key, _ []byte) error {
-			v, err := strconv.Atoi(store.IDOf(key, store.DocPrefix(store.DocFAQVersion)))
+			id, _, _ := strings.Cut(store.IDOf(key, store.DocPrefix(store.DocFAQVersion)), "/")
+			v, err := strconv.Atoi(id)
 			if err != nil {
 				return fmt.Errorf("faq version key %q: %w", key, err)
 			}
@@ -183,12 +225,17 @@ func (k *KB) lastVersion() (int, error) {
 func (k *KB) Versions() ([]Version, error) {
 	var out []Version
 	err := k.db.View(func(t *store.Txn) error {
-		return t.ScanReverse(store.DocPrefix(store.DocFAQVersion), func(_ store.Key, val []byte) error {
-			v, err := decodeVersionHeader(val)
-			if err != nil {
+		prefix := store.DocPrefix(store.DocFAQVersion)
+		return t.ScanReverse(prefix, func(key store.Key, val []byte) error {
+			if strings.Contains(store.IDOf(key, prefix), "/") {
+				return nil // a chunk of entries
+			}
+			var h versionHeader
+			if err := jsonUnmarshal(val, &h); err != nil {
 				return err
 			}
-			out = append(out, v)
+			h.Entries = nil
+			out = append(out, h.Version)
 			return nil
 		})
 	})
@@ -198,28 +245,24 @@ func (k *KB) Versions() ([]Version, error) {
 	return out, nil
 }
 
-// decodeVersionHeader decodes a version without materialising its entries.
-func decodeVersionHeader(val []byte) (Version, error) {
-	var h struct {
-		N         int            `json:"version"`
-		At        time.Time      `json:"at"`
-		Source    string         `json:"source"`
-		Note      string         `json:"note"`
-		Count     int            `json:"count"`
-		Languages map[string]int `json:"languages"`
-	}
-	if err := jsonUnmarshal(val, &h); err != nil {
-		return Version{}, err
-	}
-	return Version{N: h.N, At: h.At, Source: h.Source, Note: h.Note, Count: h.Count, Languages: h.Languages}, nil
-}
-
 // GetVersion loads one stored version with its entries.
 func (k *KB) GetVersion(n int) (Version, error) {
-	var v Version
+	var h versionHeader
 	err := k.db.View(func(t *store.Txn) error {
-		return t.GetJSON(store.DocKey(store.DocFAQVersion, versionID(n)), &v)
+		if err := t.GetJSON(store.DocKey(store.DocFAQVersion, versionID(n)), &h); err != nil {
+			return err
+		}
+		h.Entries = make([]Entry, 0, h.Count)
+		for i := 0; i < h.Chunks; i++ {
+			var c []Entry
+			if err := t.GetJSON(store.DocKey(store.DocFAQVersion, chunkID(n, i)), &c); err != nil {
+				return fmt.Errorf("chunk %d: %w", i, err)
+			}
+			h.Entries = append(h.Entries, c...)
+		}
+		return nil
 	})
+	v := h.Version
 	if errors.Is(err, store.ErrNotFound) {
 		return v, fmt.Errorf("faq version %d: %w", n, ErrNotFound)
 	}

@@ -21,6 +21,7 @@ const (
 	prefixSent       byte = 'w' // w <wamid>               outbound wamid -> transcript key, for delivery statuses
 	prefixDoc        byte = 'g' // g <kind> 0 <id>         documents owned by other packages (FAQ versions, feedback, ...)
 	prefixSeq        byte = 'q' // q <name>                badger sequences
+	prefixBroadcast  byte = 'b' // b <sub> ...             broadcast state, see the Broadcast* keys below
 )
 
 func withU64(prefix byte, n uint64) Key {
@@ -72,6 +73,12 @@ func TranscriptPrefix(user string) Key {
 	return append(k, 0)
 }
 
+// TranscriptsPrefix selects the transcripts of every user, for retention sweeps.
+func TranscriptsPrefix() Key { return Key{prefixTranscript} }
+
+// SessionPrefix selects every conversation state.
+func SessionPrefix() Key { return Key{prefixSession} }
+
 // SentKey maps an outbound wamid to the transcript entry it belongs to.
 func SentKey(wamid string) Key { return withString(prefixSent, wamid) }
 
@@ -101,5 +108,88 @@ const (
 	DocUnanswered   DocKind = "faqu"  // kb: unanswered queries
 	DocAdminToken   DocKind = "tok"   // admin: API token hashes
 	DocHandoff      DocKind = "hand"  // handoffs waiting for or owned by a person
-	DocAudit        DocKind = "audit" // append-only audit log
+	DocHandoffPast  DocKind = "handp" // bot: closed handoffs kept when the user asks again (<user>/<opened unix nanos>)
+	DocAgent        DocKind = "agent" // admin: agent accounts (bcrypt password hashes)
+	DocAgentSession DocKind = "asess" // admin: console login sessions, by SHA-256 of the cookie
+	DocAudit        DocKind = "audit" // append-only audit log (big-endian sequence ids)
+	DocErasure      DocKind = "erase" // privacy: anonymous counts left by erasures and retention sweeps
+	DocDeadLetter   DocKind = "dead"  // inbound events that could not be processed
+	DocBroadcast    DocKind = "bcast" // broadcast: one broadcast (spec, state, audit of its life)
 )
+
+// Broadcast keys. Everything a broadcast writes lives under prefixBroadcast
+// with a second byte naming the record kind. Recipient and engagement
+// records are split so that the dispatcher (one writer per broadcast) never
+// touches what status webhooks and answers update, and never conflicts.
+const (
+	bcRecipient  byte = 'r' // b r <id> 0 <seq>       dispatch state of one recipient (dispatcher only)
+	bcEngagement byte = 'e' // b e <id> 0 <seq>       delivery status and answer of one recipient (inbox only)
+	bcCounter    byte = 'k' // b k <id> 0 <shard u16> engagement counters, sharded to keep conflicts rare
+	bcProgress   byte = 'p' // b p <id>               dispatcher cursor and counts (dispatcher only)
+	bcMember     byte = 'm' // b m <wa_id> 0 <id>     open check-in or confirmation of a contact -> recipient
+	bcFrequency  byte = 'f' // b f <wa_id> 0 <nanos>  one broadcast message to a contact, for the frequency cap
+	bcWebhook    byte = 'h' // b h <seq>              outbound integration event waiting for delivery
+	bcIdem       byte = 'i' // b i <key>              idempotency key of a create request -> broadcast id
+)
+
+func bcKey(sub byte, id string, zero bool) Key {
+	k := make(Key, 0, 3+len(id)+8)
+	k = append(k, prefixBroadcast, sub)
+	k = append(k, id...)
+	if zero {
+		k = append(k, 0)
+	}
+	return k
+}
+
+// BroadcastRecipientKey is recipient seq of broadcast id.
+func BroadcastRecipientKey(id string, seq uint64) Key {
+	return binary.BigEndian.AppendUint64(BroadcastRecipientPrefix(id), seq)
+}
+
+// BroadcastRecipientPrefix selects every recipient of a broadcast, in order.
+func BroadcastRecipientPrefix(id string) Key { return bcKey(bcRecipient, id, true) }
+
+// BroadcastEngagementKey is the delivery status and answer of recipient seq.
+func BroadcastEngagementKey(id string, seq uint64) Key {
+	return binary.BigEndian.AppendUint64(bcKey(bcEngagement, id, true), seq)
+}
+
+// BroadcastCounterKey is one shard of a broadcast's engagement counters.
+func BroadcastCounterKey(id string, shard uint16) Key {
+	return binary.BigEndian.AppendUint16(BroadcastCounterPrefix(id), shard)
+}
+
+// BroadcastCounterPrefix selects every counter shard of a broadcast.
+func BroadcastCounterPrefix(id string) Key { return bcKey(bcCounter, id, true) }
+
+// BroadcastProgressKey is the dispatcher's cursor and counts for a broadcast.
+func BroadcastProgressKey(id string) Key { return bcKey(bcProgress, id, false) }
+
+// BroadcastMemberKey links a contact to its recipient record in broadcast id.
+func BroadcastMemberKey(waID, id string) Key { return append(BroadcastMemberPrefix(waID), id...) }
+
+// BroadcastMemberPrefix selects the broadcasts a contact may be answering.
+func BroadcastMemberPrefix(waID string) Key { return bcKey(bcMember, waID, true) }
+
+// BroadcastFrequencyKey records one broadcast message sent to a contact at nanos.
+func BroadcastFrequencyKey(waID string, nanos uint64) Key {
+	return binary.BigEndian.AppendUint64(BroadcastFrequencyPrefix(waID), nanos)
+}
+
+// BroadcastFrequencyPrefix selects the broadcast messages sent to a contact, oldest first.
+func BroadcastFrequencyPrefix(waID string) Key { return bcKey(bcFrequency, waID, true) }
+
+// BroadcastFrequencyAll selects the broadcast messages of every contact.
+func BroadcastFrequencyAll() Key { return Key{prefixBroadcast, bcFrequency} }
+
+// BroadcastWebhookKey is outbound integration event seq.
+func BroadcastWebhookKey(seq uint64) Key {
+	return binary.BigEndian.AppendUint64(BroadcastWebhookPrefix(), seq)
+}
+
+// BroadcastWebhookPrefix selects every undelivered integration event, oldest first.
+func BroadcastWebhookPrefix() Key { return Key{prefixBroadcast, bcWebhook} }
+
+// BroadcastIdemKey maps a create request's idempotency key to its broadcast.
+func BroadcastIdemKey(key string) Key { return bcKey(bcIdem, key, false) }

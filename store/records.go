@@ -72,6 +72,9 @@ type Entry struct {
 	Lat       float64   `json:"lat,omitempty"`
 	Lng       float64   `json:"lng,omitempty"`
 	Payload   []byte    `json:"payload,omitempty"` // the outbound message as queued (JSON)
+	// Redacted is set when retention removed the text, location or
+	// payload; the entry stays so that counts remain.
+	Redacted bool `json:"redacted,omitempty"`
 }
 
 // SentRef points from an outbound wamid to its transcript entry.

@@ -37,16 +37,23 @@ type DB struct {
 	mu   sync.Mutex
 	seqs map[string]*badger.Sequence
 
+	sync *groupSync
+
 	stop chan struct{}
 	done chan struct{}
+
+	health health
 }
 
-// Open opens (or creates) the store. Writes are synced: a commit that
-// returns nil is on disk, which is what lets the webhook acknowledge Meta.
+// Open opens (or creates) the store. Update is durable: when it returns
+// nil the commit is on disk, which is what lets the webhook acknowledge
+// Meta. Rather than badger's SyncWrites, which syncs once per transaction
+// in badger's single writer, commits share group syncs (see groupSync),
+// so many concurrent transactions cost one fsync.
 func Open(o Options) (*DB, error) {
 	opts := badger.DefaultOptions(o.Dir).
 		WithInMemory(o.InMemory).
-		WithSyncWrites(!o.InMemory).
+		WithSyncWrites(false).
 		WithLogger(badgerLogger{o.Logger}).
 		WithNumVersionsToKeep(1).
 		// Small tables and memtables keep the resident set modest: the store
@@ -61,6 +68,7 @@ func Open(o Options) (*DB, error) {
 		return nil, fmt.Errorf("open badger store in %q: %w", o.Dir, err)
 	}
 	s := &DB{db: db, log: o.Logger, seqs: map[string]*badger.Sequence{}, stop: make(chan struct{}), done: make(chan struct{})}
+	s.sync = newGroupSync(db.Sync)
 	go s.gcLoop(o.InMemory)
 	return s, nil
 }
@@ -69,6 +77,7 @@ func Open(o Options) (*DB, error) {
 func (s *DB) Close() error {
 	close(s.stop)
 	<-s.done
+	s.sync.close()
 	s.mu.Lock()
 	for name, seq := range s.seqs {
 		if err := seq.Release(); err != nil {
@@ -143,8 +152,18 @@ const maxConflictRetries = 10
 func (s *DB) Update(fn func(*Txn) error) error {
 	var err error
 	for i := 0; i < maxConflictRetries; i++ {
-		err = s.db.Update(func(t *badger.Txn) error { return fn(&Txn{t: t}) })
+		ran, fnErr := false, error(nil)
+		err = s.db.Update(func(t *badger.Txn) error {
+			ran = true
+			fnErr = fn(&Txn{t: t})
+			return fnErr
+		})
 		if !errors.Is(err, badger.ErrConflict) {
+			// A failure that is not fn's own is the store's: closed,
+			// read-only or out of space. Remember it for readiness.
+			if err == nil || !ran || fnErr == nil {
+				s.health.record(err)
+			}
 			return err
 		}
 	}
@@ -227,6 +246,29 @@ func (t *Txn) ScanReverse(prefix Key, fn func(key Key, value []byte) error) erro
 	return t.scan(prefix, true, fn)
 }
 
+// ScanFrom is Scan starting at the first key >= from (from must begin
+// with prefix): a cursor resumes a long scan in a fresh transaction.
+func (t *Txn) ScanFrom(prefix, from Key, fn func(key Key, value []byte) error) error {
+	opts := badger.DefaultIteratorOptions
+	opts.Prefix = prefix
+	it := t.t.NewIterator(opts)
+	defer it.Close()
+	for it.Seek(from); it.ValidForPrefix(prefix); it.Next() {
+		item := it.Item()
+		v, err := item.ValueCopy(nil)
+		if err != nil {
+			return fmt.Errorf("read %q: %w", printable(item.Key()), err)
+		}
+		if err := fn(item.KeyCopy(nil), v); err != nil {
+			if errors.Is(err, ErrStop) {
+				return nil
+			}
+			return err
+		}
+	}
+	return nil
+}
+
 func (t *Txn) scan(prefix Key, reverse bool, fn func(key Key, value []byte) error) error {
 	opts := badger.DefaultIteratorOptions
 	opts.Prefix = prefix
@@ -267,6 +309,9 @@ func (b *Batch) SetJSON(key Key, v any) error {
 	}
 	return b.wb.Set(key, raw)
 }
+
+// Set adds one raw value to the batch.
+func (b *Batch) Set(key Key, value []byte) error { return b.wb.Set(key, value) }
 
 // Delete adds a deletion to the batch.
 func (b *Batch) Delete(key Key) error { return b.wb.Delete(key) }

@@ -1,16 +1,21 @@
 package main
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
 	"net"
 	"net/url"
+	"os"
 
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"lifeline/privacy"
 )
 
 // Config is every setting of `lifeline serve`: defaults, then the
@@ -31,6 +36,12 @@ type Config struct {
 	Expiry           time.Duration
 	ReengageTemplate string // "name:language", sent when the 24-hour window has closed
 	LogLevel         string
+
+	// EncryptionKey encrypts the data directory at rest (AES, 16, 24 or
+	// 32 bytes), from LIFELINE_ENCRYPTION_KEY or _FILE; nil for none.
+	EncryptionKey []byte
+	Retention     privacy.Retention // zero keeps forever
+	Broadcast     BroadcastSettings // see broadcast.go
 }
 
 // Sandbox reports whether no WhatsApp credentials are configured.
@@ -40,6 +51,7 @@ func defaultConfig() Config {
 	return Config{
 		Addr: ":8080", DataDir: "./data", APIURL: "https://graph.facebook.com", APIVersion: "v23.0",
 		RatePerNumber: 80, Workers: 32, SendWorkers: 64, Expiry: 2 * time.Hour, LogLevel: "info",
+		Retention: privacy.Retention{Messages: 90 * day, Locations: 30 * day, CheckIns: 90 * day},
 	}
 }
 
@@ -83,6 +95,7 @@ func loadConfig(args []string, getenv func(string) string) (Config, error) {
 	}
 	intVar(&c.Workers, "LIFELINE_WORKERS")
 	intVar(&c.SendWorkers, "LIFELINE_SEND_WORKERS")
+	errs = append(errs, loadBroadcastEnv(&c.Broadcast, getenv)...)
 	if v := getenv("LIFELINE_CONVERSATION_EXPIRY"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
@@ -90,6 +103,23 @@ func loadConfig(args []string, getenv func(string) string) (Config, error) {
 		}
 		c.Expiry = d
 	}
+	for name, dst := range map[string]*time.Duration{
+		"LIFELINE_RETENTION_MESSAGES": &c.Retention.Messages, "LIFELINE_RETENTION_LOCATIONS": &c.Retention.Locations,
+		"LIFELINE_RETENTION_CHECKINS": &c.Retention.CheckIns,
+	} {
+		if v := getenv(name); v != "" {
+			d, err := parseRetention(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s=%q: %w", name, v, err))
+			}
+			*dst = d
+		}
+	}
+	key, err := encryptionKey(getenv)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	c.EncryptionKey = key
 	if len(errs) > 0 {
 		return c, errors.Join(errs...)
 	}
@@ -164,6 +194,9 @@ func (c Config) Validate() error {
 	default:
 		return fmt.Errorf("LIFELINE_LOG_LEVEL=%q: want debug, info, warn or error", c.LogLevel)
 	}
+	if err := c.Broadcast.validate(); err != nil {
+		return err
+	}
 	if c.Sandbox() {
 		return nil
 	}
@@ -184,4 +217,73 @@ func (c Config) Validate() error {
 		}
 	}
 	return nil
+}
+
+const day = 24 * time.Hour
+
+// parseRetention reads a retention period: a Go duration (720h) or a
+// number of days (90d); 0 keeps data forever.
+func parseRetention(v string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(v, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days < 0 {
+			return 0, errors.New("want a number of days such as 90d, a duration such as 720h, or 0 to keep forever")
+		}
+		return time.Duration(days) * day, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return 0, errors.New("want a number of days such as 90d, a duration such as 720h, or 0 to keep forever")
+	}
+	if d > 0 && d < time.Hour {
+		return 0, errors.New("want at least 1h (or 0 to keep forever)")
+	}
+	return d, nil
+}
+
+// encryptionKey reads LIFELINE_ENCRYPTION_KEY or the file named by
+// LIFELINE_ENCRYPTION_KEY_FILE: 16, 24 or 32 bytes written as hex or
+// base64. Neither set means no encryption.
+func encryptionKey(getenv func(string) string) ([]byte, error) {
+	v, file := getenv("LIFELINE_ENCRYPTION_KEY"), getenv("LIFELINE_ENCRYPTION_KEY_FILE")
+	name := "LIFELINE_ENCRYPTION_KEY"
+	switch {
+	case v != "" && file != "":
+		return nil, errors.New("LIFELINE_ENCRYPTION_KEY and LIFELINE_ENCRYPTION_KEY_FILE are both set: set one")
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("LIFELINE_ENCRYPTION_KEY_FILE=%q: %v", file, err)
+		}
+		v, name = strings.TrimSpace(string(b)), "LIFELINE_ENCRYPTION_KEY_FILE ("+file+")"
+	case v == "":
+		return nil, nil
+	}
+	key, err := decodeKey(v)
+	if err != nil {
+		// Never echo the key itself.
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return key, nil
+}
+
+func decodeKey(v string) ([]byte, error) {
+	const want = "want 16, 24 or 32 random bytes written as hex (32, 48 or 64 characters) or base64; make one with: openssl rand -hex 32"
+	var key []byte
+	if b, err := hex.DecodeString(v); err == nil {
+		key = b
+	} else if b, err := base64.StdEncoding.DecodeString(v); err == nil {
+		key = b
+	} else if b, err := base64.RawStdEncoding.DecodeString(v); err == nil {
+		key = b
+	} else if b, err := base64.URLEncoding.DecodeString(v); err == nil {
+		key = b
+	} else {
+		return nil, errors.New("not hex or base64; " + want)
+	}
+	switch len(key) {
+	case 16, 24, 32:
+		return key, nil
+	}
+	return nil, fmt.Errorf("decodes to %d bytes; %s", len(key), want)
 }

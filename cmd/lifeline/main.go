@@ -17,9 +17,12 @@ import (
 	"github.com/rs/zerolog"
 
 	"lifeline/admin"
+	"lifeline/admin/metrics"
 	"lifeline/bot"
+	"lifeline/bot/broadcast"
 	"lifeline/bot/whatsapp"
 	"lifeline/kb"
+	"lifeline/privacy"
 	"lifeline/store"
 )
 
@@ -27,7 +30,12 @@ const usage = `lifeline: a WhatsApp-first crisis responder
 
 Usage:
   lifeline serve [flags]        run the server (configuration from the environment; see README)
+  lifeline broadcast start|status|pause|resume|cancel|preview|recipients ...   broadcasts and check-ins (see README)
+  lifeline contacts import FILE.csv   import contacts into a running server
   lifeline kb import|search|export|eval ...   manage and measure the FAQ knowledge base
+  lifeline bench webhook|e2e|memory            measure speed and memory on loopback (see BENCHMARKS.md)
+  lifeline backup --out FILE [--server URL] [--token T]   back up a running server (badger's online backup)
+  lifeline restore FILE [--data DIR]                     restore a backup into an empty data directory
   lifeline help                 show this text
 `
 
@@ -49,6 +57,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	case "kb":
 		return runKB(args[1:], stdout, stderr)
+	case "broadcast":
+		return runBroadcast(args[1:], stdout, stderr)
+	case "contacts":
+		return runContacts(args[1:], stdout, stderr)
+	case "bench":
+		return runBench(args[1:], stdout, stderr)
+	case "backup":
+		return runBackup(args[1:], os.Getenv, stdout, stderr)
+	case "restore":
+		return runRestore(args[1:], os.Getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -74,7 +92,11 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	log := newLogger(stderr, cfg.LogLevel)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// Until the store is open and the FAQ indexed, probes get 503s
+	// instead of a refused connection.
+	stopStarting := serveStarting(cfg.Addr, log)
 	srv, err := start(cfg, log, stdout)
+	stopStarting()
 	if err != nil {
 		return err
 	}
@@ -99,6 +121,9 @@ type instance struct {
 	db     *store.DB
 	engine *bot.Engine
 	http   *admin.Server
+	sweep  context.CancelFunc // stops the retention sweeper
+
+	broadcasts *broadcast.Service
 }
 
 // start opens the store and the FAQ, starts the engine and builds the HTTP server.
@@ -106,9 +131,12 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
-	db, err := store.Open(store.Options{Dir: filepath.Join(cfg.DataDir, "store"), Logger: log})
-	if err != nil {
+	if err := checkWritable(cfg.DataDir); err != nil {
 		return nil, err
+	}
+	db, err := store.Open(store.Options{Dir: filepath.Join(cfg.DataDir, "store"), Logger: log, EncryptionKey: cfg.EncryptionKey})
+	if err != nil {
+		return nil, explainOpen(err, cfg)
 	}
 	faq, err := kb.Open(db, log)
 	if err != nil {
@@ -135,8 +163,17 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		name, lang, _ := strings.Cut(cfg.ReengageTemplate, ":")
 		ecfg.ReengageTemplate = &whatsapp.Template{Name: name, Language: lang}
 	}
-	engine := bot.New(ecfg, bot.Options{DB: db, Sender: sender, KB: faq, Learner: faq, Logger: log})
+	m := metrics.New()
+	engine := bot.New(ecfg, bot.Options{DB: db, Sender: sender, KB: m.Answerer(faq), Learner: faq, Logger: log, Observer: m})
+	broadcasts := broadcast.New(broadcastConfig(cfg), broadcast.Options{DB: db, Sender: sender, Logger: log})
+	engine.Intercept(broadcasts)
+	engine.ObserveStatuses(broadcasts)
 	if err := engine.Start(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := broadcasts.Start(); err != nil {
+		engine.Close()
 		db.Close()
 		return nil, err
 	}
@@ -152,12 +189,17 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		fmt.Fprintf(stdout, "\nAdmin API token (shown only this once; store it safely):\n\n    %s\n\n", generated)
 	}
 
+	m.Watch(metrics.Sources{DB: db, Engine: engine})
+	sweepCtx, sweepStop := context.WithCancel(context.Background())
+	sweeper := &privacy.Sweeper{DB: db, Retention: cfg.Retention, Log: log}
+	go sweeper.Run(sweepCtx)
+
 	srv := admin.New(admin.Deps{
-		DB: db, Engine: engine, KB: faq, Sandbox: cfg.Sandbox(), Logger: log,
+		DB: db, Engine: engine, KB: faq, Sandbox: cfg.Sandbox(), Logger: log, Metrics: m, Broadcasts: broadcasts,
 		Webhook: bot.WebhookConfig{Enabled: !cfg.Sandbox(), VerifyToken: cfg.VerifyToken, AppSecret: cfg.AppSecret},
 	})
 	log.Info().Str("addr", cfg.Addr).Bool("sandbox", cfg.Sandbox()).Strs("phone_number_ids", cfg.PhoneNumberIDs).Msg("lifeline ready")
-	return &instance{cfg: cfg, log: log, db: db, engine: engine, http: srv}, nil
+	return &instance{cfg: cfg, log: log, db: db, engine: engine, http: srv, sweep: sweepStop, broadcasts: broadcasts}, nil
 }
 
 func (in *instance) listen() error {
@@ -173,6 +215,8 @@ func (in *instance) close() error {
 	if err := in.http.App().ShutdownWithTimeout(15 * time.Second); err != nil {
 		in.log.Warn().Err(err).Msg("http shutdown")
 	}
+	in.sweep()
+	in.broadcasts.Close()
 	in.engine.Close()
 	if err := in.db.Close(); err != nil {
 		return err

@@ -1,0 +1,337 @@
+package admin
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"golang.org/x/crypto/bcrypt"
+
+	"lifeline/store"
+)
+
+// Agent is a person who logs in to the console. Only the bcrypt hash of
+// the password is stored.
+type Agent struct {
+	ID        string    `json:"id"` // login name
+	Name      string    `json:"name"`
+	Role      string    `json:"role"` // RoleAgent or RoleAdmin
+	Hash      []byte    `json:"hash"`
+	Disabled  bool      `json:"disabled,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	CreatedBy string    `json:"created_by,omitempty"`
+	LastLogin time.Time `json:"last_login,omitzero"`
+}
+
+// agentSession is a console login, stored under the SHA-256 of the cookie value.
+type agentSession struct {
+	Agent     string    `json:"agent"`
+	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+const (
+	sessionCookie = "lifeline_session"
+	sessionTTL    = 12 * time.Hour
+	minPassword   = 10
+	maxPassword   = 72 // bcrypt reads no further
+)
+
+var agentIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,31}$`)
+
+// dummyHash is compared against when the login name does not exist, so a
+// wrong name takes as long as a wrong password.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("lifeline-no-such-agent"), bcrypt.DefaultCost)
+
+type agentView struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Role      string    `json:"role"`
+	Disabled  bool      `json:"disabled,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	LastLogin time.Time `json:"last_login,omitzero"`
+}
+
+func (a Agent) view() agentView {
+	return agentView{ID: a.ID, Name: a.Name, Role: a.Role, Disabled: a.Disabled, CreatedAt: a.CreatedAt, LastLogin: a.LastLogin}
+}
+
+// CreateAgent stores a new agent account; the name must be free.
+func CreateAgent(db *store.DB, id, name, role, password, by string, now time.Time) (Agent, error) {
+	id = strings.ToLower(strings.TrimSpace(id))
+	switch {
+	case !agentIDPattern.MatchString(id):
+		return Agent{}, fiber.NewError(fiber.StatusBadRequest, "\"id\" must be 2 to 32 lowercase letters, digits, dots, dashes or underscores")
+	case role != RoleAgent && role != RoleAdmin:
+		return Agent{}, fiber.NewError(fiber.StatusBadRequest, "\"role\" must be \"agent\" or \"admin\"")
+	case len(password) < minPassword || len(password) > maxPassword:
+		return Agent{}, fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("\"password\" must be %d to %d bytes long", minPassword, maxPassword))
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	if err != nil {
+		return Agent{}, fmt.Errorf("hash password: %w", err)
+	}
+	if strings.TrimSpace(name) == "" {
+		name = id
+	}
+	a := Agent{ID: id, Name: strings.TrimSpace(name), Role: role, Hash: hash, CreatedAt: now, CreatedBy: by}
+	err = db.Update(func(tx *store.Txn) error {
+		key := store.DocKey(store.DocAgent, id)
+		if ok, err := tx.Has(key); err != nil || ok {
+			if ok {
+				return fiber.NewError(fiber.StatusConflict, fmt.Sprintf("an account named %q exists already", id))
+			}
+			return err
+		}
+		return tx.SetJSON(key, a, 0)
+	})
+	if err != nil {
+		return Agent{}, fmt.Errorf("create agent %s: %w", id, err)
+	}
+	return a, nil
+}
+
+func (s *Server) loadAgent(id string) (Agent, error) {
+	var a Agent
+	err := s.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.DocKey(store.DocAgent, id), &a) })
+	return a, err
+}
+
+// registerAgents adds accounts, login and logout.
+func (s *Server) registerAgents(adm fiber.Router) {
+	adm.Post("/login", s.login)
+	adm.Post("/logout", s.logout)
+	adm.Get("/me", s.require(RoleAgent, RoleAdmin), func(c *fiber.Ctx) error {
+		p := principal(c)
+		return c.JSON(fiber.Map{"id": p.ID, "name": p.Name, "role": p.Role})
+	})
+	// Agents see the list too: they pick a colleague when transferring.
+	adm.Get("/agents", s.require(RoleAgent, RoleAdmin), s.listAgents)
+	adm.Post("/agents", s.require(RoleAdmin), s.createAgent)
+	adm.Patch("/agents/:id", s.require(RoleAdmin), s.updateAgent)
+}
+
+func principal(c *fiber.Ctx) Principal {
+	p, _ := c.Locals("principal").(Principal)
+	return p
+}
+
+func (s *Server) listAgents(c *fiber.Ctx) error {
+	out := []agentView{}
+	err := s.db.View(func(tx *store.Txn) error {
+		return tx.Scan(store.DocPrefix(store.DocAgent), func(_ store.Key, v []byte) error {
+			var a Agent
+			if err := jsonUnmarshal(v, &a); err != nil {
+				return err
+			}
+			out = append(out, a.view())
+			return nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("list agents: %w", err)
+	}
+	return c.JSON(fiber.Map{"agents": out})
+}
+
+func (s *Server) createAgent(c *fiber.Ctx) error {
+	var req struct {
+		ID       string `json:"id"`
+		Name     string `json:"name"`
+		Role     string `json:"role"`
+		Password string `json:"password"`
+	}
+	if err := c.BodyParser(&req); err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, "body must be JSON like {\"id\": \"amira\", \"name\": \"Amira\", \"role\": \"agent\", \"password\": \"...\"}")
+	}
+	if req.Role == "" {
+		req.Role = RoleAgent
+	}
+	a, err := CreateAgent(s.db, req.ID, req.Name, req.Role, req.Password, principal(c).ID, s.now())
+	if err != nil {
+		return err
+	}
+	s.log.Info().Str("agent", a.ID).Str("role", a.Role).Str("by", principal(c).ID).Msg("agent account created")
+	return c.Status(fiber.StatusCreated).JSON(a.view())
+}
+
+// updateAgent changes an account's name, role or password, or disables it;
+// disabling also ends its console sessions at their next request.
+func (s *Server) updateAgent(c *fiber.Ctx) error {
+	var req struct {
+		Name     *string `json:"name"`
+		Role     *string `json:"role"`
+		Password *string `json:"password"`
+		Disabled *bool   `json:"disabled"`
+	}
+	if err := c.BodyParser(&req); err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, "body must be JSON with any of name, role, password, disabled")
+	}
+	var hash []byte
+	if req.Password != nil {
+		if len(*req.Password) < minPassword || len(*req.Password) > maxPassword {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("\"password\" must be %d to %d bytes long", minPassword, maxPassword))
+		}
+		var err error
+		if hash, err = bcrypt.GenerateFromPassword([]byte(*req.Password), bcrypt.DefaultCost); err != nil {
+			return fmt.Errorf("hash password: %w", err)
+		}
+	}
+	if req.Role != nil && *req.Role != RoleAgent && *req.Role != RoleAdmin {
+		return fiber.NewError(fiber.StatusBadRequest, "\"role\" must be \"agent\" or \"admin\"")
+	}
+	var a Agent
+	err := s.db.Update(func(tx *store.Txn) error {
+		key := store.DocKey(store.DocAgent, c.Params("id"))
+		if err := tx.GetJSON(key, &a); err != nil {
+			return err
+		}
+		if req.Name != nil && strings.TrimSpace(*req.Name) != "" {
+			a.Name = strings.TrimSpace(*req.Name)
+		}
+		if req.Role != nil {
+			a.Role = *req.Role
+		}
+		if hash != nil {
+			a.Hash = hash
+		}
+		if req.Disabled != nil {
+			a.Disabled = *req.Disabled
+		}
+		return tx.SetJSON(key, a, 0)
+	})
+	if err != nil {
+		return fmt.Errorf("update agent: %w", err)
+	}
+	s.log.Info().Str("agent", a.ID).Str("by", principal(c).ID).Msg("agent account changed")
+	return c.JSON(a.view())
+}
+
+// login checks a name and password and sets the session cookie. Failures
+// count against the client's address, like bad tokens do.
+func (s *Server) login(c *fiber.Ctx) error {
+	var req struct {
+		User     string `json:"user"`
+		Password string `json:"password"`
+	}
+	if err := c.BodyParser(&req); err != nil || req.User == "" || req.Password == "" {
+		return fiber.NewError(fiber.StatusBadRequest, "body must be JSON like {\"user\": \"amira\", \"password\": \"...\"}")
+	}
+	now := s.now()
+	if !s.limiter.allow(c.IP(), now) {
+		return fiber.NewError(fiber.StatusTooManyRequests, "too many failed attempts; wait a minute")
+	}
+	id := strings.ToLower(strings.TrimSpace(req.User))
+	a, err := s.loadAgent(id)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("load agent: %w", err)
+	}
+	hash := a.Hash
+	if err != nil || a.Disabled {
+		hash = dummyHash
+	}
+	if bcrypt.CompareHashAndPassword(hash, []byte(req.Password)) != nil || err != nil || a.Disabled {
+		s.limiter.fail(c.IP(), now)
+		return fiber.NewError(fiber.StatusUnauthorized, "wrong name or password")
+	}
+	secret, err := NewSecret()
+	if err != nil {
+		return err
+	}
+	sess := agentSession{Agent: a.ID, CreatedAt: now, ExpiresAt: now.Add(sessionTTL)}
+	err = s.db.Update(func(tx *store.Txn) error {
+		if err := tx.SetJSON(store.DocKey(store.DocAgentSession, hashToken(secret)), sess, sessionTTL); err != nil {
+			return err
+		}
+		a.LastLogin = now
+		return tx.SetJSON(store.DocKey(store.DocAgent, a.ID), a, 0)
+	})
+	if err != nil {
+		return fmt.Errorf("save session: %w", err)
+	}
+	c.Cookie(&fiber.Cookie{
+		Name: sessionCookie, Value: secret, Path: "/", Expires: sess.ExpiresAt,
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Secure: overTLS(c),
+	})
+	s.log.Info().Str("agent", a.ID).Msg("agent logged in")
+	return c.JSON(fiber.Map{"id": a.ID, "name": a.Name, "role": a.Role})
+}
+
+func (s *Server) logout(c *fiber.Ctx) error {
+	if secret := c.Cookies(sessionCookie); secret != "" {
+		err := s.db.Update(func(tx *store.Txn) error {
+			return tx.Delete(store.DocKey(store.DocAgentSession, hashToken(secret)))
+		})
+		if err != nil {
+			return fmt.Errorf("end session: %w", err)
+		}
+	}
+	s.clearSession(c)
+	return c.JSON(fiber.Map{"status": "logged out"})
+}
+
+func (s *Server) clearSession(c *fiber.Ctx) {
+	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: "", Path: "/", Expires: time.Unix(0, 0), MaxAge: -1,
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Secure: overTLS(c)})
+}
+
+// overTLS reports whether the client reached us over HTTPS, directly or
+// through a proxy that says so.
+func overTLS(c *fiber.Ctx) bool {
+	return c.Context().IsTLS() || strings.EqualFold(c.Get("X-Forwarded-Proto"), "https")
+}
+
+// requireSession authenticates a request by its console session cookie.
+// Besides SameSite=Strict, a request that changes something must not
+// come from another origin.
+func (s *Server) requireSession(c *fiber.Ctx, secret string, roles []string) error {
+	now := s.now()
+	if !s.limiter.allow(c.IP(), now) {
+		return fiber.NewError(fiber.StatusTooManyRequests, "too many failed authentication attempts; wait a minute")
+	}
+	var sess agentSession
+	var a Agent
+	err := s.db.View(func(tx *store.Txn) error {
+		if err := tx.GetJSON(store.DocKey(store.DocAgentSession, hashToken(secret)), &sess); err != nil {
+			return err
+		}
+		return tx.GetJSON(store.DocKey(store.DocAgent, sess.Agent), &a)
+	})
+	if errors.Is(err, store.ErrNotFound) || (err == nil && (a.Disabled || !now.Before(sess.ExpiresAt))) {
+		s.limiter.fail(c.IP(), now)
+		s.clearSession(c)
+		return fiber.NewError(fiber.StatusUnauthorized, "your session has ended; log in again")
+	}
+	if err != nil {
+		return fmt.Errorf("check session: %w", err)
+	}
+	if m := c.Method(); m != fiber.MethodGet && m != fiber.MethodHead {
+		if o := c.Get(fiber.HeaderOrigin); o != "" && !sameOrigin(o, c) {
+			return fiber.NewError(fiber.StatusForbidden, "cross-origin request refused")
+		}
+	}
+	return allowRole(c, Principal{ID: a.ID, Name: a.Name, Role: a.Role}, roles)
+}
+
+func sameOrigin(origin string, c *fiber.Ctx) bool {
+	host := c.Hostname()
+	for _, scheme := range []string{"http://", "https://"} {
+		if origin == scheme+host {
+			return true
+		}
+	}
+	return false
+}
+
+// allowRole lets p through when it has one of roles; 403 otherwise.
+func allowRole(c *fiber.Ctx, p Principal, roles []string) error {
+	if slices.Contains(roles, p.Role) {
+		c.Locals("principal", p)
+		return c.Next()
+	}
+	return fiber.NewError(fiber.StatusForbidden, fmt.Sprintf("role %q may not do this", p.Role))
+}

@@ -1,0 +1,143 @@
+package admin
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"lifeline/bot/broadcast"
+)
+
+// broadcastAPI serves broadcasts; the service does the work.
+type broadcastAPI struct {
+	s   *Server
+	svc *broadcast.Service
+}
+
+// registerBroadcasts adds the broadcast routes. Admins do everything; an
+// integration token (a CRM, a logistics system) may start one and follow it.
+func (s *Server) registerBroadcasts(adm fiber.Router, svc *broadcast.Service) {
+	if svc == nil {
+		return
+	}
+	h := &broadcastAPI{s: s, svc: svc}
+	admin, starter := s.require(RoleAdmin), s.require(RoleAdmin, RoleIntegration)
+	adm.Post("/broadcasts", starter, h.create)
+	adm.Post("/broadcasts/preview", admin, h.previewSpec)
+	adm.Get("/broadcasts", admin, h.list)
+	adm.Get("/broadcasts/:id", starter, h.status)
+	adm.Get("/broadcasts/:id/preview", admin, h.previewExisting)
+	adm.Get("/broadcasts/:id/recipients.csv", admin, h.recipients)
+	adm.Post("/broadcasts/:id/pause", admin, h.control(svc.Pause))
+	adm.Post("/broadcasts/:id/resume", admin, h.control(svc.Resume))
+	adm.Post("/broadcasts/:id/cancel", admin, h.control(svc.Cancel))
+}
+
+// broadcastError maps the service's errors to statuses, in one place.
+func broadcastError(err error) error {
+	switch {
+	case errors.Is(err, broadcast.ErrInvalid):
+		return fiber.NewError(fiber.StatusBadRequest, err.Error())
+	case errors.Is(err, broadcast.ErrState):
+		return fiber.NewError(fiber.StatusConflict, err.Error())
+	}
+	return err
+}
+
+func actor(c *fiber.Ctx) string {
+	p, _ := c.Locals("principal").(Principal)
+	if p.Name == "" {
+		return p.ID
+	}
+	return p.Name + " (" + p.ID + ")"
+}
+
+func (h *broadcastAPI) parseSpec(c *fiber.Ctx) (broadcast.Spec, error) {
+	var spec broadcast.Spec
+	if err := c.BodyParser(&spec); err != nil {
+		return spec, fiber.NewError(fiber.StatusBadRequest, "body must be a JSON broadcast: "+err.Error())
+	}
+	return spec, nil
+}
+
+// create answers 202 with the id; sending starts in the background.
+// An Idempotency-Key header makes retried requests return the same broadcast.
+func (h *broadcastAPI) create(c *fiber.Ctx) error {
+	spec, err := h.parseSpec(c)
+	if err != nil {
+		return err
+	}
+	b, err := h.svc.Create(spec, actor(c), c.Get("Idempotency-Key"))
+	if err != nil {
+		return broadcastError(err)
+	}
+	c.Location("/admin/broadcasts/" + b.ID)
+	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"id": b.ID, "state": b.State})
+}
+
+func (h *broadcastAPI) previewSpec(c *fiber.Ctx) error {
+	spec, err := h.parseSpec(c)
+	if err != nil {
+		return err
+	}
+	pv, err := h.svc.PreviewSpec(spec)
+	if err != nil {
+		return broadcastError(err)
+	}
+	return c.JSON(pv)
+}
+
+func (h *broadcastAPI) previewExisting(c *fiber.Ctx) error {
+	pv, err := h.svc.PreviewBroadcast(c.Params("id"))
+	if err != nil {
+		return broadcastError(err)
+	}
+	return c.JSON(pv)
+}
+
+func (h *broadcastAPI) list(c *fiber.Ctx) error {
+	limit, _ := strconv.Atoi(c.Query("limit", "50"))
+	bs, err := h.svc.List(limit)
+	if err != nil {
+		return fmt.Errorf("list broadcasts: %w", err)
+	}
+	out := make([]*broadcast.Status, 0, len(bs))
+	for _, b := range bs {
+		st, err := h.svc.Status(b.ID)
+		if err != nil {
+			return err
+		}
+		out = append(out, st)
+	}
+	return c.JSON(fiber.Map{"broadcasts": out})
+}
+
+func (h *broadcastAPI) status(c *fiber.Ctx) error {
+	st, err := h.svc.Status(c.Params("id"))
+	if err != nil {
+		return broadcastError(err)
+	}
+	return c.JSON(st)
+}
+
+func (h *broadcastAPI) recipients(c *fiber.Ctx) error {
+	id := c.Params("id")
+	if _, err := h.svc.Get(id); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+id+`-recipients.csv"`)
+	return h.svc.WriteRecipientsCSV(id, c.Response().BodyWriter())
+}
+
+func (h *broadcastAPI) control(fn func(id, by string) (*broadcast.Broadcast, error)) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		b, err := fn(c.Params("id"), actor(c))
+		if err != nil {
+			return broadcastError(err)
+		}
+		return c.JSON(fiber.Map{"id": b.ID, "state": b.State})
+	}
+}

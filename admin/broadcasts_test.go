@@ -1,0 +1,132 @@
+package admin
+
+import (
+	"encoding/json"
+	"io"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"lifeline/bot"
+	"lifeline/bot/broadcast"
+	"lifeline/kb"
+	"lifeline/store"
+)
+
+// newBroadcastServer is the whole server with broadcasts, sending to the sandbox.
+func newBroadcastServer(t *testing.T) (*Server, string, string) {
+	t.Helper()
+	db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	faq, err := kb.Open(db, zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sender := &bot.SandboxSender{}
+	engine := bot.New(bot.Config{}, bot.Options{DB: db, Sender: sender, KB: faq, Learner: faq, Logger: zerolog.Nop()})
+	svc := broadcast.New(broadcast.Config{RatePerNumber: 1000, Tick: 10 * time.Millisecond}, broadcast.Options{DB: db, Sender: sender, Logger: zerolog.Nop()})
+	engine.Intercept(svc)
+	engine.ObserveStatuses(svc)
+	if err := engine.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	admin, err := BootstrapToken(db, "", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	integration := "integration-token-0123456789"
+	if _, err := SaveToken(db, integration, "crm", RoleIntegration, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	s := New(Deps{DB: db, Engine: engine, KB: faq, Logger: zerolog.Nop(), Broadcasts: svc})
+	t.Cleanup(func() { svc.Close(); engine.Close(); db.Close() })
+	return s, admin, integration
+}
+
+func call(t *testing.T, s *Server, method, path, token, contentType, body string) (int, string) {
+	t.Helper()
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := s.App().Test(req, 10000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(raw)
+}
+
+const checkinJSON = `{"name": "storm", "kind": "checkin", "audience": {"tags_any": ["employees"]},
+ "templates": {"en": {"name": "safety_checkin", "language": "en_US", "body": [{"value": "{{name}}"}]}}}`
+
+func TestContactsImportAndBroadcastRoutes(t *testing.T) {
+	s, admin, integration := newBroadcastServer(t)
+
+	code, body := call(t, s, "POST", "/admin/contacts/import", admin, "text/csv", "phone,name,tags\n+966501234567,Ahmed,employees\nnot-a-phone,Bad,employees\n")
+	if code != 400 || !strings.Contains(body, `"row":3`) || !strings.Contains(body, `"column":"phone"`) {
+		t.Fatalf("bad import: %d %s", code, body)
+	}
+	code, body = call(t, s, "POST", "/admin/contacts/import", admin, "text/csv", "phone,name,tags\n+966501234567,Ahmed,employees\n447700900123,Jane,employees\n")
+	if code != 200 || !strings.Contains(body, `"created":2`) {
+		t.Fatalf("import: %d %s", code, body)
+	}
+	if code, _ := call(t, s, "POST", "/admin/contacts/import", integration, "text/csv", "phone\n1\n"); code != 403 {
+		t.Fatalf("integration token imported contacts: %d", code)
+	}
+
+	code, body = call(t, s, "POST", "/admin/broadcasts/preview", admin, "application/json", checkinJSON)
+	if code != 200 || !strings.Contains(body, `"targeted":2`) || !strings.Contains(body, "Ahmed") && !strings.Contains(body, "Jane") {
+		t.Fatalf("preview: %d %s", code, body)
+	}
+	if code, body := call(t, s, "POST", "/admin/broadcasts", admin, "application/json", `{"name": "x", "kind": "poll"}`); code != 400 {
+		t.Fatalf("invalid broadcast: %d %s", code, body)
+	}
+	code, body = call(t, s, "POST", "/admin/broadcasts", integration, "application/json", checkinJSON)
+	if code != 202 {
+		t.Fatalf("integration start: %d %s", code, body)
+	}
+	var created struct{ ID string }
+	_ = json.Unmarshal([]byte(body), &created)
+
+	var st broadcast.Status
+	deadline := time.Now().Add(10 * time.Second)
+	for st.Sent < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("status never reached sent 2: %+v", st)
+		}
+		_, body = call(t, s, "GET", "/admin/broadcasts/"+created.ID, admin, "", "")
+		_ = json.Unmarshal([]byte(body), &st)
+		time.Sleep(5 * time.Millisecond)
+	}
+	if st.Targeted != 2 || st.Safe == nil || *st.NoResponse != 2 {
+		t.Fatalf("status %s", body)
+	}
+	code, body = call(t, s, "GET", "/admin/broadcasts/"+created.ID+"/recipients.csv", admin, "", "")
+	if code != 200 || strings.Count(body, "\n") != 3 || !strings.HasPrefix(body, "seq,wa_id,") {
+		t.Fatalf("recipients.csv: %d\n%s", code, body)
+	}
+	if code, _ := call(t, s, "GET", "/admin/broadcasts/"+created.ID+"/recipients.csv", integration, "", ""); code != 403 {
+		t.Fatalf("integration read recipients: %d", code)
+	}
+	if code, body := call(t, s, "POST", "/admin/broadcasts/"+created.ID+"/resume", admin, "", ""); code != 409 {
+		t.Fatalf("resume of a running broadcast: %d %s", code, body)
+	}
+	if code, _ := call(t, s, "GET", "/admin/broadcasts/bc999999", admin, "", ""); code != 404 {
+		t.Fatalf("unknown broadcast: %d", code)
+	}
+	if code, body := call(t, s, "POST", "/admin/broadcasts/"+created.ID+"/cancel", admin, "", ""); code != 200 || !strings.Contains(body, "cancelled") {
+		t.Fatalf("cancel: %d %s", code, body)
+	}
+}

@@ -1,0 +1,243 @@
+package admin
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/rs/zerolog"
+
+	"lifeline/bot"
+	"lifeline/bot/whatsapp"
+	"lifeline/bot/whatsapp/whatsapptest"
+	"lifeline/kb"
+	"lifeline/store"
+)
+
+// findChromium returns Debian's chromium (installed by .ci/run) or
+// another Chromium-family browser on the PATH.
+func findChromium() string {
+	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
+		return "/usr/bin/chromium"
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// webhookText is a webhook POST with one text message, in Meta's shape.
+func webhookText(id, from, text string, at time.Time) []byte {
+	return []byte(fmt.Sprintf(`{"object":"whatsapp_business_account","entry":[{"id":"900800700600500","changes":[{"field":"messages","value":{
+"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001111","phone_number_id":%q},
+"contacts":[{"profile":{"name":"Rania"},"wa_id":%q}],
+"messages":[{"from":%q,"id":%q,"timestamp":"%d","type":"text","text":{"body":%q}}]}}]}]}`,
+		agentPhoneID, from, from, id, at.Unix(), text))
+}
+
+// TestConsoleInARealBrowser runs the whole server on a loopback port with
+// a fake Graph API and drives the console in headless Chromium: a user asks
+// for a person, the conversation appears in the queue without a reload,
+// the agent claims it and replies, the reply reaches the Graph API, the
+// agent releases it and the bot answers the user again.
+func TestConsoleInARealBrowser(t *testing.T) {
+	chromium := findChromium()
+	if chromium == "" {
+		t.Skip("no Chromium binary (install Debian's chromium package; .ci/run does)")
+	}
+	const secret, user, password = "browser-test-app-secret", "15550007777", "a long enough password"
+
+	db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	faq, err := kb.Open(db, zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	graph := whatsapptest.NewServer(t)
+	client := whatsapp.NewClient(whatsapp.ClientConfig{BaseURL: graph.URL, Version: "v23.0", AccessToken: "test-token", Timeout: 5 * time.Second})
+	engine := bot.New(bot.Config{PhoneNumberIDs: []string{agentPhoneID}, RatePerNumber: 1000},
+		bot.Options{DB: db, Sender: client, KB: faq, Learner: faq, Logger: zerolog.Nop()})
+	if err := engine.Start(); err != nil {
+		t.Fatal(err)
+	}
+	srv := New(Deps{DB: db, Engine: engine, KB: faq, Logger: zerolog.Nop(),
+		Webhook: bot.WebhookConfig{Enabled: true, VerifyToken: "verify", AppSecret: secret}})
+	if _, err := CreateAgent(db, "amira", "Amira", RoleAgent, password, "test", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.App().Listener(ln)
+	t.Cleanup(func() {
+		_ = srv.Shutdown(5 * time.Second)
+		engine.Close()
+		db.Close()
+	})
+	base := "http://" + ln.Addr().String()
+
+	seq := 0
+	inbound := func(text string) {
+		t.Helper()
+		seq++
+		body := webhookText(fmt.Sprintf("wamid.BROWSER%d", seq), user, text, time.Now())
+		req, _ := http.NewRequest("POST", base+"/webhook", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Hub-Signature-256", whatsapp.Sign(body, secret))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("webhook POST = %d", resp.StatusCode)
+		}
+	}
+	// sent waits until the fake Graph API got a message to user containing want.
+	sent := func(want string) {
+		t.Helper()
+		for n := 1; ; n++ {
+			m := graph.WaitMessages(t, n, 20*time.Second)[n-1]
+			if m.To == user && bytes.Contains(m.Raw, []byte(want)) {
+				return
+			}
+		}
+	}
+
+	ctx := newBrowser(t, chromium)
+	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	item := `#queue-list li[data-id="` + user + `"]`
+
+	run("log in",
+		chromedp.Navigate(base+"/console/"),
+		chromedp.WaitVisible(chromedp.CSS(`#login-user`)),
+		chromedp.SendKeys(chromedp.CSS(`#login-user`), "amira"),
+		chromedp.SendKeys(chromedp.CSS(`#login-password`), password),
+		chromedp.Click(chromedp.CSS(`#login-submit`)),
+		chromedp.WaitVisible(chromedp.CSS(`#page-queue`)),
+		chromedp.WaitVisible(chromedp.CSS(`#live:not(.off)`)), // the event stream is connected
+		chromedp.WaitVisible(chromedp.CSS(`#queue-empty`)),
+	)
+
+	inbound("I need a person")
+	run("the handoff appears in the queue without a reload",
+		chromedp.WaitVisible(chromedp.CSS(item)),
+		chromedp.Click(chromedp.CSS(item)),
+		chromedp.WaitVisible(chromedp.CSS(`#btn-claim`)),
+	)
+	run("claim", chromedp.Click(chromedp.CSS(`#btn-claim`)), chromedp.WaitEnabled(chromedp.CSS(`#reply-text`)))
+	run("reply",
+		chromedp.SendKeys(chromedp.CSS(`#reply-text`), "Hello Rania, this is Amira. Are you safe?"),
+		chromedp.Click(chromedp.CSS(`#btn-send`)),
+		chromedp.WaitVisible(chromedp.CSS(`#transcript li.msg.agent`)),
+	)
+	sent("Hello Rania, this is Amira. Are you safe?")
+
+	run("release",
+		chromedp.WaitVisible(chromedp.CSS(`#btn-release`)),
+		chromedp.Click(chromedp.CSS(`#btn-release`)),
+		chromedp.WaitNotVisible(chromedp.CSS(`#btn-release`)),
+	)
+	inbound("hello")
+	sent("emergency help line")
+}
+
+// newBrowser starts headless Chromium with a fresh profile; every action
+// run in the returned context gives up after 60 seconds.
+func newBrowser(t *testing.T, chromium string) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromium),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.WindowSize(1280, 800), // a small laptop screen
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	browser, cancelBrowser := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancelBrowser)
+	// The first action starts the browser; it must not run under a timeout,
+	// which would stop the whole browser when it expires.
+	if err := chromedp.Do(browser, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(browser, 60*time.Second)
+	t.Cleanup(cancel)
+
+	return ctx
+}
+
+// TestSimulatorShowsBotAndAgentReplies chats through the simulator page
+// in sandbox mode and sees an agent's answer arrive on the "phone".
+func TestSimulatorShowsBotAndAgentReplies(t *testing.T) {
+	chromium := findChromium()
+	if chromium == "" {
+		t.Skip("no Chromium binary (install Debian's chromium package; .ci/run does)")
+	}
+	s := newTestServer(t, true)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go s.App().Listener(ln)
+	t.Cleanup(func() { _ = s.Shutdown(5 * time.Second) })
+	ctx := newBrowser(t, chromium)
+
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate("http://"+ln.Addr().String()+"/simulator/"),
+		chromedp.WaitVisible(chromedp.CSS("#chat .sys")), // the script has run and knows the number
+		chromedp.SendKeys(chromedp.CSS("#text"), "hello"),
+		chromedp.Click(chromedp.CSS("#send")),
+		chromedp.WaitVisible(chromedp.CSS(`.replybtns button[data-id="menu_human"]`)),
+		chromedp.Click(chromedp.CSS(`.replybtns button[data-id="menu_human"]`)),
+	); err != nil {
+		t.Fatalf("ask for a person in the simulator: %v", err)
+	}
+	// The page shows the reply; the handoff exists once it does.
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`.b.me ~ .b.me ~ .b:not(.me)`))); err != nil {
+		t.Fatalf("no reply to the tap: %v", err)
+	}
+	chat, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#chat")))
+	if err != nil || !strings.Contains(chat, "You are next in the queue") {
+		t.Fatalf("the simulator does not show the place in the queue: %q %v", chat, err)
+	}
+	hs, err := s.engine.Handoffs(bot.HandoffWaiting)
+	if err != nil || len(hs) != 1 {
+		t.Fatalf("waiting handoffs %v, %v; want 1", hs, err)
+	}
+	if _, err := s.engine.Claim(hs[0].ID, "amira"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.engine.Reply(hs[0].ID, "amira", bot.AgentReply{Text: "Amira here, how can I help?"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(".b.agent"))); err != nil {
+		t.Fatalf("the agent's reply did not appear in the simulator: %v", err)
+	}
+}

@@ -1,0 +1,238 @@
+package admin
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"lifeline/bot"
+	"lifeline/store"
+)
+
+// registerHandoffs adds the agents' API: the queue, one conversation, and
+// the moves on it (issue 5 §4), plus the live event stream.
+func (s *Server) registerHandoffs(adm fiber.Router) {
+	people := s.require(RoleAgent, RoleAdmin)
+	g := adm.Group("/handoffs", people)
+	g.Get("/", s.listHandoffs)
+	g.Get("/:id", s.getHandoff)
+	g.Post("/:id/claim", s.claimHandoff)
+	g.Post("/:id/messages", s.replyHandoff)
+	g.Post("/:id/notes", s.noteHandoff)
+	g.Post("/:id/transfer", s.transferHandoff)
+	g.Post("/:id/release", s.releaseHandoff)
+	g.Post("/:id/close", s.closeHandoff)
+	adm.Get("/events", people, s.streamEvents)
+}
+
+func (s *Server) listHandoffs(c *fiber.Ctx) error {
+	hs, err := s.engine.Handoffs(c.Query("status"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"handoffs": hs, "overdue_after_seconds": int(s.engine.HandoffOverdue() / time.Second)})
+}
+
+func (s *Server) getHandoff(c *fiber.Ctx) error {
+	d, err := s.engine.Handoff(c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(d)
+}
+
+func (s *Server) claimHandoff(c *fiber.Ctx) error {
+	h, err := s.engine.Claim(c.Params("id"), principal(c).ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(h)
+}
+
+func (s *Server) replyHandoff(c *fiber.Ctx) error {
+	var r bot.AgentReply
+	if err := c.BodyParser(&r); err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, "body must be JSON like {\"text\": \"...\"} or {\"template\": {\"name\": ..., \"language\": ...}}")
+	}
+	entry, err := s.engine.Reply(c.Params("id"), principal(c).ID, r)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusAccepted).JSON(entry)
+}
+
+func (s *Server) noteHandoff(c *fiber.Ctx) error {
+	var req struct {
+		Text string `json:"text"`
+	}
+	if err := c.BodyParser(&req); err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, "body must be JSON like {\"text\": \"...\"}")
+	}
+	n, err := s.engine.Note(c.Params("id"), principal(c).ID, req.Text)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(n)
+}
+
+func (s *Server) transferHandoff(c *fiber.Ctx) error {
+	var req struct {
+		To string `json:"to"`
+	}
+	if err := c.BodyParser(&req); err != nil || req.To == "" {
+		return fiber.NewError(fiber.StatusBadRequest, "body must be JSON like {\"to\": \"agent-id\"}")
+	}
+	a, err := s.loadAgent(req.To)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && a.Disabled) {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("no active agent account %q", req.To))
+	}
+	if err != nil {
+		return fmt.Errorf("load agent: %w", err)
+	}
+	p := principal(c)
+	h, err := s.engine.Transfer(c.Params("id"), p.ID, a.ID, p.Role == RoleAdmin)
+	if err != nil {
+		return err
+	}
+	return c.JSON(h)
+}
+
+func (s *Server) releaseHandoff(c *fiber.Ctx) error {
+	p := principal(c)
+	h, err := s.engine.Release(c.Params("id"), p.ID, p.Role == RoleAdmin)
+	if err != nil {
+		return err
+	}
+	return c.JSON(h)
+}
+
+func (s *Server) closeHandoff(c *fiber.Ctx) error {
+	var req struct {
+		Outcome string `json:"outcome"`
+	}
+	if err := c.BodyParser(&req); err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, "body must be JSON like {\"outcome\": \"resolved\"}")
+	}
+	p := principal(c)
+	h, err := s.engine.CloseHandoff(c.Params("id"), p.ID, req.Outcome, p.Role == RoleAdmin)
+	if err != nil {
+		return err
+	}
+	return c.JSON(h)
+}
+
+// eventHub fans the engine's events out to the open event streams. A slow
+// client loses events rather than slowing the engine; the console reloads
+// what it shows whenever its stream (re)connects.
+type eventHub struct {
+	mu     sync.Mutex
+	subs   map[chan bot.Event]struct{}
+	closed bool
+}
+
+func newEventHub() *eventHub { return &eventHub{subs: map[chan bot.Event]struct{}{}} }
+
+func (h *eventHub) publish(ev bot.Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for ch := range h.subs {
+		select {
+		case ch <- ev:
+		default:
+		}
+	}
+}
+
+func (h *eventHub) subscribe() (chan bot.Event, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return nil, false
+	}
+	ch := make(chan bot.Event, 64)
+	h.subs[ch] = struct{}{}
+	return ch, true
+}
+
+func (h *eventHub) unsubscribe(ch chan bot.Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.subs[ch]; ok {
+		delete(h.subs, ch)
+		close(ch)
+	}
+}
+
+// close ends every stream, so that shutdown does not wait for them.
+func (h *eventHub) close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closed = true
+	for ch := range h.subs {
+		delete(h.subs, ch)
+		close(ch)
+	}
+}
+
+type sseEvent struct {
+	Kind string    `json:"kind"`
+	User string    `json:"user,omitempty"`
+	At   time.Time `json:"at"`
+}
+
+const ssePing = 15 * time.Second
+
+// streamEvents is GET /admin/events: server-sent events for the console.
+func (s *Server) streamEvents(c *fiber.Ctx) error {
+	ch, ok := s.events.subscribe()
+	if !ok {
+		return fiber.NewError(fiber.StatusServiceUnavailable, "shutting down")
+	}
+	c.Set(fiber.HeaderContentType, "text/event-stream")
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	c.Set("X-Accel-Buffering", "no")
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		defer s.events.unsubscribe(ch)
+		ping := time.NewTicker(ssePing)
+		defer ping.Stop()
+		fmt.Fprint(w, "retry: 2000\n: connected\n\n")
+		if w.Flush() != nil {
+			return
+		}
+		for {
+			select {
+			case ev, ok := <-ch:
+				if !ok {
+					return
+				}
+				b, _ := json.Marshal(sseEvent{Kind: ev.Kind, User: ev.User, At: ev.At})
+				fmt.Fprintf(w, "data: %s\n\n", b)
+			case <-ping.C:
+				fmt.Fprint(w, ": ping\n\n")
+			}
+			if w.Flush() != nil {
+				return
+			}
+		}
+	})
+	return nil
+}
+
+// conflictMessage and invalidMessage give the client the engine's own
+// words, without the wrapping that says where the error came from.
+func conflictMessage(err error) string {
+	var ce *bot.ConflictError
+	errors.As(err, &ce)
+	return ce.Msg
+}
+
+func invalidMessage(err error) string {
+	var ie *bot.InvalidError
+	errors.As(err, &ie)
+	return ie.Msg
+}

@@ -1,0 +1,357 @@
+package admin
+
+import (
+	"bufio"
+	_ "embed"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"lifeline/admin/audit"
+	"lifeline/bot/whatsapp"
+	"lifeline/privacy"
+	"lifeline/store"
+)
+
+// This file holds the operator's routes: API tokens, the audit log,
+// per-person export and erasure, backups, metrics and the API description.
+
+//go:embed openapi.yaml
+var openAPI []byte
+
+// registerOps adds the operator's routes and puts the audit middleware in
+// front of the route groups other files own. It runs before those groups
+// are registered: fiber runs handlers in the order they were added.
+func (s *Server) registerOps(adm fiber.Router) {
+	s.audit = audit.New(s.db, s.log, s.now)
+
+	// Audit every change made through routes owned elsewhere.
+	for prefix, action := range map[string]string{
+		"/kb": "kb", "/handoffs": "handoff", "/agents": "agent", "/contacts": "contact", "/broadcasts": "broadcast",
+		"/checkins": "checkin",
+	} {
+		adm.Use(prefix, s.audit.Middleware(action, s.actor))
+	}
+	adm.Use("/login", s.auditLogin)
+	adm.Use("/logout", s.audit.Middleware("session", s.actor))
+
+	adm.Get("/openapi.yaml", s.require(RoleAdmin, RoleAgent, RoleIntegration, RoleViewer), func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, "application/yaml")
+		return c.Send(openAPI)
+	})
+
+	adm.Post("/tokens", s.require(RoleAdmin), s.createToken)
+	adm.Get("/tokens", s.require(RoleAdmin), s.listTokens)
+	adm.Delete("/tokens/:id", s.require(RoleAdmin), s.revokeToken)
+
+	adm.Get("/audit", s.require(RoleAdmin), s.listAudit)
+	adm.Get("/audit.csv", s.require(RoleAdmin), s.auditCSV)
+
+	adm.Get("/contacts/:wa_id/export", s.require(RoleAdmin), s.exportPerson)
+	adm.Post("/contacts/:wa_id/erase", s.require(RoleAdmin), s.erasePerson)
+
+	adm.Get("/backup", s.require(RoleAdmin), s.backup)
+
+	s.app.Get("/metrics", s.require(RoleAdmin, RoleViewer), s.metrics.Handler())
+}
+
+// webhookMetrics measures /webhook.
+func (s *Server) webhookMetrics(c *fiber.Ctx) error { return s.metrics.Webhook()(c) }
+
+// actor says who made a request, for the audit log.
+func (s *Server) actor(c *fiber.Ctx) (id, name, role string) {
+	if p, ok := c.Locals("principal").(Principal); ok {
+		return p.ID, p.Name, p.Role
+	}
+	return "anonymous", "", ""
+}
+
+// record appends an audit entry for the request c and marks the request as
+// audited, so that a group's middleware does not record it twice.
+func (s *Server) record(c *fiber.Ctx, action, target, detail string) {
+	id, name, role := s.actor(c)
+	c.Locals("audited", true)
+	s.audit.Record(audit.Entry{Actor: id, Name: name, Role: role, Action: action, Target: target, Detail: detail,
+		IP: c.IP(), Status: fiber.StatusOK})
+}
+
+// auditLogin records console logins, successful or not, with the name
+// that was tried (never the password).
+func (s *Server) auditLogin(c *fiber.Ctx) error {
+	if c.Method() != fiber.MethodPost {
+		return c.Next()
+	}
+	var req struct {
+		User string `json:"user"`
+	}
+	_ = jsonUnmarshal(c.Body(), &req)
+	err := c.Next()
+	status := c.Response().StatusCode()
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		status = fe.Code
+	} else if err != nil {
+		status = fiber.StatusInternalServerError
+	}
+	action := "login.failure"
+	if status < 300 {
+		action = "login.success"
+	}
+	user := strings.ToLower(strings.TrimSpace(req.User))
+	if len(user) > 64 {
+		user = user[:64]
+	}
+	s.audit.Record(audit.Entry{Actor: "agent:" + user, Action: action, IP: c.IP(), Status: status})
+	return err
+}
+
+var roles = map[string]bool{RoleAdmin: true, RoleAgent: true, RoleIntegration: true, RoleViewer: true}
+
+// tokenView is a token as listed: never the secret.
+type tokenView struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Role      string    `json:"role"`
+	CreatedAt time.Time `json:"created_at"`
+	LastUsed  time.Time `json:"last_used,omitzero"`
+	Revoked   bool      `json:"revoked,omitempty"`
+}
+
+func viewOf(t Token) tokenView {
+	return tokenView{ID: t.ID, Name: t.Name, Role: t.Role, CreatedAt: t.CreatedAt, LastUsed: t.LastUsed, Revoked: t.Revoked}
+}
+
+func (s *Server) createToken(c *fiber.Ctx) error {
+	var req struct {
+		Name string `json:"name"`
+		Role string `json:"role"`
+	}
+	if err := c.BodyParser(&req); err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, `body must be JSON like {"name": "grafana", "role": "viewer"}`)
+	}
+	req.Name = strings.TrimSpace(req.Name)
+	if req.Name == "" || len(req.Name) > 100 {
+		return fiber.NewError(fiber.StatusBadRequest, `"name" is required (at most 100 characters)`)
+	}
+	if !roles[req.Role] {
+		return fiber.NewError(fiber.StatusBadRequest, `"role" must be admin, agent, integration or viewer`)
+	}
+	secret, err := NewSecret()
+	if err != nil {
+		return err
+	}
+	t, err := SaveToken(s.db, secret, req.Name, req.Role, s.now().UTC())
+	if err != nil {
+		return err
+	}
+	s.record(c, "token.create", "token="+t.ID[:12], "role="+t.Role+" name="+t.Name)
+	v := viewOf(t)
+	return c.Status(fiber.StatusCreated).JSON(struct {
+		tokenView
+		Secret string `json:"secret"`
+		Note   string `json:"note"`
+	}{v, secret, "the secret is shown only this once; only its hash is stored"})
+}
+
+func (s *Server) loadTokens() ([]Token, error) {
+	var out []Token
+	err := s.db.View(func(tx *store.Txn) error {
+		return tx.Scan(store.DocPrefix(store.DocAdminToken), func(_ store.Key, v []byte) error {
+			var t Token
+			if err := jsonUnmarshal(v, &t); err != nil {
+				return err
+			}
+			out = append(out, t)
+			return nil
+		})
+	})
+	return out, err
+}
+
+func (s *Server) listTokens(c *fiber.Ctx) error {
+	ts, err := s.loadTokens()
+	if err != nil {
+		return fmt.Errorf("list tokens: %w", err)
+	}
+	out := []tokenView{}
+	for _, t := range ts {
+		out = append(out, viewOf(t))
+	}
+	return c.JSON(fiber.Map{"tokens": out})
+}
+
+// revokeToken marks a token revoked; it stays listed. The last working
+// admin token cannot be revoked: that would lock every admin out.
+func (s *Server) revokeToken(c *fiber.Ctx) error {
+	id := c.Params("id")
+	if len(id) != 64 || strings.Trim(id, "0123456789abcdef") != "" {
+		return fiber.NewError(fiber.StatusNotFound, "no such token")
+	}
+	var t Token
+	err := s.db.Update(func(tx *store.Txn) error {
+		if err := tx.GetJSON(store.DocKey(store.DocAdminToken, id), &t); err != nil {
+			return err
+		}
+		if t.Revoked {
+			return nil
+		}
+		if t.Role == RoleAdmin {
+			admins := 0
+			if err := tx.Scan(store.DocPrefix(store.DocAdminToken), func(_ store.Key, v []byte) error {
+				var o Token
+				if jsonUnmarshal(v, &o) == nil && o.Role == RoleAdmin && !o.Revoked {
+					admins++
+				}
+				return nil
+			}); err != nil {
+				return err
+			}
+			if admins <= 1 {
+				return fiber.NewError(fiber.StatusConflict, "this is the last admin token; create another admin token before revoking it")
+			}
+		}
+		t.Revoked = true
+		return tx.SetJSON(store.DocKey(store.DocAdminToken, id), t, 0)
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return fiber.NewError(fiber.StatusNotFound, "no such token")
+	}
+	if err != nil {
+		return err
+	}
+	s.record(c, "token.revoke", "token="+id[:12], "role="+t.Role+" name="+t.Name)
+	return c.JSON(viewOf(t))
+}
+
+// auditFilter reads the filters shared by the JSON and CSV listings.
+func auditFilter(c *fiber.Ctx) (audit.Filter, error) {
+	f := audit.Filter{Actor: c.Query("actor"), Action: c.Query("action"), Target: c.Query("target")}
+	for name, dst := range map[string]*time.Time{"since": &f.Since, "until": &f.Until} {
+		if v := c.Query(name); v != "" {
+			t, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				return f, fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("%s=%q: want an RFC 3339 time such as 2025-01-31T00:00:00Z", name, v))
+			}
+			*dst = t
+		}
+	}
+	if v := c.Query("before"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return f, fiber.NewError(fiber.StatusBadRequest, "before must be the \"next\" number of a previous page")
+		}
+		f.Before = n
+	}
+	return f, nil
+}
+
+func (s *Server) listAudit(c *fiber.Ctx) error {
+	f, err := auditFilter(c)
+	if err != nil {
+		return err
+	}
+	limit, _ := strconv.Atoi(c.Query("limit", "100"))
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	entries, next, err := s.audit.List(f, limit)
+	if err != nil {
+		return err
+	}
+	out := fiber.Map{"entries": entries}
+	if next != 0 {
+		out["next"] = next
+	}
+	return c.JSON(out)
+}
+
+func (s *Server) auditCSV(c *fiber.Ctx) error {
+	f, err := auditFilter(c)
+	if err != nil {
+		return err
+	}
+	entries, _, err := s.audit.List(f, 0)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="lifeline-audit.csv"`)
+	w := csv.NewWriter(c)
+	_ = w.Write([]string{"seq", "at", "actor", "name", "role", "action", "target", "ip", "status", "detail"})
+	for _, e := range entries {
+		_ = w.Write([]string{strconv.FormatUint(e.Seq, 10), e.At.Format(time.RFC3339Nano), csvSafe(e.Actor), csvSafe(e.Name), e.Role,
+			csvSafe(e.Action), csvSafe(e.Target), e.IP, strconv.Itoa(e.Status), csvSafe(e.Detail)})
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// csvSafe defuses values a spreadsheet would run as a formula.
+func csvSafe(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+func (s *Server) exportPerson(c *fiber.Ctx) error {
+	x, err := privacy.ExportPerson(s.db, c.Params("wa_id"), s.now())
+	if errors.Is(err, privacy.ErrNoSuchPerson) {
+		return fiber.NewError(fiber.StatusNotFound, err.Error())
+	}
+	if err != nil {
+		return err
+	}
+	s.record(c, "contact.export", "wa_id="+whatsapp.MaskPhone(x.WaID), fmt.Sprintf("messages=%d", len(x.Transcript)))
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="lifeline-export.json"`)
+	return c.JSON(x)
+}
+
+func (s *Server) erasePerson(c *fiber.Ctx) error {
+	id := strings.TrimPrefix(c.Params("wa_id"), "+")
+	n, err := privacy.ErasePerson(s.db, id, s.now())
+	if err != nil {
+		return err
+	}
+	if n == (privacy.Erased{}) {
+		return fiber.NewError(fiber.StatusNotFound, privacy.ErrNoSuchPerson.Error())
+	}
+	s.record(c, "contact.erase", "wa_id="+whatsapp.MaskPhone(id),
+		fmt.Sprintf("messages=%d handoffs=%d kept_opt_out=%t", n.Messages, n.Handoffs, n.KeptOptOut))
+	return c.JSON(fiber.Map{"erased": n})
+}
+
+// backup streams badger's online backup of the whole store, or with
+// ?since=N of what changed after version N (the server logs the version
+// each backup reached). The server keeps serving meanwhile.
+func (s *Server) backup(c *fiber.Ctx) error {
+	var since uint64
+	if v := c.Query("since"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, "since must be a number")
+		}
+		since = n
+	}
+	s.record(c, "backup", "", fmt.Sprintf("since=%d", since))
+	c.Set(fiber.HeaderContentType, "application/octet-stream")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="lifeline.backup"`)
+	db, log := s.db, s.log
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		v, err := db.Backup(w, since)
+		if err == nil {
+			err = w.Flush()
+		}
+		if err != nil {
+			log.Error().Err(err).Msg("backup stream failed; the client has an incomplete file")
+			return
+		}
+		log.Info().Uint64("version", v).Msg("backup streamed")
+	})
+	return nil
+}

@@ -1,0 +1,419 @@
+// Package broadcast owns proactive outbound messaging: notices, safety
+// check-ins and confirmations sent as approved templates to an audience of
+// contacts, paced per sender number, durable in the store so that a crash
+// loses nobody, with answers, delivery statuses and reminders tracked per
+// recipient. It plugs into the conversation engine as an Interceptor (for
+// answers) and a StatusObserver (for delivery statuses) and sends through
+// its own lane, so conversations keep being answered while it runs.
+package broadcast
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"lifeline/bot/contacts"
+)
+
+// Kind of broadcast.
+type Kind string
+
+// Kinds.
+const (
+	KindNotice       Kind = "notice"
+	KindCheckin      Kind = "checkin"
+	KindConfirmation Kind = "confirmation"
+)
+
+// States of a broadcast. The dispatcher moves a broadcast forward;
+// admins pause, resume and cancel it.
+const (
+	StateScheduled    = "scheduled"     // waiting for its start time
+	StateSending      = "sending"       // recipients being enqueued or sent
+	StatePaused       = "paused"        // by an admin, or by an account-level error (see PauseReason)
+	StateWaitingLimit = "waiting_limit" // the daily messaging limit is used up; resumes by itself
+	StateSent         = "sent"          // every recipient handled; answers and reminders still count
+	StateCompleted    = "completed"     // nothing more will be sent
+	StateCancelled    = "cancelled"
+)
+
+// Answers to a check-in.
+const (
+	AnswerSafe = "safe"
+	AnswerHelp = "help"
+)
+
+// Duration is a time.Duration written as "30m" in JSON.
+type Duration time.Duration
+
+// MarshalJSON writes the duration as a Go duration string.
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+// UnmarshalJSON reads "30m", "1h30m" or a number of seconds.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		var secs float64
+		if err2 := json.Unmarshal(b, &secs); err2 != nil {
+			return errors.New(`want a duration such as "30m"`)
+		}
+		*d = Duration(secs * float64(time.Second))
+		return nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("%q: want a duration such as 30m", s)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// Param is one template variable. Value may contain per-contact variables:
+// {{name}}, {{first_name}}, {{region}}, {{language}} or any custom field
+// ({{flight}}), each with an optional default ({{name|colleague}}).
+// Name is set for templates created with named variables.
+type Param struct {
+	Name  string `json:"name,omitempty"`
+	Value string `json:"value"`
+}
+
+// Template is the approved template one language's recipients get.
+type Template struct {
+	Name     string  `json:"name"`
+	Language string  `json:"language"` // the exact approved code, e.g. "en_US" or "ar"
+	Header   []Param `json:"header,omitempty"`
+	Body     []Param `json:"body,omitempty"`
+	// ButtonIndex is the position of the first quick-reply button: a
+	// check-in's "safe" is there and "need help" next to it; a
+	// confirmation's options follow in order.
+	ButtonIndex int `json:"button_index,omitempty"`
+}
+
+// Option is one answer of a confirmation.
+type Option struct {
+	ID       string            `json:"id"`
+	Titles   map[string]string `json:"titles"`              // button title per language, also matched in free text
+	AsksTime bool              `json:"asks_time,omitempty"` // "Reschedule": ask for a preferred time in free text
+}
+
+// Reminders are sent to recipients who have not answered.
+type Reminders struct {
+	Every     Duration            `json:"every"`
+	Count     int                 `json:"count"`
+	Templates map[string]Template `json:"templates,omitempty"` // defaults to the broadcast's templates
+}
+
+// Spec is what an admin or an integration asks for.
+type Spec struct {
+	Name             string              `json:"name"`
+	Kind             Kind                `json:"kind"`
+	Templates        map[string]Template `json:"templates"` // by contact language: "en", "ar", ...
+	FallbackLanguage string              `json:"fallback_language"`
+	Audience         contacts.Audience   `json:"audience"`
+	StartAt          time.Time           `json:"start_at,omitzero"`
+	RatePerSecond    float64             `json:"rate_per_second,omitempty"` // per sender number; at most the configured rate
+	Critical         bool                `json:"critical,omitempty"`        // bypasses the per-contact frequency cap
+	Options          []Option            `json:"options,omitempty"`
+	Reminders        *Reminders          `json:"reminders,omitempty"`
+}
+
+var (
+	optionIDRe = regexp.MustCompile(`^[a-z0-9_-]{1,32}$`)
+	tplNameRe  = regexp.MustCompile(`^[a-z0-9_]{1,512}$`)
+	tplLangRe  = regexp.MustCompile(`^[a-z]{2,3}(_[A-Za-z]{2,4})?$`)
+)
+
+// Validate normalises the spec and names the first problem.
+func (sp *Spec) Validate(now time.Time) error {
+	sp.Name = strings.TrimSpace(sp.Name)
+	if sp.Name == "" || len(sp.Name) > 200 {
+		return errors.New("name: give a name of 1 to 200 characters")
+	}
+	switch sp.Kind {
+	case KindNotice, KindCheckin, KindConfirmation:
+	case "":
+		return errors.New("kind: give notice, checkin or confirmation")
+	default:
+		return fmt.Errorf("kind %q: want notice, checkin or confirmation", sp.Kind)
+	}
+	if len(sp.Templates) == 0 {
+		return errors.New("templates: give at least one approved template, keyed by contact language")
+	}
+	if err := checkTemplates("templates", sp.Templates); err != nil {
+		return err
+	}
+	if sp.FallbackLanguage == "" && len(sp.Templates) == 1 {
+		for l := range sp.Templates {
+			sp.FallbackLanguage = l
+		}
+	}
+	if _, ok := sp.Templates[sp.FallbackLanguage]; !ok {
+		return fmt.Errorf("fallback_language %q: there is no template for it", sp.FallbackLanguage)
+	}
+	switch sp.Kind {
+	case KindConfirmation:
+		if n := len(sp.Options); n < 1 || n > 3 {
+			return fmt.Errorf("options: a confirmation has 1 to 3 options, got %d", n)
+		}
+		seen := map[string]bool{}
+		for i, o := range sp.Options {
+			if !optionIDRe.MatchString(o.ID) || seen[o.ID] {
+				return fmt.Errorf("options[%d].id %q: want a unique id of lower-case letters, digits, _ or -", i, o.ID)
+			}
+			seen[o.ID] = true
+			if len(o.Titles) == 0 {
+				return fmt.Errorf("options[%d].titles: give the button title per language", i)
+			}
+		}
+	default:
+		if len(sp.Options) > 0 {
+			return fmt.Errorf("options: only a confirmation has options, not a %s", sp.Kind)
+		}
+	}
+	if sp.RatePerSecond < 0 || sp.RatePerSecond > 1000 {
+		return fmt.Errorf("rate_per_second %v: want 0 (the configured rate) up to 1000", sp.RatePerSecond)
+	}
+	if r := sp.Reminders; r != nil {
+		if sp.Kind == KindNotice {
+			return errors.New("reminders: a notice expects no answer, so it has no reminders")
+		}
+		if r.Count < 1 || r.Count > 10 {
+			return fmt.Errorf("reminders.count %d: want 1 to 10", r.Count)
+		}
+		if time.Duration(r.Every) < time.Minute {
+			return fmt.Errorf("reminders.every %s: want at least 1m", time.Duration(r.Every))
+		}
+		if err := checkTemplates("reminders.templates", r.Templates); err != nil {
+			return err
+		}
+	}
+	if !sp.StartAt.IsZero() && sp.StartAt.After(now.Add(30*24*time.Hour)) {
+		return errors.New("start_at: at most 30 days ahead")
+	}
+	sp.Audience.Normalize()
+	return nil
+}
+
+func checkTemplates(what string, ts map[string]Template) error {
+	for lang, t := range ts {
+		if !tplLangRe.MatchString(lang) {
+			return fmt.Errorf("%s: key %q is not a language such as en or ar", what, lang)
+		}
+		if !tplNameRe.MatchString(t.Name) {
+			return fmt.Errorf("%s[%s].name %q: want the approved template name (lower-case letters, digits, _)", what, lang, t.Name)
+		}
+		if !tplLangRe.MatchString(t.Language) {
+			return fmt.Errorf("%s[%s].language %q: want the approved language code such as en_US or ar", what, lang, t.Language)
+		}
+		if t.ButtonIndex < 0 || t.ButtonIndex > 7 {
+			return fmt.Errorf("%s[%s].button_index %d: want 0 to 7", what, lang, t.ButtonIndex)
+		}
+		for i, p := range append(append([]Param(nil), t.Header...), t.Body...) {
+			if strings.TrimSpace(p.Value) == "" {
+				return fmt.Errorf("%s[%s] parameter %d is empty", what, lang, i+1)
+			}
+		}
+		if len(t.Header) > 1 {
+			return fmt.Errorf("%s[%s].header: a text header has at most one variable", what, lang)
+		}
+	}
+	return nil
+}
+
+// Alert is an account-level problem that stopped a broadcast.
+type Alert struct {
+	At      time.Time `json:"at"`
+	Code    int       `json:"code,omitempty"`
+	Message string    `json:"message"`
+}
+
+// Broadcast is the stored document of one broadcast.
+type Broadcast struct {
+	ID          string    `json:"id"`
+	Spec        Spec      `json:"spec"`
+	State       string    `json:"state"`
+	PauseReason string    `json:"pause_reason,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+	CreatedBy   string    `json:"created_by,omitempty"`
+	StartedAt   time.Time `json:"started_at,omitzero"`
+	SentAt      time.Time `json:"sent_at,omitzero"` // every recipient handled
+	CompletedAt time.Time `json:"completed_at,omitzero"`
+
+	// Enqueueing streams the contacts in key order; the cursor lets a
+	// restart continue after the last contact written.
+	Enqueued      bool             `json:"enqueued,omitempty"`
+	EnqueueCursor string           `json:"enqueue_cursor,omitempty"`
+	Targeted      int64            `json:"targeted"`
+	Excluded      map[string]int64 `json:"excluded,omitempty"`
+
+	Round         int     `json:"round,omitempty"`          // round being sent: 0 the broadcast, n reminder n
+	RemindersSent int     `json:"reminders_sent,omitempty"` // reminder rounds completed
+	Unaccounted   int64   `json:"unaccounted,omitempty"`    // flagged after the last reminder
+	Flagged       bool    `json:"flagged,omitempty"`
+	Alerts        []Alert `json:"alerts,omitempty"`
+}
+
+func (b *Broadcast) terminal() bool {
+	return b.State == StateCompleted || b.State == StateCancelled
+}
+
+// Recipient dispatch states.
+const (
+	recPending = "pending"
+	recSending = "sending" // marked before the HTTP call; found at start = in flight at a crash
+	recRetry   = "retry"
+	recSent    = "sent"
+	recFailed  = "failed"
+	recSkipped = "skipped"
+)
+
+// Recipient is one contact's dispatch record; only the dispatcher writes it.
+// Round is the round its State refers to: 0 the broadcast, n reminder n.
+type Recipient struct {
+	WaID      string    `json:"u"`
+	State     string    `json:"s"`
+	Round     int       `json:"r,omitempty"`
+	Lang      string    `json:"l,omitempty"` // template key used
+	Phone     string    `json:"p,omitempty"` // sender number
+	WAMID     string    `json:"m,omitempty"`
+	Attempts  int       `json:"a,omitempty"`
+	Code      int       `json:"c,omitempty"`
+	Reason    string    `json:"e,omitempty"`
+	SentAt    time.Time `json:"t,omitzero"` // first successful send
+	NotBefore time.Time `json:"n,omitzero"`
+	Dups      int       `json:"d,omitempty"` // sends that may have reached the user twice
+}
+
+// Engagement is what came back about one recipient: delivery statuses and
+// the answer. Only the inbox (status observer, interceptor) writes it.
+type Engagement struct {
+	Delivery    string    `json:"d,omitempty"`
+	FailCode    int       `json:"fc,omitempty"`
+	Replied     bool      `json:"rp,omitempty"`
+	Answer      string    `json:"a,omitempty"`
+	AnsweredAt  time.Time `json:"at,omitzero"`
+	Stage       string    `json:"st,omitempty"` // stageDetails or stageTime while a follow-up is expected
+	Lat         float64   `json:"la,omitempty"`
+	Lng         float64   `json:"ln,omitempty"`
+	HasLocation bool      `json:"hl,omitempty"`
+	Description string    `json:"ds,omitempty"`
+	Preferred   string    `json:"pt,omitempty"` // preferred time given for "Reschedule"
+}
+
+const (
+	stageDetails = "details" // need help: waiting for location and description
+	stageTime    = "time"    // reschedule: waiting for a preferred time
+)
+
+// Member links a contact to a broadcast that expects an answer.
+type Member struct {
+	Seq         uint64    `json:"seq"`
+	Kind        Kind      `json:"kind"`
+	WAMID       string    `json:"wamid,omitempty"` // latest message sent
+	FirstSentAt time.Time `json:"first_sent_at"`
+	Until       time.Time `json:"until"` // answers accepted until then
+}
+
+// Progress is the dispatcher's durable cursor and counts.
+type Progress struct {
+	Round     int              `json:"round"`
+	Next      uint64           `json:"next"`
+	Sent      int64            `json:"sent"`
+	Failed    int64            `json:"failed"`
+	FailedBy  map[string]int64 `json:"failed_by,omitempty"`
+	Skipped   int64            `json:"skipped"`
+	SkippedBy map[string]int64 `json:"skipped_by,omitempty"`
+	Reminders int64            `json:"reminders"`
+	Dups      int64            `json:"possible_duplicates"`
+	Retrying  int64            `json:"retrying"`
+}
+
+// Counts are the engagement counters kept in shards.
+type Counts struct {
+	Delivered   int64            `json:"dl,omitempty"`
+	Read        int64            `json:"rd,omitempty"`
+	Failed      int64            `json:"f,omitempty"`
+	FailedBy    map[string]int64 `json:"fb,omitempty"`
+	Replied     int64            `json:"rp,omitempty"`
+	Safe        int64            `json:"sf,omitempty"`
+	Help        int64            `json:"hp,omitempty"`
+	Options     map[string]int64 `json:"op,omitempty"`
+	Rescheduled int64            `json:"rs,omitempty"`
+	Ack         []int64          `json:"ak,omitempty"` // histogram over ackBounds
+}
+
+func (c *Counts) add(o *Counts) {
+	c.Delivered += o.Delivered
+	c.Read += o.Read
+	c.Failed += o.Failed
+	c.Replied += o.Replied
+	c.Safe += o.Safe
+	c.Help += o.Help
+	c.Rescheduled += o.Rescheduled
+	c.FailedBy = addMap(c.FailedBy, o.FailedBy)
+	c.Options = addMap(c.Options, o.Options)
+	if len(o.Ack) > 0 && len(c.Ack) < len(o.Ack) {
+		c.Ack = append(c.Ack, make([]int64, len(o.Ack)-len(c.Ack))...)
+	}
+	for i, n := range o.Ack {
+		c.Ack[i] += n
+	}
+}
+
+func addMap(dst, src map[string]int64) map[string]int64 {
+	for k, v := range src {
+		if dst == nil {
+			dst = map[string]int64{}
+		}
+		dst[k] += v
+	}
+	return dst
+}
+
+// ackBounds are the upper bounds, in seconds, of the time-to-acknowledge
+// histogram; the last bucket is open.
+var ackBounds = []float64{5, 10, 20, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400}
+
+func ackBucket(d time.Duration) int {
+	s := d.Seconds()
+	for i, b := range ackBounds {
+		if s <= b {
+			return i
+		}
+	}
+	return len(ackBounds)
+}
+
+// percentile interpolates within the histogram bucket holding quantile q.
+func percentile(hist []int64, q float64) float64 {
+	var total int64
+	for _, n := range hist {
+		total += n
+	}
+	if total == 0 {
+		return 0
+	}
+	rank := q * float64(total)
+	var cum float64
+	for i, n := range hist {
+		if n == 0 {
+			continue
+		}
+		if cum+float64(n) >= rank {
+			lo := 0.0
+			if i > 0 {
+				lo = ackBounds[i-1]
+			}
+			hi := lo * 2
+			if i < len(ackBounds) {
+				hi = ackBounds[i]
+			}
+			return lo + (hi-lo)*(rank-cum)/float64(n)
+		}
+		cum += float64(n)
+	}
+	return ackBounds[len(ackBounds)-1]
+}

@@ -1,0 +1,734 @@
+package broadcast
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"lifeline/bot"
+	"lifeline/bot/whatsapp"
+	"lifeline/bot/whatsapp/whatsapptest"
+	"lifeline/kb"
+	"lifeline/store"
+)
+
+// clock is a settable clock; tests move it forward by hand.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+type harness struct {
+	t      *testing.T
+	dir    string
+	db     *store.DB
+	svc    *Service
+	graph  *whatsapptest.Server
+	client *whatsapp.Client
+	cfg    Config
+	now    func() time.Time
+	engine *bot.Engine
+}
+
+type hopts struct {
+	cfg    Config
+	dir    string // on disk when set
+	now    func() time.Time
+	engine bool // run the conversation engine too, for answers
+	graph  *whatsapptest.Server
+}
+
+func testConfig(c Config) Config {
+	if len(c.PhoneNumberIDs) == 0 {
+		c.PhoneNumberIDs = []string{"1001"}
+	}
+	if c.RatePerNumber == 0 {
+		c.RatePerNumber = 1000
+	}
+	if c.Tick == 0 {
+		c.Tick = 10 * time.Millisecond
+	}
+	if c.CommitEvery == 0 {
+		c.CommitEvery = 5 * time.Millisecond
+	}
+	if c.Backoff == nil {
+		c.Backoff = func(whatsapp.Action, int) time.Duration { return 5 * time.Millisecond }
+	}
+	if c.FrequencyCap == 0 {
+		c.FrequencyCap = -1
+	}
+	return c
+}
+
+func newHarness(t *testing.T, o hopts) *harness {
+	t.Helper()
+	h := &harness{t: t, dir: o.dir, cfg: testConfig(o.cfg), now: o.now, graph: o.graph}
+	if h.graph == nil {
+		h.graph = whatsapptest.NewServer(t)
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	h.client = whatsapp.NewClient(whatsapp.ClientConfig{BaseURL: h.graph.URL, AccessToken: "tok", Timeout: 5 * time.Second})
+	h.open(o.engine)
+	t.Cleanup(h.close)
+	return h
+}
+
+func (h *harness) open(engine bool) {
+	h.t.Helper()
+	db, err := store.Open(store.Options{Dir: h.dir, InMemory: h.dir == "", Logger: zerolog.Nop()})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.db = db
+	h.svc = New(h.cfg, Options{DB: db, Sender: h.client, Logger: zerolog.Nop(), Now: h.now})
+	if engine {
+		h.engine = bot.New(bot.Config{PhoneNumberIDs: h.cfg.PhoneNumberIDs, RatePerNumber: 1000,
+			Backoff: func(whatsapp.Action, int) time.Duration { return time.Millisecond }},
+			bot.Options{DB: db, Sender: h.client, KB: noKB{}, Logger: zerolog.Nop(), Now: h.now})
+		h.engine.Intercept(h.svc)
+		h.engine.ObserveStatuses(h.svc)
+		if err := h.engine.Start(); err != nil {
+			h.t.Fatal(err)
+		}
+	}
+	if err := h.svc.Start(); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+func (h *harness) close() {
+	if h.svc == nil {
+		return
+	}
+	h.svc.Close()
+	if h.engine != nil {
+		h.engine.Close()
+	}
+	h.db.Close()
+	h.svc, h.engine = nil, nil
+}
+
+type noKB struct{}
+
+func (noKB) Search(q, lang string, limit int) kb.Result {
+	return kb.Result{Decision: kb.DecisionNone, Lang: lang}
+}
+
+// contact writes one contact.
+func (h *harness) contact(c store.Contact) {
+	h.t.Helper()
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = time.Now()
+	}
+	if err := h.db.Update(func(tx *store.Txn) error { return tx.SetJSON(store.ContactKey(c.WaID), c, 0) }); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// contacts writes n contacts 9665000000xx tagged employees, opted in.
+func (h *harness) contacts(n int, lang string) []string {
+	var ids []string
+	for i := range n {
+		id := fmt.Sprintf("96650%07d", i+1)
+		ids = append(ids, id)
+		h.contact(store.Contact{WaID: id, Name: fmt.Sprintf("Person %d", i+1), Language: lang, Tags: []string{"employees"}, OptedIn: true})
+	}
+	return ids
+}
+
+func tpl(name, lang string) Template {
+	return Template{Name: name, Language: lang, Body: []Param{{Value: "{{name|colleague}}"}}}
+}
+
+func checkinSpec() Spec {
+	return Spec{Name: "storm check-in", Kind: KindCheckin, FallbackLanguage: "en",
+		Templates: map[string]Template{"en": tpl("safety_checkin", "en_US"), "ar": tpl("safety_checkin", "ar")}}
+}
+
+func noticeSpec() Spec {
+	return Spec{Name: "port closed", Kind: KindNotice, Templates: map[string]Template{"en": tpl("port_notice", "en_US")}}
+}
+
+func (h *harness) create(sp Spec) string {
+	h.t.Helper()
+	b, err := h.svc.Create(sp, "test", "")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return b.ID
+}
+
+// eventually waits for cond, checking every few milliseconds.
+func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", timeout, what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func (h *harness) status(id string) *Status {
+	h.t.Helper()
+	st, err := h.svc.Status(id)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return st
+}
+
+func (h *harness) waitState(id string, states ...string) *Status {
+	h.t.Helper()
+	var st *Status
+	eventually(h.t, 20*time.Second, "broadcast "+id+" in "+strings.Join(states, "|"), func() bool {
+		st = h.status(id)
+		for _, s := range states {
+			if st.State == s {
+				return true
+			}
+		}
+		return false
+	})
+	return st
+}
+
+func (h *harness) recipient(id string, seq uint64) (Recipient, Engagement) {
+	var r Recipient
+	var e Engagement
+	err := h.db.View(func(tx *store.Txn) error {
+		if err := tx.GetJSON(store.BroadcastRecipientKey(id, seq), &r); err != nil {
+			return err
+		}
+		if err := tx.GetJSON(store.BroadcastEngagementKey(id, seq), &e); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return r, e
+}
+
+func sendsTo(reqs []whatsapptest.Request) map[string]int {
+	n := map[string]int{}
+	for _, r := range reqs {
+		if r.Kind == "message" && r.Body["type"] == "template" {
+			n[r.To]++
+		}
+	}
+	return n
+}
+
+func TestSendsEachLanguageItsTemplateAndSkipsOptedOut(t *testing.T) {
+	h := newHarness(t, hopts{})
+	h.contact(store.Contact{WaID: "966500000001", Name: "Ahmed Ali", Language: "ar", Tags: []string{"employees"}})
+	h.contact(store.Contact{WaID: "447700000002", Name: "Jane", Language: "en_gb", Tags: []string{"employees"}})
+	h.contact(store.Contact{WaID: "33600000003", Language: "fr", Tags: []string{"employees"}})
+	h.contact(store.Contact{WaID: "447700000004", Name: "Out", Language: "en", Tags: []string{"employees"}, OptedOut: true})
+	h.contact(store.Contact{WaID: "447700000005", Name: "Vendor", Language: "en", Tags: []string{"vendors"}})
+	sp := checkinSpec()
+	sp.Audience.TagsAny = []string{"Employees"}
+	id := h.create(sp)
+	st := h.waitState(id, StateSent)
+	if st.Targeted != 3 || st.Sent != 3 || st.Excluded["opted_out"] != 1 {
+		t.Fatalf("targeted %d sent %d excluded %v, want 3, 3, opted_out 1", st.Targeted, st.Sent, st.Excluded)
+	}
+	byTo := map[string]map[string]any{}
+	for _, r := range h.graph.Messages() {
+		byTo[r.To] = r.Body
+	}
+	if _, ok := byTo["447700000004"]; ok {
+		t.Fatal("an opted-out contact got the broadcast")
+	}
+	cases := []struct{ to, lang, name string }{
+		{"966500000001", "ar", "Ahmed Ali"},
+		{"447700000002", "en_US", "Jane"},
+		{"33600000003", "en_US", "colleague"}, // fallback language, default variable
+	}
+	for _, c := range cases {
+		body := byTo[c.to]
+		if body == nil {
+			t.Fatalf("%s got nothing", c.to)
+		}
+		tm := body["template"].(map[string]any)
+		if got := tm["language"].(map[string]any)["code"]; got != c.lang {
+			t.Errorf("%s: template language %v, want %s", c.to, got, c.lang)
+		}
+		raw := fmt.Sprint(tm["components"])
+		if !strings.Contains(raw, c.name) || !strings.Contains(raw, "checkin:"+id+":safe") || !strings.Contains(raw, "checkin:"+id+":help") {
+			t.Errorf("%s: components %s lack the name %q or the check-in payloads", c.to, raw, c.name)
+		}
+		if cb, _ := body["biz_opaque_callback_data"].(string); !strings.HasPrefix(cb, "bc:"+id+":") {
+			t.Errorf("%s: callback data %q", c.to, cb)
+		}
+	}
+}
+
+func TestPreviewRendersEachLanguage(t *testing.T) {
+	h := newHarness(t, hopts{})
+	h.contact(store.Contact{WaID: "966500000001", Name: "Ahmed", Language: "ar"})
+	h.contact(store.Contact{WaID: "447700000002", Language: "en"})
+	h.contact(store.Contact{WaID: "447700000003", Language: "en", OptedOut: true})
+	sp := checkinSpec()
+	sp.Templates["en"] = Template{Name: "safety_checkin", Language: "en_US", Body: []Param{{Value: "{{name}}"}}}
+	pv, err := h.svc.PreviewSpec(sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pv.Targeted != 2 || pv.Excluded["opted_out"] != 1 || len(pv.Languages) != 2 {
+		t.Fatalf("preview %+v", pv)
+	}
+	for _, l := range pv.Languages {
+		if strings.Contains(string(l.Payload), "966500000001") {
+			t.Error("preview shows an unmasked number")
+		}
+		if l.Template == "en" && l.MissingVariables["name"] != 1 {
+			t.Errorf("en: missing variables %v, want name: 1", l.MissingVariables)
+		}
+	}
+	if len(h.graph.Messages()) != 0 {
+		t.Fatal("preview sent something")
+	}
+}
+
+func TestPacingPerNumber(t *testing.T) {
+	const rate, n = 100.0, 150
+	h := newHarness(t, hopts{cfg: Config{RatePerNumber: rate}})
+	h.contacts(n, "en")
+	id := h.create(noticeSpec())
+	reqs := h.graph.WaitMessages(t, n, 30*time.Second)
+	h.waitState(id, StateSent, StateCompleted)
+	span := reqs[n-1].Time.Sub(reqs[0].Time).Seconds()
+	burst := max(1, int(rate/20))
+	observed := float64(n-burst) / span
+	// Load only slows a sender down, so the upper bound is tight and the
+	// lower one generous.
+	if observed > rate*1.1 {
+		t.Fatalf("sent %d in %.2fs: %.0f mps, above the %v mps pace", n, span, observed, rate)
+	}
+	if observed < rate*0.3 {
+		t.Fatalf("sent %d in %.2fs: %.0f mps, far below %v mps", n, span, observed, rate)
+	}
+}
+
+func TestPoolOfTwoNumbersAddsUp(t *testing.T) {
+	const rate, n = 60.0, 180
+	h := newHarness(t, hopts{cfg: Config{RatePerNumber: rate, PhoneNumberIDs: []string{"1001", "1002"}}})
+	h.contacts(n, "en")
+	h.create(noticeSpec())
+	reqs := h.graph.WaitMessages(t, n, 30*time.Second)
+	per := map[string]int{}
+	for _, r := range reqs {
+		per[r.PhoneNumberID]++
+	}
+	if per["1001"] < n/4 || per["1002"] < n/4 {
+		t.Fatalf("sends per number %v: both numbers should carry the load", per)
+	}
+	span := reqs[n-1].Time.Sub(reqs[0].Time).Seconds()
+	observed := float64(n) / span
+	if observed > 2*rate*1.15 {
+		t.Fatalf("%.0f mps with two numbers at %v: over the combined pace", observed, rate)
+	}
+	if observed < rate*1.2 {
+		t.Fatalf("%.0f mps with two numbers at %v each: the rates do not add up", observed, rate)
+	}
+	if len(sendsTo(reqs)) != n {
+		t.Fatalf("%d distinct recipients, want %d", len(sendsTo(reqs)), n)
+	}
+}
+
+func TestRetryByErrorClass(t *testing.T) {
+	cases := []struct {
+		label       string
+		code        int
+		status      int
+		failures    int
+		wantState   string // recipient state
+		wantReason  string
+		paused      bool
+		unreachable bool
+	}{
+		{label: "generic transient retried", code: 131000, status: 500, failures: 2, wantState: recSent},
+		{label: "throughput limit slows the number and retries", code: 130429, status: 429, failures: 1, wantState: recSent},
+		{label: "pair limit retries that recipient", code: 131056, status: 400, failures: 1, wantState: recSent},
+		{label: "undeliverable is final and recorded", code: 131026, failures: 1, wantState: recFailed, wantReason: "131026", unreachable: true},
+		{label: "stopped marketing is final", code: 131050, failures: 1, wantState: recFailed, wantReason: "131050"},
+		{label: "ecosystem drop is final", code: 131049, failures: 1, wantState: recFailed, wantReason: "131049"},
+		{label: "template missing is a request error", code: 132001, failures: 1, wantState: recFailed, wantReason: "132001"},
+		{label: "window closed cannot happen to a template but is final", code: 131047, failures: 1, wantState: recFailed, wantReason: "131047"},
+		{label: "expired token pauses and alerts", code: 190, status: 401, failures: 1, wantState: recPending, paused: true},
+		{label: "paused template pauses and alerts", code: 132015, failures: 1, wantState: recPending, paused: true},
+		{label: "retries run out", code: 131000, status: 500, failures: 100, wantState: recFailed, wantReason: "131000"},
+	}
+	for _, c := range cases {
+		t.Run(c.label, func(t *testing.T) {
+			h := newHarness(t, hopts{cfg: Config{MaxAttempts: 3}})
+			h.contacts(1, "en")
+			h.graph.FailNext(c.failures, c.status, c.code)
+			id := h.create(noticeSpec())
+			var st *Status
+			if c.paused {
+				st = h.waitState(id, StatePaused)
+				if len(st.Alerts) == 0 || st.Alerts[0].Code != c.code || !strings.HasPrefix(st.PauseReason, "alert:") {
+					t.Fatalf("paused without the alert: %+v", st)
+				}
+			} else {
+				st = h.waitState(id, StateCompleted)
+			}
+			r, _ := h.recipient(id, 1)
+			if r.State != c.wantState || r.Reason != c.wantReason && c.wantReason != "" {
+				t.Fatalf("recipient %+v, want state %s reason %s", r, c.wantState, c.wantReason)
+			}
+			if c.wantReason != "" && st.FailedByReason[c.wantReason] != 1 {
+				t.Errorf("failed_by_reason %v", st.FailedByReason)
+			}
+			if c.unreachable {
+				var ct store.Contact
+				_ = h.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.ContactKey(r.WaID), &ct) })
+				if !ct.Unreachable || ct.LastErrorCode != c.code {
+					t.Errorf("contact %+v: want unreachable with code %d", ct, c.code)
+				}
+			}
+			if c.paused {
+				if _, err := h.svc.Resume(id, "test"); err != nil {
+					t.Fatal(err)
+				}
+				h.waitState(id, StateCompleted)
+				if r, _ := h.recipient(id, 1); r.State != recSent {
+					t.Fatalf("after resume: %+v", r)
+				}
+			}
+		})
+	}
+}
+
+func TestPauseResumeCancel(t *testing.T) {
+	h := newHarness(t, hopts{cfg: Config{RatePerNumber: 50}})
+	h.contacts(60, "en")
+	id := h.create(noticeSpec())
+	h.graph.WaitMessages(t, 10, 10*time.Second)
+	if _, err := h.svc.Pause(id, "test"); err != nil {
+		t.Fatal(err)
+	}
+	paused := len(h.graph.Messages())
+	st := h.status(id)
+	if st.State != StatePaused || st.Sent != int64(paused) {
+		t.Fatalf("after pause: state %s sent %d, graph got %d", st.State, st.Sent, paused)
+	}
+	if _, err := h.svc.Pause(id, "test"); !errors.Is(err, ErrState) {
+		t.Fatalf("pausing twice: %v, want ErrState", err)
+	}
+	if n := len(h.graph.Messages()); n != paused {
+		t.Fatalf("%d sends after pause, want none", n-paused)
+	}
+	if _, err := h.svc.Resume(id, "test"); err != nil {
+		t.Fatal(err)
+	}
+	h.graph.WaitMessages(t, paused+10, 10*time.Second)
+	if _, err := h.svc.Cancel(id, "test"); err != nil {
+		t.Fatal(err)
+	}
+	stopped := len(h.graph.Messages())
+	st = h.status(id)
+	if st.State != StateCancelled || st.Sent != int64(stopped) || st.Pending == 0 {
+		t.Fatalf("after cancel: %+v (graph got %d)", st, stopped)
+	}
+	if got := sendsTo(h.graph.Messages()); len(got) != stopped {
+		t.Fatalf("someone got the notice twice: %v", got)
+	}
+}
+
+func TestCrashResumeLosesNobody(t *testing.T) {
+	const n = 400
+	graph := whatsapptest.NewServer(t)
+	h := newHarness(t, hopts{dir: t.TempDir(), graph: graph, cfg: Config{RatePerNumber: 400, ChunkSize: 32}})
+	h.contacts(n, "en")
+	id := h.create(noticeSpec())
+	graph.WaitMessages(t, n/3, 20*time.Second)
+	h.svc.crash() // like kill -9: results in flight are lost
+	h.db.Close()
+	h.svc = nil
+	before := len(graph.Messages())
+
+	h.open(false) // same data directory
+	st := h.waitState(id, StateCompleted)
+	counts := sendsTo(graph.Messages())
+	dups := 0
+	for i := range n {
+		to := fmt.Sprintf("96650%07d", i+1)
+		switch counts[to] {
+		case 0:
+			t.Fatalf("%s never got the broadcast", to)
+		case 1:
+		default:
+			dups++
+		}
+	}
+	if st.Sent != n {
+		t.Fatalf("sent %d, want %d", st.Sent, n)
+	}
+	if int64(dups) > st.PossibleDuplicates {
+		t.Fatalf("%d recipients got it twice but only %d possible duplicates counted", dups, st.PossibleDuplicates)
+	}
+	t.Logf("crashed after %d sends; %d duplicates, %d counted as possible", before, dups, st.PossibleDuplicates)
+}
+
+func TestFrequencyCapSparesCritical(t *testing.T) {
+	h := newHarness(t, hopts{cfg: Config{FrequencyCap: 1, PairGap: -1}})
+	h.contacts(2, "en")
+	first := h.create(noticeSpec())
+	h.waitState(first, StateCompleted)
+	second := h.create(noticeSpec())
+	st := h.waitState(second, StateCompleted)
+	if st.Sent != 0 || st.SkippedByReason["frequency_cap"] != 2 {
+		t.Fatalf("second non-critical broadcast: %+v", st)
+	}
+	sp := noticeSpec()
+	sp.Critical = true
+	third := h.create(sp)
+	st = h.waitState(third, StateCompleted)
+	if st.Sent != 2 {
+		t.Fatalf("critical broadcast sent %d, want 2", st.Sent)
+	}
+	if len(h.graph.Messages()) != 4 {
+		t.Fatalf("%d messages, want 4", len(h.graph.Messages()))
+	}
+}
+
+// ingest feeds one inbound message through the engine and waits for it.
+func (h *harness) ingest(m whatsapp.Message) {
+	h.t.Helper()
+	if m.ID == "" {
+		m.ID = fmt.Sprintf("wamid.in.%d", time.Now().UnixNano())
+	}
+	if m.Timestamp.IsZero() {
+		m.Timestamp = h.now()
+	}
+	if _, err := h.engine.Ingest(&whatsapp.Batch{Messages: []whatsapp.Message{m}}); err != nil {
+		h.t.Fatal(err)
+	}
+	h.engine.WaitIdle()
+}
+
+// texts joins every text message sent to a user.
+func texts(reqs []whatsapptest.Request, to string) string {
+	var b strings.Builder
+	for _, r := range reqs {
+		if r.To == to && r.Body["type"] == "text" {
+			b.WriteString(fmt.Sprint(r.Body["text"].(map[string]any)["body"]) + "\n")
+		}
+	}
+	return b.String()
+}
+
+func TestCheckinAnswers(t *testing.T) {
+	h := newHarness(t, hopts{engine: true})
+	ids := h.contacts(6, "en")
+	h.contact(store.Contact{WaID: ids[4], Name: "Arabic speaker", Language: "ar", OptedIn: true, Tags: []string{"employees"}})
+	id := h.create(checkinSpec())
+	h.waitState(id, StateSent)
+	wamid := map[string]string{}
+	for seq := uint64(1); seq <= 6; seq++ {
+		r, _ := h.recipient(id, seq)
+		wamid[r.WaID] = r.WAMID
+	}
+	cases := []struct {
+		label  string
+		msg    whatsapp.Message
+		answer string
+		reply  string // fragment of the reply
+	}{
+		{"template button payload", whatsapp.Message{From: ids[0], Type: "button", ReplyID: "checkin:" + id + ":safe", ReplyTitle: "I'm safe",
+			Context: &whatsapp.Context{ID: wamid[ids[0]]}}, AnswerSafe, "recorded that you are safe"},
+		{"interactive button", whatsapp.Message{From: ids[1], Type: "interactive", InteractiveType: "button_reply", ReplyID: "checkin:" + id + ":help", ReplyTitle: "I need help"},
+			AnswerHelp, "share your location"},
+		{"free text English", whatsapp.Message{From: ids[2], Type: "text", Text: "I'm safe!"}, AnswerSafe, "recorded that you are safe"},
+		{"free text Arabic safe", whatsapp.Message{From: ids[4], Type: "text", Text: "آمن"}, AnswerSafe, "سجّلنا أنك بأمان"},
+		{"free text Arabic help", whatsapp.Message{From: ids[3], Type: "text", Text: "ساعدوني"}, AnswerHelp, "موقعك"},
+	}
+	for _, c := range cases {
+		h.ingest(c.msg)
+		eventually(t, 5*time.Second, c.label+" reply", func() bool { return strings.Contains(texts(h.graph.Messages(), c.msg.From), c.reply) })
+	}
+	for i, c := range cases {
+		seq := map[int]uint64{0: 1, 1: 2, 2: 3, 3: 5, 4: 4}[i]
+		if _, e := h.recipient(id, seq); e.Answer != c.answer {
+			t.Errorf("%s: answer %q, want %q", c.label, e.Answer, c.answer)
+		}
+	}
+	// The need-help follow-up: location then description, and a priority handoff.
+	h.ingest(whatsapp.Message{From: ids[1], Type: "location", Location: &whatsapp.Location{Latitude: 24.7, Longitude: 46.7}})
+	h.ingest(whatsapp.Message{From: ids[1], Type: "text", Text: "water is rising, two children with me"})
+	_, e := h.recipient(id, 2)
+	if !e.HasLocation || !strings.Contains(e.Description, "water is rising") || e.Stage != "" {
+		t.Fatalf("need-help details not recorded: %+v", e)
+	}
+	var hand bot.Handoff
+	if err := h.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.DocKey(store.DocHandoff, ids[1]), &hand) }); err != nil {
+		t.Fatalf("no handoff for the person who needs help: %v", err)
+	}
+	if !hand.Priority {
+		t.Fatalf("handoff %+v is not priority", hand)
+	}
+	st := h.status(id)
+	if *st.Safe != 3 || *st.NeedHelp != 2 || *st.NoResponse != 1 || st.Replied != 5 {
+		t.Fatalf("counts safe %d help %d no_response %d replied %d", *st.Safe, *st.NeedHelp, *st.NoResponse, st.Replied)
+	}
+	// A free-text message from someone who already answered goes to the conversation.
+	h.ingest(whatsapp.Message{From: ids[0], Type: "text", Text: "ok"})
+	if st2 := h.status(id); *st2.Safe != 3 {
+		t.Fatalf("a second 'ok' changed the counts: %+v", st2)
+	}
+}
+
+func TestStatusesCountMonotonically(t *testing.T) {
+	h := newHarness(t, hopts{})
+	h.contacts(2, "en")
+	id := h.create(noticeSpec())
+	h.waitState(id, StateCompleted)
+	apply := func(seq uint64, status string, code int) {
+		st := &whatsapp.Status{ID: "w", Status: status, RecipientID: "x", BizOpaqueCallbackData: callbackData(id, seq, 0)}
+		if code != 0 {
+			st.Errors = []whatsapp.APIError{{Code: code}}
+		}
+		if err := h.db.Update(func(tx *store.Txn) error { return h.svc.ObserveStatus(tx, st) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	apply(1, "read", 0) // read before delivered: both count
+	apply(1, "delivered", 0)
+	apply(1, "read", 0)
+	apply(2, "failed", 131026)
+	st := h.status(id)
+	if st.Delivered != 1 || st.Read != 1 || st.Failed != 1 || st.FailedByReason["131026"] != 1 {
+		t.Fatalf("delivered %d read %d failed %d %v", st.Delivered, st.Read, st.Failed, st.FailedByReason)
+	}
+	if st.DeliveryRate != 0.5 || st.ReadRate != 1 {
+		t.Fatalf("rates %v %v", st.DeliveryRate, st.ReadRate)
+	}
+}
+
+func TestRemindersThenUnaccounted(t *testing.T) {
+	clk := &clock{t: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)}
+	h := newHarness(t, hopts{engine: true, now: clk.Now, cfg: Config{PairGap: -1}})
+	ids := h.contacts(3, "en")
+	sp := checkinSpec()
+	sp.Reminders = &Reminders{Every: Duration(30 * time.Minute), Count: 2}
+	id := h.create(sp)
+	h.waitState(id, StateSent)
+	h.ingest(whatsapp.Message{From: ids[0], Type: "text", Text: "safe"})
+
+	clk.Add(31 * time.Minute)
+	eventually(t, 10*time.Second, "first reminder round", func() bool { st := h.status(id); return st.ReminderRounds == 1 })
+	if got := sendsTo(h.graph.Messages()); got[ids[0]] != 1 || got[ids[1]] != 2 || got[ids[2]] != 2 {
+		t.Fatalf("after round 1, templates per person %v", got)
+	}
+	h.ingest(whatsapp.Message{From: ids[1], Type: "text", Text: "help"})
+	clk.Add(30 * time.Minute)
+	eventually(t, 10*time.Second, "second reminder round", func() bool { return h.status(id).ReminderRounds == 2 })
+	if got := sendsTo(h.graph.Messages()); got[ids[1]] != 2 || got[ids[2]] != 3 {
+		t.Fatalf("after round 2, templates per person %v", got)
+	}
+	clk.Add(30 * time.Minute)
+	st := h.waitState(id, StateCompleted)
+	if st.Unaccounted != 1 || st.RemindersSent != 3 {
+		t.Fatalf("unaccounted %d reminders %d, want 1 and 3", st.Unaccounted, st.RemindersSent)
+	}
+	var csv strings.Builder
+	if err := h.svc.WriteRecipientsCSV(id, &csv); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(csv.String(), ids[2]) || strings.Count(csv.String(), ",yes,") != 1 {
+		t.Fatalf("recipients.csv does not flag the one unaccounted person:\n%s", csv.String())
+	}
+}
+
+func TestConfirmationWithReschedule(t *testing.T) {
+	h := newHarness(t, hopts{engine: true})
+	ids := h.contacts(3, "en")
+	sp := Spec{Name: "flight LH123 rebooked", Kind: KindConfirmation, Templates: map[string]Template{"en": tpl("rebooking", "en_US")},
+		Options: []Option{{ID: "confirm", Titles: map[string]string{"en": "Confirm", "ar": "تأكيد"}}, {ID: "cancel", Titles: map[string]string{"en": "Cancel"}},
+			{ID: "reschedule", Titles: map[string]string{"en": "Reschedule"}, AsksTime: true}}}
+	id := h.create(sp)
+	h.waitState(id, StateSent)
+	h.ingest(whatsapp.Message{From: ids[0], Type: "button", ReplyID: "confirm:" + id + ":confirm"})
+	h.ingest(whatsapp.Message{From: ids[1], Type: "text", Text: "Reschedule"})
+	h.ingest(whatsapp.Message{From: ids[1], Type: "text", Text: "tomorrow after 3pm"})
+	h.ingest(whatsapp.Message{From: ids[2], Type: "text", Text: "2"})
+	st := h.status(id)
+	if st.Options["confirm"] != 1 || st.Options["reschedule"] != 1 || st.Options["cancel"] != 1 || *st.Rescheduled != 1 {
+		t.Fatalf("options %v rescheduled %d", st.Options, *st.Rescheduled)
+	}
+	if _, e := h.recipient(id, 2); e.Preferred != "tomorrow after 3pm" {
+		t.Fatalf("preferred time %q", e.Preferred)
+	}
+}
+
+func TestIntegrationWebhooksSignedAndRetried(t *testing.T) {
+	const secret = "integration-secret-123"
+	var calls atomic.Int32
+	got := make(chan Event, 10)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if !ValidSignature(body, r.Header.Get(SignatureHeader), secret) {
+			t.Errorf("bad signature %q", r.Header.Get(SignatureHeader))
+		}
+		if calls.Add(1) == 1 {
+			w.WriteHeader(http.StatusServiceUnavailable) // the first try fails
+			return
+		}
+		var ev Event
+		if err := jsonUnmarshal(body, &ev); err != nil {
+			t.Error(err)
+		}
+		got <- ev
+	}))
+	defer srv.Close()
+	clk := &clock{t: time.Now()}
+	h := newHarness(t, hopts{engine: true, now: clk.Now, cfg: Config{WebhookURLs: []string{srv.URL}, WebhookSecret: secret}})
+	ids := h.contacts(1, "en")
+	id := h.create(checkinSpec())
+	h.waitState(id, StateSent)
+	h.ingest(whatsapp.Message{From: ids[0], Type: "text", Text: "help"})
+	deadline := time.After(20 * time.Second)
+	types := map[string]bool{}
+	for !types["checkin.need_help"] {
+		clk.Add(time.Minute) // past any retry backoff
+		select {
+		case ev := <-got:
+			types[ev.Type] = true
+			if ev.Broadcast != id || ev.Contact != ids[0] {
+				t.Fatalf("event %+v", ev)
+			}
+		case <-deadline:
+			t.Fatalf("events received %v, want checkin.need_help", types)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}

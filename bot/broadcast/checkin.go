@@ -1,0 +1,521 @@
+package broadcast
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"lifeline/bot/whatsapp"
+	"lifeline/flows"
+	"lifeline/store"
+)
+
+// Intercept takes answers to check-ins and confirmations before the
+// conversation flows see them: a template button (payload
+// checkin:<id>:safe), an interactive button with the same id, or free text
+// ("safe", "آمن", "help", "ساعدوني", an option's title) from someone with
+// an open check-in; and the follow-ups asked for (location and description
+// after "need help", a preferred time after "Reschedule").
+func (s *Service) Intercept(tx *store.Txn, user string, in flows.Input, sess flows.Session) (flows.Output, bool, error) {
+	at := in.At
+	if at.IsZero() {
+		at = s.now()
+	}
+	if kind, id, ans, ok := parsePayload(in.ReplyID); ok {
+		var m Member
+		err := tx.GetJSON(store.BroadcastMemberKey(user, id), &m)
+		if errors.Is(err, store.ErrNotFound) {
+			if s.isRunning(id) {
+				// A tap can beat the commit of its own send result by a
+				// moment: fail so that the engine tries again shortly.
+				return flows.Output{}, false, fmt.Errorf("answer to broadcast %s before its send was recorded", id)
+			}
+			return flows.Output{}, false, nil
+		}
+		if err != nil {
+			return flows.Output{}, false, err
+		}
+		b, err := s.spec(id)
+		if err != nil {
+			return flows.Output{}, false, err
+		}
+		if (kind == "checkin") != (b.Spec.Kind == KindCheckin) {
+			return flows.Output{}, false, nil
+		}
+		return s.answer(tx, user, in, sess, b, &m, ans, at)
+	}
+
+	type open struct {
+		id string
+		m  Member
+		e  Engagement
+	}
+	var opens []open
+	err := tx.Scan(store.BroadcastMemberPrefix(user), func(k store.Key, v []byte) error {
+		var m Member
+		if err := json.Unmarshal(v, &m); err != nil {
+			return err
+		}
+		if at.After(m.Until) {
+			return nil
+		}
+		opens = append(opens, open{id: store.IDOf(k, store.BroadcastMemberPrefix(user)), m: m})
+		return nil
+	})
+	if err != nil || len(opens) == 0 {
+		return flows.Output{}, false, err
+	}
+	for i := range opens {
+		if err := tx.GetJSON(store.BroadcastEngagementKey(opens[i].id, opens[i].m.Seq), &opens[i].e); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return flows.Output{}, false, err
+		}
+	}
+	sort.Slice(opens, func(i, j int) bool { return opens[i].m.FirstSentAt.After(opens[j].m.FirstSentAt) })
+	pick := -1
+	for i, o := range opens {
+		if in.ContextID != "" && o.m.WAMID == in.ContextID {
+			pick = i
+			break
+		}
+	}
+	if pick < 0 {
+		for i, o := range opens {
+			if o.e.Stage != "" {
+				pick = i
+				break
+			}
+		}
+	}
+	if pick < 0 {
+		for i, o := range opens {
+			if o.e.Answer == "" || (o.e.Answer == AnswerHelp && !o.e.HasLocation && in.Location != nil) {
+				pick = i
+				break
+			}
+		}
+	}
+	if pick < 0 {
+		return flows.Output{}, false, nil
+	}
+	o := opens[pick]
+	b, err := s.spec(o.id)
+	if err != nil {
+		return flows.Output{}, false, err
+	}
+	if o.e.Stage != "" || (o.e.Answer == AnswerHelp && in.Location != nil) {
+		return s.followUp(tx, user, in, sess, b, &o.m, &o.e, at)
+	}
+	norm := normalize(in.Text)
+	if in.ReplyTitle != "" && norm == "" {
+		norm = normalize(in.ReplyTitle)
+	}
+	if norm == "" {
+		return flows.Output{}, false, nil
+	}
+	switch b.Spec.Kind {
+	case KindCheckin:
+		switch {
+		case safeWords[norm]:
+			return s.answer(tx, user, in, sess, b, &o.m, AnswerSafe, at)
+		case helpWords[norm]:
+			return s.answer(tx, user, in, sess, b, &o.m, AnswerHelp, at)
+		}
+	case KindConfirmation:
+		for i, opt := range b.Spec.Options {
+			if norm == strconv.Itoa(i+1) || norm == opt.ID {
+				return s.answer(tx, user, in, sess, b, &o.m, opt.ID, at)
+			}
+			for _, t := range opt.Titles {
+				if norm == normalize(t) {
+					return s.answer(tx, user, in, sess, b, &o.m, opt.ID, at)
+				}
+			}
+		}
+	}
+	return flows.Output{}, false, nil
+}
+
+func (s *Service) isRunning(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.runs[id] != nil
+}
+
+// spec returns a broadcast's document for answering; specs never change,
+// so they are cached and read outside the message's transaction.
+func (s *Service) spec(id string) (*Broadcast, error) {
+	s.mu.Lock()
+	b := s.docs[id]
+	s.mu.Unlock()
+	if b != nil {
+		return b, nil
+	}
+	return s.Get(id)
+}
+
+// answer records an answer, counts it and says thank you.
+func (s *Service) answer(tx *store.Txn, user string, in flows.Input, sess flows.Session, b *Broadcast, m *Member, ans string, at time.Time) (flows.Output, bool, error) {
+	var opt *Option
+	if b.Spec.Kind == KindConfirmation {
+		for i := range b.Spec.Options {
+			if b.Spec.Options[i].ID == ans {
+				opt = &b.Spec.Options[i]
+			}
+		}
+		if opt == nil {
+			return flows.Output{}, false, nil
+		}
+	} else if ans != AnswerSafe && ans != AnswerHelp {
+		return flows.Output{}, false, nil
+	}
+	key := store.BroadcastEngagementKey(b.ID, m.Seq)
+	var e Engagement
+	if err := tx.GetJSON(key, &e); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return flows.Output{}, false, err
+	}
+	prev := e.Answer
+	firstReply := !e.Replied
+	e.Replied = true
+	if prev == "" {
+		e.AnsweredAt = at
+	}
+	e.Answer = ans
+	e.Stage = ""
+	lang := replyLang(in.Text, sess.Lang)
+	t := textsFor(lang)
+	out := baseOutput(sess, in)
+	var events []Event
+	ev := Event{Broadcast: b.ID, Name: b.Spec.Name, Contact: user, Answer: ans, At: at}
+	switch {
+	case ans == AnswerSafe:
+		out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.safe}}
+		out.Effects = append(out.Effects, flows.Effect{Kind: flows.EffectSafe})
+		ev.Type = "checkin.answer"
+		events = append(events, ev)
+	case ans == AnswerHelp:
+		e.Stage = stageDetails
+		out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.help}}
+		out.Session.AwaitingAgent = true
+		out.Effects = append(out.Effects, flows.Effect{Kind: flows.EffectHandoff, Priority: true,
+			Reason: "safety check-in: needs help (" + b.Spec.Name + ")", Lang: lang})
+		ev.Type = "checkin.answer"
+		events = append(events, ev)
+		if prev != AnswerHelp {
+			esc := ev
+			esc.Type = "checkin.need_help"
+			events = append(events, esc)
+		}
+	default:
+		title := opt.Titles[lang]
+		if title == "" {
+			title = opt.Titles[b.Spec.FallbackLanguage]
+		}
+		if title == "" {
+			for _, v := range opt.Titles {
+				title = v
+				break
+			}
+		}
+		if opt.AsksTime {
+			e.Stage = stageTime
+			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.askTime}}
+		} else {
+			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: fmt.Sprintf(t.confirmed, title)}}
+		}
+		ev.Type, ev.Option = "confirmation.answer", ans
+		events = append(events, ev)
+	}
+	if err := tx.SetJSON(key, &e, 0); err != nil {
+		return flows.Output{}, false, err
+	}
+	if prev != ans || firstReply {
+		err := bump(tx, b.ID, user, func(c *Counts) {
+			if firstReply {
+				c.Replied++
+			}
+			if prev == "" {
+				if len(c.Ack) < len(ackBounds)+1 {
+					c.Ack = append(c.Ack, make([]int64, len(ackBounds)+1-len(c.Ack))...)
+				}
+				c.Ack[ackBucket(at.Sub(m.FirstSentAt))]++
+			}
+			if prev != ans {
+				countAnswer(c, b.Spec.Kind, prev, -1)
+				countAnswer(c, b.Spec.Kind, ans, +1)
+			}
+		})
+		if err != nil {
+			return flows.Output{}, false, err
+		}
+	}
+	for _, ev := range events {
+		if err := s.queueEvent(tx, ev); err != nil {
+			return flows.Output{}, false, err
+		}
+	}
+	return out, true, nil
+}
+
+func countAnswer(c *Counts, kind Kind, ans string, n int64) {
+	switch {
+	case ans == "":
+	case kind == KindCheckin && ans == AnswerSafe:
+		c.Safe += n
+	case kind == KindCheckin && ans == AnswerHelp:
+		c.Help += n
+	case kind == KindConfirmation:
+		incr(&c.Options, ans, n)
+	}
+}
+
+// followUp records what was asked for after an answer: location and a
+// short description after "need help", a preferred time after "Reschedule".
+func (s *Service) followUp(tx *store.Txn, user string, in flows.Input, sess flows.Session, b *Broadcast, m *Member, e *Engagement, at time.Time) (flows.Output, bool, error) {
+	lang := replyLang(in.Text, sess.Lang)
+	t := textsFor(lang)
+	out := baseOutput(sess, in)
+	ev := Event{Broadcast: b.ID, Name: b.Spec.Name, Contact: user, At: at, Answer: e.Answer}
+	text := strings.TrimSpace(in.Text)
+	if len(text) > 1000 {
+		text = text[:1000]
+	}
+	switch {
+	case e.Stage == stageTime:
+		if text == "" {
+			return flows.Output{}, false, nil
+		}
+		e.Preferred, e.Stage = text, ""
+		out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.timeNoted}}
+		ev.Type, ev.Option, ev.PreferredTime = "confirmation.reschedule", e.Answer, text
+		if err := bump(tx, b.ID, user, func(c *Counts) { c.Rescheduled++ }); err != nil {
+			return flows.Output{}, false, err
+		}
+	case in.Location != nil:
+		e.Lat, e.Lng, e.HasLocation = in.Location.Latitude, in.Location.Longitude, true
+		if e.Description == "" && e.Stage == stageDetails {
+			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.gotLocation}}
+		} else {
+			e.Stage = ""
+			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.detailsDone}}
+		}
+		ev.Type = "checkin.help_details"
+		ev.Location = &whatsapp.Location{Latitude: e.Lat, Longitude: e.Lng, Name: in.Location.Name}
+	case text != "":
+		if e.Description != "" {
+			text = e.Description + "\n" + text
+		}
+		e.Description, e.Stage = text, ""
+		if e.HasLocation {
+			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.detailsDone}}
+		} else {
+			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.detailsAskLocation}}
+		}
+		ev.Type, ev.Description = "checkin.help_details", text
+		out.Effects = append(out.Effects, flows.Effect{Kind: flows.EffectHandoff, Priority: true,
+			Reason: "safety check-in: needs help (" + b.Spec.Name + ")", Query: text, Lang: lang})
+	default:
+		return flows.Output{}, false, nil // a photo or voice note: the conversation handles it
+	}
+	if err := tx.SetJSON(store.BroadcastEngagementKey(b.ID, m.Seq), e, 0); err != nil {
+		return flows.Output{}, false, err
+	}
+	if err := s.queueEvent(tx, ev); err != nil {
+		return flows.Output{}, false, err
+	}
+	return out, true, nil
+}
+
+func baseOutput(sess flows.Session, in flows.Input) flows.Output {
+	if in.At.After(sess.LastInboundAt) {
+		sess.LastInboundAt = in.At
+	}
+	if !in.At.IsZero() {
+		sess.LastActivityAt = in.At
+	}
+	if in.Name != "" {
+		sess.Name = in.Name
+	}
+	if sess.State == "" {
+		sess.State = flows.StateIdle
+	}
+	return flows.Output{Session: sess}
+}
+
+// ObserveStatus counts delivery statuses of broadcast messages, tied to
+// their recipient by biz_opaque_callback_data. Statuses arrive out of
+// order and more than once; counts only move forward.
+func (s *Service) ObserveStatus(tx *store.Txn, st *whatsapp.Status) error {
+	id, seq, round, ok := parseCallback(st.BizOpaqueCallbackData)
+	if !ok {
+		return nil
+	}
+	if round > 0 && st.Status == store.StatusFailed {
+		return nil // a failed reminder does not undo the broadcast's delivery
+	}
+	key := store.BroadcastEngagementKey(id, seq)
+	var e Engagement
+	if err := tx.GetJSON(key, &e); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	old := e.Delivery
+	next, changed := store.AdvanceStatus(old, st.Status)
+	if !changed {
+		return nil
+	}
+	e.Delivery = next
+	code := 0
+	if next == store.StatusFailed && len(st.Errors) > 0 {
+		code = st.Errors[0].Code
+		e.FailCode = code
+	}
+	if err := tx.SetJSON(key, &e, 0); err != nil {
+		return err
+	}
+	rank := map[string]int{store.StatusDelivered: 2, store.StatusRead: 3}
+	err := bump(tx, id, st.RecipientID, func(c *Counts) {
+		if next == store.StatusFailed {
+			c.Failed++
+			reason := "failed"
+			if code != 0 {
+				reason = strconv.Itoa(code)
+			}
+			incr(&c.FailedBy, reason, 1)
+			return
+		}
+		if rank[next] >= 2 && rank[old] < 2 {
+			c.Delivered++
+		}
+		if rank[next] >= 3 && rank[old] < 3 {
+			c.Read++
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if next == store.StatusFailed && code != 0 {
+		switch {
+		case whatsapp.Classify(code) == whatsapp.ActionRecipientFailed:
+			var c store.Contact
+			if err := tx.GetJSON(store.ContactKey(st.RecipientID), &c); err == nil {
+				c.LastErrorCode = code
+				c.Unreachable = c.Unreachable || code == 131026
+				if err := tx.SetJSON(store.ContactKey(st.RecipientID), &c, 0); err != nil {
+					return err
+				}
+			}
+		case whatsapp.AlertsAdmin(code):
+			go func() {
+				s.alert(id, code, fmt.Sprintf("delivery failed with account-level code %d", code), true)
+				s.stopRun(id)
+			}()
+		}
+	}
+	return nil
+}
+
+// normalize folds a message for matching answers: lower case, Arabic
+// letter variants and diacritics folded, punctuation and emoji dropped.
+func normalize(s string) string {
+	var b strings.Builder
+	space := true
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 0x064B && r <= 0x065F, r == 0x0670, r == 0x0640:
+			continue
+		case r == 'أ' || r == 'إ' || r == 'آ':
+			r = 'ا'
+		case r == 'ى':
+			r = 'ي'
+		case r == 'ة':
+			r = 'ه'
+		case r == '’':
+			r = '\''
+		}
+		if unicode.IsLetter(r) || unicode.IsNumber(r) || r == '\'' {
+			b.WriteRune(r)
+			space = false
+			continue
+		}
+		if !space {
+			b.WriteByte(' ')
+			space = true
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
+func wordSet(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[normalize(w)] = true
+	}
+	return m
+}
+
+// Free-text answers to an open check-in; whole messages only.
+var (
+	safeWords = wordSet("safe", "i'm safe", "im safe", "i am safe", "we are safe", "we're safe", "ok", "okay", "fine", "i'm fine", "i am fine", "all good", "i'm ok", "i am ok", "yes", "yes safe",
+		"آمن", "امن", "انا امن", "أنا آمن", "بأمان", "أنا بأمان", "انا بامان", "نحن بأمان", "بخير", "انا بخير", "أنا بخير", "تمام", "نعم")
+	helpWords = wordSet("help", "need help", "i need help", "help me", "sos", "not safe", "i'm not safe", "emergency",
+		"ساعدوني", "ساعدني", "مساعدة", "أحتاج مساعدة", "احتاج مساعده", "النجدة", "نجدة", "لست بأمان", "طوارئ")
+)
+
+func hasArabic(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Arabic, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// replyLang answers in Arabic when the person wrote Arabic, otherwise in
+// their conversation's language.
+func replyLang(text, sessLang string) string {
+	if hasArabic(text) {
+		return "ar"
+	}
+	if i := strings.IndexAny(sessLang, "_-"); i > 0 {
+		sessLang = sessLang[:i]
+	}
+	return strings.ToLower(sessLang)
+}
+
+type replyTexts struct {
+	safe, help, gotLocation, detailsAskLocation, detailsDone, askTime, timeNoted, confirmed string
+}
+
+var replies = map[string]replyTexts{
+	"en": {
+		safe:               "Thank you. We have recorded that you are safe.",
+		help:               "We are getting you help now. Please share your location (tap 📎, then Location) and tell us briefly what you need.",
+		gotLocation:        "Thank you, we have your location. Please tell us briefly what you need.",
+		detailsAskLocation: "Thank you, a responder will contact you. If you can, share your location too (tap 📎, then Location).",
+		detailsDone:        "Thank you. A responder has your details and will contact you as soon as possible.",
+		askTime:            "What time would suit you? Please reply in your own words.",
+		timeNoted:          "Thank you, we have noted your preferred time.",
+		confirmed:          "Thank you, we have recorded your answer: %s.",
+	},
+	"ar": {
+		safe:               "شكراً لك. سجّلنا أنك بأمان.",
+		help:               "نعمل على مساعدتك الآن. يرجى مشاركة موقعك (اضغط 📎 ثم الموقع) وإخبارنا باختصار بما تحتاجه.",
+		gotLocation:        "شكراً، وصلنا موقعك. يرجى إخبارنا باختصار بما تحتاجه.",
+		detailsAskLocation: "شكراً، سيتواصل معك أحد المستجيبين. إن أمكن، شارك موقعك أيضاً (اضغط 📎 ثم الموقع).",
+		detailsDone:        "شكراً لك. وصلت بياناتك إلى أحد المستجيبين وسيتواصل معك في أقرب وقت.",
+		askTime:            "ما الوقت المناسب لك؟ يرجى الرد بكلماتك.",
+		timeNoted:          "شكراً، سجّلنا الوقت الذي يناسبك.",
+		confirmed:          "شكراً، سجّلنا إجابتك: %s.",
+	},
+}
+
+func textsFor(lang string) replyTexts {
+	if t, ok := replies[lang]; ok {
+		return t
+	}
+	return replies["en"]
+}

@@ -1,0 +1,963 @@
+package broadcast
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"lifeline/bot/contacts"
+	"lifeline/bot/whatsapp"
+	"lifeline/store"
+)
+
+// run is one goroutine working on one round of one broadcast.
+type run struct {
+	id     string
+	round  int // 0 the broadcast itself, n reminder round n
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{}
+
+	wmu sync.Mutex // orders the writes of the feeder and the committer
+	pmu sync.Mutex // guards p
+	p   Progress
+
+	limitHit bool
+}
+
+func (s *Service) startRun(id string, round int) {
+	s.mu.Lock()
+	if s.closed || s.runs[id] != nil {
+		s.mu.Unlock()
+		return
+	}
+	ctx, cancel := context.WithCancel(s.ctx)
+	r := &run{id: id, round: round, ctx: ctx, cancel: cancel, done: make(chan struct{})}
+	s.runs[id] = r
+	s.mu.Unlock()
+	go func() {
+		defer func() {
+			s.mu.Lock()
+			delete(s.runs, id)
+			s.mu.Unlock()
+			cancel()
+			close(r.done)
+			s.poke()
+		}()
+		if err := s.dispatch(r); err != nil && r.ctx.Err() == nil {
+			s.log.Error().Err(err).Str("broadcast", id).Msg("broadcast run failed; will retry")
+		}
+	}()
+}
+
+// dispatch enqueues the recipients if needed and sends one round.
+func (s *Service) dispatch(r *run) error {
+	b, err := s.Get(r.id)
+	if err != nil {
+		return err
+	}
+	if b.State != StateSending {
+		return nil
+	}
+	if !b.Enqueued {
+		if b, err = s.enqueue(r.ctx, b); err != nil {
+			return err
+		}
+		if r.ctx.Err() != nil {
+			return nil
+		}
+	}
+	err = s.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.BroadcastProgressKey(r.id), &r.p) })
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("load progress: %w", err)
+	}
+	if r.p.Round != r.round {
+		r.p.Round, r.p.Next = r.round, 0
+	}
+	for {
+		startedAtZero := r.p.Next == 0
+		out, err := s.pass(r, b)
+		if err != nil {
+			return err
+		}
+		if r.ctx.Err() != nil || s.isCrashed() {
+			return nil
+		}
+		if r.limitHit {
+			_, err := s.update(r.id, func(b *Broadcast) error {
+				if b.State == StateSending {
+					b.State, b.PauseReason = StateWaitingLimit, "daily messaging limit reached"
+				}
+				return nil
+			})
+			s.alert(r.id, 0, fmt.Sprintf("daily messaging limit of %d unique users reached; sending resumes when it allows", s.cfg.DailyLimit), false)
+			return err
+		}
+		if startedAtZero && out.deferred == 0 && out.retries == 0 {
+			break
+		}
+		if out.deferred > 0 || out.retries > 0 {
+			wait := time.Until(out.nextAt)
+			if out.nextAt.IsZero() || wait < 10*time.Millisecond {
+				wait = 10 * time.Millisecond
+			}
+			t := time.NewTimer(wait)
+			select {
+			case <-r.ctx.Done():
+				t.Stop()
+				return nil
+			case <-t.C:
+			}
+		}
+		r.pmu.Lock()
+		r.p.Next = 0
+		r.pmu.Unlock()
+	}
+	// Round done.
+	now := s.now()
+	_, err = s.update(r.id, func(b *Broadcast) error {
+		if b.State != StateSending {
+			return nil
+		}
+		b.State = StateSent
+		if r.round == 0 {
+			if b.SentAt.IsZero() {
+				b.SentAt = now
+			}
+		} else {
+			b.RemindersSent = r.round
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	s.log.Info().Str("broadcast", r.id).Int("round", r.round).Int64("sent", r.p.Sent).Int64("failed", r.p.Failed).
+		Int64("skipped", r.p.Skipped).Int64("possible_duplicates", r.p.Dups).Msg("broadcast round sent")
+	s.poke()
+	return nil
+}
+
+// enqueue streams the audience into recipient records with write batches:
+// memory holds one batch, never the audience. The cursor in the broadcast
+// document lets a restart continue after the last flushed batch.
+func (s *Service) enqueue(ctx context.Context, b *Broadcast) (*Broadcast, error) {
+	const perBatch = 20000
+	start := time.Now()
+	aud := b.Spec.Audience
+	// A crash between a batch flush and the cursor update leaves records
+	// past Targeted; drop them, the same contacts are written again.
+	if err := s.dropRecipientsFrom(b.ID, uint64(b.Targeted)+1); err != nil {
+		return nil, err
+	}
+	cursor, targeted := b.EnqueueCursor, b.Targeted
+	excluded := map[string]int64{}
+	for k, v := range b.Excluded {
+		excluded[k] = v
+	}
+	for {
+		if ctx.Err() != nil {
+			return b, nil
+		}
+		batch := s.db.NewBatch()
+		scanned := 0
+		last := cursor
+		var werr error
+		err := s.db.View(func(tx *store.Txn) error {
+			return contacts.Each(tx, cursor, func(c *store.Contact) error {
+				scanned++
+				last = c.WaID
+				ok, why := aud.Match(c)
+				if why != "" {
+					excluded[why]++
+				}
+				if ok {
+					targeted++
+					raw := recipientJSON(c.WaID)
+					if werr = batch.Set(store.BroadcastRecipientKey(b.ID, uint64(targeted)), raw); werr != nil {
+						return werr
+					}
+				}
+				if scanned >= perBatch {
+					return store.ErrStop
+				}
+				return nil
+			})
+		})
+		if err != nil {
+			batch.Cancel()
+			return nil, fmt.Errorf("enqueue recipients: %w", err)
+		}
+		if err := batch.Flush(); err != nil {
+			return nil, fmt.Errorf("enqueue recipients: flush: %w", err)
+		}
+		done := scanned < perBatch
+		cursor = last
+		nb, err := s.update(b.ID, func(d *Broadcast) error {
+			d.EnqueueCursor, d.Targeted, d.Excluded = cursor, targeted, excluded
+			if done {
+				d.Enqueued, d.StartedAt = true, s.now()
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("save enqueue cursor: %w", err)
+		}
+		b = nb
+		if done {
+			s.log.Info().Str("broadcast", b.ID).Int64("targeted", targeted).Interface("excluded", excluded).
+				Dur("took", time.Since(start)).Msg("recipients enqueued")
+			return b, nil
+		}
+	}
+}
+
+// recipientJSON is a pending recipient record, built without reflection:
+// enqueueing a million of them is the hot path.
+func recipientJSON(waID string) []byte {
+	out := make([]byte, 0, len(waID)+24)
+	out = append(out, `{"u":`...)
+	out = strconv.AppendQuote(out, waID)
+	return append(out, `,"s":"pending"}`...)
+}
+
+func (s *Service) dropRecipientsFrom(id string, seq uint64) error {
+	prefix := store.BroadcastRecipientPrefix(id)
+	for {
+		var keys []store.Key
+		err := s.db.View(func(tx *store.Txn) error {
+			return tx.ScanFrom(prefix, store.BroadcastRecipientKey(id, seq), func(k store.Key, _ []byte) error {
+				keys = append(keys, k)
+				if len(keys) >= 10000 {
+					return store.ErrStop
+				}
+				return nil
+			})
+		})
+		if err != nil || len(keys) == 0 {
+			return err
+		}
+		batch := s.db.NewBatch()
+		for _, k := range keys {
+			if err := batch.Delete(k); err != nil {
+				batch.Cancel()
+				return err
+			}
+		}
+		if err := batch.Flush(); err != nil {
+			return err
+		}
+	}
+}
+
+// job is one message to send.
+type job struct {
+	seq  uint64
+	rec  Recipient
+	msg  whatsapp.Outbound
+	kind Kind
+}
+
+type result struct {
+	job    *job
+	phone  string
+	res    whatsapp.SendResult
+	err    error
+	unsent bool // never sent: the run stopped first
+	at     time.Time
+}
+
+type passOutcome struct {
+	eligible, deferred, retries int
+	nextAt                      time.Time
+}
+
+func (o *passOutcome) later(t time.Time) {
+	if o.nextAt.IsZero() || t.Before(o.nextAt) {
+		o.nextAt = t
+	}
+}
+
+// pass walks the recipients from the cursor once: a feeder marks chunks
+// "sending" and hands them to one pool of workers per sender number; a
+// committer records results in group commits.
+func (s *Service) pass(r *run, b *Broadcast) (passOutcome, error) {
+	var out passOutcome
+	chunk := s.cfg.ChunkSize
+	jobs := make(chan *job, chunk)
+	results := make(chan *result, chunk)
+	slots := make(chan struct{}, 2*chunk) // marked "sending" and not yet committed
+
+	var runLim map[string]*rate.Limiter
+	if rps := b.Spec.RatePerSecond; rps > 0 && rps < s.cfg.RatePerNumber {
+		runLim = map[string]*rate.Limiter{}
+		for _, n := range s.cfg.PhoneNumberIDs {
+			runLim[n] = rate.NewLimiter(rate.Limit(rps), max(1, int(rps/20)))
+		}
+	}
+	var workers sync.WaitGroup
+	for _, num := range s.cfg.PhoneNumberIDs {
+		for range s.cfg.Concurrency {
+			workers.Add(1)
+			go func() {
+				defer workers.Done()
+				for j := range jobs {
+					results <- s.send(r, j, num, runLim[num])
+				}
+			}()
+		}
+	}
+	var cout commitOutcome
+	committed := make(chan struct{})
+	go func() {
+		defer close(committed)
+		cout = s.commitLoop(r, b, results, slots)
+	}()
+
+	ferr := s.feed(r, b, jobs, slots, &out)
+	close(jobs)
+	workers.Wait()
+	close(results)
+	<-committed
+	out.retries += cout.retries
+	if !cout.nextAt.IsZero() {
+		out.later(cout.nextAt)
+	}
+	if ferr != nil {
+		return out, ferr
+	}
+	return out, cout.err
+}
+
+// feed reads recipients from the cursor, applies the policies (consent,
+// frequency cap, pair limit, daily limit), marks the chosen ones "sending"
+// and queues them for the workers.
+func (s *Service) feed(r *run, b *Broadcast, jobs chan<- *job, slots chan struct{}, out *passOutcome) error {
+	chunk := s.cfg.ChunkSize
+	prefix := store.BroadcastRecipientPrefix(r.id)
+	capOn := r.round == 0 && !b.Spec.Critical && s.cfg.FrequencyCap > 0
+	tpls := b.Spec.Templates
+	if r.round > 0 && b.Spec.Reminders != nil && len(b.Spec.Reminders.Templates) > 0 {
+		tpls = b.Spec.Reminders.Templates
+	}
+	for {
+		if r.ctx.Err() != nil || s.isCrashed() || !s.sending(r.id) {
+			return nil
+		}
+		now := s.now()
+		r.pmu.Lock()
+		next := r.p.Next
+		r.pmu.Unlock()
+
+		type pick struct {
+			seq uint64
+			rec Recipient
+		}
+		var (
+			send    []*job
+			changed []pick
+			scanned int
+			lastSeq uint64
+			skipBy  = map[string]int64{}
+			dups    int64
+			retryGo int64
+		)
+		err := s.db.View(func(tx *store.Txn) error {
+			return tx.ScanFrom(prefix, store.BroadcastRecipientKey(r.id, next), func(k store.Key, v []byte) error {
+				scanned++
+				seq := store.SeqOf(k)
+				lastSeq = seq
+				var rec Recipient
+				if err := json.Unmarshal(v, &rec); err != nil {
+					return fmt.Errorf("decode recipient %d: %w", seq, err)
+				}
+				eligible := false
+				switch rec.State {
+				case recPending, recSending, recRetry:
+					eligible = rec.Round == r.round
+				case recSent:
+					if r.round > 0 && rec.Round < r.round {
+						var e Engagement
+						if err := tx.GetJSON(store.BroadcastEngagementKey(r.id, seq), &e); err != nil && !errors.Is(err, store.ErrNotFound) {
+							return err
+						}
+						eligible = e.Answer == "" && e.Delivery != "failed"
+						if eligible {
+							rec.Round, rec.State, rec.Attempts = r.round, recPending, 0
+						}
+					}
+				}
+				if !eligible {
+					if scanned >= 4*chunk {
+						return store.ErrStop
+					}
+					return nil
+				}
+				out.eligible++
+				if rec.State == recRetry {
+					if rec.NotBefore.After(now) {
+						out.deferred++
+						out.later(rec.NotBefore)
+						return s.stopAt(scanned, chunk)
+					}
+					retryGo++
+				}
+				if rec.State == recSending {
+					// Marked before a send whose result was never recorded:
+					// the process died with it in flight. It may have reached
+					// the user; send again and count it.
+					dups++
+					rec.Dups++
+				}
+				c, err := contacts.Get(tx, rec.WaID)
+				switch {
+				case errors.Is(err, store.ErrNotFound):
+					rec.State, rec.Reason = recSkipped, "contact_deleted"
+				case err != nil:
+					return err
+				case c.OptedOut:
+					rec.State, rec.Reason = recSkipped, contacts.ExcludedOptedOut
+				case c.Unreachable:
+					rec.State, rec.Reason = recSkipped, contacts.ExcludedUnreachable
+				case b.Spec.Audience.OptedInOnly && !c.OptedIn:
+					rec.State, rec.Reason = recSkipped, contacts.ExcludedNotOptedIn
+				}
+				if rec.State == recSkipped {
+					skipBy[rec.Reason]++
+					changed = append(changed, pick{seq, rec})
+					return s.stopAt(scanned, chunk)
+				}
+				recent, known, err := s.recentSends(tx, rec.WaID, now)
+				if err != nil {
+					return err
+				}
+				if capOn && recent >= s.cfg.FrequencyCap {
+					rec.State, rec.Reason = recSkipped, "frequency_cap"
+					skipBy[rec.Reason]++
+					changed = append(changed, pick{seq, rec})
+					return s.stopAt(scanned, chunk)
+				}
+				if at, ok := s.pairBusy(rec.WaID, now); ok {
+					rec.State, rec.NotBefore = recRetry, at
+					out.deferred++
+					out.later(at)
+					changed = append(changed, pick{seq, rec})
+					return s.stopAt(scanned, chunk)
+				}
+				if !known && !s.daily.take(now) {
+					r.limitHit = true
+					lastSeq = seq - 1
+					return store.ErrStop
+				}
+				key := templateKey(tpls, b.Spec.FallbackLanguage, c.Language)
+				msg, err := render(b, tpls, key, &c, seq, r.round, nil)
+				if err != nil {
+					rec.State, rec.Reason = recFailed, "render: "+err.Error()
+					changed = append(changed, pick{seq, rec})
+					return s.stopAt(scanned, chunk)
+				}
+				rec.State, rec.Lang, rec.NotBefore = recSending, key, time.Time{}
+				send = append(send, &job{seq: seq, rec: rec, msg: msg, kind: b.Spec.Kind})
+				if len(send) >= chunk {
+					return store.ErrStop
+				}
+				return s.stopAt(scanned, chunk)
+			})
+		})
+		if err != nil {
+			return err
+		}
+		if scanned == 0 || (r.limitHit && len(send) == 0 && len(changed) == 0) {
+			return nil
+		}
+		// Mark the chunk before anything is sent.
+		r.wmu.Lock()
+		r.pmu.Lock()
+		if lastSeq+1 > r.p.Next {
+			r.p.Next = lastSeq + 1
+		}
+		r.p.Dups += dups
+		r.p.Retrying = max(0, r.p.Retrying-retryGo)
+		for k, n := range skipBy {
+			if r.round == 0 {
+				r.p.Skipped += n
+				incr(&r.p.SkippedBy, k, n)
+			}
+		}
+		snap := cloneProgress(&r.p)
+		r.pmu.Unlock()
+		err = s.db.Update(func(tx *store.Txn) error {
+			for _, j := range send {
+				if err := tx.SetJSON(store.BroadcastRecipientKey(r.id, j.seq), &j.rec, 0); err != nil {
+					return err
+				}
+			}
+			for _, c := range changed {
+				if err := tx.SetJSON(store.BroadcastRecipientKey(r.id, c.seq), &c.rec, 0); err != nil {
+					return err
+				}
+			}
+			return tx.SetJSON(store.BroadcastProgressKey(r.id), snap, 0)
+		})
+		r.wmu.Unlock()
+		if err != nil {
+			return fmt.Errorf("mark recipients sending: %w", err)
+		}
+		for _, j := range send {
+			select {
+			case slots <- struct{}{}:
+			case <-r.ctx.Done():
+			}
+			jobs <- j // workers answer "unsent" once the run is cancelled
+		}
+		if r.limitHit {
+			return nil
+		}
+	}
+}
+
+func (s *Service) stopAt(scanned, chunk int) error {
+	if scanned >= 4*chunk {
+		return store.ErrStop
+	}
+	return nil
+}
+
+func (s *Service) sending(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b := s.docs[id]
+	return b != nil && b.State == StateSending
+}
+
+// recentSends counts broadcast messages to a user within the frequency
+// window, and says whether the user got one within 24 hours (then a new
+// message does not use up the daily messaging limit).
+func (s *Service) recentSends(tx *store.Txn, user string, now time.Time) (recent int, known bool, err error) {
+	capFrom := now.Add(-s.cfg.FrequencyWindow)
+	dayFrom := now.Add(-24 * time.Hour)
+	prefix := store.BroadcastFrequencyPrefix(user)
+	err = tx.Scan(prefix, func(k store.Key, _ []byte) error {
+		at := time.Unix(0, int64(binary.BigEndian.Uint64(k[len(k)-8:])))
+		if at.After(capFrom) {
+			recent++
+		}
+		if at.After(dayFrom) {
+			known = true
+		}
+		return nil
+	})
+	return recent, known, err
+}
+
+// pairBusy reports when a user may next get a broadcast message: WhatsApp
+// allows about one message every six seconds to the same user.
+func (s *Service) pairBusy(user string, now time.Time) (time.Time, bool) {
+	if s.cfg.PairGap < 0 {
+		return time.Time{}, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	last, ok := s.pair[user]
+	if ok && now.Sub(last) < s.cfg.PairGap {
+		return last.Add(s.cfg.PairGap), true
+	}
+	return time.Time{}, false
+}
+
+func (s *Service) markPair(user string, at time.Time) {
+	if s.cfg.PairGap < 0 {
+		return
+	}
+	s.mu.Lock()
+	s.pair[user] = at
+	s.mu.Unlock()
+}
+
+// sendCtx is not cancelled by a pause or shutdown: a send that has started
+// is finished and recorded, because a cancelled request may still have
+// reached WhatsApp.
+var sendCtx = context.Background()
+
+// send paces and sends one message from num.
+func (s *Service) send(r *run, j *job, num string, runLim *rate.Limiter) *result {
+	if r.ctx.Err() != nil {
+		return &result{job: j, unsent: true}
+	}
+	if runLim != nil {
+		if err := runLim.Wait(r.ctx); err != nil {
+			return &result{job: j, unsent: true}
+		}
+	}
+	if err := s.pacers.wait(r.ctx, num); err != nil {
+		return &result{job: j, unsent: true}
+	}
+	res, err := s.sender.Send(sendCtx, num, j.msg)
+	return &result{job: j, phone: num, res: res, err: err, at: s.now()}
+}
+
+type commitOutcome struct {
+	retries int
+	nextAt  time.Time
+	err     error
+}
+
+// commitLoop records results in group commits: one transaction for many
+// recipients keeps the fsync cost per message small.
+func (s *Service) commitLoop(r *run, b *Broadcast, results <-chan *result, slots chan struct{}) commitOutcome {
+	var (
+		out     commitOutcome
+		pending []*result
+		fixRun  int
+		tick    = time.NewTicker(s.cfg.CommitEvery)
+	)
+	defer tick.Stop()
+	flush := func() {
+		if len(pending) == 0 {
+			return
+		}
+		if s.isCrashed() {
+			pending = pending[:0] // like kill -9: the results are lost
+			return
+		}
+		if err := s.commit(r, b, pending, &out, &fixRun); err != nil && out.err == nil {
+			out.err = err
+		}
+		for range pending {
+			select {
+			case <-slots:
+			default:
+			}
+		}
+		pending = pending[:0]
+	}
+	for {
+		select {
+		case res, ok := <-results:
+			if !ok {
+				flush()
+				return out
+			}
+			pending = append(pending, res)
+			if len(pending) >= s.cfg.ChunkSize {
+				flush()
+			}
+		case <-tick.C:
+			flush()
+		}
+	}
+}
+
+// commit applies a group of results.
+func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome, fixRun *int) error {
+	type member struct {
+		user string
+		m    Member
+	}
+	var (
+		members   []member
+		freq      []store.Key
+		unreach   = map[string]int{}
+		alertCode int
+		alertMsg  string
+	)
+	r.pmu.Lock()
+	for _, res := range rs {
+		j := res.job
+		rec := &j.rec
+		if res.unsent {
+			rec.State = recPending
+			continue
+		}
+		if res.err == nil {
+			*fixRun = 0
+			s.pacers.success(res.phone)
+			s.markPair(rec.WaID, res.at)
+			first := rec.SentAt.IsZero()
+			rec.State, rec.Phone, rec.WAMID, rec.Code, rec.Reason = recSent, res.phone, res.res.MessageID, 0, ""
+			if first {
+				rec.SentAt = res.at
+			}
+			if r.round == 0 {
+				r.p.Sent++
+			} else {
+				r.p.Reminders++
+			}
+			freq = append(freq, store.BroadcastFrequencyKey(rec.WaID, uint64(res.at.UnixNano())))
+			if j.kind != KindNotice {
+				members = append(members, member{rec.WaID, Member{Seq: j.seq, Kind: j.kind, WAMID: rec.WAMID, FirstSentAt: rec.SentAt, Until: rec.SentAt.Add(s.cfg.AnswerWindow)}})
+			}
+			continue
+		}
+		var se *whatsapp.SendError
+		if !errors.As(res.err, &se) {
+			se = &whatsapp.SendError{Action: whatsapp.ActionRetry, Timeout: true, Err: res.err}
+		}
+		reason := reasonOf(se)
+		final := func() {
+			if r.round == 0 {
+				rec.State, rec.Code, rec.Reason = recFailed, se.Code, reason
+				r.p.Failed++
+				incr(&r.p.FailedBy, reason, 1)
+			} else {
+				// The broadcast itself reached them; only the reminder failed.
+				rec.State, rec.Code, rec.Reason = recSent, se.Code, "reminder: "+reason
+			}
+		}
+		switch {
+		case se.Action == whatsapp.ActionAlertAdmin || (se.HasCode && whatsapp.AlertsAdmin(se.Code)):
+			rec.State = recPending
+			alertCode, alertMsg = se.Code, "account-level error from WhatsApp: "+se.Error()
+		case se.Action.Retryable():
+			if se.Action == whatsapp.ActionThrottleNumber {
+				s.pacers.slowDown(res.phone)
+			}
+			if se.Timeout {
+				// The outcome is unknown: the retry may be a second copy.
+				rec.Dups++
+				r.p.Dups++
+			}
+			rec.Attempts++
+			if rec.Attempts >= s.cfg.MaxAttempts {
+				final()
+				break
+			}
+			rec.State, rec.Code, rec.Reason = recRetry, se.Code, reason
+			rec.NotBefore = res.at.Add(s.cfg.Backoff(se.Action, rec.Attempts))
+			r.p.Retrying++
+			out.retries++
+			if out.nextAt.IsZero() || rec.NotBefore.Before(out.nextAt) {
+				out.nextAt = rec.NotBefore
+			}
+		case se.Action == whatsapp.ActionRecipientFailed:
+			final()
+			unreach[rec.WaID] = se.Code
+		case se.Action == whatsapp.ActionFixRequest:
+			final()
+			*fixRun++
+			if *fixRun >= s.cfg.FixErrorsPause {
+				alertCode, alertMsg = se.Code, fmt.Sprintf("%d request or template errors in a row, last: %s", *fixRun, se.Error())
+			}
+		default: // needs template (we only send templates), dropped
+			final()
+		}
+	}
+	snap := cloneProgress(&r.p)
+	r.pmu.Unlock()
+
+	r.wmu.Lock()
+	err := s.db.Update(func(tx *store.Txn) error {
+		for _, res := range rs {
+			if err := tx.SetJSON(store.BroadcastRecipientKey(r.id, res.job.seq), &res.job.rec, 0); err != nil {
+				return err
+			}
+		}
+		for _, m := range members {
+			if err := tx.SetJSON(store.BroadcastMemberKey(m.user, r.id), &m.m, s.cfg.AnswerWindow+24*time.Hour); err != nil {
+				return err
+			}
+		}
+		for _, k := range freq {
+			if err := tx.Set(k, nil, s.cfg.FrequencyWindow+24*time.Hour); err != nil {
+				return err
+			}
+		}
+		return tx.SetJSON(store.BroadcastProgressKey(r.id), snap, 0)
+	})
+	r.wmu.Unlock()
+	if err != nil {
+		return fmt.Errorf("record send results: %w", err)
+	}
+	for user, code := range unreach {
+		if err := s.recordOnContact(user, code); err != nil {
+			s.log.Warn().Err(err).Str("to", whatsapp.MaskPhone(user)).Msg("record failure on contact")
+		}
+	}
+	if alertMsg != "" {
+		s.alert(r.id, alertCode, alertMsg, true)
+		r.cancel()
+	}
+	return nil
+}
+
+func reasonOf(se *whatsapp.SendError) string {
+	switch {
+	case se.HasCode:
+		return strconv.Itoa(se.Code)
+	case se.Timeout:
+		return "timeout"
+	case se.HTTPStatus != 0:
+		return "http_" + strconv.Itoa(se.HTTPStatus)
+	}
+	return "error"
+}
+
+func cloneProgress(p *Progress) *Progress {
+	c := *p
+	c.FailedBy = addMap(nil, p.FailedBy)
+	c.SkippedBy = addMap(nil, p.SkippedBy)
+	return &c
+}
+
+// recordOnContact notes a final recipient error (131026 undeliverable,
+// 131050 stopped marketing messages) so later broadcasts leave them out.
+func (s *Service) recordOnContact(user string, code int) error {
+	return s.db.Update(func(tx *store.Txn) error {
+		c, err := contacts.Get(tx, user)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		c.LastErrorCode = code
+		if code == 131026 {
+			c.Unreachable = true
+		}
+		c.UpdatedAt = s.now()
+		return tx.SetJSON(store.ContactKey(user), c, 0)
+	})
+}
+
+// alert records an account-level problem on the broadcast, pauses it when
+// asked, logs loudly and tells the integrations.
+func (s *Service) alert(id string, code int, msg string, pause bool) {
+	now := s.now()
+	_, err := s.update(id, func(b *Broadcast) error {
+		if len(b.Alerts) < 50 {
+			b.Alerts = append(b.Alerts, Alert{At: now, Code: code, Message: msg})
+		}
+		if pause && (b.State == StateSending || b.State == StateWaitingLimit) {
+			b.State, b.PauseReason = StatePaused, "alert: "+msg
+		}
+		return nil
+	})
+	if err != nil {
+		s.log.Error().Err(err).Str("broadcast", id).Msg("record alert")
+	}
+	s.log.Error().Str("broadcast", id).Int("code", code).Str("alert", msg).Bool("paused", pause).Msg("ALERT: broadcast needs an admin")
+	s.queueEventNow(Event{Type: "broadcast.alert", Broadcast: id, At: now, Code: code, Message: msg})
+}
+
+// pacers keep each sender number under its messages-per-second rate, for
+// every broadcast together; 130429 halves a number's rate and successes
+// bring it back.
+type pacers struct {
+	rate float64
+	mu   sync.Mutex
+	lim  map[string]*rate.Limiter
+}
+
+func newPacers(perSecond float64) *pacers {
+	return &pacers{rate: perSecond, lim: map[string]*rate.Limiter{}}
+}
+
+func (p *pacers) limiter(num string) *rate.Limiter {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	l, ok := p.lim[num]
+	if !ok {
+		// A burst of a twentieth of a second keeps the rate even.
+		l = rate.NewLimiter(rate.Limit(p.rate), max(1, int(p.rate/20)))
+		p.lim[num] = l
+	}
+	return l
+}
+
+func (p *pacers) wait(ctx context.Context, num string) error { return p.limiter(num).Wait(ctx) }
+
+func (p *pacers) slowDown(num string) {
+	l := p.limiter(num)
+	l.SetLimit(max(l.Limit()/2, 1))
+}
+
+func (p *pacers) success(num string) {
+	l := p.limiter(num)
+	if cur := float64(l.Limit()); cur < p.rate {
+		l.SetLimit(rate.Limit(min(p.rate, cur*1.01+0.1)))
+	}
+}
+
+// dailyLimit tracks unique users sent a broadcast in the rolling 24 hours,
+// in one-minute buckets, against the portfolio's messaging limit.
+type dailyLimit struct {
+	limit int
+	mu    sync.Mutex
+	count [1440]int
+	stamp [1440]int64 // minute number of the bucket's count
+}
+
+func newDailyLimit(limit int) *dailyLimit { return &dailyLimit{limit: limit} }
+
+func (d *dailyLimit) usedLocked(now time.Time) int {
+	m := now.Unix() / 60
+	used := 0
+	for i := range d.count {
+		if m-d.stamp[i] < 1440 {
+			used += d.count[i]
+		}
+	}
+	return used
+}
+
+func (d *dailyLimit) addLocked(at time.Time) {
+	m := at.Unix() / 60
+	i := m % 1440
+	if d.stamp[i] != m {
+		d.stamp[i], d.count[i] = m, 0
+	}
+	d.count[i]++
+}
+
+// take uses one unit of the limit, or reports that none is left.
+func (d *dailyLimit) take(now time.Time) bool {
+	if d.limit <= 0 {
+		return true
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.usedLocked(now) >= d.limit {
+		return false
+	}
+	d.addLocked(now)
+	return true
+}
+
+func (d *dailyLimit) available(now time.Time) int {
+	if d.limit <= 0 {
+		return 1 << 30
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.limit - d.usedLocked(now)
+}
+
+// rebuild recounts the window from the stored frequency records.
+func (d *dailyLimit) rebuild(db *store.DB, now time.Time) error {
+	from := now.Add(-24 * time.Hour)
+	lastUser := ""
+	return db.View(func(tx *store.Txn) error {
+		return tx.Scan(store.BroadcastFrequencyAll(), func(k store.Key, _ []byte) error {
+			if len(k) < 11 {
+				return nil
+			}
+			user := string(k[2 : len(k)-9])
+			at := time.Unix(0, int64(binary.BigEndian.Uint64(k[len(k)-8:])))
+			if user == lastUser || !at.After(from) {
+				return nil
+			}
+			lastUser = user
+			d.mu.Lock()
+			d.addLocked(at)
+			d.mu.Unlock()
+			return nil
+		})
+	})
+}

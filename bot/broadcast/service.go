@@ -1,0 +1,807 @@
+package broadcast
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"lifeline/bot"
+	"lifeline/bot/whatsapp"
+	"lifeline/store"
+)
+
+// Config tunes broadcasting. Zero values take the defaults in defaults().
+type Config struct {
+	PhoneNumberIDs  []string      // sender numbers, pooled: their rates add up
+	RatePerNumber   float64       // messages per second per number (default 80, at most 1000)
+	Concurrency     int           // sends in flight per number (default 32)
+	PairGap         time.Duration // least time between two broadcast messages to one user (default 6s)
+	DailyLimit      int           // unique users per rolling 24 hours (the portfolio's messaging limit); 0 = unlimited
+	FrequencyCap    int           // non-critical broadcasts per contact per FrequencyWindow (default 3; <0 disables)
+	FrequencyWindow time.Duration // default 24h
+	MaxAttempts     int           // tries of a transient failure before it is final (default 8)
+	ChunkSize       int           // recipients marked "sending" per commit (default 256)
+	CommitEvery     time.Duration // results are committed at least this often (default 100ms)
+	Tick            time.Duration // control loop period: start times, reminders, limits (default 1s)
+	AnswerWindow    time.Duration // answers are accepted this long after the first message (default 7 days)
+	FixErrorsPause  int           // consecutive request/template errors that pause a broadcast (default 20)
+	WebhookURLs     []string      // integration endpoints told about answers, escalations and completion
+	WebhookSecret   string        // HMAC-SHA256 key of X-Lifeline-Signature-256
+	// Backoff is the delay before retry n of a failure; defaults to
+	// whatsapp.Backoff with jitter. Tests shorten it.
+	Backoff func(a whatsapp.Action, attempt int) time.Duration
+}
+
+func (c *Config) defaults() {
+	if len(c.PhoneNumberIDs) == 0 {
+		c.PhoneNumberIDs = []string{"sandbox"}
+	}
+	if c.RatePerNumber <= 0 {
+		c.RatePerNumber = 80
+	}
+	c.RatePerNumber = min(c.RatePerNumber, 1000)
+	if c.Concurrency <= 0 {
+		c.Concurrency = 32
+	}
+	if c.PairGap == 0 {
+		c.PairGap = 6 * time.Second
+	}
+	if c.FrequencyCap == 0 {
+		c.FrequencyCap = 3
+	}
+	if c.FrequencyWindow <= 0 {
+		c.FrequencyWindow = 24 * time.Hour
+	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = 8
+	}
+	if c.ChunkSize <= 0 {
+		c.ChunkSize = 256
+	}
+	if c.CommitEvery <= 0 {
+		c.CommitEvery = 100 * time.Millisecond
+	}
+	if c.Tick <= 0 {
+		c.Tick = time.Second
+	}
+	if c.AnswerWindow <= 0 {
+		c.AnswerWindow = 7 * 24 * time.Hour
+	}
+	if c.FixErrorsPause <= 0 {
+		c.FixErrorsPause = 20
+	}
+	if c.Backoff == nil {
+		c.Backoff = func(a whatsapp.Action, n int) time.Duration { return whatsapp.Backoff(a, n, rand.Float64) }
+	}
+}
+
+// Options are the service's collaborators.
+type Options struct {
+	DB     *store.DB
+	Sender bot.Sender
+	Logger zerolog.Logger
+	Now    func() time.Time // defaults to time.Now; tests move it
+	HTTP   *http.Client     // for integration webhooks
+}
+
+// Sentinel errors, mapped to HTTP statuses by the admin API.
+var (
+	ErrNotFound = store.ErrNotFound
+	ErrInvalid  = errors.New("invalid broadcast")
+	ErrState    = errors.New("not possible in the broadcast's current state")
+)
+
+// Service runs broadcasts.
+type Service struct {
+	cfg    Config
+	db     *store.DB
+	sender bot.Sender
+	log    zerolog.Logger
+	now    func() time.Time
+	http   *http.Client
+
+	pacers *pacers
+	daily  *dailyLimit
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	wake   chan struct{}
+	hook   chan struct{}
+
+	mu     sync.Mutex
+	runs   map[string]*run
+	docs   map[string]*Broadcast // cache of every non-terminal broadcast
+	pair   map[string]time.Time  // user -> last broadcast send, for the pair rate limit
+	closed bool
+
+	// crashed makes the dispatcher drop results instead of writing them,
+	// like kill -9; tests only.
+	crashed bool
+}
+
+var (
+	_ bot.Interceptor    = (*Service)(nil)
+	_ bot.StatusObserver = (*Service)(nil)
+)
+
+// New builds the service; register it with the engine (Intercept,
+// ObserveStatuses) before the engine starts, then call Start.
+func New(cfg Config, o Options) *Service {
+	cfg.defaults()
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.HTTP == nil {
+		o.HTTP = &http.Client{Timeout: 10 * time.Second}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Service{
+		cfg: cfg, db: o.DB, sender: o.Sender, now: o.Now, http: o.HTTP,
+		log:    o.Logger.With().Str("comp", "broadcast").Logger(),
+		pacers: newPacers(cfg.RatePerNumber),
+		daily:  newDailyLimit(cfg.DailyLimit),
+		ctx:    ctx, cancel: cancel,
+		wake: make(chan struct{}, 1), hook: make(chan struct{}, 1),
+		runs: map[string]*run{}, docs: map[string]*Broadcast{}, pair: map[string]time.Time{},
+	}
+}
+
+// Start loads unfinished broadcasts and resumes them: a broadcast that was
+// sending when the process died continues where its cursor stopped.
+func (s *Service) Start() error {
+	err := s.db.View(func(tx *store.Txn) error {
+		return tx.Scan(store.DocPrefix(store.DocBroadcast), func(_ store.Key, v []byte) error {
+			var b Broadcast
+			if err := json.Unmarshal(v, &b); err != nil {
+				return fmt.Errorf("decode broadcast: %w", err)
+			}
+			if !b.terminal() {
+				s.docs[b.ID] = &b
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("load broadcasts: %w", err)
+	}
+	if s.cfg.DailyLimit > 0 {
+		if err := s.daily.rebuild(s.db, s.now()); err != nil {
+			return fmt.Errorf("rebuild daily messaging limit: %w", err)
+		}
+	}
+	s.log.Info().Int("open", len(s.docs)).Int("numbers", len(s.cfg.PhoneNumberIDs)).Float64("rate_per_number", s.cfg.RatePerNumber).Msg("broadcasts started")
+	s.wg.Add(2)
+	go s.controlLoop()
+	go s.notifyLoop()
+	return nil
+}
+
+// Close stops dispatching: sends in flight finish and are recorded, the
+// rest stays queued in the store for the next start.
+func (s *Service) Close() {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.closed = true
+	runs := make([]*run, 0, len(s.runs))
+	for _, r := range s.runs {
+		runs = append(runs, r)
+	}
+	s.mu.Unlock()
+	s.cancel()
+	for _, r := range runs {
+		<-r.done
+	}
+	s.wg.Wait()
+	s.log.Info().Msg("broadcasts stopped")
+}
+
+// crash stops like kill -9 would: results of sends in flight are not
+// recorded. For the crash-resume tests.
+func (s *Service) crash() {
+	s.mu.Lock()
+	s.crashed = true
+	s.mu.Unlock()
+	s.Close()
+}
+
+func (s *Service) isCrashed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.crashed
+}
+
+func (s *Service) poke() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Create validates spec, stores the broadcast and schedules it. A repeated
+// idempotency key returns the broadcast created the first time.
+func (s *Service) Create(spec Spec, by, idemKey string) (*Broadcast, error) {
+	now := s.now()
+	if err := spec.Validate(now); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	seq, err := s.db.NextSeq("broadcast")
+	if err != nil {
+		return nil, err
+	}
+	b := &Broadcast{ID: fmt.Sprintf("bc%06d", seq), Spec: spec, State: StateScheduled, CreatedAt: now, CreatedBy: by}
+	if spec.StartAt.IsZero() || !spec.StartAt.After(now) {
+		b.State = StateSending
+	}
+	existing := ""
+	err = s.db.Update(func(tx *store.Txn) error {
+		existing = ""
+		if idemKey != "" {
+			v, err := tx.Get(store.BroadcastIdemKey(idemKey))
+			if err == nil {
+				existing = string(v)
+				return nil
+			}
+			if !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+			if err := tx.Set(store.BroadcastIdemKey(idemKey), []byte(b.ID), 7*24*time.Hour); err != nil {
+				return err
+			}
+		}
+		if err := tx.SetJSON(store.DocKey(store.DocBroadcast, b.ID), b, 0); err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("%s %q to %s", spec.Kind, spec.Name, describeAudience(spec))
+		if spec.Critical {
+			detail += "; critical: bypasses the per-contact frequency cap"
+		}
+		return s.audit(tx, now, by, "broadcast.create", b.ID, detail)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create broadcast: %w", err)
+	}
+	if existing != "" {
+		return s.Get(existing)
+	}
+	s.mu.Lock()
+	s.docs[b.ID] = b
+	s.mu.Unlock()
+	s.log.Info().Str("broadcast", b.ID).Str("kind", string(spec.Kind)).Bool("critical", spec.Critical).Str("by", by).Msg("broadcast created")
+	s.poke()
+	return b, nil
+}
+
+func describeAudience(sp Spec) string {
+	a := sp.Audience
+	var parts []string
+	if len(a.TagsAny) > 0 {
+		parts = append(parts, "tags any of "+strings.Join(a.TagsAny, "|"))
+	}
+	if len(a.TagsAll) > 0 {
+		parts = append(parts, "tags all of "+strings.Join(a.TagsAll, "|"))
+	}
+	if len(a.Languages) > 0 {
+		parts = append(parts, "languages "+strings.Join(a.Languages, "|"))
+	}
+	if len(a.Regions) > 0 {
+		parts = append(parts, "regions "+strings.Join(a.Regions, "|"))
+	}
+	if len(a.Fields) > 0 {
+		parts = append(parts, fmt.Sprintf("%d custom field conditions", len(a.Fields)))
+	}
+	if a.OptedInOnly {
+		parts = append(parts, "opted in only")
+	}
+	if len(parts) == 0 {
+		return "all contacts"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// auditEntry is one line of the append-only audit log, in the format of
+// package admin/audit (which lists it): big-endian sequence keys under
+// store.DocAudit.
+type auditEntry struct {
+	Seq    uint64    `json:"seq"`
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"`
+	Action string    `json:"action"`
+	Target string    `json:"target,omitempty"`
+	Detail string    `json:"detail,omitempty"`
+}
+
+func (s *Service) audit(tx *store.Txn, at time.Time, actor, action, target, detail string) error {
+	seq, err := s.db.NextSeq("audit")
+	if err != nil {
+		return err
+	}
+	var k [8]byte
+	binary.BigEndian.PutUint64(k[:], seq)
+	return tx.SetJSON(store.DocKey(store.DocAudit, string(k[:])), auditEntry{Seq: seq, At: at, Actor: actor, Action: action, Target: target, Detail: detail}, 0)
+}
+
+// Get loads a broadcast document.
+func (s *Service) Get(id string) (*Broadcast, error) {
+	var b Broadcast
+	err := s.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.DocKey(store.DocBroadcast, id), &b) })
+	if err != nil {
+		return nil, fmt.Errorf("load broadcast %s: %w", id, err)
+	}
+	return &b, nil
+}
+
+// update changes a broadcast document in a transaction and refreshes the cache.
+func (s *Service) update(id string, fn func(b *Broadcast) error) (*Broadcast, error) {
+	var b Broadcast
+	err := s.db.Update(func(tx *store.Txn) error {
+		b = Broadcast{}
+		if err := tx.GetJSON(store.DocKey(store.DocBroadcast, id), &b); err != nil {
+			return err
+		}
+		if err := fn(&b); err != nil {
+			return err
+		}
+		return tx.SetJSON(store.DocKey(store.DocBroadcast, id), &b, 0)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if b.terminal() {
+		delete(s.docs, id)
+	} else {
+		cp := b
+		s.docs[id] = &cp
+	}
+	s.mu.Unlock()
+	return &b, nil
+}
+
+// Pause stops sending; sends in flight finish.
+func (s *Service) Pause(id, by string) (*Broadcast, error) {
+	b, err := s.update(id, func(b *Broadcast) error {
+		if b.State != StateSending && b.State != StateScheduled && b.State != StateWaitingLimit {
+			return fmt.Errorf("%w: broadcast is %s", ErrState, b.State)
+		}
+		b.State, b.PauseReason = StatePaused, "paused by "+by
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.stopRun(id)
+	s.auditLater(by, "broadcast.pause", id, "")
+	return b, nil
+}
+
+// Resume continues a paused broadcast (also after an alert was dealt with).
+func (s *Service) Resume(id, by string) (*Broadcast, error) {
+	b, err := s.update(id, func(b *Broadcast) error {
+		if b.State != StatePaused {
+			return fmt.Errorf("%w: broadcast is %s", ErrState, b.State)
+		}
+		b.State, b.PauseReason = StateSending, ""
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.auditLater(by, "broadcast.resume", id, "")
+	s.poke()
+	return b, nil
+}
+
+// Cancel stops a broadcast for good; recipients not yet sent are skipped.
+// Answers from those who got it still count.
+func (s *Service) Cancel(id, by string) (*Broadcast, error) {
+	b, err := s.update(id, func(b *Broadcast) error {
+		if b.terminal() {
+			return fmt.Errorf("%w: broadcast is %s", ErrState, b.State)
+		}
+		b.State, b.CompletedAt = StateCancelled, s.now()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.stopRun(id)
+	s.auditLater(by, "broadcast.cancel", id, "")
+	s.queueEventNow(Event{Type: "broadcast.cancelled", Broadcast: id, At: s.now()})
+	return b, nil
+}
+
+func (s *Service) auditLater(by, action, id, detail string) {
+	if err := s.db.Update(func(tx *store.Txn) error { return s.audit(tx, s.now(), by, action, id, detail) }); err != nil {
+		s.log.Warn().Err(err).Str("broadcast", id).Msg("write audit")
+	}
+}
+
+// stopRun cancels a broadcast's run and waits for its sends in flight.
+func (s *Service) stopRun(id string) {
+	s.mu.Lock()
+	r := s.runs[id]
+	s.mu.Unlock()
+	if r != nil {
+		r.cancel()
+		<-r.done
+	}
+}
+
+// List returns every broadcast, newest first.
+func (s *Service) List(limit int) ([]*Broadcast, error) {
+	var out []*Broadcast
+	err := s.db.View(func(tx *store.Txn) error {
+		return tx.ScanReverse(store.DocPrefix(store.DocBroadcast), func(_ store.Key, v []byte) error {
+			var b Broadcast
+			if err := json.Unmarshal(v, &b); err != nil {
+				return err
+			}
+			out = append(out, &b)
+			if limit > 0 && len(out) >= limit {
+				return store.ErrStop
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
+// counterShards spreads engagement counters so that answers and statuses
+// of different users rarely touch the same key.
+const counterShards = 256
+
+func shardOf(user string) uint16 {
+	h := fnv.New32a()
+	h.Write([]byte(user))
+	return uint16(h.Sum32() % counterShards)
+}
+
+// bump applies fn to one counter shard within tx.
+func bump(tx *store.Txn, id, user string, fn func(c *Counts)) error {
+	key := store.BroadcastCounterKey(id, shardOf(user))
+	var c Counts
+	if err := tx.GetJSON(key, &c); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	fn(&c)
+	return tx.SetJSON(key, &c, 0)
+}
+
+func incr(m *map[string]int64, k string, n int64) {
+	if *m == nil {
+		*m = map[string]int64{}
+	}
+	(*m)[k] += n
+	if (*m)[k] == 0 {
+		delete(*m, k)
+	}
+}
+
+// Status is a broadcast with its live counts.
+type Status struct {
+	ID                 string           `json:"id"`
+	Name               string           `json:"name"`
+	Kind               Kind             `json:"kind"`
+	State              string           `json:"state"`
+	PauseReason        string           `json:"pause_reason,omitempty"`
+	Critical           bool             `json:"critical"`
+	CreatedAt          time.Time        `json:"created_at"`
+	StartAt            time.Time        `json:"start_at,omitzero"`
+	StartedAt          time.Time        `json:"started_at,omitzero"`
+	SentAt             time.Time        `json:"sent_at,omitzero"`
+	CompletedAt        time.Time        `json:"completed_at,omitzero"`
+	Enqueued           bool             `json:"enqueued"`
+	Targeted           int64            `json:"targeted"`
+	Excluded           map[string]int64 `json:"excluded"`
+	Pending            int64            `json:"pending"`
+	Sent               int64            `json:"sent"`
+	Delivered          int64            `json:"delivered"`
+	Read               int64            `json:"read"`
+	Failed             int64            `json:"failed"`
+	FailedByReason     map[string]int64 `json:"failed_by_reason"`
+	Skipped            int64            `json:"skipped"`
+	SkippedByReason    map[string]int64 `json:"skipped_by_reason"`
+	Retrying           int64            `json:"retrying"`
+	Replied            int64            `json:"replied"`
+	Safe               *int64           `json:"safe,omitempty"`
+	NeedHelp           *int64           `json:"need_help,omitempty"`
+	NoResponse         *int64           `json:"no_response,omitempty"`
+	Options            map[string]int64 `json:"options,omitempty"`
+	Rescheduled        *int64           `json:"rescheduled,omitempty"`
+	DeliveryRate       float64          `json:"delivery_rate"`
+	ReadRate           float64          `json:"read_rate"`
+	EngagementRate     float64          `json:"engagement_rate"`
+	AckP50Seconds      float64          `json:"ack_p50_seconds"`
+	AckP95Seconds      float64          `json:"ack_p95_seconds"`
+	RemindersSent      int64            `json:"reminders_sent"`
+	ReminderRounds     int              `json:"reminder_rounds_done"`
+	Unaccounted        int64            `json:"unaccounted"`
+	PossibleDuplicates int64            `json:"possible_duplicates"`
+	Alerts             []Alert          `json:"alerts,omitempty"`
+}
+
+// Status reads a broadcast's live counts.
+func (s *Service) Status(id string) (*Status, error) {
+	var (
+		b Broadcast
+		p Progress
+		c Counts
+	)
+	err := s.db.View(func(tx *store.Txn) error {
+		if err := tx.GetJSON(store.DocKey(store.DocBroadcast, id), &b); err != nil {
+			return err
+		}
+		if err := tx.GetJSON(store.BroadcastProgressKey(id), &p); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		return tx.Scan(store.BroadcastCounterPrefix(id), func(_ store.Key, v []byte) error {
+			var sh Counts
+			if err := json.Unmarshal(v, &sh); err != nil {
+				return err
+			}
+			c.add(&sh)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("broadcast %s: %w", id, err)
+	}
+	// The dispatcher's in-memory progress is ahead of the last commit by
+	// at most one commit interval; the stored one is what survives a crash.
+	st := &Status{
+		ID: b.ID, Name: b.Spec.Name, Kind: b.Spec.Kind, State: b.State, PauseReason: b.PauseReason, Critical: b.Spec.Critical,
+		CreatedAt: b.CreatedAt, StartAt: b.Spec.StartAt, StartedAt: b.StartedAt, SentAt: b.SentAt, CompletedAt: b.CompletedAt,
+		Enqueued: b.Enqueued, Targeted: b.Targeted, Excluded: nonNil(b.Excluded),
+		Sent: p.Sent, Delivered: c.Delivered, Read: c.Read, Failed: p.Failed + c.Failed,
+		FailedByReason: nonNil(addMap(addMap(nil, p.FailedBy), c.FailedBy)), Skipped: p.Skipped, SkippedByReason: nonNil(p.SkippedBy),
+		Retrying: p.Retrying, Replied: c.Replied, RemindersSent: p.Reminders, ReminderRounds: b.RemindersSent,
+		Unaccounted: b.Unaccounted, PossibleDuplicates: p.Dups, Alerts: b.Alerts,
+	}
+	st.Pending = max(0, b.Targeted-p.Sent-p.Failed-p.Skipped)
+	switch b.Spec.Kind {
+	case KindCheckin:
+		safe, help := c.Safe, c.Help
+		nr := max(0, b.Targeted-safe-help)
+		st.Safe, st.NeedHelp, st.NoResponse = &safe, &help, &nr
+	case KindConfirmation:
+		st.Options = map[string]int64{}
+		for _, o := range b.Spec.Options {
+			st.Options[o.ID] = c.Options[o.ID]
+		}
+		r := c.Rescheduled
+		st.Rescheduled = &r
+		nr := max(0, b.Targeted-c.Replied)
+		st.NoResponse = &nr
+	}
+	if st.Sent > 0 {
+		st.DeliveryRate = ratio(st.Delivered, st.Sent)
+	}
+	if st.Delivered > 0 {
+		st.ReadRate = ratio(st.Read, st.Delivered)
+		if b.Spec.Kind == KindNotice {
+			st.EngagementRate = st.ReadRate
+		} else {
+			st.EngagementRate = ratio(st.Replied, st.Delivered)
+		}
+	}
+	st.AckP50Seconds = percentile(c.Ack, 0.50)
+	st.AckP95Seconds = percentile(c.Ack, 0.95)
+	return st, nil
+}
+
+func ratio(a, b int64) float64 {
+	r := float64(a) / float64(b)
+	return float64(int(min(r, 1)*10000+0.5)) / 10000
+}
+
+func nonNil(m map[string]int64) map[string]int64 {
+	if m == nil {
+		return map[string]int64{}
+	}
+	return m
+}
+
+// controlLoop starts what is due: scheduled broadcasts, resumed ones,
+// reminder rounds, limit waits, and closing check-ins.
+func (s *Service) controlLoop() {
+	defer s.wg.Done()
+	t := time.NewTicker(s.cfg.Tick)
+	defer t.Stop()
+	for {
+		s.tick()
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-t.C:
+		case <-s.wake:
+		}
+	}
+}
+
+// tick does one round of the control loop.
+func (s *Service) tick() {
+	now := s.now()
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	for u, at := range s.pair {
+		if now.Sub(at) > s.cfg.PairGap {
+			delete(s.pair, u)
+		}
+	}
+	ids := make([]string, 0, len(s.docs))
+	for id := range s.docs {
+		ids = append(ids, id)
+	}
+	s.mu.Unlock()
+	sort.Strings(ids)
+	for _, id := range ids {
+		s.mu.Lock()
+		b, running := s.docs[id], s.runs[id] != nil
+		s.mu.Unlock()
+		if b == nil || running {
+			continue
+		}
+		switch b.State {
+		case StateScheduled:
+			if !b.Spec.StartAt.After(now) {
+				if _, err := s.update(id, func(b *Broadcast) error {
+					if b.State == StateScheduled {
+						b.State = StateSending
+					}
+					return nil
+				}); err != nil {
+					s.log.Error().Err(err).Str("broadcast", id).Msg("start scheduled broadcast")
+					continue
+				}
+				s.startRun(id, 0)
+			}
+		case StateSending:
+			s.startRun(id, b.Round)
+		case StateWaitingLimit:
+			if s.daily.available(now) > 0 {
+				if _, err := s.update(id, func(b *Broadcast) error {
+					if b.State == StateWaitingLimit {
+						b.State = StateSending
+						b.PauseReason = ""
+					}
+					return nil
+				}); err == nil {
+					s.log.Info().Str("broadcast", id).Msg("daily messaging limit has room again; resuming")
+					s.startRun(id, b.Round)
+				}
+			}
+		case StateSent:
+			s.afterSent(b, now)
+		}
+	}
+}
+
+// afterSent runs reminder rounds when due, then flags the unaccounted and
+// completes the broadcast.
+func (s *Service) afterSent(b *Broadcast, now time.Time) {
+	if b.Spec.Kind == KindNotice {
+		s.complete(b.ID, false)
+		return
+	}
+	r := b.Spec.Reminders
+	count := 0
+	var every time.Duration
+	if r != nil {
+		count, every = r.Count, time.Duration(r.Every)
+	}
+	base := b.SentAt
+	if count == 0 {
+		every = s.cfg.AnswerWindow
+	}
+	due := base.Add(time.Duration(b.RemindersSent+1) * every)
+	if now.Before(due) {
+		return
+	}
+	if b.RemindersSent < count {
+		if _, err := s.update(b.ID, func(b *Broadcast) error {
+			b.State, b.Round = StateSending, b.RemindersSent+1
+			return nil
+		}); err != nil {
+			s.log.Error().Err(err).Str("broadcast", b.ID).Msg("start reminder round")
+			return
+		}
+		s.log.Info().Str("broadcast", b.ID).Int("round", b.RemindersSent+1).Msg("sending reminders to those who have not answered")
+		s.startRun(b.ID, b.RemindersSent+1)
+		return
+	}
+	s.complete(b.ID, count > 0 || b.Spec.Kind == KindCheckin)
+}
+
+// complete closes a broadcast; flag counts and marks the unaccounted.
+func (s *Service) complete(id string, flag bool) {
+	var unaccounted int64
+	if flag {
+		var err error
+		if unaccounted, err = s.countUnanswered(id); err != nil {
+			s.log.Error().Err(err).Str("broadcast", id).Msg("count unaccounted")
+			return
+		}
+	}
+	b, err := s.update(id, func(b *Broadcast) error {
+		b.State, b.CompletedAt = StateCompleted, s.now()
+		b.Flagged, b.Unaccounted = flag, unaccounted
+		return nil
+	})
+	if err != nil {
+		s.log.Error().Err(err).Str("broadcast", id).Msg("complete broadcast")
+		return
+	}
+	if flag && unaccounted > 0 {
+		s.log.Warn().Str("broadcast", id).Int64("unaccounted", unaccounted).Msg("check-in closed with people unaccounted for; see recipients.csv")
+	}
+	s.queueEventNow(Event{Type: "broadcast.completed", Broadcast: id, At: s.now(), Name: b.Spec.Name, Unaccounted: unaccounted})
+}
+
+// countUnanswered counts recipients that were sent the broadcast and gave no answer.
+func (s *Service) countUnanswered(id string) (int64, error) {
+	var n int64
+	err := s.eachRecipient(id, func(tx *store.Txn, seq uint64, r *Recipient) error {
+		if r.State != recSent {
+			n++ // never reached: also unaccounted
+			return nil
+		}
+		var e Engagement
+		if err := tx.GetJSON(store.BroadcastEngagementKey(id, seq), &e); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if e.Answer == "" {
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// eachRecipient streams a broadcast's recipients in chunks of short transactions.
+func (s *Service) eachRecipient(id string, fn func(tx *store.Txn, seq uint64, r *Recipient) error) error {
+	prefix := store.BroadcastRecipientPrefix(id)
+	from := prefix
+	for {
+		n := 0
+		var last store.Key
+		err := s.db.View(func(tx *store.Txn) error {
+			return tx.ScanFrom(prefix, from, func(k store.Key, v []byte) error {
+				var r Recipient
+				if err := json.Unmarshal(v, &r); err != nil {
+					return err
+				}
+				if err := fn(tx, store.SeqOf(k), &r); err != nil {
+					return err
+				}
+				n++
+				last = k
+				if n >= 2000 {
+					return store.ErrStop
+				}
+				return nil
+			})
+		})
+		if err != nil || n < 2000 {
+			return err
+		}
+		from = append(last, 0)
+	}
+}

@@ -1,0 +1,112 @@
+package contacts
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"lifeline/store"
+)
+
+// Audience selects contacts. Empty fields select everyone; the parts
+// combine with AND. Opted-out contacts are never selected, and neither are
+// numbers WhatsApp reported as unable to receive messages.
+type Audience struct {
+	TagsAny     []string          `json:"tags_any,omitempty"`  // at least one of these tags
+	TagsAll     []string          `json:"tags_all,omitempty"`  // every one of these tags
+	Languages   []string          `json:"languages,omitempty"` // contact language is one of these
+	Regions     []string          `json:"regions,omitempty"`
+	Fields      map[string]string `json:"fields,omitempty"` // custom field equals value (case-insensitive)
+	OptedInOnly bool              `json:"opted_in_only,omitempty"`
+}
+
+// Exclusion reasons reported by Match.
+const (
+	ExcludedOptedOut    = "opted_out"
+	ExcludedUnreachable = "unreachable"
+	ExcludedNotOptedIn  = "not_opted_in"
+)
+
+// Normalize lower-cases tags and languages so that matching is exact.
+func (a *Audience) Normalize() {
+	low := func(xs []string) []string {
+		var out []string
+		for _, x := range xs {
+			if x = strings.ToLower(strings.TrimSpace(x)); x != "" {
+				out = append(out, x)
+			}
+		}
+		return out
+	}
+	a.TagsAny, a.TagsAll, a.Languages = low(a.TagsAny), low(a.TagsAll), low(a.Languages)
+	for i := range a.Languages {
+		a.Languages[i] = strings.ReplaceAll(a.Languages[i], "-", "_")
+	}
+}
+
+// Match reports whether c belongs to the audience. When it does not
+// because of its consent or reachability (rather than the selection), the
+// reason is one of the Excluded constants, for the broadcast's report.
+func (a *Audience) Match(c *store.Contact) (ok bool, excluded string) {
+	if len(a.TagsAny) > 0 && !slices.ContainsFunc(a.TagsAny, func(t string) bool { return slices.Contains(c.Tags, t) }) {
+		return false, ""
+	}
+	for _, t := range a.TagsAll {
+		if !slices.Contains(c.Tags, t) {
+			return false, ""
+		}
+	}
+	if len(a.Languages) > 0 && !slices.Contains(a.Languages, c.Language) && !slices.Contains(a.Languages, baseLang(c.Language)) {
+		return false, ""
+	}
+	if len(a.Regions) > 0 && !slices.ContainsFunc(a.Regions, func(r string) bool { return strings.EqualFold(r, c.Region) }) {
+		return false, ""
+	}
+	for k, v := range a.Fields {
+		if !strings.EqualFold(c.Fields[k], v) {
+			return false, ""
+		}
+	}
+	switch {
+	case c.OptedOut:
+		return false, ExcludedOptedOut
+	case c.Unreachable:
+		return false, ExcludedUnreachable
+	case a.OptedInOnly && !c.OptedIn:
+		return false, ExcludedNotOptedIn
+	}
+	return true, ""
+}
+
+func baseLang(l string) string {
+	if i := strings.IndexAny(l, "_-"); i > 0 {
+		return l[:i]
+	}
+	return l
+}
+
+// Each streams every contact in key order from after (exclusive; "" for
+// the start) within tx, stopping when fn returns store.ErrStop. Nothing is
+// collected: a million contacts cost one contact of memory at a time.
+func Each(tx *store.Txn, after string, fn func(c *store.Contact) error) error {
+	prefix := store.ContactPrefix()
+	from := store.ContactKey(after)
+	if after != "" {
+		from = append(from, 0) // the first key after "after"
+	}
+	return tx.ScanFrom(prefix, from, func(_ store.Key, v []byte) error {
+		var c store.Contact
+		if err := json.Unmarshal(v, &c); err != nil {
+			return fmt.Errorf("decode contact: %w", err)
+		}
+		return fn(&c)
+	})
+}
+
+// Get loads one contact.
+func Get(tx *store.Txn, waID string) (store.Contact, error) {
+	var c store.Contact
+	err := tx.GetJSON(store.ContactKey(waID), &c)
+	return c, err
+}

@@ -1,0 +1,89 @@
+package bot
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/rs/zerolog"
+
+	"lifeline/bot/whatsapp"
+	"lifeline/bot/whatsapp/whatsapptest"
+	"lifeline/store"
+)
+
+// syncBuffer is a log sink shared by the engine's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestLogsNeverHoldPhoneNumbersOrTexts runs conversations through the
+// engine with logging at its most verbose, including send errors, a
+// recipient WhatsApp cannot reach and a bad signature, and scans every
+// line for the numbers and the words.
+func TestLogsNeverHoldPhoneNumbersOrTexts(t *testing.T) {
+	var logs syncBuffer
+	log := zerolog.New(&logs).Level(zerolog.TraceLevel)
+	db, err := store.Open(store.Options{InMemory: true, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	graph := whatsapptest.NewServer(t)
+	client := whatsapp.NewClient(whatsapp.ClientConfig{BaseURL: graph.URL, Version: "v23.0", AccessToken: testToken, Timeout: 5 * time.Second})
+	e := New(Config{PhoneNumberIDs: []string{testPhone}, RatePerNumber: 1000, Backoff: func(whatsapp.Action, int) time.Duration { return time.Millisecond }},
+		Options{DB: db, Sender: client, KB: stubKB{}, Logger: log})
+	if err := e.Start(); err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, db: db, engine: e, graph: graph}
+	h.app = fiber.New(fiber.Config{BodyLimit: 8 << 20})
+	wh := WebhookConfig{Enabled: true, VerifyToken: "verify-me", AppSecret: testSecret, MaxBody: 1 << 20}
+	h.app.Post("/webhook", e.WebhookHandler(wh))
+	t.Cleanup(h.stop)
+
+	const (
+		alice = "15551230001"
+		bob   = "447700900123"
+		words = "my neighbour Josephine is trapped on Elm Street"
+	)
+	graph.FailNext(2, 500, 131000) // two retryable errors
+	if code := h.postSigned(textPayload("wamid.log.1", alice, words, time.Now())); code != 200 {
+		t.Fatalf("webhook = %d", code)
+	}
+	e.WaitIdle()
+	graph.FailNext(1, 400, 131026) // bob cannot be reached
+	if code := h.postSigned(textPayload("wamid.log.2", bob, "where is the shelter for "+words, time.Now())); code != 200 {
+		t.Fatalf("webhook = %d", code)
+	}
+	e.WaitIdle()
+	h.post(textPayload("wamid.log.3", alice, words, time.Now()), "sha256=00") // bad signature
+	e.Close()
+
+	out := logs.String()
+	if !strings.Contains(out, "send failed, will retry") || !strings.Contains(out, "message not sent") {
+		t.Fatalf("the test did not exercise the error paths; logs:\n%s", out)
+	}
+	for _, secret := range []string{alice, bob, "Josephine", "Elm Street", "shelter for"} {
+		for _, line := range strings.Split(out, "\n") {
+			if strings.Contains(line, secret) {
+				t.Errorf("log line holds %q: %s", secret, line)
+			}
+		}
+	}
+}

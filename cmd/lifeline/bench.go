@@ -1,0 +1,422 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/rs/zerolog"
+	"github.com/valyala/fasthttp"
+
+	"lifeline/bot/whatsapp"
+)
+
+const benchUsage = `Usage:
+  lifeline bench webhook [--duration 10s] [--concurrency 64]
+      acknowledged webhook POSTs per second and latency, beside a bare handler that only returns 200
+  lifeline bench e2e [--rate 1000] [--duration 10s] [--numbers 8]
+      webhook in to Graph API request out, against a fake Graph API on loopback, at a fixed rate
+  lifeline bench e2e --rate 0 [--concurrency 256]
+      the same, as fast as it goes
+  lifeline bench memory [--users 20000]
+      heap per stored conversation
+Everything runs on 127.0.0.1 with a throw-away data directory.
+`
+
+func runBench(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, benchUsage)
+		return 2
+	}
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	duration := fs.Duration("duration", 10*time.Second, "how long to send")
+	concurrency := fs.Int("concurrency", 64, "parallel client connections")
+	rate := fs.Int("rate", 1000, "messages per second (0: as fast as possible)")
+	numbers := fs.Int("numbers", 8, "sending phone numbers the load is spread over")
+	users := fs.Int("users", 20000, "conversations to store")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	if p := os.Getenv("LIFELINE_BENCH_BLOCKPROFILE"); p != "" {
+		runtime.SetBlockProfileRate(10000)
+		defer func() {
+			f, _ := os.Create(p)
+			pprof.Lookup("block").WriteTo(f, 0)
+			f.Close()
+		}()
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "lifeline bench: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintf(stderr, "lifeline bench: %v\n", err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
+	}
+	var err error
+	switch args[0] {
+	case "webhook":
+		err = benchWebhook(stdout, *duration, *concurrency)
+	case "e2e":
+		err = benchE2E(stdout, *duration, *rate, *concurrency, *numbers)
+	case "memory":
+		err = benchMemory(stdout, *users)
+	default:
+		fmt.Fprint(stderr, benchUsage)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "lifeline bench: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+const benchSecret = "bench-app-secret"
+
+// benchServer is a full Lifeline instance on loopback with a fake Graph API.
+type benchServer struct {
+	url   string
+	inst  *instance
+	graph *fakeGraph
+	dir   string
+}
+
+func startBenchServer(numbers int) (*benchServer, error) {
+	dir, err := os.MkdirTemp("", "lifeline-bench-")
+	if err != nil {
+		return nil, err
+	}
+	graph, err := startFakeGraph()
+	if err != nil {
+		return nil, err
+	}
+	cfg := defaultConfig()
+	cfg.DataDir = dir
+	cfg.AccessToken, cfg.AppSecret, cfg.VerifyToken = "bench-token", benchSecret, "bench-verify"
+	cfg.APIURL = graph.url
+	cfg.RatePerNumber = 1000
+	cfg.SendWorkers = 256
+	if w, err := strconv.Atoi(os.Getenv("LIFELINE_WORKERS")); err == nil {
+		cfg.Workers = w
+	}
+	for i := 0; i < numbers; i++ {
+		cfg.PhoneNumberIDs = append(cfg.PhoneNumberIDs, strconv.Itoa(100000+i))
+	}
+	cfg.AdminToken = "bench-admin-token-0123456789"
+	inst, err := start(cfg, zerolog.Nop(), io.Discard)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	go inst.http.App().Listener(ln)
+	return &benchServer{url: "http://" + ln.Addr().String(), inst: inst, graph: graph, dir: dir}, nil
+}
+
+func (b *benchServer) close() {
+	b.inst.close()
+	b.graph.app.Shutdown()
+	os.RemoveAll(b.dir)
+}
+
+// fakeGraph answers every send with the Cloud API's success shape and
+// notes when each recipient got something.
+type fakeGraph struct {
+	app  *fiber.App
+	url  string
+	n    atomic.Uint64
+	seen func(to string, at time.Time)
+}
+
+func startFakeGraph() (*fakeGraph, error) {
+	g := &fakeGraph{app: fiber.New(fiber.Config{DisableStartupMessage: true})}
+	g.app.Post("/:version/:phone/messages", func(c *fiber.Ctx) error {
+		n := g.n.Add(1)
+		body := c.Body()
+		if bytes.Contains(body, []byte(`"status":"read"`)) {
+			return c.SendString(`{"success":true}`)
+		}
+		if g.seen != nil {
+			if i := bytes.Index(body, []byte(`"to":"`)); i >= 0 {
+				rest := body[i+6:]
+				if j := bytes.IndexByte(rest, '"'); j >= 0 {
+					g.seen(string(rest[:j]), time.Now())
+				}
+			}
+		}
+		c.Set("Content-Type", "application/json")
+		return c.SendString(`{"messaging_product":"whatsapp","contacts":[{"input":"x","wa_id":"x"}],"messages":[{"id":"wamid.BENCH` + strconv.FormatUint(n, 10) + `"}]}`)
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	go g.app.Listener(ln)
+	g.url = "http://" + ln.Addr().String()
+	return g, nil
+}
+
+// payload builds a realistic webhook body of about 1.5 KB. The text is
+// escaped once, so that the load generator spends its CPU on sending.
+func payload(id uint64, from, phone, text string) []byte {
+	quoted, ok := quotedTexts.Load(text)
+	if !ok {
+		b, _ := json.Marshal(text)
+		quoted, _ = quotedTexts.LoadOrStore(text, string(b))
+	}
+	b := make([]byte, 0, 512+len(text))
+	b = append(b, `{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001111","phone_number_id":"`...)
+	b = append(b, phone...)
+	b = append(b, `"},"contacts":[{"profile":{"name":"Bench User"},"wa_id":"`...)
+	b = append(b, from...)
+	b = append(b, `"}],"messages":[{"from":"`...)
+	b = append(b, from...)
+	b = append(b, `","id":"wamid.HBgLMTU1NTAwMDExMTEVAgASGBQzQUI`...)
+	b = strconv.AppendUint(b, id, 10)
+	b = append(b, `","timestamp":"`...)
+	b = strconv.AppendInt(b, time.Now().Unix(), 10)
+	b = append(b, `","type":"text","text":{"body":`...)
+	b = append(b, quoted.(string)...)
+	return append(b, `}}]}}]}]}`...)
+}
+
+var quotedTexts sync.Map
+
+var benchText = "hello " + string(bytes.Repeat([]byte("please tell me where the nearest shelter is and whether the water is safe to drink. "), 12))
+
+func post(c *fasthttp.Client, url string, body []byte) (int, error) {
+	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseRequest(req)
+	defer fasthttp.ReleaseResponse(resp)
+	req.SetRequestURI(url)
+	req.Header.SetMethod("POST")
+	req.Header.SetContentType("application/json")
+	req.Header.Set("X-Hub-Signature-256", whatsapp.Sign(body, benchSecret))
+	req.SetBody(body)
+	err := c.Do(req, resp)
+	return resp.StatusCode(), err
+}
+
+type loadResult struct {
+	count     int
+	errors    int
+	elapsed   time.Duration
+	latencies []time.Duration
+}
+
+func (r loadResult) String() string {
+	slices.Sort(r.latencies)
+	q := func(p float64) time.Duration {
+		if len(r.latencies) == 0 {
+			return 0
+		}
+		return r.latencies[min(len(r.latencies)-1, int(p*float64(len(r.latencies))))]
+	}
+	return fmt.Sprintf("%8.0f req/s  p50 %-9v p99 %-9v errors %d (n=%d)",
+		float64(r.count)/r.elapsed.Seconds(), q(0.50).Round(time.Microsecond), q(0.99).Round(time.Microsecond), r.errors, r.count)
+}
+
+// closedLoop sends from `workers` clients back to back for d.
+func closedLoop(url string, d time.Duration, workers int, body func(i uint64) []byte) loadResult {
+	client := &fasthttp.Client{MaxConnsPerHost: workers * 2}
+	var seq atomic.Uint64
+	var mu sync.Mutex
+	res := loadResult{}
+	deadline := time.Now().Add(d)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var lat []time.Duration
+			errs := 0
+			for time.Now().Before(deadline) {
+				b := body(seq.Add(1))
+				t0 := time.Now()
+				code, err := post(client, url, b)
+				lat = append(lat, time.Since(t0))
+				if err != nil || code != 200 {
+					errs++
+				}
+			}
+			mu.Lock()
+			res.latencies = append(res.latencies, lat...)
+			res.errors += errs
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	res.elapsed = time.Since(start)
+	res.count = len(res.latencies)
+	return res
+}
+
+func benchWebhook(out io.Writer, d time.Duration, workers int) error {
+	bare := fiber.New(fiber.Config{DisableStartupMessage: true, BodyLimit: 8 << 20})
+	bare.Post("/webhook", func(c *fiber.Ctx) error { return c.SendStatus(200) })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	go bare.Listener(ln)
+	defer bare.Shutdown()
+
+	srv, err := startBenchServer(8)
+	if err != nil {
+		return err
+	}
+	defer srv.close()
+	body := func(i uint64) []byte {
+		return payload(i, fmt.Sprintf("1555%07d", i%50000), strconv.Itoa(100000+int(i%8)), benchText)
+	}
+	fmt.Fprintf(out, "webhook acknowledgement, %d connections, %s each, payload %d bytes, GOMAXPROCS %d\n",
+		workers, d, len(body(1)), runtime.GOMAXPROCS(0))
+	b := closedLoop("http://"+ln.Addr().String()+"/webhook", d, workers, body)
+	fmt.Fprintf(out, "  bare fiber handler (ceiling): %s\n", b)
+	l := closedLoop(srv.url+"/webhook", d, workers, body)
+	fmt.Fprintf(out, "  lifeline /webhook (signed, parsed, synced to badger): %s\n", l)
+	fmt.Fprintf(out, "  ratio: %.2f of the ceiling\n", (float64(l.count)/l.elapsed.Seconds())/(float64(b.count)/b.elapsed.Seconds()))
+	return nil
+}
+
+func benchE2E(out io.Writer, d time.Duration, rate, workers, numbers int) error {
+	srv, err := startBenchServer(numbers)
+	if err != nil {
+		return err
+	}
+	defer srv.close()
+	var mu sync.Mutex
+	sentAt := map[string]time.Time{}
+	var lat []time.Duration
+	srv.graph.seen = func(to string, at time.Time) {
+		mu.Lock()
+		if t0, ok := sentAt[to]; ok {
+			lat = append(lat, at.Sub(t0))
+			delete(sentAt, to)
+		}
+		mu.Unlock()
+	}
+	// Each message comes from a new user, so every one is answered with
+	// exactly one reply (the welcome menu) and latencies pair up by user.
+	body := func(i uint64) ([]byte, string) {
+		from := fmt.Sprintf("1666%08d", i)
+		return payload(i, from, strconv.Itoa(100000+int(i%uint64(numbers))), "hello"), from
+	}
+	client := &fasthttp.Client{MaxConnsPerHost: 1024}
+	var seq atomic.Uint64
+	var posted atomic.Int64
+	send := func() {
+		b, from := body(seq.Add(1))
+		mu.Lock()
+		sentAt[from] = time.Now()
+		mu.Unlock()
+		if code, err := post(client, srv.url+"/webhook", b); err == nil && code == 200 {
+			posted.Add(1)
+		}
+	}
+	start := time.Now()
+	var wg sync.WaitGroup
+	if rate > 0 {
+		fmt.Fprintf(out, "end to end at a fixed %d messages/s for %s over %d numbers\n", rate, d, numbers)
+		interval := time.Second / time.Duration(rate)
+		next := time.Now()
+		for time.Since(start) < d {
+			wg.Add(1)
+			go func() { defer wg.Done(); send() }()
+			next = next.Add(interval)
+			if wait := time.Until(next); wait > 0 {
+				time.Sleep(wait)
+			}
+		}
+	} else {
+		fmt.Fprintf(out, "end to end, as fast as possible, %d connections for %s over %d numbers\n", workers, d, numbers)
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for time.Since(start) < d {
+					send()
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	// Wait for the replies still on their way, up to a bound.
+	drain := time.Now().Add(30 * time.Second)
+	for time.Now().Before(drain) {
+		mu.Lock()
+		n := len(lat)
+		mu.Unlock()
+		if int64(n) >= posted.Load() {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	elapsed := time.Since(start)
+	mu.Lock()
+	defer mu.Unlock()
+	r := loadResult{count: len(lat), latencies: lat, elapsed: elapsed, errors: int(posted.Load()) - len(lat)}
+	fmt.Fprintf(out, "  acknowledged %d, replied %d in %s: %s\n", posted.Load(), len(lat), elapsed.Round(time.Millisecond), r)
+	fmt.Fprintf(out, "  (errors = acknowledged messages without a reply when the run ended)\n")
+	return nil
+}
+
+func benchMemory(out io.Writer, users int) error {
+	srv, err := startBenchServer(1)
+	if err != nil {
+		return err
+	}
+	defer srv.close()
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	before := ms.HeapAlloc
+	client := &fasthttp.Client{MaxConnsPerHost: 64}
+	var wg sync.WaitGroup
+	var seq atomic.Uint64
+	for w := 0; w < 32; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := seq.Add(1)
+				if i > uint64(users) {
+					return
+				}
+				post(client, srv.url+"/webhook", payload(i, fmt.Sprintf("1777%08d", i), "100000", "hello"))
+			}
+		}()
+	}
+	wg.Wait()
+	srv.inst.engine.WaitIdle()
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	after := ms.HeapAlloc
+	per := (float64(after) - float64(before)) / float64(users)
+	fmt.Fprintf(out, "heap before %d KiB, after %d conversations %d KiB: %.0f bytes per stored conversation\n",
+		before>>10, users, after>>10, per)
+	return nil
+}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestConfigFromEnvironment(t *testing.T) {
+	creds := map[string]string{"WA_ACCESS_TOKEN": "tok", "WA_PHONE_NUMBER_ID": "106540352242922", "WA_APP_SECRET": "s", "WA_VERIFY_TOKEN": "v"}
+	with := func(extra map[string]string) map[string]string {
+		m := map[string]string{}
+		for k, v := range creds {
+			m[k] = v
+		}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	cases := []struct {
+		name    string
+		env     map[string]string
+		args    []string
+		wantErr string // substring naming the bad setting; empty for success
+		check   func(t *testing.T, c Config)
+	}{
+		{name: "no configuration is sandbox mode", env: nil, check: func(t *testing.T, c Config) {
+			if !c.Sandbox() || c.Addr != ":8080" || c.DataDir != "./data" || c.APIVersion != "v23.0" || c.RatePerNumber != 80 {
+				t.Errorf("defaults: %+v", c)
+			}
+		}},
+		{name: "credentials", env: creds, check: func(t *testing.T, c Config) {
+			if c.Sandbox() || c.PhoneNumberIDs[0] != "106540352242922" {
+				t.Errorf("got %+v", c)
+			}
+		}},
+		{name: "a pool of numbers", env: with(map[string]string{"WA_PHONE_NUMBER_ID": "111, 222"}), check: func(t *testing.T, c Config) {
+			if len(c.PhoneNumberIDs) != 2 || c.PhoneNumberIDs[1] != "222" {
+				t.Errorf("numbers %v", c.PhoneNumberIDs)
+			}
+		}},
+		{name: "flags override the environment", env: map[string]string{"LIFELINE_ADDR": ":9000"}, args: []string{"--addr", "127.0.0.1:9100"}, check: func(t *testing.T, c Config) {
+			if c.Addr != "127.0.0.1:9100" {
+				t.Errorf("addr %s", c.Addr)
+			}
+		}},
+		{name: "credentials without app secret refuse to start", env: with(map[string]string{"WA_APP_SECRET": ""}), wantErr: "WA_APP_SECRET"},
+		{name: "token without number", env: map[string]string{"WA_ACCESS_TOKEN": "tok"}, wantErr: "WA_PHONE_NUMBER_ID"},
+		{name: "number without token", env: map[string]string{"WA_PHONE_NUMBER_ID": "1"}, wantErr: "WA_ACCESS_TOKEN"},
+		{name: "no verify token", env: with(map[string]string{"WA_VERIFY_TOKEN": ""}), wantErr: "WA_VERIFY_TOKEN"},
+		{name: "phone number id not digits", env: with(map[string]string{"WA_PHONE_NUMBER_ID": "abc"}), wantErr: "WA_PHONE_NUMBER_ID"},
+		{name: "bad address", env: map[string]string{"LIFELINE_ADDR": "8080"}, wantErr: "LIFELINE_ADDR"},
+		{name: "bad api url", env: map[string]string{"WA_API_URL": "graph.facebook.com"}, wantErr: "WA_API_URL"},
+		{name: "bad api version", env: map[string]string{"WA_API_VERSION": "23"}, wantErr: "WA_API_VERSION"},
+		{name: "rate not a number", env: map[string]string{"WA_RATE_PER_NUMBER": "fast"}, wantErr: "WA_RATE_PER_NUMBER"},
+		{name: "rate above the platform maximum", env: map[string]string{"WA_RATE_PER_NUMBER": "5000"}, wantErr: "WA_RATE_PER_NUMBER"},
+		{name: "short admin token", env: map[string]string{"LIFELINE_ADMIN_TOKEN": "abc"}, wantErr: "LIFELINE_ADMIN_TOKEN"},
+		{name: "bad expiry", env: map[string]string{"LIFELINE_CONVERSATION_EXPIRY": "soon"}, wantErr: "LIFELINE_CONVERSATION_EXPIRY"},
+		{name: "bad template", env: map[string]string{"WA_REENGAGE_TEMPLATE": "Crisis Update"}, wantErr: "WA_REENGAGE_TEMPLATE"},
+		{name: "bad log level", env: map[string]string{"LIFELINE_LOG_LEVEL": "loud"}, wantErr: "LIFELINE_LOG_LEVEL"},
+		{name: "stray argument", args: []string{"extra"}, wantErr: "extra"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := loadConfig(tc.args, func(k string) string { return tc.env[k] })
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want one naming %s", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.check(t, c)
+		})
+	}
+}

@@ -1,0 +1,511 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/rs/zerolog"
+
+	"lifeline/kb"
+	"lifeline/store"
+)
+
+const kbUsage = `usage:
+  lifeline kb import FILE [--mode replace|merge] [--server URL] [--token T]
+  lifeline kb search QUERY [--lang xx] [--limit N] [--server URL] [--token T]
+  lifeline kb export [--out FILE] [--server URL] [--token T]
+  lifeline kb eval --faq FILE --pairs FILE [--lang xx]
+
+The server defaults to $LIFELINE_SERVER or http://127.0.0.1:8080, the token
+to $LIFELINE_ADMIN_TOKEN. eval runs locally and needs no server.
+`
+
+// runKB runs "lifeline kb ..." and returns the exit code.
+func runKB(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, kbUsage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "import":
+		err = kbImport(args[1:], stdout)
+	case "search":
+		err = kbSearch(args[1:], stdout)
+	case "export":
+		err = kbExport(args[1:], stdout)
+	case "eval":
+		err = kbEval(args[1:], stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, kbUsage)
+		return 0
+	default:
+		err = usageError{fmt.Sprintf("unknown command %q", args[0])}
+	}
+	var ue usageError
+	switch {
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "lifeline kb: %s\n%s", ue.msg, kbUsage)
+		return 2
+	case err != nil:
+		fmt.Fprintf(stderr, "lifeline kb %s: %v\n", args[0], err)
+		return 1
+	}
+	return 0
+}
+
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// parseInterspersed parses flags that may come before or after the
+// positional arguments ("import FILE --token T").
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, usageError{err.Error()}
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+type serverFlags struct {
+	server, token string
+}
+
+func (s *serverFlags) register(fs *flag.FlagSet) {
+	def := os.Getenv("LIFELINE_SERVER")
+	if def == "" {
+		def = "http://127.0.0.1:8080"
+	}
+	fs.StringVar(&s.server, "server", def, "Lifeline server base URL")
+	fs.StringVar(&s.token, "token", os.Getenv("LIFELINE_ADMIN_TOKEN"), "admin bearer token")
+}
+
+// do sends one admin request and returns the body of a 2xx answer.
+func (s *serverFlags) do(method, path string, query url.Values, contentType string, body []byte) ([]byte, error) {
+	if s.token == "" {
+		return nil, usageError{"no token: pass --token or set LIFELINE_ADMIN_TOKEN"}
+	}
+	u := strings.TrimRight(s.server, "/") + "/admin/kb" + path
+	if len(query) > 0 {
+		u += "?" + query.Encode()
+	}
+	req, err := http.NewRequest(method, u, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	client := &http.Client{Timeout: 2 * time.Minute}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return nil, fmt.Errorf("read answer: %w", err)
+	}
+	if resp.StatusCode/100 != 2 {
+		var e struct {
+			Error string        `json:"error"`
+			Rows  []kb.RowError `json:"rows"`
+		}
+		if json.Unmarshal(out, &e) == nil && e.Error != "" {
+			msg := e.Error
+			for _, r := range e.Rows {
+				msg += fmt.Sprintf("\n  row %d: %s", r.Row, r.Error)
+			}
+			return nil, fmt.Errorf("%s: %s", resp.Status, msg)
+		}
+		return nil, fmt.Errorf("%s", resp.Status)
+	}
+	return out, nil
+}
+
+func kbImport(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("kb import", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var sf serverFlags
+	sf.register(fs)
+	mode := fs.String("mode", "replace", "replace or merge")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError{"import needs exactly one FILE"}
+	}
+	if *mode != "replace" && *mode != "merge" {
+		return usageError{fmt.Sprintf("--mode %q: want replace or merge", *mode)}
+	}
+	format, ok := kb.FormatForPath(pos[0])
+	if !ok {
+		return usageError{fmt.Sprintf("%s: unknown file type (want .csv, .tsv, .json or .md)", pos[0])}
+	}
+	data, err := os.ReadFile(pos[0])
+	if err != nil {
+		return err
+	}
+	out, err := sf.do(http.MethodPost, "/import", url.Values{"mode": {*mode}}, format.ContentType(), data)
+	if err != nil {
+		return err
+	}
+	var rep kb.ImportReport
+	if err := json.Unmarshal(out, &rep); err != nil {
+		return fmt.Errorf("decode answer: %w", err)
+	}
+	fmt.Fprintf(stdout, "imported %d entries as version %d (", rep.Imported, rep.Version)
+	for i, l := range sortedLangs(rep.Languages) {
+		if i > 0 {
+			fmt.Fprint(stdout, ", ")
+		}
+		fmt.Fprintf(stdout, "%s %d", l, rep.Languages[l])
+	}
+	fmt.Fprintln(stdout, ")")
+	return nil
+}
+
+func sortedLangs(m map[string]int) []string {
+	ls := make([]string, 0, len(m))
+	for l := range m {
+		ls = append(ls, l)
+	}
+	sort.Strings(ls)
+	return ls
+}
+
+func kbSearch(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("kb search", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var sf serverFlags
+	sf.register(fs)
+	lang := fs.String("lang", "", "query language (default: detect)")
+	limit := fs.Int("limit", 5, "results")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usageError{"search needs a QUERY"}
+	}
+	q := url.Values{"q": {strings.Join(pos, " ")}, "limit": {fmt.Sprint(*limit)}}
+	if *lang != "" {
+		q.Set("lang", *lang)
+	}
+	out, err := sf.do(http.MethodGet, "/search", q, "", nil)
+	if err != nil {
+		return err
+	}
+	var res kb.Result
+	if err := json.Unmarshal(out, &res); err != nil {
+		return fmt.Errorf("decode answer: %w", err)
+	}
+	fmt.Fprintf(stdout, "decision: %s (lang %s)\n", res.Decision, res.Lang)
+	for i, h := range res.Results {
+		fmt.Fprintf(stdout, "%d. [%.3f] %s (%s, %s)\n", i+1, h.Score, h.Question, h.ID, h.Lang)
+	}
+	return nil
+}
+
+func kbExport(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("kb export", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var sf serverFlags
+	sf.register(fs)
+	outPath := fs.String("out", "", "file to write (default: standard output)")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageError{"export takes no arguments"}
+	}
+	out, err := sf.do(http.MethodGet, "/export.csv", nil, "", nil)
+	if err != nil {
+		return err
+	}
+	if *outPath == "" {
+		_, err = stdout.Write(out)
+		return err
+	}
+	return os.WriteFile(*outPath, out, 0o644)
+}
+
+// kbEval scores the search on labelled paraphrases the way
+// faq-eval/README.md says, side by side with plain BM25 over the questions.
+func kbEval(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("kb eval", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	faqPath := fs.String("faq", "", "FAQ file (.csv, .tsv, .json, .md)")
+	pairsPath := fs.String("pairs", "", "paraphrase pairs CSV: question_1, question_2, similar")
+	lang := fs.String("lang", "", "use only FAQ rows in this language and search in it")
+	verbose := fs.Bool("v", false, "print every miss")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if *faqPath == "" || *pairsPath == "" || len(pos) > 0 {
+		return usageError{"eval needs --faq FILE and --pairs FILE"}
+	}
+	entries, err := loadFAQFile(*faqPath, *lang)
+	if err != nil {
+		return err
+	}
+	pairs, err := loadPairs(*pairsPath)
+	if err != nil {
+		return err
+	}
+	searchLang := *lang
+	if searchLang == "" {
+		counts := map[string]int{}
+		for _, e := range entries {
+			counts[e.Lang]++
+		}
+		for l, n := range counts {
+			if n > counts[searchLang] {
+				searchLang = l
+			}
+		}
+	}
+
+	db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	k, err := kb.Open(db, zerolog.Nop())
+	if err != nil {
+		return err
+	}
+	t0 := time.Now()
+	if _, err := k.Import(entries, kb.ModeReplace, "eval"); err != nil {
+		return fmt.Errorf("load %s: %w", *faqPath, err)
+	}
+	loadTime := time.Since(t0)
+
+	// Pairs whose FAQ question is not in the (filtered) FAQ are not queries:
+	// the German set links some pairs to other files.
+	known := map[string]bool{}
+	for _, e := range entries {
+		if e.Lang == searchLang {
+			known[normQ(e.Question)] = true
+		}
+	}
+	skipped := 0
+	base := newBM25(entries, searchLang)
+	var n, top1, top3, b1, b3 int
+	decisions := map[kb.Decision]int{}
+	answeredRight := 0
+	var elapsed time.Duration
+	for _, p := range pairs {
+		want := normQ(p.q1)
+		if !known[want] {
+			skipped++
+			continue
+		}
+		n++
+		t := time.Now()
+		res := k.Rank(p.q2, searchLang, 3)
+		elapsed += time.Since(t)
+		decisions[res.Decision]++
+		for i, h := range res.Results {
+			if normQ(h.Question) == want {
+				if i == 0 {
+					top1++
+					if res.Decision == kb.DecisionAnswer {
+						answeredRight++
+					}
+				}
+				top3++
+				break
+			}
+		}
+		if *verbose && (len(res.Results) == 0 || normQ(res.Results[0].Question) != want) {
+			got := ""
+			if len(res.Results) > 0 {
+				got = res.Results[0].Question
+			}
+			fmt.Fprintf(stdout, "miss: %q\n  want %q\n  got  %q\n", p.q2, p.q1, got)
+		}
+		for i, q := range base.top(p.q2, 3) {
+			if normQ(q) == want {
+				if i == 0 {
+					b1++
+				}
+				b3++
+				break
+			}
+		}
+	}
+	if n == 0 {
+		return errors.New("no positive pairs")
+	}
+	f := func(x int) float64 { return math.Round(float64(x)/float64(n)*1000) / 1000 }
+	fmt.Fprintf(stdout, "faq %s: %d entries (lang %s), indexed in %s\n", *faqPath, len(entries), searchLang, loadTime.Round(time.Millisecond))
+	fmt.Fprintf(stdout, "pairs %s: %d positive scored (%d whose question_1 is not in the FAQ left out)\n\n", *pairsPath, n, skipped)
+	fmt.Fprintf(stdout, "%-10s %7s %7s\n", "", "top-1", "top-3")
+	fmt.Fprintf(stdout, "%-10s %7.3f %7.3f\n", "lifeline", f(top1), f(top3))
+	fmt.Fprintf(stdout, "%-10s %7.3f %7.3f\n\n", "bm25", f(b1), f(b3))
+	fmt.Fprintf(stdout, "decisions: answer %d (right %d), suggest %d, none %d; mean search %s\n",
+		decisions[kb.DecisionAnswer], answeredRight, decisions[kb.DecisionSuggest], decisions[kb.DecisionNone],
+		(elapsed / time.Duration(n)).Round(time.Microsecond))
+	return nil
+}
+
+// loadFAQFile parses an FAQ file, keeping only rows in lang when it is set.
+// Rows that do not validate are left out (with a note) rather than failing
+// the evaluation.
+func loadFAQFile(path, lang string) ([]kb.Entry, error) {
+	format, ok := kb.FormatForPath(path)
+	if !ok {
+		return nil, usageError{fmt.Sprintf("%s: unknown file type", path)}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := kb.Parse(data, format)
+	var ie *kb.ImportError
+	if errors.As(err, &ie) {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if lang == "" {
+		return entries, nil
+	}
+	var out []kb.Entry
+	for _, e := range entries {
+		if e.Lang == lang {
+			e.Translations = nil
+			out = append(out, e)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no rows in language %s", path, lang)
+	}
+	return out, nil
+}
+
+type pair struct{ q1, q2 string }
+
+func loadPairs(path string) ([]pair, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	recs, err := r.ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(recs) == 0 {
+		return nil, fmt.Errorf("%s: empty", path)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))] = i
+	}
+	for _, need := range []string{"question_1", "question_2", "similar"} {
+		if _, ok := col[need]; !ok {
+			return nil, fmt.Errorf("%s: no column %s", path, need)
+		}
+	}
+	var out []pair
+	for _, rec := range recs[1:] {
+		if strings.TrimSpace(rec[col["similar"]]) != "1" {
+			continue
+		}
+		out = append(out, pair{q1: rec[col["question_1"]], q2: rec[col["question_2"]]})
+	}
+	return out, nil
+}
+
+func normQ(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// bm25 is the baseline: Okapi BM25 (k1 1.2, b 0.75) over lower-cased word
+// tokens of the question text, nothing else.
+type bm25 struct {
+	docs [][]string
+	qs   []string
+	df   map[string]int
+	avg  float64
+}
+
+func words(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+func newBM25(entries []kb.Entry, lang string) *bm25 {
+	m := &bm25{df: map[string]int{}}
+	for _, e := range entries {
+		if e.Lang != lang {
+			continue
+		}
+		d := words(e.Question)
+		m.docs, m.qs = append(m.docs, d), append(m.qs, e.Question)
+		m.avg += float64(len(d))
+		seen := map[string]bool{}
+		for _, w := range d {
+			if !seen[w] {
+				seen[w] = true
+				m.df[w]++
+			}
+		}
+	}
+	m.avg /= float64(max(1, len(m.docs)))
+	return m
+}
+
+func (m *bm25) top(q string, n int) []string {
+	const k1, b = 1.2, 0.75
+	N := float64(len(m.docs))
+	scores := make([]float64, len(m.docs))
+	for _, w := range words(q) {
+		df := float64(m.df[w])
+		idf := math.Log(1 + (N-df+0.5)/(df+0.5))
+		for i, d := range m.docs {
+			tf := 0.0
+			for _, x := range d {
+				if x == w {
+					tf++
+				}
+			}
+			scores[i] += idf * tf * (k1 + 1) / (tf + k1*(1-b+b*float64(len(d))/m.avg))
+		}
+	}
+	idx := make([]int, len(m.docs))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, c int) bool { return scores[idx[a]] > scores[idx[c]] })
+	var out []string
+	for _, i := range idx[:min(n, len(idx))] {
+		out = append(out, m.qs[i])
+	}
+	return out
+}

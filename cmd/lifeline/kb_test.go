@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bytes"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/rs/zerolog"
+
+	"lifeline/admin/kbapi"
+	"lifeline/kb"
+	"lifeline/store"
+)
+
+func writeFile(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestKBEval(t *testing.T) {
+	dir := t.TempDir()
+	faq := writeFile(t, dir, "faq.tsv", "question\tanswer\tlang\n"+
+		"Where is the shelter?\tAt the school.\ten\n"+
+		"Is the tap water safe to drink?\tBoil it first.\ten\n"+
+		"Wo ist die Notunterkunft?\tIn der Schule.\tde\n")
+	pairs := writeFile(t, dir, "pairs.csv", "question_1,question_2,similar\n"+
+		"Where is the shelter?,where can I find the shelter,1\n"+
+		"Is the tap water safe to drink?,can I drink water from the tap,1\n"+
+		"Is the tap water safe to drink?,who won the match,0\n"+
+		"Wo ist die Notunterkunft?,wo finde ich die Notunterkunft,1\n")
+	var out, errOut bytes.Buffer
+	if code := runKB([]string{"eval", "--faq", faq, "--pairs", pairs, "--lang", "en"}, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	for _, want := range []string{"2 positive scored (1 whose question_1 is not in the FAQ left out)", "lifeline     1.000   1.000", "bm25"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if code := runKB([]string{"eval", "--faq", faq}, &out, &errOut); code != 2 {
+		t.Errorf("missing --pairs: exit %d, want 2", code)
+	}
+}
+
+// TestKBClient runs import, search and export against a live kbapi server
+// behind a bearer token check.
+func TestKBClient(t *testing.T) {
+	db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	k, err := kb.Open(db, zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	g := app.Group("/admin/kb", func(c *fiber.Ctx) error {
+		if c.Get("Authorization") != "Bearer secret" {
+			return c.Status(401).JSON(fiber.Map{"error": "unauthorized"})
+		}
+		return c.Next()
+	})
+	kbapi.Register(g, k)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go app.Listener(ln)
+	defer app.Shutdown()
+	server := "http://" + ln.Addr().String()
+
+	dir := t.TempDir()
+	file := writeFile(t, dir, "faq.csv", "id,question,answer\nlight,Where is the lighthouse?,On the cliff.\n")
+	cases := []struct {
+		label    string
+		args     []string
+		wantCode int
+		wantOut  string
+	}{
+		{"import", []string{"import", file, "--server", server, "--token", "secret"}, 0, "imported 1 entries as version 2 (en 1)"},
+		{"bad token", []string{"import", file, "--server", server, "--token", "wrong"}, 1, ""},
+		{"search", []string{"search", "where", "is", "the", "lighthouse", "--server", server, "--token", "secret"}, 0, "decision: answer (lang en)\n1. "},
+		{"export", []string{"export", "--server", server, "--token", "secret"}, 0, "light,en,Where is the lighthouse?,On the cliff."},
+		{"unknown", []string{"frobnicate"}, 2, ""},
+	}
+	for _, c := range cases {
+		var out, errOut bytes.Buffer
+		code := runKB(c.args, &out, &errOut)
+		if code != c.wantCode || !strings.Contains(out.String(), c.wantOut) {
+			t.Errorf("%s: exit %d out %q err %q", c.label, code, out.String(), errOut.String())
+		}
+	}
+	t.Setenv("LIFELINE_ADMIN_TOKEN", "secret")
+	t.Setenv("LIFELINE_SERVER", server)
+	var out bytes.Buffer
+	outFile := filepath.Join(dir, "out.csv")
+	if code := runKB([]string{"export", "--out", outFile}, &out, &out); code != 0 {
+		t.Fatalf("export from env: exit %d %s", code, out.String())
+	}
+	if b, _ := os.ReadFile(outFile); !strings.Contains(string(b), "lighthouse") {
+		t.Fatalf("export file: %s", b)
+	}
+}

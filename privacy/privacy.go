@@ -1,0 +1,278 @@
+// Package privacy owns what Lifeline does with personal data over time and
+// on request: retention (message texts, locations and check-in answers are
+// removed once they are older than configured), export of everything
+// stored about one person, and erasure. Counts survive both: a redacted
+// transcript entry keeps its direction, type, time and delivery state, and
+// an erasure adds to anonymous totals.
+package privacy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"lifeline/bot"
+	"lifeline/bot/whatsapp"
+	"lifeline/flows"
+	"lifeline/store"
+)
+
+// Retention says how long each kind of personal data is kept; zero keeps it forever.
+type Retention struct {
+	Messages  time.Duration // transcript texts and outbound payloads, handoff texts and notes, the session's last query
+	Locations time.Duration // shared locations (coordinates and place names)
+	CheckIns  time.Duration // check-in answers; swept by the CheckIns hook
+}
+
+// Sweeper removes expired personal data in the background.
+type Sweeper struct {
+	DB        *store.DB
+	Retention Retention
+	Every     time.Duration // default one hour
+	Log       zerolog.Logger
+	Now       func() time.Time
+	// CheckIns removes check-in answers given before the cutoff and
+	// reports how many; the package that stores check-ins supplies it.
+	CheckIns func(before time.Time) (int, error)
+}
+
+// Swept counts what one sweep removed.
+type Swept struct {
+	Texts     int `json:"texts"`
+	Locations int `json:"locations"`
+	Handoffs  int `json:"handoffs"`
+	Sessions  int `json:"sessions"`
+	CheckIns  int `json:"checkins"`
+}
+
+// Run sweeps at once and then every s.Every until ctx ends.
+func (s *Sweeper) Run(ctx context.Context) {
+	every := s.Every
+	if every <= 0 {
+		every = time.Hour
+	}
+	log := s.Log.With().Str("comp", "retention").Logger()
+	for {
+		n, err := s.Sweep()
+		if err != nil {
+			log.Error().Err(err).Msg("retention sweep failed; will try again")
+		} else if n != (Swept{}) {
+			log.Info().Int("texts", n.Texts).Int("locations", n.Locations).Int("handoffs", n.Handoffs).
+				Int("sessions", n.Sessions).Int("checkins", n.CheckIns).Msg("expired personal data removed")
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(every):
+		}
+	}
+}
+
+const chunk = 500 // entries per transaction: well under badger's transaction size limit
+
+// Sweep removes everything older than its retention period, once.
+func (s *Sweeper) Sweep() (Swept, error) {
+	now := time.Now()
+	if s.Now != nil {
+		now = s.Now()
+	}
+	var n Swept
+	var textBefore, locBefore time.Time
+	if s.Retention.Messages > 0 {
+		textBefore = now.Add(-s.Retention.Messages)
+	}
+	if s.Retention.Locations > 0 {
+		locBefore = now.Add(-s.Retention.Locations)
+	}
+	if !textBefore.IsZero() || !locBefore.IsZero() {
+		if err := s.sweepTranscripts(textBefore, locBefore, &n); err != nil {
+			return n, err
+		}
+	}
+	if !textBefore.IsZero() {
+		if err := s.sweepHandoffs(textBefore, &n); err != nil {
+			return n, err
+		}
+		if err := s.sweepSessions(textBefore, &n); err != nil {
+			return n, err
+		}
+	}
+	if s.Retention.CheckIns > 0 && s.CheckIns != nil {
+		c, err := s.CheckIns(now.Add(-s.Retention.CheckIns))
+		n.CheckIns = c
+		if err != nil {
+			return n, fmt.Errorf("sweep check-ins: %w", err)
+		}
+	}
+	return n, nil
+}
+
+// expired reports whether at is before cutoff; a zero cutoff never expires.
+func expired(at, cutoff time.Time) bool { return !cutoff.IsZero() && at.Before(cutoff) }
+
+// redactEntry removes what retention says must go; it reports what it removed.
+func redactEntry(e *store.Entry, textBefore, locBefore time.Time) (text, loc bool) {
+	isLoc := e.Lat != 0 || e.Lng != 0
+	if isLoc && expired(e.At, locBefore) {
+		e.Lat, e.Lng, e.Text = 0, 0, ""
+		loc = true
+	}
+	if expired(e.At, textBefore) && (e.Text != "" || len(e.Payload) > 0 || e.Error != "") {
+		e.Text, e.Payload, e.Error = "", nil, ""
+		text = true
+	}
+	if text || loc {
+		e.Redacted = true
+	}
+	return text, loc
+}
+
+// rewrite changes the values under prefix that change says to change. It
+// finds them in a read pass, then rewrites them in small transactions that
+// read each value again: a status update that commits in between is kept
+// (badger aborts the conflicting transaction and the store runs it again),
+// and no transaction grows too big. change returns the new value, or nil
+// to leave the value as it is; final is true when the value it returns is
+// written, and only then may change count anything.
+func (s *Sweeper) rewrite(prefix store.Key, change func(v []byte, final bool) any) error {
+	var keys []store.Key
+	err := s.DB.View(func(tx *store.Txn) error {
+		return tx.Scan(prefix, func(k store.Key, v []byte) error {
+			if change(v, false) != nil {
+				keys = append(keys, k)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	for len(keys) > 0 {
+		part := keys[:min(chunk, len(keys))]
+		keys = keys[len(part):]
+		var vals [][]byte
+		err := s.DB.Update(func(tx *store.Txn) error {
+			vals = vals[:0]
+			for _, k := range part {
+				v, err := tx.Get(k)
+				if errors.Is(err, store.ErrNotFound) {
+					vals = append(vals, nil)
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				vals = append(vals, v)
+				if nv := change(v, false); nv != nil {
+					if err := tx.SetJSON(k, nv, 0); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, v := range vals {
+			if v != nil {
+				change(v, true)
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Sweeper) sweepTranscripts(textBefore, locBefore time.Time, n *Swept) error {
+	err := s.rewrite(store.TranscriptsPrefix(), func(v []byte, final bool) any {
+		var e store.Entry
+		if decode(v, &e) != nil {
+			return nil // not ours to judge; the engine reports unreadable entries
+		}
+		t, l := redactEntry(&e, textBefore, locBefore)
+		if !t && !l {
+			return nil
+		}
+		if final && t {
+			n.Texts++
+		}
+		if final && l {
+			n.Locations++
+		}
+		return e
+	})
+	if err != nil {
+		return fmt.Errorf("redact transcripts: %w", err)
+	}
+	return nil
+}
+
+// sweepHandoffs removes the words of handoffs closed before the cutoff:
+// the first message, the query and the notes. Open handoffs are being
+// worked on and keep theirs.
+func (s *Sweeper) sweepHandoffs(before time.Time, n *Swept) error {
+	for _, kind := range []store.DocKind{store.DocHandoff, store.DocHandoffPast} {
+		err := s.rewrite(store.DocPrefix(kind), func(v []byte, final bool) any {
+			var h bot.Handoff
+			if decode(v, &h) != nil {
+				return nil
+			}
+			if h.Status != bot.HandoffClosed || h.ClosedAt.IsZero() || !h.ClosedAt.Before(before) {
+				return nil
+			}
+			notes := false
+			for i := range h.Notes {
+				if h.Notes[i].Text != "" {
+					h.Notes[i].Text, notes = "", true
+				}
+			}
+			if h.FirstMessage == "" && h.Query == "" && !notes {
+				return nil
+			}
+			h.FirstMessage, h.Query = "", ""
+			if final {
+				n.Handoffs++
+			}
+			return h
+		})
+		if err != nil {
+			return fmt.Errorf("redact handoffs: %w", err)
+		}
+	}
+	return nil
+}
+
+// sweepSessions forgets the last question of conversations idle since before the cutoff.
+func (s *Sweeper) sweepSessions(before time.Time, n *Swept) error {
+	err := s.rewrite(store.SessionPrefix(), func(v []byte, final bool) any {
+		var sess flows.Session
+		if decode(v, &sess) != nil {
+			return nil
+		}
+		if (sess.LastQuery == "" && len(sess.Alternatives) == 0) || !sess.LastActivityAt.Before(before) {
+			return nil
+		}
+		sess.LastQuery, sess.Alternatives = "", nil
+		if final {
+			n.Sessions++
+		}
+		return sess
+	})
+	if err != nil {
+		return fmt.Errorf("redact sessions: %w", err)
+	}
+	return nil
+}
+
+// normalize turns "+15550001234" into the wa_id the store keys by.
+func normalize(waID string) (string, error) {
+	id := strings.TrimPrefix(strings.TrimSpace(waID), "+")
+	if id == "" || len(id) > 64 {
+		return "", fmt.Errorf("%q is not a WhatsApp id", whatsapp.MaskPhone(waID))
+	}
+	return id, nil
+}
