@@ -112,6 +112,10 @@ type Engine struct {
 	waiters   map[string]chan []whatsapp.Outbound
 	listeners []func(Event)
 	closed    bool
+	ingesting sync.WaitGroup // Ingest calls under way
+
+	ingestCh   chan *ingestReq
+	ingestDone chan struct{}
 
 	interceptors []Interceptor
 	observers    []StatusObserver
@@ -203,6 +207,9 @@ func New(cfg Config, o Options) *Engine {
 // processes them and everything that arrives.
 func (e *Engine) Start() error {
 	e.inbox = newLanes(e.cfg.Workers, e.processInbound)
+	e.ingestCh = make(chan *ingestReq, ingestQueue)
+	e.ingestDone = make(chan struct{})
+	go e.ingestLoop()
 	e.outbox = newLanes(e.cfg.SendWorkers, e.processOutbound)
 	var pendingIn, pendingOut int
 	err := e.db.View(func(tx *store.Txn) error {
@@ -247,6 +254,10 @@ func (e *Engine) Close() {
 	}
 	e.closed = true
 	e.mu.Unlock()
+	// Acknowledgements under way are written before anything stops.
+	e.ingesting.Wait()
+	close(e.ingestCh)
+	<-e.ingestDone
 	e.inbox.Close()
 	done := make(chan struct{})
 	go func() { e.outbox.WaitIdle(); close(done) }()

@@ -96,7 +96,8 @@ type langStats struct {
 	dfQ        map[string]int // documents with the term in a question
 	vocab      []string       // every term, for typo expansion
 	vocabSet   map[string]struct{}
-	scratch    sync.Pool // of *scratch sized for this language
+	deletes    map[string][]int32 // a term with one letter removed -> the vocabulary terms it comes from
+	scratch    sync.Pool          // of *scratch sized for this language
 	avgQ, avgA float64
 }
 
@@ -348,6 +349,7 @@ func (st *langStats) build(lang string) {
 	}
 	st.vocabSet = vocab
 	sort.Strings(st.vocab)
+	st.deletes = buildDeleteIndex(st.vocab)
 	st.grams = buildGramIndex(st.docs)
 	n := st.n
 	st.scratch.New = func() any {

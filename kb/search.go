@@ -179,8 +179,31 @@ func (st *langStats) near(t string, edits bool) []string {
 	if !edits || len(out) > 0 {
 		return out
 	}
-	for _, v := range st.vocab {
-		if len(v) >= minStem && withinOneEdit(v, t) {
+	// Two words within one edit of each other share a one-letter
+	// deletion, or one is a deletion of the other, so the candidates come
+	// from the deletion index instead of a scan of the vocabulary.
+	seen := map[int32]bool{}
+	var cand []int32
+	collect := func(ids []int32) {
+		for _, id := range ids {
+			if !seen[id] {
+				seen[id] = true
+				cand = append(cand, id)
+			}
+		}
+	}
+	collect(st.deletes[t])
+	for _, d := range deletions(t) {
+		collect(st.deletes[d])
+		if has(st.vocabSet, d) {
+			i := sort.SearchStrings(st.vocab, d)
+			collect([]int32{int32(i)})
+		}
+	}
+	// Vocabulary order, as a scan would have found them.
+	sort.Slice(cand, func(i, j int) bool { return cand[i] < cand[j] })
+	for _, id := range cand {
+		if v := st.vocab[id]; len(v) >= minStem && withinOneEdit(v, t) {
 			out = append(out, v)
 			if len(out) == most {
 				break
@@ -338,6 +361,32 @@ func has(set map[string]struct{}, t string) bool {
 
 func prefixOf(p, s string) bool {
 	return len(p) < len(s) && utf8.RuneCountInString(p) >= 5 && s[:len(p)] == p
+}
+
+// deletions returns t with each one of its letters removed.
+func deletions(t string) []string {
+	out := make([]string, 0, len(t))
+	for i, r := range t {
+		out = append(out, t[:i]+t[i+utf8.RuneLen(r):])
+	}
+	return out
+}
+
+// buildDeleteIndex maps every one-letter deletion of the vocabulary's
+// longer terms to the terms (by position in vocab) it comes from.
+func buildDeleteIndex(vocab []string) map[string][]int32 {
+	idx := make(map[string][]int32, len(vocab)*4)
+	for i, v := range vocab {
+		if utf8.RuneCountInString(v) < minStem {
+			continue
+		}
+		for _, d := range deletions(v) {
+			if l := idx[d]; len(l) == 0 || l[len(l)-1] != int32(i) {
+				idx[d] = append(l, int32(i))
+			}
+		}
+	}
+	return idx
 }
 
 func withinOneEdit(a, b string) bool {
