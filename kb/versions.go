@@ -389,8 +389,9 @@ func indexOf(es []Entry, id string) int {
 // ExportCSV writes the live entries as CSV that Parse reads back: one column
 // per field and a question_XX, answer_XX, alt_questions_XX triple per
 // translation language.
-func (k *KB) ExportCSV() ([]byte, error) {
-	entries := k.Entries()
+func (k *KB) ExportCSV() ([]byte, error) { return encodeCSV(k.Entries()) }
+
+func encodeCSV(entries []Entry) ([]byte, error) {
 	trLangs := map[string]bool{}
 	for _, e := range entries {
 		for l := range e.Translations {

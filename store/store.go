@@ -147,8 +147,9 @@ func (s *DB) NextSeq(name string) (uint64, error) {
 
 const maxConflictRetries = 10
 
-// Update runs fn in a read-write transaction and commits it, retrying on
-// conflict a bounded number of times.
+// Update runs fn in a read-write transaction, commits it, retrying on
+// conflict a bounded number of times, and returns once the commit is
+// synced to disk (a group sync shared with concurrent commits).
 func (s *DB) Update(fn func(*Txn) error) error {
 	var err error
 	for i := 0; i < maxConflictRetries; i++ {
@@ -158,14 +159,21 @@ func (s *DB) Update(fn func(*Txn) error) error {
 			fnErr = fn(&Txn{t: t})
 			return fnErr
 		})
-		if !errors.Is(err, badger.ErrConflict) {
-			// A failure that is not fn's own is the store's: closed,
-			// read-only or out of space. Remember it for readiness.
-			if err == nil || !ran || fnErr == nil {
-				s.health.record(err)
-			}
-			return err
+		if errors.Is(err, badger.ErrConflict) {
+			continue
 		}
+		if err == nil {
+			err = s.sync.wait()
+			if err != nil {
+				err = fmt.Errorf("sync store: %w", err)
+			}
+		}
+		// A failure that is not fn's own is the store's: closed,
+		// read-only or out of space. Remember it for readiness.
+		if err == nil || !ran || fnErr == nil {
+			s.health.record(err)
+		}
+		return err
 	}
 	return fmt.Errorf("after %d tries: %w", maxConflictRetries, err)
 }

@@ -212,7 +212,7 @@ func (in *instance) listen() error {
 
 // close stops taking requests, finishes in-flight work and closes the store cleanly.
 func (in *instance) close() error {
-	if err := in.http.App().ShutdownWithTimeout(15 * time.Second); err != nil {
+	if err := in.http.Shutdown(15 * time.Second); err != nil {
 		in.log.Warn().Err(err).Msg("http shutdown")
 	}
 	in.sweep()
