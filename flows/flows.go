@@ -163,7 +163,7 @@ func (f *Flow) Handle(s Session, in Input) (Output, error) {
 	if in.Name != "" {
 		s.Name = in.Name
 	}
-	norm := normalize(in.Text)
+	norm := Normalize(in.Text)
 	if lang := kb.DetectLang(in.Text); lang != "" && len(strings.Fields(norm)) > 0 {
 		// One-word messages such as "ok" say little about the language;
 		// Arabic script always does.

@@ -5,9 +5,10 @@ import (
 	"unicode"
 )
 
-// normalize folds a message for keyword matching: lower case, Arabic letter
-// variants and diacritics folded, punctuation and emoji dropped, spaces collapsed.
-func normalize(s string) string {
+// Normalize folds a message for keyword matching: lower case, Arabic letter
+// variants and diacritics folded, punctuation and emoji dropped, spaces
+// collapsed. Check-in answers are matched the same way.
+func Normalize(s string) string {
 	var b strings.Builder
 	space := true
 	for _, r := range strings.ToLower(s) {
@@ -20,6 +21,8 @@ func normalize(s string) string {
 			r = 'ي'
 		case r == 'ة':
 			r = 'ه'
+		case r == '’':
+			r = '\''
 		}
 		if unicode.IsLetter(r) || unicode.IsNumber(r) || r == '\'' {
 			b.WriteRune(r)
@@ -34,10 +37,11 @@ func normalize(s string) string {
 	return strings.TrimSpace(b.String())
 }
 
-func set(words ...string) map[string]bool {
+// WordSet is a set of whole messages, normalised for matching with Normalize.
+func WordSet(words ...string) map[string]bool {
 	m := make(map[string]bool, len(words))
 	for _, w := range words {
-		m[normalize(w)] = true
+		m[Normalize(w)] = true
 	}
 	return m
 }
@@ -45,22 +49,22 @@ func set(words ...string) map[string]bool {
 // Whole-message commands. A keyword only counts when it is the entire
 // message, so that "how do I stop the bleeding" is a question, not an opt-out.
 var (
-	stopWords  = set("stop", "unsubscribe", "stop alerts", "stopall", "cancel alerts", "إيقاف", "ايقاف", "توقف", "أوقف", "الغاء الاشتراك", "إلغاء الاشتراك", "arrêt", "stopp", "baja", "parar")
-	startWords = set("start", "subscribe", "unstop", "ابدأ", "ابدا", "اشتراك", "اشترك", "alta", "commencer")
-	greetWords = set("hi", "hello", "hey", "hi there", "good morning", "good evening", "menu", "help", "start over", "restart",
+	stopWords  = WordSet("stop", "unsubscribe", "stop alerts", "stopall", "cancel alerts", "إيقاف", "ايقاف", "توقف", "أوقف", "الغاء الاشتراك", "إلغاء الاشتراك", "arrêt", "stopp", "baja", "parar")
+	startWords = WordSet("start", "subscribe", "unstop", "ابدأ", "ابدا", "اشتراك", "اشترك", "alta", "commencer")
+	greetWords = WordSet("hi", "hello", "hey", "hi there", "good morning", "good evening", "menu", "help", "start over", "restart",
 		"مرحبا", "مرحباً", "اهلا", "أهلا", "السلام عليكم", "سلام", "القائمة", "قائمة", "مساعدة", "صباح الخير", "مساء الخير",
 		"hallo", "bonjour", "hola", "olá", "ola", "namaste", "नमस्ते")
-	safeWords = set("safe", "i'm safe", "im safe", "i am safe", "we are safe", "we're safe", "ok", "okay", "all good", "fine", "i am fine", "i'm fine",
+	safeWords = WordSet("safe", "i'm safe", "im safe", "i am safe", "we are safe", "we're safe", "ok", "okay", "all good", "fine", "i am fine", "i'm fine",
 		"آمن", "امن", "بأمان", "أنا بأمان", "انا بامان", "انا امن", "نحن بأمان", "بخير", "انا بخير", "أنا بخير")
-	helpWords = set("help me", "need help", "i need help", "sos", "emergency", "ساعدوني", "ساعدني", "النجدة", "أحتاج مساعدة", "احتاج مساعده", "طوارئ")
+	helpWords = WordSet("help me", "need help", "i need help", "sos", "emergency", "ساعدوني", "ساعدني", "النجدة", "أحتاج مساعدة", "احتاج مساعده", "طوارئ")
 )
 
 // humanWords ask for a person when they appear in a short message.
-var humanWords = set("agent", "human", "person", "operator", "someone", "representative", "staff", "people",
+var humanWords = WordSet("agent", "human", "person", "operator", "someone", "representative", "staff", "people",
 	"وكيل", "موظف", "شخص", "انسان", "إنسان", "احد", "أحد", "بشري", "مندوب")
 
 // questionWords veto the person request: "can a person catch it twice" is a question.
-var questionWords = set("can", "could", "does", "do", "is", "are", "how", "what", "when", "where", "why", "which", "should", "will",
+var questionWords = WordSet("can", "could", "does", "do", "is", "are", "how", "what", "when", "where", "why", "which", "should", "will",
 	"هل", "كيف", "ماذا", "متى", "أين", "لماذا", "ما")
 
 // asksForHuman reports whether a message is a request to talk to a person.

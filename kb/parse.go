@@ -315,10 +315,15 @@ func validate(entries []Entry, rows []int) []RowError {
 		if e.Lang == "" {
 			e.Lang = "en"
 		}
-		e.Question = strings.TrimSpace(e.Question)
-		e.Answer = strings.TrimSpace(e.Answer)
+		e.Question = normText(e.Question)
+		e.Answer = normText(e.Answer)
 		e.Link = strings.TrimSpace(e.Link)
-		e.Category = strings.TrimSpace(e.Category)
+		e.Category = normText(e.Category)
+		// JSON gives lists as arrays: hold them to what CSV can say (no
+		// empty items, none containing the separator) so that an export
+		// imports back as the same entries.
+		e.AltQuestions = normList(e.AltQuestions, "|")
+		e.Tags = normList(e.Tags, ",|")
 		if e.Question == "" {
 			probs = append(probs, "question is empty")
 		}
@@ -342,7 +347,8 @@ func validate(entries []Entry, rows []int) []RowError {
 		}
 		for _, l := range sortedKeys(e.Translations) {
 			t := e.Translations[l]
-			t.Question, t.Answer = strings.TrimSpace(t.Question), strings.TrimSpace(t.Answer)
+			t.Question, t.Answer = normText(t.Question), normText(t.Answer)
+			t.AltQuestions = normList(t.AltQuestions, "|")
 			e.Translations[l] = t
 			switch {
 			case !langRe.MatchString(l):
@@ -360,6 +366,29 @@ func validate(entries []Entry, rows []int) []RowError {
 		}
 	}
 	return errs
+}
+
+// normText trims s and writes line breaks as "\n": CSV readers drop the
+// "\r" of "\r\n" inside quoted fields, so text keeping it would change on
+// its way through an export.
+func normText(s string) string {
+	for strings.Contains(s, "\r\n") {
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+	}
+	return strings.TrimSpace(s)
+}
+
+func normList(xs []string, seps string) []string {
+	if len(xs) == 0 {
+		return nil
+	}
+	var out []string
+	for _, x := range xs {
+		for _, p := range splitList(x, seps) {
+			out = append(out, normText(p))
+		}
+	}
+	return out
 }
 
 // AssignIDs gives every entry without an id one derived from its language

@@ -13,7 +13,7 @@ import (
 // candidates, and those most similar by character grams, are then reranked
 // by a few features: BM25F normalised by the query's weight, the share of
 // the query's weight the entry's questions cover, and the gram similarity.
-const (
+var (
 	wFieldQ = 1.0  // BM25F weight of the question field
 	wFieldA = 0.25 // and of the answer field
 	wFieldC = 0.3  // and of category and tags
@@ -25,6 +25,9 @@ const (
 	wCoverage = 0.6
 	wGram     = 0.6
 	wQType    = 0.3 // the question asks for the same kind of answer (where, when, how...)
+)
+
+const (
 
 	fuzzyFactor = 0.7 // a variant or typo-corrected term counts this much of the term
 	minStem     = 5   // runes a term needs to have variants

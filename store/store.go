@@ -246,46 +246,34 @@ func (t *Txn) Delete(key Key) error { return t.t.Delete(key) }
 // Scan calls fn for every key with the given prefix in key order, with a
 // copy of the key and value. Returning ErrStop ends the scan without error.
 func (t *Txn) Scan(prefix Key, fn func(key Key, value []byte) error) error {
-	return t.scan(prefix, false, fn)
+	return t.scan(prefix, nil, false, fn)
 }
 
 // ScanReverse is Scan from the last key backwards.
 func (t *Txn) ScanReverse(prefix Key, fn func(key Key, value []byte) error) error {
-	return t.scan(prefix, true, fn)
+	return t.scan(prefix, nil, true, fn)
 }
 
 // ScanFrom is Scan starting at the first key >= from (from must begin
 // with prefix): a cursor resumes a long scan in a fresh transaction.
 func (t *Txn) ScanFrom(prefix, from Key, fn func(key Key, value []byte) error) error {
-	opts := badger.DefaultIteratorOptions
-	opts.Prefix = prefix
-	it := t.t.NewIterator(opts)
-	defer it.Close()
-	for it.Seek(from); it.ValidForPrefix(prefix); it.Next() {
-		item := it.Item()
-		v, err := item.ValueCopy(nil)
-		if err != nil {
-			return fmt.Errorf("read %q: %w", printable(item.Key()), err)
-		}
-		if err := fn(item.KeyCopy(nil), v); err != nil {
-			if errors.Is(err, ErrStop) {
-				return nil
-			}
-			return err
-		}
-	}
-	return nil
+	return t.scan(prefix, from, false, fn)
 }
 
-func (t *Txn) scan(prefix Key, reverse bool, fn func(key Key, value []byte) error) error {
+// scan iterates the keys with prefix from start (nil: the first key, or
+// the last one when reverse).
+func (t *Txn) scan(prefix, start Key, reverse bool, fn func(key Key, value []byte) error) error {
 	opts := badger.DefaultIteratorOptions
 	opts.Prefix = prefix
 	opts.Reverse = reverse
 	it := t.t.NewIterator(opts)
 	defer it.Close()
-	start := []byte(prefix)
-	if reverse {
-		start = append(bytes.Clone(start), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff)
+	switch {
+	case start != nil:
+	case reverse:
+		start = append(bytes.Clone(prefix), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff)
+	default:
+		start = prefix
 	}
 	for it.Seek(start); it.ValidForPrefix(prefix); it.Next() {
 		item := it.Item()

@@ -11,7 +11,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -198,7 +200,9 @@ func (sp *Spec) Validate(now time.Time) error {
 }
 
 func checkTemplates(what string, ts map[string]Template) error {
-	for lang, t := range ts {
+	// In key order, so that the same spec always names the same problem.
+	for _, lang := range slices.Sorted(maps.Keys(ts)) {
+		t := ts[lang]
 		if !tplLangRe.MatchString(lang) {
 			return fmt.Errorf("%s: key %q is not a language such as en or ar", what, lang)
 		}

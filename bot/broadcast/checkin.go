@@ -110,9 +110,9 @@ func (s *Service) Intercept(tx *store.Txn, user string, in flows.Input, sess flo
 	if o.e.Stage != "" || (o.e.Answer == AnswerHelp && in.Location != nil) {
 		return s.followUp(tx, user, in, sess, b, &o.m, &o.e, at)
 	}
-	norm := normalize(in.Text)
+	norm := flows.Normalize(in.Text)
 	if in.ReplyTitle != "" && norm == "" {
-		norm = normalize(in.ReplyTitle)
+		norm = flows.Normalize(in.ReplyTitle)
 	}
 	if norm == "" {
 		return flows.Output{}, false, nil
@@ -131,7 +131,7 @@ func (s *Service) Intercept(tx *store.Txn, user string, in flows.Input, sess flo
 				return s.answer(tx, user, in, sess, b, &o.m, opt.ID, at)
 			}
 			for _, t := range opt.Titles {
-				if norm == normalize(t) {
+				if norm == flows.Normalize(t) {
 					return s.answer(tx, user, in, sess, b, &o.m, opt.ID, at)
 				}
 			}
@@ -418,50 +418,11 @@ func (s *Service) ObserveStatus(tx *store.Txn, st *whatsapp.Status) error {
 	return nil
 }
 
-// normalize folds a message for matching answers: lower case, Arabic
-// letter variants and diacritics folded, punctuation and emoji dropped.
-func normalize(s string) string {
-	var b strings.Builder
-	space := true
-	for _, r := range strings.ToLower(s) {
-		switch {
-		case r >= 0x064B && r <= 0x065F, r == 0x0670, r == 0x0640:
-			continue
-		case r == 'أ' || r == 'إ' || r == 'آ':
-			r = 'ا'
-		case r == 'ى':
-			r = 'ي'
-		case r == 'ة':
-			r = 'ه'
-		case r == '’':
-			r = '\''
-		}
-		if unicode.IsLetter(r) || unicode.IsNumber(r) || r == '\'' {
-			b.WriteRune(r)
-			space = false
-			continue
-		}
-		if !space {
-			b.WriteByte(' ')
-			space = true
-		}
-	}
-	return strings.TrimSpace(b.String())
-}
-
-func wordSet(words ...string) map[string]bool {
-	m := make(map[string]bool, len(words))
-	for _, w := range words {
-		m[normalize(w)] = true
-	}
-	return m
-}
-
 // Free-text answers to an open check-in; whole messages only.
 var (
-	safeWords = wordSet("safe", "i'm safe", "im safe", "i am safe", "we are safe", "we're safe", "ok", "okay", "fine", "i'm fine", "i am fine", "all good", "i'm ok", "i am ok", "yes", "yes safe",
+	safeWords = flows.WordSet("safe", "i'm safe", "im safe", "i am safe", "we are safe", "we're safe", "ok", "okay", "fine", "i'm fine", "i am fine", "all good", "i'm ok", "i am ok", "yes", "yes safe",
 		"آمن", "امن", "انا امن", "أنا آمن", "بأمان", "أنا بأمان", "انا بامان", "نحن بأمان", "بخير", "انا بخير", "أنا بخير", "تمام", "نعم")
-	helpWords = wordSet("help", "need help", "i need help", "help me", "sos", "not safe", "i'm not safe", "emergency",
+	helpWords = flows.WordSet("help", "need help", "i need help", "help me", "sos", "not safe", "i'm not safe", "emergency",
 		"ساعدوني", "ساعدني", "مساعدة", "أحتاج مساعدة", "احتاج مساعده", "النجدة", "نجدة", "لست بأمان", "طوارئ")
 )
 

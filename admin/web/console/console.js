@@ -2,25 +2,6 @@
 // conversation, and the admin pages, kept live by server-sent events.
 "use strict";
 
-const $ = (id) => document.getElementById(id);
-
-// h builds an element; text is always set as text, never parsed as HTML.
-function h(tag, attrs, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === "class") el.className = v;
-    else if (k === "text") el.textContent = v;
-    else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
-    else el.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of children.flat()) {
-    if (c === undefined || c === null || c === false) continue;
-    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return el;
-}
-
 class APIError extends Error {
   constructor(status, message) { super(message); this.status = status; }
 }

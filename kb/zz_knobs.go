@@ -1,0 +1,28 @@
+package kb
+
+// TEMPORARY: env knobs for tuning; deleted before hand-back.
+
+import (
+	"os"
+	"strconv"
+)
+
+func knob(name string, p *float64) {
+	if v := os.Getenv("K_" + name); v != "" {
+		f, _ := strconv.ParseFloat(v, 64)
+		*p = f
+	}
+}
+
+func init() {
+	knob("wFieldQ", &wFieldQ)
+	knob("wFieldA", &wFieldA)
+	knob("wFieldC", &wFieldC)
+	knob("bQ", &bQ)
+	knob("bA", &bA)
+	knob("k1", &k1)
+	knob("wBM25", &wBM25)
+	knob("wCoverage", &wCoverage)
+	knob("wGram", &wGram)
+	knob("wQType", &wQType)
+}
