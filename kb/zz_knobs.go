@@ -26,3 +26,11 @@ func init() {
 	knob("wGram", &wGram)
 	knob("wQType", &wQType)
 }
+
+func init() {
+	knob("assocIters", &assocIters)
+	knob("assocTop", &assocTop)
+	knob("assocMin", &assocMin)
+	knob("assocFactor", &assocFactor)
+	knob("assocMaxA", &assocMaxA)
+}

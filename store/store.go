@@ -292,10 +292,13 @@ func (t *Txn) scan(prefix, start Key, reverse bool, fn func(key Key, value []byt
 }
 
 // Batch writes many entries quickly outside a transaction, for bulk imports.
-type Batch struct{ wb *badger.WriteBatch }
+type Batch struct {
+	wb   *badger.WriteBatch
+	sync *groupSync
+}
 
 // NewBatch starts a write batch; call Flush to commit it.
-func (s *DB) NewBatch() *Batch { return &Batch{wb: s.db.NewWriteBatch()} }
+func (s *DB) NewBatch() *Batch { return &Batch{wb: s.db.NewWriteBatch(), sync: s.sync} }
 
 // SetJSON adds one encoded value to the batch.
 func (b *Batch) SetJSON(key Key, v any) error {
@@ -312,8 +315,13 @@ func (b *Batch) Set(key Key, value []byte) error { return b.wb.Set(key, value) }
 // Delete adds a deletion to the batch.
 func (b *Batch) Delete(key Key) error { return b.wb.Delete(key) }
 
-// Flush commits the batch.
-func (b *Batch) Flush() error { return b.wb.Flush() }
+// Flush commits the batch and returns once it is synced to disk.
+func (b *Batch) Flush() error {
+	if err := b.wb.Flush(); err != nil {
+		return err
+	}
+	return b.sync.wait()
+}
 
 // Cancel drops the batch.
 func (b *Batch) Cancel() { b.wb.Cancel() }
