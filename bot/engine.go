@@ -14,6 +14,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"lifeline/bot/pace"
 	"lifeline/bot/whatsapp"
 	"lifeline/flows"
 	"lifeline/kb"
@@ -101,7 +102,7 @@ type Engine struct {
 
 	inbox  *lanes[inTask]
 	outbox *lanes[*store.OutboxItem]
-	pacer  *pacer
+	pacer  *pace.Numbers
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -177,6 +178,9 @@ type Options struct {
 	Learner Learner
 	Logger  zerolog.Logger
 	Now     func() time.Time // defaults to time.Now; tests fix it
+	// Pacer is the per-number budget shared with other senders
+	// (broadcasts); nil makes one at Config.RatePerNumber.
+	Pacer *pace.Numbers
 	// Observer receives counts and latencies for metrics; nil for none.
 	Observer Observer
 }
@@ -186,6 +190,9 @@ func New(cfg Config, o Options) *Engine {
 	cfg.defaults()
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Pacer == nil {
+		o.Pacer = pace.New(cfg.RatePerNumber)
 	}
 	if o.Observer == nil {
 		o.Observer = nopObserver{}
@@ -198,7 +205,7 @@ func New(cfg Config, o Options) *Engine {
 		ctx:     ctx,
 		cancel:  cancel,
 		waiters: map[string]chan []whatsapp.Outbound{},
-		pacer:   newPacer(cfg.RatePerNumber),
+		pacer:   o.Pacer,
 	}
 	return e
 }

@@ -4,10 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 
 	"lifeline/bot/whatsapp"
 	"lifeline/store"
@@ -22,11 +19,11 @@ func (e *Engine) processOutbound(key string, it *store.OutboxItem) bool {
 		time.AfterFunc(wait, func() { e.outbox.Wake(key) })
 		return false
 	}
-	if until := e.pacer.pausedUntil(it.PhoneNumberID); until.After(now) {
+	if until := e.pacer.PausedUntil(it.PhoneNumberID); until.After(now) {
 		time.AfterFunc(until.Sub(now), func() { e.outbox.Wake(key) })
 		return false
 	}
-	if err := e.pacer.wait(e.ctx, it.PhoneNumberID); err != nil {
+	if err := e.pacer.Wait(e.ctx, it.PhoneNumberID); err != nil {
 		return false // shutting down; the item stays in the store
 	}
 
@@ -67,7 +64,7 @@ func (e *Engine) processOutbound(key string, it *store.OutboxItem) bool {
 		e.finish(it, nil, err)
 		return true
 	}
-	e.pacer.success(it.PhoneNumberID)
+	e.pacer.Success(it.PhoneNumberID)
 	e.finish(it, &res, nil)
 	return true
 }
@@ -120,11 +117,11 @@ func (e *Engine) retryLater(key string, it *store.OutboxItem, err error) bool {
 		// Account or token trouble: keep everything queued, stop this
 		// number for a while, and say so loudly.
 		e.log.Error().Err(err).Str("phone_number_id", it.PhoneNumberID).Msg("ALERT: sending stopped for this number; an admin must act")
-		e.pacer.pause(it.PhoneNumberID, now.Add(time.Minute))
+		e.pacer.Pause(it.PhoneNumberID, now.Add(time.Minute))
 		time.AfterFunc(time.Minute, func() { e.outbox.Wake(key) })
 		return true
 	case whatsapp.ActionThrottleNumber:
-		e.pacer.slowDown(it.PhoneNumberID)
+		e.pacer.SlowDown(it.PhoneNumberID)
 	case whatsapp.ActionRetry, whatsapp.ActionBackoffRecipient:
 	default:
 		return false
@@ -189,74 +186,4 @@ func (e *Engine) finish(it *store.OutboxItem, res *whatsapp.SendResult, sendErr 
 		e.log.Error().Err(err).Uint64("seq", it.Seq).Msg("record send result")
 	}
 	e.emit(Event{Kind: "reply", User: it.User, At: e.now()})
-}
-
-// pacer keeps each sending number under its messages-per-second limit,
-// slows a number down when WhatsApp says it is too fast (130429), and
-// pauses it when the account needs an admin.
-type pacer struct {
-	rate float64
-
-	mu     sync.Mutex
-	nums   map[string]*rate.Limiter
-	paused map[string]time.Time
-	slowed map[string]time.Time // when each number was last slowed down
-}
-
-func newPacer(perSecond float64) *pacer {
-	return &pacer{rate: perSecond, nums: map[string]*rate.Limiter{}, paused: map[string]time.Time{}, slowed: map[string]time.Time{}}
-}
-
-func (p *pacer) limiter(num string) *rate.Limiter {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	l, ok := p.nums[num]
-	if !ok {
-		// A burst of a twentieth of a second keeps sends even rather than lumpy.
-		burst := max(1, int(p.rate/20))
-		l = rate.NewLimiter(rate.Limit(p.rate), burst)
-		p.nums[num] = l
-	}
-	return l
-}
-
-func (p *pacer) wait(ctx context.Context, num string) error {
-	return p.limiter(num).Wait(ctx)
-}
-
-// slowDown halves the number's rate, at most once a second: the sends in
-// flight when the limit is hit all come back with 130429, and halving once
-// for each of them would bring the number down to a crawl. Successes bring
-// the rate back.
-func (p *pacer) slowDown(num string) {
-	l := p.limiter(num)
-	now := time.Now()
-	p.mu.Lock()
-	if now.Sub(p.slowed[num]) < time.Second {
-		p.mu.Unlock()
-		return
-	}
-	p.slowed[num] = now
-	p.mu.Unlock()
-	l.SetLimit(max(l.Limit()/2, 1))
-}
-
-// success raises a slowed-down number back towards its configured rate.
-func (p *pacer) success(num string) {
-	l := p.limiter(num)
-	if cur := float64(l.Limit()); cur < p.rate {
-		l.SetLimit(rate.Limit(min(p.rate, cur*1.01+0.1)))
-	}
-}
-
-func (p *pacer) pause(num string, until time.Time) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.paused[num] = until
-}
-
-func (p *pacer) pausedUntil(num string) time.Time {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.paused[num]
 }

@@ -50,12 +50,12 @@ func buildAssoc(docs []*doc) map[string][]assocTerm {
 	for _, d := range docs {
 		seen := map[string]bool{}
 		var pd pairDoc
-		pd.src = append(pd.src, null)
+		var qs, as []int32
 		for _, v := range d.variants {
 			for _, t := range v {
 				if !seen[t] {
 					seen[t] = true
-					pd.src = append(pd.src, id(t))
+					qs = append(qs, id(t))
 				}
 			}
 		}
@@ -67,8 +67,16 @@ func buildAssoc(docs []*doc) map[string][]assocTerm {
 		for _, t := range ans {
 			if !tseen[t] {
 				tseen[t] = true
-				pd.tgt = append(pd.tgt, id(t))
+				as = append(as, id(t))
 			}
+		}
+		if assocRev == 0 {
+			if assocSelf != 0 {
+				as = append(as, qs...)
+			}
+			pd.src, pd.tgt = append([]int32{null}, as...), qs
+		} else {
+			pd.src, pd.tgt = append([]int32{null}, qs...), as
 		}
 		if len(pd.src) > 1 && len(pd.tgt) > 0 {
 			pds = append(pds, pd)
@@ -105,14 +113,18 @@ func buildAssoc(docs []*doc) map[string][]assocTerm {
 			prob[k] = c / total[int32(uint32(k>>32))]
 		}
 	}
-	// For every target term, the source terms translating into it best.
+	// For every source term, the target terms it translates into best.
 	byTgt := map[int32][]assocTerm{}
 	for k, p := range prob {
 		s, t := int32(uint32(k>>32)), int32(uint32(k))
 		if s == null || s == t || p < assocMin {
 			continue
 		}
-		byTgt[t] = append(byTgt[t], assocTerm{term: names[s], p: p})
+		if assocRev == 0 {
+			byTgt[s] = append(byTgt[s], assocTerm{term: names[t], p: p})
+		} else {
+			byTgt[t] = append(byTgt[t], assocTerm{term: names[s], p: p})
+		}
 	}
 	out := make(map[string][]assocTerm, len(byTgt))
 	for t, l := range byTgt {

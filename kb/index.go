@@ -69,6 +69,7 @@ type doc struct {
 	entry    Entry      // the entry as it reads in its language
 	variants [][]string // analysed question and alternate questions
 	answer   []string   // analysed answer
+	lead     []string   // analysed first sentence of the answer
 	topic    []string   // analysed category and tags
 	qset     map[string]struct{}
 	aset     map[string]struct{}
@@ -97,6 +98,7 @@ type langStats struct {
 	vocab      []string       // every term, for typo expansion
 	vocabSet   map[string]struct{}
 	deletes    map[string][]int32 // a term with one letter removed -> the vocabulary terms it comes from
+	assoc      map[string][]assocTerm // a term -> the question terms it is most associated with
 	scratch    sync.Pool          // of *scratch sized for this language
 	avgQ, avgA float64
 }
@@ -256,6 +258,7 @@ func analyseDoc(e Entry, lang string) *doc {
 		d.variants = append(d.variants, terms(a, q))
 	}
 	d.answer = terms(a, v.Answer)
+	d.lead = terms(a, firstSentence(v.Answer))
 	if v.Category != "" || len(v.Tags) > 0 {
 		d.topic = terms(a, v.Category+" . "+strings.Join(v.Tags, " . "))
 	}
@@ -317,6 +320,11 @@ func (st *langStats) build(lang string) {
 			tf[t]++
 			d.aset[t] = struct{}{}
 		}
+		for _, t := range d.lead {
+			if tf[t] > 0 && tf[t] == float64(int(tf[t])) {
+				tf[t] += leadBoost
+			}
+		}
 		norm := 1 - bA + bA*float64(len(d.answer))/st.avgA
 		clear(cf)
 		for _, t := range d.topic {
@@ -351,6 +359,7 @@ func (st *langStats) build(lang string) {
 	sort.Strings(st.vocab)
 	st.deletes = buildDeleteIndex(st.vocab)
 	st.grams = buildGramIndex(st.docs)
+	st.assoc = buildAssoc(st.docs)
 	n := st.n
 	st.scratch.New = func() any {
 		return &scratch{acc: make([]float32, n), sims: make([]float64, n)}
@@ -381,4 +390,15 @@ func (s *snapshot) close() {
 	if s != nil && s.index != nil {
 		_ = s.index.Close()
 	}
+}
+
+// firstSentence returns the answer's opening sentence, which often
+// restates the question in other words.
+func firstSentence(s string) string {
+	for i, r := range s {
+		if (r == '.' || r == '?' || r == '!' || r == '\n') && i >= 20 {
+			return s[:i]
+		}
+	}
+	return s
 }

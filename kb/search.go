@@ -120,6 +120,7 @@ type qterm struct {
 	w      float64
 	factor float64 // 1 for the query term itself
 	group  int     // index of the query term
+	assoc  bool    // associated by the translation model
 }
 
 // expand looks the query terms up in the language's vocabulary. Terms that
@@ -148,6 +149,11 @@ func (st *langStats) expand(qterms []string) (qs []qterm, weights []float64) {
 		if alts == nil {
 			for _, v := range st.near(t, !known) {
 				qs = append(qs, qterm{term: v, w: st.idf(st.df[v]), factor: fuzzyFactor, group: i})
+			}
+		}
+		if assocMode == 0 || st.dfQ[t] == 0 {
+			for _, a := range st.assoc[t] {
+				qs = append(qs, qterm{term: a.term, w: weights[i], factor: assocFactor * a.p, group: i, assoc: true})
 			}
 		}
 	}
@@ -274,6 +280,11 @@ func (s *snapshot) search(q, lang string, limit int) Result {
 		clear(covs)
 		for _, t := range qs {
 			switch {
+			case t.assoc && assocCov == 0:
+			case t.assoc && assocCov == 1:
+				if has(d.qset, t.term) || has(d.aset, t.term) {
+					covs[t.group] = max(covs[t.group], 0.5*t.factor)
+				}
 			case has(d.qset, t.term):
 				qcovs[t.group] = max(qcovs[t.group], t.factor)
 				covs[t.group] = max(covs[t.group], t.factor)

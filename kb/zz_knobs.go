@@ -34,3 +34,23 @@ func init() {
 	knob("assocFactor", &assocFactor)
 	knob("assocMaxA", &assocMaxA)
 }
+
+var assocMode, assocCov = 0.0, 2.0
+
+func init() {
+	knob("assocMode", &assocMode)
+	knob("assocCov", &assocCov)
+}
+
+var assocRev, assocSelf = 0.0, 0.0
+
+func init() {
+	knob("assocRev", &assocRev)
+	knob("assocSelf", &assocSelf)
+}
+
+var leadBoost = 0.0
+
+func init() {
+	knob("leadBoost", &leadBoost)
+}

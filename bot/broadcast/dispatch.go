@@ -596,7 +596,7 @@ func (s *Service) send(r *run, j *job, num string, runLim *rate.Limiter) *result
 			return &result{job: j, unsent: true}
 		}
 	}
-	if err := s.pacers.wait(r.ctx, num); err != nil {
+	if err := s.pacers.Wait(r.ctx, num); err != nil {
 		return &result{job: j, unsent: true}
 	}
 	res, err := s.sender.Send(sendCtx, num, j.msg)
@@ -678,7 +678,7 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 		}
 		if res.err == nil {
 			*fixRun = 0
-			s.pacers.success(res.phone)
+			s.pacers.Success(res.phone)
 			s.markPair(rec.WaID, res.at)
 			first := rec.SentAt.IsZero()
 			rec.State, rec.Phone, rec.WAMID, rec.Code, rec.Reason = recSent, res.phone, res.res.MessageID, 0, ""
@@ -717,7 +717,7 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 			alertCode, alertMsg = se.Code, "account-level error from WhatsApp: "+se.Error()
 		case se.Action.Retryable():
 			if se.Action == whatsapp.ActionThrottleNumber {
-				s.pacers.slowDown(res.phone)
+				s.pacers.SlowDown(res.phone)
 			}
 			if se.Timeout {
 				// The outcome is unknown: the retry may be a second copy.
@@ -844,45 +844,6 @@ func (s *Service) alert(id string, code int, msg string, pause bool) {
 	}
 	s.log.Error().Str("broadcast", id).Int("code", code).Str("alert", msg).Bool("paused", pause).Msg("ALERT: broadcast needs an admin")
 	s.queueEventNow(Event{Type: "broadcast.alert", Broadcast: id, At: now, Code: code, Message: msg})
-}
-
-// pacers keep each sender number under its messages-per-second rate, for
-// every broadcast together; 130429 halves a number's rate and successes
-// bring it back.
-type pacers struct {
-	rate float64
-	mu   sync.Mutex
-	lim  map[string]*rate.Limiter
-}
-
-func newPacers(perSecond float64) *pacers {
-	return &pacers{rate: perSecond, lim: map[string]*rate.Limiter{}}
-}
-
-func (p *pacers) limiter(num string) *rate.Limiter {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	l, ok := p.lim[num]
-	if !ok {
-		// A burst of a twentieth of a second keeps the rate even.
-		l = rate.NewLimiter(rate.Limit(p.rate), max(1, int(p.rate/20)))
-		p.lim[num] = l
-	}
-	return l
-}
-
-func (p *pacers) wait(ctx context.Context, num string) error { return p.limiter(num).Wait(ctx) }
-
-func (p *pacers) slowDown(num string) {
-	l := p.limiter(num)
-	l.SetLimit(max(l.Limit()/2, 1))
-}
-
-func (p *pacers) success(num string) {
-	l := p.limiter(num)
-	if cur := float64(l.Limit()); cur < p.rate {
-		l.SetLimit(rate.Limit(min(p.rate, cur*1.01+0.1)))
-	}
 }
 
 // dailyLimit tracks unique users sent a broadcast in the rolling 24 hours,

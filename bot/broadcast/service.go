@@ -17,6 +17,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"lifeline/bot"
+	"lifeline/bot/pace"
 	"lifeline/bot/whatsapp"
 	"lifeline/store"
 )
@@ -93,6 +94,9 @@ type Options struct {
 	Logger zerolog.Logger
 	Now    func() time.Time // defaults to time.Now; tests move it
 	HTTP   *http.Client     // for integration webhooks
+	// Pacer is the per-number budget shared with the conversation engine's
+	// replies; nil makes one at Config.RatePerNumber.
+	Pacer *pace.Numbers
 }
 
 // Sentinel errors, mapped to HTTP statuses by the admin API.
@@ -111,7 +115,7 @@ type Service struct {
 	now    func() time.Time
 	http   *http.Client
 
-	pacers *pacers
+	pacers *pace.Numbers
 	daily  *dailyLimit
 
 	ctx    context.Context
@@ -146,11 +150,14 @@ func New(cfg Config, o Options) *Service {
 	if o.HTTP == nil {
 		o.HTTP = &http.Client{Timeout: 10 * time.Second}
 	}
+	if o.Pacer == nil {
+		o.Pacer = pace.New(cfg.RatePerNumber)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Service{
 		cfg: cfg, db: o.DB, sender: o.Sender, now: o.Now, http: o.HTTP,
 		log:    o.Logger.With().Str("comp", "broadcast").Logger(),
-		pacers: newPacers(cfg.RatePerNumber),
+		pacers: o.Pacer,
 		daily:  newDailyLimit(cfg.DailyLimit),
 		ctx:    ctx, cancel: cancel,
 		wake: make(chan struct{}, 1), hook: make(chan struct{}, 1),

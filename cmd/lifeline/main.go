@@ -20,6 +20,7 @@ import (
 	"lifeline/admin/metrics"
 	"lifeline/bot"
 	"lifeline/bot/broadcast"
+	"lifeline/bot/pace"
 	"lifeline/bot/whatsapp"
 	"lifeline/kb"
 	"lifeline/privacy"
@@ -164,8 +165,10 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		ecfg.ReengageTemplate = &whatsapp.Template{Name: name, Language: lang}
 	}
 	m := metrics.New()
-	engine := bot.New(ecfg, bot.Options{DB: db, Sender: sender, KB: m.Answerer(faq), Learner: faq, Logger: log, Observer: m})
-	broadcasts := broadcast.New(broadcastConfig(cfg), broadcast.Options{DB: db, Sender: sender, Logger: log})
+	// Replies and broadcasts share each number's throughput budget.
+	pacer := pace.New(cfg.RatePerNumber)
+	engine := bot.New(ecfg, bot.Options{DB: db, Sender: sender, KB: m.Answerer(faq), Learner: faq, Logger: log, Observer: m, Pacer: pacer})
+	broadcasts := broadcast.New(broadcastConfig(cfg), broadcast.Options{DB: db, Sender: sender, Logger: log, Pacer: pacer})
 	engine.Intercept(broadcasts)
 	engine.ObserveStatuses(broadcasts)
 	if err := engine.Start(); err != nil {

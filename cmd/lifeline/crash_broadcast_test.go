@@ -1,0 +1,182 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"lifeline/bot/whatsapp/whatsapptest"
+)
+
+// crashAdmin calls the child's admin API with the bootstrap token.
+func crashAdmin(t *testing.T, method, url, contentType string, body []byte, out any) int {
+	t.Helper()
+	req, err := http.NewRequest(method, url, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+crashToken)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if out != nil && resp.StatusCode < 300 {
+		if err := json.Unmarshal(raw, out); err != nil {
+			t.Fatalf("%s %s: %v in %s", method, url, err, raw)
+		}
+	}
+	if resp.StatusCode >= 300 {
+		t.Logf("%s %s: %d %s", method, url, resp.StatusCode, raw)
+	}
+	return resp.StatusCode
+}
+
+type crashStatus struct {
+	State              string
+	Targeted           int64
+	Pending            int64
+	Sent               int64
+	Failed             int64
+	Skipped            int64
+	Retrying           int64
+	PossibleDuplicates int64 `json:"possible_duplicates"`
+}
+
+// TestKillNineBroadcastLosesNoRecipient imports contacts through the admin
+// API of a real server process, starts a notice to all of them against the
+// fake Graph API, kills the process with SIGKILL at a seeded random moment
+// while it sends, restarts it on the same data directory, and repeats. In
+// the end every targeted recipient has the template at least once, nobody
+// else got it, and the sends beyond one per recipient are no more than the
+// broadcast's own possible_duplicates count (sends that were in flight at
+// a kill). LIFELINE_CRASH_BC_RECIPIENTS, LIFELINE_CRASH_BC_ROUNDS and
+// LIFELINE_CRASH_BC_RATE make the long run (see BENCHMARKS.md, Fault run).
+func TestKillNineBroadcastLosesNoRecipient(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts server processes")
+	}
+	recipients := envIntOr("LIFELINE_CRASH_BC_RECIPIENTS", 1000)
+	rounds := envIntOr("LIFELINE_CRASH_BC_ROUNDS", 3)
+	rate := envIntOr("LIFELINE_CRASH_BC_RATE", 500) // per second, the broadcast's rate_per_second
+	seed := uint64(envIntOr("LIFELINE_CRASH_SEED", 1))
+	rng := rand.New(rand.NewPCG(seed, 4242))
+
+	graph := whatsapptest.NewServer(t)
+	graph.SetResponder(func(whatsapptest.Request) whatsapptest.Response {
+		return whatsapptest.Response{Delay: 2 * time.Millisecond} // sends in flight at the kill
+	})
+	dir := t.TempDir()
+	dataDir := filepath.Join(dir, "data")
+	logFile, err := os.Create(filepath.Join(dir, "server.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logFile.Close()
+	addr := freeAddr(t)
+	started := time.Now()
+
+	child := startChild(t, dataDir, addr, graph.URL, logFile)
+	var csv strings.Builder
+	csv.WriteString("phone,name,language,tags\n")
+	want := map[string]bool{}
+	for i := 0; i < recipients; i++ {
+		wa := fmt.Sprintf("1777%07d", i)
+		want[wa] = true
+		fmt.Fprintf(&csv, "+%s,Person %d,en,employees|site-%d\n", wa, i, i%3)
+	}
+	// A few people the broadcast must not reach.
+	for i := 0; i < 10; i++ {
+		fmt.Fprintf(&csv, "+1778%07d,Vendor %d,en,vendors\n", i, i)
+	}
+	if code := crashAdmin(t, "POST", child.base+"/admin/contacts/import", "text/csv", []byte(csv.String()), nil); code != 200 {
+		t.Fatalf("contact import: %d", code)
+	}
+	spec := fmt.Sprintf(`{"name":"port closed","kind":"notice","templates":{"en":{"name":"port_notice","language":"en_US","body":[{"value":"{{first_name|friend}}"}]}},
+		"audience":{"tags_any":["employees"]},"rate_per_second":%d}`, rate)
+	var created struct{ ID string }
+	if code := crashAdmin(t, "POST", child.base+"/admin/broadcasts", "application/json", []byte(spec), &created); code != 202 || created.ID == "" {
+		t.Fatalf("create broadcast: %d %+v", code, created)
+	}
+	statusURL := func(c *crashChild) string { return c.base + "/admin/broadcasts/" + created.ID }
+
+	// The kills fall at random moments within the time the whole
+	// broadcast would take, so most land mid-send.
+	sendTime := time.Duration(recipients) * time.Second / time.Duration(rate)
+	window := max(50*time.Millisecond, sendTime/time.Duration(rounds+1))
+	kills, midSend := 0, 0
+	for r := 0; r < rounds; r++ {
+		if r > 0 {
+			child = startChild(t, dataDir, addr, graph.URL, logFile)
+		}
+		time.Sleep(20*time.Millisecond + time.Duration(rng.Int64N(int64(window))))
+		before := len(graph.Messages())
+		child.kill()
+		kills++
+		if before < recipients {
+			midSend++
+		}
+	}
+
+	child = startChild(t, dataDir, addr, graph.URL, logFile)
+	var st crashStatus
+	deadline := time.Now().Add(max(60*time.Second, 3*sendTime))
+	for {
+		st = crashStatus{}
+		crashAdmin(t, "GET", statusURL(child), "", nil, &st)
+		if (st.State == "sent" || st.State == "completed") && st.Pending == 0 && st.Retrying == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("broadcast not done after the last restart: %+v", st)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	child.stop(t)
+
+	got := map[string]int{}
+	for _, m := range graph.Messages() {
+		if tpl, _ := m.Body["template"].(map[string]any); tpl == nil || tpl["name"] != "port_notice" {
+			t.Errorf("unexpected send to %s: %s", m.To, m.Raw)
+			continue
+		}
+		got[m.To]++
+	}
+	lost, dups := 0, 0
+	for wa := range want {
+		switch n := got[wa]; {
+		case n == 0:
+			lost++
+		case n > 1:
+			dups += n - 1
+		}
+	}
+	for wa := range got {
+		if !want[wa] {
+			t.Errorf("the template went to %s, who is not in the audience", wa)
+		}
+	}
+	if st.Targeted != int64(recipients) || st.Sent != int64(recipients) || st.Failed != 0 || st.Skipped != 0 {
+		t.Errorf("status %+v: want %d targeted and sent, none failed or skipped", st, recipients)
+	}
+	if lost > 0 {
+		t.Errorf("%d of %d recipients never got the template", lost, recipients)
+	}
+	if int64(dups) > st.PossibleDuplicates {
+		t.Errorf("%d duplicate sends, but the broadcast reports %d possible duplicates", dups, st.PossibleDuplicates)
+	}
+	t.Logf("broadcast fault run: %d recipients at %d/s, %d kills (%d mid-send), recipients lost %d, sends %d, duplicates %d (reported possible %d), %s",
+		recipients, rate, kills, midSend, lost, len(graph.Messages()), dups, st.PossibleDuplicates, time.Since(started).Round(time.Millisecond))
+}
