@@ -69,7 +69,7 @@ type doc struct {
 	entry    Entry      // the entry as it reads in its language
 	variants [][]string // analysed question and alternate questions
 	answer   []string   // analysed answer
-	lead     []string   // analysed first sentence of the answer
+	lead     []string   // distinct analysed terms of the answer's first sentence
 	topic    []string   // analysed category and tags
 	qset     map[string]struct{}
 	aset     map[string]struct{}
@@ -97,9 +97,9 @@ type langStats struct {
 	dfQ        map[string]int // documents with the term in a question
 	vocab      []string       // every term, for typo expansion
 	vocabSet   map[string]struct{}
-	deletes    map[string][]int32 // a term with one letter removed -> the vocabulary terms it comes from
+	deletes    map[string][]int32     // a term with one letter removed -> the vocabulary terms it comes from
 	assoc      map[string][]assocTerm // a term -> the question terms it is most associated with
-	scratch    sync.Pool          // of *scratch sized for this language
+	scratch    sync.Pool              // of *scratch sized for this language
 	avgQ, avgA float64
 }
 
@@ -258,7 +258,7 @@ func analyseDoc(e Entry, lang string) *doc {
 		d.variants = append(d.variants, terms(a, q))
 	}
 	d.answer = terms(a, v.Answer)
-	d.lead = terms(a, firstSentence(v.Answer))
+	d.lead = dedupe(terms(a, firstSentence(v.Answer)))
 	if v.Category != "" || len(v.Tags) > 0 {
 		d.topic = terms(a, v.Category+" . "+strings.Join(v.Tags, " . "))
 	}
@@ -320,8 +320,10 @@ func (st *langStats) build(lang string) {
 			tf[t]++
 			d.aset[t] = struct{}{}
 		}
+		// The answer's first sentence often restates the question
+		// in other words: its terms count more.
 		for _, t := range d.lead {
-			if tf[t] > 0 && tf[t] == float64(int(tf[t])) {
+			if tf[t] > 0 {
 				tf[t] += leadBoost
 			}
 		}

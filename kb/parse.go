@@ -276,7 +276,9 @@ func parseMarkdown(data []byte) ([]Entry, []int, []RowError) {
 		}
 		body = nil
 	}
-	for i, line := range strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n") {
+	for i, line := range strings.Split(string(data), "\n") {
+		// CRLF files, and a last line cut after its "\r", read the same.
+		line = strings.TrimRight(line, "\r")
 		if strings.HasPrefix(line, "## ") || line == "##" {
 			flush()
 			cur = &Entry{Question: strings.TrimSpace(strings.TrimPrefix(line, "##"))}

@@ -9,25 +9,27 @@ import (
 
 // Ranking. Every document of the query's language is scored by BM25F over
 // its question and alternate questions (the best matching one counts) and
-// its answer at a lower weight, from the language's own postings. The best
-// candidates, and those most similar by character grams, are then reranked
-// by a few features: BM25F normalised by the query's weight, the share of
+// its answer at a lower weight (the answer's first sentence counting more),
+// from the language's own postings; query terms also stand for the question
+// terms a translation model learned from the FAQ associates them with
+// (assoc.go). The best candidates, and those most similar by character
+// grams, are then reranked by a few features: BM25F normalised by the query's weight, the share of
 // the query's weight the entry's questions cover, and the gram similarity.
-var (
+const (
 	wFieldQ = 1.0  // BM25F weight of the question field
 	wFieldA = 0.25 // and of the answer field
 	wFieldC = 0.3  // and of category and tags
-	bQ      = 0.75
-	bA      = 0.75
-	k1      = 1.2
+	// A term of the answer's first sentence counts as this many more
+	// occurrences in the answer.
+	leadBoost = 2.0
+	bQ        = 0.75
+	bA        = 0.75
+	k1        = 1.2
 
 	wBM25     = 1.0
 	wCoverage = 0.6
 	wGram     = 0.6
 	wQType    = 0.3 // the question asks for the same kind of answer (where, when, how...)
-)
-
-const (
 
 	fuzzyFactor = 0.7 // a variant or typo-corrected term counts this much of the term
 	minStem     = 5   // runes a term needs to have variants
@@ -151,10 +153,10 @@ func (st *langStats) expand(qterms []string) (qs []qterm, weights []float64) {
 				qs = append(qs, qterm{term: v, w: st.idf(st.df[v]), factor: fuzzyFactor, group: i})
 			}
 		}
-		if assocMode == 0 || st.dfQ[t] == 0 {
-			for _, a := range st.assoc[t] {
-				qs = append(qs, qterm{term: a.term, w: weights[i], factor: assocFactor * a.p, group: i, assoc: true})
-			}
+		// Question terms the term translates into (the term's own
+		// weight: it is the query's evidence).
+		for _, a := range st.assoc[t] {
+			qs = append(qs, qterm{term: a.term, w: weights[i], factor: assocFactor * a.p, group: i, assoc: true})
 		}
 	}
 	return qs, weights
@@ -280,11 +282,10 @@ func (s *snapshot) search(q, lang string, limit int) Result {
 		clear(covs)
 		for _, t := range qs {
 			switch {
-			case t.assoc && assocCov == 0:
-			case t.assoc && assocCov == 1:
-				if has(d.qset, t.term) || has(d.aset, t.term) {
-					covs[t.group] = max(covs[t.group], 0.5*t.factor)
-				}
+			case t.assoc:
+				// Associations rank, but do not count as covering
+				// the query: the decision to answer rests on the
+				// query's own words.
 			case has(d.qset, t.term):
 				qcovs[t.group] = max(qcovs[t.group], t.factor)
 				covs[t.group] = max(covs[t.group], t.factor)
