@@ -70,6 +70,7 @@ var langRe = regexp.MustCompile(`^[a-z]{2,3}([_-][A-Za-z]{2,4})?$`)
 // dashes, dots or brackets, into a WhatsApp id (digits only).
 func NormalizePhone(s string) (string, error) {
 	s = strings.TrimSpace(s)
+	orig := s
 	s = strings.TrimPrefix(s, "+")
 	s = strings.TrimPrefix(s, "00")
 	var b strings.Builder
@@ -79,7 +80,7 @@ func NormalizePhone(s string) (string, error) {
 			b.WriteRune(r)
 		case r == ' ' || r == '-' || r == '.' || r == '(' || r == ')':
 		default:
-			return "", fmt.Errorf("%q is not a phone number", r)
+			return "", fmt.Errorf("%q is not a phone number: %q is not a digit (use E.164, such as +966501234567)", orig, r)
 		}
 	}
 	d := b.String()

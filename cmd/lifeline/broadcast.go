@@ -88,7 +88,7 @@ const broadcastUsage = `Usage: lifeline broadcast COMMAND [flags]
   pause|resume|cancel ID     control a broadcast
   recipients ID              write per-recipient results as CSV to stdout
 
-Flags (before the arguments): --server URL (LIFELINE_URL, default http://localhost:8080)
+Flags (before the arguments): --server URL (LIFELINE_SERVER, default http://127.0.0.1:8080)
   --token TOKEN (LIFELINE_TOKEN or LIFELINE_ADMIN_TOKEN) --interval 1s
 
 Also: lifeline contacts import FILE.csv [--server URL --token TOKEN]
@@ -101,14 +101,7 @@ type apiClient struct {
 }
 
 func newAPIClient(fs *flag.FlagSet, args []string, stderr io.Writer) (*apiClient, []string, time.Duration, bool, error) {
-	server := os.Getenv("LIFELINE_URL")
-	if server == "" {
-		server = "http://localhost:8080"
-	}
-	token := os.Getenv("LIFELINE_TOKEN")
-	if token == "" {
-		token = os.Getenv("LIFELINE_ADMIN_TOKEN")
-	}
+	server, token := clientDefaults(os.Getenv)
 	fs.SetOutput(stderr)
 	fs.StringVar(&server, "server", server, "server URL")
 	fs.StringVar(&token, "token", token, "API token")

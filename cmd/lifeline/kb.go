@@ -30,7 +30,7 @@ const kbUsage = `usage:
   lifeline kb eval --faq FILE --pairs FILE [--lang xx]
 
 The server defaults to $LIFELINE_SERVER or http://127.0.0.1:8080, the token
-to $LIFELINE_ADMIN_TOKEN. eval runs locally and needs no server.
+to $LIFELINE_TOKEN (or $LIFELINE_ADMIN_TOKEN). eval runs locally and needs no server.
 `
 
 // runKB runs "lifeline kb ..." and returns the exit code.
@@ -92,18 +92,15 @@ type serverFlags struct {
 }
 
 func (s *serverFlags) register(fs *flag.FlagSet) {
-	def := os.Getenv("LIFELINE_SERVER")
-	if def == "" {
-		def = "http://127.0.0.1:8080"
-	}
-	fs.StringVar(&s.server, "server", def, "Lifeline server base URL")
-	fs.StringVar(&s.token, "token", os.Getenv("LIFELINE_ADMIN_TOKEN"), "admin bearer token")
+	server, token := clientDefaults(os.Getenv)
+	fs.StringVar(&s.server, "server", server, "Lifeline server base URL (LIFELINE_SERVER)")
+	fs.StringVar(&s.token, "token", token, "admin bearer token (LIFELINE_TOKEN)")
 }
 
 // do sends one admin request and returns the body of a 2xx answer.
 func (s *serverFlags) do(method, path string, query url.Values, contentType string, body []byte) ([]byte, error) {
 	if s.token == "" {
-		return nil, usageError{"no token: pass --token or set LIFELINE_ADMIN_TOKEN"}
+		return nil, usageError{"no token: pass --token or set LIFELINE_TOKEN"}
 	}
 	u := strings.TrimRight(s.server, "/") + "/admin/kb" + path
 	if len(query) > 0 {

@@ -79,8 +79,9 @@ func runBackup(args []string, getenv func(string) string, stdout, stderr io.Writ
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	out := fs.String("out", "", "file to write the backup to (required)")
-	server := fs.String("server", firstNonEmpty(getenv("LIFELINE_SERVER"), "http://127.0.0.1:8080"), "base URL of the running server (LIFELINE_SERVER)")
-	token := fs.String("token", getenv("LIFELINE_TOKEN"), "admin API token (LIFELINE_TOKEN)")
+	defServer, defToken := clientDefaults(getenv)
+	server := fs.String("server", defServer, "base URL of the running server (LIFELINE_SERVER)")
+	token := fs.String("token", defToken, "admin API token (LIFELINE_TOKEN)")
 	since := fs.Uint64("since", 0, "only what changed after this version (incremental)")
 	if err := fs.Parse(args); err != nil {
 		return 2
