@@ -32,6 +32,8 @@ const benchUsage = `Usage:
       the same, as fast as it goes
   lifeline bench memory [--users 20000]
       heap per stored conversation
+  lifeline bench broadcast [--rate 1000] [--duration 10s]
+      inbound webhook latency at a fixed rate, idle and while a broadcast sends at 1000 mps
 Everything runs on 127.0.0.1 with a throw-away data directory.
 `
 
@@ -80,6 +82,8 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		err = benchE2E(stdout, *duration, *rate, *concurrency, *numbers)
 	case "memory":
 		err = benchMemory(stdout, *users)
+	case "broadcast":
+		err = benchBroadcast(stdout, *duration, *rate)
 	default:
 		fmt.Fprint(stderr, benchUsage)
 		return 2
