@@ -24,7 +24,7 @@ import (
 )
 
 const benchUsage = `Usage:
-  lifeline bench webhook [--duration 10s] [--concurrency 64]
+  lifeline bench webhook [--duration 10s] [--concurrency 64] [--text 1000]
       acknowledged webhook POSTs per second and latency, beside a bare handler that only returns 200
   lifeline bench e2e [--rate 1000] [--duration 10s] [--numbers 8]
       webhook in to Graph API request out, against a fake Graph API on loopback, at a fixed rate
@@ -49,6 +49,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	rate := fs.Int("rate", 1000, "messages per second (0: as fast as possible)")
 	numbers := fs.Int("numbers", 8, "sending phone numbers the load is spread over")
 	users := fs.Int("users", 20000, "conversations to store")
+	textLen := fs.Int("text", 1000, "characters of the message text in webhook payloads")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
@@ -77,7 +78,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	var err error
 	switch args[0] {
 	case "webhook":
-		err = benchWebhook(stdout, *duration, *concurrency)
+		err = benchWebhook(stdout, *duration, *concurrency, *textLen)
 	case "e2e":
 		err = benchE2E(stdout, *duration, *rate, *concurrency, *numbers)
 	case "memory":
@@ -208,7 +209,11 @@ func payload(id uint64, from, phone, text string) []byte {
 
 var quotedTexts sync.Map
 
-var benchText = "hello " + string(bytes.Repeat([]byte("please tell me where the nearest shelter is and whether the water is safe to drink. "), 12))
+// benchText is a question of about n characters.
+func benchText(n int) string {
+	const q = "please tell me where the nearest shelter is and whether the water is safe to drink. "
+	return "hello " + string(bytes.Repeat([]byte(q), max(1, n/len(q))))
+}
 
 func post(c *fasthttp.Client, url string, body []byte) (int, error) {
 	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
@@ -278,7 +283,8 @@ func closedLoop(url string, d time.Duration, workers int, body func(i uint64) []
 	return res
 }
 
-func benchWebhook(out io.Writer, d time.Duration, workers int) error {
+func benchWebhook(out io.Writer, d time.Duration, workers, textLen int) error {
+	text := benchText(textLen)
 	bare := fiber.New(fiber.Config{DisableStartupMessage: true, BodyLimit: 8 << 20})
 	bare.Post("/webhook", func(c *fiber.Ctx) error { return c.SendStatus(200) })
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -294,7 +300,7 @@ func benchWebhook(out io.Writer, d time.Duration, workers int) error {
 	}
 	defer srv.close()
 	body := func(i uint64) []byte {
-		return payload(i, fmt.Sprintf("1555%07d", i%50000), strconv.Itoa(100000+int(i%8)), benchText)
+		return payload(i, fmt.Sprintf("1555%07d", i%50000), strconv.Itoa(100000+int(i%8)), text)
 	}
 	fmt.Fprintf(out, "webhook acknowledgement, %d connections, %s each, payload %d bytes, GOMAXPROCS %d\n",
 		workers, d, len(body(1)), runtime.GOMAXPROCS(0))

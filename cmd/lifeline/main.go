@@ -193,6 +193,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	}
 
 	m.Watch(metrics.Sources{DB: db, Engine: engine})
+	m.WatchBroadcasts(broadcasts)
 	sweepCtx, sweepStop := context.WithCancel(context.Background())
 	sweeper := &privacy.Sweeper{DB: db, Retention: cfg.Retention, Log: log}
 	go sweeper.Run(sweepCtx)
