@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"lifeline/bot"
+	"lifeline/bot/broadcast"
 	"lifeline/bot/whatsapp"
 	"lifeline/flows"
 	"lifeline/store"
@@ -22,6 +23,9 @@ type Export struct {
 	Transcript []store.Entry      `json:"transcript"`
 	Handoffs   []bot.Handoff      `json:"handoffs"`
 	Outbox     []store.OutboxItem `json:"outbox"` // replies not sent yet
+	// Broadcasts are the broadcasts and check-ins sent to the person,
+	// with delivery and answers.
+	Broadcasts []broadcast.PersonRecord `json:"broadcasts"`
 }
 
 // ErrNoSuchPerson says nothing at all is stored about a wa_id.
@@ -33,7 +37,7 @@ func ExportPerson(db *store.DB, waID string, now time.Time) (*Export, error) {
 	if err != nil {
 		return nil, err
 	}
-	x := &Export{WaID: id, ExportedAt: now.UTC(), Transcript: []store.Entry{}, Handoffs: []bot.Handoff{}, Outbox: []store.OutboxItem{}}
+	x := &Export{WaID: id, ExportedAt: now.UTC(), Transcript: []store.Entry{}, Handoffs: []bot.Handoff{}, Outbox: []store.OutboxItem{}, Broadcasts: []broadcast.PersonRecord{}}
 	err = db.View(func(tx *store.Txn) error {
 		var c store.Contact
 		if err := tx.GetJSON(store.ContactKey(id), &c); err == nil {
@@ -63,18 +67,23 @@ func ExportPerson(db *store.DB, waID string, now time.Time) (*Export, error) {
 		}); err != nil {
 			return err
 		}
-		return tx.Scan(store.OutboxPrefix(), func(_ store.Key, v []byte) error {
+		if err := tx.Scan(store.OutboxPrefix(), func(_ store.Key, v []byte) error {
 			var it store.OutboxItem
 			if decode(v, &it) == nil && it.User == id {
 				x.Outbox = append(x.Outbox, it)
 			}
 			return nil
-		})
+		}); err != nil {
+			return err
+		}
+		recs, err := broadcast.PersonRecords(tx, id)
+		x.Broadcasts = append(x.Broadcasts, recs...)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("export %s: %w", maskID(id), err)
 	}
-	if x.Contact == nil && x.Session == nil && len(x.Transcript) == 0 && len(x.Handoffs) == 0 {
+	if x.Contact == nil && x.Session == nil && len(x.Transcript) == 0 && len(x.Handoffs) == 0 && len(x.Broadcasts) == 0 {
 		return nil, ErrNoSuchPerson
 	}
 	return x, nil
@@ -110,6 +119,7 @@ type Erased struct {
 	Sessions   int  `json:"sessions"`
 	Queued     int  `json:"queued"` // unsent replies removed from the outbox
 	SentRefs   int  `json:"sent_refs"`
+	Broadcasts int  `json:"broadcasts"`   // broadcast recipient records the person was removed from
 	KeptOptOut bool `json:"kept_opt_out"` // the person had opted out: a bare record of that is kept so they get no broadcasts
 }
 
@@ -170,7 +180,7 @@ func ErasePerson(db *store.DB, waID string, now time.Time) (Erased, error) {
 	}
 	chunked := n.Messages
 	err = db.Update(func(tx *store.Txn) error {
-		n.Contacts, n.Handoffs, n.Sessions, n.Queued, n.KeptOptOut, n.Messages = 0, 0, 0, 0, false, chunked
+		n.Contacts, n.Handoffs, n.Sessions, n.Queued, n.Broadcasts, n.KeptOptOut, n.Messages = 0, 0, 0, 0, 0, false, chunked
 		var c store.Contact
 		switch err := tx.GetJSON(store.ContactKey(id), &c); {
 		case err == nil:
@@ -211,6 +221,11 @@ func ErasePerson(db *store.DB, waID string, now time.Time) (Erased, error) {
 		}); err != nil {
 			return err
 		}
+		b, err := broadcast.ErasePerson(tx, id)
+		if err != nil {
+			return err
+		}
+		n.Broadcasts = b
 		// Anything that arrived while the chunks were deleted.
 		if err := tx.Scan(store.TranscriptPrefix(id), func(k store.Key, _ []byte) error {
 			n.Messages++

@@ -155,6 +155,18 @@ func BroadcastEngagementKey(id string, seq uint64) Key {
 	return binary.BigEndian.AppendUint64(bcKey(bcEngagement, id, true), seq)
 }
 
+// BroadcastRecipientsAll selects the recipients of every broadcast.
+func BroadcastRecipientsAll() Key { return Key{prefixBroadcast, bcRecipient} }
+
+// BroadcastEngagementsAll selects the engagement of every recipient of every broadcast.
+func BroadcastEngagementsAll() Key { return Key{prefixBroadcast, bcEngagement} }
+
+// BroadcastEngagementFor is the engagement key that belongs to a recipient key.
+func BroadcastEngagementFor(recipient Key) Key {
+	k := Key{prefixBroadcast, bcEngagement}
+	return append(k, recipient[2:]...)
+}
+
 // BroadcastCounterKey is one shard of a broadcast's engagement counters.
 func BroadcastCounterKey(id string, shard uint16) Key {
 	return binary.BigEndian.AppendUint16(BroadcastCounterPrefix(id), shard)

@@ -195,7 +195,8 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	m.Watch(metrics.Sources{DB: db, Engine: engine})
 	m.WatchBroadcasts(broadcasts)
 	sweepCtx, sweepStop := context.WithCancel(context.Background())
-	sweeper := &privacy.Sweeper{DB: db, Retention: cfg.Retention, Log: log}
+	sweeper := &privacy.Sweeper{DB: db, Retention: cfg.Retention, Log: log,
+		CheckIns: func(before time.Time) (int, error) { return broadcast.SweepAnswers(db, before) }}
 	go sweeper.Run(sweepCtx)
 
 	srv := admin.New(admin.Deps{
