@@ -128,7 +128,11 @@ func startBenchServer(numbers int) (*benchServer, error) {
 		cfg.PhoneNumberIDs = append(cfg.PhoneNumberIDs, strconv.Itoa(100000+i))
 	}
 	cfg.AdminToken = "bench-admin-token-0123456789"
-	inst, err := start(cfg, zerolog.Nop(), io.Discard)
+	log := zerolog.Nop()
+	if lvl := os.Getenv("LIFELINE_LOG_LEVEL"); lvl != "" {
+		log = newLogger(os.Stderr, lvl) // to look into a run
+	}
+	inst, err := start(cfg, log, io.Discard)
 	if err != nil {
 		return nil, err
 	}
