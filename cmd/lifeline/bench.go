@@ -124,6 +124,9 @@ func startBenchServer(numbers int) (*benchServer, error) {
 	if w, err := strconv.Atoi(os.Getenv("LIFELINE_WORKERS")); err == nil {
 		cfg.Workers = w
 	}
+	if c, err := strconv.Atoi(os.Getenv("LIFELINE_BROADCAST_CONCURRENCY")); err == nil {
+		cfg.Broadcast.Concurrency = c
+	}
 	for i := 0; i < numbers; i++ {
 		cfg.PhoneNumberIDs = append(cfg.PhoneNumberIDs, strconv.Itoa(100000+i))
 	}
