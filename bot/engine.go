@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -106,8 +105,6 @@ type Engine struct {
 
 	ctx    context.Context
 	cancel context.CancelFunc
-
-	webhookAccepted atomic.Uint64
 
 	mu        sync.Mutex
 	waiters   map[string]chan []whatsapp.Outbound

@@ -61,13 +61,12 @@ func (e *Engine) WebhookHandler(cfg WebhookConfig) fiber.Handler {
 		if err != nil {
 			return fiber.NewError(fiber.StatusBadRequest, err.Error())
 		}
-		n, err := e.Ingest(batch)
+		_, err = e.Ingest(batch)
 		if err != nil {
 			e.log.Error().Err(err).Str("request_id", requestID(c)).Msg("webhook events not stored")
 			// Not 200: Meta keeps the events and delivers them again.
 			return fiber.NewError(fiber.StatusServiceUnavailable, "events could not be stored; retry later")
 		}
-		e.webhookAccepted.Add(uint64(n))
 		return c.SendString("EVENT_RECEIVED")
 	}
 }
