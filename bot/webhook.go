@@ -18,7 +18,7 @@ type WebhookConfig struct {
 	MaxBody     int    // bytes; larger bodies get 413
 }
 
-// ErrNotConfigured is the answer of the webhook in sandbox mode.
+// errNotConfigured is the answer of the webhook in sandbox mode.
 var errNotConfigured = fiber.NewError(fiber.StatusServiceUnavailable,
 	"webhook not configured: the server runs in sandbox mode; set WA_ACCESS_TOKEN, WA_PHONE_NUMBER_ID, WA_APP_SECRET and WA_VERIFY_TOKEN to connect WhatsApp")
 
