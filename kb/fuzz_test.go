@@ -110,6 +110,16 @@ func checkParse(t *testing.T, data []byte, f Format) {
 		}
 		sameEntries(t, "JSON", entries, back)
 	case FormatMarkdown:
+		// An answer with a line that itself reads as a "##" heading cannot
+		// be written back as Markdown without escaping, which the format
+		// does not have a plain way to say; those inputs stop here.
+		for _, e := range entries {
+			for _, l := range strings.Split(e.Answer, "\n") {
+				if strings.HasPrefix(strings.TrimSpace(l), "##") {
+					return
+				}
+			}
+		}
 		var b strings.Builder
 		for _, e := range entries {
 			b.WriteString("## " + e.Question + "\n\n" + e.Answer + "\n\n")

@@ -279,9 +279,9 @@ func parseMarkdown(data []byte) ([]Entry, []int, []RowError) {
 	for i, line := range strings.Split(string(data), "\n") {
 		// CRLF files, and a last line cut after its "\r", read the same.
 		line = strings.TrimRight(line, "\r")
-		if strings.HasPrefix(line, "## ") || line == "##" {
+		if q, ok := heading2(line); ok {
 			flush()
-			cur = &Entry{Question: strings.TrimSpace(strings.TrimPrefix(line, "##"))}
+			cur = &Entry{Question: q}
 			rows = append(rows, i+1)
 			continue
 		}
@@ -294,6 +294,20 @@ func parseMarkdown(data []byte) ([]Entry, []int, []RowError) {
 		return nil, nil, []RowError{{Row: 1, Error: "markdown: no \"## question\" headings"}}
 	}
 	return entries, rows, nil
+}
+
+// heading2 reads a level-two ATX heading as Markdown does: up to three
+// spaces of indentation, "##", then a space or the end of the line.
+func heading2(line string) (string, bool) {
+	trimmed := strings.TrimLeft(line, " ")
+	if len(line)-len(trimmed) > 3 {
+		return "", false
+	}
+	rest, ok := strings.CutPrefix(trimmed, "##")
+	if !ok || (rest != "" && rest[0] != ' ' && rest[0] != '\t') {
+		return "", false
+	}
+	return strings.TrimSpace(rest), true
 }
 
 var (
