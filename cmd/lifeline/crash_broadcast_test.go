@@ -154,19 +154,9 @@ func TestKillNineBroadcastLosesNoRecipient(t *testing.T) {
 		}
 		got[m.To]++
 	}
-	lost, dups := 0, 0
-	for wa := range want {
-		switch n := got[wa]; {
-		case n == 0:
-			lost++
-		case n > 1:
-			dups += n - 1
-		}
-	}
-	for wa := range got {
-		if !want[wa] {
-			t.Errorf("the template went to %s, who is not in the audience", wa)
-		}
+	lost, dups, strays := tally(want, got)
+	for _, wa := range strays {
+		t.Errorf("the template went to %s, who is not in the audience", wa)
 	}
 	if st.Targeted != int64(recipients) || st.Sent != int64(recipients) || st.Failed != 0 || st.Skipped != 0 {
 		t.Errorf("status %+v: want %d targeted and sent, none failed or skipped", st, recipients)

@@ -279,19 +279,9 @@ func TestKillNineDuringABurstLosesNothing(t *testing.T) {
 	child.stop(t)
 
 	got := replies()
-	dups, lost := 0, 0
-	for u := range acked {
-		switch n := got[u]; {
-		case n == 0:
-			lost++
-		case n > 1:
-			dups += n - 1
-		}
-	}
-	for u := range got {
-		if !acked[u] {
-			t.Errorf("a reply went to %s, whose message was never acknowledged", u)
-		}
+	lost, dups, strays := tally(acked, got)
+	for _, u := range strays {
+		t.Errorf("a reply went to %s, whose message was never acknowledged", u)
 	}
 	if lost > 0 {
 		t.Errorf("%d acknowledged messages have no reply", lost)
@@ -310,4 +300,24 @@ func envIntOr(name string, def int) int {
 		return v
 	}
 	return def
+}
+
+// tally compares who got how many messages with who should have got one:
+// how many got none, how many extra messages went out, and who got
+// something without being expected to.
+func tally(want map[string]bool, got map[string]int) (lost, dups int, strays []string) {
+	for u := range want {
+		switch n := got[u]; {
+		case n == 0:
+			lost++
+		case n > 1:
+			dups += n - 1
+		}
+	}
+	for u := range got {
+		if !want[u] {
+			strays = append(strays, u)
+		}
+	}
+	return lost, dups, strays
 }
