@@ -262,6 +262,10 @@ func TestAuditLogPagesFiltersExportsAndCannotBeChanged(t *testing.T) {
 		es[0].(map[string]any)["role"] != "admin" || !strings.Contains(fmt.Sprint(es[0]), "id=1555*****34") {
 		t.Fatalf("handoff claim audit: %v", out)
 	}
+	// The entry holds the status the request answered with: no such handoff is a 404, not a 500.
+	if st := out["entries"].([]any)[0].(map[string]any)["status"]; st != float64(404) {
+		t.Fatalf("audited status %v, want 404", st)
+	}
 
 	_, out = s.do(t, "GET", "/admin/audit?limit=2&action=token.create", s.token, nil)
 	first, _ := out["entries"].([]any)

@@ -16,6 +16,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"lifeline/admin/audit"
+	"lifeline/admin/httpstatus"
 	"lifeline/admin/kbapi"
 	"lifeline/admin/metrics"
 	"lifeline/bot"
@@ -142,16 +143,7 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 // which can hold a phone number), status and latency.
 func (s *Server) accessLog(c *fiber.Ctx) error {
 	start := time.Now()
-	err := c.Next()
-	status := c.Response().StatusCode()
-	if err != nil {
-		var fe *fiber.Error
-		if errors.As(err, &fe) {
-			status = fe.Code
-		} else {
-			status = fiber.StatusInternalServerError
-		}
-	}
+	status, err := httpstatus.After(c, c.Next())
 	ev := s.log.Debug()
 	if status >= 500 {
 		ev = s.log.Warn()

@@ -8,7 +8,6 @@ package audit
 import (
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/rs/zerolog"
 
+	"lifeline/admin/httpstatus"
 	"lifeline/bot/whatsapp"
 	"lifeline/store"
 )
@@ -152,15 +152,7 @@ func (l *Log) Middleware(prefix string, who Actor) fiber.Handler {
 		if m != fiber.MethodPost && m != fiber.MethodPut && m != fiber.MethodPatch && m != fiber.MethodDelete {
 			return c.Next()
 		}
-		err := c.Next()
-		status := c.Response().StatusCode()
-		if err != nil {
-			status = fiber.StatusInternalServerError
-			var fe *fiber.Error
-			if errors.As(err, &fe) {
-				status = fe.Code
-			}
-		}
+		status, err := httpstatus.After(c, c.Next())
 		if done, _ := c.Locals("audited").(bool); done {
 			return err // the handler wrote a more specific entry
 		}

@@ -7,7 +7,6 @@ package metrics
 
 import (
 	"encoding/json"
-	"errors"
 	"strconv"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"lifeline/admin/httpstatus"
 	"lifeline/bot"
 	"lifeline/flows"
 	"lifeline/kb"
@@ -92,15 +92,7 @@ func (m *Metrics) Handler() fiber.Handler {
 func (m *Metrics) Webhook() fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		start := time.Now()
-		err := c.Next()
-		status := c.Response().StatusCode()
-		if err != nil {
-			status = fiber.StatusInternalServerError
-			var fe *fiber.Error
-			if errors.As(err, &fe) {
-				status = fe.Code
-			}
-		}
+		status, err := httpstatus.After(c, c.Next())
 		code := strconv.Itoa(status)
 		m.webhookRequests.WithLabelValues(c.Method(), code).Inc()
 		m.webhookLatency.WithLabelValues(code).Observe(time.Since(start).Seconds())
