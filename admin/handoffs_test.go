@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"lifeline/bot"
+	"lifeline/bot/clocktest"
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
 	"lifeline/kb"
@@ -26,19 +27,6 @@ const (
 	agentPassword = "correct horse battery"
 )
 
-// testClock is a fixed clock the test moves by hand.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *testClock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // agentServer is the whole server with real WhatsApp sending to a fake
 // Graph API, a fixed clock, agent accounts and tokens.
 type agentServer struct {
@@ -47,7 +35,7 @@ type agentServer struct {
 	db     *store.DB
 	engine *bot.Engine
 	graph  *whatsapptest.Server
-	clock  *testClock
+	clock  *clocktest.Clock
 	admin  string // bootstrap admin token
 	viewer string // a token whose role may do none of this
 	seq    int
@@ -64,23 +52,23 @@ func newAgentServer(t *testing.T, cfg bot.Config) *agentServer {
 		t.Fatal(err)
 	}
 	graph := whatsapptest.NewServer(t)
-	clock := &testClock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	clock := clocktest.New(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	client := whatsapp.NewClient(whatsapp.ClientConfig{BaseURL: graph.URL, Version: "v23.0", AccessToken: "test-token", Timeout: 5 * time.Second})
 	cfg.PhoneNumberIDs = []string{agentPhoneID}
 	cfg.RatePerNumber = 1000
-	engine := bot.New(cfg, bot.Options{DB: db, Sender: client, KB: faq, Learner: faq, Logger: zerolog.Nop(), Now: clock.now})
+	engine := bot.New(cfg, bot.Options{DB: db, Sender: client, KB: faq, Learner: faq, Logger: zerolog.Nop(), Now: clock.Now})
 	if err := engine.Start(); err != nil {
 		t.Fatal(err)
 	}
-	admin, err := BootstrapToken(db, "", clock.now())
+	admin, err := BootstrapToken(db, "", clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	viewer, _ := NewSecret()
-	if _, err := SaveToken(db, viewer, "viewer", RoleViewer, clock.now()); err != nil {
+	if _, err := SaveToken(db, viewer, "viewer", RoleViewer, clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	s := New(Deps{DB: db, Engine: engine, KB: faq, Logger: zerolog.Nop(), Now: clock.now,
+	s := New(Deps{DB: db, Engine: engine, KB: faq, Logger: zerolog.Nop(), Now: clock.Now,
 		Webhook: bot.WebhookConfig{Enabled: true, VerifyToken: "verify", AppSecret: "secret"}})
 	t.Cleanup(func() { engine.Close(); db.Close() })
 	return &agentServer{Server: s, t: t, db: db, engine: engine, graph: graph, clock: clock, admin: admin, viewer: viewer}
@@ -159,7 +147,7 @@ func (s *agentServer) say(user, text string) []whatsapp.Outbound {
 	s.t.Helper()
 	s.seq++
 	out, err := s.engine.Submit(whatsapp.Message{ID: fmt.Sprintf("wamid.IN%d", s.seq), From: user, Name: "Test", Type: "text", Text: text,
-		Timestamp: s.clock.now(), PhoneNumberID: agentPhoneID}, 10*time.Second)
+		Timestamp: s.clock.Now(), PhoneNumberID: agentPhoneID}, 10*time.Second)
 	if err != nil {
 		s.t.Fatalf("say %q: %v", text, err)
 	}
@@ -297,9 +285,9 @@ func TestQueueOrderAndPlaceUpdates(t *testing.T) {
 	s := newAgentServer(t, bot.Config{})
 	alice := s.agent("alice", RoleAgent)
 	s.say("15550000001", "I need a person")
-	s.clock.add(time.Minute)
+	s.clock.Add(time.Minute)
 	s.say("15550000002", "human")
-	s.clock.add(time.Minute)
+	s.clock.Add(time.Minute)
 	if err := s.engine.RequestHandoff("15550000003", "need_help", true); err != nil {
 		t.Fatal(err)
 	}
@@ -314,13 +302,13 @@ func TestQueueOrderAndPlaceUpdates(t *testing.T) {
 
 	// Claims teach the estimate; the third user moves from 2nd to next
 	// and is told, with a range rather than a number of minutes.
-	s.clock.add(4 * time.Minute)
+	s.clock.Add(4 * time.Minute)
 	s.expect(s.call("POST", "/admin/handoffs/15550000003/claim", alice, nil), 200, "claim")
-	s.clock.add(time.Minute)
+	s.clock.Add(time.Minute)
 	s.expect(s.call("POST", "/admin/handoffs/15550000001/claim", alice, nil), 200, "claim")
 	s.sentTo("15550000002", "Update: You are next in the queue. The wait is likely")
 
-	s.clock.add(10 * time.Minute)
+	s.clock.Add(10 * time.Minute)
 	r = s.expect(s.call("GET", "/admin/handoffs?status=waiting", alice, nil), 200, "list")
 	if h := r.body["handoffs"].([]any)[0].(map[string]any); h["overdue"] != true {
 		t.Fatalf("a handoff waiting 17 minutes is not flagged overdue: %v", h)
@@ -363,7 +351,7 @@ func TestAgentReplyOutsideTheWindowNeedsATemplate(t *testing.T) {
 	const user = "15550003333"
 	s.say(user, "I need a person")
 	s.expect(s.call("POST", "/admin/handoffs/"+user+"/claim", alice, nil), 200, "claim")
-	s.clock.add(25 * time.Hour)
+	s.clock.Add(25 * time.Hour)
 	alice = s.login("alice") // the session of yesterday has expired
 
 	r := s.expect(s.call("GET", "/admin/handoffs/"+user, alice, nil), 200, "detail")

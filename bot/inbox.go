@@ -59,6 +59,10 @@ func (e *Engine) processInbound(key string, t inTask) bool {
 	var err error
 	switch t.item.Kind {
 	case "message":
+		if *t.attempts == 0 {
+			// WhatsApp counts what a number receives in its throughput too.
+			e.pacer.Inbound(e.receivingNumber(t.item.Message))
+		}
 		err = e.handleMessage(t)
 	case "status":
 		err = e.handleStatus(t)
@@ -115,10 +119,7 @@ func (e *Engine) handleMessage(t inTask) error {
 	if at.IsZero() || at.After(now.Add(time.Minute)) {
 		at = t.item.ReceivedAt
 	}
-	phone := msg.PhoneNumberID
-	if phone == "" {
-		phone = e.cfg.PhoneNumberIDs[0]
-	}
+	phone := e.receivingNumber(msg)
 
 	in := flows.Input{MessageID: msg.ID, Type: msg.Type, Text: msg.Text, ReplyID: msg.ReplyID, ReplyTitle: msg.ReplyTitle,
 		Location: msg.Location, Name: msg.Name, At: at}
@@ -520,3 +521,12 @@ func (e *Engine) notifyWaiter(id string, replies []whatsapp.Outbound) {
 }
 
 func decode(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// receivingNumber is the business number a message was sent to; replies
+// go out from it.
+func (e *Engine) receivingNumber(msg *whatsapp.Message) string {
+	if msg.PhoneNumberID != "" {
+		return msg.PhoneNumberID
+	}
+	return e.cfg.PhoneNumberIDs[0]
+}

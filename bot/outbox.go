@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"lifeline/bot/pace"
 	"lifeline/bot/whatsapp"
 	"lifeline/store"
 )
@@ -23,11 +24,9 @@ func (e *Engine) processOutbound(key string, it *store.OutboxItem) bool {
 		time.AfterFunc(until.Sub(now), func() { e.outbox.Wake(key) })
 		return false
 	}
-	if err := e.pacer.Wait(e.ctx, it.PhoneNumberID); err != nil {
-		return false // shutting down; the item stays in the store
-	}
-
 	if it.ReadID != "" {
+		// A read receipt is not a message: WhatsApp's throughput limit
+		// counts messages, so receipts do not wait for the number's budget.
 		err := e.sender.MarkRead(sendCtx, it.PhoneNumberID, it.ReadID, false)
 		if err != nil && e.retryLater(key, it, err) {
 			return false
@@ -49,6 +48,9 @@ func (e *Engine) processOutbound(key string, it *store.OutboxItem) bool {
 		}
 		e.finish(it, nil, errWindowClosed)
 		return true
+	}
+	if err := e.pacer.Wait(e.ctx, it.PhoneNumberID, pace.Conversation); err != nil {
+		return false // shutting down; the item stays in the store
 	}
 	start := time.Now()
 	res, err := e.sender.Send(sendCtx, it.PhoneNumberID, msg)

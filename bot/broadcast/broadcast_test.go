@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,29 +14,12 @@ import (
 	"github.com/rs/zerolog"
 
 	"lifeline/bot"
+	"lifeline/bot/clocktest"
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
 	"lifeline/kb"
 	"lifeline/store"
 )
-
-// clock is a settable clock; tests move it forward by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 type harness struct {
 	t      *testing.T
@@ -635,7 +617,7 @@ func TestStatusesCountMonotonically(t *testing.T) {
 }
 
 func TestRemindersThenUnaccounted(t *testing.T) {
-	clk := &clock{t: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)}
+	clk := clocktest.New(time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC))
 	h := newHarness(t, hopts{engine: true, now: clk.Now, cfg: Config{PairGap: -1}})
 	ids := h.contacts(3, "en")
 	sp := checkinSpec()
@@ -710,7 +692,7 @@ func TestIntegrationWebhooksSignedAndRetried(t *testing.T) {
 		got <- ev
 	}))
 	defer srv.Close()
-	clk := &clock{t: time.Now()}
+	clk := clocktest.New(time.Now())
 	h := newHarness(t, hopts{engine: true, now: clk.Now, cfg: Config{WebhookURLs: []string{srv.URL}, WebhookSecret: secret}})
 	ids := h.contacts(1, "en")
 	id := h.create(checkinSpec())

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"lifeline/bot/contacts"
+	"lifeline/bot/pace"
 	"lifeline/bot/whatsapp"
 	"lifeline/store"
 )
@@ -596,7 +597,7 @@ func (s *Service) send(r *run, j *job, num string, runLim *rate.Limiter) *result
 			return &result{job: j, unsent: true}
 		}
 	}
-	if err := s.pacers.Wait(r.ctx, num); err != nil {
+	if err := s.pacers.Wait(r.ctx, num, pace.Broadcast); err != nil {
 		return &result{job: j, unsent: true}
 	}
 	res, err := s.sender.Send(sendCtx, num, j.msg)

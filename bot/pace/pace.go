@@ -1,53 +1,74 @@
 // Package pace keeps each sending phone number under WhatsApp's
-// throughput limit. Replies and broadcasts draw from the same budget per
-// number, so together they never exceed it.
+// throughput limit. The limit counts the number's inbound and outbound
+// messages together, so replies, broadcasts and the messages people send
+// in all draw from one budget per number. Within that budget replies to
+// people in a conversation go first: a broadcast takes only what the
+// conversations leave.
 package pace
 
 import (
 	"context"
 	"sync"
 	"time"
+)
 
-	"golang.org/x/time/rate"
+// Class says whose turn comes first when a number's budget is short.
+type Class int
+
+const (
+	// Conversation is a reply to someone who wrote in: served first.
+	Conversation Class = iota
+	// Broadcast is a proactive message: served from what is left.
+	Broadcast
+	classes
 )
 
 // Numbers paces every sending number at the same configured rate.
 type Numbers struct {
 	rate float64
+	now  func() time.Time
 
-	mu     sync.Mutex
-	lim    map[string]*rate.Limiter
-	paused map[string]time.Time
-	slowed map[string]time.Time // when each number was last slowed down
+	mu      sync.Mutex
+	buckets map[string]*bucket
+	paused  map[string]time.Time
+	slowed  map[string]time.Time // when each number was last slowed down
 }
 
 // New paces each number at perSecond messages per second.
 func New(perSecond float64) *Numbers {
-	return &Numbers{rate: perSecond, lim: map[string]*rate.Limiter{}, paused: map[string]time.Time{}, slowed: map[string]time.Time{}}
+	return &Numbers{rate: perSecond, now: time.Now, buckets: map[string]*bucket{}, paused: map[string]time.Time{}, slowed: map[string]time.Time{}}
 }
 
-func (p *Numbers) limiter(num string) *rate.Limiter {
+func (p *Numbers) bucket(num string) *bucket {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	l, ok := p.lim[num]
+	b, ok := p.buckets[num]
 	if !ok {
 		// A burst of a twentieth of a second keeps sends even rather than lumpy.
-		l = rate.NewLimiter(rate.Limit(p.rate), max(1, int(p.rate/20)))
-		p.lim[num] = l
+		burst := max(1, p.rate/20)
+		b = &bucket{rate: p.rate, burst: burst, tokens: burst, last: p.now(), now: p.now}
+		p.buckets[num] = b
 	}
-	return l
+	return b
 }
 
-// Wait blocks until num may send one more message, or ctx ends.
-func (p *Numbers) Wait(ctx context.Context, num string) error { return p.limiter(num).Wait(ctx) }
+// Wait blocks until num may send one more message of the given class, or
+// ctx ends.
+func (p *Numbers) Wait(ctx context.Context, num string, c Class) error {
+	return p.bucket(num).wait(ctx, c)
+}
+
+// Inbound counts a message received on num against its budget. The
+// message has already arrived, so nothing waits: the sends after it do.
+func (p *Numbers) Inbound(num string) { p.bucket(num).take() }
 
 // SlowDown halves the number's rate after WhatsApp said it is too fast
 // (130429), at most once a second: the sends in flight when the limit is
 // hit all come back with the error, and halving once for each of them
 // would bring the number down to a crawl.
 func (p *Numbers) SlowDown(num string) {
-	l := p.limiter(num)
-	now := time.Now()
+	b := p.bucket(num)
+	now := p.now()
 	p.mu.Lock()
 	if now.Sub(p.slowed[num]) < time.Second {
 		p.mu.Unlock()
@@ -55,14 +76,14 @@ func (p *Numbers) SlowDown(num string) {
 	}
 	p.slowed[num] = now
 	p.mu.Unlock()
-	l.SetLimit(max(l.Limit()/2, 1))
+	b.setRate(func(cur float64) float64 { return max(cur/2, 1) })
 }
 
 // Success brings a slowed-down number back towards its configured rate.
 func (p *Numbers) Success(num string) {
-	l := p.limiter(num)
-	if cur := float64(l.Limit()); cur < p.rate {
-		l.SetLimit(rate.Limit(min(p.rate, cur*1.01+0.1)))
+	b := p.bucket(num)
+	if b.currentRate() < p.rate {
+		b.setRate(func(cur float64) float64 { return min(p.rate, cur*1.01+0.1) })
 	}
 }
 
@@ -81,4 +102,143 @@ func (p *Numbers) PausedUntil(num string) time.Time {
 }
 
 // Rate is the number's current rate in messages per second.
-func (p *Numbers) Rate(num string) float64 { return float64(p.limiter(num).Limit()) }
+func (p *Numbers) Rate(num string) float64 { return p.bucket(num).currentRate() }
+
+// bucket is a token bucket whose waiters are served by class, and in
+// arrival order within a class. Tokens go negative when inbound messages
+// use more than is left; the floor of one burst keeps a flood of inbound
+// messages from stopping replies for longer than a burst's worth of time
+// after it ends.
+type bucket struct {
+	now func() time.Time
+
+	mu     sync.Mutex
+	rate   float64 // tokens per second, lower than configured after a slow-down
+	burst  float64
+	tokens float64
+	last   time.Time
+	queue  [classes][]*waiter
+	timer  *time.Timer
+	armed  bool
+}
+
+type waiter struct {
+	ready   chan struct{}
+	granted bool
+}
+
+func (b *bucket) refillLocked(now time.Time) {
+	if el := now.Sub(b.last).Seconds(); el > 0 {
+		b.tokens = min(b.burst, b.tokens+el*b.rate)
+	}
+	b.last = now
+}
+
+// ahead says whether a waiter of class c or a more urgent one is queued.
+func (b *bucket) aheadLocked(c Class) bool {
+	for i := Class(0); i <= c; i++ {
+		if len(b.queue[i]) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func (b *bucket) wait(ctx context.Context, c Class) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	b.mu.Lock()
+	b.refillLocked(b.now())
+	if b.tokens >= 1 && !b.aheadLocked(c) {
+		b.tokens--
+		b.mu.Unlock()
+		return nil
+	}
+	w := &waiter{ready: make(chan struct{})}
+	b.queue[c] = append(b.queue[c], w)
+	b.grantLocked()
+	b.mu.Unlock()
+
+	select {
+	case <-w.ready:
+		return nil
+	case <-ctx.Done():
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if w.granted {
+		// Granted as the context ended: hand the token on.
+		b.tokens++
+		b.grantLocked()
+		return ctx.Err()
+	}
+	q := b.queue[c]
+	for i, x := range q {
+		if x == w {
+			b.queue[c] = append(q[:i:i], q[i+1:]...)
+			break
+		}
+	}
+	return ctx.Err()
+}
+
+// grantLocked hands the available tokens to the waiters, most urgent class
+// first, and sets a timer for the next token when waiters remain.
+func (b *bucket) grantLocked() {
+	b.refillLocked(b.now())
+	for c := range b.queue {
+		for b.tokens >= 1 && len(b.queue[c]) > 0 {
+			w := b.queue[c][0]
+			b.queue[c][0] = nil
+			b.queue[c] = b.queue[c][1:]
+			b.tokens--
+			w.granted = true
+			close(w.ready)
+		}
+	}
+	if b.armed || !b.aheadLocked(classes-1) {
+		return
+	}
+	next := time.Duration((1 - b.tokens) / b.rate * float64(time.Second))
+	next = max(next, 100*time.Microsecond)
+	b.armed = true
+	if b.timer == nil {
+		b.timer = time.AfterFunc(next, b.tick)
+	} else {
+		b.timer.Reset(next)
+	}
+}
+
+func (b *bucket) tick() {
+	b.mu.Lock()
+	b.armed = false
+	b.grantLocked()
+	b.mu.Unlock()
+}
+
+func (b *bucket) take() {
+	b.mu.Lock()
+	b.refillLocked(b.now())
+	b.tokens = max(b.tokens-1, -b.burst)
+	b.mu.Unlock()
+}
+
+func (b *bucket) currentRate() float64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.rate
+}
+
+func (b *bucket) setRate(f func(cur float64) float64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.refillLocked(b.now())
+	b.rate = f(b.rate)
+	if b.armed {
+		// The next token comes at the new rate.
+		b.timer.Stop()
+		b.armed = false
+	}
+	b.grantLocked()
+}

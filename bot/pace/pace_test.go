@@ -2,8 +2,11 @@ package pace
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
+
+	"lifeline/bot/clocktest"
 )
 
 func TestSlowDownHalvesAtMostOnceASecondAndSuccessRecovers(t *testing.T) {
@@ -44,7 +47,7 @@ func TestSendersShareTheBudget(t *testing.T) {
 	for w := 0; w < 2; w++ {
 		go func() {
 			for i := 0; i < 150; i++ {
-				if err := p.Wait(ctx, "a"); err != nil {
+				if err := p.Wait(ctx, "a", Conversation); err != nil {
 					t.Error(err)
 				}
 			}
@@ -57,5 +60,132 @@ func TestSendersShareTheBudget(t *testing.T) {
 	// the machine is loaded; twice the rate would take about half that.
 	if d := time.Since(start); d < 240*time.Millisecond {
 		t.Fatalf("300 sends took %v: the senders did not share the budget", d)
+	}
+}
+
+// manual returns pacing at perSecond on a hand-driven clock, and a function
+// that moves the clock and hands out what has accrued on number "a".
+func manual(perSecond float64) (*Numbers, func(time.Duration)) {
+	c := clocktest.New(time.Unix(1e9, 0))
+	p := New(perSecond)
+	p.now = c.Now
+	return p, func(d time.Duration) {
+		c.Add(d)
+		p.bucket("a").tick()
+	}
+}
+
+// waitAsync starts a Wait and returns a channel that gets its result.
+func waitAsync(ctx context.Context, p *Numbers, c Class) <-chan error {
+	done := make(chan error, 1)
+	go func() { done <- p.Wait(ctx, "a", c) }()
+	return done
+}
+
+// queued waits until n waiters of class c are queued on number "a".
+func queued(t *testing.T, p *Numbers, c Class, n int) {
+	t.Helper()
+	b := p.bucket("a")
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		b.mu.Lock()
+		got := len(b.queue[c])
+		b.mu.Unlock()
+		if got == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d waiters of class %d queued, want %d", got, c, n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func granted(ch <-chan error) bool {
+	select {
+	case err := <-ch:
+		return err == nil
+	default:
+		return false
+	}
+}
+
+func TestRepliesGoBeforeBroadcastSends(t *testing.T) {
+	p, advance := manual(10) // a token every 100 ms, burst 1
+	ctx := context.Background()
+	if err := p.Wait(ctx, "a", Broadcast); err != nil { // the burst
+		t.Fatal(err)
+	}
+	bc := waitAsync(ctx, p, Broadcast)
+	queued(t, p, Broadcast, 1)
+	reply := waitAsync(ctx, p, Conversation)
+	queued(t, p, Conversation, 1)
+
+	advance(100 * time.Millisecond)
+	if err := <-reply; err != nil {
+		t.Fatalf("reply: %v", err)
+	}
+	if granted(bc) {
+		t.Fatal("the broadcast send that waited longer went first; the reply must")
+	}
+	advance(100 * time.Millisecond)
+	if err := <-bc; err != nil {
+		t.Fatalf("broadcast: %v", err)
+	}
+}
+
+func TestInboundMessagesUseTheBudget(t *testing.T) {
+	tests := []struct {
+		name    string
+		inbound int
+		wait    time.Duration // until a reply may go
+	}{
+		{"nothing received: the burst is there", 0, 0},
+		{"one received takes the burst", 1, 50 * time.Millisecond},
+		{"a flood owes at most one burst", 100, 100 * time.Millisecond},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p, advance := manual(20) // a token every 50 ms, burst 1
+			for range tc.inbound {
+				p.Inbound("a")
+			}
+			reply := waitAsync(context.Background(), p, Conversation)
+			if tc.wait == 0 {
+				if err := <-reply; err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			queued(t, p, Conversation, 1)
+			advance(tc.wait - time.Millisecond)
+			if granted(reply) {
+				t.Fatalf("reply went before %v had passed", tc.wait)
+			}
+			advance(time.Millisecond)
+			if err := <-reply; err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func TestAWaiterThatGivesUpLeavesItsPlace(t *testing.T) {
+	p, advance := manual(10)
+	if err := p.Wait(context.Background(), "a", Conversation); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	first := waitAsync(ctx, p, Conversation)
+	queued(t, p, Conversation, 1)
+	second := waitAsync(context.Background(), p, Conversation)
+	queued(t, p, Conversation, 2)
+	cancel()
+	if err := <-first; !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled wait = %v, want context.Canceled", err)
+	}
+	queued(t, p, Conversation, 1)
+	advance(100 * time.Millisecond)
+	if err := <-second; err != nil {
+		t.Fatal(err)
 	}
 }

@@ -156,10 +156,11 @@ func (b *benchServer) close() {
 // fakeGraph answers every send with the Cloud API's success shape and
 // notes when each recipient got something.
 type fakeGraph struct {
-	app  *fiber.App
-	url  string
-	n    atomic.Uint64
-	seen func(to string, at time.Time)
+	app      *fiber.App
+	url      string
+	n        atomic.Uint64
+	receipts atomic.Uint64 // mark-as-read requests
+	seen     func(to string, at time.Time)
 }
 
 func startFakeGraph() (*fakeGraph, error) {
@@ -168,6 +169,7 @@ func startFakeGraph() (*fakeGraph, error) {
 		n := g.n.Add(1)
 		body := c.Body()
 		if bytes.Contains(body, []byte(`"status":"read"`)) {
+			g.receipts.Add(1)
 			return c.SendString(`{"success":true}`)
 		}
 		if g.seen != nil {
