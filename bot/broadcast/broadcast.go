@@ -305,6 +305,12 @@ type Engagement struct {
 	HasLocation bool      `json:"hl,omitempty"`
 	Description string    `json:"ds,omitempty"`
 	Preferred   string    `json:"pt,omitempty"` // preferred time given for "Reschedule"
+	// What WhatsApp's first status said about the message of the broadcast
+	// itself: after a crash it proves a send whose result was never
+	// recorded did go out.
+	WAMID  string    `json:"m,omitempty"`
+	Phone  string    `json:"p,omitempty"`
+	SentAt time.Time `json:"t,omitzero"`
 }
 
 const (

@@ -60,6 +60,9 @@ func testConfig(c Config) Config {
 	if c.FrequencyCap == 0 {
 		c.FrequencyCap = -1
 	}
+	if c.InFlightGrace == 0 {
+		c.InFlightGrace = -1
+	}
 	return c
 }
 
@@ -449,7 +452,7 @@ func TestPauseResumeCancel(t *testing.T) {
 func TestCrashResumeLosesNobody(t *testing.T) {
 	const n = 400
 	graph := whatsapptest.NewServer(t)
-	h := newHarness(t, hopts{dir: t.TempDir(), graph: graph, cfg: Config{RatePerNumber: 400, ChunkSize: 32}})
+	h := newHarness(t, hopts{dir: t.TempDir(), graph: graph, cfg: Config{RatePerNumber: 400, ChunkSize: 32, InFlightGrace: 200 * time.Millisecond}})
 	h.contacts(n, "en")
 	id := h.create(noticeSpec())
 	graph.WaitMessages(t, n/3, 20*time.Second)
@@ -479,6 +482,71 @@ func TestCrashResumeLosesNobody(t *testing.T) {
 		t.Fatalf("%d recipients got it twice but only %d possible duplicates counted", dups, st.PossibleDuplicates)
 	}
 	t.Logf("crashed after %d sends; %d duplicates, %d counted as possible", before, dups, st.PossibleDuplicates)
+}
+
+// After a crash, WhatsApp's statuses tell which of the sends in flight
+// went out: those are recorded as sent and not sent again.
+func TestInFlightSendsWithAStatusAreNotSentAgain(t *testing.T) {
+	const n = 300
+	graph := whatsapptest.NewServer(t)
+	graph.SetResponder(func(whatsapptest.Request) whatsapptest.Response {
+		return whatsapptest.Response{Delay: 20 * time.Millisecond} // many sends in flight at the crash
+	})
+	h := newHarness(t, hopts{dir: t.TempDir(), graph: graph, cfg: Config{RatePerNumber: 400, ChunkSize: 32, InFlightGrace: 300 * time.Millisecond}})
+	h.contacts(n, "en")
+	id := h.create(checkinSpec())
+	graph.WaitMessages(t, n/3, 20*time.Second)
+	h.svc.crash() // the sends in flight finish, their results are lost
+	firstLife := graph.Messages()
+
+	inFlight := 0
+	for seq := uint64(1); seq <= n; seq++ {
+		if rec, _ := h.recipient(id, seq); rec.State == recSending {
+			inFlight++
+		}
+	}
+	// WhatsApp's "sent" status for every message that reached it, as its
+	// webhook redelivers them once the server is back, before sending resumes.
+	obs := New(h.cfg, Options{DB: h.db, Sender: h.client, Logger: zerolog.Nop()})
+	for i, m := range firstLife {
+		cb, _ := m.Body["biz_opaque_callback_data"].(string)
+		st := &whatsapp.Status{ID: fmt.Sprintf("wamid.LIFE1%04d", i), Status: store.StatusSent, RecipientID: m.To,
+			BizOpaqueCallbackData: cb, PhoneNumberID: m.PhoneNumberID, Timestamp: m.Time}
+		if err := h.db.Update(func(tx *store.Txn) error { return obs.ObserveStatus(tx, st) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.db.Close()
+	h.svc = nil
+
+	h.open(false)
+	st := h.waitState(id, StateSent)
+	counts := sendsTo(graph.Messages())
+	for i := range n {
+		to := fmt.Sprintf("96650%07d", i+1)
+		if counts[to] != 1 {
+			t.Fatalf("%s got the check-in %d times, want once", to, counts[to])
+		}
+	}
+	if st.Sent != n {
+		t.Fatalf("sent %d, want %d", st.Sent, n)
+	}
+	confirmed := 0
+	for seq := uint64(1); seq <= n; seq++ {
+		rec, e := h.recipient(id, seq)
+		if rec.State != recSent || rec.WAMID == "" {
+			t.Fatalf("recipient %d: %+v, want sent with its wamid", seq, rec)
+		}
+		if strings.HasPrefix(rec.WAMID, "wamid.LIFE1") && rec.Dups == 0 && e.WAMID == rec.WAMID {
+			confirmed++
+		}
+	}
+	// Without the statuses these would have been sent twice.
+	if confirmed == 0 || inFlight == 0 {
+		t.Fatalf("%d in flight at the crash, %d confirmed by a status: the test did not catch sends in flight", inFlight, confirmed)
+	}
+	t.Logf("%d sent before the crash, %d in flight, %d confirmed by status, %d counted as possible duplicates",
+		len(firstLife), inFlight, confirmed, st.PossibleDuplicates)
 }
 
 func TestFrequencyCapSparesCritical(t *testing.T) {

@@ -368,6 +368,9 @@ func (s *Service) ObserveStatus(tx *store.Txn, st *whatsapp.Status) error {
 		return nil
 	}
 	e.Delivery = next
+	if round == 0 && next != store.StatusFailed && e.WAMID == "" {
+		e.WAMID, e.Phone, e.SentAt = st.ID, st.PhoneNumberID, st.Timestamp
+	}
 	code := 0
 	if next == store.StatusFailed && len(st.Errors) > 0 {
 		code = st.Errors[0].Code

@@ -264,6 +264,7 @@ type job struct {
 	rec  Recipient
 	msg  whatsapp.Outbound
 	kind Kind
+	sent *result // already sent before a crash, as a status webhook showed: record only
 }
 
 type result struct {
@@ -294,7 +295,10 @@ func (s *Service) pass(r *run, b *Broadcast) (passOutcome, error) {
 	chunk := s.cfg.ChunkSize
 	jobs := make(chan *job, chunk)
 	results := make(chan *result, chunk)
-	slots := make(chan struct{}, 2*chunk) // marked "sending" and not yet committed
+	// Marked "sending" and not yet committed. Small chunks keep what a
+	// crash leaves marked but unsent small; the window spans several of
+	// them so that sending never waits for a commit.
+	slots := make(chan struct{}, 8*chunk)
 
 	var runLim map[string]*rate.Limiter
 	if rps := b.Spec.RatePerSecond; rps > 0 && rps < s.cfg.RatePerNumber {
@@ -412,8 +416,26 @@ func (s *Service) feed(r *run, b *Broadcast, jobs chan<- *job, slots chan struct
 				}
 				if rec.State == recSending {
 					// Marked before a send whose result was never recorded:
-					// the process died with it in flight. It may have reached
-					// the user; send again and count it.
+					// the process died with it in flight.
+					done, wait, err := s.inFlight(tx, r, seq, now)
+					switch {
+					case err != nil:
+						return err
+					case done != nil:
+						// WhatsApp's status says it went out: record it, send nothing.
+						done.rec, done.kind = rec, b.Spec.Kind
+						send = append(send, done)
+						if len(send) >= chunk {
+							return store.ErrStop
+						}
+						return s.stopAt(scanned, chunk)
+					case !wait.IsZero():
+						out.deferred++
+						out.later(wait)
+						return s.stopAt(scanned, chunk)
+					}
+					// No word from WhatsApp: it may have reached the user;
+					// send again and count it.
 					dups++
 					rec.Dups++
 				}
@@ -524,6 +546,42 @@ func (s *Service) feed(r *run, b *Broadcast, jobs chan<- *job, slots chan struct
 	}
 }
 
+// inFlight decides about a recipient whose send was in flight when the
+// process died: a job that records it as sent when a status webhook has
+// shown that it went out, a time to look again while the statuses may
+// still be on their way (WhatsApp redelivers the webhooks it could not
+// deliver while the server was down), or neither: send again.
+func (s *Service) inFlight(tx *store.Txn, r *run, seq uint64, now time.Time) (*job, time.Time, error) {
+	if r.round == 0 {
+		var e Engagement
+		err := tx.GetJSON(store.BroadcastEngagementKey(r.id, seq), &e)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, time.Time{}, err
+		}
+		if e.WAMID != "" {
+			at := e.SentAt
+			if at.IsZero() {
+				at = now
+			}
+			return &job{seq: seq, sent: &result{phone: e.Phone, res: whatsapp.SendResult{MessageID: e.WAMID}, at: at}}, time.Time{}, nil
+		}
+	}
+	if s.cfg.InFlightGrace > 0 {
+		if until := s.started.Add(s.cfg.InFlightGrace); now.Before(until) {
+			// Look again soon: a status may come in at any moment.
+			if soon := now.Add(inFlightRecheck); soon.Before(until) {
+				return nil, soon, nil
+			}
+			return nil, until, nil
+		}
+	}
+	return nil, time.Time{}, nil
+}
+
+// inFlightRecheck is how often sends left in flight by a crash are looked
+// at again during the grace: each look rescans the broadcast's recipients.
+const inFlightRecheck = 5 * time.Second
+
 func (s *Service) stopAt(scanned, chunk int) error {
 	if scanned >= 4*chunk {
 		return store.ErrStop
@@ -589,6 +647,11 @@ var sendCtx = context.Background()
 
 // send paces and sends one message from num.
 func (s *Service) send(r *run, j *job, num string, runLim *rate.Limiter) *result {
+	if j.sent != nil {
+		res := *j.sent
+		res.job = j
+		return &res
+	}
 	if r.ctx.Err() != nil {
 		return &result{job: j, unsent: true}
 	}
@@ -679,7 +742,9 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 		}
 		if res.err == nil {
 			*fixRun = 0
-			s.pacers.Success(res.phone)
+			if j.sent == nil {
+				s.pacers.Success(res.phone)
+			}
 			s.markPair(rec.WaID, res.at)
 			first := rec.SentAt.IsZero()
 			rec.State, rec.Phone, rec.WAMID, rec.Code, rec.Reason = recSent, res.phone, res.res.MessageID, 0, ""

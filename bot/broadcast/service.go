@@ -32,13 +32,18 @@ type Config struct {
 	FrequencyCap    int           // non-critical broadcasts per contact per FrequencyWindow (default 3; <0 disables)
 	FrequencyWindow time.Duration // default 24h
 	MaxAttempts     int           // tries of a transient failure before it is final (default 8)
-	ChunkSize       int           // recipients marked "sending" per commit (default 256)
+	ChunkSize       int           // recipients marked "sending" per commit (default 64)
 	CommitEvery     time.Duration // results are committed at least this often (default 100ms)
 	Tick            time.Duration // control loop period: start times, reminders, limits (default 1s)
 	AnswerWindow    time.Duration // answers are accepted this long after the first message (default 7 days)
 	FixErrorsPause  int           // consecutive request/template errors that pause a broadcast (default 20)
-	WebhookURLs     []string      // integration endpoints told about answers, escalations and completion
-	WebhookSecret   string        // HMAC-SHA256 key of X-Lifeline-Signature-256
+	// InFlightGrace is how long after a start the sends that were in
+	// flight when the process died wait for WhatsApp's status webhooks
+	// (which say they went out) before they are sent again (default 60s;
+	// <0 sends again at once).
+	InFlightGrace time.Duration
+	WebhookURLs   []string // integration endpoints told about answers, escalations and completion
+	WebhookSecret string   // HMAC-SHA256 key of X-Lifeline-Signature-256
 	// Backoff is the delay before retry n of a failure; defaults to
 	// whatsapp.Backoff with jitter. Tests shorten it.
 	Backoff func(a whatsapp.Action, attempt int) time.Duration
@@ -68,7 +73,7 @@ func (c *Config) defaults() {
 		c.MaxAttempts = 8
 	}
 	if c.ChunkSize <= 0 {
-		c.ChunkSize = 256
+		c.ChunkSize = 64
 	}
 	if c.CommitEvery <= 0 {
 		c.CommitEvery = 100 * time.Millisecond
@@ -81,6 +86,9 @@ func (c *Config) defaults() {
 	}
 	if c.FixErrorsPause <= 0 {
 		c.FixErrorsPause = 20
+	}
+	if c.InFlightGrace == 0 {
+		c.InFlightGrace = time.Minute
 	}
 	if c.Backoff == nil {
 		c.Backoff = func(a whatsapp.Action, n int) time.Duration { return whatsapp.Backoff(a, n, rand.Float64) }
@@ -115,8 +123,9 @@ type Service struct {
 	now    func() time.Time
 	http   *http.Client
 
-	pacers *pace.Numbers
-	daily  *dailyLimit
+	pacers  *pace.Numbers
+	daily   *dailyLimit
+	started time.Time // when Start ran: the grace for in-flight sends counts from here
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -188,6 +197,7 @@ func (s *Service) Start() error {
 			return fmt.Errorf("rebuild daily messaging limit: %w", err)
 		}
 	}
+	s.started = s.now()
 	s.log.Info().Int("open", len(s.docs)).Int("numbers", len(s.cfg.PhoneNumberIDs)).Float64("rate_per_number", s.cfg.RatePerNumber).Msg("broadcasts started")
 	s.wg.Add(2)
 	go s.controlLoop()

@@ -23,6 +23,10 @@ type BroadcastSettings struct {
 	Concurrency   int      // LIFELINE_BROADCAST_CONCURRENCY: sends in flight per number
 	WebhookURLs   []string // LIFELINE_WEBHOOK_URLS: integration endpoints (comma-separated)
 	WebhookSecret string   // LIFELINE_WEBHOOK_SECRET: HMAC key of X-Lifeline-Signature-256
+	// LIFELINE_BROADCAST_INFLIGHT_GRACE: after a restart, how long sends
+	// that were in flight at the crash wait for WhatsApp's statuses before
+	// they are sent again; 0 sends them again at once.
+	InFlightGrace time.Duration
 }
 
 // loadBroadcastEnv reads the broadcast settings from the environment.
@@ -38,6 +42,17 @@ func loadBroadcastEnv(b *BroadcastSettings, getenv func(string) string) []error 
 				errs = append(errs, fmt.Errorf("%s=%q: not a whole number", name, v))
 			}
 			*dst = n
+		}
+	}
+	if v := getenv("LIFELINE_BROADCAST_INFLIGHT_GRACE"); v != "" {
+		d, err := time.ParseDuration(v)
+		switch {
+		case err != nil || d < 0 || d > time.Hour:
+			errs = append(errs, fmt.Errorf("LIFELINE_BROADCAST_INFLIGHT_GRACE=%q: want a duration from 0s to 1h, e.g. 60s", v))
+		case d == 0:
+			b.InFlightGrace = -1 // the service reads 0 as its default
+		default:
+			b.InFlightGrace = d
 		}
 	}
 	if v := getenv("LIFELINE_WEBHOOK_URLS"); v != "" {
@@ -76,6 +91,7 @@ func broadcastConfig(c Config) broadcast.Config {
 		PhoneNumberIDs: c.PhoneNumberIDs, RatePerNumber: c.RatePerNumber, Concurrency: c.Broadcast.Concurrency,
 		DailyLimit: c.Broadcast.DailyLimit, FrequencyCap: c.Broadcast.FrequencyCap,
 		WebhookURLs: c.Broadcast.WebhookURLs, WebhookSecret: c.Broadcast.WebhookSecret,
+		InFlightGrace: c.Broadcast.InFlightGrace,
 	}
 }
 

@@ -10,9 +10,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
 )
 
@@ -74,9 +76,14 @@ func TestKillNineBroadcastLosesNoRecipient(t *testing.T) {
 	seed := uint64(envIntOr("LIFELINE_CRASH_SEED", 1))
 	rng := rand.New(rand.NewPCG(seed, 4242))
 
+	// Like WhatsApp, the fake answers each send with a wamid and then
+	// reports it "sent" on the webhook, redelivering while the server is
+	// down; LIFELINE_CRASH_BC_STATUSES=0 turns the statuses off.
+	statuses := newStatusWebhooks(os.Getenv("LIFELINE_CRASH_BC_STATUSES") != "0")
+	defer statuses.close()
 	graph := whatsapptest.NewServer(t)
-	graph.SetResponder(func(whatsapptest.Request) whatsapptest.Response {
-		return whatsapptest.Response{Delay: 2 * time.Millisecond} // sends in flight at the kill
+	graph.SetResponder(func(r whatsapptest.Request) whatsapptest.Response {
+		return statuses.accept(r, 2*time.Millisecond) // sends in flight at the kill
 	})
 	dir := t.TempDir()
 	dataDir := filepath.Join(dir, "data")
@@ -89,6 +96,7 @@ func TestKillNineBroadcastLosesNoRecipient(t *testing.T) {
 	started := time.Now()
 
 	child := startChild(t, dataDir, addr, graph.URL, logFile)
+	statuses.deliverTo(child.base)
 	var csv strings.Builder
 	csv.WriteString("phone,name,language,tags\n")
 	want := map[string]bool{}
@@ -120,6 +128,7 @@ func TestKillNineBroadcastLosesNoRecipient(t *testing.T) {
 	for r := 0; r < rounds; r++ {
 		if r > 0 {
 			child = startChild(t, dataDir, addr, graph.URL, logFile)
+			statuses.deliverTo(child.base)
 		}
 		time.Sleep(20*time.Millisecond + time.Duration(rng.Int64N(int64(window))))
 		before := len(graph.Messages())
@@ -131,6 +140,7 @@ func TestKillNineBroadcastLosesNoRecipient(t *testing.T) {
 	}
 
 	child = startChild(t, dataDir, addr, graph.URL, logFile)
+	statuses.deliverTo(child.base)
 	var st crashStatus
 	deadline := time.Now().Add(max(60*time.Second, 3*sendTime))
 	for {
@@ -167,6 +177,105 @@ func TestKillNineBroadcastLosesNoRecipient(t *testing.T) {
 	if int64(dups) > st.PossibleDuplicates {
 		t.Errorf("%d duplicate sends, but the broadcast reports %d possible duplicates", dups, st.PossibleDuplicates)
 	}
-	t.Logf("broadcast fault run: %d recipients at %d/s, %d kills (%d mid-send), recipients lost %d, sends %d, duplicates %d (reported possible %d), %s",
-		recipients, rate, kills, midSend, lost, len(graph.Messages()), dups, st.PossibleDuplicates, time.Since(started).Round(time.Millisecond))
+	t.Logf("broadcast fault run: %d recipients at %d/s, %d kills (%d mid-send), status webhooks %v, recipients lost %d, sends %d, duplicates %d (reported possible %d), %s",
+		recipients, rate, kills, midSend, statuses.on, lost, len(graph.Messages()), dups, st.PossibleDuplicates, time.Since(started).Round(time.Millisecond))
+}
+
+// statusWebhooks plays WhatsApp's side of a send: the answer carries a
+// wamid, and a signed "sent" status for it (with the send's
+// biz_opaque_callback_data) follows on the server's webhook, delivered in
+// order and retried until the server acknowledges it.
+type statusWebhooks struct {
+	on bool
+
+	mu    sync.Mutex
+	cond  *sync.Cond
+	queue [][]byte
+	base  string
+	seq   int
+	done  bool
+	quit  chan struct{}
+	ended chan struct{}
+}
+
+func newStatusWebhooks(on bool) *statusWebhooks {
+	s := &statusWebhooks{on: on, quit: make(chan struct{}), ended: make(chan struct{})}
+	s.cond = sync.NewCond(&s.mu)
+	go s.run()
+	return s
+}
+
+// accept answers a send and queues its status.
+func (s *statusWebhooks) accept(r whatsapptest.Request, delay time.Duration) whatsapptest.Response {
+	if !s.on || r.Kind != "message" {
+		return whatsapptest.Response{Delay: delay}
+	}
+	s.mu.Lock()
+	s.seq++
+	wamid := fmt.Sprintf("wamid.CRASH%08d", s.seq)
+	cb, _ := r.Body["biz_opaque_callback_data"].(string)
+	status, _ := json.Marshal(map[string]any{
+		"id": wamid, "status": "sent", "timestamp": fmt.Sprint(time.Now().Unix()),
+		"recipient_id": r.To, "biz_opaque_callback_data": cb,
+	})
+	s.queue = append(s.queue, []byte(`{"object":"whatsapp_business_account","entry":[{"id":"900800700600500","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001111","phone_number_id":"`+
+		r.PhoneNumberID+`"},"statuses":[`+string(status)+`]}}]}]}`))
+	s.cond.Signal()
+	s.mu.Unlock()
+	body, _ := json.Marshal(map[string]any{"messaging_product": "whatsapp",
+		"contacts": []map[string]string{{"input": r.To, "wa_id": r.To}}, "messages": []map[string]string{{"id": wamid, "message_status": "accepted"}}})
+	return whatsapptest.Response{Delay: delay, Body: body}
+}
+
+// deliverTo sends the statuses to a (re)started server.
+func (s *statusWebhooks) deliverTo(base string) {
+	s.mu.Lock()
+	s.base = base
+	s.cond.Signal()
+	s.mu.Unlock()
+}
+
+func (s *statusWebhooks) run() {
+	defer close(s.ended)
+	client := &http.Client{Timeout: 5 * time.Second}
+	for {
+		s.mu.Lock()
+		for len(s.queue) == 0 && !s.done {
+			s.cond.Wait()
+		}
+		if s.done {
+			s.mu.Unlock()
+			return
+		}
+		body, base := s.queue[0], s.base
+		s.mu.Unlock()
+
+		req, _ := http.NewRequest("POST", base+"/webhook", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Hub-Signature-256", whatsapp.Sign(body, crashSecret))
+		resp, err := client.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		if err != nil || resp.StatusCode != 200 {
+			select { // the server is down: WhatsApp tries again later
+			case <-s.quit:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+			continue
+		}
+		s.mu.Lock()
+		s.queue = s.queue[1:]
+		s.mu.Unlock()
+	}
+}
+
+func (s *statusWebhooks) close() {
+	s.mu.Lock()
+	s.done = true
+	s.cond.Signal()
+	s.mu.Unlock()
+	close(s.quit)
+	<-s.ended
 }

@@ -55,6 +55,9 @@ func startChild(t *testing.T, dataDir, addr, graphURL string, logFile *os.File) 
 		"WA_VERIFY_TOKEN=verify",
 		"WA_API_URL="+graphURL,
 		"WA_RATE_PER_NUMBER=1000",
+		// A broadcast's sends in flight at a kill wait this long for their
+		// statuses before they are sent again.
+		"LIFELINE_BROADCAST_INFLIGHT_GRACE=2s",
 	)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
