@@ -166,7 +166,7 @@ func (e *Engine) finish(it *store.OutboxItem, res *whatsapp.SendResult, sendErr 
 		if res != nil {
 			entry.MessageID = res.MessageID
 			entry.Status, _ = store.AdvanceStatus(entry.Status, store.StatusSent)
-			if err := tx.SetJSON(store.SentKey(res.MessageID), store.SentRef{User: it.User, Seq: it.TranscriptSeq}, 30*24*time.Hour); err != nil {
+			if err := tx.SetJSON(store.SentKey(res.MessageID), store.SentRef{User: it.User, Seq: it.TranscriptSeq}, store.SentRefTTL); err != nil {
 				return err
 			}
 		} else {

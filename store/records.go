@@ -83,6 +83,10 @@ type SentRef struct {
 	Seq  uint64 `json:"seq"`
 }
 
+// SentRefTTL is how long delivery statuses can still find their message:
+// WhatsApp stops sending them well before.
+const SentRefTTL = 30 * 24 * time.Hour
+
 // OutboxItem is one message waiting to be sent (or one read receipt).
 type OutboxItem struct {
 	Seq           uint64          `json:"seq"`

@@ -1,6 +1,7 @@
 package broadcast
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -547,6 +548,45 @@ func TestInFlightSendsWithAStatusAreNotSentAgain(t *testing.T) {
 	}
 	t.Logf("%d sent before the crash, %d in flight, %d confirmed by status, %d counted as possible duplicates",
 		len(firstLife), inFlight, confirmed, st.PossibleDuplicates)
+}
+
+// An agent who takes over a conversation sees the broadcasts the person got.
+func TestSendsAppearInThePersonsTranscript(t *testing.T) {
+	h := newHarness(t, hopts{})
+	users := h.contacts(2, "en")
+	id := h.create(checkinSpec())
+	h.waitState(id, StateSent)
+	var entries []store.Entry
+	err := h.db.View(func(tx *store.Txn) error {
+		return tx.Scan(store.TranscriptPrefix(users[0]), func(_ store.Key, v []byte) error {
+			var e store.Entry
+			if err := json.Unmarshal(v, &e); err != nil {
+				return err
+			}
+			entries = append(entries, e)
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 {
+		t.Fatalf("transcript has %d entries, want the check-in: %+v", len(entries), entries)
+	}
+	e := entries[0]
+	rec, _ := h.recipient(id, 1)
+	if e.Dir != store.Out || e.Author != "broadcast:"+id || e.MessageID != rec.WAMID || e.Status != store.StatusSent ||
+		!strings.Contains(e.Text, "template safety_checkin") {
+		t.Fatalf("transcript entry %+v; recipient %+v", e, rec)
+	}
+	// Delivery statuses find the entry, as they do for replies.
+	var ref store.SentRef
+	if err := h.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.SentKey(e.MessageID), &ref) }); err != nil {
+		t.Fatal(err)
+	}
+	if ref.User != users[0] || ref.Seq != e.Seq {
+		t.Fatalf("status reference %+v, want %s/%d", ref, users[0], e.Seq)
+	}
 }
 
 func TestFrequencyCapSparesCritical(t *testing.T) {

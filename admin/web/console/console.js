@@ -300,7 +300,8 @@ function renderItem(it) {
     const rows = msg.sections.flatMap((s) => s.rows || []);
     li.append(h("div", { class: "btns" }, rows.map((r) => h("span", { dir: "auto", text: r.title }))));
   }
-  const who = m.dir === "in" ? "user" : (agent ? m.author.slice(6) : "bot");
+  const author = m.author || "";
+  const who = m.dir === "in" ? "user" : agent ? author.slice(6) : author.startsWith("broadcast:") ? "broadcast" : "bot";
   const status = m.dir === "out" && m.status ? " · " + m.status + (m.error ? " (" + m.error + ")" : "") : "";
   li.append(h("div", { class: "meta", dir: "ltr", text: who + " · " + clock(m.at) + status }));
   return li;
