@@ -311,6 +311,9 @@ type Engagement struct {
 	WAMID  string    `json:"m,omitempty"`
 	Phone  string    `json:"p,omitempty"`
 	SentAt time.Time `json:"t,omitzero"`
+	// Other wamids WhatsApp reported for the same recipient and round:
+	// each is a message the person got twice.
+	Extra []string `json:"x,omitempty"`
 }
 
 const (
@@ -353,6 +356,7 @@ type Counts struct {
 	Options     map[string]int64 `json:"op,omitempty"`
 	Rescheduled int64            `json:"rs,omitempty"`
 	Ack         []int64          `json:"ak,omitempty"` // histogram over ackBounds
+	Duplicates  int64            `json:"du,omitempty"` // second messages WhatsApp accepted
 }
 
 func (c *Counts) add(o *Counts) {
@@ -363,6 +367,7 @@ func (c *Counts) add(o *Counts) {
 	c.Safe += o.Safe
 	c.Help += o.Help
 	c.Rescheduled += o.Rescheduled
+	c.Duplicates += o.Duplicates
 	c.FailedBy = addMap(c.FailedBy, o.FailedBy)
 	c.Options = addMap(c.Options, o.Options)
 	if len(o.Ack) > 0 && len(c.Ack) < len(o.Ack) {

@@ -482,6 +482,17 @@ func TestCrashResumeLosesNobody(t *testing.T) {
 	if int64(dups) > st.PossibleDuplicates {
 		t.Fatalf("%d recipients got it twice but only %d possible duplicates counted", dups, st.PossibleDuplicates)
 	}
+	// WhatsApp's statuses then tell which of the possible duplicates were real.
+	for i, m := range graph.Messages() {
+		cb, _ := m.Body["biz_opaque_callback_data"].(string)
+		sent := &whatsapp.Status{ID: fmt.Sprintf("wamid.S%05d", i), Status: store.StatusSent, RecipientID: m.To, BizOpaqueCallbackData: cb}
+		if err := h.db.Update(func(tx *store.Txn) error { return h.svc.ObserveStatus(tx, sent) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := h.status(id).Duplicates; got != int64(dups) {
+		t.Fatalf("statuses show %d duplicates, want %d", got, dups)
+	}
 	t.Logf("crashed after %d sends; %d duplicates, %d counted as possible", before, dups, st.PossibleDuplicates)
 }
 

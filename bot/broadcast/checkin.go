@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -361,6 +362,15 @@ func (s *Service) ObserveStatus(tx *store.Txn, st *whatsapp.Status) error {
 	var e Engagement
 	if err := tx.GetJSON(key, &e); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
+	}
+	if round == 0 && st.Status != store.StatusFailed && e.WAMID != "" && st.ID != e.WAMID && !slices.Contains(e.Extra, st.ID) {
+		// A second message to the same person was accepted: a send
+		// repeated after a crash or a timeout did reach them twice.
+		e.Extra = append(e.Extra, st.ID)
+		if err := tx.SetJSON(key, &e, 0); err != nil {
+			return err
+		}
+		return bump(tx, id, st.RecipientID, func(c *Counts) { c.Duplicates++ })
 	}
 	old := e.Delivery
 	next, changed := store.AdvanceStatus(old, st.Status)

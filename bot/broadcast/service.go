@@ -548,7 +548,8 @@ type Status struct {
 	RemindersSent      int64            `json:"reminders_sent"`
 	ReminderRounds     int              `json:"reminder_rounds_done"`
 	Unaccounted        int64            `json:"unaccounted"`
-	PossibleDuplicates int64            `json:"possible_duplicates"`
+	PossibleDuplicates int64            `json:"possible_duplicates"` // sent again after a crash or timeout without proof the first went out
+	Duplicates         int64            `json:"duplicates"`          // of those, the ones WhatsApp's statuses show reached the person twice
 	Alerts             []Alert          `json:"alerts,omitempty"`
 }
 
@@ -587,7 +588,7 @@ func (s *Service) Status(id string) (*Status, error) {
 		Sent: p.Sent, Delivered: c.Delivered, Read: c.Read, Failed: p.Failed + c.Failed,
 		FailedByReason: nonNil(addMap(addMap(nil, p.FailedBy), c.FailedBy)), Skipped: p.Skipped, SkippedByReason: nonNil(p.SkippedBy),
 		Retrying: p.Retrying, Replied: c.Replied, RemindersSent: p.Reminders, ReminderRounds: b.RemindersSent,
-		Unaccounted: b.Unaccounted, PossibleDuplicates: p.Dups, Alerts: b.Alerts,
+		Unaccounted: b.Unaccounted, PossibleDuplicates: p.Dups, Duplicates: c.Duplicates, Alerts: b.Alerts,
 	}
 	st.Pending = max(0, b.Targeted-p.Sent-p.Failed-p.Skipped)
 	switch b.Spec.Kind {

@@ -311,7 +311,7 @@ func statusLine(st *broadcast.Status) string {
 		fmt.Fprintf(&b, " %s %d", k, v)
 	}
 	if st.PossibleDuplicates > 0 {
-		fmt.Fprintf(&b, "  possible_duplicates %d", st.PossibleDuplicates)
+		fmt.Fprintf(&b, "  possible_duplicates %d (confirmed %d)", st.PossibleDuplicates, st.Duplicates)
 	}
 	if st.PauseReason != "" {
 		fmt.Fprintf(&b, "  (%s)", st.PauseReason)

@@ -55,6 +55,7 @@ type crashStatus struct {
 	Skipped            int64
 	Retrying           int64
 	PossibleDuplicates int64 `json:"possible_duplicates"`
+	Duplicates         int64
 }
 
 // TestKillNineBroadcastLosesNoRecipient imports contacts through the admin
@@ -154,6 +155,21 @@ func TestKillNineBroadcastLosesNoRecipient(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	if statuses.on {
+		// Once every status is in, the broadcast knows its real duplicates.
+		for {
+			inbox, _, ok := child.depth()
+			if statuses.pending() == 0 && ok && inbox == 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("statuses not processed: %d waiting, inbox %d", statuses.pending(), inbox)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		st = crashStatus{}
+		crashAdmin(t, "GET", statusURL(child), "", nil, &st)
+	}
 	child.stop(t)
 
 	got := map[string]int{}
@@ -177,8 +193,11 @@ func TestKillNineBroadcastLosesNoRecipient(t *testing.T) {
 	if int64(dups) > st.PossibleDuplicates {
 		t.Errorf("%d duplicate sends, but the broadcast reports %d possible duplicates", dups, st.PossibleDuplicates)
 	}
-	t.Logf("broadcast fault run: %d recipients at %d/s, %d kills (%d mid-send), status webhooks %v, recipients lost %d, sends %d, duplicates %d (reported possible %d), %s",
-		recipients, rate, kills, midSend, statuses.on, lost, len(graph.Messages()), dups, st.PossibleDuplicates, time.Since(started).Round(time.Millisecond))
+	if statuses.on && st.Duplicates != int64(dups) {
+		t.Errorf("%d duplicate sends, but the statuses made the broadcast report %d", dups, st.Duplicates)
+	}
+	t.Logf("broadcast fault run: %d recipients at %d/s, %d kills (%d mid-send), status webhooks %v, recipients lost %d, sends %d, duplicates %d (reported %d, possible %d), %s",
+		recipients, rate, kills, midSend, statuses.on, lost, len(graph.Messages()), dups, st.Duplicates, st.PossibleDuplicates, time.Since(started).Round(time.Millisecond))
 }
 
 // statusWebhooks plays WhatsApp's side of a send: the answer carries a
@@ -225,6 +244,13 @@ func (s *statusWebhooks) accept(r whatsapptest.Request, delay time.Duration) wha
 	body, _ := json.Marshal(map[string]any{"messaging_product": "whatsapp",
 		"contacts": []map[string]string{{"input": r.To, "wa_id": r.To}}, "messages": []map[string]string{{"id": wamid, "message_status": "accepted"}}})
 	return whatsapptest.Response{Delay: delay, Body: body}
+}
+
+// pending is the number of statuses not yet acknowledged.
+func (s *statusWebhooks) pending() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.queue)
 }
 
 // deliverTo sends the statuses to a (re)started server.
