@@ -99,6 +99,7 @@ type langStats struct {
 	vocabSet   map[string]struct{}
 	deletes    map[string][]int32     // a term with one letter removed -> the vocabulary terms it comes from
 	assoc      map[string][]assocTerm // a term -> the question terms it is most associated with
+	thes       map[string][]string    // a term -> the FAQ terms it is a thesaurus synonym of
 	scratch    sync.Pool              // of *scratch sized for this language
 	avgQ, avgA float64
 }
@@ -362,6 +363,7 @@ func (st *langStats) build(lang string) {
 	st.deletes = buildDeleteIndex(st.vocab)
 	st.grams = buildGramIndex(st.docs)
 	st.assoc = buildAssoc(st.docs)
+	st.thes = buildThesaurus(lang, st.docs, st.df)
 	n := st.n
 	st.scratch.New = func() any {
 		return &scratch{acc: make([]float32, n), sims: make([]float64, n)}

@@ -12,7 +12,8 @@ import (
 // its answer at a lower weight (the answer's first sentence counting more),
 // from the language's own postings; query terms also stand for the question
 // terms a translation model learned from the FAQ associates them with
-// (assoc.go). The best candidates, and those most similar by character
+// (assoc.go), and for the FAQ terms a system thesaurus lists them as
+// synonyms of (thesaurus.go). The best candidates, and those most similar by character
 // grams, are then reranked by a few features: BM25F normalised by the query's weight, the share of
 // the query's weight the entry's questions cover, and the gram similarity.
 const (
@@ -30,6 +31,11 @@ const (
 	wCoverage = 0.6
 	wGram     = 0.6
 	wQType    = 0.3 // the question asks for the same kind of answer (where, when, how...)
+
+	// A query term's weight is this share its IDF among questions and the
+	// rest its IDF among whole entries: a word that many answers use but
+	// few questions ask about still tells questions apart.
+	idfQMix = 0.5
 
 	fuzzyFactor = 0.7 // a variant or typo-corrected term counts this much of the term
 	minStem     = 5   // runes a term needs to have variants
@@ -122,7 +128,7 @@ type qterm struct {
 	w      float64
 	factor float64 // 1 for the query term itself
 	group  int     // index of the query term
-	assoc  bool    // associated by the translation model
+	assoc  bool    // associated by the translation model or the thesaurus
 }
 
 // expand looks the query terms up in the language's vocabulary. Terms that
@@ -136,7 +142,7 @@ func (st *langStats) expand(qterms []string) (qs []qterm, weights []float64) {
 	for i, t := range qterms {
 		df, known := st.df[t]
 		if known {
-			weights[i] = st.idf(df)
+			weights[i] = (1-idfQMix)*st.idf(df) + idfQMix*st.idf(st.dfQ[t])
 			qs = append(qs, qterm{term: t, w: weights[i], factor: 1, group: i})
 		} else {
 			weights[i] = maxIDF
@@ -157,6 +163,10 @@ func (st *langStats) expand(qterms []string) (qs []qterm, weights []float64) {
 		// weight: it is the query's evidence).
 		for _, a := range st.assoc[t] {
 			qs = append(qs, qterm{term: a.term, w: weights[i], factor: assocFactor * a.p, group: i, assoc: true})
+		}
+		// FAQ terms the term is a thesaurus synonym of.
+		for _, s := range st.thes[t] {
+			qs = append(qs, qterm{term: s, w: st.idf(st.df[s]), factor: thesFactor, group: i, assoc: true})
 		}
 	}
 	return qs, weights
@@ -283,7 +293,7 @@ func (s *snapshot) search(q, lang string, limit int) Result {
 		for _, t := range qs {
 			switch {
 			case t.assoc:
-				// Associations rank, but do not count as covering
+				// Associations and synonyms rank, but do not count as covering
 				// the query: the decision to answer rests on the
 				// query's own words.
 			case has(d.qset, t.term):
