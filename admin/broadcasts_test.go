@@ -32,6 +32,7 @@ func newBroadcastServer(t *testing.T) (*Server, string, string) {
 	svc := broadcast.New(broadcast.Config{RatePerNumber: 1000, Tick: 10 * time.Millisecond}, broadcast.Options{DB: db, Sender: sender, Logger: zerolog.Nop()})
 	engine.Intercept(svc)
 	engine.ObserveStatuses(svc)
+	engine.AddTranscriptSource(svc)
 	if err := engine.Start(); err != nil {
 		t.Fatal(err)
 	}

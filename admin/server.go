@@ -239,24 +239,15 @@ func (s *Server) transcript(c *fiber.Ctx) error {
 	}
 	var entries []store.Entry
 	err := s.db.View(func(tx *store.Txn) error {
-		return tx.ScanReverse(store.TranscriptPrefix(user), func(_ store.Key, v []byte) error {
-			var e store.Entry
-			if err := jsonUnmarshal(v, &e); err != nil {
-				return err
-			}
-			e.Payload = nil
-			entries = append(entries, e)
-			if len(entries) >= limit {
-				return store.ErrStop
-			}
-			return nil
-		})
+		var err error
+		entries, err = s.engine.Transcript(tx, user, limit)
+		return err
 	})
 	if err != nil {
-		return fmt.Errorf("read transcript: %w", err)
+		return err
 	}
-	for i, j := 0, len(entries)-1; i < j; i, j = i+1, j-1 {
-		entries[i], entries[j] = entries[j], entries[i]
+	for i := range entries {
+		entries[i].Payload = nil
 	}
 	if entries == nil {
 		entries = []store.Entry{}

@@ -242,26 +242,23 @@ func (e *Engine) Handoff(id string) (HandoffDetail, error) {
 			return err
 		}
 		d.HandoffView = v
-		return tx.ScanReverse(store.TranscriptPrefix(h.User), func(_ store.Key, b []byte) error {
-			var te TranscriptEntry
-			if err := json.Unmarshal(b, &te.Entry); err != nil {
-				return fmt.Errorf("decode transcript entry: %w", err)
-			}
+		entries, err := e.Transcript(tx, h.User, maxTranscript)
+		if err != nil {
+			return err
+		}
+		for _, en := range entries {
+			te := TranscriptEntry{Entry: en}
 			if json.Valid(te.Payload) {
 				te.Message = json.RawMessage(te.Payload)
 			}
 			te.Payload = nil
 			d.Messages = append(d.Messages, te)
-			if len(d.Messages) >= maxTranscript {
-				return store.ErrStop
-			}
-			return nil
-		})
+		}
+		return nil
 	})
 	if err != nil {
 		return HandoffDetail{}, fmt.Errorf("load handoff: %w", err)
 	}
-	slices.Reverse(d.Messages)
 	if d.Messages == nil {
 		d.Messages = []TranscriptEntry{}
 	}

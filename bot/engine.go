@@ -116,6 +116,7 @@ type Engine struct {
 	ingestDone chan struct{}
 
 	interceptors []Interceptor
+	sources      []TranscriptSource
 	observers    []StatusObserver
 
 	obs Observer
@@ -146,6 +147,10 @@ func (e *Engine) Intercept(ic Interceptor) { e.interceptors = append(e.intercept
 
 // ObserveStatuses registers a status observer; call before Start.
 func (e *Engine) ObserveStatuses(o StatusObserver) { e.observers = append(e.observers, o) }
+
+// AddTranscriptSource registers a source of messages kept outside the
+// transcript; call before Start.
+func (e *Engine) AddTranscriptSource(src TranscriptSource) { e.sources = append(e.sources, src) }
 
 // Interceptor lets a feature take an inbound message before the
 // conversation flows see it, inside the message's transaction: answers to

@@ -1,7 +1,6 @@
 package broadcast
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -96,6 +95,7 @@ func (h *harness) open(engine bool) {
 			bot.Options{DB: db, Sender: h.client, KB: noKB{}, Logger: zerolog.Nop(), Now: h.now})
 		h.engine.Intercept(h.svc)
 		h.engine.ObserveStatuses(h.svc)
+		h.engine.AddTranscriptSource(h.svc)
 		if err := h.engine.Start(); err != nil {
 			h.t.Fatal(err)
 		}
@@ -561,42 +561,42 @@ func TestInFlightSendsWithAStatusAreNotSentAgain(t *testing.T) {
 		len(firstLife), inFlight, confirmed, st.PossibleDuplicates)
 }
 
-// An agent who takes over a conversation sees the broadcasts the person got.
-func TestSendsAppearInThePersonsTranscript(t *testing.T) {
-	h := newHarness(t, hopts{})
+// An agent who takes over a conversation sees the broadcasts the person got,
+// with their delivery state, among the conversation's own messages.
+func TestConversationShowsTheBroadcastsSent(t *testing.T) {
+	h := newHarness(t, hopts{engine: true})
 	users := h.contacts(2, "en")
 	id := h.create(checkinSpec())
 	h.waitState(id, StateSent)
-	var entries []store.Entry
-	err := h.db.View(func(tx *store.Txn) error {
-		return tx.Scan(store.TranscriptPrefix(users[0]), func(_ store.Key, v []byte) error {
-			var e store.Entry
-			if err := json.Unmarshal(v, &e); err != nil {
-				return err
-			}
-			entries = append(entries, e)
-			return nil
-		})
-	})
-	if err != nil {
-		t.Fatal(err)
+	transcript := func() []store.Entry {
+		var out []store.Entry
+		if err := h.db.View(func(tx *store.Txn) (err error) {
+			out, err = h.engine.Transcript(tx, users[0], 100)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return out
 	}
-	if len(entries) != 1 {
-		t.Fatalf("transcript has %d entries, want the check-in: %+v", len(entries), entries)
-	}
-	e := entries[0]
 	rec, _ := h.recipient(id, 1)
-	if e.Dir != store.Out || e.Author != "broadcast:"+id || e.MessageID != rec.WAMID || e.Status != store.StatusSent ||
-		!strings.Contains(e.Text, "template safety_checkin") {
-		t.Fatalf("transcript entry %+v; recipient %+v", e, rec)
+	got := transcript()
+	if len(got) != 1 {
+		t.Fatalf("conversation has %d entries, want the check-in: %+v", len(got), got)
 	}
-	// Delivery statuses find the entry, as they do for replies.
-	var ref store.SentRef
-	if err := h.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.SentKey(e.MessageID), &ref) }); err != nil {
+	e := got[0]
+	if e.Dir != store.Out || e.Author != "broadcast:"+id || e.MessageID != rec.WAMID || e.Status != store.StatusSent ||
+		e.Text != `[broadcast "storm check-in": template safety_checkin (Person 1)]` {
+		t.Fatalf("entry %+v; recipient %+v", e, rec)
+	}
+	delivered := &whatsapp.Status{ID: rec.WAMID, Status: store.StatusDelivered, RecipientID: users[0], BizOpaqueCallbackData: callbackData(id, 1, 0)}
+	if err := h.db.Update(func(tx *store.Txn) error { return h.svc.ObserveStatus(tx, delivered) }); err != nil {
 		t.Fatal(err)
 	}
-	if ref.User != users[0] || ref.Seq != e.Seq {
-		t.Fatalf("status reference %+v, want %s/%d", ref, users[0], e.Seq)
+	// The person answers: the answer follows the check-in.
+	h.engine.Submit(whatsapp.Message{ID: "wamid.ANSWER1", From: users[0], Type: "text", Text: "safe", Timestamp: time.Now()}, 10*time.Second)
+	got = transcript()
+	if len(got) < 2 || got[0].Status != store.StatusDelivered || got[1].Dir != store.In || got[1].Text != "safe" {
+		t.Fatalf("conversation after the answer: %+v", got)
 	}
 }
 

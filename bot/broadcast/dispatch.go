@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -728,8 +727,7 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 	}
 	var (
 		members   []member
-		said      []said
-		freq      []store.Key
+		freq      []sentRecord
 		unreach   = map[string]int{}
 		alertCode int
 		alertMsg  string
@@ -758,8 +756,7 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 			} else {
 				r.p.Reminders++
 			}
-			freq = append(freq, store.BroadcastFrequencyKey(rec.WaID, uint64(res.at.UnixNano())))
-			said = append(said, s.transcriptEntry(b, r.round, j, rec.WAMID, res.at))
+			freq = append(freq, sentRecord{store.BroadcastFrequencyKey(rec.WaID, uint64(res.at.UnixNano())), callbackData(r.id, j.seq, r.round)})
 			if j.kind != KindNotice {
 				members = append(members, member{rec.WaID, Member{Seq: j.seq, Kind: j.kind, WAMID: rec.WAMID, FirstSentAt: rec.SentAt, Until: rec.SentAt.Add(s.cfg.AnswerWindow)}})
 			}
@@ -821,13 +818,6 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 	snap := cloneProgress(&r.p)
 	r.pmu.Unlock()
 
-	for i := range said {
-		seq, err := s.db.NextSeq("transcript")
-		if err != nil {
-			return fmt.Errorf("record send results: %w", err)
-		}
-		said[i].entry.Seq = seq
-	}
 	r.wmu.Lock()
 	err := s.db.Update(func(tx *store.Txn) error {
 		for _, res := range rs {
@@ -840,13 +830,8 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 				return err
 			}
 		}
-		for _, k := range freq {
-			if err := tx.Set(k, nil, s.cfg.FrequencyWindow+24*time.Hour); err != nil {
-				return err
-			}
-		}
-		for _, w := range said {
-			if err := w.write(tx); err != nil {
+		for _, f := range freq {
+			if err := tx.Set(f.key, []byte(f.ref), s.cfg.FrequencyWindow+24*time.Hour); err != nil {
 				return err
 			}
 		}
@@ -868,55 +853,13 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 	return nil
 }
 
-// said is a broadcast message as it appears in the person's conversation,
-// so that an agent who takes over sees what they were sent.
-type said struct {
-	user  string
-	entry store.Entry
-}
-
-func (s *Service) transcriptEntry(b *Broadcast, round int, j *job, wamid string, at time.Time) said {
-	text := "[broadcast"
-	if b.Spec.Name != "" {
-		text += " " + strconv.Quote(b.Spec.Name)
-	}
-	if round > 0 {
-		text += ", reminder " + strconv.Itoa(round)
-	}
-	if t := j.msg.Template; t != nil {
-		text += ": template " + t.Name
-		var params []string
-		for _, c := range t.Components {
-			for _, p := range c.Parameters {
-				if p.Text != "" {
-					params = append(params, p.Text)
-				}
-			}
-		}
-		if len(params) > 0 {
-			text += " (" + strings.Join(params, ", ") + ")"
-		}
-	}
-	text += "]"
-	var payload []byte
-	if j.msg.Template != nil {
-		payload, _ = json.Marshal(j.msg)
-	}
-	return said{user: j.rec.WaID, entry: store.Entry{Dir: store.Out, Author: "broadcast:" + b.ID, At: at,
-		Type: whatsapp.KindTemplate, Text: text, MessageID: wamid, Status: store.StatusSent, Payload: payload}}
-}
-
-// write appends the entry to the transcript (its Seq taken from the
-// store's transcript sequence) and lets delivery statuses find it, as the
-// conversation engine does for its replies.
-func (w *said) write(tx *store.Txn) error {
-	if err := tx.SetJSON(store.TranscriptKey(w.user, w.entry.Seq), &w.entry, 0); err != nil {
-		return err
-	}
-	if w.entry.MessageID == "" {
-		return nil
-	}
-	return tx.SetJSON(store.SentKey(w.entry.MessageID), store.SentRef{User: w.user, Seq: w.entry.Seq}, store.SentRefTTL)
+// sentRecord notes a message sent to a person: the key counts it against
+// the frequency cap and the daily limit, the value (the message's callback
+// data) says which broadcast and recipient it was, for the person's
+// conversation view (transcript.go).
+type sentRecord struct {
+	key store.Key
+	ref string
 }
 
 func reasonOf(se *whatsapp.SendError) string {

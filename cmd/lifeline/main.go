@@ -171,6 +171,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	broadcasts := broadcast.New(broadcastConfig(cfg), broadcast.Options{DB: db, Sender: sender, Logger: log, Pacer: pacer})
 	engine.Intercept(broadcasts)
 	engine.ObserveStatuses(broadcasts)
+	engine.AddTranscriptSource(broadcasts)
 	if err := engine.Start(); err != nil {
 		db.Close()
 		return nil, err

@@ -1,0 +1,52 @@
+package bot
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"lifeline/store"
+)
+
+// TranscriptSource adds messages kept outside the transcript to a
+// person's conversation as agents and admins see it: broadcasts keep
+// theirs with their send records.
+type TranscriptSource interface {
+	Messages(tx *store.Txn, user string) ([]store.Entry, error)
+}
+
+// Transcript returns the newest limit entries of user's conversation,
+// oldest first, with the sources' messages merged in by time.
+func (e *Engine) Transcript(tx *store.Txn, user string, limit int) ([]store.Entry, error) {
+	var out []store.Entry
+	err := tx.ScanReverse(store.TranscriptPrefix(user), func(_ store.Key, b []byte) error {
+		var en store.Entry
+		if err := json.Unmarshal(b, &en); err != nil {
+			return fmt.Errorf("decode transcript entry: %w", err)
+		}
+		out = append(out, en)
+		if len(out) >= limit {
+			return store.ErrStop
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read transcript: %w", err)
+	}
+	slices.Reverse(out)
+	if len(e.sources) == 0 {
+		return out, nil
+	}
+	for _, src := range e.sources {
+		more, err := src.Messages(tx, user)
+		if err != nil {
+			return nil, fmt.Errorf("read transcript: %w", err)
+		}
+		out = append(out, more...)
+	}
+	slices.SortStableFunc(out, func(a, b store.Entry) int { return a.At.Compare(b.At) })
+	if len(out) > limit {
+		out = out[len(out)-limit:]
+	}
+	return out, nil
+}
