@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestConfigFromEnvironment(t *testing.T) {
@@ -58,6 +59,17 @@ func TestConfigFromEnvironment(t *testing.T) {
 		{name: "bad expiry", env: map[string]string{"LIFELINE_CONVERSATION_EXPIRY": "soon"}, wantErr: "LIFELINE_CONVERSATION_EXPIRY"},
 		{name: "bad template", env: map[string]string{"WA_REENGAGE_TEMPLATE": "Crisis Update"}, wantErr: "WA_REENGAGE_TEMPLATE"},
 		{name: "bad log level", env: map[string]string{"LIFELINE_LOG_LEVEL": "loud"}, wantErr: "LIFELINE_LOG_LEVEL"},
+		{name: "in-flight grace", env: map[string]string{"LIFELINE_BROADCAST_INFLIGHT_GRACE": "90s"}, check: func(t *testing.T, c Config) {
+			if g := broadcastConfig(c).InFlightGrace; g != 90*time.Second {
+				t.Errorf("grace %v", g)
+			}
+		}},
+		{name: "no in-flight grace", env: map[string]string{"LIFELINE_BROADCAST_INFLIGHT_GRACE": "0s"}, check: func(t *testing.T, c Config) {
+			if g := broadcastConfig(c).InFlightGrace; g >= 0 {
+				t.Errorf("grace %v, want negative: send again at once", g)
+			}
+		}},
+		{name: "bad in-flight grace", env: map[string]string{"LIFELINE_BROADCAST_INFLIGHT_GRACE": "-5s"}, wantErr: "LIFELINE_BROADCAST_INFLIGHT_GRACE"},
 		{name: "stray argument", args: []string{"extra"}, wantErr: "extra"},
 	}
 	for _, tc := range cases {
