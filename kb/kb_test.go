@@ -454,6 +454,45 @@ func TestUnansweredGroupsAndSpikes(t *testing.T) {
 	}
 }
 
+// What people typed is kept for admins only as long as message texts.
+func TestExpireQueries(t *testing.T) {
+	k := openKB(t)
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	cutoff := now.Add(-90 * 24 * time.Hour)
+	for _, q := range []struct {
+		text string
+		at   time.Time
+	}{{"old question", cutoff.Add(-time.Hour)}, {"recent question", cutoff.Add(time.Hour)}} {
+		if err := k.RecordUnanswered(q.text, "en", "none", q.at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A candidate chosen long ago, and one chosen long ago and again recently.
+	if err := k.RecordChoice("dry place long ago", "en", "shelter", cutoff.Add(-48*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	for _, at := range []time.Time{cutoff.Add(-48 * time.Hour), now} {
+		if err := k.RecordChoice("dry place tonight", "en", "shelter", at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := k.ExpireQueries(cutoff)
+	if err != nil || n != 2 {
+		t.Fatalf("expired %d (%v), want the old query and the old candidate", n, err)
+	}
+	gs := k.UnansweredAt(cutoff.Add(-24*time.Hour), now)
+	if len(gs) != 1 || gs[0].Query != "recent question" {
+		t.Fatalf("unanswered after expiry: %+v", gs)
+	}
+	cs, _ := k.Candidates("")
+	if len(cs) != 1 || cs[0].Query != "dry place tonight" {
+		t.Fatalf("candidates after expiry: %+v", cs)
+	}
+	if n, err := k.ExpireQueries(cutoff); err != nil || n != 0 {
+		t.Fatalf("second sweep expired %d (%v), want none", n, err)
+	}
+}
+
 func TestSplitAnswer(t *testing.T) {
 	long := strings.Repeat("Stay calm and wait. ", 10) // 200 characters
 	link := "https://example.org/a.very/long-path?with=query.and.dots"

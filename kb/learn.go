@@ -263,6 +263,56 @@ func (k *KB) RecordUnanswered(query, lang, reason string, at time.Time) error {
 	return nil
 }
 
+// ExpireQueries deletes what people typed that the knowledge base keeps
+// for admins, once it is older than before: unanswered queries, and
+// candidate alternate questions last chosen before then (an approved one
+// lives on in its entry). It returns how many records it deleted.
+func (k *KB) ExpireQueries(before time.Time) (int, error) {
+	n := 0
+	for _, kind := range []store.DocKind{store.DocUnanswered, store.DocFAQCandidate} {
+		for {
+			var old []store.Key
+			err := k.db.View(func(t *store.Txn) error {
+				return t.Scan(store.DocPrefix(kind), func(key store.Key, v []byte) error {
+					var r struct{ At, Last time.Time } // an unanswered query's time, a candidate's last choice
+					if err := jsonUnmarshal(v, &r); err != nil {
+						return err
+					}
+					at := r.At
+					if kind == store.DocFAQCandidate {
+						at = r.Last
+					}
+					if at.Before(before) {
+						old = append(old, key)
+					}
+					if len(old) >= 500 { // well under badger's transaction size limit
+						return store.ErrStop
+					}
+					return nil
+				})
+			})
+			if err == nil && len(old) > 0 {
+				err = k.db.Update(func(t *store.Txn) error {
+					for _, key := range old {
+						if err := t.Delete(key); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+			}
+			if err != nil {
+				return n, fmt.Errorf("expire %s records: %w", kind, err)
+			}
+			n += len(old)
+			if len(old) < 500 {
+				break
+			}
+		}
+	}
+	return n, nil
+}
+
 // HourCount is how often a group was asked in one hour.
 type HourCount struct {
 	Hour  time.Time `json:"hour"`

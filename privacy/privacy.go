@@ -23,7 +23,7 @@ import (
 
 // Retention says how long each kind of personal data is kept; zero keeps it forever.
 type Retention struct {
-	Messages  time.Duration // transcript texts and outbound payloads, handoff texts and notes, the session's last query
+	Messages  time.Duration // transcript texts and outbound payloads, handoff texts and notes, the session's last query, the FAQ's unanswered queries and candidate questions
 	Locations time.Duration // shared locations (coordinates and place names)
 	CheckIns  time.Duration // check-in answers; swept by the CheckIns hook
 }
@@ -38,6 +38,10 @@ type Sweeper struct {
 	// CheckIns removes check-in answers given before the cutoff and
 	// reports how many; the package that stores check-ins supplies it.
 	CheckIns func(before time.Time) (int, error)
+	// Queries removes the texts the FAQ keeps for admins (unanswered
+	// queries, candidate alternate questions) from before the cutoff of
+	// message texts; the knowledge base supplies it.
+	Queries func(before time.Time) (int, error)
 }
 
 // Swept counts what one sweep removed.
@@ -47,6 +51,7 @@ type Swept struct {
 	Handoffs  int `json:"handoffs"`
 	Sessions  int `json:"sessions"`
 	CheckIns  int `json:"checkins"`
+	Queries   int `json:"queries"`
 }
 
 // Run sweeps at once and then every s.Every until ctx ends.
@@ -62,7 +67,7 @@ func (s *Sweeper) Run(ctx context.Context) {
 			log.Error().Err(err).Msg("retention sweep failed; will try again")
 		} else if n != (Swept{}) {
 			log.Info().Int("texts", n.Texts).Int("locations", n.Locations).Int("handoffs", n.Handoffs).
-				Int("sessions", n.Sessions).Int("checkins", n.CheckIns).Msg("expired personal data removed")
+				Int("sessions", n.Sessions).Int("checkins", n.CheckIns).Int("queries", n.Queries).Msg("expired personal data removed")
 		}
 		select {
 		case <-ctx.Done():
@@ -99,6 +104,13 @@ func (s *Sweeper) Sweep() (Swept, error) {
 		}
 		if err := s.sweepSessions(textBefore, &n); err != nil {
 			return n, err
+		}
+		if s.Queries != nil {
+			q, err := s.Queries(textBefore)
+			n.Queries = q
+			if err != nil {
+				return n, fmt.Errorf("sweep FAQ queries: %w", err)
+			}
 		}
 	}
 	if s.Retention.CheckIns > 0 && s.CheckIns != nil {

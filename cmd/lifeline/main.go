@@ -197,7 +197,8 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	m.WatchBroadcasts(broadcasts)
 	sweepCtx, sweepStop := context.WithCancel(context.Background())
 	sweeper := &privacy.Sweeper{DB: db, Retention: cfg.Retention, Log: log,
-		CheckIns: func(before time.Time) (int, error) { return broadcast.SweepAnswers(db, before) }}
+		CheckIns: func(before time.Time) (int, error) { return broadcast.SweepAnswers(db, before) },
+		Queries:  faq.ExpireQueries}
 	go sweeper.Run(sweepCtx)
 
 	srv := admin.New(admin.Deps{
