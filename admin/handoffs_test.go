@@ -41,7 +41,7 @@ type agentServer struct {
 	seq    int
 }
 
-func newAgentServer(t *testing.T, cfg bot.Config) *agentServer {
+func newAgentServer(t *testing.T, cfg bot.Config, opts ...func(*Deps)) *agentServer {
 	t.Helper()
 	db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
 	if err != nil {
@@ -68,8 +68,12 @@ func newAgentServer(t *testing.T, cfg bot.Config) *agentServer {
 	if _, err := SaveToken(db, viewer, "viewer", RoleViewer, clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	s := New(Deps{DB: db, Engine: engine, KB: faq, Logger: zerolog.Nop(), Now: clock.Now,
-		Webhook: bot.WebhookConfig{Enabled: true, VerifyToken: "verify", AppSecret: "secret"}})
+	deps := Deps{DB: db, Engine: engine, KB: faq, Logger: zerolog.Nop(), Now: clock.Now,
+		Webhook: bot.WebhookConfig{Enabled: true, VerifyToken: "verify", AppSecret: "secret"}}
+	for _, o := range opts {
+		o(&deps)
+	}
+	s := New(deps)
 	t.Cleanup(func() { engine.Close(); db.Close() })
 	return &agentServer{Server: s, t: t, db: db, engine: engine, graph: graph, clock: clock, admin: admin, viewer: viewer}
 }
@@ -455,6 +459,38 @@ func TestLoginSetsASafeSessionCookie(t *testing.T) {
 		}
 	}
 	s.expect(s.call("POST", "/admin/login", creds{}, map[string]any{"user": "bob", "password": "wrong password"}), 429, "login after 10 failures")
+}
+
+// Behind a reverse proxy the failed-login limit must count per client, not
+// per proxy; a header from anyone else must not let a client pick its own
+// address.
+func TestFailedLoginsCountPerClientBehindATrustedProxy(t *testing.T) {
+	cases := []struct {
+		name         string
+		trusted      []string
+		otherLimited bool // a second client is refused after the first one's failures
+	}{
+		{"no trusted proxy: the header is ignored, all share one address", nil, true},
+		{"trusted proxy: each client counts on its own", []string{"0.0.0.0/8"}, false},
+		{"a proxy that is not trusted: the header is ignored", []string{"192.0.2.1"}, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newAgentServer(t, bot.Config{}, func(d *Deps) { d.TrustedProxies = tc.trusted })
+			bad := map[string]any{"user": "bob", "password": "wrong password"}
+			for i := range 10 {
+				if r := s.call("POST", "/admin/login", creds{}, bad, "X-Forwarded-For", "203.0.113.7"); r.code != 401 {
+					t.Fatalf("failure %d = %d, want 401", i, r.code)
+				}
+			}
+			s.expect(s.call("POST", "/admin/login", creds{}, bad, "X-Forwarded-For", "203.0.113.7"), 429, "the failing client again")
+			want := 401
+			if tc.otherLimited {
+				want = 429
+			}
+			s.expect(s.call("POST", "/admin/login", creds{}, bad, "X-Forwarded-For", "198.51.100.9"), want, "another client")
+		})
+	}
 }
 
 func TestConsoleAndSimulatorPages(t *testing.T) {

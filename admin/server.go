@@ -35,8 +35,14 @@ type Deps struct {
 	Sandbox    bool               // no WhatsApp credentials: the sandbox chat is open without a token
 	Metrics    *metrics.Metrics   // served at /metrics when set
 	Broadcasts *broadcast.Service // broadcasts and check-ins; nil leaves the routes out
-	Logger     zerolog.Logger
-	Now        func() time.Time
+	// TrustedProxies are the addresses or CIDR ranges of reverse proxies
+	// whose ProxyHeader (default X-Forwarded-For) names the client: the
+	// failed-login limit and the audit log then see the client's address
+	// rather than the proxy's. Empty: the header is ignored.
+	TrustedProxies []string
+	ProxyHeader    string
+	Logger         zerolog.Logger
+	Now            func() time.Time
 }
 
 // Server is the HTTP side of Lifeline.
@@ -78,14 +84,22 @@ func New(d Deps) *Server {
 	s := &Server{db: d.DB, engine: d.Engine, kb: d.KB, log: d.Logger.With().Str("comp", "http").Logger(), now: d.Now,
 		sandbox: d.Sandbox, metrics: d.Metrics, limiter: newFailLimiter(10), lastTouch: map[string]time.Time{}, events: newEventHub()}
 	d.Engine.Subscribe(s.events.publish)
-	s.app = fiber.New(fiber.Config{
+	cfg := fiber.Config{
 		BodyLimit:             MaxBody,
 		ErrorHandler:          s.errorHandler,
 		DisableStartupMessage: true,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
-	})
+	}
+	if len(d.TrustedProxies) > 0 {
+		cfg.EnableTrustedProxyCheck, cfg.TrustedProxies = true, d.TrustedProxies
+		cfg.ProxyHeader, cfg.EnableIPValidation = d.ProxyHeader, true
+		if cfg.ProxyHeader == "" {
+			cfg.ProxyHeader = fiber.HeaderXForwardedFor
+		}
+	}
+	s.app = fiber.New(cfg)
 	s.app.Use(requestid.New(requestid.Config{ContextKey: "requestid"}))
 	s.app.Use(s.accessLog)
 

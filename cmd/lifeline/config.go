@@ -36,6 +36,8 @@ type Config struct {
 	Expiry           time.Duration
 	ReengageTemplate string // "name:language", sent when the 24-hour window has closed
 	LogLevel         string
+	TrustedProxies   []string // addresses or CIDR ranges of reverse proxies whose ProxyHeader names the client
+	ProxyHeader      string
 
 	// EncryptionKey encrypts the data directory at rest (AES, 16, 24 or
 	// 32 bytes), from LIFELINE_ENCRYPTION_KEY or _FILE; nil for none.
@@ -77,6 +79,17 @@ func loadConfig(args []string, getenv func(string) string) (Config, error) {
 	if v := getenv("WA_PHONE_NUMBER_ID"); v != "" {
 		c.PhoneNumberIDs = splitList(v)
 	}
+	if v := getenv("LIFELINE_TRUSTED_PROXIES"); v != "" {
+		c.TrustedProxies = splitList(v)
+		for _, p := range c.TrustedProxies {
+			if net.ParseIP(p) == nil {
+				if _, _, err := net.ParseCIDR(p); err != nil {
+					errs = append(errs, fmt.Errorf("LIFELINE_TRUSTED_PROXIES: %q is neither an IP address nor a CIDR range such as 10.0.0.0/8", p))
+				}
+			}
+		}
+	}
+	str(&c.ProxyHeader, "LIFELINE_PROXY_HEADER")
 	if v := getenv("WA_RATE_PER_NUMBER"); v != "" {
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil {

@@ -69,6 +69,12 @@ func TestConfigFromEnvironment(t *testing.T) {
 				t.Errorf("grace %v, want negative: send again at once", g)
 			}
 		}},
+		{name: "trusted proxies", env: map[string]string{"LIFELINE_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/8", "LIFELINE_PROXY_HEADER": "X-Real-IP"}, check: func(t *testing.T, c Config) {
+			if len(c.TrustedProxies) != 2 || c.TrustedProxies[1] != "10.0.0.0/8" || c.ProxyHeader != "X-Real-IP" {
+				t.Errorf("proxies %v header %q", c.TrustedProxies, c.ProxyHeader)
+			}
+		}},
+		{name: "bad trusted proxy", env: map[string]string{"LIFELINE_TRUSTED_PROXIES": "proxy.local"}, wantErr: "LIFELINE_TRUSTED_PROXIES"},
 		{name: "bad in-flight grace", env: map[string]string{"LIFELINE_BROADCAST_INFLIGHT_GRACE": "-5s"}, wantErr: "LIFELINE_BROADCAST_INFLIGHT_GRACE"},
 		{name: "stray argument", args: []string{"extra"}, wantErr: "extra"},
 	}
