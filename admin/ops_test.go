@@ -258,7 +258,7 @@ func TestAuditLogPagesFiltersExportsAndCannotBeChanged(t *testing.T) {
 	s.do(t, "POST", "/admin/handoffs/15550001234/claim", s.token, nil)
 	s.do(t, "GET", "/admin/handoffs", s.token, nil)
 	_, out := s.do(t, "GET", "/admin/audit?action=handoff.", s.token, nil)
-	if es, _ := out["entries"].([]any); len(es) != 1 || es[0].(map[string]any)["action"] != "handoff.post /admin/handoffs/:id/claim" ||
+	if es, _ := out["entries"].([]any); len(es) != 1 || es[0].(map[string]any)["action"] != "handoff.claim" ||
 		es[0].(map[string]any)["role"] != "admin" || !strings.Contains(fmt.Sprint(es[0]), "id=1555*****34") {
 		t.Fatalf("handoff claim audit: %v", out)
 	}

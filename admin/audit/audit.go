@@ -142,8 +142,8 @@ func (l *Log) List(f Filter, limit int) ([]Entry, uint64, error) {
 type Actor func(c *fiber.Ctx) (id, name, role string)
 
 // Middleware records every POST, PUT, PATCH and DELETE on the routes it
-// wraps, after they ran, with the action named prefix + "." + a verb made
-// from the method and the route (for example "kb.post /admin/kb/import").
+// wraps, after they ran, with an action named from the route (see
+// ActionName: "kb.import", "handoff.claim", "broadcast.create").
 // Reads are not recorded. Use it on route groups owned by other packages,
 // so that they are audited without each handler knowing about it.
 func (l *Log) Middleware(prefix string, who Actor) fiber.Handler {
@@ -164,9 +164,38 @@ func (l *Log) Middleware(prefix string, who Actor) fiber.Handler {
 			return err
 		}
 		l.Record(Entry{Actor: id, Name: name, Role: role, IP: c.IP(), Status: status,
-			Action: prefix + "." + strings.ToLower(m) + " " + c.Route().Path, Target: targetOf(c)})
+			Action: ActionName(prefix, m, c.Route().Path), Target: targetOf(c)})
 		return err
 	}
+}
+
+// ActionName names a change from its route: the prefix (which names the
+// resource), then the route's fixed words, then a verb from the method
+// when the route ends with the resource or its id. POST
+// /admin/handoffs/:id/claim is "handoff.claim", DELETE
+// /admin/kb/entries/:id is "kb.entries.delete", POST /admin/broadcasts is
+// "broadcast.create", and POST /admin/logout under "session" is
+// "session.logout".
+func ActionName(prefix, method, route string) string {
+	segs := strings.Split(strings.Trim(strings.TrimPrefix(route, "/admin"), "/"), "/")
+	words := []string{prefix}
+	endsWithParam := true
+	for i, s := range segs {
+		param := strings.HasPrefix(s, ":") || s == "*"
+		endsWithParam = param
+		if param || s == "" || (i == 0 && strings.HasPrefix(s, prefix)) {
+			continue // the resource, which the prefix names
+		}
+		words = append(words, s)
+	}
+	if endsWithParam || len(words) == 1 {
+		verb := map[string]string{"POST": "create", "PUT": "update", "PATCH": "update", "DELETE": "delete"}[method]
+		if verb == "" {
+			verb = strings.ToLower(method)
+		}
+		words = append(words, verb)
+	}
+	return strings.Join(words, ".")
 }
 
 // targetOf names what a request acted on from its route parameters,
