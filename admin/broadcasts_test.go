@@ -33,6 +33,7 @@ func newBroadcastServer(t *testing.T) (*Server, string, string) {
 	engine.Intercept(svc)
 	engine.ObserveStatuses(svc)
 	engine.AddTranscriptSource(svc)
+	sender.Report = engine.Ingest // the sandbox's phones report delivery, as in `lifeline serve`
 	if err := engine.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +48,7 @@ func newBroadcastServer(t *testing.T) (*Server, string, string) {
 	if _, err := SaveToken(db, integration, "crm", RoleIntegration, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	s := New(Deps{DB: db, Engine: engine, KB: faq, Logger: zerolog.Nop(), Broadcasts: svc})
+	s := New(Deps{DB: db, Engine: engine, KB: faq, Logger: zerolog.Nop(), Broadcasts: svc, Sandbox: true, SandboxRead: sender.ReadBy})
 	t.Cleanup(func() { svc.Close(); engine.Close(); db.Close() })
 	return s, admin, integration
 }
@@ -130,4 +131,42 @@ func TestContactsImportAndBroadcastRoutes(t *testing.T) {
 	if code, body := call(t, s, "POST", "/admin/broadcasts/"+created.ID+"/cancel", admin, "", ""); code != 200 || !strings.Contains(body, "cancelled") {
 		t.Fatalf("cancel: %d %s", code, body)
 	}
+}
+
+// In the sandbox the counts move as they would on WhatsApp: delivered as
+// soon as the check-in is sent, read once the person writes back.
+func TestSandboxCheckinCountsDeliveryAndReading(t *testing.T) {
+	s, admin, _ := newBroadcastServer(t)
+	if code, body := call(t, s, "POST", "/admin/contacts/import", admin, "text/csv", "phone,name,tags\n+966501234567,Ahmed,employees\n"); code != 200 {
+		t.Fatalf("import: %d %s", code, body)
+	}
+	if code, body := call(t, s, "POST", "/admin/broadcasts", admin, "application/json", checkinJSON); code != 202 {
+		t.Fatalf("create: %d %s", code, body)
+	}
+	counts := func() map[string]any {
+		_, body := call(t, s, "GET", "/admin/broadcasts/bc000001", admin, "", "")
+		var st map[string]any
+		if err := json.Unmarshal([]byte(body), &st); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	waitFor := func(what string, ok func(st map[string]any) bool) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); ; {
+			st := counts()
+			if ok(st) {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: %v", what, st)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	waitFor("delivered, not read", func(st map[string]any) bool { return st["delivered"] == 1.0 && st["read"] == 0.0 })
+	if code, body := call(t, s, "POST", "/sandbox/messages", "", "application/json", `{"from": "966501234567", "text": "safe"}`); code != 200 {
+		t.Fatalf("answer: %d %s", code, body)
+	}
+	waitFor("read and safe", func(st map[string]any) bool { return st["read"] == 1.0 && st["safe"] == 1.0 })
 }

@@ -28,13 +28,16 @@ import (
 
 // Deps are what the server serves.
 type Deps struct {
-	DB         *store.DB
-	Engine     *bot.Engine
-	KB         *kb.KB
-	Webhook    bot.WebhookConfig
-	Sandbox    bool               // no WhatsApp credentials: the sandbox chat is open without a token
-	Metrics    *metrics.Metrics   // served at /metrics when set
-	Broadcasts *broadcast.Service // broadcasts and check-ins; nil leaves the routes out
+	DB      *store.DB
+	Engine  *bot.Engine
+	KB      *kb.KB
+	Webhook bot.WebhookConfig
+	Sandbox bool // no WhatsApp credentials: the sandbox chat is open without a token
+	// SandboxRead, when set, is told who writes in the sandbox chat before
+	// the message is handled: their phone has shown them what came before.
+	SandboxRead func(user string)
+	Metrics     *metrics.Metrics   // served at /metrics when set
+	Broadcasts  *broadcast.Service // broadcasts and check-ins; nil leaves the routes out
 	// TrustedProxies are the addresses or CIDR ranges of reverse proxies
 	// whose ProxyHeader (default X-Forwarded-For) names the client: the
 	// failed-login limit and the audit log then see the client's address
@@ -47,15 +50,16 @@ type Deps struct {
 
 // Server is the HTTP side of Lifeline.
 type Server struct {
-	app        *fiber.App
-	db         *store.DB
-	engine     *bot.Engine
-	kb         *kb.KB
-	log        zerolog.Logger
-	now        func() time.Time
-	sandbox    bool
-	limiter    *failLimiter
-	sandboxSeq atomic.Uint64
+	app         *fiber.App
+	db          *store.DB
+	engine      *bot.Engine
+	kb          *kb.KB
+	log         zerolog.Logger
+	now         func() time.Time
+	sandbox     bool
+	sandboxRead func(user string)
+	limiter     *failLimiter
+	sandboxSeq  atomic.Uint64
 
 	mu        sync.Mutex
 	lastTouch map[string]time.Time
@@ -82,7 +86,7 @@ func New(d Deps) *Server {
 		d.Metrics.Watch(metrics.Sources{DB: d.DB, Engine: d.Engine})
 	}
 	s := &Server{db: d.DB, engine: d.Engine, kb: d.KB, log: d.Logger.With().Str("comp", "http").Logger(), now: d.Now,
-		sandbox: d.Sandbox, metrics: d.Metrics, limiter: newFailLimiter(10), lastTouch: map[string]time.Time{}, events: newEventHub()}
+		sandbox: d.Sandbox, sandboxRead: d.SandboxRead, metrics: d.Metrics, limiter: newFailLimiter(10), lastTouch: map[string]time.Time{}, events: newEventHub()}
 	d.Engine.Subscribe(s.events.publish)
 	cfg := fiber.Config{
 		BodyLimit:             MaxBody,
@@ -233,6 +237,9 @@ func (s *Server) sandboxMessage(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, "give \"text\", \"button\", \"location\" or \"type\"")
 	default:
 		msg.Type, msg.Text = "text", req.Text
+	}
+	if s.sandboxRead != nil {
+		s.sandboxRead(from)
 	}
 	replies, err := s.engine.Submit(msg, 30*time.Second)
 	if err != nil {

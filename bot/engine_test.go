@@ -2,6 +2,7 @@ package bot
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -475,4 +476,41 @@ func TestRestartLosesNothingAndRepliesOnce(t *testing.T) {
 		t.Errorf("inbox holds %d entries", n)
 	}
 	t.Logf("%d of %d replies were sent before the stop", sentBefore, users*perUser)
+}
+
+// The sandbox's phones report what WhatsApp would: sent and delivered with
+// each message, read when the person writes back, once.
+func TestSandboxPhonesReportDeliveryAndReading(t *testing.T) {
+	var (
+		mu      sync.Mutex
+		got     []whatsapp.Status
+		arrived = make(chan struct{}, 10)
+	)
+	s := &SandboxSender{Report: func(b *whatsapp.Batch) (int, error) {
+		mu.Lock()
+		got = append(got, b.Statuses...)
+		mu.Unlock()
+		arrived <- struct{}{}
+		return len(b.Statuses), nil
+	}}
+	msg := whatsapp.Outbound{To: "966501234567", Kind: whatsapp.KindText, Text: "stay indoors", CallbackData: "bc:bc000001:1"}
+	res, err := s.Send(context.Background(), "sandbox", msg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-arrived
+	s.ReadBy("966501234567")
+	s.ReadBy("966501234567") // nothing new to read
+	s.ReadBy("15550001111")  // never sent anything
+	mu.Lock()
+	defer mu.Unlock()
+	want := []string{store.StatusSent, store.StatusDelivered, store.StatusRead}
+	if len(got) != len(want) {
+		t.Fatalf("statuses %+v, want %v", got, want)
+	}
+	for i, st := range got {
+		if st.Status != want[i] || st.ID != res.MessageID || st.RecipientID != msg.To || st.BizOpaqueCallbackData != msg.CallbackData || st.PhoneNumberID != "sandbox" {
+			t.Errorf("status %d: %+v", i, st)
+		}
+	}
 }

@@ -3,11 +3,15 @@ package bot
 import (
 	"context"
 	"fmt"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/rs/zerolog"
 
 	"lifeline/bot/whatsapp"
+	"lifeline/store"
 )
 
 // WebhookConfig configures the /webhook endpoint.
@@ -81,17 +85,83 @@ func requestID(c *fiber.Ctx) string {
 // SandboxSender stands in for the Graph API when no WhatsApp credentials
 // are configured: messages are recorded in the transcript and returned by
 // the sandbox chat instead of being sent.
-type SandboxSender struct{ n atomic.Uint64 }
+//
+// With Report set it also plays the people's phones, so that delivery
+// counts and ticks move as they would on WhatsApp: each message is
+// reported "sent" and "delivered" at once, and "read" when its recipient
+// next writes (ReadBy).
+type SandboxSender struct {
+	n atomic.Uint64
+	// Report takes the statuses as WhatsApp's webhook would bring them;
+	// the engine's Ingest.
+	Report func(*whatsapp.Batch) (int, error)
+	Log    zerolog.Logger
+
+	mu      sync.Mutex
+	unread  map[string][]whatsapp.Status // per person: delivered, not yet read
+	pending sync.WaitGroup               // reports on their way
+}
 
 var _ Sender = (*SandboxSender)(nil)
 
+// maxUnread bounds what the sandbox remembers per person: it keeps the
+// newest, and older messages simply never show as read.
+const maxUnread = 200
+
 // Send accepts the message and makes up a message id.
-func (s *SandboxSender) Send(_ context.Context, _ string, o whatsapp.Outbound) (whatsapp.SendResult, error) {
+func (s *SandboxSender) Send(_ context.Context, phone string, o whatsapp.Outbound) (whatsapp.SendResult, error) {
 	if err := o.Validate(); err != nil {
 		return whatsapp.SendResult{}, fmt.Errorf("sandbox: invalid message: %w", err)
 	}
-	return whatsapp.SendResult{MessageID: fmt.Sprintf("wamid.sandbox.%d", s.n.Add(1)), WaID: o.To}, nil
+	res := whatsapp.SendResult{MessageID: fmt.Sprintf("wamid.sandbox.%d", s.n.Add(1)), WaID: o.To}
+	if s.Report != nil {
+		st := whatsapp.Status{ID: res.MessageID, Status: store.StatusSent, RecipientID: o.To,
+			BizOpaqueCallbackData: o.CallbackData, PhoneNumberID: phone, Timestamp: time.Now()}
+		delivered := st
+		delivered.Status = store.StatusDelivered
+		s.mu.Lock()
+		if s.unread == nil {
+			s.unread = map[string][]whatsapp.Status{}
+		}
+		u := append(s.unread[o.To], delivered)
+		s.unread[o.To] = u[max(0, len(u)-maxUnread):]
+		s.mu.Unlock()
+		// Like the webhook, the statuses come after the send's answer.
+		s.pending.Add(1)
+		go func() {
+			defer s.pending.Done()
+			s.report([]whatsapp.Status{st, delivered})
+		}()
+	}
+	return res, nil
 }
+
+// ReadBy reports as read everything delivered to user so far: someone who
+// writes back has seen what came before.
+func (s *SandboxSender) ReadBy(user string) {
+	if s.Report == nil {
+		return
+	}
+	s.mu.Lock()
+	sts := s.unread[user]
+	delete(s.unread, user)
+	s.mu.Unlock()
+	for i := range sts {
+		sts[i].Status, sts[i].Timestamp = store.StatusRead, time.Now()
+	}
+	if len(sts) > 0 {
+		s.report(sts)
+	}
+}
+
+func (s *SandboxSender) report(sts []whatsapp.Status) {
+	if _, err := s.Report(&whatsapp.Batch{Statuses: sts}); err != nil {
+		s.Log.Warn().Err(err).Int("statuses", len(sts)).Msg("sandbox: statuses not recorded")
+	}
+}
+
+// Wait returns once the statuses of the messages sent so far are reported.
+func (s *SandboxSender) Wait() { s.pending.Wait() }
 
 // MarkRead does nothing in the sandbox.
 func (s *SandboxSender) MarkRead(context.Context, string, string, bool) error { return nil }

@@ -125,6 +125,7 @@ type instance struct {
 	sweep  context.CancelFunc // stops the retention sweeper
 
 	broadcasts *broadcast.Service
+	phones     *bot.SandboxSender // nil unless in sandbox mode
 }
 
 // start opens the store and the FAQ, starts the engine and builds the HTTP server.
@@ -145,9 +146,14 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		return nil, fmt.Errorf("load faq: %w", err)
 	}
 
-	var sender bot.Sender
+	var (
+		sender  bot.Sender
+		phones  *bot.SandboxSender
+		readsBy func(string)
+	)
 	if cfg.Sandbox() {
-		sender = &bot.SandboxSender{}
+		phones = &bot.SandboxSender{Log: log}
+		sender, readsBy = phones, phones.ReadBy
 		log.Warn().Msg("no WhatsApp credentials: sandbox mode; replies are stored and shown, not sent; chat at POST /sandbox/messages")
 	} else {
 		sender = whatsapp.NewClient(whatsapp.ClientConfig{
@@ -172,6 +178,9 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	engine.Intercept(broadcasts)
 	engine.ObserveStatuses(broadcasts)
 	engine.AddTranscriptSource(broadcasts)
+	if phones != nil {
+		phones.Report = engine.Ingest
+	}
 	if err := engine.Start(); err != nil {
 		db.Close()
 		return nil, err
@@ -202,12 +211,12 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	go sweeper.Run(sweepCtx)
 
 	srv := admin.New(admin.Deps{
-		DB: db, Engine: engine, KB: faq, Sandbox: cfg.Sandbox(), Logger: log, Metrics: m, Broadcasts: broadcasts,
+		DB: db, Engine: engine, KB: faq, Sandbox: cfg.Sandbox(), SandboxRead: readsBy, Logger: log, Metrics: m, Broadcasts: broadcasts,
 		TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader,
 		Webhook: bot.WebhookConfig{Enabled: !cfg.Sandbox(), VerifyToken: cfg.VerifyToken, AppSecret: cfg.AppSecret},
 	})
 	log.Info().Str("addr", cfg.Addr).Bool("sandbox", cfg.Sandbox()).Strs("phone_number_ids", cfg.PhoneNumberIDs).Msg("lifeline ready")
-	return &instance{cfg: cfg, log: log, db: db, engine: engine, http: srv, sweep: sweepStop, broadcasts: broadcasts}, nil
+	return &instance{cfg: cfg, log: log, db: db, engine: engine, http: srv, sweep: sweepStop, broadcasts: broadcasts, phones: phones}, nil
 }
 
 func (in *instance) listen() error {
@@ -225,6 +234,9 @@ func (in *instance) close() error {
 	}
 	in.sweep()
 	in.broadcasts.Close()
+	if in.phones != nil {
+		in.phones.Wait()
+	}
 	in.engine.Close()
 	if err := in.db.Close(); err != nil {
 		return err

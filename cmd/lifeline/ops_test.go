@@ -149,6 +149,9 @@ func TestBackupOfARunningServerRestoresEverything(t *testing.T) {
 	if _, err := faq.Import(append(entries, kb.Entry{ID: "backup-test", Question: "Is the backup test here?", Answer: "Yes."}), kb.ModeReplace, "test"); err != nil {
 		t.Fatal(err)
 	}
+	// Replies sent, then the sandbox's delivery statuses for them in and processed.
+	inst.engine.WaitIdle()
+	inst.phones.Wait()
 	inst.engine.WaitIdle()
 	before := countKeys(t, inst.db)
 
