@@ -514,3 +514,20 @@ func TestSandboxPhonesReportDeliveryAndReading(t *testing.T) {
 		}
 	}
 }
+
+// A restarted sandbox must not hand out message ids again: statuses are
+// de-duplicated by id, so a repeated id would lose the new message's.
+func TestSandboxIdsStayUniqueAcrossRestarts(t *testing.T) {
+	msg := whatsapp.Outbound{To: "966501234567", Kind: whatsapp.KindText, Text: "hello"}
+	first, err := (&SandboxSender{}).Send(context.Background(), "sandbox", msg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := (&SandboxSender{}).Send(context.Background(), "sandbox", msg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.MessageID == again.MessageID {
+		t.Fatalf("the first message of two runs share the id %s", first.MessageID)
+	}
+}

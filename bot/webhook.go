@@ -91,7 +91,9 @@ func requestID(c *fiber.Ctx) string {
 // reported "sent" and "delivered" at once, and "read" when its recipient
 // next writes (ReadBy).
 type SandboxSender struct {
-	n atomic.Uint64
+	n     atomic.Uint64
+	epoch sync.Once
+	run   int64 // start of this process, so that ids stay unique across restarts
 	// Report takes the statuses as WhatsApp's webhook would bring them;
 	// the engine's Ingest.
 	Report func(*whatsapp.Batch) (int, error)
@@ -113,7 +115,10 @@ func (s *SandboxSender) Send(_ context.Context, phone string, o whatsapp.Outboun
 	if err := o.Validate(); err != nil {
 		return whatsapp.SendResult{}, fmt.Errorf("sandbox: invalid message: %w", err)
 	}
-	res := whatsapp.SendResult{MessageID: fmt.Sprintf("wamid.sandbox.%d", s.n.Add(1)), WaID: o.To}
+	// Statuses are de-duplicated by message id, and sent messages are
+	// found by it: an id must not come back after a restart.
+	s.epoch.Do(func() { s.run = time.Now().UnixNano() })
+	res := whatsapp.SendResult{MessageID: fmt.Sprintf("wamid.sandbox.%d.%d", s.run, s.n.Add(1)), WaID: o.To}
 	if s.Report != nil {
 		st := whatsapp.Status{ID: res.MessageID, Status: store.StatusSent, RecipientID: o.To,
 			BizOpaqueCallbackData: o.CallbackData, PhoneNumberID: phone, Timestamp: time.Now()}
