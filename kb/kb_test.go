@@ -204,6 +204,36 @@ func TestSearchDecisions(t *testing.T) {
 	}
 }
 
+// Arabic writes "for the virus" as one word (لفيروس) and often names the
+// disease in Latin letters (COVID-19): neither may hide the entry.
+func TestArabicWordForms(t *testing.T) {
+	k := openKB(t)
+	entries, err := Parse([]byte("id,question,answer,question_ar,answer_ar\n"+
+		"cure,What is the treatment for COVID-19?,There is no specific cure yet.,ما هو علاج COVID-19؟,لا يوجد علاج محدد بعد.\n"+
+		"spread,How does COVID-19 spread?,Through droplets.,كيف ينتشر COVID-19؟,عن طريق الرذاذ.\n"+
+		"surfaces,Can the virus live on surfaces?,For some hours.,هل يعيش الفيروس على الأسطح؟,لبضع ساعات.\n"+
+		"symptoms,What are the symptoms of the virus?,Fever and cough.,ما هي أعراض الفيروس؟,الحمى والسعال.\n"+
+		"shelter,Where is the nearest shelter?,At the school.,أين أقرب ملجأ؟,في المدرسة.\n"+
+		"water,Is tap water safe to drink?,Boil it first.,هل مياه الصنبور آمنة للشرب؟,اغلها أولاً.\n"), FormatCSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.Import(entries, ModeReplace, ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ label, query, wantID string }{
+		{"the disease in Arabic letters", "كيف ينتشر كورونا", "spread/ar"},
+		{"a preposition joined to the word", "علاج لفيروس كورونا", "cure/ar"},
+	} {
+		t.Run(c.label, func(t *testing.T) {
+			r := k.Search(c.query, "ar", 3)
+			if r.Decision == DecisionNone || len(r.Results) == 0 || r.Results[0].ID != c.wantID {
+				t.Errorf("%q: %s %+v, want %s first", c.query, r.Decision, r.Results, c.wantID)
+			}
+		})
+	}
+}
+
 func TestTranslationsSearchableInTheirLanguage(t *testing.T) {
 	k := openKB(t)
 	entries, err := Parse([]byte("id,question,answer,question_de,answer_de,question_fr,answer_fr\n"+

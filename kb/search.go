@@ -41,6 +41,9 @@ const (
 	minStem     = 5   // runes a term needs to have variants
 	maxExtra    = 4   // bytes a variant may add to or drop from a term
 	partFactor  = 0.5 // a compound part counts this much of the compound
+	// An Arabic word without its one-letter proclitic (لفيروس: for the
+	// virus) is the same word; it counts nearly as much.
+	procliticFactor = 0.9
 
 	candidates     = 50 // best documents by BM25F that are re-ranked
 	gramCandidates = 20 // and the documents most similar by character grams
@@ -140,9 +143,9 @@ func (st *langStats) expand(qterms []string) (qs []qterm, weights []float64) {
 	weights = make([]float64, len(qterms))
 	maxIDF := st.idf(0)
 	for i, t := range qterms {
-		df, known := st.df[t]
+		_, known := st.df[t]
 		if known {
-			weights[i] = (1-idfQMix)*st.idf(df) + idfQMix*st.idf(st.dfQ[t])
+			weights[i] = st.weight(t)
 			qs = append(qs, qterm{term: t, w: weights[i], factor: 1, group: i})
 		} else {
 			weights[i] = maxIDF
@@ -152,6 +155,15 @@ func (st *langStats) expand(qterms []string) (qs []qterm, weights []float64) {
 			alts = splitCompound(t, st.vocabSet)
 			for _, p := range alts {
 				qs = append(qs, qterm{term: p, w: st.idf(st.df[p]), factor: partFactor, group: i})
+			}
+		}
+		if st.lang == "ar" {
+			if v := withoutProclitic(t, st.vocabSet); v != "" {
+				qs = append(qs, qterm{term: v, w: st.idf(st.df[v]), factor: procliticFactor, group: i})
+				// The word weighs what the bare word weighs: "for the
+				// virus" is as common as "virus", however rare its
+				// written form.
+				weights[i] = min(weights[i], st.weight(v))
 			}
 		}
 		if alts == nil {
@@ -170,6 +182,25 @@ func (st *langStats) expand(qterms []string) (qs []qterm, weights []float64) {
 		}
 	}
 	return qs, weights
+}
+
+// weight is a query term's weight: its rarity among questions mixed with
+// its rarity among whole entries.
+func (st *langStats) weight(t string) float64 {
+	return (1-idfQMix)*st.idf(st.df[t]) + idfQMix*st.idf(st.dfQ[t])
+}
+
+// withoutProclitic returns t without a leading و, ف, ب, ل or ك (and, or,
+// with, for, like), when what remains is a word of the FAQ of at least
+// three letters. The Arabic stemmer removes these only together with the
+// article (بال، لل); on their own they are too often part of the word to
+// strip blindly, so the FAQ's vocabulary decides.
+func withoutProclitic(t string, vocab map[string]struct{}) string {
+	r, size := utf8.DecodeRuneInString(t)
+	if !strings.ContainsRune("وفبلك", r) || utf8.RuneCountInString(t[size:]) < 3 || !has(vocab, t[size:]) {
+		return ""
+	}
+	return t[size:]
 }
 
 // near returns up to four vocabulary terms that t is a long prefix of or
