@@ -23,7 +23,8 @@ const (
 	RoleViewer      = "viewer"
 )
 
-// Token is an API token as stored: only the SHA-256 of the secret is kept.
+// Token is an API token as stored, and as the token routes list it: only
+// the SHA-256 of the secret is kept, so nothing here reveals the secret.
 // Tokens are 256 random bits, so a fast hash is enough; passwords would
 // need bcrypt.
 type Token struct {

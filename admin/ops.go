@@ -112,20 +112,6 @@ func (s *Server) auditLogin(c *fiber.Ctx) error {
 
 var roles = map[string]bool{RoleAdmin: true, RoleAgent: true, RoleIntegration: true, RoleViewer: true}
 
-// tokenView is a token as listed: never the secret.
-type tokenView struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	Role      string    `json:"role"`
-	CreatedAt time.Time `json:"created_at"`
-	LastUsed  time.Time `json:"last_used,omitzero"`
-	Revoked   bool      `json:"revoked,omitempty"`
-}
-
-func viewOf(t Token) tokenView {
-	return tokenView{ID: t.ID, Name: t.Name, Role: t.Role, CreatedAt: t.CreatedAt, LastUsed: t.LastUsed, Revoked: t.Revoked}
-}
-
 func (s *Server) createToken(c *fiber.Ctx) error {
 	var req struct {
 		Name string `json:"name"`
@@ -150,12 +136,11 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 		return err
 	}
 	s.record(c, "token.create", "token="+t.ID[:12], "role="+t.Role+" name="+t.Name)
-	v := viewOf(t)
 	return c.Status(fiber.StatusCreated).JSON(struct {
-		tokenView
+		Token
 		Secret string `json:"secret"`
 		Note   string `json:"note"`
-	}{v, secret, "the secret is shown only this once; only its hash is stored"})
+	}{t, secret, "the secret is shown only this once; only its hash is stored"})
 }
 
 func (s *Server) loadTokens() ([]Token, error) {
@@ -178,11 +163,10 @@ func (s *Server) listTokens(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("list tokens: %w", err)
 	}
-	out := []tokenView{}
-	for _, t := range ts {
-		out = append(out, viewOf(t))
+	if ts == nil {
+		ts = []Token{}
 	}
-	return c.JSON(fiber.Map{"tokens": out})
+	return c.JSON(fiber.Map{"tokens": ts})
 }
 
 // revokeToken marks a token revoked; it stays listed. The last working
@@ -225,7 +209,7 @@ func (s *Server) revokeToken(c *fiber.Ctx) error {
 		return err
 	}
 	s.record(c, "token.revoke", "token="+id[:12], "role="+t.Role+" name="+t.Name)
-	return c.JSON(viewOf(t))
+	return c.JSON(t)
 }
 
 // auditFilter reads the filters shared by the JSON and CSV listings.

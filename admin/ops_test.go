@@ -199,7 +199,7 @@ func TestTokensAreShownOnceHashedAndRevocable(t *testing.T) {
 		t.Fatal("token list contains a secret")
 	}
 	var list struct {
-		Tokens []tokenView `json:"tokens"`
+		Tokens []Token `json:"tokens"`
 	}
 	_ = json.Unmarshal(body, &list)
 	if len(list.Tokens) != 2 {
