@@ -12,21 +12,12 @@ import (
 
 	"lifeline/bot"
 	"lifeline/bot/broadcast"
-	"lifeline/kb"
-	"lifeline/store"
 )
 
 // newBroadcastServer is the whole server with broadcasts, sending to the sandbox.
 func newBroadcastServer(t *testing.T) (*Server, string, string) {
 	t.Helper()
-	db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	faq, err := kb.Open(db, zerolog.Nop())
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, faq := openStore(t)
 	sender := &bot.SandboxSender{}
 	engine := bot.New(bot.Config{}, bot.Options{DB: db, Sender: sender, KB: faq, Learner: faq, Logger: zerolog.Nop()})
 	svc := broadcast.New(broadcast.Config{RatePerNumber: 1000, Tick: 10 * time.Millisecond}, broadcast.Options{DB: db, Sender: sender, Logger: zerolog.Nop()})
@@ -49,7 +40,7 @@ func newBroadcastServer(t *testing.T) (*Server, string, string) {
 		t.Fatal(err)
 	}
 	s := New(Deps{DB: db, Engine: engine, KB: faq, Logger: zerolog.Nop(), Broadcasts: svc, Sandbox: true, SandboxRead: sender.ReadBy})
-	t.Cleanup(func() { svc.Close(); engine.Close(); db.Close() })
+	t.Cleanup(func() { svc.Close(); engine.Close() })
 	return s, admin, integration
 }
 

@@ -18,8 +18,6 @@ import (
 	"lifeline/bot"
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
-	"lifeline/kb"
-	"lifeline/store"
 )
 
 // findChromium returns Debian's chromium (installed by .ci/run) or
@@ -57,14 +55,7 @@ func TestConsoleInARealBrowser(t *testing.T) {
 	}
 	const secret, user, password = "browser-test-app-secret", "15550007777", "a long enough password"
 
-	db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	faq, err := kb.Open(db, zerolog.Nop())
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, faq := openStore(t)
 	graph := whatsapptest.NewServer(t)
 	client := whatsapp.NewClient(whatsapp.ClientConfig{BaseURL: graph.URL, Version: "v23.0", AccessToken: "test-token", Timeout: 5 * time.Second})
 	engine := bot.New(bot.Config{PhoneNumberIDs: []string{agentPhoneID}, RatePerNumber: 1000},
@@ -85,7 +76,6 @@ func TestConsoleInARealBrowser(t *testing.T) {
 	t.Cleanup(func() {
 		_ = srv.Shutdown(5 * time.Second)
 		engine.Close()
-		db.Close()
 	})
 	base := "http://" + ln.Addr().String()
 

@@ -18,7 +18,6 @@ import (
 	"lifeline/bot/clocktest"
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
-	"lifeline/kb"
 	"lifeline/store"
 )
 
@@ -43,14 +42,7 @@ type agentServer struct {
 
 func newAgentServer(t *testing.T, cfg bot.Config, opts ...func(*Deps)) *agentServer {
 	t.Helper()
-	db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	faq, err := kb.Open(db, zerolog.Nop())
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, faq := openStore(t)
 	graph := whatsapptest.NewServer(t)
 	clock := clocktest.New(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	client := whatsapp.NewClient(whatsapp.ClientConfig{BaseURL: graph.URL, Version: "v23.0", AccessToken: "test-token", Timeout: 5 * time.Second})
@@ -74,7 +66,7 @@ func newAgentServer(t *testing.T, cfg bot.Config, opts ...func(*Deps)) *agentSer
 		o(&deps)
 	}
 	s := New(deps)
-	t.Cleanup(func() { engine.Close(); db.Close() })
+	t.Cleanup(func() { engine.Close() })
 	return &agentServer{Server: s, t: t, db: db, engine: engine, graph: graph, clock: clock, admin: admin, viewer: viewer}
 }
 

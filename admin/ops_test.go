@@ -361,14 +361,7 @@ func TestExportAndEraseOnePerson(t *testing.T) {
 }
 
 func TestMetricsAfterAConversation(t *testing.T) {
-	db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	faq, err := kb.Open(db, zerolog.Nop())
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, faq := openStore(t)
 	m := metrics.New()
 	engine := bot.New(bot.Config{}, bot.Options{DB: db, Sender: &bot.SandboxSender{}, KB: m.Answerer(faq), Learner: faq, Logger: zerolog.Nop(), Observer: m})
 	if err := engine.Start(); err != nil {
@@ -377,7 +370,7 @@ func TestMetricsAfterAConversation(t *testing.T) {
 	m.Watch(metrics.Sources{DB: db, Engine: engine})
 	token, _ := BootstrapToken(db, "", time.Now())
 	s := &testServer{Server: New(Deps{DB: db, Engine: engine, KB: faq, Sandbox: true, Logger: zerolog.Nop(), Metrics: m}), db: db, engine: engine, token: token}
-	t.Cleanup(func() { engine.Close(); db.Close() })
+	t.Cleanup(func() { engine.Close() })
 
 	s.do(t, "POST", "/sandbox/messages", "", map[string]any{"from": "15550002222", "text": "hello"})
 	s.do(t, "POST", "/sandbox/messages", "", map[string]any{"from": "15550002222", "text": "where can I find a shelter?"})

@@ -23,17 +23,26 @@ type testServer struct {
 	token  string
 }
 
-// newTestServer runs the whole server in sandbox mode on an in-memory store.
-func newTestServer(t *testing.T, sandbox bool) *testServer {
+// openStore opens an in-memory store with the sample FAQ, closed when the
+// test ends (after whatever the test registers later, such as an engine).
+func openStore(t *testing.T) (*store.DB, *kb.KB) {
 	t.Helper()
 	db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { db.Close() })
 	faq, err := kb.Open(db, zerolog.Nop())
 	if err != nil {
 		t.Fatal(err)
 	}
+	return db, faq
+}
+
+// newTestServer runs the whole server in sandbox mode on an in-memory store.
+func newTestServer(t *testing.T, sandbox bool) *testServer {
+	t.Helper()
+	db, faq := openStore(t)
 	engine := bot.New(bot.Config{}, bot.Options{DB: db, Sender: &bot.SandboxSender{}, KB: faq, Learner: faq, Logger: zerolog.Nop()})
 	if err := engine.Start(); err != nil {
 		t.Fatal(err)
@@ -43,7 +52,7 @@ func newTestServer(t *testing.T, sandbox bool) *testServer {
 		t.Fatalf("bootstrap token: %q %v", token, err)
 	}
 	s := New(Deps{DB: db, Engine: engine, KB: faq, Sandbox: sandbox, Logger: zerolog.Nop()})
-	t.Cleanup(func() { engine.Close(); db.Close() })
+	t.Cleanup(func() { engine.Close() })
 	return &testServer{Server: s, db: db, engine: engine, token: token}
 }
 
