@@ -580,6 +580,11 @@ func (e *Engine) queueNotice(tx *store.Txn, h *Handoff, phone, lang, text string
 	}
 	pos := queuePositions(all)[h.ID]
 	bucket := estimateBucket(all, pos, now)
+	if n := h.Notice; n != nil && n.Position == pos && n.Bucket == bucket && now.Sub(n.At) < noticeRepeatAfter {
+		// Told a moment ago, and nothing has changed: the handoff is
+		// only being updated (a check-in's details), not asked for anew.
+		return nil, nil, tx.SetJSON(key, h, 0)
+	}
 	h.Notice = &Notice{Position: pos, Bucket: bucket, At: now}
 	if err := tx.SetJSON(key, h, 0); err != nil {
 		return nil, nil, err
@@ -588,6 +593,10 @@ func (e *Engine) queueNotice(tx *store.Txn, h *Handoff, phone, lang, text string
 	items, err := e.queueReply(tx, h.User, e.phoneFor(h), o, "bot", windowUntil, now)
 	return []whatsapp.Outbound{o}, items, err
 }
+
+// noticeRepeatAfter is how long an unchanged place in the queue is not
+// told again.
+const noticeRepeatAfter = 2 * time.Minute
 
 func (e *Engine) phoneFor(h *Handoff) string {
 	if h.PhoneNumberID != "" {

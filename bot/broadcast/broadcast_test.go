@@ -697,6 +697,12 @@ func TestCheckinAnswers(t *testing.T) {
 	if !hand.Priority {
 		t.Fatalf("handoff %+v is not priority", hand)
 	}
+	// The details update the handoff; the place in the queue, unchanged,
+	// is told once.
+	h.engine.WaitIdle()
+	if got := texts(h.graph.Messages(), ids[1]); !strings.Contains(got, "has your details") || strings.Count(got, "in the queue") != 1 {
+		t.Fatalf("replies to the person who needs help: %s", got)
+	}
 	st := h.status(id)
 	if *st.Safe != 3 || *st.NeedHelp != 2 || *st.NoResponse != 1 || st.Replied != 5 {
 		t.Fatalf("counts safe %d help %d no_response %d replied %d", *st.Safe, *st.NeedHelp, *st.NoResponse, st.Replied)
