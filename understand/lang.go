@@ -108,6 +108,9 @@ func detectLang(raw string, words []string) (string, bool) {
 		if urdu > 0 {
 			return "ur", false
 		}
+		if len(raw) > maxRunes*4 {
+			raw = raw[:maxRunes*4]
+		}
 		for _, w := range strings.Fields(raw) {
 			if urduWords[w] {
 				return "ur", false

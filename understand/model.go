@@ -38,6 +38,9 @@ var hyper = struct {
 
 const numClasses = 11
 
+// minGrad is the gradient below which a class is not updated for an example.
+const minGrad = 1e-3
+
 // feature is one hashed feature and its value.
 type feature struct {
 	idx uint32
@@ -167,19 +170,29 @@ func TrainExamples(exs []Example) (*Model, error) {
 			lr := hyper.rate * (1 - float64(step)/total)
 			step++
 			m.probs(r.f, &p)
+			// Classes the example is already sure about get no update: after
+			// the first epochs most gradients are negligible, and skipping
+			// them keeps training well under a second.
 			var g [numClasses]float32
+			var active [numClasses]int
+			na := 0
 			for k := range numClasses {
 				gk := p[k]
 				if k == r.y {
 					gk--
 				}
-				g[k] = float32(gk * lr)
-				m.bias[k] -= g[k] * 0.1
+				if gk > -minGrad && gk < minGrad {
+					continue
+				}
+				g[na], active[na] = float32(gk*lr), k
+				na++
+				m.bias[k] -= float32(gk*lr) * 0.1
 			}
 			for _, f := range r.f {
 				row := m.w[int(f.idx)*numClasses : int(f.idx)*numClasses+numClasses]
-				for k := range numClasses {
-					row[k] -= g[k]*f.val + hyper.l2*row[k]
+				for j := range na {
+					k := active[j]
+					row[k] -= g[j]*f.val + hyper.l2*row[k]
 				}
 			}
 		}

@@ -10,7 +10,7 @@ import (
 // maxRunes bounds the work done on one message: a frightened person says
 // what matters first, and a 4,096-character paste must not cost more than a
 // short message by more than a constant.
-const maxRunes = 600
+const maxRunes = 280
 
 // emojiWords maps the emoji people use in a crisis to words, so that
 // "🆘" and "sos" are the same feature and an emoji-only message still means something.

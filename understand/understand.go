@@ -8,10 +8,11 @@
 package understand
 
 import (
+	"cmp"
 	"embed"
 	"fmt"
 	"io/fs"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -195,17 +196,18 @@ func (m *Model) Understand(text string) (res Result) {
 	res.Class, res.Confidence = top.Class, top.Score
 	padded := " " + norm + " "
 
+	rule := dangerRule(padded, top.Class)
 	switch {
 	case p[0] >= dangerFloor:
 		res.Class, res.Confidence = Danger, p[0]
 		if top.Class != Danger {
 			res.Rule = RuleDangerScore
 		}
-	case dangerRule(padded, top.Class) != "":
-		res.Class, res.Rule = Danger, dangerRule(padded, top.Class)
+	case rule != "":
+		res.Class, res.Rule = Danger, rule
 		res.Confidence = max(p[0], lexiconConfidence)
 	case top.Class == Safe:
-		if _, ok := negatedSet.match(padded); ok {
+		if negatedSet.match(padded) {
 			res.Class, res.Rule = NeedHelp, RuleNegatedSafe
 			res.Confidence = max(p[1], top.Score)
 		}
@@ -245,19 +247,18 @@ func (m *Model) Understand(text string) (res Result) {
 // about a danger topic with nobody at risk in it ("is the gas safe to use
 // again?") stays a question; the same words with a person in them are a plea.
 func dangerRule(padded string, top Class) string {
+	strong, hazard := dangerSet.scan(padded)
 	rule := ""
-	if _, ok := dangerSet.match(padded); ok {
+	switch {
+	case strong:
 		rule = RuleDangerLexicon
-	} else if _, ok := hazardSet.match(padded); ok && top != Safe {
+	case hazard && top != Safe:
 		rule = RuleDangerHazard
-	}
-	if rule == "" {
+	default:
 		return ""
 	}
-	if top == Question && opensQuestion(padded) {
-		if _, ok := personSet.match(padded); !ok {
-			return ""
-		}
+	if top == Question && opensQuestion(padded) && !personSet.match(padded) {
+		return ""
 	}
 	return rule
 }
@@ -268,7 +269,7 @@ func hasContent(words []string) bool {
 }
 
 func sortScores(s []Scored) {
-	sort.SliceStable(s, func(i, j int) bool { return s[i].Score > s[j].Score })
+	slices.SortStableFunc(s, func(a, b Scored) int { return cmp.Compare(b.Score, a.Score) })
 }
 
 func uniform() []Scored {
