@@ -60,6 +60,8 @@ type Model struct {
 	w    []float32 // dim x numClasses, row per feature so a lookup is one cache line
 	bias [numClasses]float32
 	n    int // examples trained on
+
+	vocab map[string]string // Latin-script words that belong to one language, for detection
 }
 
 // Examples returns the number of examples the model was trained on.
@@ -154,7 +156,7 @@ func TrainExamples(exs []Example) (*Model, error) {
 		norm, _ := normalize(e.Text)
 		rows = append(rows, row{f: extract(strings.Fields(norm), nil), y: y})
 	}
-	m := &Model{w: make([]float32, dim*numClasses), n: len(exs)}
+	m := &Model{w: make([]float32, dim*numClasses), n: len(exs), vocab: latinVocab(exs)}
 	rng := rand.New(rand.NewPCG(hyper.seed, hyper.seed^0x9e3779b97f4a7c15))
 	order := make([]int, len(rows))
 	for i := range order {

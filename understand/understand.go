@@ -165,7 +165,7 @@ func (m *Model) Understand(text string) (res Result) {
 	}()
 	norm, _ := normalize(text)
 	words := strings.Fields(norm)
-	res.Lang, res.Latin = detectLang(text, words)
+	res.Lang, res.Latin = detectLang(text, strings.Fields(normalizeNoEmoji(text)), m.vocab)
 	if !hasContent(words) {
 		res.Class, res.Confidence, res.Rule = Other, 1, RuleEmpty
 		res.Scores = make([]Scored, len(Classes))
