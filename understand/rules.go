@@ -124,6 +124,21 @@ var personAtRisk = []string{
 	"میرا", "میری", "ہم", "بچاؤ", "مدد",
 }
 
+// needWords ask for things. A message that asks for supplies and names no
+// person at risk ("roof leaking, need a tarp") needs the classifier to be
+// surer before it counts as danger: see needDangerFloor.
+var needWords = []string{
+	"need", "needs", "needed", "we need", "i need", "need a", "tarp", "blankets", "papers", "documents", "pharmacy",
+	"محتاج*", "محتاجين", "نحتاج", "احتاج", "بحاجه", "بدنا", "بدي", "نبي", "نبغي", "ابغي", "عايزين", "صيدلي*", "اوراق*", "بطانيات", "حرامات",
+	"bedna", "bidna", "baddna", "m7tajin", "mi7tajeen", "n7taj", "saydaliy*",
+	"besoin", "il nous faut", "il me faut", "pharmacie", "papiers", "bâche", "couvertures",
+	"necesitamos", "necesito", "farmacia", "papeles", "documentos", "lona", "cobijas", "mantas",
+	"brauchen", "brauche", "bräuchten", "apotheke", "papiere", "ausweise", "plane", "decken",
+	"precisamos", "preciso", "farmácia", "farmacia", "documentos", "lona", "cobertores",
+	"चाहिए", "जरूरत", "ज़रूरत", "दवाई", "कागज", "chahiye", "zarurat", "dawai",
+	"چاہیے", "چاہئے", "ضرورت", "دوائی", "کاغذات",
+}
+
 // phrase is a normalised phrase ready for matching.
 type phrase struct {
 	text   string // normalised, padded with spaces when whole words must match
@@ -221,6 +236,7 @@ var (
 	negatedSet  phraseSet
 	questionSet phraseSet
 	personSet   phraseSet
+	needSet     phraseSet
 )
 
 func init() {
@@ -231,6 +247,7 @@ func init() {
 	dangerSet = compile(all)
 	negatedSet = compile(negatedSafe)
 	personSet = compile(personAtRisk)
+	needSet = compile(needWords)
 	// Question openers are matched at the start of the message only.
 	questionSet = compile(questionStarts)
 }

@@ -71,6 +71,11 @@ const (
 	// message is danger, whether or not danger scores highest; below it only
 	// the safety phrases make a message danger.
 	DangerFloor = 0.30
+	// NeedDangerFloor replaces DangerFloor when the message asks for
+	// supplies ("need a tarp", "محتاجين بطانيات"): hardship told at length
+	// shares words with danger, and the safety phrases still raise a
+	// message that names a person at risk.
+	NeedDangerFloor = 0.60
 	// MinConfidence and MinMargin make Confident true: the top probability
 	// and its lead over the second class.
 	MinConfidence = 0.55
@@ -121,7 +126,7 @@ func (r Result) Confident() bool {
 var examples embed.FS
 
 // dangerFloor is DangerFloor, a variable for the threshold search in tests.
-var dangerFloor = DangerFloor
+var dangerFloor, needDangerFloor = DangerFloor, NeedDangerFloor
 
 var (
 	defaultOnce  sync.Once
@@ -189,16 +194,20 @@ func (m *Model) Understand(text string) (res Result) {
 	// The classifier's danger counts from DangerFloor whether or not it
 	// is the top class; below it, the best other class stands and only the
 	// safety phrases can raise the message.
+	padded := " " + norm + " "
+	floor := dangerFloor
+	if needSet.match(padded) {
+		floor = needDangerFloor
+	}
 	top := res.Scores[0]
-	if top.Class == Danger && p[0] < dangerFloor {
+	if top.Class == Danger && p[0] < floor {
 		top = res.Scores[1]
 	}
 	res.Class, res.Confidence = top.Class, top.Score
-	padded := " " + norm + " "
 
 	rule := dangerRule(padded, top.Class)
 	switch {
-	case p[0] >= dangerFloor:
+	case p[0] >= floor:
 		res.Class, res.Confidence = Danger, p[0]
 		if top.Class != Danger {
 			res.Rule = RuleDangerScore
