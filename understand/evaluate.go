@@ -66,6 +66,8 @@ type Report struct {
 	NonDanger     int                         // messages not labelled danger
 	P50, P99, Max time.Duration               // time per message
 	Confusion     map[Class]map[Class]int     // labelled -> got
+	Confident     int                         // messages whose Result was Confident
+	ConfidentOK   int                         // of those, classified right
 }
 
 // FalseAlarmRate is the share of non-danger messages classified as danger.
@@ -113,6 +115,12 @@ func evaluate(exs []Example, classify func(i int, text string) Result) Report {
 		slices.Sort(runs[:])
 		times[i] = runs[timingRuns/2]
 		got[i] = r.Class
+		if r.Confident() {
+			rep.Confident++
+			if r.Class == e.Class {
+				rep.ConfidentOK++
+			}
+		}
 		wantLang, wantLatin := e.Lang, false
 		if wantLang == "ar-latn" {
 			wantLang, wantLatin = "ar", true
@@ -252,6 +260,10 @@ func (r Report) Print(w io.Writer) {
 	fmt.Fprintf(w, "danger false alarms: %d of %d non-danger (%.1f%%)\n", len(r.FalseAlarms), r.NonDanger, 100*r.FalseAlarmRate())
 	for _, m := range r.FalseAlarms {
 		fmt.Fprintf(w, "  [%s] labelled %s, rule %q: %s\n", m.Lang, m.Class, m.Rule, m.Text)
+	}
+	if r.Confident > 0 {
+		fmt.Fprintf(w, "confident: %d of %d (%.1f%%), accuracy when confident %.3f\n", r.Confident, r.N,
+			100*float64(r.Confident)/float64(r.N), float64(r.ConfidentOK)/float64(r.Confident))
 	}
 	fmt.Fprintf(w, "\ntime per message: p50 %v  p99 %v  max %v\n", r.P50, r.P99, r.Max)
 }
