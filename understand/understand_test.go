@@ -386,3 +386,15 @@ func BenchmarkTrain(b *testing.B) {
 	}
 	b.ReportMetric(float64(cpuTime()-cpu)/float64(n)/1e6, "cpu-ms/op")
 }
+
+func TestConcurrentUse(t *testing.T) {
+	done := make(chan Class)
+	for range 8 {
+		go func() { done <- Default().Understand("we are trapped on the roof").Class }()
+	}
+	for range 8 {
+		if c := <-done; c != Danger {
+			t.Errorf("got %s, want danger", c)
+		}
+	}
+}
