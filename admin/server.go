@@ -68,6 +68,17 @@ type Server struct {
 
 	audit   *audit.Log       // append-only record of admin and agent actions
 	metrics *metrics.Metrics // nil: no /metrics
+
+	// testHook, when set by a test, runs at named points inside retried
+	// transactions, so that a test can commit a concurrent change exactly
+	// there and force the conflict and retry a race would.
+	testHook func(point string)
+}
+
+func (s *Server) hook(point string) {
+	if s.testHook != nil {
+		s.testHook(point)
+	}
 }
 
 // MaxBody is the largest request body accepted anywhere (WhatsApp sends up
@@ -89,6 +100,11 @@ func New(d Deps) *Server {
 		sandbox: d.Sandbox, sandboxRead: d.SandboxRead, metrics: d.Metrics, limiter: newFailLimiter(10), lastTouch: map[string]time.Time{}, events: newEventHub()}
 	d.Engine.Subscribe(s.events.publish)
 	cfg := fiber.Config{
+		// fasthttp reuses a request's buffers for the next request: without
+		// Immutable, a string from c.Params, c.Query or c.Body kept past the
+		// handler (an FAQ entry's id held in memory) changes under later
+		// requests. Immutable makes every such value a copy.
+		Immutable:             true,
 		BodyLimit:             MaxBody,
 		ErrorHandler:          s.errorHandler,
 		DisableStartupMessage: true,
