@@ -150,12 +150,12 @@ func (s *Server) require(roles ...string) fiber.Handler {
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="lifeline"`)
 			return fiber.NewError(fiber.StatusUnauthorized, "authentication required: send Authorization: Bearer <token>")
 		}
-		if !s.limiter.allow(c.IP(), s.now()) {
+		if !s.tokenLimiter.allow(c.IP(), s.now()) {
 			return fiber.NewError(fiber.StatusTooManyRequests, "too many failed authentication attempts; wait a minute")
 		}
 		p, err := s.authenticate(secret)
 		if err != nil {
-			s.limiter.fail(c.IP(), s.now())
+			s.tokenLimiter.fail(c.IP(), s.now())
 			if errors.Is(err, errNoToken) {
 				return fiber.NewError(fiber.StatusUnauthorized, "invalid or revoked token")
 			}

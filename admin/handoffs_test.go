@@ -407,7 +407,7 @@ func TestHandoffRoutesCheckRoles(t *testing.T) {
 			}
 		})
 		// Failed attempts count towards the rate limit; start each route afresh.
-		s.limiter = newFailLimiter(10)
+		s.tokenLimiter, s.loginLimiter = newFailLimiter(10), newFailLimiter(10)
 	}
 }
 
@@ -444,7 +444,7 @@ func TestLoginSetsASafeSessionCookie(t *testing.T) {
 	s.expect(s.call("PATCH", "/admin/agents/alice", bearer(s.admin), map[string]any{"disabled": true}), 200, "admin disables alice")
 	s.expect(s.call("POST", "/admin/login", creds{}, map[string]any{"user": "alice", "password": agentPassword}), 401, "disabled account logs in")
 
-	s.limiter = newFailLimiter(10)
+	s.loginLimiter = newFailLimiter(10)
 	for i := range 10 {
 		if r := s.call("POST", "/admin/login", creds{}, map[string]any{"user": "bob", "password": "wrong password " + fmt.Sprint(i)}); r.code != 401 {
 			t.Fatalf("wrong password %d = %d, want 401", i, r.code)

@@ -58,8 +58,12 @@ type Server struct {
 	now         func() time.Time
 	sandbox     bool
 	sandboxRead func(user string)
-	limiter     *failLimiter
-	sandboxSeq  atomic.Uint64
+	// Failed bearer tokens and failed console logins (passwords, stale
+	// session cookies) count apart: a password guesser does not lock out
+	// a valid API token used from the same address.
+	tokenLimiter *failLimiter
+	loginLimiter *failLimiter
+	sandboxSeq   atomic.Uint64
 
 	mu        sync.Mutex
 	lastTouch map[string]time.Time
@@ -97,7 +101,7 @@ func New(d Deps) *Server {
 		d.Metrics.Watch(metrics.Sources{DB: d.DB, Engine: d.Engine})
 	}
 	s := &Server{db: d.DB, engine: d.Engine, kb: d.KB, log: d.Logger.With().Str("comp", "http").Logger(), now: d.Now,
-		sandbox: d.Sandbox, sandboxRead: d.SandboxRead, metrics: d.Metrics, limiter: newFailLimiter(10), lastTouch: map[string]time.Time{}, events: newEventHub()}
+		sandbox: d.Sandbox, sandboxRead: d.SandboxRead, metrics: d.Metrics, tokenLimiter: newFailLimiter(10), loginLimiter: newFailLimiter(10), lastTouch: map[string]time.Time{}, events: newEventHub()}
 	d.Engine.Subscribe(s.events.publish)
 	cfg := fiber.Config{
 		// fasthttp reuses a request's buffers for the next request: without
