@@ -145,7 +145,12 @@ func New(d Deps) *Server {
 	adm := s.app.Group("/admin")
 	s.registerOps(adm)
 	kbapi.Register(adm.Group("/kb", s.require(RoleAdmin)), d.KB)
-	adm.Get("/conversations/:user", s.require(RoleAdmin, RoleAgent), s.transcript)
+	adm.Get("/conversations/:user", s.require(RoleAdmin, RoleAgent), func(c *fiber.Ctx) error {
+		if err := s.checkRead(c, strings.TrimPrefix(c.Params("user"), "+"), "transcript"); err != nil {
+			return err
+		}
+		return s.transcript(c)
+	})
 	s.registerAgents(adm)
 	s.registerHandoffs(adm)
 	s.registerContacts(adm)
