@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"regexp"
@@ -40,6 +41,10 @@ const (
 	minPassword   = 10
 	maxPassword   = 72 // bcrypt reads no further
 )
+
+// errAccountChanged: the account was disabled, removed or given a new
+// password while a login was checking the old one.
+var errAccountChanged = errors.New("account changed during login")
 
 var agentIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,31}$`)
 
@@ -113,6 +118,7 @@ func (s *Server) registerAgents(adm fiber.Router) {
 	adm.Get("/agents", s.require(RoleAgent, RoleAdmin), s.listAgents)
 	adm.Post("/agents", s.require(RoleAdmin), s.createAgent)
 	adm.Patch("/agents/:id", s.require(RoleAdmin), s.updateAgent)
+	s.registerSessions(adm)
 }
 
 func principal(c *fiber.Ctx) Principal {
@@ -184,12 +190,18 @@ func (s *Server) updateAgent(c *fiber.Ctx) error {
 	if req.Role != nil && *req.Role != RoleAgent && *req.Role != RoleAdmin {
 		return fiber.NewError(fiber.StatusBadRequest, "\"role\" must be \"agent\" or \"admin\"")
 	}
+	id := c.Params("id")
 	var a Agent
+	ended := 0
 	err := s.db.Update(func(tx *store.Txn) error {
-		key := store.DocKey(store.DocAgent, c.Params("id"))
+		// Retried on a conflict: start from what is stored now, never
+		// from what a failed try decoded.
+		a, ended = Agent{}, 0
+		key := store.DocKey(store.DocAgent, id)
 		if err := tx.GetJSON(key, &a); err != nil {
 			return err
 		}
+		s.hook("update-agent:read")
 		if req.Name != nil && strings.TrimSpace(*req.Name) != "" {
 			a.Name = strings.TrimSpace(*req.Name)
 		}
@@ -202,12 +214,30 @@ func (s *Server) updateAgent(c *fiber.Ctx) error {
 		if req.Disabled != nil {
 			a.Disabled = *req.Disabled
 		}
+		// A new password or a disabled account ends every console
+		// session of the account, in the same transaction: re-enabling
+		// it later revives none of them.
+		if hash != nil || (req.Disabled != nil && *req.Disabled) {
+			n, err := endSessions(tx, a.ID, "")
+			if err != nil {
+				return err
+			}
+			ended = n
+		}
 		return tx.SetJSON(key, a, 0)
 	})
 	if err != nil {
 		return fmt.Errorf("update agent: %w", err)
 	}
-	s.log.Info().Str("agent", a.ID).Str("by", principal(c).ID).Msg("agent account changed")
+	var changed []string
+	for name, set := range map[string]bool{"name": req.Name != nil, "role": req.Role != nil, "password": hash != nil, "disabled": req.Disabled != nil} {
+		if set {
+			changed = append(changed, name)
+		}
+	}
+	slices.Sort(changed)
+	s.record(c, "agent.update", "agent="+a.ID, fmt.Sprintf("changed=%s disabled=%t sessions_ended=%d", strings.Join(changed, ","), a.Disabled, ended))
+	s.log.Info().Str("agent", a.ID).Str("by", principal(c).ID).Int("sessions_ended", ended).Msg("agent account changed")
 	return c.JSON(a.view())
 }
 
@@ -222,7 +252,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, "body must be JSON like {\"user\": \"amira\", \"password\": \"...\"}")
 	}
 	now := s.now()
-	if !s.limiter.allow(c.IP(), now) {
+	if !s.loginLimiter.allow(c.IP(), now) {
 		return fiber.NewError(fiber.StatusTooManyRequests, "too many failed attempts; wait a minute")
 	}
 	id := strings.ToLower(strings.TrimSpace(req.User))
@@ -235,21 +265,41 @@ func (s *Server) login(c *fiber.Ctx) error {
 		hash = dummyHash
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(req.Password)) != nil || err != nil || a.Disabled {
-		s.limiter.fail(c.IP(), now)
+		s.loginLimiter.fail(c.IP(), now)
 		return fiber.NewError(fiber.StatusUnauthorized, "wrong name or password")
 	}
+	s.hook("login:checked")
 	secret, err := NewSecret()
 	if err != nil {
 		return err
 	}
 	sess := agentSession{Agent: a.ID, CreatedAt: now, ExpiresAt: now.Add(sessionTTL)}
+	checked := a.Hash
 	err = s.db.Update(func(tx *store.Txn) error {
+		// bcrypt took tens of milliseconds on a copy read outside this
+		// transaction: read the account again, and log in only if it is
+		// still enabled with the password that was checked. Only
+		// LastLogin changes; an admin's concurrent change stays.
+		a = Agent{}
+		if err := tx.GetJSON(store.DocKey(store.DocAgent, id), &a); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return errAccountChanged
+			}
+			return err
+		}
+		if a.Disabled || !bytes.Equal(a.Hash, checked) {
+			return errAccountChanged
+		}
 		if err := tx.SetJSON(store.DocKey(store.DocAgentSession, hashToken(secret)), sess, sessionTTL); err != nil {
 			return err
 		}
 		a.LastLogin = now
 		return tx.SetJSON(store.DocKey(store.DocAgent, a.ID), a, 0)
 	})
+	if errors.Is(err, errAccountChanged) {
+		s.loginLimiter.fail(c.IP(), now)
+		return fiber.NewError(fiber.StatusUnauthorized, "wrong name or password")
+	}
 	if err != nil {
 		return fmt.Errorf("save session: %w", err)
 	}
@@ -290,7 +340,7 @@ func overTLS(c *fiber.Ctx) bool {
 // come from another origin.
 func (s *Server) requireSession(c *fiber.Ctx, secret string, roles []string) error {
 	now := s.now()
-	if !s.limiter.allow(c.IP(), now) {
+	if !s.loginLimiter.allow(c.IP(), now) {
 		return fiber.NewError(fiber.StatusTooManyRequests, "too many failed authentication attempts; wait a minute")
 	}
 	var sess agentSession
@@ -302,7 +352,7 @@ func (s *Server) requireSession(c *fiber.Ctx, secret string, roles []string) err
 		return tx.GetJSON(store.DocKey(store.DocAgent, sess.Agent), &a)
 	})
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (a.Disabled || !now.Before(sess.ExpiresAt))) {
-		s.limiter.fail(c.IP(), now)
+		s.loginLimiter.fail(c.IP(), now)
 		s.clearSession(c)
 		return fiber.NewError(fiber.StatusUnauthorized, "your session has ended; log in again")
 	}

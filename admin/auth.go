@@ -36,6 +36,9 @@ type Token struct {
 	Revoked   bool      `json:"revoked,omitempty"`
 }
 
+// TokenID is the id a token's secret is stored and listed under.
+func TokenID(secret string) string { return hashToken(secret) }
+
 func hashToken(secret string) string {
 	sum := sha256.Sum256([]byte(secret))
 	return hex.EncodeToString(sum[:])
@@ -60,13 +63,39 @@ func SaveToken(db *store.DB, secret, name, role string, now time.Time) (Token, e
 	return t, nil
 }
 
+// ErrBootstrapRevoked: the token in LIFELINE_ADMIN_TOKEN was revoked. It
+// stays revoked; the server starts without it and says so.
+var ErrBootstrapRevoked = errors.New("LIFELINE_ADMIN_TOKEN was revoked: it stays revoked and is refused; " +
+	"remove it from the environment or set a new one")
+
 // BootstrapToken makes sure an admin token exists. A token given in the
-// environment is registered as it is; otherwise, on the very first start,
-// one is generated and returned so that it can be printed once.
+// environment is registered on its first start and left as it is after
+// that: revoked, it stays revoked (ErrBootstrapRevoked, which the caller
+// reports and may start anyway). Without one, on the very first start, a
+// token is generated and returned so that it can be printed once.
 func BootstrapToken(db *store.DB, fromEnv string, now time.Time) (generated string, err error) {
 	if fromEnv != "" {
-		_, err := SaveToken(db, fromEnv, "bootstrap (LIFELINE_ADMIN_TOKEN)", RoleAdmin, now)
-		return "", err
+		t := Token{ID: hashToken(fromEnv), Name: "bootstrap (LIFELINE_ADMIN_TOKEN)", Role: RoleAdmin, CreatedAt: now}
+		revoked := false
+		err := db.Update(func(tx *store.Txn) error {
+			revoked = false
+			var old Token
+			switch err := tx.GetJSON(store.DocKey(store.DocAdminToken, t.ID), &old); {
+			case err == nil:
+				revoked = old.Revoked
+				return nil // known: keep it as it is, revoked or not
+			case !errors.Is(err, store.ErrNotFound):
+				return err
+			}
+			return tx.SetJSON(store.DocKey(store.DocAdminToken, t.ID), t, 0)
+		})
+		if err != nil {
+			return "", fmt.Errorf("register LIFELINE_ADMIN_TOKEN: %w", err)
+		}
+		if revoked {
+			return "", ErrBootstrapRevoked
+		}
+		return "", nil
 	}
 	found := false
 	err = db.View(func(tx *store.Txn) error {
@@ -150,12 +179,12 @@ func (s *Server) require(roles ...string) fiber.Handler {
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="lifeline"`)
 			return fiber.NewError(fiber.StatusUnauthorized, "authentication required: send Authorization: Bearer <token>")
 		}
-		if !s.limiter.allow(c.IP(), s.now()) {
+		if !s.tokenLimiter.allow(c.IP(), s.now()) {
 			return fiber.NewError(fiber.StatusTooManyRequests, "too many failed authentication attempts; wait a minute")
 		}
 		p, err := s.authenticate(secret)
 		if err != nil {
-			s.limiter.fail(c.IP(), s.now())
+			s.tokenLimiter.fail(c.IP(), s.now())
 			if errors.Is(err, errNoToken) {
 				return fiber.NewError(fiber.StatusUnauthorized, "invalid or revoked token")
 			}

@@ -38,7 +38,7 @@ func findChromium() string {
 func webhookText(id, from, text string, at time.Time) []byte {
 	return []byte(fmt.Sprintf(`{"object":"whatsapp_business_account","entry":[{"id":"900800700600500","changes":[{"field":"messages","value":{
 "messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001111","phone_number_id":%q},
-"contacts":[{"profile":{"name":"Rania"},"wa_id":%q}],
+"contacts":[{"profile":{"name":"Rania\u202e"},"wa_id":%q}],
 "messages":[{"from":%q,"id":%q,"timestamp":"%d","type":"text","text":{"body":%q}}]}}]}]}`,
 		agentPhoneID, from, from, id, at.Unix(), text))
 }
@@ -133,6 +133,20 @@ func TestConsoleInARealBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(item)),
 		chromedp.WaitVisible(chromedp.CSS(`#btn-claim`)),
 	)
+	// The profile name ends in U+202E RIGHT-TO-LEFT OVERRIDE: the number
+	// must still read left to right, isolated from the name, in the queue
+	// and in the conversation's title.
+	for _, where := range []string{"#queue-list li", "#conv-title"} {
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`(() => {
+			const n = document.querySelector(%q);
+			if (!n) return "no number element";
+			const st = getComputedStyle(n), name = n.parentElement.querySelector("bdi.who");
+			return [n.textContent, st.direction, st.unicodeBidi, name ? getComputedStyle(name).unicodeBidi : "no name"].join("|");
+		})()`, where+" .num")))
+		if want := "+" + user + "|ltr|isolate|isolate"; err != nil || got != want {
+			t.Errorf("%s: number shown as %q (%v), want %q", where, got, err, want)
+		}
+	}
 	run("claim", chromedp.Click(chromedp.CSS(`#btn-claim`)), chromedp.WaitEnabled(chromedp.CSS(`#reply-text`)))
 	run("reply",
 		chromedp.SendKeys(chromedp.CSS(`#reply-text`), "Hello Rania, this is Amira. Are you safe?"),

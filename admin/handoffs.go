@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"lifeline/bot"
+	"lifeline/bot/whatsapp"
 	"lifeline/store"
 )
 
@@ -30,17 +31,65 @@ func (s *Server) registerHandoffs(adm fiber.Router) {
 	adm.Get("/events", people, s.streamEvents)
 }
 
+// mayRead says whether p may see the conversation of handoff h: admins
+// every one; an agent the waiting ones (which they may claim) and those
+// they own or owned.
+func mayRead(p Principal, h bot.Handoff) bool {
+	return p.Role == RoleAdmin || h.Status == bot.HandoffWaiting || (h.Agent != "" && h.Agent == p.ID)
+}
+
+// handoffOf loads the handoff of user (a handoff's id is its user's
+// number); found is false when the user has none.
+func (s *Server) handoffOf(user string) (h bot.Handoff, found bool, err error) {
+	err = s.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.DocKey(store.DocHandoff, user), &h) })
+	if errors.Is(err, store.ErrNotFound) {
+		return bot.Handoff{}, false, nil
+	}
+	return h, err == nil, err
+}
+
+// checkRead refuses p a conversation it may not see (403), and records
+// in the audit log that p read the one it may: who, and which masked
+// number.
+func (s *Server) checkRead(c *fiber.Ctx, user, via string) error {
+	p := principal(c)
+	if p.Role != RoleAdmin {
+		h, found, err := s.handoffOf(user)
+		if err != nil {
+			return fmt.Errorf("check conversation access: %w", err)
+		}
+		if !found || !mayRead(p, h) {
+			return fiber.NewError(fiber.StatusForbidden, "agents read only waiting conversations and their own")
+		}
+	}
+	s.record(c, "conversation.read", "wa_id="+whatsapp.MaskPhone(user), "via="+via)
+	return nil
+}
+
 func (s *Server) listHandoffs(c *fiber.Ctx) error {
 	hs, err := s.engine.Handoffs(c.Query("status"))
 	if err != nil {
 		return err
 	}
+	if p := principal(c); p.Role != RoleAdmin {
+		mine := hs[:0]
+		for _, h := range hs {
+			if mayRead(p, h.Handoff) {
+				mine = append(mine, h)
+			}
+		}
+		hs = mine
+	}
 	return c.JSON(fiber.Map{"handoffs": hs, "overdue_after_seconds": int(s.engine.HandoffOverdue() / time.Second)})
 }
 
 func (s *Server) getHandoff(c *fiber.Ctx) error {
-	d, err := s.engine.Handoff(c.Params("id"))
+	id := c.Params("id")
+	d, err := s.engine.Handoff(id)
 	if err != nil {
+		return err
+	}
+	if err := s.checkRead(c, d.User, "handoff"); err != nil {
 		return err
 	}
 	return c.JSON(d)
@@ -187,8 +236,29 @@ type sseEvent struct {
 
 const ssePing = 15 * time.Second
 
+// eventFor decides what of ev the stream of p carries. Admins get every
+// event. An agent gets the events of waiting conversations and of those
+// they own; of any other handoff, only that the queue changed (no
+// number), so that their queue stays current; nothing else.
+func (s *Server) eventFor(p Principal, ev bot.Event) (sseEvent, bool) {
+	out := sseEvent{Kind: ev.Kind, User: ev.User, At: ev.At}
+	if p.Role == RoleAdmin {
+		return out, true
+	}
+	h, found, err := s.handoffOf(ev.User)
+	if err == nil && found && mayRead(p, h) {
+		return out, true
+	}
+	if ev.Kind == "handoff" {
+		out.User = ""
+		return out, true
+	}
+	return sseEvent{}, false
+}
+
 // streamEvents is GET /admin/events: server-sent events for the console.
 func (s *Server) streamEvents(c *fiber.Ctx) error {
+	p := principal(c)
 	ch, ok := s.events.subscribe()
 	if !ok {
 		return fiber.NewError(fiber.StatusServiceUnavailable, "shutting down")
@@ -210,7 +280,11 @@ func (s *Server) streamEvents(c *fiber.Ctx) error {
 				if !ok {
 					return
 				}
-				b, _ := json.Marshal(sseEvent{Kind: ev.Kind, User: ev.User, At: ev.At})
+				out, ok := s.eventFor(p, ev)
+				if !ok {
+					continue
+				}
+				b, _ := json.Marshal(out)
 				fmt.Fprintf(w, "data: %s\n\n", b)
 			case <-ping.C:
 				fmt.Fprint(w, ": ping\n\n")

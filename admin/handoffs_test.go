@@ -226,7 +226,8 @@ func TestHandoffLifecycle(t *testing.T) {
 	s.expect(s.call("POST", "/admin/handoffs/"+user+"/notes", bob, map[string]any{"text": "Family of four, ground floor"}), 201, "bob adds a note")
 	s.expect(s.call("POST", "/admin/handoffs/"+user+"/notes", bob, map[string]any{"text": " "}), 400, "empty note")
 
-	r = s.expect(s.call("GET", "/admin/handoffs/"+user, bob, nil), 200, "detail")
+	s.expect(s.call("GET", "/admin/handoffs/"+user, bob, nil), 403, "bob reads alice's conversation")
+	r = s.expect(s.call("GET", "/admin/handoffs/"+user, alice, nil), 200, "detail")
 	notes := r.body["notes"].([]any)
 	if len(notes) != 1 || notes[0].(map[string]any)["text"] != "Family of four, ground floor" {
 		t.Fatalf("notes = %v", notes)
@@ -333,7 +334,7 @@ func TestTwoAgentsClaimingAtOnceExactlyOneWins(t *testing.T) {
 		if !(codes[0] == 200 && codes[1] == 409) && !(codes[0] == 409 && codes[1] == 200) {
 			t.Fatalf("round %d: claim codes %v, want exactly one 200 and one 409", i, codes)
 		}
-		r := s.call("GET", "/admin/handoffs/"+user, alice, nil)
+		r := s.call("GET", "/admin/handoffs/"+user, bearer(s.admin), nil)
 		winner := map[bool]string{true: "alice", false: "bob"}[codes[0] == 200]
 		if r.body["agent"] != winner {
 			t.Fatalf("round %d: owner %v, want the winner %s", i, r.body["agent"], winner)
@@ -407,7 +408,7 @@ func TestHandoffRoutesCheckRoles(t *testing.T) {
 			}
 		})
 		// Failed attempts count towards the rate limit; start each route afresh.
-		s.limiter = newFailLimiter(10)
+		s.tokenLimiter, s.loginLimiter = newFailLimiter(10), newFailLimiter(10)
 	}
 }
 
@@ -444,7 +445,7 @@ func TestLoginSetsASafeSessionCookie(t *testing.T) {
 	s.expect(s.call("PATCH", "/admin/agents/alice", bearer(s.admin), map[string]any{"disabled": true}), 200, "admin disables alice")
 	s.expect(s.call("POST", "/admin/login", creds{}, map[string]any{"user": "alice", "password": agentPassword}), 401, "disabled account logs in")
 
-	s.limiter = newFailLimiter(10)
+	s.loginLimiter = newFailLimiter(10)
 	for i := range 10 {
 		if r := s.call("POST", "/admin/login", creds{}, map[string]any{"user": "bob", "password": "wrong password " + fmt.Sprint(i)}); r.code != 401 {
 			t.Fatalf("wrong password %d = %d, want 401", i, r.code)

@@ -178,9 +178,13 @@ func (s *Server) revokeToken(c *fiber.Ctx) error {
 	}
 	var t Token
 	err := s.db.Update(func(tx *store.Txn) error {
+		// The store runs this again after a conflict: everything is read
+		// afresh into a zero value, never into what a failed try left.
+		t = Token{}
 		if err := tx.GetJSON(store.DocKey(store.DocAdminToken, id), &t); err != nil {
 			return err
 		}
+		s.hook("revoke-token:read")
 		if t.Revoked {
 			return nil
 		}

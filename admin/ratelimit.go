@@ -1,45 +1,91 @@
 package admin
 
 import (
+	"container/list"
 	"sync"
 	"time"
 )
 
-// failLimiter blocks a client after too many failed authentication
-// attempts within a minute.
+// failLimiter blocks a client after max failed authentication attempts
+// within window. Its table is bounded: entries expire window after their
+// last failure, and when it holds maxKeys clients the one that failed
+// longest ago is forgotten first, so that requests from ever new
+// addresses cannot grow the heap without end.
 type failLimiter struct {
-	mu    sync.Mutex
-	max   int
-	fails map[string][]time.Time
+	mu      sync.Mutex
+	max     int
+	window  time.Duration
+	maxKeys int
+	byKey   map[string]*list.Element
+	order   *list.List // of *failEntry, most recent failure first
 }
+
+type failEntry struct {
+	key   string
+	start time.Time // first failure of the current window
+	last  time.Time
+	n     int
+}
+
+// failLimiterKeys bounds the table: at about 150 bytes an entry, a few
+// megabytes at most.
+const failLimiterKeys = 20000
 
 func newFailLimiter(max int) *failLimiter {
-	return &failLimiter{max: max, fails: map[string][]time.Time{}}
+	return &failLimiter{max: max, window: time.Minute, maxKeys: failLimiterKeys,
+		byKey: map[string]*list.Element{}, order: list.New()}
 }
 
-func (l *failLimiter) recent(key string, now time.Time) []time.Time {
-	ts := l.fails[key]
-	i := 0
-	for i < len(ts) && now.Sub(ts[i]) > time.Minute {
-		i++
+// expire drops the entries whose last failure is older than the window;
+// they sit at the back of the list.
+func (l *failLimiter) expire(now time.Time) {
+	for e := l.order.Back(); e != nil; e = l.order.Back() {
+		f := e.Value.(*failEntry)
+		if now.Sub(f.last) <= l.window {
+			return
+		}
+		l.order.Remove(e)
+		delete(l.byKey, f.key)
 	}
-	ts = ts[i:]
-	if len(ts) == 0 {
-		delete(l.fails, key)
-	} else {
-		l.fails[key] = ts
-	}
-	return ts
 }
 
 func (l *failLimiter) allow(key string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return len(l.recent(key, now)) < l.max
+	l.expire(now)
+	e, ok := l.byKey[key]
+	if !ok {
+		return true
+	}
+	f := e.Value.(*failEntry)
+	return now.Sub(f.start) > l.window || f.n < l.max
 }
 
 func (l *failLimiter) fail(key string, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.fails[key] = append(l.recent(key, now), now)
+	l.expire(now)
+	if e, ok := l.byKey[key]; ok {
+		f := e.Value.(*failEntry)
+		if now.Sub(f.start) > l.window {
+			f.start, f.n = now, 0
+		}
+		f.n++
+		f.last = now
+		l.order.MoveToFront(e)
+		return
+	}
+	for l.order.Len() >= l.maxKeys {
+		old := l.order.Back()
+		l.order.Remove(old)
+		delete(l.byKey, old.Value.(*failEntry).key)
+	}
+	l.byKey[key] = l.order.PushFront(&failEntry{key: key, start: now, last: now, n: 1})
+}
+
+// size is how many clients the table remembers.
+func (l *failLimiter) size() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.byKey)
 }

@@ -58,8 +58,12 @@ type Server struct {
 	now         func() time.Time
 	sandbox     bool
 	sandboxRead func(user string)
-	limiter     *failLimiter
-	sandboxSeq  atomic.Uint64
+	// Failed bearer tokens and failed console logins (passwords, stale
+	// session cookies) count apart: a password guesser does not lock out
+	// a valid API token used from the same address.
+	tokenLimiter *failLimiter
+	loginLimiter *failLimiter
+	sandboxSeq   atomic.Uint64
 
 	mu        sync.Mutex
 	lastTouch map[string]time.Time
@@ -68,6 +72,17 @@ type Server struct {
 
 	audit   *audit.Log       // append-only record of admin and agent actions
 	metrics *metrics.Metrics // nil: no /metrics
+
+	// testHook, when set by a test, runs at named points inside retried
+	// transactions, so that a test can commit a concurrent change exactly
+	// there and force the conflict and retry a race would.
+	testHook func(point string)
+}
+
+func (s *Server) hook(point string) {
+	if s.testHook != nil {
+		s.testHook(point)
+	}
 }
 
 // MaxBody is the largest request body accepted anywhere (WhatsApp sends up
@@ -86,9 +101,14 @@ func New(d Deps) *Server {
 		d.Metrics.Watch(metrics.Sources{DB: d.DB, Engine: d.Engine})
 	}
 	s := &Server{db: d.DB, engine: d.Engine, kb: d.KB, log: d.Logger.With().Str("comp", "http").Logger(), now: d.Now,
-		sandbox: d.Sandbox, sandboxRead: d.SandboxRead, metrics: d.Metrics, limiter: newFailLimiter(10), lastTouch: map[string]time.Time{}, events: newEventHub()}
+		sandbox: d.Sandbox, sandboxRead: d.SandboxRead, metrics: d.Metrics, tokenLimiter: newFailLimiter(10), loginLimiter: newFailLimiter(10), lastTouch: map[string]time.Time{}, events: newEventHub()}
 	d.Engine.Subscribe(s.events.publish)
 	cfg := fiber.Config{
+		// fasthttp reuses a request's buffers for the next request: without
+		// Immutable, a string from c.Params, c.Query or c.Body kept past the
+		// handler (an FAQ entry's id held in memory) changes under later
+		// requests. Immutable makes every such value a copy.
+		Immutable:             true,
 		BodyLimit:             MaxBody,
 		ErrorHandler:          s.errorHandler,
 		DisableStartupMessage: true,
@@ -125,7 +145,12 @@ func New(d Deps) *Server {
 	adm := s.app.Group("/admin")
 	s.registerOps(adm)
 	kbapi.Register(adm.Group("/kb", s.require(RoleAdmin)), d.KB)
-	adm.Get("/conversations/:user", s.require(RoleAdmin, RoleAgent), s.transcript)
+	adm.Get("/conversations/:user", s.require(RoleAdmin, RoleAgent), func(c *fiber.Ctx) error {
+		if err := s.checkRead(c, strings.TrimPrefix(c.Params("user"), "+"), "transcript"); err != nil {
+			return err
+		}
+		return s.transcript(c)
+	})
 	s.registerAgents(adm)
 	s.registerHandoffs(adm)
 	s.registerContacts(adm)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 
 	"lifeline/kb"
 )
@@ -36,6 +37,12 @@ func Register(r fiber.Router, k *kb.KB) {
 }
 
 type handlers struct{ kb *kb.KB }
+
+// param returns a path parameter as a string of its own. Fiber's values
+// point into a buffer that the next request reuses unless the app is
+// Immutable, and the knowledge base keeps ids (an entry's id, in memory)
+// long after the request: mounted on any app, these routes copy.
+func param(c *fiber.Ctx, name string) string { return utils.CopyString(c.Params(name)) }
 
 // httpError carries a status chosen by a handler.
 type httpError struct {
@@ -118,7 +125,7 @@ type searchHit struct {
 }
 
 func (h *handlers) search(c *fiber.Ctx) error {
-	q := c.Query("q")
+	q := utils.CopyString(c.Query("q"))
 	if q == "" {
 		return badRequest("q is required")
 	}
@@ -126,7 +133,7 @@ func (h *handlers) search(c *fiber.Ctx) error {
 	if limit < 1 || limit > 100 {
 		return badRequest("limit must be between 1 and 100")
 	}
-	res := h.kb.Search(q, c.Query("lang"), limit)
+	res := h.kb.Search(q, utils.CopyString(c.Query("lang")), limit)
 	out := searchResult{Decision: res.Decision, Lang: res.Lang, Results: make([]searchHit, 0, len(res.Results))}
 	for _, hit := range res.Results {
 		out.Results = append(out.Results, searchHit{ID: hit.ID, Question: hit.Question, Answer: hit.Answer, Lang: hit.Lang, Score: hit.Score})
@@ -139,7 +146,7 @@ func (h *handlers) listEntries(c *fiber.Ctx) error {
 }
 
 func (h *handlers) getEntry(c *fiber.Ctx) error {
-	e, ok := h.kb.Entry(c.Params("id"))
+	e, ok := h.kb.Entry(param(c, "id"))
 	if !ok {
 		return &httpError{fiber.StatusNotFound, "entry not found"}
 	}
@@ -171,10 +178,10 @@ func (h *handlers) updateEntry(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if e.ID != "" && e.ID != c.Params("id") {
+	if e.ID != "" && e.ID != param(c, "id") {
 		return badRequest("the body's id differs from the path's")
 	}
-	e, err = h.kb.UpdateEntry(c.Params("id"), e)
+	e, err = h.kb.UpdateEntry(param(c, "id"), e)
 	if err != nil {
 		return err
 	}
@@ -182,10 +189,10 @@ func (h *handlers) updateEntry(c *fiber.Ctx) error {
 }
 
 func (h *handlers) deleteEntry(c *fiber.Ctx) error {
-	if err := h.kb.DeleteEntry(c.Params("id")); err != nil {
+	if err := h.kb.DeleteEntry(param(c, "id")); err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"deleted": c.Params("id"), "version": h.kb.Version()})
+	return c.JSON(fiber.Map{"deleted": param(c, "id"), "version": h.kb.Version()})
 }
 
 func (h *handlers) versions(c *fiber.Ctx) error {
@@ -197,7 +204,7 @@ func (h *handlers) versions(c *fiber.Ctx) error {
 }
 
 func versionParam(c *fiber.Ctx) (int, error) {
-	v, err := strconv.Atoi(c.Params("v"))
+	v, err := strconv.Atoi(param(c, "v"))
 	if err != nil || v < 1 {
 		return 0, badRequest("version must be a positive number")
 	}
@@ -260,7 +267,7 @@ func (h *handlers) candidates(c *fiber.Ctx) error {
 }
 
 func (h *handlers) approve(c *fiber.Ctx) error {
-	cd, err := h.kb.ApproveCandidate(c.Params("id"))
+	cd, err := h.kb.ApproveCandidate(param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -268,7 +275,7 @@ func (h *handlers) approve(c *fiber.Ctx) error {
 }
 
 func (h *handlers) reject(c *fiber.Ctx) error {
-	cd, err := h.kb.RejectCandidate(c.Params("id"))
+	cd, err := h.kb.RejectCandidate(param(c, "id"))
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package kbapi
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http/httptest"
 	"strings"
@@ -156,5 +157,38 @@ func TestCandidatesAndFeedbackRoutes(t *testing.T) {
 		{"all", "GET", "/admin/kb/candidates?status=all", "", "", 200, `"status":"approved"`},
 		{"entry has it", "GET", "/admin/kb/entries/shelter", "", "", 200, `a dry place to sleep`},
 		{"feedback", "GET", "/admin/kb/feedback", "", "", 200, `"not_helpful":1`},
+	})
+}
+
+// TestEntryIDOutlivesTheRequest updates an entry without an id in the
+// body, so the knowledge base takes the id from the path, then serves
+// many requests whose paths put other bytes where the id was: the id kept
+// in memory must not change with them. The app is a plain fiber.New(),
+// not Immutable: the routes copy what they keep.
+func TestEntryIDOutlivesTheRequest(t *testing.T) {
+	app, k := newApp(t)
+	run(t, app, []call{
+		{"create", "POST", "/admin/kb/entries", "application/json", `{"id":"zz-generator","question":"Generator?","answer":"Yes."}`, 201, ""},
+		{"update without id", "PUT", "/admin/kb/entries/zz-generator", "application/json", `{"question":"Generator?","answer":"Changed."}`, 200, `"Changed."`},
+	})
+	var noise []call
+	for i := 0; i < 200; i++ {
+		noise = append(noise, call{"other id", "GET", fmt.Sprintf("/admin/kb/entries/bc%06d", i), "", "", 404, ""},
+			call{"other version", "GET", fmt.Sprintf("/admin/kb/versions/9%011d/diff", i), "", "", 404, ""})
+	}
+	run(t, app, noise)
+	found := false
+	for _, e := range k.Entries() {
+		found = found || e.ID == "zz-generator"
+		if strings.HasPrefix(e.ID, "bc") || strings.Contains(e.ID, "/") || strings.HasPrefix(e.ID, "9") {
+			t.Errorf("entry id %q in memory is the bytes of a later request", e.ID)
+		}
+	}
+	if !found {
+		t.Fatal("entry zz-generator is no longer in memory under its id")
+	}
+	run(t, app, []call{
+		{"get", "GET", "/admin/kb/entries/zz-generator", "", "", 200, `"Changed."`},
+		{"delete", "DELETE", "/admin/kb/entries/zz-generator", "", "", 200, `"deleted":"zz-generator"`},
 	})
 }

@@ -195,6 +195,12 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	}
 
 	generated, err := admin.BootstrapToken(db, cfg.AdminToken, time.Now())
+	if errors.Is(err, admin.ErrBootstrapRevoked) {
+		// People in a crisis still reach the bot; the revoked token does
+		// not come back, and the operator is told why it fails.
+		log.Warn().Msg(err.Error())
+		err = nil
+	}
 	if err != nil {
 		engine.Close()
 		db.Close()

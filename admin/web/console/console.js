@@ -81,7 +81,7 @@ async function start() {
     return;
   }
   document.body.classList.toggle("is-admin", state.me.role === "admin");
-  $("who").textContent = state.me.name + " (" + state.me.role + ")";
+  $("who").replaceChildren(isolate(state.me.name), " (" + state.me.role + ")");
   $("nav").hidden = false;
   $("logout").hidden = false;
   $("page-login").hidden = true;
@@ -175,7 +175,9 @@ async function loadQueue() {
   renderQueue(list);
 }
 
-function displayName(x) { return x.name ? x.name + " · +" + x.user : "+" + x.user; }
+// displayName is the user's name and number as nodes: the name isolated,
+// the number left to right, so that neither can reorder the other.
+function displayName(x) { return x.name ? [isolate(x.name, { class: "who" }), " · ", phone(x.user)] : [phone(x.user)]; }
 
 function renderQueue(list) {
   const ul = $("queue-list");
@@ -192,11 +194,11 @@ function renderQueue(list) {
     },
       h("div", { class: "line1" },
         x.priority ? h("span", { class: "badge priority", text: "needs help" }) : null,
-        h("span", { class: "name", dir: "auto", text: displayName(x) }),
+        h("span", { class: "name" }, displayName(x)),
         x.overdue ? h("span", { class: "badge overdue", text: "overdue" }) : null,
         x.status === "active" ? h("span", { class: "badge" + (x.agent === state.me.id ? " mine" : ""), text: x.agent === state.me.id ? "you" : x.agent }) : null,
       ),
-      h("div", { class: "first", dir: "auto", text: x.first_message || x.query || reasonText(x.reason) }),
+      h("div", { class: "first" }, x.first_message || x.query ? isolate(x.first_message || x.query) : reasonText(x.reason)),
       h("div", { class: "muted" },
         x.status === "closed" ? (x.outcome + " · " + clock(x.closed_at))
           : (x.status === "waiting" ? "#" + x.position + " · waiting " : "waited ") + ago(waited)),
@@ -242,8 +244,7 @@ function renderDetail(d) {
   $("conv-none").hidden = true;
   $("conv-body").hidden = false;
   $("conv-error").textContent = "";
-  $("conv-title").textContent = displayName(d);
-  $("conv-title").setAttribute("dir", "auto");
+  $("conv-title").replaceChildren(...displayName(d));
   const meta = [d.status];
   if (d.priority) meta.push("needs help");
   if (d.agent) meta.push("owner: " + (d.agent === state.me.id ? "you" : d.agent));
@@ -281,7 +282,7 @@ function renderDetail(d) {
 
 function renderItem(it) {
   if (it.kind === "note") {
-    return h("li", { class: "msg note", dir: "auto" }, it.n.text, h("div", { class: "meta", text: "note by " + it.n.agent + " · " + clock(it.at) }));
+    return h("li", { class: "msg note" }, isolate(it.n.text), h("div", { class: "meta", dir: "ltr", text: "note by " + it.n.agent + " · " + clock(it.at) }));
   }
   if (it.kind === "event") {
     const a = it.a;
@@ -293,7 +294,7 @@ function renderItem(it) {
   let text = m.text || "";
   if (m.dir === "in" && m.type === "location") text = "📍 " + (m.text || "") + " " + m.lat + ", " + m.lng;
   else if (!text) text = "[" + m.type + "]";
-  li.append(h("span", { dir: "auto", text }));
+  li.append(isolate(text));
   const msg = m.message;
   if (msg && msg.buttons) li.append(h("div", { class: "btns" }, msg.buttons.map((b) => h("span", { dir: "auto", text: b.title }))));
   if (msg && msg.sections) {
@@ -426,7 +427,16 @@ function table(rows, maxCols) {
   const shown = cols.slice(0, maxCols || 8);
   return h("table", {},
     h("thead", {}, h("tr", {}, shown.map((c) => h("th", { text: c.replace(/_/g, " ") })))),
-    h("tbody", {}, rows.slice(0, 500).map((r) => h("tr", {}, shown.map((c) => h("td", { dir: "auto", text: r[c] === undefined || r[c] === null ? "" : String(r[c]) }))))));
+    h("tbody", {}, rows.slice(0, 500).map((r) => h("tr", {}, shown.map((c) => h("td", {}, cell(c, r[c])))))));
+}
+
+// cell shows one value of an admin table: numbers left to right, any
+// other text isolated (names and answers come from users and imports).
+const numberColumns = /^(wa_id|user|phone|to|from)$/;
+function cell(col, v) {
+  if (v === undefined || v === null) return "";
+  if (numberColumns.test(col) && /^\+?\d+$/.test(String(v))) return phone(v);
+  return isolate(v);
 }
 
 function notAvailable(box, what, e) {

@@ -19,3 +19,16 @@ function h(tag, attrs, ...children) {
   }
   return el;
 }
+
+// isolate shows text someone else typed (a profile name, a message) in a
+// <bdi>: direction marks inside it, such as a name ending in U+202E
+// RIGHT-TO-LEFT OVERRIDE, cannot reorder what is shown after it.
+function isolate(text, attrs) {
+  return h("bdi", Object.assign({ dir: "auto", text: text === undefined || text === null ? "" : String(text) }, attrs || {}));
+}
+
+// phone shows a WhatsApp number left to right and isolated, whatever
+// language or marks surround it.
+function phone(n) {
+  return h("bdi", { class: "num", dir: "ltr", text: "+" + String(n || "").replace(/^\+/, "") });
+}

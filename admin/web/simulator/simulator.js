@@ -18,7 +18,7 @@ function timeOf(t) { return new Date(t).toLocaleTimeString([], { hour: "2-digit"
 function scroll() { const c = $("chat"); c.scrollTop = c.scrollHeight; }
 
 function mine(text, at) {
-  $("chat").append(h("li", { class: "b me", dir: "auto" }, h("div", { text }), h("div", { class: "t", text: at || now() })));
+  $("chat").append(h("li", { class: "b me" }, h("div", {}, isolate(text)), h("div", { class: "t", dir: "ltr", text: at || now() })));
   scroll();
 }
 
@@ -131,7 +131,7 @@ async function load(from) {
   localStorage.setItem("lifeline.sim.from", from);
   $("from").value = from;
   $("chat").replaceChildren();
-  system("You are +" + from);
+  $("chat").append(h("li", { class: "sys" }, "You are ", phone(from)));
   await poll();
 }
 

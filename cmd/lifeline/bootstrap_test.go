@@ -1,0 +1,59 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+
+	"lifeline/admin"
+	"lifeline/store"
+)
+
+// TestStartWithARevokedAdminToken: the server starts (people in a crisis
+// still reach the bot), the token stays revoked, and the log says why it
+// fails.
+func TestStartWithARevokedAdminToken(t *testing.T) {
+	const token = "ll_bootstrap-token-for-this-test"
+	env := map[string]string{"LIFELINE_DATA_DIR": t.TempDir(), "LIFELINE_ADMIN_TOKEN": token, "LIFELINE_ADDR": "127.0.0.1:0"}
+	cfg, err := loadConfig(nil, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := start(cfg, newLogger(io.Discard, "info"), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Revoke it as DELETE /admin/tokens/{id} does.
+	err = in.db.Update(func(tx *store.Txn) error {
+		var tok admin.Token
+		key := store.DocKey(store.DocAdminToken, admin.TokenID(token))
+		if err := tx.GetJSON(key, &tok); err != nil {
+			return err
+		}
+		tok.Revoked = true
+		return tx.SetJSON(key, tok, 0)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := in.close(); err != nil {
+		t.Fatal(err)
+	}
+
+	var logs bytes.Buffer
+	in, err = start(cfg, newLogger(&logs, "info"), io.Discard)
+	if err != nil {
+		t.Fatalf("restart with the revoked token: %v", err)
+	}
+	defer in.close()
+	if !strings.Contains(logs.String(), "LIFELINE_ADMIN_TOKEN was revoked") {
+		t.Errorf("the log does not say the token was revoked:\n%s", logs.String())
+	}
+	var tok admin.Token
+	if err := in.db.View(func(tx *store.Txn) error {
+		return tx.GetJSON(store.DocKey(store.DocAdminToken, admin.TokenID(token)), &tok)
+	}); err != nil || !tok.Revoked {
+		t.Errorf("after the restart the token is %+v (%v), want revoked", tok, err)
+	}
+}
