@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"lifeline/bot/whatsapp"
+	"lifeline/catalog"
 	"lifeline/flows"
 	"lifeline/store"
 )
@@ -696,46 +697,24 @@ func estimateBucket(all []Handoff, pos int, now time.Time) int {
 	return len(waitRanges)
 }
 
-type queueTexts struct {
-	Next, Position, Wait, Unknown, Update string
-	Ranges                                []string
-}
-
-var queueCatalog = map[string]queueTexts{
-	"en": {
-		Next: "You are next in the queue.", Position: "You are number %d in the queue.",
-		Wait: "The wait is likely %s.", Unknown: "We cannot estimate the wait yet; we will tell you if it changes.",
-		Update: "Update: ",
-		Ranges: []string{"a few minutes", "5 to 15 minutes", "15 to 30 minutes", "30 minutes to an hour", "more than an hour"},
-	},
-	"ar": {
-		Next: "أنت التالي في قائمة الانتظار.", Position: "ترتيبك في قائمة الانتظار: %d.",
-		Wait: "مدة الانتظار المتوقعة: %s.", Unknown: "لا يمكننا تقدير مدة الانتظار بعد، وسنخبرك إذا تغيّر شيء.",
-		Update: "تحديث: ",
-		Ranges: []string{"بضع دقائق", "من 5 إلى 15 دقيقة", "من 15 إلى 30 دقيقة", "من 30 دقيقة إلى ساعة", "أكثر من ساعة"},
-	},
-}
-
 // queueText is the message telling a user their place and the wait.
 func queueText(lang string, pos, bucket int, update bool) string {
-	t, ok := queueCatalog[lang]
-	if !ok {
-		t = queueCatalog["en"]
-	}
+	t := catalog.For(lang)
+	ranges := t.WaitRanges()
 	var b strings.Builder
 	if update {
-		b.WriteString(t.Update)
+		b.WriteString(t.QueueUpdate)
 	}
 	if pos <= 1 {
-		b.WriteString(t.Next)
+		b.WriteString(t.QueueNext)
 	} else {
-		fmt.Fprintf(&b, t.Position, pos)
+		fmt.Fprintf(&b, t.QueuePosition, pos)
 	}
 	b.WriteByte(' ')
-	if bucket < 0 || bucket >= len(t.Ranges) {
-		b.WriteString(t.Unknown)
+	if bucket < 0 || bucket >= len(ranges) {
+		b.WriteString(t.QueueUnknown)
 	} else {
-		fmt.Fprintf(&b, t.Wait, t.Ranges[bucket])
+		fmt.Fprintf(&b, t.QueueWait, ranges[bucket])
 	}
 	return b.String()
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/looplab/fsm"
 
 	"lifeline/bot/whatsapp"
+	"lifeline/catalog"
 	"lifeline/kb"
 )
 
@@ -171,7 +172,7 @@ func (f *Flow) Handle(s Session, in Input) (Output, error) {
 			s.Lang = lang
 		}
 	}
-	c := &turn{flow: f, s: s, m: machine, in: in, norm: norm, t: textsFor(s.Lang)}
+	c := &turn{flow: f, s: s, m: machine, in: in, norm: norm, t: catalog.For(s.Lang)}
 	if err := c.run(); err != nil {
 		return Output{}, err
 	}
@@ -196,7 +197,7 @@ type turn struct {
 	m       *fsm.FSM
 	in      Input
 	norm    string
-	t       texts
+	t       catalog.Texts
 	replies []whatsapp.Outbound
 	effects []Effect
 }
@@ -225,7 +226,7 @@ func (c *turn) run() error {
 		return c.onReply()
 	case c.in.Type == "location" && c.in.Location != nil:
 		c.effects = append(c.effects, Effect{Kind: EffectLocation})
-		c.say(c.t.Location)
+		c.say(c.t.LocationAskHelp)
 		return nil
 	case c.in.Type == "reaction":
 		return nil // a reaction is an acknowledgement, not a request
@@ -324,7 +325,7 @@ func (c *turn) ask(query string) error {
 	res := c.flow.KB.Search(query, c.s.Lang, 10)
 	if c.s.Lang == "" && res.Lang != "" {
 		c.s.Lang = res.Lang
-		c.t = textsFor(res.Lang)
+		c.t = catalog.For(res.Lang)
 	}
 	c.s.LastQuery = query
 	switch res.Decision {
@@ -353,7 +354,7 @@ func (c *turn) ask(query string) error {
 		return c.handoff("no_answer", false)
 	}
 	c.replies = append(c.replies, whatsapp.Outbound{
-		Kind: "buttons", Text: c.t.NoMatch,
+		Kind: "buttons", Text: c.t.OffTopic,
 		Buttons: []whatsapp.Button{{ID: IDHuman, Title: c.t.BtnHuman}, {ID: IDAsk, Title: c.t.BtnAsk}},
 	})
 	return fire(c.m, EvNoMatch)

@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"lifeline/bot/whatsapp"
+	"lifeline/catalog"
 	"lifeline/flows"
 	"lifeline/store"
 )
@@ -188,19 +189,19 @@ func (s *Service) answer(tx *store.Txn, user string, in flows.Input, sess flows.
 	e.Answer = ans
 	e.Stage = ""
 	lang := replyLang(in.Text, sess.Lang)
-	t := textsFor(lang)
+	t := catalog.For(lang)
 	out := baseOutput(sess, in)
 	var events []Event
 	ev := Event{Broadcast: b.ID, Name: b.Spec.Name, Contact: user, Answer: ans, At: at}
 	switch {
 	case ans == AnswerSafe:
-		out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.safe}}
+		out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.CheckinSafe}}
 		out.Effects = append(out.Effects, flows.Effect{Kind: flows.EffectSafe})
 		ev.Type = "checkin.answer"
 		events = append(events, ev)
 	case ans == AnswerHelp:
 		e.Stage = stageDetails
-		out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.help}}
+		out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.CheckinHelp}}
 		out.Session.AwaitingAgent = true
 		out.Effects = append(out.Effects, flows.Effect{Kind: flows.EffectHandoff, Priority: true,
 			Reason: "safety check-in: needs help (" + b.Spec.Name + ")", Lang: lang})
@@ -224,9 +225,9 @@ func (s *Service) answer(tx *store.Txn, user string, in flows.Input, sess flows.
 		}
 		if opt.AsksTime {
 			e.Stage = stageTime
-			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.askTime}}
+			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.CheckinAskTime}}
 		} else {
-			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: fmt.Sprintf(t.confirmed, title)}}
+			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: fmt.Sprintf(t.CheckinConfirmed, title)}}
 		}
 		ev.Type, ev.Option = "confirmation.answer", ans
 		events = append(events, ev)
@@ -278,7 +279,7 @@ func countAnswer(c *Counts, kind Kind, ans string, n int64) {
 // short description after "need help", a preferred time after "Reschedule".
 func (s *Service) followUp(tx *store.Txn, user string, in flows.Input, sess flows.Session, b *Broadcast, m *Member, e *Engagement, at time.Time) (flows.Output, bool, error) {
 	lang := replyLang(in.Text, sess.Lang)
-	t := textsFor(lang)
+	t := catalog.For(lang)
 	out := baseOutput(sess, in)
 	ev := Event{Broadcast: b.ID, Name: b.Spec.Name, Contact: user, At: at, Answer: e.Answer}
 	text := strings.TrimSpace(in.Text)
@@ -291,7 +292,7 @@ func (s *Service) followUp(tx *store.Txn, user string, in flows.Input, sess flow
 			return flows.Output{}, false, nil
 		}
 		e.Preferred, e.Stage = text, ""
-		out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.timeNoted}}
+		out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.CheckinTimeNoted}}
 		ev.Type, ev.Option, ev.PreferredTime = "confirmation.reschedule", e.Answer, text
 		if err := bump(tx, b.ID, user, func(c *Counts) { c.Rescheduled++ }); err != nil {
 			return flows.Output{}, false, err
@@ -299,10 +300,10 @@ func (s *Service) followUp(tx *store.Txn, user string, in flows.Input, sess flow
 	case in.Location != nil:
 		e.Lat, e.Lng, e.HasLocation = in.Location.Latitude, in.Location.Longitude, true
 		if e.Description == "" && e.Stage == stageDetails {
-			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.gotLocation}}
+			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.CheckinGotLocation}}
 		} else {
 			e.Stage = ""
-			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.detailsDone}}
+			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.CheckinDetailsDone}}
 		}
 		ev.Type = "checkin.help_details"
 		ev.Location = &whatsapp.Location{Latitude: e.Lat, Longitude: e.Lng, Name: in.Location.Name}
@@ -312,9 +313,9 @@ func (s *Service) followUp(tx *store.Txn, user string, in flows.Input, sess flow
 		}
 		e.Description, e.Stage = text, ""
 		if e.HasLocation {
-			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.detailsDone}}
+			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.CheckinDetailsDone}}
 		} else {
-			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.detailsAskLocation}}
+			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.CheckinDetailsAskLocation}}
 		}
 		ev.Type, ev.Description = "checkin.help_details", text
 		out.Effects = append(out.Effects, flows.Effect{Kind: flows.EffectHandoff, Priority: true,
@@ -458,38 +459,4 @@ func replyLang(text, sessLang string) string {
 		sessLang = sessLang[:i]
 	}
 	return strings.ToLower(sessLang)
-}
-
-type replyTexts struct {
-	safe, help, gotLocation, detailsAskLocation, detailsDone, askTime, timeNoted, confirmed string
-}
-
-var replies = map[string]replyTexts{
-	"en": {
-		safe:               "Thank you. We have recorded that you are safe.",
-		help:               "We are getting you help now. Please share your location (tap 📎, then Location) and tell us briefly what you need.",
-		gotLocation:        "Thank you, we have your location. Please tell us briefly what you need.",
-		detailsAskLocation: "Thank you, a responder will contact you. If you can, share your location too (tap 📎, then Location).",
-		detailsDone:        "Thank you. A responder has your details and will contact you as soon as possible.",
-		askTime:            "What time would suit you? Please reply in your own words.",
-		timeNoted:          "Thank you, we have noted your preferred time.",
-		confirmed:          "Thank you, we have recorded your answer: %s.",
-	},
-	"ar": {
-		safe:               "شكراً لك. سجّلنا أنك بأمان.",
-		help:               "نعمل على مساعدتك الآن. يرجى مشاركة موقعك (اضغط 📎 ثم الموقع) وإخبارنا باختصار بما تحتاجه.",
-		gotLocation:        "شكراً، وصلنا موقعك. يرجى إخبارنا باختصار بما تحتاجه.",
-		detailsAskLocation: "شكراً، سيتواصل معك أحد المستجيبين. إن أمكن، شارك موقعك أيضاً (اضغط 📎 ثم الموقع).",
-		detailsDone:        "شكراً لك. وصلت بياناتك إلى أحد المستجيبين وسيتواصل معك في أقرب وقت.",
-		askTime:            "ما الوقت المناسب لك؟ يرجى الرد بكلماتك.",
-		timeNoted:          "شكراً، سجّلنا الوقت الذي يناسبك.",
-		confirmed:          "شكراً، سجّلنا إجابتك: %s.",
-	},
-}
-
-func textsFor(lang string) replyTexts {
-	if t, ok := replies[lang]; ok {
-		return t
-	}
-	return replies["en"]
 }
