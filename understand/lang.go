@@ -1,0 +1,180 @@
+package understand
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Language detection is script first, then words: the message is short, so a
+// handful of function words and letters say more than any statistics would.
+
+// urduLetters are used in Urdu and not in Arabic.
+var urduLetters = map[rune]bool{
+	'ٹ': true, 'ڈ': true, 'ڑ': true, 'ں': true, 'ے': true, 'ھ': true, 'ۓ': true, 'ۂ': true,
+	'ہ': true, 'ک': true, 'ی': true, 'گ': true, 'چ': true, 'پ': true,
+}
+
+// urduWords are common Urdu words written with letters Arabic shares.
+var urduWords = set("ہے", "میں", "کیا", "نہیں", "ہیں", "ہم", "آپ", "کے", "کی", "کو", "سے", "اور", "ہو", "تھا")
+
+// arabiziWords are Arabic words as people write them in Latin letters.
+var arabiziWords = set("ana", "enta", "inta", "enti", "inti", "ehna", "e7na", "7na", "mafi", "mafe", "mish", "msh", "mesh", "mush",
+	"3ayez", "3ayz", "3ayza", "bidi", "biddi", "baddi", "abi", "abgha", "abga", "ya", "yalla", "yallah", "inshallah", "inshalla",
+	"habibi", "7abibi", "shu", "sho", "shou", "wein", "wen", "fein", "fen", "feen", "wayn", "ahla", "ahlan", "marhaba", "mar7aba",
+	"salam", "assalamu", "alaikum", "alaykum", "shukran", "shokran", "choukran", "mashkour", "kifak", "keefak", "kifik", "izzayak", "ezayak",
+	"ezay", "izay", "ma3", "m3", "bas", "la2", "aywa", "aiwa", "mnee7", "mni7", "mnih", "tamam", "5alas", "khalas", "khalas", "kwayes",
+	"kwayyes", "kwayseen", "bkhair", "b5air", "bekhair", "bikhair", "alhamdulillah", "hamdulillah", "el7amdulilah", "wallah", "wallahi",
+	"3ndna", "3andna", "3andi", "3ndi", "fi", "fih", "mana", "labas", "bzaf", "bezaf", "wach", "kayn", "makayn", "mazal",
+	"3afak", "3awn", "sa3ed", "sa3dona", "sa3doni", "sa3douna", "elhaq", "el7a2", "il7a2", "eli", "illi", "elli", "hay", "hayda",
+	"lesh", "leh", "lih", "emta", "imta", "emteen", "ba3d", "lessa", "lsa", "kaman", "kman", "ktir", "kteer", "awi", "2awi",
+	"m3ana", "walad", "wlad", "w", "we7ed", "wa7ed", "ahl", "beit", "bait", "bayt", "maya", "mayya", "nar",
+	"7ari2", "7aree2", "5atar", "khatar", "ghar2an", "gharqan", "mayyit", "mat", "ta3ban", "ta3bana", "mareed", "marid", "shokrn",
+	"tayyeb", "tayeb", "zay", "kda", "keda", "dol", "feh", "mafeesh", "mafish", "mafesh")
+
+// hinglishWords are Hindi and Urdu written in Latin letters.
+var hinglishWords = set("mujhe", "mujhko", "madad", "chahiye", "chahie", "hai", "hain", "nahi", "nahin", "nai", "kya", "kyaa", "hum", "humein", "hame", "hamein", "bachao", "bachaao", "theek", "thik", "thick", "ghar", "paani", "pani", "aag", "kripya",
+	"bhai", "bhaiya", "ji", "koi", "ko", "ka", "ki", "ke", "aap", "apka", "aapka", "shukriya", "dhanyavad", "dhanyawad", "haan",
+	"kab", "kaise", "kahan", "kitna", "kitni", "abhi", "jaldi", "bahut", "sab", "baat", "karna", "karo", "kar", "raha",
+	"rahe", "rahi", "gaya", "gaye", "gayi", "hua", "hui", "bhi", "aur", "lekin", "mera", "meri", "mere", "hamara", "hamari",
+	"karo", "fas", "phas", "phanse", "phase", "namaste", "namaskar", "salaam", "insaan", "aadmi", "yahan", "wahan", "kuch")
+
+// latinWords are function words and a few unmistakable words per language.
+var latinWords = map[string]map[string]bool{
+	"en": set("the", "is", "are", "we", "i", "i'm", "im", "my", "you", "and", "to", "of", "in", "it", "not", "can't", "cant", "don't",
+		"dont", "please", "help", "with", "our", "us", "me", "what", "how", "when", "where", "is", "there", "have", "has", "need", "safe",
+		"thanks", "thank", "hi", "hello", "stop", "will", "can", "do", "does", "a", "an", "am", "we're", "fine", "someone", "water",
+		"fire", "get", "out", "still", "now", "here", "be", "that", "this", "want", "talk", "person", "hey", "waiting", "long", "on", "at", "for", "from", "trapped", "roof"),
+	"fr": set("le", "la", "les", "des", "du", "est", "sont", "nous", "je", "j'ai", "vous", "et", "pas", "ne", "n'est", "une", "un", "il",
+		"elle", "mon", "ma", "mes", "notre", "avec", "pour", "sur", "dans", "aide", "aidez", "moi", "merci", "bonjour", "salut", "sommes",
+		"suis", "c'est", "qu'il", "quand", "comment", "où", "ou", "personne", "sécurité", "securite", "eau", "feu", "bien", "tout", "ça",
+		"ca", "au", "aux", "y", "a-t-il", "est-ce", "que", "qui", "quoi", "plus", "veux", "parler", "combien", "temps", "attendre", "désabonner", "arrêter", "bloqués", "coincés", "toit"),
+	"es": set("el", "los", "las", "del", "es", "son", "estamos", "estoy", "está", "esta", "nosotros", "yo", "y", "no", "una", "un", "mi",
+		"mis", "nuestra", "nuestro", "con", "para", "por", "en", "ayuda", "ayúdenme", "ayudenme", "gracias", "hola", "bien", "hay", "que",
+		"qué", "cómo", "como", "cuándo", "cuando", "dónde", "donde", "agua", "fuego", "todos", "necesito", "necesitamos", "quiero",
+		"hablar", "persona", "operador", "cuánto", "cuanto", "tiempo", "esperando", "seguros", "seguro", "atrapados", "techo", "muy", "pero", "se", "lo", "le", "me"),
+	"de": set("der", "die", "das", "den", "dem", "ist", "sind", "wir", "ich", "und", "nicht", "ein", "eine", "mein", "meine", "unser",
+		"unsere", "mit", "für", "fur", "auf", "im", "hilfe", "helft", "danke", "hallo", "sicher", "alles", "gut", "gibt", "es", "wie",
+		"wann", "wo", "was", "wasser", "feuer", "brauche", "brauchen", "möchte", "mochte", "will", "sprechen", "mensch", "lange", "noch",
+		"warten", "uns", "mir", "bitte", "kein", "keine", "abmelden", "eingeschlossen", "dach", "schon", "aber", "auch", "zu", "hier"),
+	"pt": set("o", "os", "as", "da", "do", "das", "dos", "é", "são", "sao", "estamos", "estou", "está", "nós", "nos", "eu", "e", "não",
+		"nao", "uma", "um", "meu", "minha", "nossa", "nosso", "com", "para", "pra", "por", "em", "no", "na", "ajuda", "socorro", "obrigado",
+		"obrigada", "olá", "ola", "oi", "bem", "há", "tem", "que", "quê", "como", "quando", "onde", "água", "agua", "fogo", "todos",
+		"preciso", "precisamos", "quero", "falar", "pessoa", "atendente", "quanto", "tempo", "esperando", "seguros", "seguro", "presos",
+		"telhado", "muito", "mas", "você", "voce", "vocês", "isso", "ainda"),
+}
+
+// latinMarks are letters that point at one or two languages.
+var latinMarks = map[rune][]string{
+	'ñ': {"es"}, 'ß': {"de"}, 'ä': {"de"}, 'ö': {"de"}, 'ü': {"de"}, 'ç': {"fr", "pt"}, 'ã': {"pt"}, 'õ': {"pt"},
+	'è': {"fr"}, 'ê': {"fr", "pt"}, 'à': {"fr", "pt"}, 'ù': {"fr"}, 'œ': {"fr"}, 'â': {"fr", "pt"}, 'î': {"fr"}, 'ô': {"fr", "pt"},
+	'á': {"es", "pt"}, 'í': {"es", "pt"}, 'ó': {"es", "pt"}, 'ú': {"es", "pt"}, 'é': {"fr", "es", "pt"},
+}
+
+// latinOrder breaks ties in a fixed order so detection is deterministic.
+var latinOrder = []string{"en", "fr", "es", "de", "pt"}
+
+func set(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
+
+// detectLang returns the message's language and whether it is Arabic written
+// in Latin letters. raw is the message as received, words its normalised words.
+func detectLang(raw string, words []string) (string, bool) {
+	var arabic, urdu, deva, latin, n int
+	for _, r := range raw {
+		if n++; n > maxRunes {
+			break
+		}
+		switch {
+		case r >= 0x0900 && r <= 0x097F:
+			deva++
+		case urduLetters[r]:
+			urdu++
+			arabic++
+		case unicode.Is(unicode.Arabic, r) && unicode.IsLetter(r):
+			arabic++
+		case r < 0x250 && unicode.IsLetter(r):
+			latin++
+		}
+	}
+	switch {
+	case deva > 0 && deva >= arabic && deva >= latin/2:
+		return "hi", false
+	case arabic > 0 && arabic >= latin/2:
+		if urdu > 0 {
+			return "ur", false
+		}
+		for _, w := range strings.Fields(raw) {
+			if urduWords[w] {
+				return "ur", false
+			}
+		}
+		return "ar", false
+	case latin == 0:
+		return "", false
+	}
+	return detectLatin(words)
+}
+
+// detectLatin tells en, fr, es, de, pt, Arabizi and Hinglish apart by words.
+func detectLatin(words []string) (string, bool) {
+	score := map[string]float64{}
+	var arabizi, hindi float64
+	for _, w := range words {
+		if w == "?" || w == "??" || w == "!!" {
+			continue
+		}
+		hasDigit, hasLetter := false, false
+		for _, r := range w {
+			switch {
+			case r >= '0' && r <= '9':
+				hasDigit = true
+			case unicode.IsLetter(r):
+				hasLetter = true
+			}
+			for _, l := range latinMarks[r] {
+				score[l] += 1.5
+			}
+		}
+		if hasDigit && hasLetter {
+			arabizi += 2 // "b5air", "sa3dona", "7aree2"
+		}
+		if arabiziWords[w] {
+			arabizi++
+		}
+		if hinglishWords[w] {
+			hindi++
+		}
+		for _, l := range latinOrder {
+			if latinWords[l][w] {
+				score[l]++
+			}
+		}
+	}
+	best, bestScore, second := "", 0.0, 0.0
+	for _, l := range latinOrder {
+		s := score[l]
+		if s > bestScore {
+			best, second, bestScore = l, bestScore, s
+		} else if s > second {
+			second = s
+		}
+	}
+	switch {
+	case arabizi >= 2 && arabizi > bestScore*0.8 && arabizi >= hindi:
+		return "ar", true
+	case hindi >= 2 && hindi > bestScore*0.8:
+		return "hi", false
+	case bestScore >= 1 && bestScore > second:
+		return best, false
+	case arabizi >= 1 && arabizi > bestScore:
+		return "ar", true
+	case hindi >= 1 && hindi > bestScore:
+		return "hi", false
+	}
+	return "", false
+}

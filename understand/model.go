@@ -1,0 +1,287 @@
+package understand
+
+import (
+	"bufio"
+	"fmt"
+	"io/fs"
+	"math"
+	"math/rand/v2"
+	"path"
+	"sort"
+	"strings"
+)
+
+// The classifier is a fastText-style linear model: hashed word unigrams,
+// word bigrams and character n-grams (2-5, with word boundaries) of the
+// normalised text, scored by multinomial logistic regression trained with
+// SGD in a fixed order from a fixed seed, so two trainings give the same
+// weights bit for bit.
+
+const (
+	dimBits = 17
+	dim     = 1 << dimBits // hashed feature space; collisions are rare at a few thousand examples
+
+	// Feature weights before L2 normalisation: a word says more than any
+	// one of the many character n-grams it is made of; the n-grams carry
+	// typos, Arabizi spellings and inflections.
+	weightWord   = 1.0
+	weightBigram = 0.8
+	weightChar   = 0.35
+
+	epochs    = 14
+	rate      = 0.6  // initial learning rate, decayed linearly to zero
+	l2        = 1e-6 // weight decay per update
+	trainSeed = 20240611
+)
+
+const numClasses = 11
+
+// feature is one hashed feature and its value.
+type feature struct {
+	idx uint32
+	val float32
+}
+
+// Example is one labelled message.
+type Example struct {
+	Class Class
+	Lang  string // as labelled: "en", "ar", "ar-latn", ...
+	Text  string
+}
+
+// Model is a trained classifier. It is read-only after training and safe
+// for concurrent use.
+type Model struct {
+	w    []float32 // dim x numClasses, row per feature so a lookup is one cache line
+	bias [numClasses]float32
+	n    int // examples trained on
+}
+
+// Examples returns the number of examples the model was trained on.
+func (m *Model) Examples() int { return m.n }
+
+// classIndex maps a class to its position in Classes.
+func classIndex(c Class) int {
+	for i, k := range Classes {
+		if k == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// Train builds a model from example files: every <lang>/<class>.txt in fsys,
+// one message per line, lines starting with # and blank lines skipped.
+// It fails on a file named after no class and when there are no examples.
+func Train(fsys fs.FS) (*Model, error) {
+	exs, err := LoadExamples(fsys)
+	if err != nil {
+		return nil, err
+	}
+	return TrainExamples(exs)
+}
+
+// LoadExamples reads the example files of fsys (<lang>/<class>.txt) in a fixed order.
+func LoadExamples(fsys fs.FS) ([]Example, error) {
+	var files []string
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".txt") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list examples: %w", err)
+	}
+	sort.Strings(files)
+	var exs []Example
+	for _, p := range files {
+		class := Class(strings.TrimSuffix(path.Base(p), ".txt"))
+		if classIndex(class) < 0 {
+			return nil, fmt.Errorf("load examples %s: %q is not a class", p, class)
+		}
+		lang := path.Base(path.Dir(p))
+		if lang == "." {
+			lang = ""
+		}
+		f, err := fsys.Open(p)
+		if err != nil {
+			return nil, fmt.Errorf("load examples %s: %w", p, err)
+		}
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			line := strings.TrimSpace(sc.Text())
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			exs = append(exs, Example{Class: class, Lang: lang, Text: line})
+		}
+		err = sc.Err()
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("load examples %s: %w", p, err)
+		}
+	}
+	if len(exs) == 0 {
+		return nil, fmt.Errorf("load examples: no examples found")
+	}
+	return exs, nil
+}
+
+// TrainExamples builds a model from labelled examples, in the order given.
+func TrainExamples(exs []Example) (*Model, error) {
+	if len(exs) == 0 {
+		return nil, fmt.Errorf("train: no examples")
+	}
+	type row struct {
+		f []feature
+		y int
+	}
+	rows := make([]row, 0, len(exs))
+	for _, e := range exs {
+		y := classIndex(e.Class)
+		if y < 0 {
+			return nil, fmt.Errorf("train: %q is not a class", e.Class)
+		}
+		norm, _ := normalize(e.Text)
+		rows = append(rows, row{f: extract(strings.Fields(norm), nil), y: y})
+	}
+	m := &Model{w: make([]float32, dim*numClasses), n: len(exs)}
+	rng := rand.New(rand.NewPCG(trainSeed, trainSeed^0x9e3779b97f4a7c15))
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	total := float64(epochs * len(rows))
+	step := 0
+	var p [numClasses]float64
+	for range epochs {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, i := range order {
+			r := rows[i]
+			lr := rate * (1 - float64(step)/total)
+			step++
+			m.probs(r.f, &p)
+			var g [numClasses]float32
+			for k := range numClasses {
+				gk := p[k]
+				if k == r.y {
+					gk--
+				}
+				g[k] = float32(gk * lr)
+				m.bias[k] -= g[k] * 0.1
+			}
+			for _, f := range r.f {
+				row := m.w[int(f.idx)*numClasses : int(f.idx)*numClasses+numClasses]
+				for k := range numClasses {
+					row[k] -= g[k]*f.val + l2*row[k]
+				}
+			}
+		}
+	}
+	return m, nil
+}
+
+// probs fills p with the class probabilities for features f.
+func (m *Model) probs(f []feature, p *[numClasses]float64) {
+	var z [numClasses]float64
+	for k := range numClasses {
+		z[k] = float64(m.bias[k])
+	}
+	for _, ft := range f {
+		row := m.w[int(ft.idx)*numClasses : int(ft.idx)*numClasses+numClasses]
+		v := float64(ft.val)
+		for k := range numClasses {
+			z[k] += v * float64(row[k])
+		}
+	}
+	mx := z[0]
+	for _, v := range z[1:] {
+		mx = max(mx, v)
+	}
+	sum := 0.0
+	for k := range numClasses {
+		p[k] = math.Exp(z[k] - mx)
+		sum += p[k]
+	}
+	for k := range numClasses {
+		p[k] /= sum
+	}
+}
+
+const (
+	fnvOffset = 2166136261
+	fnvPrime  = 16777619
+	seedWord  = 0x01
+	seedBi    = 0x02
+	seedChar  = 0x03
+)
+
+func hashByte(h uint32, b byte) uint32 { return (h ^ uint32(b)) * fnvPrime }
+
+func hashString(h uint32, s string) uint32 {
+	for i := 0; i < len(s); i++ {
+		h = hashByte(h, s[i])
+	}
+	return h
+}
+
+func hashRune(h uint32, r rune) uint32 {
+	h = hashByte(h, byte(r))
+	h = hashByte(h, byte(r>>8))
+	return hashByte(h, byte(r>>16))
+}
+
+func bucket(h uint32) uint32 {
+	// fold the high bits in: FNV's low bits alone mix poorly
+	return (h ^ h>>dimBits) & (dim - 1)
+}
+
+// extract appends the features of words to buf and L2-normalises them.
+func extract(words []string, buf []feature) []feature {
+	f := buf[:0]
+	var rs []rune
+	for i, w := range words {
+		f = append(f, feature{bucket(hashString(hashByte(fnvOffset, seedWord), w)), weightWord})
+		prev := "<s>"
+		if i > 0 {
+			prev = words[i-1]
+		}
+		h := hashString(hashByte(fnvOffset, seedBi), prev)
+		f = append(f, feature{bucket(hashString(hashByte(h, ' '), w)), weightBigram})
+		if w == "?" || w == "??" || w == "!!" {
+			continue
+		}
+		rs = append(rs[:0], '<')
+		rs = append(rs, []rune(w)...)
+		rs = append(rs, '>')
+		for s := 0; s < len(rs)-1; s++ {
+			h := hashByte(fnvOffset, seedChar)
+			for e := s; e < len(rs) && e < s+5; e++ {
+				h = hashRune(h, rs[e])
+				if e > s && !(e-s == 1 && rs[s] == '<' && rs[e] == '>') {
+					f = append(f, feature{bucket(h), weightChar})
+				}
+			}
+		}
+	}
+	if len(words) > 0 {
+		last := words[len(words)-1]
+		h := hashString(hashByte(fnvOffset, seedBi), last)
+		f = append(f, feature{bucket(hashString(hashByte(h, ' '), "</s>")), weightBigram})
+	}
+	var ss float64
+	for _, x := range f {
+		ss += float64(x.val) * float64(x.val)
+	}
+	if ss > 0 {
+		inv := float32(1 / math.Sqrt(ss))
+		for i := range f {
+			f[i].val *= inv
+		}
+	}
+	return f
+}

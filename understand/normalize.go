@@ -1,0 +1,213 @@
+package understand
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// maxRunes bounds the work done on one message: a frightened person says
+// what matters first, and a 4,096-character paste must not cost more than a
+// short message by more than a constant.
+const maxRunes = 600
+
+// emojiWords maps the emoji people use in a crisis to words, so that
+// "🆘" and "sos" are the same feature and an emoji-only message still means something.
+var emojiWords = map[rune]string{
+	'🆘': "sos", '🚨': "emergency", '⚠': "warning", '🔥': "fire", '🌊': "flood", '💧': "water",
+	'🚑': "ambulance", '🚒': "firetruck", '🩸': "blood", '🤕': "hurt", '🤒': "sick", '💀': "dying",
+	'👍': "ok", '👌': "ok", '✅': "ok", '🆗': "ok", '✔': "ok", '💪': "strong",
+	'🙏': "thanks", '❤': "love", '💙': "love", '💚': "love", '🌹': "rose", '🤍': "love",
+	'😭': "crying", '😢': "sad", '😰': "scared", '😱': "scared", '😨': "scared", '💔': "sad",
+	'👋': "hi", '🙋': "human", '👤': "human", '🧑': "human",
+	'☎': "call", '📞': "call", '📱': "phone",
+	'⏳': "waiting", '⌛': "waiting", '⏰': "waiting", '🕐': "waiting",
+	'🛑': "stop", '❌': "no", '🚫': "no", '🔕': "mute", '🔔': "notify",
+	'🏠': "home", '🏥': "hospital", '🙂': "smile", '😊': "smile", '😀': "smile", '☺': "smile",
+	'❓': "?", '❔': "?", '❗': "!!", '‼': "!!",
+}
+
+// Normalize folds text for matching: Unicode NFKC, lower case, invisible and
+// bidi control characters removed, Arabic diacritics and tatweel removed,
+// Arabic letter variants folded (Urdu/Persian ک and ی folded to the Arabic
+// letters), Arabic-Indic digits mapped to 0-9 (digits inside Latin words stay:
+// Arabizi "b5air"), key emoji mapped to words, letters repeated three or more
+// times collapsed ("helppp" -> "help"), punctuation turned into spaces except
+// "?" (kept as a token, "??" for repeated) and "!!".
+func Normalize(text string) string {
+	out, _ := normalize(text)
+	return out
+}
+
+// normalize is Normalize that also reports whether the text was cut at maxRunes.
+func normalize(text string) (string, bool) {
+	cut := false
+	if len(text) > maxRunes*4 {
+		// Cut before NFKC so the work is bounded; back up to a rune start.
+		end := maxRunes * 4
+		for end > 0 && !utf8RuneStart(text[end]) {
+			end--
+		}
+		text, cut = text[:end], true
+	}
+	text = norm.NFKC.String(text)
+	var b strings.Builder
+	b.Grow(len(text) + 8)
+	space := true // at the start or after a space
+	n := 0
+	// pending punctuation token: '?' or '!' with a count
+	var punct rune
+	punctN := 0
+	flushPunct := func() {
+		if punctN == 0 {
+			return
+		}
+		tok := ""
+		switch {
+		case punct == '?' && punctN == 1:
+			tok = "?"
+		case punct == '?':
+			tok = "??"
+		case punct == '!' && punctN > 1:
+			tok = "!!"
+		}
+		punctN = 0
+		if tok == "" {
+			return
+		}
+		if !space {
+			b.WriteByte(' ')
+		}
+		b.WriteString(tok)
+		b.WriteByte(' ')
+		space = true
+	}
+	writeSpace := func() {
+		if !space {
+			b.WriteByte(' ')
+			space = true
+		}
+	}
+	for _, r := range text {
+		n++
+		if n > maxRunes {
+			cut = true
+			break
+		}
+		if w, ok := emojiWords[r]; ok {
+			flushPunct()
+			if w == "?" || w == "!!" {
+				punct, punctN = rune(w[0]), 2
+				if w == "?" {
+					punctN = 1
+				}
+				flushPunct()
+				continue
+			}
+			writeSpace()
+			b.WriteString(w)
+			b.WriteByte(' ')
+			continue
+		}
+		switch {
+		case r == '?' || r == '؟' || r == '¿':
+			if r == '¿' { // Spanish opening mark says nothing the closing one does not
+				writeSpace()
+				continue
+			}
+			if punct != '?' {
+				flushPunct()
+			}
+			punct = '?'
+			punctN++
+			continue
+		case r == '!' || r == '¡':
+			if punct != '!' {
+				flushPunct()
+			}
+			punct = '!'
+			punctN++
+			continue
+		}
+		flushPunct()
+		r = fold(r)
+		if r == 0 {
+			continue
+		}
+		if r == '\'' {
+			// An apostrophe inside a word belongs to it ("can't", "j'ai").
+			if !space {
+				b.WriteRune(r)
+			}
+			continue
+		}
+		if !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.Is(unicode.Mn, r) {
+			writeSpace()
+			continue
+		}
+		b.WriteRune(r)
+		space = false
+	}
+	flushPunct()
+	s := strings.TrimSpace(b.String())
+	return collapseRuns(s), cut
+}
+
+// collapseRuns turns a letter written three or more times in a row into one
+// ("helppp" -> "help", "plzzz" -> "plz", "ساعدونييي" -> "ساعدوني"); doubled
+// letters stay ("good", "need").
+func collapseRuns(s string) string {
+	rs := []rune(s)
+	out := rs[:0]
+	for i := 0; i < len(rs); {
+		j := i + 1
+		for j < len(rs) && rs[j] == rs[i] {
+			j++
+		}
+		if j-i >= 3 && unicode.IsLetter(rs[i]) {
+			out = append(out, rs[i])
+		} else {
+			out = append(out, rs[i:j]...)
+		}
+		i = j
+	}
+	return string(out)
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// fold maps one rune to its matching form, 0 to drop it.
+func fold(r rune) rune {
+	switch {
+	case r >= 0x064B && r <= 0x065F, r == 0x0670, r == 0x0640: // harakat, superscript alef, tatweel
+		return 0
+	case r >= 0x200B && r <= 0x200F, r == 0x2060, r == 0xFEFF, r == 0x00AD: // zero width, LRM/RLM, word joiner, BOM, soft hyphen
+		return 0
+	case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069: // bidi embeddings, overrides, isolates
+		return 0
+	case r >= 0xFE00 && r <= 0xFE0F, r >= 0x1F3FB && r <= 0x1F3FF: // variation selectors, skin tones
+		return 0
+	case r >= '٠' && r <= '٩':
+		return '0' + (r - '٠')
+	case r >= '۰' && r <= '۹':
+		return '0' + (r - '۰')
+	}
+	switch r {
+	case 'أ', 'إ', 'آ', 'ٱ':
+		return 'ا'
+	case 'ى', 'ی', 'ئ', 'ې':
+		return 'ي'
+	case 'ة', 'ۃ':
+		return 'ه'
+	case 'ؤ':
+		return 'و'
+	case 'ک':
+		return 'ك'
+	case '’', '‘', 'ʼ', '`', '´':
+		return '\''
+	case '\'':
+		return '\''
+	}
+	return unicode.ToLower(r)
+}

@@ -1,0 +1,174 @@
+package understand
+
+import (
+	"strings"
+)
+
+// The safety layer sits on the classifier and can only raise a message to
+// danger, never lower one: a missed emergency costs a life, a false alarm
+// costs an operator a minute. Phrases are written as people type them and
+// normalised with Normalize at start. A phrase ending in "*" matches inside
+// words (Arabic glues و, ال, ب to the word: "والحريق"); any other phrase
+// matches whole words only ("fire" does not match "fired").
+
+// dangerPhrases name a person at risk now, per language.
+var dangerPhrases = map[string][]string{
+	"en": {"trapped", "we're stuck", "we are stuck", "stuck inside", "stuck in the", "stuck on the", "can't get out", "cant get out", "cannot get out",
+		"can't breathe", "cant breathe", "cannot breathe", "can't breath", "not breathing", "stopped breathing", "unconscious", "passed out",
+		"not responding", "unresponsive", "won't wake up", "wont wake up", "bleeding", "blood everywhere", "lot of blood", "collapsed",
+		"heart attack", "chest pain", "having a stroke", "seizure", "fire", "on fire", "smoke", "flames", "burning", "gas leak", "smell gas",
+		"smells of gas", "smell of gas", "water rising", "water is rising", "water coming in", "water is coming in", "water getting in",
+		"drowning", "on the roof", "onto the roof", "on our roof", "rubble", "buried", "gun", "guns", "shooting", "shots", "been shot", "got shot",
+		"stabbed", "knife", "attacked", "attacking", "beating us", "beating me", "overdose", "poisoned", "choking", "can't move", "cant move",
+		"badly hurt", "badly injured", "seriously injured", "dying", "sos", "explosion", "electrocuted", "swept away", "being swept",
+		"house collapsed", "building collapsed", "roof collapsed", "in labor", "in labour", "no pulse", "broke in", "breaking in", "kidnapped", "ambulance"},
+	"ar": {"محاصر*", "محبوس*", "عالق*", "محتجز*", "نزيف*", "ينزف*", "تنزف*", "دم كثير", "حريق*", "النار", "نار", "دخان*", "تسرب غاز", "ريحه غاز",
+		"رائحه غاز", "غاز", "الغاز", "اسعاف*", "فاقد الوعي", "فاقده الوعي", "مغمي علي*", "فقد الوعي", "غرقان*", "يغرق*", "نغرق*", "تغرق*", "غرقنا",
+		"المياه ترتفع", "المي عم*", "الميه داخله", "الميه بتدخل", "المياه تدخل", "الماي*", "الميه بتعلي", "الموي", "على السطح", "علي السطح", "عالسطح",
+		"فوق السطح", "انقاض*", "ركام*", "مسلح*", "اطلاق نار", "اطلاق الرصاص", "رصاص*", "طعن*", "مطعون*", "يهاجم*", "هجوم", "يضرب*", "ما يتنفس",
+		"ما يقدر يتنفس", "مش قادر*يتنفس", "مش قادر اتنفس", "مش عارف يتنفس", "لا يتنفس", "ما بيتنفس", "مش بيتنفس", "ما تتنفس", "نوبه قلبيه",
+		"جلطه", "انهار*", "اختناق*", "مخنوق*", "نختنق", "يختنق", "بموت", "يموت*", "نموت*", "راح يموت", "انفجار*", "ماس كهربا*", "صعق*",
+		"ما نقدر نطلع", "ما نقدر نخرج", "ما نقدرش نخرج", "مش قادرين نطلع", "مش قادرين نخرج", "ما فينا نطلع", "ما قادرين نطلع", "ماقدرنا نطلع",
+		"جرفه السيل", "جرفها", "السيل جرف", "محروق*", "يحترق*", "تحترق*", "ولاده", "تولد", "مخطوف*", "سطو"},
+	"ar-latn": {"7aree2", "7ari2", "7areeq", "hariq", "mo7asar*", "m7asar*", "ma7bous*", "ma7boos*", "nazeef", "nazif", "ghar2an*", "gharqan*",
+		"ghar2ana", "dukhan", "dokhan", "is3af", "es3af", "2es3af", "msh 2ader atnaffas", "mish 2ader atnafas", "ma3am yetnaffas", "mayya dakhla",
+		"el mayya btetla3", "el mayy 3am", "3al sat7", "3ala el sat7", "fo2 el sat7", "ta7t el ridm", "raddam", "rsas", "ratsas", "mat3oun", "ta3n",
+		"7ar2", "na7tere2", "byetla3 da5an", "dakhan", "5ane2", "m5nou2", "nmoot", "bymoot", "fire", "sos", "trapped", "bleeding", "gaz", "ghaz"},
+	"fr": {"piégé*", "piege*", "coincé", "coincés", "coincée", "coincées", "bloqués à l'intérieur", "on ne peut pas sortir", "peut pas sortir",
+		"peux pas sortir", "pouvons pas sortir", "peut pas respirer", "peux pas respirer", "ne respire plus", "ne respire pas", "inconscient",
+		"inconsciente", "évanoui", "évanouie", "saigne", "saignement", "hémorragie", "crise cardiaque", "feu", "incendie", "fumée", "flammes",
+		"brûle", "fuite de gaz", "odeur de gaz", "ça sent le gaz", "l'eau monte", "eau qui monte", "l'eau rentre", "l'eau entre", "se noie",
+		"noyade", "sur le toit", "décombres", "arme", "fusil", "coups de feu", "tirs", "poignardé", "poignardée", "attaqué", "attaqués",
+		"agressé", "agressée", "explosion", "effondré", "effondrée", "étouffe", "ambulance", "urgence vitale", "sos"},
+	"es": {"atrapado", "atrapados", "atrapada", "atrapadas", "no podemos salir", "no puedo salir", "no puede salir", "no puede respirar",
+		"no puedo respirar", "no respira", "inconsciente", "desmayado", "desmayada", "sangrando", "sangra", "mucha sangre", "hemorragia",
+		"infarto", "ataque al corazón", "fuego", "incendio", "humo", "llamas", "quemando", "fuga de gas", "olor a gas", "huele a gas", "el agua sube",
+		"agua está subiendo", "agua subiendo", "entrando agua", "entra agua", "ahogando", "se ahoga", "en el techo", "en el tejado", "escombros",
+		"arma", "pistola", "disparos", "balazos", "disparando", "apuñalado", "apuñalada", "atacado", "atacada", "nos atacan", "explosión",
+		"derrumbe", "se derrumbó", "ambulancia", "asfixia", "sos"},
+	"de": {"eingeschlossen", "gefangen", "eingeklemmt", "kommen nicht raus", "komme nicht raus", "kommt nicht raus", "keine luft", "atmet nicht",
+		"bewusstlos", "blutet", "blutung", "viel blut", "herzinfarkt", "feuer", "brand", "brennt", "rauch", "flammen", "gasleck", "riecht nach gas",
+		"gasgeruch", "wasser steigt", "wasser kommt rein", "wasser dringt", "ertrinkt", "ertrinken", "auf dem dach", "trümmer", "verschüttet",
+		"schüsse", "schießt", "waffe", "pistole", "messer", "angegriffen", "niedergestochen", "explosion", "zusammengebrochen", "erstickt",
+		"krankenwagen", "notarzt", "sos"},
+	"pt": {"preso", "presos", "presa", "presas", "não conseguimos sair", "nao conseguimos sair", "não consigo sair", "não consegue respirar",
+		"nao consegue respirar", "não consigo respirar", "não respira", "nao respira", "inconsciente", "desmaiou", "desmaiado", "desmaiada",
+		"sangrando", "muito sangue", "hemorragia", "infarto", "ataque cardíaco", "fogo", "incêndio", "incendio", "fumaça", "fumo", "chamas",
+		"vazamento de gás", "cheiro de gás", "cheiro de gas", "fuga de gás", "água está subindo", "água subindo", "agua subindo", "água entrando",
+		"agua entrando", "afogando", "se afogando", "no telhado", "escombros", "arma", "tiros", "tiroteio", "baleado", "baleada", "esfaqueado",
+		"esfaqueada", "atacado", "atacada", "explosão", "desabou", "ambulância", "ambulancia", "sufocando", "sos"},
+	"hi": {"फंसे*", "फँसे*", "फंस*", "फँस*", "साँस नहीं", "सांस नहीं", "बेहोश*", "खून*", "आग*", "धुआं*", "धुआँ*", "गैस*", "पानी बढ़*", "पानी अंदर*",
+		"पानी घुस*", "डूब*", "छत पर", "मलबे*", "गोली*", "चाकू*", "हमला*", "दिल का दौरा", "हार्ट अटैक", "एम्बुलेंस", "एंबुलेंस", "phas gaye", "phase hai",
+		"phanse", "fas gaye", "fase hai", "behosh", "khoon", "aag", "dhuan", "dhua", "saans nahi", "saas nahi", "doob", "chhat par", "chat par", "malbe",
+		"goli", "hamla", "ambulance", "gas leak", "heart attack"},
+	"ur": {"پھنس*", "سانس نہیں", "بے ہوش*", "بیہوش*", "خون*", "آگ", "اگ لگ*", "دھواں*", "دھوا*", "گیس*", "پانی بڑھ*", "پانی اندر*", "پانی گھس*", "ڈوب*",
+		"چھت پر", "ملبے*", "گولی*", "چاقو*", "حملہ*", "دل کا دورہ", "ایمبولینس", "ہارٹ اٹیک", "زخمی*"},
+}
+
+// negatedSafe phrases say the opposite of safe: "not ok" needs help.
+var negatedSafe = []string{
+	"not safe", "not ok", "not okay", "not fine", "not good", "not well", "not alright", "not all right", "aren't safe", "arent safe",
+	"isn't safe", "isnt safe", "unsafe", "not safe at all", "not really safe",
+	"مش بخير", "مش كويس*", "مش تمام", "مو بخير", "مو زين", "مش منيح*", "مش امن*", "مش بامان", "مو بامان", "ما نحن بخير", "لسنا بخير",
+	"لسنا بامان", "لست بخير", "لست بامان", "لسنا امن*", "ماني بخير", "مانا بخير", "ماحنا بخير", "ما احنا بخير", "مش مرتاح*", "غير امن*",
+	"ماشي بخير", "ماشي مزيان", "مشي مزيان", "ما زين", "موب زين", "مب زين", "مهوش*", "مش منيحين", "مش كويسين", "ما كويس*",
+	"msh kwayes*", "mish kwayes*", "mesh kwayes*", "msh kwayseen", "mish kwayseen", "msh b5air", "mish b5air", "mesh b5air", "mush b5air",
+	"mo zain", "mish mni7", "msh mni7", "msh tamam", "mish tamam", "mashi mzyan", "machi mzyan", "mashi bekhir", "msh bkhair", "mish bkhair",
+	"pas en sécurité", "pas en securite", "pas bien", "pas ok", "ne va pas", "ça va pas", "ca va pas", "pas sains et saufs", "pas à l'abri",
+	"no estamos bien", "no estoy bien", "no estamos a salvo", "no estoy a salvo", "no es seguro", "no estamos seguros", "no estoy segura",
+	"no estoy seguro", "no bien", "nada bien",
+	"nicht sicher", "nicht gut", "nicht okay", "nicht ok", "nicht in sicherheit", "geht nicht gut", "geht uns nicht gut", "geht mir nicht gut",
+	"gar nicht gut", "nicht in ordnung",
+	"não estamos bem", "nao estamos bem", "não estou bem", "nao estou bem", "não estamos seguros", "nao estamos seguros", "não é seguro",
+	"nao e seguro", "não estamos a salvo",
+	"ठीक नहीं", "सुरक्षित नहीं", "theek nahi", "thik nahi", "theek nahin", "safe nahi", "surakshit nahi", "thik nahin",
+	"ٹھیک نہیں", "محفوظ نہیں", "خیریت نہیں", "خیریت سے نہیں",
+}
+
+// questionStarts open an informational question: "how do I treat a burn",
+// "is the gas safe again", "هل الغاز آمن".
+var questionStarts = []string{
+	"how", "what", "when", "where", "why", "which", "who", "is", "are", "can", "could", "should", "does", "do", "will", "would", "whats", "what's", "hows",
+	"هل", "كيف", "ماذا", "متى", "اين", "وين", "فين", "شلون", "كيفاش", "ليش", "ليه", "لماذا", "شو", "ايش", "وش", "امتي", "امتى", "ازاي", "ما هو", "ما هي", "كم",
+	"comment", "quand", "où", "pourquoi", "quel", "quelle", "quels", "est-ce", "est ce", "peut-on", "faut-il", "combien", "que faire",
+	"cómo", "como", "cuándo", "cuando", "dónde", "donde", "por qué", "qué", "que", "cuál", "se puede", "es seguro", "hay que", "cuánto",
+	"wie", "wann", "wo", "warum", "was", "welche", "kann", "darf", "ist", "sind", "soll", "muss",
+	"como", "quando", "onde", "por que", "o que", "qual", "pode", "posso", "é seguro", "devo", "quanto",
+	"क्या", "कैसे", "कब", "कहाँ", "कहां", "क्यों", "kya", "kaise", "kab", "kahan", "kyun",
+	"کیا", "کیسے", "کب", "کہاں", "کیوں",
+}
+
+// personAtRisk words put someone here and now into a question, which makes
+// it a plea, not a FAQ: "what do I do my son is bleeding".
+var personAtRisk = []string{
+	"my", "our", "we", "we're", "us", "i'm", "im", "me", "help", "sos", "now", "hurry", "quick", "please", "he's", "she's", "they're",
+	"ابني", "بنتي", "ابوي", "امي", "زوجي", "زوجتي", "اخوي", "اختي", "جدي", "جدتي", "ولدي", "اطفالي", "احنا", "نحن", "انا", "عندنا", "عندي",
+	"ساعدو*", "الحقو*", "النجده", "بسرعه", "الحين", "هلا", "هلق", "دلوقتي", "توا", "ابي*",
+	"mon", "ma", "mes", "nous", "je", "aidez", "vite", "mi", "mis", "estamos", "ayuda", "rápido", "rapido", "mein", "meine", "wir", "hilfe", "schnell",
+	"meu", "minha", "estamos", "socorro", "rápido", "मेरा", "मेरी", "हम", "बचाओ", "मदद", "mera", "meri", "hum", "bachao", "madad",
+	"میرا", "میری", "ہم", "بچاؤ", "مدد",
+}
+
+// phrase is a normalised phrase ready for matching.
+type phrase struct {
+	text  string // normalised, padded with spaces when whole words must match
+	inner bool   // matches inside words
+}
+
+type phraseSet []phrase
+
+func compile(list []string) phraseSet {
+	out := make(phraseSet, 0, len(list))
+	for _, p := range list {
+		inner := strings.HasSuffix(p, "*")
+		n := Normalize(strings.TrimSuffix(p, "*"))
+		if n == "" {
+			continue
+		}
+		if !inner {
+			n = " " + n + " "
+		}
+		out = append(out, phrase{text: n, inner: inner})
+	}
+	return out
+}
+
+// match returns the first phrase found in padded (" "+normalised text+" ").
+func (ps phraseSet) match(padded string) (string, bool) {
+	for _, p := range ps {
+		if strings.Contains(padded, p.text) {
+			return strings.TrimSpace(p.text), true
+		}
+	}
+	return "", false
+}
+
+var (
+	dangerSet   phraseSet
+	negatedSet  phraseSet
+	questionSet phraseSet
+	personSet   phraseSet
+)
+
+func init() {
+	var all []string
+	for _, l := range []string{"en", "ar", "ar-latn", "fr", "es", "de", "pt", "hi", "ur"} {
+		all = append(all, dangerPhrases[l]...)
+	}
+	dangerSet = compile(all)
+	negatedSet = compile(negatedSafe)
+	personSet = compile(personAtRisk)
+	// Question openers are matched at the start of the message only.
+	questionSet = compile(questionStarts)
+}
+
+// opensQuestion reports whether the message starts like a question.
+func opensQuestion(padded string) bool {
+	for _, p := range questionSet {
+		t := strings.TrimLeft(p.text, " ")
+		if strings.HasPrefix(padded[1:], t) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,247 @@
+// Package understand decides what an inbound message is about: danger, a
+// need for help, safe, a request for a person, opt-out or opt-in, greeting,
+// thanks, impatience in the queue, a question for the FAQ, or something else.
+//
+// It is pure: a small linear classifier is trained at start from example
+// messages embedded in the binary (examples/<lang>/<class>.txt), and a safety
+// layer on top can raise any message to danger but never lower one.
+package understand
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Class is what a message is about.
+type Class string
+
+// The classes, from most to least urgent.
+const (
+	Danger      Class = "danger"       // someone trapped, injured, unconscious, bleeding, fire, gas, water coming in, violence, medical emergency
+	NeedHelp    Class = "need_help"    // needs help, not life-threatening
+	Safe        Class = "safe"         // "we are fine"
+	Human       Class = "human"        // wants a person
+	OptOut      Class = "opt_out"      // stop messages
+	OptIn       Class = "opt_in"       // (re)subscribe
+	Greeting    Class = "greeting"     // hello
+	Thanks      Class = "thanks"       // thank you
+	QueueStatus Class = "queue_status" // "how long", "are you there", impatience ("please hurry", "hello??" while waiting)
+	Question    Class = "question"     // for the FAQ
+	Other       Class = "other"        // nothing the bot acts on
+)
+
+// Classes lists every class in a fixed order.
+var Classes = []Class{Danger, NeedHelp, Safe, Human, OptOut, OptIn, Greeting, Thanks, QueueStatus, Question, Other}
+
+// Scored is one class and the classifier's probability for it.
+type Scored struct {
+	Class Class
+	Score float64 // 0..1, probabilities over classes summing to ~1 from the classifier
+}
+
+// Result is what a message is about.
+type Result struct {
+	Class      Class    // what the bot acts on: danger wins over everything
+	Confidence float64  // 0..1 for Class
+	Scores     []Scored // every class, best first
+	Also       []Class  // other classes the message clearly carries (e.g. Safe when Class is Danger)
+	Lang       string   // "en","ar","fr","es","de","pt","hi","ur" ... ("" when unknown); Arabic in Latin letters -> "ar"
+	Latin      bool     // Arabic written in Latin letters ("ana b5air")
+	Rule       string   // name of the safety rule that fired, "" when none (for logs/eval)
+}
+
+// Rule names, as set in Result.Rule.
+const (
+	RuleDangerLexicon = "danger_lexicon" // a danger phrase raised the message to danger
+	RuleDangerScore   = "danger_score"   // the classifier's danger probability passed DangerFloor though another class scored higher
+	RuleNegatedSafe   = "negated_safe"   // "not safe", "مش بخير": need help, not safe
+	RuleEmpty         = "empty"          // nothing to read: no letters, digits or known emoji
+)
+
+// Thresholds, chosen by cross-validation on the examples (see BENCHMARKS.md,
+// "Understanding").
+const (
+	// DangerFloor is the danger probability at which a message is treated as
+	// danger even when another class scores higher: missing danger is the
+	// one error that cannot be taken back.
+	DangerFloor = 0.30
+	// MinConfidence and MinMargin make Confident true: the top probability
+	// and its lead over the second class.
+	MinConfidence = 0.55
+	MinMargin     = 0.25
+	// alsoMin is the probability from which a second class counts as carried.
+	alsoMin = 0.25
+	// lexiconConfidence is the confidence reported when a danger phrase,
+	// not the classifier, decided.
+	lexiconConfidence = 0.9
+)
+
+// Has reports whether the message carries c (as Class or in Also).
+func (r Result) Has(c Class) bool {
+	if r.Class == c {
+		return true
+	}
+	for _, a := range r.Also {
+		if a == c {
+			return true
+		}
+	}
+	return false
+}
+
+// Confident reports whether Class is reliable enough to act on without
+// asking a clarifying question. Danger is always acted on.
+func (r Result) Confident() bool {
+	if r.Class == Danger {
+		return true
+	}
+	if r.Confidence < MinConfidence {
+		return false
+	}
+	second := 0.0
+	for _, s := range r.Scores {
+		if s.Class != r.Class {
+			second = s.Score
+			break
+		}
+	}
+	return r.Confidence-second >= MinMargin
+}
+
+//go:embed examples
+var examples embed.FS
+
+var (
+	defaultOnce  sync.Once
+	defaultModel *Model
+)
+
+// Default returns the model trained from the embedded examples; trained
+// once, safe for concurrent use. The examples ship in the binary and are
+// checked by the package tests, so a failure here is a build defect.
+func Default() *Model {
+	defaultOnce.Do(func() {
+		sub, err := fs.Sub(examples, "examples")
+		if err == nil {
+			defaultModel, err = Train(sub)
+		}
+		if err != nil {
+			panic(fmt.Sprintf("understand: train embedded examples: %v", err))
+		}
+	})
+	return defaultModel
+}
+
+// EmbeddedExamples returns the examples Default is trained on.
+func EmbeddedExamples() []Example {
+	sub, err := fs.Sub(examples, "examples")
+	if err != nil {
+		return nil
+	}
+	exs, _ := LoadExamples(sub)
+	return exs
+}
+
+// Understand classifies one message. It never panics; any input (empty,
+// emoji only, 4,096 characters, invisible characters) returns a Result,
+// Other when nothing is understood.
+func (m *Model) Understand(text string) (res Result) {
+	defer func() {
+		if recover() != nil {
+			res = Result{Class: Other, Scores: uniform()}
+		}
+	}()
+	norm, _ := normalize(text)
+	words := strings.Fields(norm)
+	res.Lang, res.Latin = detectLang(text, words)
+	if !hasContent(words) {
+		res.Class, res.Confidence, res.Rule = Other, 1, RuleEmpty
+		res.Scores = make([]Scored, len(Classes))
+		for i, c := range Classes {
+			res.Scores[i] = Scored{Class: c}
+			if c == Other {
+				res.Scores[i].Score = 1
+			}
+		}
+		sortScores(res.Scores)
+		return res
+	}
+	var fbuf [512]feature
+	var p [numClasses]float64
+	m.probs(extract(words, fbuf[:0]), &p)
+	res.Scores = make([]Scored, numClasses)
+	for k, c := range Classes {
+		res.Scores[k] = Scored{Class: c, Score: p[k]}
+	}
+	sortScores(res.Scores)
+	top := res.Scores[0]
+	res.Class, res.Confidence = top.Class, top.Score
+	padded := " " + norm + " "
+
+	switch {
+	case top.Class == Danger:
+	case dangerRaises(padded, top.Class):
+		res.Class, res.Rule = Danger, RuleDangerLexicon
+		res.Confidence = max(p[0], lexiconConfidence)
+	case p[0] >= DangerFloor:
+		res.Class, res.Rule, res.Confidence = Danger, RuleDangerScore, p[0]
+	case top.Class == Safe:
+		if _, ok := negatedSet.match(padded); ok {
+			res.Class, res.Rule = NeedHelp, RuleNegatedSafe
+			res.Confidence = max(p[1], top.Score)
+		}
+	}
+	if res.Class != top.Class && top.Class != Other {
+		res.Also = append(res.Also, top.Class)
+	}
+	if res.Rule == RuleNegatedSafe {
+		res.Also = nil // "not safe" does not carry safe
+	}
+	for _, s := range res.Scores {
+		if s.Score < alsoMin {
+			break
+		}
+		if s.Class == res.Class || s.Class == Other || (res.Rule == RuleNegatedSafe && s.Class == Safe) || res.Has(s.Class) {
+			continue
+		}
+		res.Also = append(res.Also, s.Class)
+	}
+	return res
+}
+
+// dangerRaises reports whether a danger phrase raises a message the
+// classifier put in class top. An informational question about a danger
+// topic with nobody at risk in it ("is the gas safe to use again?") stays
+// a question; the same words with a person in them are a plea.
+func dangerRaises(padded string, top Class) bool {
+	if _, ok := dangerSet.match(padded); !ok {
+		return false
+	}
+	if top == Question && opensQuestion(padded) {
+		if _, ok := personSet.match(padded); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// hasContent reports whether there is anything to classify.
+func hasContent(words []string) bool {
+	return len(words) > 0 // "??" alone is impatience
+}
+
+func sortScores(s []Scored) {
+	sort.SliceStable(s, func(i, j int) bool { return s[i].Score > s[j].Score })
+}
+
+func uniform() []Scored {
+	s := make([]Scored, len(Classes))
+	for i, c := range Classes {
+		s[i] = Scored{Class: c, Score: 1 / float64(len(Classes))}
+	}
+	return s
+}
