@@ -9,18 +9,21 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
+	"unicode/utf8"
 
 	"lifeline/bot/whatsapp"
+	"lifeline/catalog"
 	"lifeline/flows"
 	"lifeline/store"
+	"lifeline/understand"
 )
 
 // Intercept takes answers to check-ins and confirmations before the
 // conversation flows see them: a template button (payload
 // checkin:<id>:safe), an interactive button with the same id, or free text
-// ("safe", "آمن", "help", "ساعدوني", an option's title) from someone with
-// an open check-in; and the follow-ups asked for (location and description
+// from someone with an open check-in (read by the understanding step:
+// "yes I am ok", "احنا مش كويسين", "we are trapped on the roof"; an
+// option's title for a confirmation); and the follow-ups asked for (location and description
 // after "need help", a preferred time after "Reschedule").
 func (s *Service) Intercept(tx *store.Txn, user string, in flows.Input, sess flows.Session) (flows.Output, bool, error) {
 	at := in.At
@@ -111,22 +114,35 @@ func (s *Service) Intercept(tx *store.Txn, user string, in flows.Input, sess flo
 	if o.e.Stage != "" || (o.e.Answer == AnswerHelp && in.Location != nil) {
 		return s.followUp(tx, user, in, sess, b, &o.m, &o.e, at)
 	}
-	norm := flows.Normalize(in.Text)
-	if in.ReplyTitle != "" && norm == "" {
-		norm = flows.Normalize(in.ReplyTitle)
-	}
-	if norm == "" {
-		return flows.Output{}, false, nil
-	}
 	switch b.Spec.Kind {
 	case KindCheckin:
+		// What the person wrote is read once, by the conversation's
+		// understanding step; a check-in only decides what it counts as.
+		words := in.Words()
+		if strings.TrimSpace(words) == "" {
+			return flows.Output{}, false, nil
+		}
+		r := meaning(in)
 		switch {
-		case safeWords[norm]:
+		case r.Class == understand.Danger:
+			return s.answer(tx, user, in, sess, b, &o.m, AnswerHelp, at)
+		case !flows.Acts(r):
+			if r.Class == understand.Safe || r.Class == understand.NeedHelp || r.Class == understand.Other {
+				return s.clarify(in, sess, b), true, nil
+			}
+		case r.Class == understand.Safe:
 			return s.answer(tx, user, in, sess, b, &o.m, AnswerSafe, at)
-		case helpWords[norm]:
+		case r.Class == understand.NeedHelp:
 			return s.answer(tx, user, in, sess, b, &o.m, AnswerHelp, at)
 		}
 	case KindConfirmation:
+		norm := flows.Normalize(in.Text)
+		if in.ReplyTitle != "" && norm == "" {
+			norm = flows.Normalize(in.ReplyTitle)
+		}
+		if norm == "" {
+			return flows.Output{}, false, nil
+		}
 		for i, opt := range b.Spec.Options {
 			if norm == strconv.Itoa(i+1) || norm == opt.ID {
 				return s.answer(tx, user, in, sess, b, &o.m, opt.ID, at)
@@ -139,6 +155,41 @@ func (s *Service) Intercept(tx *store.Txn, user string, in flows.Input, sess flo
 		}
 	}
 	return flows.Output{}, false, nil
+}
+
+// meaning is what the message is about, as the engine's understanding
+// step read it; read here only when a caller did not run that step.
+func meaning(in flows.Input) understand.Result {
+	if in.Meaning != nil {
+		return *in.Meaning
+	}
+	return (&flows.Flow{}).Understand(in)
+}
+
+// clarify asks a person whose answer to a check-in could not be read
+// with confidence, with the check-in's own two buttons, rather than
+// filing their words as a question for the FAQ.
+func (s *Service) clarify(in flows.Input, sess flows.Session, b *Broadcast) flows.Output {
+	out := baseOutput(sess, in)
+	t := catalog.For(out.Session.Lang)
+	out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindButtons, Text: t.CheckinClarify, Buttons: []whatsapp.Button{
+		{ID: "checkin:" + b.ID + ":" + AnswerSafe, Title: t.BtnSafe},
+		{ID: "checkin:" + b.ID + ":" + AnswerHelp, Title: t.BtnNeedHelp},
+	}}}
+	return out
+}
+
+// emergency is what someone in danger is told at once: the number to
+// call and a request for their location.
+func emergency(t catalog.Texts, in flows.Input) []whatsapp.Outbound {
+	number := in.EmergencyNumber
+	if number == "" {
+		number = flows.FallbackEmergencyNumber
+	}
+	return []whatsapp.Outbound{
+		{Kind: whatsapp.KindText, Text: fmt.Sprintf(t.Emergency, number)},
+		{Kind: whatsapp.KindLocationRequest, Text: t.LocationRequest},
+	}
 }
 
 func (s *Service) isRunning(id string) bool {
@@ -187,23 +238,31 @@ func (s *Service) answer(tx *store.Txn, user string, in flows.Input, sess flows.
 	}
 	e.Answer = ans
 	e.Stage = ""
-	lang := replyLang(in.Text, sess.Lang)
-	t := textsFor(lang)
 	out := baseOutput(sess, in)
+	lang := out.Session.Lang
+	t := catalog.For(lang)
+	// A tapped button says nothing more; words about danger make the
+	// need for help urgent.
+	urgent := in.ReplyID == "" && ans == AnswerHelp && meaning(in).Class == understand.Danger
 	var events []Event
 	ev := Event{Broadcast: b.ID, Name: b.Spec.Name, Contact: user, Answer: ans, At: at}
 	switch {
 	case ans == AnswerSafe:
-		out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.safe}}
+		out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.CheckinSafe}}
 		out.Effects = append(out.Effects, flows.Effect{Kind: flows.EffectSafe})
 		ev.Type = "checkin.answer"
 		events = append(events, ev)
 	case ans == AnswerHelp:
 		e.Stage = stageDetails
-		out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.help}}
+		out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.CheckinHelp}}
+		reason := "safety check-in: needs help (" + b.Spec.Name + ")"
+		if urgent {
+			out.Replies = emergency(t, in)
+			reason = "safety check-in: danger (" + b.Spec.Name + ")"
+		}
 		out.Session.AwaitingAgent = true
-		out.Effects = append(out.Effects, flows.Effect{Kind: flows.EffectHandoff, Priority: true,
-			Reason: "safety check-in: needs help (" + b.Spec.Name + ")", Lang: lang})
+		out.Effects = append(out.Effects, flows.Effect{Kind: flows.EffectHandoff, Priority: true, Urgent: urgent,
+			Reason: reason, Query: truncateText(in.Words(), 500), Lang: lang})
 		ev.Type = "checkin.answer"
 		events = append(events, ev)
 		if prev != AnswerHelp {
@@ -224,9 +283,9 @@ func (s *Service) answer(tx *store.Txn, user string, in flows.Input, sess flows.
 		}
 		if opt.AsksTime {
 			e.Stage = stageTime
-			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.askTime}}
+			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.CheckinAskTime}}
 		} else {
-			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: fmt.Sprintf(t.confirmed, title)}}
+			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: fmt.Sprintf(t.CheckinConfirmed, title)}}
 		}
 		ev.Type, ev.Option = "confirmation.answer", ans
 		events = append(events, ev)
@@ -277,9 +336,9 @@ func countAnswer(c *Counts, kind Kind, ans string, n int64) {
 // followUp records what was asked for after an answer: location and a
 // short description after "need help", a preferred time after "Reschedule".
 func (s *Service) followUp(tx *store.Txn, user string, in flows.Input, sess flows.Session, b *Broadcast, m *Member, e *Engagement, at time.Time) (flows.Output, bool, error) {
-	lang := replyLang(in.Text, sess.Lang)
-	t := textsFor(lang)
 	out := baseOutput(sess, in)
+	lang := out.Session.Lang
+	t := catalog.For(lang)
 	ev := Event{Broadcast: b.ID, Name: b.Spec.Name, Contact: user, At: at, Answer: e.Answer}
 	text := strings.TrimSpace(in.Text)
 	if len(text) > 1000 {
@@ -291,7 +350,7 @@ func (s *Service) followUp(tx *store.Txn, user string, in flows.Input, sess flow
 			return flows.Output{}, false, nil
 		}
 		e.Preferred, e.Stage = text, ""
-		out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.timeNoted}}
+		out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.CheckinTimeNoted}}
 		ev.Type, ev.Option, ev.PreferredTime = "confirmation.reschedule", e.Answer, text
 		if err := bump(tx, b.ID, user, func(c *Counts) { c.Rescheduled++ }); err != nil {
 			return flows.Output{}, false, err
@@ -299,10 +358,10 @@ func (s *Service) followUp(tx *store.Txn, user string, in flows.Input, sess flow
 	case in.Location != nil:
 		e.Lat, e.Lng, e.HasLocation = in.Location.Latitude, in.Location.Longitude, true
 		if e.Description == "" && e.Stage == stageDetails {
-			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.gotLocation}}
+			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.CheckinGotLocation}}
 		} else {
 			e.Stage = ""
-			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.detailsDone}}
+			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.CheckinDetailsDone}}
 		}
 		ev.Type = "checkin.help_details"
 		ev.Location = &whatsapp.Location{Latitude: e.Lat, Longitude: e.Lng, Name: in.Location.Name}
@@ -312,13 +371,22 @@ func (s *Service) followUp(tx *store.Txn, user string, in flows.Input, sess flow
 		}
 		e.Description, e.Stage = text, ""
 		if e.HasLocation {
-			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.detailsDone}}
+			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.CheckinDetailsDone}}
 		} else {
-			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.detailsAskLocation}}
+			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.CheckinDetailsAskLocation}}
 		}
 		ev.Type, ev.Description = "checkin.help_details", text
-		out.Effects = append(out.Effects, flows.Effect{Kind: flows.EffectHandoff, Priority: true,
-			Reason: "safety check-in: needs help (" + b.Spec.Name + ")", Query: text, Lang: lang})
+		eff := flows.Effect{Kind: flows.EffectHandoff, Priority: true,
+			Reason: "safety check-in: needs help (" + b.Spec.Name + ")", Query: text, Lang: lang}
+		if meaning(in).Class == understand.Danger {
+			// The details speak of danger: the number to call, now.
+			eff.Urgent, eff.Reason = true, "safety check-in: danger ("+b.Spec.Name+")"
+			out.Replies = emergency(t, in)
+			if e.HasLocation {
+				out.Replies = out.Replies[:1]
+			}
+		}
+		out.Effects = append(out.Effects, eff)
 	default:
 		return flows.Output{}, false, nil // a photo or voice note: the conversation handles it
 	}
@@ -344,6 +412,7 @@ func baseOutput(sess flows.Session, in flows.Input) flows.Output {
 	if sess.State == "" {
 		sess.State = flows.StateIdle
 	}
+	sess.Lang = catalog.Base(flows.LangFor(sess.Lang, in.Words(), meaning(in)))
 	return flows.Output{Session: sess}
 }
 
@@ -431,65 +500,10 @@ func (s *Service) ObserveStatus(tx *store.Txn, st *whatsapp.Status) error {
 	return nil
 }
 
-// Free-text answers to an open check-in; whole messages only.
-var (
-	safeWords = flows.WordSet("safe", "i'm safe", "im safe", "i am safe", "we are safe", "we're safe", "ok", "okay", "fine", "i'm fine", "i am fine", "all good", "i'm ok", "i am ok", "yes", "yes safe",
-		"آمن", "امن", "انا امن", "أنا آمن", "بأمان", "أنا بأمان", "انا بامان", "نحن بأمان", "بخير", "انا بخير", "أنا بخير", "تمام", "نعم")
-	helpWords = flows.WordSet("help", "need help", "i need help", "help me", "sos", "not safe", "i'm not safe", "emergency",
-		"ساعدوني", "ساعدني", "مساعدة", "أحتاج مساعدة", "احتاج مساعده", "النجدة", "نجدة", "لست بأمان", "طوارئ")
-)
-
-func hasArabic(s string) bool {
-	for _, r := range s {
-		if unicode.Is(unicode.Arabic, r) {
-			return true
-		}
+func truncateText(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) <= n {
+		return s
 	}
-	return false
-}
-
-// replyLang answers in Arabic when the person wrote Arabic, otherwise in
-// their conversation's language.
-func replyLang(text, sessLang string) string {
-	if hasArabic(text) {
-		return "ar"
-	}
-	if i := strings.IndexAny(sessLang, "_-"); i > 0 {
-		sessLang = sessLang[:i]
-	}
-	return strings.ToLower(sessLang)
-}
-
-type replyTexts struct {
-	safe, help, gotLocation, detailsAskLocation, detailsDone, askTime, timeNoted, confirmed string
-}
-
-var replies = map[string]replyTexts{
-	"en": {
-		safe:               "Thank you. We have recorded that you are safe.",
-		help:               "We are getting you help now. Please share your location (tap 📎, then Location) and tell us briefly what you need.",
-		gotLocation:        "Thank you, we have your location. Please tell us briefly what you need.",
-		detailsAskLocation: "Thank you, a responder will contact you. If you can, share your location too (tap 📎, then Location).",
-		detailsDone:        "Thank you. A responder has your details and will contact you as soon as possible.",
-		askTime:            "What time would suit you? Please reply in your own words.",
-		timeNoted:          "Thank you, we have noted your preferred time.",
-		confirmed:          "Thank you, we have recorded your answer: %s.",
-	},
-	"ar": {
-		safe:               "شكراً لك. سجّلنا أنك بأمان.",
-		help:               "نعمل على مساعدتك الآن. يرجى مشاركة موقعك (اضغط 📎 ثم الموقع) وإخبارنا باختصار بما تحتاجه.",
-		gotLocation:        "شكراً، وصلنا موقعك. يرجى إخبارنا باختصار بما تحتاجه.",
-		detailsAskLocation: "شكراً، سيتواصل معك أحد المستجيبين. إن أمكن، شارك موقعك أيضاً (اضغط 📎 ثم الموقع).",
-		detailsDone:        "شكراً لك. وصلت بياناتك إلى أحد المستجيبين وسيتواصل معك في أقرب وقت.",
-		askTime:            "ما الوقت المناسب لك؟ يرجى الرد بكلماتك.",
-		timeNoted:          "شكراً، سجّلنا الوقت الذي يناسبك.",
-		confirmed:          "شكراً، سجّلنا إجابتك: %s.",
-	},
-}
-
-func textsFor(lang string) replyTexts {
-	if t, ok := replies[lang]; ok {
-		return t
-	}
-	return replies["en"]
+	return string([]rune(s)[:n]) + "…"
 }

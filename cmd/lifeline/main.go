@@ -167,7 +167,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	}
 	ecfg := bot.Config{
 		PhoneNumberIDs: cfg.PhoneNumberIDs, Workers: cfg.Workers, SendWorkers: cfg.SendWorkers,
-		RatePerNumber: cfg.RatePerNumber, Expiry: cfg.Expiry,
+		RatePerNumber: cfg.RatePerNumber, Expiry: cfg.Expiry, Emergency: cfg.Emergency,
 	}
 	if cfg.ReengageTemplate != "" {
 		name, lang, _ := strings.Cut(cfg.ReengageTemplate, ":")
@@ -181,6 +181,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	engine.Intercept(broadcasts)
 	engine.ObserveStatuses(broadcasts)
 	engine.AddTranscriptSource(broadcasts)
+	engine.NotifyEmergencies(broadcasts)
 	if phones != nil {
 		phones.Report = engine.Ingest
 	}

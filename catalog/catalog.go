@@ -1,0 +1,131 @@
+// Package catalog owns every text the bot says, in every language: the
+// conversation, check-in replies, queue notices and emergency messages.
+// One file per language holds a complete Texts value; a language that has
+// no file yet falls back to English.
+//
+// To add a language, copy en.go to <code>.go, translate every field
+// (keeping each %s and %d: the tests check), and add the value to byLang
+// below. Button titles must stay within WhatsApp's limits (the tests check
+// those too).
+package catalog
+
+import (
+	"slices"
+	"strings"
+)
+
+// Texts is everything the bot says in one language. Fields whose name
+// starts with Btn are reply-button titles (at most 20 characters), Row
+// titles at most 24 and RowDesc descriptions at most 72, ListButton at
+// most 20.
+type Texts struct {
+	// Conversation.
+	Welcome        string // %s is " Name" (with its leading space) or empty
+	MenuPrompt     string
+	BtnAsk         string
+	BtnSafe        string
+	BtnHuman       string
+	AskPrompt      string
+	SafeThanks     string
+	HumanQueued    string
+	Helpful        string
+	BtnYes         string
+	BtnNo          string
+	ThanksFeedback string
+	ThanksReply    string // the person said thank you
+	DidYouMean     string
+	ListButton     string
+	NoMatchAgain   string
+	NotHelpful     string
+	Unreadable     string
+	OffTopic       string // the FAQ has nothing: what the bot can help with, and a person
+	Clarify        string // a message the bot could not place: one short question
+	BtnNeedHelp    string
+	OptedOut       string
+	OptedIn        string
+	OptInRecorded  string // a new person subscribed
+	RowHuman       string
+	RowHumanDesc   string
+
+	// Danger and locations.
+	Emergency        string // %s is the emergency number(s)
+	EmergencyWaiting string // danger while already waiting for a person; %s is the number
+	LocationRequest  string // body of the WhatsApp location request
+	LocationAttached string // a location added to an open handoff
+	LocationAskHelp  string // a location with no context: do they need help?
+
+	// Waiting for a person.
+	MessageAdded    string // a message passed on to the person who will answer
+	HandoffClosed   string // an agent closed a need-help or urgent conversation
+	HandoffReleased string // an agent gave the conversation back to the bot
+	QueueNext       string
+	QueuePosition   string // %d is the place in the queue
+	QueueWait       string // %s is one of the Wait ranges
+	QueueUnknown    string
+	QueueUpdate     string // prefix of a notice sent because the queue moved
+	WaitFewMinutes  string
+	Wait5To15       string
+	Wait15To30      string
+	Wait30To60      string
+	WaitOverHour    string
+
+	// Check-ins and confirmations.
+	CheckinSafe               string
+	CheckinHelp               string
+	CheckinGotLocation        string
+	CheckinDetailsAskLocation string
+	CheckinDetailsDone        string
+	CheckinClarify            string // free text to an open check-in the bot could not place
+	CheckinAskTime            string
+	CheckinTimeNoted          string
+	CheckinConfirmed          string // %s is the chosen option's title
+}
+
+// WaitRanges are the wait estimates in order, shortest first.
+func (t Texts) WaitRanges() []string {
+	return []string{t.WaitFewMinutes, t.Wait5To15, t.Wait15To30, t.Wait30To60, t.WaitOverHour}
+}
+
+// byLang holds every language the bot speaks, by ISO 639-1 code.
+var byLang = map[string]*Texts{
+	"en": &en,
+	"ar": &ar,
+}
+
+// Base reduces a language tag to its base language: "en_GB" and "en-GB" are "en".
+func Base(lang string) string {
+	if i := strings.IndexAny(lang, "_-"); i >= 0 {
+		lang = lang[:i]
+	}
+	return strings.ToLower(strings.TrimSpace(lang))
+}
+
+// For returns the texts for lang, or English when the language has none.
+func For(lang string) Texts {
+	if t, ok := byLang[Base(lang)]; ok {
+		return *t
+	}
+	return en
+}
+
+// Has reports whether lang has its own texts.
+func Has(lang string) bool {
+	_, ok := byLang[Base(lang)]
+	return ok
+}
+
+// Languages lists the languages with their own texts, sorted.
+func Languages() []string {
+	out := make([]string, 0, len(byLang))
+	for l := range byLang {
+		out = append(out, l)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// rtl are the languages written right to left.
+var rtl = map[string]bool{"ar": true, "ur": true, "fa": true, "he": true, "ps": true, "sd": true, "ug": true, "yi": true, "dv": true, "ckb": true}
+
+// RTL reports whether lang is written right to left.
+func RTL(lang string) bool { return rtl[Base(lang)] }
