@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
 	"github.com/rs/zerolog"
 )
 
@@ -51,6 +52,11 @@ type DB struct {
 // in badger's single writer, commits share group syncs (see groupSync),
 // so many concurrent transactions cost one fsync.
 func Open(o Options) (*DB, error) {
+	if !o.InMemory {
+		if _, err := inspect(o.Dir, o.EncryptionKey); err != nil {
+			return nil, err
+		}
+	}
 	opts := badger.DefaultOptions(o.Dir).
 		WithInMemory(o.InMemory).
 		WithSyncWrites(false).
@@ -59,11 +65,17 @@ func Open(o Options) (*DB, error) {
 		// Small tables and memtables keep the resident set modest: the store
 		// holds conversations, not bulk data.
 		WithMemTableSize(32 << 20).
-		WithValueLogFileSize(256 << 20)
+		WithValueLogFileSize(256 << 20).
+		// Every block read is checked against its checksum, and every
+		// value read from the value log: damage is an error, never a
+		// silently missing or wrong record. Tables are checked whole
+		// before opening (inspect), where badger would skip them.
+		WithChecksumVerificationMode(options.OnBlockRead).
+		WithVerifyValueChecksum(true)
 	if len(o.EncryptionKey) > 0 {
 		opts = opts.WithEncryptionKey(o.EncryptionKey).WithIndexCacheSize(64 << 20)
 	}
-	db, err := badger.Open(opts)
+	db, err := openBadger(opts)
 	if err != nil {
 		return nil, fmt.Errorf("open badger store in %q: %w", o.Dir, err)
 	}
