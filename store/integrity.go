@@ -10,8 +10,10 @@ import (
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/fb"
 	"github.com/dgraph-io/badger/v4/options"
 	"github.com/dgraph-io/badger/v4/table"
+	"github.com/dgraph-io/ristretto/v2"
 	"github.com/dgraph-io/ristretto/v2/z"
 	"github.com/rs/zerolog"
 )
@@ -120,6 +122,16 @@ func inspect(dir string, key []byte) (Files, error) {
 		ids = append(ids, id)
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	// Encrypted tables keep their decrypted index in a cache; one for
+	// this check, dropped with it.
+	var indexCache *ristretto.Cache[uint64, *fb.TableIndex]
+	if len(key) > 0 {
+		indexCache, err = ristretto.NewCache(&ristretto.Config[uint64, *fb.TableIndex]{NumCounters: 1 << 10, MaxCost: 64 << 20, BufferItems: 64})
+		if err != nil {
+			return f, fmt.Errorf("index cache: %w", err)
+		}
+		defer indexCache.Close()
+	}
 	for _, id := range ids {
 		tm := manifest.Tables[id]
 		name := table.NewFilename(id, dir)
@@ -130,7 +142,7 @@ func inspect(dir string, key []byte) (Files, error) {
 		if err != nil {
 			return f, fmt.Errorf("data key of table %s: %w", filepath.Base(name), err)
 		}
-		if err := checkTable(name, tm.Compression, func(o *table.Options) { o.DataKey = dk }); err != nil {
+		if err := checkTable(name, tm.Compression, func(o *table.Options) { o.DataKey, o.IndexCache = dk, indexCache }); err != nil {
 			return damaged("table %s is damaged: %v", filepath.Base(name), err)
 		}
 	}
