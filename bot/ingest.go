@@ -60,7 +60,13 @@ var ErrUnstorable = errors.New("events can never be stored")
 // batch again; the events already committed are recognised by their ids
 // and not stored twice. Errors, which carry no id, come last: they are
 // stored only by the commit that completes the batch.
+//
+// Below the store's disk reserve nothing new is accepted (store.ErrDiskLow):
+// the webhook answers 503 and Meta delivers again once space is back.
 func (e *Engine) Ingest(b *whatsapp.Batch) (accepted int, err error) {
+	if err := e.db.CheckDisk(); err != nil {
+		return 0, fmt.Errorf("store webhook events: %w", err)
+	}
 	events, size, err := encodeEvents(b, e.now())
 	if err != nil {
 		return 0, err

@@ -74,6 +74,10 @@ func (e *Engine) WebhookHandler(cfg WebhookConfig) fiber.Handler {
 				return c.SendString("EVENT_RECEIVED")
 			}
 		}
+		if errors.Is(err, store.ErrDiskLow) {
+			// Already alerted once by the store; not an error per request.
+			return fiber.NewError(fiber.StatusServiceUnavailable, "disk space is low: events are not accepted until space is freed; retry later")
+		}
 		if err != nil {
 			e.log.Error().Err(err).Str("request_id", requestID(c)).Msg("webhook events not stored")
 			// Not 200: Meta keeps the events and delivers them again.

@@ -32,6 +32,17 @@ type Options struct {
 	InMemory      bool   // for tests
 	EncryptionKey []byte // optional AES key (16, 24 or 32 bytes) for encryption at rest
 	Logger        zerolog.Logger
+
+	// DiskReserve is the free space kept on the disk holding Dir: below
+	// it CheckDisk fails, and below a quarter of it every commit fails
+	// (see diskGuard). 0 keeps no reserve.
+	DiskReserve uint64
+	// FreeSpace measures the free space (StatfsFree when nil); tests
+	// simulate a full disk with it.
+	FreeSpace FreeSpace
+	// DiskCheckEvery is how often free space is measured between
+	// requests (10s when 0).
+	DiskCheckEvery time.Duration
 }
 
 // DB is an open store.
@@ -46,8 +57,10 @@ type DB struct {
 
 	stop chan struct{}
 	done chan struct{}
+	wg   sync.WaitGroup // background loops besides gcLoop
 
 	health health
+	disk   *diskGuard // nil: no reserve
 }
 
 // Open opens (or creates) the store. Update is durable: when it returns
@@ -85,6 +98,20 @@ func Open(o Options) (*DB, error) {
 	}
 	s := &DB{db: db, log: o.Logger, seqs: map[string]*badger.Sequence{}, stop: make(chan struct{}), done: make(chan struct{})}
 	s.sync = newGroupSync(db.Sync)
+	if o.DiskReserve > 0 && !o.InMemory {
+		free := o.FreeSpace
+		if free == nil {
+			free = StatfsFree
+		}
+		s.disk = &diskGuard{dir: o.Dir, reserve: o.DiskReserve, free: free, log: o.Logger.With().Str("comp", "disk").Logger()}
+		s.disk.check()
+		every := o.DiskCheckEvery
+		if every <= 0 {
+			every = 10 * time.Second
+		}
+		s.wg.Add(1)
+		go s.diskLoop(every)
+	}
 	go s.gcLoop(o.InMemory)
 	return s, nil
 }
@@ -93,6 +120,7 @@ func Open(o Options) (*DB, error) {
 func (s *DB) Close() error {
 	close(s.stop)
 	<-s.done
+	s.wg.Wait()
 	s.sync.close()
 	s.mu.Lock()
 	for name, seq := range s.seqs {
@@ -166,7 +194,17 @@ const maxConflictRetries = 10
 // Update runs fn in a read-write transaction, commits it, retrying on
 // conflict a bounded number of times, and returns once the commit is
 // synced to disk (a group sync shared with concurrent commits).
+//
+// Below a quarter of the disk reserve it fails with ErrDiskLow without
+// writing: new work was refused at the reserve already, and what remains
+// must not fill the disk, where badger's memory-mapped writes would kill
+// the process.
 func (s *DB) Update(fn func(*Txn) error) error {
+	if st := s.disk.last(time.Second); st.critical() {
+		err := fmt.Errorf("%w: %s free, below a quarter of the reserve: not writing", ErrDiskLow, Bytes(st.Free))
+		s.health.record(err)
+		return err
+	}
 	var err error
 	for i := 0; i < maxConflictRetries; i++ {
 		ran, fnErr := false, error(nil)
@@ -329,10 +367,11 @@ func (t *Txn) scan(prefix, start Key, reverse bool, fn func(key Key, value []byt
 type Batch struct {
 	wb   *badger.WriteBatch
 	sync *groupSync
+	disk *diskGuard
 }
 
 // NewBatch starts a write batch; call Flush to commit it.
-func (s *DB) NewBatch() *Batch { return &Batch{wb: s.db.NewWriteBatch(), sync: s.sync} }
+func (s *DB) NewBatch() *Batch { return &Batch{wb: s.db.NewWriteBatch(), sync: s.sync, disk: s.disk} }
 
 // SetJSON adds one encoded value to the batch.
 func (b *Batch) SetJSON(key Key, v any) error {
@@ -349,8 +388,14 @@ func (b *Batch) Set(key Key, value []byte) error { return b.wb.Set(key, value) }
 // Delete adds a deletion to the batch.
 func (b *Batch) Delete(key Key) error { return b.wb.Delete(key) }
 
-// Flush commits the batch and returns once it is synced to disk.
+// Flush commits the batch and returns once it is synced to disk. Like
+// Update it refuses to write below a quarter of the disk reserve, and
+// measures the free space first: a batch can be large.
 func (b *Batch) Flush() error {
+	if st := b.disk.check(); st.critical() {
+		b.wb.Cancel()
+		return fmt.Errorf("%w: %s free, below a quarter of the reserve: not writing", ErrDiskLow, Bytes(st.Free))
+	}
 	if err := b.wb.Flush(); err != nil {
 		return err
 	}

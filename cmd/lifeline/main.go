@@ -142,7 +142,8 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	if err := checkWritable(cfg.DataDir); err != nil {
 		return nil, err
 	}
-	db, err := store.Open(store.Options{Dir: filepath.Join(cfg.DataDir, "store"), Logger: log, EncryptionKey: cfg.EncryptionKey})
+	db, err := store.Open(store.Options{Dir: filepath.Join(cfg.DataDir, "store"), Logger: log, EncryptionKey: cfg.EncryptionKey,
+		DiskReserve: cfg.DiskReserve, FreeSpace: cfg.freeSpace})
 	if err != nil {
 		return nil, explainOpen(err, cfg)
 	}
