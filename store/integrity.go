@@ -162,7 +162,7 @@ func checkTable(name string, compression options.CompressionType, set func(*tabl
 	defer mf.Close(-1)
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("unreadable: %s", firstLine(fmt.Sprint(r)))
+			err = fmt.Errorf("unreadable, badger failed reading it: %s", describePanic(r))
 		}
 	}()
 	// Checksums are verified here rather than by OpenTable, which closes
@@ -177,6 +177,16 @@ func checkTable(name string, compression options.CompressionType, set func(*tabl
 	return t.VerifyChecksum()
 }
 
+// describePanic shortens what badger panicked with. On a table it cannot
+// index it panics again with a debugging dump, not the cause.
+func describePanic(r any) string {
+	s := fmt.Sprint(r)
+	if strings.Contains(s, "Recovering from initIndex crash") {
+		return "its index is unreadable (truncated or overwritten)"
+	}
+	return firstLine(s)
+}
+
 func firstLine(s string) string {
 	s = strings.TrimSpace(s)
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
@@ -189,7 +199,7 @@ func firstLine(s string) string {
 func openBadger(opts badger.Options) (db *badger.DB, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			db, err = nil, &DamageError{Dir: opts.Dir, Problem: "badger failed while opening it: " + firstLine(fmt.Sprint(r))}
+			db, err = nil, &DamageError{Dir: opts.Dir, Problem: "badger failed while opening it: " + describePanic(r)}
 		}
 	}()
 	return badger.Open(opts)
@@ -247,7 +257,7 @@ func VerifyBackup(rd io.Reader) (Report, error) {
 func readAll(db *badger.DB, r *Report) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("%w: reading failed after %d keys: %s", ErrDamaged, r.Keys, firstLine(fmt.Sprint(p)))
+			err = fmt.Errorf("%w: reading failed after %d keys: %s", ErrDamaged, r.Keys, describePanic(p))
 		}
 	}()
 	return db.View(func(tx *badger.Txn) error {
