@@ -2,6 +2,7 @@ package bot
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http/httptest"
@@ -111,4 +112,34 @@ func (h *harness) postTo(path string, body []byte) (int, string) {
 	}
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+// A body that can never be stored as events is kept whole for an operator,
+// so that the webhook can acknowledge it instead of failing Meta's retries
+// for days.
+func TestRejectedBodyIsKeptWhole(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	body := batchPayload("wamid.rej", 3, "<&>")
+	if err := h.engine.Reject(body, fmt.Errorf("%w: test", ErrUnstorable)); err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	if err := h.db.View(func(tx *store.Txn) error {
+		return tx.Scan(store.DocPrefix(store.DocRejected), func(_ store.Key, v []byte) error {
+			var rec struct{ Reason, Body string }
+			if err := json.Unmarshal(v, &rec); err != nil {
+				return err
+			}
+			if !strings.Contains(rec.Reason, "can never be stored") {
+				t.Errorf("reason %q", rec.Reason)
+			}
+			kept = append(kept, rec.Body)
+			return nil
+		})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(kept) != 1 || kept[0] != string(body) {
+		t.Errorf("kept %d bodies; want the one body byte for byte", len(kept))
+	}
 }
