@@ -126,6 +126,7 @@ func New(d Deps) *Server {
 	s.app = fiber.New(cfg)
 	s.app.Use(requestid.New(requestid.Config{ContextKey: "requestid"}))
 	s.app.Use(s.accessLog)
+	s.app.Use(s.diskReserve)
 
 	s.app.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
 	s.app.Get("/readyz", s.ready)
@@ -174,6 +175,9 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 		code, msg = fiber.StatusConflict, conflictMessage(err)
 	case errors.As(err, new(*bot.InvalidError)):
 		code, msg = fiber.StatusBadRequest, invalidMessage(err)
+	case errors.Is(err, store.ErrDiskLow):
+		code, msg = fiber.StatusServiceUnavailable, "disk space is low: "+err.Error()+"; retry once space is freed"
+		c.Set(fiber.HeaderRetryAfter, "60")
 	case errors.Is(err, store.ErrNotFound):
 		code, msg = fiber.StatusNotFound, "not found"
 	default:
@@ -207,8 +211,33 @@ func (s *Server) ready(c *fiber.Ctx) error {
 	if err := s.db.View(func(tx *store.Txn) error { _, err := tx.Has(store.SessionKey("_")); return err }); err != nil {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "not ready", "reason": "store unavailable"})
 	}
+	if err := s.db.CheckDisk(); err != nil {
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "not ready", "reason": "disk space low, new work refused: " + err.Error()})
+	}
 	in, out := s.engine.Depth()
 	return c.JSON(fiber.Map{"status": "ready", "inbox": in, "outbox": out})
+}
+
+// diskReserve refuses new work, every request that writes, with 503 while
+// the disk holding the store is below its reserve; reads go on. Signing in
+// and out stay open so that people can look at what is happening.
+func (s *Server) diskReserve(c *fiber.Ctx) error {
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		return c.Next()
+	}
+	switch c.Path() {
+	case "/admin/login", "/admin/logout":
+		return c.Next()
+	case "/webhook":
+		// The engine refuses it itself (Ingest), after the webhook
+		// metrics have seen the request.
+		return c.Next()
+	}
+	if err := s.db.CheckDisk(); err != nil {
+		return err
+	}
+	return c.Next()
 }
 
 // sandboxAccess opens the sandbox chat to everyone in sandbox mode, and

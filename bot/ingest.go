@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -11,8 +12,16 @@ import (
 
 // ingestReq is one webhook batch waiting to be written.
 type ingestReq struct {
-	batch *whatsapp.Batch
-	done  chan ingestResult
+	events []ingestEvent
+	size   int // bytes of the encoded events
+	done   chan ingestResult
+}
+
+// ingestEvent is one inbound event, encoded once before it is written.
+type ingestEvent struct {
+	dedupe string // "" when the event has no id to recognise a redelivery by
+	item   *InboxItem
+	raw    []byte
 }
 
 type ingestResult struct {
@@ -24,7 +33,18 @@ const (
 	ingestQueue    = 4096
 	ingestMaxBatch = 256     // requests written in one transaction
 	ingestMaxBytes = 1 << 20 // and at most about this much payload
+	// ingestTxnBytes bounds one commit of a single large request. Badger
+	// refuses a transaction above 15% of the memtable (4.8 MB here); a
+	// request larger than this is split into several commits.
+	ingestTxnBytes = 2 << 20
+	// ingestEventOverhead is what an event adds besides its value: its
+	// key, its dedupe marker and badger's per-entry bookkeeping.
+	ingestEventOverhead = 128
 )
+
+// ErrUnstorable marks a batch that can never be stored, whatever the
+// retry: the same bytes fail the same way.
+var ErrUnstorable = errors.New("events can never be stored")
 
 // Ingest durably stores a webhook batch and queues it. When it returns nil
 // every new event is on disk; events seen before (Meta delivers at least
@@ -34,8 +54,24 @@ const (
 // waiting and commits it in one transaction with one sync. Under load that
 // turns thousands of small commits a second into a few large ones, and the
 // commit is what an acknowledgement waits for.
+//
+// A batch too large for one transaction is written in several, in order.
+// If one of them fails, the error is returned and Meta delivers the whole
+// batch again; the events already committed are recognised by their ids
+// and not stored twice. Errors, which carry no id, come last: they are
+// stored only by the commit that completes the batch.
+//
+// Below the store's disk reserve nothing new is accepted (store.ErrDiskLow):
+// the webhook answers 503 and Meta delivers again once space is back.
 func (e *Engine) Ingest(b *whatsapp.Batch) (accepted int, err error) {
-	req := &ingestReq{batch: b, done: make(chan ingestResult, 1)}
+	if err := e.db.CheckDisk(); err != nil {
+		return 0, fmt.Errorf("store webhook events: %w", err)
+	}
+	events, size, err := encodeEvents(b, e.now())
+	if err != nil {
+		return 0, err
+	}
+	req := &ingestReq{events: events, size: size, done: make(chan ingestResult, 1)}
 	e.mu.Lock()
 	if e.closed {
 		e.mu.Unlock()
@@ -49,101 +85,17 @@ func (e *Engine) Ingest(b *whatsapp.Batch) (accepted int, err error) {
 	return r.accepted, r.err
 }
 
-// ingestLoop writes waiting ingest requests in batches until the channel closes.
-func (e *Engine) ingestLoop() {
-	defer close(e.ingestDone)
-	for first := range e.ingestCh {
-		reqs := []*ingestReq{first}
-		size := batchSize(first.batch)
-	more:
-		for len(reqs) < ingestMaxBatch && size < ingestMaxBytes {
-			select {
-			case r, ok := <-e.ingestCh:
-				if !ok {
-					break more
-				}
-				reqs = append(reqs, r)
-				size += batchSize(r.batch)
-			default:
-				break more
-			}
-		}
-		e.writeIngest(reqs)
-	}
-}
-
-// batchSize estimates the stored size of a batch, to keep transactions well
-// under badger's limit.
-func batchSize(b *whatsapp.Batch) int {
-	n := 256 * (len(b.Statuses) + len(b.Errors))
-	for i := range b.Messages {
-		n += 512 + len(b.Messages[i].Text)
-	}
-	return n
-}
-
-func (e *Engine) writeIngest(reqs []*ingestReq) {
-	now := e.now()
-	counts := make([]int, len(reqs))
-	var tasks []inTask
-	err := e.db.Update(func(tx *store.Txn) error {
-		tasks = tasks[:0]
-		clear(counts)
-		for i, r := range reqs {
-			n, err := e.stage(tx, r.batch, now, &tasks)
-			if err != nil {
-				return err
-			}
-			counts[i] = n
-		}
-		return nil
-	})
-	if err != nil && len(reqs) > 1 {
-		// One request may be the trouble (too large for one
-		// transaction): write each on its own so the others still land.
-		for _, r := range reqs {
-			e.writeIngest([]*ingestReq{r})
-		}
-		return
-	}
-	if err != nil {
-		reqs[0].done <- ingestResult{err: fmt.Errorf("store webhook events: %w", err)}
-		return
-	}
-	for _, t := range tasks {
-		e.inbox.Add(t.item.lane(), t)
-	}
-	for i, r := range reqs {
-		r.done <- ingestResult{accepted: counts[i]}
-	}
-}
-
-// stage writes the new events of one batch within tx and returns how many there were.
-func (e *Engine) stage(tx *store.Txn, b *whatsapp.Batch, now time.Time, tasks *[]inTask) (int, error) {
-	n := 0
+// encodeEvents turns a batch into events in the order they are stored.
+func encodeEvents(b *whatsapp.Batch, now time.Time) ([]ingestEvent, int, error) {
+	events := make([]ingestEvent, 0, len(b.Messages)+len(b.Statuses)+len(b.Errors))
+	size := 0
 	add := func(dedupe string, it *InboxItem) error {
-		if dedupe != "" {
-			key := store.SeenKey(dedupe)
-			seen, err := tx.Has(key)
-			if err != nil {
-				return fmt.Errorf("check %s: %w", dedupe, err)
-			}
-			if seen {
-				return nil
-			}
-			if err := tx.Set(key, []byte(strconv.FormatInt(now.Unix(), 10)), e.cfg.DedupeFor); err != nil {
-				return err
-			}
-		}
-		seq, err := e.db.NextSeq("inbox")
+		raw, err := store.EncodeJSON(it)
 		if err != nil {
-			return err
+			return fmt.Errorf("%w: encode %s event: %v", ErrUnstorable, it.Kind, err)
 		}
-		if err := tx.SetJSON(store.InboxKey(seq), it, 0); err != nil {
-			return err
-		}
-		*tasks = append(*tasks, inTask{seq: seq, item: it, attempts: new(int)})
-		n++
+		events = append(events, ingestEvent{dedupe: dedupe, item: it, raw: raw})
+		size += len(raw) + len(dedupe) + ingestEventOverhead
 		return nil
 	}
 	for i := range b.Messages {
@@ -153,19 +105,183 @@ func (e *Engine) stage(tx *store.Txn, b *whatsapp.Batch, now time.Time, tasks *[
 			dedupe = "m:" + m.ID
 		}
 		if err := add(dedupe, &InboxItem{Kind: "message", Message: m, ReceivedAt: now}); err != nil {
-			return 0, err
+			return nil, 0, err
 		}
 	}
 	for i := range b.Statuses {
 		s := &b.Statuses[i]
 		if err := add("s:"+s.ID+":"+s.Status, &InboxItem{Kind: "status", Status: s, ReceivedAt: now}); err != nil {
-			return 0, err
+			return nil, 0, err
 		}
 	}
 	for i := range b.Errors {
 		if err := add("", &InboxItem{Kind: "error", Error: &b.Errors[i], ReceivedAt: now}); err != nil {
-			return 0, err
+			return nil, 0, err
 		}
 	}
+	return events, size, nil
+}
+
+// ingestLoop writes waiting ingest requests in batches until the channel closes.
+func (e *Engine) ingestLoop() {
+	defer close(e.ingestDone)
+	for first := range e.ingestCh {
+		reqs := []*ingestReq{first}
+		size := first.size
+	more:
+		for len(reqs) < ingestMaxBatch && size < ingestMaxBytes {
+			select {
+			case r, ok := <-e.ingestCh:
+				if !ok {
+					break more
+				}
+				reqs = append(reqs, r)
+				size += r.size
+			default:
+				break more
+			}
+		}
+		e.writeIngest(reqs, size)
+	}
+}
+
+func (e *Engine) writeIngest(reqs []*ingestReq, size int) {
+	if len(reqs) == 1 && size > ingestTxnBytes {
+		n, err := e.writeSplit(reqs[0].events)
+		reqs[0].done <- ingestResult{accepted: n, err: err}
+		return
+	}
+	counts := make([]int, len(reqs))
+	var tasks []inTask
+	err := e.db.Update(func(tx *store.Txn) error {
+		tasks = tasks[:0]
+		clear(counts)
+		for i, r := range reqs {
+			n, err := e.stage(tx, r.events, &tasks)
+			if err != nil {
+				return err
+			}
+			counts[i] = n
+		}
+		return nil
+	})
+	if err != nil && len(reqs) > 1 {
+		// One request may be the trouble: write each on its own so the
+		// others still land.
+		for _, r := range reqs {
+			e.writeIngest([]*ingestReq{r}, r.size)
+		}
+		return
+	}
+	if err != nil {
+		reqs[0].done <- ingestResult{err: storeErr(err)}
+		return
+	}
+	e.queue(tasks)
+	for i, r := range reqs {
+		r.done <- ingestResult{accepted: counts[i]}
+	}
+}
+
+// writeSplit writes the events of one large request in commits of at
+// most ingestTxnBytes, in order, each synced before the next.
+func (e *Engine) writeSplit(events []ingestEvent) (int, error) {
+	total := 0
+	for len(events) > 0 {
+		n, size := 0, 0
+		for n < len(events) {
+			s := len(events[n].raw) + len(events[n].dedupe) + ingestEventOverhead
+			if n > 0 && size+s > ingestTxnBytes {
+				break
+			}
+			size += s
+			n++
+		}
+		chunk := events[:n]
+		events = events[n:]
+		var tasks []inTask
+		accepted := 0
+		err := e.db.Update(func(tx *store.Txn) error {
+			tasks = tasks[:0]
+			var err error
+			accepted, err = e.stage(tx, chunk, &tasks)
+			return err
+		})
+		if err != nil {
+			return total, storeErr(err)
+		}
+		e.queue(tasks)
+		total += accepted
+	}
+	return total, nil
+}
+
+// storeErr wraps a failed commit; one too big for any transaction is
+// unstorable, and will be so on every retry.
+func storeErr(err error) error {
+	if errors.Is(err, store.ErrTxnTooBig) {
+		return fmt.Errorf("%w: %w", ErrUnstorable, err)
+	}
+	return fmt.Errorf("store webhook events: %w", err)
+}
+
+func (e *Engine) queue(tasks []inTask) {
+	for _, t := range tasks {
+		e.inbox.Add(t.item.lane(), t)
+	}
+}
+
+// stage writes the new events within tx and returns how many there were.
+func (e *Engine) stage(tx *store.Txn, events []ingestEvent, tasks *[]inTask) (int, error) {
+	n := 0
+	for _, ev := range events {
+		if ev.dedupe != "" {
+			key := store.SeenKey(ev.dedupe)
+			seen, err := tx.Has(key)
+			if err != nil {
+				return 0, fmt.Errorf("check %s: %w", ev.dedupe, err)
+			}
+			if seen {
+				continue
+			}
+			if err := tx.Set(key, []byte(strconv.FormatInt(ev.item.ReceivedAt.Unix(), 10)), e.cfg.DedupeFor); err != nil {
+				return 0, err
+			}
+		}
+		seq, err := e.db.NextSeq("inbox")
+		if err != nil {
+			return 0, err
+		}
+		if err := tx.Set(store.InboxKey(seq), ev.raw, 0); err != nil {
+			return 0, err
+		}
+		*tasks = append(*tasks, inTask{seq: seq, item: ev.item, attempts: new(int)})
+		n++
+	}
 	return n, nil
+}
+
+// Reject keeps the raw body of a signed webhook POST whose events can
+// never be stored (ErrUnstorable), so that the webhook can acknowledge it:
+// Meta retries anything but a 200 for days, and the same bytes would fail
+// every time. Nothing is lost: the body waits under store.DocRejected for
+// an operator, and an ALERT is logged.
+func (e *Engine) Reject(body []byte, reason error) error {
+	at := e.now()
+	key := store.DocKey(store.DocRejected, fmt.Sprintf("%020d", at.UnixNano()))
+	rec := struct {
+		At     time.Time `json:"at"`
+		Reason string    `json:"reason"`
+		Body   string    `json:"body"`
+	}{at, reason.Error(), string(body)}
+	raw, err := store.EncodeJSON(rec)
+	if err != nil {
+		return err
+	}
+	if err := e.db.Update(func(tx *store.Txn) error { return tx.Set(key, raw, 0) }); err != nil {
+		return fmt.Errorf("keep rejected webhook body: %w", err)
+	}
+	e.log.Error().Str("alert", "webhook_rejected").Int("bytes", len(body)).Err(reason).
+		Msgf("ALERT: a webhook body that can never be stored as events was acknowledged and kept under document kind %q for inspection", store.DocRejected)
+	return nil
 }

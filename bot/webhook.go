@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -66,6 +67,17 @@ func (e *Engine) WebhookHandler(cfg WebhookConfig) fiber.Handler {
 			return fiber.NewError(fiber.StatusBadRequest, err.Error())
 		}
 		_, err = e.Ingest(batch)
+		if errors.Is(err, ErrUnstorable) {
+			// Retrying cannot help, and Meta retries a non-200 for days:
+			// keep the body for an operator and acknowledge it.
+			if rerr := e.Reject(body, err); rerr == nil {
+				return c.SendString("EVENT_RECEIVED")
+			}
+		}
+		if errors.Is(err, store.ErrDiskLow) {
+			// Already alerted once by the store; not an error per request.
+			return fiber.NewError(fiber.StatusServiceUnavailable, "disk space is low: events are not accepted until space is freed; retry later")
+		}
 		if err != nil {
 			e.log.Error().Err(err).Str("request_id", requestID(c)).Msg("webhook events not stored")
 			// Not 200: Meta keeps the events and delivers them again.

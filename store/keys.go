@@ -114,6 +114,7 @@ const (
 	DocAudit        DocKind = "audit" // append-only audit log (big-endian sequence ids)
 	DocErasure      DocKind = "erase" // privacy: anonymous counts left by erasures and retention sweeps
 	DocDeadLetter   DocKind = "dead"  // inbound events that could not be processed
+	DocRejected     DocKind = "rejwh" // bot: raw webhook bodies acknowledged but impossible to store as events (<unix nanos>)
 	DocBroadcast    DocKind = "bcast" // broadcast: one broadcast (spec, state, audit of its life)
 )
 

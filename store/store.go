@@ -12,11 +12,16 @@ import (
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
 	"github.com/rs/zerolog"
 )
 
 // ErrNotFound is returned when a key has no value.
 var ErrNotFound = errors.New("not found")
+
+// ErrTxnTooBig means a transaction holds more than the store takes in
+// one commit: the same writes will fail again, so split them.
+var ErrTxnTooBig = errors.New("transaction too big")
 
 // ErrStop may be returned by a Scan callback to end the scan early without error.
 var ErrStop = errors.New("stop scan")
@@ -27,6 +32,17 @@ type Options struct {
 	InMemory      bool   // for tests
 	EncryptionKey []byte // optional AES key (16, 24 or 32 bytes) for encryption at rest
 	Logger        zerolog.Logger
+
+	// DiskReserve is the free space kept on the disk holding Dir: below
+	// it CheckDisk fails, and below a quarter of it every commit fails
+	// (see diskGuard). 0 keeps no reserve.
+	DiskReserve uint64
+	// FreeSpace measures the free space (StatfsFree when nil); tests
+	// simulate a full disk with it.
+	FreeSpace FreeSpace
+	// DiskCheckEvery is how often free space is measured between
+	// requests (10s when 0).
+	DiskCheckEvery time.Duration
 }
 
 // DB is an open store.
@@ -41,8 +57,10 @@ type DB struct {
 
 	stop chan struct{}
 	done chan struct{}
+	wg   sync.WaitGroup // background loops besides gcLoop
 
 	health health
+	disk   *diskGuard // nil: no reserve
 }
 
 // Open opens (or creates) the store. Update is durable: when it returns
@@ -51,6 +69,11 @@ type DB struct {
 // in badger's single writer, commits share group syncs (see groupSync),
 // so many concurrent transactions cost one fsync.
 func Open(o Options) (*DB, error) {
+	if !o.InMemory {
+		if _, err := inspect(o.Dir, o.EncryptionKey); err != nil {
+			return nil, err
+		}
+	}
 	opts := badger.DefaultOptions(o.Dir).
 		WithInMemory(o.InMemory).
 		WithSyncWrites(false).
@@ -59,16 +82,36 @@ func Open(o Options) (*DB, error) {
 		// Small tables and memtables keep the resident set modest: the store
 		// holds conversations, not bulk data.
 		WithMemTableSize(32 << 20).
-		WithValueLogFileSize(256 << 20)
+		WithValueLogFileSize(256 << 20).
+		// Every block read is checked against its checksum, and every
+		// value read from the value log: damage is an error, never a
+		// silently missing or wrong record. Tables are checked whole
+		// before opening (inspect), where badger would skip them.
+		WithChecksumVerificationMode(options.OnBlockRead).
+		WithVerifyValueChecksum(true)
 	if len(o.EncryptionKey) > 0 {
 		opts = opts.WithEncryptionKey(o.EncryptionKey).WithIndexCacheSize(64 << 20)
 	}
-	db, err := badger.Open(opts)
+	db, err := openBadger(opts)
 	if err != nil {
 		return nil, fmt.Errorf("open badger store in %q: %w", o.Dir, err)
 	}
 	s := &DB{db: db, log: o.Logger, seqs: map[string]*badger.Sequence{}, stop: make(chan struct{}), done: make(chan struct{})}
 	s.sync = newGroupSync(db.Sync)
+	if o.DiskReserve > 0 && !o.InMemory {
+		free := o.FreeSpace
+		if free == nil {
+			free = StatfsFree
+		}
+		s.disk = &diskGuard{dir: o.Dir, reserve: o.DiskReserve, free: free, log: o.Logger.With().Str("comp", "disk").Logger()}
+		s.disk.check()
+		every := o.DiskCheckEvery
+		if every <= 0 {
+			every = 10 * time.Second
+		}
+		s.wg.Add(1)
+		go s.diskLoop(every)
+	}
 	go s.gcLoop(o.InMemory)
 	return s, nil
 }
@@ -77,6 +120,7 @@ func Open(o Options) (*DB, error) {
 func (s *DB) Close() error {
 	close(s.stop)
 	<-s.done
+	s.wg.Wait()
 	s.sync.close()
 	s.mu.Lock()
 	for name, seq := range s.seqs {
@@ -150,7 +194,17 @@ const maxConflictRetries = 10
 // Update runs fn in a read-write transaction, commits it, retrying on
 // conflict a bounded number of times, and returns once the commit is
 // synced to disk (a group sync shared with concurrent commits).
+//
+// Below a quarter of the disk reserve it fails with ErrDiskLow without
+// writing: new work was refused at the reserve already, and what remains
+// must not fill the disk, where badger's memory-mapped writes would kill
+// the process.
 func (s *DB) Update(fn func(*Txn) error) error {
+	if st := s.disk.last(time.Second); st.critical() {
+		err := fmt.Errorf("%w: %s free, below a quarter of the reserve: not writing", ErrDiskLow, Bytes(st.Free))
+		s.health.record(err)
+		return err
+	}
 	var err error
 	for i := 0; i < maxConflictRetries; i++ {
 		ran, fnErr := false, error(nil)
@@ -216,7 +270,11 @@ func (t *Txn) Set(key Key, value []byte, ttl time.Duration) error {
 	if ttl > 0 {
 		e = e.WithTTL(ttl)
 	}
-	return t.t.SetEntry(e)
+	err := t.t.SetEntry(e)
+	if errors.Is(err, badger.ErrTxnTooBig) {
+		return fmt.Errorf("%w: %w", ErrTxnTooBig, err)
+	}
+	return err
 }
 
 // GetJSON decodes the value of key into v, or returns ErrNotFound.
@@ -231,13 +289,27 @@ func (t *Txn) GetJSON(key Key, v any) error {
 	return nil
 }
 
-// SetJSON encodes v and writes it under key.
+// SetJSON encodes v (see EncodeJSON) and writes it under key.
 func (t *Txn) SetJSON(key Key, v any, ttl time.Duration) error {
-	b, err := json.Marshal(v)
+	b, err := EncodeJSON(v)
 	if err != nil {
 		return fmt.Errorf("encode %q: %w", printable(key), err)
 	}
 	return t.Set(key, b, ttl)
+}
+
+// EncodeJSON is how values are stored: JSON without HTML escaping.
+// json.Marshal writes <, > and & as six-byte escapes, which made a text of
+// 4,096 "<" take 24 KB and a valid webhook batch too big for a transaction.
+// Stored values are never embedded in HTML as they are.
+func EncodeJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // Delete removes key; deleting a missing key is not an error.
@@ -295,14 +367,15 @@ func (t *Txn) scan(prefix, start Key, reverse bool, fn func(key Key, value []byt
 type Batch struct {
 	wb   *badger.WriteBatch
 	sync *groupSync
+	disk *diskGuard
 }
 
 // NewBatch starts a write batch; call Flush to commit it.
-func (s *DB) NewBatch() *Batch { return &Batch{wb: s.db.NewWriteBatch(), sync: s.sync} }
+func (s *DB) NewBatch() *Batch { return &Batch{wb: s.db.NewWriteBatch(), sync: s.sync, disk: s.disk} }
 
 // SetJSON adds one encoded value to the batch.
 func (b *Batch) SetJSON(key Key, v any) error {
-	raw, err := json.Marshal(v)
+	raw, err := EncodeJSON(v)
 	if err != nil {
 		return fmt.Errorf("encode %q: %w", printable(key), err)
 	}
@@ -315,8 +388,14 @@ func (b *Batch) Set(key Key, value []byte) error { return b.wb.Set(key, value) }
 // Delete adds a deletion to the batch.
 func (b *Batch) Delete(key Key) error { return b.wb.Delete(key) }
 
-// Flush commits the batch and returns once it is synced to disk.
+// Flush commits the batch and returns once it is synced to disk. Like
+// Update it refuses to write below a quarter of the disk reserve, and
+// measures the free space first: a batch can be large.
 func (b *Batch) Flush() error {
+	if st := b.disk.check(); st.critical() {
+		b.wb.Cancel()
+		return fmt.Errorf("%w: %s free, below a quarter of the reserve: not writing", ErrDiskLow, Bytes(st.Free))
+	}
 	if err := b.wb.Flush(); err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ package metrics
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -98,7 +99,9 @@ func (m *Metrics) Webhook() fiber.Handler {
 		start := time.Now()
 		status, err := httpstatus.After(c, c.Next())
 		code := strconv.Itoa(status)
-		m.webhookRequests.WithLabelValues(c.Method(), code).Inc()
+		// c.Method() points into fiber's reused request buffer; the
+		// counter keeps its labels, so they must be copies.
+		m.webhookRequests.WithLabelValues(strings.Clone(c.Method()), code).Inc()
 		m.webhookLatency.WithLabelValues(code).Observe(time.Since(start).Seconds())
 		return err
 	}
@@ -167,11 +170,14 @@ var (
 	descStoreBytes   = prometheus.NewDesc("lifeline_store_bytes", "On-disk size of the store, by part (lsm, vlog).", []string{"part"}, nil)
 	descStoreHealthy = prometheus.NewDesc("lifeline_store_healthy", "1 when the last commit succeeded, 0 when the store cannot write.", nil, nil)
 	descHandoffs     = prometheus.NewDesc("lifeline_handoffs", "Open handoffs by status (waiting, active).", []string{"status"}, nil)
+	descDiskFree     = prometheus.NewDesc("lifeline_disk_free_bytes", "Free space on the disk holding the store, as last measured.", nil, nil)
+	descDiskReserve  = prometheus.NewDesc("lifeline_disk_reserve_bytes", "Free space kept in reserve (LIFELINE_DISK_RESERVE); below it new work gets 503.", nil, nil)
+	descDiskLow      = prometheus.NewDesc("lifeline_disk_low", "1 while free space is below the reserve and new work is refused.", nil, nil)
 	descHandoffWait  = prometheus.NewDesc("lifeline_handoff_oldest_wait_seconds", "How long the longest-waiting unclaimed handoff has waited.", nil, nil)
 )
 
 func (c *scrapeCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descInboxDepth, descInboxAge, descOutboxDepth, descStoreBytes, descStoreHealthy, descHandoffs, descHandoffWait} {
+	for _, d := range []*prometheus.Desc{descInboxDepth, descInboxAge, descOutboxDepth, descStoreBytes, descStoreHealthy, descHandoffs, descHandoffWait, descDiskFree, descDiskReserve, descDiskLow} {
 		ch <- d
 	}
 }
@@ -194,6 +200,15 @@ func (c *scrapeCollector) Collect(ch chan<- prometheus.Metric) {
 		healthy = 0
 	}
 	ch <- prometheus.MustNewConstMetric(descStoreHealthy, prometheus.GaugeValue, healthy)
+	if d := db.Disk(); d.Reserve > 0 {
+		low := 0.0
+		if d.Low {
+			low = 1
+		}
+		ch <- prometheus.MustNewConstMetric(descDiskFree, prometheus.GaugeValue, float64(d.Free))
+		ch <- prometheus.MustNewConstMetric(descDiskReserve, prometheus.GaugeValue, float64(d.Reserve))
+		ch <- prometheus.MustNewConstMetric(descDiskLow, prometheus.GaugeValue, low)
+	}
 
 	now := time.Now()
 	var oldestIn time.Time

@@ -17,6 +17,7 @@ import (
 
 	"lifeline/bot"
 	"lifeline/privacy"
+	"lifeline/store"
 )
 
 // Config is every setting of `lifeline serve`: defaults, then the
@@ -48,7 +49,11 @@ type Config struct {
 	// country (LIFELINE_EMERGENCY_NUMBERS, e.g. "SA=911,AE=999,default=112")
 	// over a built-in table.
 	Emergency bot.EmergencyNumbers
-	Broadcast BroadcastSettings // see broadcast.go
+	// DiskReserve is the free space kept on the data directory's disk;
+	// below it new work is refused with 503 (LIFELINE_DISK_RESERVE).
+	DiskReserve uint64
+	freeSpace   store.FreeSpace   // nil: statfs; tests simulate a full disk
+	Broadcast   BroadcastSettings // see broadcast.go
 }
 
 // Sandbox reports whether no WhatsApp credentials are configured.
@@ -58,7 +63,8 @@ func defaultConfig() Config {
 	return Config{
 		Addr: ":8080", DataDir: "./data", APIURL: "https://graph.facebook.com", APIVersion: "v23.0",
 		RatePerNumber: 80, Workers: 32, SendWorkers: 64, Expiry: 2 * time.Hour, LogLevel: "info",
-		Retention: privacy.Retention{Messages: 90 * day, Locations: 30 * day, CheckIns: 90 * day},
+		Retention:   privacy.Retention{Messages: 90 * day, Locations: 30 * day, CheckIns: 90 * day},
+		DiskReserve: 256 << 20,
 	}
 }
 
@@ -139,6 +145,13 @@ func loadConfig(args []string, getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("LIFELINE_EMERGENCY_NUMBERS: %w", err))
 		}
 		c.Emergency = n
+	}
+	if v := getenv("LIFELINE_DISK_RESERVE"); v != "" {
+		n, err := parseSize(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("LIFELINE_DISK_RESERVE=%q: %w", v, err))
+		}
+		c.DiskReserve = n
 	}
 	key, err := encryptionKey(getenv)
 	if err != nil {
@@ -245,6 +258,31 @@ func (c Config) Validate() error {
 }
 
 const day = 24 * time.Hour
+
+// parseSize reads a byte count: 268435456, 256MB, 256MiB, 1GB, 0.
+// MB and GB are read as MiB and GiB: the reserve is a floor, never less.
+func parseSize(v string) (uint64, error) {
+	const want = "want a size such as 256MB, 1GB or 0 for no reserve"
+	s := strings.ToUpper(strings.TrimSpace(v))
+	mult := uint64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   uint64
+	}{{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"GIB", 1 << 30}, {"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}} {
+		if rest, ok := strings.CutSuffix(s, u.suffix); ok {
+			s, mult = strings.TrimSpace(rest), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		return 0, errors.New(want)
+	}
+	if n > (1<<40)/mult {
+		return 0, errors.New("over 1TB; " + want)
+	}
+	return n * mult, nil
+}
 
 // parseRetention reads a retention period: a Go duration (720h) or a
 // number of days (90d); 0 keeps data forever.

@@ -38,6 +38,7 @@ Usage:
   lifeline bench webhook|e2e|memory            measure speed and memory on loopback (see BENCHMARKS.md)
   lifeline backup --out FILE [--server URL] [--token T]   back up a running server (badger's online backup)
   lifeline restore FILE [--data DIR]                     restore a backup into an empty data directory
+  lifeline verify [--data DIR | FILE.backup]             check a stopped server's data directory or a backup
   lifeline help                 show this text
 `
 
@@ -71,6 +72,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runBackup(args[1:], os.Getenv, stdout, stderr)
 	case "restore":
 		return runRestore(args[1:], os.Getenv, stdout, stderr)
+	case "verify":
+		return runVerify(args[1:], os.Getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -136,10 +139,14 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
+	if err := checkNotHalfRestored(cfg.DataDir); err != nil {
+		return nil, err
+	}
 	if err := checkWritable(cfg.DataDir); err != nil {
 		return nil, err
 	}
-	db, err := store.Open(store.Options{Dir: filepath.Join(cfg.DataDir, "store"), Logger: log, EncryptionKey: cfg.EncryptionKey})
+	db, err := store.Open(store.Options{Dir: filepath.Join(cfg.DataDir, "store"), Logger: log, EncryptionKey: cfg.EncryptionKey,
+		DiskReserve: cfg.DiskReserve, FreeSpace: cfg.freeSpace})
 	if err != nil {
 		return nil, explainOpen(err, cfg)
 	}

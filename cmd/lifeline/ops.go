@@ -68,6 +68,11 @@ func explainOpen(err error, cfg Config) error {
 		return fmt.Errorf("%w\n(another lifeline process is using %s; stop it first)", err, cfg.DataDir)
 	case strings.Contains(msg, "Encryption key mismatch") || strings.Contains(msg, "encryption key") && len(cfg.EncryptionKey) > 0:
 		return fmt.Errorf("%w\n(the data directory was encrypted with a different LIFELINE_ENCRYPTION_KEY; see README, Backup and restore, to change keys)", err)
+	case errors.Is(err, store.ErrDamaged):
+		return fmt.Errorf("%w\nThe server will not start on a damaged store: it would run without the records that are lost or unreadable.\n"+
+			"Keep this directory for analysis and restore the latest backup into a new one:\n"+
+			"    lifeline restore FILE.backup --data NEW_DIR\n"+
+			"then start with LIFELINE_DATA_DIR=NEW_DIR. `lifeline verify --data DIR` checks a directory, `lifeline verify FILE.backup` a backup", err)
 	case strings.Contains(msg, "no space left"):
 		return fmt.Errorf("%w\n(the disk holding %s is full)", err, cfg.DataDir)
 	}
@@ -149,89 +154,10 @@ func verifyBackup(path string) error {
 		return err
 	}
 	defer f.Close()
-	db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := db.Load(f); err != nil {
+	if _, err := store.VerifyBackup(f); err != nil {
 		return fmt.Errorf("the downloaded backup is incomplete or damaged: %w", err)
 	}
 	return nil
-}
-
-// runRestore loads a backup file into a new, empty data directory.
-func runRestore(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	data := fs.String("data", firstNonEmpty(getenv("LIFELINE_DATA_DIR"), "./data"), "data directory to create (LIFELINE_DATA_DIR); must be empty or missing")
-	var file string
-	// Accept the file before or after the flags.
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		file, args = args[0], args[1:]
-	}
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if file == "" && fs.NArg() == 1 {
-		file = fs.Arg(0)
-	}
-	if file == "" {
-		fmt.Fprintln(stderr, "usage: lifeline restore FILE [--data DIR]")
-		return 2
-	}
-	key, err := encryptionKey(getenv)
-	if err != nil {
-		fmt.Fprintf(stderr, "lifeline restore: %v\n", err)
-		return 2
-	}
-	n, err := restore(file, *data, key)
-	if err != nil {
-		fmt.Fprintf(stderr, "lifeline restore: %v\n", err)
-		return 1
-	}
-	enc := "not encrypted"
-	if len(key) > 0 {
-		enc = "encrypted with LIFELINE_ENCRYPTION_KEY"
-	}
-	fmt.Fprintf(stdout, "restored %d bytes of backup into %s (%s); start the server with LIFELINE_DATA_DIR=%s\n", n, *data, enc, *data)
-	return 0
-}
-
-// restore refuses a data directory that holds anything: loading a backup
-// over live data would mix two histories.
-func restore(file, dataDir string, key []byte) (int64, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return 0, err
-	}
-	entries, err := os.ReadDir(dataDir)
-	switch {
-	case err == nil && len(entries) > 0:
-		return 0, fmt.Errorf("data directory %s is not empty; restore into a new directory and point LIFELINE_DATA_DIR at it", dataDir)
-	case err != nil && !errors.Is(err, os.ErrNotExist):
-		return 0, err
-	}
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return 0, fmt.Errorf("create data directory: %w", err)
-	}
-	db, err := store.Open(store.Options{Dir: filepath.Join(dataDir, "store"), EncryptionKey: key, Logger: zerolog.Nop()})
-	if err != nil {
-		return 0, err
-	}
-	if err := db.Load(f); err != nil {
-		db.Close()
-		return 0, err
-	}
-	if err := db.Close(); err != nil {
-		return 0, err
-	}
-	return fi.Size(), nil
 }
 
 func firstNonEmpty(vs ...string) string {

@@ -1,0 +1,145 @@
+package bot
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"lifeline/bot/whatsapp"
+	"lifeline/store"
+)
+
+// batchPayload is one webhook POST carrying n text messages of text, each
+// from its own user, in Meta's shape.
+func batchPayload(prefix string, n int, text string) []byte {
+	var msgs, contacts []string
+	for i := range n {
+		from := fmt.Sprintf("1555%07d", i)
+		contacts = append(contacts, fmt.Sprintf(`{"profile":{"name":"U"},"wa_id":%q}`, from))
+		msgs = append(msgs, fmt.Sprintf(`{"from":%q,"id":"%s.%d","timestamp":"%d","type":"text","text":{"body":%q}}`, from, prefix, i, time.Now().Unix(), text))
+	}
+	return []byte(fmt.Sprintf(`{"object":"whatsapp_business_account","entry":[{"id":"900800700600500","changes":[{"field":"messages","value":{
+"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001111","phone_number_id":%q},
+"contacts":[%s],"messages":[%s]}}]}]}`, testPhone, strings.Join(contacts, ","), strings.Join(msgs, ",")))
+}
+
+// Every body the webhook accepts (up to its 4 MB limit, Meta's own is
+// higher) can be stored: stored values are not HTML-escaped, and what
+// does not fit one transaction is written in several.
+func TestEveryAcceptedWebhookBodyIsStored(t *testing.T) {
+	cases := []struct {
+		name     string
+		messages int
+		text     string
+	}{
+		{"300 messages of 4,096 '<' (1.26 MB, six-fold when escaped)", 300, strings.Repeat("<", 4096)},
+		{"900 messages of 4,096 '&' (3.7 MB, several commits)", 900, strings.Repeat("&", 4096)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t, harnessOpts{dir: t.TempDir()})
+			h.app.Post("/webhook4", h.engine.WebhookHandler(WebhookConfig{Enabled: true, AppSecret: testSecret, MaxBody: 4 << 20}))
+			body := batchPayload("wamid.big", c.messages, c.text)
+			code, answer := h.postTo("/webhook4", body)
+			if code != 200 {
+				t.Fatalf("POST of %d bytes = %d %s, want 200", len(body), code, answer)
+			}
+			// Acknowledged means on disk: every message is marked as seen.
+			if n := h.count(store.SeenKey("m:wamid.big.")); n != c.messages {
+				t.Errorf("%d of %d messages stored", n, c.messages)
+			}
+			// Meta's redelivery of the same body stores nothing more.
+			if code, _ := h.postTo("/webhook4", body); code != 200 {
+				t.Fatalf("redelivery = %d", code)
+			}
+			if n := h.count(store.SeenKey("m:wamid.big.")); n != c.messages {
+				t.Errorf("after redelivery %d seen markers, want %d", n, c.messages)
+			}
+		})
+	}
+}
+
+// A batch split over several commits that was cut short after some of
+// them (a crash, a full disk) is delivered again by Meta: the events
+// already committed are not stored twice, the rest are stored.
+func TestSplitBatchCutShortIsCompletedByRedeliveryWithoutDuplicates(t *testing.T) {
+	h := newHarness(t, harnessOpts{dir: t.TempDir()})
+	const n = 900
+	b, err := whatsapp.ParseWebhook(batchPayload("wamid.cut", n, strings.Repeat("<", 4096)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, size, err := encodeEvents(b, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if size <= ingestTxnBytes {
+		t.Fatalf("batch of %d bytes would not be split", size)
+	}
+	// The first commits of the earlier attempt landed, then it failed.
+	first, err := h.engine.writeSplit(events[:n/3])
+	if err != nil || first != n/3 {
+		t.Fatalf("first part: %d %v", first, err)
+	}
+	accepted, err := h.engine.Ingest(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if accepted != n-n/3 {
+		t.Errorf("redelivery accepted %d events, want the %d not stored before", accepted, n-n/3)
+	}
+	h.engine.WaitIdle()
+	for i := range n {
+		if got := len(h.transcript(fmt.Sprintf("1555%07d", i))); got != 2 {
+			t.Fatalf("user %d has %d transcript entries, want the message and one reply", i, got)
+		}
+	}
+}
+
+func (h *harness) postTo(path string, body []byte) (int, string) {
+	h.t.Helper()
+	req := httptest.NewRequest("POST", path, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Hub-Signature-256", whatsapp.Sign(body, testSecret))
+	resp, err := h.app.Test(req, 30000)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// A body that can never be stored as events is kept whole for an operator,
+// so that the webhook can acknowledge it instead of failing Meta's retries
+// for days.
+func TestRejectedBodyIsKeptWhole(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	body := batchPayload("wamid.rej", 3, "<&>")
+	if err := h.engine.Reject(body, fmt.Errorf("%w: test", ErrUnstorable)); err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	if err := h.db.View(func(tx *store.Txn) error {
+		return tx.Scan(store.DocPrefix(store.DocRejected), func(_ store.Key, v []byte) error {
+			var rec struct{ Reason, Body string }
+			if err := json.Unmarshal(v, &rec); err != nil {
+				return err
+			}
+			if !strings.Contains(rec.Reason, "can never be stored") {
+				t.Errorf("reason %q", rec.Reason)
+			}
+			kept = append(kept, rec.Body)
+			return nil
+		})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(kept) != 1 || kept[0] != string(body) {
+		t.Errorf("kept %d bodies; want the one body byte for byte", len(kept))
+	}
+}
