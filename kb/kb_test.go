@@ -3,6 +3,7 @@ package kb
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -442,9 +443,21 @@ func TestFeedbackAndCandidates(t *testing.T) {
 	}
 }
 
+// Spikes are found whatever the server's zone: stored times come back in
+// UTC while the clock's now is local (the spike was always 0 outside UTC).
 func TestUnansweredGroupsAndSpikes(t *testing.T) {
+	for _, zone := range []*time.Location{time.UTC, time.FixedZone("UTC+3", 3*3600), time.FixedZone("UTC-7", -7*3600)} {
+		t.Run(zone.String(), func(t *testing.T) {
+			local := time.Local
+			time.Local = zone
+			t.Cleanup(func() { time.Local = local })
+			testUnansweredGroupsAndSpikes(t, time.Date(2026, 3, 1, 12, 30, 0, 0, time.Local))
+		})
+	}
+}
+
+func testUnansweredGroupsAndSpikes(t *testing.T, now time.Time) {
 	k := openKB(t)
-	now := time.Date(2026, 3, 1, 12, 30, 0, 0, time.UTC)
 	rec := func(q, lang, reason string, ago time.Duration) {
 		t.Helper()
 		if err := k.RecordUnanswered(q, lang, reason, now.Add(-ago)); err != nil {
@@ -582,5 +595,32 @@ func TestSplitAnswer(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.label, func(t *testing.T) { c.check(t, SplitAnswer(c.text, c.max)) })
+	}
+}
+
+// A message of any size costs a search a bounded amount of work: a
+// 5,000-letter "word" once made the typo expansion allocate tens of
+// megabytes (and a 100,000-letter one ran for minutes).
+func TestSearchWorkIsBoundedOnHugeInput(t *testing.T) {
+	k := openKB(t)
+	cases := []struct{ label, query string }{
+		{"one huge token", strings.Repeat("a", 5000)},
+		{"one huge arabic token", strings.Repeat("ب", 5000)},
+		{"a huge token after a question", "where is the shelter " + strings.Repeat("x", 5000)},
+		{"very many words", strings.Repeat("shelter water ", 20000)},
+	}
+	for _, c := range cases {
+		t.Run(c.label, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			k.Search(c.query, "", 5)
+			runtime.ReadMemStats(&after)
+			if mb := float64(after.TotalAlloc-before.TotalAlloc) / (1 << 20); mb > 4 {
+				t.Errorf("one search allocated %.1f MB, want at most 4", mb)
+			}
+		})
+	}
+	if got := boundQuery("where is the shelter " + strings.Repeat("x", 5000)); got != "where is the shelter "+strings.Repeat("x", maxTokenRunes) {
+		t.Errorf("boundQuery kept %d bytes of the long token", len(got))
 	}
 }

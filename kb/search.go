@@ -4,6 +4,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -45,6 +46,15 @@ const (
 	// virus) is the same word; it counts nearly as much.
 	procliticFactor = 0.9
 
+	// A question is a sentence or two: the search reads at most this many
+	// runes of a message, and cuts any run of this many letters without
+	// a space (no word is that long, not even a German compound) before
+	// analysis. Unbounded, a 100,000-letter "word" took minutes: the
+	// typo expansion and the gram index cost grows with the square of a
+	// term's length.
+	maxQueryRunes = 1000
+	maxTokenRunes = 64
+
 	candidates     = 50 // best documents by BM25F that are re-ranked
 	gramCandidates = 20 // and the documents most similar by character grams
 
@@ -75,6 +85,7 @@ func (k *KB) Rank(q, lang string, limit int) Result {
 	if limit <= 0 {
 		limit = 10
 	}
+	q = boundQuery(q)
 	s := k.live.Load()
 	detected := DetectLang(q)
 	fallback := lang
@@ -113,6 +124,28 @@ func (k *KB) Rank(q, lang string, limit int) Result {
 		best.Lang = fallback
 	}
 	return *best
+}
+
+// boundQuery keeps the first maxQueryRunes runes of q and cuts every run of
+// non-space runes to maxTokenRunes, so that the cost of a search is bounded
+// whatever is sent.
+func boundQuery(q string) string {
+	var b strings.Builder
+	b.Grow(min(len(q), 4*maxQueryRunes))
+	runes, run := 0, 0
+	for _, r := range q {
+		if runes == maxQueryRunes {
+			break
+		}
+		runes++
+		if unicode.IsSpace(r) {
+			run = 0
+		} else if run++; run > maxTokenRunes {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 type scored struct {
