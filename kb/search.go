@@ -57,15 +57,6 @@ const (
 
 	candidates     = 50 // best documents by BM25F that are re-ranked
 	gramCandidates = 20 // and the documents most similar by character grams
-
-	// A query is answered when the best entry covers most of its content
-	// terms in its question, scores well, and leads the second clearly.
-	answerQCoverage = 0.75
-	answerScore     = 1.0
-	answerMargin    = 0.3
-	// Below this coverage nothing is relevant enough even to suggest.
-	suggestCoverage = 0.5
-	suggestQCover   = 0.34
 )
 
 // Search finds the entries that answer query. lang is the user's language
@@ -154,6 +145,8 @@ type scored struct {
 	score     float64
 	coverage  float64 // share of query weight matched anywhere in the entry
 	qcoverage float64 // share matched in the question or an alternate question
+	assocOnly float64 // share matched only through associations or the thesaurus
+	gram      float64 // character-gram similarity to the query
 }
 
 // qterm is one term the search looks up: a query term or a stand-in for it
@@ -350,16 +343,19 @@ func (s *snapshot) search(q, lang string, limit int) Result {
 	list := make([]scored, 0, len(cands))
 	qcovs := make([]float64, len(qterms))
 	covs := make([]float64, len(qterms))
+	assocs := make([]bool, len(qterms))
 	for _, i := range cands {
 		d := st.docs[i]
 		clear(qcovs)
 		clear(covs)
+		clear(assocs)
 		for _, t := range qs {
 			switch {
 			case t.assoc:
 				// Associations and synonyms rank, but do not count as covering
 				// the query: the decision to answer rests on the
-				// query's own words.
+				// query's own words. The decision sees them apart.
+				assocs[t.group] = assocs[t.group] || has(d.qset, t.term) || has(d.aset, t.term)
 			case has(d.qset, t.term):
 				qcovs[t.group] = max(qcovs[t.group], t.factor)
 				covs[t.group] = max(covs[t.group], t.factor)
@@ -367,17 +363,20 @@ func (s *snapshot) search(q, lang string, limit int) Result {
 				covs[t.group] = max(covs[t.group], 0.5*t.factor)
 			}
 		}
-		var cov, qcov float64
+		var cov, qcov, aonly float64
 		for g, w := range weights {
 			cov += w * covs[g]
 			qcov += w * qcovs[g]
+			if assocs[g] && covs[g] == 0 {
+				aonly += w
+			}
 		}
-		cov, qcov = cov/total, qcov/total
+		cov, qcov, aonly = cov/total, qcov/total, aonly/total
 		score := wBM25*float64(acc[i])/total + wCoverage*qcov + wGram*sims[i]
 		if qtype != "" && qtype == d.qtype && qcov > 0 {
 			score += wQType
 		}
-		list = append(list, scored{d: d, id: d.id, score: score, coverage: cov, qcoverage: qcov})
+		list = append(list, scored{d: d, id: d.id, score: score, coverage: cov, qcoverage: qcov, assocOnly: aonly, gram: sims[i]})
 	}
 	sort.SliceStable(list, func(i, j int) bool {
 		if list[i].score != list[j].score {
@@ -385,7 +384,20 @@ func (s *snapshot) search(q, lang string, limit int) Result {
 		}
 		return list[i].d.pos < list[j].d.pos
 	})
-	res.Decision = decide(list, len(qterms))
+	// Query terms the FAQ has in no form at all (off-topic words: "pizza").
+	found := make([]bool, len(qterms))
+	for _, t := range qs {
+		found[t.group] = found[t.group] || !t.assoc
+	}
+	unknown := 0.0
+	for g, w := range weights {
+		if !found[g] {
+			unknown += w
+		}
+	}
+	f := featuresOf(list, len(qterms), unknown/total)
+	res.features = &f
+	res.Decision = f.decide()
 	for i, c := range list {
 		if i == limit {
 			break
@@ -416,31 +428,6 @@ func topDocs(acc []float32, touched []int32, n int) []int32 {
 		}
 	}
 	return best
-}
-
-// decide turns the ranked list into a decision: nothing when the best entry
-// shares too little with the query (off-topic questions share at most a
-// word or two), an answer when it covers the query in its question and
-// clearly leads, and a suggestion otherwise.
-func decide(list []scored, nterms int) Decision {
-	top := list[0]
-	if top.coverage < suggestCoverage || top.qcoverage < suggestQCover {
-		return DecisionNone
-	}
-	margin := 1.0
-	if len(list) > 1 {
-		margin = (top.score - list[1].score) / top.score
-	}
-	// A one-word query matches many questions equally well: answer it only
-	// when one entry stands out.
-	need := answerMargin
-	if nterms < 2 {
-		need = 2 * answerMargin
-	}
-	if top.qcoverage >= answerQCoverage && top.score >= answerScore && margin >= need {
-		return DecisionAnswer
-	}
-	return DecisionSuggest
 }
 
 func has(set map[string]struct{}, t string) bool {
