@@ -5,8 +5,8 @@ package kb
 // Fitted on the fit half of kb/testdata/decision_queries.tsv; see decision.go.
 // Features: Score, Margin, QCoverage, Coverage, Gram, InvTerms, Unknown, AssocOnly.
 var (
-	answerModel      = logit{w: []float64{0.8722, 0.2839, 1.0230, 1.0154, 2.0673, -0.7780, -0.3207, 3.2032}, bias: -0.7054}
-	suggestModel     = logit{w: []float64{0.9420, -0.0616, 1.4736, 1.3073, 2.3894, -1.5110, -0.5781, 1.2519}, bias: -0.2206}
-	answerThreshold  = 0.6005
-	suggestThreshold = 0.5899
+	answerModel      = logit{w: []float64{0.8556, 0.1410, 1.1355, 1.2067, 1.8025, -0.7547, -0.7326, 3.6638}, bias: -1.1600}
+	suggestModel     = logit{w: []float64{0.8841, -0.1873, 1.5183, 1.4427, 1.9489, -1.4395, -0.9992, 2.0056}, bias: -0.7432}
+	answerThreshold  = 0.8196
+	suggestThreshold = 0.5160
 )

@@ -162,30 +162,56 @@ func TestDetectLang(t *testing.T) {
 	}
 }
 
+// The decision on the sample FAQ: exact questions and alternate questions
+// are answered, paraphrases are at least offered, a bare topic word gets a
+// list, and messages the FAQ does not cover get nothing ("" means answer or
+// suggest; never is a decision the query must not get).
 func TestSearchDecisions(t *testing.T) {
+	useThesaurusDir(t, "") // the decision was fitted without system thesauri
 	k := openKB(t)
 	cases := []struct {
 		label, query, lang string
 		want               Decision
 		wantID             string // first result, when not none
+		never              Decision
 	}{
-		{"exact question", "Where is the nearest shelter?", "", DecisionAnswer, "shelter"},
-		{"reworded", "is tap water ok to drink", "en", "", "drinking-water"},
-		{"synonym kids", "how to keep kids safe", "en", "", "children"},
-		{"typo", "how do I voluntear", "en", "", "volunteering"},
-		{"arabic exact", "أين أقرب ملجأ؟", "", DecisionAnswer, "shelter/ar"},
-		{"arabic reworded", "كيف أتطوع", "ar", "", "volunteering/ar"},
-		{"arabic synonym", "هل يسمح بالقطة في الملجأ", "", "", "pets/ar"},
-		{"off-topic match", "who won the match last night", "", DecisionNone, ""},
-		{"off-topic weather", "what's the weather tomorrow", "en", DecisionNone, ""},
-		{"off-topic pizza", "best pizza recipe", "", DecisionNone, ""},
-		{"off-topic arabic", "من فاز بالمباراة أمس", "", DecisionNone, ""},
-		{"only stop words", "what is it", "", DecisionNone, ""},
-		{"empty", "", "", DecisionNone, ""},
+		{"exact question", "Where is the nearest shelter?", "", DecisionAnswer, "shelter", ""},
+		{"alternate question", "where can I sleep tonight", "", DecisionAnswer, "shelter", ""},
+		{"alternate question reworded", "I lost my medication", "", DecisionAnswer, "medicines", ""},
+		{"reworded", "is tap water ok to drink", "en", "", "drinking-water", ""},
+		{"synonym kids", "how to keep kids safe", "en", "", "children", ""},
+		{"typo", "how do I voluntear", "en", "", "volunteering", ""},
+		{"few shared words", "the river is rising near my house", "", "", "flood-safety", ""},
+		{"a relative missing", "my grandmother is missing", "", "", "missing-person", ""},
+		{"pets and evacuation", "can I take my dog with me when we evacuate", "", "", "pets", ""},
+		{"one topic word", "shelter", "", DecisionSuggest, "shelter", ""},
+		{"another topic word", "water", "", DecisionSuggest, "drinking-water", ""},
+		{"arabic exact", "أين أقرب ملجأ؟", "", DecisionAnswer, "shelter/ar", ""},
+		{"arabic reworded", "كيف أتطوع", "ar", "", "volunteering/ar", ""},
+		{"arabic synonym", "هل يسمح بالقطة في الملجأ", "", "", "pets/ar", ""},
+		{"arabic alternate wording", "أين يمكنني شحن هاتفي", "", "", "phone-charging/ar", ""},
+		{"off-topic bakery", "what time does the bakery close", "", DecisionNone, "", ""},
+		{"off-topic pizza near me", "best pizza near me", "", DecisionNone, "", ""},
+		{"off-topic match", "who won the match", "", DecisionNone, "", ""},
+		{"off-topic match last night", "who won the match last night", "", DecisionNone, "", ""},
+		{"off-topic weather", "what's the weather tomorrow", "en", DecisionNone, "", ""},
+		{"off-topic pizza", "best pizza recipe", "", DecisionNone, "", ""},
+		{"off-topic arabic", "من فاز بالمباراة أمس", "", DecisionNone, "", ""},
+		{"off-topic arabic bakery", "متى يغلق المخبز", "", DecisionNone, "", ""},
+		{"off-topic sharing an entry's opening words", "where is the nearest gym", "", "", "", DecisionAnswer},
+		{"off-topic sharing a word", "is the airport open", "", "", "", DecisionAnswer},
+		{"only stop words", "what is it", "", DecisionNone, "", ""},
+		{"empty", "", "", DecisionNone, "", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.label, func(t *testing.T) {
 			r := k.Search(c.query, c.lang, 5)
+			if c.never != "" {
+				if r.Decision == c.never {
+					t.Errorf("decision %s (%+v)", r.Decision, r.Results)
+				}
+				return
+			}
 			if c.want != "" && r.Decision != c.want {
 				t.Errorf("decision %s, want %s (%+v)", r.Decision, c.want, r.Results)
 			}
