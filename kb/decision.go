@@ -73,9 +73,14 @@ const minAnswerMargin = 0.3
 // to learn (a handful of off-topic messages share an entry's opening words).
 const maxAnswerUnknown = 0.5
 
+// maxAnswerAssocOnly is the share of the query that may be matched only
+// through associations or thesaurus synonyms in an answer: they help rank
+// the entries, but never on their own make the bot answer.
+const maxAnswerAssocOnly = 0.5
+
 // answerable says whether the guards allow an answer at all.
 func (f features) answerable() bool {
-	return f.Margin >= math.Log(minAnswerMargin) && f.Unknown < maxAnswerUnknown
+	return f.Margin >= math.Log(minAnswerMargin) && f.Unknown < maxAnswerUnknown && f.AssocOnly < maxAnswerAssocOnly
 }
 
 func (f features) decide() Decision {

@@ -78,6 +78,7 @@ func rankLabelled(k *KB, ls []labelled) []example {
 
 // outcome counts what people are shown, as kb eval reports it.
 type outcome struct {
+	top1, top3                                                            int
 	n, answeredRight, suggestedRight, none, answeredWrong, suggestedWrong int
 	off, offAnswered, offSuggested                                        int
 }
@@ -94,6 +95,12 @@ func (o *outcome) add(e example, d Decision) {
 		return
 	}
 	o.n++
+	if e.top1 {
+		o.top1++
+	}
+	if e.top3 {
+		o.top3++
+	}
 	switch {
 	case d == DecisionNone:
 		o.none++
@@ -111,9 +118,9 @@ func (o *outcome) add(e example, d Decision) {
 func share(a, n int) float64 { return float64(a) / float64(max(1, n)) }
 
 func (o outcome) String() string {
-	return fmt.Sprintf("%d queries: answered right %.3f, shown in list %.3f (shown %.3f), nothing %.3f, answered wrong %.3f; "+
+	return fmt.Sprintf("%d queries: top-1 %.3f, top-3 %.3f, answered right %.3f, shown in list %.3f (shown %.3f), nothing %.3f, answered wrong %.3f; "+
 		"%d off-topic: answered %.3f, suggested %.3f",
-		o.n, share(o.answeredRight, o.n), share(o.suggestedRight, o.n), share(o.answeredRight+o.suggestedRight, o.n),
+		o.n, share(o.top1, o.n), share(o.top3, o.n), share(o.answeredRight, o.n), share(o.suggestedRight, o.n), share(o.answeredRight+o.suggestedRight, o.n),
 		share(o.none, o.n), share(o.answeredWrong, o.n), o.off, share(o.offAnswered, o.off), share(o.offSuggested, o.off))
 }
 
