@@ -33,8 +33,9 @@ func (f features) vector() []float64 {
 	return []float64{f.Score, f.Margin, f.QCoverage, f.Coverage, f.Gram, f.InvTerms, f.Unknown, f.AssocOnly}
 }
 
-func featuresOf(list []scored, nterms int, unknown float64) features {
-	top := list[0]
+// featuresOf reads the features off the ranked list; top is its first
+// entry with the coverage the decision weighs.
+func featuresOf(top scored, list []scored, nterms int, unknown float64) features {
 	margin := 1.0
 	if len(list) > 1 && top.score > 0 {
 		margin = (top.score - list[1].score) / top.score

@@ -5,8 +5,8 @@ package kb
 // Fitted on the fit half of kb/testdata/decision_queries.tsv; see decision.go.
 // Features: Score, Margin, QCoverage, Coverage, Gram, InvTerms, Unknown, AssocOnly.
 var (
-	answerModel      = logit{w: []float64{0.8556, 0.1410, 1.1355, 1.2067, 1.8025, -0.7547, -0.7326, 3.6638}, bias: -1.1600}
-	suggestModel     = logit{w: []float64{0.8841, -0.1873, 1.5183, 1.4427, 1.9489, -1.4395, -0.9992, 2.0056}, bias: -0.7432}
-	answerThreshold  = 0.8196
-	suggestThreshold = 0.5160
+	answerModel      = logit{w: []float64{0.8127, 0.1386, 1.1768, 1.3553, 1.6497, -0.7896, -1.0083, 3.4719}, bias: -1.1934}
+	suggestModel     = logit{w: []float64{0.8617, -0.1939, 1.4571, 1.4861, 1.8081, -1.4313, -1.2623, 1.8667}, bias: -0.7882}
+	answerThreshold  = 0.8220
+	suggestThreshold = 0.4966
 )

@@ -182,6 +182,7 @@ func TestSearchDecisions(t *testing.T) {
 		{"synonym kids", "how to keep kids safe", "en", "", "children", ""},
 		{"typo", "how do I voluntear", "en", "", "volunteering", ""},
 		{"few shared words", "the river is rising near my house", "", "", "flood-safety", ""},
+		{"words the FAQ lacks", "what exactly do i do if the electricity goes", "", "", "power-outage", ""},
 		{"a relative missing", "my grandmother is missing", "", "", "missing-person", ""},
 		{"pets and evacuation", "can I take my dog with me when we evacuate", "", "", "pets", ""},
 		{"one topic word", "shelter", "", DecisionSuggest, "shelter", ""},

@@ -117,6 +117,50 @@ func (k *KB) Rank(q, lang string, limit int) Result {
 	return *best
 }
 
+// coverer computes how much of a query an entry covers, reusing its
+// per-term buffers across the candidates of one search.
+type coverer struct {
+	qcovs, covs []float64
+	assocs      []bool
+}
+
+func newCoverer(n int) *coverer {
+	return &coverer{qcovs: make([]float64, n), covs: make([]float64, n), assocs: make([]bool, n)}
+}
+
+// cover returns the shares of the query's weight d covers anywhere (the
+// answer at half), in its questions, and only through associations or
+// synonyms.
+func (c *coverer) cover(d *doc, qs []qterm, weights []float64) (cov, qcov, aonly float64) {
+	clear(c.qcovs)
+	clear(c.covs)
+	clear(c.assocs)
+	for _, t := range qs {
+		switch {
+		case t.assoc:
+			// Associations and synonyms rank, but do not count as covering
+			// the query: the decision to answer rests on the query's own
+			// words. The decision sees them apart.
+			c.assocs[t.group] = c.assocs[t.group] || has(d.qset, t.term) || has(d.aset, t.term)
+		case has(d.qset, t.term):
+			c.qcovs[t.group] = max(c.qcovs[t.group], t.factor)
+			c.covs[t.group] = max(c.covs[t.group], t.factor)
+		case has(d.aset, t.term):
+			c.covs[t.group] = max(c.covs[t.group], 0.5*t.factor)
+		}
+	}
+	total := 0.0
+	for g, w := range weights {
+		total += w
+		cov += w * c.covs[g]
+		qcov += w * c.qcovs[g]
+		if c.assocs[g] && c.covs[g] == 0 {
+			aonly += w
+		}
+	}
+	return cov / total, qcov / total, aonly / total
+}
+
 // boundQuery keeps the first maxQueryRunes runes of q and cuts every run of
 // non-space runes to maxTokenRunes, so that the cost of a search is bounded
 // whatever is sent.
@@ -341,37 +385,10 @@ func (s *snapshot) search(q, lang string, limit int) Result {
 
 	qtype := questionType(q)
 	list := make([]scored, 0, len(cands))
-	qcovs := make([]float64, len(qterms))
-	covs := make([]float64, len(qterms))
-	assocs := make([]bool, len(qterms))
+	cv := newCoverer(len(qterms))
 	for _, i := range cands {
 		d := st.docs[i]
-		clear(qcovs)
-		clear(covs)
-		clear(assocs)
-		for _, t := range qs {
-			switch {
-			case t.assoc:
-				// Associations and synonyms rank, but do not count as covering
-				// the query: the decision to answer rests on the
-				// query's own words. The decision sees them apart.
-				assocs[t.group] = assocs[t.group] || has(d.qset, t.term) || has(d.aset, t.term)
-			case has(d.qset, t.term):
-				qcovs[t.group] = max(qcovs[t.group], t.factor)
-				covs[t.group] = max(covs[t.group], t.factor)
-			case has(d.aset, t.term):
-				covs[t.group] = max(covs[t.group], 0.5*t.factor)
-			}
-		}
-		var cov, qcov, aonly float64
-		for g, w := range weights {
-			cov += w * covs[g]
-			qcov += w * qcovs[g]
-			if assocs[g] && covs[g] == 0 {
-				aonly += w
-			}
-		}
-		cov, qcov, aonly = cov/total, qcov/total, aonly/total
+		cov, qcov, aonly := cv.cover(d, qs, weights)
 		score := wBM25*float64(acc[i])/total + wCoverage*qcov + wGram*sims[i]
 		if qtype != "" && qtype == d.qtype && qcov > 0 {
 			score += wQType
@@ -384,18 +401,36 @@ func (s *snapshot) search(q, lang string, limit int) Result {
 		}
 		return list[i].d.pos < list[j].d.pos
 	})
-	// Query terms the FAQ has in no form at all (off-topic words: "pizza").
+	// The decision weighs a query word the FAQ does not have at most as
+	// much as the query's most telling word it has: absence from a small
+	// FAQ says that the word is not about the FAQ, not that it is rarer
+	// than any word there ("exactly" in "what exactly is a coronavirus").
+	// The ranking keeps the plain weights.
 	found := make([]bool, len(qterms))
 	for _, t := range qs {
 		found[t.group] = found[t.group] || !t.assoc
 	}
-	unknown := 0.0
-	for g, w := range weights {
-		if !found[g] {
-			unknown += w
+	heaviest := 0.0
+	for g, t := range qterms {
+		if _, ok := st.df[t]; ok {
+			heaviest = max(heaviest, weights[g])
 		}
 	}
-	f := featuresOf(list, len(qterms), unknown/total)
+	dw := make([]float64, len(weights))
+	unknown, dtotal := 0.0, 0.0
+	for g, w := range weights {
+		dw[g] = w
+		if _, ok := st.df[qterms[g]]; !ok && heaviest > 0 {
+			dw[g] = min(w, heaviest)
+		}
+		dtotal += dw[g]
+		if !found[g] {
+			unknown += dw[g]
+		}
+	}
+	top := list[0]
+	top.coverage, top.qcoverage, top.assocOnly = cv.cover(top.d, qs, dw)
+	f := featuresOf(top, list, len(qterms), unknown/dtotal)
 	res.features = &f
 	res.Decision = f.decide()
 	for i, c := range list {
