@@ -9,18 +9,28 @@ import "math"
 // is among the first three (suggest). Off-topic messages ("best pizza near
 // me") are negatives for both.
 //
-// The constants are fitted, not chosen: go test ./kb -run TestFitDecision -fit
+// The models and thresholds are fitted, not chosen:
+//
+//	go test ./kb -run TestFitDecision -fit
+//
 // fits both models on the fit half of kb/testdata/decision_queries.tsv
 // (labelled queries on the sample FAQ in English and Arabic, with off-topic
-// messages), picks the thresholds on the same half, prints the constants
-// below and reports the check half. Logistic regression by batch gradient
-// descent on standardised features, L2 penalty, a fixed number of steps
-// from zero weights: the same data gives the same constants.
+// messages; every other row), picks each threshold on the same half where a
+// utility is highest (a wrong answer costs nine right ones, a list for an
+// off-topic message costs what showing the right entry gains), and writes
+// decision_model.go; without -fit the test reports both halves and fails
+// when the check half falls below its floors. Logistic regression by batch
+// gradient descent on standardised features, L2 penalty, a fixed number of
+// steps from zero weights, without the system's thesauri: the same data
+// gives the same constants on every machine. Three guards below are not
+// fitted, and say why.
 
 // features are what the decision reads off a ranked list.
 type features struct {
-	Score     float64 // the first entry's score
-	Margin    float64 // log of its lead over the second, relative to its score: a lead of 2% and one of 20% differ more than one of 20% and 40%
+	Score float64 // the first entry's score
+	// log of its lead over the second, relative to its score: leads of 2%
+	// and 20% differ more than leads of 20% and 40%
+	Margin    float64
 	QCoverage float64 // share of the query's weight its questions cover
 	Coverage  float64 // share covered anywhere in the entry (answer at half)
 	Gram      float64 // its character-gram similarity to the query

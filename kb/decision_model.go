@@ -4,9 +4,13 @@ package kb
 
 // Fitted on the fit half of kb/testdata/decision_queries.tsv; see decision.go.
 // Features: Score, Margin, QCoverage, Coverage, Gram, InvTerms, Unknown, AssocOnly.
+// The models are never changed at run time.
 var (
-	answerModel      = logit{w: []float64{0.8127, 0.1386, 1.1768, 1.3553, 1.6497, -0.7896, -1.0083, 3.4719}, bias: -1.1934}
-	suggestModel     = logit{w: []float64{0.8617, -0.1939, 1.4571, 1.4861, 1.8081, -1.4313, -1.2623, 1.8667}, bias: -0.7882}
+	answerModel  = logit{w: []float64{0.8127, 0.1386, 1.1768, 1.3553, 1.6497, -0.7896, -1.0083, 3.4719}, bias: -1.1934}
+	suggestModel = logit{w: []float64{0.8617, -0.1939, 1.4571, 1.4861, 1.8081, -1.4313, -1.2623, 1.8667}, bias: -0.7882}
+)
+
+const (
 	answerThreshold  = 0.8220
 	suggestThreshold = 0.4966
 )
