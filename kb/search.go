@@ -50,8 +50,8 @@ const (
 	// runes of a message, and cuts any run of this many letters without
 	// a space (no word is that long, not even a German compound) before
 	// analysis. Unbounded, a 100,000-letter "word" took minutes: the
-	// typo expansion and the gram index cost grows with the square of a
-	// term's length.
+	// work on a term (its one-letter deletions for typos among others)
+	// grew with at least the square of its length.
 	maxQueryRunes = 1000
 	maxTokenRunes = 64
 
