@@ -123,3 +123,23 @@ func BenchmarkColdStart10000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSearchHugeToken searches the sample FAQ with one 100,000-letter
+// token: the bound on query and token length keeps it as cheap as a
+// sentence.
+func BenchmarkSearchHugeToken(b *testing.B) {
+	db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	k, err := Open(db, zerolog.Nop())
+	if err != nil {
+		b.Fatal(err)
+	}
+	q := strings.Repeat("a", 100000)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		k.Search(q, "", 5)
+	}
+}

@@ -65,6 +65,8 @@ type Result struct {
 	Decision Decision `json:"decision"`
 	Lang     string   `json:"lang"`
 	Results  []Hit    `json:"results"`
+
+	features *features // what the decision was taken on (nil when nothing was ranked)
 }
 
 // Sentinel errors; the admin API maps them to HTTP statuses.

@@ -3,6 +3,7 @@ package kb
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -161,30 +162,57 @@ func TestDetectLang(t *testing.T) {
 	}
 }
 
+// The decision on the sample FAQ: exact questions and alternate questions
+// are answered, paraphrases are at least offered, a bare topic word gets a
+// list, and messages the FAQ does not cover get nothing ("" means answer or
+// suggest; never is a decision the query must not get).
 func TestSearchDecisions(t *testing.T) {
+	useThesaurusDir(t, "") // the decision was fitted without system thesauri
 	k := openKB(t)
 	cases := []struct {
 		label, query, lang string
 		want               Decision
 		wantID             string // first result, when not none
+		never              Decision
 	}{
-		{"exact question", "Where is the nearest shelter?", "", DecisionAnswer, "shelter"},
-		{"reworded", "is tap water ok to drink", "en", "", "drinking-water"},
-		{"synonym kids", "how to keep kids safe", "en", "", "children"},
-		{"typo", "how do I voluntear", "en", "", "volunteering"},
-		{"arabic exact", "أين أقرب ملجأ؟", "", DecisionAnswer, "shelter/ar"},
-		{"arabic reworded", "كيف أتطوع", "ar", "", "volunteering/ar"},
-		{"arabic synonym", "هل يسمح بالقطة في الملجأ", "", "", "pets/ar"},
-		{"off-topic match", "who won the match last night", "", DecisionNone, ""},
-		{"off-topic weather", "what's the weather tomorrow", "en", DecisionNone, ""},
-		{"off-topic pizza", "best pizza recipe", "", DecisionNone, ""},
-		{"off-topic arabic", "من فاز بالمباراة أمس", "", DecisionNone, ""},
-		{"only stop words", "what is it", "", DecisionNone, ""},
-		{"empty", "", "", DecisionNone, ""},
+		{"exact question", "Where is the nearest shelter?", "", DecisionAnswer, "shelter", ""},
+		{"alternate question", "where can I sleep tonight", "", DecisionAnswer, "shelter", ""},
+		{"alternate question reworded", "I lost my medication", "", DecisionAnswer, "medicines", ""},
+		{"reworded", "is tap water ok to drink", "en", "", "drinking-water", ""},
+		{"synonym kids", "how to keep kids safe", "en", "", "children", ""},
+		{"typo", "how do I voluntear", "en", "", "volunteering", ""},
+		{"few shared words", "the river is rising near my house", "", "", "flood-safety", ""},
+		{"words the FAQ lacks", "what exactly do i do if the electricity goes", "", "", "power-outage", ""},
+		{"a relative missing", "my grandmother is missing", "", "", "missing-person", ""},
+		{"pets and evacuation", "can I take my dog with me when we evacuate", "", "", "pets", ""},
+		{"one topic word", "shelter", "", DecisionSuggest, "shelter", ""},
+		{"another topic word", "water", "", DecisionSuggest, "drinking-water", ""},
+		{"arabic exact", "أين أقرب ملجأ؟", "", DecisionAnswer, "shelter/ar", ""},
+		{"arabic reworded", "كيف أتطوع", "ar", "", "volunteering/ar", ""},
+		{"arabic synonym", "هل يسمح بالقطة في الملجأ", "", "", "pets/ar", ""},
+		{"arabic alternate wording", "أين يمكنني شحن هاتفي", "", "", "phone-charging/ar", ""},
+		{"off-topic bakery", "what time does the bakery close", "", DecisionNone, "", ""},
+		{"off-topic pizza near me", "best pizza near me", "", DecisionNone, "", ""},
+		{"off-topic match", "who won the match", "", DecisionNone, "", ""},
+		{"off-topic match last night", "who won the match last night", "", DecisionNone, "", ""},
+		{"off-topic weather", "what's the weather tomorrow", "en", DecisionNone, "", ""},
+		{"off-topic pizza", "best pizza recipe", "", DecisionNone, "", ""},
+		{"off-topic arabic", "من فاز بالمباراة أمس", "", DecisionNone, "", ""},
+		{"off-topic arabic bakery", "متى يغلق المخبز", "", DecisionNone, "", ""},
+		{"off-topic sharing an entry's opening words", "where is the nearest gym", "", "", "", DecisionAnswer},
+		{"off-topic sharing a word", "is the airport open", "", "", "", DecisionAnswer},
+		{"only stop words", "what is it", "", DecisionNone, "", ""},
+		{"empty", "", "", DecisionNone, "", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.label, func(t *testing.T) {
 			r := k.Search(c.query, c.lang, 5)
+			if c.never != "" {
+				if r.Decision == c.never {
+					t.Errorf("decision %s (%+v)", r.Decision, r.Results)
+				}
+				return
+			}
 			if c.want != "" && r.Decision != c.want {
 				t.Errorf("decision %s, want %s (%+v)", r.Decision, c.want, r.Results)
 			}
@@ -442,9 +470,21 @@ func TestFeedbackAndCandidates(t *testing.T) {
 	}
 }
 
+// Spikes are found whatever the server's zone: stored times come back in
+// UTC while the clock's now is local (the spike was always 0 outside UTC).
 func TestUnansweredGroupsAndSpikes(t *testing.T) {
+	for _, zone := range []*time.Location{time.UTC, time.FixedZone("UTC+3", 3*3600), time.FixedZone("UTC-7", -7*3600)} {
+		t.Run(zone.String(), func(t *testing.T) {
+			local := time.Local
+			time.Local = zone
+			t.Cleanup(func() { time.Local = local })
+			testUnansweredGroupsAndSpikes(t, time.Date(2026, 3, 1, 12, 30, 0, 0, time.Local))
+		})
+	}
+}
+
+func testUnansweredGroupsAndSpikes(t *testing.T, now time.Time) {
 	k := openKB(t)
-	now := time.Date(2026, 3, 1, 12, 30, 0, 0, time.UTC)
 	rec := func(q, lang, reason string, ago time.Duration) {
 		t.Helper()
 		if err := k.RecordUnanswered(q, lang, reason, now.Add(-ago)); err != nil {
@@ -582,5 +622,32 @@ func TestSplitAnswer(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.label, func(t *testing.T) { c.check(t, SplitAnswer(c.text, c.max)) })
+	}
+}
+
+// A message of any size costs a search a bounded amount of work: a
+// 5,000-letter "word" once made the typo expansion allocate tens of
+// megabytes (and a 100,000-letter one ran for minutes).
+func TestSearchWorkIsBoundedOnHugeInput(t *testing.T) {
+	k := openKB(t)
+	cases := []struct{ label, query string }{
+		{"one huge token", strings.Repeat("a", 5000)},
+		{"one huge arabic token", strings.Repeat("ب", 5000)},
+		{"a huge token after a question", "where is the shelter " + strings.Repeat("x", 5000)},
+		{"very many words", strings.Repeat("shelter water ", 20000)},
+	}
+	for _, c := range cases {
+		t.Run(c.label, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			k.Search(c.query, "", 5)
+			runtime.ReadMemStats(&after)
+			if mb := float64(after.TotalAlloc-before.TotalAlloc) / (1 << 20); mb > 4 {
+				t.Errorf("one search allocated %.1f MB, want at most 4", mb)
+			}
+		})
+	}
+	if got := boundQuery("where is the shelter " + strings.Repeat("x", 5000)); got != "where is the shelter "+strings.Repeat("x", maxTokenRunes) {
+		t.Errorf("boundQuery kept %d bytes of the long token", len(got))
 	}
 }

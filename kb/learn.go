@@ -364,7 +364,7 @@ type group struct {
 	UnansweredGroup
 	terms   map[string]struct{}
 	wording map[string]int
-	hours   map[time.Time]int
+	hours   map[int64]int // by Unix hour: an instant, whatever zone the time came in
 }
 
 func groupUnanswered(qs []unanswered, since, now time.Time) []UnansweredGroup {
@@ -389,14 +389,14 @@ func groupUnanswered(qs []unanswered, since, now time.Time) []UnansweredGroup {
 			}
 		}
 		if g == nil {
-			g = &group{terms: ts, wording: map[string]int{}, hours: map[time.Time]int{},
+			g = &group{terms: ts, wording: map[string]int{}, hours: map[int64]int{},
 				UnansweredGroup: UnansweredGroup{Lang: lang, Reasons: map[string]int{}, First: u.At}}
 			groups = append(groups, g)
 		}
 		g.Count++
 		g.wording[u.Query]++
 		g.Reasons[u.Reason]++
-		g.hours[u.At.Truncate(time.Hour)]++
+		g.hours[unixHour(u.At)]++
 		if u.At.Before(g.First) {
 			g.First = u.At
 		}
@@ -405,15 +405,18 @@ func groupUnanswered(qs []unanswered, since, now time.Time) []UnansweredGroup {
 		}
 	}
 	out := make([]UnansweredGroup, 0, len(groups))
-	lastHour := now.Truncate(time.Hour)
-	nHours := max(1, int(lastHour.Sub(since.Truncate(time.Hour))/time.Hour))
+	// Stored times come back in UTC while now may carry the local zone:
+	// hours are compared as instants (Unix hours), never as time.Time
+	// values, which differ by zone.
+	lastHour := unixHour(now)
+	nHours := max(1, int(lastHour-unixHour(since)))
 	for _, g := range groups {
 		words := sortedKeys(g.wording)
 		sort.SliceStable(words, func(i, j int) bool { return g.wording[words[i]] > g.wording[words[j]] })
 		g.Query = words[0]
 		g.Examples = words[:min(5, len(words))]
 		for h, n := range g.hours {
-			g.Hours = append(g.Hours, HourCount{Hour: h, Count: n})
+			g.Hours = append(g.Hours, HourCount{Hour: time.Unix(h*3600, 0).UTC(), Count: n})
 		}
 		sort.Slice(g.Hours, func(i, j int) bool { return g.Hours[i].Hour.Before(g.Hours[j].Hour) })
 		recent := g.hours[lastHour]
@@ -432,6 +435,16 @@ func groupUnanswered(qs []unanswered, since, now time.Time) []UnansweredGroup {
 		return out[i].Count > out[j].Count
 	})
 	return out
+}
+
+// unixHour is the number of whole hours from the Unix epoch to t.
+func unixHour(t time.Time) int64 {
+	s := t.Unix()
+	h := s / 3600
+	if s < 0 && s%3600 != 0 {
+		h--
+	}
+	return h
 }
 
 // similarity is the overlap of two term sets relative to the smaller one,

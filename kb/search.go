@@ -4,6 +4,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -45,17 +46,17 @@ const (
 	// virus) is the same word; it counts nearly as much.
 	procliticFactor = 0.9
 
+	// A question is a sentence or two: the search reads at most this many
+	// runes of a message, and cuts any run of this many letters without
+	// a space (no word is that long, not even a German compound) before
+	// analysis. Unbounded, a 100,000-letter "word" took minutes: the
+	// work on a term (its one-letter deletions for typos among others)
+	// grew with at least the square of its length.
+	maxQueryRunes = 1000
+	maxTokenRunes = 64
+
 	candidates     = 50 // best documents by BM25F that are re-ranked
 	gramCandidates = 20 // and the documents most similar by character grams
-
-	// A query is answered when the best entry covers most of its content
-	// terms in its question, scores well, and leads the second clearly.
-	answerQCoverage = 0.75
-	answerScore     = 1.0
-	answerMargin    = 0.3
-	// Below this coverage nothing is relevant enough even to suggest.
-	suggestCoverage = 0.5
-	suggestQCover   = 0.34
 )
 
 // Search finds the entries that answer query. lang is the user's language
@@ -75,6 +76,7 @@ func (k *KB) Rank(q, lang string, limit int) Result {
 	if limit <= 0 {
 		limit = 10
 	}
+	q = boundQuery(q)
 	s := k.live.Load()
 	detected := DetectLang(q)
 	fallback := lang
@@ -115,12 +117,80 @@ func (k *KB) Rank(q, lang string, limit int) Result {
 	return *best
 }
 
+// coverer computes how much of a query an entry covers, reusing its
+// per-term buffers across the candidates of one search.
+type coverer struct {
+	qcovs, covs []float64
+	assocs      []bool
+}
+
+func newCoverer(n int) *coverer {
+	return &coverer{qcovs: make([]float64, n), covs: make([]float64, n), assocs: make([]bool, n)}
+}
+
+// cover returns the shares of the query's weight d covers anywhere (the
+// answer at half), in its questions, and only through associations or
+// synonyms.
+func (c *coverer) cover(d *doc, qs []qterm, weights []float64) (cov, qcov, aonly float64) {
+	clear(c.qcovs)
+	clear(c.covs)
+	clear(c.assocs)
+	for _, t := range qs {
+		switch {
+		case t.assoc:
+			// Associations and synonyms rank, but do not count as covering
+			// the query: the decision to answer rests on the query's own
+			// words. The decision sees them apart.
+			c.assocs[t.group] = c.assocs[t.group] || has(d.qset, t.term) || has(d.aset, t.term)
+		case has(d.qset, t.term):
+			c.qcovs[t.group] = max(c.qcovs[t.group], t.factor)
+			c.covs[t.group] = max(c.covs[t.group], t.factor)
+		case has(d.aset, t.term):
+			c.covs[t.group] = max(c.covs[t.group], 0.5*t.factor)
+		}
+	}
+	total := 0.0
+	for g, w := range weights {
+		total += w
+		cov += w * c.covs[g]
+		qcov += w * c.qcovs[g]
+		if c.assocs[g] && c.covs[g] == 0 {
+			aonly += w
+		}
+	}
+	return cov / total, qcov / total, aonly / total
+}
+
+// boundQuery keeps the first maxQueryRunes runes of q and cuts every run of
+// non-space runes to maxTokenRunes, so that the cost of a search is bounded
+// whatever is sent.
+func boundQuery(q string) string {
+	var b strings.Builder
+	b.Grow(min(len(q), 4*maxQueryRunes))
+	runes, run := 0, 0
+	for _, r := range q {
+		if runes == maxQueryRunes {
+			break
+		}
+		runes++
+		if unicode.IsSpace(r) {
+			run = 0
+		} else if run++; run > maxTokenRunes {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 type scored struct {
 	d         *doc
 	id        string
 	score     float64
 	coverage  float64 // share of query weight matched anywhere in the entry
 	qcoverage float64 // share matched in the question or an alternate question
+	assocOnly float64 // share matched only through associations or the thesaurus
+	gram      float64 // character-gram similarity to the query
 }
 
 // qterm is one term the search looks up: a query term or a stand-in for it
@@ -315,36 +385,15 @@ func (s *snapshot) search(q, lang string, limit int) Result {
 
 	qtype := questionType(q)
 	list := make([]scored, 0, len(cands))
-	qcovs := make([]float64, len(qterms))
-	covs := make([]float64, len(qterms))
+	cv := newCoverer(len(qterms))
 	for _, i := range cands {
 		d := st.docs[i]
-		clear(qcovs)
-		clear(covs)
-		for _, t := range qs {
-			switch {
-			case t.assoc:
-				// Associations and synonyms rank, but do not count as covering
-				// the query: the decision to answer rests on the
-				// query's own words.
-			case has(d.qset, t.term):
-				qcovs[t.group] = max(qcovs[t.group], t.factor)
-				covs[t.group] = max(covs[t.group], t.factor)
-			case has(d.aset, t.term):
-				covs[t.group] = max(covs[t.group], 0.5*t.factor)
-			}
-		}
-		var cov, qcov float64
-		for g, w := range weights {
-			cov += w * covs[g]
-			qcov += w * qcovs[g]
-		}
-		cov, qcov = cov/total, qcov/total
+		cov, qcov, aonly := cv.cover(d, qs, weights)
 		score := wBM25*float64(acc[i])/total + wCoverage*qcov + wGram*sims[i]
 		if qtype != "" && qtype == d.qtype && qcov > 0 {
 			score += wQType
 		}
-		list = append(list, scored{d: d, id: d.id, score: score, coverage: cov, qcoverage: qcov})
+		list = append(list, scored{d: d, id: d.id, score: score, coverage: cov, qcoverage: qcov, assocOnly: aonly, gram: sims[i]})
 	}
 	sort.SliceStable(list, func(i, j int) bool {
 		if list[i].score != list[j].score {
@@ -352,7 +401,38 @@ func (s *snapshot) search(q, lang string, limit int) Result {
 		}
 		return list[i].d.pos < list[j].d.pos
 	})
-	res.Decision = decide(list, len(qterms))
+	// The decision weighs a query word the FAQ does not have at most as
+	// much as the query's most telling word it has: absence from a small
+	// FAQ says that the word is not about the FAQ, not that it is rarer
+	// than any word there ("exactly" in "what exactly is a coronavirus").
+	// The ranking keeps the plain weights.
+	found := make([]bool, len(qterms))
+	for _, t := range qs {
+		found[t.group] = found[t.group] || !t.assoc
+	}
+	heaviest := 0.0
+	for g, t := range qterms {
+		if _, ok := st.df[t]; ok {
+			heaviest = max(heaviest, weights[g])
+		}
+	}
+	dw := make([]float64, len(weights))
+	unknown, dtotal := 0.0, 0.0
+	for g, w := range weights {
+		dw[g] = w
+		if _, ok := st.df[qterms[g]]; !ok && heaviest > 0 {
+			dw[g] = min(w, heaviest)
+		}
+		dtotal += dw[g]
+		if !found[g] {
+			unknown += dw[g]
+		}
+	}
+	top := list[0]
+	top.coverage, top.qcoverage, top.assocOnly = cv.cover(top.d, qs, dw)
+	f := featuresOf(top, list, len(qterms), unknown/dtotal)
+	res.features = &f
+	res.Decision = f.decide()
 	for i, c := range list {
 		if i == limit {
 			break
@@ -383,31 +463,6 @@ func topDocs(acc []float32, touched []int32, n int) []int32 {
 		}
 	}
 	return best
-}
-
-// decide turns the ranked list into a decision: nothing when the best entry
-// shares too little with the query (off-topic questions share at most a
-// word or two), an answer when it covers the query in its question and
-// clearly leads, and a suggestion otherwise.
-func decide(list []scored, nterms int) Decision {
-	top := list[0]
-	if top.coverage < suggestCoverage || top.qcoverage < suggestQCover {
-		return DecisionNone
-	}
-	margin := 1.0
-	if len(list) > 1 {
-		margin = (top.score - list[1].score) / top.score
-	}
-	// A one-word query matches many questions equally well: answer it only
-	// when one entry stands out.
-	need := answerMargin
-	if nterms < 2 {
-		need = 2 * answerMargin
-	}
-	if top.qcoverage >= answerQCoverage && top.score >= answerScore && margin >= need {
-		return DecisionAnswer
-	}
-	return DecisionSuggest
 }
 
 func has(set map[string]struct{}, t string) bool {

@@ -27,7 +27,7 @@ const kbUsage = `usage:
   lifeline kb import FILE [--mode replace|merge] [--server URL] [--token T]
   lifeline kb search QUERY [--lang xx] [--limit N] [--server URL] [--token T]
   lifeline kb export [--out FILE] [--server URL] [--token T]
-  lifeline kb eval --faq FILE --pairs FILE [--lang xx]
+  lifeline kb eval --faq FILE [--pairs FILE] [--offtopic FILE] [--lang xx] [-v]
 
 The server defaults to $LIFELINE_SERVER or http://127.0.0.1:8080, the token
 to $LIFELINE_TOKEN (or $LIFELINE_ADMIN_TOKEN). eval runs locally and needs no server.
@@ -251,28 +251,38 @@ func kbExport(args []string, stdout io.Writer) error {
 }
 
 // kbEval scores the search on labelled paraphrases the way
-// faq-eval/README.md says, side by side with plain BM25 over the questions.
+// faq-eval/README.md says, side by side with plain BM25 over the questions,
+// and reports what people are shown: the decision taken on each query.
 func kbEval(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("kb eval", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	faqPath := fs.String("faq", "", "FAQ file (.csv, .tsv, .json, .md)")
 	pairsPath := fs.String("pairs", "", "paraphrase pairs CSV: question_1, question_2, similar")
+	offPath := fs.String("offtopic", "", "off-topic queries, one a line, that should get nothing")
 	lang := fs.String("lang", "", "use only FAQ rows in this language and search in it")
 	verbose := fs.Bool("v", false, "print every miss")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
-	if *faqPath == "" || *pairsPath == "" || len(pos) > 0 {
-		return usageError{"eval needs --faq FILE and --pairs FILE"}
+	if *faqPath == "" || (*pairsPath == "" && *offPath == "") || len(pos) > 0 {
+		return usageError{"eval needs --faq FILE and --pairs FILE or --offtopic FILE"}
 	}
 	entries, err := loadFAQFile(*faqPath, *lang)
 	if err != nil {
 		return err
 	}
-	pairs, err := loadPairs(*pairsPath)
-	if err != nil {
-		return err
+	var pairs []pair
+	if *pairsPath != "" {
+		if pairs, err = loadPairs(*pairsPath); err != nil {
+			return err
+		}
+	}
+	var offTopic []string
+	if *offPath != "" {
+		if offTopic, err = loadLines(*offPath); err != nil {
+			return err
+		}
 	}
 	searchLang := *lang
 	if searchLang == "" {
@@ -301,7 +311,42 @@ func kbEval(args []string, stdout io.Writer) error {
 		return fmt.Errorf("load %s: %w", *faqPath, err)
 	}
 	loadTime := time.Since(t0)
+	fmt.Fprintf(stdout, "faq %s: %d entries (lang %s), indexed in %s\n", *faqPath, len(entries), searchLang, loadTime.Round(time.Millisecond))
+	if len(pairs) > 0 {
+		if err := evalPairs(k, entries, pairs, searchLang, *pairsPath, *verbose, stdout); err != nil {
+			return err
+		}
+	}
+	if len(offTopic) > 0 {
+		var answered, suggested, none int
+		for _, q := range offTopic {
+			res := k.Search(q, searchLang, 3)
+			switch res.Decision {
+			case kb.DecisionAnswer:
+				answered++
+			case kb.DecisionSuggest:
+				suggested++
+			default:
+				none++
+			}
+			if *verbose && res.Decision != kb.DecisionNone {
+				fmt.Fprintf(stdout, "off-topic %s: %q\n  got %q\n", res.Decision, q, res.Results[0].Question)
+			}
+		}
+		n := len(offTopic)
+		fmt.Fprintf(stdout, "\noff-topic %s: %d queries: answered %.3f, suggested %.3f, none %.3f\n",
+			*offPath, n, ratio(answered, n), ratio(suggested, n), ratio(none, n))
+	}
+	return nil
+}
 
+func ratio(a, n int) float64 { return math.Round(float64(a)/float64(max(1, n))*1000) / 1000 }
+
+// evalPairs prints top-1 and top-3 of the search and of BM25, and what
+// people are shown: answered with the right entry, offered it in the "did
+// you mean" list (the first three on suggest), shown nothing, or answered
+// with a wrong entry.
+func evalPairs(k *kb.KB, entries []kb.Entry, pairs []pair, searchLang, pairsPath string, verbose bool, stdout io.Writer) error {
 	// Pairs whose FAQ question is not in the (filtered) FAQ are not queries:
 	// the German set links some pairs to other files.
 	known := map[string]bool{}
@@ -313,8 +358,7 @@ func kbEval(args []string, stdout io.Writer) error {
 	skipped := 0
 	base := newBM25(entries, searchLang)
 	var n, top1, top3, b1, b3 int
-	decisions := map[kb.Decision]int{}
-	answeredRight := 0
+	var answeredRight, answeredWrong, listed, listedWithout, none int
 	var elapsed time.Duration
 	for _, p := range pairs {
 		want := normQ(p.q1)
@@ -326,25 +370,37 @@ func kbEval(args []string, stdout io.Writer) error {
 		t := time.Now()
 		res := k.Rank(p.q2, searchLang, 3)
 		elapsed += time.Since(t)
-		decisions[res.Decision]++
+		rank := -1
 		for i, h := range res.Results {
 			if normQ(h.Question) == want {
-				if i == 0 {
-					top1++
-					if res.Decision == kb.DecisionAnswer {
-						answeredRight++
-					}
-				}
-				top3++
+				rank = i
 				break
 			}
 		}
-		if *verbose && (len(res.Results) == 0 || normQ(res.Results[0].Question) != want) {
+		if rank == 0 {
+			top1++
+		}
+		if rank >= 0 {
+			top3++
+		}
+		switch {
+		case res.Decision == kb.DecisionNone:
+			none++
+		case res.Decision == kb.DecisionAnswer && rank == 0:
+			answeredRight++
+		case res.Decision == kb.DecisionAnswer:
+			answeredWrong++
+		case rank >= 0:
+			listed++
+		default:
+			listedWithout++
+		}
+		if verbose && rank != 0 {
 			got := ""
 			if len(res.Results) > 0 {
 				got = res.Results[0].Question
 			}
-			fmt.Fprintf(stdout, "miss: %q\n  want %q\n  got  %q\n", p.q2, p.q1, got)
+			fmt.Fprintf(stdout, "miss (%s): %q\n  want %q\n  got  %q\n", res.Decision, p.q2, p.q1, got)
 		}
 		for i, q := range base.top(p.q2, 3) {
 			if normQ(q) == want {
@@ -359,16 +415,34 @@ func kbEval(args []string, stdout io.Writer) error {
 	if n == 0 {
 		return errors.New("no positive pairs")
 	}
-	f := func(x int) float64 { return math.Round(float64(x)/float64(n)*1000) / 1000 }
-	fmt.Fprintf(stdout, "faq %s: %d entries (lang %s), indexed in %s\n", *faqPath, len(entries), searchLang, loadTime.Round(time.Millisecond))
-	fmt.Fprintf(stdout, "pairs %s: %d positive scored (%d whose question_1 is not in the FAQ left out)\n\n", *pairsPath, n, skipped)
+	f := func(x int) float64 { return ratio(x, n) }
+	fmt.Fprintf(stdout, "pairs %s: %d positive scored (%d whose question_1 is not in the FAQ left out)\n\n", pairsPath, n, skipped)
 	fmt.Fprintf(stdout, "%-10s %7s %7s\n", "", "top-1", "top-3")
 	fmt.Fprintf(stdout, "%-10s %7.3f %7.3f\n", "lifeline", f(top1), f(top3))
 	fmt.Fprintf(stdout, "%-10s %7.3f %7.3f\n\n", "bm25", f(b1), f(b3))
-	fmt.Fprintf(stdout, "decisions: answer %d (right %d), suggest %d, none %d; mean search %s\n",
-		decisions[kb.DecisionAnswer], answeredRight, decisions[kb.DecisionSuggest], decisions[kb.DecisionNone],
-		(elapsed / time.Duration(n)).Round(time.Microsecond))
+	fmt.Fprintf(stdout, "shown to the user: answered right %.3f, in the list %.3f, shown %.3f, nothing %.3f, answered wrong %.3f, list without it %.3f\n",
+		f(answeredRight), f(listed), f(answeredRight+listed), f(none), f(answeredWrong), f(listedWithout))
+	fmt.Fprintf(stdout, "mean search %s\n", (elapsed / time.Duration(n)).Round(time.Microsecond))
 	return nil
+}
+
+// loadLines reads one query a line, leaving out blank lines and lines
+// starting with #.
+func loadLines(path string) ([]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, l)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no queries", path)
+	}
+	return out, nil
 }
 
 // loadFAQFile parses an FAQ file, keeping only rows in lang when it is set.

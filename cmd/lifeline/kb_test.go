@@ -36,17 +36,28 @@ func TestKBEval(t *testing.T) {
 		"Is the tap water safe to drink?,can I drink water from the tap,1\n"+
 		"Is the tap water safe to drink?,who won the match,0\n"+
 		"Wo ist die Notunterkunft?,wo finde ich die Notunterkunft,1\n")
+	offTopic := writeFile(t, dir, "offtopic.txt", "# off-topic\nwho won the match\n\nbest pizza recipe\n")
 	var out, errOut bytes.Buffer
-	if code := runKB([]string{"eval", "--faq", faq, "--pairs", pairs, "--lang", "en"}, &out, &errOut); code != 0 {
+	if code := runKB([]string{"eval", "--faq", faq, "--pairs", pairs, "--lang", "en", "--offtopic", offTopic}, &out, &errOut); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
-	for _, want := range []string{"2 positive scored (1 whose question_1 is not in the FAQ left out)", "lifeline     1.000   1.000", "bm25"} {
+	for _, want := range []string{"2 positive scored (1 whose question_1 is not in the FAQ left out)", "lifeline     1.000   1.000", "bm25",
+		"shown to the user: answered right ", "nothing 0.000, answered wrong 0.000",
+		"2 queries: answered 0.000, suggested 0.000, none 1.000"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
 	if code := runKB([]string{"eval", "--faq", faq}, &out, &errOut); code != 2 {
 		t.Errorf("missing --pairs: exit %d, want 2", code)
+	}
+	// The decision alone, on off-topic messages.
+	out.Reset()
+	if code := runKB([]string{"eval", "--faq", faq, "--offtopic", offTopic}, &out, &errOut); code != 0 || strings.Contains(out.String(), "top-1") {
+		t.Errorf("--offtopic alone: exit %d\n%s", code, out.String())
+	}
+	if code := runKB([]string{"eval", "--faq", faq, "--offtopic", filepath.Join(dir, "missing.txt")}, &out, &errOut); code != 1 {
+		t.Errorf("missing off-topic file: exit %d, want 1", code)
 	}
 }
 
