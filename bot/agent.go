@@ -98,8 +98,8 @@ func (e *Engine) HandoffOverdue() time.Duration {
 }
 
 // Handoffs lists handoffs with the given status ("waiting", "active",
-// "closed"; empty for waiting and active). Open handoffs come priority
-// first, then longest waiting first; closed ones newest first.
+// "closed"; empty for waiting and active). Open handoffs come urgent
+// first, then priority, then longest waiting first; closed ones newest first.
 func (e *Engine) Handoffs(status string) ([]HandoffView, error) {
 	switch status {
 	case "", HandoffWaiting, HandoffActive, HandoffClosed:
@@ -143,7 +143,9 @@ func (e *Engine) Handoffs(status string) ([]HandoffView, error) {
 	return out, nil
 }
 
-// compareQueue orders waiting before active, priority first, then oldest first.
+// compareQueue orders waiting before active; then urgent (danger to
+// life) first, then priority (needs help), then the rest; oldest first
+// within each.
 func compareQueue(a, b *Handoff) int {
 	if a.Status != b.Status {
 		if a.Status == HandoffWaiting {
@@ -152,6 +154,12 @@ func compareQueue(a, b *Handoff) int {
 		if b.Status == HandoffWaiting {
 			return 1
 		}
+	}
+	if a.Urgent != b.Urgent {
+		if a.Urgent {
+			return -1
+		}
+		return 1
 	}
 	if a.Priority != b.Priority {
 		if a.Priority {
@@ -479,7 +487,9 @@ func (e *Engine) CloseHandoff(id, agent, outcome string, force bool) (Handoff, e
 }
 
 func (e *Engine) finishHandoff(id, agent, action, outcome string, force bool) (Handoff, error) {
-	h, err := e.change(id, func(_ *store.Txn, h *Handoff, sess *flows.Session, now time.Time) (bool, error) {
+	var queued []*store.OutboxItem
+	h, err := e.change(id, func(tx *store.Txn, h *Handoff, sess *flows.Session, now time.Time) (bool, error) {
+		queued = queued[:0]
 		if err := ownedBy(h, agent, force); err != nil {
 			return false, err
 		}
@@ -493,14 +503,52 @@ func (e *Engine) finishHandoff(id, agent, action, outcome string, force bool) (H
 		sess.AwaitingAgent = false
 		h.Status, h.Outcome, h.ClosedAt = HandoffClosed, outcome, now
 		h.record(now, agent, action, outcome)
+		if h.Priority || h.Urgent {
+			// Someone who needed help is told, and goes to the front
+			// again if they need a person soon after.
+			sess.PriorityUntil = now.Add(flows.PriorityKeep)
+			items, err := e.tellEnded(tx, h, sess, action, now)
+			if err != nil {
+				return false, err
+			}
+			queued = append(queued, items...)
+		}
 		return true, nil
 	})
 	if err != nil {
 		return Handoff{}, fmt.Errorf("%s handoff: %w", action, err)
 	}
+	for _, it := range queued {
+		e.outbox.Add(it.User, it)
+	}
 	e.log.Info().Str("user", whatsapp.MaskPhone(h.User)).Str("agent", agent).Str("action", action).Msg("handoff ended")
 	e.refreshQueue()
 	return h, nil
+}
+
+// tellEnded queues the message telling the user, in their language, that
+// the team closed their conversation or gave it back to the bot, while
+// the 24-hour window allows free text.
+func (e *Engine) tellEnded(tx *store.Txn, h *Handoff, sess *flows.Session, action string, now time.Time) ([]*store.OutboxItem, error) {
+	var c store.Contact
+	if err := tx.GetJSON(store.ContactKey(h.User), &c); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("load contact: %w", err)
+	}
+	until := e.windowUntil(c)
+	if c.LastInboundAt.IsZero() || !now.Before(until) {
+		return nil, nil
+	}
+	lang := sess.Lang
+	if lang == "" {
+		lang = h.Lang
+	}
+	t := catalog.For(lang)
+	text := t.HandoffClosed
+	if action == "released" {
+		text = t.HandoffReleased
+	}
+	o := whatsapp.Outbound{To: h.User, Kind: whatsapp.KindText, Text: text}
+	return e.queueReply(tx, h.User, e.phoneFor(h), o, "bot", until, now)
 }
 
 // RequestHandoff opens (or raises the priority of) a handoff for user
@@ -525,7 +573,7 @@ func (e *Engine) RequestHandoff(user, reason string, priority bool) error {
 				return err
 			}
 		}
-		h, err := openHandoff(tx, user, c.Name, flows.Effect{Kind: flows.EffectHandoff, Reason: reason, Priority: priority}, now)
+		h, _, err := openHandoff(tx, user, c.Name, flows.Effect{Kind: flows.EffectHandoff, Reason: reason, Priority: priority}, now)
 		if err != nil {
 			return err
 		}
@@ -557,6 +605,12 @@ func (e *Engine) RequestHandoff(user, reason string, priority bool) error {
 // queue and an honest estimate of the wait. It returns the message, for
 // the sandbox chat, and the outbox items to hand to the outbox after commit.
 func (e *Engine) queueNotice(tx *store.Txn, h *Handoff, phone, lang, text string, windowUntil, now time.Time) ([]whatsapp.Outbound, []*store.OutboxItem, error) {
+	return e.queueNoticeFor(tx, h, phone, lang, text, windowUntil, now, false)
+}
+
+// queueNoticeFor is queueNotice; asked is true when the user asked where
+// they are ("how long?"), which is answered even when nothing changed.
+func (e *Engine) queueNoticeFor(tx *store.Txn, h *Handoff, phone, lang, text string, windowUntil, now time.Time, asked bool) ([]whatsapp.Outbound, []*store.OutboxItem, error) {
 	if phone != "" {
 		h.PhoneNumberID = phone
 	}
@@ -581,7 +635,7 @@ func (e *Engine) queueNotice(tx *store.Txn, h *Handoff, phone, lang, text string
 	}
 	pos := queuePositions(all)[h.ID]
 	bucket := estimateBucket(all, pos, now)
-	if n := h.Notice; n != nil && n.Position == pos && n.Bucket == bucket && now.Sub(n.At) < noticeRepeatAfter {
+	if n := h.Notice; !asked && n != nil && n.Position == pos && n.Bucket == bucket && now.Sub(n.At) < noticeRepeatAfter {
 		// Told a moment ago, and nothing has changed: the handoff is
 		// only being updated (a check-in's details), not asked for anew.
 		return nil, nil, tx.SetJSON(key, h, 0)
@@ -593,6 +647,29 @@ func (e *Engine) queueNotice(tx *store.Txn, h *Handoff, phone, lang, text string
 	o := whatsapp.Outbound{To: h.User, Kind: "text", Text: queueText(h.Lang, pos, bucket, false)}
 	items, err := e.queueReply(tx, h.User, e.phoneFor(h), o, "bot", windowUntil, now)
 	return []whatsapp.Outbound{o}, items, err
+}
+
+// queueStatus answers someone waiting who asks where they are, or grows
+// impatient: their place and the wait, even if nothing has changed. If
+// their handoff is no longer waiting (closed meanwhile), they are queued again.
+func (e *Engine) queueStatus(tx *store.Txn, user, name, phone string, sess flows.Session, windowUntil, now time.Time) ([]whatsapp.Outbound, []*store.OutboxItem, error) {
+	var h Handoff
+	err := tx.GetJSON(store.DocKey(store.DocHandoff, user), &h)
+	switch {
+	case errors.Is(err, store.ErrNotFound) || (err == nil && h.Status == HandoffClosed):
+		hp, _, err := openHandoff(tx, user, name, flows.Effect{Kind: flows.EffectHandoff, Reason: "asked",
+			Priority: now.Before(sess.PriorityUntil)}, now)
+		if err != nil {
+			return nil, nil, err
+		}
+		h = *hp
+	case err != nil:
+		return nil, nil, fmt.Errorf("load handoff: %w", err)
+	case h.Status == HandoffActive:
+		// A person has it already: they answer, the bot says nothing.
+		return nil, nil, nil
+	}
+	return e.queueNoticeFor(tx, &h, phone, sess.Lang, "", windowUntil, now, true)
 }
 
 // noticeRepeatAfter is how long an unchanged place in the queue is not

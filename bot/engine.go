@@ -51,6 +51,7 @@ type Config struct {
 	HandoffOverdue   time.Duration      // a handoff waiting longer than this is flagged in the console (default 5m)
 	DedupeFor        time.Duration      // how long message ids are remembered (Meta retries for 7 days)
 	ShutdownGrace    time.Duration      // how long Close waits for queued replies to go out
+	Emergency        EmergencyNumbers   // the number people in danger are told to call; the zero value is the built-in table
 	// Backoff is the delay before send attempt n after an error; defaults
 	// to whatsapp.Backoff with jitter. Tests shorten it.
 	Backoff func(a whatsapp.Action, attempt int) time.Duration
@@ -115,9 +116,10 @@ type Engine struct {
 	ingestCh   chan *ingestReq
 	ingestDone chan struct{}
 
-	interceptors []Interceptor
-	sources      []TranscriptSource
-	observers    []StatusObserver
+	interceptors   []Interceptor
+	sources        []TranscriptSource
+	observers      []StatusObserver
+	emergencyHooks []EmergencyNotifier
 
 	obs Observer
 }
@@ -134,6 +136,9 @@ type Observer interface {
 	SendAttempt(phoneNumberID string, ok bool, code int, latency time.Duration)
 	// SendFailed: a message was given up for good with code.
 	SendFailed(phoneNumberID string, code int)
+	// Emergency: someone wrote about danger to life and an urgent handoff
+	// was opened (or raised), in the conversation's language.
+	Emergency(lang string)
 }
 
 type nopObserver struct{}
@@ -141,12 +146,26 @@ type nopObserver struct{}
 func (nopObserver) Processed(string, time.Duration)              {}
 func (nopObserver) SendAttempt(string, bool, int, time.Duration) {}
 func (nopObserver) SendFailed(string, int)                       {}
+func (nopObserver) Emergency(string)                             {}
 
 // Intercept registers an interceptor; call before Start.
 func (e *Engine) Intercept(ic Interceptor) { e.interceptors = append(e.interceptors, ic) }
 
 // ObserveStatuses registers a status observer; call before Start.
 func (e *Engine) ObserveStatuses(o StatusObserver) { e.observers = append(e.observers, o) }
+
+// NotifyEmergencies registers a notifier told of every emergency; call before Start.
+func (e *Engine) NotifyEmergencies(n EmergencyNotifier) {
+	e.emergencyHooks = append(e.emergencyHooks, n)
+}
+
+// EmergencyNotifier is told, inside the message's transaction, that a
+// person wrote about danger to life and their handoff became urgent: the
+// outbound integration webhooks are the example. It must not carry the
+// person's words.
+type EmergencyNotifier interface {
+	Emergency(tx *store.Txn, user, lang, reason string, at time.Time) error
+}
 
 // AddTranscriptSource registers a source of messages kept outside the
 // transcript; call before Start.
@@ -167,19 +186,21 @@ type StatusObserver interface {
 
 // Event tells listeners (the agent console, metrics) what just happened.
 type Event struct {
-	Kind string // "message", "reply", "status", "handoff", "optout", "safe"
+	Kind string // "message", "reply", "status", "handoff", "emergency", "optout", "safe"
 	User string
 	At   time.Time
 }
 
 // Options are the engine's collaborators.
 type Options struct {
-	DB      *store.DB
-	Sender  Sender
-	KB      flows.Answerer
-	Learner Learner
-	Logger  zerolog.Logger
-	Now     func() time.Time // defaults to time.Now; tests fix it
+	DB     *store.DB
+	Sender Sender
+	KB     flows.Answerer
+	// Understander reads what messages are about; nil for understand.Default().
+	Understander flows.Understander
+	Learner      Learner
+	Logger       zerolog.Logger
+	Now          func() time.Time // defaults to time.Now; tests fix it
 	// Pacer is the per-number budget shared with other senders
 	// (broadcasts); nil makes one at Config.RatePerNumber.
 	Pacer *pace.Numbers
@@ -203,7 +224,7 @@ func New(cfg Config, o Options) *Engine {
 	e := &Engine{obs: o.Observer,
 		cfg: cfg, db: o.DB, sender: o.Sender, learner: o.Learner, now: o.Now,
 		log:     o.Logger.With().Str("comp", "engine").Logger(),
-		flow:    &flows.Flow{KB: o.KB, Expiry: cfg.Expiry},
+		flow:    &flows.Flow{KB: o.KB, Reader: o.Understander, Expiry: cfg.Expiry},
 		ctx:     ctx,
 		cancel:  cancel,
 		waiters: map[string]chan []whatsapp.Outbound{},

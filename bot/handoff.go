@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
+	"lifeline/bot/whatsapp"
 	"lifeline/flows"
 	"lifeline/store"
 )
@@ -27,21 +29,27 @@ type Handoff struct {
 	Name          string    `json:"name,omitempty"`
 	Status        string    `json:"status"`
 	Priority      bool      `json:"priority,omitempty"`
+	Urgent        bool      `json:"urgent,omitempty"` // danger to life: before every other handoff
 	Reason        string    `json:"reason,omitempty"`
 	Query         string    `json:"query,omitempty"`
 	FirstMessage  string    `json:"first_message,omitempty"` // what the user wrote when they asked
-	Lang          string    `json:"lang,omitempty"`
-	PhoneNumberID string    `json:"phone_number_id,omitempty"` // the number the user wrote to; agents answer from it
-	Agent         string    `json:"agent,omitempty"`
-	Outcome       string    `json:"outcome,omitempty"`
-	Notes         []Note    `json:"notes,omitempty"`
-	Log           []Action  `json:"log,omitempty"`
-	Notice        *Notice   `json:"notice,omitempty"` // what the user was last told about the queue
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
-	ClaimedAt     time.Time `json:"claimed_at,omitzero"`
-	FirstReplyAt  time.Time `json:"first_reply_at,omitzero"`
-	ClosedAt      time.Time `json:"closed_at,omitzero"`
+	LastMessage   string    `json:"last_message,omitempty"`  // what the user wrote last while it was open
+	LastMessageAt time.Time `json:"last_message_at,omitzero"`
+	// Location is the last location the user shared while it was open.
+	Location      *whatsapp.Location `json:"location,omitempty"`
+	LocationAt    time.Time          `json:"location_at,omitzero"`
+	Lang          string             `json:"lang,omitempty"`
+	PhoneNumberID string             `json:"phone_number_id,omitempty"` // the number the user wrote to; agents answer from it
+	Agent         string             `json:"agent,omitempty"`
+	Outcome       string             `json:"outcome,omitempty"`
+	Notes         []Note             `json:"notes,omitempty"`
+	Log           []Action           `json:"log,omitempty"`
+	Notice        *Notice            `json:"notice,omitempty"` // what the user was last told about the queue
+	CreatedAt     time.Time          `json:"created_at"`
+	UpdatedAt     time.Time          `json:"updated_at"`
+	ClaimedAt     time.Time          `json:"claimed_at,omitzero"`
+	FirstReplyAt  time.Time          `json:"first_reply_at,omitzero"`
+	ClosedAt      time.Time          `json:"closed_at,omitzero"`
 }
 
 // Note is an internal note on a handoff; the user never sees it.
@@ -71,26 +79,33 @@ func (h *Handoff) record(at time.Time, agent, action, detail string) {
 	h.UpdatedAt = at
 }
 
-// openHandoff records a handoff request, or raises the priority of the
-// one already open.
-func openHandoff(tx *store.Txn, user, name string, eff flows.Effect, at time.Time) (*Handoff, error) {
+// openHandoff records a handoff request, or raises the priority (and
+// urgency) of the one already open. It reports whether the handoff became
+// urgent just now: an emergency to announce.
+func openHandoff(tx *store.Txn, user, name string, eff flows.Effect, at time.Time) (*Handoff, bool, error) {
 	key := store.DocKey(store.DocHandoff, user)
 	var h Handoff
 	err := tx.GetJSON(key, &h)
+	raised := false
 	switch {
 	case errors.Is(err, store.ErrNotFound) || (err == nil && h.Status == HandoffClosed):
 		if err == nil {
 			past := store.DocKey(store.DocHandoffPast, user+"/"+strconv.FormatInt(h.CreatedAt.UnixNano(), 10))
 			if err := tx.SetJSON(past, h, 0); err != nil {
-				return nil, fmt.Errorf("keep closed handoff: %w", err)
+				return nil, false, fmt.Errorf("keep closed handoff: %w", err)
 			}
 		}
-		h = Handoff{ID: user, User: user, Name: name, Status: HandoffWaiting, Priority: eff.Priority, Reason: eff.Reason, Query: eff.Query, CreatedAt: at}
+		h = Handoff{ID: user, User: user, Name: name, Status: HandoffWaiting, Priority: eff.Priority || eff.Urgent, Urgent: eff.Urgent,
+			Reason: eff.Reason, Query: eff.Query, CreatedAt: at}
 		h.record(at, "", "opened", eff.Reason)
+		raised = eff.Urgent
 	case err != nil:
-		return nil, err
+		return nil, false, err
 	default:
-		if eff.Priority && !h.Priority {
+		if eff.Urgent && !h.Urgent {
+			h.Urgent, h.Priority, raised = true, true, true
+			h.record(at, "", "urgent", eff.Reason)
+		} else if eff.Priority && !h.Priority {
 			h.Priority = true
 			h.record(at, "", "priority", eff.Reason)
 		}
@@ -99,5 +114,33 @@ func openHandoff(tx *store.Txn, user, name string, eff flows.Effect, at time.Tim
 		h.Name = name
 	}
 	h.UpdatedAt = at
-	return &h, tx.SetJSON(key, h, 0)
+	return &h, raised, tx.SetJSON(key, h, 0)
+}
+
+// noteMessage adds what the user just wrote (or the location they
+// shared) to their open handoff, waiting or claimed, so the queue and
+// the console show the latest words beside the first ones.
+func noteMessage(tx *store.Txn, user string, entry store.Entry, loc *whatsapp.Location, at time.Time) error {
+	key := store.DocKey(store.DocHandoff, user)
+	var h Handoff
+	if err := tx.GetJSON(key, &h); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		return fmt.Errorf("load handoff: %w", err)
+	}
+	if h.Status == HandoffClosed {
+		return nil
+	}
+	switch {
+	case loc != nil:
+		l := *loc
+		h.Location, h.LocationAt = &l, at
+	case strings.TrimSpace(entry.Text) != "":
+		h.LastMessage, h.LastMessageAt = truncate(strings.TrimSpace(entry.Text), 500), at
+	default:
+		h.LastMessage, h.LastMessageAt = "["+entry.Type+"]", at
+	}
+	h.UpdatedAt = at
+	return tx.SetJSON(key, h, 0)
 }

@@ -139,19 +139,25 @@ func (e *Engine) handleMessage(t inTask) error {
 	if err := e.db.View(func(tx *store.Txn) error { return snap.load(tx, user) }); err != nil {
 		return fmt.Errorf("load conversation: %w", err)
 	}
+	// What the message is about is read once, here, and every feature
+	// that sees it (check-ins, the conversation) acts on that reading.
+	in.EmergencyNumber = e.cfg.Emergency.For(contactCountry(snap.contact), user)
+	meaning := e.flow.Understand(in)
+	in.Meaning = &meaning
 	planned, err := e.flow.Handle(snap.session(), in)
 	if err != nil {
 		return fmt.Errorf("run conversation: %w", err)
 	}
 
 	var (
-		out     flows.Output
-		replies []whatsapp.Outbound
-		queued  []*store.OutboxItem
-		events  []Event
+		out         flows.Output
+		replies     []whatsapp.Outbound
+		queued      []*store.OutboxItem
+		events      []Event
+		emergencies []string // languages of emergencies raised by this message
 	)
 	err = e.db.Update(func(tx *store.Txn) error {
-		queued, events = queued[:0], events[:0]
+		queued, events, emergencies = queued[:0], events[:0], emergencies[:0]
 		var cur conversation
 		if err := cur.load(tx, user); err != nil {
 			return err
@@ -216,10 +222,13 @@ func (e *Engine) handleMessage(t inTask) error {
 			queued = append(queued, items...)
 		}
 		events = append(events, Event{Kind: "message", User: user, At: now})
+		if err := noteMessage(tx, user, entry, msg.Location, at); err != nil {
+			return err
+		}
 		for _, eff := range out.Effects {
 			switch eff.Kind {
 			case flows.EffectHandoff:
-				h, err := openHandoff(tx, user, contact.Name, eff, at)
+				h, raised, err := openHandoff(tx, user, contact.Name, eff, at)
 				if err != nil {
 					return err
 				}
@@ -229,6 +238,28 @@ func (e *Engine) handleMessage(t inTask) error {
 				}
 				replies, queued = append(replies, notice...), append(queued, items...)
 				events = append(events, Event{Kind: "handoff", User: user, At: now})
+				if raised {
+					lang := out.Session.Lang
+					for _, n := range e.emergencyHooks {
+						if err := n.Emergency(tx, user, lang, eff.Reason, at); err != nil {
+							return fmt.Errorf("announce emergency: %w", err)
+						}
+					}
+					emergencies = append(emergencies, lang)
+					events = append(events, Event{Kind: "emergency", User: user, At: now})
+				}
+			case flows.EffectLocation:
+				if eff.Location != nil {
+					if err := noteMessage(tx, user, entry, eff.Location, at); err != nil {
+						return err
+					}
+				}
+			case flows.EffectQueueStatus:
+				notice, items, err := e.queueStatus(tx, user, contact.Name, phone, out.Session, windowUntil, now)
+				if err != nil {
+					return err
+				}
+				replies, queued = append(replies, notice...), append(queued, items...)
 			case flows.EffectSafe:
 				events = append(events, Event{Kind: "safe", User: user, At: now})
 			case flows.EffectOptOut:
@@ -244,6 +275,10 @@ func (e *Engine) handleMessage(t inTask) error {
 		e.outbox.Add(it.User, it)
 	}
 	e.applyLearning(out.Effects, now)
+	for _, lang := range emergencies {
+		e.obs.Emergency(lang)
+		e.log.Warn().Str("user", whatsapp.MaskPhone(user)).Str("lang", lang).Msg("emergency: urgent handoff opened")
+	}
 	for _, ev := range events {
 		e.emit(ev)
 	}
@@ -387,8 +422,11 @@ func updateContact(c *store.Contact, user string, msg *whatsapp.Message, out flo
 		case flows.EffectOptOut:
 			c.OptedOut, c.OptOutAt = true, now
 		case flows.EffectOptIn:
+			if !c.OptedIn || c.OptedOut {
+				// The consent record: when, and in the person's own words.
+				c.OptedIn, c.OptInAt, c.OptInSource, c.OptInWording = true, now, "whatsapp message", eff.Query
+			}
 			c.OptedOut = false
-			c.OptedIn, c.OptInAt, c.OptInSource = true, now, "whatsapp keyword"
 		}
 	}
 	c.UpdatedAt = now

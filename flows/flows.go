@@ -10,12 +10,14 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/looplab/fsm"
 
 	"lifeline/bot/whatsapp"
 	"lifeline/catalog"
 	"lifeline/kb"
+	"lifeline/understand"
 )
 
 // States of a conversation.
@@ -74,6 +76,14 @@ type Session struct {
 	// AwaitingAgent is set while the user waits for a person; the FAQ
 	// keeps answering until an agent claims the conversation.
 	AwaitingAgent bool `json:"awaiting_agent,omitempty"`
+	// Concern is the most serious thing the person said recently (danger
+	// or need_help) and when: a location shared soon after it opens a
+	// priority handoff instead of a question.
+	Concern   understand.Class `json:"concern,omitempty"`
+	ConcernAt time.Time        `json:"concern_at,omitzero"`
+	// PriorityUntil keeps a person who needed help at the front of the
+	// queue for a while after their handoff was closed or released.
+	PriorityUntil time.Time `json:"priority_until,omitzero"`
 }
 
 // Input is one inbound message, as the flows see it.
@@ -88,6 +98,13 @@ type Input struct {
 	Name       string // the user's profile name
 	ContextID  string // wamid of the message this one answers (a template tapped in a broadcast)
 	At         time.Time
+	// Meaning is what the message is about, from Flow.Understand; Handle
+	// fills it when the caller has not, so every feature that sees the
+	// message acts on the same reading.
+	Meaning *understand.Result
+	// EmergencyNumber is the number to call where the person is; "112"
+	// when empty.
+	EmergencyNumber string
 }
 
 // EffectKind names a change outside the conversation that the engine applies.
@@ -95,14 +112,15 @@ type EffectKind string
 
 // Effects.
 const (
-	EffectOptOut     EffectKind = "opt_out"
-	EffectOptIn      EffectKind = "opt_in"
-	EffectFeedback   EffectKind = "feedback"   // EntryID, Helpful
-	EffectChoice     EffectKind = "choice"     // Query chosen as EntryID from a suggestion list
-	EffectUnanswered EffectKind = "unanswered" // Query, Reason
-	EffectHandoff    EffectKind = "handoff"    // Reason, Priority
-	EffectSafe       EffectKind = "safe"
-	EffectLocation   EffectKind = "location"
+	EffectOptOut      EffectKind = "opt_out"
+	EffectOptIn       EffectKind = "opt_in"       // Query is the person's wording
+	EffectFeedback    EffectKind = "feedback"     // EntryID, Helpful
+	EffectChoice      EffectKind = "choice"       // Query chosen as EntryID from a suggestion list
+	EffectUnanswered  EffectKind = "unanswered"   // Query, Reason
+	EffectHandoff     EffectKind = "handoff"      // Reason, Priority, Urgent
+	EffectSafe        EffectKind = "safe"         //
+	EffectLocation    EffectKind = "location"     // Location, attached to the open handoff
+	EffectQueueStatus EffectKind = "queue_status" // tell the person their place in the queue
 )
 
 // Effect is one change for the engine to apply after the conversation is saved.
@@ -114,6 +132,9 @@ type Effect struct {
 	Lang     string
 	Reason   string
 	Priority bool
+	// Urgent marks danger to life: the handoff goes before every other.
+	Urgent   bool
+	Location *whatsapp.Location
 }
 
 // Output is what one inbound message leads to.
@@ -128,9 +149,18 @@ type Answerer interface {
 	Search(query, lang string, limit int) kb.Result
 }
 
+// Understander reads what a message is about; understand.Default() is the
+// implementation, tests about a flow may use a table.
+type Understander interface {
+	Understand(text string) understand.Result
+}
+
+var _ Understander = (*understand.Model)(nil)
+
 // Flow holds what the decisions depend on.
 type Flow struct {
 	KB     Answerer
+	Reader Understander  // nil means understand.Default()
 	Expiry time.Duration // a conversation idle for longer starts over
 }
 
@@ -139,23 +169,82 @@ const (
 	IDAsk      = "menu_ask"
 	IDSafe     = "menu_safe"
 	IDHuman    = "menu_human"
+	IDNeedHelp = "menu_help"
 	idYes      = "fb_yes:"
 	idNo       = "fb_no:"
 	idFAQ      = "faq:"
 	suggestMax = 3
 )
 
+const (
+	// concernFor is how long danger or a need for help said in words
+	// makes a shared location a request for help.
+	concernFor = time.Hour
+	// PriorityKeep is how long after a need-help or urgent handoff ends a
+	// new request for a person goes to the front of the queue again.
+	PriorityKeep = 24 * time.Hour
+	// FallbackEmergencyNumber is called where nothing better is known.
+	FallbackEmergencyNumber = "112"
+)
+
+// ownReply reports whether id is one of the bot's own buttons or rows.
+func ownReply(id string) bool {
+	switch id {
+	case IDAsk, IDSafe, IDHuman, IDNeedHelp:
+		return true
+	}
+	return strings.HasPrefix(id, idYes) || strings.HasPrefix(id, idNo) || strings.HasPrefix(id, idFAQ)
+}
+
+// Words returns what the person wrote: the text, or the title of a tapped
+// button that is not one of the bot's own (a template's quick reply).
+func (in Input) Words() string {
+	if strings.TrimSpace(in.Text) != "" {
+		return in.Text
+	}
+	if in.ReplyID == "" || !ownReply(in.ReplyID) {
+		return in.ReplyTitle
+	}
+	return ""
+}
+
+// Understand reads what in is about. It is the one place that decides:
+// the engine calls it once per message and hands the result to every
+// feature that sees the message.
+func (f *Flow) Understand(in Input) understand.Result {
+	if in.Meaning != nil {
+		return *in.Meaning
+	}
+	u := f.Reader
+	if u == nil {
+		u = understand.Default()
+	}
+	words := in.Words()
+	if strings.TrimSpace(words) == "" {
+		return understand.Result{Class: understand.Other}
+	}
+	return u.Understand(words)
+}
+
+// Acts reports whether r is sure enough to act on: confident, or decided
+// by a safety rule (danger, "not safe").
+func Acts(r understand.Result) bool {
+	return r.Class == understand.Danger || r.Rule == understand.RuleNegatedSafe || r.Confident()
+}
+
 // Handle runs one inbound message through the conversation.
 func (f *Flow) Handle(s Session, in Input) (Output, error) {
 	if s.State == "" {
 		s.State = StateIdle
 	}
+	first := s.LastInboundAt.IsZero()
 	machine := fsm.NewFSM(s.State, Events, nil)
-	if s.State != StateHandoff && f.Expiry > 0 && !s.LastActivityAt.IsZero() && in.At.Sub(s.LastActivityAt) > f.Expiry {
+	if s.State != StateHandoff && !s.AwaitingAgent && f.Expiry > 0 && !s.LastActivityAt.IsZero() && in.At.Sub(s.LastActivityAt) > f.Expiry {
 		if err := fire(machine, EvExpire); err != nil {
 			return Output{}, err
 		}
-		s = Session{State: machine.Current(), Lang: s.Lang, Name: s.Name, OptedOut: s.OptedOut, LastInboundAt: s.LastInboundAt}
+		s = Session{State: machine.Current(), Lang: s.Lang, Name: s.Name, OptedOut: s.OptedOut, LastInboundAt: s.LastInboundAt,
+			PriorityUntil: s.PriorityUntil, Concern: s.Concern, ConcernAt: s.ConcernAt}
 	}
 	if in.At.After(s.LastInboundAt) {
 		s.LastInboundAt = in.At
@@ -164,21 +253,44 @@ func (f *Flow) Handle(s Session, in Input) (Output, error) {
 	if in.Name != "" {
 		s.Name = in.Name
 	}
-	norm := Normalize(in.Text)
-	if lang := kb.DetectLang(in.Text); lang != "" && len(strings.Fields(norm)) > 0 {
-		// One-word messages such as "ok" say little about the language;
-		// Arabic script always does.
-		if len(strings.Fields(norm)) > 1 || lang == "ar" || s.Lang == "" {
-			s.Lang = lang
+	r := f.Understand(in)
+	in.Meaning = &r
+	s.Lang = LangFor(s.Lang, in.Words(), r)
+	if r.Has(understand.Danger) || r.Has(understand.NeedHelp) {
+		if r.Has(understand.Danger) || s.Concern != understand.Danger || in.At.Sub(s.ConcernAt) > concernFor {
+			s.Concern = understand.NeedHelp
+			if r.Has(understand.Danger) {
+				s.Concern = understand.Danger
+			}
 		}
+		s.ConcernAt = in.At
 	}
-	c := &turn{flow: f, s: s, m: machine, in: in, norm: norm, t: catalog.For(s.Lang)}
+	number := in.EmergencyNumber
+	if number == "" {
+		number = FallbackEmergencyNumber
+	}
+	c := &turn{flow: f, s: s, m: machine, in: in, r: r, first: first, number: number, t: catalog.For(s.Lang)}
 	if err := c.run(); err != nil {
 		return Output{}, err
 	}
 	c.s.State = machine.Current()
 	return Output{Session: c.s, Replies: c.replies, Effects: c.effects}, nil
 }
+
+// LangFor is the conversation's language after a message: the language
+// the message was read in, except that one-word messages such as "ok" say
+// little about it, while a script of its own (Arabic, Urdu, Hindi) always does.
+func LangFor(current, words string, r understand.Result) string {
+	if r.Lang == "" {
+		return current
+	}
+	if len(strings.Fields(words)) > 1 || (!r.Latin && ownScript(r.Lang)) || current == "" {
+		return r.Lang
+	}
+	return current
+}
+
+func ownScript(lang string) bool { return lang == "ar" || lang == "ur" || lang == "hi" || lang == "fa" }
 
 // fire moves the machine; a self-transition is success, not an error.
 func fire(m *fsm.FSM, event string) error {
@@ -196,59 +308,175 @@ type turn struct {
 	s       Session
 	m       *fsm.FSM
 	in      Input
-	norm    string
+	r       understand.Result
+	first   bool   // the person's first message ever
+	number  string // emergency number
 	t       catalog.Texts
 	replies []whatsapp.Outbound
 	effects []Effect
 }
 
+// waiting reports whether the person waits for, or talks with, a person.
+func (c *turn) waiting() bool { return c.s.AwaitingAgent || c.m.Current() == StateHandoff }
+
 func (c *turn) run() error {
+	r, acts := c.r, Acts(c.r)
+	words := c.in.Words()
 	// Opt-out and opt-in work in every state, also while a person owns the conversation.
-	switch {
-	case stopWords[c.norm]:
-		c.s.OptedOut = true
-		c.effects = append(c.effects, Effect{Kind: EffectOptOut})
-		c.say(c.t.OptedOut)
-		return nil
-	case startWords[c.norm] && c.s.OptedOut:
-		c.s.OptedOut = false
-		c.effects = append(c.effects, Effect{Kind: EffectOptIn})
-		c.say(c.t.OptedIn)
-		return nil
+	if words != "" && acts {
+		switch r.Class {
+		case understand.OptOut:
+			c.s.OptedOut = true
+			c.effects = append(c.effects, Effect{Kind: EffectOptOut})
+			c.say(c.t.OptedOut)
+			return nil
+		case understand.OptIn:
+			if c.s.OptedOut {
+				c.s.OptedOut = false
+				c.effects = append(c.effects, Effect{Kind: EffectOptIn, Query: truncate(words, 200)})
+				c.say(c.t.OptedIn)
+				return nil
+			}
+		}
+	}
+	// Danger wins over everything, in every state.
+	if r.Class == understand.Danger {
+		return c.danger()
 	}
 	if c.m.Current() == StateHandoff {
 		// A person answers; the engine keeps the message for them.
+		if c.in.Type == "location" && c.in.Location != nil {
+			c.effects = append(c.effects, Effect{Kind: EffectLocation, Location: c.in.Location})
+		}
 		return nil
 	}
 
 	switch {
-	case c.in.ReplyID != "":
+	case c.in.ReplyID != "" && ownReply(c.in.ReplyID):
 		return c.onReply()
 	case c.in.Type == "location" && c.in.Location != nil:
-		c.effects = append(c.effects, Effect{Kind: EffectLocation})
-		c.say(c.t.LocationAskHelp)
-		return nil
+		return c.location()
 	case c.in.Type == "reaction":
 		return nil // a reaction is an acknowledgement, not a request
-	case strings.TrimSpace(c.in.Text) == "":
+	case strings.TrimSpace(words) == "":
+		if c.s.AwaitingAgent {
+			c.say(c.t.MessageAdded)
+			return nil
+		}
 		c.sayMenu(c.t.Unreadable)
 		return fire(c.m, EvGreet)
 	}
-
-	switch {
-	case greetWords[c.norm] || startWords[c.norm]:
+	if c.s.AwaitingAgent {
+		return c.whileWaiting(words, acts)
+	}
+	if !acts {
+		return c.ask(words, true)
+	}
+	switch r.Class {
+	case understand.OptIn:
+		c.effects = append(c.effects, Effect{Kind: EffectOptIn, Query: truncate(words, 200)})
+		c.say(c.t.OptInRecorded)
+		if c.first {
+			return c.greet()
+		}
+		return fire(c.m, EvDone)
+	case understand.Greeting:
 		return c.greet()
-	case asksForHuman(c.norm) || helpWords[c.norm]:
-		return c.handoff("asked", helpWords[c.norm])
-	case safeWords[c.norm] && c.m.Current() != StateAnswered:
+	case understand.Human:
+		return c.handoff("asked", false)
+	case understand.NeedHelp:
+		return c.handoff("needs help", true)
+	case understand.Safe, understand.Thanks:
+		if c.m.Current() == StateAnswered {
+			// "ok" or "thanks" after an answer says it helped.
+			c.effects = append(c.effects, Effect{Kind: EffectFeedback, EntryID: c.s.LastEntryID, Helpful: true})
+			c.say(c.t.ThanksFeedback)
+			return fire(c.m, EvDone)
+		}
+		if r.Class == understand.Thanks {
+			c.say(c.t.ThanksReply)
+			return fire(c.m, EvDone)
+		}
 		return c.safe()
-	case c.m.Current() == StateAnswered && safeWords[c.norm]:
-		// "ok" after an answer is a thank-you, not a check-in.
-		c.effects = append(c.effects, Effect{Kind: EffectFeedback, EntryID: c.s.LastEntryID, Helpful: true})
-		c.say(c.t.ThanksFeedback)
+	}
+	return c.ask(words, false)
+}
+
+// danger answers a message about danger to life: the emergency number,
+// a request for the location, and an urgent handoff. Never the FAQ.
+func (c *turn) danger() error {
+	text := c.t.Emergency
+	if c.waiting() {
+		text = c.t.EmergencyWaiting
+	}
+	c.say(fmt.Sprintf(text, c.number))
+	c.replies = append(c.replies, whatsapp.Outbound{Kind: whatsapp.KindLocationRequest, Text: c.t.LocationRequest})
+	c.effects = append(c.effects, Effect{Kind: EffectHandoff, Reason: "danger", Priority: true, Urgent: true,
+		Query: truncate(c.in.Words(), 500), Lang: c.s.Lang})
+	if c.m.Current() == StateHandoff {
+		return nil
+	}
+	c.s.AwaitingAgent = true
+	return fire(c.m, EvDone)
+}
+
+// whileWaiting answers someone waiting for a person: their place when
+// they ask or grow impatient, FAQ answers when the FAQ has one, and for
+// everything else a note that it was passed on. The menu does not restart.
+func (c *turn) whileWaiting(words string, acts bool) error {
+	if acts {
+		switch c.r.Class {
+		case understand.QueueStatus, understand.Greeting, understand.Human:
+			c.effects = append(c.effects, Effect{Kind: EffectQueueStatus, Lang: c.s.Lang})
+			return nil
+		case understand.NeedHelp:
+			c.effects = append(c.effects, Effect{Kind: EffectHandoff, Reason: "needs help", Priority: true, Lang: c.s.Lang})
+			c.say(c.t.MessageAdded)
+			return nil
+		case understand.Thanks:
+			c.say(c.t.ThanksReply)
+			return nil
+		case understand.Safe:
+			c.effects = append(c.effects, Effect{Kind: EffectSafe})
+			c.say(c.t.SafeThanks)
+			return nil
+		case understand.Question:
+		default:
+			c.say(c.t.MessageAdded)
+			return nil
+		}
+	}
+	res := c.flow.KB.Search(words, c.s.Lang, 10)
+	if res.Decision == kb.DecisionAnswer && len(res.Results) > 0 {
+		c.s.LastQuery = words
+		return c.sendAnswer(res.Results[0], res.Results[1:])
+	}
+	c.say(c.t.MessageAdded)
+	return nil
+}
+
+// location handles a location shared outside a check-in.
+func (c *turn) location() error {
+	loc := c.in.Location
+	switch {
+	case c.s.AwaitingAgent:
+		c.effects = append(c.effects, Effect{Kind: EffectLocation, Location: loc})
+		c.say(c.t.LocationAttached)
+		return nil
+	case c.s.Concern != "" && c.in.At.Sub(c.s.ConcernAt) <= concernFor:
+		urgent := c.s.Concern == understand.Danger
+		c.effects = append(c.effects,
+			Effect{Kind: EffectHandoff, Reason: "location after " + string(c.s.Concern), Priority: true, Urgent: urgent, Lang: c.s.Lang},
+			Effect{Kind: EffectLocation, Location: loc})
+		c.s.AwaitingAgent = true
+		c.say(c.t.LocationAttached)
 		return fire(c.m, EvDone)
 	}
-	return c.ask(c.in.Text)
+	c.replies = append(c.replies, whatsapp.Outbound{
+		Kind: whatsapp.KindButtons, Text: c.t.LocationAskHelp,
+		Buttons: []whatsapp.Button{{ID: IDNeedHelp, Title: c.t.BtnNeedHelp}, {ID: IDSafe, Title: c.t.BtnSafe}, {ID: IDHuman, Title: c.t.BtnHuman}},
+	})
+	return fire(c.m, EvDone)
 }
 
 func (c *turn) onReply() error {
@@ -260,7 +488,13 @@ func (c *turn) onReply() error {
 	case id == IDSafe:
 		return c.safe()
 	case id == IDHuman:
+		if c.s.AwaitingAgent {
+			c.effects = append(c.effects, Effect{Kind: EffectQueueStatus, Lang: c.s.Lang})
+			return nil
+		}
 		return c.handoff("asked", false)
+	case id == IDNeedHelp:
+		return c.handoff("needs help", true)
 	case strings.HasPrefix(id, idYes):
 		c.effects = append(c.effects, Effect{Kind: EffectFeedback, EntryID: strings.TrimPrefix(id, idYes), Helpful: true})
 		c.say(c.t.ThanksFeedback)
@@ -288,11 +522,7 @@ func (c *turn) onReply() error {
 		}
 		// The entry is not among the results any more (the FAQ changed);
 		// search again with the title the user picked.
-		return c.ask(c.in.ReplyTitle)
-	}
-	// A button from an older message or another feature: read its title as text.
-	if c.in.ReplyTitle != "" {
-		return c.ask(c.in.ReplyTitle)
+		return c.ask(c.in.ReplyTitle, false)
 	}
 	return c.greet()
 }
@@ -313,15 +543,22 @@ func (c *turn) safe() error {
 }
 
 // handoff asks for a person. The conversation stays with the bot, which
-// keeps answering, until an agent claims it.
+// keeps answering, until an agent claims it. Someone whose need-help or
+// urgent conversation ended recently goes to the front again.
 func (c *turn) handoff(reason string, priority bool) error {
-	c.effects = append(c.effects, Effect{Kind: EffectHandoff, Reason: reason, Priority: priority, Query: c.s.LastQuery})
+	if c.in.At.Before(c.s.PriorityUntil) {
+		priority = true
+	}
+	c.effects = append(c.effects, Effect{Kind: EffectHandoff, Reason: reason, Priority: priority, Query: c.s.LastQuery, Lang: c.s.Lang})
 	c.s.AwaitingAgent = true
 	c.say(c.t.HumanQueued)
 	return fire(c.m, EvDone)
 }
 
-func (c *turn) ask(query string) error {
+// ask searches the FAQ. When it has nothing, the person is told what the
+// bot can help with, or, when the message could not be read with
+// confidence (unsure), asked one short question instead of guessed at.
+func (c *turn) ask(query string, unsure bool) error {
 	res := c.flow.KB.Search(query, c.s.Lang, 10)
 	if c.s.Lang == "" && res.Lang != "" {
 		c.s.Lang = res.Lang
@@ -346,15 +583,25 @@ func (c *turn) ask(query string) error {
 			return fire(c.m, EvSuggest)
 		}
 	}
+	if unsure {
+		c.replies = append(c.replies, whatsapp.Outbound{
+			Kind: whatsapp.KindButtons, Text: c.t.Clarify,
+			Buttons: []whatsapp.Button{{ID: IDNeedHelp, Title: c.t.BtnNeedHelp}, {ID: IDAsk, Title: c.t.BtnAsk}, {ID: IDHuman, Title: c.t.BtnHuman}},
+		})
+		return fire(c.m, EvNoMatch)
+	}
+	if c.r.Class == understand.Question {
+		// Only real questions teach the FAQ what it lacks.
+		c.effects = append(c.effects, Effect{Kind: EffectUnanswered, Query: query, Lang: c.s.Lang, Reason: "none"})
+	}
 	c.s.NoneStreak++
-	c.effects = append(c.effects, Effect{Kind: EffectUnanswered, Query: query, Lang: c.s.Lang, Reason: "none"})
 	if c.s.NoneStreak >= 2 {
 		c.s.NoneStreak = 0
 		c.say(c.t.NoMatchAgain)
 		return c.handoff("no_answer", false)
 	}
 	c.replies = append(c.replies, whatsapp.Outbound{
-		Kind: "buttons", Text: c.t.OffTopic,
+		Kind: whatsapp.KindButtons, Text: c.t.OffTopic,
 		Buttons: []whatsapp.Button{{ID: IDHuman, Title: c.t.BtnHuman}, {ID: IDAsk, Title: c.t.BtnAsk}},
 	})
 	return fire(c.m, EvNoMatch)
@@ -424,6 +671,14 @@ func (c *turn) sayList(text string, hits []kb.Hit, withHuman bool) {
 		Kind: "list", Text: text, ListButton: c.t.ListButton,
 		Sections: []whatsapp.Section{{Rows: rows}},
 	})
+}
+
+func truncate(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
 }
 
 // Release returns a conversation from a person to the bot.

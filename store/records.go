@@ -17,6 +17,7 @@ type Contact struct {
 	OptedIn       bool              `json:"opted_in,omitempty"`
 	OptInSource   string            `json:"opt_in_source,omitempty"`
 	OptInAt       time.Time         `json:"opt_in_at,omitzero"`
+	OptInWording  string            `json:"opt_in_wording,omitempty"` // what the person wrote to subscribe
 	OptedOut      bool              `json:"opted_out,omitempty"`
 	OptOutAt      time.Time         `json:"opt_out_at,omitzero"`
 	Unreachable   bool              `json:"unreachable,omitempty"` // WhatsApp said the number cannot receive messages

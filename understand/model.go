@@ -20,19 +20,21 @@ import (
 const (
 	dimBits = 17
 	dim     = 1 << dimBits // hashed feature space; collisions are rare at a few thousand examples
+)
 
+// hyper are the training settings. They are variables only so that the
+// package tests can search them by cross-validation; nothing else sets them.
+var hyper = struct {
 	// Feature weights before L2 normalisation: a word says more than any
 	// one of the many character n-grams it is made of; the n-grams carry
 	// typos, Arabizi spellings and inflections.
-	weightWord   = 1.0
-	weightBigram = 0.8
-	weightChar   = 0.35
-
-	epochs    = 14
-	rate      = 0.6  // initial learning rate, decayed linearly to zero
-	l2        = 1e-6 // weight decay per update
-	trainSeed = 20240611
-)
+	word, bigram, char float32
+	minN, maxN         int
+	epochs             int
+	rate               float64 // initial learning rate, decayed linearly to zero
+	l2                 float32 // weight decay per update
+	seed               uint64
+}{word: 1.0, bigram: 0.8, char: 0.35, minN: 2, maxN: 5, epochs: 14, rate: 0.6, l2: 1e-6, seed: 20240611}
 
 const numClasses = 11
 
@@ -150,19 +152,19 @@ func TrainExamples(exs []Example) (*Model, error) {
 		rows = append(rows, row{f: extract(strings.Fields(norm), nil), y: y})
 	}
 	m := &Model{w: make([]float32, dim*numClasses), n: len(exs)}
-	rng := rand.New(rand.NewPCG(trainSeed, trainSeed^0x9e3779b97f4a7c15))
+	rng := rand.New(rand.NewPCG(hyper.seed, hyper.seed^0x9e3779b97f4a7c15))
 	order := make([]int, len(rows))
 	for i := range order {
 		order[i] = i
 	}
-	total := float64(epochs * len(rows))
+	total := float64(hyper.epochs * len(rows))
 	step := 0
 	var p [numClasses]float64
-	for range epochs {
+	for range hyper.epochs {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, i := range order {
 			r := rows[i]
-			lr := rate * (1 - float64(step)/total)
+			lr := hyper.rate * (1 - float64(step)/total)
 			step++
 			m.probs(r.f, &p)
 			var g [numClasses]float32
@@ -177,7 +179,7 @@ func TrainExamples(exs []Example) (*Model, error) {
 			for _, f := range r.f {
 				row := m.w[int(f.idx)*numClasses : int(f.idx)*numClasses+numClasses]
 				for k := range numClasses {
-					row[k] -= g[k]*f.val + l2*row[k]
+					row[k] -= g[k]*f.val + hyper.l2*row[k]
 				}
 			}
 		}
@@ -245,13 +247,13 @@ func extract(words []string, buf []feature) []feature {
 	f := buf[:0]
 	var rs []rune
 	for i, w := range words {
-		f = append(f, feature{bucket(hashString(hashByte(fnvOffset, seedWord), w)), weightWord})
+		f = append(f, feature{bucket(hashString(hashByte(fnvOffset, seedWord), w)), hyper.word})
 		prev := "<s>"
 		if i > 0 {
 			prev = words[i-1]
 		}
 		h := hashString(hashByte(fnvOffset, seedBi), prev)
-		f = append(f, feature{bucket(hashString(hashByte(h, ' '), w)), weightBigram})
+		f = append(f, feature{bucket(hashString(hashByte(h, ' '), w)), hyper.bigram})
 		if w == "?" || w == "??" || w == "!!" {
 			continue
 		}
@@ -260,10 +262,10 @@ func extract(words []string, buf []feature) []feature {
 		rs = append(rs, '>')
 		for s := 0; s < len(rs)-1; s++ {
 			h := hashByte(fnvOffset, seedChar)
-			for e := s; e < len(rs) && e < s+5; e++ {
+			for e := s; e < len(rs) && e < s+hyper.maxN; e++ {
 				h = hashRune(h, rs[e])
-				if e > s && !(e-s == 1 && rs[s] == '<' && rs[e] == '>') {
-					f = append(f, feature{bucket(h), weightChar})
+				if e-s+1 >= hyper.minN && !(e-s == 1 && rs[s] == '<' && rs[e] == '>') {
+					f = append(f, feature{bucket(h), hyper.char})
 				}
 			}
 		}
@@ -271,7 +273,7 @@ func extract(words []string, buf []feature) []feature {
 	if len(words) > 0 {
 		last := words[len(words)-1]
 		h := hashString(hashByte(fnvOffset, seedBi), last)
-		f = append(f, feature{bucket(hashString(hashByte(h, ' '), "</s>")), weightBigram})
+		f = append(f, feature{bucket(hashString(hashByte(h, ' '), "</s>")), hyper.bigram})
 	}
 	var ss float64
 	for _, x := range f {

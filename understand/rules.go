@@ -13,7 +13,7 @@ import (
 
 // dangerPhrases name a person at risk now, per language.
 var dangerPhrases = map[string][]string{
-	"en": {"trapped", "we're stuck", "we are stuck", "stuck inside", "stuck in the", "stuck on the", "can't get out", "cant get out", "cannot get out",
+	"en": {"trapped", "we're stuck", "we are stuck", "stuck inside", "stuck on the roof", "stuck in the water", "stuck in the flood", "stuck in the elevator", "stuck in the lift", "stuck under", "can't get out", "cant get out", "cannot get out",
 		"can't breathe", "cant breathe", "cannot breathe", "can't breath", "not breathing", "stopped breathing", "unconscious", "passed out",
 		"not responding", "unresponsive", "won't wake up", "wont wake up", "bleeding", "blood everywhere", "lot of blood", "collapsed",
 		"heart attack", "chest pain", "having a stroke", "seizure", "fire", "on fire", "smoke", "flames", "burning", "gas leak", "smell gas",
@@ -21,49 +21,63 @@ var dangerPhrases = map[string][]string{
 		"drowning", "on the roof", "onto the roof", "on our roof", "rubble", "buried", "gun", "guns", "shooting", "shots", "been shot", "got shot",
 		"stabbed", "knife", "attacked", "attacking", "beating us", "beating me", "overdose", "poisoned", "choking", "can't move", "cant move",
 		"badly hurt", "badly injured", "seriously injured", "dying", "sos", "explosion", "electrocuted", "swept away", "being swept",
-		"house collapsed", "building collapsed", "roof collapsed", "in labor", "in labour", "no pulse", "broke in", "breaking in", "kidnapped", "ambulance"},
-	"ar": {"محاصر*", "محبوس*", "عالق*", "محتجز*", "نزيف*", "ينزف*", "تنزف*", "دم كثير", "حريق*", "النار", "نار", "دخان*", "تسرب غاز", "ريحه غاز",
-		"رائحه غاز", "غاز", "الغاز", "اسعاف*", "فاقد الوعي", "فاقده الوعي", "مغمي علي*", "فقد الوعي", "غرقان*", "يغرق*", "نغرق*", "تغرق*", "غرقنا",
+		"house collapsed", "building collapsed", "roof collapsed", "in labor", "in labour", "no pulse", "broke in", "breaking in", "kidnapped", "ambulance", "shot", "swallowed", "water everywhere", "going to die", "gonna die", "we will die", "not waking up", "won't wake", "knocked out", "hit by a car", "struck by", "crushed", "pinned", "hypothermia", "snakebite", "bitten by a snake"},
+	"ar": {"محاصر*", "محبوس*", "عالق", "عالقين", "عالقه", "عالقون", "محتجز*", "نزيف*", "ينزف*", "تنزف*", "دم كثير", "حريق*", "النار", "نار", "دخان*", "تسرب غاز", "ريحه غاز",
+		"رائحه غاز", "ريحه الغاز", "رائحه الغاز", "تسريب غاز", "تسرب الغاز", "ريحه غاز قويه", "اسعاف*", "فاقد الوعي", "فاقده الوعي", "مغمي علي*", "فقد الوعي", "غرقان*", "يغرق*", "نغرق*", "تغرق*", "غرقنا",
 		"المياه ترتفع", "المي عم*", "الميه داخله", "الميه بتدخل", "المياه تدخل", "الماي*", "الميه بتعلي", "الموي", "على السطح", "علي السطح", "عالسطح",
 		"فوق السطح", "انقاض*", "ركام*", "مسلح*", "اطلاق نار", "اطلاق الرصاص", "رصاص*", "طعن*", "مطعون*", "يهاجم*", "هجوم", "يضرب*", "ما يتنفس",
 		"ما يقدر يتنفس", "مش قادر*يتنفس", "مش قادر اتنفس", "مش عارف يتنفس", "لا يتنفس", "ما بيتنفس", "مش بيتنفس", "ما تتنفس", "نوبه قلبيه",
 		"جلطه", "انهار*", "اختناق*", "مخنوق*", "نختنق", "يختنق", "بموت", "يموت*", "نموت*", "راح يموت", "انفجار*", "ماس كهربا*", "صعق*",
 		"ما نقدر نطلع", "ما نقدر نخرج", "ما نقدرش نخرج", "مش قادرين نطلع", "مش قادرين نخرج", "ما فينا نطلع", "ما قادرين نطلع", "ماقدرنا نطلع",
-		"جرفه السيل", "جرفها", "السيل جرف", "محروق*", "يحترق*", "تحترق*", "ولاده", "تولد", "مخطوف*", "سطو"},
+		"جرفه السيل", "جرفها", "السيل جرف", "محروق*", "يحترق*", "تحترق*", "ولاده", "تولد", "مخطوف*", "سطو", "ما يقدر يطلع", "ما تقدر تطلع", "ما يقدر يخرج", "مش قادر يطلع", "ما قادر يطلع", "الدم كيسيل", "الدم ينزل", "الدم بينزل", "المي بكل مكان", "الميه في كل حته", "وقع علي*", "ما يتحرك", "ما بيتحرك", "مش بيتحرك", "سكين*", "سكاكين", "انحرق*", "احترق*", "ما يصحي", "ما بيصحي", "مش بيصحي", "ما يرد", "ما ترد", "ما عم يرد", "ما عم ترد", "غرق", "غرقت", "غرقوا", "نموت", "بنموت", "رح نموت", "راح نموت", "حنموت", "بلع", "شرب كلور", "مسموم*", "تسمم", "لدغ*", "دهس*", "ينضرب", "يقتل*", "قتل", "ما عم يتنفس", "ما عم تتنفس", "مش عم يتنفس"},
 	"ar-latn": {"7aree2", "7ari2", "7areeq", "hariq", "mo7asar*", "m7asar*", "ma7bous*", "ma7boos*", "nazeef", "nazif", "ghar2an*", "gharqan*",
 		"ghar2ana", "dukhan", "dokhan", "is3af", "es3af", "2es3af", "msh 2ader atnaffas", "mish 2ader atnafas", "ma3am yetnaffas", "mayya dakhla",
 		"el mayya btetla3", "el mayy 3am", "3al sat7", "3ala el sat7", "fo2 el sat7", "ta7t el ridm", "raddam", "rsas", "ratsas", "mat3oun", "ta3n",
-		"7ar2", "na7tere2", "byetla3 da5an", "dakhan", "5ane2", "m5nou2", "nmoot", "bymoot", "fire", "sos", "trapped", "bleeding", "gaz", "ghaz"},
+		"7ar2", "na7tere2", "byetla3 da5an", "dakhan", "5ane2", "m5nou2", "nmoot", "bnmoot", "bymoot", "ra7 nmoot", "fire", "sos", "trapped", "bleeding", "ri7et ghaz", "ri7et gaz", "tasarrob ghaz", "ghere2", "ghir2", "ghar2", "byedrebni", "yedrebni", "byedrabni", "sikkeen", "sla7", "mayya dakhla", "el mayya 3am tetla3", "ma 3am yetnaffas", "ma byetnaffas", "mish 3am yetnaffas", "fa2ed el wa3i", "wa2a3 3ala", "wi2e3 3ala", "ma byet7arrak", "ma 3am yet7arrak", "fa2de el wa3i", "ma7booseen", "m7asreen", "7ari2", "ta7t el rdem", "jalta"},
 	"fr": {"piégé*", "piege*", "coincé", "coincés", "coincée", "coincées", "bloqués à l'intérieur", "on ne peut pas sortir", "peut pas sortir",
 		"peux pas sortir", "pouvons pas sortir", "peut pas respirer", "peux pas respirer", "ne respire plus", "ne respire pas", "inconscient",
 		"inconsciente", "évanoui", "évanouie", "saigne", "saignement", "hémorragie", "crise cardiaque", "feu", "incendie", "fumée", "flammes",
 		"brûle", "fuite de gaz", "odeur de gaz", "ça sent le gaz", "l'eau monte", "eau qui monte", "l'eau rentre", "l'eau entre", "se noie",
 		"noyade", "sur le toit", "décombres", "arme", "fusil", "coups de feu", "tirs", "poignardé", "poignardée", "attaqué", "attaqués",
-		"agressé", "agressée", "explosion", "effondré", "effondrée", "étouffe", "ambulance", "urgence vitale", "sos"},
+		"agressé", "agressée", "explosion", "effondré", "effondrée", "étouffe", "ambulance", "urgence vitale", "sos", "armé", "armée", "tire", "tirent", "va mourir", "vais mourir", "allons mourir", "se réveille pas", "réveille pas", "ne bouge plus", "renversé", "noyé", "blessé grave", "blessés graves", "ne peut pas sortir", "par balle", "blessé par", "peuvent pas sortir"},
 	"es": {"atrapado", "atrapados", "atrapada", "atrapadas", "no podemos salir", "no puedo salir", "no puede salir", "no puede respirar",
 		"no puedo respirar", "no respira", "inconsciente", "desmayado", "desmayada", "sangrando", "sangra", "mucha sangre", "hemorragia",
 		"infarto", "ataque al corazón", "fuego", "incendio", "humo", "llamas", "quemando", "fuga de gas", "olor a gas", "huele a gas", "el agua sube",
 		"agua está subiendo", "agua subiendo", "entrando agua", "entra agua", "ahogando", "se ahoga", "en el techo", "en el tejado", "escombros",
 		"arma", "pistola", "disparos", "balazos", "disparando", "apuñalado", "apuñalada", "atacado", "atacada", "nos atacan", "explosión",
-		"derrumbe", "se derrumbó", "ambulancia", "asfixia", "sos"},
+		"derrumbe", "se derrumbó", "ambulancia", "asfixia", "sos", "no despierta", "nos vamos a morir", "me voy a morir", "se va a morir", "dispararon", "baleado", "no responde", "se ahogan", "apuñalaron", "convulsión", "convulsionando", "atropellado"},
 	"de": {"eingeschlossen", "gefangen", "eingeklemmt", "kommen nicht raus", "komme nicht raus", "kommt nicht raus", "keine luft", "atmet nicht",
 		"bewusstlos", "blutet", "blutung", "viel blut", "herzinfarkt", "feuer", "brand", "brennt", "rauch", "flammen", "gasleck", "riecht nach gas",
 		"gasgeruch", "wasser steigt", "wasser kommt rein", "wasser dringt", "ertrinkt", "ertrinken", "auf dem dach", "trümmer", "verschüttet",
 		"schüsse", "schießt", "waffe", "pistole", "messer", "angegriffen", "niedergestochen", "explosion", "zusammengebrochen", "erstickt",
-		"krankenwagen", "notarzt", "sos"},
+		"krankenwagen", "notarzt", "sos", "kommt nicht aus", "kommen nicht aus", "wacht nicht auf", "reagiert nicht", "wir sterben", "angeschossen", "erschossen", "überfahren", "krampfanfall", "ertrunken"},
 	"pt": {"preso", "presos", "presa", "presas", "não conseguimos sair", "nao conseguimos sair", "não consigo sair", "não consegue respirar",
 		"nao consegue respirar", "não consigo respirar", "não respira", "nao respira", "inconsciente", "desmaiou", "desmaiado", "desmaiada",
 		"sangrando", "muito sangue", "hemorragia", "infarto", "ataque cardíaco", "fogo", "incêndio", "incendio", "fumaça", "fumo", "chamas",
 		"vazamento de gás", "cheiro de gás", "cheiro de gas", "fuga de gás", "água está subindo", "água subindo", "agua subindo", "água entrando",
 		"agua entrando", "afogando", "se afogando", "no telhado", "escombros", "arma", "tiros", "tiroteio", "baleado", "baleada", "esfaqueado",
-		"esfaqueada", "atacado", "atacada", "explosão", "desabou", "ambulância", "ambulancia", "sufocando", "sos"},
+		"esfaqueada", "atacado", "atacada", "explosão", "desabou", "ambulância", "ambulancia", "sufocando", "sos", "não consegue sair", "nao consegue sair", "não acorda", "nao acorda", "não responde", "nao responde", "vamos morrer", "balearam", "esfaquearam", "atropelado", "convulsão", "afogado"},
 	"hi": {"फंसे*", "फँसे*", "फंस*", "फँस*", "साँस नहीं", "सांस नहीं", "बेहोश*", "खून*", "आग*", "धुआं*", "धुआँ*", "गैस*", "पानी बढ़*", "पानी अंदर*",
 		"पानी घुस*", "डूब*", "छत पर", "मलबे*", "गोली*", "चाकू*", "हमला*", "दिल का दौरा", "हार्ट अटैक", "एम्बुलेंस", "एंबुलेंस", "phas gaye", "phase hai",
 		"phanse", "fas gaye", "fase hai", "behosh", "khoon", "aag", "dhuan", "dhua", "saans nahi", "saas nahi", "doob", "chhat par", "chat par", "malbe",
-		"goli", "hamla", "ambulance", "gas leak", "heart attack"},
+		"goli", "hamla", "ambulance", "gas leak", "heart attack", "नहीं निकल*", "निकल नहीं*", "जल रहा", "जल रही", "nahi nikal", "nikal nahi", "jal raha", "doob raha", "dub raha"},
 	"ur": {"پھنس*", "سانس نہیں", "بے ہوش*", "بیہوش*", "خون*", "آگ", "اگ لگ*", "دھواں*", "دھوا*", "گیس*", "پانی بڑھ*", "پانی اندر*", "پانی گھس*", "ڈوب*",
-		"چھت پر", "ملبے*", "گولی*", "چاقو*", "حملہ*", "دل کا دورہ", "ایمبولینس", "ہارٹ اٹیک", "زخمی*"},
+		"چھت پر", "ملبے*", "گولی*", "چاقو*", "حملہ*", "دل کا دورہ", "ایمبولینس", "ہارٹ اٹیک", "زخمی*", "نہیں نکل*", "نکل نہیں*", "جل رہا", "جل رہی", "دبے ہیں", "دبی ہیں", "دھماکہ*"},
 }
+
+// hazardOnly are the danger phrases that name a hazard but no person in it
+// ("fire", "smoke", "gun"). They raise a message to danger unless the
+// classifier reads it as safe: "we left before the fire, all safe" is safe,
+// "we're fine but grandpa can't get out" is not.
+var hazardOnly = set("fire", "on fire", "smoke", "flames", "burning", "gun", "guns", "shooting", "shots", "knife", "explosion", "ambulance",
+	"حريق*", "النار", "نار", "دخان*", "رصاص*", "انفجار*", "اسعاف*", "مسلح*", "هجوم", "سكين*", "سكاكين",
+	"7aree2", "7ari2", "7areeq", "hariq", "dukhan", "dokhan", "dakhan", "is3af", "es3af", "2es3af", "rsas", "ratsas", "sikkeen", "sla7", "fire",
+	"feu", "incendie", "fumée", "flammes", "brûle", "arme", "fusil", "explosion", "ambulance", "tire", "tirent", "armé", "armée",
+	"fuego", "incendio", "humo", "llamas", "quemando", "arma", "pistola", "explosión", "ambulancia",
+	"feuer", "brand", "brennt", "rauch", "flammen", "waffe", "pistole", "messer", "krankenwagen", "notarzt",
+	"fogo", "incêndio", "incendio", "fumaça", "fumo", "chamas", "arma", "tiros", "explosão", "ambulância", "ambulancia",
+	"आग*", "धुआं*", "धुआँ*", "गोली*", "एम्बुलेंस", "एंबुलेंस", "aag", "dhuan", "dhua", "goli", "ambulance",
+	"آگ", "دھواں*", "دھوا*", "گولی*", "دھماکہ*", "ایمبولینس", "چاقو*", "چاقو*", "चाकू*")
 
 // negatedSafe phrases say the opposite of safe: "not ok" needs help.
 var negatedSafe = []string{
@@ -89,7 +103,8 @@ var negatedSafe = []string{
 // "is the gas safe again", "هل الغاز آمن".
 var questionStarts = []string{
 	"how", "what", "when", "where", "why", "which", "who", "is", "are", "can", "could", "should", "does", "do", "will", "would", "whats", "what's", "hows",
-	"هل", "كيف", "ماذا", "متى", "اين", "وين", "فين", "شلون", "كيفاش", "ليش", "ليه", "لماذا", "شو", "ايش", "وش", "امتي", "امتى", "ازاي", "ما هو", "ما هي", "كم",
+	"kif", "kifash", "kifach", "shu", "sho", "wein", "emta", "imta", "hal", "lesh", "izzay", "ezay", "2adesh", "adesh", "anu", "fein", "wach", "wesh",
+	"هل", "كيف", "ماذا", "شنو", "شنهو", "واش", "اش", "قديش", "ايمتى", "إيمتى", "كيفاش", "علاش", "منين", "متى", "اين", "وين", "فين", "شلون", "كيفاش", "ليش", "ليه", "لماذا", "شو", "ايش", "وش", "امتي", "امتى", "ازاي", "ما هو", "ما هي", "كم",
 	"comment", "quand", "où", "pourquoi", "quel", "quelle", "quels", "est-ce", "est ce", "peut-on", "faut-il", "combien", "que faire",
 	"cómo", "como", "cuándo", "cuando", "dónde", "donde", "por qué", "qué", "que", "cuál", "se puede", "es seguro", "hay que", "cuánto",
 	"wie", "wann", "wo", "warum", "was", "welche", "kann", "darf", "ist", "sind", "soll", "muss",
@@ -120,8 +135,11 @@ type phraseSet []phrase
 func compile(list []string) phraseSet {
 	out := make(phraseSet, 0, len(list))
 	for _, p := range list {
-		inner := strings.HasSuffix(p, "*")
 		n := Normalize(strings.TrimSuffix(p, "*"))
+		// Arabic script glues conjunctions and prepositions to the next
+		// word ("وما يتنفس"), so its phrases of two or more words match
+		// inside words too.
+		inner := strings.HasSuffix(p, "*") || (arabicScript(n) && strings.Contains(n, " "))
 		if n == "" {
 			continue
 		}
@@ -145,17 +163,25 @@ func (ps phraseSet) match(padded string) (string, bool) {
 
 var (
 	dangerSet   phraseSet
+	hazardSet   phraseSet
 	negatedSet  phraseSet
 	questionSet phraseSet
 	personSet   phraseSet
 )
 
 func init() {
-	var all []string
+	var strong, hazard []string
 	for _, l := range []string{"en", "ar", "ar-latn", "fr", "es", "de", "pt", "hi", "ur"} {
-		all = append(all, dangerPhrases[l]...)
+		for _, p := range dangerPhrases[l] {
+			if hazardOnly[p] {
+				hazard = append(hazard, p)
+			} else {
+				strong = append(strong, p)
+			}
+		}
 	}
-	dangerSet = compile(all)
+	dangerSet = compile(strong)
+	hazardSet = compile(hazard)
 	negatedSet = compile(negatedSafe)
 	personSet = compile(personAtRisk)
 	// Question openers are matched at the start of the message only.
@@ -167,6 +193,15 @@ func opensQuestion(padded string) bool {
 	for _, p := range questionSet {
 		t := strings.TrimLeft(p.text, " ")
 		if strings.HasPrefix(padded[1:], t) {
+			return true
+		}
+	}
+	return false
+}
+
+func arabicScript(s string) bool {
+	for _, r := range s {
+		if r >= 0x0600 && r <= 0x06FF {
 			return true
 		}
 	}

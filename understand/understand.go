@@ -56,8 +56,9 @@ type Result struct {
 
 // Rule names, as set in Result.Rule.
 const (
-	RuleDangerLexicon = "danger_lexicon" // a danger phrase raised the message to danger
-	RuleDangerScore   = "danger_score"   // the classifier's danger probability passed DangerFloor though another class scored higher
+	RuleDangerLexicon = "danger_lexicon" // a phrase naming a person at risk raised the message to danger
+	RuleDangerHazard  = "danger_hazard"  // a phrase naming a hazard (fire, gun) raised a message not read as safe
+	RuleDangerScore   = "danger_score"   // the classifier's danger probability reached DangerFloor though another class scored higher
 	RuleNegatedSafe   = "negated_safe"   // "not safe", "مش بخير": need help, not safe
 	RuleEmpty         = "empty"          // nothing to read: no letters, digits or known emoji
 )
@@ -65,9 +66,9 @@ const (
 // Thresholds, chosen by cross-validation on the examples (see BENCHMARKS.md,
 // "Understanding").
 const (
-	// DangerFloor is the danger probability at which a message is treated as
-	// danger even when another class scores higher: missing danger is the
-	// one error that cannot be taken back.
+	// DangerFloor is the classifier's danger probability from which a
+	// message is danger, whether or not danger scores highest; below it only
+	// the safety phrases make a message danger.
 	DangerFloor = 0.30
 	// MinConfidence and MinMargin make Confident true: the top probability
 	// and its lead over the second class.
@@ -75,6 +76,9 @@ const (
 	MinMargin     = 0.25
 	// alsoMin is the probability from which a second class counts as carried.
 	alsoMin = 0.25
+	// alsoSafeMin is the probability from which a danger message whose
+	// runner-up is safe carries safe too.
+	alsoSafeMin = 0.05
 	// lexiconConfidence is the confidence reported when a danger phrase,
 	// not the classifier, decided.
 	lexiconConfidence = 0.9
@@ -114,6 +118,9 @@ func (r Result) Confident() bool {
 
 //go:embed examples
 var examples embed.FS
+
+// dangerFloor is DangerFloor, a variable for the threshold search in tests.
+var dangerFloor = DangerFloor
 
 var (
 	defaultOnce  sync.Once
@@ -178,17 +185,25 @@ func (m *Model) Understand(text string) (res Result) {
 		res.Scores[k] = Scored{Class: c, Score: p[k]}
 	}
 	sortScores(res.Scores)
+	// The classifier's danger counts from DangerFloor whether or not it
+	// is the top class; below it, the best other class stands and only the
+	// safety phrases can raise the message.
 	top := res.Scores[0]
+	if top.Class == Danger && p[0] < dangerFloor {
+		top = res.Scores[1]
+	}
 	res.Class, res.Confidence = top.Class, top.Score
 	padded := " " + norm + " "
 
 	switch {
-	case top.Class == Danger:
-	case dangerRaises(padded, top.Class):
-		res.Class, res.Rule = Danger, RuleDangerLexicon
+	case p[0] >= dangerFloor:
+		res.Class, res.Confidence = Danger, p[0]
+		if top.Class != Danger {
+			res.Rule = RuleDangerScore
+		}
+	case dangerRule(padded, top.Class) != "":
+		res.Class, res.Rule = Danger, dangerRule(padded, top.Class)
 		res.Confidence = max(p[0], lexiconConfidence)
-	case p[0] >= DangerFloor:
-		res.Class, res.Rule, res.Confidence = Danger, RuleDangerScore, p[0]
 	case top.Class == Safe:
 		if _, ok := negatedSet.match(padded); ok {
 			res.Class, res.Rule = NeedHelp, RuleNegatedSafe
@@ -197,6 +212,18 @@ func (m *Model) Understand(text string) (res Result) {
 	}
 	if res.Class != top.Class && top.Class != Other {
 		res.Also = append(res.Also, top.Class)
+	}
+	if res.Class == Danger && !res.Has(Safe) {
+		// "we're fine but grandpa can't get out": the sender is safe,
+		// someone else is not; the bot needs both.
+		for _, s := range res.Scores {
+			if s.Class != Danger {
+				if s.Class == Safe && s.Score >= alsoSafeMin {
+					res.Also = append(res.Also, Safe)
+				}
+				break
+			}
+		}
 	}
 	if res.Rule == RuleNegatedSafe {
 		res.Also = nil // "not safe" does not carry safe
@@ -213,20 +240,26 @@ func (m *Model) Understand(text string) (res Result) {
 	return res
 }
 
-// dangerRaises reports whether a danger phrase raises a message the
-// classifier put in class top. An informational question about a danger
-// topic with nobody at risk in it ("is the gas safe to use again?") stays
-// a question; the same words with a person in them are a plea.
-func dangerRaises(padded string, top Class) bool {
-	if _, ok := dangerSet.match(padded); !ok {
-		return false
+// dangerRule returns the safety rule that raises a message the classifier
+// put in class top to danger, "" when none does. An informational question
+// about a danger topic with nobody at risk in it ("is the gas safe to use
+// again?") stays a question; the same words with a person in them are a plea.
+func dangerRule(padded string, top Class) string {
+	rule := ""
+	if _, ok := dangerSet.match(padded); ok {
+		rule = RuleDangerLexicon
+	} else if _, ok := hazardSet.match(padded); ok && top != Safe {
+		rule = RuleDangerHazard
+	}
+	if rule == "" {
+		return ""
 	}
 	if top == Question && opensQuestion(padded) {
 		if _, ok := personSet.match(padded); !ok {
-			return false
+			return ""
 		}
 	}
-	return true
+	return rule
 }
 
 // hasContent reports whether there is anything to classify.

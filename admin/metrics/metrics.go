@@ -18,6 +18,7 @@ import (
 
 	"lifeline/admin/httpstatus"
 	"lifeline/bot"
+	"lifeline/catalog"
 	"lifeline/flows"
 	"lifeline/kb"
 	"lifeline/store"
@@ -35,6 +36,7 @@ type Metrics struct {
 	sendLatency     prometheus.Histogram
 	sendFailed      *prometheus.CounterVec
 	faqDecisions    *prometheus.CounterVec
+	emergencies     *prometheus.CounterVec
 }
 
 var _ bot.Observer = (*Metrics)(nil)
@@ -71,8 +73,10 @@ func New() *Metrics {
 		Name: "lifeline_sends_failed_total", Help: "Messages given up for good, by WhatsApp error code."}, []string{"code"})
 	m.faqDecisions = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "lifeline_faq_decisions_total", Help: "FAQ searches by decision (answer, suggest, none)."}, []string{"decision"})
+	m.emergencies = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "lifeline_emergencies_total", Help: "Messages about danger to life that opened or raised an urgent handoff, by language."}, []string{"lang"})
 	m.reg.MustRegister(m.webhookRequests, m.webhookLatency, m.processed, m.processLatency, m.sendAttempts, m.sendLatency,
-		m.sendFailed, m.faqDecisions,
+		m.sendFailed, m.faqDecisions, m.emergencies,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -119,6 +123,20 @@ func (m *Metrics) SendAttempt(phoneNumberID string, ok bool, code int, latency t
 // SendFailed implements bot.Observer.
 func (m *Metrics) SendFailed(_ string, code int) {
 	m.sendFailed.WithLabelValues(strconv.Itoa(code)).Inc()
+}
+
+// Emergency implements bot.Observer. The language label is bounded to the
+// languages the bot reads; anything else counts as "other".
+func (m *Metrics) Emergency(lang string) {
+	lang = catalog.Base(lang)
+	switch lang {
+	case "en", "ar", "fr", "es", "de", "pt", "hi", "ur":
+	case "":
+		lang = "unknown"
+	default:
+		lang = "other"
+	}
+	m.emergencies.WithLabelValues(lang).Inc()
 }
 
 // Answerer counts the decisions of the FAQ searches the conversation

@@ -9,19 +9,21 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
+	"unicode/utf8"
 
 	"lifeline/bot/whatsapp"
 	"lifeline/catalog"
 	"lifeline/flows"
 	"lifeline/store"
+	"lifeline/understand"
 )
 
 // Intercept takes answers to check-ins and confirmations before the
 // conversation flows see them: a template button (payload
 // checkin:<id>:safe), an interactive button with the same id, or free text
-// ("safe", "آمن", "help", "ساعدوني", an option's title) from someone with
-// an open check-in; and the follow-ups asked for (location and description
+// from someone with an open check-in (read by the understanding step:
+// "yes I am ok", "احنا مش كويسين", "we are trapped on the roof"; an
+// option's title for a confirmation); and the follow-ups asked for (location and description
 // after "need help", a preferred time after "Reschedule").
 func (s *Service) Intercept(tx *store.Txn, user string, in flows.Input, sess flows.Session) (flows.Output, bool, error) {
 	at := in.At
@@ -112,22 +114,35 @@ func (s *Service) Intercept(tx *store.Txn, user string, in flows.Input, sess flo
 	if o.e.Stage != "" || (o.e.Answer == AnswerHelp && in.Location != nil) {
 		return s.followUp(tx, user, in, sess, b, &o.m, &o.e, at)
 	}
-	norm := flows.Normalize(in.Text)
-	if in.ReplyTitle != "" && norm == "" {
-		norm = flows.Normalize(in.ReplyTitle)
-	}
-	if norm == "" {
-		return flows.Output{}, false, nil
-	}
 	switch b.Spec.Kind {
 	case KindCheckin:
+		// What the person wrote is read once, by the conversation's
+		// understanding step; a check-in only decides what it counts as.
+		words := in.Words()
+		if strings.TrimSpace(words) == "" {
+			return flows.Output{}, false, nil
+		}
+		r := meaning(in)
 		switch {
-		case safeWords[norm]:
+		case r.Class == understand.Danger:
+			return s.answer(tx, user, in, sess, b, &o.m, AnswerHelp, at)
+		case !flows.Acts(r):
+			if r.Class == understand.Safe || r.Class == understand.NeedHelp || r.Class == understand.Other {
+				return s.clarify(in, sess, b), true, nil
+			}
+		case r.Class == understand.Safe:
 			return s.answer(tx, user, in, sess, b, &o.m, AnswerSafe, at)
-		case helpWords[norm]:
+		case r.Class == understand.NeedHelp:
 			return s.answer(tx, user, in, sess, b, &o.m, AnswerHelp, at)
 		}
 	case KindConfirmation:
+		norm := flows.Normalize(in.Text)
+		if in.ReplyTitle != "" && norm == "" {
+			norm = flows.Normalize(in.ReplyTitle)
+		}
+		if norm == "" {
+			return flows.Output{}, false, nil
+		}
 		for i, opt := range b.Spec.Options {
 			if norm == strconv.Itoa(i+1) || norm == opt.ID {
 				return s.answer(tx, user, in, sess, b, &o.m, opt.ID, at)
@@ -140,6 +155,41 @@ func (s *Service) Intercept(tx *store.Txn, user string, in flows.Input, sess flo
 		}
 	}
 	return flows.Output{}, false, nil
+}
+
+// meaning is what the message is about, as the engine's understanding
+// step read it; read here only when a caller did not run that step.
+func meaning(in flows.Input) understand.Result {
+	if in.Meaning != nil {
+		return *in.Meaning
+	}
+	return (&flows.Flow{}).Understand(in)
+}
+
+// clarify asks a person whose answer to a check-in could not be read
+// with confidence, with the check-in's own two buttons, rather than
+// filing their words as a question for the FAQ.
+func (s *Service) clarify(in flows.Input, sess flows.Session, b *Broadcast) flows.Output {
+	out := baseOutput(sess, in)
+	t := catalog.For(out.Session.Lang)
+	out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindButtons, Text: t.CheckinClarify, Buttons: []whatsapp.Button{
+		{ID: "checkin:" + b.ID + ":" + AnswerSafe, Title: t.BtnSafe},
+		{ID: "checkin:" + b.ID + ":" + AnswerHelp, Title: t.BtnNeedHelp},
+	}}}
+	return out
+}
+
+// emergency is what someone in danger is told at once: the number to
+// call and a request for their location.
+func emergency(t catalog.Texts, in flows.Input) []whatsapp.Outbound {
+	number := in.EmergencyNumber
+	if number == "" {
+		number = flows.FallbackEmergencyNumber
+	}
+	return []whatsapp.Outbound{
+		{Kind: whatsapp.KindText, Text: fmt.Sprintf(t.Emergency, number)},
+		{Kind: whatsapp.KindLocationRequest, Text: t.LocationRequest},
+	}
 }
 
 func (s *Service) isRunning(id string) bool {
@@ -188,9 +238,12 @@ func (s *Service) answer(tx *store.Txn, user string, in flows.Input, sess flows.
 	}
 	e.Answer = ans
 	e.Stage = ""
-	lang := replyLang(in.Text, sess.Lang)
-	t := catalog.For(lang)
 	out := baseOutput(sess, in)
+	lang := out.Session.Lang
+	t := catalog.For(lang)
+	// A tapped button says nothing more; words about danger make the
+	// need for help urgent.
+	urgent := in.ReplyID == "" && ans == AnswerHelp && meaning(in).Class == understand.Danger
 	var events []Event
 	ev := Event{Broadcast: b.ID, Name: b.Spec.Name, Contact: user, Answer: ans, At: at}
 	switch {
@@ -202,9 +255,14 @@ func (s *Service) answer(tx *store.Txn, user string, in flows.Input, sess flows.
 	case ans == AnswerHelp:
 		e.Stage = stageDetails
 		out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.CheckinHelp}}
+		reason := "safety check-in: needs help (" + b.Spec.Name + ")"
+		if urgent {
+			out.Replies = emergency(t, in)
+			reason = "safety check-in: danger (" + b.Spec.Name + ")"
+		}
 		out.Session.AwaitingAgent = true
-		out.Effects = append(out.Effects, flows.Effect{Kind: flows.EffectHandoff, Priority: true,
-			Reason: "safety check-in: needs help (" + b.Spec.Name + ")", Lang: lang})
+		out.Effects = append(out.Effects, flows.Effect{Kind: flows.EffectHandoff, Priority: true, Urgent: urgent,
+			Reason: reason, Query: truncateText(in.Words(), 500), Lang: lang})
 		ev.Type = "checkin.answer"
 		events = append(events, ev)
 		if prev != AnswerHelp {
@@ -278,9 +336,9 @@ func countAnswer(c *Counts, kind Kind, ans string, n int64) {
 // followUp records what was asked for after an answer: location and a
 // short description after "need help", a preferred time after "Reschedule".
 func (s *Service) followUp(tx *store.Txn, user string, in flows.Input, sess flows.Session, b *Broadcast, m *Member, e *Engagement, at time.Time) (flows.Output, bool, error) {
-	lang := replyLang(in.Text, sess.Lang)
-	t := catalog.For(lang)
 	out := baseOutput(sess, in)
+	lang := out.Session.Lang
+	t := catalog.For(lang)
 	ev := Event{Broadcast: b.ID, Name: b.Spec.Name, Contact: user, At: at, Answer: e.Answer}
 	text := strings.TrimSpace(in.Text)
 	if len(text) > 1000 {
@@ -318,8 +376,17 @@ func (s *Service) followUp(tx *store.Txn, user string, in flows.Input, sess flow
 			out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.CheckinDetailsAskLocation}}
 		}
 		ev.Type, ev.Description = "checkin.help_details", text
-		out.Effects = append(out.Effects, flows.Effect{Kind: flows.EffectHandoff, Priority: true,
-			Reason: "safety check-in: needs help (" + b.Spec.Name + ")", Query: text, Lang: lang})
+		eff := flows.Effect{Kind: flows.EffectHandoff, Priority: true,
+			Reason: "safety check-in: needs help (" + b.Spec.Name + ")", Query: text, Lang: lang}
+		if meaning(in).Class == understand.Danger {
+			// The details speak of danger: the number to call, now.
+			eff.Urgent, eff.Reason = true, "safety check-in: danger ("+b.Spec.Name+")"
+			out.Replies = emergency(t, in)
+			if e.HasLocation {
+				out.Replies = out.Replies[:1]
+			}
+		}
+		out.Effects = append(out.Effects, eff)
 	default:
 		return flows.Output{}, false, nil // a photo or voice note: the conversation handles it
 	}
@@ -345,6 +412,7 @@ func baseOutput(sess flows.Session, in flows.Input) flows.Output {
 	if sess.State == "" {
 		sess.State = flows.StateIdle
 	}
+	sess.Lang = catalog.Base(flows.LangFor(sess.Lang, in.Words(), meaning(in)))
 	return flows.Output{Session: sess}
 }
 
@@ -432,31 +500,10 @@ func (s *Service) ObserveStatus(tx *store.Txn, st *whatsapp.Status) error {
 	return nil
 }
 
-// Free-text answers to an open check-in; whole messages only.
-var (
-	safeWords = flows.WordSet("safe", "i'm safe", "im safe", "i am safe", "we are safe", "we're safe", "ok", "okay", "fine", "i'm fine", "i am fine", "all good", "i'm ok", "i am ok", "yes", "yes safe",
-		"آمن", "امن", "انا امن", "أنا آمن", "بأمان", "أنا بأمان", "انا بامان", "نحن بأمان", "بخير", "انا بخير", "أنا بخير", "تمام", "نعم")
-	helpWords = flows.WordSet("help", "need help", "i need help", "help me", "sos", "not safe", "i'm not safe", "emergency",
-		"ساعدوني", "ساعدني", "مساعدة", "أحتاج مساعدة", "احتاج مساعده", "النجدة", "نجدة", "لست بأمان", "طوارئ")
-)
-
-func hasArabic(s string) bool {
-	for _, r := range s {
-		if unicode.Is(unicode.Arabic, r) {
-			return true
-		}
+func truncateText(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) <= n {
+		return s
 	}
-	return false
-}
-
-// replyLang answers in Arabic when the person wrote Arabic, otherwise in
-// their conversation's language.
-func replyLang(text, sessLang string) string {
-	if hasArabic(text) {
-		return "ar"
-	}
-	if i := strings.IndexAny(sessLang, "_-"); i > 0 {
-		sessLang = sessLang[:i]
-	}
-	return strings.ToLower(sessLang)
+	return string([]rune(s)[:n]) + "…"
 }

@@ -33,6 +33,9 @@ func Normalize(o Outbound) []Outbound {
 			return []Outbound{o}
 		}
 		return textMessages(o, parts)
+	case KindLocationRequest:
+		o.Text = truncate(o.Text, MaxInteractiveBodyLen)
+		return []Outbound{o}
 	case KindButtons, KindList:
 		o.Header = truncate(o.Header, MaxHeaderLen)
 		o.Footer = truncate(o.Footer, MaxFooterLen)

@@ -18,6 +18,10 @@ const (
 	KindTemplate = "template"
 	KindLocation = "location"
 	KindReaction = "reaction"
+	// KindLocationRequest asks the user to share their location: an
+	// interactive location_request_message whose body is Text. The answer
+	// arrives as an ordinary location message.
+	KindLocationRequest = "location_request"
 )
 
 // Platform limits, in characters (runes), from the reference §4.
@@ -47,7 +51,7 @@ var ErrInvalid = errors.New("invalid outbound message")
 // it is plain data; MarshalPayload turns it into the Graph API shape.
 type Outbound struct {
 	To           string    `json:"to"`             // wa_id or phone number with country code
-	Kind         string    `json:"kind"`           // text, buttons, list, template, location, reaction
+	Kind         string    `json:"kind"`           // text, buttons, list, template, location, reaction, location_request
 	Text         string    `json:"text,omitempty"` // text body, or the body of buttons/list
 	PreviewURL   bool      `json:"preview_url,omitempty"`
 	Header       string    `json:"header,omitempty"` // buttons/list text header
@@ -166,6 +170,8 @@ func (o Outbound) Validate() error {
 			return invalid("location %v,%v out of range", l.Latitude, l.Longitude)
 		}
 		return nil
+	case KindLocationRequest:
+		return o.validateInteractiveText()
 	case KindReaction:
 		if strings.TrimSpace(o.ReactTo) == "" {
 			return invalid("reaction without message id")
@@ -347,6 +353,7 @@ type ixHeader struct {
 }
 
 type ixAction struct {
+	Name     string     `json:"name,omitempty"` // send_location, for a location request
 	Buttons  []ixButton `json:"buttons,omitempty"`
 	Button   string     `json:"button,omitempty"`
 	Sections []Section  `json:"sections,omitempty"`
@@ -429,6 +436,9 @@ func MarshalPayload(o Outbound) ([]byte, error) {
 			ix.Action.Sections = o.Sections
 		}
 		p.Interactive = ix
+	case KindLocationRequest:
+		p.Type = "interactive"
+		p.Interactive = &interactive{Type: "location_request_message", Body: textOnly{Text: o.Text}, Action: ixAction{Name: "send_location"}}
 	case KindTemplate:
 		p.Type = "template"
 		t := &tmplBody{Name: o.Template.Name, Language: tmplLanguage{Code: o.Template.Language, Policy: "deterministic"}}

@@ -89,6 +89,11 @@ func TestMarshalPayload(t *testing.T) {
 			Location: &Location{Latitude: 24.7136, Longitude: 46.6753, Name: "Shelter North", Address: "King Fahd Rd 100"}}, `{
 			"messaging_product": "whatsapp", "recipient_type": "individual", "to": "966512345678", "type": "location",
 			"location": {"latitude": 24.7136, "longitude": 46.6753, "name": "Shelter North", "address": "King Fahd Rd 100"}}`},
+		{"location request", Outbound{To: "966512345678", Kind: KindLocationRequest, Text: "Please share your location so we can send help."}, `{
+			"messaging_product": "whatsapp", "recipient_type": "individual", "to": "966512345678", "type": "interactive",
+			"interactive": {"type": "location_request_message",
+				"body": {"text": "Please share your location so we can send help."},
+				"action": {"name": "send_location"}}}`},
 		{"reaction", Outbound{To: "966512345678", Kind: KindReaction, ReactTo: "wamid.IN_TEXT_1", Emoji: "👍"}, `{
 			"messaging_product": "whatsapp", "recipient_type": "individual", "to": "966512345678", "type": "reaction",
 			"reaction": {"message_id": "wamid.IN_TEXT_1", "emoji": "👍"}}`},

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"lifeline/bot"
 	"lifeline/privacy"
 )
 
@@ -43,7 +44,11 @@ type Config struct {
 	// 32 bytes), from LIFELINE_ENCRYPTION_KEY or _FILE; nil for none.
 	EncryptionKey []byte
 	Retention     privacy.Retention // zero keeps forever
-	Broadcast     BroadcastSettings // see broadcast.go
+	// Emergency is the number people in danger are told to call, by
+	// country (LIFELINE_EMERGENCY_NUMBERS, e.g. "SA=911,AE=999,default=112")
+	// over a built-in table.
+	Emergency bot.EmergencyNumbers
+	Broadcast BroadcastSettings // see broadcast.go
 }
 
 // Sandbox reports whether no WhatsApp credentials are configured.
@@ -127,6 +132,13 @@ func loadConfig(args []string, getenv func(string) string) (Config, error) {
 			}
 			*dst = d
 		}
+	}
+	if v := getenv("LIFELINE_EMERGENCY_NUMBERS"); v != "" {
+		n, err := bot.ParseEmergencyNumbers(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("LIFELINE_EMERGENCY_NUMBERS: %w", err))
+		}
+		c.Emergency = n
 	}
 	key, err := encryptionKey(getenv)
 	if err != nil {

@@ -76,6 +76,15 @@ func TestConfigFromEnvironment(t *testing.T) {
 		}},
 		{name: "bad trusted proxy", env: map[string]string{"LIFELINE_TRUSTED_PROXIES": "proxy.local"}, wantErr: "LIFELINE_TRUSTED_PROXIES"},
 		{name: "bad in-flight grace", env: map[string]string{"LIFELINE_BROADCAST_INFLIGHT_GRACE": "-5s"}, wantErr: "LIFELINE_BROADCAST_INFLIGHT_GRACE"},
+		{name: "emergency numbers", env: map[string]string{"LIFELINE_EMERGENCY_NUMBERS": "SA=911, AE=998, default=999"}, check: func(t *testing.T, c Config) {
+			if got := c.Emergency.For("", "971501234567"); got != "998" {
+				t.Errorf("UAE number %q, want the setting's 998", got)
+			}
+			if got := c.Emergency.For("", "99912345"); got != "999" {
+				t.Errorf("unknown country %q, want the setting's default 999", got)
+			}
+		}},
+		{name: "bad emergency number", env: map[string]string{"LIFELINE_EMERGENCY_NUMBERS": "SA=nine-one-one"}, wantErr: "LIFELINE_EMERGENCY_NUMBERS"},
 		{name: "stray argument", args: []string{"extra"}, wantErr: "extra"},
 	}
 	for _, tc := range cases {

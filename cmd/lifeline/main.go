@@ -34,6 +34,7 @@ Usage:
   lifeline broadcast start|status|pause|resume|cancel|preview|recipients ...   broadcasts and check-ins (see README)
   lifeline contacts import FILE.csv   import contacts into a running server
   lifeline kb import|search|export|eval ...   manage and measure the FAQ knowledge base
+  lifeline eval understand [--data DIR]       measure message understanding on labelled messages
   lifeline bench webhook|e2e|memory            measure speed and memory on loopback (see BENCHMARKS.md)
   lifeline backup --out FILE [--server URL] [--token T]   back up a running server (badger's online backup)
   lifeline restore FILE [--data DIR]                     restore a backup into an empty data directory
@@ -58,6 +59,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	case "kb":
 		return runKB(args[1:], stdout, stderr)
+	case "eval":
+		return runEval(args[1:], stdout, stderr)
 	case "broadcast":
 		return runBroadcast(args[1:], stdout, stderr)
 	case "contacts":
@@ -164,7 +167,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	}
 	ecfg := bot.Config{
 		PhoneNumberIDs: cfg.PhoneNumberIDs, Workers: cfg.Workers, SendWorkers: cfg.SendWorkers,
-		RatePerNumber: cfg.RatePerNumber, Expiry: cfg.Expiry,
+		RatePerNumber: cfg.RatePerNumber, Expiry: cfg.Expiry, Emergency: cfg.Emergency,
 	}
 	if cfg.ReengageTemplate != "" {
 		name, lang, _ := strings.Cut(cfg.ReengageTemplate, ":")
@@ -178,6 +181,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	engine.Intercept(broadcasts)
 	engine.ObserveStatuses(broadcasts)
 	engine.AddTranscriptSource(broadcasts)
+	engine.NotifyEmergencies(broadcasts)
 	if phones != nil {
 		phones.Report = engine.Ingest
 	}

@@ -1,0 +1,293 @@
+package understand
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// ReadTSV reads labelled messages, one per line as class<TAB>lang<TAB>message;
+// blank lines and lines starting with # are skipped. name is used in errors.
+func ReadTSV(r io.Reader, name string) ([]Example, error) {
+	var exs []Example
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := strings.TrimRight(sc.Text(), "\r")
+		if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		parts := strings.SplitN(text, "\t", 3)
+		if len(parts) != 3 {
+			return nil, fmt.Errorf("read %s line %d: want class<TAB>lang<TAB>message", name, line)
+		}
+		c := Class(strings.TrimSpace(parts[0]))
+		if classIndex(c) < 0 {
+			return nil, fmt.Errorf("read %s line %d: unknown class %q", name, line, parts[0])
+		}
+		exs = append(exs, Example{Class: c, Lang: strings.TrimSpace(parts[1]), Text: parts[2]})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return exs, nil
+}
+
+// Metric is precision, recall and F1 for one class (or one language, where
+// the figures are macro-averaged over the classes present).
+type Metric struct {
+	Precision, Recall, F1 float64
+	Support               int
+}
+
+// Miss is one message the evaluation got wrong in a way that matters.
+type Miss struct {
+	Example
+	Got  Class
+	Rule string
+}
+
+// Report is the outcome of evaluating a model on labelled messages.
+type Report struct {
+	N             int
+	Accuracy      float64
+	ByClass       map[Class]Metric
+	ByLang        map[string]Metric           // macro over classes present in that language
+	ByLangClass   map[string]map[Class]Metric // per language, per class
+	LangAccuracy  float64                     // detected language equals the label ("ar-latn" counts as "ar" with Latin)
+	DangerMissed  []Miss                      // labelled danger, classified otherwise
+	FalseAlarms   []Miss                      // classified danger, labelled otherwise
+	NonDanger     int                         // messages not labelled danger
+	P50, P99, Max time.Duration               // time per message
+	Confusion     map[Class]map[Class]int     // labelled -> got
+}
+
+// FalseAlarmRate is the share of non-danger messages classified as danger.
+func (r Report) FalseAlarmRate() float64 {
+	if r.NonDanger == 0 {
+		return 0
+	}
+	return float64(len(r.FalseAlarms)) / float64(r.NonDanger)
+}
+
+// DangerRecall is the share of danger messages classified as danger.
+func (r Report) DangerRecall() float64 {
+	return r.ByClass[Danger].Recall
+}
+
+// Evaluate classifies every example with m and measures the result.
+func Evaluate(m *Model, exs []Example) Report {
+	return evaluate(exs, func(_ int, text string) Result { return m.Understand(text) })
+}
+
+// evaluate measures classify over exs.
+func evaluate(exs []Example, classify func(i int, text string) Result) Report {
+	rep := Report{N: len(exs), ByClass: map[Class]Metric{}, ByLang: map[string]Metric{},
+		ByLangClass: map[string]map[Class]Metric{}, Confusion: map[Class]map[Class]int{}}
+	got := make([]Class, len(exs))
+	times := make([]time.Duration, len(exs))
+	langOK := 0
+	for i, e := range exs {
+		start := time.Now()
+		r := classify(i, e.Text)
+		times[i] = time.Since(start)
+		got[i] = r.Class
+		wantLang, wantLatin := e.Lang, false
+		if wantLang == "ar-latn" {
+			wantLang, wantLatin = "ar", true
+		}
+		if r.Lang == wantLang && r.Latin == wantLatin {
+			langOK++
+		}
+		if rep.Confusion[e.Class] == nil {
+			rep.Confusion[e.Class] = map[Class]int{}
+		}
+		rep.Confusion[e.Class][r.Class]++
+		switch {
+		case e.Class == Danger && r.Class != Danger:
+			rep.DangerMissed = append(rep.DangerMissed, Miss{Example: e, Got: r.Class, Rule: r.Rule})
+		case e.Class != Danger && r.Class == Danger:
+			rep.FalseAlarms = append(rep.FalseAlarms, Miss{Example: e, Got: r.Class, Rule: r.Rule})
+		}
+		if e.Class != Danger {
+			rep.NonDanger++
+		}
+	}
+	if len(exs) == 0 {
+		return rep
+	}
+	correct := 0
+	for i, e := range exs {
+		if got[i] == e.Class {
+			correct++
+		}
+	}
+	rep.Accuracy = float64(correct) / float64(len(exs))
+	rep.LangAccuracy = float64(langOK) / float64(len(exs))
+	all := make([]int, len(exs))
+	for i := range all {
+		all[i] = i
+	}
+	rep.ByClass = metrics(exs, got, all)
+	langs := map[string][]int{}
+	for i, e := range exs {
+		langs[e.Lang] = append(langs[e.Lang], i)
+	}
+	for l, idx := range langs {
+		byClass := metrics(exs, got, idx)
+		rep.ByLangClass[l] = byClass
+		var macro Metric
+		n := 0
+		for _, mt := range byClass {
+			if mt.Support == 0 {
+				continue
+			}
+			macro.Precision += mt.Precision
+			macro.Recall += mt.Recall
+			macro.F1 += mt.F1
+			n++
+		}
+		if n > 0 {
+			macro.Precision /= float64(n)
+			macro.Recall /= float64(n)
+			macro.F1 /= float64(n)
+		}
+		macro.Support = len(idx)
+		rep.ByLang[l] = macro
+	}
+	slices.Sort(times)
+	rep.P50 = times[len(times)/2]
+	rep.P99 = times[min(len(times)-1, len(times)*99/100)]
+	rep.Max = times[len(times)-1]
+	return rep
+}
+
+// metrics computes per-class figures over the examples at idx.
+func metrics(exs []Example, got []Class, idx []int) map[Class]Metric {
+	tp, fp, fn, sup := map[Class]int{}, map[Class]int{}, map[Class]int{}, map[Class]int{}
+	for _, i := range idx {
+		want, g := exs[i].Class, got[i]
+		sup[want]++
+		if want == g {
+			tp[want]++
+		} else {
+			fp[g]++
+			fn[want]++
+		}
+	}
+	out := map[Class]Metric{}
+	for _, c := range Classes {
+		if sup[c] == 0 && fp[c] == 0 {
+			continue
+		}
+		var m Metric
+		m.Support = sup[c]
+		if tp[c]+fp[c] > 0 {
+			m.Precision = float64(tp[c]) / float64(tp[c]+fp[c])
+		}
+		if tp[c]+fn[c] > 0 {
+			m.Recall = float64(tp[c]) / float64(tp[c]+fn[c])
+		}
+		if m.Precision+m.Recall > 0 {
+			m.F1 = 2 * m.Precision * m.Recall / (m.Precision + m.Recall)
+		}
+		out[c] = m
+	}
+	return out
+}
+
+// Print writes the report as plain text. Message texts are printed: the
+// evaluation runs on labelled test data, never on live traffic.
+func (r Report) Print(w io.Writer) {
+	fmt.Fprintf(w, "messages %d  accuracy %.3f  language detection %.3f\n\n", r.N, r.Accuracy, r.LangAccuracy)
+	fmt.Fprintf(w, "%-13s %9s %7s %7s %8s\n", "class", "precision", "recall", "f1", "support")
+	for _, c := range Classes {
+		m, ok := r.ByClass[c]
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(w, "%-13s %9.3f %7.3f %7.3f %8d\n", c, m.Precision, m.Recall, m.F1, m.Support)
+	}
+	fmt.Fprintf(w, "\n%-13s %9s %7s %7s %8s   (macro over classes; worst class F1)\n", "language", "precision", "recall", "f1", "support")
+	langs := make([]string, 0, len(r.ByLang))
+	for l := range r.ByLang {
+		langs = append(langs, l)
+	}
+	sort.Strings(langs)
+	for _, l := range langs {
+		m := r.ByLang[l]
+		worst, worstF1 := Class(""), 2.0
+		for _, c := range Classes {
+			if cm, ok := r.ByLangClass[l][c]; ok && cm.Support > 0 && cm.F1 < worstF1 {
+				worst, worstF1 = c, cm.F1
+			}
+		}
+		fmt.Fprintf(w, "%-13s %9.3f %7.3f %7.3f %8d   %s %.3f\n", l, m.Precision, m.Recall, m.F1, m.Support, worst, worstF1)
+	}
+	fmt.Fprintf(w, "\ndanger missed: %d of %d (recall %.3f)\n", len(r.DangerMissed), r.N-r.NonDanger, r.DangerRecall())
+	for _, m := range r.DangerMissed {
+		fmt.Fprintf(w, "  [%s] got %s: %s\n", m.Lang, m.Got, m.Text)
+	}
+	fmt.Fprintf(w, "danger false alarms: %d of %d non-danger (%.1f%%)\n", len(r.FalseAlarms), r.NonDanger, 100*r.FalseAlarmRate())
+	for _, m := range r.FalseAlarms {
+		fmt.Fprintf(w, "  [%s] labelled %s, rule %q: %s\n", m.Lang, m.Class, m.Rule, m.Text)
+	}
+	fmt.Fprintf(w, "\ntime per message: p50 %v  p99 %v  max %v\n", r.P50, r.P99, r.Max)
+}
+
+// PrintErrors writes every misclassified message (for tuning examples on
+// data the model may learn from; never on a held-out set).
+func PrintErrors(w io.Writer, m *Model, exs []Example) {
+	for _, e := range exs {
+		r := m.Understand(e.Text)
+		if r.Class != e.Class {
+			fmt.Fprintf(w, "[%s] %s -> %s (%.2f, rule %q): %s\n", e.Lang, e.Class, r.Class, r.Confidence, r.Rule, e.Text)
+		}
+	}
+}
+
+// CrossValidate trains k models, each on all examples but one fold
+// (every k-th example), and evaluates each on its fold; the figures are
+// over all examples, each classified by the model that did not see it.
+func CrossValidate(exs []Example, k int) (Report, error) {
+	held, res, err := CrossValidateResults(exs, k)
+	if err != nil {
+		return Report{}, err
+	}
+	return evaluate(held, func(i int, _ string) Result { return res[i] }), nil
+}
+
+// CrossValidateResults is CrossValidate's raw material: every example
+// (fold by fold) and its result from the model trained without its fold.
+func CrossValidateResults(exs []Example, k int) ([]Example, []Result, error) {
+	if k < 2 {
+		return nil, nil, fmt.Errorf("cross-validate: need k >= 2, got %d", k)
+	}
+	var heldAll []Example
+	var resAll []Result
+	for f := range k {
+		var train, held []Example
+		for i, e := range exs {
+			if i%k == f {
+				held = append(held, e)
+			} else {
+				train = append(train, e)
+			}
+		}
+		m, err := TrainExamples(train)
+		if err != nil {
+			return nil, nil, fmt.Errorf("cross-validate fold %d: %w", f, err)
+		}
+		for _, e := range held {
+			heldAll = append(heldAll, e)
+			resAll = append(resAll, m.Understand(e.Text))
+		}
+	}
+	return heldAll, resAll, nil
+}

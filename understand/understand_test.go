@@ -1,0 +1,372 @@
+package understand
+
+import (
+	"io/fs"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func TestUnderstandClasses(t *testing.T) {
+	m := Default()
+	cases := []struct {
+		name string
+		text string
+		want Class
+	}{
+		// danger, in every language, including mixed and emoji
+		{"en roof with kids", "we climbed onto the roof with the kids", Danger},
+		{"en mixed safe but trapped", "we're fine but grandpa can't get out", Danger},
+		{"en sos emoji", "🆘", Danger},
+		{"en gas smell", "strong smell of gas in the kitchen and my mum feels dizzy", Danger},
+		{"en unconscious", "my father is unconscious on the floor", Danger},
+		{"ar trapped", "محاصرين في البيت والمياه ترتفع", Danger},
+		{"ar bleeding", "ابني ينزف كثير", Danger},
+		{"ar fire gulf", "في حريق عندنا بسرعة", Danger},
+		{"ar-latn fire", "fi 7aree2 bel beit sa3dona", Danger},
+		{"fr trapped", "on est coincés dans la voiture l'eau monte", Danger},
+		{"es trapped", "estamos atrapados en el techo", Danger},
+		{"de unconscious", "mein vater ist bewusstlos", Danger},
+		{"pt fire", "tem fogo na cozinha socorro", Danger},
+		{"hi trapped", "हम घर में फंसे हैं पानी बढ़ रहा है", Danger},
+		{"ur smoke", "گھر میں دھواں بھر گیا ہے سانس نہیں آ رہی", Danger},
+
+		// negations are need_help, not safe
+		{"en not safe", "not safe", NeedHelp},
+		{"en not ok", "we are not ok", NeedHelp},
+		{"ar egyptian not ok", "احنا مش كويسين", NeedHelp},
+		{"ar msa not ok", "لسنا بخير", NeedHelp},
+		{"ar-latn not ok", "msh kwayes", NeedHelp},
+		{"fr not safe", "on n'est pas en sécurité", NeedHelp},
+		{"es not ok", "no estamos bien", NeedHelp},
+		{"de not safe", "wir sind nicht sicher", NeedHelp},
+		{"pt not ok", "não estamos bem", NeedHelp},
+		{"hi not ok", "हम ठीक नहीं हैं", NeedHelp},
+		{"ur not ok", "ہم ٹھیک نہیں ہیں", NeedHelp},
+		{"en needs food", "we need food and water for 4 people", NeedHelp},
+
+		// safe
+		{"en safe", "we are safe", Safe},
+		{"en thumbs up", "👍", Safe},
+		{"ar alhamdulillah", "الحمد لله تمام", Safe},
+		{"ar-latn fine", "ana b5air", Safe},
+		{"fr fine", "on va bien", Safe},
+		{"es fine", "estamos bien", Safe},
+		{"de fine", "uns geht es gut", Safe},
+		{"pt fine", "estamos bem", Safe},
+		{"ur fine", "ہم ٹھیک ہیں", Safe},
+
+		// human; a question about people is not a request for one
+		{"es operator", "necesito hablar con un operador", Human},
+		{"en person", "i want to talk to a person", Human},
+		{"ar employee", "بدي احكي مع موظف", Human},
+		{"en reinfected is a question", "can a person get reinfected", Question},
+		{"en passed between people is a question", "is it passed between people", Question},
+
+		// opt-out; "stop" inside a question is not
+		{"en remove me", "remove me from this list", OptOut},
+		{"ar stop", "ايقاف", OptOut},
+		{"en nosebleed is a question", "how do I stop a nosebleed", Question},
+		{"en storm stop is a question", "will the storm stop tonight", Question},
+
+		{"en subscribe", "subscribe", OptIn},
+		{"ar hello", "السلام عليكم", Greeting},
+		{"en thanks emoji", "🙏", Thanks},
+		{"ar thanks", "شكرا جزيلا", Thanks},
+		{"en waiting", "how long do i have to wait", QueueStatus},
+		{"en hello??", "hello??", QueueStatus},
+
+		// informational questions about danger topics stay questions
+		{"en gas safe again", "is the gas supply safe to use again?", Question},
+		{"en treat burn", "how do I treat a burn", Question},
+		{"ar gas safe", "هل الغاز آمن للاستعمال؟", Question},
+
+		// off-topic
+		{"en bakery", "what time does the bakery close", Other},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := m.Understand(c.text)
+			if r.Class != c.want {
+				t.Errorf("Understand(%q) = %s (%.2f, rule %q, scores %v), want %s", c.text, r.Class, r.Confidence, r.Rule, r.Scores[:3], c.want)
+			}
+		})
+	}
+}
+
+func TestDangerCarriesSafe(t *testing.T) {
+	r := Default().Understand("we're fine but grandpa can't get out")
+	if r.Class != Danger || !r.Has(Safe) || !r.Has(Danger) {
+		t.Fatalf("got class %s also %v, want danger also carrying safe", r.Class, r.Also)
+	}
+	if !r.Confident() {
+		t.Error("danger must always be confident")
+	}
+}
+
+func TestNegatedSafeDoesNotCarrySafe(t *testing.T) {
+	r := Default().Understand("not safe")
+	if r.Has(Safe) {
+		t.Errorf("%q carries safe: %+v", "not safe", r)
+	}
+}
+
+func TestLang(t *testing.T) {
+	cases := []struct {
+		text  string
+		lang  string
+		latin bool
+	}{
+		{"we climbed onto the roof with the kids", "en", false},
+		{"الحمد لله تمام", "ar", false},
+		{"احنا مش كويسين", "ar", false},
+		{"ana b5air", "ar", true},
+		{"sa3dona el mayya dakhla", "ar", true},
+		{"fi 7aree2 bel beit", "ar", true},
+		{"necesito hablar con un operador", "es", false},
+		{"on n'est pas en sécurité", "fr", false},
+		{"wir sind nicht sicher", "de", false},
+		{"não estamos bem", "pt", false},
+		{"हम ठीक नहीं हैं", "hi", false},
+		{"mujhe madad chahiye", "hi", false},
+		{"ہم ٹھیک نہیں ہیں", "ur", false},
+		{"میں ٹھیک ہوں", "ur", false},
+		{"🆘", "", false},
+		{"ok", "", false},
+		{"", "", false},
+	}
+	m := Default()
+	for _, c := range cases {
+		r := m.Understand(c.text)
+		if r.Lang != c.lang || r.Latin != c.latin {
+			t.Errorf("%q: lang %q latin %v, want %q %v", c.text, r.Lang, r.Latin, c.lang, c.latin)
+		}
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"HELPPP!!", "help !!"},
+		{"plzzz", "plz"},
+		{"we need water", "we need water"},
+		{"أَنا بِخَيْر", "انا بخير"},
+		{"مـــساء", "مساء"},
+		{"مستشفى المدينة", "مستشفي المدينه"},
+		{"سؤال رئيس", "سوال رييس"},
+		{"کیا ہے یہ", "كيا ہے يہ"},
+		{"ana b5air", "ana b5air"},
+		{"sa3dona!", "sa3dona"},
+		{"🆘🆘", "sos sos"},
+		{"ok 👍🏽", "ok ok"},
+		{"hello??", "hello ??"},
+		{"why?", "why ?"},
+		{"he\u200dl\u200blo", "hello"},
+		{"\u202eabc\u202c", "abc"},
+		{"٣ أشخاص", "3 اشخاص"},
+		{"ｆｕｌｌ width", "full width"},
+		{"can’t", "can't"},
+		{"  ", ""},
+	}
+	for _, c := range cases {
+		if got := Normalize(c.in); got != c.want {
+			t.Errorf("Normalize(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	long := strings.Repeat("water is rising help ", 200)[:4096]
+	cases := []struct {
+		name string
+		text string
+	}{
+		{"empty", ""},
+		{"spaces", "   \n\t"},
+		{"only emoji", "😀😀😀"},
+		{"4096 chars", long},
+		{"4096 arabic", strings.Repeat("ساعدونا ", 600)},
+		{"mixed scripts", "help ساعدوني मदद ayuda 🆘"},
+		{"zwj inside word", "tra\u200dpped"},
+		{"rlo inside word", "tr\u202eapped"},
+		{"invalid utf8", "\xff\xfe trapped \xc3"},
+		{"nul", "\x00\x00"},
+	}
+	m := Default()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := m.Understand(c.text)
+			if !slices.Contains(Classes, r.Class) {
+				t.Fatalf("class %q not in Classes", r.Class)
+			}
+			if len(r.Scores) != len(Classes) {
+				t.Fatalf("%d scores, want %d", len(r.Scores), len(Classes))
+			}
+		})
+	}
+	if r := m.Understand(""); r.Class != Other {
+		t.Errorf("empty message: %s, want other", r.Class)
+	}
+	if r := m.Understand("tr\u202eapped on the ro\u200bof"); r.Class != Danger {
+		t.Errorf("invisible characters hid danger: %s", r.Class)
+	}
+	if r := m.Understand(long); r.Class != Danger {
+		t.Errorf("4096-character plea: %s, want danger", r.Class)
+	}
+}
+
+func TestScoresSumToOne(t *testing.T) {
+	r := Default().Understand("we are safe thank you")
+	sum := 0.0
+	for i, s := range r.Scores {
+		sum += s.Score
+		if i > 0 && s.Score > r.Scores[i-1].Score {
+			t.Fatalf("scores not best first: %v", r.Scores)
+		}
+	}
+	if sum < 0.999 || sum > 1.001 {
+		t.Errorf("scores sum to %f", sum)
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	sub, err := fs.Sub(examples, "examples")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := Train(sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Train(sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(a.w, b.w) || a.bias != b.bias {
+		t.Fatal("two trainings gave different weights")
+	}
+	for _, text := range []string{"we are safe", "help trapped", "شكرا", "hello??"} {
+		if ra, rb := a.Understand(text), b.Understand(text); !reflect.DeepEqual(ra, rb) {
+			t.Errorf("%q: %+v != %+v", text, ra, rb)
+		}
+	}
+}
+
+func TestTrainErrors(t *testing.T) {
+	cases := []struct {
+		name string
+		fs   fstest.MapFS
+		want string
+	}{
+		{"no examples", fstest.MapFS{"en/safe.txt": {Data: []byte("# only a comment\n\n")}}, "no examples"},
+		{"unknown class", fstest.MapFS{"en/maybe.txt": {Data: []byte("hmm\n")}}, `"maybe" is not a class`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Train(c.fs)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestTrainSmall(t *testing.T) {
+	fsys := fstest.MapFS{
+		"en/safe.txt":   {Data: []byte("we are safe\nall good\nfine\n")},
+		"en/danger.txt": {Data: []byte("# trapped\ntrapped in the car\nwater rising we are trapped\n")},
+	}
+	m, err := Train(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Examples() != 5 {
+		t.Errorf("trained on %d examples, want 5", m.Examples())
+	}
+	if r := m.Understand("all good here"); r.Class != Safe {
+		t.Errorf("got %s, want safe", r.Class)
+	}
+}
+
+func TestEmbeddedExamplesCoverEveryClassAndLanguage(t *testing.T) {
+	count := map[string]map[Class]int{}
+	for _, e := range EmbeddedExamples() {
+		if count[e.Lang] == nil {
+			count[e.Lang] = map[Class]int{}
+		}
+		count[e.Lang][e.Class]++
+	}
+	for _, l := range []string{"en", "ar", "ar-latn", "fr", "es", "de", "pt", "hi", "ur"} {
+		for _, c := range Classes {
+			if count[l][c] < 8 {
+				t.Errorf("%s/%s has %d examples", l, c, count[l][c])
+			}
+		}
+	}
+}
+
+func TestConfident(t *testing.T) {
+	cases := []struct {
+		name string
+		r    Result
+		want bool
+	}{
+		{"danger always", Result{Class: Danger, Confidence: 0.1, Scores: []Scored{{Safe, 0.5}, {Danger, 0.1}}}, true},
+		{"clear", Result{Class: Safe, Confidence: 0.9, Scores: []Scored{{Safe, 0.9}, {Thanks, 0.05}}}, true},
+		{"low", Result{Class: Safe, Confidence: 0.5, Scores: []Scored{{Safe, 0.5}, {Thanks, 0.1}}}, false},
+		{"close second", Result{Class: Safe, Confidence: 0.6, Scores: []Scored{{Safe, 0.6}, {NeedHelp, 0.4}}}, false},
+	}
+	for _, c := range cases {
+		if got := c.r.Confident(); got != c.want {
+			t.Errorf("%s: Confident() = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func FuzzUnderstand(f *testing.F) {
+	for _, s := range []string{"", "help", "🆘", "ana b5air", "مش كويسين", "tr\u202eapped", "\xff", strings.Repeat("a", 5000)} {
+		f.Add(s)
+	}
+	m := Default()
+	f.Fuzz(func(t *testing.T, s string) {
+		r := m.Understand(s)
+		if !slices.Contains(Classes, r.Class) {
+			t.Fatalf("class %q not in Classes", r.Class)
+		}
+		if r.Confidence < 0 || r.Confidence > 1 {
+			t.Fatalf("confidence %f", r.Confidence)
+		}
+		_ = Normalize(s)
+	})
+}
+
+// benchMix is a realistic inbound mix: mostly short, some long, a few pastes.
+var benchMix = []string{
+	"we are safe", "help", "👍", "الحمد لله تمام", "ana b5air", "how long do i have to wait",
+	"we climbed onto the roof with the kids and the water keeps rising, please send a boat",
+	"necesito hablar con un operador", "remove me from this list", "is the tap water safe to drink?",
+	"احنا مش كويسين ومحتاجين أكل ومية للأطفال من امبارح", "हम ठीक नहीं हैं", "ہم ٹھیک ہیں",
+	strings.Repeat("the water is rising and we cannot get out of the house ", 80)[:4096],
+	strings.Repeat("المياه ترتفع ولا نستطيع الخروج ", 150),
+}
+
+func BenchmarkUnderstand(b *testing.B) {
+	m := Default()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		m.Understand(benchMix[i%len(benchMix)])
+		i++
+	}
+}
+
+func BenchmarkTrain(b *testing.B) {
+	exs := EmbeddedExamples()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := TrainExamples(exs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
