@@ -18,6 +18,7 @@ import (
 	"lifeline/flows"
 	"lifeline/kb"
 	"lifeline/store"
+	"lifeline/understand"
 )
 
 // Sender delivers messages to WhatsApp. The Graph API client and the
@@ -219,6 +220,11 @@ func New(cfg Config, o Options) *Engine {
 	}
 	if o.Observer == nil {
 		o.Observer = nopObserver{}
+	}
+	if o.Understander == nil {
+		// Trained here, once per process, rather than by the first
+		// message while others wait behind it.
+		o.Understander = understand.Default()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &Engine{obs: o.Observer,

@@ -685,9 +685,9 @@ func TestCheckinAnswers(t *testing.T) {
 	}
 	// The need-help follow-up: location then description, and a priority handoff.
 	h.ingest(whatsapp.Message{From: ids[1], Type: "location", Location: &whatsapp.Location{Latitude: 24.7, Longitude: 46.7}})
-	h.ingest(whatsapp.Message{From: ids[1], Type: "text", Text: "water is rising, two children with me"})
+	h.ingest(whatsapp.Message{From: ids[1], Type: "text", Text: "we need drinking water and blankets"})
 	_, e := h.recipient(id, 2)
-	if !e.HasLocation || !strings.Contains(e.Description, "water is rising") || e.Stage != "" {
+	if !e.HasLocation || !strings.Contains(e.Description, "drinking water") || e.Stage != "" {
 		t.Fatalf("need-help details not recorded: %+v", e)
 	}
 	var hand bot.Handoff

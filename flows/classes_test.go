@@ -1,0 +1,204 @@
+package flows
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"lifeline/bot/whatsapp"
+	"lifeline/catalog"
+)
+
+// TestWhatEachClassDoes is the specification of what the conversation
+// does with each reading, in the states where it differs: a new person,
+// someone waiting for a person, and a conversation a person has claimed.
+func TestWhatEachClassDoes(t *testing.T) {
+	en, ar := catalog.For("en"), catalog.For("ar")
+	at := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	fresh := Session{}
+	waiting := Session{State: StateMenu, Lang: "en", AwaitingAgent: true, LastInboundAt: at.Add(-time.Minute), LastActivityAt: at.Add(-time.Minute)}
+	claimed := Session{State: StateHandoff, Lang: "en", LastInboundAt: at.Add(-time.Minute), LastActivityAt: at.Add(-time.Minute)}
+	answered := Session{State: StateAnswered, Lang: "en", LastEntryID: "shelter", LastInboundAt: at.Add(-time.Minute), LastActivityAt: at.Add(-time.Minute)}
+	recentlyHelped := Session{State: StateMenu, Lang: "en", PriorityUntil: at.Add(time.Hour), LastInboundAt: at.Add(-time.Minute), LastActivityAt: at.Add(-time.Minute)}
+	spokeOfHelp := Session{State: StateMenu, Lang: "en", Concern: "need_help", ConcernAt: at.Add(-10 * time.Minute), LastInboundAt: at.Add(-time.Minute), LastActivityAt: at.Add(-time.Minute)}
+	pin := &whatsapp.Location{Latitude: 24.7, Longitude: 46.7}
+
+	text := func(s string) string { return "text:" + s }
+	buttons := func(s string, titles ...string) string {
+		return "buttons:" + s + " [" + strings.Join(titles, "|") + "]"
+	}
+	locreq := func(s string) string { return "location_request:" + s }
+	menu := func(t catalog.Texts, name string) string {
+		return buttons(fmt.Sprintf(t.Welcome, name)+"\n\n"+t.MenuPrompt, t.BtnAsk, t.BtnSafe, t.BtnHuman)
+	}
+
+	cases := []struct {
+		label   string
+		s       Session
+		in      Input
+		replies []string
+		effects []string // kind, with +priority and +urgent
+		state   string
+		waits   bool // AwaitingAgent afterwards
+	}{
+		{"danger from a new person: the number, a location request, an urgent handoff",
+			fresh, Input{Text: "my father collapsed", EmergencyNumber: "997"},
+			[]string{text(fmt.Sprintf(en.Emergency, "997")), locreq(en.LocationRequest)}, []string{"handoff+priority+urgent"}, StateMenu, true},
+		{"danger in Arabic, number unknown: 112",
+			fresh, Input{Text: "نحن محاصرون على السطح"},
+			[]string{text(fmt.Sprintf(ar.Emergency, "112")), locreq(ar.LocationRequest)}, []string{"handoff+priority+urgent"}, StateMenu, true},
+		{"danger while waiting: raised to urgent, still told the number",
+			waiting, Input{Text: "my father collapsed", EmergencyNumber: "999"},
+			[]string{text(fmt.Sprintf(en.EmergencyWaiting, "999")), locreq(en.LocationRequest)}, []string{"handoff+priority+urgent"}, StateMenu, true},
+		{"danger in a claimed conversation: the bot speaks up once",
+			claimed, Input{Text: "my father collapsed", EmergencyNumber: "911"},
+			[]string{text(fmt.Sprintf(en.EmergencyWaiting, "911")), locreq(en.LocationRequest)}, []string{"handoff+priority+urgent"}, StateHandoff, false},
+		{"a person, in a long sentence",
+			fresh, Input{Text: "I would really like to talk with a real person about my claim"},
+			[]string{text(en.HumanQueued)}, []string{"handoff"}, StateMenu, true},
+		{"a person again within a day of a need-help handoff: priority",
+			recentlyHelped, Input{Text: "I need a person"},
+			[]string{text(en.HumanQueued)}, []string{"handoff+priority"}, StateMenu, true},
+		{"needs help: a priority handoff",
+			fresh, Input{Text: "please help us"},
+			[]string{text(en.HumanQueued)}, []string{"handoff+priority"}, StateMenu, true},
+		{"\"not ok\" is acted on as need help though the score is low",
+			fresh, Input{Text: "things are not ok here"},
+			[]string{text(en.HumanQueued)}, []string{"handoff+priority"}, StateMenu, true},
+		{"opting out in words",
+			fresh, Input{Text: "remove me from this list"},
+			[]string{text(en.OptedOut)}, []string{"opt_out"}, StateIdle, false},
+		{"a new person's START records the opt-in and shows the menu",
+			fresh, Input{Text: "start"},
+			[]string{text(en.OptInRecorded), menu(en, "")}, []string{"opt_in"}, StateMenu, false},
+		{"greeting: the menu",
+			fresh, Input{Text: "hello", Name: "Sara"},
+			[]string{menu(en, " Sara")}, nil, StateMenu, false},
+		{"thanks: a short reply",
+			fresh, Input{Text: "thank you so much"},
+			[]string{text(en.ThanksReply)}, nil, StateMenu, false},
+		{"thanks after an answer: it helped",
+			answered, Input{Text: "thank you so much"},
+			[]string{text(en.ThanksFeedback)}, []string{"feedback"}, StateMenu, false},
+		{"safe: recorded",
+			fresh, Input{Text: "we are fine"},
+			[]string{text(en.SafeThanks)}, []string{"safe"}, StateMenu, false},
+		{"question the FAQ answers",
+			fresh, Input{Text: "where is a shelter"},
+			[]string{text(shelter.Answer), buttons(en.Helpful, en.BtnYes, en.BtnNo)}, nil, StateAnswered, false},
+		{"question the FAQ lacks: what the bot can do, and a person",
+			fresh, Input{Text: "what is the capital of peru"},
+			[]string{buttons(en.OffTopic, en.BtnHuman, en.BtnAsk)}, []string{"unanswered"}, StateMenu, false},
+		{"unsure: one short question with buttons",
+			fresh, Input{Text: "asdf"},
+			[]string{buttons(en.Clarify, en.BtnNeedHelp, en.BtnAsk, en.BtnHuman)}, nil, StateMenu, false},
+		{"unsure \"safe\" is not recorded as safe",
+			fresh, Input{Text: "maybe safe"},
+			[]string{buttons(en.Clarify, en.BtnNeedHelp, en.BtnAsk, en.BtnHuman)}, nil, StateMenu, false},
+		{"waiting: impatience gets the place in the queue",
+			waiting, Input{Text: "hello?"},
+			nil, []string{"queue_status"}, StateMenu, true},
+		{"waiting: how long",
+			waiting, Input{Text: "how long do I have to wait"},
+			nil, []string{"queue_status"}, StateMenu, true},
+		{"waiting: a greeting does not restart the menu",
+			waiting, Input{Text: "hello"},
+			nil, []string{"queue_status"}, StateMenu, true},
+		{"waiting: asking for a person again gets the place",
+			waiting, Input{Text: "I need a person"},
+			nil, []string{"queue_status"}, StateMenu, true},
+		{"waiting: anything else is passed on",
+			waiting, Input{Text: "asdf"},
+			[]string{text(en.MessageAdded)}, nil, StateMenu, true},
+		{"waiting: the FAQ still answers what it knows",
+			waiting, Input{Text: "where is a shelter"},
+			[]string{text(shelter.Answer), buttons(en.Helpful, en.BtnYes, en.BtnNo)}, nil, StateAnswered, true},
+		{"waiting: a question it does not know is passed on, not filed",
+			waiting, Input{Text: "what is the capital of peru"},
+			[]string{text(en.MessageAdded)}, nil, StateMenu, true},
+		{"waiting: needing help raises the priority",
+			waiting, Input{Text: "please help us"},
+			[]string{text(en.MessageAdded)}, []string{"handoff+priority"}, StateMenu, true},
+		{"waiting: a location is attached to the handoff",
+			waiting, Input{Type: "location", Location: pin},
+			[]string{text(en.LocationAttached)}, []string{"location"}, StateMenu, true},
+		{"claimed: a location is attached silently",
+			claimed, Input{Type: "location", Location: pin},
+			nil, []string{"location"}, StateHandoff, false},
+		{"a location soon after asking for help opens a priority handoff",
+			spokeOfHelp, Input{Type: "location", Location: pin},
+			[]string{text(en.LocationAttached)}, []string{"handoff+priority", "location"}, StateMenu, true},
+		{"a location out of the blue: do you need help?",
+			fresh, Input{Type: "location", Location: pin},
+			[]string{buttons(en.LocationAskHelp, en.BtnNeedHelp, en.BtnSafe, en.BtnHuman)}, nil, StateMenu, false},
+		{"the need-help button",
+			fresh, Input{Type: "interactive", ReplyID: IDNeedHelp, ReplyTitle: en.BtnNeedHelp},
+			[]string{text(en.HumanQueued)}, []string{"handoff+priority"}, StateMenu, true},
+		{"a template's quick reply is read by its title",
+			fresh, Input{Type: "button", ReplyID: "some_campaign_payload", ReplyTitle: "I need a person"},
+			[]string{text(en.HumanQueued)}, []string{"handoff"}, StateMenu, true},
+	}
+	for _, c := range cases {
+		t.Run(c.label, func(t *testing.T) {
+			f := &Flow{KB: fakeKB{}, Reader: readings, Expiry: time.Hour}
+			in := c.in
+			if in.Type == "" {
+				in.Type = "text"
+			}
+			in.At = at
+			out, err := f.Handle(c.s, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, r := range out.Replies {
+				g := r.Kind + ":" + r.Text
+				if len(r.Buttons) > 0 {
+					var titles []string
+					for _, b := range r.Buttons {
+						titles = append(titles, b.Title)
+					}
+					g += " [" + strings.Join(titles, "|") + "]"
+				}
+				got = append(got, g)
+			}
+			if strings.Join(got, "\n") != strings.Join(c.replies, "\n") {
+				t.Errorf("replies\n got: %q\nwant: %q", got, c.replies)
+			}
+			var effs []string
+			for _, e := range out.Effects {
+				s := string(e.Kind)
+				if e.Priority {
+					s += "+priority"
+				}
+				if e.Urgent {
+					s += "+urgent"
+				}
+				effs = append(effs, s)
+			}
+			if strings.Join(effs, ",") != strings.Join(c.effects, ",") {
+				t.Errorf("effects %v, want %v", effs, c.effects)
+			}
+			if out.Session.State != c.state || out.Session.AwaitingAgent != c.waits {
+				t.Errorf("state %s waiting %v, want %s waiting %v", out.Session.State, out.Session.AwaitingAgent, c.state, c.waits)
+			}
+		})
+	}
+}
+
+// A button of the bot's own is never read as words: "I'm safe" tapped is
+// the menu's safe, whatever a classifier would make of the title.
+func TestOwnButtonsAreNotReadAsWords(t *testing.T) {
+	for _, in := range []Input{
+		{ReplyID: IDSafe, ReplyTitle: "my father collapsed"},
+		{ReplyID: "fb_yes:x", ReplyTitle: "I need a person"},
+	} {
+		if w := in.Words(); w != "" {
+			t.Errorf("Words() of a tap on %s = %q, want nothing", in.ReplyID, w)
+		}
+	}
+	if w := (Input{ReplyID: "campaign_7", ReplyTitle: "Talk to us"}).Words(); w != "Talk to us" {
+		t.Errorf("a foreign button's title is what the person said; got %q", w)
+	}
+}
