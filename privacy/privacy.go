@@ -224,7 +224,7 @@ func (s *Sweeper) sweepTranscripts(textBefore, locBefore time.Time, n *Swept) er
 }
 
 // sweepHandoffs removes the words of handoffs closed before the cutoff:
-// the first message, the query and the notes. Open handoffs are being
+// the first and last messages, the query, the location and the notes. Open handoffs are being
 // worked on and keep theirs.
 func (s *Sweeper) sweepHandoffs(before time.Time, n *Swept) error {
 	for _, kind := range []store.DocKind{store.DocHandoff, store.DocHandoffPast} {
@@ -242,10 +242,10 @@ func (s *Sweeper) sweepHandoffs(before time.Time, n *Swept) error {
 					h.Notes[i].Text, notes = "", true
 				}
 			}
-			if h.FirstMessage == "" && h.Query == "" && !notes {
+			if h.FirstMessage == "" && h.Query == "" && h.LastMessage == "" && h.Location == nil && !notes {
 				return nil
 			}
-			h.FirstMessage, h.Query = "", ""
+			h.FirstMessage, h.Query, h.LastMessage, h.Location = "", "", "", nil
 			if final {
 				n.Handoffs++
 			}

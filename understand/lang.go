@@ -19,13 +19,13 @@ var urduWords = set("ہے", "میں", "کیا", "نہیں", "ہیں", "ہم", "�
 
 // arabiziWords are Arabic words as people write them in Latin letters.
 var arabiziWords = set("ana", "enta", "inta", "enti", "inti", "ehna", "e7na", "7na", "mafi", "mafe", "mish", "msh", "mesh", "mush",
-	"3ayez", "3ayz", "3ayza", "bidi", "biddi", "baddi", "abi", "abgha", "abga", "ya", "yalla", "yallah", "inshallah", "inshalla",
-	"habibi", "7abibi", "shu", "sho", "shou", "wein", "wen", "fein", "fen", "feen", "wayn", "ahla", "ahlan", "marhaba", "mar7aba",
+	"3ayez", "3ayz", "3ayza", "bidi", "biddi", "baddi", "abi", "abgha", "abga", "yalla", "yallah", "inshallah", "inshalla",
+	"habibi", "7abibi", "shu", "sho", "shou", "wein", "fein", "feen", "wayn", "ahla", "ahlan", "marhaba", "mar7aba",
 	"salam", "assalamu", "alaikum", "alaykum", "shukran", "shokran", "choukran", "mashkour", "kifak", "keefak", "kifik", "izzayak", "ezayak",
 	"ezay", "izay", "ma3", "m3", "bas", "la2", "aywa", "aiwa", "mnee7", "mni7", "mnih", "tamam", "5alas", "khalas", "khalas", "kwayes",
 	"kwayyes", "kwayseen", "bkhair", "b5air", "bekhair", "bikhair", "alhamdulillah", "hamdulillah", "el7amdulilah", "wallah", "wallahi",
 	"3ndna", "3andna", "3andi", "3ndi", "fi", "fih", "mana", "labas", "bzaf", "bezaf", "wach", "kayn", "makayn", "mazal",
-	"3afak", "3awn", "sa3ed", "sa3dona", "sa3doni", "sa3douna", "elhaq", "el7a2", "il7a2", "eli", "illi", "elli", "hay", "hayda",
+	"3afak", "3awn", "sa3ed", "sa3dona", "sa3doni", "sa3douna", "elhaq", "el7a2", "il7a2", "illi", "elli", "hayda",
 	"lesh", "leh", "lih", "emta", "imta", "emteen", "ba3d", "lessa", "lsa", "kaman", "kman", "ktir", "kteer", "awi", "2awi",
 	"m3ana", "walad", "wlad", "w", "we7ed", "wa7ed", "ahl", "beit", "bait", "bayt", "maya", "mayya", "nar",
 	"7ari2", "7aree2", "5atar", "khatar", "ghar2an", "gharqan", "mayyit", "mat", "ta3ban", "ta3bana", "mareed", "marid", "shokrn",
@@ -83,7 +83,7 @@ func set(words ...string) map[string]bool {
 
 // detectLang returns the message's language and whether it is Arabic written
 // in Latin letters. raw is the message as received, words its normalised words.
-func detectLang(raw string, words []string) (string, bool) {
+func detectLang(raw string, words []string, vocab map[string]string) (string, bool) {
 	var arabic, urdu, deva, latin, n int
 	for _, r := range raw {
 		if n++; n > maxRunes {
@@ -108,6 +108,9 @@ func detectLang(raw string, words []string) (string, bool) {
 		if urdu > 0 {
 			return "ur", false
 		}
+		if len(raw) > maxRunes*4 {
+			raw = raw[:maxRunes*4]
+		}
 		for _, w := range strings.Fields(raw) {
 			if urduWords[w] {
 				return "ur", false
@@ -117,11 +120,12 @@ func detectLang(raw string, words []string) (string, bool) {
 	case latin == 0:
 		return "", false
 	}
-	return detectLatin(words)
+	return detectLatin(words, vocab)
 }
 
 // detectLatin tells en, fr, es, de, pt, Arabizi and Hinglish apart by words.
-func detectLatin(words []string) (string, bool) {
+// vocab adds the words of the training examples that belong to one language.
+func detectLatin(words []string, vocab map[string]string) (string, bool) {
 	score := map[string]float64{}
 	var arabizi, hindi float64
 	for _, w := range words {
@@ -143,14 +147,29 @@ func detectLatin(words []string) (string, bool) {
 		if hasDigit && hasLetter {
 			arabizi += 2 // "b5air", "sa3dona", "7aree2"
 		}
+		known := false
 		if arabiziWords[w] {
 			arabizi++
+			known = true
 		}
 		if hinglishWords[w] {
 			hindi++
+			known = true
 		}
 		for _, l := range latinOrder {
 			if latinWords[l][w] {
+				score[l]++
+				known = true
+			}
+		}
+		if !known {
+			switch l := vocab[w]; l {
+			case "":
+			case "ar-latn":
+				arabizi++
+			case "hi":
+				hindi++
+			default:
 				score[l]++
 			}
 		}
@@ -165,9 +184,11 @@ func detectLatin(words []string) (string, bool) {
 		}
 	}
 	switch {
-	case arabizi >= 2 && arabizi > bestScore*0.8 && arabizi >= hindi:
+	case arabizi >= 1 && arabizi >= bestScore && arabizi >= hindi:
+		// Code-switching: an Arabizi word among English ones ("merci ktir",
+		// "shukran please") says the person writes Arabic.
 		return "ar", true
-	case hindi >= 2 && hindi > bestScore*0.8:
+	case hindi >= 1 && hindi >= bestScore:
 		return "hi", false
 	case bestScore >= 1 && bestScore > second:
 		return best, false
@@ -177,4 +198,50 @@ func detectLatin(words []string) (string, bool) {
 		return "hi", false
 	}
 	return "", false
+}
+
+// latinVocab returns the words of Latin-script examples that belong to one
+// language: seen at least once, and at least 75% of the time in that language.
+func latinVocab(exs []Example) map[string]string {
+	count := map[string]map[string]int{}
+	for _, e := range exs {
+		norm, _ := normalize(e.Text)
+		for _, w := range strings.Fields(norm) {
+			if !isLatinWord(w) {
+				continue
+			}
+			if count[w] == nil {
+				count[w] = map[string]int{}
+			}
+			count[w][e.Lang]++
+		}
+	}
+	vocab := map[string]string{}
+	for w, byLang := range count {
+		total, best, bestN := 0, "", 0
+		for l, n := range byLang {
+			total += n
+			if n > bestN || (n == bestN && l < best) {
+				best, bestN = l, n
+			}
+		}
+		if best == "" || best == "ar" || best == "ur" || total < 1 || float64(bestN) < 0.75*float64(total) {
+			continue
+		}
+		vocab[w] = best
+	}
+	return vocab
+}
+
+func isLatinWord(w string) bool {
+	letters := 0
+	for _, r := range w {
+		if unicode.IsLetter(r) {
+			if r >= 0x250 {
+				return false
+			}
+			letters++
+		}
+	}
+	return letters > 1
 }

@@ -10,7 +10,7 @@ import (
 // maxRunes bounds the work done on one message: a frightened person says
 // what matters first, and a 4,096-character paste must not cost more than a
 // short message by more than a constant.
-const maxRunes = 600
+const maxRunes = 280
 
 // emojiWords maps the emoji people use in a crisis to words, so that
 // "🆘" and "sos" are the same feature and an emoji-only message still means something.
@@ -41,7 +41,16 @@ func Normalize(text string) string {
 }
 
 // normalize is Normalize that also reports whether the text was cut at maxRunes.
-func normalize(text string) (string, bool) {
+func normalize(text string) (string, bool) { return normalizeText(text, true) }
+
+// normalizeNoEmoji is Normalize with emoji dropped, for language detection:
+// "shukran 🙏" is Arabic, not English for "thanks".
+func normalizeNoEmoji(text string) string {
+	out, _ := normalizeText(text, false)
+	return out
+}
+
+func normalizeText(text string, emoji bool) (string, bool) {
 	cut := false
 	if len(text) > maxRunes*4 {
 		// Cut before NFKC so the work is bounded; back up to a rune start.
@@ -97,6 +106,10 @@ func normalize(text string) (string, bool) {
 		}
 		if w, ok := emojiWords[r]; ok {
 			flushPunct()
+			if !emoji {
+				writeSpace()
+				continue
+			}
 			if w == "?" || w == "!!" {
 				punct, punctN = rune(w[0]), 2
 				if w == "?" {

@@ -124,79 +124,146 @@ var personAtRisk = []string{
 	"میرا", "میری", "ہم", "بچاؤ", "مدد",
 }
 
-// phrase is a normalised phrase ready for matching.
-type phrase struct {
-	text  string // normalised, padded with spaces when whole words must match
-	inner bool   // matches inside words
+// needWords ask for things. A message that asks for supplies and names no
+// person at risk ("roof leaking, need a tarp") needs the classifier to be
+// surer before it counts as danger: see needDangerFloor.
+var needWords = []string{
+	"need", "needs", "needed", "we need", "i need", "need a", "tarp", "blankets", "papers", "documents", "pharmacy",
+	"محتاج*", "محتاجين", "نحتاج", "احتاج", "بحاجه", "بدنا", "بدي", "نبي", "نبغي", "ابغي", "عايزين", "صيدلي*", "اوراق*", "بطانيات", "حرامات",
+	"bedna", "bidna", "baddna", "m7tajin", "mi7tajeen", "n7taj", "saydaliy*",
+	"besoin", "il nous faut", "il me faut", "pharmacie", "papiers", "bâche", "couvertures",
+	"necesitamos", "necesito", "farmacia", "papeles", "documentos", "lona", "cobijas", "mantas",
+	"brauchen", "brauche", "bräuchten", "apotheke", "papiere", "ausweise", "plane", "decken",
+	"precisamos", "preciso", "farmácia", "farmacia", "documentos", "lona", "cobertores",
+	"चाहिए", "जरूरत", "ज़रूरत", "दवाई", "कागज", "chahiye", "zarurat", "dawai",
+	"چاہیے", "چاہئے", "ضرورت", "دوائی", "کاغذات",
 }
 
-type phraseSet []phrase
+// phrase is a normalised phrase ready for matching.
+type phrase struct {
+	text   string // normalised, padded with spaces when whole words must match
+	hazard bool   // names a hazard, no person (see hazardOnly)
+}
+
+// phraseSet finds phrases in a text in one pass: phrases are indexed by
+// their first keyRunes runes, and the text is looked up at each rune, so
+// the cost grows with the text, not with the number of phrases.
+type phraseSet struct {
+	byKey map[string][]phrase
+	short []phrase // phrases shorter than keyRunes, tried everywhere
+}
+
+const keyRunes = 3
 
 func compile(list []string) phraseSet {
-	out := make(phraseSet, 0, len(list))
+	ps := phraseSet{byKey: map[string][]phrase{}}
 	for _, p := range list {
 		n := Normalize(strings.TrimSuffix(p, "*"))
+		if n == "" {
+			continue
+		}
 		// Arabic script glues conjunctions and prepositions to the next
 		// word ("وما يتنفس"), so its phrases of two or more words match
 		// inside words too.
 		inner := strings.HasSuffix(p, "*") || (arabicScript(n) && strings.Contains(n, " "))
-		if n == "" {
-			continue
-		}
 		if !inner {
 			n = " " + n + " "
 		}
-		out = append(out, phrase{text: n, inner: inner})
+		ph := phrase{text: n, hazard: hazardOnly[p]}
+		k, ok := key(n)
+		if !ok {
+			ps.short = append(ps.short, ph)
+			continue
+		}
+		ps.byKey[k] = append(ps.byKey[k], ph)
 	}
-	return out
+	return ps
 }
 
-// match returns the first phrase found in padded (" "+normalised text+" ").
-func (ps phraseSet) match(padded string) (string, bool) {
-	for _, p := range ps {
-		if strings.Contains(padded, p.text) {
-			return strings.TrimSpace(p.text), true
+// key returns the first keyRunes runes of s, false when s is shorter.
+func key(s string) (string, bool) {
+	n := 0
+	for i := range s {
+		if n == keyRunes {
+			return s[:i], true
+		}
+		n++
+	}
+	return s, n == keyRunes
+}
+
+// scan reports whether padded (" "+normalised text+" ") holds a phrase
+// naming a person at risk (strong) and one naming a hazard.
+func (ps phraseSet) scan(padded string) (strong, hazard bool) {
+	for i := range padded {
+		k, ok := key(padded[i:])
+		if !ok {
+			break
+		}
+		for _, p := range ps.byKey[k] {
+			if strings.HasPrefix(padded[i:], p.text) {
+				if p.hazard {
+					hazard = true
+				} else {
+					strong = true
+				}
+			}
+		}
+		if strong {
+			return strong, hazard
 		}
 	}
-	return "", false
+	for _, p := range ps.short {
+		if strings.Contains(padded, p.text) {
+			if p.hazard {
+				hazard = true
+			} else {
+				strong = true
+			}
+		}
+	}
+	return strong, hazard
+}
+
+// match reports whether padded holds any phrase of the set.
+func (ps phraseSet) match(padded string) bool {
+	strong, hazard := ps.scan(padded)
+	return strong || hazard
 }
 
 var (
 	dangerSet   phraseSet
-	hazardSet   phraseSet
 	negatedSet  phraseSet
 	questionSet phraseSet
 	personSet   phraseSet
+	needSet     phraseSet
 )
 
 func init() {
-	var strong, hazard []string
+	var all []string
 	for _, l := range []string{"en", "ar", "ar-latn", "fr", "es", "de", "pt", "hi", "ur"} {
-		for _, p := range dangerPhrases[l] {
-			if hazardOnly[p] {
-				hazard = append(hazard, p)
-			} else {
-				strong = append(strong, p)
-			}
-		}
+		all = append(all, dangerPhrases[l]...)
 	}
-	dangerSet = compile(strong)
-	hazardSet = compile(hazard)
+	dangerSet = compile(all)
 	negatedSet = compile(negatedSafe)
 	personSet = compile(personAtRisk)
+	needSet = compile(needWords)
 	// Question openers are matched at the start of the message only.
 	questionSet = compile(questionStarts)
 }
 
 // opensQuestion reports whether the message starts like a question.
 func opensQuestion(padded string) bool {
-	for _, p := range questionSet {
-		t := strings.TrimLeft(p.text, " ")
-		if strings.HasPrefix(padded[1:], t) {
-			return true
+	end := len(padded)
+	for n, i := 0, 1; i < len(padded); i++ {
+		if padded[i] == ' ' {
+			if n++; n == 2 { // question openers are one or two words
+				end = i + 1
+				break
+			}
 		}
 	}
-	return false
+	return questionSet.match(padded[:end])
 }
 
 func arabicScript(s string) bool {

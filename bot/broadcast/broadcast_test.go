@@ -96,6 +96,7 @@ func (h *harness) open(engine bool) {
 		h.engine.Intercept(h.svc)
 		h.engine.ObserveStatuses(h.svc)
 		h.engine.AddTranscriptSource(h.svc)
+		h.engine.NotifyEmergencies(h.svc)
 		if err := h.engine.Start(); err != nil {
 			h.t.Fatal(err)
 		}

@@ -22,7 +22,7 @@ import (
 // retries, so receivers can drop repeats.
 type Event struct {
 	ID            string             `json:"id"`
-	Type          string             `json:"type"` // checkin.answer, checkin.need_help, checkin.help_details, confirmation.answer, confirmation.reschedule, broadcast.completed, broadcast.cancelled, broadcast.alert
+	Type          string             `json:"type"` // checkin.answer, checkin.need_help, checkin.help_details, confirmation.answer, confirmation.reschedule, broadcast.completed, broadcast.cancelled, broadcast.alert, emergency
 	At            time.Time          `json:"at"`
 	Broadcast     string             `json:"broadcast"`
 	Name          string             `json:"name,omitempty"`

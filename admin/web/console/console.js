@@ -191,12 +191,16 @@ function renderQueue(list) {
       onkeydown: (e) => { if (e.key === "Enter") select(x.id); },
     },
       h("div", { class: "line1" },
-        x.priority ? h("span", { class: "badge priority", text: "needs help" }) : null,
+        x.urgent ? h("span", { class: "badge urgent", text: "URGENT" })
+          : x.priority ? h("span", { class: "badge priority", text: "needs help" }) : null,
         h("span", { class: "name", dir: "auto", text: displayName(x) }),
         x.overdue ? h("span", { class: "badge overdue", text: "overdue" }) : null,
         x.status === "active" ? h("span", { class: "badge" + (x.agent === state.me.id ? " mine" : ""), text: x.agent === state.me.id ? "you" : x.agent }) : null,
       ),
       h("div", { class: "first", dir: "auto", text: x.first_message || x.query || reasonText(x.reason) }),
+      x.last_message && x.last_message !== x.first_message
+        ? h("div", { class: "last muted", dir: "auto", text: "Latest: " + x.last_message }) : null,
+      x.location ? h("div", { class: "muted", text: "📍 " + x.location.latitude + ", " + x.location.longitude }) : null,
       h("div", { class: "muted" },
         x.status === "closed" ? (x.outcome + " · " + clock(x.closed_at))
           : (x.status === "waiting" ? "#" + x.position + " · waiting " : "waited ") + ago(waited)),
@@ -207,7 +211,7 @@ function renderQueue(list) {
 }
 
 function reasonText(r) {
-  return { asked: "Asked for a person", no_answer: "The FAQ had no answer twice", not_helpful: "An answer did not help", need_help: "Check-in: needs help" }[r] || r || "";
+  return { asked: "Asked for a person", no_answer: "The FAQ had no answer twice", not_helpful: "An answer did not help", need_help: "Check-in: needs help", danger: "Danger to life", "needs help": "Needs help" }[r] || r || "";
 }
 
 // Waiting times tick without a reload.
@@ -245,7 +249,8 @@ function renderDetail(d) {
   $("conv-title").textContent = displayName(d);
   $("conv-title").setAttribute("dir", "auto");
   const meta = [d.status];
-  if (d.priority) meta.push("needs help");
+  if (d.urgent) meta.push("URGENT: danger to life");
+  else if (d.priority) meta.push("needs help");
   if (d.agent) meta.push("owner: " + (d.agent === state.me.id ? "you" : d.agent));
   if (d.status === "waiting") meta.push("#" + d.position + " in queue, waiting " + ago(since(d.created_at)));
   if (d.reason) meta.push(reasonText(d.reason));

@@ -39,6 +39,10 @@ function bubble(o, who, at) {
   } else {
     li.append(h("div", { text: o.text || "" }));
   }
+  if (o.kind === "location_request") {
+    // WhatsApp shows a "Send location" button; here it shares like the 📍 button.
+    li.append(h("div", { class: "replybtns" }, h("button", { type: "button", text: "📍 Send location", onclick: () => $("loc").click() })));
+  }
   if (o.footer) li.append(h("div", { class: "ftr", text: o.footer }));
   li.append(h("div", { class: "t", text: at || now() }));
   if (o.kind === "buttons" && o.buttons) {

@@ -1,0 +1,268 @@
+package bot
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"lifeline/bot/clocktest"
+	"lifeline/bot/whatsapp"
+	"lifeline/bot/whatsapp/whatsapptest"
+	"lifeline/store"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden conversation transcripts in testdata/conversations")
+
+// act is one thing that happens in a scripted conversation: a person
+// writes, taps or shares a location, or an agent acts on their handoff.
+type act struct {
+	From     string             `json:"from,omitempty"`
+	Says     string             `json:"says,omitempty"`
+	Taps     string             `json:"taps,omitempty"` // a button id; its title is Says
+	Location *whatsapp.Location `json:"shares_location,omitempty"`
+	Agent    string             `json:"agent,omitempty"` // "claim", "close: <outcome>" or "release", on From's handoff
+	After    string             `json:"after,omitempty"` // time passed before the act
+}
+
+// turn is an act and everything that followed: every message sent to
+// anyone, exactly as the Graph API received it, and the handoff of the
+// person who acted.
+type turn struct {
+	act
+	Sent    []json.RawMessage `json:"sent"`
+	Handoff *handoffState     `json:"handoff,omitempty"`
+	Events  []string          `json:"integration_events,omitempty"`
+}
+
+type handoffState struct {
+	Status      string             `json:"status"`
+	Urgent      bool               `json:"urgent,omitempty"`
+	Priority    bool               `json:"priority,omitempty"`
+	Position    int                `json:"position,omitempty"`
+	Reason      string             `json:"reason,omitempty"`
+	LastMessage string             `json:"last_message,omitempty"`
+	Location    *whatsapp.Location `json:"location,omitempty"`
+	Outcome     string             `json:"outcome,omitempty"`
+}
+
+// emergencies records what the integration webhooks would be told.
+type emergencies struct {
+	mu  sync.Mutex
+	got []string
+}
+
+func (n *emergencies) Emergency(_ *store.Txn, user, lang, reason string, _ time.Time) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.got = append(n.got, fmt.Sprintf("emergency %s lang=%s (%s)", user, lang, reason))
+	return nil
+}
+
+func (n *emergencies) take() []string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	out := n.got
+	n.got = nil
+	return out
+}
+
+// play runs a script through the real engine and understanding step,
+// with a Graph API fake and a clock that moves a minute per act.
+func play(t *testing.T, script []act) []turn {
+	t.Helper()
+	clk := clocktest.New(time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC))
+	db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	graph := whatsapptest.NewServer(t)
+	client := whatsapp.NewClient(whatsapp.ClientConfig{BaseURL: graph.URL, Version: "v23.0", AccessToken: testToken, Timeout: 5 * time.Second})
+	e := New(Config{PhoneNumberIDs: []string{testPhone}, RatePerNumber: 1000, Backoff: func(whatsapp.Action, int) time.Duration { return time.Millisecond }},
+		Options{DB: db, Sender: client, KB: stubKB{}, Logger: zerolog.Nop(), Now: clk.Now})
+	hooks := &emergencies{}
+	e.NotifyEmergencies(hooks)
+	if err := e.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close(); db.Close() })
+
+	var turns []turn
+	seen := 0
+	for i, a := range script {
+		d := time.Minute
+		if a.After != "" {
+			if d, err = time.ParseDuration(a.After); err != nil {
+				t.Fatal(err)
+			}
+		}
+		clk.Add(d)
+		switch {
+		case a.Agent != "":
+			var err error
+			verb, outcome, _ := strings.Cut(a.Agent, ":")
+			switch outcome = strings.TrimSpace(outcome); verb {
+			case "claim":
+				_, err = e.Claim(a.From, "agent.amal")
+			case "close":
+				_, err = e.CloseHandoff(a.From, "agent.amal", outcome, false)
+			case "release":
+				_, err = e.Release(a.From, "agent.amal", false)
+			default:
+				t.Fatalf("act %d: unknown agent action %q", i, a.Agent)
+			}
+			if err != nil {
+				t.Fatalf("act %d %s: %v", i, a.Agent, err)
+			}
+		default:
+			m := whatsapp.Message{ID: fmt.Sprintf("wamid.golden.%d", i), From: a.From, Timestamp: clk.Now(), Type: "text", Text: a.Says}
+			switch {
+			case a.Taps != "":
+				m.Type, m.InteractiveType, m.ReplyID, m.ReplyTitle, m.Text = "interactive", "button_reply", a.Taps, a.Says, ""
+			case a.Location != nil:
+				m.Type, m.Location, m.Text = "location", a.Location, ""
+			}
+			if _, err := e.Ingest(&whatsapp.Batch{Messages: []whatsapp.Message{m}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		e.WaitIdle()
+		tr := turn{act: a, Sent: []json.RawMessage{}}
+		msgs := graph.Messages()
+		for _, r := range msgs[seen:] {
+			tr.Sent = append(tr.Sent, json.RawMessage(r.Raw))
+		}
+		seen = len(msgs)
+		// Messages to different people leave from different workers:
+		// list them by recipient so the transcript does not depend on timing.
+		slices.SortStableFunc(tr.Sent, func(x, y json.RawMessage) int { return bytes.Compare(recipient(x), recipient(y)) })
+		tr.Handoff = handoffOf(t, e, a.From)
+		tr.Events = hooks.take()
+		turns = append(turns, tr)
+	}
+	return turns
+}
+
+func recipient(raw json.RawMessage) []byte {
+	var m struct {
+		To string `json:"to"`
+	}
+	_ = json.Unmarshal(raw, &m)
+	return []byte(m.To)
+}
+
+func handoffOf(t *testing.T, e *Engine, user string) *handoffState {
+	t.Helper()
+	for _, status := range []string{"", HandoffClosed} {
+		list, err := e.Handoffs(status)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range list {
+			if h.User == user {
+				return &handoffState{Status: h.Status, Urgent: h.Urgent, Priority: h.Priority, Position: h.Position, Reason: h.Reason,
+					LastMessage: h.LastMessage, Location: h.Location, Outcome: h.Outcome}
+			}
+		}
+	}
+	return nil
+}
+
+// checkGolden compares got, as indented JSON, with testdata/conversations/name.json;
+// -update rewrites the file.
+func checkGolden(t *testing.T, name string, got any) {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(got); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("testdata", "conversations", name+".json")
+	if *update {
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to write it)", err)
+	}
+	if !bytes.Equal(want, buf.Bytes()) {
+		t.Errorf("conversation %s differs from %s (go test -update rewrites it after a deliberate change):\n%s", name, path, buf.String())
+	}
+}
+
+const (
+	saudi   = "966501110001"
+	emirati = "971502220002"
+	british = "447700900003"
+	egypt   = "201003330004"
+)
+
+// TestConversationTranscripts are conversations as the person sees them,
+// through the engine, the understanding step and the queue.
+func TestConversationTranscripts(t *testing.T) {
+	scripts := map[string][]act{
+		"danger_from_a_new_person": {
+			{From: saudi, Says: "my father collapsed and is not breathing"},
+			{From: saudi, Location: &whatsapp.Location{Latitude: 24.7136, Longitude: 46.6753, Name: "Al Olaya"}},
+			{From: saudi, Says: "please hurry"},
+		},
+		"danger_in_arabic_while_waiting": {
+			{From: emirati, Says: "أبغى أكلم موظف"},
+			{From: emirati, Says: "في حريق في البيت والدخان كثير"},
+		},
+		"asking_for_a_person_in_a_long_sentence": {
+			{From: british, Says: "I would really like to talk with a real person about my insurance claim please"},
+		},
+		"opting_out_in_words": {
+			{From: british, Says: "hello"},
+			{From: british, Says: "please remove me from this list"},
+		},
+		"impatience_while_waiting": {
+			{From: egypt, Says: "I want to speak to an agent"},
+			{From: british, Says: "can I talk to a human please"},
+			{From: british, Says: "hello??"},
+			{From: british, Says: "how long do I have to wait"},
+			{From: british, Says: "hi"},
+			{From: british, Says: "the landlord says we must leave tomorrow"},
+			{From: egypt, Agent: "claim"},
+			{From: british, Says: "please hurry"},
+		},
+		"closing_a_need_help_handoff": {
+			{From: egypt, Says: "I want to speak to an agent"},
+			{From: british, Says: "I need help, we have no food left"},
+			{From: british, Agent: "claim"},
+			{From: british, Agent: "close: food parcel delivered", After: "20m"},
+			{From: emirati, Says: "can I talk to a human please"},
+			{From: british, Says: "can I talk to someone again please", After: "3h"},
+		},
+		"releasing_an_urgent_handoff": {
+			{From: saudi, Says: "there is a gas leak in our building"},
+			{From: saudi, Agent: "claim"},
+			{From: saudi, Agent: "release"},
+		},
+	}
+	names := make([]string, 0, len(scripts))
+	for n := range scripts {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			checkGolden(t, name, play(t, scripts[name]))
+		})
+	}
+}
