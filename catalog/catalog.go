@@ -90,6 +90,12 @@ func (t Texts) WaitRanges() []string {
 var byLang = map[string]*Texts{
 	"en": &en,
 	"ar": &ar,
+	"de": &de,
+	"es": &es,
+	"fr": &fr,
+	"hi": &hi,
+	"pt": &pt,
+	"ur": &ur,
 }
 
 // Base reduces a language tag to its base language: "en_GB" and "en-GB" are "en".
