@@ -3,7 +3,6 @@ package admin
 import (
 	"bufio"
 	_ "embed"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 
 	"lifeline/admin/audit"
 	"lifeline/bot/whatsapp"
+	"lifeline/csvtext"
 	"lifeline/privacy"
 	"lifeline/store"
 )
@@ -265,22 +265,13 @@ func (s *Server) auditCSV(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="lifeline-audit.csv"`)
-	w := csv.NewWriter(c)
+	w := csvtext.NewWriter(c)
 	_ = w.Write([]string{"seq", "at", "actor", "name", "role", "action", "target", "ip", "status", "detail"})
 	for _, e := range entries {
-		_ = w.Write([]string{strconv.FormatUint(e.Seq, 10), e.At.Format(time.RFC3339Nano), csvSafe(e.Actor), csvSafe(e.Name), e.Role,
-			csvSafe(e.Action), csvSafe(e.Target), e.IP, strconv.Itoa(e.Status), csvSafe(e.Detail)})
+		_ = w.Write([]string{strconv.FormatUint(e.Seq, 10), e.At.Format(time.RFC3339Nano), e.Actor, e.Name, e.Role,
+			e.Action, e.Target, e.IP, strconv.Itoa(e.Status), e.Detail})
 	}
-	w.Flush()
-	return w.Error()
-}
-
-// csvSafe defuses values a spreadsheet would run as a formula.
-func csvSafe(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
+	return w.Flush()
 }
 
 func (s *Server) exportPerson(c *fiber.Ctx) error {

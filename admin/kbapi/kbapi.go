@@ -11,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"lifeline/csvtext"
 	"lifeline/kb"
 )
 
@@ -87,7 +88,11 @@ func (h *handlers) importFAQ(c *fiber.Ctx) error {
 	if mode != kb.ModeReplace && mode != kb.ModeMerge {
 		return badRequest("mode must be replace or merge")
 	}
-	entries, err := kb.Parse(c.Body(), format)
+	data, err := csvtext.ToUTF8(c.Body(), c.Get(fiber.HeaderContentType))
+	if err != nil {
+		return badRequest("nothing imported: " + err.Error())
+	}
+	entries, err := kb.Parse(data, format)
 	if err != nil {
 		return err
 	}
