@@ -60,7 +60,7 @@ func (s *Server) listContacts(c *fiber.Ctx) error {
 		limit = 100
 	}
 	tag := strings.ToLower(c.Query("tag"))
-	aud := contacts.Audience{}
+	aud := contacts.Audience{All: tag == ""}
 	if tag != "" {
 		aud.TagsAny = []string{tag}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"lifeline/admin/audit"
+	"lifeline/admin/reqbody"
 	"lifeline/bot/whatsapp"
 	"lifeline/csvtext"
 	"lifeline/privacy"
@@ -117,8 +118,8 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 		Name string `json:"name"`
 		Role string `json:"role"`
 	}
-	if err := c.BodyParser(&req); err != nil {
-		return fiber.NewError(fiber.StatusBadRequest, `body must be JSON like {"name": "grafana", "role": "viewer"}`)
+	if err := reqbody.Decode(c, &req, `{"name": "grafana", "role": "viewer"}`); err != nil {
+		return err
 	}
 	req.Name = strings.TrimSpace(req.Name)
 	if req.Name == "" || len(req.Name) > 100 {

@@ -19,6 +19,7 @@ import (
 	"lifeline/admin/httpstatus"
 	"lifeline/admin/kbapi"
 	"lifeline/admin/metrics"
+	"lifeline/admin/reqbody"
 	"lifeline/bot"
 	"lifeline/bot/broadcast"
 	"lifeline/bot/whatsapp"
@@ -211,8 +212,8 @@ type sandboxRequest struct {
 // sandboxMessage feeds one message through the real engine and returns the replies.
 func (s *Server) sandboxMessage(c *fiber.Ctx) error {
 	var req sandboxRequest
-	if err := c.BodyParser(&req); err != nil {
-		return fiber.NewError(fiber.StatusBadRequest, "body must be JSON like {\"from\": \"15550001234\", \"text\": \"hello\"}")
+	if err := reqbody.Decode(c, &req, `{"from": "15550001234", "text": "hello"}`); err != nil {
+		return err
 	}
 	from := strings.TrimPrefix(strings.TrimSpace(req.From), "+")
 	if from == "" || strings.Trim(from, "0123456789") != "" || len(from) > 20 {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"lifeline/admin/reqbody"
 	"lifeline/csvtext"
 	"lifeline/kb"
 )
@@ -153,8 +154,8 @@ func (h *handlers) getEntry(c *fiber.Ctx) error {
 
 func (h *handlers) decodeEntry(c *fiber.Ctx) (kb.Entry, error) {
 	var e kb.Entry
-	if err := c.BodyParser(&e); err != nil {
-		return e, badRequest("body must be a JSON entry: " + err.Error())
+	if err := reqbody.Decode(c, &e, ""); err != nil {
+		return e, err
 	}
 	return e, nil
 }

@@ -74,6 +74,9 @@ func (s *Service) dispatch(r *run) error {
 		if r.ctx.Err() != nil {
 			return nil
 		}
+		if b.Enqueued && b.Targeted == 0 {
+			return s.nobodyToSend(b.ID)
+		}
 	}
 	err = s.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.BroadcastProgressKey(r.id), &r.p) })
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -143,6 +146,25 @@ func (s *Service) dispatch(r *run) error {
 	s.log.Info().Str("broadcast", r.id).Int("round", r.round).Int64("sent", r.p.Sent).Int64("failed", r.p.Failed).
 		Int64("skipped", r.p.Skipped).Int64("possible_duplicates", r.p.Dups).Msg("broadcast round sent")
 	s.poke()
+	return nil
+}
+
+// nobodyToSend ends a broadcast whose audience matched nobody by the time
+// it started (contacts opted out or were removed after it was created):
+// it is cancelled with an alert, never reported as sent.
+func (s *Service) nobodyToSend(id string) error {
+	now := s.now()
+	_, err := s.update(id, func(b *Broadcast) error {
+		if b.State == StateSending {
+			b.State, b.CompletedAt, b.PauseReason = StateCancelled, now, "nobody to send to"
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	s.alert(id, 0, ErrEmptyAudience.Error(), false)
+	s.queueEventNow(Event{Type: "broadcast.cancelled", Broadcast: id, At: now})
 	return nil
 }
 

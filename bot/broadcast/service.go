@@ -17,6 +17,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"lifeline/bot"
+	"lifeline/bot/contacts"
 	"lifeline/bot/pace"
 	"lifeline/bot/whatsapp"
 	"lifeline/store"
@@ -256,6 +257,9 @@ func (s *Service) Create(spec Spec, by, idemKey string) (*Broadcast, error) {
 	if err := spec.Validate(now); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
+	if err := s.audienceReachesSomeone(spec.Audience); err != nil {
+		return nil, err
+	}
 	seq, err := s.db.NextSeq("broadcast")
 	if err != nil {
 		return nil, err
@@ -287,6 +291,9 @@ func (s *Service) Create(spec Spec, by, idemKey string) (*Broadcast, error) {
 		if spec.Critical {
 			detail += "; critical: bypasses the per-contact frequency cap"
 		}
+		if spec.ConsentOverrideReason != "" {
+			detail += fmt.Sprintf("; consent override: reaches contacts who did not opt in, because %q", spec.ConsentOverrideReason)
+		}
 		return s.audit(tx, now, by, "broadcast.create", b.ID, detail)
 	})
 	if err != nil {
@@ -303,9 +310,34 @@ func (s *Service) Create(spec Spec, by, idemKey string) (*Broadcast, error) {
 	return b, nil
 }
 
+// audienceReachesSomeone refuses an audience that matches nobody who may
+// receive a message; it stops at the first contact that matches.
+func (s *Service) audienceReachesSomeone(aud contacts.Audience) error {
+	found := false
+	err := s.db.View(func(tx *store.Txn) error {
+		return contacts.Each(tx, "", func(c *store.Contact) error {
+			if ok, _ := aud.Match(c); ok {
+				found = true
+				return store.ErrStop
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("check audience: %w", err)
+	}
+	if !found {
+		return ErrEmptyAudience
+	}
+	return nil
+}
+
 func describeAudience(sp Spec) string {
 	a := sp.Audience
 	var parts []string
+	if a.All {
+		parts = append(parts, "all contacts")
+	}
 	if len(a.TagsAny) > 0 {
 		parts = append(parts, "tags any of "+strings.Join(a.TagsAny, "|"))
 	}
@@ -323,9 +355,8 @@ func describeAudience(sp Spec) string {
 	}
 	if a.OptedInOnly {
 		parts = append(parts, "opted in only")
-	}
-	if len(parts) == 0 {
-		return "all contacts"
+	} else {
+		parts = append(parts, "including contacts who did not opt in")
 	}
 	return strings.Join(parts, ", ")
 }
