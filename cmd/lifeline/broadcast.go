@@ -104,6 +104,11 @@ const broadcastUsage = `Usage: lifeline broadcast COMMAND [flags]
   pause|resume|cancel ID     control a broadcast
   recipients ID              write per-recipient results as CSV to stdout
 
+The JSON names its audience: "audience": {"tags_any": ["employees"]} (or tags_all, languages,
+regions, fields), or {"all": true} for every contact; a field the server does not know is
+refused by name. Only contacts who opted in are sent to; a "critical": true broadcast reaches
+the others only with a "consent_override_reason", which the audit log keeps.
+
 Flags (before the arguments): --server URL (LIFELINE_SERVER, default http://127.0.0.1:8080)
   --token TOKEN (LIFELINE_TOKEN or LIFELINE_ADMIN_TOKEN) --interval 1s
 
