@@ -22,6 +22,7 @@ import (
 	"lifeline/admin/reqbody"
 	"lifeline/bot"
 	"lifeline/bot/broadcast"
+	"lifeline/bot/contacts"
 	"lifeline/bot/whatsapp"
 	"lifeline/kb"
 	"lifeline/store"
@@ -67,8 +68,10 @@ type Server struct {
 
 	events *eventHub // live updates for the console
 
-	audit   *audit.Log       // append-only record of admin and agent actions
-	metrics *metrics.Metrics // nil: no /metrics
+	audit *audit.Log // append-only record of admin and agent actions
+	// importer runs contact imports one at a time.
+	importer *contacts.Importer
+	metrics  *metrics.Metrics // nil: no /metrics
 }
 
 // MaxBody is the largest request body accepted anywhere (WhatsApp sends up
@@ -88,6 +91,7 @@ func New(d Deps) *Server {
 	}
 	s := &Server{db: d.DB, engine: d.Engine, kb: d.KB, log: d.Logger.With().Str("comp", "http").Logger(), now: d.Now,
 		sandbox: d.Sandbox, sandboxRead: d.SandboxRead, metrics: d.Metrics, limiter: newFailLimiter(10), lastTouch: map[string]time.Time{}, events: newEventHub()}
+	s.importer = contacts.NewImporter(d.DB)
 	d.Engine.Subscribe(s.events.publish)
 	cfg := fiber.Config{
 		BodyLimit:             MaxBody,
