@@ -290,6 +290,12 @@ func (s *Server) exportPerson(c *fiber.Ctx) error {
 
 func (s *Server) erasePerson(c *fiber.Ctx) error {
 	id := strings.TrimPrefix(c.Params("wa_id"), "+")
+	// Sends to the person under way finish first; whatever is still queued
+	// for them, in memory or in the store, is gone when sending resumes.
+	defer s.engine.HoldPerson(id)()
+	if s.broadcasts != nil {
+		defer s.broadcasts.HoldPerson(id)()
+	}
 	n, err := privacy.ErasePerson(s.db, id, s.now())
 	if err != nil {
 		return err

@@ -70,8 +70,9 @@ type Server struct {
 
 	audit *audit.Log // append-only record of admin and agent actions
 	// importer runs contact imports one at a time.
-	importer *contacts.Importer
-	metrics  *metrics.Metrics // nil: no /metrics
+	importer   *contacts.Importer
+	broadcasts *broadcast.Service // nil without broadcasts
+	metrics    *metrics.Metrics   // nil: no /metrics
 }
 
 // MaxBody is the largest request body accepted anywhere (WhatsApp sends up
@@ -91,7 +92,7 @@ func New(d Deps) *Server {
 	}
 	s := &Server{db: d.DB, engine: d.Engine, kb: d.KB, log: d.Logger.With().Str("comp", "http").Logger(), now: d.Now,
 		sandbox: d.Sandbox, sandboxRead: d.SandboxRead, metrics: d.Metrics, limiter: newFailLimiter(10), lastTouch: map[string]time.Time{}, events: newEventHub()}
-	s.importer = contacts.NewImporter(d.DB)
+	s.importer, s.broadcasts = contacts.NewImporter(d.DB), d.Broadcasts
 	d.Engine.Subscribe(s.events.publish)
 	cfg := fiber.Config{
 		BodyLimit:             MaxBody,

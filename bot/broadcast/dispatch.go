@@ -685,9 +685,23 @@ func (s *Service) send(r *run, j *job, num string, runLim *rate.Limiter) *result
 	if err := s.pacers.Wait(r.ctx, num, pace.Broadcast); err != nil {
 		return &result{job: j, unsent: true}
 	}
+	release := s.people.Shared(j.rec.WaID)
+	defer release()
+	var stored Recipient
+	err := s.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.BroadcastRecipientKey(r.id, j.seq), &stored) })
+	if err != nil || stored.WaID != j.rec.WaID {
+		// Erased since it was picked (or the store cannot say): not sent;
+		// commit keeps the erased record as the erasure left it.
+		return &result{job: j, unsent: true}
+	}
 	res, err := s.sender.Send(sendCtx, num, j.msg)
 	return &result{job: j, phone: num, res: res, err: err, at: s.now()}
 }
+
+// HoldPerson waits for a broadcast send to user already under way and
+// keeps new ones from starting until the returned func is called: an
+// erasure runs in between, so that no broadcast reaches the person after.
+func (s *Service) HoldPerson(user string) (release func()) { return s.people.Exclusive(user) }
 
 type commitOutcome struct {
 	retries int
@@ -778,7 +792,7 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 			} else {
 				r.p.Reminders++
 			}
-			freq = append(freq, sentRecord{store.BroadcastFrequencyKey(rec.WaID, uint64(res.at.UnixNano())), callbackData(r.id, j.seq, r.round)})
+			freq = append(freq, sentRecord{store.BroadcastFrequencyKey(rec.WaID, uint64(res.at.UnixNano())), callbackData(r.id, j.seq, r.round), rec.WaID})
 			if j.kind != KindNotice {
 				members = append(members, member{rec.WaID, Member{Seq: j.seq, Kind: j.kind, WAMID: rec.WAMID, FirstSentAt: rec.SentAt, Until: rec.SentAt.Add(s.cfg.AnswerWindow)}})
 			}
@@ -842,17 +856,35 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 
 	r.wmu.Lock()
 	err := s.db.Update(func(tx *store.Txn) error {
+		// A person erased while their message was picked or in flight
+		// keeps the record the erasure left: no wa_id, nothing more sent.
+		erased := map[string]bool{}
 		for _, res := range rs {
-			if err := tx.SetJSON(store.BroadcastRecipientKey(r.id, res.job.seq), &res.job.rec, 0); err != nil {
+			k := store.BroadcastRecipientKey(r.id, res.job.seq)
+			var stored Recipient
+			if err := tx.GetJSON(k, &stored); err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+			if stored.WaID == "" && res.job.rec.WaID != "" {
+				erased[res.job.rec.WaID] = true
+				continue
+			}
+			if err := tx.SetJSON(k, &res.job.rec, 0); err != nil {
 				return err
 			}
 		}
 		for _, m := range members {
+			if erased[m.user] {
+				continue
+			}
 			if err := tx.SetJSON(store.BroadcastMemberKey(m.user, r.id), &m.m, s.cfg.AnswerWindow+24*time.Hour); err != nil {
 				return err
 			}
 		}
 		for _, f := range freq {
+			if erased[f.user] {
+				continue
+			}
 			if err := tx.Set(f.key, []byte(f.ref), s.cfg.FrequencyWindow+24*time.Hour); err != nil {
 				return err
 			}
@@ -880,8 +912,9 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 // data) says which broadcast and recipient it was, for the person's
 // conversation view (transcript.go).
 type sentRecord struct {
-	key store.Key
-	ref string
+	key  store.Key
+	ref  string
+	user string
 }
 
 func reasonOf(se *whatsapp.SendError) string {

@@ -138,6 +138,7 @@ type Service struct {
 	runs   map[string]*run
 	docs   map[string]*Broadcast // cache of every non-terminal broadcast
 	pair   map[string]time.Time  // user -> last broadcast send, for the pair rate limit
+	people bot.PersonLocks       // erasure against sends (see HoldPerson)
 	closed bool
 
 	// crashed makes the dispatcher drop results instead of writing them,
