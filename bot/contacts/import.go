@@ -40,8 +40,9 @@ const (
 )
 
 const (
-	stageBatch = 5000 // rows per write batch while staging
-	applyBatch = 500  // rows per transaction while applying: well inside badger's limits
+	stageBatch = 5000    // rows per write batch while staging
+	applyBatch = 2000    // rows per transaction while applying
+	applyBytes = 1 << 20 // staged bytes per transaction while applying: well inside badger's limit
 )
 
 // ImportInfo describes an import at its commit.
@@ -301,10 +302,13 @@ func discard(db *store.DB, id string) error {
 func apply(db *store.DB, id string, progress func(string, int) error) (*importMarker, error) {
 	for {
 		var keys []store.Key
+		size := 0
 		err := db.View(func(tx *store.Txn) error {
-			return tx.Scan(stagePrefix(id), func(k store.Key, _ []byte) error {
+			return tx.Scan(stagePrefix(id), func(k store.Key, v []byte) error {
 				keys = append(keys, k)
-				if len(keys) == applyBatch {
+				// A contact is written about as big as its staged row:
+				// bound the bytes too, for files with large custom fields.
+				if size += len(v); len(keys) == applyBatch || size >= applyBytes {
 					return store.ErrStop
 				}
 				return nil
