@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"golang.org/x/crypto/bcrypt"
 
+	"lifeline/admin/reqbody"
 	"lifeline/store"
 )
 
@@ -151,8 +152,8 @@ func (s *Server) createAgent(c *fiber.Ctx) error {
 		Role     string `json:"role"`
 		Password string `json:"password"`
 	}
-	if err := c.BodyParser(&req); err != nil {
-		return fiber.NewError(fiber.StatusBadRequest, "body must be JSON like {\"id\": \"amira\", \"name\": \"Amira\", \"role\": \"agent\", \"password\": \"...\"}")
+	if err := reqbody.Decode(c, &req, `{"id": "amira", "name": "Amira", "role": "agent", "password": "..."}`); err != nil {
+		return err
 	}
 	if req.Role == "" {
 		req.Role = RoleAgent
@@ -174,8 +175,8 @@ func (s *Server) updateAgent(c *fiber.Ctx) error {
 		Password *string `json:"password"`
 		Disabled *bool   `json:"disabled"`
 	}
-	if err := c.BodyParser(&req); err != nil {
-		return fiber.NewError(fiber.StatusBadRequest, "body must be JSON with any of name, role, password, disabled")
+	if err := reqbody.Decode(c, &req, `{"name", "role", "password", "disabled"} (any of them)`); err != nil {
+		return err
 	}
 	var hash []byte
 	if req.Password != nil {
@@ -248,7 +249,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 		User     string `json:"user"`
 		Password string `json:"password"`
 	}
-	if err := c.BodyParser(&req); err != nil || req.User == "" || req.Password == "" {
+	if err := reqbody.Unmarshal(c.Body(), &req); err != nil || req.User == "" || req.Password == "" {
 		return fiber.NewError(fiber.StatusBadRequest, "body must be JSON like {\"user\": \"amira\", \"password\": \"...\"}")
 	}
 	now := s.now()

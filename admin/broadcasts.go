@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"lifeline/admin/reqbody"
 	"lifeline/bot/broadcast"
 )
 
@@ -38,6 +39,8 @@ func (s *Server) registerBroadcasts(adm fiber.Router, svc *broadcast.Service) {
 // broadcastError maps the service's errors to statuses, in one place.
 func broadcastError(err error) error {
 	switch {
+	case errors.Is(err, broadcast.ErrEmptyAudience):
+		return fiber.NewError(fiber.StatusUnprocessableEntity, err.Error())
 	case errors.Is(err, broadcast.ErrInvalid):
 		return fiber.NewError(fiber.StatusBadRequest, err.Error())
 	case errors.Is(err, broadcast.ErrState):
@@ -56,8 +59,8 @@ func actor(c *fiber.Ctx) string {
 
 func (h *broadcastAPI) parseSpec(c *fiber.Ctx) (broadcast.Spec, error) {
 	var spec broadcast.Spec
-	if err := c.BodyParser(&spec); err != nil {
-		return spec, fiber.NewError(fiber.StatusBadRequest, "body must be a JSON broadcast: "+err.Error())
+	if err := reqbody.Decode(c, &spec, ""); err != nil {
+		return spec, err
 	}
 	return spec, nil
 }

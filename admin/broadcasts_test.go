@@ -71,7 +71,7 @@ func TestContactsImportAndBroadcastRoutes(t *testing.T) {
 	if code != 400 || !strings.Contains(body, `"row":3`) || !strings.Contains(body, `"column":"phone"`) {
 		t.Fatalf("bad import: %d %s", code, body)
 	}
-	code, body = call(t, s, "POST", "/admin/contacts/import", admin, "text/csv", "phone,name,tags\n+966501234567,Ahmed,employees\n447700900123,Jane,employees\n")
+	code, body = call(t, s, "POST", "/admin/contacts/import", admin, "text/csv", "phone,name,tags,opted_in\n+966501234567,Ahmed,employees,yes\n447700900123,Jane,employees,yes\n")
 	if code != 200 || !strings.Contains(body, `"created":2`) {
 		t.Fatalf("import: %d %s", code, body)
 	}
@@ -128,7 +128,7 @@ func TestContactsImportAndBroadcastRoutes(t *testing.T) {
 // soon as the check-in is sent, read once the person writes back.
 func TestSandboxCheckinCountsDeliveryAndReading(t *testing.T) {
 	s, admin, _ := newBroadcastServer(t)
-	if code, body := call(t, s, "POST", "/admin/contacts/import", admin, "text/csv", "phone,name,tags\n+966501234567,Ahmed,employees\n"); code != 200 {
+	if code, body := call(t, s, "POST", "/admin/contacts/import", admin, "text/csv", "phone,name,tags,opted_in\n+966501234567,Ahmed,employees,yes\n"); code != 200 {
 		t.Fatalf("import: %d %s", code, body)
 	}
 	if code, body := call(t, s, "POST", "/admin/broadcasts", admin, "application/json", checkinJSON); code != 202 {

@@ -10,7 +10,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"lifeline/admin/audit"
 	"lifeline/bot/contacts"
+	"lifeline/csvtext"
 	"lifeline/store"
 )
 
@@ -25,10 +27,13 @@ func (s *Server) registerContacts(adm fiber.Router) {
 
 // importContacts takes CSV as the raw body (text/csv) or as the "file"
 // field of a multipart form. A bad row rejects the whole file with 400 and
-// every bad row named.
+// every bad row named; a file that is not text in its declared encoding
+// (UTF-8 when none) is refused with the line named. The rows apply all or
+// none, one import at a time (409 for a second), and the audit entry is
+// written in the transaction that commits them.
 func (s *Server) importContacts(c *fiber.Ctx) error {
-	var r io.Reader = bytes.NewReader(c.Body())
-	if strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEMultipartForm) {
+	raw, contentType := c.Body(), c.Get(fiber.HeaderContentType)
+	if strings.HasPrefix(contentType, fiber.MIMEMultipartForm) {
 		fh, err := c.FormFile("file")
 		if err != nil {
 			return fiber.NewError(fiber.StatusBadRequest, "multipart upload needs a \"file\" field with the CSV")
@@ -38,17 +43,41 @@ func (s *Server) importContacts(c *fiber.Ctx) error {
 			return fmt.Errorf("open upload: %w", err)
 		}
 		defer f.Close()
-		r = f
+		if raw, err = io.ReadAll(io.LimitReader(f, MaxBody)); err != nil {
+			return fmt.Errorf("read upload: %w", err)
+		}
+		contentType = fh.Header.Get(fiber.HeaderContentType)
 	}
-	p, _ := c.Locals("principal").(Principal)
-	res, err := contacts.Import(s.db, r, "import by "+p.Name, s.now())
-	var ie *contacts.ImportError
-	if errors.As(err, &ie) {
-		return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"error": "nothing imported: fix the rows listed and send the whole file again", "rows": ie.Rows})
+	text, err := csvtext.ToUTF8(raw, contentType)
+	var ee *csvtext.EncodingError
+	if errors.As(err, &ee) {
+		return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"error": "nothing imported: " + err.Error(),
+			"rows": []contacts.RowError{{Row: ee.Line, Message: err.Error()}}})
 	}
 	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, "nothing imported: "+err.Error())
+	}
+	p, _ := c.Locals("principal").(Principal)
+	id, name, role := s.actor(c)
+	ip := c.IP()
+	res, err := s.importer.Import(bytes.NewReader(text), contacts.ImportOptions{
+		Source: "import by " + p.Name, Now: s.now(),
+		Commit: func(tx *store.Txn, info contacts.ImportInfo) error {
+			_, err := s.audit.AppendIn(tx, audit.Entry{Actor: id, Name: name, Role: role, Action: "contact.import",
+				Target: "import=" + info.ID, IP: ip, Status: fiber.StatusOK, Detail: fmt.Sprintf("rows=%d", info.Rows)})
+			return err
+		},
+	})
+	var ie *contacts.ImportError
+	switch {
+	case errors.As(err, &ie):
+		return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"error": "nothing imported: fix the rows listed and send the whole file again", "rows": ie.Rows})
+	case errors.Is(err, contacts.ErrImportRunning):
+		return fiber.NewError(fiber.StatusConflict, err.Error())
+	case err != nil:
 		return err
 	}
+	c.Locals("audited", true) // the commit wrote the entry
 	s.log.Info().Int("rows", res.Rows).Int("created", res.Created).Int("updated", res.Updated).Str("by", p.ID).Msg("contacts imported")
 	return c.JSON(res)
 }
@@ -60,7 +89,7 @@ func (s *Server) listContacts(c *fiber.Ctx) error {
 		limit = 100
 	}
 	tag := strings.ToLower(c.Query("tag"))
-	aud := contacts.Audience{}
+	aud := contacts.Audience{All: tag == ""}
 	if tag != "" {
 		aud.TagsAny = []string{tag}
 	}

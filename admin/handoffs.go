@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"lifeline/admin/reqbody"
 	"lifeline/bot"
 	"lifeline/bot/whatsapp"
 	"lifeline/store"
@@ -105,8 +106,8 @@ func (s *Server) claimHandoff(c *fiber.Ctx) error {
 
 func (s *Server) replyHandoff(c *fiber.Ctx) error {
 	var r bot.AgentReply
-	if err := c.BodyParser(&r); err != nil {
-		return fiber.NewError(fiber.StatusBadRequest, "body must be JSON like {\"text\": \"...\"} or {\"template\": {\"name\": ..., \"language\": ...}}")
+	if err := reqbody.Decode(c, &r, `{"text": "..."} or {"template": {"name": ..., "language": ...}}`); err != nil {
+		return err
 	}
 	entry, err := s.engine.Reply(c.Params("id"), principal(c).ID, r)
 	if err != nil {
@@ -119,8 +120,8 @@ func (s *Server) noteHandoff(c *fiber.Ctx) error {
 	var req struct {
 		Text string `json:"text"`
 	}
-	if err := c.BodyParser(&req); err != nil {
-		return fiber.NewError(fiber.StatusBadRequest, "body must be JSON like {\"text\": \"...\"}")
+	if err := reqbody.Decode(c, &req, `{"text": "..."}`); err != nil {
+		return err
 	}
 	n, err := s.engine.Note(c.Params("id"), principal(c).ID, req.Text)
 	if err != nil {
@@ -133,8 +134,11 @@ func (s *Server) transferHandoff(c *fiber.Ctx) error {
 	var req struct {
 		To string `json:"to"`
 	}
-	if err := c.BodyParser(&req); err != nil || req.To == "" {
-		return fiber.NewError(fiber.StatusBadRequest, "body must be JSON like {\"to\": \"agent-id\"}")
+	if err := reqbody.Decode(c, &req, `{"to": "agent-id"}`); err != nil {
+		return err
+	}
+	if req.To == "" {
+		return fiber.NewError(fiber.StatusBadRequest, `"to" is required: body must be JSON like {"to": "agent-id"}`)
 	}
 	a, err := s.loadAgent(req.To)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && a.Disabled) {
@@ -164,8 +168,8 @@ func (s *Server) closeHandoff(c *fiber.Ctx) error {
 	var req struct {
 		Outcome string `json:"outcome"`
 	}
-	if err := c.BodyParser(&req); err != nil {
-		return fiber.NewError(fiber.StatusBadRequest, "body must be JSON like {\"outcome\": \"resolved\"}")
+	if err := reqbody.Decode(c, &req, `{"outcome": "resolved"}`); err != nil {
+		return err
 	}
 	p := principal(c)
 	h, err := s.engine.CloseHandoff(c.Params("id"), p.ID, req.Outcome, p.Role == RoleAdmin)

@@ -3,7 +3,6 @@ package admin
 import (
 	"bufio"
 	_ "embed"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"strconv"
@@ -13,7 +12,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"lifeline/admin/audit"
+	"lifeline/admin/reqbody"
 	"lifeline/bot/whatsapp"
+	"lifeline/csvtext"
 	"lifeline/privacy"
 	"lifeline/store"
 )
@@ -117,8 +118,8 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 		Name string `json:"name"`
 		Role string `json:"role"`
 	}
-	if err := c.BodyParser(&req); err != nil {
-		return fiber.NewError(fiber.StatusBadRequest, `body must be JSON like {"name": "grafana", "role": "viewer"}`)
+	if err := reqbody.Decode(c, &req, `{"name": "grafana", "role": "viewer"}`); err != nil {
+		return err
 	}
 	req.Name = strings.TrimSpace(req.Name)
 	if req.Name == "" || len(req.Name) > 100 {
@@ -269,22 +270,13 @@ func (s *Server) auditCSV(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="lifeline-audit.csv"`)
-	w := csv.NewWriter(c)
+	w := csvtext.NewWriter(c)
 	_ = w.Write([]string{"seq", "at", "actor", "name", "role", "action", "target", "ip", "status", "detail"})
 	for _, e := range entries {
-		_ = w.Write([]string{strconv.FormatUint(e.Seq, 10), e.At.Format(time.RFC3339Nano), csvSafe(e.Actor), csvSafe(e.Name), e.Role,
-			csvSafe(e.Action), csvSafe(e.Target), e.IP, strconv.Itoa(e.Status), csvSafe(e.Detail)})
+		_ = w.Write([]string{strconv.FormatUint(e.Seq, 10), e.At.Format(time.RFC3339Nano), e.Actor, e.Name, e.Role,
+			e.Action, e.Target, e.IP, strconv.Itoa(e.Status), e.Detail})
 	}
-	w.Flush()
-	return w.Error()
-}
-
-// csvSafe defuses values a spreadsheet would run as a formula.
-func csvSafe(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
+	return w.Flush()
 }
 
 func (s *Server) exportPerson(c *fiber.Ctx) error {
@@ -302,6 +294,12 @@ func (s *Server) exportPerson(c *fiber.Ctx) error {
 
 func (s *Server) erasePerson(c *fiber.Ctx) error {
 	id := strings.TrimPrefix(c.Params("wa_id"), "+")
+	// Sends to the person under way finish first; whatever is still queued
+	// for them, in memory or in the store, is gone when sending resumes.
+	defer s.engine.HoldPerson(id)()
+	if s.broadcasts != nil {
+		defer s.broadcasts.HoldPerson(id)()
+	}
 	n, err := privacy.ErasePerson(s.db, id, s.now())
 	if err != nil {
 		return err

@@ -19,8 +19,10 @@ import (
 	"lifeline/admin/httpstatus"
 	"lifeline/admin/kbapi"
 	"lifeline/admin/metrics"
+	"lifeline/admin/reqbody"
 	"lifeline/bot"
 	"lifeline/bot/broadcast"
+	"lifeline/bot/contacts"
 	"lifeline/bot/whatsapp"
 	"lifeline/kb"
 	"lifeline/store"
@@ -70,8 +72,11 @@ type Server struct {
 
 	events *eventHub // live updates for the console
 
-	audit   *audit.Log       // append-only record of admin and agent actions
-	metrics *metrics.Metrics // nil: no /metrics
+	audit *audit.Log // append-only record of admin and agent actions
+	// importer runs contact imports one at a time.
+	importer   *contacts.Importer
+	broadcasts *broadcast.Service // nil without broadcasts
+	metrics    *metrics.Metrics   // nil: no /metrics
 
 	// testHook, when set by a test, runs at named points inside retried
 	// transactions, so that a test can commit a concurrent change exactly
@@ -102,6 +107,7 @@ func New(d Deps) *Server {
 	}
 	s := &Server{db: d.DB, engine: d.Engine, kb: d.KB, log: d.Logger.With().Str("comp", "http").Logger(), now: d.Now,
 		sandbox: d.Sandbox, sandboxRead: d.SandboxRead, metrics: d.Metrics, tokenLimiter: newFailLimiter(10), loginLimiter: newFailLimiter(10), lastTouch: map[string]time.Time{}, events: newEventHub()}
+	s.importer, s.broadcasts = contacts.NewImporter(d.DB), d.Broadcasts
 	d.Engine.Subscribe(s.events.publish)
 	cfg := fiber.Config{
 		// fasthttp reuses a request's buffers for the next request: without
@@ -265,8 +271,8 @@ type sandboxRequest struct {
 // sandboxMessage feeds one message through the real engine and returns the replies.
 func (s *Server) sandboxMessage(c *fiber.Ctx) error {
 	var req sandboxRequest
-	if err := c.BodyParser(&req); err != nil {
-		return fiber.NewError(fiber.StatusBadRequest, "body must be JSON like {\"from\": \"15550001234\", \"text\": \"hello\"}")
+	if err := reqbody.Decode(c, &req, `{"from": "15550001234", "text": "hello"}`); err != nil {
+		return err
 	}
 	from := strings.TrimPrefix(strings.TrimSpace(req.From), "+")
 	if from == "" || strings.Trim(from, "0123456789") != "" || len(from) > 20 {

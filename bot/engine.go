@@ -104,6 +104,7 @@ type Engine struct {
 	inbox  *lanes[inTask]
 	outbox *lanes[*store.OutboxItem]
 	pacer  *pace.Numbers
+	people PersonLocks // erasure against sends (see HoldPerson)
 
 	ctx    context.Context
 	cancel context.CancelFunc

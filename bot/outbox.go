@@ -25,9 +25,18 @@ func (e *Engine) processOutbound(key string, it *store.OutboxItem) bool {
 		return false
 	}
 	if it.ReadID != "" {
+		release, live, err := e.holdForSend(it)
+		defer release()
+		if err != nil {
+			time.AfterFunc(time.Second, func() { e.outbox.Wake(key) })
+			return false
+		}
+		if !live {
+			return true
+		}
 		// A read receipt is not a message: WhatsApp's throughput limit
 		// counts messages, so receipts do not wait for the number's budget.
-		err := e.sender.MarkRead(sendCtx, it.PhoneNumberID, it.ReadID, false)
+		err = e.sender.MarkRead(sendCtx, it.PhoneNumberID, it.ReadID, false)
 		if err != nil && e.retryLater(key, it, err) {
 			return false
 		}
@@ -52,12 +61,22 @@ func (e *Engine) processOutbound(key string, it *store.OutboxItem) bool {
 	if err := e.pacer.Wait(e.ctx, it.PhoneNumberID, pace.Conversation); err != nil {
 		return false // shutting down; the item stays in the store
 	}
+	release, live, err := e.holdForSend(it)
+	defer release()
+	if err != nil {
+		time.AfterFunc(time.Second, func() { e.outbox.Wake(key) })
+		return false
+	}
+	if !live {
+		return true
+	}
 	start := time.Now()
 	res, err := e.sender.Send(sendCtx, it.PhoneNumberID, msg)
 	e.obs.SendAttempt(it.PhoneNumberID, err == nil, errorCode(err), time.Since(start))
 	if err != nil {
 		var se *whatsapp.SendError
 		if errors.As(err, &se) && se.Action == whatsapp.ActionNeedsTemplate && msg.Kind != "template" && e.toTemplate(it) {
+			release()
 			return e.processOutbound(key, it)
 		}
 		if e.retryLater(key, it, err) {
@@ -70,6 +89,35 @@ func (e *Engine) processOutbound(key string, it *store.OutboxItem) bool {
 	e.finish(it, &res, nil)
 	return true
 }
+
+// holdForSend holds the person's lock against an erasure and says whether
+// the message is still in the durable outbox. A message queued in memory
+// whose person was erased meanwhile is gone from the store and must not
+// leave; one whose send has begun is finished before the erasure runs.
+func (e *Engine) holdForSend(it *store.OutboxItem) (release func(), live bool, err error) {
+	release = e.people.Shared(it.User)
+	err = e.db.View(func(tx *store.Txn) error {
+		var err error
+		live, err = tx.Has(store.OutboxKey(it.Seq))
+		return err
+	})
+	if err != nil {
+		// The store cannot say: keep the message queued and look again
+		// later rather than send what may have been erased.
+		e.log.Error().Err(err).Uint64("seq", it.Seq).Msg("check outbox before sending")
+		release()
+		return func() {}, false, err
+	}
+	if !live {
+		e.log.Debug().Uint64("seq", it.Seq).Msg("message left the outbox before it was sent (erased); dropped")
+	}
+	return release, live, nil
+}
+
+// HoldPerson waits for a send to user already under way and keeps new
+// ones from starting until the returned func is called: an erasure runs in
+// between, so that nothing queued for the person leaves afterwards.
+func (e *Engine) HoldPerson(user string) (release func()) { return e.people.Exclusive(user) }
 
 // sendCtx is not cancelled at shutdown: a send that has started is
 // finished (the client has its own timeout), because a cancelled request

@@ -12,6 +12,8 @@ import (
 	"mime"
 	"regexp"
 	"strings"
+
+	"lifeline/csvtext"
 )
 
 // Format is an import file format.
@@ -194,7 +196,8 @@ func parseDelimited(data []byte, tsv bool) ([]Entry, []int, []RowError) {
 		}
 		get := func(name string) string {
 			if i, ok := col[name]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
+				// An exported cell that was defused for spreadsheets reads back as written.
+				return csvtext.Uncell(strings.TrimSpace(rec[i]))
 			}
 			return ""
 		}

@@ -2,7 +2,6 @@ package kb
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"lifeline/csvtext"
 	"lifeline/store"
 )
 
@@ -405,7 +405,7 @@ func encodeCSV(entries []Entry) ([]byte, error) {
 	}
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff") // spreadsheets need it to read UTF-8
-	w := csv.NewWriter(&buf)
+	w := csvtext.NewWriter(&buf)
 	if err := w.Write(header); err != nil {
 		return nil, err
 	}
@@ -420,6 +420,8 @@ func encodeCSV(entries []Entry) ([]byte, error) {
 			return nil, err
 		}
 	}
-	w.Flush()
-	return buf.Bytes(), w.Error()
+	if err := w.Flush(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }

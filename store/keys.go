@@ -118,6 +118,13 @@ const (
 	DocBroadcast    DocKind = "bcast" // broadcast: one broadcast (spec, state, audit of its life)
 )
 
+// Contact import documents: the rows of an import are staged, then one
+// marker flips it to committed, so that a crash applies all rows or none.
+const (
+	DocContactImport DocKind = "cimp"  // contacts: the import in progress ("current"): staging or committed
+	DocContactStage  DocKind = "cimps" // contacts: rows of an import staged before its commit (<import id>/<seq>)
+)
+
 // Broadcast keys. Everything a broadcast writes lives under prefixBroadcast
 // with a second byte naming the record kind. Recipient and engagement
 // records are split so that the dispatcher (one writer per broadcast) never

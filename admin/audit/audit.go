@@ -72,6 +72,23 @@ func (l *Log) Append(e Entry) (Entry, error) {
 	return e, nil
 }
 
+// AppendIn records e inside tx, so that the entry exists exactly when
+// the change it records does (a contact import's commit).
+func (l *Log) AppendIn(tx *store.Txn, e Entry) (Entry, error) {
+	seq, err := l.db.NextSeq("audit")
+	if err != nil {
+		return Entry{}, fmt.Errorf("audit %s: %w", e.Action, err)
+	}
+	e.Seq = seq
+	if e.At.IsZero() {
+		e.At = l.now().UTC()
+	}
+	if err := tx.SetJSON(key(seq), e, 0); err != nil {
+		return Entry{}, fmt.Errorf("audit %s: %w", e.Action, err)
+	}
+	return e, nil
+}
+
 // Record appends e and logs a failure instead of returning it: the action
 // being audited has already happened and its answer must not change.
 func (l *Log) Record(e Entry) {

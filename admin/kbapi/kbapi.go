@@ -12,6 +12,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 
+	"lifeline/admin/reqbody"
+	"lifeline/csvtext"
 	"lifeline/kb"
 )
 
@@ -94,7 +96,11 @@ func (h *handlers) importFAQ(c *fiber.Ctx) error {
 	if mode != kb.ModeReplace && mode != kb.ModeMerge {
 		return badRequest("mode must be replace or merge")
 	}
-	entries, err := kb.Parse(c.Body(), format)
+	data, err := csvtext.ToUTF8(c.Body(), c.Get(fiber.HeaderContentType))
+	if err != nil {
+		return badRequest("nothing imported: " + err.Error())
+	}
+	entries, err := kb.Parse(data, format)
 	if err != nil {
 		return err
 	}
@@ -155,8 +161,8 @@ func (h *handlers) getEntry(c *fiber.Ctx) error {
 
 func (h *handlers) decodeEntry(c *fiber.Ctx) (kb.Entry, error) {
 	var e kb.Entry
-	if err := c.BodyParser(&e); err != nil {
-		return e, badRequest("body must be a JSON entry: " + err.Error())
+	if err := reqbody.Decode(c, &e, ""); err != nil {
+		return e, err
 	}
 	return e, nil
 }

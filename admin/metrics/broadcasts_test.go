@@ -11,6 +11,7 @@ import (
 
 	"lifeline/bot"
 	"lifeline/bot/broadcast"
+	"lifeline/bot/contacts"
 	"lifeline/store"
 )
 
@@ -31,7 +32,7 @@ func TestBroadcastProgressAndCheckinAnswersAreExported(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer svc.Close()
-	spec := broadcast.Spec{Name: "storm check-in", Kind: broadcast.KindCheckin, FallbackLanguage: "en",
+	spec := broadcast.Spec{Name: "storm check-in", Kind: broadcast.KindCheckin, FallbackLanguage: "en", Audience: contacts.Audience{All: true},
 		Templates: map[string]broadcast.Template{"en": {Name: "safety_checkin", Language: "en_US"}}}
 	b, err := svc.Create(spec, "test", "")
 	if err != nil {

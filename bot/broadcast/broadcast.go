@@ -118,8 +118,12 @@ type Spec struct {
 	StartAt          time.Time           `json:"start_at,omitzero"`
 	RatePerSecond    float64             `json:"rate_per_second,omitempty"` // per sender number; at most the configured rate
 	Critical         bool                `json:"critical,omitempty"`        // bypasses the per-contact frequency cap
-	Options          []Option            `json:"options,omitempty"`
-	Reminders        *Reminders          `json:"reminders,omitempty"`
+	// ConsentOverrideReason lets a critical broadcast reach contacts who
+	// never opted in; it is required for that and recorded in the audit
+	// log. Every other broadcast goes to opted-in contacts only.
+	ConsentOverrideReason string     `json:"consent_override_reason,omitempty"`
+	Options               []Option   `json:"options,omitempty"`
+	Reminders             *Reminders `json:"reminders,omitempty"`
 }
 
 var (
@@ -196,8 +200,27 @@ func (sp *Spec) Validate(now time.Time) error {
 		return errors.New("start_at: at most 30 days ahead")
 	}
 	sp.Audience.Normalize()
+	if err := sp.Audience.Check(); err != nil {
+		return err
+	}
+	sp.ConsentOverrideReason = strings.TrimSpace(sp.ConsentOverrideReason)
+	switch reason := sp.ConsentOverrideReason; {
+	case reason != "" && !sp.Critical:
+		return errors.New("consent_override_reason: only a critical broadcast may reach contacts who did not opt in; others go to opted-in contacts only")
+	case len(reason) > 500:
+		return errors.New("consent_override_reason: at most 500 characters")
+	case reason != "" && sp.Audience.OptedInOnly:
+		return errors.New("consent_override_reason: the audience asks for opted-in contacts only; drop one of the two")
+	}
+	// Consent is the default: only a critical broadcast with a stated
+	// reason reaches people who never opted in.
+	sp.Audience.OptedInOnly = sp.ConsentOverrideReason == ""
 	return nil
 }
+
+// ErrEmptyAudience is returned for a broadcast whose audience matches no
+// contact that may receive it.
+var ErrEmptyAudience = errors.New("the audience matches no contact that may receive it (opted out, unreachable or never opted in are left out): nothing to send")
 
 func checkTemplates(what string, ts map[string]Template) error {
 	// In key order, so that the same spec always names the same problem.

@@ -15,6 +15,7 @@ import (
 
 	"lifeline/bot"
 	"lifeline/bot/clocktest"
+	"lifeline/bot/contacts"
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
 	"lifeline/kb"
@@ -151,12 +152,12 @@ func tpl(name, lang string) Template {
 }
 
 func checkinSpec() Spec {
-	return Spec{Name: "storm check-in", Kind: KindCheckin, FallbackLanguage: "en",
+	return Spec{Name: "storm check-in", Kind: KindCheckin, FallbackLanguage: "en", Audience: contacts.Audience{All: true},
 		Templates: map[string]Template{"en": tpl("safety_checkin", "en_US"), "ar": tpl("safety_checkin", "ar")}}
 }
 
 func noticeSpec() Spec {
-	return Spec{Name: "port closed", Kind: KindNotice, Templates: map[string]Template{"en": tpl("port_notice", "en_US")}}
+	return Spec{Name: "port closed", Kind: KindNotice, Audience: contacts.Audience{All: true}, Templates: map[string]Template{"en": tpl("port_notice", "en_US")}}
 }
 
 func (h *harness) create(sp Spec) string {
@@ -234,13 +235,13 @@ func sendsTo(reqs []whatsapptest.Request) map[string]int {
 
 func TestSendsEachLanguageItsTemplateAndSkipsOptedOut(t *testing.T) {
 	h := newHarness(t, hopts{})
-	h.contact(store.Contact{WaID: "966500000001", Name: "Ahmed Ali", Language: "ar", Tags: []string{"employees"}})
-	h.contact(store.Contact{WaID: "447700000002", Name: "Jane", Language: "en_gb", Tags: []string{"employees"}})
-	h.contact(store.Contact{WaID: "33600000003", Language: "fr", Tags: []string{"employees"}})
-	h.contact(store.Contact{WaID: "447700000004", Name: "Out", Language: "en", Tags: []string{"employees"}, OptedOut: true})
-	h.contact(store.Contact{WaID: "447700000005", Name: "Vendor", Language: "en", Tags: []string{"vendors"}})
+	h.contact(store.Contact{WaID: "966500000001", Name: "Ahmed Ali", Language: "ar", Tags: []string{"employees"}, OptedIn: true})
+	h.contact(store.Contact{WaID: "447700000002", Name: "Jane", Language: "en_gb", Tags: []string{"employees"}, OptedIn: true})
+	h.contact(store.Contact{WaID: "33600000003", Language: "fr", Tags: []string{"employees"}, OptedIn: true})
+	h.contact(store.Contact{WaID: "447700000004", Name: "Out", Language: "en", Tags: []string{"employees"}, OptedIn: true, OptedOut: true})
+	h.contact(store.Contact{WaID: "447700000005", Name: "Vendor", Language: "en", Tags: []string{"vendors"}, OptedIn: true})
 	sp := checkinSpec()
-	sp.Audience.TagsAny = []string{"Employees"}
+	sp.Audience = contacts.Audience{TagsAny: []string{"Employees"}}
 	id := h.create(sp)
 	st := h.waitState(id, StateSent)
 	if st.Targeted != 3 || st.Sent != 3 || st.Excluded["opted_out"] != 1 {
@@ -279,9 +280,9 @@ func TestSendsEachLanguageItsTemplateAndSkipsOptedOut(t *testing.T) {
 
 func TestPreviewRendersEachLanguage(t *testing.T) {
 	h := newHarness(t, hopts{})
-	h.contact(store.Contact{WaID: "966500000001", Name: "Ahmed", Language: "ar"})
-	h.contact(store.Contact{WaID: "447700000002", Language: "en"})
-	h.contact(store.Contact{WaID: "447700000003", Language: "en", OptedOut: true})
+	h.contact(store.Contact{WaID: "966500000001", Name: "Ahmed", Language: "ar", OptedIn: true})
+	h.contact(store.Contact{WaID: "447700000002", Language: "en", OptedIn: true})
+	h.contact(store.Contact{WaID: "447700000003", Language: "en", OptedIn: true, OptedOut: true})
 	sp := checkinSpec()
 	sp.Templates["en"] = Template{Name: "safety_checkin", Language: "en_US", Body: []Param{{Value: "{{name}}"}}}
 	pv, err := h.svc.PreviewSpec(sp)
@@ -780,7 +781,7 @@ func TestRemindersThenUnaccounted(t *testing.T) {
 func TestConfirmationWithReschedule(t *testing.T) {
 	h := newHarness(t, hopts{engine: true})
 	ids := h.contacts(3, "en")
-	sp := Spec{Name: "flight LH123 rebooked", Kind: KindConfirmation, Templates: map[string]Template{"en": tpl("rebooking", "en_US")},
+	sp := Spec{Name: "flight LH123 rebooked", Kind: KindConfirmation, Audience: contacts.Audience{All: true}, Templates: map[string]Template{"en": tpl("rebooking", "en_US")},
 		Options: []Option{{ID: "confirm", Titles: map[string]string{"en": "Confirm", "ar": "تأكيد"}}, {ID: "cancel", Titles: map[string]string{"en": "Cancel"}},
 			{ID: "reschedule", Titles: map[string]string{"en": "Reschedule"}, AsksTime: true}}}
 	id := h.create(sp)

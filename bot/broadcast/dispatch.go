@@ -74,6 +74,9 @@ func (s *Service) dispatch(r *run) error {
 		if r.ctx.Err() != nil {
 			return nil
 		}
+		if b.Enqueued && b.Targeted == 0 {
+			return s.nobodyToSend(b.ID)
+		}
 	}
 	err = s.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.BroadcastProgressKey(r.id), &r.p) })
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -143,6 +146,25 @@ func (s *Service) dispatch(r *run) error {
 	s.log.Info().Str("broadcast", r.id).Int("round", r.round).Int64("sent", r.p.Sent).Int64("failed", r.p.Failed).
 		Int64("skipped", r.p.Skipped).Int64("possible_duplicates", r.p.Dups).Msg("broadcast round sent")
 	s.poke()
+	return nil
+}
+
+// nobodyToSend ends a broadcast whose audience matched nobody by the time
+// it started (contacts opted out or were removed after it was created):
+// it is cancelled with an alert, never reported as sent.
+func (s *Service) nobodyToSend(id string) error {
+	now := s.now()
+	_, err := s.update(id, func(b *Broadcast) error {
+		if b.State == StateSending {
+			b.State, b.CompletedAt, b.PauseReason = StateCancelled, now, "nobody to send to"
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	s.alert(id, 0, ErrEmptyAudience.Error(), false)
+	s.queueEventNow(Event{Type: "broadcast.cancelled", Broadcast: id, At: now})
 	return nil
 }
 
@@ -663,9 +685,23 @@ func (s *Service) send(r *run, j *job, num string, runLim *rate.Limiter) *result
 	if err := s.pacers.Wait(r.ctx, num, pace.Broadcast); err != nil {
 		return &result{job: j, unsent: true}
 	}
+	release := s.people.Shared(j.rec.WaID)
+	defer release()
+	var stored Recipient
+	err := s.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.BroadcastRecipientKey(r.id, j.seq), &stored) })
+	if err != nil || stored.WaID != j.rec.WaID {
+		// Erased since it was picked (or the store cannot say): not sent;
+		// commit keeps the erased record as the erasure left it.
+		return &result{job: j, unsent: true}
+	}
 	res, err := s.sender.Send(sendCtx, num, j.msg)
 	return &result{job: j, phone: num, res: res, err: err, at: s.now()}
 }
+
+// HoldPerson waits for a broadcast send to user already under way and
+// keeps new ones from starting until the returned func is called: an
+// erasure runs in between, so that no broadcast reaches the person after.
+func (s *Service) HoldPerson(user string) (release func()) { return s.people.Exclusive(user) }
 
 type commitOutcome struct {
 	retries int
@@ -756,7 +792,7 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 			} else {
 				r.p.Reminders++
 			}
-			freq = append(freq, sentRecord{store.BroadcastFrequencyKey(rec.WaID, uint64(res.at.UnixNano())), callbackData(r.id, j.seq, r.round)})
+			freq = append(freq, sentRecord{store.BroadcastFrequencyKey(rec.WaID, uint64(res.at.UnixNano())), callbackData(r.id, j.seq, r.round), rec.WaID})
 			if j.kind != KindNotice {
 				members = append(members, member{rec.WaID, Member{Seq: j.seq, Kind: j.kind, WAMID: rec.WAMID, FirstSentAt: rec.SentAt, Until: rec.SentAt.Add(s.cfg.AnswerWindow)}})
 			}
@@ -820,17 +856,35 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 
 	r.wmu.Lock()
 	err := s.db.Update(func(tx *store.Txn) error {
+		// A person erased while their message was picked or in flight
+		// keeps the record the erasure left: no wa_id, nothing more sent.
+		erased := map[string]bool{}
 		for _, res := range rs {
-			if err := tx.SetJSON(store.BroadcastRecipientKey(r.id, res.job.seq), &res.job.rec, 0); err != nil {
+			k := store.BroadcastRecipientKey(r.id, res.job.seq)
+			var stored Recipient
+			if err := tx.GetJSON(k, &stored); err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+			if stored.WaID == "" && res.job.rec.WaID != "" {
+				erased[res.job.rec.WaID] = true
+				continue
+			}
+			if err := tx.SetJSON(k, &res.job.rec, 0); err != nil {
 				return err
 			}
 		}
 		for _, m := range members {
+			if erased[m.user] {
+				continue
+			}
 			if err := tx.SetJSON(store.BroadcastMemberKey(m.user, r.id), &m.m, s.cfg.AnswerWindow+24*time.Hour); err != nil {
 				return err
 			}
 		}
 		for _, f := range freq {
+			if erased[f.user] {
+				continue
+			}
 			if err := tx.Set(f.key, []byte(f.ref), s.cfg.FrequencyWindow+24*time.Hour); err != nil {
 				return err
 			}
@@ -858,8 +912,9 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 // data) says which broadcast and recipient it was, for the person's
 // conversation view (transcript.go).
 type sentRecord struct {
-	key store.Key
-	ref string
+	key  store.Key
+	ref  string
+	user string
 }
 
 func reasonOf(se *whatsapp.SendError) string {

@@ -1,7 +1,6 @@
 package broadcast
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 
 	"lifeline/bot/contacts"
 	"lifeline/bot/whatsapp"
+	"lifeline/csvtext"
 	"lifeline/store"
 )
 
@@ -124,7 +124,7 @@ func (s *Service) WriteRecipientsCSV(id string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
+	cw := csvtext.NewWriter(w)
 	if err := cw.Write(RecipientsCSVHeader); err != nil {
 		return err
 	}
@@ -164,6 +164,5 @@ func (s *Service) WriteRecipientsCSV(id string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }

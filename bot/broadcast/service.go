@@ -17,6 +17,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"lifeline/bot"
+	"lifeline/bot/contacts"
 	"lifeline/bot/pace"
 	"lifeline/bot/whatsapp"
 	"lifeline/store"
@@ -137,6 +138,7 @@ type Service struct {
 	runs   map[string]*run
 	docs   map[string]*Broadcast // cache of every non-terminal broadcast
 	pair   map[string]time.Time  // user -> last broadcast send, for the pair rate limit
+	people bot.PersonLocks       // erasure against sends (see HoldPerson)
 	closed bool
 
 	// crashed makes the dispatcher drop results instead of writing them,
@@ -256,6 +258,9 @@ func (s *Service) Create(spec Spec, by, idemKey string) (*Broadcast, error) {
 	if err := spec.Validate(now); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
+	if err := s.audienceReachesSomeone(spec.Audience); err != nil {
+		return nil, err
+	}
 	seq, err := s.db.NextSeq("broadcast")
 	if err != nil {
 		return nil, err
@@ -287,6 +292,9 @@ func (s *Service) Create(spec Spec, by, idemKey string) (*Broadcast, error) {
 		if spec.Critical {
 			detail += "; critical: bypasses the per-contact frequency cap"
 		}
+		if spec.ConsentOverrideReason != "" {
+			detail += fmt.Sprintf("; consent override: reaches contacts who did not opt in, because %q", spec.ConsentOverrideReason)
+		}
 		return s.audit(tx, now, by, "broadcast.create", b.ID, detail)
 	})
 	if err != nil {
@@ -303,9 +311,34 @@ func (s *Service) Create(spec Spec, by, idemKey string) (*Broadcast, error) {
 	return b, nil
 }
 
+// audienceReachesSomeone refuses an audience that matches nobody who may
+// receive a message; it stops at the first contact that matches.
+func (s *Service) audienceReachesSomeone(aud contacts.Audience) error {
+	found := false
+	err := s.db.View(func(tx *store.Txn) error {
+		return contacts.Each(tx, "", func(c *store.Contact) error {
+			if ok, _ := aud.Match(c); ok {
+				found = true
+				return store.ErrStop
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("check audience: %w", err)
+	}
+	if !found {
+		return ErrEmptyAudience
+	}
+	return nil
+}
+
 func describeAudience(sp Spec) string {
 	a := sp.Audience
 	var parts []string
+	if a.All {
+		parts = append(parts, "all contacts")
+	}
 	if len(a.TagsAny) > 0 {
 		parts = append(parts, "tags any of "+strings.Join(a.TagsAny, "|"))
 	}
@@ -323,9 +356,8 @@ func describeAudience(sp Spec) string {
 	}
 	if a.OptedInOnly {
 		parts = append(parts, "opted in only")
-	}
-	if len(parts) == 0 {
-		return "all contacts"
+	} else {
+		parts = append(parts, "including contacts who did not opt in")
 	}
 	return strings.Join(parts, ", ")
 }

@@ -2,6 +2,7 @@ package contacts
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,16 +10,43 @@ import (
 	"lifeline/store"
 )
 
-// Audience selects contacts. Empty fields select everyone; the parts
-// combine with AND. Opted-out contacts are never selected, and neither are
-// numbers WhatsApp reported as unable to receive messages.
+// Audience selects contacts. The parts combine with AND; an audience
+// with no part selects nobody, and everyone must be asked for with All,
+// so that a misspelt or forgotten selector cannot reach every contact.
+// Opted-out contacts are never selected, and neither are numbers WhatsApp
+// reported as unable to receive messages.
 type Audience struct {
-	TagsAny     []string          `json:"tags_any,omitempty"`  // at least one of these tags
-	TagsAll     []string          `json:"tags_all,omitempty"`  // every one of these tags
-	Languages   []string          `json:"languages,omitempty"` // contact language is one of these
-	Regions     []string          `json:"regions,omitempty"`
-	Fields      map[string]string `json:"fields,omitempty"` // custom field equals value (case-insensitive)
-	OptedInOnly bool              `json:"opted_in_only,omitempty"`
+	All       bool              `json:"all,omitempty"`       // every contact; not with any selector below
+	TagsAny   []string          `json:"tags_any,omitempty"`  // at least one of these tags
+	TagsAll   []string          `json:"tags_all,omitempty"`  // every one of these tags
+	Languages []string          `json:"languages,omitempty"` // contact language is one of these
+	Regions   []string          `json:"regions,omitempty"`
+	Fields    map[string]string `json:"fields,omitempty"` // custom field equals value (case-insensitive)
+	// OptedInOnly leaves out contacts who never opted in (by the opted_in
+	// column of an import or by writing START). A broadcast sets it itself
+	// (see broadcast.Spec): only a critical one with a stated reason may
+	// reach people without their opt-in.
+	OptedInOnly bool `json:"opted_in_only,omitempty"`
+}
+
+// Selects reports whether the audience names anyone: All, or at least one selector.
+func (a *Audience) Selects() bool {
+	return a.All || a.hasSelector()
+}
+
+func (a *Audience) hasSelector() bool {
+	return len(a.TagsAny) > 0 || len(a.TagsAll) > 0 || len(a.Languages) > 0 || len(a.Regions) > 0 || len(a.Fields) > 0
+}
+
+// Check names what is wrong with the audience's shape.
+func (a *Audience) Check() error {
+	switch {
+	case a.All && a.hasSelector():
+		return errors.New(`audience: "all": true selects every contact; drop it or drop tags_any, tags_all, languages, regions and fields`)
+	case !a.Selects():
+		return errors.New(`audience: say who receives it with tags_any, tags_all, languages, regions or fields, or send to every contact with "all": true`)
+	}
+	return nil
 }
 
 // Exclusion reasons reported by Match.
@@ -49,6 +77,9 @@ func (a *Audience) Normalize() {
 // because of its consent or reachability (rather than the selection), the
 // reason is one of the Excluded constants, for the broadcast's report.
 func (a *Audience) Match(c *store.Contact) (ok bool, excluded string) {
+	if !a.Selects() {
+		return false, ""
+	}
 	if len(a.TagsAny) > 0 && !slices.ContainsFunc(a.TagsAny, func(t string) bool { return slices.Contains(c.Tags, t) }) {
 		return false, ""
 	}

@@ -256,50 +256,6 @@ func parse(r io.Reader) ([]row, error) {
 	return rows, nil
 }
 
-// Import parses the CSV and, only when every row is good, creates or
-// updates the contacts. Columns present in the file overwrite; an absent
-// column leaves what is stored. An opt-out recorded from WhatsApp is never
-// undone by an import: only the person can opt back in.
-func Import(db *store.DB, r io.Reader, source string, now time.Time) (Result, error) {
-	rows, err := parse(r)
-	if err != nil {
-		return Result{}, err
-	}
-	res := Result{Rows: len(rows)}
-	const chunk = 500
-	for start := 0; start < len(rows); start += chunk {
-		part := rows[start:min(start+chunk, len(rows))]
-		var created, updated int
-		err := db.Update(func(tx *store.Txn) error {
-			created, updated = 0, 0
-			for _, rw := range part {
-				var c store.Contact
-				err := tx.GetJSON(store.ContactKey(rw.c.WaID), &c)
-				switch {
-				case errors.Is(err, store.ErrNotFound):
-					c = store.Contact{WaID: rw.c.WaID, CreatedAt: now}
-					created++
-				case err != nil:
-					return err
-				default:
-					updated++
-				}
-				merge(&c, rw, source, now)
-				if err := tx.SetJSON(store.ContactKey(c.WaID), c, 0); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return res, fmt.Errorf("import contacts (rows %d-%d applied before the failure: %d): %w", start+1, start+len(part), start, err)
-		}
-		res.Created += created
-		res.Updated += updated
-	}
-	return res, nil
-}
-
 func merge(c *store.Contact, rw row, source string, now time.Time) {
 	in := rw.c
 	if in.Name != "" {

@@ -113,7 +113,8 @@ func TestAudiences(t *testing.T) {
 		want     string
 		excluded map[string]int
 	}{
-		{"everyone reachable", Audience{}, "123", map[string]int{ExcludedOptedOut: 1, ExcludedUnreachable: 1}},
+		{"everyone reachable, said explicitly", Audience{All: true}, "123", map[string]int{ExcludedOptedOut: 1, ExcludedUnreachable: 1}},
+		{"no selector is nobody", Audience{}, "", nil},
 		{"tags any", Audience{TagsAny: []string{"Customers", "site-a"}}, "13", nil},
 		{"tags all", Audience{TagsAll: []string{"employees", "site-a"}}, "1", nil},
 		{"language with region variants", Audience{Languages: []string{"en"}}, "23", map[string]int{ExcludedOptedOut: 1, ExcludedUnreachable: 1}},

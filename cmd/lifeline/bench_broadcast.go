@@ -58,9 +58,9 @@ func benchBroadcast(out io.Writer, d time.Duration, rate int) error {
 	recipients := int(1000*(d+10*time.Second)/time.Second) + 5000
 	for start := 0; start < recipients; start += contacts.MaxRows {
 		var csv strings.Builder
-		csv.WriteString("phone,name,language,tags\n")
+		csv.WriteString("phone,name,language,tags,opted_in\n")
 		for i := start; i < min(recipients, start+contacts.MaxRows); i++ {
-			fmt.Fprintf(&csv, "+%s%07d,Person %d,en,customers\n", bcPrefix, i, i)
+			fmt.Fprintf(&csv, "+%s%07d,Person %d,en,customers,yes\n", bcPrefix, i, i)
 		}
 		if _, err := contacts.Import(srv.inst.db, strings.NewReader(csv.String()), "bench", time.Now()); err != nil {
 			return fmt.Errorf("import contacts: %w", err)

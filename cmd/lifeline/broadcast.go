@@ -104,10 +104,15 @@ const broadcastUsage = `Usage: lifeline broadcast COMMAND [flags]
   pause|resume|cancel ID     control a broadcast
   recipients ID              write per-recipient results as CSV to stdout
 
+The JSON names its audience: "audience": {"tags_any": ["employees"]} (or tags_all, languages,
+regions, fields), or {"all": true} for every contact; a field the server does not know is
+refused by name. Only contacts who opted in are sent to; a "critical": true broadcast reaches
+the others only with a "consent_override_reason", which the audit log keeps.
+
 Flags (before the arguments): --server URL (LIFELINE_SERVER, default http://127.0.0.1:8080)
   --token TOKEN (LIFELINE_TOKEN or LIFELINE_ADMIN_TOKEN) --interval 1s
 
-Also: lifeline contacts import FILE.csv [--server URL --token TOKEN]
+Also: lifeline contacts import FILE.csv [--charset windows-1252] [--server URL --token TOKEN]
 `
 
 // apiClient talks to a running server.
@@ -331,10 +336,12 @@ func isTerminal(w io.Writer) bool {
 // runContacts is `lifeline contacts import FILE.csv` against a running server.
 func runContacts(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] != "import" {
-		fmt.Fprint(stderr, "Usage: lifeline contacts import FILE.csv [--server URL --token TOKEN]\n")
+		fmt.Fprint(stderr, "Usage: lifeline contacts import FILE.csv [--charset windows-1252] [--server URL --token TOKEN]\n")
 		return 2
 	}
-	api, rest, _, _, err := newAPIClient(flag.NewFlagSet("contacts import", flag.ContinueOnError), args[1:], stderr)
+	fs := flag.NewFlagSet("contacts import", flag.ContinueOnError)
+	charset := fs.String("charset", "", "the file's encoding when it is not UTF-8 (windows-1252, iso-8859-1, utf-16)")
+	api, rest, _, _, err := newAPIClient(fs, args[1:], stderr)
 	if err != nil || len(rest) != 1 {
 		fmt.Fprintf(stderr, "lifeline contacts import: want FILE.csv and a token (%v)\n", err)
 		return 2
@@ -345,7 +352,11 @@ func runContacts(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	var buf bytes.Buffer
-	if _, err := api.do(http.MethodPost, "/admin/contacts/import", "text/csv", body, &buf); err != nil {
+	contentType := "text/csv"
+	if *charset != "" {
+		contentType += "; charset=" + *charset
+	}
+	if _, err := api.do(http.MethodPost, "/admin/contacts/import", contentType, body, &buf); err != nil {
 		fmt.Fprintf(stderr, "lifeline contacts import: %v\n", err)
 		return 1
 	}

@@ -99,16 +99,16 @@ func TestKillNineBroadcastLosesNoRecipient(t *testing.T) {
 	child := startChild(t, dataDir, addr, graph.URL, logFile)
 	statuses.deliverTo(child.base)
 	var csv strings.Builder
-	csv.WriteString("phone,name,language,tags\n")
+	csv.WriteString("phone,name,language,tags,opted_in\n")
 	want := map[string]bool{}
 	for i := 0; i < recipients; i++ {
 		wa := fmt.Sprintf("1777%07d", i)
 		want[wa] = true
-		fmt.Fprintf(&csv, "+%s,Person %d,en,employees|site-%d\n", wa, i, i%3)
+		fmt.Fprintf(&csv, "+%s,Person %d,en,employees|site-%d,yes\n", wa, i, i%3)
 	}
 	// A few people the broadcast must not reach.
 	for i := 0; i < 10; i++ {
-		fmt.Fprintf(&csv, "+1778%07d,Vendor %d,en,vendors\n", i, i)
+		fmt.Fprintf(&csv, "+1778%07d,Vendor %d,en,vendors,yes\n", i, i)
 	}
 	if code := crashAdmin(t, "POST", child.base+"/admin/contacts/import", "text/csv", []byte(csv.String()), nil); code != 200 {
 		t.Fatalf("contact import: %d", code)

@@ -20,6 +20,7 @@ import (
 	"lifeline/admin/metrics"
 	"lifeline/bot"
 	"lifeline/bot/broadcast"
+	"lifeline/bot/contacts"
 	"lifeline/bot/pace"
 	"lifeline/bot/whatsapp"
 	"lifeline/kb"
@@ -154,6 +155,16 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("load faq: %w", err)
+	}
+	// A contact import cut short by a crash applies all its rows or none.
+	switch rec, err := contacts.Recover(db); {
+	case err != nil:
+		db.Close()
+		return nil, fmt.Errorf("recover the interrupted contact import: %w", err)
+	case rec.RolledBack:
+		log.Warn().Str("import", rec.ID).Int("rows", rec.Rows).Msg("contact import interrupted before its commit: rolled back, nothing of it applied; send the file again")
+	case rec.Completed:
+		log.Warn().Str("import", rec.ID).Int("rows", rec.Rows).Msg("contact import interrupted after its commit: completed")
 	}
 
 	var (

@@ -1,0 +1,88 @@
+// Package reqbody owns how the admin API reads JSON request bodies: one
+// decoder for every route, strict about what it accepts. A field the
+// request does not know is refused by name instead of being ignored, so
+// that a typo ("audiense") cannot silently widen what a request does.
+package reqbody
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// Decode reads the request body as one JSON value into v. It answers a
+// *fiber.Error with status 400 that names the unknown field, the field of
+// the wrong type, or where the JSON breaks; example, when given, shows the
+// shape the route expects.
+func Decode(c *fiber.Ctx, v any, example string) error {
+	if err := Unmarshal(c.Body(), v); err != nil {
+		msg := err.Error()
+		if example != "" {
+			msg += "; want JSON like " + example
+		}
+		return fiber.NewError(fiber.StatusBadRequest, msg)
+	}
+	return nil
+}
+
+// Unmarshal is Decode without HTTP: it decodes exactly one JSON value and
+// refuses unknown fields.
+func Unmarshal(body []byte, v any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return errors.New("the body is empty: send JSON")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return explain(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("the body holds more than one JSON value")
+	}
+	return nil
+}
+
+// explain turns encoding/json's errors into a message that names the field.
+func explain(err error) error {
+	var (
+		syn *json.SyntaxError
+		typ *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			return fmt.Errorf("the body is a JSON %s, want an object", typ.Value)
+		}
+		return fmt.Errorf("field %q: want %s, got a JSON %s", field, kindOf(typ.Type.Kind().String()), typ.Value)
+	case errors.As(err, &syn):
+		return fmt.Errorf("the body is not valid JSON at byte %d: %v", syn.Offset, syn)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("the body is not valid JSON: it ends too early")
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return fmt.Errorf("unknown field %s: not part of this request (check its spelling)", name)
+	}
+	return fmt.Errorf("the body does not fit this request: %v", err)
+}
+
+func kindOf(k string) string {
+	switch k {
+	case "slice", "array":
+		return "a list"
+	case "map", "struct":
+		return "an object"
+	case "bool":
+		return "true or false"
+	case "string":
+		return "a string"
+	case "ptr", "interface":
+		return "a value"
+	}
+	return "a number"
+}

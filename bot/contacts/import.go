@@ -1,0 +1,453 @@
+package contacts
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"lifeline/store"
+)
+
+// An import applies all its rows or none, even across a crash, whatever its
+// size. Badger cannot commit 100,000 contacts in one transaction, so an
+// import runs in three steps:
+//
+//  1. stage: every row is written under the import's id (write batches);
+//     no contact changes and nothing reads staged rows;
+//  2. commit: one small transaction flips the import's marker from staging
+//     to committed and writes the audit entry: this is the point after
+//     which the import will happen;
+//  3. apply: the staged rows are merged into the contacts in chunks, each
+//     chunk deleting its staged rows in the same transaction, so that no
+//     row is applied twice; then the marker goes.
+//
+// Recover, run at start, rolls back an import that crashed before its
+// commit (its staged rows are deleted) and finishes one that crashed
+// after it. Only one import runs at a time: the marker says so.
+
+// ErrImportRunning is returned while another contact import is running.
+var ErrImportRunning = errors.New("another contact import is running: send this file again when it has finished")
+
+// Import phases reported to ImportOptions.Progress.
+const (
+	PhaseStage = "stage" // rows staged so far
+	PhaseApply = "apply" // rows applied so far
+)
+
+const (
+	stageBatch = 5000    // rows per write batch while staging
+	applyBatch = 2000    // rows per transaction while applying
+	applyBytes = 1 << 20 // staged bytes per transaction while applying: well inside badger's limit
+)
+
+// ImportInfo describes an import at its commit.
+type ImportInfo struct {
+	ID     string    `json:"id"`
+	Source string    `json:"source"`
+	Rows   int       `json:"rows"`
+	At     time.Time `json:"at"`
+}
+
+// ImportOptions say who imports and what else happens at the commit.
+type ImportOptions struct {
+	Source string    // recorded as the opt-in source of contacts opted in by this file
+	Now    time.Time // the time the import is recorded at
+	// Commit runs inside the transaction that commits the import: what it
+	// writes (the audit entry) exists exactly when the import does.
+	Commit func(tx *store.Txn, info ImportInfo) error
+	// Progress, when set, is told the rows staged and applied so far after
+	// each batch; an error from it abandons the import (before its commit,
+	// nothing is applied).
+	Progress func(phase string, done int) error
+}
+
+// importMarker is the one document that says an import is in progress.
+type importMarker struct {
+	ImportInfo
+	Owner     string `json:"owner"` // the Importer running it
+	Committed bool   `json:"committed,omitempty"`
+	Created   int    `json:"created,omitempty"`
+	Updated   int    `json:"updated,omitempty"`
+}
+
+// stagedRow is one parsed row waiting for the commit.
+type stagedRow struct {
+	C         store.Contact `json:"c"`
+	OptInSet  bool          `json:"o,omitempty"`
+	HasFields []string      `json:"f,omitempty"`
+}
+
+func markerKey() store.Key { return store.DocKey(store.DocContactImport, "current") }
+
+func stagePrefix(id string) store.Key { return store.DocKey(store.DocContactStage, id+"/") }
+
+func stageKey(id string, seq uint64) store.Key {
+	return binary.BigEndian.AppendUint64(stagePrefix(id), seq)
+}
+
+// Importer runs contact imports on one store, one at a time.
+type Importer struct {
+	db    *store.DB
+	owner string
+	mu    sync.Mutex
+}
+
+// NewImporter returns the importer of db. Make one per store and process:
+// an import left by another importer is refused until Recover has run.
+func NewImporter(db *store.DB) *Importer {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return &Importer{db: db, owner: hex.EncodeToString(b[:])}
+}
+
+// Import parses the CSV and, only when every row is good, creates or
+// updates the contacts: all rows or none. Columns present in the file
+// overwrite; an absent column leaves what is stored. An opt-out recorded
+// from WhatsApp is never undone by an import: only the person can opt back
+// in. A second import while one runs gets ErrImportRunning.
+func (im *Importer) Import(r io.Reader, o ImportOptions) (Result, error) {
+	if !im.mu.TryLock() {
+		return Result{}, ErrImportRunning
+	}
+	defer im.mu.Unlock()
+	rows, err := parse(r)
+	if err != nil {
+		return Result{}, err
+	}
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	m, err := im.begin(o, len(rows))
+	if err != nil {
+		return Result{}, err
+	}
+	if err := im.stage(m.ID, rows, o.Progress); err != nil {
+		return Result{}, im.rollback(m.ID, fmt.Errorf("stage contact import %s: %w", m.ID, err))
+	}
+	if err := im.commit(m, o.Commit); err != nil {
+		return Result{}, im.rollback(m.ID, fmt.Errorf("commit contact import %s: %w", m.ID, err))
+	}
+	// Committed: from here on the import happens, at the latest when
+	// Recover finishes it at the next start.
+	done, err := apply(im.db, m.ID, o.Progress)
+	if err != nil {
+		return Result{}, fmt.Errorf("contact import %s is committed and will complete at the next start or import: %w", m.ID, err)
+	}
+	return Result{Rows: len(rows), Created: done.Created, Updated: done.Updated}, nil
+}
+
+// Import imports a CSV file with a one-off Importer; see Importer.Import.
+func Import(db *store.DB, r io.Reader, source string, now time.Time) (Result, error) {
+	return NewImporter(db).Import(r, ImportOptions{Source: source, Now: now})
+}
+
+// begin writes the marker of a new import, after finishing what an earlier
+// import of this importer left committed. A marker of another importer
+// means an import is running (or was left by a crash: Recover clears it).
+func (im *Importer) begin(o ImportOptions, rows int) (*importMarker, error) {
+	var left *importMarker
+	if err := im.db.View(func(tx *store.Txn) error {
+		var m importMarker
+		switch err := tx.GetJSON(markerKey(), &m); {
+		case err == nil:
+			left = &m
+		case !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("start contact import: %w", err)
+	}
+	if left != nil {
+		if left.Owner != im.owner {
+			return nil, ErrImportRunning
+		}
+		if _, err := recoverMarker(im.db, left); err != nil {
+			return nil, fmt.Errorf("finish the previous contact import %s: %w", left.ID, err)
+		}
+	}
+	seq, err := im.db.NextSeq("contactimport")
+	if err != nil {
+		return nil, err
+	}
+	m := &importMarker{ImportInfo: ImportInfo{ID: fmt.Sprintf("ci%06d", seq), Source: o.Source, Rows: rows, At: o.Now}, Owner: im.owner}
+	err = im.db.Update(func(tx *store.Txn) error {
+		if ok, err := tx.Has(markerKey()); err != nil || ok {
+			if err == nil {
+				err = ErrImportRunning
+			}
+			return err
+		}
+		return tx.SetJSON(markerKey(), m, 0)
+	})
+	if err != nil {
+		if errors.Is(err, ErrImportRunning) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("start contact import: %w", err)
+	}
+	return m, nil
+}
+
+// stage writes every row under the import's id; nothing reads them yet.
+func (im *Importer) stage(id string, rows []row, progress func(string, int) error) error {
+	for start := 0; start < len(rows); start += stageBatch {
+		part := rows[start:min(start+stageBatch, len(rows))]
+		b := im.db.NewBatch()
+		for i, rw := range part {
+			sr := stagedRow{C: rw.c, OptInSet: rw.optInSet}
+			for k := range rw.hasFields {
+				sr.HasFields = append(sr.HasFields, k)
+			}
+			if err := b.SetJSON(stageKey(id, uint64(start+i)), sr); err != nil {
+				b.Cancel()
+				return err
+			}
+		}
+		if err := b.Flush(); err != nil {
+			return err
+		}
+		if progress != nil {
+			if err := progress(PhaseStage, start+len(part)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// commit flips the marker to committed, with whatever fn writes.
+func (im *Importer) commit(m *importMarker, fn func(*store.Txn, ImportInfo) error) error {
+	return im.db.Update(func(tx *store.Txn) error {
+		var cur importMarker
+		if err := tx.GetJSON(markerKey(), &cur); err != nil {
+			return fmt.Errorf("load marker: %w", err)
+		}
+		if cur.ID != m.ID || cur.Committed {
+			return fmt.Errorf("marker of import %s changed under it", m.ID)
+		}
+		cur.Committed = true
+		if err := tx.SetJSON(markerKey(), cur, 0); err != nil {
+			return err
+		}
+		if fn != nil {
+			return fn(tx, cur.ImportInfo)
+		}
+		return nil
+	})
+}
+
+// rollback removes an uncommitted import's staged rows and its marker,
+// and returns cause (with the rollback's own failure, if any).
+func (im *Importer) rollback(id string, cause error) error {
+	if err := discard(im.db, id); err != nil {
+		return fmt.Errorf("%w (and its staged rows stay until the next start: %v)", cause, err)
+	}
+	return fmt.Errorf("%w; nothing was imported", cause)
+}
+
+// discard deletes the staged rows of import id, then the marker.
+func discard(db *store.DB, id string) error {
+	for {
+		var keys []store.Key
+		err := db.View(func(tx *store.Txn) error {
+			return tx.Scan(stagePrefix(id), func(k store.Key, _ []byte) error {
+				keys = append(keys, k)
+				if len(keys) == stageBatch {
+					return store.ErrStop
+				}
+				return nil
+			})
+		})
+		if err != nil {
+			return err
+		}
+		if len(keys) == 0 {
+			break
+		}
+		b := db.NewBatch()
+		for _, k := range keys {
+			if err := b.Delete(k); err != nil {
+				b.Cancel()
+				return err
+			}
+		}
+		if err := b.Flush(); err != nil {
+			return err
+		}
+	}
+	return db.Update(func(tx *store.Txn) error {
+		var m importMarker
+		switch err := tx.GetJSON(markerKey(), &m); {
+		case errors.Is(err, store.ErrNotFound):
+			return nil
+		case err != nil:
+			return err
+		case m.ID != id || m.Committed:
+			return nil
+		}
+		return tx.Delete(markerKey())
+	})
+}
+
+// apply merges the staged rows of a committed import into the contacts,
+// a chunk per transaction, and removes the marker when none is left. Each
+// chunk deletes its staged rows and counts itself in the marker in the
+// same transaction, so a crash in between applies nothing twice.
+func apply(db *store.DB, id string, progress func(string, int) error) (*importMarker, error) {
+	for {
+		var keys []store.Key
+		size := 0
+		err := db.View(func(tx *store.Txn) error {
+			return tx.Scan(stagePrefix(id), func(k store.Key, v []byte) error {
+				keys = append(keys, k)
+				// A contact is written about as big as its staged row:
+				// bound the bytes too, for files with large custom fields.
+				if size += len(v); len(keys) == applyBatch || size >= applyBytes {
+					return store.ErrStop
+				}
+				return nil
+			})
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read staged rows: %w", err)
+		}
+		if len(keys) == 0 {
+			break
+		}
+		var m importMarker
+		err = db.Update(func(tx *store.Txn) error {
+			m = importMarker{} // a retried transaction starts from what it reads
+			if err := tx.GetJSON(markerKey(), &m); err != nil {
+				return fmt.Errorf("load marker: %w", err)
+			}
+			for _, k := range keys {
+				var sr stagedRow
+				if err := tx.GetJSON(k, &sr); err != nil {
+					if errors.Is(err, store.ErrNotFound) {
+						continue
+					}
+					return err
+				}
+				var c store.Contact
+				switch err := tx.GetJSON(store.ContactKey(sr.C.WaID), &c); {
+				case errors.Is(err, store.ErrNotFound):
+					c = store.Contact{WaID: sr.C.WaID, CreatedAt: m.At}
+					m.Created++
+				case err != nil:
+					return err
+				default:
+					m.Updated++
+				}
+				rw := row{c: sr.C, optInSet: sr.OptInSet, hasFields: map[string]bool{}}
+				for _, f := range sr.HasFields {
+					rw.hasFields[f] = true
+				}
+				merge(&c, rw, m.Source, m.At)
+				if err := tx.SetJSON(store.ContactKey(c.WaID), c, 0); err != nil {
+					return err
+				}
+				if err := tx.Delete(k); err != nil {
+					return err
+				}
+			}
+			return tx.SetJSON(markerKey(), m, 0)
+		})
+		if err != nil {
+			return nil, fmt.Errorf("apply staged rows: %w", err)
+		}
+		if progress != nil {
+			if err := progress(PhaseApply, m.Created+m.Updated); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var m importMarker
+	err := db.Update(func(tx *store.Txn) error {
+		m = importMarker{}
+		if err := tx.GetJSON(markerKey(), &m); err != nil {
+			return err
+		}
+		return tx.Delete(markerKey())
+	})
+	if err != nil {
+		return nil, fmt.Errorf("finish: %w", err)
+	}
+	return &m, nil
+}
+
+// Recovered says what Recover found.
+type Recovered struct {
+	ID         string `json:"id,omitempty"` // the import that was interrupted; empty when none was
+	RolledBack bool   `json:"rolled_back,omitempty"`
+	Completed  bool   `json:"completed,omitempty"`
+	Rows       int    `json:"rows,omitempty"`
+}
+
+// Recover deals with an import interrupted by a crash: one that had not
+// committed is rolled back (nothing of it was applied), one that had is
+// finished. Run it at start, before any import.
+func Recover(db *store.DB) (Recovered, error) {
+	var m importMarker
+	err := db.View(func(tx *store.Txn) error { return tx.GetJSON(markerKey(), &m) })
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		// Staged rows without a marker: a crash while the marker of a
+		// rolled-back import was going; they were never committed.
+		return Recovered{}, discardAll(db)
+	case err != nil:
+		return Recovered{}, fmt.Errorf("recover contact import: %w", err)
+	}
+	return recoverMarker(db, &m)
+}
+
+func recoverMarker(db *store.DB, m *importMarker) (Recovered, error) {
+	rec := Recovered{ID: m.ID, Rows: m.Rows}
+	if !m.Committed {
+		if err := discard(db, m.ID); err != nil {
+			return rec, fmt.Errorf("roll back contact import %s: %w", m.ID, err)
+		}
+		rec.RolledBack = true
+		return rec, discardAll(db)
+	}
+	if _, err := apply(db, m.ID, nil); err != nil {
+		return rec, fmt.Errorf("complete contact import %s: %w", m.ID, err)
+	}
+	rec.Completed = true
+	return rec, nil
+}
+
+// discardAll removes staged rows no marker owns.
+func discardAll(db *store.DB) error {
+	var ids []string
+	err := db.View(func(tx *store.Txn) error {
+		prefix := store.DocPrefix(store.DocContactStage)
+		return tx.Scan(prefix, func(k store.Key, _ []byte) error {
+			rest := string(k[len(prefix):])
+			for i := 0; i < len(rest); i++ {
+				if rest[i] == '/' {
+					id := rest[:i]
+					if len(ids) == 0 || ids[len(ids)-1] != id {
+						ids = append(ids, id)
+					}
+					break
+				}
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("find orphaned staged rows: %w", err)
+	}
+	for _, id := range ids {
+		if err := discard(db, id); err != nil {
+			return fmt.Errorf("remove staged rows of %s: %w", id, err)
+		}
+	}
+	return nil
+}
