@@ -126,8 +126,13 @@ func (s *Service) Intercept(tx *store.Txn, user string, in flows.Input, sess flo
 		switch {
 		case r.Class == understand.Danger:
 			return s.answer(tx, user, in, sess, b, &o.m, AnswerHelp, at)
+		case r.Class == understand.Other:
+			// Someone asked whether they are safe who answers with
+			// something that is neither a status nor a question ("hmm",
+			// "?") is asked again, with the buttons.
+			return s.clarify(in, sess, b), true, nil
 		case !flows.Acts(r):
-			if r.Class == understand.Safe || r.Class == understand.NeedHelp || r.Class == understand.Other {
+			if r.Class == understand.Safe || r.Class == understand.NeedHelp {
 				return s.clarify(in, sess, b), true, nil
 			}
 		case r.Class == understand.Safe:

@@ -159,6 +159,10 @@ func TestCheckinTranscripts(t *testing.T) {
 			{From: en2, Says: "we're managing i guess"},
 			{From: en2, Taps: "checkin:bc000001:safe", Says: "I'm safe"},
 		},
+		"an_answer_that_is_no_answer": {
+			{From: en2, Says: "hmm"},
+			{From: en2, Says: "all good"},
+		},
 		"danger_during_a_checkin": {
 			{From: en1, Says: "we climbed onto the roof with the kids, the water is still rising"},
 			{From: en1, Location: &whatsapp.Location{Latitude: 26.4207, Longitude: 50.0888}},
