@@ -205,7 +205,7 @@ func (m *Model) Understand(text string) (res Result) {
 	}
 	res.Class, res.Confidence = top.Class, top.Score
 
-	rule := dangerRule(padded, top.Class)
+	rule := dangerRule(text, padded, top.Class)
 	switch {
 	case p[0] >= floor:
 		res.Class, res.Confidence = Danger, p[0]
@@ -252,10 +252,16 @@ func (m *Model) Understand(text string) (res Result) {
 }
 
 // dangerRule returns the safety rule that raises a message the classifier
-// put in class top to danger, "" when none does. An informational question
-// about a danger topic with nobody at risk in it ("is the gas safe to use
-// again?") stays a question; the same words with a person in them are a plea.
-func dangerRule(padded string, top Class) string {
+// put in class top to danger, "" when none does. Two readings keep danger
+// words from raising what is not an emergency, and both need the classifier
+// to have read the message as something else:
+//   - an informational question about a danger topic with nobody at risk in
+//     it ("is the gas safe to use again?", "how to stop a nosebleed") stays a
+//     question; the same words with a person in them are a plea;
+//   - a hazard told as over, distant or kept away ("the water didn't reach
+//     us", "not hurt, we got out before the fire came") stays safe or a need,
+//     clause by clause, so "we got out but dad is still trapped" is danger.
+func dangerRule(text, padded string, top Class) string {
 	strong, hazard := dangerSet.scan(padded)
 	rule := ""
 	switch {
@@ -266,7 +272,10 @@ func dangerRule(padded string, top Class) string {
 	default:
 		return ""
 	}
-	if top == Question && opensQuestion(padded) && !personSet.match(padded) {
+	if top == Question && questionForm(padded) && !personSet.match(padded) {
+		return ""
+	}
+	if (top == Safe || top == NeedHelp) && resolved(text) {
 		return ""
 	}
 	return rule
