@@ -362,7 +362,27 @@ func questionForm(padded string) bool {
 // keeps the message danger. A phrase split across clauses, found in the
 // whole text but in no clause, counts as live.
 func resolved(text string) bool {
-	found, live := false, false
+	found, live := scanClauses(text)
+	return found && !live
+}
+
+// calm reports whether text tells a hazard as over or kept away and names
+// no live danger: a cue ("stopped", "didn't reach", "ما وصلت") and no danger
+// phrase outside a clause with a cue. "The water came up to the wall and
+// stopped, we're ok" is calm; the classifier, which has seen "water" in
+// many emergencies, must then be surer before it counts as danger.
+func calm(text, padded string) bool {
+	if !cueSet.match(padded) {
+		return false
+	}
+	_, live := scanClauses(text)
+	return !live
+}
+
+// scanClauses reports whether text holds a danger phrase in some clause
+// (found), and in some clause without a cue (live). A phrase split across
+// clauses, found in the whole text but in no clause, counts as live.
+func scanClauses(text string) (found, live bool) {
 	for _, c := range strings.FieldsFunc(text, clauseEnd) {
 		for _, part := range splitContrast(" " + Normalize(c) + " ") {
 			if !dangerSet.match(part) {
@@ -374,7 +394,10 @@ func resolved(text string) bool {
 			}
 		}
 	}
-	return found && !live
+	if !found && dangerSet.match(" "+Normalize(text)+" ") {
+		live = true
+	}
+	return found, live
 }
 
 func clauseEnd(r rune) bool {

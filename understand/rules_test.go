@@ -81,3 +81,23 @@ func TestQuestionForm(t *testing.T) {
 		}
 	}
 }
+
+func TestCalm(t *testing.T) {
+	cases := []struct {
+		text string
+		want bool
+	}{
+		{"the water came up to the garden wall and stopped, we're ok", true},
+		{"المية وصلت لسور الحديقة ووقفت احنا تمام", true},
+		{"आग हमारे मोहल्ले से दूर है, सब सुरक्षित", true},
+		{"we are ok", false}, // no cue: nothing told as over
+		{"the water stopped but grandpa is trapped", false},        // live danger after the contrast
+		{"fire stopped at the road, smoke is in our house", false}, // the smoke clause is live
+		{"the fire stopped. now the smoke is choking us", false},
+	}
+	for _, c := range cases {
+		if got := calm(c.text, " "+Normalize(c.text)+" "); got != c.want {
+			t.Errorf("calm(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+}

@@ -196,7 +196,7 @@ func (m *Model) Understand(text string) (res Result) {
 	// safety phrases can raise the message.
 	padded := " " + norm + " "
 	floor := DangerFloor
-	if needSet.match(padded) {
+	if needSet.match(padded) || (bestOther(res.Scores) == Safe && calm(text, padded)) {
 		floor = NeedDangerFloor
 	}
 	top := res.Scores[0]
@@ -279,6 +279,14 @@ func dangerRule(text, padded string, top Class) string {
 		return ""
 	}
 	return rule
+}
+
+// bestOther returns the best-scoring class other than danger.
+func bestOther(s []Scored) Class {
+	if s[0].Class == Danger {
+		return s[1].Class
+	}
+	return s[0].Class
 }
 
 // hasContent reports whether there is anything to classify.
