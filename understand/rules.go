@@ -48,7 +48,7 @@ var dangerPhrases = map[string][]string{
 		"arma", "pistola", "disparos", "balazos", "disparando", "apuñalado", "apuñalada", "atacado", "atacada", "nos atacan", "explosión",
 		"derrumbe", "se derrumbó", "ambulancia", "asfixia", "sos", "no despierta", "nos vamos a morir", "me voy a morir", "se va a morir", "dispararon", "baleado", "no responde", "se ahogan", "apuñalaron", "convulsión", "convulsionando", "atropellado", "nos llega al pecho", "hasta el pecho", "hasta el cuello", "subimos al techo", "rodeados de agua"},
 	"de": {"eingeschlossen", "gefangen", "eingeklemmt", "kommen nicht raus", "komme nicht raus", "kommt nicht raus", "keine luft", "atmet nicht",
-		"bewusstlos", "blutet", "blutung", "viel blut", "herzinfarkt", "feuer", "brand", "brennt", "rauch", "flammen", "gasleck", "riecht nach gas",
+		"bewusstlos", "blutet", "blutung", "viel blut", "herzinfarkt", "feuer", "ein brand", "der brand", "brand im", "brand in", "brennt", "rauch", "flammen", "gasleck", "riecht nach gas",
 		"gasgeruch", "wasser steigt", "wasser kommt rein", "wasser dringt", "ertrinkt", "ertrinken", "auf dem dach", "trümmer", "verschüttet",
 		"schüsse", "schießt", "waffe", "pistole", "messer", "angegriffen", "niedergestochen", "explosion", "zusammengebrochen", "erstickt",
 		"krankenwagen", "notarzt", "sos", "kommt nicht aus", "kommen nicht aus", "wacht nicht auf", "reagiert nicht", "wir sterben", "angeschossen", "erschossen", "überfahren", "krampfanfall", "ertrunken", "bis zur brust", "bis zum hals", "aufs dach geklettert", "weggespült", "weggerissen", "schwillt zu", "schwer verletzt", "schwerverletzte", "schwer verletzte"},
@@ -58,11 +58,11 @@ var dangerPhrases = map[string][]string{
 		"vazamento de gás", "cheiro de gás", "cheiro de gas", "fuga de gás", "água está subindo", "água subindo", "agua subindo", "água entrando",
 		"agua entrando", "afogando", "se afogando", "no telhado", "escombros", "arma", "tiros", "tiroteio", "baleado", "baleada", "esfaqueado",
 		"esfaqueada", "atacado", "atacada", "explosão", "desabou", "ambulância", "ambulancia", "sufocando", "sos", "não consegue sair", "nao consegue sair", "não acorda", "nao acorda", "não responde", "nao responde", "vamos morrer", "balearam", "esfaquearam", "atropelado", "convulsão", "afogado", "até o peito", "até ao peito", "até o pescoço", "cercados de água"},
-	"hi": {"फंसे*", "फँसे*", "फंस*", "फँस*", "साँस नहीं", "सांस नहीं", "बेहोश*", "खून बह*", "खून निकल*", "बहुत खून", "खून रुक नहीं*", "आग*", "धुआं*", "धुआँ*", "गैस लीक", "गैस की बदबू", "गैस की गंध", "गैस निकल रही", "गैस फैल*", "गैस का रिसाव", "पानी बढ़*", "पानी अंदर*",
-		"पानी घुस*", "डूब*", "छत पर", "मलबे*", "गोली*", "चाकू*", "हमला*", "दिल का दौरा", "हार्ट अटैक", "एम्बुलेंस", "एंबुलेंस", "phas gaye", "phase hai",
-		"phanse", "fas gaye", "fase hai", "behosh", "khoon beh*", "khoon nikal*", "bahut khoon", "gas ki badboo", "gas ki smell", "gas nikal rahi", "aag", "dhuan", "dhua", "saans nahi", "saas nahi", "doob", "chhat par", "chat par", "malbe",
-		"goli", "hamla", "ambulance", "gas leak", "heart attack", "नहीं निकल*", "निकल नहीं*", "जल रहा", "जल रही", "nahi nikal", "nikal nahi", "jal raha", "doob raha", "dub raha"},
-	"ur": {"پھنس*", "سانس نہیں", "بے ہوش*", "بیہوش*", "خون بہ*", "خون نکل*", "بہت خون", "خون رک نہیں*", "آگ", "اگ لگ*", "دھواں*", "دھوا*", "گیس لیک", "گیس کی بو", "گیس نکل رہی", "گیس پھیل*", "گیس کا اخراج", "پانی بڑھ*", "پانی اندر*", "پانی گھس*", "ڈوب*",
+	"hi": {"फंसे*", "फँसे*", "फंस*", "फँस*", "साँस नहीं", "सांस नहीं", "बेहोश*", "खून बह*", "खून निकल*", "बहुत खून", "खून रुक नहीं*", "आग*", "धुआं*", "धुआँ*", "गैस लीक", "गैस की बदबू", "गैस की गंध", "गैस निकल रही", "गैस फैल*", "गैस का रिसाव", "पानी बढ़*", "पानी अंदर आ रहा", "पानी अंदर भर*", "पानी अंदर घुस*",
+		"पानी घुस*", "डूब रहा", "डूब रहे", "डूब रही", "डूबने", "डूब जाएंगे", "छत पर", "मलबे*", "गोली*", "चाकू*", "हमला*", "दिल का दौरा", "हार्ट अटैक", "एम्बुलेंस", "एंबुलेंस", "phas gaye", "phase hai",
+		"phanse", "fas gaye", "fase hai", "behosh", "khoon beh*", "khoon nikal*", "bahut khoon", "gas ki badboo", "gas ki smell", "gas nikal rahi", "aag", "dhuan", "dhua", "saans nahi", "saas nahi", "chhat par", "chat par", "malbe",
+		"goli", "hamla", "ambulance", "gas leak", "heart attack", "doob rahe", "doob rahi", "नहीं निकल*", "निकल नहीं*", "जल रहा", "जल रही", "nahi nikal", "nikal nahi", "jal raha", "doob raha", "dub raha"},
+	"ur": {"پھنس*", "سانس نہیں", "بے ہوش*", "بیہوش*", "خون بہ*", "خون نکل*", "بہت خون", "خون رک نہیں*", "آگ", "اگ لگ*", "دھواں*", "دھوا*", "گیس لیک", "گیس کی بو", "گیس نکل رہی", "گیس پھیل*", "گیس کا اخراج", "پانی بڑھ*", "پانی اندر آ رہا", "پانی اندر بھر*", "پانی اندر گھس*", "پانی گھس*", "ڈوب رہا", "ڈوب رہے", "ڈوب رہی", "ڈوبنے", "ڈوب جائیں گے",
 		"چھت پر", "ملبے*", "گولی*", "چاقو*", "حملہ*", "دل کا دورہ", "ایمبولینس", "ہارٹ اٹیک", "زخمی*", "نہیں نکل*", "نکل نہیں*", "جل رہا", "جل رہی", "دبے ہیں", "دبی ہیں", "دھماکہ*"},
 }
 
@@ -75,7 +75,7 @@ var hazardOnly = set("fire", "on fire", "smoke", "flames", "burning", "gun", "gu
 	"7aree2", "7ari2", "7areeq", "hariq", "dukhan", "dokhan", "dakhan", "is3af", "es3af", "2es3af", "rsas", "ratsas", "sikkeen", "sla7", "fire",
 	"feu", "incendie", "fumée", "flammes", "brûle", "arme", "fusil", "explosion", "ambulance", "tire", "tirent", "armé", "armée",
 	"fuego", "incendio", "humo", "llamas", "quemando", "arma", "pistola", "explosión", "ambulancia",
-	"feuer", "brand", "brennt", "rauch", "flammen", "waffe", "pistole", "messer", "krankenwagen", "notarzt",
+	"feuer", "ein brand", "der brand", "brand im", "brand in", "brennt", "rauch", "flammen", "waffe", "pistole", "messer", "krankenwagen", "notarzt",
 	"fogo", "incêndio", "incendio", "fumaça", "fumo", "chamas", "arma", "tiros", "explosão", "ambulância", "ambulancia",
 	"आग*", "धुआं*", "धुआँ*", "गोली*", "एम्बुलेंस", "एंबुलेंस", "aag", "dhuan", "dhua", "goli", "ambulance",
 	"آگ", "دھواں*", "دھوا*", "گولی*", "دھماکہ*", "ایمبولینس", "چاقو*", "چاقو*", "चाकू*")
@@ -200,6 +200,26 @@ var needWords = []string{
 	"precisamos", "preciso", "farmácia", "farmacia", "documentos", "lona", "cobertores",
 	"चाहिए", "जरूरत", "ज़रूरत", "दवाई", "कागज", "chahiye", "zarurat", "dawai",
 	"چاہیے", "چاہئے", "ضرورت", "دوائی", "کاغذات",
+}
+
+// notHazard are compounds that hold a danger word but name no danger
+// ("couvre-feu" is a curfew, "cessez-le-feu" a ceasefire); they are blanked
+// out before the danger phrases are looked for.
+var notHazard = []string{
+	"couvre-feu", "cessez-le-feu", "feu rouge", "feu vert", "feux de signalisation", "cease fire", "ceasefire", "fire drill",
+	"alto el fuego", "toque de queda", "cessar-fogo", "cessar fogo", "fogos de artifício", "fuegos artificiales", "feu d'artifice",
+}
+
+var notHazardWords []string
+
+// maskNotHazard blanks the notHazard compounds out of padded.
+func maskNotHazard(padded string) string {
+	for _, w := range notHazardWords {
+		if strings.Contains(padded, w) {
+			padded = strings.ReplaceAll(padded, w, " ")
+		}
+	}
+	return padded
 }
 
 // phrase is a normalised phrase ready for matching.
@@ -334,6 +354,9 @@ func init() {
 	questionSet = compile(questionStarts)
 	howSet = compile(howPhrases)
 	cueSet = compile(resolvedCues)
+	for _, w := range notHazard {
+		notHazardWords = append(notHazardWords, " "+Normalize(w)+" ")
+	}
 	for _, w := range contrast {
 		contrastWords = append(contrastWords, " "+Normalize(w)+" ")
 	}
@@ -385,7 +408,7 @@ func calm(text, padded string) bool {
 func scanClauses(text string) (found, live bool) {
 	for _, c := range strings.FieldsFunc(text, clauseEnd) {
 		for _, part := range splitContrast(" " + Normalize(c) + " ") {
-			if !dangerSet.match(part) {
+			if !dangerAt(part) {
 				continue
 			}
 			found = true
@@ -394,7 +417,7 @@ func scanClauses(text string) (found, live bool) {
 			}
 		}
 	}
-	if !found && dangerSet.match(" "+Normalize(text)+" ") {
+	if !found && dangerAt(" "+Normalize(text)+" ") {
 		live = true
 	}
 	return found, live
@@ -430,4 +453,10 @@ func arabicScript(s string) bool {
 		}
 	}
 	return false
+}
+
+// dangerAt reports whether padded names a danger, compounds like
+// "couvre-feu" aside.
+func dangerAt(padded string) bool {
+	return dangerSet.match(maskNotHazard(padded))
 }

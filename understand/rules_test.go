@@ -45,6 +45,14 @@ func TestDangerRuleScope(t *testing.T) {
 		{"en unconscious someone", Question, "what to do if someone is unconscious", ""},
 		{"es fire extinguisher", Question, "cómo se usa un extintor si hay fuego", ""},
 
+		// words that only look like hazards
+		{"fr curfew", NeedHelp, "il y a un couvre-feu ce soir, on a besoin de pain", ""},
+		{"en brand", NeedHelp, "we need milk of another brand for the baby", ""},
+		{"hi crops drowned", NeedHelp, "खेत की फसल डूब गई, खाने को कुछ नहीं बचा", ""},
+		{"ur rain dripping in", NeedHelp, "چھت ٹوٹ گئی ہے، بارش کا پانی اندر ٹپک رہا ہے", ""},
+		{"de fire", NeedHelp, "in der küche ist ein brand", RuleDangerHazard},
+		{"fr fire next to curfew", NeedHelp, "couvre-feu mais le feu arrive chez nous", RuleDangerHazard},
+
 		// a question with a person at risk in it is a plea
 		{"en my son unconscious", Question, "what do i do my son is unconscious", RuleDangerLexicon},
 		{"hi my son bleeding", Question, "मेरे बेटे की नाक से बहुत खून बह रहा है कैसे रोकें", RuleDangerLexicon},

@@ -262,7 +262,7 @@ func (m *Model) Understand(text string) (res Result) {
 //     us", "not hurt, we got out before the fire came") stays safe or a need,
 //     clause by clause, so "we got out but dad is still trapped" is danger.
 func dangerRule(text, padded string, top Class) string {
-	strong, hazard := dangerSet.scan(padded)
+	strong, hazard := dangerSet.scan(maskNotHazard(padded))
 	rule := ""
 	switch {
 	case strong:
