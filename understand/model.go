@@ -35,7 +35,7 @@ var hyper = struct {
 	rate               float64 // initial learning rate, decayed linearly to zero
 	l2                 float32 // weight decay per update
 	seed               uint64
-}{word: 1.0, bigram: 0.8, char: 0.35, minN: 2, maxN: 5, epochs: 14, rate: 0.6, l2: 1e-6, seed: 20240611}
+}{word: 1.0, bigram: 0.6, char: 0.5, minN: 2, maxN: 5, epochs: 14, rate: 1.0, l2: 1e-6, seed: 20240611}
 
 const numClasses = 11
 

@@ -21,7 +21,8 @@ var dangerPhrases = map[string][]string{
 		"drowning", "on the roof", "onto the roof", "on our roof", "rubble", "buried", "gun", "guns", "shooting", "shots", "been shot", "got shot",
 		"stabbed", "knife", "attacked", "attacking", "beating us", "beating me", "overdose", "poisoned", "choking", "can't move", "cant move",
 		"badly hurt", "badly injured", "seriously injured", "dying", "sos", "explosion", "electrocuted", "swept away", "being swept",
-		"house collapsed", "building collapsed", "roof collapsed", "in labor", "in labour", "no pulse", "broke in", "breaking in", "kidnapped", "ambulance", "shot", "swallowed", "water everywhere", "going to die", "gonna die", "we will die", "not waking up", "won't wake", "knocked out", "hit by a car", "struck by", "crushed", "pinned", "hypothermia", "snakebite", "bitten by a snake"},
+		"house collapsed", "building collapsed", "roof collapsed", "in labor", "in labour", "no pulse", "broke in", "breaking in", "kidnapped", "ambulance", "shot", "swallowed", "water everywhere", "going to die", "gonna die", "we will die", "not waking up", "won't wake", "knocked out", "hit by a car", "struck by", "crushed", "pinned", "hypothermia", "snakebite", "bitten by a snake",
+		"up to our chest", "up to our chests", "up to our neck", "up to my chest", "surrounded by water", "carbon monoxide", "can barely breathe", "cant barely breathe", "swept away by", "up to our waist", "not moving", "isn't moving", "isnt moving", "stopped moving", "electric shock", "got a shock", "power line", "live wire", "burning down", "is burning", "knives", "broke into", "breaking into", "still inside"},
 	"ar": {"محاصر*", "محبوس*", "عالق", "عالقين", "عالقه", "عالقون", "محتجز*", "نزيف*", "ينزف*", "تنزف*", "دم كثير", "حريق*", "النار", "نار", "دخان*", "تسرب غاز", "ريحه غاز",
 		"رائحه غاز", "ريحه الغاز", "رائحه الغاز", "تسريب غاز", "تسرب الغاز", "ريحه غاز قويه", "اسعاف*", "فاقد الوعي", "فاقده الوعي", "مغمي علي*", "فقد الوعي", "غرقان*", "يغرق*", "نغرق*", "تغرق*", "غرقنا",
 		"المياه ترتفع", "المي عم*", "الميه داخله", "الميه بتدخل", "المياه تدخل", "الماي*", "الميه بتعلي", "الموي", "على السطح", "علي السطح", "عالسطح",
@@ -29,40 +30,40 @@ var dangerPhrases = map[string][]string{
 		"ما يقدر يتنفس", "مش قادر*يتنفس", "مش قادر اتنفس", "مش عارف يتنفس", "لا يتنفس", "ما بيتنفس", "مش بيتنفس", "ما تتنفس", "نوبه قلبيه",
 		"جلطه", "انهار*", "اختناق*", "مخنوق*", "نختنق", "يختنق", "بموت", "يموت*", "نموت*", "راح يموت", "انفجار*", "ماس كهربا*", "صعق*",
 		"ما نقدر نطلع", "ما نقدر نخرج", "ما نقدرش نخرج", "مش قادرين نطلع", "مش قادرين نخرج", "ما فينا نطلع", "ما قادرين نطلع", "ماقدرنا نطلع",
-		"جرفه السيل", "جرفها", "السيل جرف", "محروق*", "يحترق*", "تحترق*", "ولاده", "تولد", "مخطوف*", "سطو", "ما يقدر يطلع", "ما تقدر تطلع", "ما يقدر يخرج", "مش قادر يطلع", "ما قادر يطلع", "الدم كيسيل", "الدم ينزل", "الدم بينزل", "المي بكل مكان", "الميه في كل حته", "وقع علي*", "ما يتحرك", "ما بيتحرك", "مش بيتحرك", "سكين*", "سكاكين", "انحرق*", "احترق*", "ما يصحي", "ما بيصحي", "مش بيصحي", "ما يرد", "ما ترد", "ما عم يرد", "ما عم ترد", "غرق", "غرقت", "غرقوا", "نموت", "بنموت", "رح نموت", "راح نموت", "حنموت", "بلع", "شرب كلور", "مسموم*", "تسمم", "لدغ*", "دهس*", "ينضرب", "يقتل*", "قتل", "ما عم يتنفس", "ما عم تتنفس", "مش عم يتنفس"},
-	"ar-latn": {"7aree2", "7ari2", "7areeq", "hariq", "mo7asar*", "m7asar*", "ma7bous*", "ma7boos*", "nazeef", "nazif", "ghar2an*", "gharqan*",
+		"جرفه السيل", "جرفها", "السيل جرف", "محروق*", "يحترق*", "تحترق*", "ولاده", "تولد", "مخطوف*", "سطو", "ما يقدر يطلع", "ما تقدر تطلع", "ما يقدر يخرج", "مش قادر يطلع", "ما قادر يطلع", "الدم كيسيل", "الدم ينزل", "الدم بينزل", "المي بكل مكان", "الميه في كل حته", "وقع علي*", "ما يتحرك", "ما بيتحرك", "مش بيتحرك", "سكين*", "سكاكين", "انحرق*", "احترق*", "ما يصحي", "ما بيصحي", "مش بيصحي", "ما يرد", "ما ترد", "ما عم يرد", "ما عم ترد", "غرق", "غرقت", "غرقوا", "نموت", "بنموت", "رح نموت", "راح نموت", "حنموت", "بلع", "شرب كلور", "مسموم*", "تسمم", "لدغ*", "دهس*", "ينضرب", "يقتل*", "قتل", "ما عم يتنفس", "ما عم تتنفس", "مش عم يتنفس", "لصدرنا", "لرقبتنا", "محشور*", "محشوره", "تحت جدار", "تحت الجدار", "تحت الحيط", "لحد صدرنا", "الما دخل", "المي دخلت", "المية دخلت", "الميه دخلت", "كهربه*", "مكهرب*", "النار وصلت", "الحريق وصل", "لسه جوه", "لسا جوا", "لسه جوا", "بعدنا جوا", "لسا جوه", "صعقته", "ما بيتحرك", "ما عم يتحرك", "مش بيتحرك", "لا يتحرك", "سلك كهربا*"},
+	"ar-latn": {"7aree2", "7ari2", "7areeq", "hariq", "l3afya", "l3afia", "mo7asar*", "m7asar*", "ma7bous*", "ma7boos*", "nazeef", "nazif", "ghar2an*", "gharqan*",
 		"ghar2ana", "dukhan", "dokhan", "is3af", "es3af", "2es3af", "msh 2ader atnaffas", "mish 2ader atnafas", "ma3am yetnaffas", "mayya dakhla",
 		"el mayya btetla3", "el mayy 3am", "3al sat7", "3ala el sat7", "fo2 el sat7", "ta7t el ridm", "raddam", "rsas", "ratsas", "mat3oun", "ta3n",
-		"7ar2", "na7tere2", "byetla3 da5an", "dakhan", "5ane2", "m5nou2", "nmoot", "bnmoot", "bymoot", "ra7 nmoot", "fire", "sos", "trapped", "bleeding", "ri7et ghaz", "ri7et gaz", "tasarrob ghaz", "ghere2", "ghir2", "ghar2", "byedrebni", "yedrebni", "byedrabni", "sikkeen", "sla7", "mayya dakhla", "el mayya 3am tetla3", "ma 3am yetnaffas", "ma byetnaffas", "mish 3am yetnaffas", "fa2ed el wa3i", "wa2a3 3ala", "wi2e3 3ala", "ma byet7arrak", "ma 3am yet7arrak", "fa2de el wa3i", "ma7booseen", "m7asreen", "7ari2", "ta7t el rdem", "jalta"},
+		"7ar2", "na7tere2", "byetla3 da5an", "dakhan", "5ane2", "m5nou2", "nmoot", "bnmoot", "bymoot", "ra7 nmoot", "fire", "sos", "trapped", "bleeding", "ri7et ghaz", "ri7et gaz", "tasarrob ghaz", "ghere2", "ghir2", "ghar2", "byedrebni", "yedrebni", "byedrabni", "sikkeen", "sla7", "mayya dakhla", "el mayya 3am tetla3", "ma 3am yetnaffas", "ma byetnaffas", "mish 3am yetnaffas", "fa2ed el wa3i", "wa2a3 3ala", "wi2e3 3ala", "ma byet7arrak", "ma 3am yet7arrak", "fa2de el wa3i", "ma7booseen", "m7asreen", "7ari2", "ta7t el rdem", "jalta", "m7bous*", "m7boos*", "mjrou7*", "majrou7*", "dem kaysil", "ghr9at", "ghr9o", "ghre9", "tay ghre9", "ynazzef", "btnazzef", "3am ynazzef", "tghra2", "3am tghra2", "ma kaykhrejch", "ma 9drnach nkhrjo", "ma n9drouch nkhrjo", "ma 2dirna nitla3", "ma kaytharrakch", "ma kayt7arrakch", "ma byet7arak", "kahraba mas*", "dorbato trisinti", "trisinti", "tkahrab", "ma3am yet7arrak", "3tkouna", "3ta9ouna", "el nar wesslet", "el nar weslet", "e7na jowwa", "lessa jowwa", "lissa jowwa"},
 	"fr": {"piégé*", "piege*", "coincé", "coincés", "coincée", "coincées", "bloqués à l'intérieur", "on ne peut pas sortir", "peut pas sortir",
 		"peux pas sortir", "pouvons pas sortir", "peut pas respirer", "peux pas respirer", "ne respire plus", "ne respire pas", "inconscient",
 		"inconsciente", "évanoui", "évanouie", "saigne", "saignement", "hémorragie", "crise cardiaque", "feu", "incendie", "fumée", "flammes",
 		"brûle", "fuite de gaz", "odeur de gaz", "ça sent le gaz", "l'eau monte", "eau qui monte", "l'eau rentre", "l'eau entre", "se noie",
 		"noyade", "sur le toit", "décombres", "arme", "fusil", "coups de feu", "tirs", "poignardé", "poignardée", "attaqué", "attaqués",
-		"agressé", "agressée", "explosion", "effondré", "effondrée", "étouffe", "ambulance", "urgence vitale", "sos", "armé", "armée", "tire", "tirent", "va mourir", "vais mourir", "allons mourir", "se réveille pas", "réveille pas", "ne bouge plus", "renversé", "noyé", "blessé grave", "blessés graves", "ne peut pas sortir", "par balle", "blessé par", "peuvent pas sortir"},
+		"agressé", "agressée", "explosion", "effondré", "effondrée", "étouffe", "ambulance", "urgence vitale", "sos", "armé", "armée", "tire", "tirent", "va mourir", "vais mourir", "allons mourir", "se réveille pas", "réveille pas", "ne bouge plus", "renversé", "noyé", "blessé grave", "blessés graves", "ne peut pas sortir", "par balle", "blessé par", "peuvent pas sortir", "emporté par l'eau", "emportée par l'eau", "emportés par l'eau", "jusqu'à la poitrine", "jusqu'au cou", "à la poitrine", "accouche", "ne respire pas", "respire plus", "ne bouge pas", "bouge plus", "électrocuté", "électrocutée", "s'est électrocuté", "câble électrique", "brûle la maison", "la maison brûle", "en feu"},
 	"es": {"atrapado", "atrapados", "atrapada", "atrapadas", "no podemos salir", "no puedo salir", "no puede salir", "no puede respirar",
 		"no puedo respirar", "no respira", "inconsciente", "desmayado", "desmayada", "sangrando", "sangra", "mucha sangre", "hemorragia",
 		"infarto", "ataque al corazón", "fuego", "incendio", "humo", "llamas", "quemando", "fuga de gas", "olor a gas", "huele a gas", "el agua sube",
 		"agua está subiendo", "agua subiendo", "entrando agua", "entra agua", "ahogando", "se ahoga", "en el techo", "en el tejado", "escombros",
 		"arma", "pistola", "disparos", "balazos", "disparando", "apuñalado", "apuñalada", "atacado", "atacada", "nos atacan", "explosión",
-		"derrumbe", "se derrumbó", "ambulancia", "asfixia", "sos", "no despierta", "nos vamos a morir", "me voy a morir", "se va a morir", "dispararon", "baleado", "no responde", "se ahogan", "apuñalaron", "convulsión", "convulsionando", "atropellado"},
+		"derrumbe", "se derrumbó", "ambulancia", "asfixia", "sos", "no despierta", "nos vamos a morir", "me voy a morir", "se va a morir", "dispararon", "baleado", "no responde", "se ahogan", "apuñalaron", "convulsión", "convulsionando", "atropellado", "nos llega al pecho", "hasta el pecho", "se quema", "se está quemando", "se queman", "se incendia", "no se mueve", "electrocutado", "electrocutada", "le dio la corriente", "descarga eléctrica", "cable de luz", "hasta el cuello", "subimos al techo", "rodeados de agua"},
 	"de": {"eingeschlossen", "gefangen", "eingeklemmt", "kommen nicht raus", "komme nicht raus", "kommt nicht raus", "keine luft", "atmet nicht",
-		"bewusstlos", "blutet", "blutung", "viel blut", "herzinfarkt", "feuer", "brand", "brennt", "rauch", "flammen", "gasleck", "riecht nach gas",
+		"bewusstlos", "blutet", "blutung", "viel blut", "herzinfarkt", "feuer", "ein brand", "der brand", "brand im", "brand in", "brennt", "rauch", "flammen", "gasleck", "riecht nach gas",
 		"gasgeruch", "wasser steigt", "wasser kommt rein", "wasser dringt", "ertrinkt", "ertrinken", "auf dem dach", "trümmer", "verschüttet",
 		"schüsse", "schießt", "waffe", "pistole", "messer", "angegriffen", "niedergestochen", "explosion", "zusammengebrochen", "erstickt",
-		"krankenwagen", "notarzt", "sos", "kommt nicht aus", "kommen nicht aus", "wacht nicht auf", "reagiert nicht", "wir sterben", "angeschossen", "erschossen", "überfahren", "krampfanfall", "ertrunken"},
+		"krankenwagen", "notarzt", "sos", "kommt nicht aus", "kommen nicht aus", "wacht nicht auf", "reagiert nicht", "wir sterben", "angeschossen", "erschossen", "überfahren", "krampfanfall", "ertrunken", "bis zur brust", "bis zum hals", "bewegt sich nicht", "stromschlag", "stromleitung", "steht in flammen", "brennt ab", "aufs dach geklettert", "weggespült", "weggerissen", "schwillt zu", "schwer verletzt", "schwerverletzte", "schwer verletzte"},
 	"pt": {"preso", "presos", "presa", "presas", "não conseguimos sair", "nao conseguimos sair", "não consigo sair", "não consegue respirar",
 		"nao consegue respirar", "não consigo respirar", "não respira", "nao respira", "inconsciente", "desmaiou", "desmaiado", "desmaiada",
 		"sangrando", "muito sangue", "hemorragia", "infarto", "ataque cardíaco", "fogo", "incêndio", "incendio", "fumaça", "fumo", "chamas",
 		"vazamento de gás", "cheiro de gás", "cheiro de gas", "fuga de gás", "água está subindo", "água subindo", "agua subindo", "água entrando",
 		"agua entrando", "afogando", "se afogando", "no telhado", "escombros", "arma", "tiros", "tiroteio", "baleado", "baleada", "esfaqueado",
-		"esfaqueada", "atacado", "atacada", "explosão", "desabou", "ambulância", "ambulancia", "sufocando", "sos", "não consegue sair", "nao consegue sair", "não acorda", "nao acorda", "não responde", "nao responde", "vamos morrer", "balearam", "esfaquearam", "atropelado", "convulsão", "afogado"},
-	"hi": {"फंसे*", "फँसे*", "फंस*", "फँस*", "साँस नहीं", "सांस नहीं", "बेहोश*", "खून*", "आग*", "धुआं*", "धुआँ*", "गैस*", "पानी बढ़*", "पानी अंदर*",
-		"पानी घुस*", "डूब*", "छत पर", "मलबे*", "गोली*", "चाकू*", "हमला*", "दिल का दौरा", "हार्ट अटैक", "एम्बुलेंस", "एंबुलेंस", "phas gaye", "phase hai",
-		"phanse", "fas gaye", "fase hai", "behosh", "khoon", "aag", "dhuan", "dhua", "saans nahi", "saas nahi", "doob", "chhat par", "chat par", "malbe",
-		"goli", "hamla", "ambulance", "gas leak", "heart attack", "नहीं निकल*", "निकल नहीं*", "जल रहा", "जल रही", "nahi nikal", "nikal nahi", "jal raha", "doob raha", "dub raha"},
-	"ur": {"پھنس*", "سانس نہیں", "بے ہوش*", "بیہوش*", "خون*", "آگ", "اگ لگ*", "دھواں*", "دھوا*", "گیس*", "پانی بڑھ*", "پانی اندر*", "پانی گھس*", "ڈوب*",
-		"چھت پر", "ملبے*", "گولی*", "چاقو*", "حملہ*", "دل کا دورہ", "ایمبولینس", "ہارٹ اٹیک", "زخمی*", "نہیں نکل*", "نکل نہیں*", "جل رہا", "جل رہی", "دبے ہیں", "دبی ہیں", "دھماکہ*"},
+		"esfaqueada", "atacado", "atacada", "explosão", "desabou", "ambulância", "ambulancia", "sufocando", "sos", "não consegue sair", "nao consegue sair", "não acorda", "nao acorda", "não responde", "nao responde", "vamos morrer", "balearam", "esfaquearam", "atropelado", "convulsão", "afogado", "até o peito", "até ao peito", "no nosso peito", "chegou no peito", "ainda lá dentro", "não se mexe", "nao se mexe", "choque elétrico", "choque eletrico", "levou choque", "fio de luz", "fio elétrico", "pegando fogo", "está queimando", "até o pescoço", "cercados de água"},
+	"hi": {"फंसे*", "फँसे*", "फंस*", "फँस*", "साँस नहीं", "सांस नहीं", "बेहोश*", "खून बह*", "खून निकल*", "बहुत खून", "खून रुक नहीं*", "आग*", "धुआं*", "धुआँ*", "गैस लीक", "गैस की बदबू", "गैस की गंध", "गैस निकल रही", "गैस फैल*", "गैस का रिसाव", "पानी बढ़*", "पानी अंदर आ रहा", "पानी अंदर भर*", "पानी अंदर घुस*",
+		"पानी घुस*", "डूब रहा", "डूब रहे", "डूब रही", "डूबने", "डूब जाएंगे", "छत पर", "मलबे*", "गोली*", "चाकू*", "हमला*", "दिल का दौरा", "हार्ट अटैक", "एम्बुलेंस", "एंबुलेंस", "phas gaye", "phase hai",
+		"phanse", "fas gaye", "fase hai", "behosh", "khoon beh*", "khoon nikal*", "bahut khoon", "gas ki badboo", "gas ki smell", "gas nikal rahi", "aag", "dhuan", "dhua", "saans nahi", "saas nahi", "chhat par", "chat par", "malbe",
+		"goli", "hamla", "ambulance", "gas leak", "heart attack", "doob rahe", "doob rahi", "नहीं निकल*", "निकल नहीं*", "जल रहा", "जल रही", "nahi nikal", "nikal nahi", "jal raha", "doob raha", "dub raha", "करंट लग*", "करंट लगा", "पानी में बह गया", "पानी में बह गई", "पानी में बह गए", "अंदर लोग", "paani me beh gaya", "pani me beh gaya", "andar log", "हिल नहीं रहा", "हिल नहीं रही", "हिल नहीं रहे", "हिल-डुल नहीं", "बिजली का तार", "current lag*", "hil nahi raha", "hil nahi rahi", "bijli ka taar"},
+	"ur": {"پھنس*", "سانس نہیں", "بے ہوش*", "بیہوش*", "خون بہ*", "خون نکل*", "بہت خون", "خون رک نہیں*", "آگ", "اگ لگ*", "دھواں*", "دھوا*", "گیس لیک", "گیس کی بو", "گیس نکل رہی", "گیس پھیل*", "گیس کا اخراج", "پانی بڑھ*", "پانی اندر آ رہا", "پانی اندر بھر*", "پانی اندر گھس*", "پانی گھس*", "ڈوب رہا", "ڈوب رہے", "ڈوب رہی", "ڈوبنے", "ڈوب جائیں گے",
+		"چھت پر", "ملبے*", "گولی*", "چاقو*", "حملہ*", "دل کا دورہ", "ایمبولینس", "ہارٹ اٹیک", "زخمی*", "نہیں نکل*", "نکل نہیں*", "جل رہا", "جل رہی", "دبے ہیں", "دبی ہیں", "دھماکہ*", "کرنٹ لگ*", "کرنٹ لگا", "پانی میں بہہ گیا", "پانی میں بہہ گئی", "پانی میں بہہ گئے", "اندر لوگ", "ہل نہیں رہا", "ہل نہیں رہی", "ہل نہیں رہے", "بجلی کا تار"},
 }
 
 // hazardOnly are the danger phrases that name a hazard but no person in it
@@ -71,10 +72,10 @@ var dangerPhrases = map[string][]string{
 // "we're fine but grandpa can't get out" is not.
 var hazardOnly = set("fire", "on fire", "smoke", "flames", "burning", "gun", "guns", "shooting", "shots", "knife", "explosion", "ambulance",
 	"حريق*", "النار", "نار", "دخان*", "رصاص*", "انفجار*", "اسعاف*", "مسلح*", "هجوم", "سكين*", "سكاكين",
-	"7aree2", "7ari2", "7areeq", "hariq", "dukhan", "dokhan", "dakhan", "is3af", "es3af", "2es3af", "rsas", "ratsas", "sikkeen", "sla7", "fire",
+	"7aree2", "7ari2", "7areeq", "hariq", "l3afya", "l3afia", "dukhan", "dokhan", "dakhan", "is3af", "es3af", "2es3af", "rsas", "ratsas", "sikkeen", "sla7", "fire",
 	"feu", "incendie", "fumée", "flammes", "brûle", "arme", "fusil", "explosion", "ambulance", "tire", "tirent", "armé", "armée",
 	"fuego", "incendio", "humo", "llamas", "quemando", "arma", "pistola", "explosión", "ambulancia",
-	"feuer", "brand", "brennt", "rauch", "flammen", "waffe", "pistole", "messer", "krankenwagen", "notarzt",
+	"feuer", "ein brand", "der brand", "brand im", "brand in", "brennt", "rauch", "flammen", "waffe", "pistole", "messer", "krankenwagen", "notarzt",
 	"fogo", "incêndio", "incendio", "fumaça", "fumo", "chamas", "arma", "tiros", "explosão", "ambulância", "ambulancia",
 	"आग*", "धुआं*", "धुआँ*", "गोली*", "एम्बुलेंस", "एंबुलेंस", "aag", "dhuan", "dhua", "goli", "ambulance",
 	"آگ", "دھواں*", "دھوا*", "گولی*", "دھماکہ*", "ایمبولینس", "چاقو*", "چاقو*", "चाकू*")
@@ -113,6 +114,57 @@ var questionStarts = []string{
 	"کیا", "کیسے", "کب", "کہاں", "کیوں",
 }
 
+// howPhrases ask how to do something or what to do, wherever they stand.
+var howPhrases = []string{
+	"how to", "how do i", "how do you", "how can i", "how should", "what to do", "what should i do if", "what do you do if",
+	"كيف", "كيفاش", "ازاي", "إزاي", "شو لازم", "ماذا افعل اذا", "ماذا نفعل اذا", "kif", "kifash", "izzay", "ezzay",
+	"comment", "que faire", "quoi faire",
+	"cómo", "qué hacer", "que hacer", "o que fazer", "como fazer", "como faço", "como parar", "como saber",
+	"wie kann", "wie macht", "was tun", "was macht man",
+	"कैसे", "क्या करें", "क्या करना", "kaise", "kya karein", "kya karna",
+	"کیسے", "کیا کریں", "کیا کرنا",
+}
+
+// resolvedCues tell a hazard as over, distant or kept away, or nobody as
+// hurt; see resolved.
+var resolvedCues = []string{
+	"didn't reach", "didnt reach", "did not reach", "never reached", "didn't get to", "didnt get to", "didn't come", "didnt come",
+	"stopped", "before the", "before it", "before they", "is out now", "went out", "put out", "was put out", "is over", "it's over", "its over",
+	"has passed", "passed", "receded", "went down", "gone down", "under control", "far from", "away from", "no longer", "not anymore",
+	"not hurt", "nobody hurt", "no one hurt", "nobody was hurt", "no one was hurt", "nobody injured", "no injuries", "not injured", "unhurt",
+	"got out", "we left", "escaped", "evacuated", "made it out", "all out",
+	"ما وصل*", "ما وصلت*", "موصلتش", "ماوصل*", "موصلش", "ما وصلنا", "لم يصل*", "لم تصل*", "قبل ما", "قبل وصول*", "انطف*", "طفوها", "طفيناه*", "طفت",
+	"وقفت", "وقف*", "بعيد*", "ما حد تاذي", "ما حدا تاذي", "محدش اتاذي", "ما في اصابات", "لا اصابات", "بدون اصابات", "ما تاذي*", "ما انصاب*",
+	"طلعنا", "خرجنا", "هربنا", "نزلت المي*", "نزل الما*", "انتهي*", "انتهت", "راح الخطر", "خلص الخطر", "تحت السيطره",
+	"ma wesel*", "ma wsl*", "ma wislit", "ma wesletna", "abel ma", "9bel ma", "qbel ma", "9bl ma", "ktafet", "tfet", "t2afet", "wi2fet",
+	"w2fet", "wa2fet", "b3eed", "b3id", "ma 7ada t2azza", "ma 7ad t2azza", "ma 7ada tsab", "tla3na", "5rajna", "kharajna", "hrabna", "5rjna",
+	"n'a pas atteint", "pas atteint", "pas arrivé jusqu'à nous", "n'est pas arrivé*", "avant que", "avant le", "avant la", "avant l'", "éteint",
+	"maîtrisé", "est passé", "terminé", "loin de", "pas blessé*", "personne n'est blessé", "personne blessé", "aucun blessé", "sains et saufs",
+	"sortis à temps", "on est sortis", "évacués", "s'est arrêté*", "a reculé", "a baissé",
+	"no llegó", "no nos llegó", "antes de que", "antes de", "se apagó", "apagaron", "apagado", "controlado", "ya pasó", "terminó",
+	"lejos", "nadie herido", "nadie salió herido", "ningún herido", "no hay heridos", "sin heridos", "salimos", "nos fuimos", "evacuamos",
+	"se detuvo", "bajó el agua", "ya bajó",
+	"nicht bis zu uns", "nicht bis", "kam nicht", "nicht zu uns", "nicht erreicht", "bevor", "gelöscht", "vorbei", "unter kontrolle", "weit weg", "niemand verletzt",
+	"keiner verletzt", "nicht verletzt", "unverletzt", "keine verletzten", "rausgekommen", "evakuiert", "aufgehört", "zurückgegangen",
+	"hat aufgehört", "sind raus",
+	"não chegou", "nao chegou", "antes de", "apagou", "apagado", "apagaram", "controlado", "já passou", "ja passou", "passou", "acabou",
+	"longe", "ninguém ferido", "ninguem ferido", "ninguém se machucou", "ninguem se machucou", "sem feridos", "não se machucou", "saímos",
+	"saimos", "parou", "baixou",
+	"नहीं पहुँच*", "नहीं पहुंच*", "पहुंचा नहीं", "पहुँचा नहीं", "पहुंची नहीं", "पहले निकल*", "से पहले", "बुझ*", "खत्म", "ख़त्म", "दूर",
+	"तक नहीं आ*", "कोई घायल नहीं", "घायल नहीं", "चोट नहीं", "नहीं लगी", "सुरक्षित निकल*", "रुक गया", "रुक गई", "उतर गया",
+	"nahi pahunch*", "tak nahi aa*", "pahunchi nahi", "pahuncha nahi", "pehle nikal*", "bujh*", "khatam", "door hai", "chot nahi", "ghayal nahi", "nahi lagi",
+	"نہیں پہنچ*", "پہنچا نہیں", "پہنچی نہیں", "پہلے نکل*", "تک نہیں آ*", "سے پہلے", "بجھ*", "ختم", "دور", "کوئی زخمی نہیں", "زخمی نہیں", "چوٹ نہیں",
+	"نہیں لگی", "نہیں لگا", "رک گیا", "رک گئی", "اتر گیا",
+}
+
+// contrast words start a new clause: what follows them is read on its own.
+var contrast = []string{
+	"but", "mais", "pero", "aber", "mas", "bas", "bass", "bs", "lakin", "lekin", "magar", "بس", "لكن", "ولكن", "بينما",
+	"लेकिन", "मगर", "لیکن", "مگر", "sauf que", "sin embargo", "jedoch", "doch", "porém", "só que",
+}
+
+var contrastWords []string
+
 // personAtRisk words put someone here and now into a question, which makes
 // it a plea, not a FAQ: "what do I do my son is bleeding".
 var personAtRisk = []string{
@@ -120,8 +172,19 @@ var personAtRisk = []string{
 	"ابني", "بنتي", "ابوي", "امي", "زوجي", "زوجتي", "اخوي", "اختي", "جدي", "جدتي", "ولدي", "اطفالي", "احنا", "نحن", "انا", "عندنا", "عندي",
 	"ساعدو*", "الحقو*", "النجده", "بسرعه", "الحين", "هلا", "هلق", "دلوقتي", "توا", "ابي*",
 	"mon", "ma", "mes", "nous", "je", "aidez", "vite", "mi", "mis", "estamos", "ayuda", "rápido", "rapido", "mein", "meine", "wir", "hilfe", "schnell",
-	"meu", "minha", "estamos", "socorro", "rápido", "मेरा", "मेरी", "हम", "बचाओ", "मदद", "mera", "meri", "hum", "bachao", "madad",
-	"میرا", "میری", "ہم", "بچاؤ", "مدد",
+	"meu", "minha", "estamos", "socorro", "rápido", "मेरा", "मेरी", "मेरे", "mere", "हम", "बचाओ", "मदद", "mera", "meri", "hum", "bachao", "madad",
+	"میرا", "میری", "میرے", "ہم", "بچاؤ", "مدد",
+	// a named person here ("baby isn't breathing, what do I do") is as
+	// present as a pronoun; "someone" and "a person" are not
+	"baby", "son", "daughter", "child", "kid", "kids", "husband", "wife", "mum", "mom", "dad", "father", "mother", "grandma", "grandpa", "neighbour", "neighbor",
+	"bébé", "bebe", "fils", "fille", "enfant", "mari", "femme", "papa", "maman",
+	"bebé", "hijo", "hija", "niño", "niña", "esposo", "esposa", "mamá", "papá",
+	"kind", "sohn", "tochter", "mann", "frau", "mama", "oma", "opa",
+	"filho", "filha", "criança", "marido", "mãe", "pai",
+	"ibni", "bnti", "binti", "wlidi", "mama", "baba", "jeddo", "teta", "mrati", "jouzi", "tifl",
+	"طفل*", "ابن*", "بنت*", "الولد", "البيبي", "الرضيع", "امي", "ابوي", "ماما", "بابا",
+	"बच्चा", "बच्चे", "बेटा", "बेटी", "बेटे", "पति", "पत्नी", "माँ", "मां", "पापा", "beta", "beti", "bachcha", "bacha",
+	"بچہ", "بچے", "بیٹا", "بیٹی", "شوہر", "بیوی", "امی", "ابو",
 }
 
 // needWords ask for things. A message that asks for supplies and names no
@@ -137,6 +200,26 @@ var needWords = []string{
 	"precisamos", "preciso", "farmácia", "farmacia", "documentos", "lona", "cobertores",
 	"चाहिए", "जरूरत", "ज़रूरत", "दवाई", "कागज", "chahiye", "zarurat", "dawai",
 	"چاہیے", "چاہئے", "ضرورت", "دوائی", "کاغذات",
+}
+
+// notHazard are compounds that hold a danger word but name no danger
+// ("couvre-feu" is a curfew, "cessez-le-feu" a ceasefire); they are blanked
+// out before the danger phrases are looked for.
+var notHazard = []string{
+	"couvre-feu", "cessez-le-feu", "feu rouge", "feu vert", "feux de signalisation", "cease fire", "ceasefire", "fire drill",
+	"alto el fuego", "toque de queda", "cessar-fogo", "cessar fogo", "fogos de artifício", "fuegos artificiales", "feu d'artifice",
+}
+
+var notHazardWords []string
+
+// maskNotHazard blanks the notHazard compounds out of padded.
+func maskNotHazard(padded string) string {
+	for _, w := range notHazardWords {
+		if strings.Contains(padded, w) {
+			padded = strings.ReplaceAll(padded, w, " ")
+		}
+	}
+	return padded
 }
 
 // phrase is a normalised phrase ready for matching.
@@ -225,6 +308,23 @@ func (ps phraseSet) scan(padded string) (strong, hazard bool) {
 	return strong, hazard
 }
 
+// prefix reports whether padded starts with a phrase of the set.
+func (ps phraseSet) prefix(padded string) bool {
+	if k, ok := key(padded); ok {
+		for _, p := range ps.byKey[k] {
+			if strings.HasPrefix(padded, p.text) {
+				return true
+			}
+		}
+	}
+	for _, p := range ps.short {
+		if strings.HasPrefix(padded, p.text) {
+			return true
+		}
+	}
+	return false
+}
+
 // match reports whether padded holds any phrase of the set.
 func (ps phraseSet) match(padded string) bool {
 	strong, hazard := ps.scan(padded)
@@ -235,6 +335,8 @@ var (
 	dangerSet   phraseSet
 	negatedSet  phraseSet
 	questionSet phraseSet
+	howSet      phraseSet
+	cueSet      phraseSet
 	personSet   phraseSet
 	needSet     phraseSet
 )
@@ -250,20 +352,98 @@ func init() {
 	needSet = compile(needWords)
 	// Question openers are matched at the start of the message only.
 	questionSet = compile(questionStarts)
+	howSet = compile(howPhrases)
+	cueSet = compile(resolvedCues)
+	for _, w := range notHazard {
+		notHazardWords = append(notHazardWords, " "+Normalize(w)+" ")
+	}
+	for _, w := range contrast {
+		contrastWords = append(contrastWords, " "+Normalize(w)+" ")
+	}
 }
 
-// opensQuestion reports whether the message starts like a question.
+// opensQuestion reports whether the message starts like a question: an
+// opener of one or two words at the very start ("is", "est-ce", "o que"),
+// not anywhere in the first words ("i can smell gas" is no question).
 func opensQuestion(padded string) bool {
-	end := len(padded)
-	for n, i := 0, 1; i < len(padded); i++ {
-		if padded[i] == ' ' {
-			if n++; n == 2 { // question openers are one or two words
-				end = i + 1
-				break
+	return questionSet.prefix(padded)
+}
+
+// questionForm reports whether the message reads as a question: it opens
+// with an interrogative, asks how to do something anywhere in it (Hindi and
+// Urdu put "कैसे"/"کیسے" late), or ends with a single question mark ("??"
+// is impatience, not a question).
+func questionForm(padded string) bool {
+	return opensQuestion(padded) || howSet.match(padded) || strings.HasSuffix(padded, " ? ")
+}
+
+// resolved reports whether every danger phrase in text sits in a clause
+// that tells the hazard as over, distant or kept away ("the water didn't
+// reach us", "we got out before the fire came", "कोई घायल नहीं"). Clauses
+// end at punctuation and at contrast words ("but", "بس", "lekin"), so a
+// live danger after a resolved one ("we got out but dad is still trapped")
+// keeps the message danger. A phrase split across clauses, found in the
+// whole text but in no clause, counts as live.
+func resolved(text string) bool {
+	found, live := scanClauses(text)
+	return found && !live
+}
+
+// calm reports whether text tells a hazard as over or kept away and names
+// no live danger: a cue ("stopped", "didn't reach", "ما وصلت") and no danger
+// phrase outside a clause with a cue. "The water came up to the wall and
+// stopped, we're ok" is calm; the classifier, which has seen "water" in
+// many emergencies, must then be surer before it counts as danger.
+func calm(text, padded string) bool {
+	if !cueSet.match(padded) {
+		return false
+	}
+	_, live := scanClauses(text)
+	return !live
+}
+
+// scanClauses reports whether text holds a danger phrase in some clause
+// (found), and in some clause without a cue (live). A phrase split across
+// clauses, found in the whole text but in no clause, counts as live.
+func scanClauses(text string) (found, live bool) {
+	for _, c := range strings.FieldsFunc(text, clauseEnd) {
+		for _, part := range splitContrast(" " + Normalize(c) + " ") {
+			if !dangerAt(part) {
+				continue
+			}
+			found = true
+			if !cueSet.match(part) {
+				live = true
 			}
 		}
 	}
-	return questionSet.match(padded[:end])
+	if !found && dangerAt(" "+Normalize(text)+" ") {
+		live = true
+	}
+	return found, live
+}
+
+func clauseEnd(r rune) bool {
+	switch r {
+	case ',', '.', ';', ':', '!', '?', '\n', '،', '؛', '؟', '।', '۔', '…', '-', '–', '—':
+		return true
+	}
+	return false
+}
+
+// splitContrast cuts a padded clause at contrast words.
+func splitContrast(padded string) []string {
+	parts := []string{padded}
+	for _, w := range contrastWords {
+		var next []string
+		for _, p := range parts {
+			for _, q := range strings.Split(p, w) {
+				next = append(next, " "+strings.TrimSpace(q)+" ")
+			}
+		}
+		parts = next
+	}
+	return parts
 }
 
 func arabicScript(s string) bool {
@@ -273,4 +453,10 @@ func arabicScript(s string) bool {
 		}
 	}
 	return false
+}
+
+// dangerAt reports whether padded names a danger, compounds like
+// "couvre-feu" aside.
+func dangerAt(padded string) bool {
+	return dangerSet.match(maskNotHazard(padded))
 }

@@ -84,6 +84,14 @@ func TestUnderstandClasses(t *testing.T) {
 		{"en treat burn", "how do I treat a burn", Question},
 		{"ar gas safe", "هل الغاز آمن للاستعمال؟", Question},
 
+		// a hazard told as past or kept away is safe; questions about one are questions
+		{"en water did not reach", "we are safe, the water didn't reach us", Safe},
+		{"en got out before fire", "not hurt, we got out before the fire came", Safe},
+		{"de fire not up to us", "das feuer kam nicht bis zu unserem haus, uns geht es gut", Safe},
+		{"hi nosebleed question", "नाक से खून बहना कैसे रोकें", Question},
+		{"ur gas stove question", "کیا زلزلے کے بعد گیس کا چولہا جلانا محفوظ ہے", Question},
+		{"en out but trapped", "we got out but dad is still trapped", Danger},
+
 		// off-topic
 		{"en bakery", "what time does the bakery close", Other},
 	}

@@ -1,0 +1,111 @@
+package understand
+
+import "testing"
+
+// TestDangerRuleScope is the specification of the safety phrases' scope:
+// what raises a message the classifier read as top to danger, and what
+// does not. Danger phrases only raise; these cases say when they may not.
+func TestDangerRuleScope(t *testing.T) {
+	cases := []struct {
+		name string
+		top  Class // what the classifier read
+		text string
+		want string // rule that fires, "" for none
+	}{
+		// a hazard told as over, distant or kept away stays safe
+		{"en got out before fire", Safe, "not hurt, we got out before the fire came", ""},
+		{"en flames did not reach", Safe, "the flames didn't reach our street, all fine", ""},
+		{"en fire out", Safe, "the fire is out now and nobody was hurt", ""},
+		{"ar fire did not reach", Safe, "النار ما وصلت لعندنا الحمد لله", ""},
+		{"ar left before fire", Safe, "طلعنا قبل ما توصل النار ما حد تأذى", ""},
+		{"ar-latn left before fire", Safe, "tla3na abel ma toosal el nar, kolna mni7", ""},
+		{"fr left before fire", Safe, "on est sortis avant que le feu arrive, personne n'est blessé", ""},
+		{"es fire did not reach", Safe, "el fuego no llegó a nuestra calle, estamos bien", ""},
+		{"de fire not to us", Safe, "das feuer kam nicht bis zu uns, alles gut", ""},
+		{"pt fire out", Safe, "o fogo apagou e ninguém se machucou", ""},
+		{"hi fire did not catch", Safe, "आग नहीं लगी, हम ठीक हैं", ""},
+		{"hi left before fire", Safe, "आग आने से पहले निकल गए, कोई घायल नहीं", ""},
+		{"ur fire did not catch", Safe, "آگ نہیں لگی، ہم ٹھیک ہیں", ""},
+		{"ur left before fire", Safe, "آگ آنے سے پہلے نکل گئے، کوئی زخمی نہیں", ""},
+		{"en hardship after fire", NeedHelp, "the fire is over but we lost our papers and money", ""},
+
+		// a live danger in another clause still raises
+		{"en got out but trapped", Safe, "we got out but dad is still trapped", RuleDangerLexicon},
+		{"en fine but grandpa", Safe, "we're fine but grandpa can't get out", RuleDangerLexicon},
+		{"ar out but brother trapped", Safe, "احنا طلعنا بس اخوي محاصر جوا", RuleDangerLexicon},
+		{"fr out but smoke", NeedHelp, "on est sortis, mais il y a de la fumée chez le voisin et il est coincé", RuleDangerLexicon},
+		{"hi fire spreading", Safe, "आग फैल रही है, हम फंसे हैं", RuleDangerLexicon},
+		{"en no cue", NeedHelp, "smoke is coming under the door", RuleDangerHazard},
+		{"en resolved but read as danger-ish other", Other, "we left before the fire came", RuleDangerHazard},
+
+		// informational questions with danger words stay questions
+		{"hi nosebleed", Question, "नाक से खून बहना कैसे रोकें", ""},
+		{"ur gas stove", Question, "کیا زلزلے کے بعد گیس کا چولہا جلانا محفوظ ہے", ""},
+		{"hi gas stove", Question, "क्या भूकंप के बाद गैस चूल्हा जलाना सुरक्षित है", ""},
+		{"en unconscious someone", Question, "what to do if someone is unconscious", ""},
+		{"es fire extinguisher", Question, "cómo se usa un extintor si hay fuego", ""},
+
+		// words that only look like hazards
+		{"fr curfew", NeedHelp, "il y a un couvre-feu ce soir, on a besoin de pain", ""},
+		{"en brand", NeedHelp, "we need milk of another brand for the baby", ""},
+		{"hi crops drowned", NeedHelp, "खेत की फसल डूब गई, खाने को कुछ नहीं बचा", ""},
+		{"ur rain dripping in", NeedHelp, "چھت ٹوٹ گئی ہے، بارش کا پانی اندر ٹپک رہا ہے", ""},
+		{"de fire", NeedHelp, "in der küche ist ein brand", RuleDangerHazard},
+		{"fr fire next to curfew", NeedHelp, "couvre-feu mais le feu arrive chez nous", RuleDangerHazard},
+
+		// a question with a person at risk in it is a plea
+		{"en my son unconscious", Question, "what do i do my son is unconscious", RuleDangerLexicon},
+		{"hi my son bleeding", Question, "मेरे बेटे की नाक से बहुत खून बह रहा है कैसे रोकें", RuleDangerLexicon},
+		{"en smell gas is no question", Question, "i can smell gas very strongly", RuleDangerLexicon},
+		{"ur trapped we", Question, "ہم پھنسے ہوئے ہیں کیا کریں", RuleDangerLexicon},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			padded := " " + Normalize(c.text) + " "
+			if got := dangerRule(c.text, padded, c.top); got != c.want {
+				t.Errorf("dangerRule(%q, top %s) = %q, want %q", c.text, c.top, got, c.want)
+			}
+		})
+	}
+}
+
+func TestQuestionForm(t *testing.T) {
+	cases := []struct {
+		text string
+		want bool
+	}{
+		{"is the water safe to drink", true},
+		{"i can smell gas", false},
+		{"where is the shelter?", true},
+		{"hello??", false},
+		{"नाक से खून बहना कैसे रोकें", true},
+		{"گیس کا چولہا کیسے جلائیں", true},
+		{"o que fazer se alguém está inconsciente", true},
+		{"we are trapped", false},
+	}
+	for _, c := range cases {
+		if got := questionForm(" " + Normalize(c.text) + " "); got != c.want {
+			t.Errorf("questionForm(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+}
+
+func TestCalm(t *testing.T) {
+	cases := []struct {
+		text string
+		want bool
+	}{
+		{"the water came up to the garden wall and stopped, we're ok", true},
+		{"المية وصلت لسور الحديقة ووقفت احنا تمام", true},
+		{"आग हमारे मोहल्ले से दूर है, सब सुरक्षित", true},
+		{"we are ok", false}, // no cue: nothing told as over
+		{"the water stopped but grandpa is trapped", false},        // live danger after the contrast
+		{"fire stopped at the road, smoke is in our house", false}, // the smoke clause is live
+		{"the fire stopped. now the smoke is choking us", false},
+	}
+	for _, c := range cases {
+		if got := calm(c.text, " "+Normalize(c.text)+" "); got != c.want {
+			t.Errorf("calm(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+}
