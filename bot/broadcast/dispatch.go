@@ -153,17 +153,21 @@ func (s *Service) dispatch(r *run) error {
 // it started (contacts opted out or were removed after it was created):
 // it is cancelled with an alert, never reported as sent.
 func (s *Service) nobodyToSend(id string) error {
-	now := s.now()
+	now, msg := s.now(), ErrEmptyAudience.Error()
+	// The alert is written with the cancellation, so nobody reads a
+	// cancelled broadcast that does not say why.
 	_, err := s.update(id, func(b *Broadcast) error {
 		if b.State == StateSending {
 			b.State, b.CompletedAt, b.PauseReason = StateCancelled, now, "nobody to send to"
+			addAlert(b, now, 0, msg)
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	s.alert(id, 0, ErrEmptyAudience.Error(), false)
+	s.log.Error().Str("broadcast", id).Str("alert", msg).Msg("ALERT: broadcast needs an admin")
+	s.queueEventNow(Event{Type: "broadcast.alert", Broadcast: id, At: now, Message: msg})
 	s.queueEventNow(Event{Type: "broadcast.cancelled", Broadcast: id, At: now})
 	return nil
 }
@@ -961,9 +965,7 @@ func (s *Service) recordOnContact(user string, code int) error {
 func (s *Service) alert(id string, code int, msg string, pause bool) {
 	now := s.now()
 	_, err := s.update(id, func(b *Broadcast) error {
-		if len(b.Alerts) < 50 {
-			b.Alerts = append(b.Alerts, Alert{At: now, Code: code, Message: msg})
-		}
+		addAlert(b, now, code, msg)
 		if pause && (b.State == StateSending || b.State == StateWaitingLimit) {
 			b.State, b.PauseReason = StatePaused, "alert: "+msg
 		}
@@ -974,6 +976,13 @@ func (s *Service) alert(id string, code int, msg string, pause bool) {
 	}
 	s.log.Error().Str("broadcast", id).Int("code", code).Str("alert", msg).Bool("paused", pause).Msg("ALERT: broadcast needs an admin")
 	s.queueEventNow(Event{Type: "broadcast.alert", Broadcast: id, At: now, Code: code, Message: msg})
+}
+
+// addAlert keeps an alert on the broadcast; the first 50 are kept.
+func addAlert(b *Broadcast, at time.Time, code int, msg string) {
+	if len(b.Alerts) < 50 {
+		b.Alerts = append(b.Alerts, Alert{At: at, Code: code, Message: msg})
+	}
 }
 
 // dailyLimit tracks unique users sent a broadcast in the rolling 24 hours,
