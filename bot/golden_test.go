@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"lifeline/bot/clocktest"
+	"lifeline/bot/goldentest"
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
 	"lifeline/store"
@@ -177,31 +177,10 @@ func handoffOf(t *testing.T, e *Engine, user string) *handoffState {
 	return nil
 }
 
-// checkGolden compares got, as indented JSON, with testdata/conversations/name.json;
-// -update rewrites the file.
+// checkGolden compares got with testdata/conversations/name.json; -update rewrites it.
 func checkGolden(t *testing.T, name string, got any) {
 	t.Helper()
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(got); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join("testdata", "conversations", name+".json")
-	if *update {
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to write it)", err)
-	}
-	if !bytes.Equal(want, buf.Bytes()) {
-		t.Errorf("conversation %s differs from %s (go test -update rewrites it after a deliberate change):\n%s", name, path, buf.String())
-	}
+	goldentest.Check(t, filepath.Join("testdata", "conversations", name+".json"), got, *update)
 }
 
 const (

@@ -1,13 +1,11 @@
 package broadcast
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -16,6 +14,7 @@ import (
 
 	"lifeline/bot"
 	"lifeline/bot/clocktest"
+	"lifeline/bot/goldentest"
 	"lifeline/bot/whatsapp"
 	"lifeline/store"
 )
@@ -117,29 +116,10 @@ func playCheckin(t *testing.T, people []store.Contact, script []act) []turn {
 	return turns
 }
 
+// checkGolden compares got with testdata/conversations/name.json; -update rewrites it.
 func checkGolden(t *testing.T, name string, got any) {
 	t.Helper()
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(got); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join("testdata", "conversations", name+".json")
-	if *update {
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to write it)", err)
-	}
-	if !bytes.Equal(want, buf.Bytes()) {
-		t.Errorf("conversation %s differs from %s (go test -update rewrites it after a deliberate change):\n%s", name, path, buf.String())
-	}
+	goldentest.Check(t, filepath.Join("testdata", "conversations", name+".json"), got, *update)
 }
 
 // TestCheckinTranscripts are answers to a safety check-in in people's

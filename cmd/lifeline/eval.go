@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -40,16 +39,7 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	default:
 		err = usageError{fmt.Sprintf("unknown command %q", args[0])}
 	}
-	var ue usageError
-	switch {
-	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "lifeline eval: %s\n%s", ue.msg, evalUsage)
-		return 2
-	case err != nil:
-		fmt.Fprintf(stderr, "lifeline eval %s: %v\n", args[0], err)
-		return 1
-	}
-	return 0
+	return exitCode(err, "eval", args[0], evalUsage, stderr)
 }
 
 func evalUnderstand(args []string, stdout io.Writer) error {

@@ -55,16 +55,7 @@ func runKB(args []string, stdout, stderr io.Writer) int {
 	default:
 		err = usageError{fmt.Sprintf("unknown command %q", args[0])}
 	}
-	var ue usageError
-	switch {
-	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "lifeline kb: %s\n%s", ue.msg, kbUsage)
-		return 2
-	case err != nil:
-		fmt.Fprintf(stderr, "lifeline kb %s: %v\n", args[0], err)
-		return 1
-	}
-	return 0
+	return exitCode(err, "kb", args[0], kbUsage, stderr)
 }
 
 type usageError struct{ msg string }
