@@ -369,7 +369,7 @@ func (e *Engine) Reply(id, agent string, r AgentReply) (store.Entry, error) {
 	var entry store.Entry
 	var queued []*store.OutboxItem
 	_, err := e.change(id, func(tx *store.Txn, h *Handoff, _ *flows.Session, now time.Time) (bool, error) {
-		queued = queued[:0]
+		queued, entry = queued[:0], store.Entry{}
 		if h.Status != HandoffActive {
 			return false, conflictf("claim this conversation before replying")
 		}
@@ -395,11 +395,7 @@ func (e *Engine) Reply(id, agent string, r AgentReply) (store.Entry, error) {
 		if err := o.Validate(); err != nil {
 			return false, invalidf("%v", err)
 		}
-		phone := h.PhoneNumberID
-		if phone == "" {
-			phone = e.cfg.PhoneNumberIDs[0]
-		}
-		items, err := e.queueReply(tx, h.User, phone, o, "agent:"+agent, until, now)
+		items, err := e.queueReply(tx, h.User, e.phoneFor(h), o, "agent:"+agent, until, now)
 		if err != nil {
 			return false, err
 		}
