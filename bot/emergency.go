@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"lifeline/flows"
 	"lifeline/store"
 )
 
@@ -101,7 +102,7 @@ func (n EmergencyNumbers) For(country, waID string) string {
 	if n.fallback != "" {
 		return n.fallback
 	}
-	return "112"
+	return flows.FallbackEmergencyNumber
 }
 
 // Countries lists the countries with a number, set or built in, sorted;

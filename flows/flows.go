@@ -102,9 +102,17 @@ type Input struct {
 	// fills it when the caller has not, so every feature that sees the
 	// message acts on the same reading.
 	Meaning *understand.Result
-	// EmergencyNumber is the number to call where the person is; "112"
-	// when empty.
+	// EmergencyNumber is the number to call where the person is;
+	// FallbackEmergencyNumber when empty (see CallNumber).
 	EmergencyNumber string
+}
+
+// CallNumber is the number a person in danger is told to call.
+func (in Input) CallNumber() string {
+	if in.EmergencyNumber == "" {
+		return FallbackEmergencyNumber
+	}
+	return in.EmergencyNumber
 }
 
 // EffectKind names a change outside the conversation that the engine applies.
@@ -265,11 +273,7 @@ func (f *Flow) Handle(s Session, in Input) (Output, error) {
 		}
 		s.ConcernAt = in.At
 	}
-	number := in.EmergencyNumber
-	if number == "" {
-		number = FallbackEmergencyNumber
-	}
-	c := &turn{flow: f, s: s, m: machine, in: in, r: r, first: first, number: number, t: catalog.For(s.Lang)}
+	c := &turn{flow: f, s: s, m: machine, in: in, r: r, first: first, number: in.CallNumber(), t: catalog.For(s.Lang)}
 	if err := c.run(); err != nil {
 		return Output{}, err
 	}

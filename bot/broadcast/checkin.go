@@ -163,13 +163,9 @@ func (s *Service) Intercept(tx *store.Txn, user string, in flows.Input, sess flo
 }
 
 // meaning is what the message is about, as the engine's understanding
-// step read it; read here only when a caller did not run that step.
-func meaning(in flows.Input) understand.Result {
-	if in.Meaning != nil {
-		return *in.Meaning
-	}
-	return (&flows.Flow{}).Understand(in)
-}
+// step read it (Flow.Understand returns in.Meaning when it is set); read
+// here with the default model only when a caller did not run that step.
+func meaning(in flows.Input) understand.Result { return (&flows.Flow{}).Understand(in) }
 
 // clarify asks a person whose answer to a check-in could not be read
 // with confidence, with the check-in's own two buttons, rather than
@@ -187,12 +183,8 @@ func (s *Service) clarify(in flows.Input, sess flows.Session, b *Broadcast) flow
 // emergency is what someone in danger is told at once: the number to
 // call and a request for their location.
 func emergency(t catalog.Texts, in flows.Input) []whatsapp.Outbound {
-	number := in.EmergencyNumber
-	if number == "" {
-		number = flows.FallbackEmergencyNumber
-	}
 	return []whatsapp.Outbound{
-		{Kind: whatsapp.KindText, Text: fmt.Sprintf(t.Emergency, number)},
+		{Kind: whatsapp.KindText, Text: fmt.Sprintf(t.Emergency, in.CallNumber())},
 		{Kind: whatsapp.KindLocationRequest, Text: t.LocationRequest},
 	}
 }
