@@ -43,6 +43,15 @@ type DiskState struct {
 // writes into a full disk.
 func (d DiskState) critical() bool { return d.Reserve > 0 && d.Free < d.Reserve/4 }
 
+// criticalErr is the error of a write refused below a quarter of the
+// reserve; nil above it.
+func (d DiskState) criticalErr() error {
+	if !d.critical() {
+		return nil
+	}
+	return fmt.Errorf("%w: %s free, below a quarter of the reserve: not writing", ErrDiskLow, Bytes(d.Free))
+}
+
 func (d DiskState) err() error {
 	if !d.Low {
 		return nil

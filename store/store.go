@@ -200,8 +200,7 @@ const maxConflictRetries = 10
 // must not fill the disk, where badger's memory-mapped writes would kill
 // the process.
 func (s *DB) Update(fn func(*Txn) error) error {
-	if st := s.disk.last(time.Second); st.critical() {
-		err := fmt.Errorf("%w: %s free, below a quarter of the reserve: not writing", ErrDiskLow, Bytes(st.Free))
+	if err := s.disk.last(time.Second).criticalErr(); err != nil {
 		s.health.record(err)
 		return err
 	}
@@ -392,9 +391,9 @@ func (b *Batch) Delete(key Key) error { return b.wb.Delete(key) }
 // Update it refuses to write below a quarter of the disk reserve, and
 // measures the free space first: a batch can be large.
 func (b *Batch) Flush() error {
-	if st := b.disk.check(); st.critical() {
+	if err := b.disk.check().criticalErr(); err != nil {
 		b.wb.Cancel()
-		return fmt.Errorf("%w: %s free, below a quarter of the reserve: not writing", ErrDiskLow, Bytes(st.Free))
+		return err
 	}
 	if err := b.wb.Flush(); err != nil {
 		return err
