@@ -129,14 +129,13 @@ func (m *Metrics) SendFailed(_ string, code int) {
 }
 
 // Emergency implements bot.Observer. The language label is bounded to the
-// languages the bot reads; anything else counts as "other".
+// languages of the catalogue; anything else counts as "other".
 func (m *Metrics) Emergency(lang string) {
 	lang = catalog.Base(lang)
-	switch lang {
-	case "en", "ar", "fr", "es", "de", "pt", "hi", "ur":
-	case "":
+	switch {
+	case lang == "":
 		lang = "unknown"
-	default:
+	case !catalog.Has(lang):
 		lang = "other"
 	}
 	m.emergencies.WithLabelValues(lang).Inc()
