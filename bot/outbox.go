@@ -25,18 +25,14 @@ func (e *Engine) processOutbound(key string, it *store.OutboxItem) bool {
 		return false
 	}
 	if it.ReadID != "" {
-		release, live, err := e.holdForSend(it)
+		release, ok, ret := e.holdForSend(key, it)
 		defer release()
-		if err != nil {
-			time.AfterFunc(time.Second, func() { e.outbox.Wake(key) })
-			return false
-		}
-		if !live {
-			return true
+		if !ok {
+			return ret
 		}
 		// A read receipt is not a message: WhatsApp's throughput limit
 		// counts messages, so receipts do not wait for the number's budget.
-		err = e.sender.MarkRead(sendCtx, it.PhoneNumberID, it.ReadID, false)
+		err := e.sender.MarkRead(sendCtx, it.PhoneNumberID, it.ReadID, false)
 		if err != nil && e.retryLater(key, it, err) {
 			return false
 		}
@@ -61,14 +57,10 @@ func (e *Engine) processOutbound(key string, it *store.OutboxItem) bool {
 	if err := e.pacer.Wait(e.ctx, it.PhoneNumberID, pace.Conversation); err != nil {
 		return false // shutting down; the item stays in the store
 	}
-	release, live, err := e.holdForSend(it)
+	release, ok, ret := e.holdForSend(key, it)
 	defer release()
-	if err != nil {
-		time.AfterFunc(time.Second, func() { e.outbox.Wake(key) })
-		return false
-	}
-	if !live {
-		return true
+	if !ok {
+		return ret
 	}
 	start := time.Now()
 	res, err := e.sender.Send(sendCtx, it.PhoneNumberID, msg)
@@ -94,9 +86,12 @@ func (e *Engine) processOutbound(key string, it *store.OutboxItem) bool {
 // the message is still in the durable outbox. A message queued in memory
 // whose person was erased meanwhile is gone from the store and must not
 // leave; one whose send has begun is finished before the erasure runs.
-func (e *Engine) holdForSend(it *store.OutboxItem) (release func(), live bool, err error) {
+// When ok is false the message must not leave now, and ret is what
+// processOutbound returns: true when it is gone, false to look again later.
+func (e *Engine) holdForSend(key string, it *store.OutboxItem) (release func(), ok, ret bool) {
 	release = e.people.Shared(it.User)
-	err = e.db.View(func(tx *store.Txn) error {
+	live := false
+	err := e.db.View(func(tx *store.Txn) error {
 		var err error
 		live, err = tx.Has(store.OutboxKey(it.Seq))
 		return err
@@ -106,12 +101,14 @@ func (e *Engine) holdForSend(it *store.OutboxItem) (release func(), live bool, e
 		// later rather than send what may have been erased.
 		e.log.Error().Err(err).Uint64("seq", it.Seq).Msg("check outbox before sending")
 		release()
-		return func() {}, false, err
+		time.AfterFunc(time.Second, func() { e.outbox.Wake(key) })
+		return func() {}, false, false
 	}
 	if !live {
 		e.log.Debug().Uint64("seq", it.Seq).Msg("message left the outbox before it was sent (erased); dropped")
+		return release, false, true
 	}
-	return release, live, nil
+	return release, true, false
 }
 
 // HoldPerson waits for a send to user already under way and keeps new
