@@ -51,15 +51,21 @@ func (s *Server) handoffOf(user string) (h bot.Handoff, found bool, err error) {
 
 // checkRead refuses p a conversation it may not see (403), and records
 // in the audit log that p read the one it may: who, and which masked
-// number.
-func (s *Server) checkRead(c *fiber.Ctx, user, via string) error {
+// number. h is the user's handoff when the caller has read it already,
+// nil to read it here.
+func (s *Server) checkRead(c *fiber.Ctx, user, via string, h *bot.Handoff) error {
 	p := principal(c)
 	if p.Role != RoleAdmin {
-		h, found, err := s.handoffOf(user)
-		if err != nil {
-			return fmt.Errorf("check conversation access: %w", err)
+		if h == nil {
+			loaded, found, err := s.handoffOf(user)
+			if err != nil {
+				return fmt.Errorf("check conversation access: %w", err)
+			}
+			if found {
+				h = &loaded
+			}
 		}
-		if !found || !mayRead(p, h) {
+		if h == nil || !mayRead(p, *h) {
 			return fiber.NewError(fiber.StatusForbidden, "agents read only waiting conversations and their own")
 		}
 	}
@@ -90,7 +96,7 @@ func (s *Server) getHandoff(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.checkRead(c, d.User, "handoff"); err != nil {
+	if err := s.checkRead(c, d.User, "handoff", &d.Handoff); err != nil {
 		return err
 	}
 	return c.JSON(d)

@@ -153,7 +153,7 @@ func New(d Deps) *Server {
 	s.registerOps(adm)
 	kbapi.Register(adm.Group("/kb", s.require(RoleAdmin)), d.KB)
 	adm.Get("/conversations/:user", s.require(RoleAdmin, RoleAgent), func(c *fiber.Ctx) error {
-		if err := s.checkRead(c, strings.TrimPrefix(c.Params("user"), "+"), "transcript"); err != nil {
+		if err := s.checkRead(c, strings.TrimPrefix(c.Params("user"), "+"), "transcript", nil); err != nil {
 			return err
 		}
 		return s.transcript(c)
