@@ -614,7 +614,7 @@ func (e *Engine) queueNoticeFor(tx *store.Txn, h *Handoff, phone, lang, text str
 		h.Lang = lang
 	}
 	if h.FirstMessage == "" && strings.TrimSpace(text) != "" {
-		h.FirstMessage = truncate(strings.TrimSpace(text), 500)
+		h.FirstMessage = flows.Truncate(text, 500)
 	}
 	key := store.DocKey(store.DocHandoff, h.ID)
 	if h.Status != HandoffWaiting || windowUntil.IsZero() || !now.Before(windowUntil) {
@@ -790,12 +790,4 @@ func queueText(lang string, pos, bucket int, update bool) string {
 		fmt.Fprintf(&b, t.QueueWait, ranges[bucket])
 	}
 	return b.String()
-}
-
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n]) + "…"
 }

@@ -137,7 +137,7 @@ func noteMessage(tx *store.Txn, user string, entry store.Entry, loc *whatsapp.Lo
 		l := *loc
 		h.Location, h.LocationAt = &l, at
 	case strings.TrimSpace(entry.Text) != "":
-		h.LastMessage, h.LastMessageAt = truncate(strings.TrimSpace(entry.Text), 500), at
+		h.LastMessage, h.LastMessageAt = flows.Truncate(entry.Text, 500), at
 	default:
 		h.LastMessage, h.LastMessageAt = "["+entry.Type+"]", at
 	}

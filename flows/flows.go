@@ -337,7 +337,7 @@ func (c *turn) run() error {
 		case understand.OptIn:
 			if c.s.OptedOut {
 				c.s.OptedOut = false
-				c.effects = append(c.effects, Effect{Kind: EffectOptIn, Query: truncate(words, 200)})
+				c.effects = append(c.effects, Effect{Kind: EffectOptIn, Query: Truncate(words, 200)})
 				c.say(c.t.OptedIn)
 				return nil
 			}
@@ -378,7 +378,7 @@ func (c *turn) run() error {
 	}
 	switch r.Class {
 	case understand.OptIn:
-		c.effects = append(c.effects, Effect{Kind: EffectOptIn, Query: truncate(words, 200)})
+		c.effects = append(c.effects, Effect{Kind: EffectOptIn, Query: Truncate(words, 200)})
 		c.say(c.t.OptInRecorded)
 		if c.first {
 			return c.greet()
@@ -416,7 +416,7 @@ func (c *turn) danger() error {
 	c.say(fmt.Sprintf(text, c.number))
 	c.replies = append(c.replies, whatsapp.Outbound{Kind: whatsapp.KindLocationRequest, Text: c.t.LocationRequest})
 	c.effects = append(c.effects, Effect{Kind: EffectHandoff, Reason: "danger", Priority: true, Urgent: true,
-		Query: truncate(c.in.Words(), 500), Lang: c.s.Lang})
+		Query: Truncate(c.in.Words(), 500), Lang: c.s.Lang})
 	if c.m.Current() == StateHandoff {
 		return nil
 	}
@@ -677,7 +677,9 @@ func (c *turn) sayList(text string, hits []kb.Hit, withHuman bool) {
 	})
 }
 
-func truncate(s string, n int) string {
+// Truncate trims s and cuts it to at most n runes and an ellipsis: what a
+// person wrote, kept short on a handoff or an effect.
+func Truncate(s string, n int) string {
 	s = strings.TrimSpace(s)
 	if utf8.RuneCountInString(s) <= n {
 		return s

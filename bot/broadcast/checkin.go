@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"lifeline/bot/whatsapp"
 	"lifeline/catalog"
@@ -259,7 +258,7 @@ func (s *Service) answer(tx *store.Txn, user string, in flows.Input, sess flows.
 		}
 		out.Session.AwaitingAgent = true
 		out.Effects = append(out.Effects, flows.Effect{Kind: flows.EffectHandoff, Priority: true, Urgent: urgent,
-			Reason: reason, Query: truncateText(in.Words(), 500), Lang: lang})
+			Reason: reason, Query: flows.Truncate(in.Words(), 500), Lang: lang})
 		ev.Type = "checkin.answer"
 		events = append(events, ev)
 		if prev != AnswerHelp {
@@ -495,12 +494,4 @@ func (s *Service) ObserveStatus(tx *store.Txn, st *whatsapp.Status) error {
 		}
 	}
 	return nil
-}
-
-func truncateText(s string, n int) string {
-	s = strings.TrimSpace(s)
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n]) + "…"
 }
