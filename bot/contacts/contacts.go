@@ -17,9 +17,6 @@ import (
 	"lifeline/store"
 )
 
-// Columns with a meaning; any other column is a custom field.
-var knownColumns = map[string]bool{"phone": true, "name": true, "language": true, "tags": true, "region": true, "opted_in": true, "opt_in_source": true, "user_id": true}
-
 // MaxRows caps one import; bigger lists are split into several files.
 const MaxRows = 200_000
 
