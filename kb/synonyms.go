@@ -70,6 +70,7 @@ var synonymGroups = map[string][][]string{
 	},
 	"de": {
 		{"coronavirus", "corona", "corona virus", "covid", "covid19", "covid 19", "sars cov 2", "ncov"},
+		{"virus", "viren"},
 		{"maske", "mundschutz", "mund nasen schutz", "mund nasen bedeckung", "gesichtsmaske", "schutzmaske", "atemschutzmaske", "alltagsmaske"},
 		{"kinder", "kind", "kids", "nachwuchs"},
 		{"arzt", "ärztin", "doktor", "hausarzt", "hausärztin"},
