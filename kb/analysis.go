@@ -61,7 +61,8 @@ func registerAnalyzer(lang, base string) {
 		if err != nil {
 			return nil, err
 		}
-		return &synonymAnalyzer{base: a, syn: newSynonymMap(a, synonymGroups[lang]), stop: newStopSet(a, extraStops[lang])}, nil
+		return &synonymAnalyzer{base: a, syn: newSynonymMap(a, synonymGroups[lang]), stop: newStopSet(a, extraStops[lang]),
+			pre: preAnalysis[lang]}, nil
 	})
 }
 
@@ -72,10 +73,18 @@ type synonymAnalyzer struct {
 	base analysis.Analyzer
 	syn  *synonymMap
 	stop map[string]struct{}
+	pre  func(string) string // rewrites the text first, when the language needs it
 }
 
+// preAnalysis rewrites a language's text before analysis.
+var preAnalysis = map[string]func(string) string{"de": joinSeparable}
+
 func (a *synonymAnalyzer) Analyze(input []byte) analysis.TokenStream {
-	input = []byte(foldText(usAsCountry(string(input))))
+	text := usAsCountry(string(input))
+	if a.pre != nil {
+		text = a.pre(text)
+	}
+	input = []byte(foldText(text))
 	ts := a.syn.apply(a.base.Analyze(input))
 	if len(a.stop) == 0 {
 		return ts

@@ -64,3 +64,20 @@ func TestGermanQueryTermsStandForFAQForms(t *testing.T) {
 		})
 	}
 }
+
+func TestJoinSeparable(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"Wie stecke ich mich an?", "Wie anstecke ich mich?"},
+		{"Steckt sich mein Baby bei mir an?", "ansteckt sich mein Baby bei mir?"},
+		{"Wie lange hält das an?", "Wie lange anhält das?"},
+		{"Ich rufe den Arzt an, dann warte ich.", "Ich anrufe den Arzt, dann warte ich."},
+		// not a particle at the end, or no verb where one would be
+		{"Wie kann ich mich anstecken?", "Wie kann ich mich anstecken?"},
+		{"Wie Masken helfen an", "Wie Masken helfen an"},
+		{"Gehe an", "Gehe an"},
+	} {
+		if got := joinSeparable(c.in); got != c.want {
+			t.Errorf("joinSeparable(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

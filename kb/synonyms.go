@@ -78,7 +78,7 @@ var synonymGroups = map[string][][]string{
 		{"impfung", "impfstoff", "impfen", "schutzimpfung"},
 		{"krank", "erkrankt"},
 		{"krankheit", "erkrankung"},
-		{"ansteckung", "infektion", "anstecken", "infizieren", "angesteckt", "infiziert"},
+		{"ansteckung", "infektion", "anstecken", "ansteckt", "infizieren", "angesteckt", "infiziert"},
 		{"händewaschen", "hände waschen", "handhygiene"},
 		{"tod", "sterben", "gestorben", "todesfall", "todesfälle", "tödlich"},
 		{"ältere menschen", "senioren", "alte menschen", "ältere"},
