@@ -231,10 +231,13 @@ func (st *langStats) expand(qterms []string) (qs []qterm, weights []float64) {
 			weights[i] = maxIDF
 		}
 		var alts []string
+		// A part or a longer word with the same beginning weighs at most
+		// what the term weighs: "Ansteckungsgefahr" is rarer than
+		// "Ansteckung" but no better evidence of it.
 		if decompounds[st.lang] {
 			alts = splitCompound(t, st.vocabSet)
 			for _, p := range alts {
-				qs = append(qs, qterm{term: p, w: st.idf(st.df[p]), factor: partFactor, group: i})
+				qs = append(qs, qterm{term: p, w: min(st.idf(st.df[p]), weights[i]), factor: partFactor, group: i})
 			}
 		}
 		if st.lang == "ar" {
@@ -253,7 +256,7 @@ func (st *langStats) expand(qterms []string) (qs []qterm, weights []float64) {
 			}
 			if decompounds[st.lang] {
 				for _, v := range st.sharePrefix(t, near) {
-					qs = append(qs, qterm{term: v, w: st.idf(st.df[v]), factor: prefixFactor, group: i})
+					qs = append(qs, qterm{term: v, w: min(st.idf(st.df[v]), weights[i]), factor: prefixFactor, group: i})
 				}
 			}
 		}
