@@ -1,8 +1,10 @@
 package kb
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
@@ -59,7 +61,8 @@ func registerAnalyzer(lang, base string) {
 		if err != nil {
 			return nil, err
 		}
-		return &synonymAnalyzer{base: a, syn: newSynonymMap(a, synonymGroups[lang]), stop: newStopSet(a, extraStops[lang])}, nil
+		return &synonymAnalyzer{base: a, syn: newSynonymMap(a, synonymGroups[lang]), stop: newStopSet(a, extraStops[lang]),
+			pre: preAnalysis[lang]}, nil
 	})
 }
 
@@ -70,10 +73,18 @@ type synonymAnalyzer struct {
 	base analysis.Analyzer
 	syn  *synonymMap
 	stop map[string]struct{}
+	pre  func(string) string // rewrites the text first, when the language needs it
 }
 
+// preAnalysis rewrites a language's text before analysis.
+var preAnalysis = map[string]func(string) string{"de": joinSeparable}
+
 func (a *synonymAnalyzer) Analyze(input []byte) analysis.TokenStream {
-	input = []byte(foldText(string(input)))
+	text := usAsCountry(string(input))
+	if a.pre != nil {
+		text = a.pre(text)
+	}
+	input = []byte(foldText(text))
 	ts := a.syn.apply(a.base.Analyze(input))
 	if len(a.stop) == 0 {
 		return ts
@@ -100,25 +111,90 @@ func newStopSet(a analysis.Analyzer, words []string) map[string]struct{} {
 	return set
 }
 
+// usWord is "US" or "U.S." (with or without a final A) as a word of its own.
+var usWord = regexp.MustCompile(`\bU\.?S\.?(A\.?)?\b`)
+
+// usAsCountry writes the United States' abbreviations as "USA", which the
+// synonym lists know; lower-cased, "US" would be the pronoun. Among words in
+// capitals ("PLEASE HELP US") it is the pronoun and is left alone.
+func usAsCountry(s string) string {
+	if !strings.Contains(s, "US") && !strings.Contains(s, "U.S") {
+		return s
+	}
+	ms := usWord.FindAllStringIndex(s, -1)
+	if ms == nil {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range ms {
+		if shouted(s[:m[0]], true) || shouted(s[m[1]:], false) {
+			continue
+		}
+		b.WriteString(s[last:m[0]])
+		b.WriteString("USA")
+		last = m[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// shouted reports whether the word next to a position (the last word of
+// s when before, else the first) is in capitals, two letters or more, and
+// is not itself the abbreviation.
+func shouted(s string, before bool) bool {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return false
+	}
+	w := f[0]
+	if before {
+		w = f[len(f)-1]
+	}
+	letters := 0
+	for _, r := range w {
+		if unicode.IsLower(r) {
+			return false
+		}
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	return letters >= 2 && !usWord.MatchString(w)
+}
+
 // foldText removes what the language analyzers leave alone but people type
-// inconsistently: Arabic tatweel and diacritics, and hyphens inside words
-// ("covid-19" and "covid 19").
+// inconsistently: Arabic tatweel and diacritics, hyphens inside words
+// ("covid-19" and "covid 19"), and a full stop between letters: the
+// tokenizer keeps "Coronavirus.Das" (a sentence that lost its space, common
+// in FAQs copied from web pages) and "rki.de" as one term that no question
+// asks for.
 func foldText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range s {
+	prevLetter := false
+	for i, r := range s {
+		letter := unicode.IsLetter(r)
 		switch {
 		case r == 'ـ' || (r >= 0x064B && r <= 0x065F) || r == 0x0670:
 			continue
 		case r == '-' || r == '_' || r == '/':
+			b.WriteByte(' ')
+		case r == '.' && prevLetter && i+1 < len(s) && nextIsLetter(s[i+1:]):
 			b.WriteByte(' ')
 		case unicode.Is(unicode.Mn, r) && r < 0x0900:
 			continue
 		default:
 			b.WriteRune(r)
 		}
+		prevLetter = letter
 	}
 	return b.String()
+}
+
+func nextIsLetter(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsLetter(r)
 }
 
 // synonymMap maps analysed token sequences (up to three tokens) to one term.

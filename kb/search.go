@@ -2,6 +2,7 @@ package kb
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -42,6 +43,12 @@ const (
 	minStem     = 5   // runes a term needs to have variants
 	maxExtra    = 4   // bytes a variant may add to or drop from a term
 	partFactor  = 0.5 // a compound part counts this much of the compound
+	// In the compounding languages a term also stands for the FAQ's terms
+	// that begin with its first stemPrefix letters, at prefixFactor:
+	// truncation finds what their light stemmers leave apart
+	// ("desinfiziert" and "Desinfektion", "Information" and "informiert").
+	stemPrefix   = 6
+	prefixFactor = 0.6
 	// An Arabic word without its one-letter proclitic (لفيروس: for the
 	// virus) is the same word; it counts nearly as much.
 	procliticFactor = 0.9
@@ -206,9 +213,12 @@ type qterm struct {
 
 // expand looks the query terms up in the language's vocabulary. Terms that
 // share a long stem with a query term (stemmers leave "prepared" and
-// "preparedness" apart) stand in for it at a discount; a term the FAQ does
-// not have is replaced by its parts in compounding languages, or else by the
-// terms within one edit of it (typos).
+// "preparedness" apart) stand in for it at a discount; in compounding
+// languages a term also stands for its parts (the index splits the FAQ's
+// compounds, so "Inkubationszeit" finds "Inkubation" as "Inkubation" finds
+// "Inkubationszeit") and for the FAQ's terms with the same first letters; a
+// term the FAQ does not have and that is no compound stands for the terms
+// within one edit of it (typos).
 func (st *langStats) expand(qterms []string) (qs []qterm, weights []float64) {
 	weights = make([]float64, len(qterms))
 	maxIDF := st.idf(0)
@@ -221,10 +231,13 @@ func (st *langStats) expand(qterms []string) (qs []qterm, weights []float64) {
 			weights[i] = maxIDF
 		}
 		var alts []string
-		if !known && decompounds[st.lang] {
+		// A part or a longer word with the same beginning weighs at most
+		// what the term weighs: "Ansteckungsgefahr" is rarer than
+		// "Ansteckung" but no better evidence of it.
+		if decompounds[st.lang] {
 			alts = splitCompound(t, st.vocabSet)
 			for _, p := range alts {
-				qs = append(qs, qterm{term: p, w: st.idf(st.df[p]), factor: partFactor, group: i})
+				qs = append(qs, qterm{term: p, w: min(st.idf(st.df[p]), weights[i]), factor: partFactor, group: i})
 			}
 		}
 		if st.lang == "ar" {
@@ -236,9 +249,15 @@ func (st *langStats) expand(qterms []string) (qs []qterm, weights []float64) {
 				weights[i] = min(weights[i], st.weight(v))
 			}
 		}
-		if alts == nil {
-			for _, v := range st.near(t, !known) {
+		if alts == nil || known {
+			near := st.near(t, !known)
+			for _, v := range near {
 				qs = append(qs, qterm{term: v, w: st.idf(st.df[v]), factor: fuzzyFactor, group: i})
+			}
+			if decompounds[st.lang] {
+				for _, v := range st.sharePrefix(t, near) {
+					qs = append(qs, qterm{term: v, w: min(st.idf(st.df[v]), weights[i]), factor: prefixFactor, group: i})
+				}
 			}
 		}
 		// Question terms the term translates into (the term's own
@@ -271,6 +290,34 @@ func withoutProclitic(t string, vocab map[string]struct{}) string {
 		return ""
 	}
 	return t[size:]
+}
+
+// sharePrefix returns up to four vocabulary terms, other than t and skip,
+// longer than stemPrefix runes that begin with the same stemPrefix runes as
+// t, when t is longer than that itself (the first four in the sorted
+// vocabulary: a bound on the work, not a preference).
+func (st *langStats) sharePrefix(t string, skip []string) []string {
+	n, cut := 0, -1
+	for j := range t {
+		if n == stemPrefix {
+			cut = j
+			break
+		}
+		n++
+	}
+	if cut < 0 {
+		return nil
+	}
+	p := t[:cut]
+	var out []string
+	for i := sort.SearchStrings(st.vocab, p); i < len(st.vocab) && len(out) < 4 && strings.HasPrefix(st.vocab[i], p); i++ {
+		v := st.vocab[i]
+		if v == t || slices.Contains(skip, v) || utf8.RuneCountInString(v) < stemPrefix+1 {
+			continue
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 // near returns up to four vocabulary terms that t is a long prefix of or

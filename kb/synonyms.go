@@ -12,7 +12,7 @@ var synonymGroups = map[string][][]string{
 		{"child", "children", "kid", "kids", "youngster", "youngsters", "minor", "minors"},
 		{"doctor", "physician", "gp", "general practitioner", "medic"},
 		{"medicine", "medication", "medications", "meds", "prescription", "prescriptions"},
-		{"cure", "treatment", "remedy", "therapy"},
+		{"cure", "treatment", "treatments", "treat", "treated", "treating", "remedy", "therapy"},
 		{"vaccine", "vaccination", "vaccinate", "immunisation", "immunization", "jab"},
 		{"sick", "ill", "unwell"},
 		{"illness", "disease", "sickness"},
@@ -37,6 +37,11 @@ var synonymGroups = map[string][][]string{
 		{"flood", "flooding", "floods", "inundation"},
 		{"evacuate", "evacuation", "leave home"},
 		{"insurance", "insurer", "insurance company"},
+		// Countries and unions people name by their abbreviation (an
+		// upper-case "US" is read as the country, see foldText).
+		{"usa", "united states", "united states of america", "america"},
+		{"uk", "united kingdom", "great britain", "britain"},
+		{"eu", "european union"},
 	},
 	"ar": {
 		// Arabic text often writes the disease in Latin letters (COVID-19).
@@ -65,6 +70,7 @@ var synonymGroups = map[string][][]string{
 	},
 	"de": {
 		{"coronavirus", "corona", "corona virus", "covid", "covid19", "covid 19", "sars cov 2", "ncov"},
+		{"virus", "viren"},
 		{"maske", "mundschutz", "mund nasen schutz", "mund nasen bedeckung", "gesichtsmaske", "schutzmaske", "atemschutzmaske", "alltagsmaske"},
 		{"kinder", "kind", "kids", "nachwuchs"},
 		{"arzt", "ärztin", "doktor", "hausarzt", "hausärztin"},
@@ -72,7 +78,7 @@ var synonymGroups = map[string][][]string{
 		{"impfung", "impfstoff", "impfen", "schutzimpfung"},
 		{"krank", "erkrankt"},
 		{"krankheit", "erkrankung"},
-		{"ansteckung", "infektion", "anstecken", "infizieren", "angesteckt", "infiziert"},
+		{"ansteckung", "infektion", "anstecken", "ansteckt", "infizieren", "angesteckt", "infiziert"},
 		{"händewaschen", "hände waschen", "handhygiene"},
 		{"tod", "sterben", "gestorben", "todesfall", "todesfälle", "tödlich"},
 		{"ältere menschen", "senioren", "alte menschen", "ältere"},
@@ -81,6 +87,10 @@ var synonymGroups = map[string][][]string{
 		{"stromausfall", "blackout", "kein strom"},
 		{"notunterkunft", "unterkunft", "schutzraum"},
 		{"reise", "reisen", "urlaubsreise"},
+		{"behandlung", "behandeln", "behandelt", "therapie"},
+		{"usa", "vereinigte staaten", "vereinigten staaten", "amerika"},
+		{"großbritannien", "vereinigtes königreich", "vereinigten königreich", "uk"},
+		{"eu", "europäische union", "europäischen union"},
 	},
 	"fr": {
 		{"coronavirus", "corona", "covid", "covid19", "covid 19", "sars cov 2"},

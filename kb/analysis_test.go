@@ -1,0 +1,83 @@
+package kb
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestAnalysisNormalises(t *testing.T) {
+	for _, c := range []struct {
+		label, lang, text string
+		want              []string
+	}{
+		{"US in a sentence is the country", "en", "Can I travel to the US?", []string{"travel", "usa"}},
+		{"and so are its other spellings", "en", "U.S. or United States or America", []string{"usa", "usa", "usa"}},
+		{"us in lower case is the pronoun", "en", "help us", []string{"help", "us"}},
+		{"US among capitals is the pronoun", "en", "PLEASE HELP US", []string{"help", "us"}},
+		{"a full stop between letters parts words", "de", "Das Coronavirus.Das Virus", []string{"coronavirus", "virus"}},
+		{"a decimal point does not", "en", "1.5 metres", []string{"1.5", "metr"}},
+		{"treatment and treated meet", "en", "treatment treated", []string{"cure", "cure"}},
+		{"Behandlung and behandeln meet", "de", "Behandlung behandeln", []string{"behandlung", "behandlung"}},
+	} {
+		t.Run(c.label, func(t *testing.T) {
+			if got := terms(analyzerFor(c.lang), c.text); !slices.Equal(got, c.want) {
+				t.Errorf("terms(%s, %q) = %q, want %q", c.lang, c.text, got, c.want)
+			}
+		})
+	}
+}
+
+// In German a question often uses a compound the FAQ writes apart or only a
+// part of it, or a form the light stemmer leaves apart from the FAQ's: the
+// query term stands for those terms of the FAQ.
+func TestGermanQueryTermsStandForFAQForms(t *testing.T) {
+	entries, err := Parse([]byte("id,lang,question,answer\n"+
+		"incubation,de,Wie lange dauert die Inkubation?,Die Zeit ist bis zu zwei Wochen.\n"+
+		"disinfect,de,Welche Mittel helfen bei der Desinfektion?,Alkohol.\n"+
+		"symptoms,de,Welche Symptome gibt es?,Fieber und Husten nach der Inkubationszeit.\n"), FormatCSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := buildSnapshot(1, entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	st := s.stats["de"]
+	for _, c := range []struct {
+		label, query, want string
+		factor             float64
+	}{
+		// "Inkubationszeit" is a word of the FAQ (in an answer) and
+		// still stands for its part, which a question has.
+		{"a compound stands for its parts", "Inkubationszeit", "inkubation", partFactor},
+		{"a verb stands for a noun with its first letters", "desinfiziert", "desinfektion", prefixFactor},
+	} {
+		t.Run(c.label, func(t *testing.T) {
+			qs, _ := st.expand(terms(analyzerFor("de"), c.query))
+			for _, q := range qs {
+				if q.term == c.want && q.factor == c.factor {
+					return
+				}
+			}
+			t.Errorf("expand(%q) = %+v, want %s at %g", c.query, qs, c.want, c.factor)
+		})
+	}
+}
+
+func TestJoinSeparable(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"Wie stecke ich mich an?", "Wie anstecke ich mich?"},
+		{"Steckt sich mein Baby bei mir an?", "ansteckt sich mein Baby bei mir?"},
+		{"Wie lange hält das an?", "Wie lange anhält das?"},
+		{"Ich rufe den Arzt an, dann warte ich.", "Ich anrufe den Arzt, dann warte ich."},
+		// not a particle at the end, or no verb where one would be
+		{"Wie kann ich mich anstecken?", "Wie kann ich mich anstecken?"},
+		{"Wie Masken helfen an", "Wie Masken helfen an"},
+		{"Gehe an", "Gehe an"},
+	} {
+		if got := joinSeparable(c.in); got != c.want {
+			t.Errorf("joinSeparable(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
