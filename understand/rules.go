@@ -346,6 +346,7 @@ func init() {
 	for _, l := range []string{"en", "ar", "ar-latn", "fr", "es", "de", "pt", "hi", "ur"} {
 		all = append(all, dangerPhrases[l]...)
 	}
+	all = append(all, riskPhrases...)
 	dangerSet = compile(all)
 	negatedSet = compile(negatedSafe)
 	personSet = compile(personAtRisk)

@@ -58,11 +58,20 @@ func TestDangerRuleScope(t *testing.T) {
 		{"hi my son bleeding", Question, "मेरे बेटे की नाक से बहुत खून बह रहा है कैसे रोकें", RuleDangerLexicon},
 		{"en smell gas is no question", Question, "i can smell gas very strongly", RuleDangerLexicon},
 		{"ur trapped we", Question, "ہم پھنسے ہوئے ہیں کیا کریں", RuleDangerLexicon},
+
+		// well-being asserted and nobody at risk named: a hazard word does
+		// not raise; a person at risk still does
+		{"en well smoke elsewhere", NeedHelp, "all fine here, the smoke from the depot went north", ""},
+		{"en nobody trapped", NeedHelp, "nobody's trapped, the bridge fell after the bus crossed", ""},
+		{"es dam is no trap", OptIn, "quiero recibir avisos sobre la presa del río", ""},
+		{"en well but grandpa", Safe, "we're all fine but grandpa can't get out of the cellar", RuleDangerLexicon},
+		{"en well but bleeding", NeedHelp, "all good except my dad is bleeding a lot", RuleDangerLexicon},
+		{"es negated well", NeedHelp, "no estamos bien, hay humo en la escalera", RuleDangerHazard},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			padded := " " + Normalize(c.text) + " "
-			if got := dangerRule(c.text, padded, c.top); got != c.want {
+			if got := dangerRule(c.text, padded, c.top, wellNoRisk(padded)); got != c.want {
 				t.Errorf("dangerRule(%q, top %s) = %q, want %q", c.text, c.top, got, c.want)
 			}
 		})

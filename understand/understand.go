@@ -80,6 +80,11 @@ const (
 	// shares words with danger, and the safety phrases still raise a
 	// message that names a person at risk.
 	NeedDangerFloor = 0.60
+	// WellDangerFloor replaces DangerFloor when the message asserts
+	// well-being ("all fine", "nobody hurt", "سالمين") and no safety phrase
+	// names a person at risk: a hazard told as over or elsewhere shares
+	// its words with emergencies.
+	WellDangerFloor = 0.60
 	// MinConfidence and MinMargin make Confident true: the top probability
 	// and its lead over the second class.
 	// In 5-fold cross-validation on the examples (non-danger messages),
@@ -199,9 +204,13 @@ func (m *Model) Understand(text string) (res Result) {
 	// is the top class; below it, the best other class stands and only the
 	// safety phrases can raise the message.
 	padded := " " + norm + " "
+	well := wellNoRisk(padded)
 	floor := DangerFloor
 	if needSet.match(padded) || (bestOther(res.Scores) == Safe && calm(text, padded)) {
 		floor = NeedDangerFloor
+	}
+	if well {
+		floor = max(floor, WellDangerFloor)
 	}
 	top := res.Scores[0]
 	if top.Class == Danger && p[0] < floor {
@@ -209,7 +218,7 @@ func (m *Model) Understand(text string) (res Result) {
 	}
 	res.Class, res.Confidence = top.Class, top.Score
 
-	rule := dangerRule(text, padded, top.Class)
+	rule := dangerRule(text, padded, top.Class, well)
 	switch {
 	case p[0] >= floor:
 		res.Class, res.Confidence = Danger, p[0]
@@ -265,13 +274,18 @@ func (m *Model) Understand(text string) (res Result) {
 //   - a hazard told as over, distant or kept away ("the water didn't reach
 //     us", "not hurt, we got out before the fire came") stays safe or a need,
 //     clause by clause, so "we got out but dad is still trapped" is danger.
-func dangerRule(text, padded string, top Class) string {
-	strong, hazard := dangerSet.scan(maskNotHazard(padded))
+//
+// A hazard phrase does not raise a message that asserts well-being (well)
+// either: "nobody hurt, the smoke blew the other way".
+func dangerRule(text, padded string, top Class, well bool) string {
+	masked := maskNotHazard(padded)
+	strong, hazard := dangerSet.scan(masked)
+	strong = strong || pairedRisk(masked)
 	rule := ""
 	switch {
 	case strong:
 		rule = RuleDangerLexicon
-	case hazard && top != Safe:
+	case hazard && top != Safe && !well:
 		rule = RuleDangerHazard
 	default:
 		return ""
