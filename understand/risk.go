@@ -28,11 +28,11 @@ var riskPhrases = []string{
 	"não acorda", "não desperta", "nao desperta", "desmaiou", "convulsionando", "convulsões", "ficando roxo", "ficando roxa", "lábios roxos",
 	"virou o barco", "barco virou", "o barco virou", "canoa virou", "desaparecido*", "desaparecida*", "arrastado*",
 	"arrastada*",
-	"होश में नहीं", "होश नहीं", "उठ नहीं रहा", "उठ नहीं रही", "उठ ही नहीं", "जाग नहीं", "बेसुध", "झटके आ रहे", "दौरा पड़", "नीला पड़", "होंठ नीले",
+	"होश में नहीं", "होश नहीं", "उठ नहीं रहा", "उठ नहीं रही", "उठ नहीं रहे", "उठ ही नहीं", "जाग नहीं", "बेसुध", "झटके आ रहे", "दौरा पड़", "नीला पड़", "होंठ नीले",
 	"नाव पलट", "नाव डूब", "लापता",
 	"hosh mein nahi", "hosh nahi", "uth nahi raha", "uth nahi rahi", "jaag nahi", "behosh", "jhatke aa rahe", "daura pad", "neela pad",
 	"naav palat", "nav palat", "naav doob", "lapata",
-	"ہوش میں نہیں", "ہوش نہیں", "اٹھ نہیں رہا", "اٹھ نہیں رہی", "جاگ نہیں", "جھٹکے آ رہے", "دورہ پڑ", "نیلا پڑ", "ہونٹ نیلے", "کشتی الٹ",
+	"ہوش میں نہیں", "ہوش نہیں", "اٹھ نہیں رہا", "اٹھ نہیں رہی", "اٹھ نہیں رہے", "جاگ نہیں", "جھٹکے آ رہے", "دورہ پڑ", "نیلا پڑ", "ہونٹ نیلے", "کشتی الٹ",
 	"کشتی ڈوب", "لاپتہ",
 }
 
