@@ -122,6 +122,10 @@ var howPhrases = []string{
 	"cómo", "qué hacer", "que hacer", "o que fazer", "como fazer", "como faço", "como parar", "como saber",
 	"wie kann", "wie macht", "was tun", "was macht man",
 	"कैसे", "क्या करें", "क्या करना", "kaise", "kya karein", "kya karna",
+	// asking which number to call is informational wherever it stands
+	"which number", "what number", "what's the number", "quel numéro", "à quel numéro", "qué número", "que número", "cuál es el número",
+	"welche nummer", "unter welcher nummer", "qual número", "qual o número", "أي رقم", "اي رقم", "شو الرقم", "شو رقم", "ايش رقم", "ayya ra2m", "shu el ra2m",
+	"कौन सा नंबर", "किस नंबर", "kaun sa number", "kis number", "کون سا نمبر", "کس نمبر",
 	"کیسے", "کیا کریں", "کیا کرنا",
 }
 
@@ -132,7 +136,9 @@ var resolvedCues = []string{
 	"stopped", "before the", "before it", "before they", "is out now", "went out", "put out", "was put out", "is over", "it's over", "its over",
 	"has passed", "passed", "receded", "went down", "gone down", "under control", "far from", "away from", "no longer", "not anymore",
 	"not hurt", "nobody hurt", "no one hurt", "nobody was hurt", "no one was hurt", "nobody injured", "no injuries", "not injured", "unhurt",
-	"got out", "we left", "escaped", "evacuated", "made it out", "all out",
+	"got out", "we left", "escaped", "evacuated", "made it out", "all out", "other side", "the other way", "other direction",
+	"otro lado", "l'autre côté", "autre côté", "l'autre sens", "anderen seite", "andere richtung", "outro lado", "दूसरी तरफ", "दूसरी तरफ़", "उस पार",
+	"دوسری طرف", "اس پار", "الجهه التانيه", "الجهه الثانيه", "الطرف التاني", "الطرف الثاني", "el jiha el tanye", "jiha lo5ra", "el tarf el tani",
 	"ما وصل*", "ما وصلت*", "موصلتش", "ماوصل*", "موصلش", "ما وصلنا", "لم يصل*", "لم تصل*", "قبل ما", "قبل وصول*", "انطف*", "طفوها", "طفيناه*", "طفت",
 	"وقفت", "وقف*", "بعيد*", "ما حد تاذي", "ما حدا تاذي", "محدش اتاذي", "ما في اصابات", "لا اصابات", "بدون اصابات", "ما تاذي*", "ما انصاب*",
 	"طلعنا", "خرجنا", "هربنا", "نزلت المي*", "نزل الما*", "انتهي*", "انتهت", "راح الخطر", "خلص الخطر", "تحت السيطره",
