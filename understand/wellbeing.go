@@ -66,6 +66,9 @@ func init() {
 // hit the car but nobody was hurt" is well, "we're fine but grandpa is
 // still up there" tells of someone else.
 func wellNoRisk(padded string) bool {
+	if !wellSet.match(padded) {
+		return false // the common case, and cheaper than splitting clauses
+	}
 	parts := splitContrast(padded)
 	if !wellSet.match(parts[len(parts)-1]) || negatedSet.match(padded) {
 		return false
