@@ -85,7 +85,7 @@ func TestDangerRuleScope(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			padded := " " + Normalize(c.text) + " "
-			if got := dangerRule(c.text, padded, c.top, wellNoRisk(padded)); got != c.want {
+			if got := dangerRule(c.text, padded, c.top); got != c.want {
 				t.Errorf("dangerRule(%q, top %s) = %q, want %q", c.text, c.top, got, c.want)
 			}
 		})

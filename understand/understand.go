@@ -204,12 +204,11 @@ func (m *Model) Understand(text string) (res Result) {
 	// is the top class; below it, the best other class stands and only the
 	// safety phrases can raise the message.
 	padded := " " + norm + " "
-	well := wellNoRisk(padded)
 	floor := DangerFloor
 	if needSet.match(padded) || (bestOther(res.Scores) == Safe && calm(text, padded)) {
 		floor = NeedDangerFloor
 	}
-	if well {
+	if p[0] >= floor && wellNoRisk(padded) { // below floor it changes nothing
 		floor = max(floor, WellDangerFloor)
 	}
 	top := res.Scores[0]
@@ -218,7 +217,7 @@ func (m *Model) Understand(text string) (res Result) {
 	}
 	res.Class, res.Confidence = top.Class, top.Score
 
-	rule := dangerRule(text, padded, top.Class, well)
+	rule := dangerRule(text, padded, top.Class)
 	switch {
 	case p[0] >= floor:
 		res.Class, res.Confidence = Danger, p[0]
@@ -275,9 +274,9 @@ func (m *Model) Understand(text string) (res Result) {
 //     us", "not hurt, we got out before the fire came") stays safe or a need,
 //     clause by clause, so "we got out but dad is still trapped" is danger.
 //
-// A hazard phrase does not raise a message that asserts well-being (well)
-// either: "nobody hurt, the smoke blew the other way".
-func dangerRule(text, padded string, top Class, well bool) string {
+// A hazard phrase does not raise a message that asserts well-being either:
+// "nobody hurt, the smoke blew the other way".
+func dangerRule(text, padded string, top Class) string {
 	masked := maskNotHazard(padded)
 	strong, hazard := dangerSet.scan(masked)
 	strong = strong || pairedRisk(masked)
@@ -285,7 +284,7 @@ func dangerRule(text, padded string, top Class, well bool) string {
 	switch {
 	case strong:
 		rule = RuleDangerLexicon
-	case hazard && top != Safe && !well:
+	case hazard && top != Safe && !wellNoRisk(padded):
 		rule = RuleDangerHazard
 	default:
 		return ""

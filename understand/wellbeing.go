@@ -1,5 +1,7 @@
 package understand
 
+import "strings"
+
 // A message that says the sender's people are well ("all fine", "nobody
 // hurt", "سالمين") and names nobody at risk now is read as safe unless the
 // classifier is much surer of danger: people tell of storms, fires and
@@ -69,8 +71,13 @@ func wellNoRisk(padded string) bool {
 	if !wellSet.match(padded) {
 		return false // the common case, and cheaper than splitting clauses
 	}
-	parts := splitContrast(padded)
-	if !wellSet.match(parts[len(parts)-1]) || negatedSet.match(padded) {
+	last := 0 // the last clause starts after the last contrast word
+	for _, w := range contrastWords {
+		if i := strings.LastIndex(padded, w); i >= 0 && i+len(w)-1 > last {
+			last = i + len(w) - 1
+		}
+	}
+	if !wellSet.match(padded[last:]) || negatedSet.match(padded) {
 		return false
 	}
 	masked := maskNotHazard(padded)
