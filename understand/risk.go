@@ -11,7 +11,7 @@ package understand
 var riskPhrases = []string{
 	"won't wake", "wont wake", "not waking", "doesn't wake", "doesnt wake", "does not wake", "can't wake", "cant wake", "cannot wake",
 	"can't be woken", "won't come round", "fainted", "keeps fainting", "convulsing", "convulsions", "turning blue", "gone blue",
-	"went blue", "lips are blue", "lips blue", "capsized", "kids in the water", "children in the water", "people in the water", "someone in the water", "enfants dans l'eau", "niños en el agua", "kinder im wasser", "crianças na água", "बच्चे पानी में", "بچے پانی میں", "الاولاد في المي", "الاطفال في الماء", "الاطفال في المي", "el wlad fel maya", "boat overturned", "boat flipped", "still missing", "went missing",
+	"went blue", "lips are blue", "lips blue", "capsized", "kids in the water", "children in the water", "people in the water", "someone in the water", "enfants dans l'eau", "niños en el agua", "kinder im wasser", "crianças na água", "बच्चे पानी में", "بچے پانی میں", "الاولاد في المي", "الاطفال في الماء", "الاطفال في المي", "el wlad fel maya", "boat overturned", "boat flipped", "still missing", "missing in the", "missing after the", "disparu dans", "disparue dans", "went missing",
 	"gone missing", "swept off", "barely conscious", "semi conscious",
 	"ما يصحى", "ما بيصحى", "مش بيصحى", "ما عم يصحى", "ما يفيق", "ما فاق", "ما صحي", "مش راضي يصحى", "اغمي علي*", "اغمى علي*", "غاب عن الوعي",
 	"تشنج*", "يتشنج", "ازرق", "زرقا", "زرق", "انقلب القارب", "انقلبت القارب", "انقلب المركب", "انقلبت السفينه", "انقلبت المركب", "مفقود*", "اختفى", "اختفت", "جرفته", "جرفتهم", "جرفها",
