@@ -76,6 +76,7 @@ func TestDangerRuleScope(t *testing.T) {
 		{"es infant severe", NeedHelp, "mi bebé de tres meses no orina desde ayer", RuleDangerLexicon},
 		{"en immobile alone", NeedHelp, "my mother can't walk far, we need a wheelchair", ""},
 		{"en papers swept", NeedHelp, "the flood washed away all our papers", ""},
+		{"en fine but child missing", Safe, "we're all ok but the boy next door is missing in the river", RuleDangerLexicon},
 
 		// asking which number to call is a question; a hazard elsewhere is calm
 		{"hi which number", Question, "बिजली के तार गिरने की शिकायत के लिए कौन सा नंबर है", ""},
