@@ -31,7 +31,7 @@ var dangerPhrases = map[string][]string{
 		"جلطه", "انهار*", "اختناق*", "مخنوق*", "نختنق", "يختنق", "بموت", "يموت*", "نموت*", "راح يموت", "انفجار*", "ماس كهربا*", "صعق*",
 		"ما نقدر نطلع", "ما نقدر نخرج", "ما نقدرش نخرج", "مش قادرين نطلع", "مش قادرين نخرج", "ما فينا نطلع", "ما قادرين نطلع", "ماقدرنا نطلع",
 		"جرفه السيل", "جرفها", "السيل جرف", "محروق*", "يحترق*", "تحترق*", "ولاده", "تولد", "مخطوف*", "سطو", "ما يقدر يطلع", "ما تقدر تطلع", "ما يقدر يخرج", "مش قادر يطلع", "ما قادر يطلع", "الدم كيسيل", "الدم ينزل", "الدم بينزل", "المي بكل مكان", "الميه في كل حته", "وقع علي*", "ما يتحرك", "ما بيتحرك", "مش بيتحرك", "سكين*", "سكاكين", "انحرق*", "احترق*", "ما يصحي", "ما بيصحي", "مش بيصحي", "ما يرد", "ما ترد", "ما عم يرد", "ما عم ترد", "غرق", "غرقت", "غرقوا", "نموت", "بنموت", "رح نموت", "راح نموت", "حنموت", "بلع", "شرب كلور", "مسموم*", "تسمم", "لدغ*", "دهس*", "ينضرب", "يقتل*", "قتل", "ما عم يتنفس", "ما عم تتنفس", "مش عم يتنفس", "لصدرنا", "لرقبتنا", "محشور*", "محشوره", "تحت جدار", "تحت الجدار", "تحت الحيط", "لحد صدرنا", "الما دخل", "المي دخلت", "المية دخلت", "الميه دخلت", "كهربه*", "مكهرب*", "النار وصلت", "الحريق وصل", "لسه جوه", "لسا جوا", "لسه جوا", "بعدنا جوا", "لسا جوه", "صعقته", "ما بيتحرك", "ما عم يتحرك", "مش بيتحرك", "لا يتحرك", "سلك كهربا*"},
-	"ar-latn": {"7aree2", "7ari2", "7areeq", "hariq", "l3afya", "l3afia", "mo7asar*", "m7asar*", "ma7bous*", "ma7boos*", "nazeef", "nazif", "ghar2an*", "gharqan*",
+	"ar-latn": {"2etlaq nar", "itlaq nar", "etlaq nar", "2tla2 nar", "etla2 nar", "itla2 nar", "7aree2", "7ari2", "7areeq", "hariq", "l3afya", "l3afia", "mo7asar*", "m7asar*", "ma7bous*", "ma7boos*", "nazeef", "nazif", "ghar2an*", "gharqan*",
 		"ghar2ana", "dukhan", "dokhan", "is3af", "es3af", "2es3af", "msh 2ader atnaffas", "mish 2ader atnafas", "ma3am yetnaffas", "mayya dakhla",
 		"el mayya btetla3", "el mayy 3am", "3al sat7", "3ala el sat7", "fo2 el sat7", "ta7t el ridm", "raddam", "rsas", "ratsas", "mat3oun", "ta3n",
 		"7ar2", "na7tere2", "byetla3 da5an", "dakhan", "5ane2", "m5nou2", "nmoot", "bnmoot", "bymoot", "ra7 nmoot", "fire", "sos", "trapped", "bleeding", "ri7et ghaz", "ri7et gaz", "tasarrob ghaz", "ghere2", "ghir2", "ghar2", "byedrebni", "yedrebni", "byedrabni", "sikkeen", "sla7", "mayya dakhla", "el mayya 3am tetla3", "ma 3am yetnaffas", "ma byetnaffas", "mish 3am yetnaffas", "fa2ed el wa3i", "wa2a3 3ala", "wi2e3 3ala", "ma byet7arrak", "ma 3am yet7arrak", "fa2de el wa3i", "ma7booseen", "m7asreen", "7ari2", "ta7t el rdem", "jalta", "m7bous*", "m7boos*", "mjrou7*", "majrou7*", "dem kaysil", "ghr9at", "ghr9o", "ghre9", "tay ghre9", "ynazzef", "btnazzef", "3am ynazzef", "tghra2", "3am tghra2", "ma kaykhrejch", "ma 9drnach nkhrjo", "ma n9drouch nkhrjo", "ma 2dirna nitla3", "ma kaytharrakch", "ma kayt7arrakch", "ma byet7arak", "kahraba mas*", "dorbato trisinti", "trisinti", "tkahrab", "ma3am yet7arrak", "3tkouna", "3ta9ouna", "el nar wesslet", "el nar weslet", "e7na jowwa", "lessa jowwa", "lissa jowwa"},
@@ -52,7 +52,7 @@ var dangerPhrases = map[string][]string{
 		"gasgeruch", "wasser steigt", "wasser kommt rein", "wasser dringt", "ertrinkt", "ertrinken", "auf dem dach", "trümmer", "verschüttet",
 		"schüsse", "schießt", "waffe", "pistole", "messer", "angegriffen", "niedergestochen", "explosion", "zusammengebrochen", "erstickt",
 		"krankenwagen", "notarzt", "sos", "kommt nicht aus", "kommen nicht aus", "wacht nicht auf", "reagiert nicht", "wir sterben", "angeschossen", "erschossen", "überfahren", "krampfanfall", "ertrunken", "bis zur brust", "bis zum hals", "bewegt sich nicht", "stromschlag", "stromleitung", "steht in flammen", "brennt ab", "aufs dach geklettert", "weggespült", "weggerissen", "schwillt zu", "schwer verletzt", "schwerverletzte", "schwer verletzte"},
-	"pt": {"preso", "presos", "presa", "presas", "não conseguimos sair", "nao conseguimos sair", "não consigo sair", "não consegue respirar",
+	"pt": {"ainda estamos dentro", "ainda estamos lá dentro", "estamos presos dentro", "preso", "presos", "presa", "presas", "não conseguimos sair", "nao conseguimos sair", "não consigo sair", "não consegue respirar",
 		"nao consegue respirar", "não consigo respirar", "não respira", "nao respira", "inconsciente", "desmaiou", "desmaiado", "desmaiada",
 		"sangrando", "muito sangue", "hemorragia", "infarto", "ataque cardíaco", "fogo", "incêndio", "incendio", "fumaça", "fumo", "chamas",
 		"vazamento de gás", "cheiro de gás", "cheiro de gas", "fuga de gás", "água está subindo", "água subindo", "agua subindo", "água entrando",
@@ -122,6 +122,10 @@ var howPhrases = []string{
 	"cómo", "qué hacer", "que hacer", "o que fazer", "como fazer", "como faço", "como parar", "como saber",
 	"wie kann", "wie macht", "was tun", "was macht man",
 	"कैसे", "क्या करें", "क्या करना", "kaise", "kya karein", "kya karna",
+	// asking which number to call is informational wherever it stands
+	"which number", "what number", "what's the number", "quel numéro", "à quel numéro", "qué número", "que número", "cuál es el número",
+	"welche nummer", "unter welcher nummer", "qual número", "qual o número", "أي رقم", "اي رقم", "شو الرقم", "شو رقم", "ايش رقم", "ayya ra2m", "shu el ra2m",
+	"कौन सा नंबर", "किस नंबर", "kaun sa number", "kis number", "کون سا نمبر", "کس نمبر",
 	"کیسے", "کیا کریں", "کیا کرنا",
 }
 
@@ -132,7 +136,9 @@ var resolvedCues = []string{
 	"stopped", "before the", "before it", "before they", "is out now", "went out", "put out", "was put out", "is over", "it's over", "its over",
 	"has passed", "passed", "receded", "went down", "gone down", "under control", "far from", "away from", "no longer", "not anymore",
 	"not hurt", "nobody hurt", "no one hurt", "nobody was hurt", "no one was hurt", "nobody injured", "no injuries", "not injured", "unhurt",
-	"got out", "we left", "escaped", "evacuated", "made it out", "all out",
+	"got out", "we left", "escaped", "evacuated", "made it out", "all out", "other side", "the other way", "other direction",
+	"otro lado", "l'autre côté", "autre côté", "l'autre sens", "anderen seite", "andere richtung", "outro lado", "दूसरी तरफ", "दूसरी तरफ़", "उस पार",
+	"دوسری طرف", "اس پار", "الجهه التانيه", "الجهه الثانيه", "الطرف التاني", "الطرف الثاني", "el jiha el tanye", "jiha lo5ra", "el tarf el tani",
 	"ما وصل*", "ما وصلت*", "موصلتش", "ماوصل*", "موصلش", "ما وصلنا", "لم يصل*", "لم تصل*", "قبل ما", "قبل وصول*", "انطف*", "طفوها", "طفيناه*", "طفت",
 	"وقفت", "وقف*", "بعيد*", "ما حد تاذي", "ما حدا تاذي", "محدش اتاذي", "ما في اصابات", "لا اصابات", "بدون اصابات", "ما تاذي*", "ما انصاب*",
 	"طلعنا", "خرجنا", "هربنا", "نزلت المي*", "نزل الما*", "انتهي*", "انتهت", "راح الخطر", "خلص الخطر", "تحت السيطره",
@@ -346,6 +352,7 @@ func init() {
 	for _, l := range []string{"en", "ar", "ar-latn", "fr", "es", "de", "pt", "hi", "ur"} {
 		all = append(all, dangerPhrases[l]...)
 	}
+	all = append(all, riskPhrases...)
 	dangerSet = compile(all)
 	negatedSet = compile(negatedSafe)
 	personSet = compile(personAtRisk)

@@ -58,6 +58,30 @@ func TestDangerRuleScope(t *testing.T) {
 		{"hi my son bleeding", Question, "मेरे बेटे की नाक से बहुत खून बह रहा है कैसे रोकें", RuleDangerLexicon},
 		{"en smell gas is no question", Question, "i can smell gas very strongly", RuleDangerLexicon},
 		{"ur trapped we", Question, "ہم پھنسے ہوئے ہیں کیا کریں", RuleDangerLexicon},
+
+		// well-being asserted and nobody at risk named: a hazard word does
+		// not raise; a person at risk still does
+		{"en well smoke elsewhere", NeedHelp, "all fine here, the smoke from the depot went north", ""},
+		{"en nobody trapped", NeedHelp, "nobody's trapped, the bridge fell after the bus crossed", ""},
+		{"es dam is no trap", OptIn, "quiero recibir avisos sobre la presa del río", ""},
+		{"en well but grandpa", Safe, "we're all fine but grandpa can't get out of the cellar", RuleDangerLexicon},
+		{"en well but bleeding", NeedHelp, "all good except my dad is bleeding a lot", RuleDangerLexicon},
+		{"es negated well", NeedHelp, "no estamos bien, hay humo en la escalera", RuleDangerHazard},
+
+		// dangers no single phrase names
+		{"en unwaking", NeedHelp, "we lit a heater indoors and my aunt won't wake", RuleDangerLexicon},
+		{"fr capsized", NeedHelp, "la barque a chaviré au milieu du lac", RuleDangerLexicon},
+		{"en immobile and water", NeedHelp, "my father can't walk and the water is rising in the kitchen", RuleDangerLexicon},
+		{"ur immobile and water", NeedHelp, "ابو چل نہیں سکتے اور پانی اندر گھس رہا ہے", RuleDangerLexicon},
+		{"es infant severe", NeedHelp, "mi bebé de tres meses no orina desde ayer", RuleDangerLexicon},
+		{"en immobile alone", NeedHelp, "my mother can't walk far, we need a wheelchair", ""},
+		{"en papers swept", NeedHelp, "the flood washed away all our papers", ""},
+		{"en fine but child missing", Safe, "we're all ok but the boy next door is missing in the river", RuleDangerLexicon},
+
+		// asking which number to call is a question; a hazard elsewhere is calm
+		{"hi which number", Question, "बिजली के तार गिरने की शिकायत के लिए कौन सा नंबर है", ""},
+		{"es which number", Question, "a qué número se avisa un incendio", ""},
+		{"de other side", Safe, "der Brand war auf der anderen Seite vom Fluss", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

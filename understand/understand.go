@@ -70,16 +70,24 @@ const (
 	// DangerFloor is the classifier's danger probability from which a
 	// message is danger, whether or not danger scores highest; below it only
 	// the safety phrases make a message danger. In 5-fold cross-validation
-	// on the examples no floor from 0.15 to 0.30 misses a danger message;
-	// false alarms are 3.3% at 0.30, 4.4% at 0.25, 6.1% at 0.20. The floor
-	// is the lowest that keeps them under 5%: a missed emergency costs more
-	// than an agent's look at a false one.
+	// on the examples (3,673) no floor from 0.20 to 0.30 misses a danger
+	// message; false alarms are 3.5% at 0.30, 4.8% at 0.25, 6.0% at 0.20.
+	// The floor is the lowest that keeps them at or under 5%: a missed
+	// emergency costs more than an agent's look at a false one.
 	DangerFloor = 0.25
 	// NeedDangerFloor replaces DangerFloor when the message asks for
 	// supplies ("need a tarp", "محتاجين بطانيات"): hardship told at length
 	// shares words with danger, and the safety phrases still raise a
 	// message that names a person at risk.
 	NeedDangerFloor = 0.60
+	// WellDangerFloor replaces DangerFloor when the message asserts
+	// well-being ("all fine", "nobody hurt", "سالمين") and no safety phrase
+	// names a person at risk: a hazard told as over or elsewhere shares
+	// its words with emergencies. Chosen by the same rule as DangerFloor:
+	// in 5-fold cross-validation no well floor from 0.25 to 0.80 misses a
+	// danger message, and false alarms are 5.2% at 0.25, 4.9% at 0.40 and
+	// 0.50, 4.8% at 0.60, 4.7% at 0.70; 0.40 is the lowest at or under 5%.
+	WellDangerFloor = 0.40
 	// MinConfidence and MinMargin make Confident true: the top probability
 	// and its lead over the second class.
 	// In 5-fold cross-validation on the examples (non-danger messages),
@@ -203,6 +211,9 @@ func (m *Model) Understand(text string) (res Result) {
 	if needSet.match(padded) || (bestOther(res.Scores) == Safe && calm(text, padded)) {
 		floor = NeedDangerFloor
 	}
+	if p[0] >= floor && wellNoRisk(padded) { // below floor it changes nothing
+		floor = max(floor, WellDangerFloor)
+	}
 	top := res.Scores[0]
 	if top.Class == Danger && p[0] < floor {
 		top = res.Scores[1]
@@ -265,13 +276,18 @@ func (m *Model) Understand(text string) (res Result) {
 //   - a hazard told as over, distant or kept away ("the water didn't reach
 //     us", "not hurt, we got out before the fire came") stays safe or a need,
 //     clause by clause, so "we got out but dad is still trapped" is danger.
+//
+// A hazard phrase does not raise a message that asserts well-being either:
+// "nobody hurt, the smoke blew the other way".
 func dangerRule(text, padded string, top Class) string {
-	strong, hazard := dangerSet.scan(maskNotHazard(padded))
+	masked := maskNotHazard(padded)
+	strong, hazard := dangerSet.scan(masked)
+	strong = strong || pairedRisk(masked)
 	rule := ""
 	switch {
 	case strong:
 		rule = RuleDangerLexicon
-	case hazard && top != Safe:
+	case hazard && top != Safe && !wellNoRisk(padded):
 		rule = RuleDangerHazard
 	default:
 		return ""
