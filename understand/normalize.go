@@ -50,16 +50,23 @@ func normalizeNoEmoji(text string) string {
 	return out
 }
 
-func normalizeText(text string, emoji bool) (string, bool) {
-	cut := false
-	if len(text) > maxRunes*4 {
-		// Cut before NFKC so the work is bounded; back up to a rune start.
-		end := maxRunes * 4
-		for end > 0 && !utf8RuneStart(text[end]) {
-			end--
-		}
-		text, cut = text[:end], true
+// clip cuts text to the bytes maxRunes runes can take at most, at a rune
+// start, so that every pass over a message (normalising, the safety
+// phrases, language detection) is bounded however long the paste.
+func clip(text string) (string, bool) {
+	if len(text) <= maxRunes*4 {
+		return text, false
 	}
+	end := maxRunes * 4
+	for end > 0 && !utf8RuneStart(text[end]) {
+		end--
+	}
+	return text[:end], true
+}
+
+func normalizeText(text string, emoji bool) (string, bool) {
+	// Cut before NFKC so the work is bounded.
+	text, cut := clip(text)
 	text = norm.NFKC.String(text)
 	var b strings.Builder
 	b.Grow(len(text) + 8)

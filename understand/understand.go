@@ -180,6 +180,7 @@ func (m *Model) Understand(text string) (res Result) {
 			res = Result{Class: Other, Scores: uniform()}
 		}
 	}()
+	text, _ = clip(text)
 	norm, _ := normalize(text)
 	words := strings.Fields(norm)
 	res.Lang, res.Latin = detectLang(text, strings.Fields(normalizeNoEmoji(text)), m.vocab)
