@@ -36,6 +36,20 @@ var wellPhrases = []string{
 	"सब ठीक", "सब सुरक्षित", "हम ठीक", "ठीक हैं", "ठीक है", "सुरक्षित हैं", "कोई घायल नहीं", "घायल नहीं", "चोट नहीं", "सही सलामत", "झूठा अलार्म",
 	"sab theek", "sab thik", "sab theek", "hum theek", "theek hain", "thik hain", "surakshit hain", "koi ghayal nahi", "chot nahi", "sahi salamat",
 	"سب خیریت", "خیریت سے", "سب ٹھیک", "ہم ٹھیک", "ٹھیک ہیں", "محفوظ ہیں", "کوئی زخمی نہیں", "زخمی نہیں", "چوٹ نہیں", "صحیح سلامت", "جھوٹا الارم",
+	// a false alarm, sirens for nothing, nothing happened to us, everyone healthy
+	"sirens for nothing", "alarm for nothing", "went off for nothing", "nothing happened to us", "nothing happened to me", "nothing happened to anyone", "everyone healthy", "everyone is healthy",
+	"all healthy", "we're all healthy", "all good here",
+	"انذار خاطئ", "انذار خاطيء", "ما صار لنا شي", "ما صار لنا شيء", "ما حصلنا حاجه", "ما جرى لنا شي", "ما وقع لنا والو", "ما وقع لينا والو", "الكل بصحه جيده",
+	"كلنا بصحه جيده", "بصحه جيده", "صفارات بلا سبب",
+	"ma sar lna shi", "ma sarelna shi", "ma wqe3 lina walo", "ma w9e3 lina walo", "ma sra lna walo", "ma sar shi", "kolchi labas", "kolna labas", "bi sa7a jayda",
+	"fausse alarme", "il ne nous est rien arrivé", "rien ne nous est arrivé", "il ne s'est rien passé", "tout le monde est en bonne santé", "en bonne santé",
+	"sirènes pour rien", "alarme pour rien",
+	"no nos pasó nada", "no nos ha pasado nada", "no pasó nada", "todos sanos", "estamos sanos", "sirenas por nada", "sirenas sin motivo",
+	"fehlalarm", "gesund", "alle gesund", "uns ist nichts passiert", "mir ist nichts passiert", "nichts passiert", "sirenen umsonst", "alarm umsonst",
+	"ótimo", "ótima", "ótimos", "ótimas", "otimo", "otima", "alarme falsa", "nada nos aconteceu", "não nos aconteceu nada", "não aconteceu nada",
+	"nao aconteceu nada", "todos saudáveis", "sirenes à toa", "alarme à toa", "com saúde",
+	"गलतफहमी", "ग़लतफ़हमी", "गलत अलार्म", "हमें कुछ नहीं हुआ", "कुछ नहीं हुआ", "सब स्वस्थ", "सायरन बेवजह", "galat alarm", "kuch nahi hua", "hume kuch nahi hua",
+	"غلط فہمی", "غلط الارم", "ہمیں کچھ نہیں ہوا", "کچھ نہیں ہوا", "سب صحت مند", "سائرن بلاوجہ",
 }
 
 // notDanger are negated danger phrases ("nobody's trapped", "کوئی زخمی
@@ -50,6 +64,9 @@ var notDanger = []string{
 	"कोई घायल नहीं", "कोई फंसा नहीं", "कोई नहीं फंसा", "پرچی نہیں نکل", "नहीं निकल रही पर्ची", "पर्ची नहीं निकल", "नुस्खा नहीं निकल",
 	"نسخہ نہیں نکل", "کوئی زخمی نہیں", "کوئی نہیں پھنسا", "کوئی پھنسا نہیں",
 	"ما يرد علي احد", "يرد علينا احد", "محد يرد", "ما حد يرد", "ما حدا يرد", "محدش بيرد", "محدش يرد",
+	// stranded travellers are stuck, but not in danger
+	"stuck at the airport", "stuck at the border", "stuck at the station", "stuck at the bus station", "stuck in the airport", "stuck abroad",
+	"stuck in this city", "stuck in another city",
 }
 
 var wellSet phraseSet
