@@ -82,6 +82,27 @@ func TestDangerRuleScope(t *testing.T) {
 		{"hi which number", Question, "बिजली के तार गिरने की शिकायत के लिए कौन सा नंबर है", ""},
 		{"es which number", Question, "a qué número se avisa un incendio", ""},
 		{"de other side", Safe, "der Brand war auf der anderen Seite vom Fluss", ""},
+
+		// Maghrebi Arabic and Arabizi name a person at risk in their own words
+		{"ar-latn darija cannot get out", NeedHelp, "baba ma yqderch ykhrej men lbit", RuleDangerLexicon},
+		{"ar-latn smoke alone is a hazard", NeedHelp, "kayn dkhan f drouj", RuleDangerHazard},
+		{"ar-latn under the stones", Other, "khouya ta7t l7ajar mlli t7ayhat ddar", RuleDangerLexicon},
+		{"ar-latn under ruins", Safe, "jari mazal t7t l ruines", RuleDangerLexicon},
+		{"ar-latn infant not drinking", NeedHelp, "rdi3 dyali ma kaychrebch men sba7", RuleDangerLexicon},
+		{"ar darija cannot get out", NeedHelp, "ما قدرتش نخرج من الدار", RuleDangerLexicon},
+		{"ar infant dry nappy", NeedHelp, "الرضيع ما كيبولش من البارح", RuleDangerLexicon},
+		{"ar under rubble", Question, "خويا تحت الردم", RuleDangerLexicon},
+
+		// stranded is stuck, not trapped
+		{"en stranded at the airport", NeedHelp, "we are stuck at the airport with no money", ""},
+		{"en stuck in the lift", NeedHelp, "we are stuck in the lift", RuleDangerLexicon},
+
+		// a false alarm or nothing happened, in the words people use
+		{"de false alarm healthy", NeedHelp, "Fehlalarm, hier sind alle gesund, auch wenn es Rauch gab", ""},
+		{"de not healthy", NeedHelp, "uns geht es nicht gesund, Rauch im Haus", RuleDangerHazard},
+		{"pt great after smoke", NeedHelp, "a fumaça passou longe, estamos ótimos", ""},
+		{"en sirens for nothing", NeedHelp, "sirens went off for nothing, there was smoke at the depot", ""},
+		{"ur misunderstanding", NeedHelp, "غلط فہمی تھی، آگ نہیں تھی", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
