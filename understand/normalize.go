@@ -43,11 +43,18 @@ func Normalize(text string) string {
 // normalize is Normalize that also reports whether the text was cut at maxRunes.
 func normalize(text string) (string, bool) { return normalizeText(text, true) }
 
-// normalizeNoEmoji is Normalize with emoji dropped, for language detection:
-// "shukran 🙏" is Arabic, not English for "thanks".
-func normalizeNoEmoji(text string) string {
-	out, _ := normalizeText(text, false)
-	return out
+// normalizeBoth is Normalize, and the same with emoji dropped for language
+// detection ("shukran 🙏" is Arabic, not English for "thanks"), from one
+// NFKC pass: a message without a mapped emoji folds the same both ways.
+func normalizeBoth(text string) (withEmoji, noEmoji string) {
+	text, _ = clip(text)
+	text = norm.NFKC.String(text)
+	withEmoji, _ = foldText(text, true)
+	if !strings.ContainsFunc(text, func(r rune) bool { _, ok := emojiWords[r]; return ok }) {
+		return withEmoji, withEmoji
+	}
+	noEmoji, _ = foldText(text, false)
+	return withEmoji, noEmoji
 }
 
 // clip cuts text to the bytes maxRunes runes can take at most, at a rune
@@ -67,7 +74,14 @@ func clip(text string) (string, bool) {
 func normalizeText(text string, emoji bool) (string, bool) {
 	// Cut before NFKC so the work is bounded.
 	text, cut := clip(text)
-	text = norm.NFKC.String(text)
+	out, cutRunes := foldText(norm.NFKC.String(text), emoji)
+	return out, cut || cutRunes
+}
+
+// foldText is the folding of normalizeText on text already in NFKC; it
+// reports whether it stopped at maxRunes.
+func foldText(text string, emoji bool) (string, bool) {
+	cut := false
 	var b strings.Builder
 	b.Grow(len(text) + 8)
 	space := true // at the start or after a space

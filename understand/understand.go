@@ -181,9 +181,9 @@ func (m *Model) Understand(text string) (res Result) {
 		}
 	}()
 	text, _ = clip(text)
-	norm, _ := normalize(text)
+	norm, noEmoji := normalizeBoth(text)
 	words := strings.Fields(norm)
-	res.Lang, res.Latin = detectLang(text, strings.Fields(normalizeNoEmoji(text)), m.vocab)
+	res.Lang, res.Latin = detectLang(text, strings.Fields(noEmoji), m.vocab)
 	if !hasContent(words) {
 		res.Class, res.Confidence, res.Rule = Other, 1, RuleEmpty
 		res.Scores = make([]Scored, len(Classes))
