@@ -12,17 +12,19 @@ import (
 
 	"lifeline/admin/audit"
 	"lifeline/bot/contacts"
+	"lifeline/bot/whatsapp"
 	"lifeline/csvtext"
 	"lifeline/store"
 )
 
 // registerContacts adds the contact routes: CSV import (all rows or none),
-// listing and reading one contact.
+// listing and reading one contact, clearing its unreachable mark.
 func (s *Server) registerContacts(adm fiber.Router) {
 	g := adm.Group("/contacts", s.require(RoleAdmin))
 	g.Post("/import", s.importContacts)
 	g.Get("/", s.listContacts)
 	g.Get("/:wa_id", s.getContact)
+	g.Post("/:wa_id/reachable", s.markReachable)
 }
 
 // importContacts takes CSV as the raw body (text/csv) or as the "file"
@@ -126,4 +128,33 @@ func (s *Server) getContact(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(ct)
+}
+
+// markReachable clears a contact's unreachable mark (a 131026 left them out
+// of broadcasts) when an admin knows the number works again, for example
+// after the person installed WhatsApp. The audit entry is written in the
+// transaction that clears the mark; clearing a contact that is not marked
+// changes nothing and is still recorded.
+func (s *Server) markReachable(c *fiber.Ctx) error {
+	id := strings.TrimPrefix(c.Params("wa_id"), "+")
+	actor, name, role := s.actor(c)
+	ip := c.IP()
+	var cleared bool
+	err := s.db.Update(func(tx *store.Txn) error {
+		var err error
+		if cleared, err = store.MarkReachable(tx, id, s.now()); err != nil {
+			return err
+		}
+		_, err = s.audit.AppendIn(tx, audit.Entry{Actor: actor, Name: name, Role: role, Action: "contact.reachable",
+			Target: "wa_id=" + whatsapp.MaskPhone(id), IP: ip, Status: fiber.StatusOK, Detail: fmt.Sprintf("cleared=%t", cleared)})
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return fiber.NewError(fiber.StatusNotFound, "no contact with this WhatsApp id")
+	}
+	if err != nil {
+		return fmt.Errorf("mark contact reachable: %w", err)
+	}
+	c.Locals("audited", true) // the transaction wrote the entry
+	return c.JSON(fiber.Map{"wa_id": id, "cleared": cleared})
 }

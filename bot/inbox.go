@@ -417,6 +417,9 @@ func updateContact(c *store.Contact, user string, msg *whatsapp.Message, out flo
 	if out.Session.LastInboundAt.After(c.LastInboundAt) {
 		c.LastInboundAt = out.Session.LastInboundAt
 	}
+	// The person wrote in, so WhatsApp delivers to them again: a 131026
+	// from before no longer leaves them out of broadcasts.
+	c.SetReachable(now)
 	for _, eff := range out.Effects {
 		switch eff.Kind {
 		case flows.EffectOptOut:
@@ -470,7 +473,7 @@ func (e *Engine) handleStatus(t inTask) error {
 		var ref store.SentRef
 		err := tx.GetJSON(store.SentKey(st.ID), &ref)
 		if err == nil {
-			if err := applyStatus(tx, ref, st); err != nil {
+			if err := applyStatus(tx, ref, st, e.now()); err != nil {
 				return err
 			}
 		} else if !errors.Is(err, store.ErrNotFound) {
@@ -480,7 +483,7 @@ func (e *Engine) handleStatus(t inTask) error {
 	})
 }
 
-func applyStatus(tx *store.Txn, ref store.SentRef, st *whatsapp.Status) error {
+func applyStatus(tx *store.Txn, ref store.SentRef, st *whatsapp.Status, now time.Time) error {
 	key := store.TranscriptKey(ref.User, ref.Seq)
 	var entry store.Entry
 	if err := tx.GetJSON(key, &entry); err != nil {
@@ -498,7 +501,7 @@ func applyStatus(tx *store.Txn, ref store.SentRef, st *whatsapp.Status) error {
 		entry.ErrorCode = st.Errors[0].Code
 		entry.Error = st.Errors[0].Title
 		if whatsapp.Classify(entry.ErrorCode) == whatsapp.ActionRecipientFailed {
-			if err := markUnreachable(tx, ref.User, entry.ErrorCode); err != nil {
+			if _, err := store.MarkUnreachable(tx, ref.User, entry.ErrorCode, statusTime(st, now)); err != nil {
 				return err
 			}
 		}
@@ -506,17 +509,13 @@ func applyStatus(tx *store.Txn, ref store.SentRef, st *whatsapp.Status) error {
 	return tx.SetJSON(key, entry, 0)
 }
 
-func markUnreachable(tx *store.Txn, user string, code int) error {
-	var c store.Contact
-	if err := tx.GetJSON(store.ContactKey(user), &c); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return nil
-		}
-		return err
+// statusTime is when WhatsApp says a status happened, or now when the
+// webhook does not say.
+func statusTime(st *whatsapp.Status, now time.Time) time.Time {
+	if st.Timestamp.IsZero() {
+		return now
 	}
-	c.LastErrorCode = code
-	c.Unreachable = code == 131026
-	return tx.SetJSON(store.ContactKey(user), c, 0)
+	return st.Timestamp
 }
 
 // Submit feeds one message through the engine as if it had come from the

@@ -221,7 +221,7 @@ func (e *Engine) finish(it *store.OutboxItem, res *whatsapp.SendResult, sendErr 
 			if errors.As(sendErr, &se) {
 				entry.ErrorCode = se.Code
 				if se.Action == whatsapp.ActionRecipientFailed {
-					if err := markUnreachable(tx, it.User, se.Code); err != nil {
+					if _, err := store.MarkUnreachable(tx, it.User, se.Code, e.now()); err != nil {
 						return err
 					}
 				}

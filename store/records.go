@@ -7,24 +7,30 @@ import (
 
 // Contact is what Lifeline knows about one person on WhatsApp.
 type Contact struct {
-	WaID          string            `json:"wa_id"`
-	UserID        string            `json:"user_id,omitempty"` // business-scoped user id, when WhatsApp sends one
-	Name          string            `json:"name,omitempty"`
-	Language      string            `json:"language,omitempty"`
-	Tags          []string          `json:"tags,omitempty"`
-	Region        string            `json:"region,omitempty"`
-	Fields        map[string]string `json:"fields,omitempty"`
-	OptedIn       bool              `json:"opted_in,omitempty"`
-	OptInSource   string            `json:"opt_in_source,omitempty"`
-	OptInAt       time.Time         `json:"opt_in_at,omitzero"`
-	OptInWording  string            `json:"opt_in_wording,omitempty"` // what the person wrote to subscribe
-	OptedOut      bool              `json:"opted_out,omitempty"`
-	OptOutAt      time.Time         `json:"opt_out_at,omitzero"`
-	Unreachable   bool              `json:"unreachable,omitempty"` // WhatsApp said the number cannot receive messages
-	LastErrorCode int               `json:"last_error_code,omitempty"`
-	LastInboundAt time.Time         `json:"last_inbound_at,omitzero"`
-	CreatedAt     time.Time         `json:"created_at"`
-	UpdatedAt     time.Time         `json:"updated_at"`
+	WaID         string            `json:"wa_id"`
+	UserID       string            `json:"user_id,omitempty"` // business-scoped user id, when WhatsApp sends one
+	Name         string            `json:"name,omitempty"`
+	Language     string            `json:"language,omitempty"`
+	Tags         []string          `json:"tags,omitempty"`
+	Region       string            `json:"region,omitempty"`
+	Fields       map[string]string `json:"fields,omitempty"`
+	OptedIn      bool              `json:"opted_in,omitempty"`
+	OptInSource  string            `json:"opt_in_source,omitempty"`
+	OptInAt      time.Time         `json:"opt_in_at,omitzero"`
+	OptInWording string            `json:"opt_in_wording,omitempty"` // what the person wrote to subscribe
+	OptedOut     bool              `json:"opted_out,omitempty"`
+	OptOutAt     time.Time         `json:"opt_out_at,omitzero"`
+	// Unreachable: WhatsApp said the number cannot receive messages
+	// (131026); broadcasts leave it out until the person writes in or an
+	// admin clears it. Written only by MarkUnreachable and SetReachable.
+	Unreachable     bool      `json:"unreachable,omitempty"`
+	UnreachableAt   time.Time `json:"unreachable_at,omitzero"`
+	UnreachableCode int       `json:"unreachable_code,omitempty"`
+	ReachableAt     time.Time `json:"reachable_at,omitzero"` // when the last mark was cleared
+	LastErrorCode   int       `json:"last_error_code,omitempty"`
+	LastInboundAt   time.Time `json:"last_inbound_at,omitzero"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
 }
 
 // Direction of a transcript entry.

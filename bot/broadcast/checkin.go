@@ -478,13 +478,12 @@ func (s *Service) ObserveStatus(tx *store.Txn, st *whatsapp.Status) error {
 	if next == store.StatusFailed && code != 0 {
 		switch {
 		case whatsapp.Classify(code) == whatsapp.ActionRecipientFailed:
-			var c store.Contact
-			if err := tx.GetJSON(store.ContactKey(st.RecipientID), &c); err == nil {
-				c.LastErrorCode = code
-				c.Unreachable = c.Unreachable || code == 131026
-				if err := tx.SetJSON(store.ContactKey(st.RecipientID), &c, 0); err != nil {
-					return err
-				}
+			at := st.Timestamp
+			if at.IsZero() {
+				at = s.now()
+			}
+			if _, err := store.MarkUnreachable(tx, st.RecipientID, code, at); err != nil {
+				return fmt.Errorf("broadcast %s: %w", id, err)
 			}
 		case whatsapp.AlertsAdmin(code):
 			go func() {

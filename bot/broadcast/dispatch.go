@@ -940,23 +940,13 @@ func cloneProgress(p *Progress) *Progress {
 	return &c
 }
 
-// recordOnContact notes a final recipient error (131026 undeliverable,
-// 131050 stopped marketing messages) so later broadcasts leave them out.
+// recordOnContact notes a final recipient error on the person's contact;
+// the store decides what it means (a 131026 leaves them out of later
+// broadcasts until they write in or an admin clears it).
 func (s *Service) recordOnContact(user string, code int) error {
 	return s.db.Update(func(tx *store.Txn) error {
-		c, err := contacts.Get(tx, user)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		c.LastErrorCode = code
-		if code == 131026 {
-			c.Unreachable = true
-		}
-		c.UpdatedAt = s.now()
-		return tx.SetJSON(store.ContactKey(user), c, 0)
+		_, err := store.MarkUnreachable(tx, user, code, s.now())
+		return err
 	})
 }
 
