@@ -36,7 +36,7 @@ func MarkUnreachable(tx *Txn, waID string, code int, at time.Time) (bool, error)
 		return false, fmt.Errorf("load contact for error %d: %w", code, err)
 	}
 	c.LastErrorCode = code
-	marked := code == CodeUndeliverable && !c.Unreachable && c.LastInboundAt.Before(at) && c.ReachableAt.Before(at)
+	marked := code == CodeUndeliverable && !c.Unreachable && !at.Before(c.LastInboundAt) && !at.Before(c.ReachableAt)
 	if marked {
 		c.Unreachable, c.UnreachableAt, c.UnreachableCode = true, at, code
 	}
