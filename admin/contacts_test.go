@@ -92,3 +92,67 @@ func TestContactImportOneAtATimeAndAudited(t *testing.T) {
 		t.Fatalf("%d contacts of the second file, %v", tagged, err)
 	}
 }
+
+// An admin clears the unreachable mark a 131026 left; the clear is audited
+// once per request, with the number masked; other roles may not; an unknown number is 404.
+func TestContactReachableClearedByAdmin(t *testing.T) {
+	s, admin, integration := newBroadcastServer(t)
+	const who = "966501234567"
+	err := s.db.Update(func(tx *store.Txn) error {
+		if err := tx.SetJSON(store.ContactKey(who), store.Contact{WaID: who, OptedIn: true}, 0); err != nil {
+			return err
+		}
+		_, err := store.MarkUnreachable(tx, who, store.CodeUndeliverable, s.now())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	contact := func() store.Contact {
+		var ct store.Contact
+		if err := s.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.ContactKey(who), &ct) }); err != nil {
+			t.Fatal(err)
+		}
+		return ct
+	}
+	if !contact().Unreachable {
+		t.Fatal("setup: contact not marked unreachable")
+	}
+	if code, _ := call(t, s, "POST", "/admin/contacts/"+who+"/reachable", integration, "", ""); code != 403 {
+		t.Fatalf("integration token: %d, want 403", code)
+	}
+	if !contact().Unreachable {
+		t.Fatal("a refused request cleared the mark")
+	}
+	steps := []struct {
+		label, path string
+		wantCode    int
+		wantBody    string
+	}{
+		{"clear a marked contact", "/admin/contacts/+" + who + "/reachable", 200, `"cleared":true`},
+		{"clear again changes nothing", "/admin/contacts/" + who + "/reachable", 200, `"cleared":false`},
+		{"unknown contact", "/admin/contacts/15550009999/reachable", 404, ""},
+	}
+	for _, st := range steps {
+		code, body := call(t, s, "POST", st.path, admin, "", "")
+		if code != st.wantCode || !strings.Contains(body, st.wantBody) {
+			t.Fatalf("%s: %d %s, want %d with %s", st.label, code, body, st.wantCode, st.wantBody)
+		}
+	}
+	if ct := contact(); ct.Unreachable || ct.UnreachableCode != 0 || ct.ReachableAt.IsZero() {
+		t.Fatalf("after the clear: %+v", ct)
+	}
+	entries, _, err := s.audit.List(audit.Filter{Action: "contact.reachable"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Newest first: the refused unknown number, then the two clears.
+	if len(entries) != 3 || entries[0].Status != 404 || entries[1].Detail != "cleared=false" || entries[2].Detail != "cleared=true" {
+		t.Fatalf("audit entries %+v: want the 404, then cleared=false, then cleared=true, one each", entries)
+	}
+	for _, e := range entries {
+		if strings.Contains(e.Target, who) || e.Role != RoleAdmin {
+			t.Errorf("audit entry %+v: want the admin and the number masked", e)
+		}
+	}
+}
