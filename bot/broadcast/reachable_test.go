@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"lifeline/bot/clocktest"
 	"lifeline/bot/contacts"
 	"lifeline/bot/whatsapp"
-	"lifeline/bot/clocktest"
 	"lifeline/store"
 )
 
