@@ -174,7 +174,7 @@ func TestParseWebhookFixtures(t *testing.T) {
 					{ID: "wamid.OUT_M1", Status: "delivered", RecipientID: sara, PhoneNumberID: pnid, Timestamp: unix(1750000002)},
 					{ID: "wamid.OUT_M2", Status: "read", RecipientID: "5215512345678", PhoneNumberID: "100200300400599", Timestamp: unix(1750000004)},
 				},
-				Errors:  []APIError{{Code: 131000, Title: "Something went wrong", Message: "Something went wrong", Details: "Something went wrong.", PhoneNumberID: "100200300400599"}},
+				Errors:    []APIError{{Code: 131000, Title: "Something went wrong", Message: "Something went wrong", Details: "Something went wrong.", PhoneNumberID: "100200300400599"}},
 				Templates: []TemplateStatus{{WABAID: "900800700600500", ID: "1234567", Name: "safety_checkin_ar", Language: "ar", Event: "APPROVED"}},
 			}
 		}},
