@@ -167,6 +167,10 @@ func ParseWebhook(body []byte) (*Batch, error) {
 					return nil, fmt.Errorf("%w: decode entry %d change %d: %v", ErrMalformed, i, j, err)
 				}
 				t.WABAID, t.At = e.ID, e.Time.t
+				if t.At.Year() > 9999 {
+					// Not a time anyone meant, and one JSON cannot store.
+					t.At = time.Time{}
+				}
 				b.Templates = append(b.Templates, t)
 				continue
 			}

@@ -310,3 +310,12 @@ func TestTemplateStatusBlocks(t *testing.T) {
 		}
 	}
 }
+
+// An entry.time beyond year 9999 cannot be stored as JSON: it is dropped,
+// not allowed to make the whole webhook unstorable.
+func TestTemplateStatusWithAnImpossibleTime(t *testing.T) {
+	b, err := ParseWebhook([]byte(`{"object":"whatsapp_business_account","entry":[{"time":1750000000000000000,"changes":[{"field":"message_template_status_update","value":{"event":"PAUSED","message_template_name":"x","message_template_language":"en"}}]}]}`))
+	if err != nil || len(b.Templates) != 1 || !b.Templates[0].At.IsZero() {
+		t.Fatalf("got %+v, %v; want one template status with a zero time", b, err)
+	}
+}
