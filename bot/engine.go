@@ -130,7 +130,7 @@ type Engine struct {
 // metrics package implements it, so bot needs no metrics library. Calls
 // come from the workers and must not block.
 type Observer interface {
-	// Processed: one inbound event of kind ("message", "status", "error")
+	// Processed: one inbound event of kind ("message", "status", "error", "template")
 	// was committed, latency after its webhook was acknowledged.
 	Processed(kind string, latency time.Duration)
 	// SendAttempt: one call to the Graph API from phoneNumberID; code is
@@ -141,6 +141,9 @@ type Observer interface {
 	// Emergency: someone wrote about danger to life and an urgent handoff
 	// was opened (or raised), in the conversation's language.
 	Emergency(lang string)
+	// TemplateStatus: WhatsApp reported a template's new status (APPROVED,
+	// PAUSED, DISABLED, REJECTED, ...).
+	TemplateStatus(name, language, status string)
 }
 
 type nopObserver struct{}
@@ -149,6 +152,7 @@ func (nopObserver) Processed(string, time.Duration)              {}
 func (nopObserver) SendAttempt(string, bool, int, time.Duration) {}
 func (nopObserver) SendFailed(string, int)                       {}
 func (nopObserver) Emergency(string)                             {}
+func (nopObserver) TemplateStatus(string, string, string)        {}
 
 // Intercept registers an interceptor; call before Start.
 func (e *Engine) Intercept(ic Interceptor) { e.interceptors = append(e.interceptors, ic) }
@@ -184,6 +188,15 @@ type Interceptor interface {
 // example to count a broadcast's deliveries.
 type StatusObserver interface {
 	ObserveStatus(tx *store.Txn, st *whatsapp.Status) error
+}
+
+// TemplateObserver is told when WhatsApp changes a template's status, so
+// that broadcasts stop sending a paused or disabled template. A status
+// observer registered with ObserveStatuses that also implements it is
+// told. It runs outside any transaction, before the event leaves the
+// inbox, and may see the same change again after a crash.
+type TemplateObserver interface {
+	ObserveTemplate(ts *whatsapp.TemplateStatus) error
 }
 
 // Event tells listeners (the agent console, metrics) what just happened.

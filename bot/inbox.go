@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"lifeline/bot/whatsapp"
@@ -15,11 +16,12 @@ import (
 
 // InboxItem is one acknowledged webhook event waiting to be processed.
 type InboxItem struct {
-	Kind       string             `json:"kind"` // "message", "status" or "error"
-	Message    *whatsapp.Message  `json:"message,omitempty"`
-	Status     *whatsapp.Status   `json:"status,omitempty"`
-	Error      *whatsapp.APIError `json:"error,omitempty"`
-	ReceivedAt time.Time          `json:"received_at"`
+	Kind       string                   `json:"kind"` // "message", "status", "error" or "template"
+	Message    *whatsapp.Message        `json:"message,omitempty"`
+	Status     *whatsapp.Status         `json:"status,omitempty"`
+	Error      *whatsapp.APIError       `json:"error,omitempty"`
+	Template   *whatsapp.TemplateStatus `json:"template,omitempty"`
+	ReceivedAt time.Time                `json:"received_at"`
 }
 
 // lane keeps a user's messages and the statuses of messages to that user in order.
@@ -29,6 +31,10 @@ func (it *InboxItem) lane() string {
 		return userOf(it.Message)
 	case it.Status != nil:
 		return it.Status.RecipientID
+	case it.Template != nil:
+		// One lane: a template paused and then approved again is seen
+		// in that order.
+		return "_templates"
 	}
 	return "_errors"
 }
@@ -66,6 +72,8 @@ func (e *Engine) processInbound(key string, t inTask) bool {
 		err = e.handleMessage(t)
 	case "status":
 		err = e.handleStatus(t)
+	case "template":
+		err = e.handleTemplate(t)
 	default:
 		err = e.handleError(t)
 	}
@@ -103,6 +111,31 @@ func (e *Engine) handleError(t inTask) error {
 	if ae != nil {
 		e.log.Error().Int("code", ae.Code).Str("title", ae.Title).Str("details", ae.Details).
 			Str("action", whatsapp.Classify(ae.Code).String()).Msg("whatsapp reported an error")
+	}
+	return e.db.Update(func(tx *store.Txn) error { return tx.Delete(store.InboxKey(t.seq)) })
+}
+
+// handleTemplate tells the template observers (broadcasts) that WhatsApp
+// changed a template's status, then removes the event from the inbox.
+// The observers run before the removal commits: after a crash the event is
+// seen again, so they must tolerate a repeat.
+func (e *Engine) handleTemplate(t inTask) error {
+	ts := t.item.Template
+	if ts != nil {
+		ev := e.log.Info()
+		if ts.Blocks() {
+			ev = e.log.Error().Str("alert", "template_"+strings.ToLower(ts.Event))
+		}
+		ev.Str("template", ts.Name).Str("language", ts.Language).Str("event", ts.Event).Str("reason", ts.Reason).
+			Msg("whatsapp changed a template's status")
+		e.obs.TemplateStatus(ts.Name, ts.Language, ts.Event)
+		for _, o := range e.observers {
+			if to, ok := o.(TemplateObserver); ok {
+				if err := to.ObserveTemplate(ts); err != nil {
+					return fmt.Errorf("observe template %s (%s) %s: %w", ts.Name, ts.Language, ts.Event, err)
+				}
+			}
+		}
 	}
 	return e.db.Update(func(tx *store.Txn) error { return tx.Delete(store.InboxKey(t.seq)) })
 }

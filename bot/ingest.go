@@ -87,7 +87,7 @@ func (e *Engine) Ingest(b *whatsapp.Batch) (accepted int, err error) {
 
 // encodeEvents turns a batch into events in the order they are stored.
 func encodeEvents(b *whatsapp.Batch, now time.Time) ([]ingestEvent, int, error) {
-	events := make([]ingestEvent, 0, len(b.Messages)+len(b.Statuses)+len(b.Errors))
+	events := make([]ingestEvent, 0, len(b.Messages)+len(b.Statuses)+len(b.Templates)+len(b.Errors))
 	size := 0
 	add := func(dedupe string, it *InboxItem) error {
 		raw, err := store.EncodeJSON(it)
@@ -111,6 +111,18 @@ func encodeEvents(b *whatsapp.Batch, now time.Time) ([]ingestEvent, int, error) 
 	for i := range b.Statuses {
 		s := &b.Statuses[i]
 		if err := add("s:"+s.ID+":"+s.Status, &InboxItem{Kind: "status", Status: s, ReceivedAt: now}); err != nil {
+			return nil, 0, err
+		}
+	}
+	for i := range b.Templates {
+		ts := &b.Templates[i]
+		// A redelivered POST repeats entry.time; a later change of the
+		// same template to the same status has a later one.
+		dedupe := "t:" + ts.ID + ":" + ts.Name + ":" + ts.Language + ":" + ts.Event + ":" + strconv.FormatInt(ts.At.Unix(), 10)
+		if ts.At.IsZero() {
+			dedupe = "" // nothing tells a redelivery from a new change
+		}
+		if err := add(dedupe, &InboxItem{Kind: "template", Template: ts, ReceivedAt: now}); err != nil {
 			return nil, 0, err
 		}
 	}

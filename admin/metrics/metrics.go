@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -38,6 +39,10 @@ type Metrics struct {
 	sendFailed      *prometheus.CounterVec
 	faqDecisions    *prometheus.CounterVec
 	emergencies     *prometheus.CounterVec
+	templateStatus  *prometheus.GaugeVec
+
+	mu        sync.Mutex
+	templates map[[2]string]string // template name and language -> status shown
 }
 
 var _ bot.Observer = (*Metrics)(nil)
@@ -60,7 +65,7 @@ func New() *Metrics {
 		Name: "lifeline_webhook_request_duration_seconds", Help: "Time to acknowledge a webhook request, by HTTP status.", Buckets: latency},
 		[]string{"status"})
 	m.processed = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "lifeline_inbound_processed_total", Help: "Inbound events committed, by kind (message, status, error)."}, []string{"kind"})
+		Name: "lifeline_inbound_processed_total", Help: "Inbound events committed, by kind (message, status, error, template)."}, []string{"kind"})
 	m.processLatency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name: "lifeline_inbound_processing_seconds", Help: "From webhook acknowledgement to the committed reply, by kind.",
 		Buckets: append(latency, 60, 300)}, []string{"kind"})
@@ -76,8 +81,13 @@ func New() *Metrics {
 		Name: "lifeline_faq_decisions_total", Help: "FAQ searches by decision (answer, suggest, none)."}, []string{"decision"})
 	m.emergencies = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "lifeline_emergencies_total", Help: "Messages about danger to life that opened or raised an urgent handoff, by language."}, []string{"lang"})
+	m.templateStatus = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "lifeline_template_status",
+		Help: "1 for the status WhatsApp last reported for a template in a language (APPROVED, PAUSED, DISABLED, REJECTED, ...), since the process started."},
+		[]string{"template", "language", "status"})
+	m.templates = map[[2]string]string{}
 	m.reg.MustRegister(m.webhookRequests, m.webhookLatency, m.processed, m.processLatency, m.sendAttempts, m.sendLatency,
-		m.sendFailed, m.faqDecisions, m.emergencies,
+		m.sendFailed, m.faqDecisions, m.emergencies, m.templateStatus,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -139,6 +149,28 @@ func (m *Metrics) Emergency(lang string) {
 		lang = "other"
 	}
 	m.emergencies.WithLabelValues(lang).Inc()
+}
+
+// templateStatuses bounds the status label to what WhatsApp documents.
+var templateStatuses = map[string]bool{
+	"APPROVED": true, "PAUSED": true, "DISABLED": true, "REJECTED": true, "PENDING": true, "IN_APPEAL": true,
+	"PENDING_DELETION": true, "DELETED": true, "FLAGGED": true, "REINSTATED": true, "LIMIT_EXCEEDED": true, "ARCHIVED": true,
+}
+
+// TemplateStatus implements bot.Observer: the template's series moves to
+// its new status, so exactly one status per template and language is 1.
+func (m *Metrics) TemplateStatus(name, language, status string) {
+	if !templateStatuses[status] {
+		status = "OTHER"
+	}
+	k := [2]string{name, language}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if old, ok := m.templates[k]; ok && old != status {
+		m.templateStatus.DeleteLabelValues(name, language, old)
+	}
+	m.templates[k] = status
+	m.templateStatus.WithLabelValues(name, language, status).Set(1)
 }
 
 // Answerer counts the decisions of the FAQ searches the conversation

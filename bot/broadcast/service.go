@@ -9,6 +9,7 @@ import (
 	"hash/fnv"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -854,4 +855,89 @@ func (s *Service) eachRecipient(id string, fn func(tx *store.Txn, seq uint64, r 
 		}
 		from = append(last, 0)
 	}
+}
+
+var _ bot.TemplateObserver = (*Service)(nil)
+
+// ObserveTemplate acts on a message_template_status_update. A PAUSED,
+// DISABLED or REJECTED template makes every send of it fail (132015,
+// 132016), so each open broadcast that uses it (in any language or
+// reminder) is paused with an alert naming the template and the reason;
+// an admin resumes it once the template is approved again. An APPROVED
+// event resumes nothing by itself: the admin decides. A broadcast already
+// sent, waiting only for reminders, gets the alert without a pause.
+//
+// The engine may deliver the same change again after a crash: an alert
+// with the same text is not repeated.
+func (s *Service) ObserveTemplate(ts *whatsapp.TemplateStatus) error {
+	if !ts.Blocks() {
+		return nil
+	}
+	s.mu.Lock()
+	var ids []string
+	for id, b := range s.docs {
+		if usesTemplate(&b.Spec, ts.Name, ts.Language) {
+			ids = append(ids, id)
+		}
+	}
+	s.mu.Unlock()
+	sort.Strings(ids)
+	code := 0
+	switch ts.Event {
+	case whatsapp.TemplatePaused:
+		code = 132015
+	case whatsapp.TemplateDisabled:
+		code = 132016
+	}
+	reason := ts.Reason
+	if reason == "" {
+		reason = "no reason given"
+	}
+	msg := fmt.Sprintf("template %s (%s) is %s by WhatsApp: %s; resume after it is approved again or change the broadcast's template",
+		ts.Name, ts.Language, ts.Event, reason)
+	now := s.now()
+	for _, id := range ids {
+		alerted, paused := false, false
+		_, err := s.update(id, func(b *Broadcast) error {
+			alerted, paused = false, false
+			if b.terminal() || !usesTemplate(&b.Spec, ts.Name, ts.Language) {
+				return nil
+			}
+			if !slices.ContainsFunc(b.Alerts, func(a Alert) bool { return a.Message == msg }) {
+				addAlert(b, now, code, msg)
+				alerted = true
+			}
+			switch b.State {
+			case StateSending, StateScheduled, StateWaitingLimit:
+				b.State, b.PauseReason = StatePaused, "alert: "+msg
+				paused = true
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("pause broadcast %s for template %s (%s): %w", id, ts.Name, ts.Language, err)
+		}
+		if paused {
+			s.stopRun(id)
+		}
+		if alerted {
+			s.log.Error().Str("broadcast", id).Int("code", code).Str("alert", msg).Bool("paused", paused).Msg("ALERT: broadcast needs an admin")
+			s.queueEventNow(Event{Type: "broadcast.alert", Broadcast: id, At: now, Code: code, Message: msg})
+		}
+	}
+	return nil
+}
+
+// usesTemplate reports whether a broadcast or its reminders send the
+// template name in the approved language code.
+func usesTemplate(sp *Spec, name, language string) bool {
+	match := func(ts map[string]Template) bool {
+		for _, t := range ts {
+			if t.Name == name && strings.EqualFold(t.Language, language) {
+				return true
+			}
+		}
+		return false
+	}
+	return match(sp.Templates) || (sp.Reminders != nil && match(sp.Reminders.Templates))
 }

@@ -27,8 +27,42 @@ type Batch struct {
 	// Errors are value.errors[]: out-of-band errors tied to no message
 	// (e.g. 130429 reported asynchronously), with PhoneNumberID set if known.
 	Errors []APIError
-	// Ignored lists change fields other than "messages", for logging.
+	// Templates are message_template_status_update changes: a template
+	// approved, paused, disabled or rejected by WhatsApp.
+	Templates []TemplateStatus
+	// Ignored lists the change fields not decoded, for logging.
 	Ignored []string
+}
+
+// Template statuses of message_template_status_update that stop a template
+// from being sent: sends fail with 132015 (paused) or 132016 (disabled).
+const (
+	TemplateApproved = "APPROVED"
+	TemplatePaused   = "PAUSED"
+	TemplateDisabled = "DISABLED"
+	TemplateRejected = "REJECTED"
+)
+
+// TemplateStatus is one message_template_status_update: WhatsApp changed
+// the status of one template in one language.
+type TemplateStatus struct {
+	WABAID   string    // entry.id
+	ID       string    // message_template_id (a JSON number, kept as digits)
+	Name     string    // message_template_name
+	Language string    // message_template_language, e.g. "en_US"
+	Event    string    // APPROVED, PAUSED, DISABLED, REJECTED, ... as sent
+	Reason   string    // free text; "" when absent or "NONE"
+	Category string    // message_template_category, when sent
+	At       time.Time // entry.time; zero when absent
+}
+
+// Blocks reports whether the event stops the template from being sent.
+func (t TemplateStatus) Blocks() bool {
+	switch t.Event {
+	case TemplatePaused, TemplateDisabled, TemplateRejected:
+		return true
+	}
+	return false
 }
 
 // Message is one inbound user message.
@@ -113,8 +147,9 @@ func (e APIError) Action() Action { return Classify(e.Code) }
 // ParseWebhook decodes a webhook POST body. It returns an error wrapping
 // ErrMalformed for bodies that are not JSON, whose fields have the wrong
 // types, or whose object is not "whatsapp_business_account". An empty entry
-// list is valid and yields an empty batch. Only "messages" changes are
-// decoded: other fields have unrelated shapes and are reported in Ignored.
+// list is valid and yields an empty batch. "messages" and
+// "message_template_status_update" changes are decoded; other fields have
+// unrelated shapes and are reported in Ignored.
 func ParseWebhook(body []byte) (*Batch, error) {
 	var w wireWebhook
 	if err := json.Unmarshal(body, &w); err != nil {
@@ -126,6 +161,19 @@ func ParseWebhook(body []byte) (*Batch, error) {
 	b := &Batch{}
 	for i, e := range w.Entry {
 		for j, c := range e.Changes {
+			if c.Field == "message_template_status_update" {
+				t, err := parseTemplateStatus(c.Value)
+				if err != nil {
+					return nil, fmt.Errorf("%w: decode entry %d change %d: %v", ErrMalformed, i, j, err)
+				}
+				t.WABAID, t.At = e.ID, e.Time.t
+				if t.At.Year() > 9999 {
+					// Not a time anyone meant, and one JSON cannot store.
+					t.At = time.Time{}
+				}
+				b.Templates = append(b.Templates, t)
+				continue
+			}
 			if c.Field != "messages" {
 				b.Ignored = append(b.Ignored, c.Field)
 				continue
@@ -140,6 +188,36 @@ func ParseWebhook(body []byte) (*Batch, error) {
 		}
 	}
 	return b, nil
+}
+
+// parseTemplateStatus decodes one message_template_status_update value.
+// A change without a template name and event can name no template to
+// stop, so it is malformed rather than silently dropped.
+func parseTemplateStatus(raw json.RawMessage) (TemplateStatus, error) {
+	var w wireTemplateStatus
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &w); err != nil {
+			return TemplateStatus{}, err
+		}
+	}
+	if w.Name == "" || w.Event == "" {
+		return TemplateStatus{}, errors.New("template status update without message_template_name or event")
+	}
+	t := TemplateStatus{
+		ID:       strings.Trim(string(bytes.TrimSpace(w.ID)), `"`),
+		Name:     w.Name,
+		Language: w.Language,
+		Event:    strings.ToUpper(strings.TrimSpace(w.Event)),
+		Reason:   w.Reason,
+		Category: w.Category,
+	}
+	if t.ID == "null" {
+		t.ID = ""
+	}
+	if strings.EqualFold(t.Reason, "NONE") {
+		t.Reason = ""
+	}
+	return t, nil
 }
 
 // add appends everything in one "messages" change value.
@@ -302,7 +380,17 @@ type wireWebhook struct {
 
 type wireEntry struct {
 	ID      string       `json:"id"` // WABA ID
+	Time    flexTime     `json:"time"`
 	Changes []wireChange `json:"changes"`
+}
+
+type wireTemplateStatus struct {
+	Event    string          `json:"event"`
+	ID       json.RawMessage `json:"message_template_id"`
+	Name     string          `json:"message_template_name"`
+	Language string          `json:"message_template_language"`
+	Reason   string          `json:"reason"`
+	Category string          `json:"message_template_category"`
 }
 
 type wireChange struct {

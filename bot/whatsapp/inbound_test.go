@@ -174,13 +174,21 @@ func TestParseWebhookFixtures(t *testing.T) {
 					{ID: "wamid.OUT_M1", Status: "delivered", RecipientID: sara, PhoneNumberID: pnid, Timestamp: unix(1750000002)},
 					{ID: "wamid.OUT_M2", Status: "read", RecipientID: "5215512345678", PhoneNumberID: "100200300400599", Timestamp: unix(1750000004)},
 				},
-				Errors:  []APIError{{Code: 131000, Title: "Something went wrong", Message: "Something went wrong", Details: "Something went wrong.", PhoneNumberID: "100200300400599"}},
-				Ignored: []string{"message_template_status_update"},
+				Errors:    []APIError{{Code: 131000, Title: "Something went wrong", Message: "Something went wrong", Details: "Something went wrong.", PhoneNumberID: "100200300400599"}},
+				Templates: []TemplateStatus{{WABAID: "900800700600500", ID: "1234567", Name: "safety_checkin_ar", Language: "ar", Event: "APPROVED"}},
 			}
 		}},
 		{"empty_entry.json", func() *Batch { return &Batch{} }},
 		{"template_status_update.json", func() *Batch {
-			return &Batch{Ignored: []string{"message_template_status_update"}}
+			return &Batch{Templates: []TemplateStatus{{WABAID: "900800700600500", ID: "987654321",
+				Name: "safety_checkin_ar", Language: "ar", Event: "PAUSED", Reason: "LOW_QUALITY"}}}
+		}},
+		{"template_status_disabled.json", func() *Batch {
+			return &Batch{
+				Templates: []TemplateStatus{{WABAID: "900800700600500", ID: "1234567890", Name: "safety_checkin",
+					Language: "en_US", Event: "DISABLED", Category: "UTILITY", At: unix(1750000000)}},
+				Ignored: []string{"message_template_quality_update"},
+			}
 		}},
 		{"timestamp_millis.json", func() *Batch {
 			m := inbound("wamid.IN_MS_1", "text")
@@ -227,6 +235,8 @@ func TestParseWebhookRejects(t *testing.T) {
 		{"not an object: array", `[{"object":"whatsapp_business_account"}]`},
 		{"not an object: string", `"whatsapp_business_account"`},
 		{"not an object: null", `null`},
+		{"template status without a name", `{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"message_template_status_update","value":{"event":"PAUSED"}}]}]}`},
+		{"template status with a wrong type", `{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"message_template_status_update","value":{"event":7,"message_template_name":"x"}}]}]}`},
 		{"wrong field type", `{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{"messages":[{"id":7}]}}]}]}`},
 	}
 	for _, tc := range cases {
@@ -287,5 +297,25 @@ func TestAPIErrorAction(t *testing.T) {
 	}
 	if got := b.Errors[0].Action(); got != ActionThrottleNumber {
 		t.Errorf("value error action = %v, want %v", got, ActionThrottleNumber)
+	}
+}
+
+func TestTemplateStatusBlocks(t *testing.T) {
+	for event, want := range map[string]bool{
+		TemplatePaused: true, TemplateDisabled: true, TemplateRejected: true,
+		TemplateApproved: false, "PENDING": false, "IN_APPEAL": false,
+	} {
+		if got := (TemplateStatus{Event: event}).Blocks(); got != want {
+			t.Errorf("Blocks(%s) = %v, want %v", event, got, want)
+		}
+	}
+}
+
+// An entry.time beyond year 9999 cannot be stored as JSON: it is dropped,
+// not allowed to make the whole webhook unstorable.
+func TestTemplateStatusWithAnImpossibleTime(t *testing.T) {
+	b, err := ParseWebhook([]byte(`{"object":"whatsapp_business_account","entry":[{"time":1750000000000000000,"changes":[{"field":"message_template_status_update","value":{"event":"PAUSED","message_template_name":"x","message_template_language":"en"}}]}]}`))
+	if err != nil || len(b.Templates) != 1 || !b.Templates[0].At.IsZero() {
+		t.Fatalf("got %+v, %v; want one template status with a zero time", b, err)
 	}
 }
