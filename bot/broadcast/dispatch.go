@@ -893,16 +893,24 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 				return err
 			}
 		}
+		// A final recipient error goes on the contact in the same commit as
+		// the results, so nobody reads a finished round whose failures are
+		// not yet on the contacts; the store decides what the code means
+		// (a 131026 leaves them out of later broadcasts until they write in
+		// or an admin clears it).
+		for user, code := range unreach {
+			if erased[user] {
+				continue
+			}
+			if _, err := store.MarkUnreachable(tx, user, code, s.now()); err != nil {
+				return fmt.Errorf("record failure on contact: %w", err)
+			}
+		}
 		return tx.SetJSON(store.BroadcastProgressKey(r.id), snap, 0)
 	})
 	r.wmu.Unlock()
 	if err != nil {
 		return fmt.Errorf("record send results: %w", err)
-	}
-	for user, code := range unreach {
-		if err := s.recordOnContact(user, code); err != nil {
-			s.log.Warn().Err(err).Str("to", whatsapp.MaskPhone(user)).Msg("record failure on contact")
-		}
 	}
 	if alertMsg != "" {
 		s.alert(r.id, alertCode, alertMsg, true)
@@ -938,16 +946,6 @@ func cloneProgress(p *Progress) *Progress {
 	c.FailedBy = addMap(nil, p.FailedBy)
 	c.SkippedBy = addMap(nil, p.SkippedBy)
 	return &c
-}
-
-// recordOnContact notes a final recipient error on the person's contact;
-// the store decides what it means (a 131026 leaves them out of later
-// broadcasts until they write in or an admin clears it).
-func (s *Service) recordOnContact(user string, code int) error {
-	return s.db.Update(func(tx *store.Txn) error {
-		_, err := store.MarkUnreachable(tx, user, code, s.now())
-		return err
-	})
 }
 
 // alert records an account-level problem on the broadcast, pauses it when

@@ -8,6 +8,7 @@ import (
 	"lifeline/bot/clocktest"
 	"lifeline/bot/contacts"
 	"lifeline/bot/whatsapp"
+	"lifeline/bot/whatsapp/whatsapptest"
 	"lifeline/store"
 )
 
@@ -20,9 +21,16 @@ func TestUnreachableUntilThePersonWritesIn(t *testing.T) {
 		label  string
 		report func(h *harness, clk *clocktest.Clock, who string)
 	}{
-		{"broadcast send answered 131026", func(h *harness, _ *clocktest.Clock, _ string) {
-			h.graph.FailNext(1, 400, store.CodeUndeliverable)
+		{"broadcast send answered 131026", func(h *harness, _ *clocktest.Clock, who string) {
+			// The audience is sent in any order: the person's own send fails.
+			h.graph.SetResponder(func(r whatsapptest.Request) whatsapptest.Response {
+				if r.To == who {
+					return whatsapptest.Response{Status: 400, Code: store.CodeUndeliverable}
+				}
+				return whatsapptest.Response{}
+			})
 			h.waitState(h.create(noticeSpec()), StateCompleted)
+			h.graph.SetResponder(nil)
 		}},
 		{"broadcast status webhook failed 131026", func(h *harness, clk *clocktest.Clock, who string) {
 			id := h.create(noticeSpec())
