@@ -52,7 +52,7 @@ func TestUnanswerable(t *testing.T) {
 		want string
 	}{
 		{"wa_id", Message{From: "966512345678"}, ""},
-		{"shortest wa_id", Message{From: "123456"}, ""},
+		{"short test number", Message{From: "1555"}, ""},
 		{"BSUID only", Message{FromUserID: "US.1349"}, ""},
 		{"opaque BSUID only", Message{FromUserID: "a1b2c3"}, ""},
 		{"wa_id with plus", Message{From: "+966512345678"}, IgnoreInvalidSender},
