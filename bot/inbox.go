@@ -41,11 +41,30 @@ func (it *InboxItem) lane() string {
 
 // userOf keys a user by wa_id, or by business-scoped id for users who
 // arrive without a phone number.
-func userOf(m *whatsapp.Message) string {
-	if m.From != "" {
-		return m.From
+func userOf(m *whatsapp.Message) string { return whatsapp.UserKey(m) }
+
+// IgnoreObserver is told of every inbound message that was not answered
+// and why (a whatsapp.Ignore* reason). An Observer may implement it.
+type IgnoreObserver interface {
+	InboundIgnored(reason string)
+}
+
+// ignoreMessage records a message that must not be answered, with its
+// reason, where an admin sees it (a log line with masked ids and a
+// metric), and removes it from the inbox without a reply, a read receipt
+// or a handoff: there is nobody to address them to one-to-one.
+func (e *Engine) ignoreMessage(t inTask, reason string) error {
+	msg := t.item.Message
+	e.log.Warn().Str("reason", reason).Str("message_id", msg.ID).Str("type", msg.Type).
+		Str("from", whatsapp.MaskPhone(msg.From)).Str("from_user_id", whatsapp.MaskPhone(msg.FromUserID)).
+		Str("group", whatsapp.MaskPhone(msg.GroupID)).Msg("inbound message not answered")
+	if err := e.db.Update(func(tx *store.Txn) error { return tx.Delete(store.InboxKey(t.seq)) }); err != nil {
+		return fmt.Errorf("drop unanswerable message %s: %w", msg.ID, err)
 	}
-	return "bsuid:" + m.FromUserID
+	if o, ok := e.obs.(IgnoreObserver); ok {
+		o.InboundIgnored(reason)
+	}
+	return nil
 }
 
 type inTask struct {
@@ -146,6 +165,9 @@ func (e *Engine) handleTemplate(t inTask) error {
 // none of it, and the message is processed again.
 func (e *Engine) handleMessage(t inTask) error {
 	msg := t.item.Message
+	if reason := msg.Unanswerable(); reason != "" {
+		return e.ignoreMessage(t, reason)
+	}
 	user := userOf(msg)
 	now := e.now()
 	at := msg.Timestamp

@@ -7,8 +7,11 @@ import (
 
 // Contact is what Lifeline knows about one person on WhatsApp.
 type Contact struct {
+	// WaID is the person's wa_id, or for a username user who arrives
+	// without a phone number the key whatsapp.UserKey gives ("bsuid:<id>"):
+	// it keys the contact, and sending turns it into recipient, never to.
 	WaID         string            `json:"wa_id"`
-	UserID       string            `json:"user_id,omitempty"` // business-scoped user id, when WhatsApp sends one
+	UserID       string            `json:"user_id,omitempty"` // business-scoped user id (BSUID), kept beside wa_id whenever WhatsApp sends one
 	Name         string            `json:"name,omitempty"`
 	Language     string            `json:"language,omitempty"`
 	Tags         []string          `json:"tags,omitempty"`

@@ -40,6 +40,7 @@ type Metrics struct {
 	faqDecisions    *prometheus.CounterVec
 	emergencies     *prometheus.CounterVec
 	templateStatus  *prometheus.GaugeVec
+	ignored         *prometheus.CounterVec
 
 	mu        sync.Mutex
 	templates map[[2]string]string // template name and language -> status shown
@@ -79,6 +80,8 @@ func New() *Metrics {
 		Name: "lifeline_sends_failed_total", Help: "Messages given up for good, by WhatsApp error code."}, []string{"code"})
 	m.faqDecisions = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "lifeline_faq_decisions_total", Help: "FAQ searches by decision (answer, suggest, none)."}, []string{"decision"})
+	m.ignored = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "lifeline_inbound_ignored_total", Help: "Inbound messages not answered, by reason (group, no_sender, invalid_sender)."}, []string{"reason"})
 	m.emergencies = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "lifeline_emergencies_total", Help: "Messages about danger to life that opened or raised an urgent handoff, by language."}, []string{"lang"})
 	m.templateStatus = prometheus.NewGaugeVec(prometheus.GaugeOpts{
@@ -87,7 +90,7 @@ func New() *Metrics {
 		[]string{"template", "language", "status"})
 	m.templates = map[[2]string]string{}
 	m.reg.MustRegister(m.webhookRequests, m.webhookLatency, m.processed, m.processLatency, m.sendAttempts, m.sendLatency,
-		m.sendFailed, m.faqDecisions, m.emergencies, m.templateStatus,
+		m.sendFailed, m.faqDecisions, m.emergencies, m.templateStatus, m.ignored,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -116,6 +119,9 @@ func (m *Metrics) Webhook() fiber.Handler {
 		return err
 	}
 }
+
+// InboundIgnored implements bot.IgnoreObserver.
+func (m *Metrics) InboundIgnored(reason string) { m.ignored.WithLabelValues(reason).Inc() }
 
 // Processed implements bot.Observer.
 func (m *Metrics) Processed(kind string, latency time.Duration) {

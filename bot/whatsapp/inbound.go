@@ -91,6 +91,87 @@ type Message struct {
 	Reaction        *Reaction
 	Contacts        []SharedContact // type "contacts"
 	Errors          []APIError
+	// GroupID is set for a message written in a group (Groups API): the
+	// sender did not write to us one-to-one.
+	GroupID string
+}
+
+// Reasons a message is not answered, as Unanswerable reports them. They
+// are metric labels: keep the set small and fixed.
+const (
+	IgnoreGroup         = "group"          // written in a group, not to us one-to-one
+	IgnoreNoSender      = "no_sender"      // neither from nor from_user_id
+	IgnoreInvalidSender = "invalid_sender" // from (or from_user_id) is not a WhatsApp id
+)
+
+// Unanswerable says why m must not be answered, or "" when it may be.
+// A reply to a sender that is not a WhatsApp id would be addressed to
+// nobody (or to someone else), and a group message answered one-to-one
+// would reveal to the sender that we read the group.
+func (m *Message) Unanswerable() string {
+	switch {
+	case m.GroupID != "":
+		return IgnoreGroup
+	case m.From == "" && m.FromUserID == "":
+		return IgnoreNoSender
+	case m.From != "" && !IsWaID(m.From):
+		return IgnoreInvalidSender
+	case m.From == "" && !validUserID(m.FromUserID):
+		return IgnoreInvalidSender
+	}
+	return ""
+}
+
+// IsWaID reports whether s can be a wa_id: the digits of an E.164 number
+// (at most 15), without '+'. E.164 sets no useful minimum, and the sandbox
+// and test numbers are short, so any non-empty run of digits passes.
+func IsWaID(s string) bool {
+	if s == "" || len(s) > 15 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// looksLikeBSUID reports whether s has the country-prefixed form WhatsApp
+// reports business-scoped user ids in ("US.1349…"), so that one arriving
+// in from is not mistaken for a broken phone number.
+func looksLikeBSUID(s string) bool {
+	if len(s) < 4 || s[2] != '.' || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z' {
+		return false
+	}
+	return validUserID(s)
+}
+
+// validUserID accepts an opaque BSUID: 1 to 128 printable ASCII
+// characters without spaces, and none that our own keys use as separators.
+func validUserID(s string) bool {
+	if s == "" || len(s) > 128 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c > '~' || c == ':' || c == '/' {
+			return false
+		}
+	}
+	return true
+}
+
+// UserKeyPrefix marks the key of a user known only by BSUID. The key is
+// internal: Outbound turns it back into the recipient field on the wire.
+const UserKeyPrefix = "bsuid:"
+
+// UserKey is the key a sender is stored under: the wa_id when there is
+// one, else the BSUID behind UserKeyPrefix.
+func UserKey(m *Message) string {
+	if m.From != "" {
+		return m.From
+	}
+	return UserKeyPrefix + m.FromUserID
 }
 
 // Context is present when the user quoted one of our messages or forwarded
@@ -272,6 +353,12 @@ func (w *wireMessage) normalise(pnid string) Message {
 		Timestamp:     w.Timestamp.t,
 		Type:          w.Type,
 		Errors:        apiErrors(w.Errors, ""),
+		GroupID:       w.GroupID,
+	}
+	// A username user's BSUID has been seen in from: it is an id to reply
+	// to through recipient, not a phone number.
+	if looksLikeBSUID(m.From) && (m.FromUserID == "" || m.FromUserID == m.From) {
+		m.FromUserID, m.From = m.From, ""
 	}
 	if c := w.Context; c != nil {
 		m.Context = &Context{ID: c.ID, From: c.From, Forwarded: c.Forwarded, FrequentlyForwarded: c.FrequentlyForwarded}
@@ -420,6 +507,7 @@ type wireValue struct {
 type wireMessage struct {
 	From       string   `json:"from"`
 	FromUserID string   `json:"from_user_id"`
+	GroupID    string   `json:"group_id"`
 	ID         string   `json:"id"`
 	Timestamp  flexTime `json:"timestamp"`
 	Type       string   `json:"type"`

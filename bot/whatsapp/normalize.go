@@ -63,7 +63,7 @@ func Normalize(o Outbound) []Outbound {
 func textMessages(o Outbound, parts []string) []Outbound {
 	out := make([]Outbound, 0, len(parts))
 	for i, p := range parts {
-		m := Outbound{To: o.To, Kind: KindText, Text: p, CallbackData: o.CallbackData}
+		m := Outbound{To: o.To, Recipient: o.Recipient, Kind: KindText, Text: p, CallbackData: o.CallbackData}
 		if o.Kind == KindText {
 			m.PreviewURL = o.PreviewURL
 		}

@@ -50,9 +50,10 @@ var ErrInvalid = errors.New("invalid outbound message")
 // Outbound is one message to send. It is stored as JSON in the outbox, so
 // it is plain data; MarshalPayload turns it into the Graph API shape.
 type Outbound struct {
-	To           string    `json:"to"`             // wa_id or phone number with country code
-	Kind         string    `json:"kind"`           // text, buttons, list, template, location, reaction, location_request
-	Text         string    `json:"text,omitempty"` // text body, or the body of buttons/list
+	To           string    `json:"to"`                  // wa_id or phone number with country code, or a UserKey
+	Recipient    string    `json:"recipient,omitempty"` // BSUID of a user without a phone number
+	Kind         string    `json:"kind"`                // text, buttons, list, template, location, reaction, location_request
+	Text         string    `json:"text,omitempty"`      // text body, or the body of buttons/list
 	PreviewURL   bool      `json:"preview_url,omitempty"`
 	Header       string    `json:"header,omitempty"` // buttons/list text header
 	Footer       string    `json:"footer,omitempty"` // buttons/list footer
@@ -146,7 +147,7 @@ func checkLen(what, s string, max int, required bool) error {
 // Validate reports why the API would reject o, or nil. It checks the
 // documented limits; Normalize fixes most of them first.
 func (o Outbound) Validate() error {
-	if strings.TrimSpace(o.To) == "" {
+	if to, rcpt := o.address(); to == "" && rcpt == "" {
 		return invalid("empty recipient")
 	}
 	if err := checkLen("callback data", o.CallbackData, MaxCallbackDataLen, false); err != nil {
@@ -315,7 +316,8 @@ func (o Outbound) validateTemplate() error {
 type payload struct {
 	MessagingProduct string       `json:"messaging_product"`
 	RecipientType    string       `json:"recipient_type"`
-	To               string       `json:"to"`
+	To               string       `json:"to,omitempty"`
+	Recipient        string       `json:"recipient,omitempty"`
 	Type             string       `json:"type"`
 	Context          *msgContext  `json:"context,omitempty"`
 	CallbackData     string       `json:"biz_opaque_callback_data,omitempty"`
@@ -398,15 +400,31 @@ type textType struct {
 	Type string `json:"type"`
 }
 
+// address gives the wire's to (a phone number or wa_id) or recipient (a
+// BSUID), exactly one of them non-empty for a sendable message. A user key
+// of a username user becomes recipient: the internal key never reaches to.
+func (o Outbound) address() (to, recipient string) {
+	if r := strings.TrimSpace(o.Recipient); r != "" {
+		return "", r
+	}
+	to = strings.TrimSpace(o.To)
+	if id, ok := strings.CutPrefix(to, UserKeyPrefix); ok {
+		return "", strings.TrimSpace(id)
+	}
+	return to, ""
+}
+
 // MarshalPayload builds the exact Graph API JSON for o after Validate.
 func MarshalPayload(o Outbound) ([]byte, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
+	to, rcpt := o.address()
 	p := payload{
 		MessagingProduct: "whatsapp",
 		RecipientType:    "individual",
-		To:               strings.TrimSpace(o.To),
+		To:               to,
+		Recipient:        rcpt,
 		CallbackData:     o.CallbackData,
 	}
 	if o.ReplyTo != "" {
