@@ -465,6 +465,11 @@ func (s *Service) Resume(id, by string) (*Broadcast, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Resuming after an alert says the account was fixed: the sending
+	// numbers' pause (shared with replies) ends too.
+	for _, num := range s.cfg.PhoneNumberIDs {
+		s.pacers.Resume(num)
+	}
 	s.auditLater(by, "broadcast.resume", id, "")
 	s.poke()
 	return b, nil
