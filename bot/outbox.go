@@ -164,8 +164,8 @@ func (e *Engine) retryLater(key string, it *store.OutboxItem, err error) bool {
 		// Account or token trouble: keep everything queued, stop this
 		// number for a while, and say so loudly.
 		e.log.Error().Err(err).Str("phone_number_id", it.PhoneNumberID).Msg("ALERT: sending stopped for this number; an admin must act")
-		e.pacer.Pause(it.PhoneNumberID, now.Add(time.Minute))
-		time.AfterFunc(time.Minute, func() { e.outbox.Wake(key) })
+		e.pacer.Pause(it.PhoneNumberID, now.Add(whatsapp.NumberPause))
+		time.AfterFunc(whatsapp.NumberPause, func() { e.outbox.Wake(key) })
 		return true
 	case whatsapp.ActionThrottleNumber:
 		e.pacer.SlowDown(it.PhoneNumberID)
@@ -178,6 +178,9 @@ func (e *Engine) retryLater(key string, it *store.OutboxItem, err error) bool {
 		return false
 	}
 	delay := e.cfg.Backoff(action, it.Attempts)
+	if se != nil {
+		delay = max(delay, se.RetryAfter())
+	}
 	it.NotBefore = now.Add(delay)
 	if perr := e.db.Update(func(tx *store.Txn) error { return tx.SetJSON(store.OutboxKey(it.Seq), it, 0) }); perr != nil {
 		e.log.Error().Err(perr).Msg("persist retry")

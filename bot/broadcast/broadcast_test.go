@@ -16,6 +16,7 @@ import (
 	"lifeline/bot"
 	"lifeline/bot/clocktest"
 	"lifeline/bot/contacts"
+	"lifeline/bot/pace"
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
 	"lifeline/kb"
@@ -32,6 +33,8 @@ type harness struct {
 	cfg    Config
 	now    func() time.Time
 	engine *bot.Engine
+	pacer  *pace.Numbers // shared by the service and the engine, as in production
+	obs    bot.Observer
 }
 
 type hopts struct {
@@ -40,6 +43,7 @@ type hopts struct {
 	now    func() time.Time
 	engine bool // run the conversation engine too, for answers
 	graph  *whatsapptest.Server
+	obs    bot.Observer // told of the service's send attempts
 }
 
 func testConfig(c Config) Config {
@@ -69,7 +73,8 @@ func testConfig(c Config) Config {
 
 func newHarness(t *testing.T, o hopts) *harness {
 	t.Helper()
-	h := &harness{t: t, dir: o.dir, cfg: testConfig(o.cfg), now: o.now, graph: o.graph}
+	h := &harness{t: t, dir: o.dir, cfg: testConfig(o.cfg), now: o.now, graph: o.graph, obs: o.obs}
+	h.pacer = pace.New(h.cfg.RatePerNumber)
 	if h.graph == nil {
 		h.graph = whatsapptest.NewServer(t)
 	}
@@ -89,11 +94,11 @@ func (h *harness) open(engine bool) {
 		h.t.Fatal(err)
 	}
 	h.db = db
-	h.svc = New(h.cfg, Options{DB: db, Sender: h.client, Logger: zerolog.Nop(), Now: h.now})
+	h.svc = New(h.cfg, Options{DB: db, Sender: h.client, Logger: zerolog.Nop(), Now: h.now, Pacer: h.pacer, Observer: h.obs})
 	if engine {
-		h.engine = bot.New(bot.Config{PhoneNumberIDs: h.cfg.PhoneNumberIDs, RatePerNumber: 1000,
-			Backoff: func(whatsapp.Action, int) time.Duration { return time.Millisecond }},
-			bot.Options{DB: db, Sender: h.client, KB: noKB{}, Logger: zerolog.Nop(), Now: h.now})
+		h.engine = bot.New(bot.Config{PhoneNumberIDs: h.cfg.PhoneNumberIDs, RatePerNumber: h.cfg.RatePerNumber,
+			Backoff: func(whatsapp.Action, int) time.Duration { return time.Millisecond }, ShutdownGrace: 100 * time.Millisecond},
+			bot.Options{DB: db, Sender: h.client, KB: noKB{}, Logger: zerolog.Nop(), Now: h.now, Pacer: h.pacer})
 		h.engine.Intercept(h.svc)
 		h.engine.ObserveStatuses(h.svc)
 		h.engine.AddTranscriptSource(h.svc)

@@ -686,6 +686,12 @@ func (s *Service) send(r *run, j *job, num string, runLim *rate.Limiter) *result
 			return &result{job: j, unsent: true}
 		}
 	}
+	// The number's pause is shared with the reply outbox: an account error
+	// on a reply stops broadcasts from that number too, until the pause
+	// ends or an admin resumes the number.
+	if err := s.pacers.WaitUnpaused(r.ctx, num); err != nil {
+		return &result{job: j, unsent: true}
+	}
 	if err := s.pacers.Wait(r.ctx, num, pace.Broadcast); err != nil {
 		return &result{job: j, unsent: true}
 	}
@@ -698,7 +704,9 @@ func (s *Service) send(r *run, j *job, num string, runLim *rate.Limiter) *result
 		// commit keeps the erased record as the erasure left it.
 		return &result{job: j, unsent: true}
 	}
+	start := time.Now()
 	res, err := s.sender.Send(sendCtx, num, j.msg)
+	s.obs.SendAttempt(num, err == nil, errorCode(err), time.Since(start))
 	return &result{job: j, phone: num, res: res, err: err, at: s.now()}
 }
 
@@ -821,6 +829,10 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 		case se.Action == whatsapp.ActionAlertAdmin || (se.HasCode && whatsapp.AlertsAdmin(se.Code)):
 			rec.State = recPending
 			alertCode, alertMsg = se.Code, "account-level error from WhatsApp: "+se.Error()
+			if se.Action == whatsapp.ActionAlertAdmin {
+				// The number, not the template: replies from it stop too.
+				s.pacers.Pause(res.phone, res.at.Add(whatsapp.NumberPause))
+			}
 		case se.Action.Retryable():
 			if se.Action == whatsapp.ActionThrottleNumber {
 				s.pacers.SlowDown(res.phone)
@@ -836,7 +848,7 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 				break
 			}
 			rec.State, rec.Code, rec.Reason = recRetry, se.Code, reason
-			rec.NotBefore = res.at.Add(s.cfg.Backoff(se.Action, rec.Attempts))
+			rec.NotBefore = res.at.Add(max(s.cfg.Backoff(se.Action, rec.Attempts), se.RetryAfter()))
 			r.p.Retrying++
 			out.retries++
 			if out.nextAt.IsZero() || rec.NotBefore.Before(out.nextAt) {
@@ -927,6 +939,15 @@ type sentRecord struct {
 	key  store.Key
 	ref  string
 	user string
+}
+
+// errorCode is the WhatsApp error code of a send error, or 0.
+func errorCode(err error) int {
+	var se *whatsapp.SendError
+	if errors.As(err, &se) {
+		return se.Code
+	}
+	return 0
 }
 
 func reasonOf(se *whatsapp.SendError) string {

@@ -107,7 +107,17 @@ type Options struct {
 	// Pacer is the per-number budget shared with the conversation engine's
 	// replies; nil makes one at Config.RatePerNumber.
 	Pacer *pace.Numbers
+	// Observer is told of every send attempt, like the engine's replies,
+	// so that the per-number send metrics count broadcasts too; nil for none.
+	Observer bot.Observer
 }
+
+type nopObserver struct{}
+
+func (nopObserver) Processed(string, time.Duration)              {}
+func (nopObserver) SendAttempt(string, bool, int, time.Duration) {}
+func (nopObserver) SendFailed(string, int)                       {}
+func (nopObserver) Emergency(string)                             {}
 
 // Sentinel errors, mapped to HTTP statuses by the admin API.
 var (
@@ -126,6 +136,7 @@ type Service struct {
 	http   *http.Client
 
 	pacers  *pace.Numbers
+	obs     bot.Observer
 	daily   *dailyLimit
 	started time.Time // when Start ran: the grace for in-flight sends counts from here
 
@@ -165,11 +176,15 @@ func New(cfg Config, o Options) *Service {
 	if o.Pacer == nil {
 		o.Pacer = pace.New(cfg.RatePerNumber)
 	}
+	if o.Observer == nil {
+		o.Observer = nopObserver{}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Service{
 		cfg: cfg, db: o.DB, sender: o.Sender, now: o.Now, http: o.HTTP,
 		log:    o.Logger.With().Str("comp", "broadcast").Logger(),
 		pacers: o.Pacer,
+		obs:    o.Observer,
 		daily:  newDailyLimit(cfg.DailyLimit),
 		ctx:    ctx, cancel: cancel,
 		wake: make(chan struct{}, 1), hook: make(chan struct{}, 1),
@@ -450,6 +465,11 @@ func (s *Service) Resume(id, by string) (*Broadcast, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	// Resuming after an alert says the account was fixed: the sending
+	// numbers' pause (shared with replies) ends too.
+	for _, num := range s.cfg.PhoneNumberIDs {
+		s.pacers.Resume(num)
 	}
 	s.auditLater(by, "broadcast.resume", id, "")
 	s.poke()

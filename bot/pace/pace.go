@@ -31,12 +31,15 @@ type Numbers struct {
 	mu      sync.Mutex
 	buckets map[string]*bucket
 	paused  map[string]time.Time
+	held    map[string]int       // senders waiting in WaitUnpaused, per number
+	resumed chan struct{}        // closed and replaced when a pause changes
 	slowed  map[string]time.Time // when each number was last slowed down
 }
 
 // New paces each number at perSecond messages per second.
 func New(perSecond float64) *Numbers {
-	return &Numbers{rate: perSecond, now: time.Now, buckets: map[string]*bucket{}, paused: map[string]time.Time{}, slowed: map[string]time.Time{}}
+	return &Numbers{rate: perSecond, now: time.Now, buckets: map[string]*bucket{}, paused: map[string]time.Time{}, slowed: map[string]time.Time{},
+		held: map[string]int{}, resumed: make(chan struct{})}
 }
 
 func (p *Numbers) bucket(num string) *bucket {
@@ -87,11 +90,73 @@ func (p *Numbers) Success(num string) {
 	}
 }
 
-// Pause stops a number until the given time (an account error that an admin must fix).
+// Pause stops a number until the given time (an account error that an
+// admin must fix). It is the one pause per number: replies check
+// PausedUntil, broadcast sends wait in WaitUnpaused.
 func (p *Numbers) Pause(num string, until time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.paused[num] = until
+	p.changedLocked()
+}
+
+// Resume ends a number's pause now (an admin fixed the account) and wakes
+// the senders waiting for it.
+func (p *Numbers) Resume(num string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.paused, num)
+	p.changedLocked()
+}
+
+func (p *Numbers) changedLocked() {
+	close(p.resumed)
+	p.resumed = make(chan struct{})
+}
+
+// WaitUnpaused blocks while num is paused: until the pause ends, Resume is
+// called, or ctx ends. A sender that keeps its own queue (the reply
+// outbox) checks PausedUntil instead, so as not to hold a worker that
+// serves other numbers.
+func (p *Numbers) WaitUnpaused(ctx context.Context, num string) error {
+	p.mu.Lock()
+	counted := false
+	defer func() {
+		if counted {
+			p.mu.Lock()
+			p.held[num]--
+			p.mu.Unlock()
+		}
+	}()
+	for {
+		until, changed, now := p.paused[num], p.resumed, p.now()
+		if !until.After(now) {
+			p.mu.Unlock()
+			return nil
+		}
+		if !counted {
+			p.held[num]++
+			counted = true
+		}
+		p.mu.Unlock()
+		t := time.NewTimer(until.Sub(now))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-changed:
+		case <-t.C:
+		}
+		t.Stop()
+		p.mu.Lock()
+	}
+}
+
+// Held is how many senders wait in WaitUnpaused for num's pause to end.
+func (p *Numbers) Held(num string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.held[num]
 }
 
 // PausedUntil says until when a number is paused; the zero time if it is not.

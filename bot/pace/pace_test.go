@@ -189,3 +189,44 @@ func TestAWaiterThatGivesUpLeavesItsPlace(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A paused number holds its broadcast senders until an admin resumes it.
+func TestWaitUnpausedHoldsUntilResume(t *testing.T) {
+	p := New(80)
+	ctx := context.Background()
+	if err := p.WaitUnpaused(ctx, "a"); err != nil {
+		t.Fatalf("a number never paused: %v", err)
+	}
+	p.Pause("a", time.Now().Add(-time.Second))
+	if err := p.WaitUnpaused(ctx, "a"); err != nil {
+		t.Fatalf("a pause that has ended: %v", err)
+	}
+	p.Pause("a", time.Now().Add(time.Hour))
+	done := make(chan error, 1)
+	go func() { done <- p.WaitUnpaused(ctx, "a") }()
+	for deadline := time.Now().Add(10 * time.Second); p.Held("a") != 1; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the sender did not wait for the pause")
+		}
+	}
+	if err := p.WaitUnpaused(ctx, "b"); err != nil {
+		t.Fatalf("another number: %v", err)
+	}
+	if granted(done) {
+		t.Fatal("the sender went on while the number is paused")
+	}
+	p.Resume("a")
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !p.PausedUntil("a").IsZero() || p.Held("a") != 0 {
+		t.Fatal("resume must clear the pause")
+	}
+
+	p.Pause("a", time.Now().Add(time.Hour))
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := p.WaitUnpaused(cctx, "a"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled wait = %v", err)
+	}
+}

@@ -162,6 +162,32 @@ func (e *SendError) Error() string {
 
 func (e *SendError) Unwrap() error { return e.Err }
 
+// RetryAfter is the least wait before this error's message is sent again;
+// zero when the usual backoff applies (see the package function).
+func (e *SendError) RetryAfter() time.Duration {
+	if !e.HasCode {
+		return 0
+	}
+	return RetryAfter(e.Code)
+}
+
+// RetryAfter is the least wait the reference asks for before a message that
+// failed with code is sent again, beyond the usual backoff: 131057 means the
+// account is in maintenance mode, which lasts about a minute (the
+// throughput upgrade), so a retry after a second only fails again.
+// Senders wait max(Backoff, RetryAfter).
+func RetryAfter(code int) time.Duration {
+	if code == 131057 {
+		return time.Minute
+	}
+	return 0
+}
+
+// NumberPause is how long a sending number stops after an account or
+// credential error (ActionAlertAdmin) before one message tries it again;
+// replies and broadcasts from the number share the pause.
+const NumberPause = time.Minute
+
 // Backoff limits. Exponential backoff starts at about a second; the pair
 // limit (131056) follows Meta's advice of 4^n seconds.
 const (

@@ -120,3 +120,29 @@ func TestBackoffGrowsWithinBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestRetryAfter: codes whose reference advice is a fixed wait, not the
+// usual backoff from a second.
+func TestRetryAfter(t *testing.T) {
+	cases := []struct {
+		code int
+		want time.Duration
+	}{
+		{131057, time.Minute}, // maintenance mode: "retry after ~1 minute"
+		{131000, 0},
+		{130429, 0},
+		{131056, 0}, // its 4^n s is Backoff's
+	}
+	for _, tc := range cases {
+		if got := RetryAfter(tc.code); got != tc.want {
+			t.Errorf("RetryAfter(%d) = %v, want %v", tc.code, got, tc.want)
+		}
+		se := &SendError{HasCode: true, Code: tc.code, Action: Classify(tc.code)}
+		if got := se.RetryAfter(); got != tc.want {
+			t.Errorf("SendError{%d}.RetryAfter() = %v, want %v", tc.code, got, tc.want)
+		}
+	}
+	if got := (&SendError{Timeout: true}).RetryAfter(); got != 0 {
+		t.Errorf("a timeout waits %v beyond the backoff, want 0", got)
+	}
+}

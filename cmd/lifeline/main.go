@@ -195,7 +195,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	// Replies and broadcasts share each number's throughput budget.
 	pacer := pace.New(cfg.RatePerNumber)
 	engine := bot.New(ecfg, bot.Options{DB: db, Sender: sender, KB: m.Answerer(faq), Learner: faq, Logger: log, Observer: m, Pacer: pacer})
-	broadcasts := broadcast.New(broadcastConfig(cfg), broadcast.Options{DB: db, Sender: sender, Logger: log, Pacer: pacer})
+	broadcasts := broadcast.New(broadcastConfig(cfg), broadcast.Options{DB: db, Sender: sender, Logger: log, Pacer: pacer, Observer: m})
 	engine.Intercept(broadcasts)
 	engine.ObserveStatuses(broadcasts)
 	engine.AddTranscriptSource(broadcasts)
