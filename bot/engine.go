@@ -146,13 +146,15 @@ type Observer interface {
 	TemplateStatus(name, language, status string)
 }
 
-type nopObserver struct{}
+// NopObserver records nothing: the observer of an engine or a broadcast
+// service that was given none.
+type NopObserver struct{}
 
-func (nopObserver) Processed(string, time.Duration)              {}
-func (nopObserver) SendAttempt(string, bool, int, time.Duration) {}
-func (nopObserver) SendFailed(string, int)                       {}
-func (nopObserver) Emergency(string)                             {}
-func (nopObserver) TemplateStatus(string, string, string)        {}
+func (NopObserver) Processed(string, time.Duration)              {}
+func (NopObserver) SendAttempt(string, bool, int, time.Duration) {}
+func (NopObserver) SendFailed(string, int)                       {}
+func (NopObserver) Emergency(string)                             {}
+func (NopObserver) TemplateStatus(string, string, string)        {}
 
 // Intercept registers an interceptor; call before Start.
 func (e *Engine) Intercept(ic Interceptor) { e.interceptors = append(e.interceptors, ic) }
@@ -233,7 +235,7 @@ func New(cfg Config, o Options) *Engine {
 		o.Pacer = pace.New(cfg.RatePerNumber)
 	}
 	if o.Observer == nil {
-		o.Observer = nopObserver{}
+		o.Observer = NopObserver{}
 	}
 	if o.Understander == nil {
 		// Trained here, once per process, rather than by the first

@@ -14,7 +14,7 @@ import (
 
 // ignoreRecorder is an Observer that keeps the reasons of unanswered messages.
 type ignoreRecorder struct {
-	nopObserver
+	NopObserver
 	mu      sync.Mutex
 	reasons []string
 }

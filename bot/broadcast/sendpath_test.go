@@ -6,20 +6,19 @@ import (
 	"testing"
 	"time"
 
+	"lifeline/bot"
 	"lifeline/bot/whatsapp"
 	"lifeline/store"
 )
 
 // attempts records what the service reports of its sends, as the metrics do.
 type attempts struct {
-	mu   sync.Mutex
-	sent map[string]int // phone number id -> successful attempts
-	errs map[int]int    // code -> failed attempts
+	bot.NopObserver // only send attempts are counted
+	mu              sync.Mutex
+	sent            map[string]int // phone number id -> successful attempts
+	errs            map[int]int    // code -> failed attempts
 }
 
-func (a *attempts) Processed(string, time.Duration) {}
-func (a *attempts) SendFailed(string, int)          {}
-func (a *attempts) Emergency(string)                {}
 func (a *attempts) SendAttempt(num string, ok bool, code int, _ time.Duration) {
 	a.mu.Lock()
 	defer a.mu.Unlock()

@@ -112,13 +112,6 @@ type Options struct {
 	Observer bot.Observer
 }
 
-type nopObserver struct{}
-
-func (nopObserver) Processed(string, time.Duration)              {}
-func (nopObserver) SendAttempt(string, bool, int, time.Duration) {}
-func (nopObserver) SendFailed(string, int)                       {}
-func (nopObserver) Emergency(string)                             {}
-
 // Sentinel errors, mapped to HTTP statuses by the admin API.
 var (
 	ErrNotFound = store.ErrNotFound
@@ -177,7 +170,7 @@ func New(cfg Config, o Options) *Service {
 		o.Pacer = pace.New(cfg.RatePerNumber)
 	}
 	if o.Observer == nil {
-		o.Observer = nopObserver{}
+		o.Observer = bot.NopObserver{}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Service{
