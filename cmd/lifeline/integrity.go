@@ -19,16 +19,9 @@ func runRestore(args []string, getenv func(string) string, stdout, stderr io.Wri
 	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", firstNonEmpty(getenv("LIFELINE_DATA_DIR"), "./data"), "data directory to create (LIFELINE_DATA_DIR); must be empty or missing")
-	var file string
-	// Accept the file before or after the flags.
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		file, args = args[0], args[1:]
-	}
-	if err := fs.Parse(args); err != nil {
+	file, ok := parseFileAndFlags(fs, args)
+	if !ok {
 		return 2
-	}
-	if file == "" && fs.NArg() == 1 {
-		file = fs.Arg(0)
 	}
 	if file == "" {
 		fmt.Fprintln(stderr, "usage: lifeline restore FILE [--data DIR]")
@@ -198,15 +191,9 @@ func runVerify(args []string, getenv func(string) string, stdout, stderr io.Writ
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", "", "data directory to check (default LIFELINE_DATA_DIR or ./data); the server must be stopped")
-	var file string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		file, args = args[0], args[1:]
-	}
-	if err := fs.Parse(args); err != nil {
+	file, ok := parseFileAndFlags(fs, args)
+	if !ok {
 		return 2
-	}
-	if file == "" && fs.NArg() == 1 {
-		file = fs.Arg(0)
 	}
 	if file != "" && *data != "" || fs.NArg() > 1 {
 		fmt.Fprintln(stderr, "usage: lifeline verify [--data DIR | FILE.backup]")
@@ -253,4 +240,20 @@ func runVerify(args []string, getenv func(string) string, stdout, stderr io.Writ
 	fmt.Fprintf(stdout, "OK: %s: %d tables, %d value logs, %d memtables (%d bytes); %d keys and %d bytes of values read, every checksum good\n",
 		storeDir, rep.Tables, rep.ValueLogs, rep.Memtables, rep.Bytes, rep.Keys, rep.ValueBytes)
 	return 0
+}
+
+// parseFileAndFlags parses a command's flags and its one file argument,
+// which may stand before or after the flags; ok is false when the flags
+// do not parse (the flag set has said why).
+func parseFileAndFlags(fs *flag.FlagSet, args []string) (file string, ok bool) {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		file, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return "", false
+	}
+	if file == "" && fs.NArg() == 1 {
+		file = fs.Arg(0)
+	}
+	return file, true
 }
