@@ -96,8 +96,8 @@ func (s *Service) dispatch(r *run) error {
 		}
 		if r.limitHit {
 			_, err := s.update(r.id, func(b *Broadcast) error {
-				if b.State == StateSending {
-					b.State, b.PauseReason = StateWaitingLimit, "daily messaging limit reached"
+				if b.advance(EvLimit) {
+					b.PauseReason = "daily messaging limit reached"
 				}
 				return nil
 			})
@@ -127,10 +127,9 @@ func (s *Service) dispatch(r *run) error {
 	// Round done.
 	now := s.now()
 	_, err = s.update(r.id, func(b *Broadcast) error {
-		if b.State != StateSending {
+		if !b.advance(EvRoundSent) {
 			return nil
 		}
-		b.State = StateSent
 		if r.round == 0 {
 			if b.SentAt.IsZero() {
 				b.SentAt = now
@@ -157,8 +156,8 @@ func (s *Service) nobodyToSend(id string) error {
 	// The alert is written with the cancellation, so nobody reads a
 	// cancelled broadcast that does not say why.
 	_, err := s.update(id, func(b *Broadcast) error {
-		if b.State == StateSending {
-			b.State, b.CompletedAt, b.PauseReason = StateCancelled, now, "nobody to send to"
+		if b.advance(EvAbandon) {
+			b.CompletedAt, b.PauseReason = now, "nobody to send to"
 			addAlert(b, now, 0, msg)
 		}
 		return nil
@@ -975,8 +974,8 @@ func (s *Service) alert(id string, code int, msg string, pause bool) {
 	now := s.now()
 	_, err := s.update(id, func(b *Broadcast) error {
 		addAlert(b, now, code, msg)
-		if pause && (b.State == StateSending || b.State == StateWaitingLimit) {
-			b.State, b.PauseReason = StatePaused, "alert: "+msg
+		if pause && b.advance(EvAlert) {
+			b.PauseReason = "alert: " + msg
 		}
 		return nil
 	})

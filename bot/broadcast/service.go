@@ -274,9 +274,13 @@ func (s *Service) Create(spec Spec, by, idemKey string) (*Broadcast, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Broadcast{ID: fmt.Sprintf("bc%06d", seq), Spec: spec, State: StateScheduled, CreatedAt: now, CreatedBy: by}
+	b := &Broadcast{ID: fmt.Sprintf("bc%06d", seq), Spec: spec, CreatedAt: now, CreatedBy: by}
+	ev := EvSchedule
 	if spec.StartAt.IsZero() || !spec.StartAt.After(now) {
-		b.State = StateSending
+		ev = EvStart
+	}
+	if err := b.fire(ev); err != nil {
+		return nil, fmt.Errorf("create broadcast: %w", err)
 	}
 	existing := ""
 	err = s.db.Update(func(tx *store.Txn) error {
@@ -433,10 +437,10 @@ func (s *Service) update(id string, fn func(b *Broadcast) error) (*Broadcast, er
 // Pause stops sending; sends in flight finish.
 func (s *Service) Pause(id, by string) (*Broadcast, error) {
 	b, err := s.update(id, func(b *Broadcast) error {
-		if b.State != StateSending && b.State != StateScheduled && b.State != StateWaitingLimit {
-			return fmt.Errorf("%w: broadcast is %s", ErrState, b.State)
+		if err := b.fire(EvPause); err != nil {
+			return err
 		}
-		b.State, b.PauseReason = StatePaused, "paused by "+by
+		b.PauseReason = "paused by " + by
 		return nil
 	})
 	if err != nil {
@@ -450,10 +454,10 @@ func (s *Service) Pause(id, by string) (*Broadcast, error) {
 // Resume continues a paused broadcast (also after an alert was dealt with).
 func (s *Service) Resume(id, by string) (*Broadcast, error) {
 	b, err := s.update(id, func(b *Broadcast) error {
-		if b.State != StatePaused {
-			return fmt.Errorf("%w: broadcast is %s", ErrState, b.State)
+		if err := b.fire(EvResume); err != nil {
+			return err
 		}
-		b.State, b.PauseReason = StateSending, ""
+		b.PauseReason = ""
 		return nil
 	})
 	if err != nil {
@@ -473,10 +477,10 @@ func (s *Service) Resume(id, by string) (*Broadcast, error) {
 // Answers from those who got it still count.
 func (s *Service) Cancel(id, by string) (*Broadcast, error) {
 	b, err := s.update(id, func(b *Broadcast) error {
-		if b.terminal() {
-			return fmt.Errorf("%w: broadcast is %s", ErrState, b.State)
+		if err := b.fire(EvCancel); err != nil {
+			return err
 		}
-		b.State, b.CompletedAt = StateCancelled, s.now()
+		b.CompletedAt = s.now()
 		return nil
 	})
 	if err != nil {
@@ -727,9 +731,7 @@ func (s *Service) tick() {
 		case StateScheduled:
 			if !b.Spec.StartAt.After(now) {
 				if _, err := s.update(id, func(b *Broadcast) error {
-					if b.State == StateScheduled {
-						b.State = StateSending
-					}
+					b.advance(EvStart)
 					return nil
 				}); err != nil {
 					s.log.Error().Err(err).Str("broadcast", id).Msg("start scheduled broadcast")
@@ -742,8 +744,7 @@ func (s *Service) tick() {
 		case StateWaitingLimit:
 			if s.daily.available(now) > 0 {
 				if _, err := s.update(id, func(b *Broadcast) error {
-					if b.State == StateWaitingLimit {
-						b.State = StateSending
+					if b.advance(EvRoom) {
 						b.PauseReason = ""
 					}
 					return nil
@@ -781,10 +782,16 @@ func (s *Service) afterSent(b *Broadcast, now time.Time) {
 	}
 	if b.RemindersSent < count {
 		if _, err := s.update(b.ID, func(b *Broadcast) error {
-			b.State, b.Round = StateSending, b.RemindersSent+1
+			// A broadcast cancelled meanwhile stays cancelled.
+			if err := b.fire(EvRemind); err != nil {
+				return err
+			}
+			b.Round = b.RemindersSent + 1
 			return nil
 		}); err != nil {
-			s.log.Error().Err(err).Str("broadcast", b.ID).Msg("start reminder round")
+			if !errors.Is(err, ErrState) {
+				s.log.Error().Err(err).Str("broadcast", b.ID).Msg("start reminder round")
+			}
 			return
 		}
 		s.log.Info().Str("broadcast", b.ID).Int("round", b.RemindersSent+1).Msg("sending reminders to those who have not answered")
@@ -805,12 +812,18 @@ func (s *Service) complete(id string, flag bool) {
 		}
 	}
 	b, err := s.update(id, func(b *Broadcast) error {
-		b.State, b.CompletedAt = StateCompleted, s.now()
+		// A broadcast cancelled meanwhile stays cancelled.
+		if err := b.fire(EvComplete); err != nil {
+			return err
+		}
+		b.CompletedAt = s.now()
 		b.Flagged, b.Unaccounted = flag, unaccounted
 		return nil
 	})
 	if err != nil {
-		s.log.Error().Err(err).Str("broadcast", id).Msg("complete broadcast")
+		if !errors.Is(err, ErrState) {
+			s.log.Error().Err(err).Str("broadcast", id).Msg("complete broadcast")
+		}
 		return
 	}
 	if flag && unaccounted > 0 {
@@ -920,9 +933,8 @@ func (s *Service) ObserveTemplate(ts *whatsapp.TemplateStatus) error {
 				addAlert(b, now, code, msg)
 				alerted = true
 			}
-			switch b.State {
-			case StateSending, StateScheduled, StateWaitingLimit:
-				b.State, b.PauseReason = StatePaused, "alert: "+msg
+			if b.advance(EvAlert) {
+				b.PauseReason = "alert: " + msg
 				paused = true
 			}
 			return nil
