@@ -17,10 +17,14 @@ import (
 
 // ConflictError says a handoff is not in a state that allows what was
 // asked: claimed by someone else, closed, or outside the 24-hour window.
-// The API answers it with 409 and its message.
+// The API answers it with 409 and its message. A refusal by the handoff
+// lifecycle also names the status, the event and what the status allows.
 type ConflictError struct {
-	Msg    string
-	window bool
+	Msg     string
+	State   string   // set for a lifecycle refusal
+	Event   string   // set for a lifecycle refusal
+	Allowed []string // events the status allows, sorted; set for a lifecycle refusal
+	window  bool
 }
 
 func (e *ConflictError) Error() string { return e.Msg }
@@ -310,11 +314,10 @@ func (e *Engine) change(id string, fn func(tx *store.Txn, h *Handoff, sess *flow
 	return h, nil
 }
 
+// ownedBy refuses an agent who does not own a claimed handoff, unless
+// force (an admin); what the status allows is the lifecycle's to say.
 func ownedBy(h *Handoff, agent string, force bool) error {
-	switch {
-	case h.Status == HandoffClosed:
-		return conflictf("this conversation was already closed (%s)", h.Outcome)
-	case h.Status == HandoffActive && h.Agent != agent && !force:
+	if h.Status == HandoffActive && h.Agent != agent && !force {
 		return conflictf("this conversation belongs to %s; ask them or an admin to transfer it", h.Agent)
 	}
 	return nil
@@ -325,21 +328,21 @@ func ownedBy(h *Handoff, agent string, force bool) error {
 // no-op; a handoff someone else owns, or a closed one, is a conflict.
 func (e *Engine) Claim(id, agent string) (Handoff, error) {
 	h, err := e.change(id, func(_ *store.Txn, h *Handoff, sess *flows.Session, now time.Time) (bool, error) {
-		switch h.Status {
-		case HandoffClosed:
-			return false, conflictf("this conversation was closed (%s); it reopens when the user asks for a person again", h.Outcome)
-		case HandoffActive:
+		if h.Status == HandoffActive {
 			if h.Agent == agent {
 				return false, nil
 			}
 			return false, conflictf("already claimed by %s", h.Agent)
+		}
+		if err := h.fire(HandoffEvClaim); err != nil {
+			return false, err
 		}
 		s, err := flows.Claim(*sess)
 		if err != nil {
 			return false, fmt.Errorf("claim conversation: %w", err)
 		}
 		*sess = s
-		h.Status, h.Agent, h.ClaimedAt = HandoffActive, agent, now
+		h.Agent, h.ClaimedAt = agent, now
 		h.record(now, agent, "claimed", "")
 		return true, nil
 	})
@@ -370,10 +373,10 @@ func (e *Engine) Reply(id, agent string, r AgentReply) (store.Entry, error) {
 	var queued []*store.OutboxItem
 	_, err := e.change(id, func(tx *store.Txn, h *Handoff, _ *flows.Session, now time.Time) (bool, error) {
 		queued, entry = queued[:0], store.Entry{}
-		if h.Status != HandoffActive {
-			return false, conflictf("claim this conversation before replying")
-		}
 		if err := ownedBy(h, agent, false); err != nil {
+			return false, err
+		}
+		if err := h.fire(HandoffEvReply); err != nil {
 			return false, err
 		}
 		var c store.Contact
@@ -448,10 +451,10 @@ func (e *Engine) Transfer(id, agent, to string, force bool) (Handoff, error) {
 		return Handoff{}, invalidf("give \"to\": the agent to transfer to")
 	}
 	h, err := e.change(id, func(_ *store.Txn, h *Handoff, _ *flows.Session, now time.Time) (bool, error) {
-		if h.Status != HandoffActive {
-			return false, conflictf("only a claimed conversation can be transferred; this one is %s", h.Status)
-		}
 		if err := ownedBy(h, agent, force); err != nil {
+			return false, err
+		}
+		if err := h.fire(HandoffEvTransfer); err != nil {
 			return false, err
 		}
 		if h.Agent == to {
@@ -470,7 +473,7 @@ func (e *Engine) Transfer(id, agent, to string, force bool) (Handoff, error) {
 // Release gives the conversation back to the bot, which answers again;
 // the handoff is closed with the outcome "released".
 func (e *Engine) Release(id, agent string, force bool) (Handoff, error) {
-	return e.finishHandoff(id, agent, "released", "released", force)
+	return e.finishHandoff(id, agent, HandoffEvRelease, "released", "released", force)
 }
 
 // CloseHandoff ends the handoff with an outcome; the bot answers the user again.
@@ -479,14 +482,17 @@ func (e *Engine) CloseHandoff(id, agent, outcome string, force bool) (Handoff, e
 	if outcome == "" || utf8.RuneCountInString(outcome) > maxOutcome {
 		return Handoff{}, invalidf("give an \"outcome\" of 1 to %d characters", maxOutcome)
 	}
-	return e.finishHandoff(id, agent, "closed", outcome, force)
+	return e.finishHandoff(id, agent, HandoffEvClose, "closed", outcome, force)
 }
 
-func (e *Engine) finishHandoff(id, agent, action, outcome string, force bool) (Handoff, error) {
+func (e *Engine) finishHandoff(id, agent, event, action, outcome string, force bool) (Handoff, error) {
 	var queued []*store.OutboxItem
 	h, err := e.change(id, func(tx *store.Txn, h *Handoff, sess *flows.Session, now time.Time) (bool, error) {
 		queued = queued[:0]
 		if err := ownedBy(h, agent, force); err != nil {
+			return false, err
+		}
+		if err := h.fire(event); err != nil {
 			return false, err
 		}
 		if sess.State == flows.StateHandoff {
@@ -497,7 +503,7 @@ func (e *Engine) finishHandoff(id, agent, action, outcome string, force bool) (H
 			*sess = s
 		}
 		sess.AwaitingAgent = false
-		h.Status, h.Outcome, h.ClosedAt = HandoffClosed, outcome, now
+		h.Outcome, h.ClosedAt = outcome, now
 		h.record(now, agent, action, outcome)
 		if h.Priority || h.Urgent {
 			// Someone who needed help is told, and goes to the front

@@ -89,14 +89,21 @@ func openHandoff(tx *store.Txn, user, name string, eff flows.Effect, at time.Tim
 	raised := false
 	switch {
 	case errors.Is(err, store.ErrNotFound) || (err == nil && h.Status == HandoffClosed):
+		ev := HandoffEvOpen
 		if err == nil {
 			past := store.DocKey(store.DocHandoffPast, user+"/"+strconv.FormatInt(h.CreatedAt.UnixNano(), 10))
 			if err := tx.SetJSON(past, h, 0); err != nil {
 				return nil, false, fmt.Errorf("keep closed handoff: %w", err)
 			}
+			ev = HandoffEvReopen
 		}
-		h = Handoff{ID: user, User: user, Name: name, Status: HandoffWaiting, Priority: eff.Priority || eff.Urgent, Urgent: eff.Urgent,
+		// A fresh record takes the closed one's place; its status still
+		// comes from the lifecycle.
+		h = Handoff{ID: user, User: user, Name: name, Status: h.Status, Priority: eff.Priority || eff.Urgent, Urgent: eff.Urgent,
 			Reason: eff.Reason, Query: eff.Query, CreatedAt: at}
+		if err := h.fire(ev); err != nil {
+			return nil, false, fmt.Errorf("open handoff: %w", err)
+		}
 		h.record(at, "", "opened", eff.Reason)
 		raised = eff.Urgent
 	case err != nil:
