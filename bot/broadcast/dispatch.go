@@ -366,13 +366,21 @@ func (s *Service) pass(r *run, b *Broadcast) (passOutcome, error) {
 	return out, cout.err
 }
 
-// feed reads recipients from the cursor, applies the policies (consent,
-// frequency cap, pair limit, daily limit), marks the chosen ones "sending"
-// and queues them for the workers.
+// feed reads recipients from the cursor, asks decide what to do with each
+// (consent, frequency cap, pair limit, retries, sends lost in flight),
+// marks the chosen ones "sending" and queues them for the workers.
 func (s *Service) feed(r *run, b *Broadcast, jobs chan<- *job, slots chan struct{}, out *passOutcome) error {
 	chunk := s.cfg.ChunkSize
 	prefix := store.BroadcastRecipientPrefix(r.id)
-	capOn := r.round == 0 && !b.Spec.Critical && s.cfg.FrequencyCap > 0
+	pol := roundPolicy{
+		Round:        r.round,
+		OptedInOnly:  b.Spec.Audience.OptedInOnly,
+		CapOn:        r.round == 0 && !b.Spec.Critical && s.cfg.FrequencyCap > 0,
+		FrequencyCap: s.cfg.FrequencyCap,
+	}
+	if s.cfg.InFlightGrace > 0 {
+		pol.InFlightGraceUntil = s.started.Add(s.cfg.InFlightGrace)
+	}
 	tpls := b.Spec.Templates
 	if r.round > 0 && b.Spec.Reminders != nil && len(b.Spec.Reminders.Templates) > 0 {
 		tpls = b.Spec.Reminders.Templates
@@ -386,154 +394,44 @@ func (s *Service) feed(r *run, b *Broadcast, jobs chan<- *job, slots chan struct
 		next := r.p.Next
 		r.pmu.Unlock()
 
-		type pick struct {
-			seq uint64
-			rec Recipient
-		}
-		var (
-			send    []*job
-			changed []pick
-			scanned int
-			lastSeq uint64
-			skipBy  = map[string]int64{}
-			dups    int64
-			retryGo int64
-		)
+		p := chunkPlan{skipBy: map[string]int64{}}
 		err := s.db.View(func(tx *store.Txn) error {
 			return tx.ScanFrom(prefix, store.BroadcastRecipientKey(r.id, next), func(k store.Key, v []byte) error {
-				scanned++
+				p.scanned++
 				seq := store.SeqOf(k)
-				lastSeq = seq
-				var rec Recipient
-				if err := json.Unmarshal(v, &rec); err != nil {
+				p.lastSeq = seq
+				f := recipientFacts{Now: now}
+				if err := json.Unmarshal(v, &f.Rec); err != nil {
 					return fmt.Errorf("decode recipient %d: %w", seq, err)
 				}
-				eligible := false
-				switch rec.State {
-				case recPending, recSending, recRetry:
-					eligible = rec.Round == r.round
-				case recSent:
-					if r.round > 0 && rec.Round < r.round {
-						var e Engagement
-						if err := tx.GetJSON(store.BroadcastEngagementKey(r.id, seq), &e); err != nil && !errors.Is(err, store.ErrNotFound) {
-							return err
-						}
-						eligible = e.Answer == "" && e.Delivery != "failed"
-						if eligible {
-							rec.Round, rec.State, rec.Attempts = r.round, recPending, 0
-						}
-					}
-				}
-				if !eligible {
-					if scanned >= 4*chunk {
-						return store.ErrStop
-					}
-					return nil
-				}
-				out.eligible++
-				if rec.State == recRetry {
-					if rec.NotBefore.After(now) {
-						out.deferred++
-						out.later(rec.NotBefore)
-						return s.stopAt(scanned, chunk)
-					}
-					retryGo++
-				}
-				if rec.State == recSending {
-					// Marked before a send whose result was never recorded:
-					// the process died with it in flight.
-					done, wait, err := s.inFlight(tx, r, seq, now)
-					switch {
-					case err != nil:
-						return err
-					case done != nil:
-						// WhatsApp's status says it went out: record it, send nothing.
-						done.rec, done.kind = rec, b.Spec.Kind
-						send = append(send, done)
-						if len(send) >= chunk {
-							return store.ErrStop
-						}
-						return s.stopAt(scanned, chunk)
-					case !wait.IsZero():
-						out.deferred++
-						out.later(wait)
-						return s.stopAt(scanned, chunk)
-					}
-					// No word from WhatsApp: it may have reached the user;
-					// send again and count it.
-					dups++
-					rec.Dups++
-				}
-				c, err := contacts.Get(tx, rec.WaID)
-				switch {
-				case errors.Is(err, store.ErrNotFound):
-					rec.State, rec.Reason = recSkipped, "contact_deleted"
-				case err != nil:
-					return err
-				case c.OptedOut:
-					rec.State, rec.Reason = recSkipped, contacts.ExcludedOptedOut
-				case c.Unreachable:
-					rec.State, rec.Reason = recSkipped, contacts.ExcludedUnreachable
-				case b.Spec.Audience.OptedInOnly && !c.OptedIn:
-					rec.State, rec.Reason = recSkipped, contacts.ExcludedNotOptedIn
-				}
-				if rec.State == recSkipped {
-					skipBy[rec.Reason]++
-					changed = append(changed, pick{seq, rec})
-					return s.stopAt(scanned, chunk)
-				}
-				recent, known, err := s.recentSends(tx, rec.WaID, now)
-				if err != nil {
+				if err := s.loadFacts(tx, r.id, seq, &f, &pol); err != nil {
 					return err
 				}
-				if capOn && recent >= s.cfg.FrequencyCap {
-					rec.State, rec.Reason = recSkipped, "frequency_cap"
-					skipBy[rec.Reason]++
-					changed = append(changed, pick{seq, rec})
-					return s.stopAt(scanned, chunk)
-				}
-				if at, ok := s.pairBusy(rec.WaID, now); ok {
-					rec.State, rec.NotBefore = recRetry, at
-					out.deferred++
-					out.later(at)
-					changed = append(changed, pick{seq, rec})
-					return s.stopAt(scanned, chunk)
-				}
-				if !known && !s.daily.take(now) {
-					r.limitHit = true
-					lastSeq = seq - 1
+				if !s.plan(r, b, tpls, seq, &f, decide(&f, &pol), &p, out) {
 					return store.ErrStop
 				}
-				key := templateKey(tpls, b.Spec.FallbackLanguage, c.Language)
-				msg, err := render(b, tpls, key, &c, seq, r.round, nil)
-				if err != nil {
-					rec.State, rec.Reason = recFailed, "render: "+err.Error()
-					changed = append(changed, pick{seq, rec})
-					return s.stopAt(scanned, chunk)
-				}
-				rec.State, rec.Lang, rec.NotBefore = recSending, key, time.Time{}
-				send = append(send, &job{seq: seq, rec: rec, msg: msg, kind: b.Spec.Kind})
-				if len(send) >= chunk {
+				if len(p.send) >= chunk || p.scanned >= 4*chunk {
 					return store.ErrStop
 				}
-				return s.stopAt(scanned, chunk)
+				return nil
 			})
 		})
 		if err != nil {
 			return err
 		}
-		if scanned == 0 || (r.limitHit && len(send) == 0 && len(changed) == 0) {
+		send, changed := p.send, p.changed
+		if p.scanned == 0 || (r.limitHit && len(send) == 0 && len(changed) == 0) {
 			return nil
 		}
 		// Mark the chunk before anything is sent.
 		r.wmu.Lock()
 		r.pmu.Lock()
-		if lastSeq+1 > r.p.Next {
-			r.p.Next = lastSeq + 1
+		if p.lastSeq+1 > r.p.Next {
+			r.p.Next = p.lastSeq + 1
 		}
-		r.p.Dups += dups
-		r.p.Retrying = max(0, r.p.Retrying-retryGo)
-		for k, n := range skipBy {
+		r.p.Dups += p.dups
+		r.p.Retrying = max(0, r.p.Retrying-p.retryGo)
+		for k, n := range p.skipBy {
 			if r.round == 0 {
 				r.p.Skipped += n
 				incr(&r.p.SkippedBy, k, n)
@@ -571,48 +469,106 @@ func (s *Service) feed(r *run, b *Broadcast, jobs chan<- *job, slots chan struct
 	}
 }
 
-// inFlight decides about a recipient whose send was in flight when the
-// process died: a job that records it as sent when a status webhook has
-// shown that it went out, a time to look again while the statuses may
-// still be on their way (WhatsApp redelivers the webhooks it could not
-// deliver while the server was down), or neither: send again.
-func (s *Service) inFlight(tx *store.Txn, r *run, seq uint64, now time.Time) (*job, time.Time, error) {
-	if r.round == 0 {
-		var e Engagement
-		err := tx.GetJSON(store.BroadcastEngagementKey(r.id, seq), &e)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return nil, time.Time{}, err
-		}
-		if e.WAMID != "" {
-			at := e.SentAt
-			if at.IsZero() {
-				at = now
-			}
-			return &job{seq: seq, sent: &result{phone: e.Phone, res: whatsapp.SendResult{MessageID: e.WAMID}, at: at}}, time.Time{}, nil
-		}
-	}
-	if s.cfg.InFlightGrace > 0 {
-		if until := s.started.Add(s.cfg.InFlightGrace); now.Before(until) {
-			// Look again soon: a status may come in at any moment.
-			if soon := now.Add(inFlightRecheck); soon.Before(until) {
-				return nil, soon, nil
-			}
-			return nil, until, nil
+// chunkPlan is what the decisions about one chunk of recipients add up
+// to; feed writes it in one transaction before anything is sent.
+type chunkPlan struct {
+	send    []*job
+	changed []pick // records written without a send: skipped, failed, retry later
+	scanned int
+	lastSeq uint64
+	skipBy  map[string]int64
+	dups    int64
+	retryGo int64
+}
+
+type pick struct {
+	seq uint64
+	rec Recipient
+}
+
+// loadFacts reads what the decision about one recipient looks at, and
+// only that: most records of a later pass are already handled and cost
+// no read beyond their own.
+func (s *Service) loadFacts(tx *store.Txn, id string, seq uint64, f *recipientFacts, pol *roundPolicy) error {
+	if needsEngagement(&f.Rec, pol.Round) {
+		if err := tx.GetJSON(store.BroadcastEngagementKey(id, seq), &f.Engagement); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
 		}
 	}
-	return nil, time.Time{}, nil
+	if !needsContact(f, pol) {
+		return nil
+	}
+	c, err := contacts.Get(tx, f.Rec.WaID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return nil // no contact: decide skips it
+	case err != nil:
+		return err
+	}
+	f.Contact = &c
+	if !needsHistory(f, pol) {
+		return nil
+	}
+	if f.Recent, f.KnownToday, err = s.recentSends(tx, f.Rec.WaID, f.Now); err != nil {
+		return err
+	}
+	if at, busy := s.pairBusy(f.Rec.WaID, f.Now); busy {
+		f.PairBusyUntil = at
+	}
+	return nil
+}
+
+// plan applies one decision to the chunk: it renders what is to be sent
+// and takes a unit of the daily messaging limit for someone new today.
+// It returns false to end the chunk when that limit is used up.
+func (s *Service) plan(r *run, b *Broadcast, tpls map[string]Template, seq uint64, f *recipientFacts, d decision, p *chunkPlan, out *passOutcome) bool {
+	if d.Verdict == notThisRound {
+		return true
+	}
+	out.eligible++
+	if d.RetryDue {
+		p.retryGo++
+	}
+	if d.Resend {
+		p.dups++
+	}
+	rec := d.Rec
+	switch d.Verdict {
+	case notYet, awaitOutcome:
+		out.deferred++
+		out.later(d.At)
+	case recordSent:
+		p.send = append(p.send, &job{seq: seq, rec: rec, kind: b.Spec.Kind,
+			sent: &result{phone: d.SentPhone, res: whatsapp.SendResult{MessageID: d.SentWAMID}, at: d.SentAt}})
+	case skip:
+		p.skipBy[d.Reason]++
+		p.changed = append(p.changed, pick{seq, rec})
+	case retryLater:
+		out.deferred++
+		out.later(d.At)
+		p.changed = append(p.changed, pick{seq, rec})
+	case sendNow:
+		if d.NewToday && !s.daily.take(f.Now) {
+			r.limitHit = true
+			p.lastSeq = seq - 1 // looked at again when the limit allows
+			return false
+		}
+		key := templateKey(tpls, b.Spec.FallbackLanguage, f.Contact.Language)
+		msg, err := render(b, tpls, key, f.Contact, seq, r.round, nil)
+		if err != nil {
+			rec.State, rec.Reason = recFailed, "render: "+err.Error()
+			p.changed = append(p.changed, pick{seq, rec})
+			return true
+		}
+		rec.State, rec.Lang, rec.NotBefore = recSending, key, time.Time{}
+		p.send = append(p.send, &job{seq: seq, rec: rec, msg: msg, kind: b.Spec.Kind})
+	}
+	return true
 }
 
 // inFlightRecheck is how often sends left in flight by a crash are looked
 // at again during the grace: each look rescans the broadcast's recipients.
 const inFlightRecheck = 5 * time.Second
-
-func (s *Service) stopAt(scanned, chunk int) error {
-	if scanned >= 4*chunk {
-		return store.ErrStop
-	}
-	return nil
-}
 
 func (s *Service) sending(id string) bool {
 	s.mu.Lock()
