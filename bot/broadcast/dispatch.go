@@ -370,17 +370,7 @@ func (s *Service) pass(r *run, b *Broadcast) (passOutcome, error) {
 // (consent, frequency cap, pair limit, retries, sends lost in flight),
 // marks the chosen ones "sending" and queues them for the workers.
 func (s *Service) feed(r *run, b *Broadcast, jobs chan<- *job, slots chan struct{}, out *passOutcome) error {
-	chunk := s.cfg.ChunkSize
-	prefix := store.BroadcastRecipientPrefix(r.id)
-	pol := roundPolicy{
-		Round:        r.round,
-		OptedInOnly:  b.Spec.Audience.OptedInOnly,
-		CapOn:        r.round == 0 && !b.Spec.Critical && s.cfg.FrequencyCap > 0,
-		FrequencyCap: s.cfg.FrequencyCap,
-	}
-	if s.cfg.InFlightGrace > 0 {
-		pol.InFlightGraceUntil = s.started.Add(s.cfg.InFlightGrace)
-	}
+	pol := s.policyFor(r.round, b)
 	tpls := b.Spec.Templates
 	if r.round > 0 && b.Spec.Reminders != nil && len(b.Spec.Reminders.Templates) > 0 {
 		tpls = b.Spec.Reminders.Templates
@@ -389,74 +379,18 @@ func (s *Service) feed(r *run, b *Broadcast, jobs chan<- *job, slots chan struct
 		if r.ctx.Err() != nil || s.isCrashed() || !s.sending(r.id) {
 			return nil
 		}
-		now := s.now()
-		r.pmu.Lock()
-		next := r.p.Next
-		r.pmu.Unlock()
-
-		p := chunkPlan{skipBy: map[string]int64{}}
-		err := s.db.View(func(tx *store.Txn) error {
-			return tx.ScanFrom(prefix, store.BroadcastRecipientKey(r.id, next), func(k store.Key, v []byte) error {
-				p.scanned++
-				seq := store.SeqOf(k)
-				p.lastSeq = seq
-				f := recipientFacts{Now: now}
-				if err := json.Unmarshal(v, &f.Rec); err != nil {
-					return fmt.Errorf("decode recipient %d: %w", seq, err)
-				}
-				if err := s.loadFacts(tx, r.id, seq, &f, &pol); err != nil {
-					return err
-				}
-				if !s.plan(r, b, tpls, seq, &f, decide(&f, &pol), &p, out) {
-					return store.ErrStop
-				}
-				if len(p.send) >= chunk || p.scanned >= 4*chunk {
-					return store.ErrStop
-				}
-				return nil
-			})
-		})
+		p, err := s.readChunk(r, b, tpls, &pol, out)
 		if err != nil {
 			return err
 		}
-		send, changed := p.send, p.changed
-		if p.scanned == 0 || (r.limitHit && len(send) == 0 && len(changed) == 0) {
+		if p.scanned == 0 || (r.limitHit && len(p.send) == 0 && len(p.changed) == 0) {
 			return nil
 		}
 		// Mark the chunk before anything is sent.
-		r.wmu.Lock()
-		r.pmu.Lock()
-		if p.lastSeq+1 > r.p.Next {
-			r.p.Next = p.lastSeq + 1
+		if err := s.markChunk(r, &p); err != nil {
+			return err
 		}
-		r.p.Dups += p.dups
-		r.p.Retrying = max(0, r.p.Retrying-p.retryGo)
-		for k, n := range p.skipBy {
-			if r.round == 0 {
-				r.p.Skipped += n
-				incr(&r.p.SkippedBy, k, n)
-			}
-		}
-		snap := cloneProgress(&r.p)
-		r.pmu.Unlock()
-		err = s.db.Update(func(tx *store.Txn) error {
-			for _, j := range send {
-				if err := tx.SetJSON(store.BroadcastRecipientKey(r.id, j.seq), &j.rec, 0); err != nil {
-					return err
-				}
-			}
-			for _, c := range changed {
-				if err := tx.SetJSON(store.BroadcastRecipientKey(r.id, c.seq), &c.rec, 0); err != nil {
-					return err
-				}
-			}
-			return tx.SetJSON(store.BroadcastProgressKey(r.id), snap, 0)
-		})
-		r.wmu.Unlock()
-		if err != nil {
-			return fmt.Errorf("mark recipients sending: %w", err)
-		}
-		for _, j := range send {
+		for _, j := range p.send {
 			select {
 			case slots <- struct{}{}:
 			case <-r.ctx.Done():
@@ -467,6 +401,94 @@ func (s *Service) feed(r *run, b *Broadcast, jobs chan<- *job, slots chan struct
 			return nil
 		}
 	}
+}
+
+// policyFor is what holds for every recipient of one round of b.
+func (s *Service) policyFor(round int, b *Broadcast) roundPolicy {
+	pol := roundPolicy{
+		Round:        round,
+		OptedInOnly:  b.Spec.Audience.OptedInOnly,
+		CapOn:        round == 0 && !b.Spec.Critical && s.cfg.FrequencyCap > 0,
+		FrequencyCap: s.cfg.FrequencyCap,
+	}
+	if s.cfg.InFlightGrace > 0 {
+		pol.InFlightGraceUntil = s.started.Add(s.cfg.InFlightGrace)
+	}
+	return pol
+}
+
+// readChunk reads recipients from the run's cursor, decides about each
+// and plans the chunk: up to ChunkSize sends, or 4*ChunkSize records
+// looked at, or the daily messaging limit.
+func (s *Service) readChunk(r *run, b *Broadcast, tpls map[string]Template, pol *roundPolicy, out *passOutcome) (chunkPlan, error) {
+	chunk := s.cfg.ChunkSize
+	prefix := store.BroadcastRecipientPrefix(r.id)
+	now := s.now()
+	r.pmu.Lock()
+	next := r.p.Next
+	r.pmu.Unlock()
+	p := chunkPlan{skipBy: map[string]int64{}}
+	err := s.db.View(func(tx *store.Txn) error {
+		return tx.ScanFrom(prefix, store.BroadcastRecipientKey(r.id, next), func(k store.Key, v []byte) error {
+			p.scanned++
+			seq := store.SeqOf(k)
+			p.lastSeq = seq
+			f := recipientFacts{Now: now}
+			if err := json.Unmarshal(v, &f.Rec); err != nil {
+				return fmt.Errorf("decode recipient %d: %w", seq, err)
+			}
+			if err := s.loadFacts(tx, r.id, seq, &f, pol); err != nil {
+				return err
+			}
+			if !s.plan(r, b, tpls, seq, &f, decide(&f, pol), &p, out) {
+				return store.ErrStop
+			}
+			if len(p.send) >= chunk || p.scanned >= 4*chunk {
+				return store.ErrStop
+			}
+			return nil
+		})
+	})
+	return p, err
+}
+
+// markChunk writes the planned records (those to send marked "sending")
+// and the progress in one transaction, before anything is sent: a crash
+// then finds the sends that may have gone out.
+func (s *Service) markChunk(r *run, p *chunkPlan) error {
+	r.wmu.Lock()
+	defer r.wmu.Unlock()
+	r.pmu.Lock()
+	if p.lastSeq+1 > r.p.Next {
+		r.p.Next = p.lastSeq + 1
+	}
+	r.p.Dups += p.dups
+	r.p.Retrying = max(0, r.p.Retrying-p.retryGo)
+	for k, n := range p.skipBy {
+		if r.round == 0 {
+			r.p.Skipped += n
+			incr(&r.p.SkippedBy, k, n)
+		}
+	}
+	snap := cloneProgress(&r.p)
+	r.pmu.Unlock()
+	err := s.db.Update(func(tx *store.Txn) error {
+		for _, j := range p.send {
+			if err := tx.SetJSON(store.BroadcastRecipientKey(r.id, j.seq), &j.rec, 0); err != nil {
+				return err
+			}
+		}
+		for _, c := range p.changed {
+			if err := tx.SetJSON(store.BroadcastRecipientKey(r.id, c.seq), &c.rec, 0); err != nil {
+				return err
+			}
+		}
+		return tx.SetJSON(store.BroadcastProgressKey(r.id), snap, 0)
+	})
+	if err != nil {
+		return fmt.Errorf("mark recipients sending: %w", err)
+	}
+	return nil
 }
 
 // chunkPlan is what the decisions about one chunk of recipients add up
