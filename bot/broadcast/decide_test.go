@@ -217,3 +217,16 @@ func TestDecideReadsOnlyWhatItNeeds(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDecide is the decision's own cost per recipient, for a send
+// that passes every check (the common case of a first round).
+func BenchmarkDecide(b *testing.B) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	pol := roundPolicy{OptedInOnly: true, CapOn: true, FrequencyCap: 2}
+	f := recipientFacts{Rec: Recipient{WaID: "u1", State: recPending}, Now: now, Contact: &store.Contact{WaID: "u1", OptedIn: true}}
+	for b.Loop() {
+		if !needsContact(&f, &pol) || !needsHistory(&f, &pol) || decide(&f, &pol).Verdict != sendNow {
+			b.Fatal("want a send")
+		}
+	}
+}
