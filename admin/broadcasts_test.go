@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http/httptest"
@@ -31,12 +32,12 @@ func newBroadcastServer(t *testing.T) (*Server, string, string) {
 	if err := svc.Start(); err != nil {
 		t.Fatal(err)
 	}
-	admin, err := BootstrapToken(db, "", time.Now())
+	admin, err := BootstrapToken(context.Background(), db, "", time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	integration := "integration-token-0123456789"
-	if _, err := SaveToken(db, integration, "crm", RoleIntegration, time.Now()); err != nil {
+	if _, err := SaveToken(context.Background(), db, integration, "crm", RoleIntegration, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	s := New(Deps{DB: db, Engine: engine, KB: faq, Logger: zerolog.Nop(), Broadcasts: svc, Sandbox: true, SandboxRead: sender.ReadBy})
