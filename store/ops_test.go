@@ -508,3 +508,42 @@ func TestOperationsStopOnACancelledContext(t *testing.T) {
 		t.Errorf("GetAgent: %v", err)
 	}
 }
+
+// TestSetAsideRecordsReadBackInOrder: dead letters and rejected webhook
+// bodies, also those written the way the engine writes them today (its
+// calls move to these operations next and must find what is stored).
+func TestSetAsideRecordsReadBackInOrder(t *testing.T) {
+	db := memDB(t)
+	type event struct {
+		Kind string `json:"kind"`
+	}
+	write(t, db, func(ctx context.Context, w Writer) error {
+		if err := PutDeadLetter(ctx, w, 7, event{Kind: "message"}); err != nil {
+			return err
+		}
+		if err := w.Set(DocKey(DocDeadLetter, "8"), []byte(`{"kind":"status"}`), 0); err != nil { // as bot/inbox.go writes it
+			return err
+		}
+		if err := PutRejectedBody(ctx, w, RejectedBody{At: t0.Add(time.Second), Reason: "too big", Body: "{}"}); err != nil {
+			return err
+		}
+		raw := `{"at":"2026-03-01T12:00:00Z","reason":"unstorable","body":"[]"}` // as bot/ingest.go writes it
+		if err := w.Set(DocKey(DocRejected, fmt.Sprintf("%020d", t0.UnixNano())), []byte(raw), 0); err != nil {
+			return err
+		}
+		if err := PutRejectedBody(ctx, w, RejectedBody{Reason: "no time"}); err == nil {
+			t.Error("a rejected body without its time was kept")
+		}
+		return nil
+	})
+	var kinds, reasons []string
+	read(t, db, func(ctx context.Context, r Reader) error {
+		if err := EachDeadLetter(ctx, r, func(e event) error { kinds = append(kinds, e.Kind); return nil }); err != nil {
+			return err
+		}
+		return EachRejectedBody(ctx, r, func(b RejectedBody) error { reasons = append(reasons, b.Reason); return nil })
+	})
+	if !slices.Equal(kinds, []string{"message", "status"}) || !slices.Equal(reasons, []string{"unstorable", "too big"}) {
+		t.Errorf("dead letters %v, rejected bodies %v (oldest first)", kinds, reasons)
+	}
+}
