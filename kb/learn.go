@@ -189,19 +189,12 @@ func (k *KB) candidate(id string) (Candidate, error) {
 	if errors.Is(err, store.ErrNotFound) {
 		return c, fmt.Errorf("candidate %s: %w", id, ErrNotFound)
 	}
-	if err != nil {
-		return c, fmt.Errorf("load candidate %s: %w", id, err)
-	}
-	return c, nil
+	return c, err // the store's error names the candidate
 }
 
 func (k *KB) putCandidate(c Candidate) error {
 	ctx := context.Background()
-	err := k.db.Write(ctx, func(w store.Writer) error { return store.PutFAQCandidate(ctx, w, c) })
-	if err != nil {
-		return fmt.Errorf("store candidate %s: %w", c.ID, err)
-	}
-	return nil
+	return k.db.Write(ctx, func(w store.Writer) error { return store.PutFAQCandidate(ctx, w, c) })
 }
 
 func containsFold(list []string, s string) bool {

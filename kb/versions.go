@@ -149,7 +149,7 @@ func (k *KB) commit(entries []Entry, source, note string) (Version, error) {
 		return Version{}, fmt.Errorf("index faq version %d: %w", v.N, err)
 	}
 	if err := k.storeVersion(v); err != nil {
-		return Version{}, fmt.Errorf("store faq version %d: %w", v.N, err)
+		return Version{}, err // the store's error names the version
 	}
 	// The old snapshot is not closed: searches that loaded it may still be
 	// running, and an in-memory index is reclaimed by the garbage collector.
@@ -233,10 +233,7 @@ func (k *KB) GetVersion(n int) (Version, error) {
 	if errors.Is(err, store.ErrNotFound) {
 		return v, fmt.Errorf("faq version %d: %w", n, ErrNotFound)
 	}
-	if err != nil {
-		return v, fmt.Errorf("load faq version %d: %w", n, err)
-	}
-	return v, nil
+	return v, err // the store's error names the version and chunk
 }
 
 // DiffVersion compares version n with version n-1 (an empty FAQ for 1).
