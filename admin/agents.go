@@ -2,6 +2,7 @@ package admin
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"regexp"
@@ -16,25 +17,10 @@ import (
 	"lifeline/store"
 )
 
-// Agent is a person who logs in to the console. Only the bcrypt hash of
-// the password is stored.
-type Agent struct {
-	ID        string    `json:"id"` // login name
-	Name      string    `json:"name"`
-	Role      string    `json:"role"` // RoleAgent or RoleAdmin
-	Hash      []byte    `json:"hash"`
-	Disabled  bool      `json:"disabled,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
-	CreatedBy string    `json:"created_by,omitempty"`
-	LastLogin time.Time `json:"last_login,omitzero"`
-}
-
-// agentSession is a console login, stored under the SHA-256 of the cookie value.
-type agentSession struct {
-	Agent     string    `json:"agent"`
-	CreatedAt time.Time `json:"created_at"`
-	ExpiresAt time.Time `json:"expires_at"`
-}
+// Agent is a person who logs in to the console (Role is RoleAgent or
+// RoleAdmin). The store owns the record; this package decides who may log
+// in and what they may do.
+type Agent = store.Agent
 
 const (
 	sessionCookie = "lifeline_session"
@@ -62,12 +48,12 @@ type agentView struct {
 	LastLogin time.Time `json:"last_login,omitzero"`
 }
 
-func (a Agent) view() agentView {
+func viewOf(a Agent) agentView {
 	return agentView{ID: a.ID, Name: a.Name, Role: a.Role, Disabled: a.Disabled, CreatedAt: a.CreatedAt, LastLogin: a.LastLogin}
 }
 
 // CreateAgent stores a new agent account; the name must be free.
-func CreateAgent(db *store.DB, id, name, role, password, by string, now time.Time) (Agent, error) {
+func CreateAgent(ctx context.Context, db *store.DB, id, name, role, password, by string, now time.Time) (Agent, error) {
 	id = strings.ToLower(strings.TrimSpace(id))
 	switch {
 	case !agentIDPattern.MatchString(id):
@@ -85,15 +71,14 @@ func CreateAgent(db *store.DB, id, name, role, password, by string, now time.Tim
 		name = id
 	}
 	a := Agent{ID: id, Name: strings.TrimSpace(name), Role: role, Hash: hash, CreatedAt: now, CreatedBy: by}
-	err = db.Update(func(tx *store.Txn) error {
-		key := store.DocKey(store.DocAgent, id)
-		if ok, err := tx.Has(key); err != nil || ok {
+	err = db.Write(ctx, func(w store.Writer) error {
+		if ok, err := store.HasAgent(ctx, w, id); err != nil || ok {
 			if ok {
 				return fiber.NewError(fiber.StatusConflict, fmt.Sprintf("an account named %q exists already", id))
 			}
 			return err
 		}
-		return tx.SetJSON(key, a, 0)
+		return store.PutAgent(ctx, w, a)
 	})
 	if err != nil {
 		return Agent{}, fmt.Errorf("create agent %s: %w", id, err)
@@ -101,9 +86,13 @@ func CreateAgent(db *store.DB, id, name, role, password, by string, now time.Tim
 	return a, nil
 }
 
-func (s *Server) loadAgent(id string) (Agent, error) {
+func (s *Server) loadAgent(ctx context.Context, id string) (Agent, error) {
 	var a Agent
-	err := s.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.DocKey(store.DocAgent, id), &a) })
+	err := s.db.Read(ctx, func(r store.Reader) error {
+		var err error
+		a, err = store.GetAgent(ctx, r, id)
+		return err
+	})
 	return a, err
 }
 
@@ -128,14 +117,12 @@ func principal(c *fiber.Ctx) Principal {
 }
 
 func (s *Server) listAgents(c *fiber.Ctx) error {
-	out := []agentView{}
-	err := s.db.View(func(tx *store.Txn) error {
-		return tx.Scan(store.DocPrefix(store.DocAgent), func(_ store.Key, v []byte) error {
-			var a Agent
-			if err := jsonUnmarshal(v, &a); err != nil {
-				return err
-			}
-			out = append(out, a.view())
+	ctx := c.UserContext()
+	var out []agentView
+	err := s.db.Read(ctx, func(r store.Reader) error {
+		out = []agentView{}
+		return store.EachAgent(ctx, r, func(a Agent) error {
+			out = append(out, viewOf(a))
 			return nil
 		})
 	})
@@ -158,12 +145,12 @@ func (s *Server) createAgent(c *fiber.Ctx) error {
 	if req.Role == "" {
 		req.Role = RoleAgent
 	}
-	a, err := CreateAgent(s.db, req.ID, req.Name, req.Role, req.Password, principal(c).ID, s.now())
+	a, err := CreateAgent(c.UserContext(), s.db, req.ID, req.Name, req.Role, req.Password, principal(c).ID, s.now())
 	if err != nil {
 		return err
 	}
 	s.log.Info().Str("agent", a.ID).Str("role", a.Role).Str("by", principal(c).ID).Msg("agent account created")
-	return c.Status(fiber.StatusCreated).JSON(a.view())
+	return c.Status(fiber.StatusCreated).JSON(viewOf(a))
 }
 
 // updateAgent changes an account's name, role or password, or disables it;
@@ -192,14 +179,15 @@ func (s *Server) updateAgent(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, "\"role\" must be \"agent\" or \"admin\"")
 	}
 	id := c.Params("id")
+	ctx := c.UserContext()
 	var a Agent
 	ended := 0
-	err := s.db.Update(func(tx *store.Txn) error {
+	err := s.db.Write(ctx, func(w store.Writer) error {
 		// Retried on a conflict: start from what is stored now, never
 		// from what a failed try decoded.
-		a, ended = Agent{}, 0
-		key := store.DocKey(store.DocAgent, id)
-		if err := tx.GetJSON(key, &a); err != nil {
+		ended = 0
+		var err error
+		if a, err = store.GetAgent(ctx, w, id); err != nil {
 			return err
 		}
 		s.hook("update-agent:read")
@@ -219,13 +207,13 @@ func (s *Server) updateAgent(c *fiber.Ctx) error {
 		// session of the account, in the same transaction: re-enabling
 		// it later revives none of them.
 		if hash != nil || (req.Disabled != nil && *req.Disabled) {
-			n, err := endSessions(tx, a.ID, "")
+			n, err := store.DeleteAgentSessions(ctx, w, a.ID, "")
 			if err != nil {
 				return err
 			}
 			ended = n
 		}
-		return tx.SetJSON(key, a, 0)
+		return store.PutAgent(ctx, w, a)
 	})
 	if err != nil {
 		return fmt.Errorf("update agent: %w", err)
@@ -239,7 +227,7 @@ func (s *Server) updateAgent(c *fiber.Ctx) error {
 	slices.Sort(changed)
 	s.record(c, "agent.update", "agent="+a.ID, fmt.Sprintf("changed=%s disabled=%t sessions_ended=%d", strings.Join(changed, ","), a.Disabled, ended))
 	s.log.Info().Str("agent", a.ID).Str("by", principal(c).ID).Int("sessions_ended", ended).Msg("agent account changed")
-	return c.JSON(a.view())
+	return c.JSON(viewOf(a))
 }
 
 // login checks a name and password and sets the session cookie. Failures
@@ -257,7 +245,8 @@ func (s *Server) login(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusTooManyRequests, "too many failed attempts; wait a minute")
 	}
 	id := strings.ToLower(strings.TrimSpace(req.User))
-	a, err := s.loadAgent(id)
+	ctx := c.UserContext()
+	a, err := s.loadAgent(ctx, id)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("load agent: %w", err)
 	}
@@ -274,15 +263,15 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sess := agentSession{Agent: a.ID, CreatedAt: now, ExpiresAt: now.Add(sessionTTL)}
+	sess := store.AgentSession{Agent: a.ID, CreatedAt: now, ExpiresAt: now.Add(sessionTTL)}
 	checked := a.Hash
-	err = s.db.Update(func(tx *store.Txn) error {
+	err = s.db.Write(ctx, func(w store.Writer) error {
 		// bcrypt took tens of milliseconds on a copy read outside this
 		// transaction: read the account again, and log in only if it is
 		// still enabled with the password that was checked. Only
 		// LastLogin changes; an admin's concurrent change stays.
-		a = Agent{}
-		if err := tx.GetJSON(store.DocKey(store.DocAgent, id), &a); err != nil {
+		var err error
+		if a, err = store.GetAgent(ctx, w, id); err != nil {
 			if errors.Is(err, store.ErrNotFound) {
 				return errAccountChanged
 			}
@@ -291,11 +280,11 @@ func (s *Server) login(c *fiber.Ctx) error {
 		if a.Disabled || !bytes.Equal(a.Hash, checked) {
 			return errAccountChanged
 		}
-		if err := tx.SetJSON(store.DocKey(store.DocAgentSession, hashToken(secret)), sess, sessionTTL); err != nil {
+		if err := store.PutAgentSession(ctx, w, hashToken(secret), sess, sessionTTL); err != nil {
 			return err
 		}
 		a.LastLogin = now
-		return tx.SetJSON(store.DocKey(store.DocAgent, a.ID), a, 0)
+		return store.PutAgent(ctx, w, a)
 	})
 	if errors.Is(err, errAccountChanged) {
 		s.loginLimiter.fail(c.IP(), now)
@@ -314,8 +303,9 @@ func (s *Server) login(c *fiber.Ctx) error {
 
 func (s *Server) logout(c *fiber.Ctx) error {
 	if secret := c.Cookies(sessionCookie); secret != "" {
-		err := s.db.Update(func(tx *store.Txn) error {
-			return tx.Delete(store.DocKey(store.DocAgentSession, hashToken(secret)))
+		ctx := c.UserContext()
+		err := s.db.Write(ctx, func(w store.Writer) error {
+			return store.DeleteAgentSession(ctx, w, hashToken(secret))
 		})
 		if err != nil {
 			return fmt.Errorf("end session: %w", err)
@@ -344,13 +334,16 @@ func (s *Server) requireSession(c *fiber.Ctx, secret string, roles []string) err
 	if !s.loginLimiter.allow(c.IP(), now) {
 		return fiber.NewError(fiber.StatusTooManyRequests, "too many failed authentication attempts; wait a minute")
 	}
-	var sess agentSession
+	var sess store.AgentSession
 	var a Agent
-	err := s.db.View(func(tx *store.Txn) error {
-		if err := tx.GetJSON(store.DocKey(store.DocAgentSession, hashToken(secret)), &sess); err != nil {
+	ctx := c.UserContext()
+	err := s.db.Read(ctx, func(r store.Reader) error {
+		var err error
+		if sess, err = store.GetAgentSession(ctx, r, hashToken(secret)); err != nil {
 			return err
 		}
-		return tx.GetJSON(store.DocKey(store.DocAgent, sess.Agent), &a)
+		a, err = store.GetAgent(ctx, r, sess.Agent)
+		return err
 	})
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (a.Disabled || !now.Before(sess.ExpiresAt))) {
 		s.loginLimiter.fail(c.IP(), now)

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -26,15 +27,9 @@ const (
 // Token is an API token as stored, and as the token routes list it: only
 // the SHA-256 of the secret is kept, so nothing here reveals the secret.
 // Tokens are 256 random bits, so a fast hash is enough; passwords would
-// need bcrypt.
-type Token struct {
-	ID        string    `json:"id"` // hex SHA-256 of the secret
-	Name      string    `json:"name"`
-	Role      string    `json:"role"`
-	CreatedAt time.Time `json:"created_at"`
-	LastUsed  time.Time `json:"last_used,omitzero"`
-	Revoked   bool      `json:"revoked,omitempty"`
-}
+// need bcrypt. The store owns the record; this package issues, checks
+// and revokes tokens.
+type Token = store.AdminToken
 
 // TokenID is the id a token's secret is stored and listed under.
 func TokenID(secret string) string { return hashToken(secret) }
@@ -54,9 +49,9 @@ func NewSecret() (string, error) {
 }
 
 // SaveToken stores a token under the hash of secret.
-func SaveToken(db *store.DB, secret, name, role string, now time.Time) (Token, error) {
+func SaveToken(ctx context.Context, db *store.DB, secret, name, role string, now time.Time) (Token, error) {
 	t := Token{ID: hashToken(secret), Name: name, Role: role, CreatedAt: now}
-	err := db.Update(func(tx *store.Txn) error { return tx.SetJSON(store.DocKey(store.DocAdminToken, t.ID), t, 0) })
+	err := db.Write(ctx, func(w store.Writer) error { return store.PutAdminToken(ctx, w, t) })
 	if err != nil {
 		return Token{}, fmt.Errorf("save token %s: %w", name, err)
 	}
@@ -73,21 +68,20 @@ var ErrBootstrapRevoked = errors.New("LIFELINE_ADMIN_TOKEN was revoked: it stays
 // that: revoked, it stays revoked (ErrBootstrapRevoked, which the caller
 // reports and may start anyway). Without one, on the very first start, a
 // token is generated and returned so that it can be printed once.
-func BootstrapToken(db *store.DB, fromEnv string, now time.Time) (generated string, err error) {
+func BootstrapToken(ctx context.Context, db *store.DB, fromEnv string, now time.Time) (generated string, err error) {
 	if fromEnv != "" {
 		t := Token{ID: hashToken(fromEnv), Name: "bootstrap (LIFELINE_ADMIN_TOKEN)", Role: RoleAdmin, CreatedAt: now}
 		revoked := false
-		err := db.Update(func(tx *store.Txn) error {
+		err := db.Write(ctx, func(w store.Writer) error {
 			revoked = false
-			var old Token
-			switch err := tx.GetJSON(store.DocKey(store.DocAdminToken, t.ID), &old); {
+			switch old, err := store.GetAdminToken(ctx, w, t.ID); {
 			case err == nil:
 				revoked = old.Revoked
 				return nil // known: keep it as it is, revoked or not
 			case !errors.Is(err, store.ErrNotFound):
 				return err
 			}
-			return tx.SetJSON(store.DocKey(store.DocAdminToken, t.ID), t, 0)
+			return store.PutAdminToken(ctx, w, t)
 		})
 		if err != nil {
 			return "", fmt.Errorf("register LIFELINE_ADMIN_TOKEN: %w", err)
@@ -98,8 +92,8 @@ func BootstrapToken(db *store.DB, fromEnv string, now time.Time) (generated stri
 		return "", nil
 	}
 	found := false
-	err = db.View(func(tx *store.Txn) error {
-		return tx.Scan(store.DocPrefix(store.DocAdminToken), func(store.Key, []byte) error {
+	err = db.Read(ctx, func(r store.Reader) error {
+		return store.EachAdminToken(ctx, r, func(Token) error {
 			found = true
 			return store.ErrStop
 		})
@@ -111,7 +105,7 @@ func BootstrapToken(db *store.DB, fromEnv string, now time.Time) (generated stri
 	if err != nil {
 		return "", err
 	}
-	if _, err := SaveToken(db, secret, "bootstrap (generated)", RoleAdmin, now); err != nil {
+	if _, err := SaveToken(ctx, db, secret, "bootstrap (generated)", RoleAdmin, now); err != nil {
 		return "", err
 	}
 	return secret, nil
@@ -127,10 +121,14 @@ type Principal struct {
 var errNoToken = errors.New("no such token")
 
 // authenticate resolves a bearer token.
-func (s *Server) authenticate(secret string) (Principal, error) {
+func (s *Server) authenticate(ctx context.Context, secret string) (Principal, error) {
 	id := hashToken(secret)
 	var t Token
-	err := s.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.DocKey(store.DocAdminToken, id), &t) })
+	err := s.db.Read(ctx, func(r store.Reader) error {
+		var err error
+		t, err = store.GetAdminToken(ctx, r, id)
+		return err
+	})
 	if errors.Is(err, store.ErrNotFound) || (err == nil && t.Revoked) {
 		return Principal{}, errNoToken
 	}
@@ -153,14 +151,17 @@ func (s *Server) touchToken(id string) {
 	}
 	s.lastTouch[id] = now
 	s.mu.Unlock()
+	// In the background, so with a context of its own: the request's
+	// ends with the request.
 	go func() {
-		_ = s.db.Update(func(tx *store.Txn) error {
-			var t Token
-			if err := tx.GetJSON(store.DocKey(store.DocAdminToken, id), &t); err != nil {
+		ctx := context.Background()
+		_ = s.db.Write(ctx, func(w store.Writer) error {
+			t, err := store.GetAdminToken(ctx, w, id)
+			if err != nil {
 				return err
 			}
 			t.LastUsed = now
-			return tx.SetJSON(store.DocKey(store.DocAdminToken, id), t, 0)
+			return store.PutAdminToken(ctx, w, t)
 		})
 	}()
 }
@@ -182,7 +183,7 @@ func (s *Server) require(roles ...string) fiber.Handler {
 		if !s.tokenLimiter.allow(c.IP(), s.now()) {
 			return fiber.NewError(fiber.StatusTooManyRequests, "too many failed authentication attempts; wait a minute")
 		}
-		p, err := s.authenticate(secret)
+		p, err := s.authenticate(c.UserContext(), secret)
 		if err != nil {
 			s.tokenLimiter.fail(c.IP(), s.now())
 			if errors.Is(err, errNoToken) {

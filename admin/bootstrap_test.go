@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -11,7 +12,7 @@ import (
 func TestRevokedBootstrapTokenStaysRevoked(t *testing.T) {
 	s := newTestServer(t, true) // s.token: a generated admin token
 	const env = "ll_bootstrap-token-from-the-environment"
-	if _, err := BootstrapToken(s.db, env, time.Now()); err != nil {
+	if _, err := BootstrapToken(context.Background(), s.db, env, time.Now()); err != nil {
 		t.Fatalf("first start with the token: %v", err)
 	}
 	if code, _ := s.do(t, "GET", "/admin/tokens", env, nil); code != 200 {
@@ -21,7 +22,7 @@ func TestRevokedBootstrapTokenStaysRevoked(t *testing.T) {
 		t.Fatalf("revoke = %d", code)
 	}
 	for start := 2; start <= 3; start++ {
-		_, err := BootstrapToken(s.db, env, time.Now())
+		_, err := BootstrapToken(context.Background(), s.db, env, time.Now())
 		if !errors.Is(err, ErrBootstrapRevoked) {
 			t.Errorf("start %d with the revoked token: err %v, want ErrBootstrapRevoked", start, err)
 		}

@@ -76,6 +76,11 @@ func (h *broadcastAPI) create(c *fiber.Ctx) error {
 	if err != nil {
 		return broadcastError(err)
 	}
+	// The service wrote the audit entry, with what the broadcast reaches
+	// and why, in the transaction that stored it: the middleware must not
+	// add a second one. A refused request wrote none, and the middleware
+	// records it.
+	c.Locals("audited", true)
 	c.Location("/admin/broadcasts/" + b.ID)
 	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"id": b.ID, "state": b.State})
 }
@@ -141,6 +146,7 @@ func (h *broadcastAPI) control(fn func(id, by string) (*broadcast.Broadcast, err
 		if err != nil {
 			return broadcastError(err)
 		}
+		c.Locals("audited", true) // the service wrote the entry
 		return c.JSON(fiber.Map{"id": b.ID, "state": b.State})
 	}
 }

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http/httptest"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"lifeline/admin/audit"
 	"lifeline/bot"
 	"lifeline/bot/broadcast"
 )
@@ -31,12 +33,12 @@ func newBroadcastServer(t *testing.T) (*Server, string, string) {
 	if err := svc.Start(); err != nil {
 		t.Fatal(err)
 	}
-	admin, err := BootstrapToken(db, "", time.Now())
+	admin, err := BootstrapToken(context.Background(), db, "", time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	integration := "integration-token-0123456789"
-	if _, err := SaveToken(db, integration, "crm", RoleIntegration, time.Now()); err != nil {
+	if _, err := SaveToken(context.Background(), db, integration, "crm", RoleIntegration, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	s := New(Deps{DB: db, Engine: engine, KB: faq, Logger: zerolog.Nop(), Broadcasts: svc, Sandbox: true, SandboxRead: sender.ReadBy})
@@ -160,4 +162,65 @@ func TestSandboxCheckinCountsDeliveryAndReading(t *testing.T) {
 		t.Fatalf("answer: %d %s", code, body)
 	}
 	waitFor("read and safe", func(st map[string]any) bool { return st["read"] == 1.0 && st["safe"] == 1.0 })
+}
+
+// TestEachBroadcastRequestLeavesOneAuditEntry: the broadcast service
+// writes its own entries (with what the broadcast reaches, in the
+// transaction that stores it) and the route middleware records the
+// requests it refused; one request is never recorded twice.
+func TestEachBroadcastRequestLeavesOneAuditEntry(t *testing.T) {
+	s, admin, integration := newBroadcastServer(t)
+	if code, body := call(t, s, "POST", "/admin/contacts/import", admin, "text/csv", "phone,name,tags,opted_in\n+966501234567,Ahmed,employees,yes\n"); code != 200 {
+		t.Fatalf("import: %d %s", code, body)
+	}
+	later := time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339)
+	scheduled := strings.Replace(checkinJSON, `"kind": "checkin",`, `"kind": "checkin", "start_at": "`+later+`",`, 1)
+	ctx := context.Background()
+	audited := func() []audit.Entry {
+		t.Helper()
+		entries, _, err := s.audit.List(ctx, audit.Filter{Action: "broadcast."}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return entries
+	}
+	id := ""
+	cases := []struct {
+		name       string
+		token      string
+		path, body string // path "{id}" is the broadcast created first
+		wantCode   int
+		wantAction string
+		wantDetail string // part of the entry's detail
+	}{
+		{"create", integration, "/admin/broadcasts", scheduled, 202, "broadcast.create", "checkin \"storm\" to tags any of employees"},
+		{"create refused", admin, "/admin/broadcasts", `{"name": "x", "kind": "poll"}`, 400, "broadcast.create", ""},
+		{"pause", admin, "/admin/broadcasts/{id}/pause", "", 200, "broadcast.pause", ""},
+		{"pause refused: paused already", admin, "/admin/broadcasts/{id}/pause", "", 409, "broadcast.pause", ""},
+		{"resume", admin, "/admin/broadcasts/{id}/resume", "", 200, "broadcast.resume", ""},
+		{"cancel", admin, "/admin/broadcasts/{id}/cancel", "", 200, "broadcast.cancel", ""},
+	}
+	for _, tc := range cases {
+		before := len(audited())
+		code, body := call(t, s, "POST", strings.Replace(tc.path, "{id}", id, 1), tc.token, "application/json", tc.body)
+		if code != tc.wantCode {
+			t.Fatalf("%s: %d %s, want %d", tc.name, code, body, tc.wantCode)
+		}
+		if id == "" {
+			var created struct{ ID string }
+			if err := json.Unmarshal([]byte(body), &created); err != nil || created.ID == "" {
+				t.Fatalf("%s: no id in %s", tc.name, body)
+			}
+			id = created.ID
+		}
+		after := audited()
+		if n := len(after) - before; n != 1 {
+			t.Errorf("%s left %d audit entries, want exactly 1: %+v", tc.name, n, after[:len(after)-before])
+			continue
+		}
+		e := after[0] // newest first
+		if e.Action != tc.wantAction || !strings.Contains(e.Detail, tc.wantDetail) {
+			t.Errorf("%s: entry %+v, want action %s with detail containing %q", tc.name, e, tc.wantAction, tc.wantDetail)
+		}
+	}
 }

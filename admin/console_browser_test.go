@@ -65,7 +65,7 @@ func TestConsoleInARealBrowser(t *testing.T) {
 	}
 	srv := New(Deps{DB: db, Engine: engine, KB: faq, Logger: zerolog.Nop(),
 		Webhook: bot.WebhookConfig{Enabled: true, VerifyToken: "verify", AppSecret: secret}})
-	if _, err := CreateAgent(db, "amira", "Amira", RoleAgent, password, "test", time.Now()); err != nil {
+	if _, err := CreateAgent(context.Background(), db, "amira", "Amira", RoleAgent, password, "test", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

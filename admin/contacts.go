@@ -62,10 +62,11 @@ func (s *Server) importContacts(c *fiber.Ctx) error {
 	p, _ := c.Locals("principal").(Principal)
 	id, name, role := s.actor(c)
 	ip := c.IP()
+	ctx := c.UserContext()
 	res, err := s.importer.Import(bytes.NewReader(text), contacts.ImportOptions{
 		Source: "import by " + p.Name, Now: s.now(),
 		Commit: func(tx *store.Txn, info contacts.ImportInfo) error {
-			_, err := s.audit.AppendIn(tx, audit.Entry{Actor: id, Name: name, Role: role, Action: "contact.import",
+			_, err := s.audit.AppendIn(ctx, tx, audit.Entry{Actor: id, Name: name, Role: role, Action: "contact.import",
 				Target: "import=" + info.ID, IP: ip, Status: fiber.StatusOK, Detail: fmt.Sprintf("rows=%d", info.Rows)})
 			return err
 		},
@@ -95,10 +96,13 @@ func (s *Server) listContacts(c *fiber.Ctx) error {
 	if tag != "" {
 		aud.TagsAny = []string{tag}
 	}
-	out := []store.Contact{}
+	ctx := c.UserContext()
+	after := strings.TrimPrefix(c.Query("after"), "+")
+	var out []store.Contact
 	next := ""
-	err := s.db.View(func(tx *store.Txn) error {
-		return contacts.Each(tx, strings.TrimPrefix(c.Query("after"), "+"), func(ct *store.Contact) error {
+	err := s.db.Read(ctx, func(r store.Reader) error {
+		out, next = []store.Contact{}, ""
+		return store.EachContact(ctx, r, after, func(ct *store.Contact) error {
 			if ok, why := aud.Match(ct); !ok && why == "" {
 				return nil
 			}
@@ -118,10 +122,11 @@ func (s *Server) listContacts(c *fiber.Ctx) error {
 
 func (s *Server) getContact(c *fiber.Ctx) error {
 	id := strings.TrimPrefix(c.Params("wa_id"), "+")
+	ctx := c.UserContext()
 	var ct store.Contact
-	err := s.db.View(func(tx *store.Txn) error {
+	err := s.db.Read(ctx, func(r store.Reader) error {
 		var err error
-		ct, err = contacts.Get(tx, id)
+		ct, err = store.GetContact(ctx, r, id)
 		return err
 	})
 	if err != nil {
@@ -139,13 +144,14 @@ func (s *Server) markReachable(c *fiber.Ctx) error {
 	id := strings.TrimPrefix(c.Params("wa_id"), "+")
 	actor, name, role := s.actor(c)
 	ip := c.IP()
+	ctx := c.UserContext()
 	var cleared bool
-	err := s.db.Update(func(tx *store.Txn) error {
+	err := s.db.Write(ctx, func(w store.Writer) error {
 		var err error
-		if cleared, err = store.MarkReachable(tx, id, s.now()); err != nil {
+		if cleared, err = store.MarkReachable(ctx, w, id, s.now()); err != nil {
 			return err
 		}
-		_, err = s.audit.AppendIn(tx, audit.Entry{Actor: actor, Name: name, Role: role, Action: "contact.reachable",
+		_, err = s.audit.AppendIn(ctx, w, audit.Entry{Actor: actor, Name: name, Role: role, Action: "contact.reachable",
 			Target: "wa_id=" + whatsapp.MaskPhone(id), IP: ip, Status: fiber.StatusOK, Detail: fmt.Sprintf("cleared=%t", cleared)})
 		return err
 	})

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"strings"
 	"sync"
 	"testing"
@@ -64,7 +65,7 @@ func TestContactImportOneAtATimeAndAudited(t *testing.T) {
 	if code, body := call(t, s, "POST", "/admin/contacts/import", admin, "text/csv", "phone,tags\n+966502222222,second\n+966503333333,second\n"); code != 200 {
 		t.Fatalf("import after the first: %d %s", code, body)
 	}
-	entries, _, err := s.audit.List(audit.Filter{Action: "contact.import"}, 0)
+	entries, _, err := s.audit.List(context.Background(), audit.Filter{Action: "contact.import"}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +143,7 @@ func TestContactReachableClearedByAdmin(t *testing.T) {
 	if ct := contact(); ct.Unreachable || ct.UnreachableCode != 0 || ct.ReachableAt.IsZero() {
 		t.Fatalf("after the clear: %+v", ct)
 	}
-	entries, _, err := s.audit.List(audit.Filter{Action: "contact.reachable"}, 0)
+	entries, _, err := s.audit.List(context.Background(), audit.Filter{Action: "contact.reachable"}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http/httptest"
 	"strconv"
@@ -68,7 +69,7 @@ func TestFullDiskRefusesNewWorkKeepsReadsAndRecovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(engine.Close)
-	token, err := BootstrapToken(db, "", time.Now())
+	token, err := BootstrapToken(context.Background(), db, "", time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

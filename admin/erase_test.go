@@ -83,7 +83,7 @@ func TestErasureStopsWhatIsQueued(t *testing.T) {
 			if err := svc.Start(); err != nil {
 				t.Fatal(err)
 			}
-			admin, err := BootstrapToken(db, "", time.Now())
+			admin, err := BootstrapToken(context.Background(), db, "", time.Now())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -41,8 +42,12 @@ func mayRead(p Principal, h bot.Handoff) bool {
 
 // handoffOf loads the handoff of user (a handoff's id is its user's
 // number); found is false when the user has none.
-func (s *Server) handoffOf(user string) (h bot.Handoff, found bool, err error) {
-	err = s.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.DocKey(store.DocHandoff, user), &h) })
+func (s *Server) handoffOf(ctx context.Context, user string) (h bot.Handoff, found bool, err error) {
+	err = s.db.Read(ctx, func(r store.Reader) error {
+		var err error
+		h, err = store.GetHandoff[bot.Handoff](ctx, r, user)
+		return err
+	})
 	if errors.Is(err, store.ErrNotFound) {
 		return bot.Handoff{}, false, nil
 	}
@@ -57,7 +62,7 @@ func (s *Server) checkRead(c *fiber.Ctx, user, via string, h *bot.Handoff) error
 	p := principal(c)
 	if p.Role != RoleAdmin {
 		if h == nil {
-			loaded, found, err := s.handoffOf(user)
+			loaded, found, err := s.handoffOf(c.UserContext(), user)
 			if err != nil {
 				return fmt.Errorf("check conversation access: %w", err)
 			}
@@ -146,7 +151,7 @@ func (s *Server) transferHandoff(c *fiber.Ctx) error {
 	if req.To == "" {
 		return fiber.NewError(fiber.StatusBadRequest, `"to" is required: body must be JSON like {"to": "agent-id"}`)
 	}
-	a, err := s.loadAgent(req.To)
+	a, err := s.loadAgent(c.UserContext(), req.To)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && a.Disabled) {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("no active agent account %q", req.To))
 	}
@@ -250,12 +255,12 @@ const ssePing = 15 * time.Second
 // event. An agent gets the events of waiting conversations and of those
 // they own; of any other handoff, only that the queue changed (no
 // number), so that their queue stays current; nothing else.
-func (s *Server) eventFor(p Principal, ev bot.Event) (sseEvent, bool) {
+func (s *Server) eventFor(ctx context.Context, p Principal, ev bot.Event) (sseEvent, bool) {
 	out := sseEvent{Kind: ev.Kind, User: ev.User, At: ev.At}
 	if p.Role == RoleAdmin {
 		return out, true
 	}
-	h, found, err := s.handoffOf(ev.User)
+	h, found, err := s.handoffOf(ctx, ev.User)
 	if err == nil && found && mayRead(p, h) {
 		return out, true
 	}
@@ -278,6 +283,10 @@ func (s *Server) streamEvents(c *fiber.Ctx) error {
 	c.Set("X-Accel-Buffering", "no")
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		defer s.events.unsubscribe(ch)
+		// The stream outlives the request handler, and with it the
+		// request's context: the stream has its own, ended with it.
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
 		ping := time.NewTicker(ssePing)
 		defer ping.Stop()
 		fmt.Fprint(w, "retry: 2000\n: connected\n\n")
@@ -290,7 +299,7 @@ func (s *Server) streamEvents(c *fiber.Ctx) error {
 				if !ok {
 					return
 				}
-				out, ok := s.eventFor(p, ev)
+				out, ok := s.eventFor(ctx, p, ev)
 				if !ok {
 					continue
 				}

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -52,12 +53,12 @@ func newAgentServer(t *testing.T, cfg bot.Config, opts ...func(*Deps)) *agentSer
 	if err := engine.Start(); err != nil {
 		t.Fatal(err)
 	}
-	admin, err := BootstrapToken(db, "", clock.Now())
+	admin, err := BootstrapToken(context.Background(), db, "", clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	viewer, _ := NewSecret()
-	if _, err := SaveToken(db, viewer, "viewer", RoleViewer, clock.Now()); err != nil {
+	if _, err := SaveToken(context.Background(), db, viewer, "viewer", RoleViewer, clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	deps := Deps{DB: db, Engine: engine, KB: faq, Logger: zerolog.Nop(), Now: clock.Now,

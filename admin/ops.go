@@ -2,6 +2,7 @@ package admin
 
 import (
 	"bufio"
+	"context"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -77,7 +78,7 @@ func (s *Server) actor(c *fiber.Ctx) (id, name, role string) {
 func (s *Server) record(c *fiber.Ctx, action, target, detail string) {
 	id, name, role := s.actor(c)
 	c.Locals("audited", true)
-	s.audit.Record(audit.Entry{Actor: id, Name: name, Role: role, Action: action, Target: target, Detail: detail,
+	s.audit.Record(c.UserContext(), audit.Entry{Actor: id, Name: name, Role: role, Action: action, Target: target, Detail: detail,
 		IP: c.IP(), Status: fiber.StatusOK})
 }
 
@@ -107,7 +108,7 @@ func (s *Server) auditLogin(c *fiber.Ctx) error {
 	if len(user) > 64 {
 		user = user[:64]
 	}
-	s.audit.Record(audit.Entry{Actor: "agent:" + user, Action: action, IP: c.IP(), Status: status})
+	s.audit.Record(c.UserContext(), audit.Entry{Actor: "agent:" + user, Action: action, IP: c.IP(), Status: status})
 	return err
 }
 
@@ -132,7 +133,7 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, err := SaveToken(s.db, secret, req.Name, req.Role, s.now().UTC())
+	t, err := SaveToken(c.UserContext(), s.db, secret, req.Name, req.Role, s.now().UTC())
 	if err != nil {
 		return err
 	}
@@ -144,14 +145,11 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 	}{t, secret, "the secret is shown only this once; only its hash is stored"})
 }
 
-func (s *Server) loadTokens() ([]Token, error) {
+func (s *Server) loadTokens(ctx context.Context) ([]Token, error) {
 	var out []Token
-	err := s.db.View(func(tx *store.Txn) error {
-		return tx.Scan(store.DocPrefix(store.DocAdminToken), func(_ store.Key, v []byte) error {
-			var t Token
-			if err := jsonUnmarshal(v, &t); err != nil {
-				return err
-			}
+	err := s.db.Read(ctx, func(r store.Reader) error {
+		out = nil
+		return store.EachAdminToken(ctx, r, func(t Token) error {
 			out = append(out, t)
 			return nil
 		})
@@ -160,7 +158,7 @@ func (s *Server) loadTokens() ([]Token, error) {
 }
 
 func (s *Server) listTokens(c *fiber.Ctx) error {
-	ts, err := s.loadTokens()
+	ts, err := s.loadTokens(c.UserContext())
 	if err != nil {
 		return fmt.Errorf("list tokens: %w", err)
 	}
@@ -177,12 +175,13 @@ func (s *Server) revokeToken(c *fiber.Ctx) error {
 	if len(id) != 64 || strings.Trim(id, "0123456789abcdef") != "" {
 		return fiber.NewError(fiber.StatusNotFound, "no such token")
 	}
+	ctx := c.UserContext()
 	var t Token
-	err := s.db.Update(func(tx *store.Txn) error {
+	err := s.db.Write(ctx, func(w store.Writer) error {
 		// The store runs this again after a conflict: everything is read
-		// afresh into a zero value, never into what a failed try left.
-		t = Token{}
-		if err := tx.GetJSON(store.DocKey(store.DocAdminToken, id), &t); err != nil {
+		// afresh, never taken from what a failed try left.
+		var err error
+		if t, err = store.GetAdminToken(ctx, w, id); err != nil {
 			return err
 		}
 		s.hook("revoke-token:read")
@@ -191,9 +190,8 @@ func (s *Server) revokeToken(c *fiber.Ctx) error {
 		}
 		if t.Role == RoleAdmin {
 			admins := 0
-			if err := tx.Scan(store.DocPrefix(store.DocAdminToken), func(_ store.Key, v []byte) error {
-				var o Token
-				if jsonUnmarshal(v, &o) == nil && o.Role == RoleAdmin && !o.Revoked {
+			if err := store.EachAdminToken(ctx, w, func(o Token) error {
+				if o.Role == RoleAdmin && !o.Revoked {
 					admins++
 				}
 				return nil
@@ -205,7 +203,7 @@ func (s *Server) revokeToken(c *fiber.Ctx) error {
 			}
 		}
 		t.Revoked = true
-		return tx.SetJSON(store.DocKey(store.DocAdminToken, id), t, 0)
+		return store.PutAdminToken(ctx, w, t)
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		return fiber.NewError(fiber.StatusNotFound, "no such token")
@@ -248,7 +246,7 @@ func (s *Server) listAudit(c *fiber.Ctx) error {
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
-	entries, next, err := s.audit.List(f, limit)
+	entries, next, err := s.audit.List(c.UserContext(), f, limit)
 	if err != nil {
 		return err
 	}
@@ -264,7 +262,7 @@ func (s *Server) auditCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	entries, _, err := s.audit.List(f, 0)
+	entries, _, err := s.audit.List(c.UserContext(), f, 0)
 	if err != nil {
 		return err
 	}
@@ -280,7 +278,7 @@ func (s *Server) auditCSV(c *fiber.Ctx) error {
 }
 
 func (s *Server) exportPerson(c *fiber.Ctx) error {
-	x, err := privacy.ExportPerson(s.db, c.Params("wa_id"), s.now())
+	x, err := privacy.ExportPerson(c.UserContext(), s.db, c.Params("wa_id"), s.now())
 	if errors.Is(err, privacy.ErrNoSuchPerson) {
 		return fiber.NewError(fiber.StatusNotFound, err.Error())
 	}
@@ -300,7 +298,7 @@ func (s *Server) erasePerson(c *fiber.Ctx) error {
 	if s.broadcasts != nil {
 		defer s.broadcasts.HoldPerson(id)()
 	}
-	n, err := privacy.ErasePerson(s.db, id, s.now())
+	n, err := privacy.ErasePerson(c.UserContext(), s.db, id, s.now())
 	if err != nil {
 		return err
 	}

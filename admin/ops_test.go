@@ -3,6 +3,7 @@ package admin
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -61,7 +62,7 @@ func tokensByRole(t *testing.T, db *store.DB) map[string]string {
 	out := map[string]string{}
 	for _, r := range []string{RoleAdmin, RoleAgent, RoleIntegration, RoleViewer} {
 		secret, _ := NewSecret()
-		if _, err := SaveToken(db, secret, "test "+r, r, time.Now()); err != nil {
+		if _, err := SaveToken(context.Background(), db, secret, "test "+r, r, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		out[r] = secret
@@ -352,7 +353,7 @@ func TestMetricsAfterAConversation(t *testing.T) {
 		t.Fatal(err)
 	}
 	m.Watch(metrics.Sources{DB: db, Engine: engine})
-	token, _ := BootstrapToken(db, "", time.Now())
+	token, _ := BootstrapToken(context.Background(), db, "", time.Now())
 	s := &testServer{Server: New(Deps{DB: db, Engine: engine, KB: faq, Sandbox: true, Logger: zerolog.Nop(), Metrics: m}), db: db, engine: engine, token: token}
 	t.Cleanup(func() { engine.Close() })
 

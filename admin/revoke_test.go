@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -34,7 +35,7 @@ func TestRevokeSurvivesAConflictingWrite(t *testing.T) {
 		t.Run(role, func(t *testing.T) {
 			s := newTestServer(t, true)
 			victim, _ := NewSecret()
-			tok, err := SaveToken(s.db, victim, "victim", role, time.Now())
+			tok, err := SaveToken(context.Background(), s.db, victim, "victim", role, time.Now())
 			if err != nil {
 				t.Fatal(err)
 			}

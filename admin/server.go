@@ -214,7 +214,8 @@ func (s *Server) ready(c *fiber.Ctx) error {
 	if err := s.db.Health(); err != nil {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "not ready", "reason": "store cannot write: " + err.Error()})
 	}
-	if err := s.db.View(func(tx *store.Txn) error { _, err := tx.Has(store.SessionKey("_")); return err }); err != nil {
+	ctx := c.UserContext()
+	if err := s.db.Read(ctx, func(r store.Reader) error { return store.Probe(ctx, r) }); err != nil {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "not ready", "reason": "store unavailable"})
 	}
 	if err := s.db.CheckDisk(); err != nil {

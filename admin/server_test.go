@@ -2,6 +2,7 @@ package admin
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http/httptest"
@@ -47,7 +48,7 @@ func newTestServer(t *testing.T, sandbox bool) *testServer {
 	if err := engine.Start(); err != nil {
 		t.Fatal(err)
 	}
-	token, err := BootstrapToken(db, "", time.Now())
+	token, err := BootstrapToken(context.Background(), db, "", time.Now())
 	if err != nil || token == "" {
 		t.Fatalf("bootstrap token: %q %v", token, err)
 	}
@@ -157,7 +158,7 @@ func TestAdminRoutesNeedAToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := SaveToken(s.db, viewer, "viewer", RoleViewer, time.Now()); err != nil {
+	if _, err := SaveToken(context.Background(), s.db, viewer, "viewer", RoleViewer, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	for _, path := range []string{"/admin/kb/search?q=water", "/admin/conversations/15550001234"} {
@@ -182,11 +183,11 @@ func TestBootstrapTokenIsPrintedOnlyOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	first, err := BootstrapToken(db, "", time.Now())
+	first, err := BootstrapToken(context.Background(), db, "", time.Now())
 	if err != nil || !strings.HasPrefix(first, "ll_") {
 		t.Fatalf("first start: %q %v", first, err)
 	}
-	again, err := BootstrapToken(db, "", time.Now())
+	again, err := BootstrapToken(context.Background(), db, "", time.Now())
 	if err != nil || again != "" {
 		t.Fatalf("second start generated %q (%v), want nothing", again, err)
 	}

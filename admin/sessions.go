@@ -29,63 +29,26 @@ func (s *Server) registerSessions(adm fiber.Router) {
 	adm.Delete("/agents/:id/sessions", s.require(RoleAdmin), s.endAgentSessions)
 }
 
-// scanSessions calls fn with each stored session that has not expired;
-// agent "" means every account's.
-func scanSessions(tx *store.Txn, agent string, now time.Time, fn func(key store.Key, v sessionView) error) error {
-	prefix := store.DocPrefix(store.DocAgentSession)
-	return tx.Scan(prefix, func(k store.Key, b []byte) error {
-		var sess agentSession
-		if err := jsonUnmarshal(b, &sess); err != nil {
-			return fmt.Errorf("decode session: %w", err)
-		}
-		if (agent != "" && sess.Agent != agent) || !now.Before(sess.ExpiresAt) {
-			return nil
-		}
-		return fn(k, sessionView{ID: store.IDOf(k, prefix), Agent: sess.Agent, CreatedAt: sess.CreatedAt, ExpiresAt: sess.ExpiresAt})
-	})
-}
-
-// endSessions deletes the sessions of agent (all of them when except is
-// "", else all but that one) and says how many there were. Expired ones
-// go too: badger's TTL removes them anyway.
-func endSessions(tx *store.Txn, agent, except string) (int, error) {
-	var keys []store.Key
-	prefix := store.DocPrefix(store.DocAgentSession)
-	err := tx.Scan(prefix, func(k store.Key, b []byte) error {
-		var sess agentSession
-		if err := jsonUnmarshal(b, &sess); err != nil {
-			return fmt.Errorf("decode session: %w", err)
-		}
-		if sess.Agent == agent && store.IDOf(k, prefix) != except {
-			keys = append(keys, append(store.Key(nil), k...))
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, err
-	}
-	for _, k := range keys {
-		if err := tx.Delete(k); err != nil {
-			return 0, err
-		}
-	}
-	return len(keys), nil
-}
-
 func (s *Server) listSessions(c *fiber.Ctx) error {
 	agent := c.Params("id")
-	out := []sessionView{}
-	err := s.db.View(func(tx *store.Txn) error {
+	ctx := c.UserContext()
+	now := s.now()
+	var out []sessionView
+	err := s.db.Read(ctx, func(r store.Reader) error {
+		out = []sessionView{}
 		if agent != "" {
-			if ok, err := tx.Has(store.DocKey(store.DocAgent, agent)); err != nil || !ok {
+			if ok, err := store.HasAgent(ctx, r, agent); err != nil || !ok {
 				if err == nil {
 					err = fiber.NewError(fiber.StatusNotFound, fmt.Sprintf("no account %q", agent))
 				}
 				return err
 			}
 		}
-		return scanSessions(tx, agent, s.now(), func(_ store.Key, v sessionView) error {
-			out = append(out, v)
+		// Expired sessions are left out: badger's TTL removes them anyway.
+		return store.EachAgentSession(ctx, r, func(id string, sess store.AgentSession) error {
+			if (agent == "" || sess.Agent == agent) && now.Before(sess.ExpiresAt) {
+				out = append(out, sessionView{ID: id, Agent: sess.Agent, CreatedAt: sess.CreatedAt, ExpiresAt: sess.ExpiresAt})
+			}
 			return nil
 		})
 	})
@@ -101,14 +64,14 @@ func (s *Server) endSession(c *fiber.Ctx) error {
 	if len(id) != 64 || strings.Trim(id, "0123456789abcdef") != "" {
 		return fiber.NewError(fiber.StatusNotFound, "no such session")
 	}
-	var sess agentSession
-	err := s.db.Update(func(tx *store.Txn) error {
-		sess = agentSession{}
-		key := store.DocKey(store.DocAgentSession, id)
-		if err := tx.GetJSON(key, &sess); err != nil {
+	ctx := c.UserContext()
+	var sess store.AgentSession
+	err := s.db.Write(ctx, func(w store.Writer) error {
+		var err error
+		if sess, err = store.GetAgentSession(ctx, w, id); err != nil {
 			return err
 		}
-		return tx.Delete(key)
+		return store.DeleteAgentSession(ctx, w, id)
 	})
 	if err != nil {
 		return fmt.Errorf("end session: %w", err)
@@ -120,17 +83,18 @@ func (s *Server) endSession(c *fiber.Ctx) error {
 // endAgentSessions ends every console session of one account.
 func (s *Server) endAgentSessions(c *fiber.Ctx) error {
 	agent := c.Params("id")
+	ctx := c.UserContext()
 	n := 0
-	err := s.db.Update(func(tx *store.Txn) error {
+	err := s.db.Write(ctx, func(w store.Writer) error {
 		n = 0
-		if ok, err := tx.Has(store.DocKey(store.DocAgent, agent)); err != nil || !ok {
+		if ok, err := store.HasAgent(ctx, w, agent); err != nil || !ok {
 			if err == nil {
 				err = fiber.NewError(fiber.StatusNotFound, fmt.Sprintf("no account %q", agent))
 			}
 			return err
 		}
 		var err error
-		n, err = endSessions(tx, agent, "")
+		n, err = store.DeleteAgentSessions(ctx, w, agent, "")
 		return err
 	})
 	if err != nil {

@@ -28,7 +28,7 @@ func TestLoginDoesNotUndoAConcurrentChange(t *testing.T) {
 		check  func(a Agent) bool
 	}{
 		{"disable", map[string]any{"disabled": true}, func(a Agent) bool { return a.Disabled }},
-		{"new password", map[string]any{"password": "a brand new password"}, func(a Agent) bool { return a.checkPassword("a brand new password") }},
+		{"new password", map[string]any{"password": "a brand new password"}, func(a Agent) bool { return checkPassword(a, "a brand new password") }},
 	}
 	for _, tc := range cases {
 		t.Run(tc.label, func(t *testing.T) {
@@ -49,13 +49,13 @@ func TestLoginDoesNotUndoAConcurrentChange(t *testing.T) {
 				t.Errorf("login raced by the change = %d %s, want 401", r.code, r.raw)
 			}
 			if a := s.stored("alice"); !tc.check(a) {
-				t.Errorf("the admin's change was undone: stored %+v", a.view())
+				t.Errorf("the admin's change was undone: stored %+v", viewOf(a))
 			}
 		})
 	}
 }
 
-func (a Agent) checkPassword(pw string) bool {
+func checkPassword(a Agent, pw string) bool {
 	return bcryptOK(a.Hash, pw)
 }
 
@@ -167,6 +167,6 @@ func TestAgentUpdateRetriesFromFreshValues(t *testing.T) {
 		t.Fatalf("the update ran %d time(s): no retry was forced", tries)
 	}
 	if a := s.stored("alice"); a.Disabled || a.Name != "Alice A." {
-		t.Errorf("stored %+v, want enabled (the concurrent change) and renamed", a.view())
+		t.Errorf("stored %+v, want enabled (the concurrent change) and renamed", viewOf(a))
 	}
 }

@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"context"
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/json"
@@ -13,34 +14,24 @@ import (
 	"lifeline/store"
 )
 
-// Feedback counts the answers to "was this helpful?" for one entry.
-type Feedback struct {
-	EntryID    string    `json:"entry_id"`
-	Helpful    int       `json:"helpful"`
-	NotHelpful int       `json:"not_helpful"`
-	Last       time.Time `json:"last"`
-}
+// Feedback counts the answers to "was this helpful?" for one entry. The
+// store owns the record, as it does the candidates and unanswered queries
+// below; this package decides what they mean.
+//
+// The methods of KB take no context yet: their callers in package bot
+// move to context-taking calls with the rest of the engine, so the store
+// operations get context.Background() until then.
+type Feedback = store.FAQFeedback
 
 // RecordFeedback counts one "helpful" or "not helpful" for an entry.
 func (k *KB) RecordFeedback(entryID string, helpful bool, at time.Time) error {
 	if entryID == "" {
 		return fmt.Errorf("record feedback: entry id is empty: %w", ErrInvalid)
 	}
-	key := store.DocKey(store.DocFAQFeedback, entryID)
-	err := k.db.Update(func(t *store.Txn) error {
-		f := Feedback{EntryID: entryID}
-		if err := t.GetJSON(key, &f); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		if helpful {
-			f.Helpful++
-		} else {
-			f.NotHelpful++
-		}
-		if at.After(f.Last) {
-			f.Last = at.UTC()
-		}
-		return t.SetJSON(key, f, 0)
+	ctx := context.Background()
+	err := k.db.Write(ctx, func(w store.Writer) error {
+		_, err := store.AddFAQFeedback(ctx, w, entryID, helpful, at)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("record feedback for %s: %w", entryID, err)
@@ -50,13 +41,11 @@ func (k *KB) RecordFeedback(entryID string, helpful bool, at time.Time) error {
 
 // Feedback lists the feedback of every entry, most "not helpful" first.
 func (k *KB) Feedback() ([]Feedback, error) {
-	out := []Feedback{}
-	err := k.db.View(func(t *store.Txn) error {
-		return t.Scan(store.DocPrefix(store.DocFAQFeedback), func(_ store.Key, v []byte) error {
-			var f Feedback
-			if err := jsonUnmarshal(v, &f); err != nil {
-				return err
-			}
+	ctx := context.Background()
+	var out []Feedback
+	err := k.db.Read(ctx, func(r store.Reader) error {
+		out = []Feedback{}
+		return store.EachFAQFeedback(ctx, r, func(f Feedback) error {
 			out = append(out, f)
 			return nil
 		})
@@ -83,16 +72,7 @@ const (
 // Candidate is a query a user matched to an entry by picking it from a "did
 // you mean" list: a possible alternate question, applied only when an admin
 // approves it.
-type Candidate struct {
-	ID      string    `json:"id"`
-	EntryID string    `json:"entry_id"`
-	Lang    string    `json:"lang"`
-	Query   string    `json:"query"`
-	Count   int       `json:"count"`
-	First   time.Time `json:"first"`
-	Last    time.Time `json:"last"`
-	Status  string    `json:"status"`
-}
+type Candidate = store.FAQCandidate
 
 func candidateID(entryID, lang, q string) string {
 	sum := sha1.Sum([]byte(entryID + "\x00" + lang + "\x00" + strings.ToLower(normSpace(q))))
@@ -107,17 +87,20 @@ func (k *KB) RecordChoice(query, lang, entryID string, at time.Time) error {
 		return fmt.Errorf("record choice: query and entry id are required: %w", ErrInvalid)
 	}
 	id := candidateID(entryID, lang, query)
-	key := store.DocKey(store.DocFAQCandidate, id)
-	err := k.db.Update(func(t *store.Txn) error {
-		c := Candidate{ID: id, EntryID: entryID, Lang: lang, Query: query, First: at.UTC(), Status: CandidatePending}
-		if err := t.GetJSON(key, &c); err != nil && !errors.Is(err, store.ErrNotFound) {
+	ctx := context.Background()
+	err := k.db.Write(ctx, func(w store.Writer) error {
+		c, err := store.GetFAQCandidate(ctx, w, id)
+		if errors.Is(err, store.ErrNotFound) {
+			c, err = Candidate{ID: id, EntryID: entryID, Lang: lang, Query: query, First: at.UTC(), Status: CandidatePending}, nil
+		}
+		if err != nil {
 			return err
 		}
 		c.Count++
 		if at.After(c.Last) {
 			c.Last = at.UTC()
 		}
-		return t.SetJSON(key, c, 0)
+		return store.PutFAQCandidate(ctx, w, c)
 	})
 	if err != nil {
 		return fmt.Errorf("record choice for %s: %w", entryID, err)
@@ -128,13 +111,11 @@ func (k *KB) RecordChoice(query, lang, entryID string, at time.Time) error {
 // Candidates lists candidate alternate questions with the given status ("" for
 // all), most frequent first.
 func (k *KB) Candidates(status string) ([]Candidate, error) {
-	out := []Candidate{}
-	err := k.db.View(func(t *store.Txn) error {
-		return t.Scan(store.DocPrefix(store.DocFAQCandidate), func(_ store.Key, v []byte) error {
-			var c Candidate
-			if err := jsonUnmarshal(v, &c); err != nil {
-				return err
-			}
+	ctx := context.Background()
+	var out []Candidate
+	err := k.db.Read(ctx, func(r store.Reader) error {
+		out = []Candidate{}
+		return store.EachFAQCandidate(ctx, r, func(c Candidate) error {
 			if status == "" || c.Status == status {
 				out = append(out, c)
 			}
@@ -198,27 +179,22 @@ func (k *KB) RejectCandidate(id string) (Candidate, error) {
 }
 
 func (k *KB) candidate(id string) (Candidate, error) {
+	ctx := context.Background()
 	var c Candidate
-	err := k.db.View(func(t *store.Txn) error {
-		return t.GetJSON(store.DocKey(store.DocFAQCandidate, id), &c)
+	err := k.db.Read(ctx, func(r store.Reader) error {
+		var err error
+		c, err = store.GetFAQCandidate(ctx, r, id)
+		return err
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		return c, fmt.Errorf("candidate %s: %w", id, ErrNotFound)
 	}
-	if err != nil {
-		return c, fmt.Errorf("load candidate %s: %w", id, err)
-	}
-	return c, nil
+	return c, err // the store's error names the candidate
 }
 
 func (k *KB) putCandidate(c Candidate) error {
-	err := k.db.Update(func(t *store.Txn) error {
-		return t.SetJSON(store.DocKey(store.DocFAQCandidate, c.ID), c, 0)
-	})
-	if err != nil {
-		return fmt.Errorf("store candidate %s: %w", c.ID, err)
-	}
-	return nil
+	ctx := context.Background()
+	return k.db.Write(ctx, func(w store.Writer) error { return store.PutFAQCandidate(ctx, w, c) })
 }
 
 func containsFold(list []string, s string) bool {
@@ -231,12 +207,7 @@ func containsFold(list []string, s string) bool {
 }
 
 // unanswered is one stored query that the FAQ did not answer.
-type unanswered struct {
-	Query  string    `json:"query"`
-	Lang   string    `json:"lang,omitempty"`
-	Reason string    `json:"reason"`
-	At     time.Time `json:"at"`
-}
+type unanswered = store.UnansweredQuery
 
 // RecordUnanswered stores a query that ended without an answer: reason is
 // "none" (nothing relevant) or "not_helpful" (the answer did not help).
@@ -248,19 +219,10 @@ func (k *KB) RecordUnanswered(query, lang, reason string, at time.Time) error {
 	if reason != "none" && reason != "not_helpful" {
 		return fmt.Errorf("record unanswered: reason %q: %w", reason, ErrInvalid)
 	}
-	seq, err := k.db.NextSeq(string(store.DocUnanswered))
-	if err != nil {
-		return fmt.Errorf("record unanswered: %w", err)
-	}
-	// Time first so that keys sort by time; the sequence keeps them unique.
-	id := fmt.Sprintf("%016x%016x", uint64(at.UnixNano()), seq)
-	err = k.db.Update(func(t *store.Txn) error {
-		return t.SetJSON(store.DocKey(store.DocUnanswered, id), unanswered{Query: query, Lang: lang, Reason: reason, At: at.UTC()}, 0)
+	ctx := context.Background()
+	return k.db.Write(ctx, func(w store.Writer) error {
+		return store.AddUnanswered(ctx, w, unanswered{Query: query, Lang: lang, Reason: reason, At: at})
 	})
-	if err != nil {
-		return fmt.Errorf("record unanswered: %w", err)
-	}
-	return nil
 }
 
 // ExpireQueries deletes what people typed that the knowledge base keeps
@@ -268,49 +230,7 @@ func (k *KB) RecordUnanswered(query, lang, reason string, at time.Time) error {
 // candidate alternate questions last chosen before then (an approved one
 // lives on in its entry). It returns how many records it deleted.
 func (k *KB) ExpireQueries(before time.Time) (int, error) {
-	n := 0
-	for _, kind := range []store.DocKind{store.DocUnanswered, store.DocFAQCandidate} {
-		for {
-			var old []store.Key
-			err := k.db.View(func(t *store.Txn) error {
-				return t.Scan(store.DocPrefix(kind), func(key store.Key, v []byte) error {
-					var r struct{ At, Last time.Time } // an unanswered query's time, a candidate's last choice
-					if err := jsonUnmarshal(v, &r); err != nil {
-						return err
-					}
-					at := r.At
-					if kind == store.DocFAQCandidate {
-						at = r.Last
-					}
-					if at.Before(before) {
-						old = append(old, key)
-					}
-					if len(old) >= 500 { // well under badger's transaction size limit
-						return store.ErrStop
-					}
-					return nil
-				})
-			})
-			if err == nil && len(old) > 0 {
-				err = k.db.Update(func(t *store.Txn) error {
-					for _, key := range old {
-						if err := t.Delete(key); err != nil {
-							return err
-						}
-					}
-					return nil
-				})
-			}
-			if err != nil {
-				return n, fmt.Errorf("expire %s records: %w", kind, err)
-			}
-			n += len(old)
-			if len(old) < 500 {
-				break
-			}
-		}
-	}
-	return n, nil
+	return store.ExpireFAQQueries(context.Background(), k.db, before)
 }
 
 // HourCount is how often a group was asked in one hour.
@@ -340,13 +260,11 @@ func (k *KB) Unanswered(since time.Time) []UnansweredGroup {
 
 // UnansweredAt is Unanswered with the current time given.
 func (k *KB) UnansweredAt(since, now time.Time) []UnansweredGroup {
+	ctx := context.Background()
 	var qs []unanswered
-	err := k.db.View(func(t *store.Txn) error {
-		return t.Scan(store.DocPrefix(store.DocUnanswered), func(_ store.Key, v []byte) error {
-			var u unanswered
-			if err := jsonUnmarshal(v, &u); err != nil {
-				return err
-			}
+	err := k.db.Read(ctx, func(r store.Reader) error {
+		qs = nil
+		return store.EachUnanswered(ctx, r, func(u unanswered) error {
 			if !u.At.Before(since) && !u.At.After(now) {
 				qs = append(qs, u)
 			}

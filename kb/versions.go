@@ -2,11 +2,11 @@ package kb
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
-	"strconv"
 	"strings"
 	"time"
 
@@ -51,9 +51,10 @@ type ImportReport struct {
 	Version   int            `json:"version"`
 }
 
-// A version is stored as a header (DocKey(DocFAQVersion, "0000000007"))
-// and its entries in chunks ("0000000007/000000", ...) of at most
-// chunkBytes each, because badger caps the size of one value.
+// A version is stored as a header and its entries in chunks of at most
+// chunkBytes each, because badger caps the size of one value (see
+// store.PutFAQVersion). The header and the chunks are this package's
+// types; the store keeps them.
 const chunkBytes = 256 << 10
 
 type versionHeader struct {
@@ -61,32 +62,25 @@ type versionHeader struct {
 	Chunks int `json:"chunks"`
 }
 
-func chunkID(n, i int) string { return fmt.Sprintf("%010d/%06d", n, i) }
-
-type livePointer struct {
-	Version int `json:"version"`
-}
-
-const liveID = "live"
-
-func versionID(n int) string { return fmt.Sprintf("%010d", n) }
-
 // now is the clock of stored versions; a field would be overkill for one
 // timestamp, and tests do not depend on it.
 func now() time.Time { return time.Now().UTC() }
 
 func (k *KB) loadLive() (Version, error) {
-	var p livePointer
-	err := k.db.View(func(t *store.Txn) error {
-		return t.GetJSON(store.DocKey(store.DocFAQCurrent, liveID), &p)
+	ctx := context.Background()
+	var live int
+	err := k.db.Read(ctx, func(r store.Reader) error {
+		var err error
+		live, err = store.FAQLive(ctx, r)
+		return err
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		return Version{}, ErrNotFound
 	}
 	if err != nil {
-		return Version{}, fmt.Errorf("load live faq pointer: %w", err)
+		return Version{}, err
 	}
-	return k.GetVersion(p.Version)
+	return k.GetVersion(live)
 }
 
 // Import applies parsed entries (see Parse) as a new version.
@@ -155,7 +149,7 @@ func (k *KB) commit(entries []Entry, source, note string) (Version, error) {
 		return Version{}, fmt.Errorf("index faq version %d: %w", v.N, err)
 	}
 	if err := k.storeVersion(v); err != nil {
-		return Version{}, fmt.Errorf("store faq version %d: %w", v.N, err)
+		return Version{}, err // the store's error names the version
 	}
 	// The old snapshot is not closed: searches that loaded it may still be
 	// running, and an in-memory index is reclaimed by the garbage collector.
@@ -182,81 +176,54 @@ func (k *KB) storeVersion(v Version) error {
 		chunks[len(chunks)-1] = append(chunks[len(chunks)-1], v.Entries[i])
 		size += len(b) + 1
 	}
-	batch := k.db.NewBatch()
-	for i, c := range chunks {
-		if err := batch.SetJSON(store.DocKey(store.DocFAQVersion, chunkID(v.N, i)), c); err != nil {
-			batch.Cancel()
-			return err
-		}
-	}
-	if err := batch.Flush(); err != nil {
-		return fmt.Errorf("write entries: %w", err)
-	}
 	h := versionHeader{Version: v, Chunks: len(chunks)}
 	h.Entries = nil
-	return k.db.Update(func(t *store.Txn) error {
-		if err := t.SetJSON(store.DocKey(store.DocFAQVersion, versionID(v.N)), h, 0); err != nil {
-			return err
-		}
-		return t.SetJSON(store.DocKey(store.DocFAQCurrent, liveID), livePointer{Version: v.N}, 0)
-	})
+	return store.PutFAQVersion(context.Background(), k.db, v.N, h, chunks)
 }
 
 func (k *KB) lastVersion() (int, error) {
+	ctx := context.Background()
 	n := 0
-	err := k.db.View(func(t *store.Txn) error {
-		return t.ScanReverse(store.DocPrefix(store.DocFAQVersion), func(key store.Key, _ []byte) error {
-			id, _, _ := strings.Cut(store.IDOf(key, store.DocPrefix(store.DocFAQVersion)), "/")
-			v, err := strconv.Atoi(id)
-			if err != nil {
-				return fmt.Errorf("faq version key %q: %w", key, err)
-			}
-			n = v
-			return store.ErrStop
-		})
+	err := k.db.Read(ctx, func(r store.Reader) error {
+		var err error
+		n, err = store.LastFAQVersion(ctx, r)
+		return err
 	})
-	if err != nil {
-		return 0, fmt.Errorf("find last faq version: %w", err)
-	}
-	return n, nil
+	return n, err
 }
 
 // Versions lists stored versions, newest first, without their entries.
 func (k *KB) Versions() ([]Version, error) {
+	ctx := context.Background()
 	var out []Version
-	err := k.db.View(func(t *store.Txn) error {
-		prefix := store.DocPrefix(store.DocFAQVersion)
-		return t.ScanReverse(prefix, func(key store.Key, val []byte) error {
-			if strings.Contains(store.IDOf(key, prefix), "/") {
-				return nil // a chunk of entries
-			}
-			var h versionHeader
-			if err := jsonUnmarshal(val, &h); err != nil {
-				return err
-			}
+	err := k.db.Read(ctx, func(r store.Reader) error {
+		out = nil
+		return store.EachFAQVersion(ctx, r, func(_ int, h versionHeader) error {
 			h.Entries = nil
 			out = append(out, h.Version)
 			return nil
 		})
 	})
 	if err != nil {
-		return nil, fmt.Errorf("list faq versions: %w", err)
+		return nil, err
 	}
 	return out, nil
 }
 
 // GetVersion loads one stored version with its entries.
 func (k *KB) GetVersion(n int) (Version, error) {
+	ctx := context.Background()
 	var h versionHeader
-	err := k.db.View(func(t *store.Txn) error {
-		if err := t.GetJSON(store.DocKey(store.DocFAQVersion, versionID(n)), &h); err != nil {
+	err := k.db.Read(ctx, func(r store.Reader) error {
+		var err error
+		if h, err = store.GetFAQVersion[versionHeader](ctx, r, n); err != nil {
 			return err
 		}
 		h.Entries = make([]Entry, 0, h.Count)
 		for i := 0; i < h.Chunks; i++ {
-			var c []Entry
-			if err := t.GetJSON(store.DocKey(store.DocFAQVersion, chunkID(n, i)), &c); err != nil {
-				return fmt.Errorf("chunk %d: %w", i, err)
+			c, err := store.GetFAQChunk[[]Entry](ctx, r, n, i)
+			if err != nil {
+				return err
 			}
 			h.Entries = append(h.Entries, c...)
 		}
@@ -266,10 +233,7 @@ func (k *KB) GetVersion(n int) (Version, error) {
 	if errors.Is(err, store.ErrNotFound) {
 		return v, fmt.Errorf("faq version %d: %w", n, ErrNotFound)
 	}
-	if err != nil {
-		return v, fmt.Errorf("load faq version %d: %w", n, err)
-	}
-	return v, nil
+	return v, err // the store's error names the version and chunk
 }
 
 // DiffVersion compares version n with version n-1 (an empty FAQ for 1).

@@ -8,7 +8,6 @@ package privacy
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -62,7 +61,7 @@ func (s *Sweeper) Run(ctx context.Context) {
 	}
 	log := s.Log.With().Str("comp", "retention").Logger()
 	for {
-		n, err := s.Sweep()
+		n, err := s.Sweep(ctx)
 		if err != nil {
 			log.Error().Err(err).Msg("retention sweep failed; will try again")
 		} else if n != (Swept{}) {
@@ -80,7 +79,7 @@ func (s *Sweeper) Run(ctx context.Context) {
 const chunk = 500 // entries per transaction: well under badger's transaction size limit
 
 // Sweep removes everything older than its retention period, once.
-func (s *Sweeper) Sweep() (Swept, error) {
+func (s *Sweeper) Sweep(ctx context.Context) (Swept, error) {
 	now := time.Now()
 	if s.Now != nil {
 		now = s.Now()
@@ -94,15 +93,15 @@ func (s *Sweeper) Sweep() (Swept, error) {
 		locBefore = now.Add(-s.Retention.Locations)
 	}
 	if !textBefore.IsZero() || !locBefore.IsZero() {
-		if err := s.sweepTranscripts(textBefore, locBefore, &n); err != nil {
+		if err := s.sweepTranscripts(ctx, textBefore, locBefore, &n); err != nil {
 			return n, err
 		}
 	}
 	if !textBefore.IsZero() {
-		if err := s.sweepHandoffs(textBefore, &n); err != nil {
+		if err := s.sweepHandoffs(ctx, textBefore, &n); err != nil {
 			return n, err
 		}
-		if err := s.sweepSessions(textBefore, &n); err != nil {
+		if err := s.sweepSessions(ctx, textBefore, &n); err != nil {
 			return n, err
 		}
 		if s.Queries != nil {
@@ -143,79 +142,16 @@ func redactEntry(e *store.Entry, textBefore, locBefore time.Time) (text, loc boo
 	return text, loc
 }
 
-// rewrite changes the values under prefix that change says to change. It
-// finds them in a read pass, then rewrites them in small transactions that
-// read each value again: a status update that commits in between is kept
-// (badger aborts the conflicting transaction and the store runs it again),
-// and no transaction grows too big. change returns the new value, or nil
-// to leave the value as it is; final is true when the value it returns is
-// written, and only then may change count anything.
-func (s *Sweeper) rewrite(prefix store.Key, change func(v []byte, final bool) any) error {
-	var keys []store.Key
-	err := s.DB.View(func(tx *store.Txn) error {
-		return tx.Scan(prefix, func(k store.Key, v []byte) error {
-			if change(v, false) != nil {
-				keys = append(keys, k)
-			}
-			return nil
-		})
-	})
-	if err != nil {
-		return err
-	}
-	for len(keys) > 0 {
-		part := keys[:min(chunk, len(keys))]
-		keys = keys[len(part):]
-		var vals [][]byte
-		err := s.DB.Update(func(tx *store.Txn) error {
-			vals = vals[:0]
-			for _, k := range part {
-				v, err := tx.Get(k)
-				if errors.Is(err, store.ErrNotFound) {
-					vals = append(vals, nil)
-					continue
-				}
-				if err != nil {
-					return err
-				}
-				vals = append(vals, v)
-				if nv := change(v, false); nv != nil {
-					if err := tx.SetJSON(k, nv, 0); err != nil {
-						return err
-					}
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		for _, v := range vals {
-			if v != nil {
-				change(v, true)
-			}
-		}
-	}
-	return nil
-}
-
-func (s *Sweeper) sweepTranscripts(textBefore, locBefore time.Time, n *Swept) error {
-	err := s.rewrite(store.TranscriptsPrefix(), func(v []byte, final bool) any {
-		var e store.Entry
-		if decode(v, &e) != nil {
-			return nil // not ours to judge; the engine reports unreadable entries
-		}
-		t, l := redactEntry(&e, textBefore, locBefore)
-		if !t && !l {
-			return nil
-		}
+func (s *Sweeper) sweepTranscripts(ctx context.Context, textBefore, locBefore time.Time, n *Swept) error {
+	err := store.Rewrite(ctx, s.DB, store.Transcripts, func(e *store.Entry, final bool) bool {
+		t, l := redactEntry(e, textBefore, locBefore)
 		if final && t {
 			n.Texts++
 		}
 		if final && l {
 			n.Locations++
 		}
-		return e
+		return t || l
 	})
 	if err != nil {
 		return fmt.Errorf("redact transcripts: %w", err)
@@ -226,15 +162,11 @@ func (s *Sweeper) sweepTranscripts(textBefore, locBefore time.Time, n *Swept) er
 // sweepHandoffs removes the words of handoffs closed before the cutoff:
 // the first and last messages, the query, the location and the notes. Open handoffs are being
 // worked on and keep theirs.
-func (s *Sweeper) sweepHandoffs(before time.Time, n *Swept) error {
-	for _, kind := range []store.DocKind{store.DocHandoff, store.DocHandoffPast} {
-		err := s.rewrite(store.DocPrefix(kind), func(v []byte, final bool) any {
-			var h bot.Handoff
-			if decode(v, &h) != nil {
-				return nil
-			}
+func (s *Sweeper) sweepHandoffs(ctx context.Context, before time.Time, n *Swept) error {
+	for _, f := range []store.Family{store.Handoffs, store.PastHandoffs} {
+		err := store.Rewrite(ctx, s.DB, f, func(h *bot.Handoff, final bool) bool {
 			if h.Status != bot.HandoffClosed || h.ClosedAt.IsZero() || !h.ClosedAt.Before(before) {
-				return nil
+				return false
 			}
 			notes := false
 			for i := range h.Notes {
@@ -243,13 +175,13 @@ func (s *Sweeper) sweepHandoffs(before time.Time, n *Swept) error {
 				}
 			}
 			if h.FirstMessage == "" && h.Query == "" && h.LastMessage == "" && h.Location == nil && !notes {
-				return nil
+				return false
 			}
 			h.FirstMessage, h.Query, h.LastMessage, h.Location = "", "", "", nil
 			if final {
 				n.Handoffs++
 			}
-			return h
+			return true
 		})
 		if err != nil {
 			return fmt.Errorf("redact handoffs: %w", err)
@@ -259,20 +191,16 @@ func (s *Sweeper) sweepHandoffs(before time.Time, n *Swept) error {
 }
 
 // sweepSessions forgets the last question of conversations idle since before the cutoff.
-func (s *Sweeper) sweepSessions(before time.Time, n *Swept) error {
-	err := s.rewrite(store.SessionPrefix(), func(v []byte, final bool) any {
-		var sess flows.Session
-		if decode(v, &sess) != nil {
-			return nil
-		}
+func (s *Sweeper) sweepSessions(ctx context.Context, before time.Time, n *Swept) error {
+	err := store.Rewrite(ctx, s.DB, store.Sessions, func(sess *flows.Session, final bool) bool {
 		if (sess.LastQuery == "" && len(sess.Alternatives) == 0) || !sess.LastActivityAt.Before(before) {
-			return nil
+			return false
 		}
 		sess.LastQuery, sess.Alternatives = "", nil
 		if final {
 			n.Sessions++
 		}
-		return sess
+		return true
 	})
 	if err != nil {
 		return fmt.Errorf("redact sessions: %w", err)

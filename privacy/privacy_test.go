@@ -2,6 +2,7 @@ package privacy
 
 import (
 	"bytes"
+	"context"
 	"testing"
 	"time"
 
@@ -53,7 +54,7 @@ func TestRetentionRemovesExpiredTextsAndLocationsAndKeepsCounts(t *testing.T) {
 	s := &Sweeper{DB: db, Retention: Retention{Messages: 90 * 24 * time.Hour, Locations: 30 * 24 * time.Hour, CheckIns: 90 * 24 * time.Hour},
 		Log: zerolog.Nop(), Now: func() time.Time { return now },
 		CheckIns: func(before time.Time) (int, error) { checkins = before; return 0, nil }}
-	n, err := s.Sweep()
+	n, err := s.Sweep(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,11 +101,11 @@ func TestRetentionRemovesExpiredTextsAndLocationsAndKeepsCounts(t *testing.T) {
 	}
 
 	// A second sweep finds nothing more; zero retention keeps everything.
-	if n, _ := s.Sweep(); n != (Swept{}) {
+	if n, _ := s.Sweep(context.Background()); n != (Swept{}) {
 		t.Errorf("second sweep removed %+v", n)
 	}
 	forever := &Sweeper{DB: db, Now: func() time.Time { return now.Add(1000 * 24 * time.Hour) }}
-	if n, _ := forever.Sweep(); n != (Swept{}) {
+	if n, _ := forever.Sweep(context.Background()); n != (Swept{}) {
 		t.Errorf("zero retention removed %+v", n)
 	}
 }
@@ -118,7 +119,7 @@ func TestEraseKeepsOptOutAndCountsOnly(t *testing.T) {
 		put(t, db, store.TranscriptKey(user, i), store.Entry{Seq: i, Dir: store.Out, Text: "words", MessageID: "wamid.x" + string(rune('a'+i%26))})
 	}
 	put(t, db, store.SentKey("wamid.xa"), store.SentRef{User: user, Seq: 1})
-	n, err := ErasePerson(db, "+"+user, now)
+	n, err := ErasePerson(context.Background(), db, "+"+user, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,14 +134,14 @@ func TestEraseKeepsOptOutAndCountsOnly(t *testing.T) {
 	if ok, _ := hasKey(db, store.SentKey("wamid.xa")); ok {
 		t.Error("sent reference kept")
 	}
-	tot, _ := ErasureTotals(db)
+	tot, _ := ErasureTotals(context.Background(), db)
 	if tot.Messages != 1200 || tot.Contacts != 1 {
 		t.Errorf("totals %+v", tot)
 	}
-	if _, err := ExportPerson(db, user, now); err != nil {
+	if _, err := ExportPerson(context.Background(), db, user, now); err != nil {
 		t.Errorf("export of the bare opt-out record: %v", err)
 	}
-	if _, err := ExportPerson(db, "15559999999", now); err != ErrNoSuchPerson {
+	if _, err := ExportPerson(context.Background(), db, "15559999999", now); err != ErrNoSuchPerson {
 		t.Errorf("export of a stranger: %v", err)
 	}
 }

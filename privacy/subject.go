@@ -1,6 +1,7 @@
 package privacy
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,44 +33,40 @@ type Export struct {
 var ErrNoSuchPerson = errors.New("nothing is stored about this person")
 
 // ExportPerson collects everything stored about waID in one consistent read.
-func ExportPerson(db *store.DB, waID string, now time.Time) (*Export, error) {
+func ExportPerson(ctx context.Context, db *store.DB, waID string, now time.Time) (*Export, error) {
 	id, err := normalize(waID)
 	if err != nil {
 		return nil, err
 	}
-	x := &Export{WaID: id, ExportedAt: now.UTC(), Transcript: []store.Entry{}, Handoffs: []bot.Handoff{}, Outbox: []store.OutboxItem{}, Broadcasts: []broadcast.PersonRecord{}}
+	var x *Export
+	// Broadcast records are read through package broadcast, which still
+	// takes the badger transaction.
 	err = db.View(func(tx *store.Txn) error {
-		var c store.Contact
-		if err := tx.GetJSON(store.ContactKey(id), &c); err == nil {
+		x = &Export{WaID: id, ExportedAt: now.UTC(), Transcript: []store.Entry{}, Handoffs: []bot.Handoff{}, Outbox: []store.OutboxItem{}, Broadcasts: []broadcast.PersonRecord{}}
+		if c, err := store.GetContact(ctx, tx, id); err == nil {
 			x.Contact = &c
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		var sess flows.Session
-		if err := tx.GetJSON(store.SessionKey(id), &sess); err == nil {
+		if sess, err := store.GetSession[flows.Session](ctx, tx, id); err == nil {
 			x.Session = &sess
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		if err := tx.Scan(store.TranscriptPrefix(id), func(_ store.Key, v []byte) error {
-			var e store.Entry
-			if err := decode(v, &e); err != nil {
-				return err
-			}
+		if err := store.EachTranscriptEntry(ctx, tx, id, func(e store.Entry) error {
 			x.Transcript = append(x.Transcript, e)
 			return nil
 		}); err != nil {
 			return err
 		}
-		if err := scanHandoffs(tx, id, func(_ store.Key, h bot.Handoff) error {
+		if err := store.EachHandoffOf(ctx, tx, id, func(h bot.Handoff) error {
 			x.Handoffs = append(x.Handoffs, h)
 			return nil
 		}); err != nil {
 			return err
 		}
-		if err := tx.Scan(store.OutboxPrefix(), func(_ store.Key, v []byte) error {
-			var it store.OutboxItem
-			if decode(v, &it) == nil && it.User == id {
+		if err := store.EachOutboxItem(ctx, tx, func(it store.OutboxItem) error {
+			if it.User == id {
 				x.Outbox = append(x.Outbox, it)
 			}
 			return nil
@@ -89,29 +86,8 @@ func ExportPerson(db *store.DB, waID string, now time.Time) (*Export, error) {
 	return x, nil
 }
 
-// scanHandoffs calls fn for the person's open handoff and every closed one kept.
-func scanHandoffs(tx *store.Txn, id string, fn func(store.Key, bot.Handoff) error) error {
-	var h bot.Handoff
-	k := store.DocKey(store.DocHandoff, id)
-	if err := tx.GetJSON(k, &h); err == nil {
-		if err := fn(k, h); err != nil {
-			return err
-		}
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
-	// Closed handoffs are kept as <user>/<opened unix nanos>.
-	return tx.Scan(store.DocKey(store.DocHandoffPast, id+"/"), func(k store.Key, v []byte) error {
-		var h bot.Handoff
-		if err := decode(v, &h); err != nil {
-			return err
-		}
-		return fn(k, h)
-	})
-}
-
 // Erased counts what an erasure removed. The same counts are added to the
-// anonymous totals kept under store.DocErasure.
+// anonymous totals (store.ErasureTotals).
 type Erased struct {
 	Contacts   int  `json:"contacts"`
 	Messages   int  `json:"messages"`
@@ -128,7 +104,7 @@ type Erased struct {
 // message ids (they expire by themselves within days), and, for someone
 // who opted out, a record holding only the wa_id and the opt-out, so that
 // a later contact import cannot message them again.
-func ErasePerson(db *store.DB, waID string, now time.Time) (Erased, error) {
+func ErasePerson(ctx context.Context, db *store.DB, waID string, now time.Time) (Erased, error) {
 	id, err := normalize(waID)
 	if err != nil {
 		return Erased{}, err
@@ -138,102 +114,64 @@ func ErasePerson(db *store.DB, waID string, now time.Time) (Erased, error) {
 	// transaction grows too big. A message processed meanwhile is caught
 	// by the final transaction, which checks again.
 	for {
-		var keys []store.Key
-		var refs []string
-		err := db.View(func(tx *store.Txn) error {
-			return tx.Scan(store.TranscriptPrefix(id), func(k store.Key, v []byte) error {
-				keys = append(keys, k)
-				var e store.Entry
-				if decode(v, &e) == nil && e.Dir == store.Out && e.MessageID != "" {
-					refs = append(refs, e.MessageID)
-				}
-				if len(keys) == chunk {
-					return store.ErrStop
-				}
-				return nil
-			})
+		var msgs, refs int
+		err := db.Write(ctx, func(w store.Writer) error {
+			var err error
+			msgs, refs, err = store.DeleteTranscript(ctx, w, id, chunk)
+			return err
 		})
 		if err != nil {
 			return n, fmt.Errorf("erase %s: %w", maskID(id), err)
 		}
-		if len(keys) == 0 {
+		n.Messages += msgs
+		n.SentRefs += refs
+		if msgs < chunk {
 			break
 		}
-		err = db.Update(func(tx *store.Txn) error {
-			for _, k := range keys {
-				if err := tx.Delete(k); err != nil {
-					return err
-				}
-			}
-			for _, r := range refs {
-				if err := tx.Delete(store.SentKey(r)); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return n, fmt.Errorf("erase %s: %w", maskID(id), err)
-		}
-		n.Messages += len(keys)
-		n.SentRefs += len(refs)
 	}
-	chunked := n.Messages
+	chunked, chunkedRefs := n.Messages, n.SentRefs
+	// Broadcast records are erased through package broadcast, which still
+	// takes the badger transaction.
 	err = db.Update(func(tx *store.Txn) error {
-		n.Contacts, n.Handoffs, n.Sessions, n.Queued, n.Broadcasts, n.KeptOptOut, n.Messages = 0, 0, 0, 0, 0, false, chunked
-		var c store.Contact
-		switch err := tx.GetJSON(store.ContactKey(id), &c); {
+		n = Erased{Messages: chunked, SentRefs: chunkedRefs}
+		switch c, err := store.GetContact(ctx, tx, id); {
 		case err == nil:
 			n.Contacts = 1
 			if c.OptedOut {
 				n.KeptOptOut = true
 				bare := store.Contact{WaID: id, OptedOut: true, OptOutAt: c.OptOutAt, CreatedAt: c.CreatedAt, UpdatedAt: now}
-				if err := tx.SetJSON(store.ContactKey(id), bare, 0); err != nil {
+				if err := store.PutContact(ctx, tx, bare); err != nil {
 					return err
 				}
-			} else if err := tx.Delete(store.ContactKey(id)); err != nil {
+			} else if _, err := store.DeleteContact(ctx, tx, id); err != nil {
 				return err
 			}
 		case !errors.Is(err, store.ErrNotFound):
 			return err
 		}
-		if ok, err := tx.Has(store.SessionKey(id)); err != nil {
+		if ok, err := store.DeleteSession(ctx, tx, id); err != nil {
 			return err
 		} else if ok {
 			n.Sessions = 1
-			if err := tx.Delete(store.SessionKey(id)); err != nil {
-				return err
-			}
 		}
-		if err := scanHandoffs(tx, id, func(k store.Key, _ bot.Handoff) error {
-			n.Handoffs++
-			return tx.Delete(k)
-		}); err != nil {
+		var err error
+		if n.Handoffs, err = store.DeleteHandoffsOf(ctx, tx, id); err != nil {
 			return err
 		}
-		if err := tx.Scan(store.OutboxPrefix(), func(k store.Key, v []byte) error {
-			var it store.OutboxItem
-			if decode(v, &it) == nil && it.User == id {
-				n.Queued++
-				return tx.Delete(k)
-			}
-			return nil
-		}); err != nil {
+		if n.Queued, err = store.DeleteOutboxOf(ctx, tx, id); err != nil {
 			return err
 		}
-		b, err := broadcast.ErasePerson(tx, id)
+		if n.Broadcasts, err = broadcast.ErasePerson(tx, id); err != nil {
+			return err
+		}
+		// Anything that arrived while the chunks were deleted.
+		msgs, refs, err := store.DeleteTranscript(ctx, tx, id, 0)
 		if err != nil {
 			return err
 		}
-		n.Broadcasts = b
-		// Anything that arrived while the chunks were deleted.
-		if err := tx.Scan(store.TranscriptPrefix(id), func(k store.Key, _ []byte) error {
-			n.Messages++
-			return tx.Delete(k)
-		}); err != nil {
-			return err
-		}
-		return addTotals(tx, n)
+		n.Messages += msgs
+		n.SentRefs += refs
+		return store.AddErasureTotals(ctx, tx, store.ErasureTotals{Contacts: n.Contacts, Messages: n.Messages, Handoffs: n.Handoffs})
 	})
 	if err != nil {
 		return n, fmt.Errorf("erase %s: %w", maskID(id), err)
@@ -241,32 +179,18 @@ func ErasePerson(db *store.DB, waID string, now time.Time) (Erased, error) {
 	return n, nil
 }
 
-// Totals are the anonymous counts left behind by erasures.
-type Totals struct {
-	Contacts int `json:"contacts"`
-	Messages int `json:"messages"`
-	Handoffs int `json:"handoffs"`
-}
-
-func addTotals(tx *store.Txn, n Erased) error {
-	k := store.DocKey(store.DocErasure, "totals")
-	var t Totals
-	if err := tx.GetJSON(k, &t); err != nil && !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
-	t.Contacts += n.Contacts
-	t.Messages += n.Messages
-	t.Handoffs += n.Handoffs
-	return tx.SetJSON(k, t, 0)
-}
+// Totals are the anonymous counts left behind by erasures; the store
+// owns the record.
+type Totals = store.ErasureTotals
 
 // ErasureTotals returns the anonymous counts left by all erasures.
-func ErasureTotals(db *store.DB) (Totals, error) {
+func ErasureTotals(ctx context.Context, db *store.DB) (Totals, error) {
 	var t Totals
-	err := db.View(func(tx *store.Txn) error { return tx.GetJSON(store.DocKey(store.DocErasure, "totals"), &t) })
-	if errors.Is(err, store.ErrNotFound) {
-		err = nil
-	}
+	err := db.Read(ctx, func(r store.Reader) error {
+		var err error
+		t, err = store.GetErasureTotals(ctx, r)
+		return err
+	})
 	return t, err
 }
 

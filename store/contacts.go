@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -52,16 +53,16 @@ func MarkUnreachable(tx *Txn, waID string, code int, at time.Time) (bool, error)
 // MarkReachable clears the unreachable mark of a stored contact (an admin
 // says the number works again). It reports whether there was a mark to
 // clear; ErrNotFound when there is no such contact.
-func MarkReachable(tx *Txn, waID string, at time.Time) (bool, error) {
-	var c Contact
-	if err := tx.GetJSON(ContactKey(waID), &c); err != nil {
-		return false, fmt.Errorf("load contact: %w", err)
+func MarkReachable(ctx context.Context, w Writer, waID string, at time.Time) (bool, error) {
+	c, err := GetContact(ctx, w, waID)
+	if err != nil {
+		return false, err
 	}
 	if !c.SetReachable(at) {
 		return false, nil
 	}
-	if err := tx.SetJSON(ContactKey(waID), c, 0); err != nil {
-		return false, fmt.Errorf("save contact: %w", err)
+	if err := PutContact(ctx, w, c); err != nil {
+		return false, err
 	}
 	return true, nil
 }

@@ -1,6 +1,11 @@
 // Package store owns Lifeline's persistence. It is the only package that
-// imports badger; everything else reads and writes through DB and Txn, so a
-// second backend can replace this one without touching the engine or flows.
+// imports badger, and it owns every record: the key layout (keys.go) and a
+// typed operation per record kind (accounts.go, audit.go, faq.go,
+// people.go, rewrite.go), written against the Reader and Writer
+// interfaces (rw.go) that a transaction implements, so a second backend
+// replaces this one by implementing those two. Packages that still build
+// keys themselves (the engine and broadcasts) use DB.View and DB.Update
+// with the raw Txn until they move to typed operations.
 package store
 
 import (
@@ -209,7 +214,7 @@ func (s *DB) Update(fn func(*Txn) error) error {
 		ran, fnErr := false, error(nil)
 		err = s.db.Update(func(t *badger.Txn) error {
 			ran = true
-			fnErr = fn(&Txn{t: t})
+			fnErr = fn(&Txn{t: t, s: s})
 			return fnErr
 		})
 		if errors.Is(err, badger.ErrConflict) {
@@ -233,14 +238,17 @@ func (s *DB) Update(fn func(*Txn) error) error {
 
 // View runs fn in a read-only transaction.
 func (s *DB) View(fn func(*Txn) error) error {
-	return s.db.View(func(t *badger.Txn) error { return fn(&Txn{t: t}) })
+	return s.db.View(func(t *badger.Txn) error { return fn(&Txn{t: t, s: s}) })
 }
 
 // Size reports the on-disk size of the LSM tree and the value log in bytes.
 func (s *DB) Size() (lsm, vlog int64) { return s.db.Size() }
 
 // Txn is one transaction. Values returned are copies, safe after it ends.
-type Txn struct{ t *badger.Txn }
+type Txn struct {
+	t *badger.Txn
+	s *DB // for NextSeq
+}
 
 // Get returns a copy of the value of key, or ErrNotFound.
 func (t *Txn) Get(key Key) ([]byte, error) {

@@ -1,14 +1,13 @@
 // Package audit owns the append-only audit log: who did what, to what,
-// when and from where. Entries are written under store.DocAudit with
-// big-endian sequence numbers, so they list in the order they happened.
-// The package offers Append and List and nothing else: no one can change
-// or remove an entry through the product.
+// when and from where, for the requests of people and tokens (the
+// middleware, logins). The entries are store records (store.AuditEntry)
+// with one writer, store.AppendAudit: this package and the broadcast
+// service both append through it, and nothing can change or remove an
+// entry through the product.
 package audit
 
 import (
-	"encoding/binary"
-	"encoding/json"
-	"fmt"
+	"context"
 	"strings"
 	"time"
 
@@ -20,19 +19,12 @@ import (
 	"lifeline/store"
 )
 
-// Entry is one audited action.
-type Entry struct {
-	Seq    uint64    `json:"seq"`
-	At     time.Time `json:"at"`
-	Actor  string    `json:"actor"`            // "token:<id prefix>", "agent:<id>", or "anonymous" for failed logins
-	Name   string    `json:"name,omitempty"`   // the token's or agent's display name
-	Role   string    `json:"role,omitempty"`   // role at the time of the action
-	Action string    `json:"action"`           // e.g. "token.create", "kb.import", "contact.erase"
-	Target string    `json:"target,omitempty"` // what was acted on: a token id, a wa_id (masked), a route
-	IP     string    `json:"ip,omitempty"`
-	Status int       `json:"status,omitempty"` // HTTP status of the request, when the action was one
-	Detail string    `json:"detail,omitempty"`
-}
+// Entry is one audited action; the store owns the record (see
+// store.AuditEntry) and its one writer, store.AppendAudit.
+type Entry = store.AuditEntry
+
+// Filter selects entries; zero fields match everything.
+type Filter = store.AuditFilter
 
 // Log appends and lists audit entries.
 type Log struct {
@@ -49,107 +41,54 @@ func New(db *store.DB, log zerolog.Logger, now func() time.Time) *Log {
 	return &Log{db: db, log: log.With().Str("comp", "audit").Logger(), now: now}
 }
 
-func key(seq uint64) store.Key {
-	var b [8]byte
-	binary.BigEndian.PutUint64(b[:], seq)
-	return store.DocKey(store.DocAudit, string(b[:]))
-}
-
-// Append records e, filling in Seq and, when zero, At.
-func (l *Log) Append(e Entry) (Entry, error) {
-	seq, err := l.db.NextSeq("audit")
-	if err != nil {
-		return Entry{}, fmt.Errorf("audit %s: %w", e.Action, err)
-	}
-	e.Seq = seq
+// Append records e in a transaction of its own, filling in Seq and,
+// when zero, At.
+func (l *Log) Append(ctx context.Context, e Entry) (Entry, error) {
 	if e.At.IsZero() {
 		e.At = l.now().UTC()
 	}
-	if err := l.db.Update(func(tx *store.Txn) error { return tx.SetJSON(key(seq), e, 0) }); err != nil {
-		return Entry{}, fmt.Errorf("audit %s: %w", e.Action, err)
+	var out Entry
+	err := l.db.Write(ctx, func(w store.Writer) error {
+		var err error
+		out, err = store.AppendAudit(ctx, w, e)
+		return err
+	})
+	if err != nil {
+		return Entry{}, err
 	}
-	l.log.Info().Uint64("seq", seq).Str("actor", e.Actor).Str("action", e.Action).Int("status", e.Status).Msg("audit")
-	return e, nil
+	l.log.Info().Uint64("seq", out.Seq).Str("actor", out.Actor).Str("action", out.Action).Int("status", out.Status).Msg("audit")
+	return out, nil
 }
 
-// AppendIn records e inside tx, so that the entry exists exactly when
-// the change it records does (a contact import's commit).
-func (l *Log) AppendIn(tx *store.Txn, e Entry) (Entry, error) {
-	seq, err := l.db.NextSeq("audit")
-	if err != nil {
-		return Entry{}, fmt.Errorf("audit %s: %w", e.Action, err)
-	}
-	e.Seq = seq
+// AppendIn records e inside w's transaction, so that the entry exists
+// exactly when the change it records does (a contact import's commit).
+func (l *Log) AppendIn(ctx context.Context, w store.Writer, e Entry) (Entry, error) {
 	if e.At.IsZero() {
 		e.At = l.now().UTC()
 	}
-	if err := tx.SetJSON(key(seq), e, 0); err != nil {
-		return Entry{}, fmt.Errorf("audit %s: %w", e.Action, err)
-	}
-	return e, nil
+	return store.AppendAudit(ctx, w, e)
 }
 
 // Record appends e and logs a failure instead of returning it: the action
 // being audited has already happened and its answer must not change.
-func (l *Log) Record(e Entry) {
-	if _, err := l.Append(e); err != nil {
+func (l *Log) Record(ctx context.Context, e Entry) {
+	if _, err := l.Append(ctx, e); err != nil {
 		l.log.Error().Err(err).Str("action", e.Action).Msg("audit entry not written")
 	}
 }
 
-// Filter selects entries; zero fields match everything.
-type Filter struct {
-	Actor  string
-	Action string // exact, or a prefix ending in "." such as "kb."
-	Target string
-	Since  time.Time
-	Until  time.Time
-	Before uint64 // paging: only entries with a smaller seq
-}
-
-func (f Filter) match(e *Entry) bool {
-	switch {
-	case f.Actor != "" && e.Actor != f.Actor:
-		return false
-	case f.Action != "" && e.Action != f.Action && !(strings.HasSuffix(f.Action, ".") && strings.HasPrefix(e.Action, f.Action)):
-		return false
-	case f.Target != "" && e.Target != f.Target:
-		return false
-	case !f.Since.IsZero() && e.At.Before(f.Since):
-		return false
-	case !f.Until.IsZero() && !e.At.Before(f.Until):
-		return false
-	}
-	return true
-}
-
 // List returns up to limit matching entries, newest first, and the seq to
 // pass as Before for the next page (0 when there is none).
-func (l *Log) List(f Filter, limit int) ([]Entry, uint64, error) {
-	out := []Entry{}
+func (l *Log) List(ctx context.Context, f Filter, limit int) ([]Entry, uint64, error) {
+	var out []Entry
 	var next uint64
-	err := l.db.View(func(tx *store.Txn) error {
-		return tx.ScanReverse(store.DocPrefix(store.DocAudit), func(_ store.Key, v []byte) error {
-			var e Entry
-			if err := jsonUnmarshal(v, &e); err != nil {
-				return err
-			}
-			if f.Before != 0 && e.Seq >= f.Before {
-				return nil
-			}
-			if !f.match(&e) {
-				return nil
-			}
-			if limit > 0 && len(out) == limit {
-				next = out[len(out)-1].Seq
-				return store.ErrStop
-			}
-			out = append(out, e)
-			return nil
-		})
+	err := l.db.Read(ctx, func(r store.Reader) error {
+		var err error
+		out, next, err = store.ListAudit(ctx, r, f, limit)
+		return err
 	})
 	if err != nil {
-		return nil, 0, fmt.Errorf("list audit log: %w", err)
+		return nil, 0, err
 	}
 	return out, next, nil
 }
@@ -180,7 +119,7 @@ func (l *Log) Middleware(prefix string, who Actor) fiber.Handler {
 			// logins are recorded by the login route itself.
 			return err
 		}
-		l.Record(Entry{Actor: id, Name: name, Role: role, IP: c.IP(), Status: status,
+		l.Record(c.UserContext(), Entry{Actor: id, Name: name, Role: role, IP: c.IP(), Status: status,
 			Action: ActionName(prefix, m, c.Route().Path), Target: targetOf(c)})
 		return err
 	}
@@ -239,5 +178,3 @@ func MaskIfPhone(v string) string {
 	}
 	return whatsapp.MaskPhone(v)
 }
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

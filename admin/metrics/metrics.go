@@ -6,7 +6,7 @@
 package metrics
 
 import (
-	"encoding/json"
+	"context"
 	"strconv"
 	"strings"
 	"sync"
@@ -251,26 +251,24 @@ func (c *scrapeCollector) Collect(ch chan<- prometheus.Metric) {
 	var oldestIn time.Time
 	counts := map[string]int{bot.HandoffWaiting: 0, bot.HandoffActive: 0}
 	var oldestWait time.Time
-	err := db.View(func(tx *store.Txn) error {
-		if err := tx.Scan(store.InboxPrefix(), func(_ store.Key, v []byte) error {
-			var it struct {
-				ReceivedAt time.Time `json:"received_at"`
-			}
-			if json.Unmarshal(v, &it) == nil {
-				oldestIn = it.ReceivedAt
-			}
-			return store.ErrStop
-		}); err != nil {
+	// A scrape has no deadline of its own; the registry gives none.
+	ctx := context.Background()
+	err := db.Read(ctx, func(r store.Reader) error {
+		oldestIn, oldestWait = time.Time{}, time.Time{}
+		counts = map[string]int{bot.HandoffWaiting: 0, bot.HandoffActive: 0}
+		first, found, err := store.OldestInbox[struct {
+			ReceivedAt time.Time `json:"received_at"`
+		}](ctx, r)
+		if err != nil {
 			return err
 		}
-		return tx.Scan(store.DocPrefix(store.DocHandoff), func(_ store.Key, v []byte) error {
-			var h struct {
-				Status    string    `json:"status"`
-				CreatedAt time.Time `json:"created_at"`
-			}
-			if json.Unmarshal(v, &h) != nil {
-				return nil
-			}
+		if found {
+			oldestIn = first.ReceivedAt
+		}
+		return store.EachHandoff(ctx, r, func(h struct {
+			Status    string    `json:"status"`
+			CreatedAt time.Time `json:"created_at"`
+		}) error {
 			if _, open := counts[h.Status]; open {
 				counts[h.Status]++
 			}

@@ -2,7 +2,6 @@ package broadcast
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -375,26 +374,11 @@ func describeAudience(sp Spec) string {
 	return strings.Join(parts, ", ")
 }
 
-// auditEntry is one line of the append-only audit log, in the format of
-// package admin/audit (which lists it): big-endian sequence keys under
-// store.DocAudit.
-type auditEntry struct {
-	Seq    uint64    `json:"seq"`
-	At     time.Time `json:"at"`
-	Actor  string    `json:"actor"`
-	Action string    `json:"action"`
-	Target string    `json:"target,omitempty"`
-	Detail string    `json:"detail,omitempty"`
-}
-
+// audit appends to the audit log through its one writer, in tx: the
+// entry exists exactly when the change it records does.
 func (s *Service) audit(tx *store.Txn, at time.Time, actor, action, target, detail string) error {
-	seq, err := s.db.NextSeq("audit")
-	if err != nil {
-		return err
-	}
-	var k [8]byte
-	binary.BigEndian.PutUint64(k[:], seq)
-	return tx.SetJSON(store.DocKey(store.DocAudit, string(k[:])), auditEntry{Seq: seq, At: at, Actor: actor, Action: action, Target: target, Detail: detail}, 0)
+	_, err := store.AppendAudit(context.Background(), tx, store.AuditEntry{At: at, Actor: actor, Action: action, Target: target, Detail: detail})
+	return err
 }
 
 // Get loads a broadcast document.

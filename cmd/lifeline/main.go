@@ -213,7 +213,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		return nil, err
 	}
 
-	generated, err := admin.BootstrapToken(db, cfg.AdminToken, time.Now())
+	generated, err := admin.BootstrapToken(context.Background(), db, cfg.AdminToken, time.Now())
 	if errors.Is(err, admin.ErrBootstrapRevoked) {
 		// People in a crisis still reach the bot; the revoked token does
 		// not come back, and the operator is told why it fails.

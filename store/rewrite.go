@@ -1,0 +1,113 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Family names a kind of record that a retention sweep rewrites in
+// place, without the caller knowing where it is kept.
+type Family int
+
+// Families a sweep may rewrite.
+const (
+	Transcripts  Family = iota + 1 // every message of every conversation (Entry)
+	Sessions                       // every conversation state (flows.Session)
+	Handoffs                       // the current handoff of every user (bot.Handoff)
+	PastHandoffs                   // closed handoffs kept when the user asked again (bot.Handoff)
+)
+
+func (f Family) prefix() (Key, error) {
+	switch f {
+	case Transcripts:
+		return TranscriptsPrefix(), nil
+	case Sessions:
+		return SessionPrefix(), nil
+	case Handoffs:
+		return DocPrefix(DocHandoff), nil
+	case PastHandoffs:
+		return DocPrefix(DocHandoffPast), nil
+	}
+	return nil, fmt.Errorf("record family %d: unknown", int(f))
+}
+
+// rewriteChunk bounds the records one rewrite transaction changes: well
+// under badger's transaction size limit.
+const rewriteChunk = 500
+
+// Rewrite changes in place the records of one family that change says to
+// change. change mutates the record it is given and reports whether it
+// did; it is called with final false while deciding (possibly more than
+// once for one record, on fresh values), and once more with final true
+// for each record whose change was committed: only then may it count.
+//
+// It finds the records in a read pass, then rewrites them in small
+// transactions that read each one again, so that an update committed in
+// between (a delivery status) is kept, and no transaction grows too big.
+// Records that cannot be decoded into R are left alone: they are not the
+// sweep's to judge, and their owner reports them.
+func Rewrite[R any](ctx context.Context, db *DB, f Family, change func(rec *R, final bool) bool) error {
+	prefix, err := f.prefix()
+	if err != nil {
+		return err
+	}
+	decide := func(b []byte) (R, bool) {
+		var r R
+		if jsonUnmarshal(b, &r) != nil {
+			return r, false
+		}
+		return r, change(&r, false)
+	}
+	var keys []Key
+	err = db.Read(ctx, func(r Reader) error {
+		return r.Scan(prefix, func(k Key, v []byte) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if _, ok := decide(v); ok {
+				keys = append(keys, k)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("find records to rewrite: %w", err)
+	}
+	for len(keys) > 0 {
+		part := keys[:min(rewriteChunk, len(keys))]
+		keys = keys[len(part):]
+		var changed [][]byte
+		err := db.Write(ctx, func(w Writer) error {
+			changed = changed[:0]
+			for _, k := range part {
+				v, err := w.Get(k)
+				if errors.Is(err, ErrNotFound) {
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				rec, ok := decide(v)
+				if !ok {
+					continue
+				}
+				if err := putJSON(w, k, rec, 0); err != nil {
+					return err
+				}
+				changed = append(changed, v)
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("rewrite records: %w", err)
+		}
+		for _, v := range changed {
+			var r R
+			if jsonUnmarshal(v, &r) == nil {
+				change(&r, true)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,127 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Reader is what every transaction can do: read one value, test for one,
+// and walk a range of keys in order. Typed operations (the rest of this
+// package) are written against Reader and Writer only, so that a second
+// backend implements these two interfaces and gets every record kind.
+type Reader interface {
+	Get(key Key) ([]byte, error)
+	Has(key Key) (bool, error)
+	Scan(prefix Key, fn func(key Key, value []byte) error) error
+	ScanReverse(prefix Key, fn func(key Key, value []byte) error) error
+	ScanFrom(prefix, from Key, fn func(key Key, value []byte) error) error
+}
+
+// Writer is what a read-write transaction adds: set and delete values,
+// and draw numbers from a named sequence for new keys.
+type Writer interface {
+	Reader
+	Set(key Key, value []byte, ttl time.Duration) error
+	Delete(key Key) error
+	NextSeq(name string) (uint64, error)
+}
+
+// The badger transaction is the one implementation today.
+var (
+	_ Reader = (*Txn)(nil)
+	_ Writer = (*Txn)(nil)
+)
+
+// Read runs fn in a read-only transaction. It is View for callers that
+// use typed operations and need nothing backend-specific.
+func (s *DB) Read(ctx context.Context, fn func(r Reader) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.View(func(t *Txn) error { return fn(t) })
+}
+
+// Write runs fn in a read-write transaction with the guarantees of
+// Update: retried on conflict (so fn must start from what it reads, never
+// from what a failed try left), durable when it returns nil.
+func (s *DB) Write(ctx context.Context, fn func(w Writer) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.Update(func(t *Txn) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return fn(t)
+	})
+}
+
+// NextSeq draws the next number of the named sequence (see DB.NextSeq).
+// A transaction retried after a conflict draws a new number; sequences
+// allow gaps.
+func (t *Txn) NextSeq(name string) (uint64, error) {
+	if t.s == nil {
+		return 0, fmt.Errorf("next %s: transaction has no store", name)
+	}
+	return t.s.NextSeq(name)
+}
+
+// getJSON decodes the value of key, or returns ErrNotFound.
+func getJSON[T any](r Reader, key Key) (T, error) {
+	var v T
+	b, err := r.Get(key)
+	if err != nil {
+		return v, err
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return v, fmt.Errorf("decode %s: %w", printable(key), err)
+	}
+	return v, nil
+}
+
+// putJSON encodes v the way every value is stored (EncodeJSON) and writes it.
+func putJSON(w Writer, key Key, v any, ttl time.Duration) error {
+	b, err := EncodeJSON(v)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", printable(key), err)
+	}
+	return w.Set(key, b, ttl)
+}
+
+// scanJSON decodes every value under prefix in key order (newest first
+// when reverse) and passes it to fn with its key; ctx ends a long scan.
+// ErrStop from fn ends the scan without error.
+func scanJSON[T any](ctx context.Context, r Reader, prefix Key, reverse bool, fn func(key Key, v T) error) error {
+	each := func(k Key, b []byte) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var v T
+		if err := json.Unmarshal(b, &v); err != nil {
+			return fmt.Errorf("decode %s: %w", printable(k), err)
+		}
+		return fn(k, v)
+	}
+	if reverse {
+		return r.ScanReverse(prefix, each)
+	}
+	return r.Scan(prefix, each)
+}
+
+// deleteKeys deletes keys collected by a scan.
+func deleteKeys(w Writer, keys []Key) error {
+	for _, k := range keys {
+		if err := w.Delete(k); err != nil {
+			return fmt.Errorf("delete %s: %w", printable(k), err)
+		}
+	}
+	return nil
+}
+
+// notFound reports whether err says a record is missing.
+func notFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
