@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 
@@ -36,19 +35,6 @@ func (s *Server) registerBroadcasts(adm fiber.Router, svc *broadcast.Service) {
 	adm.Post("/broadcasts/:id/cancel", admin, h.control(svc.Cancel))
 }
 
-// broadcastError maps the service's errors to statuses, in one place.
-func broadcastError(err error) error {
-	switch {
-	case errors.Is(err, broadcast.ErrEmptyAudience):
-		return fiber.NewError(fiber.StatusUnprocessableEntity, err.Error())
-	case errors.Is(err, broadcast.ErrInvalid):
-		return fiber.NewError(fiber.StatusBadRequest, err.Error())
-	case errors.Is(err, broadcast.ErrState):
-		return fiber.NewError(fiber.StatusConflict, err.Error())
-	}
-	return err
-}
-
 func actor(c *fiber.Ctx) string {
 	p, _ := c.Locals("principal").(Principal)
 	if p.Name == "" {
@@ -74,7 +60,7 @@ func (h *broadcastAPI) create(c *fiber.Ctx) error {
 	}
 	b, err := h.svc.Create(spec, actor(c), c.Get("Idempotency-Key"))
 	if err != nil {
-		return broadcastError(err)
+		return err
 	}
 	c.Location("/admin/broadcasts/" + b.ID)
 	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"id": b.ID, "state": b.State})
@@ -87,7 +73,7 @@ func (h *broadcastAPI) previewSpec(c *fiber.Ctx) error {
 	}
 	pv, err := h.svc.PreviewSpec(spec)
 	if err != nil {
-		return broadcastError(err)
+		return err
 	}
 	return c.JSON(pv)
 }
@@ -95,7 +81,7 @@ func (h *broadcastAPI) previewSpec(c *fiber.Ctx) error {
 func (h *broadcastAPI) previewExisting(c *fiber.Ctx) error {
 	pv, err := h.svc.PreviewBroadcast(c.Params("id"))
 	if err != nil {
-		return broadcastError(err)
+		return err
 	}
 	return c.JSON(pv)
 }
@@ -120,7 +106,7 @@ func (h *broadcastAPI) list(c *fiber.Ctx) error {
 func (h *broadcastAPI) status(c *fiber.Ctx) error {
 	st, err := h.svc.Status(c.Params("id"))
 	if err != nil {
-		return broadcastError(err)
+		return err
 	}
 	return c.JSON(st)
 }
@@ -139,7 +125,7 @@ func (h *broadcastAPI) control(fn func(id, by string) (*broadcast.Broadcast, err
 	return func(c *fiber.Ctx) error {
 		b, err := fn(c.Params("id"), actor(c))
 		if err != nil {
-			return broadcastError(err)
+			return err
 		}
 		return c.JSON(fiber.Map{"id": b.ID, "state": b.State})
 	}

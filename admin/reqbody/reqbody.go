@@ -15,17 +15,34 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// Decode reads the request body as one JSON value into v. It answers a
-// *fiber.Error with status 400 that names the unknown field, the field of
-// the wrong type, or where the JSON breaks; example, when given, shows the
-// shape the route expects.
+// Error is a request the route cannot take. Its text is the answer given
+// to the client (400 Bad Request, or 415 Unsupported Media Type when
+// UnsupportedType is set).
+type Error struct {
+	Msg             string
+	UnsupportedType bool // the body is in a format the route does not read
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+// Invalid returns an *Error saying what is wrong with the request.
+func Invalid(msg string) error { return &Error{Msg: msg} }
+
+// Unsupported returns an *Error for a body in a format the route does not
+// read; msg names the formats it does.
+func Unsupported(msg string) error { return &Error{Msg: msg, UnsupportedType: true} }
+
+// Decode reads the request body as one JSON value into v. It returns an
+// *Error that names the unknown field, the field of the wrong type, or
+// where the JSON breaks; example, when given, shows the shape the route
+// expects.
 func Decode(c *fiber.Ctx, v any, example string) error {
 	if err := Unmarshal(c.Body(), v); err != nil {
 		msg := err.Error()
 		if example != "" {
 			msg += "; want JSON like " + example
 		}
-		return fiber.NewError(fiber.StatusBadRequest, msg)
+		return Invalid(msg)
 	}
 	return nil
 }

@@ -241,7 +241,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	srv := admin.New(admin.Deps{
 		DB: db, Engine: engine, KB: faq, Sandbox: cfg.Sandbox(), SandboxRead: readsBy, Logger: log, Metrics: m, Broadcasts: broadcasts,
 		TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader,
-		Webhook: bot.WebhookConfig{Enabled: !cfg.Sandbox(), VerifyToken: cfg.VerifyToken, AppSecret: cfg.AppSecret},
+		Webhook: admin.WebhookConfig{Enabled: !cfg.Sandbox(), VerifyToken: cfg.VerifyToken, AppSecret: cfg.AppSecret},
 	})
 	log.Info().Str("addr", cfg.Addr).Bool("sandbox", cfg.Sandbox()).Strs("phone_number_ids", cfg.PhoneNumberIDs).Msg("lifeline ready")
 	return &instance{cfg: cfg, log: log, db: db, engine: engine, http: srv, sweep: sweepStop, broadcasts: broadcasts, phones: phones}, nil
