@@ -93,7 +93,7 @@ func newLogger(w io.Writer, level string) zerolog.Logger {
 
 // serve runs the server until SIGINT or SIGTERM.
 func serve(args []string, stdout, stderr io.Writer) error {
-	cfg, err := loadConfig(args, os.Getenv)
+	cfg, err := loadConfig(args, os.LookupEnv)
 	if err != nil {
 		return fmt.Errorf("invalid configuration: %w", err)
 	}
@@ -151,7 +151,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	if err != nil {
 		return nil, explainOpen(err, cfg)
 	}
-	faq, err := kb.Open(db, log)
+	faq, err := kb.OpenWith(db, log, kb.Options{ThesaurusDir: cfg.ThesaurusDir})
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("load faq: %w", err)
