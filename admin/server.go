@@ -254,7 +254,7 @@ func (s *Server) sandboxMessage(c *fiber.Ctx) error {
 	}
 	from := strings.TrimPrefix(strings.TrimSpace(req.From), "+")
 	if from == "" || strings.Trim(from, "0123456789") != "" || len(from) > 20 {
-		return fiber.NewError(fiber.StatusBadRequest, "\"from\" must be a WhatsApp id: the digits of a phone number with country code")
+		return reqbody.Invalidf(`"from" must be a WhatsApp id: the digits of a phone number with country code`)
 	}
 	msg := whatsapp.Message{
 		ID:        fmt.Sprintf("wamid.sandbox.in.%d.%d", s.now().UnixNano(), s.sandboxSeq.Add(1)),
@@ -272,7 +272,7 @@ func (s *Server) sandboxMessage(c *fiber.Ctx) error {
 		msg.Type = req.Type
 		msg.Media = &whatsapp.Media{Kind: req.Type, Voice: req.Type == "audio"}
 	case strings.TrimSpace(req.Text) == "":
-		return fiber.NewError(fiber.StatusBadRequest, "give \"text\", \"button\", \"location\" or \"type\"")
+		return reqbody.Invalidf(`give "text", "button", "location" or "type"`)
 	default:
 		msg.Type, msg.Text = "text", req.Text
 	}

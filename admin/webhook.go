@@ -2,10 +2,10 @@ package admin
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/gofiber/fiber/v2"
 
+	"lifeline/admin/reqbody"
 	"lifeline/bot"
 	"lifeline/bot/whatsapp"
 	"lifeline/store"
@@ -47,8 +47,8 @@ func (s *Server) receiveWebhook(cfg WebhookConfig) fiber.Handler {
 			return errWebhookOff
 		}
 		body := c.Body()
-		if cfg.MaxBody > 0 && len(body) > cfg.MaxBody {
-			return fiber.NewError(fiber.StatusRequestEntityTooLarge, fmt.Sprintf("body of %d bytes is over the %d-byte limit", len(body), cfg.MaxBody))
+		if err := reqbody.CheckSize(len(body), cfg.MaxBody); err != nil {
+			return err
 		}
 		if err := whatsapp.CheckSignature(body, c.Get(whatsapp.SignatureHeader), cfg.AppSecret); err != nil {
 			if errors.Is(err, whatsapp.ErrBadSignature) {

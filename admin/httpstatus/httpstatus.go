@@ -63,8 +63,11 @@ func Of(err error) Answer {
 	case errors.As(err, &fe):
 		return answer(fe.Code, fe.Message)
 	case errors.As(err, &rbe):
-		if rbe.UnsupportedType {
+		switch rbe.Kind {
+		case reqbody.UnsupportedType:
 			return answer(fiber.StatusUnsupportedMediaType, rbe.Msg)
+		case reqbody.TooLarge:
+			return answer(fiber.StatusRequestEntityTooLarge, rbe.Msg)
 		}
 		return answer(fiber.StatusBadRequest, rbe.Msg)
 

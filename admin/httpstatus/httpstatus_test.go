@@ -38,9 +38,10 @@ func TestEveryDomainErrorHasOneAnswer(t *testing.T) {
 		// The HTTP layer's own answers.
 		{"fiber error", fiber.NewError(fiber.StatusForbidden, "role \"viewer\" may not do this"), 403, `{"error":"role \"viewer\" may not do this"}`, "", false},
 		{"unknown route", fiber.ErrNotFound, 404, `{"error":"Not Found"}`, "", false},
-		{"request body", reqbody.Invalid(`unknown field "audiense": not part of this request (check its spelling)`), 400,
+		{"request body", reqbody.Invalidf(`unknown field "audiense": not part of this request (check its spelling)`), 400,
 			`{"error":"unknown field \"audiense\": not part of this request (check its spelling)"}`, "", false},
 		{"request format", reqbody.Unsupported("unsupported content type: use text/csv"), 415, `{"error":"unsupported content type: use text/csv"}`, "", false},
+		{"request too large", reqbody.CheckSize(5<<20, 4<<20), 413, `{"error":"body of 5242880 bytes is over the 4194304-byte limit"}`, "", false},
 
 		// The webhook.
 		{"no signature", whatsapp.ErrNoSignature, 401, `{"error":"missing X-Hub-Signature-256 header"}`, "", false},

@@ -56,18 +56,18 @@ func (h *handlers) importFAQ(c *fiber.Ctx) error {
 	}
 	mode := kb.ImportMode(c.Query("mode", string(kb.ModeReplace)))
 	if mode != kb.ModeReplace && mode != kb.ModeMerge {
-		return reqbody.Invalid("mode must be replace or merge")
+		return reqbody.Invalidf("mode must be replace or merge")
 	}
 	data, err := csvtext.ToUTF8(c.Body(), c.Get(fiber.HeaderContentType))
 	if err != nil {
-		return reqbody.Invalid("nothing imported: " + err.Error())
+		return reqbody.Invalidf("nothing imported: %v", err)
 	}
 	entries, err := kb.Parse(data, format)
 	if err != nil {
 		return err
 	}
 	if len(entries) == 0 {
-		return reqbody.Invalid("the file has no entries")
+		return reqbody.Invalidf("the file has no entries")
 	}
 	rep, err := h.kb.Import(entries, mode, "")
 	if err != nil {
@@ -95,11 +95,11 @@ type searchHit struct {
 func (h *handlers) search(c *fiber.Ctx) error {
 	q := utils.CopyString(c.Query("q"))
 	if q == "" {
-		return reqbody.Invalid("q is required")
+		return reqbody.Invalidf("q is required")
 	}
 	limit := c.QueryInt("limit", 10)
 	if limit < 1 || limit > 100 {
-		return reqbody.Invalid("limit must be between 1 and 100")
+		return reqbody.Invalidf("limit must be between 1 and 100")
 	}
 	res := h.kb.Search(q, utils.CopyString(c.Query("lang")), limit)
 	out := searchResult{Decision: res.Decision, Lang: res.Lang, Results: make([]searchHit, 0, len(res.Results))}
@@ -147,7 +147,7 @@ func (h *handlers) updateEntry(c *fiber.Ctx) error {
 		return err
 	}
 	if e.ID != "" && e.ID != param(c, "id") {
-		return reqbody.Invalid("the body's id differs from the path's")
+		return reqbody.Invalidf("the body's id differs from the path's")
 	}
 	e, err = h.kb.UpdateEntry(param(c, "id"), e)
 	if err != nil {
@@ -174,7 +174,7 @@ func (h *handlers) versions(c *fiber.Ctx) error {
 func versionParam(c *fiber.Ctx) (int, error) {
 	v, err := strconv.Atoi(param(c, "v"))
 	if err != nil || v < 1 {
-		return 0, reqbody.Invalid("version must be a positive number")
+		return 0, reqbody.Invalidf("version must be a positive number")
 	}
 	return v, nil
 }
@@ -216,7 +216,7 @@ func (h *handlers) export(c *fiber.Ctx) error {
 func (h *handlers) unanswered(c *fiber.Ctx) error {
 	hours := c.QueryInt("hours", 24)
 	if hours < 1 || hours > 24*90 {
-		return reqbody.Invalid("hours must be between 1 and 2160")
+		return reqbody.Invalidf("hours must be between 1 and 2160")
 	}
 	now := time.Now()
 	return c.JSON(fiber.Map{"hours": hours, "groups": h.kb.UnansweredAt(now.Add(-time.Duration(hours)*time.Hour), now)})

@@ -16,21 +16,39 @@ import (
 )
 
 // Error is a request the route cannot take. Its text is the answer given
-// to the client (400 Bad Request, or 415 Unsupported Media Type when
-// UnsupportedType is set).
+// to the client; Kind chooses the status.
 type Error struct {
-	Msg             string
-	UnsupportedType bool // the body is in a format the route does not read
+	Kind Kind
+	Msg  string
 }
+
+// Kind is what is wrong with a request.
+type Kind int
+
+const (
+	Invalid         Kind = iota // the request says something the route cannot take (400)
+	UnsupportedType             // the body is in a format the route does not read (415)
+	TooLarge                    // the body is over the route's limit (413)
+)
 
 func (e *Error) Error() string { return e.Msg }
 
-// Invalid returns an *Error saying what is wrong with the request.
-func Invalid(msg string) error { return &Error{Msg: msg} }
+// Invalidf returns an *Error saying what is wrong with the request.
+func Invalidf(format string, a ...any) error {
+	return &Error{Kind: Invalid, Msg: fmt.Sprintf(format, a...)}
+}
 
 // Unsupported returns an *Error for a body in a format the route does not
 // read; msg names the formats it does.
-func Unsupported(msg string) error { return &Error{Msg: msg, UnsupportedType: true} }
+func Unsupported(msg string) error { return &Error{Kind: UnsupportedType, Msg: msg} }
+
+// CheckSize refuses a body of size bytes over limit (no limit when 0).
+func CheckSize(size, limit int) error {
+	if limit > 0 && size > limit {
+		return &Error{Kind: TooLarge, Msg: fmt.Sprintf("body of %d bytes is over the %d-byte limit", size, limit)}
+	}
+	return nil
+}
 
 // Decode reads the request body as one JSON value into v. It returns an
 // *Error that names the unknown field, the field of the wrong type, or
@@ -42,7 +60,7 @@ func Decode(c *fiber.Ctx, v any, example string) error {
 		if example != "" {
 			msg += "; want JSON like " + example
 		}
-		return Invalid(msg)
+		return &Error{Kind: Invalid, Msg: msg}
 	}
 	return nil
 }
