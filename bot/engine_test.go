@@ -101,7 +101,7 @@ func (h *harness) accept(body []byte) error {
 
 func (h *harness) mustAccept(body []byte) {
 	h.t.Helper()
-	if err := h.engine.Accept(body); err != nil {
+	if err := h.accept(body); err != nil {
 		h.t.Fatal(err)
 	}
 }
