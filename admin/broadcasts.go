@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 
@@ -36,19 +35,6 @@ func (s *Server) registerBroadcasts(adm fiber.Router, svc *broadcast.Service) {
 	adm.Post("/broadcasts/:id/cancel", admin, h.control(svc.Cancel))
 }
 
-// broadcastError maps the service's errors to statuses, in one place.
-func broadcastError(err error) error {
-	switch {
-	case errors.Is(err, broadcast.ErrEmptyAudience):
-		return fiber.NewError(fiber.StatusUnprocessableEntity, err.Error())
-	case errors.Is(err, broadcast.ErrInvalid):
-		return fiber.NewError(fiber.StatusBadRequest, err.Error())
-	case errors.Is(err, broadcast.ErrState):
-		return fiber.NewError(fiber.StatusConflict, err.Error())
-	}
-	return err
-}
-
 func actor(c *fiber.Ctx) string {
 	p, _ := c.Locals("principal").(Principal)
 	if p.Name == "" {
@@ -74,7 +60,7 @@ func (h *broadcastAPI) create(c *fiber.Ctx) error {
 	}
 	b, err := h.svc.Create(spec, actor(c), c.Get("Idempotency-Key"))
 	if err != nil {
-		return broadcastError(err)
+		return err
 	}
 	// The service wrote the audit entry, with what the broadcast reaches
 	// and why, in the transaction that stored it: the middleware must not
@@ -92,7 +78,7 @@ func (h *broadcastAPI) previewSpec(c *fiber.Ctx) error {
 	}
 	pv, err := h.svc.PreviewSpec(spec)
 	if err != nil {
-		return broadcastError(err)
+		return err
 	}
 	return c.JSON(pv)
 }
@@ -100,7 +86,7 @@ func (h *broadcastAPI) previewSpec(c *fiber.Ctx) error {
 func (h *broadcastAPI) previewExisting(c *fiber.Ctx) error {
 	pv, err := h.svc.PreviewBroadcast(c.Params("id"))
 	if err != nil {
-		return broadcastError(err)
+		return err
 	}
 	return c.JSON(pv)
 }
@@ -125,7 +111,7 @@ func (h *broadcastAPI) list(c *fiber.Ctx) error {
 func (h *broadcastAPI) status(c *fiber.Ctx) error {
 	st, err := h.svc.Status(c.Params("id"))
 	if err != nil {
-		return broadcastError(err)
+		return err
 	}
 	return c.JSON(st)
 }
@@ -144,7 +130,7 @@ func (h *broadcastAPI) control(fn func(id, by string) (*broadcast.Broadcast, err
 	return func(c *fiber.Ctx) error {
 		b, err := fn(c.Params("id"), actor(c))
 		if err != nil {
-			return broadcastError(err)
+			return err
 		}
 		c.Locals("audited", true) // the service wrote the entry
 		return c.JSON(fiber.Map{"id": b.ID, "state": b.State})

@@ -64,7 +64,7 @@ func TestConsoleInARealBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := New(Deps{DB: db, Engine: engine, KB: faq, Logger: zerolog.Nop(),
-		Webhook: bot.WebhookConfig{Enabled: true, VerifyToken: "verify", AppSecret: secret}})
+		Webhook: WebhookConfig{Enabled: true, VerifyToken: "verify", AppSecret: secret}})
 	if _, err := CreateAgent(context.Background(), db, "amira", "Amira", RoleAgent, password, "test", time.Now()); err != nil {
 		t.Fatal(err)
 	}

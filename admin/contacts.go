@@ -51,13 +51,8 @@ func (s *Server) importContacts(c *fiber.Ctx) error {
 		contentType = fh.Header.Get(fiber.HeaderContentType)
 	}
 	text, err := csvtext.ToUTF8(raw, contentType)
-	var ee *csvtext.EncodingError
-	if errors.As(err, &ee) {
-		return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"error": "nothing imported: " + err.Error(),
-			"rows": []contacts.RowError{{Row: ee.Line, Message: err.Error()}}})
-	}
 	if err != nil {
-		return fiber.NewError(fiber.StatusBadRequest, "nothing imported: "+err.Error())
+		return err
 	}
 	p, _ := c.Locals("principal").(Principal)
 	id, name, role := s.actor(c)
@@ -71,13 +66,7 @@ func (s *Server) importContacts(c *fiber.Ctx) error {
 			return err
 		},
 	})
-	var ie *contacts.ImportError
-	switch {
-	case errors.As(err, &ie):
-		return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"error": "nothing imported: fix the rows listed and send the whole file again", "rows": ie.Rows})
-	case errors.Is(err, contacts.ErrImportRunning):
-		return fiber.NewError(fiber.StatusConflict, err.Error())
-	case err != nil:
+	if err != nil {
 		return err
 	}
 	c.Locals("audited", true) // the commit wrote the entry

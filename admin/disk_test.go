@@ -74,7 +74,7 @@ func TestFullDiskRefusesNewWorkKeepsReadsAndRecovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := &testServer{Server: New(Deps{DB: db, Engine: engine, KB: faq, Logger: zerolog.Nop(),
-		Webhook: bot.WebhookConfig{Enabled: true, AppSecret: secret, VerifyToken: "v"}}), db: db, engine: engine, token: token}
+		Webhook: WebhookConfig{Enabled: true, AppSecret: secret, VerifyToken: "v"}}), db: db, engine: engine, token: token}
 	webhook := func(id string) int {
 		body := []byte(fmt.Sprintf(`{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"1","phone_number_id":"123"},"messages":[{"from":%q,"id":%q,"timestamp":"%d","type":"text","text":{"body":"hello"}}]}}]}]}`, user, id, time.Now().Unix()))
 		req := httptest.NewRequest("POST", "/webhook", bytes.NewReader(body))

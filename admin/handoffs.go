@@ -315,17 +315,3 @@ func (s *Server) streamEvents(c *fiber.Ctx) error {
 	})
 	return nil
 }
-
-// conflictMessage and invalidMessage give the client the engine's own
-// words, without the wrapping that says where the error came from.
-func conflictMessage(err error) string {
-	var ce *bot.ConflictError
-	errors.As(err, &ce)
-	return ce.Msg
-}
-
-func invalidMessage(err error) string {
-	var ie *bot.InvalidError
-	errors.As(err, &ie)
-	return ie.Msg
-}

@@ -62,7 +62,7 @@ func newAgentServer(t *testing.T, cfg bot.Config, opts ...func(*Deps)) *agentSer
 		t.Fatal(err)
 	}
 	deps := Deps{DB: db, Engine: engine, KB: faq, Logger: zerolog.Nop(), Now: clock.Now,
-		Webhook: bot.WebhookConfig{Enabled: true, VerifyToken: "verify", AppSecret: "secret"}}
+		Webhook: WebhookConfig{Enabled: true, VerifyToken: "verify", AppSecret: "secret"}}
 	for _, o := range opts {
 		o(&deps)
 	}

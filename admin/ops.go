@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"lifeline/admin/audit"
+	"lifeline/admin/httpstatus"
 	"lifeline/admin/reqbody"
 	"lifeline/bot/whatsapp"
 	"lifeline/csvtext"
@@ -94,11 +95,8 @@ func (s *Server) auditLogin(c *fiber.Ctx) error {
 	_ = jsonUnmarshal(c.Body(), &req)
 	err := c.Next()
 	status := c.Response().StatusCode()
-	var fe *fiber.Error
-	if errors.As(err, &fe) {
-		status = fe.Code
-	} else if err != nil {
-		status = fiber.StatusInternalServerError
+	if err != nil {
+		status = httpstatus.Of(err).Status
 	}
 	action := "login.failure"
 	if status < 300 {
@@ -279,9 +277,6 @@ func (s *Server) auditCSV(c *fiber.Ctx) error {
 
 func (s *Server) exportPerson(c *fiber.Ctx) error {
 	x, err := privacy.ExportPerson(c.UserContext(), s.db, c.Params("wa_id"), s.now())
-	if errors.Is(err, privacy.ErrNoSuchPerson) {
-		return fiber.NewError(fiber.StatusNotFound, err.Error())
-	}
 	if err != nil {
 		return err
 	}
@@ -303,7 +298,7 @@ func (s *Server) erasePerson(c *fiber.Ctx) error {
 		return err
 	}
 	if n == (privacy.Erased{}) {
-		return fiber.NewError(fiber.StatusNotFound, privacy.ErrNoSuchPerson.Error())
+		return privacy.ErrNoSuchPerson
 	}
 	s.record(c, "contact.erase", "wa_id="+whatsapp.MaskPhone(id),
 		fmt.Sprintf("messages=%d handoffs=%d kept_opt_out=%t", n.Messages, n.Handoffs, n.KeptOptOut))

@@ -407,7 +407,7 @@ func TestStoreThatCannotWriteAnswers503(t *testing.T) {
 	}
 	const secret = "app-secret"
 	s := &testServer{Server: New(Deps{DB: db, Engine: engine, KB: faq, Logger: zerolog.Nop(),
-		Webhook: bot.WebhookConfig{Enabled: true, AppSecret: secret, VerifyToken: "v"}}), db: db, engine: engine}
+		Webhook: WebhookConfig{Enabled: true, AppSecret: secret, VerifyToken: "v"}}), db: db, engine: engine}
 	post := func(id string) int {
 		body := []byte(fmt.Sprintf(`{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"1","phone_number_id":"123"},"messages":[{"from":"15550003333","id":%q,"timestamp":"%d","type":"text","text":{"body":"hello"}}]}}]}]}`, id, time.Now().Unix()))
 		req := httptest.NewRequest("POST", "/webhook", bytes.NewReader(body))

@@ -1,9 +1,10 @@
 // Package admin serves people: the HTTP server with health checks, the
-// WhatsApp webhook, the sandbox chat, and the admin and agent API.
+// WhatsApp webhook, the sandbox chat, and the admin and agent API. It is
+// the only package that speaks HTTP: handlers return the domain errors
+// they meet, and httpstatus.Of decides the status and body of each.
 package admin
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -33,7 +34,7 @@ type Deps struct {
 	DB      *store.DB
 	Engine  *bot.Engine
 	KB      *kb.KB
-	Webhook bot.WebhookConfig
+	Webhook WebhookConfig
 	Sandbox bool // no WhatsApp credentials: the sandbox chat is open without a token
 	// SandboxRead, when set, is told who writes in the sandbox chat before
 	// the message is handled: their phone has shown them what came before.
@@ -116,7 +117,7 @@ func New(d Deps) *Server {
 		// requests. Immutable makes every such value a copy.
 		Immutable:             true,
 		BodyLimit:             MaxBody,
-		ErrorHandler:          s.errorHandler,
+		ErrorHandler:          httpstatus.Handler(s.log),
 		DisableStartupMessage: true,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
@@ -142,8 +143,8 @@ func New(d Deps) *Server {
 		wh.MaxBody = 4 << 20
 	}
 	s.app.Use("/webhook", s.webhookMetrics)
-	s.app.Get("/webhook", d.Engine.VerifyHandler(wh))
-	s.app.Post("/webhook", d.Engine.WebhookHandler(wh))
+	s.app.Get("/webhook", s.verifyWebhook(wh))
+	s.app.Post("/webhook", s.receiveWebhook(wh))
 
 	sb := s.app.Group("/sandbox", s.sandboxAccess)
 	sb.Post("/messages", s.sandboxMessage)
@@ -168,29 +169,6 @@ func New(d Deps) *Server {
 
 // App is the fiber application, for Listen and for tests.
 func (s *Server) App() *fiber.App { return s.app }
-
-// errorHandler turns every error into a status and a JSON body, in one place.
-func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
-	code := fiber.StatusInternalServerError
-	msg := "internal error"
-	var fe *fiber.Error
-	switch {
-	case errors.As(err, &fe):
-		code, msg = fe.Code, fe.Message
-	case errors.As(err, new(*bot.ConflictError)):
-		code, msg = fiber.StatusConflict, conflictMessage(err)
-	case errors.As(err, new(*bot.InvalidError)):
-		code, msg = fiber.StatusBadRequest, invalidMessage(err)
-	case errors.Is(err, store.ErrDiskLow):
-		code, msg = fiber.StatusServiceUnavailable, "disk space is low: "+err.Error()+"; retry once space is freed"
-		c.Set(fiber.HeaderRetryAfter, "60")
-	case errors.Is(err, store.ErrNotFound):
-		code, msg = fiber.StatusNotFound, "not found"
-	default:
-		s.log.Error().Err(err).Str("request_id", c.Locals("requestid").(string)).Str("path", c.Route().Path).Msg("request failed")
-	}
-	return c.Status(code).JSON(fiber.Map{"error": msg})
-}
 
 // accessLog logs one line per request: route pattern (never the raw path,
 // which can hold a phone number), status and latency.
@@ -277,7 +255,7 @@ func (s *Server) sandboxMessage(c *fiber.Ctx) error {
 	}
 	from := strings.TrimPrefix(strings.TrimSpace(req.From), "+")
 	if from == "" || strings.Trim(from, "0123456789") != "" || len(from) > 20 {
-		return fiber.NewError(fiber.StatusBadRequest, "\"from\" must be a WhatsApp id: the digits of a phone number with country code")
+		return reqbody.Invalidf(`"from" must be a WhatsApp id: the digits of a phone number with country code`)
 	}
 	msg := whatsapp.Message{
 		ID:        fmt.Sprintf("wamid.sandbox.in.%d.%d", s.now().UnixNano(), s.sandboxSeq.Add(1)),
@@ -295,7 +273,7 @@ func (s *Server) sandboxMessage(c *fiber.Ctx) error {
 		msg.Type = req.Type
 		msg.Media = &whatsapp.Media{Kind: req.Type, Voice: req.Type == "audio"}
 	case strings.TrimSpace(req.Text) == "":
-		return fiber.NewError(fiber.StatusBadRequest, "give \"text\", \"button\", \"location\" or \"type\"")
+		return reqbody.Invalidf(`give "text", "button", "location" or "type"`)
 	default:
 		msg.Type, msg.Text = "text", req.Text
 	}

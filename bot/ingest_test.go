@@ -1,11 +1,8 @@
 package bot
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -43,19 +40,17 @@ func TestEveryAcceptedWebhookBodyIsStored(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t, harnessOpts{dir: t.TempDir()})
-			h.app.Post("/webhook4", h.engine.WebhookHandler(WebhookConfig{Enabled: true, AppSecret: testSecret, MaxBody: 4 << 20}))
 			body := batchPayload("wamid.big", c.messages, c.text)
-			code, answer := h.postTo("/webhook4", body)
-			if code != 200 {
-				t.Fatalf("POST of %d bytes = %d %s, want 200", len(body), code, answer)
+			if err := h.accept(body); err != nil {
+				t.Fatalf("body of %d bytes: %v", len(body), err)
 			}
 			// Acknowledged means on disk: every message is marked as seen.
 			if n := h.count(store.SeenKey("m:wamid.big.")); n != c.messages {
 				t.Errorf("%d of %d messages stored", n, c.messages)
 			}
 			// Meta's redelivery of the same body stores nothing more.
-			if code, _ := h.postTo("/webhook4", body); code != 200 {
-				t.Fatalf("redelivery = %d", code)
+			if err := h.accept(body); err != nil {
+				t.Fatalf("redelivery: %v", err)
 			}
 			if n := h.count(store.SeenKey("m:wamid.big.")); n != c.messages {
 				t.Errorf("after redelivery %d seen markers, want %d", n, c.messages)
@@ -99,19 +94,6 @@ func TestSplitBatchCutShortIsCompletedByRedeliveryWithoutDuplicates(t *testing.T
 			t.Fatalf("user %d has %d transcript entries, want the message and one reply", i, got)
 		}
 	}
-}
-
-func (h *harness) postTo(path string, body []byte) (int, string) {
-	h.t.Helper()
-	req := httptest.NewRequest("POST", path, bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Hub-Signature-256", whatsapp.Sign(body, testSecret))
-	resp, err := h.app.Test(req, 30000)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
 }
 
 // A body that can never be stored as events is kept whole for an operator,

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
 	"github.com/rs/zerolog"
 
 	"lifeline/bot/whatsapp"
@@ -52,9 +51,6 @@ func TestLogsNeverHoldPhoneNumbersOrTexts(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, db: db, engine: e, graph: graph}
-	h.app = fiber.New(fiber.Config{BodyLimit: 8 << 20})
-	wh := WebhookConfig{Enabled: true, VerifyToken: "verify-me", AppSecret: testSecret, MaxBody: 1 << 20}
-	h.app.Post("/webhook", e.WebhookHandler(wh))
 	t.Cleanup(h.stop)
 
 	const (
@@ -63,16 +59,15 @@ func TestLogsNeverHoldPhoneNumbersOrTexts(t *testing.T) {
 		words = "my neighbour Josephine is trapped on Elm Street"
 	)
 	graph.FailNext(2, 500, 131000) // two retryable errors
-	if code := h.postSigned(textPayload("wamid.log.1", alice, words, time.Now())); code != 200 {
-		t.Fatalf("webhook = %d", code)
+	if err := h.accept(textPayload("wamid.log.1", alice, words, time.Now())); err != nil {
+		t.Fatalf("webhook: %v", err)
 	}
 	e.WaitIdle()
 	graph.FailNext(1, 400, 131026) // bob cannot be reached
-	if code := h.postSigned(textPayload("wamid.log.2", bob, "where is the shelter for "+words, time.Now())); code != 200 {
-		t.Fatalf("webhook = %d", code)
+	if err := h.accept(textPayload("wamid.log.2", bob, "where is the shelter for "+words, time.Now())); err != nil {
+		t.Fatalf("webhook: %v", err)
 	}
 	e.WaitIdle()
-	h.post(textPayload("wamid.log.3", alice, words, time.Now()), "sha256=00") // bad signature
 	e.Close()
 
 	out := logs.String()

@@ -29,6 +29,14 @@ func (e *EncodingError) Error() string {
 	return fmt.Sprintf("line %d cannot be read as %s", e.Line, e.Charset)
 }
 
+// CharsetError says that an upload names an encoding (the charset of its
+// Content-Type) this server cannot read.
+type CharsetError struct{ Charset string }
+
+func (e *CharsetError) Error() string {
+	return fmt.Sprintf("charset %q in Content-Type is not an encoding this server knows: use utf-8 or windows-1252", e.Charset)
+}
+
 var (
 	bomUTF8    = []byte{0xEF, 0xBB, 0xBF}
 	bomUTF16LE = []byte{0xFF, 0xFE}
@@ -60,7 +68,7 @@ func ToUTF8(data []byte, contentType string) ([]byte, error) {
 	default:
 		e, err := htmlindex.Get(charset)
 		if err != nil {
-			return nil, fmt.Errorf("charset %q in Content-Type is not an encoding this server knows: use utf-8 or windows-1252", charset)
+			return nil, &CharsetError{Charset: charset}
 		}
 		enc = e
 	}

@@ -38,7 +38,7 @@ func TestGermanQueryTermsStandForFAQForms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := buildSnapshot(1, entries)
+	s, err := buildSnapshot(1, entries, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,6 +44,10 @@ func syntheticEntries(n int, seed int64) []Entry {
 	return out
 }
 
+// benchOptions read the system's thesauri, as the server does by default,
+// so that the figures are the ones a server with them installed gets.
+var benchOptions = Options{ThesaurusDir: DefaultThesaurusDir}
+
 func benchKB(b *testing.B, n int) *KB {
 	b.Helper()
 	db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
@@ -51,7 +55,7 @@ func benchKB(b *testing.B, n int) *KB {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	k, err := Open(db, zerolog.Nop())
+	k, err := OpenWith(db, zerolog.Nop(), benchOptions)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -105,7 +109,7 @@ func BenchmarkColdStart10000(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	k, err := Open(db, zerolog.Nop())
+	k, err := OpenWith(db, zerolog.Nop(), benchOptions)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -114,7 +118,7 @@ func BenchmarkColdStart10000(b *testing.B) {
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		k2, err := Open(db, zerolog.Nop())
+		k2, err := OpenWith(db, zerolog.Nop(), benchOptions)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -133,7 +137,7 @@ func BenchmarkSearchHugeToken(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	k, err := Open(db, zerolog.Nop())
+	k, err := OpenWith(db, zerolog.Nop(), benchOptions)
 	if err != nil {
 		b.Fatal(err)
 	}

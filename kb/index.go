@@ -156,9 +156,10 @@ func buildMapping(langs []string) mapping.IndexMapping {
 	return im
 }
 
-// buildSnapshot indexes entries into a new in-memory index. It does not
-// touch the live snapshot.
-func buildSnapshot(version int, entries []Entry) (*snapshot, error) {
+// buildSnapshot indexes entries into a new in-memory index, with the
+// MyThes thesauri in thesDir ("" for none). It does not touch the live
+// snapshot.
+func buildSnapshot(version int, entries []Entry, thesDir string) (*snapshot, error) {
 	s := &snapshot{version: version, entries: entries, byID: make(map[string]int, len(entries)),
 		docs: make(map[string]*doc, len(entries)), stats: map[string]*langStats{}}
 	counts := map[string]int{}
@@ -241,7 +242,7 @@ func buildSnapshot(version int, entries []Entry) (*snapshot, error) {
 	berr := make(chan error, 1)
 	go func() { berr <- idx.Batch(batch) }()
 	for lang, st := range s.stats {
-		st.build(lang)
+		st.build(lang, thesDir)
 	}
 	if err := <-berr; err != nil {
 		return nil, fmt.Errorf("index batch: %w", err)
@@ -269,7 +270,7 @@ func analyseDoc(e Entry, lang string) *doc {
 // build computes the language's statistics and postings once its documents
 // are analysed: compound parts first (they need the whole vocabulary), then
 // frequencies and BM25-normalised term frequencies per field.
-func (st *langStats) build(lang string) {
+func (st *langStats) build(lang, thesDir string) {
 	st.lang = lang
 	vocab := map[string]struct{}{}
 	if decompounds[lang] {
@@ -363,7 +364,7 @@ func (st *langStats) build(lang string) {
 	st.deletes = buildDeleteIndex(st.vocab)
 	st.grams = buildGramIndex(st.docs)
 	st.assoc = buildAssoc(st.docs)
-	st.thes = buildThesaurus(lang, st.docs, st.df)
+	st.thes = buildThesaurus(thesDir, lang, st.docs, st.df)
 	n := st.n
 	st.scratch.New = func() any {
 		return &scratch{acc: make([]float32, n), sims: make([]float64, n)}

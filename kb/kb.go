@@ -80,17 +80,29 @@ var (
 // atomic pointer; changes build a new snapshot beside it and swap it in, so
 // a search never sees a half-loaded FAQ.
 type KB struct {
-	db  *store.DB
-	log zerolog.Logger
+	db   *store.DB
+	log  zerolog.Logger
+	opts Options
 
 	live atomic.Pointer[snapshot]
 	mu   sync.Mutex // serialises changes (imports, edits, rollbacks)
 }
 
-// Open loads the live FAQ version from db and indexes it. When the store has
-// no FAQ yet, the embedded sample FAQ becomes version 1.
-func Open(db *store.DB, log zerolog.Logger) (*KB, error) {
-	k := &KB{db: db, log: log.With().Str("comp", "kb").Logger()}
+// Options are the settings of a knowledge base.
+type Options struct {
+	// ThesaurusDir holds the MyThes thesauri (th_<lang>_<REGION>_v2.idx
+	// and .dat) that widen searches with synonyms; "" searches without
+	// them, and so does a directory without a thesaurus for a language.
+	ThesaurusDir string
+}
+
+// Open is OpenWith without options: no thesaurus.
+func Open(db *store.DB, log zerolog.Logger) (*KB, error) { return OpenWith(db, log, Options{}) }
+
+// OpenWith loads the live FAQ version from db and indexes it. When the
+// store has no FAQ yet, the embedded sample FAQ becomes version 1.
+func OpenWith(db *store.DB, log zerolog.Logger, o Options) (*KB, error) {
+	k := &KB{db: db, log: log.With().Str("comp", "kb").Logger(), opts: o}
 	v, err := k.loadLive()
 	if errors.Is(err, ErrNotFound) {
 		entries, perr := SampleEntries()
@@ -106,7 +118,7 @@ func Open(db *store.DB, log zerolog.Logger) (*KB, error) {
 	if err != nil {
 		return nil, err
 	}
-	snap, err := buildSnapshot(v.N, v.Entries)
+	snap, err := buildSnapshot(v.N, v.Entries, k.opts.ThesaurusDir)
 	if err != nil {
 		return nil, fmt.Errorf("index faq version %d: %w", v.N, err)
 	}

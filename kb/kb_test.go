@@ -167,7 +167,6 @@ func TestDetectLang(t *testing.T) {
 // list, and messages the FAQ does not cover get nothing ("" means answer or
 // suggest; never is a decision the query must not get).
 func TestSearchDecisions(t *testing.T) {
-	useThesaurusDir(t, "") // the decision was fitted without system thesauri
 	k := openKB(t)
 	cases := []struct {
 		label, query, lang string

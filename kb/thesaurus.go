@@ -22,7 +22,8 @@ import (
 // an index is built, if they are installed: every word of the FAQ is looked
 // up, and its single-word synonyms become query terms that stand for it at
 // a discount. Only the FAQ's own words are looked up, so the table is small,
-// and a machine without a thesaurus simply searches without it.
+// and a machine without a thesaurus simply searches without it. The
+// directory is a setting of each knowledge base (Options.ThesaurusDir).
 const (
 	thesSenses   = 2   // senses of a word whose synonyms are used; thesauri list the commonest first
 	thesPerSense = 8   // synonyms used per sense
@@ -33,34 +34,10 @@ const (
 	minThesTerm = 3
 )
 
-var thesaurusDir = struct {
-	sync.RWMutex
-	dir string
-}{dir: defaultThesaurusDir()}
-
-// defaultThesaurusDir is where Debian and most Linux distributions install
-// MyThes thesauri; LIFELINE_THESAURUS_DIR overrides it (empty: none).
-func defaultThesaurusDir() string {
-	if d, ok := os.LookupEnv("LIFELINE_THESAURUS_DIR"); ok {
-		return d
-	}
-	return "/usr/share/mythes"
-}
-
-// SetThesaurusDir sets the directory searched for MyThes thesauri
-// (th_<lang>_<REGION>_v2.idx and .dat) by indexes built from now on; ""
-// turns thesaurus expansion off.
-func SetThesaurusDir(dir string) {
-	thesaurusDir.Lock()
-	thesaurusDir.dir = dir
-	thesaurusDir.Unlock()
-}
-
-func currentThesaurusDir() string {
-	thesaurusDir.RLock()
-	defer thesaurusDir.RUnlock()
-	return thesaurusDir.dir
-}
+// DefaultThesaurusDir is where Debian and most Linux distributions
+// install MyThes thesauri. A knowledge base reads only the directory its
+// Options name.
+const DefaultThesaurusDir = "/usr/share/mythes"
 
 // thesaurus is one open MyThes thesaurus: the index of head words in
 // memory and the data file read entry by entry.
@@ -94,10 +71,10 @@ func thesaurusFile(dir, lang string) string {
 	return m[0]
 }
 
-// openThesaurus opens lang's thesaurus, or returns nil when there is none
-// or it is in an encoding other than UTF-8 or ISO 8859-1.
-func openThesaurus(lang string) *thesaurus {
-	idxPath := thesaurusFile(currentThesaurusDir(), lang)
+// openThesaurus opens lang's thesaurus in dir, or returns nil when there
+// is none or it is in an encoding other than UTF-8 or ISO 8859-1.
+func openThesaurus(dir, lang string) *thesaurus {
+	idxPath := thesaurusFile(dir, lang)
 	if idxPath == "" {
 		return nil
 	}
@@ -269,9 +246,9 @@ func (r *offsetReader) Read(p []byte) (int, error) {
 // buildThesaurus maps analysed terms to the FAQ terms they are thesaurus
 // synonyms of. Every distinct word of the FAQ's text is looked up; each of
 // its synonyms, analysed like a query word, is a key for the word's own
-// analysed term. Nil when lang has no thesaurus.
-func buildThesaurus(lang string, docs []*doc, df map[string]int) map[string][]string {
-	th := openThesaurus(lang)
+// analysed term. Nil when lang has no thesaurus in dir.
+func buildThesaurus(dir, lang string, docs []*doc, df map[string]int) map[string][]string {
+	th := openThesaurus(dir, lang)
 	if th == nil {
 		return nil
 	}

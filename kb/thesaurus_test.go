@@ -7,6 +7,10 @@ import (
 	"path/filepath"
 	"sort"
 	"testing"
+
+	"github.com/rs/zerolog"
+
+	"lifeline/store"
 )
 
 // writeMyThes writes a thesaurus in MyThes format (an .idx of head words
@@ -56,11 +60,19 @@ func writeMyThes(t *testing.T, dir, name string, latin1 bool, words map[string][
 	}
 }
 
-func useThesaurusDir(t *testing.T, dir string) {
+// openKBWithThesauri opens a knowledge base that reads the thesauri in dir.
+func openKBWithThesauri(t *testing.T, dir string) *KB {
 	t.Helper()
-	old := currentThesaurusDir()
-	SetThesaurusDir(dir)
-	t.Cleanup(func() { SetThesaurusDir(old) })
+	db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	k, err := OpenWith(db, zerolog.Nop(), Options{ThesaurusDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }
 
 func TestThesaurusSynonymsFindEntries(t *testing.T) {
@@ -81,8 +93,8 @@ func TestThesaurusSynonymsFindEntries(t *testing.T) {
 		{ID: "baden", Lang: "de", Question: "Ist Baden im Fluss gefährlich?", Answer: "Ja, bei Hochwasser."},
 		{ID: "strom", Lang: "de", Question: "Wann kommt der Strom zurück?", Answer: "Bald."},
 	}
-	search := func(q, lang string) []Hit {
-		k := openKB(t)
+	search := func(dir, q, lang string) []Hit {
+		k := openKBWithThesauri(t, dir)
 		if _, err := k.Import(entries, ModeReplace, "test"); err != nil {
 			t.Fatal(err)
 		}
@@ -103,10 +115,8 @@ func TestThesaurusSynonymsFindEntries(t *testing.T) {
 		return 0
 	}
 	for _, c := range cases {
-		useThesaurusDir(t, "")
-		without := scoreOf(search(c.query, c.lang), c.want)
-		useThesaurusDir(t, dir)
-		hits := search(c.query, c.lang)
+		without := scoreOf(search("", c.query, c.lang), c.want)
+		hits := search(dir, c.query, c.lang)
 		if len(hits) == 0 || hits[0].ID != c.want {
 			t.Errorf("%q: got %+v, want %s first", c.query, hits, c.want)
 		} else if hits[0].Score <= without {
@@ -115,7 +125,7 @@ func TestThesaurusSynonymsFindEntries(t *testing.T) {
 	}
 	// Antonyms and broader terms are not synonyms.
 	for _, q := range []string{"break", "maintain"} {
-		if hits := search(q, "en"); len(hits) > 0 && hits[0].ID == "roof" {
+		if hits := search(dir, q, "en"); len(hits) > 0 && hits[0].ID == "roof" {
 			t.Errorf("%q found the repair entry", q)
 		}
 	}
@@ -130,8 +140,7 @@ func TestThesaurusMissingOrUnreadable(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, d := range []string{"", filepath.Join(dir, "absent"), dir} {
-		useThesaurusDir(t, d)
-		if th := openThesaurus("en"); th != nil {
+		if th := openThesaurus(d, "en"); th != nil {
 			th.close()
 			t.Errorf("dir %q: opened a thesaurus", d)
 		}

@@ -144,7 +144,7 @@ func (k *KB) commit(entries []Entry, source, note string) (Version, error) {
 	}
 	v := Version{N: last + 1, At: now(), Source: source, Note: note, Count: len(entries),
 		Languages: languagesOf(entries), Entries: entries}
-	snap, err := buildSnapshot(v.N, entries)
+	snap, err := buildSnapshot(v.N, entries, k.opts.ThesaurusDir)
 	if err != nil {
 		return Version{}, fmt.Errorf("index faq version %d: %w", v.N, err)
 	}

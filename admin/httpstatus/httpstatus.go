@@ -1,9 +1,160 @@
-// Package httpstatus lets middleware learn the status a request really
-// answered with, when the handler returned an error that the server's one
-// error handler turns into a status.
+// Package httpstatus decides, in one place, what a request that failed is
+// answered: every handler returns the domain error it met, and Of turns it
+// into a status and a JSON body. The errors are defined by the packages
+// that own them (the store, the engine, the knowledge base, broadcasts,
+// contact imports, the Cloud API); this package only reads them.
 package httpstatus
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/rs/zerolog"
+
+	"lifeline/admin/reqbody"
+	"lifeline/bot"
+	"lifeline/bot/broadcast"
+	"lifeline/bot/contacts"
+	"lifeline/bot/whatsapp"
+	"lifeline/csvtext"
+	"lifeline/kb"
+	"lifeline/privacy"
+	"lifeline/store"
+)
+
+// Answer is the status and JSON body of a failed request.
+type Answer struct {
+	Status int
+	// Body always holds "error", a message for the client; imports add
+	// "rows", every bad row named.
+	Body fiber.Map
+	// RetryAfter, when set, is the Retry-After header in seconds.
+	RetryAfter string
+	// Unexpected: no domain error says what happened, so the client learns
+	// nothing more than "internal error" and the server logs the error.
+	Unexpected bool
+}
+
+func answer(status int, msg string) Answer {
+	return Answer{Status: status, Body: fiber.Map{"error": msg}}
+}
+
+// Of maps err to its answer. The order matters where one error matches two
+// cases: a *bot.NotStoredError caused by a full disk is the webhook's own
+// answer, not the admin API's.
+func Of(err error) Answer {
+	var (
+		fe  *fiber.Error
+		rbe *reqbody.Error
+		nse *bot.NotStoredError
+		ce  *bot.ConflictError
+		ie  *bot.InvalidError
+		kie *kb.ImportError
+		cie *contacts.ImportError
+		ee  *csvtext.EncodingError
+		cse *csvtext.CharsetError
+	)
+	switch {
+	case err == nil:
+		return answer(fiber.StatusOK, "")
+
+	// Answers the HTTP layer chose itself: unknown routes, body limits,
+	// authentication, and the admin API's own checks of a request.
+	case errors.As(err, &fe):
+		return answer(fe.Code, fe.Message)
+	case errors.As(err, &rbe):
+		switch rbe.Kind {
+		case reqbody.UnsupportedType:
+			return answer(fiber.StatusUnsupportedMediaType, rbe.Msg)
+		case reqbody.TooLarge:
+			return answer(fiber.StatusRequestEntityTooLarge, rbe.Msg)
+		}
+		return answer(fiber.StatusBadRequest, rbe.Msg)
+
+	// The WhatsApp webhook.
+	case errors.Is(err, whatsapp.ErrNoSignature), errors.Is(err, whatsapp.ErrBadSignature):
+		return answer(fiber.StatusUnauthorized, err.Error())
+	case errors.Is(err, whatsapp.ErrVerifyFailed):
+		return answer(fiber.StatusForbidden, err.Error())
+	case errors.Is(err, whatsapp.ErrMalformed):
+		return answer(fiber.StatusBadRequest, err.Error())
+	case errors.As(err, &nse):
+		// Not 200: Meta keeps the events and delivers them again.
+		if errors.Is(err, store.ErrDiskLow) {
+			return answer(fiber.StatusServiceUnavailable, "disk space is low: events are not accepted until space is freed; retry later")
+		}
+		return answer(fiber.StatusServiceUnavailable, "events could not be stored; retry later")
+
+	// The engine: handoffs and the agent console. The client gets the
+	// engine's own words, without the wrapping that says where the error
+	// came from.
+	case errors.As(err, &ce):
+		return answer(fiber.StatusConflict, ce.Msg)
+	case errors.As(err, &ie):
+		return answer(fiber.StatusBadRequest, ie.Msg)
+
+	// Broadcasts.
+	case errors.Is(err, broadcast.ErrEmptyAudience):
+		return answer(fiber.StatusUnprocessableEntity, err.Error())
+	case errors.Is(err, broadcast.ErrInvalid):
+		return answer(fiber.StatusBadRequest, err.Error())
+	case errors.Is(err, broadcast.ErrState):
+		return answer(fiber.StatusConflict, err.Error())
+
+	// Imports: a bad file is refused whole, with every bad row named.
+	case errors.As(err, &kie):
+		return Answer{Status: fiber.StatusBadRequest, Body: fiber.Map{"error": "invalid rows, nothing imported", "rows": kie.Rows}}
+	case errors.As(err, &cie):
+		return Answer{Status: fiber.StatusBadRequest, Body: fiber.Map{"error": "nothing imported: fix the rows listed and send the whole file again", "rows": cie.Rows}}
+	case errors.As(err, &ee):
+		return Answer{Status: fiber.StatusBadRequest, Body: fiber.Map{"error": "nothing imported: " + ee.Error(),
+			"rows": []contacts.RowError{{Row: ee.Line, Message: ee.Error()}}}}
+	case errors.As(err, &cse):
+		return answer(fiber.StatusBadRequest, "nothing imported: "+cse.Error())
+	case errors.Is(err, contacts.ErrImportRunning):
+		return answer(fiber.StatusConflict, err.Error())
+
+	// The knowledge base.
+	case errors.Is(err, kb.ErrNotFound):
+		return answer(fiber.StatusNotFound, err.Error())
+	case errors.Is(err, kb.ErrConflict):
+		return answer(fiber.StatusConflict, err.Error())
+	case errors.Is(err, kb.ErrInvalid):
+		return answer(fiber.StatusBadRequest, err.Error())
+
+	// Personal data.
+	case errors.Is(err, privacy.ErrNoSuchPerson):
+		return answer(fiber.StatusNotFound, privacy.ErrNoSuchPerson.Error())
+
+	// The store. Its wrapped messages name keys, which can hold a phone
+	// number: the client gets a fixed text.
+	case errors.Is(err, store.ErrDiskLow):
+		a := answer(fiber.StatusServiceUnavailable, "disk space is low: "+err.Error()+"; retry once space is freed")
+		a.RetryAfter = "60"
+		return a
+	case errors.Is(err, store.ErrNotFound):
+		return answer(fiber.StatusNotFound, "not found")
+	}
+	a := answer(fiber.StatusInternalServerError, "internal error")
+	a.Unexpected = true
+	return a
+}
+
+// Handler is the application's error handler: it answers err as Of says,
+// and logs the errors no domain error explains.
+func Handler(log zerolog.Logger) fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error {
+		a := Of(err)
+		if a.Unexpected {
+			rid, _ := c.Locals("requestid").(string)
+			log.Error().Err(err).Str("request_id", rid).Str("path", c.Route().Path).Msg("request failed")
+		}
+		if a.RetryAfter != "" {
+			c.Set(fiber.HeaderRetryAfter, a.RetryAfter)
+		}
+		return c.Status(a.Status).JSON(a.Body)
+	}
+}
 
 // After runs the application's error handler for err, if there is one, so
 // that the response holds the final status and body, and returns that

@@ -1,11 +1,13 @@
 // Package kbapi is the admin HTTP API of the FAQ knowledge base: import,
 // search, entries, versions, export, the unanswered report, candidate
 // alternate questions and feedback. It knows nothing of authentication; the
-// server mounts it behind the admin bearer token.
+// server mounts it behind the admin bearer token. Handlers return domain
+// errors: the app that mounts the routes answers them with
+// httpstatus.Handler as its error handler.
 package kbapi
 
 import (
-	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -20,22 +22,22 @@ import (
 // Register mounts the routes on r (the server mounts r at /admin/kb).
 func Register(r fiber.Router, k *kb.KB) {
 	h := &handlers{kb: k}
-	r.Post("/import", wrap(h.importFAQ))
-	r.Get("/search", wrap(h.search))
-	r.Get("/entries", wrap(h.listEntries))
-	r.Post("/entries", wrap(h.createEntry))
-	r.Get("/entries/:id", wrap(h.getEntry))
-	r.Put("/entries/:id", wrap(h.updateEntry))
-	r.Delete("/entries/:id", wrap(h.deleteEntry))
-	r.Get("/versions", wrap(h.versions))
-	r.Get("/versions/:v/diff", wrap(h.diff))
-	r.Post("/versions/:v/rollback", wrap(h.rollback))
-	r.Get("/export.csv", wrap(h.export))
-	r.Get("/unanswered", wrap(h.unanswered))
-	r.Get("/candidates", wrap(h.candidates))
-	r.Post("/candidates/:id/approve", wrap(h.approve))
-	r.Post("/candidates/:id/reject", wrap(h.reject))
-	r.Get("/feedback", wrap(h.feedback))
+	r.Post("/import", h.importFAQ)
+	r.Get("/search", h.search)
+	r.Get("/entries", h.listEntries)
+	r.Post("/entries", h.createEntry)
+	r.Get("/entries/:id", h.getEntry)
+	r.Put("/entries/:id", h.updateEntry)
+	r.Delete("/entries/:id", h.deleteEntry)
+	r.Get("/versions", h.versions)
+	r.Get("/versions/:v/diff", h.diff)
+	r.Post("/versions/:v/rollback", h.rollback)
+	r.Get("/export.csv", h.export)
+	r.Get("/unanswered", h.unanswered)
+	r.Get("/candidates", h.candidates)
+	r.Post("/candidates/:id/approve", h.approve)
+	r.Post("/candidates/:id/reject", h.reject)
+	r.Get("/feedback", h.feedback)
 }
 
 type handlers struct{ kb *kb.KB }
@@ -46,66 +48,26 @@ type handlers struct{ kb *kb.KB }
 // long after the request: mounted on any app, these routes copy.
 func param(c *fiber.Ctx, name string) string { return utils.CopyString(c.Params(name)) }
 
-// httpError carries a status chosen by a handler.
-type httpError struct {
-	status int
-	msg    string
-}
-
-func (e *httpError) Error() string { return e.msg }
-
-func badRequest(msg string) error { return &httpError{fiber.StatusBadRequest, msg} }
-
-// wrap turns a handler's error into a JSON answer; statuses are decided
-// here, in one place.
-func wrap(fn func(*fiber.Ctx) error) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		err := fn(c)
-		if err == nil {
-			return nil
-		}
-		var he *httpError
-		var ie *kb.ImportError
-		var fe *fiber.Error
-		switch {
-		case errors.As(err, &he):
-			return c.Status(he.status).JSON(fiber.Map{"error": he.msg})
-		case errors.As(err, &ie):
-			return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"error": "invalid rows, nothing imported", "rows": ie.Rows})
-		case errors.As(err, &fe):
-			return c.Status(fe.Code).JSON(fiber.Map{"error": fe.Message})
-		case errors.Is(err, kb.ErrNotFound):
-			return c.Status(fiber.StatusNotFound).JSON(fiber.Map{"error": err.Error()})
-		case errors.Is(err, kb.ErrConflict):
-			return c.Status(fiber.StatusConflict).JSON(fiber.Map{"error": err.Error()})
-		case errors.Is(err, kb.ErrInvalid):
-			return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"error": err.Error()})
-		default:
-			return c.Status(fiber.StatusInternalServerError).JSON(fiber.Map{"error": "internal error"})
-		}
-	}
-}
-
 func (h *handlers) importFAQ(c *fiber.Ctx) error {
 	format, ok := kb.FormatForContentType(c.Get(fiber.HeaderContentType))
 	if !ok {
-		return &httpError{fiber.StatusUnsupportedMediaType,
-			"unsupported content type: use text/csv, text/tab-separated-values, application/json or text/markdown"}
+		return reqbody.Unsupported(
+			"unsupported content type: use text/csv, text/tab-separated-values, application/json or text/markdown")
 	}
 	mode := kb.ImportMode(c.Query("mode", string(kb.ModeReplace)))
 	if mode != kb.ModeReplace && mode != kb.ModeMerge {
-		return badRequest("mode must be replace or merge")
+		return reqbody.Invalidf("mode must be replace or merge")
 	}
 	data, err := csvtext.ToUTF8(c.Body(), c.Get(fiber.HeaderContentType))
 	if err != nil {
-		return badRequest("nothing imported: " + err.Error())
+		return reqbody.Invalidf("nothing imported: %v", err)
 	}
 	entries, err := kb.Parse(data, format)
 	if err != nil {
 		return err
 	}
 	if len(entries) == 0 {
-		return badRequest("the file has no entries")
+		return reqbody.Invalidf("the file has no entries")
 	}
 	rep, err := h.kb.Import(entries, mode, "")
 	if err != nil {
@@ -133,11 +95,11 @@ type searchHit struct {
 func (h *handlers) search(c *fiber.Ctx) error {
 	q := utils.CopyString(c.Query("q"))
 	if q == "" {
-		return badRequest("q is required")
+		return reqbody.Invalidf("q is required")
 	}
 	limit := c.QueryInt("limit", 10)
 	if limit < 1 || limit > 100 {
-		return badRequest("limit must be between 1 and 100")
+		return reqbody.Invalidf("limit must be between 1 and 100")
 	}
 	res := h.kb.Search(q, utils.CopyString(c.Query("lang")), limit)
 	out := searchResult{Decision: res.Decision, Lang: res.Lang, Results: make([]searchHit, 0, len(res.Results))}
@@ -154,7 +116,7 @@ func (h *handlers) listEntries(c *fiber.Ctx) error {
 func (h *handlers) getEntry(c *fiber.Ctx) error {
 	e, ok := h.kb.Entry(param(c, "id"))
 	if !ok {
-		return &httpError{fiber.StatusNotFound, "entry not found"}
+		return fmt.Errorf("entry %w", kb.ErrNotFound) // "entry not found"
 	}
 	return c.JSON(e)
 }
@@ -185,7 +147,7 @@ func (h *handlers) updateEntry(c *fiber.Ctx) error {
 		return err
 	}
 	if e.ID != "" && e.ID != param(c, "id") {
-		return badRequest("the body's id differs from the path's")
+		return reqbody.Invalidf("the body's id differs from the path's")
 	}
 	e, err = h.kb.UpdateEntry(param(c, "id"), e)
 	if err != nil {
@@ -212,7 +174,7 @@ func (h *handlers) versions(c *fiber.Ctx) error {
 func versionParam(c *fiber.Ctx) (int, error) {
 	v, err := strconv.Atoi(param(c, "v"))
 	if err != nil || v < 1 {
-		return 0, badRequest("version must be a positive number")
+		return 0, reqbody.Invalidf("version must be a positive number")
 	}
 	return v, nil
 }
@@ -254,7 +216,7 @@ func (h *handlers) export(c *fiber.Ctx) error {
 func (h *handlers) unanswered(c *fiber.Ctx) error {
 	hours := c.QueryInt("hours", 24)
 	if hours < 1 || hours > 24*90 {
-		return badRequest("hours must be between 1 and 2160")
+		return reqbody.Invalidf("hours must be between 1 and 2160")
 	}
 	now := time.Now()
 	return c.JSON(fiber.Map{"hours": hours, "groups": h.kb.UnansweredAt(now.Add(-time.Duration(hours)*time.Hour), now)})

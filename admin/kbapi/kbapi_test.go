@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/rs/zerolog"
 
+	"lifeline/admin/httpstatus"
 	"lifeline/kb"
 	"lifeline/store"
 )
@@ -26,7 +27,7 @@ func newApp(t *testing.T) (*fiber.App, *kb.KB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := fiber.New()
+	app := fiber.New(fiber.Config{ErrorHandler: httpstatus.Handler(zerolog.Nop())})
 	Register(app.Group("/admin/kb"), k)
 	return app, k
 }
@@ -163,8 +164,8 @@ func TestCandidatesAndFeedbackRoutes(t *testing.T) {
 // TestEntryIDOutlivesTheRequest updates an entry without an id in the
 // body, so the knowledge base takes the id from the path, then serves
 // many requests whose paths put other bytes where the id was: the id kept
-// in memory must not change with them. The app is a plain fiber.New(),
-// not Immutable: the routes copy what they keep.
+// in memory must not change with them. The app is not Immutable: the
+// routes copy what they keep.
 func TestEntryIDOutlivesTheRequest(t *testing.T) {
 	app, k := newApp(t)
 	run(t, app, []call{

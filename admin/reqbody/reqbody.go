@@ -15,17 +15,52 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// Decode reads the request body as one JSON value into v. It answers a
-// *fiber.Error with status 400 that names the unknown field, the field of
-// the wrong type, or where the JSON breaks; example, when given, shows the
-// shape the route expects.
+// Error is a request the route cannot take. Its text is the answer given
+// to the client; Kind chooses the status.
+type Error struct {
+	Kind Kind
+	Msg  string
+}
+
+// Kind is what is wrong with a request.
+type Kind int
+
+const (
+	Invalid         Kind = iota // the request says something the route cannot take (400)
+	UnsupportedType             // the body is in a format the route does not read (415)
+	TooLarge                    // the body is over the route's limit (413)
+)
+
+func (e *Error) Error() string { return e.Msg }
+
+// Invalidf returns an *Error saying what is wrong with the request.
+func Invalidf(format string, a ...any) error {
+	return &Error{Kind: Invalid, Msg: fmt.Sprintf(format, a...)}
+}
+
+// Unsupported returns an *Error for a body in a format the route does not
+// read; msg names the formats it does.
+func Unsupported(msg string) error { return &Error{Kind: UnsupportedType, Msg: msg} }
+
+// CheckSize refuses a body of size bytes over limit (no limit when 0).
+func CheckSize(size, limit int) error {
+	if limit > 0 && size > limit {
+		return &Error{Kind: TooLarge, Msg: fmt.Sprintf("body of %d bytes is over the %d-byte limit", size, limit)}
+	}
+	return nil
+}
+
+// Decode reads the request body as one JSON value into v. It returns an
+// *Error that names the unknown field, the field of the wrong type, or
+// where the JSON breaks; example, when given, shows the shape the route
+// expects.
 func Decode(c *fiber.Ctx, v any, example string) error {
 	if err := Unmarshal(c.Body(), v); err != nil {
 		msg := err.Error()
 		if example != "" {
 			msg += "; want JSON like " + example
 		}
-		return fiber.NewError(fiber.StatusBadRequest, msg)
+		return &Error{Kind: Invalid, Msg: msg}
 	}
 	return nil
 }

@@ -1,16 +1,11 @@
 package broadcast
 
 import (
-	"bytes"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
-
-	"lifeline/bot"
 	"lifeline/bot/whatsapp"
 )
 
@@ -27,14 +22,8 @@ func (h *harness) postTemplateStatus(event, name, lang, reason string) {
 	body := []byte(fmt.Sprintf(`{"object":"whatsapp_business_account","entry":[{"id":"900800700600500","time":%d,
 "changes":[{"field":"message_template_status_update","value":{"event":%q,"message_template_id":1234567890,
 "message_template_name":%q,"message_template_language":%q,"reason":%q}}]}]}`, webhookTime, event, name, lang, reason))
-	app := fiber.New()
-	app.Post("/webhook", h.engine.WebhookHandler(bot.WebhookConfig{Enabled: true, AppSecret: webhookSecret, MaxBody: 1 << 20}))
-	req := httptest.NewRequest("POST", "/webhook", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(whatsapp.SignatureHeader, whatsapp.Sign(body, webhookSecret))
-	resp, err := app.Test(req, 10000)
-	if err != nil || resp.StatusCode != 200 {
-		h.t.Fatalf("signed template webhook: %v %v", resp, err)
+	if err := h.engine.Accept(body); err != nil {
+		h.t.Fatalf("template webhook: %v", err)
 	}
 	h.engine.WaitIdle()
 }

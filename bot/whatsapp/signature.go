@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"errors"
 	"strings"
 )
 
@@ -28,6 +29,26 @@ func ValidSignature(body []byte, header, appSecret string) bool {
 		return false
 	}
 	return hmac.Equal(got, mac(body, appSecret))
+}
+
+// Errors of CheckSignature and of the verification handshake. Their text
+// is what the webhook answers: it names the header, never the body.
+var (
+	ErrNoSignature  = errors.New("missing X-Hub-Signature-256 header")
+	ErrBadSignature = errors.New("invalid X-Hub-Signature-256 signature")
+	ErrVerifyFailed = errors.New("verification failed: wrong hub.mode or hub.verify_token")
+)
+
+// CheckSignature is ValidSignature as an error: ErrNoSignature when the
+// header is empty, ErrBadSignature when it does not sign body.
+func CheckSignature(body []byte, header, appSecret string) error {
+	if header == "" {
+		return ErrNoSignature
+	}
+	if !ValidSignature(body, header, appSecret) {
+		return ErrBadSignature
+	}
+	return nil
 }
 
 // Sign returns the full X-Hub-Signature-256 value for body, as Meta would

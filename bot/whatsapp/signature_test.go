@@ -76,3 +76,21 @@ func TestVerifyChallenge(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckSignatureSaysWhichHeaderProblem(t *testing.T) {
+	body := []byte(`{"object":"whatsapp_business_account"}`)
+	for _, tc := range []struct {
+		label, header, secret string
+		want                  error
+	}{
+		{"signed", Sign(body, "s3cret"), "s3cret", nil},
+		{"no header", "", "s3cret", ErrNoSignature},
+		{"other secret", Sign(body, "other"), "s3cret", ErrBadSignature},
+		{"sha1 value", "sha1=00", "s3cret", ErrBadSignature},
+		{"no secret configured", Sign(body, ""), "", ErrBadSignature},
+	} {
+		if got := CheckSignature(body, tc.header, tc.secret); got != tc.want {
+			t.Errorf("%s: got %v, want %v", tc.label, got, tc.want)
+		}
+	}
+}

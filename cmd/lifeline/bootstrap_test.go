@@ -16,7 +16,7 @@ import (
 func TestStartWithARevokedAdminToken(t *testing.T) {
 	const token = "ll_bootstrap-token-for-this-test"
 	env := map[string]string{"LIFELINE_DATA_DIR": t.TempDir(), "LIFELINE_ADMIN_TOKEN": token, "LIFELINE_ADDR": "127.0.0.1:0"}
-	cfg, err := loadConfig(nil, func(k string) string { return env[k] })
+	cfg, err := loadConfig(nil, envOf(env))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,16 +6,17 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/url"
 	"os"
-
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"lifeline/bot"
+	"lifeline/kb"
 	"lifeline/privacy"
 	"lifeline/store"
 )
@@ -54,6 +55,10 @@ type Config struct {
 	DiskReserve uint64
 	freeSpace   store.FreeSpace   // nil: statfs; tests simulate a full disk
 	Broadcast   BroadcastSettings // see broadcast.go
+	// ThesaurusDir holds the MyThes thesauri the FAQ search reads
+	// (LIFELINE_THESAURUS_DIR; set and empty turns them off). The default
+	// directory may be absent: the search then goes without.
+	ThesaurusDir string
 }
 
 // Sandbox reports whether no WhatsApp credentials are configured.
@@ -64,13 +69,15 @@ func defaultConfig() Config {
 		Addr: ":8080", DataDir: "./data", APIURL: "https://graph.facebook.com", APIVersion: "v23.0",
 		RatePerNumber: 80, Workers: 32, SendWorkers: 64, Expiry: 2 * time.Hour, LogLevel: "info",
 		Retention:   privacy.Retention{Messages: 90 * day, Locations: 30 * day, CheckIns: 90 * day},
-		DiskReserve: 256 << 20,
+		DiskReserve: 256 << 20, ThesaurusDir: kb.DefaultThesaurusDir,
 	}
 }
 
-// loadConfig reads the environment, then the flags of `lifeline serve`.
-func loadConfig(args []string, getenv func(string) string) (Config, error) {
+// loadConfig reads the environment (lookup is os.LookupEnv, or a map in
+// tests), then the flags of `lifeline serve`.
+func loadConfig(args []string, lookup func(string) (string, bool)) (Config, error) {
 	c := defaultConfig()
+	getenv := func(name string) string { v, _ := lookup(name); return v }
 	var errs []error
 	str := func(dst *string, name string) {
 		if v := getenv(name); v != "" {
@@ -87,6 +94,7 @@ func loadConfig(args []string, getenv func(string) string) (Config, error) {
 	str(&c.APIVersion, "WA_API_VERSION")
 	str(&c.ReengageTemplate, "WA_REENGAGE_TEMPLATE")
 	str(&c.LogLevel, "LIFELINE_LOG_LEVEL")
+	c.ThesaurusDir = thesaurusDir(lookup)
 	if v := getenv("WA_PHONE_NUMBER_ID"); v != "" {
 		c.PhoneNumberIDs = splitList(v)
 	}
@@ -178,6 +186,30 @@ func loadConfig(args []string, getenv func(string) string) (Config, error) {
 	return c, c.Validate()
 }
 
+// thesaurusDir is LIFELINE_THESAURUS_DIR when it is set, even empty (no
+// thesaurus), and the default directory otherwise.
+func thesaurusDir(lookup func(string) (string, bool)) string {
+	if v, ok := lookup("LIFELINE_THESAURUS_DIR"); ok {
+		return strings.TrimSpace(v)
+	}
+	return kb.DefaultThesaurusDir
+}
+
+// checkThesaurusDir refuses a thesaurus directory that cannot be read. The
+// default one may be missing: a machine without thesauri searches without.
+func checkThesaurusDir(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	if _, err := os.ReadDir(dir); err != nil {
+		if dir == kb.DefaultThesaurusDir && errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return fmt.Errorf("LIFELINE_THESAURUS_DIR=%q: not a readable directory of MyThes thesauri (%v); set it empty to search without", dir, err)
+	}
+	return nil
+}
+
 func splitList(s string) []string {
 	var out []string
 	for _, p := range strings.Split(s, ",") {
@@ -233,6 +265,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("LIFELINE_LOG_LEVEL=%q: want debug, info, warn or error", c.LogLevel)
 	}
 	if err := c.Broadcast.validate(); err != nil {
+		return err
+	}
+	if err := checkThesaurusDir(c.ThesaurusDir); err != nil {
 		return err
 	}
 	if c.Sandbox() {

@@ -1,10 +1,20 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"lifeline/kb"
 )
+
+// envOf is a lookup over m, as os.LookupEnv over the environment: a key
+// present with an empty value is set.
+func envOf(m map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
 
 func TestConfigFromEnvironment(t *testing.T) {
 	creds := map[string]string{"WA_ACCESS_TOKEN": "tok", "WA_PHONE_NUMBER_ID": "106540352242922", "WA_APP_SECRET": "s", "WA_VERIFY_TOKEN": "v"}
@@ -17,6 +27,18 @@ func TestConfigFromEnvironment(t *testing.T) {
 			m[k] = v
 		}
 		return m
+	}
+	thesDir := t.TempDir()
+	notADir := filepath.Join(thesDir, "th_en_US_v2.idx")
+	if err := os.WriteFile(notADir, []byte("UTF-8\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	thesaurus := func(want string) func(*testing.T, Config) {
+		return func(t *testing.T, c Config) {
+			if c.ThesaurusDir != want {
+				t.Errorf("thesaurus directory %q, want %q", c.ThesaurusDir, want)
+			}
+		}
 	}
 	cases := []struct {
 		name    string
@@ -86,10 +108,15 @@ func TestConfigFromEnvironment(t *testing.T) {
 		}},
 		{name: "bad emergency number", env: map[string]string{"LIFELINE_EMERGENCY_NUMBERS": "SA=nine-one-one"}, wantErr: "LIFELINE_EMERGENCY_NUMBERS"},
 		{name: "stray argument", args: []string{"extra"}, wantErr: "extra"},
+		{name: "thesauri where Linux installs them", env: nil, check: thesaurus(kb.DefaultThesaurusDir)},
+		{name: "thesauri in a directory of one's own", env: map[string]string{"LIFELINE_THESAURUS_DIR": thesDir}, check: thesaurus(thesDir)},
+		{name: "thesauri turned off", env: map[string]string{"LIFELINE_THESAURUS_DIR": ""}, check: thesaurus("")},
+		{name: "thesaurus directory missing", env: map[string]string{"LIFELINE_THESAURUS_DIR": filepath.Join(thesDir, "absent")}, wantErr: "LIFELINE_THESAURUS_DIR"},
+		{name: "thesaurus directory is a file", env: map[string]string{"LIFELINE_THESAURUS_DIR": notADir}, wantErr: "LIFELINE_THESAURUS_DIR"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := loadConfig(tc.args, func(k string) string { return tc.env[k] })
+			c, err := loadConfig(tc.args, envOf(tc.env))
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("err = %v, want one naming %s", err, tc.wantErr)

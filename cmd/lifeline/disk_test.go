@@ -28,7 +28,7 @@ func TestDiskReserveSetting(t *testing.T) {
 	}
 	for _, c := range cases {
 		env := map[string]string{"LIFELINE_DISK_RESERVE": c.value}
-		cfg, err := loadConfig(nil, func(k string) string { return env[k] })
+		cfg, err := loadConfig(nil, envOf(env))
 		if c.wantErr {
 			if err == nil || !strings.Contains(err.Error(), "LIFELINE_DISK_RESERVE") {
 				t.Errorf("%q: error %v, want one naming LIFELINE_DISK_RESERVE", c.value, err)

@@ -293,7 +293,13 @@ func kbEval(args []string, stdout io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	k, err := kb.Open(db, zerolog.Nop())
+	// The same thesauri as the server's, so that the figures are the ones
+	// people get.
+	thes := thesaurusDir(os.LookupEnv)
+	if err := checkThesaurusDir(thes); err != nil {
+		return err
+	}
+	k, err := kb.OpenWith(db, zerolog.Nop(), kb.Options{ThesaurusDir: thes})
 	if err != nil {
 		return err
 	}

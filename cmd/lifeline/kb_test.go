@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/rs/zerolog"
 
+	"lifeline/admin/httpstatus"
 	"lifeline/admin/kbapi"
 	"lifeline/kb"
 	"lifeline/store"
@@ -73,7 +74,7 @@ func TestKBClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: httpstatus.Handler(zerolog.Nop())})
 	g := app.Group("/admin/kb", func(c *fiber.Ctx) error {
 		if c.Get("Authorization") != "Bearer secret" {
 			return c.Status(401).JSON(fiber.Map{"error": "unauthorized"})

@@ -93,7 +93,7 @@ func newLogger(w io.Writer, level string) zerolog.Logger {
 
 // serve runs the server until SIGINT or SIGTERM.
 func serve(args []string, stdout, stderr io.Writer) error {
-	cfg, err := loadConfig(args, os.Getenv)
+	cfg, err := loadConfig(args, os.LookupEnv)
 	if err != nil {
 		return fmt.Errorf("invalid configuration: %w", err)
 	}
@@ -151,7 +151,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	if err != nil {
 		return nil, explainOpen(err, cfg)
 	}
-	faq, err := kb.Open(db, log)
+	faq, err := kb.OpenWith(db, log, kb.Options{ThesaurusDir: cfg.ThesaurusDir})
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("load faq: %w", err)
@@ -241,7 +241,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	srv := admin.New(admin.Deps{
 		DB: db, Engine: engine, KB: faq, Sandbox: cfg.Sandbox(), SandboxRead: readsBy, Logger: log, Metrics: m, Broadcasts: broadcasts,
 		TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader,
-		Webhook: bot.WebhookConfig{Enabled: !cfg.Sandbox(), VerifyToken: cfg.VerifyToken, AppSecret: cfg.AppSecret},
+		Webhook: admin.WebhookConfig{Enabled: !cfg.Sandbox(), VerifyToken: cfg.VerifyToken, AppSecret: cfg.AppSecret},
 	})
 	log.Info().Str("addr", cfg.Addr).Bool("sandbox", cfg.Sandbox()).Strs("phone_number_ids", cfg.PhoneNumberIDs).Msg("lifeline ready")
 	return &instance{cfg: cfg, log: log, db: db, engine: engine, http: srv, sweep: sweepStop, broadcasts: broadcasts, phones: phones}, nil

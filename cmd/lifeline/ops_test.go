@@ -65,7 +65,7 @@ func TestEncryptionKeyAndRetentionSettings(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := loadConfig(nil, func(k string) string { return tc.env[k] })
+			c, err := loadConfig(nil, envOf(tc.env))
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("err = %v, want one containing %q", err, tc.wantErr)
