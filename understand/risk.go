@@ -18,6 +18,10 @@ var riskPhrases = []string{
 	"laapata", "laapta", "لا نعرف وينه", "ما حدا بيعرف وينه", "محدش عارف هو فين", "حتى خبر ماكاين", "حتى خبر ما كاين", "ma 7ada b3ref weno", "mahadesh 3aref howa fein",
 	"personne ne sait où il est", "personne ne sait où elle est", "nadie sabe dónde está", "niemand weiß wo er ist", "niemand weiß wo sie ist",
 	"ninguém sabe onde ele está", "ninguém sabe onde ela está", "किसी को नहीं पता कहां है", "کسی کو نہیں پتہ کہاں ہے",
+	// hiding from an attacker
+	"we're hiding", "we are hiding", "hiding from him", "hiding from them", "on est cachés", "nous sommes cachés", "on se cache", "estamos escondidos",
+	"nos escondimos", "verstecken uns", "haben uns versteckt", "nos escondemos", "مختبئين", "مستخبيين", "مخبايين", "مستخبين", "mkhabbayin", "mitkhabbyin",
+	"mstakhbyin",
 	// burns and scalds
 	"scalded", "badly burned", "badly burnt", "boiling water on", "boiling oil", "se quemó con", "quemadura grave", "aceite hirviendo", "agua hirviendo",
 	"ébouillanté*", "brûlé gravement", "gravement brûlé*", "huile bouillante", "eau bouillante", "verbrüht", "verbrannt am", "kochendem wasser", "heißem öl",
