@@ -263,6 +263,15 @@ const (
 	seedNeg   = 0x04
 )
 
+// negator reports whether w negates its neighbours, "n'est" by its "n'".
+func negator(w string) bool {
+	if negators[w] {
+		return true
+	}
+	i := strings.IndexByte(w, '\'')
+	return i > 0 && negators[w[:i+1]]
+}
+
 // negators are the normalised words that negate their neighbours, in the
 // nine languages: Hindi and Urdu put the negation after the word it negates
 // ("घायल नहीं"), the others mostly before ("not hurt", "مش بخير").
@@ -315,7 +324,7 @@ func extract(words []string, buf []feature) []feature {
 		}
 		h := hashString(hashByte(fnvOffset, seedBi), prev)
 		f = append(f, feature{bucket(hashString(hashByte(h, ' '), w)), hyper.bigram})
-		if hyper.neg > 0 && (negators[w] || negators[strings.SplitAfter(w, "'")[0]]) {
+		if hyper.neg > 0 && negator(w) {
 			for _, j := range [...]int{i - 1, i + 1, i + 2} {
 				if j >= 0 && j < len(words) && !negators[words[j]] {
 					f = append(f, feature{bucket(hashString(hashByte(fnvOffset, seedNeg), words[j])), hyper.neg})
