@@ -176,7 +176,9 @@ func foldText(text string, emoji bool) (string, bool) {
 			}
 			continue
 		}
-		if !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.Is(unicode.Mn, r) {
+		// Marks stay in the word: Devanagari vowel signs (ा, ी) are
+		// spacing marks (Mc), and cutting at them split every Hindi word.
+		if !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.Is(unicode.M, r) {
 			writeSpace()
 			continue
 		}

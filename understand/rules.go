@@ -41,6 +41,7 @@ var dangerPhrases = map[string][]string{
 		"7ar2", "na7tere2", "byetla3 da5an", "dakhan", "5ane2", "m5nou2", "nmoot", "bnmoot", "bymoot", "ra7 nmoot", "fire", "sos", "trapped", "bleeding", "ri7et ghaz", "ri7et gaz", "tasarrob ghaz", "ghere2", "ghir2", "ghar2", "byedrebni", "yedrebni", "byedrabni", "sikkeen", "sla7", "mayya dakhla", "el mayya 3am tetla3", "ma 3am yetnaffas", "ma byetnaffas", "mish 3am yetnaffas", "fa2ed el wa3i", "wa2a3 3ala", "wi2e3 3ala", "ma byet7arrak", "ma 3am yet7arrak", "fa2de el wa3i", "ma7booseen", "m7asreen", "7ari2", "ta7t el rdem", "jalta", "m7bous*", "m7boos*", "mjrou7*", "majrou7*", "dem kaysil", "ghr9at", "ghr9o", "ghre9", "tay ghre9", "ynazzef", "btnazzef", "3am ynazzef", "tghra2", "3am tghra2", "ma kaykhrejch", "ma 9drnach nkhrjo", "ma n9drouch nkhrjo", "ma 2dirna nitla3", "ma kaytharrakch", "ma kayt7arrakch", "ma byet7arak", "kahraba mas*", "dorbato trisinti", "trisinti", "tkahrab", "ma3am yet7arrak", "3tkouna", "3ta9ouna", "el nar wesslet", "el nar weslet", "e7na jowwa", "lessa jowwa", "lissa jowwa",
 		// Maghrebi (Darija, Algerian, Tunisian): cannot get out, not breathing, under a collapse
 		"ma9derch nkhrej", "ma9dertch nkhrej", "ma9derch ikhrej", "ma9derch ykhrej", "ma n9derch nkhrej", "ma n9derch nokhroj", "ma yqderch ykhrej", "ma y9derch ykhrej",
+		"ma9derch y5rej", "ma y9derch y5rej", "ma kay9derch y5rej", "ma9dertch n5rej", "ma n9derch n5rej", "dd5an", "ddkhan",
 		"ma kay9derch ykhrej", "ma kan9derch nkhrej", "ma 9adrinch nkhorjo", "ma 9drnach nkhorjo", "ma najjamch nokhrej", "ma ynajjamch yokhrej", "ma najmnech nokhrjou",
 		"manqderch nokhrej", "ma yqdarch yokhroj", "ma kaytnfsch", "ma kayt9ssch", "ma yetnaffesch", "ma ytnfsch", "dkhan", "d5an", "doukhan", "l3afia ch3lat", "ch3lat l3afya",
 		"ta7t l7ajar", "t7t l7ajar", "ta7t l7jer", "t7t l7jer", "ta7t l ruines", "t7t l ruines", "t7t ruines", "ta7t ruines", "ta7t rdem", "t7t rdem", "ta7t lhdem", "t7t lhdem",
@@ -71,9 +72,9 @@ var dangerPhrases = map[string][]string{
 	"hi": {"फंसे*", "फँसे*", "फंस*", "फँस*", "साँस नहीं", "सांस नहीं", "बेहोश*", "खून बह*", "खून निकल*", "बहुत खून", "खून रुक नहीं*", "आग*", "धुआं*", "धुआँ*", "गैस लीक", "गैस की बदबू", "गैस की गंध", "गैस निकल रही", "गैस फैल*", "गैस का रिसाव", "पानी बढ़*", "पानी अंदर आ रहा", "पानी अंदर भर*", "पानी अंदर घुस*",
 		"पानी घुस*", "डूब रहा", "डूब रहे", "डूब रही", "डूबने", "डूब जाएंगे", "छत पर", "मलबे*", "गोली*", "चाकू*", "हमला*", "दिल का दौरा", "हार्ट अटैक", "एम्बुलेंस", "एंबुलेंस", "phas gaye", "phase hai",
 		"phanse", "fas gaye", "fase hai", "behosh", "khoon beh*", "khoon nikal*", "bahut khoon", "gas ki badboo", "gas ki smell", "gas nikal rahi", "aag", "dhuan", "dhua", "saans nahi", "saas nahi", "chhat par", "chat par", "malbe",
-		"goli", "hamla", "ambulance", "gas leak", "heart attack", "doob rahe", "doob rahi", "नहीं निकल*", "निकल नहीं*", "जल रहा", "जल रही", "nahi nikal", "nikal nahi", "jal raha", "doob raha", "dub raha", "करंट लग*", "करंट लगा", "पानी में बह गया", "पानी में बह गई", "पानी में बह गए", "अंदर लोग", "paani me beh gaya", "pani me beh gaya", "andar log", "हिल नहीं रहा", "हिल नहीं रही", "हिल नहीं रहे", "हिल-डुल नहीं", "बिजली का तार", "current lag*", "hil nahi raha", "hil nahi rahi", "bijli ka taar", "nadi me beh", "nadi mein beh", "नदी में बह", "aadmi beh raha", "आदमी बह रहा", "गला सूज", "gala sooj", "gala suj"},
+		"goli", "hamla", "ambulance", "gas leak", "heart attack", "doob rahe", "doob rahi", "नहीं निकल*", "निकल नहीं*", "जल रहा", "जल रही", "nahi nikal", "nikal nahi", "jal raha", "doob raha", "dub raha", "करंट लग*", "करंट लगा", "पानी में बह गया", "पानी में बह गई", "पानी में बह गए", "अंदर लोग", "paani me beh gaya", "pani me beh gaya", "andar log", "हिल नहीं रहा", "हिल नहीं रही", "हिल नहीं रहे", "हिल-डुल नहीं", "बिजली का तार", "current lag*", "hil nahi raha", "hil nahi rahi", "bijli ka taar", "nadi me beh", "nadi mein beh", "नदी में बह", "aadmi beh raha", "आदमी बह रहा", "गला सूज", "gala sooj", "gala suj", "बंदूक*", "हथियार*", "छुपे हुए हैं", "छिपे हुए हैं", "छुपे हैं", "chhupe hue hain"},
 	"ur": {"پھنس*", "سانس نہیں", "بے ہوش*", "بیہوش*", "خون بہ*", "خون نکل*", "بہت خون", "خون رک نہیں*", "آگ", "اگ لگ*", "دھواں*", "دھوا*", "گیس لیک", "گیس کی بو", "گیس نکل رہی", "گیس پھیل*", "گیس کا اخراج", "پانی بڑھ*", "پانی اندر آ رہا", "پانی اندر بھر*", "پانی اندر گھس*", "پانی گھس*", "ڈوب رہا", "ڈوب رہے", "ڈوب رہی", "ڈوبنے", "ڈوب جائیں گے",
-		"چھت پر", "ملبے*", "گولی*", "چاقو*", "حملہ*", "دل کا دورہ", "ایمبولینس", "ہارٹ اٹیک", "زخمی*", "نہیں نکل*", "نکل نہیں*", "جل رہا", "جل رہی", "دبے ہیں", "دبی ہیں", "دھماکہ*", "کرنٹ لگ*", "کرنٹ لگا", "پانی میں بہہ گیا", "پانی میں بہہ گئی", "پانی میں بہہ گئے", "اندر لوگ", "ہل نہیں رہا", "ہل نہیں رہی", "ہل نہیں رہے", "بجلی کا تار"},
+		"چھت پر", "ملبے*", "گولی*", "چاقو*", "حملہ*", "دل کا دورہ", "ایمبولینس", "ہارٹ اٹیک", "زخمی*", "نہیں نکل*", "نکل نہیں*", "جل رہا", "جل رہی", "دبے ہیں", "دبی ہیں", "دھماکہ*", "کرنٹ لگ*", "کرنٹ لگا", "پانی میں بہہ گیا", "پانی میں بہہ گئی", "پانی میں بہہ گئے", "اندر لوگ", "ہل نہیں رہا", "ہل نہیں رہی", "ہل نہیں رہے", "بجلی کا تار", "اسلحہ*", "بندوق*", "چھپے ہوئے ہیں", "چھپے ہیں"},
 }
 
 // hazardOnly are the danger phrases that name a hazard but no person in it
@@ -176,7 +177,7 @@ var resolvedCues = []string{
 // contrast words start a new clause: what follows them is read on its own.
 var contrast = []string{
 	"but", "mais", "pero", "aber", "mas", "bas", "bass", "bs", "lakin", "lekin", "magar", "بس", "لكن", "ولكن", "بينما",
-	"लेकिन", "मगर", "لیکن", "مگر", "sauf que", "sin embargo", "jedoch", "doch", "porém", "só que",
+	"लेकिन", "मगर", "لیکن", "مگر", "walakin", "walakine", "wlakin", "walaken", "sauf que", "sin embargo", "jedoch", "doch", "porém", "só que",
 }
 
 var contrastWords []string
@@ -341,6 +342,39 @@ func (ps phraseSet) prefix(padded string) bool {
 	return false
 }
 
+// blank returns padded with every phrase of the set found in it replaced by
+// spaces, so that what is left can be read apart from those phrases.
+func (ps phraseSet) blank(padded string) string {
+	b := []byte(padded)
+	mark := func(i int, p phrase) {
+		for j := i; j < i+len(p.text); j++ {
+			b[j] = ' '
+		}
+	}
+	for i := range padded {
+		k, ok := key(padded[i:])
+		if !ok {
+			break
+		}
+		for _, p := range ps.byKey[k] {
+			if strings.HasPrefix(padded[i:], p.text) {
+				mark(i, p)
+			}
+		}
+	}
+	for _, p := range ps.short {
+		for off := 0; ; {
+			j := strings.Index(padded[off:], p.text)
+			if j < 0 {
+				break
+			}
+			mark(off+j, p)
+			off += j + len(p.text)
+		}
+	}
+	return string(b)
+}
+
 // match reports whether padded holds any phrase of the set.
 func (ps phraseSet) match(padded string) bool {
 	strong, hazard := ps.scan(padded)
@@ -429,7 +463,9 @@ func scanClauses(text string) (found, live bool) {
 				continue
 			}
 			found = true
-			if !cueSet.match(part) {
+			// The cue must stand outside the danger phrase: "stopped" in
+			// "she stopped breathing" tells nothing is over.
+			if !cueSet.match(dangerSet.blank(part)) {
 				live = true
 			}
 		}

@@ -28,6 +28,13 @@ func TestDangerRuleScope(t *testing.T) {
 		{"ur fire did not catch", Safe, "آگ نہیں لگی، ہم ٹھیک ہیں", ""},
 		{"ur left before fire", Safe, "آگ آنے سے پہلے نکل گئے، کوئی زخمی نہیں", ""},
 		{"en hardship after fire", NeedHelp, "the fire is over but we lost our papers and money", ""},
+		// a cue inside the danger phrase itself tells nothing is over
+		{"en stopped breathing", Safe, "stuck in the lift for hours, the man next to me stopped breathing", RuleDangerLexicon},
+		{"en stopped moving", NeedHelp, "the snake bit him and he stopped moving", RuleDangerLexicon},
+		// Maghrebi Arabizi "walakin" starts a new clause
+		{"ar-latn fine but cannot get out", Safe, "7na bikhir walakin jeddi ma9derch y5rej w dd5an dakhel", RuleDangerLexicon},
+		// hiding from an armed man
+		{"ur hiding from armed man", Safe, "دفتر میں کوئی بندوق لے کر آ گیا، ہم الماری کے پیچھے چھپے ہوئے ہیں", RuleDangerLexicon},
 
 		// a live danger in another clause still raises
 		{"en got out but trapped", Safe, "we got out but dad is still trapped", RuleDangerLexicon},

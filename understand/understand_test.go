@@ -33,6 +33,9 @@ func TestUnderstandClasses(t *testing.T) {
 		{"pt fire", "tem fogo na cozinha socorro", Danger},
 		{"hi trapped", "हम घर में फंसे हैं पानी बढ़ रहा है", Danger},
 		{"ur smoke", "گھر میں دھواں بھر گیا ہے سانس نہیں آ رہی", Danger},
+		{"en missing nobody knows", "my brother was at the depot when it blew up and nobody knows where he is", Danger},
+		{"es scald", "a mi hija le cayó agua hirviendo en las piernas", Danger},
+		{"ar-latn infant dry nappy", "el bebe mesh biyeshrab men el sob7 w el 7afada nashfa", Danger},
 
 		// negations are need_help, not safe
 		{"en not safe", "not safe", NeedHelp},
@@ -176,11 +179,44 @@ func TestNormalize(t *testing.T) {
 		{"٣ أشخاص", "3 اشخاص"},
 		{"ｆｕｌｌ width", "full width"},
 		{"can’t", "can't"},
+		// Devanagari vowel signs are spacing marks and stay in the word
+		{"घायल नहीं", "घायल नहीं"},
 		{"  ", ""},
 	}
 	for _, c := range cases {
 		if got := Normalize(c.in); got != c.want {
 			t.Errorf("Normalize(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// A word next to a negation gets a feature of its own, before the negation
+// ("not hurt", "pas blessé") or after it ("घायल नहीं"): "not hurt" and "so
+// hurt" must not look alike to the classifier.
+func TestNegationScopeFeature(t *testing.T) {
+	has := func(words []string, w string) bool {
+		idx := bucket(hashString(hashByte(fnvOffset, seedNeg), Normalize(w)))
+		for _, f := range extract(words, nil) {
+			if f.idx == idx {
+				return true
+			}
+		}
+		return false
+	}
+	cases := []struct {
+		text, word string
+		want       bool
+	}{
+		{"we are not hurt", "hurt", true},
+		{"we are so hurt", "hurt", false},
+		{"personne n'est blessé", "blessé", true},
+		{"कोई घायल नहीं", "घायल", true},
+		{"احنا مش كويسين", "كويسين", true},
+		{"we are hurt and it is not", "hurt", false},
+	}
+	for _, c := range cases {
+		if got := has(strings.Fields(Normalize(c.text)), c.word); got != c.want {
+			t.Errorf("%q: negated %q = %v, want %v", c.text, c.word, got, c.want)
 		}
 	}
 }
