@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"os"
@@ -27,10 +28,12 @@ const kbUsage = `usage:
   lifeline kb import FILE [--mode replace|merge] [--server URL] [--token T]
   lifeline kb search QUERY [--lang xx] [--limit N] [--server URL] [--token T]
   lifeline kb export [--out FILE] [--server URL] [--token T]
-  lifeline kb eval --faq FILE [--pairs FILE] [--offtopic FILE] [--lang xx] [-v]
+  lifeline kb eval --faq FILE [--pairs FILE] [--offtopic FILE] [--lang xx] [--half dev|check] [-v]
 
 The server defaults to $LIFELINE_SERVER or http://127.0.0.1:8080, the token
-to $LIFELINE_TOKEN (or $LIFELINE_ADMIN_TOKEN). eval runs locally and needs no server.
+to $LIFELINE_TOKEN (or $LIFELINE_ADMIN_TOKEN). eval runs locally and needs no server;
+--half keeps one of two fixed halves of the positive pairs (a seeded shuffle, the
+same on every machine): tune the search on dev, confirm on check.
 `
 
 // runKB runs "lifeline kb ..." and returns the exit code.
@@ -252,12 +255,16 @@ func kbEval(args []string, stdout io.Writer) error {
 	offPath := fs.String("offtopic", "", "off-topic queries, one a line, that should get nothing")
 	lang := fs.String("lang", "", "use only FAQ rows in this language and search in it")
 	verbose := fs.Bool("v", false, "print every miss")
+	half := fs.String("half", "", "score only this half of the positive pairs: dev or check")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
 	if *faqPath == "" || (*pairsPath == "" && *offPath == "") || len(pos) > 0 {
 		return usageError{"eval needs --faq FILE and --pairs FILE or --offtopic FILE"}
+	}
+	if *half != "" && *half != "dev" && *half != "check" {
+		return usageError{fmt.Sprintf("eval --half %q: want dev or check", *half)}
 	}
 	entries, err := loadFAQFile(*faqPath, *lang)
 	if err != nil {
@@ -267,6 +274,9 @@ func kbEval(args []string, stdout io.Writer) error {
 	if *pairsPath != "" {
 		if pairs, err = loadPairs(*pairsPath); err != nil {
 			return err
+		}
+		if *half != "" {
+			pairs = halfOf(pairs, *half == "dev")
 		}
 	}
 	var offTopic []string
@@ -473,6 +483,27 @@ func loadFAQFile(path, lang string) ([]kb.Entry, error) {
 }
 
 type pair struct{ q1, q2 string }
+
+// halfSeed fixes the split of the pairs into halves; changing it would
+// make every figure measured on a half incomparable with the ones before.
+const halfSeed = 20261130
+
+// halfOf returns the dev or the check half of pairs: a shuffle with a fixed
+// seed, the first half (rounded up) dev, in the file's order within each half.
+func halfOf(pairs []pair, dev bool) []pair {
+	perm := rand.New(rand.NewPCG(halfSeed, 0)).Perm(len(pairs))
+	inDev := make([]bool, len(pairs))
+	for _, i := range perm[:(len(pairs)+1)/2] {
+		inDev[i] = true
+	}
+	var out []pair
+	for i, p := range pairs {
+		if inDev[i] == dev {
+			out = append(out, p)
+		}
+	}
+	return out
+}
 
 func loadPairs(path string) ([]pair, error) {
 	f, err := os.Open(path)
