@@ -101,6 +101,7 @@ type langStats struct {
 	assoc      map[string][]assocTerm // a term -> the question terms it is most associated with
 	thes       map[string][]string    // a term -> the FAQ terms it is a thesaurus synonym of
 	scratch    sync.Pool              // of *scratch sized for this language
+	qtypes     map[string]int         // entries by the kind of answer their question asks for
 	avgQ, avgA float64
 }
 
@@ -304,6 +305,10 @@ func (st *langStats) build(lang string) {
 		d.qset = map[string]struct{}{}
 		d.aset = make(map[string]struct{}, len(d.answer))
 		d.qtype = questionType(d.entry.Question)
+		if st.qtypes == nil {
+			st.qtypes = map[string]int{}
+		}
+		st.qtypes[d.qtype]++
 		clear(qf)
 		for _, v := range d.variants {
 			clear(tf)

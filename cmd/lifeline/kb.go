@@ -358,7 +358,7 @@ func evalPairs(k *kb.KB, entries []kb.Entry, pairs []pair, searchLang, pairsPath
 	}
 	skipped := 0
 	base := newBM25(entries, searchLang)
-	var n, top1, top3, b1, b3 int
+	var n, top1, top3, at10, b1, b3 int
 	var answeredRight, answeredWrong, listed, listedWithout, none int
 	var elapsed time.Duration
 	for _, p := range pairs {
@@ -369,7 +369,9 @@ func evalPairs(k *kb.KB, entries []kb.Entry, pairs []pair, searchLang, pairsPath
 		}
 		n++
 		t := time.Now()
-		res := k.Rank(p.q2, searchLang, 3)
+		// Fifty results, so that a miss can say how far down the entry was;
+		// the user is shown at most the first three.
+		res := k.Rank(p.q2, searchLang, 50)
 		elapsed += time.Since(t)
 		rank := -1
 		for i, h := range res.Results {
@@ -377,6 +379,12 @@ func evalPairs(k *kb.KB, entries []kb.Entry, pairs []pair, searchLang, pairsPath
 				rank = i
 				break
 			}
+		}
+		if rank >= 0 && rank < 10 {
+			at10++
+		}
+		if rank >= 3 {
+			rank = -1 - rank // beyond what is shown
 		}
 		if rank == 0 {
 			top1++
@@ -401,7 +409,13 @@ func evalPairs(k *kb.KB, entries []kb.Entry, pairs []pair, searchLang, pairsPath
 			if len(res.Results) > 0 {
 				got = res.Results[0].Question
 			}
-			fmt.Fprintf(stdout, "miss (%s): %q\n  want %q\n  got  %q\n", res.Decision, p.q2, p.q1, got)
+			at := "not in the first 50"
+			if rank < -1 {
+				at = fmt.Sprintf("at %d", -rank)
+			} else if rank > 0 {
+				at = fmt.Sprintf("at %d", rank+1)
+			}
+			fmt.Fprintf(stdout, "miss (%s, %s): %q\n  want %q\n  got  %q\n", res.Decision, at, p.q2, p.q1, got)
 		}
 		for i, q := range base.top(p.q2, 3) {
 			if normQ(q) == want {
@@ -418,8 +432,8 @@ func evalPairs(k *kb.KB, entries []kb.Entry, pairs []pair, searchLang, pairsPath
 	}
 	f := func(x int) float64 { return ratio(x, n) }
 	fmt.Fprintf(stdout, "pairs %s: %d positive scored (%d whose question_1 is not in the FAQ left out)\n\n", pairsPath, n, skipped)
-	fmt.Fprintf(stdout, "%-10s %7s %7s\n", "", "top-1", "top-3")
-	fmt.Fprintf(stdout, "%-10s %7.3f %7.3f\n", "lifeline", f(top1), f(top3))
+	fmt.Fprintf(stdout, "%-10s %7s %7s %7s\n", "", "top-1", "top-3", "top-10")
+	fmt.Fprintf(stdout, "%-10s %7.3f %7.3f %7.3f\n", "lifeline", f(top1), f(top3), f(at10))
 	fmt.Fprintf(stdout, "%-10s %7.3f %7.3f\n\n", "bm25", f(b1), f(b3))
 	fmt.Fprintf(stdout, "shown to the user: answered right %.3f, in the list %.3f, shown %.3f, nothing %.3f, answered wrong %.3f, list without it %.3f\n",
 		f(answeredRight), f(listed), f(answeredRight+listed), f(none), f(answeredWrong), f(listedWithout))
