@@ -101,7 +101,7 @@ type langStats struct {
 	assoc      map[string][]assocTerm // a term -> the question terms it is most associated with
 	thes       map[string][]string    // a term -> the FAQ terms it is a thesaurus synonym of
 	scratch    sync.Pool              // of *scratch sized for this language
-	qtypes     map[string]int         // entries by the kind of answer their question asks for
+	typeW      map[string]float64     // the share of wQType a match of each question kind earns (typeWeight)
 	avgQ, avgA float64
 }
 
@@ -305,10 +305,10 @@ func (st *langStats) build(lang string) {
 		d.qset = map[string]struct{}{}
 		d.aset = make(map[string]struct{}, len(d.answer))
 		d.qtype = questionType(d.entry.Question)
-		if st.qtypes == nil {
-			st.qtypes = map[string]int{}
+		if st.typeW == nil {
+			st.typeW = map[string]float64{}
 		}
-		st.qtypes[d.qtype]++
+		st.typeW[d.qtype]++
 		clear(qf)
 		for _, v := range d.variants {
 			clear(tf)
@@ -357,6 +357,9 @@ func (st *langStats) build(lang string) {
 				}
 			}
 		}
+	}
+	for k, c := range st.typeW {
+		st.typeW[k] = typeWeight(c / float64(st.n))
 	}
 	st.vocab = make([]string, 0, len(st.df))
 	for t := range st.df {

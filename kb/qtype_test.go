@@ -1,6 +1,9 @@
 package kb
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 // TestQuestionType: the kind of answer a question asks for, from its
 // opening words, in the languages the FAQ is searched in.
@@ -41,6 +44,18 @@ func TestQuestionType(t *testing.T) {
 	} {
 		if got := questionType(c.q); got != c.want {
 			t.Errorf("questionType(%q) = %q, want %q", c.q, got, c.want)
+		}
+	}
+}
+
+// TestTypeWeight: a kind of question that few entries ask for earns the
+// whole bonus, one that every entry asks for earns nothing.
+func TestTypeWeight(t *testing.T) {
+	for _, c := range []struct{ share, want float64 }{
+		{0, 0}, {0.02, 1}, {0.1, 1}, {0.5, 0.301}, {1, 0},
+	} {
+		if got := typeWeight(c.share); math.Abs(got-c.want) > 0.001 {
+			t.Errorf("typeWeight(%v) = %.3f, want %.3f", c.share, got, c.want)
 		}
 	}
 }

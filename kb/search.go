@@ -438,7 +438,7 @@ func (s *snapshot) search(q, lang string, limit int) Result {
 		cov, qcov, aonly := cv.cover(d, qs, weights)
 		score := wBM25*float64(acc[i])/total + wCoverage*qcov + wGram*sims[i]
 		if qtype != "" && qtype == d.qtype && qcov > 0 {
-			score += wQType * st.typeWeight(qtype)
+			score += wQType * st.typeW[qtype]
 		}
 		list = append(list, scored{d: d, id: d.id, score: score, coverage: cov, qcoverage: qcov, assocOnly: aonly, gram: sims[i]})
 	}
@@ -490,13 +490,12 @@ func (s *snapshot) search(q, lang string, limit int) Result {
 	return res
 }
 
-// typeWeight is the share of wQType a match of question kinds earns: the
-// whole when at most a tenth of the language's entries ask for that kind,
-// less as more do (the kind's IDF over that of a tenth). In an FAQ where
-// half the questions are yes-or-no, sharing that kind says little; sharing
-// "where" with one entry in fifty says much.
-func (st *langStats) typeWeight(k string) float64 {
-	share := float64(st.qtypes[k]) / float64(max(1, st.n))
+// typeWeight is the share of wQType a match of question kinds earns when
+// share of the language's entries ask for that kind: the whole when at most
+// a tenth do, less as more do (the kind's IDF over that of a tenth). In an
+// FAQ where half the questions are yes-or-no, sharing that kind says
+// little; sharing "where" with one entry in fifty says much.
+func typeWeight(share float64) float64 {
 	if share <= 0 {
 		return 0
 	}
