@@ -101,6 +101,7 @@ type langStats struct {
 	assoc      map[string][]assocTerm // a term -> the question terms it is most associated with
 	thes       map[string][]string    // a term -> the FAQ terms it is a thesaurus synonym of
 	scratch    sync.Pool              // of *scratch sized for this language
+	typeW      map[string]float64     // the share of wQType a match of each question kind earns (typeWeight)
 	avgQ, avgA float64
 }
 
@@ -305,6 +306,10 @@ func (st *langStats) build(lang, thesDir string) {
 		d.qset = map[string]struct{}{}
 		d.aset = make(map[string]struct{}, len(d.answer))
 		d.qtype = questionType(d.entry.Question)
+		if st.typeW == nil {
+			st.typeW = map[string]float64{}
+		}
+		st.typeW[d.qtype]++
 		clear(qf)
 		for _, v := range d.variants {
 			clear(tf)
@@ -353,6 +358,9 @@ func (st *langStats) build(lang, thesDir string) {
 				}
 			}
 		}
+	}
+	for k, c := range st.typeW {
+		st.typeW[k] = typeWeight(c / float64(st.n))
 	}
 	st.vocab = make([]string, 0, len(st.df))
 	for t := range st.df {

@@ -32,7 +32,7 @@ const (
 	wBM25     = 1.0
 	wCoverage = 0.6
 	wGram     = 0.6
-	wQType    = 0.3 // the question asks for the same kind of answer (where, when, how...)
+	wQType    = 0.3 // the question asks for the same kind of answer (where, when, what to do...), see typeWeight
 
 	// A query term's weight is this share its IDF among questions and the
 	// rest its IDF among whole entries: a word that many answers use but
@@ -438,7 +438,7 @@ func (s *snapshot) search(q, lang string, limit int) Result {
 		cov, qcov, aonly := cv.cover(d, qs, weights)
 		score := wBM25*float64(acc[i])/total + wCoverage*qcov + wGram*sims[i]
 		if qtype != "" && qtype == d.qtype && qcov > 0 {
-			score += wQType
+			score += wQType * st.typeW[qtype]
 		}
 		list = append(list, scored{d: d, id: d.id, score: score, coverage: cov, qcoverage: qcov, assocOnly: aonly, gram: sims[i]})
 	}
@@ -488,6 +488,18 @@ func (s *snapshot) search(q, lang string, limit int) Result {
 			Lang: c.d.entry.Lang, Link: c.d.entry.Link, Score: math.Round(c.score*1000) / 1000})
 	}
 	return res
+}
+
+// typeWeight is the share of wQType a match of question kinds earns when
+// share of the language's entries ask for that kind: the whole when at most
+// a tenth do, less as more do (the kind's IDF over that of a tenth). In an
+// FAQ where half the questions are yes-or-no, sharing that kind says
+// little; sharing "where" with one entry in fifty says much.
+func typeWeight(share float64) float64 {
+	if share <= 0 {
+		return 0
+	}
+	return min(1, math.Log(1/share)/math.Log(10))
 }
 
 // topDocs returns the n touched documents with the highest scores, best

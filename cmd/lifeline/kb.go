@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"os"
@@ -27,10 +28,12 @@ const kbUsage = `usage:
   lifeline kb import FILE [--mode replace|merge] [--server URL] [--token T]
   lifeline kb search QUERY [--lang xx] [--limit N] [--server URL] [--token T]
   lifeline kb export [--out FILE] [--server URL] [--token T]
-  lifeline kb eval --faq FILE [--pairs FILE] [--offtopic FILE] [--lang xx] [-v]
+  lifeline kb eval --faq FILE [--pairs FILE] [--offtopic FILE] [--lang xx] [--half dev|check] [-v]
 
 The server defaults to $LIFELINE_SERVER or http://127.0.0.1:8080, the token
-to $LIFELINE_TOKEN (or $LIFELINE_ADMIN_TOKEN). eval runs locally and needs no server.
+to $LIFELINE_TOKEN (or $LIFELINE_ADMIN_TOKEN). eval runs locally and needs no server;
+--half keeps one of two fixed halves of the positive pairs (a seeded shuffle, the
+same on every machine): tune the search on dev, confirm on check.
 `
 
 // runKB runs "lifeline kb ..." and returns the exit code.
@@ -252,12 +255,16 @@ func kbEval(args []string, stdout io.Writer) error {
 	offPath := fs.String("offtopic", "", "off-topic queries, one a line, that should get nothing")
 	lang := fs.String("lang", "", "use only FAQ rows in this language and search in it")
 	verbose := fs.Bool("v", false, "print every miss")
+	half := fs.String("half", "", "score only this half of the positive pairs: dev or check")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
 	if *faqPath == "" || (*pairsPath == "" && *offPath == "") || len(pos) > 0 {
 		return usageError{"eval needs --faq FILE and --pairs FILE or --offtopic FILE"}
+	}
+	if *half != "" && *half != "dev" && *half != "check" {
+		return usageError{fmt.Sprintf("eval --half %q: want dev or check", *half)}
 	}
 	entries, err := loadFAQFile(*faqPath, *lang)
 	if err != nil {
@@ -267,6 +274,9 @@ func kbEval(args []string, stdout io.Writer) error {
 	if *pairsPath != "" {
 		if pairs, err = loadPairs(*pairsPath); err != nil {
 			return err
+		}
+		if *half != "" {
+			pairs = halfOf(pairs, *half == "dev")
 		}
 	}
 	var offTopic []string
@@ -354,7 +364,7 @@ func evalPairs(k *kb.KB, entries []kb.Entry, pairs []pair, searchLang, pairsPath
 	}
 	skipped := 0
 	base := newBM25(entries, searchLang)
-	var n, top1, top3, b1, b3 int
+	var n, top1, top3, at10, b1, b3 int
 	var answeredRight, answeredWrong, listed, listedWithout, none int
 	var elapsed time.Duration
 	for _, p := range pairs {
@@ -365,7 +375,9 @@ func evalPairs(k *kb.KB, entries []kb.Entry, pairs []pair, searchLang, pairsPath
 		}
 		n++
 		t := time.Now()
-		res := k.Rank(p.q2, searchLang, 3)
+		// Fifty results, so that a miss can say how far down the entry was;
+		// the user is shown at most the first three.
+		res := k.Rank(p.q2, searchLang, 50)
 		elapsed += time.Since(t)
 		rank := -1
 		for i, h := range res.Results {
@@ -373,6 +385,12 @@ func evalPairs(k *kb.KB, entries []kb.Entry, pairs []pair, searchLang, pairsPath
 				rank = i
 				break
 			}
+		}
+		if rank >= 0 && rank < 10 {
+			at10++
+		}
+		if rank >= 3 {
+			rank = -1 - rank // beyond what is shown
 		}
 		if rank == 0 {
 			top1++
@@ -397,7 +415,13 @@ func evalPairs(k *kb.KB, entries []kb.Entry, pairs []pair, searchLang, pairsPath
 			if len(res.Results) > 0 {
 				got = res.Results[0].Question
 			}
-			fmt.Fprintf(stdout, "miss (%s): %q\n  want %q\n  got  %q\n", res.Decision, p.q2, p.q1, got)
+			at := "not in the first 50"
+			if rank < -1 {
+				at = fmt.Sprintf("at %d", -rank)
+			} else if rank > 0 {
+				at = fmt.Sprintf("at %d", rank+1)
+			}
+			fmt.Fprintf(stdout, "miss (%s, %s): %q\n  want %q\n  got  %q\n", res.Decision, at, p.q2, p.q1, got)
 		}
 		for i, q := range base.top(p.q2, 3) {
 			if normQ(q) == want {
@@ -414,8 +438,8 @@ func evalPairs(k *kb.KB, entries []kb.Entry, pairs []pair, searchLang, pairsPath
 	}
 	f := func(x int) float64 { return ratio(x, n) }
 	fmt.Fprintf(stdout, "pairs %s: %d positive scored (%d whose question_1 is not in the FAQ left out)\n\n", pairsPath, n, skipped)
-	fmt.Fprintf(stdout, "%-10s %7s %7s\n", "", "top-1", "top-3")
-	fmt.Fprintf(stdout, "%-10s %7.3f %7.3f\n", "lifeline", f(top1), f(top3))
+	fmt.Fprintf(stdout, "%-10s %7s %7s %7s\n", "", "top-1", "top-3", "top-10")
+	fmt.Fprintf(stdout, "%-10s %7.3f %7.3f %7.3f\n", "lifeline", f(top1), f(top3), f(at10))
 	fmt.Fprintf(stdout, "%-10s %7.3f %7.3f\n\n", "bm25", f(b1), f(b3))
 	fmt.Fprintf(stdout, "shown to the user: answered right %.3f, in the list %.3f, shown %.3f, nothing %.3f, answered wrong %.3f, list without it %.3f\n",
 		f(answeredRight), f(listed), f(answeredRight+listed), f(none), f(answeredWrong), f(listedWithout))
@@ -479,6 +503,27 @@ func loadFAQFile(path, lang string) ([]kb.Entry, error) {
 }
 
 type pair struct{ q1, q2 string }
+
+// halfSeed fixes the split of the pairs into halves; changing it would
+// make every figure measured on a half incomparable with the ones before.
+const halfSeed = 20261130
+
+// halfOf returns the dev or the check half of pairs: a shuffle with a fixed
+// seed, the first half (rounded up) dev, in the file's order within each half.
+func halfOf(pairs []pair, dev bool) []pair {
+	perm := rand.New(rand.NewPCG(halfSeed, 0)).Perm(len(pairs))
+	inDev := make([]bool, len(pairs))
+	for _, i := range perm[:(len(pairs)+1)/2] {
+		inDev[i] = true
+	}
+	var out []pair
+	for i, p := range pairs {
+		if inDev[i] == dev {
+			out = append(out, p)
+		}
+	}
+	return out
+}
 
 func loadPairs(path string) ([]pair, error) {
 	f, err := os.Open(path)

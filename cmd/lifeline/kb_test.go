@@ -60,6 +60,37 @@ func TestKBEval(t *testing.T) {
 	if code := runKB([]string{"eval", "--faq", faq, "--offtopic", filepath.Join(dir, "missing.txt")}, &out, &errOut); code != 1 {
 		t.Errorf("missing off-topic file: exit %d, want 1", code)
 	}
+	if code := runKB([]string{"eval", "--faq", faq, "--pairs", pairs, "--half", "train"}, &out, &errOut); code != 2 {
+		t.Errorf("--half train: exit %d, want 2", code)
+	}
+}
+
+// TestHalfOf: the halves of the pairs part them, are fixed, and differ in
+// size by at most one.
+func TestHalfOf(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 7, 244} {
+		var pairs []pair
+		for i := range n {
+			pairs = append(pairs, pair{q1: "q", q2: strings.Repeat("x", i+1)})
+		}
+		dev, check := halfOf(pairs, true), halfOf(pairs, false)
+		if len(dev)+len(check) != n || len(dev)-len(check) > 1 || len(dev) < len(check) {
+			t.Fatalf("n=%d: halves of %d and %d", n, len(dev), len(check))
+		}
+		seen := map[string]bool{}
+		for _, p := range append(dev, check...) {
+			if seen[p.q2] {
+				t.Fatalf("n=%d: %q in both halves", n, p.q2)
+			}
+			seen[p.q2] = true
+		}
+		again := halfOf(pairs, true)
+		for i := range dev {
+			if dev[i] != again[i] {
+				t.Fatalf("n=%d: the dev half changed between calls", n)
+			}
+		}
+	}
 }
 
 // TestKBClient runs import, search and export against a live kbapi server
