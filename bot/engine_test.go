@@ -326,7 +326,7 @@ func TestSendErrorsAreClassified(t *testing.T) {
 		{"pair rate 131056 retried", []whatsapptest.Response{{Code: 131056}, {Code: 131056}}, false, 3, store.StatusSent, 0, -1},
 		{"5xx without body retried", []whatsapptest.Response{{Status: 502}}, false, 2, store.StatusSent, 0, -1},
 		{"131000 retried", []whatsapptest.Response{{Code: 131000, Status: 500}}, false, 2, store.StatusSent, 0, -1},
-		{"timeout retried", []whatsapptest.Response{{Hang: true}}, false, 2, store.StatusSent, 0, -1},
+		{"timeout held for its status, sent again after the grace", []whatsapptest.Response{{Hang: true}}, false, 2, store.StatusSent, 0, -1},
 		{"131026 final", []whatsapptest.Response{{Code: 131026}}, false, 1, store.StatusFailed, 131026, -1},
 		{"131047 without template final", []whatsapptest.Response{{Code: 131047}}, false, 1, store.StatusFailed, 131047, -1},
 		{"131047 switches to template", []whatsapptest.Response{{Code: 131047}}, true, 2, store.StatusSent, 0, 1},
@@ -349,7 +349,7 @@ func TestSendErrorsAreClassified(t *testing.T) {
 				}
 				return whatsapptest.Response{}
 			})
-			cfg := Config{}
+			cfg := Config{UnknownGrace: 50 * time.Millisecond} // no status webhooks come in this test
 			if tc.template {
 				cfg.ReengageTemplate = &whatsapp.Template{Name: "crisis_update", Language: "en"}
 			}
