@@ -147,9 +147,10 @@ type Engine struct {
 
 	obs Observer
 
-	policy  sendpolicy.Policy
-	outMu   sync.Mutex
-	outages map[string]time.Time // sending number -> since when its sends keep failing
+	policy      sendpolicy.Policy
+	outMu       sync.Mutex
+	outages     map[string]time.Time // sending number -> since when its sends keep failing
+	recoveredAt map[string]time.Time // sending number -> when its last outage ended
 }
 
 // OutageObserver is told when sends from a number start failing beyond
@@ -288,7 +289,8 @@ func New(cfg Config, o Options) *Engine {
 		pacer:   o.Pacer,
 		policy: sendpolicy.Policy{FastAttempts: cfg.MaxAttempts, Backoff: cfg.Backoff,
 			MaxWait: cfg.MaxBackoff, Grace: cfg.UnknownGrace},
-		outages: map[string]time.Time{},
+		outages:     map[string]time.Time{},
+		recoveredAt: map[string]time.Time{},
 	}
 	return e
 }

@@ -55,6 +55,7 @@ type harnessOpts struct {
 	timeout time.Duration
 	graph   *whatsapptest.Server
 	obs     Observer // nil for none
+	log     *zerolog.Logger
 }
 
 func newHarness(t *testing.T, o harnessOpts) *harness {
@@ -79,7 +80,11 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	if cfg.Backoff == nil {
 		cfg.Backoff = func(whatsapp.Action, int) time.Duration { return time.Millisecond }
 	}
-	e := New(cfg, Options{DB: db, Sender: client, KB: stubKB{}, Logger: zerolog.Nop(), Now: o.now, Observer: o.obs})
+	logger := zerolog.Nop()
+	if o.log != nil {
+		logger = *o.log
+	}
+	e := New(cfg, Options{DB: db, Sender: client, KB: stubKB{}, Logger: logger, Now: o.now, Observer: o.obs})
 	if err := e.Start(); err != nil {
 		t.Fatal(err)
 	}

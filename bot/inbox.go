@@ -585,12 +585,18 @@ func (e *Engine) settleHeld(tx *store.Txn, seq uint64, st *whatsapp.Status, now 
 		}
 		return "", err
 	}
+	accepted := st.Status == store.StatusSent || st.Status == store.StatusDelivered || st.Status == store.StatusRead
 	if it.UnknownSince.IsZero() {
-		// Not held: the send that is under way records its own answer.
+		// Not held: the send may still be waiting for its answer. Its
+		// wamid goes on the transcript entry now, so that a send that then
+		// times out sees it was accepted (see settledEarly).
+		if accepted && it.TranscriptSeq != 0 {
+			return "", recordSent(tx, it.User, it.TranscriptSeq, st.ID)
+		}
 		return "", nil
 	}
-	switch st.Status {
-	case store.StatusSent, store.StatusDelivered, store.StatusRead:
+	switch {
+	case accepted:
 		if err := tx.Delete(store.OutboxKey(seq)); err != nil {
 			return "", err
 		}
@@ -601,8 +607,7 @@ func (e *Engine) settleHeld(tx *store.Txn, seq uint64, st *whatsapp.Status, now 
 		}
 		e.log.Info().Uint64("seq", seq).Msg("a send whose outcome was unknown was accepted; its status settled it")
 		return it.User, nil
-	case store.StatusFailed:
-	default:
+	case st.Status != store.StatusFailed:
 		return "", nil
 	}
 	d := e.policy.Decide(sendpolicy.FromStatus(st.Errors), it.Attempts+1, kindOf(&it))
@@ -612,7 +617,7 @@ func (e *Engine) settleHeld(tx *store.Txn, seq uint64, st *whatsapp.Status, now 
 		it.Attempts++
 		it.NotBefore = now.Add(d.Delay)
 	case sendpolicy.PauseNumber:
-		e.stalled(it.PhoneNumberID, d.Code, "sending stopped for this number; an admin must act")
+		e.stalled(it.PhoneNumberID, d.Code, "sending stopped for this number; an admin must act", now)
 		e.pacer.Pause(it.PhoneNumberID, now.Add(d.PauseFor))
 		it.NotBefore = now.Add(d.PauseFor)
 	case sendpolicy.UseTemplate:
@@ -720,7 +725,7 @@ func (e *Engine) applyStatus(tx *store.Txn, ref store.SentRef, st *whatsapp.Stat
 			break
 		}
 		if d.Verdict == sendpolicy.PauseNumber {
-			e.stalled(e.statusNumber(st), d.Code, "sending stopped for this number; an admin must act")
+			e.stalled(e.statusNumber(st), d.Code, "sending stopped for this number; an admin must act", now)
 			e.pacer.Pause(e.statusNumber(st), now.Add(d.PauseFor))
 			d.Delay = d.PauseFor
 		}

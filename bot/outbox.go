@@ -52,7 +52,7 @@ func (e *Engine) processOutbound(key string, it *store.OutboxItem) bool {
 		// counts messages, so receipts do not wait for the number's budget.
 		err := e.sender.MarkRead(sendCtx, it.PhoneNumberID, it.ReadID, false)
 		if err != nil {
-			if kept, _ := e.retryLater(key, it, sendpolicy.KindReadReceipt, err); kept {
+			if kept, _ := e.retryLater(key, it, sendpolicy.KindReadReceipt, err, now); kept {
 				return false
 			}
 		}
@@ -92,11 +92,16 @@ func (e *Engine) processOutbound(key string, it *store.OutboxItem) bool {
 		// answer was lost is settled by its status instead of repeated.
 		msg.CallbackData = outboxCallback(it)
 	}
-	start := time.Now()
+	start, sentAt := time.Now(), e.now()
 	res, err := e.sender.Send(sendCtx, it.PhoneNumberID, msg)
 	e.obs.SendAttempt(it.PhoneNumberID, err == nil, errorCode(err), time.Since(start))
 	if err != nil {
-		kept, final := e.retryLater(key, it, kindOf(it), err)
+		if wamid := e.settledEarly(it, err); wamid != "" {
+			e.recovered(it.PhoneNumberID)
+			e.finish(it, &whatsapp.SendResult{MessageID: wamid}, nil)
+			return true
+		}
+		kept, final := e.retryLater(key, it, kindOf(it), err, sentAt)
 		switch {
 		case kept:
 			return false
@@ -112,6 +117,24 @@ func (e *Engine) processOutbound(key string, it *store.OutboxItem) bool {
 	e.recovered(it.PhoneNumberID)
 	e.finish(it, &res, nil)
 	return true
+}
+
+// settledEarly returns the wamid of a send whose answer was lost when its
+// status webhook came in before the answer timed out: the status handler
+// put the wamid on the transcript entry. "" when there is none.
+func (e *Engine) settledEarly(it *store.OutboxItem, err error) string {
+	var se *whatsapp.SendError
+	if it.TranscriptSeq == 0 || (errors.As(err, &se) && !se.Timeout) {
+		return ""
+	}
+	var entry store.Entry
+	rerr := e.db.View(func(tx *store.Txn) error {
+		return tx.GetJSON(store.TranscriptKey(it.User, it.TranscriptSeq), &entry)
+	})
+	if rerr != nil {
+		return ""
+	}
+	return entry.MessageID
 }
 
 // reload replaces it with its stored copy; gone when it left the outbox.
@@ -258,14 +281,17 @@ func (e *Engine) keepUntil(it *store.OutboxItem) time.Time {
 // lane's wake-up and returns kept. Otherwise final is why the message
 // failed for good, or nil when it became the re-engagement template and
 // is to be sent at once.
-func (e *Engine) retryLater(key string, it *store.OutboxItem, kind sendpolicy.Kind, err error) (kept bool, final error) {
+//
+// sentAt is when the failed send started: a failure of a send that began
+// before the number last recovered does not start a new outage.
+func (e *Engine) retryLater(key string, it *store.OutboxItem, kind sendpolicy.Kind, err error, sentAt time.Time) (kept bool, final error) {
 	now := e.now()
 	d := e.policy.Decide(err, it.Attempts+1, kind)
 	switch d.Verdict {
 	case sendpolicy.PauseNumber:
 		// Account or token trouble: keep everything queued, stop this
 		// number for a while, and say so loudly, once.
-		e.stalled(it.PhoneNumberID, d.Code, "sending stopped for this number; an admin must act")
+		e.stalled(it.PhoneNumberID, d.Code, "sending stopped for this number; an admin must act", sentAt)
 		e.pacer.Pause(it.PhoneNumberID, now.Add(d.PauseFor))
 		time.AfterFunc(d.PauseFor, func() { e.outbox.Wake(key) })
 		return true, nil
@@ -298,13 +324,21 @@ func (e *Engine) retryLater(key string, it *store.OutboxItem, kind sendpolicy.Ki
 			}
 			return false, fmt.Errorf("still failing after %s, the template lifetime: %w", e.cfg.TemplateWait, err)
 		}
-		e.stalled(it.PhoneNumberID, d.Code, "sends from this number keep failing; messages are kept and retried")
+		e.stalled(it.PhoneNumberID, d.Code, "sends from this number keep failing; messages are kept and retried", sentAt)
 		if !until.IsZero() && next.After(until) {
 			// Look again when the window closes: the re-engagement
 			// template may still go out.
 			next = until
 		}
 	case sendpolicy.HoldForStatus:
+		if until := e.keepUntil(it); !until.IsZero() && !now.Before(until) {
+			// Held past what the message is worth: the window closed
+			// or the template lifetime ended.
+			if e.isFreeForm(it) && e.toTemplate(it, now) {
+				return false, nil
+			}
+			return false, fmt.Errorf("outcome unknown and no longer deliverable: %w", err)
+		}
 		it.UnknownSince = now
 	}
 	it.NotBefore = next
@@ -327,15 +361,17 @@ func (e *Engine) isFreeForm(it *store.OutboxItem) bool {
 }
 
 // stalled alerts an admin that sends from phone keep failing: once per
-// outage of the number, however many messages wait.
-func (e *Engine) stalled(phone string, code int, what string) {
+// outage of the number, however many messages wait. sentAt is when the
+// failed send started.
+func (e *Engine) stalled(phone string, code int, what string, sentAt time.Time) {
 	e.outMu.Lock()
 	_, already := e.outages[phone]
-	if !already {
+	stale := sentAt.Before(e.recoveredAt[phone])
+	if !already && !stale {
 		e.outages[phone] = e.now()
 	}
 	e.outMu.Unlock()
-	if already {
+	if already || stale {
 		return
 	}
 	e.log.Error().Str("phone_number_id", phone).Int("code", code).Msg("ALERT: " + what)
@@ -346,14 +382,18 @@ func (e *Engine) stalled(phone string, code int, what string) {
 
 // recovered ends phone's outage, if it had one, and says so.
 func (e *Engine) recovered(phone string) {
+	now := e.now()
 	e.outMu.Lock()
 	since, was := e.outages[phone]
 	delete(e.outages, phone)
+	if was {
+		e.recoveredAt[phone] = now
+	}
 	e.outMu.Unlock()
 	if !was {
 		return
 	}
-	after := e.now().Sub(since)
+	after := now.Sub(since)
 	e.log.Warn().Str("phone_number_id", phone).Dur("after", after).Msg("sending recovered for this number")
 	if o, ok := e.obs.(OutageObserver); ok {
 		o.SendingRecovered(phone, after)

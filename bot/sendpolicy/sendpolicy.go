@@ -206,7 +206,7 @@ func (p Policy) Decide(err error, attempts int, kind Kind) Decision {
 		return d
 	case whatsapp.ActionRetry, whatsapp.ActionThrottleNumber, whatsapp.ActionBackoffRecipient:
 		d.Throttle = se.Action == whatsapp.ActionThrottleNumber
-		if se.Timeout {
+		if se.Timeout && (attempts < p.FastAttempts || kind.conversational()) {
 			// There is no idempotency key: sending again at once may
 			// deliver the message twice. The status webhook decides.
 			d.Verdict, d.Delay = HoldForStatus, p.Grace

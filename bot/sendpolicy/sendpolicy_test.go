@@ -72,7 +72,9 @@ func TestDecideReadsLikeTheReference(t *testing.T) {
 		// The outcome is unknown: no second copy until the status or the grace.
 		{rule: "a timeout holds for the status webhook", err: unknownOutcome, kinds: messages, attempts: 1, want: HoldForStatus,
 			check: delayIs(DefaultGrace)},
-		{rule: "a timeout holds even after many attempts", err: unknownOutcome, kinds: messages, attempts: 50, want: HoldForStatus},
+		{rule: "a reply whose outcome keeps being unknown keeps being held", err: unknownOutcome, kinds: conversational, attempts: 50, want: HoldForStatus},
+		{rule: "a broadcast whose outcome keeps being unknown fails after the fast attempts", err: unknownOutcome, kinds: broadcasts, attempts: 10, want: Fail,
+			check: reasonIs("timeout: still failing after 10 attempts")},
 		{rule: "an error of unknown shape is an unknown outcome", err: errors.New("sandbox broke"), kinds: messages, attempts: 1, want: HoldForStatus},
 
 		// §5.3 the window closed.
