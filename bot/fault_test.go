@@ -101,6 +101,10 @@ func TestFaultyGraphAPIDeliversEveryRetryableMessageOnce(t *testing.T) {
 	select {
 	case <-done:
 	case <-time.After(2*time.Minute + time.Duration(users)*20*time.Millisecond):
+		for _, it := range h.outbox() {
+			t.Logf("left: seq %d read %v attempts %d not_before %s unknown_since %s", it.Seq, it.ReadID != "", it.Attempts,
+				it.NotBefore.Format(time.RFC3339Nano), it.UnknownSince.Format(time.RFC3339Nano))
+		}
 		t.Fatal("the outbox did not drain in time")
 	}
 
