@@ -7,13 +7,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
 
 	"lifeline/bot/pace"
+	"lifeline/bot/sendpolicy"
 	"lifeline/bot/whatsapp"
 	"lifeline/flows"
 	"lifeline/kb"
@@ -47,14 +47,27 @@ type Config struct {
 	RatePerNumber    float64            // messages per second per sending number
 	Expiry           time.Duration      // a conversation idle this long starts over
 	WindowMargin     time.Duration      // safety margin subtracted from the 24-hour window
-	MaxAttempts      int                // send attempts before a retryable error becomes final
-	ReengageTemplate *whatsapp.Template // sent instead of free text when the window has closed; nil drops such replies
+	MaxAttempts      int                // fast retries of a transient error before a message waits long (default 10)
+	ReengageTemplate *whatsapp.Template // sent instead of free text when the window has closed; nil fails such replies
 	HandoffOverdue   time.Duration      // a handoff waiting longer than this is flagged in the console (default 5m)
 	DedupeFor        time.Duration      // how long message ids are remembered (Meta retries for 7 days)
 	ShutdownGrace    time.Duration      // how long Close waits for queued replies to go out
 	Emergency        EmergencyNumbers   // the number people in danger are told to call; the zero value is the built-in table
-	// Backoff is the delay before send attempt n after an error; defaults
-	// to whatsapp.Backoff with jitter. Tests shorten it.
+	// TemplateWait is how long a template (the re-engagement template)
+	// keeps waiting through a Graph API outage before it fails (default
+	// 24h). Free-form replies wait until their 24-hour window closes.
+	TemplateWait time.Duration
+	// MaxBackoff caps the wait between two attempts of a message kept
+	// through an outage (default 10 min).
+	MaxBackoff time.Duration
+	// UnknownGrace is how long a send whose outcome is unknown waits for
+	// its status webhook before it is sent again (default 1 min).
+	UnknownGrace time.Duration
+	// StatusResends bounds how often a message is sent again after failed
+	// status webhooks with a transient code (default 3).
+	StatusResends int
+	// Backoff is the delay before the next attempt after failure n; nil
+	// uses the send policy's (sendpolicy.Policy). Tests shorten it.
 	Backoff func(a whatsapp.Action, attempt int) time.Duration
 }
 
@@ -83,8 +96,17 @@ func (c *Config) defaults() {
 	if c.ShutdownGrace <= 0 {
 		c.ShutdownGrace = 10 * time.Second
 	}
-	if c.Backoff == nil {
-		c.Backoff = func(a whatsapp.Action, n int) time.Duration { return whatsapp.Backoff(a, n, rand.Float64) }
+	if c.TemplateWait <= 0 {
+		c.TemplateWait = 24 * time.Hour
+	}
+	if c.MaxBackoff <= 0 {
+		c.MaxBackoff = sendpolicy.DefaultMaxWait
+	}
+	if c.UnknownGrace <= 0 {
+		c.UnknownGrace = sendpolicy.DefaultGrace
+	}
+	if c.StatusResends <= 0 {
+		c.StatusResends = 3
 	}
 	if len(c.PhoneNumberIDs) == 0 {
 		c.PhoneNumberIDs = []string{"sandbox"}
@@ -124,6 +146,20 @@ type Engine struct {
 	emergencyHooks []EmergencyNotifier
 
 	obs Observer
+
+	policy      sendpolicy.Policy
+	outMu       sync.Mutex
+	outages     map[string]time.Time // sending number -> since when its sends keep failing
+	recoveredAt map[string]time.Time // sending number -> when its last outage ended
+}
+
+// OutageObserver is told when sends from a number start failing beyond
+// the fast retries (or the number is paused for account trouble) and when
+// they succeed again: once per outage, not per message. An Observer may
+// implement it.
+type OutageObserver interface {
+	SendingStalled(phoneNumberID string, code int)
+	SendingRecovered(phoneNumberID string, after time.Duration)
 }
 
 // Observer is told what the engine does as it happens, for metrics. The
@@ -251,6 +287,10 @@ func New(cfg Config, o Options) *Engine {
 		cancel:  cancel,
 		waiters: map[string]chan []whatsapp.Outbound{},
 		pacer:   o.Pacer,
+		policy: sendpolicy.Policy{FastAttempts: cfg.MaxAttempts, Backoff: cfg.Backoff,
+			MaxWait: cfg.MaxBackoff, Grace: cfg.UnknownGrace},
+		outages:     map[string]time.Time{},
+		recoveredAt: map[string]time.Time{},
 	}
 	return e
 }

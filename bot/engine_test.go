@@ -50,6 +50,7 @@ type harnessOpts struct {
 	timeout time.Duration
 	graph   *whatsapptest.Server
 	obs     Observer // nil for none
+	log     *zerolog.Logger
 }
 
 func newHarness(t *testing.T, o harnessOpts) *harness {
@@ -74,7 +75,11 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	if cfg.Backoff == nil {
 		cfg.Backoff = func(whatsapp.Action, int) time.Duration { return time.Millisecond }
 	}
-	e := New(cfg, Options{DB: db, Sender: client, KB: stubKB{}, Logger: zerolog.Nop(), Now: o.now, Observer: o.obs})
+	logger := zerolog.Nop()
+	if o.log != nil {
+		logger = *o.log
+	}
+	e := New(cfg, Options{DB: db, Sender: client, KB: stubKB{}, Logger: logger, Now: o.now, Observer: o.obs})
 	if err := e.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +255,7 @@ func TestSendErrorsAreClassified(t *testing.T) {
 		{"pair rate 131056 retried", []whatsapptest.Response{{Code: 131056}, {Code: 131056}}, false, 3, store.StatusSent, 0, -1},
 		{"5xx without body retried", []whatsapptest.Response{{Status: 502}}, false, 2, store.StatusSent, 0, -1},
 		{"131000 retried", []whatsapptest.Response{{Code: 131000, Status: 500}}, false, 2, store.StatusSent, 0, -1},
-		{"timeout retried", []whatsapptest.Response{{Hang: true}}, false, 2, store.StatusSent, 0, -1},
+		{"timeout held for its status, sent again after the grace", []whatsapptest.Response{{Hang: true}}, false, 2, store.StatusSent, 0, -1},
 		{"131026 final", []whatsapptest.Response{{Code: 131026}}, false, 1, store.StatusFailed, 131026, -1},
 		{"131047 without template final", []whatsapptest.Response{{Code: 131047}}, false, 1, store.StatusFailed, 131047, -1},
 		{"131047 switches to template", []whatsapptest.Response{{Code: 131047}}, true, 2, store.StatusSent, 0, 1},
@@ -273,7 +278,7 @@ func TestSendErrorsAreClassified(t *testing.T) {
 				}
 				return whatsapptest.Response{}
 			})
-			cfg := Config{}
+			cfg := Config{UnknownGrace: 50 * time.Millisecond} // no status webhooks come in this test
 			if tc.template {
 				cfg.ReengageTemplate = &whatsapp.Template{Name: "crisis_update", Language: "en"}
 			}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"lifeline/bot/sendpolicy"
 	"lifeline/bot/whatsapp"
 	"lifeline/flows"
 	"lifeline/store"
@@ -432,6 +433,10 @@ func (e *Engine) queueReply(tx *store.Txn, user, phone string, o whatsapp.Outbou
 		return nil, err
 	}
 	it.TranscriptSeq = tseq
+	it.Agent = strings.HasPrefix(author, "agent:")
+	if o.Kind == whatsapp.KindTemplate {
+		it.KeepUntil = now.Add(e.cfg.TemplateWait)
+	}
 	if err := tx.SetJSON(store.OutboxKey(it.Seq), it, 0); err != nil {
 		return nil, err
 	}
@@ -516,52 +521,268 @@ func (e *Engine) applyLearning(effects []flows.Effect, now time.Time) {
 	}
 }
 
-// handleStatus applies a delivery status to the outbound message it is about.
+// handleStatus applies a delivery status to the outbound message it is
+// about. A status naming an outbox item whose send had an unknown outcome
+// settles it; a failed status enters the send policy like a failed send
+// (the re-engagement template after 131047, the message again after a
+// transient code, the contact marked after 131026).
 func (e *Engine) handleStatus(t inTask) error {
 	st := t.item.Status
-	return e.db.Update(func(tx *store.Txn) error {
+	now := e.now()
+	var (
+		queued []*store.OutboxItem
+		wake   string
+	)
+	err := e.db.Update(func(tx *store.Txn) error {
+		queued, wake = queued[:0], ""
 		for _, o := range e.observers {
 			if err := o.ObserveStatus(tx, st); err != nil {
 				return fmt.Errorf("observe status: %w", err)
 			}
 		}
+		if seq, _, ok := parseOutboxCallback(st.BizOpaqueCallbackData); ok {
+			user, err := e.settleHeld(tx, seq, st, now)
+			if err != nil {
+				return fmt.Errorf("settle outbox item %d: %w", seq, err)
+			}
+			wake = user
+		}
 		var ref store.SentRef
 		err := tx.GetJSON(store.SentKey(st.ID), &ref)
 		if err == nil {
-			if err := applyStatus(tx, ref, st, e.now()); err != nil {
+			items, err := e.applyStatus(tx, ref, st, now)
+			if err != nil {
 				return err
 			}
+			queued = append(queued, items...)
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
 		return tx.Delete(store.InboxKey(t.seq))
 	})
+	if err != nil {
+		return err
+	}
+	if wake != "" {
+		e.outbox.Wake(wake)
+	}
+	for _, it := range queued {
+		e.outbox.Add(it.User, it)
+	}
+	return nil
 }
 
-func applyStatus(tx *store.Txn, ref store.SentRef, st *whatsapp.Status, now time.Time) error {
+// settleHeld applies a status to the outbox item seq when its last send
+// had an unknown outcome: sent, delivered or read mean WhatsApp accepted
+// it (the wamid goes on the transcript entry and the item is done, with
+// no second copy); failed enters the send policy. It returns the user
+// whose lane must look at the item again, or "" when nothing was held.
+func (e *Engine) settleHeld(tx *store.Txn, seq uint64, st *whatsapp.Status, now time.Time) (string, error) {
+	var it store.OutboxItem
+	if err := tx.GetJSON(store.OutboxKey(seq), &it); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return "", nil // sent and recorded, or erased
+		}
+		return "", err
+	}
+	accepted := st.Status == store.StatusSent || st.Status == store.StatusDelivered || st.Status == store.StatusRead
+	if it.UnknownSince.IsZero() {
+		// Not held: the send may still be waiting for its answer. Its
+		// wamid goes on the transcript entry now, so that a send that then
+		// times out sees it was accepted (see settledEarly).
+		if accepted && it.TranscriptSeq != 0 {
+			return "", recordSent(tx, it.User, it.TranscriptSeq, st.ID)
+		}
+		return "", nil
+	}
+	switch {
+	case accepted:
+		if err := tx.Delete(store.OutboxKey(seq)); err != nil {
+			return "", err
+		}
+		if it.TranscriptSeq != 0 {
+			if err := recordSent(tx, it.User, it.TranscriptSeq, st.ID); err != nil {
+				return "", err
+			}
+		}
+		e.log.Info().Uint64("seq", seq).Msg("a send whose outcome was unknown was accepted; its status settled it")
+		return it.User, nil
+	case st.Status != store.StatusFailed:
+		return "", nil
+	}
+	d := e.policy.Decide(sendpolicy.FromStatus(st.Errors), it.Attempts+1, kindOf(&it))
+	it.UnknownSince = time.Time{}
+	switch d.Verdict {
+	case sendpolicy.Retry, sendpolicy.WaitLong, sendpolicy.HoldForStatus:
+		it.Attempts++
+		it.NotBefore = now.Add(d.Delay)
+	case sendpolicy.PauseNumber:
+		e.stalled(it.PhoneNumberID, d.Code, "sending stopped for this number; an admin must act", now)
+		e.pacer.Pause(it.PhoneNumberID, now.Add(d.PauseFor))
+		it.NotBefore = now.Add(d.PauseFor)
+	case sendpolicy.UseTemplate:
+		if !e.isFreeForm(&it) || !e.toTemplate(&it, now) {
+			return it.User, e.failHeld(tx, &it, st, d, now)
+		}
+	default:
+		return it.User, e.failHeld(tx, &it, st, d, now)
+	}
+	return it.User, tx.SetJSON(store.OutboxKey(seq), &it, 0)
+}
+
+// failHeld records a held item's failure for good, reported by status st.
+func (e *Engine) failHeld(tx *store.Txn, it *store.OutboxItem, st *whatsapp.Status, d sendpolicy.Decision, now time.Time) error {
+	if err := tx.Delete(store.OutboxKey(it.Seq)); err != nil {
+		return err
+	}
+	e.obs.SendFailed(it.PhoneNumberID, d.Code)
+	if it.TranscriptSeq == 0 {
+		return nil
+	}
+	key := store.TranscriptKey(it.User, it.TranscriptSeq)
+	var entry store.Entry
+	if err := tx.GetJSON(key, &entry); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		return err
+	}
+	entry.Status, entry.ErrorCode, entry.Error = store.StatusFailed, d.Code, "failed status: "+d.Reason
+	if len(st.Errors) > 0 && st.Errors[0].Title != "" {
+		entry.Error += " " + st.Errors[0].Title
+	}
+	if d.Unreachable {
+		if _, err := store.MarkUnreachable(tx, it.User, d.Code, statusTime(st, now)); err != nil {
+			return err
+		}
+	}
+	return tx.SetJSON(key, entry, 0)
+}
+
+// recordSent puts wamid on transcript entry seq and points statuses of
+// wamid at it.
+func recordSent(tx *store.Txn, user string, seq uint64, wamid string) error {
+	key := store.TranscriptKey(user, seq)
+	var entry store.Entry
+	if err := tx.GetJSON(key, &entry); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		return err
+	}
+	entry.MessageID = wamid
+	entry.Status, _ = store.AdvanceStatus(entry.Status, store.StatusSent)
+	if err := tx.SetJSON(store.SentKey(wamid), store.SentRef{User: user, Seq: seq}, store.SentRefTTL); err != nil {
+		return err
+	}
+	return tx.SetJSON(key, entry, 0)
+}
+
+// applyStatus moves a sent message's transcript entry forward. A failed
+// status enters the send policy: 131047 queues the re-engagement
+// template, a transient code queues the message again from the entry's
+// payload (a bounded number of times), a recipient code marks the contact.
+func (e *Engine) applyStatus(tx *store.Txn, ref store.SentRef, st *whatsapp.Status, now time.Time) ([]*store.OutboxItem, error) {
 	key := store.TranscriptKey(ref.User, ref.Seq)
 	var entry store.Entry
 	if err := tx.GetJSON(key, &entry); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return nil // erased or expired
+			return nil, nil // erased or expired
 		}
-		return err
+		return nil, err
 	}
 	next, changed := store.AdvanceStatus(entry.Status, st.Status)
 	if !changed {
-		return nil
+		return nil, nil
 	}
 	entry.Status = next
-	if next == store.StatusFailed && len(st.Errors) > 0 {
-		entry.ErrorCode = st.Errors[0].Code
-		entry.Error = st.Errors[0].Title
-		if whatsapp.Classify(entry.ErrorCode) == whatsapp.ActionRecipientFailed {
+	if next != store.StatusFailed || len(st.Errors) == 0 {
+		return nil, tx.SetJSON(key, entry, 0)
+	}
+	entry.ErrorCode = st.Errors[0].Code
+	entry.Error = st.Errors[0].Title
+	kind := sendpolicy.KindReply
+	if strings.HasPrefix(entry.Author, "agent:") {
+		kind = sendpolicy.KindAgentReply
+	}
+	d := e.policy.Decide(sendpolicy.FromStatus(st.Errors), 1, kind)
+	var queued []*store.OutboxItem
+	var err error
+	switch d.Verdict {
+	case sendpolicy.UseTemplate:
+		if e.cfg.ReengageTemplate != nil && entry.Type != whatsapp.KindTemplate {
+			tpl := *e.cfg.ReengageTemplate
+			queued, err = e.queueReply(tx, ref.User, e.statusNumber(st), whatsapp.Outbound{To: ref.User, Kind: whatsapp.KindTemplate, Template: &tpl}, "bot", time.Time{}, now)
+			if err != nil {
+				return nil, fmt.Errorf("queue re-engagement template: %w", err)
+			}
+			entry.Error += "; the re-engagement template was sent instead"
+		}
+	case sendpolicy.Retry, sendpolicy.WaitLong, sendpolicy.PauseNumber:
+		_, resends, _ := parseOutboxCallback(st.BizOpaqueCallbackData)
+		if resends >= e.cfg.StatusResends || len(entry.Payload) == 0 {
+			entry.Error += fmt.Sprintf("; not sent again (%d re-sends after failed statuses)", resends)
+			break
+		}
+		if d.Verdict == sendpolicy.PauseNumber {
+			e.stalled(e.statusNumber(st), d.Code, "sending stopped for this number; an admin must act", now)
+			e.pacer.Pause(e.statusNumber(st), now.Add(d.PauseFor))
+			d.Delay = d.PauseFor
+		}
+		it, err := e.resendFromStatus(tx, ref, entry, st, d, resends+1, now)
+		if err != nil {
+			return nil, err
+		}
+		queued = append(queued, it)
+		entry.Status, entry.ErrorCode, entry.Error, entry.MessageID = store.StatusQueued, 0, "", ""
+	default:
+		if d.Unreachable {
 			if _, err := store.MarkUnreachable(tx, ref.User, entry.ErrorCode, statusTime(st, now)); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
-	return tx.SetJSON(key, entry, 0)
+	return queued, tx.SetJSON(key, entry, 0)
+}
+
+// resendFromStatus queues the message of entry again after WhatsApp
+// reported its send failed with a transient code.
+func (e *Engine) resendFromStatus(tx *store.Txn, ref store.SentRef, entry store.Entry, st *whatsapp.Status, d sendpolicy.Decision, resends int, now time.Time) (*store.OutboxItem, error) {
+	var o whatsapp.Outbound
+	if err := json.Unmarshal(entry.Payload, &o); err != nil {
+		return nil, fmt.Errorf("decode payload of transcript entry %d: %w", ref.Seq, err)
+	}
+	var windowUntil time.Time
+	if o.Kind != whatsapp.KindTemplate {
+		var c store.Contact
+		if err := tx.GetJSON(store.ContactKey(ref.User), &c); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		windowUntil = c.LastInboundAt.Add(24*time.Hour - e.cfg.WindowMargin)
+	}
+	it, err := e.newOutbox(ref.User, e.statusNumber(st), entry.Payload, windowUntil, now)
+	if err != nil {
+		return nil, err
+	}
+	it.TranscriptSeq, it.Resends, it.Agent = ref.Seq, resends, strings.HasPrefix(entry.Author, "agent:")
+	it.NotBefore = now.Add(d.Delay)
+	if o.Kind == whatsapp.KindTemplate {
+		it.KeepUntil = now.Add(e.cfg.TemplateWait)
+	}
+	if err := tx.SetJSON(store.OutboxKey(it.Seq), it, 0); err != nil {
+		return nil, err
+	}
+	e.log.Info().Uint64("seq", it.Seq).Int("code", d.Code).Int("resend", resends).Msg("failed status with a transient code; message queued again")
+	return it, nil
+}
+
+// statusNumber is the business number a status came through; a message
+// sent again leaves from it.
+func (e *Engine) statusNumber(st *whatsapp.Status) string {
+	if st.PhoneNumberID != "" {
+		return st.PhoneNumberID
+	}
+	return e.cfg.PhoneNumberIDs[0]
 }
 
 // statusTime is when WhatsApp says a status happened, or now when the

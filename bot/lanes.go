@@ -14,6 +14,7 @@ type lanes[T any] struct {
 	queues  map[string][]T
 	busy    map[string]bool // key is queued in ready or being worked on
 	ready   []string        // keys with work and no worker
+	woken   map[string]bool // Wake came while the key was being worked on
 	closed  bool
 	pending int // items not yet finished
 	idle    *sync.Cond
@@ -24,7 +25,7 @@ type lanes[T any] struct {
 // returns true when the item is done; false leaves it at the head of its
 // lane (the caller arranges a later Wake, for example after a backoff).
 func newLanes[T any](workers int, work func(key string, item T) bool) *lanes[T] {
-	l := &lanes[T]{queues: map[string][]T{}, busy: map[string]bool{}}
+	l := &lanes[T]{queues: map[string][]T{}, busy: map[string]bool{}, woken: map[string]bool{}}
 	l.cond = sync.NewCond(&l.mu)
 	l.idle = sync.NewCond(&l.mu)
 	for i := 0; i < workers; i++ {
@@ -51,11 +52,19 @@ func (l *lanes[T]) Add(key string, item T) {
 func (l *lanes[T]) Wake(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if len(l.queues[key]) > 0 && !l.busy[key] {
-		l.busy[key] = true
-		l.ready = append(l.ready, key)
-		l.cond.Signal()
+	if len(l.queues[key]) == 0 {
+		return
 	}
+	if l.busy[key] {
+		// The worker may be about to park the lane: a short backoff's
+		// timer can fire before it does. Remember the wake-up, or the
+		// lane would wait for one that never comes again.
+		l.woken[key] = true
+		return
+	}
+	l.busy[key] = true
+	l.ready = append(l.ready, key)
+	l.cond.Signal()
 }
 
 func (l *lanes[T]) worker(work func(string, T) bool) {
@@ -79,10 +88,18 @@ func (l *lanes[T]) worker(work func(string, T) bool) {
 
 		l.mu.Lock()
 		if !done {
+			if l.woken[key] {
+				// Woken while it worked: look at the head again.
+				delete(l.woken, key)
+				l.ready = append(l.ready, key)
+				l.cond.Signal()
+				continue
+			}
 			// Parked: the lane keeps its head and waits for Wake.
 			l.busy[key] = false
 			continue
 		}
+		delete(l.woken, key)
 		q := l.queues[key]
 		var zero T
 		q[0] = zero

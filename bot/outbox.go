@@ -4,18 +4,36 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"lifeline/bot/pace"
+	"lifeline/bot/sendpolicy"
 	"lifeline/bot/whatsapp"
 	"lifeline/store"
 )
 
 // processOutbound sends one queued message. It returns false to leave the
-// message at the head of its user's lane (paced, backing off, or the
-// sending number paused), which keeps the user's replies in order.
+// message at the head of its user's lane (paced, backing off, waiting for
+// the status of a send whose outcome is unknown, or the sending number
+// paused), which keeps the user's replies in order.
 func (e *Engine) processOutbound(key string, it *store.OutboxItem) bool {
 	now := e.now()
+	if !it.UnknownSince.IsZero() {
+		// A status webhook may have settled the send meanwhile: it
+		// changes or removes the stored item, so look there first.
+		gone, err := e.reload(it)
+		if err != nil {
+			e.log.Error().Err(err).Uint64("seq", it.Seq).Msg("reload outbox item held for its status")
+			time.AfterFunc(time.Second, func() { e.outbox.Wake(key) })
+			return false
+		}
+		if gone {
+			return true
+		}
+	}
 	if wait := it.NotBefore.Sub(now); wait > 0 {
 		time.AfterFunc(wait, func() { e.outbox.Wake(key) })
 		return false
@@ -33,8 +51,10 @@ func (e *Engine) processOutbound(key string, it *store.OutboxItem) bool {
 		// A read receipt is not a message: WhatsApp's throughput limit
 		// counts messages, so receipts do not wait for the number's budget.
 		err := e.sender.MarkRead(sendCtx, it.PhoneNumberID, it.ReadID, false)
-		if err != nil && e.retryLater(key, it, err) {
-			return false
+		if err != nil {
+			if kept, _ := e.retryLater(key, it, sendpolicy.KindReadReceipt, err, now); kept {
+				return false
+			}
 		}
 		// A read receipt that keeps failing is not worth holding replies back for.
 		e.finish(it, nil, err)
@@ -47,8 +67,8 @@ func (e *Engine) processOutbound(key string, it *store.OutboxItem) bool {
 		e.finish(it, nil, err)
 		return true
 	}
-	if msg.Kind != "template" && !it.WindowUntil.IsZero() && now.After(it.WindowUntil) {
-		if e.toTemplate(it) {
+	if msg.Kind != whatsapp.KindTemplate && !it.WindowUntil.IsZero() && now.After(it.WindowUntil) {
+		if e.toTemplate(it, now) {
 			return e.processOutbound(key, it)
 		}
 		e.finish(it, nil, errWindowClosed)
@@ -62,24 +82,113 @@ func (e *Engine) processOutbound(key string, it *store.OutboxItem) bool {
 	if !ok {
 		return ret
 	}
-	start := time.Now()
+	if !it.UnknownSince.IsZero() {
+		e.log.Warn().Uint64("seq", it.Seq).Time("unknown_since", it.UnknownSince).
+			Msg("no status webhook settled a send whose outcome was unknown; sending again")
+		it.UnknownSince = time.Time{}
+	}
+	if msg.CallbackData == "" {
+		// Names the outbox item in the status webhooks, so a send whose
+		// answer was lost is settled by its status instead of repeated.
+		msg.CallbackData = outboxCallback(it)
+	}
+	start, sentAt := time.Now(), e.now()
 	res, err := e.sender.Send(sendCtx, it.PhoneNumberID, msg)
 	e.obs.SendAttempt(it.PhoneNumberID, err == nil, errorCode(err), time.Since(start))
 	if err != nil {
-		var se *whatsapp.SendError
-		if errors.As(err, &se) && se.Action == whatsapp.ActionNeedsTemplate && msg.Kind != "template" && e.toTemplate(it) {
+		if wamid := e.settledEarly(it, err); wamid != "" {
+			e.recovered(it.PhoneNumberID)
+			e.finish(it, &whatsapp.SendResult{MessageID: wamid}, nil)
+			return true
+		}
+		kept, final := e.retryLater(key, it, kindOf(it), err, sentAt)
+		switch {
+		case kept:
+			return false
+		case final == nil:
+			// The message changed (the re-engagement template): at once.
 			release()
 			return e.processOutbound(key, it)
 		}
-		if e.retryLater(key, it, err) {
-			return false
-		}
-		e.finish(it, nil, err)
+		e.finish(it, nil, final)
 		return true
 	}
 	e.pacer.Success(it.PhoneNumberID)
+	e.recovered(it.PhoneNumberID)
 	e.finish(it, &res, nil)
 	return true
+}
+
+// settledEarly returns the wamid of a send whose answer was lost when its
+// status webhook came in before the answer timed out: the status handler
+// put the wamid on the transcript entry. "" when there is none.
+func (e *Engine) settledEarly(it *store.OutboxItem, err error) string {
+	var se *whatsapp.SendError
+	if it.TranscriptSeq == 0 || (errors.As(err, &se) && !se.Timeout) {
+		return ""
+	}
+	var entry store.Entry
+	rerr := e.db.View(func(tx *store.Txn) error {
+		return tx.GetJSON(store.TranscriptKey(it.User, it.TranscriptSeq), &entry)
+	})
+	if rerr != nil {
+		return ""
+	}
+	return entry.MessageID
+}
+
+// reload replaces it with its stored copy; gone when it left the outbox.
+func (e *Engine) reload(it *store.OutboxItem) (gone bool, err error) {
+	var stored store.OutboxItem
+	err = e.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.OutboxKey(it.Seq), &stored) })
+	if errors.Is(err, store.ErrNotFound) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	*it = stored
+	return false, nil
+}
+
+// kindOf is the send policy's kind of an outbox item.
+func kindOf(it *store.OutboxItem) sendpolicy.Kind {
+	switch {
+	case it.ReadID != "":
+		return sendpolicy.KindReadReceipt
+	case it.Agent:
+		return sendpolicy.KindAgentReply
+	}
+	return sendpolicy.KindReply
+}
+
+// outboxCallback is the biz_opaque_callback_data of an outbox item:
+// o:<seq>, with :<n> for the n-th send again after failed statuses.
+func outboxCallback(it *store.OutboxItem) string {
+	s := "o:" + strconv.FormatUint(it.Seq, 10)
+	if it.Resends > 0 {
+		s += ":" + strconv.Itoa(it.Resends)
+	}
+	return s
+}
+
+// parseOutboxCallback reads what outboxCallback wrote.
+func parseOutboxCallback(s string) (seq uint64, resends int, ok bool) {
+	rest, found := strings.CutPrefix(s, "o:")
+	if !found {
+		return 0, 0, false
+	}
+	num, n, hasN := strings.Cut(rest, ":")
+	seq, err := strconv.ParseUint(num, 10, 64)
+	if err != nil || seq == 0 {
+		return 0, 0, false
+	}
+	if hasN {
+		if resends, err = strconv.Atoi(n); err != nil || resends < 0 {
+			return 0, 0, false
+		}
+	}
+	return seq, resends, true
 }
 
 // holdForSend holds the person's lock against an erasure and says whether
@@ -132,62 +241,163 @@ func errorCode(err error) int {
 
 var errWindowClosed = errors.New("24-hour customer service window closed and no re-engagement template configured")
 
-// toTemplate swaps a free-form message for the re-engagement template.
-func (e *Engine) toTemplate(it *store.OutboxItem) bool {
+// toTemplate swaps a free-form message for the re-engagement template,
+// which then waits through an outage for the template lifetime.
+func (e *Engine) toTemplate(it *store.OutboxItem, now time.Time) bool {
 	if e.cfg.ReengageTemplate == nil {
 		return false
 	}
 	tpl := *e.cfg.ReengageTemplate
-	b, err := json.Marshal(whatsapp.Outbound{To: it.User, Kind: "template", Template: &tpl})
+	b, err := json.Marshal(whatsapp.Outbound{To: it.User, Kind: whatsapp.KindTemplate, Template: &tpl})
 	if err != nil {
 		return false
 	}
 	it.Message = b
 	it.WindowUntil = time.Time{}
+	it.KeepUntil = now.Add(e.cfg.TemplateWait)
+	it.Attempts, it.NotBefore, it.UnknownSince = 0, time.Time{}, time.Time{}
 	return true
 }
 
-// retryLater decides whether err is worth another try; if so it persists
-// the attempt and schedules the lane to wake after the backoff.
-func (e *Engine) retryLater(key string, it *store.OutboxItem, err error) bool {
-	if e.ctx.Err() != nil {
-		return true // shutting down mid-send: leave it queued for the next start
+// keepUntil is when a message stops being worth keeping through an
+// outage: its 24-hour window for free-form messages, the template
+// lifetime for templates.
+func (e *Engine) keepUntil(it *store.OutboxItem) time.Time {
+	if e.isFreeForm(it) {
+		if it.WindowUntil.IsZero() {
+			return it.CreatedAt.Add(24 * time.Hour)
+		}
+		return it.WindowUntil
 	}
-	action := whatsapp.ActionRetry
-	var se *whatsapp.SendError
-	if errors.As(err, &se) {
-		action = se.Action
+	if !it.KeepUntil.IsZero() {
+		return it.KeepUntil
 	}
+	return it.CreatedAt.Add(e.cfg.TemplateWait)
+}
+
+// retryLater asks the send policy what err means for the message. When
+// the message is kept (retried, waiting through an outage, held for its
+// status, or its number paused) it persists the new state, arranges the
+// lane's wake-up and returns kept. Otherwise final is why the message
+// failed for good, or nil when it became the re-engagement template and
+// is to be sent at once.
+//
+// sentAt is when the failed send started: a failure of a send that began
+// before the number last recovered does not start a new outage.
+func (e *Engine) retryLater(key string, it *store.OutboxItem, kind sendpolicy.Kind, err error, sentAt time.Time) (kept bool, final error) {
 	now := e.now()
-	switch action {
-	case whatsapp.ActionAlertAdmin:
+	d := e.policy.Decide(err, it.Attempts+1, kind)
+	switch d.Verdict {
+	case sendpolicy.PauseNumber:
 		// Account or token trouble: keep everything queued, stop this
-		// number for a while, and say so loudly.
-		e.log.Error().Err(err).Str("phone_number_id", it.PhoneNumberID).Msg("ALERT: sending stopped for this number; an admin must act")
-		e.pacer.Pause(it.PhoneNumberID, now.Add(whatsapp.NumberPause))
-		time.AfterFunc(whatsapp.NumberPause, func() { e.outbox.Wake(key) })
-		return true
-	case whatsapp.ActionThrottleNumber:
-		e.pacer.SlowDown(it.PhoneNumberID)
-	case whatsapp.ActionRetry, whatsapp.ActionBackoffRecipient:
+		// number for a while, and say so loudly, once.
+		e.stalled(it.PhoneNumberID, d.Code, "sending stopped for this number; an admin must act", sentAt)
+		e.pacer.Pause(it.PhoneNumberID, now.Add(d.PauseFor))
+		time.AfterFunc(d.PauseFor, func() { e.outbox.Wake(key) })
+		return true, nil
+	case sendpolicy.UseTemplate:
+		if e.isFreeForm(it) && e.toTemplate(it, now) {
+			return false, nil
+		}
+		return false, err
+	case sendpolicy.Retry, sendpolicy.WaitLong, sendpolicy.HoldForStatus:
 	default:
-		return false
+		if d.Alert {
+			e.log.Error().Int("code", d.Code).Uint64("seq", it.Seq).Msg("ALERT: the template cannot be sent until an admin acts")
+		}
+		return false, err
 	}
 	it.Attempts++
-	if it.Attempts >= e.cfg.MaxAttempts {
-		return false
+	if d.Throttle {
+		e.pacer.SlowDown(it.PhoneNumberID)
 	}
-	delay := e.cfg.Backoff(action, it.Attempts)
-	if se != nil {
-		delay = max(delay, se.RetryAfter())
+	next := now.Add(d.Delay)
+	switch d.Verdict {
+	case sendpolicy.WaitLong:
+		until := e.keepUntil(it)
+		if !until.IsZero() && !now.Before(until) {
+			if e.isFreeForm(it) {
+				if e.toTemplate(it, now) {
+					return false, nil
+				}
+				return false, fmt.Errorf("%w (sends kept failing until then, last: %v)", errWindowClosed, err)
+			}
+			return false, fmt.Errorf("still failing after %s, the template lifetime: %w", e.cfg.TemplateWait, err)
+		}
+		e.stalled(it.PhoneNumberID, d.Code, "sends from this number keep failing; messages are kept and retried", sentAt)
+		if !until.IsZero() && next.After(until) {
+			// Look again when the window closes: the re-engagement
+			// template may still go out.
+			next = until
+		}
+	case sendpolicy.HoldForStatus:
+		if until := e.keepUntil(it); !until.IsZero() && !now.Before(until) {
+			// Held past what the message is worth: the window closed
+			// or the template lifetime ended.
+			if e.isFreeForm(it) && e.toTemplate(it, now) {
+				return false, nil
+			}
+			return false, fmt.Errorf("outcome unknown and no longer deliverable: %w", err)
+		}
+		it.UnknownSince = now
 	}
-	it.NotBefore = now.Add(delay)
+	it.NotBefore = next
 	if perr := e.db.Update(func(tx *store.Txn) error { return tx.SetJSON(store.OutboxKey(it.Seq), it, 0) }); perr != nil {
 		e.log.Error().Err(perr).Msg("persist retry")
 	}
-	e.log.Warn().Err(err).Uint64("seq", it.Seq).Int("attempt", it.Attempts).Dur("backoff", delay).Msg("send failed, will retry")
-	time.AfterFunc(delay, func() { e.outbox.Wake(key) })
-	return true
+	e.log.Warn().Err(err).Uint64("seq", it.Seq).Int("attempt", it.Attempts).Str("verdict", d.Verdict.String()).
+		Dur("backoff", next.Sub(now)).Msg("send failed, will retry")
+	time.AfterFunc(next.Sub(now), func() { e.outbox.Wake(key) })
+	return true, nil
+}
+
+// isFreeForm says whether the item is a message other than a template.
+func (e *Engine) isFreeForm(it *store.OutboxItem) bool {
+	if it.ReadID != "" {
+		return false
+	}
+	var msg whatsapp.Outbound
+	return json.Unmarshal(it.Message, &msg) == nil && msg.Kind != whatsapp.KindTemplate
+}
+
+// stalled alerts an admin that sends from phone keep failing: once per
+// outage of the number, however many messages wait. sentAt is when the
+// failed send started.
+func (e *Engine) stalled(phone string, code int, what string, sentAt time.Time) {
+	e.outMu.Lock()
+	_, already := e.outages[phone]
+	stale := sentAt.Before(e.recoveredAt[phone])
+	if !already && !stale {
+		e.outages[phone] = e.now()
+	}
+	e.outMu.Unlock()
+	if already || stale {
+		return
+	}
+	e.log.Error().Str("phone_number_id", phone).Int("code", code).Msg("ALERT: " + what)
+	if o, ok := e.obs.(OutageObserver); ok {
+		o.SendingStalled(phone, code)
+	}
+}
+
+// recovered ends phone's outage, if it had one, and says so.
+func (e *Engine) recovered(phone string) {
+	now := e.now()
+	e.outMu.Lock()
+	since, was := e.outages[phone]
+	delete(e.outages, phone)
+	if was {
+		e.recoveredAt[phone] = now
+	}
+	e.outMu.Unlock()
+	if !was {
+		return
+	}
+	after := now.Sub(since)
+	e.log.Warn().Str("phone_number_id", phone).Dur("after", after).Msg("sending recovered for this number")
+	if o, ok := e.obs.(OutageObserver); ok {
+		o.SendingRecovered(phone, after)
+	}
 }
 
 // finish removes a message from the outbox and records how it ended.

@@ -106,7 +106,18 @@ type OutboxItem struct {
 	ReadID        string          `json:"read_id,omitempty"` // set for a mark-as-read instead of a message
 	TranscriptSeq uint64          `json:"transcript_seq,omitempty"`
 	WindowUntil   time.Time       `json:"window_until,omitzero"` // free-form messages may be sent until then
-	Attempts      int             `json:"attempts,omitempty"`
+	Attempts      int             `json:"attempts,omitempty"`    // failed sends so far (the send policy's count)
 	NotBefore     time.Time       `json:"not_before,omitzero"`
 	CreatedAt     time.Time       `json:"created_at"`
+	// UnknownSince: the last send may have reached WhatsApp (a timeout or
+	// a broken answer). The item is not sent again until a status webhook
+	// carrying its callback data settles it or NotBefore (the grace) passes.
+	UnknownSince time.Time `json:"unknown_since,omitzero"`
+	// KeepUntil: a template waits through an outage until then; zero
+	// means CreatedAt plus the engine's template lifetime.
+	KeepUntil time.Time `json:"keep_until,omitzero"`
+	// Resends counts sends made again after failed status webhooks, which
+	// are bounded; it travels in the callback data.
+	Resends int  `json:"resends,omitempty"`
+	Agent   bool `json:"agent,omitempty"` // written by an agent (the send policy's kind)
 }

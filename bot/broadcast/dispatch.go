@@ -14,6 +14,7 @@ import (
 
 	"lifeline/bot/contacts"
 	"lifeline/bot/pace"
+	"lifeline/bot/sendpolicy"
 	"lifeline/bot/whatsapp"
 	"lifeline/store"
 )
@@ -802,46 +803,60 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 				rec.State, rec.Code, rec.Reason = recSent, se.Code, "reminder: "+reason
 			}
 		}
+		// One policy for every message that leaves (package sendpolicy):
+		// what a code means here is what it means for a reply.
+		kind := sendpolicy.KindBroadcast
 		switch {
-		case se.Action == whatsapp.ActionAlertAdmin || (se.HasCode && whatsapp.AlertsAdmin(se.Code)):
+		case r.round > 0:
+			kind = sendpolicy.KindReminder
+		case j.kind == KindCheckin:
+			kind = sendpolicy.KindCheckin
+		}
+		d := sendpolicy.Policy{FastAttempts: s.cfg.MaxAttempts, Backoff: s.cfg.Backoff, Grace: s.cfg.InFlightGrace}.
+			Decide(se, rec.Attempts+1, kind)
+		if d.Verdict == sendpolicy.HoldForStatus && s.cfg.InFlightGrace < 0 {
+			d.Delay = s.cfg.Backoff(se.Action, rec.Attempts+1) // no grace: send again after the usual backoff
+		}
+		switch {
+		case d.Alert:
 			rec.State = recPending
 			alertCode, alertMsg = se.Code, "account-level error from WhatsApp: "+se.Error()
-			if se.Action == whatsapp.ActionAlertAdmin {
+			if d.Verdict == sendpolicy.PauseNumber {
 				// The number, not the template: replies from it stop too.
-				s.pacers.Pause(res.phone, res.at.Add(whatsapp.NumberPause))
+				s.pacers.Pause(res.phone, res.at.Add(d.PauseFor))
 			}
-		case se.Action.Retryable():
-			if se.Action == whatsapp.ActionThrottleNumber {
+		case d.Verdict == sendpolicy.Retry || d.Verdict == sendpolicy.WaitLong || d.Verdict == sendpolicy.HoldForStatus:
+			if d.Throttle {
 				s.pacers.SlowDown(res.phone)
 			}
 			if se.Timeout {
-				// The outcome is unknown: the retry may be a second copy.
+				// The outcome is unknown: the retry, after the grace, may
+				// be a second copy.
 				rec.Dups++
 				r.p.Dups++
 			}
 			rec.Attempts++
-			if rec.Attempts >= s.cfg.MaxAttempts {
-				final()
-				break
-			}
 			rec.State, rec.Code, rec.Reason = recRetry, se.Code, reason
-			rec.NotBefore = res.at.Add(max(s.cfg.Backoff(se.Action, rec.Attempts), se.RetryAfter()))
+			rec.NotBefore = res.at.Add(d.Delay)
 			r.p.Retrying++
 			out.retries++
 			if out.nextAt.IsZero() || rec.NotBefore.Before(out.nextAt) {
 				out.nextAt = rec.NotBefore
 			}
-		case se.Action == whatsapp.ActionRecipientFailed:
-			final()
-			unreach[rec.WaID] = se.Code
-		case se.Action == whatsapp.ActionFixRequest:
-			final()
-			*fixRun++
-			if *fixRun >= s.cfg.FixErrorsPause {
-				alertCode, alertMsg = se.Code, fmt.Sprintf("%d request or template errors in a row, last: %s", *fixRun, se.Error())
+		default: // failed for good, including retries run out and 131047 (we only send templates)
+			if d.Action.Retryable() {
+				rec.Attempts++
 			}
-		default: // needs template (we only send templates), dropped
 			final()
+			if d.Unreachable {
+				unreach[rec.WaID] = se.Code
+			}
+			if d.Action == whatsapp.ActionFixRequest {
+				*fixRun++
+				if *fixRun >= s.cfg.FixErrorsPause {
+					alertCode, alertMsg = se.Code, fmt.Sprintf("%d request or template errors in a row, last: %s", *fixRun, se.Error())
+				}
+			}
 		}
 	}
 	snap := cloneProgress(&r.p)

@@ -19,6 +19,7 @@ import (
 	"lifeline/bot"
 	"lifeline/bot/contacts"
 	"lifeline/bot/pace"
+	"lifeline/bot/sendpolicy"
 	"lifeline/bot/whatsapp"
 	"lifeline/store"
 )
@@ -32,7 +33,7 @@ type Config struct {
 	DailyLimit      int           // unique users per rolling 24 hours (the portfolio's messaging limit); 0 = unlimited
 	FrequencyCap    int           // non-critical broadcasts per contact per FrequencyWindow (default 3; <0 disables)
 	FrequencyWindow time.Duration // default 24h
-	MaxAttempts     int           // tries of a transient failure before it is final (default 8)
+	MaxAttempts     int           // tries of a transient failure before it is final (default sendpolicy.DefaultFastAttempts, 10)
 	ChunkSize       int           // recipients marked "sending" per commit (default 64)
 	CommitEvery     time.Duration // results are committed at least this often (default 100ms)
 	Tick            time.Duration // control loop period: start times, reminders, limits (default 1s)
@@ -71,7 +72,7 @@ func (c *Config) defaults() {
 		c.FrequencyWindow = 24 * time.Hour
 	}
 	if c.MaxAttempts <= 0 {
-		c.MaxAttempts = 8
+		c.MaxAttempts = sendpolicy.DefaultFastAttempts // the replies' too: one policy
 	}
 	if c.ChunkSize <= 0 {
 		c.ChunkSize = 64

@@ -42,6 +42,13 @@ type Config struct {
 	TrustedProxies   []string // addresses or CIDR ranges of reverse proxies whose ProxyHeader names the client
 	ProxyHeader      string
 
+	// TemplateWait is how long a template keeps waiting through a Graph
+	// API outage before it fails (LIFELINE_TEMPLATE_WAIT, default 24h).
+	TemplateWait time.Duration
+	// UnknownGrace is how long a send whose outcome is unknown waits for
+	// its status webhook before it is sent again (LIFELINE_UNKNOWN_GRACE, default 1m).
+	UnknownGrace time.Duration
+
 	// EncryptionKey encrypts the data directory at rest (AES, 16, 24 or
 	// 32 bytes), from LIFELINE_ENCRYPTION_KEY or _FILE; nil for none.
 	EncryptionKey []byte
@@ -68,6 +75,7 @@ func defaultConfig() Config {
 	return Config{
 		Addr: ":8080", DataDir: "./data", APIURL: "https://graph.facebook.com", APIVersion: "v23.0",
 		RatePerNumber: 80, Workers: 32, SendWorkers: 64, Expiry: 2 * time.Hour, LogLevel: "info",
+		TemplateWait: 24 * time.Hour, UnknownGrace: time.Minute,
 		Retention:   privacy.Retention{Messages: 90 * day, Locations: 30 * day, CheckIns: 90 * day},
 		DiskReserve: 256 << 20, ThesaurusDir: kb.DefaultThesaurusDir,
 	}
@@ -134,6 +142,15 @@ func loadConfig(args []string, lookup func(string) (string, bool)) (Config, erro
 			errs = append(errs, fmt.Errorf("LIFELINE_CONVERSATION_EXPIRY=%q: not a duration such as 2h or 30m", v))
 		}
 		c.Expiry = d
+	}
+	for name, dst := range map[string]*time.Duration{"LIFELINE_TEMPLATE_WAIT": &c.TemplateWait, "LIFELINE_UNKNOWN_GRACE": &c.UnknownGrace} {
+		if v := getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s=%q: not a duration such as 24h or 1m", name, v))
+			}
+			*dst = d
+		}
 	}
 	for name, dst := range map[string]*time.Duration{
 		"LIFELINE_RETENTION_MESSAGES": &c.Retention.Messages, "LIFELINE_RETENTION_LOCATIONS": &c.Retention.Locations,
@@ -252,6 +269,12 @@ func (c Config) Validate() error {
 	}
 	if c.Expiry < time.Minute {
 		return fmt.Errorf("LIFELINE_CONVERSATION_EXPIRY=%s: want at least 1m", c.Expiry)
+	}
+	if c.TemplateWait < time.Minute || c.TemplateWait > 7*day {
+		return fmt.Errorf("LIFELINE_TEMPLATE_WAIT=%s: want 1m to 168h (7 days)", c.TemplateWait)
+	}
+	if c.UnknownGrace < time.Second || c.UnknownGrace > time.Hour {
+		return fmt.Errorf("LIFELINE_UNKNOWN_GRACE=%s: want 1s to 1h", c.UnknownGrace)
 	}
 	if c.AdminToken != "" && len(c.AdminToken) < 16 {
 		return errors.New("LIFELINE_ADMIN_TOKEN is too short: use at least 16 random characters")

@@ -80,6 +80,19 @@ func TestConfigFromEnvironment(t *testing.T) {
 		{name: "short admin token", env: map[string]string{"LIFELINE_ADMIN_TOKEN": "abc"}, wantErr: "LIFELINE_ADMIN_TOKEN"},
 		{name: "bad expiry", env: map[string]string{"LIFELINE_CONVERSATION_EXPIRY": "soon"}, wantErr: "LIFELINE_CONVERSATION_EXPIRY"},
 		{name: "bad template", env: map[string]string{"WA_REENGAGE_TEMPLATE": "Crisis Update"}, wantErr: "WA_REENGAGE_TEMPLATE"},
+		{name: "template wait not a duration", env: map[string]string{"LIFELINE_TEMPLATE_WAIT": "a day"}, wantErr: "LIFELINE_TEMPLATE_WAIT"},
+		{name: "template wait beyond a week", env: map[string]string{"LIFELINE_TEMPLATE_WAIT": "200h"}, wantErr: "LIFELINE_TEMPLATE_WAIT"},
+		{name: "unknown-outcome grace of zero", env: map[string]string{"LIFELINE_UNKNOWN_GRACE": "0s"}, wantErr: "LIFELINE_UNKNOWN_GRACE"},
+		{name: "send waits", env: map[string]string{"LIFELINE_TEMPLATE_WAIT": "6h", "LIFELINE_UNKNOWN_GRACE": "30s"}, check: func(t *testing.T, c Config) {
+			if c.TemplateWait != 6*time.Hour || c.UnknownGrace != 30*time.Second {
+				t.Errorf("template wait %v, grace %v", c.TemplateWait, c.UnknownGrace)
+			}
+		}},
+		{name: "send waits default", check: func(t *testing.T, c Config) {
+			if c.TemplateWait != 24*time.Hour || c.UnknownGrace != time.Minute {
+				t.Errorf("template wait %v, grace %v; want 24h and 1m", c.TemplateWait, c.UnknownGrace)
+			}
+		}},
 		{name: "bad log level", env: map[string]string{"LIFELINE_LOG_LEVEL": "loud"}, wantErr: "LIFELINE_LOG_LEVEL"},
 		{name: "in-flight grace", env: map[string]string{"LIFELINE_BROADCAST_INFLIGHT_GRACE": "90s"}, check: func(t *testing.T, c Config) {
 			if g := broadcastConfig(c).InFlightGrace; g != 90*time.Second {
