@@ -143,8 +143,8 @@ func TestThirtyMinuteOutageLosesNoReplyAndAlertsOnce(t *testing.T) {
 
 	users := []string{"15551110001", "15551110002", "15551110003", "15551110004"}
 	for i, u := range users {
-		if code := h.postSigned(textPayload(fmt.Sprintf("wamid.outage.%d", i), u, "hello", start)); code != 200 {
-			t.Fatalf("webhook = %d", code)
+		if err := h.accept(textPayload(fmt.Sprintf("wamid.outage.%d", i), u, "hello", start)); err != nil {
+			t.Fatalf("webhook: %v", err)
 		}
 	}
 	h.engine.WaitIdle()
@@ -209,8 +209,8 @@ func TestOutageOutlastingTheWindow(t *testing.T) {
 			h := newHarness(t, harnessOpts{graph: graph, now: now, obs: obs, cfg: cfg})
 			// The message itself arrives late (a webhook replayed after an
 			// outage of ours); its timestamp says when it was written.
-			if code := h.postSigned(textPayload("wamid.late.1", "15551110009", "hello", wrote)); code != 200 {
-				t.Fatalf("webhook = %d", code)
+			if err := h.accept(textPayload("wamid.late.1", "15551110009", "hello", wrote)); err != nil {
+				t.Fatalf("webhook: %v", err)
 			}
 			h.engine.WaitIdle()
 			var templates int
@@ -266,7 +266,7 @@ func TestSlowSuccessIsSettledByItsStatus(t *testing.T) {
 				once.Do(func() {
 					resp = whatsapptest.Response{Hang: true}
 					if tc.early {
-						h.postSigned(statusPayload("wamid.SLOW1", "sent", user, cb, 0, time.Now()))
+						h.mustAccept(statusPayload("wamid.SLOW1", "sent", user, cb, 0, time.Now()))
 					}
 				})
 				return resp
@@ -274,8 +274,8 @@ func TestSlowSuccessIsSettledByItsStatus(t *testing.T) {
 			// The default grace (a minute) is far longer than the test: a
 			// second request could only come from a resend without a status.
 			h = newHarness(t, harnessOpts{graph: graph, timeout: 200 * time.Millisecond})
-			if code := h.postSigned(textPayload("wamid.slow.1", user, "hello", time.Now())); code != 200 {
-				t.Fatalf("webhook = %d", code)
+			if err := h.accept(textPayload("wamid.slow.1", user, "hello", time.Now())); err != nil {
+				t.Fatalf("webhook: %v", err)
 			}
 			first := graph.WaitMessages(t, 1, 10*time.Second)[0]
 			cb := first.Body["biz_opaque_callback_data"].(string)
@@ -284,9 +284,9 @@ func TestSlowSuccessIsSettledByItsStatus(t *testing.T) {
 					items := h.outbox()
 					return len(items) == 1 && !items[0].UnknownSince.IsZero()
 				})
-				h.postSigned(statusPayload("wamid.SLOW1", "sent", user, cb, 0, time.Now()))
+				h.mustAccept(statusPayload("wamid.SLOW1", "sent", user, cb, 0, time.Now()))
 			}
-			h.postSigned(statusPayload("wamid.SLOW1", "delivered", user, cb, 0, time.Now()))
+			h.mustAccept(statusPayload("wamid.SLOW1", "delivered", user, cb, 0, time.Now()))
 			h.engine.WaitIdle()
 			if n := len(graph.Messages()); n != 1 {
 				t.Fatalf("%d message requests reached the Graph API, want exactly 1", n)
@@ -317,7 +317,7 @@ func TestHeldSendSurvivesARestart(t *testing.T) {
 		return resp
 	})
 	first := newHarness(t, harnessOpts{dir: dir, graph: graph, timeout: 200 * time.Millisecond, cfg: Config{ShutdownGrace: time.Millisecond}})
-	first.postSigned(textPayload("wamid.held.1", user, "hello", time.Now()))
+	first.mustAccept(textPayload("wamid.held.1", user, "hello", time.Now()))
 	cb := graph.WaitMessages(t, 1, 10*time.Second)[0].Body["biz_opaque_callback_data"].(string)
 	first.waitFor("the send to be held", func() bool {
 		items := first.outbox()
@@ -326,7 +326,7 @@ func TestHeldSendSurvivesARestart(t *testing.T) {
 	first.stop()
 
 	second := newHarness(t, harnessOpts{dir: dir, graph: graph})
-	second.postSigned(statusPayload("wamid.HELD1", "read", user, cb, 0, time.Now()))
+	second.mustAccept(statusPayload("wamid.HELD1", "read", user, cb, 0, time.Now()))
 	second.engine.WaitIdle()
 	if n := len(graph.Messages()); n != 1 {
 		t.Fatalf("%d message requests, want 1", n)
@@ -364,13 +364,13 @@ func TestFailedStatusesReEnterThePolicy(t *testing.T) {
 		t.Run(tc.label, func(t *testing.T) {
 			const user = "15553330001"
 			h := newHarness(t, harnessOpts{cfg: Config{ReengageTemplate: tc.template, StatusResends: tc.resends}})
-			h.postSigned(textPayload("wamid.fs.1", user, "hello", time.Now()))
+			h.mustAccept(textPayload("wamid.fs.1", user, "hello", time.Now()))
 			sent := h.graph.WaitMessages(t, 1, 10*time.Second)[0]
 			h.engine.WaitIdle()
 			orig := h.replies(user)[0]
 			fail := func(wamid, cb string) {
-				if code := h.postSigned(statusPayload(wamid, "failed", user, cb, tc.code, time.Now())); code != 200 {
-					t.Fatalf("status webhook = %d", code)
+				if err := h.accept(statusPayload(wamid, "failed", user, cb, tc.code, time.Now())); err != nil {
+					t.Fatalf("status webhook: %v", err)
 				}
 				h.engine.WaitIdle()
 			}
@@ -427,13 +427,13 @@ func TestFailedStatusForAHeldSendSendsItAgain(t *testing.T) {
 		return resp
 	})
 	h := newHarness(t, harnessOpts{graph: graph, timeout: 200 * time.Millisecond})
-	h.postSigned(textPayload("wamid.hf.1", user, "hello", time.Now()))
+	h.mustAccept(textPayload("wamid.hf.1", user, "hello", time.Now()))
 	cb := graph.WaitMessages(t, 1, 10*time.Second)[0].Body["biz_opaque_callback_data"].(string)
 	h.waitFor("the send to be held", func() bool {
 		items := h.outbox()
 		return len(items) == 1 && !items[0].UnknownSince.IsZero()
 	})
-	h.postSigned(statusPayload("wamid.HF1", "failed", user, cb, 131000, time.Now()))
+	h.mustAccept(statusPayload("wamid.HF1", "failed", user, cb, 131000, time.Now()))
 	graph.WaitMessages(t, 2, 10*time.Second)
 	h.engine.WaitIdle()
 	if n := len(graph.Messages()); n != 2 {
