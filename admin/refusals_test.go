@@ -7,6 +7,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
 
 	"lifeline/bot"
 )
@@ -161,7 +164,9 @@ func TestHandlersRefuseWithExactAnswers(t *testing.T) {
 }
 
 // Too many failed attempts from one address are refused with 429 and a
-// Retry-After, for passwords and bearer tokens apart.
+// Retry-After, for passwords and bearer tokens apart. The clock stands
+// still, so the client is blocked for the whole window: a minute, and it
+// may try again just after it, at 61 seconds in whole seconds.
 func TestThrottledAnswers(t *testing.T) {
 	for _, tc := range []struct {
 		label string
@@ -186,9 +191,25 @@ func TestThrottledAnswers(t *testing.T) {
 				}
 			}
 			r := tc.fail(s)
-			if r.code != 429 || r.raw != tc.want {
-				t.Errorf("got %d %s, want 429 %s", r.code, r.raw, tc.want)
+			if r.code != 429 || r.raw != tc.want || r.header.Get("Retry-After") != "61" {
+				t.Errorf("got %d %s retry-after %q, want 429 %s retry-after 61", r.code, r.raw, r.header.Get("Retry-After"), tc.want)
+			}
+			s.clock.Add(time.Minute + time.Second)
+			if r := tc.fail(s); r.code != 401 {
+				t.Errorf("after Retry-After = %d %s, want 401 again", r.code, r.raw)
 			}
 		})
+	}
+}
+
+// The readiness check answers 503 with its own shape while the server
+// cannot take work.
+func TestNotReadyAnswer(t *testing.T) {
+	db, faq := openStore(t)
+	engine := bot.New(bot.Config{}, bot.Options{DB: db, Sender: &bot.SandboxSender{}, KB: faq, Learner: faq, Logger: zerolog.Nop()})
+	s := New(Deps{DB: db, Engine: engine, Logger: zerolog.Nop()}) // no FAQ index
+	code, body := call(t, s, "GET", "/readyz", "", "", "")
+	if want := `{"reason":"faq index is loading","status":"not ready"}`; code != 503 || body != want {
+		t.Errorf("got %d %s, want 503 %s", code, body, want)
 	}
 }
