@@ -387,5 +387,5 @@ func allowRole(c *fiber.Ctx, p Principal, roles []string) error {
 		c.Locals("principal", p)
 		return c.Next()
 	}
-	return roleRefused(p.Role)
+	return apierr.Forbiddenf("role %q may not do this", p.Role)
 }

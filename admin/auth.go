@@ -196,9 +196,6 @@ func (s *Server) require(roles ...string) fiber.Handler {
 	}
 }
 
-// roleRefused refuses a caller whose role may not make the request.
-func roleRefused(role string) error { return apierr.Forbiddenf("role %q may not do this", role) }
-
 // throttled refuses a client with too many failed bearer tokens or
 // session cookies; it may try again after wait.
 func throttled(wait time.Duration) error {
