@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"golang.org/x/crypto/bcrypt"
 
+	"lifeline/admin/apierr"
 	"lifeline/admin/reqbody"
 	"lifeline/store"
 )
@@ -27,6 +28,15 @@ const (
 	sessionTTL    = 12 * time.Hour
 	minPassword   = 10
 	maxPassword   = 72 // bcrypt reads no further
+)
+
+// The refusals of account changes, the same from every route.
+var (
+	errRole     = reqbody.Invalidf(`"role" must be "agent" or "admin"`)
+	errPassword = reqbody.Invalidf(`"password" must be %d to %d bytes long`, minPassword, maxPassword)
+	// errWrongLogin does not say whether the name or the password was
+	// wrong, nor that the account is disabled.
+	errWrongLogin = apierr.Unauthenticatedf("wrong name or password")
 )
 
 // errAccountChanged: the account was disabled, removed or given a new
@@ -57,11 +67,11 @@ func CreateAgent(ctx context.Context, db *store.DB, id, name, role, password, by
 	id = strings.ToLower(strings.TrimSpace(id))
 	switch {
 	case !agentIDPattern.MatchString(id):
-		return Agent{}, fiber.NewError(fiber.StatusBadRequest, "\"id\" must be 2 to 32 lowercase letters, digits, dots, dashes or underscores")
+		return Agent{}, reqbody.Invalidf(`"id" must be 2 to 32 lowercase letters, digits, dots, dashes or underscores`)
 	case role != RoleAgent && role != RoleAdmin:
-		return Agent{}, fiber.NewError(fiber.StatusBadRequest, "\"role\" must be \"agent\" or \"admin\"")
+		return Agent{}, errRole
 	case len(password) < minPassword || len(password) > maxPassword:
-		return Agent{}, fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("\"password\" must be %d to %d bytes long", minPassword, maxPassword))
+		return Agent{}, errPassword
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
 	if err != nil {
@@ -74,7 +84,7 @@ func CreateAgent(ctx context.Context, db *store.DB, id, name, role, password, by
 	err = db.Write(ctx, func(w store.Writer) error {
 		if ok, err := store.HasAgent(ctx, w, id); err != nil || ok {
 			if ok {
-				return fiber.NewError(fiber.StatusConflict, fmt.Sprintf("an account named %q exists already", id))
+				return apierr.Conflictf("an account named %q exists already", id)
 			}
 			return err
 		}
@@ -168,7 +178,7 @@ func (s *Server) updateAgent(c *fiber.Ctx) error {
 	var hash []byte
 	if req.Password != nil {
 		if len(*req.Password) < minPassword || len(*req.Password) > maxPassword {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("\"password\" must be %d to %d bytes long", minPassword, maxPassword))
+			return errPassword
 		}
 		var err error
 		if hash, err = bcrypt.GenerateFromPassword([]byte(*req.Password), bcrypt.DefaultCost); err != nil {
@@ -176,7 +186,7 @@ func (s *Server) updateAgent(c *fiber.Ctx) error {
 		}
 	}
 	if req.Role != nil && *req.Role != RoleAgent && *req.Role != RoleAdmin {
-		return fiber.NewError(fiber.StatusBadRequest, "\"role\" must be \"agent\" or \"admin\"")
+		return errRole
 	}
 	id := c.Params("id")
 	ctx := c.UserContext()
@@ -238,11 +248,11 @@ func (s *Server) login(c *fiber.Ctx) error {
 		Password string `json:"password"`
 	}
 	if err := reqbody.Unmarshal(c.Body(), &req); err != nil || req.User == "" || req.Password == "" {
-		return fiber.NewError(fiber.StatusBadRequest, "body must be JSON like {\"user\": \"amira\", \"password\": \"...\"}")
+		return reqbody.Invalidf(`body must be JSON like {"user": "amira", "password": "..."}`)
 	}
 	now := s.now()
-	if !s.loginLimiter.allow(c.IP(), now) {
-		return fiber.NewError(fiber.StatusTooManyRequests, "too many failed attempts; wait a minute")
+	if wait := s.loginLimiter.wait(c.IP(), now); wait > 0 {
+		return apierr.Throttle("too many failed attempts; wait a minute", wait)
 	}
 	id := strings.ToLower(strings.TrimSpace(req.User))
 	ctx := c.UserContext()
@@ -256,7 +266,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(req.Password)) != nil || err != nil || a.Disabled {
 		s.loginLimiter.fail(c.IP(), now)
-		return fiber.NewError(fiber.StatusUnauthorized, "wrong name or password")
+		return errWrongLogin
 	}
 	s.hook("login:checked")
 	secret, err := NewSecret()
@@ -288,7 +298,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	})
 	if errors.Is(err, errAccountChanged) {
 		s.loginLimiter.fail(c.IP(), now)
-		return fiber.NewError(fiber.StatusUnauthorized, "wrong name or password")
+		return errWrongLogin
 	}
 	if err != nil {
 		return fmt.Errorf("save session: %w", err)
@@ -331,8 +341,8 @@ func overTLS(c *fiber.Ctx) bool {
 // come from another origin.
 func (s *Server) requireSession(c *fiber.Ctx, secret string, roles []string) error {
 	now := s.now()
-	if !s.loginLimiter.allow(c.IP(), now) {
-		return fiber.NewError(fiber.StatusTooManyRequests, "too many failed authentication attempts; wait a minute")
+	if wait := s.loginLimiter.wait(c.IP(), now); wait > 0 {
+		return throttled(wait)
 	}
 	var sess store.AgentSession
 	var a Agent
@@ -348,14 +358,14 @@ func (s *Server) requireSession(c *fiber.Ctx, secret string, roles []string) err
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (a.Disabled || !now.Before(sess.ExpiresAt))) {
 		s.loginLimiter.fail(c.IP(), now)
 		s.clearSession(c)
-		return fiber.NewError(fiber.StatusUnauthorized, "your session has ended; log in again")
+		return apierr.Unauthenticatedf("your session has ended; log in again")
 	}
 	if err != nil {
 		return fmt.Errorf("check session: %w", err)
 	}
 	if m := c.Method(); m != fiber.MethodGet && m != fiber.MethodHead {
 		if o := c.Get(fiber.HeaderOrigin); o != "" && !sameOrigin(o, c) {
-			return fiber.NewError(fiber.StatusForbidden, "cross-origin request refused")
+			return apierr.Forbiddenf("cross-origin request refused")
 		}
 	}
 	return allowRole(c, Principal{ID: a.ID, Name: a.Name, Role: a.Role}, roles)
@@ -377,5 +387,5 @@ func allowRole(c *fiber.Ctx, p Principal, roles []string) error {
 		c.Locals("principal", p)
 		return c.Next()
 	}
-	return fiber.NewError(fiber.StatusForbidden, fmt.Sprintf("role %q may not do this", p.Role))
+	return apierr.Forbiddenf("role %q may not do this", p.Role)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"lifeline/admin/apierr"
 	"lifeline/store"
 )
 
@@ -178,25 +179,25 @@ func (s *Server) require(roles ...string) fiber.Handler {
 				return s.requireSession(c, cookie, roles)
 			}
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="lifeline"`)
-			return fiber.NewError(fiber.StatusUnauthorized, "authentication required: send Authorization: Bearer <token>")
+			return apierr.Unauthenticatedf("authentication required: send Authorization: Bearer <token>")
 		}
-		if !s.tokenLimiter.allow(c.IP(), s.now()) {
-			return fiber.NewError(fiber.StatusTooManyRequests, "too many failed authentication attempts; wait a minute")
+		if wait := s.tokenLimiter.wait(c.IP(), s.now()); wait > 0 {
+			return throttled(wait)
 		}
 		p, err := s.authenticate(c.UserContext(), secret)
 		if err != nil {
 			s.tokenLimiter.fail(c.IP(), s.now())
 			if errors.Is(err, errNoToken) {
-				return fiber.NewError(fiber.StatusUnauthorized, "invalid or revoked token")
+				return apierr.Unauthenticatedf("invalid or revoked token")
 			}
 			return fmt.Errorf("check token: %w", err)
 		}
-		for _, r := range roles {
-			if p.Role == r {
-				c.Locals("principal", p)
-				return c.Next()
-			}
-		}
-		return fiber.NewError(fiber.StatusForbidden, fmt.Sprintf("role %q may not do this", p.Role))
+		return allowRole(c, p, roles)
 	}
+}
+
+// throttled refuses a client with too many failed bearer tokens or
+// session cookies; it may try again after wait.
+func throttled(wait time.Duration) error {
+	return apierr.Throttle("too many failed authentication attempts; wait a minute", wait)
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"lifeline/admin/apierr"
 )
 
 // web holds the agent console and the sandbox simulator: plain HTML, CSS
@@ -36,7 +38,7 @@ func (s *Server) page(prefix, dir string, enabled bool) {
 	}
 	serve := func(c *fiber.Ctx) error {
 		if !enabled {
-			return fiber.NewError(fiber.StatusNotFound, "the simulator runs only in sandbox mode (no WhatsApp credentials configured)")
+			return &apierr.NotFound{What: "page", Why: "the simulator runs only in sandbox mode (no WhatsApp credentials configured)"}
 		}
 		if c.Path() == prefix {
 			// The pages load their files by relative URLs.
@@ -48,7 +50,7 @@ func (s *Server) page(prefix, dir string, enabled bool) {
 		}
 		b, err := fs.ReadFile(sub, name)
 		if errors.Is(err, fs.ErrNotExist) {
-			return fiber.NewError(fiber.StatusNotFound, "no such page")
+			return &apierr.NotFound{What: "page", Err: err}
 		}
 		if err != nil {
 			return err

@@ -10,7 +10,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"lifeline/admin/apierr"
 	"lifeline/admin/audit"
+	"lifeline/admin/reqbody"
 	"lifeline/bot/contacts"
 	"lifeline/bot/whatsapp"
 	"lifeline/csvtext"
@@ -38,7 +40,7 @@ func (s *Server) importContacts(c *fiber.Ctx) error {
 	if strings.HasPrefix(contentType, fiber.MIMEMultipartForm) {
 		fh, err := c.FormFile("file")
 		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, "multipart upload needs a \"file\" field with the CSV")
+			return reqbody.Invalidf(`multipart upload needs a "file" field with the CSV`)
 		}
 		f, err := fh.Open()
 		if err != nil {
@@ -145,7 +147,7 @@ func (s *Server) markReachable(c *fiber.Ctx) error {
 		return err
 	})
 	if errors.Is(err, store.ErrNotFound) {
-		return fiber.NewError(fiber.StatusNotFound, "no contact with this WhatsApp id")
+		err = &apierr.NotFound{What: "contact", By: "WhatsApp id", Err: err}
 	}
 	if err != nil {
 		return fmt.Errorf("mark contact reachable: %w", err)

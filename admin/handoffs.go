@@ -11,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"lifeline/admin/apierr"
 	"lifeline/admin/reqbody"
 	"lifeline/bot"
 	"lifeline/bot/whatsapp"
@@ -71,7 +72,7 @@ func (s *Server) checkRead(c *fiber.Ctx, user, via string, h *bot.Handoff) error
 			}
 		}
 		if h == nil || !mayRead(p, *h) {
-			return fiber.NewError(fiber.StatusForbidden, "agents read only waiting conversations and their own")
+			return apierr.Forbiddenf("agents read only waiting conversations and their own")
 		}
 	}
 	s.record(c, "conversation.read", "wa_id="+whatsapp.MaskPhone(user), "via="+via)
@@ -149,11 +150,13 @@ func (s *Server) transferHandoff(c *fiber.Ctx) error {
 		return err
 	}
 	if req.To == "" {
-		return fiber.NewError(fiber.StatusBadRequest, `"to" is required: body must be JSON like {"to": "agent-id"}`)
+		return reqbody.Invalidf(`"to" is required: body must be JSON like {"to": "agent-id"}`)
 	}
 	a, err := s.loadAgent(c.UserContext(), req.To)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && a.Disabled) {
-		return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("no active agent account %q", req.To))
+		// The body names the account: a request that cannot be taken,
+		// not a path that names nothing.
+		return reqbody.Invalidf("no active agent account %q", req.To)
 	}
 	if err != nil {
 		return fmt.Errorf("load agent: %w", err)
@@ -276,7 +279,7 @@ func (s *Server) streamEvents(c *fiber.Ctx) error {
 	p := principal(c)
 	ch, ok := s.events.subscribe()
 	if !ok {
-		return fiber.NewError(fiber.StatusServiceUnavailable, "shutting down")
+		return &apierr.Unavailable{Msg: "shutting down"}
 	}
 	c.Set(fiber.HeaderContentType, "text/event-stream")
 	c.Set(fiber.HeaderCacheControl, "no-cache")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"lifeline/admin/apierr"
 	"lifeline/admin/audit"
 	"lifeline/admin/httpstatus"
 	"lifeline/admin/reqbody"
@@ -122,10 +123,10 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 	}
 	req.Name = strings.TrimSpace(req.Name)
 	if req.Name == "" || len(req.Name) > 100 {
-		return fiber.NewError(fiber.StatusBadRequest, `"name" is required (at most 100 characters)`)
+		return reqbody.Invalidf(`"name" is required (at most 100 characters)`)
 	}
 	if !roles[req.Role] {
-		return fiber.NewError(fiber.StatusBadRequest, `"role" must be admin, agent, integration or viewer`)
+		return reqbody.Invalidf(`"role" must be admin, agent, integration or viewer`)
 	}
 	secret, err := NewSecret()
 	if err != nil {
@@ -171,7 +172,7 @@ func (s *Server) listTokens(c *fiber.Ctx) error {
 func (s *Server) revokeToken(c *fiber.Ctx) error {
 	id := c.Params("id")
 	if len(id) != 64 || strings.Trim(id, "0123456789abcdef") != "" {
-		return fiber.NewError(fiber.StatusNotFound, "no such token")
+		return &apierr.NotFound{What: "token"}
 	}
 	ctx := c.UserContext()
 	var t Token
@@ -197,14 +198,14 @@ func (s *Server) revokeToken(c *fiber.Ctx) error {
 				return err
 			}
 			if admins <= 1 {
-				return fiber.NewError(fiber.StatusConflict, "this is the last admin token; create another admin token before revoking it")
+				return apierr.Conflictf("this is the last admin token; create another admin token before revoking it")
 			}
 		}
 		t.Revoked = true
 		return store.PutAdminToken(ctx, w, t)
 	})
 	if errors.Is(err, store.ErrNotFound) {
-		return fiber.NewError(fiber.StatusNotFound, "no such token")
+		err = &apierr.NotFound{What: "token", Err: err}
 	}
 	if err != nil {
 		return err
@@ -220,7 +221,7 @@ func auditFilter(c *fiber.Ctx) (audit.Filter, error) {
 		if v := c.Query(name); v != "" {
 			t, err := time.Parse(time.RFC3339, v)
 			if err != nil {
-				return f, fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("%s=%q: want an RFC 3339 time such as 2025-01-31T00:00:00Z", name, v))
+				return f, reqbody.Invalidf("%s=%q: want an RFC 3339 time such as 2025-01-31T00:00:00Z", name, v)
 			}
 			*dst = t
 		}
@@ -228,7 +229,7 @@ func auditFilter(c *fiber.Ctx) (audit.Filter, error) {
 	if v := c.Query("before"); v != "" {
 		n, err := strconv.ParseUint(v, 10, 64)
 		if err != nil {
-			return f, fiber.NewError(fiber.StatusBadRequest, "before must be the \"next\" number of a previous page")
+			return f, reqbody.Invalidf(`before must be the "next" number of a previous page`)
 		}
 		f.Before = n
 	}
@@ -313,7 +314,7 @@ func (s *Server) backup(c *fiber.Ctx) error {
 	if v := c.Query("since"); v != "" {
 		n, err := strconv.ParseUint(v, 10, 64)
 		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, "since must be a number")
+			return reqbody.Invalidf("since must be a number")
 		}
 		since = n
 	}

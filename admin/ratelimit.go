@@ -49,16 +49,25 @@ func (l *failLimiter) expire(now time.Time) {
 	}
 }
 
-func (l *failLimiter) allow(key string, now time.Time) bool {
+func (l *failLimiter) allow(key string, now time.Time) bool { return l.wait(key, now) == 0 }
+
+// wait returns how long key is still blocked: zero when it may try now,
+// otherwise until the window of its first failure ends.
+func (l *failLimiter) wait(key string, now time.Time) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.expire(now)
 	e, ok := l.byKey[key]
 	if !ok {
-		return true
+		return 0
 	}
 	f := e.Value.(*failEntry)
-	return now.Sub(f.start) > l.window || f.n < l.max
+	if now.Sub(f.start) > l.window || f.n < l.max {
+		return 0
+	}
+	// Blocked while now-start <= window: the first instant allowed is
+	// just after start+window.
+	return f.start.Add(l.window).Sub(now) + time.Nanosecond
 }
 
 func (l *failLimiter) fail(key string, now time.Time) {

@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/rs/zerolog"
 
+	"lifeline/admin/apierr"
 	"lifeline/admin/audit"
 	"lifeline/admin/httpstatus"
 	"lifeline/admin/kbapi"
@@ -187,17 +188,17 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 
 func (s *Server) ready(c *fiber.Ctx) error {
 	if s.kb == nil || !s.kb.Ready() {
-		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "not ready", "reason": "faq index is loading"})
+		return &apierr.NotReady{Reason: "faq index is loading"}
 	}
 	if err := s.db.Health(); err != nil {
-		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "not ready", "reason": "store cannot write: " + err.Error()})
+		return &apierr.NotReady{Reason: "store cannot write: " + err.Error()}
 	}
 	ctx := c.UserContext()
 	if err := s.db.Read(ctx, func(r store.Reader) error { return store.Probe(ctx, r) }); err != nil {
-		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "not ready", "reason": "store unavailable"})
+		return &apierr.NotReady{Reason: "store unavailable"}
 	}
 	if err := s.db.CheckDisk(); err != nil {
-		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "not ready", "reason": "disk space low, new work refused: " + err.Error()})
+		return &apierr.NotReady{Reason: "disk space low, new work refused: " + err.Error()}
 	}
 	in, out := s.engine.Depth()
 	return c.JSON(fiber.Map{"status": "ready", "inbox": in, "outbox": out})

@@ -1,12 +1,14 @@
 package admin
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"lifeline/admin/apierr"
 	"lifeline/store"
 )
 
@@ -37,10 +39,7 @@ func (s *Server) listSessions(c *fiber.Ctx) error {
 	err := s.db.Read(ctx, func(r store.Reader) error {
 		out = []sessionView{}
 		if agent != "" {
-			if ok, err := store.HasAgent(ctx, r, agent); err != nil || !ok {
-				if err == nil {
-					err = fiber.NewError(fiber.StatusNotFound, fmt.Sprintf("no account %q", agent))
-				}
+			if err := hasAgent(ctx, r, agent); err != nil {
 				return err
 			}
 		}
@@ -58,11 +57,21 @@ func (s *Server) listSessions(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"sessions": out})
 }
 
+// hasAgent returns nil when the account exists, and an *apierr.NotFound
+// naming it when it does not.
+func hasAgent(ctx context.Context, r store.Reader, id string) error {
+	ok, err := store.HasAgent(ctx, r, id)
+	if err == nil && !ok {
+		err = &apierr.NotFound{What: "account", ID: id, Err: store.ErrNotFound}
+	}
+	return err
+}
+
 // endSession ends one console session: its cookie stops working at once.
 func (s *Server) endSession(c *fiber.Ctx) error {
 	id := c.Params("id")
 	if len(id) != 64 || strings.Trim(id, "0123456789abcdef") != "" {
-		return fiber.NewError(fiber.StatusNotFound, "no such session")
+		return &apierr.NotFound{What: "session"}
 	}
 	ctx := c.UserContext()
 	var sess store.AgentSession
@@ -87,10 +96,7 @@ func (s *Server) endAgentSessions(c *fiber.Ctx) error {
 	n := 0
 	err := s.db.Write(ctx, func(w store.Writer) error {
 		n = 0
-		if ok, err := store.HasAgent(ctx, w, agent); err != nil || !ok {
-			if err == nil {
-				err = fiber.NewError(fiber.StatusNotFound, fmt.Sprintf("no account %q", agent))
-			}
+		if err := hasAgent(ctx, w, agent); err != nil {
 			return err
 		}
 		var err error

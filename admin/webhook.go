@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"lifeline/admin/apierr"
 	"lifeline/admin/reqbody"
 	"lifeline/bot"
 	"lifeline/bot/whatsapp"
@@ -20,8 +21,7 @@ type WebhookConfig struct {
 }
 
 // errWebhookOff is the answer of the webhook in sandbox mode.
-var errWebhookOff = fiber.NewError(fiber.StatusServiceUnavailable,
-	"webhook not configured: the server runs in sandbox mode; set WA_ACCESS_TOKEN, WA_PHONE_NUMBER_ID, WA_APP_SECRET and WA_VERIFY_TOKEN to connect WhatsApp")
+var errWebhookOff = &apierr.Unavailable{Msg: "webhook not configured: the server runs in sandbox mode; set WA_ACCESS_TOKEN, WA_PHONE_NUMBER_ID, WA_APP_SECRET and WA_VERIFY_TOKEN to connect WhatsApp"}
 
 // verifyWebhook answers Meta's GET handshake.
 func (s *Server) verifyWebhook(cfg WebhookConfig) fiber.Handler {

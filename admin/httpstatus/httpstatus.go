@@ -7,10 +7,14 @@ package httpstatus
 
 import (
 	"errors"
+	"math"
+	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/rs/zerolog"
 
+	"lifeline/admin/apierr"
 	"lifeline/admin/reqbody"
 	"lifeline/bot"
 	"lifeline/bot/broadcast"
@@ -25,8 +29,9 @@ import (
 // Answer is the status and JSON body of a failed request.
 type Answer struct {
 	Status int
-	// Body always holds "error", a message for the client; imports add
-	// "rows", every bad row named.
+	// Body holds "error", a message for the client; imports add "rows",
+	// every bad row named. The readiness check alone answers "status"
+	// and "reason" instead.
 	Body fiber.Map
 	// RetryAfter, when set, is the Retry-After header in seconds.
 	RetryAfter string
@@ -46,6 +51,11 @@ func Of(err error) Answer {
 	var (
 		fe  *fiber.Error
 		rbe *reqbody.Error
+		de  *apierr.Denied
+		nf  *apierr.NotFound
+		cf  *apierr.Conflict
+		un  *apierr.Unavailable
+		nr  *apierr.NotReady
 		nse *bot.NotStoredError
 		ce  *bot.ConflictError
 		ie  *bot.InvalidError
@@ -58,10 +68,32 @@ func Of(err error) Answer {
 	case err == nil:
 		return answer(fiber.StatusOK, "")
 
-	// Answers the HTTP layer chose itself: unknown routes, body limits,
-	// authentication, and the admin API's own checks of a request.
+	// Answers fiber chose itself: unknown routes, the body limit.
 	case errors.As(err, &fe):
 		return answer(fe.Code, fe.Message)
+
+	// The admin server's own refusals: who may call, what a request names,
+	// the rules on accounts and tokens, parts of the server that are off.
+	case errors.As(err, &de):
+		switch de.Kind {
+		case apierr.Forbidden:
+			return answer(fiber.StatusForbidden, de.Msg)
+		case apierr.Throttled:
+			a := answer(fiber.StatusTooManyRequests, de.Msg)
+			a.RetryAfter = seconds(de.RetryAfter)
+			return a
+		}
+		return answer(fiber.StatusUnauthorized, de.Msg)
+	case errors.As(err, &nf):
+		return answer(fiber.StatusNotFound, nf.Error())
+	case errors.As(err, &cf):
+		return answer(fiber.StatusConflict, cf.Msg)
+	case errors.As(err, &un):
+		return answer(fiber.StatusServiceUnavailable, un.Msg)
+	case errors.As(err, &nr):
+		// The readiness check's own shape: load balancers and operators
+		// read "reason".
+		return Answer{Status: fiber.StatusServiceUnavailable, Body: fiber.Map{"status": "not ready", "reason": nr.Reason}}
 	case errors.As(err, &rbe):
 		switch rbe.Kind {
 		case reqbody.UnsupportedType:
@@ -138,6 +170,11 @@ func Of(err error) Answer {
 	a := answer(fiber.StatusInternalServerError, "internal error")
 	a.Unexpected = true
 	return a
+}
+
+// seconds is a Retry-After value: whole seconds, rounded up, at least 1.
+func seconds(d time.Duration) string {
+	return strconv.Itoa(max(1, int(math.Ceil(d.Seconds()))))
 }
 
 // Handler is the application's error handler: it answers err as Of says,

@@ -7,10 +7,12 @@ import (
 	"io"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/rs/zerolog"
 
+	"lifeline/admin/apierr"
 	"lifeline/admin/reqbody"
 	"lifeline/bot"
 	"lifeline/bot/broadcast"
@@ -42,6 +44,28 @@ func TestEveryDomainErrorHasOneAnswer(t *testing.T) {
 			`{"error":"unknown field \"audiense\": not part of this request (check its spelling)"}`, "", false},
 		{"request format", reqbody.Unsupported("unsupported content type: use text/csv"), 415, `{"error":"unsupported content type: use text/csv"}`, "", false},
 		{"request too large", reqbody.CheckSize(5<<20, 4<<20), 413, `{"error":"body of 5242880 bytes is over the 4194304-byte limit"}`, "", false},
+
+		// The admin server's own refusals: who may call.
+		{"no credentials", apierr.Unauthenticatedf("authentication required: send Authorization: Bearer <token>"), 401,
+			`{"error":"authentication required: send Authorization: Bearer \u003ctoken\u003e"}`, "", false},
+		{"wrong role", apierr.Forbiddenf("role %q may not do this", "viewer"), 403, `{"error":"role \"viewer\" may not do this"}`, "", false},
+		{"too many failures", apierr.Throttle("too many failed attempts; wait a minute", time.Minute+time.Nanosecond), 429,
+			`{"error":"too many failed attempts; wait a minute"}`, "61", false},
+		{"too many failures, wait rounded up", apierr.Throttle("wait", 59500*time.Millisecond), 429, `{"error":"wait"}`, "60", false},
+		{"too many failures, at least a second", apierr.Throttle("wait", time.Millisecond), 429, `{"error":"wait"}`, "1", false},
+		// What a request names that does not exist, said without the
+		// store's wrapping (which names keys).
+		{"no such token", wrap(&apierr.NotFound{What: "token", Err: store.ErrNotFound}), 404, `{"error":"no such token"}`, "", false},
+		{"no account", wrap(&apierr.NotFound{What: "account", ID: "amira", Err: store.ErrNotFound}), 404, `{"error":"no account \"amira\""}`, "", false},
+		{"no contact, number withheld", wrap(&apierr.NotFound{What: "contact", By: "WhatsApp id", Err: store.ErrNotFound}), 404,
+			`{"error":"no contact with this WhatsApp id"}`, "", false},
+		{"page off in this mode", &apierr.NotFound{What: "page", Why: "the simulator runs only in sandbox mode (no WhatsApp credentials configured)"}, 404,
+			`{"error":"the simulator runs only in sandbox mode (no WhatsApp credentials configured)"}`, "", false},
+		{"rule on accounts and tokens", wrap(apierr.Conflictf("this is the last admin token; create another admin token before revoking it")), 409,
+			`{"error":"this is the last admin token; create another admin token before revoking it"}`, "", false},
+		{"part of the server off", &apierr.Unavailable{Msg: "shutting down"}, 503, `{"error":"shutting down"}`, "", false},
+		{"not ready", &apierr.NotReady{Reason: "store cannot write: " + store.ErrDiskLow.Error()}, 503,
+			`{"reason":"store cannot write: disk space below the reserve","status":"not ready"}`, "", false},
 
 		// The webhook.
 		{"no signature", whatsapp.ErrNoSignature, 401, `{"error":"missing X-Hub-Signature-256 header"}`, "", false},
