@@ -193,9 +193,12 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	}
 	m := metrics.New()
 	// Replies and broadcasts share each number's throughput budget.
+	// Both also size their sends in flight from the latency the pacer
+	// measures (each send attempt is observed through it).
 	pacer := pace.New(cfg.RatePerNumber)
+	pacer.SetCeiling(cfg.MaxInFlight)
 	engine := bot.New(ecfg, bot.Options{DB: db, Sender: sender, KB: m.Answerer(faq), Learner: faq, Logger: log, Observer: m, Pacer: pacer})
-	broadcasts := broadcast.New(broadcastConfig(cfg), broadcast.Options{DB: db, Sender: sender, Logger: log, Pacer: pacer, Observer: m})
+	broadcasts := broadcast.New(broadcastConfig(cfg), broadcast.Options{DB: db, Sender: sender, Logger: log, Pacer: pacer, Observer: bot.PacedObserver(m, pacer)})
 	engine.Intercept(broadcasts)
 	engine.ObserveStatuses(broadcasts)
 	engine.AddTranscriptSource(broadcasts)
