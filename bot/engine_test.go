@@ -440,7 +440,7 @@ func TestRestartLosesNothingAndRepliesOnce(t *testing.T) {
 	dir := t.TempDir()
 	graph := whatsapptest.NewServer(t)
 	graph.SetResponder(func(whatsapptest.Request) whatsapptest.Response {
-		return whatsapptest.Response{Delay: 5 * time.Millisecond}
+		return whatsapptest.Response{Delay: 25 * time.Millisecond}
 	})
 	const users, perUser = 40, 5
 	first := newHarness(t, harnessOpts{dir: dir, graph: graph, cfg: Config{SendWorkers: 2, MaxInFlight: 2, ShutdownGrace: time.Millisecond}})

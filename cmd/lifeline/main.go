@@ -180,7 +180,10 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	} else {
 		sender = whatsapp.NewClient(whatsapp.ClientConfig{
 			BaseURL: cfg.APIURL, Version: cfg.APIVersion, AccessToken: cfg.AccessToken,
-			HTTP:    &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, IdleConnTimeout: 90 * time.Second}},
+			// As many idle connections as sends may be in flight: over
+			// HTTP/1.1 each send in flight holds one, and fewer would close
+			// and reopen connections at every swing of the count.
+			HTTP:    &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: max(256, cfg.MaxInFlight*len(cfg.PhoneNumberIDs)), IdleConnTimeout: 90 * time.Second}},
 			Timeout: 20 * time.Second,
 		})
 	}
