@@ -199,7 +199,9 @@ func startBenchServer(numbers int) (*benchServer, error) {
 
 func (b *benchServer) close() {
 	b.inst.close()
-	b.graph.app.Shutdown()
+	// Bounded: a keep-alive connection of the client that is still open
+	// would otherwise hold the fake until it times out.
+	b.graph.app.ShutdownWithTimeout(2 * time.Second)
 	os.RemoveAll(b.dir)
 }
 
