@@ -138,7 +138,15 @@ func (l *lanes[T]) worker() {
 				l.idle.Broadcast()
 			}
 		}
-		if l.workers > max(l.least, l.limit()) {
+		limit := max(l.least, l.limit())
+		if len(l.ready) > 1 && l.asleep == 0 && l.workers < limit && !l.closed {
+			// Work is backing up and the need rose since it was added
+			// (a slower Graph API): one more worker.
+			l.workers++
+			l.wg.Add(1)
+			go l.worker()
+		}
+		if l.workers > limit {
 			// The need fell (a faster Graph API): this worker gives way.
 			l.workers--
 			if len(l.ready) > 0 && l.asleep > 0 {

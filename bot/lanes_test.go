@@ -62,26 +62,41 @@ func TestElasticLanesGrowToTheLimit(t *testing.T) {
 		l.Add(fmt.Sprint("user", i), i)
 	}
 	g.waitRunning(4)
+	if got := pendingReady(l); got != 6 {
+		t.Fatalf("%d lanes waiting, want 6", got)
+	}
 
 	limit.Store(6)
 	l.Add("user10", 10) // work added while the limit is higher starts more workers
 	l.Add("user11", 11)
 	g.waitRunning(6)
 
+	// A worker that finishes while work waits starts another when the
+	// limit rose meanwhile, without anything new added.
+	limit.Store(8)
+	g.release <- struct{}{} // one item finishes
+	g.waitRunning(7)        // its worker and a new one take two waiting items: 6 - 1 + 2
+
 	close(g.release)
 	l.WaitIdle()
 	if done.Load() != 12 {
 		t.Fatalf("%d items done, want 12", done.Load())
 	}
-	if g.most != 6 {
-		t.Fatalf("at most %d ran at once, want 6 (the limit)", g.most)
+	if g.most > 8 {
+		t.Fatalf("%d ran at once, above the limit of 8", g.most)
 	}
 	l.mu.Lock()
 	workers := l.workers
 	l.mu.Unlock()
-	if workers > 6 {
-		t.Fatalf("%d workers after the work, want at most 6", workers)
+	if workers > 8 {
+		t.Fatalf("%d workers after the work, want at most 8", workers)
 	}
+}
+
+func pendingReady[T any](l *lanes[T]) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.ready)
 }
 
 // Items of one key still run one at a time and in order on an elastic pool.
