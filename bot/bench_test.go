@@ -23,7 +23,7 @@ func BenchmarkIngest(b *testing.B) {
 	e := New(Config{Workers: 1}, Options{DB: db, Sender: &SandboxSender{}, KB: stubKB{}, Logger: zerolog.Nop()})
 	// Processing is not started: this measures the acknowledgement alone.
 	e.inbox = newLanes(0, e.processInbound)
-	e.outbox = newLanes(0, e.processOutbound)
+	e.outbox = newSendLanes(0, nil, e.processOutbound)
 	var n atomic.Uint64
 	text := fmt.Sprintf("%01000d", 7)
 	b.SetParallelism(32)

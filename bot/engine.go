@@ -43,7 +43,8 @@ var _ Learner = (*kb.KB)(nil)
 type Config struct {
 	PhoneNumberIDs   []string           // sending numbers; replies leave from the number that received the message
 	Workers          int                // inbound workers (users processed in parallel)
-	SendWorkers      int                // outbound workers
+	SendWorkers      int                // outbound workers to keep; more start as the Graph API's latency asks (bot/pace), up to MaxInFlight per number
+	MaxInFlight      int                // most sends in flight per sending number (the ceiling of the adaptive count); default pace.DefaultCeiling
 	RatePerNumber    float64            // messages per second per sending number
 	Expiry           time.Duration      // a conversation idle this long starts over
 	WindowMargin     time.Duration      // safety margin subtracted from the 24-hour window
@@ -124,7 +125,7 @@ type Engine struct {
 	now     func() time.Time
 
 	inbox  *lanes[inTask]
-	outbox *lanes[*store.OutboxItem]
+	outbox *sendLanes
 	pacer  *pace.Numbers
 	people PersonLocks // erasure against sends (see HoldPerson)
 
@@ -270,9 +271,13 @@ func New(cfg Config, o Options) *Engine {
 	if o.Pacer == nil {
 		o.Pacer = pace.New(cfg.RatePerNumber)
 	}
+	if cfg.MaxInFlight > 0 {
+		o.Pacer.SetCeiling(cfg.MaxInFlight)
+	}
 	if o.Observer == nil {
 		o.Observer = NopObserver{}
 	}
+	o.Observer = PacedObserver(o.Observer, o.Pacer)
 	if o.Understander == nil {
 		// Trained here, once per process, rather than by the first
 		// message while others wait behind it.
@@ -302,7 +307,7 @@ func (e *Engine) Start() error {
 	e.ingestCh = make(chan *ingestReq, ingestQueue)
 	e.ingestDone = make(chan struct{})
 	go e.ingestLoop()
-	e.outbox = newLanes(e.cfg.SendWorkers, e.processOutbound)
+	e.outbox = newSendLanes(e.cfg.SendWorkers, e.sendersNeeded, e.processOutbound)
 	var pendingIn, pendingOut int
 	err := e.db.View(func(tx *store.Txn) error {
 		if err := tx.Scan(store.InboxPrefix(), func(k store.Key, v []byte) error {
@@ -388,3 +393,43 @@ func (e *Engine) WaitIdle() {
 }
 
 var errClosed = errors.New("engine is shutting down")
+
+// sendersNeeded is how many outbound workers keep every sending number at
+// its rate at the Graph API latency measured so far (Little's law, in
+// bot/pace); each number's share is bounded by the pacer's ceiling.
+func (e *Engine) sendersNeeded() int {
+	n := 0
+	for _, num := range e.cfg.PhoneNumberIDs {
+		n += e.pacer.InFlight(num)
+	}
+	return n
+}
+
+// PacedObserver passes every send attempt's latency to the pacer, which
+// sizes the sends in flight per number from it, and everything on to obs.
+// The engine wraps its own observer; a broadcast service that shares the
+// pacer is given one too.
+func PacedObserver(obs Observer, p *pace.Numbers) Observer {
+	if po, ok := obs.(pacedObserver); ok && po.pacer == p {
+		return obs
+	}
+	return pacedObserver{Observer: obs, pacer: p}
+}
+
+type pacedObserver struct {
+	Observer
+	pacer *pace.Numbers
+}
+
+func (o pacedObserver) SendAttempt(phoneNumberID string, ok bool, code int, latency time.Duration) {
+	o.pacer.Observe(phoneNumberID, latency)
+	o.Observer.SendAttempt(phoneNumberID, ok, code, latency)
+}
+
+// InboundIgnored passes the optional IgnoreObserver call on, so that
+// wrapping does not hide it.
+func (o pacedObserver) InboundIgnored(reason string) {
+	if io, ok := o.Observer.(IgnoreObserver); ok {
+		io.InboundIgnored(reason)
+	}
+}

@@ -61,7 +61,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	}
 	graph := o.graph
 	if graph == nil {
-		graph = whatsapptest.NewServer(t)
+		graph = whatsapptest.NewServer(t, whatsapptest.Strict()) // a call to anything but a send fails the test
 	}
 	if o.timeout == 0 {
 		o.timeout = 5 * time.Second
@@ -369,10 +369,10 @@ func TestRestartLosesNothingAndRepliesOnce(t *testing.T) {
 	dir := t.TempDir()
 	graph := whatsapptest.NewServer(t)
 	graph.SetResponder(func(whatsapptest.Request) whatsapptest.Response {
-		return whatsapptest.Response{Delay: 5 * time.Millisecond}
+		return whatsapptest.Response{Delay: 25 * time.Millisecond}
 	})
 	const users, perUser = 40, 5
-	first := newHarness(t, harnessOpts{dir: dir, graph: graph, cfg: Config{SendWorkers: 4, ShutdownGrace: time.Millisecond}})
+	first := newHarness(t, harnessOpts{dir: dir, graph: graph, cfg: Config{SendWorkers: 2, MaxInFlight: 2, ShutdownGrace: time.Millisecond}})
 	for i := 0; i < perUser; i++ {
 		for u := 0; u < users; u++ {
 			body := textPayload(fmt.Sprintf("wamid.B%d.%d", u, i), fmt.Sprintf("1555010%04d", u), "hello", time.Now())

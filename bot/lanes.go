@@ -1,38 +1,72 @@
 package bot
 
 import (
+	"strings"
 	"sync"
+
+	"lifeline/store"
 )
 
 // lanes runs work items with one rule: items of the same key run one at a
 // time, in the order they were added; items of different keys run in
-// parallel on a fixed number of workers. This is how messages of one user
-// stay in order while many users are served at once.
+// parallel on a pool of workers. This is how messages of one user stay in
+// order while many users are served at once.
+//
+// The pool is elastic: a worker is started when work is ready and every
+// worker is busy, up to limit(); workers beyond least stop when nothing is
+// ready. The outbox needs this because how many sends must be under way
+// to keep a number at its rate depends on the Graph API's latency
+// (bot/pace), which changes while the engine runs.
 type lanes[T any] struct {
+	work  func(key string, item T) bool
+	least int
+	limit func() int
+
 	mu      sync.Mutex
 	cond    *sync.Cond
 	queues  map[string][]T
 	busy    map[string]bool // key is queued in ready or being worked on
 	ready   []string        // keys with work and no worker
-	woken   map[string]bool // Wake came while the key was being worked on
+	woken   map[string]bool // Wake came while the key was busy
 	closed  bool
 	pending int // items not yet finished
+	workers int // running
+	asleep  int // workers waiting for work and not yet signalled
 	idle    *sync.Cond
 	wg      sync.WaitGroup
 }
 
-// newLanes starts workers goroutines that call work for each item. work
-// returns true when the item is done; false leaves it at the head of its
-// lane (the caller arranges a later Wake, for example after a backoff).
+// newLanes runs work on a fixed pool of workers goroutines. work returns
+// true when the item is done; false leaves it at the head of its lane (the
+// caller arranges a later Wake, for example after a backoff).
 func newLanes[T any](workers int, work func(key string, item T) bool) *lanes[T] {
-	l := &lanes[T]{queues: map[string][]T{}, busy: map[string]bool{}, woken: map[string]bool{}}
+	return newElasticLanes(workers, func() int { return workers }, work)
+}
+
+// newElasticLanes keeps least workers and grows to limit() while work is
+// waiting; limit is read whenever a worker might be started or stopped.
+func newElasticLanes[T any](least int, limit func() int, work func(key string, item T) bool) *lanes[T] {
+	l := &lanes[T]{work: work, least: least, limit: limit, queues: map[string][]T{}, busy: map[string]bool{}, woken: map[string]bool{}}
 	l.cond = sync.NewCond(&l.mu)
 	l.idle = sync.NewCond(&l.mu)
-	for i := 0; i < workers; i++ {
-		l.wg.Add(1)
-		go l.worker(work)
-	}
 	return l
+}
+
+// readyLocked makes key runnable and finds it a worker: a sleeping one,
+// or a new one while the pool is below its limit.
+func (l *lanes[T]) readyLocked(key string) {
+	l.busy[key] = true
+	l.ready = append(l.ready, key)
+	if l.asleep > 0 {
+		l.asleep--
+		l.cond.Signal()
+		return
+	}
+	if !l.closed && l.workers < max(l.least, l.limit()) {
+		l.workers++
+		l.wg.Add(1)
+		go l.worker()
+	}
 }
 
 // Add queues item at the end of key's lane.
@@ -42,9 +76,7 @@ func (l *lanes[T]) Add(key string, item T) {
 	l.queues[key] = append(l.queues[key], item)
 	l.pending++
 	if !l.busy[key] {
-		l.busy[key] = true
-		l.ready = append(l.ready, key)
-		l.cond.Signal()
+		l.readyLocked(key)
 	}
 }
 
@@ -62,19 +94,26 @@ func (l *lanes[T]) Wake(key string) {
 		l.woken[key] = true
 		return
 	}
-	l.busy[key] = true
-	l.ready = append(l.ready, key)
-	l.cond.Signal()
+	l.readyLocked(key)
 }
 
-func (l *lanes[T]) worker(work func(string, T) bool) {
+func (l *lanes[T]) worker() {
 	defer l.wg.Done()
 	l.mu.Lock()
 	for {
 		for len(l.ready) == 0 && !l.closed {
+			if l.workers > l.least {
+				// Nothing to do and more workers than the floor: stop
+				// rather than sleep; a new one starts when work comes.
+				l.workers--
+				l.mu.Unlock()
+				return
+			}
+			l.asleep++
 			l.cond.Wait()
 		}
 		if l.closed {
+			l.workers--
 			l.mu.Unlock()
 			return
 		}
@@ -84,38 +123,52 @@ func (l *lanes[T]) worker(work func(string, T) bool) {
 		item := l.queues[key][0]
 		l.mu.Unlock()
 
-		done := work(key, item)
+		done := l.work(key, item)
 
 		l.mu.Lock()
-		if !done {
-			if l.woken[key] {
-				// Woken while it worked: look at the head again.
-				delete(l.woken, key)
-				l.ready = append(l.ready, key)
-				l.cond.Signal()
-				continue
-			}
+		if !done && l.woken[key] {
+			// Woken while it worked: look at the head again.
+			delete(l.woken, key)
+			l.ready = append(l.ready, key)
+		} else if !done {
 			// Parked: the lane keeps its head and waits for Wake.
 			l.busy[key] = false
-			continue
-		}
-		delete(l.woken, key)
-		q := l.queues[key]
-		var zero T
-		q[0] = zero
-		q = q[1:]
-		l.pending--
-		if len(q) == 0 {
-			delete(l.queues, key)
-			delete(l.busy, key)
 		} else {
-			l.queues[key] = q
-			// Back of the line, so one busy user cannot starve the others.
-			l.ready = append(l.ready, key)
-			l.cond.Signal()
+			delete(l.woken, key)
+			q := l.queues[key]
+			var zero T
+			q[0] = zero
+			q = q[1:]
+			l.pending--
+			if len(q) == 0 {
+				delete(l.queues, key)
+				delete(l.busy, key)
+			} else {
+				l.queues[key] = q
+				// Back of the line, so one busy user cannot starve the others.
+				l.ready = append(l.ready, key)
+			}
+			if l.pending == 0 {
+				l.idle.Broadcast()
+			}
 		}
-		if l.pending == 0 {
-			l.idle.Broadcast()
+		limit := max(l.least, l.limit())
+		if len(l.ready) > 1 && l.asleep == 0 && l.workers < limit && !l.closed {
+			// Work is backing up and the need rose since it was added
+			// (a slower Graph API): one more worker.
+			l.workers++
+			l.wg.Add(1)
+			go l.worker()
+		}
+		if l.workers > limit {
+			// The need fell (a faster Graph API): this worker gives way.
+			l.workers--
+			if len(l.ready) > 0 && l.asleep > 0 {
+				l.asleep--
+				l.cond.Signal()
+			}
+			l.mu.Unlock()
+			return
 		}
 	}
 }
@@ -146,4 +199,63 @@ func (l *lanes[T]) WaitIdle() {
 	for l.pending > 0 && !l.closed {
 		l.idle.Wait()
 	}
+}
+
+// sendLanes is the outbox: replies and other messages on one set of
+// lanes, read receipts on their own. A read receipt answers every message
+// that comes in, so a busy hour has as many of them as replies; on the
+// same lanes each would hold the user's reply behind it for one Graph API
+// round trip, and on the same workers they would take half the pool.
+// Receipts are keyed apart (readKey), so Wake finds the right lanes by
+// the key alone.
+type sendLanes struct {
+	msgs, reads *lanes[*store.OutboxItem]
+}
+
+// readKeyPrefix cannot begin a user key (a phone number or a BSUID).
+const readKeyPrefix = "\x00read:"
+
+func readKey(user string) string { return readKeyPrefix + user }
+
+// newSendLanes gives messages and receipts each least workers, growing to
+// limit() each.
+func newSendLanes(least int, limit func() int, work func(key string, it *store.OutboxItem) bool) *sendLanes {
+	if limit == nil {
+		limit = func() int { return least }
+	}
+	return &sendLanes{msgs: newElasticLanes(least, limit, work), reads: newElasticLanes(least, limit, work)}
+}
+
+// Add queues it at the end of its user's lane: the receipts' lane for a
+// read receipt, the messages' lane for everything else.
+func (s *sendLanes) Add(user string, it *store.OutboxItem) {
+	if it.ReadID != "" {
+		s.reads.Add(readKey(user), it)
+		return
+	}
+	s.msgs.Add(user, it)
+}
+
+// Wake makes the lane of key (as given to the work function) runnable again.
+func (s *sendLanes) Wake(key string) {
+	if strings.HasPrefix(key, readKeyPrefix) {
+		s.reads.Wake(key)
+		return
+	}
+	s.msgs.Wake(key)
+}
+
+// Len is the number of messages and receipts not yet finished.
+func (s *sendLanes) Len() int { return s.msgs.Len() + s.reads.Len() }
+
+// WaitIdle blocks until every message and receipt is finished or the lanes are closed.
+func (s *sendLanes) WaitIdle() {
+	s.msgs.WaitIdle()
+	s.reads.WaitIdle()
+}
+
+// Close stops the workers of both after the items they are working on.
+func (s *sendLanes) Close() {
+	s.msgs.Close()
+	s.reads.Close()
 }

@@ -323,8 +323,10 @@ func (s *Service) pass(r *run, b *Broadcast) (passOutcome, error) {
 	results := make(chan *result, chunk)
 	// Marked "sending" and not yet committed. Small chunks keep what a
 	// crash leaves marked but unsent small; the window spans several of
-	// them so that sending never waits for a commit.
-	slots := make(chan struct{}, 8*chunk)
+	// them so that sending never waits for a commit, and the most sends
+	// the numbers may have in flight (the ceiling; the workers, not the
+	// window, bound what is under way).
+	slots := make(chan struct{}, 8*chunk+len(s.cfg.PhoneNumberIDs)*s.pacers.Ceiling())
 
 	var runLim map[string]*rate.Limiter
 	if rps := b.Spec.RatePerSecond; rps > 0 && rps < s.cfg.RatePerNumber {
@@ -333,17 +335,23 @@ func (s *Service) pass(r *run, b *Broadcast) (passOutcome, error) {
 			runLim[n] = rate.NewLimiter(rate.Limit(rps), max(1, int(rps/20)))
 		}
 	}
+	// Each number keeps as many sends in flight as its rate needs at the
+	// Graph API latency measured so far (bot/pace: Little's law, bounded
+	// by the ceiling), and at least Concurrency.
 	var workers sync.WaitGroup
 	for _, num := range s.cfg.PhoneNumberIDs {
-		for range s.cfg.Concurrency {
-			workers.Add(1)
-			go func() {
-				defer workers.Done()
-				for j := range jobs {
-					results <- s.send(r, j, num, runLim[num])
+		workers.Add(1)
+		go func() {
+			defer workers.Done()
+			s.pacers.Workers(num, s.cfg.Concurrency, func() bool {
+				j, ok := <-jobs
+				if !ok {
+					return false
 				}
-			}()
-		}
+				results <- s.send(r, j, num, runLim[num])
+				return true
+			})
+		}()
 	}
 	var cout commitOutcome
 	committed := make(chan struct{})

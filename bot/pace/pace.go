@@ -9,6 +9,7 @@ package pace
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -34,12 +35,16 @@ type Numbers struct {
 	held    map[string]int       // senders waiting in WaitUnpaused, per number
 	resumed chan struct{}        // closed and replaced when a pause changes
 	slowed  map[string]time.Time // when each number was last slowed down
+	gauges  map[string]*gauge    // measured latency and sends in flight, per number
+	ceiling atomic.Int64         // most sends in flight per number
 }
 
 // New paces each number at perSecond messages per second.
 func New(perSecond float64) *Numbers {
-	return &Numbers{rate: perSecond, now: time.Now, buckets: map[string]*bucket{}, paused: map[string]time.Time{}, slowed: map[string]time.Time{},
-		held: map[string]int{}, resumed: make(chan struct{})}
+	p := &Numbers{rate: perSecond, now: time.Now, buckets: map[string]*bucket{}, paused: map[string]time.Time{}, slowed: map[string]time.Time{},
+		held: map[string]int{}, resumed: make(chan struct{}), gauges: map[string]*gauge{}}
+	p.ceiling.Store(DefaultCeiling)
+	return p
 }
 
 func (p *Numbers) bucket(num string) *bucket {

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -21,6 +22,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"lifeline/bot/whatsapp"
+	"lifeline/bot/whatsapp/whatsapptest/latency"
 )
 
 const benchUsage = `Usage:
@@ -32,9 +34,15 @@ const benchUsage = `Usage:
       the same, as fast as it goes
   lifeline bench memory [--users 20000]
       heap per stored conversation
-  lifeline bench broadcast [--rate 1000] [--duration 10s]
-      inbound webhook latency at a fixed rate, idle and while a broadcast sends at 1000 mps
-Everything runs on 127.0.0.1 with a throw-away data directory.
+  lifeline bench broadcast [--rate 200] [--duration 10s] [--numbers 1]
+      inbound webhook latency and time to first reply at a fixed rate, idle and while a broadcast
+      sends from the same numbers at 1000 mps each
+  lifeline bench sendrate [--numbers 1] [--duration 60s]
+      a broadcast alone: messages per second it holds from 1000-mps numbers, with default settings
+Every subcommand takes --latency: the fake Graph API's answer time, "realistic" (the default:
+log-normal, median 150 ms, p99 600 ms, seeded), "none", or a median and a p99 ("100ms,400ms").
+Everything runs on 127.0.0.1 with a throw-away data directory. The sending numbers are on
+WhatsApp's top tier (WA_RATE_PER_NUMBER=1000); every other setting is the default.
 `
 
 func runBench(args []string, stdout, stderr io.Writer) int {
@@ -47,7 +55,8 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	duration := fs.Duration("duration", 10*time.Second, "how long to send")
 	concurrency := fs.Int("concurrency", 64, "parallel client connections")
 	rate := fs.Int("rate", 1000, "messages per second (0: as fast as possible)")
-	numbers := fs.Int("numbers", 8, "sending phone numbers the load is spread over")
+	numbers := fs.Int("numbers", 0, "sending phone numbers the load is spread over (default 8 for e2e, 1 for broadcast and sendrate)")
+	lat := fs.String("latency", "realistic", "the fake Graph API's latency: realistic, none, or MEDIAN,P99 such as 150ms,600ms")
 	users := fs.Int("users", 20000, "conversations to store")
 	textLen := fs.Int("text", 1000, "characters of the message text in webhook payloads")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
@@ -75,16 +84,33 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	var err error
+	model, err := latency.Parse(*lat)
+	if err != nil {
+		fmt.Fprintf(stderr, "lifeline bench: --latency: %v\n", err)
+		return 2
+	}
+	benchLatency = model
+	nums := func(def int) int {
+		if *numbers > 0 {
+			return *numbers
+		}
+		return def
+	}
+	fmt.Fprintf(stdout, "fake Graph API latency: %s\n", model)
 	switch args[0] {
 	case "webhook":
 		err = benchWebhook(stdout, *duration, *concurrency, *textLen)
 	case "e2e":
-		err = benchE2E(stdout, *duration, *rate, *concurrency, *numbers)
+		err = benchE2E(stdout, *duration, *rate, *concurrency, nums(8))
 	case "memory":
 		err = benchMemory(stdout, *users)
 	case "broadcast":
-		err = benchBroadcast(stdout, *duration, *rate)
+		err = benchBroadcast(stdout, *duration, *rate, nums(1))
+	case "sendrate":
+		if !durationSet(fs) {
+			*duration = 60 * time.Second
+		}
+		err = benchSendRate(stdout, *duration, nums(1))
 	default:
 		fmt.Fprint(stderr, benchUsage)
 		return 2
@@ -97,6 +123,25 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 }
 
 const benchSecret = "bench-app-secret"
+
+// benchLatency is the fake Graph API's latency for this run (--latency).
+var benchLatency = latency.Realistic()
+
+func durationSet(fs *flag.FlagSet) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == "duration" })
+	return set
+}
+
+// cpuTime is the CPU this process has used (user and system): server,
+// load generator and fake Graph API together.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
 
 // benchServer is a full Lifeline instance on loopback with a fake Graph API.
 type benchServer struct {
@@ -111,7 +156,7 @@ func startBenchServer(numbers int) (*benchServer, error) {
 	if err != nil {
 		return nil, err
 	}
-	graph, err := startFakeGraph()
+	graph, err := startFakeGraph(benchLatency)
 	if err != nil {
 		return nil, err
 	}
@@ -119,8 +164,13 @@ func startBenchServer(numbers int) (*benchServer, error) {
 	cfg.DataDir = dir
 	cfg.AccessToken, cfg.AppSecret, cfg.VerifyToken = "bench-token", benchSecret, "bench-verify"
 	cfg.APIURL = graph.url
-	cfg.RatePerNumber = 1000
-	cfg.SendWorkers = 256
+	cfg.RatePerNumber = 1000 // the top tier; everything else is the default
+	if w, err := strconv.Atoi(os.Getenv("LIFELINE_SEND_WORKERS")); err == nil {
+		cfg.SendWorkers = w
+	}
+	if w, err := strconv.Atoi(os.Getenv("LIFELINE_MAX_IN_FLIGHT")); err == nil {
+		cfg.MaxInFlight = w
+	}
 	if w, err := strconv.Atoi(os.Getenv("LIFELINE_WORKERS")); err == nil {
 		cfg.Workers = w
 	}
@@ -149,25 +199,32 @@ func startBenchServer(numbers int) (*benchServer, error) {
 
 func (b *benchServer) close() {
 	b.inst.close()
-	b.graph.app.Shutdown()
+	// Bounded: a keep-alive connection of the client that is still open
+	// would otherwise hold the fake until it times out.
+	b.graph.app.ShutdownWithTimeout(2 * time.Second)
 	os.RemoveAll(b.dir)
 }
 
-// fakeGraph answers every send with the Cloud API's success shape and
-// notes when each recipient got something.
+// fakeGraph answers every send with the Cloud API's success shape, after
+// the latency of its model, and notes when each recipient's request
+// arrived.
 type fakeGraph struct {
 	app      *fiber.App
 	url      string
 	n        atomic.Uint64
 	receipts atomic.Uint64 // mark-as-read requests
 	seen     func(to string, at time.Time)
+	latency  *latency.Sampler
 }
 
-func startFakeGraph() (*fakeGraph, error) {
-	g := &fakeGraph{app: fiber.New(fiber.Config{DisableStartupMessage: true})}
+func startFakeGraph(m latency.Model) (*fakeGraph, error) {
+	g := &fakeGraph{app: fiber.New(fiber.Config{DisableStartupMessage: true, Concurrency: 1 << 20}), latency: m.Sampler()}
 	g.app.Post("/:version/:phone/messages", func(c *fiber.Ctx) error {
 		n := g.n.Add(1)
 		body := c.Body()
+		// The request is noted when it arrives; the answer waits (each
+		// request has its own goroutine, so waiting costs no other).
+		defer time.Sleep(g.latency.Next())
 		if bytes.Contains(body, []byte(`"status":"read"`)) {
 			g.receipts.Add(1)
 			return c.SendString(`{"success":true}`)
@@ -347,6 +404,7 @@ func benchE2E(out io.Writer, d time.Duration, rate, workers, numbers int) error 
 	client := &fasthttp.Client{MaxConnsPerHost: 1024}
 	var seq atomic.Uint64
 	var posted atomic.Int64
+	cpu0 := cpuTime()
 	send := func() {
 		b, from := body(seq.Add(1))
 		mu.Lock()
@@ -400,6 +458,11 @@ func benchE2E(out io.Writer, d time.Duration, rate, workers, numbers int) error 
 	r := loadResult{count: len(lat), latencies: lat, elapsed: elapsed, errors: int(posted.Load()) - len(lat)}
 	fmt.Fprintf(out, "  acknowledged %d, replied %d in %s: %s\n", posted.Load(), len(lat), elapsed.Round(time.Millisecond), r)
 	fmt.Fprintf(out, "  (errors = acknowledged messages without a reply when the run ended)\n")
+	if len(lat) > 0 {
+		cpu := cpuTime() - cpu0
+		fmt.Fprintf(out, "  CPU %.2f s in all: %.0f µs per replied message (the whole process: server, load generator and fake Graph API)\n",
+			cpu.Seconds(), float64(cpu.Microseconds())/float64(len(lat)))
+	}
 	return nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"lifeline/bot"
+	"lifeline/bot/pace"
 	"lifeline/kb"
 	"lifeline/privacy"
 	"lifeline/store"
@@ -36,6 +37,7 @@ type Config struct {
 	RatePerNumber    float64
 	Workers          int
 	SendWorkers      int
+	MaxInFlight      int // most Graph API sends in flight per number (LIFELINE_MAX_IN_FLIGHT); the count follows the latency up to it
 	Expiry           time.Duration
 	ReengageTemplate string // "name:language", sent when the 24-hour window has closed
 	LogLevel         string
@@ -74,7 +76,7 @@ func (c Config) Sandbox() bool { return c.AccessToken == "" && len(c.PhoneNumber
 func defaultConfig() Config {
 	return Config{
 		Addr: ":8080", DataDir: "./data", APIURL: "https://graph.facebook.com", APIVersion: "v23.0",
-		RatePerNumber: 80, Workers: 32, SendWorkers: 64, Expiry: 2 * time.Hour, LogLevel: "info",
+		RatePerNumber: 80, Workers: 32, SendWorkers: 64, MaxInFlight: pace.DefaultCeiling, Expiry: 2 * time.Hour, LogLevel: "info",
 		TemplateWait: 24 * time.Hour, UnknownGrace: time.Minute,
 		Retention:   privacy.Retention{Messages: 90 * day, Locations: 30 * day, CheckIns: 90 * day},
 		DiskReserve: 256 << 20, ThesaurusDir: kb.DefaultThesaurusDir,
@@ -135,6 +137,7 @@ func loadConfig(args []string, lookup func(string) (string, bool)) (Config, erro
 	}
 	intVar(&c.Workers, "LIFELINE_WORKERS")
 	intVar(&c.SendWorkers, "LIFELINE_SEND_WORKERS")
+	intVar(&c.MaxInFlight, "LIFELINE_MAX_IN_FLIGHT")
 	errs = append(errs, loadBroadcastEnv(&c.Broadcast, getenv)...)
 	if v := getenv("LIFELINE_CONVERSATION_EXPIRY"); v != "" {
 		d, err := time.ParseDuration(v)
@@ -266,6 +269,9 @@ func (c Config) Validate() error {
 	}
 	if c.SendWorkers < 1 || c.SendWorkers > 4096 {
 		return fmt.Errorf("LIFELINE_SEND_WORKERS=%d: want 1 to 4096", c.SendWorkers)
+	}
+	if c.MaxInFlight < 1 || c.MaxInFlight > 10000 {
+		return fmt.Errorf("LIFELINE_MAX_IN_FLIGHT=%d: want 1 to 10000 sends in flight per number", c.MaxInFlight)
 	}
 	if c.Expiry < time.Minute {
 		return fmt.Errorf("LIFELINE_CONVERSATION_EXPIRY=%s: want at least 1m", c.Expiry)

@@ -77,6 +77,18 @@ func TestConfigFromEnvironment(t *testing.T) {
 		{name: "bad api version", env: map[string]string{"WA_API_VERSION": "23"}, wantErr: "WA_API_VERSION"},
 		{name: "rate not a number", env: map[string]string{"WA_RATE_PER_NUMBER": "fast"}, wantErr: "WA_RATE_PER_NUMBER"},
 		{name: "rate above the platform maximum", env: map[string]string{"WA_RATE_PER_NUMBER": "5000"}, wantErr: "WA_RATE_PER_NUMBER"},
+		{name: "sends in flight per number", env: map[string]string{"LIFELINE_MAX_IN_FLIGHT": "300"}, check: func(t *testing.T, c Config) {
+			if c.MaxInFlight != 300 {
+				t.Errorf("max in flight %d, want 300", c.MaxInFlight)
+			}
+		}},
+		{name: "sends in flight default to the pacer's ceiling", env: nil, check: func(t *testing.T, c Config) {
+			if c.MaxInFlight != 1024 {
+				t.Errorf("max in flight %d, want 1024", c.MaxInFlight)
+			}
+		}},
+		{name: "no sends in flight", env: map[string]string{"LIFELINE_MAX_IN_FLIGHT": "0"}, wantErr: "LIFELINE_MAX_IN_FLIGHT"},
+		{name: "sends in flight not a number", env: map[string]string{"LIFELINE_MAX_IN_FLIGHT": "many"}, wantErr: "LIFELINE_MAX_IN_FLIGHT"},
 		{name: "short admin token", env: map[string]string{"LIFELINE_ADMIN_TOKEN": "abc"}, wantErr: "LIFELINE_ADMIN_TOKEN"},
 		{name: "bad expiry", env: map[string]string{"LIFELINE_CONVERSATION_EXPIRY": "soon"}, wantErr: "LIFELINE_CONVERSATION_EXPIRY"},
 		{name: "bad template", env: map[string]string{"WA_REENGAGE_TEMPLATE": "Crisis Update"}, wantErr: "WA_REENGAGE_TEMPLATE"},

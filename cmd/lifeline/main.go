@@ -133,6 +133,7 @@ type instance struct {
 
 	broadcasts *broadcast.Service
 	phones     *bot.SandboxSender // nil unless in sandbox mode
+	pacer      *pace.Numbers      // shared by replies and broadcasts; its latency estimate is reported by bench
 }
 
 // start opens the store and the FAQ, starts the engine and builds the HTTP server.
@@ -179,7 +180,10 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	} else {
 		sender = whatsapp.NewClient(whatsapp.ClientConfig{
 			BaseURL: cfg.APIURL, Version: cfg.APIVersion, AccessToken: cfg.AccessToken,
-			HTTP:    &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, IdleConnTimeout: 90 * time.Second}},
+			// As many idle connections as sends may be in flight: over
+			// HTTP/1.1 each send in flight holds one, and fewer would close
+			// and reopen connections at every swing of the count.
+			HTTP:    &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: max(256, cfg.MaxInFlight*len(cfg.PhoneNumberIDs)), IdleConnTimeout: 90 * time.Second}},
 			Timeout: 20 * time.Second,
 		})
 	}
@@ -194,9 +198,12 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	}
 	m := metrics.New()
 	// Replies and broadcasts share each number's throughput budget.
+	// Both also size their sends in flight from the latency the pacer
+	// measures (each send attempt is observed through it).
 	pacer := pace.New(cfg.RatePerNumber)
+	pacer.SetCeiling(cfg.MaxInFlight)
 	engine := bot.New(ecfg, bot.Options{DB: db, Sender: sender, KB: m.Answerer(faq), Learner: faq, Logger: log, Observer: m, Pacer: pacer})
-	broadcasts := broadcast.New(broadcastConfig(cfg), broadcast.Options{DB: db, Sender: sender, Logger: log, Pacer: pacer, Observer: m})
+	broadcasts := broadcast.New(broadcastConfig(cfg), broadcast.Options{DB: db, Sender: sender, Logger: log, Pacer: pacer, Observer: bot.PacedObserver(m, pacer)})
 	engine.Intercept(broadcasts)
 	engine.ObserveStatuses(broadcasts)
 	engine.AddTranscriptSource(broadcasts)
@@ -245,7 +252,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		Webhook: admin.WebhookConfig{Enabled: !cfg.Sandbox(), VerifyToken: cfg.VerifyToken, AppSecret: cfg.AppSecret},
 	})
 	log.Info().Str("addr", cfg.Addr).Bool("sandbox", cfg.Sandbox()).Strs("phone_number_ids", cfg.PhoneNumberIDs).Msg("lifeline ready")
-	return &instance{cfg: cfg, log: log, db: db, engine: engine, http: srv, sweep: sweepStop, broadcasts: broadcasts, phones: phones}, nil
+	return &instance{cfg: cfg, log: log, db: db, engine: engine, http: srv, sweep: sweepStop, broadcasts: broadcasts, phones: phones, pacer: pacer}, nil
 }
 
 func (in *instance) listen() error {

@@ -3,11 +3,19 @@
 // the CLI. It answers with the real success and error shapes, records every
 // request, and lets a test inject failures, delays and hangs.
 //
-// It imports only the standard library (not package whatsapp), so tests
-// inside package whatsapp can use it without an import cycle.
+// Options make it stricter, the way a test of a sender should be: fail
+// the test on a request nobody expected (Strict, AllowRecipients) and on
+// a secret or a person's number in the logs the code under test wrote
+// (LogSink, Secrets, PersonalData); and give it the Graph API's latency
+// (WithLatency).
+//
+// It imports only the standard library and its latency model (not package
+// whatsapp), so tests inside package whatsapp can use it without an
+// import cycle.
 package whatsapptest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -18,6 +26,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"lifeline/bot/whatsapp/whatsapptest/latency"
 )
 
 // Request is one recorded call to /{version}/{phone_number_id}/messages.
@@ -56,6 +66,14 @@ type Server struct {
 	done chan struct{} // closed at cleanup to release hanging handlers
 	seq  atomic.Uint64
 
+	t       testing.TB
+	strict  bool
+	allowed map[string]bool // recipients a message may go to; nil for anyone
+	secrets []string        // must never appear in the captured logs
+	private []string        // personal data: never in the captured logs either
+	latency *latency.Sampler
+	logs    *logSink
+
 	mu        sync.Mutex
 	token     string
 	requests  []Request
@@ -66,17 +84,71 @@ type Server struct {
 	responder func(Request) Response
 }
 
-// NewServer starts a fake on loopback, closed with t.Cleanup.
-func NewServer(t testing.TB) *Server {
+// Option makes the fake stricter or slower.
+type Option func(*Server)
+
+// Strict fails the test on a request to anything but POST
+// /{version}/{phone_number_id}/messages, or whose body is not the JSON of
+// a send: code under test that calls what it should not is a bug even
+// when it copes with the error answer.
+func Strict() Option { return func(s *Server) { s.strict = true } }
+
+// AllowRecipients fails the test on a message to anyone else (read
+// receipts, which name no recipient, pass). It implies Strict.
+func AllowRecipients(to ...string) Option {
+	return func(s *Server) {
+		s.strict = true
+		if s.allowed == nil {
+			s.allowed = map[string]bool{}
+		}
+		for _, r := range to {
+			s.allowed[r] = true
+		}
+	}
+}
+
+// Secrets names strings that must never appear in the captured logs (an
+// app secret, a verify token); the access token given to SetToken is one
+// already.
+func Secrets(v ...string) Option { return func(s *Server) { s.secrets = append(s.secrets, v...) } }
+
+// PersonalData names strings that must never appear in the captured logs
+// (message texts, names); every recipient's number is one already.
+func PersonalData(v ...string) Option { return func(s *Server) { s.private = append(s.private, v...) } }
+
+// WithLatency delays every answer by a draw from m, before any Delay a
+// Response adds: the Graph API's own latency.
+func WithLatency(m latency.Model) Option {
+	return func(s *Server) {
+		if !m.IsZero() {
+			s.latency = m.Sampler()
+		}
+	}
+}
+
+// NewServer starts a fake on loopback, closed with t.Cleanup. When the
+// test ends, the logs written to LogSink are checked.
+func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
-	s := &Server{done: make(chan struct{}), changed: make(chan struct{})}
+	s := &Server{t: t, done: make(chan struct{}), changed: make(chan struct{})}
+	for _, o := range opts {
+		o(s)
+	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
 	t.Cleanup(func() {
 		close(s.done)
 		s.srv.Close()
+		s.CheckLogs()
 	})
 	return s
+}
+
+// unexpected fails the test when the fake is strict.
+func (s *Server) unexpected(format string, args ...any) {
+	if s.strict {
+		s.t.Errorf("whatsapptest: unexpected request: "+format, args...)
+	}
 }
 
 // SetToken makes the server require "Authorization: Bearer token"; a wrong
@@ -155,6 +227,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	// Path: /{version}/{phone_number_id}/messages
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 	if r.Method != http.MethodPost || len(parts) != 3 || parts[2] != "messages" || parts[0] == "" || parts[1] == "" {
+		s.unexpected("%s %s", r.Method, r.URL.Path)
 		writeJSON(w, http.StatusBadRequest, ErrorBody(100, "Unsupported request: "+r.Method+" "+r.URL.Path))
 		return
 	}
@@ -171,6 +244,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	var body map[string]any
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") || json.Unmarshal(raw, &body) != nil || body["messaging_product"] != "whatsapp" {
+		s.unexpected("%s %s: not the JSON of a send (Content-Type %q)", r.Method, r.URL.Path, r.Header.Get("Content-Type"))
 		writeJSON(w, http.StatusBadRequest, ErrorBody(100, "Invalid parameter: body must be JSON with messaging_product whatsapp."))
 		return
 	}
@@ -181,7 +255,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if to, ok := body["to"].(string); ok {
 		req.To = to
 	}
+	if req.Kind == "message" && s.allowed != nil && !s.allowed[req.To] {
+		// The number itself is not printed: test output is a log too.
+		s.unexpected("a message to a recipient the test did not allow (%d digits, ending %s)", len(digits(req.To)), tail(req.To))
+	}
 	resp := s.record(req)
+	if s.latency != nil {
+		resp.Delay += s.latency.Next()
+	}
 
 	if resp.Delay > 0 || resp.Hang {
 		var wait <-chan time.Time
@@ -348,4 +429,101 @@ func digits(s string) string {
 		}
 	}
 	return b.String()
+}
+
+func tail(s string) string {
+	d := digits(s)
+	return d[max(0, len(d)-2):]
+}
+
+// LogSink is a writer for the logs of the code under test (give it to
+// the logger, beside any other output). Everything written to it is
+// checked when the test ends, or earlier by CheckLogs.
+func (s *Server) LogSink() io.Writer {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.logs == nil {
+		s.logs = &logSink{}
+	}
+	return s.logs
+}
+
+// CheckLogs fails the test for every line of the captured logs that holds
+// the access token, a secret, personal data, or the number of anyone the
+// fake was asked to send to; it reports the line's number and what kind of
+// thing it holds, not the thing. It is called when the test ends.
+func (s *Server) CheckLogs() {
+	s.mu.Lock()
+	sink := s.logs
+	type needle struct{ kind, v string }
+	var needles []needle
+	if s.token != "" {
+		needles = append(needles, needle{"the access token", s.token})
+	}
+	for _, v := range s.secrets {
+		needles = append(needles, needle{"a secret", v})
+	}
+	for _, v := range s.private {
+		needles = append(needles, needle{"personal data", v})
+	}
+	numbers := map[string]bool{}
+	for to := range s.allowed {
+		numbers[digits(to)] = true
+	}
+	for _, r := range s.requests {
+		if d := digits(r.To); d != "" {
+			numbers[d] = true
+		}
+	}
+	s.mu.Unlock()
+	if sink == nil {
+		return
+	}
+	for n := range numbers {
+		// Short ids are not phone numbers (a test's "1"); a real number
+		// has at least eight digits.
+		if len(n) >= 8 {
+			needles = append(needles, needle{"an unmasked phone number", n})
+		}
+	}
+	s.t.Helper()
+	lines, first := sink.unchecked()
+	for i, line := range lines {
+		for _, n := range needles {
+			if n.v != "" && bytes.Contains(line, []byte(n.v)) {
+				s.t.Errorf("whatsapptest: log line %d holds %s (%d characters)", first+i, n.kind, len(n.v))
+			}
+		}
+	}
+}
+
+// logSink keeps what the code under test logged.
+type logSink struct {
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	checked int // bytes of whole lines already checked
+	lines   int // lines already checked
+}
+
+func (l *logSink) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+// unchecked returns the whole lines not checked yet and the number of the
+// first, and counts them as checked.
+func (l *logSink) unchecked() ([][]byte, int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buf.Bytes()[l.checked:]
+	end := bytes.LastIndexByte(b, '\n') + 1
+	if end == 0 {
+		return nil, l.lines + 1
+	}
+	lines := bytes.Split(bytes.Clone(b[:end-1]), []byte("\n"))
+	first := l.lines + 1
+	l.checked += end
+	l.lines += len(lines)
+	return lines, first
 }
