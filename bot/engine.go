@@ -277,7 +277,6 @@ func New(cfg Config, o Options) *Engine {
 	if o.Observer == nil {
 		o.Observer = NopObserver{}
 	}
-	o.Observer = PacedObserver(o.Observer, o.Pacer)
 	if o.Understander == nil {
 		// Trained here, once per process, rather than by the first
 		// message while others wait behind it.
@@ -403,33 +402,4 @@ func (e *Engine) sendersNeeded() int {
 		n += e.pacer.InFlight(num)
 	}
 	return n
-}
-
-// PacedObserver passes every send attempt's latency to the pacer, which
-// sizes the sends in flight per number from it, and everything on to obs.
-// The engine wraps its own observer; a broadcast service that shares the
-// pacer is given one too.
-func PacedObserver(obs Observer, p *pace.Numbers) Observer {
-	if po, ok := obs.(pacedObserver); ok && po.pacer == p {
-		return obs
-	}
-	return pacedObserver{Observer: obs, pacer: p}
-}
-
-type pacedObserver struct {
-	Observer
-	pacer *pace.Numbers
-}
-
-func (o pacedObserver) SendAttempt(phoneNumberID string, ok bool, code int, latency time.Duration) {
-	o.pacer.Observe(phoneNumberID, latency)
-	o.Observer.SendAttempt(phoneNumberID, ok, code, latency)
-}
-
-// InboundIgnored passes the optional IgnoreObserver call on, so that
-// wrapping does not hide it.
-func (o pacedObserver) InboundIgnored(reason string) {
-	if io, ok := o.Observer.(IgnoreObserver); ok {
-		io.InboundIgnored(reason)
-	}
 }

@@ -94,7 +94,10 @@ func (e *Engine) processOutbound(key string, it *store.OutboxItem) bool {
 	}
 	start, sentAt := time.Now(), e.now()
 	res, err := e.sender.Send(sendCtx, it.PhoneNumberID, msg)
-	e.obs.SendAttempt(it.PhoneNumberID, err == nil, errorCode(err), time.Since(start))
+	took := time.Since(start)
+	// The pacer sizes the sends in flight per number from their latency.
+	e.pacer.Observe(it.PhoneNumberID, took)
+	e.obs.SendAttempt(it.PhoneNumberID, err == nil, errorCode(err), took)
 	if err != nil {
 		if wamid := e.settledEarly(it, err); wamid != "" {
 			e.recovered(it.PhoneNumberID)

@@ -692,7 +692,10 @@ func (s *Service) send(r *run, j *job, num string, runLim *rate.Limiter) *result
 	}
 	start := time.Now()
 	res, err := s.sender.Send(sendCtx, num, j.msg)
-	s.obs.SendAttempt(num, err == nil, errorCode(err), time.Since(start))
+	took := time.Since(start)
+	// The pacer sizes the sends in flight per number from their latency.
+	s.pacers.Observe(num, took)
+	s.obs.SendAttempt(num, err == nil, errorCode(err), took)
 	return &result{job: j, phone: num, res: res, err: err, at: s.now()}
 }
 
