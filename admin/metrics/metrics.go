@@ -41,6 +41,8 @@ type Metrics struct {
 	emergencies     *prometheus.CounterVec
 	templateStatus  *prometheus.GaugeVec
 	ignored         *prometheus.CounterVec
+	stalled         *prometheus.GaugeVec
+	outages         *prometheus.CounterVec
 
 	mu        sync.Mutex
 	templates map[[2]string]string // template name and language -> status shown
@@ -88,9 +90,16 @@ func New() *Metrics {
 		Name: "lifeline_template_status",
 		Help: "1 for the status WhatsApp last reported for a template in a language (APPROVED, PAUSED, DISABLED, REJECTED, ...), since the process started."},
 		[]string{"template", "language", "status"})
+	m.stalled = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "lifeline_sending_stalled",
+		Help: "1 while sends from a number keep failing beyond the fast retries (messages wait, none dropped), 0 once one succeeds; by sending phone-number id."},
+		[]string{"phone_number_id"})
+	m.outages = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "lifeline_sending_outages_total", Help: "Outages of sending, one per number each time sends start failing beyond the fast retries."},
+		[]string{"phone_number_id"})
 	m.templates = map[[2]string]string{}
 	m.reg.MustRegister(m.webhookRequests, m.webhookLatency, m.processed, m.processLatency, m.sendAttempts, m.sendLatency,
-		m.sendFailed, m.faqDecisions, m.emergencies, m.templateStatus, m.ignored,
+		m.sendFailed, m.faqDecisions, m.emergencies, m.templateStatus, m.ignored, m.stalled, m.outages,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -161,6 +170,18 @@ func (m *Metrics) Emergency(lang string) {
 var templateStatuses = map[string]bool{
 	"APPROVED": true, "PAUSED": true, "DISABLED": true, "REJECTED": true, "PENDING": true, "IN_APPEAL": true,
 	"PENDING_DELETION": true, "DELETED": true, "FLAGGED": true, "REINSTATED": true, "LIMIT_EXCEEDED": true, "ARCHIVED": true,
+}
+
+// SendingStalled implements bot.OutageObserver: the engine calls it once
+// per outage of a number, so an alert rule can fire on the gauge.
+func (m *Metrics) SendingStalled(phoneNumberID string, _ int) {
+	m.stalled.WithLabelValues(phoneNumberID).Set(1)
+	m.outages.WithLabelValues(phoneNumberID).Inc()
+}
+
+// SendingRecovered implements bot.OutageObserver.
+func (m *Metrics) SendingRecovered(phoneNumberID string, _ time.Duration) {
+	m.stalled.WithLabelValues(phoneNumberID).Set(0)
 }
 
 // TemplateStatus implements bot.Observer: the template's series moves to
