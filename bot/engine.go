@@ -12,6 +12,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"lifeline/bot/handoffs"
 	"lifeline/bot/pace"
 	"lifeline/bot/sendpolicy"
 	"lifeline/bot/whatsapp"
@@ -113,6 +114,13 @@ func (c *Config) defaults() {
 	}
 }
 
+// windowEnd is when free-form messages to someone who last wrote at
+// lastInbound stop being allowed: WhatsApp's 24 hours, less the safety
+// margin. Conversations, status resends and the agent console all ask here.
+func (c *Config) windowEnd(lastInbound time.Time) time.Time {
+	return lastInbound.Add(24*time.Hour - c.WindowMargin)
+}
+
 // Engine is the running conversation engine.
 type Engine struct {
 	cfg     Config
@@ -127,6 +135,7 @@ type Engine struct {
 	outbox *lanes[*store.OutboxItem]
 	pacer  *pace.Numbers
 	people PersonLocks // erasure against sends (see HoldPerson)
+	desk   *handoffs.Desk
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -292,8 +301,23 @@ func New(cfg Config, o Options) *Engine {
 		outages:     map[string]time.Time{},
 		recoveredAt: map[string]time.Time{},
 	}
+	e.desk = handoffs.New(handoffs.Config{
+		DefaultPhone:     cfg.PhoneNumberIDs[0],
+		ReengageTemplate: cfg.ReengageTemplate,
+		Overdue:          cfg.HandoffOverdue,
+	}, o.DB, handoffs.Engine{
+		QueueReply: e.queueReply,
+		Deliver:    func(it *store.OutboxItem) { e.outbox.Add(it.User, it) },
+		Emit:       func(kind, user string, at time.Time) { e.emit(Event{Kind: kind, User: user, At: at}) },
+		WindowEnd:  e.cfg.windowEnd,
+		Transcript: e.Transcript,
+	}, o.Logger, o.Now)
 	return e
 }
+
+// Handoffs is the agent console's desk: the handoffs that conversations
+// open, and what agents do with them.
+func (e *Engine) Handoffs() *handoffs.Desk { return e.desk }
 
 // Start recovers the inbox and outbox left by the previous run, then
 // processes them and everything that arrives.
