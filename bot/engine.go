@@ -1,6 +1,8 @@
 // Package bot runs the conversation engine: the durable inbox that the
 // webhook writes to, per-user ordered processing through the flows, and the
 // outbox that sends replies through a Sender with pacing and retries.
+// Handoffs to a person, and the agent console's operations on them, live
+// in bot/handoffs, which the engine builds and feeds (see Engine.Handoffs).
 package bot
 
 import (
