@@ -16,6 +16,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"lifeline/bot"
+	"lifeline/bot/handoffs"
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
 )
@@ -231,14 +232,14 @@ func TestSimulatorShowsBotAndAgentReplies(t *testing.T) {
 	if err != nil || !strings.Contains(chat, "You are next in the queue") {
 		t.Fatalf("the simulator does not show the place in the queue: %q %v", chat, err)
 	}
-	hs, err := s.engine.Handoffs(bot.HandoffWaiting)
+	hs, err := s.desk.List(handoffs.Waiting)
 	if err != nil || len(hs) != 1 {
 		t.Fatalf("waiting handoffs %v, %v; want 1", hs, err)
 	}
-	if _, err := s.engine.Claim(hs[0].ID, "amira"); err != nil {
+	if _, err := s.desk.Claim(hs[0].ID, "amira"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.engine.Reply(hs[0].ID, "amira", bot.AgentReply{Text: "Amira here, how can I help?"}); err != nil {
+	if _, err := s.desk.Reply(hs[0].ID, "amira", handoffs.AgentReply{Text: "Amira here, how can I help?"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(".b.agent"))); err != nil {

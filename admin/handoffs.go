@@ -14,6 +14,7 @@ import (
 	"lifeline/admin/apierr"
 	"lifeline/admin/reqbody"
 	"lifeline/bot"
+	"lifeline/bot/handoffs"
 	"lifeline/bot/whatsapp"
 	"lifeline/store"
 )
@@ -37,20 +38,20 @@ func (s *Server) registerHandoffs(adm fiber.Router) {
 // mayRead says whether p may see the conversation of handoff h: admins
 // every one; an agent the waiting ones (which they may claim) and those
 // they own or owned.
-func mayRead(p Principal, h bot.Handoff) bool {
-	return p.Role == RoleAdmin || h.Status == bot.HandoffWaiting || (h.Agent != "" && h.Agent == p.ID)
+func mayRead(p Principal, h handoffs.Handoff) bool {
+	return p.Role == RoleAdmin || h.Status == handoffs.Waiting || (h.Agent != "" && h.Agent == p.ID)
 }
 
 // handoffOf loads the handoff of user (a handoff's id is its user's
 // number); found is false when the user has none.
-func (s *Server) handoffOf(ctx context.Context, user string) (h bot.Handoff, found bool, err error) {
+func (s *Server) handoffOf(ctx context.Context, user string) (h handoffs.Handoff, found bool, err error) {
 	err = s.db.Read(ctx, func(r store.Reader) error {
 		var err error
-		h, err = store.GetHandoff[bot.Handoff](ctx, r, user)
+		h, err = store.GetHandoff[handoffs.Handoff](ctx, r, user)
 		return err
 	})
 	if errors.Is(err, store.ErrNotFound) {
-		return bot.Handoff{}, false, nil
+		return handoffs.Handoff{}, false, nil
 	}
 	return h, err == nil, err
 }
@@ -59,7 +60,7 @@ func (s *Server) handoffOf(ctx context.Context, user string) (h bot.Handoff, fou
 // in the audit log that p read the one it may: who, and which masked
 // number. h is the user's handoff when the caller has read it already,
 // nil to read it here.
-func (s *Server) checkRead(c *fiber.Ctx, user, via string, h *bot.Handoff) error {
+func (s *Server) checkRead(c *fiber.Ctx, user, via string, h *handoffs.Handoff) error {
 	p := principal(c)
 	if p.Role != RoleAdmin {
 		if h == nil {
@@ -80,7 +81,7 @@ func (s *Server) checkRead(c *fiber.Ctx, user, via string, h *bot.Handoff) error
 }
 
 func (s *Server) listHandoffs(c *fiber.Ctx) error {
-	hs, err := s.engine.Handoffs(c.Query("status"))
+	hs, err := s.desk.List(c.Query("status"))
 	if err != nil {
 		return err
 	}
@@ -93,12 +94,12 @@ func (s *Server) listHandoffs(c *fiber.Ctx) error {
 		}
 		hs = mine
 	}
-	return c.JSON(fiber.Map{"handoffs": hs, "overdue_after_seconds": int(s.engine.HandoffOverdue() / time.Second)})
+	return c.JSON(fiber.Map{"handoffs": hs, "overdue_after_seconds": int(s.desk.Overdue() / time.Second)})
 }
 
 func (s *Server) getHandoff(c *fiber.Ctx) error {
 	id := c.Params("id")
-	d, err := s.engine.Handoff(id)
+	d, err := s.desk.Get(id)
 	if err != nil {
 		return err
 	}
@@ -109,7 +110,7 @@ func (s *Server) getHandoff(c *fiber.Ctx) error {
 }
 
 func (s *Server) claimHandoff(c *fiber.Ctx) error {
-	h, err := s.engine.Claim(c.Params("id"), principal(c).ID)
+	h, err := s.desk.Claim(c.Params("id"), principal(c).ID)
 	if err != nil {
 		return err
 	}
@@ -117,11 +118,11 @@ func (s *Server) claimHandoff(c *fiber.Ctx) error {
 }
 
 func (s *Server) replyHandoff(c *fiber.Ctx) error {
-	var r bot.AgentReply
+	var r handoffs.AgentReply
 	if err := reqbody.Decode(c, &r, `{"text": "..."} or {"template": {"name": ..., "language": ...}}`); err != nil {
 		return err
 	}
-	entry, err := s.engine.Reply(c.Params("id"), principal(c).ID, r)
+	entry, err := s.desk.Reply(c.Params("id"), principal(c).ID, r)
 	if err != nil {
 		return err
 	}
@@ -135,7 +136,7 @@ func (s *Server) noteHandoff(c *fiber.Ctx) error {
 	if err := reqbody.Decode(c, &req, `{"text": "..."}`); err != nil {
 		return err
 	}
-	n, err := s.engine.Note(c.Params("id"), principal(c).ID, req.Text)
+	n, err := s.desk.Note(c.Params("id"), principal(c).ID, req.Text)
 	if err != nil {
 		return err
 	}
@@ -162,7 +163,7 @@ func (s *Server) transferHandoff(c *fiber.Ctx) error {
 		return fmt.Errorf("load agent: %w", err)
 	}
 	p := principal(c)
-	h, err := s.engine.Transfer(c.Params("id"), p.ID, a.ID, p.Role == RoleAdmin)
+	h, err := s.desk.Transfer(c.Params("id"), p.ID, a.ID, p.Role == RoleAdmin)
 	if err != nil {
 		return err
 	}
@@ -171,7 +172,7 @@ func (s *Server) transferHandoff(c *fiber.Ctx) error {
 
 func (s *Server) releaseHandoff(c *fiber.Ctx) error {
 	p := principal(c)
-	h, err := s.engine.Release(c.Params("id"), p.ID, p.Role == RoleAdmin)
+	h, err := s.desk.Release(c.Params("id"), p.ID, p.Role == RoleAdmin)
 	if err != nil {
 		return err
 	}
@@ -186,7 +187,7 @@ func (s *Server) closeHandoff(c *fiber.Ctx) error {
 		return err
 	}
 	p := principal(c)
-	h, err := s.engine.CloseHandoff(c.Params("id"), p.ID, req.Outcome, p.Role == RoleAdmin)
+	h, err := s.desk.Close(c.Params("id"), p.ID, req.Outcome, p.Role == RoleAdmin)
 	if err != nil {
 		return err
 	}

@@ -286,7 +286,7 @@ func TestQueueOrderAndPlaceUpdates(t *testing.T) {
 	s.clock.Add(time.Minute)
 	s.say("15550000002", "human")
 	s.clock.Add(time.Minute)
-	if err := s.engine.RequestHandoff("15550000003", "need_help", true); err != nil {
+	if err := s.desk.Request("15550000003", "need_help", true); err != nil {
 		t.Fatal(err)
 	}
 	r := s.expect(s.call("GET", "/admin/handoffs", alice, nil), 200, "list")

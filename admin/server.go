@@ -25,6 +25,7 @@ import (
 	"lifeline/bot"
 	"lifeline/bot/broadcast"
 	"lifeline/bot/contacts"
+	"lifeline/bot/handoffs"
 	"lifeline/bot/whatsapp"
 	"lifeline/kb"
 	"lifeline/store"
@@ -57,6 +58,7 @@ type Server struct {
 	app         *fiber.App
 	db          *store.DB
 	engine      *bot.Engine
+	desk        *handoffs.Desk // the agent console's operations on handoffs
 	kb          *kb.KB
 	log         zerolog.Logger
 	now         func() time.Time
@@ -110,6 +112,7 @@ func New(d Deps) *Server {
 	s := &Server{db: d.DB, engine: d.Engine, kb: d.KB, log: d.Logger.With().Str("comp", "http").Logger(), now: d.Now,
 		sandbox: d.Sandbox, sandboxRead: d.SandboxRead, metrics: d.Metrics, tokenLimiter: newFailLimiter(10), loginLimiter: newFailLimiter(10), lastTouch: map[string]time.Time{}, events: newEventHub()}
 	s.importer, s.broadcasts = contacts.NewImporter(d.DB), d.Broadcasts
+	s.desk = d.Engine.Handoffs()
 	d.Engine.Subscribe(s.events.publish)
 	cfg := fiber.Config{
 		// fasthttp reuses a request's buffers for the next request: without

@@ -1,6 +1,8 @@
 // Package bot runs the conversation engine: the durable inbox that the
 // webhook writes to, per-user ordered processing through the flows, and the
 // outbox that sends replies through a Sender with pacing and retries.
+// Handoffs to a person, and the agent console's operations on them, live
+// in bot/handoffs, which the engine builds and feeds (see Engine.Handoffs).
 package bot
 
 import (
@@ -12,6 +14,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"lifeline/bot/handoffs"
 	"lifeline/bot/pace"
 	"lifeline/bot/sendpolicy"
 	"lifeline/bot/whatsapp"
@@ -114,6 +117,13 @@ func (c *Config) defaults() {
 	}
 }
 
+// windowEnd is when free-form messages to someone who last wrote at
+// lastInbound stop being allowed: WhatsApp's 24 hours, less the safety
+// margin. Conversations, status resends and the agent console all ask here.
+func (c *Config) windowEnd(lastInbound time.Time) time.Time {
+	return lastInbound.Add(24*time.Hour - c.WindowMargin)
+}
+
 // Engine is the running conversation engine.
 type Engine struct {
 	cfg     Config
@@ -128,6 +138,7 @@ type Engine struct {
 	outbox *sendLanes
 	pacer  *pace.Numbers
 	people PersonLocks // erasure against sends (see HoldPerson)
+	desk   *handoffs.Desk
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -296,8 +307,23 @@ func New(cfg Config, o Options) *Engine {
 		outages:     map[string]time.Time{},
 		recoveredAt: map[string]time.Time{},
 	}
+	e.desk = handoffs.New(handoffs.Config{
+		DefaultPhone:     cfg.PhoneNumberIDs[0],
+		ReengageTemplate: cfg.ReengageTemplate,
+		Overdue:          cfg.HandoffOverdue,
+	}, o.DB, handoffs.Engine{
+		QueueReply: e.queueReply,
+		Deliver:    func(it *store.OutboxItem) { e.outbox.Add(it.User, it) },
+		Emit:       func(kind, user string, at time.Time) { e.emit(Event{Kind: kind, User: user, At: at}) },
+		WindowEnd:  e.cfg.windowEnd,
+		Transcript: e.Transcript,
+	}, o.Logger, o.Now)
 	return e
 }
+
+// Handoffs is the agent console's desk: the handoffs that conversations
+// open, and what agents do with them.
+func (e *Engine) Handoffs() *handoffs.Desk { return e.desk }
 
 // Start recovers the inbox and outbox left by the previous run, then
 // processes them and everything that arrives.

@@ -16,6 +16,7 @@ import (
 
 	"lifeline/bot/clocktest"
 	"lifeline/bot/goldentest"
+	"lifeline/bot/handoffs"
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
 	"lifeline/store"
@@ -112,11 +113,11 @@ func play(t *testing.T, script []act) []turn {
 			verb, outcome, _ := strings.Cut(a.Agent, ":")
 			switch outcome = strings.TrimSpace(outcome); verb {
 			case "claim":
-				_, err = e.Claim(a.From, "agent.amal")
+				_, err = e.Handoffs().Claim(a.From, "agent.amal")
 			case "close":
-				_, err = e.CloseHandoff(a.From, "agent.amal", outcome, false)
+				_, err = e.Handoffs().Close(a.From, "agent.amal", outcome, false)
 			case "release":
-				_, err = e.Release(a.From, "agent.amal", false)
+				_, err = e.Handoffs().Release(a.From, "agent.amal", false)
 			default:
 				t.Fatalf("act %d: unknown agent action %q", i, a.Agent)
 			}
@@ -162,8 +163,8 @@ func recipient(raw json.RawMessage) []byte {
 
 func handoffOf(t *testing.T, e *Engine, user string) *handoffState {
 	t.Helper()
-	for _, status := range []string{"", HandoffClosed} {
-		list, err := e.Handoffs(status)
+	for _, status := range []string{"", handoffs.Closed} {
+		list, err := e.Handoffs().List(status)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"lifeline/bot/handoffs"
 	"lifeline/bot/sendpolicy"
 	"lifeline/bot/whatsapp"
 	"lifeline/flows"
@@ -239,7 +240,7 @@ func (e *Engine) handleMessage(t inTask) error {
 				}
 			}
 		}
-		windowUntil := out.Session.LastInboundAt.Add(24*time.Hour - e.cfg.WindowMargin)
+		windowUntil := e.cfg.windowEnd(out.Session.LastInboundAt)
 		replies = e.prepareReplies(user, out.Replies, now, windowUntil)
 
 		if err := tx.SetJSON(store.SessionKey(user), out.Session, 0); err != nil {
@@ -278,17 +279,17 @@ func (e *Engine) handleMessage(t inTask) error {
 			queued = append(queued, items...)
 		}
 		events = append(events, Event{Kind: "message", User: user, At: now})
-		if err := noteMessage(tx, user, entry, msg.Location, at); err != nil {
+		if err := handoffs.NoteMessage(tx, user, entry, msg.Location, at); err != nil {
 			return err
 		}
 		for _, eff := range out.Effects {
 			switch eff.Kind {
 			case flows.EffectHandoff:
-				h, raised, err := openHandoff(tx, user, contact.Name, eff, at)
+				h, raised, err := handoffs.Open(tx, user, contact.Name, eff, at)
 				if err != nil {
 					return err
 				}
-				notice, items, err := e.queueNotice(tx, h, phone, out.Session.Lang, entry.Text, windowUntil, now)
+				notice, items, err := e.desk.QueueNotice(tx, h, phone, out.Session.Lang, entry.Text, windowUntil, now)
 				if err != nil {
 					return err
 				}
@@ -306,12 +307,12 @@ func (e *Engine) handleMessage(t inTask) error {
 				}
 			case flows.EffectLocation:
 				if eff.Location != nil {
-					if err := noteMessage(tx, user, entry, eff.Location, at); err != nil {
+					if err := handoffs.NoteMessage(tx, user, entry, eff.Location, at); err != nil {
 						return err
 					}
 				}
 			case flows.EffectQueueStatus:
-				notice, items, err := e.queueStatus(tx, user, contact.Name, phone, out.Session, windowUntil, now)
+				notice, items, err := e.desk.QueueStatus(tx, user, contact.Name, phone, out.Session, windowUntil, now)
 				if err != nil {
 					return err
 				}
@@ -758,7 +759,7 @@ func (e *Engine) resendFromStatus(tx *store.Txn, ref store.SentRef, entry store.
 		if err := tx.GetJSON(store.ContactKey(ref.User), &c); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, err
 		}
-		windowUntil = c.LastInboundAt.Add(24*time.Hour - e.cfg.WindowMargin)
+		windowUntil = e.cfg.windowEnd(c.LastInboundAt)
 	}
 	it, err := e.newOutbox(ref.User, e.statusNumber(st), entry.Payload, windowUntil, now)
 	if err != nil {

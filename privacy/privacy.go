@@ -14,7 +14,7 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"lifeline/bot"
+	"lifeline/bot/handoffs"
 	"lifeline/bot/whatsapp"
 	"lifeline/flows"
 	"lifeline/store"
@@ -164,8 +164,8 @@ func (s *Sweeper) sweepTranscripts(ctx context.Context, textBefore, locBefore ti
 // worked on and keep theirs.
 func (s *Sweeper) sweepHandoffs(ctx context.Context, before time.Time, n *Swept) error {
 	for _, f := range []store.Family{store.Handoffs, store.PastHandoffs} {
-		err := store.Rewrite(ctx, s.DB, f, func(h *bot.Handoff, final bool) bool {
-			if h.Status != bot.HandoffClosed || h.ClosedAt.IsZero() || !h.ClosedAt.Before(before) {
+		err := store.Rewrite(ctx, s.DB, f, func(h *handoffs.Handoff, final bool) bool {
+			if h.Status != handoffs.Closed || h.ClosedAt.IsZero() || !h.ClosedAt.Before(before) {
 				return false
 			}
 			notes := false

@@ -8,7 +8,7 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"lifeline/bot"
+	"lifeline/bot/handoffs"
 	"lifeline/flows"
 	"lifeline/store"
 )
@@ -45,9 +45,9 @@ func TestRetentionRemovesExpiredTextsAndLocationsAndKeepsCounts(t *testing.T) {
 	for _, e := range entries {
 		put(t, db, store.TranscriptKey(user, e.Seq), e)
 	}
-	put(t, db, store.DocKey(store.DocHandoffPast, user+"/1"), bot.Handoff{ID: user, User: user, Status: bot.HandoffClosed,
-		FirstMessage: "old secret words", Notes: []bot.Note{{Text: "note about them"}}, ClosedAt: old, CreatedAt: old})
-	put(t, db, store.DocKey(store.DocHandoff, user), bot.Handoff{ID: user, User: user, Status: bot.HandoffWaiting, FirstMessage: "help now", CreatedAt: fresh})
+	put(t, db, store.DocKey(store.DocHandoffPast, user+"/1"), handoffs.Handoff{ID: user, User: user, Status: handoffs.Closed,
+		FirstMessage: "old secret words", Notes: []handoffs.Note{{Text: "note about them"}}, ClosedAt: old, CreatedAt: old})
+	put(t, db, store.DocKey(store.DocHandoff, user), handoffs.Handoff{ID: user, User: user, Status: handoffs.Waiting, FirstMessage: "help now", CreatedAt: fresh})
 	put(t, db, store.SessionKey(user), flows.Session{State: "idle", LastQuery: "old secret words", LastActivityAt: old})
 
 	checkins := time.Time{}
@@ -94,7 +94,7 @@ func TestRetentionRemovesExpiredTextsAndLocationsAndKeepsCounts(t *testing.T) {
 			return nil
 		})
 	})
-	var open bot.Handoff
+	var open handoffs.Handoff
 	_ = db.View(func(tx *store.Txn) error { return tx.GetJSON(store.DocKey(store.DocHandoff, user), &open) })
 	if open.FirstMessage != "help now" {
 		t.Error("an open handoff lost its words")

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"lifeline/bot"
 	"lifeline/bot/broadcast"
+	"lifeline/bot/handoffs"
 	"lifeline/bot/whatsapp"
 	"lifeline/flows"
 	"lifeline/store"
@@ -22,7 +22,7 @@ type Export struct {
 	Contact    *store.Contact     `json:"contact"`
 	Session    *flows.Session     `json:"session"`
 	Transcript []store.Entry      `json:"transcript"`
-	Handoffs   []bot.Handoff      `json:"handoffs"`
+	Handoffs   []handoffs.Handoff `json:"handoffs"`
 	Outbox     []store.OutboxItem `json:"outbox"` // replies not sent yet
 	// Broadcasts are the broadcasts and check-ins sent to the person,
 	// with delivery and answers.
@@ -42,7 +42,7 @@ func ExportPerson(ctx context.Context, db *store.DB, waID string, now time.Time)
 	// Broadcast records are read through package broadcast, which still
 	// takes the badger transaction.
 	err = db.View(func(tx *store.Txn) error {
-		x = &Export{WaID: id, ExportedAt: now.UTC(), Transcript: []store.Entry{}, Handoffs: []bot.Handoff{}, Outbox: []store.OutboxItem{}, Broadcasts: []broadcast.PersonRecord{}}
+		x = &Export{WaID: id, ExportedAt: now.UTC(), Transcript: []store.Entry{}, Handoffs: []handoffs.Handoff{}, Outbox: []store.OutboxItem{}, Broadcasts: []broadcast.PersonRecord{}}
 		if c, err := store.GetContact(ctx, tx, id); err == nil {
 			x.Contact = &c
 		} else if !errors.Is(err, store.ErrNotFound) {
@@ -59,7 +59,7 @@ func ExportPerson(ctx context.Context, db *store.DB, waID string, now time.Time)
 		}); err != nil {
 			return err
 		}
-		if err := store.EachHandoffOf(ctx, tx, id, func(h bot.Handoff) error {
+		if err := store.EachHandoffOf(ctx, tx, id, func(h handoffs.Handoff) error {
 			x.Handoffs = append(x.Handoffs, h)
 			return nil
 		}); err != nil {

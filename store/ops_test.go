@@ -333,7 +333,7 @@ func TestFAQVersionsLivePointerAndLearning(t *testing.T) {
 	})
 }
 
-// handoff stands for bot.Handoff, which the store does not import.
+// handoff stands for handoffs.Handoff, which the store does not import.
 type handoff struct {
 	User   string `json:"user"`
 	Status string `json:"status"`

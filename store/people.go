@@ -12,7 +12,7 @@ import (
 //
 // Who owns which type. A record's Go type lives in this package when it is
 // plain data (Contact, Entry, OutboxItem, the admin and audit records). The
-// conversation state (flows.Session) and the handoff (bot.Handoff) carry
+// conversation state (flows.Session) and the handoff (handoffs.Handoff) carry
 // their packages' rules and are built from packages that import store, so
 // they cannot move here without an import cycle: their operations are
 // generic in the value type, and the store still owns their keys, their

@@ -14,8 +14,8 @@ type Family int
 const (
 	Transcripts  Family = iota + 1 // every message of every conversation (Entry)
 	Sessions                       // every conversation state (flows.Session)
-	Handoffs                       // the current handoff of every user (bot.Handoff)
-	PastHandoffs                   // closed handoffs kept when the user asked again (bot.Handoff)
+	Handoffs                       // the current handoff of every user (handoffs.Handoff)
+	PastHandoffs                   // closed handoffs kept when the user asked again (handoffs.Handoff)
 )
 
 func (f Family) prefix() (Key, error) {

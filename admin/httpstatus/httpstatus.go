@@ -19,6 +19,7 @@ import (
 	"lifeline/bot"
 	"lifeline/bot/broadcast"
 	"lifeline/bot/contacts"
+	"lifeline/bot/handoffs"
 	"lifeline/bot/whatsapp"
 	"lifeline/csvtext"
 	"lifeline/kb"
@@ -57,8 +58,8 @@ func Of(err error) Answer {
 		un  *apierr.Unavailable
 		nr  *apierr.NotReady
 		nse *bot.NotStoredError
-		ce  *bot.ConflictError
-		ie  *bot.InvalidError
+		ce  *handoffs.ConflictError
+		ie  *handoffs.InvalidError
 		kie *kb.ImportError
 		cie *contacts.ImportError
 		ee  *csvtext.EncodingError

@@ -17,6 +17,7 @@ import (
 	"lifeline/bot"
 	"lifeline/bot/broadcast"
 	"lifeline/bot/contacts"
+	"lifeline/bot/handoffs"
 	"lifeline/bot/whatsapp"
 	"lifeline/csvtext"
 	"lifeline/kb"
@@ -79,8 +80,8 @@ func TestEveryDomainErrorHasOneAnswer(t *testing.T) {
 			`{"error":"events could not be stored; retry later"}`, "", false},
 
 		// The engine: handoffs and the agent console.
-		{"handoff conflict", wrap(&bot.ConflictError{Msg: "the conversation is claimed by amira"}), 409, `{"error":"the conversation is claimed by amira"}`, "", false},
-		{"handoff invalid", wrap(&bot.InvalidError{Msg: "\"text\" is required"}), 400, `{"error":"\"text\" is required"}`, "", false},
+		{"handoff conflict", wrap(&handoffs.ConflictError{Msg: "the conversation is claimed by amira"}), 409, `{"error":"the conversation is claimed by amira"}`, "", false},
+		{"handoff invalid", wrap(&handoffs.InvalidError{Msg: "\"text\" is required"}), 400, `{"error":"\"text\" is required"}`, "", false},
 
 		// Broadcasts.
 		{"empty audience", broadcast.ErrEmptyAudience, 422, `{"error":` + quote(broadcast.ErrEmptyAudience.Error()) + `}`, "", false},

@@ -20,6 +20,7 @@ import (
 
 	"lifeline/admin/httpstatus"
 	"lifeline/bot"
+	"lifeline/bot/handoffs"
 	"lifeline/catalog"
 	"lifeline/flows"
 	"lifeline/kb"
@@ -270,13 +271,13 @@ func (c *scrapeCollector) Collect(ch chan<- prometheus.Metric) {
 
 	now := time.Now()
 	var oldestIn time.Time
-	counts := map[string]int{bot.HandoffWaiting: 0, bot.HandoffActive: 0}
+	counts := map[string]int{handoffs.Waiting: 0, handoffs.Active: 0}
 	var oldestWait time.Time
 	// A scrape has no deadline of its own; the registry gives none.
 	ctx := context.Background()
 	err := db.Read(ctx, func(r store.Reader) error {
 		oldestIn, oldestWait = time.Time{}, time.Time{}
-		counts = map[string]int{bot.HandoffWaiting: 0, bot.HandoffActive: 0}
+		counts = map[string]int{handoffs.Waiting: 0, handoffs.Active: 0}
 		first, found, err := store.OldestInbox[struct {
 			ReceivedAt time.Time `json:"received_at"`
 		}](ctx, r)
@@ -293,7 +294,7 @@ func (c *scrapeCollector) Collect(ch chan<- prometheus.Metric) {
 			if _, open := counts[h.Status]; open {
 				counts[h.Status]++
 			}
-			if h.Status == bot.HandoffWaiting && (oldestWait.IsZero() || h.CreatedAt.Before(oldestWait)) {
+			if h.Status == handoffs.Waiting && (oldestWait.IsZero() || h.CreatedAt.Before(oldestWait)) {
 				oldestWait = h.CreatedAt
 			}
 			return nil

@@ -16,6 +16,7 @@ import (
 	"lifeline/bot"
 	"lifeline/bot/clocktest"
 	"lifeline/bot/contacts"
+	"lifeline/bot/handoffs"
 	"lifeline/bot/pace"
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
@@ -697,7 +698,7 @@ func TestCheckinAnswers(t *testing.T) {
 	if !e.HasLocation || !strings.Contains(e.Description, "drinking water") || e.Stage != "" {
 		t.Fatalf("need-help details not recorded: %+v", e)
 	}
-	var hand bot.Handoff
+	var hand handoffs.Handoff
 	if err := h.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.DocKey(store.DocHandoff, ids[1]), &hand) }); err != nil {
 		t.Fatalf("no handoff for the person who needs help: %v", err)
 	}

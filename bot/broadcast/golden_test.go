@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"lifeline/bot"
 	"lifeline/bot/clocktest"
 	"lifeline/bot/goldentest"
+	"lifeline/bot/handoffs"
 	"lifeline/bot/whatsapp"
 	"lifeline/store"
 )
@@ -97,7 +97,7 @@ func playCheckin(t *testing.T, people []store.Contact, script []act) []turn {
 		seen = len(msgs)
 		_, e := h.recipient(id, seqOf[a.From])
 		tr.Answer = e.Answer
-		var hand bot.Handoff
+		var hand handoffs.Handoff
 		if err := h.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.DocKey(store.DocHandoff, a.From), &hand) }); err == nil {
 			tr.Handoff = hand.Status
 			if hand.Priority {

@@ -1,4 +1,4 @@
-package bot
+package handoffs
 
 import (
 	"testing"
@@ -8,7 +8,7 @@ import (
 func TestWaitEstimatesAreHonestRanges(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	claimed := func(waited time.Duration) Handoff {
-		return Handoff{Status: HandoffActive, CreatedAt: now.Add(-time.Hour - waited), ClaimedAt: now.Add(-time.Hour)}
+		return Handoff{Status: Active, CreatedAt: now.Add(-time.Hour - waited), ClaimedAt: now.Add(-time.Hour)}
 	}
 	recent := []Handoff{claimed(2 * time.Minute), claimed(3 * time.Minute), claimed(4 * time.Minute)}
 	cases := []struct {

@@ -1,4 +1,4 @@
-package bot
+package handoffs
 
 import (
 	"context"
@@ -13,40 +13,40 @@ import (
 // Events of a handoff's lifecycle. The user's request opens and reopens a
 // handoff; agents claim, reply, transfer, release and close it.
 const (
-	HandoffEvOpen     = "open"     // the user asked for a person for the first time
-	HandoffEvReopen   = "reopen"   // the user asked again after the last one was closed
-	HandoffEvClaim    = "claim"    // an agent takes the conversation
-	HandoffEvReply    = "reply"    // the owner writes to the user
-	HandoffEvTransfer = "transfer" // the owner (or an admin) hands it to another agent
-	HandoffEvRelease  = "release"  // the conversation goes back to the bot
-	HandoffEvClose    = "close"    // ended with an outcome
+	EvOpen     = "open"     // the user asked for a person for the first time
+	EvReopen   = "reopen"   // the user asked again after the last one was closed
+	EvClaim    = "claim"    // an agent takes the conversation
+	EvReply    = "reply"    // the owner writes to the user
+	EvTransfer = "transfer" // the owner (or an admin) hands it to another agent
+	EvRelease  = "release"  // the conversation goes back to the bot
+	EvClose    = "close"    // ended with an outcome
 )
 
 // handoffNew is the status of a handoff not yet stored.
 const handoffNew = ""
 
-// HandoffLifecycle is the handoff's state machine: every change of
+// Lifecycle is the handoff's state machine: every change of
 // Handoff.Status goes through it (see Handoff.fire). Replying and
 // transferring keep the status; they are in the table because only an
 // active handoff allows them.
-var HandoffLifecycle = fsm.Events{
-	{Name: HandoffEvOpen, Src: []string{handoffNew}, Dst: HandoffWaiting},
-	{Name: HandoffEvReopen, Src: []string{HandoffClosed}, Dst: HandoffWaiting},
-	{Name: HandoffEvClaim, Src: []string{HandoffWaiting}, Dst: HandoffActive},
-	{Name: HandoffEvReply, Src: []string{HandoffActive}, Dst: HandoffActive},
-	{Name: HandoffEvTransfer, Src: []string{HandoffActive}, Dst: HandoffActive},
-	{Name: HandoffEvRelease, Src: []string{HandoffWaiting, HandoffActive}, Dst: HandoffClosed},
-	{Name: HandoffEvClose, Src: []string{HandoffWaiting, HandoffActive}, Dst: HandoffClosed},
+var Lifecycle = fsm.Events{
+	{Name: EvOpen, Src: []string{handoffNew}, Dst: Waiting},
+	{Name: EvReopen, Src: []string{Closed}, Dst: Waiting},
+	{Name: EvClaim, Src: []string{Waiting}, Dst: Active},
+	{Name: EvReply, Src: []string{Active}, Dst: Active},
+	{Name: EvTransfer, Src: []string{Active}, Dst: Active},
+	{Name: EvRelease, Src: []string{Waiting, Active}, Dst: Closed},
+	{Name: EvClose, Src: []string{Waiting, Active}, Dst: Closed},
 }
 
 // agentEvents are what an agent asks for; a refusal names only these as
 // the alternatives.
-var agentEvents = []string{HandoffEvClaim, HandoffEvReply, HandoffEvTransfer, HandoffEvRelease, HandoffEvClose}
+var agentEvents = []string{EvClaim, EvReply, EvTransfer, EvRelease, EvClose}
 
 // fire moves h along the lifecycle by ev. A refusal is a *ConflictError
 // (409 in the API) that says the status and what it allows.
 func (h *Handoff) fire(ev string) error {
-	m := fsm.NewFSM(h.Status, HandoffLifecycle, nil)
+	m := fsm.NewFSM(h.Status, Lifecycle, nil)
 	err := m.Event(context.Background(), ev)
 	var (
 		invalid fsm.InvalidEventError
@@ -69,7 +69,7 @@ func (h *Handoff) fire(ev string) error {
 }
 
 func handoffRefusal(h *Handoff, ev string, allowed []string) string {
-	if h.Status == HandoffClosed {
+	if h.Status == Closed {
 		return fmt.Sprintf("cannot %s: this conversation is closed (%s); it reopens when the user asks for a person again", ev, h.Outcome)
 	}
 	status := h.Status

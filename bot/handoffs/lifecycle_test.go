@@ -1,4 +1,4 @@
-package bot
+package handoffs
 
 import (
 	"errors"
@@ -29,7 +29,7 @@ close     -        closed   closed  -
 func TestHandoffLifecycle(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(handoffSpec), "\n")
 	states := strings.Fields(lines[0])[1:]
-	if want := []string{"new", HandoffWaiting, HandoffActive, HandoffClosed}; !slices.Equal(states, want) {
+	if want := []string{"new", Waiting, Active, Closed}; !slices.Equal(states, want) {
 		t.Fatalf("spec columns %v, want every status %v", states, want)
 	}
 	var events []string
@@ -65,11 +65,11 @@ func TestHandoffLifecycle(t *testing.T) {
 		}
 	}
 	var table []string
-	for _, e := range HandoffLifecycle {
+	for _, e := range Lifecycle {
 		table = append(table, e.Name)
 	}
 	if !slices.Equal(events, table) {
-		t.Fatalf("spec rows %v, want the events of HandoffLifecycle in order %v", events, table)
+		t.Fatalf("spec rows %v, want the events of Lifecycle in order %v", events, table)
 	}
 }
 
@@ -78,11 +78,11 @@ func TestHandoffRefusalMessage(t *testing.T) {
 	for _, c := range []struct {
 		status, event, want string
 	}{
-		{HandoffWaiting, HandoffEvReply, "cannot reply: this conversation is waiting (possible now: claim, close, release)"},
-		{HandoffWaiting, HandoffEvTransfer, "cannot transfer: this conversation is waiting (possible now: claim, close, release)"},
-		{HandoffActive, HandoffEvClaim, "cannot claim: this conversation is active (possible now: close, release, reply, transfer)"},
-		{HandoffClosed, HandoffEvClose, "cannot close: this conversation is closed (resolved); it reopens when the user asks for a person again"},
-		{HandoffClosed, HandoffEvClaim, "cannot claim: this conversation is closed (resolved); it reopens when the user asks for a person again"},
+		{Waiting, EvReply, "cannot reply: this conversation is waiting (possible now: claim, close, release)"},
+		{Waiting, EvTransfer, "cannot transfer: this conversation is waiting (possible now: claim, close, release)"},
+		{Active, EvClaim, "cannot claim: this conversation is active (possible now: close, release, reply, transfer)"},
+		{Closed, EvClose, "cannot close: this conversation is closed (resolved); it reopens when the user asks for a person again"},
+		{Closed, EvClaim, "cannot claim: this conversation is closed (resolved); it reopens when the user asks for a person again"},
 	} {
 		h := &Handoff{ID: "u1", Status: c.status, Outcome: "resolved"}
 		if err := h.fire(c.event); err == nil || err.Error() != c.want {
@@ -92,21 +92,33 @@ func TestHandoffRefusalMessage(t *testing.T) {
 }
 
 // Every change of a handoff's status goes through the lifecycle: no file
-// of the package but handoff_lifecycle.go sets Status to a handoff status.
+// of this package but lifecycle.go, and no file of the engine (package
+// bot), sets Status to a handoff status.
 func TestHandoffStatusChangesGoThroughLifecycle(t *testing.T) {
-	consts := []string{"HandoffWaiting", "HandoffActive", "HandoffClosed"}
+	consts := []string{"Waiting", "Active", "Closed"}
 	isConst := func(e ast.Expr) bool {
-		id, ok := e.(*ast.Ident)
-		return ok && slices.Contains(consts, id.Name)
+		switch e := e.(type) {
+		case *ast.Ident:
+			return slices.Contains(consts, e.Name)
+		case *ast.SelectorExpr:
+			pkg, ok := e.X.(*ast.Ident)
+			return ok && pkg.Name == "handoffs" && slices.Contains(consts, e.Sel.Name)
+		}
+		return false
 	}
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
+	engine, err := filepath.Glob("../*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, engine...)
 	fset := token.NewFileSet()
 	checked := 0
 	for _, path := range files {
-		if strings.HasSuffix(path, "_test.go") || path == "handoff_lifecycle.go" {
+		if strings.HasSuffix(path, "_test.go") || path == "lifecycle.go" {
 			continue
 		}
 		src, err := os.ReadFile(path)

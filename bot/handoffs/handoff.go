@@ -1,4 +1,4 @@
-package bot
+package handoffs
 
 import (
 	"errors"
@@ -14,9 +14,9 @@ import (
 
 // Handoff states.
 const (
-	HandoffWaiting = "waiting"
-	HandoffActive  = "active"
-	HandoffClosed  = "closed"
+	Waiting = "waiting"
+	Active  = "active"
+	Closed  = "closed"
 )
 
 // Handoff is a conversation that a person should take over. There is at
@@ -79,23 +79,23 @@ func (h *Handoff) record(at time.Time, agent, action, detail string) {
 	h.UpdatedAt = at
 }
 
-// openHandoff records a handoff request, or raises the priority (and
+// Open records a handoff request, or raises the priority (and
 // urgency) of the one already open. It reports whether the handoff became
 // urgent just now: an emergency to announce.
-func openHandoff(tx *store.Txn, user, name string, eff flows.Effect, at time.Time) (*Handoff, bool, error) {
+func Open(tx *store.Txn, user, name string, eff flows.Effect, at time.Time) (*Handoff, bool, error) {
 	key := store.DocKey(store.DocHandoff, user)
 	var h Handoff
 	err := tx.GetJSON(key, &h)
 	raised := false
 	switch {
-	case errors.Is(err, store.ErrNotFound) || (err == nil && h.Status == HandoffClosed):
-		ev := HandoffEvOpen
+	case errors.Is(err, store.ErrNotFound) || (err == nil && h.Status == Closed):
+		ev := EvOpen
 		if err == nil {
 			past := store.DocKey(store.DocHandoffPast, user+"/"+strconv.FormatInt(h.CreatedAt.UnixNano(), 10))
 			if err := tx.SetJSON(past, h, 0); err != nil {
 				return nil, false, fmt.Errorf("keep closed handoff: %w", err)
 			}
-			ev = HandoffEvReopen
+			ev = EvReopen
 		}
 		// A fresh record takes the closed one's place; its status still
 		// comes from the lifecycle.
@@ -124,10 +124,10 @@ func openHandoff(tx *store.Txn, user, name string, eff flows.Effect, at time.Tim
 	return &h, raised, tx.SetJSON(key, h, 0)
 }
 
-// noteMessage adds what the user just wrote (or the location they
+// NoteMessage adds what the user just wrote (or the location they
 // shared) to their open handoff, waiting or claimed, so the queue and
 // the console show the latest words beside the first ones.
-func noteMessage(tx *store.Txn, user string, entry store.Entry, loc *whatsapp.Location, at time.Time) error {
+func NoteMessage(tx *store.Txn, user string, entry store.Entry, loc *whatsapp.Location, at time.Time) error {
 	key := store.DocKey(store.DocHandoff, user)
 	var h Handoff
 	if err := tx.GetJSON(key, &h); err != nil {
@@ -136,7 +136,7 @@ func noteMessage(tx *store.Txn, user string, entry store.Entry, loc *whatsapp.Lo
 		}
 		return fmt.Errorf("load handoff: %w", err)
 	}
-	if h.Status == HandoffClosed {
+	if h.Status == Closed {
 		return nil
 	}
 	switch {
