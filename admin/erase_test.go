@@ -13,6 +13,7 @@ import (
 
 	"lifeline/bot"
 	"lifeline/bot/broadcast"
+	"lifeline/bot/pace"
 	"lifeline/bot/whatsapp"
 	"lifeline/store"
 )
@@ -72,9 +73,13 @@ func TestErasureStopsWhatIsQueued(t *testing.T) {
 		t.Run(path, func(t *testing.T) {
 			db, faq := openStore(t)
 			phone := newGatedPhone(other)
-			engine := bot.New(bot.Config{SendWorkers: 1}, bot.Options{DB: db, Sender: phone, KB: faq, Logger: zerolog.Nop()})
+			// One send at a time, whatever the latency, so that the erased
+			// person's message waits in memory behind the hanging one.
+			pacer := pace.New(1000)
+			pacer.SetCeiling(1)
+			engine := bot.New(bot.Config{SendWorkers: 1, MaxInFlight: 1}, bot.Options{DB: db, Sender: phone, KB: faq, Logger: zerolog.Nop(), Pacer: pacer})
 			svc := broadcast.New(broadcast.Config{RatePerNumber: 1000, Tick: 10 * time.Millisecond, Concurrency: 1, PairGap: -1, FrequencyCap: -1},
-				broadcast.Options{DB: db, Sender: phone, Logger: zerolog.Nop()})
+				broadcast.Options{DB: db, Sender: phone, Logger: zerolog.Nop(), Pacer: pacer})
 			engine.Intercept(svc)
 			engine.ObserveStatuses(svc)
 			if err := engine.Start(); err != nil {
