@@ -42,7 +42,7 @@ func TestDangerRuleScope(t *testing.T) {
 		{"ar out but brother trapped", Safe, "احنا طلعنا بس اخوي محاصر جوا", RuleDangerLexicon},
 		{"fr out but smoke", NeedHelp, "on est sortis, mais il y a de la fumée chez le voisin et il est coincé", RuleDangerLexicon},
 		{"hi fire spreading", Safe, "आग फैल रही है, हम फंसे हैं", RuleDangerLexicon},
-		{"en no cue", NeedHelp, "smoke is coming under the door", RuleDangerHazard},
+		{"en no cue", NeedHelp, "smoke is coming under the door", RuleDangerConcept},
 		{"en resolved but read as danger-ish other", Other, "we left before the fire came", RuleDangerHazard},
 
 		// informational questions with danger words stay questions
@@ -73,7 +73,7 @@ func TestDangerRuleScope(t *testing.T) {
 		{"es dam is no trap", OptIn, "quiero recibir avisos sobre la presa del río", ""},
 		{"en well but grandpa", Safe, "we're all fine but grandpa can't get out of the cellar", RuleDangerLexicon},
 		{"en well but bleeding", NeedHelp, "all good except my dad is bleeding a lot", RuleDangerLexicon},
-		{"es negated well", NeedHelp, "no estamos bien, hay humo en la escalera", RuleDangerHazard},
+		{"es negated well", NeedHelp, "no estamos bien, hay humo en la escalera", RuleDangerConcept},
 
 		// dangers no single phrase names
 		{"en unwaking", NeedHelp, "we lit a heater indoors and my aunt won't wake", RuleDangerLexicon},

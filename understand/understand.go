@@ -60,6 +60,7 @@ const (
 	RuleDangerLexicon = "danger_lexicon" // a phrase naming a person at risk raised the message to danger
 	RuleDangerHazard  = "danger_hazard"  // a phrase naming a hazard (fire, gun) raised a message not read as safe
 	RuleDangerScore   = "danger_score"   // the classifier's danger probability reached DangerFloor though another class scored higher
+	RuleDangerConcept = "danger_concept" // a life threat told as a situation ("the baby is floppy", "dad's ventilator has no power") raised the message
 	RuleNegatedSafe   = "negated_safe"   // "not safe", "مش بخير": need help, not safe
 	RuleEmpty         = "empty"          // nothing to read: no letters, digits or known emoji
 )
@@ -284,8 +285,16 @@ func dangerRule(text, padded string, top Class) string {
 	masked := maskNotHazard(padded)
 	strong, hazard := dangerSet.scan(masked)
 	strong = strong || pairedRisk(masked)
+	situation := conceptRisk(masked) != ""
 	rule := ""
 	switch {
+	case situation && !strong:
+		// A situation is read by meaning, clause-free: a danger word told
+		// as over elsewhere in the message does not make it over.
+		if top == Question && questionForm(padded) && !personSet.match(padded) {
+			return ""
+		}
+		return RuleDangerConcept
 	case strong:
 		rule = RuleDangerLexicon
 	case hazard && top != Safe && !wellNoRisk(padded):
