@@ -229,6 +229,13 @@ var notHazard = []string{
 
 var notHazardWords []string
 
+// thanksWords thank someone; see thankedHazard.
+var thanksWords = []string{
+	"thanks", "thank", "thx", "ty", "cheers", "merci", "remercie", "gracias", "agradezco", "danke", "dankeschön", "obrigado", "obrigada", "valeu",
+	"شكرا", "مشكور*", "يعطيك العافيه", "الله يجزاك*", "تسلم*", "shukran", "mashkour*", "tislam*", "yslmo", "baraka allah", "choukran",
+	"धन्यवाद", "शुक्रिया", "dhanyavaad", "dhanyavad", "shukriya", "شکریہ", "مہربانی",
+}
+
 // maskNotHazard blanks the notHazard compounds out of padded.
 func maskNotHazard(padded string) string {
 	for _, w := range notHazardWords {
@@ -389,6 +396,7 @@ var (
 	cueSet      phraseSet
 	personSet   phraseSet
 	needSet     phraseSet
+	thanksSet   phraseSet
 )
 
 func init() {
@@ -401,6 +409,7 @@ func init() {
 	negatedSet = compile(negatedSafe)
 	personSet = compile(personAtRisk)
 	needSet = compile(needWords)
+	thanksSet = compile(thanksWords)
 	// Question openers are matched at the start of the message only.
 	questionSet = compile(questionStarts)
 	howSet = compile(howPhrases)

@@ -52,6 +52,19 @@ func TestDangerRuleScope(t *testing.T) {
 		{"en unconscious someone", Question, "what to do if someone is unconscious", ""},
 		{"es fire extinguisher", Question, "cómo se usa un extintor si hay fuego", ""},
 
+		// thanks for help received is not a plea; a hazard in a clause of
+		// its own still is
+		{"en thanks ambulance", Thanks, "thanks for the ambulance, he is in surgery now", ""},
+		{"ar thanks ambulance", Thanks, "شكرا على الاسعاف، هو بالعمليات هلق", ""},
+		{"es thanks ambulance", Thanks, "gracias por la ambulancia, ya lo operan", ""},
+		{"en thanks then smoke", Thanks, "thank you! the smoke is getting worse", RuleDangerHazard},
+		{"en thanks but fire", Thanks, "thanks, but the fire is back", RuleDangerHazard},
+
+		// a situation read by meaning raises whatever the classifier read
+		{"en ventilator no power", NeedHelp, "dad is on a ventilator at home and the power is out", RuleDangerConcept},
+		{"fr neighbour heat", Safe, "nous on va bien mais la voisine âgée ne répond plus depuis la canicule", RuleDangerConcept},
+		{"en question about oxygen", Question, "how long does an oxygen concentrator battery last in a power cut?", ""},
+
 		// words that only look like hazards
 		{"fr curfew", NeedHelp, "il y a un couvre-feu ce soir, on a besoin de pain", ""},
 		{"en brand", NeedHelp, "we need milk of another brand for the baby", ""},
