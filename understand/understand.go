@@ -88,7 +88,7 @@ const (
 	// in 5-fold cross-validation no well floor from 0.25 to 0.80 misses a
 	// danger message, and false alarms are 5.2% at 0.25, 4.9% at 0.40 and
 	// 0.50, 4.8% at 0.60, 4.7% at 0.70; 0.40 is the lowest at or under 5%.
-	WellDangerFloor     = 0.40
+	WellDangerFloor = 0.40
 	// QuestionDangerFloor replaces DangerFloor when the classifier's best
 	// other class is question, the message reads as one ("what are the
 	// signs of heat stroke"), names nobody here and holds no danger
