@@ -19,6 +19,10 @@ type concept struct {
 	name   string
 	parts  []conceptPart
 	unless []string
+	// hazard concepts name a hazard in a place, not a person: like hazard
+	// phrases, they do not raise a message that asserts well-being ("the
+	// gas smell was from the bins, false alarm, we're good").
+	hazard bool
 }
 
 type conceptPart struct {
@@ -55,6 +59,7 @@ var (
 
 	// conceptElder names an old or frail person, whom heat and cold kill.
 	conceptElder = []string{
+		"aunty", "auntie", "tante", "tía", "tia", "خالتي", "عمتي", "الخاله", "khalti", "3ammti", "आंटी", "मौसी", "चाची", "آنٹی", "خالہ", "چاچی",
 		"elderly", "old", "grandma", "grandpa", "grandmother", "grandfather", "granny", "neighbour", "neighbor", "mum", "mom", "dad",
 		"mother", "father", "aunt", "uncle",
 		"âgée", "âgé", "vieille", "vieux", "grand-mère", "grand-père", "mamie", "papi", "voisine", "voisin", "ma mère", "mon père",
@@ -107,6 +112,37 @@ var concepts = []concept{
 			"کوئی حرکت نہیں", "ڈھیلا پڑ*", "آنکھیں الٹ*", "ہونٹ نیلے",
 		}},
 	}},
+	{name: "breathing", parts: []conceptPart{
+		{phrases: append(append([]string{}, conceptPerson...), "we", "we're", "i", "i'm", "kids", "children", "nous", "on", "enfants", "nosotros",
+			"niños", "wir", "kinder", "nós", "crianças", "احنا", "نحن", "الولاد", "الاطفال", "e7na", "ne7na", "el wlad", "हम", "बच्चे", "hum", "ہم")},
+		{neg: true, phrases: []string{
+			"can hardly breathe", "hard to breathe", "struggling to breathe", "gasping", "gasping for air",
+			"respire mal", "respire difficilement", "a du mal à respirer", "suffoque", "suffoquent", "respira mal", "le cuesta respirar",
+			"nos cuesta respirar", "le falta el aire", "kaum luft", "kriegen kaum luft", "bekommt kaum luft", "ringt nach luft", "atemnot",
+			"falta de ar", "respirando mal", "ما عم يقدر يتنفس", "عم يلهث", "ضيق نفس شديد", "ما فيني اتنفس", "ma 3am y2der yetnaffas",
+			"3am yelhath", "सांस लेने में दिक्कत", "सांस फूल रही", "saans lene me dikkat", "saans phool rahi", "سانس لینے میں دشواری", "سانس پھول رہی",
+			"سانس نہیں آ رہی",
+		}},
+	}},
+	// floodwater up to the chest or neck
+	{name: "water_chest", hazard: true, parts: []conceptPart{
+		{phrases: []string{
+			"water", "flood", "l'eau", "eau", "agua", "wasser", "água", "agua", "enxurrada", "المي", "الميه", "المياه", "الما", "el mayya", "el mayye",
+			"el mayy", "mayya", "mayye", "lma", "पानी", "pani", "paani", "پانی",
+		}},
+		{phrases: []string{
+			"chest", "chests", "neck", "necks", "chin", "poitrine", "cou", "menton", "pecho", "cuello", "brust", "hals", "kinn", "peito", "pescoço",
+			"pescoco", "صدر*", "لصدر*", "رقبت*", "رقبه*", "sadr*", "ra2bet*", "ra2ab*", "छाती", "गर्दन", "chhati", "gardan", "سینے", "گردن",
+		}},
+	}},
+	// gas smelled now
+	{name: "gas_smell", hazard: true, parts: []conceptPart{
+		{phrases: []string{"gas", "gaz", "gás", "غاز", "الغاز", "ghaz", "gaz", "गैस", "گیس"}},
+		{neg: true, phrases: []string{
+			"smell", "smells", "smelling", "stink", "odeur", "olor", "huele", "riecht", "geruch", "gestank", "cheiro", "fedor",
+			"ريحه", "ريحة", "رائحه", "ri7a", "ri7et", "बदबू", "गंध", "badboo", "gandh", "بدبو", "بو",
+		}},
+	}},
 	{name: "seizure", parts: []conceptPart{
 		{phrases: conceptPerson},
 		{neg: true, phrases: []string{
@@ -124,6 +160,12 @@ var concepts = []concept{
 	{name: "heat_cold_frail", parts: []conceptPart{
 		{phrases: conceptElder},
 		{neg: true, phrases: []string{
+			"hasn't been in touch", "no sign of", "doesn't recognise", "doesn't recognize", "not drinking", "won't drink",
+			"ne donne plus de nouvelles", "ne reconnaît personne", "ne reconnaît plus", "ne boit plus", "no da señales", "no reconoce", "no quiere beber",
+			"ya no bebe", "meldet sich nicht", "meldet sich seit", "erkennt niemanden", "erkennt uns nicht", "trinkt nichts", "trinkt nicht",
+			"não dá notícias", "nao da noticias", "não reconhece", "nao reconhece", "não bebe", "nao bebe",
+			"ما عم تعرف حدا", "ما عرفتنا", "ما عم تشرب", "ما بتشرب", "ma 3am ta3ref 7ada", "ma 3am teshrab", "ma btishrab",
+			"पहचान नहीं", "पानी नहीं पी", "pehchan nahi", "paani nahi pi", "پہچان نہیں", "پانی نہیں پی",
 			"confused", "disoriented", "not making sense", "talking nonsense", "doesn't know where", "hasn't answered", "hasnt answered", "not answering",
 			"doesn't answer", "doesnt answer", "won't answer", "no answer", "door is locked", "won't open the door", "not opening the door",
 			"confuse", "confus", "désorientée", "désorienté", "dit n'importe quoi", "ne répond plus", "ne répond pas", "répond plus",
@@ -139,10 +181,17 @@ var concepts = []concept{
 			"بہکی باتیں", "الجھن", "جواب نہیں دے*", "فون نہیں اٹھا*", "دروازہ نہیں کھول*",
 		}},
 		{phrases: append(append([]string{}, conceptHeatCold...),
-			"smell", "odeur", "huele", "riecht", "geruch", "cheiro", "ريحه", "ri7a", "बदबू", "badboo", "بدبو")},
+			"smell", "odeur", "huele", "riecht", "geruch", "cheiro", "ريحه", "ri7a", "बदबू", "badboo", "بدبو",
+			// a hazard in the house of someone who does not answer
+			"gas", "smoke", "gaz", "fumée", "humo", "rauch", "gás", "fumaça", "غاز", "دخان", "ghaz", "dukhan", "गैस", "धुआं", "گیس", "دھواں",
+			"गरम", "गर्म", "garam", "گرم", "سخن", "skhoun")},
 	}},
 	{name: "missing_weather", parts: []conceptPart{
 		{neg: true, phrases: []string{
+			"no contact", "hasn't returned", "didn't return", "didn't come back", "aucun contact", "pas de contact", "n'est pas revenu",
+			"sin contacto", "no regresaron", "kein kontakt", "nicht zurückgekehrt", "sem contato", "sem contacto", "não retornou",
+			"ما في اتصال", "ما رجعو", "ما رجعوا", "ma fi ettisal", "ma rej3o", "नहीं लौट*", "कोई संपर्क नहीं", "nahi lauta", "nahi laute",
+			"koi sampark nahi", "واپس نہیں لوٹ*", "نہیں لوٹ*", "کوئی رابطہ نہیں",
 			"can't find him", "cant find him", "can't find her", "cant find her", "cannot find him", "cannot find her",
 			"hasn't come back", "hasnt come back", "not back yet", "no news of", "still out there",
 			"on le trouve pas", "on la trouve pas", "on ne le trouve pas", "on ne la trouve pas", "n'est pas rentré",
@@ -193,6 +242,21 @@ var concepts = []concept{
 			"برفانی طوفان", "طوفان", "برف", "منفی", "سیلاب",
 		}},
 	}},
+	// no way out while a hazard comes
+	{name: "no_way_out", hazard: true, parts: []conceptPart{
+		{phrases: []string{
+			"no way out", "can't get out", "nowhere to go", "sin salida", "no hay salida", "no tenemos salida", "pas d'issue", "aucune issue",
+			"n'arrive pas à sortir", "arrive pas à sortir", "kein ausweg", "kommen nicht weg", "sem saída", "sem saida", "não tem saída",
+			"ما في مخرج", "ما في طريق نطلع", "مافي مطلع", "ma fi makhraj", "ma fi tari2 nitla3", "koi rasta nahi", "कोई रास्ता नहीं", "کوئی راستہ نہیں",
+		}},
+		{phrases: []string{
+			"water", "flood", "fire", "smoke", "flames", "attic", "roof", "eau", "inondation", "feu", "fumée", "flammes", "grenier", "toit", "agua",
+			"inundación", "fuego", "humo", "llamas", "altillo", "ático", "techo", "wasser", "hochwasser", "feuer", "rauch", "flammen", "dachboden",
+			"dach", "água", "enchente", "fogo", "fumaça", "chamas", "sótão", "telhado", "المي", "الميه", "المياه", "النار", "حريق", "دخان", "السطح",
+			"mayye", "mayya", "nar", "7ari2", "dukhan", "sat7", "पानी", "बाढ़", "आग", "धुआं", "छत", "pani", "paani", "aag", "chhat", "پانی", "سیلاب", "آگ",
+			"دھواں", "چھت",
+		}},
+	}},
 	{name: "life_support", parts: []conceptPart{
 		{phrases: []string{
 			"oxygen concentrator", "oxygen machine", "on oxygen", "home oxygen", "ventilator", "respirator", "breathing machine", "dialysis",
@@ -226,7 +290,7 @@ var concepts = []concept{
 			"بجلی نہیں", "بجلی چلی گئی", "بجلی گئی", "لوڈشیڈنگ", "بیٹری", "اکیلا چھوڑ*", "اکیلے چھوڑ*",
 		}},
 	}},
-	{name: "water_inside", parts: []conceptPart{
+	{name: "water_inside", hazard: true, parts: []conceptPart{
 		{neg: true, phrases: []string{
 			"water", "floodwater", "flood water", "l'eau", "eau", "agua", "wasser", "hochwasser", "água", "agua",
 			"الماء", "المي", "الميه", "المياه", "الموي", "الما", "مي", "ميه", "mayye", "mayya", "el mayy", "el may", "lma", "l ma",
@@ -247,7 +311,7 @@ var concepts = []concept{
 		{phrases: []string{
 			"rising", "risen", "coming in", "came in", "got in", "up to", "already", "reached", "entered", "keeps rising",
 			"monte", "est entrée", "rentre", "jusqu'à", "déjà", "deja",
-			"sube", "subiendo", "entró", "entro", "ya está", "ya esta", "llega", "hasta",
+			"sube", "subiendo", "entró", "entro", "ya está", "ya esta", "llega", "llegó", "arriba de", "hasta",
 			"steigt", "ist schon", "schon im", "schon in", "bis zum", "bis zur", "läuft rein", "dringt",
 			"sobe", "subindo", "entrou", "já", "ja ta", "ja está", "chegou", "até",
 			"ترتفع", "عم تطلع", "دخلت", "دخل", "وصلت", "وصل", "صارت", "لحد",
@@ -260,7 +324,7 @@ var concepts = []concept{
 		"rohr", "klempner", "tropft", "cano", "encanador", "goteira", "بايب", "سباك", "تسريب", "ينقط", "पाइप", "प्लंबर", "टपक", "پائپ", "پلمبر", "ٹپک",
 		"plombi", "tasrib",
 	}},
-	{name: "trapped_lift", parts: []conceptPart{
+	{name: "trapped_lift", hazard: true, parts: []conceptPart{
 		{phrases: []string{
 			"lift", "elevator", "ascenseur", "ascensor", "aufzug", "fahrstuhl", "elevador", "المصعد", "مصعد", "الاسانسير", "اسانسير", "el asanseur",
 			"asanseur", "l'ascenseur", "लिफ्ट", "लिफ़्ट", "لفٹ",
@@ -277,13 +341,15 @@ var concepts = []concept{
 			"پھنس*", "اٹک*", "دروازہ نہیں کھل*",
 		}},
 	}},
-	{name: "vehicle_in_water", parts: []conceptPart{
+	{name: "vehicle_in_water", hazard: true, parts: []conceptPart{
 		{phrases: []string{
 			"car", "bus", "van", "truck", "voiture", "bus", "camion", "coche", "carro", "auto", "autobús", "camioneta", "wagen", "auto", "bus", "carro",
 			"ônibus", "onibus", "السياره", "سياره", "العربيه", "الباص", "sayyara", "el sayyara", "3arabiyye", "tomobil", "गाड़ी", "कार", "बस", "gaadi",
 			"gadi", "گاڑی", "کار",
 		}},
 		{neg: true, phrases: []string{
+			"with us inside", "with people inside", "avec nous dedans", "con nosotros adentro", "con nosotros dentro", "mit uns drin",
+			"com a gente dentro", "conosco dentro", "levando o carro", "ونحنا جواها", "واحنا جواها", "w ne7na jowwaha", "हम अंदर हैं", "ہم اندر ہیں",
 			"in the water", "in the river", "sinking", "submerged", "swept", "filling with water", "under water", "underwater",
 			"dans l'eau", "dans la rivière", "coule", "submergée", "emportée", "se remplit d'eau",
 			"en el agua", "en el río", "hundiendo", "se hunde", "arrastró", "se llena de agua", "bajo el agua",
@@ -295,7 +361,7 @@ var concepts = []concept{
 			"پانی میں", "دریا میں", "ڈوب رہی", "بہہ گئی",
 		}},
 	}},
-	{name: "smoke_inside", parts: []conceptPart{
+	{name: "smoke_inside", hazard: true, parts: []conceptPart{
 		{neg: true, phrases: []string{
 			"smoke", "fumée", "humo", "rauch", "fumaça", "fumo", "دخان*", "dukhan", "dokhan", "dkhan", "d5an", "धुआं", "धुआँ", "dhuan", "dhua", "دھواں",
 		}},
@@ -320,7 +386,11 @@ var concepts = []concept{
 	{name: "person_in_water", parts: []conceptPart{
 		{phrases: conceptPerson},
 		{neg: true, phrases: []string{
+			"courant l'a emporté", "courant l'a emportée", "on ne la voit plus", "on ne le voit plus",
 			"fell in the river", "fell into the river", "fell in the water", "fell into the water", "fell in the canal", "fell into the sea",
+			"water took", "water swept", "lost sight of", "el agua arrastró", "la corriente arrastró", "lo perdimos de vista", "la perdimos de vista",
+			"l'eau a emporté", "perdu de vue", "aus den augen verloren", "a água levou", "a correnteza levou", "perdemos de vista",
+			"المي جرفت*", "السيل اخد*", "el mayy jarafet", "पानी बहा ले गया", "pani baha le gaya", "پانی بہا لے گیا",
 			"caught in the current", "current took", "pulled under", "went under", "being carried",
 			"tombé dans la rivière", "tombée dans la rivière", "tombé dans l'eau", "tombée dans l'eau", "emporté par le courant", "emportée par le courant",
 			"se cayó al río", "se cayó al agua", "lo arrastra la corriente", "la arrastra la corriente", "se lo llevó la corriente",
@@ -451,6 +521,15 @@ func deaccent(s string) string {
 // conceptRisk returns the name of the concept padded (" "+normalised
 // text+" ", hazard look-alikes masked) names, "" when none.
 func conceptRisk(padded string) string {
+	c := conceptAt(padded)
+	if c < 0 {
+		return ""
+	}
+	return concepts[c].name
+}
+
+// conceptAt returns the index of the concept padded names, -1 when none.
+func conceptAt(padded string) int {
 	var hit uint64
 	record := func(i int, p conceptPhrase) {
 		if hit&(1<<p.part) != 0 {
@@ -478,14 +557,22 @@ func conceptRisk(padded string) string {
 		}
 	}
 	if hit == 0 {
-		return ""
+		return -1
 	}
+	// A concept about a person wins over one about a hazard in a place:
+	// only the latter yields to an assertion of well-being.
+	found := -1
 	for c, need := range conceptNeed {
 		if hit&need == need && !conceptUnless[c].match(padded) {
-			return concepts[c].name
+			if !concepts[c].hazard {
+				return c
+			}
+			if found < 0 {
+				found = c
+			}
 		}
 	}
-	return ""
+	return found
 }
 
 // negatedAround reports whether one of the two words before padded[start:end]

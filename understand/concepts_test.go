@@ -110,6 +110,21 @@ func TestConceptRisk(t *testing.T) {
 		{"ur river", "بھائی دریا میں گر گیا", "person_in_water"},
 		{"en near miss swim", "can my son swim in the river after the flood?", ""},
 
+		// breathing with difficulty
+		{"en gasping", "my husband is gasping for air", "breathing"},
+		{"de barely air", "die kinder haben brennende augen und wir kriegen kaum luft", "breathing"},
+		{"pt short of air", "minha mãe está com falta de ar", "breathing"},
+		{"hi breathing", "पापा को सांस लेने में दिक्कत हो रही है", "breathing"},
+		{"en near miss breathe", "we can breathe easier now the smoke has cleared", ""},
+
+		// floodwater to the chest, gas smelled, no way out
+		{"ar-latn water chest", "el mayya wislet le sadrna", "water_chest"},
+		{"es water neck", "el agua nos llega al cuello", "water_chest"},
+		{"hi gas smell", "घर में गैस की तेज बदबू आ रही है", "gas_smell"},
+		{"en near miss gas smell gone", "there is no gas smell anymore", ""},
+		{"es no way out", "el agua subió y estamos en el altillo sin salida", "no_way_out"},
+		{"fr cannot get out fire", "mon grand-père n'arrive pas à sortir et le feu approche", "no_way_out"},
+
 		// labour with bleeding
 		{"en labour bleeding", "my wife is in labour and bleeding a lot", "labour_bleeding"},
 		{"ar-latn labour blood", "mrati katwled w fiha dem bzaf", "labour_bleeding"},
@@ -136,6 +151,7 @@ func TestConceptRaisesDanger(t *testing.T) {
 		{"sorry to bother you, grandpa hasn't answered since the heatwave started and his door is locked", Danger},
 		{"mi hijo tiene una convulsion que no para hace 6 minutos", Danger},
 		{"how long does an oxygen concentrator battery last in a power cut?", Question},
+		{"the gas smell was from the bins, false alarm, we're good", Safe},
 	} {
 		r := m.Understand(c.text)
 		if (r.Class == Danger) != (c.want == Danger) {

@@ -296,7 +296,10 @@ func dangerRule(text, padded string, top Class) string {
 	masked := maskNotHazard(padded)
 	strong, hazard := dangerSet.scan(masked)
 	strong = strong || pairedRisk(masked)
-	situation := conceptRisk(masked) != ""
+	situation := false
+	if c := conceptAt(masked); c >= 0 {
+		situation = !concepts[c].hazard || !wellNoRisk(padded)
+	}
 	rule := ""
 	switch {
 	case situation && !strong:
