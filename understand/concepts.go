@@ -36,7 +36,7 @@ var (
 	conceptPerson = []string{
 		"he", "she", "he's", "she's", "him", "her", "baby", "son", "daughter", "child", "kid", "boy", "girl", "husband", "wife", "mum", "mom", "mother",
 		"dad", "father", "grandma", "grandpa", "grandmother", "grandfather", "granny", "brother", "sister", "uncle", "aunt", "neighbour", "neighbor",
-		"patient", "friend", "man", "woman", "toddler", "infant", "newborn", "his",
+		"patient", "friend", "man", "woman", "ami", "amie", "amigo", "amiga", "freund", "freundin", "صديقي", "صاحبي", "sa7bi", "दोस्त", "dost", "دوست", "toddler", "infant", "newborn", "his",
 		"il", "elle", "bébé", "fils", "fille", "enfant", "mari", "femme", "mère", "père", "maman", "papa", "mamie", "papi", "grand-mère", "grand-père",
 		"frère", "sœur", "soeur", "voisin", "voisine", "patient", "homme",
 		"él", "ella", "bebé", "hijo", "hija", "niño", "niña", "esposo", "esposa", "madre", "padre", "mamá", "papá", "abuela", "abuelo", "hermano",
