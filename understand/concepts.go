@@ -531,6 +531,7 @@ func conceptRisk(padded string) string {
 // conceptAt returns the index of the concept padded names, -1 when none.
 func conceptAt(padded string) int {
 	var hit uint64
+	complete := false
 	record := func(i int, p conceptPhrase) {
 		if hit&(1<<p.part) != 0 {
 			return
@@ -539,8 +540,20 @@ func conceptAt(padded string) int {
 			return
 		}
 		hit |= 1 << p.part
+		for c, need := range conceptNeed {
+			if hit&need == need && !concepts[c].hazard && len(concepts[c].unless) == 0 {
+				complete = true // nothing later can change the answer
+			}
+		}
 	}
-	for i := range padded {
+	for i := 0; i < len(padded); i++ {
+		// Phrases start at a word (padded with a space, or a star phrase
+		// from its first letter) or, in Arabic script, anywhere in one:
+		// other positions cannot start a phrase and are not looked up.
+		// Bytes, not runes, are walked: this loop runs over every message.
+		if b := padded[i]; i > 0 && b != ' ' && padded[i-1] != ' ' && (b < 0xD8 || b > 0xDB) {
+			continue
+		}
 		k, ok := key(padded[i:])
 		if !ok {
 			break
@@ -549,6 +562,9 @@ func conceptAt(padded string) int {
 			if strings.HasPrefix(padded[i:], p.text) {
 				record(i, p)
 			}
+		}
+		if complete {
+			break
 		}
 	}
 	for _, p := range conceptShort {

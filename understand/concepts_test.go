@@ -159,3 +159,31 @@ func TestConceptRaisesDanger(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkConceptRisk measures the concept rules alone over the mix
+// BenchmarkUnderstand uses, to keep their share of the per-message cost in
+// view.
+func BenchmarkConceptRisk(b *testing.B) {
+	padded := make([]string, len(benchMix))
+	for i, t := range benchMix {
+		padded[i] = " " + Normalize(t) + " "
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		conceptAt(padded[i%len(padded)])
+		i++
+	}
+}
+
+func BenchmarkDangerScan(b *testing.B) {
+	padded := make([]string, len(benchMix))
+	for i, t := range benchMix {
+		padded[i] = " " + Normalize(t) + " "
+	}
+	i := 0
+	for b.Loop() {
+		dangerSet.scan(padded[i%len(padded)])
+		i++
+	}
+}

@@ -233,7 +233,10 @@ func (m *Model) Understand(text string) (res Result) {
 	}
 	res.Class, res.Confidence = top.Class, top.Score
 
-	rule := dangerRule(text, padded, top.Class)
+	rule := ""
+	if p[0] < floor { // the classifier has decided danger otherwise
+		rule = dangerRule(text, padded, top.Class)
+	}
 	switch {
 	case p[0] >= floor:
 		res.Class, res.Confidence = Danger, p[0]
@@ -297,8 +300,9 @@ func dangerRule(text, padded string, top Class) string {
 	strong, hazard := dangerSet.scan(masked)
 	strong = strong || pairedRisk(masked)
 	situation := false
-	if c := conceptAt(masked); c >= 0 {
-		situation = !concepts[c].hazard || !wellNoRisk(padded)
+	if !strong { // a danger phrase decides first, no situation needed
+		c := conceptAt(masked)
+		situation = c >= 0 && (!concepts[c].hazard || !wellNoRisk(padded))
 	}
 	rule := ""
 	switch {
