@@ -30,7 +30,7 @@ var riskPhrases = []string{
 	"ما يصحى", "ما بيصحى", "مش بيصحى", "ما عم يصحى", "ما يفيق", "ما فاق", "ما صحي", "مش راضي يصحى", "اغمي علي*", "اغمى علي*", "غاب عن الوعي",
 	"تشنج*", "يتشنج", "ازرق", "زرقا", "زرق", "انقلب القارب", "انقلبت القارب", "انقلب المركب", "انقلبت السفينه", "انقلبت المركب", "مفقود*", "اختفى", "اختفت", "جرفته", "جرفتهم", "جرفها",
 	"ma bisa7i", "ma byis7a", "msh biy9a7a", "ma fa2", "ma fe2", "mesh bisha7i", "oghmi 3aleh", "ghayeb 3an el wa3i", "ytshannaj", "tshannuj",
-	"azra2", "zar2a", "en2alab el markab", "in2alab el 2areb", "2lb el markab", "mafqood", "mafkoud",
+	"azra2", "zar2a", "en2alab el markab", "in2alab el 2areb", "2lb el markab", "mafqood", "mafkoud", "mafqoud", "mafqouda", "mafqudin",
 	"ekhtafa", "jarafto", "jarafhom",
 	"ne se réveille pas", "se réveille pas", "ne reprend pas connaissance", "s'est évanoui*", "évanoui*", "convulse", "convulsions", "devient bleu*",
 	"lèvres bleues", "a chaviré", "chaviré", "bateau retourné", "porté disparu",

@@ -42,7 +42,7 @@ func TestDangerRuleScope(t *testing.T) {
 		{"ar out but brother trapped", Safe, "احنا طلعنا بس اخوي محاصر جوا", RuleDangerLexicon},
 		{"fr out but smoke", NeedHelp, "on est sortis, mais il y a de la fumée chez le voisin et il est coincé", RuleDangerLexicon},
 		{"hi fire spreading", Safe, "आग फैल रही है, हम फंसे हैं", RuleDangerLexicon},
-		{"en no cue", NeedHelp, "smoke is coming under the door", RuleDangerHazard},
+		{"en no cue", NeedHelp, "smoke is coming under the door", RuleDangerConcept},
 		{"en resolved but read as danger-ish other", Other, "we left before the fire came", RuleDangerHazard},
 
 		// informational questions with danger words stay questions
@@ -51,6 +51,19 @@ func TestDangerRuleScope(t *testing.T) {
 		{"hi gas stove", Question, "क्या भूकंप के बाद गैस चूल्हा जलाना सुरक्षित है", ""},
 		{"en unconscious someone", Question, "what to do if someone is unconscious", ""},
 		{"es fire extinguisher", Question, "cómo se usa un extintor si hay fuego", ""},
+
+		// thanks for help received is not a plea; a hazard in a clause of
+		// its own still is
+		{"en thanks ambulance", Thanks, "thanks for the ambulance, he is in surgery now", ""},
+		{"ar thanks ambulance", Thanks, "شكرا على الاسعاف، هو بالعمليات هلق", ""},
+		{"es thanks ambulance", Thanks, "gracias por la ambulancia, ya lo operan", ""},
+		{"en thanks then smoke", Thanks, "thank you! the smoke is getting worse", RuleDangerHazard},
+		{"en thanks but fire", Thanks, "thanks, but the fire is back", RuleDangerHazard},
+
+		// a situation read by meaning raises whatever the classifier read
+		{"en ventilator no power", NeedHelp, "dad is on a ventilator at home and the power is out", RuleDangerConcept},
+		{"fr neighbour heat", Safe, "nous on va bien mais la voisine âgée ne répond plus depuis la canicule", RuleDangerConcept},
+		{"en question about oxygen", Question, "how long does an oxygen concentrator battery last in a power cut?", ""},
 
 		// words that only look like hazards
 		{"fr curfew", NeedHelp, "il y a un couvre-feu ce soir, on a besoin de pain", ""},
@@ -73,7 +86,7 @@ func TestDangerRuleScope(t *testing.T) {
 		{"es dam is no trap", OptIn, "quiero recibir avisos sobre la presa del río", ""},
 		{"en well but grandpa", Safe, "we're all fine but grandpa can't get out of the cellar", RuleDangerLexicon},
 		{"en well but bleeding", NeedHelp, "all good except my dad is bleeding a lot", RuleDangerLexicon},
-		{"es negated well", NeedHelp, "no estamos bien, hay humo en la escalera", RuleDangerHazard},
+		{"es negated well", NeedHelp, "no estamos bien, hay humo en la escalera", RuleDangerConcept},
 
 		// dangers no single phrase names
 		{"en unwaking", NeedHelp, "we lit a heater indoors and my aunt won't wake", RuleDangerLexicon},
