@@ -69,7 +69,7 @@ func TestInboxEventIsAppliedOnceByItsSequence(t *testing.T) {
 		name        string
 		offset      int64 // the event's sequence number relative to the one applied
 		newID       bool  // a different message (delivered late) rather than the same one again
-		wantApplied bool // applied, and so answered
+		wantApplied bool  // applied, and so answered
 	}{
 		{name: "the same event processed again", offset: 0},
 		{name: "an older event delivered after a newer one", offset: -1, newID: true},
