@@ -379,6 +379,8 @@ type conversation = store.Conversation[flows.Session]
 // applied says whether inbound event seq was already applied to the
 // conversation: each commit records the event's sequence number in the
 // session, and events of one user are numbered in the order they came.
+// That order holds because one ingest loop numbers every event; engines
+// on several machines need one ordered numbering per user for the same.
 func applied(c *conversation, seq uint64) bool {
 	return c.HasSession && seq <= c.Session.InboxSeq
 }
