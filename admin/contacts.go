@@ -62,7 +62,7 @@ func (s *Server) importContacts(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	res, err := s.importer.Import(bytes.NewReader(text), contacts.ImportOptions{
 		Source: "import by " + p.Name, Now: s.now(),
-		Commit: func(tx *store.Txn, info contacts.ImportInfo) error {
+		Commit: func(tx store.Writer, info contacts.ImportInfo) error {
 			_, err := s.audit.AppendIn(ctx, tx, audit.Entry{Actor: id, Name: name, Role: role, Action: "contact.import",
 				Target: "import=" + info.ID, IP: ip, Status: fiber.StatusOK, Detail: fmt.Sprintf("rows=%d", info.Rows)})
 			return err

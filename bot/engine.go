@@ -334,23 +334,22 @@ func (e *Engine) Start() error {
 	go e.ingestLoop()
 	e.outbox = newSendLanes(e.cfg.SendWorkers, e.sendersNeeded, e.processOutbound)
 	var pendingIn, pendingOut int
-	err := e.db.View(func(tx *store.Txn) error {
-		if err := tx.Scan(store.InboxPrefix(), func(k store.Key, v []byte) error {
-			var it InboxItem
-			if err := decode(v, &it); err != nil {
-				e.log.Error().Err(err).Uint64("seq", store.SeqOf(k)).Msg("unreadable inbox entry skipped")
+	ctx := storeCtx()
+	err := e.db.Read(ctx, func(r store.Reader) error {
+		if err := store.EachPendingInbox(ctx, r, func(seq uint64, it InboxItem, bad error) error {
+			if bad != nil {
+				e.log.Error().Err(bad).Uint64("seq", seq).Msg("unreadable inbox entry skipped")
 				return nil
 			}
-			e.inbox.Add(it.lane(), inTask{seq: store.SeqOf(k), item: &it})
+			e.inbox.Add(it.lane(), inTask{seq: seq, item: &it})
 			pendingIn++
 			return nil
 		}); err != nil {
-			return fmt.Errorf("scan inbox: %w", err)
+			return err
 		}
-		return tx.Scan(store.OutboxPrefix(), func(k store.Key, v []byte) error {
-			var it store.OutboxItem
-			if err := decode(v, &it); err != nil {
-				e.log.Error().Err(err).Uint64("seq", store.SeqOf(k)).Msg("unreadable outbox entry skipped")
+		return store.EachPendingOutbox(ctx, r, func(seq uint64, it store.OutboxItem, bad error) error {
+			if bad != nil {
+				e.log.Error().Err(bad).Uint64("seq", seq).Msg("unreadable outbox entry skipped")
 				return nil
 			}
 			e.outbox.Add(it.User, &it)

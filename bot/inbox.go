@@ -1,11 +1,10 @@
 package bot
 
 import (
-	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -60,7 +59,7 @@ func (e *Engine) ignoreMessage(t inTask, reason string) error {
 	e.log.Warn().Str("reason", reason).Str("message_id", msg.ID).Str("type", msg.Type).
 		Str("from", whatsapp.MaskPhone(msg.From)).Str("from_user_id", whatsapp.MaskPhone(msg.FromUserID)).
 		Str("group", whatsapp.MaskPhone(msg.GroupID)).Msg("inbound message not answered")
-	if err := e.db.Update(func(tx *store.Txn) error { return tx.Delete(store.InboxKey(t.seq)) }); err != nil {
+	if err := e.dropInbox(t.seq); err != nil {
 		return fmt.Errorf("drop unanswerable message %s: %w", msg.ID, err)
 	}
 	if o, ok := e.obs.(IgnoreObserver); ok {
@@ -119,13 +118,20 @@ func (e *Engine) processInbound(key string, t inTask) bool {
 
 // setAside moves an event that cannot be processed out of the inbox, keeping it for inspection.
 func (e *Engine) setAside(t inTask) error {
-	return e.db.Update(func(tx *store.Txn) error {
-		if err := tx.SetJSON(store.DocKey(store.DocDeadLetter, strconv.FormatUint(t.seq, 10)), t.item, 0); err != nil {
-			return err
-		}
-		return tx.Delete(store.InboxKey(t.seq))
-	})
+	ctx := storeCtx()
+	return e.db.Write(ctx, func(w store.Writer) error { return store.SetAside(ctx, w, t.seq, t.item) })
 }
+
+// dropInbox removes an event that needs nothing else written.
+func (e *Engine) dropInbox(seq uint64) error {
+	ctx := storeCtx()
+	return e.db.Write(ctx, func(w store.Writer) error { return store.DeleteInbox(ctx, w, seq) })
+}
+
+// storeCtx is the context of the engine's store operations. It is never
+// cancelled: what they record (a reply queued, a send that went out) has
+// already happened or must happen whole, and shutdown waits for them.
+func storeCtx() context.Context { return context.Background() }
 
 func (e *Engine) handleError(t inTask) error {
 	ae := t.item.Error
@@ -133,7 +139,7 @@ func (e *Engine) handleError(t inTask) error {
 		e.log.Error().Int("code", ae.Code).Str("title", ae.Title).Str("details", ae.Details).
 			Str("action", whatsapp.Classify(ae.Code).String()).Msg("whatsapp reported an error")
 	}
-	return e.db.Update(func(tx *store.Txn) error { return tx.Delete(store.InboxKey(t.seq)) })
+	return e.dropInbox(t.seq)
 }
 
 // handleTemplate tells the template observers (broadcasts) that WhatsApp
@@ -158,7 +164,7 @@ func (e *Engine) handleTemplate(t inTask) error {
 			}
 		}
 	}
-	return e.db.Update(func(tx *store.Txn) error { return tx.Delete(store.InboxKey(t.seq)) })
+	return e.dropInbox(t.seq)
 }
 
 // handleMessage runs one inbound message through the flows and commits the
@@ -192,16 +198,27 @@ func (e *Engine) handleMessage(t inTask) error {
 	// length of a search holds back every other commit. The transaction
 	// then checks that the snapshot is still current (an agent may have
 	// claimed the conversation meanwhile) and runs the flows again if not.
+	ctx := storeCtx()
 	var snap conversation
-	if err := e.db.View(func(tx *store.Txn) error { return snap.load(tx, user) }); err != nil {
+	if err := e.db.Read(ctx, func(r store.Reader) error {
+		var err error
+		snap, err = store.LoadConversation[flows.Session](ctx, r, user)
+		return err
+	}); err != nil {
 		return fmt.Errorf("load conversation: %w", err)
+	}
+	if applied(&snap, t.seq) {
+		// Already applied (the event was replayed): its replies are
+		// queued or sent, and only its removal from the inbox is left.
+		e.log.Info().Uint64("seq", t.seq).Uint64("applied", snap.Session.InboxSeq).Msg("inbound message already applied; not processed again")
+		return e.dropInbox(t.seq)
 	}
 	// What the message is about is read once, here, and every feature
 	// that sees it (check-ins, the conversation) acts on that reading.
-	in.EmergencyNumber = e.cfg.Emergency.For(contactCountry(snap.contact), user)
+	in.EmergencyNumber = e.cfg.Emergency.For(contactCountry(snap.Contact), user)
 	meaning := e.flow.Understand(in)
 	in.Meaning = &meaning
-	planned, err := e.flow.Handle(snap.session(), in)
+	planned, err := e.flow.Handle(sessionOf(&snap), in)
 	if err != nil {
 		return fmt.Errorf("run conversation: %w", err)
 	}
@@ -212,14 +229,21 @@ func (e *Engine) handleMessage(t inTask) error {
 		queued      []*store.OutboxItem
 		events      []Event
 		emergencies []string // languages of emergencies raised by this message
+		replayed    bool
 	)
 	err = e.db.Update(func(tx *store.Txn) error {
-		queued, events, emergencies = queued[:0], events[:0], emergencies[:0]
-		var cur conversation
-		if err := cur.load(tx, user); err != nil {
+		queued, events, emergencies, replayed = queued[:0], events[:0], emergencies[:0], false
+		cur, err := store.LoadConversation[flows.Session](ctx, tx, user)
+		if err != nil {
 			return err
 		}
-		sess, contact := cur.session(), cur.contact
+		if applied(&cur, t.seq) {
+			// Compare-and-set on the user's cursor: another run applied
+			// this event since the snapshot was read.
+			replayed = true
+			return store.DeleteInbox(ctx, tx, t.seq)
+		}
+		sess, contact := sessionOf(&cur), cur.Contact
 		handled := false
 		for _, ic := range e.interceptors {
 			var err error
@@ -233,7 +257,7 @@ func (e *Engine) handleMessage(t inTask) error {
 		}
 		if !handled {
 			out = planned
-			if !cur.same(snap) {
+			if !cur.Unchanged(&snap) {
 				var err error
 				if out, err = e.flow.Handle(sess, in); err != nil {
 					return fmt.Errorf("run conversation: %w", err)
@@ -243,11 +267,12 @@ func (e *Engine) handleMessage(t inTask) error {
 		windowUntil := e.cfg.windowEnd(out.Session.LastInboundAt)
 		replies = e.prepareReplies(user, out.Replies, now, windowUntil)
 
-		if err := tx.SetJSON(store.SessionKey(user), out.Session, 0); err != nil {
+		out.Session.InboxSeq = t.seq
+		if err := store.PutSession(ctx, tx, user, out.Session); err != nil {
 			return err
 		}
 		updateContact(&contact, user, msg, out, now)
-		if err := tx.SetJSON(store.ContactKey(user), contact, 0); err != nil {
+		if err := store.PutContact(ctx, tx, contact); err != nil {
 			return err
 		}
 		entry := store.Entry{Dir: store.In, Author: "user", At: at, Type: msg.Type, Text: msg.Text, ReplyID: msg.ReplyID, MessageID: msg.ID}
@@ -257,16 +282,16 @@ func (e *Engine) handleMessage(t inTask) error {
 		if msg.Location != nil {
 			entry.Lat, entry.Lng, entry.Text = msg.Location.Latitude, msg.Location.Longitude, msg.Location.Name
 		}
-		if _, err := e.appendTranscript(tx, user, &entry); err != nil {
+		if _, err := store.AppendTranscript(ctx, tx, user, &entry); err != nil {
 			return err
 		}
 		if msg.ID != "" && msg.From != "" {
-			it, err := e.newOutbox(user, phone, nil, time.Time{}, now)
+			it, err := newOutbox(ctx, tx, user, phone, nil, time.Time{}, now)
 			if err != nil {
 				return err
 			}
 			it.ReadID = msg.ID
-			if err := tx.SetJSON(store.OutboxKey(it.Seq), it, 0); err != nil {
+			if err := store.PutOutboxItem(ctx, tx, it); err != nil {
 				return err
 			}
 			queued = append(queued, it)
@@ -323,10 +348,14 @@ func (e *Engine) handleMessage(t inTask) error {
 				events = append(events, Event{Kind: "optout", User: user, At: now})
 			}
 		}
-		return tx.Delete(store.InboxKey(t.seq))
+		return store.DeleteInbox(ctx, tx, t.seq)
 	})
 	if err != nil {
 		return fmt.Errorf("commit conversation: %w", err)
+	}
+	if replayed {
+		e.log.Info().Uint64("seq", t.seq).Msg("inbound message applied meanwhile; not processed again")
+		return nil
 	}
 	for _, it := range queued {
 		e.outbox.Add(it.User, it)
@@ -345,49 +374,27 @@ func (e *Engine) handleMessage(t inTask) error {
 	return nil
 }
 
-// conversation is one user's stored session and contact, with the raw
-// bytes they were read from so that a later read can tell whether they changed.
-type conversation struct {
-	rawSession, rawContact []byte
-	sess                   flows.Session
-	contact                store.Contact
+// conversation is one user's stored session and contact.
+type conversation = store.Conversation[flows.Session]
+
+// applied says whether inbound event seq was already applied to the
+// conversation: each commit records the event's sequence number in the
+// session, and events of one user are numbered in the order they came.
+// That order holds because one ingest loop numbers every event; engines
+// on several machines need one ordered numbering per user for the same.
+func applied(c *conversation, seq uint64) bool {
+	return c.HasSession && seq <= c.Session.InboxSeq
 }
 
-func (c *conversation) load(tx *store.Txn, user string) error {
-	var err error
-	if c.rawSession, err = tx.Get(store.SessionKey(user)); err != nil && !errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("load session: %w", err)
-	}
-	if c.rawContact, err = tx.Get(store.ContactKey(user)); err != nil && !errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("load contact: %w", err)
-	}
-	c.sess, c.contact = flows.Session{}, store.Contact{}
-	if c.rawSession != nil {
-		if err := json.Unmarshal(c.rawSession, &c.sess); err != nil {
-			return fmt.Errorf("decode session: %w", err)
-		}
-	}
-	if c.rawContact != nil {
-		if err := json.Unmarshal(c.rawContact, &c.contact); err != nil {
-			return fmt.Errorf("decode contact: %w", err)
-		}
-	}
-	return nil
-}
-
-// session is the session as the flows see it: language and opt-out fall
+// sessionOf is the session as the flows see it: language and opt-out fall
 // back to what the contact record says (a contact import may set them).
-func (c *conversation) session() flows.Session {
-	s := c.sess
+func sessionOf(c *conversation) flows.Session {
+	s := c.Session
 	if s.Lang == "" {
-		s.Lang = c.contact.Language
+		s.Lang = c.Contact.Language
 	}
-	s.OptedOut = s.OptedOut || c.contact.OptedOut
+	s.OptedOut = s.OptedOut || c.Contact.OptedOut
 	return s
-}
-
-func (c *conversation) same(o conversation) bool {
-	return bytes.Equal(c.rawSession, o.rawSession) && bytes.Equal(c.rawContact, o.rawContact)
 }
 
 // prepareReplies addresses and splits the flow's replies. When the 24-hour
@@ -416,7 +423,8 @@ func (e *Engine) prepareReplies(user string, replies []whatsapp.Outbound, now, w
 
 // queueReply records an outbound message in the transcript and the outbox
 // within tx. Agents' replies use it too.
-func (e *Engine) queueReply(tx *store.Txn, user, phone string, o whatsapp.Outbound, author string, windowUntil, now time.Time) ([]*store.OutboxItem, error) {
+func (e *Engine) queueReply(tx store.Writer, user, phone string, o whatsapp.Outbound, author string, windowUntil, now time.Time) ([]*store.OutboxItem, error) {
+	ctx := storeCtx()
 	payload, err := json.Marshal(o)
 	if err != nil {
 		return nil, fmt.Errorf("encode reply: %w", err)
@@ -425,11 +433,11 @@ func (e *Engine) queueReply(tx *store.Txn, user, phone string, o whatsapp.Outbou
 	if o.Template != nil && entry.Text == "" {
 		entry.Text = "[template " + o.Template.Name + "]"
 	}
-	tseq, err := e.appendTranscript(tx, user, &entry)
+	tseq, err := store.AppendTranscript(ctx, tx, user, &entry)
 	if err != nil {
 		return nil, err
 	}
-	it, err := e.newOutbox(user, phone, payload, windowUntil, now)
+	it, err := newOutbox(ctx, tx, user, phone, payload, windowUntil, now)
 	if err != nil {
 		return nil, err
 	}
@@ -438,27 +446,19 @@ func (e *Engine) queueReply(tx *store.Txn, user, phone string, o whatsapp.Outbou
 	if o.Kind == whatsapp.KindTemplate {
 		it.KeepUntil = now.Add(e.cfg.TemplateWait)
 	}
-	if err := tx.SetJSON(store.OutboxKey(it.Seq), it, 0); err != nil {
+	if err := store.PutOutboxItem(ctx, tx, it); err != nil {
 		return nil, err
 	}
 	return []*store.OutboxItem{it}, nil
 }
 
-func (e *Engine) newOutbox(user, phone string, payload []byte, windowUntil, now time.Time) (*store.OutboxItem, error) {
-	seq, err := e.db.NextSeq("outbox")
+// newOutbox numbers a new outbox item; the caller completes and stores it.
+func newOutbox(ctx context.Context, w store.Writer, user, phone string, payload []byte, windowUntil, now time.Time) (*store.OutboxItem, error) {
+	seq, err := store.NewOutboxSeq(ctx, w)
 	if err != nil {
 		return nil, err
 	}
 	return &store.OutboxItem{Seq: seq, User: user, PhoneNumberID: phone, Message: payload, WindowUntil: windowUntil, CreatedAt: now}, nil
-}
-
-func (e *Engine) appendTranscript(tx *store.Txn, user string, entry *store.Entry) (uint64, error) {
-	seq, err := e.db.NextSeq("transcript")
-	if err != nil {
-		return 0, err
-	}
-	entry.Seq = seq
-	return seq, tx.SetJSON(store.TranscriptKey(user, seq), entry, 0)
 }
 
 func updateContact(c *store.Contact, user string, msg *whatsapp.Message, out flows.Output, now time.Time) {
@@ -534,6 +534,7 @@ func (e *Engine) handleStatus(t inTask) error {
 		queued []*store.OutboxItem
 		wake   string
 	)
+	ctx := storeCtx()
 	err := e.db.Update(func(tx *store.Txn) error {
 		queued, wake = queued[:0], ""
 		for _, o := range e.observers {
@@ -542,16 +543,15 @@ func (e *Engine) handleStatus(t inTask) error {
 			}
 		}
 		if seq, _, ok := parseOutboxCallback(st.BizOpaqueCallbackData); ok {
-			user, err := e.settleHeld(tx, seq, st, now)
+			user, err := e.settleHeld(ctx, tx, seq, st, now)
 			if err != nil {
 				return fmt.Errorf("settle outbox item %d: %w", seq, err)
 			}
 			wake = user
 		}
-		var ref store.SentRef
-		err := tx.GetJSON(store.SentKey(st.ID), &ref)
+		ref, err := store.GetSentRef(ctx, tx, st.ID)
 		if err == nil {
-			items, err := e.applyStatus(tx, ref, st, now)
+			items, err := e.applyStatus(ctx, tx, ref, st, now)
 			if err != nil {
 				return err
 			}
@@ -559,7 +559,7 @@ func (e *Engine) handleStatus(t inTask) error {
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		return tx.Delete(store.InboxKey(t.seq))
+		return store.DeleteInbox(ctx, tx, t.seq)
 	})
 	if err != nil {
 		return err
@@ -578,9 +578,9 @@ func (e *Engine) handleStatus(t inTask) error {
 // it (the wamid goes on the transcript entry and the item is done, with
 // no second copy); failed enters the send policy. It returns the user
 // whose lane must look at the item again, or "" when nothing was held.
-func (e *Engine) settleHeld(tx *store.Txn, seq uint64, st *whatsapp.Status, now time.Time) (string, error) {
-	var it store.OutboxItem
-	if err := tx.GetJSON(store.OutboxKey(seq), &it); err != nil {
+func (e *Engine) settleHeld(ctx context.Context, tx store.Writer, seq uint64, st *whatsapp.Status, now time.Time) (string, error) {
+	it, err := store.GetOutboxItem(ctx, tx, seq)
+	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return "", nil // sent and recorded, or erased
 		}
@@ -592,17 +592,18 @@ func (e *Engine) settleHeld(tx *store.Txn, seq uint64, st *whatsapp.Status, now 
 		// wamid goes on the transcript entry now, so that a send that then
 		// times out sees it was accepted (see settledEarly).
 		if accepted && it.TranscriptSeq != 0 {
-			return "", recordSent(tx, it.User, it.TranscriptSeq, st.ID)
+			_, err := store.RecordSent(ctx, tx, it.User, it.TranscriptSeq, st.ID)
+			return "", err
 		}
 		return "", nil
 	}
 	switch {
 	case accepted:
-		if err := tx.Delete(store.OutboxKey(seq)); err != nil {
+		if err := store.DeleteOutboxItem(ctx, tx, seq); err != nil {
 			return "", err
 		}
 		if it.TranscriptSeq != 0 {
-			if err := recordSent(tx, it.User, it.TranscriptSeq, st.ID); err != nil {
+			if _, err := store.RecordSent(ctx, tx, it.User, it.TranscriptSeq, st.ID); err != nil {
 				return "", err
 			}
 		}
@@ -623,26 +624,25 @@ func (e *Engine) settleHeld(tx *store.Txn, seq uint64, st *whatsapp.Status, now 
 		it.NotBefore = now.Add(d.PauseFor)
 	case sendpolicy.UseTemplate:
 		if !e.isFreeForm(&it) || !e.toTemplate(&it, now) {
-			return it.User, e.failHeld(tx, &it, st, d, now)
+			return it.User, e.failHeld(ctx, tx, &it, st, d, now)
 		}
 	default:
-		return it.User, e.failHeld(tx, &it, st, d, now)
+		return it.User, e.failHeld(ctx, tx, &it, st, d, now)
 	}
-	return it.User, tx.SetJSON(store.OutboxKey(seq), &it, 0)
+	return it.User, store.PutOutboxItem(ctx, tx, &it)
 }
 
 // failHeld records a held item's failure for good, reported by status st.
-func (e *Engine) failHeld(tx *store.Txn, it *store.OutboxItem, st *whatsapp.Status, d sendpolicy.Decision, now time.Time) error {
-	if err := tx.Delete(store.OutboxKey(it.Seq)); err != nil {
+func (e *Engine) failHeld(ctx context.Context, tx store.Writer, it *store.OutboxItem, st *whatsapp.Status, d sendpolicy.Decision, now time.Time) error {
+	if err := store.DeleteOutboxItem(ctx, tx, it.Seq); err != nil {
 		return err
 	}
 	e.obs.SendFailed(it.PhoneNumberID, d.Code)
 	if it.TranscriptSeq == 0 {
 		return nil
 	}
-	key := store.TranscriptKey(it.User, it.TranscriptSeq)
-	var entry store.Entry
-	if err := tx.GetJSON(key, &entry); err != nil {
+	entry, err := store.GetTranscriptEntry(ctx, tx, it.User, it.TranscriptSeq)
+	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return nil
 		}
@@ -657,36 +657,16 @@ func (e *Engine) failHeld(tx *store.Txn, it *store.OutboxItem, st *whatsapp.Stat
 			return err
 		}
 	}
-	return tx.SetJSON(key, entry, 0)
-}
-
-// recordSent puts wamid on transcript entry seq and points statuses of
-// wamid at it.
-func recordSent(tx *store.Txn, user string, seq uint64, wamid string) error {
-	key := store.TranscriptKey(user, seq)
-	var entry store.Entry
-	if err := tx.GetJSON(key, &entry); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return nil
-		}
-		return err
-	}
-	entry.MessageID = wamid
-	entry.Status, _ = store.AdvanceStatus(entry.Status, store.StatusSent)
-	if err := tx.SetJSON(store.SentKey(wamid), store.SentRef{User: user, Seq: seq}, store.SentRefTTL); err != nil {
-		return err
-	}
-	return tx.SetJSON(key, entry, 0)
+	return store.PutTranscriptEntry(ctx, tx, it.User, entry)
 }
 
 // applyStatus moves a sent message's transcript entry forward. A failed
 // status enters the send policy: 131047 queues the re-engagement
 // template, a transient code queues the message again from the entry's
 // payload (a bounded number of times), a recipient code marks the contact.
-func (e *Engine) applyStatus(tx *store.Txn, ref store.SentRef, st *whatsapp.Status, now time.Time) ([]*store.OutboxItem, error) {
-	key := store.TranscriptKey(ref.User, ref.Seq)
-	var entry store.Entry
-	if err := tx.GetJSON(key, &entry); err != nil {
+func (e *Engine) applyStatus(ctx context.Context, tx store.Writer, ref store.SentRef, st *whatsapp.Status, now time.Time) ([]*store.OutboxItem, error) {
+	entry, err := store.GetTranscriptEntry(ctx, tx, ref.User, ref.Seq)
+	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, nil // erased or expired
 		}
@@ -698,7 +678,7 @@ func (e *Engine) applyStatus(tx *store.Txn, ref store.SentRef, st *whatsapp.Stat
 	}
 	entry.Status = next
 	if next != store.StatusFailed || len(st.Errors) == 0 {
-		return nil, tx.SetJSON(key, entry, 0)
+		return nil, store.PutTranscriptEntry(ctx, tx, ref.User, entry)
 	}
 	entry.ErrorCode = st.Errors[0].Code
 	entry.Error = st.Errors[0].Title
@@ -708,7 +688,6 @@ func (e *Engine) applyStatus(tx *store.Txn, ref store.SentRef, st *whatsapp.Stat
 	}
 	d := e.policy.Decide(sendpolicy.FromStatus(st.Errors), 1, kind)
 	var queued []*store.OutboxItem
-	var err error
 	switch d.Verdict {
 	case sendpolicy.UseTemplate:
 		if e.cfg.ReengageTemplate != nil && entry.Type != whatsapp.KindTemplate {
@@ -730,7 +709,7 @@ func (e *Engine) applyStatus(tx *store.Txn, ref store.SentRef, st *whatsapp.Stat
 			e.pacer.Pause(e.statusNumber(st), now.Add(d.PauseFor))
 			d.Delay = d.PauseFor
 		}
-		it, err := e.resendFromStatus(tx, ref, entry, st, d, resends+1, now)
+		it, err := e.resendFromStatus(ctx, tx, ref, entry, st, d, resends+1, now)
 		if err != nil {
 			return nil, err
 		}
@@ -743,25 +722,25 @@ func (e *Engine) applyStatus(tx *store.Txn, ref store.SentRef, st *whatsapp.Stat
 			}
 		}
 	}
-	return queued, tx.SetJSON(key, entry, 0)
+	return queued, store.PutTranscriptEntry(ctx, tx, ref.User, entry)
 }
 
 // resendFromStatus queues the message of entry again after WhatsApp
 // reported its send failed with a transient code.
-func (e *Engine) resendFromStatus(tx *store.Txn, ref store.SentRef, entry store.Entry, st *whatsapp.Status, d sendpolicy.Decision, resends int, now time.Time) (*store.OutboxItem, error) {
+func (e *Engine) resendFromStatus(ctx context.Context, tx store.Writer, ref store.SentRef, entry store.Entry, st *whatsapp.Status, d sendpolicy.Decision, resends int, now time.Time) (*store.OutboxItem, error) {
 	var o whatsapp.Outbound
 	if err := json.Unmarshal(entry.Payload, &o); err != nil {
 		return nil, fmt.Errorf("decode payload of transcript entry %d: %w", ref.Seq, err)
 	}
 	var windowUntil time.Time
 	if o.Kind != whatsapp.KindTemplate {
-		var c store.Contact
-		if err := tx.GetJSON(store.ContactKey(ref.User), &c); err != nil && !errors.Is(err, store.ErrNotFound) {
+		c, err := store.GetContact(ctx, tx, ref.User)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, err
 		}
 		windowUntil = e.cfg.windowEnd(c.LastInboundAt)
 	}
-	it, err := e.newOutbox(ref.User, e.statusNumber(st), entry.Payload, windowUntil, now)
+	it, err := newOutbox(ctx, tx, ref.User, e.statusNumber(st), entry.Payload, windowUntil, now)
 	if err != nil {
 		return nil, err
 	}
@@ -770,7 +749,7 @@ func (e *Engine) resendFromStatus(tx *store.Txn, ref store.SentRef, entry store.
 	if o.Kind == whatsapp.KindTemplate {
 		it.KeepUntil = now.Add(e.cfg.TemplateWait)
 	}
-	if err := tx.SetJSON(store.OutboxKey(it.Seq), it, 0); err != nil {
+	if err := store.PutOutboxItem(ctx, tx, it); err != nil {
 		return nil, err
 	}
 	e.log.Info().Uint64("seq", it.Seq).Int("code", d.Code).Int("resend", resends).Msg("failed status with a transient code; message queued again")

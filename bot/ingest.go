@@ -165,7 +165,8 @@ func (e *Engine) writeIngest(reqs []*ingestReq, size int) {
 	}
 	counts := make([]int, len(reqs))
 	var tasks []inTask
-	err := e.db.Update(func(tx *store.Txn) error {
+	ctx := storeCtx()
+	err := e.db.Write(ctx, func(tx store.Writer) error {
 		tasks = tasks[:0]
 		clear(counts)
 		for i, r := range reqs {
@@ -213,7 +214,7 @@ func (e *Engine) writeSplit(events []ingestEvent) (int, error) {
 		events = events[n:]
 		var tasks []inTask
 		accepted := 0
-		err := e.db.Update(func(tx *store.Txn) error {
+		err := e.db.Write(storeCtx(), func(tx store.Writer) error {
 			tasks = tasks[:0]
 			var err error
 			accepted, err = e.stage(tx, chunk, &tasks)
@@ -244,27 +245,21 @@ func (e *Engine) queue(tasks []inTask) {
 }
 
 // stage writes the new events within tx and returns how many there were.
-func (e *Engine) stage(tx *store.Txn, events []ingestEvent, tasks *[]inTask) (int, error) {
+func (e *Engine) stage(w store.Writer, events []ingestEvent, tasks *[]inTask) (int, error) {
+	ctx := storeCtx()
 	n := 0
 	for _, ev := range events {
 		if ev.dedupe != "" {
-			key := store.SeenKey(ev.dedupe)
-			seen, err := tx.Has(key)
+			first, err := store.MarkSeen(ctx, w, ev.dedupe, ev.item.ReceivedAt, e.cfg.DedupeFor)
 			if err != nil {
-				return 0, fmt.Errorf("check %s: %w", ev.dedupe, err)
-			}
-			if seen {
-				continue
-			}
-			if err := tx.Set(key, []byte(strconv.FormatInt(ev.item.ReceivedAt.Unix(), 10)), e.cfg.DedupeFor); err != nil {
 				return 0, err
 			}
+			if !first {
+				continue
+			}
 		}
-		seq, err := e.db.NextSeq("inbox")
+		seq, err := store.AddInbox(ctx, w, ev.raw)
 		if err != nil {
-			return 0, err
-		}
-		if err := tx.Set(store.InboxKey(seq), ev.raw, 0); err != nil {
 			return 0, err
 		}
 		*tasks = append(*tasks, inTask{seq: seq, item: ev.item, attempts: new(int)})
@@ -279,19 +274,10 @@ func (e *Engine) stage(tx *store.Txn, events []ingestEvent, tasks *[]inTask) (in
 // every time. Nothing is lost: the body waits under store.DocRejected for
 // an operator, and an ALERT is logged.
 func (e *Engine) Reject(body []byte, reason error) error {
-	at := e.now()
-	key := store.DocKey(store.DocRejected, fmt.Sprintf("%020d", at.UnixNano()))
-	rec := struct {
-		At     time.Time `json:"at"`
-		Reason string    `json:"reason"`
-		Body   string    `json:"body"`
-	}{at, reason.Error(), string(body)}
-	raw, err := store.EncodeJSON(rec)
-	if err != nil {
+	ctx := storeCtx()
+	rec := store.RejectedBody{At: e.now(), Reason: reason.Error(), Body: string(body)}
+	if err := e.db.Write(ctx, func(w store.Writer) error { return store.PutRejectedBody(ctx, w, rec) }); err != nil {
 		return err
-	}
-	if err := e.db.Update(func(tx *store.Txn) error { return tx.Set(key, raw, 0) }); err != nil {
-		return fmt.Errorf("keep rejected webhook body: %w", err)
 	}
 	e.log.Error().Str("alert", "webhook_rejected").Int("bytes", len(body)).Err(reason).
 		Msgf("ALERT: a webhook body that can never be stored as events was acknowledged and kept under document kind %q for inspection", store.DocRejected)

@@ -130,9 +130,12 @@ func (e *Engine) settledEarly(it *store.OutboxItem, err error) string {
 	if it.TranscriptSeq == 0 || (errors.As(err, &se) && !se.Timeout) {
 		return ""
 	}
+	ctx := storeCtx()
 	var entry store.Entry
-	rerr := e.db.View(func(tx *store.Txn) error {
-		return tx.GetJSON(store.TranscriptKey(it.User, it.TranscriptSeq), &entry)
+	rerr := e.db.Read(ctx, func(r store.Reader) error {
+		var err error
+		entry, err = store.GetTranscriptEntry(ctx, r, it.User, it.TranscriptSeq)
+		return err
 	})
 	if rerr != nil {
 		return ""
@@ -142,8 +145,13 @@ func (e *Engine) settledEarly(it *store.OutboxItem, err error) string {
 
 // reload replaces it with its stored copy; gone when it left the outbox.
 func (e *Engine) reload(it *store.OutboxItem) (gone bool, err error) {
+	ctx := storeCtx()
 	var stored store.OutboxItem
-	err = e.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.OutboxKey(it.Seq), &stored) })
+	err = e.db.Read(ctx, func(r store.Reader) error {
+		var err error
+		stored, err = store.GetOutboxItem(ctx, r, it.Seq)
+		return err
+	})
 	if errors.Is(err, store.ErrNotFound) {
 		return true, nil
 	}
@@ -203,9 +211,10 @@ func parseOutboxCallback(s string) (seq uint64, resends int, ok bool) {
 func (e *Engine) holdForSend(key string, it *store.OutboxItem) (release func(), ok, ret bool) {
 	release = e.people.Shared(it.User)
 	live := false
-	err := e.db.View(func(tx *store.Txn) error {
+	ctx := storeCtx()
+	err := e.db.Read(ctx, func(r store.Reader) error {
 		var err error
-		live, err = tx.Has(store.OutboxKey(it.Seq))
+		live, err = store.HasOutboxItem(ctx, r, it.Seq)
 		return err
 	})
 	if err != nil {
@@ -345,7 +354,8 @@ func (e *Engine) retryLater(key string, it *store.OutboxItem, kind sendpolicy.Ki
 		it.UnknownSince = now
 	}
 	it.NotBefore = next
-	if perr := e.db.Update(func(tx *store.Txn) error { return tx.SetJSON(store.OutboxKey(it.Seq), it, 0) }); perr != nil {
+	ctx := storeCtx()
+	if perr := e.db.Write(ctx, func(w store.Writer) error { return store.PutOutboxItem(ctx, w, it) }); perr != nil {
 		e.log.Error().Err(perr).Msg("persist retry")
 	}
 	e.log.Warn().Err(err).Uint64("seq", it.Seq).Int("attempt", it.Attempts).Str("verdict", d.Verdict.String()).
@@ -409,41 +419,37 @@ func (e *Engine) finish(it *store.OutboxItem, res *whatsapp.SendResult, sendErr 
 		e.obs.SendFailed(it.PhoneNumberID, errorCode(sendErr))
 		e.log.Warn().Err(sendErr).Uint64("seq", it.Seq).Str("to", whatsapp.MaskPhone(it.User)).Msg("message not sent")
 	}
-	err := e.db.Update(func(tx *store.Txn) error {
-		if err := tx.Delete(store.OutboxKey(it.Seq)); err != nil {
+	ctx := storeCtx()
+	err := e.db.Write(ctx, func(tx store.Writer) error {
+		if err := store.DeleteOutboxItem(ctx, tx, it.Seq); err != nil {
 			return err
 		}
 		if it.TranscriptSeq == 0 {
 			return nil
 		}
-		key := store.TranscriptKey(it.User, it.TranscriptSeq)
-		var entry store.Entry
-		if err := tx.GetJSON(key, &entry); err != nil {
+		if res != nil {
+			_, err := store.RecordSent(ctx, tx, it.User, it.TranscriptSeq, res.MessageID)
+			return err
+		}
+		entry, err := store.GetTranscriptEntry(ctx, tx, it.User, it.TranscriptSeq)
+		if err != nil {
 			if errors.Is(err, store.ErrNotFound) {
 				return nil
 			}
 			return err
 		}
-		if res != nil {
-			entry.MessageID = res.MessageID
-			entry.Status, _ = store.AdvanceStatus(entry.Status, store.StatusSent)
-			if err := tx.SetJSON(store.SentKey(res.MessageID), store.SentRef{User: it.User, Seq: it.TranscriptSeq}, store.SentRefTTL); err != nil {
-				return err
-			}
-		} else {
-			entry.Status = store.StatusFailed
-			entry.Error = sendErr.Error()
-			var se *whatsapp.SendError
-			if errors.As(sendErr, &se) {
-				entry.ErrorCode = se.Code
-				if se.Action == whatsapp.ActionRecipientFailed {
-					if _, err := store.MarkUnreachable(tx, it.User, se.Code, e.now()); err != nil {
-						return err
-					}
+		entry.Status = store.StatusFailed
+		entry.Error = sendErr.Error()
+		var se *whatsapp.SendError
+		if errors.As(sendErr, &se) {
+			entry.ErrorCode = se.Code
+			if se.Action == whatsapp.ActionRecipientFailed {
+				if _, err := store.MarkUnreachable(tx, it.User, se.Code, e.now()); err != nil {
+					return err
 				}
 			}
 		}
-		return tx.SetJSON(key, entry, 0)
+		return store.PutTranscriptEntry(ctx, tx, it.User, entry)
 	})
 	if err != nil {
 		e.log.Error().Err(err).Uint64("seq", it.Seq).Msg("record send result")

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -18,22 +17,10 @@ type TranscriptSource interface {
 // Transcript returns the newest limit entries of user's conversation,
 // oldest first, with the sources' messages merged in by time.
 func (e *Engine) Transcript(tx *store.Txn, user string, limit int) ([]store.Entry, error) {
-	var out []store.Entry
-	err := tx.ScanReverse(store.TranscriptPrefix(user), func(_ store.Key, b []byte) error {
-		var en store.Entry
-		if err := json.Unmarshal(b, &en); err != nil {
-			return fmt.Errorf("decode transcript entry: %w", err)
-		}
-		out = append(out, en)
-		if len(out) >= limit {
-			return store.ErrStop
-		}
-		return nil
-	})
+	out, err := store.LastTranscript(storeCtx(), tx, user, limit)
 	if err != nil {
-		return nil, fmt.Errorf("read transcript: %w", err)
+		return nil, err
 	}
-	slices.Reverse(out)
 	if len(e.sources) == 0 {
 		return out, nil
 	}

@@ -84,6 +84,12 @@ type Session struct {
 	// PriorityUntil keeps a person who needed help at the front of the
 	// queue for a while after their handoff was closed or released.
 	PriorityUntil time.Time `json:"priority_until,omitzero"`
+	// InboxSeq belongs to the engine: the sequence number of the last
+	// inbound event applied to this conversation. The engine's commit
+	// refuses an event at or below it, so that one replayed (after a
+	// crash, or by a second worker) is never answered twice. The flows
+	// carry it unchanged.
+	InboxSeq uint64 `json:"inbox_seq,omitempty"`
 }
 
 // Input is one inbound message, as the flows see it.

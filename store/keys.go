@@ -14,7 +14,7 @@ type Key []byte
 const (
 	prefixInbox      byte = 'i' // i <seq>                 acknowledged inbound event, deleted once processed
 	prefixSeen       byte = 'd' // d <wamid>               dedupe marker for inbound messages and statuses
-	prefixSession    byte = 's' // s <user>                conversation state of one user
+	prefixSession    byte = 's' // s <user>                conversation state of one user, with the last inbox seq it applied
 	prefixContact    byte = 'c' // c <wa_id>               contact record
 	prefixOutbox     byte = 'o' // o <seq>                 queued outbound message, deleted once sent or failed for good
 	prefixTranscript byte = 't' // t <user> 0 <seq>        one message of a conversation, either direction

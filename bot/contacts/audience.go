@@ -1,9 +1,8 @@
 package contacts
 
 import (
-	"encoding/json"
+	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -118,26 +117,13 @@ func baseLang(l string) string {
 }
 
 // Each streams every contact in key order from after (exclusive; "" for
-// the start) within tx, stopping when fn returns store.ErrStop. Nothing is
+// the start) within r, stopping when fn returns store.ErrStop. Nothing is
 // collected: a million contacts cost one contact of memory at a time.
-func Each(tx *store.Txn, after string, fn func(c *store.Contact) error) error {
-	prefix := store.ContactPrefix()
-	from := store.ContactKey(after)
-	if after != "" {
-		from = append(from, 0) // the first key after "after"
-	}
-	return tx.ScanFrom(prefix, from, func(_ store.Key, v []byte) error {
-		var c store.Contact
-		if err := json.Unmarshal(v, &c); err != nil {
-			return fmt.Errorf("decode contact: %w", err)
-		}
-		return fn(&c)
-	})
+func Each(r store.Reader, after string, fn func(c *store.Contact) error) error {
+	return store.EachContact(context.Background(), r, after, fn)
 }
 
-// Get loads one contact.
-func Get(tx *store.Txn, waID string) (store.Contact, error) {
-	var c store.Contact
-	err := tx.GetJSON(store.ContactKey(waID), &c)
-	return c, err
+// Get loads one contact, or store.ErrNotFound.
+func Get(r store.Reader, waID string) (store.Contact, error) {
+	return store.GetContact(context.Background(), r, waID)
 }

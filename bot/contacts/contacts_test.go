@@ -1,6 +1,7 @@
 package contacts
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -52,7 +53,8 @@ func TestImportAndReimport(t *testing.T) {
 		t.Fatal("language not normalised")
 	}
 	// An opt-out from WhatsApp survives a re-import, which updates the rest.
-	if err := db.Update(func(tx *store.Txn) error { c.OptedOut = true; return tx.SetJSON(store.ContactKey(c.WaID), c, 0) }); err != nil {
+	c.OptedOut = true
+	if err := db.Write(context.Background(), func(w store.Writer) error { return store.PutContact(context.Background(), w, c) }); err != nil {
 		t.Fatal(err)
 	}
 	res, err = Import(db, strings.NewReader("phone,name,opted_in\n966501234567,Ahmed Ali,yes\n"), "test", now)

@@ -1,8 +1,8 @@
 package contacts
 
 import (
+	"context"
 	"crypto/rand"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -59,7 +59,7 @@ type ImportOptions struct {
 	Now    time.Time // the time the import is recorded at
 	// Commit runs inside the transaction that commits the import: what it
 	// writes (the audit entry) exists exactly when the import does.
-	Commit func(tx *store.Txn, info ImportInfo) error
+	Commit func(w store.Writer, info ImportInfo) error
 	// Progress, when set, is told the rows staged and applied so far after
 	// each batch; an error from it abandons the import (before its commit,
 	// nothing is applied).
@@ -82,13 +82,9 @@ type stagedRow struct {
 	HasFields []string      `json:"f,omitempty"`
 }
 
-func markerKey() store.Key { return store.DocKey(store.DocContactImport, "current") }
-
-func stagePrefix(id string) store.Key { return store.DocKey(store.DocContactStage, id+"/") }
-
-func stageKey(id string, seq uint64) store.Key {
-	return binary.BigEndian.AppendUint64(stagePrefix(id), seq)
-}
+// ctx of the import's store operations: an import, once started, runs to
+// its commit or its rollback.
+func storeCtx() context.Context { return context.Background() }
 
 // Importer runs contact imports on one store, one at a time.
 type Importer struct {
@@ -150,10 +146,10 @@ func Import(db *store.DB, r io.Reader, source string, now time.Time) (Result, er
 // import of this importer left committed. A marker of another importer
 // means an import is running (or was left by a crash: Recover clears it).
 func (im *Importer) begin(o ImportOptions, rows int) (*importMarker, error) {
+	ctx := storeCtx()
 	var left *importMarker
-	if err := im.db.View(func(tx *store.Txn) error {
-		var m importMarker
-		switch err := tx.GetJSON(markerKey(), &m); {
+	if err := im.db.Read(ctx, func(r store.Reader) error {
+		switch m, err := store.GetContactImport[importMarker](ctx, r); {
 		case err == nil:
 			left = &m
 		case !errors.Is(err, store.ErrNotFound):
@@ -176,14 +172,14 @@ func (im *Importer) begin(o ImportOptions, rows int) (*importMarker, error) {
 		return nil, err
 	}
 	m := &importMarker{ImportInfo: ImportInfo{ID: fmt.Sprintf("ci%06d", seq), Source: o.Source, Rows: rows, At: o.Now}, Owner: im.owner}
-	err = im.db.Update(func(tx *store.Txn) error {
-		if ok, err := tx.Has(markerKey()); err != nil || ok {
+	err = im.db.Write(ctx, func(w store.Writer) error {
+		if ok, err := store.HasContactImport(ctx, w); err != nil || ok {
 			if err == nil {
 				err = ErrImportRunning
 			}
 			return err
 		}
-		return tx.SetJSON(markerKey(), m, 0)
+		return store.PutContactImport(ctx, w, m)
 	})
 	if err != nil {
 		if errors.Is(err, ErrImportRunning) {
@@ -196,20 +192,18 @@ func (im *Importer) begin(o ImportOptions, rows int) (*importMarker, error) {
 
 // stage writes every row under the import's id; nothing reads them yet.
 func (im *Importer) stage(id string, rows []row, progress func(string, int) error) error {
+	staged := make([]stagedRow, 0, min(stageBatch, len(rows)))
 	for start := 0; start < len(rows); start += stageBatch {
 		part := rows[start:min(start+stageBatch, len(rows))]
-		b := im.db.NewBatch()
-		for i, rw := range part {
+		staged = staged[:0]
+		for _, rw := range part {
 			sr := stagedRow{C: rw.c, OptInSet: rw.optInSet}
 			for k := range rw.hasFields {
 				sr.HasFields = append(sr.HasFields, k)
 			}
-			if err := b.SetJSON(stageKey(id, uint64(start+i)), sr); err != nil {
-				b.Cancel()
-				return err
-			}
+			staged = append(staged, sr)
 		}
-		if err := b.Flush(); err != nil {
+		if err := store.StageContactRows(storeCtx(), im.db, id, uint64(start), staged); err != nil {
 			return err
 		}
 		if progress != nil {
@@ -222,21 +216,22 @@ func (im *Importer) stage(id string, rows []row, progress func(string, int) erro
 }
 
 // commit flips the marker to committed, with whatever fn writes.
-func (im *Importer) commit(m *importMarker, fn func(*store.Txn, ImportInfo) error) error {
-	return im.db.Update(func(tx *store.Txn) error {
-		var cur importMarker
-		if err := tx.GetJSON(markerKey(), &cur); err != nil {
-			return fmt.Errorf("load marker: %w", err)
+func (im *Importer) commit(m *importMarker, fn func(store.Writer, ImportInfo) error) error {
+	ctx := storeCtx()
+	return im.db.Write(ctx, func(w store.Writer) error {
+		cur, err := store.GetContactImport[importMarker](ctx, w)
+		if err != nil {
+			return err
 		}
 		if cur.ID != m.ID || cur.Committed {
 			return fmt.Errorf("marker of import %s changed under it", m.ID)
 		}
 		cur.Committed = true
-		if err := tx.SetJSON(markerKey(), cur, 0); err != nil {
+		if err := store.PutContactImport(ctx, w, cur); err != nil {
 			return err
 		}
 		if fn != nil {
-			return fn(tx, cur.ImportInfo)
+			return fn(w, cur.ImportInfo)
 		}
 		return nil
 	})
@@ -253,37 +248,18 @@ func (im *Importer) rollback(id string, cause error) error {
 
 // discard deletes the staged rows of import id, then the marker.
 func discard(db *store.DB, id string) error {
+	ctx := storeCtx()
 	for {
-		var keys []store.Key
-		err := db.View(func(tx *store.Txn) error {
-			return tx.Scan(stagePrefix(id), func(k store.Key, _ []byte) error {
-				keys = append(keys, k)
-				if len(keys) == stageBatch {
-					return store.ErrStop
-				}
-				return nil
-			})
-		})
+		n, err := store.DiscardStagedContactRows(ctx, db, id, stageBatch)
 		if err != nil {
 			return err
 		}
-		if len(keys) == 0 {
+		if n == 0 {
 			break
 		}
-		b := db.NewBatch()
-		for _, k := range keys {
-			if err := b.Delete(k); err != nil {
-				b.Cancel()
-				return err
-			}
-		}
-		if err := b.Flush(); err != nil {
-			return err
-		}
 	}
-	return db.Update(func(tx *store.Txn) error {
-		var m importMarker
-		switch err := tx.GetJSON(markerKey(), &m); {
+	return db.Write(ctx, func(w store.Writer) error {
+		switch m, err := store.GetContactImport[importMarker](ctx, w); {
 		case errors.Is(err, store.ErrNotFound):
 			return nil
 		case err != nil:
@@ -291,7 +267,7 @@ func discard(db *store.DB, id string) error {
 		case m.ID != id || m.Committed:
 			return nil
 		}
-		return tx.Delete(markerKey())
+		return store.DeleteContactImport(ctx, w)
 	})
 }
 
@@ -300,42 +276,38 @@ func discard(db *store.DB, id string) error {
 // chunk deletes its staged rows and counts itself in the marker in the
 // same transaction, so a crash in between applies nothing twice.
 func apply(db *store.DB, id string, progress func(string, int) error) (*importMarker, error) {
+	ctx := storeCtx()
 	for {
-		var keys []store.Key
-		size := 0
-		err := db.View(func(tx *store.Txn) error {
-			return tx.Scan(stagePrefix(id), func(k store.Key, v []byte) error {
-				keys = append(keys, k)
-				// A contact is written about as big as its staged row:
-				// bound the bytes too, for files with large custom fields.
-				if size += len(v); len(keys) == applyBatch || size >= applyBytes {
-					return store.ErrStop
-				}
-				return nil
-			})
+		var rows []uint64
+		err := db.Read(ctx, func(r store.Reader) error {
+			// A contact is written about as big as its staged row:
+			// bound the bytes too, for files with large custom fields.
+			var err error
+			rows, err = store.StagedContactRows(ctx, r, id, applyBatch, applyBytes)
+			return err
 		})
 		if err != nil {
 			return nil, fmt.Errorf("read staged rows: %w", err)
 		}
-		if len(keys) == 0 {
+		if len(rows) == 0 {
 			break
 		}
 		var m importMarker
-		err = db.Update(func(tx *store.Txn) error {
-			m = importMarker{} // a retried transaction starts from what it reads
-			if err := tx.GetJSON(markerKey(), &m); err != nil {
-				return fmt.Errorf("load marker: %w", err)
+		err = db.Write(ctx, func(w store.Writer) error {
+			var err error // a retried transaction starts from what it reads
+			if m, err = store.GetContactImport[importMarker](ctx, w); err != nil {
+				return err
 			}
-			for _, k := range keys {
-				var sr stagedRow
-				if err := tx.GetJSON(k, &sr); err != nil {
+			for _, n := range rows {
+				sr, err := store.GetStagedContactRow[stagedRow](ctx, w, id, n)
+				if err != nil {
 					if errors.Is(err, store.ErrNotFound) {
 						continue
 					}
 					return err
 				}
-				var c store.Contact
-				switch err := tx.GetJSON(store.ContactKey(sr.C.WaID), &c); {
+				c, err := store.GetContact(ctx, w, sr.C.WaID)
+				switch {
 				case errors.Is(err, store.ErrNotFound):
 					c = store.Contact{WaID: sr.C.WaID, CreatedAt: m.At}
 					m.Created++
@@ -349,14 +321,14 @@ func apply(db *store.DB, id string, progress func(string, int) error) (*importMa
 					rw.hasFields[f] = true
 				}
 				merge(&c, rw, m.Source, m.At)
-				if err := tx.SetJSON(store.ContactKey(c.WaID), c, 0); err != nil {
+				if err := store.PutContact(ctx, w, c); err != nil {
 					return err
 				}
-				if err := tx.Delete(k); err != nil {
+				if err := store.DeleteStagedContactRow(ctx, w, id, n); err != nil {
 					return err
 				}
 			}
-			return tx.SetJSON(markerKey(), m, 0)
+			return store.PutContactImport(ctx, w, m)
 		})
 		if err != nil {
 			return nil, fmt.Errorf("apply staged rows: %w", err)
@@ -368,12 +340,12 @@ func apply(db *store.DB, id string, progress func(string, int) error) (*importMa
 		}
 	}
 	var m importMarker
-	err := db.Update(func(tx *store.Txn) error {
-		m = importMarker{}
-		if err := tx.GetJSON(markerKey(), &m); err != nil {
+	err := db.Write(ctx, func(w store.Writer) error {
+		var err error
+		if m, err = store.GetContactImport[importMarker](ctx, w); err != nil {
 			return err
 		}
-		return tx.Delete(markerKey())
+		return store.DeleteContactImport(ctx, w)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("finish: %w", err)
@@ -393,8 +365,13 @@ type Recovered struct {
 // committed is rolled back (nothing of it was applied), one that had is
 // finished. Run it at start, before any import.
 func Recover(db *store.DB) (Recovered, error) {
+	ctx := storeCtx()
 	var m importMarker
-	err := db.View(func(tx *store.Txn) error { return tx.GetJSON(markerKey(), &m) })
+	err := db.Read(ctx, func(r store.Reader) error {
+		var err error
+		m, err = store.GetContactImport[importMarker](ctx, r)
+		return err
+	})
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		// Staged rows without a marker: a crash while the marker of a
@@ -424,22 +401,12 @@ func recoverMarker(db *store.DB, m *importMarker) (Recovered, error) {
 
 // discardAll removes staged rows no marker owns.
 func discardAll(db *store.DB) error {
+	ctx := storeCtx()
 	var ids []string
-	err := db.View(func(tx *store.Txn) error {
-		prefix := store.DocPrefix(store.DocContactStage)
-		return tx.Scan(prefix, func(k store.Key, _ []byte) error {
-			rest := string(k[len(prefix):])
-			for i := 0; i < len(rest); i++ {
-				if rest[i] == '/' {
-					id := rest[:i]
-					if len(ids) == 0 || ids[len(ids)-1] != id {
-						ids = append(ids, id)
-					}
-					break
-				}
-			}
-			return nil
-		})
+	err := db.Read(ctx, func(r store.Reader) error {
+		var err error
+		ids, err = store.StagedContactImports(ctx, r)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("find orphaned staged rows: %w", err)

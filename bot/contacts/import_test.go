@@ -1,6 +1,7 @@
 package contacts
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -29,7 +30,8 @@ func importCSV(n int, tag string) string {
 // census counts the contacts carrying tag, staged rows and markers.
 func census(t *testing.T, db *store.DB, tag string) (tagged, staged int, marker bool) {
 	t.Helper()
-	err := db.View(func(tx *store.Txn) error {
+	ctx := context.Background()
+	err := db.Read(ctx, func(tx store.Reader) error {
 		if err := Each(tx, "", func(c *store.Contact) error {
 			for _, x := range c.Tags {
 				if x == tag {
@@ -40,11 +42,18 @@ func census(t *testing.T, db *store.DB, tag string) (tagged, staged int, marker 
 		}); err != nil {
 			return err
 		}
-		if err := tx.Scan(store.DocPrefix(store.DocContactStage), func(store.Key, []byte) error { staged++; return nil }); err != nil {
+		ids, err := store.StagedContactImports(ctx, tx)
+		if err != nil {
 			return err
 		}
-		var err error
-		marker, err = tx.Has(markerKey())
+		for _, id := range ids {
+			rows, err := store.StagedContactRows(ctx, tx, id, 0, 0)
+			if err != nil {
+				return err
+			}
+			staged += len(rows)
+		}
+		marker, err = store.HasContactImport(ctx, tx)
 		return err
 	})
 	if err != nil {
@@ -69,8 +78,10 @@ func TestImportCrashChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = NewImporter(db).Import(strings.NewReader(importCSV(crashRows, "crash")), ImportOptions{Source: "test", Now: now,
-		Commit: func(tx *store.Txn, info ImportInfo) error {
-			return tx.Set(store.DocKey(store.DocAudit, "import "+info.ID), []byte(strconv.Itoa(info.Rows)), 0)
+		Commit: func(w store.Writer, info ImportInfo) error {
+			_, err := store.AppendAudit(context.Background(), w, store.AuditEntry{At: now, Actor: "test", Action: "contact.import",
+				Target: "import=" + info.ID, Detail: strconv.Itoa(info.Rows)})
+			return err
 		},
 		Progress: func(p string, done int) error {
 			if p == phase && done >= after {
@@ -133,8 +144,11 @@ func TestImportIsAllOrNothingAcrossACrash(t *testing.T) {
 				t.Fatalf("%d contacts from the file (want %d), %d staged rows left, marker left %v", tagged, tc.wantRows, staged, marker)
 			}
 			audited := 0
-			if err := db.View(func(tx *store.Txn) error {
-				return tx.Scan(store.DocPrefix(store.DocAudit), func(store.Key, []byte) error { audited++; return nil })
+			ctx := context.Background()
+			if err := db.Read(ctx, func(r store.Reader) error {
+				entries, _, err := store.ListAudit(ctx, r, store.AuditFilter{}, 100)
+				audited = len(entries)
+				return err
 			}); err != nil {
 				t.Fatal(err)
 			}
