@@ -36,7 +36,7 @@ type Engine struct {
 	// QueueReply writes o to user's transcript and outbox inside tx, from
 	// the sending number phone, and returns the outbox items to Deliver
 	// once tx has committed. author is "bot" or "agent:<id>".
-	QueueReply func(tx *store.Txn, user, phone string, o whatsapp.Outbound, author string, windowUntil, now time.Time) ([]*store.OutboxItem, error)
+	QueueReply func(tx store.Writer, user, phone string, o whatsapp.Outbound, author string, windowUntil, now time.Time) ([]*store.OutboxItem, error)
 	// Deliver hands a committed outbox item to the senders.
 	Deliver func(it *store.OutboxItem)
 	// Emit tells the engine's listeners (the console's live updates) what

@@ -1,6 +1,7 @@
 package handoffs
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"testing"
@@ -24,11 +25,11 @@ type fakeEngine struct {
 func (f *fakeEngine) engine(margin time.Duration) Engine {
 	var seq uint64
 	return Engine{
-		QueueReply: func(tx *store.Txn, user, phone string, o whatsapp.Outbound, author string, windowUntil, now time.Time) ([]*store.OutboxItem, error) {
+		QueueReply: func(tx store.Writer, user, phone string, o whatsapp.Outbound, author string, windowUntil, now time.Time) ([]*store.OutboxItem, error) {
 			seq++
 			f.queued = append(f.queued, author+": "+o.Text)
-			entry := store.Entry{Dir: store.Out, Author: author, At: now, Type: o.Kind, Text: o.Text}
-			if err := tx.SetJSON(store.TranscriptKey(user, seq), entry, 0); err != nil {
+			entry := store.Entry{Seq: seq, Dir: store.Out, Author: author, At: now, Type: o.Kind, Text: o.Text}
+			if err := store.PutTranscriptEntry(context.Background(), tx, user, entry); err != nil {
 				return nil, err
 			}
 			return []*store.OutboxItem{{Seq: seq, User: user, PhoneNumberID: phone, TranscriptSeq: seq, WindowUntil: windowUntil}}, nil
