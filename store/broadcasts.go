@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
@@ -99,7 +98,7 @@ func ClaimBroadcastIdem(ctx context.Context, w Writer, idem, id string, ttl time
 	if idem == "" || id == "" {
 		return "", fmt.Errorf("claim idempotency key: empty key or broadcast id")
 	}
-	k := bcKey(bcIdem, idem, false)
+	k := broadcastIdemKey(idem)
 	v, err := w.Get(k)
 	switch {
 	case err == nil:
@@ -119,21 +118,13 @@ type BroadcastRef struct {
 	Seq       uint64
 }
 
-// parseBroadcastRef reads b <sub> <id> 0 <seq u64>.
-func parseBroadcastRef(k Key) (BroadcastRef, bool) {
-	if len(k) < 2+1+8 || k[len(k)-9] != 0 {
-		return BroadcastRef{}, false
-	}
-	return BroadcastRef{Broadcast: string(k[2 : len(k)-9]), Seq: binary.BigEndian.Uint64(k[len(k)-8:])}, true
-}
-
 // GetBroadcastRecipient loads recipient seq of broadcast id, or ErrNotFound.
 func GetBroadcastRecipient[R any](ctx context.Context, r Reader, id string, seq uint64) (R, error) {
 	if err := ctx.Err(); err != nil {
 		var zero R
 		return zero, err
 	}
-	rec, err := getJSON[R](r, BroadcastRecipientKey(id, seq))
+	rec, err := getJSON[R](r, broadcastRecipientKey(id, seq))
 	if err != nil {
 		return rec, fmt.Errorf("load recipient %d of %s: %w", seq, id, err)
 	}
@@ -145,7 +136,7 @@ func PutBroadcastRecipient(ctx context.Context, w Writer, id string, seq uint64,
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := putJSON(w, BroadcastRecipientKey(id, seq), rec, 0); err != nil {
+	if err := putJSON(w, broadcastRecipientKey(id, seq), rec, 0); err != nil {
 		return fmt.Errorf("save recipient %d of %s: %w", seq, id, err)
 	}
 	return nil
@@ -155,7 +146,7 @@ func PutBroadcastRecipient(ctx context.Context, w Writer, id string, seq uint64,
 // order, from seq from on (0 or 1 for the first); ErrStop from fn ends
 // the walk without error. The record passed is fn's to keep.
 func EachBroadcastRecipient[R any](ctx context.Context, r Reader, id string, from uint64, fn func(seq uint64, rec *R) error) error {
-	err := r.ScanFrom(BroadcastRecipientPrefix(id), BroadcastRecipientKey(id, from), func(k Key, v []byte) error {
+	err := r.ScanFrom(broadcastRecipientPrefix(id), broadcastRecipientKey(id, from), func(k Key, v []byte) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -175,8 +166,9 @@ func EachBroadcastRecipient[R any](ctx context.Context, r Reader, id string, fro
 // EachRecipientOfAll calls fn with every recipient of every broadcast, in
 // key order. It reads everything: for an occasional export or erasure.
 func EachRecipientOfAll[R any](ctx context.Context, r Reader, fn func(ref BroadcastRef, rec R) error) error {
-	err := scanJSON(ctx, r, BroadcastRecipientsAll(), false, func(k Key, rec R) error {
-		ref, ok := parseBroadcastRef(k)
+	err := scanJSON(ctx, r, broadcastRecipientsAll(), false, func(k Key, rec R) error {
+		id, seq, ok := parseBcPair(k)
+		ref := BroadcastRef{Broadcast: id, Seq: seq}
 		if !ok {
 			return fmt.Errorf("recipient key %s: malformed", printable(k))
 		}
@@ -208,7 +200,7 @@ func NewRecipientBatch(ctx context.Context, db *DB, id string) (*RecipientBatch,
 // Add writes recipient seq already encoded as JSON: the caller builds
 // the pending record without reflection, the hot path of enqueueing.
 func (rb *RecipientBatch) Add(seq uint64, encoded []byte) error {
-	if err := rb.b.Set(BroadcastRecipientKey(rb.id, seq), encoded); err != nil {
+	if err := rb.b.Set(broadcastRecipientKey(rb.id, seq), encoded); err != nil {
 		return fmt.Errorf("add recipient %d of %s: %w", seq, rb.id, err)
 	}
 	return nil
@@ -223,11 +215,11 @@ func (rb *RecipientBatch) Cancel() { rb.b.Cancel() }
 // DropBroadcastRecipientsFrom deletes the recipients of broadcast id from
 // seq on, in bulk: what a crash left past the enqueue cursor.
 func DropBroadcastRecipientsFrom(ctx context.Context, db *DB, id string, seq uint64) error {
-	prefix := BroadcastRecipientPrefix(id)
+	prefix := broadcastRecipientPrefix(id)
 	for {
 		var keys []Key
 		err := db.Read(ctx, func(r Reader) error {
-			return r.ScanFrom(prefix, BroadcastRecipientKey(id, seq), func(k Key, _ []byte) error {
+			return r.ScanFrom(prefix, broadcastRecipientKey(id, seq), func(k Key, _ []byte) error {
 				keys = append(keys, k)
 				if len(keys) >= 10000 {
 					return ErrStop
@@ -257,7 +249,7 @@ func DropBroadcastRecipientsFrom(ctx context.Context, db *DB, id string, seq uin
 // GetBroadcastEngagement loads what came back about recipient seq of
 // broadcast id; found is false (and e zero) while nothing has.
 func GetBroadcastEngagement[E any](ctx context.Context, r Reader, id string, seq uint64) (e E, found bool, err error) {
-	return getOptional[E](ctx, r, BroadcastEngagementKey(id, seq), "engagement")
+	return getOptional[E](ctx, r, broadcastEngagementKey(id, seq), "engagement")
 }
 
 // PutBroadcastEngagement stores what came back about recipient seq of broadcast id.
@@ -265,7 +257,7 @@ func PutBroadcastEngagement(ctx context.Context, w Writer, id string, seq uint64
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := putJSON(w, BroadcastEngagementKey(id, seq), e, 0); err != nil {
+	if err := putJSON(w, broadcastEngagementKey(id, seq), e, 0); err != nil {
 		return fmt.Errorf("save engagement %d of %s: %w", seq, id, err)
 	}
 	return nil
@@ -304,7 +296,7 @@ func counterShard(user string) uint16 {
 // AddBroadcastCounts applies add to the counter shard of broadcast id
 // that user's changes go to, in w.
 func AddBroadcastCounts[C any](ctx context.Context, w Writer, id, user string, add func(c *C)) error {
-	key := BroadcastCounterKey(id, counterShard(user))
+	key := broadcastCounterKey(id, counterShard(user))
 	c, _, err := getOptional[C](ctx, w, key, "counters")
 	if err != nil {
 		return fmt.Errorf("count for %s: %w", id, err)
@@ -319,7 +311,7 @@ func AddBroadcastCounts[C any](ctx context.Context, w Writer, id, user string, a
 // EachBroadcastCounts calls fn with every counter shard of broadcast id;
 // their sum is the broadcast's counts.
 func EachBroadcastCounts[C any](ctx context.Context, r Reader, id string, fn func(C) error) error {
-	err := scanJSON(ctx, r, BroadcastCounterPrefix(id), false, func(_ Key, c C) error { return fn(c) })
+	err := scanJSON(ctx, r, broadcastCounterPrefix(id), false, func(_ Key, c C) error { return fn(c) })
 	if err != nil {
 		return fmt.Errorf("scan counters of %s: %w", id, err)
 	}
@@ -329,7 +321,7 @@ func EachBroadcastCounts[C any](ctx context.Context, r Reader, id string, fn fun
 // GetBroadcastProgress loads the dispatcher's cursor and counts of
 // broadcast id; found is false before its first write.
 func GetBroadcastProgress[P any](ctx context.Context, r Reader, id string) (p P, found bool, err error) {
-	return getOptional[P](ctx, r, BroadcastProgressKey(id), "progress")
+	return getOptional[P](ctx, r, broadcastProgressKey(id), "progress")
 }
 
 // PutBroadcastProgress stores the dispatcher's cursor and counts of broadcast id.
@@ -337,7 +329,7 @@ func PutBroadcastProgress(ctx context.Context, w Writer, id string, p any) error
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := putJSON(w, BroadcastProgressKey(id), p, 0); err != nil {
+	if err := putJSON(w, broadcastProgressKey(id), p, 0); err != nil {
 		return fmt.Errorf("save progress of %s: %w", id, err)
 	}
 	return nil
@@ -350,7 +342,7 @@ func GetBroadcastMember[M any](ctx context.Context, r Reader, waID, id string) (
 		var zero M
 		return zero, err
 	}
-	m, err := getJSON[M](r, BroadcastMemberKey(waID, id))
+	m, err := getJSON[M](r, broadcastMemberKey(waID, id))
 	if err != nil {
 		return m, fmt.Errorf("load membership in %s: %w", id, err)
 	}
@@ -363,7 +355,7 @@ func PutBroadcastMember(ctx context.Context, w Writer, waID, id string, m any, t
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := putJSON(w, BroadcastMemberKey(waID, id), m, ttl); err != nil {
+	if err := putJSON(w, broadcastMemberKey(waID, id), m, ttl); err != nil {
 		return fmt.Errorf("save membership in %s: %w", id, err)
 	}
 	return nil
@@ -372,7 +364,7 @@ func PutBroadcastMember(ctx context.Context, w Writer, waID, id string, m any, t
 // EachBroadcastMember calls fn with every broadcast contact waID is a
 // member of, by broadcast id.
 func EachBroadcastMember[M any](ctx context.Context, r Reader, waID string, fn func(id string, m M) error) error {
-	prefix := BroadcastMemberPrefix(waID)
+	prefix := broadcastMemberPrefix(waID)
 	err := scanJSON(ctx, r, prefix, false, func(k Key, m M) error { return fn(IDOf(k, prefix), m) })
 	if err != nil {
 		return fmt.Errorf("scan memberships: %w", err)
@@ -383,7 +375,7 @@ func EachBroadcastMember[M any](ctx context.Context, r Reader, waID string, fn f
 // DeleteBroadcastMembers deletes every membership of contact waID and
 // says how many there were.
 func DeleteBroadcastMembers(ctx context.Context, w Writer, waID string) (int, error) {
-	return deletePrefix(ctx, w, BroadcastMemberPrefix(waID), "memberships")
+	return deletePrefix(ctx, w, broadcastMemberPrefix(waID), "memberships")
 }
 
 // PutBroadcastSend records one broadcast message sent to contact waID at
@@ -394,7 +386,7 @@ func PutBroadcastSend(ctx context.Context, w Writer, waID string, at time.Time, 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := w.Set(BroadcastFrequencyKey(waID, uint64(at.UnixNano())), []byte(ref), ttl); err != nil {
+	if err := w.Set(broadcastFrequencyKey(waID, uint64(at.UnixNano())), []byte(ref), ttl); err != nil {
 		return fmt.Errorf("record broadcast send: %w", err)
 	}
 	return nil
@@ -403,7 +395,7 @@ func PutBroadcastSend(ctx context.Context, w Writer, waID string, at time.Time, 
 // EachBroadcastSend calls fn with the broadcast messages sent to contact
 // waID that are still kept, oldest first.
 func EachBroadcastSend(ctx context.Context, r Reader, waID string, fn func(at time.Time, ref string) error) error {
-	err := r.Scan(BroadcastFrequencyPrefix(waID), func(k Key, v []byte) error {
+	err := r.Scan(broadcastFrequencyPrefix(waID), func(k Key, v []byte) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -418,14 +410,15 @@ func EachBroadcastSend(ctx context.Context, r Reader, waID string, fn func(at ti
 // EachBroadcastSendOfAll calls fn with every kept broadcast message to
 // every contact, grouped by contact, each contact's oldest first.
 func EachBroadcastSendOfAll(ctx context.Context, r Reader, fn func(waID string, at time.Time) error) error {
-	err := r.Scan(BroadcastFrequencyAll(), func(k Key, _ []byte) error {
+	err := r.Scan(broadcastFrequencyAll(), func(k Key, _ []byte) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if len(k) < 11 || k[len(k)-9] != 0 {
+		waID, nanos, ok := parseBcPair(k)
+		if !ok {
 			return nil // not a send record: nothing to count
 		}
-		return fn(string(k[2:len(k)-9]), time.Unix(0, int64(SeqOf(k))))
+		return fn(waID, time.Unix(0, int64(nanos)))
 	})
 	if err != nil {
 		return fmt.Errorf("scan broadcast sends: %w", err)
@@ -436,7 +429,7 @@ func EachBroadcastSendOfAll(ctx context.Context, r Reader, fn func(waID string, 
 // DeleteBroadcastSends deletes the send records of contact waID and says
 // how many there were.
 func DeleteBroadcastSends(ctx context.Context, w Writer, waID string) (int, error) {
-	return deletePrefix(ctx, w, BroadcastFrequencyPrefix(waID), "broadcast sends")
+	return deletePrefix(ctx, w, broadcastFrequencyPrefix(waID), "broadcast sends")
 }
 
 func deletePrefix(ctx context.Context, w Writer, prefix Key, what string) (int, error) {
@@ -477,7 +470,7 @@ func PutBroadcastEvent(ctx context.Context, w Writer, seq uint64, ev any) error 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := putJSON(w, BroadcastWebhookKey(seq), ev, 0); err != nil {
+	if err := putJSON(w, broadcastWebhookKey(seq), ev, 0); err != nil {
 		return fmt.Errorf("save integration event %d: %w", seq, err)
 	}
 	return nil
@@ -488,7 +481,7 @@ func DeleteBroadcastEvent(ctx context.Context, w Writer, seq uint64) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := w.Delete(BroadcastWebhookKey(seq)); err != nil {
+	if err := w.Delete(broadcastWebhookKey(seq)); err != nil {
 		return fmt.Errorf("delete integration event %d: %w", seq, err)
 	}
 	return nil
@@ -499,7 +492,7 @@ func DeleteBroadcastEvent(ctx context.Context, w Writer, seq uint64) error {
 // that cannot be decoded is passed over: one damaged record must not hold
 // up the delivery of the others.
 func EachBroadcastEvent[V any](ctx context.Context, r Reader, fn func(seq uint64, ev V) error) error {
-	err := r.Scan(BroadcastWebhookPrefix(), func(k Key, b []byte) error {
+	err := r.Scan(broadcastWebhookPrefix(), func(k Key, b []byte) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

@@ -356,7 +356,7 @@ func TestIntegrationEventsPassOverDamagedOnes(t *testing.T) {
 			}
 		}
 		// The second is damaged: it must not hold up the others.
-		return w.Set(BroadcastWebhookKey(seqs[1]), []byte("{not json"), 0)
+		return w.Set(broadcastWebhookKey(seqs[1]), []byte("{not json"), 0)
 	})
 	list := func() []string {
 		var got []string

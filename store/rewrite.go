@@ -30,7 +30,7 @@ func (f Family) prefix() (Key, error) {
 	case PastHandoffs:
 		return DocPrefix(DocHandoffPast), nil
 	case BroadcastEngagements:
-		return BroadcastEngagementsAll(), nil
+		return broadcastEngagementsAll(), nil
 	}
 	return nil, fmt.Errorf("record family %d: unknown", int(f))
 }
