@@ -182,8 +182,9 @@ func EachRecipientOfAll[R any](ctx context.Context, r Reader, fn func(ref Broadc
 
 // RecipientBatch writes the first records of a broadcast's recipients in
 // bulk, outside a transaction: enqueueing a large audience writes
-// millions. Flush commits; a crash before it loses the whole batch,
-// which DropBroadcastRecipientsFrom then tidies.
+// millions. Flush commits. Records flushed past the caller's own cursor
+// (a crash between a flush and saving the cursor) are removed with
+// DropBroadcastRecipientsFrom before enqueueing resumes.
 type RecipientBatch struct {
 	b  *Batch
 	id string
