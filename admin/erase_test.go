@@ -144,10 +144,10 @@ func TestErasureStopsWhatIsQueued(t *testing.T) {
 			}
 			if path == "broadcast" {
 				leaks := 0
-				if err := db.View(func(tx *store.Txn) error {
-					return tx.Scan(store.BroadcastRecipientsAll(), func(_ store.Key, v []byte) error {
-						var r broadcast.Recipient
-						if json.Unmarshal(v, &r) == nil && r.WaID == erased {
+				ctx := context.Background()
+				if err := db.Read(ctx, func(tx store.Reader) error {
+					return store.EachRecipientOfAll(ctx, tx, func(_ store.BroadcastRef, r broadcast.Recipient) error {
+						if r.WaID == erased {
 							leaks++
 						}
 						return nil

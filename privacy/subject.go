@@ -73,7 +73,7 @@ func ExportPerson(ctx context.Context, db *store.DB, waID string, now time.Time)
 		}); err != nil {
 			return err
 		}
-		recs, err := broadcast.PersonRecords(tx, id)
+		recs, err := broadcast.PersonRecords(ctx, tx, id)
 		x.Broadcasts = append(x.Broadcasts, recs...)
 		return err
 	})
@@ -161,7 +161,7 @@ func ErasePerson(ctx context.Context, db *store.DB, waID string, now time.Time) 
 		if n.Queued, err = store.DeleteOutboxOf(ctx, tx, id); err != nil {
 			return err
 		}
-		if n.Broadcasts, err = broadcast.ErasePerson(tx, id); err != nil {
+		if n.Broadcasts, err = broadcast.ErasePerson(ctx, tx, id); err != nil {
 			return err
 		}
 		// Anything that arrived while the chunks were deleted.

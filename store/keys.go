@@ -126,7 +126,8 @@ const (
 )
 
 // Broadcast keys. Everything a broadcast writes lives under prefixBroadcast
-// with a second byte naming the record kind. Recipient and engagement
+// with a second byte naming the record kind; the operations on them are in
+// broadcasts.go, and nothing outside this package builds them. Recipient and engagement
 // records are split so that the dispatcher (one writer per broadcast) never
 // touches what status webhooks and answers update, and never conflicts.
 const (
@@ -150,66 +151,70 @@ func bcKey(sub byte, id string, zero bool) Key {
 	return k
 }
 
-// BroadcastRecipientKey is recipient seq of broadcast id.
-func BroadcastRecipientKey(id string, seq uint64) Key {
-	return binary.BigEndian.AppendUint64(BroadcastRecipientPrefix(id), seq)
+// broadcastRecipientKey is recipient seq of broadcast id.
+func broadcastRecipientKey(id string, seq uint64) Key {
+	return binary.BigEndian.AppendUint64(broadcastRecipientPrefix(id), seq)
 }
 
-// BroadcastRecipientPrefix selects every recipient of a broadcast, in order.
-func BroadcastRecipientPrefix(id string) Key { return bcKey(bcRecipient, id, true) }
+// broadcastRecipientPrefix selects every recipient of a broadcast, in order.
+func broadcastRecipientPrefix(id string) Key { return bcKey(bcRecipient, id, true) }
 
-// BroadcastEngagementKey is the delivery status and answer of recipient seq.
-func BroadcastEngagementKey(id string, seq uint64) Key {
+// broadcastEngagementKey is the delivery status and answer of recipient seq.
+func broadcastEngagementKey(id string, seq uint64) Key {
 	return binary.BigEndian.AppendUint64(bcKey(bcEngagement, id, true), seq)
 }
 
-// BroadcastRecipientsAll selects the recipients of every broadcast.
-func BroadcastRecipientsAll() Key { return Key{prefixBroadcast, bcRecipient} }
+// broadcastRecipientsAll selects the recipients of every broadcast.
+func broadcastRecipientsAll() Key { return Key{prefixBroadcast, bcRecipient} }
 
-// BroadcastEngagementsAll selects the engagement of every recipient of every broadcast.
-func BroadcastEngagementsAll() Key { return Key{prefixBroadcast, bcEngagement} }
+// broadcastEngagementsAll selects the engagement of every recipient of every broadcast.
+func broadcastEngagementsAll() Key { return Key{prefixBroadcast, bcEngagement} }
 
-// BroadcastEngagementFor is the engagement key that belongs to a recipient key.
-func BroadcastEngagementFor(recipient Key) Key {
-	k := Key{prefixBroadcast, bcEngagement}
-	return append(k, recipient[2:]...)
+// broadcastCounterKey is one shard of a broadcast's engagement counters.
+func broadcastCounterKey(id string, shard uint16) Key {
+	return binary.BigEndian.AppendUint16(broadcastCounterPrefix(id), shard)
 }
 
-// BroadcastCounterKey is one shard of a broadcast's engagement counters.
-func BroadcastCounterKey(id string, shard uint16) Key {
-	return binary.BigEndian.AppendUint16(BroadcastCounterPrefix(id), shard)
+// broadcastCounterPrefix selects every counter shard of a broadcast.
+func broadcastCounterPrefix(id string) Key { return bcKey(bcCounter, id, true) }
+
+// broadcastProgressKey is the dispatcher's cursor and counts for a broadcast.
+func broadcastProgressKey(id string) Key { return bcKey(bcProgress, id, false) }
+
+// broadcastMemberKey links a contact to its recipient record in broadcast id.
+func broadcastMemberKey(waID, id string) Key { return append(broadcastMemberPrefix(waID), id...) }
+
+// broadcastMemberPrefix selects the broadcasts a contact may be answering.
+func broadcastMemberPrefix(waID string) Key { return bcKey(bcMember, waID, true) }
+
+// broadcastFrequencyKey records one broadcast message sent to a contact at nanos.
+func broadcastFrequencyKey(waID string, nanos uint64) Key {
+	return binary.BigEndian.AppendUint64(broadcastFrequencyPrefix(waID), nanos)
 }
 
-// BroadcastCounterPrefix selects every counter shard of a broadcast.
-func BroadcastCounterPrefix(id string) Key { return bcKey(bcCounter, id, true) }
+// broadcastFrequencyPrefix selects the broadcast messages sent to a contact, oldest first.
+func broadcastFrequencyPrefix(waID string) Key { return bcKey(bcFrequency, waID, true) }
 
-// BroadcastProgressKey is the dispatcher's cursor and counts for a broadcast.
-func BroadcastProgressKey(id string) Key { return bcKey(bcProgress, id, false) }
+// broadcastFrequencyAll selects the broadcast messages of every contact.
+func broadcastFrequencyAll() Key { return Key{prefixBroadcast, bcFrequency} }
 
-// BroadcastMemberKey links a contact to its recipient record in broadcast id.
-func BroadcastMemberKey(waID, id string) Key { return append(BroadcastMemberPrefix(waID), id...) }
-
-// BroadcastMemberPrefix selects the broadcasts a contact may be answering.
-func BroadcastMemberPrefix(waID string) Key { return bcKey(bcMember, waID, true) }
-
-// BroadcastFrequencyKey records one broadcast message sent to a contact at nanos.
-func BroadcastFrequencyKey(waID string, nanos uint64) Key {
-	return binary.BigEndian.AppendUint64(BroadcastFrequencyPrefix(waID), nanos)
+// broadcastWebhookKey is outbound integration event seq.
+func broadcastWebhookKey(seq uint64) Key {
+	return binary.BigEndian.AppendUint64(broadcastWebhookPrefix(), seq)
 }
 
-// BroadcastFrequencyPrefix selects the broadcast messages sent to a contact, oldest first.
-func BroadcastFrequencyPrefix(waID string) Key { return bcKey(bcFrequency, waID, true) }
+// broadcastWebhookPrefix selects every undelivered integration event, oldest first.
+func broadcastWebhookPrefix() Key { return Key{prefixBroadcast, bcWebhook} }
 
-// BroadcastFrequencyAll selects the broadcast messages of every contact.
-func BroadcastFrequencyAll() Key { return Key{prefixBroadcast, bcFrequency} }
+// broadcastIdemKey maps a create request's idempotency key to its broadcast.
+func broadcastIdemKey(key string) Key { return bcKey(bcIdem, key, false) }
 
-// BroadcastWebhookKey is outbound integration event seq.
-func BroadcastWebhookKey(seq uint64) Key {
-	return binary.BigEndian.AppendUint64(BroadcastWebhookPrefix(), seq)
+// parseBcPair reads the two parts of a key b <sub> <string> 0 <u64>: the
+// broadcast and recipient of a recipient or engagement key, the wa_id and
+// time of a send record.
+func parseBcPair(k Key) (string, uint64, bool) {
+	if len(k) < 2+1+8 || k[len(k)-9] != 0 {
+		return "", 0, false
+	}
+	return string(k[2 : len(k)-9]), binary.BigEndian.Uint64(k[len(k)-8:]), true
 }
-
-// BroadcastWebhookPrefix selects every undelivered integration event, oldest first.
-func BroadcastWebhookPrefix() Key { return Key{prefixBroadcast, bcWebhook} }
-
-// BroadcastIdemKey maps a create request's idempotency key to its broadcast.
-func BroadcastIdemKey(key string) Key { return bcKey(bcIdem, key, false) }

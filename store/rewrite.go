@@ -12,10 +12,11 @@ type Family int
 
 // Families a sweep may rewrite.
 const (
-	Transcripts  Family = iota + 1 // every message of every conversation (Entry)
-	Sessions                       // every conversation state (flows.Session)
-	Handoffs                       // the current handoff of every user (handoffs.Handoff)
-	PastHandoffs                   // closed handoffs kept when the user asked again (handoffs.Handoff)
+	Transcripts          Family = iota + 1 // every message of every conversation (Entry)
+	Sessions                               // every conversation state (flows.Session)
+	Handoffs                               // the current handoff of every user (handoffs.Handoff)
+	PastHandoffs                           // closed handoffs kept when the user asked again (handoffs.Handoff)
+	BroadcastEngagements                   // what came back about every recipient of every broadcast (broadcast.Engagement)
 )
 
 func (f Family) prefix() (Key, error) {
@@ -28,6 +29,8 @@ func (f Family) prefix() (Key, error) {
 		return DocPrefix(DocHandoff), nil
 	case PastHandoffs:
 		return DocPrefix(DocHandoffPast), nil
+	case BroadcastEngagements:
+		return broadcastEngagementsAll(), nil
 	}
 	return nil, fmt.Errorf("record family %d: unknown", int(f))
 }

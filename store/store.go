@@ -1,11 +1,11 @@
 // Package store owns Lifeline's persistence. It is the only package that
 // imports badger, and it owns every record: the key layout (keys.go) and a
-// typed operation per record kind (accounts.go, audit.go, faq.go,
-// people.go, rewrite.go), written against the Reader and Writer
+// typed operation per record kind (accounts.go, audit.go, broadcasts.go,
+// faq.go, people.go, rewrite.go), written against the Reader and Writer
 // interfaces (rw.go) that a transaction implements, so a second backend
 // replaces this one by implementing those two. Packages that still build
-// keys themselves (the engine and broadcasts) use DB.View and DB.Update
-// with the raw Txn until they move to typed operations.
+// keys themselves (the engine) use DB.View and DB.Update with the raw Txn
+// until they move to typed operations.
 package store
 
 import (

@@ -1,6 +1,7 @@
 package broadcast
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -102,8 +103,13 @@ func TestConsentIsTheDefault(t *testing.T) {
 		t.Fatalf("a non-critical consent override: %v", err)
 	}
 	var audit []string
-	err := h.db.View(func(tx *store.Txn) error {
-		return tx.Scan(store.DocPrefix(store.DocAudit), func(_ store.Key, v []byte) error { audit = append(audit, string(v)); return nil })
+	ctx := context.Background()
+	err := h.db.Read(ctx, func(tx store.Reader) error {
+		entries, _, err := store.ListAudit(ctx, tx, store.AuditFilter{}, 0)
+		for _, e := range entries {
+			audit = append(audit, e.Detail)
+		}
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -45,20 +45,26 @@ func envDur(name string, def time.Duration) time.Duration {
 	return def
 }
 
-// seedContacts writes n opted-in contacts with write batches.
+// seedContacts writes n opted-in contacts, a few thousand per transaction.
 func seedContacts(b *testing.B, db *store.DB, n int) {
 	b.Helper()
-	batch := db.NewBatch()
+	const perTxn = 2000
+	ctx := context.Background()
 	at := time.Now()
-	for i := range n {
-		c := store.Contact{WaID: fmt.Sprintf("9665%08d", i), Name: "Person", Language: []string{"en", "ar"}[i%2],
-			Tags: []string{"employees"}, OptedIn: true, CreatedAt: at, UpdatedAt: at}
-		if err := batch.SetJSON(store.ContactKey(c.WaID), c); err != nil {
+	for from := 0; from < n; from += perTxn {
+		err := db.Write(ctx, func(tx store.Writer) error {
+			for i := from; i < min(n, from+perTxn); i++ {
+				c := store.Contact{WaID: fmt.Sprintf("9665%08d", i), Name: "Person", Language: []string{"en", "ar"}[i%2],
+					Tags: []string{"employees"}, OptedIn: true, CreatedAt: at, UpdatedAt: at}
+				if err := store.PutContact(ctx, tx, c); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
 			b.Fatal(err)
 		}
-	}
-	if err := batch.Flush(); err != nil {
-		b.Fatal(err)
 	}
 }
 

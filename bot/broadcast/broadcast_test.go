@@ -1,6 +1,7 @@
 package broadcast
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -16,7 +17,6 @@ import (
 	"lifeline/bot"
 	"lifeline/bot/clocktest"
 	"lifeline/bot/contacts"
-	"lifeline/bot/handoffs"
 	"lifeline/bot/pace"
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
@@ -137,7 +137,8 @@ func (h *harness) contact(c store.Contact) {
 	if c.CreatedAt.IsZero() {
 		c.CreatedAt = time.Now()
 	}
-	if err := h.db.Update(func(tx *store.Txn) error { return tx.SetJSON(store.ContactKey(c.WaID), c, 0) }); err != nil {
+	ctx := context.Background()
+	if err := h.db.Write(ctx, func(tx store.Writer) error { return store.PutContact(ctx, tx, c) }); err != nil {
 		h.t.Fatal(err)
 	}
 }
@@ -214,14 +215,13 @@ func (h *harness) waitState(id string, states ...string) *Status {
 func (h *harness) recipient(id string, seq uint64) (Recipient, Engagement) {
 	var r Recipient
 	var e Engagement
-	err := h.db.View(func(tx *store.Txn) error {
-		if err := tx.GetJSON(store.BroadcastRecipientKey(id, seq), &r); err != nil {
+	ctx := context.Background()
+	err := h.db.Read(ctx, func(tx store.Reader) (err error) {
+		if r, err = store.GetBroadcastRecipient[Recipient](ctx, tx, id, seq); err != nil {
 			return err
 		}
-		if err := tx.GetJSON(store.BroadcastEngagementKey(id, seq), &e); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		return nil
+		e, _, err = store.GetBroadcastEngagement[Engagement](ctx, tx, id, seq)
+		return err
 	})
 	if err != nil {
 		h.t.Fatal(err)
@@ -403,8 +403,7 @@ func TestRetryByErrorClass(t *testing.T) {
 				t.Errorf("failed_by_reason %v", st.FailedByReason)
 			}
 			if c.unreachable {
-				var ct store.Contact
-				_ = h.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.ContactKey(r.WaID), &ct) })
+				ct := h.contactOf(r.WaID)
 				if !ct.Unreachable || ct.LastErrorCode != c.code {
 					t.Errorf("contact %+v: want unreachable with code %d", ct, c.code)
 				}
@@ -698,8 +697,8 @@ func TestCheckinAnswers(t *testing.T) {
 	if !e.HasLocation || !strings.Contains(e.Description, "drinking water") || e.Stage != "" {
 		t.Fatalf("need-help details not recorded: %+v", e)
 	}
-	var hand handoffs.Handoff
-	if err := h.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.DocKey(store.DocHandoff, ids[1]), &hand) }); err != nil {
+	hand, err := h.handoffOf(ids[1])
+	if err != nil {
 		t.Fatalf("no handoff for the person who needs help: %v", err)
 	}
 	if !hand.Priority {

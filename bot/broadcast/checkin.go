@@ -1,7 +1,6 @@
 package broadcast
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -30,8 +29,7 @@ func (s *Service) Intercept(tx *store.Txn, user string, in flows.Input, sess flo
 		at = s.now()
 	}
 	if kind, id, ans, ok := parsePayload(in.ReplyID); ok {
-		var m Member
-		err := tx.GetJSON(store.BroadcastMemberKey(user, id), &m)
+		m, err := store.GetBroadcastMember[Member](storeCtx, tx, user, id)
 		if errors.Is(err, store.ErrNotFound) {
 			if s.isRunning(id) {
 				// A tap can beat the commit of its own send result by a
@@ -59,22 +57,18 @@ func (s *Service) Intercept(tx *store.Txn, user string, in flows.Input, sess flo
 		e  Engagement
 	}
 	var opens []open
-	err := tx.Scan(store.BroadcastMemberPrefix(user), func(k store.Key, v []byte) error {
-		var m Member
-		if err := json.Unmarshal(v, &m); err != nil {
-			return err
-		}
+	err := store.EachBroadcastMember(storeCtx, tx, user, func(id string, m Member) error {
 		if at.After(m.Until) {
 			return nil
 		}
-		opens = append(opens, open{id: store.IDOf(k, store.BroadcastMemberPrefix(user)), m: m})
+		opens = append(opens, open{id: id, m: m})
 		return nil
 	})
 	if err != nil || len(opens) == 0 {
 		return flows.Output{}, false, err
 	}
 	for i := range opens {
-		if err := tx.GetJSON(store.BroadcastEngagementKey(opens[i].id, opens[i].m.Seq), &opens[i].e); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if opens[i].e, _, err = store.GetBroadcastEngagement[Engagement](storeCtx, tx, opens[i].id, opens[i].m.Seq); err != nil {
 			return flows.Output{}, false, err
 		}
 	}
@@ -207,7 +201,7 @@ func (s *Service) spec(id string) (*Broadcast, error) {
 }
 
 // answer records an answer, counts it and says thank you.
-func (s *Service) answer(tx *store.Txn, user string, in flows.Input, sess flows.Session, b *Broadcast, m *Member, ans string, at time.Time) (flows.Output, bool, error) {
+func (s *Service) answer(tx store.Writer, user string, in flows.Input, sess flows.Session, b *Broadcast, m *Member, ans string, at time.Time) (flows.Output, bool, error) {
 	var opt *Option
 	if b.Spec.Kind == KindConfirmation {
 		for i := range b.Spec.Options {
@@ -221,9 +215,8 @@ func (s *Service) answer(tx *store.Txn, user string, in flows.Input, sess flows.
 	} else if ans != AnswerSafe && ans != AnswerHelp {
 		return flows.Output{}, false, nil
 	}
-	key := store.BroadcastEngagementKey(b.ID, m.Seq)
-	var e Engagement
-	if err := tx.GetJSON(key, &e); err != nil && !errors.Is(err, store.ErrNotFound) {
+	e, _, err := store.GetBroadcastEngagement[Engagement](storeCtx, tx, b.ID, m.Seq)
+	if err != nil {
 		return flows.Output{}, false, err
 	}
 	prev := e.Answer
@@ -286,7 +279,7 @@ func (s *Service) answer(tx *store.Txn, user string, in flows.Input, sess flows.
 		ev.Type, ev.Option = "confirmation.answer", ans
 		events = append(events, ev)
 	}
-	if err := tx.SetJSON(key, &e, 0); err != nil {
+	if err := store.PutBroadcastEngagement(storeCtx, tx, b.ID, m.Seq, &e); err != nil {
 		return flows.Output{}, false, err
 	}
 	if prev != ans || firstReply {
@@ -331,7 +324,7 @@ func countAnswer(c *Counts, kind Kind, ans string, n int64) {
 
 // followUp records what was asked for after an answer: location and a
 // short description after "need help", a preferred time after "Reschedule".
-func (s *Service) followUp(tx *store.Txn, user string, in flows.Input, sess flows.Session, b *Broadcast, m *Member, e *Engagement, at time.Time) (flows.Output, bool, error) {
+func (s *Service) followUp(tx store.Writer, user string, in flows.Input, sess flows.Session, b *Broadcast, m *Member, e *Engagement, at time.Time) (flows.Output, bool, error) {
 	out := baseOutput(sess, in)
 	lang := out.Session.Lang
 	t := catalog.For(lang)
@@ -386,7 +379,7 @@ func (s *Service) followUp(tx *store.Txn, user string, in flows.Input, sess flow
 	default:
 		return flows.Output{}, false, nil // a photo or voice note: the conversation handles it
 	}
-	if err := tx.SetJSON(store.BroadcastEngagementKey(b.ID, m.Seq), e, 0); err != nil {
+	if err := store.PutBroadcastEngagement(storeCtx, tx, b.ID, m.Seq, e); err != nil {
 		return flows.Output{}, false, err
 	}
 	if err := s.queueEvent(tx, ev); err != nil {
@@ -423,16 +416,15 @@ func (s *Service) ObserveStatus(tx *store.Txn, st *whatsapp.Status) error {
 	if round > 0 && st.Status == store.StatusFailed {
 		return nil // a failed reminder does not undo the broadcast's delivery
 	}
-	key := store.BroadcastEngagementKey(id, seq)
-	var e Engagement
-	if err := tx.GetJSON(key, &e); err != nil && !errors.Is(err, store.ErrNotFound) {
+	e, _, err := store.GetBroadcastEngagement[Engagement](storeCtx, tx, id, seq)
+	if err != nil {
 		return err
 	}
 	if round == 0 && st.Status != store.StatusFailed && e.WAMID != "" && st.ID != e.WAMID && !slices.Contains(e.Extra, st.ID) {
 		// A second message to the same person was accepted: a send
 		// repeated after a crash or a timeout did reach them twice.
 		e.Extra = append(e.Extra, st.ID)
-		if err := tx.SetJSON(key, &e, 0); err != nil {
+		if err := store.PutBroadcastEngagement(storeCtx, tx, id, seq, &e); err != nil {
 			return err
 		}
 		return bump(tx, id, st.RecipientID, func(c *Counts) { c.Duplicates++ })
@@ -451,11 +443,11 @@ func (s *Service) ObserveStatus(tx *store.Txn, st *whatsapp.Status) error {
 		code = st.Errors[0].Code
 		e.FailCode = code
 	}
-	if err := tx.SetJSON(key, &e, 0); err != nil {
+	if err := store.PutBroadcastEngagement(storeCtx, tx, id, seq, &e); err != nil {
 		return err
 	}
 	rank := map[string]int{store.StatusDelivered: 2, store.StatusRead: 3}
-	err := bump(tx, id, st.RecipientID, func(c *Counts) {
+	err = bump(tx, id, st.RecipientID, func(c *Counts) {
 		if next == store.StatusFailed {
 			c.Failed++
 			reason := "failed"

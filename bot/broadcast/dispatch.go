@@ -2,8 +2,6 @@ package broadcast
 
 import (
 	"context"
-	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -12,7 +10,6 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"lifeline/bot/contacts"
 	"lifeline/bot/pace"
 	"lifeline/bot/sendpolicy"
 	"lifeline/bot/whatsapp"
@@ -79,8 +76,11 @@ func (s *Service) dispatch(r *run) error {
 			return s.nobodyToSend(b.ID)
 		}
 	}
-	err = s.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.BroadcastProgressKey(r.id), &r.p) })
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	err = s.db.Read(storeCtx, func(tx store.Reader) (err error) {
+		r.p, _, err = store.GetBroadcastProgress[Progress](storeCtx, tx, r.id)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("load progress: %w", err)
 	}
 	if r.p.Round != r.round {
@@ -181,7 +181,7 @@ func (s *Service) enqueue(ctx context.Context, b *Broadcast) (*Broadcast, error)
 	aud := b.Spec.Audience
 	// A crash between a batch flush and the cursor update leaves records
 	// past Targeted; drop them, the same contacts are written again.
-	if err := s.dropRecipientsFrom(b.ID, uint64(b.Targeted)+1); err != nil {
+	if err := store.DropBroadcastRecipientsFrom(storeCtx, s.db, b.ID, uint64(b.Targeted)+1); err != nil {
 		return nil, err
 	}
 	cursor, targeted := b.EnqueueCursor, b.Targeted
@@ -193,12 +193,15 @@ func (s *Service) enqueue(ctx context.Context, b *Broadcast) (*Broadcast, error)
 		if ctx.Err() != nil {
 			return b, nil
 		}
-		batch := s.db.NewBatch()
+		batch, err := store.NewRecipientBatch(storeCtx, s.db, b.ID)
+		if err != nil {
+			return nil, fmt.Errorf("enqueue recipients: %w", err)
+		}
 		scanned := 0
 		last := cursor
 		var werr error
-		err := s.db.View(func(tx *store.Txn) error {
-			return contacts.Each(tx, cursor, func(c *store.Contact) error {
+		err = s.db.Read(storeCtx, func(tx store.Reader) error {
+			return store.EachContact(storeCtx, tx, cursor, func(c *store.Contact) error {
 				scanned++
 				last = c.WaID
 				ok, why := aud.Match(c)
@@ -208,7 +211,7 @@ func (s *Service) enqueue(ctx context.Context, b *Broadcast) (*Broadcast, error)
 				if ok {
 					targeted++
 					raw := recipientJSON(c.WaID)
-					if werr = batch.Set(store.BroadcastRecipientKey(b.ID, uint64(targeted)), raw); werr != nil {
+					if werr = batch.Add(uint64(targeted), raw); werr != nil {
 						return werr
 					}
 				}
@@ -253,35 +256,6 @@ func recipientJSON(waID string) []byte {
 	out = append(out, `{"u":`...)
 	out = strconv.AppendQuote(out, waID)
 	return append(out, `,"s":"pending"}`...)
-}
-
-func (s *Service) dropRecipientsFrom(id string, seq uint64) error {
-	prefix := store.BroadcastRecipientPrefix(id)
-	for {
-		var keys []store.Key
-		err := s.db.View(func(tx *store.Txn) error {
-			return tx.ScanFrom(prefix, store.BroadcastRecipientKey(id, seq), func(k store.Key, _ []byte) error {
-				keys = append(keys, k)
-				if len(keys) >= 10000 {
-					return store.ErrStop
-				}
-				return nil
-			})
-		})
-		if err != nil || len(keys) == 0 {
-			return err
-		}
-		batch := s.db.NewBatch()
-		for _, k := range keys {
-			if err := batch.Delete(k); err != nil {
-				batch.Cancel()
-				return err
-			}
-		}
-		if err := batch.Flush(); err != nil {
-			return err
-		}
-	}
 }
 
 // job is one message to send.
@@ -431,21 +405,16 @@ func (s *Service) policyFor(round int, b *Broadcast) roundPolicy {
 // looked at, or the daily messaging limit.
 func (s *Service) readChunk(r *run, b *Broadcast, tpls map[string]Template, pol *roundPolicy, out *passOutcome) (chunkPlan, error) {
 	chunk := s.cfg.ChunkSize
-	prefix := store.BroadcastRecipientPrefix(r.id)
 	now := s.now()
 	r.pmu.Lock()
 	next := r.p.Next
 	r.pmu.Unlock()
 	p := chunkPlan{skipBy: map[string]int64{}}
-	err := s.db.View(func(tx *store.Txn) error {
-		return tx.ScanFrom(prefix, store.BroadcastRecipientKey(r.id, next), func(k store.Key, v []byte) error {
+	err := s.db.Read(storeCtx, func(tx store.Reader) error {
+		return store.EachBroadcastRecipient(storeCtx, tx, r.id, next, func(seq uint64, rec *Recipient) error {
 			p.scanned++
-			seq := store.SeqOf(k)
 			p.lastSeq = seq
-			f := recipientFacts{Now: now}
-			if err := json.Unmarshal(v, &f.Rec); err != nil {
-				return fmt.Errorf("decode recipient %d: %w", seq, err)
-			}
+			f := recipientFacts{Now: now, Rec: *rec}
 			if err := s.loadFacts(tx, r.id, seq, &f, pol); err != nil {
 				return err
 			}
@@ -481,18 +450,18 @@ func (s *Service) markChunk(r *run, p *chunkPlan) error {
 	}
 	snap := cloneProgress(&r.p)
 	r.pmu.Unlock()
-	err := s.db.Update(func(tx *store.Txn) error {
+	err := s.db.Write(storeCtx, func(tx store.Writer) error {
 		for _, j := range p.send {
-			if err := tx.SetJSON(store.BroadcastRecipientKey(r.id, j.seq), &j.rec, 0); err != nil {
+			if err := store.PutBroadcastRecipient(storeCtx, tx, r.id, j.seq, &j.rec); err != nil {
 				return err
 			}
 		}
 		for _, c := range p.changed {
-			if err := tx.SetJSON(store.BroadcastRecipientKey(r.id, c.seq), &c.rec, 0); err != nil {
+			if err := store.PutBroadcastRecipient(storeCtx, tx, r.id, c.seq, &c.rec); err != nil {
 				return err
 			}
 		}
-		return tx.SetJSON(store.BroadcastProgressKey(r.id), snap, 0)
+		return store.PutBroadcastProgress(storeCtx, tx, r.id, snap)
 	})
 	if err != nil {
 		return fmt.Errorf("mark recipients sending: %w", err)
@@ -520,16 +489,18 @@ type pick struct {
 // loadFacts reads what the decision about one recipient looks at, and
 // only that: most records of a later pass are already handled and cost
 // no read beyond their own.
-func (s *Service) loadFacts(tx *store.Txn, id string, seq uint64, f *recipientFacts, pol *roundPolicy) error {
+func (s *Service) loadFacts(tx store.Reader, id string, seq uint64, f *recipientFacts, pol *roundPolicy) error {
 	if needsEngagement(&f.Rec, pol.Round) {
-		if err := tx.GetJSON(store.BroadcastEngagementKey(id, seq), &f.Engagement); err != nil && !errors.Is(err, store.ErrNotFound) {
+		e, _, err := store.GetBroadcastEngagement[Engagement](storeCtx, tx, id, seq)
+		if err != nil {
 			return err
 		}
+		f.Engagement = e
 	}
 	if !needsContact(f, pol) {
 		return nil
 	}
-	c, err := contacts.Get(tx, f.Rec.WaID)
+	c, err := store.GetContact(storeCtx, tx, f.Rec.WaID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return nil // no contact: decide skips it
@@ -611,12 +582,10 @@ func (s *Service) sending(id string) bool {
 // recentSends counts broadcast messages to a user within the frequency
 // window, and says whether the user got one within 24 hours (then a new
 // message does not use up the daily messaging limit).
-func (s *Service) recentSends(tx *store.Txn, user string, now time.Time) (recent int, known bool, err error) {
+func (s *Service) recentSends(tx store.Reader, user string, now time.Time) (recent int, known bool, err error) {
 	capFrom := now.Add(-s.cfg.FrequencyWindow)
 	dayFrom := now.Add(-24 * time.Hour)
-	prefix := store.BroadcastFrequencyPrefix(user)
-	err = tx.Scan(prefix, func(k store.Key, _ []byte) error {
-		at := time.Unix(0, int64(binary.BigEndian.Uint64(k[len(k)-8:])))
+	err = store.EachBroadcastSend(storeCtx, tx, user, func(at time.Time, _ string) error {
 		if at.After(capFrom) {
 			recent++
 		}
@@ -684,7 +653,10 @@ func (s *Service) send(r *run, j *job, num string, runLim *rate.Limiter) *result
 	release := s.people.Shared(j.rec.WaID)
 	defer release()
 	var stored Recipient
-	err := s.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.BroadcastRecipientKey(r.id, j.seq), &stored) })
+	err := s.db.Read(storeCtx, func(tx store.Reader) (err error) {
+		stored, err = store.GetBroadcastRecipient[Recipient](storeCtx, tx, r.id, j.seq)
+		return err
+	})
 	if err != nil || stored.WaID != j.rec.WaID {
 		// Erased since it was picked (or the store cannot say): not sent;
 		// commit keeps the erased record as the erasure left it.
@@ -793,7 +765,7 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 			} else {
 				r.p.Reminders++
 			}
-			freq = append(freq, sentRecord{store.BroadcastFrequencyKey(rec.WaID, uint64(res.at.UnixNano())), callbackData(r.id, j.seq, r.round), rec.WaID})
+			freq = append(freq, sentRecord{res.at, callbackData(r.id, j.seq, r.round), rec.WaID})
 			if j.kind != KindNotice {
 				members = append(members, member{rec.WaID, Member{Seq: j.seq, Kind: j.kind, WAMID: rec.WAMID, FirstSentAt: rec.SentAt, Until: rec.SentAt.Add(s.cfg.AnswerWindow)}})
 			}
@@ -879,16 +851,15 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 		// keeps the record the erasure left: no wa_id, nothing more sent.
 		erased := map[string]bool{}
 		for _, res := range rs {
-			k := store.BroadcastRecipientKey(r.id, res.job.seq)
-			var stored Recipient
-			if err := tx.GetJSON(k, &stored); err != nil && !errors.Is(err, store.ErrNotFound) {
+			stored, err := store.GetBroadcastRecipient[Recipient](storeCtx, tx, r.id, res.job.seq)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
 				return err
 			}
 			if stored.WaID == "" && res.job.rec.WaID != "" {
 				erased[res.job.rec.WaID] = true
 				continue
 			}
-			if err := tx.SetJSON(k, &res.job.rec, 0); err != nil {
+			if err := store.PutBroadcastRecipient(storeCtx, tx, r.id, res.job.seq, &res.job.rec); err != nil {
 				return err
 			}
 		}
@@ -896,7 +867,7 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 			if erased[m.user] {
 				continue
 			}
-			if err := tx.SetJSON(store.BroadcastMemberKey(m.user, r.id), &m.m, s.cfg.AnswerWindow+24*time.Hour); err != nil {
+			if err := store.PutBroadcastMember(storeCtx, tx, m.user, r.id, &m.m, s.cfg.AnswerWindow+24*time.Hour); err != nil {
 				return err
 			}
 		}
@@ -904,7 +875,7 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 			if erased[f.user] {
 				continue
 			}
-			if err := tx.Set(f.key, []byte(f.ref), s.cfg.FrequencyWindow+24*time.Hour); err != nil {
+			if err := store.PutBroadcastSend(storeCtx, tx, f.user, f.at, f.ref, s.cfg.FrequencyWindow+24*time.Hour); err != nil {
 				return err
 			}
 		}
@@ -921,7 +892,7 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 				return fmt.Errorf("record failure on contact: %w", err)
 			}
 		}
-		return tx.SetJSON(store.BroadcastProgressKey(r.id), snap, 0)
+		return store.PutBroadcastProgress(storeCtx, tx, r.id, snap)
 	})
 	r.wmu.Unlock()
 	if err != nil {
@@ -934,12 +905,12 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 	return nil
 }
 
-// sentRecord notes a message sent to a person: the key counts it against
-// the frequency cap and the daily limit, the value (the message's callback
-// data) says which broadcast and recipient it was, for the person's
-// conversation view (transcript.go).
+// sentRecord notes a message sent to a person at a time: it counts
+// against the frequency cap and the daily limit, and ref (the message's
+// callback data) says which broadcast and recipient it was, for the
+// person's conversation view (transcript.go).
 type sentRecord struct {
-	key  store.Key
+	at   time.Time
 	ref  string
 	user string
 }
@@ -1055,13 +1026,8 @@ func (d *dailyLimit) available(now time.Time) int {
 func (d *dailyLimit) rebuild(db *store.DB, now time.Time) error {
 	from := now.Add(-24 * time.Hour)
 	lastUser := ""
-	return db.View(func(tx *store.Txn) error {
-		return tx.Scan(store.BroadcastFrequencyAll(), func(k store.Key, _ []byte) error {
-			if len(k) < 11 {
-				return nil
-			}
-			user := string(k[2 : len(k)-9])
-			at := time.Unix(0, int64(binary.BigEndian.Uint64(k[len(k)-8:])))
+	return db.Read(storeCtx, func(tx store.Reader) error {
+		return store.EachBroadcastSendOfAll(storeCtx, tx, func(user string, at time.Time) error {
 			if user == lastUser || !at.After(from) {
 				return nil
 			}

@@ -1,6 +1,7 @@
 package broadcast
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -84,8 +85,9 @@ func playCheckin(t *testing.T, people []store.Contact, script []act) []turn {
 		h.ingest(m)
 		eventually(t, 10*time.Second, "integration events delivered", func() bool {
 			n := 0
-			_ = h.db.View(func(tx *store.Txn) error {
-				return tx.Scan(store.BroadcastWebhookPrefix(), func(store.Key, []byte) error { n++; return nil })
+			ctx := context.Background()
+			_ = h.db.Read(ctx, func(tx store.Reader) error {
+				return store.EachBroadcastEvent(ctx, tx, func(uint64, json.RawMessage) error { n++; return nil })
 			})
 			return n == 0
 		})
@@ -97,8 +99,7 @@ func playCheckin(t *testing.T, people []store.Contact, script []act) []turn {
 		seen = len(msgs)
 		_, e := h.recipient(id, seqOf[a.From])
 		tr.Answer = e.Answer
-		var hand handoffs.Handoff
-		if err := h.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.DocKey(store.DocHandoff, a.From), &hand) }); err == nil {
+		if hand, err := h.handoffOf(a.From); err == nil {
 			tr.Handoff = hand.Status
 			if hand.Priority {
 				tr.Handoff += " priority"

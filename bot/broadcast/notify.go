@@ -64,11 +64,11 @@ const maxWebhookAttempts = 12
 
 // queueEvent stores an event for delivery within tx, so it is sent if and
 // only if what it reports was committed.
-func (s *Service) queueEvent(tx *store.Txn, ev Event) error {
+func (s *Service) queueEvent(tx store.Writer, ev Event) error {
 	if len(s.cfg.WebhookURLs) == 0 {
 		return nil
 	}
-	seq, err := s.db.NextSeq("bcwebhook")
+	seq, err := store.NextBroadcastEvent(storeCtx, tx)
 	if err != nil {
 		return err
 	}
@@ -81,14 +81,14 @@ func (s *Service) queueEvent(tx *store.Txn, ev Event) error {
 	case s.hook <- struct{}{}:
 	default:
 	}
-	return tx.SetJSON(store.BroadcastWebhookKey(seq), &p, 0)
+	return store.PutBroadcastEvent(storeCtx, tx, seq, &p)
 }
 
 func (s *Service) queueEventNow(ev Event) {
 	if len(s.cfg.WebhookURLs) == 0 {
 		return
 	}
-	if err := s.db.Update(func(tx *store.Txn) error { return s.queueEvent(tx, ev) }); err != nil {
+	if err := s.db.Write(storeCtx, func(tx store.Writer) error { return s.queueEvent(tx, ev) }); err != nil {
 		s.log.Error().Err(err).Str("event", ev.Type).Msg("queue integration event")
 	}
 }
@@ -116,18 +116,14 @@ func (s *Service) notifyLoop() {
 func (s *Service) deliverDue() {
 	now := s.now()
 	type item struct {
-		key store.Key
+		seq uint64
 		p   pendingEvent
 	}
 	var due []item
-	err := s.db.View(func(tx *store.Txn) error {
-		return tx.Scan(store.BroadcastWebhookPrefix(), func(k store.Key, v []byte) error {
-			var p pendingEvent
-			if err := json.Unmarshal(v, &p); err != nil {
-				return nil
-			}
+	err := s.db.Read(storeCtx, func(tx store.Reader) error {
+		return store.EachBroadcastEvent(storeCtx, tx, func(seq uint64, p pendingEvent) error {
 			if !p.NextAt.After(now) {
-				due = append(due, item{k, p})
+				due = append(due, item{seq, p})
 			}
 			if len(due) >= 100 {
 				return store.ErrStop
@@ -157,16 +153,16 @@ func (s *Service) deliverDue() {
 		}
 		p.URLs = left
 		p.Attempts++
-		err := s.db.Update(func(tx *store.Txn) error {
+		err := s.db.Write(storeCtx, func(tx store.Writer) error {
 			if len(left) == 0 {
-				return tx.Delete(it.key)
+				return store.DeleteBroadcastEvent(storeCtx, tx, it.seq)
 			}
 			if p.Attempts >= maxWebhookAttempts {
 				s.log.Error().Str("event", p.Event.Type).Str("id", p.Event.ID).Msg("integration webhook given up after retries")
-				return tx.Delete(it.key)
+				return store.DeleteBroadcastEvent(storeCtx, tx, it.seq)
 			}
 			p.NextAt = s.now().Add(min(time.Duration(1<<p.Attempts)*time.Second, 10*time.Minute))
-			return tx.SetJSON(it.key, &p, 0)
+			return store.PutBroadcastEvent(storeCtx, tx, it.seq, &p)
 		})
 		if err != nil {
 			s.log.Error().Err(err).Msg("record integration webhook attempt")

@@ -1,6 +1,7 @@
 package broadcast
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -21,9 +22,10 @@ func TestPersonRecordsExportEraseAndExpire(t *testing.T) {
 	h.ingest(whatsapp.Message{From: ids[0], Type: "text", Text: "water is rising"})
 
 	var recs []PersonRecord
-	if err := h.db.View(func(tx *store.Txn) error {
+	ctx := context.Background()
+	if err := h.db.Read(ctx, func(tx store.Reader) error {
 		var err error
-		recs, err = PersonRecords(tx, ids[0])
+		recs, err = PersonRecords(ctx, tx, ids[0])
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -44,12 +46,12 @@ func TestPersonRecordsExportEraseAndExpire(t *testing.T) {
 
 	// Erasure: the wa_id leaves every record; the counts stay.
 	before := h.status(id)
-	if err := h.db.Update(func(tx *store.Txn) error { _, err := ErasePerson(tx, ids[0]); return err }); err != nil {
+	if err := h.db.Write(ctx, func(tx store.Writer) error { _, err := ErasePerson(ctx, tx, ids[0]); return err }); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.db.View(func(tx *store.Txn) error {
+	if err := h.db.Read(ctx, func(tx store.Reader) error {
 		var err error
-		recs, err = PersonRecords(tx, ids[0])
+		recs, err = PersonRecords(ctx, tx, ids[0])
 		return err
 	}); err != nil || len(recs) != 0 {
 		t.Fatalf("after erasure the person is still in %d records (%v)", len(recs), err)

@@ -1,12 +1,14 @@
 package broadcast
 
 import (
-	"encoding/json"
+	"context"
 	"testing"
 	"time"
 
+	"lifeline/bot"
 	"lifeline/bot/clocktest"
 	"lifeline/bot/contacts"
+	"lifeline/bot/handoffs"
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
 	"lifeline/store"
@@ -123,22 +125,35 @@ func (h *harness) status131026(st whatsapp.Status) {
 func (h *harness) contactOf(who string) store.Contact {
 	h.t.Helper()
 	var ct store.Contact
-	if err := h.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.ContactKey(who), &ct) }); err != nil {
+	ctx := context.Background()
+	if err := h.db.Read(ctx, func(tx store.Reader) (err error) {
+		ct, err = store.GetContact(ctx, tx, who)
+		return err
+	}); err != nil {
 		h.t.Fatal(err)
 	}
 	return ct
+}
+
+// handoffOf is the current handoff of a person, or an error wrapping
+// store.ErrNotFound.
+func (h *harness) handoffOf(who string) (handoffs.Handoff, error) {
+	var hand handoffs.Handoff
+	ctx := context.Background()
+	err := h.db.Read(ctx, func(tx store.Reader) (err error) {
+		hand, err = store.GetHandoff[handoffs.Handoff](ctx, tx, who)
+		return err
+	})
+	return hand, err
 }
 
 // lastReplyID is the wamid of the last message the engine sent the person.
 func (h *harness) lastReplyID(who string) string {
 	h.t.Helper()
 	id := ""
-	err := h.db.View(func(tx *store.Txn) error {
-		return tx.Scan(store.TranscriptPrefix(who), func(_ store.Key, v []byte) error {
-			var e store.Entry
-			if err := json.Unmarshal(v, &e); err != nil {
-				return err
-			}
+	ctx := context.Background()
+	err := h.db.Read(ctx, func(tx store.Reader) error {
+		return store.EachTranscriptEntry(ctx, tx, who, func(e store.Entry) error {
 			if e.Dir == store.Out && e.MessageID != "" {
 				id = e.MessageID
 			}

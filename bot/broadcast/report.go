@@ -2,14 +2,12 @@ package broadcast
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"sort"
 	"strconv"
 	"time"
 
-	"lifeline/bot/contacts"
 	"lifeline/bot/whatsapp"
 	"lifeline/csvtext"
 	"lifeline/store"
@@ -56,8 +54,8 @@ func (s *Service) preview(b *Broadcast) (*Preview, error) {
 	pv := &Preview{Excluded: map[string]int64{}}
 	groups := map[string]*LanguagePreview{}
 	aud := b.Spec.Audience
-	err := s.db.View(func(tx *store.Txn) error {
-		return contacts.Each(tx, "", func(c *store.Contact) error {
+	err := s.db.Read(storeCtx, func(tx store.Reader) error {
+		return store.EachContact(storeCtx, tx, "", func(c *store.Contact) error {
 			ok, why := aud.Match(c)
 			if why != "" {
 				pv.Excluded[why]++
@@ -140,9 +138,9 @@ func (s *Service) WriteRecipientsCSV(id string, w io.Writer) error {
 		}
 		return strconv.Itoa(n)
 	}
-	err = s.eachRecipient(id, func(tx *store.Txn, seq uint64, r *Recipient) error {
-		var e Engagement
-		if err := tx.GetJSON(store.BroadcastEngagementKey(id, seq), &e); err != nil && !errors.Is(err, store.ErrNotFound) {
+	err = s.eachRecipient(id, func(tx store.Reader, seq uint64, r *Recipient) error {
+		e, _, err := store.GetBroadcastEngagement[Engagement](storeCtx, tx, id, seq)
+		if err != nil {
 			return err
 		}
 		lat, lng := "", ""

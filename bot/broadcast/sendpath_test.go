@@ -1,6 +1,7 @@
 package broadcast
 
 import (
+	"context"
 	"errors"
 	"sync"
 	"testing"
@@ -63,7 +64,11 @@ func TestMaintenanceModeRetriesAfterAMinute(t *testing.T) {
 	id := h.create(noticeSpec())
 	var r Recipient
 	eventually(t, 10*time.Second, "the recipient scheduled for a retry", func() bool {
-		err := h.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.BroadcastRecipientKey(id, 1), &r) })
+		ctx := context.Background()
+		err := h.db.Read(ctx, func(tx store.Reader) (err error) {
+			r, err = store.GetBroadcastRecipient[Recipient](ctx, tx, id, 1)
+			return err
+		})
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			t.Fatal(err)
 		}

@@ -2,10 +2,8 @@ package broadcast
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"math/rand/v2"
 	"net/http"
 	"slices"
@@ -119,6 +117,14 @@ var (
 	ErrState    = errors.New("not possible in the broadcast's current state")
 )
 
+// storeCtx is the context of the service's store operations. Neither
+// the service's API nor the engine's hooks carry a context yet, and the
+// dispatcher's records must be written even while it stops (a send that
+// went out is recorded, see sendCtx): so no store operation here is cut
+// short by a cancellation. Runs stop between operations on their own
+// context instead.
+var storeCtx = context.Background()
+
 // Service runs broadcasts.
 type Service struct {
 	cfg    Config
@@ -188,12 +194,8 @@ func New(cfg Config, o Options) *Service {
 // Start loads unfinished broadcasts and resumes them: a broadcast that was
 // sending when the process died continues where its cursor stopped.
 func (s *Service) Start() error {
-	err := s.db.View(func(tx *store.Txn) error {
-		return tx.Scan(store.DocPrefix(store.DocBroadcast), func(_ store.Key, v []byte) error {
-			var b Broadcast
-			if err := json.Unmarshal(v, &b); err != nil {
-				return fmt.Errorf("decode broadcast: %w", err)
-			}
+	err := s.db.Read(storeCtx, func(r store.Reader) error {
+		return store.EachBroadcast(storeCtx, r, false, func(b Broadcast) error {
 			if !b.terminal() {
 				s.docs[b.ID] = &b
 			}
@@ -270,7 +272,7 @@ func (s *Service) Create(spec Spec, by, idemKey string) (*Broadcast, error) {
 	if err := s.audienceReachesSomeone(spec.Audience); err != nil {
 		return nil, err
 	}
-	seq, err := s.db.NextSeq("broadcast")
+	seq, err := store.NextBroadcastNumber(storeCtx, s.db)
 	if err != nil {
 		return nil, err
 	}
@@ -283,22 +285,15 @@ func (s *Service) Create(spec Spec, by, idemKey string) (*Broadcast, error) {
 		return nil, fmt.Errorf("create broadcast: %w", err)
 	}
 	existing := ""
-	err = s.db.Update(func(tx *store.Txn) error {
+	err = s.db.Write(storeCtx, func(tx store.Writer) error {
 		existing = ""
 		if idemKey != "" {
-			v, err := tx.Get(store.BroadcastIdemKey(idemKey))
-			if err == nil {
-				existing = string(v)
-				return nil
-			}
-			if !errors.Is(err, store.ErrNotFound) {
-				return err
-			}
-			if err := tx.Set(store.BroadcastIdemKey(idemKey), []byte(b.ID), 7*24*time.Hour); err != nil {
+			var err error
+			if existing, err = store.ClaimBroadcastIdem(storeCtx, tx, idemKey, b.ID, 7*24*time.Hour); err != nil || existing != "" {
 				return err
 			}
 		}
-		if err := tx.SetJSON(store.DocKey(store.DocBroadcast, b.ID), b, 0); err != nil {
+		if err := store.PutBroadcast(storeCtx, tx, b.ID, b); err != nil {
 			return err
 		}
 		detail := fmt.Sprintf("%s %q to %s", spec.Kind, spec.Name, describeAudience(spec))
@@ -328,8 +323,8 @@ func (s *Service) Create(spec Spec, by, idemKey string) (*Broadcast, error) {
 // receive a message; it stops at the first contact that matches.
 func (s *Service) audienceReachesSomeone(aud contacts.Audience) error {
 	found := false
-	err := s.db.View(func(tx *store.Txn) error {
-		return contacts.Each(tx, "", func(c *store.Contact) error {
+	err := s.db.Read(storeCtx, func(tx store.Reader) error {
+		return store.EachContact(storeCtx, tx, "", func(c *store.Contact) error {
 			if ok, _ := aud.Match(c); ok {
 				found = true
 				return store.ErrStop
@@ -377,17 +372,20 @@ func describeAudience(sp Spec) string {
 
 // audit appends to the audit log through its one writer, in tx: the
 // entry exists exactly when the change it records does.
-func (s *Service) audit(tx *store.Txn, at time.Time, actor, action, target, detail string) error {
-	_, err := store.AppendAudit(context.Background(), tx, store.AuditEntry{At: at, Actor: actor, Action: action, Target: target, Detail: detail})
+func (s *Service) audit(tx store.Writer, at time.Time, actor, action, target, detail string) error {
+	_, err := store.AppendAudit(storeCtx, tx, store.AuditEntry{At: at, Actor: actor, Action: action, Target: target, Detail: detail})
 	return err
 }
 
 // Get loads a broadcast document.
 func (s *Service) Get(id string) (*Broadcast, error) {
 	var b Broadcast
-	err := s.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.DocKey(store.DocBroadcast, id), &b) })
+	err := s.db.Read(storeCtx, func(r store.Reader) (err error) {
+		b, err = store.GetBroadcast[Broadcast](storeCtx, r, id)
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("load broadcast %s: %w", id, err)
+		return nil, err
 	}
 	return &b, nil
 }
@@ -395,15 +393,14 @@ func (s *Service) Get(id string) (*Broadcast, error) {
 // update changes a broadcast document in a transaction and refreshes the cache.
 func (s *Service) update(id string, fn func(b *Broadcast) error) (*Broadcast, error) {
 	var b Broadcast
-	err := s.db.Update(func(tx *store.Txn) error {
-		b = Broadcast{}
-		if err := tx.GetJSON(store.DocKey(store.DocBroadcast, id), &b); err != nil {
+	err := s.db.Write(storeCtx, func(tx store.Writer) (err error) {
+		if b, err = store.GetBroadcast[Broadcast](storeCtx, tx, id); err != nil {
 			return err
 		}
 		if err := fn(&b); err != nil {
 			return err
 		}
-		return tx.SetJSON(store.DocKey(store.DocBroadcast, id), &b, 0)
+		return store.PutBroadcast(storeCtx, tx, id, &b)
 	})
 	if err != nil {
 		return nil, err
@@ -478,7 +475,7 @@ func (s *Service) Cancel(id, by string) (*Broadcast, error) {
 }
 
 func (s *Service) auditLater(by, action, id, detail string) {
-	if err := s.db.Update(func(tx *store.Txn) error { return s.audit(tx, s.now(), by, action, id, detail) }); err != nil {
+	if err := s.db.Write(storeCtx, func(tx store.Writer) error { return s.audit(tx, s.now(), by, action, id, detail) }); err != nil {
 		s.log.Warn().Err(err).Str("broadcast", id).Msg("write audit")
 	}
 }
@@ -497,12 +494,8 @@ func (s *Service) stopRun(id string) {
 // List returns every broadcast, newest first.
 func (s *Service) List(limit int) ([]*Broadcast, error) {
 	var out []*Broadcast
-	err := s.db.View(func(tx *store.Txn) error {
-		return tx.ScanReverse(store.DocPrefix(store.DocBroadcast), func(_ store.Key, v []byte) error {
-			var b Broadcast
-			if err := json.Unmarshal(v, &b); err != nil {
-				return err
-			}
+	err := s.db.Read(storeCtx, func(r store.Reader) error {
+		return store.EachBroadcast(storeCtx, r, true, func(b Broadcast) error {
 			out = append(out, &b)
 			if limit > 0 && len(out) >= limit {
 				return store.ErrStop
@@ -513,25 +506,10 @@ func (s *Service) List(limit int) ([]*Broadcast, error) {
 	return out, err
 }
 
-// counterShards spreads engagement counters so that answers and statuses
-// of different users rarely touch the same key.
-const counterShards = 256
-
-func shardOf(user string) uint16 {
-	h := fnv.New32a()
-	h.Write([]byte(user))
-	return uint16(h.Sum32() % counterShards)
-}
-
-// bump applies fn to one counter shard within tx.
-func bump(tx *store.Txn, id, user string, fn func(c *Counts)) error {
-	key := store.BroadcastCounterKey(id, shardOf(user))
-	var c Counts
-	if err := tx.GetJSON(key, &c); err != nil && !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
-	fn(&c)
-	return tx.SetJSON(key, &c, 0)
+// bump applies fn to the counters of broadcast id within tx; the store
+// keeps them in shards so that different users rarely conflict.
+func bump(tx store.Writer, id, user string, fn func(c *Counts)) error {
+	return store.AddBroadcastCounts(storeCtx, tx, id, user, fn)
 }
 
 func incr(m *map[string]int64, k string, n int64) {
@@ -595,18 +573,14 @@ func (s *Service) Status(id string) (*Status, error) {
 		p Progress
 		c Counts
 	)
-	err := s.db.View(func(tx *store.Txn) error {
-		if err := tx.GetJSON(store.DocKey(store.DocBroadcast, id), &b); err != nil {
+	err := s.db.Read(storeCtx, func(r store.Reader) (err error) {
+		if b, err = store.GetBroadcast[Broadcast](storeCtx, r, id); err != nil {
 			return err
 		}
-		if err := tx.GetJSON(store.BroadcastProgressKey(id), &p); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if p, _, err = store.GetBroadcastProgress[Progress](storeCtx, r, id); err != nil {
 			return err
 		}
-		return tx.Scan(store.BroadcastCounterPrefix(id), func(_ store.Key, v []byte) error {
-			var sh Counts
-			if err := json.Unmarshal(v, &sh); err != nil {
-				return err
-			}
+		return store.EachBroadcastCounts(storeCtx, r, id, func(sh Counts) error {
 			c.add(&sh)
 			return nil
 		})
@@ -820,13 +794,13 @@ func (s *Service) complete(id string, flag bool) {
 // countUnanswered counts recipients that were sent the broadcast and gave no answer.
 func (s *Service) countUnanswered(id string) (int64, error) {
 	var n int64
-	err := s.eachRecipient(id, func(tx *store.Txn, seq uint64, r *Recipient) error {
+	err := s.eachRecipient(id, func(tx store.Reader, seq uint64, r *Recipient) error {
 		if r.State != recSent {
 			n++ // never reached: also unaccounted
 			return nil
 		}
-		var e Engagement
-		if err := tx.GetJSON(store.BroadcastEngagementKey(id, seq), &e); err != nil && !errors.Is(err, store.ErrNotFound) {
+		e, _, err := store.GetBroadcastEngagement[Engagement](storeCtx, tx, id, seq)
+		if err != nil {
 			return err
 		}
 		if e.Answer == "" {
@@ -838,23 +812,17 @@ func (s *Service) countUnanswered(id string) (int64, error) {
 }
 
 // eachRecipient streams a broadcast's recipients in chunks of short transactions.
-func (s *Service) eachRecipient(id string, fn func(tx *store.Txn, seq uint64, r *Recipient) error) error {
-	prefix := store.BroadcastRecipientPrefix(id)
-	from := prefix
+func (s *Service) eachRecipient(id string, fn func(tx store.Reader, seq uint64, r *Recipient) error) error {
+	from := uint64(0)
 	for {
 		n := 0
-		var last store.Key
-		err := s.db.View(func(tx *store.Txn) error {
-			return tx.ScanFrom(prefix, from, func(k store.Key, v []byte) error {
-				var r Recipient
-				if err := json.Unmarshal(v, &r); err != nil {
-					return err
-				}
-				if err := fn(tx, store.SeqOf(k), &r); err != nil {
+		err := s.db.Read(storeCtx, func(tx store.Reader) error {
+			return store.EachBroadcastRecipient(storeCtx, tx, id, from, func(seq uint64, r *Recipient) error {
+				if err := fn(tx, seq, r); err != nil {
 					return err
 				}
 				n++
-				last = k
+				from = seq + 1
 				if n >= 2000 {
 					return store.ErrStop
 				}
@@ -864,7 +832,6 @@ func (s *Service) eachRecipient(id string, fn func(tx *store.Txn, seq uint64, r 
 		if err != nil || n < 2000 {
 			return err
 		}
-		from = append(last, 0)
 	}
 }
 

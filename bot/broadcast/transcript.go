@@ -1,13 +1,11 @@
 package broadcast
 
 import (
-	"encoding/binary"
 	"errors"
 	"strconv"
 	"strings"
 	"time"
 
-	"lifeline/bot/contacts"
 	"lifeline/bot/whatsapp"
 	"lifeline/store"
 )
@@ -24,45 +22,48 @@ func (s *Service) Messages(tx *store.Txn, user string) ([]store.Entry, error) {
 		out     []store.Entry
 		contact *store.Contact
 	)
-	err := tx.Scan(store.BroadcastFrequencyPrefix(user), func(k store.Key, v []byte) error {
-		id, seq, round, ok := parseCallback(string(v))
-		if !ok || len(k) < 8 {
+	err := store.EachBroadcastSend(storeCtx, tx, user, func(at time.Time, ref string) error {
+		id, seq, round, ok := parseCallback(ref)
+		if !ok {
 			return nil
 		}
 		b, seen := docs[id]
 		if !seen {
-			b = new(Broadcast)
-			if err := tx.GetJSON(store.DocKey(store.DocBroadcast, id), b); errors.Is(err, store.ErrNotFound) {
+			doc, err := store.GetBroadcast[Broadcast](storeCtx, tx, id)
+			switch {
+			case errors.Is(err, store.ErrNotFound):
 				b = nil // deleted since
-			} else if err != nil {
+			case err != nil:
 				return err
+			default:
+				b = &doc
 			}
 			docs[id] = b
 		}
 		if b == nil {
 			return nil
 		}
-		var rec Recipient
-		if err := tx.GetJSON(store.BroadcastRecipientKey(id, seq), &rec); errors.Is(err, store.ErrNotFound) {
+		rec, err := store.GetBroadcastRecipient[Recipient](storeCtx, tx, id, seq)
+		if errors.Is(err, store.ErrNotFound) {
 			return nil
 		} else if err != nil {
 			return err
 		}
 		if contact == nil {
-			c, err := contacts.Get(tx, user)
+			c, err := store.GetContact(storeCtx, tx, user)
 			if err != nil && !errors.Is(err, store.ErrNotFound) {
 				return err
 			}
 			contact = &c
 		}
 		e := store.Entry{Dir: store.Out, Author: "broadcast:" + id, Type: whatsapp.KindTemplate,
-			At: time.Unix(0, int64(binary.BigEndian.Uint64(k[len(k)-8:]))), Status: store.StatusSent}
+			At: at, Status: store.StatusSent}
 		if rec.Round == round {
 			e.MessageID = rec.WAMID
 		}
 		if round == 0 {
-			var eng Engagement
-			if err := tx.GetJSON(store.BroadcastEngagementKey(id, seq), &eng); err != nil && !errors.Is(err, store.ErrNotFound) {
+			eng, _, err := store.GetBroadcastEngagement[Engagement](storeCtx, tx, id, seq)
+			if err != nil {
 				return err
 			}
 			if eng.Delivery != "" {

@@ -1,0 +1,510 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"time"
+)
+
+// This file holds the operations on broadcast records: the broadcast
+// document, its recipients and their engagement, the counter shards, the
+// dispatcher's progress, the membership of a contact in a broadcast that
+// expects an answer, the send records behind the frequency cap, the
+// outbound integration events and the idempotency keys of create
+// requests. Package bot/broadcast is their one writer; privacy exports and
+// erases a person's share through bot/broadcast.
+//
+// Why the operations are generic in the value. The broadcast document
+// embeds the audience (bot/contacts, which imports store) and the records
+// carry bot/broadcast's rules (recipient states, counter arithmetic,
+// event delivery): moving the types here would make store import
+// bot/contacts, a cycle, or split each type from its rules. So the store
+// owns the keys, their parsing, the encoding and every read and write,
+// and bot/broadcast supplies the value types, as with flows.Session.
+//
+// Missing records. A broadcast document, a recipient and a membership
+// are looked up by someone who expects them: missing is ErrNotFound. An
+// engagement, a progress record or a counter shard is written the first
+// time something happens: missing means nothing yet, and the getter says
+// found=false with the zero value.
+
+// broadcastSeq is the sequence broadcast ids are numbered from.
+const broadcastSeq = "broadcast"
+
+// broadcastEventSeq numbers outbound integration events.
+const broadcastEventSeq = "bcwebhook"
+
+func broadcastKey(id string) Key { return DocKey(DocBroadcast, id) }
+
+// NextBroadcastNumber draws the number of a new broadcast; numbers
+// increase across restarts and may have gaps.
+func NextBroadcastNumber(ctx context.Context, db *DB) (uint64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := db.NextSeq(broadcastSeq)
+	if err != nil {
+		return 0, fmt.Errorf("number broadcast: %w", err)
+	}
+	return n, nil
+}
+
+// GetBroadcast loads the document of broadcast id, or ErrNotFound.
+func GetBroadcast[B any](ctx context.Context, r Reader, id string) (B, error) {
+	if err := ctx.Err(); err != nil {
+		var zero B
+		return zero, err
+	}
+	b, err := getJSON[B](r, broadcastKey(id))
+	if err != nil {
+		return b, fmt.Errorf("load broadcast %s: %w", id, err)
+	}
+	return b, nil
+}
+
+// PutBroadcast stores the document of broadcast id.
+func PutBroadcast(ctx context.Context, w Writer, id string, b any) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if id == "" {
+		return fmt.Errorf("save broadcast: empty id")
+	}
+	if err := putJSON(w, broadcastKey(id), b, 0); err != nil {
+		return fmt.Errorf("save broadcast %s: %w", id, err)
+	}
+	return nil
+}
+
+// EachBroadcast calls fn with every broadcast document in order of id,
+// or newest first; ErrStop from fn ends the walk without error.
+func EachBroadcast[B any](ctx context.Context, r Reader, newestFirst bool, fn func(B) error) error {
+	err := scanJSON(ctx, r, DocPrefix(DocBroadcast), newestFirst, func(_ Key, b B) error { return fn(b) })
+	if err != nil {
+		return fmt.Errorf("scan broadcasts: %w", err)
+	}
+	return nil
+}
+
+// ClaimBroadcastIdem records that the create request with idempotency
+// key idem made broadcast id, kept for ttl. If the key was already
+// claimed it changes nothing and returns the broadcast claimed first.
+func ClaimBroadcastIdem(ctx context.Context, w Writer, idem, id string, ttl time.Duration) (existing string, err error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	if idem == "" || id == "" {
+		return "", fmt.Errorf("claim idempotency key: empty key or broadcast id")
+	}
+	k := broadcastIdemKey(idem)
+	v, err := w.Get(k)
+	switch {
+	case err == nil:
+		return string(v), nil
+	case !notFound(err):
+		return "", fmt.Errorf("look up idempotency key: %w", err)
+	}
+	if err := w.Set(k, []byte(id), ttl); err != nil {
+		return "", fmt.Errorf("claim idempotency key: %w", err)
+	}
+	return "", nil
+}
+
+// BroadcastRef names one recipient of one broadcast.
+type BroadcastRef struct {
+	Broadcast string
+	Seq       uint64
+}
+
+// GetBroadcastRecipient loads recipient seq of broadcast id, or ErrNotFound.
+func GetBroadcastRecipient[R any](ctx context.Context, r Reader, id string, seq uint64) (R, error) {
+	if err := ctx.Err(); err != nil {
+		var zero R
+		return zero, err
+	}
+	rec, err := getJSON[R](r, broadcastRecipientKey(id, seq))
+	if err != nil {
+		return rec, fmt.Errorf("load recipient %d of %s: %w", seq, id, err)
+	}
+	return rec, nil
+}
+
+// PutBroadcastRecipient stores recipient seq of broadcast id.
+func PutBroadcastRecipient(ctx context.Context, w Writer, id string, seq uint64, rec any) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := putJSON(w, broadcastRecipientKey(id, seq), rec, 0); err != nil {
+		return fmt.Errorf("save recipient %d of %s: %w", seq, id, err)
+	}
+	return nil
+}
+
+// EachBroadcastRecipient calls fn with the recipients of broadcast id in
+// order, from seq from on (0 or 1 for the first); ErrStop from fn ends
+// the walk without error. The record passed is fn's to keep.
+func EachBroadcastRecipient[R any](ctx context.Context, r Reader, id string, from uint64, fn func(seq uint64, rec *R) error) error {
+	err := r.ScanFrom(broadcastRecipientPrefix(id), broadcastRecipientKey(id, from), func(k Key, v []byte) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		seq := SeqOf(k)
+		rec := new(R)
+		if err := json.Unmarshal(v, rec); err != nil {
+			return fmt.Errorf("decode recipient %d: %w", seq, err)
+		}
+		return fn(seq, rec)
+	})
+	if err != nil {
+		return fmt.Errorf("scan recipients of %s: %w", id, err)
+	}
+	return nil
+}
+
+// EachRecipientOfAll calls fn with every recipient of every broadcast, in
+// key order. It reads everything: for an occasional export or erasure.
+func EachRecipientOfAll[R any](ctx context.Context, r Reader, fn func(ref BroadcastRef, rec R) error) error {
+	err := scanJSON(ctx, r, broadcastRecipientsAll(), false, func(k Key, rec R) error {
+		id, seq, ok := parseBcPair(k)
+		ref := BroadcastRef{Broadcast: id, Seq: seq}
+		if !ok {
+			return fmt.Errorf("recipient key %s: malformed", printable(k))
+		}
+		return fn(ref, rec)
+	})
+	if err != nil {
+		return fmt.Errorf("scan recipients: %w", err)
+	}
+	return nil
+}
+
+// RecipientBatch writes the first records of a broadcast's recipients in
+// bulk, outside a transaction: enqueueing a large audience writes
+// millions. Flush commits. Records flushed past the caller's own cursor
+// (a crash between a flush and saving the cursor) are removed with
+// DropBroadcastRecipientsFrom before enqueueing resumes.
+type RecipientBatch struct {
+	b  *Batch
+	id string
+}
+
+// NewRecipientBatch starts a batch of recipients of broadcast id.
+func NewRecipientBatch(ctx context.Context, db *DB, id string) (*RecipientBatch, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return &RecipientBatch{b: db.NewBatch(), id: id}, nil
+}
+
+// Add writes recipient seq already encoded as JSON: the caller builds
+// the pending record without reflection, the hot path of enqueueing.
+func (rb *RecipientBatch) Add(seq uint64, encoded []byte) error {
+	if err := rb.b.Set(broadcastRecipientKey(rb.id, seq), encoded); err != nil {
+		return fmt.Errorf("add recipient %d of %s: %w", seq, rb.id, err)
+	}
+	return nil
+}
+
+// Flush commits the batch once it is synced to disk.
+func (rb *RecipientBatch) Flush() error { return rb.b.Flush() }
+
+// Cancel drops the batch.
+func (rb *RecipientBatch) Cancel() { rb.b.Cancel() }
+
+// DropBroadcastRecipientsFrom deletes the recipients of broadcast id from
+// seq on, in bulk: what a crash left past the enqueue cursor.
+func DropBroadcastRecipientsFrom(ctx context.Context, db *DB, id string, seq uint64) error {
+	prefix := broadcastRecipientPrefix(id)
+	for {
+		var keys []Key
+		err := db.Read(ctx, func(r Reader) error {
+			return r.ScanFrom(prefix, broadcastRecipientKey(id, seq), func(k Key, _ []byte) error {
+				keys = append(keys, k)
+				if len(keys) >= 10000 {
+					return ErrStop
+				}
+				return nil
+			})
+		})
+		if err != nil {
+			return fmt.Errorf("find recipients of %s to drop: %w", id, err)
+		}
+		if len(keys) == 0 {
+			return nil
+		}
+		batch := db.NewBatch()
+		for _, k := range keys {
+			if err := batch.Delete(k); err != nil {
+				batch.Cancel()
+				return fmt.Errorf("drop recipients of %s: %w", id, err)
+			}
+		}
+		if err := batch.Flush(); err != nil {
+			return fmt.Errorf("drop recipients of %s: %w", id, err)
+		}
+	}
+}
+
+// GetBroadcastEngagement loads what came back about recipient seq of
+// broadcast id; found is false (and e zero) while nothing has.
+func GetBroadcastEngagement[E any](ctx context.Context, r Reader, id string, seq uint64) (e E, found bool, err error) {
+	return getOptional[E](ctx, r, broadcastEngagementKey(id, seq), "engagement")
+}
+
+// PutBroadcastEngagement stores what came back about recipient seq of broadcast id.
+func PutBroadcastEngagement(ctx context.Context, w Writer, id string, seq uint64, e any) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := putJSON(w, broadcastEngagementKey(id, seq), e, 0); err != nil {
+		return fmt.Errorf("save engagement %d of %s: %w", seq, id, err)
+	}
+	return nil
+}
+
+// getOptional decodes key's value; a missing one is the zero value with
+// found false.
+func getOptional[T any](ctx context.Context, r Reader, key Key, what string) (v T, found bool, err error) {
+	if err := ctx.Err(); err != nil {
+		return v, false, err
+	}
+	b, err := r.Get(key)
+	switch {
+	case notFound(err):
+		return v, false, nil
+	case err != nil:
+		return v, false, fmt.Errorf("load %s: %w", what, err)
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return v, false, fmt.Errorf("decode %s %s: %w", what, printable(key), err)
+	}
+	return v, true, nil
+}
+
+// counterShards spreads a broadcast's engagement counters over keys so
+// that answers and statuses of different people rarely touch the same
+// one, and rarely conflict.
+const counterShards = 256
+
+func counterShard(user string) uint16 {
+	h := fnv.New32a()
+	h.Write([]byte(user))
+	return uint16(h.Sum32() % counterShards)
+}
+
+// AddBroadcastCounts applies add to the counter shard of broadcast id
+// that user's changes go to, in w.
+func AddBroadcastCounts[C any](ctx context.Context, w Writer, id, user string, add func(c *C)) error {
+	key := broadcastCounterKey(id, counterShard(user))
+	c, _, err := getOptional[C](ctx, w, key, "counters")
+	if err != nil {
+		return fmt.Errorf("count for %s: %w", id, err)
+	}
+	add(&c)
+	if err := putJSON(w, key, &c, 0); err != nil {
+		return fmt.Errorf("save counters of %s: %w", id, err)
+	}
+	return nil
+}
+
+// EachBroadcastCounts calls fn with every counter shard of broadcast id;
+// their sum is the broadcast's counts.
+func EachBroadcastCounts[C any](ctx context.Context, r Reader, id string, fn func(C) error) error {
+	err := scanJSON(ctx, r, broadcastCounterPrefix(id), false, func(_ Key, c C) error { return fn(c) })
+	if err != nil {
+		return fmt.Errorf("scan counters of %s: %w", id, err)
+	}
+	return nil
+}
+
+// GetBroadcastProgress loads the dispatcher's cursor and counts of
+// broadcast id; found is false before its first write.
+func GetBroadcastProgress[P any](ctx context.Context, r Reader, id string) (p P, found bool, err error) {
+	return getOptional[P](ctx, r, broadcastProgressKey(id), "progress")
+}
+
+// PutBroadcastProgress stores the dispatcher's cursor and counts of broadcast id.
+func PutBroadcastProgress(ctx context.Context, w Writer, id string, p any) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := putJSON(w, broadcastProgressKey(id), p, 0); err != nil {
+		return fmt.Errorf("save progress of %s: %w", id, err)
+	}
+	return nil
+}
+
+// GetBroadcastMember loads the link from contact waID to its recipient
+// record in broadcast id, or ErrNotFound.
+func GetBroadcastMember[M any](ctx context.Context, r Reader, waID, id string) (M, error) {
+	if err := ctx.Err(); err != nil {
+		var zero M
+		return zero, err
+	}
+	m, err := getJSON[M](r, broadcastMemberKey(waID, id))
+	if err != nil {
+		return m, fmt.Errorf("load membership in %s: %w", id, err)
+	}
+	return m, nil
+}
+
+// PutBroadcastMember links contact waID to its recipient record in
+// broadcast id for ttl (the answer window and a margin).
+func PutBroadcastMember(ctx context.Context, w Writer, waID, id string, m any, ttl time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := putJSON(w, broadcastMemberKey(waID, id), m, ttl); err != nil {
+		return fmt.Errorf("save membership in %s: %w", id, err)
+	}
+	return nil
+}
+
+// EachBroadcastMember calls fn with every broadcast contact waID is a
+// member of, by broadcast id.
+func EachBroadcastMember[M any](ctx context.Context, r Reader, waID string, fn func(id string, m M) error) error {
+	prefix := broadcastMemberPrefix(waID)
+	err := scanJSON(ctx, r, prefix, false, func(k Key, m M) error { return fn(IDOf(k, prefix), m) })
+	if err != nil {
+		return fmt.Errorf("scan memberships: %w", err)
+	}
+	return nil
+}
+
+// DeleteBroadcastMembers deletes every membership of contact waID and
+// says how many there were.
+func DeleteBroadcastMembers(ctx context.Context, w Writer, waID string) (int, error) {
+	return deletePrefix(ctx, w, broadcastMemberPrefix(waID), "memberships")
+}
+
+// PutBroadcastSend records one broadcast message sent to contact waID at
+// at, kept for ttl: it counts against the frequency cap and the daily
+// messaging limit. ref (the message's callback data) says which
+// broadcast and recipient it was.
+func PutBroadcastSend(ctx context.Context, w Writer, waID string, at time.Time, ref string, ttl time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := w.Set(broadcastFrequencyKey(waID, uint64(at.UnixNano())), []byte(ref), ttl); err != nil {
+		return fmt.Errorf("record broadcast send: %w", err)
+	}
+	return nil
+}
+
+// EachBroadcastSend calls fn with the broadcast messages sent to contact
+// waID that are still kept, oldest first.
+func EachBroadcastSend(ctx context.Context, r Reader, waID string, fn func(at time.Time, ref string) error) error {
+	err := r.Scan(broadcastFrequencyPrefix(waID), func(k Key, v []byte) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return fn(time.Unix(0, int64(SeqOf(k))), string(v))
+	})
+	if err != nil {
+		return fmt.Errorf("scan broadcast sends: %w", err)
+	}
+	return nil
+}
+
+// EachBroadcastSendOfAll calls fn with every kept broadcast message to
+// every contact, grouped by contact, each contact's oldest first.
+func EachBroadcastSendOfAll(ctx context.Context, r Reader, fn func(waID string, at time.Time) error) error {
+	err := r.Scan(broadcastFrequencyAll(), func(k Key, _ []byte) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		waID, nanos, ok := parseBcPair(k)
+		if !ok {
+			return nil // not a send record: nothing to count
+		}
+		return fn(waID, time.Unix(0, int64(nanos)))
+	})
+	if err != nil {
+		return fmt.Errorf("scan broadcast sends: %w", err)
+	}
+	return nil
+}
+
+// DeleteBroadcastSends deletes the send records of contact waID and says
+// how many there were.
+func DeleteBroadcastSends(ctx context.Context, w Writer, waID string) (int, error) {
+	return deletePrefix(ctx, w, broadcastFrequencyPrefix(waID), "broadcast sends")
+}
+
+func deletePrefix(ctx context.Context, w Writer, prefix Key, what string) (int, error) {
+	var keys []Key
+	err := w.Scan(prefix, func(k Key, _ []byte) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		keys = append(keys, k)
+		return nil
+	})
+	if err == nil {
+		err = deleteKeys(w, keys)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("delete %s: %w", what, err)
+	}
+	return len(keys), nil
+}
+
+// NextBroadcastEvent draws the number of a new outbound integration
+// event, in w so that the caller can name the event before storing it.
+func NextBroadcastEvent(ctx context.Context, w Writer) (uint64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := w.NextSeq(broadcastEventSeq)
+	if err != nil {
+		return 0, fmt.Errorf("number integration event: %w", err)
+	}
+	return n, nil
+}
+
+// PutBroadcastEvent stores integration event seq until it is delivered
+// or given up; in the transaction of what it reports, it is sent if and
+// only if that was committed.
+func PutBroadcastEvent(ctx context.Context, w Writer, seq uint64, ev any) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := putJSON(w, broadcastWebhookKey(seq), ev, 0); err != nil {
+		return fmt.Errorf("save integration event %d: %w", seq, err)
+	}
+	return nil
+}
+
+// DeleteBroadcastEvent forgets integration event seq.
+func DeleteBroadcastEvent(ctx context.Context, w Writer, seq uint64) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := w.Delete(broadcastWebhookKey(seq)); err != nil {
+		return fmt.Errorf("delete integration event %d: %w", seq, err)
+	}
+	return nil
+}
+
+// EachBroadcastEvent calls fn with every undelivered integration event,
+// oldest first; ErrStop from fn ends the walk without error. An event
+// that cannot be decoded is passed over: one damaged record must not hold
+// up the delivery of the others.
+func EachBroadcastEvent[V any](ctx context.Context, r Reader, fn func(seq uint64, ev V) error) error {
+	err := r.Scan(broadcastWebhookPrefix(), func(k Key, b []byte) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var ev V
+		if json.Unmarshal(b, &ev) != nil {
+			return nil
+		}
+		return fn(SeqOf(k), ev)
+	})
+	if err != nil {
+		return fmt.Errorf("scan integration events: %w", err)
+	}
+	return nil
+}
