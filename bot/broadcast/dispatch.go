@@ -16,6 +16,7 @@ import (
 	"lifeline/bot/pace"
 	"lifeline/bot/sendpolicy"
 	"lifeline/bot/whatsapp"
+	"lifeline/coord"
 	"lifeline/store"
 )
 
@@ -32,6 +33,7 @@ type run struct {
 	p   Progress
 
 	limitHit bool
+	lease    coord.Lease // the dispatch lease this run holds (see holdLease)
 }
 
 func (s *Service) startRun(id string, round int) {
@@ -53,9 +55,15 @@ func (s *Service) startRun(id string, round int) {
 			close(r.done)
 			s.poke()
 		}()
+		release, ok := s.holdLease(r)
+		if !ok {
+			return
+		}
+		defer release()
 		if err := s.dispatch(r); err != nil && r.ctx.Err() == nil {
 			s.log.Error().Err(err).Str("broadcast", id).Msg("broadcast run failed; will retry")
 		}
+		s.leaseLost(r)
 	}()
 }
 
