@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"lifeline/bot/whatsapp/whatsapptest"
 	"lifeline/coord"
 )
 
@@ -58,5 +59,71 @@ func TestDispatchHoldsTheBroadcastsLease(t *testing.T) {
 	})
 	if l.Token < 2 {
 		t.Fatalf("token %d, want above the dispatcher's", l.Token)
+	}
+}
+
+// takenLeases is a lease store in which another instance takes every
+// lease over when the test says so: renewals then fail and acquisitions
+// are refused until it gives them back.
+type takenLeases struct {
+	*coord.MemoryLeases
+	taken    atomic.Bool
+	refusals atomic.Int64
+}
+
+func (l *takenLeases) Acquire(ctx context.Context, name, holder string, ttl time.Duration) (coord.Lease, error) {
+	if l.taken.Load() {
+		l.refusals.Add(1)
+		return coord.Lease{}, fmt.Errorf("acquire lease %q: %w", name, coord.ErrHeld)
+	}
+	return l.MemoryLeases.Acquire(ctx, name, holder, ttl)
+}
+
+func (l *takenLeases) Renew(ctx context.Context, le coord.Lease) (coord.Lease, error) {
+	if l.taken.Load() {
+		return coord.Lease{}, fmt.Errorf("renew lease %q: %w", le.Name, coord.ErrLost)
+	}
+	return l.MemoryLeases.Renew(ctx, le)
+}
+
+// A run that loses its lease stops sending; it continues from the stored
+// progress once it holds the lease again, and everybody is reached.
+func TestDispatchStopsWhenTheLeaseIsLost(t *testing.T) {
+	leases := &takenLeases{MemoryLeases: coord.NewMemoryLeases(nil)}
+	h := newHarness(t, hopts{cfg: Config{LeaseTTL: 30 * time.Millisecond, Concurrency: 1}, leases: leases})
+	var sends atomic.Int64
+	h.graph.SetResponder(func(r whatsapptest.Request) whatsapptest.Response {
+		if sends.Add(1) == 3 {
+			leases.taken.Store(true) // another instance takes the broadcast over
+		}
+		return whatsapptest.Response{Delay: 20 * time.Millisecond}
+	})
+	const n = 20
+	ids := h.contacts(n, "en")
+	id := h.create(noticeSpec())
+
+	// A refused acquisition comes from a later run: the first one ended.
+	// The count is read after the second refusal, a lease TTL later, so
+	// that a request the fake was still receiving is counted.
+	eventually(t, 20*time.Second, "the run to stop and later ones to be refused", func() bool { return leases.refusals.Load() >= 2 })
+	stopped := len(h.graph.Messages())
+	if stopped >= n {
+		t.Fatalf("all %d sent although the lease was lost after 3", stopped)
+	}
+	eventually(t, 20*time.Second, "more refused attempts", func() bool { return leases.refusals.Load() >= 4 })
+	if got := len(h.graph.Messages()); got != stopped {
+		t.Fatalf("%d messages sent while another instance held the lease", got-stopped)
+	}
+	if st := h.status(id); st.State != StateSending {
+		t.Fatalf("state %s while another instance holds the lease, want %s", st.State, StateSending)
+	}
+
+	leases.taken.Store(false)
+	h.waitState(id, StateSent, StateCompleted)
+	reached := sendsTo(h.graph.Messages())
+	for _, to := range ids {
+		if reached[to] == 0 {
+			t.Errorf("%s never reached", to)
+		}
 	}
 }
