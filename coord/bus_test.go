@@ -174,3 +174,30 @@ func publish(t *testing.T, b Bus, topic, data string) {
 		t.Fatal(err)
 	}
 }
+
+// BenchmarkMemoryBusPublish is the cost of one live event with one
+// console stream open (drained, so nothing is dropped).
+func BenchmarkMemoryBusPublish(b *testing.B) {
+	bus := NewMemoryBus()
+	s, err := bus.Subscribe("engine.events", 1024)
+	if err != nil {
+		b.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		for range s.C {
+		}
+		close(done)
+	}()
+	data := []byte(`{"kind":"message","user":"15550001234","at":"2026-01-01T00:00:00Z"}`)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := bus.Publish(ctx, "engine.events", data); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	s.Close()
+	<-done
+}

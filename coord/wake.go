@@ -12,9 +12,3 @@ package coord
 type Waker interface {
 	Wake(user string)
 }
-
-// WakerFunc adapts a function to Waker.
-type WakerFunc func(user string)
-
-// Wake calls f(user).
-func (f WakerFunc) Wake(user string) { f(user) }
