@@ -16,6 +16,7 @@ import (
 	"lifeline/bot"
 	"lifeline/bot/handoffs"
 	"lifeline/bot/whatsapp"
+	"lifeline/coord"
 	"lifeline/store"
 )
 
@@ -194,56 +195,61 @@ func (s *Server) closeHandoff(c *fiber.Ctx) error {
 	return c.JSON(h)
 }
 
-// eventHub fans the engine's events out to the open event streams. A slow
-// client loses events rather than slowing the engine; the console reloads
-// what it shows whenever its stream (re)connects.
+// eventHub gives each open event stream its own subscription to the
+// engine's live events on the bus, and ends them all at shutdown. A slow
+// client loses events (its subscription's buffer is bounded) rather than
+// slowing the engine; the console reloads what it shows whenever its
+// stream (re)connects. With several instances, the bus brings every
+// instance's events to every console.
 type eventHub struct {
+	bus    coord.Bus
+	buffer int // events a stream may fall behind before it loses some
 	mu     sync.Mutex
-	subs   map[chan bot.Event]struct{}
+	subs   map[*coord.Subscription]struct{}
 	closed bool
 }
 
-func newEventHub() *eventHub { return &eventHub{subs: map[chan bot.Event]struct{}{}} }
-
-func (h *eventHub) publish(ev bot.Event) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	for ch := range h.subs {
-		select {
-		case ch <- ev:
-		default:
-		}
+func newEventHub(bus coord.Bus, buffer int) *eventHub {
+	if buffer <= 0 {
+		buffer = DefaultEventBuffer
 	}
+	return &eventHub{bus: bus, buffer: buffer, subs: map[*coord.Subscription]struct{}{}}
 }
 
-func (h *eventHub) subscribe() (chan bot.Event, bool) {
+// DefaultEventBuffer is how many live events one console stream may fall
+// behind before it loses some.
+const DefaultEventBuffer = 64
+
+func (h *eventHub) subscribe() (*coord.Subscription, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
 		return nil, false
 	}
-	ch := make(chan bot.Event, 64)
-	h.subs[ch] = struct{}{}
-	return ch, true
+	sub, err := h.bus.Subscribe(bot.EventsTopic, h.buffer)
+	if err != nil {
+		return nil, false
+	}
+	h.subs[sub] = struct{}{}
+	return sub, true
 }
 
-func (h *eventHub) unsubscribe(ch chan bot.Event) {
+func (h *eventHub) unsubscribe(sub *coord.Subscription) {
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	if _, ok := h.subs[ch]; ok {
-		delete(h.subs, ch)
-		close(ch)
-	}
+	delete(h.subs, sub)
+	h.mu.Unlock()
+	sub.Close()
 }
 
 // close ends every stream, so that shutdown does not wait for them.
 func (h *eventHub) close() {
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	h.closed = true
-	for ch := range h.subs {
-		delete(h.subs, ch)
-		close(ch)
+	subs := h.subs
+	h.subs = map[*coord.Subscription]struct{}{}
+	h.mu.Unlock()
+	for sub := range subs {
+		sub.Close()
 	}
 }
 
@@ -278,7 +284,7 @@ func (s *Server) eventFor(ctx context.Context, p Principal, ev bot.Event) (sseEv
 // streamEvents is GET /admin/events: server-sent events for the console.
 func (s *Server) streamEvents(c *fiber.Ctx) error {
 	p := principal(c)
-	ch, ok := s.events.subscribe()
+	sub, ok := s.events.subscribe()
 	if !ok {
 		return &apierr.Unavailable{Msg: "shutting down"}
 	}
@@ -286,7 +292,7 @@ func (s *Server) streamEvents(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	c.Set("X-Accel-Buffering", "no")
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-		defer s.events.unsubscribe(ch)
+		defer s.events.unsubscribe(sub)
 		// The stream outlives the request handler, and with it the
 		// request's context: the stream has its own, ended with it.
 		ctx, cancel := context.WithCancel(context.Background())
@@ -299,9 +305,14 @@ func (s *Server) streamEvents(c *fiber.Ctx) error {
 		}
 		for {
 			select {
-			case ev, ok := <-ch:
+			case m, ok := <-sub.C:
 				if !ok {
 					return
+				}
+				ev, err := bot.DecodeEvent(m)
+				if err != nil {
+					s.log.Warn().Err(err).Msg("unreadable live event skipped")
+					continue
 				}
 				out, ok := s.eventFor(ctx, p, ev)
 				if !ok {

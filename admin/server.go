@@ -27,6 +27,7 @@ import (
 	"lifeline/bot/contacts"
 	"lifeline/bot/handoffs"
 	"lifeline/bot/whatsapp"
+	"lifeline/coord"
 	"lifeline/kb"
 	"lifeline/store"
 )
@@ -51,6 +52,12 @@ type Deps struct {
 	ProxyHeader    string
 	Logger         zerolog.Logger
 	Now            func() time.Time
+	// Bus carries the engine's live events to the console's streams; nil
+	// uses the engine's (Engine.Bus).
+	Bus coord.Bus
+	// EventBuffer is how many live events one console stream may fall
+	// behind before it loses some; 0 for DefaultEventBuffer.
+	EventBuffer int
 }
 
 // Server is the HTTP side of Lifeline.
@@ -103,6 +110,9 @@ func New(d Deps) *Server {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	if d.Bus == nil {
+		d.Bus = d.Engine.Bus()
+	}
 	if d.Metrics == nil {
 		// Queue depths and store gauges still work; engine counters need
 		// the Metrics handed to the engine as its Observer.
@@ -110,10 +120,9 @@ func New(d Deps) *Server {
 		d.Metrics.Watch(metrics.Sources{DB: d.DB, Engine: d.Engine})
 	}
 	s := &Server{db: d.DB, engine: d.Engine, kb: d.KB, log: d.Logger.With().Str("comp", "http").Logger(), now: d.Now,
-		sandbox: d.Sandbox, sandboxRead: d.SandboxRead, metrics: d.Metrics, tokenLimiter: newFailLimiter(10), loginLimiter: newFailLimiter(10), lastTouch: map[string]time.Time{}, events: newEventHub()}
+		sandbox: d.Sandbox, sandboxRead: d.SandboxRead, metrics: d.Metrics, tokenLimiter: newFailLimiter(10), loginLimiter: newFailLimiter(10), lastTouch: map[string]time.Time{}, events: newEventHub(d.Bus, d.EventBuffer)}
 	s.importer, s.broadcasts = contacts.NewImporter(d.DB), d.Broadcasts
 	s.desk = d.Engine.Handoffs()
-	d.Engine.Subscribe(s.events.publish)
 	cfg := fiber.Config{
 		// fasthttp reuses a request's buffers for the next request: without
 		// Immutable, a string from c.Params, c.Query or c.Body kept past the

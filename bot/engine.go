@@ -7,6 +7,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -18,6 +19,7 @@ import (
 	"lifeline/bot/pace"
 	"lifeline/bot/sendpolicy"
 	"lifeline/bot/whatsapp"
+	"lifeline/coord"
 	"lifeline/flows"
 	"lifeline/kb"
 	"lifeline/store"
@@ -143,9 +145,10 @@ type Engine struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
+	bus coord.Bus // live events leave through it, after their commit
+
 	mu        sync.Mutex
 	waiters   map[string]chan []whatsapp.Outbound
-	listeners []func(Event)
 	closed    bool
 	ingesting sync.WaitGroup // Ingest calls under way
 
@@ -249,11 +252,25 @@ type TemplateObserver interface {
 	ObserveTemplate(ts *whatsapp.TemplateStatus) error
 }
 
-// Event tells listeners (the agent console, metrics) what just happened.
+// Event tells listeners (the agent console) what just happened. Events
+// are published on the bus under EventsTopic, JSON-encoded, after the
+// change they describe has committed.
 type Event struct {
-	Kind string // "message", "reply", "status", "handoff", "emergency", "optout", "safe"
-	User string
-	At   time.Time
+	Kind string    `json:"kind"` // "message", "reply", "status", "handoff", "emergency", "optout", "safe"
+	User string    `json:"user,omitempty"`
+	At   time.Time `json:"at"`
+}
+
+// EventsTopic is the bus topic of the engine's live events.
+const EventsTopic = "engine.events"
+
+// DecodeEvent reads an event published under EventsTopic.
+func DecodeEvent(m coord.Message) (Event, error) {
+	var ev Event
+	if err := json.Unmarshal(m.Data, &ev); err != nil {
+		return Event{}, fmt.Errorf("decode engine event on %s: %w", m.Topic, err)
+	}
+	return ev, nil
 }
 
 // Options are the engine's collaborators.
@@ -271,6 +288,9 @@ type Options struct {
 	Pacer *pace.Numbers
 	// Observer receives counts and latencies for metrics; nil for none.
 	Observer Observer
+	// Bus carries the live events to every instance's console; nil
+	// makes a single-process bus (see Engine.Bus).
+	Bus coord.Bus
 }
 
 // New builds an engine; Start begins processing.
@@ -288,6 +308,9 @@ func New(cfg Config, o Options) *Engine {
 	if o.Observer == nil {
 		o.Observer = NopObserver{}
 	}
+	if o.Bus == nil {
+		o.Bus = coord.NewMemoryBus()
+	}
 	if o.Understander == nil {
 		// Trained here, once per process, rather than by the first
 		// message while others wait behind it.
@@ -302,6 +325,7 @@ func New(cfg Config, o Options) *Engine {
 		cancel:  cancel,
 		waiters: map[string]chan []whatsapp.Outbound{},
 		pacer:   o.Pacer,
+		bus:     o.Bus,
 		policy: sendpolicy.Policy{FastAttempts: cfg.MaxAttempts, Backoff: cfg.Backoff,
 			MaxWait: cfg.MaxBackoff, Grace: cfg.UnknownGrace},
 		outages:     map[string]time.Time{},
@@ -391,19 +415,18 @@ func (e *Engine) Close() {
 	e.log.Info().Int("inbox", e.inbox.Len()).Int("outbox", e.outbox.Len()).Msg("engine stopped")
 }
 
-// Subscribe registers a listener for engine events. Listeners must not block.
-func (e *Engine) Subscribe(fn func(Event)) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.listeners = append(e.listeners, fn)
-}
+// Bus is the bus the engine publishes its live events on (EventsTopic).
+func (e *Engine) Bus() coord.Bus { return e.bus }
 
+// emit publishes ev on the bus. A live event that cannot be published is
+// lost, not retried: the console re-reads the store when it reconnects.
 func (e *Engine) emit(ev Event) {
-	e.mu.Lock()
-	ls := e.listeners
-	e.mu.Unlock()
-	for _, fn := range ls {
-		fn(ev)
+	b, err := json.Marshal(ev)
+	if err == nil {
+		err = e.bus.Publish(context.Background(), EventsTopic, b)
+	}
+	if err != nil {
+		e.log.Warn().Err(err).Str("kind", ev.Kind).Msg("live event not published")
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"lifeline/coord"
 	"lifeline/store"
 )
 
@@ -85,7 +86,9 @@ type KB struct {
 	opts Options
 
 	live atomic.Pointer[snapshot]
-	mu   sync.Mutex // serialises changes (imports, edits, rollbacks)
+	mu   sync.Mutex // serialises changes (imports, edits, rollbacks, reloads)
+
+	unfollow func() // stops following other instances' versions (see Close)
 }
 
 // Options are the settings of a knowledge base.
@@ -94,6 +97,10 @@ type Options struct {
 	// and .dat) that widen searches with synonyms; "" searches without
 	// them, and so does a directory without a thesaurus for a language.
 	ThesaurusDir string
+	// Bus, when set, announces every new live version (LiveTopic) and
+	// brings other instances' announcements, which reload the index from
+	// the store; nil for a single process that needs neither.
+	Bus coord.Bus
 }
 
 // Open is OpenWith without options: no thesaurus.
@@ -103,28 +110,52 @@ func Open(db *store.DB, log zerolog.Logger) (*KB, error) { return OpenWith(db, l
 // store has no FAQ yet, the embedded sample FAQ becomes version 1.
 func OpenWith(db *store.DB, log zerolog.Logger, o Options) (*KB, error) {
 	k := &KB{db: db, log: log.With().Str("comp", "kb").Logger(), opts: o}
-	v, err := k.loadLive()
-	if errors.Is(err, ErrNotFound) {
-		entries, perr := SampleEntries()
-		if perr != nil {
-			return nil, fmt.Errorf("parse sample faq: %w", perr)
-		}
-		if _, err := k.Import(entries, ModeReplace, "sample"); err != nil {
-			return nil, fmt.Errorf("import sample faq: %w", err)
-		}
-		k.log.Info().Int("entries", len(entries)).Msg("imported sample faq as version 1")
-		return k, nil
-	}
-	if err != nil {
+	// Following starts before the load, so that a version another
+	// instance makes live meanwhile is not missed.
+	if err := k.startFollowing(); err != nil {
 		return nil, err
+	}
+	if err := k.load(); err != nil {
+		k.Close()
+		return nil, err
+	}
+	return k, nil
+}
+
+// load indexes the live version, or imports the sample FAQ as version 1
+// into an empty store.
+func (k *KB) load() error {
+	err := k.loadStored()
+	if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	entries, err := SampleEntries()
+	if err != nil {
+		return fmt.Errorf("parse sample faq: %w", err)
+	}
+	if _, err := k.Import(entries, ModeReplace, "sample"); err != nil {
+		return fmt.Errorf("import sample faq: %w", err)
+	}
+	k.log.Info().Int("entries", len(entries)).Msg("imported sample faq as version 1")
+	return nil
+}
+
+// loadStored indexes the live version under k.mu, so that a reload
+// announced meanwhile cannot be overwritten by an older version.
+func (k *KB) loadStored() error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	v, err := k.loadLive()
+	if err != nil {
+		return err
 	}
 	snap, err := buildSnapshot(v.N, v.Entries, k.opts.ThesaurusDir)
 	if err != nil {
-		return nil, fmt.Errorf("index faq version %d: %w", v.N, err)
+		return fmt.Errorf("index faq version %d: %w", v.N, err)
 	}
 	k.live.Store(snap)
 	k.log.Info().Int("version", v.N).Int("entries", len(v.Entries)).Msg("faq loaded")
-	return k, nil
+	return nil
 }
 
 // Ready reports whether an FAQ is indexed and searchable.

@@ -20,6 +20,7 @@ import (
 	"lifeline/bot/pace"
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
+	"lifeline/coord"
 	"lifeline/kb"
 	"lifeline/store"
 )
@@ -36,6 +37,7 @@ type harness struct {
 	engine *bot.Engine
 	pacer  *pace.Numbers // shared by the service and the engine, as in production
 	obs    bot.Observer
+	leases coord.Leases
 }
 
 type hopts struct {
@@ -45,6 +47,7 @@ type hopts struct {
 	engine bool // run the conversation engine too, for answers
 	graph  *whatsapptest.Server
 	obs    bot.Observer // told of the service's send attempts
+	leases coord.Leases // nil for the service's default
 }
 
 func testConfig(c Config) Config {
@@ -74,7 +77,7 @@ func testConfig(c Config) Config {
 
 func newHarness(t *testing.T, o hopts) *harness {
 	t.Helper()
-	h := &harness{t: t, dir: o.dir, cfg: testConfig(o.cfg), now: o.now, graph: o.graph, obs: o.obs}
+	h := &harness{t: t, dir: o.dir, cfg: testConfig(o.cfg), now: o.now, graph: o.graph, obs: o.obs, leases: o.leases}
 	h.pacer = pace.New(h.cfg.RatePerNumber)
 	if h.graph == nil {
 		h.graph = whatsapptest.NewServer(t)
@@ -95,7 +98,7 @@ func (h *harness) open(engine bool) {
 		h.t.Fatal(err)
 	}
 	h.db = db
-	h.svc = New(h.cfg, Options{DB: db, Sender: h.client, Logger: zerolog.Nop(), Now: h.now, Pacer: h.pacer, Observer: h.obs})
+	h.svc = New(h.cfg, Options{DB: db, Sender: h.client, Logger: zerolog.Nop(), Now: h.now, Pacer: h.pacer, Observer: h.obs, Leases: h.leases})
 	if engine {
 		h.engine = bot.New(bot.Config{PhoneNumberIDs: h.cfg.PhoneNumberIDs, RatePerNumber: h.cfg.RatePerNumber,
 			Backoff: func(whatsapp.Action, int) time.Duration { return time.Millisecond }, ShutdownGrace: 100 * time.Millisecond},

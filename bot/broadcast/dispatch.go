@@ -13,6 +13,7 @@ import (
 	"lifeline/bot/pace"
 	"lifeline/bot/sendpolicy"
 	"lifeline/bot/whatsapp"
+	"lifeline/coord"
 	"lifeline/store"
 )
 
@@ -29,6 +30,7 @@ type run struct {
 	p   Progress
 
 	limitHit bool
+	lease    coord.Lease // the dispatch lease this run holds (see holdLease)
 }
 
 func (s *Service) startRun(id string, round int) {
@@ -50,9 +52,15 @@ func (s *Service) startRun(id string, round int) {
 			close(r.done)
 			s.poke()
 		}()
+		release, ok := s.holdLease(r)
+		if !ok {
+			return
+		}
+		defer release()
 		if err := s.dispatch(r); err != nil && r.ctx.Err() == nil {
 			s.log.Error().Err(err).Str("broadcast", id).Msg("broadcast run failed; will retry")
 		}
+		s.leaseLost(r)
 	}()
 }
 

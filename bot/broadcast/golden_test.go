@@ -15,7 +15,6 @@ import (
 
 	"lifeline/bot/clocktest"
 	"lifeline/bot/goldentest"
-	"lifeline/bot/handoffs"
 	"lifeline/bot/whatsapp"
 	"lifeline/store"
 )

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"lifeline/bot"
 	"lifeline/bot/clocktest"
 	"lifeline/bot/contacts"
 	"lifeline/bot/handoffs"

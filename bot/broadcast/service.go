@@ -19,6 +19,7 @@ import (
 	"lifeline/bot/pace"
 	"lifeline/bot/sendpolicy"
 	"lifeline/bot/whatsapp"
+	"lifeline/coord"
 	"lifeline/store"
 )
 
@@ -42,6 +43,10 @@ type Config struct {
 	// (which say they went out) before they are sent again (default 60s;
 	// <0 sends again at once).
 	InFlightGrace time.Duration
+	// LeaseTTL is how long a broadcast's dispatch lease lasts without a
+	// renewal (renewed every third of it; default 15s): how long a dead
+	// instance's broadcast waits before another instance continues it.
+	LeaseTTL      time.Duration
 	WebhookURLs   []string // integration endpoints told about answers, escalations and completion
 	WebhookSecret string   // HMAC-SHA256 key of X-Lifeline-Signature-256
 	// Backoff is the delay before retry n of a failure; defaults to
@@ -87,6 +92,9 @@ func (c *Config) defaults() {
 	if c.FixErrorsPause <= 0 {
 		c.FixErrorsPause = 20
 	}
+	if c.LeaseTTL <= 0 {
+		c.LeaseTTL = 15 * time.Second
+	}
 	if c.InFlightGrace == 0 {
 		c.InFlightGrace = time.Minute
 	}
@@ -108,6 +116,12 @@ type Options struct {
 	// Observer is told of every send attempt, like the engine's replies,
 	// so that the per-number send metrics count broadcasts too; nil for none.
 	Observer bot.Observer
+	// Leases decide which instance dispatches each broadcast; nil for the
+	// single-process leases (on the real clock: a test moving Now must not
+	// expire them).
+	Leases coord.Leases
+	// Holder names this instance as a lease holder; "" for "local".
+	Holder string
 }
 
 // Sentinel errors, mapped to HTTP statuses by the admin API.
@@ -136,6 +150,8 @@ type Service struct {
 
 	pacers  *pace.Numbers
 	obs     bot.Observer
+	leases  coord.Leases
+	holder  string
 	daily   *dailyLimit
 	started time.Time // when Start ran: the grace for in-flight sends counts from here
 
@@ -178,8 +194,15 @@ func New(cfg Config, o Options) *Service {
 	if o.Observer == nil {
 		o.Observer = bot.NopObserver{}
 	}
+	if o.Leases == nil {
+		o.Leases = coord.NewMemoryLeases(nil)
+	}
+	if o.Holder == "" {
+		o.Holder = "local"
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Service{
+		leases: o.Leases, holder: o.Holder,
 		cfg: cfg, db: o.DB, sender: o.Sender, now: o.Now, http: o.HTTP,
 		log:    o.Logger.With().Str("comp", "broadcast").Logger(),
 		pacers: o.Pacer,

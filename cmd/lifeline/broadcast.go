@@ -91,7 +91,7 @@ func broadcastConfig(c Config) broadcast.Config {
 		PhoneNumberIDs: c.PhoneNumberIDs, RatePerNumber: c.RatePerNumber, Concurrency: c.Broadcast.Concurrency,
 		DailyLimit: c.Broadcast.DailyLimit, FrequencyCap: c.Broadcast.FrequencyCap,
 		WebhookURLs: c.Broadcast.WebhookURLs, WebhookSecret: c.Broadcast.WebhookSecret,
-		InFlightGrace: c.Broadcast.InFlightGrace,
+		InFlightGrace: c.Broadcast.InFlightGrace, LeaseTTL: c.LeaseTTL,
 	}
 }
 

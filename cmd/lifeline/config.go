@@ -68,6 +68,18 @@ type Config struct {
 	// (LIFELINE_THESAURUS_DIR; set and empty turns them off). The default
 	// directory may be absent: the search then goes without.
 	ThesaurusDir string
+
+	// InstanceID names this process as a lease holder (a broadcast's
+	// dispatcher) among several instances (LIFELINE_INSTANCE_ID; default
+	// host name and process id).
+	InstanceID string
+	// LeaseTTL is how long a lease lasts without a renewal: how long a
+	// dead instance's broadcast waits before another continues it
+	// (LIFELINE_LEASE_TTL, default 15s).
+	LeaseTTL time.Duration
+	// EventBuffer is how many live events one console stream may fall
+	// behind before it loses some (LIFELINE_EVENT_BUFFER, default 64).
+	EventBuffer int
 }
 
 // Sandbox reports whether no WhatsApp credentials are configured.
@@ -80,7 +92,19 @@ func defaultConfig() Config {
 		TemplateWait: 24 * time.Hour, UnknownGrace: time.Minute,
 		Retention:   privacy.Retention{Messages: 90 * day, Locations: 30 * day, CheckIns: 90 * day},
 		DiskReserve: 256 << 20, ThesaurusDir: kb.DefaultThesaurusDir,
+		InstanceID: defaultInstanceID(), LeaseTTL: 15 * time.Second, EventBuffer: 64,
 	}
+}
+
+// defaultInstanceID is the host name and process id: unique among the
+// instances running at one time, which is all a lease holder needs.
+func defaultInstanceID() string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "lifeline"
+	}
+	id := instanceRe.ReplaceAllString(host, "-")
+	return fmt.Sprintf("%.56s-%d", id, os.Getpid())
 }
 
 // loadConfig reads the environment (lookup is os.LookupEnv, or a map in
@@ -104,6 +128,7 @@ func loadConfig(args []string, lookup func(string) (string, bool)) (Config, erro
 	str(&c.APIVersion, "WA_API_VERSION")
 	str(&c.ReengageTemplate, "WA_REENGAGE_TEMPLATE")
 	str(&c.LogLevel, "LIFELINE_LOG_LEVEL")
+	str(&c.InstanceID, "LIFELINE_INSTANCE_ID")
 	c.ThesaurusDir = thesaurusDir(lookup)
 	if v := getenv("WA_PHONE_NUMBER_ID"); v != "" {
 		c.PhoneNumberIDs = splitList(v)
@@ -138,6 +163,7 @@ func loadConfig(args []string, lookup func(string) (string, bool)) (Config, erro
 	intVar(&c.Workers, "LIFELINE_WORKERS")
 	intVar(&c.SendWorkers, "LIFELINE_SEND_WORKERS")
 	intVar(&c.MaxInFlight, "LIFELINE_MAX_IN_FLIGHT")
+	intVar(&c.EventBuffer, "LIFELINE_EVENT_BUFFER")
 	errs = append(errs, loadBroadcastEnv(&c.Broadcast, getenv)...)
 	if v := getenv("LIFELINE_CONVERSATION_EXPIRY"); v != "" {
 		d, err := time.ParseDuration(v)
@@ -146,7 +172,8 @@ func loadConfig(args []string, lookup func(string) (string, bool)) (Config, erro
 		}
 		c.Expiry = d
 	}
-	for name, dst := range map[string]*time.Duration{"LIFELINE_TEMPLATE_WAIT": &c.TemplateWait, "LIFELINE_UNKNOWN_GRACE": &c.UnknownGrace} {
+	for name, dst := range map[string]*time.Duration{"LIFELINE_TEMPLATE_WAIT": &c.TemplateWait, "LIFELINE_UNKNOWN_GRACE": &c.UnknownGrace,
+		"LIFELINE_LEASE_TTL": &c.LeaseTTL} {
 		if v := getenv(name); v != "" {
 			d, err := time.ParseDuration(v)
 			if err != nil {
@@ -244,6 +271,9 @@ var (
 	versionRe = regexp.MustCompile(`^v\d+\.\d+$`)
 	digitsRe  = regexp.MustCompile(`^\d+$`)
 	tplRe     = regexp.MustCompile(`^[a-z0-9_]+:[A-Za-z_]{2,8}$`)
+	// instanceRe matches what may not appear in an instance id: it names
+	// the holder in lease records, which a NATS KV bucket also keeps.
+	instanceRe = regexp.MustCompile(`[^A-Za-z0-9_.-]`)
 )
 
 // Validate checks every setting and names the first one that is wrong.
@@ -281,6 +311,15 @@ func (c Config) Validate() error {
 	}
 	if c.UnknownGrace < time.Second || c.UnknownGrace > time.Hour {
 		return fmt.Errorf("LIFELINE_UNKNOWN_GRACE=%s: want 1s to 1h", c.UnknownGrace)
+	}
+	if c.InstanceID == "" || len(c.InstanceID) > 64 || instanceRe.MatchString(c.InstanceID) {
+		return fmt.Errorf("LIFELINE_INSTANCE_ID=%q: want 1 to 64 letters, digits, '.', '_' or '-', unique per running instance", c.InstanceID)
+	}
+	if c.LeaseTTL < time.Second || c.LeaseTTL > 5*time.Minute {
+		return fmt.Errorf("LIFELINE_LEASE_TTL=%s: want 1s to 5m", c.LeaseTTL)
+	}
+	if c.EventBuffer < 1 || c.EventBuffer > 65536 {
+		return fmt.Errorf("LIFELINE_EVENT_BUFFER=%d: want 1 to 65536 events", c.EventBuffer)
 	}
 	if c.AdminToken != "" && len(c.AdminToken) < 16 {
 		return errors.New("LIFELINE_ADMIN_TOKEN is too short: use at least 16 random characters")

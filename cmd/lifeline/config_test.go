@@ -100,6 +100,23 @@ func TestConfigFromEnvironment(t *testing.T) {
 				t.Errorf("template wait %v, grace %v", c.TemplateWait, c.UnknownGrace)
 			}
 		}},
+		{name: "coordination settings", env: map[string]string{"LIFELINE_INSTANCE_ID": "node-2.eu", "LIFELINE_LEASE_TTL": "5s", "LIFELINE_EVENT_BUFFER": "256"}, check: func(t *testing.T, c Config) {
+			if c.InstanceID != "node-2.eu" || c.LeaseTTL != 5*time.Second || c.EventBuffer != 256 {
+				t.Errorf("instance %q, lease ttl %v, event buffer %d", c.InstanceID, c.LeaseTTL, c.EventBuffer)
+			}
+		}},
+		{name: "coordination defaults", check: func(t *testing.T, c Config) {
+			if c.InstanceID == "" || instanceRe.MatchString(c.InstanceID) || c.LeaseTTL != 15*time.Second || c.EventBuffer != 64 {
+				t.Errorf("instance %q, lease ttl %v, event buffer %d; want a valid id, 15s and 64", c.InstanceID, c.LeaseTTL, c.EventBuffer)
+			}
+		}},
+		{name: "instance id with a space", env: map[string]string{"LIFELINE_INSTANCE_ID": "node 2"}, wantErr: "LIFELINE_INSTANCE_ID"},
+		{name: "instance id too long", env: map[string]string{"LIFELINE_INSTANCE_ID": strings.Repeat("n", 65)}, wantErr: "LIFELINE_INSTANCE_ID"},
+		{name: "lease ttl not a duration", env: map[string]string{"LIFELINE_LEASE_TTL": "short"}, wantErr: "LIFELINE_LEASE_TTL"},
+		{name: "lease ttl below a second", env: map[string]string{"LIFELINE_LEASE_TTL": "500ms"}, wantErr: "LIFELINE_LEASE_TTL"},
+		{name: "lease ttl above five minutes", env: map[string]string{"LIFELINE_LEASE_TTL": "10m"}, wantErr: "LIFELINE_LEASE_TTL"},
+		{name: "event buffer of zero", env: map[string]string{"LIFELINE_EVENT_BUFFER": "0"}, wantErr: "LIFELINE_EVENT_BUFFER"},
+		{name: "event buffer not a number", env: map[string]string{"LIFELINE_EVENT_BUFFER": "many"}, wantErr: "LIFELINE_EVENT_BUFFER"},
 		{name: "send waits default", check: func(t *testing.T, c Config) {
 			if c.TemplateWait != 24*time.Hour || c.UnknownGrace != time.Minute {
 				t.Errorf("template wait %v, grace %v; want 24h and 1m", c.TemplateWait, c.UnknownGrace)

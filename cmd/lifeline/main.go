@@ -23,6 +23,7 @@ import (
 	"lifeline/bot/contacts"
 	"lifeline/bot/pace"
 	"lifeline/bot/whatsapp"
+	"lifeline/coord"
 	"lifeline/kb"
 	"lifeline/privacy"
 	"lifeline/store"
@@ -134,6 +135,8 @@ type instance struct {
 	broadcasts *broadcast.Service
 	phones     *bot.SandboxSender // nil unless in sandbox mode
 	pacer      *pace.Numbers      // shared by replies and broadcasts; its latency estimate is reported by bench
+	faq        *kb.KB
+	bus        *coord.MemoryBus
 }
 
 // start opens the store and the FAQ, starts the engine and builds the HTTP server.
@@ -152,7 +155,10 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	if err != nil {
 		return nil, explainOpen(err, cfg)
 	}
-	faq, err := kb.OpenWith(db, log, kb.Options{ThesaurusDir: cfg.ThesaurusDir})
+	// The coordination seams, single-process: one bus for live events and
+	// FAQ versions, leases for broadcast dispatch.
+	bus, leases := coord.NewMemoryBus(), coord.NewMemoryLeases(nil)
+	faq, err := kb.OpenWith(db, log, kb.Options{ThesaurusDir: cfg.ThesaurusDir, Bus: bus})
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("load faq: %w", err)
@@ -160,6 +166,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	// A contact import cut short by a crash applies all its rows or none.
 	switch rec, err := contacts.Recover(db); {
 	case err != nil:
+		faq.Close()
 		db.Close()
 		return nil, fmt.Errorf("recover the interrupted contact import: %w", err)
 	case rec.RolledBack:
@@ -202,8 +209,9 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	// measures (each send attempt is observed through it).
 	pacer := pace.New(cfg.RatePerNumber)
 	pacer.SetCeiling(cfg.MaxInFlight)
-	engine := bot.New(ecfg, bot.Options{DB: db, Sender: sender, KB: m.Answerer(faq), Learner: faq, Logger: log, Observer: m, Pacer: pacer})
-	broadcasts := broadcast.New(broadcastConfig(cfg), broadcast.Options{DB: db, Sender: sender, Logger: log, Pacer: pacer, Observer: m})
+	engine := bot.New(ecfg, bot.Options{DB: db, Sender: sender, KB: m.Answerer(faq), Learner: faq, Logger: log, Observer: m, Pacer: pacer, Bus: bus})
+	broadcasts := broadcast.New(broadcastConfig(cfg), broadcast.Options{DB: db, Sender: sender, Logger: log, Pacer: pacer, Observer: m,
+		Leases: leases, Holder: cfg.InstanceID})
 	engine.Intercept(broadcasts)
 	engine.ObserveStatuses(broadcasts)
 	engine.AddTranscriptSource(broadcasts)
@@ -212,11 +220,13 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		phones.Report = engine.Ingest
 	}
 	if err := engine.Start(); err != nil {
+		faq.Close()
 		db.Close()
 		return nil, err
 	}
 	if err := broadcasts.Start(); err != nil {
 		engine.Close()
+		faq.Close()
 		db.Close()
 		return nil, err
 	}
@@ -230,6 +240,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	}
 	if err != nil {
 		engine.Close()
+		faq.Close()
 		db.Close()
 		return nil, err
 	}
@@ -248,11 +259,12 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 
 	srv := admin.New(admin.Deps{
 		DB: db, Engine: engine, KB: faq, Sandbox: cfg.Sandbox(), SandboxRead: readsBy, Logger: log, Metrics: m, Broadcasts: broadcasts,
-		TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader,
+		TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, Bus: bus, EventBuffer: cfg.EventBuffer,
 		Webhook: admin.WebhookConfig{Enabled: !cfg.Sandbox(), VerifyToken: cfg.VerifyToken, AppSecret: cfg.AppSecret},
 	})
 	log.Info().Str("addr", cfg.Addr).Bool("sandbox", cfg.Sandbox()).Strs("phone_number_ids", cfg.PhoneNumberIDs).Msg("lifeline ready")
-	return &instance{cfg: cfg, log: log, db: db, engine: engine, http: srv, sweep: sweepStop, broadcasts: broadcasts, phones: phones, pacer: pacer}, nil
+	return &instance{cfg: cfg, log: log, db: db, engine: engine, http: srv, sweep: sweepStop, broadcasts: broadcasts, phones: phones,
+		pacer: pacer, faq: faq, bus: bus}, nil
 }
 
 func (in *instance) listen() error {
@@ -274,6 +286,8 @@ func (in *instance) close() error {
 		in.phones.Wait()
 	}
 	in.engine.Close()
+	in.faq.Close()
+	in.bus.Close()
 	if err := in.db.Close(); err != nil {
 		return err
 	}
