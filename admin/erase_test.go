@@ -22,9 +22,12 @@ import (
 // test opens the gate; it records everything that reached any phone.
 type gatedPhone struct {
 	holdFor string
-	held    chan struct{} // closed once a send to holdFor is hanging
-	gate    chan struct{}
-	once    sync.Once
+	// holdRead is a message whose read receipt hangs like the sends: the
+	// receipts have their own worker, and one receipt waits behind it.
+	holdRead string
+	held     chan struct{} // closed once a send to holdFor is hanging
+	gate     chan struct{}
+	once     sync.Once
 
 	mu    sync.Mutex
 	sent  []string // recipients of messages
@@ -33,7 +36,7 @@ type gatedPhone struct {
 }
 
 func newGatedPhone(holdFor string) *gatedPhone {
-	return &gatedPhone{holdFor: holdFor, held: make(chan struct{}), gate: make(chan struct{})}
+	return &gatedPhone{holdFor: holdFor, holdRead: "wamid.in.other", held: make(chan struct{}), gate: make(chan struct{})}
 }
 
 func (g *gatedPhone) Send(_ context.Context, _ string, o whatsapp.Outbound) (whatsapp.SendResult, error) {
@@ -49,6 +52,9 @@ func (g *gatedPhone) Send(_ context.Context, _ string, o whatsapp.Outbound) (wha
 }
 
 func (g *gatedPhone) MarkRead(_ context.Context, _, messageID string, _ bool) error {
+	if messageID == g.holdRead {
+		<-g.gate
+	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.reads = append(g.reads, messageID)
