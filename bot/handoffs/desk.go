@@ -14,6 +14,7 @@
 package handoffs
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -138,8 +139,9 @@ func (d *Desk) List(status string) ([]View, error) {
 	}
 	now := d.now()
 	var out []View
-	err := d.db.View(func(tx *store.Txn) error {
-		all, err := loadHandoffs(tx)
+	ctx := context.Background()
+	err := d.db.Read(ctx, func(r store.Reader) error {
+		all, err := loadHandoffs(ctx, r)
 		if err != nil {
 			return err
 		}
@@ -148,7 +150,7 @@ func (d *Desk) List(status string) ([]View, error) {
 			if (status == "" && h.Status == Closed) || (status != "" && h.Status != status) {
 				continue
 			}
-			v, err := d.view(tx, h, positions[h.ID], now)
+			v, err := d.view(ctx, r, h, positions[h.ID], now)
 			if err != nil {
 				return err
 			}
@@ -173,7 +175,7 @@ func (d *Desk) List(status string) ([]View, error) {
 	return out, nil
 }
 
-func (d *Desk) view(tx *store.Txn, h Handoff, position int, now time.Time) (View, error) {
+func (d *Desk) view(ctx context.Context, r store.Reader, h Handoff, position int, now time.Time) (View, error) {
 	v := View{Handoff: h, Position: position}
 	v.Notice = nil
 	end := now
@@ -185,9 +187,9 @@ func (d *Desk) view(tx *store.Txn, h Handoff, position int, now time.Time) (View
 	}
 	v.WaitSeconds = int64(end.Sub(h.CreatedAt) / time.Second)
 	v.Overdue = h.Status == Waiting && now.Sub(h.CreatedAt) > d.Overdue()
-	var c store.Contact
-	if err := tx.GetJSON(store.ContactKey(h.User), &c); err != nil && !errors.Is(err, store.ErrNotFound) {
-		return v, fmt.Errorf("load contact: %w", err)
+	c, err := store.GetContact(ctx, r, h.User)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return v, err
 	}
 	if !c.LastInboundAt.IsZero() {
 		v.WindowUntil = d.eng.WindowEnd(c.LastInboundAt)
@@ -201,20 +203,23 @@ func (d *Desk) view(tx *store.Txn, h Handoff, position int, now time.Time) (View
 func (d *Desk) Get(id string) (Detail, error) {
 	now := d.now()
 	var out Detail
+	ctx := context.Background()
+	// A badger transaction rather than a store.Reader only because the
+	// engine's Transcript still asks for one; every read here is typed.
 	err := d.db.View(func(tx *store.Txn) error {
-		var h Handoff
-		if err := tx.GetJSON(store.DocKey(store.DocHandoff, id), &h); err != nil {
+		h, err := store.GetHandoff[Handoff](ctx, tx, id)
+		if err != nil {
 			return err
 		}
 		pos := 0
 		if h.Status == Waiting {
-			all, err := loadHandoffs(tx)
+			all, err := loadHandoffs(ctx, tx)
 			if err != nil {
 				return err
 			}
 			pos = queuePositions(all)[h.ID]
 		}
-		v, err := d.view(tx, h, pos, now)
+		v, err := d.view(ctx, tx, h, pos, now)
 		if err != nil {
 			return err
 		}
@@ -234,7 +239,7 @@ func (d *Desk) Get(id string) (Detail, error) {
 		return nil
 	})
 	if err != nil {
-		return Detail{}, fmt.Errorf("load handoff: %w", err)
+		return Detail{}, fmt.Errorf("show handoff: %w", err)
 	}
 	if out.Messages == nil {
 		out.Messages = []TranscriptEntry{}
@@ -247,27 +252,27 @@ func (d *Desk) Get(id string) (Detail, error) {
 // and saves both. Badger aborts a transaction whose reads another commit
 // has changed, and store.Update runs it again on the new state: that is
 // what makes two simultaneous claims end with exactly one owner.
-func (d *Desk) change(id string, fn func(tx *store.Txn, h *Handoff, sess *flows.Session, now time.Time) (changed bool, err error)) (Handoff, error) {
+func (d *Desk) change(id string, fn func(ctx context.Context, tx store.Writer, h *Handoff, sess *flows.Session, now time.Time) (changed bool, err error)) (Handoff, error) {
 	now := d.now()
 	var h Handoff
 	changed := false
-	err := d.db.Update(func(tx *store.Txn) error {
-		h = Handoff{}
-		if err := tx.GetJSON(store.DocKey(store.DocHandoff, id), &h); err != nil {
-			return err
-		}
-		var sess flows.Session
-		if err := tx.GetJSON(store.SessionKey(h.User), &sess); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("load session: %w", err)
-		}
+	ctx := context.Background()
+	err := d.db.Write(ctx, func(tx store.Writer) error {
 		var err error
-		if changed, err = fn(tx, &h, &sess, now); err != nil || !changed {
+		if h, err = store.GetHandoff[Handoff](ctx, tx, id); err != nil {
 			return err
 		}
-		if err := tx.SetJSON(store.SessionKey(h.User), sess, 0); err != nil {
+		sess, err := store.GetSession[flows.Session](ctx, tx, h.User)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		return tx.SetJSON(store.DocKey(store.DocHandoff, id), h, 0)
+		if changed, err = fn(ctx, tx, &h, &sess, now); err != nil || !changed {
+			return err
+		}
+		if err := store.PutSession(ctx, tx, h.User, sess); err != nil {
+			return err
+		}
+		return store.PutHandoff(ctx, tx, id, h)
 	})
 	if err != nil {
 		return Handoff{}, err
@@ -291,7 +296,7 @@ func ownedBy(h *Handoff, agent string, force bool) error {
 // silent in that conversation. Claiming one's own handoff again is a
 // no-op; a handoff someone else owns, or a closed one, is a conflict.
 func (d *Desk) Claim(id, agent string) (Handoff, error) {
-	h, err := d.change(id, func(_ *store.Txn, h *Handoff, sess *flows.Session, now time.Time) (bool, error) {
+	h, err := d.change(id, func(_ context.Context, _ store.Writer, h *Handoff, sess *flows.Session, now time.Time) (bool, error) {
 		if h.Status == Active {
 			if h.Agent == agent {
 				return false, nil
@@ -335,7 +340,7 @@ func (d *Desk) Reply(id, agent string, r AgentReply) (store.Entry, error) {
 	}
 	var entry store.Entry
 	var queued []*store.OutboxItem
-	_, err := d.change(id, func(tx *store.Txn, h *Handoff, _ *flows.Session, now time.Time) (bool, error) {
+	_, err := d.change(id, func(ctx context.Context, tx store.Writer, h *Handoff, _ *flows.Session, now time.Time) (bool, error) {
 		queued, entry = queued[:0], store.Entry{}
 		if err := ownedBy(h, agent, false); err != nil {
 			return false, err
@@ -343,9 +348,9 @@ func (d *Desk) Reply(id, agent string, r AgentReply) (store.Entry, error) {
 		if err := h.fire(EvReply); err != nil {
 			return false, err
 		}
-		var c store.Contact
-		if err := tx.GetJSON(store.ContactKey(h.User), &c); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return false, fmt.Errorf("load contact: %w", err)
+		c, err := store.GetContact(ctx, tx, h.User)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return false, err
 		}
 		until := d.eng.WindowEnd(c.LastInboundAt)
 		o := whatsapp.Outbound{To: h.User, Kind: "text", Text: r.Text}
@@ -368,7 +373,7 @@ func (d *Desk) Reply(id, agent string, r AgentReply) (store.Entry, error) {
 		}
 		queued = append(queued, items...)
 		if len(items) > 0 {
-			if err := tx.GetJSON(store.TranscriptKey(h.User, items[0].TranscriptSeq), &entry); err != nil {
+			if entry, err = store.GetTranscriptEntry(ctx, tx, h.User, items[0].TranscriptSeq); err != nil {
 				return false, err
 			}
 			entry.Payload = nil
@@ -396,7 +401,7 @@ func (d *Desk) Note(id, agent, text string) (Note, error) {
 		return Note{}, invalidf("a note needs \"text\" of 1 to %d characters", maxNote)
 	}
 	var n Note
-	_, err := d.change(id, func(_ *store.Txn, h *Handoff, _ *flows.Session, now time.Time) (bool, error) {
+	_, err := d.change(id, func(_ context.Context, _ store.Writer, h *Handoff, _ *flows.Session, now time.Time) (bool, error) {
 		n = Note{At: now, Agent: agent, Text: text}
 		h.Notes = append(h.Notes, n)
 		h.UpdatedAt = now
@@ -414,7 +419,7 @@ func (d *Desk) Transfer(id, agent, to string, force bool) (Handoff, error) {
 	if to == "" {
 		return Handoff{}, invalidf("give \"to\": the agent to transfer to")
 	}
-	h, err := d.change(id, func(_ *store.Txn, h *Handoff, _ *flows.Session, now time.Time) (bool, error) {
+	h, err := d.change(id, func(_ context.Context, _ store.Writer, h *Handoff, _ *flows.Session, now time.Time) (bool, error) {
 		if err := ownedBy(h, agent, force); err != nil {
 			return false, err
 		}
@@ -451,7 +456,7 @@ func (d *Desk) Close(id, agent, outcome string, force bool) (Handoff, error) {
 
 func (d *Desk) finishHandoff(id, agent, event, action, outcome string, force bool) (Handoff, error) {
 	var queued []*store.OutboxItem
-	h, err := d.change(id, func(tx *store.Txn, h *Handoff, sess *flows.Session, now time.Time) (bool, error) {
+	h, err := d.change(id, func(ctx context.Context, tx store.Writer, h *Handoff, sess *flows.Session, now time.Time) (bool, error) {
 		queued = queued[:0]
 		if err := ownedBy(h, agent, force); err != nil {
 			return false, err
@@ -473,7 +478,7 @@ func (d *Desk) finishHandoff(id, agent, event, action, outcome string, force boo
 			// Someone who needed help is told, and goes to the front
 			// again if they need a person soon after.
 			sess.PriorityUntil = now.Add(flows.PriorityKeep)
-			items, err := d.tellEnded(tx, h, sess, action, now)
+			items, err := d.tellEnded(ctx, tx, h, sess, action, now)
 			if err != nil {
 				return false, err
 			}
@@ -495,10 +500,10 @@ func (d *Desk) finishHandoff(id, agent, event, action, outcome string, force boo
 // tellEnded queues the message telling the user, in their language, that
 // the team closed their conversation or gave it back to the bot, while
 // the 24-hour window allows free text.
-func (d *Desk) tellEnded(tx *store.Txn, h *Handoff, sess *flows.Session, action string, now time.Time) ([]*store.OutboxItem, error) {
-	var c store.Contact
-	if err := tx.GetJSON(store.ContactKey(h.User), &c); err != nil && !errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("load contact: %w", err)
+func (d *Desk) tellEnded(ctx context.Context, tx store.Writer, h *Handoff, sess *flows.Session, action string, now time.Time) ([]*store.OutboxItem, error) {
+	c, err := store.GetContact(ctx, tx, h.User)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
 	}
 	until := d.eng.WindowEnd(c.LastInboundAt)
 	if c.LastInboundAt.IsZero() || !now.Before(until) {
@@ -523,19 +528,20 @@ func (d *Desk) tellEnded(tx *store.Txn, h *Handoff, sess *flows.Session, action 
 func (d *Desk) Request(user, reason string, priority bool) error {
 	now := d.now()
 	var queued []*store.OutboxItem
-	err := d.db.Update(func(tx *store.Txn) error {
+	ctx := context.Background()
+	err := d.db.Write(ctx, func(tx store.Writer) error {
 		queued = queued[:0]
-		var c store.Contact
-		if err := tx.GetJSON(store.ContactKey(user), &c); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("load contact: %w", err)
+		c, err := store.GetContact(ctx, tx, user)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
 		}
-		var sess flows.Session
-		if err := tx.GetJSON(store.SessionKey(user), &sess); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("load session: %w", err)
+		sess, err := store.GetSession[flows.Session](ctx, tx, user)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
 		}
 		if sess.State != flows.StateHandoff {
 			sess.AwaitingAgent = true
-			if err := tx.SetJSON(store.SessionKey(user), sess, 0); err != nil {
+			if err := store.PutSession(ctx, tx, user, sess); err != nil {
 				return err
 			}
 		}
@@ -570,13 +576,13 @@ func (d *Desk) Request(user, reason string, priority bool) error {
 // the window is open, queues a message with the user's place in the
 // queue and an honest estimate of the wait. It returns the message, for
 // the sandbox chat, and the outbox items to hand to the outbox after commit.
-func (d *Desk) QueueNotice(tx *store.Txn, h *Handoff, phone, lang, text string, windowUntil, now time.Time) ([]whatsapp.Outbound, []*store.OutboxItem, error) {
-	return d.queueNoticeFor(tx, h, phone, lang, text, windowUntil, now, false)
+func (d *Desk) QueueNotice(tx store.Writer, h *Handoff, phone, lang, text string, windowUntil, now time.Time) ([]whatsapp.Outbound, []*store.OutboxItem, error) {
+	return d.queueNoticeFor(context.Background(), tx, h, phone, lang, text, windowUntil, now, false)
 }
 
 // queueNoticeFor is QueueNotice; asked is true when the user asked where
 // they are ("how long?"), which is answered even when nothing changed.
-func (d *Desk) queueNoticeFor(tx *store.Txn, h *Handoff, phone, lang, text string, windowUntil, now time.Time, asked bool) ([]whatsapp.Outbound, []*store.OutboxItem, error) {
+func (d *Desk) queueNoticeFor(ctx context.Context, tx store.Writer, h *Handoff, phone, lang, text string, windowUntil, now time.Time, asked bool) ([]whatsapp.Outbound, []*store.OutboxItem, error) {
 	if phone != "" {
 		h.PhoneNumberID = phone
 	}
@@ -586,11 +592,10 @@ func (d *Desk) queueNoticeFor(tx *store.Txn, h *Handoff, phone, lang, text strin
 	if h.FirstMessage == "" && strings.TrimSpace(text) != "" {
 		h.FirstMessage = flows.Truncate(text, 500)
 	}
-	key := store.DocKey(store.DocHandoff, h.ID)
 	if h.Status != Waiting || windowUntil.IsZero() || !now.Before(windowUntil) {
-		return nil, nil, tx.SetJSON(key, h, 0)
+		return nil, nil, store.PutHandoff(ctx, tx, h.ID, h)
 	}
-	all, err := loadHandoffs(tx)
+	all, err := loadHandoffs(ctx, tx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -604,10 +609,10 @@ func (d *Desk) queueNoticeFor(tx *store.Txn, h *Handoff, phone, lang, text strin
 	if n := h.Notice; !asked && n != nil && n.Position == pos && n.Bucket == bucket && now.Sub(n.At) < noticeRepeatAfter {
 		// Told a moment ago, and nothing has changed: the handoff is
 		// only being updated (a check-in's details), not asked for anew.
-		return nil, nil, tx.SetJSON(key, h, 0)
+		return nil, nil, store.PutHandoff(ctx, tx, h.ID, h)
 	}
 	h.Notice = &Notice{Position: pos, Bucket: bucket, At: now}
-	if err := tx.SetJSON(key, h, 0); err != nil {
+	if err := store.PutHandoff(ctx, tx, h.ID, h); err != nil {
 		return nil, nil, err
 	}
 	o := whatsapp.Outbound{To: h.User, Kind: "text", Text: queueText(h.Lang, pos, bucket, false)}
@@ -618,9 +623,9 @@ func (d *Desk) queueNoticeFor(tx *store.Txn, h *Handoff, phone, lang, text strin
 // QueueStatus answers someone waiting who asks where they are, or grows
 // impatient: their place and the wait, even if nothing has changed. If
 // their handoff is no longer waiting (closed meanwhile), they are queued again.
-func (d *Desk) QueueStatus(tx *store.Txn, user, name, phone string, sess flows.Session, windowUntil, now time.Time) ([]whatsapp.Outbound, []*store.OutboxItem, error) {
-	var h Handoff
-	err := tx.GetJSON(store.DocKey(store.DocHandoff, user), &h)
+func (d *Desk) QueueStatus(tx store.Writer, user, name, phone string, sess flows.Session, windowUntil, now time.Time) ([]whatsapp.Outbound, []*store.OutboxItem, error) {
+	ctx := context.Background()
+	h, err := store.GetHandoff[Handoff](ctx, tx, user)
 	switch {
 	case errors.Is(err, store.ErrNotFound) || (err == nil && h.Status == Closed):
 		hp, _, err := Open(tx, user, name, flows.Effect{Kind: flows.EffectHandoff, Reason: "asked",
@@ -630,12 +635,12 @@ func (d *Desk) QueueStatus(tx *store.Txn, user, name, phone string, sess flows.S
 		}
 		h = *hp
 	case err != nil:
-		return nil, nil, fmt.Errorf("load handoff: %w", err)
+		return nil, nil, err
 	case h.Status == Active:
 		// A person has it already: they answer, the bot says nothing.
 		return nil, nil, nil
 	}
-	return d.queueNoticeFor(tx, &h, phone, sess.Lang, "", windowUntil, now, true)
+	return d.queueNoticeFor(ctx, tx, &h, phone, sess.Lang, "", windowUntil, now, true)
 }
 
 // noticeRepeatAfter is how long an unchanged place in the queue is not
@@ -656,9 +661,10 @@ func (d *Desk) phoneFor(h *Handoff) string {
 func (d *Desk) refreshQueue() {
 	now := d.now()
 	var queued []*store.OutboxItem
-	err := d.db.Update(func(tx *store.Txn) error {
+	ctx := context.Background()
+	err := d.db.Write(ctx, func(tx store.Writer) error {
 		queued = queued[:0]
-		all, err := loadHandoffs(tx)
+		all, err := loadHandoffs(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -674,16 +680,16 @@ func (d *Desk) refreshQueue() {
 			if !moved {
 				continue
 			}
-			var c store.Contact
-			if err := tx.GetJSON(store.ContactKey(h.User), &c); err != nil && !errors.Is(err, store.ErrNotFound) {
-				return fmt.Errorf("load contact: %w", err)
+			c, err := store.GetContact(ctx, tx, h.User)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
 			}
 			until := d.eng.WindowEnd(c.LastInboundAt)
 			if c.LastInboundAt.IsZero() || !now.Before(until) {
 				continue
 			}
 			h.Notice = &Notice{Position: pos, Bucket: bucket, At: now}
-			if err := tx.SetJSON(store.DocKey(store.DocHandoff, h.ID), h, 0); err != nil {
+			if err := store.PutHandoff(ctx, tx, h.ID, h); err != nil {
 				return err
 			}
 			o := whatsapp.Outbound{To: h.User, Kind: "text", Text: queueText(h.Lang, pos, bucket, true)}

@@ -54,8 +54,9 @@ func TestDeskOverTheEngineSeam(t *testing.T) {
 	d := New(Config{DefaultPhone: "phone-1"}, db, f.engine(10*time.Minute), zerolog.Nop(), func() time.Time { return now })
 
 	// The person wrote a minute ago and asked for a person.
-	if err := db.Update(func(tx *store.Txn) error {
-		if err := tx.SetJSON(store.ContactKey(user), store.Contact{LastInboundAt: start.Add(-time.Minute)}, 0); err != nil {
+	ctx := context.Background()
+	if err := db.Write(ctx, func(tx store.Writer) error {
+		if err := store.PutContact(ctx, tx, store.Contact{WaID: user, LastInboundAt: start.Add(-time.Minute)}); err != nil {
 			return err
 		}
 		h, _, err := Open(tx, user, "Sara", flows.Effect{Kind: flows.EffectHandoff, Reason: "asked"}, start)

@@ -1,9 +1,9 @@
 package handoffs
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -22,7 +22,7 @@ const (
 // Handoff is a conversation that a person should take over. There is at
 // most one open handoff per user; its id is the user's id. When a user
 // asks again after a handoff was closed, the closed one is kept under
-// store.DocHandoffPast and a fresh one takes its place.
+// the past handoffs (store.ArchiveHandoff) and a fresh one takes its place.
 type Handoff struct {
 	ID            string    `json:"id"`
 	User          string    `json:"user"`
@@ -82,18 +82,16 @@ func (h *Handoff) record(at time.Time, agent, action, detail string) {
 // Open records a handoff request, or raises the priority (and
 // urgency) of the one already open. It reports whether the handoff became
 // urgent just now: an emergency to announce.
-func Open(tx *store.Txn, user, name string, eff flows.Effect, at time.Time) (*Handoff, bool, error) {
-	key := store.DocKey(store.DocHandoff, user)
-	var h Handoff
-	err := tx.GetJSON(key, &h)
+func Open(tx store.Writer, user, name string, eff flows.Effect, at time.Time) (*Handoff, bool, error) {
+	ctx := context.Background()
+	h, err := store.GetHandoff[Handoff](ctx, tx, user)
 	raised := false
 	switch {
 	case errors.Is(err, store.ErrNotFound) || (err == nil && h.Status == Closed):
 		ev := EvOpen
 		if err == nil {
-			past := store.DocKey(store.DocHandoffPast, user+"/"+strconv.FormatInt(h.CreatedAt.UnixNano(), 10))
-			if err := tx.SetJSON(past, h, 0); err != nil {
-				return nil, false, fmt.Errorf("keep closed handoff: %w", err)
+			if err := store.ArchiveHandoff(ctx, tx, user, h.CreatedAt, h); err != nil {
+				return nil, false, err
 			}
 			ev = EvReopen
 		}
@@ -121,20 +119,20 @@ func Open(tx *store.Txn, user, name string, eff flows.Effect, at time.Time) (*Ha
 		h.Name = name
 	}
 	h.UpdatedAt = at
-	return &h, raised, tx.SetJSON(key, h, 0)
+	return &h, raised, store.PutHandoff(ctx, tx, user, h)
 }
 
 // NoteMessage adds what the user just wrote (or the location they
 // shared) to their open handoff, waiting or claimed, so the queue and
 // the console show the latest words beside the first ones.
-func NoteMessage(tx *store.Txn, user string, entry store.Entry, loc *whatsapp.Location, at time.Time) error {
-	key := store.DocKey(store.DocHandoff, user)
-	var h Handoff
-	if err := tx.GetJSON(key, &h); err != nil {
+func NoteMessage(tx store.Writer, user string, entry store.Entry, loc *whatsapp.Location, at time.Time) error {
+	ctx := context.Background()
+	h, err := store.GetHandoff[Handoff](ctx, tx, user)
+	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return nil
 		}
-		return fmt.Errorf("load handoff: %w", err)
+		return err
 	}
 	if h.Status == Closed {
 		return nil
@@ -149,5 +147,5 @@ func NoteMessage(tx *store.Txn, user string, entry store.Entry, loc *whatsapp.Lo
 		h.LastMessage, h.LastMessageAt = "["+entry.Type+"]", at
 	}
 	h.UpdatedAt = at
-	return tx.SetJSON(key, h, 0)
+	return store.PutHandoff(ctx, tx, user, h)
 }

@@ -1,7 +1,7 @@
 package handoffs
 
 import (
-	"encoding/json"
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -38,13 +38,9 @@ func compareQueue(a, b *Handoff) int {
 	return a.CreatedAt.Compare(b.CreatedAt)
 }
 
-func loadHandoffs(tx *store.Txn) ([]Handoff, error) {
+func loadHandoffs(ctx context.Context, r store.Reader) ([]Handoff, error) {
 	var all []Handoff
-	err := tx.Scan(store.DocPrefix(store.DocHandoff), func(k store.Key, v []byte) error {
-		var h Handoff
-		if err := json.Unmarshal(v, &h); err != nil {
-			return fmt.Errorf("decode handoff: %w", err)
-		}
+	err := store.EachHandoff(ctx, r, func(h Handoff) error {
 		all = append(all, h)
 		return nil
 	})
