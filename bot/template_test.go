@@ -20,7 +20,7 @@ type templateWatcher struct {
 	seen    []whatsapp.TemplateStatus
 }
 
-func (w *templateWatcher) ObserveStatus(*store.Txn, *whatsapp.Status) error { return nil }
+func (w *templateWatcher) ObserveStatus(store.Writer, *whatsapp.Status) error { return nil }
 
 func (w *templateWatcher) ObserveTemplate(ts *whatsapp.TemplateStatus) error {
 	w.mu.Lock()
