@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"errors"
 	"sync"
 	"sync/atomic"
@@ -71,8 +72,9 @@ func TestAcceptSaysWhyEventsWereNotStored(t *testing.T) {
 			if err == nil && !tc.malformed && !tc.notStored {
 				e.WaitIdle()
 				n := 0
-				if err := db.View(func(tx *store.Txn) error {
-					return tx.Scan(store.TranscriptPrefix("15550001234"), func(store.Key, []byte) error { n++; return nil })
+				ctx := context.Background()
+				if err := db.Read(ctx, func(r store.Reader) error {
+					return store.EachTranscriptEntry(ctx, r, "15550001234", func(store.Entry) error { n++; return nil })
 				}); err != nil {
 					t.Fatal(err)
 				}

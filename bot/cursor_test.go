@@ -113,7 +113,7 @@ func TestInboxEventIsAppliedOnceByItsSequence(t *testing.T) {
 			if got := h.appliedSeq(cursorUser); got != wantSeq {
 				t.Errorf("applied sequence = %d, want %d", got, wantSeq)
 			}
-			if n := h.count(store.InboxPrefix()); n != 0 {
+			if n := h.inboxLeft(); n != 0 {
 				t.Errorf("inbox holds %d events, want none", n)
 			}
 		})
@@ -153,7 +153,7 @@ func TestInboxEventReplayedAtRestartGetsNoSecondReply(t *testing.T) {
 	if n := second.inboundCount(cursorUser); n != 1 {
 		t.Errorf("inbound transcript entries = %d, want 1", n)
 	}
-	if n := second.count(store.InboxPrefix()); n != 0 {
+	if n := second.inboxLeft(); n != 0 {
 		t.Errorf("inbox holds %d events, want none", n)
 	}
 }
@@ -188,7 +188,7 @@ func TestSameEventOnTwoWorkersIsAppliedOnce(t *testing.T) {
 	if got := h.appliedSeq(cursorUser); got != seq {
 		t.Errorf("applied sequence = %d, want %d", got, seq)
 	}
-	if n := h.count(store.InboxPrefix()); n != 0 {
+	if n := h.inboxLeft(); n != 0 {
 		t.Errorf("inbox holds %d events, want none", n)
 	}
 }

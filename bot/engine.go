@@ -223,7 +223,7 @@ func (e *Engine) NotifyEmergencies(n EmergencyNotifier) {
 // outbound integration webhooks are the example. It must not carry the
 // person's words.
 type EmergencyNotifier interface {
-	Emergency(tx *store.Txn, user, lang, reason string, at time.Time) error
+	Emergency(w store.Writer, user, lang, reason string, at time.Time) error
 }
 
 // AddTranscriptSource registers a source of messages kept outside the
@@ -234,13 +234,13 @@ func (e *Engine) AddTranscriptSource(src TranscriptSource) { e.sources = append(
 // conversation flows see it, inside the message's transaction: answers to
 // a safety check-in are the example. It returns handled=false to pass.
 type Interceptor interface {
-	Intercept(tx *store.Txn, user string, in flows.Input, sess flows.Session) (out flows.Output, handled bool, err error)
+	Intercept(w store.Writer, user string, in flows.Input, sess flows.Session) (out flows.Output, handled bool, err error)
 }
 
 // StatusObserver sees every delivery status inside its transaction, for
 // example to count a broadcast's deliveries.
 type StatusObserver interface {
-	ObserveStatus(tx *store.Txn, st *whatsapp.Status) error
+	ObserveStatus(w store.Writer, st *whatsapp.Status) error
 }
 
 // TemplateObserver is told when WhatsApp changes a template's status, so
@@ -340,7 +340,11 @@ func New(cfg Config, o Options) *Engine {
 		Deliver:    func(it *store.OutboxItem) { e.outbox.Add(it.User, it) },
 		Emit:       func(kind, user string, at time.Time) { e.emit(Event{Kind: kind, User: user, At: at}) },
 		WindowEnd:  e.cfg.windowEnd,
-		Transcript: e.Transcript,
+		// The desk still reads through a badger transaction; the engine
+		// reads any store.Reader.
+		Transcript: func(tx *store.Txn, user string, limit int) ([]store.Entry, error) {
+			return e.Transcript(tx, user, limit)
+		},
 	}, o.Logger, o.Now)
 	return e
 }

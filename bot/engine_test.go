@@ -111,32 +111,80 @@ func (h *harness) mustAccept(body []byte) {
 	}
 }
 
-func (h *harness) count(prefix store.Key) int {
-	n := 0
-	err := h.db.View(func(tx *store.Txn) error {
-		return tx.Scan(prefix, func(store.Key, []byte) error { n++; return nil })
-	})
-	if err != nil {
+// read runs fn against the store and fails the test on error.
+func (h *harness) read(fn func(ctx context.Context, r store.Reader) error) {
+	h.t.Helper()
+	ctx := context.Background()
+	if err := h.db.Read(ctx, func(r store.Reader) error { return fn(ctx, r) }); err != nil {
 		h.t.Fatal(err)
 	}
+}
+
+// inboxLeft is how many inbound events wait in the inbox, readable or not.
+func (h *harness) inboxLeft() int {
+	n := 0
+	h.read(func(ctx context.Context, r store.Reader) error {
+		return store.EachPendingInbox(ctx, r, func(uint64, json.RawMessage, error) error { n++; return nil })
+	})
+	return n
+}
+
+// deadLetters is how many events were set aside as unprocessable.
+func (h *harness) deadLetters() int {
+	n := 0
+	h.read(func(ctx context.Context, r store.Reader) error {
+		return store.EachDeadLetter(ctx, r, func(json.RawMessage) error { n++; return nil })
+	})
+	return n
+}
+
+// handoffCount is how many handoffs are open or queued.
+func (h *harness) handoffCount() int {
+	n := 0
+	h.read(func(ctx context.Context, r store.Reader) error {
+		return store.EachHandoff(ctx, r, func(json.RawMessage) error { n++; return nil })
+	})
+	return n
+}
+
+// contactCount is how many contacts are stored.
+func (h *harness) contactCount() int {
+	n := 0
+	h.read(func(ctx context.Context, r store.Reader) error {
+		return store.EachContact(ctx, r, "", func(*store.Contact) error { n++; return nil })
+	})
+	return n
+}
+
+// contact is user's stored contact; a missing one fails the test.
+func (h *harness) contact(user string) store.Contact {
+	h.t.Helper()
+	var c store.Contact
+	h.read(func(ctx context.Context, r store.Reader) (err error) {
+		c, err = store.GetContact(ctx, r, user)
+		if err != nil {
+			return fmt.Errorf("contact %q: %w", user, err)
+		}
+		return nil
+	})
+	return c
+}
+
+// seen is how many inbound ids starting with idPrefix are remembered.
+func (h *harness) seen(idPrefix string) int {
+	n := 0
+	h.read(func(ctx context.Context, r store.Reader) (err error) {
+		n, err = store.CountSeen(ctx, r, idPrefix)
+		return err
+	})
 	return n
 }
 
 func (h *harness) transcript(user string) []store.Entry {
 	var out []store.Entry
-	err := h.db.View(func(tx *store.Txn) error {
-		return tx.Scan(store.TranscriptPrefix(user), func(_ store.Key, v []byte) error {
-			var e store.Entry
-			if err := json.Unmarshal(v, &e); err != nil {
-				return err
-			}
-			out = append(out, e)
-			return nil
-		})
+	h.read(func(ctx context.Context, r store.Reader) error {
+		return store.EachTranscriptEntry(ctx, r, user, func(e store.Entry) error { out = append(out, e); return nil })
 	})
-	if err != nil {
-		h.t.Fatal(err)
-	}
 	return out
 }
 
@@ -181,7 +229,7 @@ func TestSignedTextGetsExactlyOneReplyAndReplayGetsNone(t *testing.T) {
 	if n := len(h.graph.Messages()); n != 1 {
 		t.Fatalf("after replay: %d reply requests, want still 1", n)
 	}
-	if n := h.count(store.InboxPrefix()); n != 0 {
+	if n := h.inboxLeft(); n != 0 {
 		t.Errorf("inbox holds %d entries after processing", n)
 	}
 }
@@ -205,13 +253,13 @@ func TestEveryFixtureIsAcceptedAndProcessed(t *testing.T) {
 				t.Fatalf("POST: %v", err)
 			}
 			h.engine.WaitIdle()
-			if n := h.count(store.InboxPrefix()); n != 0 {
+			if n := h.inboxLeft(); n != 0 {
 				t.Errorf("inbox holds %d entries", n)
 			}
-			if n := h.count(store.DocPrefix(store.DocDeadLetter)); n != 0 {
+			if n := h.deadLetters(); n != 0 {
 				t.Errorf("%d events set aside", n)
 			}
-			if n := h.count(store.OutboxPrefix()); n != 0 {
+			if n := len(h.outbox()); n != 0 {
 				t.Errorf("outbox holds %d entries", n)
 			}
 			for _, m := range h.graph.Messages() {
@@ -402,7 +450,7 @@ func TestRestartLosesNothingAndRepliesOnce(t *testing.T) {
 			t.Errorf("%s got %d replies, want %d", to, n, perUser)
 		}
 	}
-	if n := second.count(store.InboxPrefix()); n != 0 {
+	if n := second.inboxLeft(); n != 0 {
 		t.Errorf("inbox holds %d entries", n)
 	}
 	t.Logf("%d of %d replies were sent before the stop", sentBefore, users*perUser)

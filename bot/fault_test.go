@@ -159,7 +159,7 @@ func TestFaultyGraphAPIDeliversEveryRetryableMessageOnce(t *testing.T) {
 	if sent != delivered || failedEntries != failed {
 		t.Errorf("transcripts say %d sent and %d failed; the Graph API saw %d delivered and %d failed", sent, failedEntries, delivered, failed)
 	}
-	if h.count(store.OutboxPrefix()) != 0 {
+	if len(h.outbox()) != 0 {
 		t.Error("outbox not empty")
 	}
 	t.Logf("seed %d, %d replies: %d delivered, %d failed for good (131026), %d needed retries; answers %v",

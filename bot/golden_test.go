@@ -62,7 +62,7 @@ type emergencies struct {
 	got []string
 }
 
-func (n *emergencies) Emergency(_ *store.Txn, user, lang, reason string, _ time.Time) error {
+func (n *emergencies) Emergency(_ store.Writer, user, lang, reason string, _ time.Time) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.got = append(n.got, fmt.Sprintf("emergency %s lang=%s (%s)", user, lang, reason))

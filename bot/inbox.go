@@ -535,7 +535,7 @@ func (e *Engine) handleStatus(t inTask) error {
 		wake   string
 	)
 	ctx := storeCtx()
-	err := e.db.Update(func(tx *store.Txn) error {
+	err := e.db.Write(ctx, func(tx store.Writer) error {
 		queued, wake = queued[:0], ""
 		for _, o := range e.observers {
 			if err := o.ObserveStatus(tx, st); err != nil {

@@ -1,7 +1,7 @@
 package bot
 
 import (
-	"encoding/json"
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -45,14 +45,14 @@ func TestEveryAcceptedWebhookBodyIsStored(t *testing.T) {
 				t.Fatalf("body of %d bytes: %v", len(body), err)
 			}
 			// Acknowledged means on disk: every message is marked as seen.
-			if n := h.count(store.SeenKey("m:wamid.big.")); n != c.messages {
+			if n := h.seen("m:wamid.big."); n != c.messages {
 				t.Errorf("%d of %d messages stored", n, c.messages)
 			}
 			// Meta's redelivery of the same body stores nothing more.
 			if err := h.accept(body); err != nil {
 				t.Fatalf("redelivery: %v", err)
 			}
-			if n := h.count(store.SeenKey("m:wamid.big.")); n != c.messages {
+			if n := h.seen("m:wamid.big."); n != c.messages {
 				t.Errorf("after redelivery %d seen markers, want %d", n, c.messages)
 			}
 		})
@@ -106,21 +106,15 @@ func TestRejectedBodyIsKeptWhole(t *testing.T) {
 		t.Fatal(err)
 	}
 	var kept []string
-	if err := h.db.View(func(tx *store.Txn) error {
-		return tx.Scan(store.DocPrefix(store.DocRejected), func(_ store.Key, v []byte) error {
-			var rec struct{ Reason, Body string }
-			if err := json.Unmarshal(v, &rec); err != nil {
-				return err
-			}
+	h.read(func(ctx context.Context, r store.Reader) error {
+		return store.EachRejectedBody(ctx, r, func(rec store.RejectedBody) error {
 			if !strings.Contains(rec.Reason, "can never be stored") {
 				t.Errorf("reason %q", rec.Reason)
 			}
 			kept = append(kept, rec.Body)
 			return nil
 		})
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})
 	if len(kept) != 1 || kept[0] != string(body) {
 		t.Errorf("kept %d bodies; want the one body byte for byte", len(kept))
 	}

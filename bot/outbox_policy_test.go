@@ -1,7 +1,7 @@
 package bot
 
 import (
-	"encoding/json"
+	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -70,19 +70,9 @@ func (h *harness) waitFor(what string, cond func() bool) {
 // outbox returns the stored outbox items.
 func (h *harness) outbox() []store.OutboxItem {
 	var out []store.OutboxItem
-	err := h.db.View(func(tx *store.Txn) error {
-		return tx.Scan(store.OutboxPrefix(), func(_ store.Key, v []byte) error {
-			var it store.OutboxItem
-			if err := json.Unmarshal(v, &it); err != nil {
-				return err
-			}
-			out = append(out, it)
-			return nil
-		})
+	h.read(func(ctx context.Context, r store.Reader) error {
+		return store.EachOutboxItem(ctx, r, func(it store.OutboxItem) error { out = append(out, it); return nil })
 	})
-	if err != nil {
-		h.t.Fatal(err)
-	}
 	return out
 }
 
@@ -401,8 +391,7 @@ func TestFailedStatusesReEnterThePolicy(t *testing.T) {
 			if tc.wantFinal == store.StatusSent && got.MessageID == orig.MessageID {
 				t.Errorf("reply entry keeps the failed wamid %s", got.MessageID)
 			}
-			var c store.Contact
-			_ = h.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.ContactKey(user), &c) })
+			c := h.contact(user)
 			if c.Unreachable != tc.unreach {
 				t.Errorf("contact unreachable = %v, want %v", c.Unreachable, tc.unreach)
 			}

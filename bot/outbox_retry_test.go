@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"encoding/json"
 	"testing"
 	"time"
 
@@ -23,20 +22,10 @@ func TestMaintenanceModeRetriesAfterAMinute(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("no retry recorded; %d message requests", len(h.graph.Messages()))
 		}
-		err := h.db.View(func(tx *store.Txn) error {
-			return tx.Scan(store.OutboxPrefix(), func(_ store.Key, v []byte) error {
-				var it store.OutboxItem
-				if err := json.Unmarshal(v, &it); err != nil {
-					return err
-				}
-				if it.ReadID == "" && it.Attempts > 0 {
-					retried = &it
-				}
-				return nil
-			})
-		})
-		if err != nil {
-			t.Fatal(err)
+		for _, it := range h.outbox() {
+			if it.ReadID == "" && it.Attempts > 0 {
+				retried = &it
+			}
 		}
 		if retried == nil && len(h.graph.Messages()) > 1 {
 			t.Fatalf("the reply was sent again right after 131057: %d message requests", len(h.graph.Messages()))

@@ -8,8 +8,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"lifeline/store"
 )
 
 // ignoreRecorder is an Observer that keeps the reasons of unanswered messages.
@@ -72,10 +70,10 @@ func TestWhoMayBeAnswered(t *testing.T) {
 			}
 			h.engine.WaitIdle()
 
-			if n := h.count(store.InboxPrefix()); n != 0 {
+			if n := h.inboxLeft(); n != 0 {
 				t.Errorf("inbox holds %d entries", n)
 			}
-			if n := h.count(store.DocPrefix(store.DocDeadLetter)); n != 0 {
+			if n := h.deadLetters(); n != 0 {
 				t.Errorf("%d events set aside", n)
 			}
 			var want []string
@@ -89,10 +87,10 @@ func TestWhoMayBeAnswered(t *testing.T) {
 				if reqs := h.graph.Requests(); len(reqs) != 0 {
 					t.Errorf("%d Graph API requests for an unanswerable message, first: %s", len(reqs), reqs[0].Raw)
 				}
-				if n := h.count(store.DocPrefix(store.DocHandoff)); n != 0 {
+				if n := h.handoffCount(); n != 0 {
 					t.Errorf("%d handoffs opened", n)
 				}
-				if n := h.count(store.ContactPrefix()); n != 0 {
+				if n := h.contactCount(); n != 0 {
 					t.Errorf("%d contacts created", n)
 				}
 				if tr := h.transcript(tc.user); len(tr) != 0 {
@@ -113,10 +111,7 @@ func TestWhoMayBeAnswered(t *testing.T) {
 					t.Errorf("internal key on the wire: %s", m.Raw)
 				}
 			}
-			var c store.Contact
-			if err := h.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.ContactKey(tc.user), &c) }); err != nil {
-				t.Fatalf("contact %q: %v", tc.user, err)
-			}
+			c := h.contact(tc.user)
 			if c.UserID != tc.userID {
 				t.Errorf("contact user_id %q, want %q", c.UserID, tc.userID)
 			}

@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"sync"
 	"testing"
@@ -20,7 +22,7 @@ type templateWatcher struct {
 	seen    []whatsapp.TemplateStatus
 }
 
-func (w *templateWatcher) ObserveStatus(*store.Txn, *whatsapp.Status) error { return nil }
+func (w *templateWatcher) ObserveStatus(store.Writer, *whatsapp.Status) error { return nil }
 
 func (w *templateWatcher) ObserveTemplate(ts *whatsapp.TemplateStatus) error {
 	w.mu.Lock()
@@ -89,8 +91,9 @@ func TestTemplateStatusSurvivesARestart(t *testing.T) {
 		t.Fatalf("after restart the observer saw %+v, want exactly %+v", seen, want)
 	}
 	n := 0
-	if err := db.View(func(tx *store.Txn) error {
-		return tx.Scan(store.InboxPrefix(), func(store.Key, []byte) error { n++; return nil })
+	ctx := context.Background()
+	if err := db.Read(ctx, func(r store.Reader) error {
+		return store.EachPendingInbox(ctx, r, func(uint64, json.RawMessage, error) error { n++; return nil })
 	}); err != nil {
 		t.Fatal(err)
 	}

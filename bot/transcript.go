@@ -11,13 +11,13 @@ import (
 // person's conversation as agents and admins see it: broadcasts keep
 // theirs with their send records.
 type TranscriptSource interface {
-	Messages(tx *store.Txn, user string) ([]store.Entry, error)
+	Messages(r store.Reader, user string) ([]store.Entry, error)
 }
 
 // Transcript returns the newest limit entries of user's conversation,
 // oldest first, with the sources' messages merged in by time.
-func (e *Engine) Transcript(tx *store.Txn, user string, limit int) ([]store.Entry, error) {
-	out, err := store.LastTranscript(storeCtx(), tx, user, limit)
+func (e *Engine) Transcript(r store.Reader, user string, limit int) ([]store.Entry, error) {
+	out, err := store.LastTranscript(storeCtx(), r, user, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -25,7 +25,7 @@ func (e *Engine) Transcript(tx *store.Txn, user string, limit int) ([]store.Entr
 		return out, nil
 	}
 	for _, src := range e.sources {
-		more, err := src.Messages(tx, user)
+		more, err := src.Messages(r, user)
 		if err != nil {
 			return nil, fmt.Errorf("read transcript: %w", err)
 		}

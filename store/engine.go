@@ -146,6 +146,24 @@ func MarkSeen(ctx context.Context, w Writer, id string, at time.Time, ttl time.D
 	return true, nil
 }
 
+// CountSeen says how many inbound ids starting with idPrefix are
+// remembered as seen (expired ones are gone): what an operator or a test
+// checks to see that a batch was deduplicated.
+func CountSeen(ctx context.Context, r Reader, idPrefix string) (int, error) {
+	n := 0
+	err := r.Scan(SeenKey(idPrefix), func(Key, []byte) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n++
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("count seen %q: %w", idPrefix, err)
+	}
+	return n, nil
+}
+
 // Conversation is what one user's next message is processed against: the
 // conversation state (the flows' type S) and the contact. It remembers
 // the stored bytes so that Unchanged can tell whether anything was

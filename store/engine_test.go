@@ -119,6 +119,39 @@ func TestMarkSeenAcceptsAnIdOnce(t *testing.T) {
 	}
 }
 
+func TestCountSeenCountsIdsUnderAPrefix(t *testing.T) {
+	db := memDB(t)
+	ctx := context.Background()
+	if err := db.Write(ctx, func(w Writer) error {
+		for _, id := range []string{"wamid.A", "wamid.A:delivered", "wamid.B", "other"} {
+			if _, err := MarkSeen(ctx, w, id, t0, 0); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		prefix string
+		want   int
+	}{
+		{"wamid.A", 2},
+		{"wamid.", 3},
+		{"wamid.C", 0},
+		{"", 4},
+	}
+	for _, tc := range cases {
+		var n int
+		if err := db.Read(ctx, func(r Reader) (err error) { n, err = CountSeen(ctx, r, tc.prefix); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if n != tc.want {
+			t.Errorf("CountSeen(%q) = %d, want %d", tc.prefix, n, tc.want)
+		}
+	}
+}
+
 type testSession struct {
 	State    string `json:"state"`
 	InboxSeq uint64 `json:"inbox_seq,omitempty"`

@@ -496,7 +496,7 @@ func TestCrashResumeLosesNobody(t *testing.T) {
 	for i, m := range graph.Messages() {
 		cb, _ := m.Body["biz_opaque_callback_data"].(string)
 		sent := &whatsapp.Status{ID: fmt.Sprintf("wamid.S%05d", i), Status: store.StatusSent, RecipientID: m.To, BizOpaqueCallbackData: cb}
-		if err := h.db.Update(func(tx *store.Txn) error { return h.svc.ObserveStatus(tx, sent) }); err != nil {
+		if err := h.db.Write(storeCtx, func(w store.Writer) error { return h.svc.ObserveStatus(w, sent) }); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -534,7 +534,7 @@ func TestInFlightSendsWithAStatusAreNotSentAgain(t *testing.T) {
 		cb, _ := m.Body["biz_opaque_callback_data"].(string)
 		st := &whatsapp.Status{ID: fmt.Sprintf("wamid.LIFE1%04d", i), Status: store.StatusSent, RecipientID: m.To,
 			BizOpaqueCallbackData: cb, PhoneNumberID: m.PhoneNumberID, Timestamp: m.Time}
-		if err := h.db.Update(func(tx *store.Txn) error { return obs.ObserveStatus(tx, st) }); err != nil {
+		if err := h.db.Write(storeCtx, func(w store.Writer) error { return obs.ObserveStatus(w, st) }); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -580,8 +580,8 @@ func TestConversationShowsTheBroadcastsSent(t *testing.T) {
 	h.waitState(id, StateSent)
 	transcript := func() []store.Entry {
 		var out []store.Entry
-		if err := h.db.View(func(tx *store.Txn) (err error) {
-			out, err = h.engine.Transcript(tx, users[0], 100)
+		if err := h.db.Read(storeCtx, func(r store.Reader) (err error) {
+			out, err = h.engine.Transcript(r, users[0], 100)
 			return err
 		}); err != nil {
 			t.Fatal(err)
@@ -599,7 +599,7 @@ func TestConversationShowsTheBroadcastsSent(t *testing.T) {
 		t.Fatalf("entry %+v; recipient %+v", e, rec)
 	}
 	delivered := &whatsapp.Status{ID: rec.WAMID, Status: store.StatusDelivered, RecipientID: users[0], BizOpaqueCallbackData: callbackData(id, 1, 0)}
-	if err := h.db.Update(func(tx *store.Txn) error { return h.svc.ObserveStatus(tx, delivered) }); err != nil {
+	if err := h.db.Write(storeCtx, func(w store.Writer) error { return h.svc.ObserveStatus(w, delivered) }); err != nil {
 		t.Fatal(err)
 	}
 	// The person answers: the answer follows the check-in.
@@ -734,7 +734,7 @@ func TestStatusesCountMonotonically(t *testing.T) {
 		if code != 0 {
 			st.Errors = []whatsapp.APIError{{Code: code}}
 		}
-		if err := h.db.Update(func(tx *store.Txn) error { return h.svc.ObserveStatus(tx, st) }); err != nil {
+		if err := h.db.Write(storeCtx, func(w store.Writer) error { return h.svc.ObserveStatus(w, st) }); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -23,7 +23,7 @@ import (
 // "yes I am ok", "احنا مش كويسين", "we are trapped on the roof"; an
 // option's title for a confirmation); and the follow-ups asked for (location and description
 // after "need help", a preferred time after "Reschedule").
-func (s *Service) Intercept(tx *store.Txn, user string, in flows.Input, sess flows.Session) (flows.Output, bool, error) {
+func (s *Service) Intercept(tx store.Writer, user string, in flows.Input, sess flows.Session) (flows.Output, bool, error) {
 	at := in.At
 	if at.IsZero() {
 		at = s.now()
@@ -408,7 +408,7 @@ func baseOutput(sess flows.Session, in flows.Input) flows.Output {
 // ObserveStatus counts delivery statuses of broadcast messages, tied to
 // their recipient by biz_opaque_callback_data. Statuses arrive out of
 // order and more than once; counts only move forward.
-func (s *Service) ObserveStatus(tx *store.Txn, st *whatsapp.Status) error {
+func (s *Service) ObserveStatus(tx store.Writer, st *whatsapp.Status) error {
 	id, seq, round, ok := parseCallback(st.BizOpaqueCallbackData)
 	if !ok {
 		return nil

@@ -854,7 +854,7 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 	r.pmu.Unlock()
 
 	r.wmu.Lock()
-	err := s.db.Update(func(tx *store.Txn) error {
+	err := s.db.Write(storeCtx, func(tx store.Writer) error {
 		// A person erased while their message was picked or in flight
 		// keeps the record the erasure left: no wa_id, nothing more sent.
 		erased := map[string]bool{}

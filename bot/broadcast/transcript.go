@@ -16,7 +16,7 @@ import (
 // person was sent. They are built from the send records when asked for:
 // writing each message into the transcript as it is sent would double
 // what a broadcast writes per recipient, for entries few people look at.
-func (s *Service) Messages(tx *store.Txn, user string) ([]store.Entry, error) {
+func (s *Service) Messages(tx store.Reader, user string) ([]store.Entry, error) {
 	docs := map[string]*Broadcast{}
 	var (
 		out     []store.Entry
