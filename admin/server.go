@@ -311,9 +311,9 @@ func (s *Server) transcript(c *fiber.Ctx) error {
 		limit = 200
 	}
 	var entries []store.Entry
-	err := s.db.View(func(tx *store.Txn) error {
+	err := s.db.Read(c.UserContext(), func(r store.Reader) error {
 		var err error
-		entries, err = s.engine.Transcript(tx, user, limit)
+		entries, err = s.engine.Transcript(r, user, limit)
 		return err
 	})
 	if err != nil {

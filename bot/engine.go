@@ -340,11 +340,7 @@ func New(cfg Config, o Options) *Engine {
 		Deliver:    func(it *store.OutboxItem) { e.outbox.Add(it.User, it) },
 		Emit:       func(kind, user string, at time.Time) { e.emit(Event{Kind: kind, User: user, At: at}) },
 		WindowEnd:  e.cfg.windowEnd,
-		// The desk still reads through a badger transaction; the engine
-		// reads any store.Reader.
-		Transcript: func(tx *store.Txn, user string, limit int) ([]store.Entry, error) {
-			return e.Transcript(tx, user, limit)
-		},
+		Transcript: e.Transcript,
 	}, o.Logger, o.Now)
 	return e
 }

@@ -231,7 +231,7 @@ func (e *Engine) handleMessage(t inTask) error {
 		emergencies []string // languages of emergencies raised by this message
 		replayed    bool
 	)
-	err = e.db.Update(func(tx *store.Txn) error {
+	err = e.db.Write(ctx, func(tx store.Writer) error {
 		queued, events, emergencies, replayed = queued[:0], events[:0], emergencies[:0], false
 		cur, err := store.LoadConversation[flows.Session](ctx, tx, user)
 		if err != nil {

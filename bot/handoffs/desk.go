@@ -48,7 +48,7 @@ type Engine struct {
 	WindowEnd func(lastInbound time.Time) time.Time
 	// Transcript returns the newest limit entries of user's conversation,
 	// oldest first.
-	Transcript func(tx *store.Txn, user string, limit int) ([]store.Entry, error)
+	Transcript func(r store.Reader, user string, limit int) ([]store.Entry, error)
 }
 
 // Config tunes the desk.
@@ -204,9 +204,7 @@ func (d *Desk) Get(id string) (Detail, error) {
 	now := d.now()
 	var out Detail
 	ctx := context.Background()
-	// A badger transaction rather than a store.Reader only because the
-	// engine's Transcript still asks for one; every read here is typed.
-	err := d.db.View(func(tx *store.Txn) error {
+	err := d.db.Read(ctx, func(tx store.Reader) error {
 		h, err := store.GetHandoff[Handoff](ctx, tx, id)
 		if err != nil {
 			return err

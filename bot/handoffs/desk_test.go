@@ -37,7 +37,7 @@ func (f *fakeEngine) engine(margin time.Duration) Engine {
 		Deliver:    func(*store.OutboxItem) { f.delivered++ },
 		Emit:       func(kind, user string, _ time.Time) { f.events = append(f.events, kind+" "+user) },
 		WindowEnd:  func(last time.Time) time.Time { return last.Add(24*time.Hour - margin) },
-		Transcript: func(*store.Txn, string, int) ([]store.Entry, error) { return nil, nil },
+		Transcript: func(store.Reader, string, int) ([]store.Entry, error) { return nil, nil },
 	}
 }
 
