@@ -39,9 +39,9 @@ func ExportPerson(ctx context.Context, db *store.DB, waID string, now time.Time)
 		return nil, err
 	}
 	var x *Export
-	// Broadcast records are read through package broadcast, which still
-	// takes the badger transaction.
-	err = db.View(func(tx *store.Txn) error {
+	// Broadcast records are read through package broadcast, in the same
+	// read so that the export is one consistent view.
+	err = db.Read(ctx, func(tx store.Reader) error {
 		x = &Export{WaID: id, ExportedAt: now.UTC(), Transcript: []store.Entry{}, Handoffs: []handoffs.Handoff{}, Outbox: []store.OutboxItem{}, Broadcasts: []broadcast.PersonRecord{}}
 		if c, err := store.GetContact(ctx, tx, id); err == nil {
 			x.Contact = &c
@@ -130,9 +130,9 @@ func ErasePerson(ctx context.Context, db *store.DB, waID string, now time.Time) 
 		}
 	}
 	chunked, chunkedRefs := n.Messages, n.SentRefs
-	// Broadcast records are erased through package broadcast, which still
-	// takes the badger transaction.
-	err = db.Update(func(tx *store.Txn) error {
+	// Broadcast records are erased through package broadcast, in the same
+	// transaction as the person's other records.
+	err = db.Write(ctx, func(tx store.Writer) error {
 		n = Erased{Messages: chunked, SentRefs: chunkedRefs}
 		switch c, err := store.GetContact(ctx, tx, id); {
 		case err == nil:
