@@ -144,9 +144,9 @@ type Engine struct {
 	// their place without the callers changing.
 	wakeIn  coord.Waker
 	wakeOut coord.Waker
-	pacer  *pace.Numbers
-	people PersonLocks // erasure against sends (see HoldPerson)
-	desk   *handoffs.Desk
+	pacer   *pace.Numbers
+	people  PersonLocks // erasure against sends (see HoldPerson)
+	desk    *handoffs.Desk
 
 	ctx    context.Context
 	cancel context.CancelFunc
