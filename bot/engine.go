@@ -138,9 +138,15 @@ type Engine struct {
 
 	inbox  *lanes[inTask]
 	outbox *sendLanes
-	pacer  *pace.Numbers
-	people PersonLocks // erasure against sends (see HoldPerson)
-	desk   *handoffs.Desk
+	// wakeIn and wakeOut tell the owner of a user's lane that the user has
+	// inbound or outbound work. In one process they are the lanes above;
+	// another coord.Waker (a delivery on the user's partition) can take
+	// their place without the callers changing.
+	wakeIn  coord.Waker
+	wakeOut coord.Waker
+	pacer   *pace.Numbers
+	people  PersonLocks // erasure against sends (see HoldPerson)
+	desk    *handoffs.Desk
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -357,6 +363,7 @@ func (e *Engine) Start() error {
 	e.ingestDone = make(chan struct{})
 	go e.ingestLoop()
 	e.outbox = newSendLanes(e.cfg.SendWorkers, e.sendersNeeded, e.processOutbound)
+	e.wakeIn, e.wakeOut = e.inbox, e.outbox
 	var pendingIn, pendingOut int
 	ctx := storeCtx()
 	err := e.db.Read(ctx, func(r store.Reader) error {

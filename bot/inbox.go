@@ -105,7 +105,7 @@ func (e *Engine) processInbound(key string, t inTask) bool {
 	log := e.log.Error().Err(err).Uint64("seq", t.seq).Str("kind", t.item.Kind).Int("attempt", *t.attempts)
 	if *t.attempts < maxProcessAttempts {
 		log.Msg("processing failed, will retry")
-		time.AfterFunc(time.Duration(*t.attempts)*time.Second, func() { e.inbox.Wake(key) })
+		time.AfterFunc(time.Duration(*t.attempts)*time.Second, func() { e.wakeIn.Wake(key) })
 		return false
 	}
 	log.Msg("processing failed for good, event set aside")
@@ -565,7 +565,7 @@ func (e *Engine) handleStatus(t inTask) error {
 		return err
 	}
 	if wake != "" {
-		e.outbox.Wake(wake)
+		e.wakeOut.Wake(wake)
 	}
 	for _, it := range queued {
 		e.outbox.Add(it.User, it)

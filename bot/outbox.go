@@ -27,7 +27,7 @@ func (e *Engine) processOutbound(key string, it *store.OutboxItem) bool {
 		gone, err := e.reload(it)
 		if err != nil {
 			e.log.Error().Err(err).Uint64("seq", it.Seq).Msg("reload outbox item held for its status")
-			time.AfterFunc(time.Second, func() { e.outbox.Wake(key) })
+			time.AfterFunc(time.Second, func() { e.wakeOut.Wake(key) })
 			return false
 		}
 		if gone {
@@ -35,11 +35,11 @@ func (e *Engine) processOutbound(key string, it *store.OutboxItem) bool {
 		}
 	}
 	if wait := it.NotBefore.Sub(now); wait > 0 {
-		time.AfterFunc(wait, func() { e.outbox.Wake(key) })
+		time.AfterFunc(wait, func() { e.wakeOut.Wake(key) })
 		return false
 	}
 	if until := e.pacer.PausedUntil(it.PhoneNumberID); until.After(now) {
-		time.AfterFunc(until.Sub(now), func() { e.outbox.Wake(key) })
+		time.AfterFunc(until.Sub(now), func() { e.wakeOut.Wake(key) })
 		return false
 	}
 	if it.ReadID != "" {
@@ -222,7 +222,7 @@ func (e *Engine) holdForSend(key string, it *store.OutboxItem) (release func(), 
 		// later rather than send what may have been erased.
 		e.log.Error().Err(err).Uint64("seq", it.Seq).Msg("check outbox before sending")
 		release()
-		time.AfterFunc(time.Second, func() { e.outbox.Wake(key) })
+		time.AfterFunc(time.Second, func() { e.wakeOut.Wake(key) })
 		return func() {}, false, false
 	}
 	if !live {
@@ -305,7 +305,7 @@ func (e *Engine) retryLater(key string, it *store.OutboxItem, kind sendpolicy.Ki
 		// number for a while, and say so loudly, once.
 		e.stalled(it.PhoneNumberID, d.Code, "sending stopped for this number; an admin must act", sentAt)
 		e.pacer.Pause(it.PhoneNumberID, now.Add(d.PauseFor))
-		time.AfterFunc(d.PauseFor, func() { e.outbox.Wake(key) })
+		time.AfterFunc(d.PauseFor, func() { e.wakeOut.Wake(key) })
 		return true, nil
 	case sendpolicy.UseTemplate:
 		if e.isFreeForm(it) && e.toTemplate(it, now) {
@@ -360,7 +360,7 @@ func (e *Engine) retryLater(key string, it *store.OutboxItem, kind sendpolicy.Ki
 	}
 	e.log.Warn().Err(err).Uint64("seq", it.Seq).Int("attempt", it.Attempts).Str("verdict", d.Verdict.String()).
 		Dur("backoff", next.Sub(now)).Msg("send failed, will retry")
-	time.AfterFunc(next.Sub(now), func() { e.outbox.Wake(key) })
+	time.AfterFunc(next.Sub(now), func() { e.wakeOut.Wake(key) })
 	return true, nil
 }
 

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"time"
@@ -334,6 +335,50 @@ func PutBroadcastProgress(ctx context.Context, w Writer, id string, p any) error
 		return fmt.Errorf("save progress of %s: %w", id, err)
 	}
 	return nil
+}
+
+// Fenced is a record written under a lease: it carries the fencing token
+// of the lease holder that wrote it (coord.Lease.Token).
+type Fenced interface {
+	FencingToken() uint64
+}
+
+// ErrFenced: a write under a lease was refused because a later holder of
+// the lease (a higher fencing token) has written since.
+var ErrFenced = errors.New("refused: a later lease holder has written")
+
+// FencedError is the refusal of a write made under fencing token Own when
+// the stored record was written under the newer token Stored. It matches
+// ErrFenced with errors.Is.
+type FencedError struct {
+	What   string // the record, e.g. "progress of broadcast b1"
+	Own    uint64
+	Stored uint64
+}
+
+func (e *FencedError) Error() string {
+	return fmt.Sprintf("write %s under fencing token %d: stored token %d is newer: %v", e.What, e.Own, e.Stored, ErrFenced)
+}
+
+func (e *FencedError) Unwrap() error { return ErrFenced }
+
+// PutBroadcastProgressFenced stores p as the progress of broadcast id
+// when the stored progress was not written under a newer fencing token
+// than p's; otherwise it writes nothing and returns a *FencedError. The
+// check and the write are in w's transaction, so a holder that lost the
+// lease cannot commit after its successor however late its results
+// arrive. A stored record without a token (zero) never refuses.
+func PutBroadcastProgressFenced[P Fenced](ctx context.Context, w Writer, id string, p P) error {
+	stored, found, err := getOptional[P](ctx, w, broadcastProgressKey(id), "progress")
+	if err != nil {
+		return fmt.Errorf("check fencing token of %s: %w", id, err)
+	}
+	if found {
+		if st, own := stored.FencingToken(), p.FencingToken(); st > own {
+			return &FencedError{What: "progress of broadcast " + id, Own: own, Stored: st}
+		}
+	}
+	return PutBroadcastProgress(ctx, w, id, p)
 }
 
 // GetBroadcastMember loads the link from contact waID to its recipient

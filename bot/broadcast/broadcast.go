@@ -365,7 +365,15 @@ type Progress struct {
 	Reminders int64            `json:"reminders"`
 	Dups      int64            `json:"possible_duplicates"`
 	Retrying  int64            `json:"retrying"`
+	// Token is the fencing token of the dispatch lease under which this
+	// progress was written (see holdLease): a write under an older token
+	// is refused, so a run that lost its lease cannot overwrite the
+	// progress of the run that took over.
+	Token uint64 `json:"token,omitempty"`
 }
+
+// FencingToken makes Progress a store.Fenced record.
+func (p *Progress) FencingToken() uint64 { return p.Token }
 
 // Counts are the engagement counters kept in shards.
 type Counts struct {

@@ -38,6 +38,7 @@ type harness struct {
 	pacer  *pace.Numbers // shared by the service and the engine, as in production
 	obs    bot.Observer
 	leases coord.Leases
+	sender bot.Sender
 }
 
 type hopts struct {
@@ -48,6 +49,7 @@ type hopts struct {
 	graph  *whatsapptest.Server
 	obs    bot.Observer // told of the service's send attempts
 	leases coord.Leases // nil for the service's default
+	sender bot.Sender   // nil for a client of the fake Graph API
 }
 
 func testConfig(c Config) Config {
@@ -77,7 +79,7 @@ func testConfig(c Config) Config {
 
 func newHarness(t *testing.T, o hopts) *harness {
 	t.Helper()
-	h := &harness{t: t, dir: o.dir, cfg: testConfig(o.cfg), now: o.now, graph: o.graph, obs: o.obs, leases: o.leases}
+	h := &harness{t: t, dir: o.dir, cfg: testConfig(o.cfg), now: o.now, graph: o.graph, obs: o.obs, leases: o.leases, sender: o.sender}
 	h.pacer = pace.New(h.cfg.RatePerNumber)
 	if h.graph == nil {
 		h.graph = whatsapptest.NewServer(t)
@@ -98,7 +100,11 @@ func (h *harness) open(engine bool) {
 		h.t.Fatal(err)
 	}
 	h.db = db
-	h.svc = New(h.cfg, Options{DB: db, Sender: h.client, Logger: zerolog.Nop(), Now: h.now, Pacer: h.pacer, Observer: h.obs, Leases: h.leases})
+	sender := h.sender
+	if sender == nil {
+		sender = h.client
+	}
+	h.svc = New(h.cfg, Options{DB: db, Sender: sender, Logger: zerolog.Nop(), Now: h.now, Pacer: h.pacer, Observer: h.obs, Leases: h.leases})
 	if engine {
 		h.engine = bot.New(bot.Config{PhoneNumberIDs: h.cfg.PhoneNumberIDs, RatePerNumber: h.cfg.RatePerNumber,
 			Backoff: func(whatsapp.Action, int) time.Duration { return time.Millisecond }, ShutdownGrace: 100 * time.Millisecond},

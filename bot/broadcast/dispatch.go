@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -31,6 +32,7 @@ type run struct {
 
 	limitHit bool
 	lease    coord.Lease // the dispatch lease this run holds (see holdLease)
+	fenced   atomic.Bool // a write was refused for a later lease holder (see fenced)
 }
 
 func (s *Service) startRun(id string, round int) {
@@ -457,6 +459,7 @@ func (s *Service) markChunk(r *run, p *chunkPlan) error {
 		}
 	}
 	snap := cloneProgress(&r.p)
+	snap.Token = r.lease.Token
 	r.pmu.Unlock()
 	err := s.db.Write(storeCtx, func(tx store.Writer) error {
 		for _, j := range p.send {
@@ -469,9 +472,10 @@ func (s *Service) markChunk(r *run, p *chunkPlan) error {
 				return err
 			}
 		}
-		return store.PutBroadcastProgress(storeCtx, tx, r.id, snap)
+		return store.PutBroadcastProgressFenced(storeCtx, tx, r.id, snap)
 	})
 	if err != nil {
+		s.fenced(r, err)
 		return fmt.Errorf("mark recipients sending: %w", err)
 	}
 	return nil
@@ -851,10 +855,17 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 		}
 	}
 	snap := cloneProgress(&r.p)
+	snap.Token = r.lease.Token
 	r.pmu.Unlock()
 
 	r.wmu.Lock()
 	err := s.db.Write(storeCtx, func(tx store.Writer) error {
+		// The fencing check comes first and shares the transaction with
+		// every write below: a run that lost its lease to a later holder
+		// commits nothing, not even the recipient records.
+		if err := store.PutBroadcastProgressFenced(storeCtx, tx, r.id, snap); err != nil {
+			return err
+		}
 		// A person erased while their message was picked or in flight
 		// keeps the record the erasure left: no wa_id, nothing more sent.
 		erased := map[string]bool{}
@@ -900,10 +911,11 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 				return fmt.Errorf("record failure on contact: %w", err)
 			}
 		}
-		return store.PutBroadcastProgress(storeCtx, tx, r.id, snap)
+		return nil
 	})
 	r.wmu.Unlock()
 	if err != nil {
+		s.fenced(r, err)
 		return fmt.Errorf("record send results: %w", err)
 	}
 	if alertMsg != "" {

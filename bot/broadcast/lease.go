@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"lifeline/coord"
+	"lifeline/store"
 )
 
 // leaseName names the lease whose holder dispatches broadcast id. With
@@ -46,4 +47,20 @@ func (s *Service) leaseLost(r *run) {
 		s.log.Warn().Str("broadcast", r.id).Uint64("token", r.lease.Token).Err(cause).
 			Msg("broadcast lease lost; its next holder continues from the stored progress")
 	}
+}
+
+// fenced stops r when err is the store's refusal of a write under r's
+// lease token because a later holder has written: r's results are stale
+// and the later holder continues from the progress it stored. It logs the
+// first refusal of the run only; later batches of the same run end alike.
+func (s *Service) fenced(r *run, err error) {
+	var fe *store.FencedError
+	if !errors.As(err, &fe) {
+		return
+	}
+	if r.fenced.CompareAndSwap(false, true) {
+		s.log.Warn().Str("broadcast", r.id).Uint64("token", fe.Own).Uint64("stored_token", fe.Stored).
+			Msg("broadcast results refused: a later lease holder has written; this run stops and commits nothing")
+	}
+	r.cancel()
 }

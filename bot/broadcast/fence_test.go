@@ -1,0 +1,153 @@
+package broadcast
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"lifeline/bot"
+	"lifeline/bot/pace"
+	"lifeline/bot/whatsapp"
+	"lifeline/bot/whatsapp/whatsapptest"
+	"lifeline/coord"
+	"lifeline/store"
+)
+
+// fakeClock is the leases' clock, moved by hand.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+func (s *Service) running(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.runs[id] != nil
+}
+
+func (h *harness) progress(id string) Progress {
+	h.t.Helper()
+	ctx := context.Background()
+	var p Progress
+	err := h.db.Read(ctx, func(tx store.Reader) (err error) {
+		p, _, err = store.GetBroadcastProgress[Progress](ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return p
+}
+
+// A run that lost its lease while a send was in flight cannot commit that
+// send's result after the next holder has written: the stored progress
+// carries the newer fencing token, the old run's transaction is refused
+// whole, and nothing the new holder counted is overwritten or counted again.
+func TestLateResultsOfAnOldLeaseHolderAreRefused(t *testing.T) {
+	clk := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	leases := coord.NewMemoryLeases(clk.Now)
+	// The TTL is on the fake clock; the holder's renewals (every TTL/3 of
+	// real time) do not come during the test, so run A does not learn
+	// that it lost the lease, as a paused or partitioned instance would not.
+	cfg := Config{LeaseTTL: time.Minute, Concurrency: 1, InFlightGrace: -1}
+	graph := whatsapptest.NewServer(t)
+	paused := &pausedSender{
+		next:    whatsapp.NewClient(whatsapp.ClientConfig{BaseURL: graph.URL, AccessToken: "tok", Timeout: 5 * time.Second}),
+		blocked: make(chan struct{}),
+		resume:  make(chan struct{}),
+	}
+	t.Cleanup(paused.letAnswer) // also when the test fails first, so the service can close
+	h := newHarness(t, hopts{cfg: cfg, leases: leases, graph: graph, sender: paused})
+
+	const n = 5
+	h.contacts(n, "en")
+	id := h.create(noticeSpec())
+	<-paused.blocked
+
+	// Run A's lease expires and run B, on another instance, takes it over
+	// with a higher token, sends the round and commits it.
+	clk.Advance(2 * time.Minute)
+	b := New(h.cfg, Options{DB: h.db, Sender: h.client, Logger: zerolog.Nop(), Pacer: pace.New(h.cfg.RatePerNumber), Leases: leases, Holder: "b"})
+	if err := b.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	eventually(t, 20*time.Second, "instance b to finish the round", func() bool {
+		st, err := b.Status(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.State == StateSent || st.State == StateCompleted
+	})
+	eventually(t, 20*time.Second, "instance b's run to end", func() bool { return !b.running(id) })
+	afterB := h.progress(id)
+	recsB := make([]Recipient, n)
+	for i := range recsB {
+		recsB[i], _ = h.recipient(id, uint64(i+1))
+	}
+	if afterB.Token < 2 || afterB.Sent != n {
+		t.Fatalf("after instance b: token %d sent %d, want token above run a's and sent %d", afterB.Token, afterB.Sent, n)
+	}
+
+	// Run A's send now answers; its result reaches its commit late.
+	paused.letAnswer()
+	// Refused, run A stops; let through, its write replaces instance b's.
+	eventually(t, 20*time.Second, "run a to stop or overwrite the progress", func() bool {
+		return !h.svc.running(id) || h.progress(id).Token != afterB.Token
+	})
+
+	if got := h.progress(id); got.Token != afterB.Token || got.Sent != afterB.Sent || got.Failed != afterB.Failed || got.Dups != afterB.Dups {
+		t.Errorf("progress after run a's late results: %+v, want instance b's %+v", got, afterB)
+	}
+	for i, want := range recsB {
+		if got, _ := h.recipient(id, uint64(i+1)); got.WAMID != want.WAMID || got.State != want.State {
+			t.Errorf("recipient %d after run a's late results: %s %q, want instance b's %s %q", i+1, got.State, got.WAMID, want.State, want.WAMID)
+		}
+	}
+	if st := h.status(id); st.Sent != n {
+		t.Errorf("status counts %d sent, want %d: a result counted twice or lost", st.Sent, n)
+	}
+}
+
+// pausedSender is run A's instance stalling: its first send waits, deaf
+// to cancellation as a paused process is, until the test lets it go on;
+// then it is sent and its result comes back late.
+type pausedSender struct {
+	next    bot.Sender
+	once    sync.Once
+	blocked chan struct{}
+	resume  chan struct{}
+	resumed sync.Once
+}
+
+func (p *pausedSender) Send(ctx context.Context, num string, o whatsapp.Outbound) (whatsapp.SendResult, error) {
+	first := false
+	p.once.Do(func() { first = true })
+	if first {
+		close(p.blocked)
+		<-p.resume
+		ctx = context.WithoutCancel(ctx)
+	}
+	return p.next.Send(ctx, num, o)
+}
+
+func (p *pausedSender) MarkRead(ctx context.Context, num, id string, typing bool) error {
+	return p.next.MarkRead(ctx, num, id, typing)
+}
+
+func (p *pausedSender) letAnswer() { p.resumed.Do(func() { close(p.resume) }) }
