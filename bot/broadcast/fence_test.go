@@ -9,30 +9,13 @@ import (
 	"github.com/rs/zerolog"
 
 	"lifeline/bot"
+	"lifeline/bot/clocktest"
 	"lifeline/bot/pace"
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
 	"lifeline/coord"
 	"lifeline/store"
 )
-
-// fakeClock is the leases' clock, moved by hand.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
 
 func (s *Service) running(id string) bool {
 	s.mu.Lock()
@@ -59,7 +42,7 @@ func (h *harness) progress(id string) Progress {
 // carries the newer fencing token, the old run's transaction is refused
 // whole, and nothing the new holder counted is overwritten or counted again.
 func TestLateResultsOfAnOldLeaseHolderAreRefused(t *testing.T) {
-	clk := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	clk := clocktest.New(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	leases := coord.NewMemoryLeases(clk.Now)
 	// The TTL is on the fake clock; the holder's renewals (every TTL/3 of
 	// real time) do not come during the test, so run A does not learn
@@ -81,7 +64,7 @@ func TestLateResultsOfAnOldLeaseHolderAreRefused(t *testing.T) {
 
 	// Run A's lease expires and run B, on another instance, takes it over
 	// with a higher token, sends the round and commits it.
-	clk.Advance(2 * time.Minute)
+	clk.Add(2 * time.Minute)
 	b := New(h.cfg, Options{DB: h.db, Sender: h.client, Logger: zerolog.Nop(), Pacer: pace.New(h.cfg.RatePerNumber), Leases: leases, Holder: "b"})
 	if err := b.Start(); err != nil {
 		t.Fatal(err)
