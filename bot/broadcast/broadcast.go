@@ -312,6 +312,9 @@ type Recipient struct {
 	SentAt    time.Time `json:"t,omitzero"` // first successful send
 	NotBefore time.Time `json:"n,omitzero"`
 	Dups      int       `json:"d,omitempty"` // sends that may have reached the user twice
+	// FirstTry is this round's first send attempt: a recipient failing
+	// through an outage waits Config.TemplateWait from it.
+	FirstTry time.Time `json:"f,omitzero"`
 }
 
 // Engagement is what came back about one recipient: delivery statuses and

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -387,11 +388,12 @@ func TestRetryByErrorClass(t *testing.T) {
 		{label: "window closed cannot happen to a template but is final", code: 131047, failures: 1, wantState: recFailed, wantReason: "131047"},
 		{label: "expired token pauses and alerts", code: 190, status: 401, failures: 1, wantState: recPending, paused: true},
 		{label: "paused template pauses and alerts", code: 132015, failures: 1, wantState: recPending, paused: true},
-		{label: "retries run out", code: 131000, status: 500, failures: 100, wantState: recFailed, wantReason: "131000"},
+		{label: "retries run out", code: 131000, status: 500, failures: 100, wantState: recFailed, wantReason: "131000: still failing after 1ns, the template wait"},
 	}
 	for _, c := range cases {
 		t.Run(c.label, func(t *testing.T) {
-			h := newHarness(t, hopts{cfg: Config{MaxAttempts: 3}})
+			// A template wait of 1ns: the outage outlasts it at once.
+			h := newHarness(t, hopts{cfg: Config{MaxAttempts: 3, TemplateWait: time.Nanosecond}})
 			h.contacts(1, "en")
 			h.graph.FailNext(c.failures, c.status, c.code)
 			id := h.create(noticeSpec())
@@ -408,7 +410,7 @@ func TestRetryByErrorClass(t *testing.T) {
 			if r.State != c.wantState || r.Reason != c.wantReason && c.wantReason != "" {
 				t.Fatalf("recipient %+v, want state %s reason %s", r, c.wantState, c.wantReason)
 			}
-			if c.wantReason != "" && st.FailedByReason[c.wantReason] != 1 {
+			if c.wantReason != "" && st.FailedByReason[strconv.Itoa(c.code)] != 1 {
 				t.Errorf("failed_by_reason %v", st.FailedByReason)
 			}
 			if c.unreachable {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -119,7 +120,8 @@ func (s *Service) dispatch(r *run) error {
 			break
 		}
 		if out.deferred > 0 || out.retries > 0 {
-			wait := time.Until(out.nextAt)
+			// On the service's clock, the one the retry times were set by.
+			wait := out.nextAt.Sub(s.now())
 			if out.nextAt.IsZero() || wait < 10*time.Millisecond {
 				wait = 10 * time.Millisecond
 			}
@@ -783,19 +785,23 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 			}
 			continue
 		}
+		if rec.FirstTry.IsZero() {
+			rec.FirstTry = res.at
+		}
 		var se *whatsapp.SendError
 		if !errors.As(res.err, &se) {
 			se = &whatsapp.SendError{Action: whatsapp.ActionRetry, Timeout: true, Err: res.err}
 		}
 		reason := reasonOf(se)
-		final := func() {
+		// why is what the record says; the counts go by reason (the code).
+		final := func(why string) {
 			if r.round == 0 {
-				rec.State, rec.Code, rec.Reason = recFailed, se.Code, reason
+				rec.State, rec.Code, rec.Reason = recFailed, se.Code, why
 				r.p.Failed++
 				incr(&r.p.FailedBy, reason, 1)
 			} else {
 				// The broadcast itself reached them; only the reminder failed.
-				rec.State, rec.Code, rec.Reason = recSent, se.Code, "reminder: "+reason
+				rec.State, rec.Code, rec.Reason = recSent, se.Code, "reminder: "+why
 			}
 		}
 		// One policy for every message that leaves (package sendpolicy):
@@ -811,6 +817,21 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 			Decide(se, rec.Attempts+1, kind)
 		if d.Verdict == sendpolicy.HoldForStatus && s.cfg.InFlightGrace < 0 {
 			d.Delay = s.cfg.Backoff(se.Action, rec.Attempts+1) // no grace: send again after the usual backoff
+		}
+		// The fast retries are used up and WhatsApp still fails
+		// transiently: a template can still be delivered, so the
+		// recipient waits through the outage, up to the template wait
+		// from its first attempt, and fails only then.
+		outage := d.Verdict == sendpolicy.Fail && d.Action.Retryable() && !d.Alert && !d.Unreachable
+		waitUntil, waiting := time.Time{}, false
+		if outage {
+			waitUntil, waiting = outageWait(rec.FirstTry, res.at, rec.Attempts+1-s.cfg.MaxAttempts, rand.Float64(),
+				outagePolicy{Wait: s.cfg.TemplateWait, Base: s.cfg.WaitBase, MaxDelay: s.cfg.MaxWait})
+			if waiting {
+				d.Verdict, d.Delay = sendpolicy.WaitLong, max(waitUntil.Sub(res.at), se.RetryAfter())
+			} else {
+				d.Reason = fmt.Sprintf("%s: still failing after %s, the template wait", reason, s.cfg.TemplateWait)
+			}
 		}
 		switch {
 		case d.Alert:
@@ -842,7 +863,11 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 			if d.Action.Retryable() {
 				rec.Attempts++
 			}
-			final()
+			if outage {
+				final(d.Reason)
+			} else {
+				final(reason)
+			}
 			if d.Unreachable {
 				unreach[rec.WaID] = se.Code
 			}

@@ -52,6 +52,15 @@ type Config struct {
 	// Backoff is the delay before retry n of a failure; defaults to
 	// whatsapp.Backoff with jitter. Tests shorten it.
 	Backoff func(a whatsapp.Action, attempt int) time.Duration
+	// TemplateWait is how long a recipient whose sends keep failing with
+	// transient errors waits, counted from its first attempt, before it
+	// is failed: the replies' template lifetime (LIFELINE_TEMPLATE_WAIT,
+	// default 24h). An outage shorter than that loses nobody.
+	TemplateWait time.Duration
+	// WaitBase is the first wait after the fast retries (default 30s); it
+	// doubles up to MaxWait (default 10 min). Tests shorten both.
+	WaitBase time.Duration
+	MaxWait  time.Duration
 }
 
 func (c *Config) defaults() {
@@ -97,6 +106,15 @@ func (c *Config) defaults() {
 	}
 	if c.InFlightGrace == 0 {
 		c.InFlightGrace = time.Minute
+	}
+	if c.TemplateWait <= 0 {
+		c.TemplateWait = 24 * time.Hour
+	}
+	if c.WaitBase <= 0 {
+		c.WaitBase = sendpolicy.DefaultLongBase
+	}
+	if c.MaxWait <= 0 {
+		c.MaxWait = sendpolicy.DefaultMaxWait
 	}
 	if c.Backoff == nil {
 		c.Backoff = func(a whatsapp.Action, n int) time.Duration { return whatsapp.Backoff(a, n, rand.Float64) }

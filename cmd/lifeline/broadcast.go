@@ -92,6 +92,8 @@ func broadcastConfig(c Config) broadcast.Config {
 		DailyLimit: c.Broadcast.DailyLimit, FrequencyCap: c.Broadcast.FrequencyCap,
 		WebhookURLs: c.Broadcast.WebhookURLs, WebhookSecret: c.Broadcast.WebhookSecret,
 		InFlightGrace: c.Broadcast.InFlightGrace, LeaseTTL: c.LeaseTTL,
+		// The replies' template lifetime: one setting for every template.
+		TemplateWait: c.TemplateWait,
 	}
 }
 

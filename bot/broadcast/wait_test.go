@@ -1,0 +1,120 @@
+package broadcast
+
+import (
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"lifeline/bot/clocktest"
+	"lifeline/bot/whatsapp/whatsapptest"
+)
+
+// A WhatsApp outage longer than the fast retries does not fail a
+// broadcast's recipients: they wait, with a growing backoff, for as long
+// as a template may wait (Config.TemplateWait, the replies' setting),
+// counted from each recipient's first attempt.
+func TestOutageWaitsForTheTemplateWait(t *testing.T) {
+	const templateWait = 2 * time.Hour
+	cases := []struct {
+		label  string
+		outage time.Duration // sends fail until this long after the start
+		// want: every recipient delivered exactly once, or failed with
+		// the reason that says the wait ran out.
+		delivered bool
+	}{
+		{label: "an outage longer than the fast retries but shorter than the wait delivers everyone once", outage: time.Hour, delivered: true},
+		{label: "an outage longer than the wait fails everyone, saying so", outage: 3 * time.Hour, delivered: false},
+	}
+	for _, c := range cases {
+		t.Run(c.label, func(t *testing.T) {
+			start := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+			clk := clocktest.New(start)
+			graph := whatsapptest.NewServer(t)
+			var (
+				mu        sync.Mutex
+				delivered = map[string]int{}
+				failures  = map[string]int{}
+			)
+			// Every send moves the clock on a minute, so the outage is
+			// measured in sends, not in the machine's time.
+			graph.SetResponder(func(r whatsapptest.Request) whatsapptest.Response {
+				mu.Lock()
+				defer mu.Unlock()
+				now := clk.Now()
+				clk.Add(time.Minute)
+				if now.Before(start.Add(c.outage)) {
+					failures[r.To]++
+					return whatsapptest.Response{Status: 500, Code: 131000}
+				}
+				delivered[r.To]++
+				return whatsapptest.Response{}
+			})
+			h := newHarness(t, hopts{graph: graph, now: clk.Now, cfg: Config{
+				TemplateWait: templateWait, WaitBase: time.Millisecond, MaxWait: 10 * time.Millisecond, PairGap: -1}})
+			ids := h.contacts(3, "en")
+			id := h.create(noticeSpec())
+			// The round ends (sent, then completed) only once nobody waits.
+			st := h.waitState(id, StateSent, StateCompleted, StatePaused)
+			if st.State == StatePaused {
+				t.Fatalf("status %+v", st)
+			}
+
+			mu.Lock()
+			defer mu.Unlock()
+			for i, who := range ids {
+				if failures[who] <= 10 {
+					t.Errorf("%s failed %d times: the outage must outlast the 10 fast retries", who, failures[who])
+				}
+				r, _ := h.recipient(id, uint64(i+1))
+				if r.FirstTry.IsZero() {
+					t.Errorf("recipient %d: first attempt not recorded: %+v", i+1, r)
+				}
+				if c.delivered {
+					if delivered[who] != 1 || r.State != recSent {
+						t.Errorf("recipient %d delivered %d times, record %+v; want once and sent", i+1, delivered[who], r)
+					}
+					continue
+				}
+				if delivered[who] != 0 || r.State != recFailed || !strings.Contains(r.Reason, "still failing after 2h0m0s") {
+					t.Errorf("recipient %d delivered %d times, record %+v; want failed because the template wait ran out", i+1, delivered[who], r)
+				}
+			}
+			if c.delivered && (st.Sent != 3 || st.Failed != 0) {
+				t.Errorf("status sent %d failed %d, want 3 and 0", st.Sent, st.Failed)
+			}
+			if !c.delivered && (st.Failed != 3 || st.FailedByReason["131000"] != 3) {
+				t.Errorf("status failed %d by reason %v, want 3 of 131000", st.Failed, st.FailedByReason)
+			}
+		})
+	}
+}
+
+func TestOutageWait(t *testing.T) {
+	first := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	p := outagePolicy{Wait: 24 * time.Hour, Base: 30 * time.Second, MaxDelay: 10 * time.Minute}
+	cases := []struct {
+		rule     string
+		since    time.Duration // now - first attempt
+		waits    int
+		jitter   float64
+		wantKeep bool
+		wantIn   time.Duration // next - now
+	}{
+		{rule: "the first wait is the base", since: time.Minute, waits: 0, wantKeep: true, wantIn: 30 * time.Second},
+		{rule: "each failure doubles the wait", since: time.Hour, waits: 3, wantKeep: true, wantIn: 4 * time.Minute},
+		{rule: "the wait is capped at ten minutes", since: time.Hour, waits: 5, wantKeep: true, wantIn: 10 * time.Minute},
+		{rule: "however many failures", since: time.Hour, waits: 5000, wantKeep: true, wantIn: 10 * time.Minute},
+		{rule: "jitter takes up to a quarter off", since: time.Hour, waits: 5, jitter: 0.5, wantKeep: true, wantIn: 10*time.Minute - 75*time.Second},
+		{rule: "the last try is at the deadline", since: 24*time.Hour - 2*time.Minute, waits: 9, wantKeep: true, wantIn: 2 * time.Minute},
+		{rule: "at the deadline the recipient fails", since: 24 * time.Hour, waits: 9, wantKeep: false},
+		{rule: "after it too", since: 30 * time.Hour, waits: 9, wantKeep: false},
+	}
+	for _, c := range cases {
+		now := first.Add(c.since)
+		next, keep := outageWait(first, now, c.waits, c.jitter, p)
+		if keep != c.wantKeep || keep && next.Sub(now) != c.wantIn {
+			t.Errorf("%s: keep %v in %v, want %v in %v", c.rule, keep, next.Sub(now), c.wantKeep, c.wantIn)
+		}
+	}
+}
