@@ -210,34 +210,3 @@ func skipFor(d decision, reason string) decision {
 	d.Rec.State, d.Rec.Reason = recSkipped, reason
 	return d
 }
-
-// outagePolicy is how long and how often a recipient is tried again once
-// its fast retries are used up and WhatsApp still fails transiently.
-type outagePolicy struct {
-	Wait     time.Duration // from the first attempt (Config.TemplateWait)
-	Base     time.Duration // the first wait, doubled after each failure
-	MaxDelay time.Duration // cap of every wait
-}
-
-// outageWait says when a recipient that failed transiently for the
-// waits-th time since its fast retries ran out (0 the first) is tried
-// again, or keep false when p.Wait has passed since its first attempt and
-// it is failed. jitter in [0,1) takes up to a quarter off the delay, so
-// that recipients held up by one outage do not all come back at once. The
-// last try is at the deadline itself.
-func outageWait(first, now time.Time, waits int, jitter float64, p outagePolicy) (next time.Time, keep bool) {
-	deadline := first.Add(p.Wait)
-	if !now.Before(deadline) {
-		return time.Time{}, false
-	}
-	d := p.MaxDelay
-	if waits < 30 {
-		d = min(d, p.Base<<max(waits, 0))
-	}
-	d -= time.Duration(jitter * float64(d) / 4)
-	next = now.Add(d)
-	if next.After(deadline) {
-		next = deadline
-	}
-	return next, true
-}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -813,24 +812,20 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 		case j.kind == KindCheckin:
 			kind = sendpolicy.KindCheckin
 		}
-		d := sendpolicy.Policy{FastAttempts: s.cfg.MaxAttempts, Backoff: s.cfg.Backoff, Grace: s.cfg.InFlightGrace}.
-			Decide(se, rec.Attempts+1, kind)
+		d := sendpolicy.Policy{FastAttempts: s.cfg.MaxAttempts, Backoff: s.cfg.Backoff, Grace: s.cfg.InFlightGrace,
+			MaxWait: s.cfg.MaxWait, LongBase: s.cfg.WaitBase}.Decide(se, rec.Attempts+1, kind)
 		if d.Verdict == sendpolicy.HoldForStatus && s.cfg.InFlightGrace < 0 {
 			d.Delay = s.cfg.Backoff(se.Action, rec.Attempts+1) // no grace: send again after the usual backoff
 		}
-		// The fast retries are used up and WhatsApp still fails
-		// transiently: a template can still be delivered, so the
-		// recipient waits through the outage, up to the template wait
-		// from its first attempt, and fails only then.
-		outage := d.Verdict == sendpolicy.Fail && d.Action.Retryable() && !d.Alert && !d.Unreachable
-		waitUntil, waiting := time.Time{}, false
+		// Still failing after the fast retries: a template can be
+		// delivered for the template wait from the first attempt, so the
+		// recipient waits through the outage until then, and fails after.
+		outage := d.Verdict == sendpolicy.WaitLong
 		if outage {
-			waitUntil, waiting = outageWait(rec.FirstTry, res.at, rec.Attempts+1-s.cfg.MaxAttempts, rand.Float64(),
-				outagePolicy{Wait: s.cfg.TemplateWait, Base: s.cfg.WaitBase, MaxDelay: s.cfg.MaxWait})
-			if waiting {
-				d.Verdict, d.Delay = sendpolicy.WaitLong, max(waitUntil.Sub(res.at), se.RetryAfter())
+			if deadline := rec.FirstTry.Add(s.cfg.TemplateWait); res.at.Before(deadline) {
+				d.Delay = min(d.Delay, deadline.Sub(res.at)) // the last try is at the deadline
 			} else {
-				d.Reason = fmt.Sprintf("%s: still failing after %s, the template wait", reason, s.cfg.TemplateWait)
+				d.Verdict, d.Reason = sendpolicy.Fail, fmt.Sprintf("%s: still failing after %s, the template wait", reason, s.cfg.TemplateWait)
 			}
 		}
 		switch {

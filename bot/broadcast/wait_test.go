@@ -89,32 +89,3 @@ func TestOutageWaitsForTheTemplateWait(t *testing.T) {
 		})
 	}
 }
-
-func TestOutageWait(t *testing.T) {
-	first := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
-	p := outagePolicy{Wait: 24 * time.Hour, Base: 30 * time.Second, MaxDelay: 10 * time.Minute}
-	cases := []struct {
-		rule     string
-		since    time.Duration // now - first attempt
-		waits    int
-		jitter   float64
-		wantKeep bool
-		wantIn   time.Duration // next - now
-	}{
-		{rule: "the first wait is the base", since: time.Minute, waits: 0, wantKeep: true, wantIn: 30 * time.Second},
-		{rule: "each failure doubles the wait", since: time.Hour, waits: 3, wantKeep: true, wantIn: 4 * time.Minute},
-		{rule: "the wait is capped at ten minutes", since: time.Hour, waits: 5, wantKeep: true, wantIn: 10 * time.Minute},
-		{rule: "however many failures", since: time.Hour, waits: 5000, wantKeep: true, wantIn: 10 * time.Minute},
-		{rule: "jitter takes up to a quarter off", since: time.Hour, waits: 5, jitter: 0.5, wantKeep: true, wantIn: 10*time.Minute - 75*time.Second},
-		{rule: "the last try is at the deadline", since: 24*time.Hour - 2*time.Minute, waits: 9, wantKeep: true, wantIn: 2 * time.Minute},
-		{rule: "at the deadline the recipient fails", since: 24 * time.Hour, waits: 9, wantKeep: false},
-		{rule: "after it too", since: 30 * time.Hour, waits: 9, wantKeep: false},
-	}
-	for _, c := range cases {
-		now := first.Add(c.since)
-		next, keep := outageWait(first, now, c.waits, c.jitter, p)
-		if keep != c.wantKeep || keep && next.Sub(now) != c.wantIn {
-			t.Errorf("%s: keep %v in %v, want %v in %v", c.rule, keep, next.Sub(now), c.wantKeep, c.wantIn)
-		}
-	}
-}

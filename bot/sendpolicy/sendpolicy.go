@@ -216,14 +216,12 @@ func (p Policy) Decide(err error, attempts int, kind Kind) Decision {
 			d.Verdict, d.Delay = Retry, max(min(p.backoff(se.Action, attempts), p.MaxWait), se.RetryAfter())
 			return d
 		}
-		if kind.conversational() {
-			d.Verdict, d.Delay = WaitLong, max(min(p.backoff(se.Action, attempts), p.MaxWait), se.RetryAfter())
-			return d
-		}
-		// A broadcast round must end and report who it did not reach (the
-		// admin sends those again); a recipient has no record of when its
-		// first attempt was, so it cannot wait for a fixed time.
-		d.Verdict, d.Reason = Fail, fmt.Sprintf("%s: still failing after %d attempts", reason(se), attempts)
+		// The fast retries are used up: the message waits, with a delay
+		// that grows to MaxWait, for as long as it can still be
+		// delivered. The sender knows how long that is (a reply until its
+		// window closes, a template until the template wait has passed
+		// since its first attempt) and fails it after that.
+		d.Verdict, d.Delay = WaitLong, max(min(p.backoff(se.Action, attempts), p.MaxWait), se.RetryAfter())
 		return d
 	case whatsapp.ActionNeedsTemplate:
 		if kind.conversational() {

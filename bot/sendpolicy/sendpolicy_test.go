@@ -57,24 +57,21 @@ func TestDecideReadsLikeTheReference(t *testing.T) {
 		{rule: "131057 (maintenance) waits about a minute", err: coded(131057), kinds: messages, attempts: 1, want: Retry,
 			check: delayAtLeast(time.Minute)},
 
-		// After the fast retries: replies keep waiting, broadcasts end.
-		{rule: "a reply still failing after the fast retries waits long", err: coded(131000), kinds: conversational, attempts: 10, want: WaitLong,
+		// After the fast retries every message waits; its sender knows until when.
+		{rule: "any message still failing after the fast retries waits long", err: coded(131000), kinds: messages, attempts: 10, want: WaitLong,
 			check: delayAtLeast(DefaultLongBase * 3 / 4)},
-		{rule: "a reply waits long however many attempts, capped at MaxWait", err: coded(130429), kinds: conversational, attempts: 500, want: WaitLong,
+		{rule: "a message waits long however many attempts, capped at MaxWait", err: coded(130429), kinds: messages, attempts: 500, want: WaitLong,
 			check: func(t *testing.T, d Decision) {
 				if d.Delay > DefaultMaxWait || d.Delay < DefaultMaxWait*3/4 {
 					t.Errorf("delay %v, want within the last quarter below %v", d.Delay, DefaultMaxWait)
 				}
 			}},
-		{rule: "a broadcast still failing after the fast retries fails with the count", err: coded(131000), kinds: broadcasts, attempts: 10, want: Fail,
-			check: reasonIs("131000: still failing after 10 attempts")},
 
 		// The outcome is unknown: no second copy until the status or the grace.
 		{rule: "a timeout holds for the status webhook", err: unknownOutcome, kinds: messages, attempts: 1, want: HoldForStatus,
 			check: delayIs(DefaultGrace)},
 		{rule: "a reply whose outcome keeps being unknown keeps being held", err: unknownOutcome, kinds: conversational, attempts: 50, want: HoldForStatus},
-		{rule: "a broadcast whose outcome keeps being unknown fails after the fast attempts", err: unknownOutcome, kinds: broadcasts, attempts: 10, want: Fail,
-			check: reasonIs("timeout: still failing after 10 attempts")},
+		{rule: "a broadcast whose outcome keeps being unknown waits long after the fast attempts", err: unknownOutcome, kinds: broadcasts, attempts: 10, want: WaitLong},
 		{rule: "an error of unknown shape is an unknown outcome", err: errors.New("sandbox broke"), kinds: messages, attempts: 1, want: HoldForStatus},
 
 		// §5.3 the window closed.
