@@ -32,6 +32,19 @@ type conceptPart struct {
 
 // Shared phrase lists.
 var (
+	// conceptWeather is the weather that turns "out for hours" or "not
+	// back" into a life threat.
+	conceptWeather = []string{
+		"blizzard", "snowstorm", "snow storm", "minus", "below zero", "freezing", "flood", "floods", "storm", "heatwave",
+		"tempête de neige", "tempête", "moins", "en dessous de zéro", "inondation", "crue", "canicule",
+		"nevada", "tormenta de nieve", "tormenta", "bajo cero", "inundación", "ola de calor", "ventisca",
+		"schneesturm", "sturm", "unter null", "hochwasser", "hitzewelle", "frost",
+		"nevasca", "tempestade de neve", "tempestade", "abaixo de zero", "enchente", "onda de calor",
+		"عاصفه ثلجيه", "عاصفه", "ثلج*", "التلج", "تلج", "تحت الصفر", "فيضان", "السيل",
+		"talj", "el talj", "tal3", "3asfe", "3asifa", "ta7t el sefr", "fayadan", "sayl",
+		"बर्फ़ीला तूफ़ान", "बर्फीला तूफान", "तूफान", "तूफ़ान", "बर्फ", "बर्फ़", "माइनस", "बाढ़", "toofan", "barf", "minus", "baadh",
+		"برفانی طوفان", "طوفان", "برف", "منفی", "سیلاب",
+	}
 	// conceptPerson names a person who can be at risk.
 	conceptPerson = []string{
 		"he", "she", "he's", "she's", "him", "her", "baby", "son", "daughter", "child", "kid", "boy", "girl", "husband", "wife", "mum", "mom", "mother",
@@ -206,17 +219,7 @@ var concepts = []concept{
 			"नहीं मिल रहा", "नहीं मिल रही", "वापस नहीं आया", "वापस नहीं आई", "वापस नहीं आए", "नहीं मिल रहे", "nahi mil raha", "nahi mil rahi", "wapas nahi aaya",
 			"نہیں مل رہا", "نہیں مل رہی", "واپس نہیں آیا", "واپس نہیں آئی", "واپس نہیں آئے", "نہیں مل رہے",
 		}},
-		{phrases: []string{
-			"blizzard", "snowstorm", "snow storm", "minus", "below zero", "freezing", "flood", "floods", "storm", "heatwave",
-			"tempête de neige", "tempête", "moins", "en dessous de zéro", "inondation", "crue", "canicule",
-			"nevada", "tormenta de nieve", "tormenta", "bajo cero", "inundación", "ola de calor", "ventisca",
-			"schneesturm", "sturm", "unter null", "hochwasser", "hitzewelle", "frost",
-			"nevasca", "tempestade de neve", "tempestade", "abaixo de zero", "enchente", "onda de calor",
-			"عاصفه ثلجيه", "عاصفه", "ثلج*", "التلج", "تلج", "تحت الصفر", "فيضان", "السيل",
-			"talj", "el talj", "tal3", "3asfe", "3asifa", "ta7t el sefr", "fayadan", "sayl",
-			"बर्फ़ीला तूफ़ान", "बर्फीला तूफान", "तूफान", "तूफ़ान", "बर्फ", "बर्फ़", "माइनस", "बाढ़", "toofan", "barf", "minus", "baadh",
-			"برفانی طوفان", "طوفان", "برف", "منفی", "سیلاب",
-		}},
+		{phrases: conceptWeather},
 	}},
 	// out in the storm for hours, phone off: lost even if nobody says so
 	{name: "missing_phone_weather", parts: []conceptPart{
@@ -230,17 +233,7 @@ var concepts = []concept{
 		{phrases: []string{
 			"hours", "hrs", "heures", "horas", "stunden", "ساعات", "ساعه", "sa3at", "sa3a", "घंटे", "घंटों", "ghante", "گھنٹے", "گھنٹوں",
 		}},
-		{phrases: []string{
-			"blizzard", "snowstorm", "snow storm", "minus", "below zero", "freezing", "flood", "floods", "storm", "heatwave",
-			"tempête de neige", "tempête", "moins", "en dessous de zéro", "inondation", "crue", "canicule",
-			"nevada", "tormenta de nieve", "tormenta", "bajo cero", "inundación", "ola de calor", "ventisca",
-			"schneesturm", "sturm", "unter null", "hochwasser", "hitzewelle", "frost",
-			"nevasca", "tempestade de neve", "tempestade", "abaixo de zero", "enchente", "onda de calor",
-			"عاصفه ثلجيه", "عاصفه", "ثلج*", "التلج", "تلج", "تحت الصفر", "فيضان", "السيل",
-			"talj", "el talj", "tal3", "3asfe", "3asifa", "ta7t el sefr", "fayadan", "sayl",
-			"बर्फ़ीला तूफ़ान", "बर्फीला तूफान", "तूफान", "तूफ़ान", "बर्फ", "बर्फ़", "माइनस", "बाढ़", "toofan", "barf", "minus", "baadh",
-			"برفانی طوفان", "طوفان", "برف", "منفی", "سیلاب",
-		}},
+		{phrases: conceptWeather},
 	}},
 	// no way out while a hazard comes
 	{name: "no_way_out", hazard: true, parts: []conceptPart{

@@ -128,12 +128,7 @@ func benchBroadcast(out io.Writer, d time.Duration, rate, numbers int) error {
 	idle := phase()
 	report("idle", idle)
 
-	bc, err := srv.inst.broadcasts.Create(broadcast.Spec{
-		Name: "bench notice", Kind: broadcast.KindNotice, Critical: true,
-		Templates: map[string]broadcast.Template{"en": {Name: "port_notice", Language: "en_US",
-			Body: []broadcast.Param{{Value: "{{first_name|friend}}"}}}},
-		Audience: contacts.Audience{TagsAny: []string{"customers"}},
-	}, "bench", "")
+	bc, err := srv.inst.broadcasts.Create(benchNotice(), "bench", "")
 	if err != nil {
 		return fmt.Errorf("create broadcast: %w", err)
 	}
@@ -244,12 +239,7 @@ func benchSendRate(out io.Writer, d time.Duration, numbers int) error {
 	}
 	fmt.Fprintf(out, "broadcast alone on %d numbers at 1000 mps each (%d contacts), held for %s, GOMAXPROCS %d\n",
 		numbers, recipients, d, runtime.GOMAXPROCS(0))
-	bc, err := srv.inst.broadcasts.Create(broadcast.Spec{
-		Name: "bench notice", Kind: broadcast.KindNotice, Critical: true,
-		Templates: map[string]broadcast.Template{"en": {Name: "port_notice", Language: "en_US",
-			Body: []broadcast.Param{{Value: "{{first_name|friend}}"}}}},
-		Audience: contacts.Audience{TagsAny: []string{"customers"}},
-	}, "bench", "")
+	bc, err := srv.inst.broadcasts.Create(benchNotice(), "bench", "")
 	if err != nil {
 		return fmt.Errorf("create broadcast: %w", err)
 	}
@@ -285,4 +275,15 @@ func benchSendRate(out io.Writer, d time.Duration, numbers int) error {
 			srv.inst.pacer.Latency(num).Round(time.Millisecond), srv.inst.pacer.InFlight(num))
 	}
 	return nil
+}
+
+// benchNotice is the notice both broadcast benchmarks send: one template
+// to every seeded contact (tag "customers").
+func benchNotice() broadcast.Spec {
+	return broadcast.Spec{
+		Name: "bench notice", Kind: broadcast.KindNotice, Critical: true,
+		Templates: map[string]broadcast.Template{"en": {Name: "port_notice", Language: "en_US",
+			Body: []broadcast.Param{{Value: "{{first_name|friend}}"}}}},
+		Audience: contacts.Audience{TagsAny: []string{"customers"}},
+	}
 }
