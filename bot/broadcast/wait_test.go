@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"lifeline/bot/clocktest"
+	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
 )
 
@@ -16,6 +17,7 @@ import (
 // counted from each recipient's first attempt.
 func TestOutageWaitsForTheTemplateWait(t *testing.T) {
 	const templateWait = 2 * time.Hour
+	const fastRetries = 3
 	cases := []struct {
 		label  string
 		outage time.Duration // sends fail until this long after the start
@@ -36,13 +38,13 @@ func TestOutageWaitsForTheTemplateWait(t *testing.T) {
 				delivered = map[string]int{}
 				failures  = map[string]int{}
 			)
-			// Every send moves the clock on a minute, so the outage is
-			// measured in sends, not in the machine's time.
+			// Every send moves the clock on three minutes, so the outage
+			// is measured in sends (a few dozen), not in the machine's time.
 			graph.SetResponder(func(r whatsapptest.Request) whatsapptest.Response {
 				mu.Lock()
 				defer mu.Unlock()
 				now := clk.Now()
-				clk.Add(time.Minute)
+				clk.Add(3 * time.Minute)
 				if now.Before(start.Add(c.outage)) {
 					failures[r.To]++
 					return whatsapptest.Response{Status: 500, Code: 131000}
@@ -51,7 +53,10 @@ func TestOutageWaitsForTheTemplateWait(t *testing.T) {
 				return whatsapptest.Response{}
 			})
 			h := newHarness(t, hopts{graph: graph, now: clk.Now, cfg: Config{
-				TemplateWait: templateWait, WaitBase: time.Millisecond, MaxWait: 10 * time.Millisecond, PairGap: -1}})
+				MaxAttempts: fastRetries, TemplateWait: templateWait, PairGap: -1,
+				// No backoff: only sends move this clock, so a retry due
+				// even a millisecond after the last send would never come.
+				Backoff: func(whatsapp.Action, int) time.Duration { return 0 }}})
 			ids := h.contacts(3, "en")
 			id := h.create(noticeSpec())
 			// The round ends (sent, then completed) only once nobody waits.
@@ -63,8 +68,8 @@ func TestOutageWaitsForTheTemplateWait(t *testing.T) {
 			mu.Lock()
 			defer mu.Unlock()
 			for i, who := range ids {
-				if failures[who] <= 10 {
-					t.Errorf("%s failed %d times: the outage must outlast the 10 fast retries", who, failures[who])
+				if failures[who] <= fastRetries {
+					t.Errorf("%s failed %d times: the outage must outlast the %d fast retries", who, failures[who], fastRetries)
 				}
 				r, _ := h.recipient(id, uint64(i+1))
 				if r.FirstTry.IsZero() {
