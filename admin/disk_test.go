@@ -14,7 +14,6 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"lifeline/bot"
 	"lifeline/bot/whatsapp"
 	"lifeline/kb"
 	"lifeline/store"
@@ -64,11 +63,7 @@ func TestFullDiskRefusesNewWorkKeepsReadsAndRecovers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	engine := bot.New(bot.Config{Workers: 1}, bot.Options{DB: db, Sender: &bot.SandboxSender{}, KB: faq, Logger: zerolog.Nop()})
-	if err := engine.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(engine.Close)
+	engine := startEngine(t, db, faq)
 	token, err := BootstrapToken(context.Background(), db, "", time.Now())
 	if err != nil {
 		t.Fatal(err)

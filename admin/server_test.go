@@ -40,6 +40,18 @@ func openStore(t *testing.T) (*store.DB, *kb.KB) {
 	return db, faq
 }
 
+// startEngine runs a one-worker engine over db in sandbox mode, answering
+// from faq, closed when the test ends.
+func startEngine(t *testing.T, db *store.DB, faq *kb.KB) *bot.Engine {
+	t.Helper()
+	engine := bot.New(bot.Config{Workers: 1}, bot.Options{DB: db, Sender: &bot.SandboxSender{}, KB: faq, Logger: zerolog.Nop()})
+	if err := engine.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(engine.Close)
+	return engine
+}
+
 // newTestServer runs the whole server in sandbox mode on an in-memory store.
 func newTestServer(t *testing.T, sandbox bool) *testServer {
 	t.Helper()

@@ -11,9 +11,7 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"lifeline/bot"
 	"lifeline/bot/whatsapp"
-	"lifeline/kb"
 	"lifeline/store"
 )
 
@@ -27,20 +25,8 @@ const (
 // collects what the server logs.
 func newWebhookServer(t *testing.T, cfg WebhookConfig, logs io.Writer) *testServer {
 	t.Helper()
-	db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	faq, err := kb.Open(db, zerolog.Nop())
-	if err != nil {
-		t.Fatal(err)
-	}
-	engine := bot.New(bot.Config{Workers: 1}, bot.Options{DB: db, Sender: &bot.SandboxSender{}, KB: faq, Logger: zerolog.Nop()})
-	if err := engine.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(engine.Close)
+	db, faq := openStore(t)
+	engine := startEngine(t, db, faq)
 	return &testServer{Server: New(Deps{DB: db, Engine: engine, KB: faq, Logger: zerolog.New(logs), Webhook: cfg}), db: db, engine: engine}
 }
 
