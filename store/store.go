@@ -121,6 +121,16 @@ func Open(o Options) (*DB, error) {
 	return s, nil
 }
 
+// Flatten merges the store's tables into one level. After a bulk import
+// and a restart (which writes the import's memtables to disk), it leaves
+// no compaction pending that would otherwise run later, under live traffic.
+func (s *DB) Flatten() error {
+	if err := s.db.Flatten(2); err != nil {
+		return fmt.Errorf("flatten badger store: %w", err)
+	}
+	return nil
+}
+
 // Close releases sequences and closes badger cleanly.
 func (s *DB) Close() error {
 	close(s.stop)

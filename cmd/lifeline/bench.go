@@ -12,6 +12,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -21,6 +22,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/valyala/fasthttp"
 
+	"lifeline/bot/contacts"
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest/latency"
 )
@@ -151,7 +153,12 @@ type benchServer struct {
 	dir   string
 }
 
-func startBenchServer(numbers int) (*benchServer, error) {
+// startBenchServer starts an instance with numbers sending numbers. When
+// seed > 0 it first imports that many opted-in contacts (+<prefix>
+// and seven digits) and restarts, as a server would run with contacts
+// imported the day before: the restart writes the import's memtables to
+// disk and Flatten compacts them, so neither lands in a measurement.
+func startBenchServer(numbers, seed int, prefix string) (*benchServer, error) {
 	dir, err := os.MkdirTemp("", "lifeline-bench-")
 	if err != nil {
 		return nil, err
@@ -189,12 +196,40 @@ func startBenchServer(numbers int) (*benchServer, error) {
 	if err != nil {
 		return nil, err
 	}
+	if seed > 0 {
+		err := seedContacts(inst, seed, prefix)
+		inst.close()
+		if err != nil {
+			return nil, err
+		}
+		if inst, err = start(cfg, log, io.Discard); err != nil {
+			return nil, fmt.Errorf("restart after the import: %w", err)
+		}
+		if err := inst.db.Flatten(); err != nil {
+			return nil, err
+		}
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
 	go inst.http.App().Listener(ln)
 	return &benchServer{url: "http://" + ln.Addr().String(), inst: inst, graph: graph, dir: dir}, nil
+}
+
+// seedContacts imports n opted-in English contacts tagged customers.
+func seedContacts(inst *instance, n int, prefix string) error {
+	for start := 0; start < n; start += contacts.MaxRows {
+		var csv strings.Builder
+		csv.WriteString("phone,name,language,tags,opted_in\n")
+		for i := start; i < min(n, start+contacts.MaxRows); i++ {
+			fmt.Fprintf(&csv, "+%s%07d,Person %d,en,customers,yes\n", prefix, i, i)
+		}
+		if _, err := contacts.Import(inst.db, strings.NewReader(csv.String()), "bench", time.Now()); err != nil {
+			return fmt.Errorf("import contacts: %w", err)
+		}
+	}
+	return nil
 }
 
 func (b *benchServer) close() {
@@ -360,7 +395,7 @@ func benchWebhook(out io.Writer, d time.Duration, workers, textLen int) error {
 	go bare.Listener(ln)
 	defer bare.Shutdown()
 
-	srv, err := startBenchServer(8)
+	srv, err := startBenchServer(8, 0, "")
 	if err != nil {
 		return err
 	}
@@ -379,7 +414,7 @@ func benchWebhook(out io.Writer, d time.Duration, workers, textLen int) error {
 }
 
 func benchE2E(out io.Writer, d time.Duration, rate, workers, numbers int) error {
-	srv, err := startBenchServer(numbers)
+	srv, err := startBenchServer(numbers, 0, "")
 	if err != nil {
 		return err
 	}
@@ -467,7 +502,7 @@ func benchE2E(out io.Writer, d time.Duration, rate, workers, numbers int) error 
 }
 
 func benchMemory(out io.Writer, users int) error {
-	srv, err := startBenchServer(1)
+	srv, err := startBenchServer(1, 0, "")
 	if err != nil {
 		return err
 	}
