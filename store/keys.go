@@ -11,6 +11,11 @@ import (
 // has its own one-byte prefix; integers are big-endian so keys sort in
 // numeric order; variable parts that are followed by more key bytes end with
 // a zero byte so that one id can never be a prefix of another.
+//
+// The builders are unexported: nothing outside this package builds or
+// parses a key, so other packages go through the typed operations, and a
+// record kind has one owner. Key itself is exported only because Reader
+// and Writer, which a second backend implements, speak in keys.
 type Key []byte
 
 const (
@@ -163,59 +168,59 @@ func withString(prefix byte, s string) Key {
 	return append(k, s...)
 }
 
-// InboxKey is the key of acknowledged inbound event seq.
-func InboxKey(seq uint64) Key { return withU64(prefixInbox, seq) }
+// inboxKey is the key of acknowledged inbound event seq.
+func inboxKey(seq uint64) Key { return withU64(prefixInbox, seq) }
 
-// InboxPrefix selects every pending inbound event, oldest first.
-func InboxPrefix() Key { return Key{prefixInbox} }
+// inboxPrefix selects every pending inbound event, oldest first.
+func inboxPrefix() Key { return Key{prefixInbox} }
 
-// SeenKey marks an inbound message id (or status id+status) as already accepted.
-func SeenKey(id string) Key { return withString(prefixSeen, id) }
+// seenKey marks an inbound message id (or status id+status) as already accepted.
+func seenKey(id string) Key { return withString(prefixSeen, id) }
 
-// SessionKey is the conversation state of one user.
-func SessionKey(user string) Key { return withString(prefixSession, user) }
+// sessionKey is the conversation state of one user.
+func sessionKey(user string) Key { return withString(prefixSession, user) }
 
-// ContactKey is the contact record of one WhatsApp id.
-func ContactKey(waID string) Key { return withString(prefixContact, waID) }
+// contactKey is the contact record of one WhatsApp id.
+func contactKey(waID string) Key { return withString(prefixContact, waID) }
 
-// ContactPrefix selects every contact.
-func ContactPrefix() Key { return Key{prefixContact} }
+// contactPrefix selects every contact.
+func contactPrefix() Key { return Key{prefixContact} }
 
-// OutboxKey is the key of queued outbound message seq.
-func OutboxKey(seq uint64) Key { return withU64(prefixOutbox, seq) }
+// outboxKey is the key of queued outbound message seq.
+func outboxKey(seq uint64) Key { return withU64(prefixOutbox, seq) }
 
-// OutboxPrefix selects every queued outbound message, oldest first.
-func OutboxPrefix() Key { return Key{prefixOutbox} }
+// outboxPrefix selects every queued outbound message, oldest first.
+func outboxPrefix() Key { return Key{prefixOutbox} }
 
-// TranscriptKey is one message of user's conversation; seq orders the transcript.
-func TranscriptKey(user string, seq uint64) Key {
-	k := TranscriptPrefix(user)
+// transcriptKey is one message of user's conversation; seq orders the transcript.
+func transcriptKey(user string, seq uint64) Key {
+	k := transcriptPrefix(user)
 	return binary.BigEndian.AppendUint64(k, seq)
 }
 
-// TranscriptPrefix selects the whole transcript of one user.
-func TranscriptPrefix(user string) Key {
+// transcriptPrefix selects the whole transcript of one user.
+func transcriptPrefix(user string) Key {
 	k := withString(prefixTranscript, user)
 	return append(k, 0)
 }
 
-// TranscriptsPrefix selects the transcripts of every user, for retention sweeps.
-func TranscriptsPrefix() Key { return Key{prefixTranscript} }
+// transcriptsPrefix selects the transcripts of every user, for retention sweeps.
+func transcriptsPrefix() Key { return Key{prefixTranscript} }
 
-// SessionPrefix selects every conversation state.
-func SessionPrefix() Key { return Key{prefixSession} }
+// sessionPrefix selects every conversation state.
+func sessionPrefix() Key { return Key{prefixSession} }
 
-// SentKey maps an outbound wamid to the transcript entry it belongs to.
-func SentKey(wamid string) Key { return withString(prefixSent, wamid) }
+// sentKey maps an outbound wamid to the transcript entry it belongs to.
+func sentKey(wamid string) Key { return withString(prefixSent, wamid) }
 
-// DocKey is a document of the given kind; kinds are declared below.
-func DocKey(kind DocKind, id string) Key {
-	k := DocPrefix(kind)
+// docKey is a document of the given kind; kinds are declared below.
+func docKey(kind DocKind, id string) Key {
+	k := docPrefix(kind)
 	return append(k, id...)
 }
 
-// DocPrefix selects every document of one kind.
-func DocPrefix(kind DocKind) Key {
+// docPrefix selects every document of one kind.
+func docPrefix(kind DocKind) Key {
 	k := withString(prefixDoc, string(kind))
 	return append(k, 0)
 }
