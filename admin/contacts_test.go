@@ -9,6 +9,7 @@ import (
 	"lifeline/admin/audit"
 	"lifeline/bot/contacts"
 	"lifeline/store"
+	"lifeline/store/storetest"
 )
 
 // A Windows-1252 file is never stored with replacement characters: without
@@ -82,15 +83,16 @@ func TestContactImportOneAtATimeAndAudited(t *testing.T) {
 		t.Fatalf("audit entries %+v: want the import once and the refused one", entries)
 	}
 	var tagged int
-	if err := s.db.View(func(tx *store.Txn) error {
-		return contacts.Each(tx, "", func(c *store.Contact) error {
+	storetest.Read(t, s.db, func(ctx context.Context, r store.Reader) error {
+		return store.EachContact(ctx, r, "", func(c *store.Contact) error {
 			if len(c.Tags) > 0 && c.Tags[0] == "second" {
 				tagged++
 			}
 			return nil
 		})
-	}); err != nil || tagged != 2 {
-		t.Fatalf("%d contacts of the second file, %v", tagged, err)
+	})
+	if tagged != 2 {
+		t.Fatalf("%d contacts of the second file, want 2", tagged)
 	}
 }
 
@@ -99,21 +101,20 @@ func TestContactImportOneAtATimeAndAudited(t *testing.T) {
 func TestContactReachableClearedByAdmin(t *testing.T) {
 	s, admin, integration := newBroadcastServer(t)
 	const who = "966501234567"
-	err := s.db.Update(func(tx *store.Txn) error {
-		if err := tx.SetJSON(store.ContactKey(who), store.Contact{WaID: who, OptedIn: true}, 0); err != nil {
+	storetest.Write(t, s.db, func(ctx context.Context, w store.Writer) error {
+		if err := store.PutContact(ctx, w, store.Contact{WaID: who, OptedIn: true}); err != nil {
 			return err
 		}
-		_, err := store.MarkUnreachable(tx, who, store.CodeUndeliverable, s.now())
+		_, err := store.MarkUnreachable(w, who, store.CodeUndeliverable, s.now())
 		return err
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	contact := func() store.Contact {
 		var ct store.Contact
-		if err := s.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.ContactKey(who), &ct) }); err != nil {
-			t.Fatal(err)
-		}
+		storetest.Read(t, s.db, func(ctx context.Context, r store.Reader) error {
+			var err error
+			ct, err = store.GetContact(ctx, r, who)
+			return err
+		})
 		return ct
 	}
 	if !contact().Unreachable {

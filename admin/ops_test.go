@@ -23,6 +23,7 @@ import (
 	"lifeline/bot/whatsapp"
 	"lifeline/kb"
 	"lifeline/store"
+	"lifeline/store/storetest"
 )
 
 // openAPIOps reads the operations of openapi.yaml: "METHOD /path" (with
@@ -191,16 +192,17 @@ func TestTokensAreShownOnceHashedAndRevocable(t *testing.T) {
 		t.Fatalf("listed %d tokens, want 2: %s", len(list.Tokens), body)
 	}
 	// The stored record holds the hash, never the secret.
-	err := s.db.View(func(tx *store.Txn) error {
-		return tx.Scan(store.DocPrefix(store.DocAdminToken), func(_ store.Key, v []byte) error {
-			if bytes.Contains(v, []byte(secret)) {
+	tokens := 0
+	for _, rec := range storetest.Records(t, s.db) {
+		if rec.Kind == store.KindDoc && rec.Doc == store.DocAdminToken {
+			tokens++
+			if bytes.Contains(rec.Value, []byte(secret)) {
 				t.Error("secret stored in clear")
 			}
-			return nil
-		})
-	})
-	if err != nil {
-		t.Fatal(err)
+		}
+	}
+	if tokens != 2 {
+		t.Fatalf("%d stored tokens, want the bootstrap one and the new one", tokens)
 	}
 	if code, _ := s.do(t, "DELETE", "/admin/tokens/"+id, s.token, nil); code != 200 {
 		t.Fatalf("revoke = %d", code)
@@ -311,24 +313,18 @@ func TestExportAndEraseOnePerson(t *testing.T) {
 		t.Errorf("export after erase = %d, want 404", code)
 	}
 	// Nothing of the person is left anywhere in the store, but the other user is untouched.
-	err := s.db.View(func(tx *store.Txn) error {
-		return tx.Scan(store.Key{}, func(k store.Key, v []byte) error {
-			if bytes.Contains(k, []byte(who)) && !bytes.HasPrefix(k, store.SeenKey("")) {
-				t.Errorf("key %q still names the person", k)
-			}
-			// The FAQ's own learning (unanswered questions, candidate
-			// wordings) keeps texts without saying whose they were.
-			if bytes.HasPrefix(k, store.DocPrefix(store.DocUnanswered)) || bytes.HasPrefix(k, store.DocPrefix(store.DocFAQCandidate)) {
-				return nil
-			}
-			if bytes.Contains(v, []byte("Dana")) || bytes.Contains(v, []byte("Biscuit")) {
-				t.Errorf("value under %q still holds their words", k)
-			}
-			return nil
-		})
-	})
-	if err != nil {
-		t.Fatal(err)
+	for _, rec := range storetest.Records(t, s.db) {
+		if strings.Contains(rec.ID, who) && rec.Kind != store.KindSeen {
+			t.Errorf("%s %s %q still names the person", rec.Kind, rec.Doc, rec.ID)
+		}
+		// The FAQ's own learning (unanswered questions, candidate
+		// wordings) keeps texts without saying whose they were.
+		if rec.Kind == store.KindDoc && (rec.Doc == store.DocUnanswered || rec.Doc == store.DocFAQCandidate) {
+			continue
+		}
+		if bytes.Contains(rec.Value, []byte("Dana")) || bytes.Contains(rec.Value, []byte("Biscuit")) {
+			t.Errorf("value of %s %s %q still holds their words", rec.Kind, rec.Doc, rec.ID)
+		}
 	}
 	if code, _ := s.raw(t, "GET", "/admin/contacts/15550001111/export", s.token); code != 200 {
 		t.Errorf("other person's export = %d", code)
@@ -436,21 +432,11 @@ func TestStoreThatCannotWriteAnswers503(t *testing.T) {
 
 	db = open()
 	defer db.Close()
-	var entries int
-	err = db.View(func(tx *store.Txn) error {
-		return tx.Scan(store.TranscriptPrefix("15550003333"), func(store.Key, []byte) error { entries++; return nil })
-	})
-	if err != nil || entries < 2 {
-		t.Fatalf("after reopening: %d transcript entries (%v); the acknowledged message and its reply should be there", entries, err)
+	if entries := transcriptLen(t, db, "15550003333"); entries < 2 {
+		t.Fatalf("after reopening: %d transcript entries; the acknowledged message and its reply should be there", entries)
 	}
-	if err := db.View(func(tx *store.Txn) error {
-		ok, err := tx.Has(store.SeenKey("m:wamid.during"))
-		if ok {
-			t.Error("the refused message was marked as seen: Meta's redelivery would be dropped")
-		}
-		return err
-	}); err != nil {
-		t.Fatal(err)
+	if seen(t, db, "m:wamid.during") {
+		t.Error("the refused message was marked as seen: Meta's redelivery would be dropped")
 	}
 }
 

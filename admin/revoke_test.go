@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"lifeline/store"
+	"lifeline/store/storetest"
 )
 
 // touchStored writes a token's record the way touchToken does, as a
@@ -13,17 +14,14 @@ import (
 // record, it makes that one conflict and be retried.
 func touchStored(t *testing.T, db *store.DB, id string, at time.Time) {
 	t.Helper()
-	err := db.Update(func(tx *store.Txn) error {
-		var tok Token
-		if err := tx.GetJSON(store.DocKey(store.DocAdminToken, id), &tok); err != nil {
+	storetest.Write(t, db, func(ctx context.Context, w store.Writer) error {
+		tok, err := store.GetAdminToken(ctx, w, id)
+		if err != nil {
 			return err
 		}
 		tok.LastUsed = at
-		return tx.SetJSON(store.DocKey(store.DocAdminToken, id), tok, 0)
+		return store.PutAdminToken(ctx, w, tok)
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // TestRevokeSurvivesAConflictingWrite commits a "last used" write to the
@@ -60,9 +58,11 @@ func TestRevokeSurvivesAConflictingWrite(t *testing.T) {
 				t.Errorf("the revoked token still answers %d, want 401", code)
 			}
 			var stored Token
-			if err := s.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.DocKey(store.DocAdminToken, tok.ID), &stored) }); err != nil {
-				t.Fatal(err)
-			}
+			storetest.Read(t, s.db, func(ctx context.Context, r store.Reader) error {
+				var err error
+				stored, err = store.GetAdminToken(ctx, r, tok.ID)
+				return err
+			})
 			if !stored.Revoked || stored.LastUsed.IsZero() {
 				t.Errorf("stored token %+v: want revoked, with the concurrent last-used write kept", stored)
 			}

@@ -1,20 +1,24 @@
 package admin
 
 import (
+	"context"
 	"testing"
 
 	"golang.org/x/crypto/bcrypt"
 
 	"lifeline/bot"
 	"lifeline/store"
+	"lifeline/store/storetest"
 )
 
 func (s *agentServer) stored(id string) Agent {
 	s.t.Helper()
 	var a Agent
-	if err := s.db.View(func(tx *store.Txn) error { return tx.GetJSON(store.DocKey(store.DocAgent, id), &a) }); err != nil {
-		s.t.Fatal(err)
-	}
+	storetest.Read(s.t, s.db, func(ctx context.Context, r store.Reader) error {
+		var err error
+		a, err = store.GetAgent(ctx, r, id)
+		return err
+	})
 	return a
 }
 
@@ -149,17 +153,14 @@ func TestAgentUpdateRetriesFromFreshValues(t *testing.T) {
 		}
 		tries++
 		if tries == 1 {
-			err := s.db.Update(func(tx *store.Txn) error {
-				var a Agent
-				if err := tx.GetJSON(store.DocKey(store.DocAgent, "alice"), &a); err != nil {
+			storetest.Write(t, s.db, func(ctx context.Context, w store.Writer) error {
+				a, err := store.GetAgent(ctx, w, "alice")
+				if err != nil {
 					return err
 				}
 				a.Disabled = false
-				return tx.SetJSON(store.DocKey(store.DocAgent, "alice"), a, 0)
+				return store.PutAgent(ctx, w, a)
 			})
-			if err != nil {
-				t.Fatal(err)
-			}
 		}
 	}
 	s.expect(s.call("PATCH", "/admin/agents/alice", bearer(s.admin), map[string]any{"name": "Alice A."}), 200, "rename")

@@ -2,6 +2,8 @@ package admin
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http/httptest"
@@ -13,6 +15,7 @@ import (
 
 	"lifeline/bot/whatsapp"
 	"lifeline/store"
+	"lifeline/store/storetest"
 )
 
 const (
@@ -30,15 +33,24 @@ func newWebhookServer(t *testing.T, cfg WebhookConfig, logs io.Writer) *testServ
 	return &testServer{Server: New(Deps{DB: db, Engine: engine, KB: faq, Logger: zerolog.New(logs), Webhook: cfg}), db: db, engine: engine}
 }
 
-func (s *testServer) count(t *testing.T, prefix store.Key) int {
+// pendingInbox counts the inbound events waiting in the inbox, readable
+// or not.
+func pendingInbox(t *testing.T, db *store.DB) int {
 	t.Helper()
 	n := 0
-	err := s.db.View(func(tx *store.Txn) error {
-		return tx.Scan(prefix, func(store.Key, []byte) error { n++; return nil })
+	storetest.Read(t, db, func(ctx context.Context, r store.Reader) error {
+		return store.EachPendingInbox(ctx, r, func(uint64, json.RawMessage, error) error { n++; return nil })
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	return n
+}
+
+// transcriptLen counts the messages of user's conversation.
+func transcriptLen(t *testing.T, db *store.DB, user string) int {
+	t.Helper()
+	n := 0
+	storetest.Read(t, db, func(ctx context.Context, r store.Reader) error {
+		return store.EachTranscriptEntry(ctx, r, user, func(store.Entry) error { n++; return nil })
+	})
 	return n
 }
 
@@ -94,10 +106,10 @@ func TestWebhookRejectsBadRequestsAndStoresNothing(t *testing.T) {
 			if code != tc.status || (prefix && !strings.HasPrefix(body, want)) || (!prefix && body != want) {
 				t.Fatalf("got %d %s, want %d %s", code, body, tc.status, tc.wantBody)
 			}
-			if n := s.count(t, store.InboxPrefix()); n != 0 {
+			if n := pendingInbox(t, s.db); n != 0 {
 				t.Errorf("inbox holds %d entries", n)
 			}
-			if n := s.count(t, store.TranscriptPrefix(webhookUser)); n != 0 {
+			if n := transcriptLen(t, s.db, webhookUser); n != 0 {
 				t.Errorf("transcript holds %d entries", n)
 			}
 			if tc.sig != "" && tc.status == 401 && !strings.Contains(logs.String(), "webhook signature mismatch") {
@@ -123,7 +135,7 @@ func TestWebhookAcceptsASignedBody(t *testing.T) {
 		t.Fatalf("got %d %q, want 200 EVENT_RECEIVED", code, answer)
 	}
 	s.engine.WaitIdle()
-	if n := s.count(t, store.TranscriptPrefix(webhookUser)); n < 2 {
+	if n := transcriptLen(t, s.db, webhookUser); n < 2 {
 		t.Errorf("transcript holds %d entries, want the message and a reply", n)
 	}
 }

@@ -3,6 +3,7 @@ package privacy
 import (
 	"bytes"
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"lifeline/bot/handoffs"
 	"lifeline/flows"
 	"lifeline/store"
+	"lifeline/store/storetest"
 )
 
 func openDB(t *testing.T) *store.DB {
@@ -21,13 +23,6 @@ func openDB(t *testing.T) *store.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
-}
-
-func put(t *testing.T, db *store.DB, k store.Key, v any) {
-	t.Helper()
-	if err := db.Update(func(tx *store.Txn) error { return tx.SetJSON(k, v, 0) }); err != nil {
-		t.Fatal(err)
-	}
 }
 
 func TestRetentionRemovesExpiredTextsAndLocationsAndKeepsCounts(t *testing.T) {
@@ -42,13 +37,21 @@ func TestRetentionRemovesExpiredTextsAndLocationsAndKeepsCounts(t *testing.T) {
 		{Seq: 4, Dir: store.In, At: mid, Type: "text", Text: "recent enough words"},
 		{Seq: 5, Dir: store.In, At: fresh, Type: "location", Text: "Oak Road", Lat: 1, Lng: 2},
 	}
-	for _, e := range entries {
-		put(t, db, store.TranscriptKey(user, e.Seq), e)
-	}
-	put(t, db, store.DocKey(store.DocHandoffPast, user+"/1"), handoffs.Handoff{ID: user, User: user, Status: handoffs.Closed,
-		FirstMessage: "old secret words", Notes: []handoffs.Note{{Text: "note about them"}}, ClosedAt: old, CreatedAt: old})
-	put(t, db, store.DocKey(store.DocHandoff, user), handoffs.Handoff{ID: user, User: user, Status: handoffs.Waiting, FirstMessage: "help now", CreatedAt: fresh})
-	put(t, db, store.SessionKey(user), flows.Session{State: "idle", LastQuery: "old secret words", LastActivityAt: old})
+	storetest.Write(t, db, func(ctx context.Context, w store.Writer) error {
+		for _, e := range entries {
+			if err := store.PutTranscriptEntry(ctx, w, user, e); err != nil {
+				return err
+			}
+		}
+		if err := store.ArchiveHandoff(ctx, w, user, old, handoffs.Handoff{ID: user, User: user, Status: handoffs.Closed,
+			FirstMessage: "old secret words", Notes: []handoffs.Note{{Text: "note about them"}}, ClosedAt: old, CreatedAt: old}); err != nil {
+			return err
+		}
+		if err := store.PutHandoff(ctx, w, user, handoffs.Handoff{ID: user, User: user, Status: handoffs.Waiting, FirstMessage: "help now", CreatedAt: fresh}); err != nil {
+			return err
+		}
+		return store.PutSession(ctx, w, user, flows.Session{State: "idle", LastQuery: "old secret words", LastActivityAt: old})
+	})
 
 	checkins := time.Time{}
 	s := &Sweeper{DB: db, Retention: Retention{Messages: 90 * 24 * time.Hour, Locations: 30 * 24 * time.Hour, CheckIns: 90 * 24 * time.Hour},
@@ -65,13 +68,8 @@ func TestRetentionRemovesExpiredTextsAndLocationsAndKeepsCounts(t *testing.T) {
 		t.Errorf("check-in hook got cutoff %v", checkins)
 	}
 	var got []store.Entry
-	_ = db.View(func(tx *store.Txn) error {
-		return tx.Scan(store.TranscriptPrefix(user), func(_ store.Key, v []byte) error {
-			var e store.Entry
-			_ = decode(v, &e)
-			got = append(got, e)
-			return nil
-		})
+	storetest.Read(t, db, func(ctx context.Context, r store.Reader) error {
+		return store.EachTranscriptEntry(ctx, r, user, func(e store.Entry) error { got = append(got, e); return nil })
 	})
 	if len(got) != 5 {
 		t.Fatalf("%d entries left, want all 5 (counts stay)", len(got))
@@ -86,16 +84,18 @@ func TestRetentionRemovesExpiredTextsAndLocationsAndKeepsCounts(t *testing.T) {
 		t.Errorf("data within retention was removed: %+v %+v", got[3], got[4])
 	}
 	// Nothing of the expired words is left anywhere; the open handoff keeps its words.
-	_ = db.View(func(tx *store.Txn) error {
-		return tx.Scan(store.Key{}, func(k store.Key, v []byte) error {
-			if bytes.Contains(v, []byte("old secret")) || bytes.Contains(v, []byte("note about")) || bytes.Contains(v, []byte("Elm Street")) {
-				t.Errorf("%q still holds expired text: %s", k, v)
-			}
-			return nil
-		})
-	})
+	for _, rec := range storetest.Records(t, db) {
+		v := rec.Value
+		if bytes.Contains(v, []byte("old secret")) || bytes.Contains(v, []byte("note about")) || bytes.Contains(v, []byte("Elm Street")) {
+			t.Errorf("%s %s %q still holds expired text: %s", rec.Kind, rec.Doc, rec.ID, v)
+		}
+	}
 	var open handoffs.Handoff
-	_ = db.View(func(tx *store.Txn) error { return tx.GetJSON(store.DocKey(store.DocHandoff, user), &open) })
+	storetest.Read(t, db, func(ctx context.Context, r store.Reader) error {
+		var err error
+		open, err = store.GetHandoff[handoffs.Handoff](ctx, r, user)
+		return err
+	})
 	if open.FirstMessage != "help now" {
 		t.Error("an open handoff lost its words")
 	}
@@ -114,11 +114,17 @@ func TestEraseKeepsOptOutAndCountsOnly(t *testing.T) {
 	db := openDB(t)
 	now := time.Now()
 	const user = "15550004321"
-	put(t, db, store.ContactKey(user), store.Contact{WaID: user, Name: "Sam", OptedOut: true, OptOutAt: now, Fields: map[string]string{"street": "Elm"}})
+	storetest.Write(t, db, func(ctx context.Context, w store.Writer) error {
+		if err := store.PutContact(ctx, w, store.Contact{WaID: user, Name: "Sam", OptedOut: true, OptOutAt: now, Fields: map[string]string{"street": "Elm"}}); err != nil {
+			return err
+		}
+		return store.PutSentRef(ctx, w, "wamid.xa", store.SentRef{User: user, Seq: 1})
+	})
 	for i := uint64(1); i <= 1200; i++ { // more than one chunk
-		put(t, db, store.TranscriptKey(user, i), store.Entry{Seq: i, Dir: store.Out, Text: "words", MessageID: "wamid.x" + string(rune('a'+i%26))})
+		storetest.Write(t, db, func(ctx context.Context, w store.Writer) error {
+			return store.PutTranscriptEntry(ctx, w, user, store.Entry{Seq: i, Dir: store.Out, Text: "words", MessageID: "wamid.x" + string(rune('a'+i%26))})
+		})
 	}
-	put(t, db, store.SentKey("wamid.xa"), store.SentRef{User: user, Seq: 1})
 	n, err := ErasePerson(context.Background(), db, "+"+user, now)
 	if err != nil {
 		t.Fatal(err)
@@ -127,12 +133,18 @@ func TestEraseKeepsOptOutAndCountsOnly(t *testing.T) {
 		t.Errorf("erased %+v", n)
 	}
 	var c store.Contact
-	_ = db.View(func(tx *store.Txn) error { return tx.GetJSON(store.ContactKey(user), &c) })
+	var refErr error
+	storetest.Read(t, db, func(ctx context.Context, r store.Reader) error {
+		var err error
+		c, err = store.GetContact(ctx, r, user)
+		_, refErr = store.GetSentRef(ctx, r, "wamid.xa")
+		return err
+	})
 	if !c.OptedOut || c.Name != "" || c.Fields != nil {
 		t.Errorf("contact after erase: %+v", c)
 	}
-	if ok, _ := hasKey(db, store.SentKey("wamid.xa")); ok {
-		t.Error("sent reference kept")
+	if !errors.Is(refErr, store.ErrNotFound) {
+		t.Errorf("sent reference after erase: %v, want it gone", refErr)
 	}
 	tot, _ := ErasureTotals(context.Background(), db)
 	if tot.Messages != 1200 || tot.Contacts != 1 {
@@ -144,10 +156,4 @@ func TestEraseKeepsOptOutAndCountsOnly(t *testing.T) {
 	if _, err := ExportPerson(context.Background(), db, "15559999999", now); err != ErrNoSuchPerson {
 		t.Errorf("export of a stranger: %v", err)
 	}
-}
-
-func hasKey(db *store.DB, k store.Key) (bool, error) {
-	var ok bool
-	err := db.View(func(tx *store.Txn) error { var err error; ok, err = tx.Has(k); return err })
-	return ok, err
 }

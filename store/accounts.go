@@ -27,7 +27,7 @@ func GetAdminToken(ctx context.Context, r Reader, id string) (AdminToken, error)
 	if err := ctx.Err(); err != nil {
 		return AdminToken{}, err
 	}
-	t, err := getJSON[AdminToken](r, DocKey(DocAdminToken, id))
+	t, err := getJSON[AdminToken](r, docKey(DocAdminToken, id))
 	if err != nil {
 		return AdminToken{}, fmt.Errorf("load token: %w", err)
 	}
@@ -42,7 +42,7 @@ func PutAdminToken(ctx context.Context, w Writer, t AdminToken) error {
 	if t.ID == "" {
 		return fmt.Errorf("save token %q: empty id", t.Name)
 	}
-	if err := putJSON(w, DocKey(DocAdminToken, t.ID), t, 0); err != nil {
+	if err := putJSON(w, docKey(DocAdminToken, t.ID), t, 0); err != nil {
 		return fmt.Errorf("save token: %w", err)
 	}
 	return nil
@@ -50,7 +50,7 @@ func PutAdminToken(ctx context.Context, w Writer, t AdminToken) error {
 
 // EachAdminToken calls fn with every stored token, revoked ones included.
 func EachAdminToken(ctx context.Context, r Reader, fn func(AdminToken) error) error {
-	err := scanJSON(ctx, r, DocPrefix(DocAdminToken), false, func(_ Key, t AdminToken) error { return fn(t) })
+	err := scanJSON(ctx, r, docPrefix(DocAdminToken), false, func(_ Key, t AdminToken) error { return fn(t) })
 	if err != nil {
 		return fmt.Errorf("scan tokens: %w", err)
 	}
@@ -75,7 +75,7 @@ func GetAgent(ctx context.Context, r Reader, id string) (Agent, error) {
 	if err := ctx.Err(); err != nil {
 		return Agent{}, err
 	}
-	a, err := getJSON[Agent](r, DocKey(DocAgent, id))
+	a, err := getJSON[Agent](r, docKey(DocAgent, id))
 	if err != nil {
 		return Agent{}, fmt.Errorf("load agent %s: %w", id, err)
 	}
@@ -87,7 +87,7 @@ func HasAgent(ctx context.Context, r Reader, id string) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
-	ok, err := r.Has(DocKey(DocAgent, id))
+	ok, err := r.Has(docKey(DocAgent, id))
 	if err != nil {
 		return false, fmt.Errorf("look up agent %s: %w", id, err)
 	}
@@ -102,7 +102,7 @@ func PutAgent(ctx context.Context, w Writer, a Agent) error {
 	if a.ID == "" {
 		return fmt.Errorf("save agent: empty id")
 	}
-	if err := putJSON(w, DocKey(DocAgent, a.ID), a, 0); err != nil {
+	if err := putJSON(w, docKey(DocAgent, a.ID), a, 0); err != nil {
 		return fmt.Errorf("save agent %s: %w", a.ID, err)
 	}
 	return nil
@@ -110,7 +110,7 @@ func PutAgent(ctx context.Context, w Writer, a Agent) error {
 
 // EachAgent calls fn with every account in order of id.
 func EachAgent(ctx context.Context, r Reader, fn func(Agent) error) error {
-	err := scanJSON(ctx, r, DocPrefix(DocAgent), false, func(_ Key, a Agent) error { return fn(a) })
+	err := scanJSON(ctx, r, docPrefix(DocAgent), false, func(_ Key, a Agent) error { return fn(a) })
 	if err != nil {
 		return fmt.Errorf("scan agents: %w", err)
 	}
@@ -135,7 +135,7 @@ func PutAgentSession(ctx context.Context, w Writer, id string, s AgentSession, t
 	if id == "" || s.Agent == "" {
 		return fmt.Errorf("save session: id and agent are required")
 	}
-	if err := putJSON(w, DocKey(DocAgentSession, id), s, ttl); err != nil {
+	if err := putJSON(w, docKey(DocAgentSession, id), s, ttl); err != nil {
 		return fmt.Errorf("save session of %s: %w", s.Agent, err)
 	}
 	return nil
@@ -146,7 +146,7 @@ func GetAgentSession(ctx context.Context, r Reader, id string) (AgentSession, er
 	if err := ctx.Err(); err != nil {
 		return AgentSession{}, err
 	}
-	s, err := getJSON[AgentSession](r, DocKey(DocAgentSession, id))
+	s, err := getJSON[AgentSession](r, docKey(DocAgentSession, id))
 	if err != nil {
 		return AgentSession{}, fmt.Errorf("load session: %w", err)
 	}
@@ -158,7 +158,7 @@ func DeleteAgentSession(ctx context.Context, w Writer, id string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := w.Delete(DocKey(DocAgentSession, id)); err != nil {
+	if err := w.Delete(docKey(DocAgentSession, id)); err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}
 	return nil
@@ -167,8 +167,8 @@ func DeleteAgentSession(ctx context.Context, w Writer, id string) error {
 // EachAgentSession calls fn with the id and value of every stored
 // session, expired ones included (the caller knows the time).
 func EachAgentSession(ctx context.Context, r Reader, fn func(id string, s AgentSession) error) error {
-	prefix := DocPrefix(DocAgentSession)
-	err := scanJSON(ctx, r, prefix, false, func(k Key, s AgentSession) error { return fn(IDOf(k, prefix), s) })
+	prefix := docPrefix(DocAgentSession)
+	err := scanJSON(ctx, r, prefix, false, func(k Key, s AgentSession) error { return fn(idOf(k, prefix), s) })
 	if err != nil {
 		return fmt.Errorf("scan sessions: %w", err)
 	}

@@ -30,7 +30,7 @@ type AuditEntry struct {
 func auditKey(seq uint64) Key {
 	var b [8]byte
 	binary.BigEndian.PutUint64(b[:], seq)
-	return DocKey(DocAudit, string(b[:]))
+	return docKey(DocAudit, string(b[:]))
 }
 
 // AppendAudit writes e as the next entry of the audit log, in w's
@@ -93,7 +93,7 @@ func (f AuditFilter) Match(e *AuditEntry) bool {
 func ListAudit(ctx context.Context, r Reader, f AuditFilter, limit int) ([]AuditEntry, uint64, error) {
 	out := []AuditEntry{}
 	var next uint64
-	err := r.ScanReverse(DocPrefix(DocAudit), func(k Key, b []byte) error {
+	err := r.ScanReverse(docPrefix(DocAudit), func(k Key, b []byte) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

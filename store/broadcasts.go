@@ -37,7 +37,7 @@ const broadcastSeq = "broadcast"
 // broadcastEventSeq numbers outbound integration events.
 const broadcastEventSeq = "bcwebhook"
 
-func broadcastKey(id string) Key { return DocKey(DocBroadcast, id) }
+func broadcastKey(id string) Key { return docKey(DocBroadcast, id) }
 
 // NextBroadcastNumber draws the number of a new broadcast; numbers
 // increase across restarts and may have gaps.
@@ -82,7 +82,7 @@ func PutBroadcast(ctx context.Context, w Writer, id string, b any) error {
 // EachBroadcast calls fn with every broadcast document in order of id,
 // or newest first; ErrStop from fn ends the walk without error.
 func EachBroadcast[B any](ctx context.Context, r Reader, newestFirst bool, fn func(B) error) error {
-	err := scanJSON(ctx, r, DocPrefix(DocBroadcast), newestFirst, func(_ Key, b B) error { return fn(b) })
+	err := scanJSON(ctx, r, docPrefix(DocBroadcast), newestFirst, func(_ Key, b B) error { return fn(b) })
 	if err != nil {
 		return fmt.Errorf("scan broadcasts: %w", err)
 	}
@@ -151,7 +151,7 @@ func EachBroadcastRecipient[R any](ctx context.Context, r Reader, id string, fro
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		seq := SeqOf(k)
+		seq := seqOf(k)
 		rec := new(R)
 		if err := json.Unmarshal(v, rec); err != nil {
 			return fmt.Errorf("decode recipient %d: %w", seq, err)
@@ -411,7 +411,7 @@ func PutBroadcastMember(ctx context.Context, w Writer, waID, id string, m any, t
 // member of, by broadcast id.
 func EachBroadcastMember[M any](ctx context.Context, r Reader, waID string, fn func(id string, m M) error) error {
 	prefix := broadcastMemberPrefix(waID)
-	err := scanJSON(ctx, r, prefix, false, func(k Key, m M) error { return fn(IDOf(k, prefix), m) })
+	err := scanJSON(ctx, r, prefix, false, func(k Key, m M) error { return fn(idOf(k, prefix), m) })
 	if err != nil {
 		return fmt.Errorf("scan memberships: %w", err)
 	}
@@ -445,7 +445,7 @@ func EachBroadcastSend(ctx context.Context, r Reader, waID string, fn func(at ti
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		return fn(time.Unix(0, int64(SeqOf(k))), string(v))
+		return fn(time.Unix(0, int64(seqOf(k))), string(v))
 	})
 	if err != nil {
 		return fmt.Errorf("scan broadcast sends: %w", err)
@@ -546,7 +546,7 @@ func EachBroadcastEvent[V any](ctx context.Context, r Reader, fn func(seq uint64
 		if json.Unmarshal(b, &ev) != nil {
 			return nil
 		}
-		return fn(SeqOf(k), ev)
+		return fn(seqOf(k), ev)
 	})
 	if err != nil {
 		return fmt.Errorf("scan integration events: %w", err)

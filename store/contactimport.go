@@ -13,10 +13,10 @@ import (
 // marker and the staged rows are the importer's types; the store owns
 // their keys and encoding.
 
-var contactImportKey = DocKey(DocContactImport, "current")
+var contactImportKey = docKey(DocContactImport, "current")
 
 // stagedRowsOf selects the staged rows of import id (<id>/<row u64>).
-func stagedRowsOf(id string) Key { return DocKey(DocContactStage, id+"/") }
+func stagedRowsOf(id string) Key { return docKey(DocContactStage, id+"/") }
 
 func stagedRowKey(id string, row uint64) Key {
 	return binary.BigEndian.AppendUint64(stagedRowsOf(id), row)
@@ -100,7 +100,7 @@ func StagedContactRows(ctx context.Context, r Reader, id string, maxRows, maxByt
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		rows = append(rows, SeqOf(k))
+		rows = append(rows, seqOf(k))
 		size += len(v)
 		if (maxRows > 0 && len(rows) >= maxRows) || (maxBytes > 0 && size >= maxBytes) {
 			return ErrStop
@@ -174,7 +174,7 @@ func DiscardStagedContactRows(ctx context.Context, db *DB, id string, max int) (
 // rows, in order.
 func StagedContactImports(ctx context.Context, r Reader) ([]string, error) {
 	var ids []string
-	prefix := DocPrefix(DocContactStage)
+	prefix := docPrefix(DocContactStage)
 	err := r.Scan(prefix, func(k Key, _ []byte) error {
 		if err := ctx.Err(); err != nil {
 			return err

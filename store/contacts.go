@@ -29,7 +29,7 @@ const CodeUndeliverable = 131026
 // A person with no contact record is left alone. It reports whether the
 // contact is now marked unreachable by this call.
 func MarkUnreachable(tx Writer, waID string, code int, at time.Time) (bool, error) {
-	c, err := getJSON[Contact](tx, ContactKey(waID))
+	c, err := getJSON[Contact](tx, contactKey(waID))
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return false, nil
@@ -44,7 +44,7 @@ func MarkUnreachable(tx Writer, waID string, code int, at time.Time) (bool, erro
 	if at.After(c.UpdatedAt) {
 		c.UpdatedAt = at
 	}
-	if err := putJSON(tx, ContactKey(waID), c, 0); err != nil {
+	if err := putJSON(tx, contactKey(waID), c, 0); err != nil {
 		return false, fmt.Errorf("save contact after error %d: %w", code, err)
 	}
 	return marked, nil

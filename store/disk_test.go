@@ -39,15 +39,15 @@ func TestDiskReserve(t *testing.T) {
 			t.Errorf("%s: CheckDisk = %v, want new work allowed %v", c.name, err, c.newWork)
 		}
 		b := db.NewBatch()
-		_ = b.Set(SessionKey("bulk"), []byte("1"))
+		_ = b.Set(sessionKey("bulk"), []byte("1"))
 		if err := b.Flush(); (err == nil) != c.commit {
 			t.Errorf("%s: bulk write = %v, want allowed %v", c.name, err, c.newWork)
 		}
-		err = db.Update(func(tx *Txn) error { return tx.Set(SessionKey("x"), []byte(c.name), 0) })
+		err = db.Update(func(tx *Txn) error { return tx.Set(sessionKey("x"), []byte(c.name), 0) })
 		if (err == nil) != c.commit || err != nil && !errors.Is(err, ErrDiskLow) {
 			t.Errorf("%s: commit = %v, want allowed %v", c.name, err, c.commit)
 		}
-		if err := db.View(func(tx *Txn) error { _, err := tx.Has(SessionKey("x")); return err }); err != nil {
+		if err := db.View(func(tx *Txn) error { _, err := tx.Has(sessionKey("x")); return err }); err != nil {
 			t.Errorf("%s: read = %v", c.name, err)
 		}
 		if d := db.Disk(); d.Free != c.free || d.Low != (c.free < reserve) {

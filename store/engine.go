@@ -33,7 +33,7 @@ func AddInbox(ctx context.Context, w Writer, raw []byte) (uint64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("number inbox event: %w", err)
 	}
-	if err := w.Set(InboxKey(seq), raw, 0); err != nil {
+	if err := w.Set(inboxKey(seq), raw, 0); err != nil {
 		return 0, fmt.Errorf("store inbox event %d: %w", seq, err)
 	}
 	return seq, nil
@@ -48,7 +48,7 @@ func PutInbox(ctx context.Context, w Writer, seq uint64, raw []byte) error {
 	if seq == 0 {
 		return fmt.Errorf("store inbox event: sequence 0")
 	}
-	if err := w.Set(InboxKey(seq), raw, 0); err != nil {
+	if err := w.Set(inboxKey(seq), raw, 0); err != nil {
 		return fmt.Errorf("store inbox event %d: %w", seq, err)
 	}
 	return nil
@@ -60,7 +60,7 @@ func DeleteInbox(ctx context.Context, w Writer, seq uint64) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := w.Delete(InboxKey(seq)); err != nil {
+	if err := w.Delete(inboxKey(seq)); err != nil {
 		return fmt.Errorf("remove inbox event %d: %w", seq, err)
 	}
 	return nil
@@ -71,7 +71,7 @@ func HasInbox(ctx context.Context, r Reader, seq uint64) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
-	ok, err := r.Has(InboxKey(seq))
+	ok, err := r.Has(inboxKey(seq))
 	if err != nil {
 		return false, fmt.Errorf("look up inbox event %d: %w", seq, err)
 	}
@@ -92,7 +92,7 @@ func SetAside(ctx context.Context, w Writer, seq uint64, event any) error {
 // comes with its decoding error (and a zero value) so that the caller can
 // report it and go on; an error from fn ends the scan.
 func EachPendingInbox[T any](ctx context.Context, r Reader, fn func(seq uint64, v T, bad error) error) error {
-	if err := eachPending(ctx, r, InboxPrefix(), fn); err != nil {
+	if err := eachPending(ctx, r, inboxPrefix(), fn); err != nil {
 		return fmt.Errorf("scan inbox: %w", err)
 	}
 	return nil
@@ -101,7 +101,7 @@ func EachPendingInbox[T any](ctx context.Context, r Reader, fn func(seq uint64, 
 // EachPendingOutbox calls fn with every queued outbound message, oldest
 // first; like EachPendingInbox, an unreadable one comes with its error.
 func EachPendingOutbox(ctx context.Context, r Reader, fn func(seq uint64, it OutboxItem, bad error) error) error {
-	if err := eachPending(ctx, r, OutboxPrefix(), fn); err != nil {
+	if err := eachPending(ctx, r, outboxPrefix(), fn); err != nil {
 		return fmt.Errorf("scan outbox: %w", err)
 	}
 	return nil
@@ -118,7 +118,7 @@ func eachPending[T any](ctx context.Context, r Reader, prefix Key, fn func(uint6
 			var zero T
 			v, bad = zero, fmt.Errorf("decode %s: %w", printable(k), err)
 		}
-		return fn(SeqOf(k), v, bad)
+		return fn(seqOf(k), v, bad)
 	})
 }
 
@@ -132,7 +132,7 @@ func MarkSeen(ctx context.Context, w Writer, id string, at time.Time, ttl time.D
 	if id == "" {
 		return false, fmt.Errorf("mark seen: empty id")
 	}
-	key := SeenKey(id)
+	key := seenKey(id)
 	seen, err := w.Has(key)
 	if err != nil {
 		return false, fmt.Errorf("check %s: %w", id, err)
@@ -151,7 +151,7 @@ func MarkSeen(ctx context.Context, w Writer, id string, at time.Time, ttl time.D
 // checks to see that a batch was deduplicated.
 func CountSeen(ctx context.Context, r Reader, idPrefix string) (int, error) {
 	n := 0
-	err := r.Scan(SeenKey(idPrefix), func(Key, []byte) error {
+	err := r.Scan(seenKey(idPrefix), func(Key, []byte) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -184,10 +184,10 @@ func LoadConversation[S any](ctx context.Context, r Reader, user string) (Conver
 		return c, err
 	}
 	var err error
-	if c.rawSession, err = r.Get(SessionKey(user)); err != nil && !notFound(err) {
+	if c.rawSession, err = r.Get(sessionKey(user)); err != nil && !notFound(err) {
 		return c, fmt.Errorf("load session: %w", err)
 	}
-	if c.rawContact, err = r.Get(ContactKey(user)); err != nil && !notFound(err) {
+	if c.rawContact, err = r.Get(contactKey(user)); err != nil && !notFound(err) {
 		return c, fmt.Errorf("load contact: %w", err)
 	}
 	if c.HasSession = c.rawSession != nil; c.HasSession {
@@ -217,7 +217,7 @@ func PutSession[S any](ctx context.Context, w Writer, user string, s S) error {
 	if user == "" {
 		return fmt.Errorf("save session: empty user")
 	}
-	if err := putJSON(w, SessionKey(user), s, 0); err != nil {
+	if err := putJSON(w, sessionKey(user), s, 0); err != nil {
 		return fmt.Errorf("save session: %w", err)
 	}
 	return nil
@@ -234,7 +234,7 @@ func AppendTranscript(ctx context.Context, w Writer, user string, e *Entry) (uin
 		return 0, fmt.Errorf("number transcript entry: %w", err)
 	}
 	e.Seq = seq
-	if err := putJSON(w, TranscriptKey(user, seq), e, 0); err != nil {
+	if err := putJSON(w, transcriptKey(user, seq), e, 0); err != nil {
 		return 0, fmt.Errorf("save transcript entry %d: %w", seq, err)
 	}
 	return seq, nil
@@ -245,7 +245,7 @@ func GetTranscriptEntry(ctx context.Context, r Reader, user string, seq uint64) 
 	if err := ctx.Err(); err != nil {
 		return Entry{}, err
 	}
-	e, err := getJSON[Entry](r, TranscriptKey(user, seq))
+	e, err := getJSON[Entry](r, transcriptKey(user, seq))
 	if err != nil {
 		return Entry{}, fmt.Errorf("load transcript entry %d: %w", seq, err)
 	}
@@ -261,7 +261,7 @@ func PutTranscriptEntry(ctx context.Context, w Writer, user string, e Entry) err
 	if e.Seq == 0 {
 		return fmt.Errorf("save transcript entry: no number")
 	}
-	if err := putJSON(w, TranscriptKey(user, e.Seq), e, 0); err != nil {
+	if err := putJSON(w, transcriptKey(user, e.Seq), e, 0); err != nil {
 		return fmt.Errorf("save transcript entry %d: %w", e.Seq, err)
 	}
 	return nil
@@ -274,7 +274,7 @@ func LastTranscript(ctx context.Context, r Reader, user string, limit int) ([]En
 		return nil, nil
 	}
 	var out []Entry
-	err := scanJSON(ctx, r, TranscriptPrefix(user), true, func(_ Key, e Entry) error {
+	err := scanJSON(ctx, r, transcriptPrefix(user), true, func(_ Key, e Entry) error {
 		out = append(out, e)
 		if len(out) >= limit {
 			return ErrStop
@@ -324,7 +324,7 @@ func PutSentRef(ctx context.Context, w Writer, wamid string, ref SentRef) error 
 	if wamid == "" {
 		return fmt.Errorf("save sent reference: empty message id")
 	}
-	if err := putJSON(w, SentKey(wamid), ref, SentRefTTL); err != nil {
+	if err := putJSON(w, sentKey(wamid), ref, SentRefTTL); err != nil {
 		return fmt.Errorf("save sent reference: %w", err)
 	}
 	return nil
@@ -336,7 +336,7 @@ func GetSentRef(ctx context.Context, r Reader, wamid string) (SentRef, error) {
 	if err := ctx.Err(); err != nil {
 		return SentRef{}, err
 	}
-	ref, err := getJSON[SentRef](r, SentKey(wamid))
+	ref, err := getJSON[SentRef](r, sentKey(wamid))
 	if err != nil {
 		return SentRef{}, fmt.Errorf("load sent reference: %w", err)
 	}
@@ -364,7 +364,7 @@ func PutOutboxItem(ctx context.Context, w Writer, it *OutboxItem) error {
 	if it.Seq == 0 {
 		return fmt.Errorf("save outbox item: no number")
 	}
-	if err := putJSON(w, OutboxKey(it.Seq), it, 0); err != nil {
+	if err := putJSON(w, outboxKey(it.Seq), it, 0); err != nil {
 		return fmt.Errorf("save outbox item %d: %w", it.Seq, err)
 	}
 	return nil
@@ -376,7 +376,7 @@ func GetOutboxItem(ctx context.Context, r Reader, seq uint64) (OutboxItem, error
 	if err := ctx.Err(); err != nil {
 		return OutboxItem{}, err
 	}
-	it, err := getJSON[OutboxItem](r, OutboxKey(seq))
+	it, err := getJSON[OutboxItem](r, outboxKey(seq))
 	if err != nil {
 		return OutboxItem{}, fmt.Errorf("load outbox item %d: %w", seq, err)
 	}
@@ -388,7 +388,7 @@ func HasOutboxItem(ctx context.Context, r Reader, seq uint64) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
-	ok, err := r.Has(OutboxKey(seq))
+	ok, err := r.Has(outboxKey(seq))
 	if err != nil {
 		return false, fmt.Errorf("look up outbox item %d: %w", seq, err)
 	}
@@ -401,7 +401,7 @@ func DeleteOutboxItem(ctx context.Context, w Writer, seq uint64) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := w.Delete(OutboxKey(seq)); err != nil {
+	if err := w.Delete(outboxKey(seq)); err != nil {
 		return fmt.Errorf("remove outbox item %d: %w", seq, err)
 	}
 	return nil

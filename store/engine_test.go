@@ -331,7 +331,7 @@ func TestOutboxItemsAreNumberedStoredAndRemoved(t *testing.T) {
 			}
 			seqs = append(seqs, seq)
 		}
-		return w.Set(OutboxKey(seqs[1]+1), []byte("{broken"), 0)
+		return w.Set(outboxKey(seqs[1]+1), []byte("{broken"), 0)
 	})
 	var got []string
 	bad := 0

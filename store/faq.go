@@ -20,10 +20,10 @@ import (
 
 func faqVersionID(n int) string    { return fmt.Sprintf("%010d", n) }
 func faqChunkID(n, i int) string   { return fmt.Sprintf("%010d/%06d", n, i) }
-func faqLiveKey() Key              { return DocKey(DocFAQCurrent, "live") }
-func faqVersionKey(n int) Key      { return DocKey(DocFAQVersion, faqVersionID(n)) }
-func faqChunkKey(n, i int) Key     { return DocKey(DocFAQVersion, faqChunkID(n, i)) }
-func faqFeedbackKey(id string) Key { return DocKey(DocFAQFeedback, id) }
+func faqLiveKey() Key              { return docKey(DocFAQCurrent, "live") }
+func faqVersionKey(n int) Key      { return docKey(DocFAQVersion, faqVersionID(n)) }
+func faqChunkKey(n, i int) Key     { return docKey(DocFAQVersion, faqChunkID(n, i)) }
+func faqFeedbackKey(id string) Key { return docKey(DocFAQFeedback, id) }
 
 type faqLive struct {
 	Version int `json:"version"`
@@ -104,12 +104,12 @@ func GetFAQChunk[C any](ctx context.Context, r Reader, n, i int) (C, error) {
 // EachFAQVersion calls fn with the number and header of every stored
 // version, newest first.
 func EachFAQVersion[H any](ctx context.Context, r Reader, fn func(n int, h H) error) error {
-	prefix := DocPrefix(DocFAQVersion)
+	prefix := docPrefix(DocFAQVersion)
 	err := r.ScanReverse(prefix, func(k Key, b []byte) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		id := IDOf(k, prefix)
+		id := idOf(k, prefix)
 		if strings.Contains(id, "/") {
 			return nil // a chunk of entries
 		}
@@ -136,10 +136,10 @@ func LastFAQVersion(ctx context.Context, r Reader) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	prefix := DocPrefix(DocFAQVersion)
+	prefix := docPrefix(DocFAQVersion)
 	n := 0
 	err := r.ScanReverse(prefix, func(k Key, _ []byte) error {
-		id, _, _ := strings.Cut(IDOf(k, prefix), "/")
+		id, _, _ := strings.Cut(idOf(k, prefix), "/")
 		v, err := strconv.Atoi(id)
 		if err != nil {
 			return fmt.Errorf("faq version key %s: %w", printable(k), err)
@@ -190,7 +190,7 @@ func AddFAQFeedback(ctx context.Context, w Writer, entryID string, helpful bool,
 
 // EachFAQFeedback calls fn with the feedback of every entry, in order of entry id.
 func EachFAQFeedback(ctx context.Context, r Reader, fn func(FAQFeedback) error) error {
-	err := scanJSON(ctx, r, DocPrefix(DocFAQFeedback), false, func(_ Key, f FAQFeedback) error { return fn(f) })
+	err := scanJSON(ctx, r, docPrefix(DocFAQFeedback), false, func(_ Key, f FAQFeedback) error { return fn(f) })
 	if err != nil {
 		return fmt.Errorf("scan feedback: %w", err)
 	}
@@ -216,7 +216,7 @@ func GetFAQCandidate(ctx context.Context, r Reader, id string) (FAQCandidate, er
 	if err := ctx.Err(); err != nil {
 		return FAQCandidate{}, err
 	}
-	c, err := getJSON[FAQCandidate](r, DocKey(DocFAQCandidate, id))
+	c, err := getJSON[FAQCandidate](r, docKey(DocFAQCandidate, id))
 	if err != nil {
 		return FAQCandidate{}, fmt.Errorf("load candidate %s: %w", id, err)
 	}
@@ -231,7 +231,7 @@ func PutFAQCandidate(ctx context.Context, w Writer, c FAQCandidate) error {
 	if c.ID == "" {
 		return fmt.Errorf("save candidate: empty id")
 	}
-	if err := putJSON(w, DocKey(DocFAQCandidate, c.ID), c, 0); err != nil {
+	if err := putJSON(w, docKey(DocFAQCandidate, c.ID), c, 0); err != nil {
 		return fmt.Errorf("save candidate %s: %w", c.ID, err)
 	}
 	return nil
@@ -239,7 +239,7 @@ func PutFAQCandidate(ctx context.Context, w Writer, c FAQCandidate) error {
 
 // EachFAQCandidate calls fn with every candidate, in order of id.
 func EachFAQCandidate(ctx context.Context, r Reader, fn func(FAQCandidate) error) error {
-	err := scanJSON(ctx, r, DocPrefix(DocFAQCandidate), false, func(_ Key, c FAQCandidate) error { return fn(c) })
+	err := scanJSON(ctx, r, docPrefix(DocFAQCandidate), false, func(_ Key, c FAQCandidate) error { return fn(c) })
 	if err != nil {
 		return fmt.Errorf("scan candidates: %w", err)
 	}
@@ -269,7 +269,7 @@ func AddUnanswered(ctx context.Context, w Writer, q UnansweredQuery) error {
 	}
 	id := fmt.Sprintf("%016x%016x", uint64(q.At.UnixNano()), seq)
 	q.At = q.At.UTC()
-	if err := putJSON(w, DocKey(DocUnanswered, id), q, 0); err != nil {
+	if err := putJSON(w, docKey(DocUnanswered, id), q, 0); err != nil {
 		return fmt.Errorf("record unanswered: %w", err)
 	}
 	return nil
@@ -277,7 +277,7 @@ func AddUnanswered(ctx context.Context, w Writer, q UnansweredQuery) error {
 
 // EachUnanswered calls fn with every unanswered query, oldest first.
 func EachUnanswered(ctx context.Context, r Reader, fn func(UnansweredQuery) error) error {
-	err := scanJSON(ctx, r, DocPrefix(DocUnanswered), false, func(_ Key, q UnansweredQuery) error { return fn(q) })
+	err := scanJSON(ctx, r, docPrefix(DocUnanswered), false, func(_ Key, q UnansweredQuery) error { return fn(q) })
 	if err != nil {
 		return fmt.Errorf("scan unanswered queries: %w", err)
 	}
@@ -295,7 +295,7 @@ func ExpireFAQQueries(ctx context.Context, db *DB, before time.Time) (int, error
 		for {
 			var old []Key
 			err := db.Read(ctx, func(r Reader) error {
-				return scanJSON(ctx, r, DocPrefix(kind), false, func(k Key, v struct{ At, Last time.Time }) error {
+				return scanJSON(ctx, r, docPrefix(kind), false, func(k Key, v struct{ At, Last time.Time }) error {
 					at := v.At // an unanswered query's time, a candidate's last choice
 					if kind == DocFAQCandidate {
 						at = v.Last

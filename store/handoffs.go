@@ -21,7 +21,7 @@ func PutHandoff[H any](ctx context.Context, w Writer, user string, h H) error {
 	if user == "" {
 		return fmt.Errorf("save handoff: empty user")
 	}
-	if err := putJSON(w, DocKey(DocHandoff, user), h, 0); err != nil {
+	if err := putJSON(w, docKey(DocHandoff, user), h, 0); err != nil {
 		return fmt.Errorf("save handoff: %w", err)
 	}
 	return nil
@@ -33,7 +33,7 @@ func DeleteHandoff(ctx context.Context, w Writer, user string) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
-	key := DocKey(DocHandoff, user)
+	key := docKey(DocHandoff, user)
 	ok, err := w.Has(key)
 	if err != nil {
 		return false, fmt.Errorf("look up handoff: %w", err)
@@ -71,5 +71,5 @@ func ArchiveHandoff[H any](ctx context.Context, w Writer, user string, opened ti
 // number is decimal without padding, as it always was: changing it would
 // reorder the handoffs already kept.
 func pastHandoffKey(user string, opened time.Time) Key {
-	return DocKey(DocHandoffPast, user+"/"+strconv.FormatInt(opened.UnixNano(), 10))
+	return docKey(DocHandoffPast, user+"/"+strconv.FormatInt(opened.UnixNano(), 10))
 }

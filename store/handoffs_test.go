@@ -153,7 +153,7 @@ func TestArchivedHandoffsListAfterTheCurrentOneOldestFirst(t *testing.T) {
 		}
 		// The key layout handoffs were always kept under: data written
 		// before these operations existed stays readable.
-		ok, err := r.Has(DocKey(DocHandoffPast, "u1/"+strconv.FormatInt(t0.UnixNano(), 10)))
+		ok, err := r.Has(docKey(DocHandoffPast, "u1/"+strconv.FormatInt(t0.UnixNano(), 10)))
 		if err != nil {
 			return err
 		}

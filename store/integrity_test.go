@@ -25,7 +25,7 @@ func fillStore(t *testing.T, dir string) {
 	}
 	b := db.NewBatch()
 	for i := range filled {
-		if err := b.SetJSON(ContactKey(fmt.Sprintf("1555%07d", i)), map[string]any{"name": fmt.Sprint("contact ", i), "tags": []string{"a", "b"}}); err != nil {
+		if err := b.SetJSON(contactKey(fmt.Sprintf("1555%07d", i)), map[string]any{"name": fmt.Sprint("contact ", i), "tags": []string{"a", "b"}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -148,7 +148,7 @@ func TestVerifyBackupCountsKeysAndRejectsACutStream(t *testing.T) {
 	}
 	defer db.Close()
 	for i := range 500 {
-		if err := db.Update(func(tx *Txn) error { return tx.SetJSON(ContactKey(fmt.Sprint(i)), i, 0) }); err != nil {
+		if err := db.Update(func(tx *Txn) error { return tx.SetJSON(contactKey(fmt.Sprint(i)), i, 0) }); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -169,7 +169,7 @@ func countContacts(t *testing.T, db *DB) int {
 	t.Helper()
 	n := 0
 	if err := db.View(func(tx *Txn) error {
-		return tx.Scan(ContactPrefix(), func(Key, []byte) error { n++; return nil })
+		return tx.Scan(contactPrefix(), func(Key, []byte) error { n++; return nil })
 	}); err != nil {
 		t.Logf("scan: %v", err)
 	}

@@ -1,7 +1,9 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
+	"strconv"
 )
 
 // Key is a badger key. Every key Lifeline writes is built by a function in
@@ -9,6 +11,11 @@ import (
 // has its own one-byte prefix; integers are big-endian so keys sort in
 // numeric order; variable parts that are followed by more key bytes end with
 // a zero byte so that one id can never be a prefix of another.
+//
+// The builders are unexported: nothing outside this package builds or
+// parses a key, so other packages go through the typed operations, and a
+// record kind has one owner. Key itself is exported only because Reader
+// and Writer, which a second backend implements, speak in keys.
 type Key []byte
 
 const (
@@ -24,6 +31,130 @@ const (
 	prefixBroadcast  byte = 'b' // b <sub> ...             broadcast state, see the Broadcast* keys below
 )
 
+// RecordKind names a family of records as EachRecord reports them, so
+// that whoever inspects the whole store (a verification, a test that
+// erasure left nothing of a person) never reads a key.
+type RecordKind string
+
+// Record kinds, one per prefix above and per broadcast record below.
+const (
+	KindInbox               RecordKind = "inbox"
+	KindSeen                RecordKind = "seen"
+	KindSession             RecordKind = "session"
+	KindContact             RecordKind = "contact"
+	KindOutbox              RecordKind = "outbox"
+	KindTranscript          RecordKind = "transcript"
+	KindSent                RecordKind = "sent"
+	KindDoc                 RecordKind = "doc" // see Record.Doc for which
+	KindSequence            RecordKind = "sequence"
+	KindBroadcastRecipient  RecordKind = "broadcast-recipient"
+	KindBroadcastEngagement RecordKind = "broadcast-engagement"
+	KindBroadcastCounter    RecordKind = "broadcast-counter"
+	KindBroadcastProgress   RecordKind = "broadcast-progress"
+	KindBroadcastMember     RecordKind = "broadcast-member"
+	KindBroadcastFrequency  RecordKind = "broadcast-frequency"
+	KindBroadcastEvent      RecordKind = "broadcast-event"
+	KindBroadcastIdem       RecordKind = "broadcast-idem"
+	KindUnknown             RecordKind = "unknown" // a key no function in this file builds
+)
+
+// idLayout says how the bytes after a kind's prefix read as an id.
+type idLayout int
+
+const (
+	idString       idLayout = iota // <string>
+	idU64                          // <u64>
+	idStringU64                    // <string> 0 <u64>
+	idStringU16                    // <string> 0 <u16>
+	idStringString                 // <string> 0 <string>
+)
+
+// kindOf reads the kind of a key and where its id starts, and the layout
+// of the id. Document keys are read by parseKey, which also names the
+// document kind.
+func kindOf(k Key) (RecordKind, int, idLayout) {
+	if len(k) == 0 {
+		return KindUnknown, 0, idString
+	}
+	switch k[0] {
+	case prefixInbox:
+		return KindInbox, 1, idU64
+	case prefixSeen:
+		return KindSeen, 1, idString
+	case prefixSession:
+		return KindSession, 1, idString
+	case prefixContact:
+		return KindContact, 1, idString
+	case prefixOutbox:
+		return KindOutbox, 1, idU64
+	case prefixTranscript:
+		return KindTranscript, 1, idStringU64
+	case prefixSent:
+		return KindSent, 1, idString
+	case prefixDoc:
+		return KindDoc, 1, idStringString
+	case prefixSeq:
+		return KindSequence, 1, idString
+	case prefixBroadcast:
+		if len(k) < 2 {
+			return KindUnknown, 0, idString
+		}
+		switch k[1] {
+		case bcRecipient:
+			return KindBroadcastRecipient, 2, idStringU64
+		case bcEngagement:
+			return KindBroadcastEngagement, 2, idStringU64
+		case bcCounter:
+			return KindBroadcastCounter, 2, idStringU16
+		case bcProgress:
+			return KindBroadcastProgress, 2, idString
+		case bcMember:
+			return KindBroadcastMember, 2, idStringString
+		case bcFrequency:
+			return KindBroadcastFrequency, 2, idStringU64
+		case bcWebhook:
+			return KindBroadcastEvent, 2, idU64
+		case bcIdem:
+			return KindBroadcastIdem, 2, idString
+		}
+	}
+	return KindUnknown, 0, idString
+}
+
+// parseKey reads any key this file builds as its kind, the document kind
+// for a document, and an id: the parts after the kind joined by "/",
+// numbers in decimal. A key that does not have its kind's layout keeps
+// its bytes as the id, under KindUnknown.
+func parseKey(k Key) (RecordKind, DocKind, string) {
+	kind, at, layout := kindOf(k)
+	rest := k[at:]
+	first, second, zero := bytes.Cut(rest, []byte{0})
+	switch layout {
+	case idString:
+		return kind, "", string(rest)
+	case idU64:
+		if len(rest) == 8 {
+			return kind, "", strconv.FormatUint(binary.BigEndian.Uint64(rest), 10)
+		}
+	case idStringU64:
+		if n := len(rest) - 9; n >= 0 && rest[n] == 0 {
+			return kind, "", string(rest[:n]) + "/" + strconv.FormatUint(binary.BigEndian.Uint64(rest[n+1:]), 10)
+		}
+	case idStringU16:
+		if n := len(rest) - 3; n >= 0 && rest[n] == 0 {
+			return kind, "", string(rest[:n]) + "/" + strconv.FormatUint(uint64(binary.BigEndian.Uint16(rest[n+1:])), 10)
+		}
+	case idStringString:
+		if zero && kind == KindDoc {
+			return kind, DocKind(first), string(second)
+		}
+		if zero {
+			return kind, "", string(first) + "/" + string(second)
+		}
+	}
+	return KindUnknown, "", string(k)
+}
+
 func withU64(prefix byte, n uint64) Key {
 	k := make(Key, 9)
 	k[0] = prefix
@@ -37,59 +168,59 @@ func withString(prefix byte, s string) Key {
 	return append(k, s...)
 }
 
-// InboxKey is the key of acknowledged inbound event seq.
-func InboxKey(seq uint64) Key { return withU64(prefixInbox, seq) }
+// inboxKey is the key of acknowledged inbound event seq.
+func inboxKey(seq uint64) Key { return withU64(prefixInbox, seq) }
 
-// InboxPrefix selects every pending inbound event, oldest first.
-func InboxPrefix() Key { return Key{prefixInbox} }
+// inboxPrefix selects every pending inbound event, oldest first.
+func inboxPrefix() Key { return Key{prefixInbox} }
 
-// SeenKey marks an inbound message id (or status id+status) as already accepted.
-func SeenKey(id string) Key { return withString(prefixSeen, id) }
+// seenKey marks an inbound message id (or status id+status) as already accepted.
+func seenKey(id string) Key { return withString(prefixSeen, id) }
 
-// SessionKey is the conversation state of one user.
-func SessionKey(user string) Key { return withString(prefixSession, user) }
+// sessionKey is the conversation state of one user.
+func sessionKey(user string) Key { return withString(prefixSession, user) }
 
-// ContactKey is the contact record of one WhatsApp id.
-func ContactKey(waID string) Key { return withString(prefixContact, waID) }
+// contactKey is the contact record of one WhatsApp id.
+func contactKey(waID string) Key { return withString(prefixContact, waID) }
 
-// ContactPrefix selects every contact.
-func ContactPrefix() Key { return Key{prefixContact} }
+// contactPrefix selects every contact.
+func contactPrefix() Key { return Key{prefixContact} }
 
-// OutboxKey is the key of queued outbound message seq.
-func OutboxKey(seq uint64) Key { return withU64(prefixOutbox, seq) }
+// outboxKey is the key of queued outbound message seq.
+func outboxKey(seq uint64) Key { return withU64(prefixOutbox, seq) }
 
-// OutboxPrefix selects every queued outbound message, oldest first.
-func OutboxPrefix() Key { return Key{prefixOutbox} }
+// outboxPrefix selects every queued outbound message, oldest first.
+func outboxPrefix() Key { return Key{prefixOutbox} }
 
-// TranscriptKey is one message of user's conversation; seq orders the transcript.
-func TranscriptKey(user string, seq uint64) Key {
-	k := TranscriptPrefix(user)
+// transcriptKey is one message of user's conversation; seq orders the transcript.
+func transcriptKey(user string, seq uint64) Key {
+	k := transcriptPrefix(user)
 	return binary.BigEndian.AppendUint64(k, seq)
 }
 
-// TranscriptPrefix selects the whole transcript of one user.
-func TranscriptPrefix(user string) Key {
+// transcriptPrefix selects the whole transcript of one user.
+func transcriptPrefix(user string) Key {
 	k := withString(prefixTranscript, user)
 	return append(k, 0)
 }
 
-// TranscriptsPrefix selects the transcripts of every user, for retention sweeps.
-func TranscriptsPrefix() Key { return Key{prefixTranscript} }
+// transcriptsPrefix selects the transcripts of every user, for retention sweeps.
+func transcriptsPrefix() Key { return Key{prefixTranscript} }
 
-// SessionPrefix selects every conversation state.
-func SessionPrefix() Key { return Key{prefixSession} }
+// sessionPrefix selects every conversation state.
+func sessionPrefix() Key { return Key{prefixSession} }
 
-// SentKey maps an outbound wamid to the transcript entry it belongs to.
-func SentKey(wamid string) Key { return withString(prefixSent, wamid) }
+// sentKey maps an outbound wamid to the transcript entry it belongs to.
+func sentKey(wamid string) Key { return withString(prefixSent, wamid) }
 
-// DocKey is a document of the given kind; kinds are declared below.
-func DocKey(kind DocKind, id string) Key {
-	k := DocPrefix(kind)
+// docKey is a document of the given kind; kinds are declared below.
+func docKey(kind DocKind, id string) Key {
+	k := docPrefix(kind)
 	return append(k, id...)
 }
 
-// DocPrefix selects every document of one kind.
-func DocPrefix(kind DocKind) Key {
+// docPrefix selects every document of one kind.
+func docPrefix(kind DocKind) Key {
 	k := withString(prefixDoc, string(kind))
 	return append(k, 0)
 }

@@ -347,23 +347,23 @@ func TestErasingOnePersonLeavesOthersAlone(t *testing.T) {
 		for _, u := range []string{user, other} {
 			for seq := uint64(1); seq <= 5; seq++ {
 				e := Entry{Seq: seq, Dir: Out, MessageID: fmt.Sprintf("wamid.%s.%d", u, seq)}
-				if err := putJSON(w, TranscriptKey(u, seq), e, 0); err != nil {
+				if err := putJSON(w, transcriptKey(u, seq), e, 0); err != nil {
 					return err
 				}
-				if err := putJSON(w, SentKey(e.MessageID), SentRef{User: u, Seq: seq}, 0); err != nil {
+				if err := putJSON(w, sentKey(e.MessageID), SentRef{User: u, Seq: seq}, 0); err != nil {
 					return err
 				}
 			}
-			if err := putJSON(w, DocKey(DocHandoff, u), handoff{User: u, Status: "active"}, 0); err != nil {
+			if err := putJSON(w, docKey(DocHandoff, u), handoff{User: u, Status: "active"}, 0); err != nil {
 				return err
 			}
-			if err := putJSON(w, DocKey(DocHandoffPast, u+"/1"), handoff{User: u, Status: "closed"}, 0); err != nil {
+			if err := putJSON(w, docKey(DocHandoffPast, u+"/1"), handoff{User: u, Status: "closed"}, 0); err != nil {
 				return err
 			}
-			if err := putJSON(w, OutboxKey(uint64(len(u))), OutboxItem{User: u}, 0); err != nil {
+			if err := putJSON(w, outboxKey(uint64(len(u))), OutboxItem{User: u}, 0); err != nil {
 				return err
 			}
-			if err := putJSON(w, SessionKey(u), map[string]string{"state": "idle"}, 0); err != nil {
+			if err := putJSON(w, sessionKey(u), map[string]string{"state": "idle"}, 0); err != nil {
 				return err
 			}
 		}
@@ -424,10 +424,10 @@ func TestErasingOnePersonLeavesOthersAlone(t *testing.T) {
 		if mine != 0 || theirs != 5 || hs != 2 || outbox != 1 {
 			t.Errorf("left: %d of the erased transcript, %d of the other, %d other handoffs, %d queued", mine, theirs, hs, outbox)
 		}
-		if ok, _ := r.Has(SentKey("wamid.155.1")); ok {
+		if ok, _ := r.Has(sentKey("wamid.155.1")); ok {
 			t.Error("a delivery reference of the erased transcript is left")
 		}
-		if ok, _ := r.Has(SentKey("wamid.1555.1")); !ok {
+		if ok, _ := r.Has(sentKey("wamid.1555.1")); !ok {
 			t.Error("the other person's delivery reference went too")
 		}
 		if _, err := GetSession[map[string]string](ctx, r, other); err != nil {
@@ -454,11 +454,11 @@ func TestRewriteChangesOnlyWhatItSaysAndCountsCommittedChanges(t *testing.T) {
 	write(t, db, func(ctx context.Context, w Writer) error {
 		for i, status := range []string{"closed", "active", "closed"} {
 			u := fmt.Sprint(1550 + i)
-			if err := putJSON(w, DocKey(DocHandoff, u), handoff{User: u, Status: status, Query: "words"}, 0); err != nil {
+			if err := putJSON(w, docKey(DocHandoff, u), handoff{User: u, Status: status, Query: "words"}, 0); err != nil {
 				return err
 			}
 		}
-		return w.Set(DocKey(DocHandoff, "1559"), []byte("not json"), 0) // left alone
+		return w.Set(docKey(DocHandoff, "1559"), []byte("not json"), 0) // left alone
 	})
 	counted := 0
 	err := Rewrite(context.Background(), db, Handoffs, func(h *handoff, final bool) bool {
@@ -521,14 +521,14 @@ func TestSetAsideRecordsReadBackInOrder(t *testing.T) {
 		if err := PutDeadLetter(ctx, w, 7, event{Kind: "message"}); err != nil {
 			return err
 		}
-		if err := w.Set(DocKey(DocDeadLetter, "8"), []byte(`{"kind":"status"}`), 0); err != nil { // as bot/inbox.go writes it
+		if err := w.Set(docKey(DocDeadLetter, "8"), []byte(`{"kind":"status"}`), 0); err != nil { // as bot/inbox.go writes it
 			return err
 		}
 		if err := PutRejectedBody(ctx, w, RejectedBody{At: t0.Add(time.Second), Reason: "too big", Body: "{}"}); err != nil {
 			return err
 		}
 		raw := `{"at":"2026-03-01T12:00:00Z","reason":"unstorable","body":"[]"}` // as bot/ingest.go writes it
-		if err := w.Set(DocKey(DocRejected, fmt.Sprintf("%020d", t0.UnixNano())), []byte(raw), 0); err != nil {
+		if err := w.Set(docKey(DocRejected, fmt.Sprintf("%020d", t0.UnixNano())), []byte(raw), 0); err != nil {
 			return err
 		}
 		if err := PutRejectedBody(ctx, w, RejectedBody{Reason: "no time"}); err == nil {

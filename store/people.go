@@ -24,7 +24,7 @@ func GetContact(ctx context.Context, r Reader, waID string) (Contact, error) {
 	if err := ctx.Err(); err != nil {
 		return Contact{}, err
 	}
-	c, err := getJSON[Contact](r, ContactKey(waID))
+	c, err := getJSON[Contact](r, contactKey(waID))
 	if err != nil {
 		return Contact{}, fmt.Errorf("load contact: %w", err)
 	}
@@ -39,7 +39,7 @@ func PutContact(ctx context.Context, w Writer, c Contact) error {
 	if c.WaID == "" {
 		return fmt.Errorf("save contact: empty wa_id")
 	}
-	if err := putJSON(w, ContactKey(c.WaID), c, 0); err != nil {
+	if err := putJSON(w, contactKey(c.WaID), c, 0); err != nil {
 		return fmt.Errorf("save contact: %w", err)
 	}
 	return nil
@@ -50,11 +50,11 @@ func DeleteContact(ctx context.Context, w Writer, waID string) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
-	ok, err := w.Has(ContactKey(waID))
+	ok, err := w.Has(contactKey(waID))
 	if err != nil || !ok {
 		return false, err
 	}
-	if err := w.Delete(ContactKey(waID)); err != nil {
+	if err := w.Delete(contactKey(waID)); err != nil {
 		return false, fmt.Errorf("delete contact: %w", err)
 	}
 	return true, nil
@@ -64,11 +64,11 @@ func DeleteContact(ctx context.Context, w Writer, waID string) (bool, error) {
 // after the given one ("" for the first): a page of a listing resumes
 // where the last ended.
 func EachContact(ctx context.Context, r Reader, after string, fn func(*Contact) error) error {
-	from := ContactKey(after)
+	from := contactKey(after)
 	if after != "" {
 		from = append(from, 0) // the first key after "after"
 	}
-	err := r.ScanFrom(ContactPrefix(), from, func(k Key, b []byte) error {
+	err := r.ScanFrom(contactPrefix(), from, func(k Key, b []byte) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -91,7 +91,7 @@ func GetSession[S any](ctx context.Context, r Reader, user string) (S, error) {
 		var zero S
 		return zero, err
 	}
-	s, err := getJSON[S](r, SessionKey(user))
+	s, err := getJSON[S](r, sessionKey(user))
 	if err != nil {
 		return s, fmt.Errorf("load session: %w", err)
 	}
@@ -104,11 +104,11 @@ func DeleteSession(ctx context.Context, w Writer, user string) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
-	ok, err := w.Has(SessionKey(user))
+	ok, err := w.Has(sessionKey(user))
 	if err != nil || !ok {
 		return false, err
 	}
-	if err := w.Delete(SessionKey(user)); err != nil {
+	if err := w.Delete(sessionKey(user)); err != nil {
 		return false, fmt.Errorf("delete session: %w", err)
 	}
 	return true, nil
@@ -117,7 +117,7 @@ func DeleteSession(ctx context.Context, w Writer, user string) (bool, error) {
 // EachTranscriptEntry calls fn with every message of user's
 // conversation, oldest first.
 func EachTranscriptEntry(ctx context.Context, r Reader, user string, fn func(Entry) error) error {
-	err := scanJSON(ctx, r, TranscriptPrefix(user), false, func(_ Key, e Entry) error { return fn(e) })
+	err := scanJSON(ctx, r, transcriptPrefix(user), false, func(_ Key, e Entry) error { return fn(e) })
 	if err != nil {
 		return fmt.Errorf("scan transcript: %w", err)
 	}
@@ -131,7 +131,7 @@ func EachTranscriptEntry(ctx context.Context, r Reader, user string, fn func(Ent
 // transactions until it deletes nothing.
 func DeleteTranscript(ctx context.Context, w Writer, user string, max int) (messages, refs int, err error) {
 	var keys, refKeys []Key
-	err = w.Scan(TranscriptPrefix(user), func(k Key, b []byte) error {
+	err = w.Scan(transcriptPrefix(user), func(k Key, b []byte) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -140,7 +140,7 @@ func DeleteTranscript(ctx context.Context, w Writer, user string, max int) (mess
 		// cannot be found, and it expires by itself (SentRefTTL).
 		var e Entry
 		if jsonUnmarshal(b, &e) == nil && e.Dir == Out && e.MessageID != "" {
-			refKeys = append(refKeys, SentKey(e.MessageID))
+			refKeys = append(refKeys, sentKey(e.MessageID))
 		}
 		if max > 0 && len(keys) == max {
 			return ErrStop
@@ -158,7 +158,7 @@ func DeleteTranscript(ctx context.Context, w Writer, user string, max int) (mess
 
 // EachOutboxItem calls fn with every queued outbound message, oldest first.
 func EachOutboxItem(ctx context.Context, r Reader, fn func(OutboxItem) error) error {
-	err := scanJSON(ctx, r, OutboxPrefix(), false, func(_ Key, it OutboxItem) error { return fn(it) })
+	err := scanJSON(ctx, r, outboxPrefix(), false, func(_ Key, it OutboxItem) error { return fn(it) })
 	if err != nil {
 		return fmt.Errorf("scan outbox: %w", err)
 	}
@@ -169,7 +169,7 @@ func EachOutboxItem(ctx context.Context, r Reader, fn func(OutboxItem) error) er
 // Items that cannot be read are left for the engine, which reports them.
 func DeleteOutboxOf(ctx context.Context, w Writer, user string) (int, error) {
 	var keys []Key
-	err := w.Scan(OutboxPrefix(), func(k Key, b []byte) error {
+	err := w.Scan(outboxPrefix(), func(k Key, b []byte) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -191,7 +191,7 @@ func DeleteOutboxOf(ctx context.Context, w Writer, user string) (int, error) {
 // OldestInbox decodes the oldest acknowledged inbound event not yet
 // processed into the engine's type; found is false when the inbox is empty.
 func OldestInbox[T any](ctx context.Context, r Reader) (v T, found bool, err error) {
-	err = scanJSON(ctx, r, InboxPrefix(), false, func(_ Key, it T) error {
+	err = scanJSON(ctx, r, inboxPrefix(), false, func(_ Key, it T) error {
 		v, found = it, true
 		return ErrStop
 	})
@@ -208,7 +208,7 @@ func GetHandoff[H any](ctx context.Context, r Reader, user string) (H, error) {
 		var zero H
 		return zero, err
 	}
-	h, err := getJSON[H](r, DocKey(DocHandoff, user))
+	h, err := getJSON[H](r, docKey(DocHandoff, user))
 	if err != nil {
 		return h, fmt.Errorf("load handoff: %w", err)
 	}
@@ -217,7 +217,7 @@ func GetHandoff[H any](ctx context.Context, r Reader, user string) (H, error) {
 
 // EachHandoff calls fn with the current handoff of every user.
 func EachHandoff[H any](ctx context.Context, r Reader, fn func(H) error) error {
-	err := scanJSON(ctx, r, DocPrefix(DocHandoff), false, func(_ Key, h H) error { return fn(h) })
+	err := scanJSON(ctx, r, docPrefix(DocHandoff), false, func(_ Key, h H) error { return fn(h) })
 	if err != nil {
 		return fmt.Errorf("scan handoffs: %w", err)
 	}
@@ -225,7 +225,7 @@ func EachHandoff[H any](ctx context.Context, r Reader, fn func(H) error) error {
 }
 
 // pastHandoffsOf selects the closed handoffs kept for user (<user>/<opened unix nanos>).
-func pastHandoffsOf(user string) Key { return DocKey(DocHandoffPast, user+"/") }
+func pastHandoffsOf(user string) Key { return docKey(DocHandoffPast, user+"/") }
 
 // EachHandoffOf calls fn with user's current handoff, then every closed
 // one kept, oldest first.
@@ -252,10 +252,10 @@ func DeleteHandoffsOf(ctx context.Context, w Writer, user string) (int, error) {
 		return 0, err
 	}
 	var keys []Key
-	if ok, err := w.Has(DocKey(DocHandoff, user)); err != nil {
+	if ok, err := w.Has(docKey(DocHandoff, user)); err != nil {
 		return 0, fmt.Errorf("look up handoff: %w", err)
 	} else if ok {
-		keys = append(keys, DocKey(DocHandoff, user))
+		keys = append(keys, docKey(DocHandoff, user))
 	}
 	err := w.Scan(pastHandoffsOf(user), func(k Key, _ []byte) error {
 		keys = append(keys, k)
@@ -277,7 +277,7 @@ type ErasureTotals struct {
 	Handoffs int `json:"handoffs"`
 }
 
-var erasureTotalsKey = DocKey(DocErasure, "totals")
+var erasureTotalsKey = docKey(DocErasure, "totals")
 
 // AddErasureTotals adds the counts of one erasure to the totals, in the
 // erasure's transaction.
@@ -313,7 +313,7 @@ func Probe(ctx context.Context, r Reader) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if _, err := r.Has(SessionKey("_")); err != nil {
+	if _, err := r.Has(sessionKey("_")); err != nil {
 		return fmt.Errorf("probe store: %w", err)
 	}
 	return nil
@@ -325,7 +325,7 @@ func PutDeadLetter(ctx context.Context, w Writer, seq uint64, event any) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := putJSON(w, DocKey(DocDeadLetter, fmt.Sprint(seq)), event, 0); err != nil {
+	if err := putJSON(w, docKey(DocDeadLetter, fmt.Sprint(seq)), event, 0); err != nil {
 		return fmt.Errorf("keep dead letter %d: %w", seq, err)
 	}
 	return nil
@@ -334,7 +334,7 @@ func PutDeadLetter(ctx context.Context, w Writer, seq uint64, event any) error {
 // EachDeadLetter calls fn with every event set aside, decoded into the
 // engine's type.
 func EachDeadLetter[T any](ctx context.Context, r Reader, fn func(T) error) error {
-	err := scanJSON(ctx, r, DocPrefix(DocDeadLetter), false, func(_ Key, v T) error { return fn(v) })
+	err := scanJSON(ctx, r, docPrefix(DocDeadLetter), false, func(_ Key, v T) error { return fn(v) })
 	if err != nil {
 		return fmt.Errorf("scan dead letters: %w", err)
 	}
@@ -357,7 +357,7 @@ func PutRejectedBody(ctx context.Context, w Writer, b RejectedBody) error {
 	if b.At.IsZero() {
 		return fmt.Errorf("keep rejected webhook body: no time")
 	}
-	if err := putJSON(w, DocKey(DocRejected, fmt.Sprintf("%020d", b.At.UnixNano())), b, 0); err != nil {
+	if err := putJSON(w, docKey(DocRejected, fmt.Sprintf("%020d", b.At.UnixNano())), b, 0); err != nil {
 		return fmt.Errorf("keep rejected webhook body: %w", err)
 	}
 	return nil
@@ -365,7 +365,7 @@ func PutRejectedBody(ctx context.Context, w Writer, b RejectedBody) error {
 
 // EachRejectedBody calls fn with every rejected body kept, oldest first.
 func EachRejectedBody(ctx context.Context, r Reader, fn func(RejectedBody) error) error {
-	err := scanJSON(ctx, r, DocPrefix(DocRejected), false, func(_ Key, b RejectedBody) error { return fn(b) })
+	err := scanJSON(ctx, r, docPrefix(DocRejected), false, func(_ Key, b RejectedBody) error { return fn(b) })
 	if err != nil {
 		return fmt.Errorf("scan rejected webhook bodies: %w", err)
 	}

@@ -22,13 +22,13 @@ const (
 func (f Family) prefix() (Key, error) {
 	switch f {
 	case Transcripts:
-		return TranscriptsPrefix(), nil
+		return transcriptsPrefix(), nil
 	case Sessions:
-		return SessionPrefix(), nil
+		return sessionPrefix(), nil
 	case Handoffs:
-		return DocPrefix(DocHandoff), nil
+		return docPrefix(DocHandoff), nil
 	case PastHandoffs:
-		return DocPrefix(DocHandoffPast), nil
+		return docPrefix(DocHandoffPast), nil
 	case BroadcastEngagements:
 		return broadcastEngagementsAll(), nil
 	}

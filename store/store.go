@@ -422,8 +422,8 @@ func (b *Batch) Flush() error {
 // Cancel drops the batch.
 func (b *Batch) Cancel() { b.wb.Cancel() }
 
-// SeqOf returns the sequence number at the end of a key built with a u64 suffix.
-func SeqOf(key Key) uint64 {
+// seqOf returns the sequence number at the end of a key built with a u64 suffix.
+func seqOf(key Key) uint64 {
 	if len(key) < 8 {
 		return 0
 	}
@@ -434,8 +434,8 @@ func SeqOf(key Key) uint64 {
 	return n
 }
 
-// IDOf returns the id part of a key built by DocKey, ContactKey, SessionKey and the like.
-func IDOf(key Key, prefix Key) string { return string(key[len(prefix):]) }
+// idOf returns the id part of a key built by docKey, contactKey, sessionKey and the like.
+func idOf(key Key, prefix Key) string { return string(key[len(prefix):]) }
 
 func printable(k []byte) string {
 	if len(k) > 40 {

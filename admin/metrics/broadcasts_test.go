@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"lifeline/bot/broadcast"
 	"lifeline/bot/contacts"
 	"lifeline/store"
+	"lifeline/store/storetest"
 )
 
 func TestBroadcastProgressAndCheckinAnswersAreExported(t *testing.T) {
@@ -23,9 +25,7 @@ func TestBroadcastProgressAndCheckinAnswersAreExported(t *testing.T) {
 	defer db.Close()
 	for i := 0; i < 3; i++ {
 		c := store.Contact{WaID: fmt.Sprintf("96650000000%d", i), Language: "en", Tags: []string{"employees"}, OptedIn: true, CreatedAt: time.Now()}
-		if err := db.Update(func(tx *store.Txn) error { return tx.SetJSON(store.ContactKey(c.WaID), c, 0) }); err != nil {
-			t.Fatal(err)
-		}
+		storetest.Write(t, db, func(ctx context.Context, w store.Writer) error { return store.PutContact(ctx, w, c) })
 	}
 	svc := broadcast.New(broadcast.Config{PhoneNumberIDs: []string{"1"}, RatePerNumber: 1000}, broadcast.Options{DB: db, Sender: &bot.SandboxSender{}, Logger: zerolog.Nop()})
 	if err := svc.Start(); err != nil {

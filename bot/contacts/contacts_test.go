@@ -10,6 +10,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"lifeline/store"
+	"lifeline/store/storetest"
 )
 
 func openDB(t *testing.T) *store.DB {
@@ -25,7 +26,7 @@ func openDB(t *testing.T) *store.DB {
 func get(t *testing.T, db *store.DB, id string) store.Contact {
 	t.Helper()
 	var c store.Contact
-	if err := db.View(func(tx *store.Txn) error { var err error; c, err = Get(tx, id); return err }); err != nil {
+	if err := db.Read(context.Background(), func(r store.Reader) error { var err error; c, err = Get(r, id); return err }); err != nil {
 		t.Fatalf("contact %s: %v", id, err)
 	}
 	return c
@@ -90,7 +91,9 @@ func TestImportRejectsBadRowsByNumber(t *testing.T) {
 		}
 	}
 	n := 0
-	_ = db.View(func(tx *store.Txn) error { return Each(tx, "", func(*store.Contact) error { n++; return nil }) })
+	storetest.Read(t, db, func(_ context.Context, r store.Reader) error {
+		return Each(r, "", func(*store.Contact) error { n++; return nil })
+	})
 	if n != 0 {
 		t.Fatalf("%d contacts stored from a file with bad rows, want none", n)
 	}

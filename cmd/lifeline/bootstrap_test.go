@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"strings"
 	"testing"
 
 	"lifeline/admin"
 	"lifeline/store"
+	"lifeline/store/storetest"
 )
 
 // TestStartWithARevokedAdminToken: the server starts (people in a crisis
@@ -25,18 +27,14 @@ func TestStartWithARevokedAdminToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Revoke it as DELETE /admin/tokens/{id} does.
-	err = in.db.Update(func(tx *store.Txn) error {
-		var tok admin.Token
-		key := store.DocKey(store.DocAdminToken, admin.TokenID(token))
-		if err := tx.GetJSON(key, &tok); err != nil {
+	storetest.Write(t, in.db, func(ctx context.Context, w store.Writer) error {
+		tok, err := store.GetAdminToken(ctx, w, admin.TokenID(token))
+		if err != nil {
 			return err
 		}
 		tok.Revoked = true
-		return tx.SetJSON(key, tok, 0)
+		return store.PutAdminToken(ctx, w, tok)
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if err := in.close(); err != nil {
 		t.Fatal(err)
 	}
@@ -51,8 +49,10 @@ func TestStartWithARevokedAdminToken(t *testing.T) {
 		t.Errorf("the log does not say the token was revoked:\n%s", logs.String())
 	}
 	var tok admin.Token
-	if err := in.db.View(func(tx *store.Txn) error {
-		return tx.GetJSON(store.DocKey(store.DocAdminToken, admin.TokenID(token)), &tok)
+	if err := in.db.Read(context.Background(), func(r store.Reader) error {
+		var err error
+		tok, err = store.GetAdminToken(context.Background(), r, admin.TokenID(token))
+		return err
 	}); err != nil || !tok.Revoked {
 		t.Errorf("after the restart the token is %+v (%v), want revoked", tok, err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"lifeline/store"
+	"lifeline/store/storetest"
 )
 
 const backupKeys = 3000
@@ -24,14 +26,15 @@ func writeBackup(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	b := db.NewBatch()
-	for i := range backupKeys {
-		if err := b.SetJSON(store.ContactKey(fmt.Sprintf("1555%07d", i)), store.Contact{WaID: fmt.Sprintf("1555%07d", i), Name: "Contact"}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := b.Flush(); err != nil {
-		t.Fatal(err)
+	for first := 0; first < backupKeys; first += 500 { // transactions well under badger's size limit
+		storetest.Write(t, db, func(ctx context.Context, w store.Writer) error {
+			for i := first; i < min(first+500, backupKeys); i++ {
+				if err := store.PutContact(ctx, w, store.Contact{WaID: fmt.Sprintf("1555%07d", i), Name: "Contact"}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
 	var buf bytes.Buffer
 	if _, err := db.Backup(&buf, 0); err != nil {
@@ -122,8 +125,8 @@ func TestInterruptedRestoreLeavesNothingAndARerunWorks(t *testing.T) {
 			}
 			defer db.Close()
 			n := 0
-			if err := db.View(func(tx *store.Txn) error {
-				return tx.Scan(store.ContactPrefix(), func(store.Key, []byte) error { n++; return nil })
+			if err := db.Read(context.Background(), func(r store.Reader) error {
+				return store.EachContact(context.Background(), r, "", func(*store.Contact) error { n++; return nil })
 			}); err != nil || n != backupKeys {
 				t.Errorf("restored store holds %d contacts (%v), want %d", n, err, backupKeys)
 			}

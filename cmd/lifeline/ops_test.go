@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"net"
@@ -16,6 +17,7 @@ import (
 
 	"lifeline/kb"
 	"lifeline/store"
+	"lifeline/store/storetest"
 )
 
 func TestEncryptionKeyAndRetentionSettings(t *testing.T) {
@@ -192,7 +194,12 @@ func TestBackupOfARunningServerRestoresEverything(t *testing.T) {
 	}
 	for _, u := range users {
 		var c store.Contact
-		if err := db.View(func(tx *store.Txn) error { return tx.GetJSON(store.ContactKey(u), &c) }); err != nil || c.Name != "User "+u {
+		err := db.Read(context.Background(), func(r store.Reader) error {
+			var err error
+			c, err = store.GetContact(context.Background(), r, u)
+			return err
+		})
+		if err != nil || c.Name != "User "+u {
 			t.Errorf("contact %s after restore: %+v %v", u, c, err)
 		}
 	}
@@ -212,25 +219,19 @@ func TestBackupOfARunningServerRestoresEverything(t *testing.T) {
 	}
 }
 
-// countKeys counts keys by record kind (first byte, or the document kind).
+// countKeys counts records by kind (and by document kind).
 func countKeys(t *testing.T, db *store.DB) map[string]int {
 	t.Helper()
 	out := map[string]int{}
-	err := db.View(func(tx *store.Txn) error {
-		return tx.Scan(store.Key{}, func(k store.Key, _ []byte) error {
-			kind := string(k[:1])
-			switch kind {
-			case "g":
-				kind, _, _ = strings.Cut(string(k), "\x00")
-			case "q":
-				return nil // sequences lease ahead; their values differ by design
-			}
-			out[kind]++
-			return nil
-		})
-	})
-	if err != nil {
-		t.Fatal(err)
+	for _, rec := range storetest.Records(t, db) {
+		kind := string(rec.Kind)
+		switch rec.Kind {
+		case store.KindDoc:
+			kind += "/" + string(rec.Doc)
+		case store.KindSequence:
+			continue // sequences lease ahead; their values differ by design
+		}
+		out[kind]++
 	}
 	if len(out) == 0 {
 		t.Fatal("empty store")
