@@ -230,9 +230,9 @@ func NewService(o Options) *Service {
 
 // audit appends the entry for a change through the audit log's one
 // writer, in the change's own transaction.
-func audit(ctx context.Context, w store.Writer, at time.Time, by Actor, action, id, detail string, status int) error {
+func audit(ctx context.Context, w store.Writer, at time.Time, by Actor, action, id, detail string) error {
 	_, err := store.AppendAudit(ctx, w, store.AuditEntry{At: at, Actor: by.ID, Name: by.Name, Role: by.Role, IP: by.IP,
-		Action: action, Target: id, Status: status, Detail: detail})
+		Action: action, Target: id, Detail: detail})
 	return err
 }
 
@@ -257,7 +257,7 @@ func (s *Service) Create(ctx context.Context, n New, by Actor) (*Incident, error
 		if in.Drill {
 			detail += "; drill"
 		}
-		return audit(ctx, w, now, by, "incident.create", in.ID, detail, 201)
+		return audit(ctx, w, now, by, "incident.create", in.ID, detail)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open incident: %w", err)
@@ -398,7 +398,7 @@ func (s *Service) Update(ctx context.Context, id string, p Patch, by Actor) (*In
 		if err := store.PutIncident(ctx, w, id, &in); err != nil {
 			return err
 		}
-		return audit(ctx, w, now, by, "incident.update", id, "changed "+strings.Join(changed, ", "), 200)
+		return audit(ctx, w, now, by, "incident.update", id, "changed "+strings.Join(changed, ", "))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update incident %s: %w", id, err)
@@ -438,7 +438,7 @@ func (s *Service) Close(ctx context.Context, id string, by Actor) (*Incident, er
 		if err := store.PutIncident(ctx, w, id, &cur); err != nil {
 			return err
 		}
-		return audit(ctx, w, now, by, "incident.close", id, fmt.Sprintf("%s %q", cur.Kind, cur.Name), 200)
+		return audit(ctx, w, now, by, "incident.close", id, fmt.Sprintf("%s %q", cur.Kind, cur.Name))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("close incident %s: %w", id, err)
