@@ -43,7 +43,11 @@ func TestDrillMustSayDrillInEachLanguage(t *testing.T) {
 		{"Urdu", spec(true, map[string]Template{"en": tpl("n", "en", "drill"), "ur": tpl("n", "ur", "مشق")}), ""},
 		{"language without a word takes English", spec(true, map[string]Template{"en": tpl("n", "en", "drill"), "tr": tpl("n", "tr", "DRILL")}), ""},
 		{"header counts", spec(true, map[string]Template{"en": {Name: "n", Language: "en", Header: []Param{{Value: "DRILL"}}}}), ""},
-		{"critical", func() Spec { s := spec(true, map[string]Template{"en": tpl("evacuation_drill", "en")}); s.Critical = true; return s }(),
+		{"critical", func() Spec {
+			s := spec(true, map[string]Template{"en": tpl("evacuation_drill", "en")})
+			s.Critical = true
+			return s
+		}(),
 			"a drill is never critical"},
 		{"reminder without DRILL", func() Spec {
 			s := spec(true, map[string]Template{"en": tpl("checkin_drill", "en")})
