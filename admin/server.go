@@ -28,6 +28,7 @@ import (
 	"lifeline/bot/handoffs"
 	"lifeline/bot/whatsapp"
 	"lifeline/coord"
+	"lifeline/incident"
 	"lifeline/kb"
 	"lifeline/store"
 )
@@ -87,6 +88,7 @@ type Server struct {
 	// importer runs contact imports one at a time.
 	importer   *contacts.Importer
 	broadcasts *broadcast.Service // nil without broadcasts
+	incidents  *incident.Service  // incidents, their timelines and reports
 	metrics    *metrics.Metrics   // nil: no /metrics
 
 	// testHook, when set by a test, runs at named points inside retried
@@ -176,6 +178,8 @@ func New(d Deps) *Server {
 	s.registerHandoffs(adm)
 	s.registerContacts(adm)
 	s.registerBroadcasts(adm, d.Broadcasts)
+	s.incidents = incident.NewService(incident.Options{DB: d.DB, Broadcasts: d.Broadcasts, Logger: d.Logger, Now: d.Now})
+	s.registerIncidents(adm, s.incidents)
 	s.registerPages()
 	return s
 }

@@ -247,6 +247,7 @@ const (
 	DocDeadLetter   DocKind = "dead"  // inbound events that could not be processed
 	DocRejected     DocKind = "rejwh" // bot: raw webhook bodies acknowledged but impossible to store as events (<unix nanos>)
 	DocBroadcast    DocKind = "bcast" // broadcast: one broadcast (spec, state, audit of its life)
+	DocIncident     DocKind = "incid" // incident: one incident (kind, audience, drill, state, closing report)
 )
 
 // Contact import documents: the rows of an import are staged, then one

@@ -22,6 +22,7 @@ import (
 	"lifeline/bot/handoffs"
 	"lifeline/bot/whatsapp"
 	"lifeline/csvtext"
+	"lifeline/incident"
 	"lifeline/kb"
 	"lifeline/privacy"
 	"lifeline/store"
@@ -58,6 +59,7 @@ func Of(err error) Answer {
 		un  *apierr.Unavailable
 		nr  *apierr.NotReady
 		nse *bot.NotStoredError
+		inf *incident.NotFoundError
 		ce  *handoffs.ConflictError
 		ie  *handoffs.InvalidError
 		kie *kb.ImportError
@@ -132,6 +134,14 @@ func Of(err error) Answer {
 	case errors.Is(err, broadcast.ErrInvalid):
 		return answer(fiber.StatusBadRequest, err.Error())
 	case errors.Is(err, broadcast.ErrState):
+		return answer(fiber.StatusConflict, err.Error())
+
+	// Incidents.
+	case errors.As(err, &inf):
+		return answer(fiber.StatusNotFound, inf.Error())
+	case errors.Is(err, incident.ErrInvalid):
+		return answer(fiber.StatusBadRequest, err.Error())
+	case errors.Is(err, incident.ErrState):
 		return answer(fiber.StatusConflict, err.Error())
 
 	// Imports: a bad file is refused whole, with every bad row named.

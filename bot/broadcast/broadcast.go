@@ -124,6 +124,13 @@ type Spec struct {
 	ConsentOverrideReason string     `json:"consent_override_reason,omitempty"`
 	Options               []Option   `json:"options,omitempty"`
 	Reminders             *Reminders `json:"reminders,omitempty"`
+	// Incident is the incident the broadcast belongs to (package
+	// incident); it must exist and be open (see IncidentGate).
+	Incident string `json:"incident,omitempty"`
+	// Drill marks an exercise: it must say so to every recipient in their
+	// language (see checkDrill) and is never critical. A broadcast of a
+	// drill incident is a drill whatever this says.
+	Drill bool `json:"drill,omitempty"`
 }
 
 var (
@@ -215,6 +222,12 @@ func (sp *Spec) Validate(now time.Time) error {
 	// Consent is the default: only a critical broadcast with a stated
 	// reason reaches people who never opted in.
 	sp.Audience.OptedInOnly = sp.ConsentOverrideReason == ""
+	sp.Incident = strings.TrimSpace(sp.Incident)
+	if sp.Drill {
+		if err := checkDrill(sp); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -35,6 +35,9 @@ type Preview struct {
 
 // PreviewSpec renders a spec before it is created.
 func (s *Service) PreviewSpec(spec Spec) (*Preview, error) {
+	if err := s.admitIncident(nil, &spec); err != nil {
+		return nil, err
+	}
 	if err := spec.Validate(s.now()); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}

@@ -140,6 +140,18 @@ type Options struct {
 	Leases coord.Leases
 	// Holder names this instance as a lease holder; "" for "local".
 	Holder string
+	// Incidents checks the incident a spec names; nil refuses every spec
+	// that names one.
+	Incidents IncidentGate
+}
+
+// IncidentGate checks the incident a spec names: package incident owns
+// incidents, a broadcast only names one. It refuses an incident that does
+// not exist or is closed, and makes the broadcast of a drill incident a
+// drill. r is the transaction the broadcast is stored in, so that an
+// incident closed meanwhile makes the commit conflict and try again.
+type IncidentGate interface {
+	AdmitBroadcast(ctx context.Context, r store.Reader, sp *Spec) error
 }
 
 // Sentinel errors, mapped to HTTP statuses by the admin API.
@@ -170,6 +182,7 @@ type Service struct {
 	obs     bot.Observer
 	leases  coord.Leases
 	holder  string
+	inc     IncidentGate
 	daily   *dailyLimit
 	started time.Time // when Start ran: the grace for in-flight sends counts from here
 
@@ -220,7 +233,7 @@ func New(cfg Config, o Options) *Service {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Service{
-		leases: o.Leases, holder: o.Holder,
+		leases: o.Leases, holder: o.Holder, inc: o.Incidents,
 		cfg: cfg, db: o.DB, sender: o.Sender, now: o.Now, http: o.HTTP,
 		log:    o.Logger.With().Str("comp", "broadcast").Logger(),
 		pacers: o.Pacer,
@@ -307,6 +320,9 @@ func (s *Service) poke() {
 // idempotency key returns the broadcast created the first time.
 func (s *Service) Create(spec Spec, by, idemKey string) (*Broadcast, error) {
 	now := s.now()
+	if err := s.admitIncident(nil, &spec); err != nil {
+		return nil, err
+	}
 	if err := spec.Validate(now); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
@@ -334,12 +350,21 @@ func (s *Service) Create(spec Spec, by, idemKey string) (*Broadcast, error) {
 				return err
 			}
 		}
+		if err := s.admitIncident(tx, &b.Spec); err != nil {
+			return err
+		}
 		if err := store.PutBroadcast(storeCtx, tx, b.ID, b); err != nil {
 			return err
 		}
 		detail := fmt.Sprintf("%s %q to %s", spec.Kind, spec.Name, describeAudience(spec))
 		if spec.Critical {
 			detail += "; critical: bypasses the per-contact frequency cap"
+		}
+		if spec.Incident != "" {
+			detail += "; incident " + spec.Incident
+		}
+		if spec.Drill {
+			detail += "; drill"
 		}
 		if spec.ConsentOverrideReason != "" {
 			detail += fmt.Sprintf("; consent override: reaches contacts who did not opt in, because %q", spec.ConsentOverrideReason)
@@ -358,6 +383,22 @@ func (s *Service) Create(spec Spec, by, idemKey string) (*Broadcast, error) {
 	s.log.Info().Str("broadcast", b.ID).Str("kind", string(spec.Kind)).Bool("critical", spec.Critical).Str("by", by).Msg("broadcast created")
 	s.poke()
 	return b, nil
+}
+
+// admitIncident asks the incident gate about the incident spec names, in
+// r or in a read of its own when r is nil.
+func (s *Service) admitIncident(r store.Reader, sp *Spec) error {
+	sp.Incident = strings.TrimSpace(sp.Incident)
+	if sp.Incident == "" {
+		return nil
+	}
+	if s.inc == nil {
+		return fmt.Errorf("%w: incident %q: incidents are not enabled on this server", ErrInvalid, sp.Incident)
+	}
+	if r != nil {
+		return s.inc.AdmitBroadcast(storeCtx, r, sp)
+	}
+	return s.db.Read(storeCtx, func(r store.Reader) error { return s.inc.AdmitBroadcast(storeCtx, r, sp) })
 }
 
 // audienceReachesSomeone refuses an audience that matches nobody who may

@@ -24,6 +24,7 @@ import (
 	"lifeline/bot/pace"
 	"lifeline/bot/whatsapp"
 	"lifeline/coord"
+	"lifeline/incident"
 	"lifeline/kb"
 	"lifeline/privacy"
 	"lifeline/store"
@@ -211,7 +212,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	pacer.SetCeiling(cfg.MaxInFlight)
 	engine := bot.New(ecfg, bot.Options{DB: db, Sender: sender, KB: m.Answerer(faq), Learner: faq, Logger: log, Observer: m, Pacer: pacer, Bus: bus})
 	broadcasts := broadcast.New(broadcastConfig(cfg), broadcast.Options{DB: db, Sender: sender, Logger: log, Pacer: pacer, Observer: m,
-		Leases: leases, Holder: cfg.InstanceID})
+		Leases: leases, Holder: cfg.InstanceID, Incidents: incident.Gate{}})
 	engine.Intercept(broadcasts)
 	engine.ObserveStatuses(broadcasts)
 	engine.AddTranscriptSource(broadcasts)

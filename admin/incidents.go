@@ -1,0 +1,156 @@
+package admin
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"lifeline/admin/reqbody"
+	"lifeline/bot/whatsapp"
+	"lifeline/incident"
+)
+
+// incidentAPI serves incidents; the incident service does the work and
+// writes each change's audit entry in the change's transaction.
+type incidentAPI struct {
+	s   *Server
+	svc *incident.Service
+}
+
+// registerIncidents adds the incident routes. Admins open, change and
+// close incidents; agents, who work the people an incident brings in,
+// read them, their timeline and their report (with the unaccounted
+// people's numbers masked).
+func (s *Server) registerIncidents(adm fiber.Router, svc *incident.Service) {
+	h := &incidentAPI{s: s, svc: svc}
+	// Refused requests are recorded by the middleware; the service
+	// records the changes it makes.
+	adm.Use("/incidents", s.audit.Middleware("incident", s.actor))
+	admin, readers := s.require(RoleAdmin), s.require(RoleAdmin, RoleAgent)
+	adm.Post("/incidents", admin, h.create)
+	adm.Get("/incidents", readers, h.list)
+	adm.Get("/incidents/:id", readers, h.get)
+	adm.Patch("/incidents/:id", admin, h.update)
+	adm.Post("/incidents/:id/close", admin, h.close)
+	adm.Get("/incidents/:id/timeline", readers, h.timeline)
+	adm.Get("/incidents/:id/report", readers, h.report)
+}
+
+func (h *incidentAPI) by(c *fiber.Ctx) incident.Actor {
+	id, name, role := h.s.actor(c)
+	return incident.Actor{ID: id, Name: name, Role: role, IP: c.IP()}
+}
+
+const newIncidentExample = `{"name": "Dammam flood", "kind": "flood", "audience": {"regions": ["Dammam"]}, "drill": false}`
+
+func (h *incidentAPI) create(c *fiber.Ctx) error {
+	var n incident.New
+	if err := reqbody.Decode(c, &n, newIncidentExample); err != nil {
+		return err
+	}
+	in, err := h.svc.Create(c.UserContext(), n, h.by(c))
+	if err != nil {
+		return err
+	}
+	c.Locals("audited", true) // the service wrote the entry
+	c.Location("/admin/incidents/" + in.ID)
+	return c.Status(fiber.StatusCreated).JSON(in)
+}
+
+func (h *incidentAPI) list(c *fiber.Ctx) error {
+	f := incident.Filter{State: c.Query("state")}
+	if v := c.Query("drill"); v != "" {
+		d, err := strconv.ParseBool(v)
+		if err != nil {
+			return reqbody.Invalidf("drill %q: want true or false", v)
+		}
+		f.Drill = &d
+	}
+	ins, err := h.svc.List(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"incidents": ins, "summary": incident.Summarize(ins)})
+}
+
+func (h *incidentAPI) get(c *fiber.Ctx) error {
+	in, err := h.svc.Get(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	h.mask(c, in.ClosingReport)
+	return c.JSON(in)
+}
+
+func (h *incidentAPI) update(c *fiber.Ctx) error {
+	var p incident.Patch
+	if err := reqbody.Decode(c, &p, `{"name": "...", "notes": "...", "audience": {"regions": ["Dammam", "Khobar"]}}`); err != nil {
+		return err
+	}
+	in, err := h.svc.Update(c.UserContext(), c.Params("id"), p, h.by(c))
+	if err != nil {
+		return err
+	}
+	c.Locals("audited", true)
+	return c.JSON(in)
+}
+
+// close closes the incident and answers with it and its closing report.
+func (h *incidentAPI) close(c *fiber.Ctx) error {
+	in, err := h.svc.Close(c.UserContext(), c.Params("id"), h.by(c))
+	if err != nil {
+		return err
+	}
+	c.Locals("audited", true)
+	return c.JSON(in)
+}
+
+// timeline answers JSON, or CSV for ?format=csv or Accept: text/csv.
+func (h *incidentAPI) timeline(c *fiber.Ctx) error {
+	id := c.Params("id")
+	t, err := h.svc.Timeline(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	switch format := c.Query("format"); {
+	case format == "csv" || (format == "" && strings.Contains(c.Get(fiber.HeaderAccept), "text/csv")):
+		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+		c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+id+`-timeline.csv"`)
+		return t.WriteCSV(c.Response().BodyWriter())
+	case format == "" || format == "json":
+		return c.JSON(t)
+	default:
+		return reqbody.Invalidf("format %q: want json or csv", format)
+	}
+}
+
+func (h *incidentAPI) report(c *fiber.Ctx) error {
+	rep, err := h.svc.Report(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	h.mask(c, rep)
+	return c.JSON(rep)
+}
+
+// mask hides the numbers of the unaccounted from anyone but an admin: an
+// agent sees that someone is unaccounted, and works them through the
+// queue.
+func (h *incidentAPI) mask(c *fiber.Ctx, rep *incident.Report) {
+	if rep == nil {
+		return
+	}
+	if _, _, role := h.s.actor(c); role == RoleAdmin {
+		return
+	}
+	m := func(us []incident.Unaccounted) {
+		for i := range us {
+			us[i].WaID = whatsapp.MaskPhone(us[i].WaID)
+		}
+	}
+	m(rep.Unaccounted)
+	for i := range rep.Broadcasts {
+		m(rep.Broadcasts[i].Unaccounted)
+	}
+}

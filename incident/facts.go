@@ -1,0 +1,112 @@
+package incident
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"lifeline/bot/broadcast"
+	"lifeline/bot/handoffs"
+	"lifeline/store"
+)
+
+// facts are the records an incident's timeline and report are computed
+// from, read in one transaction when asked for. Nothing here is kept:
+// the records that own the facts stay their only source.
+type facts struct {
+	in  Incident
+	now time.Time
+
+	broadcasts []broadcast.Broadcast         // naming the incident, oldest first
+	audit      map[string][]store.AuditEntry // entries since the opening, by subject, oldest first
+	handoffs   []handoffs.Handoff            // opened during the incident by people it affects
+	wroteIn    []wroteIn                     // people it affects who wrote in during it
+}
+
+// wroteIn is one person's first message during the incident and the
+// bot's first reply after it. How soon a person answered is measured on
+// the handoffs (opened to first agent reply), since only those asked
+// for one.
+type wroteIn struct {
+	user  string
+	first time.Time
+	botAt time.Time // zero if the bot has not replied
+}
+
+// gather reads the facts of in.
+func (s *Service) gather(ctx context.Context, in *Incident) (*facts, error) {
+	f := &facts{in: *in, now: s.now().UTC(), audit: map[string][]store.AuditEntry{}}
+	err := s.db.Read(ctx, func(r store.Reader) error {
+		err := store.EachBroadcast(ctx, r, false, func(b broadcast.Broadcast) error {
+			if b.Spec.Incident == in.ID {
+				f.broadcasts = append(f.broadcasts, b)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		entries, _, err := store.ListAudit(ctx, r, store.AuditFilter{Since: in.OpenedAt}, 0)
+		if err != nil {
+			return err
+		}
+		for i := len(entries) - 1; i >= 0; i-- { // oldest first
+			e := entries[i]
+			f.audit[e.Target] = append(f.audit[e.Target], e)
+		}
+		return store.EachContact(ctx, r, "", func(c *store.Contact) error {
+			if !in.affects(c) {
+				return nil
+			}
+			return f.person(ctx, r, c)
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(f.handoffs, func(i, j int) bool { return f.handoffs[i].CreatedAt.Before(f.handoffs[j].CreatedAt) })
+	return f, nil
+}
+
+// person reads what one affected person did during the incident: the
+// handoffs they opened and, if they wrote in, how soon they were answered.
+func (f *facts) person(ctx context.Context, r store.Reader, c *store.Contact) error {
+	err := store.EachHandoffOf(ctx, r, c.WaID, func(h handoffs.Handoff) error {
+		if f.in.during(h.CreatedAt, f.now) {
+			f.handoffs = append(f.handoffs, h)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// The contact remembers the last time the person wrote: one who has
+	// not written since the opening is passed over without reading the
+	// transcript.
+	if c.LastInboundAt.Before(f.in.OpenedAt) {
+		return nil
+	}
+	w := wroteIn{user: c.WaID}
+	err = store.EachTranscriptEntry(ctx, r, c.WaID, func(e store.Entry) error {
+		switch {
+		case w.first.IsZero():
+			if e.Dir == store.In && f.in.during(e.At, f.now) {
+				w.first = e.At
+			}
+		case e.Dir != store.Out || e.At.Before(w.first):
+		case e.Author == "bot" && w.botAt.IsZero():
+			w.botAt = e.At
+		}
+		if !w.botAt.IsZero() {
+			return store.ErrStop
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if !w.first.IsZero() {
+		f.wroteIn = append(f.wroteIn, w)
+	}
+	return nil
+}

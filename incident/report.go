@@ -1,0 +1,252 @@
+package incident
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"lifeline/bot/broadcast"
+	"lifeline/store"
+)
+
+// Targets crisis teams are measured by.
+const (
+	TargetDelivery   = 0.95            // delivered / sent, at least
+	TargetEngagement = 0.30            // replies or button taps / delivered, at least
+	TargetResponse   = 5 * time.Minute // p90 time to a first reply, under (urgent requests above all)
+)
+
+// Rate is one figure: numerator over denominator, against its target.
+// Value and Met are null while the denominator is zero (nothing to
+// measure yet).
+type Rate struct {
+	Numerator   int64    `json:"numerator"`
+	Denominator int64    `json:"denominator"`
+	Value       *float64 `json:"value"`
+	Target      *float64 `json:"target,omitempty"` // at least; none for a figure without a set target
+	Met         *bool    `json:"met,omitempty"`
+}
+
+func rate(num, den int64, target float64) Rate {
+	r := Rate{Numerator: num, Denominator: den}
+	if target > 0 {
+		r.Target = &target
+	}
+	if den > 0 {
+		v := math.Round(float64(num)/float64(den)*10000) / 10000
+		r.Value = &v
+		if target > 0 {
+			met := v >= target
+			r.Met = &met
+		}
+	}
+	return r
+}
+
+// Times is how soon people got a first reply: median and p90 in seconds
+// (nearest rank) over those who got one, against the target on p90.
+type Times struct {
+	Count         int      `json:"count"`    // replies measured
+	Waiting       int      `json:"no_reply"` // still without a reply
+	MedianSeconds *float64 `json:"median_seconds"`
+	P90Seconds    *float64 `json:"p90_seconds"`
+	TargetSeconds float64  `json:"target_seconds"` // p90 under
+	Met           *bool    `json:"met"`
+}
+
+func times(ds []time.Duration, waiting int) Times {
+	t := Times{Count: len(ds), Waiting: waiting, TargetSeconds: TargetResponse.Seconds()}
+	if len(ds) == 0 {
+		return t
+	}
+	slices.Sort(ds)
+	rank := func(q float64) *float64 {
+		i := max(0, int(math.Ceil(q*float64(len(ds))))-1)
+		v := math.Round(ds[i].Seconds()*10) / 10
+		return &v
+	}
+	t.MedianSeconds, t.P90Seconds = rank(0.5), rank(0.9)
+	met := *t.P90Seconds < t.TargetSeconds && waiting == 0
+	t.Met = &met
+	return t
+}
+
+// Unaccounted is one recipient of a check-in who has not answered.
+type Unaccounted struct {
+	Broadcast string `json:"broadcast"`
+	Seq       uint64 `json:"seq"`
+	WaID      string `json:"wa_id"` // empty once the person was erased
+}
+
+// BroadcastReport is the figures of one broadcast of the incident.
+type BroadcastReport struct {
+	ID         string         `json:"id"`
+	Name       string         `json:"name"`
+	Kind       broadcast.Kind `json:"kind"`
+	State      string         `json:"state"`
+	Drill      bool           `json:"drill"`
+	Targeted   int64          `json:"targeted"`
+	Delivery   Rate           `json:"delivery"`   // delivered / sent
+	Engagement Rate           `json:"engagement"` // replies or button taps / delivered
+	// AccountedFor, for a check-in, is answered (safe or need help) over
+	// targeted; there is no set target.
+	AccountedFor *Rate `json:"accounted_for,omitempty"`
+	// Final says the check-in is over (its last reminder went out), so
+	// Unaccounted will not shrink by itself.
+	Final       bool          `json:"final,omitempty"`
+	Unaccounted []Unaccounted `json:"unaccounted,omitempty"`
+}
+
+// Report is an incident's figures, per broadcast and for the incident.
+// A drill incident's report is a drill's only: drills never share a
+// report with a real incident, and a real incident cannot hold a drill
+// broadcast (Gate).
+type Report struct {
+	Incident     string            `json:"incident"`
+	Name         string            `json:"name"`
+	Kind         Kind              `json:"kind"`
+	Drill        bool              `json:"drill"`
+	State        string            `json:"state"`
+	From         time.Time         `json:"from"`
+	To           time.Time         `json:"to"` // the close, or when the report was made
+	Broadcasts   []BroadcastReport `json:"broadcasts"`
+	Delivery     Rate              `json:"delivery"`
+	Engagement   Rate              `json:"engagement"`
+	AccountedFor *Rate             `json:"accounted_for,omitempty"`
+	Unaccounted  []Unaccounted     `json:"unaccounted"`
+	// People who wrote in during the incident, among those it affects.
+	WroteIn int `json:"wrote_in"`
+	// BotReply: from a person's first message during the incident to
+	// the bot's first reply after it.
+	BotReply Times `json:"first_bot_reply"`
+	// HumanReply: from a handoff's opening to the first agent reply, for
+	// handoffs opened during the incident; Urgent for those of danger to
+	// life, which the target is set for.
+	HumanReply       Times `json:"first_human_reply"`
+	HumanReplyUrgent Times `json:"first_human_reply_urgent"`
+	// NotDerivable names the figures the records cannot give yet.
+	NotDerivable []string `json:"not_derivable"`
+}
+
+const notDerivFAQShare = "share of inbound questions the FAQ answered: the transcript does not record which answers came from the FAQ"
+
+// Report computes incident id's report from the records.
+func (s *Service) Report(ctx context.Context, id string) (*Report, error) {
+	in, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := s.report(ctx, in)
+	if err != nil {
+		return nil, fmt.Errorf("report of incident %s: %w", id, err)
+	}
+	return rep, nil
+}
+
+func (s *Service) report(ctx context.Context, in *Incident) (*Report, error) {
+	f, err := s.gather(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{Incident: in.ID, Name: in.Name, Kind: in.Kind, Drill: in.Drill, State: in.State, From: in.OpenedAt, To: in.end(f.now),
+		Broadcasts: []BroadcastReport{}, Unaccounted: []Unaccounted{}, NotDerivable: []string{notDerivFAQShare}}
+	var sent, delivered, replied, answered, targeted int64
+	checkins := false
+	for i := range f.broadcasts {
+		b := &f.broadcasts[i]
+		br, err := s.broadcastReport(ctx, b)
+		if err != nil {
+			return nil, err
+		}
+		rep.Broadcasts = append(rep.Broadcasts, *br)
+		sent += br.Delivery.Denominator
+		delivered += br.Delivery.Numerator
+		replied += br.Engagement.Numerator
+		if br.AccountedFor != nil {
+			checkins = true
+			answered += br.AccountedFor.Numerator
+			targeted += br.AccountedFor.Denominator
+			rep.Unaccounted = append(rep.Unaccounted, br.Unaccounted...)
+		}
+	}
+	rep.Delivery = rate(delivered, sent, TargetDelivery)
+	rep.Engagement = rate(replied, delivered, TargetEngagement)
+	if checkins {
+		r := rate(answered, targeted, 0)
+		rep.AccountedFor = &r
+	}
+
+	rep.WroteIn = len(f.wroteIn)
+	var bot []time.Duration
+	botWaiting := 0
+	for _, w := range f.wroteIn {
+		if w.botAt.IsZero() {
+			botWaiting++
+			continue
+		}
+		bot = append(bot, w.botAt.Sub(w.first))
+	}
+	rep.BotReply = times(bot, botWaiting)
+	var human, urgent []time.Duration
+	humanWaiting, urgentWaiting := 0, 0
+	for _, h := range f.handoffs {
+		if h.FirstReplyAt.IsZero() {
+			humanWaiting++
+			if h.Urgent {
+				urgentWaiting++
+			}
+			continue
+		}
+		d := h.FirstReplyAt.Sub(h.CreatedAt)
+		human = append(human, d)
+		if h.Urgent {
+			urgent = append(urgent, d)
+		}
+	}
+	rep.HumanReply, rep.HumanReplyUrgent = times(human, humanWaiting), times(urgent, urgentWaiting)
+	return rep, nil
+}
+
+// broadcastReport reads one broadcast's live counts and, for a check-in,
+// who has not answered.
+func (s *Service) broadcastReport(ctx context.Context, b *broadcast.Broadcast) (*BroadcastReport, error) {
+	br := &BroadcastReport{ID: b.ID, Name: b.Spec.Name, Kind: b.Spec.Kind, State: b.State, Drill: b.Spec.Drill, Targeted: b.Targeted}
+	var sent, delivered, replied int64
+	if s.bc != nil {
+		st, err := s.bc.Status(b.ID)
+		if err != nil {
+			return nil, err
+		}
+		sent, delivered, replied = st.Sent, st.Delivered, st.Replied
+	}
+	br.Delivery = rate(delivered, sent, TargetDelivery)
+	br.Engagement = rate(replied, delivered, TargetEngagement)
+	if b.Spec.Kind != broadcast.KindCheckin {
+		return br, nil
+	}
+	br.Final = b.Flagged
+	br.Unaccounted = []Unaccounted{}
+	var answered int64
+	err := s.db.Read(ctx, func(r store.Reader) error {
+		return store.EachBroadcastRecipient(ctx, r, b.ID, 0, func(seq uint64, rec *broadcast.Recipient) error {
+			e, _, err := store.GetBroadcastEngagement[broadcast.Engagement](ctx, r, b.ID, seq)
+			if err != nil {
+				return err
+			}
+			if e.Answer != "" {
+				answered++
+				return nil
+			}
+			br.Unaccounted = append(br.Unaccounted, Unaccounted{Broadcast: b.ID, Seq: seq, WaID: rec.WaID})
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("check-in %s: %w", b.ID, err)
+	}
+	acc := rate(answered, b.Targeted, 0)
+	br.AccountedFor = &acc
+	return br, nil
+}
