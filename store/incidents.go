@@ -17,7 +17,7 @@ import (
 // incidentSeq is the sequence incident ids are numbered from.
 const incidentSeq = "incident"
 
-func incidentKey(id string) Key { return DocKey(DocIncident, id) }
+func incidentKey(id string) Key { return docKey(DocIncident, id) }
 
 // NextIncidentNumber draws the number of a new incident; numbers increase
 // across restarts and may have gaps.
@@ -62,7 +62,7 @@ func PutIncident(ctx context.Context, w Writer, id string, v any) error {
 // EachIncident calls fn with every incident in order of id, or newest
 // first; ErrStop from fn ends the walk without error.
 func EachIncident[I any](ctx context.Context, r Reader, newestFirst bool, fn func(I) error) error {
-	err := scanJSON(ctx, r, DocPrefix(DocIncident), newestFirst, func(_ Key, v I) error { return fn(v) })
+	err := scanJSON(ctx, r, docPrefix(DocIncident), newestFirst, func(_ Key, v I) error { return fn(v) })
 	if err != nil {
 		return fmt.Errorf("scan incidents: %w", err)
 	}
