@@ -421,20 +421,24 @@ function renderTitle() {
 }
 
 // ---------- unread ----------
-// seen keeps, per conversation, the time of the user's last message when
-// the agent last had it on screen; it lives in this browser only.
+// seen keeps, per conversation, the user's last message (its time and
+// words) when the agent last had it on screen; it lives in this browser
+// only. Times have a second's precision, so the words tell apart two
+// messages sent in the same second.
 function seenKey() { return "lifeline.seen." + (state.me ? state.me.id : ""); }
 function seenMap() { try { return JSON.parse(localStorage.getItem(seenKey()) || "{}"); } catch (e) { return {}; } }
+function lastOf(x) { return x.last_message_at ? x.last_message_at + "|" + (x.last_message || "") : ""; }
 function markSeen(x) {
   if (!x.last_message_at) return;
   const m = seenMap();
-  m[x.id] = new Date(x.last_message_at).getTime();
+  m[x.id] = lastOf(x);
   localStorage.setItem(seenKey(), JSON.stringify(m));
 }
 function isUnread(x) {
   if (x.status !== "active" || !x.last_message_at || x.id === state.selected) return false;
   if (x.agent !== state.me.id) return false; // unread marks the agent's own conversations
-  return new Date(x.last_message_at).getTime() > (seenMap()[x.id] || 0);
+  const seen = seenMap()[x.id];
+  return lastOf(x) !== seen && (!seen || new Date(x.last_message_at) >= new Date(seen.split("|")[0]));
 }
 
 // ---------- queue ----------
@@ -660,11 +664,19 @@ function renderDetail(d) {
   const keep = ol.scrollTop;
   state.scrollOnRender = false;
   ol.replaceChildren();
+  // Messages keep the transcript's order (a user's message carries
+  // WhatsApp's time, to the second, so times alone could misorder it);
+  // notes and actions go between them by time.
+  const others = [];
+  for (const n of d.notes || []) others.push({ at: n.at, kind: "note", n });
+  for (const a of d.log || []) others.push({ at: a.at, kind: "event", a });
+  others.sort((x, y) => new Date(x.at) - new Date(y.at));
   const items = [];
-  for (const m of d.messages) items.push({ at: m.at, kind: "msg", m });
-  for (const n of d.notes || []) items.push({ at: n.at, kind: "note", n });
-  for (const a of d.log || []) items.push({ at: a.at, kind: "event", a });
-  items.sort((x, y) => new Date(x.at) - new Date(y.at));
+  for (const m of d.messages) {
+    while (others.length && new Date(others[0].at) <= new Date(m.at)) items.push(others.shift());
+    items.push({ at: m.at, kind: "msg", m });
+  }
+  items.push(...others);
   for (const it of items) ol.append(renderItem(it));
   ol.dataset.for = d.id;
   ol.dataset.count = items.length;
@@ -846,6 +858,15 @@ document.addEventListener("click", (e) => {
   if (!$("help").hidden && !$("help").contains(e.target) && e.target !== $("btn-help")) toggleHelp(false);
 });
 
+// The "/" that moves focus to the search is not typed into it, even
+// where the browser delivers its character apart from the key press.
+let slashPending = false;
+$("queue-search").addEventListener("beforeinput", (e) => {
+  if (slashPending && e.data === "/") e.preventDefault();
+  slashPending = false;
+});
+document.addEventListener("keyup", () => { slashPending = false; });
+
 function moveSelection(step) {
   const items = [...document.querySelectorAll("#queue-list li")];
   if (items.length === 0) return;
@@ -868,7 +889,7 @@ document.addEventListener("keydown", (e) => {
   if (e.key === "?") { e.preventDefault(); toggleHelp(); return; }
   if (state.page !== "queue") return;
   const keys = {
-    "/": () => $("queue-search").focus(),
+    "/": () => { slashPending = true; $("queue-search").focus(); },
     c: claim,
     r: release,
     j: () => moveSelection(1),
