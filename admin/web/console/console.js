@@ -47,11 +47,12 @@ const I18N = {
     "alerts.on": "Alerts on: click to mute", "alerts.muted": "Alerts muted: click to turn on",
     "alerts.ask": "Turn on alerts (sound and desktop notifications)", "alerts.blocked": "Desktop notifications are blocked in this browser's site settings; sound alerts: click to toggle",
     "notify.urgent": "Urgent: danger to life", "notify.help": "Someone needs help", "notify.body": "{0} waiting in the Lifeline queue",
+    "st.queued": "queued", "st.sending": "sending", "st.sent": "sent", "st.delivered": "delivered", "st.read": "read", "st.failed": "failed",
     "admin.notAvailable": "{0} is not available on this server yet.", "admin.failed": "{0} could not be loaded: {1}", "nothing": "Nothing yet.",
   },
   ar: {
-    "nav.queue": "قائمة الانتظار", "nav.faq": "الأسئلة الشائعة", "nav.contacts": "جهات الاتصال", "nav.broadcasts": "الرسائل الجماعية", "nav.agents": "الموظفون",
-    "live": "مباشر", "offline": "غير متصل", "live.title": "تحديثات مباشرة", "lang.label": "اللغة", "logout": "تسجيل الخروج", "close": "إغلاق",
+    "nav.queue": "القائمة", "nav.faq": "الأسئلة الشائعة", "nav.contacts": "جهات الاتصال", "nav.broadcasts": "الرسائل الجماعية", "nav.agents": "الموظفون",
+    "live": "مباشر", "offline": "غير متصل", "live.title": "تحديثات مباشرة", "lang.label": "اللغة", "logout": "خروج", "close": "إغلاق",
     "help.title": "اختصارات لوحة المفاتيح", "help.search": "البحث في القائمة", "help.move": "المحادثة التالية أو السابقة",
     "help.claim": "استلام المحادثة المفتوحة", "help.release": "إعادتها إلى المساعد الآلي", "help.send": "إرسال الرد",
     "help.back": "العودة إلى القائمة، إغلاق هذه المساعدة", "help.toggle": "إظهار هذه المساعدة أو إخفاؤها",
@@ -90,6 +91,7 @@ const I18N = {
     "alerts.on": "التنبيهات مفعّلة: انقر للكتم", "alerts.muted": "التنبيهات مكتومة: انقر للتفعيل",
     "alerts.ask": "تفعيل التنبيهات (صوت وإشعارات سطح المكتب)", "alerts.blocked": "إشعارات سطح المكتب محظورة في إعدادات الموقع؛ التنبيه الصوتي: انقر للتبديل",
     "notify.urgent": "عاجل: خطر على الحياة", "notify.help": "شخص يحتاج مساعدة", "notify.body": "{0} في انتظار في قائمة Lifeline",
+    "st.queued": "في الانتظار", "st.sending": "يُرسل", "st.sent": "أُرسلت", "st.delivered": "وصلت", "st.read": "قُرئت", "st.failed": "فشلت",
     "admin.notAvailable": "{0} غير متاح على هذا الخادم بعد.", "admin.failed": "تعذّر تحميل {0}: {1}", "nothing": "لا شيء بعد.",
   },
 };
@@ -211,6 +213,7 @@ function showLogin() {
   $("nav").hidden = true;
   $("logout").hidden = true;
   $("btn-alerts").hidden = true;
+  document.body.classList.remove("signed-in");
   $("who").textContent = "";
   document.title = "Lifeline";
   $("first-cmd").textContent = "curl -s " + location.origin + "/admin/agents -H \"Authorization: Bearer $TOKEN\" \\\n" +
@@ -249,6 +252,7 @@ async function start() {
   $("nav").hidden = false;
   $("logout").hidden = false;
   $("btn-alerts").hidden = false;
+  document.body.classList.add("signed-in");
   $("page-login").hidden = true;
   alerts.known = null;
   renderAlertsButton();
@@ -371,7 +375,6 @@ function askAlertsOnce() {
 function renderAlertsButton() {
   const b = $("btn-alerts");
   const perm = notifyPermission();
-  b.textContent = alerts.muted ? "🔕" : "🔔";
   b.classList.toggle("muted", alerts.muted);
   const label = perm === "default" ? t("alerts.ask") : perm === "denied" ? t("alerts.blocked") : alerts.muted ? t("alerts.muted") : t("alerts.on");
   b.title = label;
@@ -734,9 +737,14 @@ function renderItem(it) {
   }
   const author = m.author || "";
   const who = m.dir === "in" ? t("who.user") : agent ? author.slice(6) : author.startsWith("broadcast:") ? t("who.broadcast") : t("who.bot");
-  const status = m.dir === "out" && m.status ? " · " + m.status + (m.error ? " (" + m.error + ")" : "") : "";
+  const status = m.dir === "out" && m.status ? " · " + statusText(m.status) + (m.error ? " (" + m.error + ")" : "") : "";
   li.append(h("div", { class: "meta" }, who + " · ", when(m.at), status));
   return li;
+}
+
+function statusText(st) {
+  const s = t("st." + st);
+  return s === "st." + st ? st : s;
 }
 
 function renderWindow(d) {
