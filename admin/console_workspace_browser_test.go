@@ -331,6 +331,12 @@ func (w *workspace) run(t *testing.T) {
 	if !evalIn[bool](w, `window.__noHorizontalScroll()`) {
 		t.Errorf("in Arabic the page scrolls sideways")
 	}
+	// Every word the page and the script show has its Arabic.
+	if missing := evalIn[[]string](w, `[...new Set([...document.querySelectorAll("[data-i18n],[data-i18n-placeholder],[data-i18n-title],[data-i18n-aria]")]
+		.flatMap((e) => [e.dataset.i18n, e.dataset.i18nPlaceholder, e.dataset.i18nTitle, e.dataset.i18nAria]).filter(Boolean)
+		.filter((k) => !(k in I18N.en)).concat(Object.keys(I18N.en).filter((k) => !(k in I18N.ar))))]`); len(missing) > 0 {
+		t.Errorf("words without a translation: %q", missing)
+	}
 	if got := evalIn[bool](w, `/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(document.body.innerText)`); got {
 		t.Errorf("the Arabic page shows a raw ISO timestamp")
 	}

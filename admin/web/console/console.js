@@ -47,6 +47,11 @@ const I18N = {
     "alerts.on": "Alerts on: click to mute", "alerts.muted": "Alerts muted: click to turn on",
     "alerts.ask": "Turn on alerts (sound and desktop notifications)", "alerts.blocked": "Desktop notifications are blocked in this browser's site settings; sound alerts: click to toggle",
     "notify.urgent": "Urgent: danger to life", "notify.help": "Someone needs help", "notify.body": "{0} waiting in the Lifeline queue",
+    "faq.title": "FAQ", "faq.import": "Import", "faq.replace": "replace the FAQ", "faq.merge": "merge into the FAQ", "faq.mode": "Import mode",
+    "faq.search": "Search preview", "faq.q": "Ask as a user would", "faq.anyLang": "any language", "faq.searchBtn": "Search",
+    "faq.unanswered": "Unanswered questions", "faq.refresh": "Refresh", "contacts.title": "Contacts", "bc.title": "Broadcasts",
+    "bc.chart": "Answers over time", "agents.title": "Agents", "agents.new": "New account", "agents.id": "login name",
+    "agents.name": "full name", "agents.password": "password (10+ characters)", "agents.create": "Create",
     "st.queued": "queued", "st.sending": "sending", "st.sent": "sent", "st.delivered": "delivered", "st.read": "read", "st.failed": "failed",
     "admin.notAvailable": "{0} is not available on this server yet.", "admin.failed": "{0} could not be loaded: {1}", "nothing": "Nothing yet.",
   },
@@ -91,6 +96,11 @@ const I18N = {
     "alerts.on": "التنبيهات مفعّلة: انقر للكتم", "alerts.muted": "التنبيهات مكتومة: انقر للتفعيل",
     "alerts.ask": "تفعيل التنبيهات (صوت وإشعارات سطح المكتب)", "alerts.blocked": "إشعارات سطح المكتب محظورة في إعدادات الموقع؛ التنبيه الصوتي: انقر للتبديل",
     "notify.urgent": "عاجل: خطر على الحياة", "notify.help": "شخص يحتاج مساعدة", "notify.body": "{0} في انتظار في قائمة Lifeline",
+    "faq.title": "الأسئلة الشائعة", "faq.import": "استيراد", "faq.replace": "استبدال الأسئلة الشائعة", "faq.merge": "دمج في الأسئلة الشائعة", "faq.mode": "طريقة الاستيراد",
+    "faq.search": "معاينة البحث", "faq.q": "اسأل كما يسأل المستخدم", "faq.anyLang": "أي لغة", "faq.searchBtn": "بحث",
+    "faq.unanswered": "أسئلة بلا جواب", "faq.refresh": "تحديث", "contacts.title": "جهات الاتصال", "bc.title": "الرسائل الجماعية",
+    "bc.chart": "الإجابات عبر الوقت", "agents.title": "الموظفون", "agents.new": "حساب جديد", "agents.id": "اسم الدخول",
+    "agents.name": "الاسم الكامل", "agents.password": "كلمة المرور (10 أحرف أو أكثر)", "agents.create": "إنشاء",
     "st.queued": "في الانتظار", "st.sending": "يُرسل", "st.sent": "أُرسلت", "st.delivered": "وصلت", "st.read": "قُرئت", "st.failed": "فشلت",
     "admin.notAvailable": "{0} غير متاح على هذا الخادم بعد.", "admin.failed": "تعذّر تحميل {0}: {1}", "nothing": "لا شيء بعد.",
   },
@@ -411,7 +421,7 @@ function checkAlerts(open) {
       const n = new Notification(urgent ? t("notify.urgent") : t("notify.help"),
         { body: t("notify.body", fresh.length), tag: "lifeline-queue", renotify: true, requireInteraction: urgent });
       const id = fresh[0].id;
-      n.onclick = () => { window.focus(); location.hash = "#queue"; setTab("waiting"); select(id); n.close(); };
+      n.onclick = () => { window.focus(); location.hash = "#queue"; setTab("waiting"); loadQueue(); select(id); n.close(); };
     } catch (e) { /* some browsers allow notifications only from a service worker */ }
   }
 }
@@ -509,10 +519,13 @@ function renderQueue() {
   const base = state.status === "closed" ? state.closed : sortQueue(all.filter((x) => x.status === state.status));
   const list = base.filter((x) => matches(x, state.search));
   const ul = $("queue-list");
+  // A rebuilt list keeps the keyboard focus on the item that had it.
+  const focused = ul.contains(document.activeElement) ? document.activeElement.dataset.id : null;
   ul.replaceChildren();
   $("queue-empty").hidden = list.length > 0;
   $("queue-empty").textContent = base.length > 0 ? t("empty.search") : t("empty." + state.status);
   for (const x of list) ul.append(queueItem(x));
+  if (focused) for (const li of ul.children) if (li.dataset.id === focused) li.focus();
   renderTitle();
 }
 
@@ -1050,7 +1063,7 @@ async function loadBroadcasts() {
     points = rows.map((b) => { const c = answerCounts(b); return c && Object.assign({ label: b.name || b.id || "" }, c); }).filter(Boolean);
   }
   chartBox.hidden = points.length === 0;
-  chartBox.replaceChildren(h("h2", { text: "Answers over time" }), chart(points));
+  chartBox.replaceChildren(h("h2", { text: t("bc.chart") }), chart(points));
 }
 setInterval(() => { if (state.page === "broadcasts" && state.me) loadBroadcasts(); }, 10000);
 
