@@ -52,6 +52,7 @@ const I18N = {
     "faq.unanswered": "Unanswered questions", "faq.refresh": "Refresh", "contacts.title": "Contacts", "bc.title": "Broadcasts",
     "bc.chart": "Answers over time", "agents.title": "Agents", "agents.new": "New account", "agents.id": "login name",
     "agents.name": "full name", "agents.password": "password (10+ characters)", "agents.create": "Create",
+    "role.agent": "agent", "role.admin": "admin",
     "st.queued": "queued", "st.sending": "sending", "st.sent": "sent", "st.delivered": "delivered", "st.read": "read", "st.failed": "failed",
     "admin.notAvailable": "{0} is not available on this server yet.", "admin.failed": "{0} could not be loaded: {1}", "nothing": "Nothing yet.",
   },
@@ -101,6 +102,7 @@ const I18N = {
     "faq.unanswered": "أسئلة بلا جواب", "faq.refresh": "تحديث", "contacts.title": "جهات الاتصال", "bc.title": "الرسائل الجماعية",
     "bc.chart": "الإجابات عبر الوقت", "agents.title": "الموظفون", "agents.new": "حساب جديد", "agents.id": "اسم الدخول",
     "agents.name": "الاسم الكامل", "agents.password": "كلمة المرور (10 أحرف أو أكثر)", "agents.create": "إنشاء",
+    "role.agent": "موظف", "role.admin": "مشرف",
     "st.queued": "في الانتظار", "st.sending": "يُرسل", "st.sent": "أُرسلت", "st.delivered": "وصلت", "st.read": "قُرئت", "st.failed": "فشلت",
     "admin.notAvailable": "{0} غير متاح على هذا الخادم بعد.", "admin.failed": "تعذّر تحميل {0}: {1}", "nothing": "لا شيء بعد.",
   },
@@ -138,6 +140,7 @@ function applyLang() {
   for (const el of document.querySelectorAll("[data-i18n-aria]")) el.setAttribute("aria-label", t(el.dataset.i18nAria));
   setLive(!!(state.events && state.live));
   renderAlertsButton();
+  renderWho();
 }
 
 $("lang").addEventListener("change", () => {
@@ -250,6 +253,10 @@ $("logout").addEventListener("click", async () => {
   showLogin();
 });
 
+function renderWho() {
+  if (state.me) $("who").replaceChildren(isolate(state.me.name), " (" + t("role." + state.me.role) + ")");
+}
+
 async function start() {
   try {
     state.me = await api("GET", "/admin/me");
@@ -258,7 +265,7 @@ async function start() {
     return;
   }
   document.body.classList.toggle("is-admin", state.me.role === "admin");
-  $("who").replaceChildren(isolate(state.me.name), " (" + state.me.role + ")");
+  renderWho();
   $("nav").hidden = false;
   $("logout").hidden = false;
   $("btn-alerts").hidden = false;
@@ -351,7 +358,9 @@ function unlockAudio() {
   const a = audio();
   if (a && a.state === "suspended") a.resume().catch(() => {});
 }
-document.addEventListener("pointerdown", unlockAudio, { once: true });
+// The first click of a signed-in agent (who may not have typed a password
+// in this tab) is also when the browser asks about notifications, once.
+document.addEventListener("pointerdown", () => { if (state.me) askAlertsOnce(); else unlockAudio(); });
 document.addEventListener("keydown", unlockAudio, { once: true });
 
 function beep(urgent) {
