@@ -37,11 +37,93 @@ func findChromium() string {
 
 // webhookText is a webhook POST with one text message, in Meta's shape.
 func webhookText(id, from, text string, at time.Time) []byte {
+	return webhookMessage(id, from, `Rania\u202e`, at, fmt.Sprintf(`"type":"text","text":{"body":%q}`, text))
+}
+
+// webhookMessage is a webhook POST with one message of any kind: kind is
+// the message's JSON after its common fields, such as
+// `"type":"text","text":{"body":"hi"}`. name is JSON-escaped already.
+func webhookMessage(id, from, name string, at time.Time, kind string) []byte {
 	return []byte(fmt.Sprintf(`{"object":"whatsapp_business_account","entry":[{"id":"900800700600500","changes":[{"field":"messages","value":{
 "messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001111","phone_number_id":%q},
-"contacts":[{"profile":{"name":"Rania\u202e"},"wa_id":%q}],
-"messages":[{"from":%q,"id":%q,"timestamp":"%d","type":"text","text":{"body":%q}}]}}]}]}`,
-		agentPhoneID, from, from, id, at.Unix(), text))
+"contacts":[{"profile":{"name":"%s"},"wa_id":%q}],
+"messages":[{"from":%q,"id":%q,"timestamp":"%d",%s}]}}]}]}`,
+		agentPhoneID, name, from, from, id, at.Unix(), kind))
+}
+
+// consoleRig is the whole server on a loopback port, with a fake Graph
+// API, a webhook that takes signed posts, and one agent account.
+type consoleRig struct {
+	t     *testing.T
+	base  string
+	graph *whatsapptest.Server
+	seq   int
+}
+
+const (
+	rigSecret   = "browser-test-app-secret"
+	rigPassword = "a long enough password"
+)
+
+func newConsoleRig(t *testing.T) *consoleRig {
+	t.Helper()
+	db, faq := openStore(t)
+	graph := whatsapptest.NewServer(t)
+	client := whatsapp.NewClient(whatsapp.ClientConfig{BaseURL: graph.URL, Version: "v23.0", AccessToken: "test-token", Timeout: 5 * time.Second})
+	engine := bot.New(bot.Config{PhoneNumberIDs: []string{agentPhoneID}, RatePerNumber: 1000},
+		bot.Options{DB: db, Sender: client, KB: faq, Learner: faq, Logger: zerolog.Nop()})
+	if err := engine.Start(); err != nil {
+		t.Fatal(err)
+	}
+	srv := New(Deps{DB: db, Engine: engine, KB: faq, Logger: zerolog.Nop(),
+		Webhook: WebhookConfig{Enabled: true, VerifyToken: "verify", AppSecret: rigSecret}})
+	if _, err := CreateAgent(context.Background(), db, "amira", "Amira", RoleAgent, rigPassword, "test", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.App().Listener(ln)
+	t.Cleanup(func() {
+		_ = srv.Shutdown(5 * time.Second)
+		engine.Close()
+	})
+	return &consoleRig{t: t, base: "http://" + ln.Addr().String(), graph: graph}
+}
+
+// post delivers one signed webhook message from user.
+func (r *consoleRig) post(from, name, kind string) {
+	r.t.Helper()
+	r.seq++
+	body := webhookMessage(fmt.Sprintf("wamid.BROWSER%d", r.seq), from, name, time.Now(), kind)
+	req, _ := http.NewRequest("POST", r.base+"/webhook", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Hub-Signature-256", whatsapp.Sign(body, rigSecret))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		r.t.Fatalf("webhook POST = %d", resp.StatusCode)
+	}
+}
+
+func (r *consoleRig) text(from, text string) {
+	r.t.Helper()
+	r.post(from, `Rania\u202e`, fmt.Sprintf(`"type":"text","text":{"body":%q}`, text))
+}
+
+// sent waits until the fake Graph API got a message to user containing want.
+func (r *consoleRig) sent(user, want string) {
+	r.t.Helper()
+	for n := 1; ; n++ {
+		m := r.graph.WaitMessages(r.t, n, 20*time.Second)[n-1]
+		if m.To == user && bytes.Contains(m.Raw, []byte(want)) {
+			return
+		}
+	}
 }
 
 // TestConsoleInARealBrowser runs the whole server on a loopback port with
@@ -54,59 +136,8 @@ func TestConsoleInARealBrowser(t *testing.T) {
 	if chromium == "" {
 		t.Skip("no Chromium binary (install Debian's chromium package; .ci/run does)")
 	}
-	const secret, user, password = "browser-test-app-secret", "15550007777", "a long enough password"
-
-	db, faq := openStore(t)
-	graph := whatsapptest.NewServer(t)
-	client := whatsapp.NewClient(whatsapp.ClientConfig{BaseURL: graph.URL, Version: "v23.0", AccessToken: "test-token", Timeout: 5 * time.Second})
-	engine := bot.New(bot.Config{PhoneNumberIDs: []string{agentPhoneID}, RatePerNumber: 1000},
-		bot.Options{DB: db, Sender: client, KB: faq, Learner: faq, Logger: zerolog.Nop()})
-	if err := engine.Start(); err != nil {
-		t.Fatal(err)
-	}
-	srv := New(Deps{DB: db, Engine: engine, KB: faq, Logger: zerolog.Nop(),
-		Webhook: WebhookConfig{Enabled: true, VerifyToken: "verify", AppSecret: secret}})
-	if _, err := CreateAgent(context.Background(), db, "amira", "Amira", RoleAgent, password, "test", time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.App().Listener(ln)
-	t.Cleanup(func() {
-		_ = srv.Shutdown(5 * time.Second)
-		engine.Close()
-	})
-	base := "http://" + ln.Addr().String()
-
-	seq := 0
-	inbound := func(text string) {
-		t.Helper()
-		seq++
-		body := webhookText(fmt.Sprintf("wamid.BROWSER%d", seq), user, text, time.Now())
-		req, _ := http.NewRequest("POST", base+"/webhook", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-Hub-Signature-256", whatsapp.Sign(body, secret))
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != 200 {
-			t.Fatalf("webhook POST = %d", resp.StatusCode)
-		}
-	}
-	// sent waits until the fake Graph API got a message to user containing want.
-	sent := func(want string) {
-		t.Helper()
-		for n := 1; ; n++ {
-			m := graph.WaitMessages(t, n, 20*time.Second)[n-1]
-			if m.To == user && bytes.Contains(m.Raw, []byte(want)) {
-				return
-			}
-		}
-	}
+	const user = "15550007777"
+	rig := newConsoleRig(t)
 
 	ctx := newBrowser(t, chromium)
 	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
@@ -118,17 +149,17 @@ func TestConsoleInARealBrowser(t *testing.T) {
 	item := `#queue-list li[data-id="` + user + `"]`
 
 	run("log in",
-		chromedp.Navigate(base+"/console/"),
+		chromedp.Navigate(rig.base+"/console/"),
 		chromedp.WaitVisible(chromedp.CSS(`#login-user`)),
 		chromedp.SendKeys(chromedp.CSS(`#login-user`), "amira"),
-		chromedp.SendKeys(chromedp.CSS(`#login-password`), password),
+		chromedp.SendKeys(chromedp.CSS(`#login-password`), rigPassword),
 		chromedp.Click(chromedp.CSS(`#login-submit`)),
 		chromedp.WaitVisible(chromedp.CSS(`#page-queue`)),
 		chromedp.WaitVisible(chromedp.CSS(`#live:not(.off)`)), // the event stream is connected
 		chromedp.WaitVisible(chromedp.CSS(`#queue-empty`)),
 	)
 
-	inbound("I need a person")
+	rig.text(user, "I need a person")
 	run("the handoff appears in the queue without a reload",
 		chromedp.WaitVisible(chromedp.CSS(item)),
 		chromedp.Click(chromedp.CSS(item)),
@@ -154,15 +185,15 @@ func TestConsoleInARealBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#btn-send`)),
 		chromedp.WaitVisible(chromedp.CSS(`#transcript li.msg.agent`)),
 	)
-	sent("Hello Rania, this is Amira. Are you safe?")
+	rig.sent(user, "Hello Rania, this is Amira. Are you safe?")
 
 	run("release",
 		chromedp.WaitVisible(chromedp.CSS(`#btn-release`)),
 		chromedp.Click(chromedp.CSS(`#btn-release`)),
 		chromedp.WaitNotVisible(chromedp.CSS(`#btn-release`)),
 	)
-	inbound("hello")
-	sent("emergency help line")
+	rig.text(user, "hello")
+	rig.sent(user, "emergency help line")
 }
 
 // newBrowser starts headless Chromium with a fresh profile; every action
@@ -181,6 +212,8 @@ func newBrowser(t *testing.T, chromium string) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
+		// Alert tones play without a click first, as after any click in use.
+		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
 		chromedp.WindowSize(1280, 800), // a small laptop screen
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -263,9 +264,27 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, Bus: bus, EventBuffer: cfg.EventBuffer,
 		Webhook: admin.WebhookConfig{Enabled: !cfg.Sandbox(), VerifyToken: cfg.VerifyToken, AppSecret: cfg.AppSecret},
 	})
-	log.Info().Str("addr", cfg.Addr).Bool("sandbox", cfg.Sandbox()).Strs("phone_number_ids", cfg.PhoneNumberIDs).Msg("lifeline ready")
+	ready := log.Info().Str("addr", cfg.Addr).Bool("sandbox", cfg.Sandbox()).Strs("phone_number_ids", cfg.PhoneNumberIDs).
+		Str("console", pageURL(cfg.Addr, "/console/"))
+	if cfg.Sandbox() {
+		ready = ready.Str("simulator", pageURL(cfg.Addr, "/simulator/"))
+	}
+	ready.Msg("lifeline ready")
 	return &instance{cfg: cfg, log: log, db: db, engine: engine, http: srv, sweep: sweepStop, broadcasts: broadcasts, phones: phones,
 		pacer: pacer, faq: faq, bus: bus}, nil
+}
+
+// pageURL is where a browser on this machine finds a page of the server
+// listening on addr: a wildcard host is reached as localhost.
+func pageURL(addr, page string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr + page
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + page
 }
 
 func (in *instance) listen() error {

@@ -2,6 +2,158 @@
 // conversation, and the admin pages, kept live by server-sent events.
 "use strict";
 
+// ---------- language ----------
+// The console's own words in each language it speaks. A key missing from
+// a language falls back to English, so a new language can start small.
+const I18N = {
+  en: {
+    "nav.queue": "Queue", "nav.faq": "FAQ", "nav.contacts": "Contacts", "nav.broadcasts": "Broadcasts", "nav.agents": "Agents",
+    "live": "live", "offline": "offline", "live.title": "Live updates", "lang.label": "Language", "logout": "Log out", "close": "Close",
+    "help.title": "Keyboard shortcuts", "help.search": "Search the queue", "help.move": "Next or previous conversation",
+    "help.claim": "Claim the open conversation", "help.release": "Release it to the bot", "help.send": "Send the reply",
+    "help.back": "Back to the list, close this help", "help.toggle": "Show or hide this help",
+    "login.title": "Log in", "login.user": "User name", "login.password": "Password", "login.submit": "Log in",
+    "first.summary": "First start: no account yet?",
+    "first.token": "The first account is created with the admin token. The server prints it once, at its first start (or uses LIFELINE_ADMIN_TOKEN if you set one). With that token, create an admin account from a terminal:",
+    "first.then": "Then log in here with that name and password; admins create the other accounts on the Agents page.",
+    "tab.waiting": "Waiting", "tab.active": "Active", "tab.closed": "Closed",
+    "search.label": "Search the queue", "search.placeholder": "Search by number, name or words  /",
+    "empty.waiting": "Nobody is waiting.", "empty.active": "No conversation is claimed.", "empty.closed": "Nothing closed yet.",
+    "empty.search": "No conversation matches the search.",
+    "conv.none": "Choose a conversation from the list.", "conv.back": "Back to the list",
+    "conv.claim": "Claim", "conv.transferTo": "Transfer to", "conv.transfer": "Transfer", "conv.release": "Release to bot",
+    "conv.releaseTitle": "Give the conversation back to the bot", "conv.outcome": "Outcome", "conv.close": "Close",
+    "conv.reply": "Reply", "conv.send": "Send", "conv.sendTitle": "Send (Ctrl+Enter)",
+    "conv.placeholder": "Write a reply… (Ctrl+Enter sends)", "conv.claimFirst": "Claim the conversation to reply",
+    "conv.ownerOnly": "Only the owner can reply", "conv.chooseTransfer": "Choose who to transfer to.",
+    "conv.transferPick": "transfer to…", "conv.newMessages": "New messages ↓", "conv.newMessagesN": "{0} new messages ↓",
+    "outcome.resolved": "Resolved", "outcome.referred": "Referred to emergency services", "outcome.info": "Information given",
+    "outcome.noResponse": "No response from user", "outcome.spam": "Duplicate or spam",
+    "tpl.explain": "The 24-hour window has closed: WhatsApp only allows an approved template now.", "tpl.label": "Template",
+    "tpl.name": "template name", "tpl.lang": "Template language", "tpl.langPlaceholder": "language, e.g. en",
+    "tpl.send": "Send template", "tpl.pick": "choose a template…", "tpl.missing": "A template needs a name and a language.",
+    "note.summary": "Internal note", "note.placeholder": "Only agents see notes", "note.add": "Add note", "note.by": "note by {0}",
+    "urgent": "URGENT", "needsHelp": "needs help", "overdue": "overdue", "you": "you", "unread": "new",
+    "waitingFor": "waiting {0}", "waited": "waited {0}", "position": "#{0}",
+    "meta.urgent": "URGENT: danger to life", "meta.owner": "owner: {0}", "meta.queue": "#{0} in queue, waiting {1}",
+    "meta.lang": "language: {0}", "status.waiting": "waiting", "status.active": "active", "status.closed": "closed",
+    "reason.asked": "Asked for a person", "reason.no_answer": "The FAQ had no answer twice", "reason.not_helpful": "An answer did not help",
+    "reason.need_help": "Check-in: needs help", "reason.danger": "Danger to life", "reason.needs help": "Needs help",
+    "latest": "Latest: ", "who.user": "user", "who.bot": "bot", "who.broadcast": "broadcast",
+    "loc.shared": "Shared location", "loc.open": "Open map", "loc.app": "Open in maps app",
+    "window.open": "Free replies allowed for {0} more (WhatsApp's 24-hour window).",
+    "window.closed": "The 24-hour window has closed: only a template can be sent.",
+    "dur.under": "under a minute", "dur.min": "{0} min", "dur.h": "{0} h {1} min", "ago": "{0} ago", "justNow": "just now",
+    "alerts.on": "Alerts on: click to mute", "alerts.muted": "Alerts muted: click to turn on",
+    "alerts.ask": "Turn on alerts (sound and desktop notifications)", "alerts.blocked": "Desktop notifications are blocked in this browser's site settings; sound alerts: click to toggle",
+    "notify.urgent": "Urgent: danger to life", "notify.help": "Someone needs help", "notify.body": "{0} waiting in the Lifeline queue",
+    "faq.title": "FAQ", "faq.import": "Import", "faq.replace": "replace the FAQ", "faq.merge": "merge into the FAQ", "faq.mode": "Import mode",
+    "faq.search": "Search preview", "faq.q": "Ask as a user would", "faq.anyLang": "any language", "faq.searchBtn": "Search",
+    "faq.unanswered": "Unanswered questions", "faq.refresh": "Refresh", "contacts.title": "Contacts", "bc.title": "Broadcasts",
+    "bc.chart": "Answers over time", "agents.title": "Agents", "agents.new": "New account", "agents.id": "login name",
+    "agents.name": "full name", "agents.password": "password (10+ characters)", "agents.create": "Create",
+    "role.agent": "agent", "role.admin": "admin",
+    "st.queued": "queued", "st.sending": "sending", "st.sent": "sent", "st.delivered": "delivered", "st.read": "read", "st.failed": "failed",
+    "admin.notAvailable": "{0} is not available on this server yet.", "admin.failed": "{0} could not be loaded: {1}", "nothing": "Nothing yet.",
+  },
+  ar: {
+    "nav.queue": "القائمة", "nav.faq": "الأسئلة الشائعة", "nav.contacts": "جهات الاتصال", "nav.broadcasts": "الرسائل الجماعية", "nav.agents": "الموظفون",
+    "live": "مباشر", "offline": "غير متصل", "live.title": "تحديثات مباشرة", "lang.label": "اللغة", "logout": "خروج", "close": "إغلاق",
+    "help.title": "اختصارات لوحة المفاتيح", "help.search": "البحث في القائمة", "help.move": "المحادثة التالية أو السابقة",
+    "help.claim": "استلام المحادثة المفتوحة", "help.release": "إعادتها إلى المساعد الآلي", "help.send": "إرسال الرد",
+    "help.back": "العودة إلى القائمة، إغلاق هذه المساعدة", "help.toggle": "إظهار هذه المساعدة أو إخفاؤها",
+    "login.title": "تسجيل الدخول", "login.user": "اسم المستخدم", "login.password": "كلمة المرور", "login.submit": "دخول",
+    "first.summary": "أول تشغيل: لا يوجد حساب بعد؟",
+    "first.token": "يُنشأ الحساب الأول برمز المشرف. يطبعه الخادم مرة واحدة عند أول تشغيل (أو يستخدم LIFELINE_ADMIN_TOKEN إن حدّدته). بهذا الرمز أنشئ حساب مشرف من الطرفية:",
+    "first.then": "ثم سجّل الدخول هنا بذلك الاسم وكلمة المرور؛ ينشئ المشرفون بقية الحسابات في صفحة الموظفين.",
+    "tab.waiting": "في الانتظار", "tab.active": "نشطة", "tab.closed": "مغلقة",
+    "search.label": "البحث في القائمة", "search.placeholder": "ابحث بالرقم أو الاسم أو الكلمات  /",
+    "empty.waiting": "لا أحد في الانتظار.", "empty.active": "لا توجد محادثة مستلمة.", "empty.closed": "لا شيء مغلق بعد.",
+    "empty.search": "لا توجد محادثة تطابق البحث.",
+    "conv.none": "اختر محادثة من القائمة.", "conv.back": "العودة إلى القائمة",
+    "conv.claim": "استلام", "conv.transferTo": "تحويل إلى", "conv.transfer": "تحويل", "conv.release": "إعادة إلى المساعد",
+    "conv.releaseTitle": "إعادة المحادثة إلى المساعد الآلي", "conv.outcome": "النتيجة", "conv.close": "إغلاق",
+    "conv.reply": "الرد", "conv.send": "إرسال", "conv.sendTitle": "إرسال (Ctrl+Enter)",
+    "conv.placeholder": "اكتب رداً… (Ctrl+Enter للإرسال)", "conv.claimFirst": "استلم المحادثة لترد",
+    "conv.ownerOnly": "يرد صاحب المحادثة فقط", "conv.chooseTransfer": "اختر من تحوّل إليه.",
+    "conv.transferPick": "تحويل إلى…", "conv.newMessages": "رسائل جديدة ↓", "conv.newMessagesN": "{0} رسائل جديدة ↓",
+    "outcome.resolved": "تم الحل", "outcome.referred": "أُحيل إلى خدمات الطوارئ", "outcome.info": "أُعطيت المعلومات",
+    "outcome.noResponse": "لا رد من المستخدم", "outcome.spam": "مكرر أو مزعج",
+    "tpl.explain": "انتهت نافذة الـ24 ساعة: لا يسمح واتساب الآن إلا بقالب معتمد.", "tpl.label": "القالب",
+    "tpl.name": "اسم القالب", "tpl.lang": "لغة القالب", "tpl.langPlaceholder": "اللغة، مثل ar",
+    "tpl.send": "إرسال القالب", "tpl.pick": "اختر قالباً…", "tpl.missing": "يحتاج القالب إلى اسم ولغة.",
+    "note.summary": "ملاحظة داخلية", "note.placeholder": "لا يرى الملاحظات إلا الموظفون", "note.add": "إضافة ملاحظة", "note.by": "ملاحظة من {0}",
+    "urgent": "عاجل", "needsHelp": "يحتاج مساعدة", "overdue": "متأخر", "you": "أنت", "unread": "جديد",
+    "waitingFor": "ينتظر منذ {0}", "waited": "انتظر {0}", "position": "#{0}",
+    "meta.urgent": "عاجل: خطر على الحياة", "meta.owner": "المسؤول: {0}", "meta.queue": "#{0} في القائمة، ينتظر منذ {1}",
+    "meta.lang": "اللغة: {0}", "status.waiting": "في الانتظار", "status.active": "نشطة", "status.closed": "مغلقة",
+    "reason.asked": "طلب التحدث إلى شخص", "reason.no_answer": "لم تجد الأسئلة الشائعة جواباً مرتين", "reason.not_helpful": "لم يُفد الجواب",
+    "reason.need_help": "الاطمئنان: يحتاج مساعدة", "reason.danger": "خطر على الحياة", "reason.needs help": "يحتاج مساعدة",
+    "latest": "الأحدث: ", "who.user": "المستخدم", "who.bot": "المساعد", "who.broadcast": "رسالة جماعية",
+    "loc.shared": "موقع مُشارك", "loc.open": "فتح الخريطة", "loc.app": "فتح في تطبيق الخرائط",
+    "window.open": "الردود الحرة مسموحة لمدة {0} أخرى (نافذة واتساب 24 ساعة).",
+    "window.closed": "انتهت نافذة الـ24 ساعة: لا يمكن إرسال إلا قالب.",
+    "dur.under": "أقل من دقيقة", "dur.min": "{0} د", "dur.h": "{0} س {1} د", "ago": "منذ {0}", "justNow": "الآن",
+    "alerts.on": "التنبيهات مفعّلة: انقر للكتم", "alerts.muted": "التنبيهات مكتومة: انقر للتفعيل",
+    "alerts.ask": "تفعيل التنبيهات (صوت وإشعارات سطح المكتب)", "alerts.blocked": "إشعارات سطح المكتب محظورة في إعدادات الموقع؛ التنبيه الصوتي: انقر للتبديل",
+    "notify.urgent": "عاجل: خطر على الحياة", "notify.help": "شخص يحتاج مساعدة", "notify.body": "{0} في انتظار في قائمة Lifeline",
+    "faq.title": "الأسئلة الشائعة", "faq.import": "استيراد", "faq.replace": "استبدال الأسئلة الشائعة", "faq.merge": "دمج في الأسئلة الشائعة", "faq.mode": "طريقة الاستيراد",
+    "faq.search": "معاينة البحث", "faq.q": "اسأل كما يسأل المستخدم", "faq.anyLang": "أي لغة", "faq.searchBtn": "بحث",
+    "faq.unanswered": "أسئلة بلا جواب", "faq.refresh": "تحديث", "contacts.title": "جهات الاتصال", "bc.title": "الرسائل الجماعية",
+    "bc.chart": "الإجابات عبر الوقت", "agents.title": "الموظفون", "agents.new": "حساب جديد", "agents.id": "اسم الدخول",
+    "agents.name": "الاسم الكامل", "agents.password": "كلمة المرور (10 أحرف أو أكثر)", "agents.create": "إنشاء",
+    "role.agent": "موظف", "role.admin": "مشرف",
+    "st.queued": "في الانتظار", "st.sending": "يُرسل", "st.sent": "أُرسلت", "st.delivered": "وصلت", "st.read": "قُرئت", "st.failed": "فشلت",
+    "admin.notAvailable": "{0} غير متاح على هذا الخادم بعد.", "admin.failed": "تعذّر تحميل {0}: {1}", "nothing": "لا شيء بعد.",
+  },
+};
+
+function initialLang() {
+  const saved = localStorage.getItem("lifeline.lang");
+  if (saved && I18N[saved]) return saved;
+  for (const l of navigator.languages || [navigator.language || "en"]) {
+    const base = String(l).toLowerCase().split("-")[0];
+    if (I18N[base]) return base;
+  }
+  return "en";
+}
+let lang = initialLang();
+
+// t translates key, putting args in place of {0}, {1}…
+function t(key, ...args) {
+  const s = (I18N[lang] && I18N[lang][key]) || I18N.en[key] || key;
+  return s.replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)]));
+}
+
+// locale formats dates and numbers; Latin digits in Arabic too, so that
+// times read like the phone numbers beside them.
+function locale() { return lang === "ar" ? "ar-u-nu-latn" : "en-GB"; }
+
+// applyLang translates the page's fixed words and sets its direction.
+function applyLang() {
+  document.documentElement.lang = lang;
+  document.documentElement.dir = lang === "ar" ? "rtl" : "ltr";
+  $("lang").value = lang;
+  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const el of document.querySelectorAll("[data-i18n-placeholder]")) el.placeholder = t(el.dataset.i18nPlaceholder);
+  for (const el of document.querySelectorAll("[data-i18n-title]")) el.title = t(el.dataset.i18nTitle);
+  for (const el of document.querySelectorAll("[data-i18n-aria]")) el.setAttribute("aria-label", t(el.dataset.i18nAria));
+  setLive(!!(state.events && state.live));
+  renderAlertsButton();
+  renderWho();
+}
+
+$("lang").addEventListener("change", () => {
+  lang = I18N[$("lang").value] ? $("lang").value : "en";
+  localStorage.setItem("lifeline.lang", lang);
+  applyLang();
+  if (state.me) {
+    renderQueue();
+    if (state.detail) renderDetail(state.detail);
+    if (state.page !== "queue") route();
+  }
+});
+
 class APIError extends Error {
   constructor(status, message) { super(message); this.status = status; }
 }
@@ -28,21 +180,42 @@ const state = {
   agents: [],
   page: "queue",
   events: null,
+  live: false,
+  open: [],          // the open handoffs as last loaded
+  closed: [],        // the closed ones, when that tab was loaded
+  search: "",
+  scrollOnRender: false,
 };
 
-// ---------- time helpers ----------
-function ago(seconds) {
-  if (seconds < 60) return "under a minute";
+// ---------- time ----------
+// Times are shown in the viewer's time zone, as "14:05" (with the day
+// when it is not today) and as a duration ("4 min", "3 min ago"); never
+// as the API's ISO strings.
+function duration(seconds) {
+  if (seconds < 60) return t("dur.under");
   const m = Math.floor(seconds / 60);
-  if (m < 60) return m + " min";
-  const hrs = Math.floor(m / 60);
-  return hrs + " h " + (m % 60) + " min";
+  if (m < 60) return t("dur.min", m);
+  return t("dur.h", Math.floor(m / 60), m % 60);
 }
-function clock(t) {
-  const d = new Date(t);
-  return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+function since(at) { return Math.max(0, (Date.now() - new Date(at).getTime()) / 1000); }
+function relative(at) { const s = since(at); return s < 60 ? t("justNow") : t("ago", duration(s)); }
+function clock(at) {
+  const d = new Date(at);
+  if (isNaN(d)) return "";
+  const today = new Date().toDateString() === d.toDateString();
+  const opts = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  if (!today) Object.assign(opts, { day: "numeric", month: "short" });
+  return d.toLocaleString(locale(), opts);
 }
-function since(t) { return Math.max(0, (Date.now() - new Date(t).getTime()) / 1000); }
+// when is an element showing a time: "14:05", its full date on hover.
+function when(at, withRelative) {
+  const d = new Date(at);
+  return h("time", {
+    datetime: at, title: d.toLocaleString(locale(), { dateStyle: "full", timeStyle: "short" }),
+    text: clock(at) + (withRelative ? " · " + relative(at) : ""),
+  });
+}
+const isoTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
 // ---------- login ----------
 function showLogin() {
@@ -52,12 +225,19 @@ function showLogin() {
   $("page-login").hidden = false;
   $("nav").hidden = true;
   $("logout").hidden = true;
+  $("btn-alerts").hidden = true;
+  document.body.classList.remove("signed-in");
   $("who").textContent = "";
+  document.title = "Lifeline";
+  $("first-cmd").textContent = "curl -s " + location.origin + "/admin/agents -H \"Authorization: Bearer $TOKEN\" \\\n" +
+    "  -H 'Content-Type: application/json' \\\n" +
+    "  -d '{\"id\": \"amira\", \"name\": \"Amira\", \"role\": \"admin\", \"password\": \"a long passphrase\"}'";
   setLive(false);
 }
 
 $("login-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
+  askAlertsOnce(); // the submit is a user gesture: the browser may ask now
   $("login-error").textContent = "";
   try {
     await api("POST", "/admin/login", { user: $("login-user").value, password: $("login-password").value });
@@ -73,6 +253,10 @@ $("logout").addEventListener("click", async () => {
   showLogin();
 });
 
+function renderWho() {
+  if (state.me) $("who").replaceChildren(isolate(state.me.name), " (" + t("role." + state.me.role) + ")");
+}
+
 async function start() {
   try {
     state.me = await api("GET", "/admin/me");
@@ -81,10 +265,14 @@ async function start() {
     return;
   }
   document.body.classList.toggle("is-admin", state.me.role === "admin");
-  $("who").replaceChildren(isolate(state.me.name), " (" + state.me.role + ")");
+  renderWho();
   $("nav").hidden = false;
   $("logout").hidden = false;
+  $("btn-alerts").hidden = false;
+  document.body.classList.add("signed-in");
   $("page-login").hidden = true;
+  alerts.known = null;
+  renderAlertsButton();
   connectEvents();
   loadAgents();
   route();
@@ -106,7 +294,8 @@ window.addEventListener("hashchange", route);
 
 // ---------- live updates ----------
 function setLive(on) {
-  $("live").textContent = on ? "live" : "offline";
+  state.live = on;
+  $("live").textContent = on ? t("live") : t("offline");
   $("live").classList.toggle("off", !on);
 }
 
@@ -119,12 +308,11 @@ function scheduleReload(detail) {
     reloadTimer = null;
     const d = reloadDetail;
     reloadDetail = false;
-    if (state.page === "queue") {
-      loadQueue();
-      if (d && state.selected) loadDetail(state.selected);
-    } else if (state.page === "broadcasts") {
-      loadBroadcasts();
-    }
+    // The queue is loaded on every page: it drives the alerts and the
+    // title badge wherever the agent is.
+    loadQueue();
+    if (state.page === "queue" && d && state.selected) loadDetail(state.selected);
+    else if (state.page === "broadcasts") loadBroadcasts();
   }, 150);
 }
 
@@ -148,90 +336,302 @@ function connectEvents() {
   };
 }
 
-// ---------- queue ----------
-for (const tab of document.querySelectorAll(".tab")) {
-  tab.addEventListener("click", () => {
-    state.status = tab.dataset.status;
-    for (const t of document.querySelectorAll(".tab")) t.classList.toggle("active", t === tab);
-    loadQueue();
+// ---------- alerts: sound, desktop notification, title badge ----------
+// A new urgent or need-help handoff rings (a short tone made with
+// WebAudio, no sound file), shows a desktop notification when the agent
+// allowed them, and counts in the tab title. The notification names no
+// person and quotes no message: a desktop may be seen by others.
+const alerts = {
+  known: null,       // id → tier of the waiting handoffs at the last load; null before the first
+  audio: null,
+  muted: localStorage.getItem("lifeline.muted") === "1",
+};
+
+function audio() {
+  const AC = window.AudioContext || window.webkitAudioContext;
+  if (!AC) return null;
+  if (!alerts.audio) alerts.audio = new AC();
+  return alerts.audio;
+}
+// Browsers start audio only after a user gesture: the first one unlocks it.
+function unlockAudio() {
+  const a = audio();
+  if (a && a.state === "suspended") a.resume().catch(() => {});
+}
+// The first click of a signed-in agent (who may not have typed a password
+// in this tab) is also when the browser asks about notifications, once.
+document.addEventListener("pointerdown", () => { if (state.me) askAlertsOnce(); else unlockAudio(); });
+document.addEventListener("keydown", unlockAudio, { once: true });
+
+function beep(urgent) {
+  const a = alerts.audio;
+  if (alerts.muted || !a || a.state !== "running") return;
+  const tones = urgent ? [880, 660, 880] : [660];
+  tones.forEach((f, i) => {
+    const o = a.createOscillator(), g = a.createGain();
+    const at = a.currentTime + i * 0.22;
+    o.frequency.value = f;
+    g.gain.setValueAtTime(0.0001, at);
+    g.gain.exponentialRampToValueAtTime(0.3, at + 0.02);
+    g.gain.exponentialRampToValueAtTime(0.0001, at + 0.18);
+    o.connect(g).connect(a.destination);
+    o.start(at);
+    o.stop(at + 0.2);
   });
 }
 
+function notifyPermission() { return "Notification" in window ? Notification.permission : "unsupported"; }
+
+// askAlertsOnce asks for the desktop notification permission the first
+// time the agent does something (a click), and never again by itself.
+function askAlertsOnce() {
+  unlockAudio();
+  if (localStorage.getItem("lifeline.notifyAsked") || notifyPermission() !== "default") return;
+  localStorage.setItem("lifeline.notifyAsked", "1");
+  Notification.requestPermission().then(renderAlertsButton, () => {});
+}
+
+function renderAlertsButton() {
+  const b = $("btn-alerts");
+  const perm = notifyPermission();
+  b.classList.toggle("muted", alerts.muted);
+  const label = perm === "default" ? t("alerts.ask") : perm === "denied" ? t("alerts.blocked") : alerts.muted ? t("alerts.muted") : t("alerts.on");
+  b.title = label;
+  b.setAttribute("aria-label", label);
+}
+
+$("btn-alerts").addEventListener("click", () => {
+  unlockAudio();
+  if (notifyPermission() === "default") {
+    localStorage.setItem("lifeline.notifyAsked", "1");
+    alerts.muted = false;
+    localStorage.removeItem("lifeline.muted");
+    Notification.requestPermission().then(renderAlertsButton, () => {});
+  } else {
+    alerts.muted = !alerts.muted;
+    localStorage.setItem("lifeline.muted", alerts.muted ? "1" : "");
+    if (!alerts.muted) beep(false); // let the agent hear what an alert sounds like
+  }
+  renderAlertsButton();
+});
+
+// checkAlerts compares the waiting handoffs with the last load: one that
+// is new, or newly urgent or in need of help, alerts.
+function checkAlerts(open) {
+  const waiting = open.filter((x) => x.status === "waiting");
+  const fresh = alerts.known === null ? []
+    : waiting.filter((x) => tier(x) < 2 && (!alerts.known.has(x.id) || alerts.known.get(x.id) > tier(x)));
+  alerts.known = new Map(waiting.map((x) => [x.id, tier(x)]));
+  if (fresh.length === 0) return;
+  const urgent = fresh.some((x) => x.urgent);
+  beep(urgent);
+  if (!alerts.muted && notifyPermission() === "granted") {
+    try {
+      const n = new Notification(urgent ? t("notify.urgent") : t("notify.help"),
+        { body: t("notify.body", fresh.length), tag: "lifeline-queue", renotify: true, requireInteraction: urgent });
+      const id = fresh[0].id;
+      n.onclick = () => { window.focus(); location.hash = "#queue"; setTab("waiting"); loadQueue(); select(id); n.close(); };
+    } catch (e) { /* some browsers allow notifications only from a service worker */ }
+  }
+}
+
+// The tab title counts what needs the agent now: waiting urgent and
+// need-help handoffs, and their own conversations with unread messages.
+function renderTitle() {
+  const n = state.open.filter((x) => (x.status === "waiting" && tier(x) < 2) || isUnread(x)).length;
+  document.title = (n > 0 ? "(" + n + ") " : "") + "Lifeline";
+}
+
+// ---------- unread ----------
+// seen keeps, per conversation, the user's last message (its time and
+// words) when the agent last had it on screen; it lives in this browser
+// only. Times have a second's precision, so the words tell apart two
+// messages sent in the same second.
+function seenKey() { return "lifeline.seen." + (state.me ? state.me.id : ""); }
+function seenMap() { try { return JSON.parse(localStorage.getItem(seenKey()) || "{}"); } catch (e) { return {}; } }
+function lastOf(x) { return x.last_message_at ? x.last_message_at + "|" + (x.last_message || "") : ""; }
+function markSeen(x) {
+  if (!x.last_message_at) return;
+  const m = seenMap();
+  m[x.id] = lastOf(x);
+  localStorage.setItem(seenKey(), JSON.stringify(m));
+}
+function isUnread(x) {
+  if (x.status !== "active" || !x.last_message_at || x.id === state.selected) return false;
+  if (x.agent !== state.me.id) return false; // unread marks the agent's own conversations
+  const seen = seenMap()[x.id];
+  return lastOf(x) !== seen && (!seen || new Date(x.last_message_at) >= new Date(seen.split("|")[0]));
+}
+
+// ---------- queue ----------
+// tier orders the queue: danger to life, then need help, then the rest.
+function tier(x) { return x.urgent ? 0 : x.priority ? 1 : 2; }
+// overdueAfter is how long each tier may wait before it is flagged:
+// someone in danger cannot wait as long as someone with a question.
+const overdueAfter = [2 * 60, 5 * 60, 15 * 60];
+function isOverdue(x) { return x.status === "waiting" && since(x.created_at) > overdueAfter[tier(x)]; }
+
+function setTab(status) {
+  state.status = status;
+  for (const t of document.querySelectorAll(".tab")) {
+    t.classList.toggle("active", t.dataset.status === status);
+    t.setAttribute("aria-selected", t.dataset.status === status ? "true" : "false");
+  }
+}
+for (const tab of document.querySelectorAll(".tab")) {
+  tab.setAttribute("role", "tab");
+  tab.addEventListener("click", () => { setTab(tab.dataset.status); loadQueue(); });
+}
+$("queue-search").addEventListener("input", () => { state.search = $("queue-search").value.trim().toLowerCase(); renderQueue(); });
+
 let queueSeq = 0;
 async function loadQueue() {
+  if (!state.me) return;
   const seq = ++queueSeq;
   let open, closed;
   try {
     open = await api("GET", "/admin/handoffs");
-    if (state.status === "closed") closed = await api("GET", "/admin/handoffs?status=closed");
+    if (state.status === "closed" && state.page === "queue") closed = await api("GET", "/admin/handoffs?status=closed");
   } catch (e) {
     return;
   }
   if (seq !== queueSeq) return; // a newer load is on its way
-  const all = open.handoffs;
-  $("count-waiting").textContent = all.filter((x) => x.status === "waiting").length;
-  $("count-active").textContent = all.filter((x) => x.status === "active").length;
-  const list = state.status === "closed" ? closed.handoffs : all.filter((x) => x.status === state.status);
-  renderQueue(list);
+  state.open = open.handoffs;
+  if (closed) state.closed = closed.handoffs;
+  checkAlerts(state.open);
+  renderQueue();
+}
+
+function matches(x, q) {
+  if (!q) return true;
+  return [x.user, x.name, x.first_message, x.query, x.last_message, x.agent].some((s) => s && String(s).toLowerCase().includes(q));
+}
+
+function sortQueue(list) {
+  return list.slice().sort((a, b) => tier(a) - tier(b) || new Date(a.created_at) - new Date(b.created_at));
 }
 
 // displayName is the user's name and number as nodes: the name isolated,
 // the number left to right, so that neither can reorder the other.
 function displayName(x) { return x.name ? [isolate(x.name, { class: "who" }), " · ", phone(x.user)] : [phone(x.user)]; }
 
-function renderQueue(list) {
+function langBadge(l) {
+  if (!l) return null;
+  return h("span", { class: "badge lang", title: t("meta.lang", l), text: l.toUpperCase() });
+}
+
+function renderQueue() {
+  if (!state.me) return;
+  const all = state.open;
+  $("count-waiting").textContent = all.filter((x) => x.status === "waiting").length;
+  $("count-active").textContent = all.filter((x) => x.status === "active").length;
+  const base = state.status === "closed" ? state.closed : sortQueue(all.filter((x) => x.status === state.status));
+  const list = base.filter((x) => matches(x, state.search));
   const ul = $("queue-list");
+  // A rebuilt list keeps the keyboard focus on the item that had it.
+  const focused = ul.contains(document.activeElement) ? document.activeElement.dataset.id : null;
   ul.replaceChildren();
   $("queue-empty").hidden = list.length > 0;
-  $("queue-empty").textContent = { waiting: "Nobody is waiting.", active: "No conversation is claimed.", closed: "Nothing closed yet." }[state.status];
-  for (const x of list) {
-    const waited = x.status === "waiting" ? since(x.created_at) : x.wait_seconds;
-    const li = h("li", {
-      class: "item" + (x.overdue ? " overdue" : "") + (x.id === state.selected ? " selected" : ""),
-      "data-id": x.id, "data-status": x.status, tabindex: "0",
-      onclick: () => select(x.id),
-      onkeydown: (e) => { if (e.key === "Enter") select(x.id); },
-    },
-      h("div", { class: "line1" },
-        x.urgent ? h("span", { class: "badge urgent", text: "URGENT" })
-          : x.priority ? h("span", { class: "badge priority", text: "needs help" }) : null,
-        h("span", { class: "name" }, displayName(x)),
-        x.overdue ? h("span", { class: "badge overdue", text: "overdue" }) : null,
-        x.status === "active" ? h("span", { class: "badge" + (x.agent === state.me.id ? " mine" : ""), text: x.agent === state.me.id ? "you" : x.agent }) : null,
-      ),
-      h("div", { class: "first" }, x.first_message || x.query ? isolate(x.first_message || x.query) : reasonText(x.reason)),
-      x.last_message && x.last_message !== x.first_message
-        ? h("div", { class: "last muted" }, "Latest: ", isolate(x.last_message)) : null,
-      x.location ? h("div", { class: "muted", text: "📍 " + x.location.latitude + ", " + x.location.longitude }) : null,
-      h("div", { class: "muted" },
-        x.status === "closed" ? (x.outcome + " · " + clock(x.closed_at))
-          : (x.status === "waiting" ? "#" + x.position + " · waiting " : "waited ") + ago(waited)),
-    );
-    li.dataset.created = x.created_at;
-    ul.append(li);
-  }
+  $("queue-empty").textContent = base.length > 0 ? t("empty.search") : t("empty." + state.status);
+  for (const x of list) ul.append(queueItem(x));
+  if (focused) for (const li of ul.children) if (li.dataset.id === focused) li.focus();
+  renderTitle();
 }
+
+function queueItem(x) {
+  const overdue = isOverdue(x), unread = isUnread(x);
+  const waited = x.status === "waiting" ? since(x.created_at) : x.wait_seconds;
+  const cls = ["item", "tier-" + tier(x)];
+  if (overdue) cls.push("overdue");
+  if (unread) cls.push("unread");
+  if (x.id === state.selected) cls.push("selected");
+  const li = h("li", {
+    class: cls.join(" "), "data-id": x.id, "data-status": x.status, "data-tier": tier(x), tabindex: "0",
+    onclick: () => select(x.id),
+    onkeydown: (e) => { if (e.key === "Enter") select(x.id); },
+  },
+    h("div", { class: "line1" },
+      x.urgent ? h("span", { class: "badge urgent", text: t("urgent") })
+        : x.priority ? h("span", { class: "badge priority", text: t("needsHelp") }) : null,
+      h("span", { class: "name" }, displayName(x)),
+      langBadge(x.lang),
+      overdue ? h("span", { class: "badge overdue", text: t("overdue") }) : null,
+      unread ? h("span", { class: "badge unread", text: t("unread") }) : null,
+      x.status === "active" ? h("span", { class: "badge" + (x.agent === state.me.id ? " mine" : ""), text: x.agent === state.me.id ? t("you") : x.agent }) : null,
+    ),
+    h("div", { class: "first" }, x.first_message || x.query ? isolate(x.first_message || x.query) : reasonText(x.reason)),
+    x.status === "active" && x.last_message && x.last_message !== x.first_message
+      ? h("div", { class: "last muted" }, t("latest"), isolate(x.last_message)) : null,
+    h("div", { class: "muted line3" },
+      h("span", { class: "wait" },
+        x.status === "closed" ? [outcomeText(x.outcome), " · ", when(x.closed_at)]
+          : x.status === "waiting" ? t("position", x.position) + " · " + t("waitingFor", duration(waited))
+            : t("waited", duration(waited))),
+      x.location ? mapLink(x.location.latitude, x.location.longitude, true) : null,
+    ),
+  );
+  return li;
+}
+
+function outcomeKey(o) {
+  return { resolved: "resolved", "referred to emergency services": "referred", "information given": "info",
+    "no response from user": "noResponse", "duplicate or spam": "spam" }[o] || "";
+}
+function outcomeText(o) { const k = outcomeKey(o); return k ? t("outcome." + k) : o; }
 
 function reasonText(r) {
-  return { asked: "Asked for a person", no_answer: "The FAQ had no answer twice", not_helpful: "An answer did not help", need_help: "Check-in: needs help", danger: "Danger to life", "needs help": "Needs help" }[r] || r || "";
+  if (!r) return "";
+  const s = t("reason." + r);
+  return s === "reason." + r ? r : s;
 }
 
-// Waiting times tick without a reload.
-setInterval(() => {
-  if (state.page !== "queue" || !state.me) return;
-  for (const li of document.querySelectorAll("#queue-list li[data-status=waiting]")) {
-    const m = li.querySelector(".muted");
-    if (m) m.textContent = m.textContent.replace(/waiting .*/, "waiting " + ago(since(li.dataset.created)));
+// mapLink is a pin that opens the place: OpenStreetMap in the browser,
+// and the phone's own maps app (a geo: link) where there is one.
+function mapLink(lat, lng, small) {
+  const la = Number(lat).toFixed(5), lo = Number(lng).toFixed(5);
+  const osm = "https://www.openstreetmap.org/?mlat=" + la + "&mlon=" + lo + "#map=16/" + la + "/" + lo;
+  const box = h("span", { class: "loc" + (small ? " small" : "") },
+    h("a", { href: osm, target: "_blank", rel: "noopener noreferrer", class: "pin", title: t("loc.open"), onclick: (e) => e.stopPropagation() },
+      h("span", { class: "pin-icon", "aria-hidden": "true" }), h("bdi", { class: "num", dir: "ltr", text: la + ", " + lo })));
+  if (!small && /Android|iPhone|iPad|Mobile/i.test(navigator.userAgent)) {
+    box.append(" ", h("a", { href: "geo:" + la + "," + lo + "?q=" + la + "," + lo, text: t("loc.app") }));
   }
-  if (state.detail) renderWindow(state.detail);
-}, 30000);
+  return box;
+}
+
+// Waiting times and overdue flags move with the clock, without a reload.
+setInterval(() => {
+  if (!state.me) return;
+  if (state.page === "queue") renderQueue();
+  if (state.detail) { renderMeta(state.detail); renderWindow(state.detail); }
+}, 15000);
 
 // ---------- one conversation ----------
 async function select(id) {
   state.selected = id;
-  for (const li of document.querySelectorAll("#queue-list li")) li.classList.toggle("selected", li.dataset.id === id);
+  $("page-queue").classList.add("open");
+  for (const li of document.querySelectorAll("#queue-list li")) {
+    li.classList.toggle("selected", li.dataset.id === id);
+    if (li.dataset.id === id) {
+      li.classList.remove("unread");
+      const b = li.querySelector(".badge.unread");
+      if (b) b.remove();
+    }
+  }
+  renderTitle();
   await loadDetail(id);
 }
+
+function deselect() {
+  state.selected = null;
+  state.detail = null;
+  $("page-queue").classList.remove("open");
+  $("conv-body").hidden = true;
+  $("conv-none").hidden = false;
+  $("transcript").dataset.for = "";
+  renderQueue();
+}
+$("btn-back").addEventListener("click", deselect);
 
 async function loadDetail(id) {
   try {
@@ -244,19 +644,34 @@ async function loadDetail(id) {
   }
 }
 
+function renderMeta(d) {
+  const meta = [t("status." + d.status)];
+  if (d.urgent) meta.push(t("meta.urgent"));
+  else if (d.priority) meta.push(t("needsHelp"));
+  if (d.agent) meta.push(t("meta.owner", d.agent === state.me.id ? t("you") : d.agent));
+  if (d.status === "waiting") meta.push(t("meta.queue", d.position, duration(since(d.created_at))));
+  if (d.reason) meta.push(reasonText(d.reason));
+  if (d.lang) meta.push(t("meta.lang", d.lang));
+  $("conv-meta").textContent = meta.join(" · ");
+}
+
+function nearBottom(el) { return el.scrollHeight - el.scrollTop - el.clientHeight < 48; }
+
+// scrollToEnd shows the latest message; what is on screen then counts
+// as read for the "new messages" marker.
+function scrollToEnd() {
+  const ol = $("transcript");
+  ol.scrollTop = ol.scrollHeight;
+  ol.dataset.read = ol.dataset.count || "0";
+  $("new-marker").hidden = true;
+}
+
 function renderDetail(d) {
   $("conv-none").hidden = true;
   $("conv-body").hidden = false;
   $("conv-error").textContent = "";
   $("conv-title").replaceChildren(...displayName(d));
-  const meta = [d.status];
-  if (d.urgent) meta.push("URGENT: danger to life");
-  else if (d.priority) meta.push("needs help");
-  if (d.agent) meta.push("owner: " + (d.agent === state.me.id ? "you" : d.agent));
-  if (d.status === "waiting") meta.push("#" + d.position + " in queue, waiting " + ago(since(d.created_at)));
-  if (d.reason) meta.push(reasonText(d.reason));
-  if (d.lang) meta.push("language: " + d.lang);
-  $("conv-meta").textContent = meta.join(" · ");
+  renderMeta(d);
 
   const mine = d.status === "active" && d.agent === state.me.id;
   const admin = state.me.role === "admin";
@@ -266,40 +681,76 @@ function renderDetail(d) {
   $("close-outcome").hidden = $("btn-close").hidden = $("btn-release").hidden;
   renderTransferOptions(d);
 
+  // Follow the conversation as it grows, unless the agent scrolled up
+  // to read: then say that there is more below instead of jumping.
   const ol = $("transcript");
-  const atBottom = ol.scrollHeight - ol.scrollTop - ol.clientHeight < 40;
+  const same = ol.dataset.for === d.id;
+  const follow = !same || state.scrollOnRender || nearBottom(ol);
+  const keep = ol.scrollTop;
+  state.scrollOnRender = false;
   ol.replaceChildren();
+  // Messages keep the transcript's order (a user's message carries
+  // WhatsApp's time, to the second, so times alone could misorder it);
+  // notes and actions go between them by time.
+  const others = [];
+  for (const n of d.notes || []) others.push({ at: n.at, kind: "note", n });
+  for (const a of d.log || []) others.push({ at: a.at, kind: "event", a });
+  others.sort((x, y) => new Date(x.at) - new Date(y.at));
   const items = [];
-  for (const m of d.messages) items.push({ at: m.at, kind: "msg", m });
-  for (const n of d.notes || []) items.push({ at: n.at, kind: "note", n });
-  for (const a of d.log || []) items.push({ at: a.at, kind: "event", a });
-  items.sort((x, y) => new Date(x.at) - new Date(y.at));
+  for (const m of d.messages) {
+    while (others.length && new Date(others[0].at) <= new Date(m.at)) items.push(others.shift());
+    items.push({ at: m.at, kind: "msg", m });
+  }
+  items.push(...others);
   for (const it of items) ol.append(renderItem(it));
-  if (atBottom || ol.dataset.for !== d.id) ol.scrollTop = ol.scrollHeight;
   ol.dataset.for = d.id;
+  ol.dataset.count = items.length;
+  if (follow) {
+    scrollToEnd();
+  } else {
+    ol.scrollTop = keep;
+    const added = items.length - Number(ol.dataset.read || 0);
+    if (added > 0) {
+      $("new-marker").textContent = added > 1 ? t("conv.newMessagesN", added) : t("conv.newMessages");
+      $("new-marker").hidden = false;
+    }
+  }
+  markSeen(d);
 
   $("reply-text-box").querySelectorAll("textarea, button").forEach((b) => { b.disabled = !mine; });
-  $("reply-text").placeholder = mine ? "Write a reply…" : (d.status === "waiting" ? "Claim the conversation to reply" : "Only the owner can reply");
+  $("reply-text").placeholder = mine ? t("conv.placeholder") : (d.status === "waiting" ? t("conv.claimFirst") : t("conv.ownerOnly"));
   renderWindow(d);
   renderTemplates(d);
   renderCanned(d);
+  renderTitle();
 }
+
+$("transcript").addEventListener("scroll", () => {
+  const ol = $("transcript");
+  if (nearBottom(ol)) { ol.dataset.read = ol.dataset.count || "0"; $("new-marker").hidden = true; }
+});
+$("new-marker").addEventListener("click", scrollToEnd);
 
 function renderItem(it) {
   if (it.kind === "note") {
-    return h("li", { class: "msg note" }, isolate(it.n.text), h("div", { class: "meta", dir: "ltr", text: "note by " + it.n.agent + " · " + clock(it.at) }));
+    return h("li", { class: "msg note" }, isolate(it.n.text), h("div", { class: "meta" }, t("note.by", it.n.agent), " · ", when(it.at)));
   }
   if (it.kind === "event") {
     const a = it.a;
-    return h("li", { class: "msg event", text: clock(a.at) + " · " + (a.agent ? a.agent + " " : "") + a.action + (a.detail ? " (" + a.detail + ")" : "") });
+    return h("li", { class: "msg event" }, when(a.at), " · " + (a.agent ? a.agent + " " : "") + a.action + (a.detail ? " (" + a.detail + ")" : ""));
   }
   const m = it.m;
   const agent = (m.author || "").startsWith("agent:");
   const li = h("li", { class: "msg " + m.dir + (agent ? " agent" : ""), dir: "auto" });
-  let text = m.text || "";
-  if (m.dir === "in" && m.type === "location") text = "📍 " + (m.text || "") + " " + m.lat + ", " + m.lng;
-  else if (!text) text = "[" + m.type + "]";
-  li.append(isolate(text));
+  if (m.type === "location" && (m.lat || m.lng)) {
+    li.classList.add("location");
+    li.append(h("div", { class: "loc-title", text: t("loc.shared") }));
+    if (m.text) li.append(isolate(m.text));
+    li.append(h("div", {}, mapLink(m.lat, m.lng, false)));
+  } else {
+    const text = m.text || "[" + m.type + "]";
+    li.append(isolate(text));
+  }
   const msg = m.message;
   if (msg && msg.buttons) li.append(h("div", { class: "btns" }, msg.buttons.map((b) => h("span", { dir: "auto", text: b.title }))));
   if (msg && msg.sections) {
@@ -307,10 +758,15 @@ function renderItem(it) {
     li.append(h("div", { class: "btns" }, rows.map((r) => h("span", { dir: "auto", text: r.title }))));
   }
   const author = m.author || "";
-  const who = m.dir === "in" ? "user" : agent ? author.slice(6) : author.startsWith("broadcast:") ? "broadcast" : "bot";
-  const status = m.dir === "out" && m.status ? " · " + m.status + (m.error ? " (" + m.error + ")" : "") : "";
-  li.append(h("div", { class: "meta", dir: "ltr", text: who + " · " + clock(m.at) + status }));
+  const who = m.dir === "in" ? t("who.user") : agent ? author.slice(6) : author.startsWith("broadcast:") ? t("who.broadcast") : t("who.bot");
+  const status = m.dir === "out" && m.status ? " · " + statusText(m.status) + (m.error ? " (" + m.error + ")" : "") : "";
+  li.append(h("div", { class: "meta" }, who + " · ", when(m.at), status));
   return li;
+}
+
+function statusText(st) {
+  const s = t("st." + st);
+  return s === "st." + st ? st : s;
 }
 
 function renderWindow(d) {
@@ -319,10 +775,10 @@ function renderWindow(d) {
   w.className = "window";
   if (open) {
     const left = (new Date(d.window_until) - Date.now()) / 1000;
-    w.textContent = "Free replies allowed for " + ago(left) + " more (WhatsApp's 24-hour window).";
+    w.textContent = t("window.open", duration(left));
     if (left < 3600) w.classList.add("closing");
   } else {
-    w.textContent = "The 24-hour window has closed: only a template can be sent.";
+    w.textContent = t("window.closed");
     w.classList.add("closed");
   }
   const mine = d.status === "active" && d.agent === state.me.id;
@@ -332,13 +788,15 @@ function renderWindow(d) {
 
 function renderTemplates(d) {
   const sel = $("template-pick");
-  sel.replaceChildren(h("option", { value: "", text: "choose a template…" }));
-  for (const t of d.templates || []) sel.append(h("option", { value: t.name + "|" + t.language, text: t.name + " (" + t.language + ")" }));
+  const was = sel.value;
+  sel.replaceChildren(h("option", { value: "", text: t("tpl.pick") }));
+  for (const tp of d.templates || []) sel.append(h("option", { value: tp.name + "|" + tp.language, text: tp.name + " (" + tp.language + ")" }));
+  sel.value = was;
 }
 $("template-pick").addEventListener("change", () => {
-  const [name, lang] = $("template-pick").value.split("|");
+  const [name, language] = $("template-pick").value.split("|");
   $("template-name").value = name || "";
-  $("template-lang").value = lang || "";
+  $("template-lang").value = language || "";
 });
 
 const cannedDefault = {
@@ -349,16 +807,16 @@ function renderCanned(d) {
   const box = $("canned");
   box.replaceChildren();
   const list = cannedDefault[d.lang] || cannedDefault.en;
-  for (const t of list) {
-    const text = t.replace("{agent}", state.me.name);
-    box.append(h("button", { type: "button", dir: "auto", title: "Insert", text: text.length > 28 ? text.slice(0, 26) + "…" : text,
+  for (const c of list) {
+    const text = c.replace("{agent}", state.me.name);
+    box.append(h("button", { type: "button", dir: "auto", title: text, text: text.length > 28 ? text.slice(0, 26) + "…" : text,
       onclick: () => { const ta = $("reply-text"); ta.value = text; ta.focus(); } }));
   }
 }
 
 function renderTransferOptions(d) {
   const sel = $("transfer-to");
-  sel.replaceChildren(h("option", { value: "", text: "transfer to…" }));
+  sel.replaceChildren(h("option", { value: "", text: t("conv.transferPick") }));
   for (const a of state.agents) {
     if (a.disabled || a.id === d.agent) continue;
     sel.append(h("option", { value: a.id, text: a.name + " (" + a.id + ")" }));
@@ -381,20 +839,23 @@ async function act(fn) {
 }
 
 const hid = () => encodeURIComponent(state.selected);
-$("btn-claim").addEventListener("click", () => act(() => api("POST", "/admin/handoffs/" + hid() + "/claim")));
-$("btn-release").addEventListener("click", () => act(() => api("POST", "/admin/handoffs/" + hid() + "/release")));
+function claim() { if (!$("btn-claim").hidden && state.selected) act(() => api("POST", "/admin/handoffs/" + hid() + "/claim")); }
+function release() { if (!$("btn-release").hidden && state.selected) act(() => api("POST", "/admin/handoffs/" + hid() + "/release")); }
+$("btn-claim").addEventListener("click", claim);
+$("btn-release").addEventListener("click", release);
 $("btn-close").addEventListener("click", () => act(() => api("POST", "/admin/handoffs/" + hid() + "/close", { outcome: $("close-outcome").value })));
 $("btn-transfer").addEventListener("click", () => {
   const to = $("transfer-to").value;
-  if (!to) { $("conv-error").textContent = "Choose who to transfer to."; return; }
+  if (!to) { $("conv-error").textContent = t("conv.chooseTransfer"); return; }
   act(() => api("POST", "/admin/handoffs/" + hid() + "/transfer", { to }));
 });
 async function sendReply() {
   const text = $("reply-text").value.trim();
-  if (!text) return;
+  if (!text || $("reply-text").disabled) return;
   await act(async () => {
     await api("POST", "/admin/handoffs/" + hid() + "/messages", { text });
     $("reply-text").value = "";
+    state.scrollOnRender = true; // the agent wants to see what they sent
   });
 }
 $("btn-send").addEventListener("click", sendReply);
@@ -403,13 +864,69 @@ $("reply-text").addEventListener("keydown", (e) => {
 });
 $("btn-send-template").addEventListener("click", () => {
   const name = $("template-name").value.trim(), language = $("template-lang").value.trim();
-  if (!name || !language) { $("conv-error").textContent = "A template needs a name and a language."; return; }
-  act(() => api("POST", "/admin/handoffs/" + hid() + "/messages", { template: { name, language } }));
+  if (!name || !language) { $("conv-error").textContent = t("tpl.missing"); return; }
+  act(async () => {
+    await api("POST", "/admin/handoffs/" + hid() + "/messages", { template: { name, language } });
+    state.scrollOnRender = true;
+  });
 });
 $("btn-note").addEventListener("click", () => {
   const text = $("note-text").value.trim();
   if (!text) return;
-  act(async () => { await api("POST", "/admin/handoffs/" + hid() + "/notes", { text }); $("note-text").value = ""; });
+  act(async () => { await api("POST", "/admin/handoffs/" + hid() + "/notes", { text }); $("note-text").value = ""; state.scrollOnRender = true; });
+});
+
+// ---------- keyboard ----------
+function toggleHelp(show) {
+  const open = show === undefined ? $("help").hidden : show;
+  $("help").hidden = !open;
+  if (open) $("help-close").focus();
+}
+$("btn-help").addEventListener("click", () => toggleHelp());
+$("help-close").addEventListener("click", () => { toggleHelp(false); $("btn-help").focus(); });
+document.addEventListener("click", (e) => {
+  if (!$("help").hidden && !$("help").contains(e.target) && e.target !== $("btn-help")) toggleHelp(false);
+});
+
+// The "/" that moves focus to the search is not typed into it, even
+// where the browser delivers its character apart from the key press.
+let slashPending = false;
+$("queue-search").addEventListener("beforeinput", (e) => {
+  if (slashPending && e.data === "/") e.preventDefault();
+  slashPending = false;
+});
+document.addEventListener("keyup", () => { slashPending = false; });
+
+function moveSelection(step) {
+  const items = [...document.querySelectorAll("#queue-list li")];
+  if (items.length === 0) return;
+  let i = items.findIndex((li) => li.dataset.id === state.selected);
+  i = i < 0 ? (step > 0 ? 0 : items.length - 1) : Math.min(items.length - 1, Math.max(0, i + step));
+  items[i].focus();
+  select(items[i].dataset.id);
+}
+
+document.addEventListener("keydown", (e) => {
+  if (e.key === "Escape") {
+    if (!$("help").hidden) { toggleHelp(false); return; }
+    if (document.activeElement && /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName)) { document.activeElement.blur(); return; }
+    if (state.selected && state.page === "queue") deselect();
+    return;
+  }
+  if (e.ctrlKey || e.metaKey || e.altKey || !state.me) return;
+  const tag = e.target && e.target.tagName;
+  if (/^(INPUT|TEXTAREA|SELECT)$/.test(tag) || (e.target && e.target.isContentEditable)) return;
+  if (e.key === "?") { e.preventDefault(); toggleHelp(); return; }
+  if (state.page !== "queue") return;
+  const keys = {
+    "/": () => { slashPending = true; $("queue-search").focus(); },
+    c: claim,
+    r: release,
+    j: () => moveSelection(1),
+    k: () => moveSelection(-1),
+  };
+  const f = keys[e.key];
+  if (f) { e.preventDefault(); f(); }
 });
 
 // ---------- generic tables for the admin pages ----------
@@ -422,7 +939,7 @@ function firstArray(data) {
 }
 
 function table(rows, maxCols) {
-  if (!rows || rows.length === 0) return h("p", { class: "muted", text: "Nothing yet." });
+  if (!rows || rows.length === 0) return h("p", { class: "muted", text: t("nothing") });
   const cols = [];
   for (const r of rows.slice(0, 50)) {
     for (const [k, v] of Object.entries(r || {})) {
@@ -441,13 +958,13 @@ const numberColumns = /^(wa_id|user|phone|to|from)$/;
 function cell(col, v) {
   if (v === undefined || v === null) return "";
   if (numberColumns.test(col) && /^\+?\d+$/.test(String(v))) return phone(v);
+  if (typeof v === "string" && isoTime.test(v)) return v.startsWith("0001-") ? "" : when(v, true);
   return isolate(v);
 }
 
 function notAvailable(box, what, e) {
   box.replaceChildren(h("p", { class: "muted", text: e.status === 404 || e.status === 405
-    ? what + " is not available on this server yet."
-    : what + " could not be loaded: " + e.message }));
+    ? t("admin.notAvailable", what) : t("admin.failed", what, e.message) }));
 }
 
 // ---------- FAQ ----------
@@ -555,7 +1072,7 @@ async function loadBroadcasts() {
     points = rows.map((b) => { const c = answerCounts(b); return c && Object.assign({ label: b.name || b.id || "" }, c); }).filter(Boolean);
   }
   chartBox.hidden = points.length === 0;
-  chartBox.replaceChildren(h("h2", { text: "Answers over time" }), chart(points));
+  chartBox.replaceChildren(h("h2", { text: t("bc.chart") }), chart(points));
 }
 setInterval(() => { if (state.page === "broadcasts" && state.me) loadBroadcasts(); }, 10000);
 
@@ -578,4 +1095,5 @@ $("agent-form").addEventListener("submit", async (ev) => {
   }
 });
 
+applyLang();
 start();
