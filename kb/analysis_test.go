@@ -71,6 +71,10 @@ func TestJoinSeparable(t *testing.T) {
 		{"Steckt sich mein Baby bei mir an?", "ansteckt sich mein Baby bei mir?"},
 		{"Wie lange hält das an?", "Wie lange anhält das?"},
 		{"Ich rufe den Arzt an, dann warte ich.", "Ich anrufe den Arzt, dann warte ich."},
+		// after "wo", "her" and "hin" belong to the question word
+		{"Wo kommt das Virus her?", "Woher kommt das Virus?"},
+		{"Wo darf ich noch hin?", "Wohin darf ich noch?"},
+		{"Ich weiß nicht, wo ich hin soll", "Ich weiß nicht, wo ich hin soll"},
 		// not a particle at the end, or no verb where one would be
 		{"Wie kann ich mich anstecken?", "Wie kann ich mich anstecken?"},
 		{"Wie Masken helfen an", "Wie Masken helfen an"},
@@ -78,6 +82,24 @@ func TestJoinSeparable(t *testing.T) {
 	} {
 		if got := joinSeparable(c.in); got != c.want {
 			t.Errorf("joinSeparable(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// German question words built on "wo" ("woran", "worauf") ask for a kind of
+// answer, not for a topic: they are no terms, like "wo" and "wann".
+func TestGermanQuestionWordsAreNoTerms(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{"Woran erkenne ich eine Infektion?", []string{"erkenn", "ansteckung"}},
+		{"Worauf muss ich achten?", []string{"acht"}},
+		{"Womit desinfiziere ich?", []string{"desinfizi"}},
+	} {
+		got := terms(analyzerFor("de"), c.in)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("terms(de, %q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }
