@@ -18,6 +18,10 @@ func TestAnalysisNormalises(t *testing.T) {
 		{"a decimal point does not", "en", "1.5 metres", []string{"1.5", "metr"}},
 		{"treatment and treated meet", "en", "treatment treated", []string{"cure", "cure"}},
 		{"Behandlung and behandeln meet", "de", "Behandlung behandeln", []string{"behandlung", "behandlung"}},
+		// "someone" is anybody, not the human agent people ask for; as
+		// "person" it also met "personal" and "personnel" of the FAQ
+		{"someone is no person to talk to", "en", "someone I know", []string{"someon"}},
+		{"a real person is", "en", "a real person or a human", []string{"person", "person"}},
 	} {
 		t.Run(c.label, func(t *testing.T) {
 			if got := terms(analyzerFor(c.lang), c.text); !slices.Equal(got, c.want) {

@@ -29,7 +29,7 @@ var synonymGroups = map[string][][]string{
 		{"donate", "donation", "donations", "contribute"},
 		{"volunteer", "volunteering", "volunteers", "help out"},
 		{"rumour", "rumor", "misinformation", "fake news", "false information", "hoax", "disinformation"},
-		{"person", "human", "agent", "operator", "real person", "someone"},
+		{"person", "human", "agent", "operator", "real person"},
 		{"unsubscribe", "opt out", "stop messages"},
 		{"handwashing", "hand washing", "wash hands", "wash your hands", "hand hygiene"},
 		{"sanitizer", "sanitiser", "hand gel", "hand sanitizer", "hand sanitiser"},
