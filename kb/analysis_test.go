@@ -18,6 +18,9 @@ func TestAnalysisNormalises(t *testing.T) {
 		{"a decimal point does not", "en", "1.5 metres", []string{"1.5", "metr"}},
 		{"treatment and treated meet", "en", "treatment treated", []string{"cure", "cure"}},
 		{"Behandlung and behandeln meet", "de", "Behandlung behandeln", []string{"behandlung", "behandlung"}},
+		{"Krankheitszeichen are Symptome", "de", "Krankheitszeichen Symptome Anzeichen", []string{"symptom", "symptom", "symptom"}},
+		{"a Krankmeldung is a Krankschreibung", "de", "Krankmeldung krankschreiben", []string{"krankschreibung", "krankschreibung"}},
+		{"Gehalt is Lohn, the Chef the Arbeitgeber", "de", "Gehalt vom Chef", []string{"lohn", "arbeitgeb"}},
 		// "someone" is anybody, not the human agent people ask for; as
 		// "person" it also met "personal" and "personnel" of the FAQ
 		{"someone is no person to talk to", "en", "someone I know", []string{"someon"}},
