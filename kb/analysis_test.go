@@ -18,6 +18,13 @@ func TestAnalysisNormalises(t *testing.T) {
 		{"a decimal point does not", "en", "1.5 metres", []string{"1.5", "metr"}},
 		{"treatment and treated meet", "en", "treatment treated", []string{"cure", "cure"}},
 		{"Behandlung and behandeln meet", "de", "Behandlung behandeln", []string{"behandlung", "behandlung"}},
+		{"Krankheitszeichen are Symptome", "de", "Krankheitszeichen Symptome Anzeichen", []string{"symptom", "symptom", "symptom"}},
+		{"a Krankmeldung is a Krankschreibung", "de", "Krankmeldung krankschreiben", []string{"krankschreibung", "krankschreibung"}},
+		{"Gehalt is Lohn, the Chef the Arbeitgeber", "de", "Gehalt vom Chef", []string{"lohn", "arbeitgeb"}},
+		// "someone" is anybody, not the human agent people ask for; as
+		// "person" it also met "personal" and "personnel" of the FAQ
+		{"someone is no person to talk to", "en", "someone I know", []string{"someon"}},
+		{"a real person is", "en", "a real person or a human", []string{"person", "person"}},
 	} {
 		t.Run(c.label, func(t *testing.T) {
 			if got := terms(analyzerFor(c.lang), c.text); !slices.Equal(got, c.want) {
@@ -71,6 +78,10 @@ func TestJoinSeparable(t *testing.T) {
 		{"Steckt sich mein Baby bei mir an?", "ansteckt sich mein Baby bei mir?"},
 		{"Wie lange hält das an?", "Wie lange anhält das?"},
 		{"Ich rufe den Arzt an, dann warte ich.", "Ich anrufe den Arzt, dann warte ich."},
+		// after "wo", "her" and "hin" belong to the question word
+		{"Wo kommt das Virus her?", "Woher kommt das Virus?"},
+		{"Wo darf ich noch hin?", "Wohin darf ich noch?"},
+		{"Ich weiß nicht, wo ich hin soll", "Ich weiß nicht, wo ich hin soll"},
 		// not a particle at the end, or no verb where one would be
 		{"Wie kann ich mich anstecken?", "Wie kann ich mich anstecken?"},
 		{"Wie Masken helfen an", "Wie Masken helfen an"},
@@ -78,6 +89,24 @@ func TestJoinSeparable(t *testing.T) {
 	} {
 		if got := joinSeparable(c.in); got != c.want {
 			t.Errorf("joinSeparable(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// German question words built on "wo" ("woran", "worauf") ask for a kind of
+// answer, not for a topic: they are no terms, like "wo" and "wann".
+func TestGermanQuestionWordsAreNoTerms(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{"Woran erkenne ich eine Infektion?", []string{"erkenn", "ansteckung"}},
+		{"Worauf muss ich achten?", []string{"acht"}},
+		{"Womit desinfiziere ich?", []string{"desinfizi"}},
+	} {
+		got := terms(analyzerFor("de"), c.in)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("terms(de, %q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }

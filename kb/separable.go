@@ -62,6 +62,14 @@ func joinClause(c string) string {
 	if !separableParticles[particle] {
 		return c
 	}
+	// "Wo kommt das Virus her?" is "Woher kommt das Virus?": after "wo"
+	// the particles "her" and "hin" belong to the question word, not to
+	// the verb.
+	if first := strings.ToLower(words[0]); first == "wo" && (particle == "her" || particle == "hin") {
+		words[0] += particle
+		lead := c[:len(c)-len(strings.TrimLeftFunc(c, unicode.IsSpace))]
+		return lead + strings.Join(words[:len(words)-1], " ")
+	}
 	v := 0
 	if clauseOpeners[strings.ToLower(words[0])] {
 		v = 1
