@@ -405,6 +405,7 @@ func init() {
 		all = append(all, dangerPhrases[l]...)
 	}
 	all = append(all, riskPhrases...)
+	all = append(all, signPhrases...)
 	dangerSet = compile(all)
 	negatedSet = compile(negatedSafe)
 	personSet = compile(personAtRisk)

@@ -72,7 +72,7 @@ var notDanger = []string{
 var wellSet phraseSet
 
 func init() {
-	wellSet = compile(wellPhrases)
+	wellSet = compile(append(append([]string{}, wellPhrases...), recoveredPhrases...))
 	for _, w := range notDanger {
 		notHazardWords = append(notHazardWords, " "+Normalize(w)+" ")
 	}
