@@ -209,6 +209,9 @@ var personAtRisk = []string{
 // surer before it counts as danger: see needDangerFloor.
 var needWords = []string{
 	"need", "needs", "needed", "we need", "i need", "need a", "tarp", "blankets", "papers", "documents", "pharmacy",
+	// asking for something to be brought is a need, whatever the item
+	"bring", "can someone bring", "could you bring", "send us", "amener", "apporter", "traer", "traigan", "bringen", "levar", "trazer",
+	"جيبوا", "جيبولنا", "ابعتولنا", "mne7taj", "mn7taj", "ne7taj", "bade", "baddi", "bddi", "lazemna", "ला दो", "भेज दो", "لے آئیں", "بھیج دیں",
 	"محتاج*", "محتاجين", "نحتاج", "احتاج", "بحاجه", "بدنا", "بدي", "نبي", "نبغي", "ابغي", "عايزين", "صيدلي*", "اوراق*", "بطانيات", "حرامات",
 	"bedna", "bidna", "baddna", "m7tajin", "mi7tajeen", "n7taj", "saydaliy*",
 	"besoin", "il nous faut", "il me faut", "pharmacie", "papiers", "bâche", "couvertures",

@@ -43,9 +43,9 @@ var signConcepts = []concept{
 			"السقف بيقع", "السقف رح يوقع", "السقف عم يوقع", "السقف راح يطيح", "رح ينهار", "بينهار", "عم ينهار", "الحيط كيتحرك", "الحيط غادي يطيح",
 			"3am yehtazz", "3am tehtazz", "bttehez", "btehtazz", "el sa2f 3am yo2a3", "el sa2f ra7 yo2a3", "ra7 yenhar", "3am yenhar",
 			"l7it kayt7errek", "l7it ghadi yti7",
-			"दीवार हिल रही", "दीवारें हिल रही", "दीवार में दरार", "छत गिर रही", "छत गिरने वाली", "गिरने वाला है", "गिरने वाली है",
+			"दीवार हिल रही", "दीवारें हिल रही", "छत गिर रही", "छत गिरने वाली", "गिरने वाला है", "गिरने वाली है",
 			"deewar hil rahi", "diwar hil rahi", "chhat gir rahi", "girne wala",
-			"دیوار ہل رہی", "دیواریں ہل رہی", "دیوار میں دراڑ", "چھت گر رہی", "گرنے والی ہے", "گرنے والا ہے",
+			"دیوار ہل رہی", "دیواریں ہل رہی", "چھت گر رہی", "گرنے والی ہے", "گرنے والا ہے",
 		}},
 		{phrases: signPeople},
 	}},
@@ -86,14 +86,16 @@ var signConcepts = []concept{
 			"ابني", "بنتي", "ولدي", "طفلي", "بنيتي", "سنين", "سنوات", "الزهايمر", "خرف",
 			"ibni", "binti", "bnti", "weldi", "wlidi", "tefli", "sneen", "snin",
 			"बेटा", "बेटी", "बच्चा", "बच्ची", "साल का", "साल की", "डिमेंशिया", "beta", "beti", "bachcha", "saal ka", "saal ki",
-			"بیٹا", "بیٹی", "بچہ", "بچی", "سال کا", "سال کی", "ڈیمنشیا",
+			"بیٹا", "بیٹی", "بچہ", "سال کا", "سال کی", "ڈیمنشیا",
+			"1jährig*", "2jährig*", "3jährig*", "4jährig*", "5jährig*", "6jährig*", "7jährig*", "8jährig*", "9jährig*", "10jährig*", "11jährig*",
+			"12jährig*",
 		}},
 		{neg: true, phrases: []string{
-			"can't find", "cant find", "cannot find", "lost my", "is missing", "went missing", "gone missing", "wandered off", "disappeared",
-			"ne trouve plus", "trouve plus", "ne trouve pas", "introuvable", "perdu mon", "perdu ma", "a disparu", "s'est perdu", "s'est perdue",
-			"no encuentro", "no encontramos", "no lo encuentro", "no la encuentro", "perdí a", "perdi a", "se perdió", "desapareció", "se nos perdió",
+			"can't find my", "cant find my", "cannot find my", "can't find him", "can't find her", "can't find our", "lost my", "is missing", "went missing", "gone missing", "wandered off", "disappeared",
+			"ne trouve plus", "trouve plus", "trouve pas mon", "trouve pas ma", "introuvable", "perdu mon", "perdu ma", "a disparu", "s'est perdu", "s'est perdue",
+			"no encuentro a", "no encontramos a", "no lo encuentro", "no la encuentro", "perdí a", "perdi a", "se perdió", "desapareció", "se nos perdió",
 			"finde meinen", "finde meine", "finden unseren", "finden unsere", "verschwunden", "hat sich verlaufen", "verloren gegangen",
-			"perdi meu", "perdi minha", "não acho", "nao acho", "não encontro", "nao encontro", "sumiu", "desapareceu", "se perdeu",
+			"perdi meu", "perdi minha", "não acho meu", "não acho minha", "nao acho meu", "não encontro meu", "não encontro minha", "não achamos", "sumiu", "desapareceu", "se perdeu",
 			"ضاع", "ضايع", "ضاعت", "ضايعه", "تاه", "تاهت", "تايه", "اختفى", "اختفت", "مش لاقيه", "مش لاقيها", "ما لقيته", "ما لقيتها",
 			"da3", "daye3", "d'a3", "ta2", "tayeh", "mesh la2ih", "mesh la2yah", "ma l2ito", "ma l9itoch", "tlef", "tlfat",
 			"गुम हो", "खो गया", "खो गई", "गायब", "gum ho", "kho gaya", "kho gayi", "gayab",
@@ -107,6 +109,7 @@ var signConcepts = []concept{
 		"phone", "passport", "documents", "papers", "toy", "teddy", "shoes", "keys", "inhaler", "téléphone", "papiers", "doudou", "teléfono", "papeles",
 		"juguete", "handy", "papiere", "spielzeug", "celular", "documentos", "brinquedo", "تلفون", "موبايل", "اوراق", "جواز", "العاب",
 		"फोन", "कागज", "खिलौना", "فون", "کاغذات", "کھلونا",
+		"bag", "insulin", "medicine", "sac", "insuline", "bolsa", "insulina", "tasche", "شنطه", "انسولين", "बैग", "इंसुलिन", "दवाई", "بیگ", "انسولین", "دوائی",
 	}},
 	// carbon monoxide: a fuel burning indoors and its symptoms
 	{name: "co_poisoning", parts: []conceptPart{
@@ -310,7 +313,7 @@ var hypoIf = []string{"अगर", "यदि", "agar", "اگر"}
 var urgentNow = []string{
 	"now", "right now", "sos", "hurry", "asap", "quick", "quickly", "help me", "help us", "please help", "already",
 	"maintenant", "vite", "au secours", "aidez", "déjà", "ahora", "ya mismo", "rápido", "ayuda", "auxilio", "ya está",
-	"jetzt", "sofort", "schnell", "hilf mir", "helft uns", "hilfe!", "schon", "agora", "socorro", "já",
+	"jetzt", "sofort", "schnell", "hilf mir", "helft uns", "schon", "agora", "socorro", "já",
 	"الحين", "هلق", "هلا", "دلوقتي", "الان", "ساعدونا", "ساعدوني", "الحقونا", "الحقوني", "النجده", "hala2", "halla2", "delwa2ti", "sa3dona", "sa3douna",
 	"अभी", "जल्दी", "बचाओ", "मदद करो", "abhi", "jaldi", "bachao", "ابھی", "جلدی", "بچاؤ", "مدد کرو",
 }
@@ -362,6 +365,12 @@ var harmlessSenses = []string{
 	"من وقت الانفجار", "من يوم الانفجار", "من وقت الحريق", "من يوم الحريق", "men wa2t el enfijar", "धमाके के बाद से", "دھماکے کے بعد سے",
 	"preso no aeroporto", "presos no aeroporto", "presa no aeroporto", "coincés à l'aéroport", "coincé à l'aéroport", "coincés à la gare",
 	"atrapados en el aeropuerto", "atrapado en el aeropuerto", "varados",
+	// a hole or flood that took a car, nobody in it
+	"swallowed our car", "swallowed the car", "swallowed my car", "bal3et el sayyara", "bal3et sayyartna", "ہماری گاڑی دھنس گئی", "گاڑی دھنس گئی",
+	"गाड़ी धंस गई", "हमारी गाड़ी धंस गई", "a englouti notre voiture", "se tragó el carro", "se tragó el coche", "engoliu o carro",
+	// nobody injured, Arabic varieties
+	"ma 7ada majrou7", "ma 7ada mjrou7", "ma 7ad majrou7", "mafi 7ada majrou7", "ma fi 7ada majrou7", "ما حدا مجروح", "ما في حدا مجروح",
+	"مافي حدا مجروح", "محدش اتعور", "محدش مجروح", "ما حد مجروح", "ما احد مجروح",
 }
 
 // recoveredPhrases tell that someone vulnerable is better now ("the baby
@@ -379,6 +388,10 @@ var recoveredPhrases = []string{
 	"حالتها مستقره", "خارج الخطر", "sar a7san", "sarit a7san", "nezlet el 7arara", "nayem mni7", "mesta2er",
 	"बेहतर है", "बेहतर हैं", "बुखार उतर", "अच्छे से सो", "खतरे से बाहर", "हालत स्थिर", "behtar hai", "bukhar utar",
 	"بہتر ہے", "بہتر ہیں", "بخار اتر", "اچھی طرح سو", "خطرے سے باہر", "حالت مستحکم",
+	// a life-support device with a working backup
+	"backup battery", "battery backup", "backup is working", "on the backup", "spare cylinder", "generator is running",
+	"batterie de secours", "bouteille de secours", "batería de respaldo", "tanque de repuesto", "ersatzakku", "notstrom läuft",
+	"bateria reserva", "cilindro reserva", "بطاريه احتياط", "اسطوانه احتياط", "المولد شغال", "el moulid sha8al", "बैकअप", "इन्वर्टर", "بیک اپ", "یو پی ایس",
 }
 
 func init() {

@@ -97,6 +97,12 @@ const (
 	// danger message that 0.25 catches; false alarms fall from 187 to 178
 	// at 0.35 and 175 at 0.45 and 0.60, so 0.45 is the lowest at the plateau.
 	QuestionDangerFloor = 0.45
+	// RecoveredDangerFloor replaces WellDangerFloor when the well-being
+	// asserted is someone's recovery or a working backup ("the baby is
+	// sleeping well now", "grandma's fever is down", "the oxygen runs on
+	// the backup battery"): the classifier has seen those people in
+	// emergencies and reads them as danger whatever is said of them.
+	RecoveredDangerFloor = 0.90
 	// HypoDangerFloor replaces DangerFloor when the message asks, in one
 	// sentence with nothing urgent in it, what to do if a danger happened
 	// or how to recognise one ("what should I do if I smell gas in my
@@ -231,6 +237,9 @@ func (m *Model) Understand(text string) (res Result) {
 	}
 	if p[0] >= floor && wellNoRisk(padded) { // below floor it changes nothing
 		floor = max(floor, WellDangerFloor)
+		if recoveredSet.match(padded) {
+			floor = max(floor, RecoveredDangerFloor)
+		}
 	}
 	hypo := hypothetical(text, padded)
 	if hypo {

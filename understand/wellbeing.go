@@ -69,10 +69,11 @@ var notDanger = []string{
 	"stuck in this city", "stuck in another city",
 }
 
-var wellSet phraseSet
+var wellSet, recoveredSet phraseSet
 
 func init() {
 	wellSet = compile(append(append([]string{}, wellPhrases...), recoveredPhrases...))
+	recoveredSet = compile(recoveredPhrases)
 	for _, w := range notDanger {
 		notHazardWords = append(notHazardWords, " "+Normalize(w)+" ")
 	}
