@@ -37,6 +37,8 @@ var signConcepts = []concept{
 			"el techo se cae", "el techo se está cayendo", "se va a derrumbar", "se está derrumbando", "se va a caer la casa",
 			"wand wackelt", "wände wackeln", "wand bewegt sich", "wand reißt", "decke bricht", "decke kommt runter", "stürzt ein",
 			"droht einzustürzen", "einsturzgefahr",
+			"wall is swaying", "walls are swaying", "le mur vacille", "les murs vacillent", "la pared se tambalea", "la pared se balancea",
+			"wand schwankt", "wände schwanken", "parede tá balançando", "parede está balançando", "parede balançando", "parede tá mexendo",
 			"parede está mexendo", "parede mexendo", "parede tremendo", "parede rachando", "paredes rachando", "teto está caindo",
 			"teto caindo", "vai desabar", "está desabando", "esta desabando",
 			"الحيطه بتتهز", "الحيط بيتهز", "الحيطه تتهز", "الجدار يهتز", "الحيط عم يهتز", "الحيطه عم تهتز", "الجدار يتشقق", "الحيطان عم تتشقق",
@@ -398,4 +400,28 @@ func init() {
 	for _, w := range harmlessSenses {
 		notHazardWords = append(notHazardWords, " "+Normalize(w)+" ")
 	}
+}
+
+// longAgo words put an event months or years back ("my son swallowed a
+// battery last year", "il y a des années"): told as history, a sign names
+// nobody at risk now. An urgent word keeps the message live.
+var longAgo = []string{
+	"last year", "years ago", "a year ago", "last month", "months ago", "when i was a child", "when he was little", "when she was little",
+	"l'année dernière", "l'an dernier", "il y a des années", "il y a un an", "le mois dernier", "il y a des mois",
+	"el año pasado", "hace años", "hace un año", "el mes pasado", "hace meses",
+	"letztes jahr", "letzten jahr", "vor jahren", "vor einem jahr", "letzten monat", "vor monaten",
+	"ano passado", "anos atrás", "há anos", "um ano atrás", "mês passado", "meses atrás",
+	"العام الماضي", "السنه الماضيه", "السنه اللي فاتت", "من سنين", "من سنه", "الشهر الماضي", "الشهر اللي فات", "من شهور",
+	"el sene el mad", "el sene el madye", "men snin", "men sene", "el shahr el made",
+	"पिछले साल", "साल पहले", "सालों पहले", "पिछले महीने", "महीनों पहले", "pichle saal", "saal pehle", "pichle mahine",
+	"پچھلے سال", "سال پہلے", "سالوں پہلے", "پچھلے مہینے", "مہینوں پہلے",
+}
+
+var longAgoSet phraseSet
+
+func init() { longAgoSet = compile(longAgo) }
+
+// history reports whether padded tells a danger as long past.
+func history(padded string) bool {
+	return longAgoSet.match(padded) && !urgentSet.match(padded)
 }

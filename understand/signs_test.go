@@ -163,3 +163,25 @@ func TestHypothetical(t *testing.T) {
 		}
 	}
 }
+
+// TestHistoryIsNotDanger: a sign told as long past names nobody at risk
+// now; the same sign today, or with an urgent word, does.
+func TestHistoryIsNotDanger(t *testing.T) {
+	m := Default()
+	cases := []struct {
+		text   string
+		danger bool
+	}{
+		{"my son swallowed bleach last year, is the new cleaner safer?", false},
+		{"mi papá tuvo dolor en el pecho el año pasado, qué pastillas le dan", false},
+		{"पिछले साल दादा को लकवा हुआ था, अब वो ठीक हैं", false},
+		{"my son swallowed bleach", true},
+		{"he had chest pain last year and now again, help now", true},
+	}
+	for _, c := range cases {
+		r := m.Understand(c.text)
+		if (r.Class == Danger) != c.danger {
+			t.Errorf("Understand(%q) = %s (rule %q), want danger %v", c.text, r.Class, r.Rule, c.danger)
+		}
+	}
+}

@@ -103,6 +103,11 @@ const (
 	// the backup battery"): the classifier has seen those people in
 	// emergencies and reads them as danger whatever is said of them.
 	RecoveredDangerFloor = 0.90
+	// HistoryDangerFloor replaces DangerFloor when the message tells of
+	// months or years ago and holds no urgent word ("my son swallowed
+	// bleach last year, is the new cleaner safer?"). Set to the question
+	// floor; 5-fold cross-validation loses no danger message with it.
+	HistoryDangerFloor = 0.45
 	// HypoDangerFloor replaces DangerFloor when the message asks, in one
 	// sentence with nothing urgent in it, what to do if a danger happened
 	// or how to recognise one ("what should I do if I smell gas in my
@@ -245,6 +250,9 @@ func (m *Model) Understand(text string) (res Result) {
 	if hypo {
 		floor = max(floor, HypoDangerFloor)
 	}
+	if history(padded) {
+		floor = max(floor, HistoryDangerFloor)
+	}
 	top := res.Scores[0]
 	if top.Class == Danger && p[0] < floor {
 		top = res.Scores[1]
@@ -321,6 +329,9 @@ func dangerRule(text, padded string, top Class) string {
 	if !strong { // a danger phrase decides first, no situation needed
 		c := conceptAt(masked)
 		situation = c >= 0 && (!concepts[c].hazard || !wellNoRisk(padded))
+	}
+	if (situation || strong) && history(padded) {
+		return "" // "he swallowed a battery last year"
 	}
 	rule := ""
 	switch {
