@@ -148,6 +148,7 @@ var signConcepts = []concept{
 			"lasa3", "lasa3o", "lasa3ha", "ladagh", "3a2rab", "3a9rab", "af3a", "7aye",
 			"साँप", "सांप", "बिच्छू", "डस लिया", "डंक", "काट लिया", "saanp", "sanp", "bichhu", "das liya",
 			"سانپ", "بچھو", "ڈس لیا", "ڈنک", "کاٹ لیا",
+			"bee sting", "stung by", "मधुमक्खी", "ततैया", "काटने के बाद", "शहद की मक्खी", "شہد کی مکھی", "بھڑ", "کاٹنے کے بعد", "نحله", "na7le",
 		}},
 		{neg: true, phrases: []string{
 			"swelling", "swollen", "swelling up", "can't breathe", "trouble breathing", "hard to breathe", "shaking", "trembling", "numb", "can't feel",
@@ -161,6 +162,22 @@ var signConcepts = []concept{
 			"mnfoukh", "wrem", "waram", "3am yerjof", "ma by7es", "ma 3am y7es", "kayrte3d",
 			"सूज", "सूजन", "कांप", "काँप", "सुन्न", "उल्टी", "चक्कर", "sooj", "soojan", "kaanp", "sunn",
 			"سوج", "سوجن", "کانپ", "سن ہو", "الٹی", "چکر",
+		}},
+	}},
+	// a deep or wide burn from a hot liquid or surface
+	{name: "burn", parts: []conceptPart{
+		{phrases: []string{
+			"kettle", "boiling", "hot water", "hot oil", "stove", "pot of", "bouilloire", "eau bouillante", "huile chaude", "casserole",
+			"tetera", "olla", "agua hirviendo", "aceite caliente", "wasserkocher", "kochendes wasser", "kochendem wasser", "heißes öl", "topf",
+			"chaleira", "panela", "água fervendo", "óleo quente", "غلايه", "ابريق", "كتلي", "مي سخنه", "مي مغلي", "زيت", "طنجره",
+			"ghallaye", "ebri2", "mayy s5ne", "zeit", "tanjara", "केतली", "खौलता", "गरम पानी", "गर्म पानी", "गरम तेल", "कड़ाही",
+			"ketli", "garam pani", "کیتلی", "کھولتا", "گرم پانی", "گرم تیل", "کڑاہی",
+		}},
+		{neg: true, phrases: []string{
+			"blisters", "blistering", "skin peeling", "skin came off", "skin is coming off", "cloques", "la peau part", "la peau s'en va",
+			"ampollas", "se le cayó la piel", "se le pela la piel", "blasen", "haut löst sich", "haut geht ab", "bolhas", "pele soltando",
+			"pele saindo", "فقاعات", "نفاطات", "جلده انسلخ", "جلدها انسلخ", "جلده طالع", "faq3at", "jeldo nsalakh",
+			"छाले", "खाल उतर", "चमड़ी उतर", "chhale", "چھالے", "کھال اتر", "جلد اتر",
 		}},
 	}},
 	// poison swallowed

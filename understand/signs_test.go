@@ -185,3 +185,19 @@ func TestHistoryIsNotDanger(t *testing.T) {
 		}
 	}
 }
+
+func TestBurnAndBoatConcepts(t *testing.T) {
+	cases := []struct{ text, want string }{
+		{"my son pulled the kettle down and his chest is all blisters", "burn"},
+		{"بیٹے نے کیتلی گرا لی، سینے پر چھالے ہیں", "burn"},
+		{"se le cayó la olla de agua hirviendo y tiene ampollas", "burn"},
+		{"the kettle is broken, no blisters on anyone", ""},
+		{"شہد کی مکھی کے کاٹنے کے بعد بیوی کا چہرہ سوج رہا ہے", "sting_bite"},
+		{"my uncle's fishing boat never came back after the storm", "missing_weather"},
+	}
+	for _, c := range cases {
+		if got := conceptRisk(maskNotHazard(" " + Normalize(c.text) + " ")); got != c.want {
+			t.Errorf("conceptRisk(%q) = %q, want %q", c.text, got, c.want)
+		}
+	}
+}
