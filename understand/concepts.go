@@ -270,7 +270,7 @@ var coreConcepts = []concept{
 			"آکسیجن", "وینٹی لیٹر", "وینٹیلیٹر", "ڈائلیسز",
 		}},
 		{neg: true, phrases: []string{
-			"no power", "without power", "without electricity", "power cut", "power is out", "power's out", "power went out", "power outage", "outage", "no electricity", "blackout",
+			"no power", "power went", "power just went", "power's gone", "lost power", "without power", "without electricity", "power cut", "power is out", "power's out", "power went out", "power outage", "outage", "no electricity", "blackout",
 			"battery is dying", "battery dying", "battery low", "battery running out", "battery is dead", "battery died", "left him", "left her",
 			"left alone", "abandoned", "alone",
 			"plus de courant", "pas de courant", "coupure de courant", "coupure d'électricité", "panne de courant", "panne d'électricité", "batterie",

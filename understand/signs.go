@@ -180,6 +180,22 @@ var signConcepts = []concept{
 			"छाले", "खाल उतर", "चमड़ी उतर", "chhale", "چھالے", "کھال اتر", "جلد اتر",
 		}},
 	}},
+	// a relative missing and unreachable
+	{name: "person_missing", parts: []conceptPart{
+		{phrases: conceptPerson},
+		{neg: true, phrases: []string{
+			"disappeared", "is missing", "went missing", "has vanished", "a disparu", "est introuvable", "ha desaparecido", "desapareció",
+			"ist verschwunden", "wird vermisst", "desapareceu", "sumiu", "اختفى", "اختفت", "مفقود", "مفقوده", "ekhtafa", "ekhtafet", "mafqoud",
+			"गायब है", "गायब हो गया", "गायब हो गई", "लापता है", "gayab hai", "غائب ہے", "غائب ہو گیا", "غائب ہو گئی", "لاپتہ ہے",
+		}},
+		{phrases: []string{
+			"not answering", "no answer", "phone off", "phone is off", "no news", "can't reach", "ne répond pas", "répond pas", "pas de nouvelles",
+			"injoignable", "no contesta", "no responde", "no sabemos nada", "sin noticias", "antwortet nicht", "nicht erreichbar", "keine nachricht",
+			"não atende", "nao atende", "sem notícias", "não responde", "ما بيرد", "ما عم يرد", "ما في خبر", "ما في اخبار", "تلفونه مسكر", "ma byrod",
+			"ma 3am yrod", "ma fi khabar", "फोन नहीं उठा", "फ़ोन नहीं उठा", "फोन बंद", "कोई खबर नहीं", "phone nahi utha", "فون نہیں اٹھا", "فون بند",
+			"کوئی خبر نہیں",
+		}},
+	}},
 	// poison swallowed
 	{name: "poisoning", parts: []conceptPart{
 		{phrases: []string{
@@ -255,7 +271,7 @@ var signPhrases = []string{
 	"slurred speech", "can't speak properly", "can't lift his arm", "can't lift her arm", "one side is weak", "signs of a stroke",
 	"visage paralysé", "bouche de travers", "la bouche tombe", "parle plus correctement", "n'arrive plus à parler", "un côté paralysé",
 	"cara caída", "boca torcida", "se le cae la cara", "no puede hablar bien", "habla arrastrando", "un lado paralizado",
-	"mundwinkel hängt", "gesicht hängt", "spricht verwaschen", "kann nicht mehr sprechen", "arm gelähmt", "eine seite gelähmt",
+	"mundwinkel hängt", "hängender mundwinkel", "hängenden mundwinkel", "gesicht hängt", "spricht verwaschen", "spricht undeutlich", "kann nicht mehr sprechen", "arm gelähmt", "eine seite gelähmt",
 	"boca torta", "rosto caído", "rosto torto", "não consegue falar", "nao consegue falar", "fala enrolada", "lado paralisado",
 	"وجهه مايل", "تمه معوج", "فمه معوج", "لسانه تقيل", "ما بيقدر يحكي", "ما عم يقدر يحكي", "نصه مشلول", "جلطه",
 	"wejjo mayel", "temmo m3awwaj", "ma 3am y2der y7ki", "ma bi2der y7ki", "jalta demagh",
@@ -265,7 +281,7 @@ var signPhrases = []string{
 	"chest pain", "pain in his chest", "pain in her chest", "crushing chest", "douleur à la poitrine", "douleur dans la poitrine", "mal à la poitrine",
 	"dolor en el pecho", "dolor de pecho", "brustschmerzen", "schmerzen in der brust", "dor no peito", "dores no peito",
 	"وجع بصدره", "وجع في صدره", "الم في الصدر", "الم بالصدر", "waja3 b sadro", "sadro 3am yuja3o",
-	"सीने में दर्द", "छाती में दर्द", "seene mein dard", "chhati me dard", "سینے میں درد", "چھاتی میں درد",
+	"सीने में दर्द", "सीने में तेज दर्द", "सीने में बहुत दर्द", "छाती में दर्द", "سینے میں شدید درد", "سینے میں تیز درد", "seene mein dard", "chhati me dard", "سینے میں درد", "چھاتی میں درد",
 	// severe allergy, choking
 	"throat is swelling", "throat swelling", "throat is closing", "tongue is swelling", "tongue swelling", "can't swallow", "anaphylactic",
 	"anaphylaxis", "is choking", "choking on", "la gorge gonfle", "gorge enflée", "n'arrive pas à avaler", "choc anaphylactique", "s'étouffe",
@@ -297,6 +313,10 @@ var signPhrases = []string{
 	"खुद को मार", "आत्महत्या", "मरना चाहता", "मरना चाहती", "khud ko maar", "marna chahta", "marna chahti", "خودکشی", "خود کو مار", "مرنا چاہتا", "مرنا چاہتی",
 	// not waking, Levantine Arabizi and script
 	"ma 3am yfi2", "mesh 3am yfi2", "msh 3am yfi2", "ma byfi2", "مش عم يفيق", "ما عم يفيق", "مش بيفوق", "مابيفوقش",
+	// a person missing since an event
+	"missing since", "has been missing since", "disappeared since", "a disparu depuis", "disparu depuis", "disparue depuis", "desaparecido desde",
+	"desaparecida desde", "desapareció desde", "vermisst seit", "verschwunden seit", "desaparecido desde", "sumiu desde", "sumida desde",
+	"مفقود من", "مختفي من", "ضايع من", "mafqoud men", "m5tefi men", "से लापता", "से गायब", "سے لاپتہ", "سے غائب",
 	// hypothermia
 	"stopped shivering", "ne frissonne plus", "dejó de temblar", "zittert nicht mehr", "parou de tremer",
 }
@@ -371,7 +391,7 @@ func hypothetical(text, padded string) bool {
 // has been closed since the explosion"). They are blanked out with the
 // notHazard compounds; a danger phrase elsewhere in the message still counts.
 var harmlessSenses = []string{
-	"flu shot", "booster shot", "covid shot", "water bill", "gas bill", "electricity bill", "gas station", "fire exit", "fire extinguisher",
+	"flu shot", "booster shot", "covid shot", "tetanus shot", "vaccine shot", "got my shot", "took a shot of", "a shot of the", "screenshot", "water bill", "gas bill", "electricity bill", "gas station", "fire exit", "fire extinguisher",
 	"fire alarm test", "fire station", "firewall", "photo shoot", "no smoking", "smoke alarm battery", "smoke detector battery",
 	"exercice incendie", "extincteur", "simulacro de incendio", "simulacro", "extintor", "feuerlöscher", "probealarm", "brandschutzübung",
 	"simulado de incêndio", "simulado",
@@ -441,4 +461,17 @@ func init() { longAgoSet = compile(longAgo) }
 // history reports whether padded tells a danger as long past.
 func history(padded string) bool {
 	return longAgoSet.match(padded) && !urgentSet.match(padded)
+}
+
+// harmlessOnly reports whether padded's danger words are all used in a
+// harmless sense ("we have a fire drill tomorrow", "got my tetanus shot"):
+// a compound was blanked and no danger phrase, hazard or sign is left. The
+// classifier, which learnt "fire" and "shot" from emergencies, must then be
+// as sure as for a request for supplies (NeedDangerFloor).
+func harmlessOnly(padded string) bool {
+	masked := maskNotHazard(padded)
+	if masked == padded {
+		return false
+	}
+	return !dangerSet.match(masked) && !pairedRisk(masked) && conceptAt(masked) < 0
 }

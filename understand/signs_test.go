@@ -201,3 +201,41 @@ func TestBurnAndBoatConcepts(t *testing.T) {
 		}
 	}
 }
+
+// TestHarmlessSenses: danger words in a harmless sense are not danger, and
+// a real danger next to them still is.
+func TestHarmlessSenses(t *testing.T) {
+	m := Default()
+	cases := []struct {
+		text   string
+		danger bool
+	}{
+		{"we have a fire drill at school tomorrow", false},
+		{"got my tetanus shot today, arm is a bit sore", false},
+		{"I took a shot of the damage for the insurance", false},
+		{"the gas bill is due, can I pay later because of the outage", false},
+		{"fire drill tomorrow? there is real smoke in the hallway now", true},
+		{"the ambulance came but he is not breathing", true},
+	}
+	for _, c := range cases {
+		r := m.Understand(c.text)
+		if (r.Class == Danger) != c.danger {
+			t.Errorf("Understand(%q) = %s (rule %q, %.2f), want danger %v", c.text, r.Class, r.Rule, r.Confidence, c.danger)
+		}
+	}
+}
+
+func TestPersonMissing(t *testing.T) {
+	cases := []struct{ text, want string }{
+		{"my brother disappeared after the blast and he is not answering", "person_missing"},
+		{"mon frère a disparu depuis l'explosion au marché, il répond pas", "person_missing"},
+		{"mi hermano desapareció en la evacuación y no contesta", "person_missing"},
+		{"my brother's bike disappeared, the shop is not answering", ""},
+		{"my brother is not missing, he answered", ""},
+	}
+	for _, c := range cases {
+		if got := conceptRisk(maskNotHazard(" " + Normalize(c.text) + " ")); got != c.want {
+			t.Errorf("conceptRisk(%q) = %q, want %q", c.text, got, c.want)
+		}
+	}
+}

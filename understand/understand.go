@@ -253,6 +253,9 @@ func (m *Model) Understand(text string) (res Result) {
 	if history(padded) {
 		floor = max(floor, HistoryDangerFloor)
 	}
+	if harmlessOnly(padded) {
+		floor = max(floor, NeedDangerFloor)
+	}
 	top := res.Scores[0]
 	if top.Class == Danger && p[0] < floor {
 		top = res.Scores[1]
