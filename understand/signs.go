@@ -16,7 +16,7 @@ import "strings"
 var signPeople = append(append([]string{}, conceptPerson...),
 	"we", "we're", "us", "i", "i'm", "me", "my", "kids", "children", "family", "people",
 	"nous", "on", "moi", "mon", "ma", "enfants", "gens", "nosotros", "estamos", "yo", "mi", "niños", "gente",
-	"wir", "ich", "mein", "meine", "kinder", "leute", "nós", "estamos", "eu", "meu", "minha", "crianças", "gente",
+	"wir", "ich", "mein", "meine", "kinder", "leute", "nós", "estamos", "eu", "meu", "minha", "crianças", "gente", "vó", "vovó", "vô", "vovô",
 	"احنا", "نحن", "انا", "عيال", "الولاد", "الاطفال", "اطفال", "معايا", "معي", "ناس", "e7na", "ne7na", "ana", "el wlad", "3iyal", "ma3i", "ma3aya",
 	"हम", "मैं", "मेरा", "मेरी", "बच्चे", "लोग", "hum", "main", "mera", "meri", "bacche", "log",
 	"ہم", "میں", "میرا", "میری", "بچے", "لوگ",
@@ -54,7 +54,7 @@ var signConcepts = []concept{
 	// a collapse with someone still inside or under it
 	{name: "buried_inside", parts: []conceptPart{
 		{phrases: []string{
-			"collapsed", "caved in", "buried", "rubble", "landslide", "mudslide",
+			"collapsed", "caved in", "buried", "rubble", "landslide", "mudslide", "mine", "tunnel", "سرنگ", "بیٹھ گئی", "बैठ गई", "सुरंग",
 			"effondré", "effondrée", "effondrés", "décombres", "enseveli", "ensevelie", "ensevelis", "glissement de terrain",
 			"se derrumbó", "derrumbó", "derrumbe", "escombros", "sepultado", "sepultada", "deslave", "deslizamiento",
 			"eingestürzt", "trümmer", "verschüttet", "erdrutsch", "desabou", "desmoronou", "soterrado", "soterrada", "deslizamento",
@@ -64,6 +64,7 @@ var signConcepts = []concept{
 			"گر گیا", "گر گئی", "دب گیا", "دب گئی", "دب گئے", "ملبہ", "ملبے", "لینڈ سلائیڈ",
 		}},
 		{neg: true, phrases: []string{
+			"still down there", "encore en bas", "todavía abajo", "noch unten", "ainda lá embaixo", "لسه تحت", "अभी नीचे", "ابھی نیچے",
 			"still inside", "still in there", "still under", "under the rubble", "crying under", "voices under", "knocking from", "hear him", "hear her",
 			"encore dedans", "encore à l'intérieur", "toujours dedans", "toujours à l'intérieur", "on l'entend", "on entend crier", "on entend pleurer",
 			"todavía adentro", "todavia adentro", "sigue adentro", "siguen adentro", "siguen dentro", "se oye llorar", "se escuchan gritos", "lo escuchamos",
@@ -178,6 +179,25 @@ var signConcepts = []concept{
 			"ampollas", "se le cayó la piel", "se le pela la piel", "blasen", "haut löst sich", "haut geht ab", "bolhas", "pele soltando",
 			"pele saindo", "فقاعات", "نفاطات", "جلده انسلخ", "جلدها انسلخ", "جلده طالع", "faq3at", "jeldo nsalakh",
 			"छाले", "खाल उतर", "चमड़ी उतर", "chhale", "چھالے", "کھال اتر", "جلد اتر",
+		}},
+	}},
+	// labour with no way to reach care
+	{name: "labour_cut_off", parts: []conceptPart{
+		{phrases: []string{
+			"in labour", "in labor", "contractions", "waters broke", "water broke", "baby is coming", "giving birth",
+			"en travail", "contractions", "perdu les eaux", "accouche", "de parto", "contracciones", "rompió fuente", "rompio fuente", "dando a luz",
+			"wehen", "fruchtblase geplatzt", "das baby kommt", "em trabalho de parto", "contrações", "bolsa estourou", "o bebê está nascendo",
+			"الطلق", "طلق", "المخاض", "عم تولد", "بتولد", "tal2", "3am twled", "katwled", "प्रसव", "दर्द शुरू", "डिलीवरी", "dard shuru",
+			"زچگی", "درد زہ", "ڈیلیوری",
+		}},
+		{neg: true, phrases: []string{
+			"route est coupée", "routes sont coupées", "camino está cortado", "carretera está cortada", "estrada está bloqueada", "estrada fechada",
+			"cut off", "can't reach the hospital", "can't get to the hospital", "no way to the hospital", "roads are closed", "road is closed",
+			"no ambulance", "road is flooded", "coupés du monde", "route coupée", "routes coupées", "pas d'ambulance", "peut pas aller à l'hôpital",
+			"incomunicados", "camino cortado", "no podemos llegar al hospital", "no hay ambulancia", "abgeschnitten", "straße gesperrt",
+			"kommen nicht ins krankenhaus", "kein krankenwagen", "isolados", "estrada bloqueada", "não conseguimos chegar ao hospital",
+			"sem ambulância", "الطريق مقطوع", "الطرقات مقطوعه", "ما في اسعاف", "ما فينا نوصل", "ما قدرنا نوصل", "el tari2 ma2tou3", "ma fina nousal",
+			"रास्ता बंद", "अस्पताल नहीं पहुंच", "एम्बुलेंस नहीं", "rasta band", "راستہ بند", "ہسپتال نہیں پہنچ", "ایمبولینس نہیں",
 		}},
 	}},
 	// a relative missing and unreachable
@@ -317,6 +337,8 @@ var signPhrases = []string{
 	"missing since", "has been missing since", "disappeared since", "a disparu depuis", "disparu depuis", "disparue depuis", "desaparecido desde",
 	"desaparecida desde", "desapareció desde", "vermisst seit", "verschwunden seit", "desaparecido desde", "sumiu desde", "sumida desde",
 	"مفقود من", "مختفي من", "ضايع من", "mafqoud men", "m5tefi men", "से लापता", "से गायब", "سے لاپتہ", "سے غائب",
+	// Tunisian: they cannot get out
+	"ma najmouch yokhorjou", "ma najmouch yokhrjou", "ma ynajmouch yokhorjou", "ma najmouch nokhorjou", "ma najjmouch yokhorjou",
 	// hypothermia
 	"stopped shivering", "ne frissonne plus", "dejó de temblar", "zittert nicht mehr", "parou de tremer",
 }

@@ -239,3 +239,17 @@ func TestPersonMissing(t *testing.T) {
 		}
 	}
 }
+
+func TestLabourCutOff(t *testing.T) {
+	cases := []struct{ text, want string }{
+		{"my wife is in labour and the road is flooded, we are cut off", "labour_cut_off"},
+		{"ma femme a des contractions et la route est coupée", "labour_cut_off"},
+		{"زوجتي عم تولد والطريق مقطوع", "labour_cut_off"},
+		{"contractions started, the ambulance is on its way and the road is open", ""},
+	}
+	for _, c := range cases {
+		if got := conceptRisk(maskNotHazard(" " + Normalize(c.text) + " ")); got != c.want {
+			t.Errorf("conceptRisk(%q) = %q, want %q", c.text, got, c.want)
+		}
+	}
+}
