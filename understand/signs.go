@@ -379,16 +379,21 @@ var urgentNow = []string{
 	"अभी", "जल्दी", "बचाओ", "मदद करो", "abhi", "jaldi", "bachao", "ابھی", "جلدی", "بچاؤ", "مدد کرو",
 }
 
-var (
-	hypoSet   phraseSet
-	hypoIfSet phraseSet
-	urgentSet phraseSet
+// The cues of this file, found in one pass over a message (see cues).
+const (
+	cueHypo uint8 = 1 << iota
+	cueIf
+	cueUrgent
+	cueLongAgo
 )
 
+// cueSets finds every cue of the lists above in one keyed pass: the
+// readings below run on most danger messages, and one pass costs what a
+// single phrase set does.
+var cueSets tagSet
+
 func init() {
-	hypoSet = compile(hypoPhrases)
-	hypoIfSet = compile(hypoIf)
-	urgentSet = compile(urgentNow)
+	cueSets = compileTags(map[uint8][]string{cueHypo: hypoPhrases, cueIf: hypoIf, cueUrgent: urgentNow, cueLongAgo: longAgo})
 }
 
 // hypothetical reports whether text asks what to do if a danger happened,
@@ -397,14 +402,73 @@ func init() {
 // a second sentence ("My son swallowed bleach. What do I do if he
 // vomits?") or an urgent word keeps the ordinary reading.
 func hypothetical(text, padded string) bool {
-	if !hypoSet.match(padded) && !(hypoIfSet.match(padded) && howSet.match(padded)) {
+	return hypotheticalCues(text, padded, cueSets.scan(padded))
+}
+
+func hypotheticalCues(text, padded string, cues uint8) bool {
+	if cues&cueHypo == 0 && !(cues&cueIf != 0 && howSet.match(padded)) {
 		return false
 	}
-	if urgentSet.match(padded) {
+	if cues&cueUrgent != 0 {
 		return false
 	}
 	body := strings.TrimRight(strings.TrimSpace(text), "?؟!. ")
 	return !strings.ContainsAny(body, ".!\n؟?۔।")
+}
+
+// tagSet is a phrase set whose phrases carry tags; scan returns the union
+// of the tags found.
+type tagSet struct {
+	byKey map[string][]tagPhrase
+	short []tagPhrase
+}
+
+type tagPhrase struct {
+	text string
+	tag  uint8
+}
+
+func compileTags(lists map[uint8][]string) tagSet {
+	ts := tagSet{byKey: map[string][]tagPhrase{}}
+	for tag := uint8(1); tag != 0; tag <<= 1 { // a fixed order: deterministic
+		for _, p := range lists[tag] {
+			n := Normalize(strings.TrimSuffix(p, "*"))
+			if n == "" {
+				continue
+			}
+			if !strings.HasSuffix(p, "*") && !(arabicScript(n) && strings.Contains(n, " ")) {
+				n = " " + n + " "
+			}
+			tp := tagPhrase{text: n, tag: tag}
+			if k, ok := key(n); ok {
+				ts.byKey[k] = append(ts.byKey[k], tp)
+			} else {
+				ts.short = append(ts.short, tp)
+			}
+		}
+	}
+	return ts
+}
+
+func (ts tagSet) scan(padded string) uint8 {
+	var tags uint8
+	for i := range padded {
+		k, ok := key(padded[i:])
+		if !ok {
+			break
+		}
+		for _, p := range ts.byKey[k] {
+			if tags&p.tag == 0 && strings.HasPrefix(padded[i:], p.text) {
+				tags |= p.tag
+			}
+		}
+	}
+	for _, p := range ts.short {
+		if tags&p.tag == 0 && strings.Contains(padded, p.text) {
+			tags |= p.tag
+		}
+	}
+	return tags
 }
 
 // harmlessSenses are compounds in which a danger word names no danger (a
@@ -456,9 +520,8 @@ var recoveredPhrases = []string{
 }
 
 func init() {
-	for _, w := range harmlessSenses {
-		notHazardWords = append(notHazardWords, " "+Normalize(w)+" ")
-	}
+	all := append(append(append([]string{}, notHazard...), notDanger...), harmlessSenses...)
+	notHazardSet = compileWhole(all)
 }
 
 // longAgo words put an event months or years back ("my son swallowed a
@@ -476,13 +539,13 @@ var longAgo = []string{
 	"پچھلے سال", "سال پہلے", "سالوں پہلے", "پچھلے مہینے", "مہینوں پہلے",
 }
 
-var longAgoSet phraseSet
-
-func init() { longAgoSet = compile(longAgo) }
-
 // history reports whether padded tells a danger as long past.
 func history(padded string) bool {
-	return longAgoSet.match(padded) && !urgentSet.match(padded)
+	return historyCues(cueSets.scan(padded))
+}
+
+func historyCues(cues uint8) bool {
+	return cues&cueLongAgo != 0 && cues&cueUrgent == 0
 }
 
 // harmlessOnly reports whether padded's danger words are all used in a
@@ -496,4 +559,25 @@ func harmlessOnly(padded string) bool {
 		return false
 	}
 	return !dangerSet.match(masked) && !pairedRisk(masked) && conceptAt(masked) < 0
+}
+
+// signFloor returns the danger floor the readings of this file ask for:
+// HypoDangerFloor for a what-if question, HistoryDangerFloor for a danger
+// long past, NeedDangerFloor when every danger word is used in a harmless
+// sense, 0 when none applies. It is read only when the classifier's danger
+// probability has reached the ordinary floor, which keeps its cost off
+// most messages.
+func signFloor(text, padded string) float64 {
+	f := 0.0
+	cues := cueSets.scan(padded)
+	if hypotheticalCues(text, padded, cues) {
+		f = HypoDangerFloor
+	}
+	if historyCues(cues) {
+		f = max(f, HistoryDangerFloor)
+	}
+	if f < NeedDangerFloor && harmlessOnly(padded) {
+		f = NeedDangerFloor
+	}
+	return f
 }

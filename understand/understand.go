@@ -246,15 +246,8 @@ func (m *Model) Understand(text string) (res Result) {
 			floor = max(floor, RecoveredDangerFloor)
 		}
 	}
-	hypo := hypothetical(text, padded)
-	if hypo {
-		floor = max(floor, HypoDangerFloor)
-	}
-	if history(padded) {
-		floor = max(floor, HistoryDangerFloor)
-	}
-	if harmlessOnly(padded) {
-		floor = max(floor, NeedDangerFloor)
+	if p[0] >= floor { // below floor the readings below change nothing
+		floor = max(floor, signFloor(text, padded))
 	}
 	top := res.Scores[0]
 	if top.Class == Danger && p[0] < floor {
@@ -263,7 +256,7 @@ func (m *Model) Understand(text string) (res Result) {
 	res.Class, res.Confidence = top.Class, top.Score
 
 	rule := ""
-	if p[0] < floor && !hypo { // the classifier has decided danger otherwise
+	if p[0] < floor { // the classifier has decided danger otherwise
 		rule = dangerRule(text, padded, top.Class)
 	}
 	switch {
@@ -333,8 +326,10 @@ func dangerRule(text, padded string, top Class) string {
 		c := conceptAt(masked)
 		situation = c >= 0 && (!concepts[c].hazard || !wellNoRisk(padded))
 	}
-	if (situation || strong) && history(padded) {
-		return "" // "he swallowed a battery last year"
+	if situation || strong {
+		if cues := cueSets.scan(padded); historyCues(cues) || hypotheticalCues(text, padded, cues) {
+			return "" // "he swallowed a battery last year", "what to do if ..."
+		}
 	}
 	rule := ""
 	switch {

@@ -74,9 +74,6 @@ var wellSet, recoveredSet phraseSet
 func init() {
 	wellSet = compile(append(append([]string{}, wellPhrases...), recoveredPhrases...))
 	recoveredSet = compile(recoveredPhrases)
-	for _, w := range notDanger {
-		notHazardWords = append(notHazardWords, " "+Normalize(w)+" ")
-	}
 }
 
 // wellNoRisk reports whether padded asserts well-being, does not negate it
