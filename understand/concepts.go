@@ -108,8 +108,11 @@ var (
 	}
 )
 
-// concepts are the life-threat situations read by meaning.
-var concepts = []concept{
+// concepts are the life-threat situations read by meaning: the first
+// ones below, then the emergency signs of signs.go.
+var concepts = append(coreConcepts[:len(coreConcepts):len(coreConcepts)], signConcepts...)
+
+var coreConcepts = []concept{
 	{name: "unresponsive", parts: []conceptPart{
 		{phrases: conceptPerson},
 		{neg: true, phrases: []string{
@@ -206,7 +209,10 @@ var concepts = []concept{
 			"ما في اتصال", "ما رجعو", "ما رجعوا", "ma fi ettisal", "ma rej3o", "नहीं लौट*", "कोई संपर्क नहीं", "nahi lauta", "nahi laute",
 			"koi sampark nahi", "واپس نہیں لوٹ*", "نہیں لوٹ*", "کوئی رابطہ نہیں",
 			"can't find him", "cant find him", "can't find her", "cant find her", "cannot find him", "cannot find her",
-			"hasn't come back", "hasnt come back", "not back yet", "no news of", "still out there",
+			"hasn't come back", "hasnt come back", "not back yet", "no news of", "still out there", "never came back", "never returned",
+			"no radio contact", "lost contact", "lost radio contact", "jamais revenu", "plus de contact radio", "nunca volvió", "sin contacto por radio",
+			"nie zurückgekommen", "kein funkkontakt", "nunca voltou", "sem contato por rádio", "ما رجع ابدا", "انقطع الاتصال", "in2ata3 el ettisal",
+			"कभी नहीं लौट", "संपर्क टूट", "رابطہ ٹوٹ",
 			"on le trouve pas", "on la trouve pas", "on ne le trouve pas", "on ne la trouve pas", "n'est pas rentré",
 			"n'est pas rentrée", "pas revenu", "pas revenue",
 			"no lo encontramos", "no la encontramos", "no lo encuentro", "no la encuentro", "no ha vuelto",
@@ -264,7 +270,7 @@ var concepts = []concept{
 			"آکسیجن", "وینٹی لیٹر", "وینٹیلیٹر", "ڈائلیسز",
 		}},
 		{neg: true, phrases: []string{
-			"no power", "without power", "without electricity", "power cut", "power is out", "power's out", "power went out", "power outage", "outage", "no electricity", "blackout",
+			"no power", "power went", "power just went", "power's gone", "lost power", "without power", "without electricity", "power cut", "power is out", "power's out", "power went out", "power outage", "outage", "no electricity", "blackout",
 			"battery is dying", "battery dying", "battery low", "battery running out", "battery is dead", "battery died", "left him", "left her",
 			"left alone", "abandoned", "alone",
 			"plus de courant", "pas de courant", "coupure de courant", "coupure d'électricité", "panne de courant", "panne d'électricité", "batterie",
@@ -281,7 +287,25 @@ var concepts = []concept{
 			"बिजली नहीं", "बिजली चली गई", "बिजली कटी", "बिजली गुल", "बैटरी", "अकेला छोड़*", "अकेले छोड़*", "bijli nahi", "bijli chali gayi", "bijli gul",
 			"battery", "akela chhod", "akele chhod",
 			"بجلی نہیں", "بجلی چلی گئی", "بجلی گئی", "لوڈشیڈنگ", "بیٹری", "اکیلا چھوڑ*", "اکیلے چھوڑ*",
+			// the device itself failing or its supply running out
+			"machine stopped", "machine switched off", "machine turned off", "stopped working", "switched off", "turned off", "beeping",
+			"running out", "run out", "ran out", "almost empty", "nearly empty", "missed dialysis", "missed his dialysis", "missed her dialysis",
+			"s'est arrêté", "s'est éteint", "éteinte", "bip", "presque vide", "bientôt vide", "va manquer", "plus d'oxygène", "raté sa dialyse",
+			"se apagó", "dejó de funcionar", "pita", "se acaba", "se está acabando", "casi vacío", "casi vacía", "perdió la diálisis", "sin oxígeno",
+			"ist aus", "ging aus", "hat sich abgeschaltet", "funktioniert nicht", "piept", "geht zu ende", "fast leer", "dialyse verpasst", "kein sauerstoff",
+			"desligou", "parou de funcionar", "apitando", "acabando", "quase vazio", "quase vazia", "perdeu a diálise", "sem oxigênio", "sem oxigenio",
+			"طفى", "طفت", "انطفى", "وقف الجهاز", "الجهاز وقف", "الجهاز طفى", "خلص الاكسجين", "رح يخلص", "عم يخلص", "قرب يخلص", "فاتته الغسيل", "ما غسل",
+			"el jihaz wa2af", "wa2af el jihaz", "tefi", "ra7 yekhlas", "3am yekhlas", "khelis el oxygen",
+			"मशीन बंद", "बंद हो गई", "बंद हो गया", "खत्म होने", "ख़त्म होने", "खत्म हो रहा", "डायलिसिस छूट", "machine band", "khatam hone",
+			"مشین بند", "بند ہو گئی", "بند ہو گیا", "ختم ہونے", "ختم ہو رہا", "ڈائلیسز چھوٹ",
 		}},
+	}, unless: []string{
+		// a working backup keeps the person supplied
+		"backup battery", "battery backup", "backup is working", "on the backup", "spare cylinder", "spare tank", "generator is running",
+		"generator running", "have a generator", "batterie de secours", "bouteille de secours", "groupe électrogène marche", "batería de respaldo",
+		"tanque de repuesto", "planta de luz funciona", "ersatzakku", "notstrom läuft", "ersatzflasche", "bateria reserva", "cilindro reserva",
+		"gerador funcionando", "بطاريه احتياط", "بطاريه احتياطيه", "اسطوانه احتياط", "المولد شغال", "batterie i7tiyat", "el moulid sha8al",
+		"बैकअप", "जनरेटर चल रहा", "इन्वर्टर", "بیک اپ", "جنریٹر چل رہا", "یو پی ایس", "ups",
 	}},
 	{name: "water_inside", hazard: true, parts: []conceptPart{
 		{neg: true, phrases: []string{

@@ -209,6 +209,9 @@ var personAtRisk = []string{
 // surer before it counts as danger: see needDangerFloor.
 var needWords = []string{
 	"need", "needs", "needed", "we need", "i need", "need a", "tarp", "blankets", "papers", "documents", "pharmacy",
+	// asking for something to be brought is a need, whatever the item
+	"bring", "can someone bring", "could you bring", "send us", "amener", "apporter", "traer", "traigan", "bringen", "levar", "trazer",
+	"جيبوا", "جيبولنا", "ابعتولنا", "mne7taj", "mn7taj", "ne7taj", "bade", "baddi", "bddi", "lazemna", "ला दो", "भेज दो", "لے آئیں", "بھیج دیں",
 	"محتاج*", "محتاجين", "نحتاج", "احتاج", "بحاجه", "بدنا", "بدي", "نبي", "نبغي", "ابغي", "عايزين", "صيدلي*", "اوراق*", "بطانيات", "حرامات",
 	"bedna", "bidna", "baddna", "m7tajin", "mi7tajeen", "n7taj", "saydaliy*",
 	"besoin", "il nous faut", "il me faut", "pharmacie", "papiers", "bâche", "couvertures",
@@ -227,7 +230,8 @@ var notHazard = []string{
 	"alto el fuego", "toque de queda", "cessar-fogo", "cessar fogo", "fogos de artifício", "fuegos artificiales", "feu d'artifice",
 }
 
-var notHazardWords []string
+// notHazardSet holds notHazard, notDanger and harmlessSenses; see maskNotHazard.
+var notHazardSet phraseSet
 
 // thanksWords thank someone; see thankedHazard.
 var thanksWords = []string{
@@ -236,14 +240,32 @@ var thanksWords = []string{
 	"धन्यवाद", "शुक्रिया", "dhanyavaad", "dhanyavad", "shukriya", "شکریہ", "مہربانی",
 }
 
-// maskNotHazard blanks the notHazard compounds out of padded.
+// maskNotHazard blanks the notHazard compounds (with notDanger and
+// harmlessSenses) out of padded, whole words only, in one keyed pass.
 func maskNotHazard(padded string) string {
-	for _, w := range notHazardWords {
-		if strings.Contains(padded, w) {
-			padded = strings.ReplaceAll(padded, w, " ")
+	if !notHazardSet.match(padded) {
+		return padded
+	}
+	return notHazardSet.blank(padded)
+}
+
+// compileWhole is compile for phrases that match whole words in every
+// script, Arabic included.
+func compileWhole(list []string) phraseSet {
+	ps := phraseSet{byKey: map[string][]phrase{}}
+	for _, p := range list {
+		n := Normalize(p)
+		if n == "" {
+			continue
+		}
+		ph := phrase{text: " " + n + " "}
+		if k, ok := key(ph.text); ok {
+			ps.byKey[k] = append(ps.byKey[k], ph)
+		} else {
+			ps.short = append(ps.short, ph)
 		}
 	}
-	return padded
+	return ps
 }
 
 // phrase is a normalised phrase ready for matching.
@@ -405,6 +427,7 @@ func init() {
 		all = append(all, dangerPhrases[l]...)
 	}
 	all = append(all, riskPhrases...)
+	all = append(all, signPhrases...)
 	dangerSet = compile(all)
 	negatedSet = compile(negatedSafe)
 	personSet = compile(personAtRisk)
@@ -414,9 +437,6 @@ func init() {
 	questionSet = compile(questionStarts)
 	howSet = compile(howPhrases)
 	cueSet = compile(resolvedCues)
-	for _, w := range notHazard {
-		notHazardWords = append(notHazardWords, " "+Normalize(w)+" ")
-	}
 	for _, w := range contrast {
 		contrastWords = append(contrastWords, " "+Normalize(w)+" ")
 	}

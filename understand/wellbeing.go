@@ -69,13 +69,11 @@ var notDanger = []string{
 	"stuck in this city", "stuck in another city",
 }
 
-var wellSet phraseSet
+var wellSet, recoveredSet phraseSet
 
 func init() {
-	wellSet = compile(wellPhrases)
-	for _, w := range notDanger {
-		notHazardWords = append(notHazardWords, " "+Normalize(w)+" ")
-	}
+	wellSet = compile(append(append([]string{}, wellPhrases...), recoveredPhrases...))
+	recoveredSet = compile(recoveredPhrases)
 }
 
 // wellNoRisk reports whether padded asserts well-being, does not negate it

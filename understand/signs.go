@@ -1,0 +1,587 @@
+package understand
+
+import "strings"
+
+// Emergency signs as first aid and civil protection teach them, in the nine
+// varieties: what makes a situation life-threatening whatever the disaster
+// that caused it. Each sign is either a phrase that names a person at risk
+// by itself (signPhrases: "face drooping", "took all the pills") or a
+// concept of two or three meanings that must all be present (a sting and
+// swelling, a generator and a headache, a collapse and someone still
+// inside). Like every danger rule they can only raise a message; questions
+// ("what to do if ...") and events told as over are kept apart by the
+// callers (hypothetical, resolved).
+
+// signPeople are the people a sign can be about, the sender included.
+var signPeople = append(append([]string{}, conceptPerson...),
+	"we", "we're", "us", "i", "i'm", "me", "my", "kids", "children", "family", "people",
+	"nous", "on", "moi", "mon", "ma", "enfants", "gens", "nosotros", "estamos", "yo", "mi", "niños", "gente",
+	"wir", "ich", "mein", "meine", "kinder", "leute", "nós", "estamos", "eu", "meu", "minha", "crianças", "gente", "vó", "vovó", "vô", "vovô",
+	"احنا", "نحن", "انا", "عيال", "الولاد", "الاطفال", "اطفال", "معايا", "معي", "ناس", "e7na", "ne7na", "ana", "el wlad", "3iyal", "ma3i", "ma3aya",
+	"हम", "मैं", "मेरा", "मेरी", "बच्चे", "लोग", "hum", "main", "mera", "meri", "bacche", "log",
+	"ہم", "میں", "میرا", "میری", "بچے", "لوگ",
+)
+
+// signConcepts are appended to the concepts of concepts.go.
+var signConcepts = []concept{
+	// a building failing now with people in it: "the wall is shaking,
+	// three children with me"
+	{name: "structure_failing", hazard: true, parts: []conceptPart{
+		{neg: true, phrases: []string{
+			"wall is shaking", "walls are shaking", "wall shaking", "wall is moving", "wall moving", "wall is cracking", "walls are cracking",
+			"ceiling is cracking", "ceiling is falling", "ceiling coming down", "roof is caving", "roof caving in", "about to collapse",
+			"going to collapse", "could collapse any", "is collapsing", "house is shaking", "building is shaking", "building is leaning",
+			"le mur bouge", "les murs bougent", "le mur tremble", "les murs tremblent", "le mur se fissure", "les murs se fissurent",
+			"le plafond tombe", "le plafond s'effondre", "va s'effondrer", "risque de s'effondrer", "s'effondre",
+			"la pared se mueve", "las paredes se mueven", "la pared tiembla", "la pared se agrieta", "las paredes se agrietan",
+			"el techo se cae", "el techo se está cayendo", "se va a derrumbar", "se está derrumbando", "se va a caer la casa",
+			"wand wackelt", "wände wackeln", "wand bewegt sich", "wand reißt", "decke bricht", "decke kommt runter", "stürzt ein",
+			"droht einzustürzen", "einsturzgefahr",
+			"wall is swaying", "walls are swaying", "le mur vacille", "les murs vacillent", "la pared se tambalea", "la pared se balancea",
+			"wand schwankt", "wände schwanken", "parede tá balançando", "parede está balançando", "parede balançando", "parede tá mexendo",
+			"parede está mexendo", "parede mexendo", "parede tremendo", "parede rachando", "paredes rachando", "teto está caindo",
+			"teto caindo", "vai desabar", "está desabando", "esta desabando",
+			"الحيطه بتتهز", "الحيط بيتهز", "الحيطه تتهز", "الجدار يهتز", "الحيط عم يهتز", "الحيطه عم تهتز", "الجدار يتشقق", "الحيطان عم تتشقق",
+			"السقف بيقع", "السقف رح يوقع", "السقف عم يوقع", "السقف راح يطيح", "رح ينهار", "بينهار", "عم ينهار", "الحيط كيتحرك", "الحيط غادي يطيح",
+			"3am yehtazz", "3am tehtazz", "bttehez", "btehtazz", "el sa2f 3am yo2a3", "el sa2f ra7 yo2a3", "ra7 yenhar", "3am yenhar",
+			"l7it kayt7errek", "l7it ghadi yti7",
+			"दीवार हिल रही", "दीवारें हिल रही", "छत गिर रही", "छत गिरने वाली", "गिरने वाला है", "गिरने वाली है",
+			"deewar hil rahi", "diwar hil rahi", "chhat gir rahi", "girne wala",
+			"دیوار ہل رہی", "دیواریں ہل رہی", "چھت گر رہی", "گرنے والی ہے", "گرنے والا ہے",
+		}},
+		{phrases: signPeople},
+	}},
+	// a collapse with someone still inside or under it
+	{name: "buried_inside", parts: []conceptPart{
+		{phrases: []string{
+			"collapsed", "caved in", "buried", "rubble", "landslide", "mudslide", "mine", "tunnel", "سرنگ", "بیٹھ گئی", "बैठ गई", "सुरंग",
+			"effondré", "effondrée", "effondrés", "décombres", "enseveli", "ensevelie", "ensevelis", "glissement de terrain",
+			"se derrumbó", "derrumbó", "derrumbe", "escombros", "sepultado", "sepultada", "deslave", "deslizamiento",
+			"eingestürzt", "trümmer", "verschüttet", "erdrutsch", "desabou", "desmoronou", "soterrado", "soterrada", "soterrou", "deslizamento",
+			"وقعت", "وقع", "انهار*", "انهدم*", "الردم", "ردم", "انقاض", "الانقاض", "انزلاق",
+			"we23et", "wi2i3", "we2e3", "inhar", "rdem", "ta7t el rdem",
+			"गिर गया", "गिर गई", "दब गया", "दब गई", "दब गए", "मलबा", "मलबे", "भूस्खलन", "लैंडस्लाइड", "dab gaya", "malba", "landslide",
+			"گر گیا", "گر گئی", "دب گیا", "دب گئی", "دب گئے", "ملبہ", "ملبے", "لینڈ سلائیڈ",
+		}},
+		{neg: true, phrases: []string{
+			"people inside", "gens dedans", "gente adentro", "gente dentro", "leute drin", "ناس جوا", "ناس جوه", "nas jowa", "लोग अंदर", "لوگ اندر",
+			"still down there", "encore en bas", "todavía abajo", "noch unten", "ainda lá embaixo", "لسه تحت", "अभी नीचे", "ابھی نیچے",
+			"still inside", "still in there", "still under", "under the rubble", "crying under", "voices under", "knocking from", "hear him", "hear her",
+			"encore dedans", "encore à l'intérieur", "toujours dedans", "toujours à l'intérieur", "on l'entend", "on entend crier", "on entend pleurer",
+			"todavía adentro", "todavia adentro", "sigue adentro", "siguen adentro", "siguen dentro", "se oye llorar", "se escuchan gritos", "lo escuchamos",
+			"noch drin", "noch drinnen", "noch darunter", "hören ihn", "hören sie rufen", "man hört", "klopfen",
+			"ainda dentro", "ainda lá dentro", "ouvimos chorar", "ouvimos gritos", "dá pra ouvir",
+			"لسه جوه", "لسا جوا", "لسه جوا", "لسا جوه", "لسه جواها", "لسا جواها", "لسه تحت", "لسا تحت", "بعده جوا", "باقي داخل", "باقي لداخل",
+			"صوت بكا", "صوت بكاء", "نسمع صوته", "سامعين صوت",
+			"lessa gowa", "lessa jowa", "lessa jowwa", "lissa jowa", "lissa gowa", "ba3do jowa", "ba9i dakhel", "lessa ta7t",
+			"अभी भी अंदर", "अब भी अंदर", "अंदर फंसे", "नीचे से आवाज", "नीचे से आवाज़", "रोने की आवाज", "रोने की आवाज़", "abhi bhi andar", "neeche se awaaz",
+			"ابھی بھی اندر", "اب بھی اندر", "اندر پھنسے", "نیچے سے آواز", "نیچے سے بچے", "رونے کی آواز",
+		}},
+	}},
+	// a young child or a person with dementia lost now
+	{name: "missing_child", parts: []conceptPart{
+		{phrases: []string{
+			"my son", "my daughter", "my child", "my boy", "my girl", "my little", "year old", "year-old", "yr old", "toddler", "my kid",
+			"dementia", "alzheimer's", "alzheimers",
+			"mon fils", "ma fille", "mon enfant", "mon petit", "ma petite", "ans", "démence", "alzheimer",
+			"mi hijo", "mi hija", "mi niño", "mi niña", "mi nene", "mi nena", "años", "demencia",
+			"mein sohn", "meine tochter", "mein kind", "meinen sohn", "meine kleine", "meinen kleinen", "jährige*", "jährigen", "demenz",
+			"meu filho", "minha filha", "meu menino", "minha menina", "anos", "demência",
+			"ابني", "بنتي", "ولدي", "طفلي", "بنيتي", "سنين", "سنوات", "الزهايمر", "خرف",
+			"ibni", "binti", "bnti", "weldi", "wlidi", "tefli", "sneen", "snin",
+			"बेटा", "बेटी", "बच्चा", "बच्ची", "साल का", "साल की", "डिमेंशिया", "beta", "beti", "bachcha", "saal ka", "saal ki",
+			"بیٹا", "بیٹی", "بچہ", "سال کا", "سال کی", "ڈیمنشیا",
+			"1jährig*", "2jährig*", "3jährig*", "4jährig*", "5jährig*", "6jährig*", "7jährig*", "8jährig*", "9jährig*", "10jährig*", "11jährig*",
+			"12jährig*",
+		}},
+		{neg: true, phrases: []string{
+			"can't find my", "cant find my", "cannot find my", "can't find him", "can't find her", "can't find our", "lost my", "is missing", "went missing", "gone missing", "wandered off", "disappeared",
+			"ne trouve plus", "trouve plus", "trouve pas mon", "trouve pas ma", "introuvable", "perdu mon", "perdu ma", "a disparu", "s'est perdu", "s'est perdue",
+			"no encuentro a", "no encontramos a", "no lo encuentro", "no la encuentro", "perdí a", "perdi a", "se perdió", "desapareció", "se nos perdió",
+			"finde meinen", "finde meine", "finden unseren", "finden unsere", "verschwunden", "hat sich verlaufen", "verloren gegangen",
+			"perdi meu", "perdi minha", "não acho meu", "não acho minha", "nao acho meu", "não encontro meu", "não encontro minha", "não achamos", "sumiu", "desapareceu", "se perdeu",
+			"ضاع", "ضايع", "ضاعت", "ضايعه", "تاه", "تاهت", "تايه", "اختفى", "اختفت", "مش لاقيه", "مش لاقيها", "ما لقيته", "ما لقيتها",
+			"da3", "daye3", "d'a3", "ta2", "tayeh", "mesh la2ih", "mesh la2yah", "ma l2ito", "ma l9itoch", "tlef", "tlfat",
+			"गुम हो", "खो गया", "खो गई", "गायब", "gum ho", "kho gaya", "kho gayi", "gayab",
+			"گم ہو", "کھو گیا", "کھو گئی", "غائب",
+		}},
+	}, unless: []string{
+		// found again, or a thing lost, not the child
+		"found him", "found her", "we found", "is back", "came back", "retrouvé", "retrouvée", "lo encontramos", "la encontramos", "apareció",
+		"gefunden", "ist wieder da", "achamos ele", "achamos ela", "encontramos ele", "encontramos ela", "apareceu", "لقيناه", "لقيناها", "رجع",
+		"la2ino", "la2enah", "mil gaya", "mil gayi", "मिल गया", "मिल गई", "مل گیا", "مل گئی",
+		"phone", "passport", "documents", "papers", "toy", "teddy", "shoes", "keys", "inhaler", "téléphone", "papiers", "doudou", "teléfono", "papeles",
+		"juguete", "handy", "papiere", "spielzeug", "celular", "documentos", "brinquedo", "تلفون", "موبايل", "اوراق", "جواز", "العاب",
+		"फोन", "कागज", "खिलौना", "فون", "کاغذات", "کھلونا",
+		"bag", "insulin", "medicine", "sac", "insuline", "bolsa", "insulina", "tasche", "شنطه", "انسولين", "बैग", "इंसुलिन", "दवाई", "بیگ", "انسولین", "دوائی",
+	}},
+	// carbon monoxide: a fuel burning indoors and its symptoms
+	{name: "co_poisoning", parts: []conceptPart{
+		{phrases: []string{
+			"generator", "genny", "charcoal", "brazier", "barbecue inside", "bbq inside", "groupe électrogène", "groupe electrogene", "générateur",
+			"brasero", "charbon", "generador", "planta eléctrica", "planta de luz", "carbón", "anafre", "stromaggregat", "notstromaggregat",
+			"holzkohle", "gerador", "carvão", "braseiro", "مولد*", "جنريتور", "الجنريتور", "موتور الكهربا", "فحم", "منقل", "كانون",
+			"moulid", "el moulid", "generator", "jnerator", "fa7m", "जनरेटर", "अंगीठी", "कोयला", "angithi", "جنریٹر", "انگیٹھی", "کوئلہ",
+		}},
+		{neg: true, phrases: []string{
+			"headache", "headaches", "head hurts", "dizzy", "dizziness", "vomiting", "throwing up", "nausea", "sleepy", "drowsy", "won't wake",
+			"not waking", "confused", "fainted", "passed out",
+			"mal de tête", "mal à la tête", "maux de tête", "vertige", "vertiges", "étourdi", "étourdis", "vomit", "vomissent", "nausée", "somnolent",
+			"dolor de cabeza", "mareado", "mareados", "mareo", "mareos", "vómito", "vómitos", "vomitando", "náuseas", "somnoliento",
+			"kopfschmerzen", "kopfweh", "schwindel", "schwindlig", "erbrechen", "übergeben", "benommen",
+			"dor de cabeça", "tontura", "tonto", "tontos", "vomitando", "enjoo", "sonolento", "desmaiou",
+			"صداع", "وجع راس", "وجع راسي", "دوخه", "دايخ*", "دوخان", "ترجيع", "استفراغ", "يستفرغ", "نعسان*", "ما عم يفيق", "مش عم يفيق",
+			"waja3 ras", "waja3 rass", "dawkha", "dayekh", "dayi5", "mdawwakh", "3am ystafreg", "ma 3am yfi2", "mesh 3am yfi2", "msh 3am yfi2",
+			"सिरदर्द", "सिर दर्द", "चक्कर", "उल्टी", "उल्टियां", "sir dard", "chakkar", "ulti",
+			"سر درد", "سر میں درد", "چکر", "الٹی", "الٹیاں",
+		}},
+	}, unless: []string{
+		"outside", "noise", "dehors", "bruit", "afuera", "ruido", "draußen", "lärm", "lá fora", "barulho", "برا البيت", "شور", "बाहर", "शोर", "باہر",
+	}},
+	// a sting or bite with a systemic sign
+	{name: "sting_bite", parts: []conceptPart{
+		{phrases: []string{
+			"stung", "bitten", "bit him", "bit her", "snake", "scorpion", "jellyfish", "wasp", "bees",
+			"piqué", "piquée", "mordu", "mordue", "serpent", "vipère", "guêpe", "méduse",
+			"picó", "picado", "picada", "mordió", "mordido", "mordida", "serpiente", "culebra", "víbora", "alacrán", "escorpión", "avispa",
+			"gestochen", "gebissen", "schlange", "skorpion", "wespe", "qualle", "kreuzotter",
+			"picou", "mordeu", "cobra", "escorpião", "vespa", "água-viva",
+			"لسع*", "لدغ*", "لسعو", "لسعته", "لدغته", "عقرب*", "افعى", "حيه", "ثعبان", "دبور",
+			"lasa3", "lasa3o", "lasa3ha", "ladagh", "3a2rab", "3a9rab", "af3a", "7aye",
+			"साँप", "सांप", "बिच्छू", "डस लिया", "डंक", "काट लिया", "saanp", "sanp", "bichhu", "das liya",
+			"سانپ", "بچھو", "ڈس لیا", "ڈنک", "کاٹ لیا",
+			"bee sting", "stung by", "मधुमक्खी", "ततैया", "काटने के बाद", "शहद की मक्खी", "شہد کی مکھی", "بھڑ", "کاٹنے کے بعد", "نحله", "na7le",
+		}},
+		{neg: true, phrases: []string{
+			"swelling", "swollen", "swelling up", "can't breathe", "trouble breathing", "hard to breathe", "shaking", "trembling", "numb", "can't feel",
+			"dizzy", "vomiting", "fainted", "drowsy",
+			"gonfle", "gonflé", "gonflée", "enfle", "enflé", "enflée", "respire mal", "tremble", "engourdi", "engourdie", "sent plus", "vomit", "vertige",
+			"hinchado", "hinchada", "se hincha", "inflamado", "tiembla", "temblando", "entumecido", "entumecida", "no siente", "vomitando", "mareado",
+			"geschwollen", "schwillt", "zittert", "taub", "spürt", "erbricht", "schwindlig",
+			"inchado", "inchada", "inchando", "tremendo", "treme", "dormente", "não sente", "nao sente", "tonto",
+			"منفوخ*", "انتفخ*", "ورم", "متورم*", "يرجف", "برجف", "يرتعد", "كيترعد", "يرعش", "ما بقاش كيحس", "ما يحس", "ما بيحس", "مش حاسس", "تنميل",
+			"يستفرغ", "دايخ",
+			"mnfoukh", "wrem", "waram", "3am yerjof", "ma by7es", "ma 3am y7es", "kayrte3d",
+			"सूज", "सूजन", "कांप", "काँप", "सुन्न", "उल्टी", "चक्कर", "sooj", "soojan", "kaanp", "sunn",
+			"سوج", "سوجن", "کانپ", "سن ہو", "الٹی", "چکر",
+		}},
+	}},
+	// a deep or wide burn from a hot liquid or surface
+	{name: "burn", parts: []conceptPart{
+		{phrases: []string{
+			"kettle", "boiling", "hot water", "hot oil", "stove", "pot of", "bouilloire", "eau bouillante", "huile chaude", "casserole",
+			"tetera", "olla", "agua hirviendo", "aceite caliente", "wasserkocher", "kochendes wasser", "kochendem wasser", "heißes öl", "topf",
+			"chaleira", "panela", "água fervendo", "óleo quente", "غلايه", "ابريق", "كتلي", "مي سخنه", "مي مغلي", "زيت", "طنجره",
+			"ghallaye", "ebri2", "mayy s5ne", "zeit", "tanjara", "केतली", "खौलता", "गरम पानी", "गर्म पानी", "गरम तेल", "कड़ाही",
+			"ketli", "garam pani", "کیتلی", "کھولتا", "گرم پانی", "گرم تیل", "کڑاہی",
+		}},
+		{neg: true, phrases: []string{
+			"blisters", "blistering", "skin peeling", "skin came off", "skin is coming off", "cloques", "la peau part", "la peau s'en va",
+			"ampollas", "se le cayó la piel", "se le pela la piel", "blasen", "haut löst sich", "haut geht ab", "bolhas", "pele soltando",
+			"pele saindo", "فقاعات", "نفاطات", "جلده انسلخ", "جلدها انسلخ", "جلده طالع", "faq3at", "jeldo nsalakh",
+			"छाले", "खाल उतर", "चमड़ी उतर", "chhale", "چھالے", "کھال اتر", "جلد اتر",
+		}},
+	}},
+	// labour with no way to reach care
+	{name: "labour_cut_off", parts: []conceptPart{
+		{phrases: []string{
+			"in labour", "in labor", "contractions", "waters broke", "water broke", "baby is coming", "giving birth",
+			"en travail", "contractions", "perdu les eaux", "accouche", "de parto", "contracciones", "rompió fuente", "rompio fuente", "dando a luz",
+			"wehen", "fruchtblase geplatzt", "das baby kommt", "em trabalho de parto", "contrações", "bolsa estourou", "o bebê está nascendo",
+			"الطلق", "طلق", "المخاض", "عم تولد", "بتولد", "tal2", "3am twled", "katwled", "प्रसव", "दर्द शुरू", "डिलीवरी", "dard shuru",
+			"زچگی", "درد زہ", "ڈیلیوری",
+		}},
+		{neg: true, phrases: []string{
+			"route est coupée", "routes sont coupées", "camino está cortado", "carretera está cortada", "estrada está bloqueada", "estrada fechada",
+			"cut off", "can't reach the hospital", "can't get to the hospital", "no way to the hospital", "roads are closed", "road is closed",
+			"no ambulance", "road is flooded", "coupés du monde", "route coupée", "routes coupées", "pas d'ambulance", "peut pas aller à l'hôpital",
+			"incomunicados", "camino cortado", "no podemos llegar al hospital", "no hay ambulancia", "abgeschnitten", "straße gesperrt",
+			"kommen nicht ins krankenhaus", "kein krankenwagen", "isolados", "estrada bloqueada", "não conseguimos chegar ao hospital",
+			"sem ambulância", "الطريق مقطوع", "الطرقات مقطوعه", "ما في اسعاف", "ما فينا نوصل", "ما قدرنا نوصل", "el tari2 ma2tou3", "ma fina nousal",
+			"रास्ता बंद", "अस्पताल नहीं पहुंच", "एम्बुलेंस नहीं", "rasta band", "راستہ بند", "ہسپتال نہیں پہنچ", "ایمبولینس نہیں",
+		}},
+	}},
+	// a relative missing and unreachable
+	{name: "person_missing", parts: []conceptPart{
+		{phrases: conceptPerson},
+		{neg: true, phrases: []string{
+			"disappeared", "is missing", "went missing", "has vanished", "a disparu", "est introuvable", "ha desaparecido", "desapareció",
+			"ist verschwunden", "wird vermisst", "desapareceu", "sumiu", "اختفى", "اختفت", "مفقود", "مفقوده", "ekhtafa", "ekhtafet", "mafqoud",
+			"गायब है", "गायब हो गया", "गायब हो गई", "लापता है", "gayab hai", "غائب ہے", "غائب ہو گیا", "غائب ہو گئی", "لاپتہ ہے",
+		}},
+		{phrases: []string{
+			"not answering", "no answer", "phone off", "phone is off", "no news", "can't reach", "ne répond pas", "répond pas", "pas de nouvelles",
+			"injoignable", "no contesta", "no responde", "no sabemos nada", "sin noticias", "antwortet nicht", "nicht erreichbar", "keine nachricht",
+			"não atende", "nao atende", "sem notícias", "não responde", "ما بيرد", "ما عم يرد", "ما في خبر", "ما في اخبار", "تلفونه مسكر", "ma byrod",
+			"ma 3am yrod", "ma fi khabar", "फोन नहीं उठा", "फ़ोन नहीं उठा", "फोन बंद", "कोई खबर नहीं", "phone nahi utha", "فون نہیں اٹھا", "فون بند",
+			"کوئی خبر نہیں",
+		}},
+	}},
+	// poison swallowed
+	{name: "poisoning", parts: []conceptPart{
+		{phrases: []string{
+			"swallowed", "drank", "ate some", "drunk some", "avalé", "a bu", "ingéré", "tragó", "se tomó", "bebió", "ingirió",
+			"verschluckt", "getrunken", "geschluckt", "engoliu", "bebeu", "ingeriu",
+			"ابتلع", "ابتلعت", "بلع", "بلعت", "شرب", "شربت", "bala3", "bal3et", "shereb", "sherbet", "chreb",
+			"निगल", "निगला", "निगली", "पी लिया", "पी ली", "nigal", "pee liya", "pi liya", "pi li",
+			"نگل", "نگلا", "نگلی", "پی لیا", "پی لی",
+		}},
+		{phrases: []string{
+			"bleach", "chemical", "chemicals", "detergent", "rat poison", "poison", "kerosene", "petrol", "paraffin", "pesticide", "button battery",
+			"cleaning product", "drain cleaner", "antifreeze",
+			"javel", "eau de javel", "produit ménager", "mort-aux-rats", "pétrole", "pesticide", "déboucheur", "antigel", "pile bouton",
+			"lejía", "cloro", "veneno", "raticida", "queroseno", "gasolina", "plaguicida", "desatascador", "anticongelante",
+			"bleichmittel", "chlorreiniger", "reiniger", "rattengift", "gift", "lampenöl", "benzin", "pflanzenschutzmittel", "frostschutz",
+			"água sanitária", "cândida", "veneno", "chumbinho", "querosene", "gasolina", "desentupidor",
+			"كلور", "كلوركس", "مبيض", "منظف*", "سم", "سم فيران", "كاز", "بنزين", "مبيد*", "فلاش",
+			"clorox", "samm", "kaz", "benzin", "mobid", "jafel",
+			"ब्लीच", "तेज़ाब", "तेजाब", "चूहे मार", "ज़हर", "जहर", "कीटनाशक", "मिट्टी का तेल", "केरोसिन", "zeher", "zehar", "keetnashak",
+			"بلیچ", "تیزاب", "چوہے مار", "زہر", "کیڑے مار", "مٹی کا تیل",
+		}},
+	}},
+	// heat stroke: a person burning hot and confused or collapsing
+	{name: "heat_stroke", parts: []conceptPart{
+		{phrases: signPeople},
+		{phrases: []string{
+			"burning up", "very hot", "hot to the touch", "skin is hot", "stopped sweating", "not sweating", "isn't sweating",
+			"brûlant", "brûlante", "ne transpire plus", "transpire plus", "ardiendo", "muy caliente", "dejó de sudar", "no suda",
+			"glüht", "glühend heiß", "schwitzt nicht mehr", "schwitzt nicht", "queimando", "fervendo", "muito quente", "parou de suar", "não sua",
+			"سخن كتير", "مولع", "بيغلي", "ما عم يعرق", "وقف عرق", "skhoun ktir", "3am yeghli", "ma 3am ya3ra2",
+			"बहुत गर्म", "तप रहा", "तप रही", "पसीना नहीं", "tap raha", "tap rahi", "paseena nahi",
+			"بہت گرم", "تپ رہا", "تپ رہی", "پسینہ نہیں",
+		}},
+		{neg: true, phrases: []string{
+			"confused", "not making sense", "collapsed", "fainted", "passed out", "won't drink", "not drinking", "delirious", "seizure",
+			"confus", "confuse", "délire", "s'est effondré", "évanoui", "évanouie", "ne boit plus", "ne boit pas",
+			"confundido", "confundida", "delira", "se desplomó", "desmayó", "no quiere beber", "no toma agua",
+			"verwirrt", "fantasiert", "zusammengebrochen", "ohnmächtig", "will nichts trinken", "trinkt nichts",
+			"confuso", "confusa", "delirando", "desmaiou", "não quer beber", "não bebe",
+			"مخربط*", "يهذي", "تهذي", "اغمي", "مش عارف وين", "ما بدو يشرب", "ما بدها تشرب", "m5arbat", "m5arbta", "3am yehdi", "ma baddo yeshrab",
+			"बेहोश", "बहकी", "पानी नहीं पी", "उलझन", "behosh", "behki",
+			"بے ہوش", "بہکی", "پانی نہیں پی", "الجھن",
+		}},
+	}},
+	// someone out by water who went out and does not answer
+	{name: "out_near_water", parts: []conceptPart{
+		{neg: true, phrases: []string{
+			"not answering his phone", "not answering her phone", "isn't answering", "not picking up", "phone goes to voicemail",
+			"ne répond pas au téléphone", "ne décroche pas", "ne répond plus", "no contesta el teléfono", "no contesta", "no coge el teléfono",
+			"geht nicht ans handy", "geht nicht ran", "nicht erreichbar", "não atende o celular", "não atende", "nao atende",
+			"ما بيرد عالتلفون", "ما عم يرد", "ما يرد على جواله", "مش بيرد", "ma byrod", "ma 3am yrod", "mesh biyrod",
+			"फ़ोन नहीं उठा", "फोन नहीं उठा", "phone nahi utha", "فون نہیں اٹھا",
+		}},
+		{phrases: []string{
+			"river", "the sea", "boat", "the coast", "the dam", "rivière", "fleuve", "la mer", "bateau", "barque", "río", "el mar", "barco", "lancha",
+			"fluss", "meer", "boot", "rio", "mar", "barco", "canoa", "النهر", "البحر", "القارب", "المركب", "الشط", "الوادي", "nahr", "ba7r",
+			"markab", "2areb", "lwad", "नदी", "नाव", "समुद्र", "दरिया", "nadi", "naav", "دریا", "کشتی", "سمندر", "ندی",
+		}},
+		{phrases: []string{
+			"went out", "went to", "went down to", "is out", "est parti", "est allé", "est sorti", "salió", "fue a", "se fue", "ist raus", "ging",
+			"ist los", "saiu", "foi", "طلع", "راح", "نزل", "tele3", "ra7", "nezel", "गए थे", "गया था", "गई थी", "निकले", "gaye the", "gaya tha",
+			"گئے تھے", "گیا تھا", "گئی تھی", "نکلے",
+		}},
+	}},
+}
+
+// signPhrases name a person at risk now on their own: stroke, chest pain,
+// severe allergy, overdose, violence, suicidal intent, not waking. They are
+// added to the danger phrases (so questions and resolved events keep apart).
+var signPhrases = []string{
+	// stroke: face, arm, speech
+	"face drooping", "face is drooping", "face droops", "mouth drooping", "one side of his face", "one side of her face", "slurring",
+	"slurred speech", "can't speak properly", "can't lift his arm", "can't lift her arm", "one side is weak", "signs of a stroke",
+	"visage paralysé", "bouche de travers", "la bouche tombe", "parle plus correctement", "n'arrive plus à parler", "un côté paralysé",
+	"cara caída", "boca torcida", "se le cae la cara", "no puede hablar bien", "habla arrastrando", "un lado paralizado",
+	"mundwinkel hängt", "hängender mundwinkel", "hängenden mundwinkel", "gesicht hängt", "spricht verwaschen", "spricht undeutlich", "kann nicht mehr sprechen", "arm gelähmt", "eine seite gelähmt",
+	"boca torta", "rosto caído", "rosto torto", "não consegue falar", "nao consegue falar", "fala enrolada", "lado paralisado",
+	"وجهه مايل", "تمه معوج", "فمه معوج", "لسانه تقيل", "ما بيقدر يحكي", "ما عم يقدر يحكي", "نصه مشلول", "جلطه",
+	"wejjo mayel", "temmo m3awwaj", "ma 3am y2der y7ki", "ma bi2der y7ki", "jalta demagh",
+	"मुंह टेढ़ा", "चेहरा टेढ़ा", "बोल नहीं पा रहे", "बोल नहीं पा रहा", "बोल नहीं पा रही", "लकवा", "muh tedha", "bol nahi pa", "lakwa",
+	"منہ ٹیڑھا", "چہرہ ٹیڑھا", "بول نہیں پا رہے", "بول نہیں پا رہا", "بول نہیں پا رہی", "فالج",
+	// chest pain
+	"chest pain", "pain in his chest", "pain in her chest", "crushing chest", "douleur à la poitrine", "douleur dans la poitrine", "mal à la poitrine",
+	"dolor en el pecho", "dolor de pecho", "brustschmerzen", "schmerzen in der brust", "dor no peito", "dores no peito",
+	"وجع بصدره", "وجع في صدره", "الم في الصدر", "الم بالصدر", "waja3 b sadro", "sadro 3am yuja3o",
+	"सीने में दर्द", "सीने में तेज दर्द", "सीने में बहुत दर्द", "छाती में दर्द", "سینے میں شدید درد", "سینے میں تیز درد", "seene mein dard", "chhati me dard", "سینے میں درد", "چھاتی میں درد",
+	// severe allergy, choking
+	"throat is swelling", "throat swelling", "throat is closing", "tongue is swelling", "tongue swelling", "can't swallow", "anaphylactic",
+	"anaphylaxis", "is choking", "choking on", "la gorge gonfle", "gorge enflée", "n'arrive pas à avaler", "choc anaphylactique", "s'étouffe",
+	"se le hincha la lengua", "no puede tragar", "choque anafiláctico", "se está atragantando", "se atragantó", "zunge schwillt",
+	"kann nicht schlucken", "anaphylaktischer schock", "verschluckt sich", "hat sich verschluckt", "língua inchando", "não consegue engolir",
+	"choque anafilático", "engasgado", "engasgada", "engasgou", "زورو عم ينفخ", "حلقه منفوخ", "حلقها منفوخ", "ما بيقدر يبلع",
+	"7al2o mnfoukh", "ma bi2der yebla3", "shere2", "गला बंद हो", "निगल नहीं पा", "गले में अटक", "gala band", "gale me atak",
+	"گلا بند ہو", "نگل نہیں پا", "گلے میں اٹک",
+	// overdose
+	"took all the pills", "took all his pills", "took all her pills", "whole bottle of pills", "whole packet of", "overdosed",
+	"a pris toutes", "avalé toutes", "boîte entière de", "surdose", "tomó todas las pastillas", "se tomó todas", "sobredosis",
+	"alle tabletten", "ganze packung", "überdosis", "tomou todos os comprimidos", "tomou todos os remédios", "overdose de",
+	"بلع كل الحبوب", "اخد كل الحبوب", "شرب كل الدوا", "جرعه زايده", "bala3 kel el 7boub", "akhad kel el dawa",
+	"सारी गोलियां", "पूरी शीशी", "ओवरडोज़", "ओवरडोज", "saari goliyan", "ساری گولیاں", "پوری شیشی", "اوور ڈوز",
+	// violence now
+	"he's hitting", "he is hitting", "hitting me", "hitting her", "beating her", "beating him", "threatening to kill", "has a knife", "has a gun",
+	"someone broke in", "intruder", "someone is in the house", "trying to get in", "il me frappe", "il la frappe", "menace de tuer", "menace de me tuer",
+	"a un couteau", "quelqu'un est entré", "me pega", "le pega", "la pega", "amenaza con matar", "tiene un cuchillo", "alguien entró",
+	"schlägt mich", "schlägt sie", "droht mich umzubringen", "droht zu töten", "hat ein messer", "jemand ist eingebrochen", "einbrecher",
+	"me bate", "está batendo", "ameaça matar", "ameaçando matar", "tem uma faca", "alguém entrou", "invadiram",
+	"عم يضربني", "عم يضربها", "بيضربني", "بيضربها", "هددني بالقتل", "بدو يقتل", "معه سكين", "معو سكين", "حدا فات عالبيت", "حرامي جوا",
+	"3am yedrebni", "3am yedreba", "bido yi2tol", "ma3o sikkeen",
+	"मुझे मार रहा", "उसे मार रहा", "जान से मारने", "चाकू लेकर", "घर में घुस आया", "mujhe maar raha", "jaan se maarne",
+	"مجھے مار رہا", "جان سے مارنے", "چاقو لے کر", "گھر میں گھس آیا",
+	"trying to break down the door", "trying to break in", "tentando arrombar", "tentam arrombar", "tentando invadir", "intentan entrar a la fuerza",
+	"essaient d'entrer de force", "versuchen einzubrechen", "انضرب بالرصاص", "انضرب واحد بالرصاص", "اصيب بالرصاص", "انصاب بالرصاص", "ضربوه بالرصاص",
+	"ضربوها بالرصاص", "ndarab bel rsas", "indarab bel rsas", "nsab bel rsas", "گولی لگی", "گولی لگ گئی", "गोली लगी", "गोली लग गई",
+	// suicidal intent
+	"kill myself", "end my life", "want to die", "going to jump", "suicide", "suicidal", "me tuer", "me suicider", "veux mourir",
+	"matarme", "suicidarme", "quiero morir", "quitarme la vida", "mich umbringen", "will sterben", "selbstmord", "suizid", "me matar",
+	"quero morrer", "suicídio", "suicidio", "بدي موت", "بدي انتحر", "انتحار", "اقتل حالي", "baddi moot", "baddi enta7er", "enti7ar",
+	"खुद को मार", "आत्महत्या", "मरना चाहता", "मरना चाहती", "khud ko maar", "marna chahta", "marna chahti", "خودکشی", "خود کو مار", "مرنا چاہتا", "مرنا چاہتی",
+	// not waking, Levantine Arabizi and script
+	"ma 3am yfi2", "mesh 3am yfi2", "msh 3am yfi2", "ma byfi2", "مش عم يفيق", "ما عم يفيق", "مش بيفوق", "مابيفوقش",
+	// a person missing since an event
+	"missing since", "has been missing since", "disappeared since", "a disparu depuis", "disparu depuis", "disparue depuis", "desaparecido desde",
+	"desaparecida desde", "desapareció desde", "vermisst seit", "verschwunden seit", "desaparecido desde", "sumiu desde", "sumida desde",
+	"مفقود من", "مختفي من", "ضايع من", "mafqoud men", "m5tefi men", "से लापता", "से गायब", "سے لاپتہ", "سے غائب",
+	// Tunisian: they cannot get out
+	"ma najmouch yokhorjou", "ma najmouch yokhrjou", "ma ynajmouch yokhorjou", "ma najmouch nokhorjou", "ma najjmouch yokhorjou",
+	// hypothermia
+	"stopped shivering", "ne frissonne plus", "dejó de temblar", "zittert nicht mehr", "parou de tremer",
+}
+
+// hypoPhrases ask what to do if something happened, or how to tell it
+// ("what should I do if I smell gas", "was tun bei einem Schlangenbiss"):
+// a question about a danger, not one happening.
+var hypoPhrases = []string{
+	"what to do if", "what to do when", "what to do in case", "what should i do if", "what should we do if", "what do i do if", "what do we do if",
+	"what do you do if", "what happens if", "how do i know if", "how to tell if", "how to recognise", "how to recognize", "signs of", "symptoms of",
+	"first aid for", "in case of",
+	"que faire si", "que faire en cas", "quoi faire si", "que dois-je faire si", "que faut-il faire si", "comment reconnaître", "signes d'", "signes de",
+	"symptômes d'", "symptômes de", "en cas de",
+	"qué hacer si", "que hacer si", "qué hago si", "que hago si", "qué hacer en caso", "que hacer en caso", "cómo saber si", "como saber si",
+	"síntomas de", "sintomas de", "señales de", "en caso de",
+	"was tun wenn", "was tun bei", "was soll ich tun wenn", "was sollen wir tun wenn", "was mache ich wenn", "woran erkennt man", "anzeichen",
+	"symptome", "im falle",
+	"o que fazer se", "o que fazer em caso", "o que faço se", "o que fazer quando", "como saber se", "sintomas de", "sinais de", "em caso de",
+	"ماذا افعل اذا", "ماذا نفعل اذا", "شو بعمل اذا", "شو لازم اعمل اذا", "شو نعمل اذا", "شو بنعمل اذا", "ايش اسوي اذا", "وش اسوي اذا", "اش ندير ايلا",
+	"اش ندير الا", "اعمل ايه لو", "نعمل ايه لو", "ما هي اعراض", "ما هي علامات", "اعراض", "علامات", "كيف اعرف اذا", "كيف اتصرف اذا", "كيف نتصرف اذا",
+	"في حال", "في حاله",
+	"shu ba3mel iza", "shu lazem a3mel iza", "shu na3mel iza", "a3mel eh law", "n3mel eh law", "ash ndir ila", "kif ba3ref iza", "a3rad",
+	"के लक्षण", "लक्षण क्या", "कैसे पहचान", "की स्थिति में", "ke lakshan", "kaise pehchan",
+	"کی علامات", "علامات کیا", "کیسے پہچان", "کی صورت میں",
+}
+
+// hypoIf are the words for "if" in Hindi and Urdu, which put the question
+// at the end ("अगर गैस की बदबू आए तो क्या करें").
+var hypoIf = []string{"अगर", "यदि", "agar", "اگر"}
+
+// urgentNow are words that make a question a plea: "what do I do if he
+// stops breathing, help".
+var urgentNow = []string{
+	"now", "right now", "sos", "hurry", "asap", "quick", "quickly", "help me", "help us", "please help", "already",
+	"maintenant", "vite", "au secours", "aidez", "déjà", "ahora", "ya mismo", "rápido", "ayuda", "auxilio", "ya está",
+	"jetzt", "sofort", "schnell", "hilf mir", "helft uns", "schon", "agora", "socorro", "já",
+	"الحين", "هلق", "هلا", "دلوقتي", "الان", "ساعدونا", "ساعدوني", "الحقونا", "الحقوني", "النجده", "hala2", "halla2", "delwa2ti", "sa3dona", "sa3douna",
+	"अभी", "जल्दी", "बचाओ", "मदद करो", "abhi", "jaldi", "bachao", "ابھی", "جلدی", "بچاؤ", "مدد کرو",
+}
+
+// The cues of this file, found in one pass over a message (see cues).
+const (
+	cueHypo uint8 = 1 << iota
+	cueIf
+	cueUrgent
+	cueLongAgo
+)
+
+// cueSets finds every cue of the lists above in one keyed pass: the
+// readings below run on most danger messages, and one pass costs what a
+// single phrase set does.
+var cueSets tagSet
+
+func init() {
+	cueSets = compileTags(map[uint8][]string{cueHypo: hypoPhrases, cueIf: hypoIf, cueUrgent: urgentNow, cueLongAgo: longAgo})
+}
+
+// hypothetical reports whether text asks what to do if a danger happened,
+// or how to recognise one, in a single sentence with nothing urgent in it.
+// Such a question is not an emergency, however many danger words it holds:
+// a second sentence ("My son swallowed bleach. What do I do if he
+// vomits?") or an urgent word keeps the ordinary reading.
+func hypothetical(text, padded string) bool {
+	return hypotheticalCues(text, padded, cueSets.scan(padded))
+}
+
+func hypotheticalCues(text, padded string, cues uint8) bool {
+	if cues&cueHypo == 0 && !(cues&cueIf != 0 && howSet.match(padded)) {
+		return false
+	}
+	if cues&cueUrgent != 0 {
+		return false
+	}
+	body := strings.TrimRight(strings.TrimSpace(text), "?؟!. ")
+	return !strings.ContainsAny(body, ".!\n؟?۔।")
+}
+
+// tagSet is a phrase set whose phrases carry tags; scan returns the union
+// of the tags found.
+type tagSet struct {
+	byKey map[string][]tagPhrase
+	short []tagPhrase
+}
+
+type tagPhrase struct {
+	text string
+	tag  uint8
+}
+
+func compileTags(lists map[uint8][]string) tagSet {
+	ts := tagSet{byKey: map[string][]tagPhrase{}}
+	for tag := uint8(1); tag != 0; tag <<= 1 { // a fixed order: deterministic
+		for _, p := range lists[tag] {
+			n := Normalize(strings.TrimSuffix(p, "*"))
+			if n == "" {
+				continue
+			}
+			if !strings.HasSuffix(p, "*") && !(arabicScript(n) && strings.Contains(n, " ")) {
+				n = " " + n + " "
+			}
+			tp := tagPhrase{text: n, tag: tag}
+			if k, ok := key(n); ok {
+				ts.byKey[k] = append(ts.byKey[k], tp)
+			} else {
+				ts.short = append(ts.short, tp)
+			}
+		}
+	}
+	return ts
+}
+
+func (ts tagSet) scan(padded string) uint8 {
+	var tags uint8
+	for i := range padded {
+		k, ok := key(padded[i:])
+		if !ok {
+			break
+		}
+		for _, p := range ts.byKey[k] {
+			if tags&p.tag == 0 && strings.HasPrefix(padded[i:], p.text) {
+				tags |= p.tag
+			}
+		}
+	}
+	for _, p := range ts.short {
+		if tags&p.tag == 0 && strings.Contains(padded, p.text) {
+			tags |= p.tag
+		}
+	}
+	return tags
+}
+
+// harmlessSenses are compounds in which a danger word names no danger (a
+// flu shot, a fire drill, the gas bill), help that has arrived, and a
+// hazard named only as the time since which something is so ("the pharmacy
+// has been closed since the explosion"). They are blanked out with the
+// notHazard compounds; a danger phrase elsewhere in the message still counts.
+var harmlessSenses = []string{
+	"flu shot", "booster shot", "covid shot", "tetanus shot", "vaccine shot", "got my shot", "took a shot of", "a shot of the", "screenshot", "water bill", "gas bill", "electricity bill", "gas station", "fire exit", "fire extinguisher",
+	"fire alarm test", "fire station", "firewall", "photo shoot", "no smoking", "smoke alarm battery", "smoke detector battery",
+	"exercice incendie", "extincteur", "simulacro de incendio", "simulacro", "extintor", "feuerlöscher", "probealarm", "brandschutzübung",
+	"simulado de incêndio", "simulado",
+	"ambulance came", "the ambulance came", "ambulance arrived", "the ambulance arrived", "ambulance is here", "ambulance has arrived",
+	"l'ambulance est arrivée", "ambulance est arrivée", "la ambulancia llegó", "llegó la ambulancia", "krankenwagen ist da", "der krankenwagen ist da",
+	"krankenwagen ist gekommen", "a ambulância chegou", "ambulância chegou", "chegou a ambulância", "الاسعاف وصل", "وصل الاسعاف", "اجا الاسعاف",
+	"الاسعاف اجا", "el is3af wesel", "wesel el is3af", "एम्बुलेंस आ गई", "एंबुलेंस आ गई", "ایمبولینس آ گئی", "ایمبولینس پہنچ گئی",
+	"since the explosion", "since the fire", "since the blast", "since the shooting", "depuis l'explosion", "depuis l'incendie",
+	"desde la explosión", "desde el incendio", "seit der explosion", "seit dem brand", "seit dem feuer", "desde a explosão", "desde o incêndio",
+	"من وقت الانفجار", "من يوم الانفجار", "من وقت الحريق", "من يوم الحريق", "men wa2t el enfijar", "धमाके के बाद से", "دھماکے کے بعد سے",
+	"preso no aeroporto", "presos no aeroporto", "presa no aeroporto", "coincés à l'aéroport", "coincé à l'aéroport", "coincés à la gare",
+	"atrapados en el aeropuerto", "atrapado en el aeropuerto", "varados",
+	// a hole or flood that took a car, nobody in it
+	"swallowed our car", "swallowed the car", "swallowed my car", "bal3et el sayyara", "bal3et sayyartna", "ہماری گاڑی دھنس گئی", "گاڑی دھنس گئی",
+	"गाड़ी धंस गई", "हमारी गाड़ी धंस गई", "a englouti notre voiture", "se tragó el carro", "se tragó el coche", "engoliu o carro",
+	// nobody injured, Arabic varieties
+	"ma 7ada majrou7", "ma 7ada mjrou7", "ma 7ad majrou7", "mafi 7ada majrou7", "ma fi 7ada majrou7", "ما حدا مجروح", "ما في حدا مجروح",
+	"مافي حدا مجروح", "محدش اتعور", "محدش مجروح", "ما حد مجروح", "ما احد مجروح",
+}
+
+// recoveredPhrases tell that someone vulnerable is better now ("the baby
+// is sleeping well now", "grandma's fever is down"): well-being, like "all
+// fine", so the classifier, which has seen those people in emergencies,
+// must be surer before it reads danger.
+var recoveredPhrases = []string{
+	"feeling better", "is better now", "much better", "fever is down", "fever went down", "fever has gone down", "fever broke", "sleeping well",
+	"sleeping peacefully", "is recovering", "stable now", "is stable", "out of danger",
+	"va mieux", "se sent mieux", "la fièvre a baissé", "la fièvre est tombée", "dort bien", "hors de danger", "est stable",
+	"está mejor", "se siente mejor", "bajó la fiebre", "le bajó la fiebre", "duerme bien", "fuera de peligro", "está estable",
+	"geht es besser", "geht's besser", "fieber ist gesunken", "fieber ist runter", "schläft gut", "außer lebensgefahr", "ist stabil",
+	"está melhor", "a febre baixou", "baixou a febre", "dormindo bem", "fora de perigo", "está estável",
+	"صار احسن", "صارت احسن", "احسن الحمد لله", "نزلت الحراره", "نزلت حرارته", "نزلت حرارتها", "نايم منيح", "نايمه منيح", "حالته مستقره",
+	"حالتها مستقره", "خارج الخطر", "sar a7san", "sarit a7san", "nezlet el 7arara", "nayem mni7", "mesta2er",
+	"बेहतर है", "बेहतर हैं", "बुखार उतर", "अच्छे से सो", "खतरे से बाहर", "हालत स्थिर", "behtar hai", "bukhar utar",
+	"بہتر ہے", "بہتر ہیں", "بخار اتر", "اچھی طرح سو", "خطرے سے باہر", "حالت مستحکم",
+	// a life-support device with a working backup
+	"backup battery", "battery backup", "backup is working", "on the backup", "spare cylinder", "generator is running",
+	"batterie de secours", "bouteille de secours", "batería de respaldo", "tanque de repuesto", "ersatzakku", "notstrom läuft",
+	"bateria reserva", "cilindro reserva", "بطاريه احتياط", "اسطوانه احتياط", "المولد شغال", "el moulid sha8al", "बैकअप", "इन्वर्टर", "بیک اپ", "یو پی ایس",
+}
+
+func init() {
+	all := append(append(append([]string{}, notHazard...), notDanger...), harmlessSenses...)
+	notHazardSet = compileWhole(all)
+}
+
+// longAgo words put an event months or years back ("my son swallowed a
+// battery last year", "il y a des années"): told as history, a sign names
+// nobody at risk now. An urgent word keeps the message live.
+var longAgo = []string{
+	"last year", "years ago", "a year ago", "last month", "months ago", "when i was a child", "when he was little", "when she was little",
+	"l'année dernière", "l'an dernier", "il y a des années", "il y a un an", "le mois dernier", "il y a des mois",
+	"el año pasado", "hace años", "hace un año", "el mes pasado", "hace meses",
+	"letztes jahr", "letzten jahr", "vor jahren", "vor einem jahr", "letzten monat", "vor monaten",
+	"ano passado", "anos atrás", "há anos", "um ano atrás", "mês passado", "meses atrás",
+	"العام الماضي", "السنه الماضيه", "السنه اللي فاتت", "من سنين", "من سنه", "الشهر الماضي", "الشهر اللي فات", "من شهور",
+	"el sene el mad", "el sene el madye", "men snin", "men sene", "el shahr el made",
+	"पिछले साल", "साल पहले", "सालों पहले", "पिछले महीने", "महीनों पहले", "pichle saal", "saal pehle", "pichle mahine",
+	"پچھلے سال", "سال پہلے", "سالوں پہلے", "پچھلے مہینے", "مہینوں پہلے",
+}
+
+// history reports whether padded tells a danger as long past.
+func history(padded string) bool {
+	return historyCues(cueSets.scan(padded))
+}
+
+func historyCues(cues uint8) bool {
+	return cues&cueLongAgo != 0 && cues&cueUrgent == 0
+}
+
+// harmlessOnly reports whether padded's danger words are all used in a
+// harmless sense ("we have a fire drill tomorrow", "got my tetanus shot"):
+// a compound was blanked and no danger phrase, hazard or sign is left. The
+// classifier, which learnt "fire" and "shot" from emergencies, must then be
+// as sure as for a request for supplies (NeedDangerFloor).
+func harmlessOnly(padded string) bool {
+	masked := maskNotHazard(padded)
+	if masked == padded {
+		return false
+	}
+	return !dangerSet.match(masked) && !pairedRisk(masked) && conceptAt(masked) < 0
+}
+
+// signFloor returns the danger floor the readings of this file ask for:
+// HypoDangerFloor for a what-if question, HistoryDangerFloor for a danger
+// long past, NeedDangerFloor when every danger word is used in a harmless
+// sense, 0 when none applies. It is read only when the classifier's danger
+// probability has reached the ordinary floor, which keeps its cost off
+// most messages.
+func signFloor(text, padded string) float64 {
+	f := 0.0
+	cues := cueSets.scan(padded)
+	if hypotheticalCues(text, padded, cues) {
+		f = HypoDangerFloor
+	}
+	if historyCues(cues) {
+		f = max(f, HistoryDangerFloor)
+	}
+	if f < NeedDangerFloor && harmlessOnly(padded) {
+		f = NeedDangerFloor
+	}
+	return f
+}

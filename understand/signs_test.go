@@ -1,0 +1,255 @@
+package understand
+
+import "testing"
+
+// TestSignConcepts is the specification of the emergency-sign concepts:
+// each sign with its person or context in several varieties, and the near
+// misses (negated, a thing lost instead of a child, a backup that works,
+// the generator outside) that must not fire.
+func TestSignConcepts(t *testing.T) {
+	cases := []struct {
+		name string
+		text string
+		want string // concept that fires, "" for none
+	}{
+		// a building failing with people in it
+		{"en wall shaking", "the wall is shaking and the kids are with me", "structure_failing"},
+		{"fr wall moving", "le mur bouge et nous sommes dedans", "structure_failing"},
+		{"es wall cracking", "las paredes se agrietan y estamos adentro con los niños", "structure_failing"},
+		{"de wall", "die wand wackelt, wir sind noch im haus", "structure_failing"},
+		{"pt ceiling", "o teto está caindo e eu estou com meu filho", "structure_failing"},
+		{"ar wall shaking", "الحيطه عم تهتز واحنا جوا البيت", "structure_failing"},
+		{"ar-latn wall", "el 7et 3am yehtazz w e7na bel beit", "structure_failing"},
+		{"hi wall", "दीवार हिल रही है और हम अंदर हैं", "structure_failing"},
+		{"ur wall", "دیوار ہل رہی ہے اور ہم اندر ہیں", "structure_failing"},
+		{"en near miss not shaking", "the wall is not shaking anymore, we checked", ""},
+
+		// a collapse with someone still inside
+		{"en still inside", "the building collapsed and my neighbour is still inside", "buried_inside"},
+		{"ar-latn still inside", "gar-na lessa gowa el 3omara elli we23et", "buried_inside"},
+		{"es voices", "se derrumbó la casa y se oye llorar a un niño", "buried_inside"},
+		{"ur voice under", "لینڈ سلائیڈ سے گھر دب گیا، نیچے سے آواز آ رہی ہے", "buried_inside"},
+		{"en near miss all out", "the shed collapsed in the storm, nobody was in it", ""},
+
+		// a young child lost now
+		{"en lost child", "I can't find my son at the festival, he is 5", "missing_child"},
+		{"pt lost child", "perdi meu filho de 6 anos na feira", "missing_child"},
+		{"de lost child", "finde meinen 6jährigen nicht mehr", "missing_child"},
+		{"ur lost child", "میرا ۶ سال کا بیٹا گم ہو گیا", "missing_child"},
+		{"fr dementia", "ma mère a alzheimer et a disparu depuis ce matin", "missing_child"},
+		{"en near miss found", "I couldn't find my son for ten minutes but we found him at the gate", ""},
+		{"en near miss thing lost", "my son lost his phone in the evacuation", ""},
+		{"ur near miss insulin", "انخلا میں انسولین کا بیگ گم ہو گیا، دو دن کی بچی ہے", ""},
+
+		// carbon monoxide
+		{"en co", "the generator ran in the garage all night and we all have headaches", "co_poisoning"},
+		{"ar-latn co", "ibni mesh 3am yfi2, kan el generator sha8al jowa el bet", "co_poisoning"},
+		{"es co", "prendimos el generador adentro y estamos mareados", "co_poisoning"},
+		{"hi co", "कमरे में अंगीठी जलाई थी, सबको चक्कर आ रहे हैं", "co_poisoning"},
+		{"en near miss outside", "the generator is outside and it gives me a headache with its noise", ""},
+		{"de near miss none", "wir haben einen generator, keine kopfschmerzen", ""},
+
+		// a sting or bite with a systemic sign
+		{"ar sting", "خويا لسعو عقرب وولا كيترعد", "sting_bite"},
+		{"en snake", "a snake bit her and her leg is swelling fast", "sting_bite"},
+		{"fr wasp", "piqué par une guêpe, il a la bouche qui gonfle", "sting_bite"},
+		{"pt scorpion", "meu filho foi picado por escorpião e está tremendo", "sting_bite"},
+		{"en near miss no swelling", "stung by a bee, no swelling at all", ""},
+
+		// poison swallowed
+		{"en bleach", "my toddler drank bleach", "poisoning"},
+		{"de cleaner", "mein sohn hat reiniger getrunken", "poisoning"},
+		{"hi kerosene", "बच्चे ने मिट्टी का तेल पी लिया", "poisoning"},
+		{"en near miss water", "he drank some water and feels fine", ""},
+
+		// heat stroke
+		{"de heat stroke", "oma ist total verwirrt und glüht", "heat_stroke"},
+		{"en heat stroke", "dad is burning up and confused after working outside", "heat_stroke"},
+		{"en near miss drinking", "the baby is very hot but drinking well, not confused", ""},
+
+		// someone out by water who does not answer
+		{"en boat", "my father in law went out to check the boat and he's not answering his phone", "out_near_water"},
+		{"pt boat", "meu sogro saiu pra ver o barco e não atende o celular", "out_near_water"},
+
+		// life support without power, unless a backup works
+		{"hi concentrator", "बिजली गई है और पापा घर पर ऑक्सीजन पर हैं, मशीन बंद हो गई", "life_support"},
+		{"ur concentrator", "ابو آکسیجن پر ہیں، مشین بند ہو گئی", "life_support"},
+		{"en cylinder", "mum is on home oxygen and the cylinder is running out", "life_support"},
+		{"en near miss backup", "dad is on oxygen, power cut but the backup battery is working", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := conceptRisk(maskNotHazard(" " + Normalize(c.text) + " "))
+			if got != c.want {
+				t.Errorf("conceptRisk(%q) = %q, want %q", c.text, got, c.want)
+			}
+		})
+	}
+}
+
+// TestSignsInUnderstand checks the signs end to end: each raises its
+// message to danger, and the questions, past events, recoveries and
+// harmless senses that share their words do not.
+func TestSignsInUnderstand(t *testing.T) {
+	m := Default()
+	cases := []struct {
+		name   string
+		text   string
+		danger bool
+	}{
+		{"en stroke", "my dad's face is drooping and he is slurring", true},
+		{"es stroke", "a mi abuelo se le cae la cara y habla arrastrando", true},
+		{"ur stroke", "ابو کا منہ ٹیڑھا ہو گیا ہے اور بول نہیں پا رہے", true},
+		{"fr chest pain", "mon père a une douleur à la poitrine et transpire", true},
+		{"hi chest pain", "पापा के सीने में दर्द है और पसीना आ रहा है", true},
+		{"de allergy", "die zunge schwillt, er kann nicht schlucken", true},
+		{"pt overdose", "minha irmã tomou todos os comprimidos", true},
+		{"ar violence", "جوزي عم يضربني ومعه سكين", true},
+		{"en suicide", "I want to kill myself tonight", true},
+		{"ar-latn co", "ibni mesh 3am yfi2, kan el generator sha8al jowa el bet kel el leil", true},
+		{"de lost child", "finde meinen 6jährigen auf dem stadtfest nicht mehr, seit 40 min weg", true},
+
+		// questions about danger topics: not an emergency
+		{"en what if gas", "what should I do if I smell gas in my building?", false},
+		{"de what if snake", "was tun bei einem schlangenbiss bis hilfe kommt", false},
+		{"fr what if", "que faire si quelqu'un fait un malaise cardiaque ?", false},
+		{"es signs", "cuáles son las señales de un golpe de calor", false},
+		{"en two sentences stays danger", "my son swallowed bleach. what do I do if he vomits?", true},
+		{"en urgent stays danger", "what do I do if he is not breathing, help now", true},
+
+		// good news about a vulnerable person, and a working backup
+		{"en baby better", "the baby is sleeping well now", false},
+		{"en grandma better", "grandma is resting and feeling better", false},
+		{"es fever down", "a la abuela le bajó la fiebre, gracias", false},
+		{"en backup", "dad is on oxygen, power is out but the backup battery is working", false},
+
+		// harmless senses and help that arrived
+		{"en flu shot", "where can I get a flu shot this week", false},
+		{"en ambulance came", "thank you so much, the ambulance came and she's ok", false},
+		{"en since explosion", "my mum needs her blood pressure tablets, pharmacy closed since the explosion", false},
+		{"en sinkhole car", "not hurt just shaken, the sinkhole swallowed our car and we cant get to work", false},
+		{"ar-latn nobody injured", "ma 7ada majrou7 bas el 7ofra bal3et el sayyara", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := m.Understand(c.text)
+			if (r.Class == Danger) != c.danger {
+				t.Errorf("Understand(%q) = %s (rule %q, %.2f), want danger %v", c.text, r.Class, r.Rule, r.Confidence, c.danger)
+			}
+		})
+	}
+}
+
+func TestHypothetical(t *testing.T) {
+	cases := []struct {
+		text string
+		want bool
+	}{
+		{"what should I do if I smell gas in my building?", true},
+		{"que faire si l'eau monte dans la maison", true},
+		{"qué hacer si alguien se desmaya", true},
+		{"o que fazer em caso de incêndio", true},
+		{"ماذا افعل اذا شممت رائحة غاز", true},
+		{"अगर गैस की बदबू आए तो क्या करें", true},
+		{"اگر گیس کی بو آئے تو کیا کریں", true},
+		{"what do I do if he stops breathing, help now", false},
+		{"my son swallowed bleach. what do I do if he vomits?", false},
+		{"what do I do, my son is not breathing", false},
+		{"there is smoke in the kitchen", false},
+	}
+	for _, c := range cases {
+		if got := hypothetical(c.text, " "+Normalize(c.text)+" "); got != c.want {
+			t.Errorf("hypothetical(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+}
+
+// TestHistoryIsNotDanger: a sign told as long past names nobody at risk
+// now; the same sign today, or with an urgent word, does.
+func TestHistoryIsNotDanger(t *testing.T) {
+	m := Default()
+	cases := []struct {
+		text   string
+		danger bool
+	}{
+		{"my son swallowed bleach last year, is the new cleaner safer?", false},
+		{"mi papá tuvo dolor en el pecho el año pasado, qué pastillas le dan", false},
+		{"पिछले साल दादा को लकवा हुआ था, अब वो ठीक हैं", false},
+		{"my son swallowed bleach", true},
+		{"he had chest pain last year and now again, help now", true},
+	}
+	for _, c := range cases {
+		r := m.Understand(c.text)
+		if (r.Class == Danger) != c.danger {
+			t.Errorf("Understand(%q) = %s (rule %q), want danger %v", c.text, r.Class, r.Rule, c.danger)
+		}
+	}
+}
+
+func TestBurnAndBoatConcepts(t *testing.T) {
+	cases := []struct{ text, want string }{
+		{"my son pulled the kettle down and his chest is all blisters", "burn"},
+		{"بیٹے نے کیتلی گرا لی، سینے پر چھالے ہیں", "burn"},
+		{"se le cayó la olla de agua hirviendo y tiene ampollas", "burn"},
+		{"the kettle is broken, no blisters on anyone", ""},
+		{"شہد کی مکھی کے کاٹنے کے بعد بیوی کا چہرہ سوج رہا ہے", "sting_bite"},
+		{"my uncle's fishing boat never came back after the storm", "missing_weather"},
+	}
+	for _, c := range cases {
+		if got := conceptRisk(maskNotHazard(" " + Normalize(c.text) + " ")); got != c.want {
+			t.Errorf("conceptRisk(%q) = %q, want %q", c.text, got, c.want)
+		}
+	}
+}
+
+// TestHarmlessSenses: danger words in a harmless sense are not danger, and
+// a real danger next to them still is.
+func TestHarmlessSenses(t *testing.T) {
+	m := Default()
+	cases := []struct {
+		text   string
+		danger bool
+	}{
+		{"we have a fire drill at school tomorrow", false},
+		{"got my tetanus shot today, arm is a bit sore", false},
+		{"I took a shot of the damage for the insurance", false},
+		{"the gas bill is due, can I pay later because of the outage", false},
+		{"fire drill tomorrow? there is real smoke in the hallway now", true},
+		{"the ambulance came but he is not breathing", true},
+	}
+	for _, c := range cases {
+		r := m.Understand(c.text)
+		if (r.Class == Danger) != c.danger {
+			t.Errorf("Understand(%q) = %s (rule %q, %.2f), want danger %v", c.text, r.Class, r.Rule, r.Confidence, c.danger)
+		}
+	}
+}
+
+func TestPersonMissing(t *testing.T) {
+	cases := []struct{ text, want string }{
+		{"my brother disappeared after the blast and he is not answering", "person_missing"},
+		{"mon frère a disparu depuis l'explosion au marché, il répond pas", "person_missing"},
+		{"mi hermano desapareció en la evacuación y no contesta", "person_missing"},
+		{"my brother's bike disappeared, the shop is not answering", ""},
+		{"my brother is not missing, he answered", ""},
+	}
+	for _, c := range cases {
+		if got := conceptRisk(maskNotHazard(" " + Normalize(c.text) + " ")); got != c.want {
+			t.Errorf("conceptRisk(%q) = %q, want %q", c.text, got, c.want)
+		}
+	}
+}
+
+func TestLabourCutOff(t *testing.T) {
+	cases := []struct{ text, want string }{
+		{"my wife is in labour and the road is flooded, we are cut off", "labour_cut_off"},
+		{"ma femme a des contractions et la route est coupée", "labour_cut_off"},
+		{"زوجتي عم تولد والطريق مقطوع", "labour_cut_off"},
+		{"contractions started, the ambulance is on its way and the road is open", ""},
+	}
+	for _, c := range cases {
+		if got := conceptRisk(maskNotHazard(" " + Normalize(c.text) + " ")); got != c.want {
+			t.Errorf("conceptRisk(%q) = %q, want %q", c.text, got, c.want)
+		}
+	}
+}
