@@ -30,9 +30,7 @@ func TestFirstSeen(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var e Engagement
 			for _, st := range tc.statuses {
-				if st.s != "failed" {
-					e.firstSeen(st.s, at(st.m))
-				}
+				e.firstSeen(st.s, at(st.m))
 			}
 			check := func(what string, got time.Time, want int) {
 				if (want < 0 && !got.IsZero()) || (want >= 0 && !got.Equal(at(want))) {
