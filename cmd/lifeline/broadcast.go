@@ -149,6 +149,7 @@ const broadcastUsage = `Usage: lifeline broadcast COMMAND [flags]
   status ID [--watch]        show live counts; --watch redraws until it is done
   list                       list broadcasts
   pause|resume|cancel ID     control a broadcast
+  approve|reject ID          decide on a broadcast pending approval (another admin than its creator)
   recipients ID              write per-recipient results as CSV to stdout
 
 The JSON names its audience: "audience": {"tags_any": ["employees"]} (or tags_all, languages,
@@ -293,7 +294,7 @@ func runBroadcast(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "%s  %-13s %-12s %7d targeted %7d sent  %s\n", b.ID, b.State, b.Kind, b.Targeted, b.Sent, b.Name)
 		}
 		return 0
-	case "pause", "resume", "cancel":
+	case "pause", "resume", "cancel", "approve", "reject":
 		if !need(1, "ID") {
 			return 2
 		}
