@@ -33,6 +33,16 @@ func (s *Server) registerBroadcasts(adm fiber.Router, svc *broadcast.Service) {
 	adm.Post("/broadcasts/:id/pause", admin, h.control(svc.Pause))
 	adm.Post("/broadcasts/:id/resume", admin, h.control(svc.Resume))
 	adm.Post("/broadcasts/:id/cancel", admin, h.control(svc.Cancel))
+	// Two-person approval: another admin than the creator approves or
+	// rejects a broadcast pending approval, after reading its preview.
+	adm.Post("/broadcasts/:id/approve", admin, h.decide(svc.Approve))
+	adm.Post("/broadcasts/:id/reject", admin, h.decide(svc.Reject))
+}
+
+// broadcastActor is the caller as the broadcast service names actors.
+func broadcastActor(c *fiber.Ctx) broadcast.Actor {
+	p, _ := c.Locals("principal").(Principal)
+	return broadcast.Actor{ID: p.ID, Name: p.Name, Role: p.Role}
 }
 
 func actor(c *fiber.Ctx) string {
@@ -58,7 +68,7 @@ func (h *broadcastAPI) create(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := h.svc.Create(spec, actor(c), c.Get("Idempotency-Key"))
+	b, err := h.svc.CreateBy(spec, broadcastActor(c), c.Get("Idempotency-Key"))
 	if err != nil {
 		return err
 	}
@@ -124,6 +134,18 @@ func (h *broadcastAPI) recipients(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+id+`-recipients.csv"`)
 	return h.svc.WriteRecipientsCSV(id, c.Response().BodyWriter())
+}
+
+// decide approves or rejects; the service refuses the creator (409).
+func (h *broadcastAPI) decide(fn func(id string, by broadcast.Actor) (*broadcast.Broadcast, error)) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		b, err := fn(c.Params("id"), broadcastActor(c))
+		if err != nil {
+			return err
+		}
+		c.Locals("audited", true) // the service wrote the entry
+		return c.JSON(fiber.Map{"id": b.ID, "state": b.State, "approval": b.Approval})
+	}
 }
 
 func (h *broadcastAPI) control(fn func(id, by string) (*broadcast.Broadcast, error)) fiber.Handler {

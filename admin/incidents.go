@@ -125,13 +125,26 @@ func (h *incidentAPI) timeline(c *fiber.Ctx) error {
 	}
 }
 
+// report answers JSON, or a printable HTML page for ?format=html or
+// Accept: text/html.
 func (h *incidentAPI) report(c *fiber.Ctx) error {
+	format := c.Query("format")
+	html := format == "html" || (format == "" && strings.Contains(c.Get(fiber.HeaderAccept), "text/html"))
+	if !html && format != "" && format != "json" {
+		return reqbody.Invalidf("format %q: want json or html", format)
+	}
 	rep, err := h.svc.Report(c.UserContext(), c.Params("id"))
 	if err != nil {
 		return err
 	}
 	h.mask(c, rep)
-	return c.JSON(rep)
+	if !html {
+		return c.JSON(rep)
+	}
+	c.Set(fiber.HeaderContentType, "text/html; charset=utf-8")
+	// The page is self-contained: nothing may run or be fetched.
+	c.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	return rep.WriteHTML(c.Response().BodyWriter())
 }
 
 // mask hides the numbers of the unaccounted from anyone but an admin: an

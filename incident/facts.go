@@ -2,6 +2,8 @@ package incident
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -18,6 +20,7 @@ type facts struct {
 	now time.Time
 
 	broadcasts []broadcast.Broadcast         // naming the incident, oldest first
+	delivered  map[string][]time.Time        // by broadcast: when each recipient first had a message delivered, earliest first
 	audit      map[string][]store.AuditEntry // entries since the opening, by subject, oldest first
 	handoffs   []handoffs.Handoff            // opened during the incident by people it affects
 	wroteIn    []wroteIn                     // people it affects who wrote in during it
@@ -35,7 +38,7 @@ type wroteIn struct {
 
 // gather reads the facts of in.
 func (s *Service) gather(ctx context.Context, in *Incident) (*facts, error) {
-	f := &facts{in: *in, now: s.now().UTC(), audit: map[string][]store.AuditEntry{}}
+	f := &facts{in: *in, now: s.now().UTC(), audit: map[string][]store.AuditEntry{}, delivered: map[string][]time.Time{}}
 	err := s.db.Read(ctx, func(r store.Reader) error {
 		err := store.EachBroadcast(ctx, r, false, func(b broadcast.Broadcast) error {
 			if b.Spec.Incident == in.ID {
@@ -45,6 +48,11 @@ func (s *Service) gather(ctx context.Context, in *Incident) (*facts, error) {
 		})
 		if err != nil {
 			return err
+		}
+		for i := range f.broadcasts {
+			if err := f.deliveries(ctx, r, f.broadcasts[i].ID); err != nil {
+				return err
+			}
 		}
 		entries, _, err := store.ListAudit(ctx, r, store.AuditFilter{Since: in.OpenedAt}, 0)
 		if err != nil {
@@ -66,6 +74,28 @@ func (s *Service) gather(ctx context.Context, in *Incident) (*facts, error) {
 	}
 	sort.SliceStable(f.handoffs, func(i, j int) bool { return f.handoffs[i].CreatedAt.Before(f.handoffs[j].CreatedAt) })
 	return f, nil
+}
+
+// deliveries reads when each recipient of broadcast id first had a
+// message of it delivered, as WhatsApp's statuses said.
+func (f *facts) deliveries(ctx context.Context, r store.Reader, id string) error {
+	var ts []time.Time
+	err := store.EachBroadcastRecipient(ctx, r, id, 0, func(seq uint64, _ *broadcast.Recipient) error {
+		e, _, err := store.GetBroadcastEngagement[broadcast.Engagement](ctx, r, id, seq)
+		if err != nil {
+			return err
+		}
+		if !e.DeliveredAt.IsZero() {
+			ts = append(ts, e.DeliveredAt)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("deliveries of broadcast %s: %w", id, err)
+	}
+	slices.SortFunc(ts, func(a, b time.Time) int { return a.Compare(b) })
+	f.delivered[id] = ts
+	return nil
 }
 
 // person reads what one affected person did during the incident: the

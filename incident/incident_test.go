@@ -438,3 +438,107 @@ func deref(f *float64) any {
 	}
 	return *f
 }
+
+// TestDeliveryMilestones: the timeline marks when 10%, 50% and 90% of a
+// broadcast's targeted recipients had it delivered, from the times in
+// WhatsApp's statuses, whatever order they arrive in; a read counts as a
+// delivery, and an earlier delivery reported after its read moves it.
+func TestDeliveryMilestones(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	ids := e.people(10, 1, "Dammam")
+	in, err := e.svc.Create(ctx, flood(false), admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := e.bc.Create(checkin(in.ID), "Amira (agent:amira)", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the check-in sent", func() bool { st, _ := e.bc.Status(b.ID); return st.State == broadcast.StateSent })
+	callback := map[string]string{}
+	for _, r := range e.graph.Messages() {
+		callback[r.To] = fmt.Sprint(r.Body["biz_opaque_callback_data"])
+	}
+	t0 := time.Now().UTC().Truncate(time.Second).Add(time.Hour)
+	minute := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
+	status := func(i int, st string, m int) whatsapp.Status {
+		return whatsapp.Status{ID: fmt.Sprintf("wamid.st.%d", i), Status: st, RecipientID: ids[i], PhoneNumberID: "1001",
+			Timestamp: minute(m), BizOpaqueCallbackData: callback[ids[i]]}
+	}
+	// Person i is delivered at minute i+1 (the tenth never is), sent in
+	// reverse order; person 4 is read at minute 7 before its delivery at
+	// minute 5 arrives; person 8 only says read.
+	var batch []whatsapp.Status
+	for i := 7; i >= 0; i-- {
+		if i != 4 {
+			batch = append(batch, status(i, "delivered", i+1))
+		}
+	}
+	batch = append(batch, status(4, "read", 7), status(8, "read", 9))
+	e.ingest(&whatsapp.Batch{Statuses: batch})
+	e.ingest(&whatsapp.Batch{Statuses: []whatsapp.Status{status(4, "delivered", 5)}})
+	eventually(t, "nine deliveries counted", func() bool { st, _ := e.bc.Status(b.ID); return st.Delivered == 9 })
+
+	tl, err := e.svc.Timeline(ctx, in.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range tl.Rows {
+		if r.Kind == RowBroadcastMilestone && r.Subject == b.ID {
+			got = append(got, r.At.Format("15:04")+" "+r.Detail)
+		}
+	}
+	want := []string{
+		minute(1).Format("15:04") + " 10% delivered: 1 of 10 targeted",
+		minute(5).Format("15:04") + " 50% delivered: 5 of 10 targeted",
+		minute(9).Format("15:04") + " 90% delivered: 9 of 10 targeted",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("milestones\n got %q\nwant %q", got, want)
+	}
+	for _, nd := range tl.NotDerivable {
+		if strings.Contains(nd, "milestones") {
+			t.Errorf("milestones still said to be not derivable: %q", nd)
+		}
+	}
+}
+
+// TestMilestones is the rule: the n-th delivery, n the share rounded up;
+// none before it is reached.
+func TestMilestones(t *testing.T) {
+	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	times := func(n int) []time.Time {
+		var ts []time.Time
+		for i := range n {
+			ts = append(ts, t0.Add(time.Duration(i+1)*time.Minute))
+		}
+		return ts
+	}
+	cases := []struct {
+		name      string
+		delivered int
+		targeted  int64
+		want      []int // minutes of the 10%, 50%, 90% rows present
+	}{
+		{"nothing targeted", 0, 0, nil},
+		{"none delivered", 0, 10, nil},
+		{"one of three reaches 10%", 1, 3, []int{1}},
+		{"two of three reach 50%", 2, 3, []int{1, 2}},
+		{"all of three", 3, 3, []int{1, 2, 3}},
+		{"89 of 100 stop short of 90%", 89, 100, []int{10, 50}},
+		{"90 of 100", 90, 100, []int{10, 50, 90}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []int
+			for _, m := range milestones(times(tc.delivered), tc.targeted) {
+				got = append(got, int(m.at.Sub(t0)/time.Minute))
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("minutes %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

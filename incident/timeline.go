@@ -36,22 +36,22 @@ type Timeline struct {
 // Rows kinds that are not audit actions (those keep their action name:
 // broadcast.create, broadcast.pause, incident.update, ...).
 const (
-	RowOpened          = "incident.opened"
-	RowClosed          = "incident.closed"
-	RowBroadcastStart  = "broadcast.started"
-	RowBroadcastRound  = "broadcast.reminder_due"
-	RowBroadcastSent   = "broadcast.sent"
-	RowBroadcastDone   = "broadcast.completed"
-	RowBroadcastAlert  = "broadcast.alert"
-	RowHandoffOpened   = "handoff.opened"
-	RowHandoffClaimed  = "handoff.claimed"
-	RowHandoffReplied  = "handoff.first_reply"
-	RowHandoffClosed   = "handoff.closed"
-	RowDanger          = "danger"
-	RowNeedHelp        = "need_help"
-	notDerivMilestones = "delivery milestones (10%, 50%, 90% delivered): the broadcast records keep each recipient's delivery state but not when it was reached"
-	notDerivRoundStart = "reminder rounds: the broadcast record keeps how many rounds were sent, not when each started; rows show when each was due (it starts within a control tick of that)"
-	notDerivFAQ        = "FAQ changes: the FAQ's versions are not tied to an incident yet"
+	RowOpened             = "incident.opened"
+	RowClosed             = "incident.closed"
+	RowBroadcastStart     = "broadcast.started"
+	RowBroadcastRound     = "broadcast.reminder_due"
+	RowBroadcastSent      = "broadcast.sent"
+	RowBroadcastDone      = "broadcast.completed"
+	RowBroadcastAlert     = "broadcast.alert"
+	RowBroadcastMilestone = "broadcast.delivered" // 10%, 50% or 90% of the targeted had it delivered
+	RowHandoffOpened      = "handoff.opened"
+	RowHandoffClaimed     = "handoff.claimed"
+	RowHandoffReplied     = "handoff.first_reply"
+	RowHandoffClosed      = "handoff.closed"
+	RowDanger             = "danger"
+	RowNeedHelp           = "need_help"
+	notDerivRoundStart    = "reminder rounds: the broadcast record keeps how many rounds were sent, not when each started; rows show when each was due (it starts within a control tick of that)"
+	notDerivFAQ           = "FAQ changes: the FAQ's versions are not tied to an incident yet"
 )
 
 // Timeline computes incident id's timeline from the records.
@@ -70,7 +70,7 @@ func (s *Service) Timeline(ctx context.Context, id string) (*Timeline, error) {
 func (f *facts) timeline() *Timeline {
 	in := &f.in
 	t := &Timeline{Incident: in.ID, Drill: in.Drill, Rows: []Row{},
-		NotDerivable: []string{notDerivMilestones, notDerivRoundStart, notDerivFAQ}}
+		NotDerivable: []string{notDerivRoundStart, notDerivFAQ}}
 	add := func(at time.Time, kind, actor, subject, detail string) {
 		if !at.IsZero() {
 			t.Rows = append(t.Rows, Row{At: at.UTC(), Kind: kind, Actor: actor, Subject: subject, Detail: detail})
@@ -100,6 +100,9 @@ func (f *facts) timeline() *Timeline {
 			for n := 1; n <= b.RemindersSent; n++ {
 				add(b.SentAt.Add(time.Duration(n)*time.Duration(r.Every)), RowBroadcastRound, "", b.ID, fmt.Sprintf("reminder round %d of %d", n, r.Count))
 			}
+		}
+		for _, m := range milestones(f.delivered[b.ID], b.Targeted) {
+			add(m.at, RowBroadcastMilestone, "", b.ID, m.detail)
 		}
 		for _, a := range b.Alerts {
 			add(a.At, RowBroadcastAlert, "", b.ID, a.Message)
@@ -137,6 +140,33 @@ func (f *facts) timeline() *Timeline {
 	}
 	sort.SliceStable(t.Rows, func(i, j int) bool { return t.Rows[i].At.Before(t.Rows[j].At) })
 	return t
+}
+
+// Milestones is the share of a broadcast's targeted recipients the
+// timeline marks when reached.
+var Milestones = []int{10, 50, 90}
+
+type milestone struct {
+	at     time.Time
+	detail string
+}
+
+// milestones says when the share of targeted recipients who had a message
+// delivered first reached each of Milestones: the time of the n-th
+// delivery, n the share of targeted rounded up. delivered is sorted.
+func milestones(delivered []time.Time, targeted int64) []milestone {
+	var out []milestone
+	if targeted <= 0 {
+		return out
+	}
+	for _, pct := range Milestones {
+		n := (int64(pct)*targeted + 99) / 100
+		if n < 1 || n > int64(len(delivered)) {
+			continue
+		}
+		out = append(out, milestone{at: delivered[n-1], detail: fmt.Sprintf("%d%% delivered: %d of %d targeted", pct, n, targeted)})
+	}
+	return out
 }
 
 func joinDetail(a, b string) string {

@@ -33,13 +33,14 @@ const (
 // States of a broadcast. The dispatcher moves a broadcast forward;
 // admins pause, resume and cancel it.
 const (
-	StateScheduled    = "scheduled"     // waiting for its start time
-	StateSending      = "sending"       // recipients being enqueued or sent
-	StatePaused       = "paused"        // by an admin, or by an account-level error (see PauseReason)
-	StateWaitingLimit = "waiting_limit" // the daily messaging limit is used up; resumes by itself
-	StateSent         = "sent"          // every recipient handled; answers and reminders still count
-	StateCompleted    = "completed"     // nothing more will be sent
-	StateCancelled    = "cancelled"
+	StatePendingApproval = "pending_approval" // waiting for a second admin (two-person approval)
+	StateScheduled       = "scheduled"        // waiting for its start time
+	StateSending         = "sending"          // recipients being enqueued or sent
+	StatePaused          = "paused"           // by an admin, or by an account-level error (see PauseReason)
+	StateWaitingLimit    = "waiting_limit"    // the daily messaging limit is used up; resumes by itself
+	StateSent            = "sent"             // every recipient handled; answers and reminders still count
+	StateCompleted       = "completed"        // nothing more will be sent
+	StateCancelled       = "cancelled"
 )
 
 // Answers to a check-in.
@@ -270,6 +271,24 @@ type Alert struct {
 	Message string    `json:"message"`
 }
 
+// Approval is the two-person approval of a broadcast: why it was needed,
+// until when it may be given, and who decided.
+type Approval struct {
+	Reason    string    `json:"reason"`
+	ExpiresAt time.Time `json:"expires_at"`
+	Decision  string    `json:"decision,omitempty"` // approved, rejected or expired
+	By        string    `json:"by,omitempty"`
+	ByRole    string    `json:"by_role,omitempty"`
+	At        time.Time `json:"at,omitzero"`
+}
+
+// Approval decisions.
+const (
+	Approved = "approved"
+	Rejected = "rejected"
+	Expired  = "expired"
+)
+
 // Broadcast is the stored document of one broadcast.
 type Broadcast struct {
 	ID          string    `json:"id"`
@@ -278,9 +297,14 @@ type Broadcast struct {
 	PauseReason string    `json:"pause_reason,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
 	CreatedBy   string    `json:"created_by,omitempty"`
-	StartedAt   time.Time `json:"started_at,omitzero"`
-	SentAt      time.Time `json:"sent_at,omitzero"` // every recipient handled
-	CompletedAt time.Time `json:"completed_at,omitzero"`
+	// CreatedByID and CreatedByRole are the creator's principal: the
+	// approver of a broadcast pending approval must be someone else.
+	CreatedByID   string    `json:"created_by_id,omitempty"`
+	CreatedByRole string    `json:"created_by_role,omitempty"`
+	Approval      *Approval `json:"approval,omitempty"`
+	StartedAt     time.Time `json:"started_at,omitzero"`
+	SentAt        time.Time `json:"sent_at,omitzero"` // every recipient handled
+	CompletedAt   time.Time `json:"completed_at,omitzero"`
 
 	// Enqueueing streams the contacts in key order; the cursor lets a
 	// restart continue after the last contact written.
@@ -353,6 +377,12 @@ type Engagement struct {
 	// Other wamids WhatsApp reported for the same recipient and round:
 	// each is a message the person got twice.
 	Extra []string `json:"x,omitempty"`
+	// DeliveredAt and ReadAt are when WhatsApp's statuses say a message
+	// of the broadcast first reached the phone and was first read (the
+	// status timestamps; a read implies a delivery). The incident
+	// timeline computes its delivery milestones from them.
+	DeliveredAt time.Time `json:"dt,omitzero"`
+	ReadAt      time.Time `json:"rt,omitzero"`
 }
 
 const (

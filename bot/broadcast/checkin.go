@@ -405,6 +405,30 @@ func baseOutput(sess flows.Session, in flows.Input) flows.Output {
 	return flows.Output{Session: sess}
 }
 
+// firstSeen records the time status st says a message was delivered or
+// read, keeping the earliest: statuses arrive out of order, and a read
+// can come before its delivery. It reports whether anything changed.
+func (e *Engagement) firstSeen(status string, at time.Time) bool {
+	if at.IsZero() {
+		return false
+	}
+	earlier := func(t *time.Time) bool {
+		if t.IsZero() || at.Before(*t) {
+			*t = at
+			return true
+		}
+		return false
+	}
+	switch status {
+	case store.StatusRead:
+		r := earlier(&e.ReadAt)
+		return earlier(&e.DeliveredAt) || r
+	case store.StatusDelivered:
+		return earlier(&e.DeliveredAt)
+	}
+	return false
+}
+
 // ObserveStatus counts delivery statuses of broadcast messages, tied to
 // their recipient by biz_opaque_callback_data. Statuses arrive out of
 // order and more than once; counts only move forward.
@@ -431,7 +455,11 @@ func (s *Service) ObserveStatus(tx store.Writer, st *whatsapp.Status) error {
 	}
 	old := e.Delivery
 	next, changed := store.AdvanceStatus(old, st.Status)
+	seen := st.Status != store.StatusFailed && e.firstSeen(st.Status, st.Timestamp)
 	if !changed {
+		if seen { // an earlier delivery reported after the read
+			return store.PutBroadcastEngagement(storeCtx, tx, id, seq, &e)
+		}
 		return nil
 	}
 	e.Delivery = next

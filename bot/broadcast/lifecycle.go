@@ -25,6 +25,14 @@ const (
 	EvComplete  = "complete"   // nothing more will be sent
 	EvCancel    = "cancel"     // an admin cancelled it
 	EvAbandon   = "abandon"    // nobody left to send to when it started
+	// Two-person approval: a broadcast that needs a second admin is
+	// created pending_approval; approval schedules it (the control loop
+	// starts it at once when its start time has come), a rejection or
+	// the end of its approval window cancels it.
+	EvHold    = "hold"    // created, waiting for a second admin's approval
+	EvApprove = "approve" // a second admin approved it
+	EvReject  = "reject"  // a second admin rejected it
+	EvExpire  = "expire"  // nobody approved it in time
 )
 
 // stateNew is the state of a broadcast not yet stored.
@@ -43,14 +51,18 @@ var Lifecycle = fsm.Events{
 	{Name: EvRoundSent, Src: []string{StateSending}, Dst: StateSent},
 	{Name: EvRemind, Src: []string{StateSent}, Dst: StateSending},
 	{Name: EvComplete, Src: []string{StateSent}, Dst: StateCompleted},
-	{Name: EvCancel, Src: []string{StateScheduled, StateSending, StatePaused, StateWaitingLimit, StateSent}, Dst: StateCancelled},
+	{Name: EvCancel, Src: []string{StatePendingApproval, StateScheduled, StateSending, StatePaused, StateWaitingLimit, StateSent}, Dst: StateCancelled},
 	{Name: EvAbandon, Src: []string{StateSending}, Dst: StateCancelled},
+	{Name: EvHold, Src: []string{stateNew}, Dst: StatePendingApproval},
+	{Name: EvApprove, Src: []string{StatePendingApproval}, Dst: StateScheduled},
+	{Name: EvReject, Src: []string{StatePendingApproval}, Dst: StateCancelled},
+	{Name: EvExpire, Src: []string{StatePendingApproval}, Dst: StateCancelled},
 }
 
 // adminEvents are the events an admin asks for; a refusal of one of them
 // names only these as the alternatives, since the others are not theirs
 // to ask for.
-var adminEvents = []string{EvPause, EvResume, EvCancel}
+var adminEvents = []string{EvPause, EvResume, EvCancel, EvApprove, EvReject}
 
 // StateError says an event is not allowed in the broadcast's current
 // state. It matches ErrState (errors.Is), which the admin API answers

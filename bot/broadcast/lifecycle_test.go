@@ -16,25 +16,29 @@ import (
 // state; a cell is the state the event leads to, or "-" where the event
 // is refused. "new" is a broadcast not yet stored.
 const lifecycleSpec = `
-event       new        scheduled  sending        paused     waiting_limit  sent       completed  cancelled
-schedule    scheduled  -          -              -          -              -          -          -
-start       sending    sending    -              -          -              -          -          -
-pause       -          paused     paused         -          paused         -          -          -
-alert       -          paused     paused         -          paused         -          -          -
-resume      -          -          -              sending    -              -          -          -
-limit       -          -          waiting_limit  -          -              -          -          -
-room        -          -          -              -          sending        -          -          -
-round_sent  -          -          sent           -          -              -          -          -
-remind      -          -          -              -          -              sending    -          -
-complete    -          -          -              -          -              completed  -          -
-cancel      -          cancelled  cancelled      cancelled  cancelled      cancelled  -          -
-abandon     -          -          cancelled      -          -              -          -          -
+event       new               pending_approval  scheduled  sending        paused     waiting_limit  sent       completed  cancelled
+schedule    scheduled         -                 -          -              -          -              -          -          -
+start       sending           -                 sending    -              -          -              -          -          -
+pause       -                 -                 paused     paused         -          paused         -          -          -
+alert       -                 -                 paused     paused         -          paused         -          -          -
+resume      -                 -                 -          -              sending    -              -          -          -
+limit       -                 -                 -          waiting_limit  -          -              -          -          -
+room        -                 -                 -          -              -          sending        -          -          -
+round_sent  -                 -                 -          sent           -          -              -          -          -
+remind      -                 -                 -          -              -          -              sending    -          -
+complete    -                 -                 -          -              -          -              completed  -          -
+cancel      -                 cancelled         cancelled  cancelled      cancelled  cancelled      cancelled  -          -
+abandon     -                 -                 -          cancelled      -          -              -          -          -
+hold        pending_approval  -                 -          -              -          -              -          -          -
+approve     -                 scheduled         -          -              -          -              -          -          -
+reject      -                 cancelled         -          -              -          -              -          -          -
+expire      -                 cancelled         -          -              -          -              -          -          -
 `
 
 func TestLifecycle(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(lifecycleSpec), "\n")
 	states := strings.Fields(lines[0])[1:]
-	wantStates := []string{"new", StateScheduled, StateSending, StatePaused, StateWaitingLimit, StateSent, StateCompleted, StateCancelled}
+	wantStates := []string{"new", StatePendingApproval, StateScheduled, StateSending, StatePaused, StateWaitingLimit, StateSent, StateCompleted, StateCancelled}
 	if !slices.Equal(states, wantStates) {
 		t.Fatalf("spec columns %v, want every state %v", states, wantStates)
 	}

@@ -61,6 +61,16 @@ type Config struct {
 	// doubles up to MaxWait (default 10 min). Tests shorten both.
 	WaitBase time.Duration
 	MaxWait  time.Duration
+	// Approval makes every broadcast wait for a second admin's approval
+	// (LIFELINE_BROADCAST_APPROVAL=on).
+	Approval bool
+	// ApprovalAbove forces approval for an audience of more than this
+	// many contacts even when Approval is off (LIFELINE_APPROVAL_ABOVE);
+	// 0 never forces it.
+	ApprovalAbove int
+	// ApprovalExpires is how long a broadcast waits for its approval
+	// before it is cancelled (LIFELINE_APPROVAL_EXPIRES, default 24h).
+	ApprovalExpires time.Duration
 }
 
 func (c *Config) defaults() {
@@ -115,6 +125,9 @@ func (c *Config) defaults() {
 	}
 	if c.MaxWait <= 0 {
 		c.MaxWait = sendpolicy.DefaultMaxWait
+	}
+	if c.ApprovalExpires <= 0 {
+		c.ApprovalExpires = 24 * time.Hour
 	}
 	if c.Backoff == nil {
 		c.Backoff = func(a whatsapp.Action, n int) time.Duration { return whatsapp.Backoff(a, n, rand.Float64) }
@@ -316,9 +329,39 @@ func (s *Service) poke() {
 	}
 }
 
+// Actor is who asks for a change: the principal's id (compared when a
+// second person must approve), its display name and its role, all three
+// kept in the audit log.
+type Actor struct {
+	ID, Name, Role string
+}
+
+func (a Actor) String() string {
+	if a.Name == "" {
+		return a.ID
+	}
+	return a.Name + " (" + a.ID + ")"
+}
+
+func (a Actor) withRole() string {
+	if a.Role == "" {
+		return a.String()
+	}
+	return a.String() + ", " + a.Role
+}
+
 // Create validates spec, stores the broadcast and schedules it. A repeated
-// idempotency key returns the broadcast created the first time.
+// idempotency key returns the broadcast created the first time. by is
+// the creator as the audit log names them.
 func (s *Service) Create(spec Spec, by, idemKey string) (*Broadcast, error) {
+	return s.CreateBy(spec, Actor{ID: by}, idemKey)
+}
+
+// CreateBy is Create by a principal. When two-person approval applies
+// (Config.Approval, or an audience above Config.ApprovalAbove) the
+// broadcast is stored pending_approval and nothing is sent until another
+// admin approves it (Approve).
+func (s *Service) CreateBy(spec Spec, by Actor, idemKey string) (*Broadcast, error) {
 	now := s.now()
 	if err := s.admitIncident(nil, &spec); err != nil {
 		return nil, err
@@ -329,13 +372,21 @@ func (s *Service) Create(spec Spec, by, idemKey string) (*Broadcast, error) {
 	if err := s.audienceReachesSomeone(spec.Audience); err != nil {
 		return nil, err
 	}
+	approval, err := s.approvalReason(spec.Audience)
+	if err != nil {
+		return nil, err
+	}
 	seq, err := store.NextBroadcastNumber(storeCtx, s.db)
 	if err != nil {
 		return nil, err
 	}
-	b := &Broadcast{ID: fmt.Sprintf("bc%06d", seq), Spec: spec, CreatedAt: now, CreatedBy: by}
+	b := &Broadcast{ID: fmt.Sprintf("bc%06d", seq), Spec: spec, CreatedAt: now, CreatedBy: by.String(), CreatedByID: by.ID, CreatedByRole: by.Role}
 	ev := EvSchedule
-	if spec.StartAt.IsZero() || !spec.StartAt.After(now) {
+	switch {
+	case approval != "":
+		ev = EvHold
+		b.Approval = &Approval{Reason: approval, ExpiresAt: now.Add(s.cfg.ApprovalExpires)}
+	case spec.StartAt.IsZero() || !spec.StartAt.After(now):
 		ev = EvStart
 	}
 	if err := b.fire(ev); err != nil {
@@ -369,7 +420,10 @@ func (s *Service) Create(spec Spec, by, idemKey string) (*Broadcast, error) {
 		if spec.ConsentOverrideReason != "" {
 			detail += fmt.Sprintf("; consent override: reaches contacts who did not opt in, because %q", spec.ConsentOverrideReason)
 		}
-		return s.audit(tx, now, by, "broadcast.create", b.ID, detail)
+		if b.Approval != nil {
+			detail += fmt.Sprintf("; pending approval by a second admin (%s) until %s", b.Approval.Reason, b.Approval.ExpiresAt.UTC().Format(time.RFC3339))
+		}
+		return s.auditBy(tx, now, by, "broadcast.create", b.ID, detail)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create broadcast: %w", err)
@@ -380,9 +434,136 @@ func (s *Service) Create(spec Spec, by, idemKey string) (*Broadcast, error) {
 	s.mu.Lock()
 	s.docs[b.ID] = b
 	s.mu.Unlock()
-	s.log.Info().Str("broadcast", b.ID).Str("kind", string(spec.Kind)).Bool("critical", spec.Critical).Str("by", by).Msg("broadcast created")
+	s.log.Info().Str("broadcast", b.ID).Str("kind", string(spec.Kind)).Bool("critical", spec.Critical).Str("state", b.State).Str("by", by.String()).Msg("broadcast created")
 	s.poke()
 	return b, nil
+}
+
+// approvalReason says why a broadcast of aud needs a second admin's
+// approval, or "" when it does not. The audience size is what its
+// matching contacts number now; the count stops past the threshold.
+func (s *Service) approvalReason(aud contacts.Audience) (string, error) {
+	if s.cfg.ApprovalAbove > 0 {
+		n := 0
+		err := s.db.Read(storeCtx, func(tx store.Reader) error {
+			return store.EachContact(storeCtx, tx, "", func(c *store.Contact) error {
+				if ok, _ := aud.Match(c); ok {
+					if n++; n > s.cfg.ApprovalAbove {
+						return store.ErrStop
+					}
+				}
+				return nil
+			})
+		})
+		if err != nil {
+			return "", fmt.Errorf("count audience: %w", err)
+		}
+		if n > s.cfg.ApprovalAbove {
+			return fmt.Sprintf("audience of more than %d contacts (LIFELINE_APPROVAL_ABOVE)", s.cfg.ApprovalAbove), nil
+		}
+	}
+	if s.cfg.Approval {
+		return "LIFELINE_BROADCAST_APPROVAL=on", nil
+	}
+	return "", nil
+}
+
+// SelfApprovalError refuses an approval or rejection by the broadcast's
+// creator: two-person approval needs a second admin. It matches ErrState
+// (409) and ErrSelfApproval.
+type SelfApprovalError struct {
+	ID, Event string
+}
+
+// ErrSelfApproval matches every SelfApprovalError.
+var ErrSelfApproval = errors.New("the creator of a broadcast cannot approve it")
+
+func (e *SelfApprovalError) Error() string {
+	return fmt.Sprintf("cannot %s broadcast %s: you created it; two-person approval needs another admin to %s it (or cancel it yourself)", e.Event, e.ID, e.Event)
+}
+
+// Is makes the refusal match ErrState and ErrSelfApproval.
+func (e *SelfApprovalError) Is(target error) bool {
+	return target == ErrState || target == ErrSelfApproval
+}
+
+// Approve lets a broadcast pending approval go: it is scheduled, and the
+// control loop starts it at once when its start time has come. by must
+// not be its creator.
+func (s *Service) Approve(id string, by Actor) (*Broadcast, error) {
+	return s.decide(id, by, EvApprove)
+}
+
+// Reject cancels a broadcast pending approval; by must not be its creator
+// (who may cancel it instead).
+func (s *Service) Reject(id string, by Actor) (*Broadcast, error) {
+	return s.decide(id, by, EvReject)
+}
+
+func (s *Service) decide(id string, by Actor, ev string) (*Broadcast, error) {
+	now := s.now()
+	b, err := s.updateAudited(id, func(tx store.Writer, b *Broadcast) error {
+		if b.State != StatePendingApproval {
+			return b.fire(ev) // the state error, naming what is allowed
+		}
+		if (b.CreatedByID != "" && b.CreatedByID == by.ID) || (b.CreatedByID == "" && b.CreatedBy == by.String()) {
+			return &SelfApprovalError{ID: b.ID, Event: ev}
+		}
+		if err := b.fire(ev); err != nil {
+			return err
+		}
+		a := b.Approval
+		if a == nil {
+			a = &Approval{}
+			b.Approval = a
+		}
+		a.By, a.ByRole, a.At = by.String(), by.Role, now
+		action, detail := "broadcast.approve", "approved"
+		if ev == EvReject {
+			a.Decision, b.CompletedAt = Rejected, now
+			action, detail = "broadcast.reject", "rejected"
+		} else {
+			a.Decision = Approved
+		}
+		creator := b.CreatedBy
+		if b.CreatedByRole != "" {
+			creator += ", " + b.CreatedByRole
+		}
+		detail = fmt.Sprintf("%s by %s; created by %s", detail, by.withRole(), creator)
+		return s.auditBy(tx, now, by, action, id, detail)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.log.Info().Str("broadcast", id).Str("decision", b.Approval.Decision).Str("by", by.String()).Msg("broadcast approval decided")
+	if ev == EvReject {
+		s.queueEventNow(Event{Type: "broadcast.cancelled", Broadcast: id, At: now})
+	}
+	s.poke()
+	return b, nil
+}
+
+// expireApproval cancels a broadcast whose approval did not come in time.
+func (s *Service) expireApproval(id string, now time.Time) {
+	_, err := s.updateAudited(id, func(tx store.Writer, b *Broadcast) error {
+		if b.Approval == nil || now.Before(b.Approval.ExpiresAt) {
+			return nil
+		}
+		if err := b.fire(EvExpire); err != nil {
+			return err
+		}
+		b.Approval.Decision, b.Approval.At, b.CompletedAt = Expired, now, now
+		return s.auditBy(tx, now, Actor{ID: "system"}, "broadcast.expire", id,
+			fmt.Sprintf("not approved by %s; created by %s", b.Approval.ExpiresAt.UTC().Format(time.RFC3339), b.CreatedBy))
+	})
+	switch {
+	case errors.Is(err, ErrState):
+	case err != nil:
+		s.log.Error().Err(err).Str("broadcast", id).Msg("expire broadcast pending approval")
+	default:
+		s.log.Warn().Str("broadcast", id).Msg("broadcast not approved in time: cancelled")
+		s.queueEventNow(Event{Type: "broadcast.cancelled", Broadcast: id, At: now})
+	}
 }
 
 // admitIncident asks the incident gate about the incident spec names, in
@@ -459,6 +640,12 @@ func (s *Service) audit(tx store.Writer, at time.Time, actor, action, target, de
 	return err
 }
 
+// auditBy is audit with the principal's name and role.
+func (s *Service) auditBy(tx store.Writer, at time.Time, by Actor, action, target, detail string) error {
+	_, err := store.AppendAudit(storeCtx, tx, store.AuditEntry{At: at, Actor: by.ID, Name: by.Name, Role: by.Role, Action: action, Target: target, Detail: detail})
+	return err
+}
+
 // Get loads a broadcast document.
 func (s *Service) Get(id string) (*Broadcast, error) {
 	var b Broadcast
@@ -474,12 +661,18 @@ func (s *Service) Get(id string) (*Broadcast, error) {
 
 // update changes a broadcast document in a transaction and refreshes the cache.
 func (s *Service) update(id string, fn func(b *Broadcast) error) (*Broadcast, error) {
+	return s.updateAudited(id, func(_ store.Writer, b *Broadcast) error { return fn(b) })
+}
+
+// updateAudited is update with the transaction, for a change whose audit
+// entry is written with it.
+func (s *Service) updateAudited(id string, fn func(tx store.Writer, b *Broadcast) error) (*Broadcast, error) {
 	var b Broadcast
 	err := s.db.Write(storeCtx, func(tx store.Writer) (err error) {
 		if b, err = store.GetBroadcast[Broadcast](storeCtx, tx, id); err != nil {
 			return err
 		}
-		if err := fn(&b); err != nil {
+		if err := fn(tx, &b); err != nil {
 			return err
 		}
 		return store.PutBroadcast(storeCtx, tx, id, &b)
@@ -646,6 +839,8 @@ type Status struct {
 	PossibleDuplicates int64            `json:"possible_duplicates"` // sent again after a crash or timeout without proof the first went out
 	Duplicates         int64            `json:"duplicates"`          // of those, the ones WhatsApp's statuses show reached the person twice
 	Alerts             []Alert          `json:"alerts,omitempty"`
+	CreatedBy          string           `json:"created_by,omitempty"`
+	Approval           *Approval        `json:"approval,omitempty"`
 }
 
 // Status reads a broadcast's live counts.
@@ -680,6 +875,7 @@ func (s *Service) Status(id string) (*Status, error) {
 		FailedByReason: nonNil(addMap(addMap(nil, p.FailedBy), c.FailedBy)), Skipped: p.Skipped, SkippedByReason: nonNil(p.SkippedBy),
 		Retrying: p.Retrying, Replied: c.Replied, RemindersSent: p.Reminders, ReminderRounds: b.RemindersSent,
 		Unaccounted: b.Unaccounted, PossibleDuplicates: p.Dups, Duplicates: c.Duplicates, Alerts: b.Alerts,
+		CreatedBy: b.CreatedBy, Approval: b.Approval,
 	}
 	st.Pending = max(0, b.Targeted-p.Sent-p.Failed-p.Skipped)
 	switch b.Spec.Kind {
@@ -769,6 +965,10 @@ func (s *Service) tick() {
 			continue
 		}
 		switch b.State {
+		case StatePendingApproval:
+			if b.Approval != nil && !now.Before(b.Approval.ExpiresAt) {
+				s.expireApproval(id, now)
+			}
 		case StateScheduled:
 			if !b.Spec.StartAt.After(now) {
 				if _, err := s.update(id, func(b *Broadcast) error {

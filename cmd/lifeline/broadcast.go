@@ -27,7 +27,22 @@ type BroadcastSettings struct {
 	// that were in flight at the crash wait for WhatsApp's statuses before
 	// they are sent again; 0 sends them again at once.
 	InFlightGrace time.Duration
+	// Two-person approval. LIFELINE_BROADCAST_APPROVAL (off|on): every
+	// broadcast waits for a second admin. LIFELINE_APPROVAL_ABOVE: an
+	// audience of more contacts always does (0 = never forced).
+	// LIFELINE_APPROVAL_EXPIRES: how long it waits before it is cancelled.
+	// Integration tokens carry no settings of their own, so these hold
+	// for the whole organisation.
+	Approval        bool
+	ApprovalAbove   int
+	ApprovalExpires time.Duration
 }
+
+// Defaults of the approval settings.
+const (
+	defaultApprovalAbove   = 10000
+	defaultApprovalExpires = 24 * time.Hour
+)
 
 // loadBroadcastEnv reads the broadcast settings from the environment.
 func loadBroadcastEnv(b *BroadcastSettings, getenv func(string) string) []error {
@@ -55,6 +70,29 @@ func loadBroadcastEnv(b *BroadcastSettings, getenv func(string) string) []error 
 			b.InFlightGrace = d
 		}
 	}
+	switch v := getenv("LIFELINE_BROADCAST_APPROVAL"); strings.ToLower(strings.TrimSpace(v)) {
+	case "":
+	case "off":
+		b.Approval = false
+	case "on":
+		b.Approval = true
+	default:
+		errs = append(errs, fmt.Errorf("LIFELINE_BROADCAST_APPROVAL=%q: want off or on", v))
+	}
+	if v := getenv("LIFELINE_APPROVAL_ABOVE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("LIFELINE_APPROVAL_ABOVE=%q: not a whole number", v))
+		}
+		b.ApprovalAbove = n
+	}
+	if v := getenv("LIFELINE_APPROVAL_EXPIRES"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("LIFELINE_APPROVAL_EXPIRES=%q: not a duration, e.g. 24h", v))
+		}
+		b.ApprovalExpires = d
+	}
 	if v := getenv("LIFELINE_WEBHOOK_URLS"); v != "" {
 		b.WebhookURLs = splitList(v)
 	}
@@ -73,6 +111,12 @@ func (b BroadcastSettings) validate() error {
 	}
 	if b.Concurrency < 0 || b.Concurrency > 1024 {
 		return fmt.Errorf("LIFELINE_BROADCAST_CONCURRENCY=%d: want 1 to 1024", b.Concurrency)
+	}
+	if b.ApprovalAbove < 0 {
+		return fmt.Errorf("LIFELINE_APPROVAL_ABOVE=%d: want 0 (never forced) or an audience size, e.g. 10000", b.ApprovalAbove)
+	}
+	if b.ApprovalExpires < time.Minute || b.ApprovalExpires > 7*24*time.Hour {
+		return fmt.Errorf("LIFELINE_APPROVAL_EXPIRES=%s: want 1m to 168h (7 days)", b.ApprovalExpires)
 	}
 	for _, u := range b.WebhookURLs {
 		if !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
@@ -94,6 +138,7 @@ func broadcastConfig(c Config) broadcast.Config {
 		InFlightGrace: c.Broadcast.InFlightGrace, LeaseTTL: c.LeaseTTL,
 		// The replies' template lifetime: one setting for every template.
 		TemplateWait: c.TemplateWait,
+		Approval:     c.Broadcast.Approval, ApprovalAbove: c.Broadcast.ApprovalAbove, ApprovalExpires: c.Broadcast.ApprovalExpires,
 	}
 }
 
@@ -104,6 +149,7 @@ const broadcastUsage = `Usage: lifeline broadcast COMMAND [flags]
   status ID [--watch]        show live counts; --watch redraws until it is done
   list                       list broadcasts
   pause|resume|cancel ID     control a broadcast
+  approve|reject ID          decide on a broadcast pending approval (another admin than its creator)
   recipients ID              write per-recipient results as CSV to stdout
 
 The JSON names its audience: "audience": {"tags_any": ["employees"]} (or tags_all, languages,
@@ -248,7 +294,7 @@ func runBroadcast(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "%s  %-13s %-12s %7d targeted %7d sent  %s\n", b.ID, b.State, b.Kind, b.Targeted, b.Sent, b.Name)
 		}
 		return 0
-	case "pause", "resume", "cancel":
+	case "pause", "resume", "cancel", "approve", "reject":
 		if !need(1, "ID") {
 			return 2
 		}

@@ -93,6 +93,7 @@ func defaultConfig() Config {
 		Retention:   privacy.Retention{Messages: 90 * day, Locations: 30 * day, CheckIns: 90 * day},
 		DiskReserve: 256 << 20, ThesaurusDir: kb.DefaultThesaurusDir,
 		InstanceID: defaultInstanceID(), LeaseTTL: 15 * time.Second, EventBuffer: 64,
+		Broadcast: BroadcastSettings{ApprovalAbove: defaultApprovalAbove, ApprovalExpires: defaultApprovalExpires},
 	}
 }
 

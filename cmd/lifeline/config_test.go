@@ -139,6 +139,21 @@ func TestConfigFromEnvironment(t *testing.T) {
 			}
 		}},
 		{name: "bad trusted proxy", env: map[string]string{"LIFELINE_TRUSTED_PROXIES": "proxy.local"}, wantErr: "LIFELINE_TRUSTED_PROXIES"},
+		{name: "approval defaults", check: func(t *testing.T, c Config) {
+			if bc := broadcastConfig(c); bc.Approval || bc.ApprovalAbove != 10000 || bc.ApprovalExpires != 24*time.Hour {
+				t.Errorf("approval %v above %d expires %v; want off, 10000, 24h", bc.Approval, bc.ApprovalAbove, bc.ApprovalExpires)
+			}
+		}},
+		{name: "approval on", env: map[string]string{"LIFELINE_BROADCAST_APPROVAL": "on", "LIFELINE_APPROVAL_ABOVE": "0", "LIFELINE_APPROVAL_EXPIRES": "2h"}, check: func(t *testing.T, c Config) {
+			if bc := broadcastConfig(c); !bc.Approval || bc.ApprovalAbove != 0 || bc.ApprovalExpires != 2*time.Hour {
+				t.Errorf("approval %v above %d expires %v; want on, 0, 2h", bc.Approval, bc.ApprovalAbove, bc.ApprovalExpires)
+			}
+		}},
+		{name: "approval neither on nor off", env: map[string]string{"LIFELINE_BROADCAST_APPROVAL": "yes"}, wantErr: "LIFELINE_BROADCAST_APPROVAL"},
+		{name: "approval above negative", env: map[string]string{"LIFELINE_APPROVAL_ABOVE": "-1"}, wantErr: "LIFELINE_APPROVAL_ABOVE"},
+		{name: "approval above not a number", env: map[string]string{"LIFELINE_APPROVAL_ABOVE": "lots"}, wantErr: "LIFELINE_APPROVAL_ABOVE"},
+		{name: "approval expires too soon", env: map[string]string{"LIFELINE_APPROVAL_EXPIRES": "10s"}, wantErr: "LIFELINE_APPROVAL_EXPIRES"},
+		{name: "approval expires not a duration", env: map[string]string{"LIFELINE_APPROVAL_EXPIRES": "a day"}, wantErr: "LIFELINE_APPROVAL_EXPIRES"},
 		{name: "bad in-flight grace", env: map[string]string{"LIFELINE_BROADCAST_INFLIGHT_GRACE": "-5s"}, wantErr: "LIFELINE_BROADCAST_INFLIGHT_GRACE"},
 		{name: "emergency numbers", env: map[string]string{"LIFELINE_EMERGENCY_NUMBERS": "SA=911, AE=998, default=999"}, check: func(t *testing.T, c Config) {
 			if got := c.Emergency.For("", "971501234567"); got != "998" {

@@ -35,7 +35,8 @@ const usage = `lifeline: a WhatsApp-first crisis responder
 
 Usage:
   lifeline serve [flags]        run the server (configuration from the environment; see README)
-  lifeline broadcast start|status|pause|resume|cancel|preview|recipients ...   broadcasts and check-ins (see README)
+  lifeline broadcast start|status|pause|resume|cancel|approve|reject|preview|recipients ...   broadcasts and check-ins (see README)
+  lifeline incident list|open|show|close|timeline|report ...   incidents and drills (see README)
   lifeline contacts import FILE.csv   import contacts into a running server
   lifeline kb import|search|export|eval ...   manage and measure the FAQ knowledge base
   lifeline eval understand [--data DIR]       measure message understanding on labelled messages
@@ -68,6 +69,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runEval(args[1:], stdout, stderr)
 	case "broadcast":
 		return runBroadcast(args[1:], stdout, stderr)
+	case "incident":
+		return runIncident(args[1:], stdout, stderr)
 	case "contacts":
 		return runContacts(args[1:], stdout, stderr)
 	case "bench":
