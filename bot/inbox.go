@@ -358,7 +358,7 @@ func (e *Engine) handleMessage(t inTask) error {
 		return nil
 	}
 	for _, it := range queued {
-		e.outbox.Add(it.User, it)
+		e.outbox.Add(it)
 	}
 	e.applyLearning(out.Effects, now)
 	for _, lang := range emergencies {
@@ -568,7 +568,7 @@ func (e *Engine) handleStatus(t inTask) error {
 		e.wakeOut.Wake(wake)
 	}
 	for _, it := range queued {
-		e.outbox.Add(it.User, it)
+		e.outbox.Add(it)
 	}
 	return nil
 }
@@ -619,8 +619,7 @@ func (e *Engine) settleHeld(ctx context.Context, tx store.Writer, seq uint64, st
 		it.Attempts++
 		it.NotBefore = now.Add(d.Delay)
 	case sendpolicy.PauseNumber:
-		e.stalled(it.PhoneNumberID, d.Code, "sending stopped for this number; an admin must act", now)
-		e.pacer.Pause(it.PhoneNumberID, now.Add(d.PauseFor))
+		e.out.Apply(it.PhoneNumberID, d, now)
 		it.NotBefore = now.Add(d.PauseFor)
 	case sendpolicy.UseTemplate:
 		if !e.isFreeForm(&it) || !e.toTemplate(&it, now) {
@@ -705,8 +704,7 @@ func (e *Engine) applyStatus(ctx context.Context, tx store.Writer, ref store.Sen
 			break
 		}
 		if d.Verdict == sendpolicy.PauseNumber {
-			e.stalled(e.statusNumber(st), d.Code, "sending stopped for this number; an admin must act", now)
-			e.pacer.Pause(e.statusNumber(st), now.Add(d.PauseFor))
+			e.out.Apply(e.statusNumber(st), d, now)
 			d.Delay = d.PauseFor
 		}
 		it, err := e.resendFromStatus(ctx, tx, ref, entry, st, d, resends+1, now)
