@@ -136,7 +136,7 @@ type Engine struct {
 	log     zerolog.Logger
 	now     func() time.Time
 
-	inbox  *lanes[inTask]
+	inbox  *lanes[inRef]
 	outbox *sendLanes
 	// wakeIn and wakeOut tell the owner of a user's lane that the user has
 	// inbound or outbound work. In one process they are the lanes above;
@@ -382,7 +382,7 @@ func (e *Engine) Start() error {
 				e.log.Error().Err(bad).Uint64("seq", seq).Msg("unreadable inbox entry skipped")
 				return nil
 			}
-			e.inbox.Add(it.lane(), inTask{seq: seq, item: &it})
+			e.inbox.Add(it.lane(), inRef{seq: seq, attempts: new(int)})
 			pendingIn++
 			return nil
 		}); err != nil {

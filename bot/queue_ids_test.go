@@ -144,3 +144,30 @@ func (h *harness) write(fn func(ctx context.Context, w store.Writer) error) {
 		h.t.Fatal(err)
 	}
 }
+
+// An inbound lane holds the event's place in the inbox, not the event: one
+// that left the inbox before its turn (set aside, or processed by another
+// worker) is not processed again.
+func TestInboundEventGoneFromTheInboxIsNotProcessed(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.mustAccept(textPayload("wamid.G0", cursorUser, "hello", time.Now()))
+	h.graph.WaitMessages(t, 1, 10*time.Second)
+	h.engine.WaitIdle()
+	before, applied := len(h.graph.Messages()), h.appliedSeq(cursorUser)
+
+	ref := h.putBack(applied+1000, "wamid.G1", "where is a shelter")
+	h.write(func(ctx context.Context, w store.Writer) error { return store.DeleteInbox(ctx, w, ref.seq) })
+	if done := h.engine.processInbound(cursorUser, ref); !done {
+		t.Fatal("the lane was told to try a missing event again")
+	}
+	h.engine.WaitIdle()
+	if more := len(h.graph.Messages()) - before; more != 0 {
+		t.Errorf("%d replies sent for an event no longer in the inbox", more)
+	}
+	if n := h.inboundCount(cursorUser); n != 1 {
+		t.Errorf("inbound transcript entries = %d, want only the first message", n)
+	}
+	if got := h.appliedSeq(cursorUser); got != applied {
+		t.Errorf("applied sequence moved from %d to %d", applied, got)
+	}
+}
