@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"sync/atomic"
 	"testing"
@@ -37,4 +39,58 @@ func BenchmarkIngest(b *testing.B) {
 			}
 		}
 	})
+}
+
+// acceptAll answers every send at once: the benchmark measures the
+// outbox's own cost, not a Graph API's.
+type acceptAll struct{ n atomic.Uint64 }
+
+func (a *acceptAll) Send(context.Context, string, whatsapp.Outbound) (whatsapp.SendResult, error) {
+	return whatsapp.SendResult{MessageID: fmt.Sprintf("wamid.b.%d", a.n.Add(1))}, nil
+}
+func (a *acceptAll) MarkRead(context.Context, string, string, bool) error { return nil }
+
+// BenchmarkOutboxSend measures one queued reply's way out: its lane, the
+// store reads before the send (the item, its presence under the person's
+// lock), the send step, and the commit that removes it from the outbox.
+// Replies to 1,000 people, on a synced on-disk store.
+func BenchmarkOutboxSend(b *testing.B) {
+	db, err := store.Open(store.Options{Dir: b.TempDir(), Logger: zerolog.Nop()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	e := New(Config{Workers: 1, SendWorkers: 8, RatePerNumber: 1e9}, Options{DB: db, Sender: &acceptAll{}, KB: stubKB{}, Logger: zerolog.Nop()})
+	if err := e.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer e.Close()
+	msg, _ := json.Marshal(whatsapp.Outbound{Kind: whatsapp.KindText, Text: "Shelters are open at the town hall."})
+	ctx := context.Background()
+	items := make([]*store.OutboxItem, b.N)
+	for from := 0; from < len(items); from += 500 {
+		// In batches: one transaction of them all would be too large.
+		err = db.Write(ctx, func(w store.Writer) error {
+			for i := from; i < min(from+500, len(items)); i++ {
+				seq, err := store.NewOutboxSeq(ctx, w)
+				if err != nil {
+					return err
+				}
+				user := fmt.Sprintf("1555%07d", i%1000)
+				items[i] = &store.OutboxItem{Seq: seq, User: user, PhoneNumberID: "sandbox", Message: msg, CreatedAt: time.Now()}
+				if err := store.PutOutboxItem(ctx, w, items[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for _, it := range items {
+		e.outbox.Add(it)
+	}
+	e.outbox.WaitIdle()
 }

@@ -10,6 +10,6 @@ import (
 // Issue 13's NATS implementation replaces them with deliveries on the
 // user's partition subject.
 var (
-	_ coord.Waker = (*lanes[inTask])(nil)
+	_ coord.Waker = (*lanes[inRef])(nil)
 	_ coord.Waker = (*lanes[*store.OutboxItem])(nil)
 )

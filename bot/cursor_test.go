@@ -32,8 +32,8 @@ func (h *harness) appliedSeq(user string) uint64 {
 }
 
 // putBack stores an inbound text message in the inbox at seq, as if the
-// event had never been removed, and returns its task.
-func (h *harness) putBack(seq uint64, id, text string) inTask {
+// event had never been removed, and returns what its lane would hold.
+func (h *harness) putBack(seq uint64, id, text string) inRef {
 	h.t.Helper()
 	now := time.Now()
 	it := &InboxItem{Kind: "message", ReceivedAt: now, Message: &whatsapp.Message{
@@ -46,7 +46,7 @@ func (h *harness) putBack(seq uint64, id, text string) inTask {
 	if err := h.db.Write(ctx, func(w store.Writer) error { return store.PutInbox(ctx, w, seq, raw) }); err != nil {
 		h.t.Fatal(err)
 	}
-	return inTask{seq: seq, item: it}
+	return inRef{seq: seq}
 }
 
 func (h *harness) inboundCount(user string) int {
@@ -174,8 +174,7 @@ func TestSameEventOnTwoWorkersIsAppliedOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			twin := inTask{seq: task.seq, item: task.item}
-			if !h.engine.processInbound(cursorUser, twin) {
+			if !h.engine.processInbound(cursorUser, inRef{seq: task.seq}) {
 				t.Error("the event was not finished")
 			}
 		}()

@@ -16,6 +16,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"lifeline/bot/handoffs"
+	"lifeline/bot/outgoing"
 	"lifeline/bot/pace"
 	"lifeline/bot/sendpolicy"
 	"lifeline/bot/whatsapp"
@@ -130,13 +131,12 @@ func (c *Config) windowEnd(lastInbound time.Time) time.Time {
 type Engine struct {
 	cfg     Config
 	db      *store.DB
-	sender  Sender
 	flow    *flows.Flow
 	learner Learner
 	log     zerolog.Logger
 	now     func() time.Time
 
-	inbox  *lanes[inTask]
+	inbox  *lanes[inRef]
 	outbox *sendLanes
 	// wakeIn and wakeOut tell the owner of a user's lane that the user has
 	// inbound or outbound work. In one process they are the lanes above;
@@ -168,20 +168,16 @@ type Engine struct {
 
 	obs Observer
 
-	policy      sendpolicy.Policy
-	outMu       sync.Mutex
-	outages     map[string]time.Time // sending number -> since when its sends keep failing
-	recoveredAt map[string]time.Time // sending number -> when its last outage ended
+	policy sendpolicy.Policy
+	out    *outgoing.Step // the one send step, shared with broadcasts
 }
 
 // OutageObserver is told when sends from a number start failing beyond
 // the fast retries (or the number is paused for account trouble) and when
-// they succeed again: once per outage, not per message. An Observer may
+// they succeed again: once per outage, not per message, whatever sent the
+// messages (the send step, bot/outgoing, tells it). An Observer may
 // implement it.
-type OutageObserver interface {
-	SendingStalled(phoneNumberID string, code int)
-	SendingRecovered(phoneNumberID string, after time.Duration)
-}
+type OutageObserver = outgoing.OutageObserver
 
 // Observer is told what the engine does as it happens, for metrics. The
 // metrics package implements it, so bot needs no metrics library. Calls
@@ -290,8 +286,13 @@ type Options struct {
 	Logger       zerolog.Logger
 	Now          func() time.Time // defaults to time.Now; tests fix it
 	// Pacer is the per-number budget shared with other senders
-	// (broadcasts); nil makes one at Config.RatePerNumber.
+	// (broadcasts); nil takes Outgoing's, or makes one at
+	// Config.RatePerNumber.
 	Pacer *pace.Numbers
+	// Outgoing is the send step shared with other senders (broadcasts),
+	// so that an outage of a number is alerted once whoever meets it; nil
+	// makes one from Sender, Pacer, Observer and Logger (see Engine.Outgoing).
+	Outgoing *outgoing.Step
 	// Observer receives counts and latencies for metrics; nil for none.
 	Observer Observer
 	// Bus carries the live events to every instance's console; nil
@@ -304,6 +305,9 @@ func New(cfg Config, o Options) *Engine {
 	cfg.defaults()
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Pacer == nil && o.Outgoing != nil {
+		o.Pacer = o.Outgoing.Pacer()
 	}
 	if o.Pacer == nil {
 		o.Pacer = pace.New(cfg.RatePerNumber)
@@ -322,9 +326,12 @@ func New(cfg Config, o Options) *Engine {
 		// message while others wait behind it.
 		o.Understander = understand.Default()
 	}
+	if o.Outgoing == nil {
+		o.Outgoing = outgoing.New(outgoing.Options{Client: o.Sender, Pacer: o.Pacer, Observer: o.Observer, Logger: o.Logger, Now: o.Now})
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &Engine{obs: o.Observer,
-		cfg: cfg, db: o.DB, sender: o.Sender, learner: o.Learner, now: o.Now,
+		cfg: cfg, db: o.DB, learner: o.Learner, now: o.Now,
 		log:     o.Logger.With().Str("comp", "engine").Logger(),
 		flow:    &flows.Flow{KB: o.KB, Reader: o.Understander, Expiry: cfg.Expiry},
 		ctx:     ctx,
@@ -334,8 +341,7 @@ func New(cfg Config, o Options) *Engine {
 		bus:     o.Bus,
 		policy: sendpolicy.Policy{FastAttempts: cfg.MaxAttempts, Backoff: cfg.Backoff,
 			MaxWait: cfg.MaxBackoff, Grace: cfg.UnknownGrace},
-		outages:     map[string]time.Time{},
-		recoveredAt: map[string]time.Time{},
+		out: o.Outgoing,
 	}
 	e.desk = handoffs.New(handoffs.Config{
 		DefaultPhone:     cfg.PhoneNumberIDs[0],
@@ -343,13 +349,17 @@ func New(cfg Config, o Options) *Engine {
 		Overdue:          cfg.HandoffOverdue,
 	}, o.DB, handoffs.Engine{
 		QueueReply: e.queueReply,
-		Deliver:    func(it *store.OutboxItem) { e.outbox.Add(it.User, it) },
+		Deliver:    func(it *store.OutboxItem) { e.outbox.Add(it) },
 		Emit:       func(kind, user string, at time.Time) { e.emit(Event{Kind: kind, User: user, At: at}) },
 		WindowEnd:  e.cfg.windowEnd,
 		Transcript: e.Transcript,
 	}, o.Logger, o.Now)
 	return e
 }
+
+// Outgoing is the engine's send step; give it to the other senders of
+// the process (broadcasts) so that they share its outage tracking.
+func (e *Engine) Outgoing() *outgoing.Step { return e.out }
 
 // Handoffs is the agent console's desk: the handoffs that conversations
 // open, and what agents do with them.
@@ -372,7 +382,7 @@ func (e *Engine) Start() error {
 				e.log.Error().Err(bad).Uint64("seq", seq).Msg("unreadable inbox entry skipped")
 				return nil
 			}
-			e.inbox.Add(it.lane(), inTask{seq: seq, item: &it})
+			e.inbox.Add(it.lane(), inRef{seq: seq, attempts: new(int)})
 			pendingIn++
 			return nil
 		}); err != nil {
@@ -383,7 +393,7 @@ func (e *Engine) Start() error {
 				e.log.Error().Err(bad).Uint64("seq", seq).Msg("unreadable outbox entry skipped")
 				return nil
 			}
-			e.outbox.Add(it.User, &it)
+			e.outbox.Add(&it)
 			pendingOut++
 			return nil
 		})

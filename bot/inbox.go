@@ -68,20 +68,49 @@ func (e *Engine) ignoreMessage(t inTask, reason string) error {
 	return nil
 }
 
-type inTask struct {
-	seq  uint64
-	item *InboxItem
+// inRef is what an inbound lane holds: the event's place in the inbox,
+// not the event. The store is the one source of truth; the event is read
+// when its turn comes, so one that left the inbox meanwhile (processed
+// elsewhere, set aside) is not acted on.
+type inRef struct {
+	seq uint64
 	// attempts counts failed processing tries in this run; a message that
 	// keeps failing is set aside instead of blocking its user's lane.
 	attempts *int
 }
 
+// inTask is one inbound event being processed.
+type inTask struct {
+	seq      uint64
+	item     *InboxItem
+	attempts *int
+}
+
 const maxProcessAttempts = 5
 
-func (e *Engine) processInbound(key string, t inTask) bool {
-	if t.attempts == nil {
-		t.attempts = new(int)
+// processInbound reads inbound event ref.seq and processes it; it returns
+// false to try the event again later (see lanes).
+func (e *Engine) processInbound(key string, ref inRef) bool {
+	if ref.attempts == nil {
+		ref.attempts = new(int)
 	}
+	ctx := storeCtx()
+	var item InboxItem
+	rerr := e.db.Read(ctx, func(r store.Reader) error {
+		var err error
+		item, err = store.GetInbox[InboxItem](ctx, r, ref.seq)
+		return err
+	})
+	switch {
+	case errors.Is(rerr, store.ErrNotFound):
+		e.log.Debug().Uint64("seq", ref.seq).Msg("inbound event left the inbox before its turn")
+		return true
+	case rerr != nil:
+		e.log.Error().Err(rerr).Uint64("seq", ref.seq).Msg("read inbound event")
+		time.AfterFunc(time.Second, func() { e.wakeIn.Wake(key) })
+		return false
+	}
+	t := inTask{seq: ref.seq, item: &item, attempts: ref.attempts}
 	var err error
 	switch t.item.Kind {
 	case "message":
@@ -358,7 +387,7 @@ func (e *Engine) handleMessage(t inTask) error {
 		return nil
 	}
 	for _, it := range queued {
-		e.outbox.Add(it.User, it)
+		e.outbox.Add(it)
 	}
 	e.applyLearning(out.Effects, now)
 	for _, lang := range emergencies {
@@ -568,7 +597,7 @@ func (e *Engine) handleStatus(t inTask) error {
 		e.wakeOut.Wake(wake)
 	}
 	for _, it := range queued {
-		e.outbox.Add(it.User, it)
+		e.outbox.Add(it)
 	}
 	return nil
 }
@@ -619,8 +648,7 @@ func (e *Engine) settleHeld(ctx context.Context, tx store.Writer, seq uint64, st
 		it.Attempts++
 		it.NotBefore = now.Add(d.Delay)
 	case sendpolicy.PauseNumber:
-		e.stalled(it.PhoneNumberID, d.Code, "sending stopped for this number; an admin must act", now)
-		e.pacer.Pause(it.PhoneNumberID, now.Add(d.PauseFor))
+		e.out.Apply(it.PhoneNumberID, d, now)
 		it.NotBefore = now.Add(d.PauseFor)
 	case sendpolicy.UseTemplate:
 		if !e.isFreeForm(&it) || !e.toTemplate(&it, now) {
@@ -705,8 +733,7 @@ func (e *Engine) applyStatus(ctx context.Context, tx store.Writer, ref store.Sen
 			break
 		}
 		if d.Verdict == sendpolicy.PauseNumber {
-			e.stalled(e.statusNumber(st), d.Code, "sending stopped for this number; an admin must act", now)
-			e.pacer.Pause(e.statusNumber(st), now.Add(d.PauseFor))
+			e.out.Apply(e.statusNumber(st), d, now)
 			d.Delay = d.PauseFor
 		}
 		it, err := e.resendFromStatus(ctx, tx, ref, entry, st, d, resends+1, now)

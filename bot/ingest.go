@@ -240,7 +240,7 @@ func storeErr(err error) error {
 
 func (e *Engine) queue(tasks []inTask) {
 	for _, t := range tasks {
-		e.inbox.Add(t.item.lane(), t)
+		e.inbox.Add(t.item.lane(), inRef{seq: t.seq, attempts: t.attempts})
 	}
 }
 

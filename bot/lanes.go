@@ -208,8 +208,13 @@ func (l *lanes[T]) WaitIdle() {
 // round trip, and on the same workers they would take half the pool.
 // Receipts are keyed apart (readKey), so Wake finds the right lanes by
 // the key alone.
+//
+// The lanes hold the outbox items' sequence numbers, not the items: the
+// store is the one source of truth, and the work function reads the item
+// each time it looks at it, so an erasure, a cancellation or a status
+// webhook that settled the item meanwhile wins over what was queued.
 type sendLanes struct {
-	msgs, reads *lanes[*store.OutboxItem]
+	msgs, reads *lanes[uint64]
 }
 
 // readKeyPrefix cannot begin a user key (a phone number or a BSUID).
@@ -218,22 +223,23 @@ const readKeyPrefix = "\x00read:"
 func readKey(user string) string { return readKeyPrefix + user }
 
 // newSendLanes gives messages and receipts each least workers, growing to
-// limit() each.
-func newSendLanes(least int, limit func() int, work func(key string, it *store.OutboxItem) bool) *sendLanes {
+// limit() each. work gets the lane's key and the item's sequence number.
+func newSendLanes(least int, limit func() int, work func(key string, seq uint64) bool) *sendLanes {
 	if limit == nil {
 		limit = func() int { return least }
 	}
 	return &sendLanes{msgs: newElasticLanes(least, limit, work), reads: newElasticLanes(least, limit, work)}
 }
 
-// Add queues it at the end of its user's lane: the receipts' lane for a
-// read receipt, the messages' lane for everything else.
-func (s *sendLanes) Add(user string, it *store.OutboxItem) {
+// Add queues the stored item it at the end of its user's lane: the
+// receipts' lane for a read receipt, the messages' lane for everything
+// else. Only its sequence number is kept.
+func (s *sendLanes) Add(it *store.OutboxItem) {
 	if it.ReadID != "" {
-		s.reads.Add(readKey(user), it)
+		s.reads.Add(readKey(it.User), it.Seq)
 		return
 	}
-	s.msgs.Add(user, it)
+	s.msgs.Add(it.User, it.Seq)
 }
 
 // Wake makes the lane of key (as given to the work function) runnable again.

@@ -132,8 +132,8 @@ func TestReadReceiptsDoNotHoldReplies(t *testing.T) {
 	receipt := newGate()
 	replied := make(chan string, 1)
 	var receiptKey string
-	s := newSendLanes(1, func() int { return 1 }, func(key string, it *store.OutboxItem) bool {
-		if it.ReadID != "" {
+	s := newSendLanes(1, func() int { return 1 }, func(key string, seq uint64) bool {
+		if seq == 1 {
 			receiptKey = key
 			receipt.hold()
 			return true
@@ -142,9 +142,9 @@ func TestReadReceiptsDoNotHoldReplies(t *testing.T) {
 		return true
 	})
 	defer s.Close()
-	s.Add("15550001111", &store.OutboxItem{User: "15550001111", ReadID: "wamid.in.1"})
+	s.Add(&store.OutboxItem{User: "15550001111", Seq: 1, ReadID: "wamid.in.1"})
 	receipt.waitRunning(1)
-	s.Add("15550001111", &store.OutboxItem{User: "15550001111", Seq: 2})
+	s.Add(&store.OutboxItem{User: "15550001111", Seq: 2})
 	if key := <-replied; key != "15550001111" {
 		t.Fatalf("reply ran on lane %q, want the user's", key)
 	}

@@ -9,36 +9,63 @@ import (
 	"strings"
 	"time"
 
+	"lifeline/bot/outgoing"
 	"lifeline/bot/pace"
 	"lifeline/bot/sendpolicy"
 	"lifeline/bot/whatsapp"
 	"lifeline/store"
 )
 
-// processOutbound sends one queued message. It returns false to leave the
-// message at the head of its user's lane (paced, backing off, waiting for
-// the status of a send whose outcome is unknown, or the sending number
-// paused), which keeps the user's replies in order.
-func (e *Engine) processOutbound(key string, it *store.OutboxItem) bool {
-	now := e.now()
-	if !it.UnknownSince.IsZero() {
-		// A status webhook may have settled the send meanwhile: it
-		// changes or removes the stored item, so look there first.
-		gone, err := e.reload(it)
-		if err != nil {
-			e.log.Error().Err(err).Uint64("seq", it.Seq).Msg("reload outbox item held for its status")
-			time.AfterFunc(time.Second, func() { e.wakeOut.Wake(key) })
-			return false
-		}
-		if gone {
-			return true
-		}
+// processOutbound sends the outbox item seq. The lane holds only the
+// item's identity: the stored item is read here, each time the lane looks
+// at it, so whatever happened to it meanwhile wins (the person erased, a
+// reply cancelled, a status webhook that settled or rescheduled it). It
+// returns false to leave the item at the head of its user's lane (paced,
+// backing off, waiting for the status of a send whose outcome is unknown,
+// or the sending number paused), which keeps the user's replies in order.
+func (e *Engine) processOutbound(key string, seq uint64) bool {
+	it, gone, err := e.loadOutbox(seq)
+	if err != nil {
+		// The store cannot say: look again later rather than send what
+		// may have been erased.
+		e.log.Error().Err(err).Uint64("seq", seq).Msg("read outbox item before sending")
+		time.AfterFunc(time.Second, func() { e.wakeOut.Wake(key) })
+		return false
 	}
+	if gone {
+		e.log.Debug().Uint64("seq", seq).Msg("message left the outbox before it was sent (settled, cancelled or erased)")
+		return true
+	}
+	return e.sendOutbound(key, &it)
+}
+
+// loadOutbox reads the outbox item seq; gone when it left the outbox.
+func (e *Engine) loadOutbox(seq uint64) (it store.OutboxItem, gone bool, err error) {
+	ctx := storeCtx()
+	err = e.db.Read(ctx, func(r store.Reader) error {
+		var err error
+		it, err = store.GetOutboxItem(ctx, r, seq)
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return it, true, nil
+	}
+	return it, false, err
+}
+
+// sendOutbound takes the stored item it through the send step, or leaves
+// it at the head of its lane (see processOutbound). Changes to it that
+// are not persisted here (the re-engagement template) are made again
+// from the stored item the next time the lane looks at it.
+func (e *Engine) sendOutbound(key string, it *store.OutboxItem) bool {
+	now := e.now()
 	if wait := it.NotBefore.Sub(now); wait > 0 {
 		time.AfterFunc(wait, func() { e.wakeOut.Wake(key) })
 		return false
 	}
-	if until := e.pacer.PausedUntil(it.PhoneNumberID); until.After(now) {
+	// A paused number parks the lane rather than holding a worker that
+	// serves other numbers in the step's Wait.
+	if until := e.out.PausedUntil(it.PhoneNumberID); until.After(now) {
 		time.AfterFunc(until.Sub(now), func() { e.wakeOut.Wake(key) })
 		return false
 	}
@@ -48,16 +75,14 @@ func (e *Engine) processOutbound(key string, it *store.OutboxItem) bool {
 		if !ok {
 			return ret
 		}
-		// A read receipt is not a message: WhatsApp's throughput limit
-		// counts messages, so receipts do not wait for the number's budget.
-		err := e.sender.MarkRead(sendCtx, it.PhoneNumberID, it.ReadID, false)
-		if err != nil {
-			if kept, _ := e.retryLater(key, it, sendpolicy.KindReadReceipt, err, now); kept {
+		o := e.out.MarkRead(sendCtx, e.policy, it.PhoneNumberID, it.ReadID, it.Attempts)
+		if o.Err != nil {
+			if kept, _ := e.retryLater(key, it, o); kept {
 				return false
 			}
 		}
 		// A read receipt that keeps failing is not worth holding replies back for.
-		e.finish(it, nil, err)
+		e.finish(it, nil, o.Err)
 		return true
 	}
 
@@ -69,12 +94,12 @@ func (e *Engine) processOutbound(key string, it *store.OutboxItem) bool {
 	}
 	if msg.Kind != whatsapp.KindTemplate && !it.WindowUntil.IsZero() && now.After(it.WindowUntil) {
 		if e.toTemplate(it, now) {
-			return e.processOutbound(key, it)
+			return e.sendOutbound(key, it)
 		}
 		e.finish(it, nil, errWindowClosed)
 		return true
 	}
-	if err := e.pacer.Wait(e.ctx, it.PhoneNumberID, pace.Conversation); err != nil {
+	if err := e.out.Wait(e.ctx, it.PhoneNumberID, pace.Conversation); err != nil {
 		return false // shutting down; the item stays in the store
 	}
 	release, ok, ret := e.holdForSend(key, it)
@@ -92,33 +117,26 @@ func (e *Engine) processOutbound(key string, it *store.OutboxItem) bool {
 		// answer was lost is settled by its status instead of repeated.
 		msg.CallbackData = outboxCallback(it)
 	}
-	start, sentAt := time.Now(), e.now()
-	res, err := e.sender.Send(sendCtx, it.PhoneNumberID, msg)
-	took := time.Since(start)
-	// The pacer sizes the sends in flight per number from their latency.
-	e.pacer.Observe(it.PhoneNumberID, took)
-	e.obs.SendAttempt(it.PhoneNumberID, err == nil, errorCode(err), took)
-	if err != nil {
-		if wamid := e.settledEarly(it, err); wamid != "" {
-			e.recovered(it.PhoneNumberID)
-			e.finish(it, &whatsapp.SendResult{MessageID: wamid}, nil)
-			return true
-		}
-		kept, final := e.retryLater(key, it, kindOf(it), err, sentAt)
-		switch {
-		case kept:
-			return false
-		case final == nil:
-			// The message changed (the re-engagement template): at once.
-			release()
-			return e.processOutbound(key, it)
-		}
-		e.finish(it, nil, final)
+	o := e.out.Send(sendCtx, e.policy, outgoing.Attempt{Phone: it.PhoneNumberID, Msg: msg, Kind: kindOf(it), Failed: it.Attempts})
+	if o.Err == nil {
+		e.finish(it, &o.Result, nil)
 		return true
 	}
-	e.pacer.Success(it.PhoneNumberID)
-	e.recovered(it.PhoneNumberID)
-	e.finish(it, &res, nil)
+	if wamid := e.settledEarly(it, o.Err); wamid != "" {
+		e.out.Recovered(it.PhoneNumberID)
+		e.finish(it, &whatsapp.SendResult{MessageID: wamid}, nil)
+		return true
+	}
+	kept, final := e.retryLater(key, it, o)
+	switch {
+	case kept:
+		return false
+	case final == nil:
+		// The message changed (the re-engagement template): at once.
+		release()
+		return e.sendOutbound(key, it)
+	}
+	e.finish(it, nil, final)
 	return true
 }
 
@@ -141,25 +159,6 @@ func (e *Engine) settledEarly(it *store.OutboxItem, err error) string {
 		return ""
 	}
 	return entry.MessageID
-}
-
-// reload replaces it with its stored copy; gone when it left the outbox.
-func (e *Engine) reload(it *store.OutboxItem) (gone bool, err error) {
-	ctx := storeCtx()
-	var stored store.OutboxItem
-	err = e.db.Read(ctx, func(r store.Reader) error {
-		var err error
-		stored, err = store.GetOutboxItem(ctx, r, it.Seq)
-		return err
-	})
-	if errors.Is(err, store.ErrNotFound) {
-		return true, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	*it = stored
-	return false, nil
 }
 
 // kindOf is the send policy's kind of an outbox item.
@@ -287,24 +286,19 @@ func (e *Engine) keepUntil(it *store.OutboxItem) time.Time {
 	return it.CreatedAt.Add(e.cfg.TemplateWait)
 }
 
-// retryLater asks the send policy what err means for the message. When
-// the message is kept (retried, waiting through an outage, held for its
-// status, or its number paused) it persists the new state, arranges the
-// lane's wake-up and returns kept. Otherwise final is why the message
-// failed for good, or nil when it became the re-engagement template and
-// is to be sent at once.
-//
-// sentAt is when the failed send started: a failure of a send that began
-// before the number last recovered does not start a new outage.
-func (e *Engine) retryLater(key string, it *store.OutboxItem, kind sendpolicy.Kind, err error, sentAt time.Time) (kept bool, final error) {
-	now := e.now()
-	d := e.policy.Decide(err, it.Attempts+1, kind)
+// retryLater applies what the send step decided about a failed send o
+// to the message. When the message is kept (retried, waiting through an
+// outage, held for its status, or its number paused) it persists the new
+// state, arranges the lane's wake-up and returns kept. Otherwise final is
+// why the message failed for good, or nil when it became the
+// re-engagement template and is to be sent at once. What the decision
+// means for the number (a pause, a slow-down, the outage alert) the step
+// has done already.
+func (e *Engine) retryLater(key string, it *store.OutboxItem, o outgoing.Outcome) (kept bool, final error) {
+	now, err, d := e.now(), o.Err, o.Decision
 	switch d.Verdict {
 	case sendpolicy.PauseNumber:
-		// Account or token trouble: keep everything queued, stop this
-		// number for a while, and say so loudly, once.
-		e.stalled(it.PhoneNumberID, d.Code, "sending stopped for this number; an admin must act", sentAt)
-		e.pacer.Pause(it.PhoneNumberID, now.Add(d.PauseFor))
+		// Everything stays queued until the number's pause ends.
 		time.AfterFunc(d.PauseFor, func() { e.wakeOut.Wake(key) })
 		return true, nil
 	case sendpolicy.UseTemplate:
@@ -320,9 +314,6 @@ func (e *Engine) retryLater(key string, it *store.OutboxItem, kind sendpolicy.Ki
 		return false, err
 	}
 	it.Attempts++
-	if d.Throttle {
-		e.pacer.SlowDown(it.PhoneNumberID)
-	}
 	next := now.Add(d.Delay)
 	switch d.Verdict {
 	case sendpolicy.WaitLong:
@@ -336,7 +327,6 @@ func (e *Engine) retryLater(key string, it *store.OutboxItem, kind sendpolicy.Ki
 			}
 			return false, fmt.Errorf("still failing after %s, the template lifetime: %w", e.cfg.TemplateWait, err)
 		}
-		e.stalled(it.PhoneNumberID, d.Code, "sends from this number keep failing; messages are kept and retried", sentAt)
 		if !until.IsZero() && next.After(until) {
 			// Look again when the window closes: the re-engagement
 			// template may still go out.
@@ -371,46 +361,6 @@ func (e *Engine) isFreeForm(it *store.OutboxItem) bool {
 	}
 	var msg whatsapp.Outbound
 	return json.Unmarshal(it.Message, &msg) == nil && msg.Kind != whatsapp.KindTemplate
-}
-
-// stalled alerts an admin that sends from phone keep failing: once per
-// outage of the number, however many messages wait. sentAt is when the
-// failed send started.
-func (e *Engine) stalled(phone string, code int, what string, sentAt time.Time) {
-	e.outMu.Lock()
-	_, already := e.outages[phone]
-	stale := sentAt.Before(e.recoveredAt[phone])
-	if !already && !stale {
-		e.outages[phone] = e.now()
-	}
-	e.outMu.Unlock()
-	if already || stale {
-		return
-	}
-	e.log.Error().Str("phone_number_id", phone).Int("code", code).Msg("ALERT: " + what)
-	if o, ok := e.obs.(OutageObserver); ok {
-		o.SendingStalled(phone, code)
-	}
-}
-
-// recovered ends phone's outage, if it had one, and says so.
-func (e *Engine) recovered(phone string) {
-	now := e.now()
-	e.outMu.Lock()
-	since, was := e.outages[phone]
-	delete(e.outages, phone)
-	if was {
-		e.recoveredAt[phone] = now
-	}
-	e.outMu.Unlock()
-	if !was {
-		return
-	}
-	after := now.Sub(since)
-	e.log.Warn().Str("phone_number_id", phone).Dur("after", after).Msg("sending recovered for this number")
-	if o, ok := e.obs.(OutageObserver); ok {
-		o.SendingRecovered(phone, after)
-	}
 }
 
 // finish removes a message from the outbox and records how it ended.

@@ -66,6 +66,20 @@ func DeleteInbox(ctx context.Context, w Writer, seq uint64) error {
 	return nil
 }
 
+// GetInbox reads inbound event seq, decoded into the engine's type;
+// ErrNotFound when it has left the inbox (processed or set aside).
+func GetInbox[T any](ctx context.Context, r Reader, seq uint64) (T, error) {
+	if err := ctx.Err(); err != nil {
+		var zero T
+		return zero, err
+	}
+	v, err := getJSON[T](r, inboxKey(seq))
+	if err != nil {
+		return v, fmt.Errorf("load inbox event %d: %w", seq, err)
+	}
+	return v, nil
+}
+
 // HasInbox says whether inbound event seq is still waiting.
 func HasInbox(ctx context.Context, r Reader, seq uint64) (bool, error) {
 	if err := ctx.Err(); err != nil {

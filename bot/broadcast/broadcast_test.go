@@ -18,6 +18,7 @@ import (
 	"lifeline/bot"
 	"lifeline/bot/clocktest"
 	"lifeline/bot/contacts"
+	"lifeline/bot/outgoing"
 	"lifeline/bot/pace"
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
@@ -40,6 +41,7 @@ type harness struct {
 	obs    bot.Observer
 	leases coord.Leases
 	sender bot.Sender
+	log    zerolog.Logger
 }
 
 type hopts struct {
@@ -51,6 +53,7 @@ type hopts struct {
 	obs    bot.Observer // told of the service's send attempts
 	leases coord.Leases // nil for the service's default
 	sender bot.Sender   // nil for a client of the fake Graph API
+	log    io.Writer    // the service's and the engine's log; nil for none
 }
 
 func testConfig(c Config) Config {
@@ -80,7 +83,10 @@ func testConfig(c Config) Config {
 
 func newHarness(t *testing.T, o hopts) *harness {
 	t.Helper()
-	h := &harness{t: t, dir: o.dir, cfg: testConfig(o.cfg), now: o.now, graph: o.graph, obs: o.obs, leases: o.leases, sender: o.sender}
+	h := &harness{t: t, dir: o.dir, cfg: testConfig(o.cfg), now: o.now, graph: o.graph, obs: o.obs, leases: o.leases, sender: o.sender, log: zerolog.Nop()}
+	if o.log != nil {
+		h.log = zerolog.New(o.log)
+	}
 	h.pacer = pace.New(h.cfg.RatePerNumber)
 	if h.graph == nil {
 		h.graph = whatsapptest.NewServer(t)
@@ -105,11 +111,17 @@ func (h *harness) open(engine bool) {
 	if sender == nil {
 		sender = h.client
 	}
-	h.svc = New(h.cfg, Options{DB: db, Sender: sender, Logger: zerolog.Nop(), Now: h.now, Pacer: h.pacer, Observer: h.obs, Leases: h.leases})
+	// As in production, the engine and the service share one send step
+	// when they send through the same client.
+	var out *outgoing.Step
+	if engine && h.sender == nil {
+		out = outgoing.New(outgoing.Options{Client: h.client, Pacer: h.pacer, Observer: h.obs, Logger: h.log, Now: h.now})
+	}
+	h.svc = New(h.cfg, Options{DB: db, Sender: sender, Logger: h.log, Now: h.now, Pacer: h.pacer, Observer: h.obs, Outgoing: out, Leases: h.leases})
 	if engine {
 		h.engine = bot.New(bot.Config{PhoneNumberIDs: h.cfg.PhoneNumberIDs, RatePerNumber: h.cfg.RatePerNumber,
 			Backoff: func(whatsapp.Action, int) time.Duration { return time.Millisecond }, ShutdownGrace: 100 * time.Millisecond},
-			bot.Options{DB: db, Sender: h.client, KB: noKB{}, Logger: zerolog.Nop(), Now: h.now, Pacer: h.pacer})
+			bot.Options{DB: db, Sender: h.client, KB: noKB{}, Logger: h.log, Now: h.now, Pacer: h.pacer, Outgoing: out})
 		h.engine.Intercept(h.svc)
 		h.engine.ObserveStatuses(h.svc)
 		h.engine.AddTranscriptSource(h.svc)

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"lifeline/bot/outgoing"
 	"lifeline/bot/pace"
 	"lifeline/bot/sendpolicy"
 	"lifeline/bot/whatsapp"
@@ -283,7 +284,8 @@ type result struct {
 	phone  string
 	res    whatsapp.SendResult
 	err    error
-	unsent bool // never sent: the run stopped first
+	d      sendpolicy.Decision // the send policy's reading of err
+	unsent bool                // never sent: the run stopped first
 	at     time.Time
 }
 
@@ -639,7 +641,12 @@ func (s *Service) markPair(user string, at time.Time) {
 // reached WhatsApp.
 var sendCtx = context.Background()
 
-// send paces and sends one message from num.
+// send takes one message from num through the send step shared with the
+// replies (bot/outgoing): the number's pause and its pacer (broadcasts
+// after conversations), a last look at the recipient record, the Graph
+// API call, and the send policy's decision, which the step applies to the
+// number (a pause, a slow-down, the once-per-outage alert) before commit
+// applies it to the record.
 func (s *Service) send(r *run, j *job, num string, runLim *rate.Limiter) *result {
 	if j.sent != nil {
 		res := *j.sent
@@ -657,10 +664,7 @@ func (s *Service) send(r *run, j *job, num string, runLim *rate.Limiter) *result
 	// The number's pause is shared with the reply outbox: an account error
 	// on a reply stops broadcasts from that number too, until the pause
 	// ends or an admin resumes the number.
-	if err := s.pacers.WaitUnpaused(r.ctx, num); err != nil {
-		return &result{job: j, unsent: true}
-	}
-	if err := s.pacers.Wait(r.ctx, num, pace.Broadcast); err != nil {
+	if err := s.out.Wait(r.ctx, num, pace.Broadcast); err != nil {
 		return &result{job: j, unsent: true}
 	}
 	release := s.people.Shared(j.rec.WaID)
@@ -675,13 +679,25 @@ func (s *Service) send(r *run, j *job, num string, runLim *rate.Limiter) *result
 		// commit keeps the erased record as the erasure left it.
 		return &result{job: j, unsent: true}
 	}
-	start := time.Now()
-	res, err := s.sender.Send(sendCtx, num, j.msg)
-	took := time.Since(start)
-	// The pacer sizes the sends in flight per number from their latency.
-	s.pacers.Observe(num, took)
-	s.obs.SendAttempt(num, err == nil, errorCode(err), took)
-	return &result{job: j, phone: num, res: res, err: err, at: s.now()}
+	o := s.out.Send(sendCtx, s.policy(), outgoing.Attempt{Phone: num, Msg: j.msg, Kind: j.sendKind(r.round), Failed: j.rec.Attempts})
+	return &result{job: j, phone: num, res: o.Result, err: o.Err, d: o.Decision, at: s.now()}
+}
+
+// sendKind is the send policy's kind of a job in round.
+func (j *job) sendKind(round int) sendpolicy.Kind {
+	switch {
+	case round > 0:
+		return sendpolicy.KindReminder
+	case j.kind == KindCheckin:
+		return sendpolicy.KindCheckin
+	}
+	return sendpolicy.KindBroadcast
+}
+
+// policy is the send policy with the service's settings.
+func (s *Service) policy() sendpolicy.Policy {
+	return sendpolicy.Policy{FastAttempts: s.cfg.MaxAttempts, Backoff: s.cfg.Backoff, Grace: s.cfg.InFlightGrace,
+		MaxWait: s.cfg.MaxWait, LongBase: s.cfg.WaitBase}
 }
 
 // HoldPerson waits for a broadcast send to user already under way and
@@ -764,9 +780,6 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 		}
 		if res.err == nil {
 			*fixRun = 0
-			if j.sent == nil {
-				s.pacers.Success(res.phone)
-			}
 			s.markPair(rec.WaID, res.at)
 			first := rec.SentAt.IsZero()
 			rec.State, rec.Phone, rec.WAMID, rec.Code, rec.Reason = recSent, res.phone, res.res.MessageID, 0, ""
@@ -803,17 +816,11 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 				rec.State, rec.Code, rec.Reason = recSent, se.Code, "reminder: "+why
 			}
 		}
-		// One policy for every message that leaves (package sendpolicy):
-		// what a code means here is what it means for a reply.
-		kind := sendpolicy.KindBroadcast
-		switch {
-		case r.round > 0:
-			kind = sendpolicy.KindReminder
-		case j.kind == KindCheckin:
-			kind = sendpolicy.KindCheckin
-		}
-		d := sendpolicy.Policy{FastAttempts: s.cfg.MaxAttempts, Backoff: s.cfg.Backoff, Grace: s.cfg.InFlightGrace,
-			MaxWait: s.cfg.MaxWait, LongBase: s.cfg.WaitBase}.Decide(se, rec.Attempts+1, kind)
+		// One policy for every message that leaves (package sendpolicy),
+		// decided in the send step: what a code means here is what it
+		// means for a reply, and the step has done what it means for the
+		// number (pause, slow-down, the outage alert).
+		d := res.d
 		if d.Verdict == sendpolicy.HoldForStatus && s.cfg.InFlightGrace < 0 {
 			d.Delay = s.cfg.Backoff(se.Action, rec.Attempts+1) // no grace: send again after the usual backoff
 		}
@@ -831,15 +838,10 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 		switch {
 		case d.Alert:
 			rec.State = recPending
+			// A PauseNumber verdict has paused the number, not only
+			// this broadcast, in the send step: replies from it stop too.
 			alertCode, alertMsg = se.Code, "account-level error from WhatsApp: "+se.Error()
-			if d.Verdict == sendpolicy.PauseNumber {
-				// The number, not the template: replies from it stop too.
-				s.pacers.Pause(res.phone, res.at.Add(d.PauseFor))
-			}
 		case d.Verdict == sendpolicy.Retry || d.Verdict == sendpolicy.WaitLong || d.Verdict == sendpolicy.HoldForStatus:
-			if d.Throttle {
-				s.pacers.SlowDown(res.phone)
-			}
 			if se.Timeout {
 				// The outcome is unknown: the retry, after the grace, may
 				// be a second copy.
@@ -953,15 +955,6 @@ type sentRecord struct {
 	at   time.Time
 	ref  string
 	user string
-}
-
-// errorCode is the WhatsApp error code of a send error, or 0.
-func errorCode(err error) int {
-	var se *whatsapp.SendError
-	if errors.As(err, &se) {
-		return se.Code
-	}
-	return 0
 }
 
 func reasonOf(se *whatsapp.SendError) string {

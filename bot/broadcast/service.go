@@ -16,6 +16,7 @@ import (
 
 	"lifeline/bot"
 	"lifeline/bot/contacts"
+	"lifeline/bot/outgoing"
 	"lifeline/bot/pace"
 	"lifeline/bot/sendpolicy"
 	"lifeline/bot/whatsapp"
@@ -147,6 +148,11 @@ type Options struct {
 	// Observer is told of every send attempt, like the engine's replies,
 	// so that the per-number send metrics count broadcasts too; nil for none.
 	Observer bot.Observer
+	// Outgoing is the send step shared with the engine's replies
+	// (Engine.Outgoing), so that an outage of a number is alerted once
+	// whoever meets it; nil makes one from Sender, Pacer, Observer and
+	// Logger.
+	Outgoing *outgoing.Step
 	// Leases decide which instance dispatches each broadcast; nil for the
 	// single-process leases (on the real clock: a test moving Now must not
 	// expire them).
@@ -184,15 +190,14 @@ var storeCtx = context.Background()
 
 // Service runs broadcasts.
 type Service struct {
-	cfg    Config
-	db     *store.DB
-	sender bot.Sender
-	log    zerolog.Logger
-	now    func() time.Time
-	http   *http.Client
+	cfg  Config
+	db   *store.DB
+	log  zerolog.Logger
+	now  func() time.Time
+	http *http.Client
 
 	pacers  *pace.Numbers
-	obs     bot.Observer
+	out     *outgoing.Step // the send step shared with the replies
 	leases  coord.Leases
 	holder  string
 	inc     IncidentGate
@@ -232,11 +237,17 @@ func New(cfg Config, o Options) *Service {
 	if o.HTTP == nil {
 		o.HTTP = &http.Client{Timeout: 10 * time.Second}
 	}
+	if o.Pacer == nil && o.Outgoing != nil {
+		o.Pacer = o.Outgoing.Pacer()
+	}
 	if o.Pacer == nil {
 		o.Pacer = pace.New(cfg.RatePerNumber)
 	}
 	if o.Observer == nil {
 		o.Observer = bot.NopObserver{}
+	}
+	if o.Outgoing == nil {
+		o.Outgoing = outgoing.New(outgoing.Options{Client: o.Sender, Pacer: o.Pacer, Observer: o.Observer, Logger: o.Logger, Now: o.Now})
 	}
 	if o.Leases == nil {
 		o.Leases = coord.NewMemoryLeases(nil)
@@ -247,10 +258,10 @@ func New(cfg Config, o Options) *Service {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Service{
 		leases: o.Leases, holder: o.Holder, inc: o.Incidents,
-		cfg: cfg, db: o.DB, sender: o.Sender, now: o.Now, http: o.HTTP,
+		cfg: cfg, db: o.DB, now: o.Now, http: o.HTTP,
 		log:    o.Logger.With().Str("comp", "broadcast").Logger(),
 		pacers: o.Pacer,
-		obs:    o.Observer,
+		out:    o.Outgoing,
 		daily:  newDailyLimit(cfg.DailyLimit),
 		ctx:    ctx, cancel: cancel,
 		wake: make(chan struct{}, 1), hook: make(chan struct{}, 1),

@@ -215,8 +215,10 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	pacer := pace.New(cfg.RatePerNumber)
 	pacer.SetCeiling(cfg.MaxInFlight)
 	engine := bot.New(ecfg, bot.Options{DB: db, Sender: sender, KB: m.Answerer(faq), Learner: faq, Logger: log, Observer: m, Pacer: pacer, Bus: bus})
+	// One send step for both: an outage of a number is alerted once,
+	// whether replies or broadcasts meet it.
 	broadcasts := broadcast.New(broadcastConfig(cfg), broadcast.Options{DB: db, Sender: sender, Logger: log, Pacer: pacer, Observer: m,
-		Leases: leases, Holder: cfg.InstanceID, Incidents: incident.Gate{}})
+		Outgoing: engine.Outgoing(), Leases: leases, Holder: cfg.InstanceID, Incidents: incident.Gate{}})
 	engine.Intercept(broadcasts)
 	engine.ObserveStatuses(broadcasts)
 	engine.AddTranscriptSource(broadcasts)
