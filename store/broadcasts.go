@@ -196,7 +196,7 @@ func NewRecipientBatch(ctx context.Context, db *DB, id string) (*RecipientBatch,
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return &RecipientBatch{b: db.NewBatch(), id: id}, nil
+	return &RecipientBatch{b: db.newBatch(), id: id}, nil
 }
 
 // Add writes recipient seq already encoded as JSON: the caller builds
@@ -235,7 +235,7 @@ func DropBroadcastRecipientsFrom(ctx context.Context, db *DB, id string, seq uin
 		if len(keys) == 0 {
 			return nil
 		}
-		batch := db.NewBatch()
+		batch := db.newBatch()
 		for _, k := range keys {
 			if err := batch.Delete(k); err != nil {
 				batch.Cancel()

@@ -419,7 +419,7 @@ func TestBroadcastOperationsStopOnACancelledContext(t *testing.T) {
 	db := memDB(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err := db.Update(func(tx *Txn) error {
+	err := db.update(func(tx *Txn) error {
 		checks := map[string]error{
 			"put broadcast":  PutBroadcast(ctx, tx, "bc1", tDoc{}),
 			"put recipient":  PutBroadcastRecipient(ctx, tx, "bc1", 1, tRec{}),
@@ -435,6 +435,7 @@ func TestBroadcastOperationsStopOnACancelledContext(t *testing.T) {
 		}
 		return nil
 	})
+
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -76,7 +76,7 @@ func StageContactRows[R any](ctx context.Context, db *DB, id string, first uint6
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	b := db.NewBatch()
+	b := db.newBatch()
 	for i := range rows {
 		if err := b.SetJSON(stagedRowKey(id, first+uint64(i)), rows[i]); err != nil {
 			b.Cancel()
@@ -157,7 +157,7 @@ func DiscardStagedContactRows(ctx context.Context, db *DB, id string, max int) (
 	if len(keys) == 0 {
 		return 0, nil
 	}
-	b := db.NewBatch()
+	b := db.newBatch()
 	for _, k := range keys {
 		if err := b.Delete(k); err != nil {
 			b.Cancel()

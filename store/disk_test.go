@@ -38,16 +38,16 @@ func TestDiskReserve(t *testing.T) {
 		if (err == nil) != c.newWork || err != nil && !errors.Is(err, ErrDiskLow) {
 			t.Errorf("%s: CheckDisk = %v, want new work allowed %v", c.name, err, c.newWork)
 		}
-		b := db.NewBatch()
+		b := db.newBatch()
 		_ = b.Set(sessionKey("bulk"), []byte("1"))
 		if err := b.Flush(); (err == nil) != c.commit {
 			t.Errorf("%s: bulk write = %v, want allowed %v", c.name, err, c.newWork)
 		}
-		err = db.Update(func(tx *Txn) error { return tx.Set(sessionKey("x"), []byte(c.name), 0) })
+		err = db.update(func(tx *Txn) error { return tx.Set(sessionKey("x"), []byte(c.name), 0) })
 		if (err == nil) != c.commit || err != nil && !errors.Is(err, ErrDiskLow) {
 			t.Errorf("%s: commit = %v, want allowed %v", c.name, err, c.commit)
 		}
-		if err := db.View(func(tx *Txn) error { _, err := tx.Has(sessionKey("x")); return err }); err != nil {
+		if err := db.view(func(tx *Txn) error { _, err := tx.Has(sessionKey("x")); return err }); err != nil {
 			t.Errorf("%s: read = %v", c.name, err)
 		}
 		if d := db.Disk(); d.Free != c.free || d.Low != (c.free < reserve) {

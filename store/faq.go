@@ -40,7 +40,7 @@ func PutFAQVersion[H, C any](ctx context.Context, db *DB, n int, header H, chunk
 	if n <= 0 {
 		return fmt.Errorf("store faq version %d: versions start at 1", n)
 	}
-	batch := db.NewBatch()
+	batch := db.newBatch()
 	for i, c := range chunks {
 		if err := batch.SetJSON(faqChunkKey(n, i), c); err != nil {
 			batch.Cancel()

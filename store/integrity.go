@@ -272,4 +272,5 @@ func readAll(db *badger.DB, r *Report) (err error) {
 		}
 		return nil
 	})
+
 }

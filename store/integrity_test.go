@@ -23,7 +23,7 @@ func fillStore(t *testing.T, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := db.NewBatch()
+	b := db.newBatch()
 	for i := range filled {
 		if err := b.SetJSON(contactKey(fmt.Sprintf("1555%07d", i)), map[string]any{"name": fmt.Sprint("contact ", i), "tags": []string{"a", "b"}}); err != nil {
 			t.Fatal(err)
@@ -148,7 +148,7 @@ func TestVerifyBackupCountsKeysAndRejectsACutStream(t *testing.T) {
 	}
 	defer db.Close()
 	for i := range 500 {
-		if err := db.Update(func(tx *Txn) error { return tx.SetJSON(contactKey(fmt.Sprint(i)), i, 0) }); err != nil {
+		if err := db.update(func(tx *Txn) error { return tx.SetJSON(contactKey(fmt.Sprint(i)), i, 0) }); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -168,7 +168,7 @@ func TestVerifyBackupCountsKeysAndRejectsACutStream(t *testing.T) {
 func countContacts(t *testing.T, db *DB) int {
 	t.Helper()
 	n := 0
-	if err := db.View(func(tx *Txn) error {
+	if err := db.view(func(tx *Txn) error {
 		return tx.Scan(contactPrefix(), func(Key, []byte) error { n++; return nil })
 	}); err != nil {
 		t.Logf("scan: %v", err)

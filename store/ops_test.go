@@ -500,10 +500,11 @@ func TestOperationsStopOnACancelledContext(t *testing.T) {
 	if err := db.Write(ctx, func(Writer) error { t.Error("ran after cancel"); return nil }); !errors.Is(err, context.Canceled) {
 		t.Errorf("Write: %v", err)
 	}
-	err := db.View(func(tx *Txn) error {
+	err := db.view(func(tx *Txn) error {
 		_, err := GetAgent(ctx, tx, "amira")
 		return err
 	})
+
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("GetAgent: %v", err)
 	}

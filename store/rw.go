@@ -41,7 +41,7 @@ func (s *DB) Read(ctx context.Context, fn func(r Reader) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.View(func(t *Txn) error { return fn(t) })
+	return s.view(func(t *Txn) error { return fn(t) })
 }
 
 // Write runs fn in a read-write transaction with the guarantees of
@@ -51,12 +51,13 @@ func (s *DB) Write(ctx context.Context, fn func(w Writer) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.Update(func(t *Txn) error {
+	return s.update(func(t *Txn) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		return fn(t)
 	})
+
 }
 
 // NextSeq draws the next number of the named sequence (see DB.NextSeq).

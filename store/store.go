@@ -3,9 +3,9 @@
 // typed operation per record kind (accounts.go, audit.go, broadcasts.go,
 // faq.go, people.go, rewrite.go), written against the Reader and Writer
 // interfaces (rw.go) that a transaction implements, so a second backend
-// replaces this one by implementing those two. Packages that still build
-// keys themselves (the engine) use DB.View and DB.Update with the raw Txn
-// until they move to typed operations.
+// replaces this one by implementing those two. Other packages reach
+// records only through DB.Read and DB.Write and those operations: the
+// raw transactions (view, update) and write batches are the store's own.
 package store
 
 import (
@@ -68,7 +68,7 @@ type DB struct {
 	disk   *diskGuard // nil: no reserve
 }
 
-// Open opens (or creates) the store. Update is durable: when it returns
+// Open opens (or creates) the store. A write is durable: when it returns
 // nil the commit is on disk, which is what lets the webhook acknowledge
 // Meta. Rather than badger's SyncWrites, which syncs once per transaction
 // in badger's single writer, commits share group syncs (see groupSync),
@@ -206,7 +206,7 @@ func (s *DB) NextSeq(name string) (uint64, error) {
 
 const maxConflictRetries = 10
 
-// Update runs fn in a read-write transaction, commits it, retrying on
+// update runs fn in a read-write transaction, commits it, retrying on
 // conflict a bounded number of times, and returns once the commit is
 // synced to disk (a group sync shared with concurrent commits).
 //
@@ -214,7 +214,7 @@ const maxConflictRetries = 10
 // writing: new work was refused at the reserve already, and what remains
 // must not fill the disk, where badger's memory-mapped writes would kill
 // the process.
-func (s *DB) Update(fn func(*Txn) error) error {
+func (s *DB) update(fn func(*Txn) error) error {
 	if err := s.disk.last(time.Second).criticalErr(); err != nil {
 		s.health.record(err)
 		return err
@@ -227,6 +227,7 @@ func (s *DB) Update(fn func(*Txn) error) error {
 			fnErr = fn(&Txn{t: t, s: s})
 			return fnErr
 		})
+
 		if errors.Is(err, badger.ErrConflict) {
 			continue
 		}
@@ -246,8 +247,8 @@ func (s *DB) Update(fn func(*Txn) error) error {
 	return fmt.Errorf("after %d tries: %w", maxConflictRetries, err)
 }
 
-// View runs fn in a read-only transaction.
-func (s *DB) View(fn func(*Txn) error) error {
+// view runs fn in a read-only transaction.
+func (s *DB) view(fn func(*Txn) error) error {
 	return s.db.View(func(t *badger.Txn) error { return fn(&Txn{t: t, s: s}) })
 }
 
@@ -387,8 +388,8 @@ type Batch struct {
 	disk *diskGuard
 }
 
-// NewBatch starts a write batch; call Flush to commit it.
-func (s *DB) NewBatch() *Batch { return &Batch{wb: s.db.NewWriteBatch(), sync: s.sync, disk: s.disk} }
+// newBatch starts a write batch; call Flush to commit it.
+func (s *DB) newBatch() *Batch { return &Batch{wb: s.db.NewWriteBatch(), sync: s.sync, disk: s.disk} }
 
 // SetJSON adds one encoded value to the batch.
 func (b *Batch) SetJSON(key Key, v any) error {
@@ -406,7 +407,7 @@ func (b *Batch) Set(key Key, value []byte) error { return b.wb.Set(key, value) }
 func (b *Batch) Delete(key Key) error { return b.wb.Delete(key) }
 
 // Flush commits the batch and returns once it is synced to disk. Like
-// Update it refuses to write below a quarter of the disk reserve, and
+// a transaction it refuses to write below a quarter of the disk reserve, and
 // measures the free space first: a batch can be large.
 func (b *Batch) Flush() error {
 	if err := b.disk.check().criticalErr(); err != nil {

@@ -142,7 +142,7 @@ func TestConcurrentUpdatesAreAllDurableOnDisk(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			if err := db.Update(func(tx *Txn) error { return tx.SetJSON(sessionKey(fmt.Sprint(i)), i, 0) }); err != nil {
+			if err := db.update(func(tx *Txn) error { return tx.SetJSON(sessionKey(fmt.Sprint(i)), i, 0) }); err != nil {
 				t.Error(err)
 			}
 		}(i)
@@ -162,7 +162,7 @@ func TestConcurrentUpdatesAreAllDurableOnDisk(t *testing.T) {
 	defer db.Close()
 	for i := 0; i < n; i++ {
 		var v int
-		if err := db.View(func(tx *Txn) error { return tx.GetJSON(sessionKey(fmt.Sprint(i)), &v) }); err != nil || v != i {
+		if err := db.view(func(tx *Txn) error { return tx.GetJSON(sessionKey(fmt.Sprint(i)), &v) }); err != nil || v != i {
 			t.Fatalf("key %d after reopen: %d %v", i, v, err)
 		}
 	}
@@ -174,7 +174,7 @@ func TestUpdateAfterCloseFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	if err := db.Update(func(tx *Txn) error { return tx.Set(sessionKey("x"), []byte("1"), 0) }); err == nil {
+	if err := db.update(func(tx *Txn) error { return tx.Set(sessionKey("x"), []byte("1"), 0) }); err == nil {
 		t.Fatal("a write to a closed store must fail")
 	}
 }
