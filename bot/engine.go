@@ -28,13 +28,8 @@ import (
 )
 
 // Sender delivers messages to WhatsApp. The Graph API client and the
-// sandbox are the two implementations.
-type Sender interface {
-	Send(ctx context.Context, phoneNumberID string, o whatsapp.Outbound) (whatsapp.SendResult, error)
-	MarkRead(ctx context.Context, phoneNumberID, messageID string, typing bool) error
-}
-
-var _ Sender = (*whatsapp.Client)(nil)
+// sandbox are the two implementations; the send step calls it.
+type Sender = outgoing.Client
 
 // Learner records what conversations teach the FAQ; kb.KB is the implementation.
 type Learner interface {
