@@ -54,6 +54,7 @@ func (c *turn) places(words string, acts bool) (bool, error) {
 		}
 	}
 	if c.m.Current() != StatePlace || c.s.PlaceKind == "" {
+		c.s.PlaceKind = "" // the conversation went elsewhere (danger, a reply)
 		return false, nil
 	}
 	kind := c.s.PlaceKind
