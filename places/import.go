@@ -323,6 +323,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader, by Actor) (ImportResu
 		return ImportResult{}, fmt.Errorf("import places: %w", err)
 	}
 	s.idx.PutAll(placed)
+	s.announce("")
 	s.log.Info().Int("rows", res.Rows).Int("created", res.Created).Int("updated", res.Updated).Msg("places imported")
 	return res, nil
 }

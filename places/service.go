@@ -11,6 +11,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"lifeline/coord"
 	"lifeline/store"
 )
 
@@ -24,6 +25,9 @@ type Options struct {
 	Logger   zerolog.Logger
 	Now      func() time.Time
 	RadiusKm float64 // 0 for DefaultRadiusKm
+	// Bus, when set, announces every change (ChangedTopic) so that the
+	// other instances update their index; Start follows theirs.
+	Bus coord.Bus
 }
 
 // Service keeps places: every change is written with its audit entry in
@@ -37,6 +41,10 @@ type Service struct {
 	// mu orders the index updates as the commits they follow, so that
 	// two changes of one place never leave the older one indexed.
 	mu sync.Mutex
+
+	bus      coord.Bus
+	nonce    string
+	unfollow func()
 }
 
 // Actor is who makes a change: recorded on the place and, with role and
@@ -60,7 +68,8 @@ func NewService(o Options) *Service {
 	if o.RadiusKm <= 0 {
 		o.RadiusKm = DefaultRadiusKm
 	}
-	return &Service{db: o.DB, log: o.Logger.With().Str("comp", "places").Logger(), now: o.Now, radius: o.RadiusKm, idx: NewIndex(nil)}
+	return &Service{db: o.DB, log: o.Logger.With().Str("comp", "places").Logger(), now: o.Now, radius: o.RadiusKm, idx: NewIndex(nil),
+		bus: o.Bus, nonce: newNonce()}
 }
 
 // Load rebuilds the index from the store.
@@ -171,6 +180,7 @@ func (s *Service) Create(ctx context.Context, in Input, by Actor) (*Place, error
 		return nil, fmt.Errorf("add place: %w", err)
 	}
 	s.idx.Put(out)
+	s.announce(out.ID)
 	return &out, nil
 }
 
@@ -248,6 +258,7 @@ func (s *Service) change(ctx context.Context, id, action string, by Actor, fn fu
 		return nil, fmt.Errorf("%s %s: %w", strings.ReplaceAll(action, ".", " "), id, err)
 	}
 	s.idx.Put(out)
+	s.announce(id)
 	return &out, nil
 }
 
@@ -304,6 +315,7 @@ func (s *Service) Delete(ctx context.Context, id string, by Actor) error {
 		return fmt.Errorf("delete place %s: %w", id, err)
 	}
 	s.idx.Remove(id)
+	s.announce(id)
 	return nil
 }
 
