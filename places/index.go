@@ -25,6 +25,18 @@ func DistanceKm(lat1, lon1, lat2, lon2 float64) float64 {
 	return 2 * earthKm * math.Asin(math.Sqrt(min(1, a)))
 }
 
+// distanceCos is DistanceKm with the cosines of both latitudes given:
+// the index keeps each place's, so a search computes one per place less.
+func distanceCos(lat1, lon1, cos1, lat2, lon2, cos2 float64) float64 {
+	const rad = math.Pi / 180
+	s1 := math.Sin((lat2 - lat1) * rad / 2)
+	s2 := math.Sin((lon2 - lon1) * rad / 2)
+	a := s1*s1 + cos1*cos2*s2*s2
+	return 2 * earthKm * math.Asin(math.Sqrt(min(1, a)))
+}
+
+func cosLat(lat float64) float64 { return math.Cos(lat * math.Pi / 180) }
+
 // Hit is a place found near a point.
 type Hit struct {
 	Place      *Place
@@ -43,8 +55,8 @@ type Index struct {
 }
 
 type entry struct {
-	lat, lon float64
-	p        *Place
+	lat, lon, cos float64
+	p             *Place
 }
 
 type snapshot struct {
@@ -71,7 +83,7 @@ func (ix *Index) reset(ps []Place) {
 	for i := range ps {
 		p := ps[i]
 		s.byID[p.ID] = &p
-		s.byKind[p.Kind] = append(s.byKind[p.Kind], entry{lat: p.Lat, lon: p.Lon, p: &p})
+		s.byKind[p.Kind] = append(s.byKind[p.Kind], entry{lat: p.Lat, lon: p.Lon, cos: cosLat(p.Lat), p: &p})
 	}
 	for _, es := range s.byKind {
 		sort.Slice(es, func(i, j int) bool { return es[i].lat < es[j].lat })
@@ -88,7 +100,7 @@ func (ix *Index) Put(p Place) {
 	s.byID[p.ID] = &p
 	es := slices.Clone(s.byKind[p.Kind])
 	at := sort.Search(len(es), func(i int) bool { return es[i].lat >= p.Lat })
-	s.byKind[p.Kind] = slices.Insert(es, at, entry{lat: p.Lat, lon: p.Lon, p: &p})
+	s.byKind[p.Kind] = slices.Insert(es, at, entry{lat: p.Lat, lon: p.Lon, cos: cosLat(p.Lat), p: &p})
 	ix.snap.Store(s)
 }
 
@@ -186,8 +198,9 @@ func (ix *Index) Nearest(kind Kind, lat, lon float64, n int, radiusKm float64, k
 	// bound is how far a place may be and still count: the radius, then
 	// the n-th best distance once n are found.
 	bound := radiusKm
+	cos := cosLat(lat)
 	consider := func(e entry) {
-		d := DistanceKm(lat, lon, e.lat, e.lon)
+		d := distanceCos(lat, lon, cos, e.lat, e.lon, e.cos)
 		if d > bound || (keep != nil && !keep(e.p)) {
 			return
 		}
