@@ -231,6 +231,14 @@ func TestOfferedOnlyWhileOpen(t *testing.T) {
 	if _, err := svc.Create(ctx, Input{Name: map[string]string{"default": "x"}, Kind: KindShelter, Lat: f(1), Lon: f(1), Incident: "inc1"}, admin); !errors.Is(err, ErrInvalid) {
 		t.Errorf("a place added to a closed incident: %v", err)
 	}
+	_, err := svc.Import(ctx, strings.NewReader("name,kind,lat,lon,incident\nA,shelter,1,1,\nB,shelter,1,1,inc1\n"), admin)
+	var ie *ImportError
+	if !errors.As(err, &ie) || len(ie.Rows) != 1 || ie.Rows[0].Row != 3 || ie.Rows[0].Column != "incident" {
+		t.Errorf("import naming a closed incident: %v", err)
+	}
+	if n := svc.Index().Len(KindShelter); n != 3 {
+		t.Errorf("a refused import changed the index: %d shelters", n)
+	}
 	if err := svc.Delete(ctx, "c", admin); err != nil {
 		t.Fatal(err)
 	}

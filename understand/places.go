@@ -140,9 +140,8 @@ func init() {
 	}
 }
 
-// placeTokens folds text as Normalize does, splits elisions and drops
-// Latin accents
-// ("nächste" and "naechste" aside, "dónde" and "donde" are one word).
+// placeTokens folds text as Normalize does, splits elisions ("l'eau")
+// and drops Latin accents, so that "dónde" and "donde" are one word.
 func placeTokens(text string) []string {
 	s := norm.NFD.String(Normalize(text))
 	s = strings.Map(func(r rune) rune {
