@@ -5,6 +5,7 @@
 package admin
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -30,6 +31,7 @@ import (
 	"lifeline/coord"
 	"lifeline/incident"
 	"lifeline/kb"
+	"lifeline/places"
 	"lifeline/store"
 )
 
@@ -45,6 +47,9 @@ type Deps struct {
 	SandboxRead func(user string)
 	Metrics     *metrics.Metrics   // served at /metrics when set
 	Broadcasts  *broadcast.Service // broadcasts and check-ins; nil leaves the routes out
+	// Places is the service whose index the engine's conversation reads
+	// (places.Finder); nil makes one for the routes alone.
+	Places *places.Service
 	// TrustedProxies are the addresses or CIDR ranges of reverse proxies
 	// whose ProxyHeader (default X-Forwarded-For) names the client: the
 	// failed-login limit and the audit log then see the client's address
@@ -180,6 +185,13 @@ func New(d Deps) *Server {
 	s.registerBroadcasts(adm, d.Broadcasts)
 	s.incidents = incident.NewService(incident.Options{DB: d.DB, Broadcasts: d.Broadcasts, Logger: d.Logger, Now: d.Now})
 	s.registerIncidents(adm, s.incidents)
+	if d.Places == nil {
+		d.Places = places.NewService(places.Options{DB: d.DB, Logger: d.Logger, Now: d.Now})
+		if err := d.Places.Load(context.Background()); err != nil {
+			s.log.Error().Err(err).Msg("load places")
+		}
+	}
+	s.registerPlaces(adm, d.Places)
 	s.registerPages()
 	return s
 }

@@ -277,9 +277,12 @@ type Options struct {
 	KB     flows.Answerer
 	// Understander reads what messages are about; nil for understand.Default().
 	Understander flows.Understander
-	Learner      Learner
-	Logger       zerolog.Logger
-	Now          func() time.Time // defaults to time.Now; tests fix it
+	// Places answers "where is the nearest shelter"; nil leaves such
+	// questions to the FAQ.
+	Places  flows.PlaceFinder
+	Learner Learner
+	Logger  zerolog.Logger
+	Now     func() time.Time // defaults to time.Now; tests fix it
 	// Pacer is the per-number budget shared with other senders
 	// (broadcasts); nil takes Outgoing's, or makes one at
 	// Config.RatePerNumber.
@@ -328,7 +331,7 @@ func New(cfg Config, o Options) *Engine {
 	e := &Engine{obs: o.Observer,
 		cfg: cfg, db: o.DB, learner: o.Learner, now: o.Now,
 		log:     o.Logger.With().Str("comp", "engine").Logger(),
-		flow:    &flows.Flow{KB: o.KB, Reader: o.Understander, Expiry: cfg.Expiry},
+		flow:    &flows.Flow{KB: o.KB, Reader: o.Understander, Places: o.Places, Expiry: cfg.Expiry},
 		ctx:     ctx,
 		cancel:  cancel,
 		waiters: map[string]chan []whatsapp.Outbound{},

@@ -57,4 +57,18 @@ var ar = Texts{
 	CheckinAskTime:            "ما الوقت المناسب لك؟ يرجى الرد بكلماتك.",
 	CheckinTimeNoted:          "شكراً، سجّلنا الوقت الذي يناسبك.",
 	CheckinConfirmed:          "شكراً، سجّلنا إجابتك: %s.",
+
+	// Places.
+	PlaceAskLocation: "لنجد أقرب الأماكن المفتوحة (%s)، شارك موقعك بالزر أدناه. أو اكتب رسالة وسأرسل لك قائمتها.",
+	PlaceNearest:     "أقرب الأماكن المفتوحة (%s):",
+	PlaceDistance:    "%s: %s كم، مفتوح",
+	PlaceNoneNear:    "لا نعرف مكاناً مفتوحاً (%s) على بعد %s كم منك. يمكن لشخص من فريقنا مساعدتك في إيجاد واحد.",
+	PlaceList:        "الأماكن المفتوحة (%s):",
+	PlaceNoneOpen:    "لا يوجد مكان مفتوح (%s) في قائمتنا الآن. يمكن لشخص من فريقنا مساعدتك.",
+	PlaceShelter:     "ملجأ",
+	PlaceClinic:      "عيادة أو مستشفى",
+	PlaceWater:       "نقطة مياه",
+	PlaceFood:        "توزيع طعام",
+	PlaceCharging:    "شحن الهاتف",
+	PlaceOffice:      "مكتب مساعدة",
 }

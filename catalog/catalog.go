@@ -79,6 +79,22 @@ type Texts struct {
 	CheckinAskTime            string
 	CheckinTimeNoted          string
 	CheckinConfirmed          string // %s is the chosen option's title
+
+	// Places: where to go. %s in the first six is one of the kind names
+	// below; PlaceDistance is a place's name and its distance in km;
+	// PlaceNoneNear's second %s is the radius in km.
+	PlaceAskLocation string // body of the location request after "nearest shelter"
+	PlaceNearest     string
+	PlaceDistance    string
+	PlaceNoneNear    string
+	PlaceList        string // the open places listed when no location came
+	PlaceNoneOpen    string
+	PlaceShelter     string
+	PlaceClinic      string
+	PlaceWater       string
+	PlaceFood        string
+	PlaceCharging    string
+	PlaceOffice      string
 }
 
 // WaitRanges are the wait estimates in order, shortest first.

@@ -59,4 +59,18 @@ var de = Texts{
 	CheckinAskTime:            "Welche Uhrzeit passt Ihnen? Bitte antworten Sie in Ihren eigenen Worten.",
 	CheckinTimeNoted:          "Danke, wir haben Ihre Wunschzeit notiert.",
 	CheckinConfirmed:          "Danke, wir haben Ihre Antwort gespeichert: %s.",
+
+	// Places.
+	PlaceAskLocation: "Um die nächsten offenen Orte (%s) zu finden, teilen Sie bitte Ihren Standort über die Schaltfläche unten. Oder schreiben Sie eine Nachricht, dann schicke ich die Liste.",
+	PlaceNearest:     "Die nächsten offenen Orte (%s):",
+	PlaceDistance:    "%s: %s km, geöffnet",
+	PlaceNoneNear:    "Wir kennen keinen offenen Ort (%s) im Umkreis von %s km. Eine Person aus unserem Team kann Ihnen helfen, einen zu finden.",
+	PlaceList:        "Offene Orte (%s):",
+	PlaceNoneOpen:    "Derzeit ist kein Ort (%s) auf unserer Liste geöffnet. Eine Person aus unserem Team kann Ihnen helfen.",
+	PlaceShelter:     "Notunterkunft",
+	PlaceClinic:      "Klinik oder Krankenhaus",
+	PlaceWater:       "Wasserstelle",
+	PlaceFood:        "Essensausgabe",
+	PlaceCharging:    "Handy laden",
+	PlaceOffice:      "Hilfsbüro",
 }

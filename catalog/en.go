@@ -57,4 +57,18 @@ var en = Texts{
 	CheckinAskTime:            "What time would suit you? Please reply in your own words.",
 	CheckinTimeNoted:          "Thank you, we have noted your preferred time.",
 	CheckinConfirmed:          "Thank you, we have recorded your answer: %s.",
+
+	// Places.
+	PlaceAskLocation: "To find the nearest open places (%s), please share your location with the button below. Or write a message and I will list them.",
+	PlaceNearest:     "The nearest open places (%s):",
+	PlaceDistance:    "%s: %s km, open",
+	PlaceNoneNear:    "We know of no open place (%s) within %s km of you. A person from our team can help you find one.",
+	PlaceList:        "Open places (%s):",
+	PlaceNoneOpen:    "No place (%s) is open on our list right now. A person from our team can help you.",
+	PlaceShelter:     "shelter",
+	PlaceClinic:      "clinic or hospital",
+	PlaceWater:       "water point",
+	PlaceFood:        "food distribution",
+	PlaceCharging:    "phone charging",
+	PlaceOffice:      "help office",
 }

@@ -60,4 +60,18 @@ var es = Texts{
 	CheckinAskTime:            "¿Qué hora le vendría bien? Responda con sus propias palabras.",
 	CheckinTimeNoted:          "Gracias, hemos anotado la hora que prefiere.",
 	CheckinConfirmed:          "Gracias, hemos registrado su respuesta: %s.",
+
+	// Places.
+	PlaceAskLocation: "Para encontrar los lugares abiertos más cercanos (%s), comparta su ubicación con el botón de abajo. O escriba un mensaje y le enviaré la lista.",
+	PlaceNearest:     "Los lugares abiertos más cercanos (%s):",
+	PlaceDistance:    "%s: %s km, abierto",
+	PlaceNoneNear:    "No conocemos ningún lugar abierto (%s) a menos de %s km de usted. Una persona de nuestro equipo puede ayudarle a encontrar uno.",
+	PlaceList:        "Lugares abiertos (%s):",
+	PlaceNoneOpen:    "Ahora no hay ningún lugar abierto (%s) en nuestra lista. Una persona de nuestro equipo puede ayudarle.",
+	PlaceShelter:     "albergue",
+	PlaceClinic:      "clínica u hospital",
+	PlaceWater:       "punto de agua",
+	PlaceFood:        "reparto de comida",
+	PlaceCharging:    "carga de teléfono",
+	PlaceOffice:      "oficina de ayuda",
 }

@@ -59,4 +59,18 @@ var fr = Texts{
 	CheckinAskTime:            "Quel moment vous conviendrait ? Répondez avec vos propres mots.",
 	CheckinTimeNoted:          "Merci, nous avons noté le moment qui vous convient.",
 	CheckinConfirmed:          "Merci, nous avons enregistré votre réponse : %s.",
+
+	// Places.
+	PlaceAskLocation: "Pour trouver les lieux ouverts les plus proches (%s), partagez votre position avec le bouton ci-dessous. Ou écrivez un message et je vous enverrai la liste.",
+	PlaceNearest:     "Les lieux ouverts les plus proches (%s) :",
+	PlaceDistance:    "%s : %s km, ouvert",
+	PlaceNoneNear:    "Nous ne connaissons aucun lieu ouvert (%s) à moins de %s km de vous. Une personne de notre équipe peut vous aider à en trouver un.",
+	PlaceList:        "Lieux ouverts (%s) :",
+	PlaceNoneOpen:    "Aucun lieu (%s) n'est ouvert sur notre liste pour le moment. Une personne de notre équipe peut vous aider.",
+	PlaceShelter:     "refuge",
+	PlaceClinic:      "clinique ou hôpital",
+	PlaceWater:       "point d'eau",
+	PlaceFood:        "distribution de nourriture",
+	PlaceCharging:    "recharge de téléphone",
+	PlaceOffice:      "bureau d'aide",
 }

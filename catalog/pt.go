@@ -60,4 +60,18 @@ var pt = Texts{
 	CheckinAskTime:            "Qual horário seria melhor para você? Responda com suas próprias palavras.",
 	CheckinTimeNoted:          "Obrigado, anotamos o horário de sua preferência.",
 	CheckinConfirmed:          "Obrigado, registramos sua resposta: %s.",
+
+	// Places.
+	PlaceAskLocation: "Para encontrar os locais abertos mais próximos (%s), compartilhe sua localização pelo botão abaixo. Ou escreva uma mensagem e eu envio a lista.",
+	PlaceNearest:     "Os locais abertos mais próximos (%s):",
+	PlaceDistance:    "%s: %s km, aberto",
+	PlaceNoneNear:    "Não conhecemos nenhum local aberto (%s) a menos de %s km de você. Uma pessoa da nossa equipe pode ajudar você a encontrar um.",
+	PlaceList:        "Locais abertos (%s):",
+	PlaceNoneOpen:    "Nenhum local (%s) está aberto na nossa lista agora. Uma pessoa da nossa equipe pode ajudar você.",
+	PlaceShelter:     "abrigo",
+	PlaceClinic:      "clínica ou hospital",
+	PlaceWater:       "ponto de água",
+	PlaceFood:        "distribuição de comida",
+	PlaceCharging:    "carregar o celular",
+	PlaceOffice:      "escritório de ajuda",
 }

@@ -28,6 +28,7 @@ const (
 	StateAnswered   = "answered"   // an FAQ answer was sent; feedback expected
 	StateSuggesting = "suggesting" // a "did you mean" list was sent
 	StateHandoff    = "handoff"    // a person owns the conversation; the bot is silent
+	StatePlace      = "place"      // asked where to find a place; the person's location expected (places.go)
 )
 
 // Events of the conversation state machine.
@@ -41,9 +42,10 @@ const (
 	EvClaim   = "claim"
 	EvRelease = "release"
 	EvExpire  = "expire"
+	EvPlace   = "place"
 )
 
-var botStates = []string{StateIdle, StateMenu, StateAsking, StateAnswered, StateSuggesting}
+var botStates = []string{StateIdle, StateMenu, StateAsking, StateAnswered, StateSuggesting, StatePlace}
 
 // Events is the conversation's transition table. The bot's own states may
 // go anywhere among themselves; an agent's claim enters the handoff state
@@ -58,7 +60,8 @@ var Events = fsm.Events{
 	{Name: EvDone, Src: botStates, Dst: StateMenu},
 	{Name: EvClaim, Src: botStates, Dst: StateHandoff},
 	{Name: EvRelease, Src: []string{StateHandoff}, Dst: StateMenu},
-	{Name: EvExpire, Src: []string{StateMenu, StateAsking, StateAnswered, StateSuggesting}, Dst: StateIdle},
+	{Name: EvPlace, Src: botStates, Dst: StatePlace},
+	{Name: EvExpire, Src: []string{StateMenu, StateAsking, StateAnswered, StateSuggesting, StatePlace}, Dst: StateIdle},
 }
 
 // Session is the stored state of one user's conversation.
@@ -90,6 +93,9 @@ type Session struct {
 	// crash, or by a second worker) is never answered twice. The flows
 	// carry it unchanged.
 	InboxSeq uint64 `json:"inbox_seq,omitempty"`
+	// PlaceKind is the kind of place the person asked for while the
+	// conversation waits for their location (StatePlace).
+	PlaceKind string `json:"place_kind,omitempty"`
 }
 
 // Input is one inbound message, as the flows see it.
@@ -175,6 +181,7 @@ var _ Understander = (*understand.Model)(nil)
 type Flow struct {
 	KB     Answerer
 	Reader Understander  // nil means understand.Default()
+	Places PlaceFinder   // nil: no places known, "nearest shelter" goes to the FAQ
 	Expiry time.Duration // a conversation idle for longer starts over
 }
 
@@ -361,6 +368,9 @@ func (c *turn) run() error {
 		return nil
 	}
 
+	if done, err := c.places(words, acts); done {
+		return err
+	}
 	switch {
 	case c.in.ReplyID != "" && ownReply(c.in.ReplyID):
 		return c.onReply()

@@ -248,6 +248,7 @@ const (
 	DocRejected     DocKind = "rejwh" // bot: raw webhook bodies acknowledged but impossible to store as events (<unix nanos>)
 	DocBroadcast    DocKind = "bcast" // broadcast: one broadcast (spec, state, audit of its life)
 	DocIncident     DocKind = "incid" // incident: one incident (kind, audience, drill, state, closing report)
+	DocPlace        DocKind = "place" // places: one place people can be sent to (shelter, clinic, water point, ...)
 )
 
 // Contact import documents: the rows of an import are staged, then one

@@ -24,6 +24,7 @@ import (
 	"lifeline/csvtext"
 	"lifeline/incident"
 	"lifeline/kb"
+	"lifeline/places"
 	"lifeline/privacy"
 	"lifeline/store"
 )
@@ -60,6 +61,8 @@ func Of(err error) Answer {
 		nr  *apierr.NotReady
 		nse *bot.NotStoredError
 		inf *incident.NotFoundError
+		pnf *places.NotFoundError
+		pie *places.ImportError
 		ce  *handoffs.ConflictError
 		ie  *handoffs.InvalidError
 		kie *kb.ImportError
@@ -142,6 +145,16 @@ func Of(err error) Answer {
 	case errors.Is(err, incident.ErrInvalid):
 		return answer(fiber.StatusBadRequest, err.Error())
 	case errors.Is(err, incident.ErrState):
+		return answer(fiber.StatusConflict, err.Error())
+
+	// Places.
+	case errors.As(err, &pnf):
+		return answer(fiber.StatusNotFound, pnf.Error())
+	case errors.As(err, &pie):
+		return Answer{Status: fiber.StatusBadRequest, Body: fiber.Map{"error": "no place imported: fix the rows listed and send the whole file again", "rows": pie.Rows}}
+	case errors.Is(err, places.ErrInvalid):
+		return answer(fiber.StatusBadRequest, err.Error())
+	case errors.Is(err, places.ErrConflict):
 		return answer(fiber.StatusConflict, err.Error())
 
 	// Imports: a bad file is refused whole, with every bad row named.

@@ -27,6 +27,7 @@ import (
 	"lifeline/coord"
 	"lifeline/incident"
 	"lifeline/kb"
+	"lifeline/places"
 	"lifeline/privacy"
 	"lifeline/store"
 )
@@ -142,6 +143,7 @@ type instance struct {
 	pacer      *pace.Numbers      // shared by replies and broadcasts; its latency estimate is reported by bench
 	faq        *kb.KB
 	bus        *coord.MemoryBus
+	places     *places.Service
 }
 
 // start opens the store and the FAQ, starts the engine and builds the HTTP server.
@@ -214,7 +216,16 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	// measures (each send attempt is observed through it).
 	pacer := pace.New(cfg.RatePerNumber)
 	pacer.SetCeiling(cfg.MaxInFlight)
-	engine := bot.New(ecfg, bot.Options{DB: db, Sender: sender, KB: m.Answerer(faq), Learner: faq, Logger: log, Observer: m, Pacer: pacer, Bus: bus})
+	// Places: the engine's conversation and the admin routes share one
+	// index, so that a shelter closed by an admin is never offered again.
+	placeSvc := places.NewService(places.Options{DB: db, Logger: log, Bus: bus})
+	if err := placeSvc.Start(context.Background()); err != nil {
+		faq.Close()
+		db.Close()
+		return nil, err
+	}
+	engine := bot.New(ecfg, bot.Options{DB: db, Sender: sender, KB: m.Answerer(faq), Learner: faq, Logger: log, Observer: m, Pacer: pacer, Bus: bus,
+		Places: places.Finder{S: placeSvc}})
 	// One send step for both: an outage of a number is alerted once,
 	// whether replies or broadcasts meet it.
 	broadcasts := broadcast.New(broadcastConfig(cfg), broadcast.Options{DB: db, Sender: sender, Logger: log, Pacer: pacer, Observer: m,
@@ -265,7 +276,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	go sweeper.Run(sweepCtx)
 
 	srv := admin.New(admin.Deps{
-		DB: db, Engine: engine, KB: faq, Sandbox: cfg.Sandbox(), SandboxRead: readsBy, Logger: log, Metrics: m, Broadcasts: broadcasts,
+		DB: db, Engine: engine, KB: faq, Sandbox: cfg.Sandbox(), SandboxRead: readsBy, Logger: log, Metrics: m, Broadcasts: broadcasts, Places: placeSvc,
 		TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, Bus: bus, EventBuffer: cfg.EventBuffer,
 		Webhook: admin.WebhookConfig{Enabled: !cfg.Sandbox(), VerifyToken: cfg.VerifyToken, AppSecret: cfg.AppSecret},
 	})
@@ -276,7 +287,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	}
 	ready.Msg("lifeline ready")
 	return &instance{cfg: cfg, log: log, db: db, engine: engine, http: srv, sweep: sweepStop, broadcasts: broadcasts, phones: phones,
-		pacer: pacer, faq: faq, bus: bus}, nil
+		pacer: pacer, faq: faq, bus: bus, places: placeSvc}, nil
 }
 
 // pageURL is where a browser on this machine finds a page of the server
@@ -312,6 +323,7 @@ func (in *instance) close() error {
 	}
 	in.engine.Close()
 	in.faq.Close()
+	in.places.Close()
 	in.bus.Close()
 	if err := in.db.Close(); err != nil {
 		return err

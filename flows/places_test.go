@@ -1,0 +1,129 @@
+package flows
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"lifeline/bot/whatsapp"
+	"lifeline/understand"
+)
+
+// fakePlaces knows shelters only; near is what Nearest answers.
+type fakePlaces struct{ near []PlaceHit }
+
+func (fakePlaces) Knows(kind string) bool { return kind == "shelter" }
+func (fakePlaces) RadiusKm() float64      { return 50 }
+func (p fakePlaces) Nearest(kind string, lat, lon float64, lang string, n int) ([]PlaceHit, error) {
+	return p.near[:min(n, len(p.near))], nil
+}
+func (fakePlaces) Open(kind, lang string, n int) ([]PlaceHit, error) {
+	return []PlaceHit{{Name: "School shelter", Address: "12 School St"}, {Name: "Town hall", Address: "1 Main St"}}, nil
+}
+
+var twoShelters = []PlaceHit{
+	{Name: "Town hall", Address: "1 Main St", Lat: 26.43, Lon: 50.1, DistanceKm: 0.4},
+	{Name: "School shelter", Address: "12 School St", Lat: 26.45, Lon: 50.11, DistanceKm: 2.6},
+}
+
+func TestPlaceConversation(t *testing.T) {
+	here := &whatsapp.Location{Latitude: 26.429, Longitude: 50.099}
+	reads := reader{
+		"where is the nearest shelter": sure(understand.Question, "en"),
+		"where can I get water":        sure(understand.Question, "en"),
+		"north district":               unsure(understand.Other),
+		"my father collapsed":          {Class: understand.Danger, Confidence: 0.8, Lang: "en"},
+		"I need a person":              sure(understand.Human, "en"),
+	}
+	type pstep struct {
+		text    string
+		loc     *whatsapp.Location
+		want    []string
+		state   string
+		effects []EffectKind
+	}
+	ask := pstep{text: "where is the nearest shelter", want: []string{"location_request:To find the nearest open places (shelter)"}, state: StatePlace}
+	cases := []struct {
+		name   string
+		places fakePlaces
+		steps  []pstep
+	}{
+		{"a location gets the nearest open places as location messages", fakePlaces{twoShelters}, []pstep{
+			ask,
+			{loc: here, want: []string{"text:The nearest open places (shelter):", "text:Town hall: 0.4 km, open", "location:Town hall",
+				"text:School shelter: 2.6 km, open", "location:School shelter"}, state: StateMenu},
+		}},
+		{"words instead of a location get the list", fakePlaces{twoShelters}, []pstep{
+			ask,
+			{text: "north district", want: []string{"text:Open places (shelter):\n• School shelter, 12 School St\n• Town hall, 1 Main St"}, state: StateMenu},
+		}},
+		{"none near: said, and a person offered", fakePlaces{}, []pstep{
+			ask,
+			{loc: here, want: []string{"buttons:We know of no open place (shelter) within 50.0 km"}, state: StateMenu},
+		}},
+		{"danger while asked for a location goes the danger way", fakePlaces{twoShelters}, []pstep{
+			ask,
+			{text: "my father collapsed", want: []string{"text:If anyone is in danger", "location_request:Please share your location so we can send help"},
+				state: StateMenu, effects: []EffectKind{EffectHandoff}},
+			{loc: here, want: []string{"text:Thank you, we have added your location"}, state: StateMenu, effects: []EffectKind{EffectLocation}},
+		}},
+		{"asking for a person instead is the usual handoff", fakePlaces{twoShelters}, []pstep{
+			ask,
+			{text: "I need a person", want: []string{"text:A person from our team"}, state: StateMenu, effects: []EffectKind{EffectHandoff}},
+		}},
+		{"while waiting for a person, the location also goes to the handoff", fakePlaces{twoShelters}, []pstep{
+			{text: "I need a person", want: []string{"text:A person from our team"}, state: StateMenu, effects: []EffectKind{EffectHandoff}},
+			ask,
+			{loc: here, want: []string{"text:The nearest", "text:Town hall", "location:Town hall", "text:School shelter", "location:School shelter"},
+				state: StateMenu, effects: []EffectKind{EffectLocation}},
+		}},
+		{"a kind no place is kept for is a question for the FAQ", fakePlaces{twoShelters}, []pstep{
+			{text: "where can I get water", want: []string{"list:I am not sure"}, state: StateSuggesting},
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &Flow{KB: fakeKB{}, Reader: reads, Places: tc.places, Expiry: time.Hour}
+			var s Session
+			at := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+			for i, st := range tc.steps {
+				at = at.Add(time.Minute)
+				in := Input{Type: "text", Text: st.text, At: at}
+				if st.loc != nil {
+					in.Type, in.Location = "location", st.loc
+				}
+				out, err := f.Handle(s, in)
+				if err != nil {
+					t.Fatalf("step %d: %v", i, err)
+				}
+				var got []string
+				for _, r := range out.Replies {
+					text := r.Text
+					if r.Location != nil {
+						text = r.Location.Name
+					}
+					got = append(got, r.Kind+":"+text)
+				}
+				if len(got) != len(st.want) {
+					t.Fatalf("step %d (%q): replies %q, want %q", i, st.text, got, st.want)
+				}
+				for j := range got {
+					if !strings.HasPrefix(got[j], st.want[j]) {
+						t.Errorf("step %d reply %d: %q, want prefix %q", i, j, got[j], st.want[j])
+					}
+				}
+				if out.Session.State != st.state {
+					t.Errorf("step %d: state %s, want %s", i, out.Session.State, st.state)
+				}
+				var kinds []EffectKind
+				for _, e := range out.Effects {
+					kinds = append(kinds, e.Kind)
+				}
+				if strings.Join(effStrings(kinds), ",") != strings.Join(effStrings(st.effects), ",") {
+					t.Errorf("step %d: effects %v, want %v", i, kinds, st.effects)
+				}
+				s = out.Session
+			}
+		})
+	}
+}

@@ -1,0 +1,329 @@
+package places
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"lifeline/store"
+)
+
+// MaxImportRows caps one CSV import: the rows are written in one
+// transaction, all or none.
+const MaxImportRows = 20_000
+
+const maxRowErrors = 100
+
+// RowError names what is wrong with one row; Row is the line number in
+// the file (the header is row 1), so that a spreadsheet user finds it.
+type RowError struct {
+	Row     int    `json:"row"`
+	Column  string `json:"column,omitempty"`
+	Message string `json:"message"`
+}
+
+func (e RowError) Error() string {
+	if e.Column != "" {
+		return fmt.Sprintf("row %d, column %s: %s", e.Row, e.Column, e.Message)
+	}
+	return fmt.Sprintf("row %d: %s", e.Row, e.Message)
+}
+
+// ImportError lists every bad row (up to a hundred); nothing was imported.
+type ImportError struct{ Rows []RowError }
+
+func (e *ImportError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d bad rows, no place imported", len(e.Rows))
+	for i, r := range e.Rows {
+		if i == 5 {
+			b.WriteString("; ...")
+			break
+		}
+		b.WriteString("; " + r.Error())
+	}
+	return b.String()
+}
+
+// ImportResult counts what an import did.
+type ImportResult struct {
+	Rows    int `json:"rows"`
+	Created int `json:"created"`
+	Updated int `json:"updated"`
+}
+
+// Columns a places CSV may have. name and notes take a language suffix
+// (name_ar, notes_fr); name alone is the default name.
+var (
+	required = []string{"name", "kind", "lat", "lon"}
+	optional = []string{"id", "address", "capacity", "state", "notes", "incident"}
+	aliases  = map[string]string{"latitude": "lat", "longitude": "lon", "lng": "lon"}
+)
+
+// column reads a header cell: its canonical name, or an error.
+func column(h string) (string, error) {
+	h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+	if a, ok := aliases[h]; ok {
+		h = a
+	}
+	if slices.Contains(required, h) || slices.Contains(optional, h) {
+		return h, nil
+	}
+	for _, p := range []string{"name_", "notes_"} {
+		if lang, ok := strings.CutPrefix(h, p); ok && langPattern.MatchString(lang) {
+			return h, nil
+		}
+	}
+	return "", fmt.Errorf("unknown column %q: want %s, %s, name_<lang> or notes_<lang> (such as name_ar)",
+		h, strings.Join(required, ", "), strings.Join(optional, ", "))
+}
+
+// fieldColumn turns the field of a validation error into the column that
+// holds it.
+func fieldColumn(field string) string {
+	switch {
+	case field == "name."+DefaultLang:
+		return "name"
+	case strings.HasPrefix(field, "name."), strings.HasPrefix(field, "notes."):
+		return strings.Replace(field, ".", "_", 1)
+	}
+	return field
+}
+
+// ParseCSV reads a places file: a header row, then one place per row. It
+// returns every place, or an *ImportError naming every bad row.
+func ParseCSV(r io.Reader) ([]Input, []int, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, nil, &ImportError{Rows: []RowError{{Row: 1, Message: "empty file: want a header row such as name,kind,lat,lon,address,state"}}}
+	}
+	if err != nil {
+		return nil, nil, &ImportError{Rows: []RowError{{Row: 1, Message: err.Error()}}}
+	}
+	cols := make([]string, len(header))
+	for i, h := range header {
+		c, err := column(h)
+		if err != nil {
+			return nil, nil, &ImportError{Rows: []RowError{{Row: 1, Column: strings.TrimSpace(h), Message: err.Error()}}}
+		}
+		if slices.Contains(cols[:i], c) {
+			return nil, nil, &ImportError{Rows: []RowError{{Row: 1, Column: c, Message: "column appears twice"}}}
+		}
+		cols[i] = c
+	}
+	for _, c := range required {
+		if !slices.Contains(cols, c) {
+			return nil, nil, &ImportError{Rows: []RowError{{Row: 1, Column: c, Message: "missing column: a places file needs " + strings.Join(required, ", ")}}}
+		}
+	}
+	var (
+		out   []Input
+		lines []int
+		errs  []RowError
+		ids   = map[string]int{}
+	)
+	add := func(e RowError) {
+		if len(errs) < maxRowErrors {
+			errs = append(errs, e)
+		}
+	}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				add(RowError{Row: pe.Line, Message: pe.Err.Error()})
+			} else {
+				add(RowError{Row: len(out) + len(errs) + 2, Message: err.Error()})
+			}
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // blank line
+		}
+		if len(out)+len(errs) >= MaxImportRows {
+			add(RowError{Row: line, Message: fmt.Sprintf("more than %d rows: split the file", MaxImportRows)})
+			break
+		}
+		if len(rec) > len(cols) {
+			add(RowError{Row: line, Message: fmt.Sprintf("%d values for %d columns", len(rec), len(cols))})
+			continue
+		}
+		in, rerr := parseRow(cols, rec)
+		if rerr == nil && in.ID != "" {
+			if first, dup := ids[in.ID]; dup {
+				rerr = &RowError{Column: "id", Message: fmt.Sprintf("same id as row %d", first)}
+			}
+			ids[in.ID] = line
+		}
+		if rerr == nil {
+			if _, err := in.Validate(); err != nil {
+				rerr = &RowError{Message: err.Error()}
+				var fe *FieldError
+				if errors.As(err, &fe) {
+					rerr = &RowError{Column: fieldColumn(fe.Field), Message: fe.Msg}
+				}
+			}
+		}
+		if rerr != nil {
+			rerr.Row = line
+			add(*rerr)
+			continue
+		}
+		out = append(out, in)
+		lines = append(lines, line)
+	}
+	if len(errs) > 0 {
+		return nil, nil, &ImportError{Rows: errs}
+	}
+	if len(out) == 0 {
+		return nil, nil, &ImportError{Rows: []RowError{{Row: 2, Message: "no places: the file has a header and no rows"}}}
+	}
+	return out, lines, nil
+}
+
+func parseRow(cols, rec []string) (Input, *RowError) {
+	var in Input
+	for i, v := range rec {
+		v = strings.TrimSpace(v)
+		col := cols[i]
+		switch col {
+		case "id":
+			in.ID = v
+		case "name":
+			setText(&in.Name, DefaultLang, v)
+		case "kind":
+			in.Kind = Kind(strings.ToLower(v))
+		case "lat", "lon":
+			if v == "" {
+				continue // reported as missing by Validate
+			}
+			f, err := strconv.ParseFloat(strings.Replace(v, ",", ".", 1), 64)
+			if err != nil {
+				return in, &RowError{Column: col, Message: fmt.Sprintf("%q is not a number in decimal degrees, such as 26.4207", v)}
+			}
+			if col == "lat" {
+				in.Lat = &f
+			} else {
+				in.Lon = &f
+			}
+		case "address":
+			in.Address = v
+		case "capacity":
+			if v == "" {
+				continue
+			}
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return in, &RowError{Column: col, Message: fmt.Sprintf("%q is not a whole number of people", v)}
+			}
+			in.Capacity = n
+		case "state":
+			in.State = State(strings.ToLower(v))
+		case "notes":
+			setText(&in.Notes, DefaultLang, v)
+		case "incident":
+			in.Incident = v
+		default:
+			if lang, ok := strings.CutPrefix(col, "name_"); ok {
+				setText(&in.Name, lang, v)
+			} else if lang, ok := strings.CutPrefix(col, "notes_"); ok {
+				setText(&in.Notes, lang, v)
+			}
+		}
+	}
+	return in, nil
+}
+
+func setText(m *map[string]string, lang, v string) {
+	if v == "" {
+		return
+	}
+	if *m == nil {
+		*m = map[string]string{}
+	}
+	(*m)[lang] = v
+}
+
+// Import reads a places CSV and, only when every row is good, writes all
+// its places in one transaction with one audit entry. A row with the id
+// of a stored place replaces it; a row without an id adds a place.
+func (s *Service) Import(ctx context.Context, r io.Reader, by Actor) (ImportResult, error) {
+	ins, lines, err := ParseCSV(r)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now().UTC()
+	var (
+		res    ImportResult
+		placed []Place
+	)
+	err = s.db.Write(ctx, func(w store.Writer) error {
+		res, placed = ImportResult{Rows: len(ins)}, make([]Place, 0, len(ins))
+		checked := map[string]error{}
+		var errs []RowError
+		for i, in := range ins {
+			p, _ := in.Validate() // ParseCSV validated every row
+			if p.Incident != "" {
+				ierr, ok := checked[p.Incident]
+				if !ok {
+					ierr = checkIncident(ctx, w, p.Incident)
+					checked[p.Incident] = ierr
+				}
+				var fe *FieldError
+				if errors.As(ierr, &fe) {
+					if len(errs) < maxRowErrors {
+						errs = append(errs, RowError{Row: lines[i], Column: "incident", Message: fe.Msg})
+					}
+					continue
+				} else if ierr != nil {
+					return ierr
+				}
+			}
+			p.UpdatedAt, p.UpdatedBy = now, by.String()
+			if p.ID == "" {
+				id, err := newID(ctx, w)
+				if err != nil {
+					return err
+				}
+				p.ID = id
+				res.Created++
+			} else if ok, err := store.HasPlace(ctx, w, p.ID); err != nil {
+				return err
+			} else if ok {
+				res.Updated++
+			} else {
+				res.Created++
+			}
+			if err := store.PutPlace(ctx, w, p.ID, &p); err != nil {
+				return err
+			}
+			placed = append(placed, p)
+		}
+		if len(errs) > 0 {
+			return &ImportError{Rows: errs}
+		}
+		return audit(ctx, w, now, by, "place.import", "", fmt.Sprintf("rows=%d created=%d updated=%d", res.Rows, res.Created, res.Updated))
+	})
+	if err != nil {
+		return ImportResult{}, fmt.Errorf("import places: %w", err)
+	}
+	s.idx.PutAll(placed)
+	s.announce("")
+	s.log.Info().Int("rows", res.Rows).Int("created", res.Created).Int("updated", res.Updated).Msg("places imported")
+	return res, nil
+}
