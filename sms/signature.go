@@ -51,3 +51,6 @@ func Verify(authToken, fullURL string, params url.Values, sig string) error {
 	}
 	return nil
 }
+
+// ErrMalformed is a callback that is not a form the provider sends.
+var ErrMalformed = errors.New("sms callback: not a provider form")
