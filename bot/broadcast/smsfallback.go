@@ -300,8 +300,8 @@ func smsReason(b *Broadcast, rec *Recipient, e *Engagement, now time.Time) (why 
 	case rec.State == recSkipped && rec.Reason == contacts.ExcludedUnreachable:
 		return smsWhyUnreachable, time.Time{}
 	case rec.Round == 0 && (rec.State == recPending || rec.State == recSending || rec.State == recRetry):
-		// WhatsApp has not had its try yet: look again soon.
-		return "", now.Add(5 * time.Second)
+		// WhatsApp has not had its try yet: look again at the next tick.
+		return "", now
 	}
 	after := time.Duration(b.Spec.SMS.After)
 	if !b.Spec.Critical || after <= 0 || rec.SentAt.IsZero() {
