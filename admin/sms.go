@@ -21,6 +21,14 @@ func (s *Server) registerSMS(cfg *sms.Config) {
 	if cfg == nil || !cfg.Enabled() {
 		return
 	}
+	// Normalised (the base URL without a trailing slash) as the client
+	// gave it to the provider: the signature covers the exact URL.
+	norm := *cfg
+	if err := norm.Validate(); err != nil {
+		s.log.Error().Err(err).Msg("sms callbacks not served")
+		return
+	}
+	cfg = &norm
 	s.app.Post(sms.StatusPath, s.smsCallback(cfg, s.smsStatus))
 	s.app.Post(sms.InboundPath, s.smsCallback(cfg, s.smsInbound))
 }
