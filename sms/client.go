@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -75,6 +76,12 @@ func (c *Client) Senders() []string {
 	}
 	return append([]string(nil), c.cfg.From...)
 }
+
+// Workers is how many sends each sender should keep in flight: one
+// send at a time holds a sender's rate only while the API answers within
+// the interval between two messages, so a faster sender needs more (as
+// many as its rate in messages per second, at most 32).
+func (c *Client) Workers() int { return min(32, max(1, int(math.Ceil(c.cfg.Rate)))) }
 
 // Send waits for the sender's pace, then posts the message. A failure is
 // an *Error: its Action says what to do, Unknown that it may have gone out.

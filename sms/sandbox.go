@@ -20,6 +20,9 @@ type Sandbox struct {
 // Senders is the one sandbox sender.
 func (s *Sandbox) Senders() []string { return []string{"sandbox"} }
 
+// Workers: the sandbox answers at once.
+func (s *Sandbox) Workers() int { return 1 }
+
 // Send accepts m.
 func (s *Sandbox) Send(_ context.Context, m Message) (Sent, error) {
 	if _, ok := E164(m.To); !ok {

@@ -35,6 +35,7 @@ type SMSSpec struct {
 type SMSSender interface {
 	Send(ctx context.Context, m sms.Message) (sms.Sent, error)
 	Senders() []string
+	Workers() int // sends in flight per sender (the client paces each sender)
 }
 
 var _ SMSSender = (*sms.Client)(nil)
@@ -363,19 +364,21 @@ func (s *Service) smsSend(b *Broadcast, jobs []smsJob) (retryAt time.Time) {
 		mu sync.Mutex
 	)
 	for _, sender := range s.sms.Senders() {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range ch {
-				if t := s.smsOne(b, j, sender); !t.IsZero() {
-					mu.Lock()
-					if retryAt.IsZero() || t.Before(retryAt) {
-						retryAt = t
+		for range max(1, s.sms.Workers()) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for j := range ch {
+					if t := s.smsOne(b, j, sender); !t.IsZero() {
+						mu.Lock()
+						if retryAt.IsZero() || t.Before(retryAt) {
+							retryAt = t
+						}
+						mu.Unlock()
 					}
-					mu.Unlock()
 				}
-			}
-		}()
+			}()
+		}
 	}
 	for _, j := range jobs {
 		if s.ctx.Err() != nil || !s.smsMaySend(b.ID) {
