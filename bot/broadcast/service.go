@@ -387,7 +387,7 @@ func (s *Service) CreateBy(spec Spec, by Actor, idemKey string) (*Broadcast, err
 	if err := spec.Validate(now); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
-	if err := s.audienceReachesSomeone(spec.Audience); err != nil {
+	if err := s.audienceReachesSomeone(spec.Audience, spec.SMS != nil); err != nil {
 		return nil, err
 	}
 	approval, err := s.approvalReason(spec.Audience)
@@ -602,11 +602,13 @@ func (s *Service) admitIncident(r store.Reader, sp *Spec) error {
 
 // audienceReachesSomeone refuses an audience that matches nobody who may
 // receive a message; it stops at the first contact that matches.
-func (s *Service) audienceReachesSomeone(aud contacts.Audience) error {
+func (s *Service) audienceReachesSomeone(aud contacts.Audience, bySMS bool) error {
 	found := false
 	err := s.db.Read(storeCtx, func(tx store.Reader) error {
 		return store.EachContact(storeCtx, tx, "", func(c *store.Contact) error {
-			if ok, _ := aud.Match(c); ok {
+			// With an SMS fallback, a contact WhatsApp cannot reach is
+			// still someone the broadcast reaches.
+			if ok, why := aud.Match(c); ok || (bySMS && why == contacts.ExcludedUnreachable) {
 				found = true
 				return store.ErrStop
 			}
