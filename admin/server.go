@@ -32,6 +32,7 @@ import (
 	"lifeline/incident"
 	"lifeline/kb"
 	"lifeline/places"
+	"lifeline/sms"
 	"lifeline/store"
 )
 
@@ -47,6 +48,9 @@ type Deps struct {
 	SandboxRead func(user string)
 	Metrics     *metrics.Metrics   // served at /metrics when set
 	Broadcasts  *broadcast.Service // broadcasts and check-ins; nil leaves the routes out
+	// SMS are the SMS provider's settings: its callbacks (/sms/status,
+	// /sms/inbound) are verified with them; nil or empty leaves them out.
+	SMS *sms.Config
 	// Places is the service whose index the engine's conversation reads
 	// (places.Finder); nil makes one for the routes alone.
 	Places *places.Service
@@ -192,6 +196,7 @@ func New(d Deps) *Server {
 		}
 	}
 	s.registerPlaces(adm, d.Places)
+	s.registerSMS(d.SMS)
 	s.registerPages()
 	return s
 }

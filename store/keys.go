@@ -251,6 +251,13 @@ const (
 	DocPlace        DocKind = "place" // places: one place people can be sent to (shelter, clinic, water point, ...)
 )
 
+// SMS documents (store/sms.go).
+const (
+	DocSMSContact   DocKind = "smsc" // sms: a person's SMS opt-out and final number errors (<wa_id>)
+	DocSMSMessage   DocKind = "smsm" // sms: one SMS sent or received, by provider sid: status, whose it is
+	DocSMSRecipient DocKind = "smsb" // broadcast: the SMS fallback of one recipient (<broadcast id>/<seq, 20 digits>)
+)
+
 // Contact import documents: the rows of an import are staged, then one
 // marker flips it to committed, so that a crash applies all rows or none.
 const (

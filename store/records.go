@@ -82,6 +82,7 @@ type Entry struct {
 	Lat       float64   `json:"lat,omitempty"`
 	Lng       float64   `json:"lng,omitempty"`
 	Payload   []byte    `json:"payload,omitempty"` // the outbound message as queued (JSON)
+	Channel   string    `json:"channel,omitempty"` // "sms" for a message by SMS; "" is WhatsApp
 	// Redacted is set when retention removed the text, location or
 	// payload; the entry stays so that counts remain.
 	Redacted bool `json:"redacted,omitempty"`

@@ -26,6 +26,7 @@ import (
 	"lifeline/kb"
 	"lifeline/places"
 	"lifeline/privacy"
+	"lifeline/sms"
 	"lifeline/store"
 )
 
@@ -115,6 +116,13 @@ func Of(err error) Answer {
 	case errors.Is(err, whatsapp.ErrVerifyFailed):
 		return answer(fiber.StatusForbidden, err.Error())
 	case errors.Is(err, whatsapp.ErrMalformed):
+		return answer(fiber.StatusBadRequest, err.Error())
+
+	// The SMS provider's callbacks: unsigned or badly signed ones are
+	// refused, the provider shows them in its error log.
+	case errors.Is(err, sms.ErrNoSignature), errors.Is(err, sms.ErrBadSignature):
+		return answer(fiber.StatusForbidden, err.Error())
+	case errors.Is(err, sms.ErrMalformed):
 		return answer(fiber.StatusBadRequest, err.Error())
 	case errors.As(err, &nse):
 		// Not 200: Meta keeps the events and delivers them again.

@@ -132,6 +132,9 @@ type Spec struct {
 	// language (see checkDrill) and is never critical. A broadcast of a
 	// drill incident is a drill whatever this says.
 	Drill bool `json:"drill,omitempty"`
+	// SMS is the fallback for recipients WhatsApp cannot reach (and, for
+	// a critical broadcast, those not delivered in time); nil for none.
+	SMS *SMSSpec `json:"sms,omitempty"`
 }
 
 var (
@@ -224,6 +227,11 @@ func (sp *Spec) Validate(now time.Time) error {
 	// reason reaches people who never opted in.
 	sp.Audience.OptedInOnly = sp.ConsentOverrideReason == ""
 	sp.Incident = strings.TrimSpace(sp.Incident)
+	if sp.SMS != nil {
+		if err := sp.SMS.validate(sp); err != nil {
+			return err
+		}
+	}
 	if sp.Drill {
 		if err := checkDrill(sp); err != nil {
 			return err

@@ -29,6 +29,7 @@ import (
 
 type harness struct {
 	t      *testing.T
+	sms    SMSSender
 	dir    string
 	db     *store.DB
 	svc    *Service
@@ -54,6 +55,7 @@ type hopts struct {
 	leases coord.Leases // nil for the service's default
 	sender bot.Sender   // nil for a client of the fake Graph API
 	log    io.Writer    // the service's and the engine's log; nil for none
+	sms    SMSSender    // the SMS fallback channel; nil for none
 }
 
 func testConfig(c Config) Config {
@@ -83,7 +85,7 @@ func testConfig(c Config) Config {
 
 func newHarness(t *testing.T, o hopts) *harness {
 	t.Helper()
-	h := &harness{t: t, dir: o.dir, cfg: testConfig(o.cfg), now: o.now, graph: o.graph, obs: o.obs, leases: o.leases, sender: o.sender, log: zerolog.Nop()}
+	h := &harness{sms: o.sms, t: t, dir: o.dir, cfg: testConfig(o.cfg), now: o.now, graph: o.graph, obs: o.obs, leases: o.leases, sender: o.sender, log: zerolog.Nop()}
 	if o.log != nil {
 		h.log = zerolog.New(o.log)
 	}
@@ -117,7 +119,7 @@ func (h *harness) open(engine bool) {
 	if engine && h.sender == nil {
 		out = outgoing.New(outgoing.Options{Client: h.client, Pacer: h.pacer, Observer: h.obs, Logger: h.log, Now: h.now})
 	}
-	h.svc = New(h.cfg, Options{DB: db, Sender: sender, Logger: h.log, Now: h.now, Pacer: h.pacer, Observer: h.obs, Outgoing: out, Leases: h.leases})
+	h.svc = New(h.cfg, Options{DB: db, Sender: sender, Logger: h.log, Now: h.now, Pacer: h.pacer, Observer: h.obs, Outgoing: out, Leases: h.leases, SMS: h.sms})
 	if engine {
 		h.engine = bot.New(bot.Config{PhoneNumberIDs: h.cfg.PhoneNumberIDs, RatePerNumber: h.cfg.RatePerNumber,
 			Backoff: func(whatsapp.Action, int) time.Duration { return time.Millisecond }, ShutdownGrace: 100 * time.Millisecond},

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"lifeline/bot/contacts"
 	"lifeline/bot/outgoing"
 	"lifeline/bot/pace"
 	"lifeline/bot/sendpolicy"
@@ -217,6 +218,12 @@ func (s *Service) enqueue(ctx context.Context, b *Broadcast) (*Broadcast, error)
 				scanned++
 				last = c.WaID
 				ok, why := aud.Match(c)
+				if !ok && why == contacts.ExcludedUnreachable && b.Spec.SMS != nil {
+					// The SMS fallback reaches them: enqueued, the
+					// dispatcher skips them as unreachable, the fallback
+					// picks them up.
+					ok, why = true, ""
+				}
 				if why != "" {
 					excluded[why]++
 				}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"lifeline/bot/whatsapp"
@@ -30,6 +31,7 @@ type Preview struct {
 	Targeted  int64             `json:"targeted"`
 	Excluded  map[string]int64  `json:"excluded"`
 	Languages []LanguagePreview `json:"languages"`
+	SMS       *SMSPreview       `json:"sms,omitempty"` // the SMS fallback's texts, segments and estimated recipients
 	Warnings  []string          `json:"warnings,omitempty"`
 }
 
@@ -108,7 +110,10 @@ func (s *Service) preview(b *Broadcast) (*Preview, error) {
 		}
 	}
 	sort.Slice(pv.Languages, func(i, j int) bool { return pv.Languages[i].Recipients > pv.Languages[j].Recipients })
-	if pv.Targeted == 0 {
+	if pv.SMS, err = s.previewSMS(b); err != nil {
+		return nil, err
+	}
+	if pv.Targeted == 0 && (pv.SMS == nil || pv.SMS.EstimatedRecipients == 0) {
 		pv.Warnings = append(pv.Warnings, "the audience is empty")
 	}
 	return pv, nil
@@ -117,7 +122,8 @@ func (s *Service) preview(b *Broadcast) (*Preview, error) {
 // RecipientsCSVHeader is the first line of WriteRecipientsCSV.
 var RecipientsCSVHeader = []string{"seq", "wa_id", "template_language", "state", "reason", "error_code", "sender", "wamid",
 	"attempts", "sent_at", "delivery", "delivery_error_code", "answer", "answered_at", "latitude", "longitude",
-	"description", "preferred_time", "reminders", "unaccounted", "possible_duplicate"}
+	"description", "preferred_time", "reminders", "unaccounted", "possible_duplicate",
+	"channel", "sms_state", "sms_reason", "sms_sid", "sms_status", "sms_segments"}
 
 // WriteRecipientsCSV streams one line per recipient.
 func (s *Service) WriteRecipientsCSV(id string, w io.Writer) error {
@@ -158,9 +164,18 @@ func (s *Service) WriteRecipientsCSV(id string, w io.Writer) error {
 		if r.Dups > 0 {
 			dup = "yes"
 		}
+		channel, sr, smsStatus, err := recipientChannel(tx, id, seq, r)
+		if err != nil {
+			return err
+		}
+		smsReason := sr.Why
+		if sr.Reason != "" {
+			smsReason = strings.TrimPrefix(sr.Why+": "+sr.Reason, ": ")
+		}
 		return cw.Write([]string{strconv.FormatUint(seq, 10), r.WaID, r.Lang, r.State, r.Reason, num(r.Code), r.Phone, r.WAMID,
 			num(r.Attempts), ts(r.SentAt), e.Delivery, num(e.FailCode), e.Answer, ts(e.AnsweredAt), lat, lng,
-			e.Description, e.Preferred, num(r.Round), unaccounted, dup})
+			e.Description, e.Preferred, num(r.Round), unaccounted, dup,
+			channel, sr.State, smsReason, sr.SID, smsStatus, num(sr.Segments)})
 	})
 	if err != nil {
 		return err

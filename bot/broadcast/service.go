@@ -162,6 +162,9 @@ type Options struct {
 	// Incidents checks the incident a spec names; nil refuses every spec
 	// that names one.
 	Incidents IncidentGate
+	// SMS is the fallback channel; nil leaves broadcasts' SMS fallback
+	// unsent (a spec may still ask for it: the preview says so).
+	SMS SMSSender
 }
 
 // IncidentGate checks the incident a spec names: package incident owns
@@ -217,6 +220,9 @@ type Service struct {
 	people bot.PersonLocks       // erasure against sends (see HoldPerson)
 	closed bool
 
+	sms       SMSSender
+	smsStates map[string]*smsState // the SMS fallback's passes, by broadcast
+
 	// crashed makes the dispatcher drop results instead of writing them,
 	// like kill -9; tests only.
 	crashed bool
@@ -266,6 +272,7 @@ func New(cfg Config, o Options) *Service {
 		ctx:    ctx, cancel: cancel,
 		wake: make(chan struct{}, 1), hook: make(chan struct{}, 1),
 		runs: map[string]*run{}, docs: map[string]*Broadcast{}, pair: map[string]time.Time{},
+		sms: o.SMS, smsStates: map[string]*smsState{},
 	}
 }
 
@@ -380,7 +387,7 @@ func (s *Service) CreateBy(spec Spec, by Actor, idemKey string) (*Broadcast, err
 	if err := spec.Validate(now); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
-	if err := s.audienceReachesSomeone(spec.Audience); err != nil {
+	if err := s.audienceReachesSomeone(spec.Audience, spec.SMS != nil); err != nil {
 		return nil, err
 	}
 	approval, err := s.approvalReason(spec.Audience)
@@ -595,11 +602,13 @@ func (s *Service) admitIncident(r store.Reader, sp *Spec) error {
 
 // audienceReachesSomeone refuses an audience that matches nobody who may
 // receive a message; it stops at the first contact that matches.
-func (s *Service) audienceReachesSomeone(aud contacts.Audience) error {
+func (s *Service) audienceReachesSomeone(aud contacts.Audience, bySMS bool) error {
 	found := false
 	err := s.db.Read(storeCtx, func(tx store.Reader) error {
 		return store.EachContact(storeCtx, tx, "", func(c *store.Contact) error {
-			if ok, _ := aud.Match(c); ok {
+			// With an SMS fallback, a contact WhatsApp cannot reach is
+			// still someone the broadcast reaches.
+			if ok, why := aud.Match(c); ok || (bySMS && why == contacts.ExcludedUnreachable) {
 				found = true
 				return store.ErrStop
 			}
@@ -850,8 +859,11 @@ type Status struct {
 	PossibleDuplicates int64            `json:"possible_duplicates"` // sent again after a crash or timeout without proof the first went out
 	Duplicates         int64            `json:"duplicates"`          // of those, the ones WhatsApp's statuses show reached the person twice
 	Alerts             []Alert          `json:"alerts,omitempty"`
-	CreatedBy          string           `json:"created_by,omitempty"`
-	Approval           *Approval        `json:"approval,omitempty"`
+	// Channels: how each recipient was reached, for a broadcast with an
+	// SMS fallback.
+	Channels  *ChannelFigures `json:"channels,omitempty"`
+	CreatedBy string          `json:"created_by,omitempty"`
+	Approval  *Approval       `json:"approval,omitempty"`
 }
 
 // Status reads a broadcast's live counts.
@@ -889,6 +901,11 @@ func (s *Service) Status(id string) (*Status, error) {
 		CreatedBy: b.CreatedBy, Approval: b.Approval,
 	}
 	st.Pending = max(0, b.Targeted-p.Sent-p.Failed-p.Skipped)
+	if b.Spec.SMS != nil {
+		if st.Channels, err = s.channelFigures(id); err != nil {
+			return nil, fmt.Errorf("broadcast %s: channels: %w", id, err)
+		}
+	}
 	switch b.Spec.Kind {
 	case KindCheckin:
 		safe, help := c.Safe, c.Help
@@ -967,6 +984,7 @@ func (s *Service) tick() {
 		ids = append(ids, id)
 	}
 	s.mu.Unlock()
+	s.smsTick(now)
 	sort.Strings(ids)
 	for _, id := range ids {
 		s.mu.Lock()
@@ -1014,6 +1032,9 @@ func (s *Service) tick() {
 // afterSent runs reminder rounds when due, then flags the unaccounted and
 // completes the broadcast.
 func (s *Service) afterSent(b *Broadcast, now time.Time) {
+	if !s.smsSettled(b) {
+		return // the SMS fallback may still have to reach someone
+	}
 	if b.Spec.Kind == KindNotice {
 		s.complete(b.ID, false)
 		return

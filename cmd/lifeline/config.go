@@ -19,6 +19,7 @@ import (
 	"lifeline/bot/pace"
 	"lifeline/kb"
 	"lifeline/privacy"
+	"lifeline/sms"
 	"lifeline/store"
 )
 
@@ -80,6 +81,8 @@ type Config struct {
 	// EventBuffer is how many live events one console stream may fall
 	// behind before it loses some (LIFELINE_EVENT_BUFFER, default 64).
 	EventBuffer int
+	// SMS is the SMS fallback channel (LIFELINE_SMS_*); all empty is off.
+	SMS sms.Config
 }
 
 // Sandbox reports whether no WhatsApp credentials are configured.
@@ -213,6 +216,9 @@ func loadConfig(args []string, lookup func(string) (string, bool)) (Config, erro
 	if err != nil {
 		errs = append(errs, err)
 	}
+	if c.SMS, err = sms.FromEnv(getenv); err != nil {
+		errs = append(errs, err)
+	}
 	c.EncryptionKey = key
 	if len(errs) > 0 {
 		return c, errors.Join(errs...)
@@ -337,6 +343,9 @@ func (c Config) Validate() error {
 		return err
 	}
 	if err := checkThesaurusDir(c.ThesaurusDir); err != nil {
+		return err
+	}
+	if err := c.SMS.Validate(); err != nil {
 		return err
 	}
 	if c.Sandbox() {

@@ -113,6 +113,17 @@ func TestConfigFromEnvironment(t *testing.T) {
 		{name: "instance id with a space", env: map[string]string{"LIFELINE_INSTANCE_ID": "node 2"}, wantErr: "LIFELINE_INSTANCE_ID"},
 		{name: "instance id too long", env: map[string]string{"LIFELINE_INSTANCE_ID": strings.Repeat("n", 65)}, wantErr: "LIFELINE_INSTANCE_ID"},
 		{name: "lease ttl not a duration", env: map[string]string{"LIFELINE_LEASE_TTL": "short"}, wantErr: "LIFELINE_LEASE_TTL"},
+		{name: "sms settings", env: map[string]string{"LIFELINE_SMS_ACCOUNT_SID": "AC0123456789abcdef0123456789abcdef", "LIFELINE_SMS_AUTH_TOKEN": "secret-token",
+			"LIFELINE_SMS_FROM": "+15005550006, +15005550007", "LIFELINE_SMS_CALLBACK_URL": "https://lifeline.example.org", "LIFELINE_SMS_RATE": "2"}, check: func(t *testing.T, c Config) {
+			if !c.SMS.Enabled() || len(c.SMS.From) != 2 || c.SMS.Rate != 2 || c.SMS.AuthToken != "secret-token" {
+				t.Errorf("sms = %+v", c.SMS.From)
+			}
+		}},
+		{name: "sms without a token", env: map[string]string{"LIFELINE_SMS_ACCOUNT_SID": "AC0123456789abcdef0123456789abcdef", "LIFELINE_SMS_FROM": "+15005550006",
+			"LIFELINE_SMS_CALLBACK_URL": "https://lifeline.example.org"}, wantErr: "LIFELINE_SMS_AUTH_TOKEN"},
+		{name: "sms sender not E.164", env: map[string]string{"LIFELINE_SMS_ACCOUNT_SID": "AC0123456789abcdef0123456789abcdef", "LIFELINE_SMS_AUTH_TOKEN": "t",
+			"LIFELINE_SMS_FROM": "5550006", "LIFELINE_SMS_CALLBACK_URL": "https://lifeline.example.org"}, wantErr: "LIFELINE_SMS_FROM"},
+		{name: "sms rate not a number", env: map[string]string{"LIFELINE_SMS_RATE": "fast"}, wantErr: "LIFELINE_SMS_RATE"},
 		{name: "lease ttl below a second", env: map[string]string{"LIFELINE_LEASE_TTL": "500ms"}, wantErr: "LIFELINE_LEASE_TTL"},
 		{name: "lease ttl above five minutes", env: map[string]string{"LIFELINE_LEASE_TTL": "10m"}, wantErr: "LIFELINE_LEASE_TTL"},
 		{name: "event buffer of zero", env: map[string]string{"LIFELINE_EVENT_BUFFER": "0"}, wantErr: "LIFELINE_EVENT_BUFFER"},

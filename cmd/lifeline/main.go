@@ -29,6 +29,7 @@ import (
 	"lifeline/kb"
 	"lifeline/places"
 	"lifeline/privacy"
+	"lifeline/sms"
 	"lifeline/store"
 )
 
@@ -228,8 +229,23 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		Places: places.Finder{S: placeSvc}})
 	// One send step for both: an outage of a number is alerted once,
 	// whether replies or broadcasts meet it.
+	var smsSender broadcast.SMSSender
+	switch {
+	case cfg.SMS.Enabled():
+		c, err := sms.New(cfg.SMS, sms.Options{Logger: log})
+		if err != nil {
+			faq.Close()
+			db.Close()
+			return nil, err
+		}
+		smsSender = c
+		log.Info().Int("senders", len(c.Senders())).Float64("rate_per_sender", c.Config().Rate).Msg("SMS fallback on")
+	case cfg.Sandbox():
+		smsSender = &sms.Sandbox{Log: log.With().Str("comp", "sms").Logger()}
+		log.Warn().Msg("no SMS settings: sandbox SMS; broadcasts' SMS fallback is logged, not sent")
+	}
 	broadcasts := broadcast.New(broadcastConfig(cfg), broadcast.Options{DB: db, Sender: sender, Logger: log, Pacer: pacer, Observer: m,
-		Outgoing: engine.Outgoing(), Leases: leases, Holder: cfg.InstanceID, Incidents: incident.Gate{}})
+		Outgoing: engine.Outgoing(), Leases: leases, Holder: cfg.InstanceID, Incidents: incident.Gate{}, SMS: smsSender})
 	engine.Intercept(broadcasts)
 	engine.ObserveStatuses(broadcasts)
 	engine.AddTranscriptSource(broadcasts)
@@ -279,6 +295,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		DB: db, Engine: engine, KB: faq, Sandbox: cfg.Sandbox(), SandboxRead: readsBy, Logger: log, Metrics: m, Broadcasts: broadcasts, Places: placeSvc,
 		TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, Bus: bus, EventBuffer: cfg.EventBuffer,
 		Webhook: admin.WebhookConfig{Enabled: !cfg.Sandbox(), VerifyToken: cfg.VerifyToken, AppSecret: cfg.AppSecret},
+		SMS:     &cfg.SMS,
 	})
 	ready := log.Info().Str("addr", cfg.Addr).Bool("sandbox", cfg.Sandbox()).Strs("phone_number_ids", cfg.PhoneNumberIDs).
 		Str("console", pageURL(cfg.Addr, "/console/"))

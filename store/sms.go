@@ -1,0 +1,123 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// SMSContact is what the SMS channel knows about a person, beside their
+// contact record: an opt-out (STOP) and a number the provider refused for
+// good. Written only by the operations below.
+type SMSContact struct {
+	OptedOut      bool      `json:"opted_out,omitempty"`
+	OptOutAt      time.Time `json:"opt_out_at,omitzero"`
+	OptOutWording string    `json:"opt_out_wording,omitempty"` // the word the person sent (STOP, QUIT, ...)
+	OptInAt       time.Time `json:"opt_in_at,omitzero"`        // the last START that cleared an opt-out
+	OptInWording  string    `json:"opt_in_wording,omitempty"`
+	FailedCode    int       `json:"failed_code,omitempty"` // a final provider error for the number (21211, 21614)
+	FailedAt      time.Time `json:"failed_at,omitzero"`
+}
+
+func smsContactKey(waID string) Key { return docKey(DocSMSContact, waID) }
+
+// GetSMSContact loads user's SMS record; a person never seen on SMS has
+// the zero record.
+func GetSMSContact(ctx context.Context, r Reader, waID string) (SMSContact, error) {
+	c, _, err := getOptional[SMSContact](ctx, r, smsContactKey(waID), "sms contact")
+	return c, err
+}
+
+// SetSMSOptOut records an opt-out (stop) or its end (start) with the
+// person's wording, and reports whether it changed anything.
+func SetSMSOptOut(ctx context.Context, w Writer, waID string, stop bool, wording string, at time.Time) (bool, error) {
+	c, err := GetSMSContact(ctx, w, waID)
+	if err != nil {
+		return false, err
+	}
+	if c.OptedOut == stop {
+		return false, nil
+	}
+	if stop {
+		c.OptedOut, c.OptOutAt, c.OptOutWording = true, at, wording
+	} else {
+		c.OptedOut, c.OptInAt, c.OptInWording = false, at, wording
+	}
+	if err := putJSON(w, smsContactKey(waID), c, 0); err != nil {
+		return false, fmt.Errorf("save sms opt-out of %s: %w", waID, err)
+	}
+	return true, nil
+}
+
+// MarkSMSFailed records a final provider error for the person's number.
+func MarkSMSFailed(ctx context.Context, w Writer, waID string, code int, at time.Time) error {
+	c, err := GetSMSContact(ctx, w, waID)
+	if err != nil {
+		return err
+	}
+	c.FailedCode, c.FailedAt = code, at
+	return putJSON(w, smsContactKey(waID), c, 0)
+}
+
+// DeleteSMSContact removes user's SMS record (erasure).
+func DeleteSMSContact(ctx context.Context, w Writer, waID string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return w.Delete(smsContactKey(waID))
+}
+
+// SMSMessage is one SMS by provider sid: whose it is and its delivery
+// status, kept monotonic by the caller (sms.AdvanceStatus).
+type SMSMessage struct {
+	SID       string    `json:"sid"`
+	User      string    `json:"user"`
+	Inbound   bool      `json:"inbound,omitempty"`
+	Broadcast string    `json:"broadcast,omitempty"`
+	Seq       uint64    `json:"seq,omitempty"`
+	Status    string    `json:"status,omitempty"`
+	ErrorCode int       `json:"error_code,omitempty"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// smsMessageTTL: the provider stops reporting statuses long before.
+const smsMessageTTL = 60 * 24 * time.Hour
+
+func smsMessageKey(sid string) Key { return docKey(DocSMSMessage, sid) }
+
+// GetSMSMessage loads message sid; found is false for an unknown sid.
+func GetSMSMessage(ctx context.Context, r Reader, sid string) (SMSMessage, bool, error) {
+	return getOptional[SMSMessage](ctx, r, smsMessageKey(sid), "sms message")
+}
+
+// PutSMSMessage stores message m.
+func PutSMSMessage(ctx context.Context, w Writer, m SMSMessage) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if m.SID == "" {
+		return fmt.Errorf("save sms message: no sid")
+	}
+	return putJSON(w, smsMessageKey(m.SID), m, smsMessageTTL)
+}
+
+func smsRecipientKey(id string, seq uint64) Key {
+	return docKey(DocSMSRecipient, fmt.Sprintf("%s/%020d", id, seq))
+}
+
+// GetBroadcastSMS loads the SMS fallback record of recipient seq of
+// broadcast id; found is false when none was written.
+func GetBroadcastSMS[R any](ctx context.Context, r Reader, id string, seq uint64) (R, bool, error) {
+	return getOptional[R](ctx, r, smsRecipientKey(id, seq), "broadcast sms")
+}
+
+// PutBroadcastSMS stores the SMS fallback record of recipient seq of broadcast id.
+func PutBroadcastSMS(ctx context.Context, w Writer, id string, seq uint64, rec any) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := putJSON(w, smsRecipientKey(id, seq), rec, 0); err != nil {
+		return fmt.Errorf("save sms of recipient %d of %s: %w", seq, id, err)
+	}
+	return nil
+}
