@@ -162,6 +162,11 @@ type Options struct {
 	// Incidents checks the incident a spec names; nil refuses every spec
 	// that names one.
 	Incidents IncidentGate
+	// Escalate opens a handoff for a person a check-in left unaccounted,
+	// in the queue reason names, when the check-in asks for it
+	// (Spec.Unaccounted); nil: no escalation. The engine's
+	// Handoffs().Request is the implementation.
+	Escalate func(user, reason string, priority bool) error
 }
 
 // IncidentGate checks the incident a spec names: package incident owns
@@ -201,6 +206,7 @@ type Service struct {
 	leases  coord.Leases
 	holder  string
 	inc     IncidentGate
+	escal   func(user, reason string, priority bool) error
 	daily   *dailyLimit
 	started time.Time // when Start ran: the grace for in-flight sends counts from here
 
@@ -257,7 +263,7 @@ func New(cfg Config, o Options) *Service {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Service{
-		leases: o.Leases, holder: o.Holder, inc: o.Incidents,
+		leases: o.Leases, holder: o.Holder, inc: o.Incidents, escal: o.Escalate,
 		cfg: cfg, db: o.DB, now: o.Now, http: o.HTTP,
 		log:    o.Logger.With().Str("comp", "broadcast").Logger(),
 		pacers: o.Pacer,
@@ -450,6 +456,14 @@ func (s *Service) CreateBy(spec Spec, by Actor, idemKey string) (*Broadcast, err
 	return b, nil
 }
 
+// ApprovalReason says why a broadcast to aud would wait for a second
+// admin's approval, or "" when it would not: a send planned elsewhere (a
+// correction of an FAQ answer) follows the same rule.
+func (s *Service) ApprovalReason(aud contacts.Audience) (string, error) {
+	aud.Normalize()
+	return s.approvalReason(aud)
+}
+
 // approvalReason says why a broadcast of aud needs a second admin's
 // approval, or "" when it does not. The audience size is what its
 // matching contacts number now; the count stops past the threshold.
@@ -635,6 +649,9 @@ func describeAudience(sp Spec) string {
 	}
 	if len(a.Fields) > 0 {
 		parts = append(parts, fmt.Sprintf("%d custom field conditions", len(a.Fields)))
+	}
+	if len(a.WaIDs) > 0 {
+		parts = append(parts, fmt.Sprintf("%d listed people", len(a.WaIDs)))
 	}
 	if a.OptedInOnly {
 		parts = append(parts, "opted in only")
@@ -1080,6 +1097,7 @@ func (s *Service) complete(id string, flag bool) {
 	}
 	if flag && unaccounted > 0 {
 		s.log.Warn().Str("broadcast", id).Int64("unaccounted", unaccounted).Msg("check-in closed with people unaccounted for; see recipients.csv")
+		s.escalate(b)
 	}
 	s.queueEventNow(Event{Type: "broadcast.completed", Broadcast: id, At: s.now(), Name: b.Spec.Name, Unaccounted: unaccounted})
 }

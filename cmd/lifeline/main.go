@@ -229,7 +229,8 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	// One send step for both: an outage of a number is alerted once,
 	// whether replies or broadcasts meet it.
 	broadcasts := broadcast.New(broadcastConfig(cfg), broadcast.Options{DB: db, Sender: sender, Logger: log, Pacer: pacer, Observer: m,
-		Outgoing: engine.Outgoing(), Leases: leases, Holder: cfg.InstanceID, Incidents: incident.Gate{}})
+		Outgoing: engine.Outgoing(), Leases: leases, Holder: cfg.InstanceID, Incidents: incident.Gate{},
+		Escalate: engine.Handoffs().Request})
 	engine.Intercept(broadcasts)
 	engine.ObserveStatuses(broadcasts)
 	engine.AddTranscriptSource(broadcasts)
