@@ -135,7 +135,7 @@ type Report struct {
 	NotDerivable []string `json:"not_derivable"`
 }
 
-const notDerivFAQShare = "share of inbound questions the FAQ answered: the transcript does not record which answers came from the FAQ"
+const notDerivFAQShare = "share of inbound questions the FAQ answered: the transcript records which answers came from the FAQ (entry and version) but not which inbound messages were questions"
 
 // Report computes incident id's report from the records.
 func (s *Service) Report(ctx context.Context, id string) (*Report, error) {
