@@ -1080,6 +1080,12 @@ func (s *Service) complete(id string, flag bool) {
 			return
 		}
 	}
+	if flag && unaccounted > 0 {
+		// Before the completion is committed: a crash in between runs
+		// this again, and opening a handoff that is open already
+		// changes nothing.
+		s.escalate(id)
+	}
 	b, err := s.update(id, func(b *Broadcast) error {
 		// A broadcast cancelled meanwhile stays cancelled.
 		if err := b.fire(EvComplete); err != nil {
@@ -1097,7 +1103,6 @@ func (s *Service) complete(id string, flag bool) {
 	}
 	if flag && unaccounted > 0 {
 		s.log.Warn().Str("broadcast", id).Int64("unaccounted", unaccounted).Msg("check-in closed with people unaccounted for; see recipients.csv")
-		s.escalate(b)
 	}
 	s.queueEventNow(Event{Type: "broadcast.completed", Broadcast: id, At: s.now(), Name: b.Spec.Name, Unaccounted: unaccounted})
 }

@@ -201,14 +201,24 @@ func (s *Service) findRecipient(id, who string) (uint64, error) {
 }
 
 // escalate opens a handoff in the "unaccounted" queue for each person
-// check-in b completed without, when b asks for it. It runs once, after
-// the completion was committed; a person erased meanwhile is passed over.
-func (s *Service) escalate(b *Broadcast) {
-	if b == nil || b.Spec.Unaccounted == nil || !b.Spec.Unaccounted.Handoff || s.escal == nil {
+// check-in id is completing without, when it asks for it. It runs before
+// the completion is committed, so it may run again after a crash; a
+// handoff open already is left as it is, and a person erased meanwhile is
+// passed over.
+func (s *Service) escalate(id string) {
+	if s.escal == nil {
+		return
+	}
+	b, err := s.Get(id)
+	if err != nil {
+		s.log.Error().Err(err).Str("broadcast", id).Msg("load check-in for escalation")
+		return
+	}
+	if b.Spec.Unaccounted == nil || !b.Spec.Unaccounted.Handoff || b.State == StateCancelled || b.State == StateCompleted {
 		return
 	}
 	var users []string
-	err := s.eachRecipient(b.ID, func(tx store.Reader, seq uint64, r *Recipient) error {
+	err = s.eachRecipient(b.ID, func(tx store.Reader, seq uint64, r *Recipient) error {
 		e, _, err := store.GetBroadcastEngagement[Engagement](storeCtx, tx, b.ID, seq)
 		if err != nil {
 			return err
