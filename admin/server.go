@@ -29,6 +29,7 @@ import (
 	"lifeline/bot/handoffs"
 	"lifeline/bot/whatsapp"
 	"lifeline/coord"
+	"lifeline/correction"
 	"lifeline/incident"
 	"lifeline/kb"
 	"lifeline/places"
@@ -189,6 +190,9 @@ func New(d Deps) *Server {
 	s.registerBroadcasts(adm, d.Broadcasts)
 	s.incidents = incident.NewService(incident.Options{DB: d.DB, Broadcasts: d.Broadcasts, Logger: d.Logger, Now: d.Now})
 	s.registerIncidents(adm, s.incidents)
+	if d.Broadcasts != nil {
+		s.registerCorrections(adm, correction.NewService(correction.Options{DB: d.DB, KB: d.KB, Engine: d.Engine, Broadcasts: d.Broadcasts, Logger: d.Logger, Now: d.Now}), d.Broadcasts)
+	}
 	if d.Places == nil {
 		d.Places = places.NewService(places.Options{DB: d.DB, Logger: d.Logger, Now: d.Now})
 		if err := d.Places.Load(context.Background()); err != nil {

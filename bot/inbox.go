@@ -294,7 +294,8 @@ func (e *Engine) handleMessage(t inTask) error {
 			}
 		}
 		windowUntil := e.cfg.windowEnd(out.Session.LastInboundAt)
-		replies = e.prepareReplies(user, out.Replies, now, windowUntil)
+		var sources []*store.FAQSource
+		replies, sources = e.prepareReplies(user, out.Replies, out.Answer, now, windowUntil)
 
 		out.Session.InboxSeq = t.seq
 		if err := store.PutSession(ctx, tx, user, out.Session); err != nil {
@@ -325,8 +326,8 @@ func (e *Engine) handleMessage(t inTask) error {
 			}
 			queued = append(queued, it)
 		}
-		for _, r := range replies {
-			items, err := e.queueReply(tx, user, phone, r, "bot", windowUntil, now)
+		for i, r := range replies {
+			items, err := e.queueReplyFrom(tx, user, phone, r, "bot", sources[i], windowUntil, now)
 			if err != nil {
 				return err
 			}
@@ -430,35 +431,56 @@ func sessionOf(c *conversation) flows.Session {
 // window has already closed (a message replayed days late), free-form
 // replies are not allowed: a configured re-engagement template goes
 // instead, or nothing.
-func (e *Engine) prepareReplies(user string, replies []whatsapp.Outbound, now, windowUntil time.Time) []whatsapp.Outbound {
+//
+// sources runs beside the replies: the FAQ source of each message that
+// carries part of answer, nil for the others (a re-engagement template
+// carries no answer).
+func (e *Engine) prepareReplies(user string, replies []whatsapp.Outbound, answer *flows.Answer, now, windowUntil time.Time) (out []whatsapp.Outbound, sources []*store.FAQSource) {
 	if len(replies) == 0 {
-		return nil
+		return nil, nil
 	}
 	if now.After(windowUntil) {
 		if e.cfg.ReengageTemplate == nil {
 			e.log.Warn().Str("user", whatsapp.MaskPhone(user)).Msg("24-hour window closed and no re-engagement template configured; reply not sent")
-			return nil
+			return nil, nil
 		}
 		tpl := *e.cfg.ReengageTemplate
-		return []whatsapp.Outbound{{To: user, Kind: "template", Template: &tpl}}
+		return []whatsapp.Outbound{{To: user, Kind: "template", Template: &tpl}}, []*store.FAQSource{nil}
 	}
-	var out []whatsapp.Outbound
-	for _, r := range replies {
+	var src *store.FAQSource
+	if answer != nil {
+		src = &store.FAQSource{Entry: answer.Entry, Lang: answer.Lang, Version: answer.Version, Overlay: answer.Overlay}
+	}
+	for i, r := range replies {
 		r.To = user
-		out = append(out, whatsapp.Normalize(r)...)
+		parts := whatsapp.Normalize(r)
+		out = append(out, parts...)
+		for range parts {
+			if src != nil && i >= answer.First && i < answer.First+answer.Count {
+				sources = append(sources, src)
+			} else {
+				sources = append(sources, nil)
+			}
+		}
 	}
-	return out
+	return out, sources
 }
 
 // queueReply records an outbound message in the transcript and the outbox
 // within tx. Agents' replies use it too.
 func (e *Engine) queueReply(tx store.Writer, user, phone string, o whatsapp.Outbound, author string, windowUntil, now time.Time) ([]*store.OutboxItem, error) {
+	return e.queueReplyFrom(tx, user, phone, o, author, nil, windowUntil, now)
+}
+
+// queueReplyFrom is queueReply for a message that carries an FAQ answer
+// from src (nil for none), which its transcript entry records.
+func (e *Engine) queueReplyFrom(tx store.Writer, user, phone string, o whatsapp.Outbound, author string, src *store.FAQSource, windowUntil, now time.Time) ([]*store.OutboxItem, error) {
 	ctx := storeCtx()
 	payload, err := json.Marshal(o)
 	if err != nil {
 		return nil, fmt.Errorf("encode reply: %w", err)
 	}
-	entry := store.Entry{Dir: store.Out, Author: author, At: now, Type: o.Kind, Text: o.Text, Status: store.StatusQueued, Payload: payload}
+	entry := store.Entry{Dir: store.Out, Author: author, At: now, Type: o.Kind, Text: o.Text, Status: store.StatusQueued, Payload: payload, FAQ: src}
 	if o.Template != nil && entry.Text == "" {
 		entry.Text = "[template " + o.Template.Name + "]"
 	}

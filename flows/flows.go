@@ -162,6 +162,21 @@ type Output struct {
 	Session Session
 	Replies []whatsapp.Outbound // To is left empty: the engine addresses them
 	Effects []Effect
+	// Answer says which replies are an FAQ answer and where it came
+	// from; the engine records it on their transcript entries.
+	Answer *Answer
+}
+
+// Answer is an FAQ answer given in a turn: the entry, its language and
+// the FAQ version it was read from, and the replies that carry it
+// (Replies[First:First+Count]).
+type Answer struct {
+	Entry   string
+	Lang    string
+	Version int
+	// Overlay names the incident whose FAQ overlay answered, if one did.
+	Overlay      string
+	First, Count int
 }
 
 // Answerer finds FAQ answers; kb.KB is the implementation.
@@ -291,7 +306,7 @@ func (f *Flow) Handle(s Session, in Input) (Output, error) {
 		return Output{}, err
 	}
 	c.s.State = machine.Current()
-	return Output{Session: c.s, Replies: c.replies, Effects: c.effects}, nil
+	return Output{Session: c.s, Replies: c.replies, Effects: c.effects, Answer: c.answer}, nil
 }
 
 // LangFor is the conversation's language after a message: the language
@@ -331,6 +346,7 @@ type turn struct {
 	t       catalog.Texts
 	replies []whatsapp.Outbound
 	effects []Effect
+	answer  *Answer
 }
 
 // waiting reports whether the person waits for, or talks with, a person.
@@ -469,7 +485,7 @@ func (c *turn) whileWaiting(words string, acts bool) error {
 	res := c.flow.KB.Search(words, c.s.Lang, 10)
 	if res.Decision == kb.DecisionAnswer && len(res.Results) > 0 {
 		c.s.LastQuery = words
-		return c.sendAnswer(res.Results[0], res.Results[1:])
+		return c.sendAnswer(res.Results[0], res.Results[1:], res.Version)
 	}
 	c.say(c.t.MessageAdded)
 	return nil
@@ -537,7 +553,7 @@ func (c *turn) onReply() error {
 		res := c.flow.KB.Search(c.s.LastQuery, c.s.Lang, 10)
 		for _, h := range res.Results {
 			if h.ID == entry {
-				return c.sendAnswer(h, nil)
+				return c.sendAnswer(h, nil, res.Version)
 			}
 		}
 		// The entry is not among the results any more (the FAQ changed);
@@ -589,7 +605,7 @@ func (c *turn) ask(query string, unsure bool) error {
 	case kb.DecisionAnswer:
 		if len(res.Results) > 0 {
 			c.s.NoneStreak = 0
-			return c.sendAnswer(res.Results[0], res.Results[1:])
+			return c.sendAnswer(res.Results[0], res.Results[1:], res.Version)
 		}
 	case kb.DecisionSuggest:
 		if len(res.Results) > 0 {
@@ -628,15 +644,21 @@ func (c *turn) ask(query string, unsure bool) error {
 }
 
 // sendAnswer sends an FAQ answer, then asks whether it helped; rest are
-// kept as the alternatives a "no" offers.
-func (c *turn) sendAnswer(h kb.Hit, rest []kb.Hit) error {
+// kept as the alternatives a "no" offers. version is the FAQ version
+// the hit was read from.
+func (c *turn) sendAnswer(h kb.Hit, rest []kb.Hit, version int) error {
 	body := h.Answer
 	if h.Link != "" && !strings.Contains(body, h.Link) {
 		body += "\n\n" + h.Link
 	}
+	// A translation's hit id is "<entry>/<lang>": the source names the
+	// entry, whatever the language it was read in.
+	entry, _, _ := strings.Cut(h.ID, "/")
+	c.answer = &Answer{Entry: entry, Lang: h.Lang, Version: version, First: len(c.replies)}
 	for _, part := range kb.SplitAnswer(body, 4096) {
 		c.replies = append(c.replies, whatsapp.Outbound{Kind: "text", Text: part, PreviewURL: false})
 	}
+	c.answer.Count = len(c.replies) - c.answer.First
 	c.replies = append(c.replies, whatsapp.Outbound{
 		Kind: "buttons", Text: c.t.Helpful,
 		Buttons: []whatsapp.Button{{ID: idYes + h.ID, Title: c.t.BtnYes}, {ID: idNo + h.ID, Title: c.t.BtnNo}},

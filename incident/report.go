@@ -90,9 +90,12 @@ type BroadcastReport struct {
 	Targeted   int64          `json:"targeted"`
 	Delivery   Rate           `json:"delivery"`   // delivered / sent
 	Engagement Rate           `json:"engagement"` // replies or button taps / delivered
-	// AccountedFor, for a check-in, is answered (safe or need help) over
-	// targeted; there is no set target.
+	// AccountedFor, for a check-in, is answered (safe or need help) or
+	// reached by staff, over targeted; there is no set target.
 	AccountedFor *Rate `json:"accounted_for,omitempty"`
+	// ReachedByStaff is how many of AccountedFor never answered but were
+	// reached by staff (POST .../unaccounted/{who}/reached).
+	ReachedByStaff int64 `json:"reached_by_staff,omitempty"`
 	// Final says the check-in is over (its last reminder went out), so
 	// Unaccounted will not shrink by itself.
 	Final       bool          `json:"final,omitempty"`
@@ -115,7 +118,9 @@ type Report struct {
 	Delivery     Rate              `json:"delivery"`
 	Engagement   Rate              `json:"engagement"`
 	AccountedFor *Rate             `json:"accounted_for,omitempty"`
-	Unaccounted  []Unaccounted     `json:"unaccounted"`
+	// ReachedByStaff counts the accounted for whom staff reached.
+	ReachedByStaff int64         `json:"reached_by_staff,omitempty"`
+	Unaccounted    []Unaccounted `json:"unaccounted"`
 	// People who wrote in during the incident, among those it affects.
 	WroteIn int `json:"wrote_in"`
 	// BotReply: from a person's first message during the incident to
@@ -130,7 +135,7 @@ type Report struct {
 	NotDerivable []string `json:"not_derivable"`
 }
 
-const notDerivFAQShare = "share of inbound questions the FAQ answered: the transcript does not record which answers came from the FAQ"
+const notDerivFAQShare = "share of inbound questions the FAQ answered: the transcript records which answers came from the FAQ (entry and version) but not which inbound messages were questions"
 
 // Report computes incident id's report from the records.
 func (s *Service) Report(ctx context.Context, id string) (*Report, error) {
@@ -168,6 +173,7 @@ func (s *Service) report(ctx context.Context, in *Incident) (*Report, error) {
 			checkins = true
 			answered += br.AccountedFor.Numerator
 			targeted += br.AccountedFor.Denominator
+			rep.ReachedByStaff += br.ReachedByStaff
 			rep.Unaccounted = append(rep.Unaccounted, br.Unaccounted...)
 		}
 	}
@@ -237,6 +243,11 @@ func (s *Service) broadcastReport(ctx context.Context, b *broadcast.Broadcast) (
 			}
 			if e.Answer != "" {
 				answered++
+				return nil
+			}
+			if e.Reached != nil {
+				answered++
+				br.ReachedByStaff++
 				return nil
 			}
 			br.Unaccounted = append(br.Unaccounted, Unaccounted{Broadcast: b.ID, Seq: seq, WaID: rec.WaID})

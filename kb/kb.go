@@ -66,6 +66,9 @@ type Result struct {
 	Decision Decision `json:"decision"`
 	Lang     string   `json:"lang"`
 	Results  []Hit    `json:"results"`
+	// Version is the FAQ version searched (0 before any): an answer
+	// records it, so that a later correction finds who got the old text.
+	Version int `json:"version,omitempty"`
 
 	features *features // what the decision was taken on (nil when nothing was ranked)
 }

@@ -80,11 +80,20 @@ func (k *KB) Search(q, lang string, limit int) Result {
 // Rank is Search that keeps the ranked hits even when the decision is none,
 // for evaluation and for admins looking at why nothing was answered.
 func (k *KB) Rank(q, lang string, limit int) Result {
+	// One snapshot answers, so the version is the one the hits came from.
+	s := k.live.Load()
+	r := s.rank(q, lang, limit)
+	if s != nil {
+		r.Version = s.version
+	}
+	return r
+}
+
+func (s *snapshot) rank(q, lang string, limit int) Result {
 	if limit <= 0 {
 		limit = 10
 	}
 	q = boundQuery(q)
-	s := k.live.Load()
 	detected := DetectLang(q)
 	fallback := lang
 	if fallback == "" {

@@ -249,6 +249,7 @@ const (
 	DocBroadcast    DocKind = "bcast" // broadcast: one broadcast (spec, state, audit of its life)
 	DocIncident     DocKind = "incid" // incident: one incident (kind, audience, drill, state, closing report)
 	DocPlace        DocKind = "place" // places: one place people can be sent to (shelter, clinic, water point, ...)
+	DocCorrection   DocKind = "corr"  // corrections: one correction of an FAQ answer (entry, period, messages, state)
 )
 
 // SMS documents (store/sms.go).

@@ -86,6 +86,21 @@ type Entry struct {
 	// Redacted is set when retention removed the text, location or
 	// payload; the entry stays so that counts remain.
 	Redacted bool `json:"redacted,omitempty"`
+	// FAQ is set on the messages of an FAQ answer: which entry and FAQ
+	// version it came from, so that a correction of the entry finds who
+	// received the old answer. Entries written before it existed have
+	// none and read as before.
+	FAQ *FAQSource `json:"faq,omitempty"`
+}
+
+// FAQSource is where an answer sent to a person came from.
+type FAQSource struct {
+	Entry   string `json:"entry"`             // the FAQ entry id, without a translation suffix
+	Lang    string `json:"lang,omitempty"`    // the language of the answer sent
+	Version int    `json:"version,omitempty"` // the FAQ version searched
+	// Overlay is the incident whose FAQ overlay held the entry, when the
+	// answer came from one instead of the general FAQ.
+	Overlay string `json:"overlay,omitempty"`
 }
 
 // SentRef points from an outbound wamid to its transcript entry.

@@ -21,6 +21,7 @@ import (
 	"lifeline/bot/contacts"
 	"lifeline/bot/handoffs"
 	"lifeline/bot/whatsapp"
+	"lifeline/correction"
 	"lifeline/csvtext"
 	"lifeline/incident"
 	"lifeline/kb"
@@ -153,6 +154,12 @@ func Of(err error) Answer {
 	case errors.Is(err, incident.ErrInvalid):
 		return answer(fiber.StatusBadRequest, err.Error())
 	case errors.Is(err, incident.ErrState):
+		return answer(fiber.StatusConflict, err.Error())
+
+	// Corrections of FAQ answers.
+	case errors.Is(err, correction.ErrInvalid):
+		return answer(fiber.StatusBadRequest, err.Error())
+	case errors.Is(err, correction.ErrState):
 		return answer(fiber.StatusConflict, err.Error())
 
 	// Places.

@@ -135,6 +135,9 @@ type Spec struct {
 	// SMS is the fallback for recipients WhatsApp cannot reach (and, for
 	// a critical broadcast, those not delivered in time); nil for none.
 	SMS *SMSSpec `json:"sms,omitempty"`
+	// Unaccounted says what happens, after a check-in's last reminder, to
+	// the people who never answered (see unaccounted.go).
+	Unaccounted *UnaccountedPolicy `json:"unaccounted,omitempty"`
 }
 
 var (
@@ -226,6 +229,9 @@ func (sp *Spec) Validate(now time.Time) error {
 	// Consent is the default: only a critical broadcast with a stated
 	// reason reaches people who never opted in.
 	sp.Audience.OptedInOnly = sp.ConsentOverrideReason == ""
+	if sp.Unaccounted != nil && sp.Kind != KindCheckin {
+		return fmt.Errorf("unaccounted: only a check-in leaves people unaccounted, not a %s", sp.Kind)
+	}
 	sp.Incident = strings.TrimSpace(sp.Incident)
 	if sp.SMS != nil {
 		if err := sp.SMS.validate(sp); err != nil {
@@ -391,6 +397,9 @@ type Engagement struct {
 	// timeline computes its delivery milestones from them.
 	DeliveredAt time.Time `json:"dt,omitzero"`
 	ReadAt      time.Time `json:"rt,omitzero"`
+	// Reached is set when staff reached a person who never answered the
+	// check-in (by phone, in person): they count as accounted for.
+	Reached *Reached `json:"rc,omitempty"`
 }
 
 const (

@@ -82,18 +82,26 @@ func scanPerson(ctx context.Context, tx store.Reader, waID string, fn func(store
 }
 
 // forgetDetails drops what an answer said beyond the answer itself.
+// Staff's note on reaching an unaccounted person goes too; that they
+// were reached stays, for the counts.
 func forgetDetails(e *Engagement) {
 	e.Lat, e.Lng, e.HasLocation, e.Description, e.Preferred = 0, 0, false, "", ""
+	if e.Reached != nil {
+		e.Reached.Note = ""
+	}
 }
 
 // SweepAnswers removes the details of check-in and confirmation answers
-// given before the cutoff (locations, descriptions, preferred times); the
+// given before the cutoff (locations, descriptions, preferred times, and
+// staff's notes on people they reached); the
 // answer itself, which names nobody once the wa_id has gone, stays for
 // the counts. It returns how many answers it changed.
 func SweepAnswers(db *store.DB, before time.Time) (int, error) {
 	n := 0
 	err := store.Rewrite(storeCtx, db, store.BroadcastEngagements, func(e *Engagement, final bool) bool {
-		if e.AnsweredAt.IsZero() || !e.AnsweredAt.Before(before) || !(e.HasLocation || e.Description != "" || e.Preferred != "") {
+		details := !e.AnsweredAt.IsZero() && e.AnsweredAt.Before(before) && (e.HasLocation || e.Description != "" || e.Preferred != "")
+		note := e.Reached != nil && e.Reached.Note != "" && e.Reached.At.Before(before)
+		if !details && !note {
 			return false
 		}
 		if final {

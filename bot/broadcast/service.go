@@ -165,6 +165,11 @@ type Options struct {
 	// SMS is the fallback channel; nil leaves broadcasts' SMS fallback
 	// unsent (a spec may still ask for it: the preview says so).
 	SMS SMSSender
+	// Escalate opens a handoff for a person a check-in left unaccounted,
+	// in the queue reason names, when the check-in asks for it
+	// (Spec.Unaccounted); nil: no escalation. The engine's
+	// Handoffs().Request is the implementation.
+	Escalate func(user, reason string, priority bool) error
 }
 
 // IncidentGate checks the incident a spec names: package incident owns
@@ -204,6 +209,7 @@ type Service struct {
 	leases  coord.Leases
 	holder  string
 	inc     IncidentGate
+	escal   func(user, reason string, priority bool) error
 	daily   *dailyLimit
 	started time.Time // when Start ran: the grace for in-flight sends counts from here
 
@@ -263,7 +269,7 @@ func New(cfg Config, o Options) *Service {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Service{
-		leases: o.Leases, holder: o.Holder, inc: o.Incidents,
+		leases: o.Leases, holder: o.Holder, inc: o.Incidents, escal: o.Escalate,
 		cfg: cfg, db: o.DB, now: o.Now, http: o.HTTP,
 		log:    o.Logger.With().Str("comp", "broadcast").Logger(),
 		pacers: o.Pacer,
@@ -457,6 +463,14 @@ func (s *Service) CreateBy(spec Spec, by Actor, idemKey string) (*Broadcast, err
 	return b, nil
 }
 
+// ApprovalReason says why a broadcast to aud would wait for a second
+// admin's approval, or "" when it would not: a send planned elsewhere (a
+// correction of an FAQ answer) follows the same rule.
+func (s *Service) ApprovalReason(aud contacts.Audience) (string, error) {
+	aud.Normalize()
+	return s.approvalReason(aud)
+}
+
 // approvalReason says why a broadcast of aud needs a second admin's
 // approval, or "" when it does not. The audience size is what its
 // matching contacts number now; the count stops past the threshold.
@@ -644,6 +658,9 @@ func describeAudience(sp Spec) string {
 	}
 	if len(a.Fields) > 0 {
 		parts = append(parts, fmt.Sprintf("%d custom field conditions", len(a.Fields)))
+	}
+	if len(a.WaIDs) > 0 {
+		parts = append(parts, fmt.Sprintf("%d listed people", len(a.WaIDs)))
 	}
 	if a.OptedInOnly {
 		parts = append(parts, "opted in only")
@@ -1083,6 +1100,12 @@ func (s *Service) complete(id string, flag bool) {
 			s.log.Error().Err(err).Str("broadcast", id).Msg("count unaccounted")
 			return
 		}
+	}
+	if flag && unaccounted > 0 {
+		// Before the completion is committed: a crash in between runs
+		// this again, and opening a handoff that is open already
+		// changes nothing.
+		s.escalate(id)
 	}
 	b, err := s.update(id, func(b *Broadcast) error {
 		// A broadcast cancelled meanwhile stays cancelled.

@@ -21,6 +21,10 @@ type Audience struct {
 	Languages []string          `json:"languages,omitempty"` // contact language is one of these
 	Regions   []string          `json:"regions,omitempty"`
 	Fields    map[string]string `json:"fields,omitempty"` // custom field equals value (case-insensitive)
+	// WaIDs is an explicit list of people: a correction of an FAQ answer
+	// goes to exactly those who received it. With other selectors, a
+	// contact must be listed and match them too.
+	WaIDs []string `json:"wa_ids,omitempty"`
 	// OptedInOnly leaves out contacts who never opted in (by the opted_in
 	// column of an import or by writing START). A broadcast sets it itself
 	// (see broadcast.Spec): only a critical one with a stated reason may
@@ -34,14 +38,14 @@ func (a *Audience) Selects() bool {
 }
 
 func (a *Audience) hasSelector() bool {
-	return len(a.TagsAny) > 0 || len(a.TagsAll) > 0 || len(a.Languages) > 0 || len(a.Regions) > 0 || len(a.Fields) > 0
+	return len(a.TagsAny) > 0 || len(a.TagsAll) > 0 || len(a.Languages) > 0 || len(a.Regions) > 0 || len(a.Fields) > 0 || len(a.WaIDs) > 0
 }
 
 // Check names what is wrong with the audience's shape.
 func (a *Audience) Check() error {
 	switch {
 	case a.All && a.hasSelector():
-		return errors.New(`audience: "all": true selects every contact; drop it or drop tags_any, tags_all, languages, regions and fields`)
+		return errors.New(`audience: "all": true selects every contact; drop it or drop tags_any, tags_all, languages, regions, fields and wa_ids`)
 	case !a.Selects():
 		return errors.New(`audience: say who receives it with tags_any, tags_all, languages, regions or fields, or send to every contact with "all": true`)
 	}
@@ -67,6 +71,16 @@ func (a *Audience) Normalize() {
 		return out
 	}
 	a.TagsAny, a.TagsAll, a.Languages = low(a.TagsAny), low(a.TagsAll), low(a.Languages)
+	if len(a.WaIDs) > 0 {
+		ids := make([]string, 0, len(a.WaIDs))
+		for _, id := range a.WaIDs {
+			if id = strings.TrimPrefix(strings.TrimSpace(id), "+"); id != "" {
+				ids = append(ids, id)
+			}
+		}
+		slices.Sort(ids)
+		a.WaIDs = slices.Compact(ids)
+	}
 	for i := range a.Languages {
 		a.Languages[i] = strings.ReplaceAll(a.Languages[i], "-", "_")
 	}
@@ -95,6 +109,11 @@ func (a *Audience) Match(c *store.Contact) (ok bool, excluded string) {
 	}
 	for k, v := range a.Fields {
 		if !strings.EqualFold(c.Fields[k], v) {
+			return false, ""
+		}
+	}
+	if len(a.WaIDs) > 0 {
+		if _, ok := slices.BinarySearch(a.WaIDs, c.WaID); !ok {
 			return false, ""
 		}
 	}

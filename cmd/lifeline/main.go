@@ -245,7 +245,8 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		log.Warn().Msg("no SMS settings: sandbox SMS; broadcasts' SMS fallback is logged, not sent")
 	}
 	broadcasts := broadcast.New(broadcastConfig(cfg), broadcast.Options{DB: db, Sender: sender, Logger: log, Pacer: pacer, Observer: m,
-		Outgoing: engine.Outgoing(), Leases: leases, Holder: cfg.InstanceID, Incidents: incident.Gate{}, SMS: smsSender})
+		Outgoing: engine.Outgoing(), Leases: leases, Holder: cfg.InstanceID, Incidents: incident.Gate{}, SMS: smsSender,
+		Escalate: engine.Handoffs().Request})
 	engine.Intercept(broadcasts)
 	engine.ObserveStatuses(broadcasts)
 	engine.AddTranscriptSource(broadcasts)
