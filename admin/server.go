@@ -183,7 +183,11 @@ func New(d Deps) *Server {
 	s.registerHandoffs(adm)
 	s.registerContacts(adm)
 	s.registerBroadcasts(adm, d.Broadcasts)
-	s.incidents = incident.NewService(incident.Options{DB: d.DB, Broadcasts: d.Broadcasts, Logger: d.Logger, Now: d.Now})
+	var onClose incident.CloseHook
+	if d.KB != nil {
+		onClose = kb.OverlayCloser{KB: d.KB}
+	}
+	s.incidents = incident.NewService(incident.Options{DB: d.DB, Broadcasts: d.Broadcasts, Logger: d.Logger, Now: d.Now, OnClose: onClose})
 	s.registerIncidents(adm, s.incidents)
 	if d.Places == nil {
 		d.Places = places.NewService(places.Options{DB: d.DB, Logger: d.Logger, Now: d.Now})

@@ -101,6 +101,12 @@ func (k *KB) Rank(q, lang string, limit int) Result {
 			order = append(order, l)
 		}
 	}
+	// An open incident's entries come first (overlay.go).
+	if ov := k.overlay.Load(); ov != nil {
+		if r, ok := ov.rank(q, order, limit); ok {
+			return r
+		}
+	}
 	var best *Result
 	for _, l := range order {
 		r := s.search(q, l, limit)
@@ -384,14 +390,24 @@ func (st *langStats) near(t string, edits bool) []string {
 
 // search ranks the documents of one language.
 func (s *snapshot) search(q, lang string, limit int) Result {
-	res := Result{Decision: DecisionNone, Lang: lang, Results: []Hit{}}
+	r, _ := s.searchAmong(q, lang, limit, nil)
+	return r
+}
+
+// searchAmong ranks the documents of one language and decides on those
+// keep accepts (all when keep is nil), with the statistics of every
+// document: the overlay's entries are ranked and decided on exactly as
+// the general FAQ's are. rival is the best score of a document keep
+// refused (0 for none).
+func (s *snapshot) searchAmong(q, lang string, limit int, keep func(*doc) bool) (res Result, rival float64) {
+	res = Result{Decision: DecisionNone, Lang: lang, Results: []Hit{}}
 	st := s.stats[lang]
 	if st == nil {
-		return res
+		return res, 0
 	}
 	qterms := dedupe(terms(analyzerFor(lang), q))
 	if len(qterms) == 0 {
-		return res
+		return res, 0
 	}
 	qs, weights := st.expand(qterms)
 	total := 0.0
@@ -427,7 +443,7 @@ func (s *snapshot) search(q, lang string, limit int) Result {
 		}
 	}
 	if len(cands) == 0 {
-		return res
+		return res, 0
 	}
 
 	qtype := questionType(q)
@@ -448,6 +464,20 @@ func (s *snapshot) search(q, lang string, limit int) Result {
 		}
 		return list[i].d.pos < list[j].d.pos
 	})
+	if keep != nil {
+		kept := list[:0:0]
+		for _, c := range list {
+			switch {
+			case keep(c.d):
+				kept = append(kept, c)
+			case c.score > rival:
+				rival = c.score
+			}
+		}
+		if list = kept; len(list) == 0 {
+			return res, rival
+		}
+	}
 	// The decision weighs a query word the FAQ does not have at most as
 	// much as the query's most telling word it has: absence from a small
 	// FAQ says that the word is not about the FAQ, not that it is rarer
@@ -487,7 +517,7 @@ func (s *snapshot) search(q, lang string, limit int) Result {
 		res.Results = append(res.Results, Hit{ID: c.id, Question: c.d.entry.Question, Answer: c.d.entry.Answer,
 			Lang: c.d.entry.Lang, Link: c.d.entry.Link, Score: math.Round(c.score*1000) / 1000})
 	}
-	return res
+	return res, rival
 }
 
 // typeWeight is the share of wQType a match of question kinds earns when
