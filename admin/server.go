@@ -33,6 +33,7 @@ import (
 	"lifeline/kb"
 	"lifeline/places"
 	"lifeline/store"
+	"lifeline/templates"
 )
 
 // Deps are what the server serves.
@@ -47,6 +48,9 @@ type Deps struct {
 	SandboxRead func(user string)
 	Metrics     *metrics.Metrics   // served at /metrics when set
 	Broadcasts  *broadcast.Service // broadcasts and check-ins; nil leaves the routes out
+	// Templates is the business account's template list; nil leaves its
+	// routes out.
+	Templates *templates.Service
 	// Places is the service whose index the engine's conversation reads
 	// (places.Finder); nil makes one for the routes alone.
 	Places *places.Service
@@ -196,6 +200,7 @@ func New(d Deps) *Server {
 		}
 	}
 	s.registerPlaces(adm, d.Places)
+	s.registerTemplates(adm, d.Templates)
 	s.registerPages()
 	return s
 }
