@@ -13,12 +13,12 @@ import (
 // MessageTemplate is one message template of a business account as the
 // management API lists it (GET /{waba-id}/message_templates).
 type MessageTemplate struct {
-	ID              string              `json:"id,omitempty"`
-	Name            string              `json:"name"`
-	Language        string              `json:"language"`
-	Status          string              `json:"status"`
-	Category        string              `json:"category,omitempty"`
-	ParameterFormat string              `json:"parameter_format,omitempty"` // POSITIONAL or NAMED
+	ID              string         `json:"id,omitempty"`
+	Name            string         `json:"name"`
+	Language        string         `json:"language"`
+	Status          string         `json:"status"`
+	Category        string         `json:"category,omitempty"`
+	ParameterFormat string         `json:"parameter_format,omitempty"` // POSITIONAL or NAMED
 	Components      []TemplatePart `json:"components"`
 }
 
