@@ -78,7 +78,11 @@ func (h *broadcastAPI) create(c *fiber.Ctx) error {
 	// records it.
 	c.Locals("audited", true)
 	c.Location("/admin/broadcasts/" + b.ID)
-	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"id": b.ID, "state": b.State})
+	out := fiber.Map{"id": b.ID, "state": b.State}
+	if len(b.Warnings) > 0 {
+		out["warnings"] = b.Warnings
+	}
+	return c.Status(fiber.StatusAccepted).JSON(out)
 }
 
 func (h *broadcastAPI) previewSpec(c *fiber.Ctx) error {

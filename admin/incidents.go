@@ -1,11 +1,13 @@
 package admin
 
 import (
+	"context"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
+	"lifeline/admin/kbapi"
 	"lifeline/admin/reqbody"
 	"lifeline/bot/whatsapp"
 	"lifeline/incident"
@@ -35,6 +37,11 @@ func (s *Server) registerIncidents(adm fiber.Router, svc *incident.Service) {
 	adm.Post("/incidents/:id/close", admin, h.close)
 	adm.Get("/incidents/:id/timeline", readers, h.timeline)
 	adm.Get("/incidents/:id/report", readers, h.report)
+	if s.kb != nil {
+		kbapi.RegisterOverlay(adm, kbapi.OverlayRoutes{KB: s.kb, Admit: incident.AdmitOverlay, Write: admin, Read: readers,
+			Exists: func(ctx context.Context, id string) error { _, err := svc.Get(ctx, id); return err },
+			Actor:  func(c *fiber.Ctx) string { return h.by(c).String() }})
+	}
 }
 
 func (h *incidentAPI) by(c *fiber.Ctx) incident.Actor {

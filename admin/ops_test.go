@@ -24,6 +24,7 @@ import (
 	"lifeline/kb"
 	"lifeline/store"
 	"lifeline/store/storetest"
+	"lifeline/templates"
 )
 
 // openAPIOps reads the operations of openapi.yaml: "METHOD /path" (with
@@ -80,7 +81,8 @@ func TestEveryAdminRouteIsDescribedAndGuarded(t *testing.T) {
 	// Broadcast routes exist only with the broadcast service: build the
 	// server again with it, on the same store and engine.
 	svc := broadcast.New(broadcast.Config{}, broadcast.Options{DB: s.db, Sender: &bot.SandboxSender{}, Logger: zerolog.Nop()})
-	s.Server = New(Deps{DB: s.db, Engine: s.engine, KB: s.kb, Logger: zerolog.Nop(), Broadcasts: svc})
+	s.Server = New(Deps{DB: s.db, Engine: s.engine, KB: s.kb, Logger: zerolog.Nop(), Broadcasts: svc,
+		Templates: templates.New(templates.Options{DB: s.db})})
 	ops := openAPIOps(t)
 	registered := map[string]bool{}
 	for _, r := range s.App().GetRoutes(true) {

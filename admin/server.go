@@ -35,6 +35,7 @@ import (
 	"lifeline/places"
 	"lifeline/sms"
 	"lifeline/store"
+	"lifeline/templates"
 )
 
 // Deps are what the server serves.
@@ -52,6 +53,9 @@ type Deps struct {
 	// SMS are the SMS provider's settings: its callbacks (/sms/status,
 	// /sms/inbound) are verified with them; nil or empty leaves them out.
 	SMS *sms.Config
+	// Templates is the business account's template list; nil leaves its
+	// routes out.
+	Templates *templates.Service
 	// Places is the service whose index the engine's conversation reads
 	// (places.Finder); nil makes one for the routes alone.
 	Places *places.Service
@@ -188,7 +192,11 @@ func New(d Deps) *Server {
 	s.registerHandoffs(adm)
 	s.registerContacts(adm)
 	s.registerBroadcasts(adm, d.Broadcasts)
-	s.incidents = incident.NewService(incident.Options{DB: d.DB, Broadcasts: d.Broadcasts, Logger: d.Logger, Now: d.Now})
+	var onClose incident.CloseHook
+	if d.KB != nil {
+		onClose = kb.OverlayCloser{KB: d.KB}
+	}
+	s.incidents = incident.NewService(incident.Options{DB: d.DB, Broadcasts: d.Broadcasts, Logger: d.Logger, Now: d.Now, OnClose: onClose})
 	s.registerIncidents(adm, s.incidents)
 	if d.Broadcasts != nil {
 		s.registerCorrections(adm, correction.NewService(correction.Options{DB: d.DB, KB: d.KB, Engine: d.Engine, Broadcasts: d.Broadcasts, Logger: d.Logger, Now: d.Now}), d.Broadcasts)
@@ -201,6 +209,7 @@ func New(d Deps) *Server {
 	}
 	s.registerPlaces(adm, d.Places)
 	s.registerSMS(d.SMS)
+	s.registerTemplates(adm, d.Templates)
 	s.registerPages()
 	return s
 }

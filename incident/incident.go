@@ -209,15 +209,26 @@ type Options struct {
 	Broadcasts *broadcast.Service
 	Logger     zerolog.Logger
 	Now        func() time.Time
+	// OnClose is told of a close: Closing inside the close's transaction
+	// (an error aborts the close), Closed after it committed. The FAQ
+	// overlay uses it so that an incident's answers end with it.
+	OnClose CloseHook
+}
+
+// CloseHook is what other parts do when an incident closes.
+type CloseHook interface {
+	Closing(ctx context.Context, w store.Writer, id string, at time.Time) error
+	Closed(id string)
 }
 
 // Service opens, changes and closes incidents, and computes their
 // timeline and report.
 type Service struct {
-	db  *store.DB
-	bc  *broadcast.Service
-	log zerolog.Logger
-	now func() time.Time
+	db   *store.DB
+	bc   *broadcast.Service
+	log  zerolog.Logger
+	now  func() time.Time
+	hook CloseHook
 }
 
 // NewService builds the incident service.
@@ -225,7 +236,7 @@ func NewService(o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Service{db: o.DB, bc: o.Broadcasts, log: o.Logger.With().Str("comp", "incident").Logger(), now: o.Now}
+	return &Service{db: o.DB, bc: o.Broadcasts, log: o.Logger.With().Str("comp", "incident").Logger(), now: o.Now, hook: o.OnClose}
 }
 
 // audit appends the entry for a change through the audit log's one
@@ -438,10 +449,18 @@ func (s *Service) Close(ctx context.Context, id string, by Actor) (*Incident, er
 		if err := store.PutIncident(ctx, w, id, &cur); err != nil {
 			return err
 		}
+		if s.hook != nil {
+			if err := s.hook.Closing(ctx, w, id, now); err != nil {
+				return err
+			}
+		}
 		return audit(ctx, w, now, by, "incident.close", id, fmt.Sprintf("%s %q", cur.Kind, cur.Name))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("close incident %s: %w", id, err)
+	}
+	if s.hook != nil {
+		s.hook.Closed(id)
 	}
 	s.log.Info().Str("incident", id).Bool("drill", in.Drill).Msg("incident closed")
 	return in, nil
@@ -487,6 +506,20 @@ func (Gate) AdmitBroadcast(ctx context.Context, r store.Reader, sp *broadcast.Sp
 		sp.Drill = true
 	case sp.Drill:
 		return fmt.Errorf("%w: drill: incident %s is real: run a drill in a drill incident (\"drill\": true when opening it), so that its figures stay apart", broadcast.ErrInvalid, in.ID)
+	}
+	return nil
+}
+
+// AdmitOverlay refuses an FAQ overlay entry for an incident that does not
+// exist (404) or is closed (409); r is the transaction that writes the
+// entry, so that a close meanwhile makes it conflict and try again.
+func AdmitOverlay(ctx context.Context, r store.Reader, id string) error {
+	in, err := get(ctx, r, id)
+	if err != nil {
+		return err
+	}
+	if in.State != StateOpen {
+		return fmt.Errorf("%w: incident %s is %s: its FAQ overlay takes no changes", ErrState, id, in.State)
 	}
 	return nil
 }

@@ -59,6 +59,9 @@ type Hit struct {
 	Lang     string  `json:"lang"`
 	Link     string  `json:"link,omitempty"`
 	Score    float64 `json:"score"`
+	// Incident is set when the entry is an incident's overlay entry
+	// (overlay.go); its ID is then "<incident>@<entry id>".
+	Incident string `json:"incident,omitempty"`
 }
 
 // Result is a search's ranked hits and the decision taken on them.
@@ -89,7 +92,10 @@ type KB struct {
 	opts Options
 
 	live atomic.Pointer[snapshot]
-	mu   sync.Mutex // serialises changes (imports, edits, rollbacks, reloads)
+	// overlay indexes the open incidents' entries with the live ones;
+	// nil while no open incident has any (overlay.go).
+	overlay atomic.Pointer[overlayIndex]
+	mu      sync.Mutex // serialises changes (imports, edits, rollbacks, reloads)
 
 	unfollow func() // stops following other instances' versions (see Close)
 }
@@ -157,6 +163,7 @@ func (k *KB) loadStored() error {
 		return fmt.Errorf("index faq version %d: %w", v.N, err)
 	}
 	k.live.Store(snap)
+	k.refreshOverlay()
 	k.log.Info().Int("version", v.N).Int("entries", len(v.Entries)).Msg("faq loaded")
 	return nil
 }

@@ -76,8 +76,20 @@ func (k *KB) Reload() (int, error) {
 		return k.Version(), fmt.Errorf("index faq version %d: %w", v.N, err)
 	}
 	k.live.Store(snap)
+	k.refreshOverlay()
 	k.log.Info().Int("version", v.N).Int("entries", len(v.Entries)).Msg("faq version reloaded")
 	return v.N, nil
+}
+
+// followOverlay rebuilds the overlay index whenever an instance announces
+// a change of it (its own announcements included: a rebuild is idempotent).
+func (k *KB) followOverlay(sub *coord.Subscription, done chan<- struct{}) {
+	defer close(done)
+	for range sub.C {
+		k.mu.Lock()
+		k.refreshOverlay()
+		k.mu.Unlock()
+	}
 }
 
 // startFollowing subscribes to announcements when a bus is configured.
@@ -89,9 +101,15 @@ func (k *KB) startFollowing() error {
 	if err != nil {
 		return fmt.Errorf("follow faq versions: %w", err)
 	}
-	done := make(chan struct{})
-	k.unfollow = func() { sub.Close(); <-done }
+	osub, err := k.opts.Bus.Subscribe(OverlayTopic, liveBuffer)
+	if err != nil {
+		sub.Close()
+		return fmt.Errorf("follow faq overlay: %w", err)
+	}
+	done, odone := make(chan struct{}), make(chan struct{})
+	k.unfollow = func() { sub.Close(); osub.Close(); <-done; <-odone }
 	go k.follow(sub, done)
+	go k.followOverlay(osub, odone)
 	return nil
 }
 

@@ -82,14 +82,15 @@ func (k *KB) Search(q, lang string, limit int) Result {
 func (k *KB) Rank(q, lang string, limit int) Result {
 	// One snapshot answers, so the version is the one the hits came from.
 	s := k.live.Load()
-	r := s.rank(q, lang, limit)
+	r := s.rank(q, lang, limit, k.overlay.Load())
 	if s != nil {
 		r.Version = s.version
 	}
 	return r
 }
 
-func (s *snapshot) rank(q, lang string, limit int) Result {
+// rank searches s, after the open incidents' entries of ov (nil: none).
+func (s *snapshot) rank(q, lang string, limit int, ov *overlayIndex) Result {
 	if limit <= 0 {
 		limit = 10
 	}
@@ -108,6 +109,12 @@ func (s *snapshot) rank(q, lang string, limit int) Result {
 		if l != "" && !seen[l] && s.stats[l] != nil {
 			seen[l] = true
 			order = append(order, l)
+		}
+	}
+	// An open incident's entries come first (overlay.go).
+	if ov != nil {
+		if r, ok := ov.rank(q, order, limit); ok {
+			return r
 		}
 	}
 	var best *Result
@@ -393,14 +400,24 @@ func (st *langStats) near(t string, edits bool) []string {
 
 // search ranks the documents of one language.
 func (s *snapshot) search(q, lang string, limit int) Result {
-	res := Result{Decision: DecisionNone, Lang: lang, Results: []Hit{}}
+	r, _ := s.searchAmong(q, lang, limit, nil)
+	return r
+}
+
+// searchAmong ranks the documents of one language and decides on those
+// keep accepts (all when keep is nil), with the statistics of every
+// document: the overlay's entries are ranked and decided on exactly as
+// the general FAQ's are. rival is the best score of a document keep
+// refused (0 for none).
+func (s *snapshot) searchAmong(q, lang string, limit int, keep func(*doc) bool) (res Result, rival float64) {
+	res = Result{Decision: DecisionNone, Lang: lang, Results: []Hit{}}
 	st := s.stats[lang]
 	if st == nil {
-		return res
+		return res, 0
 	}
 	qterms := dedupe(terms(analyzerFor(lang), q))
 	if len(qterms) == 0 {
-		return res
+		return res, 0
 	}
 	qs, weights := st.expand(qterms)
 	total := 0.0
@@ -436,7 +453,7 @@ func (s *snapshot) search(q, lang string, limit int) Result {
 		}
 	}
 	if len(cands) == 0 {
-		return res
+		return res, 0
 	}
 
 	qtype := questionType(q)
@@ -457,6 +474,20 @@ func (s *snapshot) search(q, lang string, limit int) Result {
 		}
 		return list[i].d.pos < list[j].d.pos
 	})
+	if keep != nil {
+		kept := list[:0:0]
+		for _, c := range list {
+			switch {
+			case keep(c.d):
+				kept = append(kept, c)
+			case c.score > rival:
+				rival = c.score
+			}
+		}
+		if list = kept; len(list) == 0 {
+			return res, rival
+		}
+	}
 	// The decision weighs a query word the FAQ does not have at most as
 	// much as the query's most telling word it has: absence from a small
 	// FAQ says that the word is not about the FAQ, not that it is rarer
@@ -496,7 +527,7 @@ func (s *snapshot) search(q, lang string, limit int) Result {
 		res.Results = append(res.Results, Hit{ID: c.id, Question: c.d.entry.Question, Answer: c.d.entry.Answer,
 			Lang: c.d.entry.Lang, Link: c.d.entry.Link, Score: math.Round(c.score*1000) / 1000})
 	}
-	return res
+	return res, rival
 }
 
 // typeWeight is the share of wQType a match of question kinds earns when

@@ -154,6 +154,7 @@ func (k *KB) commit(entries []Entry, source, note string) (Version, error) {
 	// The old snapshot is not closed: searches that loaded it may still be
 	// running, and an in-memory index is reclaimed by the garbage collector.
 	k.live.Store(snap)
+	k.refreshOverlay()
 	k.log.Info().Int("version", v.N).Int("entries", len(entries)).Str("source", source).Msg("faq version live")
 	k.announce(v.N)
 	return v, nil

@@ -323,3 +323,66 @@ func ExpireFAQQueries(ctx context.Context, db *DB, before time.Time) (int, error
 	}
 	return n, nil
 }
+
+// FAQ overlay: entries that belong to one incident, searched before the
+// general FAQ while the incident is open. They are kb's type (kb.Entry and
+// its incident fields) and are kept under <incident>/<entry id>, so that
+// an incident's entries are one key range.
+
+func faqOverlayKey(incident, id string) Key { return docKey(DocFAQOverlay, incident+"/"+id) }
+
+// GetFAQOverlay loads entry id of incident, or ErrNotFound.
+func GetFAQOverlay[E any](ctx context.Context, r Reader, incident, id string) (E, error) {
+	if err := ctx.Err(); err != nil {
+		var zero E
+		return zero, err
+	}
+	e, err := getJSON[E](r, faqOverlayKey(incident, id))
+	if err != nil {
+		return e, fmt.Errorf("load faq overlay entry %s of incident %s: %w", id, incident, err)
+	}
+	return e, nil
+}
+
+// PutFAQOverlay writes entry id of incident.
+func PutFAQOverlay(ctx context.Context, w Writer, incident, id string, e any) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if incident == "" || id == "" || strings.Contains(incident, "/") {
+		return fmt.Errorf("store faq overlay entry %q of incident %q: want an incident and an entry id", id, incident)
+	}
+	if err := putJSON(w, faqOverlayKey(incident, id), e, 0); err != nil {
+		return fmt.Errorf("store faq overlay entry %s of incident %s: %w", id, incident, err)
+	}
+	return nil
+}
+
+// DeleteFAQOverlay removes entry id of incident; ErrNotFound when absent.
+func DeleteFAQOverlay(ctx context.Context, w Writer, incident, id string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	k := faqOverlayKey(incident, id)
+	if _, err := w.Get(k); err != nil {
+		return fmt.Errorf("delete faq overlay entry %s of incident %s: %w", id, incident, err)
+	}
+	if err := w.Delete(k); err != nil {
+		return fmt.Errorf("delete faq overlay entry %s of incident %s: %w", id, incident, err)
+	}
+	return nil
+}
+
+// EachFAQOverlay calls fn with every overlay entry of incident in id
+// order, or of every incident when incident is "".
+func EachFAQOverlay[E any](ctx context.Context, r Reader, incident string, fn func(E) error) error {
+	prefix := docPrefix(DocFAQOverlay)
+	if incident != "" {
+		prefix = faqOverlayKey(incident, "")
+	}
+	err := scanJSON(ctx, r, prefix, false, func(_ Key, e E) error { return fn(e) })
+	if err != nil {
+		return fmt.Errorf("scan faq overlay %q: %w", incident, err)
+	}
+	return nil
+}

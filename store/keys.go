@@ -237,6 +237,9 @@ const (
 	DocFAQFeedback  DocKind = "faqf"  // kb: helpful / not helpful counts per entry
 	DocFAQCandidate DocKind = "faqa"  // kb: candidate alternate questions awaiting approval
 	DocUnanswered   DocKind = "faqu"  // kb: unanswered queries
+	DocFAQOverlay   DocKind = "faqo"  // kb: FAQ entries of one incident (<incident>/<entry id>)
+	DocTemplate     DocKind = "wtpl"  // templates: the business account's message templates (<name>/<language>)
+	DocTemplateSync DocKind = "wtpls" // templates: when and from where the template list was last synced
 	DocAdminToken   DocKind = "tok"   // admin: API token hashes
 	DocHandoff      DocKind = "hand"  // handoffs waiting for or owned by a person
 	DocHandoffPast  DocKind = "handp" // bot: closed handoffs kept when the user asks again (<user>/<opened unix nanos>)

@@ -90,6 +90,7 @@ type searchHit struct {
 	Answer   string  `json:"answer"`
 	Lang     string  `json:"lang"`
 	Score    float64 `json:"score"`
+	Incident string  `json:"incident,omitempty"` // an open incident's overlay entry
 }
 
 func (h *handlers) search(c *fiber.Ctx) error {
@@ -104,7 +105,7 @@ func (h *handlers) search(c *fiber.Ctx) error {
 	res := h.kb.Search(q, utils.CopyString(c.Query("lang")), limit)
 	out := searchResult{Decision: res.Decision, Lang: res.Lang, Results: make([]searchHit, 0, len(res.Results))}
 	for _, hit := range res.Results {
-		out.Results = append(out.Results, searchHit{ID: hit.ID, Question: hit.Question, Answer: hit.Answer, Lang: hit.Lang, Score: hit.Score})
+		out.Results = append(out.Results, searchHit{ID: hit.ID, Question: hit.Question, Answer: hit.Answer, Lang: hit.Lang, Score: hit.Score, Incident: hit.Incident})
 	}
 	return c.JSON(out)
 }

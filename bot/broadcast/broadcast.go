@@ -305,9 +305,12 @@ const (
 
 // Broadcast is the stored document of one broadcast.
 type Broadcast struct {
-	ID          string    `json:"id"`
-	Spec        Spec      `json:"spec"`
-	State       string    `json:"state"`
+	ID    string `json:"id"`
+	Spec  Spec   `json:"spec"`
+	State string `json:"state"`
+	// Warnings are what the admin should know of a broadcast that was
+	// accepted anyway (TemplatesUnchecked).
+	Warnings    []string  `json:"warnings,omitempty"`
 	PauseReason string    `json:"pause_reason,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
 	CreatedBy   string    `json:"created_by,omitempty"`

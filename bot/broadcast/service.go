@@ -170,6 +170,9 @@ type Options struct {
 	// (Spec.Unaccounted); nil: no escalation. The engine's
 	// Handoffs().Request is the implementation.
 	Escalate func(user, reason string, priority bool) error
+	// Templates is the business account's template list that every new
+	// broadcast is checked against (templatecheck.go); nil checks none.
+	Templates TemplateCatalog
 }
 
 // IncidentGate checks the incident a spec names: package incident owns
@@ -210,6 +213,7 @@ type Service struct {
 	holder  string
 	inc     IncidentGate
 	escal   func(user, reason string, priority bool) error
+	tpl     TemplateCatalog
 	daily   *dailyLimit
 	started time.Time // when Start ran: the grace for in-flight sends counts from here
 
@@ -269,7 +273,7 @@ func New(cfg Config, o Options) *Service {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Service{
-		leases: o.Leases, holder: o.Holder, inc: o.Incidents, escal: o.Escalate,
+		leases: o.Leases, holder: o.Holder, inc: o.Incidents, escal: o.Escalate, tpl: o.Templates,
 		cfg: cfg, db: o.DB, now: o.Now, http: o.HTTP,
 		log:    o.Logger.With().Str("comp", "broadcast").Logger(),
 		pacers: o.Pacer,
@@ -393,6 +397,10 @@ func (s *Service) CreateBy(spec Spec, by Actor, idemKey string) (*Broadcast, err
 	if err := spec.Validate(now); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
+	warning, err := checkTemplateCatalog(s.tpl, &spec)
+	if err != nil {
+		return nil, err
+	}
 	if err := s.audienceReachesSomeone(spec.Audience, spec.SMS != nil); err != nil {
 		return nil, err
 	}
@@ -405,6 +413,10 @@ func (s *Service) CreateBy(spec Spec, by Actor, idemKey string) (*Broadcast, err
 		return nil, err
 	}
 	b := &Broadcast{ID: fmt.Sprintf("bc%06d", seq), Spec: spec, CreatedAt: now, CreatedBy: by.String(), CreatedByID: by.ID, CreatedByRole: by.Role}
+	if warning != "" {
+		b.Warnings = append(b.Warnings, warning)
+		s.log.Warn().Str("broadcast", b.ID).Msg(warning)
+	}
 	ev := EvSchedule
 	switch {
 	case approval != "":

@@ -41,9 +41,17 @@ type Config struct {
 	MaxInFlight      int // most Graph API sends in flight per number (LIFELINE_MAX_IN_FLIGHT); the count follows the latency up to it
 	Expiry           time.Duration
 	ReengageTemplate string // "name:language", sent when the 24-hour window has closed
-	LogLevel         string
-	TrustedProxies   []string // addresses or CIDR ranges of reverse proxies whose ProxyHeader names the client
-	ProxyHeader      string
+	// WABAID is the WhatsApp business account whose message templates are
+	// synced (LIFELINE_WABA_ID, or WA_BUSINESS_ACCOUNT_ID); without it,
+	// and in sandbox mode, they come from TemplatesFile.
+	WABAID string
+	// TemplatesFile is a JSON template list of the management API's shape
+	// (LIFELINE_TEMPLATES_FILE); in sandbox mode without it, a built-in
+	// list with the README's templates.
+	TemplatesFile  string
+	LogLevel       string
+	TrustedProxies []string // addresses or CIDR ranges of reverse proxies whose ProxyHeader names the client
+	ProxyHeader    string
 
 	// TemplateWait is how long a template keeps waiting through a Graph
 	// API outage before it fails (LIFELINE_TEMPLATE_WAIT, default 24h).
@@ -131,6 +139,9 @@ func loadConfig(args []string, lookup func(string) (string, bool)) (Config, erro
 	str(&c.APIURL, "WA_API_URL")
 	str(&c.APIVersion, "WA_API_VERSION")
 	str(&c.ReengageTemplate, "WA_REENGAGE_TEMPLATE")
+	str(&c.WABAID, "WA_BUSINESS_ACCOUNT_ID")
+	str(&c.WABAID, "LIFELINE_WABA_ID")
+	str(&c.TemplatesFile, "LIFELINE_TEMPLATES_FILE")
 	str(&c.LogLevel, "LIFELINE_LOG_LEVEL")
 	str(&c.InstanceID, "LIFELINE_INSTANCE_ID")
 	c.ThesaurusDir = thesaurusDir(lookup)
@@ -330,6 +341,9 @@ func (c Config) Validate() error {
 	}
 	if c.AdminToken != "" && len(c.AdminToken) < 16 {
 		return errors.New("LIFELINE_ADMIN_TOKEN is too short: use at least 16 random characters")
+	}
+	if c.WABAID != "" && strings.Trim(c.WABAID, "0123456789") != "" {
+		return fmt.Errorf("LIFELINE_WABA_ID=%q: want the business account id, digits only", c.WABAID)
 	}
 	if c.ReengageTemplate != "" && !tplRe.MatchString(c.ReengageTemplate) {
 		return fmt.Errorf("WA_REENGAGE_TEMPLATE=%q: want name:language such as crisis_update:en", c.ReengageTemplate)

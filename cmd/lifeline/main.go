@@ -31,6 +31,7 @@ import (
 	"lifeline/privacy"
 	"lifeline/sms"
 	"lifeline/store"
+	"lifeline/templates"
 )
 
 const usage = `lifeline: a WhatsApp-first crisis responder
@@ -145,6 +146,7 @@ type instance struct {
 	faq        *kb.KB
 	bus        *coord.MemoryBus
 	places     *places.Service
+	templates  *templates.Service
 }
 
 // start opens the store and the FAQ, starts the engine and builds the HTTP server.
@@ -187,13 +189,14 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		sender  bot.Sender
 		phones  *bot.SandboxSender
 		readsBy func(string)
+		graph   *whatsapp.Client
 	)
 	if cfg.Sandbox() {
 		phones = &bot.SandboxSender{Log: log}
 		sender, readsBy = phones, phones.ReadBy
 		log.Warn().Msg("no WhatsApp credentials: sandbox mode; replies are stored and shown, not sent; chat at POST /sandbox/messages")
 	} else {
-		sender = whatsapp.NewClient(whatsapp.ClientConfig{
+		graph = whatsapp.NewClient(whatsapp.ClientConfig{
 			BaseURL: cfg.APIURL, Version: cfg.APIVersion, AccessToken: cfg.AccessToken,
 			// As many idle connections as sends may be in flight: over
 			// HTTP/1.1 each send in flight holds one, and fewer would close
@@ -201,6 +204,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 			HTTP:    &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: max(256, cfg.MaxInFlight*len(cfg.PhoneNumberIDs)), IdleConnTimeout: 90 * time.Second}},
 			Timeout: 20 * time.Second,
 		})
+		sender = graph
 	}
 	ecfg := bot.Config{
 		PhoneNumberIDs: cfg.PhoneNumberIDs, Workers: cfg.Workers, SendWorkers: cfg.SendWorkers,
@@ -244,11 +248,14 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		smsSender = &sms.Sandbox{Log: log.With().Str("comp", "sms").Logger()}
 		log.Warn().Msg("no SMS settings: sandbox SMS; broadcasts' SMS fallback is logged, not sent")
 	}
+	tpls := templates.New(templates.Options{DB: db, Source: templateSource(cfg, graph), Logger: log})
+	tpls.Start()
 	broadcasts := broadcast.New(broadcastConfig(cfg), broadcast.Options{DB: db, Sender: sender, Logger: log, Pacer: pacer, Observer: m,
 		Outgoing: engine.Outgoing(), Leases: leases, Holder: cfg.InstanceID, Incidents: incident.Gate{}, SMS: smsSender,
-		Escalate: engine.Handoffs().Request})
+		Escalate: engine.Handoffs().Request, Templates: tpls})
 	engine.Intercept(broadcasts)
 	engine.ObserveStatuses(broadcasts)
+	engine.ObserveStatuses(tpls) // a template status webhook refreshes the list
 	engine.AddTranscriptSource(broadcasts)
 	engine.NotifyEmergencies(broadcasts)
 	if phones != nil {
@@ -293,7 +300,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	go sweeper.Run(sweepCtx)
 
 	srv := admin.New(admin.Deps{
-		DB: db, Engine: engine, KB: faq, Sandbox: cfg.Sandbox(), SandboxRead: readsBy, Logger: log, Metrics: m, Broadcasts: broadcasts, Places: placeSvc,
+		DB: db, Engine: engine, KB: faq, Sandbox: cfg.Sandbox(), SandboxRead: readsBy, Logger: log, Metrics: m, Broadcasts: broadcasts, Places: placeSvc, Templates: tpls,
 		TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, Bus: bus, EventBuffer: cfg.EventBuffer,
 		Webhook: admin.WebhookConfig{Enabled: !cfg.Sandbox(), VerifyToken: cfg.VerifyToken, AppSecret: cfg.AppSecret},
 		SMS:     &cfg.SMS,
@@ -305,7 +312,23 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	}
 	ready.Msg("lifeline ready")
 	return &instance{cfg: cfg, log: log, db: db, engine: engine, http: srv, sweep: sweepStop, broadcasts: broadcasts, phones: phones,
-		pacer: pacer, faq: faq, bus: bus, places: placeSvc}, nil
+		pacer: pacer, faq: faq, bus: bus, places: placeSvc, templates: tpls}, nil
+}
+
+// templateSource is where the template list comes from: the business
+// account through the management API, else the templates file, else in
+// sandbox mode the built-in list; nil (broadcasts unchecked, with a
+// warning) for the real API without either.
+func templateSource(cfg Config, graph *whatsapp.Client) templates.Source {
+	switch {
+	case graph != nil && cfg.WABAID != "":
+		return templates.Graph{Client: graph, WABA: cfg.WABAID}
+	case cfg.TemplatesFile != "":
+		return templates.File{Path: cfg.TemplatesFile}
+	case cfg.Sandbox():
+		return templates.File{Data: templates.SandboxJSON}
+	}
+	return nil
 }
 
 // pageURL is where a browser on this machine finds a page of the server
@@ -336,6 +359,7 @@ func (in *instance) close() error {
 	}
 	in.sweep()
 	in.broadcasts.Close()
+	in.templates.Close()
 	if in.phones != nil {
 		in.phones.Wait()
 	}

@@ -82,6 +82,13 @@ type Server struct {
 	failN     int
 	failResp  Response
 	responder func(Request) Response
+
+	// The template list (GET /{version}/{waba_id}/message_templates).
+	templates     []map[string]any
+	templatePage  int
+	templateCalls []string // the after cursor of each call ("" for the first page)
+	templateFail  int
+	templateResp  Response
 }
 
 // Option makes the fake stricter or slower.
@@ -226,6 +233,10 @@ func (s *Server) WaitMessages(t testing.TB, n int, timeout time.Duration) []Requ
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	// Path: /{version}/{phone_number_id}/messages
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	if r.Method == http.MethodGet && len(parts) == 3 && parts[2] == "message_templates" && parts[0] != "" && parts[1] != "" {
+		s.serveTemplates(w, r)
+		return
+	}
 	if r.Method != http.MethodPost || len(parts) != 3 || parts[2] != "messages" || parts[0] == "" || parts[1] == "" {
 		s.unexpected("%s %s", r.Method, r.URL.Path)
 		writeJSON(w, http.StatusBadRequest, ErrorBody(100, "Unsupported request: "+r.Method+" "+r.URL.Path))
