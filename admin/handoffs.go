@@ -33,6 +33,7 @@ func (s *Server) registerHandoffs(adm fiber.Router) {
 	g.Post("/:id/transfer", s.transferHandoff)
 	g.Post("/:id/release", s.releaseHandoff)
 	g.Post("/:id/close", s.closeHandoff)
+	g.Get("/:id/media/:media", s.handoffMedia)
 	adm.Get("/events", people, s.streamEvents)
 }
 

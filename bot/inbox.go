@@ -259,9 +259,10 @@ func (e *Engine) handleMessage(t inTask) error {
 		events      []Event
 		emergencies []string // languages of emergencies raised by this message
 		replayed    bool
+		fetch       bool // a media record waits for the downloader
 	)
 	err = e.db.Write(ctx, func(tx store.Writer) error {
-		queued, events, emergencies, replayed = queued[:0], events[:0], emergencies[:0], false
+		queued, events, emergencies, replayed, fetch = queued[:0], events[:0], emergencies[:0], false, false
 		cur, err := store.LoadConversation[flows.Session](ctx, tx, user)
 		if err != nil {
 			return err
@@ -311,8 +312,27 @@ func (e *Engine) handleMessage(t inTask) error {
 		if msg.Location != nil {
 			entry.Lat, entry.Lng, entry.Text = msg.Location.Latitude, msg.Location.Longitude, msg.Location.Name
 		}
-		if _, err := store.AppendTranscript(ctx, tx, user, &entry); err != nil {
+		media := msg.Media
+		if media != nil && media.ID != "" {
+			entry.Media = &store.EntryMedia{ID: media.ID, MimeType: media.MimeType, Filename: media.Filename, Voice: media.Voice, State: store.MediaSkipped}
+			if e.media != nil {
+				entry.Media.State = store.MediaPending
+			}
+		}
+		tseq, err := store.AppendTranscript(ctx, tx, user, &entry)
+		if err != nil {
 			return err
+		}
+		if e.media != nil && entry.Media != nil {
+			// The file is fetched after the commit, in the background;
+			// the record makes the download survive a restart.
+			rec := store.MediaRecord{User: user, MediaID: media.ID, TranscriptSeq: tseq, PhoneNumberID: phone,
+				Kind: msg.Type, MimeType: media.MimeType, Filename: media.Filename, Voice: media.Voice, Animated: media.Animated,
+				ExpectedSHA256: media.SHA256, At: at, State: store.MediaPending}
+			if err := store.PutMedia(ctx, tx, rec); err != nil {
+				return err
+			}
+			fetch = true
 		}
 		if msg.ID != "" && msg.From != "" {
 			it, err := newOutbox(ctx, tx, user, phone, nil, time.Time{}, now)
@@ -388,6 +408,9 @@ func (e *Engine) handleMessage(t inTask) error {
 	}
 	for _, it := range queued {
 		e.outbox.Add(it)
+	}
+	if fetch {
+		e.media.Enqueue(user, msg.Media.ID)
 	}
 	e.applyLearning(out.Effects, now)
 	for _, lang := range emergencies {

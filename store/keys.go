@@ -249,6 +249,7 @@ const (
 	DocBroadcast    DocKind = "bcast" // broadcast: one broadcast (spec, state, audit of its life)
 	DocIncident     DocKind = "incid" // incident: one incident (kind, audience, drill, state, closing report)
 	DocPlace        DocKind = "place" // places: one place people can be sent to (shelter, clinic, water point, ...)
+	DocMedia        DocKind = "media" // media: one file a person sent (<user>/<media id>); the file lies under the media directory
 )
 
 // Contact import documents: the rows of an import are staged, then one

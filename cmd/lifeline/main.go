@@ -27,6 +27,7 @@ import (
 	"lifeline/coord"
 	"lifeline/incident"
 	"lifeline/kb"
+	"lifeline/media"
 	"lifeline/places"
 	"lifeline/privacy"
 	"lifeline/store"
@@ -136,7 +137,8 @@ type instance struct {
 	db     *store.DB
 	engine *bot.Engine
 	http   *admin.Server
-	sweep  context.CancelFunc // stops the retention sweeper
+	sweep  context.CancelFunc // stops the retention sweeper and the media downloader
+	media  <-chan struct{}    // closed once the media downloader stopped
 
 	broadcasts *broadcast.Service
 	phones     *bot.SandboxSender // nil unless in sandbox mode
@@ -158,7 +160,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		return nil, err
 	}
 	db, err := store.Open(store.Options{Dir: filepath.Join(cfg.DataDir, "store"), Logger: log, EncryptionKey: cfg.EncryptionKey,
-		DiskReserve: cfg.DiskReserve, FreeSpace: cfg.freeSpace})
+		MediaDir: filepath.Join(cfg.DataDir, "media"), DiskReserve: cfg.DiskReserve, FreeSpace: cfg.freeSpace})
 	if err != nil {
 		return nil, explainOpen(err, cfg)
 	}
@@ -186,6 +188,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		sender  bot.Sender
 		phones  *bot.SandboxSender
 		readsBy func(string)
+		fetcher *media.Fetcher // downloads what people send; none in the sandbox
 	)
 	if cfg.Sandbox() {
 		phones = &bot.SandboxSender{Log: log}
@@ -200,6 +203,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 			HTTP:    &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: max(256, cfg.MaxInFlight*len(cfg.PhoneNumberIDs)), IdleConnTimeout: 90 * time.Second}},
 			Timeout: 20 * time.Second,
 		})
+		fetcher = &media.Fetcher{DB: db, Graph: sender.(*whatsapp.Client), Log: log}
 	}
 	ecfg := bot.Config{
 		PhoneNumberIDs: cfg.PhoneNumberIDs, Workers: cfg.Workers, SendWorkers: cfg.SendWorkers,
@@ -224,8 +228,12 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		db.Close()
 		return nil, err
 	}
-	engine := bot.New(ecfg, bot.Options{DB: db, Sender: sender, KB: m.Answerer(faq), Learner: faq, Logger: log, Observer: m, Pacer: pacer, Bus: bus,
-		Places: places.Finder{S: placeSvc}})
+	eopts := bot.Options{DB: db, Sender: sender, KB: m.Answerer(faq), Learner: faq, Logger: log, Observer: m, Pacer: pacer, Bus: bus,
+		Places: places.Finder{S: placeSvc}}
+	if fetcher != nil {
+		eopts.Media = fetcher
+	}
+	engine := bot.New(ecfg, eopts)
 	// One send step for both: an outage of a number is alerted once,
 	// whether replies or broadcasts meet it.
 	broadcasts := broadcast.New(broadcastConfig(cfg), broadcast.Options{DB: db, Sender: sender, Logger: log, Pacer: pacer, Observer: m,
@@ -274,6 +282,13 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		CheckIns: func(before time.Time) (int, error) { return broadcast.SweepAnswers(db, before) },
 		Queries:  faq.ExpireQueries}
 	go sweeper.Run(sweepCtx)
+	mediaDone := make(chan struct{})
+	if fetcher != nil {
+		fetcher.Settled = engine.MediaSettled
+		go func() { defer close(mediaDone); fetcher.Run(sweepCtx) }()
+	} else {
+		close(mediaDone)
+	}
 
 	srv := admin.New(admin.Deps{
 		DB: db, Engine: engine, KB: faq, Sandbox: cfg.Sandbox(), SandboxRead: readsBy, Logger: log, Metrics: m, Broadcasts: broadcasts, Places: placeSvc,
@@ -286,7 +301,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		ready = ready.Str("simulator", pageURL(cfg.Addr, "/simulator/"))
 	}
 	ready.Msg("lifeline ready")
-	return &instance{cfg: cfg, log: log, db: db, engine: engine, http: srv, sweep: sweepStop, broadcasts: broadcasts, phones: phones,
+	return &instance{cfg: cfg, log: log, db: db, engine: engine, http: srv, sweep: sweepStop, media: mediaDone, broadcasts: broadcasts, phones: phones,
 		pacer: pacer, faq: faq, bus: bus, places: placeSvc}, nil
 }
 
@@ -317,6 +332,9 @@ func (in *instance) close() error {
 		in.log.Warn().Err(err).Msg("http shutdown")
 	}
 	in.sweep()
+	if in.media != nil {
+		<-in.media
+	}
 	in.broadcasts.Close()
 	if in.phones != nil {
 		in.phones.Wait()
