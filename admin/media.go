@@ -75,9 +75,5 @@ func fileName(rec store.MediaRecord) string {
 	if rec.Filename != "" {
 		return rec.Filename
 	}
-	ext := ""
-	if exts, _ := mime.ExtensionsByType(media.BaseType(rec.MimeType)); len(exts) > 0 {
-		ext = exts[0]
-	}
-	return rec.Kind + "-" + rec.MediaID + ext
+	return rec.Kind + "-" + rec.MediaID + media.Ext(rec.MimeType)
 }

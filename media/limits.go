@@ -123,3 +123,17 @@ func human(n int64) string {
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
+
+// extensions are the usual file extensions of the types WhatsApp carries;
+// mime.ExtensionsByType would name a JPEG ".jfif".
+var extensions = map[string]string{
+	"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp",
+	"audio/ogg": ".ogg", "audio/mpeg": ".mp3", "audio/aac": ".aac", "audio/amr": ".amr", "audio/mp4": ".m4a",
+	"video/mp4": ".mp4", "video/3gpp": ".3gp", "application/pdf": ".pdf", "text/plain": ".txt",
+	"application/msword": ".doc", "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+	"application/vnd.ms-excel": ".xls", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+	"application/vnd.ms-powerpoint": ".ppt", "application/vnd.openxmlformats-officedocument.presentationml.presentation": ".pptx",
+}
+
+// Ext is the file extension of a MIME type, with its dot; "" when unknown.
+func Ext(mimeType string) string { return extensions[BaseType(mimeType)] }
