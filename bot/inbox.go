@@ -482,6 +482,10 @@ func (e *Engine) queueReply(tx store.Writer, user, phone string, o whatsapp.Outb
 		return nil, fmt.Errorf("encode reply: %w", err)
 	}
 	entry := store.Entry{Dir: store.Out, Author: author, At: now, Type: o.Kind, Text: o.Text, Status: store.StatusQueued, Payload: payload}
+	if m := o.Media; m != nil {
+		entry.Text = m.Caption
+		entry.Media = &store.EntryMedia{ID: m.ID, MimeType: m.MimeType, Filename: m.Filename, State: store.MediaUploaded}
+	}
 	if o.Template != nil && entry.Text == "" {
 		entry.Text = "[template " + o.Template.Name + "]"
 	}

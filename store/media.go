@@ -160,6 +160,53 @@ func DeleteMediaOf(ctx context.Context, w Writer, user string) ([]MediaRecord, e
 	return out, nil
 }
 
+// MediaUploaded is the state of an outbound entry's file: uploaded to
+// WhatsApp, not kept by Lifeline.
+const MediaUploaded = "uploaded"
+
+// UploadedMedia is a file uploaded to WhatsApp from one business number:
+// its media id serves every send of the same bytes for 30 days.
+type UploadedMedia struct {
+	PhoneNumberID string    `json:"phone_number_id"`
+	SHA256        string    `json:"sha256"`
+	MediaID       string    `json:"media_id"`
+	MimeType      string    `json:"mime_type"`
+	Size          int64     `json:"size"`
+	UploadedAt    time.Time `json:"uploaded_at"`
+}
+
+// UploadedMediaTTL is how long an upload record is kept: WhatsApp keeps
+// uploaded media 30 days. Readers still check UploadedAt.
+const UploadedMediaTTL = 30 * 24 * time.Hour
+
+func uploadKey(phone, sha string) Key { return docKey(DocMediaUpload, phone+"/"+sha) }
+
+// GetUploadedMedia finds the upload of the file with sha256 from phone, or ErrNotFound.
+func GetUploadedMedia(ctx context.Context, r Reader, phone, sha string) (UploadedMedia, error) {
+	if err := ctx.Err(); err != nil {
+		return UploadedMedia{}, err
+	}
+	u, err := getJSON[UploadedMedia](r, uploadKey(phone, sha))
+	if err != nil {
+		return u, fmt.Errorf("load upload %.12s: %w", sha, err)
+	}
+	return u, nil
+}
+
+// PutUploadedMedia records an upload.
+func PutUploadedMedia(ctx context.Context, w Writer, u UploadedMedia) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if u.PhoneNumberID == "" || u.SHA256 == "" || u.MediaID == "" || strings.Contains(u.PhoneNumberID, "/") {
+		return fmt.Errorf("save upload: phone number id, sha256 and media id are required")
+	}
+	if err := putJSON(w, uploadKey(u.PhoneNumberID, u.SHA256), u, UploadedMediaTTL); err != nil {
+		return fmt.Errorf("save upload %.12s: %w", u.SHA256, err)
+	}
+	return nil
+}
+
 // ErrNoMediaDir says the store has no directory for media files (an
 // in-memory store opened without Options.MediaDir).
 var ErrNoMediaDir = errors.New("no media directory")

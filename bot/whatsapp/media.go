@@ -140,3 +140,72 @@ func (c *Client) do(ctx context.Context, method, u, contentType string, body io.
 	}
 	return raw, res.StatusCode, nil
 }
+
+// Outbound media kinds (reference §4.8).
+const (
+	KindImage    = "image"
+	KindDocument = "document"
+	KindVideo    = "video"
+	KindAudio    = "audio"
+	KindSticker  = "sticker"
+)
+
+// MaxCaptionLen is the longest caption of an image, video or document.
+const MaxCaptionLen = 1024
+
+// OutMedia is the file of an outbound media message: an uploaded media
+// id (preferred: WhatsApp does not fetch anything at send time) or a
+// public HTTPS link.
+type OutMedia struct {
+	ID       string `json:"id,omitempty"`
+	Link     string `json:"link,omitempty"`
+	Caption  string `json:"caption,omitempty"`   // image, video, document
+	Filename string `json:"filename,omitempty"`  // document
+	MimeType string `json:"mime_type,omitempty"` // kept for the transcript; not sent
+}
+
+type mediaBody struct {
+	ID       string `json:"id,omitempty"`
+	Link     string `json:"link,omitempty"`
+	Caption  string `json:"caption,omitempty"`
+	Filename string `json:"filename,omitempty"`
+}
+
+func (o Outbound) validateMedia() error {
+	m := o.Media
+	if m == nil {
+		return invalid("%s without media", o.Kind)
+	}
+	if (m.ID == "") == (m.Link == "") {
+		return invalid("%s needs exactly one of a media id and a link", o.Kind)
+	}
+	if m.Link != "" {
+		if u, err := url.Parse(m.Link); err != nil || u.Scheme != "https" || u.Host == "" {
+			return invalid("%s link must be an https URL", o.Kind)
+		}
+	}
+	if m.Caption != "" && (o.Kind == KindAudio || o.Kind == KindSticker) {
+		return invalid("%s takes no caption", o.Kind)
+	}
+	if m.Filename != "" && o.Kind != KindDocument {
+		return invalid("only a document takes a filename")
+	}
+	return checkLen("caption", m.Caption, MaxCaptionLen, false)
+}
+
+func (p *payload) setMedia(o Outbound) {
+	b := &mediaBody{ID: o.Media.ID, Link: o.Media.Link, Caption: o.Media.Caption, Filename: o.Media.Filename}
+	p.Type = o.Kind
+	switch o.Kind {
+	case KindImage:
+		p.Image = b
+	case KindDocument:
+		p.Document = b
+	case KindVideo:
+		p.Video = b
+	case KindAudio:
+		p.Audio = b
+	case KindSticker:
+		p.Sticker = b
+	}
+}

@@ -188,7 +188,8 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		sender  bot.Sender
 		phones  *bot.SandboxSender
 		readsBy func(string)
-		fetcher *media.Fetcher // downloads what people send; none in the sandbox
+		fetcher *media.Fetcher  // downloads what people send; none in the sandbox
+		uploads *media.Uploader // agents' files; none in the sandbox
 	)
 	if cfg.Sandbox() {
 		phones = &bot.SandboxSender{Log: log}
@@ -204,6 +205,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 			Timeout: 20 * time.Second,
 		})
 		fetcher = &media.Fetcher{DB: db, Graph: sender.(*whatsapp.Client), Log: log}
+		uploads = &media.Uploader{DB: db, API: sender.(*whatsapp.Client)}
 	}
 	ecfg := bot.Config{
 		PhoneNumberIDs: cfg.PhoneNumberIDs, Workers: cfg.Workers, SendWorkers: cfg.SendWorkers,
@@ -292,7 +294,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 
 	srv := admin.New(admin.Deps{
 		DB: db, Engine: engine, KB: faq, Sandbox: cfg.Sandbox(), SandboxRead: readsBy, Logger: log, Metrics: m, Broadcasts: broadcasts, Places: placeSvc,
-		TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, Bus: bus, EventBuffer: cfg.EventBuffer,
+		TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, Bus: bus, EventBuffer: cfg.EventBuffer, Uploads: uploads,
 		Webhook: admin.WebhookConfig{Enabled: !cfg.Sandbox(), VerifyToken: cfg.VerifyToken, AppSecret: cfg.AppSecret},
 	})
 	ready := log.Info().Str("addr", cfg.Addr).Bool("sandbox", cfg.Sandbox()).Strs("phone_number_ids", cfg.PhoneNumberIDs).
