@@ -33,6 +33,8 @@ func (s *Server) registerHandoffs(adm fiber.Router) {
 	g.Post("/:id/transfer", s.transferHandoff)
 	g.Post("/:id/release", s.releaseHandoff)
 	g.Post("/:id/close", s.closeHandoff)
+	g.Get("/:id/media/:media", s.handoffMedia)
+	g.Post("/:id/media", s.replyMedia)
 	adm.Get("/events", people, s.streamEvents)
 }
 

@@ -32,6 +32,7 @@ import (
 	"lifeline/correction"
 	"lifeline/incident"
 	"lifeline/kb"
+	"lifeline/media"
 	"lifeline/places"
 	"lifeline/sms"
 	"lifeline/store"
@@ -73,6 +74,8 @@ type Deps struct {
 	// EventBuffer is how many live events one console stream may fall
 	// behind before it loses some; 0 for DefaultEventBuffer.
 	EventBuffer int
+	// Uploads sends agents' files to WhatsApp; nil (the sandbox) refuses them.
+	Uploads *media.Uploader
 }
 
 // Server is the HTTP side of Lifeline.
@@ -104,6 +107,7 @@ type Server struct {
 	broadcasts *broadcast.Service // nil without broadcasts
 	incidents  *incident.Service  // incidents, their timelines and reports
 	metrics    *metrics.Metrics   // nil: no /metrics
+	uploads    *media.Uploader    // nil: agents cannot send files
 
 	// testHook, when set by a test, runs at named points inside retried
 	// transactions, so that a test can commit a concurrent change exactly
@@ -137,7 +141,7 @@ func New(d Deps) *Server {
 	}
 	s := &Server{db: d.DB, engine: d.Engine, kb: d.KB, log: d.Logger.With().Str("comp", "http").Logger(), now: d.Now,
 		sandbox: d.Sandbox, sandboxRead: d.SandboxRead, metrics: d.Metrics, tokenLimiter: newFailLimiter(10), loginLimiter: newFailLimiter(10), lastTouch: map[string]time.Time{}, events: newEventHub(d.Bus, d.EventBuffer)}
-	s.importer, s.broadcasts = contacts.NewImporter(d.DB), d.Broadcasts
+	s.importer, s.broadcasts, s.uploads = contacts.NewImporter(d.DB), d.Broadcasts, d.Uploads
 	s.desk = d.Engine.Handoffs()
 	cfg := fiber.Config{
 		// fasthttp reuses a request's buffers for the next request: without

@@ -165,6 +165,8 @@ type Engine struct {
 
 	policy sendpolicy.Policy
 	out    *outgoing.Step // the one send step, shared with broadcasts
+
+	media MediaQueue // nil: no downloads
 }
 
 // OutageObserver is told when sends from a number start failing beyond
@@ -296,6 +298,15 @@ type Options struct {
 	// Bus carries the live events to every instance's console; nil
 	// makes a single-process bus (see Engine.Bus).
 	Bus coord.Bus
+	// Media downloads the files people send (media.Fetcher); nil keeps
+	// only what the webhook says about them.
+	Media MediaQueue
+}
+
+// MediaQueue takes the download of a file a person sent, after the
+// message's commit. Enqueue must not block: the inbound path waits for it.
+type MediaQueue interface {
+	Enqueue(user, mediaID string)
 }
 
 // New builds an engine; Start begins processing.
@@ -339,7 +350,8 @@ func New(cfg Config, o Options) *Engine {
 		bus:     o.Bus,
 		policy: sendpolicy.Policy{FastAttempts: cfg.MaxAttempts, Backoff: cfg.Backoff,
 			MaxWait: cfg.MaxBackoff, Grace: cfg.UnknownGrace},
-		out: o.Outgoing,
+		out:   o.Outgoing,
+		media: o.Media,
 	}
 	e.desk = handoffs.New(handoffs.Config{
 		DefaultPhone:     cfg.PhoneNumberIDs[0],

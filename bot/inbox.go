@@ -259,9 +259,10 @@ func (e *Engine) handleMessage(t inTask) error {
 		events      []Event
 		emergencies []string // languages of emergencies raised by this message
 		replayed    bool
+		fetch       bool // a media record waits for the downloader
 	)
 	err = e.db.Write(ctx, func(tx store.Writer) error {
-		queued, events, emergencies, replayed = queued[:0], events[:0], emergencies[:0], false
+		queued, events, emergencies, replayed, fetch = queued[:0], events[:0], emergencies[:0], false, false
 		cur, err := store.LoadConversation[flows.Session](ctx, tx, user)
 		if err != nil {
 			return err
@@ -312,8 +313,27 @@ func (e *Engine) handleMessage(t inTask) error {
 		if msg.Location != nil {
 			entry.Lat, entry.Lng, entry.Text = msg.Location.Latitude, msg.Location.Longitude, msg.Location.Name
 		}
-		if _, err := store.AppendTranscript(ctx, tx, user, &entry); err != nil {
+		media := msg.Media
+		if media != nil && media.ID != "" {
+			entry.Media = &store.EntryMedia{ID: media.ID, MimeType: media.MimeType, Filename: media.Filename, Voice: media.Voice, State: store.MediaSkipped}
+			if e.media != nil {
+				entry.Media.State = store.MediaPending
+			}
+		}
+		tseq, err := store.AppendTranscript(ctx, tx, user, &entry)
+		if err != nil {
 			return err
+		}
+		if e.media != nil && entry.Media != nil {
+			// The file is fetched after the commit, in the background;
+			// the record makes the download survive a restart.
+			rec := store.MediaRecord{User: user, MediaID: media.ID, TranscriptSeq: tseq, PhoneNumberID: phone,
+				Kind: msg.Type, MimeType: media.MimeType, Filename: media.Filename, Voice: media.Voice, Animated: media.Animated,
+				ExpectedSHA256: media.SHA256, At: at, State: store.MediaPending}
+			if err := store.PutMedia(ctx, tx, rec); err != nil {
+				return err
+			}
+			fetch = true
 		}
 		if msg.ID != "" && msg.From != "" {
 			it, err := newOutbox(ctx, tx, user, phone, nil, time.Time{}, now)
@@ -389,6 +409,9 @@ func (e *Engine) handleMessage(t inTask) error {
 	}
 	for _, it := range queued {
 		e.outbox.Add(it)
+	}
+	if fetch {
+		e.media.Enqueue(user, msg.Media.ID)
 	}
 	e.applyLearning(out.Effects, now)
 	for _, lang := range emergencies {
@@ -481,6 +504,10 @@ func (e *Engine) queueReplyFrom(tx store.Writer, user, phone string, o whatsapp.
 		return nil, fmt.Errorf("encode reply: %w", err)
 	}
 	entry := store.Entry{Dir: store.Out, Author: author, At: now, Type: o.Kind, Text: o.Text, Status: store.StatusQueued, Payload: payload, FAQ: src}
+	if m := o.Media; m != nil {
+		entry.Text = m.Caption
+		entry.Media = &store.EntryMedia{ID: m.ID, MimeType: m.MimeType, Filename: m.Filename, State: store.MediaUploaded}
+	}
 	if o.Template != nil && entry.Text == "" {
 		entry.Text = "[template " + o.Template.Name + "]"
 	}

@@ -38,6 +38,8 @@ type Texts struct {
 	NoMatchAgain   string
 	NotHelpful     string
 	Unreadable     string
+	VoiceHandoff   string // a voice note: the bot cannot listen, a person will
+	MediaResend    string // a file the person sent could not be downloaded
 	OffTopic       string // the FAQ has nothing: what the bot can help with, and a person
 	Clarify        string // a message the bot could not place: one short question
 	BtnNeedHelp    string

@@ -21,6 +21,8 @@ var de = Texts{
 	NoMatchAgain:   "Ich habe immer noch keine Antwort gefunden. Eine Person aus unserem Team kann Ihnen helfen.",
 	NotHelpful:     "Das tut uns leid. Vielleicht beantwortet eine dieser Fragen Ihr Anliegen, oder eine Person hilft Ihnen.",
 	Unreadable:     "Leider kann ich nur geschriebene Nachrichten lesen. Bitte tippen Sie Ihre Frage ein oder wählen Sie unten eine Option.",
+	VoiceHandoff:   "Ich kann keine Sprachnachrichten anhören. Ich habe Ihre deshalb an eine Person aus unserem Team weitergegeben, die sie anhört und Ihnen hier antwortet. Sie können Ihre Nachricht auch schreiben.",
+	MediaResend:    "Leider konnten wir die Datei, die Sie gesendet haben, nicht empfangen. Wenn sie wichtig ist, senden Sie sie bitte noch einmal.",
 	OffTopic:       "Leider habe ich darauf keine Antwort. Ich kann Fragen zum Notfall und zur verfügbaren Hilfe beantworten, festhalten, dass Sie in Sicherheit sind, und Sie mit einer Person aus unserem Team verbinden.",
 	Clarify:        "Entschuldigung, das habe ich nicht ganz verstanden. Was brauchen Sie?",
 	BtnNeedHelp:    "Ich brauche Hilfe",

@@ -19,6 +19,8 @@ var en = Texts{
 	NoMatchAgain:   "I still could not find an answer. A person from our team can help you.",
 	NotHelpful:     "Sorry about that. Maybe one of these answers your question, or a person can help.",
 	Unreadable:     "Sorry, I can only read written messages. Please type your question, or choose an option below.",
+	VoiceHandoff:   "I cannot listen to voice notes, so I have passed yours to a person from our team, who will listen to it and answer you here. You can also type your message.",
+	MediaResend:    "Sorry, we could not receive the file you sent. If it matters, please send it again.",
 	OffTopic:       "Sorry, I don't have an answer to that. I can answer questions about the emergency and the help available, record that you are safe, and put you in touch with a person from our team.",
 	Clarify:        "Sorry, I did not quite understand. What do you need?",
 	BtnNeedHelp:    "I need help",

@@ -22,6 +22,8 @@ var es = Texts{
 	NoMatchAgain:   "Sigo sin encontrar una respuesta. Una persona de nuestro equipo puede ayudarle.",
 	NotHelpful:     "Lo sentimos. Quizá alguna de estas preguntas responda a la suya, o una persona puede ayudarle.",
 	Unreadable:     "Lo siento, solo puedo leer mensajes escritos. Escriba su pregunta o elija una opción de abajo.",
+	VoiceHandoff:   "No puedo escuchar notas de voz, así que he pasado la suya a una persona de nuestro equipo, que la escuchará y le responderá aquí. También puede escribir su mensaje.",
+	MediaResend:    "Lo siento, no pudimos recibir el archivo que envió. Si es importante, envíelo de nuevo.",
 	OffTopic:       "Lo siento, no tengo respuesta para eso. Puedo responder preguntas sobre la emergencia y la ayuda disponible, registrar que está a salvo y ponerle en contacto con una persona de nuestro equipo.",
 	Clarify:        "Perdone, no le he entendido bien. ¿Qué necesita?",
 	BtnNeedHelp:    "Necesito ayuda",

@@ -21,6 +21,8 @@ var fr = Texts{
 	NoMatchAgain:   "Je n'ai toujours pas trouvé de réponse. Une personne de notre équipe peut vous aider.",
 	NotHelpful:     "Désolé. L'une de ces questions répond peut-être à la vôtre, sinon une personne peut vous aider.",
 	Unreadable:     "Désolé, je ne peux lire que les messages écrits. Écrivez votre question, ou choisissez une option ci-dessous.",
+	VoiceHandoff:   "Je ne peux pas écouter les messages vocaux : j'ai transmis le vôtre à une personne de notre équipe, qui l'écoutera et vous répondra ici. Vous pouvez aussi écrire votre message.",
+	MediaResend:    "Désolé, nous n'avons pas pu recevoir le fichier que vous avez envoyé. S'il est important, merci de l'envoyer à nouveau.",
 	OffTopic:       "Désolé, je n'ai pas de réponse à cela. Je peux répondre à vos questions sur la situation d'urgence et l'aide disponible, noter que vous êtes en sécurité, et vous mettre en contact avec une personne de notre équipe.",
 	Clarify:        "Désolé, je n'ai pas bien compris. De quoi avez-vous besoin ?",
 	BtnNeedHelp:    "J'ai besoin d'aide",

@@ -22,6 +22,8 @@ var pt = Texts{
 	NoMatchAgain:   "Ainda não encontrei uma resposta. Uma pessoa da nossa equipe pode ajudar você.",
 	NotHelpful:     "Sentimos muito. Talvez uma destas perguntas responda à sua, ou uma pessoa pode ajudar você.",
 	Unreadable:     "Desculpe, só consigo ler mensagens escritas. Escreva sua pergunta ou escolha uma opção abaixo.",
+	VoiceHandoff:   "Não consigo ouvir mensagens de voz, por isso passei a sua para uma pessoa da nossa equipe, que vai ouvi-la e responder aqui. Você também pode escrever sua mensagem.",
+	MediaResend:    "Desculpe, não conseguimos receber o arquivo que você enviou. Se for importante, envie-o novamente.",
 	OffTopic:       "Desculpe, não tenho uma resposta para isso. Posso responder perguntas sobre a emergência e a ajuda disponível, registrar que você está em segurança e colocar você em contato com uma pessoa da nossa equipe.",
 	Clarify:        "Desculpe, não entendi bem. Do que você precisa?",
 	BtnNeedHelp:    "Preciso de ajuda",

@@ -399,6 +399,9 @@ func (c *turn) run() error {
 			c.say(c.t.MessageAdded)
 			return nil
 		}
+		if c.in.Voice || c.in.Type == "audio" {
+			return c.voice()
+		}
 		c.sayMenu(c.t.Unreadable)
 		return fire(c.m, EvGreet)
 	}
@@ -588,6 +591,16 @@ func (c *turn) handoff(reason string, priority bool) error {
 	c.effects = append(c.effects, Effect{Kind: EffectHandoff, Reason: reason, Priority: priority, Query: c.s.LastQuery, Lang: c.s.Lang})
 	c.s.AwaitingAgent = true
 	c.say(c.t.HumanQueued)
+	return fire(c.m, EvDone)
+}
+
+// voice passes a voice note to a person: the bot cannot listen to it,
+// and what someone says aloud in a crisis may be urgent.
+func (c *turn) voice() error {
+	priority := c.in.At.Before(c.s.PriorityUntil)
+	c.effects = append(c.effects, Effect{Kind: EffectHandoff, Reason: "voice note", Priority: priority, Lang: c.s.Lang})
+	c.s.AwaitingAgent = true
+	c.say(c.t.VoiceHandoff)
 	return fire(c.m, EvDone)
 }
 

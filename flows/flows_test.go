@@ -148,8 +148,9 @@ func TestConversations(t *testing.T) {
 			{text: "أين أقرب مأوى؟", want: []string{"text:Shelters", "buttons:هل كانت الإجابة مفيدة؟"}, state: StateAnswered},
 			{text: "إيقاف", want: []string{"text:لن تصلك تنبيهاتنا"}, state: StateAnswered, effects: []EffectKind{EffectOptOut}},
 		}},
-		{"a voice note gets a polite reply and the menu", []step{
-			{text: "", want: []string{"buttons:Sorry, I can only read written messages"}, state: StateMenu},
+		{"a voice note goes to a person, who can listen to it", []step{
+			{text: "", want: []string{"text:I cannot listen to voice notes"}, state: StateMenu, effects: []EffectKind{EffectHandoff}},
+			{text: "", want: []string{"text:Thank you, we have added this"}, state: StateMenu}, // a second one joins the first
 		}},
 	}
 	for _, tc := range cases {

@@ -8,6 +8,7 @@ package privacy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -51,6 +52,7 @@ type Swept struct {
 	Sessions  int `json:"sessions"`
 	CheckIns  int `json:"checkins"`
 	Queries   int `json:"queries"`
+	Media     int `json:"media"` // files people sent, removed with their message texts
 }
 
 // Run sweeps at once and then every s.Every until ctx ends.
@@ -66,7 +68,7 @@ func (s *Sweeper) Run(ctx context.Context) {
 			log.Error().Err(err).Msg("retention sweep failed; will try again")
 		} else if n != (Swept{}) {
 			log.Info().Int("texts", n.Texts).Int("locations", n.Locations).Int("handoffs", n.Handoffs).
-				Int("sessions", n.Sessions).Int("checkins", n.CheckIns).Int("queries", n.Queries).Msg("expired personal data removed")
+				Int("sessions", n.Sessions).Int("checkins", n.CheckIns).Int("queries", n.Queries).Int("media", n.Media).Msg("expired personal data removed")
 		}
 		select {
 		case <-ctx.Done():
@@ -104,6 +106,9 @@ func (s *Sweeper) Sweep(ctx context.Context) (Swept, error) {
 		if err := s.sweepSessions(ctx, textBefore, &n); err != nil {
 			return n, err
 		}
+		if err := s.sweepMedia(ctx, textBefore, &n); err != nil {
+			return n, err
+		}
 		if s.Queries != nil {
 			q, err := s.Queries(textBefore)
 			n.Queries = q
@@ -132,8 +137,12 @@ func redactEntry(e *store.Entry, textBefore, locBefore time.Time) (text, loc boo
 		e.Lat, e.Lng, e.Text = 0, 0, ""
 		loc = true
 	}
-	if expired(e.At, textBefore) && (e.Text != "" || len(e.Payload) > 0 || e.Error != "") {
+	if expired(e.At, textBefore) && (e.Text != "" || len(e.Payload) > 0 || e.Error != "" || (e.Media != nil && e.Media.State != store.MediaRemoved)) {
 		e.Text, e.Payload, e.Error = "", nil, ""
+		if e.Media != nil {
+			// The file goes too (sweepMedia); the kind and state stay for counts.
+			e.Media = &store.EntryMedia{ID: e.Media.ID, MimeType: e.Media.MimeType, Voice: e.Media.Voice, State: store.MediaRemoved}
+		}
 		text = true
 	}
 	if text || loc {
@@ -185,6 +194,51 @@ func (s *Sweeper) sweepHandoffs(ctx context.Context, before time.Time, n *Swept)
 		})
 		if err != nil {
 			return fmt.Errorf("redact handoffs: %w", err)
+		}
+	}
+	return nil
+}
+
+// sweepMedia removes the files people sent, and their records, once the
+// texts of their time expire: a photo says as much as a message. The
+// transcript entry keeps that there was one (its kind), like a redacted text.
+func (s *Sweeper) sweepMedia(ctx context.Context, before time.Time, n *Swept) error {
+	type ref struct{ user, id string }
+	var old []ref
+	if err := s.DB.Read(ctx, func(r store.Reader) error {
+		old = old[:0]
+		return store.EachMedia(ctx, r, func(m store.MediaRecord) error {
+			if m.At.Before(before) {
+				old = append(old, ref{m.User, m.MediaID})
+			}
+			return nil
+		})
+	}); err != nil {
+		return fmt.Errorf("find expired media: %w", err)
+	}
+	for i := 0; i < len(old); i += chunk {
+		part := old[i:min(i+chunk, len(old))]
+		var gone []store.MediaRecord
+		err := s.DB.Write(ctx, func(w store.Writer) error {
+			gone = gone[:0]
+			for _, r := range part {
+				m, err := store.DeleteMedia(ctx, w, r.user, r.id)
+				if errors.Is(err, store.ErrNotFound) {
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				gone = append(gone, m)
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("remove expired media: %w", err)
+		}
+		n.Media += len(gone)
+		if err := removeFiles(s.DB, gone); err != nil {
+			return fmt.Errorf("remove expired media files: %w", err)
 		}
 	}
 	return nil

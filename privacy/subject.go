@@ -27,6 +27,10 @@ type Export struct {
 	// Broadcasts are the broadcasts and check-ins sent to the person,
 	// with delivery and answers.
 	Broadcasts []broadcast.PersonRecord `json:"broadcasts"`
+	// Media lists the files the person sent (what, when, size, sha256,
+	// whether it is kept); the files themselves are served to agents
+	// and removed with the person.
+	Media []store.MediaRecord `json:"media"`
 }
 
 // ErrNoSuchPerson says nothing at all is stored about a wa_id.
@@ -42,7 +46,7 @@ func ExportPerson(ctx context.Context, db *store.DB, waID string, now time.Time)
 	// Broadcast records are read through package broadcast, in the same
 	// read so that the export is one consistent view.
 	err = db.Read(ctx, func(tx store.Reader) error {
-		x = &Export{WaID: id, ExportedAt: now.UTC(), Transcript: []store.Entry{}, Handoffs: []handoffs.Handoff{}, Outbox: []store.OutboxItem{}, Broadcasts: []broadcast.PersonRecord{}}
+		x = &Export{WaID: id, ExportedAt: now.UTC(), Transcript: []store.Entry{}, Handoffs: []handoffs.Handoff{}, Outbox: []store.OutboxItem{}, Broadcasts: []broadcast.PersonRecord{}, Media: []store.MediaRecord{}}
 		if c, err := store.GetContact(ctx, tx, id); err == nil {
 			x.Contact = &c
 		} else if !errors.Is(err, store.ErrNotFound) {
@@ -73,6 +77,13 @@ func ExportPerson(ctx context.Context, db *store.DB, waID string, now time.Time)
 		}); err != nil {
 			return err
 		}
+		if err := store.EachMediaOf(ctx, tx, id, func(m store.MediaRecord) error {
+			m.Path = "" // where it lies on the server is not the person's data
+			x.Media = append(x.Media, m)
+			return nil
+		}); err != nil {
+			return err
+		}
 		recs, err := broadcast.PersonRecords(ctx, tx, id)
 		x.Broadcasts = append(x.Broadcasts, recs...)
 		return err
@@ -96,6 +107,7 @@ type Erased struct {
 	Queued     int  `json:"queued"` // unsent replies removed from the outbox
 	SentRefs   int  `json:"sent_refs"`
 	Broadcasts int  `json:"broadcasts"`   // broadcast recipient records the person was removed from
+	Media      int  `json:"media"`        // files the person sent, records and files on disk
 	KeptOptOut bool `json:"kept_opt_out"` // the person had opted out: a bare record of that is kept so they get no broadcasts
 }
 
@@ -130,10 +142,16 @@ func ErasePerson(ctx context.Context, db *store.DB, waID string, now time.Time) 
 		}
 	}
 	chunked, chunkedRefs := n.Messages, n.SentRefs
+	var media []store.MediaRecord
 	// Broadcast records are erased through package broadcast, in the same
 	// transaction as the person's other records.
 	err = db.Write(ctx, func(tx store.Writer) error {
 		n = Erased{Messages: chunked, SentRefs: chunkedRefs}
+		var err error
+		if media, err = store.DeleteMediaOf(ctx, tx, id); err != nil {
+			return err
+		}
+		n.Media = len(media)
 		switch c, err := store.GetContact(ctx, tx, id); {
 		case err == nil:
 			n.Contacts = 1
@@ -154,7 +172,6 @@ func ErasePerson(ctx context.Context, db *store.DB, waID string, now time.Time) 
 		} else if ok {
 			n.Sessions = 1
 		}
-		var err error
 		if n.Handoffs, err = store.DeleteHandoffsOf(ctx, tx, id); err != nil {
 			return err
 		}
@@ -176,7 +193,28 @@ func ErasePerson(ctx context.Context, db *store.DB, waID string, now time.Time) 
 	if err != nil {
 		return n, fmt.Errorf("erase %s: %w", maskID(id), err)
 	}
+	// The records are gone, so nothing serves the files any more; remove
+	// them from disk. A download under way finds no record and removes
+	// its own file (media.Fetcher).
+	if err := removeFiles(db, media); err != nil {
+		return n, fmt.Errorf("erase %s: %w", maskID(id), err)
+	}
 	return n, nil
+}
+
+// removeFiles deletes the files of media records already deleted; it
+// tries every file and returns the first failure.
+func removeFiles(db *store.DB, media []store.MediaRecord) error {
+	var first error
+	for _, m := range media {
+		if m.Path == "" {
+			continue
+		}
+		if err := db.RemoveMediaFile(m.Path); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 // Totals are the anonymous counts left behind by erasures; the store

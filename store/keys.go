@@ -253,6 +253,8 @@ const (
 	DocIncident     DocKind = "incid" // incident: one incident (kind, audience, drill, state, closing report)
 	DocPlace        DocKind = "place" // places: one place people can be sent to (shelter, clinic, water point, ...)
 	DocCorrection   DocKind = "corr"  // corrections: one correction of an FAQ answer (entry, period, messages, state)
+	DocMedia        DocKind = "media" // media: one file a person sent (<user>/<media id>); the file lies under the media directory
+	DocMediaUpload  DocKind = "medup" // media: a file uploaded to WhatsApp, reused while its id is valid (<phone number id>/<sha256>)
 )
 
 // SMS documents (store/sms.go).

@@ -83,6 +83,9 @@ type Entry struct {
 	Lng       float64   `json:"lng,omitempty"`
 	Payload   []byte    `json:"payload,omitempty"` // the outbound message as queued (JSON)
 	Channel   string    `json:"channel,omitempty"` // "sms" for a message by SMS; "" is WhatsApp
+	// Media describes the file of an image, audio, video, document or
+	// sticker; the downloader updates its state.
+	Media *EntryMedia `json:"media,omitempty"`
 	// Redacted is set when retention removed the text, location or
 	// payload; the entry stays so that counts remain.
 	Redacted bool `json:"redacted,omitempty"`

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -36,7 +37,10 @@ type Options struct {
 	Dir           string // data directory; ignored when InMemory
 	InMemory      bool   // for tests
 	EncryptionKey []byte // optional AES key (16, 24 or 32 bytes) for encryption at rest
-	Logger        zerolog.Logger
+	// MediaDir holds the files people send (see media.go); empty means
+	// Dir/media, or no media files for an in-memory store.
+	MediaDir string
+	Logger   zerolog.Logger
 
 	// DiskReserve is the free space kept on the disk holding Dir: below
 	// it CheckDisk fails, and below a quarter of it every commit fails
@@ -66,6 +70,8 @@ type DB struct {
 
 	health health
 	disk   *diskGuard // nil: no reserve
+
+	media *mediaFiles
 }
 
 // Open opens (or creates) the store. A write is durable: when it returns
@@ -103,6 +109,14 @@ func Open(o Options) (*DB, error) {
 	}
 	s := &DB{db: db, log: o.Logger, seqs: map[string]*badger.Sequence{}, stop: make(chan struct{}), done: make(chan struct{})}
 	s.sync = newGroupSync(db.Sync)
+	mediaDir := o.MediaDir
+	if mediaDir == "" && !o.InMemory {
+		mediaDir = filepath.Join(o.Dir, "media")
+	}
+	if s.media, err = newMediaFiles(mediaDir, o.EncryptionKey); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if o.DiskReserve > 0 && !o.InMemory {
 		free := o.FreeSpace
 		if free == nil {

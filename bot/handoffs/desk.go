@@ -100,6 +100,10 @@ type Detail struct {
 type AgentReply struct {
 	Text     string             `json:"text,omitempty"`
 	Template *whatsapp.Template `json:"template,omitempty"`
+	// Media is a file already uploaded (admin: POST .../media), sent as
+	// MediaKind (image, document, video, audio) with its caption.
+	Media     *whatsapp.OutMedia `json:"-"`
+	MediaKind string             `json:"-"`
 }
 
 const (
@@ -327,6 +331,9 @@ func (d *Desk) Claim(id, agent string) (Handoff, error) {
 func (d *Desk) Reply(id, agent string, r AgentReply) (store.Entry, error) {
 	r.Text = strings.TrimSpace(r.Text)
 	switch {
+	case r.Media != nil && (r.Text != "" || r.Template != nil):
+		return store.Entry{}, invalidf("a file goes alone: its caption is its text")
+	case r.Media != nil:
 	case r.Text == "" && r.Template == nil:
 		return store.Entry{}, invalidf("give \"text\" or \"template\"")
 	case r.Text != "" && r.Template != nil:
@@ -352,6 +359,9 @@ func (d *Desk) Reply(id, agent string, r AgentReply) (store.Entry, error) {
 		}
 		until := d.eng.WindowEnd(c.LastInboundAt)
 		o := whatsapp.Outbound{To: h.User, Kind: "text", Text: r.Text}
+		if r.Media != nil {
+			o = whatsapp.Outbound{To: h.User, Kind: r.MediaKind, Media: r.Media}
+		}
 		if r.Template != nil {
 			o = whatsapp.Outbound{To: h.User, Kind: "template", Template: r.Template}
 			until = time.Time{}
@@ -644,6 +654,10 @@ func (d *Desk) QueueStatus(tx store.Writer, user, name, phone string, sess flows
 // noticeRepeatAfter is how long an unchanged place in the queue is not
 // told again.
 const noticeRepeatAfter = 2 * time.Minute
+
+// PhoneFor is the business number agents answer h from: a file for
+// them is uploaded from it.
+func (d *Desk) PhoneFor(h Handoff) string { return d.phoneFor(&h) }
 
 func (d *Desk) phoneFor(h *Handoff) string {
 	if h.PhoneNumberID != "" {

@@ -66,6 +66,7 @@ type Outbound struct {
 	Emoji        string    `json:"emoji,omitempty"`    // empty removes the reaction
 	ReplyTo      string    `json:"reply_to,omitempty"` // context.message_id: quote this message
 	CallbackData string    `json:"callback_data,omitempty"`
+	Media        *OutMedia `json:"media,omitempty"` // image, document, video, audio, sticker (see media.go)
 }
 
 // Button is one reply button.
@@ -178,6 +179,8 @@ func (o Outbound) Validate() error {
 			return invalid("reaction without message id")
 		}
 		return nil
+	case KindImage, KindDocument, KindVideo, KindAudio, KindSticker:
+		return o.validateMedia()
 	case "":
 		return invalid("empty kind")
 	}
@@ -326,6 +329,11 @@ type payload struct {
 	Template         *tmplBody    `json:"template,omitempty"`
 	Location         *Location    `json:"location,omitempty"`
 	Reaction         *reactBody   `json:"reaction,omitempty"`
+	Image            *mediaBody   `json:"image,omitempty"`
+	Document         *mediaBody   `json:"document,omitempty"`
+	Video            *mediaBody   `json:"video,omitempty"`
+	Audio            *mediaBody   `json:"audio,omitempty"`
+	Sticker          *mediaBody   `json:"sticker,omitempty"`
 }
 
 type msgContext struct {
@@ -474,6 +482,8 @@ func MarshalPayload(o Outbound) ([]byte, error) {
 	case KindReaction:
 		p.Type = "reaction"
 		p.Reaction = &reactBody{MessageID: o.ReactTo, Emoji: o.Emoji}
+	case KindImage, KindDocument, KindVideo, KindAudio, KindSticker:
+		p.setMedia(o)
 	}
 	return encode(p)
 }

@@ -174,7 +174,7 @@ func TestValidate(t *testing.T) {
 		{"empty to", Outbound{Kind: KindText, Text: "hi"}, "empty recipient"},
 		{"blank to", Outbound{To: "  ", Kind: KindText, Text: "hi"}, "empty recipient"},
 		{"empty kind", Outbound{To: "1"}, "empty kind"},
-		{"unknown kind", Outbound{To: "1", Kind: "video"}, `unknown kind "video"`},
+		{"unknown kind", Outbound{To: "1", Kind: "hologram"}, `unknown kind "hologram"`},
 		{"empty text", Outbound{To: "1", Kind: KindText}, "text is empty"},
 		{"text too long", Outbound{To: "1", Kind: KindText, Text: strings.Repeat("ع", 4097)}, "text is 4097 characters, max 4096"},
 		{"text at limit", Outbound{To: "1", Kind: KindText, Text: strings.Repeat("ع", 4096)}, ""},

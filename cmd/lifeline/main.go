@@ -27,6 +27,7 @@ import (
 	"lifeline/coord"
 	"lifeline/incident"
 	"lifeline/kb"
+	"lifeline/media"
 	"lifeline/places"
 	"lifeline/privacy"
 	"lifeline/sms"
@@ -138,7 +139,8 @@ type instance struct {
 	db     *store.DB
 	engine *bot.Engine
 	http   *admin.Server
-	sweep  context.CancelFunc // stops the retention sweeper
+	sweep  context.CancelFunc // stops the retention sweeper and the media downloader
+	media  <-chan struct{}    // closed once the media downloader stopped
 
 	broadcasts *broadcast.Service
 	phones     *bot.SandboxSender // nil unless in sandbox mode
@@ -161,7 +163,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		return nil, err
 	}
 	db, err := store.Open(store.Options{Dir: filepath.Join(cfg.DataDir, "store"), Logger: log, EncryptionKey: cfg.EncryptionKey,
-		DiskReserve: cfg.DiskReserve, FreeSpace: cfg.freeSpace})
+		MediaDir: filepath.Join(cfg.DataDir, "media"), DiskReserve: cfg.DiskReserve, FreeSpace: cfg.freeSpace})
 	if err != nil {
 		return nil, explainOpen(err, cfg)
 	}
@@ -190,6 +192,8 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		phones  *bot.SandboxSender
 		readsBy func(string)
 		graph   *whatsapp.Client
+		fetcher *media.Fetcher  // downloads what people send; none in the sandbox
+		uploads *media.Uploader // agents' files; none in the sandbox
 	)
 	if cfg.Sandbox() {
 		phones = &bot.SandboxSender{Log: log}
@@ -205,6 +209,8 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 			Timeout: 20 * time.Second,
 		})
 		sender = graph
+		fetcher = &media.Fetcher{DB: db, Graph: graph, Log: log}
+		uploads = &media.Uploader{DB: db, API: graph}
 	}
 	ecfg := bot.Config{
 		PhoneNumberIDs: cfg.PhoneNumberIDs, Workers: cfg.Workers, SendWorkers: cfg.SendWorkers,
@@ -229,8 +235,12 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		db.Close()
 		return nil, err
 	}
-	engine := bot.New(ecfg, bot.Options{DB: db, Sender: sender, KB: m.Answerer(faq), Learner: faq, Logger: log, Observer: m, Pacer: pacer, Bus: bus,
-		Places: places.Finder{S: placeSvc}})
+	eopts := bot.Options{DB: db, Sender: sender, KB: m.Answerer(faq), Learner: faq, Logger: log, Observer: m, Pacer: pacer, Bus: bus,
+		Places: places.Finder{S: placeSvc}}
+	if fetcher != nil {
+		eopts.Media = fetcher
+	}
+	engine := bot.New(ecfg, eopts)
 	// One send step for both: an outage of a number is alerted once,
 	// whether replies or broadcasts meet it.
 	var smsSender broadcast.SMSSender
@@ -298,10 +308,17 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		CheckIns: func(before time.Time) (int, error) { return broadcast.SweepAnswers(db, before) },
 		Queries:  faq.ExpireQueries}
 	go sweeper.Run(sweepCtx)
+	mediaDone := make(chan struct{})
+	if fetcher != nil {
+		fetcher.Settled = engine.MediaSettled
+		go func() { defer close(mediaDone); fetcher.Run(sweepCtx) }()
+	} else {
+		close(mediaDone)
+	}
 
 	srv := admin.New(admin.Deps{
 		DB: db, Engine: engine, KB: faq, Sandbox: cfg.Sandbox(), SandboxRead: readsBy, Logger: log, Metrics: m, Broadcasts: broadcasts, Places: placeSvc, Templates: tpls,
-		TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, Bus: bus, EventBuffer: cfg.EventBuffer,
+		TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, Bus: bus, EventBuffer: cfg.EventBuffer, Uploads: uploads,
 		Webhook: admin.WebhookConfig{Enabled: !cfg.Sandbox(), VerifyToken: cfg.VerifyToken, AppSecret: cfg.AppSecret},
 		SMS:     &cfg.SMS,
 	})
@@ -312,7 +329,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	}
 	ready.Msg("lifeline ready")
 	return &instance{cfg: cfg, log: log, db: db, engine: engine, http: srv, sweep: sweepStop, broadcasts: broadcasts, phones: phones,
-		pacer: pacer, faq: faq, bus: bus, places: placeSvc, templates: tpls}, nil
+		pacer: pacer, faq: faq, bus: bus, places: placeSvc, templates: tpls, media: mediaDone}, nil
 }
 
 // templateSource is where the template list comes from: the business
@@ -358,6 +375,9 @@ func (in *instance) close() error {
 		in.log.Warn().Err(err).Msg("http shutdown")
 	}
 	in.sweep()
+	if in.media != nil {
+		<-in.media
+	}
 	in.broadcasts.Close()
 	in.templates.Close()
 	if in.phones != nil {

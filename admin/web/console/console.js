@@ -747,6 +747,23 @@ function renderItem(it) {
     li.append(h("div", { class: "loc-title", text: t("loc.shared") }));
     if (m.text) li.append(isolate(m.text));
     li.append(h("div", {}, mapLink(m.lat, m.lng, false)));
+  } else if (m.media) {
+    // A file the person sent: images inline, anything else as a link
+    // (the server sends those as downloads); the caption under it.
+    const md = m.media;
+    const url = "/admin/handoffs/" + encodeURIComponent(state.selected || "") + "/media/" + encodeURIComponent(md.id);
+    const label = "[" + (md.voice ? "voice note" : m.type) + (md.filename ? ": " + md.filename : "") + "]";
+    if (md.state === "stored" && /^image\/(jpeg|png|webp)$/.test(md.mime_type || "")) {
+      const img = h("img", { src: url, alt: label, class: "media" });
+      // Set through the DOM: the console's CSP refuses style attributes.
+      Object.assign(img.style, { maxWidth: "240px", maxHeight: "240px", display: "block" });
+      li.append(h("a", { href: url, target: "_blank", rel: "noopener" }, img));
+    } else if (md.state === "stored") {
+      li.append(h("a", { href: url, download: md.filename || "", text: label }));
+    } else {
+      li.append(isolate(label + " (" + md.state + (md.error ? ": " + md.error : "") + ")"));
+    }
+    if (m.text) li.append(isolate(m.text));
   } else {
     const text = m.text || "[" + m.type + "]";
     li.append(isolate(text));

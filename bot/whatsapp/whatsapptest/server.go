@@ -30,13 +30,15 @@ import (
 	"lifeline/bot/whatsapp/whatsapptest/latency"
 )
 
-// Request is one recorded call to /{version}/{phone_number_id}/messages.
+// Request is one recorded call: a send or read receipt to
+// /{version}/{phone_number_id}/messages, or a media call (Kind "media",
+// "download" or "upload"; see media.go).
 type Request struct {
 	PhoneNumberID string
 	Version       string
 	Body          map[string]any
 	Raw           []byte
-	Kind          string // "message" or "read"
+	Kind          string // "message", "read", "media", "download" or "upload"
 	To            string // "to" of a message; empty for read
 	Time          time.Time
 }
@@ -89,14 +91,17 @@ type Server struct {
 	templateCalls []string // the after cursor of each call ("" for the first page)
 	templateFail  int
 	templateResp  Response
+	media         map[string]File
+	mediaFail     map[string]mediaFailure
+	uploads       []File
 }
 
 // Option makes the fake stricter or slower.
 type Option func(*Server)
 
 // Strict fails the test on a request to anything but POST
-// /{version}/{phone_number_id}/messages, or whose body is not the JSON of
-// a send: code under test that calls what it should not is a bug even
+// /{version}/{phone_number_id}/messages and the media endpoints, on a send
+// whose body is not the JSON of a send, and on media the test did not add: code under test that calls what it should not is a bug even
 // when it copes with the error answer.
 func Strict() Option { return func(s *Server) { s.strict = true } }
 
@@ -237,6 +242,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.serveTemplates(w, r)
 		return
 	}
+	if s.serveMedia(w, r, parts) {
+		return
+	}
 	if r.Method != http.MethodPost || len(parts) != 3 || parts[2] != "messages" || parts[0] == "" || parts[1] == "" {
 		s.unexpected("%s %s", r.Method, r.URL.Path)
 		writeJSON(w, http.StatusBadRequest, ErrorBody(100, "Unsupported request: "+r.Method+" "+r.URL.Path))
@@ -320,7 +328,7 @@ func (s *Server) record(req Request) Response {
 		s.failN--
 		return s.failResp
 	}
-	if s.responder != nil {
+	if s.responder != nil && (req.Kind == "message" || req.Kind == "read") {
 		return s.responder(req)
 	}
 	return Response{}
@@ -409,6 +417,10 @@ func codeTitle(code int) string {
 		return "This message was not delivered to maintain healthy ecosystem engagement"
 	case 131051:
 		return "Unsupported message type"
+	case 131052:
+		return "Media download error"
+	case 131053:
+		return "Media upload error"
 	case 131056:
 		return "(Business Account, Consumer Account) pair rate limit hit"
 	case 132001:
