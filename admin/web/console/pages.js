@@ -152,6 +152,10 @@ Object.assign(I18N.ar, {
 const enc = encodeURIComponent;
 const list = (s) => String(s || "").split(",").map((x) => x.trim()).filter(Boolean);
 const lines = (s) => String(s || "").split("\n").map((x) => x.trim()).filter(Boolean);
+// fill replaces an element's children, leaving out the absent ones.
+function fill(el, ...children) {
+  el.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
+}
 // number shows a count left to right, isolated, in Arabic text too.
 function number(n) { return h("bdi", { class: "n", dir: "ltr", text: n === undefined || n === null ? "–" : String(n) }); }
 function percent(r) { return Math.round((r || 0) * 1000) / 10 + "%"; }
@@ -165,20 +169,24 @@ function grid(heads, rows, attrs) {
     h("tbody", {}, rows)));
 }
 function unavailable(box, what, e) {
-  box.replaceChildren(h("p", { class: "muted", text: e.status === 404 || e.status === 405
+  fill(box, h("p", { class: "muted", text: e.status === 404 || e.status === 405
     ? t("admin.notAvailable", what) : t("admin.failed", what, e.message) }));
 }
 // confirmTwice makes a button ask again before an action that cannot be
-// undone (closing an incident, a rollback): the first click arms it.
-function confirmTwice(b, key, fn) {
+// undone (closing an incident, a cancel, a rollback): the first click arms
+// it. id names what it acts on, so that a live reload of the list keeps
+// the button armed.
+const armed = new Set();
+function confirmTwice(b, key, fn, id) {
+  const arm = (on) => {
+    b.classList.toggle("armed", on);
+    b.textContent = on ? t("confirm", t(key)) : t(key);
+    if (id) { if (on) armed.add(id); else armed.delete(id); }
+  };
+  if (id && armed.has(id)) arm(true);
   b.addEventListener("click", () => {
-    if (!b.classList.contains("armed")) {
-      b.classList.add("armed");
-      b.textContent = t("confirm", t(key));
-      return;
-    }
-    b.classList.remove("armed");
-    b.textContent = t(key);
+    if (!b.classList.contains("armed")) { arm(true); return; }
+    arm(false);
     fn();
   });
   return b;
@@ -237,7 +245,7 @@ async function loadIncidents() {
   $("inc-summary").textContent = t("inc.summary", s.real.open || 0, s.real.closed || 0, s.drill.open || 0, s.drill.closed || 0);
   // Open incidents first, newest first within each group.
   const sorted = inc.list.slice().sort((a, b) => (a.state === "closed") - (b.state === "closed") || new Date(b.opened_at) - new Date(a.opened_at));
-  box.replaceChildren(grid(["inc.col.name", "inc.col.kind", "inc.col.state", "inc.col.opened", "inc.col.closed", "actions"],
+  fill(box, grid(["inc.col.name", "inc.col.kind", "inc.col.state", "inc.col.opened", "inc.col.closed", "actions"],
     sorted.map(incidentRow), { id: "incident-table" }));
   fillIncidentPicker();
   if (inc.timeline) loadTimeline(inc.timeline);
@@ -250,7 +258,7 @@ function incidentRow(x) {
     try { await api("POST", "/admin/incidents/" + enc(x.id) + "/close"); }
     catch (e) { $("inc-error").textContent = x.name + ": " + e.message; }
     loadIncidents();
-  }) : null;
+  }, "close:" + x.id) : null;
   return h("tr", { "data-id": x.id, "data-state": x.state, class: x.drill ? "drill" : "" },
     h("td", {}, x.drill ? h("span", { class: "badge drill", text: t("inc.drillBadge") }) : null, " ", isolate(x.name)),
     h("td", { text: t("kind." + x.kind) }),
@@ -266,13 +274,13 @@ function incidentRow(x) {
 async function loadTimeline(id) {
   const x = inc.list.find((i) => i.id === id);
   $("inc-timeline-card").hidden = false;
-  $("inc-timeline-title").replaceChildren(t("inc.timelineOf", ""), isolate(x ? x.name : id));
+  fill($("inc-timeline-title"), t("inc.timelineOf", ""), isolate(x ? x.name : id));
   const box = $("inc-timeline");
   let tl;
   try { tl = await api("GET", "/admin/incidents/" + enc(id) + "/timeline"); }
   catch (e) { unavailable(box, t("inc.timeline"), e); return; }
   if (inc.timeline !== id) return;
-  box.replaceChildren(
+  fill(box, 
     grid(["tl.at", "tl.kind", "tl.actor", "tl.subject", "tl.detail"], (tl.rows || []).map((r) => h("tr", {},
       h("td", {}, timeCell(r.at)), h("td", { text: r.kind }), h("td", {}, isolate(r.actor || "")),
       h("td", {}, isolate(r.subject || "")), h("td", {}, isolate(r.detail || "")))), { id: "timeline-table" }),
@@ -300,7 +308,7 @@ const bc = { list: [], previewed: null, help: null };
 function fillIncidentPicker() {
   const sel = $("bc-incident");
   const was = sel.value;
-  sel.replaceChildren(h("option", { value: "", text: t("bc.noIncident") }));
+  fill(sel, h("option", { value: "", text: t("bc.noIncident") }));
   for (const x of inc.list.filter((i) => i.state !== "closed")) {
     sel.append(h("option", { value: x.id, text: (x.drill ? "[" + t("inc.drillBadge") + "] " : "") + x.name }));
   }
@@ -356,9 +364,9 @@ $("bc-preview-btn").addEventListener("click", async () => {
   try {
     const pv = await api("POST", "/admin/broadcasts/preview", s);
     bc.previewed = JSON.stringify(s);
-    box.replaceChildren(renderPreview(pv));
+    fill(box, renderPreview(pv));
   } catch (e) {
-    box.replaceChildren();
+    fill(box);
     $("bc-form-error").textContent = e.message;
   }
   specChanged();
@@ -389,7 +397,7 @@ $("bc-form").addEventListener("submit", async (ev) => {
     const r = await api("POST", "/admin/broadcasts", s);
     $("bc-result").textContent = t("bc.created", s.name, r.state === "pending_approval" ? t("bc.pendingApproval") : stateText(r.state));
     bc.previewed = null;
-    $("bc-preview").replaceChildren();
+    fill($("bc-preview"));
     loadBroadcasts();
   } catch (e) {
     $("bc-form-error").textContent = e.message;
@@ -412,7 +420,7 @@ async function loadBroadcasts() {
   try { data = await api("GET", "/admin/broadcasts"); }
   catch (e) { unavailable(box, t("bc.title"), e); return; }
   bc.list = data.broadcasts || [];
-  box.replaceChildren(grid(["col.name", "col.state", "col.created", "col.start", "col.targeted", "col.sent", "col.delivered", "col.read",
+  fill(box, grid(["col.name", "col.state", "col.created", "col.start", "col.targeted", "col.sent", "col.delivered", "col.read",
     "col.failed", "col.replied", "col.safe", "col.needHelp", "col.noResponse", "col.unaccounted", "col.deliveryRate", "col.response",
     "col.engagement", "actions"], bc.list.map(broadcastRow), { id: "broadcast-table" }));
   renderChart();
@@ -433,7 +441,7 @@ function broadcastRow(b) {
   if (["scheduled", "sending", "waiting_limit"].includes(s)) acts.push(btn("bc.pause", act("pause"), { "data-act": "pause" }));
   if (s === "paused") acts.push(btn("bc.resume", act("resume"), { "data-act": "resume" }));
   if (["pending_approval", "scheduled", "sending", "paused", "waiting_limit", "sent"].includes(s)) {
-    acts.push(confirmTwice(h("button", { type: "button", class: "danger", text: t("bc.cancel"), "data-act": "cancel" }), "bc.cancel", act("cancel")));
+    acts.push(confirmTwice(h("button", { type: "button", class: "danger", text: t("bc.cancel"), "data-act": "cancel" }), "bc.cancel", act("cancel"), "cancel:" + b.id));
   }
   if (checkin) acts.push(btn("bc.needHelpList", () => { bc.help = b.id; loadNeedHelp(b.id); }, { "data-act": "help" }));
   acts.push(h("a", { href: "/admin/broadcasts/" + enc(b.id) + "/recipients.csv", download: b.id + "-recipients.csv", text: t("bc.csv") }));
@@ -458,8 +466,14 @@ function broadcastRow(b) {
 function renderChart() {
   const rows = bc.list.filter((b) => b.kind === "checkin" && b.targeted > 0);
   $("broadcasts-chart-card").hidden = rows.length === 0;
-  const part = (cls, n, total, key) => n > 0 ? h("span", { class: "seg " + cls, style: "width:" + (100 * n / total) + "%", title: t(key) + ": " + n }) : null;
-  $("broadcasts-chart").replaceChildren(
+  // The width is set through the CSSOM: the page's policy refuses style attributes.
+  const part = (cls, n, total, key) => {
+    if (n <= 0) return null;
+    const seg = h("span", { class: "seg " + cls, title: t(key) + ": " + n });
+    seg.style.width = (100 * n / total) + "%";
+    return seg;
+  };
+  fill($("broadcasts-chart"), 
     h("div", { class: "legend" },
       h("span", {}, h("i", { class: "c-safe" }), t("legend.safe")), h("span", {}, h("i", { class: "c-help" }), t("legend.help")),
       h("span", {}, h("i", { class: "c-none" }), t("legend.none"))),
@@ -476,15 +490,15 @@ function renderChart() {
 async function loadNeedHelp(id) {
   const b = bc.list.find((x) => x.id === id);
   $("bc-help-card").hidden = false;
-  $("bc-help-title").replaceChildren(t("bc.helpOf", ""), isolate(b ? b.name : id));
+  fill($("bc-help-title"), t("bc.helpOf", ""), isolate(b ? b.name : id));
   const box = $("bc-help");
   let text;
   try { text = await api("GET", "/admin/broadcasts/" + enc(id) + "/recipients.csv"); }
   catch (e) { unavailable(box, t("bc.csv"), e); return; }
   if (bc.help !== id) return;
   const rows = parseCSV(String(text)).filter((r) => r.answer === "help");
-  if (rows.length === 0) { box.replaceChildren(h("p", { class: "muted", text: t("bc.nobodyNeedsHelp") })); return; }
-  box.replaceChildren(grid(["bc.number", "bc.answered", "bc.location", "bc.description", "actions"], rows.map((r) => h("tr", { "data-wa": r.wa_id },
+  if (rows.length === 0) { fill(box, h("p", { class: "muted", text: t("bc.nobodyNeedsHelp") })); return; }
+  fill(box, grid(["bc.number", "bc.answered", "bc.location", "bc.description", "actions"], rows.map((r) => h("tr", { "data-wa": r.wa_id },
     h("td", {}, phone(r.wa_id)), h("td", {}, timeCell(r.answered_at)),
     h("td", {}, r.latitude ? h("a", { href: "https://www.openstreetmap.org/?mlat=" + r.latitude + "&mlon=" + r.longitude + "#map=16/" + r.latitude + "/" + r.longitude,
       target: "_blank", rel: "noopener", dir: "ltr", text: r.latitude + ", " + r.longitude }) : ""),
@@ -521,7 +535,7 @@ function entryText(e) {
 function renderEntries() {
   const q = $("faq-filter").value.trim().toLowerCase();
   const shown = faq.entries.filter((e) => !q || entryText(e).includes(q));
-  $("faq-entries").replaceChildren(grid(["faq.id", "faq.question", "faq.languages", "actions"], shown.slice(0, 500).map((e) => h("tr", { "data-id": e.id },
+  fill($("faq-entries"), grid(["faq.id", "faq.question", "faq.languages", "actions"], shown.slice(0, 500).map((e) => h("tr", { "data-id": e.id },
     h("td", { dir: "ltr", text: e.id }),
     h("td", {}, isolate(e.question), h("div", { class: "muted clamp" }, isolate(e.answer))),
     h("td", { dir: "ltr", text: [e.lang, ...Object.keys(e.translations || {})].join(", ") }),
@@ -554,7 +568,7 @@ function editEntry(e, prefill) {
   $("faq-category").value = (e && e.category) || "";
   $("faq-delete").hidden = !e;
   const langs = $("faq-langs");
-  langs.replaceChildren();
+  fill(langs);
   if (e) {
     langs.append(langRow(e.lang, e.question, e.answer, e.alt_questions));
     for (const [l, tr] of Object.entries(e.translations || {})) langs.append(langRow(l, tr.question, tr.answer, tr.alt_questions));
@@ -620,7 +634,7 @@ $("faq-import").addEventListener("submit", async (ev) => {
     loadEntries();
     loadVersions();
   } catch (e) {
-    box.replaceChildren(rowErrors(e));
+    fill(box, rowErrors(e));
   }
 });
 
@@ -631,17 +645,17 @@ $("faq-search").addEventListener("submit", async (ev) => {
   if ($("faq-lang").value) q.set("lang", $("faq-lang").value);
   try {
     const r = await api("GET", "/admin/kb/search?" + q);
-    box.replaceChildren(h("p", { class: "muted", text: t("faq.decision", r.decision) + (r.lang ? " · " + r.lang : "") }),
+    fill(box, h("p", { class: "muted", text: t("faq.decision", r.decision) + (r.lang ? " · " + r.lang : "") }),
       grid(["faq.id", "faq.question", "faq.score"], (r.results || []).map((x) => h("tr", {},
         h("td", { dir: "ltr", text: x.id }), h("td", {}, isolate(x.question), h("div", { class: "muted clamp" }, isolate(x.answer))),
         h("td", { class: "num-cell" }, number(Math.round(x.score * 100) / 100))))));
-  } catch (e) { box.replaceChildren(h("p", { class: "error", text: e.message })); }
+  } catch (e) { fill(box, h("p", { class: "error", text: e.message })); }
 });
 
 function fillEntryPickers() {
   for (const sel of document.querySelectorAll("select.entry-pick")) {
     const was = sel.value;
-    sel.replaceChildren(h("option", { value: "", text: t("faq.pickEntry") }),
+    fill(sel, h("option", { value: "", text: t("faq.pickEntry") }),
       faq.entries.map((e) => h("option", { value: e.id, text: e.id + " · " + e.question.slice(0, 50) })));
     sel.value = was;
   }
@@ -652,7 +666,7 @@ async function loadUnanswered() {
   let r;
   try { r = await api("GET", "/admin/kb/unanswered"); }
   catch (e) { unavailable(box, t("faq.unanswered"), e); return; }
-  box.replaceChildren(grid(["faq.question", "faq.lang", "faq.times", "faq.last", "actions"], (r.groups || []).map((g) => {
+  fill(box, grid(["faq.question", "faq.lang", "faq.times", "faq.last", "actions"], (r.groups || []).map((g) => {
     const pick = h("select", { class: "entry-pick", "aria-label": t("faq.pickEntry") });
     const msg = h("span", { class: "muted", role: "status" });
     return h("tr", {},
@@ -683,7 +697,7 @@ async function loadVersions() {
   try { r = await api("GET", "/admin/kb/versions"); }
   catch (e) { unavailable(box, t("faq.versions"), e); return; }
   const vs = (r.versions || []).slice().sort((a, b) => b.version - a.version);
-  box.replaceChildren(grid(["faq.version", "tl.at", "faq.source", "faq.count", "faq.languages", "actions"], vs.map((v) => h("tr", { "data-version": v.version },
+  fill(box, grid(["faq.version", "tl.at", "faq.source", "faq.count", "faq.languages", "actions"], vs.map((v) => h("tr", { "data-version": v.version },
     h("td", {}, number(v.version), v.version === r.live ? h("span", { class: "badge mine", text: t("faq.liveBadge") }) : null),
     h("td", {}, timeCell(v.at)), h("td", {}, v.source, v.note ? h("div", { class: "muted" }, isolate(v.note)) : null),
     h("td", { class: "num-cell" }, number(v.count)), h("td", { dir: "ltr", text: countsText(v.languages) }),
@@ -695,7 +709,7 @@ async function loadVersions() {
         catch (e) { $("faq-versions-error").textContent = e.message; }
         loadVersions();
         loadEntries();
-      }) : null)))));
+      }, "rollback:" + v.version) : null)))));
 }
 
 async function showDiff(v) {
@@ -703,8 +717,8 @@ async function showDiff(v) {
   try {
     const d = await api("GET", "/admin/kb/versions/" + v + "/diff");
     const part = (key, ids) => (ids || []).length ? h("p", {}, h("strong", { text: t(key) + ": " }), h("span", { dir: "ltr", text: ids.join(", ") })) : null;
-    box.replaceChildren(h("h3", { text: t("faq.diffOf", d.to, d.from) }), part("faq.added", d.added), part("faq.removed", d.removed), part("faq.changed", d.changed));
-  } catch (e) { box.replaceChildren(h("p", { class: "error", text: e.message })); }
+    fill(box, h("h3", { text: t("faq.diffOf", d.to, d.from) }), part("faq.added", d.added), part("faq.removed", d.removed), part("faq.changed", d.changed));
+  } catch (e) { fill(box, h("p", { class: "error", text: e.message })); }
 }
 
 // ---------- contacts ----------
@@ -732,7 +746,7 @@ async function loadContacts() {
   $("ct-next").disabled = !ct.next;
   $("ct-prev").disabled = ct.back.length === 0;
   $("ct-page").textContent = t("ct.page", ct.back.length + 1);
-  box.replaceChildren(grid(["ct.number", "ct.name", "ct.language", "ct.regionCol", "ct.tags", "ct.consentCol", "ct.source", "ct.added", "actions"],
+  fill(box, grid(["ct.number", "ct.name", "ct.language", "ct.regionCol", "ct.tags", "ct.consentCol", "ct.source", "ct.added", "actions"],
     (r.contacts || []).map((c) => h("tr", { "data-wa": c.wa_id },
       h("td", {}, /^\d+$/.test(c.wa_id) ? phone(c.wa_id) : isolate(c.wa_id)), h("td", {}, isolate(c.name || "")),
       h("td", { dir: "ltr", text: c.language || "" }), h("td", {}, isolate(c.region || "")), h("td", {}, isolate((c.tags || []).join(", "))),
@@ -754,17 +768,17 @@ $("ct-import").addEventListener("submit", async (ev) => {
     // The file's bytes go as they are: the API converts a declared
     // charset and names a line that is not text.
     const r = await api("POST", "/admin/contacts/import", new Blob([f], { type: "text/csv" }));
-    box.replaceChildren(h("p", { class: "ok", text: t("ct.imported", r.rows, r.created, r.updated) }));
+    fill(box, h("p", { class: "ok", text: t("ct.imported", r.rows, r.created, r.updated) }));
     ct.after = ""; ct.back = [];
     loadContacts();
-  } catch (e) { box.replaceChildren(rowErrors(e)); }
+  } catch (e) { fill(box, rowErrors(e)); }
 });
 
 // ---------- agents ----------
 async function loadAgentsPage() {
   await loadAgents();
   const me = state.me.id;
-  $("agents").replaceChildren(grid(["agents.id", "agents.name", "agents.role", "agents.state", "agents.lastLogin", "actions"], state.agents.map((a) => {
+  fill($("agents"), grid(["agents.id", "agents.name", "agents.role", "agents.state", "agents.lastLogin", "actions"], state.agents.map((a) => {
     const pw = h("input", { type: "password", autocomplete: "new-password", "aria-label": t("agents.newPassword"), placeholder: t("agents.newPassword"), minlength: 10 });
     const resetBox = h("form", { class: "row", hidden: true }, pw, h("button", { type: "submit", class: "primary", text: t("agents.setPassword") }));
     resetBox.addEventListener("submit", (ev) => { ev.preventDefault(); agentChange(a, { password: pw.value }, t("agents.passwordSet", a.id)); });
