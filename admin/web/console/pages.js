@@ -290,6 +290,7 @@ async function loadTimeline(id) {
 $("inc-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   $("inc-form-error").textContent = "";
+  $("inc-form-result").textContent = "";
   const body = {
     name: $("inc-name").value.trim(), kind: $("inc-kind").value, drill: $("inc-drill").checked, notes: $("inc-notes").value.trim(),
     audience: { regions: list($("inc-regions").value), tags_any: list($("inc-tags").value) },
@@ -297,7 +298,7 @@ $("inc-form").addEventListener("submit", async (ev) => {
   try {
     const x = await api("POST", "/admin/incidents", body);
     $("inc-form").reset();
-    $("inc-form-error").textContent = t("inc.opened", x.name);
+    $("inc-form-result").textContent = t("inc.opened", x.name);
     loadIncidents();
   } catch (e) { $("inc-form-error").textContent = e.message; }
 });
