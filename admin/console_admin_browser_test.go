@@ -89,6 +89,10 @@ func newAdminRig(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
+	// A question the FAQ had no answer to, for the unanswered radar.
+	if err := faq.RecordUnanswered("what time does the zoo open on fridays?", "en", "none", time.Now()); err != nil {
+		t.Fatal(err)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -324,6 +328,34 @@ func runCoordinator(t *testing.T, w *workspace, base string) {
 	w.until("the incident is closed and listed after the open drill",
 		`document.querySelector('#incident-table tr[data-id="`+incID+`"]').dataset.state === "closed" &&
 		document.querySelector('#incident-table tbody tr').dataset.state === "open"`)
+
+	// FAQ: a question the bot could not answer (stored by the rig) becomes
+	// an entry from the radar; a rollback takes it away again.
+	w.do("the FAQ page", goTo("faq"), chromedp.WaitVisible(chromedp.CSS(`#faq-unanswered-load`)))
+	w.until("the versions are listed", `!!document.querySelector("#faq-versions tr[data-version]")`)
+	w.do("refresh the radar", chromedp.Click(chromedp.CSS(`#faq-unanswered-load`)))
+	w.until("the question is on the radar", `document.getElementById("faq-unanswered").innerText.includes("zoo open")`)
+	w.do("create an entry from it",
+		chromedp.Click(chromedp.CSS(`#faq-unanswered button[data-act="create"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#faq-editor-card`)),
+	)
+	if got := evalIn[string](w, `document.querySelector("#faq-langs .f-q").value + "|" + document.querySelector("#faq-langs .f-lang").value`); got != "what time does the zoo open on fridays?|en" {
+		t.Errorf("the editor is prefilled with %q", got)
+	}
+	w.do("answer it and save",
+		chromedp.SendKeys(chromedp.CSS(`#faq-langs .f-a`), "The zoo is closed until the flood is over; it is used as a community centre."),
+		chromedp.Click(chromedp.CSS(`#faq-save`)),
+		chromedp.WaitNotVisible(chromedp.CSS(`#faq-editor-card`)),
+	)
+	w.do("search the entries", chromedp.SendKeys(chromedp.CSS(`#faq-filter`), "zoo open"))
+	w.until("the search finds the new entry alone", `document.querySelectorAll("#faq-table tbody tr").length === 1 && document.getElementById("faq-table").innerText.includes("community centre")`)
+	checkPage("faq")
+	w.until("the new version is live and the one before can be restored",
+		`!!document.querySelector('#faq-versions tr[data-version] button[data-act="rollback"]')`)
+	w.do("roll back", chromedp.Click(chromedp.CSS(`#faq-versions tr[data-version] button[data-act="rollback"]`)))
+	w.do("confirm the rollback", chromedp.Click(chromedp.CSS(`#faq-versions button.armed`)))
+	w.until("the rollback is done and the entry gone",
+		`document.getElementById("faq-versions-error").textContent.includes("Rolled back") && !document.getElementById("faq-entries").innerText.includes("community centre")`)
 
 	// Agents: disabling an account refuses its session's next request.
 	amira := agentSession(t, base)
