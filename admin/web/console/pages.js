@@ -20,7 +20,7 @@ Object.assign(I18N.en, {
   "state.open": "open", "state.closed": "closed",
   "tl.at": "Time", "tl.kind": "What", "tl.actor": "Who", "tl.subject": "Subject", "tl.detail": "Detail",
   "bc.title": "Broadcasts", "bc.new": "New broadcast", "bc.name": "Name", "bc.kind": "Kind", "bc.kindNotice": "notice",
-  "bc.kindCheckin": "check-in (safe / need help)", "bc.incident": "Incident", "bc.noIncident": "(no incident)",
+  "bc.kindCheckin": "check-in (safe / need help)", "bc.kindCheckinShort": "check-in", "bc.incident": "Incident", "bc.noIncident": "(no incident)",
   "bc.templates": "Template per contact language", "bc.audience": "Audience",
   "bc.start": "Start at (empty: now)", "bc.drill": "Drill: the template says it is an exercise",
   "bc.critical": "Critical: also reach people who never opted in", "bc.reason": "Reason (recorded in the audit log)",
@@ -92,7 +92,7 @@ Object.assign(I18N.ar, {
   "state.open": "مفتوحة", "state.closed": "مغلقة",
   "tl.at": "الوقت", "tl.kind": "الحدث", "tl.actor": "من", "tl.subject": "الموضوع", "tl.detail": "التفاصيل",
   "bc.title": "الرسائل الجماعية", "bc.new": "رسالة جماعية جديدة", "bc.name": "الاسم", "bc.kind": "النوع", "bc.kindNotice": "إشعار",
-  "bc.kindCheckin": "اطمئنان (بأمان / أحتاج مساعدة)", "bc.incident": "الحادثة", "bc.noIncident": "(بلا حادثة)",
+  "bc.kindCheckin": "اطمئنان (بأمان / أحتاج مساعدة)", "bc.kindCheckinShort": "اطمئنان", "bc.incident": "الحادثة", "bc.noIncident": "(بلا حادثة)",
   "bc.templates": "قالب لكل لغة", "bc.audience": "الجمهور",
   "bc.start": "وقت البدء (فارغ: الآن)", "bc.drill": "تمرين: يذكر القالب أنه تمرين",
   "bc.critical": "حرجة: تصل أيضاً إلى من لم يشترك", "bc.reason": "السبب (يُسجَّل في سجل التدقيق)",
@@ -449,7 +449,7 @@ function broadcastRow(b) {
   const measured = b.sent > 0;
   const ack = b.ack_p50_seconds || 0;
   return h("tr", { "data-id": b.id, "data-state": b.state },
-    h("th", { scope: "row" }, isolate(b.name), h("div", { class: "muted" }, t(checkin ? "bc.kindCheckin" : "bc.kindNotice"),
+    h("th", { scope: "row" }, isolate(b.name), h("div", { class: "muted" }, t(checkin ? "bc.kindCheckinShort" : "bc.kindNotice"),
       b.critical ? h("span", { class: "badge urgent", text: t("bc.criticalBadge") }) : null)),
     h("td", {}, h("span", { class: "badge st-" + s, text: stateText(s) }), b.pause_reason ? h("div", { class: "muted" }, isolate(b.pause_reason)) : null),
     h("td", {}, timeCell(b.created_at)), h("td", {}, timeCell(b.start_at)),
