@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -44,7 +45,7 @@ func TestCoordinatorPagesInARealBrowser(t *testing.T) {
 		{"phone 390x844", 390, 844, true},
 	} {
 		t.Run(size.name, func(t *testing.T) {
-			base := newAdminRig(t)
+			base, token := newAdminRig(t)
 			ctx := newBrowser(t, chromium)
 			opts := []chromedp.EmulateViewportOption{}
 			name := "laptop"
@@ -56,7 +57,7 @@ func TestCoordinatorPagesInARealBrowser(t *testing.T) {
 				t.Fatalf("viewport: %v", err)
 			}
 			w := &workspace{t: t, ctx: ctx, phone: size.phone, width: size.w, shots: os.Getenv("LIFELINE_SCREENSHOTS"), name: name}
-			runCoordinator(t, w, base)
+			runCoordinator(t, w, base, token)
 		})
 	}
 }
@@ -65,13 +66,15 @@ const coordinatorPassword = "another long password"
 
 // newAdminRig is the whole server on a loopback port with broadcasts
 // sent to the sandbox and incidents, an admin account (nadia) and an
-// agent account (amira).
-func newAdminRig(t *testing.T) string {
+// agent account (amira). It returns the address and an admin token, a
+// second admin: a broadcast to more than three people needs another
+// admin's approval.
+func newAdminRig(t *testing.T) (base, token string) {
 	t.Helper()
 	db, faq := openStore(t)
 	sender := &bot.SandboxSender{}
 	engine := bot.New(bot.Config{}, bot.Options{DB: db, Sender: sender, KB: faq, Learner: faq, Logger: zerolog.Nop()})
-	svc := broadcast.New(broadcast.Config{RatePerNumber: 1000, Tick: 10 * time.Millisecond},
+	svc := broadcast.New(broadcast.Config{RatePerNumber: 1000, Tick: 10 * time.Millisecond, ApprovalAbove: 3, ApprovalExpires: time.Hour},
 		broadcast.Options{DB: db, Sender: sender, Logger: zerolog.Nop(), Incidents: incident.Gate{}})
 	engine.Intercept(svc)
 	engine.ObserveStatuses(svc)
@@ -81,6 +84,10 @@ func newAdminRig(t *testing.T) string {
 		t.Fatal(err)
 	}
 	if err := svc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	token, err := BootstrapToken(context.Background(), db, "", time.Now())
+	if err != nil {
 		t.Fatal(err)
 	}
 	s := New(Deps{DB: db, Engine: engine, KB: faq, Logger: zerolog.Nop(), Broadcasts: svc, Sandbox: true, SandboxRead: sender.ReadBy})
@@ -103,7 +110,7 @@ func newAdminRig(t *testing.T) string {
 		svc.Close()
 		engine.Close()
 	})
-	return "http://" + ln.Addr().String()
+	return "http://" + ln.Addr().String(), token
 }
 
 // agentSession logs in as amira outside the browser and returns a client
@@ -134,7 +141,24 @@ func getStatus(t *testing.T, c *http.Client, url string) int {
 	return resp.StatusCode
 }
 
-func runCoordinator(t *testing.T, w *workspace, base string) {
+// asAdmin calls the API with the admin token and wants the status.
+func asAdmin(t *testing.T, base, token, method, path, contentType, body string, want int) {
+	t.Helper()
+	req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", contentType)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != want {
+		t.Fatalf("%s %s = %d %s, want %d", method, path, resp.StatusCode, raw, want)
+	}
+}
+
+func runCoordinator(t *testing.T, w *workspace, base, token string) {
 	dir := t.TempDir()
 	writeFile := func(name, body string) string {
 		p := filepath.Join(dir, name)
@@ -315,6 +339,18 @@ func runCoordinator(t *testing.T, w *workspace, base string) {
 		t.Errorf("the paused row reads %q", got)
 	}
 	checkPage("broadcasts")
+
+	// Another admin sends to five people: it waits for approval, which
+	// the coordinator gives from the list.
+	asAdmin(t, base, token, "POST", "/admin/contacts/import", "text/csv", "phone,tags,opted_in\n+966501111222,volunteers,yes\n+966501111223,volunteers,yes\n", 200)
+	asAdmin(t, base, token, "POST", "/admin/broadcasts", "application/json", `{"name": "Volunteer call", "kind": "notice",
+		"audience": {"tags_any": ["employees", "volunteers"]}, "templates": {"en": {"name": "volunteer_call", "language": "en_US"}}}`, 202)
+	w.do("approve it",
+		chromedp.WaitVisible(chromedp.CSS(`#broadcast-table tr[data-state="pending_approval"] button[data-act="approve"]`)),
+		chromedp.Click(chromedp.CSS(`#broadcast-table tr[data-state="pending_approval"] button[data-act="approve"]`)),
+	)
+	w.until("the approved broadcast goes out",
+		`[...document.querySelectorAll('#broadcast-table tr[data-id]')].some((r) => r.innerText.includes("Volunteer call") && r.dataset.state !== "pending_approval")`)
 
 	// Closing the incident asks twice.
 	w.do("close the incident",
