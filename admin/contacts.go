@@ -76,7 +76,10 @@ func (s *Server) importContacts(c *fiber.Ctx) error {
 	return c.JSON(res)
 }
 
-// listContacts pages through contacts in key order: ?after=<wa_id>&limit=100&tag=employees.
+// listContacts pages through contacts in key order:
+// ?after=<wa_id>&limit=100&tag=employees&lang=ar&region=Dammam&opted_in=yes&q=sara.
+// q matches part of the number or the name; the other filters match
+// whole values. next is the after= of the following page ("" at the end).
 func (s *Server) listContacts(c *fiber.Ctx) error {
 	limit, _ := strconv.Atoi(c.Query("limit", "100"))
 	if limit <= 0 || limit > 1000 {
@@ -87,14 +90,18 @@ func (s *Server) listContacts(c *fiber.Ctx) error {
 	if tag != "" {
 		aud.TagsAny = []string{tag}
 	}
+	f, err := contactFilterOf(c)
+	if err != nil {
+		return err
+	}
 	ctx := c.UserContext()
 	after := strings.TrimPrefix(c.Query("after"), "+")
 	var out []store.Contact
 	next := ""
-	err := s.db.Read(ctx, func(r store.Reader) error {
+	err = s.db.Read(ctx, func(r store.Reader) error {
 		out, next = []store.Contact{}, ""
 		return store.EachContact(ctx, r, after, func(ct *store.Contact) error {
-			if ok, why := aud.Match(ct); !ok && why == "" {
+			if ok, why := aud.Match(ct); (!ok && why == "") || !f.match(ct) {
 				return nil
 			}
 			out = append(out, *ct)
@@ -109,6 +116,44 @@ func (s *Server) listContacts(c *fiber.Ctx) error {
 		return fmt.Errorf("list contacts: %w", err)
 	}
 	return c.JSON(fiber.Map{"contacts": out, "next": next})
+}
+
+// contactFilter is what the contacts page filters by, beside the tag.
+type contactFilter struct {
+	q, lang, region string
+	optedIn         *bool
+}
+
+func contactFilterOf(c *fiber.Ctx) (contactFilter, error) {
+	f := contactFilter{
+		q:      strings.ToLower(strings.TrimPrefix(strings.TrimSpace(c.Query("q")), "+")),
+		lang:   strings.ToLower(strings.TrimSpace(c.Query("lang"))),
+		region: strings.TrimSpace(c.Query("region")),
+	}
+	switch v := strings.ToLower(c.Query("opted_in")); v {
+	case "":
+	case "yes", "true":
+		f.optedIn = new(bool)
+		*f.optedIn = true
+	case "no", "false":
+		f.optedIn = new(bool)
+	default:
+		return f, reqbody.Invalidf("opted_in %q: want yes or no", v)
+	}
+	return f, nil
+}
+
+func (f contactFilter) match(ct *store.Contact) bool {
+	if f.q != "" && !strings.Contains(ct.WaID, f.q) && !strings.Contains(strings.ToLower(ct.Name), f.q) {
+		return false
+	}
+	if f.lang != "" && !strings.EqualFold(ct.Language, f.lang) {
+		return false
+	}
+	if f.region != "" && !strings.EqualFold(ct.Region, f.region) {
+		return false
+	}
+	return f.optedIn == nil || ct.OptedIn == *f.optedIn
 }
 
 func (s *Server) getContact(c *fiber.Ctx) error {

@@ -158,3 +158,44 @@ func TestContactReachableClearedByAdmin(t *testing.T) {
 		}
 	}
 }
+
+// The contacts page filters on the server, so that paging counts only
+// the contacts that match.
+func TestContactListFilters(t *testing.T) {
+	s, admin, _ := newBroadcastServer(t)
+	csv := "phone,name,language,region,tags,opted_in\n" +
+		"+966501000001,Sara,ar,Dammam,staff,yes\n" +
+		"+966501000002,Omar,ar,Khobar,staff,no\n" +
+		"+966501000003,John,en,Dammam,visitors,yes\n"
+	if code, body := call(t, s, "POST", "/admin/contacts/import", admin, "text/csv", csv); code != 200 {
+		t.Fatalf("import: %d %s", code, body)
+	}
+	for _, tc := range []struct{ label, query, want string }{
+		{"everyone", "", "966501000001,966501000002,966501000003"},
+		{"part of the name", "q=sar", "966501000001"},
+		{"part of the number, with a plus", "q=%2B9665010000", "966501000001,966501000002,966501000003"},
+		{"language", "lang=AR", "966501000001,966501000002"},
+		{"region", "region=dammam", "966501000001,966501000003"},
+		{"opted in", "opted_in=yes", "966501000001,966501000003"},
+		{"not opted in", "opted_in=no", "966501000002"},
+		{"tag and language", "tag=staff&lang=ar&opted_in=yes", "966501000001"},
+		{"a page of one, then the next", "limit=1&after=966501000001", "966501000002"},
+	} {
+		t.Run(tc.label, func(t *testing.T) {
+			code, body := call(t, s, "GET", "/admin/contacts?"+tc.query, admin, "", "")
+			if code != 200 {
+				t.Fatalf("list: %d %s", code, body)
+			}
+			var got []string
+			for _, part := range strings.Split(body, `"wa_id":"`)[1:] {
+				got = append(got, part[:strings.Index(part, `"`)])
+			}
+			if strings.Join(got, ",") != tc.want {
+				t.Errorf("got %v, want %s", got, tc.want)
+			}
+		})
+	}
+	if code, body := call(t, s, "GET", "/admin/contacts?opted_in=maybe", admin, "", ""); code != 400 || !strings.Contains(body, "want yes or no") {
+		t.Errorf("a bad opted_in: %d %s", code, body)
+	}
+}

@@ -154,8 +154,9 @@ $("lang").addEventListener("change", () => {
   }
 });
 
+// APIError carries the API's own words and, for an import, its row errors.
 class APIError extends Error {
-  constructor(status, message) { super(message); this.status = status; }
+  constructor(status, message, data) { super(message); this.status = status; this.data = data; }
 }
 
 async function api(method, path, body) {
@@ -168,7 +169,7 @@ async function api(method, path, body) {
   if (type.includes("json")) data = await res.json().catch(() => null);
   else data = await res.text();
   if (res.status === 401 && path !== "/admin/login") showLogin();
-  if (!res.ok) throw new APIError(res.status, (data && data.error) || res.statusText || ("HTTP " + res.status));
+  if (!res.ok) throw new APIError(res.status, (data && data.error) || res.statusText || ("HTTP " + res.status), data);
   return data;
 }
 
@@ -287,7 +288,7 @@ function route() {
   state.page = page;
   for (const p of document.querySelectorAll(".page")) p.hidden = p.id !== "page-" + page;
   for (const a of document.querySelectorAll("#nav a")) a.classList.toggle("current", a.dataset.page === page);
-  const load = { queue: loadQueue, faq: loadUnanswered, contacts: loadContacts, broadcasts: loadBroadcasts, agents: loadAgentsPage }[page];
+  const load = { queue: loadQueue, incidents: loadIncidents, faq: loadFAQPage, contacts: loadContacts, broadcasts: loadBroadcasts, agents: loadAgentsPage }[page];
   if (load) load();
 }
 window.addEventListener("hashchange", route);
@@ -313,6 +314,7 @@ function scheduleReload(detail) {
     loadQueue();
     if (state.page === "queue" && d && state.selected) loadDetail(state.selected);
     else if (state.page === "broadcasts") loadBroadcasts();
+    else if (state.page === "incidents") loadIncidents();
   }, 150);
 }
 
@@ -946,171 +948,5 @@ document.addEventListener("keydown", (e) => {
   if (f) { e.preventDefault(); f(); }
 });
 
-// ---------- generic tables for the admin pages ----------
-function firstArray(data) {
-  if (Array.isArray(data)) return data;
-  if (data && typeof data === "object") {
-    for (const v of Object.values(data)) if (Array.isArray(v)) return v;
-  }
-  return null;
-}
-
-function table(rows, maxCols) {
-  if (!rows || rows.length === 0) return h("p", { class: "muted", text: t("nothing") });
-  const cols = [];
-  for (const r of rows.slice(0, 50)) {
-    for (const [k, v] of Object.entries(r || {})) {
-      if (!cols.includes(k) && (v === null || typeof v !== "object")) cols.push(k);
-    }
-  }
-  const shown = cols.slice(0, maxCols || 8);
-  return h("table", {},
-    h("thead", {}, h("tr", {}, shown.map((c) => h("th", { text: c.replace(/_/g, " ") })))),
-    h("tbody", {}, rows.slice(0, 500).map((r) => h("tr", {}, shown.map((c) => h("td", {}, cell(c, r[c])))))));
-}
-
-// cell shows one value of an admin table: numbers left to right, any
-// other text isolated (names and answers come from users and imports).
-const numberColumns = /^(wa_id|user|phone|to|from)$/;
-function cell(col, v) {
-  if (v === undefined || v === null) return "";
-  if (numberColumns.test(col) && /^\+?\d+$/.test(String(v))) return phone(v);
-  if (typeof v === "string" && isoTime.test(v)) return v.startsWith("0001-") ? "" : when(v, true);
-  return isolate(v);
-}
-
-function notAvailable(box, what, e) {
-  box.replaceChildren(h("p", { class: "muted", text: e.status === 404 || e.status === 405
-    ? t("admin.notAvailable", what) : t("admin.failed", what, e.message) }));
-}
-
-// ---------- FAQ ----------
-$("faq-import").addEventListener("submit", async (ev) => {
-  ev.preventDefault();
-  const f = $("faq-file").files[0];
-  if (!f) return;
-  // The import takes the file as the body, its format named by the content type.
-  const ext = f.name.toLowerCase().split(".").pop();
-  const type = { csv: "text/csv", tsv: "text/tab-separated-values", json: "application/json", md: "text/markdown" }[ext];
-  if (!type) { $("faq-import-result").textContent = "Choose a .csv, .tsv, .json or .md file."; return; }
-  $("faq-import-result").textContent = "Importing…";
-  try {
-    const r = await api("POST", "/admin/kb/import?mode=" + $("faq-mode").value, new Blob([f], { type }));
-    $("faq-import-result").textContent = typeof r === "string" ? r : JSON.stringify(r, null, 2);
-  } catch (e) {
-    $("faq-import-result").textContent = (e.status === 404 ? "FAQ import is not available on this server yet." : "Import failed: " + e.message);
-  }
-});
-$("faq-search").addEventListener("submit", async (ev) => {
-  ev.preventDefault();
-  const box = $("faq-search-result");
-  const q = new URLSearchParams({ q: $("faq-q").value });
-  if ($("faq-lang").value) q.set("lang", $("faq-lang").value);
-  try {
-    const r = await api("GET", "/admin/kb/search?" + q);
-    const rows = firstArray(r) || [];
-    box.replaceChildren(
-      h("p", { class: "muted", text: r && r.decision ? "Decision: " + r.decision + (r.lang ? " · language " + r.lang : "") : "" }),
-      table(rows, 6));
-  } catch (e) { notAvailable(box, "FAQ search", e); }
-});
-async function loadUnanswered() {
-  const box = $("faq-unanswered");
-  try { box.replaceChildren(table(firstArray(await api("GET", "/admin/kb/unanswered")) || [])); }
-  catch (e) { notAvailable(box, "The unanswered-question report", e); }
-}
-$("faq-unanswered-load").addEventListener("click", loadUnanswered);
-
-// ---------- contacts ----------
-async function loadContacts() {
-  const box = $("contacts");
-  try { box.replaceChildren(table(firstArray(await api("GET", "/admin/contacts")) || [])); }
-  catch (e) { notAvailable(box, "Contacts", e); }
-}
-
-// ---------- broadcasts ----------
-function answerCounts(b) {
-  const src = b.answers || b.counts || b.stats || b;
-  const n = (k) => Number(src[k] || 0);
-  if (!["safe", "need_help", "no_response"].some((k) => k in src)) return null;
-  return { safe: n("safe"), help: n("need_help"), none: n("no_response") };
-}
-
-function chart(points) {
-  // points: [{label, safe, help, none}] as stacked bars, oldest first.
-  const W = 640, H = 200, pad = 24;
-  const max = Math.max(1, ...points.map((p) => p.safe + p.help + p.none));
-  const bw = Math.max(6, Math.min(48, (W - pad * 2) / Math.max(1, points.length) - 6));
-  const ns = "http://www.w3.org/2000/svg";
-  const svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("viewBox", "0 0 " + W + " " + (H + 30));
-  svg.setAttribute("role", "img");
-  svg.setAttribute("aria-label", "Answers: safe, need help, no response");
-  points.forEach((p, i) => {
-    let y = H;
-    const x = pad + i * (bw + 6);
-    for (const [k, cls] of [["safe", "c-safe"], ["help", "c-help"], ["none", "c-none"]]) {
-      const hgt = (p[k] / max) * (H - pad);
-      const r = document.createElementNS(ns, "rect");
-      r.setAttribute("x", x); r.setAttribute("y", y - hgt); r.setAttribute("width", bw); r.setAttribute("height", hgt);
-      r.setAttribute("class", cls);
-      const title = document.createElementNS(ns, "title");
-      title.textContent = p.label + ": " + p[k] + " " + { safe: "safe", help: "need help", none: "no response" }[k];
-      r.append(title);
-      svg.append(r);
-      y -= hgt;
-    }
-    const t = document.createElementNS(ns, "text");
-    t.setAttribute("x", x); t.setAttribute("y", H + 14); t.setAttribute("font-size", "10");
-    t.textContent = String(p.label).slice(0, 10);
-    svg.append(t);
-  });
-  return h("div", { class: "chart" },
-    h("div", { class: "legend" },
-      h("span", {}, h("i", { class: "c-safe" }), "safe"),
-      h("span", {}, h("i", { class: "c-help" }), "need help"),
-      h("span", {}, h("i", { class: "c-none" }), "no response")),
-    svg);
-}
-
-async function loadBroadcasts() {
-  const box = $("broadcasts"), chartBox = $("broadcasts-chart");
-  let data;
-  try { data = await api("GET", "/admin/broadcasts"); }
-  catch (e) { notAvailable(box, "Broadcasts", e); chartBox.hidden = true; return; }
-  const rows = firstArray(data) || [];
-  box.replaceChildren(table(rows));
-  // A broadcast with a timeline of answers gets a chart over time; else one bar per broadcast.
-  let points = [];
-  const withTimeline = rows.find((b) => Array.isArray(b.timeline) && b.timeline.length);
-  if (withTimeline) {
-    points = withTimeline.timeline.map((p) => Object.assign({ label: p.at ? clock(p.at) : "" }, answerCounts(p) || { safe: 0, help: 0, none: 0 }));
-  } else {
-    points = rows.map((b) => { const c = answerCounts(b); return c && Object.assign({ label: b.name || b.id || "" }, c); }).filter(Boolean);
-  }
-  chartBox.hidden = points.length === 0;
-  chartBox.replaceChildren(h("h2", { text: t("bc.chart") }), chart(points));
-}
-setInterval(() => { if (state.page === "broadcasts" && state.me) loadBroadcasts(); }, 10000);
-
-// ---------- agents ----------
-async function loadAgentsPage() {
-  await loadAgents();
-  $("agents").replaceChildren(table(state.agents));
-}
-$("agent-form").addEventListener("submit", async (ev) => {
-  ev.preventDefault();
-  try {
-    const a = await api("POST", "/admin/agents", {
-      id: $("agent-id").value, name: $("agent-name").value, role: $("agent-role").value, password: $("agent-password").value,
-    });
-    $("agent-result").textContent = "Created " + a.id + " (" + a.role + ").";
-    $("agent-form").reset();
-    loadAgentsPage();
-  } catch (e) {
-    $("agent-result").textContent = e.message;
-  }
-});
-
-applyLang();
-start();
+// The admin pages (incidents, broadcasts, FAQ, contacts, agents) are in
+// pages.js, which also starts the console once both scripts are loaded.
