@@ -8,6 +8,7 @@ package csvtext
 
 import (
 	"encoding/csv"
+	"fmt"
 	"io"
 	"regexp"
 	"strings"
@@ -61,4 +62,37 @@ func Uncell(v string) string {
 		return v[1:]
 	}
 	return v
+}
+
+// RowError names what is wrong with one row of an imported file; Row is
+// the line number in the file (the header is row 1), so that a
+// spreadsheet user finds it.
+type RowError struct {
+	Row     int    `json:"row"`
+	Column  string `json:"column,omitempty"`
+	Message string `json:"message"`
+}
+
+func (e RowError) Error() string {
+	if e.Column != "" {
+		return fmt.Sprintf("row %d, column %s: %s", e.Row, e.Column, e.Message)
+	}
+	return fmt.Sprintf("row %d: %s", e.Row, e.Message)
+}
+
+// ImportError lists the bad rows of a file imported all or nothing:
+// nothing was imported.
+type ImportError struct{ Rows []RowError }
+
+func (e *ImportError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d bad rows, nothing imported", len(e.Rows))
+	for i, r := range e.Rows {
+		if i == 5 {
+			b.WriteString("; ...")
+			break
+		}
+		b.WriteString("; " + r.Error())
+	}
+	return b.String()
 }

@@ -64,11 +64,10 @@ func Of(err error) Answer {
 		nse *bot.NotStoredError
 		inf *incident.NotFoundError
 		pnf *places.NotFoundError
-		pie *places.ImportError
 		ce  *handoffs.ConflictError
 		ie  *handoffs.InvalidError
 		kie *kb.ImportError
-		cie *contacts.ImportError
+		cie *csvtext.ImportError // contacts and places
 		ee  *csvtext.EncodingError
 		cse *csvtext.CharsetError
 	)
@@ -165,8 +164,6 @@ func Of(err error) Answer {
 	// Places.
 	case errors.As(err, &pnf):
 		return answer(fiber.StatusNotFound, pnf.Error())
-	case errors.As(err, &pie):
-		return Answer{Status: fiber.StatusBadRequest, Body: fiber.Map{"error": "no place imported: fix the rows listed and send the whole file again", "rows": pie.Rows}}
 	case errors.Is(err, places.ErrInvalid):
 		return answer(fiber.StatusBadRequest, err.Error())
 	case errors.Is(err, places.ErrConflict):

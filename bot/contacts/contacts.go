@@ -14,42 +14,19 @@ import (
 	"strings"
 	"time"
 
+	"lifeline/csvtext"
 	"lifeline/store"
 )
 
 // MaxRows caps one import; bigger lists are split into several files.
 const MaxRows = 200_000
 
-// RowError names what is wrong with one row; Row is the line number in the
-// file (the header is row 1), so that a spreadsheet user finds it.
-type RowError struct {
-	Row     int    `json:"row"`
-	Column  string `json:"column,omitempty"`
-	Message string `json:"message"`
-}
-
-func (e RowError) Error() string {
-	if e.Column != "" {
-		return fmt.Sprintf("row %d, column %s: %s", e.Row, e.Column, e.Message)
-	}
-	return fmt.Sprintf("row %d: %s", e.Row, e.Message)
-}
-
-// ImportError lists every bad row; nothing was applied.
-type ImportError struct{ Rows []RowError }
-
-func (e *ImportError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d bad rows, nothing imported", len(e.Rows))
-	for i, r := range e.Rows {
-		if i == 5 {
-			b.WriteString("; ...")
-			break
-		}
-		b.WriteString("; " + r.Error())
-	}
-	return b.String()
-}
+// RowError and ImportError are the shared shape of a CSV import's
+// refusal: every bad row named, nothing imported.
+type (
+	RowError    = csvtext.RowError
+	ImportError = csvtext.ImportError
+)
 
 // Result counts what an import did.
 type Result struct {
