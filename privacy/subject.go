@@ -167,6 +167,11 @@ func ErasePerson(ctx context.Context, db *store.DB, waID string, now time.Time) 
 		case !errors.Is(err, store.ErrNotFound):
 			return err
 		}
+		if kept, err := store.EraseSMSContact(ctx, tx, id); err != nil {
+			return err
+		} else if kept {
+			n.KeptOptOut = true
+		}
 		if ok, err := store.DeleteSession(ctx, tx, id); err != nil {
 			return err
 		} else if ok {

@@ -59,6 +59,25 @@ func MarkSMSFailed(ctx context.Context, w Writer, waID string, code int, at time
 	return putJSON(w, smsContactKey(waID), c, 0)
 }
 
+// EraseSMSContact removes what the SMS record of user says about them
+// (erasure), except an opt-out: a bare record of it is kept, as the
+// contact's own opt-out is, so that no fallback SMS reaches them again.
+// It reports whether an opt-out was kept.
+func EraseSMSContact(ctx context.Context, w Writer, waID string) (keptOptOut bool, err error) {
+	c, err := GetSMSContact(ctx, w, waID)
+	if err != nil {
+		return false, err
+	}
+	if !c.OptedOut {
+		return false, DeleteSMSContact(ctx, w, waID)
+	}
+	bare := SMSContact{OptedOut: true, OptOutAt: c.OptOutAt}
+	if err := putJSON(w, smsContactKey(waID), bare, 0); err != nil {
+		return false, fmt.Errorf("erase sms record of %s: %w", waID, err)
+	}
+	return true, nil
+}
+
 // DeleteSMSContact removes user's SMS record (erasure).
 func DeleteSMSContact(ctx context.Context, w Writer, waID string) error {
 	if err := ctx.Err(); err != nil {
