@@ -129,11 +129,18 @@ func TestIncidentRoutes(t *testing.T) {
 		t.Fatalf("ask for a person: %d %s", code, body)
 	}
 	masked := whatsapp.MaskPhone("966501234568")
-	code, body := call(t, s, "GET", "/admin/incidents/inc000001/timeline", agent, "", "")
-	var tl incident.Timeline
-	if err := json.Unmarshal([]byte(body), &tl); code != 200 || err != nil {
-		t.Fatalf("timeline: %d %s", code, body)
+	eventually := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !ok(); time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s", what)
+			}
+		}
 	}
+	var (
+		tl   incident.Timeline
+		body string
+	)
 	has := func(kind, subject string) bool {
 		for _, r := range tl.Rows {
 			if r.Kind == kind && r.Subject == subject {
@@ -142,6 +149,17 @@ func TestIncidentRoutes(t *testing.T) {
 		}
 		return false
 	}
+	// The timeline grows while the broadcast runs; the CSV reads below
+	// must see the same rows, so wait for its last one.
+	eventually("the broadcast to complete in the timeline", func() bool {
+		var code int
+		code, body = call(t, s, "GET", "/admin/incidents/inc000001/timeline", agent, "", "")
+		tl = incident.Timeline{}
+		if err := json.Unmarshal([]byte(body), &tl); code != 200 || err != nil {
+			t.Fatalf("timeline: %d %s", code, body)
+		}
+		return has("broadcast.completed", "bc000001")
+	})
 	for _, want := range [][2]string{{"incident.opened", "inc000001"}, {"incident.update", "inc000001"}, {"broadcast.create", "bc000001"}, {"handoff.opened", masked}} {
 		if !has(want[0], want[1]) {
 			t.Errorf("timeline lacks %s of %s: %s", want[0], want[1], body)
@@ -166,14 +184,6 @@ func TestIncidentRoutes(t *testing.T) {
 	}
 
 	// The report: in the sandbox both notices are delivered at once.
-	eventually := func(what string, ok func() bool) {
-		t.Helper()
-		for deadline := time.Now().Add(10 * time.Second); !ok(); time.Sleep(5 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s", what)
-			}
-		}
-	}
 	var rep incident.Report
 	eventually("both delivered", func() bool {
 		_, body := call(t, s, "GET", "/admin/incidents/inc000001/report", agent, "", "")
