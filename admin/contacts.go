@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 
@@ -15,7 +14,6 @@ import (
 	"lifeline/admin/reqbody"
 	"lifeline/bot/contacts"
 	"lifeline/bot/whatsapp"
-	"lifeline/csvtext"
 	"lifeline/store"
 )
 
@@ -36,23 +34,7 @@ func (s *Server) registerContacts(adm fiber.Router) {
 // none, one import at a time (409 for a second), and the audit entry is
 // written in the transaction that commits them.
 func (s *Server) importContacts(c *fiber.Ctx) error {
-	raw, contentType := c.Body(), c.Get(fiber.HeaderContentType)
-	if strings.HasPrefix(contentType, fiber.MIMEMultipartForm) {
-		fh, err := c.FormFile("file")
-		if err != nil {
-			return reqbody.Invalidf(`multipart upload needs a "file" field with the CSV`)
-		}
-		f, err := fh.Open()
-		if err != nil {
-			return fmt.Errorf("open upload: %w", err)
-		}
-		defer f.Close()
-		if raw, err = io.ReadAll(io.LimitReader(f, MaxBody)); err != nil {
-			return fmt.Errorf("read upload: %w", err)
-		}
-		contentType = fh.Header.Get(fiber.HeaderContentType)
-	}
-	text, err := csvtext.ToUTF8(raw, contentType)
+	text, err := uploadedCSV(c)
 	if err != nil {
 		return err
 	}

@@ -2,14 +2,10 @@ package admin
 
 import (
 	"bytes"
-	"fmt"
-	"io"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"lifeline/admin/reqbody"
-	"lifeline/csvtext"
 	"lifeline/places"
 )
 
@@ -118,23 +114,7 @@ func (h *placeAPI) state(c *fiber.Ctx) error {
 // of a multipart form, as the contact import does. A bad row rejects the
 // whole file with 400 and every bad row named by line and column.
 func (h *placeAPI) importCSV(c *fiber.Ctx) error {
-	raw, contentType := c.Body(), c.Get(fiber.HeaderContentType)
-	if strings.HasPrefix(contentType, fiber.MIMEMultipartForm) {
-		fh, err := c.FormFile("file")
-		if err != nil {
-			return reqbody.Invalidf(`multipart upload needs a "file" field with the CSV`)
-		}
-		f, err := fh.Open()
-		if err != nil {
-			return fmt.Errorf("open upload: %w", err)
-		}
-		defer f.Close()
-		if raw, err = io.ReadAll(io.LimitReader(f, MaxBody)); err != nil {
-			return fmt.Errorf("read upload: %w", err)
-		}
-		contentType = fh.Header.Get(fiber.HeaderContentType)
-	}
-	text, err := csvtext.ToUTF8(raw, contentType)
+	text, err := uploadedCSV(c)
 	if err != nil {
 		return err
 	}
