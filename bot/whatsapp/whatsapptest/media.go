@@ -211,20 +211,8 @@ func (r Response) zero() bool {
 
 // answer writes a failure Response (after its Delay or Hang) to a media request.
 func (s *Server) answer(w http.ResponseWriter, r *http.Request, resp Response) {
-	if resp.Delay > 0 || resp.Hang {
-		var wait <-chan time.Time
-		if !resp.Hang {
-			t := time.NewTimer(resp.Delay)
-			defer t.Stop()
-			wait = t.C
-		}
-		select {
-		case <-wait:
-		case <-r.Context().Done():
-			return
-		case <-s.done:
-			return
-		}
+	if !s.wait(r, resp) {
+		return
 	}
 	switch {
 	case resp.Body != nil:

@@ -283,20 +283,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		resp.Delay += s.latency.Next()
 	}
 
-	if resp.Delay > 0 || resp.Hang {
-		var wait <-chan time.Time
-		if !resp.Hang {
-			t := time.NewTimer(resp.Delay)
-			defer t.Stop()
-			wait = t.C
-		}
-		select {
-		case <-wait:
-		case <-r.Context().Done():
-			return
-		case <-s.done:
-			return
-		}
+	if !s.wait(r, resp) {
+		return
 	}
 	switch {
 	case resp.Body != nil:
@@ -312,6 +300,27 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, statusOr(resp.Status, http.StatusOK), s.success(req))
 	}
+}
+
+// wait holds an answer for resp's Delay, or for ever when it Hangs; false
+// when the client gave up or the server closed first.
+func (s *Server) wait(r *http.Request, resp Response) bool {
+	if resp.Delay <= 0 && !resp.Hang {
+		return true
+	}
+	var wait <-chan time.Time
+	if !resp.Hang {
+		t := time.NewTimer(resp.Delay)
+		defer t.Stop()
+		wait = t.C
+	}
+	select {
+	case <-wait:
+		return true
+	case <-r.Context().Done():
+	case <-s.done:
+	}
+	return false
 }
 
 // record stores req, wakes waiters and decides the answer.
