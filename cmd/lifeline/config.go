@@ -77,6 +77,9 @@ type Config struct {
 	// (LIFELINE_THESAURUS_DIR; set and empty turns them off). The default
 	// directory may be absent: the search then goes without.
 	ThesaurusDir string
+	// thesaurusSet records that LIFELINE_THESAURUS_DIR was given: a
+	// directory someone named must exist, even the default one.
+	thesaurusSet bool
 
 	// InstanceID names this process as a lease holder (a broadcast's
 	// dispatcher) among several instances (LIFELINE_INSTANCE_ID; default
@@ -145,6 +148,7 @@ func loadConfig(args []string, lookup func(string) (string, bool)) (Config, erro
 	str(&c.LogLevel, "LIFELINE_LOG_LEVEL")
 	str(&c.InstanceID, "LIFELINE_INSTANCE_ID")
 	c.ThesaurusDir = thesaurusDir(lookup)
+	_, c.thesaurusSet = lookup("LIFELINE_THESAURUS_DIR")
 	if v := getenv("WA_PHONE_NUMBER_ID"); v != "" {
 		c.PhoneNumberIDs = splitList(v)
 	}
@@ -261,13 +265,14 @@ func thesaurusDir(lookup func(string) (string, bool)) string {
 }
 
 // checkThesaurusDir refuses a thesaurus directory that cannot be read. The
-// default one may be missing: a machine without thesauri searches without.
-func checkThesaurusDir(dir string) error {
+// default one may be missing unless someone named it (named): a machine
+// without thesauri searches without.
+func checkThesaurusDir(dir string, named bool) error {
 	if dir == "" {
 		return nil
 	}
 	if _, err := os.ReadDir(dir); err != nil {
-		if dir == kb.DefaultThesaurusDir && errors.Is(err, fs.ErrNotExist) {
+		if !named && dir == kb.DefaultThesaurusDir && errors.Is(err, fs.ErrNotExist) {
 			return nil
 		}
 		return fmt.Errorf("LIFELINE_THESAURUS_DIR=%q: not a readable directory of MyThes thesauri (%v); set it empty to search without", dir, err)
@@ -356,8 +361,13 @@ func (c Config) Validate() error {
 	if err := c.Broadcast.validate(); err != nil {
 		return err
 	}
-	if err := checkThesaurusDir(c.ThesaurusDir); err != nil {
+	if err := checkThesaurusDir(c.ThesaurusDir, c.thesaurusSet); err != nil {
 		return err
+	}
+	if c.TemplatesFile != "" {
+		if _, err := os.Stat(c.TemplatesFile); err != nil {
+			return fmt.Errorf("LIFELINE_TEMPLATES_FILE=%q: cannot read the template list (%v)", c.TemplatesFile, err)
+		}
 	}
 	if err := c.SMS.Validate(); err != nil {
 		return err

@@ -181,6 +181,7 @@ func TestConfigFromEnvironment(t *testing.T) {
 		{name: "thesauri turned off", env: map[string]string{"LIFELINE_THESAURUS_DIR": ""}, check: thesaurus("")},
 		{name: "thesaurus directory missing", env: map[string]string{"LIFELINE_THESAURUS_DIR": filepath.Join(thesDir, "absent")}, wantErr: "LIFELINE_THESAURUS_DIR"},
 		{name: "thesaurus directory is a file", env: map[string]string{"LIFELINE_THESAURUS_DIR": notADir}, wantErr: "LIFELINE_THESAURUS_DIR"},
+		{name: "template list missing", env: map[string]string{"LIFELINE_TEMPLATES_FILE": filepath.Join(thesDir, "absent.json")}, wantErr: "LIFELINE_TEMPLATES_FILE"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -196,5 +197,20 @@ func TestConfigFromEnvironment(t *testing.T) {
 			}
 			tc.check(t, c)
 		})
+	}
+}
+
+// The default thesaurus directory may be missing when nobody asked for
+// it, but not when LIFELINE_THESAURUS_DIR names it.
+func TestNamedDefaultThesaurusDirMustExist(t *testing.T) {
+	if _, err := os.Stat(kb.DefaultThesaurusDir); err == nil {
+		t.Skipf("%s exists on this machine", kb.DefaultThesaurusDir)
+	}
+	if _, err := loadConfig(nil, envOf(nil)); err != nil {
+		t.Fatalf("default, unnamed and missing: %v", err)
+	}
+	_, err := loadConfig(nil, envOf(map[string]string{"LIFELINE_THESAURUS_DIR": kb.DefaultThesaurusDir}))
+	if err == nil || !strings.Contains(err.Error(), "LIFELINE_THESAURUS_DIR") {
+		t.Fatalf("named and missing: err = %v, want one naming LIFELINE_THESAURUS_DIR", err)
 	}
 }

@@ -306,7 +306,8 @@ func kbEval(args []string, stdout io.Writer) error {
 	// The same thesauri as the server's, so that the figures are the ones
 	// people get.
 	thes := thesaurusDir(os.LookupEnv)
-	if err := checkThesaurusDir(thes); err != nil {
+	_, named := os.LookupEnv("LIFELINE_THESAURUS_DIR")
+	if err := checkThesaurusDir(thes, named); err != nil {
 		return err
 	}
 	k, err := kb.OpenWith(db, zerolog.Nop(), kb.Options{ThesaurusDir: thes})
