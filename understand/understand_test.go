@@ -143,6 +143,14 @@ func TestLang(t *testing.T) {
 		{"não estamos bem", "pt", false},
 		{"हम ठीक नहीं हैं", "hi", false},
 		{"mujhe madad chahiye", "hi", false},
+		// Roman Urdu and Roman Hindi share their grammar; Urdu-only and
+		// Hindi-only words decide, and without either it stays Hindi.
+		{"sab khairiyat hai, hum mehfooz hain", "ur", false},
+		{"meherbani farma kar mujhe call karein, walid sahab ka maamla hai", "ur", false},
+		{"aik banda darakht ke neeche dab gaya hai", "ur", false},
+		{"kripya madad karein, parivar surakshit nahi hai", "hi", false},
+		{"bhagwan ki kripa se sab theek hai", "hi", false},
+		{"abhi tak wait kar raha hoon", "hi", false},
 		{"ہم ٹھیک نہیں ہیں", "ur", false},
 		{"میں ٹھیک ہوں", "ur", false},
 		{"🆘", "", false},
