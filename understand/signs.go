@@ -497,6 +497,22 @@ var harmlessSenses = []string{
 	// a hole or flood that took a car, nobody in it
 	"swallowed our car", "swallowed the car", "swallowed my car", "bal3et el sayyara", "bal3et sayyartna", "ہماری گاڑی دھنس گئی", "گاڑی دھنس گئی",
 	"गाड़ी धंस गई", "हमारी गाड़ी धंस गई", "a englouti notre voiture", "se tragó el carro", "se tragó el coche", "engoliu o carro",
+	// fire and smoke as figures of speech: praise ("this album is fire",
+	// "c'est le feu") and anger ("echa humo", "aag babula")
+	"is fire", "was fire", "is fire fire", "is fire fire fire", "was fire fire", "album is fire", "song is fire", "track is fire", "c'est le feu", "est le feu", "está que arde", "esta que arde",
+	"echa humo", "echando humo", "aag babula", "aag bagula", "आग बबूला", "آگ بگولا", "ekdum aag", "ekdam aag", "एकदम आग", "كان نار", "كانت نار",
+	"kan nar", "kanet nar",
+	// filming, not gunfire
+	"shooting the video", "shooting a video", "shooting the wedding", "shooting the film", "video shoot", "film shoot", "video ki shooting",
+	"video shoot", "वीडियो शूट", "ویڈیو کی شوٹنگ",
+	// damage left by a hazard that is over
+	"smoke damage", "fire damage", "dégâts de fumée", "daños por humo", "rauchschaden", "brandschaden", "danos de fumaça",
+	// help that has arrived
+	"ambulance got here", "the ambulance got here", "ambulance came in time", "es3af wesel", "el es3af wesel", "एम्बुलेंस समय पर आ गई",
+	"ایمبولینس وقت پر آ گئی", "la ambulancia llegó a tiempo", "a ambulância chegou a tempo", "l'ambulance est arrivée à temps",
+	"krankenwagen kam rechtzeitig",
+	// iodine tablets: "goli" is a pill as well as a bullet
+	"iodine ki goli", "iodine goli", "iodine ki goliyan", "आयोडीन की गोली", "آیوڈین کی گولی",
 	// nobody injured, Arabic varieties
 	"ma 7ada majrou7", "ma 7ada mjrou7", "ma 7ad majrou7", "mafi 7ada majrou7", "ma fi 7ada majrou7", "ما حدا مجروح", "ما في حدا مجروح",
 	"مافي حدا مجروح", "محدش اتعور", "محدش مجروح", "ما حد مجروح", "ما احد مجروح",
