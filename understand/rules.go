@@ -106,7 +106,8 @@ var negatedSafe = []string{
 	"nicht sicher", "nicht gut", "nicht okay", "nicht ok", "nicht in sicherheit", "geht nicht gut", "geht uns nicht gut", "geht mir nicht gut",
 	"gar nicht gut", "nicht in ordnung", "nicht gesund",
 	"não estamos bem", "nao estamos bem", "não estou bem", "nao estou bem", "não estamos seguros", "nao estamos seguros", "não é seguro",
-	"nao e seguro", "não estamos a salvo",
+	"nao e seguro", "não estamos a salvo", "não tá tudo bem", "nao ta tudo bem", "não está tudo bem", "nao esta tudo bem", "não tá bem", "nao ta bem",
+	"não está bem", "nao esta bem",
 	"ठीक नहीं", "सुरक्षित नहीं", "theek nahi", "thik nahi", "theek nahin", "safe nahi", "surakshit nahi", "thik nahin",
 	"ٹھیک نہیں", "محفوظ نہیں", "خیریت نہیں", "خیریت سے نہیں",
 }
@@ -177,7 +178,7 @@ var resolvedCues = []string{
 // contrast words start a new clause: what follows them is read on its own.
 var contrast = []string{
 	"but", "mais", "pero", "aber", "mas", "bas", "bass", "bs", "lakin", "lekin", "magar", "بس", "لكن", "ولكن", "بينما",
-	"लेकिन", "मगर", "لیکن", "مگر", "walakin", "walakine", "wlakin", "walaken", "sauf que", "sin embargo", "jedoch", "doch", "porém", "só que",
+	"लेकिन", "मगर", "لیکن", "مگر", "par", "पर", "پر", "walakin", "walakine", "wlakin", "walaken", "sauf que", "sin embargo", "jedoch", "doch", "porém", "só que",
 }
 
 var contrastWords []string

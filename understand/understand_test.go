@@ -450,3 +450,51 @@ func TestConcurrentUse(t *testing.T) {
 		}
 	}
 }
+
+// TestSignlessFloors: with nothing in the message naming a danger, well-being
+// told and a sure harmless reading need a surer classifier; a person at risk
+// in the last clause keeps the ordinary reading.
+func TestSignlessFloors(t *testing.T) {
+	m := Default()
+	cases := []struct {
+		text   string
+		danger bool
+	}{
+		{"grandma is out of intensive care and much better now", false},
+		{"everyone got out before the roof came down, all fine", false},
+		{"we are fine but my brother is still inside the burning building", true},
+		{"hum theek hain par papa abhi bhi jalti building me hain", true},
+		{"the water is rising and we cannot get out of the house", true},
+	}
+	for _, c := range cases {
+		r := m.Understand(c.text)
+		if (r.Class == Danger) != c.danger {
+			t.Errorf("Understand(%q) = %s (rule %q, %.2f), want danger %v", c.text, r.Class, r.Rule, r.Confidence, c.danger)
+		}
+	}
+	for _, c := range []struct {
+		text string
+		well bool
+	}{
+		{"tá tudo bem aqui", true},
+		{"não tá tudo bem, meu filho está com febre", false},
+		{"hum theek hain par mama abhi bhi andar hain", false},
+		{"hum relief camp par hain, sab theek hai", true},
+	} {
+		if got := wellNoRisk(" " + Normalize(c.text) + " "); got != c.well {
+			t.Errorf("wellNoRisk(%q) = %v, want %v", c.text, got, c.well)
+		}
+	}
+	for _, c := range []struct {
+		text     string
+		signless bool
+	}{
+		{"the fire brigade is here and everyone is counted", false},
+		{"found grandad at the station, he is warm and drinking tea", true},
+		{"my son is not breathing", false},
+	} {
+		if got := signless(" " + Normalize(c.text) + " "); got != c.signless {
+			t.Errorf("signless(%q) = %v, want %v", c.text, got, c.signless)
+		}
+	}
+}
