@@ -63,6 +63,7 @@ const (
 	RuleDangerConcept = "danger_concept" // a life threat told as a situation ("the baby is floppy", "dad's ventilator has no power") raised the message
 	RuleNegatedSafe   = "negated_safe"   // "not safe", "مش بخير": need help, not safe
 	RuleEmpty         = "empty"          // nothing to read: no letters, digits or known emoji
+	RuleOptOutPhrase  = "opt_out_phrase" // "I don't need the alerts any more", "remove my number": opt-out told at length
 )
 
 // Thresholds, chosen by cross-validation on the examples (see BENCHMARKS.md,
@@ -293,6 +294,9 @@ func (m *Model) Understand(text string) (res Result) {
 	case rule != "":
 		res.Class, res.Rule = Danger, rule
 		res.Confidence = max(p[0], lexiconConfidence)
+	case top.Class != OptOut && optOutTold(padded):
+		res.Class, res.Rule = OptOut, RuleOptOutPhrase
+		res.Confidence = max(p[classIndex(OptOut)], lexiconConfidence)
 	case top.Class == Safe:
 		if negatedSet.match(padded) {
 			res.Class, res.Rule = NeedHelp, RuleNegatedSafe

@@ -498,3 +498,34 @@ func TestSignlessFloors(t *testing.T) {
 		}
 	}
 }
+
+// TestOptOutTold: opting out told at length, with "need" in it, is opt_out
+// in every language; danger wins, and asking to stay is no opt-out.
+func TestOptOutTold(t *testing.T) {
+	m := Default()
+	cases := []struct {
+		text string
+		want Class
+	}{
+		{"we moved inland last month so we don't need the alerts for the river any more", OptOut},
+		{"please delete my number, it was my late father's phone", OptOut},
+		{"nous avons déménagé, plus besoin des alertes pour la vallée", OptOut},
+		{"nos mudamos al norte, ya no necesito las alertas del río", OptOut},
+		{"wir sind umgezogen und brauchen die Warnungen nicht mehr", OptOut},
+		{"mudamos de cidade, não preciso mais dos alertas da barragem", OptOut},
+		{"hum Delhi aa gaye hain, ab nadi wale alert nahi chahiye", OptOut},
+		{"انتقلنا لمدينة ثانية وما عاد احتاج التنبيهات", OptOut},
+		{"remove my number later, right now the water is rising and we cannot get out", Danger},
+	}
+	for _, c := range cases {
+		r := m.Understand(c.text)
+		if r.Class != c.want {
+			t.Errorf("Understand(%q) = %s (rule %q, %.2f), want %s", c.text, r.Class, r.Rule, r.Confidence, c.want)
+		}
+	}
+	for _, text := range []string{"please don't remove my number, I still need the alerts", "how do I stop a nosebleed", "we need the alerts in Urdu"} {
+		if optOutTold(" " + Normalize(text) + " ") {
+			t.Errorf("optOutTold(%q) = true, want false", text)
+		}
+	}
+}
