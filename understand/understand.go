@@ -64,6 +64,7 @@ const (
 	RuleNegatedSafe   = "negated_safe"   // "not safe", "مش بخير": need help, not safe
 	RuleEmpty         = "empty"          // nothing to read: no letters, digits or known emoji
 	RuleOptOutPhrase  = "opt_out_phrase" // "I don't need the alerts any more", "remove my number": opt-out told at length
+	RuleHumanPhrase   = "human_phrase"   // "could someone from your team call me back": a person asked for at length
 )
 
 // Thresholds, chosen by cross-validation on the examples (see BENCHMARKS.md,
@@ -268,6 +269,9 @@ func (m *Model) Understand(text string) (res Result) {
 			floor = max(floor, RecoveredDangerFloor, WellSignlessDangerFloor)
 		}
 	}
+	if p[0] >= floor && p[0] < NeedDangerFloor && humanSet.match(padded) && signless(padded) {
+		floor = NeedDangerFloor // a person asked for, nothing names a danger
+	}
 	if top := res.Scores[0]; p[0] >= floor && p[0] < SureOtherDangerFloor && top.Class != Danger && top.Class != NeedHelp &&
 		top.Score >= SureOtherMin && signless(padded) {
 		floor = SureOtherDangerFloor
@@ -297,6 +301,9 @@ func (m *Model) Understand(text string) (res Result) {
 	case top.Class != OptOut && optOutTold(padded):
 		res.Class, res.Rule = OptOut, RuleOptOutPhrase
 		res.Confidence = max(p[classIndex(OptOut)], lexiconConfidence)
+	case top.Class != Human && humanSet.match(padded) && signless(padded):
+		res.Class, res.Rule = Human, RuleHumanPhrase
+		res.Confidence = max(p[classIndex(Human)], lexiconConfidence)
 	case top.Class == Safe:
 		if negatedSet.match(padded) {
 			res.Class, res.Rule = NeedHelp, RuleNegatedSafe

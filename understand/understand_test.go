@@ -529,3 +529,23 @@ func TestOptOutTold(t *testing.T) {
 		}
 	}
 }
+
+// TestHumanTold: a person asked for politely and at length, naming a
+// relative, is human; with a danger sign the safety layer decides.
+func TestHumanTold(t *testing.T) {
+	m := Default()
+	cases := []struct {
+		text string
+		want Class
+	}{
+		{"could someone from your team call me back when you can, it's about my mother's house", Human},
+		{"est-ce que quelqu'un de votre équipe peut me rappeler, c'est pour mon père", Human},
+		{"aap ki team mein se koi mujhe call kar sakta hai, ammi ke baare mein baat karni hai", Human},
+		{"please call me back, my father is not breathing", Danger},
+	}
+	for _, c := range cases {
+		if r := m.Understand(c.text); r.Class != c.want {
+			t.Errorf("Understand(%q) = %s (rule %q, %.2f), want %s", c.text, r.Class, r.Rule, r.Confidence, c.want)
+		}
+	}
+}
