@@ -429,6 +429,7 @@ func init() {
 	}
 	all = append(all, riskPhrases...)
 	all = append(all, signPhrases...)
+	all = append(all, selfHarmPhrases...)
 	dangerSet = compile(all)
 	negatedSet = compile(negatedSafe)
 	personSet = compile(personAtRisk)

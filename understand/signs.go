@@ -283,6 +283,26 @@ var signConcepts = []concept{
 	}},
 }
 
+// selfHarmPhrases tell of suicide or self-harm. They are danger phrases
+// and name the rule RuleSelfHarm, so the reply points to the emergency
+// number as a line to talk to as well.
+var selfHarmPhrases = []string{
+	"kill myself", "end my life", "want to die", "going to jump", "suicide", "suicidal", "took all the pills", "took all my pills",
+	"taken all my pills", "don't want to be alive", "dont want to be alive", "don't want to live", "dont want to live", "better off without me",
+	"end it all", "no reason to live", "hang myself", "cut myself", "cutting myself", "hurt myself",
+	"me tuer", "me suicider", "veux mourir", "plus envie de vivre", "en finir", "mieux sans moi", "pris toutes les pilules", "pris tous mes médicaments",
+	"matarme", "suicidarme", "quiero morir", "quitarme la vida", "no quiero vivir", "acabar con todo", "mejor sin mí", "me tomé todas las pastillas",
+	"mich umbringen", "will sterben", "selbstmord", "suizid", "will nicht mehr leben", "nicht mehr da sein", "alle tabletten genommen", "besser ohne mich",
+	"me matar", "quero morrer", "suicídio", "suicidio", "não quero mais viver", "nao quero mais viver", "acabar com tudo", "tomei todos os comprimidos",
+	"بدي موت", "بدي انتحر", "انتحار", "اقتل حالي", "اقتل نفسي", "ما بدي عيش", "بدي انهي حياتي", "اخذت كل الحبوب", "baddi moot", "baddi enta7er",
+	"enti7ar", "ma baddi 3ish",
+	"खुद को मार", "आत्महत्या", "मरना चाहता", "मरना चाहती", "जीना नहीं चाहता", "जीना नहीं चाहती", "सारी गोलियां खा", "khud ko maar", "marna chahta",
+	"marna chahti", "jeena nahi chahta", "jeena nahi chahti", "jeene ko dil nahi", "sari goliyan kha", "saari goliyan kha",
+	"خودکشی", "خود کو مار", "مرنا چاہتا", "مرنا چاہتی", "جینا نہیں چاہتا", "جینا نہیں چاہتی", "ساری گولیاں کھا",
+}
+
+var selfHarmSet = compile(selfHarmPhrases)
+
 // signPhrases name a person at risk now on their own: stroke, chest pain,
 // severe allergy, overdose, violence, suicidal intent, not waking. They are
 // added to the danger phrases (so questions and resolved events keep apart).
@@ -330,11 +350,6 @@ var signPhrases = []string{
 	"trying to break down the door", "trying to break in", "tentando arrombar", "tentam arrombar", "tentando invadir", "intentan entrar a la fuerza",
 	"essaient d'entrer de force", "versuchen einzubrechen", "انضرب بالرصاص", "انضرب واحد بالرصاص", "اصيب بالرصاص", "انصاب بالرصاص", "ضربوه بالرصاص",
 	"ضربوها بالرصاص", "ndarab bel rsas", "indarab bel rsas", "nsab bel rsas", "گولی لگی", "گولی لگ گئی", "गोली लगी", "गोली लग गई",
-	// suicidal intent
-	"kill myself", "end my life", "want to die", "going to jump", "suicide", "suicidal", "me tuer", "me suicider", "veux mourir",
-	"matarme", "suicidarme", "quiero morir", "quitarme la vida", "mich umbringen", "will sterben", "selbstmord", "suizid", "me matar",
-	"quero morrer", "suicídio", "suicidio", "بدي موت", "بدي انتحر", "انتحار", "اقتل حالي", "baddi moot", "baddi enta7er", "enti7ar",
-	"खुद को मार", "आत्महत्या", "मरना चाहता", "मरना चाहती", "khud ko maar", "marna chahta", "marna chahti", "خودکشی", "خود کو مار", "مرنا چاہتا", "مرنا چاہتی",
 	// not waking, Levantine Arabizi and script
 	"ma 3am yfi2", "mesh 3am yfi2", "msh 3am yfi2", "ma byfi2", "مش عم يفيق", "ما عم يفيق", "مش بيفوق", "مابيفوقش",
 	// a person missing since an event

@@ -65,6 +65,7 @@ const (
 	RuleEmpty         = "empty"          // nothing to read: no letters, digits or known emoji
 	RuleOptOutPhrase  = "opt_out_phrase" // "I don't need the alerts any more", "remove my number": opt-out told at length
 	RuleHumanPhrase   = "human_phrase"   // "could someone from your team call me back": a person asked for at length
+	RuleSelfHarm      = "self_harm"      // danger to oneself ("I took all the pills", "I don't want to be alive"), however it was decided
 )
 
 // Thresholds, chosen by cross-validation on the examples (see BENCHMARKS.md,
@@ -309,6 +310,9 @@ func (m *Model) Understand(text string) (res Result) {
 			res.Class, res.Rule = NeedHelp, RuleNegatedSafe
 			res.Confidence = max(p[1], top.Score)
 		}
+	}
+	if res.Class == Danger && selfHarmSet.match(maskNotHazard(padded)) {
+		res.Rule = RuleSelfHarm // the reply names the emergency number as a line to talk to too
 	}
 	if res.Class != top.Class && top.Class != Other {
 		res.Also = append(res.Also, top.Class)

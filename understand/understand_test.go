@@ -549,3 +549,24 @@ func TestHumanTold(t *testing.T) {
 		}
 	}
 }
+
+// TestSelfHarm: suicide and self-harm are danger with their own rule name,
+// in every language; a question about them is not.
+func TestSelfHarm(t *testing.T) {
+	m := Default()
+	for _, text := range []string{
+		"i took all the pills", "I don't want to be alive anymore", "j'ai plus envie de vivre, je veux en finir",
+		"ya no quiero vivir, me tomé todas las pastillas", "ich will nicht mehr leben", "não quero mais viver",
+		"ما بدي عيش، بدي انهي حياتي", "ab jeena nahi chahta", "میں جینا نہیں چاہتا",
+	} {
+		if r := m.Understand(text); r.Class != Danger || r.Rule != RuleSelfHarm {
+			t.Errorf("Understand(%q) = %s rule %q, want danger rule %q", text, r.Class, r.Rule, RuleSelfHarm)
+		}
+	}
+	if r := m.Understand("my father collapsed"); r.Rule == RuleSelfHarm {
+		t.Errorf("Understand(%q) rule %q, want another", "my father collapsed", r.Rule)
+	}
+	if r := m.Understand("what are the warning signs of suicide in teenagers?"); r.Class == Danger {
+		t.Errorf("a question about suicide = danger (rule %q), want a question", r.Rule)
+	}
+}
