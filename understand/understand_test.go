@@ -465,6 +465,11 @@ func TestSignlessFloors(t *testing.T) {
 		{"we are fine but my brother is still inside the burning building", true},
 		{"hum theek hain par papa abhi bhi jalti building me hain", true},
 		{"the water is rising and we cannot get out of the house", true},
+		{"أنا في البيت", false},
+		{"the cat is asleep", false},
+		{"الحقونا البيت ولّع!!", true},
+		{"sos", true},
+		{"we're trapped", true},
 	}
 	for _, c := range cases {
 		r := m.Understand(c.text)
