@@ -52,9 +52,13 @@ type Texts struct {
 	// Danger and locations.
 	Emergency        string // %s is the emergency number(s)
 	EmergencyWaiting string // danger while already waiting for a person; %s is the number
-	LocationRequest  string // body of the WhatsApp location request
-	LocationAttached string // a location added to an open handoff
-	LocationAskHelp  string // a location with no context: do they need help?
+	// EmergencySelfHarm answers a message about suicide or self-harm, in
+	// any state: the emergency number as a line to call for help or only
+	// to talk; %s is the number.
+	EmergencySelfHarm string
+	LocationRequest   string // body of the WhatsApp location request
+	LocationAttached  string // a location added to an open handoff
+	LocationAskHelp   string // a location with no context: do they need help?
 
 	// Waiting for a person.
 	MessageAdded    string // a message passed on to the person who will answer

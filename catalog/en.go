@@ -30,11 +30,12 @@ var en = Texts{
 	RowHuman:       "Talk to a person",
 	RowHumanDesc:   "Someone from our team answers",
 
-	Emergency:        "If anyone is in danger right now, call %s immediately. We have alerted our team and a person will answer you here first.",
-	EmergencyWaiting: "We have marked your conversation as urgent: a person will answer you first. If anyone is in danger right now, call %s immediately.",
-	LocationRequest:  "Please share your location so we can send help.",
-	LocationAttached: "Thank you, we have added your location to your conversation. The person who answers you will see it.",
-	LocationAskHelp:  "Thank you, we have received your location. Do you need help?",
+	Emergency:         "If anyone is in danger right now, call %s immediately. We have alerted our team and a person will answer you here first.",
+	EmergencyWaiting:  "We have marked your conversation as urgent: a person will answer you first. If anyone is in danger right now, call %s immediately.",
+	EmergencySelfHarm: "You are not alone. If you might harm yourself or have taken something, call %s now; you can also call it just to talk to someone, day or night. We have alerted our team and a person will answer you here first.",
+	LocationRequest:   "Please share your location so we can send help.",
+	LocationAttached:  "Thank you, we have added your location to your conversation. The person who answers you will see it.",
+	LocationAskHelp:   "Thank you, we have received your location. Do you need help?",
 
 	MessageAdded:    "Thank you, we have added this to your conversation. A person from our team will read it when they answer you.",
 	HandoffClosed:   "Our team has closed this conversation. If you need help again, write to us here: you will be answered first.",

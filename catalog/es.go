@@ -33,11 +33,12 @@ var es = Texts{
 	RowHuman:       "Hablar con una persona",
 	RowHumanDesc:   "Le responde alguien de nuestro equipo",
 
-	Emergency:        "Si alguien está en peligro ahora mismo, llame de inmediato al %s. Hemos avisado a nuestro equipo y una persona le responderá aquí con prioridad.",
-	EmergencyWaiting: "Hemos marcado su conversación como urgente: una persona le responderá con prioridad. Si alguien está en peligro ahora mismo, llame de inmediato al %s.",
-	LocationRequest:  "Comparta su ubicación para que podamos enviarle ayuda.",
-	LocationAttached: "Gracias, hemos añadido su ubicación a su conversación. La persona que le responda podrá verla.",
-	LocationAskHelp:  "Gracias, hemos recibido su ubicación. ¿Necesita ayuda?",
+	Emergency:         "Si alguien está en peligro ahora mismo, llame de inmediato al %s. Hemos avisado a nuestro equipo y una persona le responderá aquí con prioridad.",
+	EmergencyWaiting:  "Hemos marcado su conversación como urgente: una persona le responderá con prioridad. Si alguien está en peligro ahora mismo, llame de inmediato al %s.",
+	EmergencySelfHarm: "No está solo. Si puede hacerse daño o ha tomado algo, llame al %s ahora; también puede llamar solo para hablar con alguien, de día o de noche. Hemos avisado a nuestro equipo y una persona le responderá aquí primero.",
+	LocationRequest:   "Comparta su ubicación para que podamos enviarle ayuda.",
+	LocationAttached:  "Gracias, hemos añadido su ubicación a su conversación. La persona que le responda podrá verla.",
+	LocationAskHelp:   "Gracias, hemos recibido su ubicación. ¿Necesita ayuda?",
 
 	MessageAdded:    "Gracias, lo hemos añadido a su conversación. Una persona de nuestro equipo lo leerá cuando le responda.",
 	HandoffClosed:   "Nuestro equipo ha cerrado esta conversación. Si vuelve a necesitar ayuda, escríbanos aquí: le atenderemos con prioridad.",

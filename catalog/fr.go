@@ -32,11 +32,12 @@ var fr = Texts{
 	RowHuman:       "Parler à une personne",
 	RowHumanDesc:   "Quelqu'un de notre équipe vous répond",
 
-	Emergency:        "Si quelqu'un est en danger en ce moment, appelez immédiatement le %s. Nous avons alerté notre équipe et une personne vous répondra ici en priorité.",
-	EmergencyWaiting: "Nous avons marqué votre conversation comme urgente : une personne vous répondra en priorité. Si quelqu'un est en danger en ce moment, appelez immédiatement le %s.",
-	LocationRequest:  "Partagez votre position pour que nous puissions envoyer de l'aide.",
-	LocationAttached: "Merci, nous avons ajouté votre position à votre conversation. La personne qui vous répondra la verra.",
-	LocationAskHelp:  "Merci, nous avons bien reçu votre position. Avez-vous besoin d'aide ?",
+	Emergency:         "Si quelqu'un est en danger en ce moment, appelez immédiatement le %s. Nous avons alerté notre équipe et une personne vous répondra ici en priorité.",
+	EmergencyWaiting:  "Nous avons marqué votre conversation comme urgente : une personne vous répondra en priorité. Si quelqu'un est en danger en ce moment, appelez immédiatement le %s.",
+	EmergencySelfHarm: "Vous n'êtes pas seul. Si vous risquez de vous faire du mal ou avez pris quelque chose, appelez le %s maintenant ; vous pouvez aussi l'appeler simplement pour parler à quelqu'un, jour et nuit. Nous avons alerté notre équipe et une personne vous répondra ici en priorité.",
+	LocationRequest:   "Partagez votre position pour que nous puissions envoyer de l'aide.",
+	LocationAttached:  "Merci, nous avons ajouté votre position à votre conversation. La personne qui vous répondra la verra.",
+	LocationAskHelp:   "Merci, nous avons bien reçu votre position. Avez-vous besoin d'aide ?",
 
 	MessageAdded:    "Merci, nous l'avons ajouté à votre conversation. Une personne de notre équipe le lira en vous répondant.",
 	HandoffClosed:   "Notre équipe a clos cette conversation. Si vous avez de nouveau besoin d'aide, écrivez-nous ici : nous vous répondrons en priorité.",

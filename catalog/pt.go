@@ -33,11 +33,12 @@ var pt = Texts{
 	RowHuman:       "Falar com uma pessoa",
 	RowHumanDesc:   "Alguém da nossa equipe responde",
 
-	Emergency:        "Se alguém estiver em perigo agora, ligue imediatamente para %s. Avisamos nossa equipe e uma pessoa vai responder a você aqui com prioridade.",
-	EmergencyWaiting: "Marcamos sua conversa como urgente: uma pessoa vai responder a você com prioridade. Se alguém estiver em perigo agora, ligue imediatamente para %s.",
-	LocationRequest:  "Compartilhe sua localização para que possamos enviar ajuda.",
-	LocationAttached: "Obrigado, adicionamos sua localização à sua conversa. A pessoa que responder a você vai vê-la.",
-	LocationAskHelp:  "Obrigado, recebemos sua localização. Você precisa de ajuda?",
+	Emergency:         "Se alguém estiver em perigo agora, ligue imediatamente para %s. Avisamos nossa equipe e uma pessoa vai responder a você aqui com prioridade.",
+	EmergencyWaiting:  "Marcamos sua conversa como urgente: uma pessoa vai responder a você com prioridade. Se alguém estiver em perigo agora, ligue imediatamente para %s.",
+	EmergencySelfHarm: "Você não está sozinho. Se você pode se machucar ou tomou alguma coisa, ligue agora para %s; também pode ligar só para conversar com alguém, de dia ou de noite. Avisamos a nossa equipe e uma pessoa vai responder aqui primeiro.",
+	LocationRequest:   "Compartilhe sua localização para que possamos enviar ajuda.",
+	LocationAttached:  "Obrigado, adicionamos sua localização à sua conversa. A pessoa que responder a você vai vê-la.",
+	LocationAskHelp:   "Obrigado, recebemos sua localização. Você precisa de ajuda?",
 
 	MessageAdded:    "Obrigado, adicionamos isto à sua conversa. Uma pessoa da nossa equipe vai ler quando responder a você.",
 	HandoffClosed:   "Nossa equipe encerrou esta conversa. Se precisar de ajuda de novo, escreva para nós aqui: vamos atender você com prioridade.",

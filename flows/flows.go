@@ -445,7 +445,10 @@ func (c *turn) run() error {
 // a request for the location, and an urgent handoff. Never the FAQ.
 func (c *turn) danger() error {
 	text := c.t.Emergency
-	if c.waiting() {
+	switch {
+	case c.r.Rule == understand.RuleSelfHarm:
+		text = c.t.EmergencySelfHarm
+	case c.waiting():
 		text = c.t.EmergencyWaiting
 	}
 	c.say(fmt.Sprintf(text, c.number))

@@ -81,10 +81,12 @@ var readings = reader{
 	"we are fine":         sure(understand.Safe, "en"),
 	"please help us":      sure(understand.NeedHelp, "en"),
 	"my father collapsed": {Class: understand.Danger, Confidence: 0.8, Lang: "en"},
-	"نحن محاصرون على السطح":  {Class: understand.Danger, Confidence: 0.9, Lang: "ar", Rule: understand.RuleDangerLexicon},
-	"things are not ok here": {Class: understand.NeedHelp, Confidence: 0.5, Lang: "en", Rule: understand.RuleNegatedSafe},
-	"asdf":                   unsure(understand.Other),
-	"maybe safe":             unsure(understand.Safe),
+	"i took all the pills, i don't want to be alive": {Class: understand.Danger, Confidence: 0.9, Lang: "en", Rule: understand.RuleSelfHarm},
+	"I want to end my life":                          {Class: understand.Danger, Confidence: 0.9, Lang: "en", Rule: understand.RuleSelfHarm},
+	"نحن محاصرون على السطح":                          {Class: understand.Danger, Confidence: 0.9, Lang: "ar", Rule: understand.RuleDangerLexicon},
+	"things are not ok here":                         {Class: understand.NeedHelp, Confidence: 0.5, Lang: "en", Rule: understand.RuleNegatedSafe},
+	"asdf":                                           unsure(understand.Other),
+	"maybe safe":                                     unsure(understand.Safe),
 }
 
 // step is one message of a conversation and what must follow.

@@ -38,6 +38,37 @@ var hinglishWords = set("mujhe", "mujhko", "madad", "chahiye", "chahie", "hai", 
 	"rahe", "rahi", "gaya", "gaye", "gayi", "hua", "hui", "bhi", "aur", "lekin", "mera", "meri", "mere", "hamara", "hamari",
 	"karo", "fas", "phas", "phanse", "phase", "namaste", "namaskar", "salaam", "insaan", "aadmi", "yahan", "wahan", "kuch")
 
+// Roman Urdu and Roman Hindi share their grammar ("hai", "nahi", "ghar"):
+// only the vocabulary tells them apart. Urdu draws on Persian and Arabic
+// words ("mehfooz", "khairiyat", "walid", "meherbani"), Hindi on Sanskrit
+// ones ("surakshit", "kripya", "sahayata", "parivar"). A message in Latin
+// letters read as Hindi is Urdu when it holds more Urdu-only words than
+// Hindi-only ones.
+
+// romanUrduWords are words an Urdu speaker writes and a Hindi speaker
+// seldom does.
+var romanUrduWords = set("mehfooz", "mahfooz", "mehfuz", "khairiyat", "khairiat", "khair", "meherbani", "mehrbani", "meharbani", "farma", "farmaen",
+	"farmain", "farmaiye", "walid", "walida", "waldain", "ammi", "abbu", "ammy", "janab", "sahab", "sahib", "begum", "inshallah",
+	"inshaallah", "mashallah", "khuda", "jazakallah", "jazak", "assalam", "assalamualaikum",
+	"aslam", "walaikum", "hukumat", "intezam", "intizam", "intezar", "intizar", "fauran", "foran", "ijazat", "darkhwast", "guzarish", "guzaarish",
+	"muntazir", "masla", "maamla", "mamla", "masail", "ilaqa", "ilaqe", "ilaaqa", "ilaake", "qaboo", "qabu", "zaroorat", "zarurat", "baraye",
+	"baraaye", "barae", "taluq", "mutalliq", "mutaliq", "itlaa", "ittila", "ittilaa", "hifazat", "hifazati", "jumeraat", "jummay", "juma", "jumma",
+	"itwaar", "shukar", "shukr", "tashreef",
+	"bohat", "bohot", "buhat", "rabta", "raabta", "ghabrahat",
+	"bachay", "nalka", "nalke", "sailab", "selab", "imdad", "imdaad",
+	"rukawat", "idara", "adara",
+	"1122", "edhi", "chhipa", "aik", "shohar", "darakht", "jism", "pohanch", "pohanchi", "pohancha", "pohanche", "wapis", "mehsoos", "fikr",
+	"zalzala", "zalzale", "maghrib", "sakht", "jamni", "shalwar", "kameez", "gari", "hamsaya", "hamsayi", "hamsaye", "banday")
+
+// romanHindiWords are words a Hindi speaker writes and an Urdu speaker
+// seldom does.
+var romanHindiWords = set("kripya", "kripaya", "dhanyavad", "dhanyawad", "dhanyavaad", "namaste", "namaskar", "bhagwan", "bhagvan", "ishwar",
+	"surakshit", "sahayata", "sahayta", "samay", "kshama", "avashyak", "jaankari", "jankari", "turant", "parivar", "pariwar", "shanivar",
+	"ravivar", "somvar", "mangalvar", "budhvar", "guruvar", "shukravar", "sampark", "prashasan", "suchna", "vyavastha", "chikitsa", "aspatal",
+	"bhaiya", "didi", "pitaji", "mataji", "prabhu", "hanuman", "mandir", "jai", "yatri",
+	"karyalay", "vibhag", "pradhan", "nagar", "nigam", "sewa", "seva", "kendra", "upchar", "swasthya", "rog", "lakshan",
+	"khatarnaak", "shighra", "atyant")
+
 // latinWords are function words and a few unmistakable words per language.
 var latinWords = map[string]map[string]bool{
 	"en": set("the", "is", "are", "we", "i", "i'm", "im", "my", "you", "and", "to", "of", "in", "it", "not", "can't", "cant", "don't",
@@ -127,7 +158,7 @@ func detectLang(raw string, words []string, vocab map[string]string) (string, bo
 // vocab adds the words of the training examples that belong to one language.
 func detectLatin(words []string, vocab map[string]string) (string, bool) {
 	score := map[string]float64{}
-	var arabizi, hindi float64
+	var arabizi, hindi, urduOnly, hindiOnly float64
 	for _, w := range words {
 		if w == "?" || w == "??" || w == "!!" {
 			continue
@@ -156,6 +187,12 @@ func detectLatin(words []string, vocab map[string]string) (string, bool) {
 			hindi++
 			known = true
 		}
+		switch {
+		case romanUrduWords[w]:
+			urduOnly++
+		case romanHindiWords[w]:
+			hindiOnly++
+		}
 		for _, l := range latinOrder {
 			if latinWords[l][w] {
 				score[l]++
@@ -167,7 +204,7 @@ func detectLatin(words []string, vocab map[string]string) (string, bool) {
 			case "":
 			case "ar-latn":
 				arabizi++
-			case "hi":
+			case "hi", "ur":
 				hindi++
 			default:
 				score[l]++
@@ -189,15 +226,24 @@ func detectLatin(words []string, vocab map[string]string) (string, bool) {
 		// "shukran please") says the person writes Arabic.
 		return "ar", true
 	case hindi >= 1 && hindi >= bestScore:
-		return "hi", false
+		return hindiOrUrdu(urduOnly, hindiOnly), false
 	case bestScore >= 1 && bestScore > second:
 		return best, false
 	case arabizi >= 1 && arabizi > bestScore:
 		return "ar", true
 	case hindi >= 1 && hindi > bestScore:
-		return "hi", false
+		return hindiOrUrdu(urduOnly, hindiOnly), false
 	}
 	return "", false
+}
+
+// hindiOrUrdu names the language of a message in Latin letters read as
+// Hindi or Urdu: Urdu when it holds more Urdu-only words than Hindi-only ones.
+func hindiOrUrdu(urduOnly, hindiOnly float64) string {
+	if urduOnly > hindiOnly {
+		return "ur"
+	}
+	return "hi"
 }
 
 // latinVocab returns the words of Latin-script examples that belong to one
@@ -225,7 +271,7 @@ func latinVocab(exs []Example) map[string]string {
 				best, bestN = l, n
 			}
 		}
-		if best == "" || best == "ar" || best == "ur" || total < 1 || float64(bestN) < 0.75*float64(total) {
+		if best == "" || best == "ar" || total < 1 || float64(bestN) < 0.75*float64(total) {
 			continue
 		}
 		vocab[w] = best

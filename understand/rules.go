@@ -34,7 +34,10 @@ var dangerPhrases = map[string][]string{
 		// Maghrebi: cannot get out, not breathing, fire, under a collapse
 		"ما قدرتش نخرج", "ما نقدرش نخرج", "ما يقدرش يخرج", "ما كيقدرش يخرج", "ما كنقدرش نخرج", "ما قدرناش نخرجو", "ما نجمش نخرج", "ما ينجمش يخرج", "ما نجموش يخرجو",
 		"ما كيتنفسش", "ما يتنفسش", "شعلت العافيه", "شعلات العافيه", "العافيه شاعله", "العافيه في الدار", "العافيه فالدار",
-		"تحت الحجر", "تحت الحجار", "تحت الردم", "تحت الهدم", "مردوم*", "طاحت عليه*", "طاحت علينا", "طاح عليه الحيط"},
+		"تحت الحجر", "تحت الحجار", "تحت الردم", "تحت الهدم", "مردوم*", "طاحت عليه*", "طاحت علينا", "طاح عليه الحيط",
+		// caught fire (ولّع), a home or a tent; fell into a well
+		"البيت ولع", "الدار ولعت", "خيمتنا ولعت", "الخيمه ولعت", "ولعت النار", "ولعت فينا", "السياره ولعت", "الشقه ولعت",
+		"طاح بالبير", "طاح في البير", "وقع بالبير", "وقع في البير", "طاحت بالبير", "وقعت في البير"},
 	"ar-latn": {"el nar", "3am ykassro el bab", "bykassro el bab", "ykassro el bab", "2etlaq nar", "itlaq nar", "etlaq nar", "2tla2 nar", "etla2 nar", "itla2 nar", "7aree2", "7ari2", "7areeq", "hariq", "l3afya", "l3afia", "mo7asar*", "m7asar*", "ma7bous*", "ma7boos*", "nazeef", "nazif", "ghar2an*", "gharqan*",
 		"ghar2ana", "dukhan", "dokhan", "is3af", "es3af", "2es3af", "msh 2ader atnaffas", "mish 2ader atnafas", "ma3am yetnaffas", "mayya dakhla",
 		"el mayya btetla3", "el mayy 3am", "3al sat7", "3ala el sat7", "fo2 el sat7", "ta7t el ridm", "raddam", "rsas", "ratsas", "mat3oun", "ta3n",
@@ -45,7 +48,9 @@ var dangerPhrases = map[string][]string{
 		"ma kay9derch ykhrej", "ma kan9derch nkhrej", "ma 9adrinch nkhorjo", "ma 9drnach nkhorjo", "ma najjamch nokhrej", "ma ynajjamch yokhrej", "ma najmnech nokhrjou",
 		"manqderch nokhrej", "ma yqdarch yokhroj", "ma kaytnfsch", "ma kayt9ssch", "ma yetnaffesch", "ma ytnfsch", "dkhan", "d5an", "doukhan", "l3afia ch3lat", "ch3lat l3afya",
 		"ta7t l7ajar", "t7t l7ajar", "ta7t l7jer", "t7t l7jer", "ta7t l ruines", "t7t l ruines", "t7t ruines", "ta7t ruines", "ta7t rdem", "t7t rdem", "ta7t lhdem", "t7t lhdem",
-		"ta7t el 7ajar", "mredmin", "mredem", "tay7at 3lih", "ta7et 3lih", "ta7 3lih l7it"},
+		"ta7t el 7ajar", "mredmin", "mredem", "tay7at 3lih", "ta7et 3lih", "ta7 3lih l7it",
+		// fell into a well
+		"wa2a3 bel bir", "wa2a3 fel bir", "ta7 bel bir", "ta7 fel bir"},
 	"fr": {"encore à l'intérieur", "toujours à l'intérieur", "encore dedans", "n'arrive pas à sortir", "arrive pas à sortir", "enfoncer notre porte*", "enfoncent la porte", "défoncer la porte", "forcer la porte", "piégé*", "piege*", "coincé", "coincés", "coincée", "coincées", "bloqués à l'intérieur", "on ne peut pas sortir", "peut pas sortir",
 		"peux pas sortir", "pouvons pas sortir", "peut pas respirer", "peux pas respirer", "ne respire plus", "ne respire pas", "inconscient",
 		"inconsciente", "évanoui", "évanouie", "saigne", "saignement", "hémorragie", "crise cardiaque", "feu", "incendie", "fumée", "flammes",
@@ -106,7 +111,8 @@ var negatedSafe = []string{
 	"nicht sicher", "nicht gut", "nicht okay", "nicht ok", "nicht in sicherheit", "geht nicht gut", "geht uns nicht gut", "geht mir nicht gut",
 	"gar nicht gut", "nicht in ordnung", "nicht gesund",
 	"não estamos bem", "nao estamos bem", "não estou bem", "nao estou bem", "não estamos seguros", "nao estamos seguros", "não é seguro",
-	"nao e seguro", "não estamos a salvo",
+	"nao e seguro", "não estamos a salvo", "não tá tudo bem", "nao ta tudo bem", "não está tudo bem", "nao esta tudo bem", "não tá bem", "nao ta bem",
+	"não está bem", "nao esta bem",
 	"ठीक नहीं", "सुरक्षित नहीं", "theek nahi", "thik nahi", "theek nahin", "safe nahi", "surakshit nahi", "thik nahin",
 	"ٹھیک نہیں", "محفوظ نہیں", "خیریت نہیں", "خیریت سے نہیں",
 }
@@ -177,7 +183,7 @@ var resolvedCues = []string{
 // contrast words start a new clause: what follows them is read on its own.
 var contrast = []string{
 	"but", "mais", "pero", "aber", "mas", "bas", "bass", "bs", "lakin", "lekin", "magar", "بس", "لكن", "ولكن", "بينما",
-	"लेकिन", "मगर", "لیکن", "مگر", "walakin", "walakine", "wlakin", "walaken", "sauf que", "sin embargo", "jedoch", "doch", "porém", "só que",
+	"लेकिन", "मगर", "لیکن", "مگر", "par", "पर", "پر", "walakin", "walakine", "wlakin", "walaken", "sauf que", "sin embargo", "jedoch", "doch", "porém", "só que",
 }
 
 var contrastWords []string
@@ -428,6 +434,7 @@ func init() {
 	}
 	all = append(all, riskPhrases...)
 	all = append(all, signPhrases...)
+	all = append(all, selfHarmPhrases...)
 	dangerSet = compile(all)
 	negatedSet = compile(negatedSafe)
 	personSet = compile(personAtRisk)

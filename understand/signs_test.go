@@ -216,6 +216,16 @@ func TestHarmlessSenses(t *testing.T) {
 		{"the gas bill is due, can I pay later because of the outage", false},
 		{"fire drill tomorrow? there is real smoke in the hallway now", true},
 		{"the ambulance came but he is not breathing", true},
+		{"this new album is fire 🔥🔥", false},
+		{"mi jefe está que echa humo porque llegué tarde jaja", false},
+		{"boss aaj aag babula ho raha tha lol", false},
+		{"we're shooting the wedding video saturday, bring your camera", false},
+		{"thank you so much, the ambulance got here in time", false},
+		{"atomi bijli ghar ke alert mein iodine ki goli ka kaha hai, kahan se milegi?", false},
+		// the same words with a person at risk still raise the message
+		{"the wedding hall is on fire and people are trapped inside", true},
+		{"they are shooting at the wedding, my brother was shot", true},
+		{"ambulance got here but she stopped breathing", true},
 	}
 	for _, c := range cases {
 		r := m.Understand(c.text)

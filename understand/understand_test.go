@@ -143,6 +143,14 @@ func TestLang(t *testing.T) {
 		{"não estamos bem", "pt", false},
 		{"हम ठीक नहीं हैं", "hi", false},
 		{"mujhe madad chahiye", "hi", false},
+		// Roman Urdu and Roman Hindi share their grammar; Urdu-only and
+		// Hindi-only words decide, and without either it stays Hindi.
+		{"sab khairiyat hai, hum mehfooz hain", "ur", false},
+		{"meherbani farma kar mujhe call karein, walid sahab ka maamla hai", "ur", false},
+		{"aik banda darakht ke neeche dab gaya hai", "ur", false},
+		{"kripya madad karein, parivar surakshit nahi hai", "hi", false},
+		{"bhagwan ki kripa se sab theek hai", "hi", false},
+		{"abhi tak wait kar raha hoon", "hi", false},
 		{"ہم ٹھیک نہیں ہیں", "ur", false},
 		{"میں ٹھیک ہوں", "ur", false},
 		{"🆘", "", false},
@@ -440,5 +448,130 @@ func TestConcurrentUse(t *testing.T) {
 		if c := <-done; c != Danger {
 			t.Errorf("got %s, want danger", c)
 		}
+	}
+}
+
+// TestSignlessFloors: with nothing in the message naming a danger, well-being
+// told and a sure harmless reading need a surer classifier; a person at risk
+// in the last clause keeps the ordinary reading.
+func TestSignlessFloors(t *testing.T) {
+	m := Default()
+	cases := []struct {
+		text   string
+		danger bool
+	}{
+		{"grandma is out of intensive care and much better now", false},
+		{"everyone got out before the roof came down, all fine", false},
+		{"we are fine but my brother is still inside the burning building", true},
+		{"hum theek hain par papa abhi bhi jalti building me hain", true},
+		{"the water is rising and we cannot get out of the house", true},
+		{"أنا في البيت", false},
+		{"the cat is asleep", false},
+		{"الحقونا البيت ولّع!!", true},
+		{"sos", true},
+		{"we're trapped", true},
+	}
+	for _, c := range cases {
+		r := m.Understand(c.text)
+		if (r.Class == Danger) != c.danger {
+			t.Errorf("Understand(%q) = %s (rule %q, %.2f), want danger %v", c.text, r.Class, r.Rule, r.Confidence, c.danger)
+		}
+	}
+	for _, c := range []struct {
+		text string
+		well bool
+	}{
+		{"tá tudo bem aqui", true},
+		{"não tá tudo bem, meu filho está com febre", false},
+		{"hum theek hain par mama abhi bhi andar hain", false},
+		{"hum relief camp par hain, sab theek hai", true},
+	} {
+		if got := wellNoRisk(" " + Normalize(c.text) + " "); got != c.well {
+			t.Errorf("wellNoRisk(%q) = %v, want %v", c.text, got, c.well)
+		}
+	}
+	for _, c := range []struct {
+		text     string
+		signless bool
+	}{
+		{"the fire brigade is here and everyone is counted", false},
+		{"found grandad at the station, he is warm and drinking tea", true},
+		{"my son is not breathing", false},
+	} {
+		if got := signless(" " + Normalize(c.text) + " "); got != c.signless {
+			t.Errorf("signless(%q) = %v, want %v", c.text, got, c.signless)
+		}
+	}
+}
+
+// TestOptOutTold: opting out told at length, with "need" in it, is opt_out
+// in every language; danger wins, and asking to stay is no opt-out.
+func TestOptOutTold(t *testing.T) {
+	m := Default()
+	cases := []struct {
+		text string
+		want Class
+	}{
+		{"we moved inland last month so we don't need the alerts for the river any more", OptOut},
+		{"please delete my number, it was my late father's phone", OptOut},
+		{"nous avons déménagé, plus besoin des alertes pour la vallée", OptOut},
+		{"nos mudamos al norte, ya no necesito las alertas del río", OptOut},
+		{"wir sind umgezogen und brauchen die Warnungen nicht mehr", OptOut},
+		{"mudamos de cidade, não preciso mais dos alertas da barragem", OptOut},
+		{"hum Delhi aa gaye hain, ab nadi wale alert nahi chahiye", OptOut},
+		{"انتقلنا لمدينة ثانية وما عاد احتاج التنبيهات", OptOut},
+		{"remove my number later, right now the water is rising and we cannot get out", Danger},
+	}
+	for _, c := range cases {
+		r := m.Understand(c.text)
+		if r.Class != c.want {
+			t.Errorf("Understand(%q) = %s (rule %q, %.2f), want %s", c.text, r.Class, r.Rule, r.Confidence, c.want)
+		}
+	}
+	for _, text := range []string{"please don't remove my number, I still need the alerts", "how do I stop a nosebleed", "we need the alerts in Urdu"} {
+		if optOutTold(" " + Normalize(text) + " ") {
+			t.Errorf("optOutTold(%q) = true, want false", text)
+		}
+	}
+}
+
+// TestHumanTold: a person asked for politely and at length, naming a
+// relative, is human; with a danger sign the safety layer decides.
+func TestHumanTold(t *testing.T) {
+	m := Default()
+	cases := []struct {
+		text string
+		want Class
+	}{
+		{"could someone from your team call me back when you can, it's about my mother's house", Human},
+		{"est-ce que quelqu'un de votre équipe peut me rappeler, c'est pour mon père", Human},
+		{"aap ki team mein se koi mujhe call kar sakta hai, ammi ke baare mein baat karni hai", Human},
+		{"please call me back, my father is not breathing", Danger},
+	}
+	for _, c := range cases {
+		if r := m.Understand(c.text); r.Class != c.want {
+			t.Errorf("Understand(%q) = %s (rule %q, %.2f), want %s", c.text, r.Class, r.Rule, r.Confidence, c.want)
+		}
+	}
+}
+
+// TestSelfHarm: suicide and self-harm are danger with their own rule name,
+// in every language; a question about them is not.
+func TestSelfHarm(t *testing.T) {
+	m := Default()
+	for _, text := range []string{
+		"i took all the pills", "I don't want to be alive anymore", "j'ai plus envie de vivre, je veux en finir",
+		"ya no quiero vivir, me tomé todas las pastillas", "ich will nicht mehr leben", "não quero mais viver",
+		"ما بدي عيش، بدي انهي حياتي", "ab jeena nahi chahta", "میں جینا نہیں چاہتا",
+	} {
+		if r := m.Understand(text); r.Class != Danger || r.Rule != RuleSelfHarm {
+			t.Errorf("Understand(%q) = %s rule %q, want danger rule %q", text, r.Class, r.Rule, RuleSelfHarm)
+		}
+	}
+	if r := m.Understand("my father collapsed"); r.Rule == RuleSelfHarm {
+		t.Errorf("Understand(%q) rule %q, want another", "my father collapsed", r.Rule)
+	}
+	if r := m.Understand("what are the warning signs of suicide in teenagers?"); r.Class == Danger {
+		t.Errorf("a question about suicide = danger (rule %q), want a question", r.Rule)
 	}
 }

@@ -23,7 +23,12 @@ var wellPhrases = []string{
 	"الحمد لله", "انذار كاذب", "منيحين", "كويسين", "زينين", "مرتاحين", "لاباس", "لا باس",
 	"b5air", "bkhair", "bekhir", "salmin", "salmeen", "salmiin", "mni7", "mni7in", "kwayseen", "kwayes", "zeenin", "zenin", "tamam", "labes",
 	"labas", "la bas", "hamdulilah", "hamdella", "7amdella", "7amdulillah", "el7amdulillah", "ma 7ada t2azza", "ma 7ad t2azza", "ma 7ada tsab",
-	"ma7adesh et3awar", "mafi isabat",
+	"ma7adesh et3awar", "mafi isabat", "salim", "salmeen", "mnee7", "mnee7in", "mnee7een", "el7amdella", "el7amdulillah", "alhamdulillah",
+	// all out and counted, minor injuries only
+	"all accounted for", "everyone accounted for", "everyone is out", "everyone got out", "all got out", "out and counted",
+	"just bruises", "only bruises", "just scratches", "only scratches", "minor scratches", "juste des bleus", "que des bleus", "tout le monde est sorti",
+	"solo rasguños", "solo moretones", "todos salieron", "nur prellungen", "alle sind draußen", "durchgezählt", "só arranhões", "todos saíram",
+	"خدوش بسيطه", "khdoosh baseeta", "5edoosh baseeta", "تم عدهم", "3addouhom", "ginti ho gayi", "गिनती हो गई", "گنتی ہو گئی",
 	"tout va bien", "tout le monde va bien", "on va bien", "on va tous bien", "nous allons bien", "sains et saufs", "saine et sauve", "sain et sauf",
 	"personne n'est blessé", "personne de blessé", "personne blessé", "aucun blessé", "pas de blessé*", "pas blessé*", "rien de grave", "fausse alerte",
 	"en sécurité", "ça va", "ca va",
