@@ -88,8 +88,27 @@ func questionType(text string) string {
 			if f, ok := followers[w][words[i+1]]; ok {
 				return f
 			}
+			if k == qWhat {
+				if h, ok := headNouns[words[i+1]]; ok {
+					return h
+				}
+			}
 		}
 		return k
 	}
 	return ""
+}
+
+// headNouns turn a "what" or "which" question into the kind its noun asks
+// for: "which countries" asks where, "which groups" who, "what time" when
+// (the head-noun rule of question classification).
+var headNouns = map[string]string{
+	"country": qWhere, "countries": qWhere, "place": qWhere, "places": qWhere, "area": qWhere, "areas": qWhere,
+	"region": qWhere, "regions": qWhere, "city": qWhere, "cities": qWhere,
+	"people": qWho, "person": qWho, "persons": qWho, "group": qWho, "groups": qWho, "patients": qWho, "individuals": qWho,
+	"time": qWhen, "day": qWhen, "date": qWhen,
+	"land": qWhere, "länder": qWhere, "ländern": qWhere, "ort": qWhere, "orte": qWhere, "orten": qWhere,
+	"regionen": qWhere, "gebiet": qWhere, "gebiete": qWhere, "gebieten": qWhere, "stadt": qWhere, "städte": qWhere, "städten": qWhere,
+	"personen": qWho, "personengruppen": qWho, "gruppen": qWho, "menschen": qWho, "leute": qWho, "patienten": qWho,
+	"uhrzeit": qWhen, "tag": qWhen, "tagen": qWhen,
 }
