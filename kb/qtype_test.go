@@ -67,3 +67,25 @@ func TestTypeWeight(t *testing.T) {
 		}
 	}
 }
+
+// A paraphrase often shares no word with the entry's question but one with
+// its answer ("Who is most vulnerable?" for "Who is at risk?"): the kinds
+// agreeing still counts then. The other entry comes first in the file and
+// its answer matches as well, so without the kind it would rank first.
+func TestQuestionKindCountsWithTheAnswer(t *testing.T) {
+	entries, err := Parse([]byte("id,lang,question,answer\n"+
+		"virus,en,What is the virus?,Its lungs are vulnerable.\n"+
+		"risk,en,Who is at risk?,Older people are vulnerable.\n"), FormatCSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := buildSnapshot(1, entries, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	r := s.search("Who is most vulnerable?", "en", 3)
+	if len(r.Results) == 0 || r.Results[0].ID != "risk" {
+		t.Errorf("search(Who is most vulnerable?) = %+v, want risk first", r.Results)
+	}
+}
