@@ -2,6 +2,7 @@ package kb
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -61,7 +62,7 @@ func registerAnalyzer(lang, base string) {
 		if err != nil {
 			return nil, err
 		}
-		return &synonymAnalyzer{base: a, syn: newSynonymMap(a, synonymGroups[lang]), stop: newStopSet(a, extraStops[lang]),
+		return &synonymAnalyzer{base: a, syn: newSynonymMap(a, synonymGroups[lang]), stop: newStopSet(a, stopWords(lang)),
 			pre: preAnalysis[lang]}, nil
 	})
 }
@@ -97,6 +98,34 @@ func (a *synonymAnalyzer) Analyze(input []byte) analysis.TokenStream {
 	}
 	return out
 }
+
+// stopWords are the words removed after analysis in lang: its extra stop
+// words and, in German, every stop word that has an umlaut or ß (bleve's
+// and Lifeline's) also spelt without it. bleve removes its stop words
+// before it folds "ue" into "u", so "über" was dropped and "ueber", as
+// people type it on a keyboard without umlauts, was a term.
+func stopWords(lang string) []string {
+	words := extraStops[lang]
+	if lang != "de" {
+		return words
+	}
+	var base []string
+	for _, line := range strings.Split(string(de.GermanStopWords), "\n") {
+		if w, _, _ := strings.Cut(line, "|"); strings.TrimSpace(w) != "" {
+			base = append(base, strings.Fields(w)...)
+		}
+	}
+	out := slices.Clone(words)
+	for _, w := range append(base, words...) {
+		if t := umlautSpelling.Replace(w); t != w {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// umlautSpelling writes German umlauts and ß as people do without them.
+var umlautSpelling = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "Ä", "Ae", "Ö", "Oe", "Ü", "Ue", "ß", "ss")
 
 // newStopSet analyses stop words like any text, so that they are compared
 // with analysed terms; a word the base analyzer already drops adds nothing.

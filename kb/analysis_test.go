@@ -110,3 +110,70 @@ func TestGermanQuestionWordsAreNoTerms(t *testing.T) {
 		}
 	}
 }
+
+// German is typed with and without its umlauts and ß ("ueber", "Strasse"),
+// inflected, and in compounds: all spellings and forms of a word meet in one
+// term, and a compound splits into the parts the FAQ itself uses.
+func TestGermanAnalysis(t *testing.T) {
+	for _, c := range []struct {
+		label, text string
+		want        []string
+	}{
+		{"ü and ue are one letter", "Übelkeit Uebelkeit", []string{"ubelkeit", "ubelkeit"}},
+		{"ö, oe and o are one letter, ß is ss", "Größe Groesse Grösse Grosse", []string{"gross", "gross", "gross", "gross"}},
+		{"ä and ae are one letter", "Quarantäne Quarantaene", []string{"quarantan", "quarantan"}},
+		{"capital umlauts too", "Ärzte Aerzte Arzt", []string{"arzt", "arzt", "arzt"}},
+		{"plural and case endings go", "Kinder Kindern Kindes", []string{"kind", "kind", "kind"}},
+		{"a known compound is its group's word", "Schutzmasken Masken", []string{"mask", "mask"}},
+		{"noun and verb of one word meet", "Erkrankung Erkrankungen", []string{"krankheit", "krankheit"}},
+	} {
+		t.Run(c.label, func(t *testing.T) {
+			if got := terms(analyzerFor("de"), c.text); !slices.Equal(got, c.want) {
+				t.Errorf("terms(de, %q) = %q, want %q", c.text, got, c.want)
+			}
+		})
+	}
+}
+
+func TestSplitCompound(t *testing.T) {
+	vocab := map[string]struct{}{}
+	for _, w := range []string{"ansteckung", "gefahr", "schutz", "mask", "inkubation", "zeit", "reis", "warnung", "kind", "garten"} {
+		vocab[w] = struct{}{}
+	}
+	for _, c := range []struct {
+		label, term string
+		want        []string
+	}{
+		{"two parts with a linking s", "ansteckungsgefahr", []string{"ansteckung", "gefahr"}},
+		{"two parts joined directly", "schutzmask", []string{"schutz", "mask"}},
+		{"linking s after a part", "inkubationszeit", []string{"inkubation", "zeit"}},
+		{"linking e", "reisewarnung", []string{"reis", "warnung"}},
+		{"linking er", "kindergarten", []string{"kind", "garten"}},
+		{"a part the FAQ lacks: no split", "gesichtsmask", nil},
+		{"too short to be a compound", "maske", nil},
+	} {
+		t.Run(c.label, func(t *testing.T) {
+			if got := splitCompound(c.term, vocab); !slices.Equal(got, c.want) {
+				t.Errorf("splitCompound(%q) = %q, want %q", c.term, got, c.want)
+			}
+		})
+	}
+}
+
+// A stop word is one however it is spelt: bleve drops "über" before it
+// folds umlauts, so "ueber" must be a stop word of its own.
+func TestGermanStopWordsWithoutUmlauts(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want []string
+	}{
+		{"Informationen über Masken", []string{"information", "mask"}},
+		{"Informationen ueber Masken", []string{"information", "mask"}},
+		{"Masken fuer Kinder", []string{"mask", "kind"}},
+		{"Was koennen Kinder tun?", []string{"kind"}},
+	} {
+		if got := terms(analyzerFor("de"), c.text); !slices.Equal(got, c.want) {
+			t.Errorf("terms(de, %q) = %q, want %q", c.text, got, c.want)
+		}
+	}
+}

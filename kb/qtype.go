@@ -35,7 +35,7 @@ var questionWords = map[string]string{
 	// German
 	"wo": qWhere, "wohin": qWhere, "woher": qWhere, "wann": qWhen, "wie": qManner, "was": qWhat, "warum": qReason,
 	"wieso": qReason, "weshalb": qReason, "wer": qWho, "wen": qWho, "wem": qWho, "welche": qWhat, "welcher": qWhat,
-	"welches": qWhat, "welchen": qWhat, "womit": qWhat, "wodurch": qManner, "woran": qWhat, "worauf": qWhat,
+	"welches": qWhat, "welchen": qWhat, "womit": qWhat, "wozu": qReason, "wodurch": qManner, "woran": qWhat, "worauf": qWhat,
 	// French, Spanish, Portuguese
 	"où": qWhere, "quand": qWhen, "comment": qManner, "pourquoi": qReason, "qui": qWho, "quel": qWhat, "quelle": qWhat,
 	"dónde": qWhere, "donde": qWhere, "cuándo": qWhen, "cómo": qManner, "qué": qWhat, "quién": qWho, "cuál": qWhat,
@@ -88,8 +88,29 @@ func questionType(text string) string {
 			if f, ok := followers[w][words[i+1]]; ok {
 				return f
 			}
+			if k == qWhat {
+				if h, ok := headNouns[words[i+1]]; ok {
+					return h
+				}
+			}
 		}
 		return k
 	}
 	return ""
+}
+
+// headNouns turn a "what" or "which" question into the kind its noun asks
+// for: "which countries" asks where, "which groups" who, "what time" when
+// (the head-noun rule of question classification).
+var headNouns = map[string]string{
+	"country": qWhere, "countries": qWhere, "place": qWhere, "places": qWhere, "area": qWhere, "areas": qWhere,
+	"region": qWhere, "regions": qWhere, "city": qWhere, "cities": qWhere,
+	"people": qWho, "person": qWho, "persons": qWho, "group": qWho, "groups": qWho, "patients": qWho, "individuals": qWho,
+	"time": qWhen, "day": qWhen, "date": qWhen,
+	"reason": qReason, "reasons": qReason, "purpose": qReason, "goal": qReason, "aim": qReason,
+	"grund": qReason, "gründe": qReason, "ziel": qReason, "zweck": qReason,
+	"land": qWhere, "länder": qWhere, "ländern": qWhere, "ort": qWhere, "orte": qWhere, "orten": qWhere,
+	"regionen": qWhere, "gebiet": qWhere, "gebiete": qWhere, "gebieten": qWhere, "stadt": qWhere, "städte": qWhere, "städten": qWhere,
+	"personen": qWho, "personengruppen": qWho, "gruppen": qWho, "menschen": qWho, "leute": qWho, "patienten": qWho,
+	"uhrzeit": qWhen, "tag": qWhen, "tagen": qWhen,
 }

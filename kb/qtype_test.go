@@ -20,6 +20,14 @@ func TestQuestionType(t *testing.T) {
 		{"How does the virus spread?", qManner},
 		{"What is a boil water notice?", qWhat},
 		{"Which documents do I need?", qWhat},
+		// the noun after "which" or "what" can ask for a place, a person or a time
+		{"Which countries are affected?", qWhere},
+		{"Which groups are at higher risk?", qWho},
+		{"What time does the shelter open?", qWhen},
+		{"Welche Länder sind betroffen?", qWhere},
+		{"Welche Personengruppen sind gefährdet?", qWho},
+		{"Welche Menschen müssen aufpassen?", qWho},
+		{"Welche Masken helfen?", qWhat},
 		{"Is the tap water safe?", qYesNo},
 		{"Can I bring my dog?", qYesNo},
 		{"Wo ist die Notunterkunft?", qWhere},
@@ -57,5 +65,27 @@ func TestTypeWeight(t *testing.T) {
 		if got := typeWeight(c.share); math.Abs(got-c.want) > 0.001 {
 			t.Errorf("typeWeight(%v) = %.3f, want %.3f", c.share, got, c.want)
 		}
+	}
+}
+
+// A paraphrase often shares no word with the entry's question but one with
+// its answer ("Who is most vulnerable?" for "Who is at risk?"): the kinds
+// agreeing still counts then. The other entry comes first in the file and
+// its answer matches as well, so without the kind it would rank first.
+func TestQuestionKindCountsWithTheAnswer(t *testing.T) {
+	entries, err := Parse([]byte("id,lang,question,answer\n"+
+		"virus,en,What is the virus?,Its lungs are vulnerable.\n"+
+		"risk,en,Who is at risk?,Older people are vulnerable.\n"), FormatCSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := buildSnapshot(1, entries, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	r := s.search("Who is most vulnerable?", "en", 3)
+	if len(r.Results) == 0 || r.Results[0].ID != "risk" {
+		t.Errorf("search(Who is most vulnerable?) = %+v, want risk first", r.Results)
 	}
 }

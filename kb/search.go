@@ -463,7 +463,11 @@ func (s *snapshot) searchAmong(q, lang string, limit int, keep func(*doc) bool) 
 		d := st.docs[i]
 		cov, qcov, aonly := cv.cover(d, qs, weights)
 		score := wBM25*float64(acc[i])/total + wCoverage*qcov + wGram*sims[i]
-		if qtype != "" && qtype == d.qtype && qcov > 0 {
+		// The kinds agreeing counts once the entry shares a word of the
+		// query anywhere, its answer included: a paraphrase often shares
+		// none with the question ("Who is most vulnerable?" for "Who is
+		// at risk?") but one with the answer.
+		if qtype != "" && qtype == d.qtype && (qcov > 0 || cov > 0) {
 			score += wQType * st.typeW[qtype]
 		}
 		list = append(list, scored{d: d, id: d.id, score: score, coverage: cov, qcoverage: qcov, assocOnly: aonly, gram: sims[i]})

@@ -37,6 +37,7 @@ var synonymGroups = map[string][][]string{
 		{"flood", "flooding", "floods", "inundation"},
 		{"evacuate", "evacuation", "leave home"},
 		{"insurance", "insurer", "insurance company"},
+		{"information", "info", "infos"},
 		// Countries and unions people name by their abbreviation (an
 		// upper-case "US" is read as the country, see foldText).
 		{"usa", "united states", "united states of america", "america"},
@@ -71,6 +72,7 @@ var synonymGroups = map[string][][]string{
 	"de": {
 		{"coronavirus", "corona", "corona virus", "covid", "covid19", "covid 19", "sars cov 2", "ncov"},
 		{"virus", "viren"},
+		{"informationen", "information", "info", "infos"},
 		{"maske", "mundschutz", "mund nasen schutz", "mund nasen bedeckung", "gesichtsmaske", "schutzmaske", "atemschutzmaske", "alltagsmaske"},
 		{"kinder", "kind", "kids", "nachwuchs"},
 		{"arzt", "ärztin", "doktor", "hausarzt", "hausärztin"},
