@@ -92,7 +92,9 @@ func (w *wholeIncident) write(from string, m whatsapp.Message) {
 	w.s.engine.WaitIdle()
 }
 
-func (w *wholeIncident) ask(from, text string) { w.write(from, whatsapp.Message{Type: "text", Text: text}) }
+func (w *wholeIncident) ask(from, text string) {
+	w.write(from, whatsapp.Message{Type: "text", Text: text})
+}
 
 // textsTo is what the fake Graph API received for user, as "text: ..."
 // or "template: name" lines, from the n-th message on.
@@ -336,5 +338,43 @@ func TestWholeIncident(t *testing.T) {
 		if !strings.Contains(tl, k) {
 			t.Errorf("timeline lacks %s: %s", k, tl)
 		}
+	}
+}
+
+// TestDrillNeverReachesPeopleWithoutSayingSo: in a drill incident, a
+// check-in whose template does not say DRILL is refused and the fake
+// Graph API receives nothing, a real incident refuses a drill broadcast,
+// and the drill template (drill_checkin) goes out to the audience.
+func TestDrillNeverReachesPeopleWithoutSayingSo(t *testing.T) {
+	w := newWholeIncident(t)
+	if code, body := call(t, w.s, "POST", "/admin/contacts/import", w.admin, "text/csv", wiPeople); code != 200 {
+		t.Fatalf("import: %d %s", code, body)
+	}
+	w.must("POST", "/admin/incidents", w.admin, drillJSON, 201) // inc000001, a drill
+	w.must("POST", "/admin/incidents", w.admin, floodJSON, 201) // inc000002, real
+	checkin := func(incident, tpl, param string, drill bool) string {
+		return fmt.Sprintf(`{"name": "are you safe", "kind": "checkin", "incident": %q, "drill": %v, "audience": {"regions": ["Dammam"]},
+		 "templates": {"en": {"name": %q, "language": "en_US", "body": [{"value": %q}]}}}`, incident, drill, tpl, param)
+	}
+	refusals := []struct {
+		label, body, want string
+	}{
+		{"drill incident, real template", checkin("inc000001", "flood_notice", "{{name}}", false), "a drill must say so in language en"},
+		{"drill broadcast in a real incident", checkin("inc000002", "drill_checkin", "{{name}}", true), "incident inc000002 is real"},
+		{"critical drill", strings.Replace(checkin("inc000001", "drill_checkin", "{{name}}", false), `"kind"`, `"critical": true, "consent_override_reason": "x", "kind"`, 1), "critical"},
+	}
+	for _, r := range refusals {
+		body := w.must("POST", "/admin/broadcasts", w.admin, r.body, 400)
+		if !strings.Contains(body, r.want) {
+			t.Errorf("%s: %s, want %q", r.label, body, r.want)
+		}
+	}
+	if n := len(w.graph.Messages()); n != 0 {
+		t.Fatalf("refused drills sent %d messages", n)
+	}
+	w.must("POST", "/admin/broadcasts", w.admin, checkin("inc000001", "drill_checkin", "{{name}}", false), 202)
+	waitFor(t, "the drill sent", func() bool { return len(w.templatesSent("drill_checkin")) == 4 })
+	if n := len(w.graph.Messages()); n != 4 {
+		t.Errorf("the drill sent %d messages, want 4", n)
 	}
 }
