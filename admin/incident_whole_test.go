@@ -33,7 +33,7 @@ type wholeIncident struct {
 	seq           atomic.Int64
 }
 
-func newWholeIncident(t *testing.T) *wholeIncident {
+func newWholeIncident(t *testing.T, opts ...func(*broadcast.Config)) *wholeIncident {
 	t.Helper()
 	db, faq := openStore(t)
 	w := &wholeIncident{t: t, db: db, graph: whatsapptest.NewServer(t), clock: &shiftClock{}}
@@ -41,8 +41,12 @@ func newWholeIncident(t *testing.T) *wholeIncident {
 	fast := func(whatsapp.Action, int) time.Duration { return time.Millisecond }
 	engine := bot.New(bot.Config{PhoneNumberIDs: []string{"1001"}, RatePerNumber: 1000, Backoff: fast, ShutdownGrace: 100 * time.Millisecond},
 		bot.Options{DB: db, Sender: client, KB: faq, Learner: faq, Logger: zerolog.Nop(), Now: w.clock.now})
-	bc := broadcast.New(broadcast.Config{PhoneNumberIDs: []string{"1001"}, RatePerNumber: 1000, Tick: 10 * time.Millisecond,
-		CommitEvery: 5 * time.Millisecond, Backoff: fast, FrequencyCap: -1, InFlightGrace: -1, PairGap: -1, AnswerWindow: time.Hour},
+	cfg := broadcast.Config{PhoneNumberIDs: []string{"1001"}, RatePerNumber: 1000, Tick: 10 * time.Millisecond,
+		CommitEvery: 5 * time.Millisecond, Backoff: fast, FrequencyCap: -1, InFlightGrace: -1, PairGap: -1, AnswerWindow: time.Hour}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	bc := broadcast.New(cfg,
 		broadcast.Options{DB: db, Sender: client, Logger: zerolog.Nop(), Incidents: incident.Gate{}, Now: w.clock.now})
 	engine.Intercept(bc)
 	engine.ObserveStatuses(bc)
