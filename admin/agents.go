@@ -3,6 +3,7 @@ package admin
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -56,14 +57,17 @@ type agentView struct {
 	Disabled  bool      `json:"disabled,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	LastLogin time.Time `json:"last_login,omitzero"`
+	// Permissions are what the account may do of incident work (null:
+	// the role's default, see roles.go).
+	Permissions []string `json:"permissions"`
 }
 
 func viewOf(a Agent) agentView {
-	return agentView{ID: a.ID, Name: a.Name, Role: a.Role, Disabled: a.Disabled, CreatedAt: a.CreatedAt, LastLogin: a.LastLogin}
+	return agentView{ID: a.ID, Name: a.Name, Role: a.Role, Disabled: a.Disabled, CreatedAt: a.CreatedAt, LastLogin: a.LastLogin, Permissions: a.Permissions}
 }
 
 // CreateAgent stores a new agent account; the name must be free.
-func CreateAgent(ctx context.Context, db *store.DB, id, name, role, password, by string, now time.Time) (Agent, error) {
+func CreateAgent(ctx context.Context, db *store.DB, id, name, role, password, by string, now time.Time, permissions ...string) (Agent, error) {
 	id = strings.ToLower(strings.TrimSpace(id))
 	switch {
 	case !agentIDPattern.MatchString(id):
@@ -80,7 +84,7 @@ func CreateAgent(ctx context.Context, db *store.DB, id, name, role, password, by
 	if strings.TrimSpace(name) == "" {
 		name = id
 	}
-	a := Agent{ID: id, Name: strings.TrimSpace(name), Role: role, Hash: hash, CreatedAt: now, CreatedBy: by}
+	a := Agent{ID: id, Name: strings.TrimSpace(name), Role: role, Hash: hash, CreatedAt: now, CreatedBy: by, Permissions: permissions}
 	err = db.Write(ctx, func(w store.Writer) error {
 		if ok, err := store.HasAgent(ctx, w, id); err != nil || ok {
 			if ok {
@@ -112,7 +116,7 @@ func (s *Server) registerAgents(adm fiber.Router) {
 	adm.Post("/logout", s.logout)
 	adm.Get("/me", s.require(RoleAgent, RoleAdmin), func(c *fiber.Ctx) error {
 		p := principal(c)
-		return c.JSON(fiber.Map{"id": p.ID, "name": p.Name, "role": p.Role})
+		return c.JSON(fiber.Map{"id": p.ID, "name": p.Name, "role": p.Role, "permissions": p.Effective()})
 	})
 	// Agents see the list too: they pick a colleague when transferring.
 	adm.Get("/agents", s.require(RoleAgent, RoleAdmin), s.listAgents)
@@ -144,18 +148,23 @@ func (s *Server) listAgents(c *fiber.Ctx) error {
 
 func (s *Server) createAgent(c *fiber.Ctx) error {
 	var req struct {
-		ID       string `json:"id"`
-		Name     string `json:"name"`
-		Role     string `json:"role"`
-		Password string `json:"password"`
+		ID          string   `json:"id"`
+		Name        string   `json:"name"`
+		Role        string   `json:"role"`
+		Password    string   `json:"password"`
+		Permissions []string `json:"permissions"`
 	}
-	if err := reqbody.Decode(c, &req, `{"id": "amira", "name": "Amira", "role": "agent", "password": "..."}`); err != nil {
+	if err := reqbody.Decode(c, &req, `{"id": "amira", "name": "Amira", "role": "agent", "password": "...", "permissions": ["incidents", "drills"]}`); err != nil {
+		return err
+	}
+	perms, err := checkPermissions(req.Permissions)
+	if err != nil {
 		return err
 	}
 	if req.Role == "" {
 		req.Role = RoleAgent
 	}
-	a, err := CreateAgent(c.UserContext(), s.db, req.ID, req.Name, req.Role, req.Password, principal(c).ID, s.now())
+	a, err := CreateAgent(c.UserContext(), s.db, req.ID, req.Name, req.Role, req.Password, principal(c).ID, s.now(), perms...)
 	if err != nil {
 		return err
 	}
@@ -171,9 +180,24 @@ func (s *Server) updateAgent(c *fiber.Ctx) error {
 		Role     *string `json:"role"`
 		Password *string `json:"password"`
 		Disabled *bool   `json:"disabled"`
+		// Permissions replace the account's; null in the body gives
+		// back the role's default, leaving it out changes nothing.
+		Permissions json.RawMessage `json:"permissions"`
 	}
-	if err := reqbody.Decode(c, &req, `{"name", "role", "password", "disabled"} (any of them)`); err != nil {
+	if err := reqbody.Decode(c, &req, `{"name", "role", "password", "disabled", "permissions"} (any of them)`); err != nil {
 		return err
+	}
+	var perms []string
+	setPerms := req.Permissions != nil
+	if setPerms {
+		var list []string
+		if err := json.Unmarshal(req.Permissions, &list); err != nil {
+			return reqbody.Invalidf(`"permissions" must be a list of names or null`)
+		}
+		var err error
+		if perms, err = checkPermissions(list); err != nil {
+			return err
+		}
 	}
 	var hash []byte
 	if req.Password != nil {
@@ -213,6 +237,9 @@ func (s *Server) updateAgent(c *fiber.Ctx) error {
 		if req.Disabled != nil {
 			a.Disabled = *req.Disabled
 		}
+		if setPerms {
+			a.Permissions = perms
+		}
 		// A new password or a disabled account ends every console
 		// session of the account, in the same transaction: re-enabling
 		// it later revives none of them.
@@ -229,13 +256,13 @@ func (s *Server) updateAgent(c *fiber.Ctx) error {
 		return fmt.Errorf("update agent: %w", err)
 	}
 	var changed []string
-	for name, set := range map[string]bool{"name": req.Name != nil, "role": req.Role != nil, "password": hash != nil, "disabled": req.Disabled != nil} {
+	for name, set := range map[string]bool{"name": req.Name != nil, "role": req.Role != nil, "password": hash != nil, "disabled": req.Disabled != nil, "permissions": setPerms} {
 		if set {
 			changed = append(changed, name)
 		}
 	}
 	slices.Sort(changed)
-	s.record(c, "agent.update", "agent="+a.ID, fmt.Sprintf("changed=%s disabled=%t sessions_ended=%d", strings.Join(changed, ","), a.Disabled, ended))
+	s.record(c, "agent.update", "agent="+a.ID, fmt.Sprintf("changed=%s disabled=%t sessions_ended=%d%s", strings.Join(changed, ","), a.Disabled, ended, permDetail(a.Permissions)))
 	s.log.Info().Str("agent", a.ID).Str("by", principal(c).ID).Int("sessions_ended", ended).Msg("agent account changed")
 	return c.JSON(viewOf(a))
 }
@@ -368,7 +395,7 @@ func (s *Server) requireSession(c *fiber.Ctx, secret string, roles []string) err
 			return apierr.Forbiddenf("cross-origin request refused")
 		}
 	}
-	return allowRole(c, Principal{ID: a.ID, Name: a.Name, Role: a.Role}, roles)
+	return allowRole(c, Principal{ID: a.ID, Name: a.Name, Role: a.Role, Permissions: a.Permissions}, roles)
 }
 
 func sameOrigin(origin string, c *fiber.Ctx) bool {

@@ -50,8 +50,11 @@ func NewSecret() (string, error) {
 }
 
 // SaveToken stores a token under the hash of secret.
-func SaveToken(ctx context.Context, db *store.DB, secret, name, role string, now time.Time) (Token, error) {
+func SaveToken(ctx context.Context, db *store.DB, secret, name, role string, now time.Time, permissions ...string) (Token, error) {
 	t := Token{ID: hashToken(secret), Name: name, Role: role, CreatedAt: now}
+	if permissions != nil {
+		t.Permissions = permissions
+	}
 	err := db.Write(ctx, func(w store.Writer) error { return store.PutAdminToken(ctx, w, t) })
 	if err != nil {
 		return Token{}, fmt.Errorf("save token %s: %w", name, err)
@@ -117,6 +120,8 @@ type Principal struct {
 	ID   string
 	Name string
 	Role string
+	// Permissions as stored on the token or account (see roles.go).
+	Permissions []string
 }
 
 var errNoToken = errors.New("no such token")
@@ -137,7 +142,7 @@ func (s *Server) authenticate(ctx context.Context, secret string) (Principal, er
 		return Principal{}, err
 	}
 	s.touchToken(id)
-	return Principal{ID: "token:" + id[:12], Name: t.Name, Role: t.Role}, nil
+	return Principal{ID: "token:" + id[:12], Name: t.Name, Role: t.Role, Permissions: t.Permissions}, nil
 }
 
 // touchToken records last use at most once a minute per token, so that

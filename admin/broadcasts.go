@@ -35,8 +35,9 @@ func (s *Server) registerBroadcasts(adm fiber.Router, svc *broadcast.Service) {
 	adm.Post("/broadcasts/:id/cancel", admin, h.control(svc.Cancel))
 	// Two-person approval: another admin than the creator approves or
 	// rejects a broadcast pending approval, after reading its preview.
-	adm.Post("/broadcasts/:id/approve", admin, h.decide(svc.Approve))
-	adm.Post("/broadcasts/:id/reject", admin, h.decide(svc.Reject))
+	// Approving needs the "approve" permission (roles.go).
+	adm.Post("/broadcasts/:id/approve", admin, permit(PermApprove), h.decide(svc.Approve))
+	adm.Post("/broadcasts/:id/reject", admin, permit(PermApprove), h.decide(svc.Reject))
 }
 
 // broadcastActor is the caller as the broadcast service names actors.
@@ -67,6 +68,12 @@ func (h *broadcastAPI) create(c *fiber.Ctx) error {
 	spec, err := h.parseSpec(c)
 	if err != nil {
 		return err
+	}
+	// A drill, asked for or by its incident, needs "drills".
+	if h.s.drillBroadcast(c.UserContext(), spec.Drill, spec.Incident) {
+		if err := allow(c, PermDrills); err != nil {
+			return err
+		}
 	}
 	b, err := h.svc.CreateBy(spec, broadcastActor(c), c.Get("Idempotency-Key"))
 	if err != nil {

@@ -26,10 +26,11 @@ func (s *Server) registerCorrections(adm fiber.Router, svc *correction.Service, 
 	h := &correctionAPI{s: s, svc: svc}
 	adm.Use("/corrections", s.audit.Middleware("correction", s.actor))
 	admin, workers := s.require(RoleAdmin), s.require(RoleAdmin, RoleAgent)
-	adm.Post("/corrections", admin, h.create)
+	// Creating and sending need the "correct" permission (roles.go).
+	adm.Post("/corrections", admin, permit(PermCorrect), h.create)
 	adm.Get("/corrections", admin, h.list)
 	adm.Get("/corrections/:id", admin, h.get)
-	adm.Post("/corrections/:id/send", admin, h.send)
+	adm.Post("/corrections/:id/send", admin, permit(PermCorrect), h.send)
 
 	u := &unaccountedAPI{s: s, svc: bc}
 	adm.Get("/broadcasts/:id/unaccounted", workers, u.list)

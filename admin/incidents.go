@@ -21,24 +21,27 @@ type incidentAPI struct {
 }
 
 // registerIncidents adds the incident routes. Admins open, change and
-// close incidents; agents, who work the people an incident brings in,
-// read them, their timeline and their report (with the unaccounted
-// people's numbers masked).
+// close incidents, real ones with the "incidents" permission and drills
+// with "drills" (roles.go); agents, who work the people an incident
+// brings in, read them, their timeline and their report (with the
+// unaccounted people's numbers masked).
 func (s *Server) registerIncidents(adm fiber.Router, svc *incident.Service) {
 	h := &incidentAPI{s: s, svc: svc}
 	// Refused requests are recorded by the middleware; the service
 	// records the changes it makes.
 	adm.Use("/incidents", s.audit.Middleware("incident", s.actor))
 	admin, readers := s.require(RoleAdmin), s.require(RoleAdmin, RoleAgent)
+	// The permission of a change depends on the incident: a drill's is
+	// "drills", a real one's "incidents".
 	adm.Post("/incidents", admin, h.create)
 	adm.Get("/incidents", readers, h.list)
 	adm.Get("/incidents/:id", readers, h.get)
-	adm.Patch("/incidents/:id", admin, h.update)
-	adm.Post("/incidents/:id/close", admin, h.close)
+	adm.Patch("/incidents/:id", admin, s.permitIncident, h.update)
+	adm.Post("/incidents/:id/close", admin, s.permitIncident, h.close)
 	adm.Get("/incidents/:id/timeline", readers, h.timeline)
 	adm.Get("/incidents/:id/report", readers, h.report)
 	if s.kb != nil {
-		kbapi.RegisterOverlay(adm, kbapi.OverlayRoutes{KB: s.kb, Admit: incident.AdmitOverlay, Write: admin, Read: readers,
+		kbapi.RegisterOverlay(adm, kbapi.OverlayRoutes{KB: s.kb, Admit: incident.AdmitOverlay, Write: admin, Permit: s.permitIncident, Read: readers,
 			Exists: func(ctx context.Context, id string) error { _, err := svc.Get(ctx, id); return err },
 			Actor:  func(c *fiber.Ctx) string { return h.by(c).String() }})
 	}
@@ -54,6 +57,9 @@ const newIncidentExample = `{"name": "Dammam flood", "kind": "flood", "audience"
 func (h *incidentAPI) create(c *fiber.Ctx) error {
 	var n incident.New
 	if err := reqbody.Decode(c, &n, newIncidentExample); err != nil {
+		return err
+	}
+	if err := allow(c, incidentPerm(n.Drill)); err != nil {
 		return err
 	}
 	in, err := h.svc.Create(c.UserContext(), n, h.by(c))

@@ -115,10 +115,15 @@ var roles = map[string]bool{RoleAdmin: true, RoleAgent: true, RoleIntegration: t
 
 func (s *Server) createToken(c *fiber.Ctx) error {
 	var req struct {
-		Name string `json:"name"`
-		Role string `json:"role"`
+		Name        string   `json:"name"`
+		Role        string   `json:"role"`
+		Permissions []string `json:"permissions"`
 	}
 	if err := reqbody.Decode(c, &req, `{"name": "grafana", "role": "viewer"}`); err != nil {
+		return err
+	}
+	perms, err := checkPermissions(req.Permissions)
+	if err != nil {
 		return err
 	}
 	req.Name = strings.TrimSpace(req.Name)
@@ -132,11 +137,11 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, err := SaveToken(c.UserContext(), s.db, secret, req.Name, req.Role, s.now().UTC())
+	t, err := SaveToken(c.UserContext(), s.db, secret, req.Name, req.Role, s.now().UTC(), perms...)
 	if err != nil {
 		return err
 	}
-	s.record(c, "token.create", "token="+t.ID[:12], "role="+t.Role+" name="+t.Name)
+	s.record(c, "token.create", "token="+t.ID[:12], "role="+t.Role+" name="+t.Name+permDetail(t.Permissions))
 	return c.Status(fiber.StatusCreated).JSON(struct {
 		Token
 		Secret string `json:"secret"`

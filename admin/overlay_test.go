@@ -91,6 +91,12 @@ func TestFAQOverlayAnswersFirstWhileTheIncidentIsOpen(t *testing.T) {
 		}
 	}
 
+	// The refused entries changed nothing: the overlay holds the two.
+	if _, body := call(t, s, "GET", "/admin/incidents/inc000001/faq", admin, "", ""); strings.Count(body, `"created_by"`) != 2 ||
+		strings.Contains(body, "Kiwanda") || strings.Contains(body, "usine") {
+		t.Fatalf("the overlay after the refusals: %s", body)
+	}
+
 	overlay := answer{kb.DecisionAnswer, "inc000001", dammamShelter}
 	check("during, same question as a general entry", "Where is the nearest shelter?", overlay)
 	check("during, in Arabic", "أين أقرب ملجأ؟", answer{kb.DecisionAnswer, "inc000001", dammamShelterAr})

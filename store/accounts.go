@@ -20,6 +20,9 @@ type AdminToken struct {
 	CreatedAt time.Time `json:"created_at"`
 	LastUsed  time.Time `json:"last_used,omitzero"`
 	Revoked   bool      `json:"revoked,omitempty"`
+	// Permissions narrow what the token may do in incident work (package
+	// admin names them); null grants an admin token all of them, [] none.
+	Permissions []string `json:"permissions"`
 }
 
 // GetAdminToken loads the token stored under id, or ErrNotFound.
@@ -68,6 +71,8 @@ type Agent struct {
 	CreatedAt time.Time `json:"created_at"`
 	CreatedBy string    `json:"created_by,omitempty"`
 	LastLogin time.Time `json:"last_login,omitzero"`
+	// Permissions are as on AdminToken.
+	Permissions []string `json:"permissions"`
 }
 
 // GetAgent loads an agent account, or ErrNotFound.

@@ -23,8 +23,10 @@ type OverlayRoutes struct {
 	Exists func(ctx context.Context, id string) error
 	// Actor names who makes a change, kept on the entry.
 	Actor func(c *fiber.Ctx) string
-	// Write and Read guard the routes (roles).
+	// Write and Read guard the routes (roles); Permit, when set, runs
+	// after Write (the incident's permission).
 	Write, Read fiber.Handler
+	Permit      fiber.Handler
 }
 
 const overlayExample = `{"id": "plant-open", "lang": "en", "question": "Is the Dammam plant open tomorrow?", ` +
@@ -32,9 +34,13 @@ const overlayExample = `{"id": "plant-open", "lang": "en", "question": "Is the D
 
 // RegisterOverlay mounts the overlay routes on r (the /admin group).
 func RegisterOverlay(r fiber.Router, o OverlayRoutes) {
-	r.Post("/incidents/:id/faq", o.Write, o.add)
+	write := []fiber.Handler{o.Write}
+	if o.Permit != nil {
+		write = append(write, o.Permit)
+	}
+	r.Post("/incidents/:id/faq", append(write, o.add)...)
 	r.Get("/incidents/:id/faq", o.Read, o.list)
-	r.Delete("/incidents/:id/faq/:entry", o.Write, o.remove)
+	r.Delete("/incidents/:id/faq/:entry", append(write, o.remove)...)
 }
 
 func (o OverlayRoutes) add(c *fiber.Ctx) error {

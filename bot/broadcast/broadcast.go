@@ -232,6 +232,11 @@ func (sp *Spec) Validate(now time.Time) error {
 	if sp.Unaccounted != nil && sp.Kind != KindCheckin {
 		return fmt.Errorf("unaccounted: only a check-in leaves people unaccounted, not a %s", sp.Kind)
 	}
+	if sp.Unaccounted != nil {
+		if err := sp.Unaccounted.validate(sp); err != nil {
+			return err
+		}
+	}
 	sp.Incident = strings.TrimSpace(sp.Incident)
 	if sp.SMS != nil {
 		if err := sp.SMS.validate(sp); err != nil {

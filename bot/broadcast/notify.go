@@ -22,7 +22,7 @@ import (
 // retries, so receivers can drop repeats.
 type Event struct {
 	ID            string             `json:"id"`
-	Type          string             `json:"type"` // checkin.answer, checkin.need_help, checkin.help_details, confirmation.answer, confirmation.reschedule, broadcast.completed, broadcast.cancelled, broadcast.alert, emergency
+	Type          string             `json:"type"` // checkin.answer, checkin.need_help, checkin.help_details, confirmation.answer, confirmation.reschedule, broadcast.completed, broadcast.cancelled, broadcast.alert, emergency, checkin.unaccounted
 	At            time.Time          `json:"at"`
 	Broadcast     string             `json:"broadcast"`
 	Name          string             `json:"name,omitempty"`
@@ -33,8 +33,10 @@ type Event struct {
 	Description   string             `json:"description,omitempty"`
 	PreferredTime string             `json:"preferred_time,omitempty"`
 	Unaccounted   int64              `json:"unaccounted,omitempty"`
-	Code          int                `json:"code,omitempty"`
-	Message       string             `json:"message,omitempty"`
+	// Contacts lists the wa_ids of checkin.unaccounted.
+	Contacts []string `json:"contacts,omitempty"`
+	Code     int      `json:"code,omitempty"`
+	Message  string   `json:"message,omitempty"`
 }
 
 // SignatureHeader carries the HMAC of an event body.

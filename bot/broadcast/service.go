@@ -397,6 +397,9 @@ func (s *Service) CreateBy(spec Spec, by Actor, idemKey string) (*Broadcast, err
 	if err := spec.Validate(now); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
+	if spec.Unaccounted != nil && spec.Unaccounted.Webhook && len(s.cfg.WebhookURLs) == 0 {
+		return nil, fmt.Errorf("%w: unaccounted.webhook: no integration webhook is configured: set LIFELINE_WEBHOOK_URLS or leave it out", ErrInvalid)
+	}
 	warning, err := checkTemplateCatalog(s.tpl, &spec)
 	if err != nil {
 		return nil, err
@@ -1061,7 +1064,11 @@ func (s *Service) tick() {
 // afterSent runs reminder rounds when due, then flags the unaccounted and
 // completes the broadcast.
 func (s *Service) afterSent(b *Broadcast, now time.Time) {
-	if !s.smsSettled(b) {
+	// A check-in that sends its unaccounted an SMS keeps the fallback
+	// open until its last reminder had its time: its reminders go on
+	// meanwhile, and only the completion waits.
+	smsAtEnd := b.Spec.Unaccounted != nil && b.Spec.Unaccounted.SMS && b.Spec.Reminders != nil && b.RemindersSent < b.Spec.Reminders.Count
+	if !smsAtEnd && !s.smsSettled(b) {
 		return // the SMS fallback may still have to reach someone
 	}
 	if b.Spec.Kind == KindNotice {

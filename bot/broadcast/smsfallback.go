@@ -45,6 +45,7 @@ const (
 	smsWhy131026      = "131026"                // WhatsApp said the number cannot receive messages
 	smsWhyUnreachable = "unreachable"           // the contact was already marked unreachable
 	smsWhyNoDelivery  = "not_delivered_in_time" // critical: no delivery within After
+	smsWhyUnaccounted = "unaccounted"           // a check-in's last reminder went unanswered (UnaccountedPolicy.SMS)
 )
 
 // SMS fallback states of a recipient.
@@ -210,6 +211,7 @@ func (s *Service) smsPass(id string) (open bool, next time.Time, err error) {
 		return false, time.Time{}, nil
 	}
 	now := s.now()
+	final := s.finalAt(b)
 	later := func(t time.Time) {
 		open = true
 		if next.IsZero() || t.Before(next) {
@@ -246,6 +248,15 @@ func (s *Service) smsPass(id string) (open bool, next time.Time, err error) {
 				return err
 			}
 			why, wait := smsReason(b, rec, &e, now)
+			if why == "" && rec.WaID != "" {
+				owed, w := unaccountedSMS(b, &e, final, now)
+				if owed {
+					why = smsWhyUnaccounted
+				}
+				if wait.IsZero() || (!w.IsZero() && w.Before(wait)) {
+					wait = w
+				}
+			}
 			if !wait.IsZero() {
 				later(wait)
 			}

@@ -28,6 +28,54 @@ type UnaccountedPolicy struct {
 	// Handoff opens a handoff per unaccounted person, in the queue
 	// "unaccounted", below need-help and danger.
 	Handoff bool `json:"handoff,omitempty"`
+	// Webhook sends the integration event "checkin.unaccounted" listing
+	// them (needs LIFELINE_WEBHOOK_URLS), for a system that calls people.
+	Webhook bool `json:"webhook,omitempty"`
+	// SMS sends each of them the check-in's "sms" text by SMS once the
+	// last reminder had its time, before the check-in completes: the
+	// fallback channel for people whose WhatsApp went unanswered.
+	SMS bool `json:"sms,omitempty"`
+}
+
+// EventUnaccounted is the integration event listing the people a
+// check-in completed without.
+const EventUnaccounted = "checkin.unaccounted"
+
+// validate names a policy the check-in cannot carry out.
+func (p *UnaccountedPolicy) validate(sp *Spec) error {
+	if p.SMS && sp.SMS == nil {
+		return errors.New(`unaccounted.sms: give "sms" with the texts to send them (as for the SMS fallback)`)
+	}
+	return nil
+}
+
+// finalAt is when check-in b's last reminder has had its time, so that
+// who has not answered is unaccounted; zero while b is not sent.
+func (s *Service) finalAt(b *Broadcast) time.Time {
+	if b.SentAt.IsZero() {
+		return time.Time{}
+	}
+	count, every := 0, s.cfg.AnswerWindow
+	if r := b.Spec.Reminders; r != nil && r.Count > 0 {
+		count, every = r.Count, time.Duration(r.Every)
+	}
+	return b.SentAt.Add(time.Duration(count+1) * every)
+}
+
+// unaccountedSMS says whether the recipient, with engagement e, is owed
+// the SMS of the unaccounted now, or when to look again.
+func unaccountedSMS(b *Broadcast, e *Engagement, final, now time.Time) (owed bool, wait time.Time) {
+	p := b.Spec.Unaccounted
+	if p == nil || !p.SMS || b.Spec.Kind != KindCheckin || e.Answer != "" || e.Reached != nil {
+		return false, time.Time{}
+	}
+	if final.IsZero() {
+		return false, now // not all sent yet
+	}
+	if now.Before(final) {
+		return false, final
+	}
+	return true, time.Time{}
 }
 
 // Reached records that staff reached a person who never answered.
@@ -201,20 +249,19 @@ func (s *Service) findRecipient(id, who string) (uint64, error) {
 }
 
 // escalate opens a handoff in the "unaccounted" queue for each person
-// check-in id is completing without, when it asks for it. It runs before
+// check-in id is completing without, and sends the integration event
+// listing them, as it asks. It runs before
 // the completion is committed, so it may run again after a crash; a
 // handoff open already is left as it is, and a person erased meanwhile is
 // passed over.
 func (s *Service) escalate(id string) {
-	if s.escal == nil {
-		return
-	}
 	b, err := s.Get(id)
 	if err != nil {
 		s.log.Error().Err(err).Str("broadcast", id).Msg("load check-in for escalation")
 		return
 	}
-	if b.Spec.Unaccounted == nil || !b.Spec.Unaccounted.Handoff || b.State == StateCancelled || b.State == StateCompleted {
+	p := b.Spec.Unaccounted
+	if p == nil || (!p.Handoff && !p.Webhook) || b.State == StateCancelled || b.State == StateCompleted {
 		return
 	}
 	var users []string
@@ -230,6 +277,15 @@ func (s *Service) escalate(id string) {
 	})
 	if err != nil {
 		s.log.Error().Err(err).Str("broadcast", b.ID).Msg("list unaccounted for escalation")
+		return
+	}
+	if p.Webhook {
+		// Before the completion like the handoffs: a crash in between
+		// sends it again, with a new id (receivers see the same list).
+		s.queueEventNow(Event{Type: EventUnaccounted, Broadcast: b.ID, At: s.now(), Name: b.Spec.Name,
+			Unaccounted: int64(len(users)), Contacts: users})
+	}
+	if !p.Handoff || s.escal == nil {
 		return
 	}
 	opened := 0
