@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"lifeline/bot/whatsapp/whatsapptest"
+	"lifeline/bot/whatsapp/whatsapptest/latency"
 	"lifeline/store"
 )
 
@@ -63,6 +64,18 @@ func (f *faultyGraph) respond(r whatsapptest.Request) whatsapptest.Response {
 	return resp
 }
 
+// faultLatency is the fake Graph API's own latency for the fault runs:
+// LIFELINE_FAULT_LATENCY, "realistic" (median 150 ms, p99 600 ms), "none"
+// (the default, for a quick go test) or "MEDIAN,P99" (see BENCHMARKS.md,
+// Fault run).
+func faultLatency(t testing.TB) whatsapptest.Option {
+	m, err := latency.Parse(os.Getenv("LIFELINE_FAULT_LATENCY"))
+	if err != nil {
+		t.Fatalf("LIFELINE_FAULT_LATENCY: %v", err)
+	}
+	return whatsapptest.WithLatency(m)
+}
+
 func envInt(name string, def int) int {
 	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
 		return v
@@ -79,7 +92,7 @@ func envInt(name string, def int) int {
 func TestFaultyGraphAPIDeliversEveryRetryableMessageOnce(t *testing.T) {
 	users := envInt("LIFELINE_FAULT_USERS", 300)
 	seed := uint64(envInt("LIFELINE_FAULT_SEED", 1))
-	graph := whatsapptest.NewServer(t)
+	graph := whatsapptest.NewServer(t, faultLatency(t))
 	fg := newFaultyGraph(seed)
 	graph.SetResponder(fg.respond)
 	// The client's timeout must stay well above how long a loaded machine

@@ -105,7 +105,7 @@ func TestThirtyMinuteOutageLosesNoReplyAndAlertsOnce(t *testing.T) {
 		{Code: 131016, Status: 503},                        // service unavailable
 		{Body: []byte(`{"messaging_product":"whatsapp"}`)}, // 200 without a message id: outcome unknown
 	}
-	graph := whatsapptest.NewServer(t)
+	graph := whatsapptest.NewServer(t, faultLatency(t))
 	var (
 		mu        sync.Mutex
 		failed    int
