@@ -139,6 +139,7 @@ type Engine struct {
 	// their place without the callers changing.
 	wakeIn  coord.Waker
 	wakeOut coord.Waker
+	wakers  func(in, out coord.Waker) (coord.Waker, coord.Waker) // Options.Wakers
 	pacer   *pace.Numbers
 	people  PersonLocks // erasure against sends (see HoldPerson)
 	desk    *handoffs.Desk
@@ -301,6 +302,12 @@ type Options struct {
 	// Media downloads the files people send (media.Fetcher); nil keeps
 	// only what the webhook says about them.
 	Media MediaQueue
+	// Wakers is how the engine's wake-ups reach a user's lane: given the
+	// local inbound and outbound lanes, it returns the coord.Wakers the
+	// engine calls instead. nil calls the lanes directly (one process).
+	// Several instances deliver a wake-up to the owner of the user's
+	// partition, which calls the lane's Wake there.
+	Wakers func(in, out coord.Waker) (wakeIn, wakeOut coord.Waker)
 }
 
 // MediaQueue takes the download of a file a person sent, after the
@@ -348,6 +355,7 @@ func New(cfg Config, o Options) *Engine {
 		waiters: map[string]chan []whatsapp.Outbound{},
 		pacer:   o.Pacer,
 		bus:     o.Bus,
+		wakers:  o.Wakers,
 		policy: sendpolicy.Policy{FastAttempts: cfg.MaxAttempts, Backoff: cfg.Backoff,
 			MaxWait: cfg.MaxBackoff, Grace: cfg.UnknownGrace},
 		out:   o.Outgoing,
@@ -384,6 +392,9 @@ func (e *Engine) Start() error {
 	go e.ingestLoop()
 	e.outbox = newSendLanes(e.cfg.SendWorkers, e.sendersNeeded, e.processOutbound)
 	e.wakeIn, e.wakeOut = e.inbox, e.outbox
+	if e.wakers != nil {
+		e.wakeIn, e.wakeOut = e.wakers(e.inbox, e.outbox)
+	}
 	var pendingIn, pendingOut int
 	ctx := storeCtx()
 	err := e.db.Read(ctx, func(r store.Reader) error {

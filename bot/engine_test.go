@@ -15,6 +15,7 @@ import (
 
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
+	"lifeline/coord"
 	"lifeline/kb"
 	"lifeline/store"
 )
@@ -54,6 +55,8 @@ type harnessOpts struct {
 	// media, when set, builds the engine's downloader over the store
 	// and the fake's client.
 	media func(*store.DB, *whatsapp.Client) MediaQueue
+	// wakers replaces the engine's wake-ups (Options.Wakers).
+	wakers func(in, out coord.Waker) (coord.Waker, coord.Waker)
 }
 
 func newHarness(t *testing.T, o harnessOpts) *harness {
@@ -86,7 +89,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	if o.log != nil {
 		logger = *o.log
 	}
-	eo := Options{DB: db, Sender: client, KB: stubKB{}, Logger: logger, Now: o.now, Observer: o.obs}
+	eo := Options{DB: db, Sender: client, KB: stubKB{}, Logger: logger, Now: o.now, Observer: o.obs, Wakers: o.wakers}
 	if o.media != nil {
 		eo.Media = o.media(db, client)
 	}

@@ -7,11 +7,13 @@ import (
 	"math/rand/v2"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"lifeline/bot/whatsapp/whatsapptest"
+	"lifeline/bot/whatsapp/whatsapptest/latency"
 	"lifeline/store"
 )
 
@@ -21,8 +23,18 @@ import (
 // request depends only on the seed, the request body and how many times
 // that body was sent before, so a run is reproducible whatever order the
 // workers send in.
+//
+// With statuses on (LIFELINE_FAULT_STATUSES=1) it also posts a "sent"
+// status webhook for every message it accepts, as WhatsApp does, and
+// accepts 1% with an answer that comes after the client gave up and 1%
+// with a broken success answer: a send whose outcome the engine cannot
+// know, which the status must settle without a second copy.
 type faultyGraph struct {
-	seed uint64
+	seed     uint64
+	statuses bool
+	post     func(wamid, to, callback string) // posts a status webhook
+	posting  sync.WaitGroup
+	wamids   int
 
 	mu       sync.Mutex
 	attempts map[string]int      // body -> requests so far
@@ -58,9 +70,46 @@ func (f *faultyGraph) respond(r whatsapptest.Request) whatsapptest.Response {
 	default:
 		outcome = "ok"
 	}
+	if outcome == "ok" && f.statuses {
+		f.wamids++
+		wamid := fmt.Sprintf("wamid.FAULT%09d", f.wamids)
+		ok := []byte(fmt.Sprintf(`{"messaging_product":"whatsapp","contacts":[{"input":%q,"wa_id":%q}],"messages":[{"id":%q}]}`, r.To, r.To, wamid))
+		resp = whatsapptest.Response{Body: ok}
+		switch {
+		case u < 0.10:
+			resp.Delay, outcome = slowAnswer, "ok-slow"
+		case u < 0.11:
+			resp.Body, outcome = ok[:len(ok)/2], "ok-broken"
+		}
+		cb, _ := r.Body["biz_opaque_callback_data"].(string)
+		f.posting.Add(1)
+		go func() {
+			defer f.posting.Done()
+			f.post(wamid, r.To, cb)
+		}()
+	}
 	f.outcomes[body] = append(f.outcomes[body], outcome)
 	f.mu.Unlock()
 	return resp
+}
+
+// faultClientTimeout is the engine's Graph API client timeout in the
+// faulty run; slowAnswer comes after it.
+const (
+	faultClientTimeout = 1500 * time.Millisecond
+	slowAnswer         = faultClientTimeout + 500*time.Millisecond
+)
+
+// faultLatency is the fake Graph API's own latency for the fault runs:
+// LIFELINE_FAULT_LATENCY, "realistic" (median 150 ms, p99 600 ms), "none"
+// (the default, for a quick go test) or "MEDIAN,P99" (see BENCHMARKS.md,
+// Fault run).
+func faultLatency(t testing.TB) whatsapptest.Option {
+	m, err := latency.Parse(os.Getenv("LIFELINE_FAULT_LATENCY"))
+	if err != nil {
+		t.Fatalf("LIFELINE_FAULT_LATENCY: %v", err)
+	}
+	return whatsapptest.WithLatency(m)
 }
 
 func envInt(name string, def int) int {
@@ -79,15 +128,28 @@ func envInt(name string, def int) int {
 func TestFaultyGraphAPIDeliversEveryRetryableMessageOnce(t *testing.T) {
 	users := envInt("LIFELINE_FAULT_USERS", 300)
 	seed := uint64(envInt("LIFELINE_FAULT_SEED", 1))
-	graph := whatsapptest.NewServer(t)
+	graph := whatsapptest.NewServer(t, faultLatency(t))
 	fg := newFaultyGraph(seed)
+	fg.statuses = os.Getenv("LIFELINE_FAULT_STATUSES") == "1"
 	graph.SetResponder(fg.respond)
 	// The client's timeout must stay well above how long a loaded machine
 	// takes to answer on loopback: no status webhooks flow in this test,
 	// so a success that arrives after the client gave up is sent again
 	// once the grace passes, which this test would report as a duplicate
 	// (TestSlowSuccessIsSettledByItsStatus covers the statuses).
-	h := newHarness(t, harnessOpts{graph: graph, timeout: 1500 * time.Millisecond, cfg: Config{UnknownGrace: 100 * time.Millisecond}})
+	// Without statuses a send whose outcome is unknown is repeated after
+	// a short grace; with them, the grace (a minute by default) must
+	// outlast a status's way through a loaded machine's inbox.
+	grace := 100 * time.Millisecond
+	if fg.statuses {
+		grace = 5 * time.Second
+	}
+	h := newHarness(t, harnessOpts{graph: graph, timeout: faultClientTimeout, cfg: Config{UnknownGrace: grace}})
+	fg.post = func(wamid, to, cb string) {
+		if err := h.accept(statusPayload(wamid, "sent", to, cb, 0, time.Now())); err != nil {
+			t.Errorf("status webhook: %v", err)
+		}
+	}
 
 	now := time.Now()
 	for i := 0; i < users; i++ {
@@ -100,6 +162,8 @@ func TestFaultyGraphAPIDeliversEveryRetryableMessageOnce(t *testing.T) {
 	go func() { h.engine.WaitIdle(); close(done) }()
 	select {
 	case <-done:
+		fg.posting.Wait() // the last statuses, then what they changed
+		h.engine.WaitIdle()
 	case <-time.After(2*time.Minute + time.Duration(users)*20*time.Millisecond):
 		for _, it := range h.outbox() {
 			t.Logf("left: seq %d read %v attempts %d not_before %s unknown_since %s", it.Seq, it.ReadID != "", it.Attempts,
@@ -116,7 +180,7 @@ func TestFaultyGraphAPIDeliversEveryRetryableMessageOnce(t *testing.T) {
 		successes := 0
 		for i, o := range outs {
 			counts[o]++
-			if o == "ok" {
+			if strings.HasPrefix(o, "ok") {
 				successes++
 				if i != len(outs)-1 {
 					t.Errorf("sent again after a success: %v for %.80s", outs, body)

@@ -129,6 +129,18 @@ func (e *Engine) sendOutbound(key string, it *store.OutboxItem) bool {
 	}
 	kept, final := e.retryLater(key, it, o)
 	switch {
+	case kept && !it.UnknownSince.IsZero():
+		// Held for its status. A status applied after the look above but
+		// before the hold was stored found nothing held and only put its
+		// wamid on the transcript entry: look again now that the hold is
+		// stored. A status applied later finds the hold and settles it,
+		// so one of the two always does.
+		if wamid := e.settledEarly(it, o.Err); wamid != "" {
+			e.out.Recovered(it.PhoneNumberID)
+			e.finish(it, &whatsapp.SendResult{MessageID: wamid}, nil)
+			return true
+		}
+		return false
 	case kept:
 		return false
 	case final == nil:

@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"lifeline/bot/clocktest"
+	"lifeline/bot/handoffs"
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
 	"lifeline/store"
@@ -95,7 +96,9 @@ func TestThirtyMinuteOutageLosesNoReplyAndAlertsOnce(t *testing.T) {
 	start := time.Now().Truncate(time.Second)
 	clock := clocktest.New(start)
 	// Every look at the clock moves it a little, so short waits on the
-	// engine's clock pass; each failed request moves it a minute.
+	// engine's clock pass; each failed request moves it a minute for four
+	// users, less for more, so that each reply meets about as many
+	// failures whatever the number of users.
 	now := func() time.Time { clock.Add(time.Millisecond); return clock.Now() }
 	failures := []whatsapptest.Response{
 		{Status: 503},                                      // load balancer, no body
@@ -104,7 +107,13 @@ func TestThirtyMinuteOutageLosesNoReplyAndAlertsOnce(t *testing.T) {
 		{Code: 131016, Status: 503},                        // service unavailable
 		{Body: []byte(`{"messaging_product":"whatsapp"}`)}, // 200 without a message id: outcome unknown
 	}
-	graph := whatsapptest.NewServer(t)
+	graph := whatsapptest.NewServer(t, faultLatency(t))
+	// LIFELINE_OUTAGE_USERS makes the long run (see BENCHMARKS.md, Fault run).
+	users := make([]string, envInt("LIFELINE_OUTAGE_USERS", 4))
+	for i := range users {
+		users[i] = fmt.Sprintf("1555111%04d", i+1)
+	}
+	step := 4 * time.Minute / time.Duration(len(users))
 	var (
 		mu        sync.Mutex
 		failed    int
@@ -117,7 +126,7 @@ func TestThirtyMinuteOutageLosesNoReplyAndAlertsOnce(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		if clock.Now().Sub(start) < 30*time.Minute {
-			clock.Add(time.Minute)
+			clock.Add(step)
 			failed++
 			return failures[failed%len(failures)]
 		}
@@ -131,7 +140,6 @@ func TestThirtyMinuteOutageLosesNoReplyAndAlertsOnce(t *testing.T) {
 		// Three fast retries: the old engine dropped a reply after them.
 		cfg: Config{MaxAttempts: 3, UnknownGrace: 5 * time.Millisecond}})
 
-	users := []string{"15551110001", "15551110002", "15551110003", "15551110004"}
 	for i, u := range users {
 		if err := h.accept(textPayload(fmt.Sprintf("wamid.outage.%d", i), u, "hello", start)); err != nil {
 			t.Fatalf("webhook: %v", err)
@@ -168,7 +176,7 @@ func TestThirtyMinuteOutageLosesNoReplyAndAlertsOnce(t *testing.T) {
 	if !strings.Contains(logs.String(), "sending recovered") {
 		t.Error("no log line says sending recovered")
 	}
-	t.Logf("%d failed requests over %v", failed, clock.Now().Sub(start).Round(time.Minute))
+	t.Logf("%d users, %d failed requests over %v, every reply accepted once", len(users), failed, clock.Now().Sub(start).Round(time.Minute))
 }
 
 // A free-form reply waiting through an outage is kept until its 24-hour
@@ -226,17 +234,20 @@ func TestOutageOutlastingTheWindow(t *testing.T) {
 	}
 }
 
-// A send whose answer is lost (the client times out, WhatsApp accepted it)
-// is not sent again: its status webhook, which names the outbox item in
-// biz_opaque_callback_data, settles it, whether the status comes while the
-// client still waits or after the item was held.
+// A send whose answer is lost (the client times out, or the answer is
+// broken JSON; WhatsApp accepted it) is not sent again: its status
+// webhook, which names the outbox item in biz_opaque_callback_data,
+// settles it, whether the status comes while the client still waits or
+// after the item was held.
 func TestSlowSuccessIsSettledByItsStatus(t *testing.T) {
 	cases := []struct {
-		label string
-		early bool // the status webhook arrives before the client gives up
+		label  string
+		early  bool // the status webhook arrives before the client gives up
+		broken bool // a 200 whose body is cut short, instead of no answer
 	}{
-		{"status while the send is under way", true},
-		{"status after the send was held", false},
+		{"status while the send is under way", true, false},
+		{"status after the send was held", false, false},
+		{"broken success answer, status after the send was held", false, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.label, func(t *testing.T) {
@@ -255,6 +266,9 @@ func TestSlowSuccessIsSettledByItsStatus(t *testing.T) {
 				resp := whatsapptest.Response{}
 				once.Do(func() {
 					resp = whatsapptest.Response{Hang: true}
+					if tc.broken {
+						resp = whatsapptest.Response{Body: []byte(`{"messaging_product":"whatsapp","messages":[{"id":"wamid.SL`)}
+					}
 					if tc.early {
 						h.mustAccept(statusPayload("wamid.SLOW1", "sent", user, cb, 0, time.Now()))
 					}
@@ -430,5 +444,36 @@ func TestFailedStatusForAHeldSendSendsItAgain(t *testing.T) {
 	}
 	if r := h.replies(user)[0]; r.Status != store.StatusSent || r.MessageID == "" {
 		t.Errorf("reply %q %q, want sent", r.Status, r.MessageID)
+	}
+}
+
+// Every message that leaves through the outbox names its item in
+// biz_opaque_callback_data, whoever wrote it: the conversation's replies
+// and an agent's, so that a status can settle a send whose answer was lost.
+func TestEveryReplyNamesItsOutboxItem(t *testing.T) {
+	const user = "15554440001"
+	h := newHarness(t, harnessOpts{})
+	h.mustAccept(textPayload("wamid.cb.1", user, "I want to speak to an agent", time.Now()))
+	h.engine.WaitIdle()
+	if _, err := h.engine.Handoffs().Claim(user, "agent.amal"); err != nil {
+		t.Fatalf("claim: %v", err)
+	}
+	if _, err := h.engine.Handoffs().Reply(user, "agent.amal", handoffs.AgentReply{Text: "I am here, tell me more"}); err != nil {
+		t.Fatalf("agent reply: %v", err)
+	}
+	h.engine.WaitIdle()
+	msgs := h.graph.Messages()
+	agent := 0
+	for i, m := range msgs {
+		cb, _ := m.Body["biz_opaque_callback_data"].(string)
+		if _, _, ok := parseOutboxCallback(cb); !ok {
+			t.Errorf("message %d carries callback data %q, want o:<outbox seq>", i, cb)
+		}
+		if strings.Contains(string(m.Raw), "I am here, tell me more") {
+			agent++
+		}
+	}
+	if len(msgs) < 2 || agent != 1 {
+		t.Fatalf("%d messages sent, %d of them the agent's reply; want the conversation's replies and the agent's one", len(msgs), agent)
 	}
 }

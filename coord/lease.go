@@ -38,8 +38,17 @@ type Leases interface {
 }
 
 // MemoryLeases is the single-process Leases: a map under a mutex.
+//
+// Its tokens must outlive the process, because the records written under
+// them do (a broadcast's progress keeps its writer's token, and a write
+// under an older token is refused): a restarted process that began again
+// at token 1 would be refused by its own earlier runs. So a name's first
+// token is one above floor, the wall-clock microseconds when the leases
+// were made; a name would need a million acquisitions a second of uptime
+// for a restart to hand out a token at or below one already used.
 type MemoryLeases struct {
 	now    func() time.Time
+	floor  uint64
 	mu     sync.Mutex
 	leases map[string]memLease
 }
@@ -59,7 +68,9 @@ func NewMemoryLeases(now func() time.Time) *MemoryLeases {
 	if now == nil {
 		now = time.Now
 	}
-	return &MemoryLeases{now: now, leases: map[string]memLease{}}
+	// The wall clock, not now: the floor orders processes, while now,
+	// which tests move, times expiries.
+	return &MemoryLeases{now: now, floor: uint64(time.Now().UnixMicro()), leases: map[string]memLease{}}
 }
 
 func (m *MemoryLeases) Acquire(_ context.Context, name, holder string, ttl time.Duration) (Lease, error) {
@@ -75,7 +86,7 @@ func (m *MemoryLeases) Acquire(_ context.Context, name, holder string, ttl time.
 	case live && st.holder != holder:
 		return Lease{}, fmt.Errorf("acquire lease %q: %w", name, ErrHeld)
 	case !live:
-		st.token++
+		st.token = max(st.token, m.floor) + 1
 		st.holder, st.held = holder, true
 	}
 	st.expires = now.Add(ttl)

@@ -80,7 +80,7 @@ func TestMemoryLeases(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 			ls := NewMemoryLeases(clock.now)
-			granted := map[string]Lease{"forged-b": {Name: "broadcast.1", Holder: "b", Token: 1, TTL: ttl}}
+			granted := map[string]Lease{"forged-b": {Name: "broadcast.1", Holder: "b", Token: ls.floor + 1, TTL: ttl}}
 			for _, s := range c.steps {
 				clock.advance(s.advance)
 				var l Lease
@@ -99,8 +99,9 @@ func TestMemoryLeases(t *testing.T) {
 				if err != nil || s.op == "release" {
 					continue
 				}
-				if l.Token != s.token {
-					t.Fatalf("%s: token %d, want %d", s.label, l.Token, s.token)
+				// Tokens start above the leases' floor; the steps count from it.
+				if l.Token != ls.floor+s.token {
+					t.Fatalf("%s: token %d, want floor+%d", s.label, l.Token-ls.floor, s.token)
 				}
 				if want := clock.t.Add(ttl); !l.Expires.Equal(want) {
 					t.Fatalf("%s: expires %s, want %s", s.label, l.Expires, want)
@@ -118,8 +119,8 @@ func TestLeasesAreIndependentByName(t *testing.T) {
 		t.Fatal(err)
 	}
 	l, err := ls.Acquire(ctx, "broadcast.2", "b", time.Minute)
-	if err != nil || l.Token != 1 {
-		t.Fatalf("other name: %+v, %v; want token 1", l, err)
+	if err != nil || l.Token != ls.floor+1 {
+		t.Fatalf("other name: %+v, %v; want the first token", l, err)
 	}
 }
 
@@ -135,8 +136,8 @@ func TestHoldEndsWhenLeaseIsLost(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer release()
-	if l.Token != 1 {
-		t.Fatalf("token %d, want 1", l.Token)
+	if l.Token != ls.floor+1 {
+		t.Fatalf("token floor+%d, want floor+1", l.Token-ls.floor)
 	}
 	// The lease clock jumps past the expiry before a renewal: another
 	// instance takes it over.
@@ -171,8 +172,43 @@ func TestHoldReleaseFreesLease(t *testing.T) {
 		t.Fatal("context still live after release")
 	}
 	l, err := ls.Acquire(ctx, "broadcast.1", "b", time.Hour)
-	if err != nil || l.Token != 2 {
-		t.Fatalf("after release: %+v, %v; want token 2", l, err)
+	if err != nil || l.Token != ls.floor+2 {
+		t.Fatalf("after release: %+v, %v; want the second token", l, err)
+	}
+}
+
+// A restarted process's leases grant tokens above every token the earlier
+// process granted, so its runs are not refused by records the earlier
+// process wrote (a broadcast's progress keeps its writer's token).
+func TestMemoryLeaseTokensOutliveTheProcess(t *testing.T) {
+	ctx := context.Background()
+	before := NewMemoryLeases(nil)
+	var last uint64
+	for i := range 5 { // several runs of one broadcast: reminders, pause and resume
+		l, err := before.Acquire(ctx, "broadcast.1", "local", time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := before.Release(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+		if l.Token <= last {
+			t.Fatalf("acquisition %d: token %d not above %d", i, l.Token, last)
+		}
+		last = l.Token
+	}
+	// A restart takes far longer than a microsecond per token granted;
+	// wait on the wall clock for that much to have passed.
+	for uint64(time.Now().UnixMicro()) < last {
+		time.Sleep(time.Microsecond)
+	}
+	after := NewMemoryLeases(nil)
+	l, err := after.Acquire(ctx, "broadcast.1", "local", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Token <= last {
+		t.Fatalf("after a restart: token %d, want above the earlier process's %d", l.Token, last)
 	}
 }
 

@@ -381,6 +381,27 @@ func PutBroadcastProgressFenced[P Fenced](ctx context.Context, w Writer, id stri
 	return PutBroadcastProgress(ctx, w, id, p)
 }
 
+// CheckBroadcastFence refuses, with a *FencedError, a write made under
+// fencing token own when the stored progress of broadcast id was written
+// under a newer token. Called first in the transaction of every other
+// write a dispatch run makes (the broadcast document's state changes,
+// the enqueue cursor), it fences them as the progress itself is fenced:
+// the check and the write commit together, and a later holder's claim
+// (its first progress write) conflicts with the transaction, which is
+// retried and then refused. P is the progress type the caller stores.
+func CheckBroadcastFence[P Fenced](ctx context.Context, r Reader, id string, own uint64) error {
+	stored, found, err := getOptional[P](ctx, r, broadcastProgressKey(id), "progress")
+	if err != nil {
+		return fmt.Errorf("check fencing token of %s: %w", id, err)
+	}
+	if found {
+		if st := stored.FencingToken(); st > own {
+			return &FencedError{What: "state of broadcast " + id, Own: own, Stored: st}
+		}
+	}
+	return nil
+}
+
 // GetBroadcastMember loads the link from contact waID to its recipient
 // record in broadcast id, or ErrNotFound.
 func GetBroadcastMember[M any](ctx context.Context, r Reader, waID, id string) (M, error) {

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/rs/zerolog"
 )
 
 // The engine's records: inbox, dedupe markers, conversation, transcript,
@@ -480,4 +482,78 @@ func TestContactImportStagesRowsAndDiscardsThem(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// The contract every backend's NextSeq keeps (see Writer): numbers are
+// never 0 nor handed out twice, grow in call order, and stay above every
+// number already used after the store is closed and opened again (a
+// restart), gaps allowed. The inbox relies on it: one user's events,
+// added in the order they were accepted, read back in that order, before
+// and after a restart.
+func TestSequenceNumbersMeetTheWriterContract(t *testing.T) {
+	dir := t.TempDir()
+	open := func() *DB {
+		db, err := Open(Options{Dir: dir, Logger: zerolog.Nop()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}
+	ctx := context.Background()
+	var seqs []uint64 // inbox numbers of one user's events, in arrival order
+	addEvents := func(db *DB, from, n int) {
+		for i := from; i < from+n; i++ {
+			// One event per transaction, as the ingest step commits them.
+			err := db.Write(ctx, func(w Writer) error {
+				seq, err := AddInbox(ctx, w, []byte(fmt.Sprintf(`{"kind":"message","n":%d}`, i)))
+				seqs = append(seqs, seq)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	db := open()
+	addEvents(db, 0, 5)
+	// Other sequences and a retried transaction leave gaps, never repeats.
+	var drawn []uint64
+	for range 3 {
+		if err := db.Write(ctx, func(w Writer) error {
+			n, err := w.NextSeq("transcript")
+			drawn = append(drawn, n)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	db = open() // a restart: a new block of numbers
+	defer db.Close()
+	addEvents(db, 5, 5)
+
+	for i, s := range seqs {
+		if s == 0 || (i > 0 && s <= seqs[i-1]) {
+			t.Fatalf("inbox numbers %v: number %d is 0 or not above the one before", seqs, i)
+		}
+	}
+	if slices.Contains(drawn, 0) || !slices.IsSorted(drawn) || len(slices.Compact(slices.Clone(drawn))) != len(drawn) {
+		t.Fatalf("transcript numbers %v: want distinct, growing, never 0", drawn)
+	}
+	var order []int
+	err := db.Read(ctx, func(r Reader) error {
+		return EachPendingInbox(ctx, r, func(seq uint64, ev testEvent, bad error) error {
+			if bad != nil {
+				return bad
+			}
+			order = append(order, ev.N)
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}; !slices.Equal(order, want) {
+		t.Fatalf("inbox reads back %v, want the arrival order %v", order, want)
+	}
 }

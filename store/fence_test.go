@@ -15,8 +15,9 @@ type fencedProgress struct {
 
 func (p *fencedProgress) FencingToken() uint64 { return p.Token }
 
-// A progress write is refused, and writes nothing, only when the stored
-// progress was written under a newer fencing token.
+// A progress write (and the fence check of a run's other writes) is
+// refused, and writes nothing, only when the stored progress was written
+// under a newer fencing token.
 func TestPutBroadcastProgressFenced(t *testing.T) {
 	cases := []struct {
 		name    string
@@ -42,6 +43,11 @@ func TestPutBroadcastProgressFenced(t *testing.T) {
 				if err := db.Write(ctx, func(w Writer) error { return PutBroadcastProgress(ctx, w, "b1", c.stored) }); err != nil {
 					t.Fatal(err)
 				}
+			}
+			// The check alone, as the other writes of a run make it, refuses the same.
+			err = db.Read(ctx, func(r Reader) error { return CheckBroadcastFence[*fencedProgress](ctx, r, "b1", c.write.Token) })
+			if refused := errors.Is(err, ErrFenced); refused != c.refused || (err != nil && !refused) {
+				t.Fatalf("check: err %v, want refused=%v", err, c.refused)
 			}
 			w := c.write
 			err = db.Write(ctx, func(tx Writer) error { return PutBroadcastProgressFenced(ctx, tx, "b1", &w) })

@@ -22,6 +22,27 @@ type Reader interface {
 
 // Writer is what a read-write transaction adds: set and delete values,
 // and draw numbers from a named sequence for new keys.
+//
+// What a backend must guarantee of NextSeq, because records are keyed by
+// its numbers and the engine orders work by them:
+//   - never 0 (it means "none"), never a number handed out before, also
+//     after a restart or a crash of the process;
+//   - strictly increasing in the order the calls are made, so that the
+//     inbox numbers of one user's events follow the order in which the
+//     events were accepted (the ingest step adds them one at a time). A
+//     user's session records the last inbox number it processed and the
+//     commit refuses an older one (bot: the cursor), which is only right
+//     if a later event of that user never gets a smaller number;
+//   - gaps are allowed: a transaction retried after a conflict draws
+//     again, and a crash may lose a block of numbers.
+//
+// badger leases numbers in blocks of 1,000 per process (DB.NextSeq):
+// right with one process owning the store, where call order is arrival
+// order. Several instances cannot share such a counter: issue 13's
+// JetStream backend numbers each user's events by the stream's
+// per-subject sequence instead, which gives the same per-user guarantee
+// (the order across users is not promised by either, and nothing relies
+// on it). TestSequenceNumbersMeetTheWriterContract states it.
 type Writer interface {
 	Reader
 	Set(key Key, value []byte, ttl time.Duration) error

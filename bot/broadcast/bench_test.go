@@ -140,7 +140,9 @@ func BenchmarkEnqueue(b *testing.B) {
 		}
 		stop := peaks()
 		start := time.Now()
-		bc, err = svc.enqueue(context.Background(), bc)
+		ctx, cancel := context.WithCancel(context.Background())
+		bc, err = svc.enqueue(&run{id: bc.ID, ctx: ctx, cancel: cancel}, bc)
+		cancel()
 		took := time.Since(start)
 		heapMB, rssMB := stop()
 		if err != nil {
@@ -218,7 +220,9 @@ func benchRate(b *testing.B, numbers []string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := svc.enqueue(context.Background(), bc); err != nil {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if _, err := svc.enqueue(&run{id: bc.ID, ctx: ctx, cancel: cancel}, bc); err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()

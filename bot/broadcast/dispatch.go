@@ -77,23 +77,21 @@ func (s *Service) dispatch(r *run) error {
 	if b.State != StateSending {
 		return nil
 	}
+	// The claim comes before any other write of the run: from here on, a
+	// run that held the lease before this one is refused every write.
+	if r.p, err = s.claim(r); err != nil {
+		return err
+	}
 	if !b.Enqueued {
-		if b, err = s.enqueue(r.ctx, b); err != nil {
+		if b, err = s.enqueue(r, b); err != nil {
 			return err
 		}
 		if r.ctx.Err() != nil {
 			return nil
 		}
 		if b.Enqueued && b.Targeted == 0 {
-			return s.nobodyToSend(b.ID)
+			return s.nobodyToSend(r)
 		}
-	}
-	err = s.db.Read(storeCtx, func(tx store.Reader) (err error) {
-		r.p, _, err = store.GetBroadcastProgress[Progress](storeCtx, tx, r.id)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("load progress: %w", err)
 	}
 	if r.p.Round != r.round {
 		r.p.Round, r.p.Next = r.round, 0
@@ -108,14 +106,7 @@ func (s *Service) dispatch(r *run) error {
 			return nil
 		}
 		if r.limitHit {
-			_, err := s.update(r.id, func(b *Broadcast) error {
-				if b.advance(EvLimit) {
-					b.PauseReason = "daily messaging limit reached"
-				}
-				return nil
-			})
-			s.alert(r.id, 0, fmt.Sprintf("daily messaging limit of %d unique users reached; sending resumes when it allows", s.cfg.DailyLimit), false)
-			return err
+			return s.limitReached(r)
 		}
 		if startedAtZero && out.deferred == 0 && out.retries == 0 {
 			break
@@ -138,9 +129,77 @@ func (s *Service) dispatch(r *run) error {
 		r.p.Next = 0
 		r.pmu.Unlock()
 	}
-	// Round done.
+	if err := s.roundSent(r); err != nil {
+		return err
+	}
+	s.log.Info().Str("broadcast", r.id).Int("round", r.round).Int64("sent", r.p.Sent).Int64("failed", r.p.Failed).
+		Int64("skipped", r.p.Skipped).Int64("possible_duplicates", r.p.Dups).Msg("broadcast round sent")
+	s.poke()
+	return nil
+}
+
+// claim loads the progress of r's broadcast and stores it again under r's
+// fencing token, in one transaction refused when a later holder has
+// written. It is r's first write: every later write of a run that held
+// the lease before r (its progress, its recipient records, its state
+// changes) is refused from here on, even if that run does not know yet
+// that it lost the lease.
+func (s *Service) claim(r *run) (Progress, error) {
+	var p Progress
+	err := s.db.Write(storeCtx, func(tx store.Writer) error {
+		stored, _, err := store.GetBroadcastProgress[Progress](storeCtx, tx, r.id)
+		if err != nil {
+			return err
+		}
+		stored.Token = r.lease.Token
+		if err := store.PutBroadcastProgressFenced(storeCtx, tx, r.id, &stored); err != nil {
+			return err
+		}
+		p = stored
+		return nil
+	})
+	if err != nil {
+		s.fenced(r, err)
+		return Progress{}, fmt.Errorf("claim progress: %w", err)
+	}
+	return p, nil
+}
+
+// runUpdate is update for a state change a run makes: its fencing token
+// is checked in the same transaction, so a run whose lease passed to a
+// later holder changes nothing (a stale "round sent" would otherwise end
+// the reminder round the later holder started). A refused run stops.
+func (s *Service) runUpdate(r *run, fn func(b *Broadcast) error) (*Broadcast, error) {
+	b, err := s.updateAudited(r.id, func(tx store.Writer, b *Broadcast) error {
+		if err := store.CheckBroadcastFence[*Progress](storeCtx, tx, r.id, r.lease.Token); err != nil {
+			return err
+		}
+		return fn(b)
+	})
+	if err != nil {
+		s.fenced(r, err)
+		return nil, err
+	}
+	return b, nil
+}
+
+// checkFence refuses, before a write outside a transaction, a run whose
+// fencing token is older than the stored progress's.
+func (s *Service) checkFence(r *run) error {
+	err := s.db.Read(storeCtx, func(tx store.Reader) error {
+		return store.CheckBroadcastFence[*Progress](storeCtx, tx, r.id, r.lease.Token)
+	})
+	if err != nil {
+		s.fenced(r, err)
+		return fmt.Errorf("enqueue recipients: %w", err)
+	}
+	return nil
+}
+
+// roundSent records that r's round has gone out.
+func (s *Service) roundSent(r *run) error {
 	now := s.now()
-	_, err = s.update(r.id, func(b *Broadcast) error {
+	_, err := s.runUpdate(r, func(b *Broadcast) error {
 		if !b.advance(EvRoundSent) {
 			return nil
 		}
@@ -154,22 +213,39 @@ func (s *Service) dispatch(r *run) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		return fmt.Errorf("record round %d sent: %w", r.round, err)
 	}
-	s.log.Info().Str("broadcast", r.id).Int("round", r.round).Int64("sent", r.p.Sent).Int64("failed", r.p.Failed).
-		Int64("skipped", r.p.Skipped).Int64("possible_duplicates", r.p.Dups).Msg("broadcast round sent")
-	s.poke()
+	return nil
+}
+
+// limitReached waits r's broadcast for the daily messaging limit, with an
+// alert written in the same transaction.
+func (s *Service) limitReached(r *run) error {
+	msg := fmt.Sprintf("daily messaging limit of %d unique users reached; sending resumes when it allows", s.cfg.DailyLimit)
+	now := s.now()
+	_, err := s.runUpdate(r, func(b *Broadcast) error {
+		addAlert(b, now, 0, msg)
+		if b.advance(EvLimit) {
+			b.PauseReason = "daily messaging limit reached"
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("record daily limit reached: %w", err)
+	}
+	s.alerted(r.id, now, 0, msg, false)
 	return nil
 }
 
 // nobodyToSend ends a broadcast whose audience matched nobody by the time
 // it started (contacts opted out or were removed after it was created):
 // it is cancelled with an alert, never reported as sent.
-func (s *Service) nobodyToSend(id string) error {
+func (s *Service) nobodyToSend(r *run) error {
+	id := r.id
 	now, msg := s.now(), ErrEmptyAudience.Error()
 	// The alert is written with the cancellation, so nobody reads a
 	// cancelled broadcast that does not say why.
-	_, err := s.update(id, func(b *Broadcast) error {
+	_, err := s.runUpdate(r, func(b *Broadcast) error {
 		if b.advance(EvAbandon) {
 			b.CompletedAt, b.PauseReason = now, "nobody to send to"
 			addAlert(b, now, 0, msg)
@@ -188,12 +264,20 @@ func (s *Service) nobodyToSend(id string) error {
 // enqueue streams the audience into recipient records with write batches:
 // memory holds one batch, never the audience. The cursor in the broadcast
 // document lets a restart continue after the last flushed batch.
-func (s *Service) enqueue(ctx context.Context, b *Broadcast) (*Broadcast, error) {
+func (s *Service) enqueue(r *run, b *Broadcast) (*Broadcast, error) {
+	ctx := r.ctx
 	const perBatch = 20000
 	start := time.Now()
 	aud := b.Spec.Audience
 	// A crash between a batch flush and the cursor update leaves records
-	// past Targeted; drop them, the same contacts are written again.
+	// past Targeted; drop them, the same contacts are written again. The
+	// drop and the batches are write batches, outside any transaction: a
+	// fence check before each keeps a run that lost its lease from
+	// writing after the claim of the next holder it can see, and the
+	// cursor update, fenced in its transaction, decides which batch counts.
+	if err := s.checkFence(r); err != nil {
+		return nil, err
+	}
 	if err := store.DropBroadcastRecipientsFrom(storeCtx, s.db, b.ID, uint64(b.Targeted)+1); err != nil {
 		return nil, err
 	}
@@ -244,12 +328,16 @@ func (s *Service) enqueue(ctx context.Context, b *Broadcast) (*Broadcast, error)
 			batch.Cancel()
 			return nil, fmt.Errorf("enqueue recipients: %w", err)
 		}
+		if err := s.checkFence(r); err != nil {
+			batch.Cancel()
+			return nil, err
+		}
 		if err := batch.Flush(); err != nil {
 			return nil, fmt.Errorf("enqueue recipients: flush: %w", err)
 		}
 		done := scanned < perBatch
 		cursor = last
-		nb, err := s.update(b.ID, func(d *Broadcast) error {
+		nb, err := s.runUpdate(r, func(d *Broadcast) error {
 			d.EnqueueCursor, d.Targeted, d.Excluded = cursor, targeted, excluded
 			if done {
 				d.Enqueued, d.StartedAt = true, s.now()
@@ -948,7 +1036,9 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 		return fmt.Errorf("record send results: %w", err)
 	}
 	if alertMsg != "" {
-		s.alert(r.id, alertCode, alertMsg, true)
+		if err := s.runAlert(r, alertCode, alertMsg); err != nil {
+			return err
+		}
 		r.cancel()
 	}
 	return nil
@@ -984,7 +1074,9 @@ func cloneProgress(p *Progress) *Progress {
 }
 
 // alert records an account-level problem on the broadcast, pauses it when
-// asked, logs loudly and tells the integrations.
+// asked, logs loudly and tells the integrations. It is for what no run
+// decides (a delivery status, the SMS fallback); a run alerts with
+// runAlert.
 func (s *Service) alert(id string, code int, msg string, pause bool) {
 	now := s.now()
 	_, err := s.update(id, func(b *Broadcast) error {
@@ -997,6 +1089,30 @@ func (s *Service) alert(id string, code int, msg string, pause bool) {
 	if err != nil {
 		s.log.Error().Err(err).Str("broadcast", id).Msg("record alert")
 	}
+	s.alerted(id, now, code, msg, pause)
+}
+
+// runAlert is alert for a run, which pauses the broadcast: fenced like
+// every write of a run, and neither logged nor told to the integrations
+// when refused, since the later holder decides.
+func (s *Service) runAlert(r *run, code int, msg string) error {
+	now := s.now()
+	_, err := s.runUpdate(r, func(b *Broadcast) error {
+		addAlert(b, now, code, msg)
+		if b.advance(EvAlert) {
+			b.PauseReason = "alert: " + msg
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("record alert: %w", err)
+	}
+	s.alerted(r.id, now, code, msg, true)
+	return nil
+}
+
+// alerted logs a recorded alert loudly and tells the integrations.
+func (s *Service) alerted(id string, now time.Time, code int, msg string, pause bool) {
 	s.log.Error().Str("broadcast", id).Int("code", code).Str("alert", msg).Bool("paused", pause).Msg("ALERT: broadcast needs an admin")
 	s.queueEventNow(Event{Type: "broadcast.alert", Broadcast: id, At: now, Code: code, Message: msg})
 }

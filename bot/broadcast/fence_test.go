@@ -2,6 +2,8 @@ package broadcast
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -134,3 +136,120 @@ func (p *pausedSender) MarkRead(ctx context.Context, num, id string, typing bool
 }
 
 func (p *pausedSender) letAnswer() { p.resumed.Do(func() { close(p.resume) }) }
+
+// Every state change a run makes carries its fencing token and is
+// refused, whole, once a later holder of the broadcast's lease has claimed
+// it: a run that lost its lease changes nothing, neither the broadcast's
+// state nor its alerts nor the integrations' events. The same change under
+// the current holder's token goes through, so each refusal is the fence's.
+func TestStateChangesOfAnOldLeaseHolderAreRefused(t *testing.T) {
+	const old, current = 7, 8
+	cases := []struct {
+		name   string
+		change func(s *Service, r *run) error
+		want   func(b *Broadcast) bool // the change, as the current holder makes it
+	}{
+		{"round sent", func(s *Service, r *run) error { return s.roundSent(r) },
+			func(b *Broadcast) bool { return b.State == StateSent && !b.SentAt.IsZero() }},
+		{"daily limit reached", func(s *Service, r *run) error { return s.limitReached(r) },
+			func(b *Broadcast) bool { return b.State == StateWaitingLimit && len(b.Alerts) == 1 }},
+		{"alert from the results", func(s *Service, r *run) error { return s.runAlert(r, 131031, "account locked") },
+			func(b *Broadcast) bool { return b.State == StatePaused && len(b.Alerts) == 1 }},
+		{"nobody to send to", func(s *Service, r *run) error { return s.nobodyToSend(r) },
+			func(b *Broadcast) bool { return b.State == StateCancelled && len(b.Alerts) == 1 }},
+		{"enqueue cursor", func(s *Service, r *run) error {
+			b, err := s.Get(r.id)
+			if err != nil {
+				return err
+			}
+			_, err = s.enqueue(r, b)
+			return err
+		}, func(b *Broadcast) bool { return b.Enqueued && b.Targeted == 1 }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			// Not started: no run of its own, the test plays the runs.
+			s := New(testConfig(Config{WebhookURLs: []string{"http://127.0.0.1:1/hook"}}), Options{DB: db, Sender: &countingSender{}, Logger: zerolog.Nop()})
+			if err := db.Write(ctx, func(tx store.Writer) error {
+				return store.PutContact(ctx, tx, store.Contact{WaID: "966500000001", Language: "en", OptedIn: true, CreatedAt: time.Now()})
+			}); err != nil {
+				t.Fatal(err)
+			}
+			sp := noticeSpec()
+			sp.StartAt = time.Now().Add(time.Hour)
+			created, err := s.Create(sp, "test", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			id := created.ID
+			// The broadcast is sending, and the later holder (token 8) has
+			// claimed its progress, as a run does before anything else.
+			if err := db.Write(ctx, func(tx store.Writer) error {
+				b, err := store.GetBroadcast[Broadcast](ctx, tx, id)
+				if err != nil {
+					return err
+				}
+				b.State = StateSending
+				if err := store.PutBroadcast(ctx, tx, id, &b); err != nil {
+					return err
+				}
+				return store.PutBroadcastProgress(ctx, tx, id, &Progress{Token: current})
+			}); err != nil {
+				t.Fatal(err)
+			}
+			raw := func() (string, int) {
+				var doc []byte
+				events := 0
+				err := db.Read(ctx, func(tx store.Reader) error {
+					b, err := store.GetBroadcast[Broadcast](ctx, tx, id)
+					if err != nil {
+						return err
+					}
+					if doc, err = json.Marshal(b); err != nil {
+						return err
+					}
+					return store.EachBroadcastEvent(ctx, tx, func(uint64, Event) error { events++; return nil })
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return string(doc), events
+			}
+			before, eventsBefore := raw()
+			newRun := func(token uint64) *run {
+				rctx, cancel := context.WithCancel(ctx)
+				t.Cleanup(cancel)
+				return &run{id: id, ctx: rctx, cancel: cancel, lease: coord.Lease{Name: leaseName(id), Holder: "a", Token: token}}
+			}
+
+			r := newRun(old)
+			err = c.change(s, r)
+			if !errors.Is(err, store.ErrFenced) {
+				t.Fatalf("old holder's change: err %v, want refused (store.ErrFenced)", err)
+			}
+			if after, events := raw(); after != before || events != eventsBefore {
+				t.Errorf("old holder's refused change wrote: broadcast\n%s\nwant\n%s\nevents %d, want %d", after, before, events, eventsBefore)
+			}
+			if r.ctx.Err() == nil {
+				t.Error("old holder's run goes on after the refusal, want it stopped")
+			}
+
+			if err := c.change(s, newRun(current)); err != nil {
+				t.Fatalf("current holder's change: %v", err)
+			}
+			b, err := s.Get(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !c.want(b) {
+				t.Errorf("current holder's change not made: state %s, alerts %d, targeted %d", b.State, len(b.Alerts), b.Targeted)
+			}
+		})
+	}
+}

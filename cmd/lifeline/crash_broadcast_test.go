@@ -82,7 +82,7 @@ func TestKillNineBroadcastLosesNoRecipient(t *testing.T) {
 	// down; LIFELINE_CRASH_BC_STATUSES=0 turns the statuses off.
 	statuses := newStatusWebhooks(os.Getenv("LIFELINE_CRASH_BC_STATUSES") != "0")
 	defer statuses.close()
-	graph := whatsapptest.NewServer(t)
+	graph := whatsapptest.NewServer(t, crashLatency(t))
 	graph.SetResponder(func(r whatsapptest.Request) whatsapptest.Response {
 		return statuses.accept(r, 2*time.Millisecond) // sends in flight at the kill
 	})

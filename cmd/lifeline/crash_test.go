@@ -17,7 +17,19 @@ import (
 
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
+	"lifeline/bot/whatsapp/whatsapptest/latency"
 )
+
+// crashLatency is the fake Graph API's own latency for the kill -9 runs:
+// LIFELINE_CRASH_LATENCY, "realistic" (median 150 ms, p99 600 ms), "none"
+// (the default) or "MEDIAN,P99" (see BENCHMARKS.md, Fault run).
+func crashLatency(t testing.TB) whatsapptest.Option {
+	m, err := latency.Parse(os.Getenv("LIFELINE_CRASH_LATENCY"))
+	if err != nil {
+		t.Fatalf("LIFELINE_CRASH_LATENCY: %v", err)
+	}
+	return whatsapptest.WithLatency(m)
+}
 
 // TestMain lets the test binary play the server: the crash test starts it
 // again as a child with LIFELINE_CRASH_CHILD=1 and kills it with SIGKILL.
@@ -131,7 +143,7 @@ func TestKillNineDuringABurstLosesNothing(t *testing.T) {
 	seed := uint64(envIntOr("LIFELINE_CRASH_SEED", 1))
 	rng := rand.New(rand.NewPCG(seed, 42))
 
-	graph := whatsapptest.NewServer(t)
+	graph := whatsapptest.NewServer(t, crashLatency(t))
 	// A little latency, so that sends are in flight when the kill comes.
 	graph.SetResponder(func(whatsapptest.Request) whatsapptest.Response {
 		return whatsapptest.Response{Delay: 2 * time.Millisecond}
