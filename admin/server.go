@@ -214,6 +214,8 @@ func New(d Deps) *Server {
 	s.registerPlaces(adm, d.Places)
 	s.registerSMS(d.SMS)
 	s.registerTemplates(adm, d.Templates)
+	s.registerCannedReplies(adm)
+	s.registerSearch(adm)
 	s.registerPages()
 	return s
 }
