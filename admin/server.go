@@ -359,11 +359,9 @@ func (s *Server) transcript(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	for i := range entries {
-		entries[i].Payload = nil
+	out, err := s.shownEntries(c.UserContext(), entries)
+	if err != nil {
+		return err
 	}
-	if entries == nil {
-		entries = []store.Entry{}
-	}
-	return c.JSON(fiber.Map{"user": user, "messages": entries})
+	return c.JSON(fiber.Map{"user": user, "messages": out})
 }
