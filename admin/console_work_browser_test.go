@@ -137,7 +137,9 @@ func runWork(t *testing.T, w *workspace, base, axe string) {
 
 	// In the conversation the reply fills in the person's name and the agent's.
 	w.do("open the conversation", chromedp.Navigate(base+"/console/#queue"), chromedp.WaitVisible(chromedp.CSS(queueLi)),
-		chromedp.Click(chromedp.CSS(queueLi)), chromedp.WaitVisible(chromedp.CSS(`#btn-claim`)),
+		// Clicked from the page: a live update may rebuild the list between
+		// finding the item and clicking it.
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('`+queueLi+`').click()`), chromedp.WaitVisible(chromedp.CSS(`#btn-claim`)),
 		chromedp.Click(chromedp.CSS(`#btn-claim`)), chromedp.WaitEnabled(chromedp.CSS(`#canned button[data-id="cr000001"]`)),
 		chromedp.Click(chromedp.CSS(`#canned button[data-id="cr000001"]`)))
 	if got := evalIn[string](w, `document.getElementById("reply-text").value`); got != "Hello Rania, I am Nadia from the help desk." {
