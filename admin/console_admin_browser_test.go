@@ -20,6 +20,8 @@ import (
 	"lifeline/bot"
 	"lifeline/bot/broadcast"
 	"lifeline/incident"
+	"lifeline/store"
+	"lifeline/templates"
 )
 
 // TestCoordinatorPagesInARealBrowser drives the admin pages in headless
@@ -87,6 +89,22 @@ func newAdminRig(t *testing.T) (base, token string) {
 		t.Fatal(err)
 	}
 	token, err := BootstrapToken(context.Background(), db, "", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The sandbox's template list, as a sync at start stores it: the
+	// simulator shows a template's body and buttons from it.
+	list, err := templates.ParseList(templates.SandboxJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var flat []store.Template
+	for _, tp := range list {
+		flat = append(flat, templates.Flatten(tp, time.Now()))
+	}
+	err = db.Write(context.Background(), func(w store.Writer) error {
+		return store.ReplaceTemplates(context.Background(), w, flat, store.TemplateSync{At: time.Now(), Source: "sandbox", Templates: len(flat)})
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -200,6 +200,12 @@ func TestConsoleInARealBrowser(t *testing.T) {
 // run in the returned context gives up after 60 seconds.
 func newBrowser(t *testing.T, chromium string) context.Context {
 	t.Helper()
+	return newBrowserFor(t, chromium, 60*time.Second)
+}
+
+// newBrowserFor is newBrowser with a longer budget for a longer walk.
+func newBrowserFor(t *testing.T, chromium string, budget time.Duration) context.Context {
+	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromium),
 		chromedp.UserDataDir(t.TempDir()),
@@ -225,7 +231,7 @@ func newBrowser(t *testing.T, chromium string) context.Context {
 	if err := chromedp.Do(browser, chromedp.Navigate("about:blank")); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
-	ctx, cancel := context.WithTimeout(browser, 60*time.Second)
+	ctx, cancel := context.WithTimeout(browser, budget)
 	t.Cleanup(cancel)
 
 	return ctx

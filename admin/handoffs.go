@@ -125,6 +125,11 @@ func (s *Server) replyHandoff(c *fiber.Ctx) error {
 	if err := reqbody.Decode(c, &r, `{"text": "..."} or {"template": {"name": ..., "language": ...}}`); err != nil {
 		return err
 	}
+	if r.Template != nil {
+		if err := s.checkAgentTemplate(c.UserContext(), c.Params("id"), r.Template); err != nil {
+			return err
+		}
+	}
 	entry, err := s.desk.Reply(c.Params("id"), principal(c).ID, r)
 	if err != nil {
 		return err

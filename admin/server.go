@@ -214,6 +214,8 @@ func New(d Deps) *Server {
 	s.registerPlaces(adm, d.Places)
 	s.registerSMS(d.SMS)
 	s.registerTemplates(adm, d.Templates)
+	s.registerCannedReplies(adm)
+	s.registerSearch(adm)
 	s.registerPages()
 	return s
 }
@@ -357,11 +359,9 @@ func (s *Server) transcript(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	for i := range entries {
-		entries[i].Payload = nil
+	out, err := s.shownEntries(c.UserContext(), entries)
+	if err != nil {
+		return err
 	}
-	if entries == nil {
-		entries = []store.Entry{}
-	}
-	return c.JSON(fiber.Map{"user": user, "messages": entries})
+	return c.JSON(fiber.Map{"user": user, "messages": out})
 }

@@ -9,15 +9,17 @@ import (
 	"lifeline/templates"
 )
 
-// registerTemplates adds the template list routes: admins read it and
-// sync it on demand; agents have no use for it.
+// registerTemplates adds the template list routes: admins and agents
+// read it (agents send templates once the 24-hour window has closed);
+// admins sync it on demand.
 func (s *Server) registerTemplates(adm fiber.Router, svc *templates.Service) {
 	if svc == nil {
 		return
 	}
 	adm.Use("/templates", s.audit.Middleware("template", s.actor))
 	admin := s.require(RoleAdmin)
-	adm.Get("/templates", admin, func(c *fiber.Ctx) error {
+	// Agents read the list for the console's template picker.
+	adm.Get("/templates", s.require(RoleAdmin, RoleAgent), func(c *fiber.Ctx) error {
 		ts, last, err := svc.List(c.UserContext())
 		if err != nil {
 			return err

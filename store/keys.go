@@ -255,6 +255,7 @@ const (
 	DocCorrection   DocKind = "corr"  // corrections: one correction of an FAQ answer (entry, period, messages, state)
 	DocMedia        DocKind = "media" // media: one file a person sent (<user>/<media id>); the file lies under the media directory
 	DocMediaUpload  DocKind = "medup" // media: a file uploaded to WhatsApp, reused while its id is valid (<phone number id>/<sha256>)
+	DocCannedReply  DocKind = "canr"  // admin: a canned reply agents pick in the console (<id>); see cannedreplies.go
 )
 
 // SMS documents (store/sms.go).

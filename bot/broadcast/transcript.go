@@ -1,7 +1,9 @@
 package broadcast
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -77,6 +79,12 @@ func (s *Service) Messages(tx store.Reader, user string) ([]store.Entry, error) 
 		// The contact as it is now stands in for the contact at the time.
 		msg, err := render(b, tpls, rec.Lang, contact, seq, round, nil)
 		e.Text = describe(b, round, msg.Template, err)
+		if err == nil {
+			// The message as sent, so that a page can show its buttons.
+			if e.Payload, err = json.Marshal(msg); err != nil {
+				return fmt.Errorf("encode broadcast %s message: %w", id, err)
+			}
+		}
 		out = append(out, e)
 		return nil
 	})

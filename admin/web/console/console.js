@@ -276,6 +276,8 @@ async function start() {
   renderAlertsButton();
   connectEvents();
   loadAgents();
+  loadCanned();
+  loadTemplates();
   route();
 }
 
@@ -288,7 +290,8 @@ function route() {
   state.page = page;
   for (const p of document.querySelectorAll(".page")) p.hidden = p.id !== "page-" + page;
   for (const a of document.querySelectorAll("#nav a")) a.classList.toggle("current", a.dataset.page === page);
-  const load = { queue: loadQueue, incidents: loadIncidents, faq: loadFAQPage, contacts: loadContacts, broadcasts: loadBroadcasts, agents: loadAgentsPage }[page];
+  const load = { queue: loadQueue, incidents: loadIncidents, faq: loadFAQPage, contacts: loadContacts, broadcasts: loadBroadcasts, agents: loadAgentsPage,
+    places: loadPlacesPage, replies: loadRepliesPage }[page];
   if (load) load();
 }
 window.addEventListener("hashchange", route);
@@ -484,7 +487,7 @@ for (const tab of document.querySelectorAll(".tab")) {
   tab.setAttribute("role", "tab");
   tab.addEventListener("click", () => { setTab(tab.dataset.status); loadQueue(); });
 }
-$("queue-search").addEventListener("input", () => { state.search = $("queue-search").value.trim().toLowerCase(); renderQueue(); });
+$("queue-search").addEventListener("input", () => { state.search = $("queue-search").value.trim().toLowerCase(); renderQueue(); searchServer(); });
 
 let queueSeq = 0;
 async function loadQueue() {
@@ -805,33 +808,7 @@ function renderWindow(d) {
   $("reply-template-box").hidden = open || !mine;
 }
 
-function renderTemplates(d) {
-  const sel = $("template-pick");
-  const was = sel.value;
-  sel.replaceChildren(h("option", { value: "", text: t("tpl.pick") }));
-  for (const tp of d.templates || []) sel.append(h("option", { value: tp.name + "|" + tp.language, text: tp.name + " (" + tp.language + ")" }));
-  sel.value = was;
-}
-$("template-pick").addEventListener("change", () => {
-  const [name, language] = $("template-pick").value.split("|");
-  $("template-name").value = name || "";
-  $("template-lang").value = language || "";
-});
-
-const cannedDefault = {
-  en: ["Hello, my name is {agent}. I am here to help you.", "Are you safe right now?", "Can you share your location?", "Help is on the way. Stay where you are if it is safe.", "Thank you. I will hand you back to the assistant now."],
-  ar: ["مرحباً، اسمي {agent}. أنا هنا لمساعدتك.", "هل أنت بأمان الآن؟", "هل يمكنك مشاركة موقعك؟", "المساعدة في الطريق. ابقَ في مكانك إن كان آمناً.", "شكراً لك. سأعيدك الآن إلى المساعد الآلي."],
-};
-function renderCanned(d) {
-  const box = $("canned");
-  box.replaceChildren();
-  const list = cannedDefault[d.lang] || cannedDefault.en;
-  for (const c of list) {
-    const text = c.replace("{agent}", state.me.name);
-    box.append(h("button", { type: "button", dir: "auto", title: text, text: text.length > 28 ? text.slice(0, 26) + "…" : text,
-      onclick: () => { const ta = $("reply-text"); ta.value = text; ta.focus(); } }));
-  }
-}
+// renderTemplates and renderCanned are in work.js.
 
 function renderTransferOptions(d) {
   const sel = $("transfer-to");
@@ -880,14 +857,6 @@ async function sendReply() {
 $("btn-send").addEventListener("click", sendReply);
 $("reply-text").addEventListener("keydown", (e) => {
   if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); sendReply(); }
-});
-$("btn-send-template").addEventListener("click", () => {
-  const name = $("template-name").value.trim(), language = $("template-lang").value.trim();
-  if (!name || !language) { $("conv-error").textContent = t("tpl.missing"); return; }
-  act(async () => {
-    await api("POST", "/admin/handoffs/" + hid() + "/messages", { template: { name, language } });
-    state.scrollOnRender = true;
-  });
 });
 $("btn-note").addEventListener("click", () => {
   const text = $("note-text").value.trim();
