@@ -193,11 +193,12 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		readsBy func(string)
 		graph   *whatsapp.Client
 		fetcher *media.Fetcher  // downloads what people send; none in the sandbox
-		uploads *media.Uploader // agents' files; none in the sandbox
+		uploads *media.Uploader // agents' files and broadcast headers; made-up ids in the sandbox
 	)
 	if cfg.Sandbox() {
 		phones = &bot.SandboxSender{Log: log}
 		sender, readsBy = phones, phones.ReadBy
+		uploads = &media.Uploader{DB: db, API: &media.SandboxAPI{Log: log.With().Str("comp", "media").Logger()}}
 		log.Warn().Msg("no WhatsApp credentials: sandbox mode; replies are stored and shown, not sent; chat at POST /sandbox/messages")
 	} else {
 		graph = whatsapp.NewClient(whatsapp.ClientConfig{
