@@ -125,7 +125,8 @@ func (s *Server) smsInbound(c *fiber.Ctx, form url.Values) error {
 		}
 		switch kw {
 		case "stop", "start":
-			_, err := store.SetSMSOptOut(context.Background(), tx, user, kw == "stop", strings.TrimSpace(body), now)
+			_, err := store.RecordConsent(context.Background(), tx, user, nil, store.ConsentEvent{Channel: store.ChannelSMS, OptIn: kw == "start",
+				At: now, Source: store.SourceSMSKeyword, Wording: body})
 			return err
 		}
 		_, err := store.AppendTranscript(context.Background(), tx, user, &store.Entry{Dir: store.In, Author: "user", At: now,

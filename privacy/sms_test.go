@@ -17,7 +17,7 @@ func TestErasureKeepsOnlyABareSMSOptOut(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	const stopped, failed = "966500000001", "966500000002"
 	err := db.Write(ctx, func(w store.Writer) error {
-		if _, err := store.SetSMSOptOut(ctx, w, stopped, true, "STOP please", now); err != nil {
+		if _, err := store.RecordConsent(ctx, w, stopped, nil, store.ConsentEvent{Channel: store.ChannelSMS, At: now, Source: store.SourceSMSKeyword, Wording: "STOP please"}); err != nil {
 			return err
 		}
 		return store.MarkSMSFailed(ctx, w, failed, 21614, now)
