@@ -319,7 +319,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 
 	srv := admin.New(admin.Deps{
 		DB: db, Engine: engine, KB: faq, Sandbox: cfg.Sandbox(), SandboxRead: readsBy, Logger: log, Metrics: m, Broadcasts: broadcasts, Places: placeSvc, Templates: tpls,
-		TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, Bus: bus, EventBuffer: cfg.EventBuffer, Uploads: uploads,
+		TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, Bus: bus, EventBuffer: cfg.EventBuffer, Uploads: uploads, SMSSender: smsSender,
 		Webhook: admin.WebhookConfig{Enabled: !cfg.Sandbox(), VerifyToken: cfg.VerifyToken, AppSecret: cfg.AppSecret},
 		SMS:     &cfg.SMS,
 	})
