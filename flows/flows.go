@@ -219,10 +219,10 @@ const (
 	IDNeedHelp = "menu_help"
 	// IDConsentYes is the YES button of the explicit opt-in question.
 	IDConsentYes = "consent_yes"
-	idYes      = "fb_yes:"
-	idNo       = "fb_no:"
-	idFAQ      = "faq:"
-	suggestMax = 3
+	idYes        = "fb_yes:"
+	idNo         = "fb_no:"
+	idFAQ        = "faq:"
+	suggestMax   = 3
 )
 
 const (
