@@ -128,14 +128,17 @@ func (s *Server) replyHandoff(c *fiber.Ctx) error {
 	if err := reqbody.Decode(c, &r, `{"text": "..."} or {"template": {"name": ..., "language": ...}}`); err != nil {
 		return err
 	}
-	d, err := s.desk.Get(c.Params("id"))
-	if err != nil {
+	id := c.Params("id")
+	var h handoffs.Handoff
+	err := s.db.Read(c.UserContext(), func(tx store.Reader) (err error) {
+		h, err = store.GetHandoff[handoffs.Handoff](c.UserContext(), tx, id)
 		return err
+	})
+	if err == nil && h.Channel == "sms" {
+		return s.replyBySMS(c, h, r)
 	}
-	if d.Channel == "sms" {
-		return s.replyBySMS(c, d, r)
-	}
-	entry, err := s.desk.Reply(d.ID, principal(c).ID, r)
+	// Anything else (no such handoff included) is the desk's to answer.
+	entry, err := s.desk.Reply(id, principal(c).ID, r)
 	if err != nil {
 		return err
 	}
@@ -146,7 +149,7 @@ func (s *Server) replyHandoff(c *fiber.Ctx) error {
 // wrote by SMS) by SMS: text only, sent before it is recorded so that a
 // provider error is the agent's answer (503 with the provider's code)
 // and nothing is recorded as sent that was not.
-func (s *Server) replyBySMS(c *fiber.Ctx, d handoffs.Detail, r handoffs.AgentReply) error {
+func (s *Server) replyBySMS(c *fiber.Ctx, d handoffs.Handoff, r handoffs.AgentReply) error {
 	p := principal(c)
 	r.Text = strings.TrimSpace(r.Text)
 	switch {
