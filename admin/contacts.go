@@ -25,6 +25,7 @@ func (s *Server) registerContacts(adm fiber.Router) {
 	g.Get("/", s.listContacts)
 	g.Get("/:wa_id", s.getContact)
 	g.Post("/:wa_id/reachable", s.markReachable)
+	g.Post("/:wa_id/consent", s.recordConsent)
 }
 
 // importContacts takes CSV as the raw body (text/csv) or as the "file"
@@ -141,16 +142,100 @@ func (f contactFilter) match(ct *store.Contact) bool {
 func (s *Server) getContact(c *fiber.Ctx) error {
 	id := strings.TrimPrefix(c.Params("wa_id"), "+")
 	ctx := c.UserContext()
-	var ct store.Contact
+	var out contactView
 	err := s.db.Read(ctx, func(r store.Reader) error {
 		var err error
-		ct, err = store.GetContact(ctx, r, id)
+		if out.Contact, err = store.GetContact(ctx, r, id); err != nil {
+			return err
+		}
+		if out.Consent, err = store.ConsentLog(ctx, r, id); err != nil {
+			return err
+		}
+		out.SMS, err = store.GetSMSContact(ctx, r, id)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	return c.JSON(ct)
+	if out.Consent == nil {
+		out.Consent = []store.ConsentEvent{}
+	}
+	return c.JSON(out)
+}
+
+// contactView is a contact with its consent log (every opt-in and
+// opt-out per channel, with time, source and wording) and its SMS record.
+type contactView struct {
+	store.Contact
+	Consent []store.ConsentEvent `json:"consent"`
+	SMS     store.SMSContact     `json:"sms"`
+}
+
+// consentRequest is an admin's record of consent given or withdrawn
+// outside Lifeline (a signed form, a phone call).
+type consentRequest struct {
+	Channel string `json:"channel"` // whatsapp or sms
+	OptIn   *bool  `json:"opt_in"`
+	Wording string `json:"wording"` // how the person gave or withdrew it
+}
+
+// recordConsent records an opt-in or opt-out on the person's behalf,
+// source "admin", in the consent log and on the contact, with the audit
+// entry in the same transaction. The person's own STOP outranks it: an
+// admin opt-in leaves a WhatsApp opt-out in place (the answer says so),
+// and an SMS opt-out is undone only by the person's START (409).
+func (s *Server) recordConsent(c *fiber.Ctx) error {
+	id := strings.TrimPrefix(c.Params("wa_id"), "+")
+	var req consentRequest
+	if err := reqbody.Decode(c, &req, ""); err != nil {
+		return err
+	}
+	switch {
+	case req.Channel != store.ChannelWhatsApp && req.Channel != store.ChannelSMS:
+		return reqbody.Invalidf("channel %q: want whatsapp or sms", req.Channel)
+	case req.OptIn == nil:
+		return reqbody.Invalidf("opt_in: give true (consent given) or false (withdrawn)")
+	case strings.TrimSpace(req.Wording) == "":
+		return reqbody.Invalidf("wording: say how the person gave or withdrew consent (a signed form, a call on 2026-03-01, ...)")
+	case len(req.Wording) > 500:
+		return reqbody.Invalidf("wording: at most 500 characters")
+	case req.Channel == store.ChannelSMS && *req.OptIn:
+		return apierr.Conflictf("an SMS opt-in is the absence of an SMS STOP: only the person's START undoes one")
+	}
+	actor, name, role := s.actor(c)
+	ip, ctx, now := c.IP(), c.UserContext(), s.now()
+	var (
+		ct      store.Contact
+		changed bool
+	)
+	err := s.db.Write(ctx, func(w store.Writer) error {
+		var err error
+		if ct, err = store.GetContact(ctx, w, id); err != nil {
+			return err
+		}
+		ev := store.ConsentEvent{Channel: req.Channel, OptIn: *req.OptIn, At: now, Source: store.SourceAdmin, Wording: req.Wording, By: actor}
+		if changed, err = store.RecordConsent(ctx, w, id, &ct, ev); err != nil {
+			return err
+		}
+		if changed && req.Channel == store.ChannelWhatsApp {
+			ct.UpdatedAt = now
+			if err := store.PutContact(ctx, w, ct); err != nil {
+				return err
+			}
+		}
+		_, err = s.audit.AppendIn(ctx, w, audit.Entry{Actor: actor, Name: name, Role: role, Action: "contact.consent",
+			Target: "wa_id=" + whatsapp.MaskPhone(id), IP: ip, Status: fiber.StatusOK,
+			Detail: fmt.Sprintf("channel=%s opt_in=%t changed=%t", req.Channel, *req.OptIn, changed)})
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		err = &apierr.NotFound{What: "contact", By: "WhatsApp id", Err: err}
+	}
+	if err != nil {
+		return fmt.Errorf("record consent: %w", err)
+	}
+	c.Locals("audited", true)
+	return c.JSON(fiber.Map{"wa_id": id, "changed": changed, "opted_in": ct.OptedIn, "opted_out": ct.OptedOut})
 }
 
 // markReachable clears a contact's unreachable mark (a 131026 left them out

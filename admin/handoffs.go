@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -17,6 +19,7 @@ import (
 	"lifeline/bot/handoffs"
 	"lifeline/bot/whatsapp"
 	"lifeline/coord"
+	"lifeline/sms"
 	"lifeline/store"
 )
 
@@ -125,14 +128,65 @@ func (s *Server) replyHandoff(c *fiber.Ctx) error {
 	if err := reqbody.Decode(c, &r, `{"text": "..."} or {"template": {"name": ..., "language": ...}}`); err != nil {
 		return err
 	}
+	id := c.Params("id")
+	var h handoffs.Handoff
+	err := s.db.Read(c.UserContext(), func(tx store.Reader) (err error) {
+		h, err = store.GetHandoff[handoffs.Handoff](c.UserContext(), tx, id)
+		return err
+	})
+	if err == nil && h.Channel == "sms" {
+		return s.replyBySMS(c, h, r)
+	}
 	if r.Template != nil {
-		if err := s.checkAgentTemplate(c.UserContext(), c.Params("id"), r.Template); err != nil {
+		if err := s.checkAgentTemplate(c.UserContext(), id, r.Template); err != nil {
 			return err
 		}
 	}
-	entry, err := s.desk.Reply(c.Params("id"), principal(c).ID, r)
+	// Anything else (no such handoff included) is the desk's to answer.
+	entry, err := s.desk.Reply(id, principal(c).ID, r)
 	if err != nil {
 		return err
+	}
+	return c.Status(fiber.StatusAccepted).JSON(entry)
+}
+
+// replyBySMS answers a person whose conversation is on SMS (they last
+// wrote by SMS) by SMS: text only, sent before it is recorded so that a
+// provider error is the agent's answer (503 with the provider's code)
+// and nothing is recorded as sent that was not.
+func (s *Server) replyBySMS(c *fiber.Ctx, d handoffs.Handoff, r handoffs.AgentReply) error {
+	p := principal(c)
+	r.Text = strings.TrimSpace(r.Text)
+	switch {
+	case s.smsOut == nil:
+		return &apierr.Unavailable{Msg: "this person writes by SMS and no SMS provider is configured (LIFELINE_SMS_*)"}
+	case r.Template != nil || r.Text == "":
+		return reqbody.Invalidf(`this person writes by SMS: send {"text": "..."} (templates and files do not go by SMS)`)
+	case utf8.RuneCountInString(r.Text) > 1600:
+		return reqbody.Invalidf("text is longer than an SMS may be (1600 characters)")
+	case d.Status == handoffs.Closed:
+		return apierr.Conflictf("the conversation is closed")
+	case d.Status == handoffs.Active && d.Agent != p.ID:
+		return apierr.Conflictf("this conversation belongs to %s; ask them or an admin to transfer it", d.Agent)
+	}
+	sent, err := s.smsOut.Send(c.UserContext(), sms.Message{To: "+" + d.User, Body: r.Text})
+	if err != nil {
+		var se *sms.Error
+		if errors.As(err, &se) {
+			return &apierr.Unavailable{Msg: fmt.Sprintf("the SMS provider refused the reply (code %d): %s", se.Code, se.Message)}
+		}
+		return fmt.Errorf("send sms reply: %w", err)
+	}
+	now := s.now()
+	if err := s.db.Write(c.UserContext(), func(w store.Writer) error {
+		return store.PutSMSMessage(c.UserContext(), w, store.SMSMessage{SID: sent.SID, User: d.User, Status: sent.Status, UpdatedAt: now})
+	}); err != nil {
+		return fmt.Errorf("record sms reply %s: %w", sent.SID, err)
+	}
+	r.SMS = &handoffs.SMSSent{SID: sent.SID, Status: sent.Status}
+	entry, err := s.desk.Reply(d.ID, p.ID, r)
+	if err != nil {
+		return fmt.Errorf("sms reply %s sent, not recorded: %w", sent.SID, err)
 	}
 	return c.Status(fiber.StatusAccepted).JSON(entry)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"strings"
 
@@ -82,6 +83,29 @@ func fileName(rec store.MediaRecord) string {
 	return rec.Kind + "-" + rec.MediaID + media.Ext(rec.MimeType)
 }
 
+// formFile reads the multipart field "file": its header, its bytes and
+// its MIME type (sniffed when the client sent none or a generic one).
+func formFile(c *fiber.Ctx, hint string) (*multipart.FileHeader, []byte, string, error) {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return nil, nil, "", reqbody.Invalidf("%s", hint)
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("open uploaded file: %w", err)
+	}
+	data, err := io.ReadAll(f)
+	f.Close()
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("read uploaded file: %w", err)
+	}
+	mt := media.BaseType(fh.Header.Get("Content-Type"))
+	if mt == "" || mt == "application/octet-stream" {
+		mt = media.BaseType(http.DetectContentType(data))
+	}
+	return fh, data, mt, nil
+}
+
 // replyMedia sends a file from the agent who owns the conversation: a
 // multipart form with "file" and an optional "caption" (and "kind" to
 // send, say, a PNG as a document). The file is checked against
@@ -99,22 +123,9 @@ func (s *Server) replyMedia(c *fiber.Ctx) error {
 	if d.Status == handoffs.Active && d.Agent != p.ID {
 		return apierr.Conflictf("this conversation belongs to %s; ask them or an admin to transfer it", d.Agent)
 	}
-	fh, err := c.FormFile("file")
+	fh, data, mt, err := formFile(c, `send the file as the multipart form field "file" (with "caption" if you like)`)
 	if err != nil {
-		return reqbody.Invalidf(`send the file as the multipart form field "file" (with "caption" if you like)`)
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return fmt.Errorf("open uploaded file: %w", err)
-	}
-	data, err := io.ReadAll(f)
-	f.Close()
-	if err != nil {
-		return fmt.Errorf("read uploaded file: %w", err)
-	}
-	mt := media.BaseType(fh.Header.Get("Content-Type"))
-	if mt == "" || mt == "application/octet-stream" {
-		mt = media.BaseType(http.DetectContentType(data))
+		return err
 	}
 	kind := c.FormValue("kind")
 	if kind == "" {

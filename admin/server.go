@@ -74,8 +74,16 @@ type Deps struct {
 	// EventBuffer is how many live events one console stream may fall
 	// behind before it loses some; 0 for DefaultEventBuffer.
 	EventBuffer int
-	// Uploads sends agents' files to WhatsApp; nil (the sandbox) refuses them.
+	// Uploads sends agents' files and broadcast header files to WhatsApp.
 	Uploads *media.Uploader
+	// SMSSender sends agents' replies to people whose conversation is on
+	// SMS; nil refuses those replies.
+	SMSSender SMSSender
+}
+
+// SMSSender is the SMS channel: sms.Client, the sandbox, or a fake.
+type SMSSender interface {
+	Send(ctx context.Context, m sms.Message) (sms.Sent, error)
 }
 
 // Server is the HTTP side of Lifeline.
@@ -108,6 +116,7 @@ type Server struct {
 	incidents  *incident.Service  // incidents, their timelines and reports
 	metrics    *metrics.Metrics   // nil: no /metrics
 	uploads    *media.Uploader    // nil: agents cannot send files
+	smsOut     SMSSender          // nil: no replies by SMS
 
 	// testHook, when set by a test, runs at named points inside retried
 	// transactions, so that a test can commit a concurrent change exactly
@@ -141,7 +150,7 @@ func New(d Deps) *Server {
 	}
 	s := &Server{db: d.DB, engine: d.Engine, kb: d.KB, log: d.Logger.With().Str("comp", "http").Logger(), now: d.Now,
 		sandbox: d.Sandbox, sandboxRead: d.SandboxRead, metrics: d.Metrics, tokenLimiter: newFailLimiter(10), loginLimiter: newFailLimiter(10), lastTouch: map[string]time.Time{}, events: newEventHub(d.Bus, d.EventBuffer)}
-	s.importer, s.broadcasts, s.uploads = contacts.NewImporter(d.DB), d.Broadcasts, d.Uploads
+	s.importer, s.broadcasts, s.uploads, s.smsOut = contacts.NewImporter(d.DB), d.Broadcasts, d.Uploads, d.SMSSender
 	s.desk = d.Engine.Handoffs()
 	cfg := fiber.Config{
 		// fasthttp reuses a request's buffers for the next request: without

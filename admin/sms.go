@@ -9,7 +9,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"lifeline/bot/handoffs"
 	"lifeline/bot/whatsapp"
+	"lifeline/flows"
 	"lifeline/sms"
 	"lifeline/store"
 )
@@ -116,7 +118,10 @@ func (s *Server) smsInbound(c *fiber.Ctx, form url.Values) error {
 	}
 	now := s.now()
 	kw := sms.Keyword(body)
+	meaning := (&flows.Flow{}).Understand(flows.Input{Type: "text", Text: body, At: now})
+	toDesk := false
 	err := s.db.Write(context.Background(), func(tx store.Writer) error {
+		toDesk = false
 		if _, seen, err := store.GetSMSMessage(context.Background(), tx, sid); err != nil || seen {
 			return err
 		}
@@ -125,17 +130,24 @@ func (s *Server) smsInbound(c *fiber.Ctx, form url.Values) error {
 		}
 		switch kw {
 		case "stop", "start":
-			_, err := store.SetSMSOptOut(context.Background(), tx, user, kw == "stop", strings.TrimSpace(body), now)
+			_, err := store.RecordConsent(context.Background(), tx, user, nil, store.ConsentEvent{Channel: store.ChannelSMS, OptIn: kw == "start",
+				At: now, Source: store.SourceSMSKeyword, Wording: body})
 			return err
 		}
-		_, err := store.AppendTranscript(context.Background(), tx, user, &store.Entry{Dir: store.In, Author: "user", At: now,
-			Type: "text", Text: body, MessageID: sid, Channel: "sms"})
+		if _, err := store.AppendTranscript(context.Background(), tx, user, &store.Entry{Dir: store.In, Author: "user", At: now,
+			Type: "text", Text: body, MessageID: sid, Channel: "sms"}); err != nil {
+			return err
+		}
+		// Like a WhatsApp message: it joins an open handoff, or opens one
+		// when it asks for a person or for help.
+		var err error
+		toDesk, err = handoffs.FromSMS(tx, user, body, meaning, now)
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("record inbound sms %s: %w", sid, err)
 	}
-	s.log.Info().Str("sid", sid).Str("keyword", kw).Msg("sms received")
+	s.log.Info().Str("sid", sid).Str("keyword", kw).Bool("handoff", toDesk).Msg("sms received")
 	s.log.Debug().Str("sid", sid).Str("from", whatsapp.MaskPhone(from)).Int("chars", len(body)).Msg("sms recorded")
 	return nil
 }

@@ -302,7 +302,9 @@ func (e *Engine) handleMessage(t inTask) error {
 		if err := store.PutSession(ctx, tx, user, out.Session); err != nil {
 			return err
 		}
-		updateContact(&contact, user, msg, out, now)
+		if err := updateContact(ctx, tx, &contact, user, msg, out, now); err != nil {
+			return err
+		}
 		if err := store.PutContact(ctx, tx, contact); err != nil {
 			return err
 		}
@@ -447,6 +449,9 @@ func sessionOf(c *conversation) flows.Session {
 		s.Lang = c.Contact.Language
 	}
 	s.OptedOut = s.OptedOut || c.Contact.OptedOut
+	// The contact is the truth about opt-in: an import or an admin may
+	// have changed it since the conversation last ran.
+	s.OptedIn = c.Contact.OptedIn && !s.OptedOut
 	return s
 }
 
@@ -539,7 +544,10 @@ func newOutbox(ctx context.Context, w store.Writer, user, phone string, payload 
 	return &store.OutboxItem{Seq: seq, User: user, PhoneNumberID: phone, Message: payload, WindowUntil: windowUntil, CreatedAt: now}, nil
 }
 
-func updateContact(c *store.Contact, user string, msg *whatsapp.Message, out flows.Output, now time.Time) {
+// updateContact applies what the message says about the person to c (the
+// caller stores it); consent changes go through store.RecordConsent in
+// the conversation's transaction w.
+func updateContact(ctx context.Context, w store.Writer, c *store.Contact, user string, msg *whatsapp.Message, out flows.Output, now time.Time) error {
 	if c.CreatedAt.IsZero() {
 		c.CreatedAt = now
 		c.WaID = user
@@ -559,19 +567,25 @@ func updateContact(c *store.Contact, user string, msg *whatsapp.Message, out flo
 	// The person wrote in, so WhatsApp delivers to them again: a 131026
 	// from before no longer leaves them out of broadcasts.
 	c.SetReachable(now)
+	c.UpdatedAt = now
 	for _, eff := range out.Effects {
+		// The consent record: when, how, and in the person's own words
+		// (or the question they said YES to).
+		ev := store.ConsentEvent{Channel: store.ChannelWhatsApp, At: now, Source: store.SourceKeyword, Wording: eff.Query}
 		switch eff.Kind {
 		case flows.EffectOptOut:
-			c.OptedOut, c.OptOutAt = true, now
 		case flows.EffectOptIn:
-			if !c.OptedIn || c.OptedOut {
-				// The consent record: when, and in the person's own words.
-				c.OptedIn, c.OptInAt, c.OptInSource, c.OptInWording = true, now, "whatsapp message", eff.Query
-			}
-			c.OptedOut = false
+			ev.OptIn = true
+		case flows.EffectConsent:
+			ev.OptIn, ev.Source = true, store.SourceConversation
+		default:
+			continue
+		}
+		if _, err := store.RecordConsent(ctx, w, user, c, ev); err != nil {
+			return err
 		}
 	}
-	c.UpdatedAt = now
+	return nil
 }
 
 // applyLearning hands FAQ feedback to the knowledge base. It runs after

@@ -46,6 +46,7 @@ type Texts struct {
 	OptedOut       string
 	OptedIn        string
 	OptInRecorded  string // a new person subscribed
+	ConsentAsk     string // the explicit opt-in question; %s is the topic of the alerts
 	RowHuman       string
 	RowHumanDesc   string
 

@@ -29,6 +29,7 @@ var de = Texts{
 	OptedOut:       "Sie erhalten keine Warnungen mehr von uns. Senden Sie START, um sie wieder zu erhalten. Sie können uns hier weiterhin jederzeit schreiben.",
 	OptedIn:        "Sie erhalten unsere Warnungen wieder. Senden Sie jederzeit STOPP, um sie abzubestellen.",
 	OptInRecorded:  "Danke, Sie haben unsere Warnungen abonniert. Senden Sie jederzeit STOPP, um sie abzubestellen.",
+	ConsentAsk:     "Antworten Sie JA, um Warnungen zu %s zu erhalten. Senden Sie jederzeit STOPP, um sie abzubestellen.",
 	RowHuman:       "Mit jemandem sprechen",
 	RowHumanDesc:   "Jemand aus unserem Team antwortet Ihnen",
 

@@ -27,6 +27,7 @@ var en = Texts{
 	OptedOut:       "You will no longer receive alerts from us. Send START to receive them again. You can still write to us here at any time.",
 	OptedIn:        "You will receive our alerts again. Send STOP at any time to stop them.",
 	OptInRecorded:  "Thank you, you are subscribed to our alerts. Send STOP at any time to stop them.",
+	ConsentAsk:     "Reply YES to receive alerts about %s. You can send STOP at any time to stop them.",
 	RowHuman:       "Talk to a person",
 	RowHumanDesc:   "Someone from our team answers",
 

@@ -30,6 +30,7 @@ var es = Texts{
 	OptedOut:       "Ya no recibirá nuestras alertas. Envíe ALTA para volver a recibirlas. Puede seguir escribiéndonos aquí en cualquier momento.",
 	OptedIn:        "Volverá a recibir nuestras alertas. Envíe BAJA en cualquier momento para dejar de recibirlas.",
 	OptInRecorded:  "Gracias, su suscripción a nuestras alertas está activa. Envíe BAJA en cualquier momento para dejar de recibirlas.",
+	ConsentAsk:     "Responda SÍ para recibir alertas sobre %s. Envíe BAJA en cualquier momento para dejar de recibirlas.",
 	RowHuman:       "Hablar con una persona",
 	RowHumanDesc:   "Le responde alguien de nuestro equipo",
 

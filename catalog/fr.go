@@ -29,6 +29,7 @@ var fr = Texts{
 	OptedOut:       "Vous ne recevrez plus nos alertes. Envoyez COMMENCER pour les recevoir à nouveau. Vous pouvez toujours nous écrire ici à tout moment.",
 	OptedIn:        "Vous recevrez à nouveau nos alertes. Envoyez ARRÊT à tout moment pour les arrêter.",
 	OptInRecorded:  "Merci, votre inscription à nos alertes est enregistrée. Envoyez ARRÊT à tout moment pour les arrêter.",
+	ConsentAsk:     "Répondez OUI pour recevoir les alertes sur %s. Envoyez ARRÊT à tout moment pour les arrêter.",
 	RowHuman:       "Parler à une personne",
 	RowHumanDesc:   "Quelqu'un de notre équipe vous répond",
 

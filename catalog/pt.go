@@ -30,6 +30,7 @@ var pt = Texts{
 	OptedOut:       "Você não vai mais receber nossos alertas. Envie START para voltar a recebê-los. Você ainda pode escrever para nós aqui a qualquer momento.",
 	OptedIn:        "Você vai voltar a receber nossos alertas. Envie PARAR a qualquer momento para interrompê-los.",
 	OptInRecorded:  "Obrigado, sua inscrição nos nossos alertas foi registrada. Envie PARAR a qualquer momento para interrompê-los.",
+	ConsentAsk:     "Responda SIM para receber alertas sobre %s. Envie PARAR a qualquer momento para interrompê-los.",
 	RowHuman:       "Falar com uma pessoa",
 	RowHumanDesc:   "Alguém da nossa equipe responde",
 

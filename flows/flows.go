@@ -96,6 +96,12 @@ type Session struct {
 	// PlaceKind is the kind of place the person asked for while the
 	// conversation waits for their location (StatePlace).
 	PlaceKind string `json:"place_kind,omitempty"`
+	// OptedIn mirrors the contact's opt-in (the engine sets it): a person
+	// already opted in is not asked again.
+	OptedIn bool `json:"opted_in,omitempty"`
+	// ConsentTopic is the topic of the explicit opt-in question the bot
+	// asked and the person has not answered yet ("" for none).
+	ConsentTopic string `json:"consent_topic,omitempty"`
 }
 
 // Input is one inbound message, as the flows see it.
@@ -134,6 +140,7 @@ type EffectKind string
 const (
 	EffectOptOut      EffectKind = "opt_out"
 	EffectOptIn       EffectKind = "opt_in"       // Query is the person's wording
+	EffectConsent     EffectKind = "consent"      // an explicit YES; Query is the question and the answer
 	EffectFeedback    EffectKind = "feedback"     // EntryID, Helpful
 	EffectChoice      EffectKind = "choice"       // Query chosen as EntryID from a suggestion list
 	EffectUnanswered  EffectKind = "unanswered"   // Query, Reason
@@ -198,6 +205,10 @@ type Flow struct {
 	Reader Understander  // nil means understand.Default()
 	Places PlaceFinder   // nil: no places known, "nearest shelter" goes to the FAQ
 	Expiry time.Duration // a conversation idle for longer starts over
+	// AlertTopic is what a person who has not opted in is asked to
+	// consent to when they ask for alerts ("Reply YES to receive alerts
+	// about <topic>"); "" records their keyword as the opt-in at once.
+	AlertTopic string
 }
 
 // Button and row ids the bot sends and understands.
@@ -206,10 +217,12 @@ const (
 	IDSafe     = "menu_safe"
 	IDHuman    = "menu_human"
 	IDNeedHelp = "menu_help"
-	idYes      = "fb_yes:"
-	idNo       = "fb_no:"
-	idFAQ      = "faq:"
-	suggestMax = 3
+	// IDConsentYes is the YES button of the explicit opt-in question.
+	IDConsentYes = "consent_yes"
+	idYes        = "fb_yes:"
+	idNo         = "fb_no:"
+	idFAQ        = "faq:"
+	suggestMax   = 3
 )
 
 const (
@@ -279,7 +292,7 @@ func (f *Flow) Handle(s Session, in Input) (Output, error) {
 		if err := fire(machine, EvExpire); err != nil {
 			return Output{}, err
 		}
-		s = Session{State: machine.Current(), Lang: s.Lang, Name: s.Name, OptedOut: s.OptedOut, LastInboundAt: s.LastInboundAt,
+		s = Session{State: machine.Current(), Lang: s.Lang, Name: s.Name, OptedOut: s.OptedOut, OptedIn: s.OptedIn, LastInboundAt: s.LastInboundAt,
 			PriorityUntil: s.PriorityUntil, Concern: s.Concern, ConcernAt: s.ConcernAt}
 	}
 	if in.At.After(s.LastInboundAt) {
@@ -365,7 +378,7 @@ func (c *turn) run() error {
 			return nil
 		case understand.OptIn:
 			if c.s.OptedOut {
-				c.s.OptedOut = false
+				c.s.OptedOut, c.s.OptedIn, c.s.ConsentTopic = false, true, ""
 				c.effects = append(c.effects, Effect{Kind: EffectOptIn, Query: Truncate(words, 200)})
 				c.say(c.t.OptedIn)
 				return nil
@@ -375,6 +388,20 @@ func (c *turn) run() error {
 	// Danger wins over everything, in every state.
 	if r.Class == understand.Danger {
 		return c.danger()
+	}
+	if c.s.ConsentTopic != "" {
+		topic := c.s.ConsentTopic
+		c.s.ConsentTopic = ""
+		if c.in.ReplyID == IDConsentYes || (c.in.ReplyID == "" && saysYes(words, c.t)) {
+			// The consent record keeps what the person agreed to, in the
+			// words they were asked, and what they answered.
+			question := fmt.Sprintf(c.t.ConsentAsk, topic)
+			c.s.OptedIn = true
+			c.effects = append(c.effects, Effect{Kind: EffectConsent, Query: Truncate(question+" / "+Truncate(words, 60), 500)})
+			c.say(c.t.OptInRecorded)
+			return fire(c.m, EvDone)
+		}
+		// Anything else: the question lapses and the message is handled as usual.
 	}
 	if c.m.Current() == StateHandoff {
 		// A person answers; the engine keeps the message for them.
@@ -413,6 +440,13 @@ func (c *turn) run() error {
 	}
 	switch r.Class {
 	case understand.OptIn:
+		if topic := c.flow.AlertTopic; topic != "" && !c.s.OptedIn {
+			c.s.ConsentTopic = topic
+			c.replies = append(c.replies, whatsapp.Outbound{Kind: "buttons", Text: fmt.Sprintf(c.t.ConsentAsk, topic),
+				Buttons: []whatsapp.Button{{ID: IDConsentYes, Title: c.t.BtnYes}}})
+			return fire(c.m, EvDone)
+		}
+		c.s.OptedIn = true
 		c.effects = append(c.effects, Effect{Kind: EffectOptIn, Query: Truncate(words, 200)})
 		c.say(c.t.OptInRecorded)
 		if c.first {
@@ -729,6 +763,16 @@ func (c *turn) sayList(text string, hits []kb.Hit, withHuman bool) {
 		Kind: "list", Text: text, ListButton: c.t.ListButton,
 		Sections: []whatsapp.Section{{Rows: rows}},
 	})
+}
+
+// yesWords are the typed answers that say yes to the opt-in question,
+// beside the YES button's own title in the person's language.
+var yesWords = map[string]bool{"yes": true, "y": true, "yeah": true, "yep": true, "نعم": true, "ايوه": true, "أيوه": true, "اي": true, "oui": true,
+	"si": true, "sí": true, "ja": true, "sim": true, "हाँ": true, "हां": true, "haan": true, "ہاں": true, "جی": true, "جی ہاں": true}
+
+func saysYes(words string, t catalog.Texts) bool {
+	w := strings.ToLower(strings.Trim(strings.TrimSpace(words), ".!،۔ "))
+	return yesWords[w] || strings.EqualFold(w, t.BtnYes)
 }
 
 // Truncate trims s and cuts it to at most n runes and an ellipsis: what a

@@ -31,6 +31,14 @@ type Export struct {
 	// whether it is kept); the files themselves are served to agents
 	// and removed with the person.
 	Media []store.MediaRecord `json:"media"`
+	// Consent is every opt-in and opt-out, per channel, with time,
+	// source and wording.
+	Consent []store.ConsentEvent `json:"consent"`
+	// SMS is the person's SMS record (opt-out, a number the provider
+	// refused) and SMSMessages every SMS sent to or received from them
+	// (sid, status), as long as the provider reports on them.
+	SMS         *store.SMSContact  `json:"sms,omitempty"`
+	SMSMessages []store.SMSMessage `json:"sms_messages"`
 }
 
 // ErrNoSuchPerson says nothing at all is stored about a wa_id.
@@ -46,7 +54,8 @@ func ExportPerson(ctx context.Context, db *store.DB, waID string, now time.Time)
 	// Broadcast records are read through package broadcast, in the same
 	// read so that the export is one consistent view.
 	err = db.Read(ctx, func(tx store.Reader) error {
-		x = &Export{WaID: id, ExportedAt: now.UTC(), Transcript: []store.Entry{}, Handoffs: []handoffs.Handoff{}, Outbox: []store.OutboxItem{}, Broadcasts: []broadcast.PersonRecord{}, Media: []store.MediaRecord{}}
+		x = &Export{WaID: id, ExportedAt: now.UTC(), Transcript: []store.Entry{}, Handoffs: []handoffs.Handoff{}, Outbox: []store.OutboxItem{}, Broadcasts: []broadcast.PersonRecord{}, Media: []store.MediaRecord{},
+			Consent: []store.ConsentEvent{}, SMSMessages: []store.SMSMessage{}}
 		if c, err := store.GetContact(ctx, tx, id); err == nil {
 			x.Contact = &c
 		} else if !errors.Is(err, store.ErrNotFound) {
@@ -84,6 +93,22 @@ func ExportPerson(ctx context.Context, db *store.DB, waID string, now time.Time)
 		}); err != nil {
 			return err
 		}
+		consent, err := store.ConsentLog(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		x.Consent = append(x.Consent, consent...)
+		if sc, err := store.GetSMSContact(ctx, tx, id); err != nil {
+			return err
+		} else if sc != (store.SMSContact{}) {
+			x.SMS = &sc
+		}
+		if err := store.EachSMSMessageOf(ctx, tx, id, func(m store.SMSMessage) error {
+			x.SMSMessages = append(x.SMSMessages, m)
+			return nil
+		}); err != nil {
+			return err
+		}
 		recs, err := broadcast.PersonRecords(ctx, tx, id)
 		x.Broadcasts = append(x.Broadcasts, recs...)
 		return err
@@ -91,7 +116,8 @@ func ExportPerson(ctx context.Context, db *store.DB, waID string, now time.Time)
 	if err != nil {
 		return nil, fmt.Errorf("export %s: %w", maskID(id), err)
 	}
-	if x.Contact == nil && x.Session == nil && len(x.Transcript) == 0 && len(x.Handoffs) == 0 && len(x.Broadcasts) == 0 {
+	if x.Contact == nil && x.Session == nil && len(x.Transcript) == 0 && len(x.Handoffs) == 0 && len(x.Broadcasts) == 0 &&
+		x.SMS == nil && len(x.SMSMessages) == 0 && len(x.Consent) == 0 {
 		return nil, ErrNoSuchPerson
 	}
 	return x, nil
@@ -108,6 +134,7 @@ type Erased struct {
 	SentRefs   int  `json:"sent_refs"`
 	Broadcasts int  `json:"broadcasts"`   // broadcast recipient records the person was removed from
 	Media      int  `json:"media"`        // files the person sent, records and files on disk
+	SMS        int  `json:"sms"`          // SMS records (sid, status) of messages to and from the person
 	KeptOptOut bool `json:"kept_opt_out"` // the person had opted out: a bare record of that is kept so they get no broadcasts
 }
 
@@ -165,6 +192,12 @@ func ErasePerson(ctx context.Context, db *store.DB, waID string, now time.Time) 
 				return err
 			}
 		case !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+		if n.SMS, err = store.DeleteSMSMessagesOf(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := store.EraseConsentLog(ctx, tx, id); err != nil {
 			return err
 		}
 		if kept, err := store.EraseSMSContact(ctx, tx, id); err != nil {

@@ -265,6 +265,10 @@ const (
 	DocSMSRecipient DocKind = "smsb" // broadcast: the SMS fallback of one recipient (<broadcast id>/<seq, 20 digits>)
 )
 
+// DocConsent is a person's consent log (store/consent.go): every opt-in
+// and opt-out, per channel, with time, source and wording (<wa_id>).
+const DocConsent DocKind = "cons"
+
 // Contact import documents: the rows of an import are staged, then one
 // marker flips it to committed, so that a crash applies all rows or none.
 const (

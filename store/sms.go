@@ -28,9 +28,10 @@ func GetSMSContact(ctx context.Context, r Reader, waID string) (SMSContact, erro
 	return c, err
 }
 
-// SetSMSOptOut records an opt-out (stop) or its end (start) with the
-// person's wording, and reports whether it changed anything.
-func SetSMSOptOut(ctx context.Context, w Writer, waID string, stop bool, wording string, at time.Time) (bool, error) {
+// setSMSOptOut records an opt-out (stop) or its end (start) with the
+// person's wording, and reports whether it changed anything. Only
+// RecordConsent calls it, so that every change is in the consent log.
+func setSMSOptOut(ctx context.Context, w Writer, waID string, stop bool, wording string, at time.Time) (bool, error) {
 	c, err := GetSMSContact(ctx, w, waID)
 	if err != nil {
 		return false, err
@@ -139,4 +140,38 @@ func PutBroadcastSMS(ctx context.Context, w Writer, id string, seq uint64, rec a
 		return fmt.Errorf("save sms of recipient %d of %s: %w", seq, id, err)
 	}
 	return nil
+}
+
+// EachSMSMessageOf calls fn for every SMS record (sent or received) of
+// user. The records are keyed by the provider's sid, so this scans them
+// all: it serves the person's export and erasure, which are rare, and
+// SMS records live 60 days.
+func EachSMSMessageOf(ctx context.Context, r Reader, user string, fn func(SMSMessage) error) error {
+	if user == "" {
+		return nil
+	}
+	return scanJSON(ctx, r, docPrefix(DocSMSMessage), false, func(_ Key, m SMSMessage) error {
+		if m.User != user {
+			return nil
+		}
+		return fn(m)
+	})
+}
+
+// DeleteSMSMessagesOf removes every SMS record of user (erasure) and
+// says how many there were. A status callback arriving later for one of
+// them finds no record and is ignored, as for any unknown sid.
+func DeleteSMSMessagesOf(ctx context.Context, w Writer, user string) (int, error) {
+	var keys []Key
+	err := EachSMSMessageOf(ctx, w, user, func(m SMSMessage) error {
+		keys = append(keys, smsMessageKey(m.SID))
+		return nil
+	})
+	if err == nil {
+		err = deleteKeys(w, keys)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("delete sms messages: %w", err)
+	}
+	return len(keys), nil
 }

@@ -206,9 +206,11 @@ func TestSandboxListHasTheREADMETemplates(t *testing.T) {
 	for _, c := range []struct {
 		name, lang string
 		body       int
-	}{{"safety_checkin", "en_US", 2}, {"safety_checkin", "ar", 2}, {"flood_notice", "en_US", 1}, {"port_notice", "en_US", 1}} {
+		header     string
+	}{{"safety_checkin", "en_US", 2, "TEXT"}, {"safety_checkin", "ar", 2, "TEXT"}, {"flood_notice", "en_US", 1, ""}, {"port_notice", "en_US", 1, ""},
+		{"shelter_map", "en_US", 1, "IMAGE"}, {"shelter_map", "ar", 1, "IMAGE"}, {"shelter_pin", "en_US", 1, "LOCATION"}} {
 		info, found, err := svc.Template(c.name, c.lang)
-		if err != nil || !found || info.Status != "APPROVED" || info.BodyParams != c.body || info.HeaderParams != 0 {
+		if err != nil || !found || info.Status != "APPROVED" || info.BodyParams != c.body || info.HeaderParams != 0 || info.HeaderKind != c.header {
 			t.Errorf("%s (%s): %+v found=%v err=%v, want approved with %d body parameters", c.name, c.lang, info, found, err, c.body)
 		}
 	}

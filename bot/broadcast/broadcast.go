@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"lifeline/bot/contacts"
+	"lifeline/bot/whatsapp"
 )
 
 // Kind of broadcast.
@@ -88,11 +89,67 @@ type Template struct {
 	Name     string  `json:"name"`
 	Language string  `json:"language"` // the exact approved code, e.g. "en_US" or "ar"
 	Header   []Param `json:"header,omitempty"`
-	Body     []Param `json:"body,omitempty"`
+	// HeaderMedia fills an image, video, document or location header
+	// (a shelter map, an evacuation plan); nil for a text header or none.
+	HeaderMedia *HeaderMedia `json:"header_media,omitempty"`
+	Body        []Param      `json:"body,omitempty"`
 	// ButtonIndex is the position of the first quick-reply button: a
 	// check-in's "safe" is there and "need help" next to it; a
 	// confirmation's options follow in order.
 	ButtonIndex int `json:"button_index,omitempty"`
+}
+
+// HeaderMedia is a template's media or location header. A file is
+// uploaded once beforehand (POST /admin/media, checked against WhatsApp's
+// limits there) and named by its sha256; every recipient gets the same
+// media id of the sender number that sends to them.
+type HeaderMedia struct {
+	Type     string             `json:"type"`               // image, video, document or location
+	SHA256   string             `json:"sha256,omitempty"`   // the uploaded file (image, video, document)
+	Filename string             `json:"filename,omitempty"` // the name a document is shown with
+	Location *whatsapp.Location `json:"location,omitempty"` // the pin of a location header
+	// MediaIDs are the file's media ids by sender number, filled from the
+	// uploads when the broadcast is created (whatever the request said).
+	MediaIDs map[string]string `json:"media_ids,omitempty"`
+	// MimeType and Size are the uploaded file's, filled with MediaIDs.
+	MimeType string `json:"mime_type,omitempty"`
+	Size     int64  `json:"size,omitempty"`
+}
+
+var sha256Re = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+func (h *HeaderMedia) check() error {
+	h.Type = strings.ToLower(strings.TrimSpace(h.Type))
+	h.SHA256 = strings.ToLower(strings.TrimSpace(h.SHA256))
+	switch h.Type {
+	case "image", "video", "document":
+		if !sha256Re.MatchString(h.SHA256) {
+			return fmt.Errorf("sha256 %q: give the sha256 (64 hex digits) POST /admin/media answered for the file", h.SHA256)
+		}
+		if h.Location != nil {
+			return fmt.Errorf("location: only a location header has one, not a %s header", h.Type)
+		}
+		if h.Type != "document" && h.Filename != "" {
+			return fmt.Errorf("filename: only a document header shows a file name, not a %s header", h.Type)
+		}
+	case "location":
+		l := h.Location
+		switch {
+		case l == nil:
+			return errors.New("location: give latitude and longitude (and name, address) of the pin")
+		case l.Latitude < -90 || l.Latitude > 90 || l.Longitude < -180 || l.Longitude > 180:
+			return fmt.Errorf("location %v,%v: latitude must be in -90..90 and longitude in -180..180", l.Latitude, l.Longitude)
+		case l.Latitude == 0 && l.Longitude == 0:
+			return errors.New("location 0,0: give the real position (0,0 is what an empty field reads as)")
+		case h.SHA256 != "" || h.Filename != "":
+			return errors.New("sha256, filename: a location header has no file")
+		}
+	case "":
+		return errors.New("type: give image, video, document or location")
+	default:
+		return fmt.Errorf("type %q: want image, video, document or location", h.Type)
+	}
+	return nil
 }
 
 // Option is one answer of a confirmation.
@@ -278,6 +335,14 @@ func checkTemplates(what string, ts map[string]Template) error {
 		}
 		if len(t.Header) > 1 {
 			return fmt.Errorf("%s[%s].header: a text header has at most one variable", what, lang)
+		}
+		if t.HeaderMedia != nil {
+			if len(t.Header) > 0 {
+				return fmt.Errorf("%s[%s]: give header (text) or header_media, not both", what, lang)
+			}
+			if err := t.HeaderMedia.check(); err != nil {
+				return fmt.Errorf("%s[%s].header_media.%v", what, lang, err)
+			}
 		}
 	}
 	return nil

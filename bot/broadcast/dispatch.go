@@ -367,11 +367,13 @@ func recipientJSON(waID string) []byte {
 
 // job is one message to send.
 type job struct {
-	seq  uint64
-	rec  Recipient
-	msg  whatsapp.Outbound
-	kind Kind
-	sent *result // already sent before a crash, as a status webhook showed: record only
+	seq uint64
+	rec Recipient
+	msg whatsapp.Outbound
+	// mediaIDs are the media header's ids by sender number (nil: none).
+	mediaIDs map[string]string
+	kind     Kind
+	sent     *result // already sent before a crash, as a status webhook showed: record only
 }
 
 type result struct {
@@ -673,7 +675,7 @@ func (s *Service) plan(r *run, b *Broadcast, tpls map[string]Template, seq uint6
 			return true
 		}
 		rec.State, rec.Lang, rec.NotBefore = recSending, key, time.Time{}
-		p.send = append(p.send, &job{seq: seq, rec: rec, msg: msg, kind: b.Spec.Kind})
+		p.send = append(p.send, &job{seq: seq, rec: rec, msg: msg, mediaIDs: headerIDs(b, tpls, key), kind: b.Spec.Kind})
 	}
 	return true
 }
@@ -774,7 +776,7 @@ func (s *Service) send(r *run, j *job, num string, runLim *rate.Limiter) *result
 		// commit keeps the erased record as the erasure left it.
 		return &result{job: j, unsent: true}
 	}
-	o := s.out.Send(sendCtx, s.policy(), outgoing.Attempt{Phone: num, Msg: j.msg, Kind: j.sendKind(r.round), Failed: j.rec.Attempts})
+	o := s.out.Send(sendCtx, s.policy(), outgoing.Attempt{Phone: num, Msg: forNumber(j.msg, j.mediaIDs, num), Kind: j.sendKind(r.round), Failed: j.rec.Attempts})
 	return &result{job: j, phone: num, res: o.Result, err: o.Err, d: o.Decision, at: s.now()}
 }
 

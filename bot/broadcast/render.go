@@ -126,7 +126,9 @@ func render(b *Broadcast, tpls map[string]Template, key string, c *store.Contact
 		}
 		return out
 	}
-	if len(t.Header) > 0 {
+	if t.HeaderMedia != nil {
+		wt.Components = append(wt.Components, whatsapp.TemplateComponent{Type: "header", Parameters: []whatsapp.TemplateParameter{headerParam(t.HeaderMedia)}})
+	} else if len(t.Header) > 0 {
 		wt.Components = append(wt.Components, whatsapp.TemplateComponent{Type: "header", Parameters: params(t.Header)})
 	}
 	if len(t.Body) > 0 {

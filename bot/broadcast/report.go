@@ -20,9 +20,10 @@ type LanguagePreview struct {
 	TemplateName     string           `json:"template_name"`
 	TemplateLanguage string           `json:"template_language"`
 	Recipients       int64            `json:"recipients"`
-	ContactLanguages map[string]int64 `json:"contact_languages"` // which contact languages fall here ("" = none set)
-	SampleContact    string           `json:"sample_contact"`    // masked
-	Payload          json.RawMessage  `json:"payload"`           // the exact Graph API request body for the sample contact
+	ContactLanguages map[string]int64 `json:"contact_languages"`      // which contact languages fall here ("" = none set)
+	SampleContact    string           `json:"sample_contact"`         // masked
+	Payload          json.RawMessage  `json:"payload"`                // the exact Graph API request body for the sample contact
+	HeaderMedia      *HeaderMedia     `json:"header_media,omitempty"` // the media or location header every recipient gets
 	MissingVariables map[string]int64 `json:"missing_variables,omitempty"`
 }
 
@@ -42,6 +43,9 @@ func (s *Service) PreviewSpec(spec Spec) (*Preview, error) {
 	}
 	if err := spec.Validate(s.now()); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if err := s.resolveHeaderMedia(&spec); err != nil {
+		return nil, err
 	}
 	return s.preview(&Broadcast{ID: "PREVIEW", Spec: spec})
 }
@@ -73,7 +77,7 @@ func (s *Service) preview(b *Broadcast) (*Preview, error) {
 			g := groups[key]
 			if g == nil {
 				t := b.Spec.Templates[key]
-				g = &LanguagePreview{Template: key, TemplateName: t.Name, TemplateLanguage: t.Language, ContactLanguages: map[string]int64{}}
+				g = &LanguagePreview{Template: key, TemplateName: t.Name, TemplateLanguage: t.Language, ContactLanguages: map[string]int64{}, HeaderMedia: t.HeaderMedia}
 				groups[key] = g
 			}
 			g.Recipients++

@@ -184,6 +184,10 @@ type IncidentGate interface {
 	AdmitBroadcast(ctx context.Context, r store.Reader, sp *Spec) error
 }
 
+// SenderNumbers are the sender numbers broadcasts go out from: a media
+// header's file is uploaded from each (POST /admin/media).
+func (s *Service) SenderNumbers() []string { return slices.Clone(s.cfg.PhoneNumberIDs) }
+
 // Sentinel errors, mapped to HTTP statuses by the admin API.
 var (
 	ErrNotFound = store.ErrNotFound
@@ -399,6 +403,9 @@ func (s *Service) CreateBy(spec Spec, by Actor, idemKey string) (*Broadcast, err
 	}
 	if spec.Unaccounted != nil && spec.Unaccounted.Webhook && len(s.cfg.WebhookURLs) == 0 {
 		return nil, fmt.Errorf("%w: unaccounted.webhook: no integration webhook is configured: set LIFELINE_WEBHOOK_URLS or leave it out", ErrInvalid)
+	}
+	if err := s.resolveHeaderMedia(&spec); err != nil {
+		return nil, err
 	}
 	warning, err := checkTemplateCatalog(s.tpl, &spec)
 	if err != nil {

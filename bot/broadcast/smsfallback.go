@@ -513,7 +513,7 @@ func (s *Service) smsOne(b *Broadcast, j smsJob, sender string) (retryAt time.Ti
 			}
 		}
 		if optOut {
-			if _, err := store.SetSMSOptOut(storeCtx, tx, j.waID, true, "provider 21610", at); err != nil {
+			if _, err := store.RecordConsent(storeCtx, tx, j.waID, nil, store.ConsentEvent{Channel: store.ChannelSMS, At: at, Source: store.SourceProvider, Wording: "provider error 21610"}); err != nil {
 				return err
 			}
 		}

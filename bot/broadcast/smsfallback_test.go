@@ -88,7 +88,7 @@ func TestCriticalBroadcastFallsBackToSMS(t *testing.T) {
 		if _, err := store.MarkUnreachable(tx, marked, store.CodeUndeliverable, clk.Now()); err != nil {
 			return err
 		}
-		_, err := store.SetSMSOptOut(ctx, tx, stopped, true, "STOP", clk.Now())
+		_, err := store.RecordConsent(ctx, tx, stopped, nil, store.ConsentEvent{Channel: store.ChannelSMS, At: clk.Now(), Source: store.SourceSMSKeyword, Wording: "STOP"})
 		return err
 	}); err != nil {
 		t.Fatal(err)

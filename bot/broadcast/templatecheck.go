@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 )
 
 // TemplateInfo is what the broadcast check needs to know of one of the
@@ -31,6 +32,13 @@ type TemplateCatalog interface {
 // every crisis message, while an unchecked one costs at most failed sends
 // (132001, 132000), which pause the broadcast with an alert.
 const TemplatesUnchecked = "templates unchecked: no template list was ever synced (POST /admin/templates/sync; LIFELINE_WABA_ID or LIFELINE_TEMPLATES_FILE)"
+
+func headerKindName(k string) string {
+	if k == "" {
+		return "no header"
+	}
+	return "a " + k + " header"
+}
 
 // checkTemplateCatalog refuses a spec whose templates, reminders included,
 // are not approved in their language or are given the wrong number of
@@ -70,11 +78,13 @@ func checkTemplateCatalog(cat TemplateCatalog, sp *Spec) (warning string, err er
 				return "", fmt.Errorf("%w: %s: the business account has no such template (synced list; POST /admin/templates/sync after creating it)", ErrInvalid, where)
 			case info.Status != "APPROVED":
 				return "", fmt.Errorf("%w: %s is %s, not APPROVED", ErrInvalid, where, info.Status)
-			case info.HeaderKind != "" && info.HeaderKind != "TEXT":
-				return "", fmt.Errorf("%w: %s has a %s header, which a broadcast cannot fill: use a template with a text header or none", ErrInvalid, where, info.HeaderKind)
+			case t.HeaderMedia != nil && !strings.EqualFold(info.HeaderKind, t.HeaderMedia.Type):
+				return "", fmt.Errorf("%w: %s has %s, not the %s header header_media fills", ErrInvalid, where, headerKindName(info.HeaderKind), t.HeaderMedia.Type)
+			case t.HeaderMedia == nil && info.HeaderKind != "" && info.HeaderKind != "TEXT":
+				return "", fmt.Errorf("%w: %s has a %s header: give it with header_media (type %s)", ErrInvalid, where, info.HeaderKind, strings.ToLower(info.HeaderKind))
 			case len(t.Body) != info.BodyParams:
 				return "", fmt.Errorf("%w: %s takes %d body parameters, the broadcast gives %d", ErrInvalid, where, info.BodyParams, len(t.Body))
-			case len(t.Header) != info.HeaderParams:
+			case t.HeaderMedia == nil && len(t.Header) != info.HeaderParams:
 				return "", fmt.Errorf("%w: %s takes %d header parameters, the broadcast gives %d", ErrInvalid, where, info.HeaderParams, len(t.Header))
 			}
 		}

@@ -66,7 +66,10 @@ func TestTemplateCatalogCheck(t *testing.T) {
 		{"header parameter missing", testCatalog(), Spec{Templates: map[string]Template{"en": tpl("alert_header", "en_US")}},
 			[]string{"alert_header in language en_US takes 1 header parameters, the broadcast gives 0"}, ""},
 		{"header parameter given", testCatalog(), Spec{Templates: map[string]Template{"en": withHeader}}, nil, ""},
-		{"media header", testCatalog(), Spec{Templates: map[string]Template{"en": tpl("map_alert", "en_US")}}, []string{"IMAGE header"}, ""},
+		{"media header not given", testCatalog(), Spec{Templates: map[string]Template{"en": tpl("map_alert", "en_US")}}, []string{"has a IMAGE header: give it with header_media (type image)"}, ""},
+		{"media header given", testCatalog(), Spec{Templates: map[string]Template{"en": withMedia("map_alert", "image")}}, nil, ""},
+		{"media header of another type", testCatalog(), Spec{Templates: map[string]Template{"en": withMedia("map_alert", "document")}}, []string{"has a IMAGE header, not the document header header_media fills"}, ""},
+		{"media header where the header is text", testCatalog(), Spec{Templates: map[string]Template{"en": withMedia("safety_checkin", "image")}}, []string{"has a TEXT header, not the image header"}, ""},
 		{"a reminder's template too", testCatalog(), reminded, []string{"reminders.templates[en]: template follow_up in language en_US is PENDING"}, ""},
 	}
 	for _, c := range cases {
@@ -89,6 +92,12 @@ func TestTemplateCatalogCheck(t *testing.T) {
 			}
 		})
 	}
+}
+
+func withMedia(name, typ string) Template {
+	t := tpl(name, "en_US")
+	t.HeaderMedia = &HeaderMedia{Type: typ, SHA256: strings.Repeat("ab", 32)}
+	return t
 }
 
 // Through Create: a refused broadcast is not stored; an accepted one

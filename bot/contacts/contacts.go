@@ -5,6 +5,7 @@
 package contacts
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -230,7 +231,9 @@ func parse(r io.Reader) ([]row, error) {
 	return rows, nil
 }
 
-func merge(c *store.Contact, rw row, source string, now time.Time) {
+// merge applies an import row to c; a consent change goes through
+// store.RecordConsent in the import's transaction w.
+func merge(ctx context.Context, w store.Writer, c *store.Contact, rw row, source string, now time.Time) error {
 	in := rw.c
 	if in.Name != "" {
 		c.Name = in.Name
@@ -257,17 +260,11 @@ func merge(c *store.Contact, rw row, source string, now time.Time) {
 			delete(c.Fields, k)
 		}
 	}
-	if rw.optInSet {
-		switch {
-		case in.OptedIn && !c.OptedIn:
-			c.OptedIn, c.OptInAt = true, now
-			c.OptInSource = in.OptInSource
-			if c.OptInSource == "" {
-				c.OptInSource = source
-			}
-		case !in.OptedIn:
-			c.OptedIn = false
-		}
-	}
 	c.UpdatedAt = now
+	if !rw.optInSet {
+		return nil
+	}
+	_, err := store.RecordConsent(ctx, w, c.WaID, c, store.ConsentEvent{Channel: store.ChannelWhatsApp, OptIn: in.OptedIn, At: now,
+		Source: store.SourceImport, By: source, Wording: in.OptInSource})
+	return err
 }

@@ -320,7 +320,9 @@ func apply(db *store.DB, id string, progress func(string, int) error) (*importMa
 				for _, f := range sr.HasFields {
 					rw.hasFields[f] = true
 				}
-				merge(&c, rw, m.Source, m.At)
+				if err := merge(ctx, w, &c, rw, m.Source, m.At); err != nil {
+					return err
+				}
 				if err := store.PutContact(ctx, w, c); err != nil {
 					return err
 				}

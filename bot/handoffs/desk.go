@@ -104,6 +104,15 @@ type AgentReply struct {
 	// MediaKind (image, document, video, audio) with its caption.
 	Media     *whatsapp.OutMedia `json:"-"`
 	MediaKind string             `json:"-"`
+	// SMS is the provider's answer when the caller sent Text by SMS (the
+	// person's conversation is on SMS): the reply is recorded with its
+	// sid and status, nothing is queued for WhatsApp.
+	SMS *SMSSent `json:"-"`
+}
+
+// SMSSent is an agent's reply the provider accepted.
+type SMSSent struct {
+	SID, Status string
 }
 
 const (
@@ -352,6 +361,20 @@ func (d *Desk) Reply(id, agent string, r AgentReply) (store.Entry, error) {
 		}
 		if err := h.fire(EvReply); err != nil {
 			return false, err
+		}
+		if r.SMS != nil {
+			entry = store.Entry{Dir: store.Out, Author: "agent:" + agent, At: now, Type: "text", Text: r.Text,
+				Channel: "sms", MessageID: r.SMS.SID, Status: r.SMS.Status}
+			seq, err := store.AppendTranscript(ctx, tx, h.User, &entry)
+			if err != nil {
+				return false, err
+			}
+			entry.Seq = seq
+			if h.FirstReplyAt.IsZero() {
+				h.FirstReplyAt = now
+			}
+			h.UpdatedAt = now
+			return true, nil
 		}
 		c, err := store.GetContact(ctx, tx, h.User)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {

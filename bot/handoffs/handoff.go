@@ -10,6 +10,7 @@ import (
 	"lifeline/bot/whatsapp"
 	"lifeline/flows"
 	"lifeline/store"
+	"lifeline/understand"
 )
 
 // Handoff states.
@@ -40,16 +41,19 @@ type Handoff struct {
 	LocationAt    time.Time          `json:"location_at,omitzero"`
 	Lang          string             `json:"lang,omitempty"`
 	PhoneNumberID string             `json:"phone_number_id,omitempty"` // the number the user wrote to; agents answer from it
-	Agent         string             `json:"agent,omitempty"`
-	Outcome       string             `json:"outcome,omitempty"`
-	Notes         []Note             `json:"notes,omitempty"`
-	Log           []Action           `json:"log,omitempty"`
-	Notice        *Notice            `json:"notice,omitempty"` // what the user was last told about the queue
-	CreatedAt     time.Time          `json:"created_at"`
-	UpdatedAt     time.Time          `json:"updated_at"`
-	ClaimedAt     time.Time          `json:"claimed_at,omitzero"`
-	FirstReplyAt  time.Time          `json:"first_reply_at,omitzero"`
-	ClosedAt      time.Time          `json:"closed_at,omitzero"`
+	// Channel is where the person last wrote while it was open: "sms",
+	// or "" for WhatsApp. Agents' replies go out the same way.
+	Channel      string    `json:"channel,omitempty"`
+	Agent        string    `json:"agent,omitempty"`
+	Outcome      string    `json:"outcome,omitempty"`
+	Notes        []Note    `json:"notes,omitempty"`
+	Log          []Action  `json:"log,omitempty"`
+	Notice       *Notice   `json:"notice,omitempty"` // what the user was last told about the queue
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+	ClaimedAt    time.Time `json:"claimed_at,omitzero"`
+	FirstReplyAt time.Time `json:"first_reply_at,omitzero"`
+	ClosedAt     time.Time `json:"closed_at,omitzero"`
 }
 
 // Note is an internal note on a handoff; the user never sees it.
@@ -137,6 +141,7 @@ func NoteMessage(tx store.Writer, user string, entry store.Entry, loc *whatsapp.
 	if h.Status == Closed {
 		return nil
 	}
+	h.Channel = ""
 	switch {
 	case loc != nil:
 		l := *loc
@@ -148,4 +153,46 @@ func NoteMessage(tx store.Writer, user string, entry store.Entry, loc *whatsapp.
 	}
 	h.UpdatedAt = at
 	return store.PutHandoff(ctx, tx, user, h)
+}
+
+// FromSMS takes an SMS the person sent (already in their transcript) to
+// the desk as a WhatsApp message would go: it joins their open handoff,
+// or opens one when it asks for a person or for help (danger first, then
+// need of help, both at the front of the queue). The handoff's channel
+// becomes SMS, so agents answer by SMS. It reports whether the message
+// is with the desk now.
+func FromSMS(tx store.Writer, user, text string, r understand.Result, at time.Time) (bool, error) {
+	ctx := context.Background()
+	h, err := store.GetHandoff[Handoff](ctx, tx, user)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return false, err
+	}
+	if err != nil || h.Status == Closed {
+		eff := flows.Effect{Kind: flows.EffectHandoff, Query: flows.Truncate(text, 200)}
+		switch {
+		case r.Has(understand.Danger):
+			eff.Reason, eff.Urgent = "danger (sms)", true
+		case r.Has(understand.NeedHelp):
+			eff.Reason, eff.Priority = "needs help (sms)", true
+		case r.Class == understand.Human:
+			eff.Reason = "asked (sms)"
+		default:
+			return false, nil
+		}
+		c, err := store.GetContact(ctx, tx, user)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return false, err
+		}
+		opened, _, err := Open(tx, user, c.Name, eff, at)
+		if err != nil {
+			return false, err
+		}
+		h = *opened
+		if h.FirstMessage == "" {
+			h.FirstMessage = flows.Truncate(text, 500)
+		}
+	}
+	h.Channel = "sms"
+	h.LastMessage, h.LastMessageAt, h.UpdatedAt = flows.Truncate(text, 500), at, at
+	return true, store.PutHandoff(ctx, tx, user, h)
 }

@@ -106,12 +106,56 @@ type TemplateComponent struct {
 }
 
 // TemplateParameter is a "text" parameter (ParameterName set for templates
-// created with named variables) or a "payload" parameter of a quick reply.
+// created with named variables), a "payload" parameter of a quick reply,
+// or the one parameter of a media or location header ("image", "video",
+// "document" by uploaded media id; "location").
 type TemplateParameter struct {
-	Type          string `json:"type"`
-	ParameterName string `json:"parameter_name,omitempty"`
-	Text          string `json:"text,omitempty"`
-	Payload       string `json:"payload,omitempty"`
+	Type          string      `json:"type"`
+	ParameterName string      `json:"parameter_name,omitempty"`
+	Text          string      `json:"text,omitempty"`
+	Payload       string      `json:"payload,omitempty"`
+	Image         *HeaderFile `json:"image,omitempty"`
+	Video         *HeaderFile `json:"video,omitempty"`
+	Document      *HeaderFile `json:"document,omitempty"`
+	Location      *Location   `json:"location,omitempty"`
+}
+
+// HeaderFile is the file of a media header: an uploaded media id (and a
+// document's file name).
+type HeaderFile struct {
+	ID       string `json:"id"`
+	Filename string `json:"filename,omitempty"`
+}
+
+// HeaderMediaParam is the parameter of an image, video or document header.
+func HeaderMediaParam(kind, mediaID, filename string) TemplateParameter {
+	f := &HeaderFile{ID: mediaID, Filename: filename}
+	p := TemplateParameter{Type: kind}
+	switch kind {
+	case KindImage:
+		p.Image, f.Filename = f, ""
+	case KindVideo:
+		p.Video, f.Filename = f, ""
+	case KindDocument:
+		p.Document = f
+	}
+	return p
+}
+
+// HeaderLocationParam is the parameter of a location header.
+func HeaderLocationParam(l Location) TemplateParameter {
+	return TemplateParameter{Type: KindLocation, Location: &l}
+}
+
+// File is the media header's file, nil for other parameters.
+func (p *TemplateParameter) File() *HeaderFile {
+	switch {
+	case p.Image != nil:
+		return p.Image
+	case p.Video != nil:
+		return p.Video
+	}
+	return p.Document
 }
 
 // TextParam is a positional text parameter ({{1}}, {{2}}, ...).
@@ -302,6 +346,12 @@ func (o Outbound) validateTemplate() error {
 		if len(c.Parameters) == 0 {
 			return invalid("%s: no parameters", what)
 		}
+		if c.Type == "header" && len(c.Parameters) == 1 && c.Parameters[0].Type != "text" {
+			if err := validateHeaderMedia(c.Parameters[0]); err != nil {
+				return invalid("%s: %v", what, err)
+			}
+			continue
+		}
 		for j, p := range c.Parameters {
 			if p.Type != wantParam {
 				return invalid("%s parameter %d: type %q, want %q", what, j+1, p.Type, wantParam)
@@ -310,6 +360,24 @@ func (o Outbound) validateTemplate() error {
 				return invalid("%s parameter %d is empty", what, j+1)
 			}
 		}
+	}
+	return nil
+}
+
+// validateHeaderMedia checks the one parameter of a media or location header.
+func validateHeaderMedia(p TemplateParameter) error {
+	switch p.Type {
+	case KindImage, KindVideo, KindDocument:
+		if f := p.File(); f == nil || f.ID == "" {
+			return fmt.Errorf("%s header without a media id", p.Type)
+		}
+	case KindLocation:
+		l := p.Location
+		if l == nil || l.Latitude < -90 || l.Latitude > 90 || l.Longitude < -180 || l.Longitude > 180 {
+			return errors.New("location header needs a latitude in -90..90 and a longitude in -180..180")
+		}
+	default:
+		return fmt.Errorf("header parameter type %q, want text, image, video, document or location", p.Type)
 	}
 	return nil
 }

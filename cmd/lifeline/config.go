@@ -26,20 +26,24 @@ import (
 // Config is every setting of `lifeline serve`: defaults, then the
 // environment, then flags; Validate names the first bad setting.
 type Config struct {
-	Addr             string
-	DataDir          string
-	AdminToken       string
-	VerifyToken      string
-	AppSecret        string
-	AccessToken      string
-	PhoneNumberIDs   []string
-	APIURL           string
-	APIVersion       string
-	RatePerNumber    float64
-	Workers          int
-	SendWorkers      int
-	MaxInFlight      int // most Graph API sends in flight per number (LIFELINE_MAX_IN_FLIGHT); the count follows the latency up to it
-	Expiry           time.Duration
+	Addr           string
+	DataDir        string
+	AdminToken     string
+	VerifyToken    string
+	AppSecret      string
+	AccessToken    string
+	PhoneNumberIDs []string
+	APIURL         string
+	APIVersion     string
+	RatePerNumber  float64
+	Workers        int
+	SendWorkers    int
+	MaxInFlight    int // most Graph API sends in flight per number (LIFELINE_MAX_IN_FLIGHT); the count follows the latency up to it
+	Expiry         time.Duration
+	// AlertTopic is what a person who asks for alerts is asked to consent
+	// to (LIFELINE_ALERT_TOPIC): "Reply YES to receive alerts about ...".
+	// Empty: their keyword is recorded as the opt-in at once.
+	AlertTopic       string
 	ReengageTemplate string // "name:language", sent when the 24-hour window has closed
 	// WABAID is the WhatsApp business account whose message templates are
 	// synced (LIFELINE_WABA_ID, or WA_BUSINESS_ACCOUNT_ID); without it,
@@ -184,6 +188,10 @@ func loadConfig(args []string, lookup func(string) (string, bool)) (Config, erro
 	intVar(&c.MaxInFlight, "LIFELINE_MAX_IN_FLIGHT")
 	intVar(&c.EventBuffer, "LIFELINE_EVENT_BUFFER")
 	errs = append(errs, loadBroadcastEnv(&c.Broadcast, getenv)...)
+	c.AlertTopic = strings.TrimSpace(getenv("LIFELINE_ALERT_TOPIC"))
+	if len(c.AlertTopic) > 200 {
+		errs = append(errs, fmt.Errorf("LIFELINE_ALERT_TOPIC: at most 200 characters, got %d", len(c.AlertTopic)))
+	}
 	if v := getenv("LIFELINE_CONVERSATION_EXPIRY"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {

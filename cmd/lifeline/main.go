@@ -193,11 +193,12 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		readsBy func(string)
 		graph   *whatsapp.Client
 		fetcher *media.Fetcher  // downloads what people send; none in the sandbox
-		uploads *media.Uploader // agents' files; none in the sandbox
+		uploads *media.Uploader // agents' files and broadcast headers; made-up ids in the sandbox
 	)
 	if cfg.Sandbox() {
 		phones = &bot.SandboxSender{Log: log}
 		sender, readsBy = phones, phones.ReadBy
+		uploads = &media.Uploader{DB: db, API: &media.SandboxAPI{Log: log.With().Str("comp", "media").Logger()}}
 		log.Warn().Msg("no WhatsApp credentials: sandbox mode; replies are stored and shown, not sent; chat at POST /sandbox/messages")
 	} else {
 		graph = whatsapp.NewClient(whatsapp.ClientConfig{
@@ -215,7 +216,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	ecfg := bot.Config{
 		PhoneNumberIDs: cfg.PhoneNumberIDs, Workers: cfg.Workers, SendWorkers: cfg.SendWorkers,
 		RatePerNumber: cfg.RatePerNumber, Expiry: cfg.Expiry, Emergency: cfg.Emergency,
-		TemplateWait: cfg.TemplateWait, UnknownGrace: cfg.UnknownGrace,
+		TemplateWait: cfg.TemplateWait, UnknownGrace: cfg.UnknownGrace, AlertTopic: cfg.AlertTopic,
 	}
 	if cfg.ReengageTemplate != "" {
 		name, lang, _ := strings.Cut(cfg.ReengageTemplate, ":")
@@ -318,7 +319,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 
 	srv := admin.New(admin.Deps{
 		DB: db, Engine: engine, KB: faq, Sandbox: cfg.Sandbox(), SandboxRead: readsBy, Logger: log, Metrics: m, Broadcasts: broadcasts, Places: placeSvc, Templates: tpls,
-		TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, Bus: bus, EventBuffer: cfg.EventBuffer, Uploads: uploads,
+		TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, Bus: bus, EventBuffer: cfg.EventBuffer, Uploads: uploads, SMSSender: smsSender,
 		Webhook: admin.WebhookConfig{Enabled: !cfg.Sandbox(), VerifyToken: cfg.VerifyToken, AppSecret: cfg.AppSecret},
 		SMS:     &cfg.SMS,
 	})
