@@ -39,8 +39,10 @@ type SandboxSender struct {
 var _ Sender = (*SandboxSender)(nil)
 
 // SandboxNoWhatsApp starts the wa_ids the sandbox treats as not on
-// WhatsApp (the fictional +1 555 range).
-const SandboxNoWhatsApp = "1555"
+// WhatsApp: +1 555-0100 to 555-0199, the block of the fictional 555
+// numbers set aside for examples. Other 555 numbers (the README's and the
+// simulator's people) are on WhatsApp.
+const SandboxNoWhatsApp = "155501"
 
 // maxUnread bounds what the sandbox remembers per person: it keeps the
 // newest, and older messages simply never show as read.
@@ -51,12 +53,11 @@ func (s *SandboxSender) Send(_ context.Context, phone string, o whatsapp.Outboun
 	if err := o.Validate(); err != nil {
 		return whatsapp.SendResult{}, fmt.Errorf("sandbox: invalid message: %w", err)
 	}
-	// The fictional 555 numbers (+1 555 ...) play people without
-	// WhatsApp, so that a broadcast's SMS fallback can be tried end to
+	// The +1 555-01xx numbers play people without WhatsApp, so that a broadcast's SMS fallback can be tried end to
 	// end: WhatsApp would answer 131026.
 	if strings.HasPrefix(o.To, SandboxNoWhatsApp) {
 		return whatsapp.SendResult{}, &whatsapp.SendError{HTTPStatus: 400, Code: 131026, HasCode: true,
-			Message: "Message undeliverable (sandbox: +1555 numbers have no WhatsApp)", Action: whatsapp.Classify(131026)}
+			Message: "Message undeliverable (sandbox: +1 555-01xx numbers have no WhatsApp)", Action: whatsapp.Classify(131026)}
 	}
 	// Statuses are de-duplicated by message id, and sent messages are
 	// found by it: an id must not come back after a restart.

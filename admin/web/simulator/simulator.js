@@ -7,8 +7,9 @@
 const sim = { from: "", seen: new Set(), shownIn: new Set(), busy: false };
 
 function randomNumber() {
-  let n = "1555";
-  for (let i = 0; i < 7; i++) n += Math.floor(Math.random() * 10);
+  // +1 555-2xxxxxx: on WhatsApp in the sandbox (555-01xx numbers are not).
+  let n = "15552";
+  for (let i = 0; i < 6; i++) n += Math.floor(Math.random() * 10);
   return n;
 }
 
