@@ -81,10 +81,11 @@ var readings = reader{
 	"we are fine":         sure(understand.Safe, "en"),
 	"please help us":      sure(understand.NeedHelp, "en"),
 	"my father collapsed": {Class: understand.Danger, Confidence: 0.8, Lang: "en"},
-	"نحن محاصرون على السطح":  {Class: understand.Danger, Confidence: 0.9, Lang: "ar", Rule: understand.RuleDangerLexicon},
-	"things are not ok here": {Class: understand.NeedHelp, Confidence: 0.5, Lang: "en", Rule: understand.RuleNegatedSafe},
-	"asdf":                   unsure(understand.Other),
-	"maybe safe":             unsure(understand.Safe),
+	"نحن محاصرون على السطح":             {Class: understand.Danger, Confidence: 0.9, Lang: "ar", Rule: understand.RuleDangerLexicon},
+	"things are not ok here":            {Class: understand.NeedHelp, Confidence: 0.5, Lang: "en", Rule: understand.RuleNegatedSafe},
+	"asdf":                              unsure(understand.Other),
+	"the parcel had no baby milk in it": sure(understand.Other, "en"),
+	"maybe safe":                        unsure(understand.Safe),
 }
 
 // step is one message of a conversation and what must follow.
