@@ -236,6 +236,12 @@ const (
 	emirati = "971502220002"
 	british = "447700900003"
 	egypt   = "201003330004"
+
+	pakistani = "923001110005"
+	indian    = "919812220006"
+	french    = "33612330007"
+	german    = "4915112340008"
+	brazilian = "5511912340009"
 )
 
 // TestConversationTranscripts are conversations as the person sees them,
@@ -250,6 +256,16 @@ func TestConversationTranscripts(t *testing.T) {
 		"danger_in_arabic_while_waiting": {
 			{From: emirati, Says: "أبغى أكلم موظف"},
 			{From: emirati, Says: "في حريق في البيت والدخان كثير"},
+			{From: emirati, Agent: "claim"},
+			{From: emirati, Agent: "close: civil defence on site", After: "30m"},
+			{From: emirati, Says: "الدخان رجع مرة ثانية", After: "2h"},
+		},
+		"speaking_the_persons_language": {
+			{From: pakistani, Says: "السلام علیکم، مجھے کسی انسان سے بات کرنی ہے"},
+			{From: indian, Says: "नमस्ते, क्या आप मेरी मदद कर सकते हैं"},
+			{From: french, Says: "bonjour, puis-je parler à un conseiller"},
+			{From: german, Says: "Hallo, wir sind alle in Sicherheit"},
+			{From: brazilian, Says: "meu pai desmaiou e não está respirando"},
 		},
 		"asking_for_a_person_in_a_long_sentence": {
 			{From: british, Says: "I would really like to talk with a real person about my insurance claim please"},
