@@ -315,6 +315,12 @@ func TestConversationTranscripts(t *testing.T) {
 		"off_topic": {
 			{From: british, Says: "what time does the bakery close"},
 		},
+		"questions_that_mention_people_or_stopping": {
+			{From: british, Says: "can a person get reinfected"},
+			{From: egypt, Says: "is it passed between people"},
+			{From: saudi, Says: "how do I stop a nosebleed"},
+			{From: emirati, Says: "will the storm stop tonight"},
+		},
 		"releasing_an_urgent_handoff": {
 			{From: saudi, Says: "there is a gas leak in our building"},
 			{From: saudi, Agent: "claim"},
