@@ -2,7 +2,9 @@ package bot
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"path/filepath"
@@ -43,6 +45,10 @@ type turn struct {
 	Sent    []json.RawMessage `json:"sent"`
 	Handoff *handoffState     `json:"handoff,omitempty"`
 	Events  []string          `json:"integration_events,omitempty"`
+	Metrics []string          `json:"metrics,omitempty"`
+	// Consent is the person's consent record on their contact: when they
+	// opted in and in which words, or when they opted out.
+	Consent string `json:"consent,omitempty"`
 }
 
 type handoffState struct {
@@ -77,6 +83,18 @@ func (n *emergencies) take() []string {
 	return out
 }
 
+// meter records what the metrics would count about emergencies.
+type meter struct {
+	NopObserver
+	got emergencies
+}
+
+func (m *meter) Emergency(lang string) {
+	m.got.mu.Lock()
+	defer m.got.mu.Unlock()
+	m.got.got = append(m.got.got, "emergencies lang="+lang)
+}
+
 // play runs a script through the real engine and understanding step,
 // with a Graph API fake and a clock that moves a minute per act.
 func play(t *testing.T, script []act) []turn {
@@ -86,10 +104,11 @@ func play(t *testing.T, script []act) []turn {
 	if err != nil {
 		t.Fatal(err)
 	}
+	metrics := &meter{}
 	graph := whatsapptest.NewServer(t)
 	client := whatsapp.NewClient(whatsapp.ClientConfig{BaseURL: graph.URL, Version: "v23.0", AccessToken: testToken, Timeout: 5 * time.Second})
 	e := New(Config{PhoneNumberIDs: []string{testPhone}, RatePerNumber: 1000, Backoff: func(whatsapp.Action, int) time.Duration { return time.Millisecond }},
-		Options{DB: db, Sender: client, KB: stubKB{}, Logger: zerolog.Nop(), Now: clk.Now})
+		Options{DB: db, Sender: client, KB: stubKB{}, Logger: zerolog.Nop(), Now: clk.Now, Observer: metrics})
 	hooks := &emergencies{}
 	e.NotifyEmergencies(hooks)
 	if err := e.Start(); err != nil {
@@ -148,6 +167,8 @@ func play(t *testing.T, script []act) []turn {
 		slices.SortStableFunc(tr.Sent, func(x, y json.RawMessage) int { return bytes.Compare(recipient(x), recipient(y)) })
 		tr.Handoff = handoffOf(t, e, a.From)
 		tr.Events = hooks.take()
+		tr.Metrics = metrics.got.take()
+		tr.Consent = consentOf(t, db, a.From)
 		turns = append(turns, tr)
 	}
 	return turns
@@ -178,6 +199,32 @@ func handoffOf(t *testing.T, e *Engine, user string) *handoffState {
 	return nil
 }
 
+// consentOf describes the consent record on user's contact, empty when
+// there is none.
+func consentOf(t *testing.T, db *store.DB, user string) string {
+	t.Helper()
+	var c store.Contact
+	err := db.Read(context.Background(), func(tx store.Reader) error {
+		var err error
+		c, err = store.GetContact(context.Background(), tx, user)
+		return err
+	})
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return ""
+	case err != nil:
+		t.Fatal(err)
+	}
+	var parts []string
+	if c.OptedIn {
+		parts = append(parts, fmt.Sprintf("opted in %s by %s: %q", c.OptInAt.Format(time.RFC3339), c.OptInSource, c.OptInWording))
+	}
+	if c.OptedOut {
+		parts = append(parts, "opted out "+c.OptOutAt.Format(time.RFC3339))
+	}
+	return strings.Join(parts, "; ")
+}
+
 // checkGolden compares got with testdata/conversations/name.json; -update rewrites it.
 func checkGolden(t *testing.T, name string, got any) {
 	t.Helper()
@@ -189,6 +236,12 @@ const (
 	emirati = "971502220002"
 	british = "447700900003"
 	egypt   = "201003330004"
+
+	pakistani = "923001110005"
+	indian    = "919812220006"
+	french    = "33612330007"
+	german    = "4915112340008"
+	brazilian = "5511912340009"
 )
 
 // TestConversationTranscripts are conversations as the person sees them,
@@ -203,6 +256,16 @@ func TestConversationTranscripts(t *testing.T) {
 		"danger_in_arabic_while_waiting": {
 			{From: emirati, Says: "أبغى أكلم موظف"},
 			{From: emirati, Says: "في حريق في البيت والدخان كثير"},
+			{From: emirati, Agent: "claim"},
+			{From: emirati, Agent: "close: civil defence on site", After: "30m"},
+			{From: emirati, Says: "الدخان رجع مرة ثانية", After: "2h"},
+		},
+		"speaking_the_persons_language": {
+			{From: pakistani, Says: "السلام علیکم، مجھے کسی انسان سے بات کرنی ہے"},
+			{From: indian, Says: "नमस्ते, क्या आप मेरी मदद कर सकते हैं"},
+			{From: french, Says: "bonjour, puis-je parler à un conseiller"},
+			{From: german, Says: "Hallo, wir sind alle in Sicherheit"},
+			{From: brazilian, Says: "meu pai desmaiou e não está respirando"},
 		},
 		"asking_for_a_person_in_a_long_sentence": {
 			{From: british, Says: "I would really like to talk with a real person about my insurance claim please"},
@@ -228,6 +291,35 @@ func TestConversationTranscripts(t *testing.T) {
 			{From: british, Agent: "close: food parcel delivered", After: "20m"},
 			{From: emirati, Says: "can I talk to a human please"},
 			{From: british, Says: "can I talk to someone again please", After: "3h"},
+		},
+		"a_later_message_after_a_closed_need_help_handoff": {
+			{From: british, Says: "I need help, we have no food left"},
+			{From: british, Agent: "claim"},
+			{From: british, Agent: "close: food parcel delivered", After: "20m"},
+			{From: egypt, Says: "I want to speak to an agent"},
+			{From: british, Says: "the parcel had no baby milk in it", After: "5h"},
+		},
+		"a_location_outside_a_checkin": {
+			{From: egypt, Location: &whatsapp.Location{Latitude: 30.0444, Longitude: 31.2357}},
+			{From: british, Says: "I need help, we have no food left"},
+			{From: british, Location: &whatsapp.Location{Latitude: 51.5072, Longitude: -0.1276, Name: "Flat 4"}},
+			{From: saudi, Says: "we need help, my mother cannot walk"},
+			{From: saudi, Agent: "claim"},
+			{From: saudi, Agent: "close: neighbour is with her", After: "10m"},
+			{From: saudi, Location: &whatsapp.Location{Latitude: 24.7136, Longitude: 46.6753}, After: "10m"},
+		},
+		"subscribing_in_words": {
+			{From: british, Says: "START"},
+			{From: saudi, Says: "subscribe"},
+		},
+		"off_topic": {
+			{From: british, Says: "what time does the bakery close"},
+		},
+		"questions_that_mention_people_or_stopping": {
+			{From: british, Says: "can a person get reinfected"},
+			{From: egypt, Says: "is it passed between people"},
+			{From: saudi, Says: "how do I stop a nosebleed"},
+			{From: emirati, Says: "will the storm stop tonight"},
 		},
 		"releasing_an_urgent_handoff": {
 			{From: saudi, Says: "there is a gas leak in our building"},

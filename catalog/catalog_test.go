@@ -116,3 +116,33 @@ func TestWaitRangesInOrder(t *testing.T) {
 		t.Fatalf("WaitRanges = %q", r)
 	}
 }
+
+// The bot speaks these eight languages: a language dropped from byLang
+// would pass TestEveryLanguageIsComplete by no longer being checked.
+func TestTheEightLanguagesAreSpoken(t *testing.T) {
+	want := []string{"ar", "de", "en", "es", "fr", "hi", "pt", "ur"}
+	if got := Languages(); !slices.Equal(got, want) {
+		t.Errorf("Languages() = %v, want %v", got, want)
+	}
+}
+
+// A text left in English in another language's file is a gap as much as
+// an empty one. sameAsEnglish lists the texts that are rightly spelled
+// the same.
+var sameAsEnglish = map[string]bool{"es.BtnNo": true}
+
+func TestNoTextIsLeftInEnglish(t *testing.T) {
+	ref := reflect.ValueOf(en)
+	typ := ref.Type()
+	for _, lang := range Languages() {
+		if lang == "en" {
+			continue
+		}
+		v := reflect.ValueOf(*byLang[lang])
+		for i := range typ.NumField() {
+			if got := v.Field(i).String(); got == ref.Field(i).String() && !sameAsEnglish[lang+"."+typ.Field(i).Name] {
+				t.Errorf("%s: %s is the English text %q", lang, typ.Field(i).Name, got)
+			}
+		}
+	}
+}

@@ -669,6 +669,12 @@ func (c *turn) ask(query string, unsure bool) error {
 			return fire(c.m, EvSuggest)
 		}
 	}
+	if c.in.At.Before(c.s.PriorityUntil) {
+		// Someone whose need-help or urgent conversation ended within a
+		// day was told to write again and be answered first: what the FAQ
+		// cannot answer goes to a person, at the front of the queue.
+		return c.handoff("follow-up", true)
+	}
 	if unsure {
 		c.replies = append(c.replies, whatsapp.Outbound{
 			Kind: whatsapp.KindButtons, Text: c.t.Clarify,

@@ -86,6 +86,7 @@ var readings = reader{
 	"نحن محاصرون على السطح":                          {Class: understand.Danger, Confidence: 0.9, Lang: "ar", Rule: understand.RuleDangerLexicon},
 	"things are not ok here":                         {Class: understand.NeedHelp, Confidence: 0.5, Lang: "en", Rule: understand.RuleNegatedSafe},
 	"asdf":                                           unsure(understand.Other),
+	"the parcel had no baby milk in it":              sure(understand.Other, "en"),
 	"maybe safe":                                     unsure(understand.Safe),
 }
 
