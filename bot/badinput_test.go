@@ -65,27 +65,24 @@ func TestBadInputIsReadOrClassedOther(t *testing.T) {
 		label string
 		text  string
 		want  []string
-		// defect names a known misreading of the understanding step,
-		// reported to its owners: the case is skipped while it lasts.
-		defect string
 	}{
-		{"empty text", "", []string{"unreadable"}, ""},
-		{"only spaces and line breaks", " \n\t \r\n", []string{"unreadable"}, ""},
-		{"only invisible characters", "\u200b\u200d\u2060\ufeff", append([]string{"unreadable"}, unplaced...), ""},
-		{"only emoji", "😀🎉🌈", unplaced, ""},
-		{"emoji with skin tones and joiners", "👨‍👩‍👧‍👦👍🏽", append([]string{"safe", "thanks"}, unplaced...), ""},
-		{"4,096 Latin letters", strings.Repeat("abcdefg ", 512), unplaced,
-			"the classifier reads long runs of unknown words as danger (20 or more repeats of \"abcdefg\")"},
-		{"4,096 Arabic letters", strings.Repeat("ثقصفغعهخ", 512), unplaced, ""},
-		{"4,096 characters of a real request", (strings.Repeat("please, I want to talk to a person ", 118))[:4096], []string{"person"}, ""},
-		{"mixed scripts in one greeting", "hello مرحبا नमस्ते", append([]string{"menu"}, unplaced...), ""},
-		{"mixed scripts in one request", "I need help مساعدة please", append([]string{"person"}, unplaced...), ""},
-		{"zero-width joiner inside a word", "I want to talk to a per\u200dson", append([]string{"person"}, unplaced...), ""},
-		{"zero-width space inside danger", "my father col\u200blapsed and is not breathing", []string{"danger"}, ""},
-		{"right-to-left override around a request", "\u202eplease help us\u202c", append([]string{"person"}, unplaced...), ""},
-		{"right-to-left override inside Arabic danger", "نحن محاصرون\u202e على السطح", []string{"danger"}, ""},
-		{"control characters", "\x00\x01\x02\x1b[31m", append([]string{"unreadable"}, unplaced...), ""},
-		{"bytes that are not UTF-8", "\xff\xfe\xfd", append([]string{"unreadable"}, unplaced...), ""},
+		{"empty text", "", []string{"unreadable"}},
+		{"only spaces and line breaks", " \n\t \r\n", []string{"unreadable"}},
+		{"only invisible characters", "\u200b\u200d\u2060\ufeff", append([]string{"unreadable"}, unplaced...)},
+		{"only emoji", "😀🎉🌈", unplaced},
+		{"emoji with skin tones and joiners", "👨‍👩‍👧‍👦👍🏽", append([]string{"safe", "thanks"}, unplaced...)},
+		{"4,096 Latin letters", strings.Repeat("abcdefg ", 512), unplaced},
+		{"one short word a thousand times", strings.Repeat("the ", 1000), unplaced},
+		{"4,096 Arabic letters", strings.Repeat("ثقصفغعهخ", 512), unplaced},
+		{"4,096 characters of a real request", (strings.Repeat("please, I want to talk to a person ", 118))[:4096], []string{"person"}},
+		{"mixed scripts in one greeting", "hello مرحبا नमस्ते", append([]string{"menu"}, unplaced...)},
+		{"mixed scripts in one request", "I need help مساعدة please", append([]string{"person"}, unplaced...)},
+		{"zero-width joiner inside a word", "I want to talk to a per\u200dson", append([]string{"person"}, unplaced...)},
+		{"zero-width space inside danger", "my father col\u200blapsed and is not breathing", []string{"danger"}},
+		{"right-to-left override around a request", "\u202eplease help us\u202c", append([]string{"person"}, unplaced...)},
+		{"right-to-left override inside Arabic danger", "نحن محاصرون\u202e على السطح", []string{"danger"}},
+		{"control characters", "\x00\x01\x02\x1b[31m", append([]string{"unreadable"}, unplaced...)},
+		{"bytes that are not UTF-8", "\xff\xfe\xfd", append([]string{"unreadable"}, unplaced...)},
 	}
 	var script []act
 	for i, c := range cases {
@@ -104,9 +101,6 @@ func TestBadInputIsReadOrClassedOther(t *testing.T) {
 			got := outcome(t, turns[i].Sent)
 			if slices.Contains(c.want, got) {
 				return
-			}
-			if c.defect != "" {
-				t.Skipf("known defect: %s: answered %s", c.defect, got)
 			}
 			t.Errorf("%.60q: the bot answered %s, want one of %v", c.text, got, c.want)
 		})

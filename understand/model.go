@@ -315,8 +315,44 @@ func bucket(h uint32) uint32 {
 	return (h ^ h>>dimBits) & (dim - 1)
 }
 
+// maxRepeats is how often one word counts in a message. The features are
+// normalised as a vector, so a word said a thousand times would push the
+// scores as far as the square root of that: a long run of one meaningless
+// word would be read as confidently as a real message (and most often as
+// danger, the class of long messages). "help help help" keeps its
+// emphasis up to this.
+const maxRepeats = 3
+
+// capRepeats drops the occurrences of a word after its maxRepeats-th. It
+// returns words itself when nothing is dropped, as for nearly every
+// message.
+func capRepeats(words []string) []string {
+	if len(words) <= maxRepeats {
+		return words
+	}
+	seen := make(map[string]int, len(words))
+	var out []string
+	for i, w := range words {
+		seen[w]++
+		if seen[w] <= maxRepeats {
+			if out != nil {
+				out = append(out, w)
+			}
+			continue
+		}
+		if out == nil {
+			out = append(make([]string, 0, len(words)), words[:i]...)
+		}
+	}
+	if out == nil {
+		return words
+	}
+	return out
+}
+
 // extract appends the features of words to buf and L2-normalises them.
 func extract(words []string, buf []feature) []feature {
+	words = capRepeats(words)
 	f := buf[:0]
 	var rs []rune
 	for i, w := range words {

@@ -575,3 +575,28 @@ func TestSelfHarm(t *testing.T) {
 		t.Errorf("a question about suicide = danger (rule %q), want a question", r.Rule)
 	}
 }
+
+// A word counts at most maxRepeats times: a long run of one meaningless
+// word must not be read as danger (the class of long messages), and
+// "help help help" keeps its emphasis.
+func TestRepeatsDoNotMakeAMessage(t *testing.T) {
+	m := Default()
+	for _, text := range []string{
+		strings.Repeat("abcdefg ", 20),
+		strings.Repeat("abcdefg ", 512),
+		strings.Repeat("the ", 1000),
+		strings.Repeat("ok ", 300),
+	} {
+		if r := m.Understand(text); r.Has(Danger) {
+			t.Errorf("%.24q x%d: read as danger (%.2f, rule %q)", text, len(strings.Fields(text)), r.Confidence, r.Rule)
+		}
+	}
+	got := capRepeats(strings.Fields("help help help help me help"))
+	if want := []string{"help", "help", "help", "me"}; !slices.Equal(got, want) {
+		t.Errorf("capRepeats = %q, want %q", got, want)
+	}
+	words := strings.Fields("we are on the roof")
+	if got := capRepeats(words); &got[0] != &words[0] || len(got) != len(words) {
+		t.Error("capRepeats copied a message with no word repeated too often")
+	}
+}
