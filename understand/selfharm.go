@@ -35,7 +35,7 @@ var (
 		"tomarme todas", "tomármelas todas", "voy a tomar todas",
 		"alle genommen", "alle schlaftabletten", "alle tabletten", "alle pillen", "alle geschluckt", "ganze packung", "alle nehmen", "alle schlucken",
 		"tomei todos", "tomei todas", "engoli todos", "engoli todas", "caixa inteira", "cartela inteira", "vou tomar todos", "vou tomar todas",
-		"بلعت كل", "اخدت كل", "اخذت كل", "شربت كل", "كل الحبوب", "العلبه كلها", "رح اخدهم كلهم", "bla3t kel", "akhadt kel", "kel el 7boub",
+		"بلعت كل", "علبه كامله", "علبه دوا كامله", "شريط كامل", "اخدت كل", "اخذت كل", "شربت كل", "كل الحبوب", "العلبه كلها", "رح اخدهم كلهم", "bla3t kel", "akhadt kel", "kel el 7boub",
 		"सारी खा", "सब खा", "सब खा ली", "पूरी शीशी", "पूरा पत्ता", "saari kha", "sab kha", "sab kha li", "سب کھا", "ساری کھا", "پوری شیشی",
 		"in front of me", "devant moi", "delante de mí", "frente a mí", "na minha frente", "vor mir", "قدامي", "2eddemi", "सामने रखी", "سامنے رکھی",
 	}
@@ -43,10 +43,10 @@ var (
 	harmLast = []string{
 		"last message", "final message", "my last", "letters for everyone", "letter for everyone", "wrote letters", "goodbye letter",
 		"say goodbye", "saying goodbye", "goodbye to", "goodbye everyone",
-		"dernier message", "mon dernier", "lettres pour tout le monde", "dire au revoir", "dire adieu", "adieu à",
+		"dernier message", "mon dernier", "une lettre pour chacun", "lettre pour chacun", "écrit une lettre", "lettres pour chacun", "lettres pour tout le monde", "dire au revoir", "dire adieu", "adieu à",
 		"último mensaje", "mi último", "cartas para todos", "despedirme",
-		"letzte nachricht", "briefe für alle", "verabschieden", "abschied nehmen",
-		"última mensagem", "minha última", "cartas para todos", "me despedir", "despedir de",
+		"letzte nachricht", "briefe für alle", "für alle briefe", "briefe geschrieben", "brief für jeden", "verabschieden", "abschied nehmen",
+		"última mensagem", "minha última", "cartas para todos", "cartas pra todo mundo", "cartas para todo mundo", "deixei cartas", "deixei uma carta", "me despedir", "despedir de",
 		"اخر رساله", "رسالتي الاخيره", "اخر مسج", "رسائل للكل", "اودعكم", "اودع", "a5er risale", "akher risale", "a5er risala", "akher risala",
 		"a5er message", "akher message",
 		"आखिरी मैसेज", "आख़िरी मैसेज", "आखिरी संदेश", "आखरी मैसेज", "aakhri message", "akhri message", "aakhri sandesh",
@@ -55,10 +55,10 @@ var (
 	// harmFarewellEnd asks forgiveness, sends love or goes away for good.
 	harmFarewellEnd = []string{
 		"forgive me", "i love her", "i love him", "i love you", "love you all", "tell my", "before i go", "before i leave this", "take care of",
-		"pardonnez-moi", "pardonne-moi", "je vous aime", "je t'aime", "avant de partir", "avant que je parte", "dites à",
+		"pardonnez-moi", "pardonne-moi", "je l'aime", "dites à maman", "dites à papa", "je vous aime", "je t'aime", "avant de partir", "avant que je parte", "dites à",
 		"perdónenme", "perdóname", "los quiero", "las quiero", "te quiero", "antes de irme", "díganle",
-		"verzeiht mir", "verzeih mir", "ich liebe euch", "bevor ich geh", "bevor ich gehe", "sagt meiner", "sagt meinem",
-		"me perdoem", "me perdoa", "amo vocês", "te amo", "antes de ir", "antes de partir", "digam para",
+		"verzeiht mir", "verzeih mir", "lieb hab", "hab euch lieb", "hab dich lieb", "sagt mama", "sagt papa", "ich liebe euch", "bevor ich geh", "bevor ich gehe", "sagt meiner", "sagt meinem",
+		"me perdoem", "me perdoa", "fala pra minha", "fala pro meu", "diz pra minha", "eu amo ela", "eu amo ele", "que eu amo", "amo vocês", "te amo", "antes de ir", "antes de partir", "digam para",
 		"سامحوني", "سامحني", "سامحيني", "بحبكم", "احبكم", "قبل ما روح", "قبل ما امشي", "sam7ooni", "sam7ouni", "sam7oni", "sam7ni", "b7ebkon", "bhebkon",
 		"माफ करना", "माफ़ करना", "माफ कर देना", "माफ़ कर देना", "maaf karna", "maaf kar dena", "maf karna", "अलविदा", "alvida",
 		"معاف کرنا", "معاف کر دینا", "معاف کردینا", "الوداع",
@@ -100,16 +100,32 @@ var harmRules = []harmRule{
 		"نبغي نموت", "بغيت نموت", "اريد ان اموت", "اريد الموت", "قررت انتحر", "رح انتحر", "بدي انتحر", "بنتحر", "احسن بدوني", "ارتاحوا مني",
 		"ma 3ad bidi 3eesh", "ma 3ad baddi 3ish", "ma bidi 3eesh", "ma baddi 3eesh", "ma badde 3ish", "ma bade 3ish", "mish 3ayez a3eesh",
 		"msh 3ayez a3eesh", "mish 3ayza a3eesh", "mish 3ayez a3ish", "mabghitch n3ich", "ma bghitch n3ich", "mabghitch n3ish", "bidi moot",
-		"baddi mout", "bghit nmout", "3ayez amoot", "3ayez amout", "bade ento7er", "ra7 ento7er",
+		"baddi mout", "bghit nmout", "abi amoot", "abi amout", "abgha amoot", "abgha amout", "ente7er", "enta7er", "2arrart ente7er", "3ayez amoot", "3ayez amout", "bade ento7er", "ra7 ento7er",
 		"जीने का मन नहीं", "जीने का दिल नहीं", "जीने की इच्छा नहीं", "मरना है मुझे", "मर जाना चाहता", "मर जाना चाहती", "jeene ka man nahi",
 		"jeene ka mann nahi", "jeene ka dil nahi", "marna hai mujhe", "mar jana chahta", "mar jana chahti",
 		"جینے کو دل نہیں", "جینے کا دل نہیں", "جینے کا من نہیں", "جینے کی خواہش نہیں", "مر جانا چاہتا", "مر جانا چاہتی", "jeene ko dil nahi karta",
 	}}},
+	// ending one's own life, told as a plan
+	{name: "end_life", parts: [][]string{{
+		"end my life", "take my own life", "take my life", "mettre fin à mes jours", "mettre fin à ma vie", "acabar con mi vida", "terminar con mi vida",
+		"quitarme la vida", "meinem leben ein ende", "mein leben beenden", "acabar com minha vida", "acabar com a minha vida", "tirar minha vida",
+		"tirar a minha vida", "انهي حياتي", "اخلص حياتي", "خلص حياتي", "اخلص على حياتي", "5alles 7ayati", "khalles 7ayati", "5alis 7ayati",
+		"khalis 7ayati", "anhi 7ayati", "ne5los men 7ayati", "अपनी जान ले लूं", "अपनी जान ले लूंगा", "अपनी जान ले लूंगी", "ज़िंदगी खत्म कर", "जिंदगी खत्म कर",
+		"apni jaan le lun", "apni jaan le lunga", "zindagi khatam kar", "اپنی جان لے لوں", "زندگی ختم کر",
+	}}},
 	// can't go on, with the night or the means named
 	{name: "cant_go_on", parts: [][]string{
 		{"can't do this anymore", "cant do this anymore", "can't do this any more", "can't take it anymore", "cant take it anymore", "can't go on", "cant go on",
-			"n'en peux plus", "peux plus continuer", "no puedo más", "no puedo mas", "kann nicht mehr", "não aguento mais", "nao aguento mais"},
-		{"tonight", "the night", "goodbye", "pills", "rope", "ce soir", "adieu", "esta noche", "adiós", "heute nacht", "esta noite", "adeus"},
+			"n'en peux plus", "j'en peux plus", "c'est fini pour moi", "peux plus continuer", "no puedo más", "no puedo mas", "kann nicht mehr", "não aguento mais", "nao aguento mais"},
+		{"tonight", "the night", "goodbye", "pills", "rope", "ce soir", "adieu", "esta noche", "adiós", "heute nacht", "esta noite", "adeus",
+			"acaba tudo", "hoje acaba", "c'est fini pour moi", "se acaba todo", "it ends tonight", "ends tonight"},
+	}},
+	// a burden to others, with a farewell
+	{name: "burden_farewell", parts: [][]string{
+		{"a burden", "burden to", "un fardeau", "une charge pour", "una carga", "eine last", "um fardo", "عبء", "عبئ", "حمل على", "3eb2", "bojh",
+			"बोझ", "بوجھ"},
+		{"goodbye", "farewell", "adieu", "adiós", "adios", "lebt wohl", "adeus", "ودعتكم", "وداعا", "مع السلامه للكل", "wada3tkon", "wada3an",
+			"अलविदा", "alvida", "الوداع", "خدا حافظ سب"},
 	}},
 	// a rope or noose, with wanting to end it or being better off gone
 	{name: "rope", parts: [][]string{
@@ -146,7 +162,7 @@ var notSelfHarm = []string{
 	"don't want to die", "dont want to die", "do not want to die", "not going to jump", "won't jump", "wont jump", "never jump",
 	"could die of", "die of embarrassment", "die laughing", "dying to", "killing me", "to die for",
 	"ne veux pas mourir", "no quiero morir", "will nicht sterben", "não quero morrer", "nao quero morrer", "ما بدي موت", "ما بدي اموت",
-	"ma baddi moot", "मरना नहीं चाहता", "मरना नहीं चाहती", "مرنا نہیں چاہتا",
+	"won't end my life", "will not end my life", "ma baddi moot", "मरना नहीं चाहता", "मरना नहीं चाहती", "مرنا نہیں چاہتا",
 }
 
 type harmCompiled struct {
@@ -224,10 +240,10 @@ var (
 		"neighbour", "neighbor", "son", "daughter", "baby", "husband", "wife", "friend", "wife's", "cousin",
 		"frère", "sœur", "soeur", "maman", "papa", "mère", "père", "mamie", "papi", "grand-mère", "grand-père", "oncle", "tante", "voisin", "voisine",
 		"fils", "fille", "bébé", "mari", "femme", "cousin", "cousine",
-		"hermano", "hermana", "mamá", "papá", "madre", "padre", "abuela", "abuelo", "tío", "tía", "vecino", "vecina", "hijo", "hija", "bebé", "esposo",
+		"hermano", "hermana", "hermanito", "hermanita", "mamá", "papá", "madre", "padre", "abuela", "abuelo", "tío", "tía", "vecino", "vecina", "hijo", "hija", "bebé", "esposo",
 		"esposa", "primo", "prima",
 		"bruder", "schwester", "mama", "papa", "mutter", "vater", "oma", "opa", "onkel", "tante", "nachbar", "nachbarin", "sohn", "tochter", "mann", "frau",
-		"irmão", "irmã", "mãe", "pai", "avó", "avô", "vovó", "vovô", "vó", "tio", "tia", "vizinho", "vizinha", "filho", "filha", "bebê", "marido", "esposa",
+		"irmão", "irmã", "irmãozinho", "irmãzinha", "mãe", "pai", "avó", "avô", "vovó", "vovô", "vó", "tio", "tia", "vizinho", "vizinha", "filho", "filha", "bebê", "marido", "esposa",
 		"اخوي", "اخي", "اخوك", "اختي", "امي", "ابوي", "ابي", "جدتي", "جدي", "ستي", "تيتا", "عمي", "خالي", "خالتي", "عمتي", "جارتنا", "جارنا", "جاري",
 		"جارتي", "جيراننا", "ابني", "بنتي", "زوجي", "زوجتي", "ماما", "بابا",
 		"khayye", "akhoy", "akhi", "ekhti", "ukhti", "emmi", "bayye", "teta", "sitti", "jeddo", "3ammi", "khali", "khalti", "jaretna", "jarna", "jirana",
@@ -245,6 +261,7 @@ var (
 	// leftPlace is where the danger is.
 	leftPlace = []string{
 		"inside", "in the house", "in the building", "burning", "fire", "water", "under", "rubble", "in there", "back in", "went in",
+		"on the roof", "sur le toit", "en el techo", "en el tejado", "auf dem dach", "no telhado", "على السطح", "عالسطح", "3al sat7", "छत पर", "chhat par", "چھت پر",
 		"dedans", "à l'intérieur", "dans la maison", "dans l'immeuble", "le feu", "feu", "l'eau", "sous",
 		"dentro", "adentro", "en la casa", "edificio", "fuego", "agua", "debajo", "na casa", "no prédio", "fogo", "água", "embaixo",
 		"im haus", "im gebäude", "feuer", "wasser", "drin", "drinnen", "unter",
@@ -253,7 +270,15 @@ var (
 		"जलती", "बिल्डिंग", "अंदर", "पानी", "आग", "मलबे", "jalti", "building", "imarat", "andar", "paani", "aag", "malbe",
 		"جلتی", "عمارت", "اندر", "پانی", "آگ", "ملبے",
 	}
-	leftWriterSet, leftPersonSet, leftStillSet, leftPlaceSet phraseSet
+	// leftBack tells the person went back in, where the danger is.
+	leftBack = []string{
+		"went back in", "went back inside", "ran back in", "went back for", "went back to get", "volvió a entrar", "volvió adentro", "volvió por",
+		"est retourné chercher", "est retournée chercher", "est retourné à l'intérieur", "est retournée à l'intérieur", "est rentré chercher",
+		"est rentrée chercher", "ist nochmal rein", "ist wieder rein", "nochmal reingegangen", "wieder reingegangen", "voltou pra pegar",
+		"voltou para pegar", "voltou pra dentro", "voltou lá dentro", "voltou para dentro", "رجع فات", "رجع لجوا", "رجع لجوه", "رجعت فاتت",
+		"rje3 fet", "reje3 fet", "वापस अंदर", "wapas andar", "واپس اندر",
+	}
+	leftWriterSet, leftPersonSet, leftStillSet, leftPlaceSet, leftBackSet phraseSet
 )
 
 func init() {
@@ -261,12 +286,13 @@ func init() {
 	leftPersonSet = compileWhole(withDeaccent(leftPerson))
 	leftStillSet = compile(withDeaccent(leftStill))
 	leftPlaceSet = compile(withDeaccent(leftPlace))
+	leftBackSet = compile(withDeaccent(leftBack))
 }
 
 // leftBehind reports whether padded tells the sender out or fine and, in a
 // later clause after a contrast word, a named person still in danger.
 func leftBehind(padded string) bool {
-	if !leftPersonSet.match(padded) || !leftStillSet.match(padded) {
+	if !leftPersonSet.match(padded) || (!leftStillSet.match(padded) && !leftBackSet.match(padded)) {
 		return false // the common case
 	}
 	parts := splitContrast(padded)
@@ -276,7 +302,7 @@ func leftBehind(padded string) bool {
 			continue
 		}
 		p := parts[i]
-		if leftPersonSet.match(p) && leftStillSet.match(p) && leftPlaceSet.match(p) {
+		if leftPersonSet.match(p) && (leftBackSet.match(p) || leftStillSet.match(p) && leftPlaceSet.match(p)) {
 			return true
 		}
 	}

@@ -30,6 +30,11 @@ func TestSelfHarmToldByMeaning(t *testing.T) {
 		{"ar-latn", "mish 3ayez a3eesh tani"},
 		{"ar-latn", "hay a5er risale mni sam7ooni"},
 		{"ar-latn", "mabghitch n3ich"},
+		{"ar-latn", "ana ta3ban ktir w bade 5alles 7ayati el leile"},
+		{"fr", "j'ai écrit une lettre pour chacun dites a maman que je l'aime"},
+		{"pt", "deixei cartas pra todo mundo fala pra minha mae que eu amo ela"},
+		{"de", "hab für alle briefe geschrieben sagt mama dass ich sie lieb hab"},
+		{"ar", "ما بدي كون عبء على حدا ودعتكم"},
 		{"hi", "ये मेरा आखिरी मैसेज है सबको माफ करना"},
 		{"hi", "अब जीने का मन नहीं है"},
 		{"hi", "मैं छत के किनारे खड़ा हूं कूदने वाला हूं"},
@@ -63,6 +68,9 @@ func TestLeftBehindIsDanger(t *testing.T) {
 		{"es", "salimos pero mi hermano volvió adentro por el perro"},
 		{"pt", "estamos bem mas a vovó ainda está dentro da casa"},
 		{"de", "wir sind raus aber mein bruder ist noch im haus"},
+		{"de", "wir sind raus aber mein kleiner bruder ist nochmal rein wegen der katze"},
+		{"pt", "saimos mas meu irmaozinho voltou pra pegar o gato"},
+		{"en", "we're safe at the shelter but my uncle is still on the roof"},
 		{"ur", "ہم ٹھیک ہیں لیکن ماموں ابھی تک جلتی عمارت میں ہیں"},
 	} {
 		if r := m.Understand(tc.text); r.Class != Danger {
