@@ -174,10 +174,15 @@ type harmCompiled struct {
 var (
 	harmSets       []harmCompiled
 	notSelfHarmSet phraseSet
+	// harmFirst holds the first part of every rule: one pass over a
+	// message rules them all out in the common case.
+	harmFirst phraseSet
 )
 
 func init() {
+	var first []string
 	for _, r := range harmRules {
+		first = append(first, r.parts[0]...)
 		c := harmCompiled{name: r.name, unless: compile(withDeaccent(r.unless))}
 		for _, p := range r.parts {
 			c.parts = append(c.parts, compile(withDeaccent(p)))
@@ -185,6 +190,7 @@ func init() {
 		harmSets = append(harmSets, c)
 	}
 	notSelfHarmSet = compile(withDeaccent(notSelfHarm))
+	harmFirst = compile(withDeaccent(first))
 }
 
 // withDeaccent returns list with the unaccented form of each phrase added,
@@ -202,6 +208,9 @@ func withDeaccent(list []string) []string {
 // selfHarmRule returns the name of the harm rule padded (" "+normalised
 // text+" ") tells, "" when none.
 func selfHarmRule(padded string) string {
+	if !harmFirst.match(padded) {
+		return "" // the common case
+	}
 	if notSelfHarmSet.match(padded) {
 		padded = notSelfHarmSet.blank(padded)
 	}

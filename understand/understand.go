@@ -373,13 +373,13 @@ func (m *Model) Understand(text string) (res Result) {
 // "nobody hurt, the smoke blew the other way".
 func dangerRule(text, padded string, top Class) string {
 	masked := maskNotHazard(padded)
-	if selfHarmRule(masked) != "" || leftBehind(masked) {
+	if harm := selfHarmRule(masked) != ""; harm || leftBehind(masked) {
 		// Told by meaning, not by a danger phrase: a question about it
 		// ("what to do if a friend wants to die") or a past one stays apart.
 		cues := cueSets.scan(padded)
 		asked := top == Question && questionForm(padded) && !personSet.match(padded)
 		if !asked && !historyCues(cues) && !hypotheticalCues(text, padded, cues) {
-			if selfHarmRule(masked) != "" {
+			if harm {
 				return RuleSelfHarm
 			}
 			return RuleDangerConcept
