@@ -325,7 +325,7 @@ func (m *Model) Understand(text string) (res Result) {
 			res.Confidence = max(p[1], top.Score)
 		}
 	}
-	if res.Class == Danger && selfHarmSet.match(maskNotHazard(padded)) {
+	if masked := maskNotHazard(padded); res.Class == Danger && (selfHarmSet.match(masked) || selfHarmRule(masked) != "") {
 		res.Rule = RuleSelfHarm // the reply names the emergency number as a line to talk to too
 	}
 	if res.Class != top.Class && top.Class != Other {
@@ -373,6 +373,18 @@ func (m *Model) Understand(text string) (res Result) {
 // "nobody hurt, the smoke blew the other way".
 func dangerRule(text, padded string, top Class) string {
 	masked := maskNotHazard(padded)
+	if harm := selfHarmRule(masked) != ""; harm || leftBehind(masked) {
+		// Told by meaning, not by a danger phrase: a question about it
+		// ("what to do if a friend wants to die") or a past one stays apart.
+		cues := cueSets.scan(padded)
+		asked := top == Question && questionForm(padded) && !personSet.match(padded)
+		if !asked && !historyCues(cues) && !hypotheticalCues(text, padded, cues) {
+			if harm {
+				return RuleSelfHarm
+			}
+			return RuleDangerConcept
+		}
+	}
 	strong, hazard := dangerSet.scan(masked)
 	strong = strong || pairedRisk(masked)
 	situation := false
