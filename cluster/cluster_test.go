@@ -139,9 +139,19 @@ func TestThreeNodesFormAnR3ClusterAndEnsureIsIdempotent(t *testing.T) {
 	waitReady(t, ctx, nodes[1])
 	t.Logf("streams ready %s after start", time.Since(start).Round(time.Millisecond))
 
+	leases, err := nodes[0].JetStream().KeyValue(ctx, BucketLeases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := leases.Create(ctx, "pacer.106540352242922", []byte(`{"holder":"host-a-41","token":1}`)); err != nil {
+		t.Fatalf("take a lease: %v", err)
+	}
 	st, err := nodes[1].Status(ctx)
 	if err != nil {
 		t.Fatalf("status: %v", err)
+	}
+	if len(st.Leases) != 1 || st.Leases[0].Name != "pacer.106540352242922" || st.Leases[0].Holder != "host-a-41" {
+		t.Errorf("status leases: got %+v, want pacer.106540352242922 held by host-a-41", st.Leases)
 	}
 	if st.Partitions != 8 {
 		t.Errorf("status partitions: got %d, want 8", st.Partitions)
