@@ -163,7 +163,7 @@ func Connect(ctx context.Context, o Options) (*Node, error) {
 		wait = 5 * time.Second
 	}
 	if d, ok := ctx.Deadline(); ok && time.Until(d) < wait {
-		wait = time.Until(d)
+		wait = max(time.Until(d), 10*time.Millisecond) // NATS refuses a timeout of 0
 	}
 	opts := []nats.Option{nats.Name("lifeline"), nats.Timeout(wait), nats.MaxReconnects(-1)}
 	if o.Creds != "" {
@@ -173,9 +173,14 @@ func Connect(ctx context.Context, o Options) (*Node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to nats at %s: %w", redactURL(o.URL), err)
 	}
-	// The servers a client learns of are the cluster's members (unless
-	// they hide their addresses); what replicas we choose follows from it.
-	size := len(nc.Servers())
+	// A client cannot count the members of a cluster reliably (the
+	// servers it learns of arrive with gossip and may be hidden): a
+	// clustered server counts as three nodes, enough for three replicas;
+	// a smaller cluster needs Settings.Replicas.
+	size := 1
+	if nc.ConnectedClusterName() != "" {
+		size = 3
+	}
 	return newNode(nil, nc, size)
 }
 
@@ -202,7 +207,8 @@ func (n *Node) Conn() *nats.Conn { return n.nc }
 func (n *Node) Server() *server.Server { return n.srv }
 
 // Size is how many nodes the configuration names (this one and its
-// routes), or the servers the client learnt of; Replicas is derived from it.
+// routes); connected to an existing cluster, 3 when it is clustered and 1
+// when not. Replicas is derived from it.
 func (n *Node) Size() int { return n.size }
 
 // Replicas is min(3, Size): three copies survive any one node's loss

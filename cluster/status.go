@@ -84,8 +84,12 @@ type StreamStatus struct {
 	Replicas []Replica // the followers
 	Messages uint64
 	Bytes    uint64
-	Missing  bool // Ensure has not created it
+	Missing  bool   // Ensure has not created it
+	Err      string // why the stream did not answer (no leader yet, ...)
 }
+
+// streamWait bounds one stream's answer in Status.
+const streamWait = 3 * time.Second
 
 // Replica is one follower of a stream.
 type Replica struct {
@@ -121,13 +125,21 @@ func (n *Node) Status(ctx context.Context) (Status, error) {
 		return m
 	}
 	for _, name := range streamNames() {
-		s, err := n.js.Stream(ctx, name)
+		// A stream whose group is electing a leader does not answer for
+		// seconds; the others are still worth showing.
+		c, cancel := context.WithTimeout(ctx, streamWait)
+		s, err := n.js.Stream(c, name)
+		cancel()
 		if errors.Is(err, jetstream.ErrStreamNotFound) {
 			st.Streams = append(st.Streams, StreamStatus{Name: name, Missing: true})
 			continue
 		}
 		if err != nil {
-			return st, fmt.Errorf("stream %s: %w", name, err)
+			if ctx.Err() != nil {
+				return st, fmt.Errorf("stream %s: %w", name, err)
+			}
+			st.Streams = append(st.Streams, StreamStatus{Name: name, Err: err.Error()})
+			continue
 		}
 		info := s.CachedInfo()
 		ss := StreamStatus{Name: name, Messages: info.State.Msgs, Bytes: info.State.Bytes}

@@ -113,7 +113,18 @@ func connectCluster(ctx context.Context, cfg Config) (*cluster.Node, error) {
 		}
 		o.URL, setting = "nats://"+net.JoinHostPort(host, port), "LIFELINE_NATS_LISTEN"
 	}
+	// A node that is starting does not listen yet: try again until ctx
+	// (--timeout) ends, so that `run` followed by `ensure` just works.
 	node, err := cluster.Connect(ctx, o)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for errors.Is(err, nats.ErrNoServers) && ctx.Err() == nil {
+		select {
+		case <-ctx.Done():
+		case <-tick.C:
+			node, err = cluster.Connect(ctx, o)
+		}
+	}
 	if errors.Is(err, nats.ErrNoServers) {
 		hint := "is the cluster reachable from here?"
 		if setting == "LIFELINE_NATS_LISTEN" {
@@ -192,12 +203,19 @@ func printStatus(w io.Writer, st cluster.Status) {
 			fmt.Fprintf(tw, "  %s\tmissing: run lifeline cluster ensure\t\t\n", s.Name)
 			continue
 		}
+		if s.Err != "" {
+			fmt.Fprintf(tw, "  %s\tNO ANSWER: %s\t\t\n", s.Name, s.Err)
+			continue
+		}
 		var fs []string
 		for _, r := range s.Replicas {
 			f := fmt.Sprintf("%s (%d)", r.Name, r.Lag)
 			switch {
 			case r.Offline:
 				f += " OFFLINE"
+			case r.Active > 3*time.Second:
+				// A node killed a moment ago is not yet marked offline.
+				f += fmt.Sprintf(" silent %s", r.Active.Round(time.Second))
 			case !r.Current:
 				f += " catching up"
 			}

@@ -117,7 +117,7 @@ func TestClusterCommandWithoutACluster(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errb bytes.Buffer
-			code := runCluster(context.Background(), []string{"status", "--timeout", "5s"}, envOf(tc.env), &out, &errb)
+			code := runCluster(context.Background(), []string{"status", "--timeout", "300ms"}, envOf(tc.env), &out, &errb)
 			if code != 1 || !strings.Contains(errb.String(), tc.want) {
 				t.Fatalf("exit %d, stderr %q; want 1 and %q", code, errb.String(), tc.want)
 			}
