@@ -7,6 +7,7 @@ package cluster
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -122,6 +123,12 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 			tc, err := server.GenTLSConfig(&server.TLSConfigOpts{CertFile: o.TLSCert, KeyFile: o.TLSKey, CaFile: o.TLSCA, Verify: o.TLSCA != ""})
 			if err != nil {
 				return nil, fmt.Errorf("start nats node %s: cluster TLS: %w", o.Name, err)
+			}
+			if o.TLSCA != "" {
+				// A node both accepts and dials routes: the CA verifies
+				// either side, as NATS's own cluster configuration does.
+				tc.ClientAuth = tls.RequireAndVerifyClientCert
+				tc.RootCAs = tc.ClientCAs
 			}
 			sopts.Cluster.TLSConfig = tc
 			sopts.Cluster.TLSTimeout = 5
