@@ -244,7 +244,9 @@ func (n *Node) WaitJetStream(ctx context.Context) error {
 	t := time.NewTicker(50 * time.Millisecond)
 	defer t.Stop()
 	for {
-		c, cancel := context.WithTimeout(ctx, 2*time.Second)
+		// Short tries: a request sent before the meta leader exists is
+		// not answered, and waiting it out would hide the moment it is.
+		c, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
 		_, err := n.js.AccountInfo(c)
 		cancel()
 		if err == nil {
