@@ -17,6 +17,7 @@ import (
 
 	"lifeline/bot"
 	"lifeline/bot/pace"
+	"lifeline/cluster"
 	"lifeline/kb"
 	"lifeline/privacy"
 	"lifeline/sms"
@@ -98,6 +99,9 @@ type Config struct {
 	EventBuffer int
 	// SMS is the SMS fallback channel (LIFELINE_SMS_*); all empty is off.
 	SMS sms.Config
+	// NATS is the JetStream cluster of several instances (LIFELINE_NATS_*),
+	// read by `lifeline cluster`; see cluster.go.
+	NATS NATSSettings
 }
 
 // Sandbox reports whether no WhatsApp credentials are configured.
@@ -243,6 +247,10 @@ func loadConfig(args []string, lookup func(string) (string, bool)) (Config, erro
 		errs = append(errs, err)
 	}
 	c.EncryptionKey = key
+	c.NATS, err = loadNATSEnv(lookup)
+	if err != nil {
+		errs = append(errs, err)
+	}
 	if len(errs) > 0 {
 		return c, errors.Join(errs...)
 	}
@@ -380,6 +388,9 @@ func (c Config) Validate() error {
 	if err := c.SMS.Validate(); err != nil {
 		return err
 	}
+	if err := c.NATS.validate(); err != nil {
+		return err
+	}
 	if c.Sandbox() {
 		return nil
 	}
@@ -494,4 +505,165 @@ func decodeKey(v string) ([]byte, error) {
 		return key, nil
 	}
 	return nil, fmt.Errorf("decodes to %d bytes; %s", len(key), want)
+}
+
+// NATSSettings say how `lifeline cluster` reaches JetStream: connect to
+// an existing cluster (URL, with Creds) or run an embedded node (Name and
+// the rest). Neither set: no cluster configured.
+type NATSSettings struct {
+	URL   string // LIFELINE_NATS_URL: client URLs of an existing cluster, comma-separated
+	Creds string // LIFELINE_NATS_CREDS: credentials file for URL
+
+	Name          string   // LIFELINE_NATS_NAME: this node's name, unique in the cluster
+	Listen        string   // LIFELINE_NATS_LISTEN: client address, default 127.0.0.1:4222
+	ClusterListen string   // LIFELINE_NATS_CLUSTER: route address of this node
+	Routes        []string // LIFELINE_NATS_ROUTES: nats-route:// URLs of the other nodes
+	TLSCert       string   // LIFELINE_NATS_TLS_CERT: certificate of the cluster port
+	TLSKey        string   // LIFELINE_NATS_TLS_KEY
+	TLSCA         string   // LIFELINE_NATS_TLS_CA: verifies the other nodes
+
+	// Partitions is P, fixed when the streams are created
+	// (LIFELINE_NATS_PARTITIONS, default 64).
+	Partitions int
+	// Replicas of every stream (LIFELINE_NATS_REPLICAS); 0: min(3, nodes).
+	Replicas int
+
+	listenSet bool
+}
+
+const defaultNATSListen = "127.0.0.1:4222"
+
+// Configured reports whether a cluster is configured at all.
+func (n NATSSettings) Configured() bool { return n.URL != "" || n.Name != "" }
+
+func loadNATSEnv(lookup func(string) (string, bool)) (NATSSettings, error) {
+	get := func(name string) string { v, _ := lookup(name); return strings.TrimSpace(v) }
+	n := NATSSettings{
+		URL: get("LIFELINE_NATS_URL"), Creds: get("LIFELINE_NATS_CREDS"), Name: get("LIFELINE_NATS_NAME"),
+		Listen: defaultNATSListen, ClusterListen: get("LIFELINE_NATS_CLUSTER"), Routes: splitList(get("LIFELINE_NATS_ROUTES")),
+		TLSCert: get("LIFELINE_NATS_TLS_CERT"), TLSKey: get("LIFELINE_NATS_TLS_KEY"), TLSCA: get("LIFELINE_NATS_TLS_CA"),
+		Partitions: cluster.DefaultPartitions,
+	}
+	if v := get("LIFELINE_NATS_LISTEN"); v != "" {
+		n.Listen, n.listenSet = v, true
+	}
+	for name, dst := range map[string]*int{"LIFELINE_NATS_PARTITIONS": &n.Partitions, "LIFELINE_NATS_REPLICAS": &n.Replicas} {
+		if v := get(name); v != "" {
+			i, err := strconv.Atoi(v)
+			if err != nil {
+				return n, fmt.Errorf("%s=%q: not a whole number", name, v)
+			}
+			*dst = i
+		}
+	}
+	return n, nil
+}
+
+// validate names the first wrong or incomplete NATS setting.
+func (n NATSSettings) validate() error {
+	if n.Partitions < 1 || n.Partitions > cluster.MaxPartitions {
+		return fmt.Errorf("LIFELINE_NATS_PARTITIONS=%d: want 1 to %d (fixed when the streams are created)", n.Partitions, cluster.MaxPartitions)
+	}
+	if n.Replicas < 0 || n.Replicas > 5 {
+		return fmt.Errorf("LIFELINE_NATS_REPLICAS=%d: want 1 to 5, or unset for min(3, nodes)", n.Replicas)
+	}
+	if n.URL != "" && n.Name != "" {
+		return errors.New("LIFELINE_NATS_URL and LIFELINE_NATS_NAME are both set: connect to an existing cluster (URL) or run an embedded node (NAME), not both")
+	}
+	if n.URL != "" {
+		for _, s := range splitList(n.URL) {
+			u, err := url.Parse(s)
+			if err != nil || u.Host == "" || (u.Scheme != "nats" && u.Scheme != "tls" && u.Scheme != "ws" && u.Scheme != "wss") {
+				return fmt.Errorf("LIFELINE_NATS_URL: %q is not a NATS URL such as nats://10.0.0.1:4222", redactUserinfo(s))
+			}
+		}
+	}
+	if n.Creds != "" {
+		if n.URL == "" {
+			return errors.New("LIFELINE_NATS_CREDS is set without LIFELINE_NATS_URL: credentials are for connecting to an existing cluster")
+		}
+		if _, err := os.Stat(n.Creds); err != nil {
+			return fmt.Errorf("LIFELINE_NATS_CREDS=%q: cannot read the credentials file (%v)", n.Creds, err)
+		}
+	}
+	if n.Name == "" {
+		// Settings of an embedded node without its name are a mistake, not a default.
+		for _, s := range []struct {
+			name string
+			set  bool
+		}{{"LIFELINE_NATS_LISTEN", n.listenSet}, {"LIFELINE_NATS_CLUSTER", n.ClusterListen != ""}, {"LIFELINE_NATS_ROUTES", len(n.Routes) > 0},
+			{"LIFELINE_NATS_TLS_CERT", n.TLSCert != ""}, {"LIFELINE_NATS_TLS_KEY", n.TLSKey != ""}, {"LIFELINE_NATS_TLS_CA", n.TLSCA != ""}} {
+			if s.set && n.URL != "" {
+				return fmt.Errorf("%s is set with LIFELINE_NATS_URL: it configures an embedded node, which connecting to an existing cluster does not run", s.name)
+			}
+			if s.set {
+				return fmt.Errorf("%s is set without LIFELINE_NATS_NAME: name this node to run an embedded NATS node", s.name)
+			}
+		}
+		return nil
+	}
+	if len(n.Name) > 64 || instanceRe.MatchString(n.Name) {
+		return fmt.Errorf("LIFELINE_NATS_NAME=%q: want 1 to 64 letters, digits, '.', '_' or '-', unique in the cluster", n.Name)
+	}
+	if err := checkHostPort(n.Listen); err != nil {
+		return fmt.Errorf("LIFELINE_NATS_LISTEN=%q: %w", n.Listen, err)
+	}
+	if n.ClusterListen != "" {
+		if err := checkHostPort(n.ClusterListen); err != nil {
+			return fmt.Errorf("LIFELINE_NATS_CLUSTER=%q: %w", n.ClusterListen, err)
+		}
+		if len(n.Routes) == 0 {
+			return errors.New("LIFELINE_NATS_ROUTES is empty but LIFELINE_NATS_CLUSTER is set: list the other nodes as nats-route://host:port, comma-separated")
+		}
+	}
+	for _, r := range n.Routes {
+		if n.ClusterListen == "" {
+			return errors.New("LIFELINE_NATS_ROUTES is set without LIFELINE_NATS_CLUSTER: routes need this node's cluster address")
+		}
+		u, err := url.Parse(r)
+		if err != nil || u.Scheme != "nats-route" || checkHostPort(u.Host) != nil {
+			return fmt.Errorf("LIFELINE_NATS_ROUTES: %q is not a route URL such as nats-route://10.0.0.2:6222", r)
+		}
+	}
+	switch {
+	case n.TLSCert != "" && n.TLSKey == "":
+		return errors.New("LIFELINE_NATS_TLS_KEY is not set but LIFELINE_NATS_TLS_CERT is: set both")
+	case n.TLSKey != "" && n.TLSCert == "":
+		return errors.New("LIFELINE_NATS_TLS_CERT is not set but LIFELINE_NATS_TLS_KEY is: set both")
+	case n.TLSCA != "" && n.TLSCert == "":
+		return errors.New("LIFELINE_NATS_TLS_CA is set without LIFELINE_NATS_TLS_CERT and LIFELINE_NATS_TLS_KEY: the cluster port needs its own certificate too")
+	case n.TLSCert != "" && n.ClusterListen == "":
+		return errors.New("LIFELINE_NATS_TLS_CERT is set without LIFELINE_NATS_CLUSTER: TLS secures the cluster port")
+	}
+	for _, f := range []struct{ name, path string }{{"LIFELINE_NATS_TLS_CERT", n.TLSCert}, {"LIFELINE_NATS_TLS_KEY", n.TLSKey}, {"LIFELINE_NATS_TLS_CA", n.TLSCA}} {
+		if f.path == "" {
+			continue
+		}
+		if _, err := os.Stat(f.path); err != nil {
+			return fmt.Errorf("%s=%q: cannot read the file (%v)", f.name, f.path, err)
+		}
+	}
+	return nil
+}
+
+// checkHostPort accepts host:port with a port from 1 to 65535.
+func checkHostPort(addr string) error {
+	_, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("want host:port (%v)", err)
+	}
+	if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+		return fmt.Errorf("port %q: want 1 to 65535", p)
+	}
+	return nil
+}
+
+// redactUserinfo hides a password written into a URL before it is shown.
+func redactUserinfo(s string) string {
+	if i := strings.Index(s, "@"); i >= 0 {
+		if j := strings.Index(s, "://"); j >= 0 && j < i {
+			return s[:j+3] + "…@" + s[i+1:]
+		}
+	}
+	return s
 }

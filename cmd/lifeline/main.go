@@ -48,6 +48,7 @@ Usage:
   lifeline backup --out FILE [--server URL] [--token T]   back up a running server (badger's online backup)
   lifeline restore FILE [--data DIR]                     restore a backup into an empty data directory
   lifeline verify [--data DIR | FILE.backup]             check a stopped server's data directory or a backup
+  lifeline cluster run|ensure|status                     the NATS JetStream cluster of several machines (see README)
   lifeline help                 show this text
 `
 
@@ -85,6 +86,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runRestore(args[1:], os.Getenv, stdout, stderr)
 	case "verify":
 		return runVerify(args[1:], os.Getenv, stdout, stderr)
+	case "cluster":
+		return runCluster(context.Background(), args[1:], os.LookupEnv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

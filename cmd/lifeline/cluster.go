@@ -1,0 +1,240 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"lifeline/cluster"
+)
+
+const clusterUsage = `Usage:
+  lifeline cluster run [--timeout D]      run this machine's embedded NATS node until SIGINT or SIGTERM
+  lifeline cluster ensure [--timeout D]   create the streams and buckets (idempotent; any node, once all are up)
+  lifeline cluster status [--timeout D]   members, stream leaders, replicas, lag and lease holders
+
+Settings come from the environment (LIFELINE_NATS_*, LIFELINE_DATA_DIR,
+LIFELINE_ENCRYPTION_KEY); see the README, "Several machines".
+`
+
+// runCluster runs `lifeline cluster ...`. ctx ends `run` (SIGINT and
+// SIGTERM end it too).
+func runCluster(ctx context.Context, args []string, lookup func(string) (string, bool), stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, clusterUsage)
+		return 2
+	}
+	sub := args[0]
+	fs := flag.NewFlagSet("cluster "+sub, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	timeout := fs.Duration("timeout", 20*time.Second, "how long to wait for the cluster to answer")
+	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		return exitCode(usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}, "cluster", sub, clusterUsage, stderr)
+	}
+	cfg, err := loadConfig(nil, lookup)
+	if err != nil {
+		fmt.Fprintf(stderr, "lifeline cluster %s: invalid configuration: %v\n", sub, err)
+		return 1
+	}
+	if !cfg.NATS.Configured() {
+		fmt.Fprintf(stderr, "lifeline cluster %s: no cluster configured: set LIFELINE_NATS_URL to connect to an existing NATS cluster, or LIFELINE_NATS_NAME (with LIFELINE_NATS_CLUSTER and LIFELINE_NATS_ROUTES) to run an embedded node\n", sub)
+		return 1
+	}
+	switch sub {
+	case "run":
+		err = clusterRun(ctx, cfg, stderr)
+	case "ensure", "status":
+		c, cancel := context.WithTimeout(ctx, *timeout)
+		defer cancel()
+		if sub == "ensure" {
+			err = clusterEnsure(c, cfg, stdout)
+		} else {
+			err = clusterStatus(c, cfg, stdout)
+		}
+	default:
+		err = usageError{fmt.Sprintf("unknown command %q", sub)}
+	}
+	return exitCode(err, "cluster", sub, clusterUsage, stderr)
+}
+
+// nodeOptions are the embedded node's options from cfg.
+func nodeOptions(cfg Config) cluster.Options {
+	n := cfg.NATS
+	return cluster.Options{
+		URL: n.URL, Creds: n.Creds, Name: n.Name, Listen: n.Listen, ClusterListen: n.ClusterListen, Routes: n.Routes,
+		TLSCert: n.TLSCert, TLSKey: n.TLSKey, TLSCA: n.TLSCA,
+		StoreDir: filepath.Join(cfg.DataDir, "nats"), EncryptionKey: cfg.EncryptionKey,
+	}
+}
+
+// clusterRun runs the embedded node in the foreground.
+func clusterRun(ctx context.Context, cfg Config, stderr io.Writer) error {
+	if cfg.NATS.Name == "" {
+		return errors.New("LIFELINE_NATS_NAME is not set: `cluster run` runs an embedded node (with LIFELINE_NATS_URL this machine connects to an existing cluster and runs none)")
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	log := newLogger(stderr, cfg.LogLevel).With().Str("comp", "cluster").Logger()
+	o := nodeOptions(cfg)
+	o.Logger = &log
+	node, err := cluster.Start(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer node.Close()
+	log.Info().Str("node", cfg.NATS.Name).Str("client", node.ClientURL()).Int("nodes", node.Size()).Msg("nats node running")
+	<-ctx.Done()
+	log.Info().Msg("nats node stopping")
+	return nil
+}
+
+// connectCluster connects as a client: to LIFELINE_NATS_URL, or to this
+// machine's embedded node at LIFELINE_NATS_LISTEN.
+func connectCluster(ctx context.Context, cfg Config) (*cluster.Node, error) {
+	o, setting := nodeOptions(cfg), "LIFELINE_NATS_URL"
+	if o.URL == "" {
+		host, port, _ := net.SplitHostPort(cfg.NATS.Listen) // validated
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "127.0.0.1"
+		}
+		o.URL, setting = "nats://"+net.JoinHostPort(host, port), "LIFELINE_NATS_LISTEN"
+	}
+	// A node that is starting does not listen yet: try again until ctx
+	// (--timeout) ends, so that `run` followed by `ensure` just works.
+	node, err := cluster.Connect(ctx, o)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for errors.Is(err, nats.ErrNoServers) && ctx.Err() == nil {
+		select {
+		case <-ctx.Done():
+		case <-tick.C:
+			node, err = cluster.Connect(ctx, o)
+		}
+	}
+	if errors.Is(err, nats.ErrNoServers) {
+		hint := "is the cluster reachable from here?"
+		if setting == "LIFELINE_NATS_LISTEN" {
+			hint = "start this machine's node with `lifeline cluster run`"
+		}
+		return nil, fmt.Errorf("no NATS server answers at %s (%s): %s", redactUserinfo(o.URL), setting, hint)
+	}
+	return node, err
+}
+
+// waitJetStream explains a JetStream that does not answer.
+func waitJetStream(ctx context.Context, node *cluster.Node) error {
+	if err := node.WaitJetStream(ctx); err != nil {
+		return fmt.Errorf("%w (a node of a cluster answers once a majority of its nodes run)", err)
+	}
+	return nil
+}
+
+func clusterEnsure(ctx context.Context, cfg Config, stdout io.Writer) error {
+	node, err := connectCluster(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer node.Close()
+	if err := waitJetStream(ctx, node); err != nil {
+		return err
+	}
+	s := cluster.Settings{Partitions: cfg.NATS.Partitions, Replicas: cfg.NATS.Replicas}
+	if s.Replicas == 0 && cfg.NATS.Name != "" {
+		// The embedded configuration names every node: this one and its routes.
+		s.Replicas = min(3, 1+len(cfg.NATS.Routes))
+	}
+	rep, err := node.Ensure(ctx, s)
+	for _, c := range rep {
+		fmt.Fprintf(stdout, "%-12s %-12s %s\n", c.Kind, c.Name, c.Action)
+	}
+	if errors.Is(err, cluster.ErrPartitionsFixed) {
+		return fmt.Errorf("LIFELINE_NATS_PARTITIONS=%d: %w", cfg.NATS.Partitions, err)
+	}
+	return err
+}
+
+func clusterStatus(ctx context.Context, cfg Config, stdout io.Writer) error {
+	node, err := connectCluster(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer node.Close()
+	if err := waitJetStream(ctx, node); err != nil {
+		return err
+	}
+	st, err := node.Status(ctx)
+	if err != nil {
+		return err
+	}
+	printStatus(stdout, st)
+	return nil
+}
+
+func printStatus(w io.Writer, st cluster.Status) {
+	fmt.Fprintf(w, "cluster %q, answered by %s, %d partitions\n\nmembers\n", st.Cluster, st.Server, st.Partitions)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, m := range st.Members {
+		state := "online"
+		if m.Offline {
+			state = "OFFLINE"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\tleads %d streams\n", m.Name, state, m.Leads)
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "\nstreams")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  NAME\tLEADER\tFOLLOWERS (lag)\tMESSAGES")
+	for _, s := range st.Streams {
+		if s.Missing {
+			fmt.Fprintf(tw, "  %s\tmissing: run lifeline cluster ensure\t\t\n", s.Name)
+			continue
+		}
+		if s.Err != "" {
+			fmt.Fprintf(tw, "  %s\tNO ANSWER: %s\t\t\n", s.Name, s.Err)
+			continue
+		}
+		var fs []string
+		for _, r := range s.Replicas {
+			f := fmt.Sprintf("%s (%d)", r.Name, r.Lag)
+			switch {
+			case r.Offline:
+				f += " OFFLINE"
+			case r.Active > 3*time.Second:
+				// A node killed a moment ago is not yet marked offline.
+				f += fmt.Sprintf(" silent %s", r.Active.Round(time.Second))
+			case !r.Current:
+				f += " catching up"
+			}
+			fs = append(fs, f)
+		}
+		leader := s.Leader
+		if leader == "" {
+			leader = "NONE"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\n", s.Name, leader, strings.Join(fs, ", "), s.Messages)
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "\nleases")
+	if len(st.Leases) == 0 {
+		fmt.Fprintln(w, "  none")
+	}
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, l := range st.Leases {
+		fmt.Fprintf(tw, "  %s\t%s\tupdated %s\n", l.Name, l.Holder, l.Updated.UTC().Format(time.RFC3339))
+	}
+	tw.Flush()
+}
