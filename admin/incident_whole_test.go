@@ -152,6 +152,7 @@ const (
 		"+966501000004,Dana,Dammam,en,yes\n+966501000099,Omar,Riyadh,en,yes\n"
 	wiPlantAnswer = "No: the plant stays closed until Thursday."
 	wiCorrection  = "Correction: boil tap water for one minute before drinking it."
+	wiUnanswered  = "how much does a new passport cost?"
 )
 
 // TestWholeIncident runs an incident from its opening to its closing
@@ -183,6 +184,8 @@ func TestWholeIncident(t *testing.T) {
 	for _, u := range []string{wiBadr, wiCala, wiOmar} {
 		w.ask(u, "is the tap water safe to drink?")
 	}
+	// A question the FAQ has no answer for.
+	w.ask(wiCala, wiUnanswered)
 	var oldWater string
 	for _, s := range w.textsTo(wiBadr, 0) {
 		if strings.Contains(s, "water") {
@@ -276,6 +279,12 @@ func TestWholeIncident(t *testing.T) {
 	delivered := int64(len(statuses))
 	answered := int64(0)
 	wroteIn := 0
+	// The questions asked, and the ones the bot answered from the FAQ:
+	// the messages the test wrote that ask something, and whether the
+	// bot's next messages carry an FAQ source.
+	asked := map[string]bool{"is the dammam plant open tomorrow?": true, "where is the nearest shelter?": true,
+		"is the tap water safe to drink?": true, wiUnanswered: true}
+	var questions, faqAnswered int64
 	for _, u := range []string{wiAmal, wiBadr, wiCala, wiDana} {
 		var tr struct {
 			Messages []store.Entry `json:"messages"`
@@ -284,12 +293,21 @@ func TestWholeIncident(t *testing.T) {
 			t.Fatal(err)
 		}
 		in := 0
+		question := false
 		for _, e := range tr.Messages {
 			if e.Dir == store.In {
 				in++
 				if e.ReplyID == "checkin:bc000001:safe" || e.Text == "safe" {
 					answered++
 				}
+				if question = asked[e.Text]; question {
+					questions++
+				}
+				continue
+			}
+			if question && e.Author == "bot" && e.FAQ != nil {
+				faqAnswered++
+				question = false
 			}
 		}
 		if in > 0 {
@@ -326,8 +344,20 @@ func TestWholeIncident(t *testing.T) {
 	if rep.WroteIn != wroteIn || wroteIn != 3 || rep.BotReply.Count != 3 || rep.BotReply.Waiting != 0 {
 		t.Errorf("wrote in %d (transcripts %d), bot replies %+v", rep.WroteIn, wroteIn, rep.BotReply)
 	}
-	if !slices.ContainsFunc(rep.NotDerivable, func(s string) bool { return strings.Contains(s, "FAQ answered") }) {
-		t.Errorf("the FAQ's share is not derivable and the report must say so: %v", rep.NotDerivable)
+	// The FAQ answered the overlay's two questions and the drinking
+	// water twice in Dammam (Omar's is outside the incident), not the
+	// passport.
+	if questions != 5 || faqAnswered != 4 {
+		t.Fatalf("the transcripts hold %d questions, %d answered from the FAQ; want 5 and 4", questions, faqAnswered)
+	}
+	faq := rep.FAQ
+	if faq.Questions != questions || faq.Answered != faqAnswered || faq.Suggested+faq.None+faq.NotSearched != questions-faqAnswered ||
+		faq.Share.Numerator != faqAnswered || faq.Share.Denominator != questions || faq.Share.Value == nil || *faq.Share.Value != 0.8 ||
+		faq.Share.Target != nil || faq.Unread != 0 {
+		t.Errorf("FAQ figures %+v, want %d questions, %d answered: share 0.8, no target", faq, questions, faqAnswered)
+	}
+	if len(rep.NotDerivable) != 0 {
+		t.Errorf("not derivable %v, want every figure derived", rep.NotDerivable)
 	}
 
 	// The overlay ended with the incident: the general FAQ answers again.

@@ -24,6 +24,7 @@ type facts struct {
 	audit      map[string][]store.AuditEntry // entries since the opening, by subject, oldest first
 	handoffs   []handoffs.Handoff            // opened during the incident by people it affects
 	wroteIn    []wroteIn                     // people it affects who wrote in during it
+	questions  Questions                     // what the FAQ did with their questions
 }
 
 // wroteIn is one person's first message during the incident and the
@@ -118,6 +119,9 @@ func (f *facts) person(ctx context.Context, r store.Reader, c *store.Contact) er
 	}
 	w := wroteIn{user: c.WaID}
 	err = store.EachTranscriptEntry(ctx, r, c.WaID, func(e store.Entry) error {
+		if e.Dir == store.In && f.in.during(e.At, f.now) {
+			f.questions.count(e.Read)
+		}
 		switch {
 		case w.first.IsZero():
 			if e.Dir == store.In && f.in.during(e.At, f.now) {
@@ -126,9 +130,6 @@ func (f *facts) person(ctx context.Context, r store.Reader, c *store.Contact) er
 		case e.Dir != store.Out || e.At.Before(w.first):
 		case e.Author == "bot" && w.botAt.IsZero():
 			w.botAt = e.At
-		}
-		if !w.botAt.IsZero() {
-			return store.ErrStop
 		}
 		return nil
 	})

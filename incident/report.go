@@ -131,11 +131,54 @@ type Report struct {
 	// life, which the target is set for.
 	HumanReply       Times `json:"first_human_reply"`
 	HumanReplyUrgent Times `json:"first_human_reply_urgent"`
+	// FAQ is what the FAQ did with the questions people it affects
+	// asked during the incident.
+	FAQ Questions `json:"faq"`
 	// NotDerivable names the figures the records cannot give yet.
 	NotDerivable []string `json:"not_derivable"`
 }
 
-const notDerivFAQShare = "share of inbound questions the FAQ answered: the transcript records which answers came from the FAQ (entry and version) but not which inbound messages were questions"
+// Questions counts the inbound messages read as questions, by what the
+// FAQ did with them, as the transcript recorded each one (store.Reading).
+// Answered is the share of the questions the FAQ answered; it has no set
+// target. A question the FAQ was not searched for (the conversation was
+// with an agent) counts among the questions and not among the answered.
+type Questions struct {
+	Questions   int64 `json:"questions"`
+	Answered    int64 `json:"answered"`
+	Suggested   int64 `json:"suggested"`    // a "did you mean" list, no answer
+	None        int64 `json:"none"`         // searched; nothing the FAQ would send
+	NotSearched int64 `json:"not_searched"` // an agent held the conversation, or a check-in took the message
+	Share       Rate  `json:"share_answered"`
+	// Unread counts the inbound messages whose reading was not recorded
+	// (written before readings were); they are left out of the figures.
+	Unread int64 `json:"unread,omitempty"`
+}
+
+func (q *Questions) count(r *store.Reading) {
+	switch {
+	case r == nil:
+		q.Unread++
+		return
+	case r.Class != "question":
+		return
+	}
+	q.Questions++
+	switch r.FAQ {
+	case store.FAQAnswered:
+		q.Answered++
+	case store.FAQSuggested:
+		q.Suggested++
+	case store.FAQNone:
+		q.None++
+	default:
+		q.NotSearched++
+	}
+}
+
+func notDerivUnread(n int64) string {
+	return fmt.Sprintf("share of inbound questions the FAQ answered: %d inbound messages were written before the transcript recorded how each was read, and are not counted", n)
+}
 
 // Report computes incident id's report from the records.
 func (s *Service) Report(ctx context.Context, id string) (*Report, error) {
@@ -156,7 +199,7 @@ func (s *Service) report(ctx context.Context, in *Incident) (*Report, error) {
 		return nil, err
 	}
 	rep := &Report{Incident: in.ID, Name: in.Name, Kind: in.Kind, Drill: in.Drill, State: in.State, From: in.OpenedAt, To: in.end(f.now),
-		Broadcasts: []BroadcastReport{}, Unaccounted: []Unaccounted{}, NotDerivable: []string{notDerivFAQShare}}
+		Broadcasts: []BroadcastReport{}, Unaccounted: []Unaccounted{}, NotDerivable: []string{}}
 	var sent, delivered, replied, answered, targeted int64
 	checkins := false
 	for i := range f.broadcasts {
@@ -184,6 +227,11 @@ func (s *Service) report(ctx context.Context, in *Incident) (*Report, error) {
 		rep.AccountedFor = &r
 	}
 
+	rep.FAQ = f.questions
+	rep.FAQ.Share = rate(f.questions.Answered, f.questions.Questions, 0)
+	if f.questions.Unread > 0 {
+		rep.NotDerivable = append(rep.NotDerivable, notDerivUnread(f.questions.Unread))
+	}
 	rep.WroteIn = len(f.wroteIn)
 	var bot []time.Duration
 	botWaiting := 0
