@@ -117,10 +117,15 @@ type Report struct {
 	Broadcasts   []BroadcastReport `json:"broadcasts"`
 	Delivery     Rate              `json:"delivery"`
 	Engagement   Rate              `json:"engagement"`
-	AccountedFor *Rate             `json:"accounted_for,omitempty"`
-	// ReachedByStaff counts the accounted for whom staff reached.
-	ReachedByStaff int64         `json:"reached_by_staff,omitempty"`
-	Unaccounted    []Unaccounted `json:"unaccounted"`
+	// AccountedFor counts each person its check-ins targeted once:
+	// accounted for when their latest answer (or reach by staff), in
+	// any of the check-ins, says so; over the people targeted.
+	AccountedFor *Rate `json:"accounted_for,omitempty"`
+	// ReachedByStaff counts the accounted for whom staff reached last.
+	ReachedByStaff int64 `json:"reached_by_staff,omitempty"`
+	// Unaccounted lists each person no check-in accounted for once, at
+	// the latest check-in that targeted them.
+	Unaccounted []Unaccounted `json:"unaccounted"`
 	// People who wrote in during the incident, among those it affects.
 	WroteIn int `json:"wrote_in"`
 	// BotReply: from a person's first message during the incident to
@@ -200,11 +205,12 @@ func (s *Service) report(ctx context.Context, in *Incident) (*Report, error) {
 	}
 	rep := &Report{Incident: in.ID, Name: in.Name, Kind: in.Kind, Drill: in.Drill, State: in.State, From: in.OpenedAt, To: in.end(f.now),
 		Broadcasts: []BroadcastReport{}, Unaccounted: []Unaccounted{}, NotDerivable: []string{}}
-	var sent, delivered, replied, answered, targeted int64
+	var sent, delivered, replied int64
 	checkins := false
+	people := &accounting{latest: map[string]int{}}
 	for i := range f.broadcasts {
 		b := &f.broadcasts[i]
-		br, err := s.broadcastReport(ctx, b)
+		br, err := s.broadcastReport(ctx, b, people)
 		if err != nil {
 			return nil, err
 		}
@@ -212,18 +218,24 @@ func (s *Service) report(ctx context.Context, in *Incident) (*Report, error) {
 		sent += br.Delivery.Denominator
 		delivered += br.Delivery.Numerator
 		replied += br.Engagement.Numerator
-		if br.AccountedFor != nil {
-			checkins = true
-			answered += br.AccountedFor.Numerator
-			targeted += br.AccountedFor.Denominator
-			rep.ReachedByStaff += br.ReachedByStaff
-			rep.Unaccounted = append(rep.Unaccounted, br.Unaccounted...)
-		}
+		checkins = checkins || br.AccountedFor != nil
 	}
 	rep.Delivery = rate(delivered, sent, TargetDelivery)
 	rep.Engagement = rate(replied, delivered, TargetEngagement)
 	if checkins {
-		r := rate(answered, targeted, 0)
+		var answered int64
+		for _, p := range people.persons {
+			switch {
+			case p.state == accAnswered:
+				answered++
+			case p.state == accReached:
+				answered++
+				rep.ReachedByStaff++
+			default:
+				rep.Unaccounted = append(rep.Unaccounted, p.at)
+			}
+		}
+		r := rate(answered, int64(len(people.persons)), 0)
 		rep.AccountedFor = &r
 	}
 
@@ -263,9 +275,50 @@ func (s *Service) report(ctx context.Context, in *Incident) (*Report, error) {
 	return rep, nil
 }
 
+// Where a person stands across an incident's check-ins.
+const (
+	accNone     = iota // targeted, no answer yet
+	accAnswered        // answered (safe or need help)
+	accReached         // reached by staff without an answer
+)
+
+// accounting is where each person targeted by an incident's check-ins
+// stands, in the order they were first targeted: a later check-in's
+// answer replaces an earlier one, and no answer in a later check-in
+// leaves the earlier answer standing (their latest answer counts).
+type accounting struct {
+	persons []accPerson
+	latest  map[string]int // wa_id -> index in persons
+}
+
+type accPerson struct {
+	state int
+	at    Unaccounted // the latest check-in that targeted them
+}
+
+// note records recipient seq of check-in bc. Erased recipients (no
+// wa_id) cannot be matched across check-ins and count once each.
+func (a *accounting) note(bc string, seq uint64, waID string, state int) {
+	at := Unaccounted{Broadcast: bc, Seq: seq, WaID: waID}
+	i, ok := a.latest[waID]
+	if !ok || waID == "" {
+		a.persons = append(a.persons, accPerson{state: state, at: at})
+		if waID != "" {
+			a.latest[waID] = len(a.persons) - 1
+		}
+		return
+	}
+	p := &a.persons[i]
+	p.at = at
+	if state != accNone {
+		p.state = state
+	}
+}
+
 // broadcastReport reads one broadcast's live counts and, for a check-in,
-// who has not answered.
-func (s *Service) broadcastReport(ctx context.Context, b *broadcast.Broadcast) (*BroadcastReport, error) {
+// who has not answered; people, when not nil, is told where each
+// recipient of a check-in stands.
+func (s *Service) broadcastReport(ctx context.Context, b *broadcast.Broadcast, people *accounting) (*BroadcastReport, error) {
 	br := &BroadcastReport{ID: b.ID, Name: b.Spec.Name, Kind: b.Spec.Kind, State: b.State, Drill: b.Spec.Drill, Targeted: b.Targeted}
 	var sent, delivered, replied int64
 	if s.bc != nil {
@@ -289,16 +342,21 @@ func (s *Service) broadcastReport(ctx context.Context, b *broadcast.Broadcast) (
 			if err != nil {
 				return err
 			}
-			if e.Answer != "" {
+			state := accNone
+			switch {
+			case e.Answer != "":
 				answered++
-				return nil
-			}
-			if e.Reached != nil {
+				state = accAnswered
+			case e.Reached != nil:
 				answered++
 				br.ReachedByStaff++
-				return nil
+				state = accReached
+			default:
+				br.Unaccounted = append(br.Unaccounted, Unaccounted{Broadcast: b.ID, Seq: seq, WaID: rec.WaID})
 			}
-			br.Unaccounted = append(br.Unaccounted, Unaccounted{Broadcast: b.ID, Seq: seq, WaID: rec.WaID})
+			if people != nil {
+				people.note(b.ID, seq, rec.WaID, state)
+			}
 			return nil
 		})
 	})
