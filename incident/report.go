@@ -107,16 +107,16 @@ type BroadcastReport struct {
 // report with a real incident, and a real incident cannot hold a drill
 // broadcast (Gate).
 type Report struct {
-	Incident     string            `json:"incident"`
-	Name         string            `json:"name"`
-	Kind         Kind              `json:"kind"`
-	Drill        bool              `json:"drill"`
-	State        string            `json:"state"`
-	From         time.Time         `json:"from"`
-	To           time.Time         `json:"to"` // the close, or when the report was made
-	Broadcasts   []BroadcastReport `json:"broadcasts"`
-	Delivery     Rate              `json:"delivery"`
-	Engagement   Rate              `json:"engagement"`
+	Incident   string            `json:"incident"`
+	Name       string            `json:"name"`
+	Kind       Kind              `json:"kind"`
+	Drill      bool              `json:"drill"`
+	State      string            `json:"state"`
+	From       time.Time         `json:"from"`
+	To         time.Time         `json:"to"` // the close, or when the report was made
+	Broadcasts []BroadcastReport `json:"broadcasts"`
+	Delivery   Rate              `json:"delivery"`
+	Engagement Rate              `json:"engagement"`
 	// AccountedFor counts each person its check-ins targeted once:
 	// accounted for when their latest answer (or reach by staff), in
 	// any of the check-ins, says so; over the people targeted.
