@@ -263,6 +263,9 @@ func TestWholeIncident(t *testing.T) {
 		t.Fatalf("correction sent to %v, want exactly %v", corrected, want)
 	}
 
+	// The duty officer takes the plant entry out of the overlay.
+	w.must("DELETE", "/admin/incidents/inc000001/faq/plant-open", w.second, "", 204)
+
 	// Close; the closing report against what the fake and the transcripts say.
 	var closed incident.Incident
 	if err := json.Unmarshal([]byte(w.must("POST", "/admin/incidents/inc000001/close", w.admin, "", 200)), &closed); err != nil {
@@ -371,6 +374,46 @@ func TestWholeIncident(t *testing.T) {
 	for _, k := range []string{`"kind":"incident.opened"`, `"kind":"broadcast.reminder_due"`, `"kind":"correction.send"`, `"kind":"incident.closed"`} {
 		if !strings.Contains(tl, k) {
 			t.Errorf("timeline lacks %s: %s", k, tl)
+		}
+	}
+	// And the FAQ's changes while it was open, with who made them: the
+	// drinking-water edit (a new version of the general FAQ), the
+	// overlay's entries and the removal; also in the CSV and in the
+	// closing report's printable page.
+	var timeline incident.Timeline
+	if err := json.Unmarshal([]byte(tl), &timeline); err != nil {
+		t.Fatal(err)
+	}
+	var faqRows []string
+	for _, r := range timeline.Rows {
+		if strings.HasPrefix(r.Kind, "faq.") {
+			faqRows = append(faqRows, r.Kind+" | "+r.Actor+" | "+r.Detail)
+		}
+	}
+	wantRows := []string{
+		"faq.overlay.entry | bootstrap | entry plant-open (en)",
+		"faq.overlay.entry | bootstrap | entry dammam-shelter (en)",
+		"faq.version | bootstrap | update of entry drinking-water",
+		"faq.overlay.remove | duty officer | entry plant-open",
+	}
+	if len(faqRows) != len(wantRows) {
+		t.Fatalf("FAQ rows of the timeline:\n%s\nwant:\n%s", strings.Join(faqRows, "\n"), strings.Join(wantRows, "\n"))
+	}
+	for i, want := range wantRows {
+		kind, rest, _ := strings.Cut(want, " | ")
+		actor, detail, _ := strings.Cut(rest, " | ")
+		if !strings.HasPrefix(faqRows[i], kind+" | "+actor) || !strings.HasSuffix(faqRows[i], detail) {
+			t.Errorf("FAQ row %d: %s, want %s", i, faqRows[i], want)
+		}
+	}
+	if !slices.ContainsFunc(faqRows, func(s string) bool { return strings.Contains(s, "version ") && strings.Contains(s, ": update of entry drinking-water") }) {
+		t.Errorf("the FAQ version row names no version number: %q", faqRows)
+	}
+	csv := w.must("GET", "/admin/incidents/inc000001/timeline?format=csv", w.admin, "", 200)
+	html := w.must("GET", "/admin/incidents/inc000001/report?format=html", w.admin, "", 200)
+	for _, page := range []string{csv, html} {
+		if !strings.Contains(page, "faq.version") || !strings.Contains(page, "update of entry drinking-water") || !strings.Contains(page, "faq.overlay.remove") {
+			t.Errorf("FAQ changes missing from %.200s...", page)
 		}
 	}
 }

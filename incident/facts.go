@@ -25,6 +25,7 @@ type facts struct {
 	handoffs   []handoffs.Handoff            // opened during the incident by people it affects
 	wroteIn    []wroteIn                     // people it affects who wrote in during it
 	questions  Questions                     // what the FAQ did with their questions
+	faqChanges []faqChange                   // FAQ versions and overlay changes during it
 }
 
 // wroteIn is one person's first message during the incident and the
@@ -59,9 +60,12 @@ func (s *Service) gather(ctx context.Context, in *Incident) (*facts, error) {
 		if err != nil {
 			return err
 		}
-		for i := len(entries) - 1; i >= 0; i-- { // oldest first
-			e := entries[i]
+		slices.Reverse(entries) // oldest first
+		for _, e := range entries {
 			f.audit[e.Target] = append(f.audit[e.Target], e)
+		}
+		if err := f.faq(ctx, r, entries); err != nil {
+			return err
 		}
 		return store.EachContact(ctx, r, "", func(c *store.Contact) error {
 			if !in.affects(c) {

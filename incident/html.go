@@ -71,6 +71,14 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 {{end}}</tbody>
 </table>{{else}}<p>Nobody is unaccounted for.</p>{{end}}
 
+<h2>FAQ changes: {{len .FAQChanges}}</h2>
+{{if .FAQChanges}}<table>
+<thead><tr><th>When</th><th>What</th><th>Who</th><th>Detail</th></tr></thead>
+<tbody>
+{{range .FAQChanges}}<tr><td>{{when .At}}</td><td>{{.Kind}}</td><td>{{.Actor}}</td><td>{{.Detail}}</td></tr>
+{{end}}</tbody>
+</table>{{else}}<p>The FAQ did not change while the incident was open.</p>{{end}}
+
 {{if .NotDerivable}}<h2>Not derivable from the records</h2>
 <ul>{{range .NotDerivable}}<li>{{.}}</li>{{end}}</ul>{{end}}
 <p class="meta">Made {{when .To}} by Lifeline from the incident's records.</p>

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"lifeline/bot/broadcast"
@@ -139,6 +140,10 @@ type Report struct {
 	// FAQ is what the FAQ did with the questions people it affects
 	// asked during the incident.
 	FAQ Questions `json:"faq"`
+	// FAQChanges are the FAQ's changes while the incident was open, as
+	// the timeline has them: new versions of the general FAQ and the
+	// incident's overlay entries.
+	FAQChanges []Row `json:"faq_changes"`
 	// NotDerivable names the figures the records cannot give yet.
 	NotDerivable []string `json:"not_derivable"`
 }
@@ -240,6 +245,12 @@ func (s *Service) report(ctx context.Context, in *Incident) (*Report, error) {
 	}
 
 	rep.FAQ = f.questions
+	rep.FAQChanges = []Row{}
+	for _, r := range f.timeline().Rows {
+		if strings.HasPrefix(r.Kind, "faq.") {
+			rep.FAQChanges = append(rep.FAQChanges, r)
+		}
+	}
 	rep.FAQ.Share = rate(f.questions.Answered, f.questions.Questions, 0)
 	if f.questions.Unread > 0 {
 		rep.NotDerivable = append(rep.NotDerivable, notDerivUnread(f.questions.Unread))
