@@ -406,7 +406,9 @@ func TestWholeIncident(t *testing.T) {
 			t.Errorf("FAQ row %d: %s, want %s", i, faqRows[i], want)
 		}
 	}
-	if !slices.ContainsFunc(faqRows, func(s string) bool { return strings.Contains(s, "version ") && strings.Contains(s, ": update of entry drinking-water") }) {
+	if !slices.ContainsFunc(faqRows, func(s string) bool {
+		return strings.Contains(s, "version ") && strings.Contains(s, ": update of entry drinking-water")
+	}) {
 		t.Errorf("the FAQ version row names no version number: %q", faqRows)
 	}
 	csv := w.must("GET", "/admin/incidents/inc000001/timeline?format=csv", w.admin, "", 200)
