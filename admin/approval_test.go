@@ -286,3 +286,72 @@ func TestApprovalExpires(t *testing.T) {
 		t.Fatalf("expire entry %v, sends %v", found, a.graph.sent())
 	}
 }
+
+// TestTokenRequiresApproval: a token made with "requires_approval" has
+// every broadcast it creates wait for a second admin, with the setting
+// off and below the audience threshold, while another integration
+// token's broadcast goes at once; the token's creation is audited with
+// the setting, and a token that cannot create broadcasts refuses it.
+func TestTokenRequiresApproval(t *testing.T) {
+	a := newApprovalServer(t, broadcast.Config{ApprovalAbove: 100})
+	cases := []struct {
+		label, body string
+		code        int
+		want        string
+	}{
+		{"an integration token that requires approval", `{"name": "hr system", "role": "integration", "requires_approval": true}`, 201, `"requires_approval":true`},
+		{"a viewer token cannot", `{"name": "grafana", "role": "viewer", "requires_approval": true}`, 400, "requires_approval"},
+		{"not a boolean", `{"name": "x", "role": "integration", "requires_approval": "yes"}`, 400, "requires_approval"},
+	}
+	var hr string
+	for _, c := range cases {
+		code, body := call(t, a.s, "POST", "/admin/tokens", a.admin, "application/json", c.body)
+		if code != c.code || !strings.Contains(body, c.want) {
+			t.Fatalf("%s: %d %s, want %d with %q", c.label, code, body, c.code, c.want)
+		}
+		if code == 201 {
+			var tok struct{ Secret string }
+			if err := json.Unmarshal([]byte(body), &tok); err != nil {
+				t.Fatal(err)
+			}
+			hr = tok.Secret
+		}
+	}
+	if _, body := call(t, a.s, "GET", "/admin/tokens", a.admin, "", ""); strings.Contains(body, "grafana") {
+		t.Errorf("a refused token was stored: %s", body)
+	}
+
+	held, state := a.create(t, hr, noticeTo("riyadh"))
+	if state != broadcast.StatePendingApproval {
+		t.Fatalf("the token's broadcast to 1 person is %s, want pending_approval", state)
+	}
+	free, state := a.create(t, a.integration, noticeTo("riyadh"))
+	if state == broadcast.StatePendingApproval {
+		t.Fatalf("another integration token's broadcast is %s, want it to go at once", state)
+	}
+	waitFor(t, "the other token's send", func() bool { return a.status(t, free).Sent == 1 })
+	if st := a.status(t, held); st.State != broadcast.StatePendingApproval || st.Sent != 0 || st.Approval == nil || !strings.Contains(st.Approval.Reason, "token requires approval") {
+		t.Fatalf("held broadcast %s sent %d, approval %+v", st.State, st.Sent, st.Approval)
+	}
+	if code, body := call(t, a.s, "POST", "/admin/broadcasts/"+held+"/approve", a.second, "", ""); code != 200 {
+		t.Fatalf("approve: %d %s", code, body)
+	}
+	waitFor(t, "the approved send", func() bool { return a.status(t, held).Sent == 1 })
+
+	entries, _, err := a.s.audit.List(context.Background(), audit.Filter{Action: "token.create"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || !strings.Contains(entries[0].Detail, "requires_approval=true") || !strings.Contains(entries[0].Detail, "name=hr system") {
+		t.Errorf("token.create audit %+v, want one entry with the setting", entries)
+	}
+	var create *audit.Entry
+	for _, e := range a.audited(t, held) {
+		if e.Action == "broadcast.create" {
+			create = &e
+		}
+	}
+	if create == nil || create.Role != RoleIntegration || !strings.Contains(create.Detail, "token requires approval") {
+		t.Errorf("create entry %+v: want the token, its role and why it waits", create)
+	}
+}

@@ -51,13 +51,19 @@ func NewSecret() (string, error) {
 
 // SaveToken stores a token under the hash of secret.
 func SaveToken(ctx context.Context, db *store.DB, secret, name, role string, now time.Time, permissions ...string) (Token, error) {
-	t := Token{ID: hashToken(secret), Name: name, Role: role, CreatedAt: now}
+	t := Token{Name: name, Role: role, CreatedAt: now}
 	if permissions != nil {
 		t.Permissions = permissions
 	}
+	return saveToken(ctx, db, secret, t)
+}
+
+// saveToken stores t under the hash of secret.
+func saveToken(ctx context.Context, db *store.DB, secret string, t Token) (Token, error) {
+	t.ID = hashToken(secret)
 	err := db.Write(ctx, func(w store.Writer) error { return store.PutAdminToken(ctx, w, t) })
 	if err != nil {
-		return Token{}, fmt.Errorf("save token %s: %w", name, err)
+		return Token{}, fmt.Errorf("save token %s: %w", t.Name, err)
 	}
 	return t, nil
 }
@@ -122,6 +128,8 @@ type Principal struct {
 	Role string
 	// Permissions as stored on the token or account (see roles.go).
 	Permissions []string
+	// RequiresApproval: the token's broadcasts wait for a second admin.
+	RequiresApproval bool
 }
 
 var errNoToken = errors.New("no such token")
@@ -142,7 +150,7 @@ func (s *Server) authenticate(ctx context.Context, secret string) (Principal, er
 		return Principal{}, err
 	}
 	s.touchToken(id)
-	return Principal{ID: "token:" + id[:12], Name: t.Name, Role: t.Role, Permissions: t.Permissions}, nil
+	return Principal{ID: "token:" + id[:12], Name: t.Name, Role: t.Role, Permissions: t.Permissions, RequiresApproval: t.RequiresApproval}, nil
 }
 
 // touchToken records last use at most once a minute per token, so that

@@ -47,7 +47,7 @@ func (s *Server) registerBroadcasts(adm fiber.Router, svc *broadcast.Service) {
 // broadcastActor is the caller as the broadcast service names actors.
 func broadcastActor(c *fiber.Ctx) broadcast.Actor {
 	p, _ := c.Locals("principal").(Principal)
-	return broadcast.Actor{ID: p.ID, Name: p.Name, Role: p.Role}
+	return broadcast.Actor{ID: p.ID, Name: p.Name, Role: p.Role, RequiresApproval: p.RequiresApproval}
 }
 
 func actor(c *fiber.Ctx) string {

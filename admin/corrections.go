@@ -39,7 +39,7 @@ func (s *Server) registerCorrections(adm fiber.Router, svc *correction.Service, 
 
 func (h *correctionAPI) by(c *fiber.Ctx) correction.Actor {
 	id, name, role := h.s.actor(c)
-	return correction.Actor{ID: id, Name: name, Role: role}
+	return correction.Actor{ID: id, Name: name, Role: role, MayApprove: principal(c).May(PermApprove)}
 }
 
 const newCorrectionExample = `{"entry": "drinking-water", "since": "48h", "messages": {"en": "Correction: boil tap water for one minute before drinking.", "ar": "..."}, "templates": {"en": {"name": "answer_correction", "language": "en_US"}}, "incident": "inc000001"}`

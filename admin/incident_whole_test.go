@@ -152,6 +152,7 @@ const (
 		"+966501000004,Dana,Dammam,en,yes\n+966501000099,Omar,Riyadh,en,yes\n"
 	wiPlantAnswer = "No: the plant stays closed until Thursday."
 	wiCorrection  = "Correction: boil tap water for one minute before drinking it."
+	wiUnanswered  = "how much does a new passport cost?"
 )
 
 // TestWholeIncident runs an incident from its opening to its closing
@@ -183,6 +184,8 @@ func TestWholeIncident(t *testing.T) {
 	for _, u := range []string{wiBadr, wiCala, wiOmar} {
 		w.ask(u, "is the tap water safe to drink?")
 	}
+	// A question the FAQ has no answer for.
+	w.ask(wiCala, wiUnanswered)
 	var oldWater string
 	for _, s := range w.textsTo(wiBadr, 0) {
 		if strings.Contains(s, "water") {
@@ -260,6 +263,9 @@ func TestWholeIncident(t *testing.T) {
 		t.Fatalf("correction sent to %v, want exactly %v", corrected, want)
 	}
 
+	// The duty officer takes the plant entry out of the overlay.
+	w.must("DELETE", "/admin/incidents/inc000001/faq/plant-open", w.second, "", 204)
+
 	// Close; the closing report against what the fake and the transcripts say.
 	var closed incident.Incident
 	if err := json.Unmarshal([]byte(w.must("POST", "/admin/incidents/inc000001/close", w.admin, "", 200)), &closed); err != nil {
@@ -276,6 +282,12 @@ func TestWholeIncident(t *testing.T) {
 	delivered := int64(len(statuses))
 	answered := int64(0)
 	wroteIn := 0
+	// The questions asked, and the ones the bot answered from the FAQ:
+	// the messages the test wrote that ask something, and whether the
+	// bot's next messages carry an FAQ source.
+	asked := map[string]bool{"is the dammam plant open tomorrow?": true, "where is the nearest shelter?": true,
+		"is the tap water safe to drink?": true, wiUnanswered: true}
+	var questions, faqAnswered int64
 	for _, u := range []string{wiAmal, wiBadr, wiCala, wiDana} {
 		var tr struct {
 			Messages []store.Entry `json:"messages"`
@@ -284,12 +296,21 @@ func TestWholeIncident(t *testing.T) {
 			t.Fatal(err)
 		}
 		in := 0
+		question := false
 		for _, e := range tr.Messages {
 			if e.Dir == store.In {
 				in++
 				if e.ReplyID == "checkin:bc000001:safe" || e.Text == "safe" {
 					answered++
 				}
+				if question = asked[e.Text]; question {
+					questions++
+				}
+				continue
+			}
+			if question && e.Author == "bot" && e.FAQ != nil {
+				faqAnswered++
+				question = false
 			}
 		}
 		if in > 0 {
@@ -326,8 +347,20 @@ func TestWholeIncident(t *testing.T) {
 	if rep.WroteIn != wroteIn || wroteIn != 3 || rep.BotReply.Count != 3 || rep.BotReply.Waiting != 0 {
 		t.Errorf("wrote in %d (transcripts %d), bot replies %+v", rep.WroteIn, wroteIn, rep.BotReply)
 	}
-	if !slices.ContainsFunc(rep.NotDerivable, func(s string) bool { return strings.Contains(s, "FAQ answered") }) {
-		t.Errorf("the FAQ's share is not derivable and the report must say so: %v", rep.NotDerivable)
+	// The FAQ answered the overlay's two questions and the drinking
+	// water twice in Dammam (Omar's is outside the incident), not the
+	// passport.
+	if questions != 5 || faqAnswered != 4 {
+		t.Fatalf("the transcripts hold %d questions, %d answered from the FAQ; want 5 and 4", questions, faqAnswered)
+	}
+	faq := rep.FAQ
+	if faq.Questions != questions || faq.Answered != faqAnswered || faq.Suggested+faq.None+faq.NotSearched != questions-faqAnswered ||
+		faq.Share.Numerator != faqAnswered || faq.Share.Denominator != questions || faq.Share.Value == nil || *faq.Share.Value != 0.8 ||
+		faq.Share.Target != nil || faq.Unread != 0 {
+		t.Errorf("FAQ figures %+v, want %d questions, %d answered: share 0.8, no target", faq, questions, faqAnswered)
+	}
+	if len(rep.NotDerivable) != 0 {
+		t.Errorf("not derivable %v, want every figure derived", rep.NotDerivable)
 	}
 
 	// The overlay ended with the incident: the general FAQ answers again.
@@ -341,6 +374,48 @@ func TestWholeIncident(t *testing.T) {
 	for _, k := range []string{`"kind":"incident.opened"`, `"kind":"broadcast.reminder_due"`, `"kind":"correction.send"`, `"kind":"incident.closed"`} {
 		if !strings.Contains(tl, k) {
 			t.Errorf("timeline lacks %s: %s", k, tl)
+		}
+	}
+	// And the FAQ's changes while it was open, with who made them: the
+	// drinking-water edit (a new version of the general FAQ), the
+	// overlay's entries and the removal; also in the CSV and in the
+	// closing report's printable page.
+	var timeline incident.Timeline
+	if err := json.Unmarshal([]byte(tl), &timeline); err != nil {
+		t.Fatal(err)
+	}
+	var faqRows []string
+	for _, r := range timeline.Rows {
+		if strings.HasPrefix(r.Kind, "faq.") {
+			faqRows = append(faqRows, r.Kind+" | "+r.Actor+" | "+r.Detail)
+		}
+	}
+	wantRows := []string{
+		"faq.overlay.entry | bootstrap | entry plant-open (en)",
+		"faq.overlay.entry | bootstrap | entry dammam-shelter (en)",
+		"faq.version | bootstrap | update of entry drinking-water",
+		"faq.overlay.remove | duty officer | entry plant-open",
+	}
+	if len(faqRows) != len(wantRows) {
+		t.Fatalf("FAQ rows of the timeline:\n%s\nwant:\n%s", strings.Join(faqRows, "\n"), strings.Join(wantRows, "\n"))
+	}
+	for i, want := range wantRows {
+		kind, rest, _ := strings.Cut(want, " | ")
+		actor, detail, _ := strings.Cut(rest, " | ")
+		if !strings.HasPrefix(faqRows[i], kind+" | "+actor) || !strings.HasSuffix(faqRows[i], detail) {
+			t.Errorf("FAQ row %d: %s, want %s", i, faqRows[i], want)
+		}
+	}
+	if !slices.ContainsFunc(faqRows, func(s string) bool {
+		return strings.Contains(s, "version ") && strings.Contains(s, ": update of entry drinking-water")
+	}) {
+		t.Errorf("the FAQ version row names no version number: %q", faqRows)
+	}
+	csv := w.must("GET", "/admin/incidents/inc000001/timeline?format=csv", w.admin, "", 200)
+	html := w.must("GET", "/admin/incidents/inc000001/report?format=html", w.admin, "", 200)
+	for _, page := range []string{csv, html} {
+		if !strings.Contains(page, "faq.version") || !strings.Contains(page, "update of entry drinking-water") || !strings.Contains(page, "faq.overlay.remove") {
+			t.Errorf("FAQ changes missing from %.200s...", page)
 		}
 	}
 }

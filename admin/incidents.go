@@ -2,11 +2,14 @@ package admin
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
+	"lifeline/admin/audit"
 	"lifeline/admin/kbapi"
 	"lifeline/admin/reqbody"
 	"lifeline/bot/whatsapp"
@@ -41,10 +44,37 @@ func (s *Server) registerIncidents(adm fiber.Router, svc *incident.Service) {
 	adm.Get("/incidents/:id/timeline", readers, h.timeline)
 	adm.Get("/incidents/:id/report", readers, h.report)
 	if s.kb != nil {
+		adm.Post("/incidents/:id/faq", s.auditOverlayEntry)
 		kbapi.RegisterOverlay(adm, kbapi.OverlayRoutes{KB: s.kb, Admit: incident.AdmitOverlay, Write: admin, Permit: s.permitIncident, Read: readers,
 			Exists: func(ctx context.Context, id string) error { _, err := svc.Get(ctx, id); return err },
 			Actor:  func(c *fiber.Ctx) string { return h.by(c).String() }})
 	}
+}
+
+// auditOverlayEntry runs the overlay route and, when it stored the
+// entry, writes the audit entry with the entry's id and language: the
+// incident's timeline shows each overlay change from the audit log, an
+// entry removed since included.
+func (s *Server) auditOverlayEntry(c *fiber.Ctx) error {
+	if err := c.Next(); err != nil {
+		return err
+	}
+	status := c.Response().StatusCode()
+	if status >= 300 {
+		return nil
+	}
+	var e struct {
+		ID   string `json:"id"`
+		Lang string `json:"lang"`
+	}
+	if err := json.Unmarshal(c.Response().Body(), &e); err != nil || e.ID == "" {
+		return nil // the route's own answer; the audit middleware records it without detail
+	}
+	id, name, role := s.actor(c)
+	c.Locals("audited", true)
+	s.audit.Record(c.UserContext(), audit.Entry{Actor: id, Name: name, Role: role, Action: "incident.faq.create",
+		Target: "id=" + c.Params("id"), Detail: fmt.Sprintf("entry %s (%s)", e.ID, e.Lang), IP: c.IP(), Status: status})
+	return nil
 }
 
 func (h *incidentAPI) by(c *fiber.Ctx) incident.Actor {

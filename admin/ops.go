@@ -118,6 +118,9 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 		Name        string   `json:"name"`
 		Role        string   `json:"role"`
 		Permissions []string `json:"permissions"`
+		// RequiresApproval: every broadcast the token creates waits for
+		// a second admin, whatever its audience.
+		RequiresApproval bool `json:"requires_approval"`
 	}
 	if err := reqbody.Decode(c, &req, `{"name": "grafana", "role": "viewer"}`); err != nil {
 		return err
@@ -137,11 +140,19 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, err := SaveToken(c.UserContext(), s.db, secret, req.Name, req.Role, s.now().UTC(), perms...)
+	if req.RequiresApproval && req.Role != RoleAdmin && req.Role != RoleIntegration {
+		return reqbody.Invalidf(`"requires_approval": only admin and integration tokens create broadcasts; leave it out for a %s token`, req.Role)
+	}
+	t, err := saveToken(c.UserContext(), s.db, secret, Token{Name: req.Name, Role: req.Role, CreatedAt: s.now().UTC(),
+		Permissions: perms, RequiresApproval: req.RequiresApproval})
 	if err != nil {
 		return err
 	}
-	s.record(c, "token.create", "token="+t.ID[:12], "role="+t.Role+" name="+t.Name+permDetail(t.Permissions))
+	detail := "role=" + t.Role + " name=" + t.Name + permDetail(t.Permissions)
+	if t.RequiresApproval {
+		detail += " requires_approval=true"
+	}
+	s.record(c, "token.create", "token="+t.ID[:12], detail)
 	return c.Status(fiber.StatusCreated).JSON(struct {
 		Token
 		Secret string `json:"secret"`

@@ -146,3 +146,34 @@ func TestPermissionsOnTokensAndAccounts(t *testing.T) {
 		t.Errorf("the audit log lacks the permission change: %s", body)
 	}
 }
+
+// TestCorrectionUnderApprovalNeedsTheApprovePermission: with two-person
+// approval on, sending a correction approves its broadcast, so an admin
+// who may correct but not approve is refused with 403 naming the
+// permission, and nothing is sent; one who holds it sends it.
+func TestCorrectionUnderApprovalNeedsTheApprovePermission(t *testing.T) {
+	w := newWholeIncident(t, func(c *broadcast.Config) { c.Approval = true })
+	if code, body := call(t, w.s, "POST", "/admin/contacts/import", w.admin, "text/csv", wiPeople); code != 200 {
+		t.Fatalf("import: %d %s", code, body)
+	}
+	corrector := "corrector-token-0123456789abcdef"
+	if _, err := SaveToken(context.Background(), w.db, corrector, "corrector", RoleAdmin, time.Now(), PermCorrect); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{wiBadr, wiCala} {
+		w.ask(u, "is the tap water safe to drink?")
+	}
+	w.must("PUT", "/admin/kb/entries/drinking-water", w.admin,
+		`{"question": "Is the tap water safe to drink?", "answer": "Boil tap water for one minute before drinking it."}`, 200)
+	w.must("POST", "/admin/corrections", w.admin, `{"entry": "drinking-water", "since": "48h", "messages": {"en": "`+wiCorrection+`"}}`, 201)
+	before := len(w.graph.Messages())
+	body := w.must("POST", "/admin/corrections/cor000001/send", corrector, "", 403)
+	if !strings.Contains(body, `lacks the \"approve\" permission`) {
+		t.Errorf("refusal %s, want it to name the approve permission", body)
+	}
+	if n := len(w.graph.Messages()) - before; n != 0 {
+		t.Fatalf("a refused send sent %d messages", n)
+	}
+	w.must("POST", "/admin/corrections/cor000001/send", w.second, "", 200)
+	waitFor(t, "the correction sent", func() bool { return len(w.graph.Messages()) >= before+2 })
+}

@@ -135,7 +135,10 @@ func (s *Server) smsInbound(c *fiber.Ctx, form url.Values) error {
 			return err
 		}
 		if _, err := store.AppendTranscript(context.Background(), tx, user, &store.Entry{Dir: store.In, Author: "user", At: now,
-			Type: "text", Text: body, MessageID: sid, Channel: "sms"}); err != nil {
+			Type: "text", Text: body, MessageID: sid, Channel: "sms",
+			// SMS goes to people, never to the FAQ: a question by SMS is
+			// one the FAQ was not searched for.
+			Read: &store.Reading{Class: string(meaning.Class), Confident: flows.Acts(meaning)}}); err != nil {
 			return err
 		}
 		// Like a WhatsApp message: it joins an open handoff, or opens one

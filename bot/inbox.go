@@ -12,7 +12,9 @@ import (
 	"lifeline/bot/sendpolicy"
 	"lifeline/bot/whatsapp"
 	"lifeline/flows"
+	"lifeline/kb"
 	"lifeline/store"
+	"lifeline/understand"
 )
 
 // InboxItem is one acknowledged webhook event waiting to be processed.
@@ -309,6 +311,7 @@ func (e *Engine) handleMessage(t inTask) error {
 			return err
 		}
 		entry := store.Entry{Dir: store.In, Author: "user", At: at, Type: msg.Type, Text: msg.Text, ReplyID: msg.ReplyID, MessageID: msg.ID}
+		entry.Read = reading(meaning, handled, out.FAQ)
 		if msg.ReplyTitle != "" && entry.Text == "" {
 			entry.Text = msg.ReplyTitle
 		}
@@ -427,6 +430,26 @@ func (e *Engine) handleMessage(t inTask) error {
 		Int("replies", len(replies)).Msg("message processed")
 	e.notifyWaiter(msg.ID, replies)
 	return nil
+}
+
+// reading is what the transcript keeps of how a message was read: its
+// class and, when the conversation searched the FAQ for it, the FAQ's
+// decision. A message an interceptor took (a check-in answer) never
+// reached the FAQ.
+func reading(m understand.Result, intercepted bool, faq kb.Decision) *store.Reading {
+	r := &store.Reading{Class: string(m.Class), Confident: flows.Acts(m)}
+	if intercepted {
+		return r
+	}
+	switch faq {
+	case kb.DecisionAnswer:
+		r.FAQ = store.FAQAnswered
+	case kb.DecisionSuggest:
+		r.FAQ = store.FAQSuggested
+	case kb.DecisionNone:
+		r.FAQ = store.FAQNone
+	}
+	return r
 }
 
 // conversation is one user's stored session and contact.

@@ -43,6 +43,9 @@ const (
 var (
 	ErrInvalid = errors.New("invalid correction")
 	ErrState   = errors.New("not possible in the correction's current state")
+	// ErrNotApprover refuses a send that two-person approval applies to
+	// by someone who may not approve broadcasts: sending it approves it.
+	ErrNotApprover = errors.New("may not approve a broadcast")
 )
 
 // NobodyError refuses a correction that would reach nobody: no one
@@ -121,6 +124,10 @@ type SendOptions struct {
 // Actor is who makes or sends a correction.
 type Actor struct {
 	ID, Name, Role string
+	// MayApprove says the actor holds the permission to approve a
+	// broadcast another admin created: a send that two-person approval
+	// applies to is that approval, and needs it.
+	MayApprove bool
 }
 
 func (a Actor) String() string {
@@ -607,6 +614,10 @@ func (s *Service) Send(ctx context.Context, id string, o SendOptions, by Actor) 
 	}
 	if approval != "" && by.ID == c.CreatedByID {
 		return nil, fmt.Errorf("%w: correction %s: two-person approval applies (%s): an admin other than its creator must send it", ErrState, id, approval)
+	}
+	if approval != "" && !by.MayApprove {
+		return nil, fmt.Errorf("%w: correction %s: two-person approval applies (%s) and sending it approves it: %s lacks the \"approve\" permission; an admin who holds it must send it",
+			ErrNotApprover, id, approval, by)
 	}
 	// Claim it: a second send meanwhile finds it sending.
 	err = s.db.Write(ctx, func(tx store.Writer) error {

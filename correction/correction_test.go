@@ -56,8 +56,10 @@ type env struct {
 }
 
 var (
-	amira = Actor{ID: "agent:amira", Name: "Amira", Role: "admin"}
-	badr  = Actor{ID: "agent:badr", Name: "Badr", Role: "admin"}
+	amira = Actor{ID: "agent:amira", Name: "Amira", Role: "admin", MayApprove: true}
+	badr  = Actor{ID: "agent:badr", Name: "Badr", Role: "admin", MayApprove: true}
+	// cala may correct answers but not approve broadcasts.
+	cala = Actor{ID: "agent:cala", Name: "Cala", Role: "admin"}
 )
 
 func newEnv(t *testing.T, approval bool) *env {
@@ -345,8 +347,15 @@ func TestCorrectionNeedsASecondAdminWhenBroadcastsDo(t *testing.T) {
 	if _, err := e.svc.Send(ctx, v.ID, SendOptions{}, amira); !errors.Is(err, ErrState) || !strings.Contains(err.Error(), "an admin other than its creator") {
 		t.Fatalf("send by the creator: %v", err)
 	}
+	// Sending approves it: an admin without the approve permission may not.
+	if _, err := e.svc.Send(ctx, v.ID, SendOptions{}, cala); !errors.Is(err, ErrNotApprover) || !strings.Contains(err.Error(), `lacks the "approve" permission`) {
+		t.Fatalf("send by an admin who may not approve: %v", err)
+	}
 	if n := len(e.graph.Messages()); n != before {
 		t.Fatalf("a refused send sent %d messages", n-before)
+	}
+	if got, _ := e.svc.Get(ctx, v.ID); got.State != StatePending {
+		t.Fatalf("after refused sends the correction is %s, want pending", got.State)
 	}
 	sent, err := e.svc.Send(ctx, v.ID, SendOptions{}, badr)
 	if err != nil {

@@ -172,6 +172,11 @@ type Output struct {
 	// Answer says which replies are an FAQ answer and where it came
 	// from; the engine records it on their transcript entries.
 	Answer *Answer
+	// FAQ is what the FAQ decided when this turn searched it for the
+	// message (answer, suggest or none); empty when it was not searched.
+	// The engine records it with the message, for the share of questions
+	// the FAQ answered.
+	FAQ kb.Decision
 }
 
 // Answer is an FAQ answer given in a turn: the entry, its language and
@@ -319,7 +324,7 @@ func (f *Flow) Handle(s Session, in Input) (Output, error) {
 		return Output{}, err
 	}
 	c.s.State = machine.Current()
-	return Output{Session: c.s, Replies: c.replies, Effects: c.effects, Answer: c.answer}, nil
+	return Output{Session: c.s, Replies: c.replies, Effects: c.effects, Answer: c.answer, FAQ: c.faq}, nil
 }
 
 // LangFor is the conversation's language after a message: the language
@@ -360,6 +365,7 @@ type turn struct {
 	replies []whatsapp.Outbound
 	effects []Effect
 	answer  *Answer
+	faq     kb.Decision
 }
 
 // waiting reports whether the person waits for, or talks with, a person.
@@ -525,8 +531,12 @@ func (c *turn) whileWaiting(words string, acts bool) error {
 	res := c.flow.KB.Search(words, c.s.Lang, 10)
 	if res.Decision == kb.DecisionAnswer && len(res.Results) > 0 {
 		c.s.LastQuery = words
+		c.faq = kb.DecisionAnswer
 		return c.sendAnswer(res.Results[0], res.Results[1:], res.Version)
 	}
+	// While waiting for a person, suggestions are not offered: the
+	// person gets no answer from the FAQ.
+	c.faq = kb.DecisionNone
 	c.say(c.t.MessageAdded)
 	return nil
 }
@@ -651,16 +661,19 @@ func (c *turn) ask(query string, unsure bool) error {
 		c.t = catalog.For(res.Lang)
 	}
 	c.s.LastQuery = query
+	c.faq = kb.DecisionNone
 	switch res.Decision {
 	case kb.DecisionAnswer:
 		if len(res.Results) > 0 {
 			c.s.NoneStreak = 0
+			c.faq = kb.DecisionAnswer
 			return c.sendAnswer(res.Results[0], res.Results[1:], res.Version)
 		}
 	case kb.DecisionSuggest:
 		if len(res.Results) > 0 {
 			c.s.NoneStreak = 0
 			c.s.Alternatives = nil
+			c.faq = kb.DecisionSuggest
 			hits := res.Results
 			if len(hits) > suggestMax {
 				hits = hits[:suggestMax]

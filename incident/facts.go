@@ -24,6 +24,8 @@ type facts struct {
 	audit      map[string][]store.AuditEntry // entries since the opening, by subject, oldest first
 	handoffs   []handoffs.Handoff            // opened during the incident by people it affects
 	wroteIn    []wroteIn                     // people it affects who wrote in during it
+	questions  Questions                     // what the FAQ did with their questions
+	faqChanges []faqChange                   // FAQ versions and overlay changes during it
 }
 
 // wroteIn is one person's first message during the incident and the
@@ -58,9 +60,12 @@ func (s *Service) gather(ctx context.Context, in *Incident) (*facts, error) {
 		if err != nil {
 			return err
 		}
-		for i := len(entries) - 1; i >= 0; i-- { // oldest first
-			e := entries[i]
+		slices.Reverse(entries) // oldest first
+		for _, e := range entries {
 			f.audit[e.Target] = append(f.audit[e.Target], e)
+		}
+		if err := f.faq(ctx, r, entries); err != nil {
+			return err
 		}
 		return store.EachContact(ctx, r, "", func(c *store.Contact) error {
 			if !in.affects(c) {
@@ -118,6 +123,9 @@ func (f *facts) person(ctx context.Context, r store.Reader, c *store.Contact) er
 	}
 	w := wroteIn{user: c.WaID}
 	err = store.EachTranscriptEntry(ctx, r, c.WaID, func(e store.Entry) error {
+		if e.Dir == store.In && f.in.during(e.At, f.now) {
+			f.questions.count(e.Read)
+		}
 		switch {
 		case w.first.IsZero():
 			if e.Dir == store.In && f.in.during(e.At, f.now) {
@@ -126,9 +134,6 @@ func (f *facts) person(ctx context.Context, r store.Reader, c *store.Contact) er
 		case e.Dir != store.Out || e.At.Before(w.first):
 		case e.Author == "bot" && w.botAt.IsZero():
 			w.botAt = e.At
-		}
-		if !w.botAt.IsZero() {
-			return store.ErrStop
 		}
 		return nil
 	})

@@ -47,6 +47,7 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 <tbody>
 <tr><td>Delivery rate (delivered / sent)</td><td class="n">{{pct .Delivery.Value}}</td><td class="n">{{.Delivery.Numerator}} / {{.Delivery.Denominator}}</td><td>{{target .Delivery.Target}}</td><td>{{metRate .Delivery}}</td></tr>
 <tr><td>Engagement rate (replies or taps / delivered)</td><td class="n">{{pct .Engagement.Value}}</td><td class="n">{{.Engagement.Numerator}} / {{.Engagement.Denominator}}</td><td>{{target .Engagement.Target}}</td><td>{{metRate .Engagement}}</td></tr>
+<tr><td>Questions the FAQ answered ({{.FAQ.Suggested}} given suggestions, {{.FAQ.None}} without an answer, {{.FAQ.NotSearched}} not searched)</td><td class="n">{{pct .FAQ.Share.Value}}</td><td class="n">{{.FAQ.Share.Numerator}} / {{.FAQ.Share.Denominator}}</td><td>none set</td><td>-</td></tr>
 {{with .AccountedFor}}<tr><td>Accounted for (answered or reached by staff / targeted)</td><td class="n">{{pct .Value}}</td><td class="n">{{.Numerator}} / {{.Denominator}}{{if $.ReachedByStaff}} ({{$.ReachedByStaff}} reached by staff){{end}}</td><td>none set</td><td>-</td></tr>{{end}}
 <tr><td>First bot reply, median / p90 ({{.BotReply.Count}} people, {{.BotReply.Waiting}} without)</td><td class="n">{{seconds .BotReply.MedianSeconds}} / {{seconds .BotReply.P90Seconds}}</td><td class="n">{{.WroteIn}} wrote in</td><td>p90 under {{seconds (ptrF .BotReply.TargetSeconds)}}</td><td>{{met .BotReply.Met}}</td></tr>
 <tr><td>First human reply, median / p90 ({{.HumanReply.Count}} handoffs, {{.HumanReply.Waiting}} without)</td><td class="n">{{seconds .HumanReply.MedianSeconds}} / {{seconds .HumanReply.P90Seconds}}</td><td></td><td>p90 under {{seconds (ptrF .HumanReply.TargetSeconds)}}</td><td>{{met .HumanReply.Met}}</td></tr>
@@ -69,6 +70,14 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 {{range .Unaccounted}}<tr><td>{{.Broadcast}}</td><td class="n">{{.Seq}}</td><td>{{if .WaID}}{{.WaID}}{{else}}(erased){{end}}</td></tr>
 {{end}}</tbody>
 </table>{{else}}<p>Nobody is unaccounted for.</p>{{end}}
+
+<h2>FAQ changes: {{len .FAQChanges}}</h2>
+{{if .FAQChanges}}<table>
+<thead><tr><th>When</th><th>What</th><th>Who</th><th>Detail</th></tr></thead>
+<tbody>
+{{range .FAQChanges}}<tr><td>{{when .At}}</td><td>{{.Kind}}</td><td>{{.Actor}}</td><td>{{.Detail}}</td></tr>
+{{end}}</tbody>
+</table>{{else}}<p>The FAQ did not change while the incident was open.</p>{{end}}
 
 {{if .NotDerivable}}<h2>Not derivable from the records</h2>
 <ul>{{range .NotDerivable}}<li>{{.}}</li>{{end}}</ul>{{end}}

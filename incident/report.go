@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"lifeline/bot/broadcast"
@@ -107,20 +108,25 @@ type BroadcastReport struct {
 // report with a real incident, and a real incident cannot hold a drill
 // broadcast (Gate).
 type Report struct {
-	Incident     string            `json:"incident"`
-	Name         string            `json:"name"`
-	Kind         Kind              `json:"kind"`
-	Drill        bool              `json:"drill"`
-	State        string            `json:"state"`
-	From         time.Time         `json:"from"`
-	To           time.Time         `json:"to"` // the close, or when the report was made
-	Broadcasts   []BroadcastReport `json:"broadcasts"`
-	Delivery     Rate              `json:"delivery"`
-	Engagement   Rate              `json:"engagement"`
-	AccountedFor *Rate             `json:"accounted_for,omitempty"`
-	// ReachedByStaff counts the accounted for whom staff reached.
-	ReachedByStaff int64         `json:"reached_by_staff,omitempty"`
-	Unaccounted    []Unaccounted `json:"unaccounted"`
+	Incident   string            `json:"incident"`
+	Name       string            `json:"name"`
+	Kind       Kind              `json:"kind"`
+	Drill      bool              `json:"drill"`
+	State      string            `json:"state"`
+	From       time.Time         `json:"from"`
+	To         time.Time         `json:"to"` // the close, or when the report was made
+	Broadcasts []BroadcastReport `json:"broadcasts"`
+	Delivery   Rate              `json:"delivery"`
+	Engagement Rate              `json:"engagement"`
+	// AccountedFor counts each person its check-ins targeted once:
+	// accounted for when their latest answer (or reach by staff), in
+	// any of the check-ins, says so; over the people targeted.
+	AccountedFor *Rate `json:"accounted_for,omitempty"`
+	// ReachedByStaff counts the accounted for whom staff reached last.
+	ReachedByStaff int64 `json:"reached_by_staff,omitempty"`
+	// Unaccounted lists each person no check-in accounted for once, at
+	// the latest check-in that targeted them.
+	Unaccounted []Unaccounted `json:"unaccounted"`
 	// People who wrote in during the incident, among those it affects.
 	WroteIn int `json:"wrote_in"`
 	// BotReply: from a person's first message during the incident to
@@ -131,11 +137,58 @@ type Report struct {
 	// life, which the target is set for.
 	HumanReply       Times `json:"first_human_reply"`
 	HumanReplyUrgent Times `json:"first_human_reply_urgent"`
+	// FAQ is what the FAQ did with the questions people it affects
+	// asked during the incident.
+	FAQ Questions `json:"faq"`
+	// FAQChanges are the FAQ's changes while the incident was open, as
+	// the timeline has them: new versions of the general FAQ and the
+	// incident's overlay entries.
+	FAQChanges []Row `json:"faq_changes"`
 	// NotDerivable names the figures the records cannot give yet.
 	NotDerivable []string `json:"not_derivable"`
 }
 
-const notDerivFAQShare = "share of inbound questions the FAQ answered: the transcript records which answers came from the FAQ (entry and version) but not which inbound messages were questions"
+// Questions counts the inbound messages read as questions, by what the
+// FAQ did with them, as the transcript recorded each one (store.Reading).
+// Answered is the share of the questions the FAQ answered; it has no set
+// target. A question the FAQ was not searched for (the conversation was
+// with an agent) counts among the questions and not among the answered.
+type Questions struct {
+	Questions   int64 `json:"questions"`
+	Answered    int64 `json:"answered"`
+	Suggested   int64 `json:"suggested"`    // a "did you mean" list, no answer
+	None        int64 `json:"none"`         // searched; nothing the FAQ would send
+	NotSearched int64 `json:"not_searched"` // an agent held the conversation, or a check-in took the message
+	Share       Rate  `json:"share_answered"`
+	// Unread counts the inbound messages whose reading was not recorded
+	// (written before readings were); they are left out of the figures.
+	Unread int64 `json:"unread,omitempty"`
+}
+
+func (q *Questions) count(r *store.Reading) {
+	switch {
+	case r == nil:
+		q.Unread++
+		return
+	case r.Class != "question":
+		return
+	}
+	q.Questions++
+	switch r.FAQ {
+	case store.FAQAnswered:
+		q.Answered++
+	case store.FAQSuggested:
+		q.Suggested++
+	case store.FAQNone:
+		q.None++
+	default:
+		q.NotSearched++
+	}
+}
+
+func notDerivUnread(n int64) string {
+	return fmt.Sprintf("share of inbound questions the FAQ answered: %d inbound messages were written before the transcript recorded how each was read, and are not counted", n)
+}
 
 // Report computes incident id's report from the records.
 func (s *Service) Report(ctx context.Context, id string) (*Report, error) {
@@ -156,12 +209,13 @@ func (s *Service) report(ctx context.Context, in *Incident) (*Report, error) {
 		return nil, err
 	}
 	rep := &Report{Incident: in.ID, Name: in.Name, Kind: in.Kind, Drill: in.Drill, State: in.State, From: in.OpenedAt, To: in.end(f.now),
-		Broadcasts: []BroadcastReport{}, Unaccounted: []Unaccounted{}, NotDerivable: []string{notDerivFAQShare}}
-	var sent, delivered, replied, answered, targeted int64
+		Broadcasts: []BroadcastReport{}, Unaccounted: []Unaccounted{}, NotDerivable: []string{}}
+	var sent, delivered, replied int64
 	checkins := false
+	people := &accounting{latest: map[string]int{}}
 	for i := range f.broadcasts {
 		b := &f.broadcasts[i]
-		br, err := s.broadcastReport(ctx, b)
+		br, err := s.broadcastReport(ctx, b, people)
 		if err != nil {
 			return nil, err
 		}
@@ -169,21 +223,38 @@ func (s *Service) report(ctx context.Context, in *Incident) (*Report, error) {
 		sent += br.Delivery.Denominator
 		delivered += br.Delivery.Numerator
 		replied += br.Engagement.Numerator
-		if br.AccountedFor != nil {
-			checkins = true
-			answered += br.AccountedFor.Numerator
-			targeted += br.AccountedFor.Denominator
-			rep.ReachedByStaff += br.ReachedByStaff
-			rep.Unaccounted = append(rep.Unaccounted, br.Unaccounted...)
-		}
+		checkins = checkins || br.AccountedFor != nil
 	}
 	rep.Delivery = rate(delivered, sent, TargetDelivery)
 	rep.Engagement = rate(replied, delivered, TargetEngagement)
 	if checkins {
-		r := rate(answered, targeted, 0)
+		var answered int64
+		for _, p := range people.persons {
+			switch {
+			case p.state == accAnswered:
+				answered++
+			case p.state == accReached:
+				answered++
+				rep.ReachedByStaff++
+			default:
+				rep.Unaccounted = append(rep.Unaccounted, p.at)
+			}
+		}
+		r := rate(answered, int64(len(people.persons)), 0)
 		rep.AccountedFor = &r
 	}
 
+	rep.FAQ = f.questions
+	rep.FAQChanges = []Row{}
+	for _, r := range f.timeline().Rows {
+		if strings.HasPrefix(r.Kind, "faq.") {
+			rep.FAQChanges = append(rep.FAQChanges, r)
+		}
+	}
+	rep.FAQ.Share = rate(f.questions.Answered, f.questions.Questions, 0)
+	if f.questions.Unread > 0 {
+		rep.NotDerivable = append(rep.NotDerivable, notDerivUnread(f.questions.Unread))
+	}
 	rep.WroteIn = len(f.wroteIn)
 	var bot []time.Duration
 	botWaiting := 0
@@ -215,9 +286,50 @@ func (s *Service) report(ctx context.Context, in *Incident) (*Report, error) {
 	return rep, nil
 }
 
+// Where a person stands across an incident's check-ins.
+const (
+	accNone     = iota // targeted, no answer yet
+	accAnswered        // answered (safe or need help)
+	accReached         // reached by staff without an answer
+)
+
+// accounting is where each person targeted by an incident's check-ins
+// stands, in the order they were first targeted: a later check-in's
+// answer replaces an earlier one, and no answer in a later check-in
+// leaves the earlier answer standing (their latest answer counts).
+type accounting struct {
+	persons []accPerson
+	latest  map[string]int // wa_id -> index in persons
+}
+
+type accPerson struct {
+	state int
+	at    Unaccounted // the latest check-in that targeted them
+}
+
+// note records recipient seq of check-in bc. Erased recipients (no
+// wa_id) cannot be matched across check-ins and count once each.
+func (a *accounting) note(bc string, seq uint64, waID string, state int) {
+	at := Unaccounted{Broadcast: bc, Seq: seq, WaID: waID}
+	i, ok := a.latest[waID]
+	if !ok || waID == "" {
+		a.persons = append(a.persons, accPerson{state: state, at: at})
+		if waID != "" {
+			a.latest[waID] = len(a.persons) - 1
+		}
+		return
+	}
+	p := &a.persons[i]
+	p.at = at
+	if state != accNone {
+		p.state = state
+	}
+}
+
 // broadcastReport reads one broadcast's live counts and, for a check-in,
-// who has not answered.
-func (s *Service) broadcastReport(ctx context.Context, b *broadcast.Broadcast) (*BroadcastReport, error) {
+// who has not answered; people, when not nil, is told where each
+// recipient of a check-in stands.
+func (s *Service) broadcastReport(ctx context.Context, b *broadcast.Broadcast, people *accounting) (*BroadcastReport, error) {
 	br := &BroadcastReport{ID: b.ID, Name: b.Spec.Name, Kind: b.Spec.Kind, State: b.State, Drill: b.Spec.Drill, Targeted: b.Targeted}
 	var sent, delivered, replied int64
 	if s.bc != nil {
@@ -241,16 +353,21 @@ func (s *Service) broadcastReport(ctx context.Context, b *broadcast.Broadcast) (
 			if err != nil {
 				return err
 			}
-			if e.Answer != "" {
+			state := accNone
+			switch {
+			case e.Answer != "":
 				answered++
-				return nil
-			}
-			if e.Reached != nil {
+				state = accAnswered
+			case e.Reached != nil:
 				answered++
 				br.ReachedByStaff++
-				return nil
+				state = accReached
+			default:
+				br.Unaccounted = append(br.Unaccounted, Unaccounted{Broadcast: b.ID, Seq: seq, WaID: rec.WaID})
 			}
-			br.Unaccounted = append(br.Unaccounted, Unaccounted{Broadcast: b.ID, Seq: seq, WaID: rec.WaID})
+			if people != nil {
+				people.note(b.ID, seq, rec.WaID, state)
+			}
 			return nil
 		})
 	})

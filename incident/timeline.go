@@ -51,7 +51,6 @@ const (
 	RowDanger             = "danger"
 	RowNeedHelp           = "need_help"
 	notDerivRoundStart    = "reminder rounds: the broadcast record keeps how many rounds were sent, not when each started; rows show when each was due (it starts within a control tick of that)"
-	notDerivFAQ           = "FAQ changes: the FAQ's versions are not tied to an incident yet"
 )
 
 // Timeline computes incident id's timeline from the records.
@@ -70,7 +69,7 @@ func (s *Service) Timeline(ctx context.Context, id string) (*Timeline, error) {
 func (f *facts) timeline() *Timeline {
 	in := &f.in
 	t := &Timeline{Incident: in.ID, Drill: in.Drill, Rows: []Row{},
-		NotDerivable: []string{notDerivRoundStart, notDerivFAQ}}
+		NotDerivable: []string{notDerivRoundStart}}
 	add := func(at time.Time, kind, actor, subject, detail string) {
 		if !at.IsZero() {
 			t.Rows = append(t.Rows, Row{At: at.UTC(), Kind: kind, Actor: actor, Subject: subject, Detail: detail})
@@ -137,6 +136,9 @@ func (f *facts) timeline() *Timeline {
 		add(h.ClaimedAt, RowHandoffClaimed, agentActor(h.Agent), who, "")
 		add(h.FirstReplyAt, RowHandoffReplied, agentActor(h.Agent), who, "")
 		add(h.ClosedAt, RowHandoffClosed, agentActor(h.Agent), who, h.Outcome)
+	}
+	for _, c := range f.faqChanges {
+		add(c.at, c.kind, c.actor, c.subject, c.detail)
 	}
 	sort.SliceStable(t.Rows, func(i, j int) bool { return t.Rows[i].At.Before(t.Rows[j].At) })
 	return t

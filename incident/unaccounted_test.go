@@ -180,3 +180,59 @@ func TestUnaccountedEscalateToTheirQueue(t *testing.T) {
 		t.Errorf("final list %+v (%v)", l, err)
 	}
 }
+
+// TestAccountedForCountsEachPersonOnce: two check-ins to the same four
+// people. Two answer the first; one more answers the second, and one of
+// the first two does not answer it. Each check-in keeps its own figure
+// (2/4, 1/4), while the incident counts each person once by their latest
+// answer: 3 of 4 accounted for, one unaccounted, listed once.
+func TestAccountedForCountsEachPersonOnce(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	ids := e.people(4, 1, "Dammam")
+	in, err := e.svc.Create(ctx, flood(false), admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := e.bc.Create(checkin(in.ID), "Amira (agent:amira)", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the first check-in sent", func() bool { st, _ := e.bc.Status(first.ID); return st.State == broadcast.StateSent })
+	for _, id := range ids[:2] {
+		e.write(id, whatsapp.Message{Type: "text", Text: "safe"})
+	}
+	eventually(t, "two answers to the first", func() bool { st, _ := e.bc.Status(first.ID); return st.Replied == 2 })
+	second, err := e.bc.Create(checkin(in.ID), "Amira (agent:amira)", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the second check-in sent", func() bool { st, _ := e.bc.Status(second.ID); return st.State == broadcast.StateSent })
+	e.write(ids[2], whatsapp.Message{Type: "text", Text: "safe"})
+	eventually(t, "one answer to the second", func() bool { st, _ := e.bc.Status(second.ID); return st.Replied == 1 })
+
+	rep, err := e.svc.Report(ctx, in.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Broadcasts) != 2 {
+		t.Fatalf("report broadcasts %+v", rep.Broadcasts)
+	}
+	figures := []struct {
+		label    string
+		got      *Rate
+		num, den int64
+	}{
+		{"first check-in", rep.Broadcasts[0].AccountedFor, 2, 4},
+		{"second check-in", rep.Broadcasts[1].AccountedFor, 1, 4},
+		{"incident, each person once", rep.AccountedFor, 3, 4},
+	}
+	for _, f := range figures {
+		if f.got == nil || f.got.Numerator != f.num || f.got.Denominator != f.den {
+			t.Errorf("%s: accounted for %+v, want %d/%d", f.label, f.got, f.num, f.den)
+		}
+	}
+	if len(rep.Unaccounted) != 1 || rep.Unaccounted[0].Broadcast != second.ID || rep.Unaccounted[0].WaID != ids[3] {
+		t.Errorf("unaccounted %+v, want only %s, at the second check-in", rep.Unaccounted, ids[3])
+	}
+}

@@ -23,6 +23,10 @@ type AdminToken struct {
 	// Permissions narrow what the token may do in incident work (package
 	// admin names them); null grants an admin token all of them, [] none.
 	Permissions []string `json:"permissions"`
+	// RequiresApproval makes every broadcast the token creates wait for
+	// a second admin's approval, whatever the audience's size and the
+	// organisation's setting.
+	RequiresApproval bool `json:"requires_approval,omitempty"`
 }
 
 // GetAdminToken loads the token stored under id, or ErrNotFound.

@@ -94,6 +94,28 @@ type Entry struct {
 	// received the old answer. Entries written before it existed have
 	// none and read as before.
 	FAQ *FAQSource `json:"faq,omitempty"`
+	// Read is set on an inbound message: what the understanding step
+	// read it as and, when the FAQ was searched for it, what the FAQ
+	// decided; the incident report counts the questions the FAQ answered
+	// from it. Entries written before it existed have none.
+	Read *Reading `json:"read,omitempty"`
+}
+
+// FAQ decisions on an inbound message, as Reading.FAQ records them.
+const (
+	FAQAnswered  = "answered"  // an FAQ answer was sent
+	FAQSuggested = "suggested" // a "did you mean" list was sent
+	FAQNone      = "none"      // the FAQ was searched and had nothing it would send
+)
+
+// Reading is what the understanding step read an inbound message as.
+type Reading struct {
+	Class     string `json:"class"`               // understand's class: question, greeting, danger, ...
+	Confident bool   `json:"confident,omitempty"` // sure enough to act on
+	// FAQ is FAQAnswered, FAQSuggested or FAQNone when the FAQ was
+	// searched for the message; empty when it was not (a greeting, a
+	// conversation an agent holds, a check-in answer).
+	FAQ string `json:"faq,omitempty"`
 }
 
 // FAQSource is where an answer sent to a person came from.

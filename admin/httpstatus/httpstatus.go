@@ -160,6 +160,8 @@ func Of(err error) Answer {
 		return answer(fiber.StatusBadRequest, err.Error())
 	case errors.Is(err, correction.ErrState):
 		return answer(fiber.StatusConflict, err.Error())
+	case errors.Is(err, correction.ErrNotApprover):
+		return answer(fiber.StatusForbidden, err.Error())
 
 	// Places.
 	case errors.As(err, &pnf):

@@ -366,6 +366,10 @@ func (s *Service) poke() {
 // kept in the audit log.
 type Actor struct {
 	ID, Name, Role string
+	// RequiresApproval: the principal's own setting (an integration
+	// token's) makes its broadcasts wait for a second admin whatever
+	// the audience.
+	RequiresApproval bool
 }
 
 func (a Actor) String() string {
@@ -417,6 +421,9 @@ func (s *Service) CreateBy(spec Spec, by Actor, idemKey string) (*Broadcast, err
 	approval, err := s.approvalReason(spec.Audience)
 	if err != nil {
 		return nil, err
+	}
+	if approval == "" && by.RequiresApproval {
+		approval = fmt.Sprintf("created by %s, whose token requires approval", by)
 	}
 	seq, err := store.NextBroadcastNumber(storeCtx, s.db)
 	if err != nil {
