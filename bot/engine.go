@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -456,6 +457,14 @@ func (e *Engine) Close() {
 
 // Bus is the bus the engine publishes its live events on (EventsTopic).
 func (e *Engine) Bus() coord.Bus { return e.bus }
+
+// Emit publishes a live event of kind for user, as the engine's own
+// conversations do: what reaches a conversation outside the engine (an
+// SMS joining or opening a handoff) shows in the console the same way.
+func (e *Engine) Emit(kind, user string, at time.Time) { e.emit(Event{Kind: kind, User: user, At: at}) }
+
+// PhoneNumberIDs are the business numbers the engine sends from.
+func (e *Engine) PhoneNumberIDs() []string { return slices.Clone(e.cfg.PhoneNumberIDs) }
 
 // emit publishes ev on the bus. A live event that cannot be published is
 // lost, not retried: the console re-reads the store when it reconnects.
