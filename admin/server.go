@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/valyala/fasthttp"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/rs/zerolog"
+	"github.com/valyala/fasthttp"
 
 	"lifeline/admin/apierr"
 	"lifeline/admin/audit"
