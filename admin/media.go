@@ -2,6 +2,7 @@ package admin
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +19,7 @@ import (
 	"lifeline/admin/reqbody"
 	"lifeline/bot/handoffs"
 	"lifeline/bot/whatsapp"
+	"lifeline/kb"
 	"lifeline/media"
 	"lifeline/store"
 )
@@ -388,4 +390,31 @@ type mediaUpload struct {
 	Filename string            `json:"filename,omitempty"`
 	MediaIDs map[string]string `json:"media_ids"` // by sender number
 	Reused   bool              `json:"reused"`    // no new upload was needed
+}
+
+// checkFAQAttachment is the FAQ's attachment check: a file must have
+// been uploaded (POST /admin/media), a place must be in the places list.
+func (s *Server) checkFAQAttachment(a *kb.Attachment) error {
+	ctx := context.Background()
+	if a.Place != "" {
+		if s.places == nil {
+			return fmt.Errorf("no places list to find place %q in", a.Place)
+		}
+		if _, err := s.places.Get(ctx, a.Place); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return fmt.Errorf("no place %q", a.Place)
+			}
+			return err
+		}
+		return nil
+	}
+	if s.uploads == nil {
+		return fmt.Errorf("files cannot be sent without WhatsApp credentials or the sandbox")
+	}
+	kind, name, err := s.uploads.CheckAttachment(ctx, s.senderNumbers(), a.SHA256)
+	if err != nil {
+		return err
+	}
+	a.Kind, a.Filename = kind, name
+	return nil
 }

@@ -232,6 +232,9 @@ func New(d Deps) *Server {
 		}
 	}
 	s.places = d.Places
+	if d.KB != nil {
+		d.KB.SetAttachmentCheck(s.checkFAQAttachment)
+	}
 	s.registerPlaces(adm, d.Places)
 	s.registerSMS(d.SMS)
 	s.registerTemplates(adm, d.Templates)

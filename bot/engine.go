@@ -170,6 +170,7 @@ type Engine struct {
 	out    *outgoing.Step // the one send step, shared with broadcasts
 
 	media MediaQueue // nil: no downloads
+	files FileUploader
 }
 
 // OutageObserver is told when sends from a number start failing beyond
@@ -304,6 +305,10 @@ type Options struct {
 	// Media downloads the files people send (media.Fetcher); nil keeps
 	// only what the webhook says about them.
 	Media MediaQueue
+	// Files gives the media id of a kept file (an FAQ answer's
+	// attachment) for the number that sends it, uploading it when it has
+	// no valid upload there (media.Uploader); nil fails such sends.
+	Files FileUploader
 	// Wakers is how the engine's wake-ups reach a user's lane: given the
 	// local inbound and outbound lanes, it returns the coord.Wakers the
 	// engine calls instead. nil calls the lanes directly (one process).
@@ -362,6 +367,7 @@ func New(cfg Config, o Options) *Engine {
 			MaxWait: cfg.MaxBackoff, Grace: cfg.UnknownGrace},
 		out:   o.Outgoing,
 		media: o.Media,
+		files: o.Files,
 	}
 	e.desk = handoffs.New(handoffs.Config{
 		DefaultPhone:     cfg.PhoneNumberIDs[0],
@@ -457,6 +463,11 @@ func (e *Engine) Close() {
 
 // Bus is the bus the engine publishes its live events on (EventsTopic).
 func (e *Engine) Bus() coord.Bus { return e.bus }
+
+// FileUploader gives the media id of a kept file for a sending number.
+type FileUploader interface {
+	MediaID(ctx context.Context, phoneNumberID, sha256, kind string) (string, error)
+}
 
 // Emit publishes a live event of kind for user, as the engine's own
 // conversations do: what reaches a conversation outside the engine (an

@@ -89,6 +89,9 @@ func (k *KB) Import(entries []Entry, mode ImportMode, source string) (ImportRepo
 	if errs := validate(entries, nil); len(errs) > 0 {
 		return ImportReport{}, &ImportError{Rows: errs}
 	}
+	if errs := k.checkAttachments(entries); len(errs) > 0 {
+		return ImportReport{}, &ImportError{Rows: errs}
+	}
 	AssignIDs(entries)
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -303,6 +306,9 @@ func (k *KB) edit(e Entry, source string) (Entry, error) {
 	if errs := validate(es, nil); len(errs) > 0 {
 		return Entry{}, fmt.Errorf("%s: %w", errs[0].Error, ErrInvalid)
 	}
+	if errs := k.checkAttachments(es); len(errs) > 0 {
+		return Entry{}, fmt.Errorf("%s: %w", errs[0].Error, ErrInvalid)
+	}
 	AssignIDs(es)
 	e = es[0]
 	k.mu.Lock()
@@ -365,7 +371,7 @@ func encodeCSV(entries []Entry) ([]byte, error) {
 		}
 	}
 	langs := sortedKeys(trLangs)
-	header := []string{"id", "lang", "question", "answer", "alt_questions", "category", "tags", "link"}
+	header := []string{"id", "lang", "question", "answer", "alt_questions", "category", "tags", "link", "attachment_sha256", "attachment_place"}
 	for _, l := range langs {
 		header = append(header, "question_"+l, "answer_"+l, "alt_questions_"+l)
 	}
@@ -377,7 +383,10 @@ func encodeCSV(entries []Entry) ([]byte, error) {
 	}
 	for _, e := range entries {
 		rec := []string{e.ID, e.Lang, e.Question, e.Answer, strings.Join(e.AltQuestions, "|"),
-			e.Category, strings.Join(e.Tags, ","), e.Link}
+			e.Category, strings.Join(e.Tags, ","), e.Link, "", ""}
+		if a := e.Attachment; a != nil {
+			rec[8], rec[9] = a.SHA256, a.Place
+		}
 		for _, l := range langs {
 			t := e.Translations[l]
 			rec = append(rec, t.Question, t.Answer, strings.Join(t.AltQuestions, "|"))

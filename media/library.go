@@ -181,3 +181,21 @@ func (u *Uploader) reuse() time.Duration {
 	}
 	return UploadedValidity - 24*time.Hour
 }
+
+// MediaID is Send's media id (bot.FileUploader): the engine sends an FAQ
+// answer's attachment with it.
+func (u *Uploader) MediaID(ctx context.Context, phoneNumberID, sha, kind string) (string, error) {
+	up, _, err := u.Send(ctx, phoneNumberID, sha, kind)
+	return up.MediaID, err
+}
+
+// CheckAttachment is the FAQ's attachment check for a file: it must be
+// kept (or validly uploaded from one of phoneNumberIDs), and it fills the
+// attachment's kind and file name.
+func (u *Uploader) CheckAttachment(ctx context.Context, phoneNumberIDs []string, sha string) (kind, filename string, err error) {
+	f, err := u.Known(ctx, phoneNumberIDs, sha)
+	if err != nil {
+		return "", "", err
+	}
+	return f.Kind, f.Filename, nil
+}

@@ -238,6 +238,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	}
 	eopts := bot.Options{DB: db, Sender: sender, KB: m.Answerer(faq), Learner: faq, Logger: log, Observer: m, Pacer: pacer, Bus: bus,
 		Places: places.Finder{S: placeSvc}}
+	eopts.Files = uploads // FAQ answers' attachments
 	if fetcher != nil {
 		eopts.Media = fetcher
 	}
