@@ -66,4 +66,3 @@ func (k *KB) checkAttachments(entries []Entry) []RowError {
 	}
 	return errs
 }
-
