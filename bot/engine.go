@@ -17,6 +17,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"lifeline/bot/handoffs"
+	"lifeline/catalog"
 	"lifeline/bot/outgoing"
 	"lifeline/bot/pace"
 	"lifeline/bot/sendpolicy"
@@ -49,7 +50,8 @@ type Config struct {
 	MaxInFlight      int                // most sends in flight per sending number (the ceiling of the adaptive count); default pace.DefaultCeiling
 	RatePerNumber    float64            // messages per second per sending number
 	Expiry           time.Duration      // a conversation idle this long starts over
-	AlertTopic       string             // the topic of the explicit opt-in question (flows.Flow.AlertTopic)
+	AlertTopic       string             // the topic of the explicit opt-in question in every language (flows.Flow.AlertTopic)
+	AlertTopics      catalog.Topics     // the topic by language; replaces AlertTopic when set
 	WindowMargin     time.Duration      // safety margin subtracted from the 24-hour window
 	MaxAttempts      int                // fast retries of a transient error before a message waits long (default 10)
 	ReengageTemplate *whatsapp.Template // sent instead of free text when the window has closed; nil fails such replies
@@ -356,7 +358,7 @@ func New(cfg Config, o Options) *Engine {
 	e := &Engine{obs: o.Observer,
 		cfg: cfg, db: o.DB, learner: o.Learner, now: o.Now,
 		log:     o.Logger.With().Str("comp", "engine").Logger(),
-		flow:    &flows.Flow{KB: o.KB, Reader: o.Understander, Places: o.Places, Expiry: cfg.Expiry, AlertTopic: cfg.AlertTopic},
+		flow:    &flows.Flow{KB: o.KB, Reader: o.Understander, Places: o.Places, Expiry: cfg.Expiry, AlertTopic: cfg.AlertTopic, AlertTopics: cfg.AlertTopics},
 		ctx:     ctx,
 		cancel:  cancel,
 		waiters: map[string]chan []whatsapp.Outbound{},

@@ -209,6 +209,17 @@ type Flow struct {
 	// consent to when they ask for alerts ("Reply YES to receive alerts
 	// about <topic>"); "" records their keyword as the opt-in at once.
 	AlertTopic string
+	// AlertTopics is the topic by language (the person's); it replaces
+	// AlertTopic when set.
+	AlertTopics catalog.Topics
+}
+
+// alertTopic is the opt-in question's topic in lang.
+func (f *Flow) alertTopic(lang string) string {
+	if f.AlertTopics.Empty() {
+		return f.AlertTopic
+	}
+	return f.AlertTopics.For(lang)
 }
 
 // Button and row ids the bot sends and understands.
@@ -440,7 +451,7 @@ func (c *turn) run() error {
 	}
 	switch r.Class {
 	case understand.OptIn:
-		if topic := c.flow.AlertTopic; topic != "" && !c.s.OptedIn {
+		if topic := c.flow.alertTopic(c.s.Lang); topic != "" && !c.s.OptedIn {
 			c.s.ConsentTopic = topic
 			c.replies = append(c.replies, whatsapp.Outbound{Kind: "buttons", Text: fmt.Sprintf(c.t.ConsentAsk, topic),
 				Buttons: []whatsapp.Button{{ID: IDConsentYes, Title: c.t.BtnYes}}})

@@ -216,7 +216,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	ecfg := bot.Config{
 		PhoneNumberIDs: cfg.PhoneNumberIDs, Workers: cfg.Workers, SendWorkers: cfg.SendWorkers,
 		RatePerNumber: cfg.RatePerNumber, Expiry: cfg.Expiry, Emergency: cfg.Emergency,
-		TemplateWait: cfg.TemplateWait, UnknownGrace: cfg.UnknownGrace, AlertTopic: cfg.AlertTopic,
+		TemplateWait: cfg.TemplateWait, UnknownGrace: cfg.UnknownGrace, AlertTopics: cfg.AlertTopic,
 	}
 	if cfg.ReengageTemplate != "" {
 		name, lang, _ := strings.Cut(cfg.ReengageTemplate, ":")
