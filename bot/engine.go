@@ -17,11 +17,11 @@ import (
 	"github.com/rs/zerolog"
 
 	"lifeline/bot/handoffs"
-	"lifeline/catalog"
 	"lifeline/bot/outgoing"
 	"lifeline/bot/pace"
 	"lifeline/bot/sendpolicy"
 	"lifeline/bot/whatsapp"
+	"lifeline/catalog"
 	"lifeline/coord"
 	"lifeline/flows"
 	"lifeline/kb"

@@ -15,9 +15,9 @@ import (
 	"strings"
 	"time"
 
-	"lifeline/catalog"
 	"lifeline/bot"
 	"lifeline/bot/pace"
+	"lifeline/catalog"
 	"lifeline/kb"
 	"lifeline/privacy"
 	"lifeline/sms"
