@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -371,7 +372,13 @@ func encodeCSV(entries []Entry) ([]byte, error) {
 		}
 	}
 	langs := sortedKeys(trLangs)
-	header := []string{"id", "lang", "question", "answer", "alt_questions", "category", "tags", "link", "attachment_sha256", "attachment_place"}
+	attached := slices.ContainsFunc(entries, func(e Entry) bool { return e.Attachment != nil })
+	header := []string{"id", "lang", "question", "answer", "alt_questions", "category", "tags", "link"}
+	if attached {
+		// Only an FAQ with attachments has their columns: other exports
+		// stay as they were.
+		header = append(header, "attachment_sha256", "attachment_place")
+	}
 	for _, l := range langs {
 		header = append(header, "question_"+l, "answer_"+l, "alt_questions_"+l)
 	}
@@ -383,9 +390,13 @@ func encodeCSV(entries []Entry) ([]byte, error) {
 	}
 	for _, e := range entries {
 		rec := []string{e.ID, e.Lang, e.Question, e.Answer, strings.Join(e.AltQuestions, "|"),
-			e.Category, strings.Join(e.Tags, ","), e.Link, "", ""}
-		if a := e.Attachment; a != nil {
-			rec[8], rec[9] = a.SHA256, a.Place
+			e.Category, strings.Join(e.Tags, ","), e.Link}
+		if attached {
+			var a Attachment
+			if e.Attachment != nil {
+				a = *e.Attachment
+			}
+			rec = append(rec, a.SHA256, a.Place)
 		}
 		for _, l := range langs {
 			t := e.Translations[l]
