@@ -1,16 +1,13 @@
 package admin
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
-	"lifeline/admin/apierr"
 	"lifeline/admin/reqbody"
 	"lifeline/bot/broadcast"
-	"lifeline/media"
 )
 
 // broadcastAPI serves broadcasts; the service does the work.
@@ -29,7 +26,6 @@ func (s *Server) registerBroadcasts(adm fiber.Router, svc *broadcast.Service) {
 	admin, starter := s.require(RoleAdmin), s.require(RoleAdmin, RoleIntegration)
 	adm.Post("/broadcasts", starter, h.create)
 	adm.Post("/broadcasts/preview", admin, h.previewSpec)
-	adm.Post("/media", admin, h.uploadMedia)
 	adm.Get("/broadcasts", admin, h.list)
 	adm.Get("/broadcasts/:id", starter, h.status)
 	adm.Get("/broadcasts/:id/preview", admin, h.previewExisting)
@@ -172,56 +168,4 @@ func (h *broadcastAPI) control(fn func(id, by string) (*broadcast.Broadcast, err
 		c.Locals("audited", true) // the service wrote the entry
 		return c.JSON(fiber.Map{"id": b.ID, "state": b.State})
 	}
-}
-
-// headerKinds are the kinds of file a template header carries.
-var headerKinds = map[string]bool{"image": true, "video": true, "document": true}
-
-// uploadMedia takes the file of a broadcast's media header (multipart
-// "file", and "kind" to send, say, a PNG as a document): checked against
-// WhatsApp's limits for its kind before anything is sent (400 naming
-// the limit), then uploaded once from every sender number; the same
-// bytes reuse their uploads. A broadcast names the file by the sha256
-// answered here (header_media), and sends the upload's media id to every
-// recipient.
-func (h *broadcastAPI) uploadMedia(c *fiber.Ctx) error {
-	if h.s.uploads == nil {
-		return &apierr.Unavailable{Msg: "uploading files needs WhatsApp credentials"}
-	}
-	fh, data, mt, err := formFile(c, `send the file as the multipart form field "file" (and "kind": image, video or document)`)
-	if err != nil {
-		return err
-	}
-	kind := c.FormValue("kind")
-	if kind == "" {
-		kind = media.KindFor(mt)
-	}
-	if !headerKinds[kind] {
-		return reqbody.Invalidf("a template header takes an image, a video or a document, not %s (%s)", kind, mt)
-	}
-	out := mediaUpload{Type: kind, MimeType: mt, Size: int64(len(data)), Filename: fh.Filename, MediaIDs: map[string]string{}, Reused: true}
-	for _, num := range h.svc.SenderNumbers() {
-		up, err := h.s.uploads.Upload(c.UserContext(), num, kind, mt, fh.Filename, data)
-		var le *media.LimitError
-		if errors.As(err, &le) {
-			return reqbody.Invalidf("%s", le.Error())
-		}
-		if err != nil {
-			return fmt.Errorf("upload %s for sender %s: %w", kind, num, err)
-		}
-		out.SHA256, out.MediaIDs[num], out.Reused = up.SHA256, up.MediaID, out.Reused && up.Reused
-	}
-	h.s.record(c, "media.upload", "sha256="+out.SHA256, fmt.Sprintf("%s %s %d bytes, reused=%t", kind, mt, out.Size, out.Reused))
-	return c.JSON(out)
-}
-
-// mediaUpload is uploadMedia's answer.
-type mediaUpload struct {
-	SHA256   string            `json:"sha256"`
-	Type     string            `json:"type"`
-	MimeType string            `json:"mime_type"`
-	Size     int64             `json:"size"`
-	Filename string            `json:"filename,omitempty"`
-	MediaIDs map[string]string `json:"media_ids"` // by sender number
-	Reused   bool              `json:"reused"`    // no new upload was needed
 }

@@ -38,6 +38,7 @@ func (s *Server) registerHandoffs(adm fiber.Router) {
 	g.Post("/:id/close", s.closeHandoff)
 	g.Get("/:id/media/:media", s.handoffMedia)
 	g.Post("/:id/media", s.replyMedia)
+	adm.Post("/media", s.require(RoleAdmin), s.uploadMedia)
 	adm.Get("/events", people, s.streamEvents)
 }
 
@@ -123,9 +124,14 @@ func (s *Server) claimHandoff(c *fiber.Ctx) error {
 	return c.JSON(h)
 }
 
+// replyHandoff is an agent's reply: a text or a template, or a file
+// uploaded before (by its sha256) with a caption, or a location (or a
+// place of the places list). Files and locations are resolved and
+// checked against WhatsApp's limits here (sendReply), before the desk
+// queues anything.
 func (s *Server) replyHandoff(c *fiber.Ctx) error {
-	var r handoffs.AgentReply
-	if err := reqbody.Decode(c, &r, `{"text": "..."} or {"template": {"name": ..., "language": ...}}`); err != nil {
+	var req agentReplyRequest
+	if err := reqbody.Decode(c, &req, `{"text": "..."}, {"template": {"name": ..., "language": ...}}, {"media": {"sha256": ..., "caption": ...}} or {"location": {"latitude": ..., "longitude": ..., "name": ..., "address": ...}} ({"location": {"place": "id"}} for a place)`); err != nil {
 		return err
 	}
 	id := c.Params("id")
@@ -134,8 +140,18 @@ func (s *Server) replyHandoff(c *fiber.Ctx) error {
 		h, err = store.GetHandoff[handoffs.Handoff](c.UserContext(), tx, id)
 		return err
 	})
+	r := handoffs.AgentReply{Text: req.Text, Template: req.Template}
 	if err == nil && h.Channel == "sms" {
+		if req.Media != nil || req.Location != nil {
+			return reqbody.Invalidf(`this person writes by SMS: send {"text": "..."} (templates, files and locations do not go by SMS)`)
+		}
 		return s.replyBySMS(c, h, r)
+	}
+	if req.Media != nil || req.Location != nil {
+		if req.Text != "" || req.Template != nil {
+			return reqbody.Invalidf(`a file or a location goes alone: a file's text is its "caption"`)
+		}
+		return s.sendReply(c, req, nil)
 	}
 	if r.Template != nil {
 		if err := s.checkAgentTemplate(c.UserContext(), id, r.Template); err != nil {

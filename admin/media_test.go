@@ -25,6 +25,7 @@ import (
 	"lifeline/bot/whatsapp/whatsapptest"
 	"lifeline/kb"
 	"lifeline/media"
+	"lifeline/places"
 	"lifeline/store"
 )
 
@@ -126,8 +127,11 @@ func newMediaServer(t *testing.T, settled chan store.MediaRecord) *agentServer {
 	clock := clocktest.New(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	client := whatsapp.NewClient(whatsapp.ClientConfig{BaseURL: graph.URL, AccessToken: "test-token", Timeout: 5 * time.Second})
 	fetcher := &media.Fetcher{DB: db, Graph: client, Log: zerolog.Nop(), Now: clock.Now}
+	uploads := &media.Uploader{DB: db, API: client, Now: clock.Now}
+	placeSvc := places.NewService(places.Options{DB: db, Logger: zerolog.Nop(), Now: clock.Now})
 	engine := bot.New(bot.Config{PhoneNumberIDs: []string{agentPhoneID}, RatePerNumber: 1000},
-		bot.Options{DB: db, Sender: client, KB: faq, Learner: faq, Logger: zerolog.Nop(), Now: clock.Now, Media: fetcher})
+		bot.Options{DB: db, Sender: client, KB: faq, Learner: faq, Logger: zerolog.Nop(), Now: clock.Now, Media: fetcher, Files: uploads,
+			Places: places.Finder{S: placeSvc}})
 	fetcher.Settled = func(m store.MediaRecord) { engine.MediaSettled(m); settled <- m }
 	if err := engine.Start(); err != nil {
 		t.Fatal(err)
@@ -142,7 +146,7 @@ func newMediaServer(t *testing.T, settled chan store.MediaRecord) *agentServer {
 		t.Fatal(err)
 	}
 	s := &agentServer{Server: New(Deps{DB: db, Engine: engine, KB: faq, Logger: zerolog.Nop(), Now: clock.Now,
-		Uploads: &media.Uploader{DB: db, API: client, Now: clock.Now}}),
+		Uploads: uploads, Places: placeSvc}),
 		t: t, db: db, engine: engine, graph: graph, clock: clock, admin: adminTok}
 	return s
 }

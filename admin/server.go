@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/rs/zerolog"
+	"github.com/valyala/fasthttp"
 
 	"lifeline/admin/apierr"
 	"lifeline/admin/audit"
@@ -116,6 +117,7 @@ type Server struct {
 	incidents  *incident.Service  // incidents, their timelines and reports
 	metrics    *metrics.Metrics   // nil: no /metrics
 	uploads    *media.Uploader    // nil: agents cannot send files
+	places     *places.Service    // the places agents may send as pins
 	smsOut     SMSSender          // nil: no replies by SMS
 
 	// testHook, when set by a test, runs at named points inside retried
@@ -173,6 +175,15 @@ func New(d Deps) *Server {
 		}
 	}
 	s.app = fiber.New(cfg)
+	// Uploads of files to send may be as large as WhatsApp's largest
+	// file; the limit is raised when the request's header is read, for
+	// that one route, so that no other route reads more than MaxBody.
+	s.app.Server().HeaderReceived = func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+		if isMediaUpload(h) {
+			return fasthttp.RequestConfig{MaxRequestBodySize: MaxMediaBody}
+		}
+		return fasthttp.RequestConfig{}
+	}
 	s.app.Use(requestid.New(requestid.Config{ContextKey: "requestid"}))
 	s.app.Use(s.accessLog)
 	s.app.Use(s.diskReserve)
@@ -219,6 +230,10 @@ func New(d Deps) *Server {
 		if err := d.Places.Load(context.Background()); err != nil {
 			s.log.Error().Err(err).Msg("load places")
 		}
+	}
+	s.places = d.Places
+	if d.KB != nil {
+		d.KB.SetAttachmentCheck(s.checkFAQAttachment)
 	}
 	s.registerPlaces(adm, d.Places)
 	s.registerSMS(d.SMS)

@@ -150,6 +150,12 @@ func (s *Server) smsInbound(c *fiber.Ctx, form url.Values) error {
 	if err != nil {
 		return fmt.Errorf("record inbound sms %s: %w", sid, err)
 	}
+	if toDesk {
+		// The console hears of it as of a WhatsApp message to the desk:
+		// the queue changed, and the conversation has a new message.
+		s.engine.Emit("handoff", user, now)
+		s.engine.Emit("message", user, now)
+	}
 	s.log.Info().Str("sid", sid).Str("keyword", kw).Bool("handoff", toDesk).Msg("sms received")
 	s.log.Debug().Str("sid", sid).Str("from", whatsapp.MaskPhone(from)).Int("chars", len(body)).Msg("sms recorded")
 	return nil

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"lifeline/bot/pace"
 	"lifeline/bot/sendpolicy"
 	"lifeline/bot/whatsapp"
+	"lifeline/catalog"
 	"lifeline/coord"
 	"lifeline/flows"
 	"lifeline/kb"
@@ -48,7 +50,8 @@ type Config struct {
 	MaxInFlight      int                // most sends in flight per sending number (the ceiling of the adaptive count); default pace.DefaultCeiling
 	RatePerNumber    float64            // messages per second per sending number
 	Expiry           time.Duration      // a conversation idle this long starts over
-	AlertTopic       string             // the topic of the explicit opt-in question (flows.Flow.AlertTopic)
+	AlertTopic       string             // the topic of the explicit opt-in question in every language (flows.Flow.AlertTopic)
+	AlertTopics      catalog.Topics     // the topic by language; replaces AlertTopic when set
 	WindowMargin     time.Duration      // safety margin subtracted from the 24-hour window
 	MaxAttempts      int                // fast retries of a transient error before a message waits long (default 10)
 	ReengageTemplate *whatsapp.Template // sent instead of free text when the window has closed; nil fails such replies
@@ -169,6 +172,7 @@ type Engine struct {
 	out    *outgoing.Step // the one send step, shared with broadcasts
 
 	media MediaQueue // nil: no downloads
+	files FileUploader
 }
 
 // OutageObserver is told when sends from a number start failing beyond
@@ -303,6 +307,10 @@ type Options struct {
 	// Media downloads the files people send (media.Fetcher); nil keeps
 	// only what the webhook says about them.
 	Media MediaQueue
+	// Files gives the media id of a kept file (an FAQ answer's
+	// attachment) for the number that sends it, uploading it when it has
+	// no valid upload there (media.Uploader); nil fails such sends.
+	Files FileUploader
 	// Wakers is how the engine's wake-ups reach a user's lane: given the
 	// local inbound and outbound lanes, it returns the coord.Wakers the
 	// engine calls instead. nil calls the lanes directly (one process).
@@ -350,7 +358,7 @@ func New(cfg Config, o Options) *Engine {
 	e := &Engine{obs: o.Observer,
 		cfg: cfg, db: o.DB, learner: o.Learner, now: o.Now,
 		log:     o.Logger.With().Str("comp", "engine").Logger(),
-		flow:    &flows.Flow{KB: o.KB, Reader: o.Understander, Places: o.Places, Expiry: cfg.Expiry, AlertTopic: cfg.AlertTopic},
+		flow:    &flows.Flow{KB: o.KB, Reader: o.Understander, Places: o.Places, Expiry: cfg.Expiry, AlertTopic: cfg.AlertTopic, AlertTopics: cfg.AlertTopics},
 		ctx:     ctx,
 		cancel:  cancel,
 		waiters: map[string]chan []whatsapp.Outbound{},
@@ -361,6 +369,7 @@ func New(cfg Config, o Options) *Engine {
 			MaxWait: cfg.MaxBackoff, Grace: cfg.UnknownGrace},
 		out:   o.Outgoing,
 		media: o.Media,
+		files: o.Files,
 	}
 	e.desk = handoffs.New(handoffs.Config{
 		DefaultPhone:     cfg.PhoneNumberIDs[0],
@@ -456,6 +465,19 @@ func (e *Engine) Close() {
 
 // Bus is the bus the engine publishes its live events on (EventsTopic).
 func (e *Engine) Bus() coord.Bus { return e.bus }
+
+// FileUploader gives the media id of a kept file for a sending number.
+type FileUploader interface {
+	MediaID(ctx context.Context, phoneNumberID, sha256, kind string) (string, error)
+}
+
+// Emit publishes a live event of kind for user, as the engine's own
+// conversations do: what reaches a conversation outside the engine (an
+// SMS joining or opening a handoff) shows in the console the same way.
+func (e *Engine) Emit(kind, user string, at time.Time) { e.emit(Event{Kind: kind, User: user, At: at}) }
+
+// PhoneNumberIDs are the business numbers the engine sends from.
+func (e *Engine) PhoneNumberIDs() []string { return slices.Clone(e.cfg.PhoneNumberIDs) }
 
 // emit publishes ev on the bus. A live event that cannot be published is
 // lost, not retried: the console re-reads the store when it reconnects.

@@ -99,6 +99,21 @@ func (e *Engine) sendOutbound(key string, it *store.OutboxItem) bool {
 		e.finish(it, nil, errWindowClosed)
 		return true
 	}
+	if m := msg.Media; m != nil && m.ID == "" && m.Link == "" && m.SHA256 != "" {
+		// A kept file (an FAQ answer's attachment): its media id is the
+		// sending number's, uploaded once and reused while valid.
+		if e.files == nil {
+			e.finish(it, nil, fmt.Errorf("file %.12s…: no uploader to send it with", m.SHA256))
+			return true
+		}
+		id, err := e.files.MediaID(sendCtx, it.PhoneNumberID, m.SHA256, msg.Kind)
+		if err != nil {
+			e.log.Warn().Err(err).Uint64("seq", it.Seq).Msg("attachment not sent")
+			e.finish(it, nil, fmt.Errorf("upload file %.12s…: %w", m.SHA256, err))
+			return true
+		}
+		m.ID = id
+	}
 	if err := e.out.Wait(e.ctx, it.PhoneNumberID, pace.Conversation); err != nil {
 		return false // shutting down; the item stays in the store
 	}

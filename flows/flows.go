@@ -214,6 +214,17 @@ type Flow struct {
 	// consent to when they ask for alerts ("Reply YES to receive alerts
 	// about <topic>"); "" records their keyword as the opt-in at once.
 	AlertTopic string
+	// AlertTopics is the topic by language (the person's); it replaces
+	// AlertTopic when set.
+	AlertTopics catalog.Topics
+}
+
+// alertTopic is the opt-in question's topic in lang.
+func (f *Flow) alertTopic(lang string) string {
+	if f.AlertTopics.Empty() {
+		return f.AlertTopic
+	}
+	return f.AlertTopics.For(lang)
 }
 
 // Button and row ids the bot sends and understands.
@@ -446,7 +457,7 @@ func (c *turn) run() error {
 	}
 	switch r.Class {
 	case understand.OptIn:
-		if topic := c.flow.AlertTopic; topic != "" && !c.s.OptedIn {
+		if topic := c.flow.alertTopic(c.s.Lang); topic != "" && !c.s.OptedIn {
 			c.s.ConsentTopic = topic
 			c.replies = append(c.replies, whatsapp.Outbound{Kind: "buttons", Text: fmt.Sprintf(c.t.ConsentAsk, topic),
 				Buttons: []whatsapp.Button{{ID: IDConsentYes, Title: c.t.BtnYes}}})
@@ -728,6 +739,9 @@ func (c *turn) sendAnswer(h kb.Hit, rest []kb.Hit, version int) error {
 		c.replies = append(c.replies, whatsapp.Outbound{Kind: "text", Text: part, PreviewURL: false})
 	}
 	c.answer.Count = len(c.replies) - c.answer.First
+	if o, ok := c.attachment(h.Attachment); ok {
+		c.replies = append(c.replies, o)
+	}
 	c.replies = append(c.replies, whatsapp.Outbound{
 		Kind: "buttons", Text: c.t.Helpful,
 		Buttons: []whatsapp.Button{{ID: idYes + h.ID, Title: c.t.BtnYes}, {ID: idNo + h.ID, Title: c.t.BtnNo}},
@@ -741,6 +755,38 @@ func (c *turn) sendAnswer(h kb.Hit, rest []kb.Hit, version int) error {
 		c.s.Alternatives = append(c.s.Alternatives, r.ID)
 	}
 	return fire(c.m, EvAnswer)
+}
+
+// attachment is the message an answer's attachment sends right after
+// its text: a kept file (its media id filled in by the sender, from the
+// number it sends from) or a place's pin in the person's language. A
+// place no longer kept sends nothing.
+func (c *turn) attachment(a *kb.Attachment) (whatsapp.Outbound, bool) {
+	switch {
+	case a == nil:
+	case a.SHA256 != "":
+		kind := a.Kind
+		if kind == "" {
+			kind = whatsapp.KindDocument
+		}
+		m := &whatsapp.OutMedia{SHA256: a.SHA256}
+		if kind == whatsapp.KindDocument {
+			m.Filename = a.Filename
+		}
+		return whatsapp.Outbound{Kind: kind, Media: m}, true
+	case a.Place != "":
+		pf, ok := c.flow.Places.(interface {
+			Place(id, lang string) (PlaceHit, bool)
+		})
+		if !ok {
+			return whatsapp.Outbound{}, false
+		}
+		if h, ok := pf.Place(a.Place, c.s.Lang); ok {
+			return whatsapp.Outbound{Kind: whatsapp.KindLocation,
+				Location: &whatsapp.Location{Latitude: h.Lat, Longitude: h.Lon, Name: h.Name, Address: h.Address}}, true
+		}
+	}
+	return whatsapp.Outbound{}, false
 }
 
 // alternatives looks the stored alternative ids up again, so the list

@@ -2,12 +2,14 @@ package flows
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/looplab/fsm"
 
+	"lifeline/catalog"
 	"lifeline/kb"
 	"lifeline/understand"
 )
@@ -285,4 +287,28 @@ func asNoTransition(err error, target *fsm.NoTransitionError) bool {
 		*target = nt
 	}
 	return ok
+}
+
+// The explicit opt-in question names the topic in the person's language;
+// a language without its own topic gets the default.
+func TestOptInQuestionTopicInThePersonsLanguage(t *testing.T) {
+	topics, err := catalog.ParseTopics("floods in the east,ar=الفيضانات في الشرق")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &Flow{KB: fakeKB{}, Reader: readings, Expiry: time.Hour, AlertTopics: topics}
+	at := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct{ lang, want string }{
+		{"ar", fmt.Sprintf(catalog.For("ar").ConsentAsk, "الفيضانات في الشرق")},
+		{"en", fmt.Sprintf(catalog.For("en").ConsentAsk, "floods in the east")},
+		{"fr", fmt.Sprintf(catalog.For("fr").ConsentAsk, "floods in the east")},
+	} {
+		out, err := f.Handle(Session{Lang: c.lang}, Input{Type: "text", Text: "start", At: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out.Replies) != 1 || out.Replies[0].Text != c.want {
+			t.Errorf("%s: replies %+v, want %q", c.lang, out.Replies, c.want)
+		}
+	}
 }

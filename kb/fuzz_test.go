@@ -94,7 +94,7 @@ func checkParse(t *testing.T, data []byte, f Format) {
 	}
 	back, err := Parse(exported, FormatCSV)
 	if err != nil {
-		t.Fatalf("the exported CSV does not import: %v\nentries %q\nCSV %q", err, entries, exported)
+		t.Fatalf("the exported CSV does not import: %v\nentries %+v\nCSV %q", err, entries, exported)
 	}
 	sameEntries(t, "CSV export", entries, back)
 

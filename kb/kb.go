@@ -29,6 +29,8 @@ type Entry struct {
 	Category     string   `json:"category,omitempty"`
 	Tags         []string `json:"tags,omitempty"`
 	Link         string   `json:"link,omitempty"`
+	// Attachment is sent right after the answer, in every language.
+	Attachment *Attachment `json:"attachment,omitempty"`
 	// Translations of the same entry by language; each becomes a searchable
 	// entry in its language with the id ID + "/" + lang.
 	Translations map[string]Translation `json:"translations,omitempty"`
@@ -62,6 +64,8 @@ type Hit struct {
 	// Incident is set when the entry is an incident's overlay entry
 	// (overlay.go); its ID is then "<incident>@<entry id>".
 	Incident string `json:"incident,omitempty"`
+	// Attachment is the entry's, sent right after the answer.
+	Attachment *Attachment `json:"attachment,omitempty"`
 }
 
 // Result is a search's ranked hits and the decision taken on them.
@@ -96,6 +100,8 @@ type KB struct {
 	// nil while no open incident has any (overlay.go).
 	overlay atomic.Pointer[overlayIndex]
 	mu      sync.Mutex // serialises changes (imports, edits, rollbacks, reloads)
+
+	attachCheck atomic.Pointer[AttachmentCheck] // see SetAttachmentCheck
 
 	unfollow func() // stops following other instances' versions (see Close)
 }
@@ -233,7 +239,7 @@ func (e Entry) view(lang string) (id string, v Entry) {
 	}
 	t := e.Translations[lang]
 	v = Entry{ID: e.ID + "/" + lang, Lang: lang, Question: t.Question, Answer: t.Answer,
-		AltQuestions: t.AltQuestions, Category: e.Category, Tags: e.Tags, Link: e.Link}
+		AltQuestions: t.AltQuestions, Category: e.Category, Tags: e.Tags, Link: e.Link, Attachment: e.Attachment}
 	return v.ID, v
 }
 

@@ -209,6 +209,9 @@ func parseDelimited(data []byte, tsv bool) ([]Entry, []int, []RowError) {
 			AltQuestions: splitList(get("alt_questions"), "|"), Category: get("category"),
 			Tags: splitList(get("tags"), ",|"), Link: get("link"),
 		}
+		if sha, place := get("attachment_sha256"), get("attachment_place"); sha != "" || place != "" {
+			e.Attachment = &Attachment{SHA256: sha, Place: place}
+		}
 		for l := range trLangs {
 			t := Translation{Question: get("question_" + l), Answer: get("answer_" + l),
 				AltQuestions: splitList(get("alt_questions_"+l), "|")}
@@ -359,6 +362,11 @@ func validate(entries []Entry, rows []int) []RowError {
 				probs = append(probs, fmt.Sprintf("id %q repeats row %d", e.ID, prev))
 			} else {
 				ids[e.ID] = row
+			}
+		}
+		if e.Attachment != nil {
+			if p := e.Attachment.normalize(); p != "" {
+				probs = append(probs, p)
 			}
 		}
 		if strings.ContainsAny(e.Link, " \t\n") {

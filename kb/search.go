@@ -529,7 +529,7 @@ func (s *snapshot) searchAmong(q, lang string, limit int, keep func(*doc) bool) 
 			break
 		}
 		res.Results = append(res.Results, Hit{ID: c.id, Question: c.d.entry.Question, Answer: c.d.entry.Answer,
-			Lang: c.d.entry.Lang, Link: c.d.entry.Link, Score: math.Round(c.score*1000) / 1000})
+			Lang: c.d.entry.Lang, Link: c.d.entry.Link, Attachment: c.d.entry.Attachment, Score: math.Round(c.score*1000) / 1000})
 	}
 	return res, rival
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -87,6 +88,9 @@ func (k *KB) loadLive() (Version, error) {
 func (k *KB) Import(entries []Entry, mode ImportMode, source string) (ImportReport, error) {
 	entries = cloneEntries(entries)
 	if errs := validate(entries, nil); len(errs) > 0 {
+		return ImportReport{}, &ImportError{Rows: errs}
+	}
+	if errs := k.checkAttachments(entries); len(errs) > 0 {
 		return ImportReport{}, &ImportError{Rows: errs}
 	}
 	AssignIDs(entries)
@@ -303,6 +307,9 @@ func (k *KB) edit(e Entry, source string) (Entry, error) {
 	if errs := validate(es, nil); len(errs) > 0 {
 		return Entry{}, fmt.Errorf("%s: %w", errs[0].Error, ErrInvalid)
 	}
+	if errs := k.checkAttachments(es); len(errs) > 0 {
+		return Entry{}, fmt.Errorf("%s: %w", errs[0].Error, ErrInvalid)
+	}
 	AssignIDs(es)
 	e = es[0]
 	k.mu.Lock()
@@ -365,7 +372,13 @@ func encodeCSV(entries []Entry) ([]byte, error) {
 		}
 	}
 	langs := sortedKeys(trLangs)
+	attached := slices.ContainsFunc(entries, func(e Entry) bool { return e.Attachment != nil })
 	header := []string{"id", "lang", "question", "answer", "alt_questions", "category", "tags", "link"}
+	if attached {
+		// Only an FAQ with attachments has their columns: other exports
+		// stay as they were.
+		header = append(header, "attachment_sha256", "attachment_place")
+	}
 	for _, l := range langs {
 		header = append(header, "question_"+l, "answer_"+l, "alt_questions_"+l)
 	}
@@ -378,6 +391,13 @@ func encodeCSV(entries []Entry) ([]byte, error) {
 	for _, e := range entries {
 		rec := []string{e.ID, e.Lang, e.Question, e.Answer, strings.Join(e.AltQuestions, "|"),
 			e.Category, strings.Join(e.Tags, ","), e.Link}
+		if attached {
+			var a Attachment
+			if e.Attachment != nil {
+				a = *e.Attachment
+			}
+			rec = append(rec, a.SHA256, a.Place)
+		}
 		for _, l := range langs {
 			t := e.Translations[l]
 			rec = append(rec, t.Question, t.Answer, strings.Join(t.AltQuestions, "|"))

@@ -50,6 +50,15 @@ func LimitFor(kind string) (Limit, bool) {
 	return l, ok
 }
 
+// Largest is the largest file WhatsApp carries of any kind (a document).
+func Largest() int64 {
+	var n int64
+	for _, l := range limits {
+		n = max(n, l.Max, l.MaxAnimated)
+	}
+	return n
+}
+
 // MaxSize is the largest file of kind (the animated sticker's for stickers).
 func (l Limit) MaxSize(animated bool) int64 {
 	if animated && l.MaxAnimated > 0 {

@@ -91,14 +91,7 @@ func (u *Uploader) Upload(ctx context.Context, phoneNumberID, kind, mimeType, fi
 		return Upload{}, err
 	}
 	sha, _ := Verify(kind, mimeType, false, data)
-	now := time.Now
-	if u.Now != nil {
-		now = u.Now
-	}
-	reuse := u.Reuse
-	if reuse <= 0 {
-		reuse = UploadedValidity - 24*time.Hour
-	}
+	now, reuse := u.now, u.reuse()
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	var prev store.UploadedMedia

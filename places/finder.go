@@ -45,6 +45,16 @@ func (f Finder) Open(kind, lang string, n int) ([]flows.PlaceHit, error) {
 	return out, nil
 }
 
+// Place is the place id as the bot sends it (an FAQ answer's attachment),
+// whatever its state: the entry names that place.
+func (f Finder) Place(id, lang string) (flows.PlaceHit, bool) {
+	p, err := f.S.Get(context.Background(), id)
+	if err != nil {
+		return flows.PlaceHit{}, false
+	}
+	return hit(p, lang), true
+}
+
 func hit(p *Place, lang string) flows.PlaceHit {
 	return flows.PlaceHit{Name: p.NameIn(lang), Address: p.Address, Lat: p.Lat, Lon: p.Lon}
 }

@@ -104,6 +104,8 @@ type AgentReply struct {
 	// MediaKind (image, document, video, audio) with its caption.
 	Media     *whatsapp.OutMedia `json:"-"`
 	MediaKind string             `json:"-"`
+	// Location is a pin (admin: a location or a place in the reply).
+	Location *whatsapp.Location `json:"-"`
 	// SMS is the provider's answer when the caller sent Text by SMS (the
 	// person's conversation is on SMS): the reply is recorded with its
 	// sid and status, nothing is queued for WhatsApp.
@@ -340,9 +342,11 @@ func (d *Desk) Claim(id, agent string) (Handoff, error) {
 func (d *Desk) Reply(id, agent string, r AgentReply) (store.Entry, error) {
 	r.Text = strings.TrimSpace(r.Text)
 	switch {
-	case r.Media != nil && (r.Text != "" || r.Template != nil):
+	case r.Media != nil && (r.Text != "" || r.Template != nil || r.Location != nil):
 		return store.Entry{}, invalidf("a file goes alone: its caption is its text")
-	case r.Media != nil:
+	case r.Location != nil && (r.Text != "" || r.Template != nil):
+		return store.Entry{}, invalidf("a location goes alone")
+	case r.Media != nil || r.Location != nil:
 	case r.Text == "" && r.Template == nil:
 		return store.Entry{}, invalidf("give \"text\" or \"template\"")
 	case r.Text != "" && r.Template != nil:
@@ -384,6 +388,9 @@ func (d *Desk) Reply(id, agent string, r AgentReply) (store.Entry, error) {
 		o := whatsapp.Outbound{To: h.User, Kind: "text", Text: r.Text}
 		if r.Media != nil {
 			o = whatsapp.Outbound{To: h.User, Kind: r.MediaKind, Media: r.Media}
+		}
+		if r.Location != nil {
+			o = whatsapp.Outbound{To: h.User, Kind: whatsapp.KindLocation, Location: r.Location}
 		}
 		if r.Template != nil {
 			o = whatsapp.Outbound{To: h.User, Kind: "template", Template: r.Template}

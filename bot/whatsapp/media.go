@@ -162,6 +162,9 @@ type OutMedia struct {
 	Caption  string `json:"caption,omitempty"`   // image, video, document
 	Filename string `json:"filename,omitempty"`  // document
 	MimeType string `json:"mime_type,omitempty"` // kept for the transcript; not sent
+	// SHA256 names a kept file (an FAQ answer's attachment) whose media
+	// id the sender fills in from the number it sends from; never sent.
+	SHA256 string `json:"sha256,omitempty"`
 }
 
 type mediaBody struct {
@@ -176,7 +179,9 @@ func (o Outbound) validateMedia() error {
 	if m == nil {
 		return invalid("%s without media", o.Kind)
 	}
-	if (m.ID == "") == (m.Link == "") {
+	if m.ID == "" && m.Link == "" && m.SHA256 != "" {
+		// Resolved to a media id when it is sent.
+	} else if (m.ID == "") == (m.Link == "") {
 		return invalid("%s needs exactly one of a media id and a link", o.Kind)
 	}
 	if m.Link != "" {

@@ -17,6 +17,7 @@ import (
 
 	"lifeline/bot"
 	"lifeline/bot/pace"
+	"lifeline/catalog"
 	"lifeline/cluster"
 	"lifeline/kb"
 	"lifeline/privacy"
@@ -42,9 +43,11 @@ type Config struct {
 	MaxInFlight    int // most Graph API sends in flight per number (LIFELINE_MAX_IN_FLIGHT); the count follows the latency up to it
 	Expiry         time.Duration
 	// AlertTopic is what a person who asks for alerts is asked to consent
-	// to (LIFELINE_ALERT_TOPIC): "Reply YES to receive alerts about ...".
-	// Empty: their keyword is recorded as the opt-in at once.
-	AlertTopic       string
+	// to (LIFELINE_ALERT_TOPIC), in their language: "Reply YES to receive
+	// alerts about ...". One topic ("floods in the east") or one per
+	// language ("en=floods in the east,ar=..."). Empty: their keyword is
+	// recorded as the opt-in at once.
+	AlertTopic       catalog.Topics
 	ReengageTemplate string // "name:language", sent when the 24-hour window has closed
 	// WABAID is the WhatsApp business account whose message templates are
 	// synced (LIFELINE_WABA_ID, or WA_BUSINESS_ACCOUNT_ID); without it,
@@ -192,9 +195,10 @@ func loadConfig(args []string, lookup func(string) (string, bool)) (Config, erro
 	intVar(&c.MaxInFlight, "LIFELINE_MAX_IN_FLIGHT")
 	intVar(&c.EventBuffer, "LIFELINE_EVENT_BUFFER")
 	errs = append(errs, loadBroadcastEnv(&c.Broadcast, getenv)...)
-	c.AlertTopic = strings.TrimSpace(getenv("LIFELINE_ALERT_TOPIC"))
-	if len(c.AlertTopic) > 200 {
-		errs = append(errs, fmt.Errorf("LIFELINE_ALERT_TOPIC: at most 200 characters, got %d", len(c.AlertTopic)))
+	if t, err := catalog.ParseTopics(getenv("LIFELINE_ALERT_TOPIC")); err != nil {
+		errs = append(errs, fmt.Errorf("LIFELINE_ALERT_TOPIC: %w (one topic, or one per language like \"en=floods in the east,ar=...\")", err))
+	} else {
+		c.AlertTopic = t
 	}
 	if v := getenv("LIFELINE_CONVERSATION_EXPIRY"); v != "" {
 		d, err := time.ParseDuration(v)

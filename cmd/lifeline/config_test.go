@@ -73,6 +73,18 @@ func TestConfigFromEnvironment(t *testing.T) {
 		{name: "no verify token", env: with(map[string]string{"WA_VERIFY_TOKEN": ""}), wantErr: "WA_VERIFY_TOKEN"},
 		{name: "phone number id not digits", env: with(map[string]string{"WA_PHONE_NUMBER_ID": "abc"}), wantErr: "WA_PHONE_NUMBER_ID"},
 		{name: "bad address", env: map[string]string{"LIFELINE_ADDR": "8080"}, wantErr: "LIFELINE_ADDR"},
+		{name: "one alert topic", env: map[string]string{"LIFELINE_ALERT_TOPIC": "floods, landslides"}, check: func(t *testing.T, c Config) {
+			if c.AlertTopic.For("ar") != "floods, landslides" {
+				t.Errorf("topic %+v", c.AlertTopic)
+			}
+		}},
+		{name: "alert topics by language", env: map[string]string{"LIFELINE_ALERT_TOPIC": "floods in the east,ar=الفيضانات في الشرق"}, check: func(t *testing.T, c Config) {
+			if c.AlertTopic.For("ar") != "الفيضانات في الشرق" || c.AlertTopic.For("en") != "floods in the east" {
+				t.Errorf("topics %+v", c.AlertTopic)
+			}
+		}},
+		{name: "alert topic in an unknown language", env: map[string]string{"LIFELINE_ALERT_TOPIC": "en=floods,xx=storms"}, wantErr: "LIFELINE_ALERT_TOPIC"},
+		{name: "empty alert topic of a language", env: map[string]string{"LIFELINE_ALERT_TOPIC": "en=floods,ar="}, wantErr: "LIFELINE_ALERT_TOPIC"},
 		{name: "bad api url", env: map[string]string{"WA_API_URL": "graph.facebook.com"}, wantErr: "WA_API_URL"},
 		{name: "bad api version", env: map[string]string{"WA_API_VERSION": "23"}, wantErr: "WA_API_VERSION"},
 		{name: "rate not a number", env: map[string]string{"WA_RATE_PER_NUMBER": "fast"}, wantErr: "WA_RATE_PER_NUMBER"},

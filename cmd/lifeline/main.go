@@ -219,7 +219,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	ecfg := bot.Config{
 		PhoneNumberIDs: cfg.PhoneNumberIDs, Workers: cfg.Workers, SendWorkers: cfg.SendWorkers,
 		RatePerNumber: cfg.RatePerNumber, Expiry: cfg.Expiry, Emergency: cfg.Emergency,
-		TemplateWait: cfg.TemplateWait, UnknownGrace: cfg.UnknownGrace, AlertTopic: cfg.AlertTopic,
+		TemplateWait: cfg.TemplateWait, UnknownGrace: cfg.UnknownGrace, AlertTopics: cfg.AlertTopic,
 	}
 	if cfg.ReengageTemplate != "" {
 		name, lang, _ := strings.Cut(cfg.ReengageTemplate, ":")
@@ -241,6 +241,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	}
 	eopts := bot.Options{DB: db, Sender: sender, KB: m.Answerer(faq), Learner: faq, Logger: log, Observer: m, Pacer: pacer, Bus: bus,
 		Places: places.Finder{S: placeSvc}}
+	eopts.Files = uploads // FAQ answers' attachments
 	if fetcher != nil {
 		eopts.Media = fetcher
 	}
