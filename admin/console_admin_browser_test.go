@@ -1,9 +1,12 @@
 package admin
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"net"
 	"net/http"
@@ -20,6 +23,7 @@ import (
 	"lifeline/bot"
 	"lifeline/bot/broadcast"
 	"lifeline/incident"
+	"lifeline/media"
 	"lifeline/store"
 	"lifeline/templates"
 )
@@ -38,6 +42,10 @@ func TestCoordinatorPagesInARealBrowser(t *testing.T) {
 	if chromium == "" {
 		t.Skip("no Chromium binary (install Debian's chromium package; .ci/run does)")
 	}
+	axe, err := os.ReadFile("testdata/axe-core/axe.min.js")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, size := range []struct {
 		name  string
 		w, h  int64
@@ -48,7 +56,7 @@ func TestCoordinatorPagesInARealBrowser(t *testing.T) {
 	} {
 		t.Run(size.name, func(t *testing.T) {
 			base, token := newAdminRig(t)
-			ctx := newBrowser(t, chromium)
+			ctx := newBrowserFor(t, chromium, 6*time.Minute)
 			opts := []chromedp.EmulateViewportOption{}
 			name := "laptop"
 			if size.phone {
@@ -59,7 +67,7 @@ func TestCoordinatorPagesInARealBrowser(t *testing.T) {
 				t.Fatalf("viewport: %v", err)
 			}
 			w := &workspace{t: t, ctx: ctx, phone: size.phone, width: size.w, shots: os.Getenv("LIFELINE_SCREENSHOTS"), name: name}
-			runCoordinator(t, w, base, token)
+			runCoordinator(t, w, base, token, string(axe))
 		})
 	}
 }
@@ -108,7 +116,8 @@ func newAdminRig(t *testing.T) (base, token string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := New(Deps{DB: db, Engine: engine, KB: faq, Logger: zerolog.Nop(), Broadcasts: svc, Sandbox: true, SandboxRead: sender.ReadBy})
+	s := New(Deps{DB: db, Engine: engine, KB: faq, Logger: zerolog.Nop(), Broadcasts: svc, Sandbox: true, SandboxRead: sender.ReadBy,
+		Uploads: &media.Uploader{DB: db, API: &media.SandboxAPI{Log: zerolog.Nop()}}})
 	for _, a := range []struct{ id, name, role string }{{"nadia", "Nadia", RoleAdmin}, {"amira", "Amira", RoleAgent}} {
 		if _, err := CreateAgent(context.Background(), db, a.id, a.name, a.role, coordinatorPassword, "test", time.Now()); err != nil {
 			t.Fatal(err)
@@ -176,7 +185,7 @@ func asAdmin(t *testing.T, base, token, method, path, contentType, body string, 
 	}
 }
 
-func runCoordinator(t *testing.T, w *workspace, base, token string) {
+func runCoordinator(t *testing.T, w *workspace, base, token, axe string) {
 	dir := t.TempDir()
 	writeFile := func(name, body string) string {
 		p := filepath.Join(dir, name)
@@ -198,6 +207,7 @@ func runCoordinator(t *testing.T, w *workspace, base, token string) {
 		if evalIn[bool](w, `/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(document.body.innerText)`) {
 			t.Errorf("%s: the page shows a raw ISO timestamp", page)
 		}
+		checkA11y(w, axe, page)
 		w.screenshot(page)
 	}
 
@@ -236,6 +246,34 @@ func runCoordinator(t *testing.T, w *workspace, base, token string) {
 	)
 	w.until("the filter keeps Omar alone", `[...document.querySelectorAll('#contact-table tr[data-wa]')].map((r) => r.dataset.wa).join() === "966501234568"`)
 	checkPage("contacts")
+
+	// Consent: Omar's state and log are shown; a signed form he gave, then
+	// a call in which he withdrew, are recorded (source admin, by nadia),
+	// and an SMS opt-in on his behalf is refused in the API's words. He
+	// ends opted out: the broadcasts below count on him staying out.
+	w.do("open Omar's consent",
+		chromedp.Click(chromedp.CSS(`#contact-table tr[data-wa="966501234568"] button[data-act="consent"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#ct-detail-card`)))
+	w.until("his state is shown", `document.getElementById("ct-detail-state").textContent.startsWith("WhatsApp: not opted in")`)
+	w.do("record a signed form",
+		chromedp.SendKeys(chromedp.CSS(`#cs-wording`), "signed form at the town hall"),
+		chromedp.Click(chromedp.CSS(`#cs-submit`)))
+	w.until("his state is opted in", `document.getElementById("ct-detail-state").textContent.startsWith("WhatsApp: opted in") && !!document.getElementById("consent-table")`)
+	w.do("record a withdrawal",
+		chromedp.SetValue(chromedp.CSS(`#cs-optin`), "false"),
+		chromedp.SendKeys(chromedp.CSS(`#cs-wording`), "asked on the phone to be left out"),
+		chromedp.Click(chromedp.CSS(`#cs-submit`)))
+	w.until("the log has both", `document.querySelectorAll("#consent-table tbody tr").length === 2 && !document.getElementById("ct-detail-state").textContent.startsWith("WhatsApp: opted in")`)
+	if got := evalIn[string](w, `[...document.querySelectorAll("#consent-table tbody tr")].map((r) => [2, 3, 4, 5].map((i) => r.cells[i].innerText).join()).join("|")`); got != "opt out,admin,asked on the phone to be left out,nadia|opt in,admin,signed form at the town hall,nadia" {
+		t.Errorf("the consent log reads %q", got)
+	}
+	w.do("an SMS opt-in on his behalf",
+		chromedp.SetValue(chromedp.CSS(`#cs-channel`), "sms"),
+		chromedp.SetValue(chromedp.CSS(`#cs-optin`), "true"),
+		chromedp.SendKeys(chromedp.CSS(`#cs-wording`), "said yes on the phone"),
+		chromedp.Click(chromedp.CSS(`#cs-submit`)))
+	w.until("is refused in the API's words", `document.getElementById("cs-result").classList.contains("error") && document.getElementById("cs-result").textContent.includes("START")`)
+	checkPage("contact-consent")
 
 	// Incidents: open one; the list and its timeline show it.
 	w.do("open an incident",
@@ -357,6 +395,34 @@ func runCoordinator(t *testing.T, w *workspace, base, token string) {
 		t.Errorf("the paused row reads %q", got)
 	}
 	checkPage("broadcasts")
+
+	// A shelter map: the header's file is uploaded from the form; a file
+	// WhatsApp would refuse is refused at once, the limit named; the
+	// preview shows the header every recipient gets.
+	var pngData bytes.Buffer
+	if err := png.Encode(&pngData, image.NewRGBA(image.Rect(0, 0, 8, 8))); err != nil {
+		t.Fatal(err)
+	}
+	notImage := writeFile("map.txt", "this is not a map")
+	mapPNG := writeFile("map.png", pngData.String())
+	w.do("a notice with a map header",
+		chromedp.SetValue(chromedp.CSS(`#bc-name`), "Shelter map"),
+		chromedp.SetValue(chromedp.CSS(`#bc-templates .tpl-name`), "shelter_map"),
+		chromedp.SetValue(chromedp.CSS(`#bc-templates .hm-kind`), "image"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#bc-templates .hm-kind").dispatchEvent(new Event("change", {bubbles: true}))`),
+		chromedp.WaitVisible(chromedp.CSS(`#bc-templates .hm-file`)),
+		chromedp.SetUploadFiles(chromedp.CSS(`#bc-templates .hm-file`), []string{notImage}),
+	)
+	w.until("the upload is refused, the limit named", `(() => { const s = document.querySelector("#bc-templates .hm-status");
+		return s.classList.contains("error") && s.textContent.includes("image of type") && s.textContent.includes("image/png"); })()`)
+	w.do("upload the map", chromedp.SetUploadFiles(chromedp.CSS(`#bc-templates .hm-file`), []string{mapPNG}))
+	w.until("the map is uploaded", `document.querySelector("#bc-templates .hm-status").textContent.includes("Uploaded map.png")`)
+	w.do("preview the map notice", chromedp.Click(chromedp.CSS(`#bc-preview-btn`)), chromedp.WaitVisible(chromedp.CSS(`#bc-preview-body .pv-header`)))
+	if got := evalIn[string](w, `document.querySelector("#bc-preview-body .pv-header").innerText`); !strings.Contains(got, "Header: image") || !strings.Contains(got, "image/png") {
+		t.Errorf("the preview's header reads %q, want the image and its type", got)
+	}
+	w.until("Send is on after the preview", `!document.getElementById("bc-send").disabled`)
+	checkPage("broadcast-composer")
 
 	// Another admin sends to five people: it waits for approval, which
 	// the coordinator gives from the list.

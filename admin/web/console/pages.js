@@ -184,7 +184,9 @@ function btn(key, onclick, attrs) { return h("button", Object.assign({ type: "bu
 function timeCell(at) { return !at || String(at).startsWith("0001-") ? "" : when(at, true); }
 function grid(heads, rows, attrs) {
   if (rows.length === 0) return h("p", { class: "muted", text: t("nothing") });
-  return h("div", { class: "scroll" }, h("table", attrs || {},
+  // The wrapper scrolls a wide table sideways on a phone: it takes the
+  // focus so that a keyboard can scroll it too.
+  return h("div", { class: "scroll", tabindex: "0" }, h("table", attrs || {},
     h("thead", {}, h("tr", {}, heads.map((k) => h("th", { scope: "col", text: t(k) })))),
     h("tbody", {}, rows)));
 }
