@@ -119,7 +119,7 @@ func (r *consoleRig) text(from, text string) {
 func (r *consoleRig) sent(user, want string) {
 	r.t.Helper()
 	for n := 1; ; n++ {
-		m := r.graph.WaitMessages(r.t, n, 20*time.Second)[n-1]
+		m := r.graph.WaitMessages(r.t, n, 2*time.Minute)[n-1]
 		if m.To == user && bytes.Contains(m.Raw, []byte(want)) {
 			return
 		}
@@ -196,11 +196,12 @@ func TestConsoleInARealBrowser(t *testing.T) {
 	rig.sent(user, "emergency help line")
 }
 
-// newBrowser starts headless Chromium with a fresh profile; every action
-// run in the returned context gives up after 60 seconds.
+// newBrowser starts headless Chromium with a fresh profile. The whole
+// walk has one generous budget: every step waits on a condition in the
+// page, and a machine loaded by other work only makes the steps slower.
 func newBrowser(t *testing.T, chromium string) context.Context {
 	t.Helper()
-	return newBrowserFor(t, chromium, 60*time.Second)
+	return newBrowserFor(t, chromium, 5*time.Minute)
 }
 
 // newBrowserFor is newBrowser with a longer budget for a longer walk.
