@@ -19,6 +19,8 @@ import (
 	"lifeline/bot/handoffs"
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
+	"lifeline/store"
+	"lifeline/templates"
 )
 
 // findChromium returns Debian's chromium (installed by .ci/run) or
@@ -55,6 +57,7 @@ func webhookMessage(id, from, name string, at time.Time, kind string) []byte {
 // API, a webhook that takes signed posts, and one agent account.
 type consoleRig struct {
 	t     *testing.T
+	db    *store.DB
 	base  string
 	graph *whatsapptest.Server
 	seq   int
@@ -76,7 +79,8 @@ func newConsoleRig(t *testing.T) *consoleRig {
 		t.Fatal(err)
 	}
 	srv := New(Deps{DB: db, Engine: engine, KB: faq, Logger: zerolog.Nop(),
-		Webhook: WebhookConfig{Enabled: true, VerifyToken: "verify", AppSecret: rigSecret}})
+		Templates: templates.New(templates.Options{DB: db, Logger: zerolog.Nop()}), // the list a test stores
+		Webhook:   WebhookConfig{Enabled: true, VerifyToken: "verify", AppSecret: rigSecret}})
 	if _, err := CreateAgent(context.Background(), db, "amira", "Amira", RoleAgent, rigPassword, "test", time.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -89,14 +93,21 @@ func newConsoleRig(t *testing.T) *consoleRig {
 		_ = srv.Shutdown(5 * time.Second)
 		engine.Close()
 	})
-	return &consoleRig{t: t, base: "http://" + ln.Addr().String(), graph: graph}
+	return &consoleRig{t: t, db: db, base: "http://" + ln.Addr().String(), graph: graph}
 }
 
 // post delivers one signed webhook message from user.
 func (r *consoleRig) post(from, name, kind string) {
 	r.t.Helper()
+	r.postAt(from, name, kind, time.Now())
+}
+
+// postAt is post with the time WhatsApp gives the message: a message
+// written a day ago leaves the person's 24-hour window closed.
+func (r *consoleRig) postAt(from, name, kind string, at time.Time) {
+	r.t.Helper()
 	r.seq++
-	body := webhookMessage(fmt.Sprintf("wamid.BROWSER%d", r.seq), from, name, time.Now(), kind)
+	body := webhookMessage(fmt.Sprintf("wamid.BROWSER%d", r.seq), from, name, at, kind)
 	req, _ := http.NewRequest("POST", r.base+"/webhook", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Hub-Signature-256", whatsapp.Sign(body, rigSecret))
@@ -285,4 +296,64 @@ func TestSimulatorShowsBotAndAgentReplies(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(".b.agent"))); err != nil {
 		t.Fatalf("the agent's reply did not appear in the simulator: %v", err)
 	}
+}
+
+// TestAgentSendsTemplateInARealBrowser: a person whose 24-hour window has
+// closed can be answered only with an approved template. The agent picks
+// it from the synced list, fills its parameter, sees the body as the
+// person will read it, and sends it; the Graph API gets the template
+// with the parameter, and the transcript shows it.
+func TestAgentSendsTemplateInARealBrowser(t *testing.T) {
+	chromium := findChromium()
+	if chromium == "" {
+		t.Skip("no Chromium binary (install Debian's chromium package; .ci/run does)")
+	}
+	const user = "15550008888"
+	rig := newConsoleRig(t)
+	now := time.Now()
+	list := []store.Template{
+		{Name: "follow_up", Language: "en_US", Status: "APPROVED", Body: "Hello {{1}}, are you safe?", BodyParams: 1, UpdatedAt: now},
+		{Name: "follow_up", Language: "ar", Status: "APPROVED", Body: "مرحباً {{1}}", BodyParams: 1, UpdatedAt: now},
+	}
+	if err := rig.db.Write(context.Background(), func(w store.Writer) error {
+		return store.ReplaceTemplates(context.Background(), w, list, store.TemplateSync{At: now, Source: "test", Templates: len(list)})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	rig.postAt(user, "Sam", `"type":"text","text":{"body":"I need a person"}`, now.Add(-25*time.Hour))
+
+	ctx := newBrowser(t, chromium)
+	w := &workspace{t: t, ctx: ctx, width: 1280, name: "laptop", shots: os.Getenv("LIFELINE_SCREENSHOTS")}
+	item := `#queue-list li[data-id="` + user + `"]`
+	w.do("log in and claim",
+		chromedp.Navigate(rig.base+"/console/"),
+		chromedp.WaitVisible(chromedp.CSS(`#login-user`)),
+		chromedp.SendKeys(chromedp.CSS(`#login-user`), "amira"),
+		chromedp.SendKeys(chromedp.CSS(`#login-password`), rigPassword),
+		chromedp.Click(chromedp.CSS(`#login-submit`)),
+		chromedp.WaitVisible(chromedp.CSS(item)),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('`+item+`').click()`),
+		chromedp.WaitVisible(chromedp.CSS(`#btn-claim`)),
+		chromedp.Click(chromedp.CSS(`#btn-claim`)),
+		chromedp.WaitVisible(chromedp.CSS(`#reply-template-box`)),
+	)
+	w.until("the closed window is said and only the template box shows",
+		`document.getElementById("window-info").classList.contains("closed") && document.getElementById("reply-text-box").hidden`)
+	// The Arabic template is offered but not for this English writer.
+	w.until("the picker lists the synced templates", `document.querySelectorAll("#template-pick option").length === 3`)
+	if got := evalIn[string](w, `[...document.querySelectorAll("#template-pick option")].slice(1).map((o) => o.value + (o.disabled ? " off" : " on")).sort().join()`); got != "follow_up|ar off,follow_up|en_US on" {
+		t.Errorf("the picker offers %q, want follow_up in en_US on and in ar off", got)
+	}
+	w.do("pick it", chromedp.SetValue(chromedp.CSS(`#template-pick`), "follow_up|en_US"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("template-pick").dispatchEvent(new Event("change"))`),
+		chromedp.WaitVisible(chromedp.CSS(`#template-params input[data-key="b1"]`)))
+	w.do("send with a parameter missing", chromedp.Click(chromedp.CSS(`#btn-send-template`)))
+	w.until("it asks for every parameter", `document.getElementById("conv-error").textContent === "Fill every parameter."`)
+	w.do("fill it", chromedp.SendKeys(chromedp.CSS(`#template-params input[data-key="b1"]`), "Sam"))
+	w.until("the preview reads as the person will", `document.getElementById("template-preview").textContent === "Hello Sam, are you safe?"`)
+	w.screenshot("template")
+	w.do("send it", chromedp.Click(chromedp.CSS(`#btn-send-template`)))
+	rig.sent(user, `"name":"follow_up"`)
+	rig.sent(user, `"text":"Sam"`)
+	w.until("the transcript shows the template", `[...document.querySelectorAll("#transcript li.msg.agent")].length === 1 && document.getElementById("template-pick").value === ""`)
 }
