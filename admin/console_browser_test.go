@@ -356,4 +356,20 @@ func TestAgentSendsTemplateInARealBrowser(t *testing.T) {
 	rig.sent(user, `"name":"follow_up"`)
 	rig.sent(user, `"text":"Sam"`)
 	w.until("the transcript shows the template", `[...document.querySelectorAll("#transcript li.msg.agent")].length === 1 && document.getElementById("template-pick").value === ""`)
+
+	// The same conversation had the person last written by SMS: marked
+	// SMS in the queue, a text reply offered, the template button off
+	// (templates do not go by SMS). Rendered from the detail as the API
+	// would give it with "channel": "sms".
+	sms := evalIn[map[string]any](w, `(() => {
+		const d = Object.assign({}, state.detail, { channel: "sms" });
+		renderWindow(d);
+		const r = { send: document.getElementById("btn-send-template").disabled, text: !document.getElementById("reply-text-box").hidden,
+			info: document.getElementById("window-info").textContent, badge: !!queueItem(d).querySelector(".badge.sms") };
+		renderWindow(state.detail);
+		r.after = document.getElementById("btn-send-template").disabled;
+		return r; })()`)
+	if sms["send"] != true || sms["text"] != true || sms["badge"] != true || sms["after"] != false || !strings.Contains(fmt.Sprint(sms["info"]), "SMS") {
+		t.Errorf("an SMS conversation renders as %v: want the template button off, the text box on, an SMS badge and the window line saying SMS", sms)
+	}
 }
