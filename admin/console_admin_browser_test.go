@@ -13,6 +13,7 @@ import (
 	"net/http/cookiejar"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -198,6 +199,13 @@ func runCoordinator(t *testing.T, w *workspace, base, token, axe string) {
 	goTo := func(page string) chromedp.Action[chromedp.Void] {
 		return chromedp.Evaluate[chromedp.Void](`location.hash = "#` + page + `"`)
 	}
+	// clickRow clicks a button in a list the page rebuilds on live
+	// updates: found and clicked in one step in the page, waiting until it
+	// is there, so that a rebuild between finding and clicking loses nothing.
+	clickRow := func(sel string) chromedp.Action[chromedp.Void] {
+		return chromedp.Poll[chromedp.Void](`(() => { const e = document.querySelector(`+strconv.Quote(sel)+`); if (!e) return false; e.click(); return true; })()`,
+			chromedp.WithPollingTimeout(0))
+	}
 	noSideScroll := fmt.Sprintf(`document.documentElement.scrollWidth <= window.innerWidth && window.innerWidth === %d`, w.width)
 	checkPage := func(page string) {
 		t.Helper()
@@ -252,7 +260,7 @@ func runCoordinator(t *testing.T, w *workspace, base, token, axe string) {
 	// and an SMS opt-in on his behalf is refused in the API's words. He
 	// ends opted out: the broadcasts below count on him staying out.
 	w.do("open Omar's consent",
-		chromedp.Click(chromedp.CSS(`#contact-table tr[data-wa="966501234568"] button[data-act="consent"]`)),
+		clickRow(`#contact-table tr[data-wa="966501234568"] button[data-act="consent"]`),
 		chromedp.WaitVisible(chromedp.CSS(`#ct-detail-card`)))
 	w.until("his state is shown", `document.getElementById("ct-detail-state").textContent.startsWith("WhatsApp: not opted in")`)
 	w.do("record a signed form",
@@ -294,7 +302,7 @@ func runCoordinator(t *testing.T, w *workspace, base, token, axe string) {
 		chromedp.WaitVisible(chromedp.CSS(`#incident-table tr.drill .badge.drill`)),
 	)
 	w.do("show the timeline",
-		chromedp.Click(chromedp.CSS(`#incident-table tr[data-id="`+incID+`"] button[data-act="timeline"]`)),
+		clickRow(`#incident-table tr[data-id="`+incID+`"] button[data-act="timeline"]`),
 		chromedp.WaitVisible(chromedp.CSS(`#timeline-table`)),
 	)
 	if got := evalIn[string](w, `document.getElementById("timeline-table").innerText`); !strings.Contains(got, "incident.opened") {
@@ -359,12 +367,12 @@ func runCoordinator(t *testing.T, w *workspace, base, token, axe string) {
 	w.until("the need-help count shows the answer",
 		`[...document.querySelectorAll('#broadcast-table tr[data-id]')].some((r) => r.innerText.includes("Storm check-in") && r.querySelector('[data-col=need_help]').textContent === "1")`)
 	w.do("list who needs help",
-		chromedp.Click(chromedp.CSS(`#broadcast-table button[data-act="help"]`)),
+		clickRow(`#broadcast-table button[data-act="help"]`),
 		chromedp.WaitVisible(chromedp.CSS(`#bc-help tr[data-wa="447700900123"] button`)),
 	)
 	checkPage("broadcasts-help")
 	w.do("open her conversation",
-		chromedp.Click(chromedp.CSS(`#bc-help tr[data-wa="447700900123"] button`)),
+		clickRow(`#bc-help tr[data-wa="447700900123"] button`),
 		chromedp.WaitVisible(chromedp.CSS(`#page-queue #conv-title`)),
 	)
 	w.until("her conversation is open", `document.getElementById("conv-title").innerText.includes("+447700900123")`)
@@ -388,7 +396,7 @@ func runCoordinator(t *testing.T, w *workspace, base, token, axe string) {
 		chromedp.WaitEnabled(chromedp.CSS(`#bc-send`)),
 		chromedp.Click(chromedp.CSS(`#bc-send`)),
 		chromedp.WaitVisible(chromedp.CSS(`#broadcast-table tr[data-state="scheduled"] button[data-act="pause"]`)),
-		chromedp.Click(chromedp.CSS(`#broadcast-table tr[data-state="scheduled"] button[data-act="pause"]`)),
+		clickRow(`#broadcast-table tr[data-state="scheduled"] button[data-act="pause"]`),
 		chromedp.WaitVisible(chromedp.CSS(`#broadcast-table tr[data-state="paused"] button[data-act="resume"]`)),
 	)
 	if got := evalIn[string](w, `document.querySelector('#broadcast-table tr[data-state="paused"]').innerText`); !strings.Contains(got, "Tomorrow notice") || !strings.Contains(got, "paused") {
@@ -431,7 +439,7 @@ func runCoordinator(t *testing.T, w *workspace, base, token, axe string) {
 		"audience": {"tags_any": ["employees", "volunteers"]}, "templates": {"en": {"name": "volunteer_call", "language": "en_US"}}}`, 202)
 	w.do("approve it",
 		chromedp.WaitVisible(chromedp.CSS(`#broadcast-table tr[data-state="pending_approval"] button[data-act="approve"]`)),
-		chromedp.Click(chromedp.CSS(`#broadcast-table tr[data-state="pending_approval"] button[data-act="approve"]`)),
+		clickRow(`#broadcast-table tr[data-state="pending_approval"] button[data-act="approve"]`),
 	)
 	w.until("the approved broadcast goes out",
 		`[...document.querySelectorAll('#broadcast-table tr[data-id]')].some((r) => r.innerText.includes("Volunteer call") && r.dataset.state !== "pending_approval")`)
@@ -440,11 +448,11 @@ func runCoordinator(t *testing.T, w *workspace, base, token, axe string) {
 	w.do("close the incident",
 		goTo("incidents"),
 		chromedp.WaitVisible(chromedp.CSS(`#incident-table tr[data-id="`+incID+`"] button[data-act="close"]`)),
-		chromedp.Click(chromedp.CSS(`#incident-table tr[data-id="`+incID+`"] button[data-act="close"]`)),
+		clickRow(`#incident-table tr[data-id="`+incID+`"] button[data-act="close"]`),
 	)
 	w.until("the first click only arms it", `document.querySelector('#incident-table tr[data-id="`+incID+`"]').dataset.state === "open" &&
 		document.querySelector('#incident-table tr[data-id="`+incID+`"] button.armed') !== null`)
-	w.do("confirm", chromedp.Click(chromedp.CSS(`#incident-table tr[data-id="`+incID+`"] button.armed`)))
+	w.do("confirm", clickRow(`#incident-table tr[data-id="`+incID+`"] button.armed`))
 	w.until("the incident is closed and listed after the open drill",
 		`document.querySelector('#incident-table tr[data-id="`+incID+`"]').dataset.state === "closed" &&
 		document.querySelector('#incident-table tbody tr').dataset.state === "open"`)
@@ -456,7 +464,9 @@ func runCoordinator(t *testing.T, w *workspace, base, token, axe string) {
 	w.do("refresh the radar", chromedp.Click(chromedp.CSS(`#faq-unanswered-load`)))
 	w.until("the question is on the radar", `document.getElementById("faq-unanswered").innerText.includes("zoo open")`)
 	w.do("create an entry from it",
-		chromedp.Click(chromedp.CSS(`#faq-unanswered button[data-act="create"]`)),
+		// Clicked from the page: the radar is rebuilt when a load lands, and
+		// a node found before that is gone when the click comes.
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('#faq-unanswered button[data-act="create"]').click()`),
 		chromedp.WaitVisible(chromedp.CSS(`#faq-editor-card`)),
 	)
 	if got := evalIn[string](w, `document.querySelector("#faq-langs .f-q").value + "|" + document.querySelector("#faq-langs .f-lang").value`); got != "what time does the zoo open on fridays?|en" {
@@ -472,8 +482,8 @@ func runCoordinator(t *testing.T, w *workspace, base, token, axe string) {
 	checkPage("faq")
 	w.until("the new version is live and the one before can be restored",
 		`!!document.querySelector('#faq-versions tr[data-version] button[data-act="rollback"]')`)
-	w.do("roll back", chromedp.Click(chromedp.CSS(`#faq-versions tr[data-version] button[data-act="rollback"]`)))
-	w.do("confirm the rollback", chromedp.Click(chromedp.CSS(`#faq-versions button.armed`)))
+	w.do("roll back", clickRow(`#faq-versions tr[data-version] button[data-act="rollback"]`))
+	w.do("confirm the rollback", clickRow(`#faq-versions button.armed`))
 	w.until("the rollback is done and the entry gone",
 		`document.getElementById("faq-versions-error").textContent.includes("Rolled back") && !document.getElementById("faq-entries").innerText.includes("community centre")`)
 
@@ -485,7 +495,7 @@ func runCoordinator(t *testing.T, w *workspace, base, token, axe string) {
 	w.do("disable amira",
 		goTo("agents"),
 		chromedp.WaitVisible(chromedp.CSS(`#agent-table tr[data-id="amira"] button[data-act="disable"]`)),
-		chromedp.Click(chromedp.CSS(`#agent-table tr[data-id="amira"] button[data-act="disable"]`)),
+		clickRow(`#agent-table tr[data-id="amira"] button[data-act="disable"]`),
 		chromedp.WaitVisible(chromedp.CSS(`#agent-table tr[data-id="amira"][data-disabled="yes"] button[data-act="enable"]`)),
 	)
 	if code := getStatus(t, amira, base+"/admin/handoffs"); code != 401 {
@@ -495,11 +505,11 @@ func runCoordinator(t *testing.T, w *workspace, base, token, axe string) {
 		t.Errorf("an admin is offered to disable themself")
 	}
 	w.do("enable amira and set a new password",
-		chromedp.Click(chromedp.CSS(`#agent-table tr[data-id="amira"] button[data-act="enable"]`)),
+		clickRow(`#agent-table tr[data-id="amira"] button[data-act="enable"]`),
 		chromedp.WaitVisible(chromedp.CSS(`#agent-table tr[data-id="amira"][data-disabled="no"] button[data-act="reset"]`)),
-		chromedp.Click(chromedp.CSS(`#agent-table tr[data-id="amira"] button[data-act="reset"]`)),
+		clickRow(`#agent-table tr[data-id="amira"] button[data-act="reset"]`),
 		chromedp.SendKeys(chromedp.CSS(`#agent-table tr[data-id="amira"] input[type=password]`), "a brand new passphrase"),
-		chromedp.Click(chromedp.CSS(`#agent-table tr[data-id="amira"] button[type=submit]`)),
+		clickRow(`#agent-table tr[data-id="amira"] button[type=submit]`),
 	)
 	w.until("the new password is confirmed", `document.getElementById("agent-result").textContent.includes("New password set for amira")`)
 	resp, err = http.Post(base+"/admin/login", "application/json", strings.NewReader(`{"user": "amira", "password": "a brand new passphrase"}`))

@@ -220,7 +220,6 @@ func newBrowserFor(t *testing.T, chromium string, budget time.Duration) context.
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromium),
-		chromedp.UserDataDir(t.TempDir()),
 		chromedp.Headless,
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
@@ -234,14 +233,27 @@ func newBrowserFor(t *testing.T, chromium string, budget time.Duration) context.
 		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
 		chromedp.WindowSize(1280, 800), // a small laptop screen
 	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
-	browser, cancelBrowser := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancelBrowser)
 	// The first action starts the browser; it must not run under a timeout,
-	// which would stop the whole browser when it expires.
-	if err := chromedp.Do(browser, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("start chromium: %v", err)
+	// which would stop the whole browser when it expires. A start that
+	// fails on a loaded machine (the launcher script losing a race) is
+	// tried again with a fresh profile.
+	var browser context.Context
+	for attempt := 1; ; attempt++ {
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(opts, chromedp.UserDataDir(t.TempDir()))...)
+		t.Cleanup(cancelAlloc)
+		b, cancelBrowser := chromedp.NewContext(allocCtx)
+		t.Cleanup(cancelBrowser)
+		err := chromedp.Do(b, chromedp.Navigate("about:blank"))
+		if err == nil {
+			browser = b
+			break
+		}
+		cancelBrowser()
+		cancelAlloc()
+		if attempt == 3 {
+			t.Fatalf("start chromium (%d attempts): %v", attempt, err)
+		}
+		t.Logf("start chromium, attempt %d: %v", attempt, err)
 	}
 	ctx, cancel := context.WithTimeout(browser, budget)
 	t.Cleanup(cancel)
