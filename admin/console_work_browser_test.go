@@ -158,6 +158,16 @@ func runWork(t *testing.T, w *workspace, base, axe string) {
 	w.until("the server's result is listed", `!!document.querySelector('#search-results li[data-id="`+quiet+`"]') &&
 		document.querySelector('#search-results li[data-id="`+quiet+`"]').textContent.includes("bridge")`)
 	w.screenshot("search")
+	// He has no handoff: his hit opens his conversation read only.
+	w.do("open the hit without a handoff", chromedp.Evaluate[chromedp.Void](`document.querySelector('#search-results li[data-id="`+quiet+`"]').click()`))
+	w.until("his transcript shows, read only", `!document.getElementById("conv-readonly").hidden &&
+		[...document.querySelectorAll("#transcript li.msg.in")].some((li) => li.textContent.includes("north road")) &&
+		document.querySelector("#conv .composer").offsetHeight === 0 && document.querySelector("#conv .actions").offsetHeight === 0 &&
+		document.getElementById("conv-title").innerText.includes("+`+quiet+`")`)
+	checkA11y(w, axe, "transcript")
+	if w.phone {
+		w.do("back to the list", chromedp.Click(chromedp.CSS(`#btn-back`)), chromedp.WaitVisible(chromedp.CSS(`#queue-search`)))
+	}
 
 	// Places: add one, import a file with bad rows (each named), close one at once.
 	w.do("the places page", chromedp.Navigate(base+"/console/#places"), chromedp.WaitVisible(chromedp.CSS(`#pl-new summary`)),

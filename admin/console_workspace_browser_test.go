@@ -85,10 +85,12 @@ func (w *workspace) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
-// until waits for a JavaScript condition to hold in the page.
+// until waits for a JavaScript condition to hold in the page. It has no
+// timeout of its own (chromedp's default is 30 seconds, which a loaded
+// machine overruns): the walk's overall budget bounds it.
 func (w *workspace) until(what, cond string) {
 	w.t.Helper()
-	if _, err := chromedp.Run(w.ctx, chromedp.Poll[chromedp.Void](cond)); err != nil {
+	if _, err := chromedp.Run(w.ctx, chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingTimeout(0))); err != nil {
 		w.t.Fatalf("%s: waiting for %s: %v", what, cond, err)
 	}
 }

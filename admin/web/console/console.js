@@ -161,7 +161,9 @@ class APIError extends Error {
 
 async function api(method, path, body) {
   const opts = { method, headers: {}, credentials: "same-origin" };
-  if (body instanceof Blob) { opts.headers["Content-Type"] = body.type || "application/octet-stream"; opts.body = body; }
+  // A form (a file upload) sets its own multipart boundary.
+  if (body instanceof FormData) opts.body = body;
+  else if (body instanceof Blob) { opts.headers["Content-Type"] = body.type || "application/octet-stream"; opts.body = body; }
   else if (body !== undefined) { opts.headers["Content-Type"] = "application/json"; opts.body = JSON.stringify(body); }
   const res = await fetch(path, opts);
   let data = null;
@@ -560,6 +562,7 @@ function queueItem(x) {
         : x.priority ? h("span", { class: "badge priority", text: t("needsHelp") }) : null,
       h("span", { class: "name" }, displayName(x)),
       langBadge(x.lang),
+      x.channel === "sms" ? smsBadge() : null,
       overdue ? h("span", { class: "badge overdue", text: t("overdue") }) : null,
       unread ? h("span", { class: "badge unread", text: t("unread") }) : null,
       x.status === "active" ? h("span", { class: "badge" + (x.agent === state.me.id ? " mine" : ""), text: x.agent === state.me.id ? t("you") : x.agent }) : null,
@@ -577,6 +580,10 @@ function queueItem(x) {
   );
   return li;
 }
+
+// smsBadge marks a conversation, or a message, that goes by SMS: text
+// only, no templates or files.
+function smsBadge() { return h("span", { class: "badge sms", title: t("sms.title"), text: t("sms.badge") }); }
 
 function outcomeKey(o) {
   return { resolved: "resolved", "referred to emergency services": "referred", "information given": "info",
@@ -614,6 +621,7 @@ setInterval(() => {
 // ---------- one conversation ----------
 async function select(id) {
   state.selected = id;
+  state.transcriptOf = null;
   $("page-queue").classList.add("open");
   for (const li of document.querySelectorAll("#queue-list li")) {
     li.classList.toggle("selected", li.dataset.id === id);
@@ -630,6 +638,8 @@ async function select(id) {
 function deselect() {
   state.selected = null;
   state.detail = null;
+  state.transcriptOf = null;
+  readOnly(false);
   $("page-queue").classList.remove("open");
   $("conv-body").hidden = true;
   $("conv-none").hidden = false;
@@ -657,6 +667,7 @@ function renderMeta(d) {
   if (d.status === "waiting") meta.push(t("meta.queue", d.position, duration(since(d.created_at))));
   if (d.reason) meta.push(reasonText(d.reason));
   if (d.lang) meta.push(t("meta.lang", d.lang));
+  if (d.channel === "sms") meta.push(t("meta.sms"));
   $("conv-meta").textContent = meta.join(" · ");
 }
 
@@ -672,6 +683,7 @@ function scrollToEnd() {
 }
 
 function renderDetail(d) {
+  readOnly(false);
   $("conv-none").hidden = true;
   $("conv-body").hidden = false;
   $("conv-error").textContent = "";
@@ -758,7 +770,10 @@ function renderItem(it) {
     const md = m.media;
     const url = "/admin/handoffs/" + encodeURIComponent(state.selected || "") + "/media/" + encodeURIComponent(md.id);
     const label = "[" + (md.voice ? "voice note" : m.type) + (md.filename ? ": " + md.filename : "") + "]";
-    if (md.state === "stored" && /^image\/(jpeg|png|webp)$/.test(md.mime_type || "")) {
+    if (!state.selected) {
+      // A transcript read without a handoff has no media route to fetch from.
+      li.append(isolate(label));
+    } else if (md.state === "stored" && /^image\/(jpeg|png|webp)$/.test(md.mime_type || "")) {
       const img = h("img", { src: url, alt: label, class: "media" });
       // Set through the DOM: the console's CSP refuses style attributes.
       Object.assign(img.style, { maxWidth: "240px", maxHeight: "240px", display: "block" });
@@ -782,7 +797,7 @@ function renderItem(it) {
   const author = m.author || "";
   const who = m.dir === "in" ? t("who.user") : agent ? author.slice(6) : author.startsWith("broadcast:") ? t("who.broadcast") : t("who.bot");
   const status = m.dir === "out" && m.status ? " · " + statusText(m.status) + (m.error ? " (" + m.error + ")" : "") : "";
-  li.append(h("div", { class: "meta" }, who + " · ", when(m.at), status));
+  li.append(h("div", { class: "meta" }, m.channel === "sms" ? [smsBadge(), " "] : null, who + " · ", when(m.at), status));
   return li;
 }
 
@@ -804,6 +819,20 @@ function renderWindow(d) {
     w.classList.add("closed");
   }
   const mine = d.status === "active" && d.agent === state.me.id;
+  if (d.channel === "sms") {
+    // SMS has no 24-hour window, and WhatsApp's templates do not go by SMS.
+    w.textContent = t("window.sms");
+    w.classList.remove("closing", "closed");
+    w.classList.add("sms");
+    $("reply-text-box").hidden = false;
+    $("reply-template-box").hidden = !mine;
+    $("btn-send-template").disabled = true;
+    $("btn-send-template").title = t("sms.noTemplate");
+    $("template-info").textContent = t("sms.noTemplate");
+    return;
+  }
+  $("btn-send-template").disabled = false;
+  $("btn-send-template").removeAttribute("title");
   $("reply-text-box").hidden = !open;
   $("reply-template-box").hidden = open || !mine;
 }

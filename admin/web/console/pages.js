@@ -73,6 +73,16 @@ Object.assign(I18N.en, {
   "agents.disable": "Disable", "agents.enable": "Enable", "agents.reset": "Reset password", "agents.newPassword": "new password",
   "agents.setPassword": "Set password", "agents.endSessions": "End sessions", "agents.passwordSet": "New password set for {0}; their sessions ended.",
   "agents.sessionsEnded": "{0}: {1} sessions ended.", "agents.changed": "{0} is now {1}.",
+  "cs.log": "Consent log", "cs.record": "Record consent given or withdrawn outside Lifeline", "cs.channel": "Channel",
+  "cs.what": "Consent", "cs.given": "given (opt in)", "cs.withdrawn": "withdrawn (opt out)",
+  "cs.wording": "How (a signed form, a call on a date…)", "cs.save": "Record", "cs.open": "Consent",
+  "cs.of": "Consent of {0}", "cs.state": "WhatsApp: {0} · SMS: {1}", "cs.recorded": "Recorded.", "cs.unchanged": "Recorded; the state did not change.",
+  "cs.col.at": "When", "cs.col.channel": "Channel", "cs.col.opt": "Consent", "cs.col.source": "Source", "cs.col.wording": "Wording", "cs.col.by": "By",
+  "cs.in": "opt in", "cs.out": "opt out", "cs.smsStopped": "stopped (STOP)", "cs.smsOk": "no STOP",
+  "hm.label": "Header", "hm.none": "none (text only)", "hm.image": "image", "hm.video": "video", "hm.document": "document", "hm.location": "location",
+  "hm.file": "Header file", "hm.uploading": "Uploading…", "hm.uploaded": "Uploaded {0} ({1}, {2} KB)",
+  "hm.lat": "Header latitude", "hm.lon": "Header longitude", "hm.place": "Place name", "hm.address": "Address",
+  "hm.needFile": "{0}: upload the header's file first.", "pv.header": "Header: {0}",
   "nothing": "Nothing yet.", "admin.notAvailable": "{0} is not available on this server.", "admin.failed": "{0} could not be loaded: {1}",
 });
 Object.assign(I18N.ar, {
@@ -145,6 +155,16 @@ Object.assign(I18N.ar, {
   "agents.disable": "تعطيل", "agents.enable": "تفعيل", "agents.reset": "إعادة تعيين كلمة المرور", "agents.newPassword": "كلمة مرور جديدة",
   "agents.setPassword": "تعيين كلمة المرور", "agents.endSessions": "إنهاء الجلسات", "agents.passwordSet": "عُيّنت كلمة مرور جديدة لـ{0}؛ انتهت جلساته.",
   "agents.sessionsEnded": "{0}: انتهت {1} جلسات.", "agents.changed": "{0} الآن {1}.",
+  "cs.log": "سجل الموافقة", "cs.record": "تسجيل موافقة أُعطيت أو سُحبت خارج Lifeline", "cs.channel": "القناة",
+  "cs.what": "الموافقة", "cs.given": "أُعطيت (اشتراك)", "cs.withdrawn": "سُحبت (إلغاء الاشتراك)",
+  "cs.wording": "كيف (نموذج موقّع، مكالمة في تاريخ…)", "cs.save": "تسجيل", "cs.open": "الموافقة",
+  "cs.of": "موافقة {0}", "cs.state": "واتساب: {0} · SMS: {1}", "cs.recorded": "سُجّلت.", "cs.unchanged": "سُجّلت؛ لم تتغير الحالة.",
+  "cs.col.at": "الوقت", "cs.col.channel": "القناة", "cs.col.opt": "الموافقة", "cs.col.source": "المصدر", "cs.col.wording": "الصياغة", "cs.col.by": "بواسطة",
+  "cs.in": "اشتراك", "cs.out": "إلغاء اشتراك", "cs.smsStopped": "أوقف (STOP)", "cs.smsOk": "بلا STOP",
+  "hm.label": "الترويسة", "hm.none": "بلا (نص فقط)", "hm.image": "صورة", "hm.video": "فيديو", "hm.document": "مستند", "hm.location": "موقع",
+  "hm.file": "ملف الترويسة", "hm.uploading": "جارٍ الرفع…", "hm.uploaded": "رُفع {0} ({1}، {2} ك.ب)",
+  "hm.lat": "خط عرض الترويسة", "hm.lon": "خط طول الترويسة", "hm.place": "اسم المكان", "hm.address": "العنوان",
+  "hm.needFile": "{0}: ارفع ملف الترويسة أولاً.", "pv.header": "الترويسة: {0}",
   "nothing": "لا شيء بعد.", "admin.notAvailable": "{0} غير متاح على هذا الخادم.", "admin.failed": "تعذّر تحميل {0}: {1}",
 });
 
@@ -164,7 +184,9 @@ function btn(key, onclick, attrs) { return h("button", Object.assign({ type: "bu
 function timeCell(at) { return !at || String(at).startsWith("0001-") ? "" : when(at, true); }
 function grid(heads, rows, attrs) {
   if (rows.length === 0) return h("p", { class: "muted", text: t("nothing") });
-  return h("div", { class: "scroll" }, h("table", attrs || {},
+  // The wrapper scrolls a wide table sideways on a phone: it takes the
+  // focus so that a keyboard can scroll it too.
+  return h("div", { class: "scroll", tabindex: "0" }, h("table", attrs || {},
     h("thead", {}, h("tr", {}, heads.map((k) => h("th", { scope: "col", text: t(k) })))),
     h("tbody", {}, rows)));
 }
@@ -323,8 +345,75 @@ function templateRow(tp) {
     h("label", {}, h("span", { text: t("tpl.templateName") }), h("input", { class: "tpl-name", dir: "ltr", value: tp.name || "", required: true })),
     h("label", {}, h("span", { text: t("tpl.templateLang") }), h("input", { class: "tpl-lang", dir: "ltr", size: 6, value: tp.language || "", required: true })),
     h("label", {}, h("span", { text: t("tpl.params") }), h("textarea", { class: "tpl-params", dir: "auto", rows: 2 })),
+    headerFields(),
     btn("tpl.remove", () => { row.remove(); specChanged(); }));
   return row;
+}
+
+// headerFields pick a template's media header: a file uploaded at once to
+// POST /admin/media (its refusal, naming the limit, shown as the API
+// words it), or a location pin. The upload's sha256 names the file in
+// the broadcast's header_media.
+function headerFields() {
+  const kind = h("select", { class: "hm-kind" }, ["", "image", "video", "document", "location"].map((k) =>
+    h("option", { value: k, text: t(k ? "hm." + k : "hm.none") })));
+  const file = h("input", { type: "file", class: "hm-file" });
+  const fileBox = h("label", { hidden: true }, h("span", { text: t("hm.file") }), file);
+  const loc = h("div", { class: "hm-loc form", hidden: true },
+    h("label", {}, h("span", { text: t("hm.lat") }), h("input", { class: "hm-lat", dir: "ltr", inputmode: "decimal" })),
+    h("label", {}, h("span", { text: t("hm.lon") }), h("input", { class: "hm-lon", dir: "ltr", inputmode: "decimal" })),
+    h("label", {}, h("span", { text: t("hm.place") }), h("input", { class: "hm-name", dir: "auto" })),
+    h("label", {}, h("span", { text: t("hm.address") }), h("input", { class: "hm-address", dir: "auto" })));
+  const status = h("p", { class: "hm-status muted", role: "status" });
+  const box = h("div", { class: "hm" }, h("label", {}, h("span", { text: t("hm.label") }), kind), fileBox, loc, status);
+  const accept = { image: "image/jpeg,image/png", video: "video/mp4,video/3gpp", document: "application/pdf,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.txt" };
+  const reset = () => { delete box.dataset.sha256; delete box.dataset.filename; status.textContent = ""; status.className = "hm-status muted"; file.value = ""; };
+  kind.addEventListener("change", () => {
+    const k = kind.value;
+    fileBox.hidden = !["image", "video", "document"].includes(k);
+    loc.hidden = k !== "location";
+    file.accept = accept[k] || "";
+    reset();
+  });
+  file.addEventListener("change", async () => {
+    const f = file.files[0];
+    delete box.dataset.sha256;
+    if (!f) return;
+    status.className = "hm-status muted";
+    status.textContent = t("hm.uploading");
+    const form = new FormData();
+    form.append("file", f);
+    form.append("kind", kind.value);
+    try {
+      const r = await api("POST", "/admin/media", form);
+      box.dataset.sha256 = r.sha256;
+      box.dataset.filename = r.filename || f.name;
+      status.textContent = t("hm.uploaded", r.filename || f.name, r.mime_type, Math.ceil((r.size || 0) / 1024));
+    } catch (e) {
+      status.className = "hm-status error";
+      status.textContent = e.message;
+    }
+    specChanged();
+  });
+  return box;
+}
+
+// headerMedia is the header a template row describes, as the API takes it.
+function headerMedia(row) {
+  const box = row.querySelector(".hm");
+  const k = box.querySelector(".hm-kind").value;
+  if (!k) return undefined;
+  if (k === "location") {
+    const num = (c) => Number(box.querySelector(c).value.trim().replace(",", "."));
+    const l = { latitude: num(".hm-lat"), longitude: num(".hm-lon") };
+    const name = box.querySelector(".hm-name").value.trim(), address = box.querySelector(".hm-address").value.trim();
+    if (name) l.name = name;
+    if (address) l.address = address;
+    return { type: "location", location: l };
+  }
+  const m = { type: k, sha256: box.dataset.sha256 || "" };
+  if (k === "document" && box.dataset.filename) m.filename = box.dataset.filename;
+  return m;
 }
 $("bc-add-tpl").addEventListener("click", () => { $("bc-templates").append(templateRow()); specChanged(); });
 $("bc-templates").append(templateRow({ key: "en", language: "en" }));
@@ -339,6 +428,7 @@ function spec() {
     templates[key] = {
       name: row.querySelector(".tpl-name").value.trim(), language: row.querySelector(".tpl-lang").value.trim(),
       body: lines(row.querySelector(".tpl-params").value).map((value) => ({ value })),
+      header_media: headerMedia(row),
     };
   }
   const s = {
@@ -375,6 +465,19 @@ $("bc-preview-btn").addEventListener("click", async () => {
 
 function countsText(m) { return Object.entries(m || {}).filter(([, n]) => n).map(([k, n]) => (k || "–") + " " + n).join(", "); }
 
+// headerPreview shows the header every recipient gets: the uploaded
+// image itself is not served back, so its kind, name and size; a
+// location as its pin.
+function headerPreview(m) {
+  const what = t("hm." + m.type) === "hm." + m.type ? m.type : t("hm." + m.type);
+  if (m.type === "location" && m.location) {
+    return h("p", { class: "pv-header" }, t("pv.header", what) + " ", mapLink(m.location.latitude, m.location.longitude, true),
+      m.location.name ? [" ", isolate(m.location.name)] : null);
+  }
+  const bits = [m.filename, m.mime_type, m.size ? Math.ceil(m.size / 1024) + " KB" : ""].filter(Boolean).join(" · ");
+  return h("p", { class: "pv-header" }, t("pv.header", what), bits ? [" · ", h("bdi", { dir: "ltr", text: bits })] : null);
+}
+
 function renderPreview(pv) {
   return h("div", { class: "card inner", id: "bc-preview-body" },
     h("p", {}, h("strong", {}, t("pv.targeted", pv.targeted))),
@@ -382,6 +485,7 @@ function renderPreview(pv) {
     (pv.languages || []).map((l) => h("div", { class: "pv-lang" },
       h("p", {}, t("pv.lang", l.template_key, l.template_name + " · " + l.template_language, l.recipients),
         countsText(l.contact_languages) ? h("span", { class: "muted", text: " · " + t("pv.contactLangs", countsText(l.contact_languages)) }) : null),
+      l.header_media ? headerPreview(l.header_media) : null,
       countsText(l.missing_variables) ? h("p", { class: "error", text: t("pv.missing", countsText(l.missing_variables)) }) : null,
       l.payload ? h("details", {}, h("summary", { text: t("pv.payload") + (l.sample_contact ? " (" + l.sample_contact + ")" : "") }),
         h("pre", { dir: "ltr", text: JSON.stringify(l.payload, null, 2) })) : null)),
@@ -753,9 +857,49 @@ async function loadContacts() {
       h("td", { dir: "ltr", text: c.language || "" }), h("td", {}, isolate(c.region || "")), h("td", {}, isolate((c.tags || []).join(", "))),
       h("td", { text: c.opted_out ? t("ct.optedOut") : c.opted_in ? t("ct.optedIn") : t("ct.notOptedIn") }),
       h("td", {}, isolate(c.opt_in_source || "")), h("td", {}, timeCell(c.created_at)),
-      h("td", {}, h("a", { href: "/admin/contacts/" + enc(c.wa_id) + "/export", download: "contact-" + c.wa_id + ".json", text: t("ct.export") })))),
+      h("td", { class: "acts" }, btn("cs.open", () => showContact(c.wa_id), { "data-act": "consent" }),
+        h("a", { href: "/admin/contacts/" + enc(c.wa_id) + "/export", download: "contact-" + c.wa_id + ".json", text: t("ct.export") })))),
     { id: "contact-table" }));
 }
+// showContact opens one person's consent: the state per channel, every
+// opt-in and opt-out with its source and wording, and a form to record
+// consent given or withdrawn outside Lifeline.
+async function showContact(waID) {
+  ct.shown = waID;
+  const card = $("ct-detail-card");
+  card.hidden = false;
+  fill($("ct-detail-title"), t("cs.of", ""), phone(waID));
+  let c;
+  try { c = await api("GET", "/admin/contacts/" + enc(waID)); }
+  catch (e) { fill($("ct-consent"), h("p", { class: "error", text: e.message })); return; }
+  if (ct.shown !== waID) return;
+  const wa = c.opted_out ? t("ct.optedOut") : c.opted_in ? t("ct.optedIn") : t("ct.notOptedIn");
+  const sms = c.sms && c.sms.opted_out ? t("cs.smsStopped") : t("cs.smsOk");
+  $("ct-detail-state").textContent = t("cs.state", wa, sms);
+  const log = (c.consent || []).slice().reverse(); // newest first
+  fill($("ct-consent"), grid(["cs.col.at", "cs.col.channel", "cs.col.opt", "cs.col.source", "cs.col.wording", "cs.col.by"], log.map((ev) => h("tr", {},
+    h("td", {}, timeCell(ev.at)), h("td", { dir: "ltr", text: ev.channel === "sms" ? "SMS" : "WhatsApp" }),
+    h("td", { text: t(ev.opt_in ? "cs.in" : "cs.out") }), h("td", {}, isolate(ev.source || "")),
+    h("td", {}, isolate(ev.wording || "")), h("td", {}, isolate(ev.by || "")))), { id: "consent-table" }));
+  card.scrollIntoView({ block: "nearest" });
+}
+$("ct-detail-close").addEventListener("click", () => { ct.shown = null; $("ct-detail-card").hidden = true; });
+$("cs-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const box = $("cs-result");
+  box.textContent = "";
+  box.className = "result";
+  try {
+    const r = await api("POST", "/admin/contacts/" + enc(ct.shown) + "/consent",
+      { channel: $("cs-channel").value, opt_in: $("cs-optin").value === "true", wording: $("cs-wording").value.trim() });
+    box.textContent = r.changed ? t("cs.recorded") : t("cs.unchanged");
+    box.classList.add("ok");
+    $("cs-wording").value = "";
+    loadContacts();
+  } catch (e) { box.textContent = e.message; box.classList.add("error"); }
+  if (ct.shown) showContact(ct.shown);
+});
+
 $("ct-filter").addEventListener("submit", (ev) => { ev.preventDefault(); ct.after = ""; ct.back = []; loadContacts(); });
 $("ct-next").addEventListener("click", () => { if (!ct.next) return; ct.back.push(ct.after); ct.after = ct.next; loadContacts(); });
 $("ct-prev").addEventListener("click", () => { if (ct.back.length === 0) return; ct.after = ct.back.pop(); loadContacts(); });

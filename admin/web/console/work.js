@@ -28,6 +28,11 @@ Object.assign(I18N.en, {
   "cr.text": "Text", "cr.save": "Save", "cr.saved": "Saved {0}.", "cr.deleted": "Deleted {0}.", "cr.vars": "Variables: {0}",
   "cr.col.lang": "Language", "cr.col.title": "Title", "cr.col.text": "Text", "cr.col.by": "Changed by", "cr.editBtn": "Edit", "cr.deleteBtn": "Delete",
   "cr.deleteOf": "Delete {0}",
+  "sms.badge": "SMS", "sms.title": "This person writes by SMS: text only, no templates or files",
+  "sms.noTemplate": "This person writes by SMS: templates do not go by SMS, write a text reply.",
+  "meta.sms": "by SMS", "window.sms": "By SMS: text replies only, no 24-hour window.",
+  "ro.note": "Read only: this person has no conversation with an agent. Everything they and the bot wrote is shown.",
+  "ro.title": "Transcript",
 });
 Object.assign(I18N.ar, {
   "nav.places": "الأماكن", "nav.replies": "الردود الجاهزة",
@@ -53,6 +58,11 @@ Object.assign(I18N.ar, {
   "cr.text": "النص", "cr.save": "حفظ", "cr.saved": "حُفظ {0}.", "cr.deleted": "حُذف {0}.", "cr.vars": "المتغيرات: {0}",
   "cr.col.lang": "اللغة", "cr.col.title": "العنوان", "cr.col.text": "النص", "cr.col.by": "عدّله", "cr.editBtn": "تعديل", "cr.deleteBtn": "حذف",
   "cr.deleteOf": "حذف {0}",
+  "sms.badge": "SMS", "sms.title": "يكتب هذا الشخص برسائل SMS: نص فقط، بلا قوالب ولا ملفات",
+  "sms.noTemplate": "يكتب هذا الشخص برسائل SMS: القوالب لا تُرسل عبر SMS، اكتب رداً نصياً.",
+  "meta.sms": "عبر SMS", "window.sms": "عبر SMS: ردود نصية فقط، بلا نافذة 24 ساعة.",
+  "ro.note": "للقراءة فقط: لا محادثة لهذا الشخص مع موظف. يظهر كل ما كتبه هو والبوت.",
+  "ro.title": "النص الكامل",
 });
 
 // baseLang is a language code without region or script: en_US and en are en.
@@ -232,13 +242,52 @@ function searchServer() {
 }
 
 function searchItem(x) {
-  const open = x.handoff ? () => select(x.user) : null;
-  return h("li", { class: "item search-hit", "data-id": x.user, tabindex: open ? "0" : null, onclick: open,
-    onkeydown: open ? (e) => { if (e.key === "Enter") open(); } : null },
+  // A hit with a handoff opens it; one without opens the transcript, read only.
+  const open = x.handoff && x.handoff !== "none" ? () => select(x.user) : () => openTranscript(x);
+  return h("li", { class: "item search-hit", "data-id": x.user, tabindex: "0", onclick: open,
+    onkeydown: (e) => { if (e.key === "Enter") open(); } },
     h("div", { class: "line1" }, h("span", { class: "name" }, displayName(x)), langBadge(x.lang),
       h("span", { class: "badge", text: x.handoff ? t("status." + x.handoff) : t("search.noHandoff") })),
     h("div", { class: "first" }, x.snippet ? isolate(x.snippet) : t("search.by" + x.match[0].toUpperCase() + x.match.slice(1))),
     x.at ? h("div", { class: "muted line3" }, when(x.at)) : null);
+}
+
+// readOnly switches the conversation pane between a handoff (actions and
+// composer) and a transcript with nobody to answer (neither).
+function readOnly(on) {
+  $("conv").classList.toggle("readonly", on);
+  $("conv-readonly").hidden = !on;
+}
+
+// openTranscript shows the conversation of someone without a handoff,
+// from the transcript route: what they and the bot wrote, nothing to act on.
+async function openTranscript(x) {
+  const user = String(x.user);
+  state.selected = null;
+  state.detail = null;
+  state.transcriptOf = user;
+  $("page-queue").classList.add("open");
+  for (const li of document.querySelectorAll("#queue-list li, #search-results li")) li.classList.toggle("selected", li.dataset.id === user);
+  let r;
+  try { r = await api("GET", "/admin/conversations/" + enc(user)); } catch (e) {
+    $("conv-none").hidden = true;
+    $("conv-body").hidden = false;
+    readOnly(true);
+    $("conv-error").textContent = e.message;
+    return;
+  }
+  if (state.transcriptOf !== user) return;
+  $("conv-none").hidden = true;
+  $("conv-body").hidden = false;
+  $("conv-error").textContent = "";
+  readOnly(true);
+  $("conv-title").replaceChildren(...displayName({ user, name: x.name }));
+  $("conv-meta").textContent = t("ro.title") + (x.lang ? " · " + t("meta.lang", x.lang) : "");
+  const ol = $("transcript");
+  ol.replaceChildren(...(r.messages || []).map((m) => renderItem({ at: m.at, kind: "msg", m })));
+  ol.dataset.for = "transcript:" + user;
+  ol.dataset.count = ol.children.length;
+  scrollToEnd();
 }
 
 // ---------- places ----------
