@@ -36,7 +36,7 @@ func TestEntryAttachment(t *testing.T) {
 		return nil
 	})
 	in := []Entry{{ID: "map", Lang: "en", Question: "Where is the evacuation map?", Answer: "Attached.",
-		Attachment: &Attachment{SHA256: strings.ToUpper(sha)},
+		Attachment:   &Attachment{SHA256: strings.ToUpper(sha)},
 		Translations: map[string]Translation{"ar": {Question: "أين خريطة الإخلاء؟", Answer: "مرفقة."}}}}
 	if _, err := k.Import(in, ModeReplace, ""); err != nil {
 		t.Fatal(err)
