@@ -169,6 +169,15 @@ function chosenTemplate() {
 function renderTemplateParams() {
   const tp = chosenTemplate();
   const box = $("template-params");
+  // A live update re-renders the conversation while the agent types: keep
+  // the same fields (and the focus and caret in them) when the template
+  // has not changed, and only refresh the preview.
+  const key = tp ? tp.name + "|" + tp.language : "";
+  if (key && box.dataset.template === key && box.querySelector("input")) {
+    previewTemplate();
+    return;
+  }
+  box.dataset.template = key;
   const kept = Object.fromEntries([...box.querySelectorAll("input")].map((i) => [i.dataset.key, i.value]));
   box.replaceChildren();
   $("template-preview").hidden = !tp;
