@@ -23,16 +23,7 @@ const headerMediaReuse = media.UploadedValidity - 24*time.Hour
 // (or uploaded too long ago) from every number is refused: a broadcast
 // never uploads while it sends.
 func (s *Service) resolveHeaderMedia(sp *Spec) error {
-	sets := []struct {
-		what string
-		ts   map[string]Template
-	}{{"templates", sp.Templates}}
-	if sp.Reminders != nil {
-		sets = append(sets, struct {
-			what string
-			ts   map[string]Template
-		}{"reminders.templates", sp.Reminders.Templates})
-	}
+	sets := sp.templateSets()
 	now := s.now()
 	return s.db.Read(storeCtx, func(r store.Reader) error {
 		for _, set := range sets {

@@ -55,16 +55,7 @@ func checkTemplateCatalog(cat TemplateCatalog, sp *Spec) (warning string, err er
 	if !known {
 		return TemplatesUnchecked, nil
 	}
-	sets := []struct {
-		what string
-		ts   map[string]Template
-	}{{"templates", sp.Templates}}
-	if sp.Reminders != nil {
-		sets = append(sets, struct {
-			what string
-			ts   map[string]Template
-		}{"reminders.templates", sp.Reminders.Templates})
-	}
+	sets := sp.templateSets()
 	for _, set := range sets {
 		for _, lang := range slices.Sorted(maps.Keys(set.ts)) {
 			t := set.ts[lang]
@@ -90,4 +81,20 @@ func checkTemplateCatalog(cat TemplateCatalog, sp *Spec) (warning string, err er
 		}
 	}
 	return "", nil
+}
+
+// templateSet is one of a spec's sets of templates by language, named as
+// the request names it (for errors).
+type templateSet struct {
+	what string
+	ts   map[string]Template
+}
+
+// templateSets lists the spec's templates and its reminders' templates.
+func (sp *Spec) templateSets() []templateSet {
+	sets := []templateSet{{"templates", sp.Templates}}
+	if sp.Reminders != nil {
+		sets = append(sets, templateSet{"reminders.templates", sp.Reminders.Templates})
+	}
+	return sets
 }
