@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"lifeline/bot"
 	"lifeline/bot/handoffs"
 	"lifeline/bot/whatsapp"
 	"lifeline/flows"
@@ -138,7 +139,7 @@ func (s *Server) smsInbound(c *fiber.Ctx, form url.Values) error {
 			Type: "text", Text: body, MessageID: sid, Channel: "sms",
 			// SMS goes to people, never to the FAQ: a question by SMS is
 			// one the FAQ was not searched for.
-			Read: &store.Reading{Class: string(meaning.Class), Confident: flows.Acts(meaning)}}); err != nil {
+			Read: bot.ReadingOf(meaning)}); err != nil {
 			return err
 		}
 		// Like a WhatsApp message: it joins an open handoff, or opens one

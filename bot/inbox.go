@@ -437,7 +437,7 @@ func (e *Engine) handleMessage(t inTask) error {
 // decision. A message an interceptor took (a check-in answer) never
 // reached the FAQ.
 func reading(m understand.Result, intercepted bool, faq kb.Decision) *store.Reading {
-	r := &store.Reading{Class: string(m.Class), Confident: flows.Acts(m)}
+	r := ReadingOf(m)
 	if intercepted {
 		return r
 	}
@@ -450,6 +450,13 @@ func reading(m understand.Result, intercepted bool, faq kb.Decision) *store.Read
 		r.FAQ = store.FAQNone
 	}
 	return r
+}
+
+// ReadingOf is what a transcript entry keeps of how a message was read
+// when the FAQ was not searched for it (an SMS, a message a flow took
+// before the FAQ).
+func ReadingOf(m understand.Result) *store.Reading {
+	return &store.Reading{Class: string(m.Class), Confident: flows.Acts(m)}
 }
 
 // conversation is one user's stored session and contact.
