@@ -327,7 +327,7 @@ const maxRepeats = 3
 // returns words itself when nothing is dropped, as for nearly every
 // message.
 func capRepeats(words []string) []string {
-	if len(words) <= maxRepeats {
+	if len(words) <= maxRepeats || (len(words) <= 64 && !repeatsTooOften(words)) {
 		return words
 	}
 	seen := make(map[string]int, len(words))
@@ -348,6 +348,24 @@ func capRepeats(words []string) []string {
 		return words
 	}
 	return out
+}
+
+// repeatsTooOften reports whether a word of a short message occurs more
+// than maxRepeats times, without the map capRepeats needs to drop them:
+// nearly every message is short and has no such word, and this runs for
+// each one.
+func repeatsTooOften(words []string) bool {
+	for i, w := range words {
+		n := 1
+		for _, v := range words[i+1:] {
+			if v == w {
+				if n++; n > maxRepeats {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // extract appends the features of words to buf and L2-normalises them.
