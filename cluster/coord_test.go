@@ -1,0 +1,146 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"lifeline/coord"
+	"lifeline/coord/coordtest"
+)
+
+// connect opens one more client connection to node, as another instance
+// of Lifeline would.
+func connect(t *testing.T, node *Node) *nats.Conn {
+	t.Helper()
+	nc, err := nats.Connect(node.ClientURL(), nats.Timeout(10*time.Second))
+	if err != nil {
+		t.Fatalf("connect to %s: %v", node.ClientURL(), err)
+	}
+	t.Cleanup(nc.Close)
+	return nc
+}
+
+func jsOf(t *testing.T, nc *nats.Conn) jetstream.JetStream {
+	t.Helper()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return js
+}
+
+// The JetStream leases pass the conformance suite: each case gets its own
+// bucket, configured as Ensure configures the lease bucket, and each
+// instance its own connection.
+func TestLeasesConformance(t *testing.T) {
+	node := startSingle(t)
+	var buckets atomic.Int64
+	coordtest.Leases(t, func(t *testing.T) coordtest.LeaseBackend {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		cfg := Buckets(Settings{})[0]
+		if cfg.Bucket != BucketLeases {
+			t.Fatalf("first bucket is %s, want %s", cfg.Bucket, BucketLeases)
+		}
+		cfg.Bucket = fmt.Sprintf("leases_%d", buckets.Add(1))
+		if _, err := node.JetStream().CreateKeyValue(ctx, cfg); err != nil {
+			t.Fatal(err)
+		}
+		clock := coordtest.NewClock()
+		instances := map[int]*Leases{}
+		return coordtest.LeaseBackend{
+			Instance: func(i int) coord.Leases {
+				if ls := instances[i]; ls != nil {
+					return ls
+				}
+				c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				defer cancel()
+				ls, err := NewLeases(c, jsOf(t, connect(t, node)), LeaseOptions{Bucket: cfg.Bucket, Now: clock.Now})
+				if err != nil {
+					t.Fatal(err)
+				}
+				instances[i] = ls
+				return ls
+			},
+			Advance: clock.Advance,
+		}
+	})
+}
+
+func TestBusConformance(t *testing.T) {
+	node := startSingle(t)
+	var n atomic.Int64
+	coordtest.Bus(t, func(t *testing.T) coordtest.ClosableBus {
+		// A prefix of its own per case: nothing left of an earlier case
+		// reaches it.
+		b, err := NewBus(connect(t, node), fmt.Sprintf("test%d.", n.Add(1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	})
+}
+
+func TestBusRefusesTopicsThatAreNotOneSubject(t *testing.T) {
+	node := startSingle(t)
+	b := node.Bus()
+	for _, topic := range []string{"", "engine.*", "engine.>", "engine..events", ".engine", "engine events", "engine.events."} {
+		if err := b.Publish(context.Background(), topic, nil); !errors.Is(err, coord.ErrInvalid) {
+			t.Errorf("publish to %q: %v, want ErrInvalid", topic, err)
+		}
+		if _, err := b.Subscribe(topic, 1); !errors.Is(err, coord.ErrInvalid) {
+			t.Errorf("subscribe to %q: %v, want ErrInvalid", topic, err)
+		}
+	}
+	for _, prefix := range []string{"lifeline", "a..", "*.", "a b."} {
+		if _, err := NewBus(node.Conn(), prefix); !errors.Is(err, coord.ErrInvalid) {
+			t.Errorf("prefix %q: %v, want ErrInvalid", prefix, err)
+		}
+	}
+}
+
+func TestLeaseRecordKeepsTheTokenAfterRelease(t *testing.T) {
+	node := startSingle(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := node.Ensure(ctx, Settings{}); err != nil {
+		t.Fatal(err)
+	}
+	ls, err := node.Leases(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := ls.Acquire(ctx, "pacer.106540352242922", "host-a-41", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := node.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Leases) != 1 || st.Leases[0].Holder != "host-a-41" {
+		t.Fatalf("status while held: %+v, want host-a-41", st.Leases)
+	}
+	if err := ls.Release(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	// A new Leases (a restarted process) still hands out a larger token.
+	again, err := node.Leases(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l2, err := again.Acquire(ctx, "pacer.106540352242922", "host-b-7", time.Minute)
+	if err != nil {
+		t.Fatalf("acquire a released lease: %v", err)
+	}
+	if l2.Token <= l.Token {
+		t.Fatalf("token after release %d, want above %d", l2.Token, l.Token)
+	}
+}
