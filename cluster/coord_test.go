@@ -131,6 +131,13 @@ func TestLeaseRecordKeepsTheTokenAfterRelease(t *testing.T) {
 	if err := ls.Release(ctx, l); err != nil {
 		t.Fatal(err)
 	}
+	st, err = node.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Leases) != 1 || st.Leases[0].Holder != "released" {
+		t.Fatalf("status after release: %+v, want the key shown released", st.Leases)
+	}
 	// A new Leases (a restarted process) still hands out a larger token.
 	again, err := node.Leases(ctx)
 	if err != nil {
