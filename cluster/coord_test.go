@@ -151,3 +151,48 @@ func TestLeaseRecordKeepsTheTokenAfterRelease(t *testing.T) {
 		t.Fatalf("token after release %d, want above %d", l2.Token, l.Token)
 	}
 }
+
+// A holder whose clock says its lease still runs (a paused process, a slow
+// clock) cannot renew or release once another instance took the lease:
+// the compare-and-set at its revision refuses it, whatever its clock says.
+func TestLeaseTakenOverIsRefusedByRevisionNotClock(t *testing.T) {
+	node := startSingle(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := node.Ensure(ctx, Settings{}); err != nil {
+		t.Fatal(err)
+	}
+	slow, fast := coordtest.NewClock(), coordtest.NewClock()
+	la, err := NewLeases(ctx, jsOf(t, connect(t, node)), LeaseOptions{Now: slow.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb, err := NewLeases(ctx, jsOf(t, connect(t, node)), LeaseOptions{Now: fast.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := la.Acquire(ctx, "broadcast.9", "a", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lb.Acquire(ctx, "broadcast.9", "b", time.Minute); !errors.Is(err, coord.ErrHeld) {
+		t.Fatalf("b first: %v, want ErrHeld", err)
+	}
+	fast.Advance(time.Minute)
+	b, err := lb.Acquire(ctx, "broadcast.9", "b", time.Minute)
+	if err != nil || b.Token <= a.Token {
+		t.Fatalf("b after a minute on its clock: %+v, %v; want a larger token than %d", b, err, a.Token)
+	}
+	if _, err := la.Renew(ctx, a); !errors.Is(err, coord.ErrLost) {
+		t.Fatalf("a renews on its slow clock: %v, want ErrLost", err)
+	}
+	if err := la.Release(ctx, a); !errors.Is(err, coord.ErrNotHolder) {
+		t.Fatalf("a releases: %v, want ErrNotHolder", err)
+	}
+	if _, err := la.Acquire(ctx, "broadcast.9", "a", time.Minute); !errors.Is(err, coord.ErrHeld) {
+		t.Fatalf("a acquires again: %v, want ErrHeld", err)
+	}
+	if _, err := lb.Renew(ctx, b); err != nil {
+		t.Fatalf("b renews: %v", err)
+	}
+}
