@@ -196,3 +196,70 @@ func TestLeaseTakenOverIsRefusedByRevisionNotClock(t *testing.T) {
 		t.Fatalf("b renews: %v", err)
 	}
 }
+
+// With Watch running, an instance sees every revision as it is written:
+// it takes an abandoned lease over one TTL after the holder's last write,
+// on its first Acquire. Without it, that first Acquire is refused.
+func TestLeaseWatchTimesExpiryFromTheWrite(t *testing.T) {
+	node := startSingle(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := node.Ensure(ctx, Settings{}); err != nil {
+		t.Fatal(err)
+	}
+	clock := coordtest.NewClock()
+	open := func() *Leases {
+		ls, err := NewLeases(ctx, jsOf(t, connect(t, node)), LeaseOptions{Now: clock.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ls
+	}
+	holder, watching, blind := open(), open(), open()
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	watchDone := make(chan error, 1)
+	go func() { watchDone <- watching.Watch(watchCtx) }()
+	defer func() {
+		stopWatch()
+		if err := <-watchDone; err != nil {
+			t.Errorf("watch: %v", err)
+		}
+	}()
+
+	a, err := holder.Acquire(ctx, "pacer.1", "a", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err = holder.Renew(ctx, a) // the last write before the holder dies
+	if err != nil {
+		t.Fatal(err)
+	}
+	kv, err := node.JetStream().KeyValue(ctx, BucketLeases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last, err := kv.Get(ctx, "pacer.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for watching.sawRevision("pacer.1") != last.Revision() {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the watch never saw revision %d", last.Revision())
+		case <-tick.C:
+		}
+	}
+	clock.Advance(time.Minute)
+	if _, err := blind.Acquire(ctx, "pacer.1", "c", time.Minute); !errors.Is(err, coord.ErrHeld) {
+		t.Fatalf("an instance without the watch, first sight: %v, want ErrHeld", err)
+	}
+	b, err := watching.Acquire(ctx, "pacer.1", "b", time.Minute)
+	if err != nil {
+		t.Fatalf("the watching instance a TTL after the last write: %v", err)
+	}
+	if b.Token <= a.Token {
+		t.Fatalf("token %d, want above %d", b.Token, a.Token)
+	}
+}

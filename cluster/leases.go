@@ -39,11 +39,13 @@ import (
 // simply runs out on its own clock while the majority waits out the TTL
 // on theirs.
 //
-// The price is that an instance must have watched a lease for a TTL before
-// it can take it over: a lease left by a process that died long ago still
-// takes one TTL from the first Acquire that sees it (the first Acquire
-// returns ErrHeld and starts the watch; a later one succeeds). Callers
-// already retry after a TTL (bot/broadcast's holdLease does). A released
+// The price is that an instance must have seen a lease's revision a TTL
+// ago before it can take it over. Without Watch, the first sight is the
+// first Acquire that reads it (that Acquire returns ErrHeld; one a TTL
+// later succeeds), so a takeover comes up to two TTLs after the holder's
+// last renewal; callers already retry after a TTL (bot/broadcast's
+// holdLease does). With Watch running, every revision is seen as it is
+// written, and a takeover comes one TTL after the last renewal. A released
 // lease is taken at once.
 //
 // The wall-clock time in the value is for operators (`lifeline cluster
@@ -179,6 +181,13 @@ func (ls *Leases) expired(name string, rev uint64, cur leaseRecord) bool {
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
 	s, ok := ls.seen[name]
+	if ok && s.revision > rev {
+		// A stale read (a lagging replica answered): a later revision is
+		// known, so this one is not expired, and its first sight stays.
+		// (A bucket deleted and recreated under running instances starts
+		// its revisions again; restart the instances after that.)
+		return false
+	}
 	// The holder and token guard against a bucket recreated under the
 	// same name, whose revisions start again.
 	if !ok || s.revision != rev || s.holder != cur.Holder || s.token != cur.Token {
@@ -340,4 +349,60 @@ func (ls *Leases) forget(name string, rev uint64) {
 	if g, ok := ls.mine[name]; ok && g.revision == rev {
 		delete(ls.mine, name)
 	}
+}
+
+// Watch records the first sight of every revision of the bucket as it is
+// written, until ctx ends (it then returns nil) or the watch fails: an
+// instance that runs it takes an abandoned lease over one TTL after the
+// holder's last write, not one TTL after its own first Acquire. Run it
+// once per Leases, in its own goroutine.
+func (ls *Leases) Watch(ctx context.Context) error {
+	w, err := ls.kv.WatchAll(ctx)
+	if err != nil {
+		return fmt.Errorf("watch leases: %w", err)
+	}
+	defer w.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case e, ok := <-w.Updates():
+			if !ok {
+				if ctx.Err() != nil {
+					return nil
+				}
+				return errors.New("watch leases: the watch ended")
+			}
+			if e == nil { // the current values have all been delivered
+				continue
+			}
+			ls.observe(e)
+		}
+	}
+}
+
+// observe starts timing entry e's revision unless it was seen before.
+func (ls *Leases) observe(e jetstream.KeyValueEntry) {
+	now := ls.now()
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	if e.Operation() != jetstream.KeyValuePut {
+		delete(ls.seen, e.Key())
+		return
+	}
+	var rec leaseRecord
+	if json.Unmarshal(e.Value(), &rec) != nil {
+		return // Acquire reports a bad record when it reads one
+	}
+	if s, ok := ls.seen[e.Key()]; ok && s.revision >= e.Revision() {
+		return
+	}
+	ls.seen[e.Key()] = seenRevision{revision: e.Revision(), holder: rec.Holder, token: rec.Token, since: now}
+}
+
+// sawRevision is the revision of name this instance has seen (for tests).
+func (ls *Leases) sawRevision(name string) uint64 {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	return ls.seen[name].revision
 }
