@@ -52,10 +52,32 @@ func startCluster(t *testing.T, n int, key []byte) []*Node {
 				t.Fatalf("node %s: %v", node.Server().Name(), err)
 			}
 		}
+		waitPeers(t, ctx, nodes)
 		return nodes
 	}
 	t.Fatalf("start %d nodes: %v", n, lastErr)
 	return nil
+}
+
+// waitPeers waits until the meta leader has heard from every node: JetStream
+// answers before that, but places no three-replica stream until then ("no
+// suitable peers for placement").
+func waitPeers(t *testing.T, ctx context.Context, nodes []*Node) {
+	t.Helper()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		for _, n := range nodes {
+			if len(n.Server().JetStreamClusterPeers()) == len(nodes) {
+				return
+			}
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the meta leader does not know all %d nodes", len(nodes))
+		case <-tick.C:
+		}
+	}
 }
 
 func tryCluster(t *testing.T, n int, key []byte) ([]*Node, error) {

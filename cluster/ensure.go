@@ -153,9 +153,9 @@ func Buckets(s Settings) []jetstream.KeyValueConfig {
 	return []jetstream.KeyValueConfig{
 		// Lease keys carry the fencing token, which must outlive every
 		// holder: a key that expired would restart the token and let a
-		// stale holder's writes pass. So expiry is in the value (checked
-		// against the holder's monotonic clock); per-key TTLs are allowed
-		// for leases that need no token.
+		// stale holder's writes pass. So lease keys get no TTL, and
+		// expiry is judged by each instance's monotonic clock (see
+		// Leases); per-key TTLs are allowed for leases that need no token.
 		{Bucket: BucketLeases, History: 1, Storage: jetstream.FileStorage, Replicas: s.Replicas, LimitMarkerTTL: markerTTL,
 			Description: "leases: pacer owners, broadcast dispatchers, partitions"},
 		{Bucket: BucketSessions, History: 1, Storage: jetstream.FileStorage, Replicas: s.Replicas, LimitMarkerTTL: markerTTL,

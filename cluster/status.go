@@ -209,9 +209,15 @@ func (n *Node) leaseHolders(ctx context.Context) ([]LeaseHolder, error) {
 func holderOf(v []byte) string {
 	var rec struct {
 		Holder string `json:"holder"`
+		Held   *bool  `json:"held"`
 	}
-	if json.Unmarshal(v, &rec) == nil && rec.Holder != "" {
-		return rec.Holder
+	if json.Unmarshal(v, &rec) == nil {
+		if rec.Held != nil && !*rec.Held {
+			return "released" // the key stays to keep the token (Leases)
+		}
+		if rec.Holder != "" {
+			return rec.Holder
+		}
 	}
 	if len(v) > 64 {
 		v = v[:64]

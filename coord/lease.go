@@ -23,11 +23,17 @@ type Lease struct {
 // JetStream one keeps each lease in a KV bucket under its name, acquires
 // with Create (or Update at the revision it read when the lease expired),
 // renews and releases with Update at the last revision (compare-and-set),
-// and keeps the token in the value so that it survives releases.
+// and keeps the token in the value so that it survives releases. No
+// instance reads another's clock there: a lease counts as expired once the
+// acquiring instance has seen its key unchanged for the holder's TTL (see
+// cluster.Leases), so an instance that sees a lease for the first time
+// waits one TTL even if its holder died long ago; callers retry after a
+// TTL, and the conformance suite in coordtest allows for it.
 type Leases interface {
 	// Acquire takes name for holder for ttl. It fails with ErrHeld while
-	// another holder's lease is unexpired. Acquiring a lease one already
-	// holds extends it and keeps its token.
+	// another holder's lease is unexpired (or, on several machines, not yet
+	// seen expired by this instance). Acquiring a lease one already holds
+	// extends it and keeps its token.
 	Acquire(ctx context.Context, name, holder string, ttl time.Duration) (Lease, error)
 	// Renew extends l by its TTL. It fails with ErrLost when l expired or
 	// another holder took the lease since.
