@@ -180,11 +180,13 @@ func (f *Fetcher) next(ctx context.Context) (r ref, ok bool) {
 		f.mu.Lock()
 		changed := f.changed
 		var head *pending
+		var due time.Time
 		if len(f.queue) > 0 {
-			head = f.queue[0]
+			head, due = f.queue[0], f.queue[0].deadline
 		}
 		f.mu.Unlock()
-		if head != nil && (!head.deadline.After(f.Now()) || f.Busy == nil || !f.Busy()) {
+		// Busy is asked without the lock: it reads the engine's state.
+		if head != nil && (!due.After(f.Now()) || f.Busy == nil || !f.Busy()) {
 			f.mu.Lock()
 			// Another worker may have taken it meanwhile, or an earlier
 			// deadline come first: take whatever heads the queue now if
