@@ -49,3 +49,17 @@ func (e *Engine) MediaSettled(rec store.MediaRecord) {
 		e.outbox.Add(it)
 	}
 }
+
+// Backlogged reports whether inbound work is waiting: webhook batches not
+// yet written (their acknowledgements wait for that write), or more
+// inbound events than workers to process them. media.Fetcher holds its
+// downloads back while it is true, so that the acknowledgements and the
+// replies have the CPU and the disk first. Up to one event per worker is
+// what a keeping-up engine has in hand, not a backlog (the count also
+// holds events parked for a retry, which the download's deadline bounds).
+func (e *Engine) Backlogged() bool {
+	if e.inbox == nil {
+		return false // not started
+	}
+	return len(e.ingestCh) > 0 || e.inbox.Len() > e.cfg.Workers
+}

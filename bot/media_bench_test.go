@@ -19,7 +19,11 @@ import (
 // (Ingest: the durable write the webhook answers after) with the engine
 // processing them, side by side without and with the downloader fetching
 // every photo (200 KB each, from a fake Graph API on loopback, stored on
-// the same disk). Downloads run after the commit, so the two should match.
+// the same disk). Downloads run after the commit and give way while the
+// inbound path has a backlog (Engine.Backlogged), so the two should
+// match. After the timed part, every photo must be downloaded: the
+// benchmark waits for that and reports how long it took ("drain-ms")
+// and how many were done while messages still arrived ("during").
 func BenchmarkWebhookAckMedia(b *testing.B) {
 	photo := make([]byte, 200<<10)
 	for i := range photo {
@@ -41,10 +45,18 @@ func BenchmarkWebhookAckMedia(b *testing.B) {
 			client := whatsapp.NewClient(whatsapp.ClientConfig{BaseURL: graph.URL, AccessToken: testToken, Timeout: 10 * time.Second})
 			opts := Options{DB: db, Sender: client, KB: stubKB{}, Logger: zerolog.Nop()}
 			var fetched atomic.Int64
+			all := make(chan struct{})
 			var fetcher *media.Fetcher
 			if downloads {
 				fetcher = &media.Fetcher{DB: db, Graph: client, Log: zerolog.Nop(), Workers: 4,
-					Settled: func(store.MediaRecord) { fetched.Add(1) }}
+					Settled: func(m store.MediaRecord) {
+						if m.State != store.MediaStored {
+							b.Errorf("photo %s not stored: %s %s", m.MediaID, m.State, m.Error)
+						}
+						if fetched.Add(1) == int64(b.N) {
+							close(all)
+						}
+					}}
 				opts.Media = fetcher
 			}
 			e := New(Config{Workers: 8, RatePerNumber: 1e6}, opts)
@@ -55,6 +67,7 @@ func BenchmarkWebhookAckMedia(b *testing.B) {
 			ctx, cancel := context.WithCancel(context.Background())
 			stopped := make(chan struct{})
 			if fetcher != nil {
+				fetcher.Busy = e.Backlogged
 				go func() { defer close(stopped); fetcher.Run(ctx) }()
 			} else {
 				close(stopped)
@@ -78,7 +91,17 @@ func BenchmarkWebhookAckMedia(b *testing.B) {
 				}
 			})
 			b.StopTimer()
-			b.ReportMetric(float64(fetched.Load()), "downloaded")
+			if fetcher == nil {
+				return
+			}
+			during, stop := fetched.Load(), time.Now()
+			select {
+			case <-all:
+			case <-time.After(5 * time.Minute):
+				b.Fatalf("%d of %d photos downloaded 5 minutes after the last message", fetched.Load(), b.N)
+			}
+			b.ReportMetric(float64(during), "during")
+			b.ReportMetric(float64(time.Since(stop).Milliseconds()), "drain-ms")
 		})
 	}
 }

@@ -1,6 +1,7 @@
 package media
 
 import (
+	"container/heap"
 	"context"
 	"errors"
 	"fmt"
@@ -27,6 +28,14 @@ const InboundValidity = 7 * 24 * time.Hour
 // Fetcher downloads the media people send, in the background: the
 // engine records a pending media record with the message and calls
 // Enqueue after its commit; the webhook never waits for a download.
+//
+// Downloads are the lowest priority work of the process: while Busy says
+// the inbound path has a backlog (the webhook's acknowledgements and the
+// replies wait behind it) the workers hold back, and catch up when it
+// drains. A download that has waited MaxDelay goes whatever the backlog,
+// so every file is fetched long before its id expires (7 days). The queue
+// is ordered by that deadline; it lives in memory only, and is derived
+// again from the pending records in the store after a restart.
 type Fetcher struct {
 	DB    *store.DB
 	Graph Graph
@@ -46,15 +55,59 @@ type Fetcher struct {
 	// failed or refused), after its commit: the engine tells the person
 	// when a download failed. May be nil.
 	Settled func(store.MediaRecord)
+	// Busy reports that the inbound path has a backlog (bot.Engine's
+	// Backlogged); downloads not yet at their deadline wait while it
+	// does. nil: never busy.
+	Busy func() bool
+	// MaxDelay is how long a download may be held back by a backlog,
+	// counted from its Enqueue (after a restart, from when the person
+	// sent the file); default DefaultMaxDelay. It must stay well below
+	// InboundValidity.
+	MaxDelay time.Duration
+	// Poll is how often a held-back worker asks Busy again (default 50 ms).
+	Poll time.Duration
 
 	once     sync.Once
-	queue    chan ref
 	mu       sync.Mutex
+	queue    deadlines        // refs waiting for a worker, earliest deadline first
+	queued   map[ref]*pending // what queue holds, to merge repeats
+	changed  chan struct{}    // closed and replaced when queue gains an item
 	inflight map[ref]bool
 	wg       sync.WaitGroup
 }
 
+// DefaultMaxDelay bounds the wait of a download behind a backlog: the
+// agent sees the photo within minutes even in a long burst, and the id
+// (valid 7 days) is never at risk.
+const DefaultMaxDelay = 10 * time.Minute
+
+// maxQueued bounds the memory of the queue; beyond it the rescan finds
+// the records in the store.
+const maxQueued = 4096
+
 type ref struct{ user, id string }
+
+// pending is a queued download and the time it goes whatever the backlog.
+type pending struct {
+	ref
+	deadline time.Time
+	index    int
+}
+
+// deadlines is a min-heap of pending downloads by deadline.
+type deadlines []*pending
+
+func (d deadlines) Len() int           { return len(d) }
+func (d deadlines) Less(i, j int) bool { return d[i].deadline.Before(d[j].deadline) }
+func (d deadlines) Swap(i, j int)      { d[i], d[j] = d[j], d[i]; d[i].index = i; d[j].index = j }
+func (d *deadlines) Push(x any)        { p := x.(*pending); p.index = len(*d); *d = append(*d, p) }
+func (d *deadlines) Pop() any {
+	old := *d
+	p := old[len(old)-1]
+	old[len(old)-1] = nil
+	*d = old[:len(old)-1]
+	return p
+}
 
 func (f *Fetcher) init() {
 	f.once.Do(func() {
@@ -75,20 +128,90 @@ func (f *Fetcher) init() {
 		if f.Rescan <= 0 {
 			f.Rescan = time.Minute
 		}
-		f.queue = make(chan ref, 4096)
+		if f.MaxDelay <= 0 {
+			f.MaxDelay = DefaultMaxDelay
+		}
+		if f.Poll <= 0 {
+			f.Poll = 50 * time.Millisecond
+		}
+		f.queued = map[ref]*pending{}
+		f.changed = make(chan struct{})
 		f.inflight = map[ref]bool{}
 		f.Log = f.Log.With().Str("comp", "media").Logger()
 	})
 }
 
-// Enqueue asks for the download of media id of user. It never blocks:
-// when the queue is full the next rescan finds the record.
+// Enqueue asks for the download of media id of user, due at the latest
+// MaxDelay from now. It never blocks: when the queue is full the next
+// rescan finds the record.
 func (f *Fetcher) Enqueue(user, mediaID string) {
 	f.init()
-	select {
-	case f.queue <- ref{user, mediaID}:
-	default:
+	f.enqueue(ref{user, mediaID}, f.Now().Add(f.MaxDelay))
+}
+
+// enqueue adds r with deadline, or brings an earlier deadline to a queued r.
+func (f *Fetcher) enqueue(r ref, deadline time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if p, ok := f.queued[r]; ok {
+		if deadline.Before(p.deadline) {
+			p.deadline = deadline
+			heap.Fix(&f.queue, p.index)
+		}
+		return
+	}
+	if len(f.queue) >= maxQueued {
 		f.Log.Warn().Msg("media queue full; the download waits for the next rescan")
+		return
+	}
+	p := &pending{ref: r, deadline: deadline}
+	heap.Push(&f.queue, p)
+	f.queued[r] = p
+	close(f.changed)
+	f.changed = make(chan struct{})
+}
+
+// next waits for the download a worker should do now: the one with the
+// earliest deadline, at once when nothing is busy, else when its
+// deadline comes. ok is false when ctx ended.
+func (f *Fetcher) next(ctx context.Context) (r ref, ok bool) {
+	var tick <-chan time.Time
+	for {
+		f.mu.Lock()
+		changed := f.changed
+		var head *pending
+		var due time.Time
+		if len(f.queue) > 0 {
+			head, due = f.queue[0], f.queue[0].deadline
+		}
+		f.mu.Unlock()
+		// Busy is asked without the lock: it reads the engine's state.
+		if head != nil && (!due.After(f.Now()) || f.Busy == nil || !f.Busy()) {
+			f.mu.Lock()
+			// Another worker may have taken it meanwhile, or an earlier
+			// deadline come first: take whatever heads the queue now if
+			// it is still allowed to go, else look again.
+			if len(f.queue) > 0 && (f.queue[0] == head || !f.queue[0].deadline.After(f.Now())) {
+				p := heap.Pop(&f.queue).(*pending)
+				delete(f.queued, p.ref)
+				f.mu.Unlock()
+				return p.ref, true
+			}
+			f.mu.Unlock()
+			continue
+		}
+		if head != nil && tick == nil {
+			// Held back: look at the backlog and the clock now and then.
+			t := time.NewTicker(f.Poll)
+			defer t.Stop()
+			tick = t.C
+		}
+		select {
+		case <-ctx.Done():
+			return ref{}, false
+		case <-changed:
+		case <-tick:
+		}
 	}
 }
 
@@ -101,12 +224,11 @@ func (f *Fetcher) Run(ctx context.Context) {
 		go func() {
 			defer f.wg.Done()
 			for {
-				select {
-				case <-ctx.Done():
+				r, ok := f.next(ctx)
+				if !ok {
 					return
-				case r := <-f.queue:
-					f.fetchOnce(ctx, r)
 				}
+				f.fetchOnce(ctx, r)
 			}
 		}()
 	}
@@ -123,15 +245,16 @@ func (f *Fetcher) Run(ctx context.Context) {
 	}
 }
 
-// rescan enqueues every pending record whose next try is due.
+// rescan enqueues every pending record whose next try is due, with the
+// deadline counted from when the person sent it.
 func (f *Fetcher) rescan(ctx context.Context) {
 	now := f.Now()
-	var due []ref
+	var due []pending
 	err := f.DB.Read(ctx, func(r store.Reader) error {
 		due = due[:0]
 		return store.EachMedia(ctx, r, func(m store.MediaRecord) error {
 			if m.State == store.MediaPending && !m.NextAttempt.After(now) {
-				due = append(due, ref{m.User, m.MediaID})
+				due = append(due, pending{ref: ref{m.User, m.MediaID}, deadline: m.At.Add(f.MaxDelay)})
 			}
 			return nil
 		})
@@ -139,8 +262,8 @@ func (f *Fetcher) rescan(ctx context.Context) {
 	if err != nil && ctx.Err() == nil {
 		f.Log.Error().Err(err).Msg("scan pending media")
 	}
-	for _, r := range due {
-		f.Enqueue(r.user, r.id)
+	for _, p := range due {
+		f.enqueue(p.ref, p.deadline)
 	}
 }
 
@@ -197,7 +320,7 @@ func (f *Fetcher) Fetch(ctx context.Context, user, mediaID string) error {
 		return nil
 	}
 	if rec.NextAttempt.After(now) {
-		f.later(user, mediaID, rec.NextAttempt.Sub(now))
+		f.later(rec, rec.NextAttempt.Sub(now))
 		return nil
 	}
 	o := f.try(ctx, rec, now)
@@ -274,7 +397,7 @@ func (f *Fetcher) Fetch(ctx context.Context, user, mediaID string) error {
 	}
 	ev.Str("media_id", mediaID).Str("kind", rec.Kind).Str("state", final.State).Int("attempt", final.Attempts).Int64("size", final.Size).Msg("media download")
 	if o.state == store.MediaPending {
-		f.later(user, mediaID, final.NextAttempt.Sub(now))
+		f.later(rec, final.NextAttempt.Sub(now))
 		return nil
 	}
 	if f.Settled != nil {
@@ -283,9 +406,11 @@ func (f *Fetcher) Fetch(ctx context.Context, user, mediaID string) error {
 	return nil
 }
 
-// later enqueues r again after d (the rescan catches it after a restart).
-func (f *Fetcher) later(user, mediaID string, d time.Duration) {
-	time.AfterFunc(d, func() { f.Enqueue(user, mediaID) })
+// later enqueues rec again after d (the rescan catches it after a
+// restart), due by MaxDelay after the person sent it.
+func (f *Fetcher) later(rec store.MediaRecord, d time.Duration) {
+	r, deadline := ref{rec.User, rec.MediaID}, rec.At.Add(f.MaxDelay)
+	time.AfterFunc(d, func() { f.enqueue(r, deadline) })
 }
 
 // try downloads and checks; it writes nothing.

@@ -134,7 +134,15 @@ func (c *Client) do(ctx context.Context, method, u, contentType string, body io.
 		raw, _ := io.ReadAll(io.LimitReader(res.Body, maxResponse))
 		return nil, res.StatusCode, c.responseError(res.StatusCode, raw)
 	}
-	raw, err := io.ReadAll(io.LimitReader(res.Body, limit))
+	var raw []byte
+	if n := res.ContentLength; n > 0 && n < limit {
+		// A file of announced length is read into one buffer of that
+		// size; io.ReadAll would grow and copy it a dozen times.
+		raw = make([]byte, n)
+		_, err = io.ReadFull(res.Body, raw)
+	} else {
+		raw, err = io.ReadAll(io.LimitReader(res.Body, limit))
+	}
 	if err != nil {
 		return nil, res.StatusCode, c.transportError(fmt.Errorf("read response: %w", err))
 	}

@@ -105,6 +105,9 @@ type Config struct {
 	// NATS is the JetStream cluster of several instances (LIFELINE_NATS_*),
 	// read by `lifeline cluster`; see cluster.go.
 	NATS NATSSettings
+	// Media is the downloader of the files people send (LIFELINE_MEDIA_*);
+	// see media_config.go.
+	Media MediaSettings
 }
 
 // Sandbox reports whether no WhatsApp credentials are configured.
@@ -119,6 +122,7 @@ func defaultConfig() Config {
 		DiskReserve: 256 << 20, ThesaurusDir: kb.DefaultThesaurusDir,
 		InstanceID: defaultInstanceID(), LeaseTTL: 15 * time.Second, EventBuffer: 64,
 		Broadcast: BroadcastSettings{ApprovalAbove: defaultApprovalAbove, ApprovalExpires: defaultApprovalExpires},
+		Media:     defaultMediaSettings(),
 	}
 }
 
@@ -195,6 +199,7 @@ func loadConfig(args []string, lookup func(string) (string, bool)) (Config, erro
 	intVar(&c.MaxInFlight, "LIFELINE_MAX_IN_FLIGHT")
 	intVar(&c.EventBuffer, "LIFELINE_EVENT_BUFFER")
 	errs = append(errs, loadBroadcastEnv(&c.Broadcast, getenv)...)
+	errs = append(errs, loadMediaEnv(&c.Media, getenv)...)
 	if t, err := catalog.ParseTopics(getenv("LIFELINE_ALERT_TOPIC")); err != nil {
 		errs = append(errs, fmt.Errorf("LIFELINE_ALERT_TOPIC: %w (one topic, or one per language like \"en=floods in the east,ar=...\")", err))
 	} else {
@@ -379,6 +384,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("LIFELINE_LOG_LEVEL=%q: want debug, info, warn or error", c.LogLevel)
 	}
 	if err := c.Broadcast.validate(); err != nil {
+		return err
+	}
+	if err := c.Media.validate(); err != nil {
 		return err
 	}
 	if err := checkThesaurusDir(c.ThesaurusDir, c.thesaurusSet); err != nil {

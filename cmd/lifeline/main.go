@@ -213,7 +213,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 			Timeout: 20 * time.Second,
 		})
 		sender = graph
-		fetcher = &media.Fetcher{DB: db, Graph: graph, Log: log}
+		fetcher = &media.Fetcher{DB: db, Graph: graph, Log: log, Workers: cfg.Media.Workers, MaxDelay: cfg.Media.MaxDelay}
 		uploads = &media.Uploader{DB: db, API: graph}
 	}
 	ecfg := bot.Config{
@@ -316,6 +316,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	mediaDone := make(chan struct{})
 	if fetcher != nil {
 		fetcher.Settled = engine.MediaSettled
+		fetcher.Busy = engine.Backlogged // downloads give way to the acknowledgements
 		go func() { defer close(mediaDone); fetcher.Run(sweepCtx) }()
 	} else {
 		close(mediaDone)

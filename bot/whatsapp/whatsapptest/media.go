@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -169,6 +170,8 @@ func (s *Server) serveDownload(w http.ResponseWriter, r *http.Request, id string
 		return
 	}
 	w.Header().Set("Content-Type", f.MimeType)
+	// Announced like a file server announces a file's length.
+	w.Header().Set("Content-Length", strconv.Itoa(len(f.Data)))
 	w.Write(f.Data)
 }
 
