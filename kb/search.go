@@ -184,6 +184,12 @@ func (c *coverer) cover(d *doc, qs []qterm, weights []float64) (cov, qcov, aonly
 	return cov / total, qcov / total, aonly / total
 }
 
+// covered reports whether the entry last passed to cover matches query
+// term g, directly or through an association or synonym.
+func (c *coverer) covered(g int) bool {
+	return c.covs[g] > 0 || c.assocs[g]
+}
+
 // boundQuery keeps the first maxQueryRunes runes of q and cuts every run of
 // non-space runes to maxTokenRunes, so that the cost of a search is bounded
 // whatever is sent.
@@ -251,7 +257,7 @@ func (st *langStats) expand(qterms []string) (qs []qterm, weights []float64) {
 		// what the term weighs: "Ansteckungsgefahr" is rarer than
 		// "Ansteckung" but no better evidence of it.
 		if decompounds[st.lang] {
-			alts = splitCompound(t, st.vocabSet)
+			alts = splitCompound(t, st.vocabSet, st.termOf)
 			for _, p := range alts {
 				qs = append(qs, qterm{term: p, w: min(st.idf(st.df[p]), weights[i]), factor: partFactor, group: i})
 			}
@@ -524,6 +530,9 @@ func (s *snapshot) searchAmong(q, lang string, limit int, keep func(*doc) bool) 
 	f := featuresOf(top, list, len(qterms), unknown/dtotal)
 	res.features = &f
 	res.Decision = f.decide()
+	if res.Decision != DecisionNone && frameOnly(qterms, cv.covered, st.frame) {
+		res.Decision = DecisionNone
+	}
 	for i, c := range list {
 		if i == limit {
 			break
