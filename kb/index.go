@@ -298,6 +298,11 @@ func (st *langStats) build(lang, thesDir string) {
 				vocab[t] = struct{}{}
 			}
 		}
+		// The FAQ's own compounds split into the parts it writes, not
+		// into synonym group terms: "Coronaviren" would add "coronavirus"
+		// to every entry that names the virus, and the group's term would
+		// weigh nothing. A query's compound parts do stand for their
+		// group (expand).
 		for _, d := range st.docs {
 			for i, v := range d.variants {
 				d.variants[i] = withParts(v, vocab, nil)
