@@ -41,7 +41,9 @@ func TestGermanQueryTermsStandForFAQForms(t *testing.T) {
 	entries, err := Parse([]byte("id,lang,question,answer\n"+
 		"incubation,de,Wie lange dauert die Inkubation?,Die Zeit ist bis zu zwei Wochen.\n"+
 		"disinfect,de,Welche Mittel helfen bei der Desinfektion?,Alkohol.\n"+
-		"symptoms,de,Welche Symptome gibt es?,Fieber und Husten nach der Inkubationszeit.\n"), FormatCSV)
+		"symptoms,de,Welche Symptome gibt es?,Fieber und Husten nach der Inkubationszeit.\n"+
+		"test,de,Wo mache ich einen Test?,Beim Hausarzt.\n"+
+		"vaccine,de,Gibt es eine Impfung?,Noch nicht.\n"), FormatCSV)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,6 +61,9 @@ func TestGermanQueryTermsStandForFAQForms(t *testing.T) {
 		// still stands for its part, which a question has.
 		{"a compound stands for its parts", "Inkubationszeit", "inkubier", partFactor},
 		{"a verb stands for a noun with its first letters", "desinfiziert", "desinfektion", prefixFactor},
+		// the light stemmer keeps a participle's "ge-" and "-t"
+		{"a participle stands for its verb", "getestet", "test", fuzzyFactor},
+		{"and for the verb's synonym group", "geimpft", "impfung", fuzzyFactor},
 	} {
 		t.Run(c.label, func(t *testing.T) {
 			qs, _ := st.expand(terms(analyzerFor("de"), c.query))
@@ -215,5 +220,36 @@ func TestGermanCompoundPartsAreTheirGroupsTerm(t *testing.T) {
 				t.Errorf("splitCompound(%q) = %q, want %q", ts[0], got, c.want)
 			}
 		})
+	}
+}
+
+// Words that begin with "ge" and end in "t" are participles only when what
+// lies between is a verb of the FAQ.
+func TestGermanParticipleStem(t *testing.T) {
+	entries, err := Parse([]byte("id,lang,question,answer\n"+
+		"test,de,Wo mache ich einen Test?,Beim Hausarzt.\n"+
+		"view,de,Wie ist die Sicht?,Gut.\n"), FormatCSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := buildSnapshot(1, entries, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	st := s.stats["de"]
+	for _, c := range []struct{ word, want string }{
+		{"getestet", "test"},
+		{"Gesicht", ""}, // "sich" is no term of the FAQ
+		{"Geburt", ""},  // "bur" is too short to be a verb's stem
+		{"Test", ""},
+	} {
+		ts := terms(analyzerFor("de"), c.word)
+		if len(ts) != 1 {
+			t.Fatalf("terms(de, %q) = %q, want one term", c.word, ts)
+		}
+		if got := st.participleStem(ts[0]); got != c.want {
+			t.Errorf("participleStem(%q) = %q, want %q", ts[0], got, c.want)
+		}
 	}
 }

@@ -271,6 +271,11 @@ func (st *langStats) expand(qterms []string) (qs []qterm, weights []float64) {
 				weights[i] = min(weights[i], st.weight(v))
 			}
 		}
+		if st.lang == "de" {
+			if v := st.participleStem(t); v != "" {
+				qs = append(qs, qterm{term: v, w: min(st.idf(st.df[v]), weights[i]), factor: fuzzyFactor, group: i})
+			}
+		}
 		if alts == nil || known {
 			near := st.near(t, !known)
 			for _, v := range near {
@@ -299,6 +304,36 @@ func (st *langStats) expand(qterms []string) (qs []qterm, weights []float64) {
 // its rarity among whole entries.
 func (st *langStats) weight(t string) float64 {
 	return (1-idfQMix)*st.idf(st.df[t]) + idfQMix*st.idf(st.dfQ[t])
+}
+
+// participleStem returns the FAQ term a German past participle's verb
+// stands for ("getestet": "test", "geimpft": "impfung", through the
+// synonym groups), or "" when t is no such participle or the FAQ lacks
+// the verb. The light stemmer keeps the "ge-" and "-t" of a participle,
+// so "Muss ich getestet werden?" missed every "Test". The verb's stem
+// must keep minPart runes and be a term of the FAQ: "Gesicht" and
+// "Gewicht" are no participles of "sich" and "wich".
+func (st *langStats) participleStem(t string) string {
+	if !strings.HasPrefix(t, "ge") {
+		return ""
+	}
+	for _, end := range []string{"et", "t"} {
+		if !strings.HasSuffix(t, end) || len(t) < 2+len(end) {
+			continue
+		}
+		stem := t[2 : len(t)-len(end)]
+		if utf8.RuneCountInString(stem) < minPart {
+			continue
+		}
+		v := stem
+		if st.termOf != nil {
+			v = st.termOf(stem)
+		}
+		if v != t && has(st.vocabSet, v) {
+			return v
+		}
+	}
+	return ""
 }
 
 // withoutProclitic returns t without a leading و, ف, ب, ل or ك (and, or,
