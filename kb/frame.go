@@ -5,14 +5,16 @@ package kb
 // "keep", "happen") say what the person wants done with the topic, not
 // what it is, and an entry that shares only them ("How do I stop
 // receiving messages?") is about something else. frameWords are such
-// verbs per language: general lists, drawn from no FAQ. They rank as any
+// verbs per language: general lists, drawn from no FAQ. Left out: "give",
+// which in a crisis is often the topic ("how can I give to the victims"),
+// and "use", which the English stemmer makes "us". They rank as any
 // other word; the decision offers nothing when the first entry matches
 // none of the query's other words (frameOnly).
 var frameWords = map[string][]string{
 	"en": {"stop", "stops", "stopped", "stopping", "start", "starts", "started", "starting", "begin", "begins",
 		"began", "continue", "continues", "keep", "keeps", "kept", "prevent", "prevents", "avoid", "avoids",
-		"deal", "handle", "happen", "happens", "happened", "use", "uses", "used", "make", "makes", "made",
-		"take", "takes", "took", "give", "gives", "gave", "go", "goes", "going", "went", "come", "comes",
+		"deal", "handle", "happen", "happens", "happened", "make", "makes", "made",
+		"take", "takes", "took", "go", "goes", "going", "went", "come", "comes",
 		"came", "try", "tries", "tried", "put", "end", "ends", "ended", "finish", "finished", "quit"},
 	"de": {"aufhören", "aufhört", "stoppen", "stoppt", "anfangen", "anfängt", "angefangen", "beginnen",
 		"beginnt", "begonnen", "weitermachen", "verhindern", "verhindert", "vermeiden", "vermeidet",
