@@ -62,6 +62,9 @@ func registerAnalyzer(lang, base string) {
 		if err != nil {
 			return nil, err
 		}
+		if d := derivations[lang]; d != nil {
+			a = &derivedAnalyzer{base: a, derive: d}
+		}
 		return &synonymAnalyzer{base: a, syn: newSynonymMap(a, synonymGroups[lang]), stop: newStopSet(a, stopWords(lang)),
 			pre: preAnalysis[lang]}, nil
 	})
@@ -75,6 +78,22 @@ type synonymAnalyzer struct {
 	syn  *synonymMap
 	stop map[string]struct{}
 	pre  func(string) string // rewrites the text first, when the language needs it
+}
+
+// termOf returns the term a compound part stands for: the part itself,
+// or its synonym group's term when the part is a member ("info" in
+// "Infozentrale" is "information", "infektion" in "Infektionsrisiko" is
+// "ansteckung"). Parts are cut out of analysed terms, so they are compared
+// with the analysed members of the groups, after the language's
+// derivation rule.
+func (a *synonymAnalyzer) termOf(part string) string {
+	if d, ok := a.base.(*derivedAnalyzer); ok {
+		part = d.derive(part)
+	}
+	if r, ok := a.syn.seqs[part]; ok {
+		return r
+	}
+	return part
 }
 
 // preAnalysis rewrites a language's text before analysis.

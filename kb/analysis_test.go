@@ -41,7 +41,9 @@ func TestGermanQueryTermsStandForFAQForms(t *testing.T) {
 	entries, err := Parse([]byte("id,lang,question,answer\n"+
 		"incubation,de,Wie lange dauert die Inkubation?,Die Zeit ist bis zu zwei Wochen.\n"+
 		"disinfect,de,Welche Mittel helfen bei der Desinfektion?,Alkohol.\n"+
-		"symptoms,de,Welche Symptome gibt es?,Fieber und Husten nach der Inkubationszeit.\n"), FormatCSV)
+		"symptoms,de,Welche Symptome gibt es?,Fieber und Husten nach der Inkubationszeit.\n"+
+		"test,de,Wo mache ich einen Test?,Beim Hausarzt.\n"+
+		"vaccine,de,Gibt es eine Impfung?,Noch nicht.\n"), FormatCSV)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,8 +59,11 @@ func TestGermanQueryTermsStandForFAQForms(t *testing.T) {
 	}{
 		// "Inkubationszeit" is a word of the FAQ (in an answer) and
 		// still stands for its part, which a question has.
-		{"a compound stands for its parts", "Inkubationszeit", "inkubation", partFactor},
+		{"a compound stands for its parts", "Inkubationszeit", "inkubier", partFactor},
 		{"a verb stands for a noun with its first letters", "desinfiziert", "desinfektion", prefixFactor},
+		// the light stemmer keeps a participle's "ge-" and "-t"
+		{"a participle stands for its verb", "getestet", "test", fuzzyFactor},
+		{"and for the verb's synonym group", "geimpft", "impfung", fuzzyFactor},
 	} {
 		t.Run(c.label, func(t *testing.T) {
 			qs, _ := st.expand(terms(analyzerFor("de"), c.query))
@@ -102,7 +107,7 @@ func TestGermanQuestionWordsAreNoTerms(t *testing.T) {
 	}{
 		{"Woran erkenne ich eine Infektion?", []string{"erkenn", "ansteckung"}},
 		{"Worauf muss ich achten?", []string{"acht"}},
-		{"Womit desinfiziere ich?", []string{"desinfizi"}},
+		{"Womit desinfiziere ich?", []string{"desinfizier"}},
 	} {
 		got := terms(analyzerFor("de"), c.in)
 		if !slices.Equal(got, c.want) {
@@ -126,6 +131,14 @@ func TestGermanAnalysis(t *testing.T) {
 		{"plural and case endings go", "Kinder Kindern Kindes", []string{"kind", "kind", "kind"}},
 		{"a known compound is its group's word", "Schutzmasken Masken", []string{"mask", "mask"}},
 		{"noun and verb of one word meet", "Erkrankung Erkrankungen", []string{"krankheit", "krankheit"}},
+		// nouns in -ation and -ierung and the verb in -ieren: one family
+		{"Isolation, Isolierung, isolieren, isoliert", "Isolation Isolierung isolieren isoliert isolierte", []string{"isolier", "isolier", "isolier", "isolier", "isolier"}},
+		{"Information and informieren", "Informationen informieren informiert", []string{"informier", "informier", "informier"}},
+		{"Mutation and mutieren keep too short a stem apart", "Mutation mutieren", []string{"mutation", "muti"}},
+		{"Desinfektion is no -ation noun", "Desinfektion desinfizieren", []string{"desinfektion", "desinfizier"}},
+		{"short words ending alike stay", "Station Nation", []string{"station", "nation"}},
+		{"-ei is no verb ending", "Polizei", []string{"polizei"}},
+		{"a noun in -ie meets its verb", "Therapie therapieren", []string{"behandlung", "behandlung"}},
 	} {
 		t.Run(c.label, func(t *testing.T) {
 			if got := terms(analyzerFor("de"), c.text); !slices.Equal(got, c.want) {
@@ -153,7 +166,7 @@ func TestSplitCompound(t *testing.T) {
 		{"too short to be a compound", "maske", nil},
 	} {
 		t.Run(c.label, func(t *testing.T) {
-			if got := splitCompound(c.term, vocab); !slices.Equal(got, c.want) {
+			if got := splitCompound(c.term, vocab, nil); !slices.Equal(got, c.want) {
 				t.Errorf("splitCompound(%q) = %q, want %q", c.term, got, c.want)
 			}
 		})
@@ -167,13 +180,76 @@ func TestGermanStopWordsWithoutUmlauts(t *testing.T) {
 		text string
 		want []string
 	}{
-		{"Informationen über Masken", []string{"information", "mask"}},
-		{"Informationen ueber Masken", []string{"information", "mask"}},
+		{"Informationen über Masken", []string{"informier", "mask"}},
+		{"Informationen ueber Masken", []string{"informier", "mask"}},
 		{"Masken fuer Kinder", []string{"mask", "kind"}},
 		{"Was koennen Kinder tun?", []string{"kind"}},
 	} {
 		if got := terms(analyzerFor("de"), c.text); !slices.Equal(got, c.want) {
 			t.Errorf("terms(de, %q) = %q, want %q", c.text, got, c.want)
+		}
+	}
+}
+
+// A compound part that is a member of a synonym group stands for the
+// group's term, as the whole word would: "Infozentrale" has the part
+// "info", which the FAQ writes "Informationen"; "Infektionsrisiko" has
+// "Infektion", which is "Ansteckung".
+func TestGermanCompoundPartsAreTheirGroupsTerm(t *testing.T) {
+	vocab := map[string]struct{}{}
+	for _, w := range terms(analyzerFor("de"), "Informationen Zentrale Ansteckung Risiko Lohn Fortzahlung Isolierung Zeit") {
+		vocab[w] = struct{}{}
+	}
+	termOf := partTerm("de")
+	for _, c := range []struct {
+		label, word string
+		want        []string
+	}{
+		{"a clipped word", "Infozentrale", []string{"informier", "zentral"}},
+		{"a synonym with a linking s", "Infektionsrisiko", []string{"ansteckung", "risiko"}},
+		{"an official word for the everyday one", "Entgeltfortzahlung", []string{"lohn", "fortzahlung"}},
+		{"a noun in -ation", "Isolationszeit", []string{"isolier", "zeit"}},
+		{"a word of its own is kept", "Ansteckungsrisiko", []string{"ansteckung", "risiko"}},
+	} {
+		t.Run(c.label, func(t *testing.T) {
+			ts := terms(analyzerFor("de"), c.word)
+			if len(ts) != 1 {
+				t.Fatalf("terms(de, %q) = %q, want one term", c.word, ts)
+			}
+			if got := splitCompound(ts[0], vocab, termOf); !slices.Equal(got, c.want) {
+				t.Errorf("splitCompound(%q) = %q, want %q", ts[0], got, c.want)
+			}
+		})
+	}
+}
+
+// Words that begin with "ge" and end in "t" are participles only when what
+// lies between is a verb of the FAQ.
+func TestGermanParticipleStem(t *testing.T) {
+	entries, err := Parse([]byte("id,lang,question,answer\n"+
+		"test,de,Wo mache ich einen Test?,Beim Hausarzt.\n"+
+		"view,de,Wie ist die Sicht?,Gut.\n"), FormatCSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := buildSnapshot(1, entries, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	st := s.stats["de"]
+	for _, c := range []struct{ word, want string }{
+		{"getestet", "test"},
+		{"Gesicht", ""}, // "sich" is no term of the FAQ
+		{"Geburt", ""},  // "bur" is too short to be a verb's stem
+		{"Test", ""},
+	} {
+		ts := terms(analyzerFor("de"), c.word)
+		if len(ts) != 1 {
+			t.Fatalf("terms(de, %q) = %q, want one term", c.word, ts)
+		}
+		if got := st.participleStem(ts[0]); got != c.want {
+			t.Errorf("participleStem(%q) = %q, want %q", ts[0], got, c.want)
 		}
 	}
 }

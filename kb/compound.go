@@ -13,10 +13,19 @@ var linkers = []string{"", "s", "es", "n", "en", "er", "e"}
 
 const minPart = 4 // runes; shorter parts are more often accidents than words
 
-// splitCompound splits t into a head and a tail that are both in vocab,
-// allowing a linking morpheme after the head. It prefers the longest tail
-// and tries the tail's own split when the tail is not a term (three parts).
-func splitCompound(t string, vocab map[string]struct{}) []string {
+// splitCompound splits t into a head and a tail that both stand for terms
+// in vocab, allowing a linking morpheme after the head. It prefers the
+// longest tail and tries the tail's own split when the tail is not a term
+// (three parts). termOf maps a part to the term it stands for (a synonym's
+// group term); nil keeps parts as they are.
+func splitCompound(t string, vocab map[string]struct{}, termOf func(string) string) []string {
+	if termOf == nil {
+		termOf = func(s string) string { return s }
+	}
+	return splitParts(t, vocab, termOf)
+}
+
+func splitParts(t string, vocab map[string]struct{}, termOf func(string) string) []string {
 	n := utf8.RuneCountInString(t)
 	if n < 2*minPart {
 		return nil
@@ -30,10 +39,10 @@ func splitCompound(t string, vocab map[string]struct{}) []string {
 	for i := minPart; i <= n-minPart; i++ {
 		head, tail := t[:offs[i]], t[offs[i]:]
 		var tailParts []string
-		if _, ok := vocab[tail]; ok {
-			tailParts = []string{tail}
+		if tt := termOf(tail); has(vocab, tt) {
+			tailParts = []string{tt}
 		} else if utf8.RuneCountInString(tail) >= 2*minPart {
-			tailParts = splitCompound(tail, vocab)
+			tailParts = splitParts(tail, vocab, termOf)
 		}
 		if tailParts == nil {
 			continue
@@ -46,8 +55,8 @@ func splitCompound(t string, vocab map[string]struct{}) []string {
 			if utf8.RuneCountInString(h) < minPart {
 				continue
 			}
-			if _, ok := vocab[h]; ok {
-				return append([]string{h}, tailParts...)
+			if ht := termOf(h); has(vocab, ht) {
+				return append([]string{ht}, tailParts...)
 			}
 		}
 	}
@@ -55,10 +64,10 @@ func splitCompound(t string, vocab map[string]struct{}) []string {
 }
 
 // withParts returns ts followed by the compound parts of its terms.
-func withParts(ts []string, vocab map[string]struct{}) []string {
+func withParts(ts []string, vocab map[string]struct{}, termOf func(string) string) []string {
 	out := ts
 	for _, t := range ts {
-		if parts := splitCompound(t, vocab); parts != nil {
+		if parts := splitCompound(t, vocab, termOf); parts != nil {
 			if len(out) == len(ts) {
 				out = append(make([]string, 0, len(ts)+4), ts...)
 			}

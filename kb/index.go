@@ -52,6 +52,15 @@ func analyzerFor(lang string) analysis.Analyzer {
 	return a
 }
 
+// partTerm returns the function that maps a compound part of lang to the
+// term it stands for (see synonymAnalyzer.termOf).
+func partTerm(lang string) func(string) string {
+	if a, ok := analyzerFor(lang).(*synonymAnalyzer); ok {
+		return a.termOf
+	}
+	return nil
+}
+
 func terms(a analysis.Analyzer, text string) []string {
 	ts := a.Analyze([]byte(text))
 	out := make([]string, len(ts))
@@ -102,6 +111,8 @@ type langStats struct {
 	thes       map[string][]string    // a term -> the FAQ terms it is a thesaurus synonym of
 	scratch    sync.Pool              // of *scratch sized for this language
 	typeW      map[string]float64     // the share of wQType a match of each question kind earns (typeWeight)
+	termOf     func(string) string    // the term a compound part stands for (partTerm)
+	frame      map[string]struct{}    // analysed frame words (frame.go)
 	avgQ, avgA float64
 }
 
@@ -273,8 +284,10 @@ func analyseDoc(e Entry, lang string) *doc {
 // frequencies and BM25-normalised term frequencies per field.
 func (st *langStats) build(lang, thesDir string) {
 	st.lang = lang
+	st.frame = frameSet(lang)
 	vocab := map[string]struct{}{}
 	if decompounds[lang] {
+		st.termOf = partTerm(lang)
 		for _, d := range st.docs {
 			for _, v := range d.variants {
 				for _, t := range v {
@@ -285,11 +298,16 @@ func (st *langStats) build(lang, thesDir string) {
 				vocab[t] = struct{}{}
 			}
 		}
+		// The FAQ's own compounds split into the parts it writes, not
+		// into synonym group terms: "Coronaviren" would add "coronavirus"
+		// to every entry that names the virus, and the group's term would
+		// weigh nothing. A query's compound parts do stand for their
+		// group (expand).
 		for _, d := range st.docs {
 			for i, v := range d.variants {
-				d.variants[i] = withParts(v, vocab)
+				d.variants[i] = withParts(v, vocab, nil)
 			}
-			d.answer = withParts(d.answer, vocab)
+			d.answer = withParts(d.answer, vocab, nil)
 		}
 	}
 	var sumQ, sumA float64

@@ -650,3 +650,37 @@ func TestSearchWorkIsBoundedOnHugeInput(t *testing.T) {
 		t.Errorf("boundQuery kept %d bytes of the long token", len(got))
 	}
 }
+
+// An entry that shares only the verb that frames a question ("stop" in
+// "how do I stop a nosebleed") is about something else: the bot offers
+// nothing rather than a list led by it. Where the entry shares a word of
+// the topic, the frame verb does not hold it back.
+func TestFrameWordsAloneOfferNothing(t *testing.T) {
+	k := openKB(t)
+	for _, c := range []struct {
+		label, query string
+		want         Decision
+		wantID       string // first result when not none
+	}{
+		{"a topic no entry has", "how do I stop a nosebleed", DecisionNone, ""},
+		{"a topic other entries have", "will the storm stop tonight", DecisionNone, ""},
+		{"the weather", "when will the rain stop", DecisionNone, ""},
+		{"bleeding", "how do I stop the bleeding", DecisionNone, ""},
+		{"the frame verb and the entry's topic", "how do I stop receiving these messages", DecisionAnswer, "opt-out"},
+		{"the frame verb alone", "stop", DecisionAnswer, "opt-out"},
+		{"a frame verb beside a shared topic", "how can I start volunteering", DecisionSuggest, "volunteering"},
+		{"keep, with the topic", "how do I keep my kids safe during the storm", DecisionAnswer, "children"},
+		{"an unknown word beside a topic word", "where can I charge my laptop", DecisionSuggest, "phone-charging"},
+		{"an unknown word beside another", "my grandmother is missing", DecisionSuggest, "missing-person"},
+	} {
+		t.Run(c.label, func(t *testing.T) {
+			r := k.Search(c.query, "en", 3)
+			if r.Decision != c.want {
+				t.Fatalf("decision %s, want %s (%+v)", r.Decision, c.want, r.Results)
+			}
+			if c.want != DecisionNone && (len(r.Results) == 0 || r.Results[0].ID != c.wantID) {
+				t.Errorf("first result %+v, want %s", r.Results, c.wantID)
+			}
+		})
+	}
+}

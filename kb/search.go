@@ -184,6 +184,12 @@ func (c *coverer) cover(d *doc, qs []qterm, weights []float64) (cov, qcov, aonly
 	return cov / total, qcov / total, aonly / total
 }
 
+// covered reports whether the entry last passed to cover matches query
+// term g, directly or through an association or synonym.
+func (c *coverer) covered(g int) bool {
+	return c.covs[g] > 0 || c.assocs[g]
+}
+
 // boundQuery keeps the first maxQueryRunes runes of q and cuts every run of
 // non-space runes to maxTokenRunes, so that the cost of a search is bounded
 // whatever is sent.
@@ -251,7 +257,7 @@ func (st *langStats) expand(qterms []string) (qs []qterm, weights []float64) {
 		// what the term weighs: "Ansteckungsgefahr" is rarer than
 		// "Ansteckung" but no better evidence of it.
 		if decompounds[st.lang] {
-			alts = splitCompound(t, st.vocabSet)
+			alts = splitCompound(t, st.vocabSet, st.termOf)
 			for _, p := range alts {
 				qs = append(qs, qterm{term: p, w: min(st.idf(st.df[p]), weights[i]), factor: partFactor, group: i})
 			}
@@ -263,6 +269,11 @@ func (st *langStats) expand(qterms []string) (qs []qterm, weights []float64) {
 				// virus" is as common as "virus", however rare its
 				// written form.
 				weights[i] = min(weights[i], st.weight(v))
+			}
+		}
+		if st.lang == "de" {
+			if v := st.participleStem(t); v != "" {
+				qs = append(qs, qterm{term: v, w: min(st.idf(st.df[v]), weights[i]), factor: fuzzyFactor, group: i})
 			}
 		}
 		if alts == nil || known {
@@ -293,6 +304,36 @@ func (st *langStats) expand(qterms []string) (qs []qterm, weights []float64) {
 // its rarity among whole entries.
 func (st *langStats) weight(t string) float64 {
 	return (1-idfQMix)*st.idf(st.df[t]) + idfQMix*st.idf(st.dfQ[t])
+}
+
+// participleStem returns the FAQ term a German past participle's verb
+// stands for ("getestet": "test", "geimpft": "impfung", through the
+// synonym groups), or "" when t is no such participle or the FAQ lacks
+// the verb. The light stemmer keeps the "ge-" and "-t" of a participle,
+// so "Muss ich getestet werden?" missed every "Test". The verb's stem
+// must keep minPart runes and be a term of the FAQ: "Gesicht" and
+// "Gewicht" are no participles of "sich" and "wich".
+func (st *langStats) participleStem(t string) string {
+	if !strings.HasPrefix(t, "ge") {
+		return ""
+	}
+	for _, end := range []string{"et", "t"} {
+		if !strings.HasSuffix(t, end) || len(t) < 2+len(end) {
+			continue
+		}
+		stem := t[2 : len(t)-len(end)]
+		if utf8.RuneCountInString(stem) < minPart {
+			continue
+		}
+		v := stem
+		if st.termOf != nil {
+			v = st.termOf(stem)
+		}
+		if v != t && has(st.vocabSet, v) {
+			return v
+		}
+	}
+	return ""
 }
 
 // withoutProclitic returns t without a leading و, ف, ب, ل or ك (and, or,
@@ -524,6 +565,9 @@ func (s *snapshot) searchAmong(q, lang string, limit int, keep func(*doc) bool) 
 	f := featuresOf(top, list, len(qterms), unknown/dtotal)
 	res.features = &f
 	res.Decision = f.decide()
+	if res.Decision != DecisionNone && frameOnly(qterms, cv.covered, st.frame) {
+		res.Decision = DecisionNone
+	}
 	for i, c := range list {
 		if i == limit {
 			break
