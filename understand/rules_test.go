@@ -126,8 +126,8 @@ func TestDangerRuleScope(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			padded := " " + Normalize(c.text) + " "
-			if got := dangerRule(c.text, padded, c.top); got != c.want {
+			rd := newReading(" " + Normalize(c.text) + " ")
+			if got := dangerRule(c.text, &rd, c.top); got != c.want {
 				t.Errorf("dangerRule(%q, top %s) = %q, want %q", c.text, c.top, got, c.want)
 			}
 		})

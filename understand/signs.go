@@ -438,7 +438,7 @@ func hypotheticalCues(text, padded string, cues uint8) bool {
 // tagSet is a phrase set whose phrases carry tags; scan returns the union
 // of the tags found.
 type tagSet struct {
-	byKey map[string][]tagPhrase
+	byKey keyIndex[tagPhrase]
 	short []tagPhrase
 }
 
@@ -448,7 +448,7 @@ type tagPhrase struct {
 }
 
 func compileTags(lists map[uint8][]string) tagSet {
-	ts := tagSet{byKey: map[string][]tagPhrase{}}
+	var ts tagSet
 	for tag := uint8(1); tag != 0; tag <<= 1 { // a fixed order: deterministic
 		for _, p := range lists[tag] {
 			n := Normalize(strings.TrimSuffix(p, "*"))
@@ -460,7 +460,7 @@ func compileTags(lists map[uint8][]string) tagSet {
 			}
 			tp := tagPhrase{text: n, tag: tag}
 			if k, ok := key(n); ok {
-				ts.byKey[k] = append(ts.byKey[k], tp)
+				ts.byKey.add(k, tp)
 			} else {
 				ts.short = append(ts.short, tp)
 			}
@@ -471,16 +471,17 @@ func compileTags(lists map[uint8][]string) tagSet {
 
 func (ts tagSet) scan(padded string) uint8 {
 	var tags uint8
-	for i := range padded {
-		k, ok := key(padded[i:])
+	for i := 0; ; {
+		k, w, ok := keyAt(padded, i)
 		if !ok {
 			break
 		}
-		for _, p := range ts.byKey[k] {
+		for _, p := range ts.byKey.get(k) {
 			if tags&p.tag == 0 && strings.HasPrefix(padded[i:], p.text) {
 				tags |= p.tag
 			}
 		}
+		i += w
 	}
 	for _, p := range ts.short {
 		if tags&p.tag == 0 && strings.Contains(padded, p.text) {
@@ -588,8 +589,9 @@ func historyCues(cues uint8) bool {
 // a compound was blanked and no danger phrase, hazard or sign is left. The
 // classifier, which learnt "fire" and "shot" from emergencies, must then be
 // as sure as for a request for supplies (NeedDangerFloor).
-func harmlessOnly(padded string) bool {
-	masked := maskNotHazard(padded)
+//
+// masked is maskNotHazard(padded).
+func harmlessOnly(padded, masked string) bool {
 	if masked == padded {
 		return false
 	}
@@ -602,7 +604,9 @@ func harmlessOnly(padded string) bool {
 // sense, 0 when none applies. It is read only when the classifier's danger
 // probability has reached the ordinary floor, which keeps its cost off
 // most messages.
-func signFloor(text, padded string) float64 {
+//
+// masked is maskNotHazard(padded).
+func signFloor(text, padded, masked string) float64 {
 	f := 0.0
 	cues := cueSets.scan(padded)
 	if hypotheticalCues(text, padded, cues) {
@@ -611,7 +615,7 @@ func signFloor(text, padded string) float64 {
 	if historyCues(cues) {
 		f = max(f, HistoryDangerFloor)
 	}
-	if f < NeedDangerFloor && harmlessOnly(padded) {
+	if f < NeedDangerFloor && harmlessOnly(padded, masked) {
 		f = NeedDangerFloor
 	}
 	return f

@@ -268,6 +268,7 @@ func (m *Model) Understand(text string) (res Result) {
 	// is the top class; below it, the best other class stands and only the
 	// safety phrases can raise the message.
 	padded := " " + norm + " "
+	rd := newReading(padded)
 	floor := DangerFloor
 	if needSet.match(padded) || (bestOther(res.Scores) == Safe && calm(text, padded)) {
 		floor = NeedDangerFloor
@@ -275,24 +276,24 @@ func (m *Model) Understand(text string) (res Result) {
 	if bestOther(res.Scores) == Question && questionForm(padded) && !personSet.match(padded) && !dangerAt(padded) {
 		floor = max(floor, QuestionDangerFloor)
 	}
-	if p[0] >= floor && wellNoRisk(padded) { // below floor it changes nothing
+	if p[0] >= floor && rd.wellNoRisk() { // below floor it changes nothing
 		floor = max(floor, WellDangerFloor)
-		if recoveredSet.match(padded) || signless(padded) {
+		if recoveredSet.match(padded) || rd.signless() {
 			floor = max(floor, RecoveredDangerFloor, WellSignlessDangerFloor)
 		}
 	}
-	if p[0] >= floor && len(words) <= ShortWords && signless(padded) {
+	if p[0] >= floor && len(words) <= ShortWords && rd.signless() {
 		floor = max(floor, ShortSignlessDangerFloor)
 	}
-	if p[0] >= floor && p[0] < NeedDangerFloor && humanSet.match(padded) && signless(padded) {
+	if p[0] >= floor && p[0] < NeedDangerFloor && humanSet.match(padded) && rd.signless() {
 		floor = NeedDangerFloor // a person asked for, nothing names a danger
 	}
 	if top := res.Scores[0]; p[0] >= floor && p[0] < SureOtherDangerFloor && top.Class != Danger && top.Class != NeedHelp &&
-		top.Score >= SureOtherMin && signless(padded) {
+		top.Score >= SureOtherMin && rd.signless() {
 		floor = SureOtherDangerFloor
 	}
 	if p[0] >= floor { // below floor the readings below change nothing
-		floor = max(floor, signFloor(text, padded))
+		floor = max(floor, signFloor(text, padded, rd.masked))
 	}
 	top := res.Scores[0]
 	if top.Class == Danger && p[0] < floor {
@@ -302,7 +303,7 @@ func (m *Model) Understand(text string) (res Result) {
 
 	rule := ""
 	if p[0] < floor { // the classifier has decided danger otherwise
-		rule = dangerRule(text, padded, top.Class)
+		rule = dangerRule(text, &rd, top.Class)
 	}
 	switch {
 	case p[0] >= floor:
@@ -316,7 +317,7 @@ func (m *Model) Understand(text string) (res Result) {
 	case top.Class != OptOut && optOutTold(padded):
 		res.Class, res.Rule = OptOut, RuleOptOutPhrase
 		res.Confidence = max(p[classIndex(OptOut)], lexiconConfidence)
-	case top.Class != Human && humanSet.match(padded) && signless(padded):
+	case top.Class != Human && humanSet.match(padded) && rd.signless():
 		res.Class, res.Rule = Human, RuleHumanPhrase
 		res.Confidence = max(p[classIndex(Human)], lexiconConfidence)
 	case top.Class == Safe:
@@ -325,7 +326,7 @@ func (m *Model) Understand(text string) (res Result) {
 			res.Confidence = max(p[1], top.Score)
 		}
 	}
-	if masked := maskNotHazard(padded); res.Class == Danger && (selfHarmSet.match(masked) || selfHarmRule(masked) != "") {
+	if masked := rd.masked; res.Class == Danger && (selfHarmSet.match(masked) || selfHarmRule(masked) != "") {
 		res.Rule = RuleSelfHarm // the reply names the emergency number as a line to talk to too
 	}
 	if res.Class != top.Class && top.Class != Other {
@@ -371,8 +372,8 @@ func (m *Model) Understand(text string) (res Result) {
 //
 // A hazard phrase does not raise a message that asserts well-being either:
 // "nobody hurt, the smoke blew the other way".
-func dangerRule(text, padded string, top Class) string {
-	masked := maskNotHazard(padded)
+func dangerRule(text string, rd *reading, top Class) string {
+	padded, masked := rd.padded, rd.masked
 	if harm := selfHarmRule(masked) != ""; harm || leftBehind(masked) {
 		// Told by meaning, not by a danger phrase: a question about it
 		// ("what to do if a friend wants to die") or a past one stays apart.
@@ -390,7 +391,7 @@ func dangerRule(text, padded string, top Class) string {
 	situation := false
 	if !strong { // a danger phrase decides first, no situation needed
 		c := conceptAt(masked)
-		situation = c >= 0 && (!concepts[c].hazard || !wellNoRisk(padded))
+		situation = c >= 0 && (!concepts[c].hazard || !rd.wellNoRisk())
 	}
 	if situation || strong {
 		if cues := cueSets.scan(padded); historyCues(cues) || hypotheticalCues(text, padded, cues) {
@@ -408,7 +409,7 @@ func dangerRule(text, padded string, top Class) string {
 		return RuleDangerConcept
 	case strong:
 		rule = RuleDangerLexicon
-	case hazard && top != Safe && !wellNoRisk(padded) && !(top == Thanks && thankedHazard(text)):
+	case hazard && top != Safe && !rd.wellNoRisk() && !(top == Thanks && thankedHazard(text)):
 		rule = RuleDangerHazard
 	default:
 		return ""
@@ -426,9 +427,47 @@ func dangerRule(text, padded string, top Class) string {
 // phrase or hazard (outside harmless compounds), no risk pair, no
 // situation concept. Only the classifier then speaks for danger.
 func signless(padded string) bool {
-	masked := maskNotHazard(padded)
+	return signlessMasked(maskNotHazard(padded))
+}
+
+// signlessMasked is signless given padded with hazard look-alikes masked.
+func signlessMasked(masked string) bool {
 	strong, hazard := dangerSet.scan(masked)
 	return !strong && !hazard && !pairedRisk(masked) && conceptAt(masked) < 0
+}
+
+// reading is one message as the decisions read it: the readings several
+// of them need are made at most once.
+type reading struct {
+	padded string // " " + normalised text + " "
+	masked string // padded with hazard look-alikes masked (maskNotHazard)
+
+	sign, well int8 // signless and wellNoRisk: 0 not read yet, 1 true, -1 false
+}
+
+func newReading(padded string) reading {
+	return reading{padded: padded, masked: maskNotHazard(padded)}
+}
+
+func (rd *reading) signless() bool {
+	if rd.sign == 0 {
+		rd.sign = tri(signlessMasked(rd.masked))
+	}
+	return rd.sign > 0
+}
+
+func (rd *reading) wellNoRisk() bool {
+	if rd.well == 0 {
+		rd.well = tri(wellNoRiskMasked(rd.padded, rd.masked))
+	}
+	return rd.well > 0
+}
+
+func tri(b bool) int8 {
+	if b {
+		return 1
+	}
+	return -1
 }
 
 // thankedHazard reports whether every clause of text that names a hazard

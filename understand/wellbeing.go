@@ -88,6 +88,12 @@ func init() {
 // hit the car but nobody was hurt" is well, "we're fine but grandpa is
 // still up there" tells of someone else.
 func wellNoRisk(padded string) bool {
+	return wellNoRiskMasked(padded, "")
+}
+
+// wellNoRiskMasked is wellNoRisk given maskNotHazard(padded), "" when not
+// yet made.
+func wellNoRiskMasked(padded, masked string) bool {
 	if !wellSet.match(padded) {
 		return false // the common case, and cheaper than splitting clauses
 	}
@@ -100,7 +106,9 @@ func wellNoRisk(padded string) bool {
 	if !wellSet.match(padded[last:]) || negatedSet.match(padded) {
 		return false
 	}
-	masked := maskNotHazard(padded)
+	if masked == "" {
+		masked = maskNotHazard(padded)
+	}
 	strong, _ := dangerSet.scan(masked)
 	return !strong && !pairedRisk(masked)
 }
