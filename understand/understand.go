@@ -243,7 +243,11 @@ func (m *Model) Understand(text string) (res Result) {
 	text, _ = clip(text)
 	norm, noEmoji := normalizeBoth(text)
 	words := strings.Fields(norm)
-	res.Lang, res.Latin = detectLang(text, strings.Fields(noEmoji), m.vocab)
+	langWords := words
+	if noEmoji != norm { // emoji are words to the classifier, not to language detection
+		langWords = strings.Fields(noEmoji)
+	}
+	res.Lang, res.Latin = detectLang(text, langWords, m.vocab)
 	if !hasContent(words) {
 		res.Class, res.Confidence, res.Rule = Other, 1, RuleEmpty
 		res.Scores = make([]Scored, len(Classes))
