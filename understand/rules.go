@@ -400,6 +400,30 @@ func (ps phraseSet) blank(padded string) string {
 	return string(b)
 }
 
+// last returns the byte offset in padded of the last phrase of the set
+// found in it, -1 when none; with hazards, only hazard phrases count.
+func (ps phraseSet) last(padded string, hazards bool) int {
+	at := -1
+	for i := 0; ; {
+		k, w, ok := keyAt(padded, i)
+		if !ok {
+			break
+		}
+		for _, p := range ps.byKey.get(k) {
+			if (!hazards || p.hazard) && strings.HasPrefix(padded[i:], p.text) {
+				at = i
+			}
+		}
+		i += w
+	}
+	for _, p := range ps.short {
+		if (!hazards || p.hazard) && strings.Contains(padded, p.text) {
+			at = max(at, strings.LastIndex(padded, p.text))
+		}
+	}
+	return at
+}
+
 // match reports whether padded holds any phrase of the set.
 func (ps phraseSet) match(padded string) bool {
 	strong, hazard := ps.scan(padded)

@@ -518,6 +518,11 @@ var harmlessSenses = []string{
 	"is fire", "was fire", "is fire fire", "is fire fire fire", "was fire fire", "album is fire", "song is fire", "track is fire", "c'est le feu", "est le feu", "está que arde", "esta que arde",
 	"echa humo", "echando humo", "aag babula", "aag bagula", "आग बबूला", "آگ بگولا", "ekdum aag", "ekdam aag", "एकदम आग", "كان نار", "كانت نار",
 	"kan nar", "kanet nar",
+	// drowning in work, a phone's battery dying
+	"drowning in work", "drowning in emails", "drowning in paperwork", "drowning in homework", "drowning in debt",
+	"afogado em trabalho", "afogada em trabalho", "afogado de trabalho", "afogada de trabalho", "ahogado en trabajo", "ahogada en trabajo",
+	"ahogado de trabajo", "noyé sous le travail", "noyée sous le travail", "noyé de travail", "ertrinke in arbeit",
+	"battery is dying", "battery's dying", "battery dying", "phone is dying", "phone's dying", "bateria morrendo", "batería se muere",
 	// filming, not gunfire
 	"shooting the video", "shooting a video", "shooting the wedding", "shooting the film", "video shoot", "film shoot", "video ki shooting",
 	"video shoot", "वीडियो शूट", "ویڈیو کی شوٹنگ",

@@ -222,10 +222,14 @@ func TestHarmlessSenses(t *testing.T) {
 		{"we're shooting the wedding video saturday, bring your camera", false},
 		{"thank you so much, the ambulance got here in time", false},
 		{"atomi bijli ghar ke alert mein iodine ki goli ka kaha hai, kahan se milegi?", false},
+		{"im drowning in emails at work lol", false},
+		{"tô afogado em trabalho kkkk", false},
+		{"my phone battery is dying so if i dont reply thats why x", false},
 		// the same words with a person at risk still raise the message
 		{"the wedding hall is on fire and people are trapped inside", true},
 		{"they are shooting at the wedding, my brother was shot", true},
 		{"ambulance got here but she stopped breathing", true},
+		{"my son is drowning in the lake, please come", true},
 	}
 	for _, c := range cases {
 		r := m.Understand(c.text)

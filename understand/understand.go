@@ -65,6 +65,7 @@ const (
 	RuleEmpty         = "empty"          // nothing to read: no letters, digits or known emoji
 	RuleOptOutPhrase  = "opt_out_phrase" // "I don't need the alerts any more", "remove my number": opt-out told at length
 	RuleHumanPhrase   = "human_phrase"   // "could someone from your team call me back": a person asked for at length
+	RuleNeedAsked     = "need_asked"     // hardship told, then a question: "I'm stuck since the bridge fell, how do I get home?"
 	RuleSelfHarm      = "self_harm"      // danger to oneself ("I took all the pills", "I don't want to be alive"), however it was decided
 )
 
@@ -324,6 +325,9 @@ func (m *Model) Understand(text string) (res Result) {
 	case top.Class != Human && humanSet.match(padded) && rd.signless():
 		res.Class, res.Rule = Human, RuleHumanPhrase
 		res.Confidence = max(p[classIndex(Human)], lexiconConfidence)
+	case top.Class == Question && nextReading(res.Scores, Question) == NeedHelp && askedNeed(text):
+		res.Class, res.Rule = NeedHelp, RuleNeedAsked
+		res.Confidence = max(p[1], lexiconConfidence)
 	case top.Class == Safe:
 		if negatedSet.match(padded) {
 			res.Class, res.Rule = NeedHelp, RuleNegatedSafe
@@ -413,7 +417,8 @@ func dangerRule(text string, rd *reading, top Class) string {
 		return RuleDangerConcept
 	case strong:
 		rule = RuleDangerLexicon
-	case hazard && top != Safe && !rd.wellNoRisk() && !(top == Thanks && thankedHazard(text)):
+	case hazard && top != Safe && !rd.wellNoRisk() && !(top == Thanks && thankedHazard(text)) && !hazardThenWell(padded, masked) &&
+		!(figurativeTop(top) && mediaSet.match(masked)):
 		rule = RuleDangerHazard
 	default:
 		return ""
@@ -426,6 +431,39 @@ func dangerRule(text string, rd *reading, top Class) string {
 	}
 	return rule
 }
+
+// hazardThenWell reports whether padded tells a hazard and then, after it,
+// that nobody came to harm ("the fire took everything, nobody hurt, but we
+// only have the clothes we wear"): the hazard is told as what happened, and
+// what follows is the need it left. A hazard told after the well-being
+// ("we're fine but the fire is coming") stays live; a negated well-being
+// ("not ok") never counts. Only a hazard phrase (no person at risk) yields.
+func hazardThenWell(padded, masked string) bool {
+	h := dangerSet.last(masked, true)
+	return h >= 0 && wellSet.last(padded, false) > h && !negatedSet.match(padded)
+}
+
+// figurativeTop reports whether the classifier's reading top leaves room
+// for a hazard word used as a figure: chatter, thanks or a greeting.
+func figurativeTop(top Class) bool {
+	return top == Other || top == Thanks || top == Greeting
+}
+
+// mediaWords name songs, films and shows, of which people say "this song
+// is fire 🔥", "الأغنية نار", "gaana aag hai". With a hazard word and no
+// person at risk, in a message the classifier reads as chatter, the hazard
+// is praise (see figurativeTop).
+var mediaWords = []string{
+	"song", "songs", "album", "track", "film", "movie", "series", "talent show", "concert", "gig", "playlist", "clip",
+	"chanson", "album", "morceau", "nouveau son", "ce son", "le film", "la série", "le concert", "le clip",
+	"canción", "cancion", "rola", "tema nuevo", "la peli", "película", "pelicula", "serie", "concierto",
+	"lied", "song", "album", "der film", "die serie", "konzert",
+	"música", "musica", "som novo", "esse som", "filme", "série",
+	"gaana", "gana", "naya gaana", "qawwali", "film", "movie", "गाना", "गीत", "फिल्म", "क़व्वाली", "कव्वाली", "گانا", "فلم", "قوالی",
+	"الاغنيه", "اغنيه", "الفيلم", "فيلم", "المسلسل", "الحفله", "الكليب", "ghenniye", "el ghenniye", "oghniye", "oghniya", "el film", "el aghani",
+}
+
+var mediaSet = compileWhole(mediaWords)
 
 // signless reports whether nothing in padded names a danger: no danger
 // phrase or hazard (outside harmless compounds), no risk pair, no
@@ -491,6 +529,16 @@ func thankedHazard(text string) bool {
 		}
 	}
 	return found
+}
+
+// nextReading returns the best-scoring class other than danger and top.
+func nextReading(s []Scored, top Class) Class {
+	for _, c := range s {
+		if c.Class != Danger && c.Class != top {
+			return c.Class
+		}
+	}
+	return Other
 }
 
 // bestOther returns the best-scoring class other than danger.
