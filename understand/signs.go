@@ -386,7 +386,7 @@ var hypoPhrases = []string{
 
 // hypoIf are the words for "if" in Hindi and Urdu, which put the question
 // at the end ("अगर गैस की बदबू आए तो क्या करें").
-var hypoIf = []string{"अगर", "यदि", "agar", "اگر"}
+var hypoIf = []string{"अगर", "यदि", "agar", "اگر", "اذا", "إذا", "لو", "iza", "eza"}
 
 // urgentNow are words that make a question a plea: "what do I do if he
 // stops breathing, help".
@@ -404,7 +404,22 @@ const (
 	cueIf
 	cueUrgent
 	cueLongAgo
+	cueAhead
 )
+
+// askingAhead says the question is asked ahead of time, in a sentence of
+// its own after it: "what do we do if a child swallows a button battery?
+// I'm asking before it happens". It lets a what-if question run to a second
+// sentence; an urgent word still keeps the ordinary reading.
+var askingAhead = []string{
+	"just in case", "asking in case", "asking ahead", "asking before it happens", "before it happens", "asking for the future", "just asking",
+	"au cas où", "au cas ou", "je demande avant", "avant que ça arrive", "avant que ca arrive", "par précaution", "par precaution",
+	"por si acaso", "por si las moscas", "pregunto por si", "antes de que pase", "antes de que ocurra", "por precaución",
+	"nur für den fall", "vorsichtshalber", "frag nur", "bevor es passiert", "só por precaução", "por precaução", "so por precaucao",
+	"antes que aconteça", "antes que aconteca", "só perguntando",
+	"احتياطا", "للاحتياط", "بسال احتياطا", "اسال احتياطا", "قبل ما يصير", "قبل ما يحصل", "e7tiyatan", "ehtiyatan", "7tiyatan", "9bel ma ytra",
+	"ehtiyat ke liye", "ehtiyatan", "एहतियात के लिए", "एहतियातन", "पहले से पूछ", "احتیاط کے طور پر", "احتیاطاً", "احتیاطا", "پہلے سے پوچھ",
+}
 
 // cueSets finds every cue of the lists above in one keyed pass: the
 // readings below run on most danger messages, and one pass costs what a
@@ -412,7 +427,8 @@ const (
 var cueSets tagSet
 
 func init() {
-	cueSets = compileTags(map[uint8][]string{cueHypo: hypoPhrases, cueIf: hypoIf, cueUrgent: urgentNow, cueLongAgo: longAgo})
+	cueSets = compileTags(map[uint8][]string{cueHypo: hypoPhrases, cueIf: hypoIf, cueUrgent: urgentNow, cueLongAgo: longAgo,
+		cueAhead: askingAhead})
 }
 
 // hypothetical reports whether text asks what to do if a danger happened,
@@ -431,8 +447,27 @@ func hypotheticalCues(text, padded string, cues uint8) bool {
 	if cues&cueUrgent != 0 {
 		return false
 	}
-	body := strings.TrimRight(strings.TrimSpace(text), "?؟!. ")
-	return !strings.ContainsAny(body, ".!\n؟?۔।")
+	if cues&cueAhead == 0 {
+		body := strings.TrimRight(strings.TrimSpace(text), "?؟!. ")
+		return !strings.ContainsAny(body, ".!\n؟?۔।")
+	}
+	sentences := 0
+	for _, sn := range strings.FieldsFunc(text, sentenceEnd) {
+		if strings.TrimSpace(sn) == "" {
+			continue
+		}
+		if aheadSet.match(" " + Normalize(sn) + " ") {
+			continue // "I'm asking before it happens" is no second sentence
+		}
+		sentences++
+	}
+	return sentences <= 1
+}
+
+var aheadSet = compile(askingAhead)
+
+func sentenceEnd(r rune) bool {
+	return strings.ContainsRune(".!\n؟?۔।", r)
 }
 
 // tagSet is a phrase set whose phrases carry tags; scan returns the union

@@ -152,6 +152,11 @@ func TestHypothetical(t *testing.T) {
 		{"ماذا افعل اذا شممت رائحة غاز", true},
 		{"अगर गैस की बदबू आए तो क्या करें", true},
 		{"اگر گیس کی بو آئے تو کیا کریں", true},
+		// asked ahead of time, said in a sentence of its own
+		{"what do we do if a kid swallows a magnet? just asking before it happens", true},
+		{"إذا طفل بلع مغناطيس شو لازم نعمل؟ بسأل احتياطاً", true},
+		{"my son swallowed a magnet. what do I do if he vomits? just in case", false},
+		{"ابني بلع مغناطيس، شو لازم نعمل؟", false},
 		{"what do I do if he stops breathing, help now", false},
 		{"my son swallowed bleach. what do I do if he vomits?", false},
 		{"what do I do, my son is not breathing", false},
