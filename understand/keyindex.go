@@ -21,7 +21,7 @@ func (ix *keyIndex[T]) add(k uint64, v T) {
 		ix.byKey = map[uint64][]T{}
 	}
 	ix.byKey[k] = append(ix.byKey[k], v)
-	// About 16 bits per key keeps false hits near 6%.
+	// 16 to 32 bits per key keep false hits at 3-6%.
 	if len(ix.byKey)*16 > len(ix.filter)*64 {
 		bits := uint(10)
 		for 1<<bits < len(ix.byKey)*32 {

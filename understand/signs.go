@@ -432,7 +432,8 @@ func init() {
 }
 
 // hypothetical reports whether text asks what to do if a danger happened,
-// or how to recognise one, in a single sentence with nothing urgent in it.
+// or how to recognise one, in a single sentence with nothing urgent in it
+// (a sentence saying it is asked ahead of time aside, see askingAhead).
 // Such a question is not an emergency, however many danger words it holds:
 // a second sentence ("My son swallowed bleach. What do I do if he
 // vomits?") or an urgent word keeps the ordinary reading.
