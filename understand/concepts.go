@@ -446,7 +446,7 @@ type conceptPhrase struct {
 }
 
 var (
-	conceptByKey   map[string][]conceptPhrase
+	conceptByKey   keyIndex[conceptPhrase]
 	conceptShort   []conceptPhrase
 	conceptNeed    []uint64 // per concept: the part bits that must all be hit
 	conceptUnless  []phraseSet
@@ -454,7 +454,6 @@ var (
 )
 
 func init() {
-	conceptByKey = map[string][]conceptPhrase{}
 	conceptNegWord = map[string]bool{}
 	for _, w := range conceptNegators {
 		for _, f := range strings.Fields(Normalize(w)) {
@@ -505,7 +504,7 @@ func addConceptPhrase(raw string, bit uint8, neg bool, seen map[string]bool) {
 	seen[n] = true
 	ph := conceptPhrase{text: n, part: bit, neg: neg}
 	if k, ok := key(n); ok {
-		conceptByKey[k] = append(conceptByKey[k], ph)
+		conceptByKey.add(k, ph)
 	} else {
 		conceptShort = append(conceptShort, ph)
 	}
@@ -571,11 +570,11 @@ func conceptAt(padded string) int {
 		if b := padded[i]; i > 0 && b != ' ' && padded[i-1] != ' ' && (b < 0xD8 || b > 0xDB) {
 			continue
 		}
-		k, ok := key(padded[i:])
+		k, _, ok := keyAt(padded, i)
 		if !ok {
 			break
 		}
-		for _, p := range conceptByKey[k] {
+		for _, p := range conceptByKey.get(k) {
 			if strings.HasPrefix(padded[i:], p.text) {
 				record(i, p)
 			}

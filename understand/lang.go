@@ -1,8 +1,10 @@
 package understand
 
 import (
+	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Language detection is script first, then words: the message is short, so a
@@ -102,7 +104,43 @@ var latinMarks = map[rune][]string{
 }
 
 // latinOrder breaks ties in a fixed order so detection is deterministic.
-var latinOrder = []string{"en", "fr", "es", "de", "pt"}
+var latinOrder = latinLangs[:]
+
+var latinLangs = [...]string{"en", "fr", "es", "de", "pt"}
+
+// Bits of latinWordBits beyond one per language of latinOrder.
+const (
+	wordArabizi = 1 << (len(latinLangs) + iota)
+	wordHinglish
+	wordRomanUrdu
+	wordRomanHindi
+)
+
+// latinWordBits is the word lists above in one map, so that each word of a
+// message is looked up once; latinMarkIdx is latinMarks by latinOrder index.
+var (
+	latinWordBits = map[string]uint16{}
+	latinMarkIdx  = map[rune][]int{}
+)
+
+func init() {
+	for i, l := range latinOrder {
+		for w := range latinWords[l] {
+			latinWordBits[w] |= 1 << i
+		}
+	}
+	for bit, words := range map[uint16]map[string]bool{wordArabizi: arabiziWords, wordHinglish: hinglishWords,
+		wordRomanUrdu: romanUrduWords, wordRomanHindi: romanHindiWords} {
+		for w := range words {
+			latinWordBits[w] |= bit
+		}
+	}
+	for r, langs := range latinMarks {
+		for _, l := range langs {
+			latinMarkIdx[r] = append(latinMarkIdx[r], slices.Index(latinOrder, l))
+		}
+	}
+}
 
 func set(words ...string) map[string]bool {
 	m := make(map[string]bool, len(words))
@@ -157,7 +195,7 @@ func detectLang(raw string, words []string, vocab map[string]string) (string, bo
 // detectLatin tells en, fr, es, de, pt, Arabizi and Hinglish apart by words.
 // vocab adds the words of the training examples that belong to one language.
 func detectLatin(words []string, vocab map[string]string) (string, bool) {
-	score := map[string]float64{}
+	var score [len(latinLangs)]float64 // by latinOrder
 	var arabizi, hindi, urduOnly, hindiOnly float64
 	for _, w := range words {
 		if w == "?" || w == "??" || w == "!!" {
@@ -171,30 +209,33 @@ func detectLatin(words []string, vocab map[string]string) (string, bool) {
 			case unicode.IsLetter(r):
 				hasLetter = true
 			}
-			for _, l := range latinMarks[r] {
-				score[l] += 1.5
+			if r >= utf8.RuneSelf { // every mark is a letter beyond ASCII
+				for _, l := range latinMarkIdx[r] {
+					score[l] += 1.5
+				}
 			}
 		}
 		if hasDigit && hasLetter {
 			arabizi += 2 // "b5air", "sa3dona", "7aree2"
 		}
+		bits := latinWordBits[w]
 		known := false
-		if arabiziWords[w] {
+		if bits&wordArabizi != 0 {
 			arabizi++
 			known = true
 		}
-		if hinglishWords[w] {
+		if bits&wordHinglish != 0 {
 			hindi++
 			known = true
 		}
 		switch {
-		case romanUrduWords[w]:
+		case bits&wordRomanUrdu != 0:
 			urduOnly++
-		case romanHindiWords[w]:
+		case bits&wordRomanHindi != 0:
 			hindiOnly++
 		}
-		for _, l := range latinOrder {
-			if latinWords[l][w] {
+		for l := range latinLangs {
+			if bits&(1<<l) != 0 {
 				score[l]++
 				known = true
 			}
@@ -207,13 +248,15 @@ func detectLatin(words []string, vocab map[string]string) (string, bool) {
 			case "hi", "ur":
 				hindi++
 			default:
-				score[l]++
+				if i := slices.Index(latinOrder, l); i >= 0 {
+					score[i]++
+				}
 			}
 		}
 	}
 	best, bestScore, second := "", 0.0, 0.0
-	for _, l := range latinOrder {
-		s := score[l]
+	for i, l := range latinOrder {
+		s := score[i]
 		if s > bestScore {
 			best, second, bestScore = l, bestScore, s
 		} else if s > second {

@@ -258,7 +258,7 @@ func maskNotHazard(padded string) string {
 // compileWhole is compile for phrases that match whole words in every
 // script, Arabic included.
 func compileWhole(list []string) phraseSet {
-	ps := phraseSet{byKey: map[string][]phrase{}}
+	var ps phraseSet
 	for _, p := range list {
 		n := Normalize(p)
 		if n == "" {
@@ -266,7 +266,7 @@ func compileWhole(list []string) phraseSet {
 		}
 		ph := phrase{text: " " + n + " "}
 		if k, ok := key(ph.text); ok {
-			ps.byKey[k] = append(ps.byKey[k], ph)
+			ps.byKey.add(k, ph)
 		} else {
 			ps.short = append(ps.short, ph)
 		}
@@ -284,14 +284,14 @@ type phrase struct {
 // their first keyRunes runes, and the text is looked up at each rune, so
 // the cost grows with the text, not with the number of phrases.
 type phraseSet struct {
-	byKey map[string][]phrase
+	byKey keyIndex[phrase]
 	short []phrase // phrases shorter than keyRunes, tried everywhere
 }
 
 const keyRunes = 3
 
 func compile(list []string) phraseSet {
-	ps := phraseSet{byKey: map[string][]phrase{}}
+	var ps phraseSet
 	for _, p := range list {
 		n := Normalize(strings.TrimSuffix(p, "*"))
 		if n == "" {
@@ -310,32 +310,20 @@ func compile(list []string) phraseSet {
 			ps.short = append(ps.short, ph)
 			continue
 		}
-		ps.byKey[k] = append(ps.byKey[k], ph)
+		ps.byKey.add(k, ph)
 	}
 	return ps
-}
-
-// key returns the first keyRunes runes of s, false when s is shorter.
-func key(s string) (string, bool) {
-	n := 0
-	for i := range s {
-		if n == keyRunes {
-			return s[:i], true
-		}
-		n++
-	}
-	return s, n == keyRunes
 }
 
 // scan reports whether padded (" "+normalised text+" ") holds a phrase
 // naming a person at risk (strong) and one naming a hazard.
 func (ps phraseSet) scan(padded string) (strong, hazard bool) {
-	for i := range padded {
-		k, ok := key(padded[i:])
+	for i := 0; ; {
+		k, w, ok := keyAt(padded, i)
 		if !ok {
 			break
 		}
-		for _, p := range ps.byKey[k] {
+		for _, p := range ps.byKey.get(k) {
 			if strings.HasPrefix(padded[i:], p.text) {
 				if p.hazard {
 					hazard = true
@@ -347,6 +335,7 @@ func (ps phraseSet) scan(padded string) (strong, hazard bool) {
 		if strong {
 			return strong, hazard
 		}
+		i += w
 	}
 	for _, p := range ps.short {
 		if strings.Contains(padded, p.text) {
@@ -363,7 +352,7 @@ func (ps phraseSet) scan(padded string) (strong, hazard bool) {
 // prefix reports whether padded starts with a phrase of the set.
 func (ps phraseSet) prefix(padded string) bool {
 	if k, ok := key(padded); ok {
-		for _, p := range ps.byKey[k] {
+		for _, p := range ps.byKey.get(k) {
 			if strings.HasPrefix(padded, p.text) {
 				return true
 			}
@@ -386,16 +375,17 @@ func (ps phraseSet) blank(padded string) string {
 			b[j] = ' '
 		}
 	}
-	for i := range padded {
-		k, ok := key(padded[i:])
+	for i := 0; ; {
+		k, w, ok := keyAt(padded, i)
 		if !ok {
 			break
 		}
-		for _, p := range ps.byKey[k] {
+		for _, p := range ps.byKey.get(k) {
 			if strings.HasPrefix(padded[i:], p.text) {
 				mark(i, p)
 			}
 		}
+		i += w
 	}
 	for _, p := range ps.short {
 		for off := 0; ; {
@@ -408,6 +398,30 @@ func (ps phraseSet) blank(padded string) string {
 		}
 	}
 	return string(b)
+}
+
+// last returns the byte offset in padded of the last phrase of the set
+// found in it, -1 when none; with hazards, only hazard phrases count.
+func (ps phraseSet) last(padded string, hazards bool) int {
+	at := -1
+	for i := 0; ; {
+		k, w, ok := keyAt(padded, i)
+		if !ok {
+			break
+		}
+		for _, p := range ps.byKey.get(k) {
+			if (!hazards || p.hazard) && strings.HasPrefix(padded[i:], p.text) {
+				at = i
+			}
+		}
+		i += w
+	}
+	for _, p := range ps.short {
+		if (!hazards || p.hazard) && strings.Contains(padded, p.text) {
+			at = max(at, strings.LastIndex(padded, p.text))
+		}
+	}
+	return at
 }
 
 // match reports whether padded holds any phrase of the set.

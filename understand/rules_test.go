@@ -65,6 +65,23 @@ func TestDangerRuleScope(t *testing.T) {
 		{"fr neighbour heat", Safe, "nous on va bien mais la voisine âgée ne répond plus depuis la canicule", RuleDangerConcept},
 		{"en question about oxygen", Question, "how long does an oxygen concentrator battery last in a power cut?", ""},
 
+		// a hazard told as what happened, then that nobody came to harm: the
+		// need it left is not an emergency; told the other way round, or
+		// with the well-being negated, it is
+		{"es fire then nobody hurt", NeedHelp, "el incendio se llevó todo, nadie salió herido pero solo tenemos la ropa puesta, somos 5", ""},
+		{"de fire then nobody hurt", NeedHelp, "der brand hat alles zerstört, verletzt ist niemand, aber wir haben nur noch was wir anhaben", ""},
+		{"ar-latn fire then nobody hurt", NeedHelp, "el 7ari2 akal el sha2a, ma 7ada et2azza bas ma ma3na ghir el tyab", ""},
+		{"en fine then fire", NeedHelp, "we are fine but the fire is coming down our street", RuleDangerHazard},
+		{"en not fine after fire", NeedHelp, "the fire took the flat and we are not ok", RuleDangerHazard},
+
+		// a hazard word praising a song or film, read as chatter; the same
+		// words read as a need, or without a song or film, still raise
+		{"ar song is fire", Other, "الأغنية الجديدة نار 🔥", ""},
+		{"hi qawwali set fire", Other, "yaar woh qawwali ne toh aag laga di", ""},
+		{"fr new track", Other, "ce nouveau son c'est le feu 🔥", ""},
+		{"en concert fire as need", NeedHelp, "fire at the concert hall, the exits are blocked", RuleDangerHazard},
+		{"en fire without media", Other, "fire 🔥 in the kitchen", RuleDangerHazard},
+
 		// words that only look like hazards
 		{"fr curfew", NeedHelp, "il y a un couvre-feu ce soir, on a besoin de pain", ""},
 		{"en brand", NeedHelp, "we need milk of another brand for the baby", ""},
@@ -126,8 +143,8 @@ func TestDangerRuleScope(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			padded := " " + Normalize(c.text) + " "
-			if got := dangerRule(c.text, padded, c.top); got != c.want {
+			rd := newReading(" " + Normalize(c.text) + " ")
+			if got := dangerRule(c.text, &rd, c.top); got != c.want {
 				t.Errorf("dangerRule(%q, top %s) = %q, want %q", c.text, c.top, got, c.want)
 			}
 		})

@@ -386,7 +386,7 @@ var hypoPhrases = []string{
 
 // hypoIf are the words for "if" in Hindi and Urdu, which put the question
 // at the end ("अगर गैस की बदबू आए तो क्या करें").
-var hypoIf = []string{"अगर", "यदि", "agar", "اگر"}
+var hypoIf = []string{"अगर", "यदि", "agar", "اگر", "اذا", "إذا", "لو", "iza", "eza"}
 
 // urgentNow are words that make a question a plea: "what do I do if he
 // stops breathing, help".
@@ -404,7 +404,22 @@ const (
 	cueIf
 	cueUrgent
 	cueLongAgo
+	cueAhead
 )
+
+// askingAhead says the question is asked ahead of time, in a sentence of
+// its own after it: "what do we do if a child swallows a button battery?
+// I'm asking before it happens". It lets a what-if question run to a second
+// sentence; an urgent word still keeps the ordinary reading.
+var askingAhead = []string{
+	"just in case", "asking in case", "asking ahead", "asking before it happens", "before it happens", "asking for the future", "just asking",
+	"au cas où", "au cas ou", "je demande avant", "avant que ça arrive", "avant que ca arrive", "par précaution", "par precaution",
+	"por si acaso", "por si las moscas", "pregunto por si", "antes de que pase", "antes de que ocurra", "por precaución",
+	"nur für den fall", "vorsichtshalber", "frag nur", "bevor es passiert", "só por precaução", "por precaução", "so por precaucao",
+	"antes que aconteça", "antes que aconteca", "só perguntando",
+	"احتياطا", "للاحتياط", "بسال احتياطا", "اسال احتياطا", "قبل ما يصير", "قبل ما يحصل", "e7tiyatan", "ehtiyatan", "7tiyatan", "9bel ma ytra",
+	"ehtiyat ke liye", "ehtiyatan", "एहतियात के लिए", "एहतियातन", "पहले से पूछ", "احتیاط کے طور پر", "احتیاطاً", "احتیاطا", "پہلے سے پوچھ",
+}
 
 // cueSets finds every cue of the lists above in one keyed pass: the
 // readings below run on most danger messages, and one pass costs what a
@@ -412,11 +427,13 @@ const (
 var cueSets tagSet
 
 func init() {
-	cueSets = compileTags(map[uint8][]string{cueHypo: hypoPhrases, cueIf: hypoIf, cueUrgent: urgentNow, cueLongAgo: longAgo})
+	cueSets = compileTags(map[uint8][]string{cueHypo: hypoPhrases, cueIf: hypoIf, cueUrgent: urgentNow, cueLongAgo: longAgo,
+		cueAhead: askingAhead})
 }
 
 // hypothetical reports whether text asks what to do if a danger happened,
-// or how to recognise one, in a single sentence with nothing urgent in it.
+// or how to recognise one, in a single sentence with nothing urgent in it
+// (a sentence saying it is asked ahead of time aside, see askingAhead).
 // Such a question is not an emergency, however many danger words it holds:
 // a second sentence ("My son swallowed bleach. What do I do if he
 // vomits?") or an urgent word keeps the ordinary reading.
@@ -431,14 +448,33 @@ func hypotheticalCues(text, padded string, cues uint8) bool {
 	if cues&cueUrgent != 0 {
 		return false
 	}
-	body := strings.TrimRight(strings.TrimSpace(text), "?؟!. ")
-	return !strings.ContainsAny(body, ".!\n؟?۔।")
+	if cues&cueAhead == 0 {
+		body := strings.TrimRight(strings.TrimSpace(text), "?؟!. ")
+		return !strings.ContainsAny(body, ".!\n؟?۔।")
+	}
+	sentences := 0
+	for _, sn := range strings.FieldsFunc(text, sentenceEnd) {
+		if strings.TrimSpace(sn) == "" {
+			continue
+		}
+		if aheadSet.match(" " + Normalize(sn) + " ") {
+			continue // "I'm asking before it happens" is no second sentence
+		}
+		sentences++
+	}
+	return sentences <= 1
+}
+
+var aheadSet = compile(askingAhead)
+
+func sentenceEnd(r rune) bool {
+	return strings.ContainsRune(".!\n؟?۔।", r)
 }
 
 // tagSet is a phrase set whose phrases carry tags; scan returns the union
 // of the tags found.
 type tagSet struct {
-	byKey map[string][]tagPhrase
+	byKey keyIndex[tagPhrase]
 	short []tagPhrase
 }
 
@@ -448,7 +484,7 @@ type tagPhrase struct {
 }
 
 func compileTags(lists map[uint8][]string) tagSet {
-	ts := tagSet{byKey: map[string][]tagPhrase{}}
+	var ts tagSet
 	for tag := uint8(1); tag != 0; tag <<= 1 { // a fixed order: deterministic
 		for _, p := range lists[tag] {
 			n := Normalize(strings.TrimSuffix(p, "*"))
@@ -460,7 +496,7 @@ func compileTags(lists map[uint8][]string) tagSet {
 			}
 			tp := tagPhrase{text: n, tag: tag}
 			if k, ok := key(n); ok {
-				ts.byKey[k] = append(ts.byKey[k], tp)
+				ts.byKey.add(k, tp)
 			} else {
 				ts.short = append(ts.short, tp)
 			}
@@ -471,16 +507,17 @@ func compileTags(lists map[uint8][]string) tagSet {
 
 func (ts tagSet) scan(padded string) uint8 {
 	var tags uint8
-	for i := range padded {
-		k, ok := key(padded[i:])
+	for i := 0; ; {
+		k, w, ok := keyAt(padded, i)
 		if !ok {
 			break
 		}
-		for _, p := range ts.byKey[k] {
+		for _, p := range ts.byKey.get(k) {
 			if tags&p.tag == 0 && strings.HasPrefix(padded[i:], p.text) {
 				tags |= p.tag
 			}
 		}
+		i += w
 	}
 	for _, p := range ts.short {
 		if tags&p.tag == 0 && strings.Contains(padded, p.text) {
@@ -517,6 +554,11 @@ var harmlessSenses = []string{
 	"is fire", "was fire", "is fire fire", "is fire fire fire", "was fire fire", "album is fire", "song is fire", "track is fire", "c'est le feu", "est le feu", "está que arde", "esta que arde",
 	"echa humo", "echando humo", "aag babula", "aag bagula", "आग बबूला", "آگ بگولا", "ekdum aag", "ekdam aag", "एकदम आग", "كان نار", "كانت نار",
 	"kan nar", "kanet nar",
+	// drowning in work, a phone's battery dying
+	"drowning in work", "drowning in emails", "drowning in paperwork", "drowning in homework", "drowning in debt",
+	"afogado em trabalho", "afogada em trabalho", "afogado de trabalho", "afogada de trabalho", "ahogado en trabajo", "ahogada en trabajo",
+	"ahogado de trabajo", "noyé sous le travail", "noyée sous le travail", "noyé de travail", "ertrinke in arbeit",
+	"battery is dying", "battery's dying", "battery dying", "phone is dying", "phone's dying", "bateria morrendo", "batería se muere",
 	// filming, not gunfire
 	"shooting the video", "shooting a video", "shooting the wedding", "shooting the film", "video shoot", "film shoot", "video ki shooting",
 	"video shoot", "वीडियो शूट", "ویڈیو کی شوٹنگ",
@@ -588,8 +630,9 @@ func historyCues(cues uint8) bool {
 // a compound was blanked and no danger phrase, hazard or sign is left. The
 // classifier, which learnt "fire" and "shot" from emergencies, must then be
 // as sure as for a request for supplies (NeedDangerFloor).
-func harmlessOnly(padded string) bool {
-	masked := maskNotHazard(padded)
+//
+// masked is maskNotHazard(padded).
+func harmlessOnly(padded, masked string) bool {
 	if masked == padded {
 		return false
 	}
@@ -602,7 +645,9 @@ func harmlessOnly(padded string) bool {
 // sense, 0 when none applies. It is read only when the classifier's danger
 // probability has reached the ordinary floor, which keeps its cost off
 // most messages.
-func signFloor(text, padded string) float64 {
+//
+// masked is maskNotHazard(padded).
+func signFloor(text, padded, masked string) float64 {
 	f := 0.0
 	cues := cueSets.scan(padded)
 	if hypotheticalCues(text, padded, cues) {
@@ -611,7 +656,7 @@ func signFloor(text, padded string) float64 {
 	if historyCues(cues) {
 		f = max(f, HistoryDangerFloor)
 	}
-	if f < NeedDangerFloor && harmlessOnly(padded) {
+	if f < NeedDangerFloor && harmlessOnly(padded, masked) {
 		f = NeedDangerFloor
 	}
 	return f

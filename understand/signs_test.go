@@ -152,6 +152,11 @@ func TestHypothetical(t *testing.T) {
 		{"ماذا افعل اذا شممت رائحة غاز", true},
 		{"अगर गैस की बदबू आए तो क्या करें", true},
 		{"اگر گیس کی بو آئے تو کیا کریں", true},
+		// asked ahead of time, said in a sentence of its own
+		{"what do we do if a kid swallows a magnet? just asking before it happens", true},
+		{"إذا طفل بلع مغناطيس شو لازم نعمل؟ بسأل احتياطاً", true},
+		{"my son swallowed a magnet. what do I do if he vomits? just in case", false},
+		{"ابني بلع مغناطيس، شو لازم نعمل؟", false},
 		{"what do I do if he stops breathing, help now", false},
 		{"my son swallowed bleach. what do I do if he vomits?", false},
 		{"what do I do, my son is not breathing", false},
@@ -222,10 +227,14 @@ func TestHarmlessSenses(t *testing.T) {
 		{"we're shooting the wedding video saturday, bring your camera", false},
 		{"thank you so much, the ambulance got here in time", false},
 		{"atomi bijli ghar ke alert mein iodine ki goli ka kaha hai, kahan se milegi?", false},
+		{"im drowning in emails at work lol", false},
+		{"tô afogado em trabalho kkkk", false},
+		{"my phone battery is dying so if i dont reply thats why x", false},
 		// the same words with a person at risk still raise the message
 		{"the wedding hall is on fire and people are trapped inside", true},
 		{"they are shooting at the wedding, my brother was shot", true},
 		{"ambulance got here but she stopped breathing", true},
+		{"my son is drowning in the lake, please come", true},
 	}
 	for _, c := range cases {
 		r := m.Understand(c.text)

@@ -65,6 +65,7 @@ const (
 	RuleEmpty         = "empty"          // nothing to read: no letters, digits or known emoji
 	RuleOptOutPhrase  = "opt_out_phrase" // "I don't need the alerts any more", "remove my number": opt-out told at length
 	RuleHumanPhrase   = "human_phrase"   // "could someone from your team call me back": a person asked for at length
+	RuleNeedAsked     = "need_asked"     // hardship told, then a question: "I'm stuck since the bridge fell, how do I get home?"
 	RuleSelfHarm      = "self_harm"      // danger to oneself ("I took all the pills", "I don't want to be alive"), however it was decided
 )
 
@@ -243,7 +244,11 @@ func (m *Model) Understand(text string) (res Result) {
 	text, _ = clip(text)
 	norm, noEmoji := normalizeBoth(text)
 	words := strings.Fields(norm)
-	res.Lang, res.Latin = detectLang(text, strings.Fields(noEmoji), m.vocab)
+	langWords := words
+	if noEmoji != norm { // emoji are words to the classifier, not to language detection
+		langWords = strings.Fields(noEmoji)
+	}
+	res.Lang, res.Latin = detectLang(text, langWords, m.vocab)
 	if !hasContent(words) {
 		res.Class, res.Confidence, res.Rule = Other, 1, RuleEmpty
 		res.Scores = make([]Scored, len(Classes))
@@ -268,6 +273,7 @@ func (m *Model) Understand(text string) (res Result) {
 	// is the top class; below it, the best other class stands and only the
 	// safety phrases can raise the message.
 	padded := " " + norm + " "
+	rd := newReading(padded)
 	floor := DangerFloor
 	if needSet.match(padded) || (bestOther(res.Scores) == Safe && calm(text, padded)) {
 		floor = NeedDangerFloor
@@ -275,24 +281,24 @@ func (m *Model) Understand(text string) (res Result) {
 	if bestOther(res.Scores) == Question && questionForm(padded) && !personSet.match(padded) && !dangerAt(padded) {
 		floor = max(floor, QuestionDangerFloor)
 	}
-	if p[0] >= floor && wellNoRisk(padded) { // below floor it changes nothing
+	if p[0] >= floor && rd.wellNoRisk() { // below floor it changes nothing
 		floor = max(floor, WellDangerFloor)
-		if recoveredSet.match(padded) || signless(padded) {
+		if recoveredSet.match(padded) || rd.signless() {
 			floor = max(floor, RecoveredDangerFloor, WellSignlessDangerFloor)
 		}
 	}
-	if p[0] >= floor && len(words) <= ShortWords && signless(padded) {
+	if p[0] >= floor && len(words) <= ShortWords && rd.signless() {
 		floor = max(floor, ShortSignlessDangerFloor)
 	}
-	if p[0] >= floor && p[0] < NeedDangerFloor && humanSet.match(padded) && signless(padded) {
+	if p[0] >= floor && p[0] < NeedDangerFloor && humanSet.match(padded) && rd.signless() {
 		floor = NeedDangerFloor // a person asked for, nothing names a danger
 	}
 	if top := res.Scores[0]; p[0] >= floor && p[0] < SureOtherDangerFloor && top.Class != Danger && top.Class != NeedHelp &&
-		top.Score >= SureOtherMin && signless(padded) {
+		top.Score >= SureOtherMin && rd.signless() {
 		floor = SureOtherDangerFloor
 	}
 	if p[0] >= floor { // below floor the readings below change nothing
-		floor = max(floor, signFloor(text, padded))
+		floor = max(floor, signFloor(text, padded, rd.masked))
 	}
 	top := res.Scores[0]
 	if top.Class == Danger && p[0] < floor {
@@ -302,7 +308,7 @@ func (m *Model) Understand(text string) (res Result) {
 
 	rule := ""
 	if p[0] < floor { // the classifier has decided danger otherwise
-		rule = dangerRule(text, padded, top.Class)
+		rule = dangerRule(text, &rd, top.Class)
 	}
 	switch {
 	case p[0] >= floor:
@@ -316,16 +322,19 @@ func (m *Model) Understand(text string) (res Result) {
 	case top.Class != OptOut && optOutTold(padded):
 		res.Class, res.Rule = OptOut, RuleOptOutPhrase
 		res.Confidence = max(p[classIndex(OptOut)], lexiconConfidence)
-	case top.Class != Human && humanSet.match(padded) && signless(padded):
+	case top.Class != Human && humanSet.match(padded) && rd.signless():
 		res.Class, res.Rule = Human, RuleHumanPhrase
 		res.Confidence = max(p[classIndex(Human)], lexiconConfidence)
+	case top.Class == Question && nextReading(res.Scores, Question) == NeedHelp && askedNeed(text):
+		res.Class, res.Rule = NeedHelp, RuleNeedAsked
+		res.Confidence = max(p[1], lexiconConfidence)
 	case top.Class == Safe:
 		if negatedSet.match(padded) {
 			res.Class, res.Rule = NeedHelp, RuleNegatedSafe
 			res.Confidence = max(p[1], top.Score)
 		}
 	}
-	if masked := maskNotHazard(padded); res.Class == Danger && (selfHarmSet.match(masked) || selfHarmRule(masked) != "") {
+	if masked := rd.masked; res.Class == Danger && (selfHarmSet.match(masked) || selfHarmRule(masked) != "") {
 		res.Rule = RuleSelfHarm // the reply names the emergency number as a line to talk to too
 	}
 	if res.Class != top.Class && top.Class != Other {
@@ -371,8 +380,8 @@ func (m *Model) Understand(text string) (res Result) {
 //
 // A hazard phrase does not raise a message that asserts well-being either:
 // "nobody hurt, the smoke blew the other way".
-func dangerRule(text, padded string, top Class) string {
-	masked := maskNotHazard(padded)
+func dangerRule(text string, rd *reading, top Class) string {
+	padded, masked := rd.padded, rd.masked
 	if harm := selfHarmRule(masked) != ""; harm || leftBehind(masked) {
 		// Told by meaning, not by a danger phrase: a question about it
 		// ("what to do if a friend wants to die") or a past one stays apart.
@@ -390,7 +399,7 @@ func dangerRule(text, padded string, top Class) string {
 	situation := false
 	if !strong { // a danger phrase decides first, no situation needed
 		c := conceptAt(masked)
-		situation = c >= 0 && (!concepts[c].hazard || !wellNoRisk(padded))
+		situation = c >= 0 && (!concepts[c].hazard || !rd.wellNoRisk())
 	}
 	if situation || strong {
 		if cues := cueSets.scan(padded); historyCues(cues) || hypotheticalCues(text, padded, cues) {
@@ -408,7 +417,8 @@ func dangerRule(text, padded string, top Class) string {
 		return RuleDangerConcept
 	case strong:
 		rule = RuleDangerLexicon
-	case hazard && top != Safe && !wellNoRisk(padded) && !(top == Thanks && thankedHazard(text)):
+	case hazard && top != Safe && !rd.wellNoRisk() && !(top == Thanks && thankedHazard(text)) && !hazardThenWell(padded, masked) &&
+		!(figurativeTop(top) && mediaSet.match(masked)):
 		rule = RuleDangerHazard
 	default:
 		return ""
@@ -422,13 +432,84 @@ func dangerRule(text, padded string, top Class) string {
 	return rule
 }
 
+// hazardThenWell reports whether padded tells a hazard and then, after it,
+// that nobody came to harm ("the fire took everything, nobody hurt, but we
+// only have the clothes we wear"): the hazard is told as what happened, and
+// what follows is the need it left. A hazard told after the well-being
+// ("we're fine but the fire is coming") stays live; a negated well-being
+// ("not ok") never counts. Only a hazard phrase (no person at risk) yields.
+func hazardThenWell(padded, masked string) bool {
+	h := dangerSet.last(masked, true)
+	return h >= 0 && wellSet.last(padded, false) > h && !negatedSet.match(padded)
+}
+
+// figurativeTop reports whether the classifier's reading top leaves room
+// for a hazard word used as a figure: chatter, thanks or a greeting.
+func figurativeTop(top Class) bool {
+	return top == Other || top == Thanks || top == Greeting
+}
+
+// mediaWords name songs, films and shows, of which people say "this song
+// is fire 🔥", "الأغنية نار", "gaana aag hai". With a hazard word and no
+// person at risk, in a message the classifier reads as chatter, the hazard
+// is praise (see figurativeTop).
+var mediaWords = []string{
+	"song", "songs", "album", "track", "film", "movie", "series", "talent show", "concert", "gig", "playlist", "clip",
+	"chanson", "album", "morceau", "nouveau son", "ce son", "le film", "la série", "le concert", "le clip",
+	"canción", "cancion", "rola", "tema nuevo", "la peli", "película", "pelicula", "serie", "concierto",
+	"lied", "song", "album", "der film", "die serie", "konzert",
+	"música", "musica", "som novo", "esse som", "filme", "série",
+	"gaana", "gana", "naya gaana", "qawwali", "film", "movie", "गाना", "गीत", "फिल्म", "क़व्वाली", "कव्वाली", "گانا", "فلم", "قوالی",
+	"الاغنيه", "اغنيه", "الفيلم", "فيلم", "المسلسل", "الحفله", "الكليب", "ghenniye", "el ghenniye", "oghniye", "oghniya", "el film", "el aghani",
+}
+
+var mediaSet = compileWhole(mediaWords)
+
 // signless reports whether nothing in padded names a danger: no danger
 // phrase or hazard (outside harmless compounds), no risk pair, no
 // situation concept. Only the classifier then speaks for danger.
 func signless(padded string) bool {
-	masked := maskNotHazard(padded)
+	return signlessMasked(maskNotHazard(padded))
+}
+
+// signlessMasked is signless given padded with hazard look-alikes masked.
+func signlessMasked(masked string) bool {
 	strong, hazard := dangerSet.scan(masked)
 	return !strong && !hazard && !pairedRisk(masked) && conceptAt(masked) < 0
+}
+
+// reading is one message as the decisions read it: the readings several
+// of them need are made at most once.
+type reading struct {
+	padded string // " " + normalised text + " "
+	masked string // padded with hazard look-alikes masked (maskNotHazard)
+
+	sign, well int8 // signless and wellNoRisk: 0 not read yet, 1 true, -1 false
+}
+
+func newReading(padded string) reading {
+	return reading{padded: padded, masked: maskNotHazard(padded)}
+}
+
+func (rd *reading) signless() bool {
+	if rd.sign == 0 {
+		rd.sign = tri(signlessMasked(rd.masked))
+	}
+	return rd.sign > 0
+}
+
+func (rd *reading) wellNoRisk() bool {
+	if rd.well == 0 {
+		rd.well = tri(wellNoRiskMasked(rd.padded, rd.masked))
+	}
+	return rd.well > 0
+}
+
+func tri(b bool) int8 {
+	if b {
+		return 1
+	}
+	return -1
 }
 
 // thankedHazard reports whether every clause of text that names a hazard
@@ -448,6 +529,16 @@ func thankedHazard(text string) bool {
 		}
 	}
 	return found
+}
+
+// nextReading returns the best-scoring class other than danger and top.
+func nextReading(s []Scored, top Class) Class {
+	for _, c := range s {
+		if c.Class != Danger && c.Class != top {
+			return c.Class
+		}
+	}
+	return Other
 }
 
 // bestOther returns the best-scoring class other than danger.

@@ -22,7 +22,7 @@ var wellPhrases = []string{
 	"بدون اصابات", "لا يوجد اصابات", "ما تاذي*", "كلنا منيح*", "كلنا كويس*", "كلنا زين*", "كلنا تمام", "كله تمام", "كلشي تمام", "كل شي تمام",
 	"الحمد لله", "انذار كاذب", "منيحين", "كويسين", "زينين", "مرتاحين", "لاباس", "لا باس",
 	"b5air", "bkhair", "bekhir", "salmin", "salmeen", "salmiin", "mni7", "mni7in", "kwayseen", "kwayes", "zeenin", "zenin", "tamam", "labes",
-	"labas", "la bas", "hamdulilah", "hamdella", "7amdella", "7amdulillah", "el7amdulillah", "ma 7ada t2azza", "ma 7ad t2azza", "ma 7ada tsab",
+	"labas", "la bas", "hamdulilah", "hamdella", "7amdella", "7amdulillah", "el7amdulillah", "ma 7ada t2azza", "ma 7ad t2azza", "ma 7ada et2azza", "ma 7ad et2azza", "ma 7ada tsab",
 	"ma7adesh et3awar", "mafi isabat", "salim", "salmeen", "mnee7", "mnee7in", "mnee7een", "el7amdella", "el7amdulillah", "alhamdulillah",
 	// all out and counted, minor injuries only
 	"all accounted for", "everyone accounted for", "everyone is out", "everyone got out", "all got out", "out and counted",
@@ -35,7 +35,7 @@ var wellPhrases = []string{
 	"todos bien", "todo bien", "estamos bien", "estoy bien", "a salvo", "sanos y salvos", "nadie herido", "nadie salió herido", "nadie está herido",
 	"ningún herido", "no hay heridos", "sin heridos", "falsa alarma", "todo tranquilo", "sin problema", "estamos tranquilos",
 	"alle wohlauf", "alles gut", "alles ok", "alles in ordnung", "uns geht es gut", "uns geht's gut", "mir geht es gut", "geht es gut", "geht's gut",
-	"niemand verletzt", "keiner verletzt", "nicht verletzt", "unverletzt", "keine verletzten", "in sicherheit", "falscher alarm", "wohlbehalten",
+	"niemand verletzt", "verletzt ist niemand", "verletzt wurde niemand", "keiner verletzt", "nicht verletzt", "unverletzt", "keine verletzten", "in sicherheit", "falscher alarm", "wohlbehalten",
 	"tudo bem", "tudo certo", "estamos bem", "estou bem", "todos bem", "ninguém ferido", "ninguem ferido", "ninguém se machucou", "ninguem se machucou",
 	"sem feridos", "não se machucou", "a salvo", "em segurança", "sãos e salvos", "alarme falso", "falso alarme", "sem problema",
 	"सब ठीक", "सब सुरक्षित", "हम ठीक", "ठीक हैं", "ठीक है", "सुरक्षित हैं", "कोई घायल नहीं", "घायल नहीं", "चोट नहीं", "सही सलामत", "झूठा अलार्म",
@@ -88,6 +88,12 @@ func init() {
 // hit the car but nobody was hurt" is well, "we're fine but grandpa is
 // still up there" tells of someone else.
 func wellNoRisk(padded string) bool {
+	return wellNoRiskMasked(padded, "")
+}
+
+// wellNoRiskMasked is wellNoRisk given maskNotHazard(padded), "" when not
+// yet made.
+func wellNoRiskMasked(padded, masked string) bool {
 	if !wellSet.match(padded) {
 		return false // the common case, and cheaper than splitting clauses
 	}
@@ -100,7 +106,9 @@ func wellNoRisk(padded string) bool {
 	if !wellSet.match(padded[last:]) || negatedSet.match(padded) {
 		return false
 	}
-	masked := maskNotHazard(padded)
+	if masked == "" {
+		masked = maskNotHazard(padded)
+	}
 	strong, _ := dangerSet.scan(masked)
 	return !strong && !pairedRisk(masked)
 }

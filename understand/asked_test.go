@@ -1,0 +1,29 @@
+package understand
+
+import "testing"
+
+// TestAskedNeed: a predicament of the sender's, told before a question, is
+// a need; a question alone, or one about a situation that is nobody's
+// predicament, stays a question.
+func TestAskedNeed(t *testing.T) {
+	cases := []struct {
+		text string
+		want bool
+	}{
+		{"I'm stuck on the far side since the bridge went, how do I get back to my kids?", true},
+		{"lost our passports when the river came up, how can I get new ones?", true},
+		{"perdí los papeles del coche en la inundación, ¿cómo los saco de nuevo?", true},
+		{"on a perdu tous nos papiers, comment on fait pour les refaire?", true},
+		{"pul toot gaya aur main us paar phans gaya hoon, ghar kaise jaun?", true},
+		{"ضاع جوازي في السيل، كيف أطلع واحد جديد؟", true},
+		{"how do I get a refund for a cancelled train ticket?", false},
+		{"the bridge is closed, how do I get to the hospital?", false},
+		{"I lost my passport", false},                             // told, not asked
+		{"how do I get home, I'm stuck on the other side", false}, // asked first: the classifier's reading stands
+	}
+	for _, c := range cases {
+		if got := askedNeed(c.text); got != c.want {
+			t.Errorf("askedNeed(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,84 @@
+package understand
+
+import "unicode/utf8"
+
+// keyIndex maps the first keyRunes runes of phrases, packed into one
+// integer, to the phrases. Every rune of every message is looked up in
+// several of them, and most runes start no phrase: a bit filter answers
+// those without hashing into the map.
+type keyIndex[T any] struct {
+	byKey  map[uint64][]T
+	filter []uint64 // bit h(key) set for every key in byKey
+	shift  uint     // h(key) = key*filterMul >> shift
+}
+
+const filterMul = 0x9E3779B97F4A7C15 // Fibonacci hashing
+
+// add files v under key k; the filter is rebuilt when the map outgrows it,
+// so an index is ready for lookups after any add.
+func (ix *keyIndex[T]) add(k uint64, v T) {
+	if ix.byKey == nil {
+		ix.byKey = map[uint64][]T{}
+	}
+	ix.byKey[k] = append(ix.byKey[k], v)
+	// 16 to 32 bits per key keep false hits at 3-6%.
+	if len(ix.byKey)*16 > len(ix.filter)*64 {
+		bits := uint(10)
+		for 1<<bits < len(ix.byKey)*32 {
+			bits++
+		}
+		ix.filter = make([]uint64, 1<<bits/64)
+		ix.shift = 64 - bits
+		for k := range ix.byKey {
+			ix.mark(k)
+		}
+		return
+	}
+	ix.mark(k)
+}
+
+func (ix *keyIndex[T]) mark(k uint64) {
+	h := k * filterMul >> ix.shift
+	ix.filter[h>>6] |= 1 << (h & 63)
+}
+
+// get returns the phrases filed under k, nil when none.
+func (ix *keyIndex[T]) get(k uint64) []T {
+	if ix.filter == nil {
+		return nil
+	}
+	h := k * filterMul >> ix.shift
+	if ix.filter[h>>6]&(1<<(h&63)) == 0 {
+		return nil
+	}
+	return ix.byKey[k]
+}
+
+// keyAt packs the keyRunes runes of s starting at byte i into one key and
+// returns the width of the first (the step to the next position), as
+// ranging over s would decode them; ok is false when fewer than keyRunes
+// runes remain.
+func keyAt(s string, i int) (k uint64, w int, ok bool) {
+	if i+3 <= len(s) && s[i]|s[i+1]|s[i+2] < utf8.RuneSelf {
+		return uint64(s[i])<<42 | uint64(s[i+1])<<21 | uint64(s[i+2]), 1, true
+	}
+	for n := range keyRunes {
+		if i >= len(s) {
+			return 0, 0, false
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if n == 0 {
+			w = size
+		}
+		k = k<<21 | uint64(r)
+		i += size
+	}
+	return k, w, true
+}
+
+// key returns the packed first keyRunes runes of s, false when s is
+// shorter.
+func key(s string) (uint64, bool) {
+	k, _, ok := keyAt(s, 0)
+	return k, ok
+}
