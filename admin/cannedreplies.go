@@ -124,7 +124,7 @@ func (s *Server) createCanned(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	var cr store.CannedReply
-	err := s.db.Write(ctx, func(w store.Writer) error {
+	err := s.db.WriteAny(ctx, func(w store.Writer) error {
 		n := 0
 		if err := store.EachCannedReply(ctx, w, func(store.CannedReply) error { n++; return nil }); err != nil {
 			return err
@@ -156,7 +156,7 @@ func (s *Server) updateCanned(c *fiber.Ctx) error {
 	}
 	ctx, id := c.UserContext(), c.Params("id")
 	var cr store.CannedReply
-	err := s.db.Write(ctx, func(w store.Writer) error {
+	err := s.db.WriteAny(ctx, func(w store.Writer) error {
 		var err error
 		if cr, err = store.GetCannedReply(ctx, w, id); err != nil {
 			return cannedMissing(id, err)
@@ -172,7 +172,7 @@ func (s *Server) updateCanned(c *fiber.Ctx) error {
 
 func (s *Server) deleteCanned(c *fiber.Ctx) error {
 	ctx, id := c.UserContext(), c.Params("id")
-	err := s.db.Write(ctx, func(w store.Writer) error {
+	err := s.db.WriteAny(ctx, func(w store.Writer) error {
 		return cannedMissing(id, store.DeleteCannedReply(ctx, w, id))
 	})
 	if err != nil {

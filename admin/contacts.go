@@ -208,7 +208,7 @@ func (s *Server) recordConsent(c *fiber.Ctx) error {
 		ct      store.Contact
 		changed bool
 	)
-	err := s.db.Write(ctx, func(w store.Writer) error {
+	err := s.db.WriteAny(ctx, func(w store.Writer) error {
 		var err error
 		if ct, err = store.GetContact(ctx, w, id); err != nil {
 			return err
@@ -249,7 +249,7 @@ func (s *Server) markReachable(c *fiber.Ctx) error {
 	ip := c.IP()
 	ctx := c.UserContext()
 	var cleared bool
-	err := s.db.Write(ctx, func(w store.Writer) error {
+	err := s.db.WriteAny(ctx, func(w store.Writer) error {
 		var err error
 		if cleared, err = store.MarkReachable(ctx, w, id, s.now()); err != nil {
 			return err

@@ -192,7 +192,7 @@ func (s *Server) revokeToken(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	var t Token
-	err := s.db.Write(ctx, func(w store.Writer) error {
+	err := s.db.WriteAny(ctx, func(w store.Writer) error {
 		// The store runs this again after a conflict: everything is read
 		// afresh, never taken from what a failed try left.
 		var err error

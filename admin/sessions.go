@@ -75,7 +75,7 @@ func (s *Server) endSession(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	var sess store.AgentSession
-	err := s.db.Write(ctx, func(w store.Writer) error {
+	err := s.db.WriteAny(ctx, func(w store.Writer) error {
 		var err error
 		if sess, err = store.GetAgentSession(ctx, w, id); err != nil {
 			return err
@@ -94,7 +94,7 @@ func (s *Server) endAgentSessions(c *fiber.Ctx) error {
 	agent := c.Params("id")
 	ctx := c.UserContext()
 	n := 0
-	err := s.db.Write(ctx, func(w store.Writer) error {
+	err := s.db.WriteAny(ctx, func(w store.Writer) error {
 		n = 0
 		if err := hasAgent(ctx, w, agent); err != nil {
 			return err

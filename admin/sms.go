@@ -74,7 +74,7 @@ func (s *Server) smsStatus(c *fiber.Ctx, form url.Values) error {
 	code, _ := strconv.Atoi(form.Get("ErrorCode"))
 	now := s.now()
 	var known, changed bool
-	err := s.db.Write(context.Background(), func(tx store.Writer) error {
+	err := s.db.WriteAny(context.Background(), func(tx store.Writer) error {
 		known, changed = false, false
 		m, found, err := store.GetSMSMessage(context.Background(), tx, sid)
 		if err != nil || !found {
@@ -121,7 +121,7 @@ func (s *Server) smsInbound(c *fiber.Ctx, form url.Values) error {
 	kw := sms.Keyword(body)
 	meaning := (&flows.Flow{}).Understand(flows.Input{Type: "text", Text: body, At: now})
 	toDesk := false
-	err := s.db.Write(context.Background(), func(tx store.Writer) error {
+	err := s.db.WriteAny(context.Background(), func(tx store.Writer) error {
 		toDesk = false
 		if _, seen, err := store.GetSMSMessage(context.Background(), tx, sid); err != nil || seen {
 			return err

@@ -150,13 +150,13 @@ func (e *Engine) processInbound(key string, ref inRef) bool {
 // setAside moves an event that cannot be processed out of the inbox, keeping it for inspection.
 func (e *Engine) setAside(t inTask) error {
 	ctx := storeCtx()
-	return e.db.Write(ctx, func(w store.Writer) error { return store.SetAside(ctx, w, t.seq, t.item) })
+	return e.db.WriteAny(ctx, func(w store.Writer) error { return store.SetAside(ctx, w, t.seq, t.item) })
 }
 
 // dropInbox removes an event that needs nothing else written.
 func (e *Engine) dropInbox(seq uint64) error {
 	ctx := storeCtx()
-	return e.db.Write(ctx, func(w store.Writer) error { return store.DeleteInbox(ctx, w, seq) })
+	return e.db.WriteAny(ctx, func(w store.Writer) error { return store.DeleteInbox(ctx, w, seq) })
 }
 
 // storeCtx is the context of the engine's store operations. It is never
@@ -263,7 +263,7 @@ func (e *Engine) handleMessage(t inTask) error {
 		replayed    bool
 		fetch       bool // a media record waits for the downloader
 	)
-	err = e.db.Write(ctx, func(tx store.Writer) error {
+	err = e.db.WriteAny(ctx, func(tx store.Writer) error {
 		queued, events, emergencies, replayed, fetch = queued[:0], events[:0], emergencies[:0], false, false
 		cur, err := store.LoadConversation[flows.Session](ctx, tx, user)
 		if err != nil {
@@ -657,7 +657,7 @@ func (e *Engine) handleStatus(t inTask) error {
 		wake   string
 	)
 	ctx := storeCtx()
-	err := e.db.Write(ctx, func(tx store.Writer) error {
+	err := e.db.WriteAny(ctx, func(tx store.Writer) error {
 		queued, wake = queued[:0], ""
 		for _, o := range e.observers {
 			if err := o.ObserveStatus(tx, st); err != nil {

@@ -254,7 +254,7 @@ func (s *Service) Create(ctx context.Context, n New, by Actor) (*Incident, error
 	}
 	now := s.now().UTC()
 	var in Incident
-	err := s.db.Write(ctx, func(w store.Writer) error {
+	err := s.db.WriteAny(ctx, func(w store.Writer) error {
 		seq, err := store.NextIncidentNumber(ctx, w)
 		if err != nil {
 			return err
@@ -389,7 +389,7 @@ func (s *Service) Update(ctx context.Context, id string, p Patch, by Actor) (*In
 	}
 	now := s.now().UTC()
 	var in Incident
-	err := s.db.Write(ctx, func(w store.Writer) (err error) {
+	err := s.db.WriteAny(ctx, func(w store.Writer) (err error) {
 		if in, err = get(ctx, w, id); err != nil {
 			return err
 		}
@@ -436,7 +436,7 @@ func (s *Service) Close(ctx context.Context, id string, by Actor) (*Incident, er
 	if err != nil {
 		return nil, fmt.Errorf("report of incident %s: %w", id, err)
 	}
-	err = s.db.Write(ctx, func(w store.Writer) error {
+	err = s.db.WriteAny(ctx, func(w store.Writer) error {
 		cur, err := get(ctx, w, id)
 		if err != nil {
 			return err

@@ -249,7 +249,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader, by Actor) (ImportResu
 		res    ImportResult
 		placed []Place
 	)
-	err = s.db.Write(ctx, func(w store.Writer) error {
+	err = s.db.WriteAny(ctx, func(w store.Writer) error {
 		res, placed = ImportResult{Rows: len(ins)}, make([]Place, 0, len(ins))
 		checked := map[string]error{}
 		var errs []RowError

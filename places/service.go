@@ -154,7 +154,7 @@ func (s *Service) Create(ctx context.Context, in Input, by Actor) (*Place, error
 	defer s.mu.Unlock()
 	now := s.now().UTC()
 	var out Place
-	err = s.db.Write(ctx, func(w store.Writer) error {
+	err = s.db.WriteAny(ctx, func(w store.Writer) error {
 		out = p
 		out.UpdatedAt, out.UpdatedBy = now, by.String()
 		if err := checkIncident(ctx, w, out.Incident); err != nil {
@@ -238,7 +238,7 @@ func (s *Service) change(ctx context.Context, id, action string, by Actor, fn fu
 	defer s.mu.Unlock()
 	now := s.now().UTC()
 	var out Place
-	err := s.db.Write(ctx, func(w store.Writer) error {
+	err := s.db.WriteAny(ctx, func(w store.Writer) error {
 		p, err := get(ctx, w, id)
 		if err != nil {
 			return err
@@ -301,7 +301,7 @@ func (s *Service) Delete(ctx context.Context, id string, by Actor) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now().UTC()
-	err := s.db.Write(ctx, func(w store.Writer) error {
+	err := s.db.WriteAny(ctx, func(w store.Writer) error {
 		p, err := get(ctx, w, id)
 		if err != nil {
 			return err

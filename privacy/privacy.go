@@ -219,7 +219,7 @@ func (s *Sweeper) sweepMedia(ctx context.Context, before time.Time, n *Swept) er
 	for i := 0; i < len(old); i += chunk {
 		part := old[i:min(i+chunk, len(old))]
 		var gone []store.MediaRecord
-		err := s.DB.Write(ctx, func(w store.Writer) error {
+		err := s.DB.WriteAny(ctx, func(w store.Writer) error {
 			gone = gone[:0]
 			for _, r := range part {
 				m, err := store.DeleteMedia(ctx, w, r.user, r.id)

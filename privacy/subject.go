@@ -154,7 +154,7 @@ func ErasePerson(ctx context.Context, db *store.DB, waID string, now time.Time) 
 	// by the final transaction, which checks again.
 	for {
 		var msgs, refs int
-		err := db.Write(ctx, func(w store.Writer) error {
+		err := db.WriteAny(ctx, func(w store.Writer) error {
 			var err error
 			msgs, refs, err = store.DeleteTranscript(ctx, w, id, chunk)
 			return err
@@ -172,7 +172,7 @@ func ErasePerson(ctx context.Context, db *store.DB, waID string, now time.Time) 
 	var media []store.MediaRecord
 	// Broadcast records are erased through package broadcast, in the same
 	// transaction as the person's other records.
-	err = db.Write(ctx, func(tx store.Writer) error {
+	err = db.WriteAny(ctx, func(tx store.Writer) error {
 		n = Erased{Messages: chunked, SentRefs: chunkedRefs}
 		var err error
 		if media, err = store.DeleteMediaOf(ctx, tx, id); err != nil {

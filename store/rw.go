@@ -65,22 +65,6 @@ func (s *DB) Read(ctx context.Context, fn func(r Reader) error) error {
 	return s.view(func(t *Txn) error { return fn(t) })
 }
 
-// Write runs fn in a read-write transaction with the guarantees of
-// Update: retried on conflict (so fn must start from what it reads, never
-// from what a failed try left), durable when it returns nil.
-func (s *DB) Write(ctx context.Context, fn func(w Writer) error) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return s.update(func(t *Txn) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		return fn(t)
-	})
-
-}
-
 // NextSeq draws the next number of the named sequence (see DB.NextSeq).
 // A transaction retried after a conflict draws a new number; sequences
 // allow gaps.

@@ -146,7 +146,7 @@ func (s *Service) dispatch(r *run) error {
 // that it lost the lease.
 func (s *Service) claim(r *run) (Progress, error) {
 	var p Progress
-	err := s.db.Write(storeCtx, func(tx store.Writer) error {
+	err := s.db.WriteAny(storeCtx, func(tx store.Writer) error {
 		stored, _, err := store.GetBroadcastProgress[Progress](storeCtx, tx, r.id)
 		if err != nil {
 			return err
@@ -561,7 +561,7 @@ func (s *Service) markChunk(r *run, p *chunkPlan) error {
 	snap := cloneProgress(&r.p)
 	snap.Token = r.lease.Token
 	r.pmu.Unlock()
-	err := s.db.Write(storeCtx, func(tx store.Writer) error {
+	err := s.db.WriteAny(storeCtx, func(tx store.Writer) error {
 		for _, j := range p.send {
 			if err := store.PutBroadcastRecipient(storeCtx, tx, r.id, j.seq, &j.rec); err != nil {
 				return err
@@ -978,7 +978,7 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 	r.pmu.Unlock()
 
 	r.wmu.Lock()
-	err := s.db.Write(storeCtx, func(tx store.Writer) error {
+	err := s.db.WriteAny(storeCtx, func(tx store.Writer) error {
 		// The fencing check comes first and shares the transaction with
 		// every write below: a run that lost its lease to a later holder
 		// commits nothing, not even the recipient records.

@@ -90,7 +90,7 @@ func (s *Service) queueEventNow(ev Event) {
 	if len(s.cfg.WebhookURLs) == 0 {
 		return
 	}
-	if err := s.db.Write(storeCtx, func(tx store.Writer) error { return s.queueEvent(tx, ev) }); err != nil {
+	if err := s.db.WriteAny(storeCtx, func(tx store.Writer) error { return s.queueEvent(tx, ev) }); err != nil {
 		s.log.Error().Err(err).Str("event", ev.Type).Msg("queue integration event")
 	}
 }
@@ -155,7 +155,7 @@ func (s *Service) deliverDue() {
 		}
 		p.URLs = left
 		p.Attempts++
-		err := s.db.Write(storeCtx, func(tx store.Writer) error {
+		err := s.db.WriteAny(storeCtx, func(tx store.Writer) error {
 			if len(left) == 0 {
 				return store.DeleteBroadcastEvent(storeCtx, tx, it.seq)
 			}

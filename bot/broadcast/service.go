@@ -446,7 +446,7 @@ func (s *Service) CreateBy(spec Spec, by Actor, idemKey string) (*Broadcast, err
 		return nil, fmt.Errorf("create broadcast: %w", err)
 	}
 	existing := ""
-	err = s.db.Write(storeCtx, func(tx store.Writer) error {
+	err = s.db.WriteAny(storeCtx, func(tx store.Writer) error {
 		existing = ""
 		if idemKey != "" {
 			var err error
@@ -734,7 +734,7 @@ func (s *Service) update(id string, fn func(b *Broadcast) error) (*Broadcast, er
 // entry is written with it.
 func (s *Service) updateAudited(id string, fn func(tx store.Writer, b *Broadcast) error) (*Broadcast, error) {
 	var b Broadcast
-	err := s.db.Write(storeCtx, func(tx store.Writer) (err error) {
+	err := s.db.WriteAny(storeCtx, func(tx store.Writer) (err error) {
 		if b, err = store.GetBroadcast[Broadcast](storeCtx, tx, id); err != nil {
 			return err
 		}
@@ -816,7 +816,7 @@ func (s *Service) Cancel(id, by string) (*Broadcast, error) {
 }
 
 func (s *Service) auditLater(by, action, id, detail string) {
-	if err := s.db.Write(storeCtx, func(tx store.Writer) error { return s.audit(tx, s.now(), by, action, id, detail) }); err != nil {
+	if err := s.db.WriteAny(storeCtx, func(tx store.Writer) error { return s.audit(tx, s.now(), by, action, id, detail) }); err != nil {
 		s.log.Warn().Err(err).Str("broadcast", id).Msg("write audit")
 	}
 }

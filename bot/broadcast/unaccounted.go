@@ -183,7 +183,7 @@ func (s *Service) MarkReached(id, who, note string, by Actor) (*UnaccountedPerso
 	}
 	now := s.now()
 	var p UnaccountedPerson
-	err = s.db.Write(storeCtx, func(tx store.Writer) error {
+	err = s.db.WriteAny(storeCtx, func(tx store.Writer) error {
 		r, err := store.GetBroadcastRecipient[Recipient](storeCtx, tx, id, seq)
 		if err != nil {
 			return err

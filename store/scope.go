@@ -1,0 +1,225 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// A Scope is what one write transaction may change: the records of one
+// user, of one broadcast, or one document. A backend without transactions
+// across streams (issue 13: one JetStream stream per user partition, per
+// broadcast, per document family) commits a scoped transaction as one
+// atomic batch; badger commits it as today, and the writer refuses any
+// key the scope does not own, so that code that works on badger also
+// works there. Who owns which key is decided by ownerOf in keys.go.
+//
+// A turn commits in the scope of its user: session, contact, transcript,
+// outbox items, media, handoff and the per-user broadcast indexes. What
+// a turn changes beyond its user (a broadcast recipient's answer, the
+// audit log, FAQ counts) is a second, idempotent write after the commit,
+// or it is still written by WriteAny and says so (see the README's "How
+// it works" for the table).
+type Scope struct {
+	kind ScopeKind
+	doc  DocKind // ScopeDoc only
+	id   string
+}
+
+// ScopeKind says what a scope is.
+type ScopeKind uint8
+
+// Scope kinds.
+const (
+	ScopeUser      ScopeKind = iota + 1 // one person, by wa_id
+	ScopeBroadcast                      // one broadcast, by id
+	ScopeDoc                            // one document (or one document family with no id)
+)
+
+// UserScope is the records of one person: what a turn commits.
+func UserScope(waID string) Scope { return Scope{kind: ScopeUser, id: waID} }
+
+// BroadcastScope is the records of one broadcast: its spec, recipients,
+// engagement, counters and progress.
+func BroadcastScope(id string) Scope { return Scope{kind: ScopeBroadcast, id: id} }
+
+// DocScope is one document of kind doc, or with an empty id a family of
+// documents written as one (the template list, the contact import).
+func DocScope(doc DocKind, id string) Scope { return Scope{kind: ScopeDoc, doc: doc, id: id} }
+
+// FAQScope is the FAQ: its versions and the pointer to the live one.
+func FAQScope() Scope { return DocScope(DocFAQVersion, "") }
+
+// AuditScope is the append-only audit log. An entry is appended in its
+// own transaction after the change it records commits.
+func AuditScope() Scope { return DocScope(DocAudit, "") }
+
+// Kind says what the scope is.
+func (s Scope) Kind() ScopeKind { return s.kind }
+
+// String names the scope for errors and logs; a user's wa_id is masked,
+// since it is a phone number.
+func (s Scope) String() string {
+	switch s.kind {
+	case ScopeUser:
+		return "user " + maskID(s.id)
+	case ScopeBroadcast:
+		return "broadcast " + s.id
+	case ScopeDoc:
+		if s.id == "" {
+			return "documents " + string(s.doc)
+		}
+		return "document " + string(s.doc) + "/" + s.id
+	}
+	return "no scope"
+}
+
+// owns reports whether s may write a key owned by o.
+func (s Scope) owns(o owner) bool {
+	if o.anyOf == nil {
+		return s == o.scope
+	}
+	for _, k := range o.anyOf {
+		if s.kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+func (s Scope) valid() bool {
+	switch s.kind {
+	case ScopeUser, ScopeBroadcast:
+		return s.id != ""
+	case ScopeDoc:
+		return s.doc != ""
+	}
+	return false
+}
+
+// ErrOutOfScope is returned by a scoped transaction's Set or Delete of a
+// key its scope does not own; the transaction is not committed.
+var ErrOutOfScope = errors.New("write out of scope")
+
+// ownerName names the scope that owns the record under key, for errors:
+// "no scope" for a key no scope may write, "the writing <kind>" for a
+// key written in the scope of whoever it belongs to.
+func ownerName(k Key) string {
+	o, ok := ownerOf(k)
+	switch {
+	case !ok:
+		return "no scope"
+	case o.anyOf != nil:
+		names := make([]string, len(o.anyOf))
+		for i, k := range o.anyOf {
+			names[i] = k.String()
+		}
+		return "the writing " + strings.Join(names, " or ")
+	}
+	return o.scope.String()
+}
+
+// String names a scope kind.
+func (k ScopeKind) String() string {
+	switch k {
+	case ScopeUser:
+		return "user"
+	case ScopeBroadcast:
+		return "broadcast"
+	case ScopeDoc:
+		return "document"
+	}
+	return "none"
+}
+
+// describeKey names a key for an error without its personal data: the
+// record kind (for a document, its kind) and its id, masked when the key
+// belongs to a person, since that id is a phone number.
+func describeKey(k Key) string {
+	kind, doc, id := parseKey(k)
+	if kind == KindDoc {
+		kind = RecordKind("doc " + string(doc))
+	}
+	if o, ok := ownerOf(k); ok && o.anyOf == nil && o.scope.kind == ScopeUser {
+		return string(kind) + " " + maskID(id)
+	}
+	if q := strconv.Quote(id); q[1:len(q)-1] != id {
+		id = q
+	}
+	return string(kind) + " " + id
+}
+
+// maskID keeps the first four and last two characters of an id that may
+// be a phone number.
+func maskID(id string) string {
+	if len(id) <= 6 {
+		return strings.Repeat("*", len(id))
+	}
+	return id[:4] + strings.Repeat("*", len(id)-6) + id[len(id)-2:]
+}
+
+// scopedWriter is a transaction that writes only what its scope owns.
+type scopedWriter struct {
+	*Txn
+	scope Scope
+}
+
+func (w scopedWriter) check(op string, key Key) error {
+	if o, ok := ownerOf(key); ok && w.scope.owns(o) {
+		return nil
+	}
+	return fmt.Errorf("%w: %s %s in the scope of %s: it belongs to %s",
+		ErrOutOfScope, op, describeKey(key), w.scope, ownerName(key))
+}
+
+func (w scopedWriter) Set(key Key, value []byte, ttl time.Duration) error {
+	if err := w.check("set", key); err != nil {
+		return err
+	}
+	return w.Txn.Set(key, value, ttl)
+}
+
+func (w scopedWriter) Delete(key Key) error {
+	if err := w.check("delete", key); err != nil {
+		return err
+	}
+	return w.Txn.Delete(key)
+}
+
+var _ Writer = scopedWriter{}
+
+// Write runs fn in a read-write transaction that may change only what
+// scope owns; it reads anything. A Set or Delete of another key fails
+// with ErrOutOfScope naming the key and the scope, and nothing is
+// committed. Like every write it is retried on conflict (so fn must start
+// from what it reads, never from what a failed try left) and durable when
+// it returns nil.
+func (s *DB) Write(ctx context.Context, scope Scope, fn func(w Writer) error) error {
+	if !scope.valid() {
+		return fmt.Errorf("write: invalid scope %s", scope)
+	}
+	return s.write(ctx, func(t *Txn) error { return fn(scopedWriter{Txn: t, scope: scope}) })
+}
+
+// WriteAny runs fn in a read-write transaction over any keys: the escape
+// hatch for a transaction that still spans several scopes. Each caller
+// says above the call why it is not yet scoped; such a transaction cannot
+// run unchanged on a backend without cross-stream transactions.
+func (s *DB) WriteAny(ctx context.Context, fn func(w Writer) error) error {
+	return s.write(ctx, func(t *Txn) error { return fn(t) })
+}
+
+func (s *DB) write(ctx context.Context, fn func(t *Txn) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.update(func(t *Txn) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return fn(t)
+	})
+}
