@@ -387,17 +387,21 @@ func parseBcPair(k Key) (string, uint64, bool) {
 //
 // Sequences are the store's own (NextSeq) and owned by no scope.
 
-// owner is who may write a key: a fixed scope, or the writing scope when
-// its kind is one of anyOf.
+// owner is who may write a key: a fixed scope, or, for a key that does
+// not name its owner, the writing scope when it is of one of the kinds in
+// anyOf (any id).
 type owner struct {
-	scope Scope       // the owner when the key names it
-	anyOf []ScopeKind // the key does not name its owner: any scope of these kinds
+	scope Scope   // the owner when the key names it
+	anyOf []Scope // the key does not name its owner: a scope of one of these kinds
 }
 
 var (
-	ownedByWriterUser      = []ScopeKind{ScopeUser}
-	ownedByWriterBroadcast = []ScopeKind{ScopeBroadcast}
-	ownedByWriterAny       = []ScopeKind{ScopeUser, ScopeBroadcast}
+	ownedByWriterUser      = []Scope{{kind: ScopeUser}}
+	ownedByWriterBroadcast = []Scope{{kind: ScopeBroadcast}}
+	ownedByWriterAny       = []Scope{{kind: ScopeUser}, {kind: ScopeBroadcast}}
+	// A console session is a record of its agent account, whose key is
+	// the hash of the cookie: it is written with the account.
+	ownedByWriterAgent = []Scope{{kind: ScopeDoc, doc: DocAgent}}
 )
 
 // ownerOf decides who owns key k; ok is false for a key that no scope
@@ -411,7 +415,17 @@ func ownerOf(k Key) (owner, bool) {
 		return owner{scope: UserScope(beforeLastSlash(id))}, true
 	case KindInbox, KindSeen, KindOutbox, KindSent:
 		return owner{anyOf: ownedByWriterUser}, true
-	case KindBroadcastRecipient, KindBroadcastEngagement, KindBroadcastCounter, KindBroadcastProgress:
+	case KindBroadcastEngagement:
+		// What came back from one recipient (statuses, the answer) is
+		// written on that person's path, in their turn, never by the
+		// dispatcher: it lives in the recipient's stream, found through
+		// the broadcast's recipient records and the per-user member index.
+		return owner{anyOf: ownedByWriterUser}, true
+	case KindBroadcastCounter:
+		// Counter shards are deltas folded when read: a turn adds to one
+		// in its own batch, the dispatcher in the broadcast's.
+		return owner{anyOf: ownedByWriterAny}, true
+	case KindBroadcastRecipient, KindBroadcastProgress:
 		return owner{scope: BroadcastScope(beforeLastSlash(id))}, true
 	case KindBroadcastFrequency:
 		// Per-user index: when a person was sent a broadcast (the cap).
@@ -452,10 +466,10 @@ func docOwner(doc DocKind, id string) (owner, bool) {
 		return owner{scope: FAQScope()}, true
 	case DocTemplate, DocTemplateSync:
 		// The template list is replaced as a whole by a sync.
-		return owner{scope: DocScope(DocTemplate, "")}, true
+		return owner{scope: TemplatesScope()}, true
 	case DocContactImport, DocContactStage:
 		// Staged rows and the marker that commits them are one import.
-		return owner{scope: DocScope(DocContactImport, "")}, true
+		return owner{scope: ContactImportScope()}, true
 	case DocAudit:
 		// One append-only log; an entry is appended after the change it
 		// records commits (see AuditScope).
@@ -464,9 +478,17 @@ func docOwner(doc DocKind, id string) (owner, bool) {
 		return owner{scope: DocScope(DocErasure, "")}, true
 	case DocFAQOverlay:
 		// The FAQ entries of one incident.
-		return owner{scope: DocScope(DocFAQOverlay, beforeSlash(id))}, true
-	case DocFAQFeedback, DocFAQCandidate, DocUnanswered, DocAdminToken, DocAgent, DocAgentSession,
-		DocRejected, DocIncident, DocPlace, DocCorrection, DocMediaUpload, DocCannedReply:
+		return owner{scope: FAQOverlayScope(beforeSlash(id))}, true
+	case DocUnanswered:
+		// One log, appended to under numbers drawn in the transaction.
+		return owner{scope: UnansweredScope()}, true
+	case DocAgentSession:
+		return owner{anyOf: ownedByWriterAgent}, true
+	case DocRejected:
+		// One log, keyed by the time of each body.
+		return owner{scope: RejectedScope()}, true
+	case DocFAQFeedback, DocFAQCandidate, DocAdminToken, DocAgent,
+		DocIncident, DocPlace, DocCorrection, DocMediaUpload, DocCannedReply:
 		return owner{scope: DocScope(doc, id)}, true
 	}
 	return owner{}, false

@@ -131,3 +131,16 @@ func deleteKeys(w Writer, keys []Key) error {
 func notFound(err error) bool { return errors.Is(err, ErrNotFound) }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// Sequencer draws numbers from named sequences: the store itself (DB) or
+// a transaction (Writer). A new document whose number names its scope
+// draws the number from the DB before its scoped transaction; a retry of
+// that transaction keeps the number.
+type Sequencer interface {
+	NextSeq(name string) (uint64, error)
+}
+
+var (
+	_ Sequencer = (*DB)(nil)
+	_ Sequencer = Writer(nil)
+)

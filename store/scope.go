@@ -57,6 +57,31 @@ func FAQScope() Scope { return DocScope(DocFAQVersion, "") }
 // own transaction after the change it records commits.
 func AuditScope() Scope { return DocScope(DocAudit, "") }
 
+// TemplatesScope is the business account's template list and its sync
+// record, replaced as a whole by a sync.
+func TemplatesScope() Scope { return DocScope(DocTemplate, "") }
+
+// ContactImportScope is the contact import in progress: its staged rows
+// and the marker that commits them.
+func ContactImportScope() Scope { return DocScope(DocContactImport, "") }
+
+// UnansweredScope is the log of queries the FAQ did not answer: entries
+// are appended under numbers drawn in the transaction.
+func UnansweredScope() Scope { return DocScope(DocUnanswered, "") }
+
+// RejectedScope is the log of webhook bodies acknowledged but impossible
+// to store as events.
+func RejectedScope() Scope { return DocScope(DocRejected, "") }
+
+// FAQOverlayScope is the FAQ entries of one incident.
+func FAQOverlayScope(incident string) Scope { return DocScope(DocFAQOverlay, incident) }
+
+// UploadedMediaScope is the record of one file uploaded to WhatsApp from
+// one phone number.
+func UploadedMediaScope(phoneNumberID, sha256 string) Scope {
+	return DocScope(DocMediaUpload, phoneNumberID+"/"+sha256)
+}
+
 // Kind says what the scope is.
 func (s Scope) Kind() ScopeKind { return s.kind }
 
@@ -83,7 +108,7 @@ func (s Scope) owns(o owner) bool {
 		return s == o.scope
 	}
 	for _, k := range o.anyOf {
-		if s.kind == k {
+		if s.kind == k.kind && s.doc == k.doc {
 			return true
 		}
 	}
@@ -115,7 +140,10 @@ func ownerName(k Key) string {
 	case o.anyOf != nil:
 		names := make([]string, len(o.anyOf))
 		for i, k := range o.anyOf {
-			names[i] = k.String()
+			names[i] = k.kind.String()
+			if k.doc != "" {
+				names[i] += " " + string(k.doc)
+			}
 		}
 		return "the writing " + strings.Join(names, " or ")
 	}

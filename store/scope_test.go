@@ -18,32 +18,32 @@ var ownershipCases = []struct {
 	label string
 	key   Key
 	owner Scope
-	anyOf []ScopeKind
+	anyOf []Scope
 	none  bool
 }{
 	{"session", sessionKey("966500000001"), UserScope("966500000001"), nil, false},
 	{"contact", contactKey("966500000001"), UserScope("966500000001"), nil, false},
 	{"transcript entry", transcriptKey("966500000001", 7), UserScope("966500000001"), nil, false},
-	{"inbox event", inboxKey(3), Scope{}, []ScopeKind{ScopeUser}, false},
-	{"dedupe marker", seenKey("wamid.X"), Scope{}, []ScopeKind{ScopeUser}, false},
-	{"outbox item", outboxKey(4), Scope{}, []ScopeKind{ScopeUser}, false},
-	{"sent marker", sentKey("wamid.Y"), Scope{}, []ScopeKind{ScopeUser}, false},
+	{"inbox event", inboxKey(3), Scope{}, []Scope{{kind: ScopeUser}}, false},
+	{"dedupe marker", seenKey("wamid.X"), Scope{}, []Scope{{kind: ScopeUser}}, false},
+	{"outbox item", outboxKey(4), Scope{}, []Scope{{kind: ScopeUser}}, false},
+	{"sent marker", sentKey("wamid.Y"), Scope{}, []Scope{{kind: ScopeUser}}, false},
 	{"sequence", seqKey("inbox"), Scope{}, nil, true},
 	{"broadcast recipient", broadcastRecipientKey("b1", 9), BroadcastScope("b1"), nil, false},
-	{"broadcast engagement", broadcastEngagementKey("b1", 9), BroadcastScope("b1"), nil, false},
-	{"broadcast counter shard", broadcastCounterKey("b1", 2), BroadcastScope("b1"), nil, false},
+	{"broadcast engagement", broadcastEngagementKey("b1", 9), Scope{}, []Scope{{kind: ScopeUser}}, false},
+	{"broadcast counter shard", broadcastCounterKey("b1", 2), Scope{}, []Scope{{kind: ScopeUser}, {kind: ScopeBroadcast}}, false},
 	{"broadcast progress", broadcastProgressKey("b1"), BroadcastScope("b1"), nil, false},
 	{"open check-in of a contact", broadcastMemberKey("966500000001", "b1"), UserScope("966500000001"), nil, false},
 	{"broadcast sent to a contact", broadcastFrequencyKey("966500000001", 5), UserScope("966500000001"), nil, false},
-	{"integration event", broadcastWebhookKey(6), Scope{}, []ScopeKind{ScopeUser, ScopeBroadcast}, false},
-	{"create idempotency key", broadcastIdemKey("req-1"), Scope{}, []ScopeKind{ScopeBroadcast}, false},
+	{"integration event", broadcastWebhookKey(6), Scope{}, []Scope{{kind: ScopeUser}, {kind: ScopeBroadcast}}, false},
+	{"create idempotency key", broadcastIdemKey("req-1"), Scope{}, []Scope{{kind: ScopeBroadcast}}, false},
 	{"unknown prefix", Key("zzz"), Scope{}, nil, true},
 
 	{"doc " + string(DocFAQVersion), faqChunkKey(3, 1), FAQScope(), nil, false},
 	{"doc " + string(DocFAQCurrent), faqLiveKey(), FAQScope(), nil, false},
 	{"doc " + string(DocFAQFeedback), faqFeedbackKey("e1"), DocScope(DocFAQFeedback, "e1"), nil, false},
 	{"doc " + string(DocFAQCandidate), docKey(DocFAQCandidate, "c1"), DocScope(DocFAQCandidate, "c1"), nil, false},
-	{"doc " + string(DocUnanswered), docKey(DocUnanswered, "q1"), DocScope(DocUnanswered, "q1"), nil, false},
+	{"doc " + string(DocUnanswered), docKey(DocUnanswered, "q1"), UnansweredScope(), nil, false},
 	{"doc " + string(DocFAQOverlay), docKey(DocFAQOverlay, "inc1/e1"), DocScope(DocFAQOverlay, "inc1"), nil, false},
 	{"doc " + string(DocTemplate), docKey(DocTemplate, "welcome/ar"), DocScope(DocTemplate, ""), nil, false},
 	{"doc " + string(DocTemplateSync), docKey(DocTemplateSync, "last"), DocScope(DocTemplate, ""), nil, false},
@@ -51,11 +51,11 @@ var ownershipCases = []struct {
 	{"doc " + string(DocHandoff), docKey(DocHandoff, "966500000001"), UserScope("966500000001"), nil, false},
 	{"doc " + string(DocHandoffPast), docKey(DocHandoffPast, "966500000001/17"), UserScope("966500000001"), nil, false},
 	{"doc " + string(DocAgent), docKey(DocAgent, "a1"), DocScope(DocAgent, "a1"), nil, false},
-	{"doc " + string(DocAgentSession), docKey(DocAgentSession, "s1"), DocScope(DocAgentSession, "s1"), nil, false},
+	{"doc " + string(DocAgentSession), docKey(DocAgentSession, "s1"), Scope{}, []Scope{{kind: ScopeDoc, doc: DocAgent}}, false},
 	{"doc " + string(DocAudit), auditKey(12), AuditScope(), nil, false},
 	{"doc " + string(DocErasure), docKey(DocErasure, "totals"), DocScope(DocErasure, ""), nil, false},
-	{"doc " + string(DocDeadLetter), docKey(DocDeadLetter, "12"), Scope{}, []ScopeKind{ScopeUser}, false},
-	{"doc " + string(DocRejected), docKey(DocRejected, "0001"), DocScope(DocRejected, "0001"), nil, false},
+	{"doc " + string(DocDeadLetter), docKey(DocDeadLetter, "12"), Scope{}, []Scope{{kind: ScopeUser}}, false},
+	{"doc " + string(DocRejected), docKey(DocRejected, "0001"), RejectedScope(), nil, false},
 	{"doc " + string(DocBroadcast), docKey(DocBroadcast, "b1"), BroadcastScope("b1"), nil, false},
 	{"doc " + string(DocIncident), docKey(DocIncident, "i1"), DocScope(DocIncident, "i1"), nil, false},
 	{"doc " + string(DocPlace), docKey(DocPlace, "p1"), DocScope(DocPlace, "p1"), nil, false},
@@ -64,7 +64,7 @@ var ownershipCases = []struct {
 	{"doc " + string(DocMediaUpload), docKey(DocMediaUpload, "ph1/abc"), DocScope(DocMediaUpload, "ph1/abc"), nil, false},
 	{"doc " + string(DocCannedReply), docKey(DocCannedReply, "r1"), DocScope(DocCannedReply, "r1"), nil, false},
 	{"doc " + string(DocSMSContact), docKey(DocSMSContact, "966500000001"), UserScope("966500000001"), nil, false},
-	{"doc " + string(DocSMSMessage), docKey(DocSMSMessage, "SM1"), Scope{}, []ScopeKind{ScopeUser, ScopeBroadcast}, false},
+	{"doc " + string(DocSMSMessage), docKey(DocSMSMessage, "SM1"), Scope{}, []Scope{{kind: ScopeUser}, {kind: ScopeBroadcast}}, false},
 	{"doc " + string(DocSMSRecipient), smsRecipientKey("b1", 4), BroadcastScope("b1"), nil, false},
 	{"doc " + string(DocConsent), docKey(DocConsent, "966500000001"), UserScope("966500000001"), nil, false},
 	{"doc " + string(DocContactImport), docKey(DocContactImport, "current"), DocScope(DocContactImport, ""), nil, false},
@@ -93,7 +93,7 @@ func TestEveryKeyKindHasOneOwner(t *testing.T) {
 	}
 }
 
-func equalKinds(a, b []ScopeKind) bool {
+func equalKinds(a, b []Scope) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -167,9 +167,9 @@ func TestScopedWriteRefusesKeysOfAnotherOwner(t *testing.T) {
 		{"another user's contact", UserScope("966500000001"),
 			func(w Writer) error { return PutContact(ctx, w, Contact{WaID: "966500000002"}) },
 			"set contact 9665******02 in the scope of user 9665******01: it belongs to user 9665******02"},
-		{"a broadcast's recipient from a user's turn", UserScope("966500000001"),
-			func(w Writer) error { return w.Set(broadcastEngagementKey("b1", 3), []byte("{}"), 0) },
-			"set broadcast-engagement b1/3 in the scope of user 9665******01: it belongs to broadcast b1"},
+		{"a broadcast's dispatch record from a user's turn", UserScope("966500000001"),
+			func(w Writer) error { return w.Set(broadcastRecipientKey("b1", 3), []byte("{}"), 0) },
+			"set broadcast-recipient b1/3 in the scope of user 9665******01: it belongs to broadcast b1"},
 		{"the audit log beside an agent", DocScope(DocAgent, "a1"),
 			func(w Writer) error { return w.Set(auditKey(1), []byte("{}"), 0) },
 			"set doc audit \"\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x01\" in the scope of document agent/a1: it belongs to documents audit"},
