@@ -190,9 +190,24 @@ func maskID(id string) string {
 }
 
 // scopedWriter is a transaction that writes only what its scope owns.
+// It holds the transaction rather than embedding it, so that no method of
+// Txn (SetJSON) reaches a key around the check.
 type scopedWriter struct {
-	*Txn
+	t     *Txn
 	scope Scope
+}
+
+func (w scopedWriter) Get(key Key) ([]byte, error)         { return w.t.Get(key) }
+func (w scopedWriter) Has(key Key) (bool, error)           { return w.t.Has(key) }
+func (w scopedWriter) NextSeq(name string) (uint64, error) { return w.t.NextSeq(name) }
+func (w scopedWriter) Scan(prefix Key, fn func(key Key, value []byte) error) error {
+	return w.t.Scan(prefix, fn)
+}
+func (w scopedWriter) ScanReverse(prefix Key, fn func(key Key, value []byte) error) error {
+	return w.t.ScanReverse(prefix, fn)
+}
+func (w scopedWriter) ScanFrom(prefix, from Key, fn func(key Key, value []byte) error) error {
+	return w.t.ScanFrom(prefix, from, fn)
 }
 
 func (w scopedWriter) check(op string, key Key) error {
@@ -207,14 +222,14 @@ func (w scopedWriter) Set(key Key, value []byte, ttl time.Duration) error {
 	if err := w.check("set", key); err != nil {
 		return err
 	}
-	return w.Txn.Set(key, value, ttl)
+	return w.t.Set(key, value, ttl)
 }
 
 func (w scopedWriter) Delete(key Key) error {
 	if err := w.check("delete", key); err != nil {
 		return err
 	}
-	return w.Txn.Delete(key)
+	return w.t.Delete(key)
 }
 
 var _ Writer = scopedWriter{}
@@ -229,7 +244,7 @@ func (s *DB) Write(ctx context.Context, scope Scope, fn func(w Writer) error) er
 	if !scope.valid() {
 		return fmt.Errorf("write: invalid scope %s", scope)
 	}
-	return s.write(ctx, func(t *Txn) error { return fn(scopedWriter{Txn: t, scope: scope}) })
+	return s.write(ctx, func(t *Txn) error { return fn(scopedWriter{t: t, scope: scope}) })
 }
 
 // WriteAny runs fn in a read-write transaction over any keys: the escape
