@@ -85,7 +85,7 @@ func CreateAgent(ctx context.Context, db *store.DB, id, name, role, password, by
 		name = id
 	}
 	a := Agent{ID: id, Name: strings.TrimSpace(name), Role: role, Hash: hash, CreatedAt: now, CreatedBy: by, Permissions: permissions}
-	err = db.Write(ctx, func(w store.Writer) error {
+	err = db.Write(ctx, store.DocScope(store.DocAgent, id), func(w store.Writer) error {
 		if ok, err := store.HasAgent(ctx, w, id); err != nil || ok {
 			if ok {
 				return apierr.Conflictf("an account named %q exists already", id)
@@ -216,7 +216,7 @@ func (s *Server) updateAgent(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	var a Agent
 	ended := 0
-	err := s.db.Write(ctx, func(w store.Writer) error {
+	err := s.db.Write(ctx, store.DocScope(store.DocAgent, id), func(w store.Writer) error {
 		// Retried on a conflict: start from what is stored now, never
 		// from what a failed try decoded.
 		ended = 0
@@ -302,7 +302,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	}
 	sess := store.AgentSession{Agent: a.ID, CreatedAt: now, ExpiresAt: now.Add(sessionTTL)}
 	checked := a.Hash
-	err = s.db.Write(ctx, func(w store.Writer) error {
+	err = s.db.Write(ctx, store.DocScope(store.DocAgent, id), func(w store.Writer) error {
 		// bcrypt took tens of milliseconds on a copy read outside this
 		// transaction: read the account again, and log in only if it is
 		// still enabled with the password that was checked. Only
@@ -341,10 +341,8 @@ func (s *Server) login(c *fiber.Ctx) error {
 func (s *Server) logout(c *fiber.Ctx) error {
 	if secret := c.Cookies(sessionCookie); secret != "" {
 		ctx := c.UserContext()
-		err := s.db.Write(ctx, func(w store.Writer) error {
-			return store.DeleteAgentSession(ctx, w, hashToken(secret))
-		})
-		if err != nil {
+		err := endAgentSession(ctx, s.db, hashToken(secret), nil)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return fmt.Errorf("end session: %w", err)
 		}
 	}

@@ -61,7 +61,7 @@ func SaveToken(ctx context.Context, db *store.DB, secret, name, role string, now
 // saveToken stores t under the hash of secret.
 func saveToken(ctx context.Context, db *store.DB, secret string, t Token) (Token, error) {
 	t.ID = hashToken(secret)
-	err := db.Write(ctx, func(w store.Writer) error { return store.PutAdminToken(ctx, w, t) })
+	err := db.Write(ctx, store.DocScope(store.DocAdminToken, t.ID), func(w store.Writer) error { return store.PutAdminToken(ctx, w, t) })
 	if err != nil {
 		return Token{}, fmt.Errorf("save token %s: %w", t.Name, err)
 	}
@@ -82,7 +82,7 @@ func BootstrapToken(ctx context.Context, db *store.DB, fromEnv string, now time.
 	if fromEnv != "" {
 		t := Token{ID: hashToken(fromEnv), Name: "bootstrap (LIFELINE_ADMIN_TOKEN)", Role: RoleAdmin, CreatedAt: now}
 		revoked := false
-		err := db.Write(ctx, func(w store.Writer) error {
+		err := db.Write(ctx, store.DocScope(store.DocAdminToken, t.ID), func(w store.Writer) error {
 			revoked = false
 			switch old, err := store.GetAdminToken(ctx, w, t.ID); {
 			case err == nil:
@@ -169,7 +169,7 @@ func (s *Server) touchToken(id string) {
 	// ends with the request.
 	go func() {
 		ctx := context.Background()
-		_ = s.db.Write(ctx, func(w store.Writer) error {
+		_ = s.db.Write(ctx, store.DocScope(store.DocAdminToken, id), func(w store.Writer) error {
 			t, err := store.GetAdminToken(ctx, w, id)
 			if err != nil {
 				return err

@@ -124,17 +124,21 @@ func (s *Server) createCanned(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	var cr store.CannedReply
-	err := s.db.Write(ctx, func(w store.Writer) error {
+	// The number names the new reply's scope, so it is drawn first; a
+	// refused create leaves a gap, which numbers allow.
+	id, err := store.NextCannedReplyID(ctx, s.db)
+	if err != nil {
+		return fmt.Errorf("create canned reply: %w", err)
+	}
+	// The count of replies is read, not fenced: two creates at once may
+	// pass the cap by one, which the console survives.
+	err = s.db.Write(ctx, store.DocScope(store.DocCannedReply, id), func(w store.Writer) error {
 		n := 0
 		if err := store.EachCannedReply(ctx, w, func(store.CannedReply) error { n++; return nil }); err != nil {
 			return err
 		}
 		if n >= maxCanned {
 			return apierr.Conflictf("there are %d canned replies already, the most the console shows; delete some first", n)
-		}
-		id, err := store.NextCannedReplyID(ctx, w)
-		if err != nil {
-			return err
 		}
 		cr = store.CannedReply{ID: id, Lang: in.Lang, Title: in.Title, Text: in.Text, UpdatedAt: s.now(), UpdatedBy: principal(c).ID}
 		return store.PutCannedReply(ctx, w, cr)
@@ -156,7 +160,7 @@ func (s *Server) updateCanned(c *fiber.Ctx) error {
 	}
 	ctx, id := c.UserContext(), c.Params("id")
 	var cr store.CannedReply
-	err := s.db.Write(ctx, func(w store.Writer) error {
+	err := s.db.Write(ctx, store.DocScope(store.DocCannedReply, id), func(w store.Writer) error {
 		var err error
 		if cr, err = store.GetCannedReply(ctx, w, id); err != nil {
 			return cannedMissing(id, err)
@@ -172,7 +176,7 @@ func (s *Server) updateCanned(c *fiber.Ctx) error {
 
 func (s *Server) deleteCanned(c *fiber.Ctx) error {
 	ctx, id := c.UserContext(), c.Params("id")
-	err := s.db.Write(ctx, func(w store.Writer) error {
+	err := s.db.Write(ctx, store.DocScope(store.DocCannedReply, id), func(w store.Writer) error {
 		return cannedMissing(id, store.DeleteCannedReply(ctx, w, id))
 	})
 	if err != nil {

@@ -91,7 +91,7 @@ func TestAgentTemplatesAreCheckedAgainstTheSyncedList(t *testing.T) {
 		{Name: "french_only", Language: "fr", Status: "APPROVED", Body: "Bonjour", UpdatedAt: now},
 		{Name: "on_hold", Language: "en", Status: "PAUSED", Body: "Hello", UpdatedAt: now},
 	}
-	err := s.db.Write(context.Background(), func(w store.Writer) error {
+	err := s.db.WriteAny(context.Background(), func(w store.Writer) error {
 		return store.ReplaceTemplates(context.Background(), w, list, store.TemplateSync{At: now, Source: "test", Templates: len(list)})
 	})
 	if err != nil {

@@ -111,7 +111,7 @@ func newAdminRig(t *testing.T) (base, token string) {
 	for _, tp := range list {
 		flat = append(flat, templates.Flatten(tp, time.Now()))
 	}
-	err = db.Write(context.Background(), func(w store.Writer) error {
+	err = db.WriteAny(context.Background(), func(w store.Writer) error {
 		return store.ReplaceTemplates(context.Background(), w, flat, store.TemplateSync{At: time.Now(), Source: "sandbox", Templates: len(flat)})
 	})
 	if err != nil {

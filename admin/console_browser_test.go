@@ -327,7 +327,7 @@ func TestAgentSendsTemplateInARealBrowser(t *testing.T) {
 		{Name: "follow_up", Language: "en_US", Status: "APPROVED", Body: "Hello {{1}}, are you safe?", BodyParams: 1, UpdatedAt: now},
 		{Name: "follow_up", Language: "ar", Status: "APPROVED", Body: "مرحباً {{1}}", BodyParams: 1, UpdatedAt: now},
 	}
-	if err := rig.db.Write(context.Background(), func(w store.Writer) error {
+	if err := rig.db.WriteAny(context.Background(), func(w store.Writer) error {
 		return store.ReplaceTemplates(context.Background(), w, list, store.TemplateSync{At: now, Source: "test", Templates: len(list)})
 	}); err != nil {
 		t.Fatal(err)

@@ -208,7 +208,10 @@ func (s *Server) recordConsent(c *fiber.Ctx) error {
 		ct      store.Contact
 		changed bool
 	)
-	err := s.db.Write(ctx, func(w store.Writer) error {
+	// Not yet scoped: the audit entry commits with the change it records
+	// (audit.AppendIn); scoped, it becomes an event record in the user's
+	// batch that the audit log folds in.
+	err := s.db.WriteAny(ctx, func(w store.Writer) error {
 		var err error
 		if ct, err = store.GetContact(ctx, w, id); err != nil {
 			return err
@@ -249,7 +252,10 @@ func (s *Server) markReachable(c *fiber.Ctx) error {
 	ip := c.IP()
 	ctx := c.UserContext()
 	var cleared bool
-	err := s.db.Write(ctx, func(w store.Writer) error {
+	// Not yet scoped: the audit entry commits with the change it records
+	// (audit.AppendIn); scoped, it becomes an event record in the user's
+	// batch that the audit log folds in.
+	err := s.db.WriteAny(ctx, func(w store.Writer) error {
 		var err error
 		if cleared, err = store.MarkReachable(ctx, w, id, s.now()); err != nil {
 			return err

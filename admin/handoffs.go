@@ -194,7 +194,7 @@ func (s *Server) replyBySMS(c *fiber.Ctx, d handoffs.Handoff, r handoffs.AgentRe
 		return fmt.Errorf("send sms reply: %w", err)
 	}
 	now := s.now()
-	if err := s.db.Write(c.UserContext(), func(w store.Writer) error {
+	if err := s.db.Write(c.UserContext(), store.UserScope(d.User), func(w store.Writer) error {
 		return store.PutSMSMessage(c.UserContext(), w, store.SMSMessage{SID: sent.SID, User: d.User, Status: sent.Status, UpdatedAt: now})
 	}); err != nil {
 		return fmt.Errorf("record sms reply %s: %w", sent.SID, err)

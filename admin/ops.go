@@ -192,7 +192,11 @@ func (s *Server) revokeToken(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	var t Token
-	err := s.db.Write(ctx, func(w store.Writer) error {
+	// The count of admin tokens is read in the scope of this token only:
+	// two admins revoking each other's tokens at once could both pass it.
+	// A backend with per-document streams must fence the token list (one
+	// document) to keep the last-admin rule; badger still conflicts on it.
+	err := s.db.Write(ctx, store.DocScope(store.DocAdminToken, id), func(w store.Writer) error {
 		// The store runs this again after a conflict: everything is read
 		// afresh, never taken from what a failed try left.
 		var err error

@@ -75,13 +75,7 @@ func (s *Server) endSession(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	var sess store.AgentSession
-	err := s.db.Write(ctx, func(w store.Writer) error {
-		var err error
-		if sess, err = store.GetAgentSession(ctx, w, id); err != nil {
-			return err
-		}
-		return store.DeleteAgentSession(ctx, w, id)
-	})
+	err := endAgentSession(ctx, s.db, id, &sess)
 	if err != nil {
 		return fmt.Errorf("end session: %w", err)
 	}
@@ -94,7 +88,7 @@ func (s *Server) endAgentSessions(c *fiber.Ctx) error {
 	agent := c.Params("id")
 	ctx := c.UserContext()
 	n := 0
-	err := s.db.Write(ctx, func(w store.Writer) error {
+	err := s.db.Write(ctx, store.DocScope(store.DocAgent, agent), func(w store.Writer) error {
 		n = 0
 		if err := hasAgent(ctx, w, agent); err != nil {
 			return err
@@ -108,4 +102,30 @@ func (s *Server) endAgentSessions(c *fiber.Ctx) error {
 	}
 	s.record(c, "session.end_all", "agent="+agent, fmt.Sprintf("sessions=%d", n))
 	return c.JSON(fiber.Map{"ended": n, "agent": agent})
+}
+
+// endAgentSession deletes console session id (the hash of its cookie) in
+// the scope of its agent account, which owns it: the session is read
+// first to learn whose it is, and again in the transaction. It returns
+// ErrNotFound when there is no such session; ended, if not nil, receives it.
+func endAgentSession(ctx context.Context, db *store.DB, id string, ended *store.AgentSession) error {
+	var sess store.AgentSession
+	err := db.Read(ctx, func(r store.Reader) (err error) {
+		sess, err = store.GetAgentSession(ctx, r, id)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	err = db.Write(ctx, store.DocScope(store.DocAgent, sess.Agent), func(w store.Writer) error {
+		cur, err := store.GetAgentSession(ctx, w, id)
+		if err != nil {
+			return err
+		}
+		if ended != nil {
+			*ended = cur
+		}
+		return store.DeleteAgentSession(ctx, w, id)
+	})
+	return err
 }

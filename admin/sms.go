@@ -74,32 +74,52 @@ func (s *Server) smsStatus(c *fiber.Ctx, form url.Values) error {
 	code, _ := strconv.Atoi(form.Get("ErrorCode"))
 	now := s.now()
 	var known, changed bool
-	err := s.db.Write(context.Background(), func(tx store.Writer) error {
-		known, changed = false, false
-		m, found, err := store.GetSMSMessage(context.Background(), tx, sid)
-		if err != nil || !found {
-			return err
+	// The message belongs to whoever it was sent to (or, without one, to
+	// its broadcast): read it to learn whose, then update it in that scope.
+	var scope store.Scope
+	err := s.db.Read(context.Background(), func(r store.Reader) error {
+		m, found, err := store.GetSMSMessage(context.Background(), r, sid)
+		switch {
+		case err != nil || !found:
+		case m.User != "":
+			scope = store.UserScope(m.User)
+		default:
+			scope = store.BroadcastScope(m.Broadcast)
 		}
-		known = true
-		next, ok := sms.AdvanceStatus(m.Status, status)
-		if !ok {
-			return nil
-		}
-		changed = true
-		m.Status, m.UpdatedAt = next, now
-		if code != 0 {
-			m.ErrorCode = code
-		}
-		if err := store.PutSMSMessage(context.Background(), tx, m); err != nil {
-			return err
-		}
-		// 30005 unknown destination, 30006 landline or unreachable carrier:
-		// the number cannot take SMS; later fallbacks leave it out.
-		if (code == 30005 || code == 30006) && m.User != "" {
-			return store.MarkSMSFailed(context.Background(), tx, m.User, code, now)
-		}
-		return nil
+		return err
 	})
+	if err == nil && scope == (store.Scope{}) {
+		s.log.Info().Str("sid", sid).Str("status", status).Int("code", code).Bool("known", false).Bool("changed", false).Msg("sms status")
+		return nil
+	}
+	if err == nil {
+		err = s.db.Write(context.Background(), scope, func(tx store.Writer) error {
+			known, changed = false, false
+			m, found, err := store.GetSMSMessage(context.Background(), tx, sid)
+			if err != nil || !found {
+				return err
+			}
+			known = true
+			next, ok := sms.AdvanceStatus(m.Status, status)
+			if !ok {
+				return nil
+			}
+			changed = true
+			m.Status, m.UpdatedAt = next, now
+			if code != 0 {
+				m.ErrorCode = code
+			}
+			if err := store.PutSMSMessage(context.Background(), tx, m); err != nil {
+				return err
+			}
+			// 30005 unknown destination, 30006 landline or unreachable carrier:
+			// the number cannot take SMS; later fallbacks leave it out.
+			if (code == 30005 || code == 30006) && m.User != "" {
+				return store.MarkSMSFailed(context.Background(), tx, m.User, code, now)
+			}
+			return nil
+		})
+	}
 	if err != nil {
 		return fmt.Errorf("record sms status %s: %w", sid, err)
 	}
@@ -121,7 +141,7 @@ func (s *Server) smsInbound(c *fiber.Ctx, form url.Values) error {
 	kw := sms.Keyword(body)
 	meaning := (&flows.Flow{}).Understand(flows.Input{Type: "text", Text: body, At: now})
 	toDesk := false
-	err := s.db.Write(context.Background(), func(tx store.Writer) error {
+	err := s.db.Write(context.Background(), store.UserScope(user), func(tx store.Writer) error {
 		toDesk = false
 		if _, seen, err := store.GetSMSMessage(context.Background(), tx, sid); err != nil || seen {
 			return err

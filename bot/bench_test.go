@@ -70,7 +70,7 @@ func BenchmarkOutboxSend(b *testing.B) {
 	items := make([]*store.OutboxItem, b.N)
 	for from := 0; from < len(items); from += 500 {
 		// In batches: one transaction of them all would be too large.
-		err = db.Write(ctx, func(w store.Writer) error {
+		err = db.WriteAny(ctx, func(w store.Writer) error {
 			for i := from; i < min(from+500, len(items)); i++ {
 				seq, err := store.NewOutboxSeq(ctx, w)
 				if err != nil {

@@ -43,7 +43,7 @@ func (h *harness) putBack(seq uint64, id, text string) inRef {
 		h.t.Fatal(err)
 	}
 	ctx := context.Background()
-	if err := h.db.Write(ctx, func(w store.Writer) error { return store.PutInbox(ctx, w, seq, raw) }); err != nil {
+	if err := h.db.WriteAny(ctx, func(w store.Writer) error { return store.PutInbox(ctx, w, seq, raw) }); err != nil {
 		h.t.Fatal(err)
 	}
 	return inRef{seq: seq}

@@ -61,7 +61,7 @@ func (e *Engine) ignoreMessage(t inTask, reason string) error {
 	e.log.Warn().Str("reason", reason).Str("message_id", msg.ID).Str("type", msg.Type).
 		Str("from", whatsapp.MaskPhone(msg.From)).Str("from_user_id", whatsapp.MaskPhone(msg.FromUserID)).
 		Str("group", whatsapp.MaskPhone(msg.GroupID)).Msg("inbound message not answered")
-	if err := e.dropInbox(t.seq); err != nil {
+	if err := e.dropInbox(t); err != nil {
 		return fmt.Errorf("drop unanswerable message %s: %w", msg.ID, err)
 	}
 	if o, ok := e.obs.(IgnoreObserver); ok {
@@ -150,14 +150,19 @@ func (e *Engine) processInbound(key string, ref inRef) bool {
 // setAside moves an event that cannot be processed out of the inbox, keeping it for inspection.
 func (e *Engine) setAside(t inTask) error {
 	ctx := storeCtx()
-	return e.db.Write(ctx, func(w store.Writer) error { return store.SetAside(ctx, w, t.seq, t.item) })
+	return e.db.Write(ctx, laneScope(t.item), func(w store.Writer) error { return store.SetAside(ctx, w, t.seq, t.item) })
 }
 
 // dropInbox removes an event that needs nothing else written.
-func (e *Engine) dropInbox(seq uint64) error {
+func (e *Engine) dropInbox(t inTask) error {
 	ctx := storeCtx()
-	return e.db.Write(ctx, func(w store.Writer) error { return store.DeleteInbox(ctx, w, seq) })
+	return e.db.Write(ctx, laneScope(t.item), func(w store.Writer) error { return store.DeleteInbox(ctx, w, t.seq) })
 }
+
+// laneScope is the scope an inbound event is written in: its lane's, a
+// person's, or for the account's events (template statuses, errors)
+// the pseudo-user of their lane, whose stream they share.
+func laneScope(it *InboxItem) store.Scope { return store.UserScope(it.lane()) }
 
 // storeCtx is the context of the engine's store operations. It is never
 // cancelled: what they record (a reply queued, a send that went out) has
@@ -170,7 +175,7 @@ func (e *Engine) handleError(t inTask) error {
 		e.log.Error().Int("code", ae.Code).Str("title", ae.Title).Str("details", ae.Details).
 			Str("action", whatsapp.Classify(ae.Code).String()).Msg("whatsapp reported an error")
 	}
-	return e.dropInbox(t.seq)
+	return e.dropInbox(t)
 }
 
 // handleTemplate tells the template observers (broadcasts) that WhatsApp
@@ -195,7 +200,7 @@ func (e *Engine) handleTemplate(t inTask) error {
 			}
 		}
 	}
-	return e.dropInbox(t.seq)
+	return e.dropInbox(t)
 }
 
 // handleMessage runs one inbound message through the flows and commits the
@@ -242,7 +247,7 @@ func (e *Engine) handleMessage(t inTask) error {
 		// Already applied (the event was replayed): its replies are
 		// queued or sent, and only its removal from the inbox is left.
 		e.log.Info().Uint64("seq", t.seq).Uint64("applied", snap.Session.InboxSeq).Msg("inbound message already applied; not processed again")
-		return e.dropInbox(t.seq)
+		return e.dropInbox(t)
 	}
 	// What the message is about is read once, here, and every feature
 	// that sees it (check-ins, the conversation) acts on that reading.
@@ -263,7 +268,7 @@ func (e *Engine) handleMessage(t inTask) error {
 		replayed    bool
 		fetch       bool // a media record waits for the downloader
 	)
-	err = e.db.Write(ctx, func(tx store.Writer) error {
+	err = e.db.Write(ctx, store.UserScope(user), func(tx store.Writer) error {
 		queued, events, emergencies, replayed, fetch = queued[:0], events[:0], emergencies[:0], false, false
 		cur, err := store.LoadConversation[flows.Session](ctx, tx, user)
 		if err != nil {
@@ -657,7 +662,7 @@ func (e *Engine) handleStatus(t inTask) error {
 		wake   string
 	)
 	ctx := storeCtx()
-	err := e.db.Write(ctx, func(tx store.Writer) error {
+	err := e.db.Write(ctx, laneScope(t.item), func(tx store.Writer) error {
 		queued, wake = queued[:0], ""
 		for _, o := range e.observers {
 			if err := o.ObserveStatus(tx, st); err != nil {

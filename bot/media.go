@@ -22,7 +22,7 @@ func (e *Engine) MediaSettled(rec store.MediaRecord) {
 	}
 	var queued []*store.OutboxItem
 	ctx := storeCtx()
-	err := e.db.Write(ctx, func(tx store.Writer) error {
+	err := e.db.Write(ctx, store.UserScope(rec.User), func(tx store.Writer) error {
 		queued = queued[:0]
 		cur, err := store.LoadConversation[flows.Session](ctx, tx, rec.User)
 		if err != nil {

@@ -74,7 +74,7 @@ func TestVoiceNoteOpensAHandoff(t *testing.T) {
 				h.graph.FailMedia(mediaID, -1, whatsapptest.Response{Status: 400, Code: 131052})
 			}
 			ctx := context.Background()
-			if err := h.db.Write(ctx, func(w store.Writer) error {
+			if err := h.db.WriteAny(ctx, func(w store.Writer) error {
 				return store.PutContact(ctx, w, store.Contact{WaID: user, Language: tc.lang, CreatedAt: at})
 			}); err != nil {
 				t.Fatal(err)

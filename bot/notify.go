@@ -41,7 +41,7 @@ func (e *Engine) SendText(user, text, author string) error {
 	now := e.now()
 	ctx := context.Background()
 	var queued []*store.OutboxItem
-	err := e.db.Write(ctx, func(tx store.Writer) error {
+	err := e.db.Write(ctx, store.UserScope(user), func(tx store.Writer) error {
 		queued = nil
 		c, err := store.GetContact(ctx, tx, user)
 		if err != nil {

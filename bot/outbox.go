@@ -372,7 +372,7 @@ func (e *Engine) retryLater(key string, it *store.OutboxItem, o outgoing.Outcome
 	}
 	it.NotBefore = next
 	ctx := storeCtx()
-	if perr := e.db.Write(ctx, func(w store.Writer) error { return store.PutOutboxItem(ctx, w, it) }); perr != nil {
+	if perr := e.db.Write(ctx, store.UserScope(it.User), func(w store.Writer) error { return store.PutOutboxItem(ctx, w, it) }); perr != nil {
 		e.log.Error().Err(perr).Msg("persist retry")
 	}
 	e.log.Warn().Err(err).Uint64("seq", it.Seq).Int("attempt", it.Attempts).Str("verdict", d.Verdict.String()).
@@ -397,7 +397,7 @@ func (e *Engine) finish(it *store.OutboxItem, res *whatsapp.SendResult, sendErr 
 		e.log.Warn().Err(sendErr).Uint64("seq", it.Seq).Str("to", whatsapp.MaskPhone(it.User)).Msg("message not sent")
 	}
 	ctx := storeCtx()
-	err := e.db.Write(ctx, func(tx store.Writer) error {
+	err := e.db.Write(ctx, store.UserScope(it.User), func(tx store.Writer) error {
 		if err := store.DeleteOutboxItem(ctx, tx, it.Seq); err != nil {
 			return err
 		}

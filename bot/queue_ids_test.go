@@ -140,7 +140,7 @@ func TestQueuedRepliesAreReadAgainBeforeSending(t *testing.T) {
 func (h *harness) write(fn func(ctx context.Context, w store.Writer) error) {
 	h.t.Helper()
 	ctx := context.Background()
-	if err := h.engine.db.Write(ctx, func(w store.Writer) error { return fn(ctx, w) }); err != nil {
+	if err := h.engine.db.WriteAny(ctx, func(w store.Writer) error { return fn(ctx, w) }); err != nil {
 		h.t.Fatal(err)
 	}
 }

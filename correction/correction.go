@@ -285,7 +285,10 @@ func (s *Service) Create(ctx context.Context, n New, by Actor) (*View, error) {
 	if len(ps) == 0 {
 		return nil, &NobodyError{Entry: c.Entry, Since: since, Current: current, Version: c.Version}
 	}
-	err = s.db.Write(ctx, func(tx store.Writer) error {
+	// Not yet scoped: the audit entry commits with the change it records;
+	// scoped, it becomes an event record in this scope's batch that the
+	// audit log folds in (see store.AuditScope).
+	err = s.db.WriteAny(ctx, func(tx store.Writer) error {
 		if c.Incident != "" {
 			if err := admitIncident(ctx, tx, c.Incident); err != nil {
 				return err
@@ -620,7 +623,7 @@ func (s *Service) Send(ctx context.Context, id string, o SendOptions, by Actor) 
 			ErrNotApprover, id, approval, by)
 	}
 	// Claim it: a second send meanwhile finds it sending.
-	err = s.db.Write(ctx, func(tx store.Writer) error {
+	err = s.db.Write(ctx, store.DocScope(store.DocCorrection, id), func(tx store.Writer) error {
 		cur, err := store.GetCorrection[Correction](ctx, tx, id)
 		if err != nil {
 			return err
@@ -660,7 +663,10 @@ func (s *Service) Send(ctx context.Context, id string, o SendOptions, by Actor) 
 	if len(skipped) > 0 {
 		c.Skipped = skipped
 	}
-	err = s.db.Write(ctx, func(tx store.Writer) error {
+	// Not yet scoped: the audit entry commits with the change it records;
+	// scoped, it becomes an event record in this scope's batch that the
+	// audit log folds in (see store.AuditScope).
+	err = s.db.WriteAny(ctx, func(tx store.Writer) error {
 		if err := store.PutCorrection(ctx, tx, id, &c); err != nil {
 			return err
 		}
@@ -686,7 +692,7 @@ func (s *Service) Send(ctx context.Context, id string, o SendOptions, by Actor) 
 // release puts a correction whose send failed before anything left back
 // to pending.
 func (s *Service) release(ctx context.Context, id string) {
-	err := s.db.Write(ctx, func(tx store.Writer) error {
+	err := s.db.Write(ctx, store.DocScope(store.DocCorrection, id), func(tx store.Writer) error {
 		cur, err := store.GetCorrection[Correction](ctx, tx, id)
 		if err != nil {
 			return err

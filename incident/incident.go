@@ -254,7 +254,10 @@ func (s *Service) Create(ctx context.Context, n New, by Actor) (*Incident, error
 	}
 	now := s.now().UTC()
 	var in Incident
-	err := s.db.Write(ctx, func(w store.Writer) error {
+	// Not yet scoped: the audit entry commits with the change it records;
+	// scoped, it becomes an event record in this scope's batch that the
+	// audit log folds in (see store.AuditScope).
+	err := s.db.WriteAny(ctx, func(w store.Writer) error {
 		seq, err := store.NextIncidentNumber(ctx, w)
 		if err != nil {
 			return err
@@ -389,7 +392,10 @@ func (s *Service) Update(ctx context.Context, id string, p Patch, by Actor) (*In
 	}
 	now := s.now().UTC()
 	var in Incident
-	err := s.db.Write(ctx, func(w store.Writer) (err error) {
+	// Not yet scoped: the audit entry commits with the change it records;
+	// scoped, it becomes an event record in this scope's batch that the
+	// audit log folds in (see store.AuditScope).
+	err := s.db.WriteAny(ctx, func(w store.Writer) (err error) {
 		if in, err = get(ctx, w, id); err != nil {
 			return err
 		}
@@ -436,7 +442,10 @@ func (s *Service) Close(ctx context.Context, id string, by Actor) (*Incident, er
 	if err != nil {
 		return nil, fmt.Errorf("report of incident %s: %w", id, err)
 	}
-	err = s.db.Write(ctx, func(w store.Writer) error {
+	// Not yet scoped: the audit entry commits with the change it records;
+	// scoped, it becomes an event record in this scope's batch that the
+	// audit log folds in (see store.AuditScope).
+	err = s.db.WriteAny(ctx, func(w store.Writer) error {
 		cur, err := get(ctx, w, id)
 		if err != nil {
 			return err

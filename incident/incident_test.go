@@ -77,7 +77,7 @@ func (e *env) people(n, first int, region string) []string {
 		id := fmt.Sprintf("96650%07d", first+i)
 		ids = append(ids, id)
 		c := store.Contact{WaID: id, Name: fmt.Sprintf("Person %d", first+i), Language: "en", Region: region, OptedIn: true, CreatedAt: time.Now()}
-		if err := e.db.Write(ctx, func(w store.Writer) error { return store.PutContact(ctx, w, c) }); err != nil {
+		if err := e.db.WriteAny(ctx, func(w store.Writer) error { return store.PutContact(ctx, w, c) }); err != nil {
 			e.t.Fatal(err)
 		}
 	}

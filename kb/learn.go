@@ -29,7 +29,7 @@ func (k *KB) RecordFeedback(entryID string, helpful bool, at time.Time) error {
 		return fmt.Errorf("record feedback: entry id is empty: %w", ErrInvalid)
 	}
 	ctx := context.Background()
-	err := k.db.Write(ctx, func(w store.Writer) error {
+	err := k.db.Write(ctx, store.DocScope(store.DocFAQFeedback, entryID), func(w store.Writer) error {
 		_, err := store.AddFAQFeedback(ctx, w, entryID, helpful, at)
 		return err
 	})
@@ -88,7 +88,7 @@ func (k *KB) RecordChoice(query, lang, entryID string, at time.Time) error {
 	}
 	id := candidateID(entryID, lang, query)
 	ctx := context.Background()
-	err := k.db.Write(ctx, func(w store.Writer) error {
+	err := k.db.Write(ctx, store.DocScope(store.DocFAQCandidate, id), func(w store.Writer) error {
 		c, err := store.GetFAQCandidate(ctx, w, id)
 		if errors.Is(err, store.ErrNotFound) {
 			c, err = Candidate{ID: id, EntryID: entryID, Lang: lang, Query: query, First: at.UTC(), Status: CandidatePending}, nil
@@ -194,7 +194,7 @@ func (k *KB) candidate(id string) (Candidate, error) {
 
 func (k *KB) putCandidate(c Candidate) error {
 	ctx := context.Background()
-	return k.db.Write(ctx, func(w store.Writer) error { return store.PutFAQCandidate(ctx, w, c) })
+	return k.db.Write(ctx, store.DocScope(store.DocFAQCandidate, c.ID), func(w store.Writer) error { return store.PutFAQCandidate(ctx, w, c) })
 }
 
 func containsFold(list []string, s string) bool {
@@ -220,7 +220,7 @@ func (k *KB) RecordUnanswered(query, lang, reason string, at time.Time) error {
 		return fmt.Errorf("record unanswered: reason %q: %w", reason, ErrInvalid)
 	}
 	ctx := context.Background()
-	return k.db.Write(ctx, func(w store.Writer) error {
+	return k.db.Write(ctx, store.UnansweredScope(), func(w store.Writer) error {
 		return store.AddUnanswered(ctx, w, unanswered{Query: query, Lang: lang, Reason: reason, At: at})
 	})
 }

@@ -74,7 +74,7 @@ func (k *KB) AddOverlay(ctx context.Context, incident string, e Entry, by string
 	oe := OverlayEntry{Entry: e, Incident: incident, CreatedAt: now(), CreatedBy: by}
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	err := k.db.Write(ctx, func(w store.Writer) error {
+	err := k.db.Write(ctx, store.FAQOverlayScope(incident), func(w store.Writer) error {
 		if err := admit(ctx, w, incident); err != nil {
 			return err
 		}
@@ -99,7 +99,7 @@ func (k *KB) AddOverlay(ctx context.Context, incident string, e Entry, by string
 func (k *KB) DeleteOverlay(ctx context.Context, incident, id string, admit OverlayAdmit) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	err := k.db.Write(ctx, func(w store.Writer) error {
+	err := k.db.Write(ctx, store.FAQOverlayScope(incident), func(w store.Writer) error {
 		if err := admit(ctx, w, incident); err != nil {
 			return err
 		}

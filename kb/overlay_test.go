@@ -80,7 +80,7 @@ func TestOverlayAcrossInstances(t *testing.T) {
 	}
 
 	gate["inc000001"] = false
-	if err := db.Write(ctx, func(w store.Writer) error { return CloseOverlay(ctx, w, "inc000001", time.Now()) }); err != nil {
+	if err := db.WriteAny(ctx, func(w store.Writer) error { return CloseOverlay(ctx, w, "inc000001", time.Now()) }); err != nil {
 		t.Fatal(err)
 	}
 	OverlayCloser{KB: a}.Closed("inc000001")

@@ -339,7 +339,7 @@ func (f *Fetcher) Fetch(ctx context.Context, user, mediaID string) error {
 	}
 	var final store.MediaRecord
 	gone := false
-	err = f.DB.Write(ctx, func(w store.Writer) error {
+	err = f.DB.Write(ctx, store.UserScope(user), func(w store.Writer) error {
 		gone = false
 		cur, err := store.GetMedia(ctx, w, user, mediaID)
 		if errors.Is(err, store.ErrNotFound) {

@@ -57,7 +57,7 @@ func (r *rig) receive(t *testing.T, rec store.MediaRecord) {
 	if rec.At.IsZero() {
 		rec.At = t0.Add(-time.Minute)
 	}
-	err := r.db.Write(ctx, func(w store.Writer) error {
+	err := r.db.WriteAny(ctx, func(w store.Writer) error {
 		e := store.Entry{Dir: store.In, Author: "user", At: rec.At, Type: rec.Kind, Media: &store.EntryMedia{ID: rec.MediaID, State: store.MediaPending}}
 		seq, err := store.AppendTranscript(ctx, w, user, &e)
 		if err != nil {

@@ -111,7 +111,7 @@ func (u *Uploader) Upload(ctx context.Context, phoneNumberID, kind, mimeType, fi
 		return Upload{}, fmt.Errorf("upload %s: %w", kind, err)
 	}
 	rec := store.UploadedMedia{PhoneNumberID: phoneNumberID, SHA256: sha, MediaID: id, MimeType: BaseType(mimeType), Size: int64(len(data)), UploadedAt: now()}
-	if err := u.DB.Write(ctx, func(w store.Writer) error { return store.PutUploadedMedia(ctx, w, rec) }); err != nil {
+	if err := u.DB.Write(ctx, store.UploadedMediaScope(rec.PhoneNumberID, rec.SHA256), func(w store.Writer) error { return store.PutUploadedMedia(ctx, w, rec) }); err != nil {
 		// The upload worked; the next send uploads again, which costs
 		// time, not correctness.
 		return Upload{MediaID: id, SHA256: sha}, fmt.Errorf("record upload %s: %w", id, err)

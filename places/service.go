@@ -154,7 +154,10 @@ func (s *Service) Create(ctx context.Context, in Input, by Actor) (*Place, error
 	defer s.mu.Unlock()
 	now := s.now().UTC()
 	var out Place
-	err = s.db.Write(ctx, func(w store.Writer) error {
+	// Not yet scoped: the audit entry commits with the change it records;
+	// scoped, it becomes an event record in this scope's batch that the
+	// audit log folds in (see store.AuditScope).
+	err = s.db.WriteAny(ctx, func(w store.Writer) error {
 		out = p
 		out.UpdatedAt, out.UpdatedBy = now, by.String()
 		if err := checkIncident(ctx, w, out.Incident); err != nil {
@@ -238,7 +241,10 @@ func (s *Service) change(ctx context.Context, id, action string, by Actor, fn fu
 	defer s.mu.Unlock()
 	now := s.now().UTC()
 	var out Place
-	err := s.db.Write(ctx, func(w store.Writer) error {
+	// Not yet scoped: the audit entry commits with the change it records;
+	// scoped, it becomes an event record in this scope's batch that the
+	// audit log folds in (see store.AuditScope).
+	err := s.db.WriteAny(ctx, func(w store.Writer) error {
 		p, err := get(ctx, w, id)
 		if err != nil {
 			return err
@@ -301,7 +307,10 @@ func (s *Service) Delete(ctx context.Context, id string, by Actor) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now().UTC()
-	err := s.db.Write(ctx, func(w store.Writer) error {
+	// Not yet scoped: the audit entry commits with the change it records;
+	// scoped, it becomes an event record in this scope's batch that the
+	// audit log folds in (see store.AuditScope).
+	err := s.db.WriteAny(ctx, func(w store.Writer) error {
 		p, err := get(ctx, w, id)
 		if err != nil {
 			return err

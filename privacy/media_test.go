@@ -41,7 +41,7 @@ func TestRetentionRemovesMediaWithTheTexts(t *testing.T) {
 		p, _ := db.MediaPath(name)
 		paths[c.id] = p
 		at := now.Add(-c.age)
-		if err := db.Write(ctx, func(w store.Writer) error {
+		if err := db.WriteAny(ctx, func(w store.Writer) error {
 			e := store.Entry{Dir: store.In, Author: "user", At: at, Type: "image", Text: "caption " + c.id,
 				Media: &store.EntryMedia{ID: c.id, MimeType: "image/jpeg", State: store.MediaStored}}
 			seq, err := store.AppendTranscript(ctx, w, user, &e)

@@ -219,7 +219,10 @@ func (s *Sweeper) sweepMedia(ctx context.Context, before time.Time, n *Swept) er
 	for i := 0; i < len(old); i += chunk {
 		part := old[i:min(i+chunk, len(old))]
 		var gone []store.MediaRecord
-		err := s.DB.Write(ctx, func(w store.Writer) error {
+		// Not yet scoped: a retention sweep deletes the expired media records
+		// of many people in one chunk, each independently of the others; with
+		// per-user streams each partition's owner sweeps its own users.
+		err := s.DB.WriteAny(ctx, func(w store.Writer) error {
 			gone = gone[:0]
 			for _, r := range part {
 				m, err := store.DeleteMedia(ctx, w, r.user, r.id)

@@ -16,7 +16,7 @@ func TestErasureKeepsOnlyABareSMSOptOut(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	const stopped, failed = "966500000001", "966500000002"
-	err := db.Write(ctx, func(w store.Writer) error {
+	err := db.WriteAny(ctx, func(w store.Writer) error {
 		if _, err := store.RecordConsent(ctx, w, stopped, nil, store.ConsentEvent{Channel: store.ChannelSMS, At: now, Source: store.SourceSMSKeyword, Wording: "STOP please"}); err != nil {
 			return err
 		}
@@ -59,7 +59,7 @@ func TestSMSRecordsInExportAndErasure(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	const person, other = "966500000011", "966500000012"
-	err := db.Write(ctx, func(w store.Writer) error {
+	err := db.WriteAny(ctx, func(w store.Writer) error {
 		for _, m := range []store.SMSMessage{
 			{SID: "SMa1", User: person, Broadcast: "bc000001", Seq: 1, Status: "delivered", UpdatedAt: now},
 			{SID: "SMa2", User: person, Inbound: true, Status: "received", UpdatedAt: now},

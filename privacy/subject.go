@@ -154,7 +154,7 @@ func ErasePerson(ctx context.Context, db *store.DB, waID string, now time.Time) 
 	// by the final transaction, which checks again.
 	for {
 		var msgs, refs int
-		err := db.Write(ctx, func(w store.Writer) error {
+		err := db.Write(ctx, store.UserScope(id), func(w store.Writer) error {
 			var err error
 			msgs, refs, err = store.DeleteTranscript(ctx, w, id, chunk)
 			return err
@@ -172,7 +172,14 @@ func ErasePerson(ctx context.Context, db *store.DB, waID string, now time.Time) 
 	var media []store.MediaRecord
 	// Broadcast records are erased through package broadcast, in the same
 	// transaction as the person's other records.
-	err = db.Write(ctx, func(tx store.Writer) error {
+	// Not yet scoped: an erasure removes the person's records with their
+	// broadcast records (recipient and engagement, the broadcasts') and adds
+	// to the anonymous erasure totals (one document). Scoped, it becomes the
+	// person's batch, then the broadcasts' (found through the per-user
+	// index), then the totals; a crash between is safe for the deletions
+	// (erasing again finds less) but would count an erasure twice, so the
+	// totals need an erasure id to be idempotent first.
+	err = db.WriteAny(ctx, func(tx store.Writer) error {
 		n = Erased{Messages: chunked, SentRefs: chunkedRefs}
 		var err error
 		if media, err = store.DeleteMediaOf(ctx, tx, id); err != nil {

@@ -76,7 +76,7 @@ func TestBroadcastDocumentsListInOrderAndMissingIsNotFound(t *testing.T) {
 		}
 		return nil
 	})
-	if err := db.Write(context.Background(), func(w Writer) error { return PutBroadcast(context.Background(), w, "", tDoc{}) }); err == nil {
+	if err := db.WriteAny(context.Background(), func(w Writer) error { return PutBroadcast(context.Background(), w, "", tDoc{}) }); err == nil {
 		t.Error("a broadcast without an id was stored")
 	}
 }
@@ -97,7 +97,7 @@ func TestIdempotencyKeyReturnsTheFirstBroadcast(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var got string
 			ctx := context.Background()
-			err := db.Write(ctx, func(w Writer) (err error) {
+			err := db.WriteAny(ctx, func(w Writer) (err error) {
 				got, err = ClaimBroadcastIdem(ctx, w, tc.idem, tc.id, time.Hour)
 				return err
 			})

@@ -29,7 +29,7 @@ func cannedReplyKey(id string) Key { return docKey(DocCannedReply, id) }
 
 // NextCannedReplyID draws the id of a new canned reply ("cr000001"); ids
 // increase across restarts and may have gaps.
-func NextCannedReplyID(ctx context.Context, w Writer) (string, error) {
+func NextCannedReplyID(ctx context.Context, w Sequencer) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}

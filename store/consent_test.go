@@ -43,7 +43,7 @@ func TestRecordConsentRules(t *testing.T) {
 			ct := c.before
 			ct.WaID = "1"
 			var changed bool
-			if err := db.Write(ctx, func(w Writer) (err error) {
+			if err := db.WriteAny(ctx, func(w Writer) (err error) {
 				ct = c.before
 				changed, err = RecordConsent(ctx, w, "1", &ct, c.ev)
 				return err
@@ -85,7 +85,7 @@ func TestSMSConsentOnlyThePersonLiftsAStop(t *testing.T) {
 	}
 	for i, s := range steps {
 		var changed bool
-		err := db.Write(ctx, func(w Writer) (err error) { changed, err = RecordConsent(ctx, w, "1", nil, s.ev); return err })
+		err := db.WriteAny(ctx, func(w Writer) (err error) { changed, err = RecordConsent(ctx, w, "1", nil, s.ev); return err })
 		if s.ev.Channel == "fax" {
 			if err == nil {
 				t.Errorf("step %d: an unknown channel was accepted", i+1)

@@ -22,7 +22,7 @@ func correctionKey(id string) Key { return docKey(DocCorrection, id) }
 
 // NextCorrectionNumber draws the number of a new correction; numbers increase
 // across restarts and may have gaps.
-func NextCorrectionNumber(ctx context.Context, w Writer) (uint64, error) {
+func NextCorrectionNumber(ctx context.Context, w Sequencer) (uint64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}

@@ -50,7 +50,7 @@ func PutFAQVersion[H, C any](ctx context.Context, db *DB, n int, header H, chunk
 	if err := batch.Flush(); err != nil {
 		return fmt.Errorf("store faq version %d entries: %w", n, err)
 	}
-	err := db.Write(ctx, func(w Writer) error {
+	err := db.Write(ctx, FAQScope(), func(w Writer) error {
 		if err := putJSON(w, faqVersionKey(n), header, 0); err != nil {
 			return err
 		}
@@ -310,7 +310,11 @@ func ExpireFAQQueries(ctx context.Context, db *DB, before time.Time) (int, error
 				})
 			})
 			if err == nil && len(old) > 0 {
-				err = db.Write(ctx, func(w Writer) error { return deleteKeys(w, old) })
+				// Not yet scoped: each record is its own document and
+				// each deletion stands alone, so the chunk needs no
+				// atomicity; a backend with per-document streams deletes
+				// them one by one.
+				err = db.WriteAny(ctx, func(w Writer) error { return deleteKeys(w, old) })
 			}
 			if err != nil {
 				return n, fmt.Errorf("expire %s records: %w", kind, err)

@@ -40,7 +40,7 @@ func TestPutBroadcastProgressFenced(t *testing.T) {
 			defer db.Close()
 			ctx := context.Background()
 			if c.stored != nil {
-				if err := db.Write(ctx, func(w Writer) error { return PutBroadcastProgress(ctx, w, "b1", c.stored) }); err != nil {
+				if err := db.WriteAny(ctx, func(w Writer) error { return PutBroadcastProgress(ctx, w, "b1", c.stored) }); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -50,7 +50,7 @@ func TestPutBroadcastProgressFenced(t *testing.T) {
 				t.Fatalf("check: err %v, want refused=%v", err, c.refused)
 			}
 			w := c.write
-			err = db.Write(ctx, func(tx Writer) error { return PutBroadcastProgressFenced(ctx, tx, "b1", &w) })
+			err = db.WriteAny(ctx, func(tx Writer) error { return PutBroadcastProgressFenced(ctx, tx, "b1", &w) })
 			var fe *FencedError
 			if got := errors.As(err, &fe); got != c.refused || (err != nil && !c.refused) {
 				t.Fatalf("err %v, want refused=%v", err, c.refused)

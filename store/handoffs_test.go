@@ -37,7 +37,7 @@ func TestPutHandoffReplacesTheCurrentOneAndRefusesNoUser(t *testing.T) {
 			ctx := context.Background()
 			var err error
 			for _, h := range tc.puts {
-				err = db.Write(ctx, func(w Writer) error { return PutHandoff(ctx, w, h.User, h) })
+				err = db.WriteAny(ctx, func(w Writer) error { return PutHandoff(ctx, w, h.User, h) })
 			}
 			if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
 				t.Fatalf("last put: err %v, want %q", err, tc.wantErr)
@@ -204,7 +204,7 @@ func TestHandoffWritesRefuseBadInputAndEndedContexts(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			db := memDB(t)
-			err := db.Write(live, tc.op)
+			err := db.Write(live, UserScope("u1"), tc.op)
 			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Fatalf("err %v, want %q", err, tc.wantErr)
 			}

@@ -21,7 +21,7 @@ func incidentKey(id string) Key { return docKey(DocIncident, id) }
 
 // NextIncidentNumber draws the number of a new incident; numbers increase
 // across restarts and may have gaps.
-func NextIncidentNumber(ctx context.Context, w Writer) (uint64, error) {
+func NextIncidentNumber(ctx context.Context, w Sequencer) (uint64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}

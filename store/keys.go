@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"strconv"
+	"strings"
 )
 
 // Key is a badger key. Every key Lifeline writes is built by a function in
@@ -368,4 +369,143 @@ func parseBcPair(k Key) (string, uint64, bool) {
 		return "", 0, false
 	}
 	return string(k[2 : len(k)-9]), binary.BigEndian.Uint64(k[len(k)-8:]), true
+}
+
+// Who owns each key: the one place that decides it, next to the layout.
+// A scoped write (DB.Write) may set or delete only keys its scope owns,
+// so that each transaction is one atomic batch in one stream of a
+// backend without cross-stream transactions (issue 13's JetStream).
+//
+// Most keys name their owner: a session, contact or transcript its user,
+// a recipient record its broadcast, a document its id. A few kinds are
+// keyed by a number or a WhatsApp message id and do not (yet) name their
+// owner: the inbox, the outbox, dedupe markers, sent markers, dead
+// letters. They are written in the scope of the user whose record they
+// are, and the record lives in that scope's stream: the owner is the
+// writer's scope, of a given kind. Such keys are checked by scope kind
+// only; a backend that partitions by user takes the user from the scope.
+//
+// Sequences are the store's own (NextSeq) and owned by no scope.
+
+// owner is who may write a key: a fixed scope, or, for a key that does
+// not name its owner, the writing scope when it is of one of the kinds in
+// anyOf (any id).
+type owner struct {
+	scope Scope   // the owner when the key names it
+	anyOf []Scope // the key does not name its owner: a scope of one of these kinds
+}
+
+var (
+	ownedByWriterUser      = []Scope{{kind: ScopeUser}}
+	ownedByWriterBroadcast = []Scope{{kind: ScopeBroadcast}}
+	ownedByWriterAny       = []Scope{{kind: ScopeUser}, {kind: ScopeBroadcast}}
+	// A console session is a record of its agent account, whose key is
+	// the hash of the cookie: it is written with the account.
+	ownedByWriterAgent = []Scope{{kind: ScopeDoc, doc: DocAgent}}
+)
+
+// ownerOf decides who owns key k; ok is false for a key that no scope
+// may write (sequences, unknown kinds).
+func ownerOf(k Key) (owner, bool) {
+	kind, doc, id := parseKey(k)
+	switch kind {
+	case KindSession, KindContact:
+		return owner{scope: UserScope(id)}, true
+	case KindTranscript:
+		return owner{scope: UserScope(beforeLastSlash(id))}, true
+	case KindInbox, KindSeen, KindOutbox, KindSent:
+		return owner{anyOf: ownedByWriterUser}, true
+	case KindBroadcastEngagement:
+		// What came back from one recipient (statuses, the answer) is
+		// written on that person's path, in their turn, never by the
+		// dispatcher: it lives in the recipient's stream, found through
+		// the broadcast's recipient records and the per-user member index.
+		return owner{anyOf: ownedByWriterUser}, true
+	case KindBroadcastCounter:
+		// Counter shards are deltas folded when read: a turn adds to one
+		// in its own batch, the dispatcher in the broadcast's.
+		return owner{anyOf: ownedByWriterAny}, true
+	case KindBroadcastRecipient, KindBroadcastProgress:
+		return owner{scope: BroadcastScope(beforeLastSlash(id))}, true
+	case KindBroadcastFrequency:
+		// Per-user index: when a person was sent a broadcast (the cap).
+		return owner{scope: UserScope(beforeLastSlash(id))}, true
+	case KindBroadcastMember:
+		// Per-user index: which broadcasts a person may be answering.
+		return owner{scope: UserScope(beforeSlash(id))}, true
+	case KindBroadcastEvent:
+		// Integration events travel with the change that raised them.
+		return owner{anyOf: ownedByWriterAny}, true
+	case KindBroadcastIdem:
+		return owner{anyOf: ownedByWriterBroadcast}, true
+	case KindDoc:
+		return docOwner(doc, id)
+	}
+	return owner{}, false
+}
+
+// docOwner decides who owns document id of kind doc.
+func docOwner(doc DocKind, id string) (owner, bool) {
+	switch doc {
+	case DocHandoff, DocConsent, DocSMSContact:
+		return owner{scope: UserScope(id)}, true
+	case DocHandoffPast:
+		return owner{scope: UserScope(beforeLastSlash(id))}, true
+	case DocMedia:
+		return owner{scope: UserScope(beforeSlash(id))}, true
+	case DocDeadLetter:
+		return owner{anyOf: ownedByWriterUser}, true
+	case DocSMSMessage:
+		return owner{anyOf: ownedByWriterAny}, true
+	case DocBroadcast:
+		return owner{scope: BroadcastScope(id)}, true
+	case DocSMSRecipient:
+		return owner{scope: BroadcastScope(beforeLastSlash(id))}, true
+	case DocFAQVersion, DocFAQCurrent:
+		// Versions and the live pointer are one document: the FAQ.
+		return owner{scope: FAQScope()}, true
+	case DocTemplate, DocTemplateSync:
+		// The template list is replaced as a whole by a sync.
+		return owner{scope: TemplatesScope()}, true
+	case DocContactImport, DocContactStage:
+		// Staged rows and the marker that commits them are one import.
+		return owner{scope: ContactImportScope()}, true
+	case DocAudit:
+		// One append-only log; an entry is appended after the change it
+		// records commits (see AuditScope).
+		return owner{scope: AuditScope()}, true
+	case DocErasure:
+		return owner{scope: DocScope(DocErasure, "")}, true
+	case DocFAQOverlay:
+		// The FAQ entries of one incident.
+		return owner{scope: FAQOverlayScope(beforeSlash(id))}, true
+	case DocUnanswered:
+		// One log, appended to under numbers drawn in the transaction.
+		return owner{scope: UnansweredScope()}, true
+	case DocAgentSession:
+		return owner{anyOf: ownedByWriterAgent}, true
+	case DocRejected:
+		// One log, keyed by the time of each body.
+		return owner{scope: RejectedScope()}, true
+	case DocFAQFeedback, DocFAQCandidate, DocAdminToken, DocAgent,
+		DocIncident, DocPlace, DocCorrection, DocMediaUpload, DocCannedReply:
+		return owner{scope: DocScope(doc, id)}, true
+	}
+	return owner{}, false
+}
+
+// beforeSlash is the first part of an id that parseKey joined with "/".
+func beforeSlash(id string) string {
+	if i := strings.IndexByte(id, '/'); i >= 0 {
+		return id[:i]
+	}
+	return id
+}
+
+// beforeLastSlash is an id joined with "/" to a number, without the number.
+func beforeLastSlash(id string) string {
+	if i := strings.LastIndexByte(id, '/'); i >= 0 {
+		return id[:i]
+	}
+	return id
 }

@@ -30,7 +30,7 @@ var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 func write(t *testing.T, db *DB, fn func(ctx context.Context, w Writer) error) {
 	t.Helper()
 	ctx := context.Background()
-	if err := db.Write(ctx, func(w Writer) error { return fn(ctx, w) }); err != nil {
+	if err := db.WriteAny(ctx, func(w Writer) error { return fn(ctx, w) }); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -59,7 +59,7 @@ func TestAuditAppendFillsSeqAndRefusesIncompleteEntries(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
 			var got AuditEntry
-			err := db.Write(ctx, func(w Writer) error {
+			err := db.WriteAny(ctx, func(w Writer) error {
 				var err error
 				got, err = AppendAudit(ctx, w, tc.e)
 				return err
@@ -497,7 +497,7 @@ func TestOperationsStopOnACancelledContext(t *testing.T) {
 	db := memDB(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := db.Write(ctx, func(Writer) error { t.Error("ran after cancel"); return nil }); !errors.Is(err, context.Canceled) {
+	if err := db.Write(ctx, UserScope("u1"), func(Writer) error { t.Error("ran after cancel"); return nil }); !errors.Is(err, context.Canceled) {
 		t.Errorf("Write: %v", err)
 	}
 	err := db.view(func(tx *Txn) error {

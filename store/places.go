@@ -18,7 +18,7 @@ func placeKey(id string) Key { return docKey(DocPlace, id) }
 
 // NextPlaceNumber draws the number of a new place; numbers increase
 // across restarts and may have gaps.
-func NextPlaceNumber(ctx context.Context, w Writer) (uint64, error) {
+func NextPlaceNumber(ctx context.Context, w Sequencer) (uint64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}

@@ -81,7 +81,11 @@ func Rewrite[R any](ctx context.Context, db *DB, f Family, change func(rec *R, f
 		part := keys[:min(rewriteChunk, len(keys))]
 		keys = keys[len(part):]
 		var changed [][]byte
-		err := db.Write(ctx, func(w Writer) error {
+		// Not yet scoped: a sweep rewrites the records of many users in
+		// one chunk, each record independently of the others (nothing
+		// needs them to change together); with per-user streams the
+		// owner of each partition sweeps its own users (issue 13).
+		err := db.WriteAny(ctx, func(w Writer) error {
 			changed = changed[:0]
 			for _, k := range part {
 				v, err := w.Get(k)

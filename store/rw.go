@@ -65,22 +65,6 @@ func (s *DB) Read(ctx context.Context, fn func(r Reader) error) error {
 	return s.view(func(t *Txn) error { return fn(t) })
 }
 
-// Write runs fn in a read-write transaction with the guarantees of
-// Update: retried on conflict (so fn must start from what it reads, never
-// from what a failed try left), durable when it returns nil.
-func (s *DB) Write(ctx context.Context, fn func(w Writer) error) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return s.update(func(t *Txn) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		return fn(t)
-	})
-
-}
-
 // NextSeq draws the next number of the named sequence (see DB.NextSeq).
 // A transaction retried after a conflict draws a new number; sequences
 // allow gaps.
@@ -147,3 +131,16 @@ func deleteKeys(w Writer, keys []Key) error {
 func notFound(err error) bool { return errors.Is(err, ErrNotFound) }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// Sequencer draws numbers from named sequences: the store itself (DB) or
+// a transaction (Writer). A new document whose number names its scope
+// draws the number from the DB before its scoped transaction; a retry of
+// that transaction keeps the number.
+type Sequencer interface {
+	NextSeq(name string) (uint64, error)
+}
+
+var (
+	_ Sequencer = (*DB)(nil)
+	_ Sequencer = Writer(nil)
+)

@@ -6,6 +6,9 @@
 // replaces this one by implementing those two. Other packages reach
 // records only through DB.Read and DB.Write and those operations: the
 // raw transactions (view, update) and write batches are the store's own.
+// A write is scoped to one owner (scope.go: a user, a broadcast or a
+// document), and ownerOf in keys.go decides whose each key is; DB.WriteAny
+// is the named escape hatch for transactions that still span owners.
 package store
 
 import (

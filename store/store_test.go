@@ -93,7 +93,7 @@ func TestEachRecordWalksEveryRecordByKind(t *testing.T) {
 	}
 	defer db.Close()
 	ctx := context.Background()
-	err = db.Write(ctx, func(w Writer) error {
+	err = db.WriteAny(ctx, func(w Writer) error {
 		if err := PutContact(ctx, w, Contact{WaID: "1555", Name: "Sam"}); err != nil {
 			return err
 		}

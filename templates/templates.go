@@ -228,7 +228,7 @@ func (s *Service) Sync(ctx context.Context) (Report, error) {
 		ts = append(ts, f)
 	}
 	rep.Templates = len(ts)
-	err = s.db.Write(ctx, func(w store.Writer) error { return store.ReplaceTemplates(ctx, w, ts, rep.TemplateSync) })
+	err = s.db.Write(ctx, store.TemplatesScope(), func(w store.Writer) error { return store.ReplaceTemplates(ctx, w, ts, rep.TemplateSync) })
 	if err != nil {
 		return Report{}, fmt.Errorf("store synced templates: %w", err)
 	}
@@ -317,7 +317,7 @@ func (s *Service) refresh(ctx context.Context) {
 // bot.TemplateObserver; a repeat is harmless.
 func (s *Service) ObserveTemplate(ts *whatsapp.TemplateStatus) error {
 	ctx := context.Background()
-	err := s.db.Write(ctx, func(w store.Writer) error {
+	err := s.db.Write(ctx, store.TemplatesScope(), func(w store.Writer) error {
 		return store.SetTemplateStatus(ctx, w, ts.Name, ts.Language, strings.ToUpper(ts.Event), ts.Reason, s.now().UTC())
 	})
 	if err != nil && !errors.Is(err, store.ErrNotFound) {

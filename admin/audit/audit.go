@@ -48,7 +48,7 @@ func (l *Log) Append(ctx context.Context, e Entry) (Entry, error) {
 		e.At = l.now().UTC()
 	}
 	var out Entry
-	err := l.db.Write(ctx, func(w store.Writer) error {
+	err := l.db.Write(ctx, store.AuditScope(), func(w store.Writer) error {
 		var err error
 		out, err = store.AppendAudit(ctx, w, e)
 		return err

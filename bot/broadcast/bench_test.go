@@ -52,7 +52,7 @@ func seedContacts(b *testing.B, db *store.DB, n int) {
 	ctx := context.Background()
 	at := time.Now()
 	for from := 0; from < n; from += perTxn {
-		err := db.Write(ctx, func(tx store.Writer) error {
+		err := db.WriteAny(ctx, func(tx store.Writer) error {
 			for i := from; i < min(n, from+perTxn); i++ {
 				c := store.Contact{WaID: fmt.Sprintf("9665%08d", i), Name: "Person", Language: []string{"en", "ar"}[i%2],
 					Tags: []string{"employees"}, OptedIn: true, CreatedAt: at, UpdatedAt: at}

@@ -146,7 +146,7 @@ func (s *Service) dispatch(r *run) error {
 // that it lost the lease.
 func (s *Service) claim(r *run) (Progress, error) {
 	var p Progress
-	err := s.db.Write(storeCtx, func(tx store.Writer) error {
+	err := s.db.Write(storeCtx, store.BroadcastScope(r.id), func(tx store.Writer) error {
 		stored, _, err := store.GetBroadcastProgress[Progress](storeCtx, tx, r.id)
 		if err != nil {
 			return err
@@ -561,7 +561,7 @@ func (s *Service) markChunk(r *run, p *chunkPlan) error {
 	snap := cloneProgress(&r.p)
 	snap.Token = r.lease.Token
 	r.pmu.Unlock()
-	err := s.db.Write(storeCtx, func(tx store.Writer) error {
+	err := s.db.Write(storeCtx, store.BroadcastScope(r.id), func(tx store.Writer) error {
 		for _, j := range p.send {
 			if err := store.PutBroadcastRecipient(storeCtx, tx, r.id, j.seq, &j.rec); err != nil {
 				return err
@@ -978,7 +978,14 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 	r.pmu.Unlock()
 
 	r.wmu.Lock()
-	err := s.db.Write(storeCtx, func(tx store.Writer) error {
+	// Not yet scoped: a send's outcome writes the recipient record and the
+	// dispatcher's progress (the broadcast's) with the person's open
+	// check-in, the send counted for the frequency cap and the unreachable
+	// mark (theirs). Scoped, the person's records follow the broadcast's
+	// batch; a crash between leaves a recipient sent but not yet in the
+	// person's index, which the run's restart writes again (they are set
+	// under fixed keys, not appended).
+	err := s.db.WriteAny(storeCtx, func(tx store.Writer) error {
 		// The fencing check comes first and shares the transaction with
 		// every write below: a run that lost its lease to a later holder
 		// commits nothing, not even the recipient records.

@@ -176,7 +176,7 @@ func TestStateChangesOfAnOldLeaseHolderAreRefused(t *testing.T) {
 			defer db.Close()
 			// Not started: no run of its own, the test plays the runs.
 			s := New(testConfig(Config{WebhookURLs: []string{"http://127.0.0.1:1/hook"}}), Options{DB: db, Sender: &countingSender{}, Logger: zerolog.Nop()})
-			if err := db.Write(ctx, func(tx store.Writer) error {
+			if err := db.WriteAny(ctx, func(tx store.Writer) error {
 				return store.PutContact(ctx, tx, store.Contact{WaID: "966500000001", Language: "en", OptedIn: true, CreatedAt: time.Now()})
 			}); err != nil {
 				t.Fatal(err)
@@ -190,7 +190,7 @@ func TestStateChangesOfAnOldLeaseHolderAreRefused(t *testing.T) {
 			id := created.ID
 			// The broadcast is sending, and the later holder (token 8) has
 			// claimed its progress, as a run does before anything else.
-			if err := db.Write(ctx, func(tx store.Writer) error {
+			if err := db.WriteAny(ctx, func(tx store.Writer) error {
 				b, err := store.GetBroadcast[Broadcast](ctx, tx, id)
 				if err != nil {
 					return err

@@ -86,11 +86,20 @@ func (s *Service) queueEvent(tx store.Writer, ev Event) error {
 	return store.PutBroadcastEvent(storeCtx, tx, seq, &p)
 }
 
+// eventScope is the scope an integration event is written in: its
+// broadcast's, or the person's it is about (an emergency).
+func eventScope(ev Event) store.Scope {
+	if ev.Broadcast != "" {
+		return store.BroadcastScope(ev.Broadcast)
+	}
+	return store.UserScope(ev.Contact)
+}
+
 func (s *Service) queueEventNow(ev Event) {
 	if len(s.cfg.WebhookURLs) == 0 {
 		return
 	}
-	if err := s.db.Write(storeCtx, func(tx store.Writer) error { return s.queueEvent(tx, ev) }); err != nil {
+	if err := s.db.Write(storeCtx, eventScope(ev), func(tx store.Writer) error { return s.queueEvent(tx, ev) }); err != nil {
 		s.log.Error().Err(err).Str("event", ev.Type).Msg("queue integration event")
 	}
 }
@@ -155,7 +164,7 @@ func (s *Service) deliverDue() {
 		}
 		p.URLs = left
 		p.Attempts++
-		err := s.db.Write(storeCtx, func(tx store.Writer) error {
+		err := s.db.Write(storeCtx, eventScope(p.Event), func(tx store.Writer) error {
 			if len(left) == 0 {
 				return store.DeleteBroadcastEvent(storeCtx, tx, it.seq)
 			}

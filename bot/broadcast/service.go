@@ -446,7 +446,11 @@ func (s *Service) CreateBy(spec Spec, by Actor, idemKey string) (*Broadcast, err
 		return nil, fmt.Errorf("create broadcast: %w", err)
 	}
 	existing := ""
-	err = s.db.Write(storeCtx, func(tx store.Writer) error {
+	// Not yet scoped: the audit entry commits with the change it records;
+	// scoped, it becomes an event record in this scope's batch that the
+	// audit log folds in (see store.AuditScope).
+	// The idempotency key is the broadcast's own (store.ClaimBroadcastIdem).
+	err = s.db.WriteAny(storeCtx, func(tx store.Writer) error {
 		existing = ""
 		if idemKey != "" {
 			var err error
@@ -734,7 +738,10 @@ func (s *Service) update(id string, fn func(b *Broadcast) error) (*Broadcast, er
 // entry is written with it.
 func (s *Service) updateAudited(id string, fn func(tx store.Writer, b *Broadcast) error) (*Broadcast, error) {
 	var b Broadcast
-	err := s.db.Write(storeCtx, func(tx store.Writer) (err error) {
+	// Not yet scoped: the audit entry commits with the change it records;
+	// scoped, it becomes an event record in this scope's batch that the
+	// audit log folds in (see store.AuditScope).
+	err := s.db.WriteAny(storeCtx, func(tx store.Writer) (err error) {
 		if b, err = store.GetBroadcast[Broadcast](storeCtx, tx, id); err != nil {
 			return err
 		}
@@ -816,7 +823,7 @@ func (s *Service) Cancel(id, by string) (*Broadcast, error) {
 }
 
 func (s *Service) auditLater(by, action, id, detail string) {
-	if err := s.db.Write(storeCtx, func(tx store.Writer) error { return s.audit(tx, s.now(), by, action, id, detail) }); err != nil {
+	if err := s.db.Write(storeCtx, store.AuditScope(), func(tx store.Writer) error { return s.audit(tx, s.now(), by, action, id, detail) }); err != nil {
 		s.log.Warn().Err(err).Str("broadcast", id).Msg("write audit")
 	}
 }

@@ -276,7 +276,7 @@ func (s *Service) smsPass(id string) (open bool, next time.Time, err error) {
 		return true, time.Time{}, fmt.Errorf("plan sms fallback: %w", err)
 	}
 	if len(skips) > 0 {
-		err := s.db.Write(storeCtx, func(tx store.Writer) error {
+		err := s.db.Write(storeCtx, store.BroadcastScope(id), func(tx store.Writer) error {
 			for _, p := range skips {
 				if err := store.PutBroadcastSMS(storeCtx, tx, id, p.seq, &p.rec); err != nil {
 					return err
@@ -426,7 +426,7 @@ func (s *Service) smsOne(b *Broadcast, j smsJob, sender string) (retryAt time.Ti
 	now := s.now()
 	var rec SMSRecord
 	claimed := false
-	err := s.db.Write(storeCtx, func(tx store.Writer) error {
+	err := s.db.Write(storeCtx, store.BroadcastScope(b.ID), func(tx store.Writer) error {
 		claimed = false
 		stored, err := store.GetBroadcastRecipient[Recipient](storeCtx, tx, b.ID, j.seq)
 		if err != nil || stored.WaID != j.waID {
@@ -496,7 +496,12 @@ func (s *Service) smsOne(b *Broadcast, j smsJob, sender string) (retryAt time.Ti
 		}
 		logWhat = "sms fallback not sent"
 	}
-	err = s.db.Write(storeCtx, func(tx store.Writer) error {
+	// Not yet scoped: the recipient's SMS record (the broadcast's) changes
+	// with the person's SMS opt-out and number errors (theirs). Scoped, the
+	// person's records are written first, then the broadcast's; a crash
+	// between is safe because both are set, not added to, and a second
+	// pass writes the same values.
+	err = s.db.WriteAny(storeCtx, func(tx store.Writer) error {
 		stored, err := store.GetBroadcastRecipient[Recipient](storeCtx, tx, b.ID, j.seq)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err

@@ -84,7 +84,7 @@ func TestCriticalBroadcastFallsBackToSMS(t *testing.T) {
 		h.contact(store.Contact{WaID: id, Language: lang, OptedIn: true})
 	}
 	ctx := context.Background()
-	if err := h.db.Write(ctx, func(tx store.Writer) error {
+	if err := h.db.WriteAny(ctx, func(tx store.Writer) error {
 		if _, err := store.MarkUnreachable(tx, marked, store.CodeUndeliverable, clk.Now()); err != nil {
 			return err
 		}

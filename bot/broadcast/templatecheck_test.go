@@ -123,7 +123,7 @@ func TestCreateChecksTheTemplateList(t *testing.T) {
 			graph := whatsapptest.NewServer(t)
 			client := whatsapp.NewClient(whatsapp.ClientConfig{BaseURL: graph.URL, AccessToken: "tok"})
 			ctx := context.Background()
-			if err := db.Write(ctx, func(w store.Writer) error {
+			if err := db.WriteAny(ctx, func(w store.Writer) error {
 				return store.PutContact(ctx, w, store.Contact{WaID: "966500000001", Language: "en", OptedIn: true, CreatedAt: time.Now()})
 			}); err != nil {
 				t.Fatal(err)

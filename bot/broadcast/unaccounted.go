@@ -183,7 +183,11 @@ func (s *Service) MarkReached(id, who, note string, by Actor) (*UnaccountedPerso
 	}
 	now := s.now()
 	var p UnaccountedPerson
-	err = s.db.Write(storeCtx, func(tx store.Writer) error {
+	// Not yet scoped: the audit entry commits with the change it records;
+	// scoped, it becomes an event record in this scope's batch that the
+	// audit log folds in (see store.AuditScope).
+	// It also writes the recipients' engagement, which is theirs.
+	err = s.db.WriteAny(storeCtx, func(tx store.Writer) error {
 		r, err := store.GetBroadcastRecipient[Recipient](storeCtx, tx, id, seq)
 		if err != nil {
 			return err

@@ -55,7 +55,7 @@ func TestImportAndReimport(t *testing.T) {
 	}
 	// An opt-out from WhatsApp survives a re-import, which updates the rest.
 	c.OptedOut = true
-	if err := db.Write(context.Background(), func(w store.Writer) error { return store.PutContact(context.Background(), w, c) }); err != nil {
+	if err := db.WriteAny(context.Background(), func(w store.Writer) error { return store.PutContact(context.Background(), w, c) }); err != nil {
 		t.Fatal(err)
 	}
 	res, err = Import(db, strings.NewReader("phone,name,opted_in\n966501234567,Ahmed Ali,yes\n"), "test", now)

@@ -172,7 +172,7 @@ func (im *Importer) begin(o ImportOptions, rows int) (*importMarker, error) {
 		return nil, err
 	}
 	m := &importMarker{ImportInfo: ImportInfo{ID: fmt.Sprintf("ci%06d", seq), Source: o.Source, Rows: rows, At: o.Now}, Owner: im.owner}
-	err = im.db.Write(ctx, func(w store.Writer) error {
+	err = im.db.Write(ctx, store.ContactImportScope(), func(w store.Writer) error {
 		if ok, err := store.HasContactImport(ctx, w); err != nil || ok {
 			if err == nil {
 				err = ErrImportRunning
@@ -218,7 +218,9 @@ func (im *Importer) stage(id string, rows []row, progress func(string, int) erro
 // commit flips the marker to committed, with whatever fn writes.
 func (im *Importer) commit(m *importMarker, fn func(store.Writer, ImportInfo) error) error {
 	ctx := storeCtx()
-	return im.db.Write(ctx, func(w store.Writer) error {
+	// Not yet scoped: the marker flips with whatever the caller's fn
+	// writes beside it (o.Commit), of any owner.
+	return im.db.WriteAny(ctx, func(w store.Writer) error {
 		cur, err := store.GetContactImport[importMarker](ctx, w)
 		if err != nil {
 			return err
@@ -258,7 +260,7 @@ func discard(db *store.DB, id string) error {
 			break
 		}
 	}
-	return db.Write(ctx, func(w store.Writer) error {
+	return db.Write(ctx, store.ContactImportScope(), func(w store.Writer) error {
 		switch m, err := store.GetContactImport[importMarker](ctx, w); {
 		case errors.Is(err, store.ErrNotFound):
 			return nil
@@ -293,7 +295,12 @@ func apply(db *store.DB, id string, progress func(string, int) error) (*importMa
 			break
 		}
 		var m importMarker
-		err = db.Write(ctx, func(w store.Writer) error {
+		// Not yet scoped: a chunk applies staged rows to many people's
+		// contacts and deletes the rows in one commit. Scoped, each contact
+		// is written in its user's scope and the rows are deleted after;
+		// a crash between is safe because applying a row again writes the
+		// same contact.
+		err = db.WriteAny(ctx, func(w store.Writer) error {
 			var err error // a retried transaction starts from what it reads
 			if m, err = store.GetContactImport[importMarker](ctx, w); err != nil {
 				return err
@@ -342,7 +349,7 @@ func apply(db *store.DB, id string, progress func(string, int) error) (*importMa
 		}
 	}
 	var m importMarker
-	err := db.Write(ctx, func(w store.Writer) error {
+	err := db.Write(ctx, store.ContactImportScope(), func(w store.Writer) error {
 		var err error
 		if m, err = store.GetContactImport[importMarker](ctx, w); err != nil {
 			return err

@@ -270,7 +270,7 @@ func (d *Desk) change(id string, fn func(ctx context.Context, tx store.Writer, h
 	var h Handoff
 	changed := false
 	ctx := context.Background()
-	err := d.db.Write(ctx, func(tx store.Writer) error {
+	err := d.db.Write(ctx, store.UserScope(id), func(tx store.Writer) error {
 		var err error
 		if h, err = store.GetHandoff[Handoff](ctx, tx, id); err != nil {
 			return err
@@ -567,7 +567,7 @@ func (d *Desk) Request(user, reason string, priority bool) error {
 	now := d.now()
 	var queued []*store.OutboxItem
 	ctx := context.Background()
-	err := d.db.Write(ctx, func(tx store.Writer) error {
+	err := d.db.Write(ctx, store.UserScope(user), func(tx store.Writer) error {
 		queued = queued[:0]
 		c, err := store.GetContact(ctx, tx, user)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -704,7 +704,11 @@ func (d *Desk) refreshQueue() {
 	now := d.now()
 	var queued []*store.OutboxItem
 	ctx := context.Background()
-	err := d.db.Write(ctx, func(tx store.Writer) error {
+	// Not yet scoped: every waiting person's queue notice is refreshed
+	// in one commit. Each notice is independent of the others, so the
+	// split is one write per person (a crash between them leaves some
+	// positions to the next refresh); the list itself is read, not fenced.
+	err := d.db.WriteAny(ctx, func(tx store.Writer) error {
 		queued = queued[:0]
 		all, err := loadHandoffs(ctx, tx)
 		if err != nil {

@@ -55,7 +55,7 @@ func TestDeskOverTheEngineSeam(t *testing.T) {
 
 	// The person wrote a minute ago and asked for a person.
 	ctx := context.Background()
-	if err := db.Write(ctx, func(tx store.Writer) error {
+	if err := db.WriteAny(ctx, func(tx store.Writer) error {
 		if err := store.PutContact(ctx, tx, store.Contact{WaID: user, LastInboundAt: start.Add(-time.Minute)}); err != nil {
 			return err
 		}
