@@ -43,7 +43,7 @@ func BenchmarkFetch(b *testing.B) {
 			for i := range b.N {
 				id := fmt.Sprint(1_000_000 + i)
 				graph.AddMedia(id, "image/jpeg", photo)
-				err := db.Write(ctx, func(w store.Writer) error {
+				err := db.Write(ctx, store.UserScope(user), func(w store.Writer) error {
 					return store.PutMedia(ctx, w, store.MediaRecord{User: user, MediaID: id, Kind: "image", MimeType: "image/jpeg",
 						At: time.Now(), State: store.MediaPending})
 				})
