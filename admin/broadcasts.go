@@ -12,8 +12,9 @@ import (
 
 // broadcastAPI serves broadcasts; the service does the work.
 type broadcastAPI struct {
-	s   *Server
-	svc *broadcast.Service
+	s     *Server
+	svc   *broadcast.Service
+	cache seriesCache // recent figures over time (broadcastseries.go)
 }
 
 // registerBroadcasts adds the broadcast routes. Admins do everything; an
@@ -29,6 +30,7 @@ func (s *Server) registerBroadcasts(adm fiber.Router, svc *broadcast.Service) {
 	adm.Get("/broadcasts", admin, h.list)
 	adm.Get("/broadcasts/:id", starter, h.status)
 	adm.Get("/broadcasts/:id/preview", admin, h.previewExisting)
+	adm.Get("/broadcasts/:id/series", admin, h.series)
 	adm.Get("/broadcasts/:id/recipients.csv", admin, h.recipients)
 	adm.Post("/broadcasts/:id/pause", admin, h.control(svc.Pause))
 	adm.Post("/broadcasts/:id/resume", admin, h.control(svc.Resume))
