@@ -300,11 +300,15 @@ func (ev *seriesEvents) bucket(b *broadcast.Broadcast, step time.Duration, now t
 	if n > 10*maxSeriesPoints {
 		n = 10 * maxSeriesPoints // an asked-for step too small: the latest stretch is left out
 	}
+	if end.Equal(start.Add(time.Duration(n-1) * step)) {
+		n-- // the end falls on a bucket's edge: no empty last bucket
+	}
 	out.From, out.Step = start, step.Seconds()
 	idx := make([]int, len(all))
 	var delays []time.Duration
 	ri := 0
-	for k := 1; k <= n; k++ {
+	// Point 0 is the start of the first bucket: where the lines rise from.
+	for k := 0; k <= n; k++ {
 		at := start.Add(time.Duration(k) * step)
 		if k == n && end.Before(at) {
 			at = end // the last point is now, not the end of its bucket
