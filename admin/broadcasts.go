@@ -12,9 +12,8 @@ import (
 
 // broadcastAPI serves broadcasts; the service does the work.
 type broadcastAPI struct {
-	s     *Server
-	svc   *broadcast.Service
-	cache seriesCache // recent figures over time (broadcastseries.go)
+	s   *Server
+	svc *broadcast.Service
 }
 
 // registerBroadcasts adds the broadcast routes. Admins do everything; an

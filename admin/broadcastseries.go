@@ -7,7 +7,6 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -75,20 +74,10 @@ var seriesSteps = []time.Duration{
 
 const maxSeriesPoints = 60
 
-// seriesCacheFor is how long a computed series is served again: live
-// updates during a large broadcast ask many times a second from every
-// open console, and each computation reads every recipient.
-const seriesCacheFor = time.Second
-
-type seriesCache struct {
-	mu   sync.Mutex
-	byID map[string]cachedSeries
-}
-
-type cachedSeries struct {
-	at time.Time
-	s  *broadcastSeries
-}
+// The series is computed afresh for each request, not cached: the
+// console asks again right after a live event that follows a commit, and
+// must see that commit. Live events about statuses come at most twice a
+// second (bot's statusPulse), which bounds how often an open console asks.
 
 // series answers the broadcast's figures over time; ?step=seconds asks
 // for a bucket width (at least 1), otherwise one is chosen.
@@ -101,32 +90,9 @@ func (h *broadcastAPI) series(c *fiber.Ctx) error {
 		}
 		step = time.Duration(n) * time.Second
 	}
-	id := c.Params("id")
-	now := h.s.now()
-	if step == 0 {
-		h.cache.mu.Lock()
-		cs, ok := h.cache.byID[id]
-		h.cache.mu.Unlock()
-		if ok && now.Sub(cs.at) < seriesCacheFor && now.Sub(cs.at) >= 0 {
-			return c.JSON(cs.s)
-		}
-	}
-	s, err := deriveSeries(c.UserContext(), h.s.db, id, step, now)
+	s, err := deriveSeries(c.UserContext(), h.s.db, c.Params("id"), step, h.s.now())
 	if err != nil {
 		return err
-	}
-	if step == 0 {
-		h.cache.mu.Lock()
-		if h.cache.byID == nil {
-			h.cache.byID = map[string]cachedSeries{}
-		}
-		for k, v := range h.cache.byID {
-			if now.Sub(v.at) >= seriesCacheFor {
-				delete(h.cache.byID, k)
-			}
-		}
-		h.cache.byID[id] = cachedSeries{at: now, s: s}
-		h.cache.mu.Unlock()
 	}
 	return c.JSON(s)
 }

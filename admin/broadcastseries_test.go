@@ -18,7 +18,9 @@ func TestSeriesFromTimestamps(t *testing.T) {
 	db, _ := openStore(t)
 	ctx := context.Background()
 	t0 := time.Date(2026, 3, 1, 14, 0, 0, 0, time.UTC)
-	at := func(min, sec int) time.Time { return t0.Add(time.Duration(min)*time.Minute + time.Duration(sec)*time.Second) }
+	at := func(min, sec int) time.Time {
+		return t0.Add(time.Duration(min)*time.Minute + time.Duration(sec)*time.Second)
+	}
 	b := broadcast.Broadcast{ID: "b1", Spec: broadcast.Spec{Name: "Block 7", Kind: broadcast.KindCheckin}, State: broadcast.StateSent, Targeted: 4}
 	type rec struct {
 		r broadcast.Recipient

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -193,10 +194,19 @@ func runFigures(t *testing.T, w *workspace, rig *adminRig, axe string) {
 	}
 	// A status that arrives now moves the chart with no reload: the page's
 	// timed reloads are stopped, and a mark on the window must survive.
-	w.do("stop the timed reloads", chromedp.Evaluate[chromedp.Void](`window.__same = true; for (let i = 1; i < 5000; i++) clearInterval(i);`))
+	// A reconnected stream, which reloads everything, is only recorded,
+	// as is every event the page receives.
+	w.do("stop the timed reloads", chromedp.Evaluate[chromedp.Void](`window.__same = true; for (let i = 1; i < 5000; i++) clearInterval(i);
+		window.__kinds = [];
+		const es = state.events, onmessage = es.onmessage;
+		es.onopen = () => window.__kinds.push("reconnected");
+		es.onmessage = (m) => { window.__kinds.push(JSON.parse(m.data).kind); onmessage(m); };`))
 	rig.sender.ReadBy(silent)
 	after := waitFor("the read status is counted", func(st status) bool { return st.Read > before.Read })
 	w.until("the chart shows the read status live", legend("people", "read")+` === "`+strconv.FormatInt(after.Read, 10)+`" && window.__same === true`)
+	if kinds := evalIn[[]string](w, `window.__kinds`); !slices.Contains(kinds, "status") {
+		t.Errorf("the page received %q, no status event", kinds)
+	}
 	if !evalIn[bool](w, noSideScroll) {
 		t.Errorf("the broadcasts page scrolls sideways")
 	}

@@ -10,7 +10,7 @@ Object.assign(I18N.en, {
   "nav.map": "Map",
   "fig.title": "Over time: {0}", "fig.show": "Chart", "fig.people": "People over time", "fig.table": "The figures as a table",
   "fig.time": "Time", "fig.delivery": "Delivery rate", "fig.response": "Response time (median)", "fig.engagement": "Engagement",
-  "fig.target": "target {0}", "fig.targeted": "targeted {0}", "fig.minutes": "{0} min", "fig.none": "Nothing sent yet.",
+  "fig.target": "target {0}", "fig.targeted": "targeted {0}", "fig.minutes": "{0} min", "fig.seconds": "{0} s", "fig.none": "Nothing sent yet.",
   "fig.latest": "{0}: {1} at {2}", "fig.desc": "From {0} to {1}. {2}",
   "fig.urgent": "Urgent", "fig.measured": "{0} against the target {1}: {2}",
   "map.title": "Map of shared locations", "map.people": "People who shared a location", "map.places": "Places",
@@ -25,7 +25,7 @@ Object.assign(I18N.ar, {
   "nav.map": "الخريطة",
   "fig.title": "عبر الزمن: {0}", "fig.show": "رسم بياني", "fig.people": "الأشخاص عبر الزمن", "fig.table": "الأرقام في جدول",
   "fig.time": "الوقت", "fig.delivery": "نسبة الوصول", "fig.response": "زمن الاستجابة (الوسيط)", "fig.engagement": "التفاعل",
-  "fig.target": "الهدف {0}", "fig.targeted": "المستهدفون {0}", "fig.minutes": "{0} د", "fig.none": "لم يُرسل شيء بعد.",
+  "fig.target": "الهدف {0}", "fig.targeted": "المستهدفون {0}", "fig.minutes": "{0} د", "fig.seconds": "{0} ث", "fig.none": "لم يُرسل شيء بعد.",
   "fig.latest": "{0}: {1} عند {2}", "fig.desc": "من {0} إلى {1}. {2}",
   "fig.urgent": "عاجل", "fig.measured": "{0} مقابل الهدف {1}: {2}",
   "map.title": "خريطة المواقع المُرسلة", "map.people": "أشخاص أرسلوا موقعهم", "map.places": "الأماكن",
@@ -71,11 +71,12 @@ function hhmm(d, secs) {
 // HTML below the drawing and wraps on a phone.
 function lineChart(o) {
   const W = Math.max(260, Math.floor(o.width)), H = o.height || 200;
-  const m = { l: 46, r: 12, t: 14, b: 26 };
+  // The right margin holds half of a centred time label.
+  const m = { l: 46, r: 30, t: 14, b: 26 };
   const pw = W - m.l - m.r, ph = H - m.t - m.b;
   const n = o.times.length;
   let top = o.yMax || 0;
-  for (const sr of o.series) for (const v of sr.values) top = Math.max(top, v);
+  for (const sr of o.series) for (const v of sr.values) if (v !== null) top = Math.max(top, v);
   if (o.target) top = Math.max(top, o.target.value);
   const step = niceStep(top || 1, 4);
   top = Math.max(step, Math.ceil(top / step) * step);
@@ -102,11 +103,13 @@ function lineChart(o) {
       // Above the line, or below it when the line is near the top.
       svgEl("text", { x: W - m.r - 8, y: ty - m.t < 14 ? ty + 13 : ty - 4, "text-anchor": "end", class: "target-label", text: o.target.label }));
   }
+  // A value of null is not measured yet (a rate before anything was
+  // sent): the line starts where the measure does.
   for (const sr of o.series) {
-    const pts = sr.values.map((v, i) => x(i).toFixed(1) + "," + y(v).toFixed(1)).join(" ");
+    const pts = sr.values.map((v, i) => (v === null ? null : x(i).toFixed(1) + "," + y(v).toFixed(1))).filter(Boolean).join(" ");
     svg.append(svgEl("polyline", { points: pts, class: "line", stroke: sr.color, "data-key": sr.key }));
     const last = sr.values.length - 1;
-    if (last >= 0) svg.append(svgEl("circle", { cx: x(last), cy: y(sr.values[last]), r: 3, fill: sr.color }));
+    if (last >= 0 && sr.values[last] !== null) svg.append(svgEl("circle", { cx: x(last), cy: y(sr.values[last]), r: 3, fill: sr.color }));
   }
   const legend = h("div", { class: "legend chart-legend" }, o.series.map((sr) => {
     const sw = h("i", { class: "sw" });
@@ -169,21 +172,21 @@ function renderFigures() {
   const tg = data.targets || {};
   const pct = (v) => Math.round(v * 100) + "%";
   const small = width >= 700 ? Math.floor((width - 24) / 3) : width;
-  const rateChart = (key, label, field, target, fmt, color, ok) => {
-    const values = pts.map((p) => p[field] || 0);
-    const now = values[values.length - 1];
+  const rateChart = (key, label, field, target, fmt, color, ok, measured) => {
+    const values = pts.map((p) => (measured(p) ? p[field] || 0 : null));
+    const now = values[values.length - 1] || 0;
     const verdict = last.sent > 0 ? t(ok(now) ? "target.met" : "target.missed") : "–";
     return lineChart({
       key, title: label, width: small, height: 170, times, stepSeconds: data.step_seconds, yFormat: fmt, yMax: key === "response" ? 0 : 1,
-      series: [{ key, label, color, values, text: fmt }], target: { value: target, label: t("fig.target", fmt(target)) },
+      series: [{ key, label, color, values, text: (v) => (v === null ? "–" : fmt(v)) }], target: { value: target, label: t("fig.target", fmt(target)) },
       desc: t("fig.desc", from, to, t("fig.measured", label + " " + fmt(now), fmt(target), verdict)),
     });
   };
-  const mins = (v) => t("fig.minutes", Math.round(v * 10) / 10);
+  const mins = (v) => (v > 0 && v < 1 ? t("fig.seconds", Math.round(v * 60)) : t("fig.minutes", Math.round(v * 10) / 10));
   const rates = h("div", { class: "chart-row" },
-    rateChart("delivery", t("fig.delivery"), "delivery_rate", tg.delivery_rate || 0.95, pct, "#2a7f8f", (v) => v >= (tg.delivery_rate || 0.95)),
-    rateChart("response", t("fig.response"), "response_p50_minutes", (tg.response_seconds || 300) / 60, mins, "#8a5a00", (v) => v <= (tg.response_seconds || 300) / 60),
-    rateChart("engagement", t("fig.engagement"), "engagement_rate", tg.engagement_rate || 0.3, pct, "#6b4fa3", (v) => v >= (tg.engagement_rate || 0.3)));
+    rateChart("delivery", t("fig.delivery"), "delivery_rate", tg.delivery_rate || 0.95, pct, "#2a7f8f", (v) => v >= (tg.delivery_rate || 0.95), (p) => p.sent > 0),
+    rateChart("response", t("fig.response"), "response_p50_minutes", (tg.response_seconds || 300) / 60, mins, "#8a5a00", (v) => v <= (tg.response_seconds || 300) / 60, (p) => p.replied > 0),
+    rateChart("engagement", t("fig.engagement"), "engagement_rate", tg.engagement_rate || 0.3, pct, "#6b4fa3", (v) => v >= (tg.engagement_rate || 0.3), (p) => p.delivered > 0));
   // The same figures as a table, for whoever cannot see the lines.
   const cols = lines.map(([k, label]) => [k, t(label)]);
   const table = h("details", { class: "fig-table" }, h("summary", { text: t("fig.table") }),
