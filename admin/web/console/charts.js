@@ -93,9 +93,14 @@ function lineChart(o) {
   // The time axis: as many labels as fit at 64 px each.
   const secs = o.stepSeconds < 60;
   const every = Math.max(1, Math.ceil(n / Math.max(1, Math.floor(pw / 64))));
+  // A label that reads as the one before (the last point, now, inside the
+  // last bucket) is left out.
+  let prev = null;
   for (let i = 0; i < n; i += every) {
     const anchor = n === 1 ? "end" : i === 0 ? "start" : "middle";
-    svg.append(svgEl("text", { x: x(i), y: H - 8, "text-anchor": anchor, class: "tick", text: hhmm(o.times[i], secs) }));
+    const label = hhmm(o.times[i], secs);
+    if (label !== prev) svg.append(svgEl("text", { x: x(i), y: H - 8, "text-anchor": anchor, class: "tick", text: label }));
+    prev = label;
   }
   if (o.target) {
     const ty = y(o.target.value);
@@ -195,8 +200,9 @@ function renderFigures() {
         h("th", { scope: "col", text: t("fig.delivery") }), h("th", { scope: "col", text: t("fig.response") }), h("th", { scope: "col", text: t("fig.engagement") }))),
       h("tbody", {}, pts.map((p, i) => h("tr", {}, h("th", { scope: "row", text: hhmm(times[i], data.step_seconds < 60) }),
         cols.map(([k]) => h("td", { class: "num-cell" }, number(p[k] || 0))),
-        h("td", { class: "num-cell", text: pct(p.delivery_rate) }), h("td", { class: "num-cell", text: mins(p.response_p50_minutes) }),
-        h("td", { class: "num-cell", text: pct(p.engagement_rate) })))))));
+        h("td", { class: "num-cell", text: p.sent > 0 ? pct(p.delivery_rate) : "–" }),
+        h("td", { class: "num-cell", text: p.replied > 0 ? mins(p.response_p50_minutes) : "–" }),
+        h("td", { class: "num-cell", text: p.delivered > 0 ? pct(p.engagement_rate) : "–" })))))));
   fill(box, charts, rates, table);
 }
 
