@@ -29,6 +29,7 @@ func (s *Server) registerBroadcasts(adm fiber.Router, svc *broadcast.Service) {
 	adm.Get("/broadcasts", admin, h.list)
 	adm.Get("/broadcasts/:id", starter, h.status)
 	adm.Get("/broadcasts/:id/preview", admin, h.previewExisting)
+	adm.Get("/broadcasts/:id/series", admin, h.series)
 	adm.Get("/broadcasts/:id/recipients.csv", admin, h.recipients)
 	adm.Post("/broadcasts/:id/pause", admin, h.control(svc.Pause))
 	adm.Post("/broadcasts/:id/resume", admin, h.control(svc.Resume))

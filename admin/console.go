@@ -59,8 +59,9 @@ func (s *Server) page(prefix, dir string, enabled bool) {
 		c.Set(fiber.HeaderCacheControl, "no-cache")
 		return c.Send(b)
 	}
-	s.app.Get(prefix, securityHeaders, serve)
-	s.app.Get(prefix+"/*", securityHeaders, serve)
+	headers := securityHeaders(tileOrigin(s.mapTiles))
+	s.app.Get(prefix, headers, serve)
+	s.app.Get(prefix+"/*", headers, serve)
 }
 
 func contentType(name string) string {
@@ -77,12 +78,20 @@ func contentType(name string) string {
 	return fiber.MIMEOctetStream
 }
 
-func securityHeaders(c *fiber.Ctx) error {
-	c.Set("Content-Security-Policy", contentSecurityPolicy)
-	c.Set("X-Content-Type-Options", "nosniff")
-	c.Set("X-Frame-Options", "DENY")
-	c.Set("Referrer-Policy", "same-origin")
-	return c.Next()
+// securityHeaders sets the pages' headers; tiles is the origin of the
+// configured map tiles, the one other place images may come from.
+func securityHeaders(tiles string) fiber.Handler {
+	csp := contentSecurityPolicy
+	if tiles != "" {
+		csp = strings.Replace(csp, "img-src 'self' data:;", "img-src 'self' data: "+tiles+";", 1)
+	}
+	return func(c *fiber.Ctx) error {
+		c.Set("Content-Security-Policy", csp)
+		c.Set("X-Content-Type-Options", "nosniff")
+		c.Set("X-Frame-Options", "DENY")
+		c.Set("Referrer-Policy", "same-origin")
+		return c.Next()
+	}
 }
 
 // Shutdown ends the live event streams, then stops the HTTP server,

@@ -82,6 +82,20 @@ const coordinatorPassword = "another long password"
 // admin's approval.
 func newAdminRig(t *testing.T) (base, token string) {
 	t.Helper()
+	r := newAdminRigWith(t, "")
+	return r.base, r.token
+}
+
+// adminRig is newAdminRig's server with what a test may drive besides
+// HTTP: the sandbox that reports the delivery statuses.
+type adminRig struct {
+	base, token string
+	sender      *bot.SandboxSender
+}
+
+// newAdminRigWith is newAdminRig with a map tile URL template configured.
+func newAdminRigWith(t *testing.T, tiles string) *adminRig {
+	t.Helper()
 	db, faq := openStore(t)
 	sender := &bot.SandboxSender{}
 	engine := bot.New(bot.Config{}, bot.Options{DB: db, Sender: sender, KB: faq, Learner: faq, Logger: zerolog.Nop()})
@@ -118,7 +132,7 @@ func newAdminRig(t *testing.T) (base, token string) {
 		t.Fatal(err)
 	}
 	s := New(Deps{DB: db, Engine: engine, KB: faq, Logger: zerolog.Nop(), Broadcasts: svc, Sandbox: true, SandboxRead: sender.ReadBy,
-		Uploads: &media.Uploader{DB: db, API: &media.SandboxAPI{Log: zerolog.Nop()}}})
+		Uploads: &media.Uploader{DB: db, API: &media.SandboxAPI{Log: zerolog.Nop()}}, MapTileURL: tiles})
 	for _, a := range []struct{ id, name, role string }{{"nadia", "Nadia", RoleAdmin}, {"amira", "Amira", RoleAgent}} {
 		if _, err := CreateAgent(context.Background(), db, a.id, a.name, a.role, coordinatorPassword, "test", time.Now()); err != nil {
 			t.Fatal(err)
@@ -138,7 +152,7 @@ func newAdminRig(t *testing.T) (base, token string) {
 		svc.Close()
 		engine.Close()
 	})
-	return "http://" + ln.Addr().String(), token
+	return &adminRig{base: "http://" + ln.Addr().String(), token: token, sender: sender}
 }
 
 // agentSession logs in as amira outside the browser and returns a client

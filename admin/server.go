@@ -80,6 +80,10 @@ type Deps struct {
 	// SMSSender sends agents' replies to people whose conversation is on
 	// SMS; nil refuses those replies.
 	SMSSender SMSSender
+	// MapTileURL is a map tile URL template with {z}, {x} and {y} that the
+	// console's map lays under its points; empty draws the points alone
+	// (CheckTileURL validates it).
+	MapTileURL string
 }
 
 // SMSSender is the SMS channel: sms.Client, the sandbox, or a fake.
@@ -107,6 +111,8 @@ type Server struct {
 
 	mu        sync.Mutex
 	lastTouch map[string]time.Time
+
+	mapTiles string // the console map's tile URL template, or ""
 
 	events *eventHub // live updates for the console
 
@@ -154,6 +160,11 @@ func New(d Deps) *Server {
 		sandbox: d.Sandbox, sandboxRead: d.SandboxRead, metrics: d.Metrics, tokenLimiter: newFailLimiter(10), loginLimiter: newFailLimiter(10), lastTouch: map[string]time.Time{}, events: newEventHub(d.Bus, d.EventBuffer)}
 	s.importer, s.broadcasts, s.uploads, s.smsOut = contacts.NewImporter(d.DB), d.Broadcasts, d.Uploads, d.SMSSender
 	s.desk = d.Engine.Handoffs()
+	if err := CheckTileURL(d.MapTileURL); err != nil {
+		s.log.Error().Err(err).Msg("map tile URL ignored")
+	} else {
+		s.mapTiles = d.MapTileURL
+	}
 	cfg := fiber.Config{
 		// fasthttp reuses a request's buffers for the next request: without
 		// Immutable, a string from c.Params, c.Query or c.Body kept past the
@@ -236,6 +247,7 @@ func New(d Deps) *Server {
 		d.KB.SetAttachmentCheck(s.checkFAQAttachment)
 	}
 	s.registerPlaces(adm, d.Places)
+	adm.Get("/map", s.require(RoleAdmin), s.mapSettings)
 	s.registerSMS(d.SMS)
 	s.registerTemplates(adm, d.Templates)
 	s.registerCannedReplies(adm)

@@ -129,6 +129,7 @@ func (c *Config) windowEnd(lastInbound time.Time) time.Time {
 // Engine is the running conversation engine.
 type Engine struct {
 	cfg     Config
+	pulse   statusPulse // live "status" events (statuspulse.go)
 	db      *store.DB
 	flow    *flows.Flow
 	learner Learner

@@ -697,6 +697,7 @@ func (e *Engine) handleStatus(t inTask) error {
 	for _, it := range queued {
 		e.outbox.Add(it)
 	}
+	e.pulse.note(func() { e.emit(Event{Kind: "status", At: e.now()}) })
 	return nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"lifeline/admin"
 	"lifeline/bot"
 	"lifeline/bot/pace"
 	"lifeline/catalog"
@@ -100,6 +101,10 @@ type Config struct {
 	// EventBuffer is how many live events one console stream may fall
 	// behind before it loses some (LIFELINE_EVENT_BUFFER, default 64).
 	EventBuffer int
+	// MapTileURL is a map tile URL template with {z}, {x} and {y} for the
+	// console's map (LIFELINE_MAP_TILE_URL); empty: the map draws its
+	// points without tiles, offline.
+	MapTileURL string
 	// SMS is the SMS fallback channel (LIFELINE_SMS_*); all empty is off.
 	SMS sms.Config
 	// NATS is the JetStream cluster of several instances (LIFELINE_NATS_*),
@@ -162,6 +167,7 @@ func loadConfig(args []string, lookup func(string) (string, bool)) (Config, erro
 	str(&c.TemplatesFile, "LIFELINE_TEMPLATES_FILE")
 	str(&c.LogLevel, "LIFELINE_LOG_LEVEL")
 	str(&c.InstanceID, "LIFELINE_INSTANCE_ID")
+	str(&c.MapTileURL, "LIFELINE_MAP_TILE_URL")
 	c.ThesaurusDir = thesaurusDir(lookup)
 	_, c.thesaurusSet = lookup("LIFELINE_THESAURUS_DIR")
 	if v := getenv("WA_PHONE_NUMBER_ID"); v != "" {
@@ -368,6 +374,9 @@ func (c Config) Validate() error {
 	}
 	if c.EventBuffer < 1 || c.EventBuffer > 65536 {
 		return fmt.Errorf("LIFELINE_EVENT_BUFFER=%d: want 1 to 65536 events", c.EventBuffer)
+	}
+	if err := admin.CheckTileURL(c.MapTileURL); err != nil {
+		return fmt.Errorf("LIFELINE_MAP_TILE_URL=%q: %w", c.MapTileURL, err)
 	}
 	if c.AdminToken != "" && len(c.AdminToken) < 16 {
 		return errors.New("LIFELINE_ADMIN_TOKEN is too short: use at least 16 random characters")

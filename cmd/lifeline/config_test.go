@@ -112,6 +112,11 @@ func TestConfigFromEnvironment(t *testing.T) {
 				t.Errorf("template wait %v, grace %v", c.TemplateWait, c.UnknownGrace)
 			}
 		}},
+		{name: "map tile URL", env: map[string]string{"LIFELINE_MAP_TILE_URL": "http://10.0.0.5:8081/{z}/{x}/{y}.png"}, check: func(t *testing.T, c Config) {
+			if c.MapTileURL != "http://10.0.0.5:8081/{z}/{x}/{y}.png" {
+				t.Errorf("MapTileURL = %q", c.MapTileURL)
+			}
+		}},
 		{name: "coordination settings", env: map[string]string{"LIFELINE_INSTANCE_ID": "node-2.eu", "LIFELINE_LEASE_TTL": "5s", "LIFELINE_EVENT_BUFFER": "256"}, check: func(t *testing.T, c Config) {
 			if c.InstanceID != "node-2.eu" || c.LeaseTTL != 5*time.Second || c.EventBuffer != 256 {
 				t.Errorf("instance %q, lease ttl %v, event buffer %d", c.InstanceID, c.LeaseTTL, c.EventBuffer)
@@ -140,6 +145,8 @@ func TestConfigFromEnvironment(t *testing.T) {
 		{name: "lease ttl above five minutes", env: map[string]string{"LIFELINE_LEASE_TTL": "10m"}, wantErr: "LIFELINE_LEASE_TTL"},
 		{name: "event buffer of zero", env: map[string]string{"LIFELINE_EVENT_BUFFER": "0"}, wantErr: "LIFELINE_EVENT_BUFFER"},
 		{name: "event buffer not a number", env: map[string]string{"LIFELINE_EVENT_BUFFER": "many"}, wantErr: "LIFELINE_EVENT_BUFFER"},
+		{name: "map tile URL without {y}", env: map[string]string{"LIFELINE_MAP_TILE_URL": "https://tiles.example/{z}/{x}.png"}, wantErr: "LIFELINE_MAP_TILE_URL"},
+		{name: "map tile URL not http", env: map[string]string{"LIFELINE_MAP_TILE_URL": "file:///tiles/{z}/{x}/{y}.png"}, wantErr: "LIFELINE_MAP_TILE_URL"},
 		{name: "send waits default", check: func(t *testing.T, c Config) {
 			if c.TemplateWait != 24*time.Hour || c.UnknownGrace != time.Minute {
 				t.Errorf("template wait %v, grace %v; want 24h and 1m", c.TemplateWait, c.UnknownGrace)

@@ -326,7 +326,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		DB: db, Engine: engine, KB: faq, Sandbox: cfg.Sandbox(), SandboxRead: readsBy, Logger: log, Metrics: m, Broadcasts: broadcasts, Places: placeSvc, Templates: tpls,
 		TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, Bus: bus, EventBuffer: cfg.EventBuffer, Uploads: uploads, SMSSender: smsSender,
 		Webhook: admin.WebhookConfig{Enabled: !cfg.Sandbox(), VerifyToken: cfg.VerifyToken, AppSecret: cfg.AppSecret},
-		SMS:     &cfg.SMS,
+		SMS:     &cfg.SMS, MapTileURL: cfg.MapTileURL,
 	})
 	ready := log.Info().Str("addr", cfg.Addr).Bool("sandbox", cfg.Sandbox()).Strs("phone_number_ids", cfg.PhoneNumberIDs).
 		Str("console", pageURL(cfg.Addr, "/console/"))

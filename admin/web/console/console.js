@@ -293,7 +293,7 @@ function route() {
   for (const p of document.querySelectorAll(".page")) p.hidden = p.id !== "page-" + page;
   for (const a of document.querySelectorAll("#nav a")) a.classList.toggle("current", a.dataset.page === page);
   const load = { queue: loadQueue, incidents: loadIncidents, faq: loadFAQPage, contacts: loadContacts, broadcasts: loadBroadcasts, agents: loadAgentsPage,
-    places: loadPlacesPage, replies: loadRepliesPage }[page];
+    places: loadPlacesPage, replies: loadRepliesPage, map: loadMapPage }[page];
   if (load) load();
 }
 window.addEventListener("hashchange", route);
@@ -307,19 +307,25 @@ function setLive(on) {
 
 let reloadTimer = null;
 let reloadDetail = false;
-function scheduleReload(detail) {
+let reloadQueue = false;
+// scheduleReload reloads what the page shows after a live event. A
+// delivery status (figuresOnly) changes a broadcast's figures and no
+// conversation: the queue is left alone.
+function scheduleReload(detail, figuresOnly) {
   reloadDetail = reloadDetail || detail;
+  reloadQueue = reloadQueue || !figuresOnly;
   if (reloadTimer) return;
   reloadTimer = setTimeout(() => {
     reloadTimer = null;
-    const d = reloadDetail;
-    reloadDetail = false;
+    const d = reloadDetail, q = reloadQueue;
+    reloadDetail = reloadQueue = false;
     // The queue is loaded on every page: it drives the alerts and the
     // title badge wherever the agent is.
-    loadQueue();
+    if (q) loadQueue();
     if (state.page === "queue" && d && state.selected) loadDetail(state.selected);
     else if (state.page === "broadcasts") loadBroadcasts();
     else if (state.page === "incidents") loadIncidents();
+    else if (state.page === "map" && q) loadMapPage();
   }, 150);
 }
 
@@ -339,7 +345,7 @@ function connectEvents() {
   es.onmessage = (m) => {
     let ev;
     try { ev = JSON.parse(m.data); } catch (e) { return; }
-    scheduleReload(ev.user === state.selected);
+    scheduleReload(ev.user === state.selected, ev.kind === "status");
   };
 }
 

@@ -529,6 +529,7 @@ async function loadBroadcasts() {
     "col.failed", "col.replied", "col.safe", "col.needHelp", "col.noResponse", "col.unaccounted", "col.deliveryRate", "col.response",
     "col.engagement", "actions"], bc.list.map(broadcastRow), { id: "broadcast-table" }));
   renderChart();
+  loadFigures();
   if (bc.help) loadNeedHelp(bc.help);
 }
 
@@ -548,6 +549,7 @@ function broadcastRow(b) {
   if (["pending_approval", "scheduled", "sending", "paused", "waiting_limit", "sent"].includes(s)) {
     acts.push(confirmTwice(h("button", { type: "button", class: "danger", text: t("bc.cancel"), "data-act": "cancel" }), "bc.cancel", act("cancel"), "cancel:" + b.id));
   }
+  if (b.sent > 0) acts.push(btn("fig.show", () => { figs.id = b.id; loadFigures(); $("bc-figures-card").scrollIntoView({ block: "nearest" }); }, { "data-act": "figures" }));
   if (checkin) acts.push(btn("bc.needHelpList", () => { bc.help = b.id; loadNeedHelp(b.id); }, { "data-act": "help" }));
   acts.push(h("a", { href: "/admin/broadcasts/" + enc(b.id) + "/recipients.csv", download: b.id + "-recipients.csv", text: t("bc.csv") }));
   const measured = b.sent > 0;
