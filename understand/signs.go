@@ -342,6 +342,22 @@ var signConcepts = []concept{
 			"दूसरी तरफ", "संपर्क नहीं", "जवाब नहीं", "doosri taraf", "sampark nahi", "دوسری طرف", "رابطہ نہیں", "جواب نہیں",
 		}},
 	}},
+	// a toxic cloud with people already breathing it: "a yellow cloud
+	// from the plant, the kids cough and their eyes burn"
+	{name: "toxic_cloud", parts: []conceptPart{
+		{phrases: []string{
+			"cloud", "fumes", "chemical smoke", "nuage", "vapeurs", "nube", "vapores", "wolke", "dämpfe", "nuvem", "vapores",
+			"سحابه", "غيمه", "ابخره", "sa7abe", "ghaime", "बादल", "धुंध", "badal", "بادل", "دھند",
+		}},
+		{neg: true, phrases: []string{
+			"coughing", "cough", "eyes burn", "eyes are burning", "eyes burning", "throat burns", "toussent", "tousse", "yeux brûlent",
+			"brûlent les yeux", "les yeux qui brûlent", "la gorge brûle", "tosen", "tose", "tosiendo", "arden los ojos", "les arden", "me arden",
+			"arde la garganta", "husten", "augen brennen", "brennen die augen", "hals brennt", "tossindo", "tossem", "olhos ardendo",
+			"ardem os olhos", "arde os olhos", "garganta ardendo", "عم يسعلو", "عم يكحو", "بيكحو", "عيونهم بتحرق", "عيونا عم تحرق",
+			"3am yes3alo", "3am yko7o", "3youn 3am t7re2", "खांस रहे", "खाँस रहे", "आंखें जल", "आँखें जल", "khaans rahe", "aankhein jal",
+			"کھانس رہے", "آنکھیں جل",
+		}},
+	}},
 	// a threat to take a child, with those making it at hand: "they say
 	// they will take my son, a car circles the house"
 	{name: "threat_at_hand", parts: []conceptPart{
@@ -440,6 +456,8 @@ var signPhrases = []string{
 	"ma najmouch yokhorjou", "ma najmouch yokhrjou", "ma ynajmouch yokhorjou", "ma najmouch nokhorjou", "ma najjmouch yokhorjou",
 	// hypothermia
 	"stopped shivering", "ne frissonne plus", "dejó de temblar", "zittert nicht mehr", "parou de tremer",
+	// stroke in Gulf Arabic, in script and Latin letters
+	"wajhaa mayil", "wajha mayil", "wajhah mayil", "wajho mayil", "wajhe mayil", "wijha mayil", "وجهها مايل", "وجهه معوج", "وجهها معوج",
 	// a rash that does not fade under a pressed glass: meningococcal sepsis
 	"rash that doesn't fade", "spots that don't fade", "don't fade when", "doesn't fade when", "glass test", "purple spots", "purple rash",
 	"taches violettes", "ne s'effacent pas", "test du verre", "manchas moradas", "manchitas moradas", "no se quitan al apretar", "prueba del vaso",

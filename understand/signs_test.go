@@ -326,3 +326,30 @@ func TestPresentThreatToldCalmly(t *testing.T) {
 		})
 	}
 }
+
+// TestToxicCloudAndGulfStroke: a toxic cloud being breathed now and the
+// face of a stroke in Gulf Arabic raise a message; a cloud with nobody
+// affected and a cough alone do not.
+func TestToxicCloudAndGulfStroke(t *testing.T) {
+	m := Default()
+	cases := []struct {
+		name   string
+		text   string
+		danger bool
+	}{
+		{"en cloud cough", "a green cloud came from the factory and the kids are coughing, eyes burning", true},
+		{"fr cloud", "un nuage orange sort de l'usine, les enfants toussent et ont les yeux qui brûlent", true},
+		{"de cloud", "eine gelbe wolke vom werk, die kinder husten und die augen brennen", true},
+		{"ar-latn stroke", "abooy wajha mayil w ma ygdar yetkallam", true},
+		{"en cloud nobody", "is the cloud from the factory fire dangerous for the garden vegetables?", false},
+		{"en cough only", "my son has a cough since the rain, where can we get syrup", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := m.Understand(c.text)
+			if (r.Class == Danger) != c.danger {
+				t.Errorf("Understand(%q) = %s (rule %q, %.2f), want danger %v", c.text, r.Class, r.Rule, r.Confidence, c.danger)
+			}
+		})
+	}
+}
