@@ -456,6 +456,11 @@ var signPhrases = []string{
 	"ma najmouch yokhorjou", "ma najmouch yokhrjou", "ma ynajmouch yokhorjou", "ma najmouch nokhorjou", "ma najjmouch yokhorjou",
 	// hypothermia
 	"stopped shivering", "ne frissonne plus", "dejó de temblar", "zittert nicht mehr", "parou de tremer",
+	// cardiac arrest
+	"heart stopped", "heart has stopped", "his heart stopped", "her heart stopped", "son cœur s'est arrêté", "coeur s'est arrêté",
+	"el corazón se le paró", "se le paró el corazón", "corazón se detuvo", "herz steht still", "herz hat aufgehört", "herzstillstand",
+	"coração parou", "o coração dele parou", "o coração dela parou", "وقف قلبه", "وقف قلبها", "قلبه وقف", "قلبها وقف", "wa2af 2albo",
+	"wa2af 2alba", "2albo wa2af", "दिल रुक गया", "दिल की धड़कन रुक", "dil ruk gaya", "dil band ho gaya", "دل رک گیا", "دل کی دھڑکن رک",
 	// stroke in Gulf Arabic, in script and Latin letters
 	"wajhaa mayil", "wajha mayil", "wajhah mayil", "wajho mayil", "wajhe mayil", "wijha mayil", "وجهها مايل", "وجهه معوج", "وجهها معوج",
 	// a rash that does not fade under a pressed glass: meningococcal sepsis

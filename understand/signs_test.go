@@ -353,3 +353,27 @@ func TestToxicCloudAndGulfStroke(t *testing.T) {
 		})
 	}
 }
+
+// TestCardiacArrest: a heart that has stopped is danger in every variety;
+// a question about a heart that "almost stopped" from fright is not.
+func TestCardiacArrest(t *testing.T) {
+	m := Default()
+	cases := []struct {
+		name   string
+		text   string
+		danger bool
+	}{
+		{"hi heart", "नाना जी का दिल रुक गया है, हम छाती दबा रहे हैं", true},
+		{"ar-latn heart", "jeddo wa2af 2albo fjaa", true},
+		{"pt heart", "o coração dele parou, estamos fazendo massagem", true},
+		{"en fright", "the thunder was so loud, what a scare, all good here", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := m.Understand(c.text)
+			if (r.Class == Danger) != c.danger {
+				t.Errorf("Understand(%q) = %s (rule %q, %.2f), want danger %v", c.text, r.Class, r.Rule, r.Confidence, c.danger)
+			}
+		})
+	}
+}
