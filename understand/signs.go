@@ -681,6 +681,9 @@ var harmlessSenses = []string{
 	// nobody injured, Arabic varieties
 	"ma 7ada majrou7", "ma 7ada mjrou7", "ma 7ad majrou7", "mafi 7ada majrou7", "ma fi 7ada majrou7", "ما حدا مجروح", "ما في حدا مجروح",
 	"مافي حدا مجروح", "محدش اتعور", "محدش مجروح", "ما حد مجروح", "ما احد مجروح",
+	// a heart that stopped at a sight: fright or surprise, not an arrest
+	"heart stopped when", "heart stopped for a second", "dekh ke dil ruk gaya", "dekh kar dil ruk gaya", "dekhkar dil ruk gaya",
+	"देख के दिल रुक गया", "देखकर दिल रुक गया", "देख कर दिल रुक गया", "دیکھ کے دل رک گیا", "دیکھ کر دل رک گیا",
 }
 
 // recoveredPhrases tell that someone vulnerable is better now ("the baby

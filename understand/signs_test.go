@@ -367,6 +367,8 @@ func TestCardiacArrest(t *testing.T) {
 		{"ar-latn heart", "jeddo wa2af 2albo fjaa", true},
 		{"pt heart", "o coração dele parou, estamos fazendo massagem", true},
 		{"en fright", "the thunder was so loud, what a scare, all good here", false},
+		{"en idiom", "my heart stopped when i saw the electricity bill", false},
+		{"hi idiom", "match ka score dekh ke dil ruk gaya tha", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
