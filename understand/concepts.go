@@ -438,6 +438,22 @@ var coreConcepts = []concept{
 	}},
 }
 
+// partBits is a set of concept parts by bit index: two words, as the
+// concepts have more than 64 parts between them.
+type partBits [2]uint64
+
+func (b partBits) with(i uint8) partBits {
+	b[i>>6] |= 1 << (i & 63)
+	return b
+}
+
+func (b partBits) has(i uint8) bool { return b[i>>6]&(1<<(i&63)) != 0 }
+
+// covers reports whether b holds every part of need.
+func (b partBits) covers(need partBits) bool {
+	return b[0]&need[0] == need[0] && b[1]&need[1] == need[1]
+}
+
 // conceptPhrase is one normalised phrase of a concept part.
 type conceptPhrase struct {
 	text string // normalised, padded when whole words must match
@@ -448,7 +464,7 @@ type conceptPhrase struct {
 var (
 	conceptByKey   keyIndex[conceptPhrase]
 	conceptShort   []conceptPhrase
-	conceptNeed    []uint64 // per concept: the part bits that must all be hit
+	conceptNeed    []partBits // per concept: the part bits that must all be hit
 	conceptUnless  []phraseSet
 	conceptNegWord map[string]bool
 )
@@ -462,12 +478,12 @@ func init() {
 	}
 	bit := 0
 	for _, c := range concepts {
-		var need uint64
+		var need partBits
 		for _, p := range c.parts {
-			if bit >= 64 {
-				panic("understand: more than 64 concept parts")
+			if bit >= 128 {
+				panic("understand: more than 128 concept parts")
 			}
-			need |= 1 << bit
+			need = need.with(uint8(bit))
 			seen := map[string]bool{}
 			for _, raw := range p.phrases {
 				for _, v := range []string{raw, deaccent(raw)} {
@@ -546,18 +562,18 @@ func conceptRisk(padded string) string {
 
 // conceptAt returns the index of the concept padded names, -1 when none.
 func conceptAt(padded string) int {
-	var hit uint64
+	var hit partBits
 	complete := false
 	record := func(i int, p conceptPhrase) {
-		if hit&(1<<p.part) != 0 {
+		if hit.has(p.part) {
 			return
 		}
 		if p.neg && negatedAround(padded, i, i+len(p.text)) {
 			return
 		}
-		hit |= 1 << p.part
+		hit = hit.with(p.part)
 		for c, need := range conceptNeed {
-			if hit&need == need && !concepts[c].hazard && len(concepts[c].unless) == 0 {
+			if hit.covers(need) && !concepts[c].hazard && len(concepts[c].unless) == 0 {
 				complete = true // nothing later can change the answer
 			}
 		}
@@ -588,14 +604,14 @@ func conceptAt(padded string) int {
 			record(j, p)
 		}
 	}
-	if hit == 0 {
+	if hit == (partBits{}) {
 		return -1
 	}
 	// A concept about a person wins over one about a hazard in a place:
 	// only the latter yields to an assertion of well-being.
 	found := -1
 	for c, need := range conceptNeed {
-		if hit&need == need && !conceptUnless[c].match(padded) {
+		if hit.covers(need) && !conceptUnless[c].match(padded) {
 			if !concepts[c].hazard {
 				return c
 			}

@@ -281,6 +281,102 @@ var signConcepts = []concept{
 			"گئے تھے", "گیا تھا", "گئی تھی", "نکلے",
 		}},
 	}},
+	// meningitis: a fever with a stiff neck (a rash that does not fade
+	// under pressure is a sign phrase of its own)
+	{name: "fever_stiff_neck", parts: []conceptPart{
+		{phrases: []string{
+			"fever", "temperature", "fièvre", "fiebre", "calentura", "fieber", "febre", "حراره", "حمى", "سخونيه", "skhouneh", "7arara", "7ama",
+			"बुखार", "bukhar", "bukhaar", "بخار",
+		}},
+		{neg: true, phrases: []string{
+			"stiff neck", "neck is stiff", "neck stiff", "can't bend his neck", "can't bend her neck", "can't move his neck", "can't move her neck",
+			"nuque raide", "cou raide", "raideur de la nuque", "cuello tieso", "cuello rígido", "cuello duro", "rigidez de nuca", "nuca rígida",
+			"steifen nacken", "steifer nacken", "nacken steif", "genickstarre", "nackensteife", "pescoço duro", "pescoço rígido", "pescoço travado",
+			"nuca rígida", "رقبته ناشفه", "رقبتها ناشفه", "رقبته متيبسه", "رقبتها متيبسه", "تيبس الرقبه", "ra2bto nashfe", "ra2abto nashfe",
+			"ra2bta nashfe", "गर्दन अकड़", "गर्दन अकड", "गर्दन जकड़", "gardan akad", "gardan akar", "gardan jakad", "گردن اکڑ", "گردن جکڑ",
+		}},
+	}},
+	// cold exposure with the mind failing: a frail person hypothermic
+	// ("no heating for two days in the ice, grandma shivers and talks
+	// nonsense")
+	{name: "cold_confused", parts: []conceptPart{
+		{phrases: []string{
+			"no heating", "no heat", "freezing", "ice", "icy", "snow", "frost", "cold house", "house is cold", "below zero",
+			"sans chauffage", "pas de chauffage", "plus de chauffage", "verglas", "neige", "gel", "glacial", "glaciale", "gelé", "froid",
+			"sin calefacción", "sin calefaccion", "no hay calefacción", "hielo", "helada", "nieve", "congelando", "frío", "frio", "bajo cero",
+			"keine heizung", "ohne heizung", "heizung ist aus", "glatteis", "eis", "schnee", "frost", "eiskalt", "kalt",
+			"sem aquecimento", "sem calefação", "gelo", "neve", "geada", "gelada", "gelado", "congelando", "frio",
+			"برد", "البرد", "تلج", "التلج", "ثلج", "الثلج", "صقيع", "ما في تدفئه", "بدون تدفئه", "bard", "talj", "tal2", "bala tadfi2a",
+			"ठंड", "ठंडी", "बर्फ", "हीटर नहीं", "thand", "thandi", "barf", "heater nahi", "ٹھنڈ", "ٹھنڈی", "برف", "ہیٹر نہیں",
+		}},
+		{neg: true, phrases: []string{
+			"confused", "talking nonsense", "makes no sense", "not making sense", "doesn't make sense", "slurring", "drowsy", "can't stay awake",
+			"dit n'importe quoi", "dit des choses sans sens", "confuse", "désorientée", "désorienté", "somnolent", "somnolente",
+			"dice cosas sin sentido", "dice incoherencias", "desorientada", "desorientado", "confundida", "confundido", "no se despierta bien",
+			"redet wirr", "redet unsinn", "verwirrt", "ganz benommen", "schläfrig und",
+			"diz coisas sem sentido", "fala coisas sem sentido", "falando coisa sem sentido", "confusa", "desorientada", "desorientado",
+			"بيحكي كلام مش مفهوم", "عم يخرف", "عم تخرف", "مش مركزه", "مش مركز", "تايه", "تايهه", "3am ykharref", "3am tkharref",
+			"बहकी बातें", "बेतुकी बातें", "उलटी सीधी बातें", "उल्टी सीधी बातें", "होश नहीं", "ulti seedhi baatein", "behki baatein",
+			"الٹی سیدھی باتیں", "بہکی باتیں", "ہوش نہیں",
+		}},
+	}},
+	// people cut off underground by water with no word from them: a
+	// flooded tunnel or mine with workers behind the water
+	{name: "cut_off_underground", parts: []conceptPart{
+		{phrases: []string{
+			"tunnel", "the mine", "mine shaft", "the pit", "cave", "tunel", "túnel", "la mina", "el socavón", "la cueva", "galería",
+			"le tunnel", "la mine", "la galerie", "la grotte", "stollen", "bergwerk", "grube", "höhle", "tunnel", "a mina", "a caverna", "a gruta",
+			"نفق", "النفق", "المنجم", "منجم", "مغاره", "nafa2", "manjam", "सुरंग", "खदान", "surang", "khadan", "سرنگ", "کان میں",
+		}},
+		{phrases: []string{
+			"flooded", "flooding", "water", "inondé", "inondée", "l'eau", "noyé", "inundó", "inundado", "inundada", "el agua", "agua",
+			"überflutet", "geflutet", "wasser", "alagou", "alagado", "inundou", "água", "agua", "غرق", "المي", "المايه", "الميه", "مي", "ma2",
+			"mayye", "पानी", "भर गया", "pani", "bhar gaya", "پانی", "بھر گیا",
+		}},
+		{phrases: []string{
+			"other side", "behind the water", "lost contact", "no contact", "not answering", "don't answer", "cut off",
+			"l'autre côté", "derrière l'eau", "plus de contact", "sans contact", "répondent pas", "répondent plus",
+			"otro lado", "no contestan", "sin contacto", "no responden", "incomunicados", "andere seite", "anderen seite", "kein kontakt",
+			"antworten nicht", "abgeschnitten", "outro lado", "sem contato", "sem contacto", "não respondem", "nao respondem",
+			"الجهه التانيه", "الطرف التاني", "ما بيردو", "ما عم يردو", "انقطع الاتصال", "el taraf el tani", "ma 3am yrodo",
+			"दूसरी तरफ", "संपर्क नहीं", "जवाब नहीं", "doosri taraf", "sampark nahi", "دوسری طرف", "رابطہ نہیں", "جواب نہیں",
+		}},
+	}},
+	// a toxic cloud with people already breathing it: "a yellow cloud
+	// from the plant, the kids cough and their eyes burn"
+	{name: "toxic_cloud", parts: []conceptPart{
+		{phrases: []string{
+			"cloud", "fumes", "chemical smoke", "nuage", "vapeurs", "nube", "vapores", "wolke", "dämpfe", "nuvem", "vapores",
+			"سحابه", "غيمه", "ابخره", "sa7abe", "ghaime", "बादल", "धुंध", "badal", "بادل", "دھند",
+		}},
+		{neg: true, phrases: []string{
+			"coughing", "cough", "eyes burn", "eyes are burning", "eyes burning", "throat burns", "toussent", "tousse", "yeux brûlent",
+			"brûlent les yeux", "les yeux qui brûlent", "la gorge brûle", "tosen", "tose", "tosiendo", "arden los ojos", "les arden", "me arden",
+			"arde la garganta", "husten", "augen brennen", "brennen die augen", "hals brennt", "tossindo", "tossem", "olhos ardendo",
+			"ardem os olhos", "arde os olhos", "garganta ardendo", "عم يسعلو", "عم يكحو", "بيكحو", "عيونهم بتحرق", "عيونا عم تحرق",
+			"3am yes3alo", "3am yko7o", "3youn 3am t7re2", "खांस रहे", "खाँस रहे", "आंखें जल", "आँखें जल", "khaans rahe", "aankhein jal",
+			"کھانس رہے", "آنکھیں جل",
+		}},
+	}},
+	// a threat to take a child, with those making it at hand: "they say
+	// they will take my son, a car circles the house"
+	{name: "threat_at_hand", parts: []conceptPart{
+		{phrases: []string{
+			"kidnap", "take my son", "take my daughter", "take my kids", "take my child", "snatch my",
+			"enlever mon", "enlever ma", "enlever mes", "kidnapper", "secuestrar", "llevarse a mi", "llevarse a mis",
+			"entführen", "sequestrar", "levar minha", "levar meu", "levar meus",
+			"يخطفو", "يخطفوا", "بيخطفو", "خطف", "ykhatfo", "khatf",
+			"अगवा", "अपहरण", "उठा ले जाएंगे", "agwa", "utha le jayenge", "اغوا", "اٹھا لے جائیں گے",
+		}},
+		{phrases: []string{
+			"circling", "outside the house", "outside our house", "in front of the house", "parked outside", "following us", "following me",
+			"watching the house", "tourne autour", "devant la maison", "devant chez", "garée devant", "nous suit", "me suit",
+			"da vueltas", "frente a la casa", "afuera de la casa", "fuera de casa", "nos sigue", "me sigue", "vigilando la casa",
+			"vor dem haus", "ums haus", "folgt uns", "folgt mir", "parado na frente", "na frente de casa", "em frente de casa", "rondando",
+			"nos seguindo", "me seguindo", "قدام البيت", "قدام الدار", "برا البيت", "عم يلف", "bara el beit", "2eddam el beit",
+			"घर के बाहर", "घर के सामने", "पीछा कर", "ghar ke bahar", "ghar ke samne", "peecha kar", "گھر کے باہر", "گھر کے سامنے", "پیچھا کر",
+		}},
+	}},
 }
 
 // selfHarmPhrases tell of suicide or self-harm. They are danger phrases
@@ -360,6 +456,18 @@ var signPhrases = []string{
 	"ma najmouch yokhorjou", "ma najmouch yokhrjou", "ma ynajmouch yokhorjou", "ma najmouch nokhorjou", "ma najjmouch yokhorjou",
 	// hypothermia
 	"stopped shivering", "ne frissonne plus", "dejó de temblar", "zittert nicht mehr", "parou de tremer",
+	// cardiac arrest
+	"heart stopped", "heart has stopped", "his heart stopped", "her heart stopped", "son cœur s'est arrêté", "coeur s'est arrêté",
+	"el corazón se le paró", "se le paró el corazón", "corazón se detuvo", "herz steht still", "herz hat aufgehört", "herzstillstand",
+	"coração parou", "o coração dele parou", "o coração dela parou", "وقف قلبه", "وقف قلبها", "قلبه وقف", "قلبها وقف", "wa2af 2albo",
+	"wa2af 2alba", "2albo wa2af", "दिल रुक गया", "दिल की धड़कन रुक", "dil ruk gaya", "dil band ho gaya", "دل رک گیا", "دل کی دھڑکن رک",
+	// stroke in Gulf Arabic, in script and Latin letters
+	"wajhaa mayil", "wajha mayil", "wajhah mayil", "wajho mayil", "wajhe mayil", "wijha mayil", "وجهها مايل", "وجهه معوج", "وجهها معوج",
+	// a rash that does not fade under a pressed glass: meningococcal sepsis
+	"rash that doesn't fade", "spots that don't fade", "don't fade when", "doesn't fade when", "glass test", "purple spots", "purple rash",
+	"taches violettes", "ne s'effacent pas", "test du verre", "manchas moradas", "manchitas moradas", "no se quitan al apretar", "prueba del vaso",
+	"violette punkte", "violette flecken", "glastest", "gehen nicht weg beim", "manchas roxas", "manchinhas roxas", "teste do copo",
+	"não somem ao apertar", "nao somem ao apertar", "بقع بنفسجيه", "بقع بنفسجي", "बैंगनी धब्बे", "جامنی دھبے",
 }
 
 // hypoPhrases ask what to do if something happened, or how to tell it
@@ -573,6 +681,9 @@ var harmlessSenses = []string{
 	// nobody injured, Arabic varieties
 	"ma 7ada majrou7", "ma 7ada mjrou7", "ma 7ad majrou7", "mafi 7ada majrou7", "ma fi 7ada majrou7", "ما حدا مجروح", "ما في حدا مجروح",
 	"مافي حدا مجروح", "محدش اتعور", "محدش مجروح", "ما حد مجروح", "ما احد مجروح",
+	// a heart that stopped at a sight: fright or surprise, not an arrest
+	"heart stopped when", "heart stopped for a second", "dekh ke dil ruk gaya", "dekh kar dil ruk gaya", "dekhkar dil ruk gaya",
+	"देख के दिल रुक गया", "देखकर दिल रुक गया", "देख कर दिल रुक गया", "دیکھ کے دل رک گیا", "دیکھ کر دل رک گیا",
 }
 
 // recoveredPhrases tell that someone vulnerable is better now ("the baby

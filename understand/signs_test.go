@@ -272,3 +272,110 @@ func TestLabourCutOff(t *testing.T) {
 		}
 	}
 }
+
+// TestPresentThreatToldCalmly is the specification of the signs of a life
+// at risk now that people tell without an alarm word: meningitis, a frail
+// person hypothermic, workers cut off underground by water, a threat to
+// take a child with those making it at hand, gunfire nearby. Each raises
+// its message; the hardship, past events and single signs that share their
+// words do not.
+func TestPresentThreatToldCalmly(t *testing.T) {
+	m := Default()
+	cases := []struct {
+		name   string
+		text   string
+		danger bool
+	}{
+		// meningitis: fever and stiff neck, or a rash that does not fade
+		{"en fever neck", "my boy has a high fever and a stiff neck, he keeps crying", true},
+		{"fr fever neck", "mon fils a de la fièvre et la nuque raide depuis ce matin", true},
+		{"pt rash", "o bebê está com febre e manchas roxas que não somem ao apertar", true},
+		{"hi fever neck", "बेटी को तेज़ बुखार है और गर्दन अकड़ गई है", true},
+		{"en neck only", "i have a stiff neck from sleeping on the camp bed, any spare pillows?", false},
+		{"es fever only", "mi hijo tiene fiebre y tos, ¿dónde hay una farmacia abierta?", false},
+
+		// cold exposure and a failing mind
+		{"en cold confused", "no heating since friday and snow outside, my grandad is shivering and confused", true},
+		{"es cold confused", "sin calefacción con la helada, mi abuela de 90 tiembla y dice cosas sin sentido", true},
+		{"de cold confused", "seit zwei tagen keine heizung bei dem frost, opa zittert und redet wirr", true},
+		{"en cold only", "no heating since friday and the house is freezing, can someone bring a heater", false},
+		{"fr dementia no cold", "mon père a alzheimer, il est un peu confus le soir, besoin d'une aide à domicile", false},
+
+		// cut off underground by water
+		{"en tunnel", "water filled the tunnel and two workers are on the other side, they don't answer", true},
+		{"de tunnel", "der stollen ist überflutet, drei kollegen sind auf der anderen seite, kein kontakt", true},
+		{"en tunnel road", "the road tunnel is flooded, which way should we drive to the shelter?", false},
+		{"en tunnel past", "the mine flooded last year and my husband lost his job, we need help with rent", false},
+
+		// a threat to take a child, those making it at hand
+		{"en kidnap car", "they called saying they will kidnap my daughter, a car is parked outside the house now", true},
+		{"es kidnap car", "me dijeron que van a secuestrar a mi hijo y hay una camioneta frente a la casa", true},
+		{"en car only", "a car is parked outside the house and blocks our driveway, who do we call", false},
+
+		// gunfire nearby
+		{"es balacera", "hay balacera en la esquina y los niños están en la sala", true},
+		{"fr fusillade", "fusillade devant l'immeuble, on est couchés par terre", true},
+		{"es balacera over", "la balacera fue la semana pasada, nadie salió herido, queremos mudarnos", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := m.Understand(c.text)
+			if (r.Class == Danger) != c.danger {
+				t.Errorf("Understand(%q) = %s (rule %q, %.2f), want danger %v", c.text, r.Class, r.Rule, r.Confidence, c.danger)
+			}
+		})
+	}
+}
+
+// TestToxicCloudAndGulfStroke: a toxic cloud being breathed now and the
+// face of a stroke in Gulf Arabic raise a message; a cloud with nobody
+// affected and a cough alone do not.
+func TestToxicCloudAndGulfStroke(t *testing.T) {
+	m := Default()
+	cases := []struct {
+		name   string
+		text   string
+		danger bool
+	}{
+		{"en cloud cough", "a green cloud came from the factory and the kids are coughing, eyes burning", true},
+		{"fr cloud", "un nuage orange sort de l'usine, les enfants toussent et ont les yeux qui brûlent", true},
+		{"de cloud", "eine gelbe wolke vom werk, die kinder husten und die augen brennen", true},
+		{"ar-latn stroke", "abooy wajha mayil w ma ygdar yetkallam", true},
+		{"en cloud nobody", "is the cloud from the factory fire dangerous for the garden vegetables?", false},
+		{"en cough only", "my son has a cough since the rain, where can we get syrup", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := m.Understand(c.text)
+			if (r.Class == Danger) != c.danger {
+				t.Errorf("Understand(%q) = %s (rule %q, %.2f), want danger %v", c.text, r.Class, r.Rule, r.Confidence, c.danger)
+			}
+		})
+	}
+}
+
+// TestCardiacArrest: a heart that has stopped is danger in every variety;
+// a question about a heart that "almost stopped" from fright is not.
+func TestCardiacArrest(t *testing.T) {
+	m := Default()
+	cases := []struct {
+		name   string
+		text   string
+		danger bool
+	}{
+		{"hi heart", "नाना जी का दिल रुक गया है, हम छाती दबा रहे हैं", true},
+		{"ar-latn heart", "jeddo wa2af 2albo fjaa", true},
+		{"pt heart", "o coração dele parou, estamos fazendo massagem", true},
+		{"en fright", "the thunder was so loud, what a scare, all good here", false},
+		{"en idiom", "my heart stopped when i saw the electricity bill", false},
+		{"hi idiom", "match ka score dekh ke dil ruk gaya tha", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := m.Understand(c.text)
+			if (r.Class == Danger) != c.danger {
+				t.Errorf("Understand(%q) = %s (rule %q, %.2f), want danger %v", c.text, r.Class, r.Rule, r.Confidence, c.danger)
+			}
+		})
+	}
+}
