@@ -13,7 +13,10 @@ import (
 
 // dangerPhrases name a person at risk now, per language.
 var dangerPhrases = map[string][]string{
-	"en": {"gunfire", "hurt badly", "badly hurt", "break down our door", "breaking down our door", "breaking our door", "trying to get in", "forcing the door", "forcing our door", "trapped", "we're stuck", "we are stuck", "stuck inside", "stuck on the roof", "stuck in the water", "stuck in the flood", "stuck in the elevator", "stuck in the lift", "stuck under", "can't get out", "cant get out", "cannot get out",
+	"en": {
+		// bleeding that does not stop
+		"won't stop bleeding", "wont stop bleeding", "doesn't stop bleeding", "can't stop the bleeding", "cant stop the bleeding",
+		"gunfire", "hurt badly", "badly hurt", "break down our door", "breaking down our door", "breaking our door", "trying to get in", "forcing the door", "forcing our door", "trapped", "we're stuck", "we are stuck", "stuck inside", "stuck on the roof", "stuck in the water", "stuck in the flood", "stuck in the elevator", "stuck in the lift", "stuck under", "can't get out", "cant get out", "cannot get out",
 		"can't breathe", "cant breathe", "cannot breathe", "can't breath", "not breathing", "stopped breathing", "unconscious", "passed out",
 		"not responding", "unresponsive", "won't wake up", "wont wake up", "bleeding", "blood everywhere", "lot of blood", "collapsed",
 		"heart attack", "chest pain", "having a stroke", "seizure", "fire", "on fire", "smoke", "flames", "burning", "gas leak", "smell gas",
@@ -23,7 +26,10 @@ var dangerPhrases = map[string][]string{
 		"badly hurt", "badly injured", "seriously injured", "dying", "sos", "explosion", "electrocuted", "swept away", "being swept",
 		"house collapsed", "building collapsed", "roof collapsed", "in labor", "in labour", "no pulse", "broke in", "breaking in", "kidnapped", "ambulance", "shot", "swallowed", "water everywhere", "going to die", "gonna die", "we will die", "not waking up", "won't wake", "knocked out", "hit by a car", "struck by", "crushed", "pinned", "hypothermia", "snakebite", "bitten by a snake",
 		"up to our chest", "up to our chests", "up to our neck", "up to my chest", "surrounded by water", "carbon monoxide", "can barely breathe", "cant barely breathe", "swept away by", "up to our waist", "not moving", "isn't moving", "isnt moving", "stopped moving", "electric shock", "got a shock", "power line", "live wire", "burning down", "is burning", "knives", "broke into", "breaking into", "still inside", "with a gun", "gunman", "gunmen", "throat is swelling", "throat swelling", "throat is closing", "smoke everywhere", "full of smoke", "filled with smoke"},
-	"ar": {"يكسروا الباب", "يكسرو الباب", "بيكسروا الباب", "عم يكسروا الباب", "بدهم يفوتوا علينا", "محاصر*", "محبوس*", "عالق", "عالقين", "عالقه", "عالقون", "محتجز*", "نزيف*", "ينزف*", "تنزف*", "دم كثير", "حريق*", "النار", "نار", "دخان*", "تسرب غاز", "ريحه غاز",
+	"ar": {
+		// bleeding that does not stop
+		"الدم ما يوقف", "الدم ما وقف", "الدم مش بيوقف", "الدم مبيوقفش", "الدم ما بيوقف", "الدم ما يبطل",
+		"يكسروا الباب", "يكسرو الباب", "بيكسروا الباب", "عم يكسروا الباب", "بدهم يفوتوا علينا", "محاصر*", "محبوس*", "عالق", "عالقين", "عالقه", "عالقون", "محتجز*", "نزيف*", "ينزف*", "تنزف*", "دم كثير", "حريق*", "النار", "نار", "دخان*", "تسرب غاز", "ريحه غاز",
 		"رائحه غاز", "ريحه الغاز", "رائحه الغاز", "تسريب غاز", "تسرب الغاز", "ريحه غاز قويه", "اسعاف*", "فاقد الوعي", "فاقده الوعي", "مغمي علي*", "فقد الوعي", "غرقان*", "يغرق*", "نغرق*", "تغرق*", "غرقنا",
 		"المياه ترتفع", "المي عم*", "الميه داخله", "الميه بتدخل", "المياه تدخل", "الماي*", "الميه بتعلي", "الموي", "على السطح", "علي السطح", "عالسطح",
 		"فوق السطح", "انقاض*", "ركام*", "مسلح*", "اطلاق نار", "اطلاق الرصاص", "رصاص*", "طعن*", "مطعون*", "يهاجم*", "هجوم", "يضرب*", "ما يتنفس",
@@ -38,7 +44,10 @@ var dangerPhrases = map[string][]string{
 		// caught fire (ولّع), a home or a tent; fell into a well
 		"البيت ولع", "الدار ولعت", "خيمتنا ولعت", "الخيمه ولعت", "ولعت النار", "ولعت فينا", "السياره ولعت", "الشقه ولعت",
 		"طاح بالبير", "طاح في البير", "وقع بالبير", "وقع في البير", "طاحت بالبير", "وقعت في البير"},
-	"ar-latn": {"el nar", "3am ykassro el bab", "bykassro el bab", "ykassro el bab", "2etlaq nar", "itlaq nar", "etlaq nar", "2tla2 nar", "etla2 nar", "itla2 nar", "7aree2", "7ari2", "7areeq", "hariq", "l3afya", "l3afia", "mo7asar*", "m7asar*", "ma7bous*", "ma7boos*", "nazeef", "nazif", "ghar2an*", "gharqan*",
+	"ar-latn": {
+		// bleeding that does not stop
+		"dam mabyo2afsh", "dam mabye2afsh", "dam ma byo2af", "dam ma wa2af", "dam ma bywa2ef", "dam ma 3am ywa2ef", "dem ma bghach yw9af",
+		"el nar", "3am ykassro el bab", "bykassro el bab", "ykassro el bab", "2etlaq nar", "itlaq nar", "etlaq nar", "2tla2 nar", "etla2 nar", "itla2 nar", "7aree2", "7ari2", "7areeq", "hariq", "l3afya", "l3afia", "mo7asar*", "m7asar*", "ma7bous*", "ma7boos*", "nazeef", "nazif", "ghar2an*", "gharqan*",
 		"ghar2ana", "dukhan", "dokhan", "is3af", "es3af", "2es3af", "msh 2ader atnaffas", "mish 2ader atnafas", "ma3am yetnaffas", "mayya dakhla",
 		"el mayya btetla3", "el mayy 3am", "3al sat7", "3ala el sat7", "fo2 el sat7", "ta7t el ridm", "raddam", "rsas", "ratsas", "mat3oun", "ta3n",
 		"7ar2", "na7tere2", "byetla3 da5an", "dakhan", "5ane2", "m5nou2", "nmoot", "bnmoot", "bymoot", "ra7 nmoot", "fire", "sos", "trapped", "bleeding", "ri7et ghaz", "ri7et gaz", "tasarrob ghaz", "ghere2", "ghir2", "ghar2", "byedrebni", "yedrebni", "byedrabni", "sikkeen", "sla7", "mayya dakhla", "el mayya 3am tetla3", "ma 3am yetnaffas", "ma byetnaffas", "mish 3am yetnaffas", "fa2ed el wa3i", "wa2a3 3ala", "wi2e3 3ala", "ma byet7arrak", "ma 3am yet7arrak", "fa2de el wa3i", "ma7booseen", "m7asreen", "7ari2", "ta7t el rdem", "jalta", "m7bous*", "m7boos*", "mjrou7*", "majrou7*", "dem kaysil", "ghr9at", "ghr9o", "ghre9", "tay ghre9", "ynazzef", "btnazzef", "3am ynazzef", "tghra2", "3am tghra2", "ma kaykhrejch", "ma 9drnach nkhrjo", "ma n9drouch nkhrjo", "ma 2dirna nitla3", "ma kaytharrakch", "ma kayt7arrakch", "ma byet7arak", "kahraba mas*", "dorbato trisinti", "trisinti", "tkahrab", "ma3am yet7arrak", "3tkouna", "3ta9ouna", "el nar wesslet", "el nar weslet", "e7na jowwa", "lessa jowwa", "lissa jowwa",
@@ -51,34 +60,58 @@ var dangerPhrases = map[string][]string{
 		"ta7t el 7ajar", "mredmin", "mredem", "tay7at 3lih", "ta7et 3lih", "ta7 3lih l7it",
 		// fell into a well
 		"wa2a3 bel bir", "wa2a3 fel bir", "ta7 bel bir", "ta7 fel bir"},
-	"fr": {"fusillade", "encore à l'intérieur", "toujours à l'intérieur", "encore dedans", "n'arrive pas à sortir", "arrive pas à sortir", "enfoncer notre porte*", "enfoncent la porte", "défoncer la porte", "forcer la porte", "piégé*", "piege*", "coincé", "coincés", "coincée", "coincées", "bloqués à l'intérieur", "on ne peut pas sortir", "peut pas sortir",
+	"fr": {
+		// bleeding that does not stop
+		"arrête pas de saigner", "arrete pas de saigner", "arrête plus de saigner", "s'arrête pas de saigner", "saigne sans arrêt",
+		// fainted, more than one person
+		"évanouis", "évanouies", "inconscients",
+		"fusillade", "encore à l'intérieur", "toujours à l'intérieur", "encore dedans", "n'arrive pas à sortir", "arrive pas à sortir", "enfoncer notre porte*", "enfoncent la porte", "défoncer la porte", "forcer la porte", "piégé*", "piege*", "coincé", "coincés", "coincée", "coincées", "bloqués à l'intérieur", "on ne peut pas sortir", "peut pas sortir",
 		"peux pas sortir", "pouvons pas sortir", "peut pas respirer", "peux pas respirer", "ne respire plus", "ne respire pas", "inconscient",
 		"inconsciente", "évanoui", "évanouie", "saigne", "saignement", "hémorragie", "crise cardiaque", "feu", "incendie", "fumée", "flammes",
 		"brûle", "fuite de gaz", "odeur de gaz", "ça sent le gaz", "l'eau monte", "eau qui monte", "l'eau rentre", "l'eau entre", "se noie",
 		"noyade", "sur le toit", "décombres", "arme", "fusil", "coups de feu", "tirs", "poignardé", "poignardée", "attaqué", "attaqués",
 		"agressé", "agressée", "explosion", "effondré", "effondrée", "étouffe", "ambulance", "urgence vitale", "sos", "armé", "armée", "tire", "tirent", "va mourir", "vais mourir", "allons mourir", "se réveille pas", "réveille pas", "ne bouge plus", "renversé", "noyé", "blessé grave", "blessés graves", "ne peut pas sortir", "par balle", "blessé par", "peuvent pas sortir", "emporté par l'eau", "emportée par l'eau", "emportés par l'eau", "jusqu'à la poitrine", "jusqu'au cou", "à la poitrine", "accouche", "ne respire pas", "respire plus", "ne bouge pas", "bouge plus", "électrocuté", "électrocutée", "s'est électrocuté", "câble électrique", "brûle la maison", "la maison brûle", "en feu", "au feu", "gorge gonfle", "la gorge qui gonfle", "gorge qui se ferme", "fumée partout", "pleine de fumée", "rempli de fumée", "remplie de fumée"},
-	"es": {"balacera", "tiroteo", "todavía adentro", "todavia adentro", "aún dentro", "seguimos adentro", "seguimos dentro", "derribar la puerta", "tumbar la puerta", "forzando la puerta", "rompiendo la puerta", "no consigue salir", "no conseguimos salir", "atrapado", "atrapados", "atrapada", "atrapadas", "no podemos salir", "no puedo salir", "no puede salir", "no puede respirar",
+	"es": {
+		// bleeding that does not stop
+		"no para de sangrar", "no deja de sangrar", "no para la sangre", "no se para la sangre", "no se detiene la sangre", "no para el sangrado",
+		// fainted, more than one person
+		"desmayados", "desmayadas", "inconscientes",
+		"balacera", "tiroteo", "todavía adentro", "todavia adentro", "aún dentro", "seguimos adentro", "seguimos dentro", "derribar la puerta", "tumbar la puerta", "forzando la puerta", "rompiendo la puerta", "no consigue salir", "no conseguimos salir", "atrapado", "atrapados", "atrapada", "atrapadas", "no podemos salir", "no puedo salir", "no puede salir", "no puede respirar",
 		"no puedo respirar", "no respira", "inconsciente", "desmayado", "desmayada", "sangrando", "sangra", "mucha sangre", "hemorragia",
 		"infarto", "ataque al corazón", "fuego", "incendio", "humo", "llamas", "quemando", "fuga de gas", "olor a gas", "huele a gas", "el agua sube",
 		"agua está subiendo", "agua subiendo", "entrando agua", "entra agua", "ahogando", "se ahoga", "en el techo", "en el tejado", "escombros",
 		"arma", "pistola", "disparos", "balazos", "disparando", "apuñalado", "apuñalada", "atacado", "atacada", "nos atacan", "explosión",
 		"derrumbe", "se derrumbó", "ambulancia", "asfixia", "sos", "no despierta", "nos vamos a morir", "me voy a morir", "se va a morir", "dispararon", "baleado", "no responde", "se ahogan", "apuñalaron", "convulsión", "convulsionando", "atropellado", "nos llega al pecho", "hasta el pecho", "se quema", "se está quemando", "se queman", "se incendia", "no se mueve", "electrocutado", "electrocutada", "le dio la corriente", "descarga eléctrica", "cable de luz", "hasta el cuello", "subimos al techo", "rodeados de agua", "heridos graves", "herido grave", "herida grave", "gravemente herido", "gravemente herida", "gravemente heridos", "se le hincha la garganta", "se hincha la garganta", "garganta hinchada", "se le cierra la garganta", "con un arma", "con una pistola", "humo por todos lados", "humo por todas partes", "lleno de humo", "llena de humo"},
-	"de": {"schießerei", "noch drin", "noch drinnen", "sind noch im haus", "tür einzuschlagen", "tür eintreten", "schlagen die tür ein", "brechen die tür auf", "eingeschlossen", "gefangen", "eingeklemmt", "kommen nicht raus", "komme nicht raus", "kommt nicht raus", "keine luft", "atmet nicht",
+	"de": {
+		// bleeding that does not stop
+		"hört nicht auf zu bluten", "blutung hört nicht auf", "blutet ohne ende",
+		"schießerei", "noch drin", "noch drinnen", "sind noch im haus", "tür einzuschlagen", "tür eintreten", "schlagen die tür ein", "brechen die tür auf", "eingeschlossen", "gefangen", "eingeklemmt", "kommen nicht raus", "komme nicht raus", "kommt nicht raus", "keine luft", "atmet nicht",
 		"bewusstlos", "blutet", "blutung", "viel blut", "herzinfarkt", "feuer", "ein brand", "der brand", "brand im", "brand in", "brennt", "rauch", "flammen", "gasleck", "riecht nach gas",
 		"gasgeruch", "wasser steigt", "wasser kommt rein", "wasser dringt", "ertrinkt", "ertrinken", "auf dem dach", "trümmer", "verschüttet",
 		"schüsse", "schießt", "waffe", "pistole", "messer", "angegriffen", "niedergestochen", "explosion", "zusammengebrochen", "erstickt",
 		"krankenwagen", "notarzt", "sos", "kommt nicht aus", "kommen nicht aus", "wacht nicht auf", "reagiert nicht", "wir sterben", "angeschossen", "erschossen", "überfahren", "krampfanfall", "ertrunken", "bis zur brust", "bis zum hals", "bewegt sich nicht", "stromschlag", "stromleitung", "steht in flammen", "brennt ab", "aufs dach geklettert", "weggespült", "weggerissen", "schwillt zu", "überall rauch", "rauch überall", "voller rauch", "voll rauch", "schwer verletzt", "schwerverletzte", "schwer verletzte"},
-	"pt": {"tiroteio", "ainda dentro", "continuamos dentro", "atacados", "atacadas", "armado", "armados", "atirando", "arrombar a porta", "arrombando a porta", "derrubar a porta", "ainda estamos dentro", "ainda estamos lá dentro", "estamos presos dentro", "preso", "presos", "presa", "presas", "não conseguimos sair", "nao conseguimos sair", "não consigo sair", "não consegue respirar",
+	"pt": {
+		// bleeding that does not stop
+		"não para de sangrar", "nao para de sangrar", "não pára de sangrar", "sangue não para", "sangue nao para", "não estanca", "nao estanca",
+		// fainted, more than one person
+		"desmaiados", "desmaiadas", "inconscientes",
+		"tiroteio", "ainda dentro", "continuamos dentro", "atacados", "atacadas", "armado", "armados", "atirando", "arrombar a porta", "arrombando a porta", "derrubar a porta", "ainda estamos dentro", "ainda estamos lá dentro", "estamos presos dentro", "preso", "presos", "presa", "presas", "não conseguimos sair", "nao conseguimos sair", "não consigo sair", "não consegue respirar",
 		"nao consegue respirar", "não consigo respirar", "não respira", "nao respira", "inconsciente", "desmaiou", "desmaiado", "desmaiada",
 		"sangrando", "muito sangue", "hemorragia", "infarto", "ataque cardíaco", "fogo", "incêndio", "incendio", "fumaça", "fumo", "chamas",
 		"vazamento de gás", "cheiro de gás", "cheiro de gas", "fuga de gás", "água está subindo", "água subindo", "agua subindo", "água entrando",
 		"agua entrando", "afogando", "se afogando", "no telhado", "escombros", "arma", "tiros", "tiroteio", "baleado", "baleada", "esfaqueado",
 		"esfaqueada", "atacado", "atacada", "explosão", "desabou", "ambulância", "ambulancia", "sufocando", "sos", "não consegue sair", "nao consegue sair", "não acorda", "nao acorda", "não responde", "nao responde", "vamos morrer", "balearam", "esfaquearam", "atropelado", "convulsão", "afogado", "até o peito", "até ao peito", "no nosso peito", "chegou no peito", "ainda lá dentro", "não se mexe", "nao se mexe", "choque elétrico", "choque eletrico", "levou choque", "fio de luz", "fio elétrico", "pegando fogo", "está queimando", "até o pescoço", "cercados de água", "feridos graves", "ferido grave", "ferida grave", "gravemente ferido", "gravemente ferida", "gravemente feridos", "garganta inchando", "garganta inchada", "garganta fechando", "com uma arma", "fumaça por todo lado", "fumaça em todo lugar", "cheio de fumaça", "cheia de fumaça"},
-	"hi": {"दरवाजा तोड़*", "दरवाज़ा तोड़*", "darwaza tod*", "धंस गई", "धंस गया", "धंस गए", "dhans gayi", "dhans gaya", "पूरा पत्ता", "सारी गोलियां खा", "फंसे*", "फँसे*", "फंस*", "फँस*", "साँस नहीं", "सांस नहीं", "बेहोश*", "खून बह*", "खून निकल*", "बहुत खून", "खून रुक नहीं*", "आग*", "धुआं*", "धुआँ*", "गैस लीक", "गैस की बदबू", "गैस की गंध", "गैस निकल रही", "गैस फैल*", "गैस का रिसाव", "पानी बढ़*", "पानी अंदर आ रहा", "पानी अंदर भर*", "पानी अंदर घुस*",
+	"hi": {
+		// bleeding that does not stop
+		"khoon nahi ruk", "khoon ruk nahi", "खून नहीं रुक",
+		"दरवाजा तोड़*", "दरवाज़ा तोड़*", "darwaza tod*", "धंस गई", "धंस गया", "धंस गए", "dhans gayi", "dhans gaya", "पूरा पत्ता", "सारी गोलियां खा", "फंसे*", "फँसे*", "फंस*", "फँस*", "साँस नहीं", "सांस नहीं", "बेहोश*", "खून बह*", "खून निकल*", "बहुत खून", "खून रुक नहीं*", "आग*", "धुआं*", "धुआँ*", "गैस लीक", "गैस की बदबू", "गैस की गंध", "गैस निकल रही", "गैस फैल*", "गैस का रिसाव", "पानी बढ़*", "पानी अंदर आ रहा", "पानी अंदर भर*", "पानी अंदर घुस*",
 		"पानी घुस*", "डूब रहा", "डूब रहे", "डूब रही", "डूबने", "डूब जाएंगे", "छत पर", "मलबे*", "गोली*", "चाकू*", "हमला*", "दिल का दौरा", "हार्ट अटैक", "एम्बुलेंस", "एंबुलेंस", "phas gaye", "phase hai",
 		"phanse", "fas gaye", "fase hai", "behosh", "khoon beh*", "khoon nikal*", "bahut khoon", "gas ki badboo", "gas ki smell", "gas nikal rahi", "aag", "dhuan", "dhua", "saans nahi", "saas nahi", "chhat par", "chat par", "malbe",
 		"goli", "hamla", "ambulance", "gas leak", "heart attack", "doob rahe", "doob rahi", "नहीं निकल*", "निकल नहीं*", "जल रहा", "जल रही", "nahi nikal", "nikal nahi", "jal raha", "doob raha", "dub raha", "करंट लग*", "करंट लगा", "पानी में बह गया", "पानी में बह गई", "पानी में बह गए", "अंदर लोग", "paani me beh gaya", "pani me beh gaya", "andar log", "हिल नहीं रहा", "हिल नहीं रही", "हिल नहीं रहे", "हिल-डुल नहीं", "बिजली का तार", "current lag*", "hil nahi raha", "hil nahi rahi", "bijli ka taar", "nadi me beh", "nadi mein beh", "नदी में बह", "aadmi beh raha", "आदमी बह रहा", "गला सूज", "gala sooj", "gala suj", "बंदूक*", "हथियार*", "छुपे हुए हैं", "छिपे हुए हैं", "छुपे हैं", "chhupe hue hain"},
-	"ur": {"دروازہ توڑ*", "دھنس گئی", "دھنس گیا", "ساری گولیاں کھا", "پھنس*", "سانس نہیں", "بے ہوش*", "بیہوش*", "خون بہ*", "خون نکل*", "بہت خون", "خون رک نہیں*", "آگ", "اگ لگ*", "دھواں*", "دھوا*", "گیس لیک", "گیس کی بو", "گیس نکل رہی", "گیس پھیل*", "گیس کا اخراج", "پانی بڑھ*", "پانی اندر آ رہا", "پانی اندر بھر*", "پانی اندر گھس*", "پانی گھس*", "ڈوب رہا", "ڈوب رہے", "ڈوب رہی", "ڈوبنے", "ڈوب جائیں گے",
+	"ur": {
+		// bleeding that does not stop
+		"خون نہیں رک", "khoon nahi ruk", "khoon ruk nahi",
+		"دروازہ توڑ*", "دھنس گئی", "دھنس گیا", "ساری گولیاں کھا", "پھنس*", "سانس نہیں", "بے ہوش*", "بیہوش*", "خون بہ*", "خون نکل*", "بہت خون", "خون رک نہیں*", "آگ", "اگ لگ*", "دھواں*", "دھوا*", "گیس لیک", "گیس کی بو", "گیس نکل رہی", "گیس پھیل*", "گیس کا اخراج", "پانی بڑھ*", "پانی اندر آ رہا", "پانی اندر بھر*", "پانی اندر گھس*", "پانی گھس*", "ڈوب رہا", "ڈوب رہے", "ڈوب رہی", "ڈوبنے", "ڈوب جائیں گے",
 		"چھت پر", "ملبے*", "گولی*", "چاقو*", "حملہ*", "دل کا دورہ", "ایمبولینس", "ہارٹ اٹیک", "زخمی*", "نہیں نکل*", "نکل نہیں*", "جل رہا", "جل رہی", "دبے ہیں", "دبی ہیں", "دھماکہ*", "کرنٹ لگ*", "کرنٹ لگا", "پانی میں بہہ گیا", "پانی میں بہہ گئی", "پانی میں بہہ گئے", "اندر لوگ", "ہل نہیں رہا", "ہل نہیں رہی", "ہل نہیں رہے", "بجلی کا تار", "اسلحہ*", "بندوق*", "چھپے ہوئے ہیں", "چھپے ہیں"},
 }
 

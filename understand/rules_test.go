@@ -130,6 +130,20 @@ func TestDangerRuleScope(t *testing.T) {
 		{"ar infant dry nappy", NeedHelp, "الرضيع ما كيبولش من البارح", RuleDangerLexicon},
 		{"ar under rubble", Question, "خويا تحت الردم", RuleDangerLexicon},
 
+		// bleeding that does not stop, in the words people use
+		{"en won't stop bleeding", NeedHelp, "my son fell on the glass table and it won't stop bleeding", RuleDangerLexicon},
+		{"fr arrête pas de saigner", NeedHelp, "mon père s'est coupé avec la tronçonneuse, ça s'arrête pas de saigner", RuleDangerLexicon},
+		{"es no para de sangrar", NeedHelp, "a mi abuela se le abrió la herida y no para de sangrar", RuleDangerLexicon},
+		{"pt não para de sangrar", NeedHelp, "meu filho bateu a cabeça e não para de sangrar", RuleDangerLexicon},
+		{"de hört nicht auf zu bluten", NeedHelp, "die Wunde am Bein hört nicht auf zu bluten", RuleDangerLexicon},
+		{"ar الدم ما يوقف", NeedHelp, "ابني انجرح بالزجاج والدم ما يوقف", RuleDangerLexicon},
+		{"ar-latn dam ma wa2af", NeedHelp, "ibni enjara7 w el dam ma wa2af", RuleDangerLexicon},
+		{"hi khoon nahi ruk", NeedHelp, "papa ke pair me kaanch ghusa, khoon nahi ruk raha", RuleDangerLexicon},
+		{"ur خون نہیں رک", NeedHelp, "بیٹے کا ہاتھ کٹ گیا خون نہیں رک رہا", RuleDangerLexicon},
+		{"es fainted, several", NeedHelp, "tres trabajadores desmayados en el sótano", RuleDangerLexicon},
+		{"fr stopped bleeding", Safe, "la coupure a arrêté de saigner, ça va", ""},
+		{"es bleeding stopped", Safe, "ya paró de sangrar, estamos bien", ""},
+
 		// stranded is stuck, not trapped
 		{"en stranded at the airport", NeedHelp, "we are stuck at the airport with no money", ""},
 		{"en stuck in the lift", NeedHelp, "we are stuck in the lift", RuleDangerLexicon},

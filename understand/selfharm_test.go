@@ -43,6 +43,13 @@ func TestSelfHarmToldByMeaning(t *testing.T) {
 		{"ur", "اب جینے کو دل نہیں کرتا"},
 		{"ur", "یہ میرا آخری پیغام ہے سب مجھے معاف کرنا"},
 		{"ur", "میں چھت کے کنارے کھڑا ہوں چھلانگ لگانے والا ہوں"},
+		// cutting oneself
+		{"es", "otra vez me corto los brazos en el baño y no sé parar"},
+		{"fr", "j'ai envie de m'ouvrir les veines ce soir"},
+		{"pt", "cortei os pulsos agora pouco"},
+		{"de", "hab mich wieder geritzt, ziemlich tief diesmal"},
+		{"ar-latn", "3awart nafsi tani el leila"},
+		{"ar", "جرحت نفسي بالشفرة"},
 		// someone else's farewell, then silence
 		{"hi", "भाई ने लिखा मुझे माफ कर देना और फोन बंद है"},
 		{"ar-latn", "sa7bi katab post wada3 w ma 7ada 3aref wino"},

@@ -395,6 +395,12 @@ var selfHarmPhrases = []string{
 	"खुद को मार", "आत्महत्या", "मरना चाहता", "मरना चाहती", "जीना नहीं चाहता", "जीना नहीं चाहती", "सारी गोलियां खा", "khud ko maar", "marna chahta",
 	"marna chahti", "jeena nahi chahta", "jeena nahi chahti", "jeene ko dil nahi", "sari goliyan kha", "saari goliyan kha",
 	"خودکشی", "خود کو مار", "مرنا چاہتا", "مرنا چاہتی", "جینا نہیں چاہتا", "جینا نہیں چاہتی", "ساری گولیاں کھا",
+	// cutting oneself
+	"slit my wrists", "cut my wrists", "je me fais du mal", "ouvert les veines", "m'ouvrir les veines", "me scarifie", "me mutile",
+	"cortarme las venas", "me corté las venas", "me corte las venas", "me corto los brazos", "me corté los brazos", "hacerme daño", "autolesión",
+	"cortar os pulsos", "cortei os pulsos", "me cortei de propósito", "automutilação", "me automutilo", "ritze mich", "mich geritzt", "mich wieder geritzt", "mich ritzen",
+	"pulsadern aufgeschnitten", "3awart nafsi", "3awwart nafsi", "jara7t nafsi", "عورت نفسي", "جرحت نفسي", "قطعت شرايني",
+	"khud ko kaat", "apne aap ko kaat", "nas kaat", "नस काट", "खुद को काट", "خود کو کاٹ", "نس کاٹ",
 }
 
 var selfHarmSet = compile(selfHarmPhrases)
