@@ -39,36 +39,12 @@ import (
 // With LIFELINE_SCREENSHOTS=dir set, it writes screenshots there for
 // review.
 func TestCoordinatorPagesInARealBrowser(t *testing.T) {
-	chromium := findChromium()
-	if chromium == "" {
-		t.Skip("no Chromium binary (install Debian's chromium package; .ci/run does)")
-	}
-	axe, err := os.ReadFile("testdata/axe-core/axe.min.js")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, size := range []struct {
-		name  string
-		w, h  int64
-		phone bool
-	}{
-		{"laptop 1366x900", 1366, 900, false},
-		{"phone 390x844", 390, 844, true},
-	} {
+	chromium, axe := browserTools(t)
+	for _, size := range screenSizes {
 		t.Run(size.name, func(t *testing.T) {
 			base, token := newAdminRig(t)
-			ctx := newBrowserFor(t, chromium, 6*time.Minute)
-			opts := []chromedp.EmulateViewportOption{}
-			name := "laptop"
-			if size.phone {
-				opts = append(opts, chromedp.EmulatePortrait, chromedp.EmulateMobile)
-				name = "phone"
-			}
-			if err := chromedp.Do(ctx, chromedp.EmulateViewport(size.w, size.h, opts...)); err != nil {
-				t.Fatalf("viewport: %v", err)
-			}
-			w := &workspace{t: t, ctx: ctx, phone: size.phone, width: size.w, shots: os.Getenv("LIFELINE_SCREENSHOTS"), name: name}
-			runCoordinator(t, w, base, token, string(axe))
+			w := openScreen(t, chromium, size, 6*time.Minute)
+			runCoordinator(t, w, base, token, axe)
 		})
 	}
 }

@@ -207,6 +207,52 @@ func TestConsoleInARealBrowser(t *testing.T) {
 	rig.sent(user, "emergency help line")
 }
 
+// screenSize is one of the two sizes every console page is checked at:
+// a laptop's and a phone's.
+type screenSize struct {
+	name  string
+	w, h  int64
+	phone bool
+}
+
+var screenSizes = []screenSize{
+	{"laptop 1366x900", 1366, 900, false},
+	{"phone 390x844", 390, 844, true},
+}
+
+// browserTools finds Chromium, skipping the test without it, and reads
+// axe-core's script for the accessibility checks.
+func browserTools(t *testing.T) (chromium, axe string) {
+	t.Helper()
+	chromium = findChromium()
+	if chromium == "" {
+		t.Skip("no Chromium binary (install Debian's chromium package; .ci/run does)")
+	}
+	b, err := os.ReadFile("testdata/axe-core/axe.min.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return chromium, string(b)
+}
+
+// openScreen starts a browser with the given budget, sized as size, and
+// returns the workspace that drives it (without a rig: the caller's
+// test brings its own server).
+func openScreen(t *testing.T, chromium string, size screenSize, budget time.Duration) *workspace {
+	t.Helper()
+	ctx := newBrowserFor(t, chromium, budget)
+	opts := []chromedp.EmulateViewportOption{}
+	name := "laptop"
+	if size.phone {
+		opts = append(opts, chromedp.EmulatePortrait, chromedp.EmulateMobile)
+		name = "phone"
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(size.w, size.h, opts...)); err != nil {
+		t.Fatalf("viewport: %v", err)
+	}
+	return &workspace{t: t, ctx: ctx, phone: size.phone, width: size.w, shots: os.Getenv("LIFELINE_SCREENSHOTS"), name: name}
+}
+
 // newBrowser starts headless Chromium with a fresh profile. The whole
 // walk has one generous budget: every step waits on a condition in the
 // page, and a machine loaded by other work only makes the steps slower.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,36 +23,12 @@ import (
 // the location a person sent in a message next to a shelter, with a link
 // to open it in a maps app.
 func TestFiguresAndMapInARealBrowser(t *testing.T) {
-	chromium := findChromium()
-	if chromium == "" {
-		t.Skip("no Chromium binary (install Debian's chromium package; .ci/run does)")
-	}
-	axe, err := os.ReadFile("testdata/axe-core/axe.min.js")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, size := range []struct {
-		name  string
-		w, h  int64
-		phone bool
-	}{
-		{"laptop 1366x900", 1366, 900, false},
-		{"phone 390x844", 390, 844, true},
-	} {
+	chromium, axe := browserTools(t)
+	for _, size := range screenSizes {
 		t.Run(size.name, func(t *testing.T) {
 			rig := newAdminRigWith(t, "")
-			ctx := newBrowserFor(t, chromium, 4*time.Minute)
-			opts := []chromedp.EmulateViewportOption{}
-			name := "laptop"
-			if size.phone {
-				opts = append(opts, chromedp.EmulatePortrait, chromedp.EmulateMobile)
-				name = "phone"
-			}
-			if err := chromedp.Do(ctx, chromedp.EmulateViewport(size.w, size.h, opts...)); err != nil {
-				t.Fatalf("viewport: %v", err)
-			}
-			w := &workspace{t: t, ctx: ctx, phone: size.phone, width: size.w, shots: os.Getenv("LIFELINE_SCREENSHOTS"), name: name}
-			runFigures(t, w, rig, string(axe))
+			w := openScreen(t, chromium, size, 4*time.Minute)
+			runFigures(t, w, rig, axe)
 		})
 	}
 }

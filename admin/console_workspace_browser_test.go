@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -23,21 +24,10 @@ import (
 // With LIFELINE_SCREENSHOTS=dir set, it writes screenshots there for
 // review.
 func TestAgentWorkspaceInARealBrowser(t *testing.T) {
-	chromium := findChromium()
-	if chromium == "" {
-		t.Skip("no Chromium binary (install Debian's chromium package; .ci/run does)")
-	}
-	sizes := []struct {
-		name  string
-		w, h  int64
-		phone bool
-	}{
-		{"laptop 1366x900", 1366, 900, false},
-		{"phone 390x844", 390, 844, true},
-	}
-	for _, size := range sizes {
+	chromium, _ := browserTools(t)
+	for _, size := range screenSizes {
 		t.Run(size.name, func(t *testing.T) {
-			w := newWorkspace(t, chromium, size.w, size.h, size.phone)
+			w := newWorkspace(t, chromium, size)
 			w.run(t)
 		})
 	}
@@ -61,21 +51,11 @@ type workspace struct {
 	name  string
 }
 
-func newWorkspace(t *testing.T, chromium string, w, h int64, phone bool) *workspace {
+func newWorkspace(t *testing.T, chromium string, size screenSize) *workspace {
 	rig := newConsoleRig(t)
-	ctx := newBrowser(t, chromium)
-	opts := []chromedp.EmulateViewportOption{}
-	if phone {
-		opts = append(opts, chromedp.EmulatePortrait, chromedp.EmulateMobile)
-	}
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, h, opts...)); err != nil {
-		t.Fatalf("viewport: %v", err)
-	}
-	name := "laptop"
-	if phone {
-		name = "phone"
-	}
-	return &workspace{t: t, rig: rig, ctx: ctx, phone: phone, width: w, shots: os.Getenv("LIFELINE_SCREENSHOTS"), name: name}
+	w := openScreen(t, chromium, size, 5*time.Minute)
+	w.rig = rig
+	return w
 }
 
 func (w *workspace) do(what string, actions ...chromedp.Action[chromedp.Void]) {
