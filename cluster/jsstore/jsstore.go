@@ -13,11 +13,16 @@
 //
 // Transactions. Write reads the scope's last sequence S (the newest
 // message on any subject of the scope), runs fn with reads served by
-// direct gets and writes buffered, and commits the buffer as one atomic
+// the stream leader and writes buffered, and commits the buffer as one atomic
 // batch whose first message expects the scope's last sequence to be
 // still S. A commit that loses (another writer changed the scope) runs
 // fn again from what it reads then. Reads of records outside the scope
 // are served but not fenced: no transaction spans two scopes here.
+//
+// Reads go to the stream leader, never to a replica by direct get: a
+// replica may lag, and a transaction that read the scope's last sequence
+// from one replica and a record from a lagging one would pass the fence
+// with a stale value (a lost update, seen with three instances).
 package jsstore
 
 import (
@@ -28,13 +33,13 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/nats-io/nuid"
 
 	"lifeline/cluster"
@@ -45,14 +50,17 @@ const (
 	// hdrOp marks a tombstone: the record under the subject is deleted.
 	hdrOp = "Lifeline-Op"
 	opDel = "del"
+	// tombstoneTTL is how long a tombstone stays: the value it deleted is
+	// gone already (one message per subject), so it only has to outlast
+	// any transaction that read the scope before the delete, whose
+	// commit must still see the scope changed.
+	tombstoneTTL = "24h"
 
 	// MaxBatch is JetStream's limit on the messages of one atomic batch:
 	// a transaction may set or delete at most this many records.
 	MaxBatch = 1000
 	// maxTries bounds how often a transaction runs after conflicts.
 	maxTries = 100
-	// scanPage is how many messages one direct get of a scan asks for.
-	scanPage = 256
 	// metaPartitions is where cluster.Ensure records P in the stream.
 	metaPartitions = "lifeline.partitions"
 
@@ -61,6 +69,7 @@ const (
 	errWrongLastSeqConst = 10164 // another batch on the scope is in flight
 	errIncompleteBatch   = 10176 // a message of the batch did not arrive
 	errTooManyInflight   = 10210 // the stream's in-flight batch limit
+	errNoMessage         = 10037 // no message matches a get
 )
 
 // ErrConflict is returned by Write after maxTries commits lost to other
@@ -74,9 +83,8 @@ var ErrUnsupportedScope = errors.New("jetstream store: scope not supported yet")
 // Store runs scoped transactions on the RECORDS stream.
 type Store struct {
 	nc         *nats.Conn
-	st         jetstream.Stream
 	partitions uint32
-	direct     string // the stream's direct get subject
+	msgGet     string // the leader's message get subject
 }
 
 // Open binds to the RECORDS stream that cluster.Ensure created.
@@ -86,14 +94,14 @@ func Open(ctx context.Context, node *cluster.Node) (*Store, error) {
 		return nil, fmt.Errorf("open jetstream store: stream %s: %w", cluster.StreamRecords, err)
 	}
 	cfg := st.CachedInfo().Config
-	if cfg.MaxMsgsPerSubject != 1 || !cfg.AllowAtomicPublish || !cfg.AllowDirect {
-		return nil, fmt.Errorf("open jetstream store: stream %s must keep one message per subject and allow atomic publish and direct get", cluster.StreamRecords)
+	if cfg.MaxMsgsPerSubject != 1 || !cfg.AllowAtomicPublish || !cfg.AllowMsgTTL {
+		return nil, fmt.Errorf("open jetstream store: stream %s must keep one message per subject and allow atomic publish and message TTLs", cluster.StreamRecords)
 	}
 	p, err := strconv.Atoi(cfg.Metadata[metaPartitions])
 	if err != nil || p < 1 {
 		return nil, fmt.Errorf("open jetstream store: stream %s records no partition count (%q)", cluster.StreamRecords, cfg.Metadata[metaPartitions])
 	}
-	return &Store{nc: node.Conn(), st: st, partitions: uint32(p), direct: "$JS.API.DIRECT.GET." + cluster.StreamRecords}, nil
+	return &Store{nc: node.Conn(), partitions: uint32(p), msgGet: "$JS.API.STREAM.MSG.GET." + cluster.StreamRecords}, nil
 }
 
 // base is the subject prefix of a scope's records.
@@ -178,6 +186,9 @@ func (s *Store) Write(ctx context.Context, scope store.Scope, fn func(w store.Wr
 		err = s.commit(ctx, t, last)
 		if errors.Is(err, errRetry) {
 			lost = err
+			if err := backoff(ctx, try); err != nil {
+				return err
+			}
 			continue
 		}
 		if err != nil {
@@ -186,6 +197,22 @@ func (s *Store) Write(ctx context.Context, scope store.Scope, fn func(w store.Wr
 		return nil
 	}
 	return fmt.Errorf("write in %s: %w after %d tries: %v", scope, ErrConflict, maxTries, lost)
+}
+
+// backoff waits a random time below 1ms << try (at most 64ms) before
+// try+1: on three nodes a batch refused because another one on the scope
+// is still in flight would otherwise be retried into the same window,
+// and one writer could lose every try to the others.
+func backoff(ctx context.Context, try int) error {
+	d := time.Duration(rand.Int64N(int64(time.Millisecond) << min(try, 6)))
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // ReadIn runs fn in a read-only transaction whose scans look at scope.
@@ -203,14 +230,68 @@ func (s *Store) ReadIn(ctx context.Context, scope store.Scope, fn func(r store.R
 // lastSeq is the sequence of the newest message matching filter, 0 when
 // there is none.
 func (s *Store) lastSeq(ctx context.Context, filter string) (uint64, error) {
-	m, err := s.st.GetLastMsgForSubject(ctx, filter)
-	if errors.Is(err, jetstream.ErrMsgNotFound) {
-		return 0, nil
-	}
+	m, err := s.get(ctx, msgGet{LastFor: filter})
 	if err != nil {
 		return 0, fmt.Errorf("last sequence of %s: %w", filter, err)
 	}
+	if m == nil {
+		return 0, nil
+	}
 	return m.Sequence, nil
+}
+
+type msgGet struct {
+	Seq     uint64 `json:"seq,omitempty"`
+	LastFor string `json:"last_by_subj,omitempty"`
+	NextFor string `json:"next_by_subj,omitempty"`
+}
+
+type storedMsg struct {
+	Subject  string `json:"subject"`
+	Sequence uint64 `json:"seq"`
+	Header   []byte `json:"hdrs,omitempty"`
+	Data     []byte `json:"data,omitempty"`
+}
+
+// deleted reports whether m is a tombstone.
+func (m *storedMsg) deleted() (bool, error) {
+	if len(m.Header) == 0 {
+		return false, nil
+	}
+	h, err := nats.DecodeHeadersMsg(m.Header)
+	if err != nil {
+		return false, fmt.Errorf("message %d: headers: %w", m.Sequence, err)
+	}
+	return h.Get(hdrOp) == opDel, nil
+}
+
+// get asks the stream leader for one message; nil when none matches.
+func (s *Store) get(ctx context.Context, req msgGet) (*storedMsg, error) {
+	body, err := json.Marshal(req)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := s.nc.RequestWithContext(ctx, s.msgGet, body)
+	if err != nil {
+		return nil, err
+	}
+	var r struct {
+		Error   *apiError  `json:"error"`
+		Message *storedMsg `json:"message"`
+	}
+	if err := json.Unmarshal(resp.Data, &r); err != nil {
+		return nil, fmt.Errorf("answer %q: %w", resp.Data, err)
+	}
+	if r.Error != nil {
+		if r.Error.ErrCode == errNoMessage {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("%s (code %d)", r.Error.Description, r.Error.ErrCode)
+	}
+	if r.Message == nil {
+		return nil, fmt.Errorf("answer %q without a message", resp.Data)
+	}
+	return r.Message, nil
 }
 
 // errRetry: the commit lost or did not land; run the transaction again.
@@ -248,6 +329,7 @@ func (s *Store) commit(ctx context.Context, t *txn, last uint64) error {
 		}
 		if w.del {
 			m.Header.Set(hdrOp, opDel)
+			m.Header.Set("Nats-TTL", tombstoneTTL)
 		} else if w.ttl > 0 {
 			// JetStream counts a TTL in whole seconds, at least one.
 			m.Header.Set("Nats-TTL", strconv.FormatInt(int64(max(time.Second, w.ttl+time.Second-1)/time.Second), 10))
@@ -353,15 +435,21 @@ func (t *txn) Get(key store.Key) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := t.s.st.GetLastMsgForSubject(t.ctx, subjectOf(base, key))
-	if errors.Is(err, jetstream.ErrMsgNotFound) {
-		return nil, store.ErrNotFound
-	}
+	m, err := t.s.get(t.ctx, msgGet{LastFor: subjectOf(base, key)})
 	if err != nil {
 		return nil, fmt.Errorf("get %q: %w", key, err)
 	}
-	if m.Header.Get(hdrOp) == opDel {
+	if m == nil {
 		return nil, store.ErrNotFound
+	}
+	if del, err := m.deleted(); err != nil || del {
+		if err == nil {
+			err = store.ErrNotFound
+		}
+		return nil, err
+	}
+	if m.Data == nil {
+		return []byte{}, nil
 	}
 	return m.Data, nil
 }
@@ -466,65 +554,45 @@ func (t *txn) scan(prefix, from store.Key, reverse bool, fn func(key store.Key, 
 
 // gather adds to found every stored record under base whose key begins
 // with prefix: the key equal to the prefix by one get, the longer ones
-// by pages of a batched direct get over the prefix's subject filter.
-// Each subject holds one message, so every message is a live record or
-// a tombstone.
+// one message at a time over the prefix's subject filter, in stream
+// order. Each subject holds one message, so every message is a live
+// record or a tombstone. The leader answers one message per request
+// (only direct gets, which a lagging replica may answer, come in
+// batches): a scan costs a round trip per record.
 func (s *Store) gather(ctx context.Context, base string, prefix store.Key, found map[string][]byte) error {
 	exact := subjectOf(base, prefix)
-	m, err := s.st.GetLastMsgForSubject(ctx, exact)
-	switch {
-	case errors.Is(err, jetstream.ErrMsgNotFound):
-	case err != nil:
-		return fmt.Errorf("scan %q: %w", prefix, err)
-	case m.Header.Get(hdrOp) != opDel:
-		found[string(prefix)] = m.Data
-	}
-	filter := exact + ".>"
-	inbox := nats.NewInbox()
-	sub, err := s.nc.SubscribeSync(inbox)
+	m, err := s.get(ctx, msgGet{LastFor: exact})
 	if err != nil {
 		return fmt.Errorf("scan %q: %w", prefix, err)
 	}
-	defer sub.Unsubscribe()
-	next := uint64(1)
-	for {
-		req, _ := json.Marshal(map[string]any{"seq": next, "next_by_subj": filter, "batch": scanPage})
-		if err := s.nc.PublishRequest(s.direct, inbox, req); err != nil {
+	if m != nil {
+		if del, err := m.deleted(); err != nil {
+			return fmt.Errorf("scan %q: %w", prefix, err)
+		} else if !del {
+			found[string(prefix)] = m.Data
+		}
+	}
+	filter := exact + ".>"
+	for next := uint64(1); ; {
+		m, err := s.get(ctx, msgGet{Seq: next, NextFor: filter})
+		if err != nil {
 			return fmt.Errorf("scan %q: %w", prefix, err)
 		}
-		more := false
-		for {
-			msg, err := sub.NextMsgWithContext(ctx)
-			if err != nil {
-				return fmt.Errorf("scan %q: %w", prefix, err)
-			}
-			if st := msg.Header.Get("Status"); st != "" {
-				if st == "404" {
-					return nil // nothing (more) under the filter
-				}
-				if st != "204" {
-					return fmt.Errorf("scan %q: direct get answered %s %s", prefix, st, msg.Header.Get("Description"))
-				}
-				// End of the page: more when messages are still pending.
-				more = msg.Header.Get("Nats-Num-Pending") != "0"
-				break
-			}
-			seq, err := strconv.ParseUint(msg.Header.Get("Nats-Sequence"), 10, 64)
-			if err != nil {
-				return fmt.Errorf("scan %q: message without a sequence", prefix)
-			}
-			next = seq + 1
-			if msg.Header.Get(hdrOp) == opDel {
-				continue
-			}
-			key, err := keyOf(base, msg.Header.Get("Nats-Subject"))
-			if err != nil {
-				return fmt.Errorf("scan %q: %w", prefix, err)
-			}
-			found[string(key)] = msg.Data
-		}
-		if !more {
+		if m == nil {
 			return nil
 		}
+		next = m.Sequence + 1
+		del, err := m.deleted()
+		if err != nil {
+			return fmt.Errorf("scan %q: %w", prefix, err)
+		}
+		if del {
+			continue
+		}
+		key, err := keyOf(base, m.Subject)
+		if err != nil {
+			return fmt.Errorf("scan %q: %w", prefix, err)
+		}
+		found[string(key)] = m.Data
 	}
 }

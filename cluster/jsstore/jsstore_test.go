@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net"
 	"runtime"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -42,7 +44,11 @@ func open(t testing.TB) *Store {
 // open3 starts three embedded nodes routed on loopback (an R3 cluster,
 // as three instances run it), creates the streams with three replicas
 // and binds the store through the first node.
-func open3(t testing.TB) *Store {
+func open3(t testing.TB) *Store { return open3All(t)[0] }
+
+// open3All is open3 with a store bound through each node: three
+// instances.
+func open3All(t testing.TB) []*Store {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -75,11 +81,15 @@ func open3(t testing.TB) *Store {
 		case <-tick.C:
 		}
 	}
-	s, err := Open(ctx, nodes[0])
-	if err != nil {
-		t.Fatal(err)
+	var stores []*Store
+	for _, n := range nodes {
+		s, err := Open(ctx, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stores = append(stores, s)
 	}
-	return s
+	return stores
 }
 
 // start3 starts three nodes on ports reserved and freed just before;
@@ -229,15 +239,15 @@ func benchTurns(b *testing.B, s *Store, par int) {
 	b.ReportMetric(float64(runs.Load())/float64(b.N), "runs/turn")
 }
 
-// A scan longer than one page of direct gets returns every record once,
+// A scan of many records returns every record once,
 // in key order; a transaction over the batch limit is refused whole.
-func TestScansPageAndBatchesAreBounded(t *testing.T) {
+func TestLongScansAndTheBatchLimit(t *testing.T) {
 	s := open(t)
 	ctx := context.Background()
 	user := "15550002222"
 	scope := store.UserScope(user)
 	key := func(n int) store.Key { return store.Key(fmt.Appendf([]byte("t"+user+"\x00"), "%08d", n)) }
-	const n = 3*scanPage + 17
+	const n = 600
 	if err := s.Write(ctx, scope, func(w store.Writer) error {
 		for i := range n {
 			if err := w.Set(key(i), []byte("m"), 0); err != nil {
@@ -283,4 +293,57 @@ func hasKey(s *Store, scope store.Scope, k store.Key) (ok bool, err error) {
 		return err
 	})
 	return ok, err
+}
+
+// Three instances append to one user's session at once, each through
+// its own node: every append survives, because a commit that lost the
+// fence re-reads and runs again.
+func TestInstancesAppendingToOneUserLoseNothing(t *testing.T) {
+	stores := open3All(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	user := "15550003333"
+	const each = 30
+	var runs atomic.Int64
+	errs := make(chan error, len(stores))
+	var wg sync.WaitGroup
+	for i, s := range stores {
+		letter := string(rune('A' + i))
+		wg.Go(func() {
+			for range each {
+				err := s.Write(ctx, store.UserScope(user), func(w store.Writer) error {
+					runs.Add(1)
+					v, err := w.Get(store.Key("s" + user))
+					if err != nil && !errors.Is(err, store.ErrNotFound) {
+						return err
+					}
+					return w.Set(store.Key("s"+user), append(v, letter...), 0)
+				})
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	var v []byte
+	if err := stores[0].ReadIn(ctx, store.UserScope(user), func(r store.Reader) error {
+		var err error
+		v, err = r.Get(store.Key("s" + user))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range stores {
+		letter := string(rune('A' + i))
+		if n := strings.Count(string(v), letter); n != each {
+			t.Errorf("instance %s: %d of its %d appends survive", letter, n, each)
+		}
+	}
+	t.Logf("%d commits took %d runs", len(stores)*each, runs.Load())
 }
