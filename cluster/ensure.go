@@ -24,6 +24,12 @@ const (
 	StreamUsers = "USERS"
 	// StreamBroadcast holds broadcast recipients and progress (b.<id>.…).
 	StreamBroadcast = "BROADCAST"
+	// StreamRecords holds the store's records by scope (rec.u.<p>.<user>.…
+	// for a user; see package jsstore): one message per key, the newest
+	// value only, so that an expired or replaced value never resurfaces;
+	// a scoped transaction commits as one atomic batch fenced by the
+	// scope's last sequence.
+	StreamRecords = "RECORDS"
 	// StreamAudit is the audit log (audit.…): no message can be deleted
 	// and the stream cannot be purged.
 	StreamAudit = "AUDIT"
@@ -141,6 +147,9 @@ func Streams(s Settings) []jetstream.StreamConfig {
 		{Name: StreamBroadcast, Subjects: []string{"b.>"}, Storage: jetstream.FileStorage, Replicas: s.Replicas,
 			AllowDirect: true, AllowAtomicPublish: true,
 			Description: "broadcast recipients and progress"},
+		{Name: StreamRecords, Subjects: []string{"rec.>"}, Storage: jetstream.FileStorage, Replicas: s.Replicas,
+			MaxMsgsPerSubject: 1, AllowDirect: true, AllowAtomicPublish: true, AllowMsgTTL: true, Metadata: p,
+			Description: "store records by scope: one message per key"},
 		{Name: StreamAudit, Subjects: []string{"audit.>"}, Storage: jetstream.FileStorage, Replicas: s.Replicas,
 			AllowDirect: true, DenyDelete: true, DenyPurge: true,
 			Description: "audit log: deletes and purges denied"},
@@ -238,6 +247,9 @@ func ensureStream(ctx context.Context, js jetstream.JetStream, want jetstream.St
 	if want.Duplicates != 0 {
 		up.Duplicates = want.Duplicates
 	}
+	if want.MaxMsgsPerSubject != 0 {
+		up.MaxMsgsPerSubject = want.MaxMsgsPerSubject
+	}
 	if _, err := js.UpdateStream(ctx, up); err != nil {
 		return "", fmt.Errorf("update stream %s: %w", want.Name, err)
 	}
@@ -248,6 +260,7 @@ func ensureStream(ctx context.Context, js jetstream.JetStream, want jetstream.St
 func streamMatches(have, want jetstream.StreamConfig) bool {
 	return slices.Equal(have.Subjects, want.Subjects) && have.Replicas == want.Replicas &&
 		(want.Duplicates == 0 || have.Duplicates == want.Duplicates) &&
+		(want.MaxMsgsPerSubject == 0 || have.MaxMsgsPerSubject == want.MaxMsgsPerSubject) &&
 		have.AllowDirect == want.AllowDirect && have.AllowAtomicPublish == want.AllowAtomicPublish &&
 		have.AllowMsgTTL == want.AllowMsgTTL && have.DenyDelete == want.DenyDelete && have.DenyPurge == want.DenyPurge &&
 		have.Description == want.Description

@@ -65,6 +65,17 @@ func (s *DB) Read(ctx context.Context, fn func(r Reader) error) error {
 	return s.view(func(t *Txn) error { return fn(t) })
 }
 
+// ReadIn runs fn in a read-only transaction whose scans look at the
+// records of scope. badger keeps every record in one keyspace and scans
+// anything; a backend that keeps records by scope (issue 13) can only
+// scan within one, so a caller that scans names the scope it means.
+func (s *DB) ReadIn(ctx context.Context, scope Scope, fn func(r Reader) error) error {
+	if !scope.valid() {
+		return fmt.Errorf("read: invalid scope %s", scope)
+	}
+	return s.Read(ctx, fn)
+}
+
 // NextSeq draws the next number of the named sequence (see DB.NextSeq).
 // A transaction retried after a conflict draws a new number; sequences
 // allow gaps.

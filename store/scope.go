@@ -266,3 +266,34 @@ func (s *DB) write(ctx context.Context, fn func(t *Txn) error) error {
 		return fn(t)
 	})
 }
+
+// ID is the scope's id: the wa_id of a user, the id of a broadcast or of
+// a document ("" for a document family).
+func (s Scope) ID() string { return s.id }
+
+// Doc is the document kind of a ScopeDoc ("" for the other kinds).
+func (s Scope) Doc() DocKind { return s.doc }
+
+// Valid reports whether the scope names something: a user or broadcast
+// with an id, or a document kind.
+func (s Scope) Valid() bool { return s.valid() }
+
+// CheckWrite returns nil when a transaction in scope s may Set or Delete
+// key (op names the operation for the error), or ErrOutOfScope naming
+// the key and its owner: the check every backend's writer makes.
+func (s Scope) CheckWrite(op string, key Key) error {
+	return scopedWriter{scope: s}.check(op, key)
+}
+
+// KeyOwner returns the one scope that owns key. ok is false for a key no
+// scope may write and for a key written in the scope of whoever writes
+// it (an inbox or outbox record, a counter shard): such a key belongs to
+// the writing transaction's scope, which a backend that keeps records
+// by scope must know from the transaction.
+func KeyOwner(key Key) (scope Scope, ok bool) {
+	o, ok := ownerOf(key)
+	if !ok || o.anyOf != nil {
+		return Scope{}, false
+	}
+	return o.scope, true
+}

@@ -174,7 +174,7 @@ func TestClusterRunEnsureStatus(t *testing.T) {
 	if code := runCluster(context.Background(), []string{"status"}, envOf(env), &out, &errb); code != 0 {
 		t.Fatalf("status exited %d: %s", code, errb.String())
 	}
-	for _, want := range []string{"answered by solo, 8 partitions", "INGEST", "KV_leases", "OBJ_faq_entries", "solo  online  leads 9 streams"} {
+	for _, want := range []string{"answered by solo, 8 partitions", "INGEST", "KV_leases", "OBJ_faq_entries", "solo  online  leads 10 streams"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("status output lacks %q:\n%s", want, out.String())
 		}

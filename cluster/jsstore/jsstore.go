@@ -1,0 +1,598 @@
+// Package jsstore is the store's JetStream backend (issue 13): scoped
+// transactions over the RECORDS stream, so that the typed operations of
+// package store, written against store.Reader and store.Writer, run on
+// several machines. So far it serves the user scope.
+//
+// Layout. A record of a scope is one message on a subject under the
+// scope, the newest value only (the stream keeps one message per
+// subject): a user's records live under rec.u.<p>.<user>, p = hash(user)
+// mod P, the key following as one token per byte in hex. Keys hold any
+// byte, subjects do not, and a token per byte lets a scan of any key
+// prefix be a subject filter. A delete is a message with the tombstone
+// header, since an atomic batch can only publish.
+//
+// Transactions. Write reads the scope's last sequence S (the newest
+// message on any subject of the scope), runs fn with reads served by
+// the stream leader and writes buffered, and commits the buffer as one atomic
+// batch whose first message expects the scope's last sequence to be
+// still S. A commit that loses (another writer changed the scope) runs
+// fn again from what it reads then. Reads of records outside the scope
+// are served but not fenced: no transaction spans two scopes here.
+//
+// Reads go to the stream leader, never to a replica by direct get: a
+// replica may lag, and a transaction that read the scope's last sequence
+// from one replica and a record from a lagging one would pass the fence
+// with a stale value (a lost update, seen with three instances).
+package jsstore
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nuid"
+
+	"lifeline/cluster"
+	"lifeline/store"
+)
+
+const (
+	// hdrOp marks a tombstone: the record under the subject is deleted.
+	hdrOp = "Lifeline-Op"
+	opDel = "del"
+	// tombstoneTTL is how long a tombstone stays: the value it deleted is
+	// gone already (one message per subject), so it only has to outlast
+	// any transaction that read the scope before the delete, whose
+	// commit must still see the scope changed.
+	tombstoneTTL = "24h"
+
+	// MaxBatch is JetStream's limit on the messages of one atomic batch:
+	// a transaction may set or delete at most this many records.
+	MaxBatch = 1000
+	// maxTries bounds how often a transaction runs after conflicts.
+	maxTries = 100
+	// metaPartitions is where cluster.Ensure records P in the stream.
+	metaPartitions = "lifeline.partitions"
+
+	// JetStream error codes a commit can answer with.
+	errWrongLastSeq      = 10071 // the scope changed since the transaction read it
+	errWrongLastSeqConst = 10164 // another batch on the scope is in flight
+	errIncompleteBatch   = 10176 // a message of the batch did not arrive
+	errTooManyInflight   = 10210 // the stream's in-flight batch limit
+	errNoMessage         = 10037 // no message matches a get
+)
+
+// ErrConflict is returned by Write after maxTries commits lost to other
+// writers of the same scope.
+var ErrConflict = errors.New("scoped transaction: too many conflicts")
+
+// ErrUnsupportedScope: this backend does not yet keep records of the
+// scope's kind (only the user scope so far), or a key's records.
+var ErrUnsupportedScope = errors.New("jetstream store: scope not supported yet")
+
+// Store runs scoped transactions on the RECORDS stream.
+type Store struct {
+	nc         *nats.Conn
+	partitions uint32
+	msgGet     string // the leader's message get subject
+}
+
+// Open binds to the RECORDS stream that cluster.Ensure created.
+func Open(ctx context.Context, node *cluster.Node) (*Store, error) {
+	st, err := node.JetStream().Stream(ctx, cluster.StreamRecords)
+	if err != nil {
+		return nil, fmt.Errorf("open jetstream store: stream %s: %w", cluster.StreamRecords, err)
+	}
+	cfg := st.CachedInfo().Config
+	if cfg.MaxMsgsPerSubject != 1 || !cfg.AllowAtomicPublish || !cfg.AllowMsgTTL {
+		return nil, fmt.Errorf("open jetstream store: stream %s must keep one message per subject and allow atomic publish and message TTLs", cluster.StreamRecords)
+	}
+	p, err := strconv.Atoi(cfg.Metadata[metaPartitions])
+	if err != nil || p < 1 {
+		return nil, fmt.Errorf("open jetstream store: stream %s records no partition count (%q)", cluster.StreamRecords, cfg.Metadata[metaPartitions])
+	}
+	return &Store{nc: node.Conn(), partitions: uint32(p), msgGet: "$JS.API.STREAM.MSG.GET." + cluster.StreamRecords}, nil
+}
+
+// base is the subject prefix of a scope's records.
+func (s *Store) base(scope store.Scope) (string, error) {
+	if scope.Kind() != store.ScopeUser || scope.ID() == "" {
+		return "", fmt.Errorf("%w: %s", ErrUnsupportedScope, scope)
+	}
+	h := fnv.New32a()
+	h.Write([]byte(scope.ID()))
+	return "rec.u." + strconv.FormatUint(uint64(h.Sum32()%s.partitions), 10) + "." + idToken(scope.ID()), nil
+}
+
+// idToken is a scope id as one subject token: a wa_id (digits) as it is,
+// anything else in hex after a '~', which no wa_id starts with.
+func idToken(id string) string {
+	for i := 0; i < len(id); i++ {
+		if id[i] < '0' || id[i] > '9' {
+			return "~" + hex.EncodeToString([]byte(id))
+		}
+	}
+	return id
+}
+
+// keyTokens writes key as one hex token per byte, dot-separated.
+func keyTokens(b *strings.Builder, key []byte) {
+	const digits = "0123456789abcdef"
+	for i, c := range key {
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteByte(digits[c>>4])
+		b.WriteByte(digits[c&15])
+	}
+}
+
+func subjectOf(base string, key store.Key) string {
+	var b strings.Builder
+	b.Grow(len(base) + 3*len(key))
+	b.WriteString(base)
+	b.WriteByte('.')
+	keyTokens(&b, key)
+	return b.String()
+}
+
+// keyOf reads the key back from a subject under base.
+func keyOf(base, subject string) (store.Key, error) {
+	rest, ok := strings.CutPrefix(subject, base+".")
+	if !ok {
+		return nil, fmt.Errorf("subject %q is not under %s", subject, base)
+	}
+	key, err := hex.DecodeString(strings.ReplaceAll(rest, ".", ""))
+	if err != nil || len(rest) != 3*len(key)-1 {
+		return nil, fmt.Errorf("subject %q: not a key: %v", subject, err)
+	}
+	return key, nil
+}
+
+// Write runs fn in a read-write transaction that may change only what
+// scope owns, committed as one atomic batch fenced by the scope's last
+// sequence; on conflict fn runs again. See store.DB.Write.
+func (s *Store) Write(ctx context.Context, scope store.Scope, fn func(w store.Writer) error) error {
+	base, err := s.base(scope)
+	if err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	var lost error
+	for try := 0; try < maxTries; try++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		last, err := s.lastSeq(ctx, base+".>")
+		if err != nil {
+			return fmt.Errorf("write in %s: %w", scope, err)
+		}
+		t := &txn{s: s, ctx: ctx, scope: scope, base: base, writes: map[string]pending{}}
+		if err := fn(t); err != nil {
+			return err
+		}
+		if len(t.order) == 0 {
+			return nil
+		}
+		err = s.commit(ctx, t, last)
+		if errors.Is(err, errRetry) {
+			lost = err
+			if err := backoff(ctx, try); err != nil {
+				return err
+			}
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("commit in %s: %w", scope, err)
+		}
+		return nil
+	}
+	return fmt.Errorf("write in %s: %w after %d tries: %v", scope, ErrConflict, maxTries, lost)
+}
+
+// backoff waits a random time below 1ms << try (at most 64ms) before
+// try+1: on three nodes a batch refused because another one on the scope
+// is still in flight would otherwise be retried into the same window,
+// and one writer could lose every try to the others.
+func backoff(ctx context.Context, try int) error {
+	d := time.Duration(rand.Int64N(int64(time.Millisecond) << min(try, 6)))
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// ReadIn runs fn in a read-only transaction whose scans look at scope.
+func (s *Store) ReadIn(ctx context.Context, scope store.Scope, fn func(r store.Reader) error) error {
+	base, err := s.base(scope)
+	if err != nil {
+		return fmt.Errorf("read: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return fn(&txn{s: s, ctx: ctx, scope: scope, base: base, readOnly: true})
+}
+
+// lastSeq is the sequence of the newest message matching filter, 0 when
+// there is none.
+func (s *Store) lastSeq(ctx context.Context, filter string) (uint64, error) {
+	m, err := s.get(ctx, msgGet{LastFor: filter})
+	if err != nil {
+		return 0, fmt.Errorf("last sequence of %s: %w", filter, err)
+	}
+	if m == nil {
+		return 0, nil
+	}
+	return m.Sequence, nil
+}
+
+type msgGet struct {
+	Seq     uint64 `json:"seq,omitempty"`
+	LastFor string `json:"last_by_subj,omitempty"`
+	NextFor string `json:"next_by_subj,omitempty"`
+}
+
+type storedMsg struct {
+	Subject  string `json:"subject"`
+	Sequence uint64 `json:"seq"`
+	Header   []byte `json:"hdrs,omitempty"`
+	Data     []byte `json:"data,omitempty"`
+}
+
+// deleted reports whether m is a tombstone.
+func (m *storedMsg) deleted() (bool, error) {
+	if len(m.Header) == 0 {
+		return false, nil
+	}
+	h, err := nats.DecodeHeadersMsg(m.Header)
+	if err != nil {
+		return false, fmt.Errorf("message %d: headers: %w", m.Sequence, err)
+	}
+	return h.Get(hdrOp) == opDel, nil
+}
+
+// get asks the stream leader for one message; nil when none matches.
+func (s *Store) get(ctx context.Context, req msgGet) (*storedMsg, error) {
+	body, err := json.Marshal(req)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := s.nc.RequestWithContext(ctx, s.msgGet, body)
+	if err != nil {
+		return nil, err
+	}
+	var r struct {
+		Error   *apiError  `json:"error"`
+		Message *storedMsg `json:"message"`
+	}
+	if err := json.Unmarshal(resp.Data, &r); err != nil {
+		return nil, fmt.Errorf("answer %q: %w", resp.Data, err)
+	}
+	if r.Error != nil {
+		if r.Error.ErrCode == errNoMessage {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("%s (code %d)", r.Error.Description, r.Error.ErrCode)
+	}
+	if r.Message == nil {
+		return nil, fmt.Errorf("answer %q without a message", resp.Data)
+	}
+	return r.Message, nil
+}
+
+// errRetry: the commit lost or did not land; run the transaction again.
+var errRetry = errors.New("commit lost")
+
+type apiError struct {
+	Code        int    `json:"code"`
+	ErrCode     int    `json:"err_code"`
+	Description string `json:"description"`
+}
+
+type pubAck struct {
+	Error    *apiError `json:"error"`
+	Sequence uint64    `json:"seq"`
+	Count    int       `json:"count"`
+}
+
+// commit publishes t's writes as one atomic batch. The first message
+// carries the fence: the newest message of the scope must still be last.
+func (s *Store) commit(ctx context.Context, t *txn, last uint64) error {
+	if len(t.order) > MaxBatch {
+		return fmt.Errorf("%d records in one transaction: at most %d", len(t.order), MaxBatch)
+	}
+	id := nuid.Next()
+	n := len(t.order)
+	for i, k := range t.order {
+		w := t.writes[k]
+		m := nats.NewMsg(subjectOf(t.base, store.Key(k)))
+		m.Data = w.value
+		m.Header.Set("Nats-Batch-Id", id)
+		m.Header.Set("Nats-Batch-Sequence", strconv.Itoa(i+1))
+		if i == 0 {
+			m.Header.Set("Nats-Expected-Last-Subject-Sequence", strconv.FormatUint(last, 10))
+			m.Header.Set("Nats-Expected-Last-Subject-Sequence-Subject", t.base+".>")
+		}
+		if w.del {
+			m.Header.Set(hdrOp, opDel)
+			m.Header.Set("Nats-TTL", tombstoneTTL)
+		} else if w.ttl > 0 {
+			// JetStream counts a TTL in whole seconds, at least one.
+			m.Header.Set("Nats-TTL", strconv.FormatInt(int64(max(time.Second, w.ttl+time.Second-1)/time.Second), 10))
+		}
+		if i < n-1 {
+			if err := s.nc.PublishMsg(m); err != nil {
+				return fmt.Errorf("publish batch message %d of %d: %w", i+1, n, err)
+			}
+			continue
+		}
+		m.Header.Set("Nats-Batch-Commit", "1")
+		resp, err := s.nc.RequestMsgWithContext(ctx, m)
+		if err != nil {
+			return fmt.Errorf("commit batch of %d: %w", n, err)
+		}
+		var ack pubAck
+		if err := json.Unmarshal(resp.Data, &ack); err != nil {
+			return fmt.Errorf("commit batch of %d: answer %q: %w", n, resp.Data, err)
+		}
+		if e := ack.Error; e != nil {
+			switch e.ErrCode {
+			case errWrongLastSeq, errWrongLastSeqConst, errIncompleteBatch, errTooManyInflight:
+				return fmt.Errorf("%w: %s", errRetry, e.Description)
+			}
+			return fmt.Errorf("commit batch of %d: %s (code %d)", n, e.Description, e.ErrCode)
+		}
+		if ack.Count != n {
+			return fmt.Errorf("commit batch of %d: the stream stored %d", n, ack.Count)
+		}
+	}
+	return nil
+}
+
+// NextSeq draws the next number of the named sequence: the stream
+// sequence of a message on the sequence's own subject. Stream sequences
+// are never 0, never reused and grow in the order publishes are
+// acknowledged, on every node and after any restart, which is the
+// contract of store.Writer.NextSeq; the stream keeps only the newest
+// message of the subject.
+func (s *Store) NextSeq(ctx context.Context, name string) (uint64, error) {
+	subj := "rec.seq." + hex.EncodeToString([]byte(name))
+	if name == "" {
+		return 0, errors.New("next sequence: no name")
+	}
+	m := nats.NewMsg(subj)
+	resp, err := s.nc.RequestMsgWithContext(ctx, m)
+	if err != nil {
+		return 0, fmt.Errorf("next %s: %w", name, err)
+	}
+	var ack pubAck
+	if err := json.Unmarshal(resp.Data, &ack); err != nil {
+		return 0, fmt.Errorf("next %s: answer %q: %w", name, resp.Data, err)
+	}
+	if ack.Error != nil {
+		return 0, fmt.Errorf("next %s: %s (code %d)", name, ack.Error.Description, ack.Error.ErrCode)
+	}
+	return ack.Sequence, nil
+}
+
+type pending struct {
+	value []byte
+	ttl   time.Duration
+	del   bool
+}
+
+// txn is one scoped transaction: reads go to the stream, writes wait in
+// the buffer for the commit.
+type txn struct {
+	s        *Store
+	ctx      context.Context
+	scope    store.Scope
+	base     string
+	readOnly bool
+	writes   map[string]pending
+	order    []string // keys in the order first written: the batch order
+}
+
+var _ store.Writer = (*txn)(nil)
+
+// locate is the subject prefix a key's record lives under: its owner's
+// scope, or this transaction's for a key written in the writer's scope.
+func (t *txn) locate(key store.Key) (string, error) {
+	if owner, ok := store.KeyOwner(key); ok {
+		if owner == t.scope {
+			return t.base, nil
+		}
+		return t.s.base(owner)
+	}
+	if t.scope.CheckWrite("read", key) == nil {
+		return t.base, nil
+	}
+	return "", fmt.Errorf("%w: the record of key %q belongs to no one scope", ErrUnsupportedScope, key)
+}
+
+func (t *txn) Get(key store.Key) ([]byte, error) {
+	if w, ok := t.writes[string(key)]; ok {
+		if w.del {
+			return nil, store.ErrNotFound
+		}
+		return bytes.Clone(w.value), nil
+	}
+	base, err := t.locate(key)
+	if err != nil {
+		return nil, err
+	}
+	m, err := t.s.get(t.ctx, msgGet{LastFor: subjectOf(base, key)})
+	if err != nil {
+		return nil, fmt.Errorf("get %q: %w", key, err)
+	}
+	if m == nil {
+		return nil, store.ErrNotFound
+	}
+	if del, err := m.deleted(); err != nil || del {
+		if err == nil {
+			err = store.ErrNotFound
+		}
+		return nil, err
+	}
+	if m.Data == nil {
+		return []byte{}, nil
+	}
+	return m.Data, nil
+}
+
+func (t *txn) Has(key store.Key) (bool, error) {
+	_, err := t.Get(key)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func (t *txn) write(op string, key store.Key, p pending) error {
+	if t.readOnly {
+		return fmt.Errorf("%s %q in a read-only transaction", op, key)
+	}
+	if err := t.scope.CheckWrite(op, key); err != nil {
+		return err
+	}
+	if len(key) == 0 {
+		return fmt.Errorf("%s: empty key", op)
+	}
+	k := string(key)
+	if _, ok := t.writes[k]; !ok {
+		t.order = append(t.order, k)
+	}
+	t.writes[k] = p
+	return nil
+}
+
+func (t *txn) Set(key store.Key, value []byte, ttl time.Duration) error {
+	return t.write("set", key, pending{value: bytes.Clone(value), ttl: ttl})
+}
+
+func (t *txn) Delete(key store.Key) error { return t.write("delete", key, pending{del: true}) }
+
+func (t *txn) NextSeq(name string) (uint64, error) { return t.s.NextSeq(t.ctx, name) }
+
+func (t *txn) Scan(prefix store.Key, fn func(key store.Key, value []byte) error) error {
+	return t.scan(prefix, nil, false, fn)
+}
+
+func (t *txn) ScanReverse(prefix store.Key, fn func(key store.Key, value []byte) error) error {
+	return t.scan(prefix, nil, true, fn)
+}
+
+func (t *txn) ScanFrom(prefix, from store.Key, fn func(key store.Key, value []byte) error) error {
+	return t.scan(prefix, from, false, fn)
+}
+
+type record struct {
+	key   store.Key
+	value []byte
+}
+
+// scan walks the records of this transaction's scope under prefix, the
+// stored ones merged with the buffer, in key order. JetStream orders
+// messages by sequence, not subject, so the scan gathers the prefix
+// first: a scan costs the size of what the prefix holds in the scope.
+func (t *txn) scan(prefix, from store.Key, reverse bool, fn func(key store.Key, value []byte) error) error {
+	if len(prefix) == 0 {
+		return errors.New("scan: empty prefix")
+	}
+	found := map[string][]byte{}
+	if err := t.s.gather(t.ctx, t.base, prefix, found); err != nil {
+		return err
+	}
+	for k, w := range t.writes {
+		if !strings.HasPrefix(k, string(prefix)) {
+			continue
+		}
+		if w.del {
+			delete(found, k)
+		} else {
+			found[k] = w.value
+		}
+	}
+	recs := make([]record, 0, len(found))
+	for k, v := range found {
+		if from != nil && k < string(from) {
+			continue
+		}
+		recs = append(recs, record{store.Key(k), v})
+	}
+	slices.SortFunc(recs, func(a, b record) int { return bytes.Compare(a.key, b.key) })
+	if reverse {
+		slices.Reverse(recs)
+	}
+	for _, r := range recs {
+		if err := t.ctx.Err(); err != nil {
+			return err
+		}
+		if err := fn(bytes.Clone(r.key), bytes.Clone(r.value)); err != nil {
+			if errors.Is(err, store.ErrStop) {
+				return nil
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// gather adds to found every stored record under base whose key begins
+// with prefix: the key equal to the prefix by one get, the longer ones
+// one message at a time over the prefix's subject filter, in stream
+// order. Each subject holds one message, so every message is a live
+// record or a tombstone. The leader answers one message per request
+// (only direct gets, which a lagging replica may answer, come in
+// batches): a scan costs a round trip per record.
+func (s *Store) gather(ctx context.Context, base string, prefix store.Key, found map[string][]byte) error {
+	exact := subjectOf(base, prefix)
+	m, err := s.get(ctx, msgGet{LastFor: exact})
+	if err != nil {
+		return fmt.Errorf("scan %q: %w", prefix, err)
+	}
+	if m != nil {
+		if del, err := m.deleted(); err != nil {
+			return fmt.Errorf("scan %q: %w", prefix, err)
+		} else if !del {
+			found[string(prefix)] = m.Data
+		}
+	}
+	filter := exact + ".>"
+	for next := uint64(1); ; {
+		m, err := s.get(ctx, msgGet{Seq: next, NextFor: filter})
+		if err != nil {
+			return fmt.Errorf("scan %q: %w", prefix, err)
+		}
+		if m == nil {
+			return nil
+		}
+		next = m.Sequence + 1
+		del, err := m.deleted()
+		if err != nil {
+			return fmt.Errorf("scan %q: %w", prefix, err)
+		}
+		if del {
+			continue
+		}
+		key, err := keyOf(base, m.Subject)
+		if err != nil {
+			return fmt.Errorf("scan %q: %w", prefix, err)
+		}
+		found[string(key)] = m.Data
+	}
+}
