@@ -259,10 +259,17 @@ func (s *DB) write(ctx context.Context, fn func(t *Txn) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.update(func(t *Txn) error {
+	events := false
+	err := s.update(func(t *Txn) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		return fn(t)
+		err := fn(t)
+		events = t.auditEvent // of the last try, the one committed
+		return err
 	})
+	if err == nil && events {
+		s.auditEventsCommitted(ctx)
+	}
+	return err
 }
