@@ -472,8 +472,8 @@ func docOwner(doc DocKind, id string) (owner, bool) {
 		// Staged rows and the marker that commits them are one import.
 		return owner{scope: ContactImportScope()}, true
 	case DocAudit:
-		// One append-only log, written only by its folder and by appends
-		// of their own (see AuditScope and auditevent.go).
+		// One append-only log with one writer (admin/audit): entries it
+		// appends and the events it folds in (see auditevent.go).
 		return owner{scope: AuditScope()}, true
 	case DocAuditEvent:
 		// Written in the transaction of the change it records, in that

@@ -53,8 +53,9 @@ func DocScope(doc DocKind, id string) Scope { return Scope{kind: ScopeDoc, doc: 
 // FAQScope is the FAQ: its versions and the pointer to the live one.
 func FAQScope() Scope { return DocScope(DocFAQVersion, "") }
 
-// AuditScope is the append-only audit log. An entry is appended in its
-// own transaction after the change it records commits.
+// AuditScope is the append-only audit log, written by its one writer
+// only. A change in another scope records its entry as an event of its
+// own scope (AppendAuditEvent), which that writer folds in.
 func AuditScope() Scope { return DocScope(DocAudit, "") }
 
 // TemplatesScope is the business account's template list and its sync
