@@ -46,7 +46,7 @@ func (s *Server) importContacts(c *fiber.Ctx) error {
 	res, err := s.importer.Import(bytes.NewReader(text), contacts.ImportOptions{
 		Source: "import by " + p.Name, Now: s.now(),
 		Commit: func(tx store.Writer, info contacts.ImportInfo) error {
-			_, err := s.audit.AppendIn(ctx, tx, audit.Entry{Actor: id, Name: name, Role: role, Action: "contact.import",
+			_, err := s.audit.Event(ctx, tx, store.ContactImportScope(), audit.Entry{Actor: id, Name: name, Role: role, Action: "contact.import",
 				Target: "import=" + info.ID, IP: ip, Status: fiber.StatusOK, Detail: fmt.Sprintf("rows=%d", info.Rows)})
 			return err
 		},
@@ -208,10 +208,10 @@ func (s *Server) recordConsent(c *fiber.Ctx) error {
 		ct      store.Contact
 		changed bool
 	)
-	// Not yet scoped: the audit entry commits with the change it records
-	// (audit.AppendIn); scoped, it becomes an event record in the user's
-	// batch that the audit log folds in.
-	err := s.db.WriteAny(ctx, func(w store.Writer) error {
+	// The audit entry is an event of the person's scope, committed with
+	// the change and folded into the log after it (audit.Log.Event).
+	scope := store.UserScope(id)
+	err := s.db.Write(ctx, scope, func(w store.Writer) error {
 		var err error
 		if ct, err = store.GetContact(ctx, w, id); err != nil {
 			return err
@@ -226,7 +226,7 @@ func (s *Server) recordConsent(c *fiber.Ctx) error {
 				return err
 			}
 		}
-		_, err = s.audit.AppendIn(ctx, w, audit.Entry{Actor: actor, Name: name, Role: role, Action: "contact.consent",
+		_, err = s.audit.Event(ctx, w, scope, audit.Entry{Actor: actor, Name: name, Role: role, Action: "contact.consent",
 			Target: "wa_id=" + whatsapp.MaskPhone(id), IP: ip, Status: fiber.StatusOK,
 			Detail: fmt.Sprintf("channel=%s opt_in=%t changed=%t", req.Channel, *req.OptIn, changed)})
 		return err
@@ -252,15 +252,15 @@ func (s *Server) markReachable(c *fiber.Ctx) error {
 	ip := c.IP()
 	ctx := c.UserContext()
 	var cleared bool
-	// Not yet scoped: the audit entry commits with the change it records
-	// (audit.AppendIn); scoped, it becomes an event record in the user's
-	// batch that the audit log folds in.
-	err := s.db.WriteAny(ctx, func(w store.Writer) error {
+	// The audit entry is an event of the person's scope, committed with
+	// the change and folded into the log after it (audit.Log.Event).
+	scope := store.UserScope(id)
+	err := s.db.Write(ctx, scope, func(w store.Writer) error {
 		var err error
 		if cleared, err = store.MarkReachable(ctx, w, id, s.now()); err != nil {
 			return err
 		}
-		_, err = s.audit.AppendIn(ctx, w, audit.Entry{Actor: actor, Name: name, Role: role, Action: "contact.reachable",
+		_, err = s.audit.Event(ctx, w, scope, audit.Entry{Actor: actor, Name: name, Role: role, Action: "contact.reachable",
 			Target: "wa_id=" + whatsapp.MaskPhone(id), IP: ip, Status: fiber.StatusOK, Detail: fmt.Sprintf("cleared=%t", cleared)})
 		return err
 	})

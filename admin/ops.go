@@ -33,6 +33,13 @@ var openAPI []byte
 // are registered: fiber runs handlers in the order they were added.
 func (s *Server) registerOps(adm fiber.Router) {
 	s.audit = audit.New(s.db, s.log, s.now)
+	// The admin server is the audit log's writer: it folds the events
+	// other packages write with their changes, starting with any a stop
+	// left. A failure leaves them pending and listed; the next change
+	// folds them.
+	if err := s.audit.Start(context.Background()); err != nil {
+		s.log.Error().Err(err).Msg("audit log folder")
+	}
 
 	// Audit every change made through routes owned elsewhere.
 	for prefix, action := range map[string]string{

@@ -285,20 +285,18 @@ func (s *Service) Create(ctx context.Context, n New, by Actor) (*View, error) {
 	if len(ps) == 0 {
 		return nil, &NobodyError{Entry: c.Entry, Since: since, Current: current, Version: c.Version}
 	}
-	// Not yet scoped: the audit entry commits with the change it records;
-	// scoped, it becomes an event record in this scope's batch that the
-	// audit log folds in (see store.AuditScope).
-	err = s.db.WriteAny(ctx, func(tx store.Writer) error {
+	// The number is drawn before the write, which is the new correction's.
+	seq, err := store.NextCorrectionNumber(ctx, s.db)
+	if err != nil {
+		return nil, fmt.Errorf("create correction: %w", err)
+	}
+	c.ID = fmt.Sprintf("cor%06d", seq)
+	err = s.db.Write(ctx, scope(c.ID), func(tx store.Writer) error {
 		if c.Incident != "" {
 			if err := admitIncident(ctx, tx, c.Incident); err != nil {
 				return err
 			}
 		}
-		seq, err := store.NextCorrectionNumber(ctx, tx)
-		if err != nil {
-			return err
-		}
-		c.ID = fmt.Sprintf("cor%06d", seq)
 		if err := store.PutCorrection(ctx, tx, c.ID, c); err != nil {
 			return err
 		}
@@ -312,14 +310,19 @@ func (s *Service) Create(ctx context.Context, n New, by Actor) (*View, error) {
 	return s.view(c, ps), nil
 }
 
+// scope is what a change of correction id may write: that correction.
+func scope(id string) store.Scope { return store.DocScope(store.DocCorrection, id) }
+
 // audit records a correction's step; with an incident, against the
-// incident, so that the incident's timeline shows it.
+// incident, so that the incident's timeline shows it. The entry is an
+// event of the correction's scope, in the step's transaction, folded into
+// the audit log after the commit.
 func audit(ctx context.Context, tx store.Writer, at time.Time, by Actor, action string, c *Correction, detail string) error {
 	target := c.ID
 	if c.Incident != "" {
 		target = c.Incident
 	}
-	_, err := store.AppendAudit(ctx, tx, store.AuditEntry{At: at, Actor: by.ID, Name: by.Name, Role: by.Role, Action: action, Target: target, Detail: detail})
+	_, err := store.AppendAuditEvent(ctx, tx, scope(c.ID), store.AuditEntry{At: at, Actor: by.ID, Name: by.Name, Role: by.Role, Action: action, Target: target, Detail: detail})
 	return err
 }
 
@@ -663,10 +666,7 @@ func (s *Service) Send(ctx context.Context, id string, o SendOptions, by Actor) 
 	if len(skipped) > 0 {
 		c.Skipped = skipped
 	}
-	// Not yet scoped: the audit entry commits with the change it records;
-	// scoped, it becomes an event record in this scope's batch that the
-	// audit log folds in (see store.AuditScope).
-	err = s.db.WriteAny(ctx, func(tx store.Writer) error {
+	err = s.db.Write(ctx, scope(id), func(tx store.Writer) error {
 		if err := store.PutCorrection(ctx, tx, id, &c); err != nil {
 			return err
 		}

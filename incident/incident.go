@@ -239,13 +239,17 @@ func NewService(o Options) *Service {
 	return &Service{db: o.DB, bc: o.Broadcasts, log: o.Logger.With().Str("comp", "incident").Logger(), now: o.Now, hook: o.OnClose}
 }
 
-// audit appends the entry for a change through the audit log's one
-// writer, in the change's own transaction.
+// audit records the entry for a change of incident id as an event of the
+// incident's scope, in the change's own transaction: the audit log, its
+// one writer, folds it in after the commit.
 func audit(ctx context.Context, w store.Writer, at time.Time, by Actor, action, id, detail string) error {
-	_, err := store.AppendAudit(ctx, w, store.AuditEntry{At: at, Actor: by.ID, Name: by.Name, Role: by.Role, IP: by.IP,
+	_, err := store.AppendAuditEvent(ctx, w, scope(id), store.AuditEntry{At: at, Actor: by.ID, Name: by.Name, Role: by.Role, IP: by.IP,
 		Action: action, Target: id, Detail: detail})
 	return err
 }
+
+// scope is what a change of incident id may write: that incident.
+func scope(id string) store.Scope { return store.DocScope(store.DocIncident, id) }
 
 // Create opens an incident; the audit entry is written with it.
 func (s *Service) Create(ctx context.Context, n New, by Actor) (*Incident, error) {
@@ -254,15 +258,14 @@ func (s *Service) Create(ctx context.Context, n New, by Actor) (*Incident, error
 	}
 	now := s.now().UTC()
 	var in Incident
-	// Not yet scoped: the audit entry commits with the change it records;
-	// scoped, it becomes an event record in this scope's batch that the
-	// audit log folds in (see store.AuditScope).
-	err := s.db.WriteAny(ctx, func(w store.Writer) error {
-		seq, err := store.NextIncidentNumber(ctx, w)
-		if err != nil {
-			return err
-		}
-		in = Incident{ID: fmt.Sprintf("inc%06d", seq), Name: n.Name, Kind: n.Kind, Audience: n.Audience, Drill: n.Drill,
+	// The number is drawn before the write, which is the new incident's.
+	seq, err := store.NextIncidentNumber(ctx, s.db)
+	if err != nil {
+		return nil, fmt.Errorf("open incident: %w", err)
+	}
+	id := fmt.Sprintf("inc%06d", seq)
+	err = s.db.Write(ctx, scope(id), func(w store.Writer) error {
+		in = Incident{ID: id, Name: n.Name, Kind: n.Kind, Audience: n.Audience, Drill: n.Drill,
 			State: StateOpen, Notes: n.Notes, OpenedBy: by.String(), OpenedAt: now, UpdatedAt: now}
 		if err := store.PutIncident(ctx, w, in.ID, &in); err != nil {
 			return err
@@ -392,10 +395,7 @@ func (s *Service) Update(ctx context.Context, id string, p Patch, by Actor) (*In
 	}
 	now := s.now().UTC()
 	var in Incident
-	// Not yet scoped: the audit entry commits with the change it records;
-	// scoped, it becomes an event record in this scope's batch that the
-	// audit log folds in (see store.AuditScope).
-	err := s.db.WriteAny(ctx, func(w store.Writer) (err error) {
+	err := s.db.Write(ctx, scope(id), func(w store.Writer) (err error) {
 		if in, err = get(ctx, w, id); err != nil {
 			return err
 		}
@@ -442,9 +442,11 @@ func (s *Service) Close(ctx context.Context, id string, by Actor) (*Incident, er
 	if err != nil {
 		return nil, fmt.Errorf("report of incident %s: %w", id, err)
 	}
-	// Not yet scoped: the audit entry commits with the change it records;
-	// scoped, it becomes an event record in this scope's batch that the
-	// audit log folds in (see store.AuditScope).
+	// Not yet scoped: the close hook ends the incident's FAQ overlay
+	// (another document, store.FAQOverlayScope) in the same commit. The
+	// audit entry is already an event of the incident's scope. Scoped,
+	// the overlay closes after the commit, and at start for closed
+	// incidents whose overlay is still open.
 	err = s.db.WriteAny(ctx, func(w store.Writer) error {
 		cur, err := get(ctx, w, id)
 		if err != nil {

@@ -249,8 +249,10 @@ func (s *Service) Import(ctx context.Context, r io.Reader, by Actor) (ImportResu
 		res    ImportResult
 		placed []Place
 	)
-	// Not yet scoped: an import writes every row's place or none, with
-	// one audit entry; each place is its own document.
+	// Not yet scoped: an import writes every row's place or none, and
+	// each place is its own document. Its one audit entry is an event of
+	// the places as a family (store.DocScope(store.DocPlace, "")), folded
+	// into the log after the commit like every other change's.
 	err = s.db.WriteAny(ctx, func(w store.Writer) error {
 		res, placed = ImportResult{Rows: len(ins)}, make([]Place, 0, len(ins))
 		checked := map[string]error{}
@@ -296,7 +298,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader, by Actor) (ImportResu
 		if len(errs) > 0 {
 			return &ImportError{Rows: errs}
 		}
-		return audit(ctx, w, now, by, "place.import", "", fmt.Sprintf("rows=%d created=%d updated=%d", res.Rows, res.Created, res.Updated))
+		return audit(ctx, w, store.DocScope(store.DocPlace, ""), now, by, "place.import", "", fmt.Sprintf("rows=%d created=%d updated=%d", res.Rows, res.Created, res.Updated))
 	})
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("import places: %w", err)

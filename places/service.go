@@ -97,11 +97,16 @@ func (s *Service) Index() *Index { return s.idx }
 // RadiusKm is how far a place may be and still be offered.
 func (s *Service) RadiusKm() float64 { return s.radius }
 
-func audit(ctx context.Context, w store.Writer, at time.Time, by Actor, action, id, detail string) error {
-	_, err := store.AppendAudit(ctx, w, store.AuditEntry{At: at, Actor: by.ID, Name: by.Name, Role: by.Role, IP: by.IP,
+// audit records a change's audit entry as an event of scope, in the
+// change's transaction: the audit log folds it in after the commit.
+func audit(ctx context.Context, w store.Writer, scope store.Scope, at time.Time, by Actor, action, id, detail string) error {
+	_, err := store.AppendAuditEvent(ctx, w, scope, store.AuditEntry{At: at, Actor: by.ID, Name: by.Name, Role: by.Role, IP: by.IP,
 		Action: action, Target: id, Detail: detail})
 	return err
 }
+
+// scope is what a change of place id may write: that place.
+func scope(id string) store.Scope { return store.DocScope(store.DocPlace, id) }
 
 // checkIncident refuses an incident that does not exist or is closed: a
 // place added to a closed incident would never be offered.
@@ -144,6 +149,26 @@ func newID(ctx context.Context, w store.Writer) (string, error) {
 	}
 }
 
+// newID draws a place id not taken now, before the scoped write that adds
+// the place (which checks again).
+func (s *Service) newID(ctx context.Context) (string, error) {
+	for {
+		n, err := store.NextPlaceNumber(ctx, s.db)
+		if err != nil {
+			return "", err
+		}
+		id := fmt.Sprintf("pl%06d", n)
+		var taken bool
+		err = s.db.Read(ctx, func(r store.Reader) (err error) {
+			taken, err = store.HasPlace(ctx, r, id)
+			return err
+		})
+		if err != nil || !taken {
+			return id, err
+		}
+	}
+}
+
 // Create adds a place; the audit entry is written with it.
 func (s *Service) Create(ctx context.Context, in Input, by Actor) (*Place, error) {
 	p, err := in.Validate()
@@ -153,31 +178,35 @@ func (s *Service) Create(ctx context.Context, in Input, by Actor) (*Place, error
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now().UTC()
+	// A new place's id is drawn before its scoped write, which may then
+	// write only that place and its audit event; a retried transaction
+	// keeps the id.
+	id := p.ID
+	if id == "" {
+		var err error
+		if id, err = s.newID(ctx); err != nil {
+			return nil, fmt.Errorf("add place: %w", err)
+		}
+	}
 	var out Place
-	// Not yet scoped: the audit entry commits with the change it records;
-	// scoped, it becomes an event record in this scope's batch that the
-	// audit log folds in (see store.AuditScope).
-	err = s.db.WriteAny(ctx, func(w store.Writer) error {
+	err = s.db.Write(ctx, scope(id), func(w store.Writer) error {
 		out = p
+		out.ID = id
 		out.UpdatedAt, out.UpdatedBy = now, by.String()
 		if err := checkIncident(ctx, w, out.Incident); err != nil {
 			return err
 		}
-		if out.ID == "" {
-			id, err := newID(ctx, w)
-			if err != nil {
-				return err
-			}
-			out.ID = id
-		} else if taken, err := store.HasPlace(ctx, w, out.ID); err != nil {
+		if taken, err := store.HasPlace(ctx, w, out.ID); err != nil {
 			return err
-		} else if taken {
+		} else if taken && p.ID != "" {
 			return fmt.Errorf("%w: %s: change it with PATCH /admin/places/%s", ErrConflict, out.ID, out.ID)
+		} else if taken {
+			return fmt.Errorf("%w: place %s was added by another change meanwhile: add it again", ErrConflict, out.ID)
 		}
 		if err := store.PutPlace(ctx, w, out.ID, &out); err != nil {
 			return err
 		}
-		return audit(ctx, w, now, by, "place.create", out.ID, fmt.Sprintf("%s %q %s", out.Kind, out.Name[DefaultLang], out.State))
+		return audit(ctx, w, scope(out.ID), now, by, "place.create", out.ID, fmt.Sprintf("%s %q %s", out.Kind, out.Name[DefaultLang], out.State))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("add place: %w", err)
@@ -234,17 +263,14 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Place, error) {
 	return out, nil
 }
 
-// change applies fn to place id in one transaction with its audit entry
-// and then to the index.
+// change applies fn to place id in one transaction, in the place's scope,
+// with its audit entry, and then to the index.
 func (s *Service) change(ctx context.Context, id, action string, by Actor, fn func(w store.Writer, p *Place) (string, error)) (*Place, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now().UTC()
 	var out Place
-	// Not yet scoped: the audit entry commits with the change it records;
-	// scoped, it becomes an event record in this scope's batch that the
-	// audit log folds in (see store.AuditScope).
-	err := s.db.WriteAny(ctx, func(w store.Writer) error {
+	err := s.db.Write(ctx, scope(id), func(w store.Writer) error {
 		p, err := get(ctx, w, id)
 		if err != nil {
 			return err
@@ -258,7 +284,7 @@ func (s *Service) change(ctx context.Context, id, action string, by Actor, fn fu
 			return err
 		}
 		out = p
-		return audit(ctx, w, now, by, action, id, detail)
+		return audit(ctx, w, scope(id), now, by, action, id, detail)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", strings.ReplaceAll(action, ".", " "), id, err)
@@ -307,10 +333,7 @@ func (s *Service) Delete(ctx context.Context, id string, by Actor) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now().UTC()
-	// Not yet scoped: the audit entry commits with the change it records;
-	// scoped, it becomes an event record in this scope's batch that the
-	// audit log folds in (see store.AuditScope).
-	err := s.db.WriteAny(ctx, func(w store.Writer) error {
+	err := s.db.Write(ctx, scope(id), func(w store.Writer) error {
 		p, err := get(ctx, w, id)
 		if err != nil {
 			return err
@@ -318,7 +341,7 @@ func (s *Service) Delete(ctx context.Context, id string, by Actor) error {
 		if err := store.DeletePlace(ctx, w, id); err != nil {
 			return err
 		}
-		return audit(ctx, w, now, by, "place.delete", id, fmt.Sprintf("%s %q", p.Kind, p.Name[DefaultLang]))
+		return audit(ctx, w, scope(id), now, by, "place.delete", id, fmt.Sprintf("%s %q", p.Kind, p.Name[DefaultLang]))
 	})
 	if err != nil {
 		return fmt.Errorf("delete place %s: %w", id, err)

@@ -3,15 +3,18 @@ package store
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 )
 
-// AuditEntry is one audited action. The audit log is append-only, and
-// AppendAudit is its only writer: package admin/audit records the
-// requests of people and tokens with it, the broadcast service its own
-// actions, each inside the transaction of the change where that matters.
+// AuditEntry is one audited action. The audit log is append-only and
+// written in its own scope only: by AppendAudit, for an action recorded
+// after it happened (admin/audit records the requests of people and
+// tokens, the broadcast service some of its own actions), and by
+// FoldAuditEvents, which moves in the entries written as events inside
+// the transaction of the change they record (AppendAuditEvent).
 type AuditEntry struct {
 	Seq    uint64    `json:"seq"`
 	At     time.Time `json:"at"`
@@ -34,22 +37,14 @@ func auditKey(seq uint64) Key {
 }
 
 // AppendAudit writes e as the next entry of the audit log, in w's
-// transaction: the entry exists exactly when the change it records does.
-// It fills in Seq and returns the entry as stored. e must name its
-// action, actor and time.
+// transaction, which must be the log's (AuditScope): a change in another
+// scope records its entry with AppendAuditEvent. It fills in Seq and
+// returns the entry as stored. e must name its action, actor and time.
 func AppendAudit(ctx context.Context, w Writer, e AuditEntry) (AuditEntry, error) {
-	if err := ctx.Err(); err != nil {
+	if err := checkAuditEntry(ctx, e); err != nil {
 		return AuditEntry{}, err
 	}
-	switch {
-	case e.Action == "":
-		return AuditEntry{}, fmt.Errorf("append audit entry: no action")
-	case e.Actor == "":
-		return AuditEntry{}, fmt.Errorf("append audit %s: no actor", e.Action)
-	case e.At.IsZero():
-		return AuditEntry{}, fmt.Errorf("append audit %s: no time", e.Action)
-	}
-	seq, err := w.NextSeq("audit")
+	seq, err := w.NextSeq(auditEventSeq)
 	if err != nil {
 		return AuditEntry{}, fmt.Errorf("append audit %s: %w", e.Action, err)
 	}
@@ -58,6 +53,21 @@ func AppendAudit(ctx context.Context, w Writer, e AuditEntry) (AuditEntry, error
 		return AuditEntry{}, fmt.Errorf("append audit %s: %w", e.Action, err)
 	}
 	return e, nil
+}
+
+func checkAuditEntry(ctx context.Context, e AuditEntry) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	switch {
+	case e.Action == "":
+		return fmt.Errorf("append audit entry: no action")
+	case e.Actor == "":
+		return fmt.Errorf("append audit %s: no actor", e.Action)
+	case e.At.IsZero():
+		return fmt.Errorf("append audit %s: no time", e.Action)
+	}
+	return nil
 }
 
 // AuditFilter selects entries; zero fields match everything.
@@ -89,18 +99,18 @@ func (f AuditFilter) Match(e *AuditEntry) bool {
 
 // ListAudit returns up to limit matching entries (all when limit <= 0),
 // newest first, and the seq to pass as Before for the next page (0 when
-// there is none).
+// there is none). Events not yet folded into the log are listed as the
+// entries they become, under the same number, so the log reads complete
+// whether or not the fold has run.
 func ListAudit(ctx context.Context, r Reader, f AuditFilter, limit int) ([]AuditEntry, uint64, error) {
+	pending, err := PendingAuditEvents(ctx, r)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list audit log: %w", err)
+	}
 	out := []AuditEntry{}
 	var next uint64
-	err := r.ScanReverse(docPrefix(DocAudit), func(k Key, b []byte) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		e, err := decodeAudit(k, b)
-		if err != nil {
-			return err
-		}
+	// add takes the entries newest first; ErrStop once a page is full.
+	add := func(e AuditEntry) error {
 		if (f.Before != 0 && e.Seq >= f.Before) || !f.Match(&e) {
 			return nil
 		}
@@ -110,8 +120,38 @@ func ListAudit(ctx context.Context, r Reader, f AuditFilter, limit int) ([]Audit
 		}
 		out = append(out, e)
 		return nil
+	}
+	// pending is oldest first: the newest still waiting is its last.
+	addPendingAbove := func(seq uint64) error {
+		for len(pending) > 0 && pending[len(pending)-1].Entry.Seq >= seq {
+			ev := pending[len(pending)-1]
+			pending = pending[:len(pending)-1]
+			if ev.Entry.Seq == seq {
+				continue // folded, not yet deleted: the entry is listed
+			}
+			if err := add(ev.Entry); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	err = r.ScanReverse(docPrefix(DocAudit), func(k Key, b []byte) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		e, err := decodeAudit(k, b)
+		if err != nil {
+			return err
+		}
+		if err := addPendingAbove(e.Seq); err != nil {
+			return err
+		}
+		return add(e)
 	})
-	if err != nil {
+	if err == nil {
+		err = addPendingAbove(0)
+	}
+	if err != nil && !errors.Is(err, ErrStop) {
 		return nil, 0, fmt.Errorf("list audit log: %w", err)
 	}
 	return out, next, nil

@@ -247,6 +247,7 @@ const (
 	DocAgent        DocKind = "agent" // admin: agent accounts (bcrypt password hashes)
 	DocAgentSession DocKind = "asess" // admin: console login sessions, by SHA-256 of the cookie
 	DocAudit        DocKind = "audit" // append-only audit log (big-endian sequence ids)
+	DocAuditEvent   DocKind = "auev"  // audit entry pending in the scope of its change (<scope>/<seq, 20 digits>), see auditevent.go
 	DocErasure      DocKind = "erase" // privacy: anonymous counts left by erasures and retention sweeps
 	DocDeadLetter   DocKind = "dead"  // inbound events that could not be processed
 	DocRejected     DocKind = "rejwh" // bot: raw webhook bodies acknowledged but impossible to store as events (<unix nanos>)
@@ -471,9 +472,13 @@ func docOwner(doc DocKind, id string) (owner, bool) {
 		// Staged rows and the marker that commits them are one import.
 		return owner{scope: ContactImportScope()}, true
 	case DocAudit:
-		// One append-only log; an entry is appended after the change it
-		// records commits (see AuditScope).
+		// One append-only log with one writer (admin/audit): entries it
+		// appends and the events it folds in (see auditevent.go).
 		return owner{scope: AuditScope()}, true
+	case DocAuditEvent:
+		// Written in the transaction of the change it records, in that
+		// change's scope, which its id names; deleted there once folded.
+		return auditEventOwner(id)
 	case DocErasure:
 		return owner{scope: DocScope(DocErasure, "")}, true
 	case DocFAQOverlay:

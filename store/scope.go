@@ -53,8 +53,9 @@ func DocScope(doc DocKind, id string) Scope { return Scope{kind: ScopeDoc, doc: 
 // FAQScope is the FAQ: its versions and the pointer to the live one.
 func FAQScope() Scope { return DocScope(DocFAQVersion, "") }
 
-// AuditScope is the append-only audit log. An entry is appended in its
-// own transaction after the change it records commits.
+// AuditScope is the append-only audit log, written by its one writer
+// only. A change in another scope records its entry as an event of its
+// own scope (AppendAuditEvent), which that writer folds in.
 func AuditScope() Scope { return DocScope(DocAudit, "") }
 
 // TemplatesScope is the business account's template list and its sync
@@ -259,12 +260,19 @@ func (s *DB) write(ctx context.Context, fn func(t *Txn) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.update(func(t *Txn) error {
+	events := false
+	err := s.update(func(t *Txn) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		return fn(t)
+		err := fn(t)
+		events = t.auditEvent // of the last try, the one committed
+		return err
 	})
+	if err == nil && events {
+		s.auditEventsCommitted(ctx)
+	}
+	return err
 }
 
 // ID is the scope's id: the wa_id of a user, the id of a broadcast or of

@@ -69,6 +69,12 @@ var ownershipCases = []struct {
 	{"doc " + string(DocConsent), docKey(DocConsent, "966500000001"), UserScope("966500000001"), nil, false},
 	{"doc " + string(DocContactImport), docKey(DocContactImport, "current"), DocScope(DocContactImport, ""), nil, false},
 	{"doc " + string(DocContactStage), docKey(DocContactStage, "imp1/3"), DocScope(DocContactImport, ""), nil, false},
+	{"doc " + string(DocAuditEvent) + " of a person", auditEventKey(UserScope("966500000001"), 5), UserScope("966500000001"), nil, false},
+	{"doc " + string(DocAuditEvent) + " of a broadcast", auditEventKey(BroadcastScope("b1"), 5), BroadcastScope("b1"), nil, false},
+	{"doc " + string(DocAuditEvent) + " of a place", auditEventKey(DocScope(DocPlace, "pl000001"), 5), DocScope(DocPlace, "pl000001"), nil, false},
+	{"doc " + string(DocAuditEvent) + " of a document id with slashes", auditEventKey(UploadedMediaScope("ph1", "abc"), 5), UploadedMediaScope("ph1", "abc"), nil, false},
+	{"doc " + string(DocAuditEvent) + " of a document family", auditEventKey(ContactImportScope(), 5), ContactImportScope(), nil, false},
+	{"doc " + string(DocAuditEvent) + " with a malformed id", docKey(DocAuditEvent, "x/1"), Scope{}, nil, true},
 	{"doc of an unknown kind", docKey("nope", "x"), Scope{}, nil, true},
 }
 
@@ -173,6 +179,29 @@ func TestScopedWriteRefusesKeysOfAnotherOwner(t *testing.T) {
 		{"the audit log beside an agent", DocScope(DocAgent, "a1"),
 			func(w Writer) error { return w.Set(auditKey(1), []byte("{}"), 0) },
 			"set doc audit \"\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x01\" in the scope of document agent/a1: it belongs to documents audit"},
+		{"a place's audit event", DocScope(DocPlace, "pl000001"),
+			func(w Writer) error {
+				_, err := AppendAuditEvent(ctx, w, DocScope(DocPlace, "pl000001"), testAuditEntry("place.update"))
+				return err
+			}, ""},
+		{"an audit event of another place", DocScope(DocPlace, "pl000001"),
+			func(w Writer) error {
+				_, err := AppendAuditEvent(ctx, w, DocScope(DocPlace, "pl000002"), testAuditEntry("place.update"))
+				return err
+			},
+			"in the scope of document place/pl000001: it belongs to document place/pl000002"},
+		{"an audit event of a person from a broadcast", BroadcastScope("b1"),
+			func(w Writer) error {
+				_, err := AppendAuditEvent(ctx, w, UserScope("966500000001"), testAuditEntry("contact.consent"))
+				return err
+			},
+			"in the scope of broadcast b1: it belongs to user 9665******01"},
+		{"an audit entry straight into the log from a person's change", UserScope("966500000001"),
+			func(w Writer) error {
+				_, err := AppendAudit(ctx, w, testAuditEntry("contact.consent"))
+				return err
+			},
+			"in the scope of user 9665******01: it belongs to documents audit"},
 		{"a delete of another broadcast", BroadcastScope("b1"),
 			func(w Writer) error { return w.Delete(broadcastProgressKey("b2")) },
 			"delete broadcast-progress b2 in the scope of broadcast b1: it belongs to broadcast b2"},

@@ -13,11 +13,13 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -75,6 +77,10 @@ type DB struct {
 	disk   *diskGuard // nil: no reserve
 
 	media *mediaFiles
+
+	// auditFolder runs after a commit that wrote an audit event (see
+	// SetAuditFolder).
+	auditFolder atomic.Pointer[func(ctx context.Context)]
 }
 
 // Open opens (or creates) the store. A write is durable: when it returns
@@ -276,6 +282,9 @@ func (s *DB) Size() (lsm, vlog int64) { return s.db.Size() }
 type Txn struct {
 	t *badger.Txn
 	s *DB // for NextSeq
+	// auditEvent is set by a Set of an audit event, so that the commit
+	// wakes the audit log's folder (auditevent.go).
+	auditEvent bool
 }
 
 // Get returns a copy of the value of key, or ErrNotFound.
@@ -301,6 +310,9 @@ func (t *Txn) Has(key Key) (bool, error) {
 
 // Set writes value under key; ttl > 0 lets badger drop it after that long.
 func (t *Txn) Set(key Key, value []byte, ttl time.Duration) error {
+	if isAuditEventKey(key) {
+		t.auditEvent = true
+	}
 	e := badger.NewEntry(key, value)
 	if ttl > 0 {
 		e = e.WithTTL(ttl)

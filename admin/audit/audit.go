@@ -1,14 +1,19 @@
 // Package audit owns the append-only audit log: who did what, to what,
 // when and from where, for the requests of people and tokens (the
 // middleware, logins). The entries are store records (store.AuditEntry)
-// with one writer, store.AppendAudit: this package and the broadcast
-// service both append through it, and nothing can change or remove an
-// entry through the product.
+// and this package is the log's one writer: it appends the entries of
+// requests (Append), and its folder moves in the entries that other
+// packages write as events inside the scoped transaction of the change
+// they record (store.AppendAuditEvent, or Event here), so that an entry
+// exists exactly when its change does without a transaction across
+// scopes. Nothing can change or remove an entry through the product.
 package audit
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -20,7 +25,7 @@ import (
 )
 
 // Entry is one audited action; the store owns the record (see
-// store.AuditEntry) and its one writer, store.AppendAudit.
+// store.AuditEntry).
 type Entry = store.AuditEntry
 
 // Filter selects entries; zero fields match everything.
@@ -31,6 +36,9 @@ type Log struct {
 	db  *store.DB
 	log zerolog.Logger
 	now func() time.Time
+	// foldMu lets one fold run at a time, so that the events of a scope
+	// enter the log in their order.
+	foldMu sync.Mutex
 }
 
 // New returns the audit log kept in db.
@@ -60,13 +68,49 @@ func (l *Log) Append(ctx context.Context, e Entry) (Entry, error) {
 	return out, nil
 }
 
-// AppendIn records e inside w's transaction, so that the entry exists
-// exactly when the change it records does (a contact import's commit).
-func (l *Log) AppendIn(ctx context.Context, w store.Writer, e Entry) (Entry, error) {
+// Event records e inside w's transaction, which is scope's, as an event
+// of that scope: the entry exists exactly when the change it records does
+// (a contact import's commit, a consent change), and the folder moves it
+// into the log after the commit. It fills in At when zero.
+func (l *Log) Event(ctx context.Context, w store.Writer, scope store.Scope, e Entry) (Entry, error) {
 	if e.At.IsZero() {
 		e.At = l.now().UTC()
 	}
-	return store.AppendAudit(ctx, w, e)
+	return store.AppendAuditEvent(ctx, w, scope, e)
+}
+
+// Start makes this log the folder of the store's audit events: it moves
+// in what a crash left pending, then folds after every commit that writes
+// an event, before that commit's Write returns, so an entry is in the log
+// when the request that made the change answers. A failed fold is logged
+// and leaves the events pending: ListAudit lists them all the same, and
+// the next fold moves them. Stop ends the folding.
+func (l *Log) Start(ctx context.Context) error {
+	l.db.SetAuditFolder(func(ctx context.Context) {
+		if _, err := l.Fold(ctx); err != nil {
+			l.log.Error().Err(err).Msg("audit events not folded: they stay pending and are retried at the next change or start")
+		}
+	})
+	n, err := l.Fold(ctx)
+	if err != nil {
+		return fmt.Errorf("fold pending audit events: %w", err)
+	}
+	if n > 0 {
+		l.log.Info().Int("entries", n).Msg("audit events left by a stop folded into the log")
+	}
+	return nil
+}
+
+// Stop ends the folding after commits; pending events wait for the next
+// Start.
+func (l *Log) Stop() { l.db.SetAuditFolder(nil) }
+
+// Fold moves every pending audit event into the log, one fold at a time,
+// and returns how many entries it appended.
+func (l *Log) Fold(ctx context.Context) (int, error) {
+	l.foldMu.Lock()
+	defer l.foldMu.Unlock()
+	return store.FoldAuditEvents(ctx, l.db)
 }
 
 // Record appends e and logs a failure instead of returning it: the action

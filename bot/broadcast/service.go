@@ -446,11 +446,9 @@ func (s *Service) CreateBy(spec Spec, by Actor, idemKey string) (*Broadcast, err
 		return nil, fmt.Errorf("create broadcast: %w", err)
 	}
 	existing := ""
-	// Not yet scoped: the audit entry commits with the change it records;
-	// scoped, it becomes an event record in this scope's batch that the
-	// audit log folds in (see store.AuditScope).
-	// The idempotency key is the broadcast's own (store.ClaimBroadcastIdem).
-	err = s.db.WriteAny(storeCtx, func(tx store.Writer) error {
+	// The idempotency key is the broadcast's own (store.ClaimBroadcastIdem),
+	// and the audit entry an event of its scope (auditBy).
+	err = s.db.Write(storeCtx, store.BroadcastScope(b.ID), func(tx store.Writer) error {
 		existing = ""
 		if idemKey != "" {
 			var err error
@@ -703,16 +701,19 @@ func describeAudience(sp Spec) string {
 	return strings.Join(parts, ", ")
 }
 
-// audit appends to the audit log through its one writer, in tx: the
-// entry exists exactly when the change it records does.
+// audit appends to the audit log in tx, the log's own transaction
+// (store.AuditScope): for an action recorded after it happened.
 func (s *Service) audit(tx store.Writer, at time.Time, actor, action, target, detail string) error {
 	_, err := store.AppendAudit(storeCtx, tx, store.AuditEntry{At: at, Actor: actor, Action: action, Target: target, Detail: detail})
 	return err
 }
 
-// auditBy is audit with the principal's name and role.
+// auditBy records an action on broadcast target, with the principal's
+// name and role, in tx: as an event of the broadcast's scope, so that the
+// entry exists exactly when the change it records does; the audit log
+// folds it in after the commit.
 func (s *Service) auditBy(tx store.Writer, at time.Time, by Actor, action, target, detail string) error {
-	_, err := store.AppendAudit(storeCtx, tx, store.AuditEntry{At: at, Actor: by.ID, Name: by.Name, Role: by.Role, Action: action, Target: target, Detail: detail})
+	_, err := store.AppendAuditEvent(storeCtx, tx, store.BroadcastScope(target), store.AuditEntry{At: at, Actor: by.ID, Name: by.Name, Role: by.Role, Action: action, Target: target, Detail: detail})
 	return err
 }
 
@@ -738,10 +739,7 @@ func (s *Service) update(id string, fn func(b *Broadcast) error) (*Broadcast, er
 // entry is written with it.
 func (s *Service) updateAudited(id string, fn func(tx store.Writer, b *Broadcast) error) (*Broadcast, error) {
 	var b Broadcast
-	// Not yet scoped: the audit entry commits with the change it records;
-	// scoped, it becomes an event record in this scope's batch that the
-	// audit log folds in (see store.AuditScope).
-	err := s.db.WriteAny(storeCtx, func(tx store.Writer) (err error) {
+	err := s.db.Write(storeCtx, store.BroadcastScope(id), func(tx store.Writer) (err error) {
 		if b, err = store.GetBroadcast[Broadcast](storeCtx, tx, id); err != nil {
 			return err
 		}
