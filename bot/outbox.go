@@ -108,6 +108,14 @@ func (e *Engine) sendOutbound(key string, it *store.OutboxItem) bool {
 		}
 		id, err := e.files.MediaID(sendCtx, it.PhoneNumberID, m.SHA256, msg.Kind)
 		if err != nil {
+			kept, final := e.uploadFailed(key, it, err)
+			switch {
+			case kept:
+				return false
+			case final == nil:
+				return e.sendOutbound(key, it) // the message changed (the re-engagement template)
+			}
+			err = final
 			e.log.Warn().Err(err).Uint64("seq", it.Seq).Msg("attachment not sent")
 			e.finish(it, nil, fmt.Errorf("upload file %.12s…: %w", m.SHA256, err))
 			return true
@@ -165,6 +173,31 @@ func (e *Engine) sendOutbound(key string, it *store.OutboxItem) bool {
 	}
 	e.finish(it, nil, final)
 	return true
+}
+
+// uploadFailed decides a failed upload of an attachment by the send
+// policy, like a failed send of the message it belongs to: the Graph
+// API's 5xx, 429 and timeouts are retried with the same backoff, pause
+// and window rules (the answer's text went out before it, in its own
+// item, whatever becomes of the file). An error that is not the Graph
+// API's (the file is no longer kept, or is over a limit) is final. A
+// timeout is retried rather than held for a status: no status follows
+// an upload, and uploading again costs only the upload.
+func (e *Engine) uploadFailed(key string, it *store.OutboxItem, err error) (kept bool, final error) {
+	var se *whatsapp.SendError
+	if !errors.As(err, &se) {
+		return false, err
+	}
+	decided := err
+	if se.Timeout {
+		c := *se
+		c.Timeout = false
+		decided = &c
+	}
+	now := e.now()
+	d := e.policy.Decide(decided, it.Attempts+1, kindOf(it))
+	e.out.Apply(it.PhoneNumberID, d, now)
+	return e.retryLater(key, it, outgoing.Outcome{Err: err, Decision: d, At: now})
 }
 
 // settledEarly returns the wamid of a send whose answer was lost when its

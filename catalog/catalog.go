@@ -96,12 +96,21 @@ type Texts struct {
 	PlaceNoneNear    string
 	PlaceList        string // the open places listed when no location came
 	PlaceNoneOpen    string
-	PlaceShelter     string
-	PlaceClinic      string
-	PlaceWater       string
-	PlaceFood        string
-	PlaceCharging    string
-	PlaceOffice      string
+	// Without a location, the person's words are matched to the places'
+	// districts: PlaceInDistrict and PlaceNoneInDistrict take the kind
+	// name and the district; PlaceChooseDistrict the kind name, above a
+	// list of districts whose rows say PlaceOpenCount; BtnDistricts opens it.
+	PlaceInDistrict     string
+	PlaceNoneInDistrict string
+	PlaceChooseDistrict string
+	PlaceOpenCount      string
+	BtnDistricts        string
+	PlaceShelter        string
+	PlaceClinic         string
+	PlaceWater          string
+	PlaceFood           string
+	PlaceCharging       string
+	PlaceOffice         string
 }
 
 // WaitRanges are the wait estimates in order, shortest first.

@@ -96,6 +96,9 @@ type Session struct {
 	// PlaceKind is the kind of place the person asked for while the
 	// conversation waits for their location (StatePlace).
 	PlaceKind string `json:"place_kind,omitempty"`
+	// PlaceListed says the districts were listed once while waiting: a
+	// second answer that names none gets the places by name.
+	PlaceListed bool `json:"place_listed,omitempty"`
 	// OptedIn mirrors the contact's opt-in (the engine sets it): a person
 	// already opted in is not asked again.
 	OptedIn bool `json:"opted_in,omitempty"`
@@ -258,7 +261,7 @@ func ownReply(id string) bool {
 	case IDAsk, IDSafe, IDHuman, IDNeedHelp:
 		return true
 	}
-	return strings.HasPrefix(id, idYes) || strings.HasPrefix(id, idNo) || strings.HasPrefix(id, idFAQ)
+	return strings.HasPrefix(id, idYes) || strings.HasPrefix(id, idNo) || strings.HasPrefix(id, idFAQ) || strings.HasPrefix(id, IDDistrict)
 }
 
 // Words returns what the person wrote: the text, or the title of a tapped

@@ -27,8 +27,26 @@ type PlaceFinder interface {
 	Nearest(kind string, lat, lon float64, lang string, n int) ([]PlaceHit, error)
 	// Open returns up to n places of kind, by name.
 	Open(kind, lang string, n int) ([]PlaceHit, error)
+	// InDistrict returns the district of kind's places that words name
+	// ("" when none: accents, case, Arabic letter variants and a small
+	// typo do not count) and up to n of its open places, by name.
+	InDistrict(kind, words, lang string, n int) (string, []PlaceHit, error)
+	// Districts returns up to n districts with open places of kind, most
+	// places first, and how many there are in all.
+	Districts(kind, lang string, n int) ([]PlaceDistrict, int, error)
 	RadiusKm() float64
 }
+
+// PlaceDistrict is a district with open places, as the person reads it.
+type PlaceDistrict struct {
+	Name string
+	Open int // open places of the kind asked for
+}
+
+// IDDistrict starts the id of a row of the district list:
+// "place-district:<kind>:<district>", so that a tap on an old list
+// still answers with the kind it was for.
+const IDDistrict = "place-district:"
 
 const (
 	placesNearest = 3  // location messages after a shared location
@@ -42,19 +60,27 @@ const (
 // shared by someone waiting for a person still goes to their handoff.
 func (c *turn) places(words string, acts bool) (bool, error) {
 	f := c.flow.Places
-	if f == nil || (c.in.ReplyID != "" && ownReply(c.in.ReplyID)) {
+	if f == nil {
+		return false, nil
+	}
+	if rest, ok := strings.CutPrefix(c.in.ReplyID, IDDistrict); ok {
+		kind, district, _ := strings.Cut(rest, ":")
+		c.s.PlaceKind, c.s.PlaceListed = "", false
+		return true, c.byWords(kind, district, true)
+	}
+	if c.in.ReplyID != "" && ownReply(c.in.ReplyID) {
 		return false, nil
 	}
 	if words != "" {
 		if kind, ok := understand.AskPlace(words); ok && f.Knows(string(kind)) {
-			c.s.PlaceKind = string(kind)
+			c.s.PlaceKind, c.s.PlaceListed = string(kind), false
 			c.replies = append(c.replies, whatsapp.Outbound{Kind: whatsapp.KindLocationRequest,
 				Text: fmt.Sprintf(c.t.PlaceAskLocation, c.kindName(string(kind)))})
 			return true, fire(c.m, EvPlace)
 		}
 	}
 	if c.m.Current() != StatePlace || c.s.PlaceKind == "" {
-		c.s.PlaceKind = "" // the conversation went elsewhere (danger, a reply)
+		c.s.PlaceKind, c.s.PlaceListed = "", false // the conversation went elsewhere (danger, a reply)
 		return false, nil
 	}
 	kind := c.s.PlaceKind
@@ -64,18 +90,78 @@ func (c *turn) places(words string, acts bool) (bool, error) {
 		if c.s.AwaitingAgent {
 			c.effects = append(c.effects, Effect{Kind: EffectLocation, Location: loc})
 		}
-		c.s.PlaceKind = ""
+		c.s.PlaceKind, c.s.PlaceListed = "", false
 		return true, c.nearest(kind, loc)
 	case strings.TrimSpace(words) == "":
 		return false, nil
 	case acts && (c.r.Class == understand.Human || c.r.Class == understand.NeedHelp || c.r.Class == understand.OptIn ||
 		c.r.Class == understand.Greeting || c.r.Class == understand.Thanks):
 		// The person moved on: the usual answer, and no list.
-		c.s.PlaceKind = ""
+		c.s.PlaceKind, c.s.PlaceListed = "", false
 		return false, nil
 	}
-	c.s.PlaceKind = ""
-	return true, c.listPlaces(kind)
+	// Words instead of a location: "I'm in Al Khobar", "حي الشاطئ",
+	// "I can't share my location".
+	listed := c.s.PlaceListed
+	c.s.PlaceKind, c.s.PlaceListed = "", false
+	return true, c.byWords(kind, words, listed)
+}
+
+// byWords answers words instead of a location: the open places of the
+// district they name, as location messages. Words that name no district
+// get the list of districts to choose from, once (the conversation still
+// waits for a location or a district); after that, or when no place has
+// a district, the open places by name.
+func (c *turn) byWords(kind, words string, listed bool) error {
+	f := c.flow.Places
+	district, hits, err := f.InDistrict(kind, words, c.s.Lang, placesNearest)
+	if err != nil {
+		return fmt.Errorf("%s places in a district: %w", kind, err)
+	}
+	name := c.kindName(kind)
+	if district != "" {
+		if len(hits) == 0 {
+			c.offerPerson(fmt.Sprintf(c.t.PlaceNoneInDistrict, name, district))
+			return fire(c.m, EvDone)
+		}
+		c.say(fmt.Sprintf(c.t.PlaceInDistrict, name, district))
+		for _, h := range hits {
+			c.replies = append(c.replies, whatsapp.Outbound{Kind: whatsapp.KindLocation,
+				Location: &whatsapp.Location{Latitude: h.Lat, Longitude: h.Lon, Name: h.Name, Address: h.Address}})
+		}
+		return fire(c.m, EvDone)
+	}
+	if !listed {
+		ds, _, err := f.Districts(kind, c.s.Lang, whatsapp.MaxRows)
+		if err != nil {
+			return fmt.Errorf("districts of %s places: %w", kind, err)
+		}
+		if len(ds) > 0 {
+			rows := make([]whatsapp.Row, len(ds))
+			for i, d := range ds {
+				rows[i] = whatsapp.Row{ID: districtRowID(kind, d.Name), Title: Truncate(d.Name, whatsapp.MaxRowTitleLen-1),
+					Description: fmt.Sprintf(c.t.PlaceOpenCount, d.Open)}
+			}
+			c.replies = append(c.replies, whatsapp.Outbound{Kind: whatsapp.KindList,
+				Text: Truncate(fmt.Sprintf(c.t.PlaceChooseDistrict, name), whatsapp.MaxInteractiveBodyLen-1), ListButton: c.t.BtnDistricts,
+				Sections: []whatsapp.Section{{Rows: rows}}})
+			c.s.PlaceKind, c.s.PlaceListed = kind, true
+			return nil // still in StatePlace: a location, a district or a tap answers
+		}
+	}
+	return c.listPlaces(kind)
+}
+
+// districtRowID is the id of district's row, cut at a character so that
+// it fits WhatsApp's limit; the district is matched again when tapped,
+// so a cut name still finds it.
+func districtRowID(kind, district string) string {
+	id := IDDistrict + kind + ":" + district
+	for len(id) > whatsapp.MaxRowIDLen {
+		r := []rune(id)
+		id = string(r[:len(r)-1])
+	}
+	return id
 }
 
 func (c *turn) kindName(kind string) string {

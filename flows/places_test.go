@@ -9,8 +9,32 @@ import (
 	"lifeline/understand"
 )
 
-// fakePlaces knows shelters only; near is what Nearest answers.
-type fakePlaces struct{ near []PlaceHit }
+// fakePlaces knows shelters only; near is what Nearest answers. With
+// districts, "North" has the school shelter open and "Harbour" none;
+// without, no place has a district.
+type fakePlaces struct {
+	near      []PlaceHit
+	districts bool
+}
+
+func (p fakePlaces) InDistrict(kind, words, lang string, n int) (string, []PlaceHit, error) {
+	w := strings.ToLower(words)
+	switch {
+	case !p.districts:
+	case strings.Contains(w, "north"):
+		return "North", []PlaceHit{{Name: "School shelter", Address: "12 School St", Lat: 26.45, Lon: 50.11}}, nil
+	case strings.Contains(w, "harbour"):
+		return "Harbour", nil, nil
+	}
+	return "", nil, nil
+}
+
+func (p fakePlaces) Districts(kind, lang string, n int) ([]PlaceDistrict, int, error) {
+	if !p.districts {
+		return nil, 0, nil
+	}
+	return []PlaceDistrict{{Name: "North", Open: 1}}, 1, nil
+}
 
 func (fakePlaces) Knows(kind string) bool { return kind == "shelter" }
 func (fakePlaces) RadiusKm() float64      { return 50 }
@@ -32,11 +56,15 @@ func TestPlaceConversation(t *testing.T) {
 		"where is the nearest shelter": sure(understand.Question, "en"),
 		"where can I get water":        sure(understand.Question, "en"),
 		"north district":               unsure(understand.Other),
+		"I am at the harbour":          unsure(understand.Other),
+		"I can't share my location":    unsure(understand.Other),
+		"somewhere else":               unsure(understand.Other),
 		"my father collapsed":          {Class: understand.Danger, Confidence: 0.8, Lang: "en"},
 		"I need a person":              sure(understand.Human, "en"),
 	}
 	type pstep struct {
 		text    string
+		reply   string // a tapped row's id
 		loc     *whatsapp.Location
 		want    []string
 		state   string
@@ -48,36 +76,59 @@ func TestPlaceConversation(t *testing.T) {
 		places fakePlaces
 		steps  []pstep
 	}{
-		{"a location gets the nearest open places as location messages", fakePlaces{twoShelters}, []pstep{
+		{"a location gets the nearest open places as location messages", fakePlaces{near: twoShelters}, []pstep{
 			ask,
 			{loc: here, want: []string{"text:The nearest open places (shelter):", "text:Town hall: 0.4 km, open", "location:Town hall",
 				"text:School shelter: 2.6 km, open", "location:School shelter"}, state: StateMenu},
 		}},
-		{"words instead of a location get the list", fakePlaces{twoShelters}, []pstep{
+		{"words instead of a location, when no place has a district, get the places by name", fakePlaces{near: twoShelters}, []pstep{
 			ask,
 			{text: "north district", want: []string{"text:Open places (shelter):\n• School shelter, 12 School St\n• Town hall, 1 Main St"}, state: StateMenu},
+		}},
+		{"a district named instead of a location gets its open places as location messages", fakePlaces{near: twoShelters, districts: true}, []pstep{
+			ask,
+			{text: "north district", want: []string{"text:Open places (shelter) in North:", "location:School shelter"}, state: StateMenu},
+		}},
+		{"a district with none open: said, and a person offered", fakePlaces{near: twoShelters, districts: true}, []pstep{
+			ask,
+			{text: "I am at the harbour", want: []string{"buttons:No place (shelter) in Harbour is open"}, state: StateMenu},
+		}},
+		{"words that name no district get the districts to choose from, then a tap answers", fakePlaces{near: twoShelters, districts: true}, []pstep{
+			ask,
+			{text: "I can't share my location", want: []string{"list:I could not find the district you wrote"}, state: StatePlace},
+			{reply: IDDistrict + "shelter:North", want: []string{"text:Open places (shelter) in North:", "location:School shelter"}, state: StateMenu},
+		}},
+		{"after the districts list, words that name none again get the places by name", fakePlaces{near: twoShelters, districts: true}, []pstep{
+			ask,
+			{text: "I can't share my location", want: []string{"list:I could not find the district you wrote"}, state: StatePlace},
+			{text: "somewhere else", want: []string{"text:Open places (shelter):\n• School shelter"}, state: StateMenu},
+		}},
+		{"after the districts list, a location still gets the nearest", fakePlaces{near: twoShelters, districts: true}, []pstep{
+			ask,
+			{text: "I can't share my location", want: []string{"list:I could not find the district you wrote"}, state: StatePlace},
+			{loc: here, want: []string{"text:The nearest open places (shelter):", "text:Town hall", "location:Town hall", "text:School shelter", "location:School shelter"}, state: StateMenu},
 		}},
 		{"none near: said, and a person offered", fakePlaces{}, []pstep{
 			ask,
 			{loc: here, want: []string{"buttons:We know of no open place (shelter) within 50.0 km"}, state: StateMenu},
 		}},
-		{"danger while asked for a location goes the danger way", fakePlaces{twoShelters}, []pstep{
+		{"danger while asked for a location goes the danger way", fakePlaces{near: twoShelters}, []pstep{
 			ask,
 			{text: "my father collapsed", want: []string{"text:If anyone is in danger", "location_request:Please share your location so we can send help"},
 				state: StateMenu, effects: []EffectKind{EffectHandoff}},
 			{loc: here, want: []string{"text:Thank you, we have added your location"}, state: StateMenu, effects: []EffectKind{EffectLocation}},
 		}},
-		{"asking for a person instead is the usual handoff", fakePlaces{twoShelters}, []pstep{
+		{"asking for a person instead is the usual handoff", fakePlaces{near: twoShelters}, []pstep{
 			ask,
 			{text: "I need a person", want: []string{"text:A person from our team"}, state: StateMenu, effects: []EffectKind{EffectHandoff}},
 		}},
-		{"while waiting for a person, the location also goes to the handoff", fakePlaces{twoShelters}, []pstep{
+		{"while waiting for a person, the location also goes to the handoff", fakePlaces{near: twoShelters}, []pstep{
 			{text: "I need a person", want: []string{"text:A person from our team"}, state: StateMenu, effects: []EffectKind{EffectHandoff}},
 			ask,
 			{loc: here, want: []string{"text:The nearest", "text:Town hall", "location:Town hall", "text:School shelter", "location:School shelter"},
 				state: StateMenu, effects: []EffectKind{EffectLocation}},
 		}},
-		{"a kind no place is kept for is a question for the FAQ", fakePlaces{twoShelters}, []pstep{
+		{"a kind no place is kept for is a question for the FAQ", fakePlaces{near: twoShelters}, []pstep{
 			{text: "where can I get water", want: []string{"list:I am not sure"}, state: StateSuggesting},
 		}},
 	}
@@ -89,6 +140,9 @@ func TestPlaceConversation(t *testing.T) {
 			for i, st := range tc.steps {
 				at = at.Add(time.Minute)
 				in := Input{Type: "text", Text: st.text, At: at}
+				if st.reply != "" {
+					in.Type, in.ReplyID, in.ReplyTitle = "interactive", st.reply, "North"
+				}
 				if st.loc != nil {
 					in.Type, in.Location = "location", st.loc
 				}

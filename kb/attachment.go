@@ -45,9 +45,10 @@ type AttachmentCheck func(*Attachment) error
 // one, only the attachment's form is checked.
 func (k *KB) SetAttachmentCheck(fn AttachmentCheck) { k.attachCheck.Store(&fn) }
 
-// checkAttachments runs the attachment check over entries; rows number
-// them as the caller's input does (nil: from 1).
-func (k *KB) checkAttachments(entries []Entry) []RowError {
+// checkAttachments runs the attachment check over entries; each error
+// names the entry's row as rows does (nil: from 1), its question and
+// what its attachment names.
+func (k *KB) checkAttachments(entries []Entry, rows []int) []RowError {
 	p := k.attachCheck.Load()
 	if p == nil || *p == nil {
 		return nil
@@ -61,8 +62,20 @@ func (k *KB) checkAttachments(entries []Entry) []RowError {
 		a := *e.Attachment
 		e.Attachment = &a
 		if err := (*p)(e.Attachment); err != nil {
-			errs = append(errs, RowError{Row: i + 1, Error: "attachment: " + err.Error()})
+			row := i + 1
+			if i < len(rows) {
+				row = rows[i]
+			}
+			errs = append(errs, RowError{Row: row, Error: fmt.Sprintf("attachment of %q: %v", clip(e.Question, 60), err)})
 		}
 	}
 	return errs
+}
+
+// clip cuts s to n characters for an error message.
+func clip(s string, n int) string {
+	if r := []rune(strings.TrimSpace(s)); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return strings.TrimSpace(s)
 }

@@ -62,6 +62,11 @@ func (k *KB) AddOverlay(ctx context.Context, incident string, e Entry, by string
 	if errs := validate(es, nil); len(errs) > 0 {
 		return OverlayEntry{}, fmt.Errorf("%s: %w", errs[0].Error, ErrInvalid)
 	}
+	// A file never uploaded or an unknown place is refused here, as in an
+	// import: the overlay would otherwise answer without its attachment.
+	if errs := k.checkAttachments(es, nil); len(errs) > 0 {
+		return OverlayEntry{}, fmt.Errorf("overlay entry of incident %s: %s: %w", incident, errs[0].Error, ErrInvalid)
+	}
 	AssignIDs(es)
 	e = es[0]
 	have := k.Languages()

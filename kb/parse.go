@@ -100,6 +100,12 @@ func (e *ImportError) Unwrap() error { return ErrInvalid }
 // Parse reads an import file. It reports every bad row at once in an
 // *ImportError.
 func Parse(data []byte, f Format) ([]Entry, error) {
+	entries, _, err := ParseRows(data, f)
+	return entries, err
+}
+
+// ParseRows is Parse that also returns each entry's row, for ImportRows.
+func ParseRows(data []byte, f Format) ([]Entry, []int, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	var entries []Entry
 	var rows []int
@@ -112,15 +118,15 @@ func Parse(data []byte, f Format) ([]Entry, error) {
 	case FormatMarkdown:
 		entries, rows, errs = parseMarkdown(data)
 	default:
-		return nil, fmt.Errorf("unknown format %q: %w", f, ErrInvalid)
+		return nil, nil, fmt.Errorf("unknown format %q: %w", f, ErrInvalid)
 	}
 	errs = append(errs, validate(entries, rows)...)
 	if len(errs) > 0 {
 		sortRowErrors(errs)
-		return nil, &ImportError{Rows: errs}
+		return nil, nil, &ImportError{Rows: errs}
 	}
 	AssignIDs(entries)
-	return entries, nil
+	return entries, rows, nil
 }
 
 func sortRowErrors(errs []RowError) {

@@ -86,11 +86,17 @@ func (k *KB) loadLive() (Version, error) {
 
 // Import applies parsed entries (see Parse) as a new version.
 func (k *KB) Import(entries []Entry, mode ImportMode, source string) (ImportReport, error) {
+	return k.ImportRows(entries, nil, mode, source)
+}
+
+// ImportRows is Import whose errors name each entry's row as rows does
+// (see ParseRows; nil numbers them from 1).
+func (k *KB) ImportRows(entries []Entry, rows []int, mode ImportMode, source string) (ImportReport, error) {
 	entries = cloneEntries(entries)
-	if errs := validate(entries, nil); len(errs) > 0 {
+	if errs := validate(entries, rows); len(errs) > 0 {
 		return ImportReport{}, &ImportError{Rows: errs}
 	}
-	if errs := k.checkAttachments(entries); len(errs) > 0 {
+	if errs := k.checkAttachments(entries, rows); len(errs) > 0 {
 		return ImportReport{}, &ImportError{Rows: errs}
 	}
 	AssignIDs(entries)
@@ -307,7 +313,7 @@ func (k *KB) edit(e Entry, source string) (Entry, error) {
 	if errs := validate(es, nil); len(errs) > 0 {
 		return Entry{}, fmt.Errorf("%s: %w", errs[0].Error, ErrInvalid)
 	}
-	if errs := k.checkAttachments(es); len(errs) > 0 {
+	if errs := k.checkAttachments(es, nil); len(errs) > 0 {
 		return Entry{}, fmt.Errorf("%s: %w", errs[0].Error, ErrInvalid)
 	}
 	AssignIDs(es)

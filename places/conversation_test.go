@@ -33,6 +33,7 @@ func (noFAQ) Search(q, lang string, limit int) kb.Result {
 type step struct {
 	Says     string             `json:"says,omitempty"`
 	Location *whatsapp.Location `json:"shares_location,omitempty"`
+	Taps     string             `json:"taps,omitempty"`  // a list row's id
 	Admin    string             `json:"admin,omitempty"` // "close <id>"
 	Sent     []json.RawMessage  `json:"sent"`
 }
@@ -54,9 +55,12 @@ func TestNearestShelterConversation(t *testing.T) {
 	}
 	svc := NewService(Options{DB: db, Logger: zerolog.Nop(), Now: clk.Now})
 	for _, in := range []Input{
-		{ID: "town-hall", Name: map[string]string{"default": "Town hall shelter", "ar": "ملجأ دار البلدية"}, Kind: KindShelter, Lat: f(26.4300), Lon: f(50.1000), Address: "1 King Fahd Rd"},
-		{ID: "school", Name: map[string]string{"default": "North school shelter"}, Kind: KindShelter, Lat: f(26.4500), Lon: f(50.1100), Address: "12 School St"},
-		{ID: "stadium", Name: map[string]string{"default": "Stadium shelter"}, Kind: KindShelter, Lat: f(26.4800), Lon: f(50.0500), Address: "Stadium gate 3"},
+		{ID: "town-hall", Name: map[string]string{"default": "Town hall shelter", "ar": "ملجأ دار البلدية"}, Kind: KindShelter, Lat: f(26.4300), Lon: f(50.1000), Address: "1 King Fahd Rd",
+			District: map[string]string{"default": "Al Shati", "ar": "الشاطئ"}},
+		{ID: "school", Name: map[string]string{"default": "North school shelter"}, Kind: KindShelter, Lat: f(26.4500), Lon: f(50.1100), Address: "12 School St",
+			District: map[string]string{"default": "Al-Shati"}},
+		{ID: "stadium", Name: map[string]string{"default": "Stadium shelter"}, Kind: KindShelter, Lat: f(26.4800), Lon: f(50.0500), Address: "Stadium gate 3",
+			District: map[string]string{"default": "Al Khobar", "ar": "الخبر"}},
 		{ID: "mosque", Name: map[string]string{"default": "Mosque hall (full)"}, Kind: KindShelter, Lat: f(26.4310), Lon: f(50.1010), State: StateFull},
 		{ID: "far", Name: map[string]string{"default": "Riyadh shelter"}, Kind: KindShelter, Lat: f(24.7136), Lon: f(46.6753)},
 		{ID: "well", Name: map[string]string{"default": "Water point"}, Kind: KindWater, Lat: f(26.4301), Lon: f(50.1001)},
@@ -83,6 +87,13 @@ func TestNearestShelterConversation(t *testing.T) {
 		{Location: here},
 		{Says: "أقرب ملجأ"},
 		{Says: "شارع الملك فهد"},
+		{Says: "أقرب ملجأ"},
+		{Says: "انا في حي الشاطىء"},
+		{Says: "nearest shelter"},
+		{Says: "I'm in Alkhobar"},
+		{Says: "nearest shelter"},
+		{Says: "I can't share my location"},
+		{Taps: "place-district:shelter:Al Shati"},
 	}
 	seen := 0
 	for i := range script {
@@ -97,6 +108,9 @@ func TestNearestShelterConversation(t *testing.T) {
 			m := whatsapp.Message{ID: fmt.Sprintf("wamid.places.%d", i), From: "966501110001", Timestamp: clk.Now(), Type: "text", Text: s.Says}
 			if s.Location != nil {
 				m.Type, m.Location = "location", s.Location
+			}
+			if s.Taps != "" {
+				m.Type, m.ReplyID, m.ReplyTitle, m.Text = "interactive", s.Taps, "Al Shati", ""
 			}
 			if _, err := e.Ingest(&whatsapp.Batch{Messages: []whatsapp.Message{m}}); err != nil {
 				t.Fatal(err)

@@ -45,6 +45,34 @@ func (f Finder) Open(kind, lang string, n int) ([]flows.PlaceHit, error) {
 	return out, nil
 }
 
+// InDistrict returns the district of kind's places that words name ("":
+// none) and up to n of its open places, by name.
+func (f Finder) InDistrict(kind, words, lang string, n int) (string, []flows.PlaceHit, error) {
+	m, err := f.S.InDistrict(context.Background(), Kind(kind), words, lang, n)
+	if err != nil {
+		return "", nil, err
+	}
+	out := make([]flows.PlaceHit, len(m.Open))
+	for i, p := range m.Open {
+		out[i] = hit(p, lang)
+	}
+	return m.District, out, nil
+}
+
+// Districts returns up to n districts with open places of kind, most
+// places first, and how many there are.
+func (f Finder) Districts(kind, lang string, n int) ([]flows.PlaceDistrict, int, error) {
+	ds, total, err := f.S.Districts(context.Background(), Kind(kind), lang, n)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]flows.PlaceDistrict, len(ds))
+	for i, d := range ds {
+		out[i] = flows.PlaceDistrict{Name: d.Name, Open: d.Open}
+	}
+	return out, total, nil
+}
+
 // Place is the place id as the bot sends it (an FAQ answer's attachment),
 // whatever its state: the entry names that place.
 func (f Finder) Place(id, lang string) (flows.PlaceHit, bool) {

@@ -34,11 +34,12 @@ type ImportResult struct {
 	Updated int `json:"updated"`
 }
 
-// Columns a places CSV may have. name and notes take a language suffix
-// (name_ar, notes_fr); name alone is the default name.
+// Columns a places CSV may have. name, district and notes take a
+// language suffix (name_ar, district_ar, notes_fr); name alone is the
+// default name.
 var (
 	required = []string{"name", "kind", "lat", "lon"}
-	optional = []string{"id", "address", "capacity", "state", "notes", "incident"}
+	optional = []string{"id", "address", "district", "capacity", "state", "notes", "incident"}
 	aliases  = map[string]string{"latitude": "lat", "longitude": "lon", "lng": "lon"}
 )
 
@@ -51,12 +52,12 @@ func column(h string) (string, error) {
 	if slices.Contains(required, h) || slices.Contains(optional, h) {
 		return h, nil
 	}
-	for _, p := range []string{"name_", "notes_"} {
+	for _, p := range []string{"name_", "district_", "notes_"} {
 		if lang, ok := strings.CutPrefix(h, p); ok && langPattern.MatchString(lang) {
 			return h, nil
 		}
 	}
-	return "", fmt.Errorf("unknown column %q: want %s, %s, name_<lang> or notes_<lang> (such as name_ar)",
+	return "", fmt.Errorf("unknown column %q: want %s, %s, name_<lang>, district_<lang> or notes_<lang> (such as name_ar)",
 		h, strings.Join(required, ", "), strings.Join(optional, ", "))
 }
 
@@ -66,7 +67,9 @@ func fieldColumn(field string) string {
 	switch {
 	case field == "name."+DefaultLang:
 		return "name"
-	case strings.HasPrefix(field, "name."), strings.HasPrefix(field, "notes."):
+	case field == "district."+DefaultLang:
+		return "district"
+	case strings.HasPrefix(field, "name."), strings.HasPrefix(field, "district."), strings.HasPrefix(field, "notes."):
 		return strings.Replace(field, ".", "_", 1)
 	}
 	return field
@@ -211,11 +214,15 @@ func parseRow(cols, rec []string) (Input, *RowError) {
 			in.State = State(strings.ToLower(v))
 		case "notes":
 			setText(&in.Notes, DefaultLang, v)
+		case "district":
+			setText(&in.District, DefaultLang, v)
 		case "incident":
 			in.Incident = v
 		default:
 			if lang, ok := strings.CutPrefix(col, "name_"); ok {
 				setText(&in.Name, lang, v)
+			} else if lang, ok := strings.CutPrefix(col, "district_"); ok {
+				setText(&in.District, lang, v)
 			} else if lang, ok := strings.CutPrefix(col, "notes_"); ok {
 				setText(&in.Notes, lang, v)
 			}

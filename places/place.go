@@ -10,6 +10,7 @@ package places
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -58,7 +59,10 @@ const (
 	maxName    = 200
 	maxAddress = 500
 	maxNotes   = 2000
-	maxCap     = 1_000_000
+	// maxDistrict keeps a district short enough for a list row's id
+	// (200 bytes) and readable as its title.
+	maxDistrict = 60
+	maxCap      = 1_000_000
 )
 
 // Sentinel errors; the admin API maps them to statuses in one place.
@@ -96,11 +100,14 @@ func (e *NotFoundError) Unwrap() error { return store.ErrNotFound }
 type Place struct {
 	ID string `json:"id"`
 	// Name by language code, with DefaultLang always present.
-	Name     map[string]string `json:"name"`
-	Kind     Kind              `json:"kind"`
-	Lat      float64           `json:"lat"`
-	Lon      float64           `json:"lon"`
-	Address  string            `json:"address,omitempty"`
+	Name    map[string]string `json:"name"`
+	Kind    Kind              `json:"kind"`
+	Lat     float64           `json:"lat"`
+	Lon     float64           `json:"lon"`
+	Address string            `json:"address,omitempty"`
+	// District by language code ("default", "ar"): the part of town a
+	// person names when they cannot share their location.
+	District map[string]string `json:"district,omitempty"`
 	Capacity int               `json:"capacity,omitempty"` // people; 0 when not known
 	State    State             `json:"state"`
 	// Notes by language code (opening hours, what to bring).
@@ -120,6 +127,21 @@ func (p *Place) NameIn(lang string) string {
 	return p.Name[DefaultLang]
 }
 
+// DistrictIn is the place's district in lang, or its default district
+// (any, when it has no default).
+func (p *Place) DistrictIn(lang string) string {
+	if d := p.District[lang]; d != "" {
+		return d
+	}
+	if d := p.District[DefaultLang]; d != "" {
+		return d
+	}
+	for _, l := range slices.Sorted(maps.Keys(p.District)) {
+		return p.District[l]
+	}
+	return ""
+}
+
 // Input is a new place, as the API and each CSV row give it. Lat and Lon
 // are pointers so that a missing coordinate is told apart from 0.
 type Input struct {
@@ -129,6 +151,7 @@ type Input struct {
 	Lat      *float64          `json:"lat"`
 	Lon      *float64          `json:"lon"`
 	Address  string            `json:"address,omitempty"`
+	District map[string]string `json:"district,omitempty"`
 	Capacity int               `json:"capacity,omitempty"`
 	State    State             `json:"state,omitempty"` // open when empty
 	Notes    map[string]string `json:"notes,omitempty"`
@@ -143,6 +166,7 @@ type Patch struct {
 	Lat      *float64          `json:"lat,omitempty"`
 	Lon      *float64          `json:"lon,omitempty"`
 	Address  *string           `json:"address,omitempty"`
+	District map[string]string `json:"district,omitempty"` // replaces the whole map; {} removes it
 	Capacity *int              `json:"capacity,omitempty"`
 	Notes    map[string]string `json:"notes,omitempty"` // replaces the whole map
 	Incident *string           `json:"incident,omitempty"`
@@ -252,6 +276,21 @@ func checkAddress(a string) (string, error) {
 	return a, nil
 }
 
+// checkDistrict cleans a district map: a district must hold a letter or
+// digit, since a person's words are matched to it.
+func checkDistrict(m map[string]string) (map[string]string, error) {
+	m, err := cleanTexts("district", m, maxDistrict)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range slices.Sorted(maps.Keys(m)) {
+		if foldKey(m[l]) == "" {
+			return nil, invalid("district."+l, "%q has no letters or digits to match what a person writes", m[l])
+		}
+	}
+	return m, nil
+}
+
 func checkCapacity(n int) error {
 	if n < 0 || n > maxCap {
 		return invalid("capacity", "%d: want 0 (not known) to %d people", n, maxCap)
@@ -296,9 +335,13 @@ func (in *Input) Validate() (Place, error) {
 	if err != nil {
 		return p, err
 	}
+	district, err := checkDistrict(in.District)
+	if err != nil {
+		return p, err
+	}
 	inc := strings.TrimSpace(in.Incident)
-	return Place{ID: in.ID, Name: name, Kind: in.Kind, Lat: *in.Lat, Lon: *in.Lon, Address: addr, Capacity: in.Capacity,
-		State: state, Notes: notes, Incident: inc}, nil
+	return Place{ID: in.ID, Name: name, Kind: in.Kind, Lat: *in.Lat, Lon: *in.Lon, Address: addr, District: district,
+		Capacity: in.Capacity, State: state, Notes: notes, Incident: inc}, nil
 }
 
 // apply changes p as pt says and names what changed, or the first problem.
@@ -337,6 +380,13 @@ func (pt *Patch) apply(p *Place) ([]string, error) {
 		}
 		p.Address, changed = a, append(changed, "address")
 	}
+	if pt.District != nil {
+		d, err := checkDistrict(pt.District)
+		if err != nil {
+			return nil, err
+		}
+		p.District, changed = d, append(changed, "district")
+	}
 	if pt.Capacity != nil {
 		if err := checkCapacity(*pt.Capacity); err != nil {
 			return nil, err
@@ -354,7 +404,7 @@ func (pt *Patch) apply(p *Place) ([]string, error) {
 		p.Incident, changed = strings.TrimSpace(*pt.Incident), append(changed, "incident")
 	}
 	if len(changed) == 0 {
-		return nil, fmt.Errorf("%w: nothing to change: give name, kind, lat, lon, address, capacity, notes or incident (the state has its own route)", ErrInvalid)
+		return nil, fmt.Errorf("%w: nothing to change: give name, kind, lat, lon, address, district, capacity, notes or incident (the state has its own route)", ErrInvalid)
 	}
 	return changed, nil
 }

@@ -62,14 +62,14 @@ func (h *handlers) importFAQ(c *fiber.Ctx) error {
 	if err != nil {
 		return reqbody.Invalidf("nothing imported: %v", err)
 	}
-	entries, err := kb.Parse(data, format)
+	entries, rows, err := kb.ParseRows(data, format)
 	if err != nil {
 		return err
 	}
 	if len(entries) == 0 {
 		return reqbody.Invalidf("the file has no entries")
 	}
-	rep, err := h.kb.Import(entries, mode, "")
+	rep, err := h.kb.ImportRows(entries, rows, mode, "")
 	if err != nil {
 		return err
 	}

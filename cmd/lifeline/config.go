@@ -21,6 +21,7 @@ import (
 	"lifeline/catalog"
 	"lifeline/cluster"
 	"lifeline/kb"
+	"lifeline/places"
 	"lifeline/privacy"
 	"lifeline/sms"
 	"lifeline/store"
@@ -113,6 +114,10 @@ type Config struct {
 	// Media is the downloader of the files people send (LIFELINE_MEDIA_*);
 	// see media_config.go.
 	Media MediaSettings
+	// PlacesRadiusKm is how far a place may be from a shared location
+	// and still be offered as near (LIFELINE_PLACES_RADIUS_KM, default
+	// 50); see places_config.go.
+	PlacesRadiusKm float64
 }
 
 // Sandbox reports whether no WhatsApp credentials are configured.
@@ -128,6 +133,8 @@ func defaultConfig() Config {
 		InstanceID: defaultInstanceID(), LeaseTTL: 15 * time.Second, EventBuffer: 64,
 		Broadcast: BroadcastSettings{ApprovalAbove: defaultApprovalAbove, ApprovalExpires: defaultApprovalExpires},
 		Media:     defaultMediaSettings(),
+
+		PlacesRadiusKm: places.DefaultRadiusKm,
 	}
 }
 
@@ -206,6 +213,7 @@ func loadConfig(args []string, lookup func(string) (string, bool)) (Config, erro
 	intVar(&c.EventBuffer, "LIFELINE_EVENT_BUFFER")
 	errs = append(errs, loadBroadcastEnv(&c.Broadcast, getenv)...)
 	errs = append(errs, loadMediaEnv(&c.Media, getenv)...)
+	errs = append(errs, loadPlacesEnv(&c.PlacesRadiusKm, getenv)...)
 	if t, err := catalog.ParseTopics(getenv("LIFELINE_ALERT_TOPIC")); err != nil {
 		errs = append(errs, fmt.Errorf("LIFELINE_ALERT_TOPIC: %w (one topic, or one per language like \"en=floods in the east,ar=...\")", err))
 	} else {
@@ -396,6 +404,9 @@ func (c Config) Validate() error {
 		return err
 	}
 	if err := c.Media.validate(); err != nil {
+		return err
+	}
+	if err := validatePlacesRadius(c.PlacesRadiusKm); err != nil {
 		return err
 	}
 	if err := checkThesaurusDir(c.ThesaurusDir, c.thesaurusSet); err != nil {

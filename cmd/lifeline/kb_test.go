@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -113,6 +114,13 @@ func TestKBClient(t *testing.T) {
 		return c.Next()
 	})
 	kbapi.Register(g, k)
+	missing := strings.Repeat("cd", 32)
+	k.SetAttachmentCheck(func(a *kb.Attachment) error {
+		if a.SHA256 != "" {
+			return fmt.Errorf("no uploaded file has sha256 %q: upload it first with POST /admin/media", a.SHA256)
+		}
+		return nil
+	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -141,6 +149,14 @@ func TestKBClient(t *testing.T) {
 		if code != c.wantCode || !strings.Contains(out.String(), c.wantOut) {
 			t.Errorf("%s: exit %d out %q err %q", c.label, code, out.String(), errOut.String())
 		}
+	}
+	// A file naming an attachment the media library does not have is
+	// refused whole, the row, the entry and the file named.
+	plan := writeFile(t, dir, "plan.csv", "id,question,answer,attachment_sha256\nlight,Where is the lighthouse?,On the cliff.,\nplan,Where is the evacuation plan?,Attached.,"+missing+"\n")
+	var out0, err0 bytes.Buffer
+	if code := runKB([]string{"import", plan, "--server", server, "--token", "secret"}, &out0, &err0); code != 1 ||
+		!strings.Contains(err0.String(), "row 3") || !strings.Contains(err0.String(), "Where is the evacuation plan?") || !strings.Contains(err0.String(), missing) {
+		t.Errorf("import naming a missing file: exit %d out %q err %q, want 1 naming row 3, the entry and the file", code, out0.String(), err0.String())
 	}
 	t.Setenv("LIFELINE_ADMIN_TOKEN", "secret")
 	t.Setenv("LIFELINE_SERVER", server)

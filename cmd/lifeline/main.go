@@ -233,7 +233,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	pacer.SetCeiling(cfg.MaxInFlight)
 	// Places: the engine's conversation and the admin routes share one
 	// index, so that a shelter closed by an admin is never offered again.
-	placeSvc := places.NewService(places.Options{DB: db, Logger: log, Bus: bus})
+	placeSvc := places.NewService(places.Options{DB: db, Logger: log, Bus: bus, RadiusKm: cfg.PlacesRadiusKm})
 	if err := placeSvc.Start(context.Background()); err != nil {
 		faq.Close()
 		db.Close()

@@ -16,9 +16,9 @@ Object.assign(I18N.en, {
   "search.more": "More matches than shown: add words to narrow the search.", "search.noHandoff": "no conversation with an agent",
   "search.byNumber": "number", "search.byName": "name", "search.byMessage": "message",
   "pl.title": "Places", "pl.add": "Add a place", "pl.name": "Name", "pl.nameAr": "Name in Arabic", "pl.kind": "Kind",
-  "pl.lat": "Latitude", "pl.lon": "Longitude", "pl.address": "Address", "pl.capacity": "Capacity (people)", "pl.addBtn": "Add place",
+  "pl.lat": "Latitude", "pl.lon": "Longitude", "pl.address": "Address", "pl.capacity": "Capacity (people)", "pl.district": "District", "pl.districtAr": "District in Arabic", "pl.addBtn": "Add place",
   "pl.import": "Import a CSV file", "pl.importBtn": "Import",
-  "pl.importHelp": "Columns: id, name, name_ar, kind, lat, lon, address, capacity, state. A bad row rejects the whole file and every bad row is listed.",
+  "pl.importHelp": "Columns: id, name, name_ar, kind, lat, lon, address, district, district_ar, capacity, state. People who cannot share their location name their district. A bad row rejects the whole file and every bad row is listed.",
   "pl.added": "Added {0}.", "pl.imported": "Imported: {0} new, {1} updated.", "pl.chooseFile": "Choose a CSV file first.",
   "pl.col.name": "Place", "pl.col.kind": "Kind", "pl.col.state": "State", "pl.col.where": "Where", "pl.col.capacity": "Capacity",
   "pl.col.updated": "Updated", "pl.stateOf": "State of {0}", "pl.changed": "{0} is now {1}.",
@@ -46,9 +46,9 @@ Object.assign(I18N.ar, {
   "search.more": "توجد نتائج أكثر مما يظهر: أضف كلمات لتضييق البحث.", "search.noHandoff": "لا محادثة مع موظف",
   "search.byNumber": "الرقم", "search.byName": "الاسم", "search.byMessage": "رسالة",
   "pl.title": "الأماكن", "pl.add": "إضافة مكان", "pl.name": "الاسم", "pl.nameAr": "الاسم بالعربية", "pl.kind": "النوع",
-  "pl.lat": "خط العرض", "pl.lon": "خط الطول", "pl.address": "العنوان", "pl.capacity": "السعة (أشخاص)", "pl.addBtn": "إضافة المكان",
+  "pl.lat": "خط العرض", "pl.lon": "خط الطول", "pl.address": "العنوان", "pl.capacity": "السعة (أشخاص)", "pl.district": "الحي", "pl.districtAr": "الحي بالعربية", "pl.addBtn": "إضافة المكان",
   "pl.import": "استيراد ملف CSV", "pl.importBtn": "استيراد",
-  "pl.importHelp": "الأعمدة: id, name, name_ar, kind, lat, lon, address, capacity, state. صف خاطئ يرفض الملف كله وتُذكر كل الصفوف الخاطئة.",
+  "pl.importHelp": "الأعمدة: id, name, name_ar, kind, lat, lon, address, district, district_ar, capacity, state. من لا يستطيع مشاركة موقعه يكتب اسم حيّه. صف خاطئ يرفض الملف كله وتُذكر كل الصفوف الخاطئة.",
   "pl.added": "أُضيف {0}.", "pl.imported": "استُورد: {0} جديدة، {1} محدّثة.", "pl.chooseFile": "اختر ملف CSV أولاً.",
   "pl.col.name": "المكان", "pl.col.kind": "النوع", "pl.col.state": "الحالة", "pl.col.where": "الموقع", "pl.col.capacity": "السعة",
   "pl.col.updated": "آخر تحديث", "pl.stateOf": "حالة {0}", "pl.changed": "{0} الآن {1}.",
@@ -319,7 +319,8 @@ async function loadPlacesPage() {
         loadPlacesPage();
       } }, placeStates.map((s) => h("option", { value: s, text: t("ps." + s), selected: s === p.state })));
     return h("tr", { "data-id": p.id, class: "state-" + p.state },
-      h("td", {}, isolate(name), p.address ? h("div", { class: "muted" }, isolate(p.address)) : null),
+      h("td", {}, isolate(name), p.address ? h("div", { class: "muted" }, isolate(p.address)) : null,
+        p.district ? h("div", { class: "muted district" }, isolate(p.district[lang] || p.district.default || Object.values(p.district)[0])) : null),
       h("td", { text: t("pk." + p.kind) === "pk." + p.kind ? p.kind : t("pk." + p.kind) }),
       h("td", {}, sel),
       h("td", {}, mapLink(p.lat, p.lon, true)),
@@ -336,6 +337,10 @@ $("pl-form").addEventListener("submit", async (ev) => {
   const body = { name, kind: $("pl-kind").value, lat: num($("pl-lat").value), lon: num($("pl-lon").value) };
   if ($("pl-address").value.trim()) body.address = $("pl-address").value.trim();
   if ($("pl-capacity").value) body.capacity = Number($("pl-capacity").value);
+  const district = {};
+  if ($("pl-district").value.trim()) district.default = $("pl-district").value.trim();
+  if ($("pl-district-ar").value.trim()) district.ar = $("pl-district-ar").value.trim();
+  if (Object.keys(district).length) body.district = district;
   try {
     const p = await api("POST", "/admin/places", body);
     $("pl-result").textContent = t("pl.added", p.name.default);

@@ -43,6 +43,14 @@ func (s *Server) FailMedia(id string, n int, r Response) {
 	s.mediaFail[id] = mediaFailure{n: n, resp: r}
 }
 
+// FailUploads makes the next n uploads (POST /{version}/{phone}/media)
+// answer r: a Status 500 with Code 1, a 429 with Code 80007, a Hang.
+func (s *Server) FailUploads(n int, r Response) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.uploadFailN, s.uploadFail = n, r
+}
+
 type mediaFailure struct {
 	n    int
 	resp Response

@@ -93,6 +93,8 @@ type Server struct {
 	templateResp  Response
 	media         map[string]File
 	mediaFail     map[string]mediaFailure
+	uploadFailN   int
+	uploadFail    Response
 	uploads       []File
 }
 
@@ -336,6 +338,10 @@ func (s *Server) record(req Request) Response {
 	if req.Kind == "message" && s.failN > 0 {
 		s.failN--
 		return s.failResp
+	}
+	if req.Kind == "upload" && s.uploadFailN > 0 {
+		s.uploadFailN--
+		return s.uploadFail
 	}
 	if s.responder != nil && (req.Kind == "message" || req.Kind == "read") {
 		return s.responder(req)
