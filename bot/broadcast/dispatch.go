@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -183,19 +184,6 @@ func (s *Service) runUpdate(r *run, fn func(b *Broadcast) error) (*Broadcast, er
 	return b, nil
 }
 
-// checkFence refuses, before a write outside a transaction, a run whose
-// fencing token is older than the stored progress's.
-func (s *Service) checkFence(r *run) error {
-	err := s.db.Read(storeCtx, func(tx store.Reader) error {
-		return store.CheckBroadcastFence[*Progress](storeCtx, tx, r.id, r.lease.Token)
-	})
-	if err != nil {
-		s.fenced(r, err)
-		return fmt.Errorf("enqueue recipients: %w", err)
-	}
-	return nil
-}
-
 // roundSent records that r's round has gone out.
 func (s *Service) roundSent(r *run) error {
 	now := s.now()
@@ -261,24 +249,33 @@ func (s *Service) nobodyToSend(r *run) error {
 	return nil
 }
 
-// enqueue streams the audience into recipient records with write batches:
-// memory holds one batch, never the audience. The cursor in the broadcast
-// document lets a restart continue after the last flushed batch.
+// Enqueueing writes recipients in chunks, each one transaction in the
+// broadcast's scope: at most enqueueChunk records (an atomic batch of a
+// stream holds at most 1,000 messages, with the cursor among them), after
+// looking at most enqueueScan contacts.
+const (
+	enqueueChunk = 999
+	enqueueScan  = 20000
+)
+
+// enqueue streams the audience into recipient records: memory holds one
+// chunk, never the audience. Each chunk commits with the cursor that
+// accounts for it (the broadcast document's EnqueueCursor and Targeted)
+// and a check of r's fencing token, in one transaction of the
+// broadcast's scope. So a restart continues after the last committed
+// chunk with nothing to undo, and a run that lost its lease writes no
+// recipient once the next holder has claimed the progress: the check
+// reads the progress in the transaction, and that claim either commits
+// first (the check refuses) or conflicts with it (the transaction is
+// retried and then refuses).
 func (s *Service) enqueue(r *run, b *Broadcast) (*Broadcast, error) {
 	ctx := r.ctx
-	const perBatch = 20000
 	start := time.Now()
 	aud := b.Spec.Audience
-	// A crash between a batch flush and the cursor update leaves records
-	// past Targeted; drop them, the same contacts are written again. The
-	// drop and the batches are write batches, outside any transaction: a
-	// fence check before each keeps a run that lost its lease from
-	// writing after the claim of the next holder it can see, and the
-	// cursor update, fenced in its transaction, decides which batch counts.
-	if err := s.checkFence(r); err != nil {
-		return nil, err
-	}
-	if err := store.DropBroadcastRecipientsFrom(storeCtx, s.db, b.ID, uint64(b.Targeted)+1); err != nil {
+	// Records past Targeted exist only in a store written when the
+	// records went in write batches before their cursor; drop them, the
+	// same contacts are written again.
+	if err := s.dropPastCursor(r, uint64(b.Targeted)+1); err != nil {
 		return nil, err
 	}
 	cursor, targeted := b.EnqueueCursor, b.Targeted
@@ -290,14 +287,9 @@ func (s *Service) enqueue(r *run, b *Broadcast) (*Broadcast, error) {
 		if ctx.Err() != nil {
 			return b, nil
 		}
-		batch, err := store.NewRecipientBatch(storeCtx, s.db, b.ID)
-		if err != nil {
-			return nil, fmt.Errorf("enqueue recipients: %w", err)
-		}
-		scanned := 0
-		last := cursor
-		var werr error
-		err = s.db.Read(storeCtx, func(tx store.Reader) error {
+		var recs [][]byte
+		scanned, last, done := 0, cursor, true
+		err := s.db.Read(storeCtx, func(tx store.Reader) error {
 			return store.EachContact(storeCtx, tx, cursor, func(c *store.Contact) error {
 				scanned++
 				last = c.WaID
@@ -312,48 +304,102 @@ func (s *Service) enqueue(r *run, b *Broadcast) (*Broadcast, error) {
 					excluded[why]++
 				}
 				if ok {
-					targeted++
-					raw := recipientJSON(c.WaID)
-					if werr = batch.Add(uint64(targeted), raw); werr != nil {
-						return werr
-					}
+					recs = append(recs, recipientJSON(c.WaID))
 				}
-				if scanned >= perBatch {
+				if len(recs) >= enqueueChunk || scanned >= enqueueScan {
+					done = false
 					return store.ErrStop
 				}
 				return nil
 			})
 		})
 		if err != nil {
-			batch.Cancel()
 			return nil, fmt.Errorf("enqueue recipients: %w", err)
 		}
-		if err := s.checkFence(r); err != nil {
-			batch.Cancel()
+		nb, err := s.enqueueChunk(r, targeted, recs, last, excluded, done)
+		if err != nil {
 			return nil, err
 		}
-		if err := batch.Flush(); err != nil {
-			return nil, fmt.Errorf("enqueue recipients: flush: %w", err)
-		}
-		done := scanned < perBatch
-		cursor = last
-		nb, err := s.runUpdate(r, func(d *Broadcast) error {
-			d.EnqueueCursor, d.Targeted, d.Excluded = cursor, targeted, excluded
-			if done {
-				d.Enqueued, d.StartedAt = true, s.now()
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("save enqueue cursor: %w", err)
-		}
-		b = nb
+		b, cursor, targeted = nb, last, targeted+int64(len(recs))
 		if done {
 			s.log.Info().Str("broadcast", b.ID).Int64("targeted", targeted).Interface("excluded", excluded).
 				Dur("took", time.Since(start)).Msg("recipients enqueued")
 			return b, nil
 		}
 	}
+}
+
+// enqueueChunk commits one chunk of recipients, numbered from from+1,
+// with the cursor past them (cursor, the excluded counts, and whether
+// the audience is done) and the check of r's fencing token, in one
+// transaction of the broadcast's scope.
+func (s *Service) enqueueChunk(r *run, from int64, recs [][]byte, cursor string, excluded map[string]int64, done bool) (*Broadcast, error) {
+	var b Broadcast
+	now := s.now()
+	err := s.db.Write(storeCtx, store.BroadcastScope(r.id), func(tx store.Writer) (err error) {
+		if err := store.CheckBroadcastFence[*Progress](storeCtx, tx, r.id, r.lease.Token); err != nil {
+			return err
+		}
+		if b, err = store.GetBroadcast[Broadcast](storeCtx, tx, r.id); err != nil {
+			return err
+		}
+		if b.Targeted != from {
+			// Only the lease holder enqueues, and the fence above has
+			// just said r holds it: another cursor is a defect.
+			return fmt.Errorf("enqueue cursor of %s moved from %d to %d under the run", r.id, from, b.Targeted)
+		}
+		for i, raw := range recs {
+			if err := store.PutBroadcastRecipientEncoded(storeCtx, tx, r.id, uint64(from)+uint64(i)+1, raw); err != nil {
+				return err
+			}
+		}
+		b.EnqueueCursor, b.Targeted, b.Excluded = cursor, from+int64(len(recs)), maps.Clone(excluded)
+		if done {
+			b.Enqueued, b.StartedAt = true, now
+		}
+		return store.PutBroadcast(storeCtx, tx, r.id, &b)
+	})
+	if err != nil {
+		s.fenced(r, err)
+		return nil, fmt.Errorf("enqueue recipients: %w", err)
+	}
+	s.remember(&b)
+	return &b, nil
+}
+
+// dropPastCursor deletes the recipients of r's broadcast from seq on, a
+// chunk per transaction, each fenced by r's token.
+func (s *Service) dropPastCursor(r *run, seq uint64) error {
+	for {
+		n := 0
+		err := s.db.Write(storeCtx, store.BroadcastScope(r.id), func(tx store.Writer) (err error) {
+			if err := store.CheckBroadcastFence[*Progress](storeCtx, tx, r.id, r.lease.Token); err != nil {
+				return err
+			}
+			n, err = store.DeleteBroadcastRecipientsFrom(storeCtx, tx, r.id, seq, enqueueChunk)
+			return err
+		})
+		if err != nil {
+			s.fenced(r, err)
+			return fmt.Errorf("enqueue recipients: %w", err)
+		}
+		if n == 0 {
+			return nil
+		}
+	}
+}
+
+// remember keeps b in the cache of open broadcasts the control loop
+// reads, as update does after its transaction.
+func (s *Service) remember(b *Broadcast) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if b.terminal() {
+		delete(s.docs, b.ID)
+		return
+	}
+	cp := *b
+	s.docs[b.ID] = &cp
 }
 
 // recipientJSON is a pending recipient record, built without reflection:
