@@ -240,6 +240,10 @@ type Service struct {
 	// crashed makes the dispatcher drop results instead of writing them,
 	// like kill -9; tests only.
 	crashed bool
+	// outcomeFault, when set, runs between the two writes of a send
+	// outcome (the people's, the broadcast's); an error from it stops the
+	// commit there, as a crash would. Tests only.
+	outcomeFault func(id string) error
 }
 
 var (
