@@ -244,6 +244,8 @@ type Service struct {
 	// outcome (the people's, the broadcast's); an error from it stops the
 	// commit there, as a crash would. Tests only.
 	outcomeFault func(id string) error
+	// smsOutcomeFault is outcomeFault for an SMS of the fallback.
+	smsOutcomeFault func(id string) error
 }
 
 var (
