@@ -181,71 +181,47 @@ func EachRecipientOfAll[R any](ctx context.Context, r Reader, fn func(ref Broadc
 	return nil
 }
 
-// RecipientBatch writes the first records of a broadcast's recipients in
-// bulk, outside a transaction: enqueueing a large audience writes
-// millions. Flush commits. Records flushed past the caller's own cursor
-// (a crash between a flush and saving the cursor) are removed with
-// DropBroadcastRecipientsFrom before enqueueing resumes.
-type RecipientBatch struct {
-	b  *Batch
-	id string
-}
-
-// NewRecipientBatch starts a batch of recipients of broadcast id.
-func NewRecipientBatch(ctx context.Context, db *DB, id string) (*RecipientBatch, error) {
+// PutBroadcastRecipientEncoded writes recipient seq of broadcast id
+// already encoded as JSON, in w: the caller builds the pending record
+// without reflection, the hot path of enqueueing a large audience. The
+// enqueuer writes a chunk of them with its cursor and a check of its
+// fencing token in one transaction of the broadcast's scope, so a chunk
+// is stored with the cursor that accounts for it or not at all, and a
+// dispatcher that lost its lease writes none.
+func PutBroadcastRecipientEncoded(ctx context.Context, w Writer, id string, seq uint64, encoded []byte) error {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return err
 	}
-	return &RecipientBatch{b: db.newBatch(), id: id}, nil
-}
-
-// Add writes recipient seq already encoded as JSON: the caller builds
-// the pending record without reflection, the hot path of enqueueing.
-func (rb *RecipientBatch) Add(seq uint64, encoded []byte) error {
-	if err := rb.b.Set(broadcastRecipientKey(rb.id, seq), encoded); err != nil {
-		return fmt.Errorf("add recipient %d of %s: %w", seq, rb.id, err)
+	if err := w.Set(broadcastRecipientKey(id, seq), encoded, 0); err != nil {
+		return fmt.Errorf("add recipient %d of %s: %w", seq, id, err)
 	}
 	return nil
 }
 
-// Flush commits the batch once it is synced to disk.
-func (rb *RecipientBatch) Flush() error { return rb.b.Flush() }
-
-// Cancel drops the batch.
-func (rb *RecipientBatch) Cancel() { rb.b.Cancel() }
-
-// DropBroadcastRecipientsFrom deletes the recipients of broadcast id from
-// seq on, in bulk: what a crash left past the enqueue cursor.
-func DropBroadcastRecipientsFrom(ctx context.Context, db *DB, id string, seq uint64) error {
-	prefix := broadcastRecipientPrefix(id)
-	for {
-		var keys []Key
-		err := db.Read(ctx, func(r Reader) error {
-			return r.ScanFrom(prefix, broadcastRecipientKey(id, seq), func(k Key, _ []byte) error {
-				keys = append(keys, k)
-				if len(keys) >= 10000 {
-					return ErrStop
-				}
-				return nil
-			})
-		})
-		if err != nil {
-			return fmt.Errorf("find recipients of %s to drop: %w", id, err)
+// DeleteBroadcastRecipientsFrom deletes, in w, up to limit recipients of
+// broadcast id from seq on and says how many it deleted: records past
+// the enqueue cursor, which a store written before the cursor shared the
+// recipients' transaction may hold. The caller repeats it, one
+// transaction each, until it deletes none.
+func DeleteBroadcastRecipientsFrom(ctx context.Context, w Writer, id string, seq uint64, limit int) (int, error) {
+	var keys []Key
+	err := w.ScanFrom(broadcastRecipientPrefix(id), broadcastRecipientKey(id, seq), func(k Key, _ []byte) error {
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-		if len(keys) == 0 {
-			return nil
+		keys = append(keys, k)
+		if len(keys) >= limit {
+			return ErrStop
 		}
-		batch := db.newBatch()
-		for _, k := range keys {
-			if err := batch.Delete(k); err != nil {
-				batch.Cancel()
-				return fmt.Errorf("drop recipients of %s: %w", id, err)
-			}
-		}
-		if err := batch.Flush(); err != nil {
-			return fmt.Errorf("drop recipients of %s: %w", id, err)
-		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, ErrStop) {
+		return 0, fmt.Errorf("find recipients of %s to drop: %w", id, err)
 	}
+	if err := deleteKeys(w, keys); err != nil {
+		return 0, fmt.Errorf("drop recipients of %s: %w", id, err)
+	}
+	return len(keys), nil
 }
 
 // GetBroadcastEngagement loads what came back about recipient seq of

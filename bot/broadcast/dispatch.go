@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -35,6 +36,11 @@ type run struct {
 	limitHit bool
 	lease    coord.Lease // the dispatch lease this run holds (see holdLease)
 	fenced   atomic.Bool // a write was refused for a later lease holder (see fenced)
+	// broken: a commit of results failed, so the counts in p are ahead of
+	// the store. The run writes nothing more (the feeder's progress would
+	// carry those counts) and stops; the next run continues from the
+	// stored progress, as after a crash.
+	broken atomic.Bool
 }
 
 func (s *Service) startRun(id string, round int) {
@@ -183,19 +189,6 @@ func (s *Service) runUpdate(r *run, fn func(b *Broadcast) error) (*Broadcast, er
 	return b, nil
 }
 
-// checkFence refuses, before a write outside a transaction, a run whose
-// fencing token is older than the stored progress's.
-func (s *Service) checkFence(r *run) error {
-	err := s.db.Read(storeCtx, func(tx store.Reader) error {
-		return store.CheckBroadcastFence[*Progress](storeCtx, tx, r.id, r.lease.Token)
-	})
-	if err != nil {
-		s.fenced(r, err)
-		return fmt.Errorf("enqueue recipients: %w", err)
-	}
-	return nil
-}
-
 // roundSent records that r's round has gone out.
 func (s *Service) roundSent(r *run) error {
 	now := s.now()
@@ -261,24 +254,33 @@ func (s *Service) nobodyToSend(r *run) error {
 	return nil
 }
 
-// enqueue streams the audience into recipient records with write batches:
-// memory holds one batch, never the audience. The cursor in the broadcast
-// document lets a restart continue after the last flushed batch.
+// Enqueueing writes recipients in chunks, each one transaction in the
+// broadcast's scope: at most enqueueChunk records (an atomic batch of a
+// stream holds at most 1,000 messages, with the cursor among them), after
+// looking at most enqueueScan contacts.
+const (
+	enqueueChunk = 999
+	enqueueScan  = 20000
+)
+
+// enqueue streams the audience into recipient records: memory holds one
+// chunk, never the audience. Each chunk commits with the cursor that
+// accounts for it (the broadcast document's EnqueueCursor and Targeted)
+// and a check of r's fencing token, in one transaction of the
+// broadcast's scope. So a restart continues after the last committed
+// chunk with nothing to undo, and a run that lost its lease writes no
+// recipient once the next holder has claimed the progress: the check
+// reads the progress in the transaction, and that claim either commits
+// first (the check refuses) or conflicts with it (the transaction is
+// retried and then refuses).
 func (s *Service) enqueue(r *run, b *Broadcast) (*Broadcast, error) {
 	ctx := r.ctx
-	const perBatch = 20000
 	start := time.Now()
 	aud := b.Spec.Audience
-	// A crash between a batch flush and the cursor update leaves records
-	// past Targeted; drop them, the same contacts are written again. The
-	// drop and the batches are write batches, outside any transaction: a
-	// fence check before each keeps a run that lost its lease from
-	// writing after the claim of the next holder it can see, and the
-	// cursor update, fenced in its transaction, decides which batch counts.
-	if err := s.checkFence(r); err != nil {
-		return nil, err
-	}
-	if err := store.DropBroadcastRecipientsFrom(storeCtx, s.db, b.ID, uint64(b.Targeted)+1); err != nil {
+	// Records past Targeted exist only in a store written when the
+	// records went in write batches before their cursor; drop them, the
+	// same contacts are written again.
+	if err := s.dropPastCursor(r, uint64(b.Targeted)+1); err != nil {
 		return nil, err
 	}
 	cursor, targeted := b.EnqueueCursor, b.Targeted
@@ -290,14 +292,9 @@ func (s *Service) enqueue(r *run, b *Broadcast) (*Broadcast, error) {
 		if ctx.Err() != nil {
 			return b, nil
 		}
-		batch, err := store.NewRecipientBatch(storeCtx, s.db, b.ID)
-		if err != nil {
-			return nil, fmt.Errorf("enqueue recipients: %w", err)
-		}
-		scanned := 0
-		last := cursor
-		var werr error
-		err = s.db.Read(storeCtx, func(tx store.Reader) error {
+		var recs [][]byte
+		scanned, last, done := 0, cursor, true
+		err := s.db.Read(storeCtx, func(tx store.Reader) error {
 			return store.EachContact(storeCtx, tx, cursor, func(c *store.Contact) error {
 				scanned++
 				last = c.WaID
@@ -312,48 +309,102 @@ func (s *Service) enqueue(r *run, b *Broadcast) (*Broadcast, error) {
 					excluded[why]++
 				}
 				if ok {
-					targeted++
-					raw := recipientJSON(c.WaID)
-					if werr = batch.Add(uint64(targeted), raw); werr != nil {
-						return werr
-					}
+					recs = append(recs, recipientJSON(c.WaID))
 				}
-				if scanned >= perBatch {
+				if len(recs) >= enqueueChunk || scanned >= enqueueScan {
+					done = false
 					return store.ErrStop
 				}
 				return nil
 			})
 		})
 		if err != nil {
-			batch.Cancel()
 			return nil, fmt.Errorf("enqueue recipients: %w", err)
 		}
-		if err := s.checkFence(r); err != nil {
-			batch.Cancel()
+		nb, err := s.enqueueChunk(r, targeted, recs, last, excluded, done)
+		if err != nil {
 			return nil, err
 		}
-		if err := batch.Flush(); err != nil {
-			return nil, fmt.Errorf("enqueue recipients: flush: %w", err)
-		}
-		done := scanned < perBatch
-		cursor = last
-		nb, err := s.runUpdate(r, func(d *Broadcast) error {
-			d.EnqueueCursor, d.Targeted, d.Excluded = cursor, targeted, excluded
-			if done {
-				d.Enqueued, d.StartedAt = true, s.now()
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("save enqueue cursor: %w", err)
-		}
-		b = nb
+		b, cursor, targeted = nb, last, targeted+int64(len(recs))
 		if done {
 			s.log.Info().Str("broadcast", b.ID).Int64("targeted", targeted).Interface("excluded", excluded).
 				Dur("took", time.Since(start)).Msg("recipients enqueued")
 			return b, nil
 		}
 	}
+}
+
+// enqueueChunk commits one chunk of recipients, numbered from from+1,
+// with the cursor past them (cursor, the excluded counts, and whether
+// the audience is done) and the check of r's fencing token, in one
+// transaction of the broadcast's scope.
+func (s *Service) enqueueChunk(r *run, from int64, recs [][]byte, cursor string, excluded map[string]int64, done bool) (*Broadcast, error) {
+	var b Broadcast
+	now := s.now()
+	err := s.db.Write(storeCtx, store.BroadcastScope(r.id), func(tx store.Writer) (err error) {
+		if err := store.CheckBroadcastFence[*Progress](storeCtx, tx, r.id, r.lease.Token); err != nil {
+			return err
+		}
+		if b, err = store.GetBroadcast[Broadcast](storeCtx, tx, r.id); err != nil {
+			return err
+		}
+		if b.Targeted != from {
+			// Only the lease holder enqueues, and the fence above has
+			// just said r holds it: another cursor is a defect.
+			return fmt.Errorf("enqueue cursor of %s moved from %d to %d under the run", r.id, from, b.Targeted)
+		}
+		for i, raw := range recs {
+			if err := store.PutBroadcastRecipientEncoded(storeCtx, tx, r.id, uint64(from)+uint64(i)+1, raw); err != nil {
+				return err
+			}
+		}
+		b.EnqueueCursor, b.Targeted, b.Excluded = cursor, from+int64(len(recs)), maps.Clone(excluded)
+		if done {
+			b.Enqueued, b.StartedAt = true, now
+		}
+		return store.PutBroadcast(storeCtx, tx, r.id, &b)
+	})
+	if err != nil {
+		s.fenced(r, err)
+		return nil, fmt.Errorf("enqueue recipients: %w", err)
+	}
+	s.remember(&b)
+	return &b, nil
+}
+
+// dropPastCursor deletes the recipients of r's broadcast from seq on, a
+// chunk per transaction, each fenced by r's token.
+func (s *Service) dropPastCursor(r *run, seq uint64) error {
+	for {
+		n := 0
+		err := s.db.Write(storeCtx, store.BroadcastScope(r.id), func(tx store.Writer) (err error) {
+			if err := store.CheckBroadcastFence[*Progress](storeCtx, tx, r.id, r.lease.Token); err != nil {
+				return err
+			}
+			n, err = store.DeleteBroadcastRecipientsFrom(storeCtx, tx, r.id, seq, enqueueChunk)
+			return err
+		})
+		if err != nil {
+			s.fenced(r, err)
+			return fmt.Errorf("enqueue recipients: %w", err)
+		}
+		if n == 0 {
+			return nil
+		}
+	}
+}
+
+// remember keeps b in the cache of open broadcasts the control loop
+// reads, as update does after its transaction.
+func (s *Service) remember(b *Broadcast) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if b.terminal() {
+		delete(s.docs, b.ID)
+		return
+	}
+	cp := *b
+	s.docs[b.ID] = &cp
 }
 
 // recipientJSON is a pending recipient record, built without reflection:
@@ -546,6 +597,9 @@ func (s *Service) readChunk(r *run, b *Broadcast, tpls map[string]Template, pol 
 func (s *Service) markChunk(r *run, p *chunkPlan) error {
 	r.wmu.Lock()
 	defer r.wmu.Unlock()
+	if r.broken.Load() {
+		return errors.New("mark recipients sending: a commit of results failed; the run stops")
+	}
 	r.pmu.Lock()
 	if p.lastSeq+1 > r.p.Next {
 		r.p.Next = p.lastSeq + 1
@@ -623,7 +677,7 @@ func (s *Service) loadFacts(tx store.Reader, id string, seq uint64, f *recipient
 	if !needsHistory(f, pol) {
 		return nil
 	}
-	if f.Recent, f.KnownToday, err = s.recentSends(tx, f.Rec.WaID, f.Now); err != nil {
+	if f.Recent, f.KnownToday, err = s.recentSends(tx, f.Rec.WaID, callbackData(id, seq, pol.Round), f.Now); err != nil {
 		return err
 	}
 	if at, busy := s.pairBusy(f.Rec.WaID, f.Now); busy {
@@ -693,12 +747,16 @@ func (s *Service) sending(id string) bool {
 
 // recentSends counts broadcast messages to a user within the frequency
 // window, and says whether the user got one within 24 hours (then a new
-// message does not use up the daily messaging limit).
-func (s *Service) recentSends(tx store.Reader, user string, now time.Time) (recent int, known bool, err error) {
+// message does not use up the daily messaging limit). The record of
+// message own itself is not an earlier message: a commit that stopped
+// after the person's records leaves it for a send still "in flight",
+// which must not cap itself out (see commit); it still makes the user
+// known today, as they are.
+func (s *Service) recentSends(tx store.Reader, user, own string, now time.Time) (recent int, known bool, err error) {
 	capFrom := now.Add(-s.cfg.FrequencyWindow)
 	dayFrom := now.Add(-24 * time.Hour)
-	err = store.EachBroadcastSend(storeCtx, tx, user, func(at time.Time, _ string) error {
-		if at.After(capFrom) {
+	err = store.EachBroadcastSend(storeCtx, tx, user, func(at time.Time, ref string) error {
+		if at.After(capFrom) && ref != own {
 			recent++
 		}
 		if at.After(dayFrom) {
@@ -826,6 +884,18 @@ func (s *Service) commitLoop(r *run, b *Broadcast, results <-chan *result, slots
 			pending = pending[:0] // like kill -9: the results are lost
 			return
 		}
+		if r.broken.Load() {
+			// As after a crash: these sends stay "sending" in the store,
+			// and the next run treats them as in flight.
+			for range pending {
+				select {
+				case <-slots:
+				default:
+				}
+			}
+			pending = pending[:0]
+			return
+		}
 		if err := s.commit(r, b, pending, &out, &fixRun); err != nil && out.err == nil {
 			out.err = err
 		}
@@ -856,17 +926,19 @@ func (s *Service) commitLoop(r *run, b *Broadcast, results <-chan *result, slots
 
 // commit applies a group of results.
 func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome, fixRun *int) error {
-	type member struct {
-		user string
-		m    Member
-	}
 	var (
-		members   []member
-		freq      []sentRecord
-		unreach   = map[string]int{}
+		people    = map[string]*personOutcome{}
 		alertCode int
 		alertMsg  string
 	)
+	person := func(j *job) *personOutcome {
+		p := people[j.rec.WaID]
+		if p == nil {
+			p = &personOutcome{user: j.rec.WaID, seq: j.seq}
+			people[j.rec.WaID] = p
+		}
+		return p
+	}
 	r.pmu.Lock()
 	for _, res := range rs {
 		j := res.job
@@ -888,9 +960,10 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 			} else {
 				r.p.Reminders++
 			}
-			freq = append(freq, sentRecord{res.at, callbackData(r.id, j.seq, r.round), rec.WaID})
+			p := person(j)
+			p.sent = &sentRecord{res.at, callbackData(r.id, j.seq, r.round), rec.WaID}
 			if j.kind != KindNotice {
-				members = append(members, member{rec.WaID, Member{Seq: j.seq, Kind: j.kind, WAMID: rec.WAMID, FirstSentAt: rec.SentAt, Until: rec.SentAt.Add(s.cfg.AnswerWindow)}})
+				p.member = &Member{Seq: j.seq, Kind: j.kind, WAMID: rec.WAMID, FirstSentAt: rec.SentAt, Until: rec.SentAt.Add(s.cfg.AnswerWindow)}
 			}
 			continue
 		}
@@ -963,7 +1036,8 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 				final(reason)
 			}
 			if d.Unreachable {
-				unreach[rec.WaID] = se.Code
+				p := person(j)
+				p.unreachCode, p.unreachAt = se.Code, res.at
 			}
 			if d.Action == whatsapp.ActionFixRequest {
 				*fixRun++
@@ -977,71 +1051,37 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 	snap.Token = r.lease.Token
 	r.pmu.Unlock()
 
+	// A send's outcome is two scoped writes: each person's records (the
+	// open check-in, the send counted for the frequency cap, the
+	// unreachable mark), then the broadcast's (the recipient records and
+	// the progress). Both are fenced by r's token, and wmu keeps the
+	// feeder's progress write from coming between them. In this order a
+	// crash between the steps is safe: the recipient records still say
+	// "sending", so the restart treats the sends as in flight (a status
+	// webhook records them, or after the grace they are sent again and
+	// counted as possible duplicates), as for a crash before the commit;
+	// and the person's records written first are true (the message went
+	// out, the number is unreachable) and are written again idempotently:
+	// the membership and the mark under fixed keys, the send record only
+	// when none with the message's reference exists, and the decision
+	// ignores that record when it counts the person's earlier messages.
+	// The other order would leave a recipient recorded sent whose answer
+	// finds no membership, which no restart repairs.
 	r.wmu.Lock()
-	// Not yet scoped: a send's outcome writes the recipient record and the
-	// dispatcher's progress (the broadcast's) with the person's open
-	// check-in, the send counted for the frequency cap and the unreachable
-	// mark (theirs). Scoped, the person's records follow the broadcast's
-	// batch; a crash between leaves a recipient sent but not yet in the
-	// person's index, which the run's restart writes again (they are set
-	// under fixed keys, not appended).
-	err := s.db.WriteAny(storeCtx, func(tx store.Writer) error {
-		// The fencing check comes first and shares the transaction with
-		// every write below: a run that lost its lease to a later holder
-		// commits nothing, not even the recipient records.
-		if err := store.PutBroadcastProgressFenced(storeCtx, tx, r.id, snap); err != nil {
-			return err
-		}
-		// A person erased while their message was picked or in flight
-		// keeps the record the erasure left: no wa_id, nothing more sent.
-		erased := map[string]bool{}
-		for _, res := range rs {
-			stored, err := store.GetBroadcastRecipient[Recipient](storeCtx, tx, r.id, res.job.seq)
-			if err != nil && !errors.Is(err, store.ErrNotFound) {
-				return err
-			}
-			if stored.WaID == "" && res.job.rec.WaID != "" {
-				erased[res.job.rec.WaID] = true
-				continue
-			}
-			if err := store.PutBroadcastRecipient(storeCtx, tx, r.id, res.job.seq, &res.job.rec); err != nil {
-				return err
-			}
-		}
-		for _, m := range members {
-			if erased[m.user] {
-				continue
-			}
-			if err := store.PutBroadcastMember(storeCtx, tx, m.user, r.id, &m.m, s.cfg.AnswerWindow+24*time.Hour); err != nil {
-				return err
-			}
-		}
-		for _, f := range freq {
-			if erased[f.user] {
-				continue
-			}
-			if err := store.PutBroadcastSend(storeCtx, tx, f.user, f.at, f.ref, s.cfg.FrequencyWindow+24*time.Hour); err != nil {
-				return err
-			}
-		}
-		// A final recipient error goes on the contact in the same commit as
-		// the results, so nobody reads a finished round whose failures are
-		// not yet on the contacts; the store decides what the code means
-		// (a 131026 leaves them out of later broadcasts until they write in
-		// or an admin clears it).
-		for user, code := range unreach {
-			if erased[user] {
-				continue
-			}
-			if _, err := store.MarkUnreachable(tx, user, code, s.now()); err != nil {
-				return fmt.Errorf("record failure on contact: %w", err)
-			}
-		}
-		return nil
-	})
+	err := s.recordPeople(r, people)
+	if err == nil && s.outcomeFault != nil {
+		err = s.outcomeFault(r.id)
+	}
+	if err == nil {
+		err = s.recordResults(r, rs, snap)
+	}
+	if err != nil {
+		r.broken.Store(true)
+	}
 	r.wmu.Unlock()
 	if err != nil {
 		s.fenced(r, err)
+		r.cancel()
 		return fmt.Errorf("record send results: %w", err)
 	}
 	if alertMsg != "" {
@@ -1061,6 +1101,129 @@ type sentRecord struct {
 	at   time.Time
 	ref  string
 	user string
+}
+
+// personOutcome is what one commit changes on one person's records.
+type personOutcome struct {
+	user        string
+	seq         uint64      // their recipient record in the run's broadcast
+	member      *Member     // an open check-in (nil: a notice, or not sent)
+	sent        *sentRecord // a message sent (nil: none)
+	unreachCode int         // a final error that may mark them unreachable (0: none)
+	unreachAt   time.Time   // when that error came back
+}
+
+// peopleInFlight bounds the person transactions of one commit that run
+// at once: they share the store's group syncs.
+const peopleInFlight = 16
+
+// recordPeople writes each person's share of a commit, one transaction
+// in their scope each, run side by side. Each checks r's fencing token
+// (a read of the broadcast's progress, which a later holder's claim
+// conflicts with) and leaves alone a person erased since the message was
+// picked: the erasure blanked their recipient record, and nothing more
+// may be kept about them.
+func (s *Service) recordPeople(r *run, people map[string]*personOutcome) error {
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+		sem   = make(chan struct{}, peopleInFlight)
+	)
+	for _, p := range people {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if err := s.recordPerson(r, p); err != nil {
+				mu.Lock()
+				if first == nil || errors.Is(err, store.ErrFenced) {
+					first = err
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return first
+}
+
+// recordPerson writes one person's share of a commit; written again
+// with the same outcome, it changes nothing (see commit).
+func (s *Service) recordPerson(r *run, p *personOutcome) error {
+	return s.db.Write(storeCtx, store.UserScope(p.user), func(tx store.Writer) error {
+		if err := store.CheckBroadcastFence[*Progress](storeCtx, tx, r.id, r.lease.Token); err != nil {
+			return err
+		}
+		stored, err := store.GetBroadcastRecipient[Recipient](storeCtx, tx, r.id, p.seq)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if stored.WaID == "" {
+			return nil // erased
+		}
+		if p.member != nil {
+			if err := store.PutBroadcastMember(storeCtx, tx, p.user, r.id, p.member, s.cfg.AnswerWindow+24*time.Hour); err != nil {
+				return err
+			}
+		}
+		if f := p.sent; f != nil {
+			known := false
+			err := store.EachBroadcastSend(storeCtx, tx, p.user, func(_ time.Time, ref string) error {
+				if ref == f.ref {
+					known = true
+					return store.ErrStop
+				}
+				return nil
+			})
+			if err != nil && !errors.Is(err, store.ErrStop) {
+				return err
+			}
+			if !known {
+				if err := store.PutBroadcastSend(storeCtx, tx, p.user, f.at, f.ref, s.cfg.FrequencyWindow+24*time.Hour); err != nil {
+					return err
+				}
+			}
+		}
+		// A final recipient error goes on the contact before the round's
+		// results, so nobody reads a finished round whose failures are
+		// not yet on the contacts; the store decides what the code means
+		// (a 131026 leaves them out of later broadcasts until they write
+		// in or an admin clears it). At the error's own time, so that
+		// writing it again after they wrote in does not mark them again.
+		if p.unreachCode != 0 {
+			if _, err := store.MarkUnreachable(tx, p.user, p.unreachCode, p.unreachAt); err != nil {
+				return fmt.Errorf("record failure on contact: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// recordResults writes the recipient records of a commit with the
+// progress snap, in one transaction of the broadcast's scope whose first
+// step is the fencing check: a run that lost its lease to a later holder
+// commits nothing. A person erased while their message was picked or in
+// flight keeps the record the erasure left: no wa_id, nothing more sent.
+func (s *Service) recordResults(r *run, rs []*result, snap *Progress) error {
+	return s.db.Write(storeCtx, store.BroadcastScope(r.id), func(tx store.Writer) error {
+		if err := store.PutBroadcastProgressFenced(storeCtx, tx, r.id, snap); err != nil {
+			return err
+		}
+		for _, res := range rs {
+			stored, err := store.GetBroadcastRecipient[Recipient](storeCtx, tx, r.id, res.job.seq)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+			if stored.WaID == "" && res.job.rec.WaID != "" {
+				continue
+			}
+			if err := store.PutBroadcastRecipient(storeCtx, tx, r.id, res.job.seq, &res.job.rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 func reasonOf(se *whatsapp.SendError) string {

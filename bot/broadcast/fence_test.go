@@ -146,18 +146,19 @@ func TestStateChangesOfAnOldLeaseHolderAreRefused(t *testing.T) {
 	const old, current = 7, 8
 	cases := []struct {
 		name   string
+		state  string // the broadcast's state when the change is tried (StateSending if empty)
 		change func(s *Service, r *run) error
 		want   func(b *Broadcast) bool // the change, as the current holder makes it
 	}{
-		{"round sent", func(s *Service, r *run) error { return s.roundSent(r) },
+		{"round sent", "", func(s *Service, r *run) error { return s.roundSent(r) },
 			func(b *Broadcast) bool { return b.State == StateSent && !b.SentAt.IsZero() }},
-		{"daily limit reached", func(s *Service, r *run) error { return s.limitReached(r) },
+		{"daily limit reached", "", func(s *Service, r *run) error { return s.limitReached(r) },
 			func(b *Broadcast) bool { return b.State == StateWaitingLimit && len(b.Alerts) == 1 }},
-		{"alert from the results", func(s *Service, r *run) error { return s.runAlert(r, 131031, "account locked") },
+		{"alert from the results", "", func(s *Service, r *run) error { return s.runAlert(r, 131031, "account locked") },
 			func(b *Broadcast) bool { return b.State == StatePaused && len(b.Alerts) == 1 }},
-		{"nobody to send to", func(s *Service, r *run) error { return s.nobodyToSend(r) },
+		{"nobody to send to", "", func(s *Service, r *run) error { return s.nobodyToSend(r) },
 			func(b *Broadcast) bool { return b.State == StateCancelled && len(b.Alerts) == 1 }},
-		{"enqueue cursor", func(s *Service, r *run) error {
+		{"enqueue cursor", "", func(s *Service, r *run) error {
 			b, err := s.Get(r.id)
 			if err != nil {
 				return err
@@ -165,6 +166,13 @@ func TestStateChangesOfAnOldLeaseHolderAreRefused(t *testing.T) {
 			_, err = s.enqueue(r, b)
 			return err
 		}, func(b *Broadcast) bool { return b.Enqueued && b.Targeted == 1 }},
+		// The control loop's steps after a round was sent: the old holder
+		// read the broadcast before the current one took the lease over
+		// (and, say, sent that reminder round already).
+		{"reminder round started", StateSent, func(s *Service, r *run) error { return s.startReminders(r, 1) },
+			func(b *Broadcast) bool { return b.State == StateSending && b.Round == 1 }},
+		{"completed", StateSent, func(s *Service, r *run) error { return s.completeRun(r, true) },
+			func(b *Broadcast) bool { return b.State == StateCompleted && b.Flagged && !b.CompletedAt.IsZero() }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -196,6 +204,9 @@ func TestStateChangesOfAnOldLeaseHolderAreRefused(t *testing.T) {
 					return err
 				}
 				b.State = StateSending
+				if c.state != "" {
+					b.State = c.state
+				}
 				if err := store.PutBroadcast(ctx, tx, id, &b); err != nil {
 					return err
 				}
@@ -207,6 +218,11 @@ func TestStateChangesOfAnOldLeaseHolderAreRefused(t *testing.T) {
 				var doc []byte
 				events := 0
 				err := db.Read(ctx, func(tx store.Reader) error {
+					// Recipient records count as events here: a refused
+					// enqueue must not have written one.
+					if err := store.EachBroadcastRecipient(ctx, tx, id, 0, func(uint64, *Recipient) error { events++; return nil }); err != nil {
+						return err
+					}
 					b, err := store.GetBroadcast[Broadcast](ctx, tx, id)
 					if err != nil {
 						return err
@@ -234,7 +250,7 @@ func TestStateChangesOfAnOldLeaseHolderAreRefused(t *testing.T) {
 				t.Fatalf("old holder's change: err %v, want refused (store.ErrFenced)", err)
 			}
 			if after, events := raw(); after != before || events != eventsBefore {
-				t.Errorf("old holder's refused change wrote: broadcast\n%s\nwant\n%s\nevents %d, want %d", after, before, events, eventsBefore)
+				t.Errorf("old holder's refused change wrote: broadcast\n%s\nwant\n%s\nevents and recipients %d, want %d", after, before, events, eventsBefore)
 			}
 			if r.ctx.Err() == nil {
 				t.Error("old holder's run goes on after the refusal, want it stopped")

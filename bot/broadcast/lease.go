@@ -3,6 +3,7 @@ package broadcast
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"lifeline/coord"
@@ -63,4 +64,34 @@ func (s *Service) fenced(r *run, err error) {
 			Msg("broadcast results refused: a later lease holder has written; this run stops and commits nothing")
 	}
 	r.cancel()
+}
+
+// leased runs fn, a step of broadcast id's lifecycle that no dispatch run
+// makes (starting a reminder round, completing), under the broadcast's
+// dispatch lease, as a run of its own: it takes the lease (ErrHeld from
+// coord when another instance holds it, which decides instead), claims
+// the progress under the lease's token like a run, and gives fn a run
+// whose writes are fenced by that token. So an instance whose control
+// loop read the broadcast before another took the lease over, and acts
+// on that stale reading, is refused its state change.
+func (s *Service) leased(id string, fn func(r *run) error) error {
+	ctx, l, release, err := coord.Hold(s.ctx, s.leases, leaseName(id), s.holder, s.cfg.LeaseTTL)
+	if err != nil {
+		return fmt.Errorf("take the lease of broadcast %s: %w", id, err)
+	}
+	defer release()
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	r := &run{id: id, ctx: rctx, cancel: cancel, lease: l}
+	if _, err := s.claim(r); err != nil {
+		return err
+	}
+	return fn(r)
+}
+
+// quietStepError says whether err, from a leased step, is what happens
+// when instances take turns: another holds the lease, a later holder
+// decided, or the broadcast has moved on (cancelled meanwhile).
+func quietStepError(err error) bool {
+	return errors.Is(err, coord.ErrHeld) || errors.Is(err, store.ErrFenced) || errors.Is(err, ErrState)
 }

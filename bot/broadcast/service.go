@@ -240,6 +240,12 @@ type Service struct {
 	// crashed makes the dispatcher drop results instead of writing them,
 	// like kill -9; tests only.
 	crashed bool
+	// outcomeFault, when set, runs between the two writes of a send
+	// outcome (the people's, the broadcast's); an error from it stops the
+	// commit there, as a crash would. Tests only.
+	outcomeFault func(id string) error
+	// smsOutcomeFault is outcomeFault for an SMS of the fallback.
+	smsOutcomeFault func(id string) error
 }
 
 var (
@@ -1109,61 +1115,94 @@ func (s *Service) afterSent(b *Broadcast, now time.Time) {
 		return
 	}
 	if b.RemindersSent < count {
-		if _, err := s.update(b.ID, func(b *Broadcast) error {
-			// A broadcast cancelled meanwhile stays cancelled.
-			if err := b.fire(EvRemind); err != nil {
-				return err
-			}
-			b.Round = b.RemindersSent + 1
-			return nil
-		}); err != nil {
-			if !errors.Is(err, ErrState) {
+		round := b.RemindersSent + 1
+		if err := s.leased(b.ID, func(r *run) error { return s.startReminders(r, round) }); err != nil {
+			if !quietStepError(err) {
 				s.log.Error().Err(err).Str("broadcast", b.ID).Msg("start reminder round")
 			}
 			return
 		}
-		s.log.Info().Str("broadcast", b.ID).Int("round", b.RemindersSent+1).Msg("sending reminders to those who have not answered")
-		s.startRun(b.ID, b.RemindersSent+1)
+		s.log.Info().Str("broadcast", b.ID).Int("round", round).Msg("sending reminders to those who have not answered")
+		s.startRun(b.ID, round)
 		return
 	}
 	s.complete(b.ID, count > 0 || b.Spec.Kind == KindCheckin)
 }
 
-// complete closes a broadcast; flag counts and marks the unaccounted.
+// startReminders moves r's broadcast, sent, into reminder round round,
+// fenced by r's token like every write of a run. The round is the one
+// the caller decided was due: if the stored broadcast has moved past it
+// (another instance started it), nothing changes.
+func (s *Service) startReminders(r *run, round int) error {
+	_, err := s.runUpdate(r, func(b *Broadcast) error {
+		if b.RemindersSent+1 != round {
+			return &StateError{ID: b.ID, State: b.State, Event: EvRemind}
+		}
+		// A broadcast cancelled meanwhile stays cancelled.
+		if err := b.fire(EvRemind); err != nil {
+			return err
+		}
+		b.Round = round
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("start reminder round %d: %w", round, err)
+	}
+	return nil
+}
+
+// complete closes a broadcast under its dispatch lease; flag counts and
+// marks the unaccounted.
 func (s *Service) complete(id string, flag bool) {
+	if err := s.leased(id, func(r *run) error { return s.completeRun(r, flag) }); err != nil && !quietStepError(err) {
+		s.log.Error().Err(err).Str("broadcast", id).Msg("complete broadcast")
+	}
+}
+
+// completeRun closes r's broadcast, fenced by r's token: a holder whose
+// lease passed to another instance neither escalates nor completes.
+func (s *Service) completeRun(r *run, flag bool) error {
+	id := r.id
 	var unaccounted int64
 	if flag {
 		var err error
 		if unaccounted, err = s.countUnanswered(id); err != nil {
-			s.log.Error().Err(err).Str("broadcast", id).Msg("count unaccounted")
-			return
+			return fmt.Errorf("count unaccounted: %w", err)
 		}
 	}
 	if flag && unaccounted > 0 {
-		// Before the completion is committed: a crash in between runs
-		// this again, and opening a handoff that is open already
-		// changes nothing.
+		// The handoffs are the people's records, not the broadcast's: a
+		// check of the token first keeps a holder that lost the lease
+		// from opening them, and the completion below is fenced in its
+		// transaction. Before the completion is committed: a crash in
+		// between runs this again, and opening a handoff that is open
+		// already changes nothing.
+		if err := s.db.Read(storeCtx, func(tx store.Reader) error {
+			return store.CheckBroadcastFence[*Progress](storeCtx, tx, id, r.lease.Token)
+		}); err != nil {
+			s.fenced(r, err)
+			return fmt.Errorf("escalate the unaccounted: %w", err)
+		}
 		s.escalate(id)
 	}
-	b, err := s.update(id, func(b *Broadcast) error {
+	now := s.now()
+	b, err := s.runUpdate(r, func(b *Broadcast) error {
 		// A broadcast cancelled meanwhile stays cancelled.
 		if err := b.fire(EvComplete); err != nil {
 			return err
 		}
-		b.CompletedAt = s.now()
+		b.CompletedAt = now
 		b.Flagged, b.Unaccounted = flag, unaccounted
 		return nil
 	})
 	if err != nil {
-		if !errors.Is(err, ErrState) {
-			s.log.Error().Err(err).Str("broadcast", id).Msg("complete broadcast")
-		}
-		return
+		return fmt.Errorf("complete: %w", err)
 	}
 	if flag && unaccounted > 0 {
 		s.log.Warn().Str("broadcast", id).Int64("unaccounted", unaccounted).Msg("check-in closed with people unaccounted for; see recipients.csv")
 	}
-	s.queueEventNow(Event{Type: "broadcast.completed", Broadcast: id, At: s.now(), Name: b.Spec.Name, Unaccounted: unaccounted})
+	s.queueEventNow(Event{Type: "broadcast.completed", Broadcast: id, At: now, Name: b.Spec.Name, Unaccounted: unaccounted})
+	return nil
 }
 
 // countUnanswered counts recipients that were sent the broadcast and gave no answer.

@@ -496,26 +496,23 @@ func (s *Service) smsOne(b *Broadcast, j smsJob, sender string) (retryAt time.Ti
 		}
 		logWhat = "sms fallback not sent"
 	}
-	// Not yet scoped: the recipient's SMS record (the broadcast's) changes
-	// with the person's SMS opt-out and number errors (theirs). Scoped, the
-	// person's records are written first, then the broadcast's; a crash
-	// between is safe because both are set, not added to, and a second
-	// pass writes the same values.
-	err = s.db.WriteAny(storeCtx, func(tx store.Writer) error {
+	// Two scoped writes: the person's records (their SMS opt-out, the
+	// number's error), then the broadcast's (the recipient's SMS record
+	// and the message's record for delivery receipts). In this order a
+	// crash between them is safe: the claim still says "sending", which
+	// the next pass records as "unknown" and never sends again, and the
+	// person's opt-out or bad number is kept, so no later SMS goes to
+	// them. The other order could lose an opt-out.
+	err = s.db.Write(storeCtx, store.UserScope(j.waID), func(tx store.Writer) error {
+		if !optOut && badNum == 0 {
+			return nil
+		}
 		stored, err := store.GetBroadcastRecipient[Recipient](storeCtx, tx, b.ID, j.seq)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
 		if stored.WaID != j.waID {
 			return nil // erased while in flight: nothing of the person is kept
-		}
-		if err := store.PutBroadcastSMS(storeCtx, tx, b.ID, j.seq, &rec); err != nil {
-			return err
-		}
-		if rec.SID != "" {
-			if err := store.PutSMSMessage(storeCtx, tx, store.SMSMessage{SID: rec.SID, User: j.waID, Broadcast: b.ID, Seq: j.seq, Status: sent.Status, UpdatedAt: at}); err != nil {
-				return err
-			}
 		}
 		if optOut {
 			if _, err := store.RecordConsent(storeCtx, tx, j.waID, nil, store.ConsentEvent{Channel: store.ChannelSMS, At: at, Source: store.SourceProvider, Wording: "provider error 21610"}); err != nil {
@@ -527,6 +524,27 @@ func (s *Service) smsOne(b *Broadcast, j smsJob, sender string) (retryAt time.Ti
 		}
 		return nil
 	})
+	if err == nil && s.smsOutcomeFault != nil {
+		err = s.smsOutcomeFault(b.ID)
+	}
+	if err == nil {
+		err = s.db.Write(storeCtx, store.BroadcastScope(b.ID), func(tx store.Writer) error {
+			stored, err := store.GetBroadcastRecipient[Recipient](storeCtx, tx, b.ID, j.seq)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+			if stored.WaID != j.waID {
+				return nil // erased while in flight: nothing of the person is kept
+			}
+			if err := store.PutBroadcastSMS(storeCtx, tx, b.ID, j.seq, &rec); err != nil {
+				return err
+			}
+			if rec.SID != "" {
+				return store.PutSMSMessage(storeCtx, tx, store.SMSMessage{SID: rec.SID, User: j.waID, Broadcast: b.ID, Seq: j.seq, Status: sent.Status, UpdatedAt: at})
+			}
+			return nil
+		})
+	}
 	if err != nil {
 		// The claim stays "sending": the next pass records it as unknown
 		// and does not send it again.

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -226,5 +228,53 @@ func TestSMSInFlightAtACrashIsNotSentAgain(t *testing.T) {
 	}
 	if row := h.recipientsCSV(id)[who]; row["sms_state"] != smsUnknown || row["channel"] != "none" {
 		t.Fatalf("recipients.csv: %v", row)
+	}
+}
+
+// TestACrashBetweenTheSMSOutcomeStepsKeepsTheOptOut: the provider refuses
+// the SMS because the person opted out (21610), and the process stops
+// between the outcome's two writes. The person's opt-out, written first,
+// is kept; the SMS record, still "sending", becomes "unknown" and nothing
+// is sent again.
+func TestACrashBetweenTheSMSOutcomeStepsKeepsTheOptOut(t *testing.T) {
+	clk := clocktest.New(time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC))
+	prov := smstest.New()
+	defer prov.Close()
+	h := newHarness(t, hopts{now: clk.Now, cfg: Config{PairGap: -1}, sms: smsClient(t, prov)})
+	who := h.contacts(1, "en")[0]
+	h.graph.SetResponder(func(r whatsapptest.Request) whatsapptest.Response {
+		return whatsapptest.Response{Status: 400, Code: store.CodeUndeliverable}
+	})
+	prov.FailTo("+"+who, 21610)
+	var faults atomic.Int32
+	h.svc.smsOutcomeFault = func(string) error {
+		faults.Add(1)
+		return errors.New("crash between the SMS outcome's steps")
+	}
+	id := h.create(criticalWithSMS())
+	eventually(t, 10*time.Second, "the broadcast completed", func() bool { return h.status(id).State == StateCompleted })
+	// Each provider call reaches the fault: one call, never sent again.
+	if n := faults.Load(); n != 1 {
+		t.Errorf("the SMS was sent %d times, want once", n)
+	}
+	if row := h.recipientsCSV(id)[who]; row["sms_state"] != smsUnknown {
+		t.Errorf("recipients.csv: sms_state %q, want %q", row["sms_state"], smsUnknown)
+	}
+	var log []store.ConsentEvent
+	ctx := context.Background()
+	if err := h.db.Read(ctx, func(tx store.Reader) (err error) {
+		log, err = store.ConsentLog(ctx, tx, who)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	optedOut := false
+	for _, ev := range log {
+		if ev.Channel == store.ChannelSMS && !ev.OptIn && ev.Source == store.SourceProvider {
+			optedOut = true
+		}
+	}
+	if !optedOut {
+		t.Errorf("consent log %+v: the provider's opt-out was lost", log)
 	}
 }

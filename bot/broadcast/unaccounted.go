@@ -182,15 +182,31 @@ func (s *Service) MarkReached(id, who, note string, by Actor) (*UnaccountedPerso
 		return nil, err
 	}
 	now := s.now()
+	var waID string
+	if err := s.db.Read(storeCtx, func(tx store.Reader) error {
+		r, err := store.GetBroadcastRecipient[Recipient](storeCtx, tx, id, seq)
+		waID = r.WaID
+		return err
+	}); err != nil {
+		return nil, fmt.Errorf("mark reached in check-in %s: %w", id, err)
+	}
+	if waID == "" {
+		return nil, fmt.Errorf("%w: r%d of check-in %s was erased", ErrState, seq, id)
+	}
 	var p UnaccountedPerson
-	// Not yet scoped: the audit entry commits with the change it records;
-	// scoped, it becomes an event record in this scope's batch that the
-	// audit log folds in (see store.AuditScope).
-	// It also writes the recipients' engagement, which is theirs.
-	err = s.db.WriteAny(storeCtx, func(tx store.Writer) error {
+	// Two scoped writes: the mark on what came back from the person (the
+	// engagement, written in their scope like their answer, so that an
+	// answer and a mark cannot both win), then the audit entry, appended
+	// after the change it records as every broadcast audit entry is (see
+	// store.AuditScope). A crash between loses the audit line only: the
+	// mark itself names who reached them, their role, when and the note.
+	err = s.db.Write(storeCtx, store.UserScope(waID), func(tx store.Writer) error {
 		r, err := store.GetBroadcastRecipient[Recipient](storeCtx, tx, id, seq)
 		if err != nil {
 			return err
+		}
+		if r.WaID != waID {
+			return fmt.Errorf("%w: r%d of check-in %s was erased", ErrState, seq, id)
 		}
 		e, _, err := store.GetBroadcastEngagement[Engagement](storeCtx, tx, id, seq)
 		if err != nil {
@@ -208,12 +224,17 @@ func (s *Service) MarkReached(id, who, note string, by Actor) (*UnaccountedPerso
 			return err
 		}
 		p = UnaccountedPerson{Ref: ref, Seq: seq, WaID: r.WaID, Delivery: e.Delivery, Reached: e.Reached}
-		// The audit log keeps who reached whom, the number masked: the
-		// note may say more and stays on the record only.
-		return s.auditBy(tx, now, by, "broadcast.reached", id, fmt.Sprintf("%s (%s) reached by staff", whatsapp.MaskPhone(r.WaID), ref))
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("mark reached in check-in %s: %w", id, err)
+	}
+	// The audit log keeps who reached whom, the number masked: the note
+	// may say more and stays on the record only.
+	if err := s.db.Write(storeCtx, store.AuditScope(), func(tx store.Writer) error {
+		return s.auditBy(tx, now, by, "broadcast.reached", id, fmt.Sprintf("%s (%s) reached by staff", whatsapp.MaskPhone(p.WaID), p.Ref))
+	}); err != nil {
+		s.log.Warn().Err(err).Str("broadcast", id).Uint64("seq", seq).Msg("write audit of a person reached")
 	}
 	s.log.Info().Str("broadcast", id).Uint64("seq", seq).Str("by", by.String()).Msg("unaccounted person reached by staff")
 	return &p, nil

@@ -702,57 +702,86 @@ func (d *Desk) phoneFor(h *Handoff) string {
 // a failure costs an update message, not the claim.
 func (d *Desk) refreshQueue() {
 	now := d.now()
-	var queued []*store.OutboxItem
 	ctx := context.Background()
-	// Not yet scoped: every waiting person's queue notice is refreshed
-	// in one commit. Each notice is independent of the others, so the
-	// split is one write per person (a crash between them leaves some
-	// positions to the next refresh); the list itself is read, not fenced.
-	err := d.db.WriteAny(ctx, func(tx store.Writer) error {
-		queued = queued[:0]
-		all, err := loadHandoffs(ctx, tx)
-		if err != nil {
-			return err
-		}
-		positions := queuePositions(all)
-		for i := range all {
-			h := &all[i]
-			if h.Status != Waiting || h.Notice == nil {
-				continue
-			}
-			pos := positions[h.ID]
-			bucket := estimateBucket(all, pos, now)
-			moved := bucket != h.Notice.Bucket || (h.Notice.Position >= 2 && pos*2 <= h.Notice.Position)
-			if !moved {
-				continue
-			}
-			c, err := store.GetContact(ctx, tx, h.User)
-			if err != nil && !errors.Is(err, store.ErrNotFound) {
-				return err
-			}
-			until := d.eng.WindowEnd(c.LastInboundAt)
-			if c.LastInboundAt.IsZero() || !now.Before(until) {
-				continue
-			}
-			h.Notice = &Notice{Position: pos, Bucket: bucket, At: now}
-			if err := store.PutHandoff(ctx, tx, h.ID, h); err != nil {
-				return err
-			}
-			o := whatsapp.Outbound{To: h.User, Kind: "text", Text: queueText(h.Lang, pos, bucket, true)}
-			items, err := d.eng.QueueReply(tx, h.User, d.phoneFor(h), o, "bot", until, now)
-			if err != nil {
-				return err
-			}
-			queued = append(queued, items...)
-		}
-		return nil
-	})
-	if err != nil {
-		d.log.Warn().Err(err).Msg("update queue positions")
+	// The queue is read once; each person whose place moved gets the new
+	// notice in a transaction of their own scope, which reads their
+	// handoff again and writes the notice it records with the message. A
+	// crash (or a failure) between two people's writes is safe: those
+	// already told are recorded with their new place, and the next
+	// refresh (after the next claim or close) compares the others with
+	// the queue again and tells them; nobody is told twice, since a
+	// notice already recorded no longer counts as moved.
+	var all []Handoff
+	if err := d.db.Read(ctx, func(r store.Reader) (err error) {
+		all, err = loadHandoffs(ctx, r)
+		return err
+	}); err != nil {
+		d.log.Warn().Err(err).Msg("update queue positions: read the queue")
 		return
 	}
-	for _, it := range queued {
-		d.eng.Deliver(it)
-		d.eng.Emit("reply", it.User, now)
+	positions := queuePositions(all)
+	for i := range all {
+		h := &all[i]
+		if h.Status != Waiting || h.Notice == nil {
+			continue
+		}
+		pos := positions[h.ID]
+		bucket := estimateBucket(all, pos, now)
+		if !noticeMoved(h.Notice, pos, bucket) {
+			continue
+		}
+		queued, err := d.tellPlace(ctx, h.User, pos, bucket, now)
+		if err != nil {
+			d.log.Warn().Err(err).Msg("update queue position")
+			continue
+		}
+		for _, it := range queued {
+			d.eng.Deliver(it)
+			d.eng.Emit("reply", it.User, now)
+		}
 	}
+}
+
+// noticeMoved says whether a queue notice is worth an update: the wait
+// estimate changed range, or the position halved (which includes
+// becoming next).
+func noticeMoved(n *Notice, pos, bucket int) bool {
+	return bucket != n.Bucket || (n.Position >= 2 && pos*2 <= n.Position)
+}
+
+// tellPlace queues user's notice of their new place pos (wait estimate
+// bucket) and records it on their handoff, in one transaction of their
+// scope; nothing when they are no longer waiting, their notice is up to
+// date, or their 24-hour window is closed.
+func (d *Desk) tellPlace(ctx context.Context, user string, pos, bucket int, now time.Time) ([]*store.OutboxItem, error) {
+	var queued []*store.OutboxItem
+	err := d.db.Write(ctx, store.UserScope(user), func(tx store.Writer) error {
+		queued = nil
+		h, err := store.GetHandoff[Handoff](ctx, tx, user)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			return nil
+		case err != nil:
+			return err
+		}
+		if h.Status != Waiting || h.Notice == nil || !noticeMoved(h.Notice, pos, bucket) {
+			return nil
+		}
+		c, err := store.GetContact(ctx, tx, h.User)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		until := d.eng.WindowEnd(c.LastInboundAt)
+		if c.LastInboundAt.IsZero() || !now.Before(until) {
+			return nil
+		}
+		h.Notice = &Notice{Position: pos, Bucket: bucket, At: now}
+		if err := store.PutHandoff(ctx, tx, h.ID, &h); err != nil {
+			return err
+		}
+		o := whatsapp.Outbound{To: h.User, Kind: "text", Text: queueText(h.Lang, pos, bucket, true)}
+		queued, err = d.eng.QueueReply(tx, h.User, d.phoneFor(&h), o, "bot", until, now)
+		return err
+	})
+	return queued, err
 }

@@ -126,3 +126,62 @@ func TestDeskOverTheEngineSeam(t *testing.T) {
 		t.Errorf("queued %q, want the queue notice then the reply", f.queued)
 	}
 }
+
+// A queue refresh writes each person's notice in their own transaction.
+// One that fails (as a crash between two people's writes would leave it)
+// costs that person nothing but time: the next refresh tells them, and
+// tells nobody twice.
+func TestAQueueRefreshCutShortTellsTheRestNextTime(t *testing.T) {
+	db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	f := &fakeEngine{}
+	eng := f.engine(10 * time.Minute)
+	queue := eng.QueueReply
+	failFor := "15550002222"
+	eng.QueueReply = func(tx store.Writer, user, phone string, o whatsapp.Outbound, author string, windowUntil, now time.Time) ([]*store.OutboxItem, error) {
+		if user == failFor {
+			return nil, errors.New("crash before this person's write")
+		}
+		return queue(tx, user, phone, o, author, windowUntil, now)
+	}
+	d := New(Config{DefaultPhone: "phone-1"}, db, eng, zerolog.Nop(), func() time.Time { return start })
+	ctx := context.Background()
+	users := []string{"15550001111", failFor}
+	for _, user := range users {
+		if err := db.WriteAny(ctx, func(tx store.Writer) error {
+			if err := store.PutContact(ctx, tx, store.Contact{WaID: user, LastInboundAt: start.Add(-time.Minute)}); err != nil {
+				return err
+			}
+			h, _, err := Open(tx, user, "", flows.Effect{Kind: flows.EffectHandoff, Reason: "asked"}, start)
+			if err != nil {
+				return err
+			}
+			// Told a place far back: the queue has moved since.
+			h.Notice = &Notice{Position: 10, At: start}
+			return store.PutHandoff(ctx, tx, user, &h)
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	told := func() map[string]int {
+		n := map[string]int{}
+		for _, e := range f.events {
+			n[e]++
+		}
+		return n
+	}
+
+	d.refreshQueue()
+	if got := told(); got["reply "+users[0]] != 1 || got["reply "+failFor] != 0 {
+		t.Fatalf("first refresh told %v, want only %s", got, users[0])
+	}
+	failFor = ""
+	d.refreshQueue()
+	if got := told(); got["reply "+users[0]] != 1 || got["reply "+users[1]] != 1 {
+		t.Fatalf("after the second refresh told %v, want each once", got)
+	}
+}
