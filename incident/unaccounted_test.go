@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,6 +100,18 @@ func TestReachedByStaffCountsAsAccountedFor(t *testing.T) {
 	}
 	if !slices.ContainsFunc(tl.Rows, func(r Row) bool { return r.Kind == "broadcast.reached" && r.Subject == b.ID }) {
 		t.Errorf("timeline has no broadcast.reached row: %+v", tl.Rows)
+	}
+	// The audit log keeps who reached whom, the number masked, the note not.
+	var audit []store.AuditEntry
+	err = e.db.Read(ctx, func(r store.Reader) (err error) {
+		audit, _, err = store.ListAudit(ctx, r, store.AuditFilter{Action: "broadcast.reached"}, 10)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(audit) != 1 || audit[0].Target != b.ID || strings.Contains(audit[0].Detail, ids[1]) || strings.Contains(audit[0].Detail, "sister") {
+		t.Errorf("audit of the mark %+v, want one entry for %s with the number masked and no note", audit, b.ID)
 	}
 }
 

@@ -719,8 +719,13 @@ func (s *Service) audit(tx store.Writer, at time.Time, actor, action, target, de
 // entry exists exactly when the change it records does; the audit log
 // folds it in after the commit.
 func (s *Service) auditBy(tx store.Writer, at time.Time, by Actor, action, target, detail string) error {
-	_, err := store.AppendAuditEvent(storeCtx, tx, store.BroadcastScope(target), store.AuditEntry{At: at, Actor: by.ID, Name: by.Name, Role: by.Role, Action: action, Target: target, Detail: detail})
+	_, err := store.AppendAuditEvent(storeCtx, tx, store.BroadcastScope(target), auditEntry(at, by, action, target, detail))
 	return err
+}
+
+// auditEntry is the audit log's record of what by did to target.
+func auditEntry(at time.Time, by Actor, action, target, detail string) store.AuditEntry {
+	return store.AuditEntry{At: at, Actor: by.ID, Name: by.Name, Role: by.Role, Action: action, Target: target, Detail: detail}
 }
 
 // Get loads a broadcast document.

@@ -194,12 +194,12 @@ func (s *Service) MarkReached(id, who, note string, by Actor) (*UnaccountedPerso
 		return nil, fmt.Errorf("%w: r%d of check-in %s was erased", ErrState, seq, id)
 	}
 	var p UnaccountedPerson
-	// Two scoped writes: the mark on what came back from the person (the
-	// engagement, written in their scope like their answer, so that an
-	// answer and a mark cannot both win), then the audit entry, appended
-	// after the change it records as every broadcast audit entry is (see
-	// store.AuditScope). A crash between loses the audit line only: the
-	// mark itself names who reached them, their role, when and the note.
+	// One write in the person's scope: the mark on what came back from
+	// them (the engagement, written in their scope like their answer, so
+	// that an answer and a mark cannot both win) and its audit event, which
+	// the audit log folds in after the commit (store.AppendAuditEvent). The
+	// audit log keeps who reached whom, the number masked: the note may say
+	// more and stays on the record only.
 	err = s.db.Write(storeCtx, store.UserScope(waID), func(tx store.Writer) error {
 		r, err := store.GetBroadcastRecipient[Recipient](storeCtx, tx, id, seq)
 		if err != nil {
@@ -224,17 +224,12 @@ func (s *Service) MarkReached(id, who, note string, by Actor) (*UnaccountedPerso
 			return err
 		}
 		p = UnaccountedPerson{Ref: ref, Seq: seq, WaID: r.WaID, Delivery: e.Delivery, Reached: e.Reached}
-		return nil
+		_, err = store.AppendAuditEvent(storeCtx, tx, store.UserScope(waID), auditEntry(now, by, "broadcast.reached", id,
+			fmt.Sprintf("%s (%s) reached by staff", whatsapp.MaskPhone(r.WaID), ref)))
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("mark reached in check-in %s: %w", id, err)
-	}
-	// The audit log keeps who reached whom, the number masked: the note
-	// may say more and stays on the record only.
-	if err := s.db.Write(storeCtx, store.AuditScope(), func(tx store.Writer) error {
-		return s.auditBy(tx, now, by, "broadcast.reached", id, fmt.Sprintf("%s (%s) reached by staff", whatsapp.MaskPhone(p.WaID), p.Ref))
-	}); err != nil {
-		s.log.Warn().Err(err).Str("broadcast", id).Uint64("seq", seq).Msg("write audit of a person reached")
 	}
 	s.log.Info().Str("broadcast", id).Uint64("seq", seq).Str("by", by.String()).Msg("unaccounted person reached by staff")
 	return &p, nil
