@@ -12,6 +12,27 @@ import (
 
 // envOf is a lookup over m, as os.LookupEnv over the environment: a key
 // present with an empty value is set.
+// loadSetting loads the configuration from env and validates it, as
+// start does. With wantErr set it checks that loading failed naming it
+// and returns ok false; otherwise it fails the test on any error.
+func loadSetting(t *testing.T, env map[string]string, wantErr string) (c Config, ok bool) {
+	t.Helper()
+	c, err := loadConfig(nil, envOf(env))
+	if err == nil {
+		err = c.Validate()
+	}
+	if wantErr != "" {
+		if err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Fatalf("err = %v, want one naming %s", err, wantErr)
+		}
+		return c, false
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, true
+}
+
 func envOf(m map[string]string) func(string) (string, bool) {
 	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
 }

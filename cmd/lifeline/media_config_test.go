@@ -1,7 +1,6 @@
 package main
 
 import (
-	"strings"
 	"testing"
 	"time"
 )
@@ -24,18 +23,9 @@ func TestMediaSettings(t *testing.T) {
 		{name: "no delay", env: map[string]string{"LIFELINE_MEDIA_MAX_DELAY": "0s"}, wantErr: "LIFELINE_MEDIA_MAX_DELAY"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := loadConfig(nil, envOf(tc.env))
-			if err == nil {
-				err = c.Validate()
-			}
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("err = %v, want one naming %s", err, tc.wantErr)
-				}
+			c, ok := loadSetting(t, tc.env, tc.wantErr)
+			if !ok {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if c.Media.Workers != tc.workers || c.Media.MaxDelay != tc.delay {
 				t.Errorf("workers %d, delay %s; want %d, %s", c.Media.Workers, c.Media.MaxDelay, tc.workers, tc.delay)

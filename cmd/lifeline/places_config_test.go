@@ -1,9 +1,6 @@
 package main
 
-import (
-	"strings"
-	"testing"
-)
+import "testing"
 
 func TestPlacesRadiusSetting(t *testing.T) {
 	for _, tc := range []struct {
@@ -21,18 +18,9 @@ func TestPlacesRadiusSetting(t *testing.T) {
 		{name: "not a number at all", env: map[string]string{"LIFELINE_PLACES_RADIUS_KM": "NaN"}, wantErr: "LIFELINE_PLACES_RADIUS_KM"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := loadConfig(nil, envOf(tc.env))
-			if err == nil {
-				err = c.Validate()
-			}
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("err = %v, want one naming %s", err, tc.wantErr)
-				}
+			c, ok := loadSetting(t, tc.env, tc.wantErr)
+			if !ok {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if c.PlacesRadiusKm != tc.km {
 				t.Errorf("radius %v km, want %v", c.PlacesRadiusKm, tc.km)
