@@ -25,6 +25,13 @@ var optOutPhrases = []string{
 	"امسحوا رقمي", "شيلوا رقمي", "وقفوا الرسائل", "وقفوا الرسايل",
 	"ma 3ad a7tej tanbihat", "ma 3ad a7taj el tanbihat", "mesh m7tej el tanbihat", "wa22fu el rasa2el", "wa2fu el rasa2el", "waqfou el rasa2el",
 	"e7zefo ra2mi", "imsa7o ra2mi",
+	// Arabizi and Arabic across dialects: take my number off, cancel my subscription, don't send
+	"shilo ra2mi", "shilu ra2mi", "sheelo ra2mi", "sheelu ra2mi", "shilouni mn", "shiluni mn", "e7zfo ra2mi", "i7zfo ra2mi",
+	"lghiw l abonnement", "lghiw abonnement", "lghi l abonnement", "lghiw l ishtirak", "elghu el eshtirak", "elghou el ishtirak",
+	"la tarsloun", "la tersloun", "la tb3touli", "ma tb3atouli", "matb3atolich", "ma tba3tuli", "ma baddi rasa2el", "ma baddi tanbihat",
+	"ma bghitch rasa2el", "ma bghitch tanbihat", "wa22fu el tanbihat", "wa2fu el tanbihat", "battlo tb3atu", "battlu tba3tu",
+	"الغوا الاشتراك", "الغوا اشتراكي", "لا ترسلوا", "لا ترسلون", "ما تبعتولي", "ما بدي رسائل", "ما بدي تنبيهات", "وقفوا التنبيهات",
+	"بطلوا تبعتوا", "شيلوني من", "شيلو رقمي",
 }
 
 // keepPhrases ask to stay: "please don't remove my number".

@@ -520,12 +520,25 @@ func TestOptOutTold(t *testing.T) {
 		{"mudamos de cidade, não preciso mais dos alertas da barragem", OptOut},
 		{"hum Delhi aa gaye hain, ab nadi wale alert nahi chahiye", OptOut},
 		{"انتقلنا لمدينة ثانية وما عاد احتاج التنبيهات", OptOut},
+		{"n2alna 3a beirut, shilo ra2mi mn el lista please", OptOut},
+		{"safi ma bghitch tanbihat, lghiw l abonnement dyali", OptOut},
+		{"هذا رقم امي الله يرحمها، لا ترسلوا عليه شي", OptOut},
 		{"remove my number later, right now the water is rising and we cannot get out", Danger},
 	}
 	for _, c := range cases {
 		r := m.Understand(c.text)
 		if r.Class != c.want {
 			t.Errorf("Understand(%q) = %s (rule %q, %.2f), want %s", c.text, r.Class, r.Rule, r.Confidence, c.want)
+		}
+	}
+	// Arabizi and Arabic opt-outs across dialects are told by the phrases
+	// themselves, whatever the classifier reads.
+	for _, text := range []string{
+		"shilo ra2mi mn 3andkon law sama7to", "lghiw l abonnement dyali", "la tarsloun shi 3a hal ra2m",
+		"ma baddi rasa2el ba3d el yom", "الغوا الاشتراك لو سمحتوا", "ما بدي تنبيهات بعد اليوم",
+	} {
+		if !optOutTold(" " + Normalize(text) + " ") {
+			t.Errorf("optOutTold(%q) = false, want true", text)
 		}
 	}
 	for _, text := range []string{"please don't remove my number, I still need the alerts", "how do I stop a nosebleed", "we need the alerts in Urdu"} {
