@@ -199,12 +199,8 @@ func loadConfig(args []string, lookup func(string) (string, bool)) (Config, erro
 		c.RatePerNumber = f
 	}
 	intVar := func(dst *int, name string) {
-		if v := getenv(name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s=%q: not a whole number", name, v))
-			}
-			*dst = n
+		if err := setting(getenv, name, dst, strconv.Atoi, "not a whole number"); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	intVar(&c.Workers, "LIFELINE_WORKERS")
@@ -212,8 +208,11 @@ func loadConfig(args []string, lookup func(string) (string, bool)) (Config, erro
 	intVar(&c.MaxInFlight, "LIFELINE_MAX_IN_FLIGHT")
 	intVar(&c.EventBuffer, "LIFELINE_EVENT_BUFFER")
 	errs = append(errs, loadBroadcastEnv(&c.Broadcast, getenv)...)
-	errs = append(errs, loadMediaEnv(&c.Media, getenv)...)
-	errs = append(errs, loadPlacesEnv(&c.PlacesRadiusKm, getenv)...)
+	for _, err := range []error{loadMediaEnv(&c.Media, getenv), loadPlacesEnv(&c.PlacesRadiusKm, getenv)} {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if t, err := catalog.ParseTopics(getenv("LIFELINE_ALERT_TOPIC")); err != nil {
 		errs = append(errs, fmt.Errorf("LIFELINE_ALERT_TOPIC: %w (one topic, or one per language like \"en=floods in the east,ar=...\")", err))
 	} else {
@@ -292,6 +291,22 @@ func loadConfig(args []string, lookup func(string) (string, bool)) (Config, erro
 		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	return c, c.Validate()
+}
+
+// setting reads the variable name into dst with parse when it is set. A
+// value that does not parse is an error naming the variable and its value,
+// with want saying what was expected; dst is left as it was.
+func setting[T any](getenv func(string) string, name string, dst *T, parse func(string) (T, error), want string) error {
+	v := getenv(name)
+	if v == "" {
+		return nil
+	}
+	x, err := parse(v)
+	if err != nil {
+		return fmt.Errorf("%s=%q: %s", name, v, want)
+	}
+	*dst = x
+	return nil
 }
 
 // thesaurusDir is LIFELINE_THESAURUS_DIR when it is set, even empty (no

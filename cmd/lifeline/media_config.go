@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -26,23 +27,11 @@ func defaultMediaSettings() MediaSettings {
 }
 
 // loadMediaEnv reads the LIFELINE_MEDIA_* variables into m.
-func loadMediaEnv(m *MediaSettings, getenv func(string) string) []error {
-	var errs []error
-	if v := getenv("LIFELINE_MEDIA_WORKERS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("LIFELINE_MEDIA_WORKERS=%q: not a whole number", v))
-		}
-		m.Workers = n
-	}
-	if v := getenv("LIFELINE_MEDIA_MAX_DELAY"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("LIFELINE_MEDIA_MAX_DELAY=%q: not a duration such as 10m or 1h", v))
-		}
-		m.MaxDelay = d
-	}
-	return errs
+func loadMediaEnv(m *MediaSettings, getenv func(string) string) error {
+	return errors.Join(
+		setting(getenv, "LIFELINE_MEDIA_WORKERS", &m.Workers, strconv.Atoi, "not a whole number"),
+		setting(getenv, "LIFELINE_MEDIA_MAX_DELAY", &m.MaxDelay, time.ParseDuration, "not a duration such as 10m or 1h"),
+	)
 }
 
 // maxMediaDelay leaves a day of the id's validity for retries.

@@ -16,17 +16,10 @@ const maxPlacesRadiusKm = 500
 
 // loadPlacesEnv reads LIFELINE_PLACES_RADIUS_KM: how far a place may be
 // from a person's shared location and still be offered as near them.
-func loadPlacesEnv(radiusKm *float64, getenv func(string) string) []error {
-	v := strings.TrimSpace(getenv("LIFELINE_PLACES_RADIUS_KM"))
-	if v == "" {
-		return nil
-	}
-	f, err := strconv.ParseFloat(v, 64)
-	if err != nil {
-		return []error{fmt.Errorf("LIFELINE_PLACES_RADIUS_KM=%q: not a number of kilometres such as 25 or 7.5", v)}
-	}
-	*radiusKm = f
-	return nil
+func loadPlacesEnv(radiusKm *float64, getenv func(string) string) error {
+	trimmed := func(name string) string { return strings.TrimSpace(getenv(name)) }
+	parse := func(v string) (float64, error) { return strconv.ParseFloat(v, 64) }
+	return setting(trimmed, "LIFELINE_PLACES_RADIUS_KM", radiusKm, parse, "not a number of kilometres such as 25 or 7.5")
 }
 
 func validatePlacesRadius(km float64) error {
