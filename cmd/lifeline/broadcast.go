@@ -47,16 +47,15 @@ const (
 // loadBroadcastEnv reads the broadcast settings from the environment.
 func loadBroadcastEnv(b *BroadcastSettings, getenv func(string) string) []error {
 	var errs []error
-	for name, dst := range map[string]*int{
-		"LIFELINE_BROADCAST_DAILY_LIMIT": &b.DailyLimit, "LIFELINE_BROADCAST_FREQUENCY_CAP": &b.FrequencyCap,
-		"LIFELINE_BROADCAST_CONCURRENCY": &b.Concurrency,
+	for _, err := range []error{
+		setting(getenv, "LIFELINE_BROADCAST_DAILY_LIMIT", &b.DailyLimit, strconv.Atoi, "not a whole number"),
+		setting(getenv, "LIFELINE_BROADCAST_FREQUENCY_CAP", &b.FrequencyCap, strconv.Atoi, "not a whole number"),
+		setting(getenv, "LIFELINE_BROADCAST_CONCURRENCY", &b.Concurrency, strconv.Atoi, "not a whole number"),
+		setting(getenv, "LIFELINE_APPROVAL_ABOVE", &b.ApprovalAbove, strconv.Atoi, "not a whole number"),
+		setting(getenv, "LIFELINE_APPROVAL_EXPIRES", &b.ApprovalExpires, time.ParseDuration, "not a duration, e.g. 24h"),
 	} {
-		if v := getenv(name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s=%q: not a whole number", name, v))
-			}
-			*dst = n
+		if err != nil {
+			errs = append(errs, err)
 		}
 	}
 	if v := getenv("LIFELINE_BROADCAST_INFLIGHT_GRACE"); v != "" {
@@ -78,20 +77,6 @@ func loadBroadcastEnv(b *BroadcastSettings, getenv func(string) string) []error 
 		b.Approval = true
 	default:
 		errs = append(errs, fmt.Errorf("LIFELINE_BROADCAST_APPROVAL=%q: want off or on", v))
-	}
-	if v := getenv("LIFELINE_APPROVAL_ABOVE"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("LIFELINE_APPROVAL_ABOVE=%q: not a whole number", v))
-		}
-		b.ApprovalAbove = n
-	}
-	if v := getenv("LIFELINE_APPROVAL_EXPIRES"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("LIFELINE_APPROVAL_EXPIRES=%q: not a duration, e.g. 24h", v))
-		}
-		b.ApprovalExpires = d
 	}
 	if v := getenv("LIFELINE_WEBHOOK_URLS"); v != "" {
 		b.WebhookURLs = splitList(v)
