@@ -26,10 +26,20 @@ const defaultNATSName = "lifeline"
 // the streams at start.
 const natsStartTimeout = 60 * time.Second
 
-// validateBackend names LIFELINE_BACKEND when it is neither backend.
+// validateBackend names LIFELINE_BACKEND when it is neither backend, and
+// LIFELINE_LEASE_TTL when it is too short for JetStream: a lease shorter
+// than cluster.MinLeaseTTL is dropped by every leader election of the
+// lease bucket, and the work under it (a broadcast's dispatch) stops
+// and is taken over at each one.
 func (c Config) validateBackend() error {
 	switch c.Backend {
-	case backendBadger, backendNATS:
+	case backendBadger:
+		return nil
+	case backendNATS:
+		if c.LeaseTTL < cluster.MinLeaseTTL {
+			return fmt.Errorf("LIFELINE_LEASE_TTL=%s: with LIFELINE_BACKEND=nats want at least %s, so that a lease outlasts a JetStream leader election (up to %s)",
+				c.LeaseTTL, cluster.MinLeaseTTL, cluster.MaxElection)
+		}
 		return nil
 	}
 	return fmt.Errorf("LIFELINE_BACKEND=%q: want badger (one machine, the default) or nats (JetStream: an embedded node under the data directory, or the cluster at LIFELINE_NATS_URL)", c.Backend)

@@ -32,6 +32,9 @@ func TestBackendSetting(t *testing.T) {
 		{name: "an unknown backend", env: map[string]string{"LIFELINE_BACKEND": "postgres"}, wantErr: "LIFELINE_BACKEND=\"postgres\""},
 		{name: "a backend in capitals", env: map[string]string{"LIFELINE_BACKEND": "NATS"}, wantErr: "LIFELINE_BACKEND"},
 		{name: "nats with a bad cluster URL", env: map[string]string{"LIFELINE_BACKEND": "nats", "LIFELINE_NATS_URL": "http://a:4222"}, wantErr: "LIFELINE_NATS_URL"},
+		{name: "nats with the default lease TTL", env: map[string]string{"LIFELINE_BACKEND": "nats", "LIFELINE_LEASE_TTL": "15s"}, wantBackend: backendNATS, wantNode: defaultNATSName},
+		{name: "nats with a lease shorter than an election", env: map[string]string{"LIFELINE_BACKEND": "nats", "LIFELINE_LEASE_TTL": "3s"}, wantErr: "LIFELINE_LEASE_TTL=3s"},
+		{name: "badger with a short lease", env: map[string]string{"LIFELINE_LEASE_TTL": "3s"}, wantBackend: backendBadger},
 		{name: "nats with a bad client address", env: map[string]string{"LIFELINE_BACKEND": "nats", "LIFELINE_NATS_LISTEN": "localhost"}, wantErr: "LIFELINE_NATS_LISTEN"},
 	}
 	for _, tc := range cases {
