@@ -370,3 +370,36 @@ func TestInstancesAppendingToOneUserLoseNothing(t *testing.T) {
 	}
 	t.Logf("%d commits took %d runs", len(stores)*each, runs.Load())
 }
+
+// BenchmarkScanAcrossUsers lists the contacts of 1,000 users with a read
+// of no scope (a wildcard filter over every scope's subjects): one
+// request to the stream leader per record, so records/s is the figure.
+func BenchmarkScanAcrossUsers(b *testing.B) {
+	s := open(b)
+	ctx := context.Background()
+	const users = 1000
+	for i := range users {
+		u := fmt.Sprintf("1555100%04d", i)
+		if err := s.Write(ctx, store.UserScope(u), func(w store.Writer) error {
+			if err := w.Set(store.Key("s"+u), []byte(`{"state":"idle"}`), 0); err != nil {
+				return err
+			}
+			return w.Set(store.Key("c"+u), []byte(`{"name":"A","lang":"en"}`), 0)
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		n := 0
+		if err := s.Read(ctx, func(r store.Reader) error {
+			return r.Scan(store.Key("c1555100"), func(store.Key, []byte) error { n++; return nil })
+		}); err != nil {
+			b.Fatal(err)
+		}
+		if n != users {
+			b.Fatalf("%d contacts, want %d", n, users)
+		}
+	}
+	b.ReportMetric(float64(b.N*users)/b.Elapsed().Seconds(), "records/s")
+}
