@@ -103,6 +103,21 @@ type leaseRecord struct {
 	At time.Time `json:"at"`
 }
 
+// MaxElection is the longest a stream goes without a leader after its
+// leader's node dies: JetStream's Raft election timeout is 4-9 s and not
+// configurable (an ingest stall of 5.7-7.5 s was measured). The lease
+// bucket is a stream too: for that long no lease can be written.
+const MaxElection = 9 * time.Second
+
+// MinLeaseTTL is the shortest lease TTL that outlasts an election.
+// coord.Hold renews every third of the TTL, so when an election starts
+// the last renewal may be a third of the TTL old; the other two thirds
+// must cover MaxElection and the renewal that lands after it (a second).
+// A shorter TTL (the 3 s first planned for pacer owners) would drop
+// every lease at every election and stop each number's sends until a
+// new owner took over.
+const MinLeaseTTL = MaxElection*3/2 + time.Second
+
 // LeaseOptions configure Leases; zero values take the defaults.
 type LeaseOptions struct {
 	// Bucket is the KV bucket, default BucketLeases (Ensure creates it).
@@ -272,18 +287,68 @@ func (ls *Leases) current(ctx context.Context, l coord.Lease) (uint64, bool, err
 	return e.Revision(), cur.Held && cur.Holder == l.Holder && cur.Token == l.Token, nil
 }
 
+// Renew extends l by its TTL. While JetStream does not answer (the
+// lease bucket's stream electing a leader takes 4-9 s, see MaxElection)
+// it tries again until l expires on this instance's clock, so that a
+// lease whose TTL outlasts an election (MinLeaseTTL) survives one and
+// its work does not stop: no other instance can take the lease over
+// before that expiry, answered or not (see "When a lease has expired").
+// It fails with coord.ErrLost when l expired or was taken over.
 func (ls *Leases) Renew(ctx context.Context, l coord.Lease) (coord.Lease, error) {
 	if l.TTL <= 0 || !validLeaseName(l.Name) {
 		return coord.Lease{}, fmt.Errorf("renew lease %q: ttl %s: %w", l.Name, l.TTL, coord.ErrInvalid)
 	}
-	// The renewal is timed from before the check, so that it never
-	// extends a lease from a moment after the old one ended. Past its
-	// expiry on the holder's clock another instance may already count it
-	// expired, even if nobody has taken it yet.
-	sent := ls.now()
-	if !sent.Before(l.Expires) {
-		return coord.Lease{}, fmt.Errorf("renew lease %q token %d: expired: %w", l.Name, l.Token, coord.ErrLost)
+	ambiguous := false // a write that failed may have landed
+	var lastErr error
+	for attempt := 0; ; attempt++ {
+		// The renewal is timed from before the check, so that it never
+		// extends a lease from a moment after the old one ended. Past its
+		// expiry on the holder's clock another instance may already count it
+		// expired, even if nobody has taken it yet.
+		sent := ls.now()
+		if !sent.Before(l.Expires) {
+			if lastErr != nil {
+				return coord.Lease{}, fmt.Errorf("renew lease %q token %d: expired while JetStream did not answer (%v): %w", l.Name, l.Token, lastErr, coord.ErrLost)
+			}
+			return coord.Lease{}, fmt.Errorf("renew lease %q token %d: expired: %w", l.Name, l.Token, coord.ErrLost)
+		}
+		actx, cancel := context.WithTimeout(ctx, l.Expires.Sub(sent))
+		next, err := ls.renewOnce(actx, l, sent, ambiguous)
+		cancel()
+		if err == nil || errors.Is(err, coord.ErrLost) || ctx.Err() != nil {
+			return next, err
+		}
+		var w *writeError
+		if errors.As(err, &w) {
+			ambiguous = true
+		}
+		lastErr = err
+		t := time.NewTimer(min(renewRetry<<min(attempt, 5), time.Second))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return coord.Lease{}, fmt.Errorf("renew lease %q token %d: %w (after %v)", l.Name, l.Token, ctx.Err(), lastErr)
+		case <-t.C:
+		}
 	}
+}
+
+// renewRetry is the first wait before a renewal JetStream did not
+// answer is sent again; it doubles up to a second.
+const renewRetry = 50 * time.Millisecond
+
+// writeError is a renewal write that failed without an answer: it may
+// have landed.
+type writeError struct{ err error }
+
+func (e *writeError) Error() string { return e.err.Error() }
+func (e *writeError) Unwrap() error { return e.err }
+
+// renewOnce is one try of Renew. After an earlier try whose write may
+// have landed (ambiguous), a compare-and-set that fails reads the key:
+// still this holder's token, it was that write, and the try goes on from
+// its revision.
+func (ls *Leases) renewOnce(ctx context.Context, l coord.Lease, sent time.Time, ambiguous bool) (coord.Lease, error) {
 	rev, ours, err := ls.current(ctx, l)
 	if err != nil {
 		return coord.Lease{}, fmt.Errorf("renew lease %q token %d: %w", l.Name, l.Token, err)
@@ -297,14 +362,24 @@ func (ls *Leases) Renew(ctx context.Context, l coord.Lease) (coord.Lease, error)
 		return coord.Lease{}, fmt.Errorf("renew lease %q: %w", l.Name, err)
 	}
 	newRev, err := ls.kv.Update(ctx, l.Name, v, rev)
+	if isConflict(err) && ambiguous {
+		if e, gerr := ls.kv.Get(ctx, l.Name); gerr == nil {
+			var cur leaseRecord
+			if json.Unmarshal(e.Value(), &cur) == nil && cur.Held && cur.Holder == l.Holder && cur.Token == l.Token {
+				newRev, err = ls.kv.Update(ctx, l.Name, v, e.Revision())
+			}
+		} else if !errors.Is(gerr, jetstream.ErrKeyNotFound) {
+			return coord.Lease{}, &writeError{fmt.Errorf("renew lease %q token %d: read after a lost answer: %w", l.Name, l.Token, gerr)}
+		}
+	}
 	if isConflict(err) {
 		ls.forget(l.Name, rev)
 		return coord.Lease{}, fmt.Errorf("renew lease %q token %d: taken over: %w", l.Name, l.Token, coord.ErrLost)
 	}
 	if err != nil {
 		// The write may have landed or not: the lease still ends at its
-		// old expiry unless a later renewal succeeds.
-		return coord.Lease{}, fmt.Errorf("renew lease %q token %d: %w", l.Name, l.Token, err)
+		// old expiry unless a later try succeeds.
+		return coord.Lease{}, &writeError{fmt.Errorf("renew lease %q token %d: %w", l.Name, l.Token, err)}
 	}
 	ls.remember(l.Name, rec, newRev, sent)
 	l.Expires = sent.Add(l.TTL)

@@ -305,3 +305,8 @@ func KeyOwner(key Key) (scope Scope, ok bool) {
 	}
 	return o.scope, true
 }
+
+// IsAuditEventKey reports whether key is a pending audit event's (see
+// AppendAuditEvent): a backend's commit that sets one runs the audit
+// folder, as badger's does.
+func IsAuditEventKey(key Key) bool { return isAuditEventKey(key) }

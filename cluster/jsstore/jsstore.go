@@ -1,14 +1,21 @@
 // Package jsstore is the store's JetStream backend (issue 13): scoped
 // transactions over the RECORDS stream, so that the typed operations of
 // package store, written against store.Reader and store.Writer, run on
-// several machines. So far it serves the user scope.
+// several machines. It serves every scope: users, broadcasts and
+// documents.
 //
 // Layout. A record of a scope is one message on a subject under the
 // scope, the newest value only (the stream keeps one message per
-// subject): a user's records live under rec.u.<p>.<user>, p = hash(user)
-// mod P, the key following as one token per byte in hex. Keys hold any
-// byte, subjects do not, and a token per byte lets a scan of any key
-// prefix be a subject filter. A delete is a message with the tombstone
+// subject): rec.<k>.<p>.<id>, k = u (user), b (broadcast) or d
+// (document), p = hash(id) mod P, then the key as one token per byte in
+// hex. Keys hold any byte, subjects do not, and a token per byte lets a
+// scan of any key prefix be a subject filter. Every scope's base has the
+// same four tokens, so that a scan across scopes (every contact, every
+// pending audit event) is the same filter with the scope tokens as
+// wildcards, rec.*.*.*.<prefix>: the stream's own subject index answers
+// it, and no second index has to be kept in step with the records (a KV
+// index would be a second write outside the batch, or a second message
+// in it for every record). A delete is a message with the tombstone
 // header, since an atomic batch can only publish.
 //
 // Transactions. Write reads the scope's last sequence S (the newest
@@ -37,6 +44,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -76,15 +84,35 @@ const (
 // writers of the same scope.
 var ErrConflict = errors.New("scoped transaction: too many conflicts")
 
-// ErrUnsupportedScope: this backend does not yet keep records of the
-// scope's kind (only the user scope so far), or a key's records.
-var ErrUnsupportedScope = errors.New("jetstream store: scope not supported yet")
+// ErrUnsupportedScope: the scope names nothing (a user or broadcast
+// without an id, a document without a kind).
+var ErrUnsupportedScope = errors.New("jetstream store: invalid scope")
+
+// anyScope matches the base of every scope: the first tokens of a filter
+// across scopes.
+const anyScope = "rec.*.*.*"
 
 // Store runs scoped transactions on the RECORDS stream.
 type Store struct {
 	nc         *nats.Conn
 	partitions uint32
 	msgGet     string // the leader's message get subject
+
+	// auditFolder runs after a commit that wrote an audit event (see
+	// SetAuditFolder).
+	auditFolder atomic.Pointer[func(ctx context.Context)]
+}
+
+// SetAuditFolder makes fold run after every commit that wrote an audit
+// event, before Write returns, as store.DB.SetAuditFolder does for
+// badger: the event was committed in the change's own batch, and the
+// audit log's writer moves it into the log. nil stops it.
+func (s *Store) SetAuditFolder(fold func(ctx context.Context)) {
+	if fold == nil {
+		s.auditFolder.Store(nil)
+		return
+	}
+	s.auditFolder.Store(&fold)
 }
 
 // Open binds to the RECORDS stream that cluster.Ensure created.
@@ -104,14 +132,28 @@ func Open(ctx context.Context, node *cluster.Node) (*Store, error) {
 	return &Store{nc: node.Conn(), partitions: uint32(p), msgGet: "$JS.API.STREAM.MSG.GET." + cluster.StreamRecords}, nil
 }
 
-// base is the subject prefix of a scope's records.
+// base is the subject prefix of a scope's records: four tokens,
+// rec.<k>.<p>.<id>. A document's id is its kind and id joined by '/'
+// (no kind holds one), so a family of documents with no id and each of
+// its documents have bases of their own.
 func (s *Store) base(scope store.Scope) (string, error) {
-	if scope.Kind() != store.ScopeUser || scope.ID() == "" {
+	if !scope.Valid() {
+		return "", fmt.Errorf("%w: %s", ErrUnsupportedScope, scope)
+	}
+	var k, id string
+	switch scope.Kind() {
+	case store.ScopeUser:
+		k, id = "u", scope.ID()
+	case store.ScopeBroadcast:
+		k, id = "b", scope.ID()
+	case store.ScopeDoc:
+		k, id = "d", string(scope.Doc())+"/"+scope.ID()
+	default:
 		return "", fmt.Errorf("%w: %s", ErrUnsupportedScope, scope)
 	}
 	h := fnv.New32a()
-	h.Write([]byte(scope.ID()))
-	return "rec.u." + strconv.FormatUint(uint64(h.Sum32()%s.partitions), 10) + "." + idToken(scope.ID()), nil
+	h.Write([]byte(id))
+	return "rec." + k + "." + strconv.FormatUint(uint64(h.Sum32()%s.partitions), 10) + "." + idToken(id), nil
 }
 
 // idToken is a scope id as one subject token: a wa_id (digits) as it is,
@@ -146,11 +188,16 @@ func subjectOf(base string, key store.Key) string {
 	return b.String()
 }
 
-// keyOf reads the key back from a subject under base.
-func keyOf(base, subject string) (store.Key, error) {
-	rest, ok := strings.CutPrefix(subject, base+".")
-	if !ok {
-		return nil, fmt.Errorf("subject %q is not under %s", subject, base)
+// keyOf reads the key back from a record's subject: the tokens after the
+// scope's four.
+func keyOf(subject string) (store.Key, error) {
+	rest := subject
+	for range 4 {
+		i := strings.IndexByte(rest, '.')
+		if i < 0 {
+			return nil, fmt.Errorf("subject %q is not a record's", subject)
+		}
+		rest = rest[i+1:]
 	}
 	key, err := hex.DecodeString(strings.ReplaceAll(rest, ".", ""))
 	if err != nil || len(rest) != 3*len(key)-1 {
@@ -194,6 +241,11 @@ func (s *Store) Write(ctx context.Context, scope store.Scope, fn func(w store.Wr
 		if err != nil {
 			return fmt.Errorf("commit in %s: %w", scope, err)
 		}
+		if t.auditEvent() {
+			if f := s.auditFolder.Load(); f != nil {
+				(*f)(context.WithoutCancel(ctx))
+			}
+		}
 		return nil
 	}
 	return fmt.Errorf("write in %s: %w after %d tries: %v", scope, ErrConflict, maxTries, lost)
@@ -225,6 +277,17 @@ func (s *Store) ReadIn(ctx context.Context, scope store.Scope, fn func(r store.R
 		return err
 	}
 	return fn(&txn{s: s, ctx: ctx, scope: scope, base: base, readOnly: true})
+}
+
+// Read runs fn in a read-only transaction of no scope: a Get finds a key
+// wherever its record is kept and a scan walks every scope's records
+// under the prefix (see store.DB.Read). Nothing is fenced: it is what a
+// listing across users or an inspection reads.
+func (s *Store) Read(ctx context.Context, fn func(r store.Reader) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return fn(&txn{s: s, ctx: ctx, readOnly: true})
 }
 
 // lastSeq is the sequence of the newest message matching filter, 0 when
@@ -400,8 +463,8 @@ type pending struct {
 type txn struct {
 	s        *Store
 	ctx      context.Context
-	scope    store.Scope
-	base     string
+	scope    store.Scope // zero in a read of no scope (Read)
+	base     string      // "" in a read of no scope
 	readOnly bool
 	writes   map[string]pending
 	order    []string // keys in the order first written: the batch order
@@ -409,8 +472,21 @@ type txn struct {
 
 var _ store.Writer = (*txn)(nil)
 
+// auditEvent reports whether the transaction sets an audit event, so
+// that its commit wakes the audit log's folder.
+func (t *txn) auditEvent() bool {
+	for k, w := range t.writes {
+		if !w.del && store.IsAuditEventKey(store.Key(k)) {
+			return true
+		}
+	}
+	return false
+}
+
 // locate is the subject prefix a key's record lives under: its owner's
-// scope, or this transaction's for a key written in the writer's scope.
+// scope; this transaction's for a key kept in the writer's scope that
+// this scope may write; else any scope (anyScope), for a key kept by
+// whoever wrote it read from a transaction that does not write it.
 func (t *txn) locate(key store.Key) (string, error) {
 	if owner, ok := store.KeyOwner(key); ok {
 		if owner == t.scope {
@@ -418,10 +494,10 @@ func (t *txn) locate(key store.Key) (string, error) {
 		}
 		return t.s.base(owner)
 	}
-	if t.scope.CheckWrite("read", key) == nil {
+	if t.base != "" && t.scope.CheckWrite("read", key) == nil {
 		return t.base, nil
 	}
-	return "", fmt.Errorf("%w: the record of key %q belongs to no one scope", ErrUnsupportedScope, key)
+	return anyScope, nil
 }
 
 func (t *txn) Get(key store.Key) ([]byte, error) {
@@ -505,17 +581,24 @@ type record struct {
 	value []byte
 }
 
-// scan walks the records of this transaction's scope under prefix, the
-// stored ones merged with the buffer, in key order. JetStream orders
-// messages by sequence, not subject, so the scan gathers the prefix
-// first: a scan costs the size of what the prefix holds in the scope.
+// scan walks the records under prefix of this transaction's scope (of
+// every scope in a read of no scope), the stored ones merged with the
+// buffer, in key order. JetStream orders messages by sequence, not
+// subject, so the scan gathers the prefix first: a scan costs the size
+// of what the prefix holds in the scope.
 func (t *txn) scan(prefix, from store.Key, reverse bool, fn func(key store.Key, value []byte) error) error {
-	if len(prefix) == 0 {
-		return errors.New("scan: empty prefix")
-	}
 	found := map[string][]byte{}
-	if err := t.s.gather(t.ctx, t.base, prefix, found); err != nil {
-		return err
+	if t.base == "" {
+		if err := t.s.gatherAll(t.ctx, prefix, found); err != nil {
+			return err
+		}
+	} else {
+		if len(prefix) == 0 {
+			return fmt.Errorf("scan in %s: empty prefix", t.scope)
+		}
+		if err := t.s.gather(t.ctx, t.base, prefix, found); err != nil {
+			return err
+		}
 	}
 	for k, w := range t.writes {
 		if !strings.HasPrefix(k, string(prefix)) {
@@ -589,10 +672,60 @@ func (s *Store) gather(ctx context.Context, base string, prefix store.Key, found
 		if del {
 			continue
 		}
-		key, err := keyOf(base, m.Subject)
+		key, err := keyOf(m.Subject)
 		if err != nil {
 			return fmt.Errorf("scan %q: %w", prefix, err)
 		}
 		found[string(key)] = m.Data
 	}
+}
+
+// gatherAll adds to found every stored record under prefix in any scope,
+// one message at a time over the filter with wildcard scope tokens, in
+// stream order. A key kept in the writer's scope may be in several
+// scopes: the newest message decides, as a Get of no scope does (the
+// leader's last message of the filter).
+func (s *Store) gatherAll(ctx context.Context, prefix store.Key, found map[string][]byte) error {
+	var b strings.Builder
+	b.WriteString(anyScope)
+	if len(prefix) > 0 {
+		b.WriteByte('.')
+		keyTokens(&b, prefix)
+	}
+	filters := []string{b.String() + ".>"}
+	if len(prefix) > 0 {
+		filters = append(filters, b.String())
+	}
+	newest := map[string]uint64{}
+	for _, filter := range filters {
+		for next := uint64(1); ; {
+			m, err := s.get(ctx, msgGet{Seq: next, NextFor: filter})
+			if err != nil {
+				return fmt.Errorf("scan %q in every scope: %w", prefix, err)
+			}
+			if m == nil {
+				break
+			}
+			next = m.Sequence + 1
+			key, err := keyOf(m.Subject)
+			if err != nil {
+				return fmt.Errorf("scan %q in every scope: %w", prefix, err)
+			}
+			k := string(key)
+			if newest[k] > m.Sequence {
+				continue
+			}
+			newest[k] = m.Sequence
+			del, err := m.deleted()
+			if err != nil {
+				return fmt.Errorf("scan %q in every scope: %w", prefix, err)
+			}
+			if del {
+				delete(found, k)
+				continue
+			}
+			found[k] = m.Data
+		}
+	}
+	return nil
 }

@@ -151,18 +151,41 @@ func TestKeysRoundTripThroughSubjects(t *testing.T) {
 		store.Key{'g', '.', '*', '>', ' ', 0xff},
 	} {
 		subj := subjectOf(base, key)
-		got, err := keyOf(base, subj)
+		got, err := keyOf(subj)
 		if err != nil || string(got) != string(key) {
 			t.Errorf("key %q: subject %s reads back as %q, %v", key, subj, got, err)
 		}
 	}
 }
 
-func TestOtherScopesAreRefusedForNow(t *testing.T) {
+func TestScopesThatNameNothingAreRefused(t *testing.T) {
 	s := open(t)
-	err := s.Write(context.Background(), store.BroadcastScope("b1"), func(w store.Writer) error { return nil })
-	if err == nil {
-		t.Fatal("a broadcast-scoped write was accepted by a backend that keeps only users")
+	for _, scope := range []store.Scope{store.UserScope(""), store.BroadcastScope(""), store.DocScope("", "x"), {}} {
+		err := s.Write(context.Background(), scope, func(w store.Writer) error { return nil })
+		if !errors.Is(err, ErrUnsupportedScope) {
+			t.Errorf("write in %s: %v, want ErrUnsupportedScope", scope, err)
+		}
+	}
+}
+
+// Every scope's base has four tokens, so a filter with wildcard scope
+// tokens reaches each, and ids that are not digits become one token.
+func TestScopeBasesHaveFourTokens(t *testing.T) {
+	s := &Store{partitions: 64}
+	for _, scope := range []store.Scope{store.UserScope("15550001"), store.UserScope("a.b c"), store.BroadcastScope("b-1.2"),
+		store.FAQScope(), store.DocScope(store.DocIncident, "inc/7"), store.AuditScope()} {
+		base, err := s.base(scope)
+		if err != nil {
+			t.Fatalf("%s: %v", scope, err)
+		}
+		if n := strings.Count(base, ".") + 1; n != 4 || strings.ContainsAny(base, " *>") {
+			t.Errorf("%s: base %q has %d tokens, want 4 and no wildcard or space", scope, base, n)
+		}
+	}
+	a, _ := s.base(store.FAQScope())
+	b, _ := s.base(store.DocScope(store.DocFAQVersion, "x"))
+	if a == b {
+		t.Errorf("a document family and one of its documents share base %s", a)
 	}
 }
 
@@ -346,4 +369,37 @@ func TestInstancesAppendingToOneUserLoseNothing(t *testing.T) {
 		}
 	}
 	t.Logf("%d commits took %d runs", len(stores)*each, runs.Load())
+}
+
+// BenchmarkScanAcrossUsers lists the contacts of 1,000 users with a read
+// of no scope (a wildcard filter over every scope's subjects): one
+// request to the stream leader per record, so records/s is the figure.
+func BenchmarkScanAcrossUsers(b *testing.B) {
+	s := open(b)
+	ctx := context.Background()
+	const users = 1000
+	for i := range users {
+		u := fmt.Sprintf("1555100%04d", i)
+		if err := s.Write(ctx, store.UserScope(u), func(w store.Writer) error {
+			if err := w.Set(store.Key("s"+u), []byte(`{"state":"idle"}`), 0); err != nil {
+				return err
+			}
+			return w.Set(store.Key("c"+u), []byte(`{"name":"A","lang":"en"}`), 0)
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		n := 0
+		if err := s.Read(ctx, func(r store.Reader) error {
+			return r.Scan(store.Key("c1555100"), func(store.Key, []byte) error { n++; return nil })
+		}); err != nil {
+			b.Fatal(err)
+		}
+		if n != users {
+			b.Fatalf("%d contacts, want %d", n, users)
+		}
+	}
+	b.ReportMetric(float64(b.N*users)/b.Elapsed().Seconds(), "records/s")
 }

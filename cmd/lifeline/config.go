@@ -108,8 +108,13 @@ type Config struct {
 	MapTileURL string
 	// SMS is the SMS fallback channel (LIFELINE_SMS_*); all empty is off.
 	SMS sms.Config
+	// Backend is where the store keeps its records (LIFELINE_BACKEND):
+	// badger (the default, one machine) or nats (JetStream); see
+	// backend.go.
+	Backend string
 	// NATS is the JetStream cluster of several instances (LIFELINE_NATS_*),
-	// read by `lifeline cluster`; see cluster.go.
+	// read by `lifeline cluster` and by LIFELINE_BACKEND=nats; see
+	// cluster.go.
 	NATS NATSSettings
 	// Media is the downloader of the files people send (LIFELINE_MEDIA_*);
 	// see media_config.go.
@@ -162,6 +167,10 @@ func loadConfig(args []string, lookup func(string) (string, bool)) (Config, erro
 	}
 	str(&c.Addr, "LIFELINE_ADDR")
 	str(&c.DataDir, "LIFELINE_DATA_DIR")
+	c.Backend = strings.TrimSpace(getenv("LIFELINE_BACKEND"))
+	if c.Backend == "" {
+		c.Backend = backendBadger
+	}
 	str(&c.AdminToken, "LIFELINE_ADMIN_TOKEN")
 	str(&c.VerifyToken, "WA_VERIFY_TOKEN")
 	str(&c.AppSecret, "WA_APP_SECRET")
@@ -272,6 +281,11 @@ func loadConfig(args []string, lookup func(string) (string, bool)) (Config, erro
 	c.NATS, err = loadNATSEnv(lookup)
 	if err != nil {
 		errs = append(errs, err)
+	}
+	if c.Backend == backendNATS && c.NATS.URL == "" && c.NATS.Name == "" {
+		// JetStream with no cluster configured: this machine embeds one
+		// node, which the node settings (LIFELINE_NATS_LISTEN) then set.
+		c.NATS.Name = defaultNATSName
 	}
 	if len(errs) > 0 {
 		return c, errors.Join(errs...)
@@ -433,6 +447,9 @@ func (c Config) Validate() error {
 		}
 	}
 	if err := c.SMS.Validate(); err != nil {
+		return err
+	}
+	if err := c.validateBackend(); err != nil {
 		return err
 	}
 	if err := c.NATS.validate(); err != nil {

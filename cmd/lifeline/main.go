@@ -159,6 +159,9 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
+	if cfg.Backend == backendNATS {
+		return nil, startOnNATS(cfg, log)
+	}
 	if err := checkNotHalfRestored(cfg.DataDir); err != nil {
 		return nil, err
 	}

@@ -1,7 +1,9 @@
 // Package storeconf is the conformance suite of the store's seam: what
 // every backend's scoped transactions must do (store.Reader and
-// store.Writer, store.DB.Write, store.DB.ReadIn), run against badger in
-// this package's test and against each other backend in its own.
+// store.Writer, store.DB.Write, store.DB.ReadIn, store.DB.Read and the
+// audit-event commit hook), in the scopes of users, broadcasts and
+// documents, run against badger in this package's test and against each
+// other backend in its own.
 package storeconf
 
 import (
@@ -22,6 +24,11 @@ import (
 type Backend interface {
 	Write(ctx context.Context, scope store.Scope, fn func(w store.Writer) error) error
 	ReadIn(ctx context.Context, scope store.Scope, fn func(r store.Reader) error) error
+	// Read is a read of no scope: gets and scans across every scope.
+	Read(ctx context.Context, fn func(r store.Reader) error) error
+	// SetAuditFolder registers what runs after a commit that wrote an
+	// audit event (store.DB.SetAuditFolder).
+	SetAuditFolder(fold func(ctx context.Context))
 }
 
 var _ Backend = (*store.DB)(nil)
@@ -38,12 +45,53 @@ func transcriptKey(user string, seq uint64) store.Key {
 	return binary.BigEndian.AppendUint64(transcriptPrefix(user), seq)
 }
 
+// docKey is document id of kind: g <kind> 0 <id>.
+func docKey(kind store.DocKind, id string) store.Key {
+	return store.Key("g" + string(kind) + "\x00" + id)
+}
+
+// broadcastDocKey is a broadcast's own document, owned by its scope.
+func broadcastDocKey(id string) store.Key { return docKey(store.DocBroadcast, id) }
+
+// faqLiveKey is the FAQ's live pointer, owned by the FAQ scope.
+func faqLiveKey() store.Key { return docKey(store.DocFAQCurrent, "live") }
+
+// incidentKey is one incident, a document scope of its own.
+func incidentKey(id string) store.Key { return docKey(store.DocIncident, id) }
+
+// seenKey is a dedupe marker, kept in the scope of the user whose turn
+// writes it (no one scope owns it).
+func seenKey(id string) store.Key { return store.Key("d" + id) }
+
+// auditEventKey is a pending audit event of a user: g auev 0 u/<wa_id>/<seq, 20 digits>.
+func auditEventKey(user string, seq uint64) store.Key {
+	return docKey(store.DocAuditEvent, fmt.Sprintf("u/%s/%020d", user, seq))
+}
+
 func checkLayout(t *testing.T) {
 	t.Helper()
-	for _, k := range []store.Key{sessionKey("1555"), contactKey("1555"), transcriptKey("1555", 7)} {
-		if owner, ok := store.KeyOwner(k); !ok || owner != store.UserScope("1555") {
-			t.Fatalf("key %q is not owned by the user scope: store/keys.go changed its layout; update the suite", k)
+	owned := []struct {
+		key   store.Key
+		scope store.Scope
+	}{
+		{sessionKey("1555"), store.UserScope("1555")},
+		{contactKey("1555"), store.UserScope("1555")},
+		{transcriptKey("1555", 7), store.UserScope("1555")},
+		{broadcastDocKey("b1"), store.BroadcastScope("b1")},
+		{faqLiveKey(), store.FAQScope()},
+		{incidentKey("i1"), store.DocScope(store.DocIncident, "i1")},
+		{auditEventKey("1555", 3), store.UserScope("1555")},
+	}
+	for _, o := range owned {
+		if owner, ok := store.KeyOwner(o.key); !ok || owner != o.scope {
+			t.Fatalf("key %q is not owned by %s: store/keys.go changed its layout; update the suite", o.key, o.scope)
 		}
+	}
+	if _, ok := store.KeyOwner(seenKey("wamid.1")); ok {
+		t.Fatal("the dedupe marker has one owner: store/keys.go changed its layout; update the suite")
+	}
+	if store.UserScope("1555").CheckWrite("set", seenKey("wamid.1")) != nil || !store.IsAuditEventKey(auditEventKey("1555", 3)) {
+		t.Fatal("dedupe markers or audit events moved: store/keys.go changed its layout; update the suite")
 	}
 }
 
@@ -59,10 +107,14 @@ func Run(t *testing.T, open func(t *testing.T) Backend) {
 		{"a transaction reads its own writes", readYourWrites},
 		{"a committed write is visible and a failed one leaves nothing", commitVisibility},
 		{"a conflicting write to the scope re-runs the transaction and both effects survive in order", conflictRetries},
+		{"broadcast and document scopes commit, conflict and refuse what they do not own", otherScopes},
+		{"a read of no scope finds records of every scope and scans across users", crossScope},
+		{"an audit event commits with its change and the commit runs the folder", auditEvents},
 		{"a write outside the scope is refused and nothing commits", outOfScope},
 		{"delete removes a record and deleting a missing one is no error", deletes},
 		{"scans walk a prefix in key order within the scope", scans},
 		{"a record with a TTL expires and one without stays", ttlExpiry},
+		{"a document with a TTL expires", docTTL},
 		{"NextSeq is never 0, never repeats and increases in call order", nextSeq},
 	}
 	for i, c := range cases {
@@ -181,14 +233,17 @@ func commitVisibility(t *testing.T, b Backend, user string) {
 // commit while a second one commits to the same scope: the first must
 // run again from what it reads then, so that both appends survive.
 func conflictRetries(t *testing.T, b Backend, user string) {
+	conflictRetriesIn(t, b, store.UserScope(user), sessionKey(user))
+}
+
+func conflictRetriesIn(t *testing.T, b Backend, scope store.Scope, key store.Key) {
 	ctx := ctxFor(t)
-	scope := store.UserScope(user)
 	appendTo := func(w store.Writer, who string) error {
-		v, err := w.Get(sessionKey(user))
+		v, err := w.Get(key)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		return w.Set(sessionKey(user), append(v, who...), 0)
+		return w.Set(key, append(v, who...), 0)
 	}
 	read, second := make(chan struct{}), make(chan error, 1)
 	var runs int
@@ -218,8 +273,8 @@ func conflictRetries(t *testing.T, b Backend, user string) {
 	if runs < 2 {
 		t.Errorf("the first transaction ran %d times; a conflicting commit must make it run again", runs)
 	}
-	if v, err := readValue(t, b, scope, sessionKey(user)); err != nil || v != "BA" {
-		t.Errorf("session after both writes: %q, %v; want BA (the second's append, then the first's re-run)", v, err)
+	if v, err := readValue(t, b, scope, key); err != nil || v != "BA" {
+		t.Errorf("%q in %s after both writes: %q, %v; want BA (the second's append, then the first's re-run)", key, scope, v, err)
 	}
 }
 
@@ -478,5 +533,248 @@ func nextSeq(t *testing.T, b Backend, user string) {
 	}
 	if len(seen) != workers*each {
 		t.Errorf("%d distinct numbers from %d draws", len(seen), workers*each)
+	}
+}
+
+// otherScopes runs what the user scope does in a broadcast's, the FAQ's
+// (a family of documents) and one incident's.
+func otherScopes(t *testing.T, b Backend, user string) {
+	bc, inc := "bc"+user, "inc"+user
+	scopes := []struct {
+		scope store.Scope
+		key   store.Key
+	}{
+		{store.BroadcastScope(bc), broadcastDocKey(bc)},
+		{store.FAQScope(), faqLiveKey()},
+		{store.DocScope(store.DocIncident, inc), incidentKey(inc)},
+	}
+	for _, sc := range scopes {
+		t.Run(sc.scope.String(), func(t *testing.T) {
+			conflictRetriesIn(t, b, sc.scope, sc.key)
+			ctx := ctxFor(t)
+			err := b.Write(ctx, sc.scope, func(w store.Writer) error {
+				if err := w.Set(sc.key, []byte("changed"), 0); err != nil {
+					return err
+				}
+				return w.Set(sessionKey(user), []byte("theirs"), 0)
+			})
+			if !errors.Is(err, store.ErrOutOfScope) {
+				t.Fatalf("set of a user's session in %s: %v, want ErrOutOfScope", sc.scope, err)
+			}
+			if v, err := readValue(t, b, sc.scope, sc.key); err != nil || v != "BA" {
+				t.Errorf("%q after the refused write: %q, %v; want BA", sc.key, v, err)
+			}
+			// A scope reads another scope's records, unfenced.
+			if v, err := readValue(t, b, store.UserScope(user), sc.key); err != nil || v != "BA" {
+				t.Errorf("%q read in a user's scope: %q, %v; want BA", sc.key, v, err)
+			}
+		})
+	}
+}
+
+// crossScope writes contacts and dedupe markers (kept in the writing
+// user's scope) of two users and reads them with no scope.
+func crossScope(t *testing.T, b Backend, user string) {
+	ctx := ctxFor(t)
+	users := []string{user + "1", user + "2"}
+	for _, u := range users {
+		if err := b.Write(ctx, store.UserScope(u), func(w store.Writer) error {
+			if err := w.Set(contactKey(u), []byte("c"+u), 0); err != nil {
+				return err
+			}
+			return w.Set(seenKey("wamid."+u), []byte("seen"), 0)
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	contacts := []kv{{string(contactKey(users[0])), "c" + users[0]}, {string(contactKey(users[1])), "c" + users[1]}}
+	tests := []struct {
+		name string
+		scan func(r store.Reader) ([]kv, error)
+		want []kv
+	}{
+		{"contacts of every user", func(r store.Reader) ([]kv, error) {
+			return collect(func(fn func(store.Key, []byte) error) error { return r.Scan(contactKey(user), fn) })
+		}, contacts},
+		{"newest first", func(r store.Reader) ([]kv, error) {
+			return collect(func(fn func(store.Key, []byte) error) error { return r.ScanReverse(contactKey(user), fn) })
+		}, []kv{contacts[1], contacts[0]}},
+		{"from the second", func(r store.Reader) ([]kv, error) {
+			return collect(func(fn func(store.Key, []byte) error) error {
+				return r.ScanFrom(contactKey(user), contactKey(users[1]), fn)
+			})
+		}, contacts[1:]},
+		{"markers kept in each writer's scope", func(r store.Reader) ([]kv, error) {
+			return collect(func(fn func(store.Key, []byte) error) error { return r.Scan(seenKey("wamid."+user), fn) })
+		}, []kv{{string(seenKey("wamid." + users[0])), "seen"}, {string(seenKey("wamid." + users[1])), "seen"}}},
+		{"one marker by get", func(r store.Reader) ([]kv, error) {
+			v, err := r.Get(seenKey("wamid." + users[1]))
+			if err != nil {
+				return nil, err
+			}
+			if ok, err := r.Has(seenKey("wamid." + user + "3")); err != nil || ok {
+				return nil, fmt.Errorf("has of a marker never written: %v, %v", ok, err)
+			}
+			return []kv{{string(seenKey("wamid." + users[1])), string(v)}}, nil
+		}, []kv{{string(seenKey("wamid." + users[1])), "seen"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []kv
+			err := b.Read(ctx, func(r store.Reader) error {
+				var err error
+				got, err = tc.scan(r)
+				return err
+			})
+			if err != nil || !slices.Equal(got, tc.want) {
+				t.Errorf("got %q, %v; want %q", got, err, tc.want)
+			}
+		})
+	}
+	if err := b.Write(ctx, store.UserScope(users[0]), func(w store.Writer) error { return w.Delete(contactKey(users[0])) }); err != nil {
+		t.Fatal(err)
+	}
+	got, err := readAll(b, ctx, contactKey(user))
+	if err != nil || !slices.Equal(got, contacts[1:]) {
+		t.Errorf("contacts after one is deleted: %q, %v; want %q", got, err, contacts[1:])
+	}
+}
+
+func readAll(b Backend, ctx context.Context, prefix store.Key) (got []kv, err error) {
+	err = b.Read(ctx, func(r store.Reader) error {
+		got, err = collect(func(fn func(store.Key, []byte) error) error { return r.Scan(prefix, fn) })
+		return err
+	})
+	return got, err
+}
+
+// auditEvents: an event exists exactly when its change does, the folder
+// runs after a commit that wrote one (and sees it), and the event is
+// listed across scopes until deleted in its own.
+func auditEvents(t *testing.T, b Backend, user string) {
+	ctx := ctxFor(t)
+	scope := store.UserScope(user)
+	var mu sync.Mutex
+	var folds int
+	var seen []string
+	b.SetAuditFolder(func(ctx context.Context) {
+		var evs []store.AuditEvent
+		err := b.Read(ctx, func(r store.Reader) (err error) {
+			evs, err = store.PendingAuditEvents(ctx, r)
+			return err
+		})
+		mu.Lock()
+		defer mu.Unlock()
+		folds++
+		if err != nil {
+			seen = append(seen, "error: "+err.Error())
+		}
+		for _, ev := range evs {
+			if ev.Scope == scope {
+				seen = append(seen, ev.Entry.Action)
+			}
+		}
+	})
+	t.Cleanup(func() { b.SetAuditFolder(nil) })
+	folded := func() (int, []string) {
+		mu.Lock()
+		defer mu.Unlock()
+		return folds, slices.Clone(seen)
+	}
+	entry := func(action string) store.AuditEntry {
+		return store.AuditEntry{At: time.Unix(1_700_000_000, 0).UTC(), Actor: "agent:conformance", Action: action}
+	}
+	var appended store.AuditEntry
+	if err := b.Write(ctx, scope, func(w store.Writer) error {
+		if err := w.Set(sessionKey(user), []byte("claimed"), 0); err != nil {
+			return err
+		}
+		var err error
+		appended, err = store.AppendAuditEvent(ctx, w, scope, entry("handoff.claim"))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if n, got := folded(); n != 1 || !slices.Equal(got, []string{"handoff.claim"}) {
+		t.Fatalf("after a commit with an event: %d folds that saw %q; want 1 that saw handoff.claim", n, got)
+	}
+	failed := errors.New("flow failed")
+	err := b.Write(ctx, scope, func(w store.Writer) error {
+		if _, err := store.AppendAuditEvent(ctx, w, scope, entry("handoff.release")); err != nil {
+			return err
+		}
+		return failed
+	})
+	if !errors.Is(err, failed) {
+		t.Fatalf("write whose fn fails: %v", err)
+	}
+	if err := b.Write(ctx, scope, func(w store.Writer) error { return w.Set(sessionKey(user), []byte("open"), 0) }); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := folded(); n != 1 {
+		t.Errorf("%d folds after a failed write with an event and a write without one; want still 1", n)
+	}
+	var pending []string
+	if err := b.Read(ctx, func(r store.Reader) error {
+		evs, err := store.PendingAuditEvents(ctx, r)
+		for _, ev := range evs {
+			if ev.Scope == scope {
+				pending = append(pending, ev.Entry.Action)
+			}
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(pending, []string{"handoff.claim"}) {
+		t.Errorf("pending events of the user: %q; want only the committed handoff.claim", pending)
+	}
+	// The fold deletes an event in its own scope once it is in the log.
+	if err := b.Write(ctx, scope, func(w store.Writer) error { return w.Delete(auditEventKey(user, appended.Seq)) }); err != nil {
+		t.Fatalf("delete the folded event in its scope: %v", err)
+	}
+	if got, err := readAll(b, ctx, auditEventKey(user, appended.Seq)); err != nil || len(got) != 0 {
+		t.Errorf("the event after its delete: %q, %v; want nothing", got, err)
+	}
+}
+
+// docTTL: a document written with a TTL expires, like a user's record.
+func docTTL(t *testing.T, b Backend, user string) {
+	ctx := ctxFor(t)
+	gone, kept := "ttl"+user, "kept"+user
+	for _, d := range []struct {
+		id  string
+		ttl time.Duration
+	}{{gone, time.Second}, {kept, 0}} {
+		if err := b.Write(ctx, store.DocScope(store.DocIncident, d.id), func(w store.Writer) error {
+			return w.Set(incidentKey(d.id), []byte("i"), d.ttl)
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitGone(t, b, store.DocScope(store.DocIncident, gone), incidentKey(gone))
+	if v, err := readValue(t, b, store.DocScope(store.DocIncident, kept), incidentKey(kept)); err != nil || v != "i" {
+		t.Errorf("the document without a TTL: %q, %v", v, err)
+	}
+}
+
+// waitGone waits for key to expire; see ttlExpiry for why it waits.
+func waitGone(t *testing.T, b Backend, scope store.Scope, key store.Key) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		_, err := readValue(t, b, scope, key)
+		if errors.Is(err, store.ErrNotFound) {
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%q with a TTL of 1s is still there after 20s", key)
+		}
+		<-tick.C
 	}
 }
