@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -28,12 +29,14 @@ const kbUsage = `usage:
   lifeline kb import FILE [--mode replace|merge] [--server URL] [--token T]
   lifeline kb search QUERY [--lang xx] [--limit N] [--server URL] [--token T]
   lifeline kb export [--out FILE] [--server URL] [--token T]
-  lifeline kb eval --faq FILE [--pairs FILE] [--offtopic FILE] [--lang xx] [--half dev|check] [-v]
+  lifeline kb eval --faq FILE [--pairs FILE] [--offtopic FILE] [--lang xx] [--half dev|check|tune|hold] [-v]
 
 The server defaults to $LIFELINE_SERVER or http://127.0.0.1:8080, the token
 to $LIFELINE_TOKEN (or $LIFELINE_ADMIN_TOKEN). eval runs locally and needs no server;
 --half keeps one of two fixed halves of the positive pairs (a seeded shuffle, the
-same on every machine): tune the search on dev, confirm on check.
+same on every machine): tune the search on dev, confirm on check. tune and hold
+split by FAQ entry instead (a hash of question_1), so that no entry's paraphrases
+are in both halves.
 `
 
 // runKB runs "lifeline kb ..." and returns the exit code.
@@ -255,7 +258,7 @@ func kbEval(args []string, stdout io.Writer) error {
 	offPath := fs.String("offtopic", "", "off-topic queries, one a line, that should get nothing")
 	lang := fs.String("lang", "", "use only FAQ rows in this language and search in it")
 	verbose := fs.Bool("v", false, "print every miss")
-	half := fs.String("half", "", "score only this half of the positive pairs: dev or check")
+	half := fs.String("half", "", "score only this half of the positive pairs: dev or check (by pair), tune or hold (by FAQ entry)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -263,8 +266,10 @@ func kbEval(args []string, stdout io.Writer) error {
 	if *faqPath == "" || (*pairsPath == "" && *offPath == "") || len(pos) > 0 {
 		return usageError{"eval needs --faq FILE and --pairs FILE or --offtopic FILE"}
 	}
-	if *half != "" && *half != "dev" && *half != "check" {
-		return usageError{fmt.Sprintf("eval --half %q: want dev or check", *half)}
+	switch *half {
+	case "", "dev", "check", "tune", "hold":
+	default:
+		return usageError{fmt.Sprintf("eval --half %q: want dev, check, tune or hold", *half)}
 	}
 	entries, err := loadFAQFile(*faqPath, *lang)
 	if err != nil {
@@ -275,8 +280,11 @@ func kbEval(args []string, stdout io.Writer) error {
 		if pairs, err = loadPairs(*pairsPath); err != nil {
 			return err
 		}
-		if *half != "" {
+		switch *half {
+		case "dev", "check":
 			pairs = halfOf(pairs, *half == "dev")
+		case "tune", "hold":
+			pairs = entryHalfOf(pairs, *half == "tune")
 		}
 	}
 	var offTopic []string
@@ -520,6 +528,22 @@ func halfOf(pairs []pair, dev bool) []pair {
 	var out []pair
 	for i, p := range pairs {
 		if inDev[i] == dev {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// entryHalfOf returns the pairs whose FAQ question falls in the tune half
+// (or the hold half): FNV-1a of the question with its spaces normalised,
+// even in tune. Every paraphrase of one entry lands in the same half, so a
+// change fitted to an entry's wording on tune cannot help it on hold.
+func entryHalfOf(pairs []pair, tune bool) []pair {
+	var out []pair
+	for _, p := range pairs {
+		h := fnv.New32a()
+		h.Write([]byte(normQ(p.q1)))
+		if (h.Sum32()%2 == 0) == tune {
 			out = append(out, p)
 		}
 	}

@@ -94,6 +94,32 @@ func TestHalfOf(t *testing.T) {
 	}
 }
 
+// TestEntryHalfOf: the halves by entry part the pairs, and every
+// paraphrase of one FAQ question is in the same half whatever its spacing.
+func TestEntryHalfOf(t *testing.T) {
+	var pairs []pair
+	for i := range 40 {
+		q1 := fmt.Sprintf("question %d", i%10)
+		if i%3 == 0 {
+			q1 = " " + strings.ReplaceAll(q1, " ", "  ")
+		}
+		pairs = append(pairs, pair{q1: q1, q2: fmt.Sprintf("paraphrase %d", i)})
+	}
+	tune, hold := entryHalfOf(pairs, true), entryHalfOf(pairs, false)
+	if len(tune)+len(hold) != len(pairs) || len(tune) == 0 || len(hold) == 0 {
+		t.Fatalf("halves of %d and %d of %d", len(tune), len(hold), len(pairs))
+	}
+	inTune := map[string]bool{}
+	for _, p := range tune {
+		inTune[normQ(p.q1)] = true
+	}
+	for _, p := range hold {
+		if inTune[normQ(p.q1)] {
+			t.Errorf("%q has paraphrases in both halves", p.q1)
+		}
+	}
+}
+
 // TestKBClient runs import, search and export against a live kbapi server
 // behind a bearer token check.
 func TestKBClient(t *testing.T) {
