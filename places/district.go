@@ -146,6 +146,7 @@ func editDistance(a, b string, limit int) int {
 // name is written in each place and language.
 type district struct {
 	keys    []string // folded names, in every language given
+	cross   []crossKey
 	members []*Place // by id
 	open    []*Place // offered places, by name
 }
@@ -198,6 +199,9 @@ func (s *Service) districts(ctx context.Context, kind Kind) ([]*district, error)
 			if byKey[k] == nil {
 				byKey[k] = g
 				g.keys = append(g.keys, k)
+				if ck, ok := newCrossKey(k); ok {
+					g.cross = append(g.cross, ck)
+				}
 			}
 		}
 	}
@@ -247,6 +251,17 @@ func (s *Service) InDistrict(ctx context.Context, kind Kind, words, lang string,
 			// Fewer edits win; on a tie the longer name, which says more.
 			if best == nil || sc < bestScore || (sc == bestScore && len(k) > bestLen) {
 				best, bestScore, bestLen = g, sc, len(k)
+			}
+		}
+		for _, k := range g.cross {
+			sc := crossScore(ws, k)
+			if sc < 0 {
+				continue
+			}
+			// A match across scripts counts one edit more than the same
+			// match within one: the name's own letters say more.
+			if sc++; best == nil || sc < bestScore || (sc == bestScore && len(k.skel) > bestLen) {
+				best, bestScore, bestLen = g, sc, len(k.skel)
 			}
 		}
 	}
