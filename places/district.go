@@ -9,6 +9,8 @@ import (
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"lifeline/flows"
 )
 
 // A person who cannot share their location names their part of town
@@ -19,17 +21,16 @@ import (
 // articles are words that name no district on their own.
 var articles = map[string]bool{"al": true, "el": true, "ال": true, "the": true}
 
-// foldWords folds s into the words a district is matched on.
+// foldWords folds s into the words a district is matched on: the
+// conversation's folding (flows.Normalize: case, Arabic letter variants,
+// punctuation), after accents and harakat are taken off and digits made
+// ASCII, and without the articles.
 func foldWords(s string) []string {
 	var b strings.Builder
-	for _, r := range norm.NFKD.String(strings.ToLower(s)) {
+	for _, r := range norm.NFKD.String(s) {
 		switch {
-		case unicode.Is(unicode.Mn, r), r == 0x0640: // accents, harakat, hamza marks; tatweel
+		case unicode.Is(unicode.Mn, r): // accents, harakat, hamza marks
 			continue
-		case r == 'ى':
-			r = 'ي'
-		case r == 'ة':
-			r = 'ه'
 		case r >= '٠' && r <= '٩':
 			r = '0' + (r - '٠')
 		case r >= '۰' && r <= '۹':
@@ -37,15 +38,13 @@ func foldWords(s string) []string {
 		case r == 'ß':
 			b.WriteString("ss")
 			continue
+		case r == '\'' || r == '’':
+			r = ' ' // "I'm", "Ra's": the apostrophe Normalize keeps parts words here
 		}
-		if unicode.IsLetter(r) || unicode.IsNumber(r) {
-			b.WriteRune(r)
-		} else {
-			b.WriteByte(' ')
-		}
+		b.WriteRune(r)
 	}
 	var out []string
-	for _, w := range strings.Fields(b.String()) {
+	for _, w := range strings.Fields(flows.Normalize(b.String())) {
 		if articles[w] {
 			continue
 		}
