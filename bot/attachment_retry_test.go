@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -11,6 +13,8 @@ import (
 
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
+	"lifeline/catalog"
+	"lifeline/flows"
 	"lifeline/kb"
 	"lifeline/media"
 	"lifeline/store"
@@ -25,11 +29,21 @@ func (k planKB) Search(q, lang string, limit int) kb.Result {
 		Attachment: &kb.Attachment{SHA256: k.sha, Kind: "document", Filename: "plan.pdf"}}}}
 }
 
+// countingObserver counts the attachments given up.
+type countingObserver struct {
+	NopObserver
+	failed atomic.Int32
+}
+
+func (o *countingObserver) AttachmentFailed(string, int) { o.failed.Add(1) }
+
 // TestAttachmentUploadFailure: an FAQ answer's file whose upload the
 // Graph API refuses goes through the send policy like any send. A 5xx,
 // a 429 or a timeout is retried and the file follows the answer; a
 // request error is final. The answer's text and the question after it
-// go out whatever becomes of the file.
+// go out whatever becomes of the file; when the file is given up, the
+// person is told so in their language and offered a person, and the
+// failure is counted.
 func TestAttachmentUploadFailure(t *testing.T) {
 	cases := []struct {
 		label   string
@@ -58,9 +72,10 @@ func TestAttachmentUploadFailure(t *testing.T) {
 				t.Fatal(err)
 			}
 			graph.FailUploads(tc.times, tc.fail)
+			obs := &countingObserver{}
 			e := New(Config{PhoneNumberIDs: []string{testPhone}, RatePerNumber: 1000, UnknownGrace: time.Millisecond,
 				Backoff: func(whatsapp.Action, int) time.Duration { return time.Millisecond }},
-				Options{DB: db, Sender: client, KB: planKB{sha: f.SHA256}, Files: up, Logger: zerolog.Nop()})
+				Options{DB: db, Sender: client, KB: planKB{sha: f.SHA256}, Files: up, Logger: zerolog.Nop(), Observer: obs})
 			if err := e.Start(); err != nil {
 				t.Fatal(err)
 			}
@@ -69,10 +84,7 @@ func TestAttachmentUploadFailure(t *testing.T) {
 			if _, err := e.Ingest(&whatsapp.Batch{Messages: []whatsapp.Message{m}}); err != nil {
 				t.Fatal(err)
 			}
-			want := 2 // the text and "was this helpful?"
-			if tc.sent {
-				want = 3
-			}
+			want := 3 // the text, "was this helpful?" and the file, or the notice that it could not be sent
 			msgs := graph.WaitMessages(t, want, 10*time.Second)
 			e.WaitIdle()
 			msgs = graph.Messages()
@@ -80,12 +92,23 @@ func TestAttachmentUploadFailure(t *testing.T) {
 			for _, r := range msgs {
 				types = append(types, fmt.Sprint(r.Body["type"]))
 			}
-			wantTypes := "[text interactive]"
+			wantTypes := "[text interactive interactive]"
 			if tc.sent {
 				wantTypes = "[text document interactive]"
 			}
 			if fmt.Sprint(types) != wantTypes {
 				t.Errorf("sent %v, want %s", types, wantTypes)
+			}
+			if !tc.sent && len(msgs) == 3 {
+				ia, _ := msgs[2].Body["interactive"].(map[string]any)
+				body, _ := ia["body"].(map[string]any)
+				action, _ := ia["action"].(map[string]any)
+				if body["text"] != catalog.For("en").AttachmentFailed || !strings.Contains(fmt.Sprint(action), flows.IDHuman) {
+					t.Errorf("after the file failed: %v, want the notice with a person offered", ia)
+				}
+			}
+			if n, want := obs.failed.Load(), map[bool]int32{true: 0, false: 1}[tc.sent]; n != want {
+				t.Errorf("%d attachments counted as failed, want %d", n, want)
 			}
 			if tc.sent {
 				doc, _ := msgs[1].Body["document"].(map[string]any)

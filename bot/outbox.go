@@ -103,7 +103,9 @@ func (e *Engine) sendOutbound(key string, it *store.OutboxItem) bool {
 		// A kept file (an FAQ answer's attachment): its media id is the
 		// sending number's, uploaded once and reused while valid.
 		if e.files == nil {
-			e.finish(it, nil, fmt.Errorf("file %.12s…: no uploader to send it with", m.SHA256))
+			err := fmt.Errorf("file %.12s…: no uploader to send it with", m.SHA256)
+			e.finish(it, nil, err)
+			e.attachmentFailed(it, &msg, err)
 			return true
 		}
 		id, err := e.files.MediaID(sendCtx, it.PhoneNumberID, m.SHA256, msg.Kind)
@@ -117,7 +119,9 @@ func (e *Engine) sendOutbound(key string, it *store.OutboxItem) bool {
 			}
 			err = final
 			e.log.Warn().Err(err).Uint64("seq", it.Seq).Msg("attachment not sent")
-			e.finish(it, nil, fmt.Errorf("upload file %.12s…: %w", m.SHA256, err))
+			err = fmt.Errorf("upload file %.12s…: %w", m.SHA256, err)
+			e.finish(it, nil, err)
+			e.attachmentFailed(it, &msg, err)
 			return true
 		}
 		m.ID = id
@@ -172,6 +176,9 @@ func (e *Engine) sendOutbound(key string, it *store.OutboxItem) bool {
 		return e.sendOutbound(key, it)
 	}
 	e.finish(it, nil, final)
+	if keptFile(&msg) {
+		e.attachmentFailed(it, &msg, final)
+	}
 	return true
 }
 

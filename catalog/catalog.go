@@ -105,12 +105,20 @@ type Texts struct {
 	PlaceChooseDistrict string
 	PlaceOpenCount      string
 	BtnDistricts        string
-	PlaceShelter        string
-	PlaceClinic         string
-	PlaceWater          string
-	PlaceFood           string
-	PlaceCharging       string
-	PlaceOffice         string
+	// RowMoreDistricts is the last row of a list of districts that has
+	// more than fit (WhatsApp lists take ten rows), PlaceMoreCount its
+	// description with how many more there are.
+	RowMoreDistricts string
+	PlaceMoreCount   string
+	// AttachmentFailed tells a person that an FAQ answer's file could not
+	// be sent in the end, and how to get it (a person from the team).
+	AttachmentFailed string
+	PlaceShelter     string
+	PlaceClinic      string
+	PlaceWater       string
+	PlaceFood        string
+	PlaceCharging    string
+	PlaceOffice      string
 }
 
 // WaitRanges are the wait estimates in order, shortest first.

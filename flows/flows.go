@@ -261,7 +261,7 @@ func ownReply(id string) bool {
 	case IDAsk, IDSafe, IDHuman, IDNeedHelp:
 		return true
 	}
-	return strings.HasPrefix(id, idYes) || strings.HasPrefix(id, idNo) || strings.HasPrefix(id, idFAQ) || strings.HasPrefix(id, IDDistrict)
+	return strings.HasPrefix(id, idYes) || strings.HasPrefix(id, idNo) || strings.HasPrefix(id, idFAQ) || strings.HasPrefix(id, IDDistrict) || strings.HasPrefix(id, IDDistrictMore)
 }
 
 // Words returns what the person wrote: the text, or the title of a tapped

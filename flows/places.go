@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"lifeline/bot/whatsapp"
@@ -48,6 +49,11 @@ type PlaceDistrict struct {
 // still answers with the kind it was for.
 const IDDistrict = "place-district:"
 
+// IDDistrictMore is the id of the last row of a district list with more
+// districts than fit in one (WhatsApp lists take ten rows):
+// "place-more:<kind>:<offset>", the offset of the next page's first.
+const IDDistrictMore = "place-more:"
+
 const (
 	placesNearest = 3  // location messages after a shared location
 	placesListed  = 10 // places listed when the person writes instead
@@ -62,6 +68,22 @@ func (c *turn) places(words string, acts bool) (bool, error) {
 	f := c.flow.Places
 	if f == nil {
 		return false, nil
+	}
+	if rest, ok := strings.CutPrefix(c.in.ReplyID, IDDistrictMore); ok {
+		kind, off, _ := strings.Cut(rest, ":")
+		offset, err := strconv.Atoi(off)
+		if err != nil || offset < 0 || !f.Knows(kind) {
+			return false, nil // not a list this bot sent: answered as a reply it does not know
+		}
+		c.s.PlaceKind, c.s.PlaceListed = "", false
+		shown, err := c.districtList(kind, offset)
+		if err != nil || shown {
+			if err == nil {
+				err = fire(c.m, EvPlace) // a tap on an old list waits for a district again
+			}
+			return true, err
+		}
+		return true, c.listPlaces(kind)
 	}
 	if rest, ok := strings.CutPrefix(c.in.ReplyID, IDDistrict); ok {
 		kind, district, _ := strings.Cut(rest, ":")
@@ -132,24 +154,49 @@ func (c *turn) byWords(kind, words string, listed bool) error {
 		return fire(c.m, EvDone)
 	}
 	if !listed {
-		ds, _, err := f.Districts(kind, c.s.Lang, whatsapp.MaxRows)
-		if err != nil {
-			return fmt.Errorf("districts of %s places: %w", kind, err)
-		}
-		if len(ds) > 0 {
-			rows := make([]whatsapp.Row, len(ds))
-			for i, d := range ds {
-				rows[i] = whatsapp.Row{ID: districtRowID(kind, d.Name), Title: Truncate(d.Name, whatsapp.MaxRowTitleLen-1),
-					Description: fmt.Sprintf(c.t.PlaceOpenCount, d.Open)}
-			}
-			c.replies = append(c.replies, whatsapp.Outbound{Kind: whatsapp.KindList,
-				Text: Truncate(fmt.Sprintf(c.t.PlaceChooseDistrict, name), whatsapp.MaxInteractiveBodyLen-1), ListButton: c.t.BtnDistricts,
-				Sections: []whatsapp.Section{{Rows: rows}}})
-			c.s.PlaceKind, c.s.PlaceListed = kind, true
-			return nil // still in StatePlace: a location, a district or a tap answers
+		if shown, err := c.districtList(kind, 0); err != nil || shown {
+			return err // still in StatePlace: a location, a district or a tap answers
 		}
 	}
 	return c.listPlaces(kind)
+}
+
+// districtList sends the list of districts with open places of kind,
+// from the offset-th: a page of ten rows, or nine and a last row that
+// asks for the next page when more are left. It reports whether it sent
+// one (false when no place of kind has a district, or the offset is past
+// the last: the list changed since it was sent).
+func (c *turn) districtList(kind string, offset int) (bool, error) {
+	f := c.flow.Places
+	ds, total, err := f.Districts(kind, c.s.Lang, offset+whatsapp.MaxRows)
+	if err != nil {
+		return false, fmt.Errorf("districts of %s places: %w", kind, err)
+	}
+	if offset >= len(ds) {
+		if offset == 0 {
+			return false, nil
+		}
+		return c.districtList(kind, 0) // fewer districts than when the list was sent: from the start
+	}
+	page, more := ds[offset:], total-offset > whatsapp.MaxRows
+	if more {
+		page = page[:whatsapp.MaxRows-1]
+	}
+	rows := make([]whatsapp.Row, 0, whatsapp.MaxRows)
+	for _, d := range page {
+		rows = append(rows, whatsapp.Row{ID: districtRowID(kind, d.Name), Title: Truncate(d.Name, whatsapp.MaxRowTitleLen-1),
+			Description: fmt.Sprintf(c.t.PlaceOpenCount, d.Open)})
+	}
+	if more {
+		next := offset + len(page)
+		rows = append(rows, whatsapp.Row{ID: IDDistrictMore + kind + ":" + strconv.Itoa(next), Title: c.t.RowMoreDistricts,
+			Description: fmt.Sprintf(c.t.PlaceMoreCount, total-next)})
+	}
+	c.replies = append(c.replies, whatsapp.Outbound{Kind: whatsapp.KindList,
+		Text: Truncate(fmt.Sprintf(c.t.PlaceChooseDistrict, c.kindName(kind)), whatsapp.MaxInteractiveBodyLen-1), ListButton: c.t.BtnDistricts,
+		Sections: []whatsapp.Section{{Rows: rows}}})
+	c.s.PlaceKind, c.s.PlaceListed = kind, true
+	return true, nil
 }
 
 // districtRowID is the id of district's row, cut at a character so that

@@ -181,3 +181,98 @@ func TestPlaceConversation(t *testing.T) {
 		})
 	}
 }
+
+// manyDistricts has n districts with open shelters, D01 to Dnn.
+type manyDistricts struct {
+	fakePlaces
+	n int
+}
+
+func (p manyDistricts) Districts(kind, lang string, n int) ([]PlaceDistrict, int, error) {
+	var ds []PlaceDistrict
+	for i := 1; i <= p.n && len(ds) < n; i++ {
+		ds = append(ds, PlaceDistrict{Name: "D" + string(rune('0'+i/10)) + string(rune('0'+i%10)), Open: 1})
+	}
+	return ds, p.n, nil
+}
+
+// TestDistrictListPages: WhatsApp lists take ten rows, so a list of more
+// districts ends with a row for the next page; every district can be
+// reached and none is shown twice.
+func TestDistrictListPages(t *testing.T) {
+	type page struct {
+		first, last string // first and last district row
+		districts   int
+		more        string // the more row's id and description, "" for none
+	}
+	cases := []struct {
+		n     int
+		pages []page
+	}{
+		{1, []page{{"D01", "D01", 1, ""}}},
+		{10, []page{{"D01", "D10", 10, ""}}},
+		{11, []page{{"D01", "D09", 9, "place-more:shelter:9 2 more"}, {"D10", "D11", 2, ""}}},
+		{23, []page{{"D01", "D09", 9, "place-more:shelter:9 14 more"}, {"D10", "D18", 9, "place-more:shelter:18 5 more"}, {"D19", "D23", 5, ""}}},
+	}
+	reads := reader{
+		"where is the nearest shelter": sure(understand.Question, "en"),
+		"I can't share my location":    unsure(understand.Other),
+	}
+	for _, tc := range cases {
+		f := &Flow{KB: fakeKB{}, Reader: reads, Places: manyDistricts{fakePlaces{near: twoShelters, districts: true}, tc.n}, Expiry: time.Hour}
+		at := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+		var s Session
+		for _, text := range []string{"where is the nearest shelter", "I can't share my location"} {
+			at = at.Add(time.Minute)
+			out, err := f.Handle(s, Input{Type: "text", Text: text, At: at})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s = out.Session
+			if text != "where is the nearest shelter" {
+				var next string
+				for i, want := range tc.pages {
+					if i > 0 {
+						at = at.Add(time.Minute)
+						if out, err = f.Handle(s, Input{Type: "interactive", ReplyID: next, ReplyTitle: "More districts", At: at}); err != nil {
+							t.Fatal(err)
+						}
+						s = out.Session
+					}
+					if len(out.Replies) != 1 || out.Replies[0].Kind != whatsapp.KindList {
+						t.Fatalf("%d districts, page %d: replies %+v, want one list", tc.n, i+1, out.Replies)
+					}
+					rows := out.Replies[0].Sections[0].Rows
+					if len(rows) > whatsapp.MaxRows {
+						t.Errorf("%d districts, page %d: %d rows, WhatsApp takes %d", tc.n, i+1, len(rows), whatsapp.MaxRows)
+					}
+					next = ""
+					if last := rows[len(rows)-1]; strings.HasPrefix(last.ID, IDDistrictMore) {
+						next, rows = last.ID, rows[:len(rows)-1]
+						if got := last.ID + " " + last.Description; got != want.more {
+							t.Errorf("%d districts, page %d: more row %q, want %q", tc.n, i+1, got, want.more)
+						}
+					} else if want.more != "" {
+						t.Errorf("%d districts, page %d: no more row, want %q", tc.n, i+1, want.more)
+					}
+					if len(rows) != want.districts || rows[0].Title != want.first || rows[len(rows)-1].Title != want.last {
+						t.Errorf("%d districts, page %d: %d rows %s..%s, want %d %s..%s", tc.n, i+1, len(rows), rows[0].Title, rows[len(rows)-1].Title,
+							want.districts, want.first, want.last)
+					}
+					if s.State != StatePlace {
+						t.Errorf("%d districts, page %d: state %s, want %s (a district or a location still answers)", tc.n, i+1, s.State, StatePlace)
+					}
+				}
+			}
+		}
+		// A district tapped on the last page answers with its places.
+		at = at.Add(time.Minute)
+		out, err := f.Handle(s, Input{Type: "interactive", ReplyID: IDDistrict + "shelter:North", ReplyTitle: "North", At: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out.Replies) < 2 || out.Replies[1].Kind != whatsapp.KindLocation {
+			t.Errorf("%d districts: a tapped district got %+v, want its places", tc.n, out.Replies)
+		}
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"lifeline/flows"
 )
 
 // A person who cannot share their location names their part of town
@@ -19,17 +21,16 @@ import (
 // articles are words that name no district on their own.
 var articles = map[string]bool{"al": true, "el": true, "ال": true, "the": true}
 
-// foldWords folds s into the words a district is matched on.
+// foldWords folds s into the words a district is matched on: the
+// conversation's folding (flows.Normalize: case, Arabic letter variants,
+// punctuation), after accents and harakat are taken off and digits made
+// ASCII, and without the articles.
 func foldWords(s string) []string {
 	var b strings.Builder
-	for _, r := range norm.NFKD.String(strings.ToLower(s)) {
+	for _, r := range norm.NFKD.String(s) {
 		switch {
-		case unicode.Is(unicode.Mn, r), r == 0x0640: // accents, harakat, hamza marks; tatweel
+		case unicode.Is(unicode.Mn, r): // accents, harakat, hamza marks
 			continue
-		case r == 'ى':
-			r = 'ي'
-		case r == 'ة':
-			r = 'ه'
 		case r >= '٠' && r <= '٩':
 			r = '0' + (r - '٠')
 		case r >= '۰' && r <= '۹':
@@ -37,15 +38,13 @@ func foldWords(s string) []string {
 		case r == 'ß':
 			b.WriteString("ss")
 			continue
+		case r == '\'' || r == '’':
+			r = ' ' // "I'm", "Ra's": the apostrophe Normalize keeps parts words here
 		}
-		if unicode.IsLetter(r) || unicode.IsNumber(r) {
-			b.WriteRune(r)
-		} else {
-			b.WriteByte(' ')
-		}
+		b.WriteRune(r)
 	}
 	var out []string
-	for _, w := range strings.Fields(b.String()) {
+	for _, w := range strings.Fields(flows.Normalize(b.String())) {
 		if articles[w] {
 			continue
 		}
@@ -146,6 +145,7 @@ func editDistance(a, b string, limit int) int {
 // name is written in each place and language.
 type district struct {
 	keys    []string // folded names, in every language given
+	cross   []crossKey
 	members []*Place // by id
 	open    []*Place // offered places, by name
 }
@@ -198,6 +198,9 @@ func (s *Service) districts(ctx context.Context, kind Kind) ([]*district, error)
 			if byKey[k] == nil {
 				byKey[k] = g
 				g.keys = append(g.keys, k)
+				if ck, ok := newCrossKey(k); ok {
+					g.cross = append(g.cross, ck)
+				}
 			}
 		}
 	}
@@ -247,6 +250,17 @@ func (s *Service) InDistrict(ctx context.Context, kind Kind, words, lang string,
 			// Fewer edits win; on a tie the longer name, which says more.
 			if best == nil || sc < bestScore || (sc == bestScore && len(k) > bestLen) {
 				best, bestScore, bestLen = g, sc, len(k)
+			}
+		}
+		for _, k := range g.cross {
+			sc := crossScore(ws, k)
+			if sc < 0 {
+				continue
+			}
+			// A match across scripts counts one edit more than the same
+			// match within one: the name's own letters say more.
+			if sc++; best == nil || sc < bestScore || (sc == bestScore && len(k.skel) > bestLen) {
+				best, bestScore, bestLen = g, sc, len(k.skel)
 			}
 		}
 	}

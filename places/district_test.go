@@ -104,3 +104,62 @@ func TestDistrictValidation(t *testing.T) {
 		t.Errorf("CSV bad district: %v", err)
 	}
 }
+
+// TestDistrictAcrossScripts: a district kept in one script is found by a
+// person typing it in the other, for real place names of the Eastern
+// Province, and not confused with its neighbours.
+func TestDistrictAcrossScripts(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	svc := NewService(Options{DB: db, Logger: zerolog.Nop()})
+	for i, d := range []map[string]string{
+		{"default": "Al Khobar"}, {"default": "Dhahran"}, {"default": "Dammam"}, {"default": "Al Qatif"},
+		{"default": "Jubail"}, {"default": "Ras Tanura"}, {"default": "الخفجي"}, {"default": "الاحساء"},
+	} {
+		in := Input{Name: map[string]string{"default": "Shelter " + d["default"]}, Kind: KindShelter,
+			Lat: f(26 + float64(i)/100), Lon: f(50), District: d}
+		if _, err := svc.Create(ctx, in, admin); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cases := []struct{ words, district string }{
+		{"الخبر", "Al Khobar"},
+		{"أنا في الخبر", "Al Khobar"},
+		{"الظهران", "Dhahran"},
+		{"حي الظهران", "Dhahran"},
+		{"الدمام", "Dammam"},
+		{"الدّمّام", "Dammam"},
+		{"القطيف", "Al Qatif"},
+		{"الجبيل", "Jubail"},
+		{"رأس تنورة", "Ras Tanura"},
+		{"Khafji", "الخفجي"},
+		{"I am in al khafji", "الخفجي"},
+		{"Al Ahsa", ""}, // an Arabic name of two consonant classes is matched in Arabic only
+		{"الرياض", ""},  // Riyadh: not one of these districts
+		{"مكة", ""},
+		{"Dubai", ""},
+		{"this is his house", ""}, // "house" is not الاحساء
+		{"نزيف دم", ""},           // "دم" (blood) is not Dammam
+	}
+	for _, tc := range cases {
+		m, err := svc.InDistrict(ctx, KindShelter, tc.words, "ar", 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.District != tc.district {
+			t.Errorf("%q: district %q, want %q", tc.words, m.District, tc.district)
+		}
+	}
+	for _, tc := range []struct{ word, skel string }{
+		{"خبر", "xbr"}, {"khobar", "xbr"}, {"ظهران", "dhrn"}, {"dhahran", "dhrn"},
+		{"دمام", "dm"}, {"dammam", "dm"}, {"جده", "jd"}, {"jeddah", "jd"},
+	} {
+		if got := skeleton(tc.word); got != tc.skel {
+			t.Errorf("skeleton(%q) = %q, want %q", tc.word, got, tc.skel)
+		}
+	}
+}

@@ -2,7 +2,9 @@ package places
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -14,8 +16,8 @@ import (
 	"lifeline/store"
 )
 
-// MaxImportRows caps one CSV import: the rows are written in one
-// transaction, all or none.
+// MaxImportRows caps one CSV import: every row is checked before the
+// first is written.
 const MaxImportRows = 20_000
 
 const maxRowErrors = 100
@@ -149,12 +151,21 @@ func ParseCSV(r io.Reader) ([]Input, []int, error) {
 			ids[in.ID] = line
 		}
 		if rerr == nil {
-			if _, err := in.Validate(); err != nil {
+			p, err := in.Validate()
+			if err != nil {
 				rerr = &RowError{Message: err.Error()}
 				var fe *FieldError
 				if errors.As(err, &fe) {
 					rerr = &RowError{Column: fieldColumn(fe.Field), Message: fe.Msg}
 				}
+			} else if in.ID == "" {
+				// A row without an id is the place of its kind, name and
+				// coordinates: two such rows are one place twice.
+				id := importID(&p)
+				if first, dup := ids[id]; dup {
+					rerr = &RowError{Message: fmt.Sprintf("same kind, name and coordinates as row %d: give each an id, or drop one", first)}
+				}
+				ids[id] = line
 			}
 		}
 		if rerr != nil {
@@ -241,9 +252,24 @@ func setText(m *map[string]string, lang, v string) {
 	(*m)[lang] = v
 }
 
-// Import reads a places CSV and, only when every row is good, writes all
-// its places in one transaction with one audit entry. A row with the id
-// of a stored place replaces it; a row without an id adds a place.
+// importID is the id of a place a row without one adds: drawn from its
+// kind, default name and coordinates, so that importing the same row
+// again (after an import cut short, or the same file twice) replaces the
+// place it added instead of adding it a second time.
+func importID(p *Place) string {
+	h := sha256.Sum256([]byte(strings.Join([]string{string(p.Kind), strings.ToLower(strings.TrimSpace(p.Name[DefaultLang])),
+		strconv.FormatFloat(p.Lat, 'f', 6, 64), strconv.FormatFloat(p.Lon, 'f', 6, 64)}, "\x00")))
+	return "pl-" + hex.EncodeToString(h[:6])
+}
+
+// Import reads a places CSV and, only when every row is good, writes its
+// places, each in its own scoped write, then one audit entry. A row with
+// an id replaces the place of that id; a row without one adds a place
+// whose id its kind, name and coordinates decide (see importID). Every
+// check that can refuse a row runs before the first write, so bad input
+// writes nothing; a failure between writes (a crash, a full disk) leaves
+// the places written so far, and importing the same file again writes
+// them once more and completes it.
 func (s *Service) Import(ctx context.Context, r io.Reader, by Actor) (ImportResult, error) {
 	ins, lines, err := ParseCSV(r)
 	if err != nil {
@@ -252,66 +278,90 @@ func (s *Service) Import(ctx context.Context, r io.Reader, by Actor) (ImportResu
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now().UTC()
-	var (
-		res    ImportResult
-		placed []Place
-	)
-	// Not yet scoped: an import writes every row's place or none, and
-	// each place is its own document. Its one audit entry is an event of
-	// the places as a family (store.DocScope(store.DocPlace, "")), folded
-	// into the log after the commit like every other change's.
-	err = s.db.WriteAny(ctx, func(w store.Writer) error {
-		res, placed = ImportResult{Rows: len(ins)}, make([]Place, 0, len(ins))
+	ps := make([]Place, len(ins))
+	for i, in := range ins {
+		p, _ := in.Validate() // ParseCSV validated every row
+		if p.ID == "" {
+			p.ID = importID(&p)
+		}
+		p.UpdatedAt, p.UpdatedBy = now, by.String()
+		ps[i] = p
+	}
+	if err := s.checkIncidents(ctx, ps, lines); err != nil {
+		return ImportResult{}, fmt.Errorf("import places: %w", err)
+	}
+	res := ImportResult{Rows: len(ps)}
+	for i := range ps {
+		p := &ps[i]
+		var existed bool
+		err := s.db.Write(ctx, scope(p.ID), func(w store.Writer) error {
+			// The incident was open when checked; it may have closed since.
+			if err := checkIncident(ctx, w, p.Incident); err != nil {
+				return err
+			}
+			var err error
+			if existed, err = store.HasPlace(ctx, w, p.ID); err != nil {
+				return err
+			}
+			return store.PutPlace(ctx, w, p.ID, p)
+		})
+		if err == nil && s.importStep != nil {
+			err = s.importStep(i)
+		}
+		if err != nil {
+			if i > 0 {
+				s.announce("")
+			}
+			return res, fmt.Errorf("import places: row %d (%s): %w: %d of %d places written; import the same file again to complete it",
+				lines[i], p.ID, err, i, len(ps))
+		}
+		s.idx.Put(*p)
+		if existed {
+			res.Updated++
+		} else {
+			res.Created++
+		}
+	}
+	// The import's one audit entry is an event of the places as a family,
+	// folded into the log after the commit like every other change's.
+	err = s.db.Write(ctx, store.DocScope(store.DocPlace, ""), func(w store.Writer) error {
+		return audit(ctx, w, store.DocScope(store.DocPlace, ""), now, by, "place.import", "", fmt.Sprintf("rows=%d created=%d updated=%d", res.Rows, res.Created, res.Updated))
+	})
+	s.announce("")
+	if err != nil {
+		return res, fmt.Errorf("import places: record the import in the audit log (every place is written): %w", err)
+	}
+	s.log.Info().Int("rows", res.Rows).Int("created", res.Created).Int("updated", res.Updated).Msg("places imported")
+	return res, nil
+}
+
+// checkIncidents refuses, naming every row, places of an incident that
+// does not exist or is closed: checked before any place is written.
+func (s *Service) checkIncidents(ctx context.Context, ps []Place, lines []int) error {
+	return s.db.Read(ctx, func(r store.Reader) error {
 		checked := map[string]error{}
 		var errs []RowError
-		for i, in := range ins {
-			p, _ := in.Validate() // ParseCSV validated every row
-			if p.Incident != "" {
-				ierr, ok := checked[p.Incident]
-				if !ok {
-					ierr = checkIncident(ctx, w, p.Incident)
-					checked[p.Incident] = ierr
-				}
-				var fe *FieldError
-				if errors.As(ierr, &fe) {
-					if len(errs) < maxRowErrors {
-						errs = append(errs, RowError{Row: lines[i], Column: "incident", Message: fe.Msg})
-					}
-					continue
-				} else if ierr != nil {
-					return ierr
-				}
+		for i, p := range ps {
+			if p.Incident == "" {
+				continue
 			}
-			p.UpdatedAt, p.UpdatedBy = now, by.String()
-			if p.ID == "" {
-				id, err := newID(ctx, w)
-				if err != nil {
-					return err
+			ierr, ok := checked[p.Incident]
+			if !ok {
+				ierr = checkIncident(ctx, r, p.Incident)
+				checked[p.Incident] = ierr
+			}
+			var fe *FieldError
+			if errors.As(ierr, &fe) {
+				if len(errs) < maxRowErrors {
+					errs = append(errs, RowError{Row: lines[i], Column: "incident", Message: fe.Msg})
 				}
-				p.ID = id
-				res.Created++
-			} else if ok, err := store.HasPlace(ctx, w, p.ID); err != nil {
-				return err
-			} else if ok {
-				res.Updated++
-			} else {
-				res.Created++
+			} else if ierr != nil {
+				return ierr
 			}
-			if err := store.PutPlace(ctx, w, p.ID, &p); err != nil {
-				return err
-			}
-			placed = append(placed, p)
 		}
 		if len(errs) > 0 {
 			return &ImportError{Rows: errs}
 		}
-		return audit(ctx, w, store.DocScope(store.DocPlace, ""), now, by, "place.import", "", fmt.Sprintf("rows=%d created=%d updated=%d", res.Rows, res.Created, res.Updated))
+		return nil
 	})
-	if err != nil {
-		return ImportResult{}, fmt.Errorf("import places: %w", err)
-	}
-	s.idx.PutAll(placed)
-	s.announce("")
-	s.log.Info().Int("rows", res.Rows).Int("created", res.Created).Int("updated", res.Updated).Msg("places imported")
-	return res, nil
 }

@@ -45,6 +45,10 @@ type Service struct {
 	bus      coord.Bus
 	nonce    string
 	unfollow func()
+
+	// importStep, when set, runs after the i-th place of an import is
+	// written; an error stops the import there, as a crash would.
+	importStep func(i int) error
 }
 
 // Actor is who makes a change: recorded on the place and, with role and
@@ -132,21 +136,6 @@ func get(ctx context.Context, r store.Reader, id string) (Place, error) {
 		return p, &NotFoundError{ID: id}
 	}
 	return p, err
-}
-
-// newID draws a place id that is not taken.
-func newID(ctx context.Context, w store.Writer) (string, error) {
-	for {
-		n, err := store.NextPlaceNumber(ctx, w)
-		if err != nil {
-			return "", err
-		}
-		id := fmt.Sprintf("pl%06d", n)
-		taken, err := store.HasPlace(ctx, w, id)
-		if err != nil || !taken {
-			return id, err
-		}
-	}
 }
 
 // newID draws a place id not taken now, before the scoped write that adds

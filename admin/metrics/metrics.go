@@ -38,6 +38,7 @@ type Metrics struct {
 	sendAttempts    *prometheus.CounterVec
 	sendLatency     prometheus.Histogram
 	sendFailed      *prometheus.CounterVec
+	attachFailed    *prometheus.CounterVec
 	faqDecisions    *prometheus.CounterVec
 	emergencies     *prometheus.CounterVec
 	templateStatus  *prometheus.GaugeVec
@@ -49,7 +50,10 @@ type Metrics struct {
 	templates map[[2]string]string // template name and language -> status shown
 }
 
-var _ bot.Observer = (*Metrics)(nil)
+var (
+	_ bot.Observer           = (*Metrics)(nil)
+	_ bot.AttachmentObserver = (*Metrics)(nil)
+)
 
 // Sources are read at scrape time; any may be nil.
 type Sources struct {
@@ -81,6 +85,9 @@ func New() *Metrics {
 		Name: "lifeline_send_duration_seconds", Help: "Duration of Graph API send calls.", Buckets: latency})
 	m.sendFailed = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "lifeline_sends_failed_total", Help: "Messages given up for good, by WhatsApp error code."}, []string{"code"})
+	m.attachFailed = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "lifeline_faq_attachments_failed_total",
+		Help: "FAQ answers' files given up for good (the person is told to ask a person for it), by WhatsApp error code (0 for none)."}, []string{"code"})
 	m.faqDecisions = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "lifeline_faq_decisions_total", Help: "FAQ searches by decision (answer, suggest, none)."}, []string{"decision"})
 	m.ignored = prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -100,7 +107,7 @@ func New() *Metrics {
 		[]string{"phone_number_id"})
 	m.templates = map[[2]string]string{}
 	m.reg.MustRegister(m.webhookRequests, m.webhookLatency, m.processed, m.processLatency, m.sendAttempts, m.sendLatency,
-		m.sendFailed, m.faqDecisions, m.emergencies, m.templateStatus, m.ignored, m.stalled, m.outages,
+		m.sendFailed, m.attachFailed, m.faqDecisions, m.emergencies, m.templateStatus, m.ignored, m.stalled, m.outages,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -152,6 +159,11 @@ func (m *Metrics) SendAttempt(phoneNumberID string, ok bool, code int, latency t
 // SendFailed implements bot.Observer.
 func (m *Metrics) SendFailed(_ string, code int) {
 	m.sendFailed.WithLabelValues(strconv.Itoa(code)).Inc()
+}
+
+// AttachmentFailed implements bot.AttachmentObserver.
+func (m *Metrics) AttachmentFailed(_ string, code int) {
+	m.attachFailed.WithLabelValues(strconv.Itoa(code)).Inc()
 }
 
 // Emergency implements bot.Observer. The language label is bounded to the
