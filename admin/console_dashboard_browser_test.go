@@ -21,8 +21,10 @@ import (
 // delivered as the sandbox reports them, read as a status arrives, safe
 // and need help as people answer. The person who needs help is listed
 // with her location and the state of her conversation, and is on the
-// incident's map; an agent claims her handoff and answers, and the
-// dashboard shows it as claimed by the agent.
+// incident's map. A person who never answered is marked reached by
+// staff from the dashboard's list of the unaccounted. An agent claims
+// the need-help handoff and answers, and the dashboard shows it as
+// claimed by the agent.
 //
 // With LIFELINE_SCREENSHOTS=dir set, it writes screenshots there.
 func TestIncidentDashboardInARealBrowser(t *testing.T) {
@@ -216,6 +218,17 @@ func runDashboard(t *testing.T, rig *adminRig, coord, other *workspace, lang, ax
 		}
 	}
 	checkPage(coord, "dashboard-"+lang)
+
+	// Rami never read it: staff call him, and the coordinator marks him
+	// reached from the dashboard's list of the unaccounted.
+	unacc := `#dash-broadcasts .dash-bc[data-id="` + bcID + `"] .dash-unacc`
+	coord.do("open the unaccounted", clickRow(unacc+` summary`))
+	coord.until("Rami and Sami are listed", `document.querySelectorAll('`+unacc+` tr[data-reached="no"]').length === 2 && !!document.querySelector('`+unacc+` tr[data-wa="`+rami+`"]')`)
+	coord.do("mark Rami reached",
+		chromedp.SendKeys(chromedp.CSS(unacc+` tr[data-wa="`+rami+`"] input`), "called, safe at his sister's"),
+		clickRow(unacc+` tr[data-wa="`+rami+`"] button[data-act="reached"]`))
+	coord.until("he counts as accounted for", num("unaccounted")+` === "1" && (() => { const r = document.querySelector('`+unacc+` tr[data-wa="`+rami+`"]');
+		return r && r.dataset.reached === "yes" && r.innerText.includes("safe at his sister's") && r.closest("details").open; })()`)
 
 	// An agent claims Huda's handoff and answers; the dashboard shows it.
 	other.do("log out", clickRow(`#logout`), chromedp.WaitVisible(chromedp.CSS(`#login-user`)))

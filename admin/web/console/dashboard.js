@@ -22,6 +22,9 @@ Object.assign(I18N.en, {
   "dash.who": "Who", "dash.broadcast": "Broadcast", "dash.answered": "Answered", "dash.where": "Location", "dash.state": "State",
   "dash.noHandoff": "no conversation open", "dash.claimedBy": "claimed by {0}", "dash.urgent": "URGENT",
   "dash.meta": "{0} · {1} · opened {2}", "dash.num.urgent": "Urgent",
+  "dash.unaccounted": "Unaccounted: {0} left, {1} reached by staff", "dash.final": "The last reminder has gone: nobody will be asked again.",
+  "dash.ref": "Ref", "dash.lang": "Language", "dash.delivery.col": "Delivery", "dash.reached": "Reached by staff",
+  "dash.markReached": "Mark reached", "dash.note": "Note (how they were reached)",
 });
 Object.assign(I18N.ar, {
   "dash.open": "لوحة المتابعة", "dash.title": "لوحة متابعة الحادثة: {0}", "dash.back": "كل الحوادث",
@@ -34,11 +37,14 @@ Object.assign(I18N.ar, {
   "dash.who": "من", "dash.broadcast": "الرسالة", "dash.answered": "وقت الإجابة", "dash.where": "الموقع", "dash.state": "الحالة",
   "dash.noHandoff": "لا محادثة مفتوحة", "dash.claimedBy": "يتابعها {0}", "dash.urgent": "عاجل",
   "dash.meta": "{0} · {1} · فُتحت {2}", "dash.num.urgent": "عاجل",
+  "dash.unaccounted": "غير معروف مصيرهم: بقي {0}، وتواصل الفريق مع {1}", "dash.final": "أُرسل آخر تذكير: لن يُسأل أحد مرة أخرى.",
+  "dash.ref": "المرجع", "dash.lang": "اللغة", "dash.delivery.col": "الوصول", "dash.reached": "تواصل معه الفريق",
+  "dash.markReached": "تم التواصل", "dash.note": "ملاحظة (كيف تم التواصل)",
 });
 
 // dash is the dashboard's state: the incident shown and what was loaded
 // for it; compose is an incident the broadcast composer should preselect.
-const dash = { id: null, seq: 0, data: null, compose: null, map: { people: [], places: [], tiles: "", selected: null, prefix: "dash-map" } };
+const dash = { id: null, seq: 0, data: null, compose: null, open: new Set(), map: { people: [], places: [], tiles: "", selected: null, prefix: "dash-map" } };
 
 // The figures of each broadcast, in the order the broadcasts page uses.
 const dashNums = [
@@ -52,21 +58,22 @@ async function loadDashboard() {
   if (!id) { location.hash = "#incidents"; return; }
   if (dash.id !== id) { dash.id = id; dash.data = null; dash.map.selected = null; }
   const seq = ++dash.seq;
-  let rep, hs, ps, cfg, series, csvs;
+  let rep, hs, ps, cfg, series, csvs, unacc;
   try {
     [rep, hs, ps, cfg] = await Promise.all([api("GET", "/admin/incidents/" + enc(id) + "/report"), api("GET", "/admin/handoffs"),
       api("GET", "/admin/places"), api("GET", "/admin/map")]);
     const bcs = rep.broadcasts || [];
-    [series, csvs] = await Promise.all([
+    [series, csvs, unacc] = await Promise.all([
       Promise.all(bcs.map((b) => api("GET", "/admin/broadcasts/" + enc(b.id) + "/series"))),
-      Promise.all(bcs.map((b) => api("GET", "/admin/broadcasts/" + enc(b.id) + "/recipients.csv")))]);
+      Promise.all(bcs.map((b) => api("GET", "/admin/broadcasts/" + enc(b.id) + "/recipients.csv"))),
+      Promise.all(bcs.map((b) => b.kind === "checkin" ? api("GET", "/admin/broadcasts/" + enc(b.id) + "/unaccounted") : null))]);
   } catch (e) {
     if (seq === dash.seq) { $("dash-error").textContent = e.message; unavailable($("dash-broadcasts"), t("dash.broadcasts"), e); }
     return;
   }
   if (seq !== dash.seq || dash.id !== id) return; // a later load is on its way
   $("dash-error").textContent = "";
-  dash.data = { rep, handoffs: hs.handoffs || [], places: ps.places || [], tiles: cfg.tile_url || "", series,
+  dash.data = { rep, handoffs: hs.handoffs || [], places: ps.places || [], tiles: cfg.tile_url || "", series, unaccounted: unacc,
     recipients: csvs.map((text) => parseCSV(String(text))) };
   renderDashboard();
 }
@@ -129,8 +136,39 @@ function renderDashBroadcasts(d) {
         h("span", { class: "badge st-" + b.state, text: stateText(b.state) })),
       h("div", { class: "dash-nums" }, dashNums.map(([k, label]) => h("div", { class: "dash-num", "data-num": k },
         h("span", { class: "lbl", text: t(label) }), number(value(k))))),
-      ...figuresView(s, width, "dash-table-" + b.id).flat());
+      ...figuresView(s, width, "dash-table-" + b.id).flat(),
+      d.unaccounted[i] ? unaccountedView(b, d.unaccounted[i]) : null);
   }));
+}
+
+// unaccountedView is a check-in's people without an answer, for staff
+// to reach by other means and mark: each then counts as accounted for.
+function unaccountedView(b, l) {
+  const people = l.people || [];
+  const row = (p) => {
+    const note = h("input", { type: "text", dir: "auto", maxlength: "500", "aria-label": t("dash.note"), placeholder: t("dash.note") });
+    const mark = h("form", { class: "inline-form" }, note, h("button", { type: "submit", text: t("dash.markReached"), "data-act": "reached" }));
+    mark.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      $("dash-error").textContent = "";
+      try { await api("POST", "/admin/broadcasts/" + enc(b.id) + "/unaccounted/" + enc(p.ref) + "/reached", { note: note.value.trim() }); }
+      catch (e) { $("dash-error").textContent = b.name + ": " + e.message; }
+      loadDashboard();
+    });
+    return h("tr", { "data-ref": p.ref, "data-wa": p.wa_id || "", "data-reached": p.reached ? "yes" : "no" },
+      h("th", { scope: "row" }, p.name ? [isolate(p.name), " · "] : null, p.wa_id ? phone(p.wa_id) : isolate(p.ref)),
+      h("td", { text: p.language || "" }), h("td", { text: p.delivery || "" }),
+      h("td", {}, p.reached ? [isolate(p.reached.by || ""), " · ", timeCell(p.reached.at),
+        p.reached.note ? h("div", { class: "muted" }, isolate(p.reached.note)) : null] : mark));
+  };
+  const key = "unacc:" + b.id;
+  const box = h("details", { class: "fig-table dash-unacc", open: dash.open.has(key) },
+    h("summary", { text: t("dash.unaccounted", l.remaining || 0, l.reached_by_staff || 0) }),
+    l.final ? h("p", { class: "muted", text: t("dash.final") }) : null,
+    grid(["dash.who", "dash.lang", "dash.delivery.col", "dash.reached"], people.map(row), { class: "unacc-table" }));
+  // Kept open across the live reloads that rebuild it.
+  box.addEventListener("toggle", () => { if (box.open) dash.open.add(key); else dash.open.delete(key); });
+  return box;
 }
 
 // dashHelp lists each person who answered a check-in of the incident
