@@ -157,12 +157,19 @@ function renderFigures() {
   if (!data) return;
   const b = bc.list.find((x) => x.id === data.id) || { name: data.id };
   fill($("bc-figures-title"), t("fig.title", ""), isolate(b.name));
+  fill(box, figuresView(data, box.clientWidth || 320, "figures-table"));
+}
+
+// figuresView is a broadcast's series drawn as charts: the people over
+// time, the three target figures, and the same figures as a table (with
+// tableId as its id). The broadcasts page and the incident dashboard
+// both draw with it.
+function figuresView(data, width, tableId) {
   // The response time is drawn in minutes, the unit of its target.
   const pts = (data.points || []).map((p) => Object.assign({ response_p50_minutes: (p.response_p50_seconds || 0) / 60 }, p));
-  if (pts.length === 0) { fill(box, h("p", { class: "muted", text: t("fig.none") })); return; }
+  if (pts.length === 0) return [h("p", { class: "muted", text: t("fig.none") })];
   const checkin = data.kind === "checkin";
   const times = pts.map((p) => new Date(p.at));
-  const width = box.clientWidth || 320;
   const last = pts[pts.length - 1];
   const from = hhmm(times[0], data.step_seconds < 60), to = hhmm(times[times.length - 1], data.step_seconds < 60);
   const lines = figLines.filter(([k]) => checkin || !["safe", "need_help", "urgent", "unaccounted"].includes(k));
@@ -195,7 +202,7 @@ function renderFigures() {
   // The same figures as a table, for whoever cannot see the lines.
   const cols = lines.map(([k, label]) => [k, t(label)]);
   const table = h("details", { class: "fig-table" }, h("summary", { text: t("fig.table") }),
-    h("div", { class: "scroll", tabindex: "0" }, h("table", { id: "figures-table" },
+    h("div", { class: "scroll", tabindex: "0" }, h("table", { id: tableId },
       h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("fig.time") }), cols.map(([, l]) => h("th", { scope: "col", text: l })),
         h("th", { scope: "col", text: t("fig.delivery") }), h("th", { scope: "col", text: t("fig.response") }), h("th", { scope: "col", text: t("fig.engagement") }))),
       h("tbody", {}, pts.map((p, i) => h("tr", {}, h("th", { scope: "row", text: hhmm(times[i], data.step_seconds < 60) }),
@@ -203,18 +210,21 @@ function renderFigures() {
         h("td", { class: "num-cell", text: p.sent > 0 ? pct(p.delivery_rate) : "–" }),
         h("td", { class: "num-cell", text: p.replied > 0 ? mins(p.response_p50_minutes) : "–" }),
         h("td", { class: "num-cell", text: p.delivered > 0 ? pct(p.engagement_rate) : "–" })))))));
-  fill(box, charts, rates, table);
+  return [charts, rates, table];
 }
 
 // A phone turned sideways, or a window resized, redraws at the new width.
 let figResize = null;
 window.addEventListener("resize", () => {
   clearTimeout(figResize);
-  figResize = setTimeout(() => { if (state.page === "broadcasts") renderFigures(); if (state.page === "map") renderMap(); }, 200);
+  figResize = setTimeout(() => { if (state.page === "broadcasts") renderFigures(); if (state.page === "map") renderMap(mapState); if (state.page === "dashboard") renderDashboard(); }, 200);
 });
 
 // ---------- the map of shared locations ----------
-const mapState = { people: [], places: [], tiles: "", selected: null };
+// A map's state: its points and where it is drawn (prefix names its
+// elements: prefix, prefix-svg, prefix-note, prefix-detail, prefix-list).
+// The map page and the incident dashboard each have one.
+const mapState = { people: [], places: [], tiles: "", selected: null, prefix: "map" };
 
 async function loadMapPage() {
   const box = $("map");
@@ -222,13 +232,21 @@ async function loadMapPage() {
   try {
     [hs, ps, cfg] = await Promise.all([api("GET", "/admin/handoffs"), api("GET", "/admin/places"), api("GET", "/admin/map")]);
   } catch (e) { unavailable(box, t("map.title"), e); return; }
-  mapState.people = (hs.handoffs || []).filter((x) => x.location && isFinite(x.location.latitude) && isFinite(x.location.longitude))
+  mapState.people = mapPeople(hs.handoffs || []);
+  mapState.places = mapPlaces(ps.places || []);
+  mapState.tiles = cfg.tile_url || "";
+  renderMap(mapState);
+}
+
+// mapPeople are the handoffs with a shared location, as map points.
+function mapPeople(handoffs) {
+  return handoffs.filter((x) => x.location && isFinite(x.location.latitude) && isFinite(x.location.longitude))
     .map((x) => ({ id: "p:" + x.id, kind: "person", user: x.user, name: x.name || "", urgent: !!x.urgent, lat: x.location.latitude,
       lon: x.location.longitude, label: x.location.name || x.location.address || "", at: x.location_at }));
-  mapState.places = (ps.places || []).map((p) => ({ id: "pl:" + p.id, kind: p.kind, state: p.state, lat: p.lat, lon: p.lon,
+}
+function mapPlaces(places) {
+  return places.map((p) => ({ id: "pl:" + p.id, kind: p.kind, state: p.state, lat: p.lat, lon: p.lon,
     name: p.name[lang] || p.name.default || p.id, label: p.address || "" }));
-  mapState.tiles = cfg.tile_url || "";
-  renderMap();
 }
 
 // Web Mercator, the projection of map tiles: x and y from 0 to 1 over the world.
@@ -249,10 +267,10 @@ function pointKind(p) {
   return k === "pk." + p.kind ? p.kind : k;
 }
 
-function renderMap() {
-  const box = $("map"), all = mapState.people.concat(mapState.places);
-  $("map-note").textContent = mapState.tiles ? t("map.tiles", new URL(mapState.tiles.replace(/\{[zxy]\}/g, "0")).host) : t("map.offline");
-  if (all.length === 0) { fill(box, h("p", { class: "muted", text: t("map.none") })); fill($("map-list"), ""); return; }
+function renderMap(ms) {
+  const box = $(ms.prefix), all = ms.people.concat(ms.places);
+  $(ms.prefix + "-note").textContent = ms.tiles ? t("map.tiles", new URL(ms.tiles.replace(/\{[zxy]\}/g, "0")).host) : t("map.offline");
+  if (all.length === 0) { fill(box, h("p", { class: "muted", text: t("map.none") })); fill($(ms.prefix + "-list"), ""); return; }
   const W = Math.max(280, Math.floor(box.clientWidth || 320)), H = Math.round(Math.min(560, Math.max(280, W * 0.62)));
   const pad = 40; // room for the edge labels and the scale bar
   // The bounding box of the points, at least about a kilometre wide.
@@ -269,19 +287,19 @@ function renderMap() {
   const px = (x) => W / 2 + (x - cx) * scale, py = (y) => H / 2 + (y - cy) * scale;
   const wx = (X) => cx + (X - W / 2) / scale, wy = (Y) => cy + (Y - H / 2) / scale;
   const title = svgId("mt"), desc = svgId("md");
-  const svg = svgEl("svg", { viewBox: "0 0 " + W + " " + H, width: W, height: H, role: "group", "aria-labelledby": title + " " + desc, dir: "ltr", class: "map-svg", id: "map-svg" },
-    svgEl("title", { id: title, text: t("map.svgTitle", mapState.people.length, mapState.places.length) }),
+  const svg = svgEl("svg", { viewBox: "0 0 " + W + " " + H, width: W, height: H, role: "group", "aria-labelledby": title + " " + desc, dir: "ltr", class: "map-svg", id: ms.prefix + "-svg" },
+    svgEl("title", { id: title, text: t("map.svgTitle", ms.people.length, ms.places.length) }),
     svgEl("desc", { id: desc, text: all.map((p) => t("map.point", p.lat.toFixed(5), p.lon.toFixed(5), pointName(p))).join("; ") }),
     svgEl("rect", { x: 0, y: 0, width: W, height: H, class: "map-bg" }));
   // Tiles, when configured, under everything else.
-  if (mapState.tiles) {
+  if (ms.tiles) {
     const z = Math.max(0, Math.min(19, Math.round(Math.log2(scale / 256))));
     const n = Math.pow(2, z), size = scale / n;
     const tx0 = Math.floor(wx(0) * n), tx1 = Math.floor(wx(W) * n), ty0 = Math.floor(wy(0) * n), ty1 = Math.floor(wy(H) * n);
     if ((tx1 - tx0 + 1) * (ty1 - ty0 + 1) <= 64) {
       for (let tx = tx0; tx <= tx1; tx++) for (let ty = Math.max(0, ty0); ty <= Math.min(n - 1, ty1); ty++) {
         const wrapped = ((tx % n) + n) % n;
-        const href = mapState.tiles.replace("{z}", z).replace("{x}", wrapped).replace("{y}", ty);
+        const href = ms.tiles.replace("{z}", z).replace("{x}", wrapped).replace("{y}", ty);
         svg.append(svgEl("image", { href, x: px(tx / n), y: py(ty / n), width: size + 0.5, height: size + 0.5, class: "tile" }));
       }
     }
@@ -316,15 +334,15 @@ function renderMap() {
   const placed = [];
   const fits = (r) => !placed.some((q) => r.x < q.x + q.w && q.x < r.x + r.w && r.y < q.y + q.h && q.y < r.y + r.h);
   const pts = svgEl("g", { class: "points" });
-  for (const p of mapState.places.concat(mapState.people)) {
+  for (const p of ms.places.concat(ms.people)) {
     const X = px(mercX(p.lon)), Y = py(mercY(p.lat));
     const name = pointName(p);
     const mark = p.kind === "person"
       ? svgEl("circle", { cx: X, cy: Y, r: 7, class: "pt person" + (p.urgent ? " urgent" : "") })
       : svgEl("rect", { x: X - 6, y: Y - 6, width: 12, height: 12, class: "pt place st-" + (p.state || "open") });
-    const g = svgEl("g", { class: "point" + (mapState.selected === p.id ? " selected" : ""), tabindex: "0", role: "button", "data-id": p.id,
+    const g = svgEl("g", { class: "point" + (ms.selected === p.id ? " selected" : ""), tabindex: "0", role: "button", "data-id": p.id,
       "aria-label": pointKind(p) + ": " + name + ", " + p.lat.toFixed(5) + ", " + p.lon.toFixed(5),
-      onclick: () => selectPoint(p.id), onkeydown: (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); selectPoint(p.id); } } }, mark);
+      onclick: () => selectPoint(ms, p.id), onkeydown: (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); selectPoint(ms, p.id); } } }, mark);
     const text = p.kind === "person" ? (p.name || "+" + p.user) : p.name;
     const r = { x: X + 10, y: Y - 8, w: text.length * 6.5 + 4, h: 14 };
     if (r.x + r.w > W) r.x = X - 10 - r.w;
@@ -337,14 +355,14 @@ function renderMap() {
   }
   svg.append(pts);
   fill(box, svg);
-  renderMapList();
-  renderSelected();
+  renderMapList(ms);
+  renderSelected(ms);
 }
 
-function selectPoint(id) {
-  mapState.selected = id;
-  for (const g of document.querySelectorAll("#map-svg .point")) g.classList.toggle("selected", g.dataset.id === id);
-  renderSelected();
+function selectPoint(ms, id) {
+  ms.selected = id;
+  for (const g of document.querySelectorAll("#" + ms.prefix + "-svg .point")) g.classList.toggle("selected", g.dataset.id === id);
+  renderSelected(ms);
 }
 
 function mapLinks(p) {
@@ -353,9 +371,9 @@ function mapLinks(p) {
     h("a", { href: "https://www.openstreetmap.org/?mlat=" + la + "&mlon=" + lo + "#map=17/" + la + "/" + lo, target: "_blank", rel: "noopener noreferrer", text: t("map.openWeb") })];
 }
 
-function renderSelected() {
-  const box = $("map-detail");
-  const p = mapState.people.concat(mapState.places).find((x) => x.id === mapState.selected);
+function renderSelected(ms) {
+  const box = $(ms.prefix + "-detail");
+  const p = ms.people.concat(ms.places).find((x) => x.id === ms.selected);
   if (!p) { box.hidden = true; fill(box); return; }
   box.hidden = false;
   fill(box, h("h2", {}, t("map.selected", ""), isolate(pointName(p))),
@@ -363,16 +381,16 @@ function renderSelected() {
     h("p", {}, h("bdi", { class: "num", dir: "ltr", text: p.lat.toFixed(5) + ", " + p.lon.toFixed(5) })),
     h("p", {}, mapLinks(p)),
     p.kind === "person" ? h("p", {}, btn("bc.openConv", () => openConversation(p.user), { "data-act": "open" })) : null,
-    h("p", {}, btn("map.close", () => { selectPoint(null); })));
+    h("p", {}, btn("map.close", () => { selectPoint(ms, null); })));
 }
 
 // renderMapList is the map's table: every point, with the same links.
-function renderMapList() {
+function renderMapList(ms) {
   const row = (p) => h("tr", { "data-id": p.id },
     h("th", { scope: "row" }, isolate(pointName(p))), h("td", { text: pointKind(p) }),
     h("td", {}, h("bdi", { class: "num", dir: "ltr", text: p.lat.toFixed(5) + ", " + p.lon.toFixed(5) }), p.label ? h("div", { class: "muted" }, isolate(p.label)) : null),
     h("td", {}, mapLinks(p)));
-  fill($("map-list"),
-    h("h2", { text: t("map.people") }), grid(["map.who", "map.kind", "map.where", "actions"], mapState.people.map(row), { id: "map-people" }),
-    h("h2", { text: t("map.places") }), grid(["map.who", "map.kind", "map.where", "actions"], mapState.places.map(row), { id: "map-places" }));
+  fill($(ms.prefix + "-list"),
+    h("h2", { text: t("map.people") }), grid(["map.who", "map.kind", "map.where", "actions"], ms.people.map(row), { id: ms.prefix + "-people" }),
+    h("h2", { text: t("map.places") }), grid(["map.who", "map.kind", "map.where", "actions"], ms.places.map(row), { id: ms.prefix + "-places" }));
 }

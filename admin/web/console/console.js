@@ -286,14 +286,18 @@ async function start() {
 // ---------- pages ----------
 function route() {
   if (!state.me) return;
-  let page = (location.hash || "#queue").slice(1);
+  // A page may take an argument after a slash: #dashboard/{incident}.
+  const parts = (location.hash || "#queue").slice(1).split("/");
+  let page = parts[0];
+  state.pageArg = decodeURIComponent(parts.slice(1).join("/"));
   if (!$("page-" + page) || page === "login") page = "queue";
   if (page !== "queue" && state.me.role !== "admin") page = "queue";
   state.page = page;
   for (const p of document.querySelectorAll(".page")) p.hidden = p.id !== "page-" + page;
-  for (const a of document.querySelectorAll("#nav a")) a.classList.toggle("current", a.dataset.page === page);
+  const navPage = page === "dashboard" ? "incidents" : page;
+  for (const a of document.querySelectorAll("#nav a")) a.classList.toggle("current", a.dataset.page === navPage);
   const load = { queue: loadQueue, incidents: loadIncidents, faq: loadFAQPage, contacts: loadContacts, broadcasts: loadBroadcasts, agents: loadAgentsPage,
-    places: loadPlacesPage, replies: loadRepliesPage, map: loadMapPage }[page];
+    places: loadPlacesPage, replies: loadRepliesPage, map: loadMapPage, dashboard: loadDashboard }[page];
   if (load) load();
 }
 window.addEventListener("hashchange", route);
@@ -325,6 +329,7 @@ function scheduleReload(detail, figuresOnly) {
     if (state.page === "queue" && d && state.selected) loadDetail(state.selected);
     else if (state.page === "broadcasts") loadBroadcasts();
     else if (state.page === "incidents") loadIncidents();
+    else if (state.page === "dashboard") loadDashboard();
     else if (state.page === "map" && q) loadMapPage();
   }, 150);
 }

@@ -252,6 +252,7 @@ setInterval(() => {
   if (!state.me || document.hidden) return;
   if (state.page === "incidents") loadIncidents();
   else if (state.page === "broadcasts") loadBroadcasts();
+  else if (state.page === "dashboard") loadDashboard();
 }, 15000);
 
 // ---------- incidents ----------
@@ -288,6 +289,7 @@ function incidentRow(x) {
     h("td", {}, timeCell(x.opened_at), x.opened_by ? h("div", { class: "muted" }, isolate(x.opened_by)) : null),
     h("td", {}, timeCell(x.closed_at)),
     h("td", { class: "acts" },
+      h("a", { href: "#dashboard/" + enc(x.id), class: "button", "data-act": "dashboard", text: t("dash.open") }),
       btn("inc.timeline", () => { inc.timeline = x.id; loadTimeline(x.id); }, { "data-act": "timeline" }),
       h("a", { href: "/admin/incidents/" + enc(x.id) + "/report?format=html", target: "_blank", rel: "noopener", text: t("inc.report") }),
       close));
@@ -336,6 +338,8 @@ function fillIncidentPicker() {
     sel.append(h("option", { value: x.id, text: (x.drill ? "[" + t("inc.drillBadge") + "] " : "") + x.name }));
   }
   sel.value = was;
+  // "New broadcast for this incident" on the dashboard preselects it.
+  if (dash.compose && inc.list.some((i) => i.id === dash.compose && i.state !== "closed")) { sel.value = dash.compose; dash.compose = null; specChanged(); }
 }
 
 function templateRow(tp) {
