@@ -110,10 +110,12 @@ const (
 	// emergencies and reads them as danger whatever is said of them.
 	RecoveredDangerFloor = 0.90
 	// HistoryDangerFloor replaces DangerFloor when the message tells of
-	// months or years ago and holds no urgent word ("my son swallowed
-	// bleach last year, is the new cleaner safer?"). Set to the question
-	// floor; 5-fold cross-validation loses no danger message with it.
-	HistoryDangerFloor = 0.45
+	// months or years ago, an anniversary or a childhood story, and holds
+	// no urgent word ("my son swallowed bleach last year, is the new
+	// cleaner safer?"). Raised from 0.45 (the question floor) to 0.80 (the
+	// what-if floor): 5-fold cross-validation (13,745 examples) loses no
+	// danger message with either.
+	HistoryDangerFloor = 0.80
 	// HypoDangerFloor replaces DangerFloor when the message asks, in one
 	// sentence with nothing urgent in it, what to do if a danger happened
 	// or how to recognise one ("what should I do if I smell gas in my
@@ -401,7 +403,7 @@ func dangerRule(text string, rd *reading, top Class) string {
 		c := conceptAt(masked)
 		situation = c >= 0 && (!concepts[c].hazard || !rd.wellNoRisk())
 	}
-	if situation || strong {
+	if situation || strong || hazard { // a hazard long past ("the fire grandpa saw as a boy") raises nothing either
 		if cues := cueSets.scan(padded); historyCues(cues) || hypotheticalCues(text, padded, cues) {
 			return "" // "he swallowed a battery last year", "what to do if ..."
 		}
