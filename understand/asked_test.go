@@ -27,3 +27,30 @@ func TestAskedNeed(t *testing.T) {
 		}
 	}
 }
+
+// TestWellLast: a message that ends saying its people are well and asks
+// for nothing is safe, whatever it told first; a need, a question, a
+// negation or an ending that only says nobody was hurt keeps the need.
+func TestWellLast(t *testing.T) {
+	cases := []struct {
+		text string
+		want bool
+	}{
+		{"we weren't at the market when the roof fell, we were at my aunt's, all fine", true},
+		{"on n'était pas au stade quand la tribune a cédé, tout le monde va bien", true},
+		{"el doktor shaf el wlad w rajja3na 3al beit, kellna b5air", true},
+		{"हम उस बस में नहीं थे, सब ठीक हैं 🙏", true},
+		{"the tent burned, nobody hurt, where do we sleep tonight?", false},
+		{"the bridge is down, we're fine but we need bottled water", false},
+		{"la casa está bien pero se nos acaba la comida, nadie herido", false},
+		{"we are not ok, the water is in the kitchen", false},
+		{"all fine here but grandpa is still on the roof", false},
+	}
+	for _, c := range cases {
+		padded := " " + Normalize(c.text) + " "
+		rd := newReading(padded)
+		if got := wellLast(c.text, padded, &rd); got != c.want {
+			t.Errorf("wellLast(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+}

@@ -138,7 +138,7 @@ var negatedSafe = []string{
 	"لسنا بامان", "لست بخير", "لست بامان", "لسنا امن*", "ماني بخير", "مانا بخير", "ماحنا بخير", "ما احنا بخير", "مش مرتاح*", "غير امن*",
 	"ماشي بخير", "ماشي مزيان", "مشي مزيان", "ما زين", "موب زين", "مب زين", "مهوش*", "مش منيحين", "مش كويسين", "ما كويس*",
 	"msh kwayes*", "mish kwayes*", "mesh kwayes*", "msh kwayseen", "mish kwayseen", "msh b5air", "mish b5air", "mesh b5air", "mush b5air",
-	"mo zain", "mish mni7", "msh mni7", "msh tamam", "mish tamam", "mashi mzyan", "machi mzyan", "mashi bekhir", "msh bkhair", "mish bkhair",
+	"mo zain", "mish mni7", "msh mni7", "mish mnee7", "msh mnee7", "mesh mnee7", "mesh mni7", "msh tamam", "mish tamam", "mashi mzyan", "machi mzyan", "mashi bekhir", "msh bkhair", "mish bkhair",
 	"pas en sécurité", "pas en securite", "pas bien", "pas ok", "ne va pas", "ça va pas", "ca va pas", "pas sains et saufs", "pas à l'abri",
 	"no estamos bien", "no estoy bien", "no estamos a salvo", "no estoy a salvo", "no es seguro", "no estamos seguros", "no estoy segura",
 	"no estoy seguro", "no bien", "nada bien",

@@ -260,6 +260,10 @@ var (
 		"मामा", "मामी", "चाचा", "चाची", "भाई", "बहन", "माँ", "मां", "पापा", "दादी", "दादा", "नानी", "नाना", "पड़ोसी", "बेटा", "बेटी", "पति", "पत्नी",
 		"mama", "mamoo", "mamu", "chacha", "chachi", "bhai", "behen", "dadi", "dada", "nani", "nana", "padosi", "beta", "beti",
 		"ماموں", "مامو", "چچا", "چاچی", "بھائی", "بہن", "امی", "ابو", "دادی", "دادا", "نانی", "نانا", "پڑوسی", "بیٹا", "بیٹی",
+		// a neighbour known by sight
+		"old lady", "old man", "old woman", "vieille dame", "vieux monsieur", "la señora", "el señor", "señora mayor", "señor mayor",
+		"alte dame", "alter mann", "alte frau", "senhora", "senhor", "idosa", "idoso", "الختياره", "الختيار", "الحجه", "الحجي", "العجوز",
+		"el 7ajje", "el 7ajj", "el khetyara", "अम्मा", "बुज़ुर्ग", "buzurg", "amma ji", "بزرگ", "اماں جی",
 	}
 	// leftStill tells the person is still there or went back.
 	leftStill = []string{
@@ -278,6 +282,10 @@ var (
 		"ta7t", "jowwa", "jouwa", "juwwa", "bel bet", "bel beit", "el nar", "el mayy", "el mayye",
 		"जलती", "बिल्डिंग", "अंदर", "पानी", "आग", "मलबे", "jalti", "building", "imarat", "andar", "paani", "aag", "malbe",
 		"جلتی", "عمارت", "اندر", "پانی", "آگ", "ملبے",
+		// upstairs or in the smoke
+		"upstairs", "top floor", "smoke", "en haut", "à l'étage", "fumée", "arriba", "piso de arriba", "humo", "oben", "rauch",
+		"em cima", "lá em cima", "fumaça", "فوق", "الدخان", "دخان", "fo2", "d5an", "dokhan", "ऊपर", "धुआं", "धुआँ", "upar", "dhuan", "dhuaan",
+		"اوپر", "دھواں",
 	}
 	// leftBack tells the person went back in, where the danger is.
 	leftBack = []string{

@@ -79,6 +79,12 @@ func TestLeftBehindIsDanger(t *testing.T) {
 		{"pt", "saimos mas meu irmaozinho voltou pra pegar o gato"},
 		{"en", "we're safe at the shelter but my uncle is still on the roof"},
 		{"ur", "ہم ٹھیک ہیں لیکن ماموں ابھی تک جلتی عمارت میں ہیں"},
+		// a neighbour known by sight, upstairs or in the smoke
+		{"en", "we got out fine but the old man from the top floor is still upstairs"},
+		{"fr", "on est sortis mais la vieille dame du troisième est encore en haut"},
+		{"es", "salimos bien pero la señora del quinto sigue arriba y sale humo"},
+		{"pt", "estamos bem mas a senhora do terceiro ainda está lá em cima"},
+		{"ar", "طلعنا الحمد لله بس الختيارة اللي بالطابق الرابع لسا فوق"},
 	} {
 		if r := m.Understand(tc.text); r.Class != Danger {
 			t.Errorf("%s %q: got %s rule %q, want danger", tc.lang, tc.text, r.Class, r.Rule)
@@ -104,6 +110,8 @@ func TestSelfHarmNearMisses(t *testing.T) {
 		"tomei todos os remédios certinho hoje",
 		"hum theek hain par bijli abhi bhi nahi hai",
 		"we are all fine, my brother is still at work",
+		"we got out of the shop, the old man is still upstairs in his flat watching tv, all calm",
+		"we're fine but my cousin is still up there at the ski lodge enjoying the snow",
 	} {
 		padded := " " + Normalize(text) + " "
 		masked := maskNotHazard(padded)

@@ -20,10 +20,32 @@ var signPeople = append(append([]string{}, conceptPerson...),
 	"احنا", "نحن", "انا", "عيال", "الولاد", "الاطفال", "اطفال", "معايا", "معي", "ناس", "e7na", "ne7na", "ana", "el wlad", "3iyal", "ma3i", "ma3aya",
 	"हम", "मैं", "मेरा", "मेरी", "बच्चे", "लोग", "hum", "main", "mera", "meri", "bacche", "log",
 	"ہم", "میں", "میرا", "میری", "بچے", "لوگ",
+	"worker", "workers", "ouvrier", "ouvriers", "obrero", "obreros", "trabajador", "arbeiter", "bauarbeiter", "operário", "pedreiro",
+	"عامل", "العامل", "3amel", "el 3amel", "मज़दूर", "मजदूर", "mazdoor", "مزدور",
 )
 
 // signConcepts are appended to the concepts of concepts.go.
 var signConcepts = []concept{
+	// a fall from a height: "my sister fell from the balcony on the second
+	// floor". Told as a hazard, so "he fell off the ladder but he's fine"
+	// stays safe.
+	{name: "fall_height", hazard: true, parts: []conceptPart{
+		{phrases: []string{
+			"fell from", "fell off", "fell out of", "fallen from", "fallen off", "tombé du", "tombée du", "tombé de", "tombée de", "tombé d'", "tombée d'",
+			"se cayó del", "se cayó de", "cayó del", "se cayó desde", "ist vom", "ist von", "gestürzt", "runtergefallen", "heruntergefallen",
+			"caiu do", "caiu da", "caiu de", "وقع من", "وقعت من", "طاح من", "طاحت من", "سقط من", "سقطت من", "we2e3 mn", "we23et mn", "wi2i3 mn",
+			"wa9e3 mn", "wa9a3 mn", "ta7 mn", "t7at mn", "ta7et mn", "se gir", "se gira", "se giri", "से गिर", "سے گر",
+		}},
+		{phrases: []string{
+			"balcony", "roof", "ladder", "scaffold", "scaffolding", "window", "floor", "cliff", "balcon", "toit", "échelle", "échafaudage", "fenêtre",
+			"étage", "falaise", "balcón", "tejado", "techo", "andamio", "ventana", "piso", "acantilado", "balkon", "dach", "leiter", "gerüst", "fenster",
+			"stock", "klippe", "sacada", "varanda", "telhado", "laje", "andaime", "janela", "andar", "penhasco", "بلكون*", "البلكون*", "الشرفه",
+			"البرندا", "السطح", "سطح", "السلم", "السقاله", "الشباك", "الطابق", "الدور", "balakona", "balkon", "el sat7", "sat7", "el sullam",
+			"shebbak", "el shebbak", "el dor", "el tabe2", "बालकनी", "छत", "सीढ़ी", "मचान", "खिड़की", "मंजिल", "balcony", "chhat", "chat", "seedhi",
+			"sidhi", "manzil", "khidki", "بالکونی", "چھت", "سیڑھی", "کھڑکی", "منزل",
+		}},
+		{phrases: signPeople},
+	}},
 	// a building failing now with people in it: "the wall is shaking,
 	// three children with me"
 	{name: "structure_failing", hazard: true, parts: []conceptPart{
@@ -690,6 +712,20 @@ var harmlessSenses = []string{
 	// a heart that stopped at a sight: fright or surprise, not an arrest
 	"heart stopped when", "heart stopped for a second", "dekh ke dil ruk gaya", "dekh kar dil ruk gaya", "dekhkar dil ruk gaya",
 	"देख के दिल रुक गया", "देखकर दिल रुक गया", "देख कर दिल रुक गया", "دیکھ کے دل رک گیا", "دیکھ کر دل رک گیا",
+	// "my boss will kill me", "this exam is killing me": a boss, a teacher
+	// or schoolwork as the killer is hyperbole; a person at home is not
+	// listed, since "he is going to kill me" is a threat
+	"boss is going to kill me", "boss is gonna kill me", "boss will kill me", "boss would kill me", "boss will murder me", "boss is going to murder me",
+	"teacher is going to kill me", "teacher will kill me", "exam is going to kill me", "exam will kill me", "homework is going to kill me",
+	"chef va me tuer", "patron va me tuer", "prof va me tuer", "profs vont me tuer", "examen va me tuer", "exam va me tuer", "partiel va me tuer",
+	"devoirs vont me tuer", "jefe me va a matar", "jefe me mata", "jefa me va a matar", "profe me va a matar", "examen me va a matar",
+	"examen me está matando", "tarea me va a matar", "chef bringt mich um", "chefin bringt mich um", "chef killt mich", "chefin killt mich",
+	"lehrer bringt mich um", "prüfung bringt mich um", "klausur bringt mich um", "chefe vai me matar", "chefe me mata", "patrão vai me matar",
+	"professor vai me matar", "prova vai me matar", "prova tá me matando", "trabalho vai me matar",
+	"المدير رح يقتلني", "المدير بدو يقتلني", "المدير هيقتلني", "المدير هيموتني", "المدير راح يذبحني", "المدير غادي يقتلني", "الاستاذ رح يقتلني",
+	"الامتحان رح يقتلني", "الامتحان هيموتني", "el modir ra7 yi2tolni", "el modir bado yi2tolni", "el modir hay2tolni", "el modir 7ay2otolni",
+	"el modir hayemawetni", "boss mujhe maar dalega", "boss maar dalega", "boss zinda nahi chhodega", "boss zinda nahi chhoray ga",
+	"exam maar dalega", "बॉस मुझे मार डालेगा", "बॉस मार डालेगा", "बॉस जिंदा नहीं छोड़ेगा", "باس مجھے مار ڈالے گا", "باس زندہ نہیں چھوڑے گا",
 }
 
 // recoveredPhrases tell that someone vulnerable is better now ("the baby
@@ -707,6 +743,15 @@ var recoveredPhrases = []string{
 	"حالتها مستقره", "خارج الخطر", "sar a7san", "sarit a7san", "nezlet el 7arara", "nayem mni7", "mesta2er",
 	"बेहतर है", "बेहतर हैं", "बुखार उतर", "अच्छे से सो", "खतरे से बाहर", "हालत स्थिर", "behtar hai", "bukhar utar",
 	"بہتر ہے", "بہتر ہیں", "بخار اتر", "اچھی طرح سو", "خطرے سے باہر", "حالت مستحکم",
+	// out of intensive care, discharged, examined and sent home
+	"out of intensive care", "out of icu", "left intensive care", "discharged", "were discharged", "sent home", "sent us home", "checked and fine",
+	"sorti de réa", "sortie de réa", "sorti de réanimation", "sortie de réanimation", "sorti des soins intensifs", "sortie des soins intensifs",
+	"sorti de l'hôpital", "sortie de l'hôpital", "ont été examinés", "a été examiné", "salió de terapia intensiva", "salió de cuidados intensivos",
+	"salió de la uci", "le dieron el alta", "nos dieron el alta", "dado de alta", "dada de alta", "los revisaron", "von der intensiv",
+	"von der intensivstation", "entlassen", "wurden untersucht", "saiu da uti", "teve alta", "tivemos alta", "recebeu alta", "deram alta",
+	"foram examinados", "طلع من العنايه", "طلعت من العنايه", "خرج من العنايه", "خرجت من العنايه", "طلع من المستشفى", "طلعت من المستشفى",
+	"tele3 mn el 3enaya", "tel3et mn el 3enaya", "khrej mn sbitar", "ICU से बाहर", "आईसीयू से बाहर", "छुट्टी मिल गई", "अस्पताल से छुट्टी",
+	"icu se bahar", "chhutti mil gayi", "chutti mil gayi", "آئی سی یو سے باہر", "چھٹی مل گئی", "ہسپتال سے چھٹی", "icu sy bahar",
 	// a life-support device with a working backup
 	"backup battery", "battery backup", "backup is working", "on the backup", "spare cylinder", "generator is running",
 	"batterie de secours", "bouteille de secours", "batería de respaldo", "tanque de repuesto", "ersatzakku", "notstrom läuft",
@@ -731,6 +776,18 @@ var longAgo = []string{
 	"el sene el mad", "el sene el madye", "men snin", "men sene", "el shahr el made",
 	"पिछले साल", "साल पहले", "सालों पहले", "पिछले महीने", "महीनों पहले", "pichle saal", "saal pehle", "pichle mahine",
 	"پچھلے سال", "سال پہلے", "سالوں پہلے", "پچھلے مہینے", "مہینوں پہلے",
+	// remembrance: an anniversary, a story told of childhood
+	"years ago today", "anniversary of", "when he was a boy", "when she was a girl", "when he was young", "when she was young", "as a child",
+	"when i was little", "told us again about", "the story of",
+	"jour pour jour", "anniversaire de", "quand il était petit", "quand elle était petite", "quand j'étais petit", "quand j'étais petite",
+	"nous a encore raconté",
+	"aniversario de", "cuando era niño", "cuando era niña", "cuando era chico", "cuando era chica", "nos volvió a contar",
+	"jahrestag", "als er klein war", "als sie klein war", "als ich klein war", "als kind", "hat wieder erzählt",
+	"aniversário d", "quando era criança", "quando era pequeno", "quando era pequena", "contou de novo", "contou outra vez",
+	"ذكرى", "وهو صغير", "وهي صغيره", "لما كان صغير", "لما كانت صغيره", "لما كنت صغير",
+	"w howa zghir", "w hiya zghira", "lamma kan zghir", "lamma kont zghir", "dikra",
+	"बरसी", "बचपन में", "जब वो छोटे थे", "कहानी सुनाई", "barsi", "bachpan mein", "bachpan me", "kahani sunai", "kahani sunayi",
+	"برسی", "بچپن میں", "کہانی سنائی",
 }
 
 // history reports whether padded tells a danger as long past.

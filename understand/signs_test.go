@@ -24,6 +24,18 @@ func TestSignConcepts(t *testing.T) {
 		{"ur wall", "دیوار ہل رہی ہے اور ہم اندر ہیں", "structure_failing"},
 		{"en near miss not shaking", "the wall is not shaking anymore, we checked", ""},
 
+		// a fall from a height, told as a hazard
+		{"en fell balcony", "my sister fell from the balcony on the second floor", "fall_height"},
+		{"fr fell roof", "mon père est tombé du toit en réparant l'antenne", "fall_height"},
+		{"es scaffold", "un obrero se cayó del andamio y no se mueve", "fall_height"},
+		{"de ladder", "opa ist von der leiter gestürzt und blutet am kopf", "fall_height"},
+		{"pt laje", "meu filho caiu da laje", "fall_height"},
+		{"ar-latn balcony", "ibni we2e3 mn el balakona", "fall_height"},
+		{"hi roof", "beta chhat se gir gaya, hil nahi raha", "fall_height"},
+		{"ur roof", "بچہ چھت سے گر گیا", "fall_height"},
+		{"en near miss thing", "the flower pot fell off the balcony onto the car", ""},
+		{"en near miss no height", "she fell out of love with the city", ""},
+
 		// a collapse with someone still inside
 		{"en still inside", "the building collapsed and my neighbour is still inside", "buried_inside"},
 		{"ar-latn still inside", "gar-na lessa gowa el 3omara elli we23et", "buried_inside"},
@@ -182,6 +194,16 @@ func TestHistoryIsNotDanger(t *testing.T) {
 		{"पिछले साल दादा को लकवा हुआ था, अब वो ठीक हैं", false},
 		{"my son swallowed bleach", true},
 		{"he had chest pain last year and now again, help now", true},
+		// remembrance: an anniversary, a grandparent's story of childhood
+		{"twenty years ago today the mudslide buried our street, we light candles for the neighbours", false},
+		{"mon oncle nous a encore raconté l'explosion de la raffinerie quand il était petit", false},
+		{"cuando era niña mi abuela vio arder el mercado, todavía le da miedo el humo", false},
+		{"jahrestag vom grubenunglück, wir gehen heute zur gedenkfeier", false},
+		{"nana ne bachpan mein dekhi aag ki kahani sunai aaj phir", false},
+		// the same words now, or with someone at risk now, stay danger
+		{"the mudslide buried our street, my neighbour is under it", true},
+		{"quand il était petit il était asthmatique, là il respire plus du tout", true},
+		{"jahrestag hin oder her, mein vater ist gerade zusammengebrochen und atmet nicht", true},
 	}
 	for _, c := range cases {
 		r := m.Understand(c.text)
@@ -230,6 +252,16 @@ func TestHarmlessSenses(t *testing.T) {
 		{"im drowning in emails at work lol", false},
 		{"tô afogado em trabalho kkkk", false},
 		{"my phone battery is dying so if i dont reply thats why x", false},
+		{"my boss is going to kill me, i deleted the whole client folder", false},
+		{"ce partiel va me tuer, trois heures de maths", false},
+		{"a prova vai me matar, não estudei nada kkk", false},
+		{"مصيبة، المدير رح يقتلني نسيت الاجتماع", false},
+		// a person at home as the killer is a threat, not a figure
+		{"my husband is going to kill me, he is at the door with a knife", true},
+		{"il va me tuer, il a cassé la porte", true},
+		{"grandma is out of intensive care and asking for soup", false},
+		{"los niños del campamento fueron revisados y nos dieron el alta a todos", false},
+		{"he was discharged yesterday and now he collapsed and isn't breathing", true},
 		// the same words with a person at risk still raise the message
 		{"the wedding hall is on fire and people are trapped inside", true},
 		{"they are shooting at the wedding, my brother was shot", true},
