@@ -128,7 +128,7 @@ func (h *incidentAPI) get(c *fiber.Ctx) error {
 
 func (h *incidentAPI) update(c *fiber.Ctx) error {
 	var p incident.Patch
-	if err := reqbody.Decode(c, &p, `{"name": "...", "notes": "...", "audience": {"regions": ["Dammam", "Khobar"]}}`); err != nil {
+	if err := reqbody.Decode(c, &p, `{"name": "...", "notes": "...", "audience": {"regions": ["Dammam", "Khobar"]}, "sms": {"texts": {"en": "..."}}}`); err != nil {
 		return err
 	}
 	in, err := h.svc.Update(c.UserContext(), c.Params("id"), p, h.by(c))

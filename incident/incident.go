@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -86,7 +87,10 @@ type Incident struct {
 	OpenedAt time.Time         `json:"opened_at"`
 	ClosedBy string            `json:"closed_by,omitempty"`
 	ClosedAt time.Time         `json:"closed_at,omitzero"`
-	// UpdatedAt is the last change of name, notes or audience.
+	// SMS is the default SMS fallback of the incident's broadcasts: one
+	// created without its own "sms" takes a copy (broadcast.Spec.TakeSMSDefault).
+	SMS *broadcast.SMSSpec `json:"sms,omitempty"`
+	// UpdatedAt is the last change of name, notes, audience or SMS default.
 	UpdatedAt time.Time `json:"updated_at"`
 	// ClosingReport is the report as it stood when the incident closed;
 	// GET .../report computes it again from the records.
@@ -125,6 +129,8 @@ type New struct {
 	Audience contacts.Audience `json:"audience"`
 	Drill    bool              `json:"drill,omitempty"`
 	Notes    string            `json:"notes,omitempty"`
+	// SMS is the default SMS fallback of the incident's broadcasts.
+	SMS *broadcast.SMSSpec `json:"sms,omitempty"`
 }
 
 // Patch changes an open incident; nil fields stay as they are. Notes may
@@ -133,6 +139,8 @@ type Patch struct {
 	Name     *string            `json:"name,omitempty"`
 	Notes    *string            `json:"notes,omitempty"`
 	Audience *contacts.Audience `json:"audience,omitempty"`
+	// SMS replaces the default SMS fallback; {"off": true} removes it.
+	SMS *broadcast.SMSSpec `json:"sms,omitempty"`
 }
 
 // Actor is who makes a change: recorded on the incident and, with role
@@ -175,6 +183,37 @@ func checkAudience(a *contacts.Audience) error {
 	return nil
 }
 
+// checkSMS normalises an SMS fallback default; nil when it says "off".
+// Without an SMS provider the default is taken as a broadcast's "sms"
+// is: kept, and the broadcast's preview says it will not be sent.
+func checkSMS(sp *broadcast.SMSSpec) (*broadcast.SMSSpec, error) {
+	if sp == nil {
+		return nil, nil
+	}
+	c := *sp
+	if err := c.ValidateDefault(); err != nil {
+		return nil, fmt.Errorf("%w: %v (the default SMS fallback of the incident's broadcasts)", ErrInvalid, err)
+	}
+	if c.Off {
+		return nil, nil
+	}
+	return &c, nil
+}
+
+// describeSMS says what an SMS fallback default does, for the audit log
+// (languages and settings, never the texts).
+func describeSMS(sp *broadcast.SMSSpec) string {
+	if sp == nil {
+		return "no SMS fallback default"
+	}
+	d := fmt.Sprintf("SMS fallback default in %s (fallback %s, at most %d segments)",
+		strings.Join(slices.Sorted(maps.Keys(sp.Texts)), ", "), sp.FallbackLanguage, sp.MaxSegments)
+	if sp.After > 0 {
+		d += fmt.Sprintf(", critical broadcasts also after %s undelivered", time.Duration(sp.After))
+	}
+	return d
+}
+
 // Validate normalises n and names the first problem.
 func (n *New) Validate() error {
 	var err error
@@ -190,7 +229,11 @@ func (n *New) Validate() error {
 	if n.Notes, err = checkNotes(n.Notes); err != nil {
 		return err
 	}
-	return checkAudience(&n.Audience)
+	if err := checkAudience(&n.Audience); err != nil {
+		return err
+	}
+	n.SMS, err = checkSMS(n.SMS)
+	return err
 }
 
 func kindList() string {
@@ -266,13 +309,16 @@ func (s *Service) Create(ctx context.Context, n New, by Actor) (*Incident, error
 	id := fmt.Sprintf("inc%06d", seq)
 	err = s.db.Write(ctx, scope(id), func(w store.Writer) error {
 		in = Incident{ID: id, Name: n.Name, Kind: n.Kind, Audience: n.Audience, Drill: n.Drill,
-			State: StateOpen, Notes: n.Notes, OpenedBy: by.String(), OpenedAt: now, UpdatedAt: now}
+			State: StateOpen, Notes: n.Notes, SMS: n.SMS, OpenedBy: by.String(), OpenedAt: now, UpdatedAt: now}
 		if err := store.PutIncident(ctx, w, in.ID, &in); err != nil {
 			return err
 		}
 		detail := fmt.Sprintf("%s %q", in.Kind, in.Name)
 		if in.Drill {
 			detail += "; drill"
+		}
+		if in.SMS != nil {
+			detail += "; " + describeSMS(in.SMS)
 		}
 		return audit(ctx, w, now, by, "incident.create", in.ID, detail)
 	})
@@ -390,8 +436,16 @@ func (s *Service) Update(ctx context.Context, id string, p Patch, by Actor) (*In
 		p.Audience = &a
 		changed = append(changed, "audience")
 	}
+	var sms *broadcast.SMSSpec
+	if p.SMS != nil {
+		var err error
+		if sms, err = checkSMS(p.SMS); err != nil {
+			return nil, err
+		}
+		changed = append(changed, "sms")
+	}
 	if len(changed) == 0 {
-		return nil, fmt.Errorf("%w: nothing to change: give name, notes or audience", ErrInvalid)
+		return nil, fmt.Errorf("%w: nothing to change: give name, notes, audience or sms", ErrInvalid)
 	}
 	now := s.now().UTC()
 	var in Incident
@@ -399,7 +453,7 @@ func (s *Service) Update(ctx context.Context, id string, p Patch, by Actor) (*In
 		if in, err = get(ctx, w, id); err != nil {
 			return err
 		}
-		if in.State != StateOpen && (p.Name != nil || p.Audience != nil) {
+		if in.State != StateOpen && (p.Name != nil || p.Audience != nil || p.SMS != nil) {
 			return fmt.Errorf("%w: incident %s is closed: only its notes may change", ErrState, id)
 		}
 		if p.Name != nil {
@@ -411,11 +465,18 @@ func (s *Service) Update(ctx context.Context, id string, p Patch, by Actor) (*In
 		if p.Audience != nil {
 			in.Audience = *p.Audience
 		}
+		detail := "changed " + strings.Join(changed, ", ")
+		if p.SMS != nil {
+			// The detail says what the default became, not only that it
+			// changed: its earlier state is in the earlier entries.
+			in.SMS = sms
+			detail += ": " + describeSMS(sms)
+		}
 		in.UpdatedAt = now
 		if err := store.PutIncident(ctx, w, id, &in); err != nil {
 			return err
 		}
-		return audit(ctx, w, now, by, "incident.update", id, "changed "+strings.Join(changed, ", "))
+		return audit(ctx, w, now, by, "incident.update", id, detail)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update incident %s: %w", id, err)
@@ -503,7 +564,8 @@ var _ broadcast.IncidentGate = Gate{}
 // AdmitBroadcast refuses a broadcast naming an incident that does not
 // exist (400) or is closed (409), makes the broadcast of a drill incident
 // a drill, and refuses a drill broadcast in a real incident: a drill's
-// figures must never mix with a real incident's.
+// figures must never mix with a real incident's. A broadcast that says
+// nothing of SMS takes the incident's default SMS fallback.
 func (Gate) AdmitBroadcast(ctx context.Context, r store.Reader, sp *broadcast.Spec) error {
 	in, err := store.GetIncident[Incident](ctx, r, sp.Incident)
 	switch {
@@ -518,6 +580,7 @@ func (Gate) AdmitBroadcast(ctx context.Context, r store.Reader, sp *broadcast.Sp
 	case sp.Drill:
 		return fmt.Errorf("%w: drill: incident %s is real: run a drill in a drill incident (\"drill\": true when opening it), so that its figures stay apart", broadcast.ErrInvalid, in.ID)
 	}
+	sp.TakeSMSDefault(in.SMS)
 	return nil
 }
 

@@ -40,7 +40,10 @@ func (noKB) Search(q, lang string, limit int) kb.Result {
 
 var admin = Actor{ID: "agent:amira", Name: "Amira", Role: "admin", IP: "192.0.2.1"}
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { t.Helper(); return newEnvSMS(t, nil) }
+
+// newEnvSMS is newEnv with an SMS channel for the broadcasts' fallback.
+func newEnvSMS(t *testing.T, sms broadcast.SMSSender) *env {
 	t.Helper()
 	db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
 	if err != nil {
@@ -53,7 +56,7 @@ func newEnv(t *testing.T) *env {
 		bot.Options{DB: db, Sender: client, KB: noKB{}, Logger: zerolog.Nop()})
 	bc := broadcast.New(broadcast.Config{PhoneNumberIDs: []string{"1001"}, RatePerNumber: 1000, Tick: 10 * time.Millisecond,
 		CommitEvery: 5 * time.Millisecond, Backoff: fast, FrequencyCap: -1, InFlightGrace: -1, PairGap: -1},
-		broadcast.Options{DB: db, Sender: client, Logger: zerolog.Nop(), Incidents: Gate{}})
+		broadcast.Options{DB: db, Sender: client, Logger: zerolog.Nop(), Incidents: Gate{}, SMS: sms})
 	engine.Intercept(bc)
 	engine.ObserveStatuses(bc)
 	engine.AddTranscriptSource(bc)

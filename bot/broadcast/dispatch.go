@@ -299,7 +299,7 @@ func (s *Service) enqueue(r *run, b *Broadcast) (*Broadcast, error) {
 				scanned++
 				last = c.WaID
 				ok, why := aud.Match(c)
-				if !ok && why == contacts.ExcludedUnreachable && b.Spec.SMS != nil {
+				if !ok && why == contacts.ExcludedUnreachable && b.Spec.SMSFallback() != nil {
 					// The SMS fallback reaches them: enqueued, the
 					// dispatcher skips them as unreachable, the fallback
 					// picks them up.

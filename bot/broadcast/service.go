@@ -421,7 +421,7 @@ func (s *Service) CreateBy(spec Spec, by Actor, idemKey string) (*Broadcast, err
 	if err != nil {
 		return nil, err
 	}
-	if err := s.audienceReachesSomeone(spec.Audience, spec.SMS != nil); err != nil {
+	if err := s.audienceReachesSomeone(spec.Audience, spec.SMSFallback() != nil); err != nil {
 		return nil, err
 	}
 	approval, err := s.approvalReason(spec.Audience)
@@ -963,7 +963,7 @@ func (s *Service) Status(id string) (*Status, error) {
 		CreatedBy: b.CreatedBy, Approval: b.Approval,
 	}
 	st.Pending = max(0, b.Targeted-p.Sent-p.Failed-p.Skipped)
-	if b.Spec.SMS != nil {
+	if b.Spec.SMSFallback() != nil {
 		if st.Channels, err = s.channelFigures(id); err != nil {
 			return nil, fmt.Errorf("broadcast %s: channels: %w", id, err)
 		}

@@ -20,7 +20,11 @@ import (
 // reach get instead, and for a critical broadcast how long WhatsApp has
 // to deliver before the SMS goes too.
 type SMSSpec struct {
-	Texts            map[string]string `json:"texts"`                       // by contact language, like the templates
+	// Off: this broadcast sends no SMS, even when its incident has a
+	// default fallback (nothing else may be given with it). For an
+	// incident's update it removes the default.
+	Off              bool              `json:"off,omitempty"`
+	Texts            map[string]string `json:"texts,omitempty"`             // by contact language, like the templates
 	FallbackLanguage string            `json:"fallback_language,omitempty"` // defaults to the broadcast's when it has a text
 	// After: a critical broadcast's WhatsApp message not delivered within
 	// this time of its send is followed by the SMS. 0 sends SMS only to
@@ -76,6 +80,68 @@ type SMSRecord struct {
 const smsMaxAttempts = 8
 
 func (sp *SMSSpec) validate(parent *Spec) error {
+	if sp.Off {
+		return sp.checkOff()
+	}
+	if err := sp.checkTexts(); err != nil {
+		return err
+	}
+	if sp.FallbackLanguage == "" {
+		if _, ok := sp.Texts[parent.FallbackLanguage]; ok {
+			sp.FallbackLanguage = parent.FallbackLanguage
+		} else if len(sp.Texts) == 1 {
+			for l := range sp.Texts {
+				sp.FallbackLanguage = l
+			}
+		}
+	}
+	if _, ok := sp.Texts[sp.FallbackLanguage]; !ok {
+		return fmt.Errorf("sms.fallback_language %q: there is no text for it", sp.FallbackLanguage)
+	}
+	if err := sp.checkAfter(); err != nil {
+		return err
+	}
+	if sp.After > 0 && !parent.Critical {
+		return errors.New("sms.after: only a critical broadcast sends SMS to those not delivered in time; others send SMS to those WhatsApp cannot reach")
+	}
+	return nil
+}
+
+// ValidateDefault normalises an incident's default SMS fallback (see
+// Spec.TakeSMSDefault) and names its first problem. It is checked as a
+// broadcast's is, except that no broadcast is there yet: the fallback
+// language is the default's own, and after may be set, for the incident's
+// critical broadcasts. "off" alone says there is none.
+func (sp *SMSSpec) ValidateDefault() error {
+	if sp.Off {
+		return sp.checkOff()
+	}
+	if err := sp.checkTexts(); err != nil {
+		return err
+	}
+	if sp.FallbackLanguage == "" && len(sp.Texts) == 1 {
+		for l := range sp.Texts {
+			sp.FallbackLanguage = l
+		}
+	}
+	if sp.FallbackLanguage == "" {
+		return errors.New("sms.fallback_language: give the language whose text goes to contacts of a language without one")
+	}
+	if _, ok := sp.Texts[sp.FallbackLanguage]; !ok {
+		return fmt.Errorf("sms.fallback_language %q: there is no text for it", sp.FallbackLanguage)
+	}
+	return sp.checkAfter()
+}
+
+func (sp *SMSSpec) checkOff() error {
+	if len(sp.Texts) > 0 || sp.FallbackLanguage != "" || sp.After != 0 || sp.MaxSegments != 0 {
+		return errors.New("sms.off: an SMS fallback that is off has no texts, fallback_language, after or max_segments: drop them, or drop \"off\"")
+	}
+	return nil
+}
+
+// checkTexts checks the texts against the segment budget.
+func (sp *SMSSpec) checkTexts() error {
 	if len(sp.Texts) == 0 {
 		return errors.New("sms.texts: give the SMS text per contact language")
 	}
@@ -98,28 +164,45 @@ func (sp *SMSSpec) validate(parent *Spec) error {
 		}
 		sp.Texts[lang] = t
 	}
-	if sp.FallbackLanguage == "" {
-		if _, ok := sp.Texts[parent.FallbackLanguage]; ok {
-			sp.FallbackLanguage = parent.FallbackLanguage
-		} else if len(sp.Texts) == 1 {
-			for l := range sp.Texts {
-				sp.FallbackLanguage = l
-			}
-		}
-	}
-	if _, ok := sp.Texts[sp.FallbackLanguage]; !ok {
-		return fmt.Errorf("sms.fallback_language %q: there is no text for it", sp.FallbackLanguage)
-	}
-	after := time.Duration(sp.After)
-	switch {
+	return nil
+}
+
+func (sp *SMSSpec) checkAfter() error {
+	switch after := time.Duration(sp.After); {
 	case after < 0 || after > 24*time.Hour:
 		return fmt.Errorf("sms.after %s: want 0 up to 24h", after)
-	case after > 0 && !parent.Critical:
-		return errors.New("sms.after: only a critical broadcast sends SMS to those not delivered in time; others send SMS to those WhatsApp cannot reach")
 	case after > 0 && after < time.Minute:
 		return fmt.Errorf("sms.after %s: want at least 1m, WhatsApp delivers within seconds when it can", after)
 	}
 	return nil
+}
+
+// SMSFallback is the broadcast's SMS fallback, nil when it has none
+// (no "sms", or "sms": {"off": true}).
+func (sp *Spec) SMSFallback() *SMSSpec {
+	if sp.SMS == nil || sp.SMS.Off {
+		return nil
+	}
+	return sp.SMS
+}
+
+// TakeSMSDefault gives sp the default SMS fallback of its incident when
+// sp says nothing of SMS, and reports whether it did. The default is
+// copied, so that the broadcast's record says what it will do whatever
+// becomes of the incident; a spec with its own "sms", "off" included,
+// keeps it. The default's after only applies to a critical broadcast:
+// the others send SMS to those WhatsApp cannot reach.
+func (sp *Spec) TakeSMSDefault(def *SMSSpec) bool {
+	if sp.SMS != nil || def == nil || def.Off {
+		return false
+	}
+	c := *def
+	c.Texts = maps.Clone(def.Texts)
+	if !sp.Critical {
+		c.After = 0
+	}
+	sp.SMS = &c
+	return true
 }
 
 // smsState is the fallback's in-memory bookkeeping of one broadcast.
@@ -139,7 +222,7 @@ func (s *Service) smsTick(now time.Time) {
 	s.mu.Lock()
 	var due []string
 	for id, b := range s.docs {
-		if b.Spec.SMS == nil || (b.State != StateSending && b.State != StateSent) {
+		if b.Spec.SMSFallback() == nil || (b.State != StateSending && b.State != StateSent) {
 			continue
 		}
 		st := s.smsStates[id]
@@ -178,7 +261,7 @@ func (s *Service) smsTick(now time.Time) {
 // smsSettled says whether the fallback is done with b: afterSent does not
 // complete a broadcast whose SMS may still have to go.
 func (s *Service) smsSettled(b *Broadcast) bool {
-	if s.sms == nil || b.Spec.SMS == nil {
+	if s.sms == nil || b.Spec.SMSFallback() == nil {
 		return true
 	}
 	s.mu.Lock()
@@ -206,7 +289,7 @@ func (s *Service) smsPass(id string) (open bool, next time.Time, err error) {
 	if err != nil {
 		return false, time.Time{}, err
 	}
-	spec := b.Spec.SMS
+	spec := b.Spec.SMSFallback()
 	if spec == nil || (b.State != StateSending && b.State != StateSent) {
 		return false, time.Time{}, nil
 	}
@@ -655,7 +738,7 @@ type SMSTextPreview struct {
 
 // previewSMS renders the SMS fallback of b and estimates its recipients.
 func (s *Service) previewSMS(b *Broadcast) (*SMSPreview, error) {
-	sp := b.Spec.SMS
+	sp := b.Spec.SMSFallback()
 	if sp == nil {
 		return nil, nil
 	}

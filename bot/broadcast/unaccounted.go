@@ -43,7 +43,7 @@ const EventUnaccounted = "checkin.unaccounted"
 
 // validate names a policy the check-in cannot carry out.
 func (p *UnaccountedPolicy) validate(sp *Spec) error {
-	if p.SMS && sp.SMS == nil {
+	if p.SMS && sp.SMSFallback() == nil {
 		return errors.New(`unaccounted.sms: give "sms" with the texts to send them (as for the SMS fallback)`)
 	}
 	return nil

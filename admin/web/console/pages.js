@@ -12,6 +12,8 @@ Object.assign(I18N.en, {
   "kind.data_breach": "data breach", "kind.other": "other",
   "inc.title": "Incidents", "inc.new": "Open an incident", "inc.name": "Name", "inc.kind": "Kind", "inc.notes": "Notes",
   "inc.drill": "Drill (an exercise)", "inc.openBtn": "Open incident", "inc.opened": "Opened {0}.",
+  "inc.sms": "SMS fallback for the incident's broadcasts (optional)", "inc.smsEn": "SMS text, English", "inc.smsAr": "SMS text, Arabic",
+  "inc.smsAfter": "Critical broadcasts: also by SMS when not delivered within (minutes, empty for no)",
   "inc.summary": "Open: {0} · closed: {1} · drills open: {2} · drills closed: {3}",
   "inc.timelineNote": "Refreshed every 15 seconds and on live updates.", "inc.timelineOf": "Timeline: {0}",
   "inc.notDerivable": "Not in the records: {0}",
@@ -94,6 +96,8 @@ Object.assign(I18N.ar, {
   "kind.data_breach": "تسريب بيانات", "kind.other": "أخرى",
   "inc.title": "الحوادث", "inc.new": "فتح حادثة", "inc.name": "الاسم", "inc.kind": "النوع", "inc.notes": "ملاحظات",
   "inc.drill": "تمرين", "inc.openBtn": "فتح الحادثة", "inc.opened": "فُتحت {0}.",
+  "inc.sms": "رسائل SMS البديلة لبثّ الحادثة (اختياري)", "inc.smsEn": "نص SMS بالإنجليزية", "inc.smsAr": "نص SMS بالعربية",
+  "inc.smsAfter": "البث الحرج: أرسل SMS أيضاً إن لم تُسلَّم رسالة واتساب خلال (دقائق، فارغ لعدم الإرسال)",
   "inc.summary": "مفتوحة: {0} · مغلقة: {1} · تمارين مفتوحة: {2} · تمارين مغلقة: {3}",
   "inc.timelineNote": "يُحدَّث كل 15 ثانية ومع التحديثات المباشرة.", "inc.timelineOf": "التسلسل الزمني: {0}",
   "inc.notDerivable": "غير موجود في السجلات: {0}",
@@ -311,6 +315,21 @@ async function loadTimeline(id) {
     (tl.not_derivable || []).length ? h("p", { class: "muted", text: t("inc.notDerivable", tl.not_derivable.join("; ")) }) : null);
 }
 
+// incidentSMS is the form's default SMS fallback, or null when no text is
+// given; the server checks it and names a bad field.
+function incidentSMS() {
+  const texts = {};
+  for (const l of ["en", "ar"]) {
+    const v = $("inc-sms-" + l).value.trim();
+    if (v) texts[l] = v;
+  }
+  if (!Object.keys(texts).length) return null;
+  const sms = { texts, fallback_language: texts.en ? "en" : "ar" };
+  const after = $("inc-sms-after").value.trim();
+  if (after) sms.after = after + "m";
+  return sms;
+}
+
 $("inc-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   $("inc-form-error").textContent = "";
@@ -319,6 +338,8 @@ $("inc-form").addEventListener("submit", async (ev) => {
     name: $("inc-name").value.trim(), kind: $("inc-kind").value, drill: $("inc-drill").checked, notes: $("inc-notes").value.trim(),
     audience: { regions: list($("inc-regions").value), tags_any: list($("inc-tags").value) },
   };
+  const sms = incidentSMS();
+  if (sms) body.sms = sms;
   try {
     const x = await api("POST", "/admin/incidents", body);
     $("inc-form").reset();
