@@ -54,6 +54,8 @@ var ownershipCases = []struct {
 	{"doc " + string(DocAgentSession), docKey(DocAgentSession, "s1"), Scope{}, []Scope{{kind: ScopeDoc, doc: DocAgent}}, false},
 	{"doc " + string(DocAudit), auditKey(12), AuditScope(), nil, false},
 	{"doc " + string(DocErasure), docKey(DocErasure, "totals"), DocScope(DocErasure, ""), nil, false},
+	{"doc " + string(DocErasure) + " applied", erasureAppliedKey("e7"), DocScope(DocErasure, ""), nil, false},
+	{"doc " + string(DocErasing), erasingKey("966500000001"), UserScope("966500000001"), nil, false},
 	{"doc " + string(DocDeadLetter), docKey(DocDeadLetter, "12"), Scope{}, []Scope{{kind: ScopeUser}}, false},
 	{"doc " + string(DocRejected), docKey(DocRejected, "0001"), RejectedScope(), nil, false},
 	{"doc " + string(DocBroadcast), docKey(DocBroadcast, "b1"), BroadcastScope("b1"), nil, false},
