@@ -67,3 +67,70 @@ func TestWriteEachCommitsEachScopeOnItsOwnUpToTheFirstFailure(t *testing.T) {
 		})
 	}
 }
+
+// A retention rewrite writes each person's records in their scope, one
+// write per person. Cut short after the first of them (here: its
+// context ends while the second is written), the next run rewrites only
+// what is left, and each record is counted once.
+func TestRewriteCutShortBetweenOwnersIsCompletedByTheNextRun(t *testing.T) {
+	type session struct {
+		LastQuery string `json:"q"`
+	}
+	db := memDB(t)
+	users := []string{"966500000001", "966500000002", "966500000003"}
+	for _, u := range users {
+		if err := db.Write(context.Background(), UserScope(u), func(w Writer) error {
+			return PutSession(context.Background(), w, u, session{LastQuery: "where is the shelter"})
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	counted := 0
+	change := func(cancel func(), calls *int) func(s *session, final bool) bool {
+		return func(s *session, final bool) bool {
+			if s.LastQuery == "" {
+				return false
+			}
+			if !final {
+				*calls++
+				// One decision per record to find them, then one per
+				// write: the second write's ends the run.
+				if *calls == len(users)+2 && cancel != nil {
+					cancel()
+				}
+			} else {
+				counted++
+			}
+			s.LastQuery = ""
+			return true
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var calls int
+	if err := Rewrite(ctx, db, Sessions, change(cancel, &calls)); !errors.Is(err, context.Canceled) {
+		t.Fatalf("first run: %v, want it cut short", err)
+	}
+	left := 0
+	read(t, db, func(ctx context.Context, r Reader) error {
+		for _, u := range users {
+			s, err := GetSession[session](ctx, r, u)
+			if err != nil {
+				return err
+			}
+			if s.LastQuery != "" {
+				left++
+			}
+		}
+		return nil
+	})
+	if left != 1 || counted != 2 {
+		t.Fatalf("after the cut: %d sessions left to rewrite, %d counted; want 1 and 2", left, counted)
+	}
+	calls = 0
+	if err := Rewrite(context.Background(), db, Sessions, change(nil, &calls)); err != nil {
+		t.Fatal(err)
+	}
+	if counted != len(users) {
+		t.Errorf("%d rewrites counted, want each of the %d sessions once", counted, len(users))
+	}
+}
