@@ -7,8 +7,10 @@
 // records only through DB.Read and DB.Write and those operations: the
 // raw transactions (view, update) and write batches are the store's own.
 // A write is scoped to one owner (scope.go: a user, a broadcast or a
-// document), and ownerOf in keys.go decides whose each key is; DB.WriteAny
-// is the named escape hatch for transactions that still span owners.
+// document), and ownerOf in keys.go decides whose each key is. A change
+// of several owners is one write per owner (DB.WriteEach, each.go);
+// DB.WriteAny is the named escape hatch for the few transactions that
+// still span owners (listed in boundaries_test.go).
 package store
 
 import (
