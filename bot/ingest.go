@@ -229,11 +229,14 @@ func (e *Engine) writeSplit(events []ingestEvent) (int, error) {
 // stored twice that way, so the lanes holding them are written last.
 func (e *Engine) storeEvents(reqs [][]ingestEvent) ([]int, error) {
 	writes, staged := e.laneWrites(reqs)
-	n, err := e.db.WriteEach(storeCtx(), writes)
+	done, err := e.db.WriteEach(storeCtx(), writes)
 	counts := make([]int, len(reqs))
-	// Committed events are durable even when a later lane failed: queue
+	// Committed events are durable even when another lane failed: queue
 	// them now, or they would wait for the next start, their ids seen.
-	for _, l := range staged[:n] {
+	for i, l := range staged {
+		if !done[i] {
+			continue
+		}
 		e.queue(l.tasks)
 		for _, r := range l.reqOf {
 			counts[r]++

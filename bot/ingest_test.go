@@ -153,8 +153,8 @@ func TestBatchCutShortBetweenLanesIsCompletedByRedelivery(t *testing.T) {
 		t.Fatalf("lanes written in the order %v, want %v (one per person, the error last)", scopes, want)
 	}
 	// The first write committed, then the process died before the others.
-	if n, err := h.db.WriteEach(context.Background(), writes[:1]); err != nil || n != 1 {
-		t.Fatalf("first lane: %d %v", n, err)
+	if _, err := h.db.WriteEach(context.Background(), writes[:1]); err != nil {
+		t.Fatalf("first lane: %v", err)
 	}
 	h.engine.queue(staged[0].tasks) // what the restart scan finds
 	accepted, err := h.engine.Ingest(b)

@@ -258,11 +258,13 @@ func (s *Sweeper) sweepMedia(ctx context.Context, before time.Time, n *Swept) er
 		}
 		done, err := s.DB.WriteEach(ctx, writes)
 		var files []string
-		for _, g := range gone[:done] {
-			n.Media += len(g)
-			files = append(files, g...)
+		for k, g := range gone {
+			if done[k] {
+				n.Media += len(g)
+				files = append(files, g...)
+			}
 		}
-		// The files of the records deleted go even when a later write
+		// The files of the records deleted go even when another write
 		// failed: nothing serves them any more.
 		if ferr := removeFiles(s.DB, files); ferr != nil && err == nil {
 			return fmt.Errorf("remove expired media files: %w", ferr)

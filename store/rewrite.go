@@ -104,11 +104,12 @@ func Rewrite[R any](ctx context.Context, db *DB, f Family, change func(rec *R, f
 			// not name (see ownerOf): until it does, these are rewritten
 			// in one transaction over any keys.
 			err = db.WriteAny(ctx, func(w Writer) error { return rewriteKeys(w, unowned, decide, &changed[len(groups)-1]) })
-			if err == nil {
-				done++
-			}
+			done = append(done, err == nil)
 		}
-		for _, c := range changed[:done] {
+		for i, c := range changed {
+			if i >= len(done) || !done[i] {
+				continue
+			}
 			for _, v := range c {
 				var r R
 				if jsonUnmarshal(v, &r) == nil {

@@ -299,10 +299,17 @@ func apply(db *store.DB, id string, progress func(string, int) error) (*importMa
 		created := make([]bool, len(rows))
 		writes := contactWrites(ctx, m, rows, staged, created)
 		done, applyErr := db.WriteEach(ctx, writes)
-		if done > 0 {
-			// Even when a later contact failed: what was written is
-			// settled, so that the next run starts after it.
-			if err := settle(db, id, rows[:done], created[:done], &m); err != nil {
+		var settled []uint64
+		var wasCreated []bool
+		for i, ok := range done {
+			if ok {
+				settled, wasCreated = append(settled, rows[i]), append(wasCreated, created[i])
+			}
+		}
+		if len(settled) > 0 {
+			// Even when another contact failed: what was written is
+			// settled, so that the next run does not apply it again.
+			if err := settle(db, id, settled, wasCreated, &m); err != nil {
 				return nil, fmt.Errorf("apply staged rows: %w", err)
 			}
 		}

@@ -264,8 +264,8 @@ func TestImportCutShortBetweenContactsAndStagedRowsIsCompleted(t *testing.T) {
 	if err != nil || len(chunk) != applyBatch {
 		t.Fatalf("first chunk: %d rows, %v", len(chunk), err)
 	}
-	if n, err := db.WriteEach(ctx, contactWrites(ctx, marker, chunk, staged, make([]bool, len(chunk)))); err != nil || n != len(chunk) {
-		t.Fatalf("contacts of the first chunk: %d %v", n, err)
+	if _, err := db.WriteEach(ctx, contactWrites(ctx, marker, chunk, staged, make([]bool, len(chunk)))); err != nil {
+		t.Fatalf("contacts of the first chunk: %v", err)
 	}
 	if tagged, left, _ := census(t, db, "cut"); tagged != applyBatch || left != rows {
 		t.Fatalf("after the cut: %d contacts from the file, %d rows staged; want %d and %d", tagged, left, applyBatch, rows)
