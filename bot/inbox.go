@@ -33,7 +33,15 @@ func (it *InboxItem) lane() string {
 	case it.Message != nil:
 		return userOf(it.Message)
 	case it.Status != nil:
-		return it.Status.RecipientID
+		switch {
+		case it.Status.RecipientID != "":
+			return it.Status.RecipientID
+		case it.Status.RecipientUserID != "":
+			return whatsapp.UserKeyPrefix + it.Status.RecipientUserID
+		}
+		// A status naming nobody still needs a lane, and a scope to
+		// be stored and removed in.
+		return "_statuses"
 	case it.Template != nil:
 		// One lane: a template paused and then approved again is seen
 		// in that order.

@@ -3,6 +3,7 @@ package bot
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"time"
 
@@ -51,15 +52,16 @@ var ErrUnstorable = errors.New("events can never be stored")
 // once, for days) are dropped here and never processed twice.
 //
 // Concurrent calls are written together: one goroutine collects what is
-// waiting and commits it in one transaction with one sync. Under load that
-// turns thousands of small commits a second into a few large ones, and the
-// commit is what an acknowledgement waits for.
+// waiting and commits it as one write per lane (each in that person's
+// scope) with one sync for all. Under load that turns thousands of
+// commits a second, each waiting for its own sync, into a few syncs, and
+// the sync is what an acknowledgement waits for.
 //
 // A batch too large for one transaction is written in several, in order.
-// If one of them fails, the error is returned and Meta delivers the whole
+// If one write fails, the error is returned and Meta delivers the whole
 // batch again; the events already committed are recognised by their ids
 // and not stored twice. Errors, which carry no id, come last: they are
-// stored only by the commit that completes the batch.
+// stored only by the writes that complete the batch.
 //
 // Below the store's disk reserve nothing new is accepted (store.ErrDiskLow):
 // the webhook answers 503 and Meta delivers again once space is back.
@@ -163,40 +165,25 @@ func (e *Engine) writeIngest(reqs []*ingestReq, size int) {
 		reqs[0].done <- ingestResult{accepted: n, err: err}
 		return
 	}
-	counts := make([]int, len(reqs))
-	var tasks []inTask
-	ctx := storeCtx()
-	// Not yet scoped: the events of every request in the group (many
-	// people's) are accepted in one commit, which one fsync makes
-	// durable. Scoped, each lane's events are one batch in that lane's
-	// stream, and the webhook is answered when all are stored; a crash
-	// between them is safe because Meta sends an unanswered body again
-	// and the dedupe markers drop the events already stored.
-	err := e.db.WriteAny(ctx, func(tx store.Writer) error {
-		tasks = tasks[:0]
-		clear(counts)
-		for i, r := range reqs {
-			n, err := e.stage(tx, r.events, &tasks)
-			if err != nil {
-				return err
-			}
-			counts[i] = n
-		}
-		return nil
-	})
+	groups := make([][]ingestEvent, len(reqs))
+	for i, r := range reqs {
+		groups[i] = r.events
+	}
+	counts, err := e.storeEvents(groups)
 	if err != nil && len(reqs) > 1 {
 		// One request may be the trouble: write each on its own so the
-		// others still land.
-		for _, r := range reqs {
-			e.writeIngest([]*ingestReq{r}, r.size)
+		// others still land. What the group committed before it failed
+		// is counted already and is dropped as seen on the second try.
+		for i, r := range reqs {
+			n, err := e.storeEvents([][]ingestEvent{r.events})
+			r.done <- ingestResult{accepted: counts[i] + n[0], err: err}
 		}
 		return
 	}
 	if err != nil {
-		reqs[0].done <- ingestResult{err: storeErr(err)}
+		reqs[0].done <- ingestResult{err: err}
 		return
 	}
-	e.queue(tasks)
 	for i, r := range reqs {
 		r.done <- ingestResult{accepted: counts[i]}
 	}
@@ -218,22 +205,104 @@ func (e *Engine) writeSplit(events []ingestEvent) (int, error) {
 		}
 		chunk := events[:n]
 		events = events[n:]
-		var tasks []inTask
-		accepted := 0
-		// Not yet scoped: as in writeIngest, one chunk holds many people's events.
-		err := e.db.WriteAny(storeCtx(), func(tx store.Writer) error {
-			tasks = tasks[:0]
-			var err error
-			accepted, err = e.stage(tx, chunk, &tasks)
-			return err
-		})
+		counts, err := e.storeEvents([][]ingestEvent{chunk})
+		total += counts[0]
 		if err != nil {
-			return total, storeErr(err)
+			return total, err
 		}
-		e.queue(tasks)
-		total += accepted
 	}
 	return total, nil
+}
+
+// storeEvents stores the events of one or more requests, one scoped
+// write per lane (store.DB.WriteEach: each lane's events are one batch
+// in that person's stream, all made durable by one sync), queues what
+// was committed, and returns how many new events each request had in
+// the writes that committed.
+//
+// The lanes' writes are not atomic together, and need not be: the
+// webhook is answered only when all are stored, and a crash or failure
+// between two of them leaves the earlier lanes' events stored with their
+// dedupe markers; Meta delivers the unanswered body again and those are
+// dropped as seen, the rest stored. Events with no id to recognise a
+// redelivery by (errors, template changes without a time) would be
+// stored twice that way, so the lanes holding them are written last.
+func (e *Engine) storeEvents(reqs [][]ingestEvent) ([]int, error) {
+	writes, staged := e.laneWrites(reqs)
+	done, err := e.db.WriteEach(storeCtx(), writes)
+	counts := make([]int, len(reqs))
+	// Committed events are durable even when another lane failed: queue
+	// them now, or they would wait for the next start, their ids seen.
+	for i, l := range staged {
+		if !done[i] {
+			continue
+		}
+		e.queue(l.tasks)
+		for _, r := range l.reqOf {
+			counts[r]++
+		}
+	}
+	if err != nil {
+		return counts, storeErr(err)
+	}
+	return counts, nil
+}
+
+// laneStage is what one lane's write staged in its committed try: the
+// new events and the request each came from.
+type laneStage struct {
+	tasks []inTask
+	reqOf []int
+}
+
+// laneWrites groups the events of reqs by lane, in arrival order within
+// each lane, into one write per lane in the lane's scope, the lanes that
+// hold events without a dedupe id last.
+func (e *Engine) laneWrites(reqs [][]ingestEvent) ([]store.ScopedWrite, []*laneStage) {
+	type lane struct {
+		scope     store.Scope
+		events    []ingestEvent
+		reqOf     []int
+		undeduped bool
+	}
+	var lanes []*lane
+	byName := map[string]*lane{}
+	for ri, events := range reqs {
+		for _, ev := range events {
+			name := ev.item.lane()
+			l := byName[name]
+			if l == nil {
+				l = &lane{scope: laneScope(ev.item)}
+				byName[name] = l
+				lanes = append(lanes, l)
+			}
+			l.events = append(l.events, ev)
+			l.reqOf = append(l.reqOf, ri)
+			l.undeduped = l.undeduped || ev.dedupe == ""
+		}
+	}
+	sort.SliceStable(lanes, func(i, j int) bool { return !lanes[i].undeduped && lanes[j].undeduped })
+	writes := make([]store.ScopedWrite, len(lanes))
+	staged := make([]*laneStage, len(lanes))
+	for i, l := range lanes {
+		st := &laneStage{}
+		staged[i] = st
+		writes[i] = store.ScopedWrite{Scope: l.scope, Fn: func(w store.Writer) error {
+			// A retried try starts again from nothing.
+			st.tasks, st.reqOf = st.tasks[:0], st.reqOf[:0]
+			for k, ev := range l.events {
+				ok, err := e.stageOne(w, ev, &st.tasks)
+				if err != nil {
+					return err
+				}
+				if ok {
+					st.reqOf = append(st.reqOf, l.reqOf[k])
+				}
+			}
+			return nil
+		}}
+	}
+	return writes, staged
 }
 
 // storeErr wraps a failed commit; one too big for any transaction is
@@ -251,28 +320,22 @@ func (e *Engine) queue(tasks []inTask) {
 	}
 }
 
-// stage writes the new events within tx and returns how many there were.
-func (e *Engine) stage(w store.Writer, events []ingestEvent, tasks *[]inTask) (int, error) {
+// stageOne writes ev within w unless its dedupe id was seen before, and
+// reports whether it was new.
+func (e *Engine) stageOne(w store.Writer, ev ingestEvent, tasks *[]inTask) (bool, error) {
 	ctx := storeCtx()
-	n := 0
-	for _, ev := range events {
-		if ev.dedupe != "" {
-			first, err := store.MarkSeen(ctx, w, ev.dedupe, ev.item.ReceivedAt, e.cfg.DedupeFor)
-			if err != nil {
-				return 0, err
-			}
-			if !first {
-				continue
-			}
+	if ev.dedupe != "" {
+		first, err := store.MarkSeen(ctx, w, ev.dedupe, ev.item.ReceivedAt, e.cfg.DedupeFor)
+		if err != nil || !first {
+			return false, err
 		}
-		seq, err := store.AddInbox(ctx, w, ev.raw)
-		if err != nil {
-			return 0, err
-		}
-		*tasks = append(*tasks, inTask{seq: seq, item: ev.item, attempts: new(int)})
-		n++
 	}
-	return n, nil
+	seq, err := store.AddInbox(ctx, w, ev.raw)
+	if err != nil {
+		return false, err
+	}
+	*tasks = append(*tasks, inTask{seq: seq, item: ev.item, attempts: new(int)})
+	return true, nil
 }
 
 // Reject keeps the raw body of a signed webhook POST whose events can

@@ -119,3 +119,61 @@ func TestRejectedBodyIsKeptWhole(t *testing.T) {
 		t.Errorf("kept %d bodies; want the one body byte for byte", len(kept))
 	}
 }
+
+// A webhook batch is stored as one write per lane, each in its person's
+// scope. A crash after the first of them leaves that lane's events
+// stored (found again by the restart scan) and the batch unanswered:
+// Meta's redelivery stores the rest and nothing twice, and the error
+// event, which has no id to recognise it by, is in the last write.
+func TestBatchCutShortBetweenLanesIsCompletedByRedelivery(t *testing.T) {
+	h := newHarness(t, harnessOpts{dir: t.TempDir()})
+	body := []byte(fmt.Sprintf(`{"object":"whatsapp_business_account","entry":[{"id":"900800700600500","changes":[{"field":"messages","value":{
+"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001111","phone_number_id":%q},
+"contacts":[{"profile":{"name":"A"},"wa_id":"15550000001"},{"profile":{"name":"B"},"wa_id":"15550000002"}],
+"messages":[
+ {"from":"15550000001","id":"wamid.lane.1","timestamp":"%d","type":"text","text":{"body":"hello"}},
+ {"from":"15550000002","id":"wamid.lane.2","timestamp":"%d","type":"text","text":{"body":"hello"}},
+ {"from":"15550000001","id":"wamid.lane.3","timestamp":"%d","type":"text","text":{"body":"thanks"}}],
+"statuses":[{"id":"wamid.OUT.nobody","status":"delivered","timestamp":"%d"}],
+"errors":[{"code":131000,"title":"Something went wrong"}]}}]}]}`, testPhone, time.Now().Unix(), time.Now().Unix(), time.Now().Unix(), time.Now().Unix()))
+	b, err := whatsapp.ParseWebhook(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, _, err := encodeEvents(b, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	writes, staged := h.engine.laneWrites([][]ingestEvent{events})
+	var scopes []string
+	for _, w := range writes {
+		scopes = append(scopes, w.Scope.ID())
+	}
+	if want := []string{"15550000001", "15550000002", "_statuses", "_errors"}; fmt.Sprint(scopes) != fmt.Sprint(want) {
+		t.Fatalf("lanes written in the order %v, want %v (one per person, the error last)", scopes, want)
+	}
+	// The first write committed, then the process died before the others.
+	if _, err := h.db.WriteEach(context.Background(), writes[:1]); err != nil {
+		t.Fatalf("first lane: %v", err)
+	}
+	h.engine.queue(staged[0].tasks) // what the restart scan finds
+	accepted, err := h.engine.Ingest(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := len(events) - 2; accepted != want {
+		t.Errorf("redelivery accepted %d events, want the %d not stored before", accepted, want)
+	}
+	h.engine.WaitIdle()
+	for user, want := range map[string]int{"15550000001": 4, "15550000002": 2} {
+		if got := len(h.transcript(user)); got != want {
+			t.Errorf("user %s has %d transcript entries, want %d: each message once with its reply", user, got, want)
+		}
+	}
+	if n := h.seen("m:wamid.lane."); n != 3 {
+		t.Errorf("%d messages marked seen, want 3", n)
+	}
+	if n := h.inboxLeft(); n != 0 {
+		t.Errorf("%d events left in the inbox", n)
+	}
+}

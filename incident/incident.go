@@ -252,13 +252,17 @@ type Options struct {
 	Broadcasts *broadcast.Service
 	Logger     zerolog.Logger
 	Now        func() time.Time
-	// OnClose is told of a close: Closing inside the close's transaction
-	// (an error aborts the close), Closed after it committed. The FAQ
-	// overlay uses it so that an incident's answers end with it.
+	// OnClose is told of a close: Closing in a write of its own before
+	// the close's (an error aborts the close), Closed after the close
+	// committed. The FAQ overlay uses it so that an incident's answers
+	// end with it.
 	OnClose CloseHook
 }
 
-// CloseHook is what other parts do when an incident closes.
+// CloseHook is what other parts do when an incident closes. Closing
+// writes in the scope of the incident's FAQ overlay
+// (store.FAQOverlayScope(id)) and must be idempotent: a close cut short
+// after it runs it again.
 type CloseHook interface {
 	Closing(ctx context.Context, w store.Writer, id string, at time.Time) error
 	Closed(id string)
@@ -503,12 +507,19 @@ func (s *Service) Close(ctx context.Context, id string, by Actor) (*Incident, er
 	if err != nil {
 		return nil, fmt.Errorf("report of incident %s: %w", id, err)
 	}
-	// Not yet scoped: the close hook ends the incident's FAQ overlay
-	// (another document, store.FAQOverlayScope) in the same commit. The
-	// audit entry is already an event of the incident's scope. Scoped,
-	// the overlay closes after the commit, and at start for closed
-	// incidents whose overlay is still open.
-	err = s.db.WriteAny(ctx, func(w store.Writer) error {
+	// Two writes, in this order: the hook ends the incident's FAQ
+	// overlay in the overlay's scope, then the incident closes in its
+	// own, with its audit event. A crash between leaves an open incident
+	// whose answers are already retired, never a closed incident still
+	// answering; the close was not acknowledged, and closing again
+	// completes it (the hook only closes entries still open).
+	if s.hook != nil {
+		err := s.db.Write(ctx, store.FAQOverlayScope(id), func(w store.Writer) error { return s.hook.Closing(ctx, w, id, now) })
+		if err != nil {
+			return nil, fmt.Errorf("close incident %s: end its faq overlay: %w", id, err)
+		}
+	}
+	err = s.db.Write(ctx, scope(id), func(w store.Writer) error {
 		cur, err := get(ctx, w, id)
 		if err != nil {
 			return err
@@ -520,11 +531,6 @@ func (s *Service) Close(ctx context.Context, id string, by Actor) (*Incident, er
 		*in = cur
 		if err := store.PutIncident(ctx, w, id, &cur); err != nil {
 			return err
-		}
-		if s.hook != nil {
-			if err := s.hook.Closing(ctx, w, id, now); err != nil {
-				return err
-			}
 		}
 		return audit(ctx, w, now, by, "incident.close", id, fmt.Sprintf("%s %q", cur.Kind, cur.Name))
 	})

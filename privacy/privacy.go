@@ -52,7 +52,8 @@ type Swept struct {
 	Sessions  int `json:"sessions"`
 	CheckIns  int `json:"checkins"`
 	Queries   int `json:"queries"`
-	Media     int `json:"media"` // files people sent, removed with their message texts
+	Media     int `json:"media"`              // files people sent, removed with their message texts
+	Erasures  int `json:"erasures,omitempty"` // erasures cut short by a crash, finished by this sweep
 }
 
 // Run sweeps at once and then every s.Every until ctx ends.
@@ -68,7 +69,7 @@ func (s *Sweeper) Run(ctx context.Context) {
 			log.Error().Err(err).Msg("retention sweep failed; will try again")
 		} else if n != (Swept{}) {
 			log.Info().Int("texts", n.Texts).Int("locations", n.Locations).Int("handoffs", n.Handoffs).
-				Int("sessions", n.Sessions).Int("checkins", n.CheckIns).Int("queries", n.Queries).Int("media", n.Media).Msg("expired personal data removed")
+				Int("sessions", n.Sessions).Int("checkins", n.CheckIns).Int("queries", n.Queries).Int("media", n.Media).Int("erasures", n.Erasures).Msg("expired personal data removed")
 		}
 		select {
 		case <-ctx.Done():
@@ -87,6 +88,13 @@ func (s *Sweeper) Sweep(ctx context.Context) (Swept, error) {
 		now = s.Now()
 	}
 	var n Swept
+	// An erasure a crash cut short is finished first, whatever the
+	// retention: it was asked for and acknowledged as failed.
+	k, err := ResumeErasures(ctx, s.DB, now)
+	n.Erasures = k
+	if err != nil {
+		return n, err
+	}
 	var textBefore, locBefore time.Time
 	if s.Retention.Messages > 0 {
 		textBefore = now.Add(-s.Retention.Messages)
@@ -218,30 +226,51 @@ func (s *Sweeper) sweepMedia(ctx context.Context, before time.Time, n *Swept) er
 	}
 	for i := 0; i < len(old); i += chunk {
 		part := old[i:min(i+chunk, len(old))]
-		var gone []store.MediaRecord
-		// Not yet scoped: a retention sweep deletes the expired media records
-		// of many people in one chunk, each independently of the others; with
-		// per-user streams each partition's owner sweeps its own users.
-		err := s.DB.WriteAny(ctx, func(w store.Writer) error {
-			gone = gone[:0]
-			for _, r := range part {
-				m, err := store.DeleteMedia(ctx, w, r.user, r.id)
-				if errors.Is(err, store.ErrNotFound) {
-					continue
-				}
-				if err != nil {
-					return err
-				}
-				gone = append(gone, m)
+		// One write per person, each in their scope (one sync for the
+		// chunk): the records are independent, and a sweep cut short
+		// after some of them leaves the rest to the next, which finds
+		// only what is still there.
+		var users []string
+		byUser := map[string][]string{}
+		for _, r := range part {
+			if _, ok := byUser[r.user]; !ok {
+				users = append(users, r.user)
 			}
-			return nil
-		})
+			byUser[r.user] = append(byUser[r.user], r.id)
+		}
+		gone := make([][]string, len(users))
+		writes := make([]store.ScopedWrite, len(users))
+		for k, user := range users {
+			writes[k] = store.ScopedWrite{Scope: store.UserScope(user), Fn: func(w store.Writer) error {
+				gone[k] = gone[k][:0]
+				for _, id := range byUser[user] {
+					m, err := store.DeleteMedia(ctx, w, user, id)
+					if errors.Is(err, store.ErrNotFound) {
+						continue
+					}
+					if err != nil {
+						return err
+					}
+					gone[k] = append(gone[k], m.Path)
+				}
+				return nil
+			}}
+		}
+		done, err := s.DB.WriteEach(ctx, writes)
+		var files []string
+		for k, g := range gone {
+			if done[k] {
+				n.Media += len(g)
+				files = append(files, g...)
+			}
+		}
+		// The files of the records deleted go even when another write
+		// failed: nothing serves them any more.
+		if ferr := removeFiles(s.DB, files); ferr != nil && err == nil {
+			return fmt.Errorf("remove expired media files: %w", ferr)
+		}
 		if err != nil {
 			return fmt.Errorf("remove expired media: %w", err)
-		}
-		n.Media += len(gone)
-		if err := removeFiles(s.DB, gone); err != nil {
-			return fmt.Errorf("remove expired media files: %w", err)
 		}
 	}
 	return nil

@@ -143,119 +143,280 @@ type Erased struct {
 // message ids (they expire by themselves within days), and, for someone
 // who opted out, a record holding only the wa_id and the opt-out, so that
 // a later contact import cannot message them again.
+//
+// The person's records, the broadcasts' and the totals have different
+// owners, so an erasure is a series of scoped writes (see
+// store/erasure.go), in an order in which a crash between any two is
+// completed by erasing again (the admin's retry, or the next retention
+// sweep, which finishes every erasure in progress):
+//
+//  1. the erasure is recorded in the person's scope (its id and what
+//     was removed so far), or the one in progress is taken up again;
+//  2. the transcript goes in chunks, each counted in that record;
+//  3. for each broadcast that names the person, the answer's details go
+//     in the person's scope, then the wa_id in the broadcast's: a record
+//     still naming them is found again;
+//  4. the rest of the person's records go in one write with the count
+//     and the paths of their files; erasing again finds less;
+//  5. the files are removed from disk (a file already gone is fine);
+//  6. the counts are added to the totals once, by the erasure's id;
+//  7. the record of the erasure goes, then the totals' note of its id.
+//
+// The counts returned are the whole erasure's, also when it resumed one
+// cut short, except Broadcasts, which counts the records this call
+// removed the person from.
 func ErasePerson(ctx context.Context, db *store.DB, waID string, now time.Time) (Erased, error) {
 	id, err := normalize(waID)
 	if err != nil {
 		return Erased{}, err
 	}
-	var n Erased
-	// The transcript can be long: delete it in chunks first, so that no
-	// transaction grows too big. A message processed meanwhile is caught
-	// by the final transaction, which checks again.
-	for {
-		var msgs, refs int
-		err := db.Write(ctx, store.UserScope(id), func(w store.Writer) error {
-			var err error
-			msgs, refs, err = store.DeleteTranscript(ctx, w, id, chunk)
-			return err
-		})
-		if err != nil {
-			return n, fmt.Errorf("erase %s: %w", maskID(id), err)
-		}
-		n.Messages += msgs
-		n.SentRefs += refs
-		if msgs < chunk {
-			break
-		}
-	}
-	chunked, chunkedRefs := n.Messages, n.SentRefs
-	var media []store.MediaRecord
-	// Broadcast records are erased through package broadcast, in the same
-	// transaction as the person's other records.
-	// Not yet scoped: an erasure removes the person's records with their
-	// broadcast records (recipient and engagement, the broadcasts') and adds
-	// to the anonymous erasure totals (one document). Scoped, it becomes the
-	// person's batch, then the broadcasts' (found through the per-user
-	// index), then the totals; a crash between is safe for the deletions
-	// (erasing again finds less) but would count an erasure twice, so the
-	// totals need an erasure id to be idempotent first.
-	err = db.WriteAny(ctx, func(tx store.Writer) error {
-		n = Erased{Messages: chunked, SentRefs: chunkedRefs}
-		var err error
-		if media, err = store.DeleteMediaOf(ctx, tx, id); err != nil {
-			return err
-		}
-		n.Media = len(media)
-		switch c, err := store.GetContact(ctx, tx, id); {
-		case err == nil:
-			n.Contacts = 1
-			if c.OptedOut {
-				n.KeptOptOut = true
-				bare := store.Contact{WaID: id, OptedOut: true, OptOutAt: c.OptOutAt, CreatedAt: c.CreatedAt, UpdatedAt: now}
-				if err := store.PutContact(ctx, tx, bare); err != nil {
-					return err
-				}
-			} else if _, err := store.DeleteContact(ctx, tx, id); err != nil {
-				return err
-			}
-		case !errors.Is(err, store.ErrNotFound):
-			return err
-		}
-		if n.SMS, err = store.DeleteSMSMessagesOf(ctx, tx, id); err != nil {
-			return err
-		}
-		if err := store.EraseConsentLog(ctx, tx, id); err != nil {
-			return err
-		}
-		if kept, err := store.EraseSMSContact(ctx, tx, id); err != nil {
-			return err
-		} else if kept {
-			n.KeptOptOut = true
-		}
-		if ok, err := store.DeleteSession(ctx, tx, id); err != nil {
-			return err
-		} else if ok {
-			n.Sessions = 1
-		}
-		if n.Handoffs, err = store.DeleteHandoffsOf(ctx, tx, id); err != nil {
-			return err
-		}
-		if n.Queued, err = store.DeleteOutboxOf(ctx, tx, id); err != nil {
-			return err
-		}
-		if n.Broadcasts, err = broadcast.ErasePerson(ctx, tx, id); err != nil {
-			return err
-		}
-		// Anything that arrived while the chunks were deleted.
-		msgs, refs, err := store.DeleteTranscript(ctx, tx, id, 0)
-		if err != nil {
-			return err
-		}
-		n.Messages += msgs
-		n.SentRefs += refs
-		return store.AddErasureTotals(ctx, tx, store.ErasureTotals{Contacts: n.Contacts, Messages: n.Messages, Handoffs: n.Handoffs})
-	})
+	n, err := erase(ctx, db, id, now, nil)
 	if err != nil {
-		return n, fmt.Errorf("erase %s: %w", maskID(id), err)
-	}
-	// The records are gone, so nothing serves the files any more; remove
-	// them from disk. A download under way finds no record and removes
-	// its own file (media.Fetcher).
-	if err := removeFiles(db, media); err != nil {
 		return n, fmt.Errorf("erase %s: %w", maskID(id), err)
 	}
 	return n, nil
 }
 
+// erasing is the record of an erasure in progress (store.PutErasing).
+type erasing struct {
+	ID      string    `json:"id"`
+	Started time.Time `json:"started"`
+	Erased  Erased    `json:"erased"`
+	Files   []string  `json:"files,omitempty"`
+}
+
+// erase runs or resumes the erasure of id. stop, when not nil, is asked
+// after each step whether to go on: a test stops there as a crash would.
+func erase(ctx context.Context, db *store.DB, id string, now time.Time, stop func(step int) error) (Erased, error) {
+	scope := store.UserScope(id)
+	eraseStep := func(step int) error {
+		if stop == nil {
+			return nil
+		}
+		return stop(step)
+	}
+	// 1. Record the erasure, or take up the one in progress.
+	seq, err := db.NextSeq("erasure")
+	if err != nil {
+		return Erased{}, err
+	}
+	var rec erasing
+	err = db.Write(ctx, scope, func(w store.Writer) error {
+		cur, found, err := store.GetErasing[erasing](ctx, w, id)
+		if err != nil || found {
+			rec = cur
+			return err
+		}
+		rec = erasing{ID: fmt.Sprintf("e%d", seq), Started: now}
+		return store.PutErasing(ctx, w, id, rec)
+	})
+	if err != nil {
+		return Erased{}, fmt.Errorf("record the erasure: %w", err)
+	}
+	if err := eraseStep(1); err != nil {
+		return rec.Erased, err
+	}
+	// 2. The transcript can be long: delete it in chunks first, so that
+	// no transaction grows too big. A message processed meanwhile is
+	// caught by step 4, which checks again.
+	for {
+		var msgs int
+		err := db.Write(ctx, scope, func(w store.Writer) error {
+			cur, _, err := store.GetErasing[erasing](ctx, w, id)
+			if err != nil {
+				return err
+			}
+			m, refs, err := store.DeleteTranscript(ctx, w, id, chunk)
+			if err != nil {
+				return err
+			}
+			msgs = m
+			cur.Erased.Messages += m
+			cur.Erased.SentRefs += refs
+			rec = cur
+			return store.PutErasing(ctx, w, id, cur)
+		})
+		if err != nil {
+			return rec.Erased, fmt.Errorf("erase the transcript: %w", err)
+		}
+		if msgs < chunk {
+			break
+		}
+	}
+	if err := eraseStep(2); err != nil {
+		return rec.Erased, err
+	}
+	// 3. The broadcasts' records of the person.
+	// Steps 2 to 4 run again in full when an erasure is taken up: what
+	// arrived since the cut goes too.
+	broadcasts := 0
+	var refs []store.BroadcastRef
+	if err := db.Read(ctx, func(r store.Reader) (err error) {
+		refs, err = broadcast.PersonBroadcasts(ctx, r, id)
+		return err
+	}); err != nil {
+		return rec.Erased, fmt.Errorf("find the broadcasts naming the person: %w", err)
+	}
+	for i, ref := range refs {
+		if err := db.Write(ctx, scope, func(w store.Writer) error { return broadcast.ForgetAnswer(ctx, w, ref) }); err != nil {
+			return rec.Erased, fmt.Errorf("erase the answer to broadcast %s: %w", ref.Broadcast, err)
+		}
+		if i == 0 {
+			if err := eraseStep(3); err != nil {
+				return rec.Erased, err
+			}
+		}
+		var erased bool
+		err := db.Write(ctx, store.BroadcastScope(ref.Broadcast), func(w store.Writer) (err error) {
+			erased, err = broadcast.EraseRecipient(ctx, w, ref, id)
+			return err
+		})
+		if err != nil {
+			return rec.Erased, fmt.Errorf("erase the recipient record of broadcast %s: %w", ref.Broadcast, err)
+		}
+		if erased {
+			broadcasts++
+		}
+	}
+	if err := eraseStep(4); err != nil {
+		return rec.Erased, err
+	}
+	// 4. The rest of the person's records, with what they counted.
+	err = db.Write(ctx, scope, func(w store.Writer) error {
+		cur, _, err := store.GetErasing[erasing](ctx, w, id)
+		if err != nil {
+			return err
+		}
+		n := &cur.Erased
+		media, err := store.DeleteMediaOf(ctx, w, id)
+		if err != nil {
+			return err
+		}
+		n.Media += len(media)
+		for _, m := range media {
+			if m.Path != "" {
+				cur.Files = append(cur.Files, m.Path)
+			}
+		}
+		switch c, err := store.GetContact(ctx, w, id); {
+		case err == nil:
+			n.Contacts = 1
+			if c.OptedOut {
+				n.KeptOptOut = true
+				bare := store.Contact{WaID: id, OptedOut: true, OptOutAt: c.OptOutAt, CreatedAt: c.CreatedAt, UpdatedAt: now}
+				if err := store.PutContact(ctx, w, bare); err != nil {
+					return err
+				}
+			} else if _, err := store.DeleteContact(ctx, w, id); err != nil {
+				return err
+			}
+		case !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+		sms, err := store.DeleteSMSMessagesOf(ctx, w, id)
+		if err != nil {
+			return err
+		}
+		n.SMS += sms
+		if err := store.EraseConsentLog(ctx, w, id); err != nil {
+			return err
+		}
+		if kept, err := store.EraseSMSContact(ctx, w, id); err != nil {
+			return err
+		} else if kept {
+			n.KeptOptOut = true
+		}
+		if ok, err := store.DeleteSession(ctx, w, id); err != nil {
+			return err
+		} else if ok {
+			n.Sessions = 1
+		}
+		handoffs, err := store.DeleteHandoffsOf(ctx, w, id)
+		if err != nil {
+			return err
+		}
+		n.Handoffs += handoffs
+		queued, err := store.DeleteOutboxOf(ctx, w, id)
+		if err != nil {
+			return err
+		}
+		n.Queued += queued
+		if err := broadcast.EraseIndexes(ctx, w, id); err != nil {
+			return err
+		}
+		// Anything that arrived while the chunks were deleted.
+		msgs, refs, err := store.DeleteTranscript(ctx, w, id, 0)
+		if err != nil {
+			return err
+		}
+		n.Messages += msgs
+		n.SentRefs += refs
+		rec = cur
+		return store.PutErasing(ctx, w, id, cur)
+	})
+	if err != nil {
+		return rec.Erased, err
+	}
+	rec.Erased.Broadcasts += broadcasts
+	if err := eraseStep(5); err != nil {
+		return rec.Erased, err
+	}
+	// 5. The records are gone, so nothing serves the files any more;
+	// remove them from disk. A download under way finds no record and
+	// removes its own file (media.Fetcher).
+	if err := removeFiles(db, rec.Files); err != nil {
+		return rec.Erased, err
+	}
+	// 6. The anonymous totals, once per erasure.
+	totals := store.ErasureTotals{Contacts: rec.Erased.Contacts, Messages: rec.Erased.Messages, Handoffs: rec.Erased.Handoffs}
+	if err := db.Write(ctx, store.DocScope(store.DocErasure, ""), func(w store.Writer) error {
+		_, err := store.AddErasureTotalsOnce(ctx, w, rec.ID, totals)
+		return err
+	}); err != nil {
+		return rec.Erased, fmt.Errorf("add to the erasure totals: %w", err)
+	}
+	if err := eraseStep(6); err != nil {
+		return rec.Erased, err
+	}
+	// 7. Complete: nothing resumes it any more, so its id may go.
+	if err := db.Write(ctx, scope, func(w store.Writer) error { return store.DeleteErasing(ctx, w, id) }); err != nil {
+		return rec.Erased, fmt.Errorf("complete the erasure: %w", err)
+	}
+	if err := db.Write(ctx, store.DocScope(store.DocErasure, ""), func(w store.Writer) error {
+		return store.ForgetErasureApplied(ctx, w, rec.ID)
+	}); err != nil {
+		return rec.Erased, fmt.Errorf("complete the erasure: %w", err)
+	}
+	return rec.Erased, nil
+}
+
+// ResumeErasures finishes every erasure a crash cut short, and returns
+// how many it finished.
+func ResumeErasures(ctx context.Context, db *store.DB, now time.Time) (int, error) {
+	var ids []string
+	if err := db.Read(ctx, func(r store.Reader) error {
+		return store.EachErasing(ctx, r, func(id string) error { ids = append(ids, id); return nil })
+	}); err != nil {
+		return 0, fmt.Errorf("find erasures in progress: %w", err)
+	}
+	for i, id := range ids {
+		if _, err := erase(ctx, db, id, now, nil); err != nil {
+			return i, fmt.Errorf("finish the erasure of %s: %w", maskID(id), err)
+		}
+	}
+	return len(ids), nil
+}
+
 // removeFiles deletes the files of media records already deleted; it
-// tries every file and returns the first failure.
-func removeFiles(db *store.DB, media []store.MediaRecord) error {
+// tries every file and returns the first failure. A file already gone
+// is not one.
+func removeFiles(db *store.DB, paths []string) error {
 	var first error
-	for _, m := range media {
-		if m.Path == "" {
+	for _, p := range paths {
+		if p == "" {
 			continue
 		}
-		if err := db.RemoveMediaFile(m.Path); err != nil && first == nil {
+		if err := db.RemoveMediaFile(p); err != nil && first == nil {
 			first = err
 		}
 	}

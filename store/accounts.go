@@ -144,6 +144,9 @@ func PutAgentSession(ctx context.Context, w Writer, id string, s AgentSession, t
 	if id == "" || s.Agent == "" {
 		return fmt.Errorf("save session: id and agent are required")
 	}
+	if err := checkOwner(w, "set", docKey(DocAgentSession, id), DocScope(DocAgent, s.Agent)); err != nil {
+		return fmt.Errorf("save session of %s: %w", s.Agent, err)
+	}
 	if err := putJSON(w, docKey(DocAgentSession, id), s, ttl); err != nil {
 		return fmt.Errorf("save session of %s: %w", s.Agent, err)
 	}

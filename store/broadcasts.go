@@ -100,6 +100,9 @@ func ClaimBroadcastIdem(ctx context.Context, w Writer, idem, id string, ttl time
 		return "", fmt.Errorf("claim idempotency key: empty key or broadcast id")
 	}
 	k := broadcastIdemKey(idem)
+	if err := checkOwner(w, "set", k, BroadcastScope(id)); err != nil {
+		return "", fmt.Errorf("claim idempotency key: %w", err)
+	}
 	v, err := w.Get(k)
 	switch {
 	case err == nil:

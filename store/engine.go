@@ -338,6 +338,9 @@ func PutSentRef(ctx context.Context, w Writer, wamid string, ref SentRef) error 
 	if wamid == "" {
 		return fmt.Errorf("save sent reference: empty message id")
 	}
+	if err := checkOwner(w, "set", sentKey(wamid), UserScope(ref.User)); err != nil {
+		return fmt.Errorf("save sent reference: %w", err)
+	}
 	if err := putJSON(w, sentKey(wamid), ref, SentRefTTL); err != nil {
 		return fmt.Errorf("save sent reference: %w", err)
 	}
@@ -377,6 +380,9 @@ func PutOutboxItem(ctx context.Context, w Writer, it *OutboxItem) error {
 	}
 	if it.Seq == 0 {
 		return fmt.Errorf("save outbox item: no number")
+	}
+	if err := checkOwner(w, "set", outboxKey(it.Seq), UserScope(it.User)); err != nil {
+		return fmt.Errorf("save outbox item %d: %w", it.Seq, err)
 	}
 	if err := putJSON(w, outboxKey(it.Seq), it, 0); err != nil {
 		return fmt.Errorf("save outbox item %d: %w", it.Seq, err)

@@ -310,11 +310,18 @@ func ExpireFAQQueries(ctx context.Context, db *DB, before time.Time) (int, error
 				})
 			})
 			if err == nil && len(old) > 0 {
-				// Not yet scoped: each record is its own document and
-				// each deletion stands alone, so the chunk needs no
-				// atomicity; a backend with per-document streams deletes
-				// them one by one.
-				err = db.WriteAny(ctx, func(w Writer) error { return deleteKeys(w, old) })
+				// Each record is its own document (a candidate) or an
+				// entry of one log (the unanswered queries) and each
+				// deletion stands alone: one write per owner, and a
+				// sweep cut short leaves the rest to the next.
+				var writes []ScopedWrite
+				for _, g := range byOwner(old) {
+					if !g.scope.valid() {
+						return n, fmt.Errorf("expire %s records: a key with no owner", kind)
+					}
+					writes = append(writes, ScopedWrite{Scope: g.scope, Fn: func(w Writer) error { return deleteKeys(w, g.keys) }})
+				}
+				_, err = db.WriteEach(ctx, writes)
 			}
 			if err != nil {
 				return n, fmt.Errorf("expire %s records: %w", kind, err)

@@ -248,7 +248,8 @@ const (
 	DocAgentSession DocKind = "asess" // admin: console login sessions, by SHA-256 of the cookie
 	DocAudit        DocKind = "audit" // append-only audit log (big-endian sequence ids)
 	DocAuditEvent   DocKind = "auev"  // audit entry pending in the scope of its change (<scope>/<seq, 20 digits>), see auditevent.go
-	DocErasure      DocKind = "erase" // privacy: anonymous counts left by erasures and retention sweeps
+	DocErasure      DocKind = "erase" // privacy: anonymous counts left by erasures and retention sweeps ("totals"; "applied/<erasure id>")
+	DocErasing      DocKind = "erasg" // privacy: an erasure of one person in progress (<wa_id>), see erasure.go
 	DocDeadLetter   DocKind = "dead"  // inbound events that could not be processed
 	DocRejected     DocKind = "rejwh" // bot: raw webhook bodies acknowledged but impossible to store as events (<unix nanos>)
 	DocBroadcast    DocKind = "bcast" // broadcast: one broadcast (spec, state, audit of its life)
@@ -481,6 +482,9 @@ func docOwner(doc DocKind, id string) (owner, bool) {
 		return auditEventOwner(id)
 	case DocErasure:
 		return owner{scope: DocScope(DocErasure, "")}, true
+	case DocErasing:
+		// Written with the person's records it counts as erased.
+		return owner{scope: UserScope(id)}, true
 	case DocFAQOverlay:
 		// The FAQ entries of one incident.
 		return owner{scope: FAQOverlayScope(beforeSlash(id))}, true

@@ -80,41 +80,102 @@ func Rewrite[R any](ctx context.Context, db *DB, f Family, change func(rec *R, f
 	for len(keys) > 0 {
 		part := keys[:min(rewriteChunk, len(keys))]
 		keys = keys[len(part):]
-		var changed [][]byte
-		// Not yet scoped: a sweep rewrites the records of many users in
-		// one chunk, each record independently of the others (nothing
-		// needs them to change together); with per-user streams the
-		// owner of each partition sweeps its own users (issue 13).
-		err := db.WriteAny(ctx, func(w Writer) error {
-			changed = changed[:0]
-			for _, k := range part {
-				v, err := w.Get(k)
-				if errors.Is(err, ErrNotFound) {
-					continue
-				}
-				if err != nil {
-					return err
-				}
-				rec, ok := decide(v)
-				if !ok {
-					continue
-				}
-				if err := putJSON(w, k, rec, 0); err != nil {
-					return err
-				}
-				changed = append(changed, v)
+		// Each record changes on its own (nothing needs two to change
+		// together), so a chunk is one write per owner (WriteEach, one
+		// sync): a sweep cut short leaves the rest to the next, which
+		// decides again on what it reads.
+		groups := byOwner(part)
+		changed := make([][][]byte, len(groups))
+		writes := make([]ScopedWrite, 0, len(groups))
+		var unowned []Key
+		for i, g := range groups {
+			if !g.scope.valid() {
+				unowned = g.keys
+				continue
 			}
-			return nil
-		})
+			writes = append(writes, ScopedWrite{Scope: g.scope, Fn: func(w Writer) error {
+				return rewriteKeys(w, g.keys, decide, &changed[i])
+			}})
+		}
+		done, err := db.WriteEach(ctx, writes)
+		if err == nil && unowned != nil {
+			// An answer to a broadcast (the BroadcastEngagements family)
+			// is written in the scope of its person, whom its key does
+			// not name (see ownerOf): until it does, these are rewritten
+			// in one transaction over any keys.
+			err = db.WriteAny(ctx, func(w Writer) error { return rewriteKeys(w, unowned, decide, &changed[len(groups)-1]) })
+			done = append(done, err == nil)
+		}
+		for i, c := range changed {
+			if i >= len(done) || !done[i] {
+				continue
+			}
+			for _, v := range c {
+				var r R
+				if jsonUnmarshal(v, &r) == nil {
+					change(&r, true)
+				}
+			}
+		}
 		if err != nil {
 			return fmt.Errorf("rewrite records: %w", err)
 		}
-		for _, v := range changed {
-			var r R
-			if jsonUnmarshal(v, &r) == nil {
-				change(&r, true)
-			}
-		}
 	}
 	return nil
+}
+
+// rewriteKeys rewrites in w those of keys that decide changes, reading
+// each again, and sets *changed to their values before the change.
+func rewriteKeys[R any](w Writer, keys []Key, decide func([]byte) (R, bool), changed *[][]byte) error {
+	*changed = (*changed)[:0] // a retried try starts again
+	for _, k := range keys {
+		v, err := w.Get(k)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		rec, ok := decide(v)
+		if !ok {
+			continue
+		}
+		if err := putJSON(w, k, rec, 0); err != nil {
+			return err
+		}
+		*changed = append(*changed, v)
+	}
+	return nil
+}
+
+// ownerGroup is keys of one owner, in the order first seen.
+type ownerGroup struct {
+	scope Scope // zero: the keys do not name their owner
+	keys  []Key
+}
+
+// byOwner groups keys by the scope that owns each (KeyOwner), the keys
+// that name no owner in one group last.
+func byOwner(keys []Key) []ownerGroup {
+	var groups []ownerGroup
+	at := map[Scope]int{}
+	var unowned []Key
+	for _, k := range keys {
+		s, ok := KeyOwner(k)
+		if !ok {
+			unowned = append(unowned, k)
+			continue
+		}
+		i, seen := at[s]
+		if !seen {
+			i = len(groups)
+			at[s] = i
+			groups = append(groups, ownerGroup{scope: s})
+		}
+		groups[i].keys = append(groups[i].keys, k)
+	}
+	if unowned != nil {
+		groups = append(groups, ownerGroup{keys: unowned})
+	}
+	return groups
 }

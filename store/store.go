@@ -7,8 +7,10 @@
 // records only through DB.Read and DB.Write and those operations: the
 // raw transactions (view, update) and write batches are the store's own.
 // A write is scoped to one owner (scope.go: a user, a broadcast or a
-// document), and ownerOf in keys.go decides whose each key is; DB.WriteAny
-// is the named escape hatch for transactions that still span owners.
+// document), and ownerOf in keys.go decides whose each key is. A change
+// of several owners is one write per owner (DB.WriteEach, each.go);
+// DB.WriteAny is the named escape hatch for the few transactions that
+// still span owners (listed in boundaries_test.go).
 package store
 
 import (
@@ -238,6 +240,16 @@ const maxConflictRetries = 10
 // must not fill the disk, where badger's memory-mapped writes would kill
 // the process.
 func (s *DB) update(fn func(*Txn) error) error {
+	if err := s.commit(fn); err != nil {
+		return err
+	}
+	return s.syncCommitted()
+}
+
+// commit runs fn in a read-write transaction and commits it, retrying
+// on conflict, without waiting for the commit to be on disk: the caller
+// makes it durable with syncCommitted, which several commits may share.
+func (s *DB) commit(fn func(*Txn) error) error {
 	if err := s.disk.last(time.Second).criticalErr(); err != nil {
 		s.health.record(err)
 		return err
@@ -254,20 +266,25 @@ func (s *DB) update(fn func(*Txn) error) error {
 		if errors.Is(err, badger.ErrConflict) {
 			continue
 		}
-		if err == nil {
-			err = s.sync.wait()
-			if err != nil {
-				err = fmt.Errorf("sync store: %w", err)
-			}
-		}
 		// A failure that is not fn's own is the store's: closed,
 		// read-only or out of space. Remember it for readiness.
-		if err == nil || !ran || fnErr == nil {
+		if err != nil && (!ran || fnErr == nil) {
 			s.health.record(err)
 		}
 		return err
 	}
 	return fmt.Errorf("after %d tries: %w", maxConflictRetries, err)
+}
+
+// syncCommitted makes every commit made so far durable (one fsync shared
+// with whoever else waits) and records the outcome for readiness.
+func (s *DB) syncCommitted() error {
+	err := s.sync.wait()
+	if err != nil {
+		err = fmt.Errorf("sync store: %w", err)
+	}
+	s.health.record(err)
+	return err
 }
 
 // view runs fn in a read-only transaction.

@@ -2,6 +2,7 @@ package broadcast
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -62,6 +63,66 @@ func ErasePerson(ctx context.Context, tx store.Writer, waID string) (int, error)
 		return n, err
 	}
 	return n, nil
+}
+
+// The same erasure split by owner, for a caller that writes each owner's
+// records in its own scope (privacy.ErasePerson): for each recipient
+// record naming the person, ForgetAnswer in the person's scope (the
+// engagement lives in their stream), then EraseRecipient in the
+// broadcast's; then EraseIndexes in the person's. In that order a crash
+// between two writes is completed by running them again: a record still
+// naming the person is found again, and forgetting an answer twice
+// changes nothing.
+
+// PersonBroadcasts returns the recipient records that name waID.
+func PersonBroadcasts(ctx context.Context, r store.Reader, waID string) ([]store.BroadcastRef, error) {
+	var refs []store.BroadcastRef
+	err := store.EachRecipientOfAll(ctx, r, func(ref store.BroadcastRef, rec Recipient) error {
+		if rec.WaID == waID {
+			refs = append(refs, ref)
+		}
+		return nil
+	})
+	return refs, err
+}
+
+// ForgetAnswer drops the details of the answer to recipient ref, if any.
+func ForgetAnswer(ctx context.Context, w store.Writer, ref store.BroadcastRef) error {
+	e, found, err := store.GetBroadcastEngagement[Engagement](ctx, w, ref.Broadcast, ref.Seq)
+	if err != nil || !found {
+		return err
+	}
+	forgetDetails(&e)
+	return store.PutBroadcastEngagement(ctx, w, ref.Broadcast, ref.Seq, &e)
+}
+
+// EraseRecipient removes waID from recipient record ref, as ErasePerson
+// does; false when the record does not name them (any more).
+func EraseRecipient(ctx context.Context, w store.Writer, ref store.BroadcastRef, waID string) (bool, error) {
+	rec, err := store.GetBroadcastRecipient[Recipient](ctx, w, ref.Broadcast, ref.Seq)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return false, nil
+	case err != nil:
+		return false, err
+	case rec.WaID != waID:
+		return false, nil
+	}
+	rec.WaID = ""
+	if rec.State == recPending || rec.State == recRetry || rec.State == recSending {
+		rec.State, rec.Reason = recSkipped, "erased"
+	}
+	return true, store.PutBroadcastRecipient(ctx, w, ref.Broadcast, ref.Seq, rec)
+}
+
+// EraseIndexes deletes waID's open check-ins and the broadcasts sent to
+// them (the frequency cap).
+func EraseIndexes(ctx context.Context, w store.Writer, waID string) error {
+	if _, err := store.DeleteBroadcastMembers(ctx, w, waID); err != nil {
+		return err
+	}
+	_, err := store.DeleteBroadcastSends(ctx, w, waID)
+	return err
 }
 
 func scanPerson(ctx context.Context, tx store.Reader, waID string, fn func(store.BroadcastRef, Recipient, *Engagement) error) error {

@@ -23,8 +23,10 @@ import (
 //     to committed and writes the audit entry: this is the point after
 //     which the import will happen;
 //  3. apply: the staged rows are merged into the contacts in chunks, each
-//     chunk deleting its staged rows in the same transaction, so that no
-//     row is applied twice; then the marker goes.
+//     contact written in its person's scope, then the chunk's staged rows
+//     deleted in the import's; a row applied again after a crash between
+//     writes the same contact, so none is applied twice (see apply); then
+//     the marker goes.
 //
 // Recover, run at start, rolls back an import that crashed before its
 // commit (its staged rows are deleted) and finishes one that crashed
@@ -215,12 +217,11 @@ func (im *Importer) stage(id string, rows []row, progress func(string, int) erro
 	return nil
 }
 
-// commit flips the marker to committed, with whatever fn writes.
+// commit flips the marker to committed, with whatever fn writes beside
+// it in the import's scope (store.ContactImportScope: the audit event).
 func (im *Importer) commit(m *importMarker, fn func(store.Writer, ImportInfo) error) error {
 	ctx := storeCtx()
-	// Not yet scoped: the marker flips with whatever the caller's fn
-	// writes beside it (o.Commit), of any owner.
-	return im.db.WriteAny(ctx, func(w store.Writer) error {
+	return im.db.Write(ctx, store.ContactImportScope(), func(w store.Writer) error {
 		cur, err := store.GetContactImport[importMarker](ctx, w)
 		if err != nil {
 			return err
@@ -274,73 +275,46 @@ func discard(db *store.DB, id string) error {
 }
 
 // apply merges the staged rows of a committed import into the contacts,
-// a chunk per transaction, and removes the marker when none is left. Each
-// chunk deletes its staged rows and counts itself in the marker in the
-// same transaction, so a crash in between applies nothing twice.
+// a chunk at a time, and removes the marker when none is left.
+//
+// A chunk is written in two steps: each contact in its person's scope
+// (store.DB.WriteEach: one write per contact, one sync for the chunk),
+// then, in the import's scope, the staged rows of the contacts written
+// are deleted and counted in the marker. A crash between the two leaves
+// those rows staged, and the next run applies them again: a row merged
+// twice writes the same contact (the import's time, the same fields; a
+// consent that changes nothing is not logged again), so nothing is
+// applied twice. Only the counts can tell: a contact the cut-short run
+// created counts as updated by the run that completes the chunk.
 func apply(db *store.DB, id string, progress func(string, int) error) (*importMarker, error) {
 	ctx := storeCtx()
 	for {
-		var rows []uint64
-		err := db.Read(ctx, func(r store.Reader) error {
-			// A contact is written about as big as its staged row:
-			// bound the bytes too, for files with large custom fields.
-			var err error
-			rows, err = store.StagedContactRows(ctx, r, id, applyBatch, applyBytes)
-			return err
-		})
+		m, rows, staged, err := readChunk(ctx, db, id)
 		if err != nil {
 			return nil, fmt.Errorf("read staged rows: %w", err)
 		}
 		if len(rows) == 0 {
 			break
 		}
-		var m importMarker
-		// Not yet scoped: a chunk applies staged rows to many people's
-		// contacts and deletes the rows in one commit. Scoped, each contact
-		// is written in its user's scope and the rows are deleted after;
-		// a crash between is safe because applying a row again writes the
-		// same contact.
-		err = db.WriteAny(ctx, func(w store.Writer) error {
-			var err error // a retried transaction starts from what it reads
-			if m, err = store.GetContactImport[importMarker](ctx, w); err != nil {
-				return err
+		created := make([]bool, len(rows))
+		writes := contactWrites(ctx, m, rows, staged, created)
+		done, applyErr := db.WriteEach(ctx, writes)
+		var settled []uint64
+		var wasCreated []bool
+		for i, ok := range done {
+			if ok {
+				settled, wasCreated = append(settled, rows[i]), append(wasCreated, created[i])
 			}
-			for _, n := range rows {
-				sr, err := store.GetStagedContactRow[stagedRow](ctx, w, id, n)
-				if err != nil {
-					if errors.Is(err, store.ErrNotFound) {
-						continue
-					}
-					return err
-				}
-				c, err := store.GetContact(ctx, w, sr.C.WaID)
-				switch {
-				case errors.Is(err, store.ErrNotFound):
-					c = store.Contact{WaID: sr.C.WaID, CreatedAt: m.At}
-					m.Created++
-				case err != nil:
-					return err
-				default:
-					m.Updated++
-				}
-				rw := row{c: sr.C, optInSet: sr.OptInSet, hasFields: map[string]bool{}}
-				for _, f := range sr.HasFields {
-					rw.hasFields[f] = true
-				}
-				if err := merge(ctx, w, &c, rw, m.Source, m.At); err != nil {
-					return err
-				}
-				if err := store.PutContact(ctx, w, c); err != nil {
-					return err
-				}
-				if err := store.DeleteStagedContactRow(ctx, w, id, n); err != nil {
-					return err
-				}
+		}
+		if len(settled) > 0 {
+			// Even when another contact failed: what was written is
+			// settled, so that the next run does not apply it again.
+			if err := settle(db, id, settled, wasCreated, &m); err != nil {
+				return nil, fmt.Errorf("apply staged rows: %w", err)
 			}
-			return store.PutContactImport(ctx, w, m)
-		})
-		if err != nil {
-			return nil, fmt.Errorf("apply staged rows: %w", err)
+		}
+		if applyErr != nil {
+			return nil, fmt.Errorf("apply staged rows: %w", applyErr)
 		}
 		if progress != nil {
 			if err := progress(PhaseApply, m.Created+m.Updated); err != nil {
@@ -360,6 +334,88 @@ func apply(db *store.DB, id string, progress func(string, int) error) (*importMa
 		return nil, fmt.Errorf("finish: %w", err)
 	}
 	return &m, nil
+}
+
+// readChunk reads the marker of import id and its next chunk of staged
+// rows, by number.
+func readChunk(ctx context.Context, db *store.DB, id string) (m importMarker, rows []uint64, staged map[uint64]stagedRow, err error) {
+	staged = map[uint64]stagedRow{}
+	err = db.Read(ctx, func(r store.Reader) error {
+		var err error
+		if m, err = store.GetContactImport[importMarker](ctx, r); err != nil {
+			return err
+		}
+		// A contact is written about as big as its staged row: bound
+		// the bytes too, for files with large custom fields.
+		if rows, err = store.StagedContactRows(ctx, r, id, applyBatch, applyBytes); err != nil {
+			return err
+		}
+		for _, n := range rows {
+			sr, err := store.GetStagedContactRow[stagedRow](ctx, r, id, n)
+			if err != nil {
+				return err
+			}
+			staged[n] = sr
+		}
+		return nil
+	})
+	return m, rows, staged, err
+}
+
+// contactWrites are the writes that merge staged rows into their
+// contacts, one in each person's scope; created[i] says whether row i
+// created its contact in the try that committed.
+func contactWrites(ctx context.Context, m importMarker, rows []uint64, staged map[uint64]stagedRow, created []bool) []store.ScopedWrite {
+	writes := make([]store.ScopedWrite, len(rows))
+	for i, n := range rows {
+		sr := staged[n]
+		writes[i] = store.ScopedWrite{Scope: store.UserScope(sr.C.WaID), Fn: func(w store.Writer) error {
+			c, err := store.GetContact(ctx, w, sr.C.WaID)
+			created[i] = errors.Is(err, store.ErrNotFound)
+			switch {
+			case created[i]:
+				c = store.Contact{WaID: sr.C.WaID, CreatedAt: m.At}
+			case err != nil:
+				return err
+			}
+			rw := row{c: sr.C, optInSet: sr.OptInSet, hasFields: map[string]bool{}}
+			for _, f := range sr.HasFields {
+				rw.hasFields[f] = true
+			}
+			if err := merge(ctx, w, &c, rw, m.Source, m.At); err != nil {
+				return err
+			}
+			return store.PutContact(ctx, w, c)
+		}}
+	}
+	return writes
+}
+
+// settle deletes the staged rows of contacts written and counts them in
+// the marker, in the import's scope; m becomes the marker as written.
+func settle(db *store.DB, id string, rows []uint64, created []bool, m *importMarker) error {
+	ctx := storeCtx()
+	return db.Write(ctx, store.ContactImportScope(), func(w store.Writer) error {
+		cur, err := store.GetContactImport[importMarker](ctx, w)
+		if err != nil {
+			return err
+		}
+		for i, n := range rows {
+			if err := store.DeleteStagedContactRow(ctx, w, id, n); err != nil {
+				return err
+			}
+			if created[i] {
+				cur.Created++
+			} else {
+				cur.Updated++
+			}
+		}
+		if err := store.PutContactImport(ctx, w, cur); err != nil {
+			return err
+		}
+		*m = cur
+		return nil
+	})
 }
 
 // Recovered says what Recover found.

@@ -79,7 +79,7 @@ func TestImportCrashChild(t *testing.T) {
 	}
 	_, err = NewImporter(db).Import(strings.NewReader(importCSV(crashRows, "crash")), ImportOptions{Source: "test", Now: now,
 		Commit: func(w store.Writer, info ImportInfo) error {
-			_, err := store.AppendAudit(context.Background(), w, store.AuditEntry{At: now, Actor: "test", Action: "contact.import",
+			_, err := store.AppendAuditEvent(context.Background(), w, store.ContactImportScope(), store.AuditEntry{At: now, Actor: "test", Action: "contact.import",
 				Target: "import=" + info.ID, Detail: strconv.Itoa(info.Rows)})
 			return err
 		},
@@ -229,5 +229,65 @@ func TestConcurrentImportsOneAtATime(t *testing.T) {
 	}
 	if _, err := im.Import(strings.NewReader(importCSV(100, "second")), ImportOptions{Source: "b", Now: now}); err != nil {
 		t.Fatalf("an import after the first finished: %v", err)
+	}
+}
+
+// A chunk of a committed import is applied in two steps: each contact in
+// its person's scope, then the chunk's staged rows deleted in the
+// import's. Cut short after the first (the contacts written, the rows
+// still staged), the next start completes the import, and nothing is
+// applied twice: one contact per row, one consent event per person.
+func TestImportCutShortBetweenContactsAndStagedRowsIsCompleted(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	if _, err := Import(db, strings.NewReader("phone,name,tags\n+966500000000,Known,cut\n"), "test", now); err != nil {
+		t.Fatal(err)
+	}
+	const rows = applyBatch + 500 // two chunks
+	im := NewImporter(db)
+	parsed, err := parse(strings.NewReader(importCSV(rows, "cut")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := im.begin(ImportOptions{Source: "test", Now: now}, len(parsed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := im.stage(m.ID, parsed, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := im.commit(m, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Step one of the first chunk, then the process dies.
+	marker, chunk, staged, err := readChunk(ctx, db, m.ID)
+	if err != nil || len(chunk) != applyBatch {
+		t.Fatalf("first chunk: %d rows, %v", len(chunk), err)
+	}
+	if _, err := db.WriteEach(ctx, contactWrites(ctx, marker, chunk, staged, make([]bool, len(chunk)))); err != nil {
+		t.Fatalf("contacts of the first chunk: %v", err)
+	}
+	if tagged, left, _ := census(t, db, "cut"); tagged != applyBatch || left != rows {
+		t.Fatalf("after the cut: %d contacts from the file, %d rows staged; want %d and %d", tagged, left, applyBatch, rows)
+	}
+
+	rec, err := Recover(db)
+	if err != nil || !rec.Completed {
+		t.Fatalf("recover: %+v %v", rec, err)
+	}
+	if tagged, left, marked := census(t, db, "cut"); tagged != rows || left != 0 || marked {
+		t.Fatalf("after recovery: %d contacts from the file (want %d), %d staged rows, marker %v", tagged, rows, left, marked)
+	}
+	for _, id := range []string{"966500000000", "966500000001", fmt.Sprintf("9665%08d", rows-1)} {
+		var log []store.ConsentEvent
+		if err := db.Read(ctx, func(r store.Reader) (err error) {
+			log, err = store.ConsentLog(ctx, r, id)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if len(log) != 1 || !log[0].OptIn {
+			t.Errorf("%s has %d consent events %+v, want the import's one opt-in", id, len(log), log)
+		}
 	}
 }

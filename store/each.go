@@ -1,0 +1,77 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// ScopedWrite is one write of DB.WriteEach: what fn writes, in scope.
+type ScopedWrite struct {
+	Scope Scope
+	Fn    func(w Writer) error
+}
+
+// WriteEach runs each write in its own scope: what a change of several
+// owners becomes once split. The contract is that of one write per
+// scope: each write is atomic on its own (one batch in one stream of a
+// backend without cross-stream transactions), the writes together are
+// not, so the caller orders them so that a crash between any two leaves
+// a state that running the whole again completes.
+//
+// The writes run in order; the first whose fn fails stops the ones
+// after it, and those before it commit. done[i] says whether write i
+// committed; err is the first failure.
+//
+// badger commits the writes that run as one transaction, each checked
+// against its own scope: a group of many small writes (a webhook batch
+// of many people's events, a chunk of contacts) costs one commit and one
+// sync, as the one transaction it replaces did. That is stronger than
+// the contract, which a test of a split must not rely on: it commits the
+// writes of a crashed run one by one (Write) to stand for what a backend
+// without cross-stream transactions may leave. Like Write, the writes
+// may run again on a conflict and must start from what they read.
+func (s *DB) WriteEach(ctx context.Context, writes []ScopedWrite) (done []bool, err error) {
+	done = make([]bool, len(writes))
+	n := len(writes)
+	var first error
+	for n > 0 {
+		failed, ferr := -1, error(nil)
+		err := s.write(ctx, func(t *Txn) error {
+			failed, ferr = -1, nil
+			for i, sw := range writes[:n] {
+				if !sw.Scope.valid() {
+					failed, ferr = i, fmt.Errorf("write: invalid scope %s", sw.Scope)
+					return errStopGroup
+				}
+				if err := sw.Fn(scopedWriter{t: t, scope: sw.Scope}); err != nil {
+					failed, ferr = i, err
+					return errStopGroup
+				}
+			}
+			return nil
+		})
+		if errors.Is(err, errStopGroup) {
+			// Commit the writes before the one that failed, without it.
+			if first == nil {
+				first = ferr
+			}
+			n = failed
+			continue
+		}
+		if err != nil {
+			if first == nil {
+				first = err
+			}
+			return done, first
+		}
+		for i := range writes[:n] {
+			done[i] = true
+		}
+		break
+	}
+	return done, first
+}
+
+// errStopGroup ends a WriteEach transaction at the write that failed.
+var errStopGroup = errors.New("a write of the group failed")
