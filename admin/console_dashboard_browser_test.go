@@ -224,9 +224,15 @@ func runDashboard(t *testing.T, rig *adminRig, coord, other *workspace, lang, ax
 	unacc := `#dash-broadcasts .dash-bc[data-id="` + bcID + `"] .dash-unacc`
 	coord.do("open the unaccounted", clickRow(unacc+` summary`))
 	coord.until("Rami and Sami are listed", `document.querySelectorAll('`+unacc+` tr[data-reached="no"]').length === 2 && !!document.querySelector('`+unacc+` tr[data-wa="`+rami+`"]')`)
-	coord.do("mark Rami reached",
-		chromedp.SendKeys(chromedp.CSS(unacc+` tr[data-wa="`+rami+`"] input`), "called, safe at his sister's"),
-		clickRow(unacc+` tr[data-wa="`+rami+`"] button[data-act="reached"]`))
+	// The note is typed and the button pressed in one step, as clickRow
+	// does: a live update may rebuild the row between two steps (and then
+	// the node typed into is gone or hidden).
+	ramiRow := unacc + ` tr[data-wa="` + rami + `"]`
+	coord.do("mark Rami reached", chromedp.Poll[chromedp.Void](`(() => {
+		const i = document.querySelector(`+strconv.Quote(ramiRow+` input`)+`), b = document.querySelector(`+strconv.Quote(ramiRow+` button[data-act="reached"]`)+`);
+		if (!i || !b || !i.closest("details").open) return false;
+		i.value = "called, safe at his sister's"; i.dispatchEvent(new Event("input", {bubbles: true})); b.click(); return true; })()`,
+		chromedp.WithPollingTimeout(0)))
 	coord.until("he counts as accounted for", num("unaccounted")+` === "1" && (() => { const r = document.querySelector('`+unacc+` tr[data-wa="`+rami+`"]');
 		return r && r.dataset.reached === "yes" && r.innerText.includes("safe at his sister's") && r.closest("details").open; })()`)
 
