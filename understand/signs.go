@@ -1,6 +1,9 @@
 package understand
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Emergency signs as first aid and civil protection teach them, in the nine
 // varieties: what makes a situation life-threatening whatever the disaster
@@ -760,7 +763,51 @@ var recoveredPhrases = []string{
 
 func init() {
 	all := append(append(append([]string{}, notHazard...), notDanger...), harmlessSenses...)
-	notHazardSet = compileWhole(all)
+	notHazardSet = compileWhole(append(all, negatedDanger()...))
+}
+
+// dangerNegators are the words that, right before a danger phrase, tell it
+// as absent: "no bleeding", "pas de saignement", "keine Blutung", "ما في
+// نزيف", "ma kaynch nazif". Hindi and Urdu negate after the verb ("कोई खून
+// नहीं बहा") and are left to the classifier's negation features.
+var dangerNegators = map[string][]string{
+	"en":      {"no", "not", "without", "zero", "never"},
+	"fr":      {"pas de", "pas d'", "sans", "aucun", "aucune", "plus de", "jamais"},
+	"es":      {"sin", "no hay", "nada de", "ningún", "ninguna", "ningun", "no"},
+	"de":      {"kein", "keine", "keinen", "keiner", "ohne", "nicht"},
+	"pt":      {"sem", "não", "nao", "não há", "nenhum", "nenhuma"},
+	"ar":      {"ما في", "مافي", "ما فيه", "ما فيش", "مافيش", "ما كاينش", "ماكاينش", "بدون", "بلا", "لا يوجد", "ما كان في"},
+	"ar-latn": {"mafi", "ma fi", "mafish", "ma fish", "ma kaynch", "makaynch", "ma kaynsh", "bidoon", "bedoun", "bala", "mesh fi"},
+}
+
+// negatedDanger returns every danger phrase of a language after each of
+// its dangerNegators, for maskNotHazard: a danger told as absent names
+// nothing. A negated form that is itself a danger phrase ("no pulse",
+// "not breathing") is left out.
+func negatedDanger() []string {
+	danger := map[string]bool{}
+	for _, list := range dangerPhrases {
+		for _, p := range list {
+			danger[Normalize(strings.TrimSuffix(p, "*"))] = true
+		}
+	}
+	var out []string
+	for lang, negs := range dangerNegators {
+		for _, p := range dangerPhrases[lang] {
+			p = strings.TrimSuffix(p, "*")
+			for _, n := range negs {
+				v := n + " " + p
+				if strings.HasSuffix(n, "'") {
+					v = n + p
+				}
+				if !danger[Normalize(v)] {
+					out = append(out, v)
+				}
+			}
+		}
+	}
+	slices.Sort(out) // map order must not change what is compiled
+	return out
 }
 
 // longAgo words put an event months or years back ("my son swallowed a

@@ -443,3 +443,43 @@ func TestConditionalAsk(t *testing.T) {
 		}
 	}
 }
+
+// A danger phrase right after a negation ("no bleeding", "pas de
+// saignement", "ما في نزيف") is told as absent and raises nothing; a danger
+// whose negated form is itself a danger ("no pulse", "not breathing"), or a
+// live danger beside the negated one, still does.
+func TestNegatedDangerPhrase(t *testing.T) {
+	m := Default()
+	cases := []struct {
+		text   string
+		danger bool
+	}{
+		{"le scanner de maman est normal, pas de saignement, elle rentre demain", false},
+		{"الحمد لله صورة الأشعة لأمي سليمة ما في نزيف ورجعت البيت", false},
+		{"el7amdella el radio ta3 mama mli7a ma kaynch nazif w rj3at ldar", false},
+		// still danger
+		{"no pulse, he is grey, please come", true},
+		{"he's not breathing", true},
+		{"pas de saignement mais il ne respire plus", true},
+		{"no bleeding outside but he is unconscious after the fall", true},
+		{"kein Puls, sie atmet nicht", true},
+		{"ما في نبض وما يتنفس", true},
+		{"sin heridos aquí, pero mi vecino está atrapado bajo los escombros", true},
+	}
+	for _, c := range cases {
+		r := m.Understand(c.text)
+		if (r.Class == Danger) != c.danger {
+			t.Errorf("Understand(%q) = %s (rule %q), want danger %v", c.text, r.Class, r.Rule, c.danger)
+		}
+	}
+	for _, p := range []string{"no bleeding", "pas de saignement", "keine blutung", "ما في نزيف"} {
+		if !notHazardSet.match(" " + Normalize(p) + " ") {
+			t.Errorf("%q is not masked as a negated danger", p)
+		}
+	}
+	for _, p := range []string{"no pulse", "not breathing"} {
+		if notHazardSet.match(" " + Normalize(p) + " ") {
+			t.Errorf("%q, itself a danger, is masked", p)
+		}
+	}
+}
