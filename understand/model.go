@@ -48,15 +48,7 @@ var hyper = struct {
 	// alike. On the older evaluation sets 0.5 changed nothing that
 	// mattered, so examples weigh alike.
 	balance float64
-	// commonMin is the share of examples from which a word counts as
-	// common and its features are scaled down (commonWeights), never
-	// below commonFloor; 0 turns the scaling off. At 14,150 examples,
-	// 0.003/0.2 against none: 5-fold cross-validation misses 54 danger
-	// messages instead of 62 with 919 false alarms instead of 927, and
-	// no development set misses a danger more (BENCHMARKS.md,
-	// Understanding, round 14); 0.01 and 0.03 changed less.
-	commonMin, commonFloor float64
-}{commonMin: 0.003, commonFloor: 0.2, word: 1.0, bigram: 0.6, char: 0.25, minN: 2, maxN: 5, epochs: 14, rate: 2.0, l2: 1e-6, seed: 20240611, neg: 1.5, balance: 0}
+}{word: 1.0, bigram: 0.6, char: 0.25, minN: 2, maxN: 5, epochs: 14, rate: 2.0, l2: 1e-6, seed: 20240611, neg: 1.5, balance: 0}
 
 const numClasses = 11
 
@@ -84,10 +76,6 @@ type Model struct {
 	n    int // examples trained on
 
 	vocab map[string]string // Latin-script words that belong to one language, for detection
-
-	// common scales the features of the words found in many examples of
-	// every kind ("and", "und", "y", "w", "في", "रहा"), see commonWeights.
-	common map[string]float32
 }
 
 // Examples returns the number of examples the model was trained on.
@@ -173,19 +161,16 @@ func TrainExamples(exs []Example) (*Model, error) {
 		f []feature
 		y int
 	}
-	texts := make([][]string, 0, len(exs))
+	rows := make([]row, 0, len(exs))
 	for _, e := range exs {
-		if classIndex(e.Class) < 0 {
+		y := classIndex(e.Class)
+		if y < 0 {
 			return nil, fmt.Errorf("train: %q is not a class", e.Class)
 		}
 		norm, _ := normalize(e.Text)
-		texts = append(texts, strings.Fields(norm))
+		rows = append(rows, row{f: extract(strings.Fields(norm), nil), y: y})
 	}
-	m := &Model{w: make([]float32, dim*numClasses), n: len(exs), vocab: latinVocab(exs), common: commonWeights(texts)}
-	rows := make([]row, 0, len(exs))
-	for i, e := range exs {
-		rows = append(rows, row{f: m.extract(texts[i], nil), y: classIndex(e.Class)})
-	}
+	m := &Model{w: make([]float32, dim*numClasses), n: len(exs), vocab: latinVocab(exs)}
 	var weight [numClasses]float64
 	{
 		var count [numClasses]int
@@ -383,48 +368,13 @@ func repeatsTooOften(words []string) bool {
 	return false
 }
 
-// commonWeights returns the scale of the features of every word found in
-// at least hyper.commonMin of the examples: log(N/df) / log(1/commonMin),
-// so at commonMin 0.01 a word in 1 example of 100 keeps its weight and
-// one in 1 of 10 has half. Function words ("and", "und", "y", "w", "في", "रहा") are in
-// messages of every class, but long narrative messages are mostly danger,
-// so unscaled they learn danger weight and carry it into any long message
-// of hardship, chatter or a danger that is over.
-func commonWeights(texts [][]string) map[string]float32 {
-	df := map[string]int{}
-	seen := map[string]bool{}
-	for _, words := range texts {
-		clear(seen)
-		for _, w := range words {
-			if !seen[w] {
-				seen[w] = true
-				df[w]++
-			}
-		}
-	}
-	n := float64(len(texts))
-	out := map[string]float32{}
-	for w, c := range df {
-		if hyper.commonMin <= 0 || float64(c) < hyper.commonMin*n {
-			continue
-		}
-		s := math.Log(n/float64(c)) / math.Log(1/hyper.commonMin)
-		out[w] = float32(math.Max(s, hyper.commonFloor))
-	}
-	return out
-}
-
 // extract appends the features of words to buf and L2-normalises them.
-func (m *Model) extract(words []string, buf []feature) []feature {
+func extract(words []string, buf []feature) []feature {
 	words = capRepeats(words)
 	f := buf[:0]
 	var rs []rune
 	for i, w := range words {
-		scale := float32(1)
-		if s, ok := m.common[w]; ok {
-			scale = s
-		}
-		f = append(f, feature{bucket(hashString(hashByte(fnvOffset, seedWord), w)), hyper.word * scale})
+		f = append(f, feature{bucket(hashString(hashByte(fnvOffset, seedWord), w)), hyper.word})
 		prev := "<s>"
 		if i > 0 {
 			prev = words[i-1]
@@ -449,7 +399,7 @@ func (m *Model) extract(words []string, buf []feature) []feature {
 			for e := s; e < len(rs) && e < s+hyper.maxN; e++ {
 				h = hashRune(h, rs[e])
 				if e-s+1 >= hyper.minN && !(e-s == 1 && rs[s] == '<' && rs[e] == '>') {
-					f = append(f, feature{bucket(h), hyper.char * scale})
+					f = append(f, feature{bucket(h), hyper.char})
 				}
 			}
 		}

@@ -266,7 +266,7 @@ func (m *Model) Understand(text string) (res Result) {
 	}
 	var fbuf [512]feature
 	var p [numClasses]float64
-	m.probs(m.extract(words, fbuf[:0]), &p)
+	m.probs(extract(words, fbuf[:0]), &p)
 	res.Scores = make([]Scored, numClasses)
 	for k, c := range Classes {
 		res.Scores[k] = Scored{Class: c, Score: p[k]}

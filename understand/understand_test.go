@@ -204,7 +204,7 @@ func TestNormalize(t *testing.T) {
 func TestNegationScopeFeature(t *testing.T) {
 	has := func(words []string, w string) bool {
 		idx := bucket(hashString(hashByte(fnvOffset, seedNeg), Normalize(w)))
-		for _, f := range Default().extract(words, nil) {
+		for _, f := range extract(words, nil) {
 			if f.idx == idx {
 				return true
 			}
@@ -611,34 +611,5 @@ func TestRepeatsDoNotMakeAMessage(t *testing.T) {
 	words := strings.Fields("we are on the roof")
 	if got := capRepeats(words); &got[0] != &words[0] || len(got) != len(words) {
 		t.Error("capRepeats copied a message with no word repeated too often")
-	}
-}
-
-// Words found in many examples of every kind weigh less than the rare words
-// that tell the kinds apart, in proportion to how common they are.
-func TestCommonWeights(t *testing.T) {
-	var texts [][]string
-	for i := range 1000 {
-		words := []string{"and"}
-		if i%10 == 0 {
-			words = append(words, "trapped")
-		}
-		if i%100 == 0 {
-			words = append(words, "ladder")
-		}
-		if i == 0 {
-			words = append(words, "rare")
-		}
-		texts = append(texts, words)
-	}
-	w := commonWeights(texts)
-	if got := w["and"]; got != float32(hyper.commonFloor) {
-		t.Errorf("a word in every example weighs %v, want the floor %v", got, hyper.commonFloor)
-	}
-	if _, ok := w["rare"]; ok {
-		t.Errorf("a word in one example of 1000 is scaled, want it left at full weight")
-	}
-	if !(w["trapped"] < w["ladder"] && w["ladder"] <= 1 && w["trapped"] > float32(hyper.commonFloor)) {
-		t.Errorf("weights trapped %v (1 in 10), ladder %v (1 in 100): want the commoner lower, both within (floor, 1]", w["trapped"], w["ladder"])
 	}
 }
