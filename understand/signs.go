@@ -1,6 +1,9 @@
 package understand
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Emergency signs as first aid and civil protection teach them, in the nine
 // varieties: what makes a situation life-threatening whatever the disaster
@@ -578,7 +581,7 @@ func hypothetical(text, padded string) bool {
 }
 
 func hypotheticalCues(text, padded string, cues uint8) bool {
-	if cues&cueHypo == 0 && !(cues&cueIf != 0 && howSet.match(padded)) {
+	if cues&cueHypo == 0 && !(cues&cueIf != 0 && howSet.match(padded)) && !conditionalAsk(text, padded) {
 		return false
 	}
 	if cues&cueUrgent != 0 {
@@ -760,7 +763,51 @@ var recoveredPhrases = []string{
 
 func init() {
 	all := append(append(append([]string{}, notHazard...), notDanger...), harmlessSenses...)
-	notHazardSet = compileWhole(all)
+	notHazardSet = compileWhole(append(all, negatedDanger()...))
+}
+
+// dangerNegators are the words that, right before a danger phrase, tell it
+// as absent: "no bleeding", "pas de saignement", "keine Blutung", "ما في
+// نزيف", "ma kaynch nazif". Hindi and Urdu negate after the verb ("कोई खून
+// नहीं बहा") and are left to the classifier's negation features.
+var dangerNegators = map[string][]string{
+	"en":      {"no", "not", "without", "zero", "never"},
+	"fr":      {"pas de", "pas d'", "sans", "aucun", "aucune", "plus de", "jamais"},
+	"es":      {"sin", "no hay", "nada de", "ningún", "ninguna", "ningun", "no"},
+	"de":      {"kein", "keine", "keinen", "keiner", "ohne", "nicht"},
+	"pt":      {"sem", "não", "nao", "não há", "nenhum", "nenhuma"},
+	"ar":      {"ما في", "مافي", "ما فيه", "ما فيش", "مافيش", "ما كاينش", "ماكاينش", "بدون", "بلا", "لا يوجد", "ما كان في"},
+	"ar-latn": {"mafi", "ma fi", "mafish", "ma fish", "ma kaynch", "makaynch", "ma kaynsh", "bidoon", "bedoun", "bala", "mesh fi"},
+}
+
+// negatedDanger returns every danger phrase of a language after each of
+// its dangerNegators, for maskNotHazard: a danger told as absent names
+// nothing. A negated form that is itself a danger phrase ("no pulse",
+// "not breathing") is left out.
+func negatedDanger() []string {
+	danger := map[string]bool{}
+	for _, list := range dangerPhrases {
+		for _, p := range list {
+			danger[Normalize(strings.TrimSuffix(p, "*"))] = true
+		}
+	}
+	var out []string
+	for lang, negs := range dangerNegators {
+		for _, p := range dangerPhrases[lang] {
+			p = strings.TrimSuffix(p, "*")
+			for _, n := range negs {
+				v := n + " " + p
+				if strings.HasSuffix(n, "'") {
+					v = n + p
+				}
+				if !danger[Normalize(v)] {
+					out = append(out, v)
+				}
+			}
+		}
+	}
+	slices.Sort(out) // map order must not change what is compiled
+	return out
 }
 
 // longAgo words put an event months or years back ("my son swallowed a
@@ -835,3 +882,95 @@ func signFloor(text, padded, masked string) float64 {
 	}
 	return f
 }
+
+// conditionalAsk reports whether text opens with a condition of its own
+// and ends by asking how, what or where: "if 112 doesn't work during the
+// outage, how do we call an ambulance", "wenn das Wasser kommt, wohin
+// sollen wir", "si la luz se va, qué hacemos con la insulina". The danger
+// words sit in the condition or the answer sought, not in anything
+// happening; the what-if reading (hypotheticalCues) then applies, urgent
+// words and a second sentence still keep the ordinary one. The condition
+// must be told (ifMinWords), so "if possible, where is the ambulance" and
+// a request ("if you can, can you send someone") are not what-ifs; a
+// danger phrase naming someone at risk ("if anyone hears this, how do we
+// get off the roof") or a third clause keeps the ordinary reading: only
+// hazards named as topics ("ambulance", "fire") are held back.
+func conditionalAsk(text, padded string) bool {
+	open := false
+	for _, w := range ifOpeners {
+		if strings.HasPrefix(padded, w) {
+			open = true
+			break
+		}
+	}
+	if !open {
+		return false
+	}
+	if strong, _ := dangerSet.scan(maskNotHazard(padded)); strong || pairedRisk(padded) {
+		return false // "if anyone hears us, how do we get off the roof": someone is at risk
+	}
+	var clauses []string
+	for _, c := range strings.FieldsFunc(text, clauseEnd) {
+		if hasContent(strings.Fields(Normalize(c))) {
+			clauses = append(clauses, c)
+		}
+	}
+	if len(clauses) != 2 {
+		return false // the condition, then the question; more tells something else
+	}
+	first := strings.Fields(Normalize(clauses[0]))
+	if len(first) < ifMinWords || (first[0] == Normalize("se") && !seIf[first[1]]) {
+		return false // "se desplomó", "se afogando": a reflexive verb, no condition
+	}
+	words := strings.Fields(Normalize(clauses[1]))
+	if len(words) > 1 && askPrepositions[words[0]] {
+		words = words[1:] // "de qué otra forma", "à quel numéro"
+	}
+	return whSet.prefix(" " + strings.Join(words, " ") + " ")
+}
+
+// ifMinWords is the fewest words a condition needs, "if" included, to be
+// one: "if 999 isn't working".
+const ifMinWords = 4
+
+// ifOpeners open a condition at the start of a message, normalised and
+// padded: "if", "si", "wenn", "falls", "se", "إذا", "لو", "eza", "agar".
+var ifOpeners = func() []string {
+	var l []string
+	for _, w := range []string{"if", "si", "wenn", "falls", "se", "caso", "إذا", "اذا", "لو", "eza", "iza", "ida", "ila", "ila kan", "agar", "अगर", "यदि", "اگر"} {
+		l = append(l, " "+Normalize(w)+" ")
+	}
+	return l
+}()
+
+// seIf are the words after which Portuguese "se" opens a condition ("se o
+// 112 não funcionar"); before a verb it is reflexive ("se desplomó").
+var seIf = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range []string{"o", "a", "os", "as", "não", "nao", "eu", "ele", "ela", "eles", "elas", "nós", "ninguém", "ninguem", "alguém", "alguem", "tiver", "houver", "um", "uma"} {
+		m[Normalize(w)] = true
+	}
+	return m
+}()
+
+// askPrepositions may stand before the question word of a clause.
+var askPrepositions = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range []string{"de", "a", "en", "por", "con", "para", "em", "com", "à", "par", "pour", "mit", "auf", "von", "an"} {
+		m[Normalize(w)] = true
+	}
+	return m
+}()
+
+// whSet holds the question words that ask how, what, where or when (not
+// "can", "is", "هل": "if you can, can you send someone" is a request).
+var whSet = compile([]string{
+	"how", "what", "what's", "whats", "where", "which", "who", "when", "whom",
+	"kif", "kifash", "kifach", "shu", "sho", "wein", "fein", "emta", "imta", "izzay", "ezay", "chno", "achno", "shno", "wa7ed",
+	"كيف", "ماذا", "ما هي", "ما هو", "شو", "شنو", "وين", "فين", "اين", "أين", "متى", "كيفاش", "شلون", "منين", "ايش", "إيش",
+	"comment", "quoi", "où", "ou est", "quel", "quelle", "quels", "quelles", "que faire", "qui",
+	"cómo", "como", "qué", "dónde", "donde", "cuándo", "cuál", "cuáles", "quién", "adónde", "a dónde",
+	"wie", "was", "wo", "wohin", "wann", "welche", "welcher", "welches", "wen", "wer",
+	"o que", "onde", "quando", "qual", "quais", "quem", "pra onde", "para onde",
+	"kaise", "kahan", "kab", "kya karein", "kya karen", "kaun", "कैसे", "कहाँ", "कहां", "कब", "कौन", "क्या करें", "کیسے", "کہاں", "کب", "کون", "کیا کریں",
+})

@@ -411,3 +411,75 @@ func TestCardiacArrest(t *testing.T) {
 		})
 	}
 }
+
+// A message that sets a condition and then asks how, what or where is a
+// what-if question, however it names the emergency services; someone at
+// risk, a third clause or a request keeps the ordinary reading.
+func TestConditionalAsk(t *testing.T) {
+	m := Default()
+	cases := []struct {
+		text   string
+		danger bool
+	}{
+		{"if the emergency number is down during the outage, how do we get an ambulance", false},
+		{"si le 15 ne répond pas pendant la coupure, comment on fait venir une ambulance", false},
+		{"si el 112 no contesta durante el apagón, cómo pedimos una ambulancia", false},
+		{"wenn die 112 beim Stromausfall nicht geht, wie holen wir einen Krankenwagen", false},
+		{"se o 112 não atender durante o apagão, como chamamos uma ambulância", false},
+		{"إذا رقم الطوارئ ما اشتغل وقت انقطاع الشبكة، كيف نطلب الإسعاف", false},
+		{"eza el ra2m ma 7ada by2ool alo bel 3atel, kif mnotlob is3af", false},
+		// someone at risk, a reflexive "se", a request, a third clause: danger
+		{"if anyone hears this, how do we get off the roof, water is rising", true},
+		{"if anyone can read this, how do we get out, my son is trapped", true},
+		{"se desplomó un señor en la plaza, no tiene pulso, dónde hay un desfibrilador", true},
+		{"se afogando no rio, como tiramos ele", true},
+		{"if you can, send an ambulance to the school", true},
+		{"wenn ihr das lest, mein Vater atmet nicht, wo ist der nächste Defibrillator", true},
+	}
+	for _, c := range cases {
+		r := m.Understand(c.text)
+		if (r.Class == Danger) != c.danger {
+			t.Errorf("Understand(%q) = %s (rule %q), want danger %v", c.text, r.Class, r.Rule, c.danger)
+		}
+	}
+}
+
+// A danger phrase right after a negation ("no bleeding", "pas de
+// saignement", "ما في نزيف") is told as absent and raises nothing; a danger
+// whose negated form is itself a danger ("no pulse", "not breathing"), or a
+// live danger beside the negated one, still does.
+func TestNegatedDangerPhrase(t *testing.T) {
+	m := Default()
+	cases := []struct {
+		text   string
+		danger bool
+	}{
+		{"le scanner de maman est normal, pas de saignement, elle rentre demain", false},
+		{"الحمد لله صورة الأشعة لأمي سليمة ما في نزيف ورجعت البيت", false},
+		{"el7amdella el radio ta3 mama mli7a ma kaynch nazif w rj3at ldar", false},
+		// still danger
+		{"no pulse, he is grey, please come", true},
+		{"he's not breathing", true},
+		{"pas de saignement mais il ne respire plus", true},
+		{"no bleeding outside but he is unconscious after the fall", true},
+		{"kein Puls, sie atmet nicht", true},
+		{"ما في نبض وما يتنفس", true},
+		{"sin heridos aquí, pero mi vecino está atrapado bajo los escombros", true},
+	}
+	for _, c := range cases {
+		r := m.Understand(c.text)
+		if (r.Class == Danger) != c.danger {
+			t.Errorf("Understand(%q) = %s (rule %q), want danger %v", c.text, r.Class, r.Rule, c.danger)
+		}
+	}
+	for _, p := range []string{"no bleeding", "pas de saignement", "keine blutung", "ما في نزيف"} {
+		if !notHazardSet.match(" " + Normalize(p) + " ") {
+			t.Errorf("%q is not masked as a negated danger", p)
+		}
+	}
+	for _, p := range []string{"no pulse", "not breathing"} {
+		if notHazardSet.match(" " + Normalize(p) + " ") {
+			t.Errorf("%q, itself a danger, is masked", p)
+		}
+	}
+}
