@@ -345,6 +345,9 @@ func (s *Server) backup(c *fiber.Ctx) error {
 		}
 		since = n
 	}
+	if err := s.db.BackupSupported(); err != nil {
+		return err // before the stream starts: the client gets the reason
+	}
 	s.record(c, "backup", "", fmt.Sprintf("since=%d", since))
 	c.Set(fiber.HeaderContentType, "application/octet-stream")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="lifeline.backup"`)

@@ -26,6 +26,11 @@ func BenchmarkIngest(b *testing.B) {
 	// Processing is not started: this measures the acknowledgement alone.
 	e.inbox = newLanes(0, e.processInbound)
 	e.outbox = newSendLanes(0, nil, e.processOutbound)
+	// The writer that groups acknowledgements into commits, as Start runs it.
+	e.ingestCh = make(chan *ingestReq, ingestQueue)
+	e.ingestDone = make(chan struct{})
+	go e.ingestLoop()
+	defer func() { close(e.ingestCh); <-e.ingestDone }()
 	var n atomic.Uint64
 	text := fmt.Sprintf("%01000d", 7)
 	b.SetParallelism(32)

@@ -217,13 +217,7 @@ func FoldAuditEvents(ctx context.Context, db *DB) (int, error) {
 // not cancelled with the request's. nil stops it. A fold that fails
 // leaves events pending: they are listed all the same, and the next fold
 // (after the next commit, or at start) moves them.
-func (s *DB) SetAuditFolder(fold func(ctx context.Context)) {
-	if fold == nil {
-		s.auditFolder.Store(nil)
-		return
-	}
-	s.auditFolder.Store(&fold)
-}
+func (s *DB) SetAuditFolder(fold func(ctx context.Context)) { s.be.SetAuditFolder(fold) }
 
 // auditEventsCommitted runs the registered fold after a commit that wrote
 // an audit event.

@@ -10,6 +10,9 @@ import (
 // serving. It returns the version to pass as since next time. The stream
 // is not encrypted even when the store is: protect the file.
 func (s *DB) Backup(w io.Writer, since uint64) (uint64, error) {
+	if err := s.BackupSupported(); err != nil {
+		return 0, err
+	}
 	v, err := s.db.Backup(w, since)
 	if err != nil {
 		return 0, fmt.Errorf("backup store: %w", err)
@@ -20,6 +23,9 @@ func (s *DB) Backup(w io.Writer, since uint64) (uint64, error) {
 // Load reads a stream written by Backup into the store. Restore into an
 // empty store: keys in the stream overwrite keys already there.
 func (s *DB) Load(r io.Reader) error {
+	if s.db == nil {
+		return s.unsupported("restore a backup")
+	}
 	if err := s.db.Load(r, 256); err != nil {
 		return fmt.Errorf("load backup: %w", err)
 	}

@@ -32,6 +32,21 @@ type ScopedWrite struct {
 // without cross-stream transactions may leave. Like Write, the writes
 // may run again on a conflict and must start from what they read.
 func (s *DB) WriteEach(ctx context.Context, writes []ScopedWrite) (done []bool, err error) {
+	if g, ok := s.be.(groupWriter); ok {
+		return g.writeEach(ctx, writes)
+	}
+	done = make([]bool, len(writes))
+	for i, sw := range writes {
+		if err := s.Write(ctx, sw.Scope, sw.Fn); err != nil {
+			return done, err
+		}
+		done[i] = true
+	}
+	return done, nil
+}
+
+// writeEachBadger commits the group as one badger transaction.
+func (s *DB) writeEachBadger(ctx context.Context, writes []ScopedWrite) (done []bool, err error) {
 	done = make([]bool, len(writes))
 	n := len(writes)
 	var first error

@@ -59,10 +59,7 @@ var (
 // Read runs fn in a read-only transaction. It is View for callers that
 // use typed operations and need nothing backend-specific.
 func (s *DB) Read(ctx context.Context, fn func(r Reader) error) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return s.view(func(t *Txn) error { return fn(t) })
+	return s.be.Read(ctx, fn)
 }
 
 // ReadIn runs fn in a read-only transaction whose scans look at the
@@ -73,7 +70,7 @@ func (s *DB) ReadIn(ctx context.Context, scope Scope, fn func(r Reader) error) e
 	if !scope.valid() {
 		return fmt.Errorf("read: invalid scope %s", scope)
 	}
-	return s.Read(ctx, fn)
+	return s.be.ReadIn(ctx, scope, fn)
 }
 
 // NextSeq draws the next number of the named sequence (see DB.NextSeq).

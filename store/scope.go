@@ -245,7 +245,10 @@ func (s *DB) Write(ctx context.Context, scope Scope, fn func(w Writer) error) er
 	if !scope.valid() {
 		return fmt.Errorf("write: invalid scope %s", scope)
 	}
-	return s.write(ctx, func(t *Txn) error { return fn(scopedWriter{t: t, scope: scope}) })
+	if s.db == nil {
+		return s.writeBackend(ctx, scope, fn)
+	}
+	return s.be.Write(ctx, scope, fn)
 }
 
 // WriteAny runs fn in a read-write transaction over any keys: the escape
@@ -253,6 +256,9 @@ func (s *DB) Write(ctx context.Context, scope Scope, fn func(w Writer) error) er
 // says above the call why it is not yet scoped; such a transaction cannot
 // run unchanged on a backend without cross-stream transactions.
 func (s *DB) WriteAny(ctx context.Context, fn func(w Writer) error) error {
+	if s.db == nil {
+		return s.unsupported("a transaction across scopes (WriteAny)")
+	}
 	return s.write(ctx, func(t *Txn) error { return fn(t) })
 }
 

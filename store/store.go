@@ -3,7 +3,9 @@
 // typed operation per record kind (accounts.go, audit.go, broadcasts.go,
 // faq.go, people.go, rewrite.go), written against the Reader and Writer
 // interfaces (rw.go) that a transaction implements, so a second backend
-// replaces this one by implementing those two. Other packages reach
+// replaces this one by implementing those two and the Backend seam
+// (backend.go): Open runs a DB on badger, OpenBackend on another backend
+// (the JetStream store, cluster/jsstore). Other packages reach
 // records only through DB.Read and DB.Write and those operations: the
 // raw transactions (view, update) and write batches are the store's own.
 // A write is scoped to one owner (scope.go: a user, a broadcast or a
@@ -63,8 +65,12 @@ type Options struct {
 
 // DB is an open store.
 type DB struct {
-	db  *badger.DB
-	log zerolog.Logger
+	// be runs the transactions: badgerBackend over db, or what
+	// OpenBackend was given (db is nil then).
+	be          Backend
+	backendName string
+	db          *badger.DB
+	log         zerolog.Logger
 
 	mu   sync.Mutex
 	seqs map[string]*badger.Sequence
@@ -118,7 +124,8 @@ func Open(o Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open badger store in %q: %w", o.Dir, err)
 	}
-	s := &DB{db: db, log: o.Logger, seqs: map[string]*badger.Sequence{}, stop: make(chan struct{}), done: make(chan struct{})}
+	s := &DB{db: db, backendName: "badger", log: o.Logger, seqs: map[string]*badger.Sequence{}, stop: make(chan struct{}), done: make(chan struct{})}
+	s.be = badgerBackend{s}
 	s.sync = newGroupSync(db.Sync)
 	mediaDir := o.MediaDir
 	if mediaDir == "" && !o.InMemory {
@@ -129,38 +136,58 @@ func Open(o Options) (*DB, error) {
 		return nil, err
 	}
 	if o.DiskReserve > 0 && !o.InMemory {
-		free := o.FreeSpace
-		if free == nil {
-			free = StatfsFree
-		}
-		s.disk = &diskGuard{dir: o.Dir, reserve: o.DiskReserve, free: free, log: o.Logger.With().Str("comp", "disk").Logger()}
-		s.disk.check()
-		every := o.DiskCheckEvery
-		if every <= 0 {
-			every = 10 * time.Second
-		}
-		s.wg.Add(1)
-		go s.diskLoop(every)
+		s.startDiskGuard(o)
 	}
 	go s.gcLoop(o.InMemory)
 	return s, nil
+}
+
+// startDiskGuard keeps o.DiskReserve free on the disk holding o.Dir.
+func (s *DB) startDiskGuard(o Options) {
+	free := o.FreeSpace
+	if free == nil {
+		free = StatfsFree
+	}
+	s.disk = &diskGuard{dir: o.Dir, reserve: o.DiskReserve, free: free, log: o.Logger.With().Str("comp", "disk").Logger()}
+	s.disk.check()
+	every := o.DiskCheckEvery
+	if every <= 0 {
+		every = 10 * time.Second
+	}
+	s.wg.Add(1)
+	go s.diskLoop(every)
 }
 
 // Flatten merges the store's tables into one level. After a bulk import
 // and a restart (which writes the import's memtables to disk), it leaves
 // no compaction pending that would otherwise run later, under live traffic.
 func (s *DB) Flatten() error {
+	if s.db == nil {
+		return s.unsupported("flatten the store")
+	}
 	if err := s.db.Flatten(2); err != nil {
 		return fmt.Errorf("flatten badger store: %w", err)
 	}
 	return nil
 }
 
-// Close releases sequences and closes badger cleanly.
+// Close releases sequences and closes badger cleanly; over another
+// backend it stops the store's own loops and closes the backend if it
+// has a Close method.
 func (s *DB) Close() error {
 	close(s.stop)
 	<-s.done
 	s.wg.Wait()
+	if s.db == nil {
+		// A backend with a Close is the DB's (OpenBackend).
+		switch c := s.be.(type) {
+		case interface{ Close() error }:
+			return c.Close()
+		case interface{ Close() }:
+			c.Close()
+		}
+		return nil
+	}
 	s.sync.close()
 	s.mu.Lock()
 	for name, seq := range s.seqs {
@@ -206,6 +233,14 @@ func (s *DB) gcLoop(inMemory bool) {
 // NextSeq returns the next number of the named sequence. Numbers increase
 // strictly, also across restarts; a crash may skip some.
 func (s *DB) NextSeq(name string) (uint64, error) {
+	if s.db == nil {
+		return s.be.NextSeq(context.Background(), name)
+	}
+	return s.nextSeqBadger(name)
+}
+
+// nextSeqBadger leases numbers from badger in blocks of 1,000.
+func (s *DB) nextSeqBadger(name string) (uint64, error) {
 	s.mu.Lock()
 	seq, ok := s.seqs[name]
 	if !ok {
@@ -292,8 +327,14 @@ func (s *DB) view(fn func(*Txn) error) error {
 	return s.db.View(func(t *badger.Txn) error { return fn(&Txn{t: t, s: s}) })
 }
 
-// Size reports the on-disk size of the LSM tree and the value log in bytes.
-func (s *DB) Size() (lsm, vlog int64) { return s.db.Size() }
+// Size reports the on-disk size of the LSM tree and the value log in
+// bytes; 0 and 0 over a backend other than badger, which measures its own.
+func (s *DB) Size() (lsm, vlog int64) {
+	if s.db == nil {
+		return 0, 0
+	}
+	return s.db.Size()
+}
 
 // Txn is one transaction. Values returned are copies, safe after it ends.
 type Txn struct {
@@ -427,15 +468,25 @@ func (t *Txn) scan(prefix, start Key, reverse bool, fn func(key Key, value []byt
 	return nil
 }
 
-// Batch writes many entries quickly outside a transaction, for bulk imports.
+// Batch writes many entries quickly outside a transaction, for bulk
+// imports: a badger write batch, or over another backend scoped writes
+// of the entries grouped by owner (backendBatch).
 type Batch struct {
 	wb   *badger.WriteBatch
 	sync *groupSync
 	disk *diskGuard
+
+	s  *DB           // over another backend
+	be *backendBatch // over another backend
 }
 
 // newBatch starts a write batch; call Flush to commit it.
-func (s *DB) newBatch() *Batch { return &Batch{wb: s.db.NewWriteBatch(), sync: s.sync, disk: s.disk} }
+func (s *DB) newBatch() *Batch {
+	if s.db == nil {
+		return &Batch{disk: s.disk, s: s, be: &backendBatch{}}
+	}
+	return &Batch{wb: s.db.NewWriteBatch(), sync: s.sync, disk: s.disk}
+}
 
 // SetJSON adds one encoded value to the batch.
 func (b *Batch) SetJSON(key Key, v any) error {
@@ -443,22 +494,37 @@ func (b *Batch) SetJSON(key Key, v any) error {
 	if err != nil {
 		return fmt.Errorf("encode %q: %w", printable(key), err)
 	}
-	return b.wb.Set(key, raw)
+	return b.Set(key, raw)
 }
 
 // Set adds one raw value to the batch.
-func (b *Batch) Set(key Key, value []byte) error { return b.wb.Set(key, value) }
+func (b *Batch) Set(key Key, value []byte) error {
+	if b.be != nil {
+		b.be.add(key, value, false)
+		return nil
+	}
+	return b.wb.Set(key, value)
+}
 
 // Delete adds a deletion to the batch.
-func (b *Batch) Delete(key Key) error { return b.wb.Delete(key) }
+func (b *Batch) Delete(key Key) error {
+	if b.be != nil {
+		b.be.add(key, nil, true)
+		return nil
+	}
+	return b.wb.Delete(key)
+}
 
 // Flush commits the batch and returns once it is synced to disk. Like
 // a transaction it refuses to write below a quarter of the disk reserve, and
 // measures the free space first: a batch can be large.
 func (b *Batch) Flush() error {
 	if err := b.disk.check().criticalErr(); err != nil {
-		b.wb.Cancel()
+		b.Cancel()
 		return err
+	}
+	if b.be != nil {
+		return b.be.flush(b.s)
 	}
 	if err := b.wb.Flush(); err != nil {
 		return err
@@ -467,7 +533,13 @@ func (b *Batch) Flush() error {
 }
 
 // Cancel drops the batch.
-func (b *Batch) Cancel() { b.wb.Cancel() }
+func (b *Batch) Cancel() {
+	if b.be != nil {
+		b.be = &backendBatch{}
+		return
+	}
+	b.wb.Cancel()
+}
 
 // seqOf returns the sequence number at the end of a key built with a u64 suffix.
 func seqOf(key Key) uint64 {

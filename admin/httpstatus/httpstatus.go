@@ -70,6 +70,7 @@ func Of(err error) Answer {
 		cie *csvtext.ImportError // contacts and places
 		ee  *csvtext.EncodingError
 		cse *csvtext.CharsetError
+		use *store.UnsupportedError
 	)
 	switch {
 	case err == nil:
@@ -204,6 +205,9 @@ func Of(err error) Answer {
 		return a
 	case errors.Is(err, store.ErrNotFound):
 		return answer(fiber.StatusNotFound, "not found")
+	case errors.As(err, &use):
+		// Names the feature and the backend only.
+		return answer(fiber.StatusNotImplemented, use.Error())
 	}
 	a := answer(fiber.StatusInternalServerError, "internal error")
 	a.Unexpected = true

@@ -92,7 +92,8 @@ var ErrUnsupportedScope = errors.New("jetstream store: invalid scope")
 // across scopes.
 const anyScope = "rec.*.*.*"
 
-// Store runs scoped transactions on the RECORDS stream.
+// Store runs scoped transactions on the RECORDS stream. It is a
+// store.Backend: store.OpenBackend runs a store.DB over it.
 type Store struct {
 	nc         *nats.Conn
 	partitions uint32
@@ -102,6 +103,8 @@ type Store struct {
 	// SetAuditFolder).
 	auditFolder atomic.Pointer[func(ctx context.Context)]
 }
+
+var _ store.Backend = (*Store)(nil)
 
 // SetAuditFolder makes fold run after every commit that wrote an audit
 // event, before Write returns, as store.DB.SetAuditFolder does for

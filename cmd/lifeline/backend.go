@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/rs/zerolog"
 
 	"lifeline/cluster"
 	"lifeline/cluster/jsstore"
+	"lifeline/coord"
+	"lifeline/store"
 )
 
 // Backends: where the store keeps its records (LIFELINE_BACKEND).
@@ -111,21 +114,97 @@ func openNATSBackend(ctx context.Context, cfg Config, log zerolog.Logger) (*nats
 // Close closes the connection and stops the embedded node.
 func (b *natsBackend) Close() { b.node.Close() }
 
-// errNATSServe says what keeps `serve` from running on JetStream.
-var errNATSServe = errors.New("LIFELINE_BACKEND=nats: JetStream is ready (node started, streams created), " +
-	"but the server cannot run on it yet: its store (store.DB) opens badger only, with no seam to run its " +
-	"transactions on the JetStream store, and ingest commits many people's events in one transaction across " +
-	"scopes (bot/ingest.go), which JetStream cannot commit atomically; set LIFELINE_BACKEND=badger (the default)")
+// natsStore is the JetStream store with the node under it, as the
+// server's store.DB runs over it: closing the DB gives up the serving
+// lease, closes the connection and stops the embedded node.
+type natsStore struct {
+	*jsstore.Store
+	node    *cluster.Node
+	release func() // the serving lease's
+}
 
-// startOnNATS prepares JetStream for LIFELINE_BACKEND=nats and stops:
-// the streams are there for `lifeline cluster` and for when the server
-// can run on them, and nothing is served from a badger store the
-// operator did not ask for.
-func startOnNATS(cfg Config, log zerolog.Logger) error {
+// Close gives up the serving lease and stops the node (or closes the
+// connection to the cluster).
+func (s natsStore) Close() {
+	if s.release != nil {
+		s.release()
+	}
+	s.node.Close()
+}
+
+// servingLease is the lease an instance holds while it serves from a
+// JetStream cluster. Partition ownership, the pacer and the bus are still
+// per process (issue 13), so two instances on one cluster would process
+// the same people and each pace the numbers alone: the second is refused
+// at start instead.
+const servingLease = "serve"
+
+// errSecondInstance: another instance serves from this cluster.
+var errSecondInstance = errors.New("several instances on one JetStream cluster are not supported yet (partitions have no owner, the pacer and the bus are per process): run one instance")
+
+// holdServingLease takes the serving lease for cfg.InstanceID and keeps
+// it renewed. A lease left by an instance that died is taken once it has
+// stayed unrenewed for its TTL on this instance's clock (up to two TTLs
+// from the first look, see cluster.Leases), so a restart after a crash
+// waits for that; one held by a live instance is refused, naming it.
+func holdServingLease(node *cluster.Node, cfg Config, log zerolog.Logger) (release func(), err error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*cfg.LeaseTTL+time.Second)
+	defer cancel()
+	ls, err := node.Leases(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tick := time.NewTicker(max(cfg.LeaseTTL/10, 50*time.Millisecond))
+	defer tick.Stop()
+	for waited := false; ; waited = true {
+		held, _, release, err := coord.Hold(context.Background(), ls, servingLease, cfg.InstanceID, cfg.LeaseTTL)
+		if err == nil {
+			go func() {
+				<-held.Done()
+				if cause := context.Cause(held); !errors.Is(cause, context.Canceled) {
+					log.Error().Err(cause).Msg("LIFELINE_BACKEND=nats: the serving lease is lost; another instance may take it and serve beside this one")
+				}
+			}()
+			return release, nil
+		}
+		if !errors.Is(err, coord.ErrHeld) {
+			return nil, fmt.Errorf("take the serving lease: %w", err)
+		}
+		if !waited {
+			log.Warn().Str("lease", servingLease).Dur("up_to", 2*cfg.LeaseTTL).Msg("LIFELINE_BACKEND=nats: the serving lease is held; waiting in case its holder is gone")
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%w: %w", errSecondInstance, err)
+		case <-tick.C:
+		}
+	}
+}
+
+// openNATSStore is the server's store with LIFELINE_BACKEND=nats: a
+// store.DB over JetStream, held by this instance alone (the serving
+// lease). The files people send stay on this instance's disk under the
+// data directory, and the disk reserve is kept there, where the embedded
+// node keeps its streams. What only badger does (backup, a transaction
+// across scopes) fails naming the feature (store.ErrUnsupported).
+func openNATSStore(cfg Config, log zerolog.Logger) (*store.DB, *cluster.Node, error) {
 	b, err := openNATSBackend(context.Background(), cfg, log)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	b.Close()
-	return errNATSServe
+	release, err := holdServingLease(b.node, cfg, log)
+	if err != nil {
+		b.Close()
+		return nil, nil, fmt.Errorf("LIFELINE_BACKEND=nats: %w", err)
+	}
+	db, err := store.OpenBackend(natsStore{Store: b.store, node: b.node, release: release}, "JetStream", store.Options{
+		Dir: cfg.DataDir, MediaDir: filepath.Join(cfg.DataDir, "media"), EncryptionKey: cfg.EncryptionKey,
+		DiskReserve: cfg.DiskReserve, FreeSpace: cfg.freeSpace, Logger: log})
+	if err != nil {
+		release()
+		b.Close()
+		return nil, nil, fmt.Errorf("LIFELINE_BACKEND=nats: %w", err)
+	}
+	log.Info().Str("backend", backendNATS).Bool("streams_changed", b.ensure.Changed()).Msg("store on JetStream")
+	return db, b.node, nil
 }

@@ -1,16 +1,22 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rs/zerolog"
 
-	"lifeline/cluster"
 	"lifeline/store"
 )
 
@@ -113,29 +119,113 @@ func TestNATSBackendRestartsWithItsData(t *testing.T) {
 	}
 }
 
-// serve with LIFELINE_BACKEND=nats prepares JetStream and then refuses
-// to run, naming the setting, rather than serving from badger.
-func TestServeOnNATSStopsNamingTheSetting(t *testing.T) {
+// serve with LIFELINE_BACKEND=nats runs on JetStream: one embedded
+// node on loopback, no badger store under the data directory; a sandbox
+// message is answered, and after a restart the conversation's
+// transcript is read back from the node's streams.
+func TestServeOnNATSAnswersAndKeepsTheTranscript(t *testing.T) {
 	dir := t.TempDir()
 	cfg := natsConfig(t, dir)
-	inst, err := start(cfg, zerolog.Nop(), nil)
-	if inst != nil {
-		inst.close()
+	cfg.ThesaurusDir = ""
+	cfg.AdminToken = "nats-serve-test-admin-token-0123456789"
+	client := &http.Client{Timeout: 60 * time.Second}
+	const user = "15550007777"
+
+	serveOnce := func() (*instance, string) {
+		t.Helper()
+		inst, err := start(cfg, zerolog.Nop(), &bytes.Buffer{})
+		if err != nil {
+			t.Fatalf("start on nats: %v", err)
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			inst.close()
+			t.Fatal(err)
+		}
+		go func() { _ = inst.http.App().Listener(ln) }()
+		return inst, "http://" + ln.Addr().String()
 	}
-	if !errors.Is(err, errNATSServe) || !strings.Contains(err.Error(), "LIFELINE_BACKEND") {
-		t.Fatalf("start: %v, want the refusal naming LIFELINE_BACKEND", err)
+	transcript := func(base string) []string {
+		t.Helper()
+		resp, err := client.Get(base + "/sandbox/conversations/" + user)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var tr struct {
+			Messages []struct {
+				Dir  string `json:"dir"`
+				Text string `json:"text"`
+			} `json:"messages"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&tr); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("transcript: %d, %v", resp.StatusCode, err)
+		}
+		var out []string
+		for _, m := range tr.Messages {
+			out = append(out, m.Dir+": "+m.Text)
+		}
+		return out
+	}
+
+	inst, base := serveOnce()
+	resp, err := client.Post(base+"/sandbox/messages", "application/json", strings.NewReader(`{"from": "`+user+`", "text": "hello"}`))
+	if err != nil {
+		inst.close()
+		t.Fatal(err)
+	}
+	var answer struct {
+		Replies []json.RawMessage `json:"replies"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&answer)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 || len(answer.Replies) == 0 {
+		inst.close()
+		t.Fatalf("sandbox message on nats: status %d, %d replies, %v", resp.StatusCode, len(answer.Replies), err)
+	}
+	inst.engine.WaitIdle()
+	inst.phones.Wait()
+	inst.engine.WaitIdle()
+	before := transcript(base)
+	if err := inst.close(); err != nil {
+		t.Fatal(err)
+	}
+	if len(before) < 2 || before[0] != "in: hello" {
+		t.Fatalf("transcript before the restart: %q; want the message and its replies", before)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "store")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a badger store was opened under the data directory: %v", err)
 	}
-	b, err := openNATSBackend(context.Background(), cfg, zerolog.Nop())
+
+	inst, base = serveOnce()
+	defer inst.close()
+	if after := transcript(base); !slices.Equal(after, before) {
+		t.Errorf("transcript after the restart:\n%q\nwant\n%q", after, before)
+	}
+
+	// A second instance on the same cluster is refused while this one
+	// serves: nothing yet divides the people between instances.
+	second := cfg
+	second.DataDir, second.InstanceID, second.LeaseTTL = t.TempDir(), "second", 300*time.Millisecond
+	second.NATS.Name, second.NATS.URL = "", inst.node.ClientURL()
+	if other, err := start(second, zerolog.Nop(), &bytes.Buffer{}); !errors.Is(err, errSecondInstance) {
+		if other != nil {
+			other.close()
+		}
+		t.Errorf("a second instance on the cluster: %v; want it refused (errSecondInstance)", err)
+	}
+
+	// What the JetStream store cannot do yet is refused naming it: a
+	// backup answers 501 before any of a stream is sent.
+	req, _ := http.NewRequest("GET", base+"/admin/backup", nil)
+	req.Header.Set("Authorization", "Bearer "+cfg.AdminToken)
+	resp, err = client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Close()
-	for _, c := range b.ensure {
-		if c.Action != cluster.Unchanged {
-			t.Errorf("%s %s: %s after serve created the streams", c.Kind, c.Name, c.Action)
-		}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotImplemented || !strings.Contains(string(body), "backup") || !strings.Contains(string(body), "LIFELINE_BACKEND=badger") {
+		t.Errorf("backup on nats: %d %s; want 501 naming the feature and the setting", resp.StatusCode, body)
 	}
 }

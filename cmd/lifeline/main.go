@@ -24,6 +24,7 @@ import (
 	"lifeline/bot/contacts"
 	"lifeline/bot/pace"
 	"lifeline/bot/whatsapp"
+	"lifeline/cluster"
 	"lifeline/coord"
 	"lifeline/incident"
 	"lifeline/kb"
@@ -140,6 +141,7 @@ type instance struct {
 	cfg    Config
 	log    zerolog.Logger
 	db     *store.DB
+	node   *cluster.Node // LIFELINE_BACKEND=nats: the embedded node or the connection; closed with db
 	engine *bot.Engine
 	http   *admin.Server
 	sweep  context.CancelFunc // stops the retention sweeper and the media downloader
@@ -159,19 +161,26 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
-	if cfg.Backend == backendNATS {
-		return nil, startOnNATS(cfg, log)
-	}
 	if err := checkNotHalfRestored(cfg.DataDir); err != nil {
 		return nil, err
 	}
 	if err := checkWritable(cfg.DataDir); err != nil {
 		return nil, err
 	}
-	db, err := store.Open(store.Options{Dir: filepath.Join(cfg.DataDir, "store"), Logger: log, EncryptionKey: cfg.EncryptionKey,
-		MediaDir: filepath.Join(cfg.DataDir, "media"), DiskReserve: cfg.DiskReserve, FreeSpace: cfg.freeSpace})
+	var db *store.DB
+	var node *cluster.Node
+	var err error
+	if cfg.Backend == backendNATS {
+		db, node, err = openNATSStore(cfg, log)
+	} else {
+		db, err = store.Open(store.Options{Dir: filepath.Join(cfg.DataDir, "store"), Logger: log, EncryptionKey: cfg.EncryptionKey,
+			MediaDir: filepath.Join(cfg.DataDir, "media"), DiskReserve: cfg.DiskReserve, FreeSpace: cfg.freeSpace})
+		if err != nil {
+			err = explainOpen(err, cfg)
+		}
+	}
 	if err != nil {
-		return nil, explainOpen(err, cfg)
+		return nil, err
 	}
 	// The coordination seams, single-process: one bus for live events and
 	// FAQ versions, leases for broadcast dispatch.
@@ -337,7 +346,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		ready = ready.Str("simulator", pageURL(cfg.Addr, "/simulator/"))
 	}
 	ready.Msg("lifeline ready")
-	return &instance{cfg: cfg, log: log, db: db, engine: engine, http: srv, sweep: sweepStop, broadcasts: broadcasts, phones: phones,
+	return &instance{cfg: cfg, log: log, db: db, node: node, engine: engine, http: srv, sweep: sweepStop, broadcasts: broadcasts, phones: phones,
 		pacer: pacer, faq: faq, bus: bus, places: placeSvc, templates: tpls, media: mediaDone}, nil
 }
 
