@@ -253,6 +253,7 @@ setInterval(() => {
   if (state.page === "incidents") loadIncidents();
   else if (state.page === "broadcasts") loadBroadcasts();
   else if (state.page === "dashboard") loadDashboard();
+  else if (state.page === "reach") loadReach();
 }, 15000);
 
 // ---------- incidents ----------
@@ -422,6 +423,7 @@ function headerMedia(row) {
 $("bc-add-tpl").addEventListener("click", () => { $("bc-templates").append(templateRow()); specChanged(); });
 $("bc-templates").append(templateRow({ key: "en", language: "en" }));
 $("bc-critical").addEventListener("change", () => { $("bc-reason-box").hidden = !$("bc-critical").checked; });
+$("bc-kind").addEventListener("change", () => { $("bc-checkin-opts").hidden = $("bc-kind").value !== "checkin"; });
 
 // spec is the broadcast the form describes, as the API takes it.
 function spec() {
@@ -442,6 +444,16 @@ function spec() {
     critical: $("bc-critical").checked, consent_override_reason: $("bc-critical").checked ? $("bc-reason").value.trim() : undefined,
   };
   if (Object.keys(templates).length > 1 && templates.en) s.fallback_language = "en";
+  if (s.kind === "checkin") {
+    // A count the API would refuse (0 minutes, 11 reminders) goes as it is:
+    // the API's refusal says what it accepts.
+    const count = Number($("bc-remind-count").value || 0);
+    if (count) s.reminders = { every: Number($("bc-remind-every").value || 0) + "m", count };
+    const u = {};
+    if ($("bc-unacc-handoff").checked) u.handoff = true;
+    if ($("bc-unacc-webhook").checked) u.webhook = true;
+    if (Object.keys(u).length) s.unaccounted = u;
+  }
   if ($("bc-start").value) s.start_at = new Date($("bc-start").value).toISOString();
   return s;
 }
