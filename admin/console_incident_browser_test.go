@@ -28,8 +28,10 @@ import (
 func TestIncidentToolsInARealBrowser(t *testing.T) {
 	chromium, axe := browserTools(t)
 	rig := newAdminRigWith(t, "")
-	coord := openScreen(t, chromium, screenSizes[0], 8*time.Minute)
-	agent := openScreen(t, chromium, screenSizes[1], 8*time.Minute)
+	// The walk waits on a check-in's reminder a minute after its send and
+	// its completion a minute later: a longer budget than the other walks.
+	coord := openScreen(t, chromium, screenSizes[0], 12*time.Minute)
+	agent := openScreen(t, chromium, screenSizes[1], 12*time.Minute)
 	runIncidentTools(t, rig, coord, agent, axe)
 }
 
@@ -59,9 +61,13 @@ func runIncidentTools(t *testing.T, rig *adminRig, coord, agent *workspace, axe 
 	const (
 		lina  = "447700900501" // asked about tap water; never answers the check-in
 		yusuf = "447700900502" // never answers either
+		ghost = "15550100077"  // has no WhatsApp (the sandbox answers 131026)
 	)
 	asAdmin(t, rig.base, rig.token, "POST", "/admin/contacts/import", "text/csv",
-		"phone,name,language,tags,opted_in\n+"+lina+",Lina,en,harbour,yes\n+"+yusuf+",Yusuf,en,harbour,yes\n", 200)
+		"phone,name,language,tags,opted_in\n+"+lina+",Lina,en,harbour,yes\n+"+yusuf+",Yusuf,en,harbour,yes\n+"+ghost+",Ghost,en,ghost,yes\n", 200)
+	// A notice to a number without WhatsApp marks it unreachable (131026).
+	asAdmin(t, rig.base, rig.token, "POST", "/admin/broadcasts", "application/json", `{"name": "ghost notice", "kind": "notice",
+		"audience": {"tags_any": ["ghost"]}, "templates": {"en": {"name": "flood_notice", "language": "en_US", "body": [{"value": "x"}]}}}`, 202)
 	var inc struct{ ID string }
 	adminDo(t, rig, "POST", "/admin/incidents", `{"name": "Harbour fire", "kind": "fire", "audience": {"tags_any": ["harbour"], "languages": ["en"]}}`, 201, &inc)
 
@@ -292,6 +298,23 @@ func runIncidentTools(t *testing.T, rig *adminRig, coord, agent *workspace, axe 
 		t.Error("the agent's check-ins page is not in Arabic, right to left")
 	}
 	checkPage(agent, "incident-reach-phone-ar")
+
+	// The number without WhatsApp got a phone again: the coordinator
+	// clears its unreachable mark on the contacts page.
+	type contact struct{ Unreachable bool }
+	for c := (contact{}); !c.Unreachable; adminGet(t, rig, "/admin/contacts/"+ghost, &c) {
+		coord.until("the notice's send fails", `new Promise((r) => setTimeout(() => r(true), 100))`)
+	}
+	coord.do("open the contact",
+		goTo("contacts"),
+		clickRow(`#contact-table tr[data-wa="`+ghost+`"] button[data-act="consent"]`),
+		clickRow(`#ct-detail-state button[data-act="reachable"]`))
+	coord.until("the mark is gone", `document.getElementById("ct-detail-state").textContent.startsWith("WhatsApp: opted in") && !document.querySelector('#ct-detail-state button[data-act="reachable"]')`)
+	var c contact
+	adminGet(t, rig, "/admin/contacts/"+ghost, &c)
+	if c.Unreachable {
+		t.Error("the contact is still unreachable after Reachable again")
+	}
 
 	// After the reminder has had its time, Lina, still unaccounted, is
 	// in the agents' queue.

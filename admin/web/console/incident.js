@@ -66,7 +66,7 @@ Object.assign(I18N.ar, {
 
 // itools is the dashboard's incident tools: the incident shown, as last
 // read, its own FAQ entries, and the entry being edited.
-const itools = { id: null, inc: null, faq: [], editing: null };
+const itools = { id: null, inc: null, faq: [], editing: null, dirty: false };
 
 // result shows an outcome in box: ok, or an error in the API's words.
 function result(box, text, ok) {
@@ -99,8 +99,9 @@ async function loadIncidentEdit(id, fresh) {
   if (itools.id !== id) return;
   itools.inc = x;
   const closed = x.state === "closed";
-  // A form being typed in keeps what was typed.
-  if (fresh || !$("it-form").contains(document.activeElement)) {
+  // A form being typed in keeps what was typed until it is saved.
+  if (fresh || !itools.dirty) {
+    itools.dirty = false;
     $("it-name").value = x.name || "";
     $("it-notes").value = x.notes || "";
     const a = x.audience || {};
@@ -113,6 +114,7 @@ async function loadIncidentEdit(id, fresh) {
   $("if-form").hidden = closed;
 }
 
+$("it-form").addEventListener("input", () => { itools.dirty = true; });
 $("it-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   const x = itools.inc;
@@ -125,6 +127,7 @@ $("it-form").addEventListener("submit", async (ev) => {
   }
   try {
     itools.inc = await api("PATCH", "/admin/incidents/" + enc(x.id), body);
+    itools.dirty = false;
     result($("it-result"), t("it.saved"), true);
     loadDashboard();
   } catch (e) { result($("it-result"), e.message, false); }
