@@ -23,15 +23,13 @@ import (
 // and sends the correction; and composes a check-in with a reminder and
 // the unaccounted handed to the agents. An agent on a phone, in Arabic,
 // marks one of the check-in's unaccounted reached from the check-ins
-// page; after the reminder the other is in the agents' queue. The
-// coordinator then closes the incident from its dashboard.
+// page. The coordinator clears a contact's unreachable mark and closes
+// the incident from its dashboard.
 func TestIncidentToolsInARealBrowser(t *testing.T) {
 	chromium, axe := browserTools(t)
 	rig := newAdminRigWith(t, "")
-	// The walk waits on a check-in's reminder a minute after its send and
-	// its completion a minute later: a longer budget than the other walks.
-	coord := openScreen(t, chromium, screenSizes[0], 12*time.Minute)
-	agent := openScreen(t, chromium, screenSizes[1], 12*time.Minute)
+	coord := openScreen(t, chromium, screenSizes[0], 8*time.Minute)
+	agent := openScreen(t, chromium, screenSizes[1], 8*time.Minute)
 	runIncidentTools(t, rig, coord, agent, axe)
 }
 
@@ -259,14 +257,20 @@ func runIncidentTools(t *testing.T, rig *adminRig, coord, agent *workspace, axe 
 		chromedp.SendKeys(chromedp.CSS(`#bc-tags`), "harbour"),
 	)
 	coord.until("the composer has the incident", `document.getElementById("bc-incident").value === "`+inc.ID+`"`)
+	// The options reach the API: what it refuses comes back in its words
+	// (a reminder's time and what follows it take minutes, too long here).
+	coord.do("a refused option", setField(`#bc-remind-count`, "11"), chromedp.Click(chromedp.CSS(`#bc-preview-btn`)))
+	coord.until("the API's refusal names it", `document.getElementById("bc-form-error").textContent.includes("reminders.count 11")`)
+	coord.do("put it right", setField(`#bc-remind-count`, "1"))
 	coord.do("preview and send it",
 		chromedp.Click(chromedp.CSS(`#bc-preview-btn`)),
 		chromedp.WaitVisible(chromedp.CSS(`#bc-preview-body`)),
 		chromedp.WaitEnabled(chromedp.CSS(`#bc-send`)),
 		chromedp.Click(chromedp.CSS(`#bc-send`)),
 	)
-	coord.until("it is created", `document.getElementById("bc-result").textContent !== "" && !!document.querySelector('#broadcast-table tr[data-id]')`)
-	bcID := evalIn[string](coord, `document.querySelector('#broadcast-table tr[data-id]').dataset.id`)
+	row := `[...document.querySelectorAll('#broadcast-table tr[data-id]')].find((r) => r.innerText.includes("Harbour check-in"))`
+	coord.until("it is created", `document.getElementById("bc-result").textContent !== "" && !!`+row)
+	bcID := evalIn[string](coord, row+`.dataset.id`)
 
 	// The agent, on a phone in Arabic, marks Yusuf reached.
 	login(agent, "amira", "ar")
@@ -315,29 +319,6 @@ func runIncidentTools(t *testing.T, rig *adminRig, coord, agent *workspace, axe 
 	if c.Unreachable {
 		t.Error("the contact is still unreachable after Reachable again")
 	}
-
-	// After the reminder has had its time, Lina, still unaccounted, is
-	// in the agents' queue.
-	for {
-		var st struct {
-			Rounds int `json:"reminder_rounds_done"`
-		}
-		adminGet(t, rig, "/admin/broadcasts/"+bcID, &st)
-		type handoff struct{ User string }
-		var hs struct{ Handoffs []handoff }
-		adminGet(t, rig, "/admin/handoffs", &hs)
-		has := func(who string) bool {
-			return slices.IndexFunc(hs.Handoffs, func(x handoff) bool { return x.User == who }) >= 0
-		}
-		if st.Rounds == 1 && has(lina) {
-			if has(yusuf) {
-				t.Errorf("Yusuf, reached by staff, has a handoff: %+v", hs)
-			}
-			break
-		}
-		agent.until("the reminder's time passes", `new Promise((r) => setTimeout(() => r(true), 500))`)
-	}
-	agent.until("the agent's queue has Lina", `!!document.querySelector('#queue-list li[data-id="`+lina+`"]') || (location.hash = "#queue", false)`)
 
 	// Closing from the dashboard.
 	coord.do("close the incident", goTo("dashboard/"+inc.ID), chromedp.WaitVisible(chromedp.CSS(`#dash-edit summary`)),
