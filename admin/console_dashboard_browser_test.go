@@ -150,8 +150,14 @@ func runDashboard(t *testing.T, rig *adminRig, coord, other *workspace, lang, ax
 
 	// The second admin approves from their browser.
 	login(other, "omar")
-	other.do("approve the check-in",
+	var pv struct{ Targeted int }
+	adminGet(t, rig, "/admin/broadcasts/"+bcID+"/preview", &pv)
+	other.do("read the check-in's preview",
 		goTo("broadcasts"),
+		clickRow(`#broadcast-table tr[data-id="`+bcID+`"][data-state="pending_approval"] button[data-act="preview"]`),
+	)
+	other.until("the preview says whom it targets", `(document.querySelector("#bc-help #bc-preview-body") || {innerText: ""}).innerText.includes("`+strconv.Itoa(pv.Targeted)+`") && `+strconv.FormatBool(pv.Targeted > 0))
+	other.do("approve the check-in",
 		clickRow(`#broadcast-table tr[data-id="`+bcID+`"][data-state="pending_approval"] button[data-act="approve"]`),
 	)
 	other.until("it is approved", `!!document.querySelector('#broadcast-table tr[data-id="`+bcID+`"]:not([data-state="pending_approval"])')`)

@@ -291,13 +291,15 @@ function route() {
   let page = parts[0];
   state.pageArg = decodeURIComponent(parts.slice(1).join("/"));
   if (!$("page-" + page) || page === "login") page = "queue";
-  if (page !== "queue" && state.me.role !== "admin") page = "queue";
+  // Agents have the queue and the check-ins they work (#reach); the
+  // rest is for admins.
+  if (!["queue", "reach"].includes(page) && state.me.role !== "admin") page = "queue";
   state.page = page;
   for (const p of document.querySelectorAll(".page")) p.hidden = p.id !== "page-" + page;
   const navPage = page === "dashboard" ? "incidents" : page;
   for (const a of document.querySelectorAll("#nav a")) a.classList.toggle("current", a.dataset.page === navPage);
   const load = { queue: loadQueue, incidents: loadIncidents, faq: loadFAQPage, contacts: loadContacts, broadcasts: loadBroadcasts, agents: loadAgentsPage,
-    places: loadPlacesPage, replies: loadRepliesPage, map: loadMapPage, dashboard: loadDashboard }[page];
+    places: loadPlacesPage, replies: loadRepliesPage, map: loadMapPage, dashboard: loadDashboard, reach: loadReach }[page];
   if (load) load();
 }
 window.addEventListener("hashchange", route);
@@ -330,6 +332,7 @@ function scheduleReload(detail, figuresOnly) {
     else if (state.page === "broadcasts") loadBroadcasts();
     else if (state.page === "incidents") loadIncidents();
     else if (state.page === "dashboard") loadDashboard();
+    else if (state.page === "reach") loadReach();
     else if (state.page === "map" && q) loadMapPage();
   }, 150);
 }

@@ -56,7 +56,7 @@ const checkinOnly = ["safe", "need_help", "urgent", "unaccounted"];
 async function loadDashboard() {
   const id = state.pageArg;
   if (!id) { location.hash = "#incidents"; return; }
-  if (dash.id !== id) { dash.id = id; dash.data = null; dash.map.selected = null; }
+  if (dash.id !== id) { dash.id = id; dash.data = null; dash.map.selected = null; loadIncidentTools(id, true); }
   const seq = ++dash.seq;
   let rep, hs, ps, cfg, series, csvs, unacc;
   try {
@@ -143,17 +143,21 @@ function renderDashBroadcasts(d) {
 
 // unaccountedView is a check-in's people without an answer, for staff
 // to reach by other means and mark: each then counts as accounted for.
-function unaccountedView(b, l) {
+// errBox and reload are where a refusal is shown and what reloads after
+// a mark: the dashboard's, or the agents' check-ins page's.
+function unaccountedView(b, l, errBox, reload) {
+  errBox = errBox || $("dash-error");
+  reload = reload || loadDashboard;
   const people = l.people || [];
   const row = (p) => {
     const note = h("input", { type: "text", dir: "auto", maxlength: "500", "aria-label": t("dash.note"), placeholder: t("dash.note") });
     const mark = h("form", { class: "inline-form" }, note, h("button", { type: "submit", text: t("dash.markReached"), "data-act": "reached" }));
     mark.addEventListener("submit", async (ev) => {
       ev.preventDefault();
-      $("dash-error").textContent = "";
+      errBox.textContent = "";
       try { await api("POST", "/admin/broadcasts/" + enc(b.id) + "/unaccounted/" + enc(p.ref) + "/reached", { note: note.value.trim() }); }
-      catch (e) { $("dash-error").textContent = b.name + ": " + e.message; }
-      loadDashboard();
+      catch (e) { errBox.textContent = b.name + ": " + e.message; }
+      reload();
     });
     return h("tr", { "data-ref": p.ref, "data-wa": p.wa_id || "", "data-reached": p.reached ? "yes" : "no" },
       h("th", { scope: "row" }, p.name ? [isolate(p.name), " · "] : null, p.wa_id ? phone(p.wa_id) : isolate(p.ref)),

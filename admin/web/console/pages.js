@@ -85,6 +85,7 @@ Object.assign(I18N.en, {
   "hm.file": "Header file", "hm.uploading": "Uploading…", "hm.uploaded": "Uploaded {0} ({1}, {2} KB)",
   "hm.lat": "Header latitude", "hm.lon": "Header longitude", "hm.place": "Place name", "hm.address": "Address",
   "hm.needFile": "{0}: upload the header's file first.", "pv.header": "Header: {0}",
+  "bc.previewOf": "Preview: {0}", "ct.unreachable": "unreachable on WhatsApp ({0})", "ct.clearUnreachable": "Reachable again",
   "nothing": "Nothing yet.", "admin.notAvailable": "{0} is not available on this server.", "admin.failed": "{0} could not be loaded: {1}",
 });
 Object.assign(I18N.ar, {
@@ -169,6 +170,7 @@ Object.assign(I18N.ar, {
   "hm.file": "ملف الترويسة", "hm.uploading": "جارٍ الرفع…", "hm.uploaded": "رُفع {0} ({1}، {2} ك.ب)",
   "hm.lat": "خط عرض الترويسة", "hm.lon": "خط طول الترويسة", "hm.place": "اسم المكان", "hm.address": "العنوان",
   "hm.needFile": "{0}: ارفع ملف الترويسة أولاً.", "pv.header": "الترويسة: {0}",
+  "bc.previewOf": "معاينة: {0}", "ct.unreachable": "لا يمكن الوصول إليه عبر واتساب ({0})", "ct.clearUnreachable": "يمكن الوصول إليه مجدداً",
   "nothing": "لا شيء بعد.", "admin.notAvailable": "{0} غير متاح على هذا الخادم.", "admin.failed": "تعذّر تحميل {0}: {1}",
 });
 
@@ -257,6 +259,7 @@ setInterval(() => {
   if (state.page === "incidents") loadIncidents();
   else if (state.page === "broadcasts") loadBroadcasts();
   else if (state.page === "dashboard") loadDashboard();
+  else if (state.page === "reach") loadReach();
 }, 15000);
 
 // ---------- incidents ----------
@@ -443,6 +446,7 @@ function headerMedia(row) {
 $("bc-add-tpl").addEventListener("click", () => { $("bc-templates").append(templateRow()); specChanged(); });
 $("bc-templates").append(templateRow({ key: "en", language: "en" }));
 $("bc-critical").addEventListener("change", () => { $("bc-reason-box").hidden = !$("bc-critical").checked; });
+$("bc-kind").addEventListener("change", () => { $("bc-checkin-opts").hidden = $("bc-kind").value !== "checkin"; });
 
 // spec is the broadcast the form describes, as the API takes it.
 function spec() {
@@ -463,6 +467,16 @@ function spec() {
     critical: $("bc-critical").checked, consent_override_reason: $("bc-critical").checked ? $("bc-reason").value.trim() : undefined,
   };
   if (Object.keys(templates).length > 1 && templates.en) s.fallback_language = "en";
+  if (s.kind === "checkin") {
+    // A count the API would refuse (0 minutes, 11 reminders) goes as it is:
+    // the API's refusal says what it accepts.
+    const count = Number($("bc-remind-count").value || 0);
+    if (count) s.reminders = { every: Number($("bc-remind-every").value || 0) + "m", count };
+    const u = {};
+    if ($("bc-unacc-handoff").checked) u.handoff = true;
+    if ($("bc-unacc-webhook").checked) u.webhook = true;
+    if (Object.keys(u).length) s.unaccounted = u;
+  }
   if ($("bc-start").value) s.start_at = new Date($("bc-start").value).toISOString();
   return s;
 }
@@ -568,7 +582,9 @@ function broadcastRow(b) {
   };
   const acts = [];
   const s = b.state;
-  if (s === "pending_approval") acts.push(btn("bc.approve", act("approve"), { class: "primary", "data-act": "approve" }), btn("bc.reject", act("reject"), { "data-act": "reject" }));
+  // The approver reads what would be sent before approving it.
+  if (s === "pending_approval") acts.push(btn("bc.preview", () => showStoredPreview(b), { "data-act": "preview" }),
+    btn("bc.approve", act("approve"), { class: "primary", "data-act": "approve" }), btn("bc.reject", act("reject"), { "data-act": "reject" }));
   if (["scheduled", "sending", "waiting_limit"].includes(s)) acts.push(btn("bc.pause", act("pause"), { "data-act": "pause" }));
   if (s === "paused") acts.push(btn("bc.resume", act("resume"), { "data-act": "resume" }));
   if (["pending_approval", "scheduled", "sending", "paused", "waiting_limit", "sent"].includes(s)) {
@@ -591,6 +607,18 @@ function broadcastRow(b) {
     h("td", { class: "num-cell" }, rate(ack, ack <= 300, ack ? duration(ack) : "–", measured && ack > 0)),
     h("td", { class: "num-cell" }, rate(b.engagement_rate, b.engagement_rate >= 0.3, percent(b.engagement_rate), measured)),
     h("td", { class: "acts" }, acts));
+}
+
+// showStoredPreview shows a stored broadcast's preview, as the API
+// computes it now, in the card below the list.
+async function showStoredPreview(b) {
+  bc.help = null;
+  $("bc-help-card").hidden = false;
+  fill($("bc-help-title"), t("bc.previewOf", ""), isolate(b.name));
+  const box = $("bc-help");
+  try { fill(box, renderPreview(await api("GET", "/admin/broadcasts/" + enc(b.id) + "/preview"))); }
+  catch (e) { fill(box, h("p", { class: "error", text: e.message })); }
+  $("bc-help-card").scrollIntoView({ block: "nearest" });
 }
 
 // renderChart draws each check-in as one labelled bar of its answers: the
@@ -903,6 +931,16 @@ async function showContact(waID) {
   const wa = c.opted_out ? t("ct.optedOut") : c.opted_in ? t("ct.optedIn") : t("ct.notOptedIn");
   const sms = c.sms && c.sms.opted_out ? t("cs.smsStopped") : t("cs.smsOk");
   $("ct-detail-state").textContent = t("cs.state", wa, sms);
+  // WhatsApp said the number cannot receive messages (131026): broadcasts
+  // leave it out until it writes in or the mark is cleared here.
+  if (c.unreachable) {
+    $("ct-detail-state").append(" · ", h("span", { class: "badge urgent", text: t("ct.unreachable", c.unreachable_code || "") }), " ",
+      btn("ct.clearUnreachable", async () => {
+        try { await api("POST", "/admin/contacts/" + enc(waID) + "/reachable"); }
+        catch (e) { $("ct-error").textContent = e.message; }
+        showContact(waID);
+      }, { "data-act": "reachable" }));
+  }
   const log = (c.consent || []).slice().reverse(); // newest first
   fill($("ct-consent"), grid(["cs.col.at", "cs.col.channel", "cs.col.opt", "cs.col.source", "cs.col.wording", "cs.col.by"], log.map((ev) => h("tr", {},
     h("td", {}, timeCell(ev.at)), h("td", { dir: "ltr", text: ev.channel === "sms" ? "SMS" : "WhatsApp" }),

@@ -1,0 +1,370 @@
+// Lifeline console: running an incident without curl. On the incident's
+// dashboard, admins change its name, notes and audience and close it
+// (PATCH /admin/incidents/{id}, POST .../close); keep its own FAQ answers
+// (GET, POST /admin/incidents/{id}/faq, DELETE .../faq/{entry}); and
+// correct a wrong FAQ answer for the people who received it
+// (/admin/corrections). The check-ins page (#reach), for agents as well
+// as admins, lists the open incidents' check-ins with the people who have
+// not answered, each marked reached in one click, and the incidents' own
+// answers to read. Everything calls the documented admin API and shows a
+// refusal in the API's own words. Loaded after dashboard.js and before
+// pages.js, which starts the console.
+"use strict";
+
+Object.assign(I18N.en, {
+  "nav.reach": "Check-ins",
+  "it.edit": "Change this incident", "it.save": "Save changes", "it.close": "Close the incident",
+  "it.closedNote": "Once closed only the notes can change.", "it.saved": "Saved.", "it.closed": "Closed: {0}.",
+  "if.title": "This incident's answers", "if.explain": "While the incident is open the bot looks in these first, in every language given.",
+  "if.idAuto": "(from the question)", "if.translation": "Translation (optional)", "if.add": "Add answer", "if.save": "Save answer",
+  "if.added": "Added {0}.", "if.changed": "Changed {0}.", "if.removed": "Removed {0}.", "if.remove": "Remove", "if.editing": "Editing {0}",
+  "if.notChanged": "{0} was not changed: {1}", "if.lost": "{0} could not be changed and its old text could not be put back: {1}. Add it again.",
+  "if.closedAt": "ended with the incident", "if.by": "by {0}",
+  "co.title": "Corrections", "co.explain": "An FAQ answer was wrong: change the entry on the FAQ page first, then send the people who got the old answer a correction.",
+  "co.entry": "FAQ entry", "co.pick": "choose the entry…", "co.since": "Who got it in the last", "co.24h": "24 hours", "co.48h": "48 hours",
+  "co.7d": "7 days", "co.30d": "30 days", "co.msgEn": "Message in English", "co.msgAr": "Message in Arabic",
+  "co.newAnswer": "Where no message is given, send the entry's new answer", "co.create": "Check who gets it",
+  "co.templateNote": "People outside WhatsApp's 24-hour window get the template, as a broadcast to exactly them.",
+  "co.created": "{0}: {1} people got the old answer; {2} inside their 24-hour window (a text), {3} outside it (the template). Nothing is sent until you press Send.",
+  "co.needsTemplate": "Some people are outside their window: give a template before sending.",
+  "co.sample": "Among them: {0}", "co.send": "Send", "co.sent": "Sent {0}: {1} texts, {2} by template.",
+  "co.col.entry": "Entry", "co.col.state": "State", "co.col.created": "Made", "co.col.what": "What is sent", "co.col.sent": "Sent",
+  "cos.pending": "waiting to be sent", "cos.sending": "sending", "cos.sent": "sent",
+  "co.people": "{0} people", "co.broadcast": "broadcast {0}",
+  "re.title": "Check-ins: who has not answered", "re.explain": "Call or visit the people of an open incident's check-ins who have not answered, then mark them reached.",
+  "re.none": "No incident is open.", "re.noCheckins": "This incident has no check-in yet.",
+  "bc.checkinOpts": "Check-in: reminders and the unaccounted", "bc.remindCount": "Reminders to who has not answered (0: none)",
+  "bc.remindEvery": "Minutes between reminders", "bc.unaccHandoff": "After the last reminder, put each person still unaccounted in the agents' queue",
+  "bc.unaccWebhook": "…and send their list to the configured webhook",
+});
+Object.assign(I18N.ar, {
+  "nav.reach": "الاطمئنان",
+  "it.edit": "تعديل هذه الحادثة", "it.save": "حفظ التعديلات", "it.close": "إغلاق الحادثة",
+  "it.closedNote": "بعد الإغلاق لا يمكن تغيير إلا الملاحظات.", "it.saved": "حُفظ.", "it.closed": "أُغلقت: {0}.",
+  "if.title": "أجوبة هذه الحادثة", "if.explain": "ما دامت الحادثة مفتوحة يبحث المساعد الآلي فيها أولاً، بكل لغة مذكورة.",
+  "if.idAuto": "(من السؤال)", "if.translation": "ترجمة (اختيارية)", "if.add": "إضافة جواب", "if.save": "حفظ الجواب",
+  "if.added": "أُضيف {0}.", "if.changed": "عُدّل {0}.", "if.removed": "حُذف {0}.", "if.remove": "حذف", "if.editing": "تعديل {0}",
+  "if.notChanged": "لم يُعدَّل {0}: {1}", "if.lost": "تعذّر تعديل {0} وتعذّرت إعادة نصه القديم: {1}. أضفه مجدداً.",
+  "if.closedAt": "انتهى مع الحادثة", "if.by": "بواسطة {0}",
+  "co.title": "التصحيحات", "co.explain": "كان جواب في الأسئلة الشائعة خاطئاً: عدّل المدخل في صفحة الأسئلة الشائعة أولاً، ثم أرسل تصحيحاً لمن وصلهم الجواب القديم.",
+  "co.entry": "مدخل الأسئلة الشائعة", "co.pick": "اختر المدخل…", "co.since": "من وصلهم خلال آخر", "co.24h": "24 ساعة", "co.48h": "48 ساعة",
+  "co.7d": "7 أيام", "co.30d": "30 يوماً", "co.msgEn": "الرسالة بالإنجليزية", "co.msgAr": "الرسالة بالعربية",
+  "co.newAnswer": "حيث لا توجد رسالة، أرسل الجواب الجديد للمدخل", "co.create": "تحقق ممن سيصله",
+  "co.templateNote": "من هم خارج نافذة واتساب (24 ساعة) يصلهم القالب، برسالة جماعية إليهم وحدهم.",
+  "co.created": "{0}: وصل الجواب القديم إلى {1}؛ {2} داخل نافذة الـ24 ساعة (نص)، و{3} خارجها (القالب). لا يُرسل شيء حتى تضغط إرسال.",
+  "co.needsTemplate": "بعضهم خارج النافذة: حدّد قالباً قبل الإرسال.",
+  "co.sample": "منهم: {0}", "co.send": "إرسال", "co.sent": "أُرسل {0}: {1} نصوص، {2} بالقالب.",
+  "co.col.entry": "المدخل", "co.col.state": "الحالة", "co.col.created": "أُنشئ", "co.col.what": "ما يُرسل", "co.col.sent": "أُرسل",
+  "cos.pending": "بانتظار الإرسال", "cos.sending": "يُرسل", "cos.sent": "أُرسل",
+  "co.people": "{0} أشخاص", "co.broadcast": "الرسالة الجماعية {0}",
+  "re.title": "الاطمئنان: من لم يُجب", "re.explain": "اتصل بمن لم يُجب على رسائل الاطمئنان في الحوادث المفتوحة أو زُرهم، ثم سجّل أنه تم التواصل معهم.",
+  "re.none": "لا توجد حادثة مفتوحة.", "re.noCheckins": "لا توجد رسالة اطمئنان لهذه الحادثة بعد.",
+  "bc.checkinOpts": "الاطمئنان: التذكيرات ومن لم يُعرف مصيرهم", "bc.remindCount": "تذكيرات لمن لم يُجب (0: بلا)",
+  "bc.remindEvery": "الدقائق بين التذكيرات", "bc.unaccHandoff": "بعد آخر تذكير، ضع كل من بقي مصيره غير معروف في قائمة الموظفين",
+  "bc.unaccWebhook": "…وأرسل قائمتهم إلى الـwebhook المضبوط",
+});
+
+// itools is the dashboard's incident tools: the incident shown, as last
+// read, its own FAQ entries, and the entry being edited.
+const itools = { id: null, inc: null, faq: [], editing: null, dirty: false };
+
+// result shows an outcome in box: ok, or an error in the API's words.
+function result(box, text, ok) {
+  box.className = "result " + (ok ? "ok" : "error");
+  box.textContent = text;
+}
+
+// loadIncidentTools reads what the tools show; fresh is a newly shown
+// incident, whose forms are filled anew.
+async function loadIncidentTools(id, fresh) {
+  if (fresh) {
+    itools.id = id;
+    itools.inc = null;
+    resetOverlayForm();
+    for (const b of ["it-result", "if-result", "co-result"]) { $(b).textContent = ""; $(b).className = "result"; }
+  }
+  await loadIncidentEdit(id, fresh);
+  await Promise.all([loadOverlay(id), loadCorrections(id, fresh)]);
+}
+// Coming back to the dashboard of the same incident reads it again.
+window.addEventListener("hashchange", () => {
+  if (state.me && state.page === "dashboard" && state.pageArg === itools.id) loadIncidentTools(itools.id, false);
+});
+
+// ---------- name, notes, audience, close ----------
+async function loadIncidentEdit(id, fresh) {
+  let x;
+  try { x = await api("GET", "/admin/incidents/" + enc(id)); }
+  catch (e) { result($("it-result"), e.message, false); return; }
+  if (itools.id !== id) return;
+  itools.inc = x;
+  const closed = x.state === "closed";
+  // A form being typed in keeps what was typed until it is saved.
+  if (fresh || !itools.dirty) {
+    itools.dirty = false;
+    $("it-name").value = x.name || "";
+    $("it-notes").value = x.notes || "";
+    const a = x.audience || {};
+    $("it-regions").value = (a.regions || []).join(", ");
+    $("it-tags").value = (a.tags_any || []).join(", ");
+  }
+  for (const f of ["it-name", "it-regions", "it-tags"]) $(f).disabled = closed;
+  $("it-close").hidden = closed;
+  // A closed incident's answers are kept for the record, not changed.
+  $("if-form").hidden = closed;
+}
+
+$("it-form").addEventListener("input", () => { itools.dirty = true; });
+$("it-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const x = itools.inc;
+  if (!x) return;
+  const body = { notes: $("it-notes").value.trim() };
+  if (x.state !== "closed") {
+    body.name = $("it-name").value.trim();
+    // The audience's other parts (languages, fields…) stay as they are.
+    body.audience = Object.assign({}, x.audience || {}, { regions: list($("it-regions").value), tags_any: list($("it-tags").value) });
+  }
+  try {
+    itools.inc = await api("PATCH", "/admin/incidents/" + enc(x.id), body);
+    itools.dirty = false;
+    result($("it-result"), t("it.saved"), true);
+    loadDashboard();
+  } catch (e) { result($("it-result"), e.message, false); }
+});
+
+// confirmTwice is in pages.js, which runs after this script.
+document.addEventListener("DOMContentLoaded", () => confirmTwice($("it-close"), "it.close", async () => {
+  const x = itools.inc;
+  if (!x) return;
+  try {
+    await api("POST", "/admin/incidents/" + enc(x.id) + "/close");
+    result($("it-result"), t("it.closed", x.name), true);
+  } catch (e) { result($("it-result"), e.message, false); }
+  loadIncidentTools(x.id, false);
+  loadDashboard();
+}, "it-close"));
+
+// ---------- the incident's own FAQ entries ----------
+// overlayTable lists an incident's entries, with Edit and Remove when
+// actions are given.
+function overlayTable(entries, id, actions) {
+  const heads = ["faq.id", "faq.question", "faq.languages"];
+  if (actions) heads.push("actions");
+  return grid(heads, entries.map((e) => h("tr", { "data-id": e.id },
+    h("td", { dir: "ltr", text: e.id }),
+    h("td", {}, isolate(e.question), h("div", { class: "muted" }, isolate(e.answer)),
+      Object.entries(e.translations || {}).map(([l, tr]) => h("div", { class: "muted" }, h("bdi", { dir: "ltr", text: l + ": " }), isolate(tr.question), " · ", isolate(tr.answer))),
+      h("div", { class: "muted" }, timeCell(e.created_at), e.created_by ? [" · ", t("if.by", ""), isolate(e.created_by)] : null,
+        e.closed_at ? " · " + t("if.closedAt") : null)),
+    h("td", { dir: "ltr", text: [e.lang, ...Object.keys(e.translations || {})].join(", ") }),
+    actions ? h("td", { class: "acts" }, actions(e)) : null)), { id });
+}
+
+async function loadOverlay(id) {
+  let r;
+  try { r = await api("GET", "/admin/incidents/" + enc(id) + "/faq"); }
+  catch (e) { unavailable($("if-list"), t("if.title"), e); return; }
+  if (itools.id !== id) return;
+  itools.faq = r.entries || [];
+  const open = !itools.inc || itools.inc.state !== "closed";
+  fill($("if-list"), overlayTable(itools.faq, "if-table", open ? (e) => [
+    btn("faq.edit", () => editOverlay(e), { "data-act": "edit" }),
+    confirmTwice(h("button", { type: "button", class: "danger", text: t("if.remove"), "data-act": "remove" }), "if.remove", async () => {
+      try {
+        await api("DELETE", "/admin/incidents/" + enc(id) + "/faq/" + enc(e.id));
+        result($("if-result"), t("if.removed", e.id), true);
+        if (itools.editing === e.id) resetOverlayForm();
+      } catch (err) { result($("if-result"), e.id + ": " + err.message, false); }
+      loadOverlay(id);
+    }, "if-remove:" + id + ":" + e.id),
+  ] : null));
+}
+
+function resetOverlayForm() {
+  itools.editing = null;
+  $("if-form").reset();
+  $("if-lang").value = lang;
+  $("if-tlang").value = lang === "ar" ? "en" : "ar";
+  $("if-id").readOnly = false;
+  $("if-save").textContent = t("if.add");
+  $("if-save").dataset.i18n = "if.add";
+  $("if-cancel").hidden = true;
+}
+$("if-cancel").addEventListener("click", () => { resetOverlayForm(); $("if-result").textContent = ""; });
+
+function editOverlay(e) {
+  itools.editing = e.id;
+  $("if-id").value = e.id;
+  $("if-id").readOnly = true;
+  $("if-lang").value = e.lang || "";
+  $("if-q").value = e.question || "";
+  $("if-a").value = e.answer || "";
+  const [tl, tr] = Object.entries(e.translations || {})[0] || [$("if-lang").value === "ar" ? "en" : "ar", {}];
+  $("if-tlang").value = tl;
+  $("if-tq").value = tr.question || "";
+  $("if-ta").value = tr.answer || "";
+  $("if-save").textContent = t("if.save");
+  $("if-save").dataset.i18n = "if.save";
+  $("if-cancel").hidden = false;
+  result($("if-result"), t("if.editing", e.id), true);
+  $("if-q").focus();
+}
+
+// plainEntry is an overlay entry as the API takes it back: the FAQ entry
+// without what the overlay added (incident, created, closed).
+function plainEntry(old) {
+  return Object.fromEntries(Object.entries(old).filter(([k]) => !["incident", "created_at", "created_by", "closed_at"].includes(k)));
+}
+
+// overlayEntry is the entry the form describes, as the API takes it; an
+// edited entry keeps what the form does not show (other wordings, other
+// translations, a category or attachment).
+function overlayEntry(old) {
+  const e = {};
+  if (old) {
+    Object.assign(e, plainEntry(old));
+    e.translations = Object.assign({}, old.translations || {});
+  }
+  Object.assign(e, { id: $("if-id").value.trim() || undefined, lang: $("if-lang").value.trim(), question: $("if-q").value.trim(), answer: $("if-a").value.trim() });
+  const tl = $("if-tlang").value.trim(), tq = $("if-tq").value.trim(), ta = $("if-ta").value.trim();
+  const oldTl = old ? (Object.keys(old.translations || {})[0] || "") : "";
+  if (e.translations && oldTl && oldTl !== tl) delete e.translations[oldTl];
+  if (tl && (tq || ta)) {
+    e.translations = e.translations || {};
+    const was = e.translations[tl] || {};
+    e.translations[tl] = Object.assign({}, was, { question: tq, answer: ta });
+  } else if (e.translations && tl) delete e.translations[tl];
+  if (e.translations && Object.keys(e.translations).length === 0) delete e.translations;
+  return e;
+}
+
+$("if-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const id = itools.id, box = $("if-result");
+  const old = itools.editing ? itools.faq.find((x) => x.id === itools.editing) : null;
+  const e = overlayEntry(old);
+  if (!old) {
+    try {
+      const r = await api("POST", "/admin/incidents/" + enc(id) + "/faq", e);
+      result(box, t("if.added", r.id), true);
+      resetOverlayForm();
+    } catch (err) { result(box, err.message, false); }
+    loadOverlay(id);
+    return;
+  }
+  // The API has no replace: the entry is removed and added again. A new
+  // text the API refuses puts the old one back, so nothing is lost.
+  try { await api("DELETE", "/admin/incidents/" + enc(id) + "/faq/" + enc(old.id)); }
+  catch (err) { result(box, t("if.notChanged", old.id, err.message), false); loadOverlay(id); return; }
+  try {
+    await api("POST", "/admin/incidents/" + enc(id) + "/faq", e);
+    result(box, t("if.changed", old.id), true);
+    resetOverlayForm();
+  } catch (err) {
+    try {
+      await api("POST", "/admin/incidents/" + enc(id) + "/faq", plainEntry(old));
+      result(box, t("if.notChanged", old.id, err.message), false);
+    } catch (err2) { result(box, t("if.lost", old.id, err.message + "; " + err2.message), false); }
+  }
+  loadOverlay(id);
+});
+
+// ---------- corrections ----------
+async function loadCorrections(id, fresh) {
+  const pick = $("co-entry");
+  if (fresh || pick.options.length <= 1) {
+    try {
+      const d = await api("GET", "/admin/kb/entries");
+      const was = pick.value;
+      fill(pick, h("option", { value: "", text: t("co.pick") }),
+        (d.entries || []).map((e) => h("option", { value: e.id, text: e.id + " · " + String(e.question || "").slice(0, 50) })));
+      pick.value = was;
+    } catch (e) { result($("co-result"), e.message, false); }
+  }
+  let r;
+  try { r = await api("GET", "/admin/corrections"); }
+  catch (e) { unavailable($("co-list"), t("co.title"), e); return; }
+  if (itools.id !== id) return;
+  const mine = (r.corrections || []).filter((c) => c.incident === id).sort((a, b) => new Date(b.created_at) - new Date(a.created_at));
+  fill($("co-list"), grid(["co.col.entry", "co.col.state", "co.col.created", "co.col.what", "co.col.sent", "actions"], mine.map((c) => h("tr", { "data-id": c.id, "data-state": c.state },
+    h("td", { dir: "ltr", text: c.entry }),
+    h("td", {}, h("span", { class: "badge st-" + c.state, text: corState(c.state) })),
+    h("td", {}, timeCell(c.created_at), c.created_by ? h("div", { class: "muted" }, isolate(c.created_by)) : null),
+    h("td", {}, Object.entries(c.messages || {}).map(([l, m]) => h("div", {}, h("bdi", { dir: "ltr", text: l + ": " }), isolate(m))),
+      c.new_answer ? h("div", { class: "muted", text: t("co.newAnswer") }) : null),
+    h("td", {}, c.sent_at ? [timeCell(c.sent_at), h("div", { class: "muted", text: t("co.sent", "", c.free_form || 0, c.template || 0) }),
+      c.broadcast ? h("div", { class: "muted", dir: "ltr", text: c.broadcast }) : null] : null),
+    h("td", { class: "acts" }, c.state === "pending" ? confirmTwice(h("button", { type: "button", class: "primary", text: t("co.send"), "data-act": "send" }), "co.send", async () => {
+      try {
+        const body = {};
+        const tpl = correctionTemplates();
+        if (tpl) Object.assign(body, tpl);
+        const v = await api("POST", "/admin/corrections/" + enc(c.id) + "/send", body);
+        result($("co-result"), t("co.sent", c.id, v.free_form || 0, v.template || 0), true);
+      } catch (e) { result($("co-result"), c.id + ": " + e.message, false); }
+      loadCorrections(id, false);
+    }, "co-send:" + c.id) : null))), { id: "co-table" }));
+}
+
+function corState(s) { const x = t("cos." + s); return x === "cos." + s ? s : x; }
+
+// correctionTemplates is the template the form names, for the people
+// outside their window; it serves every language, English first.
+function correctionTemplates() {
+  const name = $("co-tpl").value.trim(), language = $("co-tpl-lang").value.trim();
+  if (!name && !language) return null;
+  return { templates: { en: { name, language } }, fallback_language: "en" };
+}
+
+$("co-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const id = itools.id, box = $("co-result");
+  const messages = {};
+  if ($("co-msg-en").value.trim()) messages.en = $("co-msg-en").value.trim();
+  if ($("co-msg-ar").value.trim()) messages.ar = $("co-msg-ar").value.trim();
+  const body = Object.assign({ entry: $("co-entry").value, since: $("co-since").value, incident: id,
+    messages: Object.keys(messages).length ? messages : undefined, new_answer: $("co-new-answer").checked || undefined }, correctionTemplates() || {});
+  try {
+    const v = await api("POST", "/admin/corrections", body);
+    fill(box, h("p", { text: t("co.created", v.id, v.people, v.in_window, v.outside_window) }),
+      v.needs_template ? h("p", { class: "error", text: t("co.needsTemplate") }) : null,
+      Object.entries(v.preview || {}).map(([l, p]) => h("p", { class: "muted" }, h("bdi", { dir: "ltr", text: l + ": " }), isolate(p))),
+      (v.sample || []).length ? h("p", { class: "muted" }, t("co.sample", ""), h("bdi", { dir: "ltr", text: v.sample.join(", ") })) : null);
+    box.className = "result ok";
+    $("co-form").reset();
+  } catch (e) { result(box, e.message, false); }
+  loadCorrections(id, false);
+});
+
+// ---------- check-ins: who has not answered (agents and admins) ----------
+const reach = { seq: 0 };
+
+async function loadReach(force) {
+  // A note being typed is not wiped by a timed or live reload.
+  const a = document.activeElement;
+  if (force !== true && a && $("reach").contains(a) && a.tagName === "INPUT" && a.value) return;
+  const seq = ++reach.seq;
+  let parts;
+  try {
+    const d = await api("GET", "/admin/incidents?state=open");
+    parts = await Promise.all((d.incidents || []).map(async (x) => {
+      const [rep, faq] = await Promise.all([api("GET", "/admin/incidents/" + enc(x.id) + "/report"), api("GET", "/admin/incidents/" + enc(x.id) + "/faq").catch(() => null)]);
+      const checkins = (rep.broadcasts || []).filter((b) => b.kind === "checkin");
+      const lists = await Promise.all(checkins.map((b) => api("GET", "/admin/broadcasts/" + enc(b.id) + "/unaccounted")));
+      return { x, checkins, lists, faq: faq ? faq.entries || [] : [] };
+    }));
+  } catch (e) {
+    if (seq === reach.seq) unavailable($("reach"), t("re.title"), e);
+    return;
+  }
+  if (seq !== reach.seq || state.page !== "reach") return;
+  $("re-error").textContent = "";
+  fill($("reach"), parts.length === 0 ? h("p", { class: "muted", text: t("re.none") }) : parts.map((p) => h("section", { class: "card", "data-incident": p.x.id },
+    h("h2", {}, p.x.drill ? [h("span", { class: "badge drill", text: t("inc.drillBadge") }), " "] : null, isolate(p.x.name)),
+    p.checkins.length === 0 ? h("p", { class: "muted", text: t("re.noCheckins") }) : p.checkins.map((b, i) => h("article", { class: "dash-bc", "data-id": b.id },
+      h("h3", {}, b.drill ? [h("span", { class: "badge drill", text: t("bc.drillBadge") }), " "] : null, isolate(b.name), " ",
+        h("span", { class: "badge st-" + b.state, text: stateText(b.state) })),
+      unaccountedView(b, p.lists[i], $("re-error"), () => loadReach(true)))),
+    p.faq.length ? [h("h3", { text: t("if.title") }), overlayTable(p.faq, "", null)] : null)));
+}
