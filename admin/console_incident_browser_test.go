@@ -322,7 +322,10 @@ func runIncidentTools(t *testing.T, rig *adminRig, coord, agent *workspace, axe 
 
 	// Closing from the dashboard.
 	coord.do("close the incident", goTo("dashboard/"+inc.ID), chromedp.WaitVisible(chromedp.CSS(`#dash-edit summary`)),
-		clickRow(`#dash-edit:not([open]) summary`),
+		// The form may still be open from the changes above (the page
+		// keeps what was open across its live rebuilds): open, not toggle.
+		chromedp.Poll[chromedp.Void](`(() => { const d = document.getElementById("dash-edit"); if (!d) return false; d.open = true; return true; })()`,
+			chromedp.WithPollingTimeout(0)),
 		clickRow(`#it-close:not([hidden])`),
 		clickRow(`#it-close.armed`))
 	coord.until("it says closed", `document.getElementById("it-result").classList.contains("ok") && document.getElementById("it-close").hidden`)
