@@ -280,9 +280,14 @@ func runIncidentTools(t *testing.T, rig *adminRig, coord, agent *workspace, axe 
 	agent.do("open them", clickRow(unacc+` summary`))
 	agent.until("both are listed, numbers masked", `document.querySelectorAll('`+unacc+` tr[data-reached="no"]').length === 2 && !document.getElementById("reach").innerText.includes("`+yusuf+`")`)
 	ref := evalIn[string](agent, `[...document.querySelectorAll('`+unacc+` tr[data-ref]')].find((r) => r.innerText.includes("Yusuf")).dataset.ref`)
-	agent.do("mark Yusuf reached",
-		chromedp.SendKeys(chromedp.CSS(unacc+` tr[data-ref="`+ref+`"] input`), "اتصلنا به، بخير"),
-		clickRow(unacc+` tr[data-ref="`+ref+`"] button[data-act="reached"]`))
+	// Typed and pressed in one step: a live update may rebuild the row
+	// between two, and the note typed into the old row is lost.
+	yusufRow := unacc + ` tr[data-ref="` + ref + `"]`
+	agent.do("mark Yusuf reached", chromedp.Poll[chromedp.Void](`(() => {
+		const i = document.querySelector(`+strconv.Quote(yusufRow+` input`)+`), b = document.querySelector(`+strconv.Quote(yusufRow+` button[data-act="reached"]`)+`);
+		if (!i || !b) return false;
+		i.value = "اتصلنا به، بخير"; i.dispatchEvent(new Event("input", {bubbles: true})); b.click(); return true; })()`,
+		chromedp.WithPollingTimeout(0)))
 	agent.until("he is marked", `(() => { const r = document.querySelector('`+unacc+` tr[data-ref="`+ref+`"]'); return r && r.dataset.reached === "yes"; })()`)
 	type person struct {
 		WaID    string `json:"wa_id"`
