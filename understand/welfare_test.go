@@ -36,6 +36,9 @@ func TestWelfareConcepts(t *testing.T) {
 		{"ar-latn captive", "khti f l khlij khdaw lpaspor dyalha w kaydrboha", "held_captive"},
 		{"hi captive", "भाई का पासपोर्ट जब्त कर लिया और उसे मारते हैं", "held_captive"},
 		{"ur captive", "بہن کا پاسپورٹ رکھ لیا اور کمرے میں بند رکھتے ہیں", "held_captive"},
+		{"en near miss mail", "my insurer is not answering my mail for two days, who else can I call", ""},
+		{"de near miss post", "die versicherung antwortet nicht seit zwei tagen auf meine post", ""},
+		{"en near miss post", "the landlord has not answered my post in the group for 3 days lol", ""},
 		{"en near miss wages", "my employer kept my passport and hasn't paid me for three months", ""},
 		{"en near miss locked out", "I'm locked out of my flat, who has a spare key?", ""},
 
