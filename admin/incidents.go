@@ -190,8 +190,9 @@ func (h *incidentAPI) report(c *fiber.Ctx) error {
 	return rep.WriteHTML(c.Response().BodyWriter())
 }
 
-// mask hides the numbers of the unaccounted from anyone but an admin: an
-// agent sees that someone is unaccounted, and works them through the
+// mask hides the numbers of the unaccounted, of those who need help and
+// of those who opened a handoff from anyone but an admin: an agent sees
+// that someone is unaccounted or needs help, and works them through the
 // queue.
 func (h *incidentAPI) mask(c *fiber.Ctx, rep *incident.Report) {
 	if rep == nil {
@@ -208,5 +209,11 @@ func (h *incidentAPI) mask(c *fiber.Ctx, rep *incident.Report) {
 	m(rep.Unaccounted)
 	for i := range rep.Broadcasts {
 		m(rep.Broadcasts[i].Unaccounted)
+	}
+	for i := range rep.NeedHelp {
+		rep.NeedHelp[i].WaID = whatsapp.MaskPhone(rep.NeedHelp[i].WaID)
+	}
+	for i, u := range rep.HandoffUsers {
+		rep.HandoffUsers[i] = whatsapp.MaskPhone(u)
 	}
 }

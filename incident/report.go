@@ -81,6 +81,19 @@ type Unaccounted struct {
 	WaID      string `json:"wa_id"` // empty once the person was erased
 }
 
+// NeedHelp is one person whose answer to a check-in of the incident said
+// they need help: their latest such answer, with what they shared.
+type NeedHelp struct {
+	WaID          string    `json:"wa_id"`
+	Broadcast     string    `json:"broadcast"`
+	BroadcastName string    `json:"broadcast_name"`
+	Seq           uint64    `json:"seq"`
+	AnsweredAt    time.Time `json:"answered_at,omitzero"`
+	Latitude      *float64  `json:"latitude,omitempty"`
+	Longitude     *float64  `json:"longitude,omitempty"`
+	Description   string    `json:"description,omitempty"`
+}
+
 // BroadcastReport is the figures of one broadcast of the incident.
 type BroadcastReport struct {
 	ID         string         `json:"id"`
@@ -127,6 +140,14 @@ type Report struct {
 	// Unaccounted lists each person no check-in accounted for once, at
 	// the latest check-in that targeted them.
 	Unaccounted []Unaccounted `json:"unaccounted"`
+	// NeedHelp lists each person who answered a check-in of the incident
+	// that they need help, once (their latest such answer), latest first.
+	// It grows with the people who need help, not with those reached: the
+	// dashboard reads it instead of every check-in's recipients.
+	NeedHelp []NeedHelp `json:"need_help"`
+	// HandoffUsers are the people the incident affects who opened a
+	// handoff during it, once each, in the order of their first one.
+	HandoffUsers []string `json:"handoff_users"`
 	// People who wrote in during the incident, among those it affects.
 	WroteIn int `json:"wrote_in"`
 	// BotReply: from a person's first message during the incident to
@@ -209,10 +230,10 @@ func (s *Service) report(ctx context.Context, in *Incident) (*Report, error) {
 		return nil, err
 	}
 	rep := &Report{Incident: in.ID, Name: in.Name, Kind: in.Kind, Drill: in.Drill, State: in.State, From: in.OpenedAt, To: in.end(f.now),
-		Broadcasts: []BroadcastReport{}, Unaccounted: []Unaccounted{}, NotDerivable: []string{}}
+		Broadcasts: []BroadcastReport{}, Unaccounted: []Unaccounted{}, NeedHelp: []NeedHelp{}, HandoffUsers: []string{}, NotDerivable: []string{}}
 	var sent, delivered, replied int64
 	checkins := false
-	people := &accounting{latest: map[string]int{}}
+	people := &accounting{latest: map[string]int{}, help: map[string]NeedHelp{}}
 	for i := range f.broadcasts {
 		b := &f.broadcasts[i]
 		br, err := s.broadcastReport(ctx, b, people)
@@ -243,6 +264,15 @@ func (s *Service) report(ctx context.Context, in *Incident) (*Report, error) {
 		r := rate(answered, int64(len(people.persons)), 0)
 		rep.AccountedFor = &r
 	}
+	for _, p := range people.help {
+		rep.NeedHelp = append(rep.NeedHelp, p)
+	}
+	slices.SortFunc(rep.NeedHelp, func(a, b NeedHelp) int {
+		if c := b.AnsweredAt.Compare(a.AnsweredAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.WaID, b.WaID)
+	})
 
 	rep.FAQ = f.questions
 	rep.FAQChanges = []Row{}
@@ -268,7 +298,12 @@ func (s *Service) report(ctx context.Context, in *Incident) (*Report, error) {
 	rep.BotReply = times(bot, botWaiting)
 	var human, urgent []time.Duration
 	humanWaiting, urgentWaiting := 0, 0
+	seen := map[string]bool{}
 	for _, h := range f.handoffs {
+		if !seen[h.User] {
+			seen[h.User] = true
+			rep.HandoffUsers = append(rep.HandoffUsers, h.User)
+		}
 		if h.FirstReplyAt.IsZero() {
 			humanWaiting++
 			if h.Urgent {
@@ -299,12 +334,26 @@ const (
 // leaves the earlier answer standing (their latest answer counts).
 type accounting struct {
 	persons []accPerson
-	latest  map[string]int // wa_id -> index in persons
+	latest  map[string]int      // wa_id -> index in persons
+	help    map[string]NeedHelp // wa_id -> their latest answer saying they need help
 }
 
 type accPerson struct {
 	state int
 	at    Unaccounted // the latest check-in that targeted them
+}
+
+// needsHelp keeps p when it is the person's latest answer saying they
+// need help. Erased recipients (no wa_id) are left out: nobody can be
+// sent to them.
+func (a *accounting) needsHelp(p NeedHelp) {
+	if p.WaID == "" {
+		return
+	}
+	if was, ok := a.help[p.WaID]; ok && was.AnsweredAt.After(p.AnsweredAt) {
+		return
+	}
+	a.help[p.WaID] = p
 }
 
 // note records recipient seq of check-in bc. Erased recipients (no
@@ -354,6 +403,13 @@ func (s *Service) broadcastReport(ctx context.Context, b *broadcast.Broadcast, p
 				return err
 			}
 			state := accNone
+			if e.Answer == broadcast.AnswerHelp && people != nil {
+				p := NeedHelp{WaID: rec.WaID, Broadcast: b.ID, BroadcastName: b.Spec.Name, Seq: seq, AnsweredAt: e.AnsweredAt, Description: e.Description}
+				if e.HasLocation {
+					p.Latitude, p.Longitude = &e.Lat, &e.Lng
+				}
+				people.needsHelp(p)
+			}
 			switch {
 			case e.Answer != "":
 				answered++

@@ -4,8 +4,9 @@
 // targets; the people who answered that they need help, with where they
 // are and how their conversation stands; and the map of the locations the
 // incident's people shared. Everything comes from documented admin
-// routes: the incident's report, each broadcast's series and recipients
-// CSV, the handoffs, the places and the map settings. The page reloads on
+// routes: the incident's report (with who needs help), each broadcast's
+// series and unaccounted list, the handoffs, the places and the map
+// settings. The page reloads on
 // every live event, so it follows the work without a reload of the page.
 // Loaded after charts.js (lineChart, figuresView, renderMap) and before
 // pages.js, which starts the console.
@@ -58,14 +59,16 @@ async function loadDashboard() {
   if (!id) { location.hash = "#incidents"; return; }
   if (dash.id !== id) { dash.id = id; dash.data = null; dash.map.selected = null; loadIncidentTools(id, true); }
   const seq = ++dash.seq;
-  let rep, hs, ps, cfg, series, csvs, unacc;
+  let rep, hs, ps, cfg, series, unacc;
   try {
     [rep, hs, ps, cfg] = await Promise.all([api("GET", "/admin/incidents/" + enc(id) + "/report"), api("GET", "/admin/handoffs"),
       api("GET", "/admin/places"), api("GET", "/admin/map")]);
     const bcs = rep.broadcasts || [];
-    [series, csvs, unacc] = await Promise.all([
+    // Who needs help and who opened a handoff come with the report: what
+    // is loaded on each live event grows with them, not with everyone a
+    // check-in reached.
+    [series, unacc] = await Promise.all([
       Promise.all(bcs.map((b) => api("GET", "/admin/broadcasts/" + enc(b.id) + "/series"))),
-      Promise.all(bcs.map((b) => api("GET", "/admin/broadcasts/" + enc(b.id) + "/recipients.csv"))),
       Promise.all(bcs.map((b) => b.kind === "checkin" ? api("GET", "/admin/broadcasts/" + enc(b.id) + "/unaccounted") : null))]);
   } catch (e) {
     if (seq === dash.seq) { $("dash-error").textContent = e.message; unavailable($("dash-broadcasts"), t("dash.broadcasts"), e); }
@@ -73,8 +76,7 @@ async function loadDashboard() {
   }
   if (seq !== dash.seq || dash.id !== id) return; // a later load is on its way
   $("dash-error").textContent = "";
-  dash.data = { rep, handoffs: hs.handoffs || [], places: ps.places || [], tiles: cfg.tile_url || "", series, unaccounted: unacc,
-    recipients: csvs.map((text) => parseCSV(String(text))) };
+  dash.data = { rep, handoffs: hs.handoffs || [], places: ps.places || [], tiles: cfg.tile_url || "", series, unaccounted: unacc };
   renderDashboard();
 }
 
@@ -176,27 +178,20 @@ function unaccountedView(b, l, errBox, reload) {
 }
 
 // dashHelp lists each person who answered a check-in of the incident
-// that they need help, once (their latest answer), with their handoff.
+// that they need help, once (their latest answer, as the report lists
+// them), with their handoff.
 function dashHelp(d) {
   const handoffs = new Map(d.handoffs.map((x) => [x.user, x]));
-  const people = new Map();
-  (d.rep.broadcasts || []).forEach((b, i) => {
-    for (const r of d.recipients[i] || []) {
-      if (r.answer !== "help") continue;
-      const was = people.get(r.wa_id);
-      if (was && new Date(was.answered_at) > new Date(r.answered_at)) continue;
-      people.set(r.wa_id, Object.assign({}, r, { broadcast: b.name, handoff: handoffs.get(r.wa_id) || null }));
-    }
-  });
+  const people = (d.rep.need_help || []).map((p) => Object.assign({}, p, { broadcast: p.broadcast_name, handoff: handoffs.get(p.wa_id) || null }));
   // Urgent first, then those nobody works on, then the latest answers.
   const rank = (p) => (p.handoff && p.handoff.urgent ? 0 : 2) + (p.handoff && p.handoff.agent ? 1 : 0);
-  return [...people.values()].sort((a, b) => rank(a) - rank(b) || new Date(b.answered_at) - new Date(a.answered_at));
+  return people.sort((a, b) => rank(a) - rank(b) || new Date(b.answered_at) - new Date(a.answered_at));
 }
 
 function helpLocation(p) {
   const loc = p.handoff && p.handoff.location;
-  const lat = p.latitude ? Number(p.latitude) : loc ? loc.latitude : null;
-  const lon = p.longitude ? Number(p.longitude) : loc ? loc.longitude : null;
+  const lat = p.latitude != null ? Number(p.latitude) : loc ? loc.latitude : null;
+  const lon = p.longitude != null ? Number(p.longitude) : loc ? loc.longitude : null;
   if (lat === null || lon === null || !isFinite(lat) || !isFinite(lon)) return null;
   return { lat, lon, label: loc ? loc.name || loc.address || "" : "" };
 }
@@ -221,10 +216,11 @@ function renderDashHelp(d) {
     : grid(["dash.who", "dash.broadcast", "dash.answered", "dash.where", "dash.state", "actions"], rows, { id: "dash-help-table" }));
 }
 
-// renderDashMap draws the locations shared by the incident's people (its
-// broadcasts' recipients) and the places, as the map page does.
+// renderDashMap draws the locations shared by the incident's people
+// (those who opened a handoff during it, or answered a check-in that they
+// need help) and the places, as the map page does.
 function renderDashMap(d) {
-  const ours = new Set(d.recipients.flat().map((r) => r.wa_id));
+  const ours = new Set([...(d.rep.handoff_users || []), ...(d.rep.need_help || []).map((p) => p.wa_id)]);
   const people = mapPeople(d.handoffs.filter((x) => ours.has(x.user)));
   // A location sent with a check-in answer, when no handoff holds one.
   for (const p of dashHelp(d)) {
