@@ -169,16 +169,30 @@ func (h *incidentAPI) timeline(c *fiber.Ctx) error {
 }
 
 // report answers JSON, or a printable HTML page for ?format=html or
-// Accept: text/html.
+// Accept: text/html; ?unaccounted=omit leaves out the lists of the
+// unaccounted (their counts stay, in accounted_for).
 func (h *incidentAPI) report(c *fiber.Ctx) error {
 	format := c.Query("format")
 	html := format == "html" || (format == "" && strings.Contains(c.Get(fiber.HeaderAccept), "text/html"))
 	if !html && format != "" && format != "json" {
 		return reqbody.Invalidf("format %q: want json or html", format)
 	}
+	omit := c.Query("unaccounted")
+	if omit != "" && omit != "omit" {
+		return reqbody.Invalidf("unaccounted %q: want omit, or leave it out for the lists", omit)
+	}
 	rep, err := h.svc.Report(c.UserContext(), c.Params("id"))
 	if err != nil {
 		return err
+	}
+	if omit == "omit" {
+		// The dashboard shows each check-in's unaccounted from its own
+		// paged list: early in a large check-in these lists hold almost
+		// everyone it reached, and it asks on every live event.
+		rep.Unaccounted = []incident.Unaccounted{}
+		for i := range rep.Broadcasts {
+			rep.Broadcasts[i].Unaccounted = nil
+		}
 	}
 	h.mask(c, rep)
 	if !html {

@@ -255,14 +255,18 @@ func TestIncidentReportMasksNumbersForAgents(t *testing.T) {
 		}
 	}
 	cases := []struct {
-		label, token, want, notWant string
+		label, token, query string
+		code                int
+		want, notWant       string
 	}{
-		{"admin", admin, `"wa_id":"966501234567"`, ""},
-		{"agent", agent, `"wa_id":"` + whatsapp.MaskPhone("966501234567") + `"`, "966501234567"},
+		{"admin", admin, "", 200, `"wa_id":"966501234567"`, ""},
+		{"agent", agent, "", 200, `"wa_id":"` + whatsapp.MaskPhone("966501234567") + `"`, "966501234567"},
+		{"admin, lists left out", admin, "?unaccounted=omit", 200, `"accounted_for":{"numerator":0,"denominator":2,"value":0}}],`, "966501234567"},
+		{"an unknown value", admin, "?unaccounted=all", 400, `unaccounted \"all\"`, ""},
 	}
 	for _, c := range cases {
-		code, body := call(t, s, "GET", "/admin/incidents/inc000001/report", c.token, "", "")
-		if code != 200 || !strings.Contains(body, c.want) || (c.notWant != "" && strings.Contains(body, c.notWant)) {
+		code, body := call(t, s, "GET", "/admin/incidents/inc000001/report"+c.query, c.token, "", "")
+		if code != c.code || !strings.Contains(body, c.want) || (c.notWant != "" && strings.Contains(body, c.notWant)) {
 			t.Errorf("%s: %d %s", c.label, code, body)
 		}
 	}

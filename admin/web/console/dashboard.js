@@ -61,7 +61,7 @@ async function loadDashboard() {
   const seq = ++dash.seq;
   let rep, hs, ps, cfg, series, unacc;
   try {
-    [rep, hs, ps, cfg] = await Promise.all([api("GET", "/admin/incidents/" + enc(id) + "/report"), api("GET", "/admin/handoffs"),
+    [rep, hs, ps, cfg] = await Promise.all([api("GET", "/admin/incidents/" + enc(id) + "/report?unaccounted=omit"), api("GET", "/admin/handoffs"),
       api("GET", "/admin/places"), api("GET", "/admin/map")]);
     const bcs = rep.broadcasts || [];
     // Who needs help and who opened a handoff come with the report: what
