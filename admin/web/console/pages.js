@@ -297,7 +297,7 @@ function incidentRow(x) {
     h("td", {}, timeCell(x.closed_at)),
     h("td", { class: "acts" },
       h("a", { href: "#dashboard/" + enc(x.id), class: "button", "data-act": "dashboard", text: t("dash.open") }),
-      btn("inc.timeline", () => { inc.timeline = x.id; loadTimeline(x.id); }, { "data-act": "timeline" }),
+      btn("inc.timeline", () => { inc.timeline = x.id; $("inc-timeline-dl").textContent = ""; loadTimeline(x.id); }, { "data-act": "timeline" }),
       h("a", { href: "/admin/incidents/" + enc(x.id) + "/report?format=html", target: "_blank", rel: "noopener", text: t("inc.report") }),
       close));
 }
