@@ -114,7 +114,8 @@ async function saveFrom(path, name, status, working) {
 
 function downloadFailed(status, msg, code) {
   status.className = "result error";
-  status.textContent = code === 501 ? t("bk.unsupported", msg) : t("dl.failed", msg);
+  // The API's words are English: isolated, they read whole in Arabic too.
+  fill(status, sentence(code === 501 ? "bk.unsupported" : "dl.failed", isolate(msg)));
 }
 
 // ---------- the System page ----------
