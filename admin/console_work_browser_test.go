@@ -115,8 +115,11 @@ func runWork(t *testing.T, w *workspace, base, axe string) {
 		// Clicked from the page: a live update may rebuild the list between
 		// finding the item and clicking it.
 		chromedp.Evaluate[chromedp.Void](`document.querySelector('`+queueLi+`').click()`), chromedp.WaitVisible(chromedp.CSS(`#btn-claim`)),
-		chromedp.Click(chromedp.CSS(`#btn-claim`)), chromedp.WaitEnabled(chromedp.CSS(`#canned button[data-id="cr000001"]`)),
-		chromedp.Click(chromedp.CSS(`#canned button[data-id="cr000001"]`)))
+		chromedp.Click(chromedp.CSS(`#btn-claim`)),
+		// The canned replies are rebuilt as the claim and its live update
+		// land: the enabled button is found and clicked in one step.
+		chromedp.Poll[chromedp.Void](`(() => { const b = document.querySelector('#canned button[data-id="cr000001"]'); if (!b || b.disabled) return false; b.click(); return true; })()`,
+			chromedp.WithPollingTimeout(0)))
 	if got := evalIn[string](w, `document.getElementById("reply-text").value`); got != "Hello Rania, I am Nadia from the help desk." {
 		t.Errorf("the canned reply reads %q", got)
 	}

@@ -8,6 +8,7 @@
 const I18N = {
   en: {
     "nav.queue": "Queue", "nav.faq": "FAQ", "nav.contacts": "Contacts", "nav.broadcasts": "Broadcasts", "nav.agents": "Agents",
+    "nav.system": "System", "queue.failed": "The queue could not be loaded: {0}",
     "live": "live", "offline": "offline", "live.title": "Live updates", "lang.label": "Language", "logout": "Log out", "close": "Close",
     "help.title": "Keyboard shortcuts", "help.search": "Search the queue", "help.move": "Next or previous conversation",
     "help.claim": "Claim the open conversation", "help.release": "Release it to the bot", "help.send": "Send the reply",
@@ -58,6 +59,7 @@ const I18N = {
   },
   ar: {
     "nav.queue": "القائمة", "nav.faq": "الأسئلة الشائعة", "nav.contacts": "جهات الاتصال", "nav.broadcasts": "الرسائل الجماعية", "nav.agents": "الموظفون",
+    "nav.system": "النظام", "queue.failed": "تعذّر تحميل القائمة: {0}",
     "live": "مباشر", "offline": "غير متصل", "live.title": "تحديثات مباشرة", "lang.label": "اللغة", "logout": "خروج", "close": "إغلاق",
     "help.title": "اختصارات لوحة المفاتيح", "help.search": "البحث في القائمة", "help.move": "المحادثة التالية أو السابقة",
     "help.claim": "استلام المحادثة المفتوحة", "help.release": "إعادتها إلى المساعد الآلي", "help.send": "إرسال الرد",
@@ -299,7 +301,7 @@ function route() {
   const navPage = page === "dashboard" ? "incidents" : page;
   for (const a of document.querySelectorAll("#nav a")) a.classList.toggle("current", a.dataset.page === navPage);
   const load = { queue: loadQueue, incidents: loadIncidents, faq: loadFAQPage, contacts: loadContacts, broadcasts: loadBroadcasts, agents: loadAgentsPage,
-    places: loadPlacesPage, replies: loadRepliesPage, map: loadMapPage, dashboard: loadDashboard, reach: loadReach }[page];
+    places: loadPlacesPage, replies: loadRepliesPage, map: loadMapPage, dashboard: loadDashboard, reach: loadReach, system: loadSystemPage }[page];
   if (load) load();
 }
 window.addEventListener("hashchange", route);
@@ -514,9 +516,13 @@ async function loadQueue() {
     open = await api("GET", "/admin/handoffs");
     if (state.status === "closed" && state.page === "queue") closed = await api("GET", "/admin/handoffs?status=closed");
   } catch (e) {
+    // The list on screen stays, with what went wrong above it: an agent
+    // must not take a stale queue for an empty one.
+    if (seq === queueSeq && e.status !== 401) $("queue-error").textContent = t("queue.failed", e.message);
     return;
   }
   if (seq !== queueSeq) return; // a newer load is on its way
+  $("queue-error").textContent = "";
   state.open = open.handoffs;
   if (closed) state.closed = closed.handoffs;
   checkAlerts(state.open);
@@ -863,7 +869,9 @@ function renderTransferOptions(d) {
 }
 
 async function loadAgents() {
-  try { state.agents = (await api("GET", "/admin/agents")).agents; } catch (e) { state.agents = []; }
+  // A failure leaves the list as it was (the transfer menu keeps its
+  // names) and is handed to the caller that shows it.
+  try { state.agents = (await api("GET", "/admin/agents")).agents; return null; } catch (e) { return e; }
 }
 
 async function act(fn) {

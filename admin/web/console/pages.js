@@ -297,7 +297,7 @@ function incidentRow(x) {
     h("td", {}, timeCell(x.closed_at)),
     h("td", { class: "acts" },
       h("a", { href: "#dashboard/" + enc(x.id), class: "button", "data-act": "dashboard", text: t("dash.open") }),
-      btn("inc.timeline", () => { inc.timeline = x.id; loadTimeline(x.id); }, { "data-act": "timeline" }),
+      btn("inc.timeline", () => { inc.timeline = x.id; $("inc-timeline-dl").textContent = ""; loadTimeline(x.id); }, { "data-act": "timeline" }),
       h("a", { href: "/admin/incidents/" + enc(x.id) + "/report?format=html", target: "_blank", rel: "noopener", text: t("inc.report") }),
       close));
 }
@@ -559,7 +559,10 @@ function rate(value, ok, text, measured) {
 
 async function loadBroadcasts() {
   const box = $("broadcasts");
-  if (inc.list.length === 0) api("GET", "/admin/incidents").then((d) => { inc.list = d.incidents || []; fillIncidentPicker(); }, () => {});
+  if (inc.list.length === 0) {
+    api("GET", "/admin/incidents").then((d) => { inc.list = d.incidents || []; fillIncidentPicker(); },
+      (e) => { $("bc-form-error").textContent = t("admin.failed", t("inc.title"), e.message); });
+  }
   let data;
   try { data = await api("GET", "/admin/broadcasts"); }
   catch (e) { unavailable(box, t("bc.title"), e); return; }
@@ -913,16 +916,20 @@ async function loadContacts() {
       h("td", { text: c.opted_out ? t("ct.optedOut") : c.opted_in ? t("ct.optedIn") : t("ct.notOptedIn") }),
       h("td", {}, isolate(c.opt_in_source || "")), h("td", {}, timeCell(c.created_at)),
       h("td", { class: "acts" }, btn("cs.open", () => showContact(c.wa_id), { "data-act": "consent" }),
-        h("a", { href: "/admin/contacts/" + enc(c.wa_id) + "/export", download: "contact-" + c.wa_id + ".json", text: t("ct.export") })))),
+        btn("er.export", () => showContact(c.wa_id, "export"), { "data-act": "export" }),
+        btn("er.open", () => showContact(c.wa_id, "erase"), { "data-act": "erase", class: "danger" })))),
     { id: "contact-table" }));
 }
 // showContact opens one person's consent: the state per channel, every
 // opt-in and opt-out with its source and wording, and a form to record
-// consent given or withdrawn outside Lifeline.
-async function showContact(waID) {
+// consent given or withdrawn outside Lifeline, with their data's export
+// and erasure. then ("export" or "erase") goes on to the one asked for.
+async function showContact(waID, then) {
+  if (ct.shown !== waID) resetErase();
   ct.shown = waID;
   const card = $("ct-detail-card");
   card.hidden = false;
+  if (then === "export") exportContact(waID, $("ct-export-result"));
   fill($("ct-detail-title"), t("cs.of", ""), phone(waID));
   let c;
   try { c = await api("GET", "/admin/contacts/" + enc(waID)); }
@@ -946,7 +953,8 @@ async function showContact(waID) {
     h("td", {}, timeCell(ev.at)), h("td", { dir: "ltr", text: ev.channel === "sms" ? "SMS" : "WhatsApp" }),
     h("td", { text: t(ev.opt_in ? "cs.in" : "cs.out") }), h("td", {}, isolate(ev.source || "")),
     h("td", {}, isolate(ev.wording || "")), h("td", {}, isolate(ev.by || "")))), { id: "consent-table" }));
-  card.scrollIntoView({ block: "nearest" });
+  if (then === "erase") { $("er-confirm").scrollIntoView({ block: "nearest" }); $("er-confirm").focus(); }
+  else card.scrollIntoView({ block: "nearest" });
 }
 $("ct-detail-close").addEventListener("click", () => { ct.shown = null; $("ct-detail-card").hidden = true; });
 $("cs-form").addEventListener("submit", async (ev) => {
@@ -986,7 +994,8 @@ $("ct-import").addEventListener("submit", async (ev) => {
 
 // ---------- agents ----------
 async function loadAgentsPage() {
-  await loadAgents();
+  const err = await loadAgents();
+  if (err) { unavailable($("agents"), t("agents.title"), err); return; }
   const me = state.me.id;
   fill($("agents"), grid(["agents.id", "agents.name", "agents.role", "agents.state", "agents.lastLogin", "actions"], state.agents.map((a) => {
     const pw = h("input", { type: "password", autocomplete: "new-password", "aria-label": t("agents.newPassword"), placeholder: t("agents.newPassword"), minlength: 10 });

@@ -76,7 +76,8 @@ async function loadCanned() {
     const r = await api("GET", "/admin/canned-replies");
     state.canned = r.canned_replies || [];
     state.cannedVars = r.variables || {};
-  } catch (e) { state.canned = []; }
+    state.cannedError = "";
+  } catch (e) { state.canned = []; state.cannedError = e.message; }
   if (state.detail) renderCanned(state.detail);
 }
 
@@ -112,7 +113,9 @@ function renderCanned(d) {
       "aria-label": t("canned.use", c.title), disabled: !mine,
       onclick: () => { const ta = $("reply-text"); ta.value = text; ta.focus(); } });
   }));
-  if (!list.length) box.append(h("span", { class: "muted", text: t("canned.none") }));
+  // A list that could not be loaded is not an empty one: the agent is told.
+  if (state.cannedError) box.append(h("span", { class: "error", text: t("admin.failed", t("canned.label"), state.cannedError) }));
+  else if (!list.length) box.append(h("span", { class: "muted", text: t("canned.none") }));
 }
 
 // ---------- templates ----------
