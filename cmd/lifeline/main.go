@@ -25,7 +25,6 @@ import (
 	"lifeline/bot/pace"
 	"lifeline/bot/whatsapp"
 	"lifeline/cluster"
-	"lifeline/coord"
 	"lifeline/incident"
 	"lifeline/kb"
 	"lifeline/media"
@@ -138,20 +137,23 @@ func serve(args []string, stdout, stderr io.Writer) error {
 
 // instance is one running server with everything it opened.
 type instance struct {
-	cfg    Config
-	log    zerolog.Logger
-	db     *store.DB
-	node   *cluster.Node // LIFELINE_BACKEND=nats: the embedded node or the connection; closed with db
-	engine *bot.Engine
-	http   *admin.Server
-	sweep  context.CancelFunc // stops the retention sweeper and the media downloader
-	media  <-chan struct{}    // closed once the media downloader stopped
+	cfg  Config
+	log  zerolog.Logger
+	db   *store.DB
+	node *cluster.Node // LIFELINE_BACKEND=nats: the embedded node or the connection; closed with db
+	// cluster is what LIFELINE_BACKEND=nats shares with the other
+	// instances (partitions, bus, leases); nil on badger.
+	cluster *natsCluster
+	engine  *bot.Engine
+	http    *admin.Server
+	sweep   context.CancelFunc // stops the retention sweeper and the media downloader
+	media   <-chan struct{}    // closed once the media downloader stopped
 
 	broadcasts *broadcast.Service
 	phones     *bot.SandboxSender // nil unless in sandbox mode
 	pacer      *pace.Numbers      // shared by replies and broadcasts; its latency estimate is reported by bench
 	faq        *kb.KB
-	bus        *coord.MemoryBus
+	bus        closingBus
 	places     *places.Service
 	templates  *templates.Service
 }
@@ -169,9 +171,12 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	}
 	var db *store.DB
 	var node *cluster.Node
+	var nc *natsCluster // LIFELINE_BACKEND=nats: what is shared with the other instances
 	var err error
 	if cfg.Backend == backendNATS {
-		db, node, err = openNATSStore(cfg, log)
+		if db, nc, err = openNATSStore(cfg, log); err == nil {
+			node = nc.node
+		}
 	} else {
 		db, err = store.Open(store.Options{Dir: filepath.Join(cfg.DataDir, "store"), Logger: log, EncryptionKey: cfg.EncryptionKey,
 			MediaDir: filepath.Join(cfg.DataDir, "media"), DiskReserve: cfg.DiskReserve, FreeSpace: cfg.freeSpace})
@@ -182,9 +187,9 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	if err != nil {
 		return nil, err
 	}
-	// The coordination seams, single-process: one bus for live events and
-	// FAQ versions, leases for broadcast dispatch.
-	bus, leases := coord.NewMemoryBus(), coord.NewMemoryLeases(nil)
+	// The coordination seams: one bus for live events and FAQ versions,
+	// leases for broadcast dispatch; the cluster's on nats.
+	bus, leases, parts := coordSeams(nc)
 	faq, err := kb.OpenWith(db, log, kb.Options{ThesaurusDir: cfg.ThesaurusDir, Bus: bus})
 	if err != nil {
 		db.Close()
@@ -252,7 +257,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		return nil, err
 	}
 	eopts := bot.Options{DB: db, Sender: sender, KB: m.Answerer(faq), Learner: faq, Logger: log, Observer: m, Pacer: pacer, Bus: bus,
-		Places: places.Finder{S: placeSvc}}
+		Places: places.Finder{S: placeSvc}, Partitions: parts}
 	eopts.Files = uploads // FAQ answers' attachments
 	if fetcher != nil {
 		eopts.Media = fetcher
@@ -298,6 +303,15 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		faq.Close()
 		db.Close()
 		return nil, err
+	}
+	if nc != nil {
+		if err := nc.serve(engine); err != nil {
+			broadcasts.Close()
+			engine.Close()
+			faq.Close()
+			db.Close()
+			return nil, err
+		}
 	}
 
 	generated, err := admin.BootstrapToken(context.Background(), db, cfg.AdminToken, time.Now())
@@ -346,7 +360,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		ready = ready.Str("simulator", pageURL(cfg.Addr, "/simulator/"))
 	}
 	ready.Msg("lifeline ready")
-	return &instance{cfg: cfg, log: log, db: db, node: node, engine: engine, http: srv, sweep: sweepStop, broadcasts: broadcasts, phones: phones,
+	return &instance{cfg: cfg, log: log, db: db, node: node, cluster: nc, engine: engine, http: srv, sweep: sweepStop, broadcasts: broadcasts, phones: phones,
 		pacer: pacer, faq: faq, bus: bus, places: placeSvc, templates: tpls, media: mediaDone}, nil
 }
 
