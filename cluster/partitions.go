@@ -65,6 +65,10 @@ type PartitionOptions struct {
 	// Subject is the prefix of the notification subjects, default
 	// "lifeline.wake." (a partition's notifications go to prefix+p).
 	Subject string
+	// Members, when set, is told the live members (this instance among
+	// them) at Start and whenever they change: what shares out a
+	// cluster-wide budget (each sending number's rate).
+	Members func(live []string)
 	Logger  zerolog.Logger
 }
 
@@ -115,7 +119,7 @@ type Partitions struct {
 
 	mu    sync.Mutex
 	parts map[int]*ownedPart
-	start time.Time // of the first heartbeat
+	live  []string // the members last read
 
 	cancel  context.CancelFunc
 	done    chan struct{}
@@ -207,6 +211,10 @@ func (ps *Partitions) Start(work PartitionWork) error {
 	if err := ps.heartbeat(ctx, true); err != nil {
 		cancel()
 		return err
+	}
+	// The members as they are now, before anything is taken or sent.
+	if members, err := ps.members(ctx); err == nil {
+		ps.seeMembers(members)
 	}
 	ps.wakes = make(chan string, 4096)
 	sub, err := ps.nc.Subscribe(ps.o.Subject+"*", func(m *nats.Msg) {
@@ -336,6 +344,24 @@ func (ps *Partitions) members(ctx context.Context) ([]string, error) {
 	return live, nil
 }
 
+// seeMembers records the live members and tells Members when they changed.
+func (ps *Partitions) seeMembers(members []string) {
+	ps.mu.Lock()
+	changed := !slices.Equal(ps.live, members)
+	ps.live = members
+	ps.mu.Unlock()
+	if changed && ps.o.Members != nil {
+		ps.o.Members(members)
+	}
+}
+
+// Members is the live members as last read, this instance among them.
+func (ps *Partitions) Members() []string {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	return slices.Clone(ps.live)
+}
+
 // rendezvous is the member partition p maps to: the highest hash of
 // (member, p).
 func rendezvous(p int, members []string) string {
@@ -383,6 +409,7 @@ func (ps *Partitions) assign(ctx context.Context) {
 		}
 		return
 	}
+	ps.seeMembers(members)
 	var took, gave []int
 	for p := 0; p < ps.o.Count; p++ {
 		want := rendezvous(p, members) == ps.o.Instance

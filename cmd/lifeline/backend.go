@@ -10,6 +10,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"lifeline/bot"
+	"lifeline/bot/pace"
 	"lifeline/cluster"
 	"lifeline/cluster/jsstore"
 	"lifeline/coord"
@@ -146,6 +147,7 @@ type natsCluster struct {
 	bus    *cluster.Bus
 	parts  *cluster.Partitions
 	log    zerolog.Logger
+	pacer  *pace.Numbers // shares each number's rate with the other members (serve)
 }
 
 // openNATSStore is the server's store with LIFELINE_BACKEND=nats: a
@@ -168,13 +170,13 @@ func openNATSStore(cfg Config, log zerolog.Logger) (*store.DB, *natsCluster, err
 		b.Close()
 		return nil, nil, fmt.Errorf("LIFELINE_BACKEND=nats: %w", err)
 	}
-	parts, err := cluster.NewPartitions(ls, b.node.Conn(), cluster.PartitionOptions{
-		Instance: cfg.InstanceID, Count: b.store.Partitions(), TTL: cfg.LeaseTTL, Logger: log})
+	c := &natsCluster{node: b.node, store: b.store, leases: ls, bus: b.node.Bus(), log: log}
+	c.parts, err = cluster.NewPartitions(ls, b.node.Conn(), cluster.PartitionOptions{
+		Instance: cfg.InstanceID, Count: b.store.Partitions(), TTL: cfg.LeaseTTL, Logger: log, Members: c.membersChanged})
 	if err != nil {
 		b.Close()
 		return nil, nil, fmt.Errorf("LIFELINE_BACKEND=nats: LIFELINE_INSTANCE_ID=%q: %w", cfg.InstanceID, err)
 	}
-	c := &natsCluster{node: b.node, store: b.store, leases: ls, bus: b.node.Bus(), parts: parts, log: log}
 	db, err := store.OpenBackend(natsStore{Store: b.store, node: b.node, release: c.close}, "JetStream", store.Options{
 		Dir: cfg.DataDir, MediaDir: filepath.Join(cfg.DataDir, "media"), EncryptionKey: cfg.EncryptionKey,
 		DiskReserve: cfg.DiskReserve, FreeSpace: cfg.freeSpace, Logger: log})
@@ -188,14 +190,29 @@ func openNATSStore(cfg Config, log zerolog.Logger) (*store.DB, *natsCluster, err
 }
 
 // serve begins taking partitions for engine: from now on this instance
-// works the users of the partitions it owns, alongside the others.
-func (c *natsCluster) serve(engine *bot.Engine) error {
+// works the users of the partitions it owns, alongside the others, and
+// paces each sending number at its share of the rate (pacer).
+func (c *natsCluster) serve(engine *bot.Engine, pacer *pace.Numbers) error {
+	c.pacer = pacer
 	if err := c.parts.Start(partitionWork{c: c, engine: engine}); err != nil {
 		return fmt.Errorf("LIFELINE_BACKEND=nats: %w", err)
 	}
 	c.log.Info().Str("instance", c.parts.Instance()).Int("partitions", c.store.Partitions()).
 		Msg("serving from the cluster: partitions are taken as members come and go (see \"partitions changed hands\")")
 	return nil
+}
+
+// membersChanged shares each number's rate out among the live members:
+// WhatsApp counts what all of them send from a number against one limit,
+// and each paces alone, so each takes an equal part. A member that died
+// keeps its part until it is seen gone (one lease TTL): the others send
+// less meanwhile, never more.
+func (c *natsCluster) membersChanged(live []string) {
+	share := 1 / float64(max(1, len(live)))
+	if c.pacer != nil {
+		c.pacer.SetShare(share)
+	}
+	c.log.Info().Str("instance", c.parts.Instance()).Strs("members", live).Float64("rate_share", share).Msg("cluster members changed")
 }
 
 // close gives up this instance's partitions, so that the others take

@@ -298,20 +298,21 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		db.Close()
 		return nil, err
 	}
-	if err := broadcasts.Start(); err != nil {
-		engine.Close()
-		faq.Close()
-		db.Close()
-		return nil, err
-	}
 	if nc != nil {
-		if err := nc.serve(engine); err != nil {
-			broadcasts.Close()
+		// Before the broadcasts resume: the members are read and each
+		// number's rate shared out before anything is sent.
+		if err := nc.serve(engine, pacer); err != nil {
 			engine.Close()
 			faq.Close()
 			db.Close()
 			return nil, err
 		}
+	}
+	if err := broadcasts.Start(); err != nil {
+		engine.Close()
+		faq.Close()
+		db.Close()
+		return nil, err
 	}
 
 	generated, err := admin.BootstrapToken(context.Background(), db, cfg.AdminToken, time.Now())
