@@ -14,6 +14,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"lifeline/bot"
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
 	"lifeline/store"
@@ -163,6 +164,13 @@ func TestSeveralInstancesServeOneCluster(t *testing.T) {
 	}
 	const users, questions = 16, 4
 	user := func(u int) string { return fmt.Sprintf("1777%07d", u) }
+	// C's console hears the live events of every instance.
+	events, err := c.inst.bus.Subscribe(bot.EventsTopic, 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer events.Close()
+
 	// Every user's questions go out one after another, each once the
 	// previous one was acknowledged (as Meta delivers one person's
 	// messages); the users all at once, each question to any instance.
@@ -228,6 +236,17 @@ func TestSeveralInstancesServeOneCluster(t *testing.T) {
 	t.Logf("%d questions of %d users, posted to random instances, answered in %s", questions, users, time.Since(started).Round(time.Millisecond))
 	for _, s := range all {
 		s.inst.engine.WaitIdle()
+	}
+	heard := map[string]bool{}
+	for len(events.C) > 0 {
+		if ev, err := bot.DecodeEvent(<-events.C); err == nil && ev.Kind == "message" {
+			heard[ev.User] = true
+		}
+	}
+	for u := range users {
+		if !heard[user(u)] {
+			t.Errorf("c's bus did not carry the live event of user %s's message (owned by another instance: %v)", user(u), !c.nc.parts.Owns(user(u)))
+		}
 	}
 	sent := replied()
 	for u := range users {
