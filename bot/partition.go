@@ -49,6 +49,7 @@ type partitioned struct {
 
 	syncs   chan string
 	pending map[string]bool // users in syncs
+	stopped bool            // syncs is closed
 	wg      sync.WaitGroup
 }
 
@@ -68,11 +69,12 @@ func laneUser(key string) string { return strings.TrimPrefix(key, readKeyPrefix)
 func (e *Engine) startPartitioned() {
 	e.parted = newPartitioned()
 	e.outbox.route = e.routeOut
+	syncs := e.parted.syncs
 	for range syncWorkers {
 		e.parted.wg.Add(1)
 		go func() {
 			defer e.parted.wg.Done()
-			for user := range e.parted.syncs {
+			for user := range syncs {
 				e.parted.mu.Lock()
 				delete(e.parted.pending, user)
 				e.parted.mu.Unlock()
@@ -102,8 +104,8 @@ func (e *Engine) stopPartitioned() {
 		return
 	}
 	e.parted.mu.Lock()
+	e.parted.stopped = true
 	close(e.parted.syncs)
-	e.parted.syncs = nil
 	e.parted.mu.Unlock()
 	e.parted.wg.Wait()
 	if e.sandboxSub != nil {
@@ -223,7 +225,7 @@ func (e *Engine) Wake(user string) {
 	}
 	e.parted.mu.Lock()
 	defer e.parted.mu.Unlock()
-	if e.parted.syncs == nil || e.parted.pending[user] {
+	if e.parted.stopped || e.parted.pending[user] {
 		return
 	}
 	select {
