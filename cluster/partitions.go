@@ -332,10 +332,15 @@ func (ps *Partitions) members(ctx context.Context) ([]string, error) {
 			return nil, fmt.Errorf("read member %s: %w", k, err)
 		}
 		var rec leaseRecord
-		if json.Unmarshal(e.Value(), &rec) != nil || !rec.Held {
+		if json.Unmarshal(e.Value(), &rec) != nil {
 			continue
 		}
-		if ps.ls.expired(k, e.Revision(), rec) {
+		if !rec.Held || ps.ls.expired(k, e.Revision(), rec) {
+			// Gone: stopped, or dead for a TTL. Its key is deleted, at
+			// the revision read (a member back meanwhile has written
+			// since and keeps its key), so that keys of instances long
+			// gone (a new id each start by default) do not pile up.
+			_ = ps.ls.kv.Delete(ctx, k, jetstream.LastRevision(e.Revision()))
 			continue
 		}
 		live = append(live, strings.TrimPrefix(k, memberPrefix))

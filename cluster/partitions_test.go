@@ -180,8 +180,10 @@ func TestPartitionsSpreadAndMoveWhenAMemberJoinsOrDies(t *testing.T) {
 
 	// C's node dies: its connection goes, nothing is released.
 	cOwned := c.Owned()
-	nodes[2].Close()
+	// Timed from before the close: a node's shutdown takes a while after
+	// its connection (and with it the renewals) has gone.
 	died := time.Now()
+	nodes[2].Close()
 	waitFor(t, "a and b to own every partition once after c died", func() bool { return exactlyOnce(count, a, b) })
 	t.Logf("c's partitions %v taken over %s after its node stopped", cOwned, time.Since(died).Round(time.Millisecond))
 	if took := time.Since(died); took < ttl/2 {
