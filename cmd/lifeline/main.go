@@ -137,17 +137,14 @@ func serve(args []string, stdout, stderr io.Writer) error {
 
 // instance is one running server with everything it opened.
 type instance struct {
-	cfg  Config
-	log  zerolog.Logger
-	db   *store.DB
-	node *cluster.Node // LIFELINE_BACKEND=nats: the embedded node or the connection; closed with db
-	// cluster is what LIFELINE_BACKEND=nats shares with the other
-	// instances (partitions, bus, leases); nil on badger.
-	cluster *natsCluster
-	engine  *bot.Engine
-	http    *admin.Server
-	sweep   context.CancelFunc // stops the retention sweeper and the media downloader
-	media   <-chan struct{}    // closed once the media downloader stopped
+	cfg    Config
+	log    zerolog.Logger
+	db     *store.DB
+	node   *cluster.Node // LIFELINE_BACKEND=nats: the embedded node or the connection; closed with db
+	engine *bot.Engine
+	http   *admin.Server
+	sweep  context.CancelFunc // stops the retention sweeper and the media downloader
+	media  <-chan struct{}    // closed once the media downloader stopped
 
 	broadcasts *broadcast.Service
 	phones     *bot.SandboxSender // nil unless in sandbox mode
@@ -156,6 +153,7 @@ type instance struct {
 	bus        closingBus
 	places     *places.Service
 	templates  *templates.Service
+	cluster    *natsCluster // LIFELINE_BACKEND=nats: partitions, bus and leases shared with the other instances; nil on badger
 }
 
 // start opens the store and the FAQ, starts the engine and builds the HTTP server.
