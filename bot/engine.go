@@ -145,9 +145,15 @@ type Engine struct {
 	wakeIn  coord.Waker
 	wakeOut coord.Waker
 	wakers  func(in, out coord.Waker) (coord.Waker, coord.Waker) // Options.Wakers
-	pacer   *pace.Numbers
-	people  PersonLocks // erasure against sends (see HoldPerson)
-	desk    *handoffs.Desk
+	// part is nil in one process; with several instances it says which
+	// users this one works (Options.Partitions), and parted is what the
+	// lanes keep for it (partition.go).
+	part       Partitions
+	parted     *partitioned
+	sandboxSub *coord.Subscription
+	pacer      *pace.Numbers
+	people     PersonLocks // erasure against sends (see HoldPerson)
+	desk       *handoffs.Desk
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -318,6 +324,12 @@ type Options struct {
 	// Several instances deliver a wake-up to the owner of the user's
 	// partition, which calls the lane's Wake there.
 	Wakers func(in, out coord.Waker) (wakeIn, wakeOut coord.Waker)
+	// Partitions, when several instances share the store, says which
+	// users this instance works; nil works every user (one process).
+	// With it Start recovers nothing: each partition's pending work is
+	// queued when the partition is taken (Adopt), and work stored for a
+	// user owned elsewhere is announced to its owner (Partitions.Notify).
+	Partitions Partitions
 }
 
 // MediaQueue takes the download of a file a person sent, after the
@@ -366,6 +378,7 @@ func New(cfg Config, o Options) *Engine {
 		pacer:   o.Pacer,
 		bus:     o.Bus,
 		wakers:  o.Wakers,
+		part:    o.Partitions,
 		policy: sendpolicy.Policy{FastAttempts: cfg.MaxAttempts, Backoff: cfg.Backoff,
 			MaxWait: cfg.MaxBackoff, Grace: cfg.UnknownGrace},
 		out:   o.Outgoing,
@@ -397,14 +410,23 @@ func (e *Engine) Handoffs() *handoffs.Desk { return e.desk }
 // Start recovers the inbox and outbox left by the previous run, then
 // processes them and everything that arrives.
 func (e *Engine) Start() error {
-	e.inbox = newLanes(e.cfg.Workers, e.processInbound)
+	inWork, outWork := e.processInbound, e.processOutbound
+	if e.part != nil {
+		inWork, outWork = e.inWork, e.outWork
+	}
+	e.inbox = newLanes(e.cfg.Workers, inWork)
 	e.ingestCh = make(chan *ingestReq, ingestQueue)
 	e.ingestDone = make(chan struct{})
 	go e.ingestLoop()
-	e.outbox = newSendLanes(e.cfg.SendWorkers, e.sendersNeeded, e.processOutbound)
+	e.outbox = newSendLanes(e.cfg.SendWorkers, e.sendersNeeded, outWork)
 	e.wakeIn, e.wakeOut = e.inbox, e.outbox
 	if e.wakers != nil {
 		e.wakeIn, e.wakeOut = e.wakers(e.inbox, e.outbox)
+	}
+	if e.part != nil {
+		e.startPartitioned()
+		e.log.Info().Msg("engine started; each partition's pending work is queued when this instance takes the partition")
+		return nil
 	}
 	var pendingIn, pendingOut int
 	ctx := storeCtx()
@@ -461,6 +483,7 @@ func (e *Engine) Close() {
 	}
 	e.cancel()
 	e.outbox.Close()
+	e.stopPartitioned()
 	e.log.Info().Int("inbox", e.inbox.Len()).Int("outbox", e.outbox.Len()).Msg("engine stopped")
 }
 

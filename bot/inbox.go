@@ -936,15 +936,26 @@ func (e *Engine) Submit(msg whatsapp.Message, timeout time.Duration) ([]whatsapp
 }
 
 func (e *Engine) notifyWaiter(id string, replies []whatsapp.Outbound) {
+	if !e.deliverWaiter(id, replies) && e.part != nil && strings.HasPrefix(id, SandboxIDPrefix) {
+		// The chat may wait on another instance.
+		e.publishSandbox(id, replies)
+	}
+}
+
+// deliverWaiter hands replies to the sandbox chat waiting here for
+// message id; false when none waits here.
+func (e *Engine) deliverWaiter(id string, replies []whatsapp.Outbound) bool {
 	e.mu.Lock()
 	ch := e.waiters[id]
 	e.mu.Unlock()
-	if ch != nil {
-		select {
-		case ch <- replies:
-		default:
-		}
+	if ch == nil {
+		return false
 	}
+	select {
+	case ch <- replies:
+	default:
+	}
+	return true
 }
 
 func decode(b []byte, v any) error { return json.Unmarshal(b, v) }

@@ -315,6 +315,18 @@ func storeErr(err error) error {
 }
 
 func (e *Engine) queue(tasks []inTask) {
+	if e.part != nil {
+		var lanes []string
+		seen := map[string]bool{}
+		for _, t := range tasks {
+			if l := t.item.lane(); !seen[l] {
+				seen[l] = true
+				lanes = append(lanes, l)
+			}
+		}
+		e.queueIn(lanes)
+		return
+	}
 	for _, t := range tasks {
 		e.inbox.Add(t.item.lane(), inRef{seq: t.seq, attempts: t.attempts})
 	}

@@ -80,6 +80,30 @@ func (l *lanes[T]) Add(key string, item T) {
 	}
 }
 
+// Insert queues item in key's lane before the first queued item it
+// sorts before (by less), never before the head when the lane is busy
+// (its head may be in progress). Several instances need it: work of
+// one user learned of out of order (a notification overtaken by a
+// rescan) still runs in the order of the user's records.
+func (l *lanes[T]) Insert(key string, item T, less func(a, b T) bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	q := l.queues[key]
+	i := len(q)
+	first := 0
+	if l.busy[key] {
+		first = 1
+	}
+	for i > first && less(item, q[i-1]) {
+		i--
+	}
+	l.queues[key] = append(q[:i], append([]T{item}, q[i:]...)...)
+	l.pending++
+	if !l.busy[key] {
+		l.readyLocked(key)
+	}
+}
+
 // Wake makes a lane that was left waiting runnable again.
 func (l *lanes[T]) Wake(key string) {
 	l.mu.Lock()
@@ -215,6 +239,10 @@ func (l *lanes[T]) WaitIdle() {
 // webhook that settled the item meanwhile wins over what was queued.
 type sendLanes struct {
 	msgs, reads *lanes[uint64]
+	// route, when set, takes every item Add is given instead (several
+	// instances: the owner of the user's partition sends it, see
+	// Engine.routeOut).
+	route func(it *store.OutboxItem)
 }
 
 // readKeyPrefix cannot begin a user key (a phone number or a BSUID).
@@ -235,11 +263,29 @@ func newSendLanes(least int, limit func() int, work func(key string, seq uint64)
 // receipts' lane for a read receipt, the messages' lane for everything
 // else. Only its sequence number is kept.
 func (s *sendLanes) Add(it *store.OutboxItem) {
+	if s.route != nil {
+		s.route(it)
+		return
+	}
+	s.add(it)
+}
+
+func (s *sendLanes) add(it *store.OutboxItem) {
 	if it.ReadID != "" {
 		s.reads.Add(readKey(it.User), it.Seq)
 		return
 	}
 	s.msgs.Add(it.User, it.Seq)
+}
+
+// insert queues it in its user's lane in sequence order (see lanes.Insert).
+func (s *sendLanes) insert(it *store.OutboxItem) {
+	less := func(a, b uint64) bool { return a < b }
+	if it.ReadID != "" {
+		s.reads.Insert(readKey(it.User), it.Seq, less)
+		return
+	}
+	s.msgs.Insert(it.User, it.Seq, less)
 }
 
 // Wake makes the lane of key (as given to the work function) runnable again.

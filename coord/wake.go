@@ -5,14 +5,14 @@ package coord
 // at the head of the lane again; a user with nothing queued is ignored.
 //
 // The single-process implementation is the engine's in-memory lanes
-// (bot.lanes.Wake). A second implementation is real: in issue 13 a wake-up
-// is a delivery on the user's partition subject, handled by whichever
-// instance owns the partition, which re-reads the user's cursor before
-// acting (a delivery is only a wake-up; the cursor decides). That
-// delivery comes from the partition's durable consumer, so a wake-up
-// survives a change of partition owner; a Waker on core NATS subjects
-// (at most once) would lose wake-ups exactly then, which is why the cluster
-// package has none: each instance keeps waking its own lanes in process.
+// (bot.lanes.Wake), and it stays so with several instances: a wake-up
+// only ever concerns the lanes of the instance that owns the user. What
+// crosses instances is the notification that a user has new work
+// (bot.Partitions.Notify, on core NATS in cluster.Partitions): at most
+// once, so it cannot carry the work. The work is the store's: a new
+// owner of a partition reads the partition's pending items when it takes
+// it, every owner reads its partitions again periodically, and the
+// user's cursor decides what is still to do.
 type Waker interface {
 	Wake(user string)
 }

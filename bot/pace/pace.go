@@ -28,6 +28,9 @@ const (
 type Numbers struct {
 	rate float64
 	now  func() time.Time
+	// limit is the rate this process may use: rate times its share (see
+	// SetShare), under mu.
+	limit float64
 
 	mu      sync.Mutex
 	buckets map[string]*bucket
@@ -41,7 +44,7 @@ type Numbers struct {
 
 // New paces each number at perSecond messages per second.
 func New(perSecond float64) *Numbers {
-	p := &Numbers{rate: perSecond, now: time.Now, buckets: map[string]*bucket{}, paused: map[string]time.Time{}, slowed: map[string]time.Time{},
+	p := &Numbers{rate: perSecond, limit: perSecond, now: time.Now, buckets: map[string]*bucket{}, paused: map[string]time.Time{}, slowed: map[string]time.Time{},
 		held: map[string]int{}, resumed: make(chan struct{}), gauges: map[string]*gauge{}}
 	p.ceiling.Store(DefaultCeiling)
 	return p
@@ -53,8 +56,8 @@ func (p *Numbers) bucket(num string) *bucket {
 	b, ok := p.buckets[num]
 	if !ok {
 		// A burst of a twentieth of a second keeps sends even rather than lumpy.
-		burst := max(1, p.rate/20)
-		b = &bucket{rate: p.rate, burst: burst, tokens: burst, last: p.now(), now: p.now}
+		burst := max(1, p.limit/20)
+		b = &bucket{rate: p.limit, burst: burst, tokens: burst, last: p.now(), now: p.now}
 		p.buckets[num] = b
 	}
 	return b
@@ -90,9 +93,44 @@ func (p *Numbers) SlowDown(num string) {
 // Success brings a slowed-down number back towards its configured rate.
 func (p *Numbers) Success(num string) {
 	b := p.bucket(num)
-	if b.currentRate() < p.rate {
-		b.setRate(func(cur float64) float64 { return min(p.rate, cur*1.01+0.1) })
+	p.mu.Lock()
+	limit := p.limit
+	p.mu.Unlock()
+	if b.currentRate() < limit {
+		b.setRate(func(cur float64) float64 { return min(limit, cur*1.01+0.1) })
 	}
+}
+
+// SetShare makes this process use share (0 < share <= 1) of each
+// number's configured rate. Several instances send from the same numbers
+// and WhatsApp's limit counts them together: with N instances live, each
+// takes 1/N (cmd/lifeline on a cluster), so that together they stay
+// under it. A number slowed down by WhatsApp keeps its slowdown,
+// scaled to the new share.
+func (p *Numbers) SetShare(share float64) {
+	share = min(max(share, 1e-3), 1)
+	p.mu.Lock()
+	old, limit := p.limit, p.rate*share
+	p.limit = limit
+	bs := make([]*bucket, 0, len(p.buckets))
+	for _, b := range p.buckets {
+		bs = append(bs, b)
+	}
+	p.mu.Unlock()
+	for _, b := range bs {
+		b.setRate(func(cur float64) float64 {
+			b.burst = max(1, limit/20)
+			b.tokens = min(b.tokens, b.burst)
+			return min(limit, max(cur*limit/old, 1e-3))
+		})
+	}
+}
+
+// Share is the part of each number's configured rate this process uses.
+func (p *Numbers) Share() float64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.limit / p.rate
 }
 
 // Pause stops a number until the given time (an account error that an

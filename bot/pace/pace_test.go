@@ -230,3 +230,27 @@ func TestWaitUnpausedHoldsUntilResume(t *testing.T) {
 		t.Fatalf("cancelled wait = %v", err)
 	}
 }
+
+// With a share of a third, a number sends a third of its rate: three
+// instances together stay under the one limit.
+func TestShareDividesTheRate(t *testing.T) {
+	p := New(90)
+	p.Success("n") // makes the bucket at the full rate
+	p.SetShare(1.0 / 3)
+	if got := p.Rate("n"); got < 29.9 || got > 30.1 {
+		t.Fatalf("rate with a third: %.2f, want 30", got)
+	}
+	for range 1000 {
+		p.Success("n")
+	}
+	if got := p.Rate("n"); got > 30.1 {
+		t.Fatalf("successes raised the rate to %.2f, above the share's 30", got)
+	}
+	p.SetShare(1)
+	if got := p.Rate("n"); got < 89.9 {
+		t.Fatalf("rate back at the whole share: %.2f, want 90", got)
+	}
+	if got := New(90).Share(); got != 1 {
+		t.Fatalf("default share %.2f, want 1", got)
+	}
+}

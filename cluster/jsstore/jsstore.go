@@ -39,7 +39,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -154,9 +153,7 @@ func (s *Store) base(scope store.Scope) (string, error) {
 	default:
 		return "", fmt.Errorf("%w: %s", ErrUnsupportedScope, scope)
 	}
-	h := fnv.New32a()
-	h.Write([]byte(id))
-	return "rec." + k + "." + strconv.FormatUint(uint64(h.Sum32()%s.partitions), 10) + "." + idToken(id), nil
+	return "rec." + k + "." + strconv.Itoa(cluster.PartitionOf(id, int(s.partitions))) + "." + idToken(id), nil
 }
 
 // idToken is a scope id as one subject token: a wa_id (digits) as it is,

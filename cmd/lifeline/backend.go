@@ -9,6 +9,8 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"lifeline/bot"
+	"lifeline/bot/pace"
 	"lifeline/cluster"
 	"lifeline/cluster/jsstore"
 	"lifeline/coord"
@@ -115,15 +117,16 @@ func openNATSBackend(ctx context.Context, cfg Config, log zerolog.Logger) (*nats
 func (b *natsBackend) Close() { b.node.Close() }
 
 // natsStore is the JetStream store with the node under it, as the
-// server's store.DB runs over it: closing the DB gives up the serving
-// lease, closes the connection and stops the embedded node.
+// server's store.DB runs over it: closing the DB gives up this
+// instance's partitions, closes the connection and stops the embedded
+// node.
 type natsStore struct {
 	*jsstore.Store
 	node    *cluster.Node
-	release func() // the serving lease's
+	release func() // gives up the partitions, once the engine stopped
 }
 
-// Close gives up the serving lease and stops the node (or closes the
+// Close gives up the partitions and stops the node (or closes the
 // connection to the cluster).
 func (s natsStore) Close() {
 	if s.release != nil {
@@ -132,79 +135,130 @@ func (s natsStore) Close() {
 	s.node.Close()
 }
 
-// servingLease is the lease an instance holds while it serves from a
-// JetStream cluster. Partition ownership, the pacer and the bus are still
-// per process (issue 13), so two instances on one cluster would process
-// the same people and each pace the numbers alone: the second is refused
-// at start instead.
-const servingLease = "serve"
-
-// errSecondInstance: another instance serves from this cluster.
-var errSecondInstance = errors.New("several instances on one JetStream cluster are not supported yet (partitions have no owner, the pacer and the bus are per process): run one instance")
-
-// holdServingLease takes the serving lease for cfg.InstanceID and keeps
-// it renewed. A lease left by an instance that died is taken once it has
-// stayed unrenewed for its TTL on this instance's clock (up to two TTLs
-// from the first look, see cluster.Leases), so a restart after a crash
-// waits for that; one held by a live instance is refused, naming it.
-func holdServingLease(node *cluster.Node, cfg Config, log zerolog.Logger) (release func(), err error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*cfg.LeaseTTL+time.Second)
-	defer cancel()
-	ls, err := node.Leases(ctx)
-	if err != nil {
-		return nil, err
-	}
-	tick := time.NewTicker(max(cfg.LeaseTTL/10, 50*time.Millisecond))
-	defer tick.Stop()
-	for waited := false; ; waited = true {
-		held, _, release, err := coord.Hold(context.Background(), ls, servingLease, cfg.InstanceID, cfg.LeaseTTL)
-		if err == nil {
-			go func() {
-				<-held.Done()
-				if cause := context.Cause(held); !errors.Is(cause, context.Canceled) {
-					log.Error().Err(cause).Msg("LIFELINE_BACKEND=nats: the serving lease is lost; another instance may take it and serve beside this one")
-				}
-			}()
-			return release, nil
-		}
-		if !errors.Is(err, coord.ErrHeld) {
-			return nil, fmt.Errorf("take the serving lease: %w", err)
-		}
-		if !waited {
-			log.Warn().Str("lease", servingLease).Dur("up_to", 2*cfg.LeaseTTL).Msg("LIFELINE_BACKEND=nats: the serving lease is held; waiting in case its holder is gone")
-		}
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("%w: %w", errSecondInstance, err)
-		case <-tick.C:
-		}
-	}
+// natsCluster is what an instance serving from a JetStream cluster
+// shares with the others: the node (or connection), the store, the
+// leases (broadcast dispatch, partitions), the bus (console live
+// updates, sandbox replies, FAQ and places reloads) and the partitions
+// that divide the users between the instances.
+type natsCluster struct {
+	node   *cluster.Node
+	store  *jsstore.Store
+	leases *cluster.Leases
+	bus    *cluster.Bus
+	parts  *cluster.Partitions
+	log    zerolog.Logger
+	pacer  *pace.Numbers // shares each number's rate with the other members (serve)
 }
 
 // openNATSStore is the server's store with LIFELINE_BACKEND=nats: a
-// store.DB over JetStream, held by this instance alone (the serving
-// lease). The files people send stay on this instance's disk under the
-// data directory, and the disk reserve is kept there, where the embedded
-// node keeps its streams. What only badger does (backup, a transaction
-// across scopes) fails naming the feature (store.ErrUnsupported).
-func openNATSStore(cfg Config, log zerolog.Logger) (*store.DB, *cluster.Node, error) {
+// store.DB over JetStream, shared with every other instance serving from
+// the cluster. The files people send stay on this instance's disk under
+// the data directory, and the disk reserve is kept there, where the
+// embedded node keeps its streams. What only badger does (backup, a
+// transaction across scopes) fails naming the feature
+// (store.ErrUnsupported). Start the partitions (natsCluster.serve) once
+// the engine has started.
+func openNATSStore(cfg Config, log zerolog.Logger) (*store.DB, *natsCluster, error) {
 	b, err := openNATSBackend(context.Background(), cfg, log)
 	if err != nil {
 		return nil, nil, err
 	}
-	release, err := holdServingLease(b.node, cfg, log)
+	ctx, cancel := context.WithTimeout(context.Background(), natsStartTimeout)
+	defer cancel()
+	ls, err := b.node.Leases(ctx)
 	if err != nil {
 		b.Close()
 		return nil, nil, fmt.Errorf("LIFELINE_BACKEND=nats: %w", err)
 	}
-	db, err := store.OpenBackend(natsStore{Store: b.store, node: b.node, release: release}, "JetStream", store.Options{
+	c := &natsCluster{node: b.node, store: b.store, leases: ls, bus: b.node.Bus(), log: log}
+	c.parts, err = cluster.NewPartitions(ls, b.node.Conn(), cluster.PartitionOptions{
+		Instance: cfg.InstanceID, Count: b.store.Partitions(), TTL: cfg.LeaseTTL, Logger: log, Members: c.membersChanged})
+	if err != nil {
+		b.Close()
+		return nil, nil, fmt.Errorf("LIFELINE_BACKEND=nats: LIFELINE_INSTANCE_ID=%q: %w", cfg.InstanceID, err)
+	}
+	db, err := store.OpenBackend(natsStore{Store: b.store, node: b.node, release: c.close}, "JetStream", store.Options{
 		Dir: cfg.DataDir, MediaDir: filepath.Join(cfg.DataDir, "media"), EncryptionKey: cfg.EncryptionKey,
 		DiskReserve: cfg.DiskReserve, FreeSpace: cfg.freeSpace, Logger: log})
 	if err != nil {
-		release()
 		b.Close()
 		return nil, nil, fmt.Errorf("LIFELINE_BACKEND=nats: %w", err)
 	}
-	log.Info().Str("backend", backendNATS).Bool("streams_changed", b.ensure.Changed()).Msg("store on JetStream")
-	return db, b.node, nil
+	log.Info().Str("backend", backendNATS).Bool("streams_changed", b.ensure.Changed()).Str("instance", cfg.InstanceID).
+		Int("partitions", b.store.Partitions()).Msg("store on JetStream")
+	return db, c, nil
+}
+
+// serve begins taking partitions for engine: from now on this instance
+// works the users of the partitions it owns, alongside the others, and
+// paces each sending number at its share of the rate (pacer).
+func (c *natsCluster) serve(engine *bot.Engine, pacer *pace.Numbers) error {
+	c.pacer = pacer
+	if err := c.parts.Start(partitionWork{c: c, engine: engine}); err != nil {
+		return fmt.Errorf("LIFELINE_BACKEND=nats: %w", err)
+	}
+	c.log.Info().Str("instance", c.parts.Instance()).Int("partitions", c.store.Partitions()).
+		Msg("serving from the cluster: partitions are taken as members come and go (see \"partitions changed hands\")")
+	return nil
+}
+
+// membersChanged shares each number's rate out among the live members:
+// WhatsApp counts what all of them send from a number against one limit,
+// and each paces alone, so each takes an equal part. A member that died
+// keeps its part until it is seen gone (one lease TTL): the others send
+// less meanwhile, never more.
+func (c *natsCluster) membersChanged(live []string) {
+	share := 1 / float64(max(1, len(live)))
+	if c.pacer != nil {
+		c.pacer.SetShare(share)
+	}
+	c.log.Info().Str("instance", c.parts.Instance()).Strs("members", live).Float64("rate_share", share).Msg("cluster members changed")
+}
+
+// close gives up this instance's partitions, so that the others take
+// them at once; the engine has stopped before (the store closes after
+// it), and the bus was closed by the instance.
+func (c *natsCluster) close() { c.parts.Close() }
+
+// partitionWork is cluster.PartitionWork over the engine: a taken
+// partition's pending work is read from its records and queued.
+type partitionWork struct {
+	c      *natsCluster
+	engine *bot.Engine
+}
+
+func (w partitionWork) Take(p int) {
+	ctx, cancel := context.WithTimeout(context.Background(), natsStartTimeout)
+	defer cancel()
+	in, out, err := w.engine.Adopt(func(fn func(r store.Reader) error) error { return w.c.store.ReadPartition(ctx, p, fn) })
+	ev := w.c.log.Debug()
+	if err != nil {
+		ev = w.c.log.Error().Err(err)
+	} else if in+out > 0 {
+		ev = w.c.log.Info()
+	}
+	ev.Int("partition", p).Int("inbox", in).Int("outbox", out).Msg("partition's pending work queued")
+}
+
+func (w partitionWork) Busy(p int) bool {
+	return w.engine.Busy(func(user string) bool { return w.c.parts.Of(user) == p })
+}
+
+func (w partitionWork) Wake(user string) { w.engine.Wake(user) }
+
+// closingBus is the bus an instance publishes on and closes at the end.
+type closingBus interface {
+	coord.Bus
+	Close()
+}
+
+// coordSeams are the coordination seams of the server: in one process
+// (badger) a memory bus and memory leases and no partitions (nil: the
+// engine works every user); on a cluster (nc not nil) its bus, its
+// leases and its partitions.
+func coordSeams(nc *natsCluster) (closingBus, coord.Leases, bot.Partitions) {
+	if nc == nil {
+		return coord.NewMemoryBus(), coord.NewMemoryLeases(nil), nil
+	}
+	return nc.bus, nc.leases, nc.parts
 }

@@ -203,18 +203,6 @@ func TestServeOnNATSAnswersAndKeepsTheTranscript(t *testing.T) {
 		t.Errorf("transcript after the restart:\n%q\nwant\n%q", after, before)
 	}
 
-	// A second instance on the same cluster is refused while this one
-	// serves: nothing yet divides the people between instances.
-	second := cfg
-	second.DataDir, second.InstanceID, second.LeaseTTL = t.TempDir(), "second", 300*time.Millisecond
-	second.NATS.Name, second.NATS.URL = "", inst.node.ClientURL()
-	if other, err := start(second, zerolog.Nop(), &bytes.Buffer{}); !errors.Is(err, errSecondInstance) {
-		if other != nil {
-			other.close()
-		}
-		t.Errorf("a second instance on the cluster: %v; want it refused (errSecondInstance)", err)
-	}
-
 	// What the JetStream store cannot do yet is refused naming it: a
 	// backup answers 501 before any of a stream is sent.
 	req, _ := http.NewRequest("GET", base+"/admin/backup", nil)

@@ -25,7 +25,6 @@ import (
 	"lifeline/bot/pace"
 	"lifeline/bot/whatsapp"
 	"lifeline/cluster"
-	"lifeline/coord"
 	"lifeline/incident"
 	"lifeline/kb"
 	"lifeline/media"
@@ -151,9 +150,10 @@ type instance struct {
 	phones     *bot.SandboxSender // nil unless in sandbox mode
 	pacer      *pace.Numbers      // shared by replies and broadcasts; its latency estimate is reported by bench
 	faq        *kb.KB
-	bus        *coord.MemoryBus
+	bus        closingBus
 	places     *places.Service
 	templates  *templates.Service
+	cluster    *natsCluster // LIFELINE_BACKEND=nats: partitions, bus and leases shared with the other instances; nil on badger
 }
 
 // start opens the store and the FAQ, starts the engine and builds the HTTP server.
@@ -169,9 +169,12 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	}
 	var db *store.DB
 	var node *cluster.Node
+	var nc *natsCluster // LIFELINE_BACKEND=nats: what is shared with the other instances
 	var err error
 	if cfg.Backend == backendNATS {
-		db, node, err = openNATSStore(cfg, log)
+		if db, nc, err = openNATSStore(cfg, log); err == nil {
+			node = nc.node
+		}
 	} else {
 		db, err = store.Open(store.Options{Dir: filepath.Join(cfg.DataDir, "store"), Logger: log, EncryptionKey: cfg.EncryptionKey,
 			MediaDir: filepath.Join(cfg.DataDir, "media"), DiskReserve: cfg.DiskReserve, FreeSpace: cfg.freeSpace})
@@ -182,9 +185,9 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	if err != nil {
 		return nil, err
 	}
-	// The coordination seams, single-process: one bus for live events and
-	// FAQ versions, leases for broadcast dispatch.
-	bus, leases := coord.NewMemoryBus(), coord.NewMemoryLeases(nil)
+	// The coordination seams: one bus for live events and FAQ versions,
+	// leases for broadcast dispatch; the cluster's on nats.
+	bus, leases, parts := coordSeams(nc)
 	faq, err := kb.OpenWith(db, log, kb.Options{ThesaurusDir: cfg.ThesaurusDir, Bus: bus})
 	if err != nil {
 		db.Close()
@@ -252,7 +255,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		return nil, err
 	}
 	eopts := bot.Options{DB: db, Sender: sender, KB: m.Answerer(faq), Learner: faq, Logger: log, Observer: m, Pacer: pacer, Bus: bus,
-		Places: places.Finder{S: placeSvc}}
+		Places: places.Finder{S: placeSvc}, Partitions: parts}
 	eopts.Files = uploads // FAQ answers' attachments
 	if fetcher != nil {
 		eopts.Media = fetcher
@@ -292,6 +295,16 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		faq.Close()
 		db.Close()
 		return nil, err
+	}
+	if nc != nil {
+		// Before the broadcasts resume: the members are read and each
+		// number's rate shared out before anything is sent.
+		if err := nc.serve(engine, pacer); err != nil {
+			engine.Close()
+			faq.Close()
+			db.Close()
+			return nil, err
+		}
 	}
 	if err := broadcasts.Start(); err != nil {
 		engine.Close()
@@ -346,7 +359,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		ready = ready.Str("simulator", pageURL(cfg.Addr, "/simulator/"))
 	}
 	ready.Msg("lifeline ready")
-	return &instance{cfg: cfg, log: log, db: db, node: node, engine: engine, http: srv, sweep: sweepStop, broadcasts: broadcasts, phones: phones,
+	return &instance{cfg: cfg, log: log, db: db, node: node, cluster: nc, engine: engine, http: srv, sweep: sweepStop, broadcasts: broadcasts, phones: phones,
 		pacer: pacer, faq: faq, bus: bus, places: placeSvc, templates: tpls, media: mediaDone}, nil
 }
 

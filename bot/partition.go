@@ -1,0 +1,358 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"sync"
+
+	"lifeline/bot/whatsapp"
+	"lifeline/store"
+)
+
+// Partitions tells an engine that shares its store with other instances
+// which users it works: the owner of a user's partition processes the
+// user's inbound events and sends the user's messages, so that each
+// user's order holds across instances (cluster.Partitions is the
+// implementation). nil (one process) works every user.
+type Partitions interface {
+	// Owns reports whether this instance works user's lanes now.
+	Owns(user string) bool
+	// Notify tells the owner of user's partition, after a commit, that
+	// user has work. Best effort: the owner also rescans its partitions.
+	Notify(user string)
+}
+
+// SandboxTopic carries the replies to a sandbox message processed on
+// another instance than the one whose chat waits for them.
+const SandboxTopic = "engine.sandbox"
+
+// SandboxIDPrefix begins the ids of the sandbox chat's messages (the
+// admin server makes them): only their replies are published to the
+// other instances, never a real conversation's.
+const SandboxIDPrefix = "wamid.sandbox."
+
+// sandboxReplies is a message on SandboxTopic.
+type sandboxReplies struct {
+	ID      string              `json:"id"`
+	Replies []whatsapp.Outbound `json:"replies"`
+}
+
+// partitioned is what an engine with Partitions keeps: which items its
+// lanes hold (a rescan or a notification finds them again), which users
+// have work in progress (a partition given up waits for it), and the
+// users waiting to have their pending items read.
+type partitioned struct {
+	mu      sync.Mutex
+	in, out map[uint64]bool // sequence numbers queued in the local lanes
+	working map[string]int  // user -> items in progress
+
+	syncs   chan string
+	pending map[string]bool // users in syncs
+	stopped bool            // syncs is closed
+	wg      sync.WaitGroup
+}
+
+// syncWorkers read users' pending items for the notifications.
+const syncWorkers = 4
+
+func newPartitioned() *partitioned {
+	return &partitioned{in: map[uint64]bool{}, out: map[uint64]bool{}, working: map[string]int{},
+		syncs: make(chan string, 4096), pending: map[string]bool{}}
+}
+
+// laneUser is the user of a lane key (a read receipt's lane is keyed apart).
+func laneUser(key string) string { return strings.TrimPrefix(key, readKeyPrefix) }
+
+// startPartitioned sets the lanes up for an engine that works only the
+// users of its partitions.
+func (e *Engine) startPartitioned() {
+	e.parted = newPartitioned()
+	e.outbox.route = e.routeOut
+	syncs := e.parted.syncs
+	for range syncWorkers {
+		e.parted.wg.Add(1)
+		go func() {
+			defer e.parted.wg.Done()
+			for user := range syncs {
+				e.parted.mu.Lock()
+				delete(e.parted.pending, user)
+				e.parted.mu.Unlock()
+				e.syncUser(user)
+			}
+		}()
+	}
+	sub, err := e.bus.Subscribe(SandboxTopic, 256)
+	if err != nil {
+		e.log.Warn().Err(err).Msg("sandbox replies from other instances not heard")
+		return
+	}
+	e.sandboxSub = sub
+	go func() {
+		for m := range sub.C {
+			var r sandboxReplies
+			if json.Unmarshal(m.Data, &r) == nil {
+				e.deliverWaiter(r.ID, r.Replies)
+			}
+		}
+	}()
+}
+
+// stopPartitioned stops the workers that read users' pending items.
+func (e *Engine) stopPartitioned() {
+	if e.parted == nil {
+		return
+	}
+	e.parted.mu.Lock()
+	e.parted.stopped = true
+	close(e.parted.syncs)
+	e.parted.mu.Unlock()
+	e.parted.wg.Wait()
+	if e.sandboxSub != nil {
+		e.sandboxSub.Close()
+	}
+}
+
+// inWork is the inbound lanes' work with partitions: an event of a user
+// this instance no longer owns leaves the local lane unprocessed (it
+// stays in the store for the new owner).
+func (e *Engine) inWork(key string, ref inRef) bool {
+	if !e.part.Owns(key) {
+		e.unqueue(e.parted.in, ref.seq)
+		return true
+	}
+	e.working(key, 1)
+	done := e.processInbound(key, ref)
+	e.working(key, -1)
+	if done {
+		e.unqueue(e.parted.in, ref.seq)
+	}
+	return done
+}
+
+// outWork is inWork for the outbound lanes.
+func (e *Engine) outWork(key string, seq uint64) bool {
+	user := laneUser(key)
+	if !e.part.Owns(user) {
+		e.unqueue(e.parted.out, seq)
+		return true
+	}
+	e.working(user, 1)
+	done := e.processOutbound(key, seq)
+	e.working(user, -1)
+	if done {
+		e.unqueue(e.parted.out, seq)
+	}
+	return done
+}
+
+func (e *Engine) working(user string, d int) {
+	e.parted.mu.Lock()
+	defer e.parted.mu.Unlock()
+	e.parted.working[user] += d
+	if e.parted.working[user] <= 0 {
+		delete(e.parted.working, user)
+	}
+}
+
+// mark records seq as queued in set; false when it was already.
+func (e *Engine) mark(set map[uint64]bool, seq uint64) bool {
+	e.parted.mu.Lock()
+	defer e.parted.mu.Unlock()
+	if set[seq] {
+		return false
+	}
+	set[seq] = true
+	return true
+}
+
+func (e *Engine) unqueue(set map[uint64]bool, seq uint64) {
+	e.parted.mu.Lock()
+	delete(set, seq)
+	e.parted.mu.Unlock()
+}
+
+// enqueueIn puts inbound event seq of lane in the lane, in sequence
+// order, unless it is there already.
+func (e *Engine) enqueueIn(lane string, seq uint64) {
+	if !e.mark(e.parted.in, seq) {
+		return
+	}
+	e.inbox.Insert(lane, inRef{seq: seq, attempts: new(int)}, func(a, b inRef) bool { return a.seq < b.seq })
+}
+
+// enqueueOut puts outbox item it in its lane, in sequence order, unless
+// it is there already.
+func (e *Engine) enqueueOut(it *store.OutboxItem) {
+	if !e.mark(e.parted.out, it.Seq) {
+		return
+	}
+	e.outbox.insert(it)
+}
+
+// routeOut takes an outbox item just committed: the owner of the user's
+// partition queues it, another instance tells the owner.
+func (e *Engine) routeOut(it *store.OutboxItem) {
+	if !e.part.Owns(it.User) {
+		e.part.Notify(it.User)
+		return
+	}
+	e.enqueueOut(it)
+}
+
+// queueIn takes the lanes of inbound events just committed: the owner
+// reads each user's pending events (so that an event committed earlier
+// by another instance, whose notification is still on its way, is not
+// overtaken: a later event applied first would make the user's cursor
+// skip it), another instance tells the owner.
+func (e *Engine) queueIn(lanes []string) {
+	for _, l := range lanes {
+		if e.part.Owns(l) {
+			e.Wake(l)
+		} else {
+			e.part.Notify(l)
+		}
+	}
+}
+
+// Wake is a notification that user has work: when this instance owns the
+// user, the user's pending inbound events and outbox items are read and
+// queued in order (soon, by a worker; Wake does not block). For
+// cluster.PartitionWork.
+func (e *Engine) Wake(user string) {
+	if e.parted == nil || !e.part.Owns(user) {
+		return
+	}
+	e.parted.mu.Lock()
+	defer e.parted.mu.Unlock()
+	if e.parted.stopped || e.parted.pending[user] {
+		return
+	}
+	select {
+	case e.parted.syncs <- user:
+		e.parted.pending[user] = true
+	default:
+		// Full: the partition's rescan finds the work.
+		e.log.Warn().Msg("too many notifications waiting; the partition's rescan will find this one's work")
+	}
+}
+
+// syncUser reads user's pending inbound events and outbox items and
+// queues those the lanes do not hold, in sequence order.
+func (e *Engine) syncUser(user string) {
+	if !e.part.Owns(user) {
+		return
+	}
+	ctx := storeCtx()
+	var ins []uint64
+	var outs []store.OutboxItem
+	err := e.db.ReadIn(ctx, store.UserScope(user), func(r store.Reader) error {
+		ins, outs = ins[:0], outs[:0]
+		if err := store.EachPendingInbox(ctx, r, func(seq uint64, it InboxItem, bad error) error {
+			if bad == nil && it.lane() == user {
+				ins = append(ins, seq)
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		return store.EachPendingOutbox(ctx, r, func(seq uint64, it store.OutboxItem, bad error) error {
+			if bad == nil && it.User == user {
+				outs = append(outs, it)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		e.log.Error().Err(err).Msg("read a user's pending work after a notification; the partition's rescan will find it")
+		return
+	}
+	for _, seq := range ins {
+		e.enqueueIn(user, seq)
+	}
+	for i := range outs {
+		e.enqueueOut(&outs[i])
+	}
+}
+
+// Adopt queues the pending inbound events and outbox items that read
+// finds (the records of one partition) for the users this instance
+// owns, skipping those the lanes hold already: what a new owner of a
+// partition runs, and its periodic rescan. For cluster.PartitionWork.
+func (e *Engine) Adopt(read func(fn func(r store.Reader) error) error) (in, out int, err error) {
+	if e.parted == nil {
+		return 0, 0, nil
+	}
+	ctx := storeCtx()
+	type inEv struct {
+		lane string
+		seq  uint64
+	}
+	var ins []inEv
+	var outs []store.OutboxItem
+	err = read(func(r store.Reader) error {
+		ins, outs = ins[:0], outs[:0]
+		if err := store.EachPendingInbox(ctx, r, func(seq uint64, it InboxItem, bad error) error {
+			if bad != nil {
+				e.log.Error().Err(bad).Uint64("seq", seq).Msg("unreadable inbox entry skipped")
+				return nil
+			}
+			ins = append(ins, inEv{it.lane(), seq})
+			return nil
+		}); err != nil {
+			return err
+		}
+		return store.EachPendingOutbox(ctx, r, func(seq uint64, it store.OutboxItem, bad error) error {
+			if bad != nil {
+				e.log.Error().Err(bad).Uint64("seq", seq).Msg("unreadable outbox entry skipped")
+				return nil
+			}
+			outs = append(outs, it)
+			return nil
+		})
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, ev := range ins {
+		if e.part.Owns(ev.lane) {
+			e.enqueueIn(ev.lane, ev.seq)
+			in++
+		}
+	}
+	for i := range outs {
+		if e.part.Owns(outs[i].User) {
+			e.enqueueOut(&outs[i])
+			out++
+		}
+	}
+	return in, out, nil
+}
+
+// Busy reports whether an inbound event or a send of a user for whom
+// match holds is in progress here. For cluster.PartitionWork.
+func (e *Engine) Busy(match func(user string) bool) bool {
+	if e.parted == nil {
+		return false
+	}
+	e.parted.mu.Lock()
+	defer e.parted.mu.Unlock()
+	for u := range e.parted.working {
+		if match(u) {
+			return true
+		}
+	}
+	return false
+}
+
+// publishSandbox sends a sandbox message's replies to the instance whose
+// chat waits for them.
+func (e *Engine) publishSandbox(id string, replies []whatsapp.Outbound) {
+	b, err := json.Marshal(sandboxReplies{ID: id, Replies: replies})
+	if err == nil {
+		err = e.bus.Publish(context.Background(), SandboxTopic, b)
+	}
+	if err != nil {
+		e.log.Warn().Err(err).Msg("sandbox replies not published to the other instances")
+	}
+}

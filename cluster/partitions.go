@@ -1,0 +1,553 @@
+package cluster
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/rs/zerolog"
+
+	"lifeline/coord"
+)
+
+// PartitionOf is the partition of a scope id (a user's key) among p: the
+// one hash every part of the cluster uses (the JetStream store's subjects,
+// the partitions' owners), so that the owner of a partition is the owner
+// of every record under it.
+func PartitionOf(id string, p int) int {
+	if p <= 1 {
+		return 0
+	}
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	return int(h.Sum32() % uint32(p))
+}
+
+// PartitionWork is what an instance does with the partitions it owns:
+// the engine's lanes.
+type PartitionWork interface {
+	// Take recovers partition p's pending work (inbound events, outbound
+	// messages) into this instance's lanes; Owns is already true for it.
+	Take(p int)
+	// Busy reports whether work of partition p is under way here (a turn
+	// being committed, a send in flight): a partition given up waits for
+	// it, so that the next owner does not start beside it.
+	Busy(p int) bool
+	// Wake is a notification that user, of a partition owned here, has
+	// work: look at the user's pending items again.
+	Wake(user string)
+}
+
+// PartitionOptions configure Partitions; zero values take the defaults.
+type PartitionOptions struct {
+	// Instance is this instance's id: the holder of its partition leases.
+	Instance string
+	// Count is the number of partitions (the streams' P).
+	Count int
+	// TTL is the lease TTL of partitions and of the membership heartbeat;
+	// an instance that stops renewing loses its partitions after it.
+	TTL time.Duration
+	// Tick is how often membership is read and partitions taken or given
+	// up; default TTL/5.
+	Tick time.Duration
+	// Rescan is how often every owned partition's pending work is read
+	// again, the safety net for a lost notification; default one minute.
+	Rescan time.Duration
+	// Subject is the prefix of the notification subjects, default
+	// "lifeline.wake." (a partition's notifications go to prefix+p).
+	Subject string
+	// Members, when set, is told the live members (this instance among
+	// them) at Start and whenever they change: what shares out a
+	// cluster-wide budget (each sending number's rate).
+	Members func(live []string)
+	Logger  zerolog.Logger
+}
+
+// Partitions divides the users' partitions among the instances serving
+// from one cluster, so that exactly one instance works each user's lanes
+// (per-user order, sends of one user from one place).
+//
+// # The scheme: rendezvous hashing over live members, fenced by leases
+//
+// Each instance writes a heartbeat (key member.<id> in the lease bucket,
+// rewritten every third of the TTL) and reads everyone's. A member is
+// live while its key keeps changing: the same rule as a lease's expiry
+// (see Leases), judged on the reader's own clock. Partition p belongs to
+// the live member with the highest hash of (member, p). An instance
+// acquires the lease partition.<p> of every partition that maps to it and
+// gives up (after its work under way there has finished) every one that
+// maps elsewhere. The hashing spreads the partitions and moves only the
+// partitions of a member that joins or leaves; the lease makes ownership
+// exclusive whatever the members' views are while they change (two
+// instances that briefly both want p: one holds the lease, the other is
+// refused and tries again). Simpler than balanced acquisition (no
+// counting, no negotiation) and as correct, since exclusivity comes from
+// the lease alone; the balance is that of the hash (with 64 partitions
+// over 3 members, 15-28 each in the runs of the tests).
+//
+// A member that dies stops writing its heartbeat and renewing its leases:
+// one TTL later the others see it gone, its partitions map to them, and
+// they take the leases, which expired at the same time. Taking a
+// partition recovers its pending inbox and outbox (PartitionWork.Take).
+// Losing one (a renewal refused, or the lease's TTL passed on this
+// instance's clock without a renewal) makes Owns false at once; the lanes
+// stop working its users after the current turn, and the scope's
+// compare-and-set refuses a turn that a new owner committed first.
+//
+// # Notifications
+//
+// An instance that stores work for a user it does not own (a webhook
+// posted to it, an agent's reply) publishes the user on the partition's
+// subject after the commit; the owner looks at that user's pending
+// items. Core NATS delivers at most once, so every owned partition is
+// also read again every Rescan.
+type Partitions struct {
+	ls   *Leases
+	nc   *nats.Conn
+	o    PartitionOptions
+	log  zerolog.Logger
+	work PartitionWork
+
+	mu    sync.Mutex
+	parts map[int]*ownedPart
+	live  []string // the members last read
+
+	cancel  context.CancelFunc
+	done    chan struct{}
+	leaving sync.WaitGroup // partitions being given up
+	sub     *nats.Subscription
+	wakes   chan string
+}
+
+type ownedPart struct {
+	lease   coord.Lease // as last renewed
+	leaving bool        // mapped elsewhere: being given up
+	lost    bool        // a renewal failed: no longer owned
+	stop    chan struct{}
+	stopped chan struct{}
+}
+
+// memberPrefix and partitionPrefix name the heartbeat and partition
+// keys in the lease bucket.
+const (
+	memberPrefix    = "member."
+	partitionPrefix = "partition."
+)
+
+// NewPartitions prepares the partitions of the instance o.Instance over
+// the lease bucket of ls and the connection nc; Start begins.
+func NewPartitions(ls *Leases, nc *nats.Conn, o PartitionOptions) (*Partitions, error) {
+	if o.Instance == "" || !validLeaseName(memberPrefix+o.Instance) {
+		return nil, fmt.Errorf("partitions: instance id %q: %w", o.Instance, coord.ErrInvalid)
+	}
+	if o.Count < 1 || o.TTL <= 0 {
+		return nil, fmt.Errorf("partitions: count %d, ttl %s: %w", o.Count, o.TTL, coord.ErrInvalid)
+	}
+	if o.Tick <= 0 {
+		o.Tick = o.TTL / 5
+	}
+	if o.Rescan <= 0 {
+		o.Rescan = time.Minute
+	}
+	if o.Subject == "" {
+		o.Subject = "lifeline.wake."
+	}
+	return &Partitions{ls: ls, nc: nc, o: o, log: o.Logger.With().Str("comp", "partitions").Logger(), parts: map[int]*ownedPart{}}, nil
+}
+
+// Of is the partition of user.
+func (ps *Partitions) Of(user string) int { return PartitionOf(user, ps.o.Count) }
+
+// Instance is this instance's id.
+func (ps *Partitions) Instance() string { return ps.o.Instance }
+
+// Owns reports whether this instance works user's lanes now: it holds the
+// partition's lease, unexpired on its own clock, and is not giving it up.
+func (ps *Partitions) Owns(user string) bool { return ps.OwnsPartition(ps.Of(user)) }
+
+// OwnsPartition reports whether this instance works partition p now.
+func (ps *Partitions) OwnsPartition(p int) bool {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	op := ps.parts[p]
+	return op != nil && !op.leaving && !op.lost && ps.ls.now().Before(op.lease.Expires)
+}
+
+// Owned lists the partitions this instance works now, in order.
+func (ps *Partitions) Owned() []int {
+	ps.mu.Lock()
+	var out []int
+	for p := range ps.parts {
+		out = append(out, p)
+	}
+	ps.mu.Unlock()
+	out = slices.DeleteFunc(out, func(p int) bool { return !ps.OwnsPartition(p) })
+	slices.Sort(out)
+	return out
+}
+
+// Notify tells the owner of user's partition that user has work. It is
+// best effort: a lost notification is made up for by the owner's rescan.
+func (ps *Partitions) Notify(user string) {
+	if err := ps.nc.Publish(ps.o.Subject+strconv.Itoa(ps.Of(user)), []byte(user)); err != nil {
+		ps.log.Warn().Err(err).Msg("notification to a partition's owner not published; its rescan will find the work")
+	}
+}
+
+// Start writes the first heartbeat, subscribes to the notifications and
+// begins taking partitions for work. Stop with Close.
+func (ps *Partitions) Start(work PartitionWork) error {
+	ps.work = work
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := ps.heartbeat(ctx, true); err != nil {
+		cancel()
+		return err
+	}
+	// The members as they are now, before anything is taken or sent.
+	if members, err := ps.members(ctx); err == nil {
+		ps.seeMembers(members)
+	}
+	ps.wakes = make(chan string, 4096)
+	sub, err := ps.nc.Subscribe(ps.o.Subject+"*", func(m *nats.Msg) {
+		user := string(m.Data)
+		if !ps.Owns(user) {
+			return
+		}
+		select {
+		case ps.wakes <- user:
+		default: // the rescan finds it
+		}
+	})
+	if err != nil {
+		cancel()
+		return fmt.Errorf("partitions: subscribe to notifications: %w", err)
+	}
+	ps.sub = sub
+	ps.cancel = cancel
+	ps.done = make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(5)
+	go func() { defer wg.Done(); ps.beat(ctx) }()
+	go func() { defer wg.Done(); ps.run(ctx) }()
+	go func() { defer wg.Done(); ps.rescan(ctx) }()
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case u := <-ps.wakes:
+				ps.work.Wake(u)
+			}
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		if err := ps.ls.Watch(ctx); err != nil && ctx.Err() == nil {
+			ps.log.Warn().Err(err).Msg("lease watch ended; a dead member is seen one TTL later than it could be")
+		}
+	}()
+	go func() { wg.Wait(); close(ps.done) }()
+	return nil
+}
+
+// beat rewrites the heartbeat every third of the TTL, on its own so that
+// a slow round of assignment never makes this member look dead.
+func (ps *Partitions) beat(ctx context.Context) {
+	t := time.NewTicker(max(ps.o.TTL/3, time.Millisecond))
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := ps.heartbeat(ctx, true); err != nil && ctx.Err() == nil {
+			ps.log.Warn().Err(err).Msg("heartbeat not written")
+		}
+	}
+}
+
+// rescan reads every owned partition's pending work again every Rescan.
+func (ps *Partitions) rescan(ctx context.Context) {
+	t := time.NewTicker(ps.o.Rescan)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for _, p := range ps.Owned() {
+			if ctx.Err() != nil {
+				return
+			}
+			ps.work.Take(p)
+		}
+	}
+}
+
+// heartbeat writes this member's key: live for another TTL.
+func (ps *Partitions) heartbeat(ctx context.Context, live bool) error {
+	rec := leaseRecord{Holder: ps.o.Instance, Held: live, TTLMillis: max(ps.o.TTL.Milliseconds(), 1), At: time.Now().UTC()}
+	v, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	if _, err := ps.ls.kv.Put(ctx, memberPrefix+ps.o.Instance, v); err != nil {
+		return fmt.Errorf("partitions: heartbeat of %s: %w", ps.o.Instance, err)
+	}
+	return nil
+}
+
+// members lists the live members, this instance always among them.
+func (ps *Partitions) members(ctx context.Context) ([]string, error) {
+	lister, err := ps.ls.kv.ListKeysFiltered(ctx, memberPrefix+">")
+	if err != nil {
+		return nil, fmt.Errorf("list members: %w", err)
+	}
+	var keys []string
+	for k := range lister.Keys() {
+		keys = append(keys, k)
+	}
+	live := []string{ps.o.Instance}
+	for _, k := range keys {
+		if k == memberPrefix+ps.o.Instance {
+			continue
+		}
+		e, err := ps.ls.kv.Get(ctx, k)
+		if errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrKeyDeleted) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read member %s: %w", k, err)
+		}
+		var rec leaseRecord
+		if json.Unmarshal(e.Value(), &rec) != nil {
+			continue
+		}
+		if !rec.Held || ps.ls.expired(k, e.Revision(), rec) {
+			// Gone: stopped, or dead for a TTL. Its key is deleted, at
+			// the revision read (a member back meanwhile has written
+			// since and keeps its key), so that keys of instances long
+			// gone (a new id each start by default) do not pile up.
+			_ = ps.ls.kv.Delete(ctx, k, jetstream.LastRevision(e.Revision()))
+			continue
+		}
+		live = append(live, strings.TrimPrefix(k, memberPrefix))
+	}
+	slices.Sort(live)
+	return live, nil
+}
+
+// seeMembers records the live members and tells Members when they changed.
+func (ps *Partitions) seeMembers(members []string) {
+	ps.mu.Lock()
+	changed := !slices.Equal(ps.live, members)
+	ps.live = members
+	ps.mu.Unlock()
+	if changed && ps.o.Members != nil {
+		ps.o.Members(members)
+	}
+}
+
+// Members is the live members as last read, this instance among them.
+func (ps *Partitions) Members() []string {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	return slices.Clone(ps.live)
+}
+
+// rendezvous is the member partition p maps to: the highest hash of
+// (member, p).
+func rendezvous(p int, members []string) string {
+	best, bestH := "", uint64(0)
+	for _, m := range members {
+		h := fnv.New64a()
+		h.Write([]byte(m))
+		h.Write([]byte{0})
+		h.Write([]byte(strconv.Itoa(p)))
+		x := h.Sum64()
+		// fnv's low bits of similar inputs are close: mix (splitmix64's
+		// finalizer) so that the winner is spread evenly.
+		x ^= x >> 30
+		x *= 0xbf58476d1ce4e5b9
+		x ^= x >> 27
+		x *= 0x94d049bb133111eb
+		x ^= x >> 31
+		if best == "" || x > bestH {
+			best, bestH = m, x
+		}
+	}
+	return best
+}
+
+func (ps *Partitions) run(ctx context.Context) {
+	tick := time.NewTicker(ps.o.Tick)
+	defer tick.Stop()
+	for {
+		ps.assign(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// assign takes the partitions that map to this instance and gives up
+// the ones that map elsewhere.
+func (ps *Partitions) assign(ctx context.Context) {
+	members, err := ps.members(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			ps.log.Warn().Err(err).Msg("members not read; partitions stay as they are")
+		}
+		return
+	}
+	ps.seeMembers(members)
+	var took, gave []int
+	for p := 0; p < ps.o.Count; p++ {
+		want := rendezvous(p, members) == ps.o.Instance
+		ps.mu.Lock()
+		op := ps.parts[p]
+		if op != nil && (op.lost || !ps.ls.now().Before(op.lease.Expires)) && !op.leaving {
+			delete(ps.parts, p)
+			close(op.stop)
+			op = nil
+			ps.log.Warn().Int("partition", p).Msg("partition lost (its lease was not renewed in time); its users are left to the next owner")
+		}
+		ps.mu.Unlock()
+		switch {
+		case want && op == nil:
+			l, err := ps.ls.Acquire(ctx, partitionPrefix+strconv.Itoa(p), ps.o.Instance, ps.o.TTL)
+			if err != nil {
+				if !errors.Is(err, coord.ErrHeld) && ctx.Err() == nil {
+					ps.log.Warn().Err(err).Int("partition", p).Msg("partition lease not acquired")
+				}
+				continue
+			}
+			op = &ownedPart{lease: l, stop: make(chan struct{}), stopped: make(chan struct{})}
+			ps.mu.Lock()
+			ps.parts[p] = op
+			ps.mu.Unlock()
+			go ps.renew(p, op)
+			took = append(took, p)
+		case !want && op != nil && !op.leaving:
+			ps.mu.Lock()
+			op.leaving = true
+			ps.mu.Unlock()
+			gave = append(gave, p)
+			ps.leaving.Add(1)
+			go func() { defer ps.leaving.Done(); ps.giveUp(p, op) }()
+		}
+	}
+	if len(took) > 0 || len(gave) > 0 {
+		ps.log.Info().Str("instance", ps.o.Instance).Strs("members", members).Ints("took", took).Ints("giving_up", gave).
+			Ints("owned", ps.Owned()).Msg("partitions changed hands")
+	}
+	for _, p := range took {
+		go ps.work.Take(p)
+	}
+}
+
+// renew keeps op's lease until stop closes or a renewal fails.
+func (ps *Partitions) renew(p int, op *ownedPart) {
+	defer close(op.stopped)
+	t := time.NewTicker(max(ps.o.TTL/3, time.Millisecond))
+	defer t.Stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-op.stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	for {
+		select {
+		case <-op.stop:
+			return
+		case <-t.C:
+		}
+		ps.mu.Lock()
+		cur := op.lease
+		ps.mu.Unlock()
+		next, err := ps.ls.Renew(ctx, cur)
+		ps.mu.Lock()
+		if err != nil {
+			if ctx.Err() == nil {
+				op.lost = true
+				ps.log.Warn().Err(err).Int("partition", p).Msg("partition lease lost")
+			}
+			ps.mu.Unlock()
+			return
+		}
+		op.lease = next
+		ps.mu.Unlock()
+	}
+}
+
+// giveUp waits (at most a third of the TTL) for the work under way in p
+// to finish, then releases its lease so that the next owner takes it at
+// once.
+func (ps *Partitions) giveUp(p int, op *ownedPart) {
+	deadline := time.Now().Add(ps.o.TTL / 3)
+	for ps.work != nil && ps.work.Busy(p) && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	close(op.stop)
+	<-op.stopped
+	ps.mu.Lock()
+	l := op.lease
+	if ps.parts[p] == op {
+		delete(ps.parts, p)
+	}
+	ps.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), ps.o.TTL)
+	defer cancel()
+	if err := ps.ls.Release(ctx, l); err != nil {
+		ps.log.Warn().Err(err).Int("partition", p).Msg("partition lease not released; the next owner takes it when it expires")
+	}
+}
+
+// Close gives up every partition (after the work under way in each, up
+// to a third of the TTL) and marks this member gone, so that the others
+// take its partitions at once. Call it after the lanes stopped.
+func (ps *Partitions) Close() {
+	if ps.cancel == nil {
+		return
+	}
+	ps.cancel()
+	<-ps.done
+	if ps.sub != nil {
+		_ = ps.sub.Unsubscribe()
+	}
+	ps.mu.Lock()
+	for p, op := range ps.parts {
+		if op.leaving {
+			continue // being given up already
+		}
+		op.leaving = true
+		ps.leaving.Add(1)
+		go func() { defer ps.leaving.Done(); ps.giveUp(p, op) }()
+	}
+	ps.mu.Unlock()
+	ps.leaving.Wait()
+	ctx, cancel := context.WithTimeout(context.Background(), ps.o.TTL)
+	defer cancel()
+	if err := ps.heartbeat(ctx, false); err != nil {
+		ps.log.Warn().Err(err).Msg("member not marked gone; the others take its partitions one TTL from now")
+	}
+	ps.cancel = nil
+}

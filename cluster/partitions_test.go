@@ -1,0 +1,206 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// recordedWork is a PartitionWork that remembers what it was asked.
+type recordedWork struct {
+	mu    sync.Mutex
+	takes map[int]int
+	wakes []string
+}
+
+func (w *recordedWork) Take(p int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.takes == nil {
+		w.takes = map[int]int{}
+	}
+	w.takes[p]++
+}
+func (w *recordedWork) Busy(int) bool { return false }
+func (w *recordedWork) Wake(user string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.wakes = append(w.wakes, user)
+}
+func (w *recordedWork) took(p int) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.takes[p] > 0
+}
+func (w *recordedWork) woken(user string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, u := range w.wakes {
+		if u == user {
+			return true
+		}
+	}
+	return false
+}
+
+func startPartitions(t *testing.T, node *Node, id string, count int, ttl time.Duration) (*Partitions, *recordedWork) {
+	t.Helper()
+	ls, err := node.Leases(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := NewPartitions(ls, node.Conn(), PartitionOptions{Instance: id, Count: count, TTL: ttl, Logger: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &recordedWork{}
+	if err := ps.Start(w); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ps.Close)
+	return ps, w
+}
+
+// owners is, per partition, the instances that own it now.
+func owners(count int, pss ...*Partitions) map[int][]string {
+	out := map[int][]string{}
+	for p := 0; p < count; p++ {
+		for _, ps := range pss {
+			if ps.OwnsPartition(p) {
+				out[p] = append(out[p], ps.Instance())
+			}
+		}
+	}
+	return out
+}
+
+// exactlyOnce reports whether every partition has one owner among pss.
+func exactlyOnce(count int, pss ...*Partitions) bool {
+	o := owners(count, pss...)
+	for p := 0; p < count; p++ {
+		if len(o[p]) != 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// Partitions spread over the instances, each owned exactly once and
+// taken (recovered) by its owner; an instance that joins takes its share
+// from the others; one whose node dies loses its partitions to the
+// others one TTL later, and no partition is ever owned twice meanwhile.
+func TestPartitionsSpreadAndMoveWhenAMemberJoinsOrDies(t *testing.T) {
+	nodes := startCluster(t, 3, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	if _, err := nodes[0].Ensure(ctx, Settings{Partitions: 16}); err != nil {
+		t.Fatalf("ensure: %v", err)
+	}
+	for _, n := range nodes {
+		waitReady(t, ctx, n)
+	}
+	const count, ttl = 16, 2 * time.Second
+	a, wa := startPartitions(t, nodes[0], "inst-a", count, ttl)
+	b, wb := startPartitions(t, nodes[1], "inst-b", count, ttl)
+
+	// Watch for a partition owned twice, all along.
+	var twice sync.Map
+	stopWatch := make(chan struct{})
+	var all []*Partitions
+	var allMu sync.Mutex
+	allMu.Lock()
+	all = []*Partitions{a, b}
+	allMu.Unlock()
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		for {
+			select {
+			case <-stopWatch:
+				return
+			default:
+			}
+			allMu.Lock()
+			pss := all
+			allMu.Unlock()
+			for p, os := range owners(count, pss...) {
+				if len(os) > 1 {
+					twice.Store(p, fmt.Sprint(os))
+				}
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}()
+	defer func() {
+		close(stopWatch)
+		<-watched
+		twice.Range(func(p, os any) bool {
+			t.Errorf("partition %v owned by %v at once", p, os)
+			return true
+		})
+	}()
+
+	waitFor(t, "two instances to own every partition once, each some", func() bool {
+		return exactlyOnce(count, a, b) && len(a.Owned()) > 0 && len(b.Owned()) > 0
+	})
+	for p := 0; p < count; p++ {
+		if !wa.took(p) && !wb.took(p) {
+			t.Errorf("partition %d owned but never taken (recovered)", p)
+		}
+	}
+
+	c, wc := startPartitions(t, nodes[2], "inst-c", count, ttl)
+	allMu.Lock()
+	all = []*Partitions{a, b, c}
+	allMu.Unlock()
+	waitFor(t, "three instances to own every partition once, each some", func() bool {
+		return exactlyOnce(count, a, b, c) && len(a.Owned()) > 0 && len(b.Owned()) > 0 && len(c.Owned()) > 0
+	})
+	t.Logf("owned: a %v, b %v, c %v", a.Owned(), b.Owned(), c.Owned())
+
+	// A notification for a user reaches the owner of the user's
+	// partition, whoever publishes it.
+	user := "15550001234"
+	owner := map[*Partitions]*recordedWork{a: wa, b: wb, c: wc}
+	for ps, w := range owner {
+		if ps.Owns(user) {
+			for other := range owner {
+				if other != ps {
+					other.Notify(user)
+					break
+				}
+			}
+			waitFor(t, "the owner to be woken for the user", func() bool { return w.woken(user) })
+		}
+	}
+
+	// C's node dies: its connection goes, nothing is released.
+	cOwned := c.Owned()
+	// Timed from before the close: a node's shutdown takes a while after
+	// its connection (and with it the renewals) has gone.
+	died := time.Now()
+	nodes[2].Close()
+	waitFor(t, "a and b to own every partition once after c died", func() bool { return exactlyOnce(count, a, b) })
+	t.Logf("c's partitions %v taken over %s after its node stopped", cOwned, time.Since(died).Round(time.Millisecond))
+	if took := time.Since(died); took < ttl/2 {
+		t.Errorf("c's partitions were taken %s after it died: before its leases could have expired", took)
+	}
+	for _, p := range cOwned {
+		if !wa.took(p) && !wb.took(p) {
+			t.Errorf("c's partition %d owned by a survivor but never taken (recovered)", p)
+		}
+	}
+
+	// A clean stop hands over at once (no TTL to wait for).
+	allMu.Lock()
+	all = []*Partitions{a, b}
+	allMu.Unlock()
+	b.Close()
+	stopped := time.Now()
+	waitFor(t, "a to own every partition after b stopped", func() bool { return exactlyOnce(count, a) })
+	t.Logf("b's partitions handed over %s after a clean stop", time.Since(stopped).Round(time.Millisecond))
+}
