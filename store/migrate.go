@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -424,28 +426,69 @@ func CountRecords(ctx context.Context, r Reader) (map[string]int, error) {
 // above: afterwards no sequence of dst hands out a number the source had
 // handed out (which keys its records: inbox, outbox, transcript, audit,
 // broadcasts, ...). A backend with one counter for every name (JetStream's
-// stream sequence) is raised by any name's draws; each name is drawn from
-// once more at the end, which a backend with a counter per name needs
-// raised on its own. It returns the number of draws.
+// stream sequence) is raised by any name's draws, which raiseWorkers
+// make side by side (each is a round trip); each name is then drawn from
+// until it is above too, which a backend with a counter per name needs.
+// It returns the number of draws.
 func RaiseSequences(ctx context.Context, dst *DB, above uint64, names []string) (int, error) {
-	draws := 0
-	for _, name := range append([]string{"migrate"}, names...) {
+	var draws atomic.Int64
+	draw := func(name string) (bool, error) {
+		n, err := dst.NextSeq(name)
+		if err != nil {
+			return false, fmt.Errorf("raise sequence %s: %w", name, err)
+		}
+		draws.Add(1)
+		return n > above, nil
+	}
+	var (
+		done atomic.Bool
+		wg   sync.WaitGroup
+		errs = make([]error, raiseWorkers)
+	)
+	for i := range raiseWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !done.Load() {
+				if err := ctx.Err(); err != nil {
+					errs[i] = err
+					return
+				}
+				over, err := draw("migrate")
+				if err != nil {
+					errs[i] = err
+					done.Store(true)
+					return
+				}
+				if over {
+					done.Store(true)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return int(draws.Load()), err
+	}
+	for _, name := range names {
 		for {
 			if err := ctx.Err(); err != nil {
-				return draws, err
+				return int(draws.Load()), err
 			}
-			n, err := dst.NextSeq(name)
+			over, err := draw(name)
 			if err != nil {
-				return draws, fmt.Errorf("raise sequence %s: %w", name, err)
+				return int(draws.Load()), err
 			}
-			draws++
-			if n > above {
+			if over {
 				break
 			}
 		}
 	}
-	return draws, nil
+	return int(draws.Load()), nil
 }
+
+// raiseWorkers draw side by side while RaiseSequences raises a counter.
+const raiseWorkers = 8
 
 // SequenceNames are the sequences the store's records are numbered from.
 func SequenceNames() []string {

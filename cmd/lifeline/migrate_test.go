@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http/httptest"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -340,5 +341,85 @@ func TestMigrateRefusesBadFlagsAndALockedSource(t *testing.T) {
 	}
 	if _, err := runMigration(t, cfg, migrateOptions{dir: t.TempDir()}, context.Background()); err == nil || !strings.Contains(err.Error(), "no badger store") {
 		t.Errorf("an empty directory: %v, want it refused as holding no store", err)
+	}
+}
+
+// A source a server wrote to after a copy was cut short is not resumed
+// over (the copied scopes would keep what the source no longer holds):
+// it is refused, and with --force every scope is copied again, each
+// made equal to the source's: a reply sent meanwhile leaves the
+// cluster's outbox too. A cluster that holds records no migration wrote
+// is refused as well.
+func TestMigrateAfterTheSourceChanged(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	src := filepath.Join(dir, "badger")
+	users := []string{"15550003001", "15550003002", "15550003003", "15550003004", "15550003005"}
+	withSource := func(fn func(db *store.DB)) {
+		t.Helper()
+		db, err := store.Open(store.Options{Dir: filepath.Join(src, "store")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		fn(db)
+	}
+	write := func(db *store.DB, user string, fn func(w store.Writer) error) {
+		t.Helper()
+		if err := db.Write(ctx, store.UserScope(user), fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	withSource(func(db *store.DB) {
+		for _, u := range users {
+			write(db, u, func(w store.Writer) error { return store.PutContact(ctx, w, store.Contact{WaID: u}) })
+		}
+		write(db, users[0], func(w store.Writer) error {
+			return store.PutOutboxItem(ctx, w, &store.OutboxItem{Seq: 7, User: users[0], PhoneNumberID: "1065", Message: json.RawMessage(`{"type":"text"}`)})
+		})
+	})
+	cfg := natsConfig(t, filepath.Join(dir, "cluster"))
+
+	cut, cancel := context.WithCancel(ctx)
+	if _, err := runMigration(t, cfg, migrateOptions{dir: src, afterScope: func(done int) {
+		if done == 3 { // the deployment id, then the first two people
+			cancel()
+		}
+	}}, cut); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cut short: %v", err)
+	}
+	// The server ran on the source in between: the reply went out, a
+	// new person wrote in.
+	withSource(func(db *store.DB) {
+		write(db, users[0], func(w store.Writer) error { return store.DeleteOutboxItem(ctx, w, 7) })
+		write(db, "15550003009", func(w store.Writer) error { return store.PutContact(ctx, w, store.Contact{WaID: "15550003009"}) })
+	})
+	if out, err := runMigration(t, cfg, migrateOptions{dir: src}, ctx); err == nil || !strings.Contains(err.Error(), "source changed") {
+		t.Fatalf("resumed over a changed source: %v\n%s", err, out)
+	}
+	out, err := runMigration(t, cfg, migrateOptions{dir: src, force: true}, ctx)
+	if err != nil || strings.Contains(out, "DIFFERS") || strings.Contains(out, "outbox") {
+		t.Fatalf("--force after the source changed: %v\n%s", err, out)
+	}
+	if !regexp.MustCompile(`(?m)^contact +6 +6 *$`).MatchString(out) {
+		t.Errorf("want 6 contacts on both sides:\n%s", out)
+	}
+
+	// A cluster a server wrote to.
+	fresh := natsConfig(t, filepath.Join(dir, "served"))
+	func() {
+		db, _, err := openNATSStore(fresh, zerolog.Nop())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if err := db.Write(ctx, store.UserScope("15550004001"), func(w store.Writer) error {
+			return store.PutContact(ctx, w, store.Contact{WaID: "15550004001"})
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	if out, err := runMigration(t, fresh, migrateOptions{dir: src}, ctx); err == nil || !strings.Contains(err.Error(), "no migration wrote") {
+		t.Fatalf("into a cluster a server wrote to: %v\n%s", err, out)
 	}
 }
