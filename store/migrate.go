@@ -76,6 +76,10 @@ type CopyPlan struct {
 	// MaxSequence is the highest number a sequence of the source may
 	// have handed out.
 	MaxSequence uint64
+	// Unplaced is the records left because no owner could be read from
+	// them (damaged, or of a shape no writer makes): a copy that leaves
+	// any is not complete.
+	Unplaced int
 }
 
 // Keys is how many records scope s holds in the plan.
@@ -149,11 +153,11 @@ func PlanCopy(ctx context.Context, src *DB, owners Owners) (*CopyPlan, error) {
 				continue
 			}
 			s, err := recordScope(k, kind, doc, v, owners)
-			if err != nil {
-				return err
-			}
-			if !s.valid() {
+			if err != nil || !s.valid() {
+				// Damaged, or of a shape no writer makes: not the
+				// copy's to guess; the rest is copied and this counted.
 				leave(k, "no owner could be read from the record")
+				p.Unplaced++
 				continue
 			}
 			add(s, k)
@@ -161,7 +165,9 @@ func PlanCopy(ctx context.Context, src *DB, owners Owners) (*CopyPlan, error) {
 		for _, k := range answers {
 			person, err := answerPerson(t, k, owners)
 			if err != nil {
-				return err
+				leave(k, "no owner could be read from its recipient record")
+				p.Unplaced++
+				continue
 			}
 			if person == "" {
 				person = unownedAnswers

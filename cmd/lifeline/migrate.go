@@ -290,6 +290,9 @@ func migrate(ctx context.Context, cfg Config, o migrateOptions, stdout io.Writer
 	if err := verifyMigration(ctx, src, dst, plan, stdout); err != nil {
 		return err
 	}
+	if plan.Unplaced > 0 {
+		return fmt.Errorf("%w: %d records left because no owner could be read from them (see the table); every other record is copied", errCountsDiffer, plan.Unplaced)
+	}
 	if err := save(ctx, len(plan.Scopes), true); err != nil {
 		return fmt.Errorf("target: %w", err)
 	}
@@ -393,9 +396,16 @@ func verifyMigration(ctx context.Context, src, dst *store.DB, plan *store.CopyPl
 	var differ []string
 	for _, k := range sorted {
 		note := ""
-		if why, left := plan.Why[k]; left && plan.Counts[k] == 0 {
+		switch why, left := plan.Why[k]; {
+		case left && plan.Counts[k] == 0:
 			note = "not copied: " + why
-		} else if have[k] != got[k] {
+		case left:
+			note = fmt.Sprintf("%d not copied: %s", plan.Left[k], why)
+			if have[k] != got[k]+plan.Left[k] {
+				note = "DIFFERS; " + note
+				differ = append(differ, k)
+			}
+		case have[k] != got[k]:
 			note = "DIFFERS"
 			differ = append(differ, k)
 		}

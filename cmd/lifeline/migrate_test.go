@@ -423,3 +423,119 @@ func TestMigrateAfterTheSourceChanged(t *testing.T) {
 		t.Fatalf("into a cluster a server wrote to: %v\n%s", err, out)
 	}
 }
+
+// Records whose key does not name their owner are copied into the scope
+// their writers use, read there by a read of that scope alone (which is
+// all a JetStream transaction of the scope sees): an inbox event in its
+// lane, an outbox item and a sent marker in their person's, a console
+// session in its agent's, an idempotency key in its broadcast's, an
+// answer in the person its recipient record names, and an answer whose
+// recipient was erased in the scope kept for those. A damaged record (no
+// owner can be read from it) is left, shown in the table, and the copy
+// of the rest ends in an error.
+func TestMigratedRecordsAreWhereTheirWritersLook(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	src := filepath.Join(dir, "badger")
+	const person, other = "15550005001", "15550005002"
+	inbox := []byte(`{"kind":"message","message":{"from":"` + person + `","id":"wamid.in1","type":"text","text":"hi"},"received_at":"2026-05-01T12:00:00Z"}`)
+	func() {
+		db, err := store.Open(store.Options{Dir: filepath.Join(src, "store")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		writes := []store.ScopedWrite{
+			{Scope: store.UserScope(person), Fn: func(w store.Writer) error {
+				if err := store.PutInbox(ctx, w, 41, inbox); err != nil {
+					return err
+				}
+				// A damaged event: no lane can be read from it.
+				if err := store.PutInbox(ctx, w, 43, []byte("not json")); err != nil {
+					return err
+				}
+				if err := store.PutOutboxItem(ctx, w, &store.OutboxItem{Seq: 42, User: person, PhoneNumberID: "1065"}); err != nil {
+					return err
+				}
+				if err := store.PutSentRef(ctx, w, "wamid.out1", store.SentRef{User: person, Seq: 3}); err != nil {
+					return err
+				}
+				return store.PutBroadcastEngagement(ctx, w, "b1", 1, map[string]string{"a": "help"})
+			}},
+			{Scope: store.UserScope(other), Fn: func(w store.Writer) error {
+				return store.PutBroadcastEngagement(ctx, w, "b1", 2, map[string]string{"a": "safe"})
+			}},
+			{Scope: store.BroadcastScope("b1"), Fn: func(w store.Writer) error {
+				if err := store.PutBroadcastRecipient(ctx, w, "b1", 1, map[string]string{"u": person}); err != nil {
+					return err
+				}
+				if err := store.PutBroadcastRecipient(ctx, w, "b1", 2, map[string]string{"u": ""}); err != nil {
+					return err
+				}
+				_, err := store.ClaimBroadcastIdem(ctx, w, "idem-1", "b1", time.Hour)
+				return err
+			}},
+			{Scope: store.DocScope(store.DocAgent, "amira"), Fn: func(w store.Writer) error {
+				return store.PutAgentSession(ctx, w, "sess1", store.AgentSession{Agent: "amira"}, time.Hour)
+			}},
+		}
+		if _, err := db.WriteEach(ctx, writes); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	cfg := natsConfig(t, filepath.Join(dir, "cluster"))
+	out, err := runMigration(t, cfg, migrateOptions{dir: src}, ctx)
+	if !errors.Is(err, errCountsDiffer) || !strings.Contains(err.Error(), "1 records left") ||
+		!regexp.MustCompile(`(?m)^inbox +2 +1 +1 not copied: no owner could be read`).MatchString(out) {
+		t.Fatalf("a damaged inbox event: %v\n%s", err, out)
+	}
+	db, _, err := openNATSStore(cfg, zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cases := []struct {
+		name  string
+		scope store.Scope
+		find  func(r store.Reader) error
+	}{
+		{"inbox event in its lane", store.UserScope(person), func(r store.Reader) error {
+			ok, err := store.HasInbox(ctx, r, 41)
+			if err == nil && !ok {
+				err = store.ErrNotFound
+			}
+			return err
+		}},
+		{"outbox item", store.UserScope(person), func(r store.Reader) error { _, err := store.GetOutboxItem(ctx, r, 42); return err }},
+		{"sent marker", store.UserScope(person), func(r store.Reader) error { _, err := store.GetSentRef(ctx, r, "wamid.out1"); return err }},
+		{"answer of the person named", store.UserScope(person), func(r store.Reader) error {
+			_, found, err := store.GetBroadcastEngagement[map[string]string](ctx, r, "b1", 1)
+			if err == nil && !found {
+				err = store.ErrNotFound
+			}
+			return err
+		}},
+		{"answer of an erased recipient", store.UserScope("_erased"), func(r store.Reader) error {
+			_, found, err := store.GetBroadcastEngagement[map[string]string](ctx, r, "b1", 2)
+			if err == nil && !found {
+				err = store.ErrNotFound
+			}
+			return err
+		}},
+		{"idempotency key", store.BroadcastScope("b1"), func(r store.Reader) error {
+			return db.Write(ctx, store.BroadcastScope("b1"), func(w store.Writer) error {
+				existing, err := store.ClaimBroadcastIdem(ctx, w, "idem-1", "b1", time.Hour)
+				if err == nil && existing != "b1" {
+					err = store.ErrNotFound
+				}
+				return err
+			})
+		}},
+		{"console session", store.DocScope(store.DocAgent, "amira"), func(r store.Reader) error { _, err := store.GetAgentSession(ctx, r, "sess1"); return err }},
+	}
+	for _, c := range cases {
+		if err := db.ReadIn(ctx, c.scope, c.find); err != nil {
+			t.Errorf("%s: not found in %s on the cluster: %v", c.name, c.scope, err)
+		}
+	}
+}
