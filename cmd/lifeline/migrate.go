@@ -90,9 +90,11 @@ func runMigrate(args []string, lookup func(string) (string, bool), stdout, stder
 type migrateOptions struct {
 	dir   string // the badger store's data directory
 	force bool
-	// afterScope is called after each scope copied with how many are
-	// (tests cut a copy short with it).
+	// afterScope is called each time one more leading scope of the plan
+	// is copied, with how many are (tests cut a copy short with it).
 	afterScope func(done int)
+	// workers copy scopes side by side (copyWorkers when 0).
+	workers int
 }
 
 var errHelp = errors.New("help")
@@ -255,28 +257,17 @@ func migrate(ctx context.Context, cfg Config, o migrateOptions, stdout io.Writer
 		return fmt.Errorf("target: %w", err)
 	}
 
-	last := time.Now()
-	for i := start; i < len(plan.Scopes); i++ {
-		if _, err := store.CopyScope(ctx, src, dst, plan, plan.Scopes[i], sync); err != nil {
-			// Keep what is done for the next run, whatever cut this one.
+	if err := copyScopes(ctx, src, dst, plan, start, sync, o, stdout, save); err != nil {
+		// Keep what is done for the next run, whatever cut this one.
+		var cut *cutShort
+		if errors.As(err, &cut) {
 			c, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-			serr := save(c, i, false)
-			cancel()
-			if serr != nil {
+			if serr := save(c, cut.done, false); serr != nil {
 				log.Warn().Err(serr).Msg("record migration progress")
 			}
-			return fmt.Errorf("copy cut short after %d of %d scopes (run the same command again to complete it): %w", i, len(plan.Scopes), err)
+			cancel()
 		}
-		if o.afterScope != nil {
-			o.afterScope(i + 1)
-		}
-		if time.Since(last) >= markerEvery {
-			if err := save(ctx, i+1, false); err != nil {
-				return fmt.Errorf("copy cut short after %d of %d scopes (run the same command again to complete it): %w", i+1, len(plan.Scopes), err)
-			}
-			fmt.Fprintf(stdout, "copied %d of %d scopes\n", i+1, len(plan.Scopes))
-			last = time.Now()
-		}
+		return err
 	}
 	if err := save(ctx, len(plan.Scopes), false); err != nil {
 		return fmt.Errorf("target: %w", err)
@@ -297,6 +288,101 @@ func migrate(ctx context.Context, cfg Config, o migrateOptions, stdout io.Writer
 		return fmt.Errorf("target: %w", err)
 	}
 	fmt.Fprintln(stdout, "migration complete: start the servers with LIFELINE_BACKEND=nats")
+	return nil
+}
+
+// copyWorkers copy scopes side by side: each write is a round trip to
+// the stream leader, and scopes are independent.
+const copyWorkers = 8
+
+// cutShort is a copy that stopped: the first done scopes of the plan are
+// copied (those after may be too; copying them again adds nothing).
+type cutShort struct {
+	done, of int
+	err      error
+}
+
+func (c *cutShort) Error() string {
+	return fmt.Sprintf("copy cut short after %d of %d scopes (run the same command again to complete it): %v", c.done, c.of, c.err)
+}
+
+func (c *cutShort) Unwrap() error { return c.err }
+
+// copyScopes copies the plan's scopes from start on with o.workers (or
+// copyWorkers) side by side, recording in the marker (save) every
+// markerEvery how many leading scopes are copied.
+func copyScopes(ctx context.Context, src, dst *store.DB, plan *store.CopyPlan, start int, sync bool, o migrateOptions, stdout io.Writer, save func(ctx context.Context, done int, complete bool) error) error {
+	n := len(plan.Scopes)
+	workers := o.workers
+	if workers <= 0 {
+		workers = copyWorkers
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type result struct {
+		i   int
+		err error
+	}
+	// Every job answers, at once once the copy is cut short.
+	jobs := make(chan int, n-start)
+	for i := start; i < n; i++ {
+		jobs <- i
+	}
+	close(jobs)
+	results := make(chan result)
+	for range min(workers, max(n-start, 1)) {
+		go func() {
+			for i := range jobs {
+				err := cctx.Err()
+				if err == nil {
+					_, err = store.CopyScope(cctx, src, dst, plan, plan.Scopes[i], sync)
+				}
+				results <- result{i, err}
+			}
+		}()
+	}
+	done := make([]bool, n)
+	low, running, last := start, n-start, time.Now()
+	var first error
+	for running > 0 {
+		r := <-results
+		running--
+		if r.err != nil {
+			if first == nil {
+				first = r.err
+				cancel()
+			}
+			continue
+		}
+		if first != nil {
+			continue
+		}
+		done[r.i] = true
+		for low < n && done[low] {
+			low++
+			if o.afterScope != nil {
+				o.afterScope(low)
+			}
+		}
+		if time.Since(last) >= markerEvery {
+			if err := save(ctx, low, false); err != nil {
+				first = err
+				cancel()
+				continue
+			}
+			fmt.Fprintf(stdout, "copied %d of %d scopes\n", low, n)
+			last = time.Now()
+		}
+		if cctx.Err() != nil && first == nil {
+			first = cctx.Err()
+		}
+	}
+	if first == nil {
+		first = ctx.Err()
+	}
+	if first != nil {
+		return &cutShort{done: low, of: n, err: first}
+	}
 	return nil
 }
 

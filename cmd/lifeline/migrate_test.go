@@ -244,7 +244,7 @@ func TestMigrateCutShortCompletesWhenRunAgain(t *testing.T) {
 	cfg := natsConfig(t, filepath.Join(dir, "cluster"))
 
 	ctx, cancel := context.WithCancel(context.Background())
-	out, err := runMigration(t, cfg, migrateOptions{dir: src.dir, afterScope: func(done int) {
+	out, err := runMigration(t, cfg, migrateOptions{dir: src.dir, workers: 1, afterScope: func(done int) {
 		if done == 5 {
 			cancel()
 		}
@@ -381,7 +381,7 @@ func TestMigrateAfterTheSourceChanged(t *testing.T) {
 	cfg := natsConfig(t, filepath.Join(dir, "cluster"))
 
 	cut, cancel := context.WithCancel(ctx)
-	if _, err := runMigration(t, cfg, migrateOptions{dir: src, afterScope: func(done int) {
+	if _, err := runMigration(t, cfg, migrateOptions{dir: src, workers: 1, afterScope: func(done int) {
 		if done == 3 { // the deployment id, then the first two people
 			cancel()
 		}
