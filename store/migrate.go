@@ -557,13 +557,16 @@ func DeploymentID(ctx context.Context, db *DB, create bool) (string, error) {
 // Migration is the marker a copy keeps on its target: which source, what
 // the source held when the copy began, and how far it got.
 type Migration struct {
-	Source      string    `json:"source"`      // the source's deployment id
-	Fingerprint string    `json:"fingerprint"` // CopyPlan.Fingerprint of the plan being copied
-	Scopes      int       `json:"scopes"`      // of the plan
-	Done        int       `json:"done"`        // the first Done scopes of the plan are copied
-	Complete    bool      `json:"complete"`    // copied, sequences raised and counts checked
-	StartedAt   time.Time `json:"started_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	Source      string `json:"source"`      // the source's deployment id
+	Fingerprint string `json:"fingerprint"` // CopyPlan.Fingerprint of the plan being copied
+	Scopes      int    `json:"scopes"`      // of the plan
+	Done        int    `json:"done"`        // the first Done scopes of the plan are copied
+	Complete    bool   `json:"complete"`    // copied, sequences raised and counts checked
+	// Sync: each scope copied replaces what the target holds of it (the
+	// target held other records); a resumed copy goes on doing so.
+	Sync      bool      `json:"sync,omitempty"`
+	StartedAt time.Time `json:"started_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 var migrationKey = docKey(DocMigration, "")

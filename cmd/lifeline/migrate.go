@@ -245,7 +245,7 @@ func migrate(ctx context.Context, cfg Config, o migrateOptions, stdout io.Writer
 	if err != nil {
 		return err
 	}
-	marker := store.Migration{Source: source, Fingerprint: plan.Fingerprint, Scopes: len(plan.Scopes), Done: start, StartedAt: time.Now().UTC()}
+	marker := store.Migration{Source: source, Fingerprint: plan.Fingerprint, Scopes: len(plan.Scopes), Done: start, Sync: sync, StartedAt: time.Now().UTC()}
 	if m, found, err := store.GetMigration(ctx, dst); err == nil && found && m.Source == source {
 		marker.StartedAt = m.StartedAt
 	}
@@ -409,9 +409,9 @@ func migrationStart(ctx context.Context, dst *store.DB, source string, plan *sto
 	case found && m.Source == source && m.Fingerprint == plan.Fingerprint:
 		if m.Done > 0 && m.Done <= len(plan.Scopes) {
 			fmt.Fprintf(stdout, "resuming: %d of %d scopes copied by an earlier run\n", m.Done, len(plan.Scopes))
-			return m.Done, false, nil
+			return m.Done, m.Sync, nil
 		}
-		return 0, false, nil
+		return 0, m.Sync, nil
 	case found && m.Source == source:
 		if !force {
 			return 0, false, errors.New("target: the source changed since an earlier copy into this cluster began (a server ran on it in between): " +
