@@ -551,3 +551,61 @@ func (ps *Partitions) Close() {
 	}
 	ps.cancel = nil
 }
+
+// RunningMembers lists the instances serving from the cluster now: those
+// whose heartbeat is rewritten while it watches. A heartbeat's time says
+// nothing on its own (clocks differ between machines), so it reads every
+// live-marked heartbeat, waits a little longer than the longest of their
+// rewrite intervals (a third of each one's TTL) and reads them again; an
+// instance that died without saying so is not listed. A tool that must not
+// run beside a server (lifeline migrate) asks it before writing.
+func RunningMembers(ctx context.Context, ls *Leases) ([]string, error) {
+	read := func() (map[string]uint64, time.Duration, error) {
+		lister, err := ls.kv.ListKeysFiltered(ctx, memberPrefix+">")
+		if err != nil {
+			return nil, 0, fmt.Errorf("list members: %w", err)
+		}
+		var keys []string
+		for k := range lister.Keys() {
+			keys = append(keys, k)
+		}
+		revs, longest := map[string]uint64{}, time.Duration(0)
+		for _, k := range keys {
+			e, err := ls.kv.Get(ctx, k)
+			if errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrKeyDeleted) {
+				continue
+			}
+			if err != nil {
+				return nil, 0, fmt.Errorf("read member %s: %w", k, err)
+			}
+			var rec leaseRecord
+			if json.Unmarshal(e.Value(), &rec) != nil || !rec.Held {
+				continue
+			}
+			revs[k] = e.Revision()
+			longest = max(longest, time.Duration(rec.TTLMillis)*time.Millisecond/3)
+		}
+		return revs, longest, nil
+	}
+	before, interval, err := read()
+	if err != nil || len(before) == 0 {
+		return nil, err
+	}
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-time.After(interval + interval/2 + 100*time.Millisecond):
+	}
+	after, _, err := read()
+	if err != nil {
+		return nil, err
+	}
+	var running []string
+	for k, rev := range after {
+		if was, ok := before[k]; ok && rev != was {
+			running = append(running, strings.TrimPrefix(k, memberPrefix))
+		}
+	}
+	slices.Sort(running)
+	return running, nil
+}

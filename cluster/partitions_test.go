@@ -204,3 +204,38 @@ func TestPartitionsSpreadAndMoveWhenAMemberJoinsOrDies(t *testing.T) {
 	waitFor(t, "a to own every partition after b stopped", func() bool { return exactlyOnce(count, a) })
 	t.Logf("b's partitions handed over %s after a clean stop", time.Since(stopped).Round(time.Millisecond))
 }
+
+// TestRunningMembersAreThoseWhoseHeartbeatMoves: with no instance there
+// is nobody; an instance that serves is named; once it stopped cleanly
+// nobody again, without waiting for its TTL.
+func TestRunningMembersAreThoseWhoseHeartbeatMoves(t *testing.T) {
+	node := startSingle(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if _, err := node.Ensure(ctx, Settings{Partitions: 4}); err != nil {
+		t.Fatalf("ensure: %v", err)
+	}
+	ls, err := node.Leases(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	running := func() []string {
+		t.Helper()
+		r, err := RunningMembers(ctx, ls)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	if r := running(); len(r) != 0 {
+		t.Fatalf("before any instance: running %v", r)
+	}
+	ps, _ := startPartitions(t, node, "inst-a", 4, 900*time.Millisecond)
+	if r := running(); len(r) != 1 || r[0] != "inst-a" {
+		t.Fatalf("while inst-a serves: running %v", r)
+	}
+	ps.Close()
+	if r := running(); len(r) != 0 {
+		t.Fatalf("after inst-a stopped: running %v", r)
+	}
+}

@@ -17,7 +17,6 @@ import (
 // split it by owner (DB.WriteEach) or name it here with its reason.
 var writeAnyAllowed = map[string]string{
 	"store/scope.go":               "the escape hatch itself",
-	"store/rewrite.go":             "answers to broadcasts: the key does not name its person (see ownerOf)",
 	"store/storetest/storetest.go": "tests arrange records of several owners",
 	"places/import.go":             "a places import writes many places in one commit (being split by its owner)",
 }

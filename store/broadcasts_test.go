@@ -382,18 +382,41 @@ func TestIntegrationEventsPassOverDamagedOnes(t *testing.T) {
 	}
 }
 
+// The retention sweep of answers rewrites only the answers it changes,
+// each in the scope of the person its recipient record names (no
+// transaction across people), and leaves, counted, an answer whose
+// recipient names nobody.
 func TestSweepRewritesOnlyEngagementsThatHoldDetails(t *testing.T) {
 	db := memDB(t)
-	write(t, db, func(ctx context.Context, w Writer) error {
-		for seq, e := range []tEng{{Answer: "help", Detail: "on the roof", At: t0}, {Answer: "safe", At: t0}, {Answer: "help", Detail: "later", At: t0.Add(time.Hour)}} {
-			if err := PutBroadcastEngagement(ctx, w, "bc1", uint64(seq+1), e); err != nil {
-				return err
-			}
+	ctx := context.Background()
+	answers := []struct {
+		person string // "" : the recipient record names nobody
+		eng    tEng
+		want   string // detail after the sweep
+	}{
+		{"15550001", tEng{Answer: "help", Detail: "on the roof", At: t0}, ""},
+		{"15550002", tEng{Answer: "safe", At: t0}, ""},
+		{"15550001", tEng{Answer: "help", Detail: "later", At: t0.Add(time.Hour)}, "later"},
+		{"15550003", tEng{Answer: "help", Detail: "by the bridge", At: t0}, ""},
+		{"", tEng{Answer: "help", Detail: "no one to own it", At: t0}, "no one to own it"},
+	}
+	for i, a := range answers {
+		seq := uint64(i + 1)
+		if err := db.Write(ctx, BroadcastScope("bc1"), func(w Writer) error {
+			return PutBroadcastRecipient(ctx, w, "bc1", seq, tRec{WaID: a.person, State: "sent"})
+		}); err != nil {
+			t.Fatal(err)
 		}
-		return nil
-	})
+		owner := a.person
+		if owner == "" {
+			owner = "15550009"
+		}
+		if err := db.Write(ctx, UserScope(owner), func(w Writer) error { return PutBroadcastEngagement(ctx, w, "bc1", seq, a.eng) }); err != nil {
+			t.Fatal(err)
+		}
+	}
 	n := 0
-	err := Rewrite(context.Background(), db, BroadcastEngagements, func(e *tEng, final bool) bool {
+	unplaced, err := RewriteBroadcastEngagements(ctx, db, func(r *tRec) string { return r.WaID }, func(e *tEng, final bool) bool {
 		if e.Detail == "" || !e.At.Before(t0.Add(time.Minute)) {
 			return false
 		}
@@ -404,13 +427,13 @@ func TestSweepRewritesOnlyEngagementsThatHoldDetails(t *testing.T) {
 		}
 		return true
 	})
-	if err != nil || n != 1 {
-		t.Fatalf("rewrote %d engagements (%v), want 1", n, err)
+	if err != nil || n != 2 || unplaced != 1 {
+		t.Fatalf("rewrote %d engagements, left %d (%v); want 2 and 1", n, unplaced, err)
 	}
 	read(t, db, func(ctx context.Context, r Reader) error {
-		for seq, want := range map[uint64]string{1: "", 3: "later"} {
-			if e, _, err := GetBroadcastEngagement[tEng](ctx, r, "bc1", seq); err != nil || e.Detail != want {
-				t.Errorf("engagement %d = %+v, %v; want detail %q", seq, e, err, want)
+		for i, a := range answers {
+			if e, _, err := GetBroadcastEngagement[tEng](ctx, r, "bc1", uint64(i+1)); err != nil || e.Detail != a.want {
+				t.Errorf("engagement %d = %+v, %v; want detail %q", i+1, e, err, a.want)
 			}
 		}
 		return nil

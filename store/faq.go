@@ -315,10 +315,11 @@ func ExpireFAQQueries(ctx context.Context, db *DB, before time.Time) (int, error
 				// deletion stands alone: one write per owner, and a
 				// sweep cut short leaves the rest to the next.
 				var writes []ScopedWrite
-				for _, g := range byOwner(old) {
-					if !g.scope.valid() {
-						return n, fmt.Errorf("expire %s records: a key with no owner", kind)
-					}
+				groups, unowned := byOwner(old, KeyOwner)
+				if len(unowned) > 0 {
+					return n, fmt.Errorf("expire %s records: a key with no owner", kind)
+				}
+				for _, g := range groups {
 					writes = append(writes, ScopedWrite{Scope: g.scope, Fn: func(w Writer) error { return deleteKeys(w, g.keys) }})
 				}
 				_, err = db.WriteEach(ctx, writes)

@@ -233,32 +233,34 @@ type DocKind string
 
 // Document kinds. Declared here so that every key family is listed in this file.
 const (
-	DocFAQVersion   DocKind = "faqv"  // kb: one imported FAQ version
-	DocFAQCurrent   DocKind = "faqc"  // kb: pointer to the live version
-	DocFAQFeedback  DocKind = "faqf"  // kb: helpful / not helpful counts per entry
-	DocFAQCandidate DocKind = "faqa"  // kb: candidate alternate questions awaiting approval
-	DocUnanswered   DocKind = "faqu"  // kb: unanswered queries
-	DocFAQOverlay   DocKind = "faqo"  // kb: FAQ entries of one incident (<incident>/<entry id>)
-	DocTemplate     DocKind = "wtpl"  // templates: the business account's message templates (<name>/<language>)
-	DocTemplateSync DocKind = "wtpls" // templates: when and from where the template list was last synced
-	DocAdminToken   DocKind = "tok"   // admin: API token hashes
-	DocHandoff      DocKind = "hand"  // handoffs waiting for or owned by a person
-	DocHandoffPast  DocKind = "handp" // bot: closed handoffs kept when the user asks again (<user>/<opened unix nanos>)
-	DocAgent        DocKind = "agent" // admin: agent accounts (bcrypt password hashes)
-	DocAgentSession DocKind = "asess" // admin: console login sessions, by SHA-256 of the cookie
-	DocAudit        DocKind = "audit" // append-only audit log (big-endian sequence ids)
-	DocAuditEvent   DocKind = "auev"  // audit entry pending in the scope of its change (<scope>/<seq, 20 digits>), see auditevent.go
-	DocErasure      DocKind = "erase" // privacy: anonymous counts left by erasures and retention sweeps ("totals"; "applied/<erasure id>")
-	DocErasing      DocKind = "erasg" // privacy: an erasure of one person in progress (<wa_id>), see erasure.go
-	DocDeadLetter   DocKind = "dead"  // inbound events that could not be processed
-	DocRejected     DocKind = "rejwh" // bot: raw webhook bodies acknowledged but impossible to store as events (<unix nanos>)
-	DocBroadcast    DocKind = "bcast" // broadcast: one broadcast (spec, state, audit of its life)
-	DocIncident     DocKind = "incid" // incident: one incident (kind, audience, drill, state, closing report)
-	DocPlace        DocKind = "place" // places: one place people can be sent to (shelter, clinic, water point, ...)
-	DocCorrection   DocKind = "corr"  // corrections: one correction of an FAQ answer (entry, period, messages, state)
-	DocMedia        DocKind = "media" // media: one file a person sent (<user>/<media id>); the file lies under the media directory
-	DocMediaUpload  DocKind = "medup" // media: a file uploaded to WhatsApp, reused while its id is valid (<phone number id>/<sha256>)
-	DocCannedReply  DocKind = "canr"  // admin: a canned reply agents pick in the console (<id>); see cannedreplies.go
+	DocFAQVersion   DocKind = "faqv"   // kb: one imported FAQ version
+	DocFAQCurrent   DocKind = "faqc"   // kb: pointer to the live version
+	DocFAQFeedback  DocKind = "faqf"   // kb: helpful / not helpful counts per entry
+	DocFAQCandidate DocKind = "faqa"   // kb: candidate alternate questions awaiting approval
+	DocUnanswered   DocKind = "faqu"   // kb: unanswered queries
+	DocFAQOverlay   DocKind = "faqo"   // kb: FAQ entries of one incident (<incident>/<entry id>)
+	DocTemplate     DocKind = "wtpl"   // templates: the business account's message templates (<name>/<language>)
+	DocTemplateSync DocKind = "wtpls"  // templates: when and from where the template list was last synced
+	DocAdminToken   DocKind = "tok"    // admin: API token hashes
+	DocHandoff      DocKind = "hand"   // handoffs waiting for or owned by a person
+	DocHandoffPast  DocKind = "handp"  // bot: closed handoffs kept when the user asks again (<user>/<opened unix nanos>)
+	DocAgent        DocKind = "agent"  // admin: agent accounts (bcrypt password hashes)
+	DocAgentSession DocKind = "asess"  // admin: console login sessions, by SHA-256 of the cookie
+	DocAudit        DocKind = "audit"  // append-only audit log (big-endian sequence ids)
+	DocAuditEvent   DocKind = "auev"   // audit entry pending in the scope of its change (<scope>/<seq, 20 digits>), see auditevent.go
+	DocErasure      DocKind = "erase"  // privacy: anonymous counts left by erasures and retention sweeps ("totals"; "applied/<erasure id>")
+	DocErasing      DocKind = "erasg"  // privacy: an erasure of one person in progress (<wa_id>), see erasure.go
+	DocDeadLetter   DocKind = "dead"   // inbound events that could not be processed
+	DocRejected     DocKind = "rejwh"  // bot: raw webhook bodies acknowledged but impossible to store as events (<unix nanos>)
+	DocBroadcast    DocKind = "bcast"  // broadcast: one broadcast (spec, state, audit of its life)
+	DocIncident     DocKind = "incid"  // incident: one incident (kind, audience, drill, state, closing report)
+	DocPlace        DocKind = "place"  // places: one place people can be sent to (shelter, clinic, water point, ...)
+	DocCorrection   DocKind = "corr"   // corrections: one correction of an FAQ answer (entry, period, messages, state)
+	DocMedia        DocKind = "media"  // media: one file a person sent (<user>/<media id>); the file lies under the media directory
+	DocMediaUpload  DocKind = "medup"  // media: a file uploaded to WhatsApp, reused while its id is valid (<phone number id>/<sha256>)
+	DocCannedReply  DocKind = "canr"   // admin: a canned reply agents pick in the console (<id>); see cannedreplies.go
+	DocDeployment   DocKind = "deploy" // the id of the deployment the store belongs to, copied by a migration (migrate.go)
+	DocMigration    DocKind = "migr"   // a migration's marker on its target: source, progress (migrate.go)
 )
 
 // SMS documents (store/sms.go).
@@ -497,7 +499,8 @@ func docOwner(doc DocKind, id string) (owner, bool) {
 		// One log, keyed by the time of each body.
 		return owner{scope: RejectedScope()}, true
 	case DocFAQFeedback, DocFAQCandidate, DocAdminToken, DocAgent,
-		DocIncident, DocPlace, DocCorrection, DocMediaUpload, DocCannedReply:
+		DocIncident, DocPlace, DocCorrection, DocMediaUpload, DocCannedReply,
+		DocDeployment, DocMigration:
 		return owner{scope: DocScope(doc, id)}, true
 	}
 	return owner{}, false

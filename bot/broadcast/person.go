@@ -156,10 +156,13 @@ func forgetDetails(e *Engagement) {
 // given before the cutoff (locations, descriptions, preferred times, and
 // staff's notes on people they reached); the
 // answer itself, which names nobody once the wa_id has gone, stays for
-// the counts. It returns how many answers it changed.
+// the counts. It returns how many answers it changed. Each answer is
+// rewritten in the scope of its person, one write per person, which
+// every backend can do.
 func SweepAnswers(db *store.DB, before time.Time) (int, error) {
 	n := 0
-	err := store.Rewrite(storeCtx, db, store.BroadcastEngagements, func(e *Engagement, final bool) bool {
+	whose := func(r *Recipient) string { return r.WaID }
+	unplaced, err := store.RewriteBroadcastEngagements(storeCtx, db, whose, func(e *Engagement, final bool) bool {
 		details := !e.AnsweredAt.IsZero() && e.AnsweredAt.Before(before) && (e.HasLocation || e.Description != "" || e.Preferred != "")
 		note := e.Reached != nil && e.Reached.Note != "" && e.Reached.At.Before(before)
 		if !details && !note {
@@ -174,6 +177,12 @@ func SweepAnswers(db *store.DB, before time.Time) (int, error) {
 	})
 	if err != nil {
 		return n, fmt.Errorf("sweep check-in answers: %w", err)
+	}
+	if unplaced > 0 {
+		// An erasure forgets an answer's details before it removes the
+		// wa_id from the recipient record, so this takes a record
+		// changed by hand or a recipient record lost.
+		return n, fmt.Errorf("sweep check-in answers: %d answers still hold details but their recipient record names nobody: left as they are", unplaced)
 	}
 	return n, nil
 }

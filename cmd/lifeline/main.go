@@ -49,6 +49,7 @@ Usage:
   lifeline restore FILE [--data DIR]                     restore a backup into an empty data directory
   lifeline verify [--data DIR | FILE.backup]             check a stopped server's data directory or a backup
   lifeline cluster run|ensure|status                     the NATS JetStream cluster of several machines (see README)
+  lifeline migrate --from badger DIR --to nats [--force]  copy a stopped single-node store into the cluster
   lifeline help                 show this text
 `
 
@@ -88,6 +89,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runVerify(args[1:], os.Getenv, stdout, stderr)
 	case "cluster":
 		return runCluster(context.Background(), args[1:], os.LookupEnv, stdout, stderr)
+	case "migrate":
+		return runMigrate(args[1:], os.LookupEnv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
