@@ -562,12 +562,12 @@ function broadcastLinks(b) {
 function startCorrection(b) {
   bcx.correction = { id: b.id, name: b.name };
   $("bc-new").open = true;
-  if (b.incident) {
-    const sel = $("bc-incident");
-    if (![...sel.options].some((o) => o.value === b.incident)) sel.append(h("option", { value: b.incident, text: b.incident }));
-    sel.value = b.incident;
-    fillComposerSMS();
-  }
+  // The correction belongs to the original's incident, closed or not
+  // (the API says so if it is closed), or to none.
+  const sel = $("bc-incident"), id = b.incident || "";
+  if (![...sel.options].some((o) => o.value === id)) sel.append(h("option", { value: id, text: id }));
+  sel.value = id;
+  fillComposerSMS();
   $("bc-name").value = t("bc.correctionName", b.name).slice(0, 200);
   $("bc-kind").value = "notice";
   $("bc-kind").dispatchEvent(new Event("change"));
