@@ -1,11 +1,14 @@
 package admin
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
+	"lifeline/admin/apierr"
 	"lifeline/admin/reqbody"
 	"lifeline/bot/broadcast"
 )
@@ -31,6 +34,8 @@ func (s *Server) registerBroadcasts(adm fiber.Router, svc *broadcast.Service) {
 	adm.Get("/broadcasts/:id/preview", admin, h.previewExisting)
 	adm.Get("/broadcasts/:id/series", admin, h.series)
 	adm.Get("/broadcasts/:id/recipients.csv", admin, h.recipients)
+	// How many people a correction of the broadcast would reach now.
+	adm.Get("/broadcasts/:id/reached", admin, h.reached)
 	adm.Post("/broadcasts/:id/pause", admin, h.control(svc.Pause))
 	adm.Post("/broadcasts/:id/resume", admin, h.control(svc.Resume))
 	adm.Post("/broadcasts/:id/cancel", admin, h.control(svc.Cancel))
@@ -78,7 +83,7 @@ func (h *broadcastAPI) create(c *fiber.Ctx) error {
 	}
 	b, err := h.svc.CreateBy(spec, broadcastActor(c), c.Get("Idempotency-Key"))
 	if err != nil {
-		return err
+		return correctionNotFound(spec, err)
 	}
 	// The service wrote the audit entry, with what the broadcast reaches
 	// and why, in the transaction that stored it: the middleware must not
@@ -100,9 +105,19 @@ func (h *broadcastAPI) previewSpec(c *fiber.Ctx) error {
 	}
 	pv, err := h.svc.PreviewSpec(spec)
 	if err != nil {
-		return err
+		return correctionNotFound(spec, err)
 	}
 	return c.JSON(pv)
+}
+
+// correctionNotFound names the broadcast a correction names when it does
+// not exist: the store's own not found says nothing of what was missing.
+func correctionNotFound(spec broadcast.Spec, err error) error {
+	if errors.Is(err, broadcast.ErrNotFound) && strings.TrimSpace(spec.CorrectionOf) != "" {
+		return &apierr.NotFound{What: "broadcast", ID: strings.TrimSpace(spec.CorrectionOf),
+			Why: fmt.Sprintf("correction_of %q: no such broadcast", strings.TrimSpace(spec.CorrectionOf)), Err: err}
+	}
+	return err
 }
 
 func (h *broadcastAPI) previewExisting(c *fiber.Ctx) error {
@@ -146,6 +161,21 @@ func (h *broadcastAPI) recipients(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+id+`-recipients.csv"`)
 	return h.svc.WriteRecipientsCSV(id, c.Response().BodyWriter())
+}
+
+// reached counts the people the broadcast reached: the audience a
+// correction of it (correction_of) would have now.
+func (h *broadcastAPI) reached(c *fiber.Ctx) error {
+	id := c.Params("id")
+	b, err := h.svc.Get(id)
+	if err != nil {
+		return err
+	}
+	people, err := h.svc.Reached(id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"id": b.ID, "state": b.State, "incident": b.Spec.Incident, "reached": len(people)})
 }
 
 // decide approves or rejects; the service refuses the creator (409).

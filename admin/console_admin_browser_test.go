@@ -107,8 +107,12 @@ func newAdminRigWith(t *testing.T, tiles string) *adminRig {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The template routes as `lifeline serve` has them in sandbox mode:
+	// a sync reads the built-in list (without a service the routes do not
+	// exist, and the console's sync button meets a 404).
+	tpls := templates.New(templates.Options{DB: db, Source: templates.File{Data: templates.SandboxJSON}, Logger: zerolog.Nop()})
 	s := New(Deps{DB: db, Engine: engine, KB: faq, Logger: zerolog.Nop(), Broadcasts: svc, Sandbox: true, SandboxRead: sender.ReadBy,
-		Uploads: &media.Uploader{DB: db, API: &media.SandboxAPI{Log: zerolog.Nop()}}, MapTileURL: tiles})
+		Uploads: &media.Uploader{DB: db, API: &media.SandboxAPI{Log: zerolog.Nop()}}, MapTileURL: tiles, Templates: tpls})
 	for _, a := range []struct{ id, name, role string }{{"nadia", "Nadia", RoleAdmin}, {"amira", "Amira", RoleAgent}} {
 		if _, err := CreateAgent(context.Background(), db, a.id, a.name, a.role, coordinatorPassword, "test", time.Now()); err != nil {
 			t.Fatal(err)

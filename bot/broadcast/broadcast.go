@@ -195,6 +195,13 @@ type Spec struct {
 	// Unaccounted says what happens, after a check-in's last reminder, to
 	// the people who never answered (see unaccounted.go).
 	Unaccounted *UnaccountedPolicy `json:"unaccounted,omitempty"`
+	// CorrectionOf names the broadcast this one corrects: it goes to
+	// exactly the people that one reached (correct.go), listed in the
+	// audience when it is created, and past the frequency cap.
+	CorrectionOf string `json:"correction_of,omitempty"`
+	// SMSFromIncident says SMS is a copy of the incident's default
+	// (TakeSMSDefault); the server sets it, whatever a request says.
+	SMSFromIncident bool `json:"sms_from_incident,omitempty"`
 }
 
 var (

@@ -550,9 +550,11 @@ func (s *Service) feed(r *run, b *Broadcast, jobs chan<- *job, slots chan struct
 // policyFor is what holds for every recipient of one round of b.
 func (s *Service) policyFor(round int, b *Broadcast) roundPolicy {
 	pol := roundPolicy{
-		Round:        round,
-		OptedInOnly:  b.Spec.Audience.OptedInOnly,
-		CapOn:        round == 0 && !b.Spec.Critical && s.cfg.FrequencyCap > 0,
+		Round:       round,
+		OptedInOnly: b.Spec.Audience.OptedInOnly,
+		// A correction goes only to people the broadcast it corrects
+		// just reached: the cap must not keep the right text from them.
+		CapOn:        round == 0 && !b.Spec.Critical && b.Spec.CorrectionOf == "" && s.cfg.FrequencyCap > 0,
 		FrequencyCap: s.cfg.FrequencyCap,
 	}
 	if s.cfg.InFlightGrace > 0 {

@@ -33,11 +33,20 @@ type Preview struct {
 	Excluded  map[string]int64  `json:"excluded"`
 	Languages []LanguagePreview `json:"languages"`
 	SMS       *SMSPreview       `json:"sms,omitempty"` // the SMS fallback's texts, segments and estimated recipients
-	Warnings  []string          `json:"warnings,omitempty"`
+	// SMSFromIncident: the SMS fallback is the incident's default.
+	SMSFromIncident bool `json:"sms_from_incident,omitempty"`
+	// CorrectionOf is the broadcast a correction corrects; its audience
+	// is the people that one reached (Targeted counts them).
+	CorrectionOf string   `json:"correction_of,omitempty"`
+	Warnings     []string `json:"warnings,omitempty"`
 }
 
 // PreviewSpec renders a spec before it is created.
 func (s *Service) PreviewSpec(spec Spec) (*Preview, error) {
+	spec.SMSFromIncident = false
+	if err := s.resolveCorrection(&spec); err != nil {
+		return nil, err
+	}
 	if err := s.admitIncident(nil, &spec); err != nil {
 		return nil, err
 	}
@@ -117,6 +126,8 @@ func (s *Service) preview(b *Broadcast) (*Preview, error) {
 	if pv.SMS, err = s.previewSMS(b); err != nil {
 		return nil, err
 	}
+	pv.SMSFromIncident = pv.SMS != nil && b.Spec.SMSFromIncident
+	pv.CorrectionOf = b.Spec.CorrectionOf
 	if pv.Targeted == 0 && (pv.SMS == nil || pv.SMS.EstimatedRecipients == 0) {
 		pv.Warnings = append(pv.Warnings, "the audience is empty")
 	}

@@ -405,6 +405,10 @@ func (s *Service) Create(spec Spec, by, idemKey string) (*Broadcast, error) {
 // admin approves it (Approve).
 func (s *Service) CreateBy(spec Spec, by Actor, idemKey string) (*Broadcast, error) {
 	now := s.now()
+	spec.SMSFromIncident = false
+	if err := s.resolveCorrection(&spec); err != nil {
+		return nil, err
+	}
 	if err := s.admitIncident(nil, &spec); err != nil {
 		return nil, err
 	}
@@ -474,6 +478,12 @@ func (s *Service) CreateBy(spec Spec, by Actor, idemKey string) (*Broadcast, err
 		}
 		if spec.Incident != "" {
 			detail += "; incident " + spec.Incident
+		}
+		if spec.CorrectionOf != "" {
+			detail += fmt.Sprintf("; correction of %s: to the %d people it reached", spec.CorrectionOf, len(spec.Audience.WaIDs))
+		}
+		if spec.SMSFromIncident {
+			detail += "; SMS fallback from the incident's default"
 		}
 		if spec.Drill {
 			detail += "; drill"
@@ -926,6 +936,13 @@ type Status struct {
 	Channels  *ChannelFigures `json:"channels,omitempty"`
 	CreatedBy string          `json:"created_by,omitempty"`
 	Approval  *Approval       `json:"approval,omitempty"`
+	Incident  string          `json:"incident,omitempty"`
+	// SMS says where the SMS fallback comes from: "incident" (a copy of
+	// the incident's default), "own" (the broadcast's), "off" (refused
+	// for this broadcast), or "" for none.
+	SMS string `json:"sms,omitempty"`
+	// CorrectionOf is the broadcast this one corrects.
+	CorrectionOf string `json:"correction_of,omitempty"`
 }
 
 // Status reads a broadcast's live counts.
@@ -960,7 +977,16 @@ func (s *Service) Status(id string) (*Status, error) {
 		FailedByReason: nonNil(addMap(addMap(nil, p.FailedBy), c.FailedBy)), Skipped: p.Skipped, SkippedByReason: nonNil(p.SkippedBy),
 		Retrying: p.Retrying, Replied: c.Replied, RemindersSent: p.Reminders, ReminderRounds: b.RemindersSent,
 		Unaccounted: b.Unaccounted, PossibleDuplicates: p.Dups, Duplicates: c.Duplicates, Alerts: b.Alerts,
-		CreatedBy: b.CreatedBy, Approval: b.Approval,
+		CreatedBy: b.CreatedBy, Approval: b.Approval, Incident: b.Spec.Incident, CorrectionOf: b.Spec.CorrectionOf,
+	}
+	switch sp := b.Spec.SMS; {
+	case sp == nil:
+	case sp.Off:
+		st.SMS = "off"
+	case b.Spec.SMSFromIncident:
+		st.SMS = "incident"
+	default:
+		st.SMS = "own"
 	}
 	st.Pending = max(0, b.Targeted-p.Sent-p.Failed-p.Skipped)
 	if b.Spec.SMSFallback() != nil {

@@ -202,6 +202,7 @@ func (sp *Spec) TakeSMSDefault(def *SMSSpec) bool {
 		c.After = 0
 	}
 	sp.SMS = &c
+	sp.SMSFromIncident = true
 	return true
 }
 

@@ -107,11 +107,47 @@ async function loadIncidentEdit(id, fresh) {
     const a = x.audience || {};
     $("it-regions").value = (a.regions || []).join(", ");
     $("it-tags").value = (a.tags_any || []).join(", ");
+    const sms = x.sms || {}, texts = sms.texts || {};
+    $("it-sms-en").value = texts.en || "";
+    $("it-sms-ar").value = texts.ar || "";
+    $("it-sms-after").value = minutes(sms.after) || "";
   }
-  for (const f of ["it-name", "it-regions", "it-tags"]) $(f).disabled = closed;
+  showIncidentSMS(x);
+  for (const f of ["it-name", "it-regions", "it-tags", "it-sms-en", "it-sms-ar", "it-sms-after"]) $(f).disabled = closed;
   $("it-close").hidden = closed;
   // A closed incident's answers are kept for the record, not changed.
   $("if-form").hidden = closed;
+}
+
+// showIncidentSMS says on the dashboard what the incident's default SMS
+// fallback is: its texts per language and its delay for critical ones.
+function showIncidentSMS(x) {
+  const sms = x.sms, box = $("dash-sms");
+  if (!sms || sms.off || !Object.keys(sms.texts || {}).length) { box.textContent = t("it.smsNone"); box.dataset.sms = ""; return; }
+  const parts = Object.entries(sms.texts).map(([l, text], i) => [i ? " · " : "", h("bdi", { dir: "ltr", text: l + ": " }), isolate(text)]);
+  const after = minutes(sms.after);
+  fill(box, tNodes("it.smsNow", h("span", { id: "dash-sms-texts" }, parts.flat())), after ? [" · ", tNodes("it.smsAfter", number(after))] : null);
+  box.dataset.sms = Object.keys(sms.texts).sort().join(",");
+}
+
+// incidentSMSChange is the form's SMS default when it differs from the
+// incident's (nothing when it does not): texts in other languages, the
+// segment budget and the fallback language are kept; both texts emptied
+// remove the default.
+function incidentSMSChange(x) {
+  const cur = x.sms && !x.sms.off ? x.sms : null, ct = cur ? cur.texts || {} : {};
+  const en = $("it-sms-en").value.trim(), ar = $("it-sms-ar").value.trim(), after = $("it-sms-after").value.trim();
+  if (en === (ct.en || "") && ar === (ct.ar || "") && Number(after || 0) === minutes(cur && cur.after)) return undefined;
+  const texts = Object.assign({}, ct);
+  delete texts.en; delete texts.ar;
+  if (en) texts.en = en;
+  if (ar) texts.ar = ar;
+  if (!en && !ar) return cur ? { off: true } : undefined;
+  const sms = { texts };
+  sms.fallback_language = cur && texts[cur.fallback_language] ? cur.fallback_language : en ? "en" : "ar";
+  if (cur && cur.max_segments) sms.max_segments = cur.max_segments;
+  if (after) sms.after = after + "m";
+  return sms;
 }
 
 $("it-form").addEventListener("input", () => { itools.dirty = true; });
@@ -124,10 +160,17 @@ $("it-form").addEventListener("submit", async (ev) => {
     body.name = $("it-name").value.trim();
     // The audience's other parts (languages, fields…) stay as they are.
     body.audience = Object.assign({}, x.audience || {}, { regions: list($("it-regions").value), tags_any: list($("it-tags").value) });
+    const sms = incidentSMSChange(x);
+    if (sms) body.sms = sms;
   }
   try {
     itools.inc = await api("PATCH", "/admin/incidents/" + enc(x.id), body);
     itools.dirty = false;
+    showIncidentSMS(itools.inc);
+    // The composer takes the new default for this incident's next broadcast.
+    const i = inc.list.findIndex((y) => y.id === x.id);
+    if (i >= 0) inc.list[i] = itools.inc;
+    if (bcx.incident === x.id) bcx.incident = null;
     result($("it-result"), t("it.saved"), true);
     loadDashboard();
   } catch (e) { result($("it-result"), e.message, false); }
@@ -368,3 +411,251 @@ async function loadReach(force) {
       unaccountedView(b, p.lists[i], $("re-error"), () => loadReach(true)))),
     p.faq.length ? [h("h3", { text: t("if.title") }), overlayTable(p.faq, "", null)] : null)));
 }
+
+// ---------- the broadcast composer: SMS fallback, templates, corrections ----------
+Object.assign(I18N.en, {
+  "bc.sms": "SMS fallback: for people WhatsApp cannot reach", "bc.smsOff": "No SMS for this broadcast",
+  "bc.smsFromIncident": "These are the incident's default texts: the broadcast takes a copy. Change them for this broadcast only, or tick No SMS.",
+  "bc.smsOwn": "Texts of this broadcast only.", "bc.smsNone": "No SMS fallback: write a text to add one.",
+  "bc.smsIsOff": "No SMS for this broadcast, whatever the incident's default.",
+  "pv.sms": "SMS fallback", "pv.smsFromIncident": "the incident's default", "pv.smsText": "{0}{1}: {2} segments ({3})",
+  "pv.smsFallback": " (for other languages)", "pv.smsEstimate": "{0} people known to be unreachable on WhatsApp get it now; those WhatsApp fails for when sending come on top.",
+  "pv.noSMS": "No SMS fallback: people WhatsApp cannot reach get nothing.",
+  "pv.correction": "Correction of {0}: it goes to the people that broadcast reached.",
+  "bc.syncTpl": "Sync templates from WhatsApp", "bc.syncing": "Syncing…",
+  "bc.synced": "Synced {0} templates ({1} approved) from {2}.", "bc.tplInfo": "{0} templates known, last synced {1}.",
+  "bc.tplNever": "The template list was never synced.",
+  "bc.correct": "Send a correction", "bc.notCorrection": "Not a correction",
+  "bc.correctionOf": "Correction of {0}: goes to exactly the {1} people it reached (sent, delivered, read or answered; not those it failed for).",
+  "bc.correctionName": "Correction: {0}", "bc.correctionLink": "correction of {0}",
+  "bc.smsSource.incident": "SMS: the incident's default", "bc.smsSource.own": "SMS: its own texts", "bc.smsSource.off": "SMS: off",
+  "it.smsHint": "Empty both texts to remove the default. Broadcasts already created keep theirs.",
+  "it.smsNow": "SMS fallback default: {0}", "it.smsNone": "No SMS fallback default.", "it.smsAfter": "critical broadcasts also after {0} min without delivery",
+});
+Object.assign(I18N.ar, {
+  "bc.sms": "الرسائل النصية البديلة: لمن لا يصلهم واتساب", "bc.smsOff": "بلا رسائل نصية لهذه الرسالة",
+  "bc.smsFromIncident": "هذه نصوص الحادثة الافتراضية: تأخذ الرسالة نسخة منها. غيّرها لهذه الرسالة وحدها، أو اختر «بلا رسائل نصية».",
+  "bc.smsOwn": "نصوص خاصة بهذه الرسالة.", "bc.smsNone": "لا رسائل نصية بديلة: اكتب نصاً لإضافتها.",
+  "bc.smsIsOff": "بلا رسائل نصية لهذه الرسالة، أياً كان إعداد الحادثة.",
+  "pv.sms": "الرسائل النصية البديلة", "pv.smsFromIncident": "إعداد الحادثة الافتراضي", "pv.smsText": "{0}{1}: {2} أجزاء ({3})",
+  "pv.smsFallback": " (للغات الأخرى)", "pv.smsEstimate": "يصلها الآن {0} ممن يُعرف أن واتساب لا يصلهم؛ ويُضاف إليهم من يفشل واتساب في الإرسال إليهم.",
+  "pv.noSMS": "لا رسائل نصية بديلة: من لا يصلهم واتساب لن يصلهم شيء.",
+  "pv.correction": "تصحيح لـ{0}: يصل إلى من وصلتهم تلك الرسالة.",
+  "bc.syncTpl": "مزامنة القوالب من واتساب", "bc.syncing": "جارٍ المزامنة…",
+  "bc.synced": "زُومن {0} قالباً ({1} معتمد) من {2}.", "bc.tplInfo": "{0} قالباً معروفاً، آخر مزامنة {1}.",
+  "bc.tplNever": "لم تُزامن قائمة القوالب بعد.",
+  "bc.correct": "إرسال تصحيح", "bc.notCorrection": "ليست تصحيحاً",
+  "bc.correctionOf": "تصحيح لـ{0}: يصل إلى {1} شخصاً وصلتهم بالضبط (أُرسلت أو وصلت أو قُرئت أو أُجيب عنها؛ لا من فشلت معهم).",
+  "bc.correctionName": "تصحيح: {0}", "bc.correctionLink": "تصحيح لـ{0}",
+  "bc.smsSource.incident": "الرسائل النصية: إعداد الحادثة", "bc.smsSource.own": "الرسائل النصية: نصوصها الخاصة", "bc.smsSource.off": "الرسائل النصية: معطلة",
+  "it.smsHint": "امسح النصين لإزالة الإعداد الافتراضي. الرسائل التي أُنشئت قبلُ تحتفظ بنصوصها.",
+  "it.smsNow": "الرسائل النصية البديلة الافتراضية: {0}", "it.smsNone": "لا رسائل نصية بديلة افتراضية.", "it.smsAfter": "وللرسائل الحرجة أيضاً بعد {0} دقيقة بلا وصول",
+});
+
+// bcx is the composer's state beyond the form: the incident whose SMS
+// default filled the SMS texts, that default, the broadcast a
+// correction corrects, and the synced template list.
+const bcx = { incident: null, def: null, correction: null, reached: null, templates: [] };
+
+// minutes reads a Go duration ("15m0s", "1h30m0s") as whole minutes.
+function minutes(d) {
+  const m = /^(?:(\d+)h)?(?:(\d+)m)?/.exec(String(d || ""));
+  return m ? Number(m[1] || 0) * 60 + Number(m[2] || 0) : 0;
+}
+
+// fillComposerSMS fills the SMS texts from the chosen incident's default
+// when the incident changes: the broadcast then takes a copy of it.
+function fillComposerSMS() {
+  const id = $("bc-incident").value;
+  if (id === bcx.incident) return;
+  bcx.incident = id;
+  const x = inc.list.find((i) => i.id === id);
+  bcx.def = x && x.sms && !x.sms.off ? x.sms : null;
+  const texts = bcx.def ? bcx.def.texts || {} : {};
+  $("bc-sms-en").value = texts.en || "";
+  $("bc-sms-ar").value = texts.ar || "";
+  $("bc-sms-off").checked = false;
+  smsFromText();
+  specChanged();
+}
+$("bc-incident").addEventListener("change", fillComposerSMS);
+
+// composerSMS is the form's SMS fallback as the API takes it: left out
+// when the texts are the incident's default (the server copies it and
+// its record says so), {"off": true} when ticked off or emptied with a
+// default there.
+function composerSMS() {
+  const en = $("bc-sms-en").value.trim(), ar = $("bc-sms-ar").value.trim();
+  const def = bcx.def && bcx.incident === $("bc-incident").value ? bcx.def : null;
+  if ($("bc-sms-off").checked) return { mode: "off", sms: { off: true } };
+  const dt = def ? def.texts || {} : {};
+  if (def && en === (dt.en || "") && ar === (dt.ar || "")) return { mode: "incident" };
+  if (!en && !ar) return def ? { mode: "off", sms: { off: true } } : { mode: "none" };
+  const texts = {};
+  if (en) texts.en = en;
+  if (ar) texts.ar = ar;
+  const sms = { texts, fallback_language: en ? "en" : "ar" };
+  if (def && def.after && $("bc-critical").checked) sms.after = def.after;
+  return { mode: "own", sms };
+}
+
+function smsFromText() {
+  const m = composerSMS().mode;
+  $("bc-sms-from").textContent = t({ incident: "bc.smsFromIncident", own: "bc.smsOwn", off: "bc.smsIsOff", none: "bc.smsNone" }[m]);
+  for (const f of ["bc-sms-en", "bc-sms-ar"]) $(f).disabled = $("bc-sms-off").checked;
+}
+$("bc-sms-box").addEventListener("input", smsFromText);
+$("bc-sms-box").addEventListener("change", smsFromText);
+
+// composeExtras adds to the spec what this file's parts of the form say:
+// the SMS fallback, and for a correction its original instead of an
+// audience.
+function composeExtras(s) {
+  const c = composerSMS();
+  if (c.sms) s.sms = c.sms;
+  if (bcx.correction) {
+    s.correction_of = bcx.correction.id;
+    delete s.audience;
+  }
+}
+
+// previewExtras shows what the preview says of the SMS fallback and of
+// a correction.
+function previewExtras(pv) {
+  const out = [];
+  if (pv.correction_of) {
+    const o = bc.list.find((b) => b.id === pv.correction_of);
+    out.push(h("p", { class: "pv-correction" }, tNodes("pv.correction", isolate(o ? o.name : pv.correction_of))));
+  }
+  const sms = pv.sms;
+  if (!sms) {
+    out.push(h("p", { class: "muted pv-sms", text: t("pv.noSMS") }));
+    return out;
+  }
+  out.push(h("div", { class: "pv-sms" },
+    h("p", {}, h("strong", { text: t("pv.sms") }), pv.sms_from_incident ? [" · ", h("span", { class: "badge", text: t("pv.smsFromIncident") })] : null),
+    (sms.texts || []).map((x) => h("div", { class: "pv-sms-text", "data-lang": x.language },
+      h("p", {}, tNodes("pv.smsText", h("bdi", { dir: "ltr", text: x.language }), x.fallback ? t("pv.smsFallback") : "",
+        number(x.segments), h("bdi", { dir: "ltr", text: x.encoding }))),
+      h("p", {}, isolate(x.text)))),
+    h("p", { class: "muted" }, tNodes("pv.smsEstimate", number(sms.estimated_recipients))),
+    sms.note ? h("p", { class: "error" }, isolate(sms.note)) : null));
+  return out;
+}
+
+// broadcastLinks is a broadcast's line in the list saying what it
+// corrects and where its SMS comes from.
+function broadcastLinks(b) {
+  const parts = [];
+  if (b.correction_of) {
+    const o = bc.list.find((x) => x.id === b.correction_of);
+    parts.push(h("span", { class: "correction-of", "data-of": b.correction_of }, tNodes("bc.correctionLink", isolate(o ? o.name : b.correction_of))));
+  }
+  if (b.sms) parts.push(h("span", { class: "sms-source", "data-sms": b.sms, text: t("bc.smsSource." + b.sms) }));
+  if (!parts.length) return null;
+  return h("div", { class: "muted" }, parts.flatMap((p, i) => i ? [" · ", p] : [p]));
+}
+
+// startCorrection opens the composer for a correction of b: its incident,
+// a name saying what it corrects, and the audience "the people b
+// reached", counted live.
+function startCorrection(b) {
+  bcx.correction = { id: b.id, name: b.name };
+  $("bc-new").open = true;
+  // The correction belongs to the original's incident, closed or not
+  // (the API says so if it is closed), or to none.
+  const sel = $("bc-incident"), id = b.incident || "";
+  if (![...sel.options].some((o) => o.value === id)) sel.append(h("option", { value: id, text: id }));
+  sel.value = id;
+  fillComposerSMS();
+  $("bc-name").value = t("bc.correctionName", b.name).slice(0, 200);
+  $("bc-kind").value = "notice";
+  $("bc-kind").dispatchEvent(new Event("change"));
+  $("bc-audience").hidden = true;
+  $("bc-correction").hidden = false;
+  bcx.reached = null;
+  correctionText();
+  loadReached();
+  specChanged();
+  $("bc-correction").scrollIntoView({ block: "nearest" });
+  $("bc-name").focus();
+}
+
+function correctionText() {
+  const c = bcx.correction;
+  if (!c) return;
+  const count = bcx.reached === null ? h("span", { class: "muted", text: "…" }) : h("bdi", { id: "bc-correction-count", class: "n", dir: "ltr", text: String(bcx.reached) });
+  fill($("bc-correction-text"), tNodes("bc.correctionOf", isolate(c.name), count));
+}
+
+// tNodes is t with elements (an isolated name, a number) in place of
+// {0}, {1}…, so that they read right inside Arabic text.
+function tNodes(key, ...nodes) {
+  const s = (I18N[lang] && I18N[lang][key]) || I18N.en[key] || key;
+  return s.split(/(\{\d\})/).map((p) => { const m = /^\{(\d)\}$/.exec(p); return m ? nodes[Number(m[1])] : p; });
+}
+
+// loadReached counts the people the original reached, now.
+async function loadReached() {
+  const c = bcx.correction;
+  if (!c) return;
+  try {
+    const r = await api("GET", "/admin/broadcasts/" + enc(c.id) + "/reached");
+    if (bcx.correction !== c) return;
+    bcx.reached = r.reached;
+    correctionText();
+  } catch (e) { $("bc-form-error").textContent = c.name + ": " + e.message; }
+}
+// The count follows the statuses coming in while the form is open.
+setInterval(() => { if (bcx.correction && state.page === "broadcasts" && !document.hidden) loadReached(); }, 15000);
+
+function endCorrection() {
+  bcx.correction = null;
+  bcx.reached = null;
+  $("bc-correction").hidden = true;
+  $("bc-audience").hidden = false;
+  fill($("bc-correction-text"));
+}
+$("bc-correction-cancel").addEventListener("click", () => { endCorrection(); specChanged(); });
+
+// ---------- the template picker and its sync ----------
+// loadComposerTemplates reads the synced list into the composer's picker.
+async function loadComposerTemplates() {
+  let r;
+  try { r = await api("GET", "/admin/templates"); }
+  catch (e) { $("bc-tpl-info").textContent = e.message; return; }
+  bcx.templates = r.templates || [];
+  const approved = bcx.templates.filter((x) => x.status === "APPROVED");
+  fill($("bc-tpl-names"), [...new Set(approved.map((x) => x.name))].map((n) => h("option", { value: n })));
+  const info = $("bc-tpl-info");
+  if (r.last_sync) fill(info, tNodes("bc.tplInfo", number(bcx.templates.length), when(r.last_sync.at, true)));
+  else info.textContent = t("bc.tplNever");
+}
+$("bc-new").addEventListener("toggle", () => { if ($("bc-new").open) loadComposerTemplates(); });
+
+$("bc-sync-tpl").addEventListener("click", async () => {
+  const b = $("bc-sync-tpl"), box = $("bc-sync-result");
+  b.disabled = true;
+  result(box, t("bc.syncing"), true);
+  try {
+    const r = await api("POST", "/admin/templates/sync");
+    fill(box, tNodes("bc.synced", number(r.templates), number(r.approved), isolate(r.source)));
+    box.className = "result ok";
+    box.dataset.templates = String(r.templates);
+  } catch (e) { result(box, e.message, false); }
+  b.disabled = false;
+  loadComposerTemplates();
+});
+
+// Picking a template name fills its language code for the row's contact
+// language when the synced list has it.
+$("bc-templates").addEventListener("change", (ev) => {
+  const input = ev.target;
+  if (!input.classList || !input.classList.contains("tpl-name")) return;
+  const row = input.closest(".tpl-row");
+  const key = row.querySelector(".tpl-key").value.trim().toLowerCase();
+  const langs = bcx.templates.filter((x) => x.name === input.value.trim() && x.status === "APPROVED").map((x) => x.language);
+  const pick = langs.find((l) => l.toLowerCase() === key) || langs.find((l) => l.toLowerCase().split("_")[0] === key);
+  if (pick) row.querySelector(".tpl-lang").value = pick;
+  specChanged();
+});

@@ -364,13 +364,14 @@ function fillIncidentPicker() {
   sel.value = was;
   // "New broadcast for this incident" on the dashboard preselects it.
   if (dash.compose && inc.list.some((i) => i.id === dash.compose && i.state !== "closed")) { sel.value = dash.compose; dash.compose = null; specChanged(); }
+  fillComposerSMS();
 }
 
 function templateRow(tp) {
   tp = tp || {};
   const row = h("div", { class: "tpl-row form" },
     h("label", {}, h("span", { text: t("tpl.contactLang") }), h("input", { class: "tpl-key", dir: "ltr", size: 5, value: tp.key || "", required: true })),
-    h("label", {}, h("span", { text: t("tpl.templateName") }), h("input", { class: "tpl-name", dir: "ltr", value: tp.name || "", required: true })),
+    h("label", {}, h("span", { text: t("tpl.templateName") }), h("input", { class: "tpl-name", dir: "ltr", value: tp.name || "", required: true, list: "bc-tpl-names" })),
     h("label", {}, h("span", { text: t("tpl.templateLang") }), h("input", { class: "tpl-lang", dir: "ltr", size: 6, value: tp.language || "", required: true })),
     h("label", {}, h("span", { text: t("tpl.params") }), h("textarea", { class: "tpl-params", dir: "auto", rows: 2 })),
     headerFields(),
@@ -478,6 +479,7 @@ function spec() {
     if (Object.keys(u).length) s.unaccounted = u;
   }
   if ($("bc-start").value) s.start_at = new Date($("bc-start").value).toISOString();
+  composeExtras(s);
   return s;
 }
 function specChanged() {
@@ -528,6 +530,7 @@ function renderPreview(pv) {
       countsText(l.missing_variables) ? h("p", { class: "error", text: t("pv.missing", countsText(l.missing_variables)) }) : null,
       l.payload ? h("details", {}, h("summary", { text: t("pv.payload") + (l.sample_contact ? " (" + l.sample_contact + ")" : "") }),
         h("pre", { dir: "ltr", text: JSON.stringify(l.payload, null, 2) })) : null)),
+    previewExtras(pv),
     (pv.warnings || []).length ? h("div", {}, h("strong", { text: t("pv.warnings") }), h("ul", {}, pv.warnings.map((w) => h("li", {}, isolate(w))))) : null);
 }
 
@@ -542,6 +545,7 @@ $("bc-form").addEventListener("submit", async (ev) => {
     $("bc-result").textContent = t("bc.created", s.name, r.state === "pending_approval" ? t("bc.pendingApproval") : stateText(r.state));
     bc.previewed = null;
     fill($("bc-preview"));
+    endCorrection();
     loadBroadcasts();
   } catch (e) {
     $("bc-form-error").textContent = e.message;
@@ -594,13 +598,14 @@ function broadcastRow(b) {
     acts.push(confirmTwice(h("button", { type: "button", class: "danger", text: t("bc.cancel"), "data-act": "cancel" }), "bc.cancel", act("cancel"), "cancel:" + b.id));
   }
   if (b.sent > 0) acts.push(btn("fig.show", () => { figs.id = b.id; loadFigures(); $("bc-figures-card").scrollIntoView({ block: "nearest" }); }, { "data-act": "figures" }));
+  if (b.sent > 0) acts.push(btn("bc.correct", () => startCorrection(b), { "data-act": "correct" }));
   if (checkin) acts.push(btn("bc.needHelpList", () => { bc.help = b.id; loadNeedHelp(b.id); }, { "data-act": "help" }));
   acts.push(h("a", { href: "/admin/broadcasts/" + enc(b.id) + "/recipients.csv", download: b.id + "-recipients.csv", text: t("bc.csv") }));
   const measured = b.sent > 0;
   const ack = b.ack_p50_seconds || 0;
   return h("tr", { "data-id": b.id, "data-state": b.state },
     h("th", { scope: "row" }, isolate(b.name), h("div", { class: "muted" }, t(checkin ? "bc.kindCheckinShort" : "bc.kindNotice"),
-      b.critical ? h("span", { class: "badge urgent", text: t("bc.criticalBadge") }) : null)),
+      b.critical ? h("span", { class: "badge urgent", text: t("bc.criticalBadge") }) : null), broadcastLinks(b)),
     h("td", {}, h("span", { class: "badge st-" + s, text: stateText(s) }), b.pause_reason ? h("div", { class: "muted" }, isolate(b.pause_reason)) : null),
     h("td", {}, timeCell(b.created_at)), h("td", {}, timeCell(b.start_at)),
     ["targeted", "sent", "delivered", "read", "failed", "replied"].map((k) => h("td", { class: "num-cell", "data-col": k }, number(b[k]))),
