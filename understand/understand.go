@@ -266,7 +266,7 @@ func (m *Model) Understand(text string) (res Result) {
 	}
 	var fbuf [512]feature
 	var p [numClasses]float64
-	m.probs(extract(words, fbuf[:0]), &p)
+	m.probs(m.extract(words, fbuf[:0]), &p)
 	res.Scores = make([]Scored, numClasses)
 	for k, c := range Classes {
 		res.Scores[k] = Scored{Class: c, Score: p[k]}
@@ -303,9 +303,20 @@ func (m *Model) Understand(text string) (res Result) {
 	if p[0] >= floor { // below floor the readings below change nothing
 		floor = max(floor, signFloor(text, padded, rd.masked))
 	}
+	// Function words alone ("and and and", "y y y y", "the the the the")
+	// name nothing; the classifier, which has met them mostly in long
+	// emergencies, would read them as one. Only a safety phrase may raise
+	// them, and a run of one of them is nothing the bot can place.
+	noContent := m.contentless(words) && rd.signless()
+	if noContent {
+		floor = 1.1
+	}
 	top := res.Scores[0]
 	if top.Class == Danger && p[0] < floor {
 		top = res.Scores[1]
+	}
+	if noContent && (top.Class != res.Scores[0].Class || repeatsTooOften(words)) {
+		top = Scored{Class: Other, Score: p[classIndex(Other)]}
 	}
 	res.Class, res.Confidence = top.Class, top.Score
 
