@@ -268,6 +268,11 @@ var needWords = []string{
 var notHazard = []string{
 	"couvre-feu", "cessez-le-feu", "feu rouge", "feu vert", "feux de signalisation", "cease fire", "ceasefire", "fire drill",
 	"alto el fuego", "toque de queda", "cessar-fogo", "cessar fogo", "fogos de artifício", "fuegos artificiales", "feu d'artifice",
+	// a German reply not given to one's own mail ("antwortet seit zwei
+	// tagen nicht auf meine mails") is not a door not opened ("macht seit
+	// gestern nicht auf"): the welfare check reads "nicht auf" only then
+	"nicht auf meine", "nicht auf meinen", "nicht auf mein", "nicht auf meiner", "nicht auf unsere", "nicht auf unseren", "nicht auf unser",
+	"nicht auf mails", "nicht auf e-mails", "nicht auf nachrichten", "nicht auf anrufe", "nicht auf briefe", "nicht auf sms",
 }
 
 // notHazardSet holds notHazard, notDanger and harmlessSenses; see maskNotHazard.
