@@ -528,10 +528,12 @@ var hypoPhrases = []string{
 var hypoIf = []string{"अगर", "यदि", "agar", "اگر", "اذا", "إذا", "لو", "iza", "eza"}
 
 // urgentNow are words that make a question a plea: "what do I do if he
-// stops breathing, help".
+// stops breathing, help", or put a sign in the present after a story ("quand
+// il était petit il était asthmatique, là il respire plus": "là il" is "now
+// he" in spoken French).
 var urgentNow = []string{
 	"now", "right now", "sos", "hurry", "asap", "quick", "quickly", "help me", "help us", "please help", "already",
-	"maintenant", "vite", "au secours", "aidez", "déjà", "ahora", "ya mismo", "rápido", "ayuda", "auxilio", "ya está",
+	"maintenant", "vite", "au secours", "aidez", "déjà", "là il", "là elle", "là on", "et là", "ahora", "ya mismo", "rápido", "ayuda", "auxilio", "ya está",
 	"jetzt", "sofort", "schnell", "hilf mir", "helft uns", "schon", "agora", "socorro", "já",
 	"الحين", "هلق", "هلا", "دلوقتي", "الان", "ساعدونا", "ساعدوني", "الحقونا", "الحقوني", "النجده", "hala2", "halla2", "delwa2ti", "sa3dona", "sa3douna",
 	"अभी", "जल्दी", "बचाओ", "मदद करो", "abhi", "jaldi", "bachao", "ابھی", "جلدی", "بچاؤ", "مدد کرو",

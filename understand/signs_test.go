@@ -524,3 +524,28 @@ func TestPostVerbNegation(t *testing.T) {
 		}
 	}
 }
+
+// An armed attacker named as one ("un tireur", "hombre armado", "ein
+// Amokläufer") and a child gone blue in Maghrebi Arabizi are danger
+// phrases; a word that only contains one is not.
+func TestArmedAttackerAndBlue(t *testing.T) {
+	m := Default()
+	for _, c := range []struct {
+		text   string
+		danger bool
+	}{
+		{"il y a un tireur à la gare, on s'est cachés dans les toilettes", true},
+		{"hay un hombre armado en la escuela, los niños están en el salón", true},
+		{"ein amokläufer ist im einkaufszentrum, wir sind im lager", true},
+		{"tem um atirador no shopping e estamos presos na loja", true},
+		{"school ke bahar bandookdhari khade hain, bachche andar hain", true},
+		{"mall میں ایک بندوق بردار ہے، ہم اسٹور روم میں ہیں", true},
+		{"wlidi tal3 mn lma w chfayfo zr9in, ma kayhdrch", true},
+		{"le schützenfest est annulé à cause de la pluie", false},
+		{"j'ai acheté un tire-bouchon au marché", false},
+	} {
+		if r := m.Understand(c.text); (r.Class == Danger) != c.danger {
+			t.Errorf("Understand(%q) = %s (rule %q, %.2f), want danger %v", c.text, r.Class, r.Rule, r.Confidence, c.danger)
+		}
+	}
+}

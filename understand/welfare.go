@@ -57,6 +57,45 @@ var welfareConcepts = []concept{
 			"اکیلی", "اکیلے", "بزرگ", "کتا", "بلی",
 		}},
 	}},
+	// lost outdoors with someone injured and night, cold or a dying phone
+	// coming: nobody knows where they are and they cannot walk out
+	{name: "stranded_injured", parts: []conceptPart{
+		{phrases: []string{
+			"we're lost", "we are lost", "we got lost", "got lost on", "got lost in", "lost on the", "lost in the fog", "lost in the woods", "lost our way",
+			"can't find the path", "can't find the trail", "cant find the trail",
+			"on est perdus", "nous sommes perdus", "on s'est perdus", "on s'est perdu", "perdus dans", "perdus sur", "retrouve plus le sentier",
+			"nos perdimos", "estamos perdidos", "perdidos en", "nos extraviamos", "no encontramos el camino", "no encontramos el sendero",
+			"verirrt", "verlaufen", "finden den weg nicht", "finden nicht zurück",
+			"estamos perdidos", "nos perdemos", "nos perdemos na", "perdidos na", "perdidos no", "não achamos a trilha", "nao achamos a trilha",
+			"ضعنا", "ضايعين", "تهنا", "تايهين", "ضلينا الطريق", "ما لاقيين الطريق",
+			"d3na", "da3na", "dayy3in", "day3in", "tohna", "tayhin", "tl9na", "twdrna", "tweddrna", "ma la2yin el tari2",
+			"रास्ता भटक", "भटक गए", "भटक गये", "रास्ता नहीं मिल", "rasta bhatak", "bhatak gaye", "rasta nahi mil", "kho gaye",
+			"راستہ بھٹک", "بھٹک گئے", "راستہ نہیں مل", "کھو گئے",
+		}},
+		{neg: true, phrases: []string{
+			"broke his", "broke her", "broke my", "is broken", "broken ankle", "broken leg", "injured", "twisted his ankle", "twisted her ankle", "can't walk",
+			"cant walk", "cannot walk",
+			"s'est cassé", "s'est cassée", "cassé la", "cassée", "blessé", "blessée", "entorse", "peut plus marcher", "peut pas marcher",
+			"se rompió", "se rompio", "roto", "rota", "herido", "herida", "se torció", "se torcio", "no puede caminar",
+			"gebrochen", "verletzt", "umgeknickt", "kann nicht laufen", "kann nicht mehr laufen",
+			"quebrou", "quebrado", "quebrada", "machucado", "machucada", "ferido", "ferida", "torceu", "não consegue andar", "nao consegue andar",
+			"انكسر*", "مكسور*", "انصاب", "انصابت", "مصاب", "ما يقدر يمشي", "ما تقدر تمشي", "ما بيقدر يمشي", "مش قادر يمشي",
+			"tkasret", "tkasar", "t9ass", "maksoura", "maksour", "mkasra", "msab", "ensab", "ma y9derch ymchi", "ma yi2dar yimshi", "ma bi2dar yemshi",
+			"टूट गया", "टूट गई", "घायल", "मोच", "चल नहीं पा", "toot gaya", "toot gayi", "tut gaya", "ghayal", "moch", "chal nahi pa",
+			"ٹوٹ گیا", "ٹوٹ گئی", "زخمی", "موچ", "چل نہیں پا",
+		}},
+		{phrases: []string{
+			"getting dark", "it's dark", "its dark", "dark soon", "night is falling", "battery", "phone on", "freezing", "so cold",
+			"nuit tombe", "il fait nuit", "fait noir", "batterie", "on gèle", "froid",
+			"oscurece", "anochece", "está oscuro", "batería", "bateria", "frío", "frio",
+			"dunkel", "akku", "eiskalt", "kalt",
+			"escurecendo", "escuro", "anoitecendo", "bateria", "frio",
+			"عتمت", "صارت عتمه", "الدنيا ليل", "بطاريه", "البطاريه", "برد", "بردانين",
+			"3tamet", "sar lil", "sar leil", "battariye", "batri", "lbatri", "bard", "bardanin",
+			"अंधेरा", "बैटरी", "ठंड", "andhera", "battery", "thand",
+			"اندھیرا", "بیٹری", "ٹھنڈ",
+		}},
+	}},
 	// a worker held abroad: the passport taken and locked in, beaten or
 	// not fed (a passport kept with unpaid wages alone is need_help)
 	{name: "held_captive", parts: []conceptPart{
