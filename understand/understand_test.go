@@ -677,3 +677,25 @@ func TestFunctionWordsAloneAreNotDanger(t *testing.T) {
 		t.Error("contentless: want true for function words and punctuation, false with a content word")
 	}
 }
+
+// A message that asserts everyone is well and names a hazard the safety
+// rules read as over ("the fire brigade put the fire out") is danger only
+// when the classifier is all but sure (WellSignlessDangerFloor), as when
+// nothing names a danger; a hazard still live keeps the ordinary floor.
+func TestWellBeingWithHazardOver(t *testing.T) {
+	m := Default()
+	cases := []struct {
+		text   string
+		danger bool
+	}{
+		{"sab log godown se nikal aaye aur ginti ho gayi, fire brigade ne aag bujha di", false},
+		{"saare yatri bus se utar gaye aur ginti ho gayi, engine ki aag bujh gayi", false},
+		{"sab bachche bahar aa gaye aur ginti ho gayi, par teacher abhi bhi andar hain aur dhuan bhar raha hai", true},
+		{"we are safe outside but my brother is still inside the burning house", true},
+	}
+	for _, c := range cases {
+		if r := m.Understand(c.text); (r.Class == Danger) != c.danger {
+			t.Errorf("Understand(%q) = %s (rule %q, %.2f), want danger %v", c.text, r.Class, r.Rule, r.Confidence, c.danger)
+		}
+	}
+}
