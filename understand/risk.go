@@ -32,6 +32,9 @@ var riskPhrases = []string{
 	"ma bisa7i", "ma byis7a", "msh biy9a7a", "ma fa2", "ma fe2", "mesh bisha7i", "oghmi 3aleh", "ghayeb 3an el wa3i", "ytshannaj", "tshannuj",
 	"azra2", "zar2a", "en2alab el markab", "in2alab el 2areb", "2lb el markab", "mafqood", "mafkoud", "mafqoud", "mafqouda", "mafqudin",
 	"ekhtafa", "jarafto", "jarafhom",
+	// Maghrebi: gone blue ("zre9", "zr9")
+	"chfayfo zr9in", "chfayfha zr9in", "chfayfo zer9in", "chfayfha zer9in", "zr9o chfayfo", "zr9o chfayfha", "wlla zre9", "wella zre9",
+	"wllat zer9a", "wellat zer9a", "kayzra9", "katzra9",
 	"ne se réveille pas", "se réveille pas", "ne reprend pas connaissance", "s'est évanoui*", "évanoui*", "convulse", "convulsions", "devient bleu*",
 	"lèvres bleues", "a chaviré", "chaviré", "bateau retourné", "porté disparu",
 	"no despierta", "no se despierta", "no reacciona", "se desmayó", "desmayado", "desmayada", "convulsiona*", "convulsiones", "se está poniendo morado",

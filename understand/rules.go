@@ -61,6 +61,8 @@ var dangerPhrases = map[string][]string{
 		// fell into a well
 		"wa2a3 bel bir", "wa2a3 fel bir", "ta7 bel bir", "ta7 fel bir"},
 	"fr": {
+		// an armed attacker
+		"tireur", "tireurs", "homme armé", "hommes armés",
 		// bleeding that does not stop
 		"arrête pas de saigner", "arrete pas de saigner", "arrête plus de saigner", "s'arrête pas de saigner", "saigne sans arrêt",
 		// fainted, more than one person
@@ -72,6 +74,8 @@ var dangerPhrases = map[string][]string{
 		"noyade", "sur le toit", "décombres", "arme", "fusil", "coups de feu", "tirs", "poignardé", "poignardée", "attaqué", "attaqués",
 		"agressé", "agressée", "explosion", "effondré", "effondrée", "étouffe", "ambulance", "urgence vitale", "sos", "armé", "armée", "tire", "tirent", "va mourir", "vais mourir", "allons mourir", "se réveille pas", "réveille pas", "ne bouge plus", "renversé", "noyé", "blessé grave", "blessés graves", "ne peut pas sortir", "par balle", "blessé par", "peuvent pas sortir", "emporté par l'eau", "emportée par l'eau", "emportés par l'eau", "jusqu'à la poitrine", "jusqu'au cou", "à la poitrine", "accouche", "ne respire pas", "respire plus", "ne bouge pas", "bouge plus", "électrocuté", "électrocutée", "s'est électrocuté", "câble électrique", "brûle la maison", "la maison brûle", "en feu", "au feu", "gorge gonfle", "la gorge qui gonfle", "gorge qui se ferme", "fumée partout", "pleine de fumée", "rempli de fumée", "remplie de fumée"},
 	"es": {
+		// an armed attacker
+		"tirador", "tiradores", "hombre armado", "hombres armados",
 		// bleeding that does not stop
 		"no para de sangrar", "no deja de sangrar", "no para la sangre", "no se para la sangre", "no se detiene la sangre", "no para el sangrado",
 		// fainted, more than one person
@@ -83,6 +87,8 @@ var dangerPhrases = map[string][]string{
 		"arma", "pistola", "disparos", "balazos", "disparando", "apuñalado", "apuñalada", "atacado", "atacada", "nos atacan", "explosión",
 		"derrumbe", "se derrumbó", "ambulancia", "asfixia", "sos", "no despierta", "nos vamos a morir", "me voy a morir", "se va a morir", "dispararon", "baleado", "no responde", "se ahogan", "apuñalaron", "convulsión", "convulsionando", "atropellado", "nos llega al pecho", "hasta el pecho", "se quema", "se está quemando", "se queman", "se incendia", "no se mueve", "electrocutado", "electrocutada", "le dio la corriente", "descarga eléctrica", "cable de luz", "hasta el cuello", "subimos al techo", "rodeados de agua", "heridos graves", "herido grave", "herida grave", "gravemente herido", "gravemente herida", "gravemente heridos", "se le hincha la garganta", "se hincha la garganta", "garganta hinchada", "se le cierra la garganta", "con un arma", "con una pistola", "humo por todos lados", "humo por todas partes", "lleno de humo", "llena de humo"},
 	"de": {
+		// an armed attacker
+		"amokläufer", "schütze", "bewaffneter", "bewaffnete männer",
 		// bleeding that does not stop
 		"hört nicht auf zu bluten", "blutung hört nicht auf", "blutet ohne ende",
 		"schießerei", "noch drin", "noch drinnen", "sind noch im haus", "tür einzuschlagen", "tür eintreten", "schlagen die tür ein", "brechen die tür auf", "eingeschlossen", "gefangen", "eingeklemmt", "kommen nicht raus", "komme nicht raus", "kommt nicht raus", "keine luft", "atmet nicht",
@@ -91,6 +97,8 @@ var dangerPhrases = map[string][]string{
 		"schüsse", "schießt", "waffe", "pistole", "messer", "angegriffen", "niedergestochen", "explosion", "zusammengebrochen", "erstickt",
 		"krankenwagen", "notarzt", "sos", "kommt nicht aus", "kommen nicht aus", "wacht nicht auf", "reagiert nicht", "wir sterben", "angeschossen", "erschossen", "überfahren", "krampfanfall", "ertrunken", "bis zur brust", "bis zum hals", "bewegt sich nicht", "stromschlag", "stromleitung", "steht in flammen", "brennt ab", "aufs dach geklettert", "weggespült", "weggerissen", "schwillt zu", "überall rauch", "rauch überall", "voller rauch", "voll rauch", "schwer verletzt", "schwerverletzte", "schwer verletzte"},
 	"pt": {
+		// an armed attacker
+		"atirador", "atiradores", "homem armado", "homens armados",
 		// bleeding that does not stop
 		"não para de sangrar", "nao para de sangrar", "não pára de sangrar", "sangue não para", "sangue nao para", "não estanca", "nao estanca",
 		// fainted, more than one person
@@ -102,6 +110,8 @@ var dangerPhrases = map[string][]string{
 		"agua entrando", "afogando", "se afogando", "no telhado", "escombros", "arma", "tiros", "tiroteio", "baleado", "baleada", "esfaqueado",
 		"esfaqueada", "atacado", "atacada", "explosão", "desabou", "ambulância", "ambulancia", "sufocando", "sos", "não consegue sair", "nao consegue sair", "não acorda", "nao acorda", "não responde", "nao responde", "vamos morrer", "balearam", "esfaquearam", "atropelado", "convulsão", "afogado", "até o peito", "até ao peito", "no nosso peito", "chegou no peito", "ainda lá dentro", "não se mexe", "nao se mexe", "choque elétrico", "choque eletrico", "levou choque", "fio de luz", "fio elétrico", "pegando fogo", "está queimando", "até o pescoço", "cercados de água", "feridos graves", "ferido grave", "ferida grave", "gravemente ferido", "gravemente ferida", "gravemente feridos", "garganta inchando", "garganta inchada", "garganta fechando", "com uma arma", "fumaça por todo lado", "fumaça em todo lugar", "cheio de fumaça", "cheia de fumaça"},
 	"hi": {
+		// an armed attacker
+		"बंदूकधारी", "bandookdhari", "bandukdhari",
 		// bleeding that does not stop
 		"khoon nahi ruk", "khoon ruk nahi", "खून नहीं रुक",
 		"दरवाजा तोड़*", "दरवाज़ा तोड़*", "darwaza tod*", "धंस गई", "धंस गया", "धंस गए", "dhans gayi", "dhans gaya", "पूरा पत्ता", "सारी गोलियां खा", "फंसे*", "फँसे*", "फंस*", "फँस*", "साँस नहीं", "सांस नहीं", "बेहोश*", "खून बह*", "खून निकल*", "बहुत खून", "खून रुक नहीं*", "आग*", "धुआं*", "धुआँ*", "गैस लीक", "गैस की बदबू", "गैस की गंध", "गैस निकल रही", "गैस फैल*", "गैस का रिसाव", "पानी बढ़*", "पानी अंदर आ रहा", "पानी अंदर भर*", "पानी अंदर घुस*",
@@ -109,6 +119,8 @@ var dangerPhrases = map[string][]string{
 		"phanse", "fas gaye", "fase hai", "behosh", "khoon beh*", "khoon nikal*", "bahut khoon", "gas ki badboo", "gas ki smell", "gas nikal rahi", "aag", "dhuan", "dhua", "saans nahi", "saas nahi", "chhat par", "chat par", "malbe",
 		"goli", "hamla", "ambulance", "gas leak", "heart attack", "doob rahe", "doob rahi", "नहीं निकल*", "निकल नहीं*", "जल रहा", "जल रही", "nahi nikal", "nikal nahi", "jal raha", "doob raha", "dub raha", "करंट लग*", "करंट लगा", "पानी में बह गया", "पानी में बह गई", "पानी में बह गए", "अंदर लोग", "paani me beh gaya", "pani me beh gaya", "andar log", "हिल नहीं रहा", "हिल नहीं रही", "हिल नहीं रहे", "हिल-डुल नहीं", "बिजली का तार", "current lag*", "hil nahi raha", "hil nahi rahi", "bijli ka taar", "nadi me beh", "nadi mein beh", "नदी में बह", "aadmi beh raha", "आदमी बह रहा", "गला सूज", "gala sooj", "gala suj", "बंदूक*", "हथियार*", "छुपे हुए हैं", "छिपे हुए हैं", "छुपे हैं", "chhupe hue hain"},
 	"ur": {
+		// an armed attacker
+		"بندوق بردار", "مسلح شخص", "مسلح افراد",
 		// bleeding that does not stop
 		"خون نہیں رک", "khoon nahi ruk", "khoon ruk nahi",
 		"دروازہ توڑ*", "دھنس گئی", "دھنس گیا", "ساری گولیاں کھا", "پھنس*", "سانس نہیں", "بے ہوش*", "بیہوش*", "خون بہ*", "خون نکل*", "بہت خون", "خون رک نہیں*", "آگ", "اگ لگ*", "دھواں*", "دھوا*", "گیس لیک", "گیس کی بو", "گیس نکل رہی", "گیس پھیل*", "گیس کا اخراج", "پانی بڑھ*", "پانی اندر آ رہا", "پانی اندر بھر*", "پانی اندر گھس*", "پانی گھس*", "ڈوب رہا", "ڈوب رہے", "ڈوب رہی", "ڈوبنے", "ڈوب جائیں گے",
@@ -268,6 +280,12 @@ var needWords = []string{
 var notHazard = []string{
 	"couvre-feu", "cessez-le-feu", "feu rouge", "feu vert", "feux de signalisation", "cease fire", "ceasefire", "fire drill",
 	"alto el fuego", "toque de queda", "cessar-fogo", "cessar fogo", "fogos de artifício", "fuegos artificiales", "feu d'artifice",
+	"tire-bouchon", "tire bouchon", "tire-bouchons",
+	// a German reply not given to one's own mail ("antwortet seit zwei
+	// tagen nicht auf meine mails") is not a door not opened ("macht seit
+	// gestern nicht auf"): the welfare check reads "nicht auf" only then
+	"nicht auf meine", "nicht auf meinen", "nicht auf mein", "nicht auf meiner", "nicht auf unsere", "nicht auf unseren", "nicht auf unser",
+	"nicht auf mails", "nicht auf e-mails", "nicht auf nachrichten", "nicht auf anrufe", "nicht auf briefe", "nicht auf sms",
 }
 
 // notHazardSet holds notHazard, notDanger and harmlessSenses; see maskNotHazard.

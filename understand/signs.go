@@ -528,10 +528,12 @@ var hypoPhrases = []string{
 var hypoIf = []string{"अगर", "यदि", "agar", "اگر", "اذا", "إذا", "لو", "iza", "eza"}
 
 // urgentNow are words that make a question a plea: "what do I do if he
-// stops breathing, help".
+// stops breathing, help", or put a sign in the present after a story ("quand
+// il était petit il était asthmatique, là il respire plus": "là il" is "now
+// he" in spoken French).
 var urgentNow = []string{
 	"now", "right now", "sos", "hurry", "asap", "quick", "quickly", "help me", "help us", "please help", "already",
-	"maintenant", "vite", "au secours", "aidez", "déjà", "ahora", "ya mismo", "rápido", "ayuda", "auxilio", "ya está",
+	"maintenant", "vite", "au secours", "aidez", "déjà", "là il", "là elle", "là on", "et là", "ahora", "ya mismo", "rápido", "ayuda", "auxilio", "ya está",
 	"jetzt", "sofort", "schnell", "hilf mir", "helft uns", "schon", "agora", "socorro", "já",
 	"الحين", "هلق", "هلا", "دلوقتي", "الان", "ساعدونا", "ساعدوني", "الحقونا", "الحقوني", "النجده", "hala2", "halla2", "delwa2ti", "sa3dona", "sa3douna",
 	"अभी", "जल्दी", "बचाओ", "मदद करो", "abhi", "jaldi", "bachao", "ابھی", "جلدی", "بچاؤ", "مدد کرو",
@@ -780,8 +782,37 @@ var dangerNegators = map[string][]string{
 	"ar-latn": {"mafi", "ma fi", "mafish", "ma fish", "ma kaynch", "makaynch", "ma kaynsh", "bidoon", "bedoun", "bala", "mesh fi"},
 }
 
+// dangerPostNegators tell a Hindi or Urdu danger phrase as absent from
+// after it, where these languages put the negation: "बेहोश नहीं है", "koi
+// aag nahi thi", "آگ نہیں لگی". The negation must be followed by a copula
+// or "lagi" (caught), or the phrase preceded by "koi" (no ... at all), so
+// "आग नहीं बुझ रही" (the fire won't go out) stays a danger.
+var dangerPostNegators = map[string][]string{
+	"hi": {"नहीं है", "नहीं हैं", "नहीं था", "नहीं थी", "नहीं थे", "नहीं लगी", "नहीं लगा", "नहीं हुआ", "नहीं हुई",
+		"nahi hai", "nahi hain", "nahi tha", "nahi thi", "nahi the", "nahi lagi", "nahi laga", "nahi hua", "nahi hui",
+		"nahin hai", "nahin tha", "nahin thi", "nhi hai", "nhi tha", "nhi thi"},
+	"ur": {"نہیں ہے", "نہیں ہیں", "نہیں تھا", "نہیں تھی", "نہیں تھے", "نہیں لگی", "نہیں لگا", "نہیں ہوا", "نہیں ہوئی"},
+}
+
+// dangerNoneWords say "no ... at all" before a Hindi or Urdu danger phrase
+// negated after it: "कोई आग नहीं", "koi goli nahi chali".
+var dangerNoneWords = map[string][]string{
+	"hi": {"कोई", "koi"},
+	"ur": {"کوئی"},
+}
+
+// isLatin reports whether s starts with a Latin letter: romanised Hindi
+// phrases take romanised negations.
+func isLatin(s string) bool {
+	for _, r := range s {
+		return r < 0x250
+	}
+	return false
+}
+
 // negatedDanger returns every danger phrase of a language after each of
-// its dangerNegators, for maskNotHazard: a danger told as absent names
+// its dangerNegators (and, in Hindi and Urdu, before each of its
+// dangerPostNegators), for maskNotHazard: a danger told as absent names
 // nothing. A negated form that is itself a danger phrase ("no pulse",
 // "not breathing") is left out.
 func negatedDanger() []string {
@@ -800,6 +831,31 @@ func negatedDanger() []string {
 				if strings.HasSuffix(n, "'") {
 					v = n + p
 				}
+				if !danger[Normalize(v)] {
+					out = append(out, v)
+				}
+			}
+		}
+	}
+	for lang, negs := range dangerPostNegators {
+		for _, p := range dangerPhrases[lang] {
+			p = strings.TrimSuffix(p, "*")
+			latin := isLatin(p)
+			var forms []string
+			for _, n := range negs {
+				if isLatin(n) == latin {
+					forms = append(forms, p+" "+n)
+				}
+			}
+			for _, k := range dangerNoneWords[lang] {
+				if isLatin(k) == latin {
+					forms = append(forms, k+" "+p+" "+strings.Fields(negs[0])[0])
+					if latin {
+						forms = append(forms, k+" "+p+" nahi", k+" "+p+" nahin", k+" "+p+" nhi")
+					}
+				}
+			}
+			for _, v := range forms {
 				if !danger[Normalize(v)] {
 					out = append(out, v)
 				}

@@ -483,3 +483,69 @@ func TestNegatedDangerPhrase(t *testing.T) {
 		}
 	}
 }
+
+// Hindi and Urdu negate after the verb: a danger phrase followed by
+// "नहीं है", "nahi tha", "نہیں لگی" (or "koi ... nahi") names nothing,
+// while a negation that is itself the danger ("आग नहीं बुझ रही", the fire
+// won't go out; "khoon nahi ruk raha") keeps it.
+func TestPostVerbNegation(t *testing.T) {
+	for _, c := range []struct {
+		phrase string
+		masked bool
+	}{
+		{"बेहोश नहीं है", true},
+		{"koi aag nahi thi", true},
+		{"dhuan nahi tha", true},
+		{"آگ نہیں لگی", true},
+		{"کوئی گولی نہیں", true},
+		{"कोई आग नहीं", true},
+		{"आग नहीं बुझ रही", false},
+		{"khoon nahi ruk raha", false},
+		{"saans nahi le raha", false},
+		{"ہل نہیں رہا", false},
+	} {
+		if got := notHazardSet.match(" " + Normalize(c.phrase) + " "); got != c.masked {
+			t.Errorf("%q masked as a negated danger: %v, want %v", c.phrase, got, c.masked)
+		}
+	}
+	m := Default()
+	for _, c := range []struct {
+		text   string
+		danger bool
+	}{
+		{"आग नहीं बुझ रही, बच्चे अंदर हैं", true},
+		{"wo behosh nahi hai par saans nahi le raha", true},
+		{"بجلی کا تار گرا ہے، آگ نہیں لگی لیکن بچہ ہل نہیں رہا", true},
+		{"alarm galat tha, koi aag nahi thi, sab theek hain", false},
+		{"अलार्म गलत था, कोई धुआं नहीं था, हम सब घर पर ठीक हैं", false},
+	} {
+		if r := m.Understand(c.text); (r.Class == Danger) != c.danger {
+			t.Errorf("Understand(%q) = %s (rule %q, %.2f), want danger %v", c.text, r.Class, r.Rule, r.Confidence, c.danger)
+		}
+	}
+}
+
+// An armed attacker named as one ("un tireur", "hombre armado", "ein
+// Amokläufer") and a child gone blue in Maghrebi Arabizi are danger
+// phrases; a word that only contains one is not.
+func TestArmedAttackerAndBlue(t *testing.T) {
+	m := Default()
+	for _, c := range []struct {
+		text   string
+		danger bool
+	}{
+		{"il y a un tireur à la gare, on s'est cachés dans les toilettes", true},
+		{"hay un hombre armado en la escuela, los niños están en el salón", true},
+		{"ein amokläufer ist im einkaufszentrum, wir sind im lager", true},
+		{"tem um atirador no shopping e estamos presos na loja", true},
+		{"school ke bahar bandookdhari khade hain, bachche andar hain", true},
+		{"mall میں ایک بندوق بردار ہے، ہم اسٹور روم میں ہیں", true},
+		{"wlidi tal3 mn lma w chfayfo zr9in, ma kayhdrch", true},
+		{"le schützenfest est annulé à cause de la pluie", false},
+		{"j'ai acheté un tire-bouchon au marché", false},
+	} {
+		if r := m.Understand(c.text); (r.Class == Danger) != c.danger {
+			t.Errorf("Understand(%q) = %s (rule %q, %.2f), want danger %v", c.text, r.Class, r.Rule, r.Confidence, c.danger)
+		}
+	}
+}

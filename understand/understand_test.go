@@ -204,7 +204,7 @@ func TestNormalize(t *testing.T) {
 func TestNegationScopeFeature(t *testing.T) {
 	has := func(words []string, w string) bool {
 		idx := bucket(hashString(hashByte(fnvOffset, seedNeg), Normalize(w)))
-		for _, f := range extract(words, nil) {
+		for _, f := range Default().extract(words, nil) {
 			if f.idx == idx {
 				return true
 			}
@@ -611,5 +611,91 @@ func TestRepeatsDoNotMakeAMessage(t *testing.T) {
 	words := strings.Fields("we are on the roof")
 	if got := capRepeats(words); &got[0] != &words[0] || len(got) != len(words) {
 		t.Error("capRepeats copied a message with no word repeated too often")
+	}
+}
+
+// Words found in many examples of every kind weigh less than the rare words
+// that tell the kinds apart, in proportion to how common they are.
+func TestCommonWeights(t *testing.T) {
+	var texts [][]string
+	for i := range 1000 {
+		words := []string{"and"}
+		if i%10 == 0 {
+			words = append(words, "trapped")
+		}
+		if i%100 == 0 {
+			words = append(words, "ladder")
+		}
+		if i == 0 {
+			words = append(words, "rare")
+		}
+		texts = append(texts, words)
+	}
+	w := commonWeights(docFreq(texts), len(texts))
+	if got := w["and"]; got != float32(hyper.commonFloor) {
+		t.Errorf("a word in every example weighs %v, want the floor %v", got, hyper.commonFloor)
+	}
+	if _, ok := w["rare"]; ok {
+		t.Errorf("a word in one example of 1000 is scaled, want it left at full weight")
+	}
+	if !(w["trapped"] < w["ladder"] && w["ladder"] <= 1 && w["trapped"] > float32(hyper.commonFloor)) {
+		t.Errorf("weights trapped %v (1 in 10), ladder %v (1 in 100): want the commoner lower, both within (floor, 1]", w["trapped"], w["ladder"])
+	}
+}
+
+// A message of function words alone names nothing: the classifier, which
+// has met "and", "und", "y", "w" mostly in long emergencies, may not make
+// it danger by its score alone, while a danger word among them still
+// counts.
+func TestFunctionWordsAloneAreNotDanger(t *testing.T) {
+	m := Default()
+	cases := []struct {
+		text string
+		want bool // danger
+	}{
+		{"and and and", false},
+		{"y y y y", false},
+		{"und und und", false},
+		{"w w w", false},
+		{"the the the the the", false},
+		{"है है है", false},
+		{"and and fire", true},
+		{"sos", true},
+		{"y y el agua y entra y", true},
+		{"w w w el bet wala3 w", true},
+	}
+	for _, c := range cases {
+		r := m.Understand(c.text)
+		if got := r.Class == Danger; got != c.want {
+			t.Errorf("Understand(%q) = %s (rule %q, %.2f), want danger %v", c.text, r.Class, r.Rule, r.Confidence, c.want)
+		}
+		if !c.want && r.Confident() {
+			t.Errorf("Understand(%q) = %s, confident: a message that says nothing is not", c.text, r.Class)
+		}
+	}
+	if !m.contentless(strings.Fields("and , the ?")) || m.contentless(strings.Fields("and the fire")) {
+		t.Error("contentless: want true for function words and punctuation, false with a content word")
+	}
+}
+
+// A message that asserts everyone is well and names a hazard the safety
+// rules read as over ("the fire brigade put the fire out") is danger only
+// when the classifier is all but sure (WellSignlessDangerFloor), as when
+// nothing names a danger; a hazard still live keeps the ordinary floor.
+func TestWellBeingWithHazardOver(t *testing.T) {
+	m := Default()
+	cases := []struct {
+		text   string
+		danger bool
+	}{
+		{"sab log godown se nikal aaye aur ginti ho gayi, fire brigade ne aag bujha di", false},
+		{"saare yatri bus se utar gaye aur ginti ho gayi, engine ki aag bujh gayi", false},
+		{"sab bachche bahar aa gaye aur ginti ho gayi, par teacher abhi bhi andar hain aur dhuan bhar raha hai", true},
+		{"we are safe outside but my brother is still inside the burning house", true},
+	}
+	for _, c := range cases {
+		if r := m.Understand(c.text); (r.Class == Danger) != c.danger {
+			t.Errorf("Understand(%q) = %s (rule %q, %.2f), want danger %v", c.text, r.Class, r.Rule, r.Confidence, c.danger)
+		}
 	}
 }

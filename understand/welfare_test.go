@@ -38,9 +38,26 @@ func TestWelfareConcepts(t *testing.T) {
 		{"ur captive", "بہن کا پاسپورٹ رکھ لیا اور کمرے میں بند رکھتے ہیں", "held_captive"},
 		{"en near miss mail", "my insurer is not answering my mail for two days, who else can I call", ""},
 		{"de near miss post", "die versicherung antwortet nicht seit zwei tagen auf meine post", ""},
+		{"de near miss mails", "mein chef antwortet seit zwei tagen nicht auf meine mails, ich bin allein im büro", ""},
+		{"de near miss stop", "die alte dame im zug hört nicht auf zu reden, seit zwei tagen unterwegs mit ihrem hund", ""},
+		{"de neighbour door", "die ältere nachbarin öffnet nicht, seit drei tagen, ihr hund bellt die ganze zeit", "welfare_check"},
 		{"en near miss post", "the landlord has not answered my post in the group for 3 days lol", ""},
 		{"en near miss wages", "my employer kept my passport and hasn't paid me for three months", ""},
 		{"en near miss locked out", "I'm locked out of my flat, who has a spare key?", ""},
+
+		// lost outdoors, someone injured, night, cold or a dying phone coming
+		{"en stranded", "we got lost on the moor, my dad twisted his ankle and can't walk, it's getting dark", "stranded_injured"},
+		{"fr stranded", "on s'est perdus en forêt, mon copain s'est cassé le poignet et la batterie est presque vide", "stranded_injured"},
+		{"es stranded", "estamos perdidos en el cerro, mi tía se torció la rodilla y no puede caminar, hace mucho frío", "stranded_injured"},
+		{"de stranded", "wir haben uns im gebirge verlaufen, meine frau ist verletzt und es wird dunkel", "stranded_injured"},
+		{"pt stranded", "nos perdemos na serra, meu filho quebrou o braço e o celular está com pouca bateria", "stranded_injured"},
+		{"ar stranded", "ضعنا بالجبل وابني رجله مكسوره والدنيا برد", "stranded_injured"},
+		{"ar-latn stranded", "d3na f ljbel w khouya rejlo maksoura w lbatri ghadi tsali", "stranded_injured"},
+		{"hi stranded", "jungle mein rasta bhatak gaye, bhai ka pair toot gaya aur andhera ho raha hai", "stranded_injured"},
+		{"ur stranded", "پہاڑ پر راستہ بھٹک گئے ہیں، ابو کی ٹانگ ٹوٹ گئی اور اندھیرا ہو رہا ہے", "stranded_injured"},
+		{"en near miss lost museum", "we got lost in the museum, my phone battery is dead haha", ""},
+		{"en near miss ankle", "my ankle is broken since the fall last month, it's cold in the cast, when is the clinic open", ""},
+		{"en near miss not injured", "we got lost on the hike, nobody injured, it's getting dark so we're taking the road back", ""},
 
 		// near fainting with the heart racing or chest pain
 		{"en faint heart", "my chest hurts and I feel faint, nobody else is home", "faint_heart"},
