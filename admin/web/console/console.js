@@ -15,8 +15,10 @@ const I18N = {
     "help.back": "Back to the list, close this help", "help.toggle": "Show or hide this help",
     "login.title": "Log in", "login.user": "User name", "login.password": "Password", "login.submit": "Log in",
     "first.summary": "First start: no account yet?",
-    "first.token": "The first account is created with the admin token. The server prints it once, at its first start (or uses LIFELINE_ADMIN_TOKEN if you set one). With that token, create an admin account from a terminal:",
-    "first.then": "Then log in here with that name and password; admins create the other accounts on the Agents page.",
+    "first.token": "The first account is created with the admin token. The server prints it once, at its first start (or uses LIFELINE_ADMIN_TOKEN if you set one). With that token, create an admin account here:",
+    "first.tokenLabel": "Admin token", "first.id": "Login name", "first.name": "Your name", "first.password": "Password (10 characters or more)",
+    "first.submit": "Create the admin account and log in", "first.cmdIntro": "Or from a terminal:",
+    "first.then": "Admins create the other accounts on the Agents page.",
     "tab.waiting": "Waiting", "tab.active": "Active", "tab.closed": "Closed",
     "search.label": "Search the queue", "search.placeholder": "Search by number, name or words  /",
     "empty.waiting": "Nobody is waiting.", "empty.active": "No conversation is claimed.", "empty.closed": "Nothing closed yet.",
@@ -66,8 +68,10 @@ const I18N = {
     "help.back": "العودة إلى القائمة، إغلاق هذه المساعدة", "help.toggle": "إظهار هذه المساعدة أو إخفاؤها",
     "login.title": "تسجيل الدخول", "login.user": "اسم المستخدم", "login.password": "كلمة المرور", "login.submit": "دخول",
     "first.summary": "أول تشغيل: لا يوجد حساب بعد؟",
-    "first.token": "يُنشأ الحساب الأول برمز المشرف. يطبعه الخادم مرة واحدة عند أول تشغيل (أو يستخدم LIFELINE_ADMIN_TOKEN إن حدّدته). بهذا الرمز أنشئ حساب مشرف من الطرفية:",
-    "first.then": "ثم سجّل الدخول هنا بذلك الاسم وكلمة المرور؛ ينشئ المشرفون بقية الحسابات في صفحة الموظفين.",
+    "first.token": "يُنشأ الحساب الأول برمز المشرف. يطبعه الخادم مرة واحدة عند أول تشغيل (أو يستخدم LIFELINE_ADMIN_TOKEN إن حدّدته). بهذا الرمز أنشئ حساب مشرف هنا:",
+    "first.tokenLabel": "رمز المشرف", "first.id": "اسم الدخول", "first.name": "اسمك", "first.password": "كلمة المرور (10 أحرف أو أكثر)",
+    "first.submit": "أنشئ حساب المشرف وسجّل الدخول", "first.cmdIntro": "أو من الطرفية:",
+    "first.then": "ينشئ المشرفون بقية الحسابات في صفحة الموظفين.",
     "tab.waiting": "في الانتظار", "tab.active": "نشطة", "tab.closed": "مغلقة",
     "search.label": "البحث في القائمة", "search.placeholder": "ابحث بالرقم أو الاسم أو الكلمات  /",
     "empty.waiting": "لا أحد في الانتظار.", "empty.active": "لا توجد محادثة مستلمة.", "empty.closed": "لا شيء مغلق بعد.",
@@ -250,6 +254,31 @@ $("login-form").addEventListener("submit", async (ev) => {
     await start();
   } catch (e) {
     $("login-error").textContent = e.message;
+  }
+});
+
+// The first admin account, made with the admin token the server printed
+// at its first start: the token is sent once, in this request's header,
+// and kept nowhere; the console then logs in with the new account.
+$("first-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  $("first-error").textContent = "";
+  const id = $("first-id").value.trim(), password = $("first-password").value;
+  try {
+    const res = await fetch("/admin/agents", { method: "POST", credentials: "omit",
+      headers: { "Content-Type": "application/json", "Authorization": "Bearer " + $("first-token").value.trim() },
+      body: JSON.stringify({ id, name: $("first-name").value.trim(), role: "admin", password }) });
+    if (!res.ok) {
+      const data = await res.json().catch(() => null);
+      throw new APIError(res.status, (data && data.error) || res.statusText || ("HTTP " + res.status), data);
+    }
+    $("first-token").value = "";
+    await api("POST", "/admin/login", { user: id, password });
+    $("first-password").value = "";
+    $("first-start").open = false;
+    await start();
+  } catch (e) {
+    $("first-error").textContent = e.message;
   }
 });
 
