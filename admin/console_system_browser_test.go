@@ -249,6 +249,12 @@ func runSystem(t *testing.T, rig *adminRig, w *workspace, lang, axe string) {
 
 	// A person's data: exported, then erased once the number is typed.
 	w.do("contacts", goTo("contacts"), chromedp.WaitVisible(chromedp.CSS(`#contact-table tr[data-wa="`+layla+`"]`)))
+	w.do("export the riverside contacts", chromedp.Evaluate[chromedp.Void](`document.getElementById("ct-tag").value = "riverside"; document.getElementById("ct-export-all").click()`))
+	w.until("the contacts' export is done", `document.getElementById("ct-export-all-result").classList.contains("ok")`)
+	if b := string(downloaded(t, w, dir, "contacts.csv")); !strings.HasPrefix(b, "phone,name,language,tags,region,opted_in") ||
+		!strings.Contains(b, "+"+layla+",Layla,en,riverside") || !strings.Contains(b, "+447700900502,Karim,ar,riverside") {
+		t.Errorf("the contacts' export: %q", b)
+	}
 	w.do("export Layla's data", clickRow(`#contact-table tr[data-wa="`+layla+`"] button[data-act="export"]`))
 	w.until("the export is done", `document.getElementById("ct-export-result").classList.contains("ok")`)
 	if b := string(downloaded(t, w, dir, "contact-"+layla+".json")); !strings.Contains(b, layla) || !strings.Contains(b, "Layla") {

@@ -63,6 +63,8 @@ func (s *Server) importContacts(c *fiber.Ctx) error {
 // ?after=<wa_id>&limit=100&tag=employees&lang=ar&region=Dammam&opted_in=yes&q=sara.
 // q matches part of the number or the name; the other filters match
 // whole values. next is the after= of the following page ("" at the end).
+// ?format=csv answers every contact the filters select at once, as a CSV
+// file in the import's format.
 func (s *Server) listContacts(c *fiber.Ctx) error {
 	limit, _ := strconv.Atoi(c.Query("limit", "100"))
 	if limit <= 0 || limit > 1000 {
@@ -76,6 +78,13 @@ func (s *Server) listContacts(c *fiber.Ctx) error {
 	f, err := contactFilterOf(c)
 	if err != nil {
 		return err
+	}
+	switch format := c.Query("format"); format {
+	case "", "json":
+	case "csv":
+		return s.exportContacts(c, aud, f)
+	default:
+		return reqbody.Invalidf("format %q: want json or csv", format)
 	}
 	ctx := c.UserContext()
 	after := strings.TrimPrefix(c.Query("after"), "+")
