@@ -54,7 +54,23 @@ const dashNums = [
 ];
 const checkinOnly = ["safe", "need_help", "urgent", "unaccounted"];
 
+// One load at a time per incident: a live event during a load asks for
+// one more after it, so that the page still ends on the latest commit
+// without loads piling up behind each other (the report of an incident
+// affecting 100,000 people takes about two seconds to compute; live
+// events come up to twice a second while statuses arrive).
+let dashBusy = false, dashAgain = false;
 async function loadDashboard() {
+  if (dashBusy && state.pageArg === dash.id) { dashAgain = true; return; }
+  dashBusy = true;
+  try { await loadDashboardOnce(); } finally { dashBusy = false; }
+  if (dashAgain) {
+    dashAgain = false;
+    if (state.page === "dashboard") loadDashboard(); // not once the coordinator has left the page
+  }
+}
+
+async function loadDashboardOnce() {
   const id = state.pageArg;
   if (!id) { location.hash = "#incidents"; return; }
   if (dash.id !== id) { dash.id = id; dash.data = null; dash.map.selected = null; loadIncidentTools(id, true); }
