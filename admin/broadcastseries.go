@@ -7,7 +7,6 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -81,7 +80,7 @@ const maxSeriesPoints = 60
 // a second (bot's statusPulse), which bounds how often an open console
 // asks; requests for the same series at the same time (several consoles,
 // the broadcasts page and an incident dashboard) share one computation
-// (seriesRuns), so that the recipients are read once for all of them.
+// (sharedRuns), so that the recipients are read once for all of them.
 
 // series answers the broadcast's figures over time; ?step=seconds asks
 // for a bucket width (at least 1), otherwise one is chosen.
@@ -339,16 +338,6 @@ func median(ds []time.Duration) time.Duration {
 	return (s[m-1] + s[m]) / 2
 }
 
-// seriesRuns coalesces the computations of one series. A request joins
-// the next computation to start after it arrived, never one already
-// running, which may have read the records before the commit the request
-// follows: however many ask at once, one computation per series runs and
-// at most one more waits for it, shared by everyone who asked meanwhile.
-type seriesRuns struct {
-	mu    sync.Mutex
-	slots map[seriesKey]*seriesSlot
-}
-
 // seriesKey names a series: the store (each server has its own), the
 // broadcast and the step asked for.
 type seriesKey struct {
@@ -357,72 +346,6 @@ type seriesKey struct {
 	step time.Duration
 }
 
-type seriesSlot struct {
-	running *seriesRun // started: its result may predate a request arriving now
-	next    *seriesRun // not started yet: a request arriving now joins it
-	joined  int        // requests that joined next (tests wait on it)
-}
-
-type seriesRun struct {
-	done chan struct{}
-	s    *broadcastSeries
-	err  error
-}
-
-var sharedSeries = &seriesRuns{slots: map[seriesKey]*seriesSlot{}}
-
-// get returns the series of k as computed by a run that started after
-// the call. The computation runs without the caller's cancellation: the
-// others who joined it still want its result.
-func (r *seriesRuns) get(ctx context.Context, k seriesKey, compute func(context.Context) (*broadcastSeries, error)) (*broadcastSeries, error) {
-	r.mu.Lock()
-	slot := r.slots[k]
-	if slot == nil {
-		slot = &seriesSlot{}
-		r.slots[k] = slot
-	}
-	if slot.next != nil { // a run that has not started yet: join it
-		run := slot.next
-		slot.joined++
-		r.mu.Unlock()
-		return run.wait(ctx)
-	}
-	run := &seriesRun{done: make(chan struct{})}
-	var before *seriesRun
-	if slot.running == nil {
-		slot.running = run
-	} else {
-		slot.next, slot.joined, before = run, 1, slot.running
-	}
-	r.mu.Unlock()
-	if before != nil {
-		// Run next, once the running one is done, for everyone who joins
-		// meanwhile.
-		<-before.done
-		r.mu.Lock()
-		slot.running, slot.next, slot.joined = run, nil, 0
-		r.mu.Unlock()
-	}
-	go func() {
-		run.s, run.err = compute(context.WithoutCancel(ctx))
-		close(run.done)
-		r.mu.Lock()
-		if slot.running == run {
-			slot.running = nil
-		}
-		if slot.running == nil && slot.next == nil && r.slots[k] == slot {
-			delete(r.slots, k)
-		}
-		r.mu.Unlock()
-	}()
-	return run.wait(ctx)
-}
-
-func (run *seriesRun) wait(ctx context.Context) (*broadcastSeries, error) {
-	select {
-	case <-run.done:
-		return run.s, run.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-}
+// sharedSeries coalesces the computations of each series (sharedRuns):
+// however many consoles ask at once, the recipients are read once.
+var sharedSeries = newSharedRuns[seriesKey, *broadcastSeries]()

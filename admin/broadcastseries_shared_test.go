@@ -13,7 +13,7 @@ import (
 // and do not each read the records again either: they share the next
 // one, which starts once the running one is done.
 func TestSeriesRequestsShareOneComputation(t *testing.T) {
-	runs := &seriesRuns{slots: map[seriesKey]*seriesSlot{}}
+	runs := newSharedRuns[seriesKey, *broadcastSeries]()
 	k := seriesKey{id: "bc000001"}
 	var mu sync.Mutex
 	computed := 0
@@ -83,7 +83,7 @@ func TestSeriesRequestsShareOneComputation(t *testing.T) {
 // A request whose client goes away stops waiting; the computation it
 // started still completes for whoever joined it.
 func TestSeriesRequestCancelledStopsWaiting(t *testing.T) {
-	runs := &seriesRuns{slots: map[seriesKey]*seriesSlot{}}
+	runs := newSharedRuns[seriesKey, *broadcastSeries]()
 	k := seriesKey{id: "bc000002"}
 	release := make(chan struct{})
 	ctx, cancel := context.WithCancel(context.Background())

@@ -14,6 +14,7 @@ import (
 	"lifeline/admin/reqbody"
 	"lifeline/bot/whatsapp"
 	"lifeline/incident"
+	"lifeline/store"
 )
 
 // incidentAPI serves incidents; the incident service does the work and
@@ -181,10 +182,14 @@ func (h *incidentAPI) report(c *fiber.Ctx) error {
 	if omit != "" && omit != "omit" {
 		return reqbody.Invalidf("unaccounted %q: want omit, or leave it out for the lists", omit)
 	}
-	rep, err := h.svc.Report(c.UserContext(), c.Params("id"))
+	id := c.Params("id")
+	shared, err := sharedReports.get(c.UserContext(), reportKey{db: h.s.db, id: id}, func(ctx context.Context) (*incident.Report, error) {
+		return h.svc.Report(ctx, id)
+	})
 	if err != nil {
 		return err
 	}
+	rep := shared.Clone() // shared with the requests that joined its computation: masked and trimmed here on a copy
 	if omit == "omit" {
 		// The dashboard shows each check-in's unaccounted from its own
 		// paged list: early in a large check-in these lists hold almost
@@ -203,6 +208,19 @@ func (h *incidentAPI) report(c *fiber.Ctx) error {
 	c.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
 	return rep.WriteHTML(c.Response().BodyWriter())
 }
+
+// reportKey names an incident's report: the store (each server has its
+// own) and the incident.
+type reportKey struct {
+	db *store.DB
+	id string
+}
+
+// sharedReports coalesces the computations of each incident's report
+// (sharedRuns): every console open on an incident's dashboard asks for it
+// after each live event, and for an incident affecting 100,000 people one
+// computation takes about two seconds (BENCHMARKS.md).
+var sharedReports = newSharedRuns[reportKey, *incident.Report]()
 
 // mask hides the numbers of the unaccounted, of those who need help and
 // of those who opened a handoff from anyone but an admin: an agent sees

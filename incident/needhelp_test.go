@@ -70,3 +70,24 @@ func TestReportListsWhoNeedsHelpOnce(t *testing.T) {
 		t.Errorf("handoff users %v: %s is safe", rep.HandoffUsers, ids[2])
 	}
 }
+
+// TestReportCloneLeavesTheSharedReportAlone: the admin API masks the
+// numbers of a report for an agent, or leaves the lists of the
+// unaccounted out, on a clone; a report other requests share keeps them.
+func TestReportCloneLeavesTheSharedReportAlone(t *testing.T) {
+	shared := &Report{
+		Unaccounted:  []Unaccounted{{Broadcast: "b1", Seq: 1, WaID: "966500000001"}},
+		NeedHelp:     []NeedHelp{{WaID: "966500000002"}},
+		HandoffUsers: []string{"966500000003"},
+		Broadcasts:   []BroadcastReport{{ID: "b1", Unaccounted: []Unaccounted{{Broadcast: "b1", Seq: 1, WaID: "966500000001"}}}},
+	}
+	c := shared.Clone()
+	c.Unaccounted[0].WaID, c.NeedHelp[0].WaID, c.HandoffUsers[0] = "masked", "masked", "masked"
+	c.Broadcasts[0].Unaccounted[0].WaID = "masked"
+	c.Broadcasts[0].Unaccounted = nil
+	if shared.Unaccounted[0].WaID != "966500000001" || shared.NeedHelp[0].WaID != "966500000002" ||
+		shared.HandoffUsers[0] != "966500000003" || len(shared.Broadcasts[0].Unaccounted) != 1 ||
+		shared.Broadcasts[0].Unaccounted[0].WaID != "966500000001" {
+		t.Fatalf("changing the clone changed the shared report: %+v", shared)
+	}
+}

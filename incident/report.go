@@ -169,6 +169,21 @@ type Report struct {
 	NotDerivable []string `json:"not_derivable"`
 }
 
+// Clone copies the report deeply enough that its lists of people can be
+// changed (masked, left out) without touching rep, which requests for
+// the same report may share.
+func (rep *Report) Clone() *Report {
+	c := *rep
+	c.Unaccounted = slices.Clone(rep.Unaccounted)
+	c.NeedHelp = slices.Clone(rep.NeedHelp)
+	c.HandoffUsers = slices.Clone(rep.HandoffUsers)
+	c.Broadcasts = slices.Clone(rep.Broadcasts)
+	for i := range c.Broadcasts {
+		c.Broadcasts[i].Unaccounted = slices.Clone(c.Broadcasts[i].Unaccounted)
+	}
+	return &c
+}
+
 // Questions counts the inbound messages read as questions, by what the
 // FAQ did with them, as the transcript recorded each one (store.Reading).
 // Answered is the share of the questions the FAQ answered; it has no set
