@@ -1,6 +1,8 @@
 package admin
 
 import (
+	"strconv"
+
 	"github.com/gofiber/fiber/v2"
 
 	"lifeline/admin/reqbody"
@@ -95,10 +97,19 @@ type unaccountedAPI struct {
 	svc *broadcast.Service
 }
 
-// list answers the check-in's unaccounted; agents see numbers masked and
-// name a person by their ref.
+// list answers the check-in's unaccounted, at most ?limit= of them (the
+// counts are of everyone); agents see numbers masked and name a person by
+// their ref.
 func (h *unaccountedAPI) list(c *fiber.Ctx) error {
-	l, err := h.svc.Unaccounted(c.Params("id"))
+	limit := 0
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return reqbody.Invalidf("limit %q: want a whole number, at least 1", v)
+		}
+		limit = n
+	}
+	l, err := h.svc.UnaccountedPage(c.Params("id"), limit)
 	if err != nil {
 		return err
 	}

@@ -58,6 +58,28 @@ func TestUnaccountedRoutes(t *testing.T) {
 	if !strings.Contains(body, `"accounted_for":{"numerator":1,"denominator":2`) || !strings.Contains(body, `"reached_by_staff":1`) {
 		t.Errorf("report after marking: %s", body)
 	}
+	// A limit lists the first people and counts everyone.
+	limits := []struct {
+		query string
+		code  int
+		want  []string
+		not   string
+	}{
+		{"?limit=1", 200, []string{`"ref":"r1"`, `"reached_by_staff":1`, `"remaining":1`, `"more":1`}, `"ref":"r2"`},
+		{"?limit=5", 200, []string{`"ref":"r1"`, `"ref":"r2"`, `"remaining":1`}, `"more"`},
+		{"?limit=0", 400, []string{`limit \"0\"`}, ""},
+		{"?limit=all", 400, []string{`limit \"all\"`}, ""},
+	}
+	for _, l := range limits {
+		code, body := call(t, s, "GET", "/admin/broadcasts/bc000001/unaccounted"+l.query, admin, "", "")
+		bad := code != l.code || (l.not != "" && strings.Contains(body, l.not))
+		for _, w := range l.want {
+			bad = bad || !strings.Contains(body, w)
+		}
+		if bad {
+			t.Errorf("unaccounted%s: %d %s", l.query, code, body)
+		}
+	}
 }
 
 // TestCorrectionRoutes: a correction of an entry nobody received is

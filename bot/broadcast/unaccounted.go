@@ -112,10 +112,19 @@ type UnaccountedList struct {
 	Reached   int64               `json:"reached_by_staff"`
 	Remaining int64               `json:"remaining"`
 	People    []UnaccountedPerson `json:"people"`
+	// More counts the unaccounted left out of People by a limit: they are
+	// in the recipients CSV, marked unaccounted once the check-in is over.
+	More int64 `json:"more,omitempty"`
 }
 
 // Unaccounted lists the people check-in id has no answer from.
-func (s *Service) Unaccounted(id string) (*UnaccountedList, error) {
+func (s *Service) Unaccounted(id string) (*UnaccountedList, error) { return s.UnaccountedPage(id, 0) }
+
+// UnaccountedPage is Unaccounted listing at most limit people (0: all),
+// in recipient order; the counts are of everyone. Early in a large
+// check-in nearly everyone is unaccounted, and a console reloads the list
+// on each live event.
+func (s *Service) UnaccountedPage(id string, limit int) (*UnaccountedList, error) {
 	b, err := s.Get(id)
 	if err != nil {
 		return nil, err
@@ -131,6 +140,15 @@ func (s *Service) Unaccounted(id string) (*UnaccountedList, error) {
 		}
 		if e.Answer != "" {
 			l.Answered++
+			return nil
+		}
+		if limit > 0 && len(l.People) >= limit {
+			l.More++
+			if e.Reached != nil {
+				l.Reached++
+			} else {
+				l.Remaining++
+			}
 			return nil
 		}
 		p := UnaccountedPerson{Ref: "r" + strconv.FormatUint(seq, 10), Seq: seq, WaID: r.WaID, Delivery: e.Delivery, Reached: e.Reached}

@@ -23,7 +23,8 @@ Object.assign(I18N.en, {
   "dash.who": "Who", "dash.broadcast": "Broadcast", "dash.answered": "Answered", "dash.where": "Location", "dash.state": "State",
   "dash.noHandoff": "no conversation open", "dash.claimedBy": "claimed by {0}", "dash.urgent": "URGENT",
   "dash.meta": "{0} · {1} · opened {2}", "dash.num.urgent": "Urgent",
-  "dash.unaccounted": "Unaccounted: {0} left, {1} reached by staff", "dash.final": "The last reminder has gone: nobody will be asked again.",
+  "dash.unaccounted": "Unaccounted: {0} left, {1} reached by staff",
+  "dash.more": "And {0} more, not listed here: the broadcast's recipients CSV has everyone.", "dash.final": "The last reminder has gone: nobody will be asked again.",
   "dash.ref": "Ref", "dash.lang": "Language", "dash.delivery.col": "Delivery", "dash.reached": "Reached by staff",
   "dash.markReached": "Mark reached", "dash.note": "Note (how they were reached)",
 });
@@ -38,7 +39,8 @@ Object.assign(I18N.ar, {
   "dash.who": "من", "dash.broadcast": "الرسالة", "dash.answered": "وقت الإجابة", "dash.where": "الموقع", "dash.state": "الحالة",
   "dash.noHandoff": "لا محادثة مفتوحة", "dash.claimedBy": "يتابعها {0}", "dash.urgent": "عاجل",
   "dash.meta": "{0} · {1} · فُتحت {2}", "dash.num.urgent": "عاجل",
-  "dash.unaccounted": "غير معروف مصيرهم: بقي {0}، وتواصل الفريق مع {1}", "dash.final": "أُرسل آخر تذكير: لن يُسأل أحد مرة أخرى.",
+  "dash.unaccounted": "غير معروف مصيرهم: بقي {0}، وتواصل الفريق مع {1}",
+  "dash.more": "و{0} غيرهم لا تظهر هنا: ملف CSV لمستلمي الرسالة فيه الجميع.", "dash.final": "أُرسل آخر تذكير: لن يُسأل أحد مرة أخرى.",
   "dash.ref": "المرجع", "dash.lang": "اللغة", "dash.delivery.col": "الوصول", "dash.reached": "تواصل معه الفريق",
   "dash.markReached": "تم التواصل", "dash.note": "ملاحظة (كيف تم التواصل)",
 });
@@ -85,7 +87,7 @@ async function loadDashboardOnce() {
     // check-in reached.
     [series, unacc] = await Promise.all([
       Promise.all(bcs.map((b) => api("GET", "/admin/broadcasts/" + enc(b.id) + "/series"))),
-      Promise.all(bcs.map((b) => b.kind === "checkin" ? api("GET", "/admin/broadcasts/" + enc(b.id) + "/unaccounted") : null))]);
+      Promise.all(bcs.map((b) => b.kind === "checkin" ? api("GET", "/admin/broadcasts/" + enc(b.id) + "/unaccounted?limit=" + unaccountedShown) : null))]);
   } catch (e) {
     if (seq === dash.seq) { $("dash-error").textContent = e.message; unavailable($("dash-broadcasts"), t("dash.broadcasts"), e); }
     return;
@@ -159,6 +161,11 @@ function renderDashBroadcasts(d) {
   }));
 }
 
+// unaccountedShown is how many of a check-in's unaccounted a page lists:
+// early in a large check-in that is nearly everyone, loaded again on each
+// live event; the rest are counted and in the recipients CSV.
+const unaccountedShown = 200;
+
 // unaccountedView is a check-in's people without an answer, for staff
 // to reach by other means and mark: each then counts as accounted for.
 // errBox and reload are where a refusal is shown and what reloads after
@@ -187,7 +194,8 @@ function unaccountedView(b, l, errBox, reload) {
   const box = h("details", { class: "fig-table dash-unacc", open: dash.open.has(key) },
     h("summary", { text: t("dash.unaccounted", l.remaining || 0, l.reached_by_staff || 0) }),
     l.final ? h("p", { class: "muted", text: t("dash.final") }) : null,
-    grid(["dash.who", "dash.lang", "dash.delivery.col", "dash.reached"], people.map(row), { class: "unacc-table" }));
+    grid(["dash.who", "dash.lang", "dash.delivery.col", "dash.reached"], people.map(row), { class: "unacc-table" }),
+    l.more ? h("p", { class: "muted", "data-more": String(l.more), text: t("dash.more", l.more) }) : null);
   // Kept open across the live reloads that rebuild it.
   box.addEventListener("toggle", () => { if (box.open) dash.open.add(key); else dash.open.delete(key); });
   return box;

@@ -394,7 +394,7 @@ async function loadReach(force) {
     parts = await Promise.all((d.incidents || []).map(async (x) => {
       const [rep, faq] = await Promise.all([api("GET", "/admin/incidents/" + enc(x.id) + "/report"), api("GET", "/admin/incidents/" + enc(x.id) + "/faq").catch(() => null)]);
       const checkins = (rep.broadcasts || []).filter((b) => b.kind === "checkin");
-      const lists = await Promise.all(checkins.map((b) => api("GET", "/admin/broadcasts/" + enc(b.id) + "/unaccounted")));
+      const lists = await Promise.all(checkins.map((b) => api("GET", "/admin/broadcasts/" + enc(b.id) + "/unaccounted?limit=" + unaccountedShown)));
       return { x, checkins, lists, faq: faq ? faq.entries || [] : [] };
     }));
   } catch (e) {
