@@ -233,28 +233,8 @@ func TestKillNineOfOneOfThreeInstancesLosesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	transcript := func(u string) (in []string, out int) {
-		if err := db.ReadIn(ctx, store.UserScope(u), func(r store.Reader) error {
-			return store.EachTranscriptEntry(ctx, r, u, func(e store.Entry) error {
-				if e.Dir == store.In {
-					in = append(in, e.Text)
-				} else {
-					out++
-				}
-				return nil
-			})
-		}); err != nil {
-			t.Fatal(err)
-		}
-		return in, out
-	}
-	sentTo := func() map[string]int {
-		m := map[string]int{}
-		for _, r := range graph.Messages() {
-			m[r.To]++
-		}
-		return m
-	}
+	transcript := func(u string) (in []string, out int) { return storedTranscript(t, db, u) }
+	sentTo := func() map[string]int { return sentPerUser(graph) }
 	waitUntil(t, 120*time.Second, "every acknowledged message processed and answered", func() bool {
 		sent := sentTo()
 		for u := range users {

@@ -199,31 +199,9 @@ func TestSeveralInstancesServeOneCluster(t *testing.T) {
 	id := uint64(users * questions)
 	t.Logf("%d webhooks acknowledged in %s", users*questions, time.Since(started).Round(time.Millisecond))
 	db := a.inst.db
-	// transcript is u's messages in and the number of replies.
-	transcript := func(u string) (in []string, out int) {
-		ctx := context.Background()
-		if err := db.ReadIn(ctx, store.UserScope(u), func(r store.Reader) error {
-			return store.EachTranscriptEntry(ctx, r, u, func(e store.Entry) error {
-				if e.Dir == store.In {
-					in = append(in, e.Text)
-				} else {
-					out++
-				}
-				return nil
-			})
-		}); err != nil {
-			t.Fatal(err)
-		}
-		return in, out
-	}
+	transcript := func(u string) (in []string, out int) { return storedTranscript(t, db, u) }
 	inbound := func(u string) []string { in, _ := transcript(u); return in }
-	replied := func() map[string]int {
-		m := map[string]int{}
-		for _, r := range graph.Messages() {
-			m[r.To]++
-		}
-		return m
-	}
+	replied := func() map[string]int { return sentPerUser(graph) }
 	waitUntil(t, 60*time.Second, "every question answered", func() bool {
 		sent := replied()
 		for u := range users {
@@ -301,4 +279,33 @@ func TestSeveralInstancesServeOneCluster(t *testing.T) {
 	if _, out := transcript(orphan); replied()[orphan] != out || out == 0 {
 		t.Errorf("the dead instance's user: %d messages sent, %d replies in the transcript; want each reply sent once", replied()[orphan], out)
 	}
+}
+
+// storedTranscript is u's messages in, in order, and the number of replies
+// the transcript holds.
+func storedTranscript(t *testing.T, db *store.DB, u string) (in []string, out int) {
+	t.Helper()
+	ctx := context.Background()
+	if err := db.ReadIn(ctx, store.UserScope(u), func(r store.Reader) error {
+		return store.EachTranscriptEntry(ctx, r, u, func(e store.Entry) error {
+			if e.Dir == store.In {
+				in = append(in, e.Text)
+			} else {
+				out++
+			}
+			return nil
+		})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return in, out
+}
+
+// sentPerUser counts the messages the fake Graph API took, per recipient.
+func sentPerUser(graph *whatsapptest.Server) map[string]int {
+	m := map[string]int{}
+	for _, r := range graph.Messages() {
+		m[r.To]++
+	}
+	return m
 }
