@@ -87,6 +87,22 @@ func (e *env) people(n, first int, region string) []string {
 	return ids
 }
 
+// floodCheckinSent opens the flood incident and sends it one check-in,
+// returning both once the check-in is sent.
+func (e *env) floodCheckinSent() (*Incident, *broadcast.Broadcast) {
+	e.t.Helper()
+	in, err := e.svc.Create(context.Background(), flood(false), admin)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	b, err := e.bc.Create(checkin(in.ID), "Amira (agent:amira)", "")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	eventually(e.t, "the check-in sent", func() bool { st, _ := e.bc.Status(b.ID); return st.State == broadcast.StateSent })
+	return in, b
+}
+
 func (e *env) ingest(b *whatsapp.Batch) {
 	e.t.Helper()
 	if _, err := e.engine.Ingest(b); err != nil {
@@ -304,15 +320,7 @@ func TestReportAndTimelineOfAnIncident(t *testing.T) {
 	ctx := context.Background()
 	ids := e.people(10, 1, "Dammam")
 	outsider := e.people(1, 99, "Riyadh")[0]
-	in, err := e.svc.Create(ctx, flood(false), admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := e.bc.Create(checkin(in.ID), "Amira (agent:amira)", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "the check-in sent", func() bool { st, _ := e.bc.Status(b.ID); return st.State == broadcast.StateSent })
+	in, b := e.floodCheckinSent()
 	sent := e.graph.Messages()
 	if len(sent) != 10 {
 		t.Fatalf("%d messages sent, want 10", len(sent))
@@ -450,15 +458,7 @@ func TestDeliveryMilestones(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	ids := e.people(10, 1, "Dammam")
-	in, err := e.svc.Create(ctx, flood(false), admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := e.bc.Create(checkin(in.ID), "Amira (agent:amira)", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "the check-in sent", func() bool { st, _ := e.bc.Status(b.ID); return st.State == broadcast.StateSent })
+	in, b := e.floodCheckinSent()
 	callback := map[string]string{}
 	for _, r := range e.graph.Messages() {
 		callback[r.To] = fmt.Sprint(r.Body["biz_opaque_callback_data"])

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"lifeline/bot/broadcast"
 	"lifeline/bot/whatsapp"
 )
 
@@ -20,15 +19,7 @@ func TestReportListsWhoNeedsHelpOnce(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	ids := e.people(3, 1, "Dammam")
-	in, err := e.svc.Create(ctx, flood(false), admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := e.bc.Create(checkin(in.ID), "Amira (agent:amira)", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "the check-in sent", func() bool { st, _ := e.bc.Status(b.ID); return st.State == broadcast.StateSent })
+	in, b := e.floodCheckinSent()
 	e.write(ids[0], whatsapp.Message{Type: "interactive", InteractiveType: "button_reply", ReplyID: "checkin:" + b.ID + ":help", ReplyTitle: "I need help"})
 	e.write(ids[0], whatsapp.Message{Type: "location", Location: &whatsapp.Location{Latitude: 26.43, Longitude: 50.1}})
 	e.write(ids[0], whatsapp.Message{Type: "text", Text: "we need drinking water and blankets"})

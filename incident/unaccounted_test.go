@@ -28,15 +28,7 @@ func TestReachedByStaffCountsAsAccountedFor(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	ids := e.people(4, 1, "Dammam")
-	in, err := e.svc.Create(ctx, flood(false), admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := e.bc.Create(checkin(in.ID), "Amira (agent:amira)", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "the check-in sent", func() bool { st, _ := e.bc.Status(b.ID); return st.State == broadcast.StateSent })
+	in, b := e.floodCheckinSent()
 	e.write(ids[0], whatsapp.Message{Type: "text", Text: "safe"})
 	eventually(t, "the answer counted", func() bool { st, _ := e.bc.Status(b.ID); return st.Replied == 1 })
 
