@@ -18,30 +18,30 @@ import (
 var contactColumns = []string{"phone", "name", "language", "tags", "region", "opted_in", "opt_in_source", "user_id"}
 
 // exportContacts writes the contacts the list's filters select as CSV in
-// the import's format, every page at once. Two reads: the first finds
-// the custom fields' names, so that every row has the same columns. The
-// export is audited with its filters and its row count: it is everyone's
-// numbers in one file.
+// the import's format, every page at once. The custom fields' names are
+// known only once every contact is read, and every row has the same
+// columns, so the contacts are read first and written after (the
+// response is held whole before it is sent either way). The export is
+// audited with its filters and its row count: it is everyone's numbers
+// in one file.
 func (s *Server) exportContacts(c *fiber.Ctx, aud contacts.Audience, f contactFilter) error {
 	ctx := c.UserContext()
-	each := func(fn func(ct *store.Contact) error) error {
-		return s.db.Read(ctx, func(r store.Reader) error {
-			return store.EachContact(ctx, r, "", func(ct *store.Contact) error {
-				if ok, why := aud.Match(ct); (!ok && why == "") || !f.match(ct) {
-					return nil
-				}
-				return fn(ct)
-			})
-		})
-	}
+	var list []store.Contact
 	var fields []string
-	err := each(func(ct *store.Contact) error {
-		for k := range ct.Fields {
-			if !slices.Contains(fields, k) && !slices.Contains(contactColumns, k) {
-				fields = append(fields, k)
+	err := s.db.Read(ctx, func(r store.Reader) error {
+		list, fields = nil, nil
+		return store.EachContact(ctx, r, "", func(ct *store.Contact) error {
+			if ok, why := aud.Match(ct); (!ok && why == "") || !f.match(ct) {
+				return nil
 			}
-		}
-		return nil
+			for k := range ct.Fields {
+				if !slices.Contains(fields, k) && !slices.Contains(contactColumns, k) {
+					fields = append(fields, k)
+				}
+			}
+			list = append(list, *ct)
+			return nil
+		})
 	})
 	if err != nil {
 		return fmt.Errorf("export contacts: %w", err)
@@ -53,8 +53,8 @@ func (s *Server) exportContacts(c *fiber.Ctx, aud contacts.Audience, f contactFi
 	if err := w.Write(append(slices.Clone(contactColumns), fields...)); err != nil {
 		return err
 	}
-	rows := 0
-	err = each(func(ct *store.Contact) error {
+	for i := range list {
+		ct := &list[i]
 		phone := ct.WaID
 		if !strings.Contains(phone, ":") { // a username user without a number keeps its key
 			phone = "+" + phone
@@ -67,16 +67,14 @@ func (s *Server) exportContacts(c *fiber.Ctx, aud contacts.Audience, f contactFi
 		for _, k := range fields {
 			rec = append(rec, ct.Fields[k])
 		}
-		rows++
-		return w.Write(rec)
-	})
-	if err != nil {
-		return fmt.Errorf("export contacts: %w", err)
+		if err := w.Write(rec); err != nil {
+			return fmt.Errorf("export contacts: %w", err)
+		}
 	}
 	if err := w.Flush(); err != nil {
 		return fmt.Errorf("export contacts: %w", err)
 	}
-	s.record(c, "contacts.export", "filter="+f.String(aud), fmt.Sprintf("rows=%d", rows))
+	s.record(c, "contacts.export", "filter="+f.String(aud), fmt.Sprintf("rows=%d", len(list)))
 	return nil
 }
 
