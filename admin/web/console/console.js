@@ -165,8 +165,11 @@ class APIError extends Error {
   constructor(status, message, data) { super(message); this.status = status; this.data = data; }
 }
 
-async function api(method, path, body) {
-  const opts = { method, headers: {}, credentials: "same-origin" };
+// headers, when given, are sent as well; a request that carries its own
+// Authorization (the admin token, on a first start) is made on that
+// token's behalf alone, without the console's session.
+async function api(method, path, body, headers) {
+  const opts = { method, headers: Object.assign({}, headers), credentials: headers && headers.Authorization ? "omit" : "same-origin" };
   // A form (a file upload) sets its own multipart boundary.
   if (body instanceof FormData) opts.body = body;
   else if (body instanceof Blob) { opts.headers["Content-Type"] = body.type || "application/octet-stream"; opts.body = body; }
@@ -265,13 +268,8 @@ $("first-form").addEventListener("submit", async (ev) => {
   $("first-error").textContent = "";
   const id = $("first-id").value.trim(), password = $("first-password").value;
   try {
-    const res = await fetch("/admin/agents", { method: "POST", credentials: "omit",
-      headers: { "Content-Type": "application/json", "Authorization": "Bearer " + $("first-token").value.trim() },
-      body: JSON.stringify({ id, name: $("first-name").value.trim(), role: "admin", password }) });
-    if (!res.ok) {
-      const data = await res.json().catch(() => null);
-      throw new APIError(res.status, (data && data.error) || res.statusText || ("HTTP " + res.status), data);
-    }
+    await api("POST", "/admin/agents", { id, name: $("first-name").value.trim(), role: "admin", password },
+      { Authorization: "Bearer " + $("first-token").value.trim() });
     $("first-token").value = "";
     await api("POST", "/admin/login", { user: id, password });
     $("first-password").value = "";
