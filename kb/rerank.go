@@ -33,10 +33,15 @@ const (
 	rfRare             // share of the weight of the query's two heaviest terms covered
 	rfEntryCov         // share of the entry's question weight the query has
 	rfQLen             // log of the question's length in terms
+	rfBMQ              // BM25 of the questions alone over the query's weight
+	rfBMA              // BM25 of the answer alone over the query's weight
+	rfBMAShort         // rfBMA over the query's number of terms
+	rfGramShort        // rfGram over the query's number of terms
+	rfLead             // share of the query's weight in the answer's first sentence
 	rfCount
 )
 
-var rerankFeatureNames = [rfCount]string{"BM25", "QCoverage", "Coverage", "Gram", "QType", "Semantic", "Rare", "EntryCov", "QLen"}
+var rerankFeatureNames = [rfCount]string{"BM25", "QCoverage", "Coverage", "Gram", "QType", "Semantic", "Rare", "EntryCov", "QLen", "BMQ", "BMA", "BMAShort", "GramShort", "Lead"}
 
 // firstStage are the weights of the first ranking on the same features: the
 // point the fit is drawn towards.
@@ -138,4 +143,23 @@ func rerank(list []scored) {
 			list[i].score = math.Min(list[i].score, low)
 		}
 	}
+}
+
+// fieldBM25 is the BM25 of d's questions and of its answer apart, over
+// the query's weight.
+func (st *langStats) fieldBM25(d *doc, qs []qterm, total float64) (bq, ba float64) {
+	for _, t := range qs {
+		ps := st.post[t.term]
+		i := sort.Search(len(ps), func(i int) bool { return ps[i].doc >= d.pos })
+		if i == len(ps) || ps[i].doc != d.pos {
+			continue
+		}
+		if tf := float64(ps[i].q); tf > 0 {
+			bq += t.factor * t.w * tf / (tf + k1)
+		}
+		if tf := wFieldA * float64(ps[i].a); tf > 0 {
+			ba += t.factor * t.w * tf / (tf + k1)
+		}
+	}
+	return bq / total, ba / total
 }

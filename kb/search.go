@@ -535,6 +535,15 @@ func (s *snapshot) searchAmong(q, lang string, limit int, keep func(*doc) bool) 
 		}
 		x[rfEntryCov] = st.entryCoverage(d, have)
 		x[rfQLen] = math.Log(float64(1 + len(d.variants[0])))
+		x[rfBMQ], x[rfBMA] = st.fieldBM25(d, qs, total)
+		inv := 1 / float64(len(qterms))
+		x[rfBMAShort] = x[rfBMA] * inv
+		x[rfGramShort] = sims[i] * inv
+		for g, t := range qterms {
+			if slices.Contains(d.lead, t) {
+				x[rfLead] += weights[g] / total
+			}
+		}
 		score := wBM25*x[rfBM25] + wCoverage*qcov + wGram*sims[i] + wQType*x[rfQType]
 		list = append(list, scored{d: d, id: d.id, score: score, coverage: cov, qcoverage: qcov, assocOnly: aonly, gram: sims[i], rf: x})
 	}
