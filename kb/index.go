@@ -114,8 +114,6 @@ type langStats struct {
 	termOf     func(string) string    // the term a compound part stands for (partTerm)
 	frame      map[string]struct{}    // analysed frame words (frame.go)
 	avgQ, avgA float64
-	index      []semIndex // each entry's random index vector (semantic.go)
-	sem        []float32  // each entry's unit topic vector, semDim floats an entry
 }
 
 // scratch holds one search's per-document accumulators, reused across
@@ -393,7 +391,6 @@ func (st *langStats) build(lang, thesDir string) {
 	st.grams = buildGramIndex(st.docs)
 	st.assoc = buildAssoc(st.docs)
 	st.thes = buildThesaurus(thesDir, lang, st.docs, st.df)
-	st.buildSemantic()
 	n := st.n
 	st.scratch.New = func() any {
 		return &scratch{acc: make([]float32, n), sims: make([]float64, n)}

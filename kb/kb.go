@@ -77,8 +77,7 @@ type Result struct {
 	// records it, so that a later correction finds who got the old text.
 	Version int `json:"version,omitempty"`
 
-	features *features   // what the decision was taken on (nil when nothing was ranked)
-	rerank   []rerankRow // the second stage's candidates with their features, in the first ranking's order
+	features *features // what the decision was taken on (nil when nothing was ranked)
 }
 
 // Sentinel errors; the admin API maps them to HTTP statuses.

@@ -216,11 +216,10 @@ type scored struct {
 	d         *doc
 	id        string
 	score     float64
-	coverage  float64          // share of query weight matched anywhere in the entry
-	qcoverage float64          // share matched in the question or an alternate question
-	assocOnly float64          // share matched only through associations or the thesaurus
-	gram      float64          // character-gram similarity to the query
-	rf        [rfCount]float64 // the second stage's features (rerank.go)
+	coverage  float64 // share of query weight matched anywhere in the entry
+	qcoverage float64 // share matched in the question or an alternate question
+	assocOnly float64 // share matched only through associations or the thesaurus
+	gram      float64 // character-gram similarity to the query
 }
 
 // qterm is one term the search looks up: a query term or a stand-in for it
@@ -501,51 +500,18 @@ func (s *snapshot) searchAmong(q, lang string, limit int, keep func(*doc) bool) 
 	qtype := questionType(q)
 	list := make([]scored, 0, len(cands))
 	cv := newCoverer(len(qterms))
-	qvec := st.semQuery(qs)
-	heavy := heaviestTwo(qterms, weights, st.df)
-	have := make(map[string]float64, len(qs))
-	for _, t := range qs {
-		have[t.term] = max(have[t.term], t.factor)
-	}
 	for _, i := range cands {
 		d := st.docs[i]
 		cov, qcov, aonly := cv.cover(d, qs, weights)
-		var x [rfCount]float64
-		x[rfBM25] = float64(acc[i]) / total
-		x[rfQCoverage] = qcov
-		x[rfCoverage] = cov
-		x[rfGram] = sims[i]
+		score := wBM25*float64(acc[i])/total + wCoverage*qcov + wGram*sims[i]
 		// The kinds agreeing counts once the entry shares a word of the
 		// query anywhere, its answer included: a paraphrase often shares
 		// none with the question ("Who is most vulnerable?" for "Who is
 		// at risk?") but one with the answer.
 		if qtype != "" && qtype == d.qtype && (qcov > 0 || cov > 0) {
-			x[rfQType] = st.typeW[qtype]
+			score += wQType * st.typeW[qtype]
 		}
-		x[rfSemantic] = st.semSim(qvec, i)
-		var hw float64
-		for _, g := range heavy {
-			if g >= 0 {
-				hw += weights[g]
-				x[rfRare] += weights[g] * cv.covs[g]
-			}
-		}
-		if hw > 0 {
-			x[rfRare] /= hw
-		}
-		x[rfEntryCov] = st.entryCoverage(d, have)
-		x[rfQLen] = math.Log(float64(1 + len(d.variants[0])))
-		x[rfBMQ], x[rfBMA] = st.fieldBM25(d, qs, total)
-		inv := 1 / float64(len(qterms))
-		x[rfBMAShort] = x[rfBMA] * inv
-		x[rfGramShort] = sims[i] * inv
-		for g, t := range qterms {
-			if slices.Contains(d.lead, t) {
-				x[rfLead] += weights[g] / total
-			}
-		}
-		score := wBM25*x[rfBM25] + wCoverage*qcov + wGram*sims[i] + wQType*x[rfQType]
-		list = append(list, scored{d: d, id: d.id, score: score, coverage: cov, qcoverage: qcov, assocOnly: aonly, gram: sims[i], rf: x})
+		list = append(list, scored{d: d, id: d.id, score: score, coverage: cov, qcoverage: qcov, assocOnly: aonly, gram: sims[i]})
 	}
 	sort.SliceStable(list, func(i, j int) bool {
 		if list[i].score != list[j].score {
@@ -553,11 +519,6 @@ func (s *snapshot) searchAmong(q, lang string, limit int, keep func(*doc) bool) 
 		}
 		return list[i].d.pos < list[j].d.pos
 	})
-	res.rerank = make([]rerankRow, min(len(list), rerankDepth))
-	for i := range res.rerank {
-		res.rerank[i] = rerankRow{question: list[i].d.entry.Question, x: list[i].rf}
-	}
-	rerank(list)
 	if keep != nil {
 		kept := list[:0:0]
 		for _, c := range list {

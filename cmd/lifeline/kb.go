@@ -29,7 +29,7 @@ const kbUsage = `usage:
   lifeline kb import FILE [--mode replace|merge] [--server URL] [--token T]
   lifeline kb search QUERY [--lang xx] [--limit N] [--server URL] [--token T]
   lifeline kb export [--out FILE] [--server URL] [--token T]
-  lifeline kb eval --faq FILE [--pairs FILE] [--offtopic FILE] [--lang xx] [--half dev|check|tune|hold] [--dump FILE] [-v]
+  lifeline kb eval --faq FILE [--pairs FILE] [--offtopic FILE] [--lang xx] [--half dev|check|tune|hold] [-v]
 
 The server defaults to $LIFELINE_SERVER or http://127.0.0.1:8080, the token
 to $LIFELINE_TOKEN (or $LIFELINE_ADMIN_TOKEN). eval runs locally and needs no server;
@@ -259,7 +259,6 @@ func kbEval(args []string, stdout io.Writer) error {
 	lang := fs.String("lang", "", "use only FAQ rows in this language and search in it")
 	verbose := fs.Bool("v", false, "print every miss")
 	half := fs.String("half", "", "score only this half of the positive pairs: dev or check (by pair), tune or hold (by FAQ entry)")
-	dumpPath := fs.String("dump", "", "write the second stage's candidates of every scored pair with their features to this file (TSV), for TestFitRerank")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -330,22 +329,8 @@ func kbEval(args []string, stdout io.Writer) error {
 	loadTime := time.Since(t0)
 	fmt.Fprintf(stdout, "faq %s: %d entries (lang %s), indexed in %s\n", *faqPath, len(entries), searchLang, loadTime.Round(time.Millisecond))
 	if len(pairs) > 0 {
-		var dump io.Writer
-		if *dumpPath != "" {
-			f, err := os.Create(*dumpPath)
-			if err != nil {
-				return fmt.Errorf("eval --dump: %w", err)
-			}
-			defer f.Close()
-			dump = f
-		}
-		if err := evalPairs(k, entries, pairs, searchLang, *pairsPath, *verbose, dump, stdout); err != nil {
+		if err := evalPairs(k, entries, pairs, searchLang, *pairsPath, *verbose, stdout); err != nil {
 			return err
-		}
-		if f, ok := dump.(*os.File); ok {
-			if err := f.Close(); err != nil {
-				return fmt.Errorf("eval --dump %s: %w", *dumpPath, err)
-			}
 		}
 	}
 	if len(offTopic) > 0 {
@@ -377,11 +362,7 @@ func ratio(a, n int) float64 { return math.Round(float64(a)/float64(max(1, n))*1
 // people are shown: answered with the right entry, offered it in the "did
 // you mean" list (the first three on suggest), shown nothing, or answered
 // with a wrong entry.
-//
-// dump, when not nil, gets one line for each candidate of the second stage
-// of each query: the query's number, 1 when the candidate is the labelled
-// entry (else 0), and its features (kb.RerankFeatureNames), tab-separated.
-func evalPairs(k *kb.KB, entries []kb.Entry, pairs []pair, searchLang, pairsPath string, verbose bool, dump io.Writer, stdout io.Writer) error {
+func evalPairs(k *kb.KB, entries []kb.Entry, pairs []pair, searchLang, pairsPath string, verbose bool, stdout io.Writer) error {
 	// Pairs whose FAQ question is not in the (filtered) FAQ are not queries:
 	// the German set links some pairs to other files.
 	known := map[string]bool{}
@@ -407,11 +388,6 @@ func evalPairs(k *kb.KB, entries []kb.Entry, pairs []pair, searchLang, pairsPath
 		// the user is shown at most the first three.
 		res := k.Rank(p.q2, searchLang, 50)
 		elapsed += time.Since(t)
-		if dump != nil {
-			if err := dumpCandidates(dump, n, want, res); err != nil {
-				return err
-			}
-		}
 		rank := -1
 		for i, h := range res.Results {
 			if normQ(h.Question) == want {
@@ -477,26 +453,6 @@ func evalPairs(k *kb.KB, entries []kb.Entry, pairs []pair, searchLang, pairsPath
 	fmt.Fprintf(stdout, "shown to the user: answered right %.3f, in the list %.3f, shown %.3f, nothing %.3f, answered wrong %.3f, list without it %.3f\n",
 		f(answeredRight), f(listed), f(answeredRight+listed), f(none), f(answeredWrong), f(listedWithout))
 	fmt.Fprintf(stdout, "mean search %s\n", (elapsed / time.Duration(n)).Round(time.Microsecond))
-	return nil
-}
-
-// dumpCandidates writes the second stage's candidates of query number qn.
-func dumpCandidates(w io.Writer, qn int, want string, res kb.Result) error {
-	var b strings.Builder
-	for _, c := range res.RerankCandidates() {
-		label := 0
-		if normQ(c.Question) == want {
-			label = 1
-		}
-		fmt.Fprintf(&b, "%d\t%d", qn, label)
-		for _, x := range c.Features {
-			fmt.Fprintf(&b, "\t%.6g", x)
-		}
-		b.WriteByte('\n')
-	}
-	if _, err := io.WriteString(w, b.String()); err != nil {
-		return fmt.Errorf("eval --dump: %w", err)
-	}
 	return nil
 }
 
