@@ -29,14 +29,17 @@ const kbUsage = `usage:
   lifeline kb import FILE [--mode replace|merge] [--server URL] [--token T]
   lifeline kb search QUERY [--lang xx] [--limit N] [--server URL] [--token T]
   lifeline kb export [--out FILE] [--server URL] [--token T]
-  lifeline kb eval --faq FILE [--pairs FILE] [--offtopic FILE] [--lang xx] [--half dev|check|tune|hold] [-v]
+  lifeline kb eval --faq FILE [--pairs FILE] [--offtopic FILE] [--lang xx] [--half dev|check|tune|hold]
+                   [--learn-from dev|check|tune|hold] [-v]
 
 The server defaults to $LIFELINE_SERVER or http://127.0.0.1:8080, the token
 to $LIFELINE_TOKEN (or $LIFELINE_ADMIN_TOKEN). eval runs locally and needs no server;
 --half keeps one of two fixed halves of the positive pairs (a seeded shuffle, the
 same on every machine): tune the search on dev, confirm on check. tune and hold
 split by FAQ entry instead (a hash of question_1), so that no entry's paraphrases
-are in both halves.
+are in both halves. --learn-from first plays the other half's queries as people
+picking the right entry from the "did you mean" list, approves every choice as an
+alternate question, then scores --half: what the FAQ learns from use.
 `
 
 // runKB runs "lifeline kb ..." and returns the exit code.
@@ -259,6 +262,7 @@ func kbEval(args []string, stdout io.Writer) error {
 	lang := fs.String("lang", "", "use only FAQ rows in this language and search in it")
 	verbose := fs.Bool("v", false, "print every miss")
 	half := fs.String("half", "", "score only this half of the positive pairs: dev or check (by pair), tune or hold (by FAQ entry)")
+	learnFrom := fs.String("learn-from", "", "first run this half's queries as people picking the right entry from the list, and approve every choice as an alternate question (needs --half of the other half)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -271,14 +275,24 @@ func kbEval(args []string, stdout io.Writer) error {
 	default:
 		return usageError{fmt.Sprintf("eval --half %q: want dev, check, tune or hold", *half)}
 	}
+	complement := map[string]string{"dev": "check", "check": "dev", "tune": "hold", "hold": "tune"}
+	if *learnFrom != "" && (complement[*learnFrom] == "" || *half != complement[*learnFrom] || *pairsPath == "") {
+		return usageError{fmt.Sprintf("eval --learn-from %q: want dev, check, tune or hold, with --pairs and --half of the other half (dev and check, tune and hold)", *learnFrom)}
+	}
 	entries, err := loadFAQFile(*faqPath, *lang)
 	if err != nil {
 		return err
 	}
-	var pairs []pair
+	var pairs, learnPairs []pair
 	if *pairsPath != "" {
 		if pairs, err = loadPairs(*pairsPath); err != nil {
 			return err
+		}
+		switch *learnFrom {
+		case "dev", "check":
+			learnPairs = halfOf(pairs, *learnFrom == "dev")
+		case "tune", "hold":
+			learnPairs = entryHalfOf(pairs, *learnFrom == "tune")
 		}
 		switch *half {
 		case "dev", "check":
@@ -328,6 +342,13 @@ func kbEval(args []string, stdout io.Writer) error {
 	}
 	loadTime := time.Since(t0)
 	fmt.Fprintf(stdout, "faq %s: %d entries (lang %s), indexed in %s\n", *faqPath, len(entries), searchLang, loadTime.Round(time.Millisecond))
+	if len(learnPairs) > 0 {
+		asked, chose, err := learnChoices(k, entries, learnPairs, searchLang)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "learned from the %s half: %d queries, %d picked the right entry from the list, approved as alternate questions\n", *learnFrom, asked, chose)
+	}
 	if len(pairs) > 0 {
 		if err := evalPairs(k, entries, pairs, searchLang, *pairsPath, *verbose, stdout); err != nil {
 			return err
@@ -454,6 +475,52 @@ func evalPairs(k *kb.KB, entries []kb.Entry, pairs []pair, searchLang, pairsPath
 		f(answeredRight), f(listed), f(answeredRight+listed), f(none), f(answeredWrong), f(listedWithout))
 	fmt.Fprintf(stdout, "mean search %s\n", (elapsed / time.Duration(n)).Round(time.Microsecond))
 	return nil
+}
+
+// learnChoices plays the FAQ's learning from choices: each query of pairs
+// is searched as a person would send it, and when the "did you mean" list
+// holds the labelled entry the person picks it (RecordChoice); then every
+// choice is approved (ApproveCandidate), as an admin would, and becomes an
+// alternate question of its entry. Queries answered outright or offered
+// nothing teach nothing: nobody picks.
+func learnChoices(k *kb.KB, entries []kb.Entry, pairs []pair, searchLang string) (asked, chose int, err error) {
+	known := map[string]bool{}
+	for _, e := range entries {
+		if e.Lang == searchLang {
+			known[normQ(e.Question)] = true
+		}
+	}
+	at := time.Unix(0, 0)
+	for _, p := range pairs {
+		want := normQ(p.q1)
+		if !known[want] {
+			continue
+		}
+		asked++
+		res := k.Search(p.q2, searchLang, 3)
+		if res.Decision != kb.DecisionSuggest {
+			continue
+		}
+		for _, h := range res.Results {
+			if normQ(h.Question) == want {
+				if err := k.RecordChoice(p.q2, res.Lang, h.ID, at); err != nil {
+					return asked, chose, err
+				}
+				chose++
+				break
+			}
+		}
+	}
+	cands, err := k.Candidates(kb.CandidatePending)
+	if err != nil {
+		return asked, chose, err
+	}
+	for _, c := range cands {
+		if _, err := k.ApproveCandidate(c.ID); err != nil {
+			return asked, chose, fmt.Errorf("approve %s: %w", c.ID, err)
+		}
+	}
+	return asked, chose, nil
 }
 
 // loadLines reads one query a line, leaving out blank lines and lines

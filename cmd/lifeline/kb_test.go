@@ -64,6 +64,16 @@ func TestKBEval(t *testing.T) {
 	if code := runKB([]string{"eval", "--faq", faq, "--pairs", pairs, "--half", "train"}, &out, &errOut); code != 2 {
 		t.Errorf("--half train: exit %d, want 2", code)
 	}
+	// Learning from a half and scoring the same half would score what was learned.
+	for _, args := range [][]string{{"--learn-from", "dev", "--half", "dev"}, {"--learn-from", "dev"}, {"--learn-from", "tune", "--half", "check"}, {"--learn-from", "all", "--half", "check"}} {
+		if code := runKB(append([]string{"eval", "--faq", faq, "--pairs", pairs}, args...), &out, &errOut); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+	out.Reset()
+	if code := runKB([]string{"eval", "--faq", faq, "--pairs", pairs, "--lang", "en", "--learn-from", "dev", "--half", "check"}, &out, &errOut); code != 0 || !strings.Contains(out.String(), "learned from the dev half:") {
+		t.Errorf("--learn-from dev --half check: exit %d\n%s", code, out.String())
+	}
 }
 
 // TestHalfOf: the halves of the pairs part them, are fixed, and differ in
@@ -193,5 +203,52 @@ func TestKBClient(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(outFile); !strings.Contains(string(b), "lighthouse") {
 		t.Fatalf("export file: %s", b)
+	}
+}
+
+// TestLearnChoices: a person who finds the right entry in the "did you
+// mean" list picks it, the choice is approved, and the query becomes an
+// alternate question that then ranks the entry first; a query whose list
+// lacks the entry teaches nothing.
+func TestLearnChoices(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "kb", "sample", "faq.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := kb.Parse(data, kb.FormatCSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	k, err := kb.OpenWith(db, zerolog.Nop(), kb.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.Import(entries, kb.ModeReplace, "test"); err != nil {
+		t.Fatal(err)
+	}
+	const water, query = "Where can I get clean drinking water?", "our taps are dry where do i find water"
+	before := k.Search(query, "en", 3)
+	if before.Decision != kb.DecisionSuggest || before.Results[0].Question == water {
+		t.Fatalf("the case needs the entry offered below the first: %s %+v", before.Decision, before.Results)
+	}
+	pairs := []pair{{q1: water, q2: query}, {q1: water, q2: "who won the football match"}, {q1: "Not in this FAQ?", q2: "anything"}}
+	asked, chose, err := learnChoices(k, entries, pairs, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if asked != 2 || chose != 1 {
+		t.Fatalf("asked %d, chose %d; want 2 and 1", asked, chose)
+	}
+	if cs, _ := k.Candidates(kb.CandidatePending); len(cs) != 0 {
+		t.Errorf("%d choices left pending", len(cs))
+	}
+	after := k.Search(query, "en", 3)
+	if len(after.Results) == 0 || after.Results[0].Question != water {
+		t.Errorf("after learning, %q gets %+v", query, after.Results)
 	}
 }
