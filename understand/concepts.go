@@ -110,7 +110,7 @@ var (
 
 // concepts are the life-threat situations read by meaning: the first
 // ones below, then the emergency signs of signs.go.
-var concepts = append(append(coreConcepts[:len(coreConcepts):len(coreConcepts)], signConcepts...), welfareConcepts...)
+var concepts = append(append(append(coreConcepts[:len(coreConcepts):len(coreConcepts)], signConcepts...), welfareConcepts...), newKindConcepts...)
 
 var coreConcepts = []concept{
 	{name: "unresponsive", parts: []conceptPart{
@@ -226,7 +226,7 @@ var coreConcepts = []concept{
 			"نہیں مل رہا", "نہیں مل رہی", "واپس نہیں آیا", "واپس نہیں آئی", "واپس نہیں آئے", "نہیں مل رہے",
 		}},
 		{phrases: conceptWeather},
-	}},
+	}, unless: utilitiesBack},
 	// out in the storm for hours, phone off: lost even if nobody says so
 	{name: "missing_phone_weather", parts: []conceptPart{
 		{phrases: conceptPerson},

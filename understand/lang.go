@@ -291,11 +291,11 @@ func hindiOrUrdu(urduOnly, hindiOnly float64) string {
 
 // latinVocab returns the words of Latin-script examples that belong to one
 // language: seen at least once, and at least 75% of the time in that language.
-func latinVocab(exs []Example) map[string]string {
+// texts[i] holds the normalised words of exs[i], as training reads them.
+func latinVocab(exs []Example, texts [][]string) map[string]string {
 	count := map[string]map[string]int{}
-	for _, e := range exs {
-		norm, _ := normalize(e.Text)
-		for _, w := range strings.Fields(norm) {
+	for i, e := range exs {
+		for _, w := range texts[i] {
 			if !isLatinWord(w) {
 				continue
 			}

@@ -63,6 +63,10 @@ var hyper = struct {
 
 const numClasses = 11
 
+// probs keeps one local sum per class: a change in the number of classes
+// must change it too, and this fails to compile until it does.
+var _ = [1]struct{}{}[numClasses-11]
+
 // minGrad is the gradient below which a class is not updated for an example.
 const minGrad = 1e-3
 
@@ -82,7 +86,7 @@ type Example struct {
 // Model is a trained classifier. It is read-only after training and safe
 // for concurrent use.
 type Model struct {
-	w    []float32 // dim x numClasses, row per feature so a lookup is one cache line
+	w    []float32 // dim x numClasses, row per feature
 	bias [numClasses]float32
 	n    int // examples trained on
 
@@ -189,7 +193,7 @@ func TrainExamples(exs []Example) (*Model, error) {
 		texts = append(texts, strings.Fields(norm))
 	}
 	df := docFreq(texts)
-	m := &Model{w: make([]float32, dim*numClasses), n: len(exs), vocab: latinVocab(exs), common: commonWeights(df, len(texts)), function: functionWords(df, len(texts))}
+	m := &Model{w: make([]float32, dim*numClasses), n: len(exs), vocab: latinVocab(exs, texts), common: commonWeights(df, len(texts)), function: functionWords(df, len(texts))}
 	rows := make([]row, 0, len(exs))
 	for i, e := range exs {
 		rows = append(rows, row{f: m.extract(texts[i], nil), y: classIndex(e.Class)})
@@ -241,11 +245,11 @@ func TrainExamples(exs []Example) (*Model, error) {
 				na++
 				m.bias[k] -= float32(gk*lr) * 0.1
 			}
+			l2 := hyper.l2
 			for _, f := range r.f {
-				row := m.w[int(f.idx)*numClasses : int(f.idx)*numClasses+numClasses]
-				for j := range na {
-					k := active[j]
-					row[k] -= g[j]*f.val + hyper.l2*row[k]
+				row := (*[numClasses]float32)(m.w[int(f.idx)*numClasses:])
+				for j, k := range active[:na] {
+					row[k] -= g[j]*f.val + l2*row[k]
 				}
 			}
 		}
@@ -253,19 +257,33 @@ func TrainExamples(exs []Example) (*Model, error) {
 	return m, nil
 }
 
-// probs fills p with the class probabilities for features f.
+// probs fills p with the class probabilities for features f. It is most
+// of the work of training and of Understand: the class sums are kept in
+// eleven locals rather than an array so they stay in registers, and each
+// feature's row is one bounds-checked array. The sums are taken in the same
+// order as a loop over the classes would, so the result is the same to the
+// bit.
 func (m *Model) probs(f []feature, p *[numClasses]float64) {
-	var z [numClasses]float64
-	for k := range numClasses {
-		z[k] = float64(m.bias[k])
-	}
+	z0, z1, z2, z3 := float64(m.bias[0]), float64(m.bias[1]), float64(m.bias[2]), float64(m.bias[3])
+	z4, z5, z6, z7 := float64(m.bias[4]), float64(m.bias[5]), float64(m.bias[6]), float64(m.bias[7])
+	z8, z9, z10 := float64(m.bias[8]), float64(m.bias[9]), float64(m.bias[10])
+	w := m.w
 	for _, ft := range f {
-		row := m.w[int(ft.idx)*numClasses : int(ft.idx)*numClasses+numClasses]
+		row := (*[numClasses]float32)(w[int(ft.idx)*numClasses:])
 		v := float64(ft.val)
-		for k := range numClasses {
-			z[k] += v * float64(row[k])
-		}
+		z0 += v * float64(row[0])
+		z1 += v * float64(row[1])
+		z2 += v * float64(row[2])
+		z3 += v * float64(row[3])
+		z4 += v * float64(row[4])
+		z5 += v * float64(row[5])
+		z6 += v * float64(row[6])
+		z7 += v * float64(row[7])
+		z8 += v * float64(row[8])
+		z9 += v * float64(row[9])
+		z10 += v * float64(row[10])
 	}
+	z := [numClasses]float64{z0, z1, z2, z3, z4, z5, z6, z7, z8, z9, z10}
 	mx := z[0]
 	for _, v := range z[1:] {
 		mx = max(mx, v)

@@ -81,6 +81,10 @@ func TestDangerRuleScope(t *testing.T) {
 		{"fr new track", Other, "ce nouveau son c'est le feu 🔥", ""},
 		{"en concert fire as need", NeedHelp, "fire at the concert hall, the exits are blocked", RuleDangerHazard},
 		{"en fire without media", Other, "fire 🔥 in the kitchen", RuleDangerHazard},
+		// prices and markets "on fire" are a figure of heat too
+		{"es prices on fire", Other, "los precios del tomate están que queman, fuego puro 🔥", ""},
+		{"ar-latn gold price", Other, "el as3ar nar hal jem3a", ""},
+		{"en market fire as need", NeedHelp, "the market caught fire and the stalls near us are burning", RuleDangerHazard},
 
 		// words that only look like hazards
 		{"fr curfew", NeedHelp, "il y a un couvre-feu ce soir, on a besoin de pain", ""},

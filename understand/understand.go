@@ -530,6 +530,13 @@ var mediaWords = []string{
 	"música", "musica", "som novo", "esse som", "filme", "série",
 	"gaana", "gana", "naya gaana", "qawwali", "film", "movie", "गाना", "गीत", "फिल्म", "क़व्वाली", "कव्वाली", "گانا", "فلم", "قوالی",
 	"الاغنيه", "اغنيه", "الفيلم", "فيلم", "المسلسل", "الحفله", "الكليب", "ghenniye", "el ghenniye", "oghniye", "oghniya", "el film", "el aghani",
+	// prices and markets, of which people say "prices are on fire",
+	// "crypto is on fire", "سعر البنزين نار": the figure is of heat, not
+	// of a fire
+	"price", "prices", "crypto", "bitcoin", "stocks", "shares", "stock market", "rent", "petrol price", "gas prices",
+	"prix", "les prix", "le loyer", "la bourse", "precio", "precios", "los precios", "el alquiler", "la bolsa", "preise", "die preise", "miete", "aktien", "börse",
+	"preço", "preços", "os preços", "aluguel", "a bolsa", "सोना", "कीमत", "कीमतें", "दाम", "भाव", "kimat", "keemat", "daam", "bhav", "قیمت", "قیمتیں", "دام",
+	"سعر", "الاسعار", "اسعار", "السعر", "الايجار", "البورصه", "si3r", "el as3ar", "as3ar", "el si3r",
 }
 
 var mediaSet = compileWhole(mediaWords)
