@@ -1,11 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
+	"slices"
 	"time"
 )
 
@@ -263,38 +264,406 @@ func getOptional[T any](ctx context.Context, r Reader, key Key, what string) (v 
 	return v, true, nil
 }
 
-// counterShards spreads a broadcast's engagement counters over keys so
-// that answers and statuses of different people rarely touch the same
-// one, and rarely conflict.
-const counterShards = 256
+// Engagement counts. A broadcast's delivered, read, answered... counts
+// move in the turns of its recipients: a status or an answer is handled
+// in the person's scope, one atomic batch with the engagement it
+// changes. So each recipient's share of the counts is a record of its
+// own (a delta, keyed like the engagement), written in that batch: no
+// two scopes ever write one key, and the counts are the sum of the
+// records on every backend (a key written in several scopes of a
+// backend that keeps records by scope would read as its newest write).
+//
+// The fold keeps that sum short to read: the folder (one per broadcast,
+// though two at once stay right) moves the deltas into the broadcast's
+// base in rounds. A round (1) lists up to limit deltas in the base as
+// pending, each with the counts it moves, (2) subtracts each from its
+// delta in the person's scope and marks the delta with the round's
+// generation, (3) adds the marked ones to the base's sum and drops them
+// from pending, (4) deletes deltas left at zero. Every step is one
+// scoped write that checks what it reads, so a crash between any two
+// leaves the sum right and the next round finishes the work: a reader
+// adds a pending entry exactly when its delta is marked, that is when
+// the delta no longer holds it.
 
-func counterShard(user string) uint16 {
-	h := fnv.New32a()
-	h.Write([]byte(user))
-	return uint16(h.Sum32() % counterShards)
+// Counter is what the store needs of a counts type to add counts up
+// and fold them: C's pointer adds n times another and says whether all
+// its counts are zero. bot/broadcast's Counts is one.
+type Counter[C any] interface {
+	*C
+	AddTimes(o *C, n int64)
+	IsZero() bool
 }
 
-// AddBroadcastCounts applies add to the counter shard of broadcast id
-// that user's changes go to, in w.
-func AddBroadcastCounts[C any](ctx context.Context, w Writer, id, user string, add func(c *C)) error {
-	key := broadcastCounterKey(id, counterShard(user))
-	c, _, err := getOptional[C](ctx, w, key, "counters")
+// Scopes is what an operation made of several scoped writes runs on:
+// *DB, or a backend through the conformance suite.
+type Scopes interface {
+	Write(ctx context.Context, scope Scope, fn func(w Writer) error) error
+	Read(ctx context.Context, fn func(r Reader) error) error
+}
+
+// countDelta is one recipient's share of a broadcast's counts.
+type countDelta[C any] struct {
+	Counts C `json:"c"`
+	// Folded is the generation of the last fold round that took
+	// counts out of it.
+	Folded uint64 `json:"g,omitempty"`
+}
+
+// countBase is the counts folded from a broadcast's deltas.
+type countBase[C any] struct {
+	Sum C      `json:"sum"`
+	Gen uint64 `json:"gen,omitempty"`
+	// Pending are the deltas round Gen moves: their counts are in Sum
+	// only once the round's step 3 has run.
+	Pending []pendingShare[C] `json:"pending,omitempty"`
+}
+
+type pendingShare[C any] struct {
+	Seq    uint64 `json:"seq"`
+	Counts C      `json:"c"`
+}
+
+// AddBroadcastCounts applies add to the share of recipient seq in the
+// counts of broadcast id, in w: the scope of the recipient's person,
+// whose turn changes the engagement the counts follow.
+func AddBroadcastCounts[C any](ctx context.Context, w Writer, id string, seq uint64, add func(c *C)) error {
+	key := broadcastCountDeltaKey(id, seq)
+	d, _, err := getOptional[countDelta[C]](ctx, w, key, "counts")
 	if err != nil {
 		return fmt.Errorf("count for %s: %w", id, err)
 	}
-	add(&c)
-	if err := putJSON(w, key, &c, 0); err != nil {
-		return fmt.Errorf("save counters of %s: %w", id, err)
+	add(&d.Counts)
+	if err := putJSON(w, key, &d, 0); err != nil {
+		return fmt.Errorf("save counts of %s: %w", id, err)
 	}
 	return nil
 }
 
-// EachBroadcastCounts calls fn with every counter shard of broadcast id;
-// their sum is the broadcast's counts.
-func EachBroadcastCounts[C any](ctx context.Context, r Reader, id string, fn func(C) error) error {
-	err := scanJSON(ctx, r, broadcastCounterPrefix(id), false, func(_ Key, c C) error { return fn(c) })
+// maxSumTries bounds how often SumBroadcastCounts reads again because a
+// fold round moved under it.
+const maxSumTries = 20
+
+// SumBroadcastCounts reads the counts of broadcast id: the base, the
+// shards of the older layout and every delta not yet folded. A backend
+// whose reads are not one snapshot (JetStream) may see a fold round
+// move between them: the base read before and after differs, and the
+// sum is read again.
+func SumBroadcastCounts[C any, PC Counter[C]](ctx context.Context, r Reader, id string) (C, error) {
+	for try := 0; ; try++ {
+		sum, before, err := sumCounts[C, PC](ctx, r, id)
+		if err != nil {
+			return sum, fmt.Errorf("sum counts of %s: %w", id, err)
+		}
+		after, err := getRaw(r, broadcastCountBaseKey(id))
+		if err != nil {
+			return sum, fmt.Errorf("sum counts of %s: %w", id, err)
+		}
+		if bytes.Equal(before, after) {
+			return sum, nil
+		}
+		if try+1 >= maxSumTries {
+			return sum, fmt.Errorf("sum counts of %s: a fold moved under %d reads", id, maxSumTries)
+		}
+	}
+}
+
+// getRaw is the stored value of key, nil when there is none.
+func getRaw(r Reader, key Key) ([]byte, error) {
+	b, err := r.Get(key)
+	if notFound(err) {
+		return nil, nil
+	}
 	if err != nil {
-		return fmt.Errorf("scan counters of %s: %w", id, err)
+		return nil, fmt.Errorf("load %s: %w", printable(key), err)
+	}
+	return b, nil
+}
+
+func sumCounts[C any, PC Counter[C]](ctx context.Context, r Reader, id string) (sum C, baseRaw []byte, err error) {
+	baseRaw, err = getRaw(r, broadcastCountBaseKey(id))
+	if err != nil {
+		return sum, nil, err
+	}
+	var base countBase[C]
+	if baseRaw != nil {
+		if err := json.Unmarshal(baseRaw, &base); err != nil {
+			return sum, nil, fmt.Errorf("decode counts base: %w", err)
+		}
+	}
+	PC(&sum).AddTimes(&base.Sum, 1)
+	pending := make(map[uint64]*C, len(base.Pending))
+	for i := range base.Pending {
+		pending[base.Pending[i].Seq] = &base.Pending[i].Counts
+	}
+	err = scanJSON(ctx, r, broadcastCounterPrefix(id), false, func(_ Key, c C) error {
+		PC(&sum).AddTimes(&c, 1)
+		return nil
+	})
+	if err != nil {
+		return sum, nil, fmt.Errorf("scan counter shards: %w", err)
+	}
+	err = scanJSON(ctx, r, broadcastCountDeltaPrefix(id), false, func(k Key, d countDelta[C]) error {
+		PC(&sum).AddTimes(&d.Counts, 1)
+		_, seq, _ := parseBcPair(k)
+		if p, ok := pending[seq]; ok && d.Folded >= base.Gen {
+			// The round took p out of this delta: it counts from the base.
+			PC(&sum).AddTimes(p, 1)
+		}
+		return nil
+	})
+	if err != nil {
+		return sum, nil, fmt.Errorf("scan count deltas: %w", err)
+	}
+	return sum, baseRaw, nil
+}
+
+// UnfoldedBroadcastCounts is how many records a read of broadcast id's
+// counts walks besides its base: the deltas and older shards no fold
+// has moved yet.
+func UnfoldedBroadcastCounts(ctx context.Context, r Reader, id string) (int, error) {
+	n := 0
+	for _, prefix := range []Key{broadcastCounterPrefix(id), broadcastCountDeltaPrefix(id)} {
+		err := r.Scan(prefix, func(Key, []byte) error {
+			n++
+			return ctx.Err()
+		})
+		if err != nil {
+			return n, fmt.Errorf("count deltas of %s: %w", id, err)
+		}
+	}
+	return n, nil
+}
+
+// FoldBroadcastCounts runs one fold round over broadcast id (see
+// "Engagement counts" above), moving at most limit deltas into its base,
+// or finishes a round a crash left pending; it returns how many deltas
+// it moved, 0 when there was nothing to move. whose reads the person of
+// a recipient record (R: bot/broadcast's Recipient): a delta is written
+// in that person's scope. A delta whose recipient names nobody (erased)
+// is left where it is and still counted by every read.
+func FoldBroadcastCounts[C any, PC Counter[C], R any](ctx context.Context, db Scopes, id string, whose func(rec *R) string, limit int) (int, error) {
+	if limit < 1 {
+		return 0, fmt.Errorf("fold counts of %s: limit %d", id, limit)
+	}
+	bscope := BroadcastScope(id)
+	baseKey := broadcastCountBaseKey(id)
+
+	// What a new round would move, read outside any write: the deltas
+	// are in their people's scopes.
+	var (
+		found  []pendingShare[C]
+		zeros  []uint64 // deltas a round left at zero and a crash kept
+		people = map[uint64]string{}
+		legacy bool
+		base   countBase[C]
+	)
+	err := db.Read(ctx, func(r Reader) error {
+		found, zeros, legacy = found[:0], zeros[:0], false
+		clear(people)
+		b, _, err := getOptional[countBase[C]](ctx, r, baseKey, "counts base")
+		if err != nil {
+			return err
+		}
+		base = b
+		if len(base.Pending) > 0 {
+			return nil // a round to finish first
+		}
+		err = r.Scan(broadcastCounterPrefix(id), func(Key, []byte) error {
+			legacy = true
+			return ErrStop
+		})
+		if err != nil {
+			return fmt.Errorf("scan counter shards: %w", err)
+		}
+		return scanJSON(ctx, r, broadcastCountDeltaPrefix(id), false, func(k Key, d countDelta[C]) error {
+			_, seq, ok := parseBcPair(k)
+			if !ok {
+				return nil
+			}
+			person, err := recipientPerson(r, broadcastRecipientKey(id, seq), whose)
+			if err != nil {
+				return err
+			}
+			if person == "" {
+				return nil
+			}
+			people[seq] = person
+			if PC(&d.Counts).IsZero() {
+				zeros = append(zeros, seq)
+			} else {
+				found = append(found, pendingShare[C]{Seq: seq, Counts: d.Counts})
+			}
+			if len(found)+len(zeros) >= limit {
+				return ErrStop
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("fold counts of %s: find deltas: %w", id, err)
+	}
+	if len(base.Pending) == 0 && len(found) == 0 && !legacy {
+		return 0, deleteZeroDeltas[C, PC](ctx, db, id, zeros, people)
+	}
+
+	// (1) Open the round, or take the one already open; shards of the
+	// older layout go into the sum in the same write.
+	err = db.Write(ctx, bscope, func(w Writer) error {
+		b, _, err := getOptional[countBase[C]](ctx, w, baseKey, "counts base")
+		if err != nil {
+			return err
+		}
+		if len(b.Pending) > 0 {
+			base = b
+			return nil
+		}
+		var shards []Key
+		err = scanJSON(ctx, w, broadcastCounterPrefix(id), false, func(k Key, c C) error {
+			PC(&b.Sum).AddTimes(&c, 1)
+			shards = append(shards, k)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("scan counter shards: %w", err)
+		}
+		if err := deleteKeys(w, shards); err != nil {
+			return err
+		}
+		if len(found) > 0 {
+			b.Gen++
+			b.Pending = found
+		}
+		base = b
+		if len(shards) == 0 && len(found) == 0 {
+			return nil
+		}
+		return putJSON(w, baseKey, &b, 0)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("fold counts of %s: open round: %w", id, err)
+	}
+	if len(base.Pending) == 0 {
+		return 0, nil
+	}
+	gen := base.Gen
+
+	// (2) Take each pending entry out of its delta, once.
+	done := map[uint64]bool{}
+	for _, p := range base.Pending {
+		person, ok := people[p.Seq]
+		if !ok {
+			err := db.Read(ctx, func(r Reader) error {
+				var err error
+				person, err = recipientPerson(r, broadcastRecipientKey(id, p.Seq), whose)
+				return err
+			})
+			if err != nil {
+				return 0, fmt.Errorf("fold counts of %s: %w", id, err)
+			}
+			people[p.Seq] = person
+		}
+		if person == "" {
+			continue // erased since: its share stays pending, and counted
+		}
+		taken := false
+		err := db.Write(ctx, UserScope(person), func(w Writer) error {
+			taken = false
+			// The delta first, then the base: a delta deleted and
+			// written anew after this round closed is then never seen
+			// with the round still open.
+			key := broadcastCountDeltaKey(id, p.Seq)
+			d, _, err := getOptional[countDelta[C]](ctx, w, key, "counts")
+			if err != nil {
+				return err
+			}
+			b, _, err := getOptional[countBase[C]](ctx, w, baseKey, "counts base")
+			if err != nil {
+				return err
+			}
+			if b.Gen != gen || !slices.ContainsFunc(b.Pending, func(q pendingShare[C]) bool { return q.Seq == p.Seq }) {
+				return nil // the round closed without it: nothing to take
+			}
+			taken = true
+			if d.Folded >= gen {
+				return nil
+			}
+			PC(&d.Counts).AddTimes(&p.Counts, -1)
+			d.Folded = gen
+			return putJSON(w, key, &d, 0)
+		})
+		if err != nil {
+			return 0, fmt.Errorf("fold counts of %s: take delta %d: %w", id, p.Seq, err)
+		}
+		if taken {
+			done[p.Seq] = true
+		}
+	}
+
+	// (3) Move what was taken into the sum and close the round.
+	moved := 0
+	err = db.Write(ctx, bscope, func(w Writer) error {
+		moved = 0
+		b, _, err := getOptional[countBase[C]](ctx, w, baseKey, "counts base")
+		if err != nil {
+			return err
+		}
+		if b.Gen != gen {
+			return nil
+		}
+		left := b.Pending[:0:0]
+		for i := range b.Pending {
+			if done[b.Pending[i].Seq] {
+				PC(&b.Sum).AddTimes(&b.Pending[i].Counts, 1)
+				moved++
+				continue
+			}
+			left = append(left, b.Pending[i])
+		}
+		if moved == 0 {
+			return nil
+		}
+		b.Pending = left
+		return putJSON(w, baseKey, &b, 0)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("fold counts of %s: close round: %w", id, err)
+	}
+
+	// (4) Delete the deltas the round left at zero. A crash before
+	// leaves them: they add nothing, and a later round deletes them.
+	zeros = zeros[:0]
+	for seq := range done {
+		zeros = append(zeros, seq)
+	}
+	return moved, deleteZeroDeltas[C, PC](ctx, db, id, zeros, people)
+}
+
+// deleteZeroDeltas deletes the deltas of recipients seqs of broadcast
+// id (people: their persons) that hold no counts and that no open round
+// lists. Deleting a zero changes no sum, and a delta a person writes
+// anew afterwards starts from zero, as a missing one does.
+func deleteZeroDeltas[C any, PC Counter[C]](ctx context.Context, db Scopes, id string, seqs []uint64, people map[uint64]string) error {
+	baseKey := broadcastCountBaseKey(id)
+	for _, seq := range seqs {
+		err := db.Write(ctx, UserScope(people[seq]), func(w Writer) error {
+			// The delta first, then the base, as a round's step (2).
+			key := broadcastCountDeltaKey(id, seq)
+			d, found, err := getOptional[countDelta[C]](ctx, w, key, "counts")
+			if err != nil || !found || !PC(&d.Counts).IsZero() {
+				return err
+			}
+			b, _, err := getOptional[countBase[C]](ctx, w, baseKey, "counts base")
+			if err != nil {
+				return err
+			}
+			if slices.ContainsFunc(b.Pending, func(q pendingShare[C]) bool { return q.Seq == seq }) {
+				return nil
+			}
+			return w.Delete(key)
+		})
+		if err != nil {
+			return fmt.Errorf("fold counts of %s: delete delta %d: %w", id, seq, err)
+		}
 	}
 	return nil
 }

@@ -51,6 +51,8 @@ const (
 	KindBroadcastRecipient  RecordKind = "broadcast-recipient"
 	KindBroadcastEngagement RecordKind = "broadcast-engagement"
 	KindBroadcastCounter    RecordKind = "broadcast-counter"
+	KindBroadcastCountDelta RecordKind = "broadcast-count-delta"
+	KindBroadcastCountBase  RecordKind = "broadcast-count-base"
 	KindBroadcastProgress   RecordKind = "broadcast-progress"
 	KindBroadcastMember     RecordKind = "broadcast-member"
 	KindBroadcastFrequency  RecordKind = "broadcast-frequency"
@@ -107,6 +109,10 @@ func kindOf(k Key) (RecordKind, int, idLayout) {
 			return KindBroadcastEngagement, 2, idStringU64
 		case bcCounter:
 			return KindBroadcastCounter, 2, idStringU16
+		case bcCountDelta:
+			return KindBroadcastCountDelta, 2, idStringU64
+		case bcCountBase:
+			return KindBroadcastCountBase, 2, idString
 		case bcProgress:
 			return KindBroadcastProgress, 2, idString
 		case bcMember:
@@ -289,7 +295,9 @@ const (
 const (
 	bcRecipient  byte = 'r' // b r <id> 0 <seq>       dispatch state of one recipient (dispatcher only)
 	bcEngagement byte = 'e' // b e <id> 0 <seq>       delivery status and answer of one recipient (inbox only)
-	bcCounter    byte = 'k' // b k <id> 0 <shard u16> engagement counters, sharded to keep conflicts rare
+	bcCounter    byte = 'k' // b k <id> 0 <shard u16> engagement counters of an older layout, read and folded into the base
+	bcCountDelta byte = 'c' // b c <id> 0 <seq>       what one recipient's statuses and answer added to the counts (inbox only)
+	bcCountBase  byte = 's' // b s <id>               counts folded from the recipients' deltas (the folder only)
 	bcProgress   byte = 'p' // b p <id>               dispatcher cursor and counts (dispatcher only)
 	bcMember     byte = 'm' // b m <wa_id> 0 <id>     open check-in or confirmation of a contact -> recipient
 	bcFrequency  byte = 'f' // b f <wa_id> 0 <nanos>  one broadcast message to a contact, for the frequency cap
@@ -326,13 +334,27 @@ func broadcastRecipientsAll() Key { return Key{prefixBroadcast, bcRecipient} }
 // broadcastEngagementsAll selects the engagement of every recipient of every broadcast.
 func broadcastEngagementsAll() Key { return Key{prefixBroadcast, bcEngagement} }
 
-// broadcastCounterKey is one shard of a broadcast's engagement counters.
+// broadcastCounterKey is one shard of a broadcast's engagement counters
+// as an older layout wrote them (one key for many people, which a
+// backend keeping records by scope cannot sum).
 func broadcastCounterKey(id string, shard uint16) Key {
 	return binary.BigEndian.AppendUint16(broadcastCounterPrefix(id), shard)
 }
 
 // broadcastCounterPrefix selects every counter shard of a broadcast.
 func broadcastCounterPrefix(id string) Key { return bcKey(bcCounter, id, true) }
+
+// broadcastCountDeltaKey is what recipient seq's statuses and answer
+// added to the counts of broadcast id and the fold has not yet moved.
+func broadcastCountDeltaKey(id string, seq uint64) Key {
+	return binary.BigEndian.AppendUint64(broadcastCountDeltaPrefix(id), seq)
+}
+
+// broadcastCountDeltaPrefix selects every recipient's delta of a broadcast.
+func broadcastCountDeltaPrefix(id string) Key { return bcKey(bcCountDelta, id, true) }
+
+// broadcastCountBaseKey is the counts folded from a broadcast's deltas.
+func broadcastCountBaseKey(id string) Key { return bcKey(bcCountBase, id, false) }
 
 // broadcastProgressKey is the dispatcher's cursor and counts for a broadcast.
 func broadcastProgressKey(id string) Key { return bcKey(bcProgress, id, false) }
@@ -425,10 +447,18 @@ func ownerOf(k Key) (owner, bool) {
 		// dispatcher: it lives in the recipient's stream, found through
 		// the broadcast's recipient records and the per-user member index.
 		return owner{anyOf: ownedByWriterUser}, true
+	case KindBroadcastCountDelta:
+		// One recipient's share of the counts, written in the turn that
+		// writes the recipient's engagement (the same person's scope,
+		// the same batch): one scope writes each key, so the sum over
+		// the keys is the count on every backend.
+		return owner{anyOf: ownedByWriterUser}, true
+	case KindBroadcastCountBase:
+		return owner{scope: BroadcastScope(id)}, true
 	case KindBroadcastCounter:
-		// Counter shards are deltas folded when read: a turn adds to one
-		// in its own batch, the dispatcher in the broadcast's.
-		return owner{anyOf: ownedByWriterAny}, true
+		// Shards of the older layout: only the fold, in the broadcast's
+		// scope, still writes them (it deletes them into the base).
+		return owner{scope: BroadcastScope(beforeLastSlash(id))}, true
 	case KindBroadcastRecipient, KindBroadcastProgress:
 		return owner{scope: BroadcastScope(beforeLastSlash(id))}, true
 	case KindBroadcastFrequency:

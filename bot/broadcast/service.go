@@ -873,10 +873,11 @@ func (s *Service) List(limit int) ([]*Broadcast, error) {
 	return out, err
 }
 
-// bump applies fn to the counters of broadcast id within tx; the store
-// keeps them in shards so that different users rarely conflict.
-func bump(tx store.Writer, id, user string, fn func(c *Counts)) error {
-	return store.AddBroadcastCounts(storeCtx, tx, id, user, fn)
+// bump applies fn to the counts of broadcast id within tx, the turn of
+// recipient seq's person: the store keeps each recipient's share apart,
+// written in that person's scope, and a read adds the shares up.
+func bump(tx store.Writer, id string, seq uint64, fn func(c *Counts)) error {
+	return store.AddBroadcastCounts(storeCtx, tx, id, seq, fn)
 }
 
 func incr(m *map[string]int64, k string, n int64) {
@@ -959,10 +960,8 @@ func (s *Service) Status(id string) (*Status, error) {
 		if p, _, err = store.GetBroadcastProgress[Progress](storeCtx, r, id); err != nil {
 			return err
 		}
-		return store.EachBroadcastCounts(storeCtx, r, id, func(sh Counts) error {
-			c.add(&sh)
-			return nil
-		})
+		c, err = store.SumBroadcastCounts[Counts](storeCtx, r, id)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("broadcast %s: %w", id, err)
