@@ -47,7 +47,11 @@ type Config struct {
 	// LeaseTTL is how long a broadcast's dispatch lease lasts without a
 	// renewal (renewed every third of it; default 15s): how long a dead
 	// instance's broadcast waits before another instance continues it.
-	LeaseTTL      time.Duration
+	LeaseTTL time.Duration
+	// FoldEvery is how often the holder of the folder's lease moves the
+	// recipients' shares of the counts into each broadcast's base
+	// (fold.go; default 30s).
+	FoldEvery     time.Duration
 	WebhookURLs   []string // integration endpoints told about answers, escalations and completion
 	WebhookSecret string   // HMAC-SHA256 key of X-Lifeline-Signature-256
 	// Backoff is the delay before retry n of a failure; defaults to
@@ -114,6 +118,9 @@ func (c *Config) defaults() {
 	}
 	if c.LeaseTTL <= 0 {
 		c.LeaseTTL = 15 * time.Second
+	}
+	if c.FoldEvery <= 0 {
+		c.FoldEvery = 30 * time.Second
 	}
 	if c.InFlightGrace == 0 {
 		c.InFlightGrace = time.Minute
@@ -317,9 +324,10 @@ func (s *Service) Start() error {
 	}
 	s.started = s.now()
 	s.log.Info().Int("open", len(s.docs)).Int("numbers", len(s.cfg.PhoneNumberIDs)).Float64("rate_per_number", s.cfg.RatePerNumber).Msg("broadcasts started")
-	s.wg.Add(2)
+	s.wg.Add(3)
 	go s.controlLoop()
 	go s.notifyLoop()
+	go s.foldLoop()
 	return nil
 }
 
