@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 )
 
@@ -268,30 +267,34 @@ func getOptional[T any](ctx context.Context, r Reader, key Key, what string) (v 
 // move in the turns of its recipients: a status or an answer is handled
 // in the person's scope, one atomic batch with the engagement it
 // changes. So each recipient's share of the counts is a record of its
-// own (a delta, keyed like the engagement), written in that batch: no
-// two scopes ever write one key, and the counts are the sum of the
-// records on every backend (a key written in several scopes of a
-// backend that keeps records by scope would read as its newest write).
+// own (a delta, keyed by the recipient), written in that batch: no two
+// scopes ever write one key, and the counts are the sum of the records
+// on every backend (a key written in several scopes of a backend that
+// keeps records by scope reads as its newest write, not the sum).
 //
-// The fold keeps that sum short to read: the folder (one per broadcast,
-// though two at once stay right) moves the deltas into the broadcast's
-// base in rounds. A round (1) lists up to limit deltas in the base as
-// pending, each with the counts it moves, (2) subtracts each from its
-// delta in the person's scope and marks the delta with the round's
-// generation, (3) adds the marked ones to the base's sum and drops them
-// from pending, (4) deletes deltas left at zero. Every step is one
-// scoped write that checks what it reads, so a crash between any two
-// leaves the sum right and the next round finishes the work: a reader
-// adds a pending entry exactly when its delta is marked, that is when
-// the delta no longer holds it.
+// The fold keeps that sum short to read. Deltas are keyed by epoch too:
+// a turn adds to the delta of the broadcast's current epoch (read from
+// the base). The folder (1) closes the current epoch by opening the next
+// one, then, once no turn can still be writing into the closed epoch
+// (grace, counted from the opening), (2) adds the closed epoch's deltas
+// to the base's sum and marks the epoch folded, in one write, and (3)
+// deletes the deltas of folded epochs, which no read looks at any more.
+// A read adds the base's sum and the deltas of the epochs not folded,
+// one or two: what came in since the last fold. Each step is one write,
+// and (2) happens once per epoch, so a crash anywhere changes no sum.
+//
+// On badger a turn's read of the epoch is part of its transaction: the
+// folder opening an epoch makes a turn that read the old one run again.
+// A backend that fences only the scope a transaction writes (JetStream)
+// relies on the grace: a turn that read the epoch, then stalled for
+// longer than the grace before its commit, would add to an epoch
+// already folded, and that share would not be counted.
 
-// Counter is what the store needs of a counts type to add counts up
-// and fold them: C's pointer adds n times another and says whether all
-// its counts are zero. bot/broadcast's Counts is one.
+// Counter is what the store needs of a counts type to add counts up:
+// C's pointer adds n times another. bot/broadcast's Counts is one.
 type Counter[C any] interface {
 	*C
 	AddTimes(o *C, n int64)
-	IsZero() bool
 }
 
 // Scopes is what an operation made of several scoped writes runs on:
@@ -301,62 +304,85 @@ type Scopes interface {
 	Read(ctx context.Context, fn func(r Reader) error) error
 }
 
-// countDelta is one recipient's share of a broadcast's counts.
-type countDelta[C any] struct {
-	Counts C `json:"c"`
-	// Folded is the generation of the last fold round that took
-	// counts out of it.
-	Folded uint64 `json:"g,omitempty"`
-}
-
-// countBase is the counts folded from a broadcast's deltas.
+// countBase is the counts folded from a broadcast's deltas, and where
+// the epochs stand.
 type countBase[C any] struct {
-	Sum C      `json:"sum"`
-	Gen uint64 `json:"gen,omitempty"`
-	// Pending are the deltas round Gen moves: their counts are in Sum
-	// only once the round's step 3 has run.
-	Pending []pendingShare[C] `json:"pending,omitempty"`
+	Sum C `json:"sum"`
+	// Epoch is the one turns add to; 0 (no base yet) reads as 1.
+	Epoch uint32 `json:"epoch,omitempty"`
+	// Opened is when Epoch was opened: the epoch before it is folded a
+	// grace after.
+	Opened time.Time `json:"opened,omitzero"`
+	// Folded: every epoch up to it is in Sum.
+	Folded uint32 `json:"folded,omitempty"`
+	// Deleted: every delta of the epochs up to it is deleted.
+	Deleted uint32 `json:"deleted,omitempty"`
 }
 
-type pendingShare[C any] struct {
-	Seq    uint64 `json:"seq"`
-	Counts C      `json:"c"`
+func (b *countBase[C]) epoch() uint32 { return max(b.Epoch, 1) }
+
+func getCountBase[C any](ctx context.Context, r Reader, id string) (countBase[C], []byte, error) {
+	var b countBase[C]
+	if err := ctx.Err(); err != nil {
+		return b, nil, err
+	}
+	raw, err := r.Get(broadcastCountBaseKey(id))
+	switch {
+	case notFound(err):
+		return b, nil, nil
+	case err != nil:
+		return b, nil, fmt.Errorf("load counts of %s: %w", id, err)
+	}
+	if err := json.Unmarshal(raw, &b); err != nil {
+		return b, nil, fmt.Errorf("decode counts of %s: %w", id, err)
+	}
+	return b, raw, nil
 }
 
 // AddBroadcastCounts applies add to the share of recipient seq in the
 // counts of broadcast id, in w: the scope of the recipient's person,
 // whose turn changes the engagement the counts follow.
 func AddBroadcastCounts[C any](ctx context.Context, w Writer, id string, seq uint64, add func(c *C)) error {
-	key := broadcastCountDeltaKey(id, seq)
-	d, _, err := getOptional[countDelta[C]](ctx, w, key, "counts")
+	base, _, err := getCountBase[C](ctx, w, id)
 	if err != nil {
 		return fmt.Errorf("count for %s: %w", id, err)
 	}
-	add(&d.Counts)
-	if err := putJSON(w, key, &d, 0); err != nil {
+	key := broadcastCountDeltaKey(id, base.epoch(), seq)
+	c, _, err := getOptional[C](ctx, w, key, "counts")
+	if err != nil {
+		return fmt.Errorf("count for %s: %w", id, err)
+	}
+	add(&c)
+	if err := putJSON(w, key, &c, 0); err != nil {
 		return fmt.Errorf("save counts of %s: %w", id, err)
 	}
 	return nil
 }
 
 // maxSumTries bounds how often SumBroadcastCounts reads again because a
-// fold round moved under it.
+// fold moved under it.
 const maxSumTries = 20
 
 // SumBroadcastCounts reads the counts of broadcast id: the base, the
-// shards of the older layout and every delta not yet folded. A backend
-// whose reads are not one snapshot (JetStream) may see a fold round
+// shards of the older layout and the deltas of the epochs not folded. A
+// backend whose reads are not one snapshot (JetStream) may see a fold
 // move between them: the base read before and after differs, and the
 // sum is read again.
 func SumBroadcastCounts[C any, PC Counter[C]](ctx context.Context, r Reader, id string) (C, error) {
 	for try := 0; ; try++ {
-		sum, before, err := sumCounts[C, PC](ctx, r, id)
+		var sum C
+		base, before, err := getCountBase[C](ctx, r, id)
+		if err != nil {
+			return sum, err
+		}
+		PC(&sum).AddTimes(&base.Sum, 1)
+		err = eachUnfolded(ctx, r, id, &base, func(c *C) { PC(&sum).AddTimes(c, 1) })
 		if err != nil {
 			return sum, fmt.Errorf("sum counts of %s: %w", id, err)
 		}
-		after, err := getRaw(r, broadcastCountBaseKey(id))
+		_, after, err := getCountBase[C](ctx, r, id)
 		if err != nil {
-			return sum, fmt.Errorf("sum counts of %s: %w", id, err)
+			return sum, err
 		}
 		if bytes.Equal(before, after) {
 			return sum, nil
@@ -367,154 +393,106 @@ func SumBroadcastCounts[C any, PC Counter[C]](ctx context.Context, r Reader, id 
 	}
 }
 
-// getRaw is the stored value of key, nil when there is none.
-func getRaw(r Reader, key Key) ([]byte, error) {
-	b, err := r.Get(key)
-	if notFound(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", printable(key), err)
-	}
-	return b, nil
-}
-
-func sumCounts[C any, PC Counter[C]](ctx context.Context, r Reader, id string) (sum C, baseRaw []byte, err error) {
-	baseRaw, err = getRaw(r, broadcastCountBaseKey(id))
-	if err != nil {
-		return sum, nil, err
-	}
-	var base countBase[C]
-	if baseRaw != nil {
-		if err := json.Unmarshal(baseRaw, &base); err != nil {
-			return sum, nil, fmt.Errorf("decode counts base: %w", err)
-		}
-	}
-	PC(&sum).AddTimes(&base.Sum, 1)
-	pending := make(map[uint64]*C, len(base.Pending))
-	for i := range base.Pending {
-		pending[base.Pending[i].Seq] = &base.Pending[i].Counts
-	}
-	err = scanJSON(ctx, r, broadcastCounterPrefix(id), false, func(_ Key, c C) error {
-		PC(&sum).AddTimes(&c, 1)
+// eachUnfolded calls fn with every count record not in base's sum: the
+// shards of the older layout and the deltas of the epochs after Folded.
+func eachUnfolded[C any](ctx context.Context, r Reader, id string, base *countBase[C], fn func(c *C)) error {
+	err := scanJSON(ctx, r, broadcastCounterPrefix(id), false, func(_ Key, c C) error {
+		fn(&c)
 		return nil
 	})
 	if err != nil {
-		return sum, nil, fmt.Errorf("scan counter shards: %w", err)
+		return fmt.Errorf("scan counter shards: %w", err)
 	}
-	err = scanJSON(ctx, r, broadcastCountDeltaPrefix(id), false, func(k Key, d countDelta[C]) error {
-		PC(&sum).AddTimes(&d.Counts, 1)
-		_, seq, _ := parseBcPair(k)
-		if p, ok := pending[seq]; ok && d.Folded >= base.Gen {
-			// The round took p out of this delta: it counts from the base.
-			PC(&sum).AddTimes(p, 1)
+	for e := base.Folded + 1; e <= base.epoch(); e++ {
+		err := scanJSON(ctx, r, broadcastCountEpochPrefix(id, e), false, func(_ Key, c C) error {
+			fn(&c)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("scan deltas of epoch %d: %w", e, err)
 		}
-		return nil
-	})
-	if err != nil {
-		return sum, nil, fmt.Errorf("scan count deltas: %w", err)
 	}
-	return sum, baseRaw, nil
+	return nil
 }
 
 // UnfoldedBroadcastCounts is how many records a read of broadcast id's
-// counts walks besides its base: the deltas and older shards no fold
-// has moved yet.
-func UnfoldedBroadcastCounts(ctx context.Context, r Reader, id string) (int, error) {
-	n := 0
-	for _, prefix := range []Key{broadcastCounterPrefix(id), broadcastCountDeltaPrefix(id)} {
-		err := r.Scan(prefix, func(Key, []byte) error {
-			n++
-			return ctx.Err()
-		})
-		if err != nil {
-			return n, fmt.Errorf("count deltas of %s: %w", id, err)
-		}
+// counts walks besides its base: the deltas no fold has added to the
+// base yet, and the shards of the older layout.
+func UnfoldedBroadcastCounts[C any](ctx context.Context, r Reader, id string) (int, error) {
+	base, _, err := getCountBase[C](ctx, r, id)
+	if err != nil {
+		return 0, err
 	}
-	return n, nil
+	n := 0
+	err = eachUnfolded(ctx, r, id, &base, func(*C) { n++ })
+	return n, err
 }
 
-// FoldBroadcastCounts runs one fold round over broadcast id (see
-// "Engagement counts" above), moving at most limit deltas into its base,
-// or finishes a round a crash left pending; it returns how many deltas
-// it moved, 0 when there was nothing to move. whose reads the person of
-// a recipient record (R: bot/broadcast's Recipient): a delta is written
-// in that person's scope. A delta whose recipient names nobody (erased)
-// is left where it is and still counted by every read.
-func FoldBroadcastCounts[C any, PC Counter[C], R any](ctx context.Context, db Scopes, id string, whose func(rec *R) string, limit int) (int, error) {
-	if limit < 1 {
-		return 0, fmt.Errorf("fold counts of %s: limit %d", id, limit)
-	}
-	bscope := BroadcastScope(id)
-	baseKey := broadcastCountBaseKey(id)
-
-	// What a new round would move, read outside any write: the deltas
-	// are in their people's scopes.
+// FoldBroadcastCounts takes the next step of folding broadcast id's
+// counts (see "Engagement counts" above) and says whether it changed
+// anything; call it again until it does not. At now, an epoch closed for
+// at least grace is folded; the current one is closed when it holds
+// deltas; at most limit deltas of folded epochs are deleted per call.
+// whose reads the person of a recipient record (R: bot/broadcast's
+// Recipient), in whose scope the recipient's deltas are deleted; those
+// of a recipient that names nobody (erased) stay, and no read looks at
+// them.
+func FoldBroadcastCounts[C any, PC Counter[C], R any](ctx context.Context, db Scopes, id string, whose func(rec *R) string, now time.Time, grace time.Duration, limit int) (bool, error) {
 	var (
-		found  []pendingShare[C]
-		zeros  []uint64 // deltas a round left at zero and a crash kept
-		people = map[uint64]string{}
-		legacy bool
 		base   countBase[C]
+		legacy bool
+		open   bool // the current epoch holds deltas
 	)
-	err := db.Read(ctx, func(r Reader) error {
-		found, zeros, legacy = found[:0], zeros[:0], false
-		clear(people)
-		b, _, err := getOptional[countBase[C]](ctx, r, baseKey, "counts base")
+	err := db.Read(ctx, func(r Reader) (err error) {
+		if base, _, err = getCountBase[C](ctx, r, id); err != nil {
+			return err
+		}
+		legacy, err = holdsAny(ctx, r, broadcastCounterPrefix(id))
 		if err != nil {
 			return err
 		}
-		base = b
-		if len(base.Pending) > 0 {
-			return nil // a round to finish first
-		}
-		err = r.Scan(broadcastCounterPrefix(id), func(Key, []byte) error {
-			legacy = true
-			return ErrStop
-		})
-		if err != nil {
-			return fmt.Errorf("scan counter shards: %w", err)
-		}
-		return scanJSON(ctx, r, broadcastCountDeltaPrefix(id), false, func(k Key, d countDelta[C]) error {
-			_, seq, ok := parseBcPair(k)
-			if !ok {
-				return nil
-			}
-			person, err := recipientPerson(r, broadcastRecipientKey(id, seq), whose)
-			if err != nil {
-				return err
-			}
-			if person == "" {
-				return nil
-			}
-			people[seq] = person
-			if PC(&d.Counts).IsZero() {
-				zeros = append(zeros, seq)
-			} else {
-				found = append(found, pendingShare[C]{Seq: seq, Counts: d.Counts})
-			}
-			if len(found)+len(zeros) >= limit {
-				return ErrStop
-			}
-			return nil
-		})
+		open, err = holdsAny(ctx, r, broadcastCountEpochPrefix(id, base.epoch()))
+		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("fold counts of %s: find deltas: %w", id, err)
+		return false, fmt.Errorf("fold counts of %s: %w", id, err)
 	}
-	if len(base.Pending) == 0 && len(found) == 0 && !legacy {
-		return 0, deleteZeroDeltas[C, PC](ctx, db, id, zeros, people)
+	switch closed := base.epoch() - 1; {
+	case closed > base.Folded && !now.Before(base.Opened.Add(grace)):
+		return foldEpoch[C, PC](ctx, db, id, closed)
+	case closed == base.Folded && (open || legacy):
+		return openEpoch[C, PC](ctx, db, id, base.epoch(), now)
+	case base.Deleted < base.Folded:
+		return deleteFolded[C, PC](ctx, db, id, base.Deleted+1, whose, limit)
 	}
+	return false, nil
+}
 
-	// (1) Open the round, or take the one already open; shards of the
-	// older layout go into the sum in the same write.
-	err = db.Write(ctx, bscope, func(w Writer) error {
-		b, _, err := getOptional[countBase[C]](ctx, w, baseKey, "counts base")
+// holdsAny reports whether a record is stored under prefix.
+func holdsAny(ctx context.Context, r Reader, prefix Key) (bool, error) {
+	found := false
+	err := r.Scan(prefix, func(Key, []byte) error {
+		found = true
+		return ErrStop
+	})
+	if err != nil {
+		return false, fmt.Errorf("look under %s: %w", printable(prefix), err)
+	}
+	return found, ctx.Err()
+}
+
+// writeBase changes the base of broadcast id in its scope: change runs on
+// the base as stored and says whether to write it; the shards of the
+// older layout go into the sum in the same write.
+func writeBase[C any, PC Counter[C]](ctx context.Context, db Scopes, id string, change func(b *countBase[C]) bool) (bool, error) {
+	changed := false
+	err := db.Write(ctx, BroadcastScope(id), func(w Writer) error {
+		changed = false
+		b, _, err := getCountBase[C](ctx, w, id)
 		if err != nil {
 			return err
 		}
-		if len(b.Pending) > 0 {
-			base = b
+		if !change(&b) {
 			return nil
 		}
 		var shards []Key
@@ -529,143 +507,108 @@ func FoldBroadcastCounts[C any, PC Counter[C], R any](ctx context.Context, db Sc
 		if err := deleteKeys(w, shards); err != nil {
 			return err
 		}
-		if len(found) > 0 {
-			b.Gen++
-			b.Pending = found
-		}
-		base = b
-		if len(shards) == 0 && len(found) == 0 {
-			return nil
-		}
-		return putJSON(w, baseKey, &b, 0)
+		changed = true
+		return putJSON(w, broadcastCountBaseKey(id), &b, 0)
 	})
-	if err != nil {
-		return 0, fmt.Errorf("fold counts of %s: open round: %w", id, err)
-	}
-	if len(base.Pending) == 0 {
-		return 0, nil
-	}
-	gen := base.Gen
-
-	// (2) Take each pending entry out of its delta, once.
-	done := map[uint64]bool{}
-	for _, p := range base.Pending {
-		person, ok := people[p.Seq]
-		if !ok {
-			err := db.Read(ctx, func(r Reader) error {
-				var err error
-				person, err = recipientPerson(r, broadcastRecipientKey(id, p.Seq), whose)
-				return err
-			})
-			if err != nil {
-				return 0, fmt.Errorf("fold counts of %s: %w", id, err)
-			}
-			people[p.Seq] = person
-		}
-		if person == "" {
-			continue // erased since: its share stays pending, and counted
-		}
-		taken := false
-		err := db.Write(ctx, UserScope(person), func(w Writer) error {
-			taken = false
-			// The delta first, then the base: a delta deleted and
-			// written anew after this round closed is then never seen
-			// with the round still open.
-			key := broadcastCountDeltaKey(id, p.Seq)
-			d, _, err := getOptional[countDelta[C]](ctx, w, key, "counts")
-			if err != nil {
-				return err
-			}
-			b, _, err := getOptional[countBase[C]](ctx, w, baseKey, "counts base")
-			if err != nil {
-				return err
-			}
-			if b.Gen != gen || !slices.ContainsFunc(b.Pending, func(q pendingShare[C]) bool { return q.Seq == p.Seq }) {
-				return nil // the round closed without it: nothing to take
-			}
-			taken = true
-			if d.Folded >= gen {
-				return nil
-			}
-			PC(&d.Counts).AddTimes(&p.Counts, -1)
-			d.Folded = gen
-			return putJSON(w, key, &d, 0)
-		})
-		if err != nil {
-			return 0, fmt.Errorf("fold counts of %s: take delta %d: %w", id, p.Seq, err)
-		}
-		if taken {
-			done[p.Seq] = true
-		}
-	}
-
-	// (3) Move what was taken into the sum and close the round.
-	moved := 0
-	err = db.Write(ctx, bscope, func(w Writer) error {
-		moved = 0
-		b, _, err := getOptional[countBase[C]](ctx, w, baseKey, "counts base")
-		if err != nil {
-			return err
-		}
-		if b.Gen != gen {
-			return nil
-		}
-		left := b.Pending[:0:0]
-		for i := range b.Pending {
-			if done[b.Pending[i].Seq] {
-				PC(&b.Sum).AddTimes(&b.Pending[i].Counts, 1)
-				moved++
-				continue
-			}
-			left = append(left, b.Pending[i])
-		}
-		if moved == 0 {
-			return nil
-		}
-		b.Pending = left
-		return putJSON(w, baseKey, &b, 0)
-	})
-	if err != nil {
-		return 0, fmt.Errorf("fold counts of %s: close round: %w", id, err)
-	}
-
-	// (4) Delete the deltas the round left at zero. A crash before
-	// leaves them: they add nothing, and a later round deletes them.
-	zeros = zeros[:0]
-	for seq := range done {
-		zeros = append(zeros, seq)
-	}
-	return moved, deleteZeroDeltas[C, PC](ctx, db, id, zeros, people)
+	return changed, err
 }
 
-// deleteZeroDeltas deletes the deltas of recipients seqs of broadcast
-// id (people: their persons) that hold no counts and that no open round
-// lists. Deleting a zero changes no sum, and a delta a person writes
-// anew afterwards starts from zero, as a missing one does.
-func deleteZeroDeltas[C any, PC Counter[C]](ctx context.Context, db Scopes, id string, seqs []uint64, people map[uint64]string) error {
-	baseKey := broadcastCountBaseKey(id)
-	for _, seq := range seqs {
-		err := db.Write(ctx, UserScope(people[seq]), func(w Writer) error {
-			// The delta first, then the base, as a round's step (2).
-			key := broadcastCountDeltaKey(id, seq)
-			d, found, err := getOptional[countDelta[C]](ctx, w, key, "counts")
-			if err != nil || !found || !PC(&d.Counts).IsZero() {
-				return err
+// openEpoch closes epoch cur of broadcast id by opening the next.
+func openEpoch[C any, PC Counter[C]](ctx context.Context, db Scopes, id string, cur uint32, now time.Time) (bool, error) {
+	changed, err := writeBase[C, PC](ctx, db, id, func(b *countBase[C]) bool {
+		if b.epoch() != cur {
+			return false // another folder opened it
+		}
+		b.Epoch, b.Opened = cur+1, now
+		return true
+	})
+	if err != nil {
+		return false, fmt.Errorf("fold counts of %s: open epoch %d: %w", id, cur+1, err)
+	}
+	return changed, nil
+}
+
+// foldEpoch adds the deltas of closed epoch e to the sum of broadcast id,
+// once: the write checks that e is still the next epoch to fold.
+func foldEpoch[C any, PC Counter[C]](ctx context.Context, db Scopes, id string, e uint32) (bool, error) {
+	// The deltas are in their people's scopes: read them outside the
+	// write. No turn writes into e any more, so the sum read stays true.
+	var add C
+	err := db.Read(ctx, func(r Reader) error {
+		add = *new(C)
+		return scanJSON(ctx, r, broadcastCountEpochPrefix(id, e), false, func(_ Key, c C) error {
+			PC(&add).AddTimes(&c, 1)
+			return nil
+		})
+	})
+	if err != nil {
+		return false, fmt.Errorf("fold counts of %s: read epoch %d: %w", id, e, err)
+	}
+	changed, err := writeBase[C, PC](ctx, db, id, func(b *countBase[C]) bool {
+		if b.Folded+1 != e || e >= b.epoch() {
+			return false // folded by another folder meanwhile
+		}
+		PC(&b.Sum).AddTimes(&add, 1)
+		b.Folded = e
+		return true
+	})
+	if err != nil {
+		return false, fmt.Errorf("fold counts of %s: fold epoch %d: %w", id, e, err)
+	}
+	return changed, nil
+}
+
+// deleteFolded deletes up to limit deltas of folded epoch e of broadcast
+// id, each in its person's scope, and marks e deleted once it has none
+// left that can be deleted.
+func deleteFolded[C any, PC Counter[C], R any](ctx context.Context, db Scopes, id string, e uint32, whose func(rec *R) string, limit int) (bool, error) {
+	type delta struct {
+		key    Key
+		person string
+	}
+	var found []delta
+	err := db.Read(ctx, func(r Reader) error {
+		found = found[:0]
+		return r.Scan(broadcastCountEpochPrefix(id, e), func(k Key, _ []byte) error {
+			_, _, seq, ok := parseCountDelta(k)
+			if !ok {
+				return nil
 			}
-			b, _, err := getOptional[countBase[C]](ctx, w, baseKey, "counts base")
+			person, err := recipientPerson(r, broadcastRecipientKey(id, seq), whose)
 			if err != nil {
 				return err
 			}
-			if slices.ContainsFunc(b.Pending, func(q pendingShare[C]) bool { return q.Seq == seq }) {
-				return nil
+			if person != "" {
+				found = append(found, delta{k, person})
 			}
-			return w.Delete(key)
+			if len(found) >= limit {
+				return ErrStop
+			}
+			return ctx.Err()
 		})
-		if err != nil {
-			return fmt.Errorf("fold counts of %s: delete delta %d: %w", id, seq, err)
+	})
+	if err != nil {
+		return false, fmt.Errorf("fold counts of %s: find deltas of epoch %d: %w", id, e, err)
+	}
+	for _, d := range found {
+		if err := db.Write(ctx, UserScope(d.person), func(w Writer) error { return w.Delete(d.key) }); err != nil {
+			return false, fmt.Errorf("fold counts of %s: delete a delta of epoch %d: %w", id, e, err)
 		}
 	}
-	return nil
+	if len(found) >= limit {
+		return true, nil
+	}
+	changed, err := writeBase[C, PC](ctx, db, id, func(b *countBase[C]) bool {
+		if b.Deleted+1 != e || e > b.Folded {
+			return false
+		}
+		b.Deleted = e
+		return true
+	})
+	if err != nil {
+		return false, fmt.Errorf("fold counts of %s: mark epoch %d deleted: %w", id, e, err)
+	}
+	return changed || len(found) > 0, nil
 }
 
 // GetBroadcastProgress loads the dispatcher's cursor and counts of

@@ -69,6 +69,7 @@ const (
 	idU64                          // <u64>
 	idStringU64                    // <string> 0 <u64>
 	idStringU16                    // <string> 0 <u16>
+	idStringU32U64                 // <string> 0 <u32> <u64>
 	idStringString                 // <string> 0 <string>
 )
 
@@ -110,7 +111,7 @@ func kindOf(k Key) (RecordKind, int, idLayout) {
 		case bcCounter:
 			return KindBroadcastCounter, 2, idStringU16
 		case bcCountDelta:
-			return KindBroadcastCountDelta, 2, idStringU64
+			return KindBroadcastCountDelta, 2, idStringU32U64
 		case bcCountBase:
 			return KindBroadcastCountBase, 2, idString
 		case bcProgress:
@@ -146,6 +147,11 @@ func parseKey(k Key) (RecordKind, DocKind, string) {
 	case idStringU64:
 		if n := len(rest) - 9; n >= 0 && rest[n] == 0 {
 			return kind, "", string(rest[:n]) + "/" + strconv.FormatUint(binary.BigEndian.Uint64(rest[n+1:]), 10)
+		}
+	case idStringU32U64:
+		if n := len(rest) - 13; n >= 0 && rest[n] == 0 {
+			return kind, "", string(rest[:n]) + "/" + strconv.FormatUint(uint64(binary.BigEndian.Uint32(rest[n+1:])), 10) +
+				"/" + strconv.FormatUint(binary.BigEndian.Uint64(rest[n+5:]), 10)
 		}
 	case idStringU16:
 		if n := len(rest) - 3; n >= 0 && rest[n] == 0 {
@@ -296,7 +302,7 @@ const (
 	bcRecipient  byte = 'r' // b r <id> 0 <seq>       dispatch state of one recipient (dispatcher only)
 	bcEngagement byte = 'e' // b e <id> 0 <seq>       delivery status and answer of one recipient (inbox only)
 	bcCounter    byte = 'k' // b k <id> 0 <shard u16> engagement counters of an older layout, read and folded into the base
-	bcCountDelta byte = 'c' // b c <id> 0 <seq>       what one recipient's statuses and answer added to the counts (inbox only)
+	bcCountDelta byte = 'c' // b c <id> 0 <epoch u32> <seq> what one recipient's statuses and answer added to the counts in an epoch (inbox only)
 	bcCountBase  byte = 's' // b s <id>               counts folded from the recipients' deltas (the folder only)
 	bcProgress   byte = 'p' // b p <id>               dispatcher cursor and counts (dispatcher only)
 	bcMember     byte = 'm' // b m <wa_id> 0 <id>     open check-in or confirmation of a contact -> recipient
@@ -345,13 +351,26 @@ func broadcastCounterKey(id string, shard uint16) Key {
 func broadcastCounterPrefix(id string) Key { return bcKey(bcCounter, id, true) }
 
 // broadcastCountDeltaKey is what recipient seq's statuses and answer
-// added to the counts of broadcast id and the fold has not yet moved.
-func broadcastCountDeltaKey(id string, seq uint64) Key {
-	return binary.BigEndian.AppendUint64(broadcastCountDeltaPrefix(id), seq)
+// added to the counts of broadcast id during epoch.
+func broadcastCountDeltaKey(id string, epoch uint32, seq uint64) Key {
+	return binary.BigEndian.AppendUint64(broadcastCountEpochPrefix(id, epoch), seq)
 }
 
-// broadcastCountDeltaPrefix selects every recipient's delta of a broadcast.
+// broadcastCountEpochPrefix selects the deltas of one epoch of a broadcast.
+func broadcastCountEpochPrefix(id string, epoch uint32) Key {
+	return binary.BigEndian.AppendUint32(broadcastCountDeltaPrefix(id), epoch)
+}
+
+// broadcastCountDeltaPrefix selects every delta of a broadcast.
 func broadcastCountDeltaPrefix(id string) Key { return bcKey(bcCountDelta, id, true) }
+
+// parseCountDelta reads the broadcast, epoch and recipient of a delta key.
+func parseCountDelta(k Key) (id string, epoch uint32, seq uint64, ok bool) {
+	if len(k) < 2+1+12 || k[len(k)-13] != 0 {
+		return "", 0, 0, false
+	}
+	return string(k[2 : len(k)-13]), binary.BigEndian.Uint32(k[len(k)-12:]), binary.BigEndian.Uint64(k[len(k)-8:]), true
+}
 
 // broadcastCountBaseKey is the counts folded from a broadcast's deltas.
 func broadcastCountBaseKey(id string) Key { return bcKey(bcCountBase, id, false) }

@@ -281,10 +281,13 @@ func recordScope(k Key, kind RecordKind, doc DocKind, v []byte, owners Owners) (
 	return Scope{}, nil
 }
 
-// answerPerson is the person the recipient record of engagement key k
-// names, "" when none does.
+// answerPerson is the person the recipient record of engagement (or
+// count delta) key k names, "" when none does.
 func answerPerson(t *badger.Txn, k Key, owners Owners) (string, error) {
 	id, seq, ok := parseBcPair(k)
+	if kind, _, _ := parseKey(k); kind == KindBroadcastCountDelta {
+		id, _, seq, ok = parseCountDelta(k)
+	}
 	if !ok || owners.Recipient == nil {
 		return "", nil
 	}

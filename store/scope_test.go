@@ -32,7 +32,7 @@ var ownershipCases = []struct {
 	{"broadcast recipient", broadcastRecipientKey("b1", 9), BroadcastScope("b1"), nil, false},
 	{"broadcast engagement", broadcastEngagementKey("b1", 9), Scope{}, []Scope{{kind: ScopeUser}}, false},
 	{"broadcast counter shard of the older layout", broadcastCounterKey("b1", 2), BroadcastScope("b1"), nil, false},
-	{"broadcast count delta of a recipient", broadcastCountDeltaKey("b1", 9), Scope{}, []Scope{{kind: ScopeUser}}, false},
+	{"broadcast count delta of a recipient", broadcastCountDeltaKey("b1", 1, 9), Scope{}, []Scope{{kind: ScopeUser}}, false},
 	{"broadcast count base", broadcastCountBaseKey("b1"), BroadcastScope("b1"), nil, false},
 	{"broadcast progress", broadcastProgressKey("b1"), BroadcastScope("b1"), nil, false},
 	{"open check-in of a contact", broadcastMemberKey("966500000001", "b1"), UserScope("966500000001"), nil, false},

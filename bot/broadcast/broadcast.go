@@ -534,8 +534,8 @@ type Counts struct {
 	Duplicates  int64            `json:"du,omitempty"` // second messages WhatsApp accepted
 }
 
-// AddTimes adds n times o: n = 1 to add a share up, -1 for the fold to
-// take it out of the recipient's delta.
+// AddTimes adds n times o (store.Counter): the store adds the
+// recipients' shares up with it.
 func (c *Counts) AddTimes(o *Counts, n int64) {
 	c.Delivered += n * o.Delivered
 	c.Read += n * o.Read
@@ -557,21 +557,6 @@ func (c *Counts) AddTimes(o *Counts, n int64) {
 	for i, v := range o.Ack {
 		c.Ack[i] += n * v
 	}
-}
-
-// IsZero reports whether every count is zero: a delta the fold has
-// emptied, which it may delete.
-func (c *Counts) IsZero() bool {
-	if c.Delivered != 0 || c.Read != 0 || c.Failed != 0 || c.Replied != 0 || c.Safe != 0 ||
-		c.Help != 0 || c.Rescheduled != 0 || c.Duplicates != 0 || len(c.FailedBy) != 0 || len(c.Options) != 0 {
-		return false
-	}
-	for _, v := range c.Ack {
-		if v != 0 {
-			return false
-		}
-	}
-	return true
 }
 
 func addMap(dst, src map[string]int64) map[string]int64 {

@@ -15,8 +15,9 @@ import (
 // statuses changed, on both backends: each status is handled in its
 // person's scope (as the inbox does), and two people whose shares fell in
 // one counter shard of the older layout (447700990025 and 447700990050)
-// each count. A fold moves the shares into the broadcast's base and the
-// counts do not move; a status after the fold counts on top.
+// each count. The fold adds the shares into the broadcast's base (an
+// epoch is folded FoldEvery after it closed) and the counts do not move;
+// a status after the fold counts on top.
 func TestCountsOfStatusesAddUpOnEachBackend(t *testing.T) {
 	backends := map[string]func(t *testing.T) *store.DB{
 		"badger": func(t *testing.T) *store.DB {
@@ -35,7 +36,8 @@ func TestCountsOfStatusesAddUpOnEachBackend(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			db := open(t)
 			ctx := context.Background()
-			s := New(Config{}, Options{DB: db, Logger: zerolog.Nop(), Now: func() time.Time { return now }})
+			clock := now
+			s := New(Config{FoldEvery: time.Minute}, Options{DB: db, Logger: zerolog.Nop(), Now: func() time.Time { return clock }})
 			err := db.Write(ctx, store.BroadcastScope("b1"), func(w store.Writer) error {
 				b := Broadcast{ID: "b1", Spec: Spec{Name: "flood notice", Kind: KindNotice}, State: StateSending, Targeted: int64(len(people))}
 				if err := store.PutBroadcast(ctx, w, "b1", b); err != nil {
@@ -72,20 +74,29 @@ func TestCountsOfStatusesAddUpOnEachBackend(t *testing.T) {
 			status(2, store.StatusRead)
 			status(2, store.StatusRead) // again, as Meta may: counts once
 			want("before the fold", 3, 1)
-			moved, err := s.FoldCounts(ctx)
-			if err != nil || moved != 3 {
-				t.Fatalf("the fold moved %d shares (%v), want 3", moved, err)
+			walked := func(when string, want int) {
+				t.Helper()
+				var n int
+				if err := db.Read(ctx, func(r store.Reader) (err error) {
+					n, err = store.UnfoldedBroadcastCounts[Counts](ctx, r, "b1")
+					return err
+				}); err != nil || n != want {
+					t.Fatalf("%s: a read adds up %d shares (%v), want %d", when, n, err, want)
+				}
 			}
-			want("after the fold", 3, 1)
-			status(1, store.StatusRead)
-			want("a status after the fold", 3, 2)
-			var left int
-			if err := db.Read(ctx, func(r store.Reader) (err error) {
-				left, err = store.UnfoldedBroadcastCounts(ctx, r, "b1")
-				return err
-			}); err != nil || left != 1 {
-				t.Fatalf("%d shares left to fold (%v), want the one of the last status", left, err)
+			walked("before the fold", 3)
+			if err := s.FoldCounts(ctx); err != nil { // closes the epoch
+				t.Fatal(err)
 			}
+			status(1, store.StatusRead) // lands in the next epoch
+			want("the epoch closed", 3, 2)
+			walked("the epoch closed", 4)
+			clock = clock.Add(time.Minute)
+			if err := s.FoldCounts(ctx); err != nil {
+				t.Fatal(err)
+			}
+			want("after the fold", 3, 2)
+			walked("after the fold", 1)
 		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -30,18 +31,23 @@ func (d *diesAt) Write(ctx context.Context, scope store.Scope, fn func(w store.W
 
 // A broadcast's counts on a single node, in every shape a store can
 // hold them: shards of the older layout (one key for many people),
-// shares already folded into the base, a fold round a crash left open,
-// and shares of two people no round has moved (447700990025 and
-// 447700990050, who shared an older shard). Copied into the cluster,
-// each share is in its person's scope and the base and the shards in
-// the broadcast's: the cluster adds up to what the source does, and a
-// fold on the cluster finishes the open round without moving the sum.
+// shares already folded into the base, a closed epoch not yet folded,
+// folded shares a crash left undeleted, and shares of two people in the
+// open epoch (447700990025 and 447700990050, who shared an older
+// shard). Copied into the cluster, each share is in its person's scope
+// and the base and the shards in the broadcast's: the cluster adds up
+// to what the source does, and folding on the cluster does not move it.
 func TestMigratedCountsAddUpAsOnTheSource(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	src := filepath.Join(dir, "badger")
 	people := []string{"15550006001", "15550006002", "15550006003", "447700990025", "447700990050"}
 	whose := func(r *broadcast.Recipient) string { return r.WaID }
+	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	fold := func(db store.Scopes, at time.Time) error {
+		_, err := store.FoldBroadcastCounts[broadcast.Counts](ctx, db, "b1", whose, at, time.Minute, 10)
+		return err
+	}
 	sum := func(db *store.DB) broadcast.Counts {
 		t.Helper()
 		var c broadcast.Counts
@@ -90,14 +96,21 @@ func TestMigratedCountsAddUpAsOnTheSource(t *testing.T) {
 		}
 		delivered := func(c *broadcast.Counts) { c.Delivered++ }
 		count(0, delivered)
-		if _, err := store.FoldBroadcastCounts[broadcast.Counts](ctx, db, "b1", whose, 10); err != nil {
+		count(1, delivered)
+		// Close epoch 1 (and take the older shard in), fold it a grace
+		// later, and die while deleting its shares.
+		if err := fold(db, now); err != nil {
 			t.Fatal(err)
 		}
-		count(1, delivered)
-		count(2, delivered)
-		// Open (1), take the first share (2), die before the second (3).
-		if _, err := store.FoldBroadcastCounts[broadcast.Counts](ctx, &diesAt{DB: db, n: 3}, "b1", whose, 10); !errors.Is(err, errDied) {
+		if err := fold(db, now.Add(time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if err := fold(&diesAt{DB: db, n: 2}, now.Add(time.Minute)); !errors.Is(err, errDied) {
 			t.Fatalf("the fold: %v, want it to die", err)
+		}
+		count(2, delivered) // epoch 2, closed next and not folded
+		if err := fold(db, now.Add(2*time.Minute)); err != nil {
+			t.Fatal(err)
 		}
 		count(3, delivered)
 		count(4, func(c *broadcast.Counts) { c.Delivered++; c.Read++ })
@@ -123,14 +136,14 @@ func TestMigratedCountsAddUpAsOnTheSource(t *testing.T) {
 	for _, i := range []int{3, 4} {
 		var n int
 		if err := db.ReadIn(ctx, store.UserScope(people[i]), func(r store.Reader) (err error) {
-			n, err = store.UnfoldedBroadcastCounts(ctx, r, "b1")
+			n, err = store.UnfoldedBroadcastCounts[broadcast.Counts](ctx, r, "b1")
 			return err
 		}); err != nil || n != 1 {
 			t.Fatalf("the scope of person %d holds %d shares (%v), want 1", i+1, n, err)
 		}
 	}
-	for range 3 {
-		if _, err := store.FoldBroadcastCounts[broadcast.Counts](ctx, db, "b1", whose, 10); err != nil {
+	for i := range 8 {
+		if err := fold(db, now.Add(time.Duration(3+i)*time.Minute)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -139,7 +152,7 @@ func TestMigratedCountsAddUpAsOnTheSource(t *testing.T) {
 	}
 	var left int
 	if err := db.Read(ctx, func(r store.Reader) (err error) {
-		left, err = store.UnfoldedBroadcastCounts(ctx, r, "b1")
+		left, err = store.UnfoldedBroadcastCounts[broadcast.Counts](ctx, r, "b1")
 		return err
 	}); err != nil || left != 0 {
 		t.Fatalf("%d shares left after folding on the cluster (%v), want none", left, err)

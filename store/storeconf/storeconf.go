@@ -119,6 +119,7 @@ func Run(t *testing.T, open func(t *testing.T) Backend) {
 		{"counts of people in different scopes add up in one broadcast", broadcastCounts},
 		{"a fold moves counts into the base and a crash between any two of its writes changes no sum", foldCrash},
 		{"two folds at once and counts during them change no sum", foldConcurrent},
+		{"an epoch is folded a grace after it closed", foldGrace},
 	}
 	for i, c := range cases {
 		user := fmt.Sprintf("4477009%05d", i)
@@ -793,8 +794,6 @@ func (c *counts) AddTimes(o *counts, n int64) {
 	c.Read += n * o.Read
 }
 
-func (c *counts) IsZero() bool { return *c == counts{} }
-
 // recipient is a broadcast's recipient record as far as the fold reads
 // it: whose scope the recipient's delta is kept in.
 type recipient struct {
@@ -887,12 +886,26 @@ func (c *crashAt) Write(ctx context.Context, scope store.Scope, fn func(w store.
 	return c.Backend.Write(ctx, scope, fn)
 }
 
+// foldAll runs fold steps until one changes nothing.
+func foldAll(ctx context.Context, b store.Scopes, id string, now time.Time, grace time.Duration) error {
+	for range 100 {
+		did, err := store.FoldBroadcastCounts[counts](ctx, b, id, whose, now, grace, 2)
+		if err != nil || !did {
+			return err
+		}
+	}
+	return errors.New("the fold does not end")
+}
+
+var foldNow = time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+
 func foldCrash(t *testing.T, b Backend, _ string) {
 	ctx := ctxFor(t)
 	users := []string{"447700991001", "447700991002", "447700991003"}
-	// A round over three deltas writes 1 (open) + 3 (take) + 1 (close)
-	// + 3 (delete); n = 9 is past the end: no crash.
-	for n := 1; n <= 9; n++ {
+	// Folding three deltas writes: open the next epoch (1), fold the
+	// closed one (2), delete its deltas two at a time (3, 4; 5) and mark
+	// it deleted (6); n = 7 is past the end: no crash.
+	for n := 1; n <= 7; n++ {
 		t.Run(fmt.Sprintf("crash at write %d", n), func(t *testing.T) {
 			id := fmt.Sprintf("bfold%d", n)
 			people(t, ctx, b, id, users)
@@ -903,32 +916,30 @@ func foldCrash(t *testing.T, b Backend, _ string) {
 			}
 			want := counts{Delivered: 3, Read: 1}
 			crash := &crashAt{Backend: b, n: n, before: func() error {
-				// A status of the second person lands mid-round.
+				// A status of the second person lands mid-fold.
 				return countAs(ctx, b, id, 2, users[1], true)
 			}}
-			moved, err := store.FoldBroadcastCounts[counts](ctx, crash, id, whose, 10)
-			if n <= 8 {
+			err := foldAll(ctx, crash, id, foldNow, 0)
+			if n < 7 {
 				want = counts{Delivered: 4, Read: 2}
 				if !errors.Is(err, errCrash) {
-					t.Fatalf("fold: moved %d, %v; want the crash", moved, err)
+					t.Fatalf("fold: %v, want the crash", err)
 				}
-			} else if err != nil || moved != 3 {
-				t.Fatalf("fold moved %d, %v; want 3", moved, err)
+			} else if err != nil {
+				t.Fatal(err)
 			}
 			if c, err := sumOf(ctx, b, id); err != nil || c != want {
 				t.Fatalf("after the crash: %+v (%v), want %+v", c, err, want)
 			}
-			// The next folder finishes the round, then folds what is left.
-			for range 3 {
-				if _, err := store.FoldBroadcastCounts[counts](ctx, b, id, whose, 10); err != nil {
-					t.Fatal(err)
-				}
+			// The next folder finishes the work.
+			if err := foldAll(ctx, b, id, foldNow, 0); err != nil {
+				t.Fatal(err)
 			}
 			if c, err := sumOf(ctx, b, id); err != nil || c != want {
 				t.Fatalf("after folding again: %+v (%v), want %+v", c, err, want)
 			}
 			if left := deltasOf(t, ctx, b, id); left != 0 {
-				t.Fatalf("%d deltas left after folding everything", left)
+				t.Fatalf("a read still walks %d deltas after folding everything", left)
 			}
 		})
 	}
@@ -939,7 +950,7 @@ func foldCrash(t *testing.T, b Backend, _ string) {
 func deltasOf(t *testing.T, ctx context.Context, b Backend, id string) (n int) {
 	t.Helper()
 	err := b.Read(ctx, func(r store.Reader) (err error) {
-		n, err = store.UnfoldedBroadcastCounts(ctx, r, id)
+		n, err = store.UnfoldedBroadcastCounts[counts](ctx, r, id)
 		return err
 	})
 	if err != nil {
@@ -948,6 +959,9 @@ func deltasOf(t *testing.T, ctx context.Context, b Backend, id string) (n int) {
 	return n
 }
 
+// foldConcurrent: folders open epochs while people count (a count that
+// read the old epoch lands in it, which is folded only a grace later),
+// then two folders fold at once; no count is lost or counted twice.
 func foldConcurrent(t *testing.T, b Backend, _ string) {
 	ctx := ctxFor(t)
 	const id, nPeople = "bfoldc", 12
@@ -956,51 +970,93 @@ func foldConcurrent(t *testing.T, b Backend, _ string) {
 		users[i] = fmt.Sprintf("4477009920%02d", i)
 	}
 	people(t, ctx, b, id, users)
-	for i, u := range users {
-		if err := countAs(ctx, b, id, uint64(i+1), u, false); err != nil {
-			t.Fatal(err)
-		}
-	}
 	var wg sync.WaitGroup
-	errs := make(chan error, 3*nPeople)
-	for range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for range 4 {
-				if _, err := store.FoldBroadcastCounts[counts](ctx, b, id, whose, 5); err != nil {
-					errs <- err
-				}
-			}
-		}()
-	}
-	wg.Add(1)
-	go func() {
+	errs := make(chan error, 4*nPeople)
+	fold := func(now time.Time, steps int) {
 		defer wg.Done()
-		for i, u := range users {
-			if err := countAs(ctx, b, id, uint64(i+1), u, true); err != nil {
+		for range steps {
+			if _, err := store.FoldBroadcastCounts[counts](ctx, b, id, whose, now, time.Minute, 5); err != nil {
 				errs <- err
 			}
 		}
+	}
+	wg.Add(3)
+	go fold(foldNow, 8)
+	go fold(foldNow, 8)
+	go func() {
+		defer wg.Done()
+		for round := range 2 {
+			for i, u := range users {
+				if err := countAs(ctx, b, id, uint64(i+1), u, round == 1); err != nil {
+					errs <- err
+				}
+			}
+		}
 	}()
+	wg.Wait()
+	want := counts{Delivered: 2 * nPeople, Read: nPeople}
+	if c, err := sumOf(ctx, b, id); err != nil || c != want {
+		t.Fatalf("counts %+v (%v), want %+v", c, err, want)
+	}
+	later := foldNow.Add(time.Hour)
+	wg.Add(2)
+	go fold(later, 20)
+	go fold(later, 20)
 	wg.Wait()
 	close(errs)
 	for err := range errs {
 		t.Fatal(err)
 	}
-	want := counts{Delivered: 2 * nPeople, Read: nPeople}
-	if c, err := sumOf(ctx, b, id); err != nil || c != want {
-		t.Fatalf("counts %+v (%v), want %+v", c, err, want)
-	}
-	for range 4 {
-		if _, err := store.FoldBroadcastCounts[counts](ctx, b, id, whose, 5); err != nil {
-			t.Fatal(err)
-		}
+	if err := foldAll(ctx, b, id, later.Add(time.Hour), time.Minute); err != nil {
+		t.Fatal(err)
 	}
 	if c, err := sumOf(ctx, b, id); err != nil || c != want {
 		t.Fatalf("after folding everything: %+v (%v), want %+v", c, err, want)
 	}
 	if left := deltasOf(t, ctx, b, id); left != 0 {
-		t.Fatalf("%d deltas left after folding everything", left)
+		t.Fatalf("a read still walks %d deltas after folding everything", left)
+	}
+}
+
+// foldGrace: an epoch is folded only a grace after the next one opened,
+// so that a count that read it may still land; until then a read adds
+// its deltas up.
+func foldGrace(t *testing.T, b Backend, _ string) {
+	ctx := ctxFor(t)
+	const id = "bfoldg"
+	users := []string{"447700993001", "447700993002"}
+	people(t, ctx, b, id, users)
+	if err := countAs(ctx, b, id, 1, users[0], false); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name   string
+		now    time.Time
+		count  string // a person who counts before the step
+		did    bool
+		walked int   // deltas a read adds up after the step
+		sum    int64 // delivered after the step
+	}{
+		{"the first step opens the next epoch", foldNow, "", true, 1, 1},
+		{"a count after it lands in the new epoch", foldNow.Add(time.Second), users[1], false, 2, 2},
+		{"within the grace the closed epoch waits", foldNow.Add(59 * time.Second), "", false, 2, 2},
+		{"a grace after it closed, it is folded", foldNow.Add(time.Minute), "", true, 1, 2},
+	}
+	for _, s := range steps {
+		if s.count != "" {
+			if err := countAs(ctx, b, id, 2, s.count, false); err != nil {
+				t.Fatal(err)
+			}
+		}
+		did, err := store.FoldBroadcastCounts[counts](ctx, b, id, whose, s.now, time.Minute, 10)
+		if err != nil || did != s.did {
+			t.Fatalf("%s: changed %v (%v), want %v", s.name, did, err, s.did)
+		}
+		if n := deltasOf(t, ctx, b, id); n != s.walked {
+			t.Fatalf("%s: a read walks %d deltas, want %d", s.name, n, s.walked)
+		}
+		if c, err := sumOf(ctx, b, id); err != nil || c.Delivered != s.sum {
+			t.Fatalf("%s: delivered %d (%v), want %d", s.name, c.Delivered, err, s.sum)
+		}
 	}
 }
