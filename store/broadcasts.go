@@ -558,6 +558,23 @@ func foldEpoch[C any, PC Counter[C]](ctx context.Context, db Scopes, id string, 
 	return changed, nil
 }
 
+// writeEach runs writes one per scope, through db's WriteEach when it
+// has one (badger then commits them with one sync).
+func writeEach(ctx context.Context, db Scopes, writes []ScopedWrite) error {
+	if g, ok := db.(interface {
+		WriteEach(ctx context.Context, writes []ScopedWrite) ([]bool, error)
+	}); ok {
+		_, err := g.WriteEach(ctx, writes)
+		return err
+	}
+	for _, sw := range writes {
+		if err := db.Write(ctx, sw.Scope, sw.Fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // deleteFolded deletes up to limit deltas of folded epoch e of broadcast
 // id, each in its person's scope, and marks e deleted once it has none
 // left that can be deleted.
@@ -590,10 +607,12 @@ func deleteFolded[C any, PC Counter[C], R any](ctx context.Context, db Scopes, i
 	if err != nil {
 		return false, fmt.Errorf("fold counts of %s: find deltas of epoch %d: %w", id, e, err)
 	}
-	for _, d := range found {
-		if err := db.Write(ctx, UserScope(d.person), func(w Writer) error { return w.Delete(d.key) }); err != nil {
-			return false, fmt.Errorf("fold counts of %s: delete a delta of epoch %d: %w", id, e, err)
-		}
+	writes := make([]ScopedWrite, len(found))
+	for i, d := range found {
+		writes[i] = ScopedWrite{Scope: UserScope(d.person), Fn: func(w Writer) error { return w.Delete(d.key) }}
+	}
+	if err := writeEach(ctx, db, writes); err != nil {
+		return false, fmt.Errorf("fold counts of %s: delete the deltas of epoch %d: %w", id, e, err)
 	}
 	if len(found) >= limit {
 		return true, nil
