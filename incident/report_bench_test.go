@@ -17,7 +17,9 @@ import (
 // dashboard asks for on each live event: an incident affecting n people,
 // all sent one check-in, a third of them answered, in the on-disk store.
 // The report reads every affected contact (for who wrote in and their
-// handoffs) and every check-in recipient (who is accounted for).
+// handoffs), every check-in recipient (who is accounted for) and the
+// check-in's live counts, whose shares (one per recipient, as the
+// statuses and answers wrote them) the broadcast service has folded.
 //
 //	go test -run XXX -bench ReportOfALargeIncident -benchtime 5x ./incident/
 func BenchmarkReportOfALargeIncident(b *testing.B) {
@@ -29,7 +31,9 @@ func BenchmarkReportOfALargeIncident(b *testing.B) {
 			}
 			defer db.Close()
 			ctx := context.Background()
-			svc := NewService(Options{DB: db, Logger: zerolog.Nop()})
+			clock := time.Now()
+			bcs := broadcast.New(broadcast.Config{FoldEvery: time.Minute}, broadcast.Options{DB: db, Logger: zerolog.Nop(), Now: func() time.Time { return clock }})
+			svc := NewService(Options{DB: db, Broadcasts: bcs, Logger: zerolog.Nop()})
 			in, err := svc.Create(ctx, flood(false), admin)
 			if err != nil {
 				b.Fatal(err)
@@ -62,12 +66,30 @@ func BenchmarkReportOfALargeIncident(b *testing.B) {
 						if err := store.PutBroadcastEngagement(ctx, w, bc.ID, uint64(i+1), &e); err != nil {
 							return err
 						}
+						err := store.AddBroadcastCounts(ctx, w, bc.ID, uint64(i+1), func(c *broadcast.Counts) {
+							c.Delivered++
+							if e.Replied {
+								c.Replied++
+								c.Safe++
+							}
+						})
+						if err != nil {
+							return err
+						}
 					}
 					return nil
 				})
 				if err != nil {
 					b.Fatalf("fill from %d: %v", start, err)
 				}
+			}
+			// Fold the shares: the first pass closes the epoch, the next
+			// a FoldEvery later adds it to the base.
+			for range 2 {
+				if err := bcs.FoldCounts(ctx); err != nil {
+					b.Fatal(err)
+				}
+				clock = clock.Add(time.Minute)
 			}
 			b.ReportAllocs()
 			b.ResetTimer()
@@ -78,6 +100,9 @@ func BenchmarkReportOfALargeIncident(b *testing.B) {
 				}
 				if rep.AccountedFor == nil || rep.AccountedFor.Denominator != int64(n) {
 					b.Fatalf("accounted for %+v, want %d people", rep.AccountedFor, n)
+				}
+				if len(rep.Broadcasts) != 1 || rep.Broadcasts[0].Engagement.Denominator != int64(n) || rep.Broadcasts[0].Engagement.Numerator != int64((n+2)/3) {
+					b.Fatalf("broadcasts %+v, want the check-in with %d delivered and %d replied", rep.Broadcasts, n, (n+2)/3)
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/report")

@@ -1,11 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"time"
 )
 
@@ -263,40 +263,371 @@ func getOptional[T any](ctx context.Context, r Reader, key Key, what string) (v 
 	return v, true, nil
 }
 
-// counterShards spreads a broadcast's engagement counters over keys so
-// that answers and statuses of different people rarely touch the same
-// one, and rarely conflict.
-const counterShards = 256
+// Engagement counts. A broadcast's delivered, read, answered... counts
+// move in the turns of its recipients: a status or an answer is handled
+// in the person's scope, one atomic batch with the engagement it
+// changes. So each recipient's share of the counts is a record of its
+// own (a delta, keyed by the recipient), written in that batch: no two
+// scopes ever write one key, and the counts are the sum of the records
+// on every backend (a key written in several scopes of a backend that
+// keeps records by scope reads as its newest write, not the sum).
+//
+// The fold keeps that sum short to read. Deltas are keyed by epoch too:
+// a turn adds to the delta of the broadcast's current epoch (read from
+// the base). The folder (1) closes the current epoch by opening the next
+// one, then, once no turn can still be writing into the closed epoch
+// (grace, counted from the opening), (2) adds the closed epoch's deltas
+// to the base's sum and marks the epoch folded, in one write, and (3)
+// deletes the deltas of folded epochs, which no read looks at any more.
+// A read adds the base's sum and the deltas of the epochs not folded,
+// one or two: what came in since the last fold. Each step is one write,
+// and (2) happens once per epoch, so a crash anywhere changes no sum.
+//
+// On badger a turn's read of the epoch is part of its transaction: the
+// folder opening an epoch makes a turn that read the old one run again.
+// A backend that fences only the scope a transaction writes (JetStream)
+// relies on the grace: a turn that read the epoch, then stalled for
+// longer than the grace before its commit, would add to an epoch
+// already folded, and that share would not be counted.
 
-func counterShard(user string) uint16 {
-	h := fnv.New32a()
-	h.Write([]byte(user))
-	return uint16(h.Sum32() % counterShards)
+// Counter is what the store needs of a counts type to add counts up:
+// C's pointer adds n times another. bot/broadcast's Counts is one.
+type Counter[C any] interface {
+	*C
+	AddTimes(o *C, n int64)
 }
 
-// AddBroadcastCounts applies add to the counter shard of broadcast id
-// that user's changes go to, in w.
-func AddBroadcastCounts[C any](ctx context.Context, w Writer, id, user string, add func(c *C)) error {
-	key := broadcastCounterKey(id, counterShard(user))
-	c, _, err := getOptional[C](ctx, w, key, "counters")
+// Scopes is what an operation made of several scoped writes runs on:
+// *DB, or a backend through the conformance suite.
+type Scopes interface {
+	Write(ctx context.Context, scope Scope, fn func(w Writer) error) error
+	Read(ctx context.Context, fn func(r Reader) error) error
+}
+
+// countBase is the counts folded from a broadcast's deltas, and where
+// the epochs stand.
+type countBase[C any] struct {
+	Sum C `json:"sum"`
+	// Epoch is the one turns add to; 0 (no base yet) reads as 1.
+	Epoch uint32 `json:"epoch,omitempty"`
+	// Opened is when Epoch was opened: the epoch before it is folded a
+	// grace after.
+	Opened time.Time `json:"opened,omitzero"`
+	// Folded: every epoch up to it is in Sum.
+	Folded uint32 `json:"folded,omitempty"`
+	// Deleted: every delta of the epochs up to it is deleted.
+	Deleted uint32 `json:"deleted,omitempty"`
+}
+
+func (b *countBase[C]) epoch() uint32 { return max(b.Epoch, 1) }
+
+func getCountBase[C any](ctx context.Context, r Reader, id string) (countBase[C], []byte, error) {
+	var b countBase[C]
+	if err := ctx.Err(); err != nil {
+		return b, nil, err
+	}
+	raw, err := r.Get(broadcastCountBaseKey(id))
+	switch {
+	case notFound(err):
+		return b, nil, nil
+	case err != nil:
+		return b, nil, fmt.Errorf("load counts of %s: %w", id, err)
+	}
+	if err := json.Unmarshal(raw, &b); err != nil {
+		return b, nil, fmt.Errorf("decode counts of %s: %w", id, err)
+	}
+	return b, raw, nil
+}
+
+// AddBroadcastCounts applies add to the share of recipient seq in the
+// counts of broadcast id, in w: the scope of the recipient's person,
+// whose turn changes the engagement the counts follow.
+func AddBroadcastCounts[C any](ctx context.Context, w Writer, id string, seq uint64, add func(c *C)) error {
+	base, _, err := getCountBase[C](ctx, w, id)
+	if err != nil {
+		return fmt.Errorf("count for %s: %w", id, err)
+	}
+	key := broadcastCountDeltaKey(id, base.epoch(), seq)
+	c, _, err := getOptional[C](ctx, w, key, "counts")
 	if err != nil {
 		return fmt.Errorf("count for %s: %w", id, err)
 	}
 	add(&c)
 	if err := putJSON(w, key, &c, 0); err != nil {
-		return fmt.Errorf("save counters of %s: %w", id, err)
+		return fmt.Errorf("save counts of %s: %w", id, err)
 	}
 	return nil
 }
 
-// EachBroadcastCounts calls fn with every counter shard of broadcast id;
-// their sum is the broadcast's counts.
-func EachBroadcastCounts[C any](ctx context.Context, r Reader, id string, fn func(C) error) error {
-	err := scanJSON(ctx, r, broadcastCounterPrefix(id), false, func(_ Key, c C) error { return fn(c) })
+// maxSumTries bounds how often SumBroadcastCounts reads again because a
+// fold moved under it.
+const maxSumTries = 20
+
+// SumBroadcastCounts reads the counts of broadcast id: the base, the
+// shards of the older layout and the deltas of the epochs not folded. A
+// backend whose reads are not one snapshot (JetStream) may see a fold
+// move between them: the base read before and after differs, and the
+// sum is read again.
+func SumBroadcastCounts[C any, PC Counter[C]](ctx context.Context, r Reader, id string) (C, error) {
+	for try := 0; ; try++ {
+		var sum C
+		base, before, err := getCountBase[C](ctx, r, id)
+		if err != nil {
+			return sum, err
+		}
+		PC(&sum).AddTimes(&base.Sum, 1)
+		err = eachUnfolded(ctx, r, id, &base, func(c *C) { PC(&sum).AddTimes(c, 1) })
+		if err != nil {
+			return sum, fmt.Errorf("sum counts of %s: %w", id, err)
+		}
+		_, after, err := getCountBase[C](ctx, r, id)
+		if err != nil {
+			return sum, err
+		}
+		if bytes.Equal(before, after) {
+			return sum, nil
+		}
+		if try+1 >= maxSumTries {
+			return sum, fmt.Errorf("sum counts of %s: a fold moved under %d reads", id, maxSumTries)
+		}
+	}
+}
+
+// eachUnfolded calls fn with every count record not in base's sum: the
+// shards of the older layout and the deltas of the epochs after Folded.
+func eachUnfolded[C any](ctx context.Context, r Reader, id string, base *countBase[C], fn func(c *C)) error {
+	err := scanJSON(ctx, r, broadcastCounterPrefix(id), false, func(_ Key, c C) error {
+		fn(&c)
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("scan counters of %s: %w", id, err)
+		return fmt.Errorf("scan counter shards: %w", err)
+	}
+	for e := base.Folded + 1; e <= base.epoch(); e++ {
+		err := scanJSON(ctx, r, broadcastCountEpochPrefix(id, e), false, func(_ Key, c C) error {
+			fn(&c)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("scan deltas of epoch %d: %w", e, err)
+		}
 	}
 	return nil
+}
+
+// UnfoldedBroadcastCounts is how many records a read of broadcast id's
+// counts walks besides its base: the deltas no fold has added to the
+// base yet, and the shards of the older layout.
+func UnfoldedBroadcastCounts[C any](ctx context.Context, r Reader, id string) (int, error) {
+	base, _, err := getCountBase[C](ctx, r, id)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	err = eachUnfolded(ctx, r, id, &base, func(*C) { n++ })
+	return n, err
+}
+
+// FoldBroadcastCounts takes the next step of folding broadcast id's
+// counts (see "Engagement counts" above) and says whether it changed
+// anything; call it again until it does not. At now, an epoch closed for
+// at least grace is folded; the current one is closed when it holds
+// deltas; at most limit deltas of folded epochs are deleted per call.
+// whose reads the person of a recipient record (R: bot/broadcast's
+// Recipient), in whose scope the recipient's deltas are deleted; those
+// of a recipient that names nobody (erased) stay, and no read looks at
+// them.
+func FoldBroadcastCounts[C any, PC Counter[C], R any](ctx context.Context, db Scopes, id string, whose func(rec *R) string, now time.Time, grace time.Duration, limit int) (bool, error) {
+	var (
+		base   countBase[C]
+		legacy bool
+		open   bool // the current epoch holds deltas
+	)
+	err := db.Read(ctx, func(r Reader) (err error) {
+		if base, _, err = getCountBase[C](ctx, r, id); err != nil {
+			return err
+		}
+		legacy, err = holdsAny(ctx, r, broadcastCounterPrefix(id))
+		if err != nil {
+			return err
+		}
+		open, err = holdsAny(ctx, r, broadcastCountEpochPrefix(id, base.epoch()))
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("fold counts of %s: %w", id, err)
+	}
+	switch closed := base.epoch() - 1; {
+	case closed > base.Folded && !now.Before(base.Opened.Add(grace)):
+		return foldEpoch[C, PC](ctx, db, id, closed)
+	case closed == base.Folded && (open || legacy):
+		return openEpoch[C, PC](ctx, db, id, base.epoch(), now)
+	case base.Deleted < base.Folded:
+		return deleteFolded[C, PC](ctx, db, id, base.Deleted+1, whose, limit)
+	}
+	return false, nil
+}
+
+// holdsAny reports whether a record is stored under prefix.
+func holdsAny(ctx context.Context, r Reader, prefix Key) (bool, error) {
+	found := false
+	err := r.Scan(prefix, func(Key, []byte) error {
+		found = true
+		return ErrStop
+	})
+	if err != nil {
+		return false, fmt.Errorf("look under %s: %w", printable(prefix), err)
+	}
+	return found, ctx.Err()
+}
+
+// writeBase changes the base of broadcast id in its scope: change runs on
+// the base as stored and says whether to write it; the shards of the
+// older layout go into the sum in the same write.
+func writeBase[C any, PC Counter[C]](ctx context.Context, db Scopes, id string, change func(b *countBase[C]) bool) (bool, error) {
+	changed := false
+	err := db.Write(ctx, BroadcastScope(id), func(w Writer) error {
+		changed = false
+		b, _, err := getCountBase[C](ctx, w, id)
+		if err != nil {
+			return err
+		}
+		if !change(&b) {
+			return nil
+		}
+		var shards []Key
+		err = scanJSON(ctx, w, broadcastCounterPrefix(id), false, func(k Key, c C) error {
+			PC(&b.Sum).AddTimes(&c, 1)
+			shards = append(shards, k)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("scan counter shards: %w", err)
+		}
+		if err := deleteKeys(w, shards); err != nil {
+			return err
+		}
+		changed = true
+		return putJSON(w, broadcastCountBaseKey(id), &b, 0)
+	})
+	return changed, err
+}
+
+// openEpoch closes epoch cur of broadcast id by opening the next.
+func openEpoch[C any, PC Counter[C]](ctx context.Context, db Scopes, id string, cur uint32, now time.Time) (bool, error) {
+	changed, err := writeBase[C, PC](ctx, db, id, func(b *countBase[C]) bool {
+		if b.epoch() != cur {
+			return false // another folder opened it
+		}
+		b.Epoch, b.Opened = cur+1, now
+		return true
+	})
+	if err != nil {
+		return false, fmt.Errorf("fold counts of %s: open epoch %d: %w", id, cur+1, err)
+	}
+	return changed, nil
+}
+
+// foldEpoch adds the deltas of closed epoch e to the sum of broadcast id,
+// once: the write checks that e is still the next epoch to fold.
+func foldEpoch[C any, PC Counter[C]](ctx context.Context, db Scopes, id string, e uint32) (bool, error) {
+	// The deltas are in their people's scopes: read them outside the
+	// write. No turn writes into e any more, so the sum read stays true.
+	var add C
+	err := db.Read(ctx, func(r Reader) error {
+		add = *new(C)
+		return scanJSON(ctx, r, broadcastCountEpochPrefix(id, e), false, func(_ Key, c C) error {
+			PC(&add).AddTimes(&c, 1)
+			return nil
+		})
+	})
+	if err != nil {
+		return false, fmt.Errorf("fold counts of %s: read epoch %d: %w", id, e, err)
+	}
+	changed, err := writeBase[C, PC](ctx, db, id, func(b *countBase[C]) bool {
+		if b.Folded+1 != e || e >= b.epoch() {
+			return false // folded by another folder meanwhile
+		}
+		PC(&b.Sum).AddTimes(&add, 1)
+		b.Folded = e
+		return true
+	})
+	if err != nil {
+		return false, fmt.Errorf("fold counts of %s: fold epoch %d: %w", id, e, err)
+	}
+	return changed, nil
+}
+
+// writeEach runs writes one per scope, through db's WriteEach when it
+// has one (badger then commits them with one sync).
+func writeEach(ctx context.Context, db Scopes, writes []ScopedWrite) error {
+	if g, ok := db.(interface {
+		WriteEach(ctx context.Context, writes []ScopedWrite) ([]bool, error)
+	}); ok {
+		_, err := g.WriteEach(ctx, writes)
+		return err
+	}
+	for _, sw := range writes {
+		if err := db.Write(ctx, sw.Scope, sw.Fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deleteFolded deletes up to limit deltas of folded epoch e of broadcast
+// id, each in its person's scope, and marks e deleted once it has none
+// left that can be deleted.
+func deleteFolded[C any, PC Counter[C], R any](ctx context.Context, db Scopes, id string, e uint32, whose func(rec *R) string, limit int) (bool, error) {
+	type delta struct {
+		key    Key
+		person string
+	}
+	var found []delta
+	err := db.Read(ctx, func(r Reader) error {
+		found = found[:0]
+		return r.Scan(broadcastCountEpochPrefix(id, e), func(k Key, _ []byte) error {
+			_, _, seq, ok := parseCountDelta(k)
+			if !ok {
+				return nil
+			}
+			person, err := recipientPerson(r, broadcastRecipientKey(id, seq), whose)
+			if err != nil {
+				return err
+			}
+			if person != "" {
+				found = append(found, delta{k, person})
+			}
+			if len(found) >= limit {
+				return ErrStop
+			}
+			return ctx.Err()
+		})
+	})
+	if err != nil {
+		return false, fmt.Errorf("fold counts of %s: find deltas of epoch %d: %w", id, e, err)
+	}
+	writes := make([]ScopedWrite, len(found))
+	for i, d := range found {
+		writes[i] = ScopedWrite{Scope: UserScope(d.person), Fn: func(w Writer) error { return w.Delete(d.key) }}
+	}
+	if err := writeEach(ctx, db, writes); err != nil {
+		return false, fmt.Errorf("fold counts of %s: delete the deltas of epoch %d: %w", id, e, err)
+	}
+	if len(found) >= limit {
+		return true, nil
+	}
+	changed, err := writeBase[C, PC](ctx, db, id, func(b *countBase[C]) bool {
+		if b.Deleted+1 != e || e > b.Folded {
+			return false
+		}
+		b.Deleted = e
+		return true
+	})
+	if err != nil {
+		return false, fmt.Errorf("fold counts of %s: mark epoch %d deleted: %w", id, e, err)
+	}
+	return changed || len(found) > 0, nil
 }
 
 // GetBroadcastProgress loads the dispatcher's cursor and counts of

@@ -226,36 +226,66 @@ func TestRecordsWrittenOnFirstUseReadAsZeroUntilThen(t *testing.T) {
 	})
 }
 
-func TestCountersAddUpOverShards(t *testing.T) {
+func (c *tCounts) AddTimes(o *tCounts, n int64) { c.Replied += n * o.Replied }
+func (c *tCounts) IsZero() bool                 { return c.Replied == 0 }
+
+// Shards written by the older layout (one key for many people) still
+// count, beside the recipients' deltas, and a fold moves both into the
+// base without changing the sum.
+func TestCountsAddUpOverDeltasAndOlderShards(t *testing.T) {
 	db := memDB(t)
+	write(t, db, func(ctx context.Context, w Writer) error {
+		for shard, n := range map[uint16]int64{3: 2, 200: 5} {
+			if err := putJSON(w, broadcastCounterKey("bc1", shard), tCounts{Replied: n}, 0); err != nil {
+				return err
+			}
+		}
+		for seq, user := range []string{"966500000001", "966500000002"} {
+			if err := PutBroadcastRecipient(ctx, w, "bc1", uint64(seq+1), tRec{WaID: user}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	cases := []struct {
-		user string
-		n    int64
-	}{
-		{"966500000001", 1},
-		{"966500000002", 1},
-		{"966500000001", 2}, // the same person again: the same shard
-		{"447700900123", 5},
-	}
+		seq uint64
+		n   int64
+	}{{1, 1}, {2, 1}, {1, 2}}
 	for _, tc := range cases {
 		write(t, db, func(ctx context.Context, w Writer) error {
-			return AddBroadcastCounts(ctx, w, "bc1", tc.user, func(c *tCounts) { c.Replied += tc.n })
+			return AddBroadcastCounts(ctx, w, "bc1", tc.seq, func(c *tCounts) { c.Replied += tc.n })
 		})
 	}
 	write(t, db, func(ctx context.Context, w Writer) error {
-		return AddBroadcastCounts(ctx, w, "bc2", "966500000001", func(c *tCounts) { c.Replied += 100 })
+		return AddBroadcastCounts(ctx, w, "bc2", 1, func(c *tCounts) { c.Replied += 100 })
 	})
-	var total int64
-	shards := 0
-	read(t, db, func(ctx context.Context, r Reader) error {
-		return EachBroadcastCounts(ctx, r, "bc1", func(c tCounts) error {
-			total += c.Replied
-			shards++
-			return nil
+	sum := func() (c tCounts, parts int) {
+		read(t, db, func(ctx context.Context, r Reader) (err error) {
+			if c, err = SumBroadcastCounts[tCounts](ctx, r, "bc1"); err != nil {
+				return err
+			}
+			parts, err = UnfoldedBroadcastCounts[tCounts](ctx, r, "bc1")
+			return err
 		})
-	})
-	if total != 9 || shards > 3 {
-		t.Fatalf("bc1 counts %d over %d shards, want 9 over at most 3", total, shards)
+		return c, parts
+	}
+	if c, parts := sum(); c.Replied != 11 || parts != 4 {
+		t.Fatalf("bc1 counts %d over %d records, want 11 over 2 shards and 2 deltas", c.Replied, parts)
+	}
+	for steps := 0; ; steps++ {
+		did, err := FoldBroadcastCounts[tCounts](context.Background(), db, "bc1", func(r *tRec) string { return r.WaID }, t0, 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !did {
+			break
+		}
+		if steps > 10 {
+			t.Fatal("the fold does not end")
+		}
+	}
+	if c, parts := sum(); c.Replied != 11 || parts != 0 {
+		t.Fatalf("after the fold bc1 counts %d over %d records, want 11 over none", c.Replied, parts)
 	}
 }
 
@@ -449,7 +479,7 @@ func TestBroadcastOperationsStopOnACancelledContext(t *testing.T) {
 			"put broadcast":  PutBroadcast(ctx, tx, "bc1", tDoc{}),
 			"put recipient":  PutBroadcastRecipient(ctx, tx, "bc1", 1, tRec{}),
 			"put engagement": PutBroadcastEngagement(ctx, tx, "bc1", 1, tEng{}),
-			"add counts":     AddBroadcastCounts(ctx, tx, "bc1", "966", func(*tCounts) {}),
+			"add counts":     AddBroadcastCounts(ctx, tx, "bc1", 1, func(*tCounts) {}),
 			"put send":       PutBroadcastSend(ctx, tx, "966", t0, "x", 0),
 			"put event":      PutBroadcastEvent(ctx, tx, 1, tDoc{}),
 		}

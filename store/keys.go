@@ -51,6 +51,8 @@ const (
 	KindBroadcastRecipient  RecordKind = "broadcast-recipient"
 	KindBroadcastEngagement RecordKind = "broadcast-engagement"
 	KindBroadcastCounter    RecordKind = "broadcast-counter"
+	KindBroadcastCountDelta RecordKind = "broadcast-count-delta"
+	KindBroadcastCountBase  RecordKind = "broadcast-count-base"
 	KindBroadcastProgress   RecordKind = "broadcast-progress"
 	KindBroadcastMember     RecordKind = "broadcast-member"
 	KindBroadcastFrequency  RecordKind = "broadcast-frequency"
@@ -67,6 +69,7 @@ const (
 	idU64                          // <u64>
 	idStringU64                    // <string> 0 <u64>
 	idStringU16                    // <string> 0 <u16>
+	idStringU32U64                 // <string> 0 <u32> <u64>
 	idStringString                 // <string> 0 <string>
 )
 
@@ -107,6 +110,10 @@ func kindOf(k Key) (RecordKind, int, idLayout) {
 			return KindBroadcastEngagement, 2, idStringU64
 		case bcCounter:
 			return KindBroadcastCounter, 2, idStringU16
+		case bcCountDelta:
+			return KindBroadcastCountDelta, 2, idStringU32U64
+		case bcCountBase:
+			return KindBroadcastCountBase, 2, idString
 		case bcProgress:
 			return KindBroadcastProgress, 2, idString
 		case bcMember:
@@ -140,6 +147,11 @@ func parseKey(k Key) (RecordKind, DocKind, string) {
 	case idStringU64:
 		if n := len(rest) - 9; n >= 0 && rest[n] == 0 {
 			return kind, "", string(rest[:n]) + "/" + strconv.FormatUint(binary.BigEndian.Uint64(rest[n+1:]), 10)
+		}
+	case idStringU32U64:
+		if n := len(rest) - 13; n >= 0 && rest[n] == 0 {
+			return kind, "", string(rest[:n]) + "/" + strconv.FormatUint(uint64(binary.BigEndian.Uint32(rest[n+1:])), 10) +
+				"/" + strconv.FormatUint(binary.BigEndian.Uint64(rest[n+5:]), 10)
 		}
 	case idStringU16:
 		if n := len(rest) - 3; n >= 0 && rest[n] == 0 {
@@ -289,7 +301,9 @@ const (
 const (
 	bcRecipient  byte = 'r' // b r <id> 0 <seq>       dispatch state of one recipient (dispatcher only)
 	bcEngagement byte = 'e' // b e <id> 0 <seq>       delivery status and answer of one recipient (inbox only)
-	bcCounter    byte = 'k' // b k <id> 0 <shard u16> engagement counters, sharded to keep conflicts rare
+	bcCounter    byte = 'k' // b k <id> 0 <shard u16> engagement counters of an older layout, read and folded into the base
+	bcCountDelta byte = 'c' // b c <id> 0 <epoch u32> <seq> what one recipient's statuses and answer added to the counts in an epoch (inbox only)
+	bcCountBase  byte = 's' // b s <id>               counts folded from the recipients' deltas (the folder only)
 	bcProgress   byte = 'p' // b p <id>               dispatcher cursor and counts (dispatcher only)
 	bcMember     byte = 'm' // b m <wa_id> 0 <id>     open check-in or confirmation of a contact -> recipient
 	bcFrequency  byte = 'f' // b f <wa_id> 0 <nanos>  one broadcast message to a contact, for the frequency cap
@@ -326,13 +340,40 @@ func broadcastRecipientsAll() Key { return Key{prefixBroadcast, bcRecipient} }
 // broadcastEngagementsAll selects the engagement of every recipient of every broadcast.
 func broadcastEngagementsAll() Key { return Key{prefixBroadcast, bcEngagement} }
 
-// broadcastCounterKey is one shard of a broadcast's engagement counters.
+// broadcastCounterKey is one shard of a broadcast's engagement counters
+// as an older layout wrote them (one key for many people, which a
+// backend keeping records by scope cannot sum).
 func broadcastCounterKey(id string, shard uint16) Key {
 	return binary.BigEndian.AppendUint16(broadcastCounterPrefix(id), shard)
 }
 
 // broadcastCounterPrefix selects every counter shard of a broadcast.
 func broadcastCounterPrefix(id string) Key { return bcKey(bcCounter, id, true) }
+
+// broadcastCountDeltaKey is what recipient seq's statuses and answer
+// added to the counts of broadcast id during epoch.
+func broadcastCountDeltaKey(id string, epoch uint32, seq uint64) Key {
+	return binary.BigEndian.AppendUint64(broadcastCountEpochPrefix(id, epoch), seq)
+}
+
+// broadcastCountEpochPrefix selects the deltas of one epoch of a broadcast.
+func broadcastCountEpochPrefix(id string, epoch uint32) Key {
+	return binary.BigEndian.AppendUint32(broadcastCountDeltaPrefix(id), epoch)
+}
+
+// broadcastCountDeltaPrefix selects every delta of a broadcast.
+func broadcastCountDeltaPrefix(id string) Key { return bcKey(bcCountDelta, id, true) }
+
+// parseCountDelta reads the broadcast, epoch and recipient of a delta key.
+func parseCountDelta(k Key) (id string, epoch uint32, seq uint64, ok bool) {
+	if len(k) < 2+1+12 || k[len(k)-13] != 0 {
+		return "", 0, 0, false
+	}
+	return string(k[2 : len(k)-13]), binary.BigEndian.Uint32(k[len(k)-12:]), binary.BigEndian.Uint64(k[len(k)-8:]), true
+}
+
+// broadcastCountBaseKey is the counts folded from a broadcast's deltas.
+func broadcastCountBaseKey(id string) Key { return bcKey(bcCountBase, id, false) }
 
 // broadcastProgressKey is the dispatcher's cursor and counts for a broadcast.
 func broadcastProgressKey(id string) Key { return bcKey(bcProgress, id, false) }
@@ -425,10 +466,18 @@ func ownerOf(k Key) (owner, bool) {
 		// dispatcher: it lives in the recipient's stream, found through
 		// the broadcast's recipient records and the per-user member index.
 		return owner{anyOf: ownedByWriterUser}, true
+	case KindBroadcastCountDelta:
+		// One recipient's share of the counts, written in the turn that
+		// writes the recipient's engagement (the same person's scope,
+		// the same batch): one scope writes each key, so the sum over
+		// the keys is the count on every backend.
+		return owner{anyOf: ownedByWriterUser}, true
+	case KindBroadcastCountBase:
+		return owner{scope: BroadcastScope(id)}, true
 	case KindBroadcastCounter:
-		// Counter shards are deltas folded when read: a turn adds to one
-		// in its own batch, the dispatcher in the broadcast's.
-		return owner{anyOf: ownedByWriterAny}, true
+		// Shards of the older layout: only the fold, in the broadcast's
+		// scope, still writes them (it deletes them into the base).
+		return owner{scope: BroadcastScope(beforeLastSlash(id))}, true
 	case KindBroadcastRecipient, KindBroadcastProgress:
 		return owner{scope: BroadcastScope(beforeLastSlash(id))}, true
 	case KindBroadcastFrequency:

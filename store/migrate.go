@@ -148,7 +148,9 @@ func PlanCopy(ctx context.Context, src *DB, owners Owners) (*CopyPlan, error) {
 			case kind == KindSeen:
 				leave(k, "dedupe markers name nobody; they only catch a redelivery within minutes")
 				continue
-			case kind == KindBroadcastEngagement:
+			case kind == KindBroadcastEngagement, kind == KindBroadcastCountDelta:
+				// Kept in the scope of the person the recipient record
+				// names, as the person's turn wrote them.
 				answers = append(answers, k)
 				continue
 			}
@@ -248,11 +250,6 @@ func recordScope(k Key, kind RecordKind, doc DocKind, v []byte, owners Owners) (
 			return Scope{}, err
 		}
 		return UserScope(ref.User), nil
-	case kind == KindBroadcastCounter:
-		// Deltas summed when read; badger holds one sum per shard,
-		// which the broadcast's own scope keeps.
-		id, _ := parseBcCounter(k)
-		return BroadcastScope(id), nil
 	case kind == KindBroadcastEvent:
 		if owners.Event == nil {
 			return Scope{}, nil
@@ -284,18 +281,13 @@ func recordScope(k Key, kind RecordKind, doc DocKind, v []byte, owners Owners) (
 	return Scope{}, nil
 }
 
-// parseBcCounter reads the broadcast of a counter shard key.
-func parseBcCounter(k Key) (string, bool) {
-	if len(k) < 2+1+2 || k[len(k)-3] != 0 {
-		return "", false
-	}
-	return string(k[2 : len(k)-3]), true
-}
-
-// answerPerson is the person the recipient record of engagement key k
-// names, "" when none does.
+// answerPerson is the person the recipient record of engagement (or
+// count delta) key k names, "" when none does.
 func answerPerson(t *badger.Txn, k Key, owners Owners) (string, error) {
 	id, seq, ok := parseBcPair(k)
+	if kind, _, _ := parseKey(k); kind == KindBroadcastCountDelta {
+		id, _, seq, ok = parseCountDelta(k)
+	}
 	if !ok || owners.Recipient == nil {
 		return "", nil
 	}

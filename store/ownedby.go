@@ -11,9 +11,10 @@ import "fmt"
 // scoped writer of another scope of the same kind is refused too. The
 // ones still checked by kind only are those whose value does not say
 // whose it is either: inbox events and dedupe markers (the lane is
-// deep in the event), dead letters, answers to broadcasts (the person
-// is named by the recipient record, in another scope), counter shards
-// and integration events (written by either owner on purpose).
+// deep in the event), dead letters, answers to broadcasts and each
+// recipient's share of the counts (the person is named by the recipient
+// record, in another scope), and integration events (written by either
+// owner on purpose).
 
 // writeScoper is a writer that writes in one scope.
 type writeScoper interface{ WriteScope() Scope }

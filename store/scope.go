@@ -43,7 +43,8 @@ const (
 func UserScope(waID string) Scope { return Scope{kind: ScopeUser, id: waID} }
 
 // BroadcastScope is the records of one broadcast: its spec, recipients,
-// engagement, counters and progress.
+// the folded base of its counts and progress (each recipient's
+// engagement and share of the counts are in the person's scope).
 func BroadcastScope(id string) Scope { return Scope{kind: ScopeBroadcast, id: id} }
 
 // DocScope is one document of kind doc, or with an empty id a family of
@@ -301,9 +302,9 @@ func (s Scope) CheckWrite(op string, key Key) error {
 
 // KeyOwner returns the one scope that owns key. ok is false for a key no
 // scope may write and for a key written in the scope of whoever writes
-// it (an inbox or outbox record, a counter shard): such a key belongs to
-// the writing transaction's scope, which a backend that keeps records
-// by scope must know from the transaction.
+// it (an inbox or outbox record, a recipient's share of the counts):
+// such a key belongs to the writing transaction's scope, which a backend
+// that keeps records by scope must know from the transaction.
 func KeyOwner(key Key) (scope Scope, ok bool) {
 	o, ok := ownerOf(key)
 	if !ok || o.anyOf != nil {

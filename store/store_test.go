@@ -69,6 +69,8 @@ func TestEveryKeyReadsBackAsItsKindAndID(t *testing.T) {
 		{"broadcast recipient", broadcastRecipientKey("b1", 2), KindBroadcastRecipient, "", "b1/2"},
 		{"broadcast engagement", broadcastEngagementKey("b1", 3), KindBroadcastEngagement, "", "b1/3"},
 		{"broadcast counter", broadcastCounterKey("b1", 4), KindBroadcastCounter, "", "b1/4"},
+		{"broadcast count delta", broadcastCountDeltaKey("b1", 2, 5), KindBroadcastCountDelta, "", "b1/2/5"},
+		{"broadcast count base", broadcastCountBaseKey("b1"), KindBroadcastCountBase, "", "b1"},
 		{"broadcast progress", broadcastProgressKey("b1"), KindBroadcastProgress, "", "b1"},
 		{"broadcast member", broadcastMemberKey("1555", "b1"), KindBroadcastMember, "", "1555/b1"},
 		{"broadcast frequency", broadcastFrequencyKey("1555", 5), KindBroadcastFrequency, "", "1555/5"},

@@ -518,7 +518,8 @@ type Progress struct {
 // FencingToken makes Progress a store.Fenced record.
 func (p *Progress) FencingToken() uint64 { return p.Token }
 
-// Counts are the engagement counters kept in shards.
+// Counts are the engagement counters: each recipient's share is kept
+// apart (store.AddBroadcastCounts) and a read adds the shares up.
 type Counts struct {
 	Delivered   int64            `json:"dl,omitempty"`
 	Read        int64            `json:"rd,omitempty"`
@@ -533,22 +534,28 @@ type Counts struct {
 	Duplicates  int64            `json:"du,omitempty"` // second messages WhatsApp accepted
 }
 
-func (c *Counts) add(o *Counts) {
-	c.Delivered += o.Delivered
-	c.Read += o.Read
-	c.Failed += o.Failed
-	c.Replied += o.Replied
-	c.Safe += o.Safe
-	c.Help += o.Help
-	c.Rescheduled += o.Rescheduled
-	c.Duplicates += o.Duplicates
-	c.FailedBy = addMap(c.FailedBy, o.FailedBy)
-	c.Options = addMap(c.Options, o.Options)
-	if len(o.Ack) > 0 && len(c.Ack) < len(o.Ack) {
+// AddTimes adds n times o (store.Counter): the store adds the
+// recipients' shares up with it.
+func (c *Counts) AddTimes(o *Counts, n int64) {
+	c.Delivered += n * o.Delivered
+	c.Read += n * o.Read
+	c.Failed += n * o.Failed
+	c.Replied += n * o.Replied
+	c.Safe += n * o.Safe
+	c.Help += n * o.Help
+	c.Rescheduled += n * o.Rescheduled
+	c.Duplicates += n * o.Duplicates
+	for k, v := range o.FailedBy {
+		incr(&c.FailedBy, k, n*v)
+	}
+	for k, v := range o.Options {
+		incr(&c.Options, k, n*v)
+	}
+	if len(c.Ack) < len(o.Ack) {
 		c.Ack = append(c.Ack, make([]int64, len(o.Ack)-len(c.Ack))...)
 	}
-	for i, n := range o.Ack {
-		c.Ack[i] += n
+	for i, v := range o.Ack {
+		c.Ack[i] += n * v
 	}
 }
 

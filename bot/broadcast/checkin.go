@@ -283,7 +283,7 @@ func (s *Service) answer(tx store.Writer, user string, in flows.Input, sess flow
 		return flows.Output{}, false, err
 	}
 	if prev != ans || firstReply {
-		err := bump(tx, b.ID, user, func(c *Counts) {
+		err := bump(tx, b.ID, m.Seq, func(c *Counts) {
 			if firstReply {
 				c.Replied++
 			}
@@ -341,7 +341,7 @@ func (s *Service) followUp(tx store.Writer, user string, in flows.Input, sess fl
 		e.Preferred, e.Stage = text, ""
 		out.Replies = []whatsapp.Outbound{{Kind: whatsapp.KindText, Text: t.CheckinTimeNoted}}
 		ev.Type, ev.Option, ev.PreferredTime = "confirmation.reschedule", e.Answer, text
-		if err := bump(tx, b.ID, user, func(c *Counts) { c.Rescheduled++ }); err != nil {
+		if err := bump(tx, b.ID, m.Seq, func(c *Counts) { c.Rescheduled++ }); err != nil {
 			return flows.Output{}, false, err
 		}
 	case in.Location != nil:
@@ -451,7 +451,7 @@ func (s *Service) ObserveStatus(tx store.Writer, st *whatsapp.Status) error {
 		if err := store.PutBroadcastEngagement(storeCtx, tx, id, seq, &e); err != nil {
 			return err
 		}
-		return bump(tx, id, st.RecipientID, func(c *Counts) { c.Duplicates++ })
+		return bump(tx, id, seq, func(c *Counts) { c.Duplicates++ })
 	}
 	old := e.Delivery
 	next, changed := store.AdvanceStatus(old, st.Status)
@@ -475,7 +475,7 @@ func (s *Service) ObserveStatus(tx store.Writer, st *whatsapp.Status) error {
 		return err
 	}
 	rank := map[string]int{store.StatusDelivered: 2, store.StatusRead: 3}
-	err = bump(tx, id, st.RecipientID, func(c *Counts) {
+	err = bump(tx, id, seq, func(c *Counts) {
 		if next == store.StatusFailed {
 			c.Failed++
 			reason := "failed"

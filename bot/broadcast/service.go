@@ -47,7 +47,11 @@ type Config struct {
 	// LeaseTTL is how long a broadcast's dispatch lease lasts without a
 	// renewal (renewed every third of it; default 15s): how long a dead
 	// instance's broadcast waits before another instance continues it.
-	LeaseTTL      time.Duration
+	LeaseTTL time.Duration
+	// FoldEvery is how often the holder of the folder's lease moves the
+	// recipients' shares of the counts into each broadcast's base
+	// (fold.go; default 30s).
+	FoldEvery     time.Duration
 	WebhookURLs   []string // integration endpoints told about answers, escalations and completion
 	WebhookSecret string   // HMAC-SHA256 key of X-Lifeline-Signature-256
 	// Backoff is the delay before retry n of a failure; defaults to
@@ -114,6 +118,9 @@ func (c *Config) defaults() {
 	}
 	if c.LeaseTTL <= 0 {
 		c.LeaseTTL = 15 * time.Second
+	}
+	if c.FoldEvery <= 0 {
+		c.FoldEvery = 30 * time.Second
 	}
 	if c.InFlightGrace == 0 {
 		c.InFlightGrace = time.Minute
@@ -317,9 +324,10 @@ func (s *Service) Start() error {
 	}
 	s.started = s.now()
 	s.log.Info().Int("open", len(s.docs)).Int("numbers", len(s.cfg.PhoneNumberIDs)).Float64("rate_per_number", s.cfg.RatePerNumber).Msg("broadcasts started")
-	s.wg.Add(2)
+	s.wg.Add(3)
 	go s.controlLoop()
 	go s.notifyLoop()
+	go s.foldLoop()
 	return nil
 }
 
@@ -873,10 +881,11 @@ func (s *Service) List(limit int) ([]*Broadcast, error) {
 	return out, err
 }
 
-// bump applies fn to the counters of broadcast id within tx; the store
-// keeps them in shards so that different users rarely conflict.
-func bump(tx store.Writer, id, user string, fn func(c *Counts)) error {
-	return store.AddBroadcastCounts(storeCtx, tx, id, user, fn)
+// bump applies fn to the counts of broadcast id within tx, the turn of
+// recipient seq's person: the store keeps each recipient's share apart,
+// written in that person's scope, and a read adds the shares up.
+func bump(tx store.Writer, id string, seq uint64, fn func(c *Counts)) error {
+	return store.AddBroadcastCounts(storeCtx, tx, id, seq, fn)
 }
 
 func incr(m *map[string]int64, k string, n int64) {
@@ -959,10 +968,8 @@ func (s *Service) Status(id string) (*Status, error) {
 		if p, _, err = store.GetBroadcastProgress[Progress](storeCtx, r, id); err != nil {
 			return err
 		}
-		return store.EachBroadcastCounts(storeCtx, r, id, func(sh Counts) error {
-			c.add(&sh)
-			return nil
-		})
+		c, err = store.SumBroadcastCounts[Counts](storeCtx, r, id)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("broadcast %s: %w", id, err)

@@ -116,6 +116,10 @@ func Run(t *testing.T, open func(t *testing.T) Backend) {
 		{"a record with a TTL expires and one without stays", ttlExpiry},
 		{"a document with a TTL expires", docTTL},
 		{"NextSeq is never 0, never repeats and increases in call order", nextSeq},
+		{"counts of people in different scopes add up in one broadcast", broadcastCounts},
+		{"a fold moves counts into the base and a crash between any two of its writes changes no sum", foldCrash},
+		{"two folds at once and counts during them change no sum", foldConcurrent},
+		{"an epoch is folded a grace after it closed", foldGrace},
 	}
 	for i, c := range cases {
 		user := fmt.Sprintf("4477009%05d", i)
@@ -776,5 +780,283 @@ func waitGone(t *testing.T, b Backend, scope store.Scope, key store.Key) {
 			t.Fatalf("%q with a TTL of 1s is still there after 20s", key)
 		}
 		<-tick.C
+	}
+}
+
+// counts is an engagement counter as bot/broadcast keeps it.
+type counts struct {
+	Delivered int64 `json:"dl,omitempty"`
+	Read      int64 `json:"rd,omitempty"`
+}
+
+func (c *counts) AddTimes(o *counts, n int64) {
+	c.Delivered += n * o.Delivered
+	c.Read += n * o.Read
+}
+
+// recipient is a broadcast's recipient record as far as the fold reads
+// it: whose scope the recipient's delta is kept in.
+type recipient struct {
+	WaID string `json:"wa"`
+}
+
+func whose(r *recipient) string { return r.WaID }
+
+// countAs writes one delivered (and read) for recipient seq, person
+// user, in the person's scope, as a status turn does.
+func countAs(ctx context.Context, b store.Scopes, id string, seq uint64, user string, read bool) error {
+	return b.Write(ctx, store.UserScope(user), func(w store.Writer) error {
+		return store.AddBroadcastCounts(ctx, w, id, seq, func(c *counts) {
+			c.Delivered++
+			if read {
+				c.Read++
+			}
+		})
+	})
+}
+
+func sumOf(ctx context.Context, b store.Scopes, id string) (c counts, err error) {
+	err = b.Read(ctx, func(r store.Reader) error {
+		c, err = store.SumBroadcastCounts[counts](ctx, r, id)
+		return err
+	})
+	return c, err
+}
+
+// people writes the recipient records of broadcast id: recipient i+1 is
+// users[i].
+func people(t *testing.T, ctx context.Context, b Backend, id string, users []string) {
+	t.Helper()
+	err := b.Write(ctx, store.BroadcastScope(id), func(w store.Writer) error {
+		for i, u := range users {
+			if err := store.PutBroadcastRecipient(ctx, w, id, uint64(i+1), recipient{WaID: u}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// broadcastCounts: two people, each counting in their own turn (their
+// own scope), into one broadcast. These two wa_ids fell in one counter
+// shard of the older layout, whose single key both scopes wrote: a
+// backend that keeps records by scope then read the newest write, 1.
+func broadcastCounts(t *testing.T, b Backend, _ string) {
+	ctx := ctxFor(t)
+	const id = "bcount1"
+	users := []string{"447700990025", "447700990050"}
+	people(t, ctx, b, id, users)
+	for i, user := range users {
+		if err := countAs(ctx, b, id, uint64(i+1), user, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c, err := sumOf(ctx, b, id); err != nil || c.Delivered != 2 {
+		t.Fatalf("delivered %d (%v), want 2", c.Delivered, err)
+	}
+	if err := countAs(ctx, b, id, 1, users[0], true); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := sumOf(ctx, b, id); err != nil || c != (counts{Delivered: 3, Read: 1}) {
+		t.Fatalf("counts %+v (%v), want 3 delivered and 1 read", c, err)
+	}
+}
+
+// crashAt is a backend whose write number n (from 1) fails before it
+// runs, as a folder that died there; before it, a person counts.
+type crashAt struct {
+	Backend
+	n, writes int
+	before    func() error
+}
+
+var errCrash = errors.New("folder died")
+
+func (c *crashAt) Write(ctx context.Context, scope store.Scope, fn func(w store.Writer) error) error {
+	c.writes++
+	if c.writes == c.n {
+		if err := c.before(); err != nil {
+			return err
+		}
+		return errCrash
+	}
+	return c.Backend.Write(ctx, scope, fn)
+}
+
+// foldAll runs fold steps until one changes nothing.
+func foldAll(ctx context.Context, b store.Scopes, id string, now time.Time, grace time.Duration) error {
+	for range 100 {
+		did, err := store.FoldBroadcastCounts[counts](ctx, b, id, whose, now, grace, 2)
+		if err != nil || !did {
+			return err
+		}
+	}
+	return errors.New("the fold does not end")
+}
+
+var foldNow = time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+
+func foldCrash(t *testing.T, b Backend, _ string) {
+	ctx := ctxFor(t)
+	users := []string{"447700991001", "447700991002", "447700991003"}
+	// Folding three deltas writes: open the next epoch (1), fold the
+	// closed one (2), delete its deltas two at a time (3, 4; 5) and mark
+	// it deleted (6); n = 7 is past the end: no crash.
+	for n := 1; n <= 7; n++ {
+		t.Run(fmt.Sprintf("crash at write %d", n), func(t *testing.T) {
+			id := fmt.Sprintf("bfold%d", n)
+			people(t, ctx, b, id, users)
+			for i, u := range users {
+				if err := countAs(ctx, b, id, uint64(i+1), u, i == 0); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want := counts{Delivered: 3, Read: 1}
+			crash := &crashAt{Backend: b, n: n, before: func() error {
+				// A status of the second person lands mid-fold.
+				return countAs(ctx, b, id, 2, users[1], true)
+			}}
+			err := foldAll(ctx, crash, id, foldNow, 0)
+			if n < 7 {
+				want = counts{Delivered: 4, Read: 2}
+				if !errors.Is(err, errCrash) {
+					t.Fatalf("fold: %v, want the crash", err)
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if c, err := sumOf(ctx, b, id); err != nil || c != want {
+				t.Fatalf("after the crash: %+v (%v), want %+v", c, err, want)
+			}
+			// The next folder finishes the work.
+			if err := foldAll(ctx, b, id, foldNow, 0); err != nil {
+				t.Fatal(err)
+			}
+			if c, err := sumOf(ctx, b, id); err != nil || c != want {
+				t.Fatalf("after folding again: %+v (%v), want %+v", c, err, want)
+			}
+			if left := deltasOf(t, ctx, b, id); left != 0 {
+				t.Fatalf("a read still walks %d deltas after folding everything", left)
+			}
+		})
+	}
+}
+
+// deltasOf is how many records a read of the broadcast's counts walks
+// besides the base: the deltas not folded.
+func deltasOf(t *testing.T, ctx context.Context, b Backend, id string) (n int) {
+	t.Helper()
+	err := b.Read(ctx, func(r store.Reader) (err error) {
+		n, err = store.UnfoldedBroadcastCounts[counts](ctx, r, id)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// foldConcurrent: folders open epochs while people count (a count that
+// read the old epoch lands in it, which is folded only a grace later),
+// then two folders fold at once; no count is lost or counted twice.
+func foldConcurrent(t *testing.T, b Backend, _ string) {
+	ctx := ctxFor(t)
+	const id, nPeople = "bfoldc", 12
+	users := make([]string, nPeople)
+	for i := range users {
+		users[i] = fmt.Sprintf("4477009920%02d", i)
+	}
+	people(t, ctx, b, id, users)
+	var wg sync.WaitGroup
+	errs := make(chan error, 4*nPeople)
+	fold := func(now time.Time, steps int) {
+		defer wg.Done()
+		for range steps {
+			if _, err := store.FoldBroadcastCounts[counts](ctx, b, id, whose, now, time.Minute, 5); err != nil {
+				errs <- err
+			}
+		}
+	}
+	wg.Add(3)
+	go fold(foldNow, 8)
+	go fold(foldNow, 8)
+	go func() {
+		defer wg.Done()
+		for round := range 2 {
+			for i, u := range users {
+				if err := countAs(ctx, b, id, uint64(i+1), u, round == 1); err != nil {
+					errs <- err
+				}
+			}
+		}
+	}()
+	wg.Wait()
+	want := counts{Delivered: 2 * nPeople, Read: nPeople}
+	if c, err := sumOf(ctx, b, id); err != nil || c != want {
+		t.Fatalf("counts %+v (%v), want %+v", c, err, want)
+	}
+	later := foldNow.Add(time.Hour)
+	wg.Add(2)
+	go fold(later, 20)
+	go fold(later, 20)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if err := foldAll(ctx, b, id, later.Add(time.Hour), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := sumOf(ctx, b, id); err != nil || c != want {
+		t.Fatalf("after folding everything: %+v (%v), want %+v", c, err, want)
+	}
+	if left := deltasOf(t, ctx, b, id); left != 0 {
+		t.Fatalf("a read still walks %d deltas after folding everything", left)
+	}
+}
+
+// foldGrace: an epoch is folded only a grace after the next one opened,
+// so that a count that read it may still land; until then a read adds
+// its deltas up.
+func foldGrace(t *testing.T, b Backend, _ string) {
+	ctx := ctxFor(t)
+	const id = "bfoldg"
+	users := []string{"447700993001", "447700993002"}
+	people(t, ctx, b, id, users)
+	if err := countAs(ctx, b, id, 1, users[0], false); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name   string
+		now    time.Time
+		count  string // a person who counts before the step
+		did    bool
+		walked int   // deltas a read adds up after the step
+		sum    int64 // delivered after the step
+	}{
+		{"the first step opens the next epoch", foldNow, "", true, 1, 1},
+		{"a count after it lands in the new epoch", foldNow.Add(time.Second), users[1], false, 2, 2},
+		{"within the grace the closed epoch waits", foldNow.Add(59 * time.Second), "", false, 2, 2},
+		{"a grace after it closed, it is folded", foldNow.Add(time.Minute), "", true, 1, 2},
+	}
+	for _, s := range steps {
+		if s.count != "" {
+			if err := countAs(ctx, b, id, 2, s.count, false); err != nil {
+				t.Fatal(err)
+			}
+		}
+		did, err := store.FoldBroadcastCounts[counts](ctx, b, id, whose, s.now, time.Minute, 10)
+		if err != nil || did != s.did {
+			t.Fatalf("%s: changed %v (%v), want %v", s.name, did, err, s.did)
+		}
+		if n := deltasOf(t, ctx, b, id); n != s.walked {
+			t.Fatalf("%s: a read walks %d deltas, want %d", s.name, n, s.walked)
+		}
+		if c, err := sumOf(ctx, b, id); err != nil || c.Delivered != s.sum {
+			t.Fatalf("%s: delivered %d (%v), want %d", s.name, c.Delivered, err, s.sum)
+		}
 	}
 }
