@@ -534,6 +534,9 @@ func (s *Service) feed(r *run, b *Broadcast, jobs chan<- *job, slots chan struct
 		if err != nil {
 			return err
 		}
+		if r.ctx.Err() != nil {
+			return nil
+		}
 		if p.scanned == 0 || (r.limitHit && len(p.send) == 0 && len(p.changed) == 0) {
 			return nil
 		}
@@ -597,6 +600,12 @@ func (s *Service) readChunk(r *run, b *Broadcast, tpls map[string]Template, pol 
 	p := chunkPlan{skipBy: map[string]int64{}}
 	err := s.db.Read(storeCtx, func(tx store.Reader) error {
 		return store.EachBroadcastRecipient(storeCtx, tx, r.id, next, func(seq uint64, rec *Recipient) error {
+			if r.ctx.Err() != nil {
+				// Stopped (paused through another instance, say): a
+				// chunk's reads take a while on a cluster, and feed
+				// marks nothing of a stopped run.
+				return store.ErrStop
+			}
 			p.scanned++
 			p.lastSeq = seq
 			f := recipientFacts{Now: now, Rec: *rec}
