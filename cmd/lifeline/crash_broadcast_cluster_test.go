@@ -17,21 +17,26 @@ import (
 	"lifeline/store"
 )
 
-// putContacts stores n opted-in contacts tagged "employees", numbered
-// from prefix, each in its own scope, a few writers at once; it returns
-// their wa_ids.
-func putContacts(t *testing.T, db *store.DB, prefix string, n int) map[string]bool {
-	t.Helper()
-	ctx := context.Background()
+// contactWrites are the writes of n opted-in contacts tagged
+// "employees", numbered from prefix, each in its own scope, and their
+// wa_ids.
+func contactWrites(prefix string, n int) (map[string]bool, []store.ScopedWrite) {
 	want := map[string]bool{}
 	var writes []store.ScopedWrite
 	for i := range n {
 		c := store.Contact{WaID: fmt.Sprintf("%s%07d", prefix, i), Name: fmt.Sprintf("Person %d", i), Language: "en",
 			Tags: []string{"employees"}, OptedIn: true, OptInSource: "test", OptInAt: time.Now()}
 		want[c.WaID] = true
-		writes = append(writes, store.ScopedWrite{Scope: store.UserScope(c.WaID), Fn: func(w store.Writer) error { return store.PutContact(ctx, w, c) }})
+		writes = append(writes, store.ScopedWrite{Scope: store.UserScope(c.WaID), Fn: func(w store.Writer) error {
+			return store.PutContact(context.Background(), w, c)
+		}})
 	}
-	const writers = 8
+	return want, writes
+}
+
+// putContacts runs writes, a few writers at once.
+func putContacts(db *store.DB, writes []store.ScopedWrite) error {
+	const writers = 16
 	var wg sync.WaitGroup
 	errs := make(chan error, writers)
 	for k := range writers {
@@ -42,17 +47,14 @@ func putContacts(t *testing.T, db *store.DB, prefix string, n int) map[string]bo
 			for i := k; i < len(writes); i += writers {
 				mine = append(mine, writes[i])
 			}
-			if _, err := db.WriteEach(ctx, mine); err != nil {
+			if _, err := db.WriteEach(context.Background(), mine); err != nil {
 				errs <- err
 			}
 		}()
 	}
 	wg.Wait()
 	close(errs)
-	for err := range errs {
-		t.Fatalf("store contacts: %v", err)
-	}
-	return want
+	return <-errs
 }
 
 // leaseHolder is who holds lease name now ("" when nobody does).
@@ -115,16 +117,9 @@ func TestKillNineBroadcastDispatcherOfThree(t *testing.T) {
 	defer logFile.Close()
 
 	const parts = 8
-	ids := []string{"b1", "b2", "b3"}
-	children := map[string]*crashChild{}
-	for _, id := range ids {
-		// A send left in flight waits 5 s for its status after a
-		// takeover, not the default minute.
-		children[id] = startClusterChild(t, id, node.ClientURL(), graph.URL, parts, logFile, "LIFELINE_BROADCAST_INFLIGHT_GRACE=5s")
+	if _, err := node.Ensure(ctx, cluster.Settings{Partitions: parts}); err != nil {
+		t.Fatal(err)
 	}
-	t.Logf("three instances ready %s after start", time.Since(started).Round(time.Millisecond))
-	first := children[ids[0]]
-	statuses.deliverTo(first.base)
 	js, err := jsstore.Open(ctx, node)
 	if err != nil {
 		t.Fatal(err)
@@ -133,10 +128,26 @@ func TestKillNineBroadcastDispatcherOfThree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The contacts go straight into the cluster's store: what is tested
-	// is the broadcast, and an import through the API takes a while.
-	want := putContacts(t, db, "1999", recipients)
+	// The contacts go straight into the cluster's store, while the
+	// instances start: what is tested is the broadcast, and an import
+	// through the API takes a while.
+	stored := make(chan error, 1)
+	want, writes := contactWrites("1999", recipients)
+	go func() { stored <- putContacts(db, writes) }()
+	ids := []string{"b1", "b2", "b3"}
+	children := map[string]*crashChild{}
+	for _, id := range ids {
+		// A send left in flight waits 5 s for its status after a
+		// takeover, not the default minute.
+		children[id] = startClusterChild(t, id, node.ClientURL(), graph.URL, parts, logFile, "LIFELINE_BROADCAST_INFLIGHT_GRACE=5s")
+	}
+	t.Logf("three instances ready %s after start", time.Since(started).Round(time.Millisecond))
+	if err := <-stored; err != nil {
+		t.Fatalf("store contacts: %v", err)
+	}
 	t.Logf("%d contacts stored %s after start", recipients, time.Since(started).Round(time.Millisecond))
+	first := children[ids[0]]
+	statuses.deliverTo(first.base)
 	var created struct{ ID string }
 	if code := crashAdmin(t, "POST", first.base+"/admin/broadcasts", "application/json", noticeSpec("dispatcher killed", rate), &created); code != 202 || created.ID == "" {
 		t.Fatalf("create broadcast: %d %+v", code, created)
