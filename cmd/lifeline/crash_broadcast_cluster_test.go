@@ -88,7 +88,7 @@ func TestKillNineBroadcastDispatcherOfThree(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a NATS node and three server processes")
 	}
-	recipients := envIntOr("LIFELINE_CRASH_BCC_RECIPIENTS", 3000)
+	recipients := envIntOr("LIFELINE_CRASH_BCC_RECIPIENTS", 2000)
 	rate := envIntOr("LIFELINE_CRASH_BCC_RATE", 300) // per second, the broadcast's rate_per_second
 	started := time.Now()
 	ctx := context.Background()
