@@ -36,6 +36,9 @@ type run struct {
 	limitHit bool
 	lease    coord.Lease // the dispatch lease this run holds (see holdLease)
 	holding  atomic.Bool // the lease is held and the run has not ended (Dispatching)
+	smu      sync.Mutex  // guards checked and stopped (stillSending)
+	checked  time.Time   // when the broadcast's stored state was last read, real clock
+	stopped  bool        // the stored state was found not sending
 	// began is when the run claimed the progress: sends another run left
 	// in flight get their grace from here too (policyFor).
 	began  time.Time
@@ -897,8 +900,44 @@ func (s *Service) send(r *run, j *job, num string, runLim *rate.Limiter) *result
 		// commit keeps the erased record as the erasure left it.
 		return &result{job: j, unsent: true}
 	}
+	if !s.stillSending(r) {
+		return &result{job: j, unsent: true}
+	}
 	o := s.out.Send(sendCtx, s.policy(), outgoing.Attempt{Phone: num, Msg: forNumber(j.msg, j.mediaIDs, num), Kind: j.sendKind(r.round), Failed: j.rec.Attempts})
 	return &result{job: j, phone: num, res: o.Result, err: o.Err, d: o.Decision, at: s.now()}
+}
+
+// stateRecheck is how often a run reads its broadcast's stored state
+// between the chunks it marks.
+const stateRecheck = 250 * time.Millisecond
+
+// stillSending says whether r's broadcast is still sending, by the
+// store at most stateRecheck ago. Chunks are marked only while it is
+// (markChunk), but the sends of chunks marked before a pause would all
+// go out when the pause came through another instance whose
+// announcement was lost: this bounds them to about stateRecheck's worth.
+// A broadcast found stopped stops the run.
+func (s *Service) stillSending(r *run) bool {
+	r.smu.Lock()
+	defer r.smu.Unlock()
+	if r.stopped {
+		return false
+	}
+	if !r.checked.IsZero() && time.Since(r.checked) < stateRecheck {
+		return true
+	}
+	b, err := s.Get(r.id)
+	if err != nil {
+		return true // the marks decide; a store that cannot answer fails the commit too
+	}
+	r.checked = time.Now()
+	if b.State != StateSending {
+		r.stopped = true
+		s.remember(b)
+		r.cancel()
+		return false
+	}
+	return true
 }
 
 // sendKind is the send policy's kind of a job in round.
