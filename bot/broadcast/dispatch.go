@@ -35,7 +35,14 @@ type run struct {
 
 	limitHit bool
 	lease    coord.Lease // the dispatch lease this run holds (see holdLease)
-	fenced   atomic.Bool // a write was refused for a later lease holder (see fenced)
+	holding  atomic.Bool // the lease is held and the run has not ended (Dispatching)
+	smu      sync.Mutex  // guards checked and stopped (stillSending)
+	checked  time.Time   // when the broadcast's stored state was last read, real clock
+	stopped  bool        // the stored state was found not sending
+	// began is when the run claimed the progress: sends another run left
+	// in flight get their grace from here too (policyFor).
+	began  time.Time
+	fenced atomic.Bool // a write was refused for a later lease holder (see fenced)
 	// broken: a commit of results failed, so the counts in p are ahead of
 	// the store. The run writes nothing more (the feeder's progress would
 	// carry those counts) and stops; the next run continues from the
@@ -67,6 +74,8 @@ func (s *Service) startRun(id string, round int) {
 			return
 		}
 		defer release()
+		r.holding.Store(true)
+		defer r.holding.Store(false)
 		if err := s.dispatch(r); err != nil && r.ctx.Err() == nil {
 			s.log.Error().Err(err).Str("broadcast", id).Msg("broadcast run failed; will retry")
 		}
@@ -88,6 +97,7 @@ func (s *Service) dispatch(r *run) error {
 	if r.p, err = s.claim(r); err != nil {
 		return err
 	}
+	r.began = s.now()
 	if !b.Enqueued {
 		if b, err = s.enqueue(r, b); err != nil {
 			return err
@@ -514,7 +524,7 @@ func (s *Service) pass(r *run, b *Broadcast) (passOutcome, error) {
 // (consent, frequency cap, pair limit, retries, sends lost in flight),
 // marks the chosen ones "sending" and queues them for the workers.
 func (s *Service) feed(r *run, b *Broadcast, jobs chan<- *job, slots chan struct{}, out *passOutcome) error {
-	pol := s.policyFor(r.round, b)
+	pol := s.policyFor(r, b)
 	tpls := b.Spec.Templates
 	if r.round > 0 && b.Spec.Reminders != nil && len(b.Spec.Reminders.Templates) > 0 {
 		tpls = b.Spec.Reminders.Templates
@@ -527,11 +537,20 @@ func (s *Service) feed(r *run, b *Broadcast, jobs chan<- *job, slots chan struct
 		if err != nil {
 			return err
 		}
+		if r.ctx.Err() != nil {
+			return nil
+		}
 		if p.scanned == 0 || (r.limitHit && len(p.send) == 0 && len(p.changed) == 0) {
 			return nil
 		}
 		// Mark the chunk before anything is sent.
 		if err := s.markChunk(r, &p); err != nil {
+			if errors.Is(err, errNotSending) {
+				// Paused or cancelled, maybe through another instance
+				// whose announcement has not come: stop as stopRun does.
+				r.cancel()
+				return nil
+			}
 			return err
 		}
 		for _, j := range p.send {
@@ -548,7 +567,8 @@ func (s *Service) feed(r *run, b *Broadcast, jobs chan<- *job, slots chan struct
 }
 
 // policyFor is what holds for every recipient of one round of b.
-func (s *Service) policyFor(round int, b *Broadcast) roundPolicy {
+func (s *Service) policyFor(r *run, b *Broadcast) roundPolicy {
+	round := r.round
 	pol := roundPolicy{
 		Round:       round,
 		OptedInOnly: b.Spec.Audience.OptedInOnly,
@@ -558,7 +578,15 @@ func (s *Service) policyFor(round int, b *Broadcast) roundPolicy {
 		FrequencyCap: s.cfg.FrequencyCap,
 	}
 	if s.cfg.InFlightGrace > 0 {
+		// From this instance's start, or from when this run took the
+		// broadcast over if later: sends a dead instance left in flight
+		// are proven by statuses that may still be on their way (the
+		// dead instance's users' partitions move one lease TTL after it
+		// died, as its broadcast lease does).
 		pol.InFlightGraceUntil = s.started.Add(s.cfg.InFlightGrace)
+		if !r.began.IsZero() && r.began.After(s.started) {
+			pol.InFlightGraceUntil = r.began.Add(s.cfg.InFlightGrace)
+		}
 	}
 	return pol
 }
@@ -575,6 +603,12 @@ func (s *Service) readChunk(r *run, b *Broadcast, tpls map[string]Template, pol 
 	p := chunkPlan{skipBy: map[string]int64{}}
 	err := s.db.Read(storeCtx, func(tx store.Reader) error {
 		return store.EachBroadcastRecipient(storeCtx, tx, r.id, next, func(seq uint64, rec *Recipient) error {
+			if r.ctx.Err() != nil {
+				// Stopped (paused through another instance, say): a
+				// chunk's reads take a while on a cluster, and feed
+				// marks nothing of a stopped run.
+				return store.ErrStop
+			}
 			p.scanned++
 			p.lastSeq = seq
 			f := recipientFacts{Now: now, Rec: *rec}
@@ -596,6 +630,16 @@ func (s *Service) readChunk(r *run, b *Broadcast, tpls map[string]Template, pol 
 // markChunk writes the planned records (those to send marked "sending")
 // and the progress in one transaction, before anything is sent: a crash
 // then finds the sends that may have gone out.
+//
+// The transaction reads the broadcast's state and marks nothing unless
+// it is sending: a pause or a cancellation committed through any
+// instance either comes first, and no send of the chunk starts, or
+// conflicts with the marking and is committed after it (the chunk's
+// sends are then the ones in flight at the pause, which finish and are
+// recorded). It refuses with errNotSending; the progress in memory moves
+// only once the chunk is marked, so a refused chunk is looked at again
+// by the next run. pmu is held over the write for that: the committer
+// must not take a snapshot of progress the store may never have.
 func (s *Service) markChunk(r *run, p *chunkPlan) error {
 	r.wmu.Lock()
 	defer r.wmu.Unlock()
@@ -603,21 +647,31 @@ func (s *Service) markChunk(r *run, p *chunkPlan) error {
 		return errors.New("mark recipients sending: a commit of results failed; the run stops")
 	}
 	r.pmu.Lock()
-	if p.lastSeq+1 > r.p.Next {
-		r.p.Next = p.lastSeq + 1
+	defer r.pmu.Unlock()
+	snap := cloneProgress(&r.p)
+	if p.lastSeq+1 > snap.Next {
+		snap.Next = p.lastSeq + 1
 	}
-	r.p.Dups += p.dups
-	r.p.Retrying = max(0, r.p.Retrying-p.retryGo)
+	snap.Dups += p.dups
+	snap.Retrying = max(0, snap.Retrying-p.retryGo)
 	for k, n := range p.skipBy {
 		if r.round == 0 {
-			r.p.Skipped += n
-			incr(&r.p.SkippedBy, k, n)
+			snap.Skipped += n
+			incr(&snap.SkippedBy, k, n)
 		}
 	}
-	snap := cloneProgress(&r.p)
 	snap.Token = r.lease.Token
-	r.pmu.Unlock()
+	var stopped *Broadcast
 	err := s.db.Write(storeCtx, store.BroadcastScope(r.id), func(tx store.Writer) error {
+		stopped = nil
+		b, err := store.GetBroadcast[Broadcast](storeCtx, tx, r.id)
+		if err != nil {
+			return err
+		}
+		if b.State != StateSending {
+			stopped = &b
+			return errNotSending
+		}
 		for _, j := range p.send {
 			if err := store.PutBroadcastRecipient(storeCtx, tx, r.id, j.seq, &j.rec); err != nil {
 				return err
@@ -630,12 +684,22 @@ func (s *Service) markChunk(r *run, p *chunkPlan) error {
 		}
 		return store.PutBroadcastProgressFenced(storeCtx, tx, r.id, snap)
 	})
+	if errors.Is(err, errNotSending) && stopped != nil {
+		s.remember(stopped)
+		return fmt.Errorf("mark recipients sending: broadcast %s is %s: %w", r.id, stopped.State, errNotSending)
+	}
 	if err != nil {
 		s.fenced(r, err)
 		return fmt.Errorf("mark recipients sending: %w", err)
 	}
+	snap.Token = r.p.Token
+	r.p = *snap
 	return nil
 }
+
+// errNotSending: the broadcast left the sending state (paused, cancelled,
+// through this instance or another) before a chunk was marked.
+var errNotSending = errors.New("the broadcast is no longer sending")
 
 // chunkPlan is what the decisions about one chunk of recipients add up
 // to; feed writes it in one transaction before anything is sent.
@@ -836,8 +900,44 @@ func (s *Service) send(r *run, j *job, num string, runLim *rate.Limiter) *result
 		// commit keeps the erased record as the erasure left it.
 		return &result{job: j, unsent: true}
 	}
+	if !s.stillSending(r) {
+		return &result{job: j, unsent: true}
+	}
 	o := s.out.Send(sendCtx, s.policy(), outgoing.Attempt{Phone: num, Msg: forNumber(j.msg, j.mediaIDs, num), Kind: j.sendKind(r.round), Failed: j.rec.Attempts})
 	return &result{job: j, phone: num, res: o.Result, err: o.Err, d: o.Decision, at: s.now()}
+}
+
+// stateRecheck is how often a run reads its broadcast's stored state
+// between the chunks it marks.
+const stateRecheck = 250 * time.Millisecond
+
+// stillSending says whether r's broadcast is still sending, by the
+// store at most stateRecheck ago. Chunks are marked only while it is
+// (markChunk), but the sends of chunks marked before a pause would all
+// go out when the pause came through another instance whose
+// announcement was lost: this bounds them to about stateRecheck's worth.
+// A broadcast found stopped stops the run.
+func (s *Service) stillSending(r *run) bool {
+	r.smu.Lock()
+	defer r.smu.Unlock()
+	if r.stopped {
+		return false
+	}
+	if !r.checked.IsZero() && time.Since(r.checked) < stateRecheck {
+		return true
+	}
+	b, err := s.Get(r.id)
+	if err != nil {
+		return true // the marks decide; a store that cannot answer fails the commit too
+	}
+	r.checked = time.Now()
+	if b.State != StateSending {
+		r.stopped = true
+		s.remember(b)
+		r.cancel()
+		return false
+	}
+	return true
 }
 
 // sendKind is the send policy's kind of a job in round.

@@ -17,9 +17,11 @@ func leaseName(id string) string { return "broadcast." + id }
 
 // holdLease takes the lease of r's broadcast before r sends anything; r's
 // context then ends when the lease is lost, which stops the run as a
-// cancellation does. When another holder has the lease, the run waits one
-// lease TTL before it ends, so that the control loop does not ask again
-// at once.
+// cancellation does. When another holder has the lease, the run waits a
+// third of the lease TTL before it ends, so that the control loop does
+// not ask again at once, yet looks often enough to take over a dead
+// holder's lease soon after it expired (on JetStream an instance must
+// have seen the holder's last renewal one TTL before it may take over).
 func (s *Service) holdLease(r *run) (release func(), ok bool) {
 	ctx, l, release, err := coord.Hold(r.ctx, s.leases, leaseName(r.id), s.holder, s.cfg.LeaseTTL)
 	if err != nil {
@@ -28,7 +30,7 @@ func (s *Service) holdLease(r *run) (release func(), ok bool) {
 		} else {
 			s.log.Error().Err(err).Str("broadcast", r.id).Msg("take the broadcast's lease")
 		}
-		t := time.NewTimer(s.cfg.LeaseTTL)
+		t := time.NewTimer(max(s.cfg.LeaseTTL/3, time.Millisecond))
 		defer t.Stop()
 		select {
 		case <-r.ctx.Done():

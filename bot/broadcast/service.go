@@ -51,7 +51,11 @@ type Config struct {
 	// FoldEvery is how often the holder of the folder's lease moves the
 	// recipients' shares of the counts into each broadcast's base
 	// (fold.go; default 30s).
-	FoldEvery     time.Duration
+	FoldEvery time.Duration
+	// Rescan is how often an instance with a bus (Options.Bus) reads the
+	// open broadcasts again, to find what another instance created or
+	// changed while its announcement was lost (default 10s).
+	Rescan        time.Duration
 	WebhookURLs   []string // integration endpoints told about answers, escalations and completion
 	WebhookSecret string   // HMAC-SHA256 key of X-Lifeline-Signature-256
 	// Backoff is the delay before retry n of a failure; defaults to
@@ -122,6 +126,9 @@ func (c *Config) defaults() {
 	if c.FoldEvery <= 0 {
 		c.FoldEvery = 30 * time.Second
 	}
+	if c.Rescan <= 0 {
+		c.Rescan = 10 * time.Second
+	}
 	if c.InFlightGrace == 0 {
 		c.InFlightGrace = time.Minute
 	}
@@ -166,6 +173,11 @@ type Options struct {
 	Leases coord.Leases
 	// Holder names this instance as a lease holder; "" for "local".
 	Holder string
+	// Bus carries the broadcasts' changes between instances (spread.go):
+	// with several instances, every one learns of the broadcasts created
+	// or changed through the others. nil for one instance, which makes
+	// every change itself.
+	Bus coord.Bus
 	// Incidents checks the incident a spec names; nil refuses every spec
 	// that names one.
 	Incidents IncidentGate
@@ -222,6 +234,7 @@ type Service struct {
 	out     *outgoing.Step // the send step shared with the replies
 	leases  coord.Leases
 	holder  string
+	bus     coord.Bus // nil: one instance (spread.go)
 	inc     IncidentGate
 	escal   func(user, reason string, priority bool) error
 	tpl     TemplateCatalog
@@ -290,7 +303,7 @@ func New(cfg Config, o Options) *Service {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Service{
-		leases: o.Leases, holder: o.Holder, inc: o.Incidents, escal: o.Escalate, tpl: o.Templates,
+		leases: o.Leases, holder: o.Holder, bus: o.Bus, inc: o.Incidents, escal: o.Escalate, tpl: o.Templates,
 		cfg: cfg, db: o.DB, now: o.Now, http: o.HTTP,
 		log:    o.Logger.With().Str("comp", "broadcast").Logger(),
 		pacers: o.Pacer,
@@ -323,6 +336,9 @@ func (s *Service) Start() error {
 		}
 	}
 	s.started = s.now()
+	if err := s.startSpread(); err != nil {
+		return err
+	}
 	s.log.Info().Int("open", len(s.docs)).Int("numbers", len(s.cfg.PhoneNumberIDs)).Float64("rate_per_number", s.cfg.RatePerNumber).Msg("broadcasts started")
 	s.wg.Add(3)
 	go s.controlLoop()
@@ -513,6 +529,7 @@ func (s *Service) CreateBy(spec Spec, by Actor, idemKey string) (*Broadcast, err
 	s.mu.Lock()
 	s.docs[b.ID] = b
 	s.mu.Unlock()
+	s.announce(b.ID, b.State)
 	s.log.Info().Str("broadcast", b.ID).Str("kind", string(spec.Kind)).Bool("critical", spec.Critical).Str("state", b.State).Str("by", by.String()).Msg("broadcast created")
 	s.poke()
 	return b, nil
@@ -788,10 +805,13 @@ func (s *Service) updateAudited(id string, fn func(tx store.Writer, b *Broadcast
 		s.docs[id] = &cp
 	}
 	s.mu.Unlock()
+	s.announce(id, b.State)
 	return &b, nil
 }
 
-// Pause stops sending; sends in flight finish.
+// Pause stops sending; sends in flight finish. A run on another instance
+// stops when it hears the change (ChangesTopic), and marks no chunk
+// after the pause has committed in any case (markChunk).
 func (s *Service) Pause(id, by string) (*Broadcast, error) {
 	b, err := s.update(id, func(b *Broadcast) error {
 		if err := b.fire(EvPause); err != nil {

@@ -234,6 +234,13 @@ func (s *Service) smsTick(now time.Time) {
 		if st.running || st.halted || now.Before(st.next) {
 			continue
 		}
+		if s.bus != nil && b.State == StateSending && (s.runs[id] == nil || !s.runs[id].holding.Load()) {
+			// Several instances know the broadcast (spread.go): while it
+			// sends, only the one dispatching it runs its fallback, so
+			// that no pass reads another instance's SMS in flight as
+			// one a crash left.
+			continue
+		}
 		st.running = true
 		due = append(due, id)
 	}
@@ -242,7 +249,7 @@ func (s *Service) smsTick(now time.Time) {
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
-			open, next, err := s.smsPass(id)
+			open, next, err := s.smsPassOnce(id)
 			if err != nil && s.ctx.Err() == nil {
 				s.log.Error().Err(err).Str("broadcast", id).Msg("sms fallback pass failed; will retry")
 				open, next = true, s.now().Add(5*time.Second)
@@ -257,6 +264,29 @@ func (s *Service) smsTick(now time.Time) {
 			}
 		}()
 	}
+}
+
+// smsPassOnce is smsPass run by one instance at a time. With several
+// instances, a broadcast that is sent (no run holds its lease) has its
+// pass under the dispatch lease, as its reminder rounds and completion
+// are; while another instance holds the lease, the pass waits for a
+// later tick.
+func (s *Service) smsPassOnce(id string) (open bool, next time.Time, err error) {
+	s.mu.Lock()
+	b, running := s.docs[id], s.runs[id] != nil
+	s.mu.Unlock()
+	if s.bus == nil || b == nil || b.State != StateSent || running {
+		return s.smsPass(id)
+	}
+	err = s.leased(id, func(*run) error {
+		var perr error
+		open, next, perr = s.smsPass(id)
+		return perr
+	})
+	if quietStepError(err) {
+		return true, s.now().Add(s.cfg.Tick), nil
+	}
+	return open, next, err
 }
 
 // smsSettled says whether the fallback is done with b: afterSent does not

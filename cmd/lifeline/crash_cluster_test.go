@@ -24,8 +24,9 @@ import (
 )
 
 // startClusterChild starts `lifeline serve` as a child process serving
-// from the NATS server at url, as instance id.
-func startClusterChild(t *testing.T, id, url, graphURL string, parts int, logFile *os.File) *crashChild {
+// from the NATS server at url, as instance id; extra are more settings,
+// each NAME=VALUE.
+func startClusterChild(t *testing.T, id, url, graphURL string, parts int, logFile *os.File, extra ...string) *crashChild {
 	t.Helper()
 	addr := freeAddr(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
@@ -47,6 +48,7 @@ func startClusterChild(t *testing.T, id, url, graphURL string, parts int, logFil
 		"WA_API_URL="+graphURL,
 		"WA_RATE_PER_NUMBER=1000",
 	)
+	cmd.Env = append(cmd.Env, extra...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

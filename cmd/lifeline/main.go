@@ -25,6 +25,7 @@ import (
 	"lifeline/bot/pace"
 	"lifeline/bot/whatsapp"
 	"lifeline/cluster"
+	"lifeline/coord"
 	"lifeline/incident"
 	"lifeline/kb"
 	"lifeline/media"
@@ -283,8 +284,15 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	}
 	tpls := templates.New(templates.Options{DB: db, Source: templateSource(cfg, graph), Logger: log})
 	tpls.Start()
+	// On a cluster the broadcasts' changes travel on the bus, so that
+	// every instance knows every open broadcast; one process makes every
+	// change itself.
+	var bcBus coord.Bus
+	if nc != nil {
+		bcBus = bus
+	}
 	broadcasts := broadcast.New(broadcastConfig(cfg), broadcast.Options{DB: db, Sender: sender, Logger: log, Pacer: pacer, Observer: m,
-		Outgoing: engine.Outgoing(), Leases: leases, Holder: cfg.InstanceID, Incidents: incident.Gate{}, SMS: smsSender,
+		Outgoing: engine.Outgoing(), Leases: leases, Holder: cfg.InstanceID, Bus: bcBus, Incidents: incident.Gate{}, SMS: smsSender,
 		Escalate: engine.Handoffs().Request, Templates: tpls})
 	engine.Intercept(broadcasts)
 	engine.ObserveStatuses(broadcasts)

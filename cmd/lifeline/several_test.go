@@ -37,8 +37,9 @@ type servingInstance struct {
 }
 
 // startServing starts serve on nats as instance name: with url empty it
-// embeds the cluster's node, else it connects to url.
-func startServing(t *testing.T, name, url, graphURL string) *servingInstance {
+// embeds the cluster's node, else it connects to url. extra are more
+// settings, each NAME=VALUE.
+func startServing(t *testing.T, name, url, graphURL string, extra ...string) *servingInstance {
 	t.Helper()
 	env := map[string]string{
 		"LIFELINE_BACKEND": "nats", "LIFELINE_DATA_DIR": t.TempDir(), "LIFELINE_INSTANCE_ID": name,
@@ -48,6 +49,10 @@ func startServing(t *testing.T, name, url, graphURL string) *servingInstance {
 	}
 	if url != "" {
 		env["LIFELINE_NATS_URL"] = url
+	}
+	for _, kv := range extra {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
 	}
 	cfg, err := loadConfig(nil, envOf(env))
 	if err != nil {
