@@ -150,6 +150,7 @@ type natsCluster struct {
 	pacer  *pace.Numbers  // each number's budget, drawn from its owner's (serve)
 	owner  *cluster.Pacer // the numbers' owners and their permits
 	id     string
+	inc    *cluster.Incarnation // this run's, holding the data directory
 }
 
 // openNATSStore is the server's store with LIFELINE_BACKEND=nats: a
@@ -161,33 +162,42 @@ type natsCluster struct {
 // (store.ErrUnsupported). Start the partitions (natsCluster.serve) once
 // the engine has started.
 func openNATSStore(cfg Config, log zerolog.Logger) (*store.DB, *natsCluster, error) {
+	// This run's incarnation: a restart after a crash takes the leases
+	// its previous run held at once (cluster.Incarnation).
+	inc, err := cluster.ClaimIncarnation(cfg.DataDir, cfg.InstanceID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("LIFELINE_DATA_DIR=%s: %w", cfg.DataDir, err)
+	}
 	b, err := openNATSBackend(context.Background(), cfg, log)
 	if err != nil {
+		inc.Close()
+		return nil, nil, err
+	}
+	fail := func(err error) (*store.DB, *natsCluster, error) {
+		b.Close()
+		inc.Close()
 		return nil, nil, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), natsStartTimeout)
 	defer cancel()
-	ls, err := b.node.Leases(ctx)
+	ls, err := cluster.NewLeases(ctx, b.node.JetStream(), cluster.LeaseOptions{Incarnation: inc.ID, Previous: inc.Previous})
 	if err != nil {
-		b.Close()
-		return nil, nil, fmt.Errorf("LIFELINE_BACKEND=nats: %w", err)
+		return fail(fmt.Errorf("LIFELINE_BACKEND=nats: %w", err))
 	}
-	c := &natsCluster{node: b.node, store: b.store, leases: ls, bus: b.node.Bus(), log: log, id: cfg.InstanceID}
+	c := &natsCluster{node: b.node, store: b.store, leases: ls, bus: b.node.Bus(), log: log, id: cfg.InstanceID, inc: inc}
 	c.parts, err = cluster.NewPartitions(ls, b.node.Conn(), cluster.PartitionOptions{
 		Instance: cfg.InstanceID, Count: b.store.Partitions(), TTL: cfg.LeaseTTL, Logger: log, Members: c.membersChanged})
 	if err != nil {
-		b.Close()
-		return nil, nil, fmt.Errorf("LIFELINE_BACKEND=nats: LIFELINE_INSTANCE_ID=%q: %w", cfg.InstanceID, err)
+		return fail(fmt.Errorf("LIFELINE_BACKEND=nats: LIFELINE_INSTANCE_ID=%q: %w", cfg.InstanceID, err))
 	}
 	db, err := store.OpenBackend(natsStore{Store: b.store, node: b.node, release: c.close}, "JetStream", store.Options{
 		Dir: cfg.DataDir, MediaDir: filepath.Join(cfg.DataDir, "media"), EncryptionKey: cfg.EncryptionKey,
 		DiskReserve: cfg.DiskReserve, FreeSpace: cfg.freeSpace, Logger: log})
 	if err != nil {
-		b.Close()
-		return nil, nil, fmt.Errorf("LIFELINE_BACKEND=nats: %w", err)
+		return fail(fmt.Errorf("LIFELINE_BACKEND=nats: %w", err))
 	}
 	log.Info().Str("backend", backendNATS).Bool("streams_changed", b.ensure.Changed()).Str("instance", cfg.InstanceID).
-		Int("partitions", b.store.Partitions()).Msg("store on JetStream")
+		Int("partitions", b.store.Partitions()).Bool("restart_of_a_known_run", inc.Previous != "").Msg("store on JetStream")
 	return db, c, nil
 }
 
@@ -226,6 +236,7 @@ func (c *natsCluster) close() {
 		c.owner.Close()
 	}
 	c.parts.Close()
+	c.inc.Close()
 }
 
 // partitionWork is cluster.PartitionWork over the engine: a taken
