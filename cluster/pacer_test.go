@@ -226,8 +226,9 @@ func TestPacerReportsReachTheOwner(t *testing.T) {
 	if !ps[0].Owns(num) {
 		t.Fatal("i1 does not own the number")
 	}
+	full := nums[0].Rate(num)
 	nums[1].SlowDown(num)
-	waitFor(t, "the owner slowed down", func() bool { return nums[0].Rate(num) == 40 })
+	waitFor(t, "the owner slowed down", func() bool { return nums[0].Rate(num) == full/2 })
 	nums[1].Pause(num, time.Now().Add(time.Hour))
 	waitFor(t, "the owner paused", func() bool { return !nums[0].PausedUntil(num).IsZero() })
 	nums[1].Resume(num)

@@ -52,18 +52,28 @@ const maxBatch = 64
 
 // SetRemote makes the numbers' budgets the cluster's (see Remote):
 // sends wait for permits from each number's owner, and inbound counts,
-// successes, slow-downs and pauses are reported to it. validity is how
-// long a granted permit stays usable: the owner's bucket keeps a burst
-// of rate × validity less, so that permits used late (up to validity
-// after their grant) still keep every one-second window within the rate
-// plus one burst. Call it before anything is sent; without it (one
-// instance) nothing changes.
-func (p *Numbers) SetRemote(r Remote, validity time.Duration) {
+// successes, slow-downs and pauses are reported to it. Call it before
+// anything is sent; without it (one instance) nothing changes.
+//
+// validity is how long a granted permit stays usable, and spread how
+// long a send may take from its permit to reaching WhatsApp (the
+// sender's last look at its record, the request's way): a send reaches
+// WhatsApp within validity + spread of its permit's grant. So that every
+// one-second window at WhatsApp still holds at most the rate plus one
+// burst (rate/20), an owner grants from a bucket of burst 1 at
+//
+//	(rate + rate/20 - 1) / (1 s + validity + spread)
+//
+// (the permits of any window are those granted within that longer
+// window): about 12% below the rate for 25 ms and 150 ms.
+func (p *Numbers) SetRemote(r Remote, validity, spread time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.remote = r
 	p.validity = validity
 	p.pools = map[string]*pool{}
+	window := 1 + (validity + spread).Seconds()
+	p.limit = max(1e-3, (p.rate+p.rate/20-1)/window)
 }
 
 // Validity is how long a permit granted by this process stays usable.
@@ -73,22 +83,15 @@ func (p *Numbers) Validity() time.Duration {
 	return p.validity
 }
 
-// ownerBurst is the burst of an owner's bucket: its usual burst less
-// what permits used late may add (see SetRemote), at least one.
-func (p *Numbers) ownerBurstLocked(rate float64) float64 {
-	return max(1, rate/20-rate*p.validity.Seconds())
-}
-
 // Own starts num's budget afresh on this instance, which has just become
-// the number's owner: at the configured rate and with no tokens, so that
-// the permits of the previous owner (void by the time this one starts,
-// see cluster.Pacer) and this owner's first grants together stay within
-// the rate plus one burst in any second.
+// the number's owner: at the owner's rate (SetRemote) and with no
+// tokens, so that the permits of the previous owner (void by the time
+// this one starts, see cluster.Pacer) and this owner's first grants
+// together stay within the rate plus one burst in any second.
 func (p *Numbers) Own(num string) {
 	p.mu.Lock()
-	rate := p.rate
-	burst := p.ownerBurstLocked(rate)
-	b := &bucket{rate: rate, burst: burst, tokens: 0, last: p.now(), now: p.now}
+	rate := p.limit
+	b := &bucket{rate: rate, burst: 1, tokens: 0, last: p.now(), now: p.now}
 	old := p.buckets[num]
 	p.buckets[num] = b
 	delete(p.slowed, num)
