@@ -219,10 +219,52 @@ func Ensure(ctx context.Context, js jetstream.JetStream, s Settings) (Report, er
 	return rep, nil
 }
 
+// lookupTry bounds one look-up of a stream in Ensure. A stream another
+// instance has just created answers only once its group has elected a
+// leader; until then the request gets no answer at all, and one try
+// would wait out the whole start-up (three instances starting together
+// on a new cluster each met it). Asked again, it answers.
+const lookupTry = 5 * time.Second
+
+// lookupStream is js.Stream, asked again while a try gets no answer in
+// lookupTry and ctx goes on.
+func lookupStream(ctx context.Context, js jetstream.JetStream, name string) (jetstream.Stream, error) {
+	for {
+		tctx, cancel := context.WithTimeout(ctx, lookupTry)
+		st, err := js.Stream(tctx, name)
+		cancel()
+		if err == nil || ctx.Err() != nil || !errors.Is(err, context.DeadlineExceeded) {
+			return st, err
+		}
+	}
+}
+
+// noPeers is JetStream's "no suitable peers for placement": a stream
+// of R replicas asked for before R nodes have joined the new cluster.
+const noPeers jetstream.ErrorCode = 10005
+
+// create runs fn, again every half second while the cluster's nodes are
+// still joining (noPeers) and ctx goes on: nodes started together do not
+// all see each other at once.
+func create(ctx context.Context, fn func() error) error {
+	for {
+		err := fn()
+		var api *jetstream.APIError
+		if err == nil || !errors.As(err, &api) || api.ErrorCode != noPeers {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
 func ensureStream(ctx context.Context, js jetstream.JetStream, want jetstream.StreamConfig) (Action, error) {
-	st, err := js.Stream(ctx, want.Name)
+	st, err := lookupStream(ctx, js, want.Name)
 	if errors.Is(err, jetstream.ErrStreamNotFound) {
-		if _, err := js.CreateStream(ctx, want); err != nil {
+		if err := create(ctx, func() error { _, err := js.CreateStream(ctx, want); return err }); err != nil {
 			return "", fmt.Errorf("create stream %s: %w", want.Name, err)
 		}
 		return Created, nil
@@ -267,9 +309,9 @@ func streamMatches(have, want jetstream.StreamConfig) bool {
 }
 
 func ensureBucket(ctx context.Context, js jetstream.JetStream, want jetstream.KeyValueConfig) (Action, error) {
-	st, err := js.Stream(ctx, "KV_"+want.Bucket)
+	st, err := lookupStream(ctx, js, "KV_"+want.Bucket)
 	if errors.Is(err, jetstream.ErrStreamNotFound) {
-		if _, err := js.CreateKeyValue(ctx, want); err != nil {
+		if err := create(ctx, func() error { _, err := js.CreateKeyValue(ctx, want); return err }); err != nil {
 			return "", fmt.Errorf("create kv bucket %s: %w", want.Bucket, err)
 		}
 		return Created, nil
@@ -289,9 +331,9 @@ func ensureBucket(ctx context.Context, js jetstream.JetStream, want jetstream.Ke
 }
 
 func ensureObjectStore(ctx context.Context, js jetstream.JetStream, want jetstream.ObjectStoreConfig) (Action, error) {
-	st, err := js.Stream(ctx, "OBJ_"+want.Bucket)
+	st, err := lookupStream(ctx, js, "OBJ_"+want.Bucket)
 	if errors.Is(err, jetstream.ErrStreamNotFound) {
-		if _, err := js.CreateObjectStore(ctx, want); err != nil {
+		if err := create(ctx, func() error { _, err := js.CreateObjectStore(ctx, want); return err }); err != nil {
 			return "", fmt.Errorf("create object store %s: %w", want.Bucket, err)
 		}
 		return Created, nil

@@ -66,6 +66,10 @@ type Leases struct {
 	kv    jetstream.KeyValue
 	now   func() time.Time
 	floor uint64
+	// incarnation is written into every record; previous is the
+	// incarnation of this instance's run before, known dead (see
+	// Incarnation): its leases are this run's at once.
+	incarnation, previous string
 
 	mu sync.Mutex
 	// seen is, per name, the revision this instance last read or wrote
@@ -94,8 +98,10 @@ type grant struct {
 // (Held false) so that the token survives.
 type leaseRecord struct {
 	Holder string `json:"holder,omitempty"`
-	Token  uint64 `json:"token"`
-	Held   bool   `json:"held"`
+	// Incarnation is the holder's run (Incarnation.ID), when it said.
+	Incarnation string `json:"inc,omitempty"`
+	Token       uint64 `json:"token"`
+	Held        bool   `json:"held"`
 	// TTLMillis is the holder's TTL: how long a reader must see the same
 	// revision before the lease counts as expired.
 	TTLMillis int64 `json:"ttl_ms,omitempty"`
@@ -125,6 +131,11 @@ type LeaseOptions struct {
 	// Now is the clock leases are timed by, default time.Now. It must be
 	// monotonic for the expiry rule to hold; tests move it by hand.
 	Now func() time.Time
+	// Incarnation is this run's id, written into every record;
+	// Previous the id of this instance's previous run, known to have
+	// ended (ClaimIncarnation): the leases it held for this instance
+	// are taken over at once instead of after their TTL.
+	Incarnation, Previous string
 }
 
 var _ coord.Leases = (*Leases)(nil)
@@ -141,7 +152,7 @@ func NewLeases(ctx context.Context, js jetstream.JetStream, o LeaseOptions) (*Le
 	if err != nil {
 		return nil, fmt.Errorf("open lease bucket %s: %w", o.Bucket, err)
 	}
-	return &Leases{kv: kv, now: o.Now, floor: uint64(time.Now().UnixMicro()),
+	return &Leases{kv: kv, now: o.Now, floor: uint64(time.Now().UnixMicro()), incarnation: o.Incarnation, previous: o.Previous,
 		seen: map[string]seenRevision{}, mine: map[string]grant{}}, nil
 }
 
@@ -181,6 +192,9 @@ func (ls *Leases) Acquire(ctx context.Context, name, holder string, ttl time.Dur
 		case !expired && cur.Holder == holder && ls.wrote(name, holder, e.Revision()):
 			// This instance's own live lease: extend it, keep the token.
 			next.Token = cur.Token
+		case !expired && cur.Holder == holder && ls.previous != "" && cur.Incarnation == ls.previous:
+			// Held by this instance's previous run, which has ended
+			// (Incarnation): taken at once, under a new token.
 		case !expired:
 			return coord.Lease{}, fmt.Errorf("acquire lease %q: held by %s: %w", name, cur.Holder, coord.ErrHeld)
 		}
@@ -225,6 +239,7 @@ func (ls *Leases) wrote(name, holder string, rev uint64) bool {
 func (ls *Leases) write(ctx context.Context, name string, rev uint64, rec leaseRecord, ttl time.Duration) (coord.Lease, error) {
 	sent := ls.now()
 	rec.TTLMillis = max(ttl.Milliseconds(), 1)
+	rec.Incarnation = ls.incarnation
 	rec.At = time.Now().UTC()
 	v, err := json.Marshal(rec)
 	if err != nil {
@@ -356,7 +371,7 @@ func (ls *Leases) renewOnce(ctx context.Context, l coord.Lease, sent time.Time, 
 	if !ours {
 		return coord.Lease{}, fmt.Errorf("renew lease %q token %d: %w", l.Name, l.Token, coord.ErrLost)
 	}
-	rec := leaseRecord{Holder: l.Holder, Token: l.Token, Held: true, TTLMillis: max(l.TTL.Milliseconds(), 1), At: time.Now().UTC()}
+	rec := leaseRecord{Holder: l.Holder, Incarnation: ls.incarnation, Token: l.Token, Held: true, TTLMillis: max(l.TTL.Milliseconds(), 1), At: time.Now().UTC()}
 	v, err := json.Marshal(rec)
 	if err != nil {
 		return coord.Lease{}, fmt.Errorf("renew lease %q: %w", l.Name, err)

@@ -298,7 +298,7 @@ func (ps *Partitions) rescan(ctx context.Context) {
 
 // heartbeat writes this member's key: live for another TTL.
 func (ps *Partitions) heartbeat(ctx context.Context, live bool) error {
-	rec := leaseRecord{Holder: ps.o.Instance, Held: live, TTLMillis: max(ps.o.TTL.Milliseconds(), 1), At: time.Now().UTC()}
+	rec := leaseRecord{Holder: ps.o.Instance, Incarnation: ps.ls.incarnation, Held: live, TTLMillis: max(ps.o.TTL.Milliseconds(), 1), At: time.Now().UTC()}
 	v, err := json.Marshal(rec)
 	if err != nil {
 		return err

@@ -40,6 +40,19 @@ type Numbers struct {
 	slowed  map[string]time.Time // when each number was last slowed down
 	gauges  map[string]*gauge    // measured latency and sends in flight, per number
 	ceiling atomic.Int64         // most sends in flight per number
+
+	// On a cluster (SetRemote): the owners' permits, and each number's
+	// pool of them here; nil on one instance.
+	remote   Remote
+	validity time.Duration
+	pools    map[string]*pool
+}
+
+// cluster is the Remote when the budgets are the cluster's, else nil.
+func (p *Numbers) cluster() Remote {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.remote
 }
 
 // New paces each number at perSecond messages per second.
@@ -66,18 +79,35 @@ func (p *Numbers) bucket(num string) *bucket {
 // Wait blocks until num may send one more message of the given class, or
 // ctx ends.
 func (p *Numbers) Wait(ctx context.Context, num string, c Class) error {
+	if p.cluster() != nil {
+		return p.pool(num).wait(ctx, c)
+	}
 	return p.bucket(num).wait(ctx, c)
 }
 
 // Inbound counts a message received on num against its budget. The
 // message has already arrived, so nothing waits: the sends after it do.
-func (p *Numbers) Inbound(num string) { p.bucket(num).take() }
+func (p *Numbers) Inbound(num string) {
+	if r := p.cluster(); r != nil {
+		r.Report(num, Report{Inbound: 1})
+		return
+	}
+	p.bucket(num).take()
+}
 
 // SlowDown halves the number's rate after WhatsApp said it is too fast
 // (130429), at most once a second: the sends in flight when the limit is
 // hit all come back with the error, and halving once for each of them
 // would bring the number down to a crawl.
 func (p *Numbers) SlowDown(num string) {
+	if r := p.cluster(); r != nil {
+		r.Report(num, Report{SlowDown: true})
+		return
+	}
+	p.slowDownLocal(num)
+}
+
+func (p *Numbers) slowDownLocal(num string) {
 	b := p.bucket(num)
 	now := p.now()
 	p.mu.Lock()
@@ -92,6 +122,14 @@ func (p *Numbers) SlowDown(num string) {
 
 // Success brings a slowed-down number back towards its configured rate.
 func (p *Numbers) Success(num string) {
+	if r := p.cluster(); r != nil {
+		r.Report(num, Report{Successes: 1})
+		return
+	}
+	p.successLocal(num)
+}
+
+func (p *Numbers) successLocal(num string) {
 	b := p.bucket(num)
 	p.mu.Lock()
 	limit := p.limit
@@ -137,6 +175,14 @@ func (p *Numbers) Share() float64 {
 // admin must fix). It is the one pause per number: replies check
 // PausedUntil, broadcast sends wait in WaitUnpaused.
 func (p *Numbers) Pause(num string, until time.Time) {
+	p.pauseLocal(num, until)
+	if r := p.cluster(); r != nil {
+		// Here at once; the owner tells the others as they ask.
+		r.Report(num, Report{PauseFor: until.Sub(p.now())})
+	}
+}
+
+func (p *Numbers) pauseLocal(num string, until time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.paused[num] = until
@@ -146,6 +192,13 @@ func (p *Numbers) Pause(num string, until time.Time) {
 // Resume ends a number's pause now (an admin fixed the account) and wakes
 // the senders waiting for it.
 func (p *Numbers) Resume(num string) {
+	p.resumeLocal(num)
+	if r := p.cluster(); r != nil {
+		r.Report(num, Report{Resume: true})
+	}
+}
+
+func (p *Numbers) resumeLocal(num string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	delete(p.paused, num)

@@ -147,7 +147,10 @@ type natsCluster struct {
 	bus    *cluster.Bus
 	parts  *cluster.Partitions
 	log    zerolog.Logger
-	pacer  *pace.Numbers // shares each number's rate with the other members (serve)
+	pacer  *pace.Numbers  // each number's budget, drawn from its owner's (serve)
+	owner  *cluster.Pacer // the numbers' owners and their permits
+	id     string
+	inc    *cluster.Incarnation // this run's, holding the data directory
 }
 
 // openNATSStore is the server's store with LIFELINE_BACKEND=nats: a
@@ -159,41 +162,56 @@ type natsCluster struct {
 // (store.ErrUnsupported). Start the partitions (natsCluster.serve) once
 // the engine has started.
 func openNATSStore(cfg Config, log zerolog.Logger) (*store.DB, *natsCluster, error) {
+	// This run's incarnation: a restart after a crash takes the leases
+	// its previous run held at once (cluster.Incarnation).
+	inc, err := cluster.ClaimIncarnation(cfg.DataDir, cfg.InstanceID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("LIFELINE_DATA_DIR=%s: %w", cfg.DataDir, err)
+	}
 	b, err := openNATSBackend(context.Background(), cfg, log)
 	if err != nil {
+		inc.Close()
+		return nil, nil, err
+	}
+	fail := func(err error) (*store.DB, *natsCluster, error) {
+		b.Close()
+		inc.Close()
 		return nil, nil, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), natsStartTimeout)
 	defer cancel()
-	ls, err := b.node.Leases(ctx)
+	ls, err := cluster.NewLeases(ctx, b.node.JetStream(), cluster.LeaseOptions{Incarnation: inc.ID, Previous: inc.Previous})
 	if err != nil {
-		b.Close()
-		return nil, nil, fmt.Errorf("LIFELINE_BACKEND=nats: %w", err)
+		return fail(fmt.Errorf("LIFELINE_BACKEND=nats: %w", err))
 	}
-	c := &natsCluster{node: b.node, store: b.store, leases: ls, bus: b.node.Bus(), log: log}
+	c := &natsCluster{node: b.node, store: b.store, leases: ls, bus: b.node.Bus(), log: log, id: cfg.InstanceID, inc: inc}
 	c.parts, err = cluster.NewPartitions(ls, b.node.Conn(), cluster.PartitionOptions{
 		Instance: cfg.InstanceID, Count: b.store.Partitions(), TTL: cfg.LeaseTTL, Logger: log, Members: c.membersChanged})
 	if err != nil {
-		b.Close()
-		return nil, nil, fmt.Errorf("LIFELINE_BACKEND=nats: LIFELINE_INSTANCE_ID=%q: %w", cfg.InstanceID, err)
+		return fail(fmt.Errorf("LIFELINE_BACKEND=nats: LIFELINE_INSTANCE_ID=%q: %w", cfg.InstanceID, err))
 	}
 	db, err := store.OpenBackend(natsStore{Store: b.store, node: b.node, release: c.close}, "JetStream", store.Options{
 		Dir: cfg.DataDir, MediaDir: filepath.Join(cfg.DataDir, "media"), EncryptionKey: cfg.EncryptionKey,
 		DiskReserve: cfg.DiskReserve, FreeSpace: cfg.freeSpace, Logger: log})
 	if err != nil {
-		b.Close()
-		return nil, nil, fmt.Errorf("LIFELINE_BACKEND=nats: %w", err)
+		return fail(fmt.Errorf("LIFELINE_BACKEND=nats: %w", err))
 	}
 	log.Info().Str("backend", backendNATS).Bool("streams_changed", b.ensure.Changed()).Str("instance", cfg.InstanceID).
-		Int("partitions", b.store.Partitions()).Msg("store on JetStream")
+		Int("partitions", b.store.Partitions()).Bool("restart_of_a_known_run", inc.Previous != "").Msg("store on JetStream")
 	return db, c, nil
 }
 
 // serve begins taking partitions for engine: from now on this instance
 // works the users of the partitions it owns, alongside the others, and
-// paces each sending number at its share of the rate (pacer).
+// sends from each number on permits from the number's owner (pacer,
+// cluster.Pacer): one budget per number for the whole cluster.
 func (c *natsCluster) serve(engine *bot.Engine, pacer *pace.Numbers) error {
 	c.pacer = pacer
+	owner, err := cluster.NewPacer(c.leases, c.node.Conn(), pacer, cluster.PacerOptions{Instance: c.id, Logger: c.log})
+	if err != nil {
+		return fmt.Errorf("LIFELINE_BACKEND=nats: LIFELINE_INSTANCE_ID=%q: %w", c.id, err)
+	}
+	c.owner = owner
 	if err := c.parts.Start(partitionWork{c: c, engine: engine}); err != nil {
 		return fmt.Errorf("LIFELINE_BACKEND=nats: %w", err)
 	}
@@ -202,23 +220,24 @@ func (c *natsCluster) serve(engine *bot.Engine, pacer *pace.Numbers) error {
 	return nil
 }
 
-// membersChanged shares each number's rate out among the live members:
-// WhatsApp counts what all of them send from a number against one limit,
-// and each paces alone, so each takes an equal part. A member that died
-// keeps its part until it is seen gone (one lease TTL): the others send
-// less meanwhile, never more.
+// membersChanged logs the live members. Each number's rate is not split
+// among them: every instance sends on permits from the number's owner
+// (cluster.Pacer), so a busy instance uses what idle ones leave.
 func (c *natsCluster) membersChanged(live []string) {
-	share := 1 / float64(max(1, len(live)))
-	if c.pacer != nil {
-		c.pacer.SetShare(share)
-	}
-	c.log.Info().Str("instance", c.parts.Instance()).Strs("members", live).Float64("rate_share", share).Msg("cluster members changed")
+	c.log.Info().Str("instance", c.parts.Instance()).Strs("members", live).Msg("cluster members changed")
 }
 
-// close gives up this instance's partitions, so that the others take
-// them at once; the engine has stopped before (the store closes after
-// it), and the bus was closed by the instance.
-func (c *natsCluster) close() { c.parts.Close() }
+// close releases the numbers this instance owns and gives up its
+// partitions, so that the others take them at once; the engine has
+// stopped before (the store closes after it), and the bus was closed by
+// the instance.
+func (c *natsCluster) close() {
+	if c.owner != nil {
+		c.owner.Close()
+	}
+	c.parts.Close()
+	c.inc.Close()
+}
 
 // partitionWork is cluster.PartitionWork over the engine: a taken
 // partition's pending work is read from its records and queued.

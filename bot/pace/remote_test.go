@@ -1,0 +1,210 @@
+package pace
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"lifeline/bot/clocktest"
+)
+
+// ownerRemote is a Remote whose owner is another Numbers in this process:
+// what cluster.Pacer does over NATS, without the network.
+type ownerRemote struct {
+	owner    *Numbers
+	validity time.Duration
+	calls    atomic.Int64
+}
+
+func (r *ownerRemote) Permits(ctx context.Context, num string, c Class, want int) (Permit, error) {
+	r.calls.Add(1)
+	sent := time.Now()
+	n, paused, err := r.owner.Grant(ctx, num, c, want)
+	if err != nil {
+		return Permit{}, err
+	}
+	return Permit{N: n, Until: sent.Add(r.validity), PausedFor: paused}, nil
+}
+
+func (r *ownerRemote) Report(num string, rep Report) { r.owner.Apply(num, rep) }
+
+// maxInWindow is the most times within any window of length w.
+func maxInWindow(times []time.Time, w time.Duration) int {
+	sort.Slice(times, func(i, j int) bool { return times[i].Before(times[j]) })
+	best, j := 0, 0
+	for i := range times {
+		for times[i].Sub(times[j]) >= w {
+			j++
+		}
+		best = max(best, i-j+1)
+	}
+	return best
+}
+
+// Three instances send from one number through its owner's permits:
+// together they stay within the rate plus one burst in every second, as
+// one instance alone does.
+func TestInstancesDrawFromTheOwnersBudget(t *testing.T) {
+	const rate = 200
+	owner := New(rate)
+	remote := &ownerRemote{owner: owner, validity: 25 * time.Millisecond}
+	owner.SetRemote(remote, remote.validity, 0)
+	owner.Own("a")
+	instances := []*Numbers{owner, New(rate), New(rate)}
+	for _, in := range instances[1:] {
+		in.SetRemote(remote, remote.validity, 0)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var (
+		mu    sync.Mutex
+		times []time.Time
+		wg    sync.WaitGroup
+	)
+	start := time.Now()
+	for i, in := range instances {
+		for w := range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c := Conversation
+				if (i+w)%2 == 1 {
+					c = Broadcast
+				}
+				for range 50 {
+					if err := in.Wait(ctx, "a", c); err != nil {
+						t.Error(err)
+						return
+					}
+					mu.Lock()
+					times = append(times, time.Now())
+					mu.Unlock()
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	// 600 sends at the owner's 204/s from an empty bucket take at least
+	// 2.9 s however loaded the machine; three instances each pacing
+	// alone would take 1.
+	if d := time.Since(start); d < 2900*time.Millisecond {
+		t.Fatalf("600 sends took %v: the instances did not share one budget", d)
+	}
+	if n, limit := maxInWindow(times, time.Second), rate+rate/20; n > limit {
+		t.Fatalf("%d sends in one second, want at most %d (the rate plus one burst)", n, limit)
+	}
+	if c := remote.calls.Load(); c >= 600 {
+		t.Logf("%d requests for 600 permits: no batching", c)
+	}
+}
+
+// What an instance learns about a number reaches its owner, and a pause
+// set on one instance holds the others' senders when they next ask.
+func TestReportsReachTheOwner(t *testing.T) {
+	owner := New(80)
+	remote := &ownerRemote{owner: owner, validity: 50 * time.Millisecond}
+	owner.Own("a")
+	a, b := New(80), New(80)
+	a.SetRemote(remote, remote.validity, 0)
+	b.SetRemote(remote, remote.validity, 0)
+
+	a.SlowDown("a")
+	if r := owner.Rate("a"); r != 40 {
+		t.Fatalf("owner's rate after a slow-down elsewhere = %v, want 40", r)
+	}
+	for range 1000 {
+		b.Success("a")
+	}
+	if r := owner.Rate("a"); r != 80 {
+		t.Fatalf("owner's rate after successes elsewhere = %v, want 80", r)
+	}
+	before := owner.bucket("a").tokensNow()
+	a.Inbound("a")
+	if after := owner.bucket("a").tokensNow(); after > before-0.9 {
+		t.Fatalf("owner's tokens %v -> %v after an inbound message elsewhere", before, after)
+	}
+
+	a.Pause("a", time.Now().Add(time.Hour))
+	if owner.PausedUntil("a").IsZero() {
+		t.Fatal("a pause on one instance did not reach the owner")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	if err := b.Wait(ctx, "a", Conversation); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a send from another instance during the pause: %v, want it held", err)
+	}
+	if b.PausedUntil("a").IsZero() {
+		t.Fatal("the other instance did not learn of the pause from the owner")
+	}
+	b.Resume("a")
+	if !owner.PausedUntil("a").IsZero() {
+		t.Fatal("a resume did not reach the owner")
+	}
+}
+
+// expiringRemote answers first with permits already void, then with one
+// valid permit.
+type expiringRemote struct{ calls atomic.Int64 }
+
+func (r *expiringRemote) Permits(ctx context.Context, num string, c Class, want int) (Permit, error) {
+	if r.calls.Add(1) == 1 {
+		return Permit{N: 5, Until: time.Now().Add(-time.Millisecond)}, nil
+	}
+	return Permit{N: 1, Until: time.Now().Add(time.Minute)}, nil
+}
+
+func (r *expiringRemote) Report(string, Report) {}
+
+// A permit that arrives after its time is never used: the owner counted
+// it when granting, and a late send could land in the next second's
+// budget.
+func TestLatePermitsAreVoid(t *testing.T) {
+	p := New(80)
+	r := &expiringRemote{}
+	p.SetRemote(r, time.Minute, 0)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := p.Wait(ctx, "a", Conversation); err != nil {
+		t.Fatal(err)
+	}
+	if c := r.calls.Load(); c != 2 {
+		t.Fatalf("%d requests, want 2: the void permits must not have let the send go", c)
+	}
+}
+
+// A new owner starts with no tokens and a burst of one, at a rate below
+// the configured one by what late permits and the send path's spread may
+// add to a second.
+func TestNewOwnerStartsEmpty(t *testing.T) {
+	c := clocktest.New(time.Unix(1e9, 0))
+	p := New(100)
+	p.now = c.Now
+	p.SetRemote(&expiringRemote{}, 20*time.Millisecond, 80*time.Millisecond)
+	p.Own("a")
+	if got := p.bucket("a").takeUpTo(Conversation, 10); got != 0 {
+		t.Fatalf("a new owner granted %d at once, want 0", got)
+	}
+	// (100 + 5 - 1) / 1.1 s.
+	if r, want := p.Rate("a"), 104/1.1; r < want-1e-9 || r > want+1e-9 {
+		t.Fatalf("owner's rate %v, want %v", r, want)
+	}
+	c.Add(time.Second)
+	if got := p.bucket("a").takeUpTo(Conversation, 10); got != 1 {
+		t.Fatalf("after a second idle the owner granted %d at once, want its burst of 1", got)
+	}
+	// Permits taken in any window of 1 s + validity + spread: at most
+	// the rate plus one burst.
+	c.Add(10 * time.Millisecond)
+	got := 0
+	for range 110 {
+		c.Add(10 * time.Millisecond)
+		got += p.bucket("a").takeUpTo(Conversation, 100)
+	}
+	if limit := 100 + 5; got > limit {
+		t.Fatalf("%d permits in 1.1 s, want at most %d", got, limit)
+	}
+}
