@@ -590,11 +590,18 @@ func (t *txn) Get(key store.Key) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := t.s.get(t.ctx, msgGet{LastFor: subjectOf(base, key)})
+	subject := subjectOf(base, key)
+	m, err := t.getNear(base, subject)
 	if err != nil {
 		return nil, fmt.Errorf("get %q: %w", key, err)
 	}
 	if m == nil {
+		m, err = t.s.get(t.ctx, msgGet{LastFor: subject})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get %q: %w", key, err)
+	}
+	if m == nil || m == noRecord {
 		return nil, store.ErrNotFound
 	}
 	if del, err := m.deleted(); err != nil || del {
@@ -607,6 +614,36 @@ func (t *txn) Get(key store.Key) ([]byte, error) {
 		return []byte{}, nil
 	}
 	return m.Data, nil
+}
+
+// seqSubjects matches the subjects of the store's sequences (NextSeq):
+// a few, always there once anything was stored.
+const seqSubjects = "rec.seq.>"
+
+// noRecord is getNear's answer for a subject that holds no message.
+var noRecord = &storedMsg{}
+
+// getNear reads subject, a record of this transaction's own scope, from
+// the nearest replica when the transaction knows the scope's last
+// sequence (a write, or a read after its first scan): the replica's
+// answer counts only once it has applied that far (see multiLast). The
+// sequences' subjects are asked along with it so that the answer always
+// holds a message and ends with the replica's sequence, even when the
+// record is not there. nil: ask the leader.
+func (t *txn) getNear(base, subject string) (*storedMsg, error) {
+	if base != t.base || !t.fenced || t.base == "" {
+		return nil, nil
+	}
+	msgs, ok, err := t.s.multiLast(t.ctx, []string{subject, seqSubjects}, t.fence)
+	if err != nil || !ok {
+		return nil, err
+	}
+	for _, m := range msgs {
+		if m.Subject == subject {
+			return m, nil
+		}
+	}
+	return noRecord, nil
 }
 
 func (t *txn) Has(key store.Key) (bool, error) {
