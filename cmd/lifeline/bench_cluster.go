@@ -28,6 +28,7 @@ import (
 const benchClusterUsage = `Usage:
   lifeline bench cluster [--backend nats] [--instances 3] [--rate 300] [--duration 20s] [--warmup 10s]
                          [--cpus 0] [--concurrency 64] [--numbers 8] [--partitions 64] [--keep]
+                         [--binary PATH]
       one run: --instances child processes of this binary (lifeline serve) on loopback, on one
       backend (nats: each embeds a NATS node, routed into one cluster; badger: one instance), fed
       webhooks (each a new person's message, answered by one reply) posted to a random instance;
@@ -41,7 +42,8 @@ const benchClusterUsage = `Usage:
       nats x1, x3 and x6 at full speed, each instance capped at --cpus cores; the ratios to x1
   lifeline bench cluster --sweep all
       both sweeps
-The window measured is --duration after --warmup of the same load. Everything runs on 127.0.0.1
+--binary runs the instances from another build of lifeline (to compare builds under one load
+generator). The window measured is --duration after --warmup of the same load. Everything runs on 127.0.0.1
 with throw-away data directories (kept with --keep, with each instance's log).
 `
 
@@ -57,6 +59,7 @@ type clusterRunSpec struct {
 	numbers     int
 	partitions  int
 	keep        bool
+	binary      string // the lifeline binary the instances run ("": this one)
 }
 
 func (s clusterRunSpec) String() string {
@@ -123,6 +126,7 @@ func runBenchCluster(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&spec.numbers, "numbers", 8, "sending phone numbers the load is spread over")
 	fs.IntVar(&spec.partitions, "partitions", 64, "LIFELINE_NATS_PARTITIONS")
 	fs.BoolVar(&spec.keep, "keep", false, "keep the data directories and logs")
+	fs.StringVar(&spec.binary, "binary", "", "run the instances from this lifeline binary (another build), not this one")
 	sweep := fs.String("sweep", "", "cost, capacity or all: run the matrix instead of one run")
 	lat := fs.String("latency", "realistic", "the fake Graph API's latency: realistic, none, or MEDIAN,P99 such as 150ms,600ms")
 	fs.Usage = func() { fmt.Fprint(stderr, benchClusterUsage) }
@@ -381,9 +385,12 @@ func freeLoopback() (string, error) {
 // startBenchChildren starts the instances of spec, each with its own
 // data directory under dir, and waits until every one is ready.
 func startBenchChildren(spec clusterRunSpec, dir, graphURL string) ([]*benchChild, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, err
+	exe := spec.binary
+	var err error
+	if exe == "" {
+		if exe, err = os.Executable(); err != nil {
+			return nil, err
+		}
 	}
 	nums := make([]string, spec.numbers)
 	for i := range nums {
@@ -436,35 +443,42 @@ func startBenchChildren(spec clusterRunSpec, dir, graphURL string) ([]*benchChil
 			return fail(fmt.Errorf("start instance %d: %w", i, err))
 		}
 	}
-	deadline := time.Now().Add(180 * time.Second)
-	for i, c := range children {
-		for {
-			resp, err := http.Get(c.base + "/readyz")
-			if err == nil {
-				resp.Body.Close()
-				if resp.StatusCode == 200 {
-					break
-				}
+	// Wait until every instance is ready. An embedded node started before
+	// the others may find too few peers to place the streams on, or no
+	// majority, and stop: start it again, as a service manager would.
+	deadline := time.Now().Add(5 * time.Minute)
+	ready := make([]bool, len(children))
+	for n := 0; n < len(children); {
+		n = 0
+		for i, c := range children {
+			if ready[i] {
+				n++
+				continue
 			}
 			select {
 			case <-c.done:
-				// An embedded node started before the others may find too
-				// few peers to place the streams on, and stop: start it
-				// again, as a service manager would.
-				if c.starts >= 5 {
+				if c.starts >= 20 {
 					return fail(fmt.Errorf("instance %d exited %d times before it was ready (log: %s)", i, c.starts, c.log))
 				}
 				removeCgroup(c.cgroup)
 				if err := c.start(exe, spec.cpus, fmt.Sprintf("lifeline-bench-%d-%d-%d", os.Getpid(), i, c.starts)); err != nil {
 					return fail(fmt.Errorf("start instance %d again: %w", i, err))
 				}
+				continue
 			default:
 			}
-			if time.Now().After(deadline) {
-				return fail(fmt.Errorf("instance %d not ready after 3 minutes (log: %s)", i, filepath.Join(dir, fmt.Sprintf("instance%d.log", i))))
+			resp, err := http.Get(c.base + "/readyz")
+			if err == nil {
+				resp.Body.Close()
+				if ready[i] = resp.StatusCode == 200; ready[i] {
+					n++
+				}
 			}
-			time.Sleep(100 * time.Millisecond)
 		}
+		if time.Now().After(deadline) {
+			return fail(fmt.Errorf("%d of %d instances ready after 5 minutes (logs in %s)", n, len(children), dir))
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 	return children, nil
 }
