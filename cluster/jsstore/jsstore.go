@@ -44,6 +44,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -115,6 +116,7 @@ type Store struct {
 	msgGet     string // the leader's message get subject
 	directGet  string // any replica's direct get subject
 	direct     bool   // the stream allows direct gets
+	replies    replyMux
 
 	// auditFolder runs after a commit that wrote an audit event (see
 	// SetAuditFolder).
@@ -945,44 +947,109 @@ const directTimeout = 10 * time.Second
 // answer up to the end-of-batch marker, which carries upTo, the sequence
 // the replica read up to. answered is false for an answer that is not a
 // complete batch (none matched, too many, a request the server refuses).
+// The answers come to one subscription the Store keeps (see replies):
+// a subscription per request would cost a few milliseconds each.
 func (s *Store) directMulti(ctx context.Context, body []byte) (msgs []*storedMsg, upTo uint64, answered bool, err error) {
 	ctx, cancel := context.WithTimeout(ctx, directTimeout)
 	defer cancel()
-	inbox := s.nc.NewRespInbox()
-	sub, err := s.nc.SubscribeSync(inbox)
+	inbox, r, err := s.replies.open(s.nc)
 	if err != nil {
 		return nil, 0, false, fmt.Errorf("direct get: %w", err)
 	}
-	defer sub.Unsubscribe()
+	defer s.replies.close(inbox)
 	if err := s.nc.PublishRequest(s.directGet, inbox, body); err != nil {
 		return nil, 0, false, fmt.Errorf("direct get: %w", err)
 	}
 	for {
-		m, err := sub.NextMsgWithContext(ctx)
-		if err != nil {
-			if errors.Is(err, nats.ErrNoResponders) {
-				return nil, 0, false, nil
-			}
-			return nil, 0, false, fmt.Errorf("direct get: %w", err)
+		var batch []*nats.Msg
+		select {
+		case <-ctx.Done():
+			return nil, 0, false, fmt.Errorf("direct get: %w", ctx.Err())
+		case <-r.wake:
+			r.mu.Lock()
+			batch, r.msgs = r.msgs, nil
+			r.mu.Unlock()
 		}
-		switch m.Header.Get("Status") {
-		case "":
-		case "204":
-			upTo, err := strconv.ParseUint(m.Header.Get("Nats-UpTo-Sequence"), 10, 64)
+		for _, m := range batch {
+			switch m.Header.Get("Status") {
+			case "":
+			case "204":
+				upTo, err := strconv.ParseUint(m.Header.Get("Nats-UpTo-Sequence"), 10, 64)
+				if err != nil {
+					return nil, 0, false, fmt.Errorf("direct get: end of batch without a sequence: %w", err)
+				}
+				return msgs, upTo, true, nil
+			default:
+				return nil, 0, false, nil // 404 none, 413 too many, 408 refused, 503 no responders
+			}
+			seq, err := strconv.ParseUint(m.Header.Get("Nats-Sequence"), 10, 64)
 			if err != nil {
-				return nil, 0, false, fmt.Errorf("direct get: end of batch without a sequence: %w", err)
+				return nil, 0, false, fmt.Errorf("direct get: message without a sequence: %w", err)
 			}
-			return msgs, upTo, true, nil
-		case "503":
-			return nil, 0, false, nil // no responders
-		default:
-			return nil, 0, false, nil // 404 none, 413 too many, 408 refused
+			msgs = append(msgs, &storedMsg{Subject: m.Header.Get("Nats-Subject"), Sequence: seq, Data: m.Data,
+				direct: true, tomb: m.Header.Get(hdrOp) == opDel})
 		}
-		seq, err := strconv.ParseUint(m.Header.Get("Nats-Sequence"), 10, 64)
+	}
+}
+
+// replyMux routes the answers of direct gets, each to its request, from
+// one wildcard subscription opened at the first use.
+type replyMux struct {
+	mu      sync.Mutex
+	prefix  string
+	sub     *nats.Subscription
+	next    uint64
+	waiting map[string]*replyQueue
+}
+
+// replyQueue holds one request's answers until its reader takes them.
+type replyQueue struct {
+	mu   sync.Mutex
+	msgs []*nats.Msg
+	wake chan struct{}
+}
+
+func (x *replyMux) open(nc *nats.Conn) (string, *replyQueue, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.sub == nil {
+		prefix := nats.NewInbox() + "."
+		sub, err := nc.Subscribe(prefix+"*", x.deliver)
 		if err != nil {
-			return nil, 0, false, fmt.Errorf("direct get: message without a sequence: %w", err)
+			return "", nil, err
 		}
-		msgs = append(msgs, &storedMsg{Subject: m.Header.Get("Nats-Subject"), Sequence: seq, Data: m.Data,
-			direct: true, tomb: m.Header.Get(hdrOp) == opDel})
+		// Unbounded: an answer is never dropped while its reader decodes.
+		if err := sub.SetPendingLimits(-1, -1); err != nil {
+			sub.Unsubscribe()
+			return "", nil, err
+		}
+		x.prefix, x.sub, x.waiting = prefix, sub, map[string]*replyQueue{}
+	}
+	x.next++
+	token := strconv.FormatUint(x.next, 36)
+	q := &replyQueue{wake: make(chan struct{}, 1)}
+	x.waiting[token] = q
+	return x.prefix + token, q, nil
+}
+
+func (x *replyMux) close(inbox string) {
+	x.mu.Lock()
+	delete(x.waiting, strings.TrimPrefix(inbox, x.prefix))
+	x.mu.Unlock()
+}
+
+func (x *replyMux) deliver(m *nats.Msg) {
+	x.mu.Lock()
+	q := x.waiting[strings.TrimPrefix(m.Subject, x.prefix)]
+	x.mu.Unlock()
+	if q == nil {
+		return // a request given up on
+	}
+	q.mu.Lock()
+	q.msgs = append(q.msgs, m)
+	q.mu.Unlock()
+	select {
+	case q.wake <- struct{}{}:
+	default:
 	}
 }
