@@ -228,8 +228,16 @@ func (e *Engine) writeSplit(events []ingestEvent) (int, error) {
 // redelivery by (errors, template changes without a time) would be
 // stored twice that way, so the lanes holding them are written last.
 func (e *Engine) storeEvents(reqs [][]ingestEvent) ([]int, error) {
-	writes, staged := e.laneWrites(reqs)
-	done, err := e.db.WriteEach(storeCtx(), writes)
+	writes, staged, undeduped := e.laneWrites(reqs)
+	var done []bool
+	var err error
+	if undeduped {
+		done, err = e.db.WriteEach(storeCtx(), writes)
+	} else {
+		// Every lane's events carry ids: the lanes are independent of
+		// each other, and a cluster store writes them all at once.
+		done, err = e.db.WriteAll(storeCtx(), writes)
+	}
 	counts := make([]int, len(reqs))
 	// Committed events are durable even when another lane failed: queue
 	// them now, or they would wait for the next start, their ids seen.
@@ -257,8 +265,9 @@ type laneStage struct {
 
 // laneWrites groups the events of reqs by lane, in arrival order within
 // each lane, into one write per lane in the lane's scope, the lanes that
-// hold events without a dedupe id last.
-func (e *Engine) laneWrites(reqs [][]ingestEvent) ([]store.ScopedWrite, []*laneStage) {
+// hold events without a dedupe id last; undeduped says whether there
+// are any such lanes.
+func (e *Engine) laneWrites(reqs [][]ingestEvent) (writes []store.ScopedWrite, staged []*laneStage, undeduped bool) {
 	type lane struct {
 		scope     store.Scope
 		events    []ingestEvent
@@ -282,9 +291,10 @@ func (e *Engine) laneWrites(reqs [][]ingestEvent) ([]store.ScopedWrite, []*laneS
 		}
 	}
 	sort.SliceStable(lanes, func(i, j int) bool { return !lanes[i].undeduped && lanes[j].undeduped })
-	writes := make([]store.ScopedWrite, len(lanes))
-	staged := make([]*laneStage, len(lanes))
+	writes = make([]store.ScopedWrite, len(lanes))
+	staged = make([]*laneStage, len(lanes))
 	for i, l := range lanes {
+		undeduped = undeduped || l.undeduped
 		st := &laneStage{}
 		staged[i] = st
 		writes[i] = store.ScopedWrite{Scope: l.scope, Fn: func(w store.Writer) error {
@@ -302,7 +312,7 @@ func (e *Engine) laneWrites(reqs [][]ingestEvent) ([]store.ScopedWrite, []*laneS
 			return nil
 		}}
 	}
-	return writes, staged
+	return writes, staged, undeduped
 }
 
 // storeErr wraps a failed commit; one too big for any transaction is

@@ -144,7 +144,7 @@ func TestBatchCutShortBetweenLanesIsCompletedByRedelivery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writes, staged := h.engine.laneWrites([][]ingestEvent{events})
+	writes, staged, _ := h.engine.laneWrites([][]ingestEvent{events})
 	var scopes []string
 	for _, w := range writes {
 		scopes = append(scopes, w.Scope.ID())

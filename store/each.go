@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 )
 
 // ScopedWrite is one write of DB.WriteEach: what fn writes, in scope.
@@ -90,3 +91,47 @@ func (s *DB) writeEachBadger(ctx context.Context, writes []ScopedWrite) (done []
 
 // errStopGroup ends a WriteEach transaction at the write that failed.
 var errStopGroup = errors.New("a write of the group failed")
+
+// writeAllInFlight bounds the writes of one WriteAll under way at once
+// on a backend other than badger (JetStream takes 50 batches in flight
+// per stream by default).
+const writeAllInFlight = 32
+
+// WriteAll runs each write in its own scope, like WriteEach, but in no
+// order among them: on a backend without cross-stream transactions the
+// writes run at the same time, so that a group of many people's writes
+// costs about the time of the slowest rather than the sum of all. Use it
+// only for writes that are independent of each other: a crash or
+// failure may leave any subset committed, and running the whole again
+// must complete it. Every write is tried even after another failed;
+// done[i] says whether write i committed; err is the failure of the
+// first write (in the slice's order) that failed.
+//
+// badger commits the group as WriteEach does: one transaction, which is
+// stronger than this contract.
+func (s *DB) WriteAll(ctx context.Context, writes []ScopedWrite) (done []bool, err error) {
+	if _, ok := s.be.(groupWriter); ok || len(writes) < 2 {
+		return s.WriteEach(ctx, writes)
+	}
+	done = make([]bool, len(writes))
+	errs := make([]error, len(writes))
+	sem := make(chan struct{}, writeAllInFlight)
+	var wg sync.WaitGroup
+	for i, sw := range writes {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if errs[i] = s.Write(ctx, sw.Scope, sw.Fn); errs[i] == nil {
+				done[i] = true
+			}
+		}()
+	}
+	wg.Wait()
+	for _, e := range errs {
+		if e != nil {
+			return done, e
+		}
+	}
+	return done, nil
+}

@@ -317,3 +317,10 @@ func KeyOwner(key Key) (scope Scope, ok bool) {
 // AppendAuditEvent): a backend's commit that sets one runs the audit
 // folder, as badger's does.
 func IsAuditEventKey(key Key) bool { return isAuditEventKey(key) }
+
+// IsQueueKey reports whether key is an inbox event's or an outbox item's:
+// keyed by a number drawn once (NextSeq), so that it lives in exactly one
+// scope, the user's it was written in.
+func IsQueueKey(key Key) bool {
+	return len(key) > 0 && (key[0] == prefixInbox || key[0] == prefixOutbox) && len(key) == 9
+}

@@ -34,6 +34,7 @@ package jsstore
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/hex"
 	"encoding/json"
@@ -43,6 +44,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -62,6 +64,16 @@ const (
 	// any transaction that read the scope before the delete, whose
 	// commit must still see the scope changed.
 	tombstoneTTL = "24h"
+	// shortTombstoneTTL is the tombstone's life when its batch ends with
+	// a record that stays (the anchor, see commit): the scope's last
+	// sequence is then the anchor's or newer whether the tombstone is
+	// there or not, so the fence does not need it. Only a key that lives
+	// in one scope gets it (store.KeyOwner, store.IsQueueKey); for the
+	// others the newest message across scopes decides, and a tombstone
+	// must hide an older copy elsewhere. Short tombstones keep a scan of
+	// the inbox or the outbox (a partition's takeover, its rescan) to the
+	// pending records and the last seconds' deletes, not a day's.
+	shortTombstoneTTL = "10s"
 
 	// MaxBatch is JetStream's limit on the messages of one atomic batch:
 	// a transaction may set or delete at most this many records.
@@ -77,6 +89,11 @@ const (
 	errIncompleteBatch   = 10176 // a message of the batch did not arrive
 	errTooManyInflight   = 10210 // the stream's in-flight batch limit
 	errNoMessage         = 10037 // no message matches a get
+
+	// directTries is how often a scan asks the nearest replica before it
+	// reads from the leader instead: a replica that has not applied the
+	// scope's last write yet is asked again after a moment.
+	directTries = 3
 )
 
 // ErrConflict is returned by Write after maxTries commits lost to other
@@ -97,6 +114,9 @@ type Store struct {
 	nc         *nats.Conn
 	partitions uint32
 	msgGet     string // the leader's message get subject
+	directGet  string // any replica's direct get subject
+	direct     bool   // the stream allows direct gets
+	replies    replyMux
 
 	// auditFolder runs after a commit that wrote an audit event (see
 	// SetAuditFolder).
@@ -131,7 +151,8 @@ func Open(ctx context.Context, node *cluster.Node) (*Store, error) {
 	if err != nil || p < 1 {
 		return nil, fmt.Errorf("open jetstream store: stream %s records no partition count (%q)", cluster.StreamRecords, cfg.Metadata[metaPartitions])
 	}
-	return &Store{nc: node.Conn(), partitions: uint32(p), msgGet: "$JS.API.STREAM.MSG.GET." + cluster.StreamRecords}, nil
+	return &Store{nc: node.Conn(), partitions: uint32(p), msgGet: "$JS.API.STREAM.MSG.GET." + cluster.StreamRecords,
+		directGet: "$JS.API.DIRECT.GET." + cluster.StreamRecords, direct: cfg.AllowDirect}, nil
 }
 
 // base is the subject prefix of a scope's records: four tokens,
@@ -223,7 +244,7 @@ func (s *Store) Write(ctx context.Context, scope store.Scope, fn func(w store.Wr
 		if err != nil {
 			return fmt.Errorf("write in %s: %w", scope, err)
 		}
-		t := &txn{s: s, ctx: ctx, scope: scope, base: base, writes: map[string]pending{}}
+		t := &txn{s: s, ctx: ctx, scope: scope, base: base, writes: map[string]pending{}, fence: last, fenced: true}
 		if err := fn(t); err != nil {
 			return err
 		}
@@ -314,10 +335,17 @@ type storedMsg struct {
 	Sequence uint64 `json:"seq"`
 	Header   []byte `json:"hdrs,omitempty"`
 	Data     []byte `json:"data,omitempty"`
+
+	// direct: the message came from a direct get, whose headers arrive
+	// decoded; tomb says whether it is a tombstone.
+	direct, tomb bool
 }
 
 // deleted reports whether m is a tombstone.
 func (m *storedMsg) deleted() (bool, error) {
+	if m.direct {
+		return m.tomb, nil
+	}
 	if len(m.Header) == 0 {
 		return false, nil
 	}
@@ -374,25 +402,51 @@ type pubAck struct {
 
 // commit publishes t's writes as one atomic batch. The first message
 // carries the fence: the newest message of the scope must still be last.
+// A batch of one message is published on its own, fenced the same way:
+// one message is atomic already, and JetStream stages a batch of an R1
+// stream in a file it syncs, which costs a disk flush per commit.
+//
+// The batch ends with its anchor when it has one: a record set with no
+// TTL, which stays until a later commit replaces it. With the anchor last
+// the scope's last sequence cannot fall back below this commit when the
+// batch's tombstones expire, so those may be short (shortTombstoneTTL).
 func (s *Store) commit(ctx context.Context, t *txn, last uint64) error {
-	if len(t.order) > MaxBatch {
-		return fmt.Errorf("%d records in one transaction: at most %d", len(t.order), MaxBatch)
+	n := len(t.order)
+	if n > MaxBatch {
+		return fmt.Errorf("%d records in one transaction: at most %d", n, MaxBatch)
+	}
+	order := t.order
+	anchor := -1
+	for i := n - 1; i >= 0; i-- {
+		if w := t.writes[order[i]]; !w.del && w.ttl == 0 {
+			anchor = i
+			break
+		}
+	}
+	if anchor >= 0 && anchor != n-1 {
+		order = append(slices.Clone(order[:anchor]), order[anchor+1:]...)
+		order = append(order, t.order[anchor])
 	}
 	id := nuid.Next()
-	n := len(t.order)
-	for i, k := range t.order {
+	for i, k := range order {
 		w := t.writes[k]
 		m := nats.NewMsg(subjectOf(t.base, store.Key(k)))
 		m.Data = w.value
-		m.Header.Set("Nats-Batch-Id", id)
-		m.Header.Set("Nats-Batch-Sequence", strconv.Itoa(i+1))
+		if n > 1 {
+			m.Header.Set("Nats-Batch-Id", id)
+			m.Header.Set("Nats-Batch-Sequence", strconv.Itoa(i+1))
+		}
 		if i == 0 {
 			m.Header.Set("Nats-Expected-Last-Subject-Sequence", strconv.FormatUint(last, 10))
 			m.Header.Set("Nats-Expected-Last-Subject-Sequence-Subject", t.base+".>")
 		}
 		if w.del {
 			m.Header.Set(hdrOp, opDel)
-			m.Header.Set("Nats-TTL", tombstoneTTL)
+			ttl := tombstoneTTL
+			if key := store.Key(k); anchor >= 0 && (store.IsQueueKey(key) || keyHasOwner(key)) {
+				ttl = shortTombstoneTTL
+			}
+			m.Header.Set("Nats-TTL", ttl)
 		} else if w.ttl > 0 {
 			// JetStream counts a TTL in whole seconds, at least one.
 			m.Header.Set("Nats-TTL", strconv.FormatInt(int64(max(time.Second, w.ttl+time.Second-1)/time.Second), 10))
@@ -403,7 +457,9 @@ func (s *Store) commit(ctx context.Context, t *txn, last uint64) error {
 			}
 			continue
 		}
-		m.Header.Set("Nats-Batch-Commit", "1")
+		if n > 1 {
+			m.Header.Set("Nats-Batch-Commit", "1")
+		}
 		resp, err := s.nc.RequestMsgWithContext(ctx, m)
 		if err != nil {
 			return fmt.Errorf("commit batch of %d: %w", n, err)
@@ -419,11 +475,17 @@ func (s *Store) commit(ctx context.Context, t *txn, last uint64) error {
 			}
 			return fmt.Errorf("commit batch of %d: %s (code %d)", n, e.Description, e.ErrCode)
 		}
-		if ack.Count != n {
+		if n > 1 && ack.Count != n || n == 1 && ack.Sequence == 0 {
 			return fmt.Errorf("commit batch of %d: the stream stored %d", n, ack.Count)
 		}
 	}
 	return nil
+}
+
+// keyHasOwner reports whether key names the one scope it lives in.
+func keyHasOwner(key store.Key) bool {
+	_, ok := store.KeyOwner(key)
+	return ok
 }
 
 // NextSeq draws the next number of the named sequence: the stream
@@ -468,6 +530,25 @@ type txn struct {
 	readOnly bool
 	writes   map[string]pending
 	order    []string // keys in the order first written: the batch order
+
+	// fence is the scope's last sequence as the leader answered it: in a
+	// write the one its commit expects, in a read of a scope (or a
+	// partition) asked at its first scan. A replica's answer to a scan
+	// is used only once the replica has applied that far.
+	fence  uint64
+	fenced bool
+}
+
+// floor is the fence, asked of the leader if the transaction has none yet.
+func (t *txn) floor() (uint64, error) {
+	if !t.fenced {
+		last, err := t.s.lastSeq(t.ctx, t.base+".>")
+		if err != nil {
+			return 0, err
+		}
+		t.fence, t.fenced = last, true
+	}
+	return t.fence, nil
 }
 
 var _ store.Writer = (*txn)(nil)
@@ -511,11 +592,18 @@ func (t *txn) Get(key store.Key) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := t.s.get(t.ctx, msgGet{LastFor: subjectOf(base, key)})
+	subject := subjectOf(base, key)
+	m, err := t.getNear(base, subject)
 	if err != nil {
 		return nil, fmt.Errorf("get %q: %w", key, err)
 	}
 	if m == nil {
+		m, err = t.s.get(t.ctx, msgGet{LastFor: subject})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get %q: %w", key, err)
+	}
+	if m == nil || m == noRecord {
 		return nil, store.ErrNotFound
 	}
 	if del, err := m.deleted(); err != nil || del {
@@ -528,6 +616,36 @@ func (t *txn) Get(key store.Key) ([]byte, error) {
 		return []byte{}, nil
 	}
 	return m.Data, nil
+}
+
+// seqSubjects matches the subjects of the store's sequences (NextSeq):
+// a few, always there once anything was stored.
+const seqSubjects = "rec.seq.>"
+
+// noRecord is getNear's answer for a subject that holds no message.
+var noRecord = &storedMsg{}
+
+// getNear reads subject, a record of this transaction's own scope, from
+// the nearest replica when the transaction knows the scope's last
+// sequence (a write, or a read after its first scan): the replica's
+// answer counts only once it has applied that far (see multiLast). The
+// sequences' subjects are asked along with it so that the answer always
+// holds a message and ends with the replica's sequence, even when the
+// record is not there. nil: ask the leader.
+func (t *txn) getNear(base, subject string) (*storedMsg, error) {
+	if base != t.base || !t.fenced || t.base == "" {
+		return nil, nil
+	}
+	msgs, ok, err := t.s.multiLast(t.ctx, []string{subject, seqSubjects}, t.fence)
+	if err != nil || !ok {
+		return nil, err
+	}
+	for _, m := range msgs {
+		if m.Subject == subject {
+			return m, nil
+		}
+	}
+	return noRecord, nil
 }
 
 func (t *txn) Has(key store.Key) (bool, error) {
@@ -596,7 +714,11 @@ func (t *txn) scan(prefix, from store.Key, reverse bool, fn func(key store.Key, 
 		if len(prefix) == 0 {
 			return fmt.Errorf("scan in %s: empty prefix", t.scope)
 		}
-		if err := t.s.gather(t.ctx, t.base, prefix, found); err != nil {
+		floor, err := t.floor()
+		if err != nil {
+			return fmt.Errorf("scan %q: %w", prefix, err)
+		}
+		if err := t.s.gather(t.ctx, t.base, prefix, floor, found); err != nil {
 			return err
 		}
 	}
@@ -636,14 +758,32 @@ func (t *txn) scan(prefix, from store.Key, reverse bool, fn func(key store.Key, 
 }
 
 // gather adds to found every stored record under base whose key begins
-// with prefix: the key equal to the prefix by one get, the longer ones
-// one message at a time over the prefix's subject filter, in stream
-// order. Each subject holds one message, so every message is a live
-// record or a tombstone. The leader answers one message per request
-// (only direct gets, which a lagging replica may answer, come in
-// batches): a scan costs a round trip per record.
-func (s *Store) gather(ctx context.Context, base string, prefix store.Key, found map[string][]byte) error {
+// with prefix. Each subject holds one message, so every message is a
+// live record or a tombstone. It asks the nearest replica for them all
+// at once (multiLast), if that replica has applied the scope up to
+// floor; else (or when the prefix holds more than a direct get answers)
+// it reads from the leader: the key equal to the prefix by one get, the
+// longer ones one message at a time over the prefix's subject filter, in
+// stream order, a round trip per record.
+func (s *Store) gather(ctx context.Context, base string, prefix store.Key, floor uint64, found map[string][]byte) error {
 	exact := subjectOf(base, prefix)
+	msgs, ok, err := s.multiLast(ctx, []string{exact, exact + ".>"}, floor)
+	if err != nil {
+		return fmt.Errorf("scan %q: %w", prefix, err)
+	}
+	if ok {
+		for _, m := range msgs {
+			if m.tomb {
+				continue
+			}
+			key, err := keyOf(m.Subject)
+			if err != nil {
+				return fmt.Errorf("scan %q: %w", prefix, err)
+			}
+			found[string(key)] = m.Data
+		}
+		return nil
+	}
 	m, err := s.get(ctx, msgGet{LastFor: exact})
 	if err != nil {
 		return fmt.Errorf("scan %q: %w", prefix, err)
@@ -697,6 +837,33 @@ func (s *Store) gatherAll(ctx context.Context, prefix store.Key, found map[strin
 		filters = append(filters, b.String())
 	}
 	newest := map[string]uint64{}
+	var floor uint64
+	for _, filter := range filters {
+		last, err := s.lastSeq(ctx, filter)
+		if err != nil {
+			return fmt.Errorf("scan %q in every scope: %w", prefix, err)
+		}
+		floor = max(floor, last)
+	}
+	msgs, ok, err := s.multiLast(ctx, filters, floor)
+	if err != nil {
+		return fmt.Errorf("scan %q in every scope: %w", prefix, err)
+	}
+	if ok {
+		slices.SortFunc(msgs, func(a, b *storedMsg) int { return cmp.Compare(a.Sequence, b.Sequence) })
+		for _, m := range msgs {
+			key, err := keyOf(m.Subject)
+			if err != nil {
+				return fmt.Errorf("scan %q in every scope: %w", prefix, err)
+			}
+			if m.tomb {
+				delete(found, string(key))
+			} else {
+				found[string(key)] = m.Data
+			}
+		}
+		return nil
+	}
 	for _, filter := range filters {
 		for next := uint64(1); ; {
 			m, err := s.get(ctx, msgGet{Seq: next, NextFor: filter})
@@ -728,4 +895,161 @@ func (s *Store) gatherAll(ctx context.Context, prefix store.Key, found map[strin
 		}
 	}
 	return nil
+}
+
+// multiLast asks the nearest replica (a direct get, answered by the
+// local node when there is one) for the newest message of every subject
+// matching filters: every record under them, in one request, read by the
+// replica as one snapshot. The answer ends with the replica's last
+// sequence when it took the snapshot; it is used only when that is at
+// least floor, so that it holds every write the leader had acknowledged
+// on the filters when the caller read floor: a lagging replica cannot
+// make a scan miss a record or see an old value. ok is false when no
+// replica could answer so (lagging after directTries, more records than a
+// direct get returns, no records at all, which carries no sequence to
+// check, or direct gets not allowed): the caller reads from the leader.
+func (s *Store) multiLast(ctx context.Context, filters []string, floor uint64) (msgs []*storedMsg, ok bool, err error) {
+	if !s.direct {
+		return nil, false, nil
+	}
+	body, err := json.Marshal(struct {
+		Multi []string `json:"multi_last"`
+	}{filters})
+	if err != nil {
+		return nil, false, err
+	}
+	for try := 0; try < directTries; try++ {
+		if try > 0 {
+			t := time.NewTimer(time.Millisecond << try)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return nil, false, ctx.Err()
+			case <-t.C:
+			}
+		}
+		msgs, upTo, answered, err := s.directMulti(ctx, body)
+		if err != nil || !answered {
+			return nil, false, err
+		}
+		if upTo >= floor {
+			return msgs, true, nil
+		}
+	}
+	return nil, false, nil
+}
+
+// directTimeout bounds one direct get when the caller's context has no
+// earlier deadline.
+const directTimeout = 10 * time.Second
+
+// directMulti sends one multi-subject direct get and collects its
+// answer up to the end-of-batch marker, which carries upTo, the sequence
+// the replica read up to. answered is false for an answer that is not a
+// complete batch (none matched, too many, a request the server refuses).
+// The answers come to one subscription the Store keeps (see replies):
+// a subscription per request would cost a few milliseconds each.
+func (s *Store) directMulti(ctx context.Context, body []byte) (msgs []*storedMsg, upTo uint64, answered bool, err error) {
+	ctx, cancel := context.WithTimeout(ctx, directTimeout)
+	defer cancel()
+	inbox, r, err := s.replies.open(s.nc)
+	if err != nil {
+		return nil, 0, false, fmt.Errorf("direct get: %w", err)
+	}
+	defer s.replies.close(inbox)
+	if err := s.nc.PublishRequest(s.directGet, inbox, body); err != nil {
+		return nil, 0, false, fmt.Errorf("direct get: %w", err)
+	}
+	for {
+		var batch []*nats.Msg
+		select {
+		case <-ctx.Done():
+			return nil, 0, false, fmt.Errorf("direct get: %w", ctx.Err())
+		case <-r.wake:
+			r.mu.Lock()
+			batch, r.msgs = r.msgs, nil
+			r.mu.Unlock()
+		}
+		for _, m := range batch {
+			switch m.Header.Get("Status") {
+			case "":
+			case "204":
+				upTo, err := strconv.ParseUint(m.Header.Get("Nats-UpTo-Sequence"), 10, 64)
+				if err != nil {
+					return nil, 0, false, fmt.Errorf("direct get: end of batch without a sequence: %w", err)
+				}
+				return msgs, upTo, true, nil
+			default:
+				return nil, 0, false, nil // 404 none, 413 too many, 408 refused, 503 no responders
+			}
+			seq, err := strconv.ParseUint(m.Header.Get("Nats-Sequence"), 10, 64)
+			if err != nil {
+				return nil, 0, false, fmt.Errorf("direct get: message without a sequence: %w", err)
+			}
+			msgs = append(msgs, &storedMsg{Subject: m.Header.Get("Nats-Subject"), Sequence: seq, Data: m.Data,
+				direct: true, tomb: m.Header.Get(hdrOp) == opDel})
+		}
+	}
+}
+
+// replyMux routes the answers of direct gets, each to its request, from
+// one wildcard subscription opened at the first use.
+type replyMux struct {
+	mu      sync.Mutex
+	prefix  string
+	sub     *nats.Subscription
+	next    uint64
+	waiting map[string]*replyQueue
+}
+
+// replyQueue holds one request's answers until its reader takes them.
+type replyQueue struct {
+	mu   sync.Mutex
+	msgs []*nats.Msg
+	wake chan struct{}
+}
+
+func (x *replyMux) open(nc *nats.Conn) (string, *replyQueue, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.sub == nil {
+		prefix := nats.NewInbox() + "."
+		sub, err := nc.Subscribe(prefix+"*", x.deliver)
+		if err != nil {
+			return "", nil, err
+		}
+		// Unbounded: an answer is never dropped while its reader decodes.
+		if err := sub.SetPendingLimits(-1, -1); err != nil {
+			sub.Unsubscribe()
+			return "", nil, err
+		}
+		x.prefix, x.sub, x.waiting = prefix, sub, map[string]*replyQueue{}
+	}
+	x.next++
+	token := strconv.FormatUint(x.next, 36)
+	q := &replyQueue{wake: make(chan struct{}, 1)}
+	x.waiting[token] = q
+	return x.prefix + token, q, nil
+}
+
+func (x *replyMux) close(inbox string) {
+	x.mu.Lock()
+	delete(x.waiting, strings.TrimPrefix(inbox, x.prefix))
+	x.mu.Unlock()
+}
+
+func (x *replyMux) deliver(m *nats.Msg) {
+	x.mu.Lock()
+	q := x.waiting[strings.TrimPrefix(m.Subject, x.prefix)]
+	x.mu.Unlock()
+	if q == nil {
+		return // a request given up on
+	}
+	q.mu.Lock()
+	q.msgs = append(q.msgs, m)
+	q.mu.Unlock()
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
 }

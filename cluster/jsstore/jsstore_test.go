@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
+
 	"lifeline/cluster"
 	"lifeline/store"
 	"lifeline/store/storeconf"
@@ -403,3 +405,5 @@ func BenchmarkScanAcrossUsers(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*users)/b.Elapsed().Seconds(), "records/s")
 }
+
+func natsHeader(m *storedMsg) (nats.Header, error) { return nats.DecodeHeadersMsg(m.Header) }

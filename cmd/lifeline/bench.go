@@ -41,6 +41,9 @@ const benchUsage = `Usage:
       sends from the same numbers at 1000 mps each
   lifeline bench sendrate [--numbers 1] [--duration 60s]
       a broadcast alone: messages per second it holds from 1000-mps numbers, with default settings
+  lifeline bench cluster [--backend nats] [--instances 3] [--rate 300] [--cpus 0] [--sweep cost|capacity|all]
+      CPU per processed message and capacity of several instances (child processes), see
+      "lifeline bench cluster --help"
 Every subcommand takes --latency: the fake Graph API's answer time, "realistic" (the default:
 log-normal, median 150 ms, p99 600 ms, seeded), "none", or a median and a p99 ("100ms,400ms").
 Everything runs on 127.0.0.1 with a throw-away data directory. The sending numbers are on
@@ -51,6 +54,9 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, benchUsage)
 		return 2
+	}
+	if args[0] == "cluster" {
+		return runBenchCluster(args[1:], stdout, stderr)
 	}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -252,7 +258,10 @@ type fakeGraph struct {
 	n        atomic.Uint64
 	receipts atomic.Uint64 // mark-as-read requests
 	seen     func(to string, at time.Time)
-	latency  *latency.Sampler
+	// sent, when set, hears of every message sent (not read receipts):
+	// the recipient, the wamid answered and the sending number.
+	sent    func(to, wamid, phone string)
+	latency *latency.Sampler
 }
 
 func startFakeGraph(m latency.Model) (*fakeGraph, error) {
@@ -267,16 +276,22 @@ func startFakeGraph(m latency.Model) (*fakeGraph, error) {
 			g.receipts.Add(1)
 			return c.SendString(`{"success":true}`)
 		}
-		if g.seen != nil {
+		wamid := "wamid.BENCH" + strconv.FormatUint(n, 10)
+		if g.seen != nil || g.sent != nil {
 			if i := bytes.Index(body, []byte(`"to":"`)); i >= 0 {
 				rest := body[i+6:]
 				if j := bytes.IndexByte(rest, '"'); j >= 0 {
-					g.seen(string(rest[:j]), time.Now())
+					if g.seen != nil {
+						g.seen(string(rest[:j]), time.Now())
+					}
+					if g.sent != nil {
+						g.sent(string(rest[:j]), wamid, c.Params("phone"))
+					}
 				}
 			}
 		}
 		c.Set("Content-Type", "application/json")
-		return c.SendString(`{"messaging_product":"whatsapp","contacts":[{"input":"x","wa_id":"x"}],"messages":[{"id":"wamid.BENCH` + strconv.FormatUint(n, 10) + `"}]}`)
+		return c.SendString(`{"messaging_product":"whatsapp","contacts":[{"input":"x","wa_id":"x"}],"messages":[{"id":"` + wamid + `"}]}`)
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
