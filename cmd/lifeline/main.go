@@ -336,6 +336,11 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 
 	m.Watch(metrics.Sources{DB: db, Engine: engine})
 	m.WatchBroadcasts(broadcasts)
+	var readiness func(context.Context) (bool, []string, any)
+	if nc != nil {
+		m.Registry().MustRegister(newClusterCollector(nc, engine))
+		readiness = nc.readiness
+	}
 	sweepCtx, sweepStop := context.WithCancel(context.Background())
 	sweeper := &privacy.Sweeper{DB: db, Retention: cfg.Retention, Log: log,
 		CheckIns: func(before time.Time) (int, error) { return broadcast.SweepAnswers(db, before) },
@@ -354,7 +359,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		DB: db, Engine: engine, KB: faq, Sandbox: cfg.Sandbox(), SandboxRead: readsBy, Logger: log, Metrics: m, Broadcasts: broadcasts, Places: placeSvc, Templates: tpls,
 		TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, Bus: bus, EventBuffer: cfg.EventBuffer, Uploads: uploads, SMSSender: smsSender,
 		Webhook: admin.WebhookConfig{Enabled: !cfg.Sandbox(), VerifyToken: cfg.VerifyToken, AppSecret: cfg.AppSecret},
-		SMS:     &cfg.SMS, MapTileURL: cfg.MapTileURL,
+		SMS:     &cfg.SMS, MapTileURL: cfg.MapTileURL, Readiness: readiness,
 	})
 	ready := log.Info().Str("addr", cfg.Addr).Bool("sandbox", cfg.Sandbox()).Strs("phone_number_ids", cfg.PhoneNumberIDs).
 		Str("console", pageURL(cfg.Addr, "/console/"))
