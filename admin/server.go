@@ -7,6 +7,7 @@ package admin
 import (
 	"context"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"sync"
@@ -88,6 +89,11 @@ type Deps struct {
 	// /readyz: it answers 503 while ready is false, with the reasons and
 	// detail (members, partitions) in its body.
 	Readiness func(ctx context.Context) (ready bool, reasons []string, detail any)
+	// Backup, when set, backs up a store that cannot stream its own
+	// backup (a cluster): it gathers the backup, answering its error as
+	// it is, and returns what streams it (in the format `lifeline
+	// restore` reads) and frees what it held.
+	Backup func(ctx context.Context) (write func(w io.Writer) error, err error)
 }
 
 // SMSSender is the SMS channel: sms.Client, the sandbox, or a fake.
@@ -97,7 +103,8 @@ type SMSSender interface {
 
 // Server is the HTTP side of Lifeline.
 type Server struct {
-	readiness   func(ctx context.Context) (bool, []string, any) // Deps.Readiness
+	readiness   func(ctx context.Context) (bool, []string, any)            // Deps.Readiness
+	backupOf    func(ctx context.Context) (func(w io.Writer) error, error) // Deps.Backup
 	app         *fiber.App
 	db          *store.DB
 	engine      *bot.Engine
@@ -165,7 +172,7 @@ func New(d Deps) *Server {
 		sandbox: d.Sandbox, sandboxRead: d.SandboxRead, metrics: d.Metrics, tokenLimiter: newFailLimiter(10), loginLimiter: newFailLimiter(10), lastTouch: map[string]time.Time{}, events: newEventHub(d.Bus, d.EventBuffer)}
 	s.importer, s.broadcasts, s.uploads, s.smsOut = contacts.NewImporter(d.DB), d.Broadcasts, d.Uploads, d.SMSSender
 	s.desk = d.Engine.Handoffs()
-	s.readiness = d.Readiness
+	s.readiness, s.backupOf = d.Readiness, d.Backup
 	if err := CheckTileURL(d.MapTileURL); err != nil {
 		s.log.Error().Err(err).Msg("map tile URL ignored")
 	} else {
