@@ -341,7 +341,9 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	if nc != nil {
 		m.Registry().MustRegister(newClusterCollector(nc, engine))
 		readiness = nc.readiness
-		backup = func(ctx context.Context) (func(io.Writer) error, error) { return nc.backup(ctx, cfg.DataDir, cfg.EncryptionKey) }
+		backup = func(ctx context.Context) (func(io.Writer) error, error) {
+			return nc.backup(ctx, cfg.DataDir, cfg.EncryptionKey)
+		}
 	}
 	sweepCtx, sweepStop := context.WithCancel(context.Background())
 	sweeper := &privacy.Sweeper{DB: db, Retention: cfg.Retention, Log: log,
