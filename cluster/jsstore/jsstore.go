@@ -334,7 +334,9 @@ func (s *Store) get(ctx context.Context, req msgGet) (*storedMsg, error) {
 	if err != nil {
 		return nil, err
 	}
-	resp, err := s.nc.RequestWithContext(ctx, s.msgGet, body)
+	rctx, cancel := request(ctx)
+	defer cancel()
+	resp, err := s.nc.RequestWithContext(rctx, s.msgGet, body)
 	if err != nil {
 		return nil, err
 	}
@@ -404,7 +406,9 @@ func (s *Store) commit(ctx context.Context, t *txn, last uint64) error {
 			continue
 		}
 		m.Header.Set("Nats-Batch-Commit", "1")
-		resp, err := s.nc.RequestMsgWithContext(ctx, m)
+		rctx, cancel := request(ctx)
+		resp, err := s.nc.RequestMsgWithContext(rctx, m)
+		cancel()
 		if err != nil {
 			return fmt.Errorf("commit batch of %d: %w", n, err)
 		}
@@ -438,7 +442,9 @@ func (s *Store) NextSeq(ctx context.Context, name string) (uint64, error) {
 		return 0, errors.New("next sequence: no name")
 	}
 	m := nats.NewMsg(subj)
-	resp, err := s.nc.RequestMsgWithContext(ctx, m)
+	rctx, cancel := request(ctx)
+	defer cancel()
+	resp, err := s.nc.RequestMsgWithContext(rctx, m)
 	if err != nil {
 		return 0, fmt.Errorf("next %s: %w", name, err)
 	}
