@@ -338,7 +338,7 @@ func (s *Store) get(ctx context.Context, req msgGet) (*storedMsg, error) {
 	defer cancel()
 	resp, err := s.nc.RequestWithContext(rctx, s.msgGet, body)
 	if err != nil {
-		return nil, err
+		return nil, unanswered(ctx, err)
 	}
 	var r struct {
 		Error   *apiError  `json:"error"`
@@ -351,7 +351,7 @@ func (s *Store) get(ctx context.Context, req msgGet) (*storedMsg, error) {
 		if r.Error.ErrCode == errNoMessage {
 			return nil, nil
 		}
-		return nil, fmt.Errorf("%s (code %d)", r.Error.Description, r.Error.ErrCode)
+		return nil, apiFailure(r.Error)
 	}
 	if r.Message == nil {
 		return nil, fmt.Errorf("answer %q without a message", resp.Data)
@@ -410,7 +410,7 @@ func (s *Store) commit(ctx context.Context, t *txn, last uint64) error {
 		resp, err := s.nc.RequestMsgWithContext(rctx, m)
 		cancel()
 		if err != nil {
-			return fmt.Errorf("commit batch of %d: %w", n, err)
+			return fmt.Errorf("commit batch of %d: %w", n, unanswered(ctx, err))
 		}
 		var ack pubAck
 		if err := json.Unmarshal(resp.Data, &ack); err != nil {
@@ -421,7 +421,7 @@ func (s *Store) commit(ctx context.Context, t *txn, last uint64) error {
 			case errWrongLastSeq, errWrongLastSeqConst, errIncompleteBatch, errTooManyInflight:
 				return fmt.Errorf("%w: %s", errRetry, e.Description)
 			}
-			return fmt.Errorf("commit batch of %d: %s (code %d)", n, e.Description, e.ErrCode)
+			return fmt.Errorf("commit batch of %d: %w", n, apiFailure(e))
 		}
 		if ack.Count != n {
 			return fmt.Errorf("commit batch of %d: the stream stored %d", n, ack.Count)

@@ -2,7 +2,13 @@ package jsstore
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"lifeline/store"
 )
 
 // RequestTimeout bounds one request to JetStream (a read, a commit, a
@@ -20,4 +26,26 @@ func request(ctx context.Context) (context.Context, context.CancelFunc) {
 		return ctx, func() {}
 	}
 	return context.WithTimeout(ctx, RequestTimeout)
+}
+
+// unanswered marks a request that got no answer (timed out, nobody
+// listening: no leader for the moment) as store.ErrUnavailable, unless
+// the caller's own ctx ended.
+func unanswered(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return err
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout) || errors.Is(err, nats.ErrNoResponders) {
+		return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
+	}
+	return err
+}
+
+// apiFailure is a JetStream API error; a 503 (the JetStream system or
+// the stream temporarily unavailable) is store.ErrUnavailable.
+func apiFailure(e *apiError) error {
+	if e.Code == 503 {
+		return fmt.Errorf("%w: %s (code %d)", store.ErrUnavailable, e.Description, e.ErrCode)
+	}
+	return fmt.Errorf("%s (code %d)", e.Description, e.ErrCode)
 }

@@ -110,6 +110,10 @@ func openNATSBackend(ctx context.Context, cfg Config, log zerolog.Logger) (*nats
 		node.Close()
 		return nil, fmt.Errorf("LIFELINE_BACKEND=nats: %w", err)
 	}
+	if err := waitRecords(ctx, b.store, log); err != nil {
+		node.Close()
+		return nil, fmt.Errorf("LIFELINE_BACKEND=nats: the records' stream does not answer: %w", err)
+	}
 	return b, nil
 }
 

@@ -9,6 +9,8 @@ import (
 	"github.com/rs/zerolog"
 
 	"lifeline/cluster"
+	"lifeline/cluster/jsstore"
+	"lifeline/store"
 )
 
 // errNoPeers is JetStream's answer to a stream asking for more replicas
@@ -47,6 +49,30 @@ func ensureStreams(ctx context.Context, node *cluster.Node, s cluster.Settings, 
 		select {
 		case <-ctx.Done():
 			return rep, err
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+// waitRecords waits until the records' stream answers a read: after a
+// cluster lost its majority and got it back, JetStream answers its API
+// (waitJetStream) a moment before the streams have leaders again, and a
+// start that read the FAQ then would stop ("JetStream system temporarily
+// unavailable"). It gives up when ctx ends, with the last answer.
+func waitRecords(ctx context.Context, st *jsstore.Store, log zerolog.Logger) error {
+	said := false
+	for {
+		err := st.Read(ctx, func(r store.Reader) error { return store.Probe(ctx, r) })
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		if !said {
+			log.Warn().Err(err).Msg("waiting for the records' stream to answer (a leader being elected)")
+			said = true
+		}
+		select {
+		case <-ctx.Done():
+			return err
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
