@@ -104,6 +104,10 @@ func TestSystemdExampleNodesFormOneCluster(t *testing.T) {
 	}
 	// The unit as installed, its paths pointed at files that exist here.
 	dir := t.TempDir()
+	abs, err := filepath.Abs(deployDir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	unit, err := os.ReadFile(filepath.Join(deployDir, "lifeline.service"))
 	if err != nil {
 		t.Fatal(err)
@@ -112,8 +116,8 @@ func TestSystemdExampleNodesFormOneCluster(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := strings.NewReplacer("/etc/lifeline/lifeline.env", filepath.Join(deployDir, "node1.env"),
-		"/etc/lifeline/secrets.env", filepath.Join(deployDir, "secrets.env.example"), "/usr/local/bin/lifeline", self).Replace(string(unit))
+	text := strings.NewReplacer("/etc/lifeline/lifeline.env", filepath.Join(abs, "node1.env"),
+		"/etc/lifeline/secrets.env", filepath.Join(abs, "secrets.env.example"), "/usr/local/bin/lifeline", self).Replace(string(unit))
 	if strings.Contains(text, "/etc/lifeline") {
 		t.Fatal("the unit names a file under /etc/lifeline the test does not replace")
 	}
