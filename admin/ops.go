@@ -345,6 +345,9 @@ func (s *Server) backup(c *fiber.Ctx) error {
 		}
 		since = n
 	}
+	if s.backupOf != nil {
+		return s.gatheredBackup(c, since)
+	}
 	if err := s.db.BackupSupported(); err != nil {
 		return err // before the stream starts: the client gets the reason
 	}
@@ -362,6 +365,37 @@ func (s *Server) backup(c *fiber.Ctx) error {
 			return
 		}
 		log.Info().Uint64("version", v).Msg("backup streamed")
+	})
+	return nil
+}
+
+// gatheredBackup is the backup of a store that cannot stream its own (a
+// cluster, Deps.Backup): gathered whole before the response starts, so
+// that a failure is answered with its reason, then streamed.
+func (s *Server) gatheredBackup(c *fiber.Ctx, since uint64) error {
+	if since != 0 {
+		return reqbody.Invalidf("since: this server's backup is always whole (an incremental backup needs LIFELINE_BACKEND=badger)")
+	}
+	// Recorded first, as the badger stream is: the backup holds its own
+	// audit entry.
+	s.record(c, "backup", "", "since=0")
+	write, err := s.backupOf(c.UserContext())
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	c.Set(fiber.HeaderContentType, "application/octet-stream")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="lifeline.backup"`)
+	log := s.log
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		err := write(w)
+		if err == nil {
+			err = w.Flush()
+		}
+		if err != nil {
+			log.Error().Err(err).Msg("backup stream failed; the client has an incomplete file")
+			return
+		}
+		log.Info().Msg("backup streamed")
 	})
 	return nil
 }

@@ -7,6 +7,7 @@ package admin
 import (
 	"context"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"sync"
@@ -84,6 +85,15 @@ type Deps struct {
 	// console's map lays under its points; empty draws the points alone
 	// (CheckTileURL validates it).
 	MapTileURL string
+	// Readiness, when set, adds an instance's place in a cluster to
+	// /readyz: it answers 503 while ready is false, with the reasons and
+	// detail (members, partitions) in its body.
+	Readiness func(ctx context.Context) (ready bool, reasons []string, detail any)
+	// Backup, when set, backs up a store that cannot stream its own
+	// backup (a cluster): it gathers the backup, answering its error as
+	// it is, and returns what streams it (in the format `lifeline
+	// restore` reads) and frees what it held.
+	Backup func(ctx context.Context) (write func(w io.Writer) error, err error)
 }
 
 // SMSSender is the SMS channel: sms.Client, the sandbox, or a fake.
@@ -93,6 +103,8 @@ type SMSSender interface {
 
 // Server is the HTTP side of Lifeline.
 type Server struct {
+	readiness   func(ctx context.Context) (bool, []string, any)            // Deps.Readiness
+	backupOf    func(ctx context.Context) (func(w io.Writer) error, error) // Deps.Backup
 	app         *fiber.App
 	db          *store.DB
 	engine      *bot.Engine
@@ -160,6 +172,7 @@ func New(d Deps) *Server {
 		sandbox: d.Sandbox, sandboxRead: d.SandboxRead, metrics: d.Metrics, tokenLimiter: newFailLimiter(10), loginLimiter: newFailLimiter(10), lastTouch: map[string]time.Time{}, events: newEventHub(d.Bus, d.EventBuffer)}
 	s.importer, s.broadcasts, s.uploads, s.smsOut = contacts.NewImporter(d.DB), d.Broadcasts, d.Uploads, d.SMSSender
 	s.desk = d.Engine.Handoffs()
+	s.readiness, s.backupOf = d.Readiness, d.Backup
 	if err := CheckTileURL(d.MapTileURL); err != nil {
 		s.log.Error().Err(err).Msg("map tile URL ignored")
 	} else {
@@ -289,7 +302,19 @@ func (s *Server) ready(c *fiber.Ctx) error {
 		return &apierr.NotReady{Reason: "disk space low, new work refused: " + err.Error()}
 	}
 	in, out := s.engine.Depth()
-	return c.JSON(fiber.Map{"status": "ready", "inbox": in, "outbox": out})
+	body := fiber.Map{"status": "ready", "inbox": in, "outbox": out}
+	if s.readiness != nil {
+		ok, reasons, detail := s.readiness(ctx)
+		body["cluster"] = detail
+		if !ok {
+			// Every reason, not only the first: an operator sees at once
+			// that, say, the member is fine and three partitions are not.
+			body["status"], body["reason"], body["reasons"] = "not ready", strings.Join(reasons, "; "), reasons
+			c.Set(fiber.HeaderRetryAfter, "5")
+			return c.Status(fiber.StatusServiceUnavailable).JSON(body)
+		}
+	}
+	return c.JSON(body)
 }
 
 // diskReserve refuses new work, every request that writes, with 503 while

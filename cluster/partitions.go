@@ -126,6 +126,8 @@ type Partitions struct {
 	leaving sync.WaitGroup // partitions being given up
 	sub     *nats.Subscription
 	wakes   chan string
+
+	stats partitionStats // readiness.go: heartbeats, member changes, handovers
 }
 
 type ownedPart struct {
@@ -306,6 +308,7 @@ func (ps *Partitions) heartbeat(ctx context.Context, live bool) error {
 	if _, err := ps.ls.kv.Put(ctx, memberPrefix+ps.o.Instance, v); err != nil {
 		return fmt.Errorf("partitions: heartbeat of %s: %w", ps.o.Instance, err)
 	}
+	ps.stats.beat(live)
 	return nil
 }
 
@@ -354,6 +357,9 @@ func (ps *Partitions) seeMembers(members []string) {
 	ps.mu.Lock()
 	changed := !slices.Equal(ps.live, members)
 	ps.live = members
+	if changed {
+		ps.stats.membersChanged()
+	}
 	ps.mu.Unlock()
 	if changed && ps.o.Members != nil {
 		ps.o.Members(members)
@@ -424,6 +430,7 @@ func (ps *Partitions) assign(ctx context.Context) {
 			delete(ps.parts, p)
 			close(op.stop)
 			op = nil
+			ps.stats.lost.Add(1)
 			ps.log.Warn().Int("partition", p).Msg("partition lost (its lease was not renewed in time); its users are left to the next owner")
 		}
 		ps.mu.Unlock()
@@ -456,7 +463,8 @@ func (ps *Partitions) assign(ctx context.Context) {
 			Ints("owned", ps.Owned()).Msg("partitions changed hands")
 	}
 	for _, p := range took {
-		go ps.work.Take(p)
+		ps.stats.took.Add(1)
+		go ps.stats.timeTake(func() { ps.work.Take(p) })
 	}
 }
 
@@ -516,6 +524,7 @@ func (ps *Partitions) giveUp(p int, op *ownedPart) {
 	ps.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), ps.o.TTL)
 	defer cancel()
+	ps.stats.gave.Add(1)
 	if err := ps.ls.Release(ctx, l); err != nil {
 		ps.log.Warn().Err(err).Int("partition", p).Msg("partition lease not released; the next owner takes it when it expires")
 	}

@@ -155,6 +155,8 @@ func (s *DB) writeBackend(ctx context.Context, scope Scope, fn func(w Writer) er
 	switch {
 	case err == nil:
 		s.health.record(nil)
+	case errors.Is(err, ErrUnavailable):
+		// Not the store's lasting failure: see ErrUnavailable.
 	case fnErr == nil || !errors.Is(err, fnErr):
 		s.health.record(err)
 	}

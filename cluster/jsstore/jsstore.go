@@ -362,9 +362,11 @@ func (s *Store) get(ctx context.Context, req msgGet) (*storedMsg, error) {
 	if err != nil {
 		return nil, err
 	}
-	resp, err := s.nc.RequestWithContext(ctx, s.msgGet, body)
+	rctx, cancel := request(ctx)
+	defer cancel()
+	resp, err := s.nc.RequestWithContext(rctx, s.msgGet, body)
 	if err != nil {
-		return nil, err
+		return nil, unanswered(ctx, err)
 	}
 	var r struct {
 		Error   *apiError  `json:"error"`
@@ -377,7 +379,7 @@ func (s *Store) get(ctx context.Context, req msgGet) (*storedMsg, error) {
 		if r.Error.ErrCode == errNoMessage {
 			return nil, nil
 		}
-		return nil, fmt.Errorf("%s (code %d)", r.Error.Description, r.Error.ErrCode)
+		return nil, apiFailure(r.Error)
 	}
 	if r.Message == nil {
 		return nil, fmt.Errorf("answer %q without a message", resp.Data)
@@ -460,9 +462,11 @@ func (s *Store) commit(ctx context.Context, t *txn, last uint64) error {
 		if n > 1 {
 			m.Header.Set("Nats-Batch-Commit", "1")
 		}
-		resp, err := s.nc.RequestMsgWithContext(ctx, m)
+		rctx, cancel := request(ctx)
+		resp, err := s.nc.RequestMsgWithContext(rctx, m)
+		cancel()
 		if err != nil {
-			return fmt.Errorf("commit batch of %d: %w", n, err)
+			return fmt.Errorf("commit batch of %d: %w", n, unanswered(ctx, err))
 		}
 		var ack pubAck
 		if err := json.Unmarshal(resp.Data, &ack); err != nil {
@@ -473,7 +477,7 @@ func (s *Store) commit(ctx context.Context, t *txn, last uint64) error {
 			case errWrongLastSeq, errWrongLastSeqConst, errIncompleteBatch, errTooManyInflight:
 				return fmt.Errorf("%w: %s", errRetry, e.Description)
 			}
-			return fmt.Errorf("commit batch of %d: %s (code %d)", n, e.Description, e.ErrCode)
+			return fmt.Errorf("commit batch of %d: %w", n, apiFailure(e))
 		}
 		if n > 1 && ack.Count != n || n == 1 && ack.Sequence == 0 {
 			return fmt.Errorf("commit batch of %d: the stream stored %d", n, ack.Count)
@@ -500,7 +504,9 @@ func (s *Store) NextSeq(ctx context.Context, name string) (uint64, error) {
 		return 0, errors.New("next sequence: no name")
 	}
 	m := nats.NewMsg(subj)
-	resp, err := s.nc.RequestMsgWithContext(ctx, m)
+	rctx, cancel := request(ctx)
+	defer cancel()
+	resp, err := s.nc.RequestMsgWithContext(rctx, m)
 	if err != nil {
 		return 0, fmt.Errorf("next %s: %w", name, err)
 	}

@@ -98,7 +98,7 @@ func openNATSBackend(ctx context.Context, cfg Config, log zerolog.Logger) (*nats
 	if s.Replicas == 0 && o.URL == "" {
 		s.Replicas = min(3, 1+len(cfg.NATS.Routes))
 	}
-	b.ensure, err = node.Ensure(ctx, s)
+	b.ensure, err = ensureStreams(ctx, node, s, log)
 	if errors.Is(err, cluster.ErrPartitionsFixed) {
 		err = fmt.Errorf("LIFELINE_NATS_PARTITIONS=%d: %w", cfg.NATS.Partitions, err)
 	}
@@ -109,6 +109,10 @@ func openNATSBackend(ctx context.Context, cfg Config, log zerolog.Logger) (*nats
 	if b.store, err = jsstore.Open(ctx, node); err != nil {
 		node.Close()
 		return nil, fmt.Errorf("LIFELINE_BACKEND=nats: %w", err)
+	}
+	if err := waitRecords(ctx, b.store, log); err != nil {
+		node.Close()
+		return nil, fmt.Errorf("LIFELINE_BACKEND=nats: the records' stream does not answer: %w", err)
 	}
 	return b, nil
 }

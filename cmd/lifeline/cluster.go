@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/rs/zerolog"
 
 	"lifeline/cluster"
 )
@@ -157,7 +158,7 @@ func clusterEnsure(ctx context.Context, cfg Config, stdout io.Writer) error {
 		// The embedded configuration names every node: this one and its routes.
 		s.Replicas = min(3, 1+len(cfg.NATS.Routes))
 	}
-	rep, err := node.Ensure(ctx, s)
+	rep, err := ensureStreams(ctx, node, s, zerolog.Nop())
 	for _, c := range rep {
 		fmt.Fprintf(stdout, "%-12s %-12s %s\n", c.Kind, c.Name, c.Action)
 	}

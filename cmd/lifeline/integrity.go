@@ -42,6 +42,10 @@ func runRestore(args []string, getenv func(string) string, stdout, stderr io.Wri
 	if len(key) > 0 {
 		enc = "encrypted with LIFELINE_ENCRYPTION_KEY"
 	}
+	if isClusterBackup(*data) {
+		fmt.Fprintf(stdout, "restored %d keys of a cluster's backup into %s (%s) and verified them; copy them into an empty cluster with\n    lifeline migrate --from badger %s --to nats\n", rep.Keys, *data, enc, *data)
+		return 0
+	}
 	fmt.Fprintf(stdout, "restored %d keys into %s (%s) and verified them; start the server with LIFELINE_DATA_DIR=%s\n", rep.Keys, *data, enc, *data)
 	return 0
 }
@@ -101,6 +105,10 @@ func (r restorer) restore(file, dataDir string, key []byte) (store.Report, error
 	if err := db.Load(f); err != nil {
 		db.Close()
 		return rep, fmt.Errorf("%s: %w", file, err)
+	}
+	if err := markClusterBackup(db, staging); err != nil {
+		db.Close()
+		return rep, err
 	}
 	if err := db.Close(); err != nil {
 		return rep, err

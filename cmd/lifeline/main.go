@@ -179,7 +179,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		if db, nc, err = openNATSStore(cfg, log); err == nil {
 			node = nc.node
 		}
-	} else {
+	} else if err = checkNotClusterBackup(cfg.DataDir); err == nil {
 		db, err = store.Open(store.Options{Dir: filepath.Join(cfg.DataDir, "store"), Logger: log, EncryptionKey: cfg.EncryptionKey,
 			MediaDir: filepath.Join(cfg.DataDir, "media"), DiskReserve: cfg.DiskReserve, FreeSpace: cfg.freeSpace})
 		if err != nil {
@@ -344,6 +344,15 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 
 	m.Watch(metrics.Sources{DB: db, Engine: engine})
 	m.WatchBroadcasts(broadcasts)
+	var readiness func(context.Context) (bool, []string, any)
+	var backup func(context.Context) (func(io.Writer) error, error)
+	if nc != nil {
+		m.Registry().MustRegister(newClusterCollector(nc, engine))
+		readiness = nc.readiness
+		backup = func(ctx context.Context) (func(io.Writer) error, error) {
+			return nc.backup(ctx, cfg.DataDir, cfg.EncryptionKey)
+		}
+	}
 	sweepCtx, sweepStop := context.WithCancel(context.Background())
 	sweeper := &privacy.Sweeper{DB: db, Retention: cfg.Retention, Log: log,
 		CheckIns: func(before time.Time) (int, error) { return broadcast.SweepAnswers(db, before) },
@@ -362,7 +371,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		DB: db, Engine: engine, KB: faq, Sandbox: cfg.Sandbox(), SandboxRead: readsBy, Logger: log, Metrics: m, Broadcasts: broadcasts, Places: placeSvc, Templates: tpls,
 		TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, Bus: bus, EventBuffer: cfg.EventBuffer, Uploads: uploads, SMSSender: smsSender,
 		Webhook: admin.WebhookConfig{Enabled: !cfg.Sandbox(), VerifyToken: cfg.VerifyToken, AppSecret: cfg.AppSecret},
-		SMS:     &cfg.SMS, MapTileURL: cfg.MapTileURL,
+		SMS:     &cfg.SMS, MapTileURL: cfg.MapTileURL, Readiness: readiness, Backup: backup,
 	})
 	ready := log.Info().Str("addr", cfg.Addr).Bool("sandbox", cfg.Sandbox()).Strs("phone_number_ids", cfg.PhoneNumberIDs).
 		Str("console", pageURL(cfg.Addr, "/console/"))

@@ -233,6 +233,12 @@ func migrate(ctx context.Context, cfg Config, o migrateOptions, stdout io.Writer
 	}
 	fmt.Fprintf(stdout, "source: %s (deployment %s): %d records in %d scopes\n", o.dir, source, total, len(plan.Scopes))
 
+	if cfg.NATS.URL != "" {
+		// The copy writes nothing on this machine's disk: the reserve is
+		// the cluster's nodes' to keep, and the data directory (measured
+		// otherwise) need not even exist here.
+		cfg.DiskReserve = 0
+	}
 	dst, nc, err := openNATSStore(cfg, log)
 	if err != nil {
 		return fmt.Errorf("target: %w", err)
