@@ -243,14 +243,21 @@ func lookupStream(ctx context.Context, js jetstream.JetStream, name string) (jet
 // of R replicas asked for before R nodes have joined the new cluster.
 const noPeers jetstream.ErrorCode = 10005
 
+// NoPeers reports whether err is JetStream's "no suitable peers for
+// placement" (noPeers): the cluster has fewer nodes than the replicas
+// asked for, so far.
+func NoPeers(err error) bool {
+	var api *jetstream.APIError
+	return errors.As(err, &api) && api.ErrorCode == noPeers
+}
+
 // create runs fn, again every half second while the cluster's nodes are
 // still joining (noPeers) and ctx goes on: nodes started together do not
 // all see each other at once.
 func create(ctx context.Context, fn func() error) error {
 	for {
 		err := fn()
-		var api *jetstream.APIError
-		if err == nil || !errors.As(err, &api) || api.ErrorCode != noPeers {
+		if !NoPeers(err) {
 			return err
 		}
 		select {

@@ -5,18 +5,12 @@ import (
 	"errors"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/rs/zerolog"
 
 	"lifeline/cluster"
 	"lifeline/cluster/jsstore"
 	"lifeline/store"
 )
-
-// errNoPeers is JetStream's answer to a stream asking for more replicas
-// than the nodes it knows of now (err_code 10005, "no suitable peers for
-// placement").
-const errNoPeers = 10005
 
 // ensureTry bounds one try of creating the streams.
 const ensureTry = 10 * time.Second
@@ -36,8 +30,7 @@ func ensureStreams(ctx context.Context, node *cluster.Node, s cluster.Settings, 
 		try, cancel := context.WithTimeout(ctx, ensureTry)
 		rep, err := node.Ensure(try, s)
 		cancel()
-		var api *jetstream.APIError
-		noPeers := errors.As(err, &api) && api.ErrorCode == errNoPeers
+		noPeers := cluster.NoPeers(err)
 		unanswered := errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil
 		if err == nil || !noPeers && !unanswered {
 			return rep, err
