@@ -336,22 +336,7 @@ func TestThreeEmbeddedInstancesThreeHundredUsersKillNine(t *testing.T) {
 		<-asked
 	}
 	holders = partitionHolders(t, client)
-	count := map[string]int{}
-	for _, h := range holders {
-		count[h]++
-	}
-	victim := ids[0]
-	for _, id := range ids {
-		if count[id] > count[victim] {
-			victim = id
-		}
-	}
-	var victimParts []int
-	for p, h := range holders {
-		if h == victim {
-			victimParts = append(victimParts, p)
-		}
-	}
+	victim, victimParts := busiestHolder(holders, ids)
 	var vnode embeddedNode
 	for _, n := range nodes {
 		if n.id == victim {
