@@ -5,39 +5,12 @@ import (
 	"testing"
 	"time"
 
-	"lifeline/cluster"
-	"lifeline/cluster/jsstore"
+	"lifeline/cluster/jsstore/jstest"
 	"lifeline/store"
 )
 
-// openJetStreamDB is a store.DB over one embedded JetStream node on
-// loopback, as `lifeline serve` runs with LIFELINE_BACKEND=nats.
-func openJetStreamDB(t *testing.T) *store.DB {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	node, err := cluster.Start(ctx, cluster.Options{Name: "solo", Listen: "127.0.0.1:0", StoreDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(node.Close)
-	if err := node.WaitJetStream(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := node.Ensure(ctx, cluster.Settings{Partitions: 8}); err != nil {
-		t.Fatal(err)
-	}
-	be, err := jsstore.Open(ctx, node)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.OpenBackend(be, "jetstream", store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
+// openJetStreamDB is a store.DB over one embedded JetStream node.
+func openJetStreamDB(t *testing.T) *store.DB { return jstest.OpenDB(t) }
 
 // The retention sweep of check-in answers runs on both backends: each
 // answer is rewritten in its person's scope (JetStream has no

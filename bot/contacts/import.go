@@ -42,9 +42,12 @@ const (
 )
 
 const (
-	stageBatch = 5000    // rows per write batch while staging
-	applyBatch = 2000    // rows per transaction while applying
-	applyBytes = 1 << 20 // staged bytes per transaction while applying: well inside badger's limit
+	stageBatch = 5000 // rows per write batch while staging
+	// applyBatch is the rows applied per round: settle deletes their
+	// staged rows and rewrites the marker in one transaction, which on
+	// JetStream holds at most 1,000 records (jsstore.MaxBatch).
+	applyBatch = 900
+	applyBytes = 1 << 20 // staged bytes per round while applying: well inside badger's limit
 )
 
 // ImportInfo describes an import at its commit.

@@ -10,9 +10,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/rs/zerolog"
 
+	"lifeline/cluster/jsstore/jstest"
 	"lifeline/store"
 )
 
@@ -289,5 +291,26 @@ func TestImportCutShortBetweenContactsAndStagedRowsIsCompleted(t *testing.T) {
 		if len(log) != 1 || !log[0].OptIn {
 			t.Errorf("%s has %d consent events %+v, want the import's one opt-in", id, len(log), log)
 		}
+	}
+}
+
+// An import larger than one JetStream transaction (1,000 records) goes
+// through on JetStream: each round's staged rows are deleted, with the
+// marker, in one transaction of the import's scope.
+func TestImportOfMoreRowsThanOneJetStreamTransaction(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts an embedded NATS node")
+	}
+	db := jstest.OpenDB(t)
+	const rows = applyBatch + 150 // one round of 1,050 deletes and the marker before
+	res, err := NewImporter(db).Import(strings.NewReader(importCSV(rows, "big")), ImportOptions{Source: "test", Now: time.Now()})
+	if err != nil {
+		t.Fatalf("import of %d rows on JetStream: %v", rows, err)
+	}
+	if res.Created != rows {
+		t.Fatalf("created %d contacts, want %d", res.Created, rows)
+	}
+	if tagged, staged, marker := census(t, db, "big"); tagged != rows || staged != 0 || marker {
+		t.Fatalf("after the import: %d tagged, %d staged rows left, marker %v; want %d, 0, false", tagged, staged, marker, rows)
 	}
 }
