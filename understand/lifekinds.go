@@ -167,13 +167,27 @@ var lifeKindConcepts = []concept{
 // that tells a hazard as elsewhere or over ("the ambulance went the other
 // way") does not make an ongoing fit over.
 func liveConcept(masked string) bool {
-	return fitWordSet.match(masked) && fitGoingOnSet.match(masked) && !fitPastSet.match(masked)
+	return fitWordSet.match(masked) && fitGoingOnSet.match(masked) && !fitPastSet.match(masked) && !fitStoppedSet.match(masked)
+}
+
+// fitStopped tells the fit as over: then a clause telling help elsewhere
+// or over may make the message calm, as for any danger phrase.
+var fitStopped = []string{
+	"stopped", "it's over", "has passed", "came round", "came to", "woke up",
+	"s'est arrêté", "s'est arrêtée", "c'est passé", "elle est revenue", "il est revenu",
+	"paró", "se le pasó", "se detuvo", "ya pasó", "despertó",
+	"hat aufgehört", "ist vorbei", "aufgewacht", "wieder wach",
+	"parou", "passou", "acordou",
+	"وقف", "وقفت", "خلص", "راحت النوبه", "صحي", "صحيت", "wa2af", "wa2fet", "khals", "7bes", "fa9",
+	"रुक गया", "रुक गए", "रुक गई", "होश आ गया", "ruk gaya", "ruk gaye", "hosh aa gaya",
+	"رک گیا", "رک گئے", "رک گئی", "ہوش آ گیا",
 }
 
 var (
 	fitWordSet    = compile(fitWords)
 	fitGoingOnSet = compile(fitGoingOn)
 	fitPastSet    = compile(lifeKindConcepts[0].unless)
+	fitStoppedSet = compileWhole(fitStopped)
 )
 
 // foodStainedLips are lips told blue from something eaten or drawn ("blue

@@ -63,3 +63,25 @@ func TestLifeKinds(t *testing.T) {
 		})
 	}
 }
+
+// A fit told as going on outlives a clause that tells help elsewhere; one
+// told as stopped, or long ago, does not.
+func TestLiveConcept(t *testing.T) {
+	cases := []struct {
+		text string
+		want bool
+	}{
+		{"the ambulance went to another street and she has been fitting for seven minutes", true},
+		{"la ambulancia se fue a otro lado y mi tío sigue convulsionando", true},
+		{"الاسعاف راح لمكان تاني وابني عم يتشنج صرله ربع ساعة", true},
+		{"the ambulance went to another street but her fit stopped after four minutes", false},
+		{"a ambulância foi pra outro lado mas a convulsão parou depois de 3 minutos", false},
+		{"he had seizures for minutes at a time years ago", false},
+		{"she has been coughing for ten minutes", false},
+	}
+	for _, c := range cases {
+		if got := liveConcept(maskNotHazard(" " + Normalize(c.text) + " ")); got != c.want {
+			t.Errorf("liveConcept(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+}
