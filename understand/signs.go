@@ -678,6 +678,11 @@ var harmlessSenses = []string{
 	"fire alarm test", "fire station", "firewall", "photo shoot", "no smoking", "smoke alarm battery", "smoke detector battery",
 	"exercice incendie", "extincteur", "simulacro de incendio", "simulacro", "extintor", "feuerlöscher", "probealarm", "brandschutzübung",
 	"simulado de incêndio", "simulado",
+	// buried in play, or a bone or a treasure buried: nobody under anything
+	"buried in sand", "buried in the sand", "buried him in the sand", "buried her in the sand", "buried me in the sand", "buried us in the sand",
+	"buried a bone", "buried his bone", "buried her bone", "buried its bone", "buried treasure", "buried the treasure",
+	"enterré dans le sable", "enterrée dans le sable", "enterrado en la arena", "enterrada en la arena", "im sand eingegraben", "im sand vergraben",
+	"enterrado na areia", "enterrada na areia",
 	"ambulance came", "the ambulance came", "ambulance arrived", "the ambulance arrived", "ambulance is here", "ambulance has arrived",
 	"l'ambulance est arrivée", "ambulance est arrivée", "la ambulancia llegó", "llegó la ambulancia", "krankenwagen ist da", "der krankenwagen ist da",
 	"krankenwagen ist gekommen", "a ambulância chegou", "ambulância chegou", "chegou a ambulância", "الاسعاف وصل", "وصل الاسعاف", "اجا الاسعاف",
@@ -764,7 +769,7 @@ var recoveredPhrases = []string{
 }
 
 func init() {
-	all := append(append(append([]string{}, notHazard...), notDanger...), harmlessSenses...)
+	all := append(append(append(append([]string{}, notHazard...), notDanger...), harmlessSenses...), foodStainedLips()...)
 	notHazardSet = compileWhole(append(all, negatedDanger()...))
 }
 
@@ -872,7 +877,8 @@ func negatedDanger() []string {
 var longAgo = []string{
 	"last year", "years ago", "a year ago", "last month", "months ago", "when i was a child", "when he was little", "when she was little",
 	"l'année dernière", "l'an dernier", "il y a des années", "il y a un an", "le mois dernier", "il y a des mois",
-	"el año pasado", "hace años", "hace un año", "el mes pasado", "hace meses",
+	"el año pasado", "hace años", "hace un año", "el mes pasado", "hace meses", "hace un mes",
+	"a month ago", "il y a un mois", "vor einem monat", "há um mês", "um mês atrás", "من شهر", "ek mahina pehle", "एक महीना पहले", "ایک مہینہ پہلے",
 	"letztes jahr", "letzten jahr", "vor jahren", "vor einem jahr", "letzten monat", "vor monaten",
 	"ano passado", "anos atrás", "há anos", "um ano atrás", "mês passado", "meses atrás",
 	"العام الماضي", "السنه الماضيه", "السنه اللي فاتت", "من سنين", "من سنه", "الشهر الماضي", "الشهر اللي فات", "من شهور",

@@ -452,7 +452,7 @@ func dangerRule(text string, rd *reading, top Class) string {
 	if top == Question && questionForm(padded) && !personSet.match(padded) {
 		return ""
 	}
-	if (top == Safe || top == NeedHelp) && resolved(text) {
+	if (top == Safe || top == NeedHelp) && resolved(text) && !liveConcept(masked) {
 		return ""
 	}
 	return rule
