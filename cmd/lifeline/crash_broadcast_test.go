@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -21,29 +20,7 @@ import (
 // crashAdmin calls the child's admin API with the bootstrap token.
 func crashAdmin(t *testing.T, method, url, contentType string, body []byte, out any) int {
 	t.Helper()
-	req, err := http.NewRequest(method, url, bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+crashToken)
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	if out != nil && resp.StatusCode < 300 {
-		if err := json.Unmarshal(raw, out); err != nil {
-			t.Fatalf("%s %s: %v in %s", method, url, err, raw)
-		}
-	}
-	if resp.StatusCode >= 300 {
-		t.Logf("%s %s: %d %s", method, url, resp.StatusCode, raw)
-	}
-	return resp.StatusCode
+	return adminCall(t, crashToken, method, url, contentType, body, out)
 }
 
 type crashStatus struct {
