@@ -19,12 +19,6 @@ import (
 	"lifeline/store"
 )
 
-func (s *Service) running(id string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.runs[id] != nil
-}
-
 func (h *harness) progress(id string) Progress {
 	h.t.Helper()
 	ctx := context.Background()
@@ -79,7 +73,7 @@ func TestLateResultsOfAnOldLeaseHolderAreRefused(t *testing.T) {
 		}
 		return st.State == StateSent || st.State == StateCompleted
 	})
-	eventually(t, 20*time.Second, "instance b's run to end", func() bool { return !b.running(id) })
+	eventually(t, 20*time.Second, "instance b's run to end", func() bool { return !b.Running(id) })
 	afterB := h.progress(id)
 	recsB := make([]Recipient, n)
 	for i := range recsB {
@@ -97,7 +91,7 @@ func TestLateResultsOfAnOldLeaseHolderAreRefused(t *testing.T) {
 	// the latest when its first renewal (a third of the TTL, in real time)
 	// finds the lease gone, so the wait allows for that.
 	eventually(t, 60*time.Second, "run a to stop or overwrite the progress", func() bool {
-		return !h.svc.running(id) || h.progress(id).Token < afterB.Token
+		return !h.svc.Running(id) || h.progress(id).Token < afterB.Token
 	})
 
 	if got := h.progress(id); got.Token < afterB.Token || got.Sent != afterB.Sent || got.Failed != afterB.Failed || got.Dups != afterB.Dups {

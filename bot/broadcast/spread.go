@@ -182,10 +182,25 @@ func (s *Service) cancelRun(id string) {
 }
 
 // Dispatching reports whether this instance runs a round of broadcast id
-// now under its lease.
+// now under its lease. A run whose lease context has ended (lost, or the
+// run stopped) no longer counts although it may still be winding down,
+// recording the sends it had in flight: those writes are fenced, and by
+// then another instance may hold the lease, so counting the run would
+// report two dispatchers where only one sends new messages.
 func (s *Service) Dispatching(id string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r := s.runs[id]
-	return r != nil && r.holding.Load()
+	// holding first: r.ctx is set before holding is stored, so it is
+	// read only once the load has ordered it.
+	return r != nil && r.holding.Load() && r.ctx.Err() == nil
+}
+
+// Running reports whether a run of broadcast id is alive on this
+// instance: dispatching, waiting for the lease, or winding down after it
+// stopped (recording the sends it had in flight).
+func (s *Service) Running(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.runs[id] != nil
 }

@@ -111,7 +111,7 @@ func TestPauseThroughAnotherInstanceStopsTheRun(t *testing.T) {
 			if _, err := other.Pause(id, "admin"); err != nil {
 				t.Fatal(err)
 			}
-			eventually(t, 20*time.Second, "the dispatcher's run to end", func() bool { return in.dispatcher(id) == nil && !d.running(id) })
+			eventually(t, 20*time.Second, "the dispatcher's run to end", func() bool { return in.dispatcher(id) == nil && !d.Running(id) })
 			st, err := other.Status(id)
 			if err != nil {
 				t.Fatal(err)
