@@ -201,3 +201,20 @@ var careKindConcepts = []concept{
 		"la2ino", "l9inah", "मिल गया", "मिल गई", "mil gaya", "مل گیا", "مل گئی",
 	}},
 }
+
+// gearWords ask for masks or an air filter: a hazard told with them (smoke
+// from a distant fire drifting in each evening) is lived with, and the
+// sender asks for protection, not rescue. Only hazard phrases and hazard
+// concepts yield to it; a person at risk ("he can't breathe") does not.
+var gearWords = []string{
+	"masks", "face masks", "n95", "air filter", "air filters", "air purifier",
+	"masques", "des masques", "purificateur d'air", "filtre à air",
+	"mascarillas", "cubrebocas", "barbijos", "purificador de aire", "filtro de aire",
+	"masken", "atemschutzmasken", "ffp2", "luftreiniger", "luftfilter",
+	"máscaras", "mascaras", "máscara", "purificador de ar", "filtro de ar",
+	"كمامات", "كمامه", "ماسكات", "فلتر هوا", "منقي هوا", "kmamat", "kamamat", "masques", "maskat",
+	"मास्क", "एयर प्यूरीफायर", "mask", "masks", "air purifier",
+	"ماسک", "ایئر پیوریفائر",
+}
+
+var gearSet = compileWhole(gearWords)

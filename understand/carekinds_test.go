@@ -102,3 +102,38 @@ func TestCareKinds(t *testing.T) {
 		})
 	}
 }
+
+// Smoke from a fire elsewhere drifting in, with masks or an air filter
+// asked for, is not raised by a hazard rule; a person at risk in the same
+// message still is.
+func TestGearRequest(t *testing.T) {
+	cases := []struct {
+		name, text string
+		danger     bool
+	}{
+		{"en gear", "bushfire smoke comes into the house every afternoon, we're all ok, where can we get masks for the kids", false},
+		{"fr gear", "la fumée de l'incendie de la décharge rentre dans l'appartement chaque soir, personne n'est malade, où trouver des masques", false},
+		{"es gear", "el humo de los incendios entra en la casa todas las noches, estamos bien, necesitamos mascarillas", false},
+		{"de gear", "der Rauch vom Waldbrand zieht jeden Abend in die Wohnung, allen geht's gut, wo bekommen wir FFP2 Masken", false},
+		{"pt gear", "a fumaça das queimadas entra no apartamento toda tarde, estamos bem, onde conseguir máscaras", false},
+		{"ar gear", "دخان حريق الغابة عم يفوت عالبيت كل مسا، كلنا مناح، بدنا كمامات للولاد", false},
+		{"ar-latn gear", "dokhan l 7ri9a kaydkhol l dar kol 3ashiya, kolchi labas, bghina kmamat", false},
+		{"hi gear", "जंगल की आग का धुआं हर शाम घर में आता है, सब ठीक हैं, बच्चों के लिए मास्क चाहिए", false},
+		{"ur gear", "جنگل کی آگ کا دھواں ہر شام گھر میں آتا ہے، سب ٹھیک ہیں، بچوں کے لیے ماسک چاہیئں", false},
+		{"en gear but person at risk", "smoke is filling the flat, we have no masks and grandma can't breathe", true},
+		{"es gear but person at risk", "el humo llena la casa, no tenemos mascarillas y mi hijo no puede respirar", true},
+	}
+	m := Default()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := m.Understand(c.text)
+			raised := r.Class == Danger && r.Rule != ""
+			if c.danger && r.Class != Danger {
+				t.Errorf("Understand(%q) = %s (rule %q), want danger", c.text, r.Class, r.Rule)
+			}
+			if !c.danger && raised {
+				t.Errorf("Understand(%q) raised to danger by rule %q, want no rule", c.text, r.Rule)
+			}
+		})
+	}
+}
