@@ -110,7 +110,8 @@ var (
 
 // concepts are the life-threat situations read by meaning: the first
 // ones below, then the emergency signs of signs.go.
-var concepts = append(append(append(append(coreConcepts[:len(coreConcepts):len(coreConcepts)], signConcepts...), welfareConcepts...), newKindConcepts...), lifeKindConcepts...)
+var concepts = append(append(append(append(append(coreConcepts[:len(coreConcepts):len(coreConcepts)], signConcepts...), welfareConcepts...),
+	newKindConcepts...), lifeKindConcepts...), careKindConcepts...)
 
 var coreConcepts = []concept{
 	{name: "unresponsive", parts: []conceptPart{
@@ -268,6 +269,11 @@ var coreConcepts = []concept{
 			"ventilateur bel mustashfa", "respirateur", "dialyse",
 			"ऑक्सीजन", "ऑक्सीजन मशीन", "वेंटिलेटर", "डायलिसिस", "oxygen machine", "ventilator", "dialysis",
 			"آکسیجن", "وینٹی لیٹر", "وینٹیلیٹر", "ڈائلیسز",
+			// heart pumps (LVAD) run on batteries that an outage drains
+			"lvad", "heart pump", "artificial heart", "assistance cardiaque", "coeur artificiel", "cœur artificiel", "pompe cardiaque",
+			"bomba en el corazón", "bomba en el corazon", "bomba cardiaca", "corazón artificial", "corazon artificial", "kunstherz", "herzpumpe",
+			"coração artificial", "coracao artificial", "bomba no coração", "bomba cardíaca", "مضخه القلب", "مضخة القلب", "قلب صناعي", "مضخه قلب",
+			"pompa dyal l9alb", "madakhat el 2alb", "दिल का पंप", "दिल की मशीन", "dil ka pump", "دل کا پمپ", "دل کی مشین",
 		}},
 		{neg: true, phrases: []string{
 			"no power", "power went", "power just went", "power's gone", "lost power", "without power", "without electricity", "power cut", "power is out", "power's out", "power went out", "power outage", "outage", "no electricity", "blackout",
@@ -298,8 +304,19 @@ var coreConcepts = []concept{
 			"el jihaz wa2af", "wa2af el jihaz", "tefi", "ra7 yekhlas", "3am yekhlas", "khelis el oxygen",
 			"मशीन बंद", "बंद हो गई", "बंद हो गया", "खत्म होने", "ख़त्म होने", "खत्म हो रहा", "डायलिसिस छूट", "machine band", "khatam hone",
 			"مشین بند", "بند ہو گئی", "بند ہو گیا", "ختم ہونے", "ختم ہو رہا", "ڈائلیسز چھوٹ",
+			// the device's alarm
+			"bipe", "bipent", "pita y pita", "pitando", "apitar", "apita", "piepst", "بيزمر", "بيصفر", "عم يصفر", "kaysoffar", "kaysafar",
+			"बीप", "بیپ",
 		}},
 	}, unless: []string{
+		// the person is well for now: a need to be met, not an emergency
+		"ok at the moment", "okay at the moment", "ok for now", "okay for now", "fine for now", "fine at the moment", "ok during the day",
+		"ok in the day", "fine during the day", "bien pour l'instant", "bien pour l instant", "va bien pour le moment", "bien por ahora",
+		"bien por el momento", "de día está bien", "de dia esta bien", "im moment gut", "im moment geht's", "im moment gehts", "tagsüber geht's",
+		"tagsüber gehts", "bem por enquanto", "bem por agora", "de dia ele tá bem", "de dia ele ta bem", "de dia ela tá bem", "منيحه هلق", "منيح هلق",
+		"كويس دلوقتي", "كويسه دلوقتي", "بخير هلق", "بالنهار هو منيح", "بالنهار منيح", "mnee7a halla2", "mni7a halla2", "mnee7 halla2", "mni7 halla2",
+		"bel nhar huwe mni7", "labas daba", "अभी वो ठीक", "अभी ठीक है", "अभी ठीक हैं", "दिन में ठीक", "abhi theek", "abhi wo theek", "ابھی وہ ٹھیک",
+		"ابھی ٹھیک", "دن میں وہ ٹھیک", "دن میں ٹھیک",
 		// a working backup keeps the person supplied
 		"backup battery", "battery backup", "backup is working", "on the backup", "spare cylinder", "spare tank", "generator is running",
 		"generator running", "have a generator", "batterie de secours", "bouteille de secours", "groupe électrogène marche", "batería de respaldo",

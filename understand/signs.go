@@ -147,6 +147,11 @@ var signConcepts = []concept{
 			"brasero", "charbon", "generador", "planta eléctrica", "planta de luz", "carbón", "anafre", "stromaggregat", "notstromaggregat",
 			"holzkohle", "gerador", "carvão", "braseiro", "مولد*", "جنريتور", "الجنريتور", "موتور الكهربا", "فحم", "منقل", "كانون",
 			"moulid", "el moulid", "generator", "jnerator", "fa7m", "जनरेटर", "अंगीठी", "कोयला", "angithi", "جنریٹر", "انگیٹھی", "کوئلہ",
+			// heaters and stoves that burn fuel in a closed room
+			"gas heater", "paraffin heater", "kerosene heater", "patio heater", "camping stove", "wood stove", "chauffage au gaz", "poêle à pétrole",
+			"poêle à bois", "chauffage d'appoint", "estufa de gas", "estufa de leña", "estufa de lena", "calentador de gas", "gasofen", "gasheizung",
+			"heizpilz", "gasheizer", "aquecedor a gás", "aquecedor a gas", "fogareiro", "صوبيا", "صوبا", "صوبه", "دفايه غاز", "كانون", "kanoun", "kanun",
+			"mangal", "man9al", "sobia", "soba", "gas heater", "गैस हीटर", "सिगड़ी", "sigdi", "گیس ہیٹر", "سگڑی",
 		}},
 		{neg: true, phrases: []string{
 			"headache", "headaches", "head hurts", "dizzy", "dizziness", "vomiting", "throwing up", "nausea", "sleepy", "drowsy", "won't wake",
@@ -159,6 +164,14 @@ var signConcepts = []concept{
 			"waja3 ras", "waja3 rass", "dawkha", "dayekh", "dayi5", "mdawwakh", "3am ystafreg", "ma 3am yfi2", "mesh 3am yfi2", "msh 3am yfi2",
 			"सिरदर्द", "सिर दर्द", "चक्कर", "उल्टी", "उल्टियां", "sir dard", "chakkar", "ulti",
 			"سر درد", "سر میں درد", "چکر", "الٹی", "الٹیاں",
+			// hardly waking, a head bursting
+			"won't wake up properly", "wont wake up properly", "can't wake", "cant wake", "splitting headache",
+			"se réveille pas", "se reveille pas", "mal de crâne", "mal de crane", "mal au crâne", "no despierta", "no se despierta", "dolor de cabeza terrible",
+			"wacht nicht richtig auf", "wacht nicht auf", "wird nicht wach", "não acorda", "nao acorda", "não acorda direito",
+			"ما عم تفيق", "ما بتفيق", "ما كتفيقش", "ما كيفيقش", "راسنا عم يوجعنا", "راسي عم يوجعني", "بيوجعنا راسنا",
+			"ma katfi9ch", "ma kayfi9ch", "ma katfi9", "sda3", "sda3 khayb", "rasi kaydrni", "ma 3am tfi2",
+			"उठ नहीं रही", "उठ नहीं रहा", "सिर फट", "uth nahi rahi", "sir phat",
+			"اٹھ نہیں رہی", "اٹھ نہیں رہا", "سر پھٹ",
 		}},
 	}, unless: []string{
 		"outside", "noise", "dehors", "bruit", "afuera", "ruido", "draußen", "lärm", "lá fora", "barulho", "برا البيت", "شور", "बाहर", "शोर", "باہر",

@@ -425,7 +425,7 @@ func dangerRule(text string, rd *reading, top Class) string {
 	situation := false
 	if !strong { // a danger phrase decides first, no situation needed
 		c := conceptAt(masked)
-		situation = c >= 0 && (!concepts[c].hazard || !rd.wellNoRisk())
+		situation = c >= 0 && (!concepts[c].hazard || !rd.wellNoRisk() && !gearSet.match(masked))
 	}
 	if situation || strong || hazard { // a hazard long past ("the fire grandpa saw as a boy") raises nothing either
 		if cues := cueSets.scan(padded); historyCues(cues) || hypotheticalCues(text, padded, cues) {
@@ -444,7 +444,7 @@ func dangerRule(text string, rd *reading, top Class) string {
 	case strong:
 		rule = RuleDangerLexicon
 	case hazard && top != Safe && !rd.wellNoRisk() && !(top == Thanks && thankedHazard(text)) && !hazardThenWell(padded, masked) &&
-		!(figurativeTop(top) && mediaSet.match(masked)):
+		!(figurativeTop(top) && mediaSet.match(masked)) && !gearSet.match(masked):
 		rule = RuleDangerHazard
 	default:
 		return ""
