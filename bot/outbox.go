@@ -24,7 +24,7 @@ import (
 // backing off, waiting for the status of a send whose outcome is unknown,
 // or the sending number paused), which keeps the user's replies in order.
 func (e *Engine) processOutbound(key string, seq uint64) bool {
-	it, gone, err := e.loadOutbox(strings.TrimPrefix(key, readKeyPrefix), seq)
+	it, gone, err := e.loadOutbox(laneUser(key), seq)
 	if err != nil {
 		// The store cannot say: look again later rather than send what
 		// may have been erased.
