@@ -106,7 +106,10 @@ func (e *Engine) processInbound(key string, ref inRef) bool {
 	}
 	ctx := storeCtx()
 	var item InboxItem
-	rerr := e.db.Read(ctx, func(r store.Reader) error {
+	// The event is kept in its lane's scope (laneScope): read there, so
+	// that a backend keeping records by scope looks in one scope, not in
+	// every scope for a key that could be anyone's.
+	rerr := e.db.ReadIn(ctx, store.UserScope(key), func(r store.Reader) error {
 		var err error
 		item, err = store.GetInbox[InboxItem](ctx, r, ref.seq)
 		return err

@@ -24,7 +24,7 @@ import (
 // backing off, waiting for the status of a send whose outcome is unknown,
 // or the sending number paused), which keeps the user's replies in order.
 func (e *Engine) processOutbound(key string, seq uint64) bool {
-	it, gone, err := e.loadOutbox(seq)
+	it, gone, err := e.loadOutbox(laneUser(key), seq)
 	if err != nil {
 		// The store cannot say: look again later rather than send what
 		// may have been erased.
@@ -39,10 +39,12 @@ func (e *Engine) processOutbound(key string, seq uint64) bool {
 	return e.sendOutbound(key, &it)
 }
 
-// loadOutbox reads the outbox item seq; gone when it left the outbox.
-func (e *Engine) loadOutbox(seq uint64) (it store.OutboxItem, gone bool, err error) {
+// loadOutbox reads user's outbox item seq; gone when it left the outbox.
+// The item is kept in its user's scope: read there, so that a backend
+// keeping records by scope looks in one scope, not in every scope.
+func (e *Engine) loadOutbox(user string, seq uint64) (it store.OutboxItem, gone bool, err error) {
 	ctx := storeCtx()
-	err = e.db.Read(ctx, func(r store.Reader) error {
+	err = e.db.ReadIn(ctx, store.UserScope(user), func(r store.Reader) error {
 		var err error
 		it, err = store.GetOutboxItem(ctx, r, seq)
 		return err
@@ -278,7 +280,7 @@ func (e *Engine) holdForSend(key string, it *store.OutboxItem) (release func(), 
 	release = e.people.Shared(it.User)
 	live := false
 	ctx := storeCtx()
-	err := e.db.Read(ctx, func(r store.Reader) error {
+	err := e.db.ReadIn(ctx, store.UserScope(it.User), func(r store.Reader) error {
 		var err error
 		live, err = store.HasOutboxItem(ctx, r, it.Seq)
 		return err

@@ -499,7 +499,7 @@ func keyHasOwner(key store.Key) bool {
 // contract of store.Writer.NextSeq; the stream keeps only the newest
 // message of the subject.
 func (s *Store) NextSeq(ctx context.Context, name string) (uint64, error) {
-	subj := "rec.seq." + hex.EncodeToString([]byte(name))
+	subj := seqPrefix + hex.EncodeToString([]byte(name))
 	if name == "" {
 		return 0, errors.New("next sequence: no name")
 	}
@@ -626,7 +626,10 @@ func (t *txn) Get(key store.Key) ([]byte, error) {
 
 // seqSubjects matches the subjects of the store's sequences (NextSeq):
 // a few, always there once anything was stored.
-const seqSubjects = "rec.seq.>"
+const seqSubjects = seqPrefix + ">"
+
+// seqPrefix begins every sequence's subject.
+const seqPrefix = "rec.seq."
 
 // noRecord is getNear's answer for a subject that holds no message.
 var noRecord = &storedMsg{}
@@ -637,12 +640,14 @@ var noRecord = &storedMsg{}
 // answer counts only once it has applied that far (see multiLast). The
 // sequences' subjects are asked along with it so that the answer always
 // holds a message and ends with the replica's sequence, even when the
-// record is not there. nil: ask the leader.
+// record is not there. nil: ask the leader. A lagging replica is asked
+// once only: the leader answers one record in one request, which costs no
+// more than asking the replica again, and does not wait for it.
 func (t *txn) getNear(base, subject string) (*storedMsg, error) {
 	if base != t.base || !t.fenced || t.base == "" {
 		return nil, nil
 	}
-	msgs, ok, err := t.s.multiLast(t.ctx, []string{subject, seqSubjects}, t.fence)
+	msgs, ok, err := t.s.multiLast(t.ctx, []string{subject, seqSubjects}, t.fence, 1)
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -773,13 +778,17 @@ func (t *txn) scan(prefix, from store.Key, reverse bool, fn func(key store.Key, 
 // stream order, a round trip per record.
 func (s *Store) gather(ctx context.Context, base string, prefix store.Key, floor uint64, found map[string][]byte) error {
 	exact := subjectOf(base, prefix)
-	msgs, ok, err := s.multiLast(ctx, []string{exact, exact + ".>"}, floor)
+	// The sequences' subjects are asked along (as getNear does), so that
+	// the answer of a prefix that holds nothing, the common case of a
+	// pending queue, still carries the replica's sequence and need not
+	// be asked of the leader record by record.
+	msgs, ok, err := s.multiLast(ctx, []string{exact, exact + ".>", seqSubjects}, floor, directTries)
 	if err != nil {
 		return fmt.Errorf("scan %q: %w", prefix, err)
 	}
 	if ok {
 		for _, m := range msgs {
-			if m.tomb {
+			if m.tomb || strings.HasPrefix(m.Subject, seqPrefix) {
 				continue
 			}
 			key, err := keyOf(m.Subject)
@@ -851,7 +860,7 @@ func (s *Store) gatherAll(ctx context.Context, prefix store.Key, found map[strin
 		}
 		floor = max(floor, last)
 	}
-	msgs, ok, err := s.multiLast(ctx, filters, floor)
+	msgs, ok, err := s.multiLast(ctx, filters, floor, directTries)
 	if err != nil {
 		return fmt.Errorf("scan %q in every scope: %w", prefix, err)
 	}
@@ -911,10 +920,10 @@ func (s *Store) gatherAll(ctx context.Context, prefix store.Key, found map[strin
 // least floor, so that it holds every write the leader had acknowledged
 // on the filters when the caller read floor: a lagging replica cannot
 // make a scan miss a record or see an old value. ok is false when no
-// replica could answer so (lagging after directTries, more records than a
+// replica could answer so (lagging after tries requests, more records than a
 // direct get returns, no records at all, which carries no sequence to
 // check, or direct gets not allowed): the caller reads from the leader.
-func (s *Store) multiLast(ctx context.Context, filters []string, floor uint64) (msgs []*storedMsg, ok bool, err error) {
+func (s *Store) multiLast(ctx context.Context, filters []string, floor uint64, tries int) (msgs []*storedMsg, ok bool, err error) {
 	if !s.direct {
 		return nil, false, nil
 	}
@@ -924,7 +933,7 @@ func (s *Store) multiLast(ctx context.Context, filters []string, floor uint64) (
 	if err != nil {
 		return nil, false, err
 	}
-	for try := 0; try < directTries; try++ {
+	for try := 0; try < tries; try++ {
 		if try > 0 {
 			t := time.NewTimer(time.Millisecond << try)
 			select {

@@ -28,7 +28,7 @@ import (
 const benchClusterUsage = `Usage:
   lifeline bench cluster [--backend nats] [--instances 3] [--rate 300] [--duration 20s] [--warmup 10s]
                          [--cpus 0] [--concurrency 64] [--numbers 8] [--partitions 64] [--keep]
-                         [--binary PATH]
+                         [--binary PATH] [--cpuprofile DIR]
       one run: --instances child processes of this binary (lifeline serve) on loopback, on one
       backend (nats: each embeds a NATS node, routed into one cluster; badger: one instance), fed
       webhooks (each a new person's message, answered by one reply) posted to a random instance;
@@ -43,7 +43,8 @@ const benchClusterUsage = `Usage:
   lifeline bench cluster --sweep all
       both sweeps
 --binary runs the instances from another build of lifeline (to compare builds under one load
-generator). The window measured is --duration after --warmup of the same load. Everything runs on 127.0.0.1
+generator). --cpuprofile DIR writes each instance's CPU profile of the measured window to DIR
+(BACKEND-xN-instanceI.pprof; the instances serve /debug/pprof on LIFELINE_PPROF_ADDR, loopback). The window measured is --duration after --warmup of the same load. Everything runs on 127.0.0.1
 with throw-away data directories (kept with --keep, with each instance's log).
 `
 
@@ -60,6 +61,7 @@ type clusterRunSpec struct {
 	partitions  int
 	keep        bool
 	binary      string // the lifeline binary the instances run ("": this one)
+	profileDir  string // where each instance's CPU profile of the window goes ("": none)
 }
 
 func (s clusterRunSpec) String() string {
@@ -127,6 +129,7 @@ func runBenchCluster(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&spec.partitions, "partitions", 64, "LIFELINE_NATS_PARTITIONS")
 	fs.BoolVar(&spec.keep, "keep", false, "keep the data directories and logs")
 	fs.StringVar(&spec.binary, "binary", "", "run the instances from this lifeline binary (another build), not this one")
+	fs.StringVar(&spec.profileDir, "cpuprofile", "", "write each instance's CPU profile of the measured window to this directory")
 	sweep := fs.String("sweep", "", "cost, capacity or all: run the matrix instead of one run")
 	lat := fs.String("latency", "realistic", "the fake Graph API's latency: realistic, none, or MEDIAN,P99 such as 150ms,600ms")
 	fs.Usage = func() { fmt.Fprint(stderr, benchClusterUsage) }
@@ -249,6 +252,7 @@ func printClusterSummary(out io.Writer, rs []clusterRunResult) {
 type benchChild struct {
 	cmd    *exec.Cmd
 	base   string
+	pprof  string // the /debug/pprof base URL ("" unless --cpuprofile)
 	env    []string
 	log    string // the file its output is appended to
 	starts int
@@ -390,10 +394,10 @@ func startBenchChildren(spec clusterRunSpec, dir, graphURL string) ([]*benchChil
 	for i := range nums {
 		nums[i] = strconv.Itoa(100000 + i)
 	}
-	type addrs struct{ http, client, route string }
+	type addrs struct{ http, client, route, pprof string }
 	as := make([]addrs, spec.instances)
 	for i := range as {
-		for _, p := range []*string{&as[i].http, &as[i].client, &as[i].route} {
+		for _, p := range []*string{&as[i].http, &as[i].client, &as[i].route, &as[i].pprof} {
 			if *p, err = freeLoopback(); err != nil {
 				return nil, err
 			}
@@ -418,6 +422,9 @@ func startBenchChildren(spec clusterRunSpec, dir, graphURL string) ([]*benchChil
 			"WA_ACCESS_TOKEN=bench-token", "WA_PHONE_NUMBER_ID=" + strings.Join(nums, ","), "WA_APP_SECRET=" + benchSecret,
 			"WA_VERIFY_TOKEN=bench-verify", "WA_API_URL=" + graphURL, "WA_RATE_PER_NUMBER=1000",
 		}
+		if spec.profileDir != "" {
+			env = append(env, "LIFELINE_PPROF_ADDR="+as[i].pprof)
+		}
 		if spec.backend == "nats" {
 			env = append(env, fmt.Sprintf("LIFELINE_INSTANCE_ID=bench%d", i), fmt.Sprintf("LIFELINE_NATS_NAME=bench%d", i),
 				"LIFELINE_NATS_LISTEN="+as[i].client, fmt.Sprintf("LIFELINE_NATS_PARTITIONS=%d", spec.partitions))
@@ -431,7 +438,7 @@ func startBenchChildren(spec clusterRunSpec, dir, graphURL string) ([]*benchChil
 				env = append(env, "LIFELINE_NATS_CLUSTER="+as[i].route, "LIFELINE_NATS_ROUTES="+strings.Join(routes, ","))
 			}
 		}
-		c := &benchChild{base: "http://" + as[i].http, env: append(os.Environ(), env...), log: filepath.Join(dir, fmt.Sprintf("instance%d.log", i))}
+		c := &benchChild{base: "http://" + as[i].http, pprof: "http://" + as[i].pprof, env: append(os.Environ(), env...), log: filepath.Join(dir, fmt.Sprintf("instance%d.log", i))}
 		children = append(children, c)
 		if err := c.start(exe); err != nil {
 			return fail(fmt.Errorf("start instance %d: %w", i, err))
@@ -687,6 +694,7 @@ func benchClusterRun(spec clusterRunSpec, progress io.Writer) (res clusterRunRes
 	self0 := cpuTime()
 	start := time.Now()
 	measuring.Store(true)
+	profiled := profileWindow(spec, children)
 	time.Sleep(spec.duration)
 	measuring.Store(false)
 	res.window = time.Since(start)
@@ -696,6 +704,9 @@ func benchClusterRun(spec clusterRunSpec, progress io.Writer) (res clusterRunRes
 	load.Wait()
 	if err != nil {
 		return res, err
+	}
+	if perr := profiled(); perr != nil {
+		fmt.Fprintf(progress, "  CPU profiles: %v\n", perr)
 	}
 	res.instCPU, res.selfCPU = inst1-inst0, self1-self0
 	res.posted, res.rejected, res.replies, res.statuses = posted.Load(), rejected.Load(), replies.Load(), stats.Load()
@@ -710,4 +721,44 @@ func benchClusterRun(spec clusterRunSpec, progress io.Writer) (res clusterRunRes
 	}
 	res.unanswered = max(0, acked.Load()-answered.Load())
 	return res, nil
+}
+
+// profileWindow asks every instance for a CPU profile as long as the
+// window (when --cpuprofile is set) and returns a wait for them all.
+func profileWindow(spec clusterRunSpec, children []*benchChild) (wait func() error) {
+	if spec.profileDir == "" {
+		return func() error { return nil }
+	}
+	if err := os.MkdirAll(spec.profileDir, 0o700); err != nil {
+		return func() error { return fmt.Errorf("create %s: %w", spec.profileDir, err) }
+	}
+	errs := make([]error, len(children))
+	var wg sync.WaitGroup
+	for i, c := range children {
+		name := filepath.Join(spec.profileDir, fmt.Sprintf("%s-x%d-instance%d.pprof", spec.backend, spec.instances, i))
+		wg.Go(func() {
+			url := fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", c.pprof, max(1, int(spec.duration.Seconds())))
+			resp, err := http.Get(url)
+			if err != nil {
+				errs[i] = fmt.Errorf("instance %d: %w", i, err)
+				return
+			}
+			defer resp.Body.Close()
+			if resp.StatusCode != 200 {
+				errs[i] = fmt.Errorf("instance %d: %s", i, resp.Status)
+				return
+			}
+			f, err := os.Create(name)
+			if err == nil {
+				_, err = io.Copy(f, resp.Body)
+				if cerr := f.Close(); err == nil {
+					err = cerr
+				}
+			}
+			if err != nil {
+				errs[i] = fmt.Errorf("instance %d: write %s: %w", i, name, err)
+			}
+		})
+	}
+	return func() error { wg.Wait(); return errors.Join(errs...) }
 }

@@ -115,6 +115,11 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("invalid configuration: %w", err)
 	}
 	log := newLogger(stderr, cfg.LogLevel)
+	stopPprof, err := startPprof(log)
+	if err != nil {
+		return err
+	}
+	defer stopPprof()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// Until the store is open and the FAQ indexed, probes get 503s
