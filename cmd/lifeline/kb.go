@@ -397,6 +397,11 @@ func evalPairs(k *kb.KB, entries []kb.Entry, pairs []pair, searchLang, pairsPath
 	var n, top1, top3, at10, b1, b3 int
 	var answeredRight, answeredWrong, listed, listedWithout, none int
 	var elapsed time.Duration
+	// Where the labelled entry ranked, and why a query whose entry is in
+	// the first three was not shown it: what blocks a goal is the ranking
+	// (entry below the third) or the decision (nothing, or a wrong answer).
+	var missAt [len(missBuckets)]int
+	var top3None, top3Wrong int
 	for _, p := range pairs {
 		want := normQ(p.q1)
 		if !known[want] {
@@ -419,6 +424,7 @@ func evalPairs(k *kb.KB, entries []kb.Entry, pairs []pair, searchLang, pairsPath
 		if rank >= 0 && rank < 10 {
 			at10++
 		}
+		missAt[missBucket(rank)]++
 		if rank >= 3 {
 			rank = -1 - rank // beyond what is shown
 		}
@@ -427,6 +433,14 @@ func evalPairs(k *kb.KB, entries []kb.Entry, pairs []pair, searchLang, pairsPath
 		}
 		if rank >= 0 {
 			top3++
+		}
+		if rank >= 0 {
+			switch {
+			case res.Decision == kb.DecisionNone:
+				top3None++
+			case res.Decision == kb.DecisionAnswer && rank > 0:
+				top3Wrong++
+			}
 		}
 		switch {
 		case res.Decision == kb.DecisionNone:
@@ -473,8 +487,34 @@ func evalPairs(k *kb.KB, entries []kb.Entry, pairs []pair, searchLang, pairsPath
 	fmt.Fprintf(stdout, "%-10s %7.3f %7.3f\n\n", "bm25", f(b1), f(b3))
 	fmt.Fprintf(stdout, "shown to the user: answered right %.3f, in the list %.3f, shown %.3f, nothing %.3f, answered wrong %.3f, list without it %.3f\n",
 		f(answeredRight), f(listed), f(answeredRight+listed), f(none), f(answeredWrong), f(listedWithout))
+	fmt.Fprintf(stdout, "not first: the entry at")
+	for i, b := range missBuckets[1:] {
+		fmt.Fprintf(stdout, " %s %.3f", b, f(missAt[i+1]))
+	}
+	fmt.Fprintf(stdout, "; in the first three but not shown: nothing %.3f, answered wrong %.3f\n", f(top3None), f(top3Wrong))
 	fmt.Fprintf(stdout, "mean search %s\n", (elapsed / time.Duration(n)).Round(time.Microsecond))
 	return nil
+}
+
+// missBuckets name the ranks missBucket puts the labelled entry in.
+var missBuckets = [...]string{"1", "2-3", "4-10", "11-50", "beyond 50"}
+
+// missBucket is the index in missBuckets of a labelled entry found at rank
+// (0-based; -1 not among the results).
+func missBucket(rank int) int {
+	switch {
+	case rank < 0:
+		return 4
+	case rank == 0:
+		return 0
+	case rank < 3:
+		return 1
+	case rank < 10:
+		return 2
+	case rank < 50:
+		return 3
+	}
+	return 4
 }
 
 // learnChoices plays the FAQ's learning from choices: each query of pairs

@@ -45,6 +45,7 @@ func TestKBEval(t *testing.T) {
 	}
 	for _, want := range []string{"2 positive scored (1 whose question_1 is not in the FAQ left out)", "lifeline     1.000   1.000", "bm25",
 		"shown to the user: answered right ", "nothing 0.000, answered wrong 0.000",
+		"not first: the entry at 2-3 0.000 4-10 0.000 11-50 0.000 beyond 50 0.000; in the first three but not shown: nothing 0.000, answered wrong 0.000",
 		"2 queries: answered 0.000, suggested 0.000, none 1.000"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
