@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -72,20 +74,41 @@ type Status struct {
 
 // Member is one node as the streams' replica groups see it.
 type Member struct {
-	Name    string
-	Leads   int  // streams it leads
-	Offline bool // some stream group sees it offline
+	Name  string
+	Leads int // streams it leads
+	// Offline: JetStream marks it offline (it announced its shutdown, or
+	// sent no server event for several minutes). A node killed with
+	// kill -9 announces nothing: Unreachable says it within seconds.
+	Offline bool
+	// Unreachable: no leader of a stream it replicates has heard from it
+	// for SilentAfter (or it is Offline). A live follower answers its
+	// leader's heartbeat every second.
+	Unreachable bool
+	// Unknown: nothing said anything about it (every stream it is in has
+	// no leader that answered, or one elected less than SilentAfter ago).
+	Unknown bool
+	// LastSeen is when a stream leader last heard from it, as of the
+	// status; zero when no leader has heard from it since its election.
+	LastSeen time.Time
 }
+
+// SilentAfter is how long a node's stream leaders may not hear from it
+// before Status calls it unreachable. Raft leaders send a heartbeat every
+// second and live followers answer it at once, so three missed answers
+// on a loaded machine are not a slow node but a dead or cut-off one.
+const SilentAfter = 3 * time.Second
 
 // StreamStatus is one stream's leader and replicas.
 type StreamStatus struct {
-	Name     string
-	Leader   string
-	Replicas []Replica // the followers
-	Messages uint64
-	Bytes    uint64
-	Missing  bool   // Ensure has not created it
-	Err      string // why the stream did not answer (no leader yet, ...)
+	Name        string
+	Leader      string
+	LeaderSince time.Time // zero without a leader
+	At          time.Time // when its answer arrived: Replica.Active counts back from it
+	Replicas    []Replica // the followers
+	Messages    uint64
+	Bytes       uint64
+	Missing     bool   // Ensure has not created it
+	Err         string // why the stream did not answer (no leader yet, ...)
 }
 
 // streamWait bounds one stream's answer in Status.
@@ -115,68 +138,142 @@ func (n *Node) Status(ctx context.Context) (Status, error) {
 	if _, err := n.js.AccountInfo(ctx); err != nil {
 		return st, fmt.Errorf("jetstream does not answer on %s: %w", st.Server, err)
 	}
-	members := map[string]*Member{}
-	member := func(name string) *Member {
-		m := members[name]
-		if m == nil {
-			m = &Member{Name: name}
-			members[name] = m
-		}
-		return m
+	// The streams are asked at once: a stream whose group is electing a
+	// leader does not answer for seconds (a dead node's streams, just
+	// when the status matters), and one after the other those waits add up.
+	names := streamNames()
+	st.Streams = make([]StreamStatus, len(names))
+	partitions := make([]int, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st.Streams[i], partitions[i] = n.streamStatus(ctx, name)
+		}()
 	}
-	for _, name := range streamNames() {
-		// A stream whose group is electing a leader does not answer for
-		// seconds; the others are still worth showing.
-		c, cancel := context.WithTimeout(ctx, streamWait)
-		s, err := n.js.Stream(c, name)
-		cancel()
-		if errors.Is(err, jetstream.ErrStreamNotFound) {
-			st.Streams = append(st.Streams, StreamStatus{Name: name, Missing: true})
-			continue
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return st, fmt.Errorf("stream %s: %w", name, err)
-			}
-			st.Streams = append(st.Streams, StreamStatus{Name: name, Err: err.Error()})
-			continue
-		}
-		info := s.CachedInfo()
-		ss := StreamStatus{Name: name, Messages: info.State.Msgs, Bytes: info.State.Bytes}
-		if name == StreamIngest {
-			st.Partitions, _ = strconv.Atoi(info.Config.Metadata[metaPartitions])
-		}
-		if ci := info.Cluster; ci != nil {
-			ss.Leader = ci.Leader
-			if ci.Leader != "" {
-				member(ci.Leader).Leads++
-			}
-			for _, p := range ci.Replicas {
-				ss.Replicas = append(ss.Replicas, Replica{Name: p.Name, Current: p.Current, Offline: p.Offline, Lag: p.Lag, Active: p.Active})
-				m := member(p.Name)
-				m.Offline = m.Offline || p.Offline
-			}
-		}
-		st.Streams = append(st.Streams, ss)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return st, fmt.Errorf("stream status: %w", err)
 	}
-	for _, m := range members {
-		st.Members = append(st.Members, *m)
+	for _, p := range partitions {
+		st.Partitions = max(st.Partitions, p)
 	}
-	slices.SortFunc(st.Members, func(a, b Member) int {
-		if a.Name < b.Name {
-			return -1
-		}
-		if a.Name > b.Name {
-			return 1
-		}
-		return 0
-	})
+	st.Members = judgeMembers(st.Streams)
 	leases, err := n.leaseHolders(ctx)
 	if err != nil {
 		return st, err
 	}
 	st.Leases = leases
 	return st, nil
+}
+
+// streamStatus asks for one stream, and its partition count if it is
+// the ingest stream.
+func (n *Node) streamStatus(ctx context.Context, name string) (StreamStatus, int) {
+	c, cancel := context.WithTimeout(ctx, streamWait)
+	defer cancel()
+	s, err := n.js.Stream(c, name)
+	if errors.Is(err, jetstream.ErrStreamNotFound) {
+		return StreamStatus{Name: name, Missing: true}, 0
+	}
+	if err != nil {
+		return StreamStatus{Name: name, Err: err.Error()}, 0
+	}
+	info := s.CachedInfo()
+	ss := StreamStatus{Name: name, Messages: info.State.Msgs, Bytes: info.State.Bytes, At: time.Now()}
+	partitions := 0
+	if name == StreamIngest {
+		partitions, _ = strconv.Atoi(info.Config.Metadata[metaPartitions])
+	}
+	if ci := info.Cluster; ci != nil {
+		ss.Leader = ci.Leader
+		if ci.LeaderSince != nil {
+			ss.LeaderSince = *ci.LeaderSince
+		}
+		for _, p := range ci.Replicas {
+			ss.Replicas = append(ss.Replicas, Replica{Name: p.Name, Current: p.Current, Offline: p.Offline, Lag: p.Lag, Active: p.Active})
+		}
+	}
+	return ss, partitions
+}
+
+// judgeMembers says, from the streams' answers, which nodes are alive. A leader that answered is alive now. A follower is alive while
+// some leader heard from it within SilentAfter; silent for longer under
+// every leader that had the time to hear it, it is unreachable. JetStream's
+// own offline flag comes from server events, which a killed node never
+// sends (a peer is then marked offline only after minutes), and its
+// "current" stays true for 10 s: neither says soon enough that a node is gone.
+//
+// Each answer is judged at its own arrival (At): the streams answer at
+// different times, a leaderless one only when its wait runs out.
+func judgeMembers(streams []StreamStatus) []Member {
+	type evidence struct {
+		m        Member
+		lastSeen time.Time // latest contact any leader reports
+		alive    bool      // a leader answered, or heard from it within SilentAfter
+		silent   bool      // some settled leader has not heard from it within SilentAfter
+	}
+	byName := map[string]*evidence{}
+	of := func(name string) *evidence {
+		e := byName[name]
+		if e == nil {
+			e = &evidence{m: Member{Name: name}}
+			byName[name] = e
+		}
+		return e
+	}
+	for _, s := range streams {
+		if s.Leader == "" {
+			for _, r := range s.Replicas {
+				of(r.Name) // known, but this stream says nothing of it
+			}
+			continue
+		}
+		leader := of(s.Leader)
+		leader.m.Leads++
+		leader.alive = true
+		if s.At.After(leader.lastSeen) {
+			leader.lastSeen = s.At // it answered this request
+		}
+		// A leader elected a moment ago has not yet had an answer to its
+		// first heartbeat from every live follower.
+		settled := !s.LeaderSince.IsZero() && s.At.Sub(s.LeaderSince) >= SilentAfter
+		for _, r := range s.Replicas {
+			e := of(r.Name)
+			e.m.Offline = e.m.Offline || r.Offline
+			// Active is the time since the leader last heard from it; 0
+			// and not current is a follower it has not heard from since
+			// its election (the new leader forgets earlier contacts).
+			heard := r.Active > 0 || r.Current
+			if heard {
+				if at := s.At.Add(-r.Active); at.After(e.lastSeen) {
+					e.lastSeen = at
+				}
+				e.alive = e.alive || r.Active <= SilentAfter
+			}
+			if settled && (!heard || r.Active > SilentAfter) {
+				e.silent = true
+			}
+		}
+	}
+	var out []Member
+	for _, e := range byName {
+		m := e.m
+		m.LastSeen = e.lastSeen
+		switch {
+		case m.Offline:
+			m.Unreachable = true
+		case e.alive:
+		case e.silent:
+			m.Unreachable = true
+		default:
+			m.Unknown = true
+		}
+		out = append(out, m)
+	}
+	slices.SortFunc(out, func(a, b Member) int { return strings.Compare(a.Name, b.Name) })
+	return out
 }
 
 func (n *Node) leaseHolders(ctx context.Context) ([]LeaseHolder, error) {

@@ -46,6 +46,18 @@ type Numbers struct {
 	remote   Remote
 	validity time.Duration
 	pools    map[string]*pool
+	observer Observer // nil: nobody measures the permits
+}
+
+// String names the class in logs and metric labels.
+func (c Class) String() string {
+	switch c {
+	case Conversation:
+		return "conversation"
+	case Broadcast:
+		return "broadcast"
+	}
+	return "unknown"
 }
 
 // cluster is the Remote when the budgets are the cluster's, else nil.

@@ -46,6 +46,32 @@ func (r Report) Empty() bool {
 	return r.Inbound == 0 && r.Successes == 0 && !r.SlowDown && r.PauseFor <= 0 && !r.Resume
 }
 
+// Observer measures, on a cluster, how long sends wait for their
+// numbers' owners: the operator's view of the pacer's cost. Its methods
+// are called from the senders' goroutines and must not block.
+type Observer interface {
+	// PermitWait: a send of class c waited d for a permit (0 when this
+	// instance had one at hand), however long the number's budget and
+	// the owner's answers made it wait.
+	PermitWait(c Class, d time.Duration)
+	// PermitRequest: one request for permits to a number's owner took d;
+	// ok is false when it failed (no owner yet, no answer in time).
+	PermitRequest(d time.Duration, ok bool)
+}
+
+// MeasurePermits has o measure the permits (SetRemote); nil measures nothing.
+func (p *Numbers) MeasurePermits(o Observer) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.observer = o
+}
+
+func (p *Numbers) observing() Observer {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.observer
+}
+
 // maxBatch bounds the permits one request asks for: the senders waiting
 // for a number here, at most this many.
 const maxBatch = 64
@@ -200,11 +226,16 @@ func (pl *pool) wait(ctx context.Context, c Class) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	obs := pl.p.observing()
+	start := time.Now() // the wall clock: p.now may be a test's fixed clock
 	pl.mu.Lock()
 	pl.validLocked()
 	if pl.permits > 0 && !pl.aheadLocked(c) {
 		pl.permits--
 		pl.mu.Unlock()
+		if obs != nil {
+			obs.PermitWait(c, 0)
+		}
 		return nil
 	}
 	w := &waiter{ready: make(chan struct{})}
@@ -217,6 +248,9 @@ func (pl *pool) wait(ctx context.Context, c Class) error {
 
 	select {
 	case <-w.ready:
+		if obs != nil {
+			obs.PermitWait(c, time.Since(start))
+		}
 		return nil
 	case <-ctx.Done():
 	}
@@ -277,8 +311,12 @@ func (pl *pool) fetch() {
 		}
 		pl.mu.Unlock()
 		ctx, cancel := context.WithTimeout(context.Background(), fetchTimeout)
+		asked := time.Now()
 		perm, err := pl.p.remote.Permits(ctx, pl.num, urgent, min(waiting, maxBatch))
 		cancel()
+		if obs := pl.p.observing(); obs != nil {
+			obs.PermitRequest(time.Since(asked), err == nil)
+		}
 		switch {
 		case err != nil:
 			// No owner yet, or it did not answer: the next try comes

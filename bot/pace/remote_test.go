@@ -208,3 +208,69 @@ func TestNewOwnerStartsEmpty(t *testing.T) {
 		t.Fatalf("%d permits in 1.1 s, want at most %d", got, limit)
 	}
 }
+
+// permitLog records what an Observer is told.
+type permitLog struct {
+	mu       sync.Mutex
+	waits    map[Class][]time.Duration
+	requests int
+	failed   int
+}
+
+func (l *permitLog) PermitWait(c Class, d time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.waits == nil {
+		l.waits = map[Class][]time.Duration{}
+	}
+	l.waits[c] = append(l.waits[c], d)
+}
+
+func (l *permitLog) PermitRequest(_ time.Duration, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.requests++
+	if !ok {
+		l.failed++
+	}
+}
+
+// Every send waiting on its owner's permits is measured, with the time
+// the owner's budget made it wait, and so is every request to the owner.
+func TestPermitWaitsAreMeasured(t *testing.T) {
+	const rate, sends = 20, 10
+	owner := New(rate)
+	// The permits last from the request for longer than the owner's
+	// wait for a token (51 ms at this rate): cluster.Pacer adds that wait.
+	remote := &ownerRemote{owner: owner, validity: time.Second}
+	owner.SetRemote(remote, 25*time.Millisecond, 0)
+	owner.Own("a")
+	in := New(rate)
+	in.SetRemote(remote, 25*time.Millisecond, 0)
+	var log permitLog
+	in.MeasurePermits(&log)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for range sends {
+		if err := in.Wait(ctx, "a", Broadcast); err != nil {
+			t.Fatal(err)
+		}
+	}
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	if got := len(log.waits[Broadcast]); got != sends {
+		t.Fatalf("%d waits measured for %d sends", got, sends)
+	}
+	var total time.Duration
+	for _, d := range log.waits[Broadcast] {
+		total += d
+	}
+	// The owner's bucket starts empty and grants about 19.5 a second:
+	// ten sends one after the other wait at least half a second in all.
+	if total < 450*time.Millisecond {
+		t.Errorf("the sends waited %s in all, want at least 450ms", total)
+	}
+	if log.requests == 0 || log.failed != 0 {
+		t.Errorf("requests measured: %d, %d failed; want some, none failed", log.requests, log.failed)
+	}
+}

@@ -127,7 +127,8 @@ func (b *natsBackend) Close() { b.node.Close() }
 type natsStore struct {
 	*jsstore.Store
 	node    *cluster.Node
-	release func() // gives up the partitions, once the engine stopped
+	release func()    // gives up the partitions, once the engine stopped
+	txns    *txnStats // conflicts per transaction, for the metrics (clusterready.go)
 }
 
 // Close gives up the partitions and stops the node (or closes the
@@ -155,6 +156,7 @@ type natsCluster struct {
 	owner  *cluster.Pacer // the numbers' owners and their permits
 	id     string
 	inc    *cluster.Incarnation // this run's, holding the data directory
+	txns   *txnStats            // the store's conflicts per transaction
 }
 
 // openNATSStore is the server's store with LIFELINE_BACKEND=nats: a
@@ -188,13 +190,14 @@ func openNATSStore(cfg Config, log zerolog.Logger) (*store.DB, *natsCluster, err
 	if err != nil {
 		return fail(fmt.Errorf("LIFELINE_BACKEND=nats: %w", err))
 	}
-	c := &natsCluster{node: b.node, store: b.store, leases: ls, bus: b.node.Bus(), log: log, id: cfg.InstanceID, inc: inc}
+	c := &natsCluster{node: b.node, store: b.store, leases: ls, bus: b.node.Bus(), log: log, id: cfg.InstanceID, inc: inc,
+		txns: newTxnStats(cfg.InstanceID)}
 	c.parts, err = cluster.NewPartitions(ls, b.node.Conn(), cluster.PartitionOptions{
 		Instance: cfg.InstanceID, Count: b.store.Partitions(), TTL: cfg.LeaseTTL, Logger: log, Members: c.membersChanged})
 	if err != nil {
 		return fail(fmt.Errorf("LIFELINE_BACKEND=nats: LIFELINE_INSTANCE_ID=%q: %w", cfg.InstanceID, err))
 	}
-	db, err := store.OpenBackend(natsStore{Store: b.store, node: b.node, release: c.close}, "JetStream", store.Options{
+	db, err := store.OpenBackend(natsStore{Store: b.store, node: b.node, release: c.close, txns: c.txns}, "JetStream", store.Options{
 		Dir: cfg.DataDir, MediaDir: filepath.Join(cfg.DataDir, "media"), EncryptionKey: cfg.EncryptionKey,
 		DiskReserve: cfg.DiskReserve, FreeSpace: cfg.freeSpace, Logger: log})
 	if err != nil {

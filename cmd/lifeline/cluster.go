@@ -188,12 +188,9 @@ func clusterStatus(ctx context.Context, cfg Config, stdout io.Writer) error {
 func printStatus(w io.Writer, st cluster.Status) {
 	fmt.Fprintf(w, "cluster %q, answered by %s, %d partitions\n\nmembers\n", st.Cluster, st.Server, st.Partitions)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	now := time.Now()
 	for _, m := range st.Members {
-		state := "online"
-		if m.Offline {
-			state = "OFFLINE"
-		}
-		fmt.Fprintf(tw, "  %s\t%s\tleads %d streams\n", m.Name, state, m.Leads)
+		fmt.Fprintf(tw, "  %s\t%s\tleads %d streams\n", m.Name, memberState(m, now), m.Leads)
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "\nstreams")
@@ -238,4 +235,21 @@ func printStatus(w io.Writer, st cluster.Status) {
 		fmt.Fprintf(tw, "  %s\t%s\tupdated %s\n", l.Name, l.Holder, l.Updated.UTC().Format(time.RFC3339))
 	}
 	tw.Flush()
+}
+
+// memberState is a member's line: online, or since when it is gone.
+func memberState(m cluster.Member, now time.Time) string {
+	seen := "never heard by the current stream leaders"
+	if !m.LastSeen.IsZero() {
+		seen = fmt.Sprintf("last seen %s ago (%s)", now.Sub(m.LastSeen).Round(time.Second), m.LastSeen.UTC().Format(time.RFC3339))
+	}
+	switch {
+	case m.Offline:
+		return "OFFLINE (shut down), " + seen
+	case m.Unreachable:
+		return "UNREACHABLE, " + seen
+	case m.Unknown:
+		return "unknown (no stream leader could tell yet), " + seen
+	}
+	return "online"
 }

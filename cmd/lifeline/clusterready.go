@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"lifeline/bot"
+	"lifeline/bot/pace"
+	"lifeline/store"
 )
 
 // readiness is the cluster's part of /readyz: this instance is a member
@@ -26,6 +29,7 @@ type clusterCollector struct {
 	engine *bot.Engine
 
 	takeover prometheus.Histogram
+	permits  *permitMetrics // nil when the numbers are not paced by the cluster
 }
 
 var (
@@ -51,12 +55,17 @@ var (
 )
 
 func newClusterCollector(c *natsCluster, engine *bot.Engine) *clusterCollector {
-	return &clusterCollector{c: c, engine: engine, takeover: prometheus.NewHistogram(prometheus.HistogramOpts{
+	k := &clusterCollector{c: c, engine: engine, takeover: prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name:        "lifeline_partition_takeover_seconds",
 		Help:        "from taking a partition's lease to its pending inbound events and outbox items read and queued here",
 		ConstLabels: prometheus.Labels{"instance_id": c.parts.Instance()},
 		Buckets:     []float64{0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60},
 	})}
+	if c.pacer != nil {
+		k.permits = newPermitMetrics(c.parts.Instance())
+		c.pacer.MeasurePermits(k.permits)
+	}
+	return k
 }
 
 func (k *clusterCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -64,6 +73,12 @@ func (k *clusterCollector) Describe(ch chan<- *prometheus.Desc) {
 		ch <- d
 	}
 	k.takeover.Describe(ch)
+	if k.c.txns != nil {
+		k.c.txns.conflicts.Describe(ch)
+	}
+	if k.permits != nil {
+		k.permits.collectors(func(c prometheus.Collector) { c.Describe(ch) })
+	}
 }
 
 func (k *clusterCollector) Collect(ch chan<- prometheus.Metric) {
@@ -93,6 +108,99 @@ func (k *clusterCollector) Collect(ch chan<- prometheus.Metric) {
 		k.takeover.Observe(d.Seconds())
 	}
 	k.takeover.Collect(ch)
+	if k.c.txns != nil {
+		k.c.txns.conflicts.Collect(ch)
+	}
+	if k.permits != nil {
+		k.permits.collectors(func(c prometheus.Collector) { c.Collect(ch) })
+	}
+}
+
+// txnStats counts, per scoped transaction on JetStream, the commits it
+// lost to another writer of its scope (each lost commit runs the
+// transaction again): the contention the design says must not grow with
+// the number of instances.
+type txnStats struct {
+	conflicts *prometheus.HistogramVec
+}
+
+func newTxnStats(instance string) *txnStats {
+	return &txnStats{conflicts: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "lifeline_store_txn_conflicts",
+		Help: "commits each scoped transaction lost to another writer of its scope before its own (0: committed at the first try), " +
+			"by scope kind (user: a turn, or any other write to a person; broadcast; document); _sum/_count is the conflicts per transaction",
+		ConstLabels: prometheus.Labels{"instance_id": instance},
+		Buckets:     []float64{0, 1, 2, 3, 5, 10, 25, 50, 100},
+	}, []string{"scope"})}
+}
+
+// Write counts how often the store runs fn for one transaction: once,
+// plus once per commit lost to a conflict. A transaction that fails
+// (fn's error, the context) is not counted.
+func (s natsStore) Write(ctx context.Context, scope store.Scope, fn func(w store.Writer) error) error {
+	if s.txns == nil {
+		return s.Store.Write(ctx, scope, fn)
+	}
+	runs := 0
+	err := s.Store.Write(ctx, scope, func(w store.Writer) error {
+		runs++
+		return fn(w)
+	})
+	if err == nil && runs > 0 {
+		s.txns.conflicts.WithLabelValues(scope.Kind().String()).Observe(float64(runs - 1))
+	}
+	return err
+}
+
+// permitMetrics is how long sends wait for permits from their numbers'
+// owners (pace.Observer).
+type permitMetrics struct {
+	wait     *prometheus.HistogramVec
+	request  prometheus.Histogram
+	failures prometheus.Counter
+}
+
+var _ pace.Observer = (*permitMetrics)(nil)
+
+func newPermitMetrics(instance string) *permitMetrics {
+	labels := prometheus.Labels{"instance_id": instance}
+	latency := []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5}
+	return &permitMetrics{
+		wait: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "lifeline_pacer_permit_wait_seconds",
+			Help: "how long a send waited here for a permit from its number's owner (0 when one was at hand), by class (conversation, broadcast): " +
+				"the number's budget and the owner's round trips together",
+			ConstLabels: labels, Buckets: append([]float64{0}, latency...),
+		}, []string{"class"}),
+		request: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:        "lifeline_pacer_request_seconds",
+			Help:        "one request for permits to a number's owner, answered (the owner waits up to 2 s for a token before answering)",
+			ConstLabels: labels, Buckets: latency,
+		}),
+		failures: prometheus.NewCounter(prometheus.CounterOpts{
+			Name:        "lifeline_pacer_requests_failed_total",
+			Help:        "requests for permits that failed: no owner of the number yet, or no answer in time",
+			ConstLabels: labels,
+		}),
+	}
+}
+
+func (m *permitMetrics) PermitWait(c pace.Class, d time.Duration) {
+	m.wait.WithLabelValues(c.String()).Observe(d.Seconds())
+}
+
+func (m *permitMetrics) PermitRequest(d time.Duration, ok bool) {
+	if !ok {
+		m.failures.Inc()
+		return
+	}
+	m.request.Observe(d.Seconds())
+}
+
+func (m *permitMetrics) collectors(f func(prometheus.Collector)) {
+	f(m.wait)
+	f(m.request)
+	f(m.failures)
 }
 
 func b2f(b bool) float64 {
