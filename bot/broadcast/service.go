@@ -1085,7 +1085,9 @@ func (s *Service) controlLoop() {
 func (s *Service) tick() {
 	now := s.now()
 	s.mu.Lock()
-	if s.closed {
+	// A crashed service (the tests' kill -9) decides nothing more: a real
+	// one would not be there to complete a broadcast or start a round.
+	if s.closed || s.crashed {
 		s.mu.Unlock()
 		return
 	}

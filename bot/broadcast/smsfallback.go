@@ -234,6 +234,14 @@ func (s *Service) smsTick(now time.Time) {
 		if st.running || st.halted || now.Before(st.next) {
 			continue
 		}
+		if b.State == StateSent && st.ran && !st.open {
+			// Settled: afterSent completes the broadcast in this tick. A
+			// new pass would keep it unsettled (running) at every tick
+			// and, with several instances, hold the lease the completion
+			// needs, so a pass slower than nothing (any store but an
+			// in-memory one) kept the broadcast from ever completing.
+			continue
+		}
 		if s.bus != nil && b.State == StateSending && (s.runs[id] == nil || !s.runs[id].holding.Load()) {
 			// Several instances know the broadcast (spread.go): while it
 			// sends, only the one dispatching it runs its fallback, so
@@ -661,7 +669,9 @@ func (s *Service) smsOne(b *Broadcast, j smsJob, sender string) (retryAt time.Ti
 	}
 	if err != nil {
 		// The claim stays "sending": the next pass records it as unknown
-		// and does not send it again.
+		// and does not send it again. This pass stays open for it, so
+		// that the broadcast does not complete before that pass.
+		retryAt = at
 		s.log.Error().Err(err).Str("broadcast", b.ID).Uint64("seq", j.seq).Msg("record sms fallback result")
 	}
 	s.log.Info().Str("broadcast", b.ID).Uint64("seq", j.seq).Str("why", j.why).Str("state", rec.State).Int("code", rec.Code).Msg(logWhat)

@@ -81,8 +81,11 @@ type Config struct {
 	// DiskReserve is the free space kept on the data directory's disk;
 	// below it new work is refused with 503 (LIFELINE_DISK_RESERVE).
 	DiskReserve uint64
-	freeSpace   store.FreeSpace   // nil: statfs; tests simulate a full disk
-	Broadcast   BroadcastSettings // see broadcast.go
+	freeSpace   store.FreeSpace // nil: statfs; tests simulate a full disk
+	// broadcastNow is the broadcasts' clock; nil: time.Now. Tests move
+	// it past reminder intervals and SMS delays, which are minutes long.
+	broadcastNow func() time.Time
+	Broadcast    BroadcastSettings // see broadcast.go
 	// ThesaurusDir holds the MyThes thesauri the FAQ search reads
 	// (LIFELINE_THESAURUS_DIR; set and empty turns them off). The default
 	// directory may be absent: the search then goes without.

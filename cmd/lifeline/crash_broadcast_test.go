@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -210,17 +209,10 @@ func (s *statusWebhooks) accept(r whatsapptest.Request, delay time.Duration) wha
 	s.seq++
 	wamid := fmt.Sprintf("wamid.CRASH%08d", s.seq)
 	cb, _ := r.Body["biz_opaque_callback_data"].(string)
-	status, _ := json.Marshal(map[string]any{
-		"id": wamid, "status": "sent", "timestamp": fmt.Sprint(time.Now().Unix()),
-		"recipient_id": r.To, "biz_opaque_callback_data": cb,
-	})
-	s.queue = append(s.queue, []byte(`{"object":"whatsapp_business_account","entry":[{"id":"900800700600500","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001111","phone_number_id":"`+
-		r.PhoneNumberID+`"},"statuses":[`+string(status)+`]}}]}]}`))
+	s.queue = append(s.queue, statusWebhook(r.PhoneNumberID, wamid, "sent", r.To, cb, 0))
 	s.cond.Signal()
 	s.mu.Unlock()
-	body, _ := json.Marshal(map[string]any{"messaging_product": "whatsapp",
-		"contacts": []map[string]string{{"input": r.To, "wa_id": r.To}}, "messages": []map[string]string{{"id": wamid, "message_status": "accepted"}}})
-	return whatsapptest.Response{Delay: delay, Body: body}
+	return acceptedAs(r.To, wamid, delay)
 }
 
 // pending is the number of statuses not yet acknowledged.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"lifeline/admin"
-	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
 )
 
@@ -108,16 +106,8 @@ func createAgent(t *testing.T, s *servingInstance, id string) {
 
 func postWebhook(t *testing.T, s *servingInstance, body []byte) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", s.base+"/webhook", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Hub-Signature-256", whatsapp.Sign(body, severalSecret))
-	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
-	if err != nil {
+	if err := sendWebhook(s, body); err != nil {
 		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("webhook on %s: %d", s.name, resp.StatusCode)
 	}
 }
 

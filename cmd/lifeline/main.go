@@ -298,7 +298,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	}
 	broadcasts := broadcast.New(broadcastConfig(cfg), broadcast.Options{DB: db, Sender: sender, Logger: log, Pacer: pacer, Observer: m,
 		Outgoing: engine.Outgoing(), Leases: leases, Holder: cfg.InstanceID, Bus: bcBus, Incidents: incident.Gate{}, SMS: smsSender,
-		Escalate: engine.Handoffs().Request, Templates: tpls})
+		Escalate: engine.Handoffs().Request, Templates: tpls, Now: cfg.broadcastNow})
 	engine.Intercept(broadcasts)
 	engine.ObserveStatuses(broadcasts)
 	engine.ObserveStatuses(tpls) // a template status webhook refreshes the list

@@ -41,6 +41,13 @@ type servingInstance struct {
 // settings, each NAME=VALUE.
 func startServing(t *testing.T, name, url, graphURL string, extra ...string) *servingInstance {
 	t.Helper()
+	return startServingWith(t, name, url, graphURL, nil, extra...)
+}
+
+// startServingWith is startServing with adjust, when not nil, applied to
+// the configuration last (for what no setting gives, such as a clock).
+func startServingWith(t *testing.T, name, url, graphURL string, adjust func(*Config), extra ...string) *servingInstance {
+	t.Helper()
 	env := map[string]string{
 		"LIFELINE_BACKEND": "nats", "LIFELINE_DATA_DIR": t.TempDir(), "LIFELINE_INSTANCE_ID": name,
 		"LIFELINE_NATS_PARTITIONS": "8", "LIFELINE_ADMIN_TOKEN": "several-test-admin-token-0123456789",
@@ -61,6 +68,9 @@ func startServing(t *testing.T, name, url, graphURL string, extra ...string) *se
 	cfg.ThesaurusDir = ""
 	cfg.NATS.Listen = "127.0.0.1:0"
 	cfg.LeaseTTL = severalTTL
+	if adjust != nil {
+		adjust(&cfg)
+	}
 	inst, err := start(cfg, zerolog.Nop(), &bytes.Buffer{})
 	if err != nil {
 		t.Fatalf("start %s: %v", name, err)
