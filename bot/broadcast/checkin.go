@@ -31,9 +31,12 @@ func (s *Service) Intercept(tx store.Writer, user string, in flows.Input, sess f
 	if kind, id, ans, ok := parsePayload(in.ReplyID); ok {
 		m, err := store.GetBroadcastMember[Member](storeCtx, tx, user, id)
 		if errors.Is(err, store.ErrNotFound) {
-			if s.isRunning(id) {
+			if s.isRunning(id) || s.sending(id) {
 				// A tap can beat the commit of its own send result by a
 				// moment: fail so that the engine tries again shortly.
+				// On several instances the run may be another's, so a
+				// broadcast known to be sending counts as well as a run
+				// of this instance's.
 				return flows.Output{}, false, fmt.Errorf("answer to broadcast %s before its send was recorded", id)
 			}
 			return flows.Output{}, false, nil

@@ -733,7 +733,10 @@ function renderDetail(d) {
   readOnly(false);
   $("conv-none").hidden = true;
   $("conv-body").hidden = false;
-  $("conv-error").textContent = "";
+  // A refresh of the same conversation (a live update) keeps the error
+  // the agent was just shown ("Fill every parameter."); only another
+  // conversation starts without one.
+  if ($("transcript").dataset.for !== d.id) $("conv-error").textContent = "";
   $("conv-title").replaceChildren(...displayName(d));
   renderMeta(d);
 
