@@ -106,6 +106,11 @@ func (d *dailyLimit) settle(now time.Time, want int, release bool) error {
 	d.mu.Lock()
 	spent := d.pending
 	d.pending = map[int64]int{}
+	if release {
+		// Nothing is taken from a block being given back: a take now
+		// waits for a block of its own.
+		d.block = 0
+	}
 	d.mu.Unlock()
 	st, err := store.SettleDailyLimit(storeCtx, d.db, store.DailySettle{
 		Holder: d.holder, Limit: d.limit, Now: now, Spent: spent, Want: want, Release: release, TTL: dailyHoldTTL,
