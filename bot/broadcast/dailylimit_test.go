@@ -27,13 +27,8 @@ type limitInstances struct {
 	svcs  []*Service
 }
 
-func newLimitInstances(t *testing.T, limit int, tags map[string]int) *limitInstances {
+func newLimitInstances(t *testing.T, db *store.DB, limit int, tags map[string]int) *limitInstances {
 	t.Helper()
-	db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
 	in := &limitInstances{db: db, graph: whatsapptest.NewServer(t), clk: clocktest.New(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))}
 	ctx := context.Background()
 	n := 0
@@ -41,7 +36,7 @@ func newLimitInstances(t *testing.T, limit int, tags map[string]int) *limitInsta
 		for range count {
 			n++
 			c := store.Contact{WaID: fmt.Sprintf("96652%07d", n), Language: "en", OptedIn: true, Tags: []string{tag}, CreatedAt: in.clk.Now()}
-			if err := db.WriteAny(ctx, func(tx store.Writer) error { return store.PutContact(ctx, tx, c) }); err != nil {
+			if err := db.Write(ctx, store.UserScope(c.WaID), func(tx store.Writer) error { return store.PutContact(ctx, tx, c) }); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -73,10 +68,31 @@ func (in *limitInstances) state(t *testing.T, s *Service, id string) string {
 // today, under a limit smaller than both together: the units they spend
 // together stay within the limit (each instance holding the whole limit
 // in memory spent it twice), the broadcast left without room waits, and
-// it resumes and completes once the rolling window gives room back.
+// it resumes and completes once the rolling window gives room back. On
+// both backends: JetStream is what several machines share.
 func TestDailyLimitIsSharedByInstances(t *testing.T) {
+	backends := []struct {
+		name string
+		open func(t *testing.T) *store.DB
+	}{
+		{"badger", func(t *testing.T) *store.DB {
+			db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			return db
+		}},
+		{"jetstream", openJetStreamDB},
+	}
+	for _, be := range backends {
+		t.Run(be.name, func(t *testing.T) { dailyLimitSharedByInstances(t, be.open(t)) })
+	}
+}
+
+func dailyLimitSharedByInstances(t *testing.T, db *store.DB) {
 	const limit = 7
-	in := newLimitInstances(t, limit, map[string]int{"north": 5, "south": 5})
+	in := newLimitInstances(t, db, limit, map[string]int{"north": 5, "south": 5})
 	ids := make([]string, 2)
 	for i, tag := range []string{"north", "south"} {
 		sp := noticeSpec()
