@@ -13,6 +13,7 @@ import (
 	"lifeline/bot/pace"
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
+	"lifeline/cluster/jsstore/jstest"
 	"lifeline/coord"
 	"lifeline/store"
 )
@@ -197,5 +198,44 @@ func TestDailyLimitOnOneInstanceCountsFromTheSendRecords(t *testing.T) {
 	h.waitState(second, StateSent, StateCompleted)
 	if got := len(h.graph.Messages()); got != 10 {
 		t.Fatalf("%d messages after the window moved on, want the last 2 of y sent: 10", got)
+	}
+}
+
+// BenchmarkDailyLimitTake is the daily limit's cost per person new today
+// on the send path: a take from the block, a settle every dailyBlock
+// takes and a flush every chunk of 64, as feed does.
+func BenchmarkDailyLimitTake(b *testing.B) {
+	for _, be := range []struct {
+		name string
+		open func(tb testing.TB) *store.DB
+	}{
+		{"badger", func(tb testing.TB) *store.DB {
+			db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
+			if err != nil {
+				tb.Fatal(err)
+			}
+			tb.Cleanup(func() { db.Close() })
+			return db
+		}},
+		{"jetstream", jstest.OpenDB},
+	} {
+		b.Run(be.name, func(b *testing.B) {
+			now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+			d := newDailyLimit(1<<30, "bench", be.open(b))
+			if err := d.open(now); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for i := range b.N {
+				if ok, err := d.take(now); !ok || err != nil {
+					b.Fatalf("take %d: %v, %v", i, ok, err)
+				}
+				if i%64 == 63 {
+					if err := d.flush(now); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
 	}
 }
