@@ -201,6 +201,33 @@ func TestDailyLimitOnOneInstanceCountsFromTheSendRecords(t *testing.T) {
 	}
 }
 
+// An instance that died holding a block of the limit (kill -9: nothing
+// given back) keeps it from the others only until its hold lapses: the
+// broadcast waiting for room resumes then, and what the dead instance
+// wrote as spent stays spent.
+func TestDailyLimitBlockOfADeadInstanceComesBack(t *testing.T) {
+	clk := clocktest.New(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	h := newHarness(t, hopts{now: clk.Now, cfg: Config{DailyLimit: 7}})
+	dead := newDailyLimit(7, "dead", h.db)
+	if ok, err := dead.take(clk.Now()); !ok || err != nil {
+		t.Fatalf("the other instance's take: %v, %v", ok, err)
+	}
+	if err := dead.flush(clk.Now()); err != nil {
+		t.Fatal(err)
+	}
+	h.contacts(5, "en")
+	id := h.create(noticeSpec())
+	h.waitState(id, StateWaitingLimit)
+	if got := len(h.graph.Messages()); got != 0 {
+		t.Fatalf("%d sent while another instance holds the whole limit", got)
+	}
+	clk.Add(dailyHoldTTL)
+	h.waitState(id, StateSent, StateCompleted)
+	if got := len(h.graph.Messages()); got != 5 {
+		t.Fatalf("%d sent once the hold lapsed, want all 5 (7 less the 1 spent leaves 6)", got)
+	}
+}
+
 // BenchmarkDailyLimitTake is the daily limit's cost per person new today
 // on the send path: a take from the block, a settle every dailyBlock
 // takes and a flush every chunk of 64, as feed does.
