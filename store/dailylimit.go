@@ -94,8 +94,8 @@ type DailyLimitState struct {
 // Room is what nobody holds or spent: what a new grant may take.
 func (s DailyLimitState) Room() int { return s.Limit - s.Spent - s.Held - s.HeldByOthers }
 
-// errReseed: the record was found seeded before the transaction and not
-// in it (deleted meanwhile); the seed is counted again.
+// errReseed: the record is not seeded and the settle has no seed yet:
+// the seed is counted and the settle runs again.
 var errReseed = errors.New("daily limit record not seeded")
 
 // SettleDailyLimit writes what s.Holder spent, tops its block up or
@@ -104,13 +104,12 @@ func SettleDailyLimit(ctx context.Context, db Scopes, s DailySettle) (DailyLimit
 	if s.Holder == "" || s.Limit <= 0 || s.TTL <= 0 {
 		return DailyLimitState{}, fmt.Errorf("settle daily limit: holder %q, limit %d, ttl %v: want a holder, a limit and a ttl", s.Holder, s.Limit, s.TTL)
 	}
+	// The seed is counted only when the record turns out not to be
+	// seeded (the first settle of a store): a settle is one write.
+	var seed []dailyMinute
 	for range 3 {
-		seed, err := dailySeedIfNeeded(ctx, db, s.Now)
-		if err != nil {
-			return DailyLimitState{}, err
-		}
 		var st DailyLimitState
-		err = db.Write(ctx, DailyLimitScope(), func(w Writer) error {
+		err := db.Write(ctx, DailyLimitScope(), func(w Writer) error {
 			rec, err := loadDailyLimit(ctx, w, seed)
 			if err != nil {
 				return err
@@ -120,6 +119,9 @@ func SettleDailyLimit(ctx context.Context, db Scopes, s DailySettle) (DailyLimit
 			return putJSON(w, dailyLimitKey(), rec, 0)
 		})
 		if errors.Is(err, errReseed) {
+			if seed, err = dailySeedOf(ctx, db, s.Now); err != nil {
+				return DailyLimitState{}, err
+			}
 			continue
 		}
 		if err != nil {
@@ -155,7 +157,7 @@ func ReadDailyLimit(ctx context.Context, db Scopes, holder string, limit int, no
 }
 
 // loadDailyLimit reads the record in a settle's transaction; a record
-// not seeded yet takes seed (nil: seeded when looked at, errReseed).
+// not seeded yet takes seed, or with no seed yet fails with errReseed.
 func loadDailyLimit(ctx context.Context, r Reader, seed []dailyMinute) (dailyLimitRecord, error) {
 	rec, found, err := getOptional[dailyLimitRecord](ctx, r, dailyLimitKey(), "daily limit")
 	if err != nil {
@@ -170,14 +172,10 @@ func loadDailyLimit(ctx context.Context, r Reader, seed []dailyMinute) (dailyLim
 	return rec, nil
 }
 
-// dailySeedIfNeeded counts the seed when the record is not seeded yet;
-// nil when it is.
-func dailySeedIfNeeded(ctx context.Context, db Scopes, now time.Time) (seed []dailyMinute, err error) {
+// dailySeedOf counts the seed in a read of its own: the send records
+// are kept in their people's scopes, which a settle does not write.
+func dailySeedOf(ctx context.Context, db Scopes, now time.Time) (seed []dailyMinute, err error) {
 	err = db.Read(ctx, func(r Reader) error {
-		rec, found, err := getOptional[dailyLimitRecord](ctx, r, dailyLimitKey(), "daily limit")
-		if err != nil || (found && rec.Seeded) {
-			return err
-		}
 		seed, err = dailySeed(ctx, r, now)
 		return err
 	})
