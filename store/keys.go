@@ -273,6 +273,7 @@ const (
 	DocCannedReply  DocKind = "canr"   // admin: a canned reply agents pick in the console (<id>); see cannedreplies.go
 	DocDeployment   DocKind = "deploy" // the id of the deployment the store belongs to, copied by a migration (migrate.go)
 	DocMigration    DocKind = "migr"   // a migration's marker on its target: source, progress (migrate.go)
+	DocDailyLimit   DocKind = "dlim"   // broadcast: the portfolio's daily messaging limit, spent per minute and held per instance (dailylimit.go)
 )
 
 // SMS documents (store/sms.go).
@@ -547,6 +548,9 @@ func docOwner(doc DocKind, id string) (owner, bool) {
 	case DocRejected:
 		// One log, keyed by the time of each body.
 		return owner{scope: RejectedScope()}, true
+	case DocDailyLimit:
+		// One record for the whole portfolio, shared by every instance.
+		return owner{scope: DailyLimitScope()}, true
 	case DocFAQFeedback, DocFAQCandidate, DocAdminToken, DocAgent,
 		DocIncident, DocPlace, DocCorrection, DocMediaUpload, DocCannedReply,
 		DocDeployment, DocMigration:

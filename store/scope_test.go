@@ -69,6 +69,7 @@ var ownershipCases = []struct {
 	{"doc " + string(DocCannedReply), docKey(DocCannedReply, "r1"), DocScope(DocCannedReply, "r1"), nil, false},
 	{"doc " + string(DocDeployment), docKey(DocDeployment, ""), DocScope(DocDeployment, ""), nil, false},
 	{"doc " + string(DocMigration), docKey(DocMigration, ""), DocScope(DocMigration, ""), nil, false},
+	{"doc " + string(DocDailyLimit), dailyLimitKey(), DailyLimitScope(), nil, false},
 	{"doc " + string(DocSMSContact), docKey(DocSMSContact, "966500000001"), UserScope("966500000001"), nil, false},
 	{"doc " + string(DocSMSMessage), docKey(DocSMSMessage, "SM1"), Scope{}, []Scope{{kind: ScopeUser}, {kind: ScopeBroadcast}}, false},
 	{"doc " + string(DocSMSRecipient), smsRecipientKey("b1", 4), BroadcastScope("b1"), nil, false},

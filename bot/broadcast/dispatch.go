@@ -543,6 +543,11 @@ func (s *Service) feed(r *run, b *Broadcast, jobs chan<- *job, slots chan struct
 		if p.scanned == 0 || (r.limitHit && len(p.send) == 0 && len(p.changed) == 0) {
 			return nil
 		}
+		// The units of the daily limit the chunk takes are written before
+		// any of it is sent: see dailyLimit.
+		if err := s.daily.flush(s.now()); err != nil {
+			return fmt.Errorf("record the daily messaging limit: %w", err)
+		}
 		// Mark the chunk before anything is sent.
 		if err := s.markChunk(r, &p); err != nil {
 			if errors.Is(err, errNotSending) {
@@ -616,6 +621,9 @@ func (s *Service) readChunk(r *run, b *Broadcast, tpls map[string]Template, pol 
 				return err
 			}
 			if !s.plan(r, b, tpls, seq, &f, decide(&f, pol), &p, out) {
+				if p.err != nil {
+					return p.err
+				}
 				return store.ErrStop
 			}
 			if len(p.send) >= chunk || p.scanned >= 4*chunk {
@@ -711,6 +719,7 @@ type chunkPlan struct {
 	skipBy  map[string]int64
 	dups    int64
 	retryGo int64
+	err     error // the daily limit could not be read or written
 }
 
 type pick struct {
@@ -782,10 +791,18 @@ func (s *Service) plan(r *run, b *Broadcast, tpls map[string]Template, seq uint6
 		out.later(d.At)
 		p.changed = append(p.changed, pick{seq, rec})
 	case sendNow:
-		if d.NewToday && !s.daily.take(f.Now) {
-			r.limitHit = true
-			p.lastSeq = seq - 1 // looked at again when the limit allows
-			return false
+		if d.NewToday {
+			ok, err := s.daily.take(f.Now)
+			if err != nil {
+				p.err = fmt.Errorf("take a unit of the daily messaging limit: %w", err)
+				p.lastSeq = seq - 1
+				return false
+			}
+			if !ok {
+				r.limitHit = true
+				p.lastSeq = seq - 1 // looked at again when the limit allows
+				return false
+			}
 		}
 		key := templateKey(tpls, b.Spec.FallbackLanguage, f.Contact.Language)
 		msg, err := render(b, tpls, key, f.Contact, seq, r.round, nil)
@@ -1396,76 +1413,4 @@ func addAlert(b *Broadcast, at time.Time, code int, msg string) {
 	if len(b.Alerts) < 50 {
 		b.Alerts = append(b.Alerts, Alert{At: at, Code: code, Message: msg})
 	}
-}
-
-// dailyLimit tracks unique users sent a broadcast in the rolling 24 hours,
-// in one-minute buckets, against the portfolio's messaging limit.
-type dailyLimit struct {
-	limit int
-	mu    sync.Mutex
-	count [1440]int
-	stamp [1440]int64 // minute number of the bucket's count
-}
-
-func newDailyLimit(limit int) *dailyLimit { return &dailyLimit{limit: limit} }
-
-func (d *dailyLimit) usedLocked(now time.Time) int {
-	m := now.Unix() / 60
-	used := 0
-	for i := range d.count {
-		if m-d.stamp[i] < 1440 {
-			used += d.count[i]
-		}
-	}
-	return used
-}
-
-func (d *dailyLimit) addLocked(at time.Time) {
-	m := at.Unix() / 60
-	i := m % 1440
-	if d.stamp[i] != m {
-		d.stamp[i], d.count[i] = m, 0
-	}
-	d.count[i]++
-}
-
-// take uses one unit of the limit, or reports that none is left.
-func (d *dailyLimit) take(now time.Time) bool {
-	if d.limit <= 0 {
-		return true
-	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.usedLocked(now) >= d.limit {
-		return false
-	}
-	d.addLocked(now)
-	return true
-}
-
-func (d *dailyLimit) available(now time.Time) int {
-	if d.limit <= 0 {
-		return 1 << 30
-	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.limit - d.usedLocked(now)
-}
-
-// rebuild recounts the window from the stored frequency records.
-func (d *dailyLimit) rebuild(db *store.DB, now time.Time) error {
-	from := now.Add(-24 * time.Hour)
-	lastUser := ""
-	return db.Read(storeCtx, func(tx store.Reader) error {
-		return store.EachBroadcastSendOfAll(storeCtx, tx, func(user string, at time.Time) error {
-			if user == lastUser || !at.After(from) {
-				return nil
-			}
-			lastUser = user
-			d.mu.Lock()
-			d.addLocked(at)
-			d.mu.Unlock()
-			return nil
-		})
-	})
 }

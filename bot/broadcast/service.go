@@ -308,7 +308,7 @@ func New(cfg Config, o Options) *Service {
 		log:    o.Logger.With().Str("comp", "broadcast").Logger(),
 		pacers: o.Pacer,
 		out:    o.Outgoing,
-		daily:  newDailyLimit(cfg.DailyLimit),
+		daily:  newDailyLimit(cfg.DailyLimit, o.Holder, o.DB),
 		ctx:    ctx, cancel: cancel,
 		wake: make(chan struct{}, 1), hook: make(chan struct{}, 1),
 		runs: map[string]*run{}, docs: map[string]*Broadcast{}, pair: map[string]time.Time{},
@@ -330,10 +330,8 @@ func (s *Service) Start() error {
 	if err != nil {
 		return fmt.Errorf("load broadcasts: %w", err)
 	}
-	if s.cfg.DailyLimit > 0 {
-		if err := s.daily.rebuild(s.db, s.now()); err != nil {
-			return fmt.Errorf("rebuild daily messaging limit: %w", err)
-		}
+	if err := s.daily.open(s.now()); err != nil {
+		return fmt.Errorf("open daily messaging limit: %w", err)
 	}
 	s.started = s.now()
 	if err := s.startSpread(); err != nil {
@@ -366,6 +364,13 @@ func (s *Service) Close() {
 		<-r.done
 	}
 	s.wg.Wait()
+	if !s.isCrashed() {
+		// What this instance holds of the daily limit is the other
+		// instances' to take now, not a TTL later.
+		if err := s.daily.release(s.now()); err != nil {
+			s.log.Error().Err(err).Msg("give back the daily messaging limit's block")
+		}
+	}
 	s.log.Info().Msg("broadcasts stopped")
 }
 
@@ -1100,7 +1105,15 @@ func (s *Service) tick() {
 	for id := range s.docs {
 		ids = append(ids, id)
 	}
+	idle := len(s.runs) == 0
 	s.mu.Unlock()
+	if idle {
+		// Nothing sends here: the block of the daily limit is given back
+		// for the other instances' broadcasts.
+		if err := s.daily.release(now); err != nil {
+			s.log.Error().Err(err).Msg("give back the daily messaging limit's block")
+		}
+	}
 	s.smsTick(now)
 	sort.Strings(ids)
 	for _, id := range ids {
@@ -1129,7 +1142,11 @@ func (s *Service) tick() {
 		case StateSending:
 			s.startRun(id, b.Round)
 		case StateWaitingLimit:
-			if s.daily.available(now) > 0 {
+			room, err := s.daily.available(now)
+			if err != nil {
+				s.log.Error().Err(err).Str("broadcast", id).Msg("read daily messaging limit")
+			}
+			if room > 0 {
 				if _, err := s.update(id, func(b *Broadcast) error {
 					if b.advance(EvRoom) {
 						b.PauseReason = ""

@@ -120,6 +120,7 @@ func Run(t *testing.T, open func(t *testing.T) Backend) {
 		{"a fold moves counts into the base and a crash between any two of its writes changes no sum", foldCrash},
 		{"two folds at once and counts during them change no sum", foldConcurrent},
 		{"an epoch is folded a grace after it closed", foldGrace},
+		{"the daily messaging limit is shared by every holder and never granted twice", dailyLimit},
 	}
 	for i, c := range cases {
 		user := fmt.Sprintf("4477009%05d", i)
