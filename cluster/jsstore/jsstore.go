@@ -117,6 +117,7 @@ type Store struct {
 	directGet  string // any replica's direct get subject
 	direct     bool   // the stream allows direct gets
 	replies    replyMux
+	fences     fenceCache
 
 	// auditFolder runs after a commit that wrote an audit event (see
 	// SetAuditFolder).
@@ -236,11 +237,14 @@ func (s *Store) Write(ctx context.Context, scope store.Scope, fn func(w store.Wr
 		return fmt.Errorf("write: %w", err)
 	}
 	var lost error
+	// told is the scope's last sequence as the leader's refusal of the
+	// previous try gave it, 0 when it gave none.
+	var told uint64
 	for try := 0; try < maxTries; try++ {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		last, err := s.lastSeq(ctx, base+".>")
+		last, err := s.fence(ctx, base, try, told)
 		if err != nil {
 			return fmt.Errorf("write in %s: %w", scope, err)
 		}
@@ -251,9 +255,22 @@ func (s *Store) Write(ctx context.Context, scope store.Scope, fn func(w store.Wr
 		if len(t.order) == 0 {
 			return nil
 		}
-		err = s.commit(ctx, t, last)
+		seq, err := s.commit(ctx, t, last)
+		var wrong *wrongLast
+		if errors.As(err, &wrong) {
+			told = wrong.last
+			s.fences.put(base, wrong.last)
+		} else {
+			told = 0
+		}
 		if errors.Is(err, errRetry) {
 			lost = err
+			if wrong != nil {
+				// The refusal named the scope's last sequence: the next
+				// try fences on it at once, as it would on the leader's
+				// answer to a request for it.
+				continue
+			}
 			if err := backoff(ctx, try); err != nil {
 				return err
 			}
@@ -262,6 +279,7 @@ func (s *Store) Write(ctx context.Context, scope store.Scope, fn func(w store.Wr
 		if err != nil {
 			return fmt.Errorf("commit in %s: %w", scope, err)
 		}
+		s.fences.put(base, seq)
 		if t.auditEvent() {
 			if f := s.auditFolder.Load(); f != nil {
 				(*f)(context.WithoutCancel(ctx))
@@ -309,6 +327,70 @@ func (s *Store) Read(ctx context.Context, fn func(r store.Reader) error) error {
 		return err
 	}
 	return fn(&txn{s: s, ctx: ctx, readOnly: true})
+}
+
+// fence is the scope's last sequence a try of a write expects its commit
+// to find (see Write). Any value is safe: the commit is refused unless
+// the scope's last sequence is exactly the fence, and the reads of the
+// try are served only by a replica that has applied at least that far
+// (getNear, gather), so a fence below the truth costs a refused commit,
+// never a lost update, and the refusal names the true value (told),
+// which the next try uses. The first try estimates it without asking the
+// leader: the larger of the sequence this instance's own last commit in
+// the scope was given and the scope's last sequence on the nearest
+// replica (a direct get, answered by the instance's own node, which has
+// applied what the leader acknowledged a moment ago). A try after a
+// refusal that named no sequence (another batch in flight) asks the
+// leader, as every try did before.
+func (s *Store) fence(ctx context.Context, base string, try int, told uint64) (uint64, error) {
+	switch {
+	case told > 0:
+		return told, nil
+	case try > 0 || !s.direct:
+		return s.lastSeq(ctx, base+".>")
+	}
+	near, ok, err := s.nearLast(ctx, base+".>")
+	if err != nil {
+		return 0, err
+	}
+	if !ok {
+		return s.lastSeq(ctx, base+".>")
+	}
+	if own, ok := s.fences.get(base); ok && own > near {
+		return own, nil
+	}
+	return near, nil
+}
+
+// nearLast is the sequence of the newest message matching filter on the
+// nearest replica (0 when it holds none), which may lag the leader. ok is
+// false when no replica answered so: the caller asks the leader.
+func (s *Store) nearLast(ctx context.Context, filter string) (uint64, bool, error) {
+	body, err := json.Marshal(msgGet{LastFor: filter})
+	if err != nil {
+		return 0, false, err
+	}
+	rctx, cancel := context.WithTimeout(ctx, directTimeout)
+	defer cancel()
+	resp, err := s.nc.RequestWithContext(rctx, s.directGet, body)
+	if err != nil {
+		if ctx.Err() != nil {
+			return 0, false, ctx.Err()
+		}
+		return 0, false, nil
+	}
+	switch resp.Header.Get("Status") {
+	case "":
+	case "404":
+		return 0, true, nil
+	default:
+		return 0, false, nil
+	}
+	seq, err := strconv.ParseUint(resp.Header.Get("Nats-Sequence"), 10, 64)
+	if err != nil {
+		return 0, false, nil
+	}
+	return seq, true, nil
 }
 
 // lastSeq is the sequence of the newest message matching filter, 0 when
@@ -412,10 +494,10 @@ type pubAck struct {
 // TTL, which stays until a later commit replaces it. With the anchor last
 // the scope's last sequence cannot fall back below this commit when the
 // batch's tombstones expire, so those may be short (shortTombstoneTTL).
-func (s *Store) commit(ctx context.Context, t *txn, last uint64) error {
+func (s *Store) commit(ctx context.Context, t *txn, last uint64) (uint64, error) {
 	n := len(t.order)
 	if n > MaxBatch {
-		return fmt.Errorf("%d records in one transaction: at most %d", n, MaxBatch)
+		return 0, fmt.Errorf("%d records in one transaction: at most %d", n, MaxBatch)
 	}
 	order := t.order
 	anchor := -1
@@ -455,7 +537,7 @@ func (s *Store) commit(ctx context.Context, t *txn, last uint64) error {
 		}
 		if i < n-1 {
 			if err := s.nc.PublishMsg(m); err != nil {
-				return fmt.Errorf("publish batch message %d of %d: %w", i+1, n, err)
+				return 0, fmt.Errorf("publish batch message %d of %d: %w", i+1, n, err)
 			}
 			continue
 		}
@@ -466,24 +548,77 @@ func (s *Store) commit(ctx context.Context, t *txn, last uint64) error {
 		resp, err := s.nc.RequestMsgWithContext(rctx, m)
 		cancel()
 		if err != nil {
-			return fmt.Errorf("commit batch of %d: %w", n, unanswered(ctx, err))
+			return 0, fmt.Errorf("commit batch of %d: %w", n, unanswered(ctx, err))
 		}
 		var ack pubAck
 		if err := json.Unmarshal(resp.Data, &ack); err != nil {
-			return fmt.Errorf("commit batch of %d: answer %q: %w", n, resp.Data, err)
+			return 0, fmt.Errorf("commit batch of %d: answer %q: %w", n, resp.Data, err)
 		}
 		if e := ack.Error; e != nil {
 			switch e.ErrCode {
-			case errWrongLastSeq, errWrongLastSeqConst, errIncompleteBatch, errTooManyInflight:
-				return fmt.Errorf("%w: %s", errRetry, e.Description)
+			case errWrongLastSeq:
+				if seq, ok := wrongLastOf(e.Description); ok {
+					return 0, &wrongLast{last: seq, desc: e.Description}
+				}
+				return 0, fmt.Errorf("%w: %s", errRetry, e.Description)
+			case errWrongLastSeqConst, errIncompleteBatch, errTooManyInflight:
+				return 0, fmt.Errorf("%w: %s", errRetry, e.Description)
 			}
-			return fmt.Errorf("commit batch of %d: %w", n, apiFailure(e))
+			return 0, fmt.Errorf("commit batch of %d: %w", n, apiFailure(e))
 		}
 		if n > 1 && ack.Count != n || n == 1 && ack.Sequence == 0 {
-			return fmt.Errorf("commit batch of %d: the stream stored %d", n, ack.Count)
+			return 0, fmt.Errorf("commit batch of %d: the stream stored %d", n, ack.Count)
 		}
+		return ack.Sequence, nil
 	}
-	return nil
+	return 0, errors.New("commit of no records")
+}
+
+// wrongLast is a commit refused because the scope's last sequence was
+// not the fence; last is the one the leader found. It is errRetry.
+type wrongLast struct {
+	last uint64
+	desc string
+}
+
+func (e *wrongLast) Error() string        { return errRetry.Error() + ": " + e.desc }
+func (e *wrongLast) Is(target error) bool { return target == errRetry }
+
+// wrongLastOf reads the sequence out of JetStream's "wrong last
+// sequence: N" (error 10071).
+func wrongLastOf(desc string) (uint64, bool) {
+	i := strings.LastIndexByte(desc, ' ')
+	seq, err := strconv.ParseUint(desc[i+1:], 10, 64)
+	return seq, err == nil
+}
+
+// fenceCache remembers, per scope, the sequence this instance's last
+// commit there was given (after it, the scope's last sequence unless
+// another writer came since or a record expired), and the last sequence a
+// refused commit was told. It is bounded: forgetting costs nothing but
+// an estimate.
+type fenceCache struct {
+	mu   sync.Mutex
+	seqs map[string]uint64
+}
+
+// maxFences bounds the scopes a fenceCache remembers.
+const maxFences = 1 << 16
+
+func (c *fenceCache) get(base string) (uint64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	seq, ok := c.seqs[base]
+	return seq, ok
+}
+
+func (c *fenceCache) put(base string, seq uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.seqs == nil || len(c.seqs) >= maxFences {
+		c.seqs = make(map[string]uint64)
+	}
+	c.seqs[base] = seq
 }
 
 // keyHasOwner reports whether key names the one scope it lives in.
