@@ -92,3 +92,45 @@ func TestWrongLastSequenceIsRead(t *testing.T) {
 		}
 	}
 }
+
+// ReadNear reads the scope's records from the nearest replica (on one
+// node, the node itself): what was committed there, gets and scans, and
+// a record of another scope from the leader.
+func TestReadNearReadsWhatWasCommitted(t *testing.T) {
+	s := open(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	user, other := "15550005000", "15550005001"
+	for _, u := range []string{user, other} {
+		if err := s.Write(ctx, store.UserScope(u), func(w store.Writer) error {
+			return w.Set(store.Key("s"+u), []byte("session of "+u), 0)
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var own, theirs []byte
+	var missing error
+	scanned := 0
+	if err := s.ReadNear(ctx, store.UserScope(user), func(r store.Reader) error {
+		var err error
+		if own, err = r.Get(store.Key("s" + user)); err != nil {
+			return err
+		}
+		if theirs, err = r.Get(store.Key("s" + other)); err != nil {
+			return err
+		}
+		_, missing = r.Get(store.Key("c" + user))
+		return r.Scan(store.Key("s"), func(store.Key, []byte) error { scanned++; return nil })
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if string(own) != "session of "+user || string(theirs) != "session of "+other {
+		t.Errorf("read %q and %q", own, theirs)
+	}
+	if !errors.Is(missing, store.ErrNotFound) {
+		t.Errorf("a record never written: %v, want ErrNotFound", missing)
+	}
+	if scanned != 1 {
+		t.Errorf("the scan of the scope met %d records, want 1", scanned)
+	}
+}

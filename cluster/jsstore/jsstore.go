@@ -318,6 +318,22 @@ func (s *Store) ReadIn(ctx context.Context, scope store.Scope, fn func(r store.R
 	return fn(&txn{s: s, ctx: ctx, scope: scope, base: base, readOnly: true})
 }
 
+// ReadNear runs fn in a read-only transaction of scope served by the
+// nearest replica without waiting for it to catch up (see
+// store.DB.ReadNear): a get or scan of the scope's records costs one
+// request to the instance's own node instead of one to the stream leader.
+func (s *Store) ReadNear(ctx context.Context, scope store.Scope, fn func(r store.Reader) error) error {
+	base, err := s.base(scope)
+	if err != nil {
+		return fmt.Errorf("read: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// A fence of 0: any replica's answer counts.
+	return fn(&txn{s: s, ctx: ctx, scope: scope, base: base, readOnly: true, fenced: s.direct})
+}
+
 // Read runs fn in a read-only transaction of no scope: a Get finds a key
 // wherever its record is kept and a scan walks every scope's records
 // under the prefix (see store.DB.Read). Nothing is fenced: it is what a
