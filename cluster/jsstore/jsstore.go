@@ -152,8 +152,35 @@ func Open(ctx context.Context, node *cluster.Node) (*Store, error) {
 	if err != nil || p < 1 {
 		return nil, fmt.Errorf("open jetstream store: stream %s records no partition count (%q)", cluster.StreamRecords, cfg.Metadata[metaPartitions])
 	}
-	return &Store{nc: node.Conn(), partitions: uint32(p), msgGet: "$JS.API.STREAM.MSG.GET." + cluster.StreamRecords,
-		directGet: "$JS.API.DIRECT.GET." + cluster.StreamRecords, direct: cfg.AllowDirect}, nil
+	s := &Store{nc: node.Conn(), partitions: uint32(p), msgGet: "$JS.API.STREAM.MSG.GET." + cluster.StreamRecords,
+		directGet: "$JS.API.DIRECT.GET." + cluster.StreamRecords, direct: cfg.AllowDirect}
+	if err := s.placeBeacon(ctx); err != nil {
+		return nil, fmt.Errorf("open jetstream store: %w", err)
+	}
+	return s, nil
+}
+
+// placeBeacon writes the beacon unless it is there: a publish that
+// expects the subject empty, so that instances starting together write
+// it once, and a store created by an older build gets it at the first
+// start of this one.
+func (s *Store) placeBeacon(ctx context.Context) error {
+	m := nats.NewMsg(beacon)
+	m.Header.Set("Nats-Expected-Last-Subject-Sequence", "0")
+	rctx, cancel := request(ctx)
+	defer cancel()
+	resp, err := s.nc.RequestMsgWithContext(rctx, m)
+	if err != nil {
+		return fmt.Errorf("write the beacon: %w", unanswered(ctx, err))
+	}
+	var ack pubAck
+	if err := json.Unmarshal(resp.Data, &ack); err != nil {
+		return fmt.Errorf("write the beacon: answer %q: %w", resp.Data, err)
+	}
+	if e := ack.Error; e != nil && e.ErrCode != errWrongLastSeq {
+		return fmt.Errorf("write the beacon: %w", apiFailure(e))
+	}
+	return nil
 }
 
 // base is the subject prefix of a scope's records: four tokens,
@@ -775,9 +802,14 @@ func (t *txn) Get(key store.Key) ([]byte, error) {
 	return m.Data, nil
 }
 
-// seqSubjects matches the subjects of the store's sequences (NextSeq):
-// a few, always there once anything was stored.
-const seqSubjects = seqPrefix + ">"
+// beacon is a subject that always holds one message (Open writes it
+// once): a direct get asks it along with the records it reads, so that
+// the answer always carries a message and ends with the replica's
+// sequence, even when none of the records is there. It is under
+// seqPrefix, whose scans skip it, and no sequence's subject is named so
+// (those are hex). A single subject: asking the sequences' subjects
+// instead added one message per sequence to every answer.
+const beacon = seqPrefix + "beacon"
 
 // seqPrefix begins every sequence's subject.
 const seqPrefix = "rec.seq."
@@ -787,9 +819,9 @@ var noRecord = &storedMsg{}
 
 // getNear reads subject, a record of this transaction's own scope, from
 // the nearest replica when the transaction knows the scope's last
-// sequence (a write, or a read after its first scan): the replica's
-// answer counts only once it has applied that far (see multiLast). The
-// sequences' subjects are asked along with it so that the answer always
+// sequence (a write, or a read after its first scan; a ReadNear with 0):
+// the replica's answer counts only once it has applied that far (see
+// multiLast). The beacon is asked along with it so that the answer always
 // holds a message and ends with the replica's sequence, even when the
 // record is not there. nil: ask the leader. A lagging replica is asked
 // once only: the leader answers one record in one request, which costs no
@@ -798,7 +830,7 @@ func (t *txn) getNear(base, subject string) (*storedMsg, error) {
 	if base != t.base || !t.fenced || t.base == "" {
 		return nil, nil
 	}
-	msgs, ok, err := t.s.multiLast(t.ctx, []string{subject, seqSubjects}, t.fence, 1)
+	msgs, ok, err := t.s.multiLast(t.ctx, []string{subject, beacon}, t.fence, 1)
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -929,11 +961,11 @@ func (t *txn) scan(prefix, from store.Key, reverse bool, fn func(key store.Key, 
 // stream order, a round trip per record.
 func (s *Store) gather(ctx context.Context, base string, prefix store.Key, floor uint64, found map[string][]byte) error {
 	exact := subjectOf(base, prefix)
-	// The sequences' subjects are asked along (as getNear does), so that
+	// The beacon is asked along (as getNear does), so that
 	// the answer of a prefix that holds nothing, the common case of a
 	// pending queue, still carries the replica's sequence and need not
 	// be asked of the leader record by record.
-	msgs, ok, err := s.multiLast(ctx, []string{exact, exact + ".>", seqSubjects}, floor, directTries)
+	msgs, ok, err := s.multiLast(ctx, []string{exact, exact + ".>", beacon}, floor, directTries)
 	if err != nil {
 		return fmt.Errorf("scan %q: %w", prefix, err)
 	}
