@@ -18,18 +18,21 @@
 // in it for every record). A delete is a message with the tombstone
 // header, since an atomic batch can only publish.
 //
-// Transactions. Write reads the scope's last sequence S (the newest
-// message on any subject of the scope), runs fn with reads served by
-// the stream leader and writes buffered, and commits the buffer as one atomic
-// batch whose first message expects the scope's last sequence to be
-// still S. A commit that loses (another writer changed the scope) runs
-// fn again from what it reads then. Reads of records outside the scope
-// are served but not fenced: no transaction spans two scopes here.
+// Transactions. Write takes a fence S for the scope's last sequence (the
+// newest message on any subject of the scope: see Store.fence), runs fn
+// with writes buffered and reads of the scope served by a replica that
+// has applied at least S, and commits the buffer as one atomic batch
+// whose first message expects the scope's last sequence to be exactly S.
+// A commit that loses (another writer changed the scope, or S was an
+// estimate below or above the truth) runs fn again from what it reads
+// then. Reads of records outside the scope are served by the leader but
+// not fenced: no transaction spans two scopes here.
 //
-// Reads go to the stream leader, never to a replica by direct get: a
-// replica may lag, and a transaction that read the scope's last sequence
-// from one replica and a record from a lagging one would pass the fence
-// with a stale value (a lost update, seen with three instances).
+// A replica may lag: a transaction that fenced on the leader's S and read
+// a record from a replica that had not applied S would pass the fence with
+// a stale value (a lost update, seen with three instances), so a replica's
+// answer counts only once it has applied the fence. Reads outside a write
+// go to the leader, except ReadNear's, whose caller checks what it read.
 package jsstore
 
 import (
@@ -335,6 +338,12 @@ func backoff(ctx context.Context, try int) error {
 
 // ReadIn runs fn in a read-only transaction whose scans look at scope.
 func (s *Store) ReadIn(ctx context.Context, scope store.Scope, fn func(r store.Reader) error) error {
+	return s.readScope(ctx, scope, false, fn)
+}
+
+// readScope runs fn in a read-only transaction of scope; near: served by
+// the nearest replica whatever it has applied (a fence of 0).
+func (s *Store) readScope(ctx context.Context, scope store.Scope, near bool, fn func(r store.Reader) error) error {
 	base, err := s.base(scope)
 	if err != nil {
 		return fmt.Errorf("read: %w", err)
@@ -342,7 +351,7 @@ func (s *Store) ReadIn(ctx context.Context, scope store.Scope, fn func(r store.R
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return fn(&txn{s: s, ctx: ctx, scope: scope, base: base, readOnly: true})
+	return fn(&txn{s: s, ctx: ctx, scope: scope, base: base, readOnly: true, fenced: near && s.direct})
 }
 
 // ReadNear runs fn in a read-only transaction of scope served by the
@@ -350,15 +359,7 @@ func (s *Store) ReadIn(ctx context.Context, scope store.Scope, fn func(r store.R
 // store.DB.ReadNear): a get or scan of the scope's records costs one
 // request to the instance's own node instead of one to the stream leader.
 func (s *Store) ReadNear(ctx context.Context, scope store.Scope, fn func(r store.Reader) error) error {
-	base, err := s.base(scope)
-	if err != nil {
-		return fmt.Errorf("read: %w", err)
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	// A fence of 0: any replica's answer counts.
-	return fn(&txn{s: s, ctx: ctx, scope: scope, base: base, readOnly: true, fenced: s.direct})
+	return s.readScope(ctx, scope, true, fn)
 }
 
 // Read runs fn in a read-only transaction of no scope: a Get finds a key
