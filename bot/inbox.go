@@ -108,12 +108,21 @@ func (e *Engine) processInbound(key string, ref inRef) bool {
 	var item InboxItem
 	// The event is kept in its lane's scope (laneScope): read there, so
 	// that a backend keeping records by scope looks in one scope, not in
-	// every scope for a key that could be anyone's.
-	rerr := e.db.ReadIn(ctx, store.UserScope(key), func(r store.Reader) error {
+	// every scope for a key that could be anyone's. An event is written
+	// once, so the nearest copy's is the event; only its absence there
+	// may be a copy lagging behind the ingest, and is asked again of the
+	// current store. One that has left the inbox but is still in a
+	// lagging copy is recognised by the write that handles it (the
+	// user's cursor for a message, the event itself for the others).
+	read := func(r store.Reader) error {
 		var err error
 		item, err = store.GetInbox[InboxItem](ctx, r, ref.seq)
 		return err
-	})
+	}
+	rerr := e.db.ReadNear(ctx, store.UserScope(key), read)
+	if errors.Is(rerr, store.ErrNotFound) {
+		rerr = e.db.ReadIn(ctx, store.UserScope(key), read)
+	}
 	switch {
 	case errors.Is(rerr, store.ErrNotFound):
 		e.log.Debug().Uint64("seq", ref.seq).Msg("inbound event left the inbox before its turn")
@@ -246,8 +255,12 @@ func (e *Engine) handleMessage(t inTask) error {
 	// then checks that the snapshot is still current (an agent may have
 	// claimed the conversation meanwhile) and runs the flows again if not.
 	ctx := storeCtx()
+	// The snapshot may come from a copy that lags (ReadNear): the write
+	// below compares it with what it reads and runs the flows again if
+	// it is not current, and a cursor only grows, so an old one never
+	// says an event was applied when it was not.
 	var snap conversation
-	if err := e.db.Read(ctx, func(r store.Reader) error {
+	if err := e.db.ReadNear(ctx, store.UserScope(user), func(r store.Reader) error {
 		var err error
 		snap, err = store.LoadConversation[flows.Session](ctx, r, user)
 		return err
@@ -673,8 +686,18 @@ func (e *Engine) handleStatus(t inTask) error {
 		wake   string
 	)
 	ctx := storeCtx()
+	gone := false
 	err := e.db.Write(ctx, laneScope(t.item), func(tx store.Writer) error {
-		queued, wake = queued[:0], ""
+		queued, wake, gone = queued[:0], "", false
+		// The event was read from a copy that may lag: one handled
+		// already (here or by a partition's previous owner) is not
+		// applied twice.
+		if ok, err := store.HasInbox(ctx, tx, t.seq); err != nil {
+			return err
+		} else if !ok {
+			gone = true
+			return nil
+		}
 		for _, o := range e.observers {
 			if err := o.ObserveStatus(tx, st); err != nil {
 				return fmt.Errorf("observe status: %w", err)
@@ -699,7 +722,7 @@ func (e *Engine) handleStatus(t inTask) error {
 		}
 		return store.DeleteInbox(ctx, tx, t.seq)
 	})
-	if err != nil {
+	if err != nil || gone {
 		return err
 	}
 	if wake != "" {

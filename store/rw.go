@@ -73,6 +73,30 @@ func (s *DB) ReadIn(ctx context.Context, scope Scope, fn func(r Reader) error) e
 	return s.be.ReadIn(ctx, scope, fn)
 }
 
+// ReadNear runs fn in a read-only transaction of scope that a backend of
+// several machines may serve from the copy nearest to this instance
+// (jsstore: its own node's replica), which may lag the newest commits:
+// every value read was committed, but may be older than the newest, and
+// a record not found may exist. It is for a read whose result is checked
+// again: a snapshot that a scoped Write compares with what it reads
+// there, or a record written once that the caller asks ReadIn for when
+// it is not found. On badger it is ReadIn: its reads are always current.
+func (s *DB) ReadNear(ctx context.Context, scope Scope, fn func(r Reader) error) error {
+	if !scope.valid() {
+		return fmt.Errorf("read: invalid scope %s", scope)
+	}
+	if nr, ok := s.be.(nearReader); ok {
+		return nr.ReadNear(ctx, scope, fn)
+	}
+	return s.be.ReadIn(ctx, scope, fn)
+}
+
+// nearReader is a backend with reads served by a copy that may lag (see
+// DB.ReadNear).
+type nearReader interface {
+	ReadNear(ctx context.Context, scope Scope, fn func(r Reader) error) error
+}
+
 // NextSeq draws the next number of the named sequence (see DB.NextSeq).
 // A transaction retried after a conflict draws a new number; sequences
 // allow gaps.

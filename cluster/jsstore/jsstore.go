@@ -18,18 +18,21 @@
 // in it for every record). A delete is a message with the tombstone
 // header, since an atomic batch can only publish.
 //
-// Transactions. Write reads the scope's last sequence S (the newest
-// message on any subject of the scope), runs fn with reads served by
-// the stream leader and writes buffered, and commits the buffer as one atomic
-// batch whose first message expects the scope's last sequence to be
-// still S. A commit that loses (another writer changed the scope) runs
-// fn again from what it reads then. Reads of records outside the scope
-// are served but not fenced: no transaction spans two scopes here.
+// Transactions. Write takes a fence S for the scope's last sequence (the
+// newest message on any subject of the scope: see Store.fence), runs fn
+// with writes buffered and reads of the scope served by a replica that
+// has applied at least S, and commits the buffer as one atomic batch
+// whose first message expects the scope's last sequence to be exactly S.
+// A commit that loses (another writer changed the scope, or S was an
+// estimate below or above the truth) runs fn again from what it reads
+// then. Reads of records outside the scope are served by the leader but
+// not fenced: no transaction spans two scopes here.
 //
-// Reads go to the stream leader, never to a replica by direct get: a
-// replica may lag, and a transaction that read the scope's last sequence
-// from one replica and a record from a lagging one would pass the fence
-// with a stale value (a lost update, seen with three instances).
+// A replica may lag: a transaction that fenced on the leader's S and read
+// a record from a replica that had not applied S would pass the fence with
+// a stale value (a lost update, seen with three instances), so a replica's
+// answer counts only once it has applied the fence. Reads outside a write
+// go to the leader, except ReadNear's, whose caller checks what it read.
 package jsstore
 
 import (
@@ -117,6 +120,7 @@ type Store struct {
 	directGet  string // any replica's direct get subject
 	direct     bool   // the stream allows direct gets
 	replies    replyMux
+	fences     fenceCache
 
 	// auditFolder runs after a commit that wrote an audit event (see
 	// SetAuditFolder).
@@ -151,8 +155,35 @@ func Open(ctx context.Context, node *cluster.Node) (*Store, error) {
 	if err != nil || p < 1 {
 		return nil, fmt.Errorf("open jetstream store: stream %s records no partition count (%q)", cluster.StreamRecords, cfg.Metadata[metaPartitions])
 	}
-	return &Store{nc: node.Conn(), partitions: uint32(p), msgGet: "$JS.API.STREAM.MSG.GET." + cluster.StreamRecords,
-		directGet: "$JS.API.DIRECT.GET." + cluster.StreamRecords, direct: cfg.AllowDirect}, nil
+	s := &Store{nc: node.Conn(), partitions: uint32(p), msgGet: "$JS.API.STREAM.MSG.GET." + cluster.StreamRecords,
+		directGet: "$JS.API.DIRECT.GET." + cluster.StreamRecords, direct: cfg.AllowDirect}
+	if err := s.placeBeacon(ctx); err != nil {
+		return nil, fmt.Errorf("open jetstream store: %w", err)
+	}
+	return s, nil
+}
+
+// placeBeacon writes the beacon unless it is there: a publish that
+// expects the subject empty, so that instances starting together write
+// it once, and a store created by an older build gets it at the first
+// start of this one.
+func (s *Store) placeBeacon(ctx context.Context) error {
+	m := nats.NewMsg(beacon)
+	m.Header.Set("Nats-Expected-Last-Subject-Sequence", "0")
+	rctx, cancel := request(ctx)
+	defer cancel()
+	resp, err := s.nc.RequestMsgWithContext(rctx, m)
+	if err != nil {
+		return fmt.Errorf("write the beacon: %w", unanswered(ctx, err))
+	}
+	var ack pubAck
+	if err := json.Unmarshal(resp.Data, &ack); err != nil {
+		return fmt.Errorf("write the beacon: answer %q: %w", resp.Data, err)
+	}
+	if e := ack.Error; e != nil && e.ErrCode != errWrongLastSeq {
+		return fmt.Errorf("write the beacon: %w", apiFailure(e))
+	}
+	return nil
 }
 
 // base is the subject prefix of a scope's records: four tokens,
@@ -236,11 +267,14 @@ func (s *Store) Write(ctx context.Context, scope store.Scope, fn func(w store.Wr
 		return fmt.Errorf("write: %w", err)
 	}
 	var lost error
+	// told is the scope's last sequence as the leader's refusal of the
+	// previous try gave it, 0 when it gave none.
+	var told uint64
 	for try := 0; try < maxTries; try++ {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		last, err := s.lastSeq(ctx, base+".>")
+		last, err := s.fence(ctx, base, try, told)
 		if err != nil {
 			return fmt.Errorf("write in %s: %w", scope, err)
 		}
@@ -251,9 +285,22 @@ func (s *Store) Write(ctx context.Context, scope store.Scope, fn func(w store.Wr
 		if len(t.order) == 0 {
 			return nil
 		}
-		err = s.commit(ctx, t, last)
+		seq, err := s.commit(ctx, t, last)
+		var wrong *wrongLast
+		if errors.As(err, &wrong) {
+			told = wrong.last
+			s.fences.put(base, wrong.last)
+		} else {
+			told = 0
+		}
 		if errors.Is(err, errRetry) {
 			lost = err
+			if wrong != nil {
+				// The refusal named the scope's last sequence: the next
+				// try fences on it at once, as it would on the leader's
+				// answer to a request for it.
+				continue
+			}
 			if err := backoff(ctx, try); err != nil {
 				return err
 			}
@@ -262,6 +309,7 @@ func (s *Store) Write(ctx context.Context, scope store.Scope, fn func(w store.Wr
 		if err != nil {
 			return fmt.Errorf("commit in %s: %w", scope, err)
 		}
+		s.fences.put(base, seq)
 		if t.auditEvent() {
 			if f := s.auditFolder.Load(); f != nil {
 				(*f)(context.WithoutCancel(ctx))
@@ -290,6 +338,12 @@ func backoff(ctx context.Context, try int) error {
 
 // ReadIn runs fn in a read-only transaction whose scans look at scope.
 func (s *Store) ReadIn(ctx context.Context, scope store.Scope, fn func(r store.Reader) error) error {
+	return s.readScope(ctx, scope, false, fn)
+}
+
+// readScope runs fn in a read-only transaction of scope; near: served by
+// the nearest replica whatever it has applied (a fence of 0).
+func (s *Store) readScope(ctx context.Context, scope store.Scope, near bool, fn func(r store.Reader) error) error {
 	base, err := s.base(scope)
 	if err != nil {
 		return fmt.Errorf("read: %w", err)
@@ -297,7 +351,15 @@ func (s *Store) ReadIn(ctx context.Context, scope store.Scope, fn func(r store.R
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return fn(&txn{s: s, ctx: ctx, scope: scope, base: base, readOnly: true})
+	return fn(&txn{s: s, ctx: ctx, scope: scope, base: base, readOnly: true, fenced: near && s.direct})
+}
+
+// ReadNear runs fn in a read-only transaction of scope served by the
+// nearest replica without waiting for it to catch up (see
+// store.DB.ReadNear): a get or scan of the scope's records costs one
+// request to the instance's own node instead of one to the stream leader.
+func (s *Store) ReadNear(ctx context.Context, scope store.Scope, fn func(r store.Reader) error) error {
+	return s.readScope(ctx, scope, true, fn)
 }
 
 // Read runs fn in a read-only transaction of no scope: a Get finds a key
@@ -309,6 +371,70 @@ func (s *Store) Read(ctx context.Context, fn func(r store.Reader) error) error {
 		return err
 	}
 	return fn(&txn{s: s, ctx: ctx, readOnly: true})
+}
+
+// fence is the scope's last sequence a try of a write expects its commit
+// to find (see Write). Any value is safe: the commit is refused unless
+// the scope's last sequence is exactly the fence, and the reads of the
+// try are served only by a replica that has applied at least that far
+// (getNear, gather), so a fence below the truth costs a refused commit,
+// never a lost update, and the refusal names the true value (told),
+// which the next try uses. The first try estimates it without asking the
+// leader: the larger of the sequence this instance's own last commit in
+// the scope was given and the scope's last sequence on the nearest
+// replica (a direct get, answered by the instance's own node, which has
+// applied what the leader acknowledged a moment ago). A try after a
+// refusal that named no sequence (another batch in flight) asks the
+// leader, as every try did before.
+func (s *Store) fence(ctx context.Context, base string, try int, told uint64) (uint64, error) {
+	switch {
+	case told > 0:
+		return told, nil
+	case try > 0 || !s.direct:
+		return s.lastSeq(ctx, base+".>")
+	}
+	near, ok, err := s.nearLast(ctx, base+".>")
+	if err != nil {
+		return 0, err
+	}
+	if !ok {
+		return s.lastSeq(ctx, base+".>")
+	}
+	if own, ok := s.fences.get(base); ok && own > near {
+		return own, nil
+	}
+	return near, nil
+}
+
+// nearLast is the sequence of the newest message matching filter on the
+// nearest replica (0 when it holds none), which may lag the leader. ok is
+// false when no replica answered so: the caller asks the leader.
+func (s *Store) nearLast(ctx context.Context, filter string) (uint64, bool, error) {
+	body, err := json.Marshal(msgGet{LastFor: filter})
+	if err != nil {
+		return 0, false, err
+	}
+	rctx, cancel := context.WithTimeout(ctx, directTimeout)
+	defer cancel()
+	resp, err := s.nc.RequestWithContext(rctx, s.directGet, body)
+	if err != nil {
+		if ctx.Err() != nil {
+			return 0, false, ctx.Err()
+		}
+		return 0, false, nil
+	}
+	switch resp.Header.Get("Status") {
+	case "":
+	case "404":
+		return 0, true, nil
+	default:
+		return 0, false, nil
+	}
+	seq, err := strconv.ParseUint(resp.Header.Get("Nats-Sequence"), 10, 64)
+	if err != nil {
+		return 0, false, nil
+	}
+	return seq, true, nil
 }
 
 // lastSeq is the sequence of the newest message matching filter, 0 when
@@ -412,10 +538,10 @@ type pubAck struct {
 // TTL, which stays until a later commit replaces it. With the anchor last
 // the scope's last sequence cannot fall back below this commit when the
 // batch's tombstones expire, so those may be short (shortTombstoneTTL).
-func (s *Store) commit(ctx context.Context, t *txn, last uint64) error {
+func (s *Store) commit(ctx context.Context, t *txn, last uint64) (uint64, error) {
 	n := len(t.order)
 	if n > MaxBatch {
-		return fmt.Errorf("%d records in one transaction: at most %d", n, MaxBatch)
+		return 0, fmt.Errorf("%d records in one transaction: at most %d", n, MaxBatch)
 	}
 	order := t.order
 	anchor := -1
@@ -455,7 +581,7 @@ func (s *Store) commit(ctx context.Context, t *txn, last uint64) error {
 		}
 		if i < n-1 {
 			if err := s.nc.PublishMsg(m); err != nil {
-				return fmt.Errorf("publish batch message %d of %d: %w", i+1, n, err)
+				return 0, fmt.Errorf("publish batch message %d of %d: %w", i+1, n, err)
 			}
 			continue
 		}
@@ -466,24 +592,77 @@ func (s *Store) commit(ctx context.Context, t *txn, last uint64) error {
 		resp, err := s.nc.RequestMsgWithContext(rctx, m)
 		cancel()
 		if err != nil {
-			return fmt.Errorf("commit batch of %d: %w", n, unanswered(ctx, err))
+			return 0, fmt.Errorf("commit batch of %d: %w", n, unanswered(ctx, err))
 		}
 		var ack pubAck
 		if err := json.Unmarshal(resp.Data, &ack); err != nil {
-			return fmt.Errorf("commit batch of %d: answer %q: %w", n, resp.Data, err)
+			return 0, fmt.Errorf("commit batch of %d: answer %q: %w", n, resp.Data, err)
 		}
 		if e := ack.Error; e != nil {
 			switch e.ErrCode {
-			case errWrongLastSeq, errWrongLastSeqConst, errIncompleteBatch, errTooManyInflight:
-				return fmt.Errorf("%w: %s", errRetry, e.Description)
+			case errWrongLastSeq:
+				if seq, ok := wrongLastOf(e.Description); ok {
+					return 0, &wrongLast{last: seq, desc: e.Description}
+				}
+				return 0, fmt.Errorf("%w: %s", errRetry, e.Description)
+			case errWrongLastSeqConst, errIncompleteBatch, errTooManyInflight:
+				return 0, fmt.Errorf("%w: %s", errRetry, e.Description)
 			}
-			return fmt.Errorf("commit batch of %d: %w", n, apiFailure(e))
+			return 0, fmt.Errorf("commit batch of %d: %w", n, apiFailure(e))
 		}
 		if n > 1 && ack.Count != n || n == 1 && ack.Sequence == 0 {
-			return fmt.Errorf("commit batch of %d: the stream stored %d", n, ack.Count)
+			return 0, fmt.Errorf("commit batch of %d: the stream stored %d", n, ack.Count)
 		}
+		return ack.Sequence, nil
 	}
-	return nil
+	return 0, errors.New("commit of no records")
+}
+
+// wrongLast is a commit refused because the scope's last sequence was
+// not the fence; last is the one the leader found. It is errRetry.
+type wrongLast struct {
+	last uint64
+	desc string
+}
+
+func (e *wrongLast) Error() string        { return errRetry.Error() + ": " + e.desc }
+func (e *wrongLast) Is(target error) bool { return target == errRetry }
+
+// wrongLastOf reads the sequence out of JetStream's "wrong last
+// sequence: N" (error 10071).
+func wrongLastOf(desc string) (uint64, bool) {
+	i := strings.LastIndexByte(desc, ' ')
+	seq, err := strconv.ParseUint(desc[i+1:], 10, 64)
+	return seq, err == nil
+}
+
+// fenceCache remembers, per scope, the sequence this instance's last
+// commit there was given (after it, the scope's last sequence unless
+// another writer came since or a record expired), and the last sequence a
+// refused commit was told. It is bounded: forgetting costs nothing but
+// an estimate.
+type fenceCache struct {
+	mu   sync.Mutex
+	seqs map[string]uint64
+}
+
+// maxFences bounds the scopes a fenceCache remembers.
+const maxFences = 1 << 16
+
+func (c *fenceCache) get(base string) (uint64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	seq, ok := c.seqs[base]
+	return seq, ok
+}
+
+func (c *fenceCache) put(base string, seq uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.seqs == nil || len(c.seqs) >= maxFences {
+		c.seqs = make(map[string]uint64)
+	}
+	c.seqs[base] = seq
 }
 
 // keyHasOwner reports whether key names the one scope it lives in.
@@ -624,9 +803,14 @@ func (t *txn) Get(key store.Key) ([]byte, error) {
 	return m.Data, nil
 }
 
-// seqSubjects matches the subjects of the store's sequences (NextSeq):
-// a few, always there once anything was stored.
-const seqSubjects = seqPrefix + ">"
+// beacon is a subject that always holds one message (Open writes it
+// once): a direct get asks it along with the records it reads, so that
+// the answer always carries a message and ends with the replica's
+// sequence, even when none of the records is there. It is under
+// seqPrefix, whose scans skip it, and no sequence's subject is named so
+// (those are hex). A single subject: asking the sequences' subjects
+// instead added one message per sequence to every answer.
+const beacon = seqPrefix + "beacon"
 
 // seqPrefix begins every sequence's subject.
 const seqPrefix = "rec.seq."
@@ -636,9 +820,9 @@ var noRecord = &storedMsg{}
 
 // getNear reads subject, a record of this transaction's own scope, from
 // the nearest replica when the transaction knows the scope's last
-// sequence (a write, or a read after its first scan): the replica's
-// answer counts only once it has applied that far (see multiLast). The
-// sequences' subjects are asked along with it so that the answer always
+// sequence (a write, or a read after its first scan; a ReadNear with 0):
+// the replica's answer counts only once it has applied that far (see
+// multiLast). The beacon is asked along with it so that the answer always
 // holds a message and ends with the replica's sequence, even when the
 // record is not there. nil: ask the leader. A lagging replica is asked
 // once only: the leader answers one record in one request, which costs no
@@ -647,7 +831,7 @@ func (t *txn) getNear(base, subject string) (*storedMsg, error) {
 	if base != t.base || !t.fenced || t.base == "" {
 		return nil, nil
 	}
-	msgs, ok, err := t.s.multiLast(t.ctx, []string{subject, seqSubjects}, t.fence, 1)
+	msgs, ok, err := t.s.multiLast(t.ctx, []string{subject, beacon}, t.fence, 1)
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -778,11 +962,11 @@ func (t *txn) scan(prefix, from store.Key, reverse bool, fn func(key store.Key, 
 // stream order, a round trip per record.
 func (s *Store) gather(ctx context.Context, base string, prefix store.Key, floor uint64, found map[string][]byte) error {
 	exact := subjectOf(base, prefix)
-	// The sequences' subjects are asked along (as getNear does), so that
+	// The beacon is asked along (as getNear does), so that
 	// the answer of a prefix that holds nothing, the common case of a
 	// pending queue, still carries the replica's sequence and need not
 	// be asked of the leader record by record.
-	msgs, ok, err := s.multiLast(ctx, []string{exact, exact + ".>", seqSubjects}, floor, directTries)
+	msgs, ok, err := s.multiLast(ctx, []string{exact, exact + ".>", beacon}, floor, directTries)
 	if err != nil {
 		return fmt.Errorf("scan %q: %w", prefix, err)
 	}
