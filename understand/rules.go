@@ -615,3 +615,53 @@ func arabicScript(s string) bool {
 func dangerAt(padded string) bool {
 	return dangerSet.match(maskNotHazard(padded))
 }
+
+// lossWords name what a hazard left behind as a hardship: a job or wages
+// lost, a stall, shop or tools burnt, rent due, an insurance claim, a night
+// in a shelter ("lost my job at the warehouse after the fire", "perdimos el
+// puesto del mercado en el incendio"). A hazard named as the cause of such
+// a loss, with no danger phrase naming a person at risk, is a need: the
+// hazard phrase alone does not raise it (see dangerRule).
+var lossWords = []string{
+	"lost my job", "lost our", "lost everything", "my job", "job", "jobs", "wages", "salary", "paid", "rent", "insurance", "compensation",
+	"claim", "stall", "my shop", "our shop", "warehouse", "workshop", "tools", "my stock", "our stock", "livelihood", "nothing to sell", "shelter",
+	"nowhere to sleep", "nowhere to stay", "clothes", "forms",
+	"mon travail", "mon boulot", "mon emploi", "emploi", "salaire", "loyer", "assurance", "indemnisation", "ma boutique", "mon commerce",
+	"mon atelier", "entrepôt", "outils", "marchandise", "gymnase", "hébergement", "vêtements", "formulaires", "paperasse",
+	"mi trabajo", "el trabajo", "empleo", "sueldo", "salario", "la renta", "alquiler", "seguro", "indemnización", "el puesto", "mi puesto",
+	"negocio", "herramientas", "mercancía", "albergue", "ropa", "zapatos",
+	"arbeit", "job", "lohn", "gehalt", "miete", "versicherung", "entschädigung", "laden", "werkstatt", "werkzeug", "notunterkunft",
+	"turnhalle", "kleidung",
+	"emprego", "trabalho", "trabalhar", "salário", "aluguel", "aluguer", "renda", "seguro", "indenização", "indemnização", "banca",
+	"loja", "armazém", "ferramentas", "abrigo", "roupa", "roupas",
+	"شغلي", "شغل", "وظيفتي", "راتب*", "رواتب", "ايجار", "الايجار", "تامين", "التامين", "تعويض*", "المحل", "محلي", "بسطه", "البسطه",
+	"بضاعه", "البضاعه", "خسرت", "خسرنا", "ملابس", "هدوم",
+	"sho8li", "shoghli", "khdemti", "5edmti", "ra2teb", "ratib", "ijar", "ta2meen", "ta3wid", "el ma7al", "l7anout", "hdoum", "7wayej",
+	"नौकरी", "तनख्वाह", "तनख़्वाह", "वेतन", "किराया", "दुकान", "गोदाम", "बीमा", "मुआवजा", "मुआवज़ा", "कपड़े",
+	"naukri", "tankhwah", "tankhwa", "kiraya", "dukaan", "dukan", "godam", "beema", "muavza", "kapde",
+	"نوکری", "تنخواہ", "کرایہ", "دکان", "گودام", "بیمہ", "معاوضہ", "کپڑے",
+}
+
+// everydayEvents are family events and plans: a wedding, a birthday, a
+// visit, an exam, a trip ("my cousin is getting married in June", "mi
+// primo se casa en junio"). The classifier has met relatives mostly in
+// emergencies; told with such an event and nothing naming a danger, a
+// message needs EverydayDangerFloor to be read as one.
+var everydayEvents = []string{
+	"getting married", "get married", "wedding", "engagement", "engaged", "birthday", "graduation", "baby shower", "christening", "honeymoon",
+	"holiday", "holidays", "vacation", "coming to visit", "coming to stay", "visiting us", "exam", "exams",
+	"se marie", "se marier", "mariage", "fiançailles", "anniversaire", "baptême", "remise des diplômes", "vacances", "vient nous voir", "examen",
+	"se casa", "casarse", "boda", "casamiento", "cumpleaños", "cumple", "bautizo", "graduación", "vacaciones", "nos visita", "viene a visitarnos",
+	"heiratet", "heiraten", "hochzeit", "verlobung", "verlobt", "geburtstag", "taufe", "urlaub", "ferien", "kommt zu besuch", "besucht uns", "prüfung",
+	"vai casar", "vão casar", "casamento", "noivado", "aniversário", "batizado", "formatura", "férias", "vem visitar", "vem nos visitar",
+	"عرس", "العرس", "زفاف", "خطوبه", "بيتزوج", "يتزوج", "تتزوج", "بتتزوج", "عيد ميلاد", "تخرج", "اجازه", "الاجازه",
+	"3ers", "3ors", "el 3ers", "faraj", "fara7", "zafaf", "5otoba", "khotoba", "tjawwaz", "yetjawwaz", "bi tjawwaz", "byetjawwaz", "3id milad",
+	"eid milad", "ta5arroj", "takharroj", "ejaze", "el ejaze",
+	"शादी", "सगाई", "जन्मदिन", "बर्थडे", "छुट्टियां", "छुट्टियाँ", "shaadi", "shadi", "sagai", "janamdin", "janmdin", "birthday", "chhuttiyan",
+	"شادی", "منگنی", "سالگرہ", "مہندی", "بارات", "ولیمہ", "چھٹیاں", "mehndi", "barat", "walima", "salgirah",
+}
+
+var (
+	lossSet     = compileWhole(withDeaccent(lossWords))
+	everydaySet = compileWhole(withDeaccent(everydayEvents))
+)
