@@ -628,7 +628,7 @@ var lossWords = []string{
 	"nowhere to sleep", "nowhere to stay", "clothes", "forms",
 	"mon travail", "mon boulot", "mon emploi", "emploi", "salaire", "loyer", "assurance", "indemnisation", "ma boutique", "mon commerce",
 	"mon atelier", "entrepôt", "outils", "marchandise", "gymnase", "hébergement", "vêtements", "formulaires", "paperasse",
-	"mi trabajo", "el trabajo", "empleo", "sueldo", "salario", "la renta", "alquiler", "seguro", "indemnización", "el puesto", "mi puesto",
+	"mi trabajo", "el trabajo", "trabajo", "nuestro puesto", "empleo", "sueldo", "salario", "la renta", "alquiler", "seguro", "indemnización", "el puesto", "mi puesto",
 	"negocio", "herramientas", "mercancía", "albergue", "ropa", "zapatos",
 	"arbeit", "job", "lohn", "gehalt", "miete", "versicherung", "entschädigung", "laden", "werkstatt", "werkzeug", "notunterkunft",
 	"turnhalle", "kleidung",
@@ -665,3 +665,38 @@ var (
 	lossSet     = compileWhole(withDeaccent(lossWords))
 	everydaySet = compileWhole(withDeaccent(everydayEvents))
 )
+
+// figureWords are what people praise or complain about with a danger word
+// as a figure: a match, a series, a party, an exam, a workload ("el partido
+// estuvo de infarto", "آج کا پیپر تو قتل عام تھا", "drowning in marking",
+// "a festa tava pegando fogo"); laughWords mark the message as a joke. In a
+// message the classifier reads as chatter, with nothing urgent, a danger
+// phrase among them is a figure (see figure).
+var (
+	figureWords = []string{
+		"match", "the game", "episode", "show", "the show", "party", "gym", "exam", "marking", "meetings", "group chat", "the chat", "dance", "dancing", "workout",
+		"le match", "la série", "l'épisode", "la soirée", "la fête", "la salle", "réunions", "partiel",
+		"el partido", "la novela", "el capítulo", "la fiesta", "el gimnasio", "el examen", "la piñata",
+		"das spiel", "die folge", "die party", "das fitnessstudio", "die prüfung", "arbeit",
+		"o jogo", "o show", "a novela", "o episódio", "a festa", "a academia", "a prova",
+		"الماتش", "المباراه", "المسلسل", "الحلقه", "الحفله", "الامتحان", "الفستان", "الطبخه",
+		"el match", "el mosalsal", "el 7afle", "el imti7an",
+		"मैच", "पेपर", "डांस", "पार्टी", "match", "paper", "dance", "party",
+		"میچ", "پیپر", "ڈانس", "پارٹی",
+	}
+	laughWords = []string{"lol", "lmao", "haha", "hahaha", "jaja", "jajaja", "kkk", "kkkk", "kkkkk", "hhh", "hhhh", "mdr", "ptdr", "xd", "ههه", "هههه", "ههههه", "हाहा", "ہاہا", "hehe", "rsrs"}
+	figureSet  = compileWhole(withDeaccent(append(append([]string{}, figureWords...), laughWords...)))
+)
+
+// figure reports whether a danger word in text is told as a figure: the
+// classifier read chatter (top), a figure's subject or a laugh is named,
+// and nothing is urgent.
+func figure(text, padded, masked string, top Class) bool {
+	if !figurativeTop(top) {
+		return false
+	}
+	if !mediaSet.match(masked) && !figureSet.match(padded) && !strings.ContainsAny(text, "😂🤣😅😆") {
+		return false
+	}
+	return cueSets.scan(padded)&cueUrgent == 0
+}

@@ -337,7 +337,7 @@ var (
 		"kill me", "killing me", "murder me", "gonna kill me", "me tuer", "me faire tuer", "va me tuer", "vont me tuer", "me va a matar", "me mata",
 		"me van a matar", "me matar", "vai me matar", "vão me matar", "bringt mich um", "bringen mich um", "killt mich", "macht mich fertig",
 		"يقتلني", "تقتلني", "رح تقتلني", "راح تقتلني", "هتقتلني", "حتقتلني", "تموتني", "هتموتني", "يموتني", "هيموتني", "غادي تقتلني", "غتقتلني",
-		"bi2telni", "bt2telni", "ra7 t2telni", "hat2telni", "hatmawetni", "hatmawatni", "haymawetni", "7atmawetni", "ghadi t9telni", "ghat9telni",
+		"bi2telni", "bt2telni", "ra7 t2telni", "hat2telni", "hay2telni", "ra7 y2telni", "hatmawetni", "hayemawetni", "hatmawatni", "haymawetni", "7atmawetni", "ghadi t9telni", "ghat9telni",
 		"मार डालेगी", "मार डालेगा", "मार डालेंगे", "जान ले लेगी", "जान ले लेगा", "maar dalegi", "maar dalega", "maar dalenge", "maar degi", "jaan le legi",
 		"مار ڈالے گی", "مار ڈالے گا", "مار ڈالیں گے", "جان لے لے گی", "maar daale gi", "mar dalegi",
 	}

@@ -451,10 +451,12 @@ func dangerRule(text string, rd *reading, top Class) string {
 			return ""
 		}
 		return RuleDangerConcept
+	case strong && figure(text, padded, masked, top) && !pairedRisk(masked):
+		return "" // "el partido estuvo de infarto", "drowning in marking lol"
 	case strong:
 		rule = RuleDangerLexicon
 	case hazard && top != Safe && !rd.wellNoRisk() && !(top == Thanks && thankedHazard(text)) && !hazardThenWell(padded, masked) &&
-		!(figurativeTop(top) && mediaSet.match(masked)) && !gearSet.match(masked) && !lossSet.match(masked):
+		!figure(text, padded, masked, top) && !gearSet.match(masked) && !lossSet.match(masked):
 		rule = RuleDangerHazard
 	default:
 		return ""
