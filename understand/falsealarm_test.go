@@ -49,6 +49,11 @@ func TestEverydayNotDanger(t *testing.T) {
 		{"en group chat", "the family group chat is on fire today 😂", false},
 		{"en kitchen, help", "my kitchen is on fire help", true},
 		{"es party, shot", "en la fiesta le dispararon a mi primo y está sangrando mucho", true},
+		// a home or a journey made impossible, a bed or a way home asked for
+		{"en smoke, a bed", "the flat is full of smoke from the fire downstairs, we can't sleep there, need somewhere to stay", false},
+		{"es stuck, way home", "cancelaron el bus y estoy atrapado en la terminal sin plata para volver a casa", false},
+		{"en smoke, inside", "the flat is full of smoke and dad is still inside, we need somewhere to stay", true},
+		{"en stuck, water", "we are stuck on the roof with the baby and the water is rising, nowhere to sleep", true},
 	} {
 		r := m.Understand(tc.text)
 		if got := r.Class == Danger; got != tc.danger {

@@ -700,3 +700,49 @@ func figure(text, padded, masked string, top Class) bool {
 	}
 	return cueSets.scan(padded)&cueUrgent == 0
 }
+
+// A home left full of smoke, a traveller stuck at a station, a road cut by
+// a collapse: told with a need for a bed or a fare home ("the house is
+// full of smoke, we can't sleep there, we need a place for tonight",
+// "coincée à l'aéroport, pas d'hôtel"), the smoke or the being stuck is
+// the cause of the need, not a person at risk. displaceWords are the phrases
+// that then name nothing more; shelterNeed is the need.
+var (
+	displaceWords = []string{
+		"smoke", "full of smoke", "filled with smoke", "stuck", "we're stuck", "we are stuck", "collapsed", "bridge collapsed", "swept away",
+		"fumée", "pleine de fumée", "remplie de fumée", "rempli de fumée", "coincé", "coincée", "coincés", "coincées", "effondré",
+		"humo", "llena de humo", "lleno de humo", "atrapado", "atrapada", "atrapados", "se derrumbó",
+		"rauch", "voller rauch", "voll rauch", "sitzen fest", "hängen fest", "stecken fest",
+		"fumaça", "cheia de fumaça", "cheio de fumaça", "preso", "presa", "presos", "fiquei preso", "fiquei presa", "desabou",
+		"دخان", "الدخان", "عالق", "عالقين", "عالقه", "محصور*", "dukhan", "dokhan", "3al2an", "3al2anin",
+		"धुआं", "धुआँ", "धुआं ही धुआं", "धुआँ ही धुआँ", "फंसा", "फंसे", "फंसी", "फँसे", "dhuan", "phansa", "phase",
+		"دھواں", "دھواں ہی دھواں", "پھنسا", "پھنسے", "پھنسی", "dhuan", "phansa",
+	}
+	shelterNeed = []string{
+		"nowhere to sleep", "somewhere to sleep", "place to sleep", "place to stay", "somewhere to stay", "place for tonight", "for tonight",
+		"can't sleep there", "cant sleep there", "cannot sleep there", "get home", "no hotel", "money to get home",
+		"un endroit pour ce soir", "pour ce soir", "où dormir", "pas d'hôtel", "y dormir", "rentrer chez",
+		"dónde pasar la noche", "donde pasar la noche", "dónde dormir", "donde dormir", "dormir ahí", "sin hotel", "volver a casa",
+		"wo schlafen", "schlafplatz", "unterkunft", "kein hotel", "nach hause kommen", "für heute nacht",
+		"lugar pra hoje", "lugar para hoje", "lugar para dormir", "lugar pra dormir", "onde dormir", "dormir lá", "voltar pra casa", "voltar para casa",
+		"وين ننام", "مكان لليله", "مكان ننام", "مكان للنوم", "ننام فيه", "مكان نبات", "wein nnam", "wen nnam", "makan lel leile",
+		"सो नहीं सकते", "रुकने की जगह", "रात रुकने", "घर जाने के पैसे", "sone ki jagah", "rehne ki jagah", "ghar jane ke paise",
+		"سو نہیں سکتے", "رات کے لیے جگہ", "رکنے کی جگہ", "گھر جانے کے پیسے", "رہنے کی جگہ",
+	}
+	displaceSet = compile(withDeaccent(displaceWords))
+	shelterSet  = compile(withDeaccent(shelterNeed))
+)
+
+// displaced reports whether masked, read as a need (top), tells only of a
+// home or a journey made impossible, with a bed or a way home asked for:
+// once the smoke, the being stuck and the collapse are blanked out,
+// nothing names a person at risk.
+func displaced(masked string, top Class) bool {
+	if top != NeedHelp || !shelterSet.match(masked) || !displaceSet.match(masked) {
+		return false
+	}
+	rest := displaceSet.blank(masked)
+	strong, _ := dangerSet.scan(rest) // a hazard left ("the fire downstairs") is the cause
+	c := conceptAt(rest)
+	return !strong && !pairedRisk(rest) && (c < 0 || concepts[c].hazard)
+}

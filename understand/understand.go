@@ -430,6 +430,9 @@ func dangerRule(text string, rd *reading, top Class) string {
 			return RuleDangerConcept
 		}
 	}
+	if displaced(masked, top) {
+		return "" // "the house is full of smoke, we need a place for tonight"
+	}
 	strong, hazard := dangerSet.scan(masked)
 	strong = strong || pairedRisk(masked)
 	situation := false
