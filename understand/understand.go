@@ -316,7 +316,7 @@ func (m *Model) Understand(text string) (res Result) {
 		top.Score >= SureOtherMin && rd.signless() {
 		floor = SureOtherDangerFloor
 	}
-	if p[0] >= floor && p[0] < EverydayDangerFloor && rd.everyday && rd.signless() && cueSets.scan(padded)&cueUrgent == 0 {
+	if p[0] >= floor && p[0] < EverydayDangerFloor && (rd.scold || everydaySet.match(padded)) && rd.signless() && cueSets.scan(padded)&cueUrgent == 0 {
 		floor = EverydayDangerFloor
 	}
 	if p[0] >= floor { // below floor the readings below change nothing
@@ -576,17 +576,15 @@ type reading struct {
 	masked string // padded with hazard look-alikes masked (maskNotHazard)
 
 	sign, well int8 // signless and wellNoRisk: 0 not read yet, 1 true, -1 false
-	// everyday: a family event or plan is told, or someone "will kill"
-	// the sender over everyday trouble (scoldHyperbole, masked out)
-	everyday bool
+	// scold: someone "will kill" the sender over everyday trouble
+	// (scoldHyperbole), the killing masked out
+	scold bool
 }
 
 func newReading(padded string) reading {
 	rd := reading{padded: padded, masked: maskNotHazard(padded)}
 	if scoldHyperbole(padded) {
-		rd.masked, rd.everyday = scoldKillSet.blank(rd.masked), true
-	} else {
-		rd.everyday = everydaySet.match(padded)
+		rd.masked, rd.scold = scoldKillSet.blank(rd.masked), true
 	}
 	return rd
 }
