@@ -54,6 +54,10 @@ func TestEverydayNotDanger(t *testing.T) {
 		{"es stuck, way home", "cancelaron el bus y estoy atrapado en la terminal sin plata para volver a casa", false},
 		{"en smoke, inside", "the flat is full of smoke and dad is still inside, we need somewhere to stay", true},
 		{"en stuck, water", "we are stuck on the roof with the baby and the water is rising, nowhere to sleep", true},
+		// the alarm told as something else, read as safe
+		{"en checked", "that smell of gas came from the cooker next door, the fitter checked everything, we're fine", false},
+		{"fr false alarm", "fausse alerte, l'odeur de gaz venait du barbecue du voisin, tout va bien", false},
+		{"en false alarm, unconscious", "false alarm about the gas but my son is unconscious and not breathing", true},
 	} {
 		r := m.Understand(tc.text)
 		if got := r.Class == Danger; got != tc.danger {

@@ -746,3 +746,31 @@ func displaced(masked string, top Class) bool {
 	c := conceptAt(rest)
 	return !strong && !pairedRisk(rest) && (c < 0 || concepts[c].hazard)
 }
+
+// misreadWords tell that what alarmed was something else: "the gas smell
+// was the neighbours' bbq", "ريحة مجاري مش غاز", "jhooti khabar thi, dhuan
+// padosi ke tandoor ka tha". In a message the classifier reads as safe,
+// with nothing urgent, the danger words name the alarm, not a danger.
+var (
+	misreadWords = []string{
+		"false alarm", "turned out", "it was just", "was just the", "was only the", "not gas", "wasn't gas", "wasnt gas", "no gas leak",
+		"fausse alerte", "c'était juste", "c'était que", "c'était seulement", "pas du gaz", "pas de gaz",
+		"falsa alarma", "era solo", "era sólo", "no era gas", "resultó ser", "resulto ser",
+		"fehlalarm", "falscher alarm", "war nur", "kein gas", "stellte sich heraus",
+		"alarme falso", "falso alarme", "era só", "era so", "não era gás", "nao era gas",
+		"انذار كاذب", "انذار خاطئ", "مش غاز", "مو غاز", "ما كان غاز", "خبر غلط", "ghalat", "msh ghaz", "mish ghaz", "mesh ghaz", "ma kan ghaz",
+		"झूठी खबर", "गलत खबर", "ग़लत खबर", "झूठा अलार्म", "गलत अलार्म", "गैस नहीं", "jhooti khabar", "jhoothi khabar", "galat khabar",
+		"ghalat khabar", "galat alarm", "ghalat alarm", "gas nahi",
+		"غلط خبر", "جھوٹی خبر", "غلط الارم", "گیس نہیں",
+		// checked and found clear
+		"all clear", "checked the whole", "checked everything", "checked it all", "tout vérifié", "tout est vérifié", "revisó todo", "revisaron todo",
+		"alles geprüft", "alles kontrolliert", "verificou tudo", "verificaram tudo", "شيك كل", "فحص كل", "sab check kar", "सब चेक कर", "سب چیک کر",
+	}
+	misreadSet = compile(withDeaccent(misreadWords))
+)
+
+// misread reports whether a message read as safe (top) tells its alarm as
+// something else, with nothing urgent in it.
+func misread(padded string, top Class) bool {
+	return top == Safe && misreadSet.match(padded) && cueSets.scan(padded)&cueUrgent == 0
+}

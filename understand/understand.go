@@ -430,7 +430,7 @@ func dangerRule(text string, rd *reading, top Class) string {
 			return RuleDangerConcept
 		}
 	}
-	if displaced(masked, top) {
+	if displaced(masked, top) || misread(padded, top) && !liveConcept(masked) {
 		return "" // "the house is full of smoke, we need a place for tonight"
 	}
 	strong, hazard := dangerSet.scan(masked)
