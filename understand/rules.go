@@ -615,3 +615,162 @@ func arabicScript(s string) bool {
 func dangerAt(padded string) bool {
 	return dangerSet.match(maskNotHazard(padded))
 }
+
+// lossWords name what a hazard left behind as a hardship: a job or wages
+// lost, a stall, shop or tools burnt, rent due, an insurance claim, a night
+// in a shelter ("lost my job at the warehouse after the fire", "perdimos el
+// puesto del mercado en el incendio"). A hazard named as the cause of such
+// a loss, with no danger phrase naming a person at risk, is a need: the
+// hazard phrase alone does not raise it (see dangerRule).
+var lossWords = []string{
+	"lost my job", "lost our", "lost everything", "my job", "job", "jobs", "wages", "salary", "paid", "rent", "insurance", "compensation",
+	"claim", "stall", "my shop", "our shop", "warehouse", "workshop", "tools", "my stock", "our stock", "livelihood", "nothing to sell", "shelter",
+	"nowhere to sleep", "nowhere to stay", "clothes", "forms",
+	"mon travail", "mon boulot", "mon emploi", "emploi", "salaire", "loyer", "assurance", "indemnisation", "ma boutique", "mon commerce",
+	"mon atelier", "entrepôt", "outils", "marchandise", "gymnase", "hébergement", "vêtements", "formulaires", "paperasse",
+	"mi trabajo", "el trabajo", "trabajo", "nuestro puesto", "empleo", "sueldo", "salario", "la renta", "alquiler", "seguro", "indemnización", "el puesto", "mi puesto",
+	"negocio", "herramientas", "mercancía", "albergue", "ropa", "zapatos",
+	"arbeit", "job", "lohn", "gehalt", "miete", "versicherung", "entschädigung", "laden", "werkstatt", "werkzeug", "notunterkunft",
+	"turnhalle", "kleidung",
+	"emprego", "trabalho", "trabalhar", "salário", "aluguel", "aluguer", "renda", "seguro", "indenização", "indemnização", "banca",
+	"loja", "armazém", "ferramentas", "abrigo", "roupa", "roupas",
+	"شغلي", "شغل", "وظيفتي", "راتب*", "رواتب", "ايجار", "الايجار", "تامين", "التامين", "تعويض*", "المحل", "محلي", "بسطه", "البسطه",
+	"بضاعه", "البضاعه", "خسرت", "خسرنا", "ملابس", "هدوم",
+	"sho8li", "shoghli", "khdemti", "5edmti", "ra2teb", "ratib", "ijar", "ta2meen", "ta3wid", "el ma7al", "l7anout", "hdoum", "7wayej",
+	"नौकरी", "तनख्वाह", "तनख़्वाह", "वेतन", "किराया", "दुकान", "गोदाम", "बीमा", "मुआवजा", "मुआवज़ा", "कपड़े",
+	"naukri", "tankhwah", "tankhwa", "kiraya", "dukaan", "dukan", "godam", "beema", "muavza", "kapde",
+	"نوکری", "تنخواہ", "کرایہ", "دکان", "گودام", "بیمہ", "معاوضہ", "کپڑے",
+}
+
+// everydayEvents are family events and plans: a wedding, a birthday, a
+// visit, an exam, a trip ("my cousin is getting married in June", "mi
+// primo se casa en junio"). The classifier has met relatives mostly in
+// emergencies; told with such an event and nothing naming a danger, a
+// message needs EverydayDangerFloor to be read as one.
+var everydayEvents = []string{
+	"getting married", "get married", "wedding", "engagement", "engaged", "birthday", "graduation", "baby shower", "christening", "honeymoon",
+	"holiday", "holidays", "vacation", "coming to visit", "coming to stay", "visiting us", "exam", "exams",
+	"se marie", "se marier", "mariage", "fiançailles", "anniversaire", "baptême", "remise des diplômes", "vacances", "vient nous voir", "examen",
+	"se casa", "casarse", "boda", "casamiento", "cumpleaños", "cumple", "bautizo", "graduación", "vacaciones", "nos visita", "viene a visitarnos",
+	"heiratet", "heiraten", "hochzeit", "verlobung", "verlobt", "geburtstag", "taufe", "urlaub", "ferien", "kommt zu besuch", "besucht uns", "prüfung",
+	"vai casar", "vão casar", "casamento", "noivado", "aniversário", "batizado", "formatura", "férias", "vem visitar", "vem nos visitar",
+	"عرس", "العرس", "زفاف", "خطوبه", "بيتزوج", "يتزوج", "تتزوج", "بتتزوج", "عيد ميلاد", "تخرج", "اجازه", "الاجازه",
+	"3ers", "3ors", "el 3ers", "faraj", "fara7", "zafaf", "5otoba", "khotoba", "tjawwaz", "yetjawwaz", "bi tjawwaz", "byetjawwaz", "3id milad",
+	"eid milad", "ta5arroj", "takharroj", "ejaze", "el ejaze",
+	"शादी", "सगाई", "जन्मदिन", "बर्थडे", "छुट्टियां", "छुट्टियाँ", "shaadi", "shadi", "sagai", "janamdin", "janmdin", "birthday", "chhuttiyan",
+	"شادی", "منگنی", "سالگرہ", "مہندی", "بارات", "ولیمہ", "چھٹیاں", "mehndi", "barat", "walima", "salgirah",
+}
+
+var (
+	lossSet     = compileWhole(withDeaccent(lossWords))
+	everydaySet = compileWhole(withDeaccent(everydayEvents))
+)
+
+// figureWords are what people praise or complain about with a danger word
+// as a figure: a match, a series, a party, an exam, a workload ("el partido
+// estuvo de infarto", "آج کا پیپر تو قتل عام تھا", "drowning in marking",
+// "a festa tava pegando fogo"); laughWords mark the message as a joke. In a
+// message the classifier reads as chatter, with nothing urgent, a danger
+// phrase among them is a figure (see figure).
+var (
+	figureWords = []string{
+		"match", "the game", "episode", "show", "the show", "party", "gym", "exam", "marking", "meetings", "group chat", "the chat", "dance", "dancing", "workout",
+		"le match", "la série", "l'épisode", "la soirée", "la fête", "la salle", "réunions", "partiel",
+		"el partido", "la novela", "el capítulo", "la fiesta", "el gimnasio", "el examen", "la piñata",
+		"das spiel", "die folge", "die party", "das fitnessstudio", "die prüfung", "arbeit",
+		"o jogo", "o show", "a novela", "o episódio", "a festa", "a academia", "a prova",
+		"الماتش", "المباراه", "المسلسل", "الحلقه", "الحفله", "الامتحان", "الفستان", "الطبخه",
+		"el match", "el mosalsal", "el 7afle", "el imti7an",
+		"मैच", "पेपर", "डांस", "पार्टी", "match", "paper", "dance", "party",
+		"میچ", "پیپر", "ڈانس", "پارٹی",
+	}
+	laughWords = []string{"lol", "lmao", "haha", "hahaha", "jaja", "jajaja", "kkk", "kkkk", "kkkkk", "hhh", "hhhh", "mdr", "ptdr", "xd", "ههه", "هههه", "ههههه", "हाहा", "ہاہا", "hehe", "rsrs"}
+	figureSet  = compileWhole(withDeaccent(append(append([]string{}, figureWords...), laughWords...)))
+)
+
+// figure reports whether a danger word in text is told as a figure: the
+// classifier read chatter (top), a figure's subject or a laugh is named,
+// and nothing is urgent.
+func figure(text, padded, masked string, top Class) bool {
+	if !figurativeTop(top) {
+		return false
+	}
+	if !mediaSet.match(masked) && !figureSet.match(padded) && !strings.ContainsAny(text, "😂🤣😅😆") {
+		return false
+	}
+	return cueSets.scan(padded)&cueUrgent == 0
+}
+
+// A home left full of smoke, a traveller stuck at a station, a road cut by
+// a collapse: told with a need for a bed or a fare home ("the house is
+// full of smoke, we can't sleep there, we need a place for tonight",
+// "coincée à l'aéroport, pas d'hôtel"), the smoke or the being stuck is
+// the cause of the need, not a person at risk. displaceWords are the phrases
+// that then name nothing more; shelterNeed is the need.
+var (
+	displaceWords = []string{
+		"smoke", "full of smoke", "filled with smoke", "stuck", "we're stuck", "we are stuck", "collapsed", "bridge collapsed", "swept away",
+		"fumée", "pleine de fumée", "remplie de fumée", "rempli de fumée", "coincé", "coincée", "coincés", "coincées", "effondré",
+		"humo", "llena de humo", "lleno de humo", "atrapado", "atrapada", "atrapados", "se derrumbó",
+		"rauch", "voller rauch", "voll rauch", "sitzen fest", "hängen fest", "stecken fest",
+		"fumaça", "cheia de fumaça", "cheio de fumaça", "preso", "presa", "presos", "fiquei preso", "fiquei presa", "desabou",
+		"دخان", "الدخان", "عالق", "عالقين", "عالقه", "محصور*", "dukhan", "dokhan", "3al2an", "3al2anin",
+		"धुआं", "धुआँ", "धुआं ही धुआं", "धुआँ ही धुआँ", "फंसा", "फंसे", "फंसी", "फँसे", "dhuan", "phansa", "phase",
+		"دھواں", "دھواں ہی دھواں", "پھنسا", "پھنسے", "پھنسی", "dhuan", "phansa",
+	}
+	shelterNeed = []string{
+		"nowhere to sleep", "somewhere to sleep", "place to sleep", "place to stay", "somewhere to stay", "place for tonight", "for tonight",
+		"can't sleep there", "cant sleep there", "cannot sleep there", "get home", "no hotel", "money to get home",
+		"un endroit pour ce soir", "pour ce soir", "où dormir", "pas d'hôtel", "y dormir", "rentrer chez",
+		"dónde pasar la noche", "donde pasar la noche", "dónde dormir", "donde dormir", "dormir ahí", "sin hotel", "volver a casa",
+		"wo schlafen", "schlafplatz", "unterkunft", "kein hotel", "nach hause kommen", "für heute nacht",
+		"lugar pra hoje", "lugar para hoje", "lugar para dormir", "lugar pra dormir", "onde dormir", "dormir lá", "voltar pra casa", "voltar para casa",
+		"وين ننام", "مكان لليله", "مكان ننام", "مكان للنوم", "ننام فيه", "مكان نبات", "wein nnam", "wen nnam", "makan lel leile",
+		"सो नहीं सकते", "रुकने की जगह", "रात रुकने", "घर जाने के पैसे", "sone ki jagah", "rehne ki jagah", "ghar jane ke paise",
+		"سو نہیں سکتے", "رات کے لیے جگہ", "رکنے کی جگہ", "گھر جانے کے پیسے", "رہنے کی جگہ",
+	}
+	displaceSet = compile(withDeaccent(displaceWords))
+	shelterSet  = compile(withDeaccent(shelterNeed))
+)
+
+// displaced reports whether masked, read as a need (top), tells only of a
+// home or a journey made impossible, with a bed or a way home asked for:
+// once the smoke, the being stuck and the collapse are blanked out,
+// nothing names a person at risk.
+func displaced(masked string, top Class) bool {
+	if top != NeedHelp || !shelterSet.match(masked) || !displaceSet.match(masked) {
+		return false
+	}
+	rest := displaceSet.blank(masked)
+	strong, _ := dangerSet.scan(rest) // a hazard left ("the fire downstairs") is the cause
+	c := conceptAt(rest)
+	return !strong && !pairedRisk(rest) && (c < 0 || concepts[c].hazard)
+}
+
+// misreadWords tell that what alarmed was something else: "the gas smell
+// was the neighbours' bbq", "ريحة مجاري مش غاز", "jhooti khabar thi, dhuan
+// padosi ke tandoor ka tha". In a message the classifier reads as safe,
+// with nothing urgent, the danger words name the alarm, not a danger.
+var (
+	misreadWords = []string{
+		"false alarm", "turned out", "it was just", "was just the", "was only the", "not gas", "wasn't gas", "wasnt gas", "no gas leak",
+		"fausse alerte", "c'était juste", "c'était que", "c'était seulement", "pas du gaz", "pas de gaz",
+		"falsa alarma", "era solo", "era sólo", "no era gas", "resultó ser", "resulto ser",
+		"fehlalarm", "falscher alarm", "war nur", "kein gas", "stellte sich heraus",
+		"alarme falso", "falso alarme", "era só", "era so", "não era gás", "nao era gas",
+		"انذار كاذب", "انذار خاطئ", "مش غاز", "مو غاز", "ما كان غاز", "خبر غلط", "ghalat", "msh ghaz", "mish ghaz", "mesh ghaz", "ma kan ghaz",
+		"झूठी खबर", "गलत खबर", "ग़लत खबर", "झूठा अलार्म", "गलत अलार्म", "गैस नहीं", "jhooti khabar", "jhoothi khabar", "galat khabar",
+		"ghalat khabar", "galat alarm", "ghalat alarm", "gas nahi",
+		"غلط خبر", "جھوٹی خبر", "غلط الارم", "گیس نہیں",
+		// checked and found clear
+		"all clear", "checked the whole", "checked everything", "checked it all", "tout vérifié", "tout est vérifié", "revisó todo", "revisaron todo",
+		"alles geprüft", "alles kontrolliert", "verificou tudo", "verificaram tudo", "شيك كل", "فحص كل", "sab check kar", "सब चेक कर", "سب چیک کر",
+	}
+	misreadSet = compile(withDeaccent(misreadWords))
+)
+
+// misread reports whether a message read as safe (top) tells its alarm as
+// something else, with nothing urgent in it.
+func misread(padded string, top Class) bool {
+	return top == Safe && misreadSet.match(padded) && cueSets.scan(padded)&cueUrgent == 0
+}

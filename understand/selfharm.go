@@ -325,3 +325,51 @@ func leftBehind(padded string) bool {
 	}
 	return false
 }
+
+// "My mum will kill me when she sees my report card", "je vais me faire
+// tuer, j'ai cassé le vase": someone at home "killing" the sender over
+// everyday trouble (marks, being late, something broken or lost) is a
+// figure of speech. A real threat names no such trouble, or names a
+// weapon, a locked door or a partner, which keep the ordinary reading.
+var (
+	// scoldKill is the "will kill me" of the figure, told of someone else.
+	scoldKill = []string{
+		"kill me", "killing me", "murder me", "gonna kill me", "me tuer", "me faire tuer", "va me tuer", "vont me tuer", "me va a matar", "me mata",
+		"me van a matar", "me matar", "vai me matar", "vão me matar", "bringt mich um", "bringen mich um", "killt mich", "macht mich fertig",
+		"يقتلني", "تقتلني", "رح تقتلني", "راح تقتلني", "هتقتلني", "حتقتلني", "تموتني", "هتموتني", "يموتني", "هيموتني", "غادي تقتلني", "غتقتلني",
+		"bi2telni", "bt2telni", "ra7 t2telni", "hat2telni", "hay2telni", "ra7 y2telni", "hatmawetni", "hayemawetni", "hatmawatni", "haymawetni", "7atmawetni", "ghadi t9telni", "ghat9telni",
+		"मार डालेगी", "मार डालेगा", "मार डालेंगे", "जान ले लेगी", "जान ले लेगा", "maar dalegi", "maar dalega", "maar dalenge", "maar degi", "jaan le legi",
+		"مار ڈالے گی", "مار ڈالے گا", "مار ڈالیں گے", "جان لے لے گی", "maar daale gi", "mar dalegi",
+	}
+	// scoldTrouble is the everyday trouble the figure is about.
+	scoldTrouble = []string{
+		"report card", "grades", "my marks", "my results", "exam", "exams", "test", "homework", "late", "curfew", "broke", "broken", "scratched",
+		"dented", "lost my phone", "phone bill", "bulletin", "mes notes", "ma note", "mauvaise note", "en retard", "cassé", "casse", "rayé",
+		"notas", "mis notas", "la libreta", "boletín", "boletin", "tarde", "rompí", "rompi", "llegué tarde", "suspendí", "reprobé",
+		"boletim", "nota", "notas", "prova", "atrasado", "atrasada", "quebrei", "reprovei", "zeugnis", "noten", "klausur", "zu spät", "kaputt gemacht",
+		"الشهاده", "النتيجه", "الامتحان", "العلامات", "علاماتي", "تاخرت", "كسرت", "رسبت", "imti7an", "el imti7an", "natiga", "el natiga", "shahada",
+		"el shahada", "sa2att", "saqatt", "rsabt", "t2a5art", "ta2akhart", "kasart", "kassart",
+		"रिपोर्ट कार्ड", "नंबर", "रिजल्ट", "परीक्षा", "देर", "फेल", "तोड़ दिया", "report card", "result", "marks", "number kam", "fail", "der se", "tod diya",
+		"رپورٹ کارڈ", "رزلٹ", "نمبر", "امتحان", "دیر", "فیل", "توڑ دیا",
+	}
+	// scoldReal keeps the threat: a weapon, a partner, a locked door (and
+	// confinedIn: locked in, the phone taken or broken).
+	scoldReal = []string{
+		"husband", "boyfriend", "partner", "ex", "stepfather", "stepdad", "knife", "gun", "door", "locked", "hits me", "beats me", "mari", "copain", "couteau", "porte",
+		"marido", "novio", "pareja", "cuchillo", "puerta", "ehemann", "freund", "messer", "tür", "namorado", "faca", "porta",
+		"زوجي", "جوزي", "سكين", "الباب", "jozi", "zawji", "sikkeen", "पति", "चाकू", "दरवाज", "pati", "chaku", "सौतेले", "sautele", "फोन तोड़", "phone tod", "فون توڑ", "شوہر", "چاقو", "دروازہ",
+	}
+	scoldKillSet, scoldTroubleSet, scoldRealSet phraseSet
+)
+
+func init() {
+	scoldKillSet = compile(withDeaccent(scoldKill))
+	scoldTroubleSet = compileWhole(withDeaccent(scoldTrouble))
+	scoldRealSet = compile(withDeaccent(append(append([]string{}, scoldReal...), confinedIn...))) // locked in, phone taken
+}
+
+// scoldHyperbole reports whether padded tells of someone "killing" the
+// sender over everyday trouble, with nothing of a real threat in it.
+func scoldHyperbole(padded string) bool {
+	return scoldKillSet.match(padded) && scoldTroubleSet.match(padded) && !scoldRealSet.match(padded)
+}
