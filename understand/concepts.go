@@ -23,6 +23,11 @@ type concept struct {
 	// phrases, they do not raise a message that asserts well-being ("the
 	// gas smell was from the bins, false alarm, we're good").
 	hazard bool
+	// check, when set, must also hold once every part is hit: a reading
+	// phrases cannot make, such as a temperature told as a number or a
+	// clause after "but" (situations.go). It runs only on the rare
+	// messages that hold every part.
+	check func(padded string) bool
 }
 
 type conceptPart struct {
@@ -110,8 +115,8 @@ var (
 
 // concepts are the life-threat situations read by meaning: the first
 // ones below, then the emergency signs of signs.go.
-var concepts = append(append(append(append(append(coreConcepts[:len(coreConcepts):len(coreConcepts)], signConcepts...), welfareConcepts...),
-	newKindConcepts...), lifeKindConcepts...), careKindConcepts...)
+var concepts = append(append(append(append(append(append(coreConcepts[:len(coreConcepts):len(coreConcepts)], signConcepts...), welfareConcepts...),
+	newKindConcepts...), lifeKindConcepts...), careKindConcepts...), situationConcepts...)
 
 var coreConcepts = []concept{
 	{name: "unresponsive", parts: []conceptPart{
@@ -455,9 +460,9 @@ var coreConcepts = []concept{
 	}},
 }
 
-// partBits is a set of concept parts by bit index: two words, as the
-// concepts have more than 64 parts between them.
-type partBits [2]uint64
+// partBits is a set of concept parts by bit index: three words, as the
+// concepts have more than 128 parts between them.
+type partBits [3]uint64
 
 func (b partBits) with(i uint8) partBits {
 	b[i>>6] |= 1 << (i & 63)
@@ -468,7 +473,7 @@ func (b partBits) has(i uint8) bool { return b[i>>6]&(1<<(i&63)) != 0 }
 
 // covers reports whether b holds every part of need.
 func (b partBits) covers(need partBits) bool {
-	return b[0]&need[0] == need[0] && b[1]&need[1] == need[1]
+	return b[0]&need[0] == need[0] && b[1]&need[1] == need[1] && b[2]&need[2] == need[2]
 }
 
 // conceptPhrase is one normalised phrase of a concept part.
@@ -497,8 +502,8 @@ func init() {
 	for _, c := range concepts {
 		var need partBits
 		for _, p := range c.parts {
-			if bit >= 128 {
-				panic("understand: more than 128 concept parts")
+			if bit >= 192 {
+				panic("understand: more than 192 concept parts")
 			}
 			need = need.with(uint8(bit))
 			seen := map[string]bool{}
@@ -590,7 +595,7 @@ func conceptAt(padded string) int {
 		}
 		hit = hit.with(p.part)
 		for c, need := range conceptNeed {
-			if hit.covers(need) && !concepts[c].hazard && len(concepts[c].unless) == 0 {
+			if hit.covers(need) && !concepts[c].hazard && len(concepts[c].unless) == 0 && concepts[c].check == nil {
 				complete = true // nothing later can change the answer
 			}
 		}
@@ -628,7 +633,7 @@ func conceptAt(padded string) int {
 	// only the latter yields to an assertion of well-being.
 	found := -1
 	for c, need := range conceptNeed {
-		if hit.covers(need) && !conceptUnless[c].match(padded) {
+		if hit.covers(need) && !conceptUnless[c].match(padded) && (concepts[c].check == nil || concepts[c].check(padded)) {
 			if !concepts[c].hazard {
 				return c
 			}
