@@ -33,6 +33,7 @@ import (
 var sitPerson = append(withoutPronouns(careRelative),
 	"uncle", "auntie", "oncle", "tante", "tío", "tía", "tio", "tia", "onkel", "عمي", "خالي", "عمتي", "خالتي", "3ammi", "khali", "3ami", "khalti",
 	"चाचा", "मामा", "ताऊ", "chacha", "mamu", "mamoo", "چچا", "ماموں", "تایا",
+	"pescador", "pescadores", "pêcheur", "pêcheurs", "fischer", "berger", "pastor", "hirte", "vô", "vó", "bba", "bouya", "pitaji", "पिता", "पिता जी",
 	"grandad", "granddad", "grandpa's", "the kids", "the children", "my boy", "my girl", "shepherd", "fisherman", "fishermen",
 	"pépé", "mémé", "les enfants", "los niños", "los chicos", "mi viejo", "mi vieja", "die kinder", "opi", "omi", "as crianças", "vovô", "vovó", "vovo", "vova",
 	"جدو", "جدي", "جدتي", "ستي", "بنت الجيران", "ابن الجيران", "بنت جارتنا", "بنت جارنا", "الراعي", "الصياد", "الصيادين",
@@ -63,6 +64,10 @@ func withoutPronouns(list []string) []string {
 // sitGone says someone is not back, missing or cannot be reached.
 var sitGone = append(append([]string{}, careMissing...),
 	"not heard from", "haven't heard", "havent heard", "no sign of", "can't get hold of", "cant get hold of", "can't contact", "cant contact",
+	"voicemail", "goes to voicemail", "can't get through", "cant get through", "nobody can get through", "no signal from", "sin señal de",
+	"nicht aufgetaucht", "ninguém tem notícia", "sem notícia", "notícia dele", "notícia dela", "messagerie", "buzón de voz", "mailbox",
+	"تلفونه مطفي", "تلفونها مطفي", "موبايله مطفي", "جواله مقفل", "جواله مغلق", "تلفونه مغلق", "tilifounou tafi", "tilifounha tafi", "tilifoun tafi",
+	"telephone tafi", "tel tafi", "tilifono mtaffi", "कोई संपर्क नहीं", "फोन बंद आ रहा", "फ़ोन बंद", "phone band aa raha", "فون بند آ رہا",
 	"not answering", "no answer from", "phone is off", "phone off", "still out", "still not home", "not home yet", "hasn't come home", "never arrived",
 	"n'est pas rentré", "pas rentrée", "pas de nouvelles", "ne répond pas", "ne répond plus", "aucun signe",
 	"no ha vuelto", "no contesta", "no responde", "no sabemos nada de", "ni rastro", "sin aparecer", "no aparece",
@@ -82,6 +87,7 @@ var sitGone = append(append([]string{}, careMissing...),
 // sitHostile is a hazard or a hostile place that makes being gone a
 // danger: weather, water, fire, earth moving, the desert, a well.
 var sitHostile = append(append(append([]string{}, conceptWeather...), careWater...),
+	"thunderstorm", "gewitter", "unwetter", "orage", "chta kbira", "बर्फबारी", "बर्फ़बारी", "برفباری", "barfbari",
 	"sandstorm", "sand storm", "dust storm", "wildfire", "bushfire", "forest fire", "the fire", "avalanche", "landslide", "mudslide", "earthquake",
 	"explosion", "blast", "hurricane", "cyclone", "typhoon", "tornado", "gale", "the sea", "at sea", "rough sea", "waves", "the desert", "desert",
 	"snow", "the mountains", "the well", "a well", "whiteout", "the rapids", "strong current", "rip current",
@@ -144,7 +150,7 @@ var sitShaft = []string{
 
 // sitTrapped says someone is still inside or cannot get out.
 var sitTrapped = []string{
-	"trapped", "stuck", "can't get out", "cant get out", "still inside", "still in there", "still there", "stayed behind", "under the rubble",
+	"trapped", "stuck inside", "stuck under", "can't get out", "cant get out", "still inside", "still in there", "still there", "stayed behind", "under the rubble",
 	"coincé", "coincée", "bloqué", "bloquée", "encore dedans", "toujours là-bas", "sous les décombres",
 	"atrapado", "atrapada", "sigue adentro", "sigue dentro", "no puede salir", "bajo los escombros",
 	"eingeschlossen", "eingeklemmt", "noch drin", "kommt nicht raus", "unter den trümmern",
@@ -160,7 +166,7 @@ var situationConcepts = []concept{
 		{phrases: sitPerson},
 		{neg: true, phrases: sitGone},
 		{phrases: sitHostile},
-	}, unless: sitElsewhere, check: notFound},
+	}, unless: sitElsewhere, check: func(padded string) bool { return notFound(padded) && goneOfSomeone(padded, sitGoneSet) }},
 	// someone fallen into a well, a pit or a shaft
 	{name: "fallen_in_shaft", parts: []conceptPart{
 		{phrases: sitPerson},
@@ -196,7 +202,7 @@ var situationConcepts = []concept{
 // says its sender's people are well: the clause after the contrast is the
 // news, and the safe clause before it must not hide it.
 func safeButGone(padded string) bool {
-	if !wellSet.match(padded) {
+	if !wellSet.match(padded) && !sitWellSet.match(padded) {
 		return false // no safe clause: the other situations decide
 	}
 	first := len(padded)
@@ -205,44 +211,134 @@ func safeButGone(padded string) bool {
 			first = i
 		}
 	}
-	if first == len(padded) || !wellSet.match(padded[:first+1]) {
+	if before := padded[:first+1]; first == len(padded) || !wellSet.match(before) && !sitWellSet.match(before) {
 		return false
 	}
 	after := padded[first:]
-	return sitPersonSet.match(after) && affirmed(after, sitGoneSet)
+	if !sitPersonSet.match(after) {
+		return false
+	}
+	// gone or trapped; or out of reach, alone or unable to move while a
+	// hazard is named ("but my brother doesn't answer, he must be asleep"
+	// is no emergency)
+	if goneOfSomeone(after, sitGoneTrappedSet) {
+		return true
+	}
+	return (goneOfSomeone(after, sitUnreachSet) || affirmed(after, sitAloneSet)) && sitHostileSet.match(padded)
 }
+
+// sitUnreach are the phrases of sitGone that tell someone out of reach
+// rather than gone: not answering, the phone off, no contact.
+var sitUnreach, sitGoneOnly = func() (unreach, gone []string) {
+	cues := []string{"answer", "reach", "contest", "respon", "atend", "erreich", "geht nicht ran", "meldet", "voicemail", "messagerie", "buzón",
+		"mailbox", "get through", "signal", "señal", "phone", "tilif", "telef", "télé", "fon", "contact", "contato", "kontakt", "sampark",
+		"rabta", "يرد", "ترد", "اتصال", "نتصل", "تلفون", "جوال", "موبايل", "yrod", "trod", "jaweb", "ntasel", "nettasel", "ttasel", "tafi",
+		"संपर्क", "फोन", "फ़ोन", "उठा", "رابطہ", "فون", "اٹھا"}
+	for _, p := range sitGone {
+		n := Normalize(p)
+		out := false
+		for _, c := range cues {
+			if strings.Contains(n, Normalize(c)) {
+				out = true
+				break
+			}
+		}
+		if out {
+			unreach = append(unreach, p)
+		} else {
+			gone = append(gone, p)
+		}
+	}
+	return unreach, gone
+}()
+
+var sitUnreachSet = compile(sitUnreach)
+
+// sitAlone is someone alone or unable to move away.
+var sitAloneSet = compile(append([]string{
+	"alone", "by himself", "by herself", "on his own", "on her own", "seul", "seule", "tout seul", "toute seule", "solo", "sola", "allein",
+	"sozinho", "sozinha", "لحاله", "لحالها", "لوحده", "لوحدها", "بروحه", "بروحها", "la7do", "la7alo", "la7alha", "bou7do", "bo7do", "wa7do", "wa7dha",
+	"अकेले", "अकेली", "अकेला", "akele", "akeli", "akela", "اکیلے", "اکیلی", "اکیلا",
+}, sitImmobile...))
+
+var sitHostileSet = compile(sitHostile)
+
+// sitWellSet holds spoken ways of saying "we are fine" that the well-being
+// phrases do not: enough for the clause before a "but".
+var sitWellSet = compile([]string{
+	"we're alright", "we are alright", "we're all right", "us lot are fine", "on est ok", "on est bien", "nous on va bien", "nosotros bien",
+	"nosotros estamos bien", "acá estamos bien", "wir sind ok", "wir sind okay", "bei uns ist alles gut", "a gente tá bem", "a gente ta bem",
+	"a gente está bem", "tamo bem", "nós estamos bem", "احنا مناح", "احنا كويسين", "نحنا مناح", "احنا تمام", "e7na mna7", "e7na kwayseen", "7na labas",
+	"7na mzyanin", "hna labas", "हम लोग ठीक", "हम ठीक", "ham log theek", "hum log theek", "hum thik", "ہم لوگ ٹھیک", "hum log thik",
+})
 
 // notFound reports whether padded does not tell the person found or back:
 // "never came back" and "não voltou" are not "came back".
 func notFound(padded string) bool { return !affirmed(padded, sitFoundSet) }
 
 var (
-	sitFoundSet  = compile(sitFound)
-	sitPersonSet = compile(sitPerson)
-	sitGoneSet   = compile(append(append([]string{}, sitGone...), sitTrapped...))
+	sitFoundSet       = compile(sitFound)
+	sitPersonSet      = compile(sitPerson)
+	sitGoneSet        = compile(sitGone)
+	sitGoneTrappedSet = compile(append(append([]string{}, sitGoneOnly...), sitTrapped...))
 )
 
-// affirmed reports whether padded holds a phrase of ps that no negator
-// just before (or, in Hindi and Urdu, just after) turns around.
-func affirmed(padded string, ps phraseSet) bool {
+// goneOfSomeone reports whether padded tells someone gone: a phrase of
+// sitGone not negated and not told of a thing ("the power hasn't come
+// back", "the bus didn't return", "la luz no ha vuelto").
+func goneOfSomeone(padded string, gone phraseSet) bool {
+	return each(padded, gone, func(start, end int) bool {
+		if negatedAround(padded, start, end) {
+			return false
+		}
+		from := start
+		for n := 0; n < 3 && from > 0; n++ { // the three words before
+			from = strings.LastIndexByte(padded[:from-1], ' ') + 1
+			if from <= 0 {
+				from = 0
+				break
+			}
+		}
+		return !sitThingSet.match(" " + strings.TrimSpace(padded[from:start]) + " ")
+	})
+}
+
+// sitThing are what can be "not back" without a person being gone.
+var sitThingSet = compile(append(append([]string{}, utilitiesBack...),
+	"bus", "train", "ferry", "the car", "the truck", "the van", "the phone", "phones", "the line", "water", "gas", "heating", "the insurance",
+	"le bus", "le train", "l'eau", "le gaz", "le chauffage", "el autobús", "el bus", "el tren", "el agua", "el gas", "la calefacción",
+	"der bus", "der zug", "das wasser", "die heizung", "o ônibus", "o onibus", "o trem", "a água", "a agua", "o gás",
+	"الباص", "الحافله", "القطار", "المي", "الميه", "الماء", "الغاز", "التدفئه", "el bas", "tobis", "lma", "el mayye", "el ghaz",
+	"ट्रेन", "पानी", "गैस", "bus", "train", "pani", "paani", "ٹرین", "پانی", "گیس",
+))
+
+// each calls f for every phrase of ps found in padded, by its bounds, and
+// reports whether f returned true for one.
+func each(padded string, ps phraseSet, f func(start, end int) bool) bool {
 	for i := 0; i < len(padded); {
 		k, w, ok := keyAt(padded, i)
 		if !ok {
 			break
 		}
 		for _, p := range ps.byKey.get(k) {
-			if strings.HasPrefix(padded[i:], p.text) && !negatedAround(padded, i, i+len(p.text)) {
+			if strings.HasPrefix(padded[i:], p.text) && f(i, i+len(p.text)) {
 				return true
 			}
 		}
 		i += w
 	}
 	for _, p := range ps.short {
-		if j := strings.Index(padded, p.text); j >= 0 && !negatedAround(padded, j, j+len(p.text)) {
+		if j := strings.Index(padded, p.text); j >= 0 && f(j, j+len(p.text)) {
 			return true
 		}
 	}
 	return false
+}
+
+// affirmed reports whether padded holds a phrase of ps that no negator
+// just before (or, in Hindi and Urdu, just after) turns around.
+func affirmed(padded string, ps phraseSet) bool {
+	return each(padded, ps, func(start, end int) bool { return !negatedAround(padded, start, end) })
 }
 
 // numberAt reads the number token that padded[i:] starts with (ASCII or
@@ -302,25 +398,25 @@ func numbers(padded string, f func(v float64, next string) bool) bool {
 // sitDevice is a device a life depends on that runs on power.
 var sitDevice = []string{
 	"ventilator", "home ventilator", "respirator", "breathing machine", "bipap", "cpap", "oxygen concentrator", "oxygen machine", "concentrator",
-	"suction machine", "suction pump", "dialysis machine", "home dialysis", "lvad", "heart pump", "feeding pump", "tube feeding pump",
-	"respirateur", "ventilateur", "concentrateur d'oxygène", "concentrateur", "machine à oxygène", "aspirateur de mucosités", "appareil d'aspiration",
-	"dialyse à domicile", "pompe d'alimentation", "pompe cardiaque",
+	"on oxygen", "home oxygen", "oxygen", "suction machine", "suction pump", "dialysis machine", "home dialysis", "lvad", "heart pump", "feeding pump", "tube feeding pump",
+	"machine d'aspiration", "aspirateur trachéal", "respirateur", "ventilateur", "concentrateur d'oxygène", "concentrateur", "machine à oxygène", "aspirateur de mucosités", "appareil d'aspiration",
+	"dialyse à domicile", "pompe d'alimentation", "pompe cardiaque", "sous oxygène", "oxygène",
 	"respirador", "ventilador", "concentrador de oxígeno", "concentrador de oxigeno", "concentrador", "máquina de oxígeno", "aspirador", "diálisis en casa",
-	"bomba de alimentación", "bomba de alimentacion",
-	"beatmungsgerät", "beatmungsgeraet", "sauerstoffgerät", "sauerstoffkonzentrator", "absauggerät", "heimdialyse", "ernährungspumpe", "herzpumpe", "kunstherz",
+	"bomba de alimentación", "bomba de alimentacion", "oxígeno", "oxigeno",
+	"sauerstoff", "beatmungsgerät", "beatmungsgeraet", "sauerstoffgerät", "sauerstoffkonzentrator", "absauggerät", "heimdialyse", "ernährungspumpe", "herzpumpe", "kunstherz",
 	"respirador", "ventilador", "concentrador de oxigênio", "aparelho de oxigênio", "aparelho de oxigenio", "aspirador", "diálise em casa",
-	"bomba de dieta", "bomba de alimentação",
+	"bomba de dieta", "bomba de alimentação", "oxigênio", "oxigenio",
 	"جهاز التنفس", "جهاز تنفس", "جهاز الاكسجين", "جهاز اكسجين", "مكثف الاكسجين", "جهاز الشفط", "جهاز شفط", "جهاز الغسيل", "مضخه التغذيه", "مضخه القلب",
-	"jihaz el tanaffos", "jhaz tanaffos", "jihaz tanaffus", "jhaz l oxygene", "jihaz el oxygen", "jhaz dyal l oxygene", "makinat oxygen", "jhaz chfat",
-	"वेंटिलेटर", "ऑक्सीजन मशीन", "ऑक्सीजन कंसंट्रेटर", "सक्शन मशीन", "डायलिसिस मशीन", "फीडिंग पंप", "ventilator", "oxygen machine",
-	"وینٹی لیٹر", "وینٹیلیٹر", "آکسیجن مشین", "آکسیجن کنسنٹریٹر", "سکشن مشین", "ڈائلیسز مشین", "فیڈنگ پمپ",
+	"الاكسجين", "اكسجين", "oxygen", "oksijen", "l oxygene", "jihaz el tanaffos", "jhaz tanaffos", "jihaz tanaffus", "jhaz l oxygene", "jihaz el oxygen", "jhaz dyal l oxygene", "makinat oxygen", "jhaz chfat",
+	"वेंटिलेटर", "ऑक्सीजन", "ऑक्सीजन मशीन", "ऑक्सीजन कंसंट्रेटर", "सक्शन मशीन", "डायलिसिस मशीन", "फीडिंग पंप", "ventilator", "oxygen machine",
+	"وینٹی لیٹر", "وینٹیلیٹر", "آکسیجن", "آکسیجن مشین", "آکسیجن کنسنٹریٹر", "سکشن مشین", "ڈائلیسز مشین", "فیڈنگ پمپ",
 }
 
 // sitPowerOut says the mains are gone or the generator will not run.
 var sitPowerOut = []string{
 	"power cut", "power is out", "power's out", "power went", "no power", "lost power", "blackout", "outage", "no electricity", "power has been off",
 	"power off", "generator won't start", "generator wont start", "generator died", "generator broke", "no fuel",
-	"coupure", "panne de courant", "plus de courant", "pas de courant", "plus d'électricité", "le groupe ne démarre pas", "groupe électrogène en panne",
+	"coupure", "panne de courant", "panne d'électricité", "panne électrique", "plus de courant", "pas de courant", "plus d'électricité", "le groupe ne démarre pas", "groupe électrogène en panne",
 	"sin luz", "se fue la luz", "no hay luz", "apagón", "apagon", "corte de luz", "sin electricidad", "la planta no arranca", "el generador no arranca",
 	"kein strom", "stromausfall", "strom ist weg", "strom weg", "aggregat springt nicht an", "generator springt nicht an",
 	"sem luz", "sem energia", "acabou a luz", "faltou luz", "falta de luz", "apagão", "apagao", "gerador não liga", "gerador nao liga", "gerador quebrou",
@@ -342,8 +438,8 @@ var sitBattery = []string{
 	"bateria", "barrinha", "barra", "por cento", "carga", "apitando", "alarme",
 	"البطاريه", "بطاريه", "الشحن", "شحن", "خط", "شرطه", "بالميه", "يصفر", "يزمر",
 	"batterie", "battery", "batteria", "bataria", "chahn", "sha7n", "ch7en", "khat", "kaysoffar", "kaysafar", "3am ysaffer",
-	"बैटरी", "चार्ज", "प्रतिशत", "परसेंट", "बीप", "battery", "charge", "percent",
-	"بیٹری", "چارج", "فیصد", "پرسنٹ", "بیپ",
+	"बैटरी", "चार्ज", "प्रतिशत", "परसेंट", "बीप", "इन्वर्टर", "यूपीएस", "battery", "charge", "percent", "inverter", "ups",
+	"بیٹری", "چارج", "فیصد", "پرسنٹ", "بیپ", "انورٹر", "یو پی ایس",
 }
 
 // sitBatteryLow tells a battery low in words.
@@ -389,8 +485,37 @@ func batteryLow(padded string) bool {
 			return v <= 6
 		}
 		return false
-	})
+	}) || lowNearBattery(padded)
 }
+
+// lowNearBattery reports whether a number from 1 to 30 stands within four
+// words of a battery word: "battery 12%" and "20% de batterie" lose their
+// percent sign in normalising.
+func lowNearBattery(padded string) bool {
+	words := strings.Fields(padded)
+	for i, w := range words {
+		v, _, ok := numberAt(" "+w+" ", 1)
+		if !ok || v < 1 || v > 30 {
+			continue
+		}
+		for j := max(0, i-4); j <= min(len(words)-1, i+4); j++ {
+			if batteryWord[words[j]] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// batteryWord are the words for a battery or its charge.
+var batteryWord = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range []string{"battery", "batterie", "batería", "bateria", "akku", "البطاريه", "بطاريه", "بالبطاريه", "عالبطاريه", "batterie",
+		"बैटरी", "بیٹری", "charge", "carga", "ladung", "الشحن", "شحن", "chahn", "sha7n", "चार्ज", "چارج", "inverter", "इन्वर्टर", "انورٹر"} {
+		m[Normalize(w)] = true
+	}
+	return m
+}()
 
 // sitImmunoLow is someone whom infection kills fast: on chemotherapy, on
 // dialysis, after a transplant.
@@ -426,7 +551,8 @@ var (
 	sitImmunoSet = compile(sitImmunoLow)
 	sitChillsSet = compileWhole([]string{
 		"shivering", "shivers", "shaking", "shakes", "rigors", "rigours", "chills", "trembling", "teeth chattering", "confused", "not making sense",
-		"drowsy", "hard to wake",
+		"drowsy", "hard to wake", "delirious", "talking nonsense", "redet wirr", "fantasiert", "délire", "delira", "delirando", "delirante",
+		"يهلوس", "تهلوس", "بيهلوس", "kayhdar", "kat-hdar", "अनाप शनाप", "بے ربط",
 		"frissons", "frissonne", "grelotte", "tremble", "claque des dents", "confus", "confuse", "somnolent", "somnolente",
 		"escalofríos", "escalofrios", "tiembla", "temblando", "tiritando", "confundido", "confundida", "adormilado", "adormilada",
 		"schüttelfrost", "zittert", "zittern", "friert", "verwirrt", "benommen",
@@ -496,7 +622,8 @@ var sitImmobile = append(append([]string{}, immobile...),
 	"in a wheelchair", "uses a wheelchair", "bedbound", "bed-bound", "after surgery", "just had surgery", "had an operation", "paralysed", "paralyzed",
 	"very old", "blind", "on crutches", "can't move", "cant move", "cannot move", "can't get up", "cant get up",
 	"fauteuil", "en fauteuil", "alité", "alitée", "opéré", "opérée", "paralysé", "paralysée", "très âgé", "très âgée", "aveugle", "béquilles",
-	"ne peut pas bouger", "ne peut pas se lever",
+	"ne peut pas bouger", "ne peut pas se lever", "ne peut pas descendre", "can't do the stairs", "cant do the stairs", "can't manage the stairs",
+	"no puede bajar", "kann nicht runter", "não consegue descer",
 	"silla de ruedas", "en silla", "encamado", "encamada", "operado", "operada", "paralizado", "paralizada", "muy mayor", "ciego", "ciega", "muletas",
 	"no se puede mover", "no puede moverse", "no se puede levantar",
 	"im rollstuhl", "rollstuhl", "bettlägerig", "operiert", "gelähmt", "sehr alt", "blind", "krücken", "kann sich nicht bewegen",
