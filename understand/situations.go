@@ -132,6 +132,15 @@ var sitElsewhere = []string{
 	"خبروں میں", "نیوز میں", "ٹی وی پر",
 }
 
+// sitOver tells the person well again: the fever or the danger is past.
+var sitOver = []string{
+	"fine now", "ok now", "okay now", "better now", "recovered", "all good now", "is fine now", "she's fine now", "he's fine now",
+	"va mieux", "va bien maintenant", "guéri", "guérie", "ya está bien", "ya se recuperó", "está mejor", "se recuperó", "geht es wieder gut",
+	"geht's wieder gut", "wieder gesund", "es geht ihr besser", "es geht ihm besser", "já está bem", "ja esta bem", "está melhor", "se recuperou",
+	"صار منيح", "صارت منيحه", "تحسن", "تحسنت", "بخير هلق", "مزيان دابا", "wella mzyan", "wellat mzyana", "tsa77a", "t7assan", "sar mni7", "sarat mni7a",
+	"अब ठीक", "ठीक हो गए", "ठीक हो गई", "ठीक हो गया", "ab theek", "theek ho gaye", "اب ٹھیک", "ٹھیک ہو گئے", "ٹھیک ہو گئی", "ٹھیک ہو گیا",
+}
+
 // sitFell and sitShaft: fallen into a well, a pit or a shaft.
 var sitFell = []string{
 	"fell", "fallen", "has fallen", "slipped into", "fell down", "tombé", "tombée", "tombé dans", "se cayó", "cayó", "se ha caído", "gefallen",
@@ -188,13 +197,13 @@ var situationConcepts = []concept{
 	// a fever told as a number in someone whom it endangers
 	{name: "fever_vulnerable", parts: []conceptPart{
 		{phrases: append(append([]string{}, sitImmunoLow...), sitNewborn...)},
-	}, unless: sitElsewhere, check: feverVulnerable},
+	}, unless: append(append([]string{}, sitElsewhere...), sitOver...), check: feverVulnerable},
 	// someone who cannot move, a hazard coming, no way out
 	{name: "immobile_cornered", parts: []conceptPart{
 		{phrases: sitImmobile},
 		{neg: true, phrases: sitComing},
 		{neg: true, phrases: sitNoWayOut},
-	}, unless: append(append([]string{}, sitElsewhere...), sitOutAlready...)},
+	}, unless: append(append(append([]string{}, sitElsewhere...), sitOutAlready...), sitOver...)},
 }
 
 // safeButGone reports whether a clause after a contrast word ("but",
@@ -211,7 +220,10 @@ func safeButGone(padded string) bool {
 			first = i
 		}
 	}
-	if before := padded[:first+1]; first == len(padded) || !wellSet.match(before) && !sitWellSet.match(before) {
+	if first == len(padded) {
+		return false
+	}
+	if before := padded[:first+1]; !wellSet.match(before) && !sitWellSet.match(before) {
 		return false
 	}
 	after := padded[first:]

@@ -73,6 +73,7 @@ func TestSituations(t *testing.T) {
 		{"ur fever newborn", "میرا نومولود بیٹا ہے اور اسے 38 بخار ہے", true},
 		{"en near miss fever adult cold", "I have a cold and my temperature is 39, what should I take", false},
 		{"es near miss pregnant weeks", "estoy embarazada de 39 semanas y mi mamá hace diálisis, estamos bien", false},
+		{"en near miss chemo fever over", "my aunt on chemo had 39 and shivers last month, she is fine now", false},
 		{"en near miss chemo fever no chills", "mum finished chemo last year and today she has 38.6, she feels fine", false},
 
 		// someone who cannot move, a hazard coming, no way out
@@ -137,6 +138,16 @@ func TestNumberAt(t *testing.T) {
 		v, _, ok := numberAt(c.padded, 1)
 		if ok != c.ok || v != c.want {
 			t.Errorf("numberAt(%q) = %v, %v; want %v, %v", c.padded, v, ok, c.want, c.ok)
+		}
+	}
+}
+
+// safeButGone is read on messages with no contrast word too, where the
+// clause before "but" is the whole message.
+func TestSafeButGoneWithoutContrast(t *testing.T) {
+	for _, text := range []string{"we are all fine", "الجميع بخير", "7na labas l7amdolilah", "hum sab theek hain"} {
+		if safeButGone(" " + Normalize(text) + " ") {
+			t.Errorf("safeButGone(%q) = true, want false", text)
 		}
 	}
 }
