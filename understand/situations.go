@@ -170,24 +170,13 @@ var sitTrapped = []string{
 }
 
 var situationConcepts = []concept{
-	// someone gone while the message names a hazard or a hostile place
-	{name: "gone_hostile", parts: []conceptPart{
+	// someone gone near a hazard, fallen into a well, or gone after "we're
+	// fine but": one concept, so that its people and its ways of being
+	// gone are looked up once per message (see personGone)
+	{name: "person_gone", parts: []conceptPart{
 		{phrases: sitPerson},
-		{neg: true, phrases: sitGone},
-		{phrases: sitHostile},
-	}, unless: sitElsewhere, check: func(padded string) bool { return notFound(padded) && goneOfSomeone(padded, sitGoneSet) }},
-	// someone fallen into a well, a pit or a shaft
-	{name: "fallen_in_shaft", parts: []conceptPart{
-		{phrases: sitPerson},
-		{phrases: sitFell},
-		{phrases: sitShaft},
-	}, unless: append(append([]string{}, sitElsewhere...), "got him out", "got her out", "pulled him out", "pulled her out", "sortie du puits",
-		"sorti du puits", "lo sacamos", "la sacamos", "rausgeholt", "tiramos", "طلعناه", "طلعوه", "khrrjnah", "निकाल लिया", "نکال لیا")},
-	// "we're all fine but grandpa has not come back": see safeButGone
-	{name: "safe_but_gone", parts: []conceptPart{
-		{phrases: sitPerson},
-		{neg: true, phrases: append(append([]string{}, sitGone...), sitTrapped...)},
-	}, unless: sitElsewhere, check: func(padded string) bool { return notFound(padded) && safeButGone(padded) }},
+		{neg: true, phrases: append(append(append([]string{}, sitGone...), sitTrapped...), sitFell...)},
+	}, unless: sitElsewhere, check: personGone},
 	// a device that needs power, a power cut, its battery told low
 	{name: "device_battery_low", parts: []conceptPart{
 		{phrases: sitDevice},
@@ -205,6 +194,27 @@ var situationConcepts = []concept{
 		{neg: true, phrases: sitNoWayOut},
 	}, unless: append(append(append([]string{}, sitElsewhere...), sitOutAlready...), sitOver...)},
 }
+
+// personGone reports whether padded, which names a person and a way of
+// being gone, tells someone gone while a hazard or a hostile place is named,
+// someone fallen into a well or a pit, or someone gone or trapped after
+// "we're fine but"; not when the person is told found or back.
+func personGone(padded string) bool {
+	if sitFellSet.match(padded) && sitShaftSet.match(padded) && !sitShaftOutSet.match(padded) {
+		return true
+	}
+	if !notFound(padded) {
+		return false
+	}
+	return goneOfSomeone(padded, sitGoneSet) && sitHostileSet.match(padded) || safeButGone(padded)
+}
+
+var (
+	sitFellSet     = compile(sitFell)
+	sitShaftSet    = compile(sitShaft)
+	sitShaftOutSet = compile([]string{"got him out", "got her out", "pulled him out", "pulled her out", "sortie du puits", "sorti du puits",
+		"lo sacamos", "la sacamos", "rausgeholt", "tiramos", "طلعناه", "طلعوه", "khrrjnah", "निकाल लिया", "نکال لیا"})
+)
 
 // safeButGone reports whether a clause after a contrast word ("but",
 // "mais", "بس", "lekin") names a person gone or trapped, in a message that
