@@ -23,6 +23,11 @@ type concept struct {
 	// phrases, they do not raise a message that asserts well-being ("the
 	// gas smell was from the bins, false alarm, we're good").
 	hazard bool
+	// check, when set, must also hold once every part is hit: a reading
+	// phrases cannot make, such as a temperature told as a number or a
+	// clause after "but" (situations.go). It runs only on the rare
+	// messages that hold every part.
+	check func(padded string) bool
 }
 
 type conceptPart struct {
@@ -110,8 +115,8 @@ var (
 
 // concepts are the life-threat situations read by meaning: the first
 // ones below, then the emergency signs of signs.go.
-var concepts = append(append(append(append(append(coreConcepts[:len(coreConcepts):len(coreConcepts)], signConcepts...), welfareConcepts...),
-	newKindConcepts...), lifeKindConcepts...), careKindConcepts...)
+var concepts = append(append(append(append(append(append(coreConcepts[:len(coreConcepts):len(coreConcepts)], signConcepts...), welfareConcepts...),
+	newKindConcepts...), lifeKindConcepts...), careKindConcepts...), situationConcepts...)
 
 var coreConcepts = []concept{
 	{name: "unresponsive", parts: []conceptPart{
@@ -455,9 +460,9 @@ var coreConcepts = []concept{
 	}},
 }
 
-// partBits is a set of concept parts by bit index: two words, as the
-// concepts have more than 64 parts between them.
-type partBits [2]uint64
+// partBits is a set of concept parts by bit index: three words, as the
+// concepts have more than 128 parts between them.
+type partBits [3]uint64
 
 func (b partBits) with(i uint8) partBits {
 	b[i>>6] |= 1 << (i & 63)
@@ -466,24 +471,35 @@ func (b partBits) with(i uint8) partBits {
 
 func (b partBits) has(i uint8) bool { return b[i>>6]&(1<<(i&63)) != 0 }
 
-// covers reports whether b holds every part of need.
-func (b partBits) covers(need partBits) bool {
-	return b[0]&need[0] == need[0] && b[1]&need[1] == need[1]
+func (b partBits) or(c partBits) partBits { return partBits{b[0] | c[0], b[1] | c[1], b[2] | c[2]} }
+
+func (b partBits) andNot(c partBits) partBits {
+	return partBits{b[0] &^ c[0], b[1] &^ c[1], b[2] &^ c[2]}
 }
 
-// conceptPhrase is one normalised phrase of a concept part.
+// covers reports whether b holds every part of need.
+func (b partBits) covers(need partBits) bool {
+	return b[0]&need[0] == need[0] && b[1]&need[1] == need[1] && b[2]&need[2] == need[2]
+}
+
+// conceptPhrase is one normalised phrase and the concept parts it stands
+// in: a word shared by many concepts (a person, a hazard) is looked up
+// once.
 type conceptPhrase struct {
-	text string // normalised, padded when whole words must match
-	part uint8  // bit index over all concepts' parts
-	neg  bool
+	text string   // normalised, padded when whole words must match
+	bits partBits // the parts, by bit index over all concepts' parts
+	neg  partBits // those of bits whose phrase does not count when negated
 }
 
 var (
-	conceptByKey   keyIndex[conceptPhrase]
-	conceptShort   []conceptPhrase
-	conceptNeed    []partBits // per concept: the part bits that must all be hit
-	conceptUnless  []phraseSet
-	conceptNegWord map[string]bool
+	conceptByKey  keyIndex[conceptPhrase]
+	conceptShort  []conceptPhrase
+	conceptNeed   []partBits // per concept: the part bits that must all be hit
+	conceptUnless []phraseSet
+	// conceptPlainNeed are the needs of the concepts about a person with
+	// no unless and no check: once one is covered, the answer is known.
+	conceptPlainNeed []partBits
+	conceptNegWord   map[string]bool
 )
 
 func init() {
@@ -493,31 +509,57 @@ func init() {
 			conceptNegWord[f] = true
 		}
 	}
+	byText := map[string]int{}
+	var phrases []conceptPhrase
 	bit := 0
 	for _, c := range concepts {
 		var need partBits
 		for _, p := range c.parts {
-			if bit >= 128 {
-				panic("understand: more than 128 concept parts")
+			if bit >= 192 {
+				panic("understand: more than 192 concept parts")
 			}
 			need = need.with(uint8(bit))
-			seen := map[string]bool{}
 			for _, raw := range p.phrases {
 				for _, v := range []string{raw, deaccent(raw)} {
-					addConceptPhrase(v, uint8(bit), p.neg, seen)
+					n, ok := conceptText(v)
+					if !ok {
+						continue
+					}
+					i, seen := byText[n]
+					if !seen {
+						i = len(phrases)
+						byText[n] = i
+						phrases = append(phrases, conceptPhrase{text: n})
+					}
+					phrases[i].bits = phrases[i].bits.with(uint8(bit))
+					if p.neg {
+						phrases[i].neg = phrases[i].neg.with(uint8(bit))
+					}
 				}
 			}
 			bit++
 		}
 		conceptNeed = append(conceptNeed, need)
+		if !c.hazard && len(c.unless) == 0 && c.check == nil {
+			conceptPlainNeed = append(conceptPlainNeed, need)
+		}
 		conceptUnless = append(conceptUnless, compile(c.unless))
+	}
+	for _, ph := range phrases {
+		if k, ok := key(ph.text); ok {
+			conceptByKey.add(k, ph)
+		} else {
+			conceptShort = append(conceptShort, ph)
+		}
 	}
 }
 
-func addConceptPhrase(raw string, bit uint8, neg bool, seen map[string]bool) {
+// conceptText returns raw normalised for matching, padded when whole
+// words must match; false when nothing is left.
+func conceptText(raw string) (string, bool) {
 	n := Normalize(strings.TrimSuffix(raw, "*"))
 	if n == "" {
-		return
+		return "", false
 	}
 	// Arabic script glues و, ب, ال, ع to the next word ("والتلج",
 	// "بالمصعد"): its phrases of two or more words match inside words, and
@@ -531,16 +573,7 @@ func addConceptPhrase(raw string, bit uint8, neg bool, seen map[string]bool) {
 	default:
 		n = " " + n + " "
 	}
-	if seen[n] {
-		return
-	}
-	seen[n] = true
-	ph := conceptPhrase{text: n, part: bit, neg: neg}
-	if k, ok := key(n); ok {
-		conceptByKey.add(k, ph)
-	} else {
-		conceptShort = append(conceptShort, ph)
-	}
+	return n, true
 }
 
 // deaccent drops the accents of Latin letters, as people often type them
@@ -582,15 +615,19 @@ func conceptAt(padded string) int {
 	var hit partBits
 	complete := false
 	record := func(i int, p conceptPhrase) {
-		if hit.has(p.part) {
+		add := p.bits.andNot(hit)
+		if add == (partBits{}) {
 			return
 		}
-		if p.neg && negatedAround(padded, i, i+len(p.text)) {
-			return
+		if add.andNot(p.neg) != add && negatedAround(padded, i, i+len(p.text)) {
+			add = add.andNot(p.neg)
+			if add == (partBits{}) {
+				return
+			}
 		}
-		hit = hit.with(p.part)
-		for c, need := range conceptNeed {
-			if hit.covers(need) && !concepts[c].hazard && len(concepts[c].unless) == 0 {
+		hit = hit.or(add)
+		for _, need := range conceptPlainNeed {
+			if hit.covers(need) {
 				complete = true // nothing later can change the answer
 			}
 		}
@@ -628,7 +665,7 @@ func conceptAt(padded string) int {
 	// only the latter yields to an assertion of well-being.
 	found := -1
 	for c, need := range conceptNeed {
-		if hit.covers(need) && !conceptUnless[c].match(padded) {
+		if hit.covers(need) && !conceptUnless[c].match(padded) && (concepts[c].check == nil || concepts[c].check(padded)) {
 			if !concepts[c].hazard {
 				return c
 			}
