@@ -702,6 +702,11 @@ func (e *Engine) handleStatus(t inTask) error {
 	if err != nil {
 		return err
 	}
+	for _, o := range e.observers {
+		if f, ok := o.(StatusFollower); ok {
+			f.StatusCommitted(st)
+		}
+	}
 	if wake != "" {
 		e.wakeOut.Wake(wake)
 	}
