@@ -255,6 +255,14 @@ type StatusObserver interface {
 	ObserveStatus(w store.Writer, st *whatsapp.Status) error
 }
 
+// StatusFollower is a status observer that is told of the status again
+// once the transaction that observed it has committed: what it starts
+// then (a broadcast's SMS fallback pass) reads what the observation
+// wrote. It runs outside any transaction and must not block.
+type StatusFollower interface {
+	StatusCommitted(st *whatsapp.Status)
+}
+
 // TemplateObserver is told when WhatsApp changes a template's status, so
 // that broadcasts stop sending a paused or disabled template. A status
 // observer registered with ObserveStatuses that also implements it is
