@@ -222,9 +222,9 @@ func (pl *pool) validLocked() {
 	}
 }
 
-func (pl *pool) wait(ctx context.Context, c Class) error {
+func (pl *pool) wait(ctx context.Context, c Class) (Token, error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return Token{}, err
 	}
 	obs := pl.p.observing()
 	start := time.Now() // the wall clock: p.now may be a test's fixed clock
@@ -232,11 +232,12 @@ func (pl *pool) wait(ctx context.Context, c Class) error {
 	pl.validLocked()
 	if pl.permits > 0 && !pl.aheadLocked(c) {
 		pl.permits--
+		until := pl.until
 		pl.mu.Unlock()
 		if obs != nil {
 			obs.PermitWait(c, 0)
 		}
-		return nil
+		return Token{until: until}, nil
 	}
 	w := &waiter{ready: make(chan struct{})}
 	pl.queue[c] = append(pl.queue[c], w)
@@ -251,16 +252,17 @@ func (pl *pool) wait(ctx context.Context, c Class) error {
 		if obs != nil {
 			obs.PermitWait(c, time.Since(start))
 		}
-		return nil
+		return Token{until: w.until}, nil
 	case <-ctx.Done():
 	}
 	pl.mu.Lock()
 	defer pl.mu.Unlock()
-	if w.granted {
-		// Granted as the context ended: hand the permit on.
+	if w.granted && w.until.Equal(pl.until) {
+		// Granted as the context ended: hand the permit on (unless a
+		// newer answer has replaced the one it came from).
 		pl.permits++
 		pl.grantLocked()
-		return ctx.Err()
+		return Token{}, ctx.Err()
 	}
 	q := pl.queue[c]
 	for i, x := range q {
@@ -269,7 +271,7 @@ func (pl *pool) wait(ctx context.Context, c Class) error {
 			break
 		}
 	}
-	return ctx.Err()
+	return Token{}, ctx.Err()
 }
 
 // grantLocked hands the valid permits to the waiters, most urgent first.
@@ -281,7 +283,7 @@ func (pl *pool) grantLocked() {
 			pl.queue[c][0] = nil
 			pl.queue[c] = pl.queue[c][1:]
 			pl.permits--
-			w.granted = true
+			w.granted, w.until = true, pl.until
 			close(w.ready)
 		}
 	}
