@@ -274,3 +274,50 @@ func TestPermitWaitsAreMeasured(t *testing.T) {
 		t.Errorf("requests measured: %d, %d failed; want some, none failed", log.requests, log.failed)
 	}
 }
+
+// fixedRemote grants n permits per request, usable until a fixed time.
+type fixedRemote struct {
+	n     int
+	until time.Time
+}
+
+func (r *fixedRemote) Permits(context.Context, string, Class, int) (Permit, error) {
+	return Permit{N: r.n, Until: r.until}, nil
+}
+
+func (r *fixedRemote) Report(string, Report) {}
+
+// A permit taken on a cluster carries its end, so that the sender checks
+// it again as its request leaves; one instance's never ends.
+func TestTokensEndWithTheirPermits(t *testing.T) {
+	start := time.Unix(1e9, 0)
+	cases := []struct {
+		label    string
+		cluster  bool
+		after    time.Duration // from start to the check
+		wantLive bool
+	}{
+		{label: "one instance: live however late", after: time.Hour, wantLive: true},
+		{label: "cluster: live before the permit's end", cluster: true, after: 24 * time.Millisecond, wantLive: true},
+		{label: "cluster: void at its end", cluster: true, after: 25 * time.Millisecond},
+		{label: "cluster: void after it", cluster: true, after: time.Second},
+	}
+	for _, tc := range cases {
+		t.Run(tc.label, func(t *testing.T) {
+			c := clocktest.New(start)
+			p := New(80)
+			p.SetClock(c.Now)
+			if tc.cluster {
+				p.SetRemote(&fixedRemote{n: 2, until: start.Add(25 * time.Millisecond)}, 25*time.Millisecond, 0)
+			}
+			tok, err := p.Take(context.Background(), "a", Conversation)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Add(tc.after)
+			if got := p.Live(tok); got != tc.wantLive {
+				t.Fatalf("live %v, want %v", got, tc.wantLive)
+			}
+		})
+	}
+}
