@@ -81,10 +81,11 @@ const maxBatch = 64
 // successes, slow-downs and pauses are reported to it. Call it before
 // anything is sent; without it (one instance) nothing changes.
 //
-// validity is how long a granted permit stays usable, and spread how
-// long a send may take from its permit to reaching WhatsApp (the
-// sender's last look at its record, the request's way): a send reaches
-// WhatsApp within validity + spread of its permit's grant. So that every
+// validity is how long a granted permit stays usable (the sender checks
+// it with Live immediately before its request leaves, and takes another
+// when it is void), and spread how long a request may take from that
+// check to reaching WhatsApp: a send reaches WhatsApp within validity +
+// spread of its permit's grant. So that every
 // one-second window at WhatsApp still holds at most the rate plus one
 // burst (rate/20), an owner grants from a bucket of burst 1 at
 //
