@@ -2,7 +2,6 @@ package outgoing
 
 import (
 	"context"
-	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -49,16 +48,7 @@ func (a *arrivals) MarkRead(context.Context, string, string, bool) error { retur
 func (a *arrivals) mostInOneSecond() int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	times := append([]time.Time(nil), a.at...)
-	sort.Slice(times, func(i, j int) bool { return times[i].Before(times[j]) })
-	most, j := 0, 0
-	for i := range times {
-		for times[i].Sub(times[j]) >= time.Second {
-			j++
-		}
-		most = max(most, i-j+1)
-	}
-	return most
+	return clocktest.MostWithin(a.at, time.Second)
 }
 
 // On a cluster a permit is void Validity after the number's owner

@@ -3,7 +3,6 @@ package pace
 import (
 	"context"
 	"errors"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -31,19 +30,6 @@ func (r *ownerRemote) Permits(ctx context.Context, num string, c Class, want int
 }
 
 func (r *ownerRemote) Report(num string, rep Report) { r.owner.Apply(num, rep) }
-
-// maxInWindow is the most times within any window of length w.
-func maxInWindow(times []time.Time, w time.Duration) int {
-	sort.Slice(times, func(i, j int) bool { return times[i].Before(times[j]) })
-	best, j := 0, 0
-	for i := range times {
-		for times[i].Sub(times[j]) >= w {
-			j++
-		}
-		best = max(best, i-j+1)
-	}
-	return best
-}
 
 // Three instances send from one number through its owner's permits:
 // together they stay within the rate plus one burst in every second, as
@@ -94,7 +80,7 @@ func TestInstancesDrawFromTheOwnersBudget(t *testing.T) {
 	if d := time.Since(start); d < 2900*time.Millisecond {
 		t.Fatalf("600 sends took %v: the instances did not share one budget", d)
 	}
-	if n, limit := maxInWindow(times, time.Second), rate+rate/20; n > limit {
+	if n, limit := clocktest.MostWithin(times, time.Second), rate+rate/20; n > limit {
 		t.Fatalf("%d sends in one second, want at most %d (the rate plus one burst)", n, limit)
 	}
 	if c := remote.calls.Load(); c >= 600 {
