@@ -128,13 +128,22 @@ func (e *Engine) sendOutbound(key string, it *store.OutboxItem) bool {
 		}
 		m.ID = id
 	}
-	if err := e.out.Wait(e.ctx, it.PhoneNumberID, pace.Conversation); err != nil {
-		return false // shutting down; the item stays in the store
-	}
 	release, ok, ret := e.holdForSend(key, it)
 	defer release()
 	if !ok {
 		return ret
+	}
+	// The permit comes after the look at the record (a JetStream read on
+	// a cluster), so that the request leaves while it is live; Send takes
+	// another if it is void by then (outgoing.Permit). A pause that began
+	// since the check above parks the lane rather than hold the person.
+	if until := e.out.PausedUntil(it.PhoneNumberID); until.After(e.now()) {
+		time.AfterFunc(until.Sub(e.now()), func() { e.wakeOut.Wake(key) })
+		return false
+	}
+	permit, err := e.out.Wait(e.ctx, it.PhoneNumberID, pace.Conversation)
+	if err != nil {
+		return false // shutting down; the item stays in the store
 	}
 	if !it.UnknownSince.IsZero() {
 		e.log.Warn().Uint64("seq", it.Seq).Time("unknown_since", it.UnknownSince).
@@ -146,7 +155,10 @@ func (e *Engine) sendOutbound(key string, it *store.OutboxItem) bool {
 		// answer was lost is settled by its status instead of repeated.
 		msg.CallbackData = outboxCallback(it)
 	}
-	o := e.out.Send(sendCtx, e.policy, outgoing.Attempt{Phone: it.PhoneNumberID, Msg: msg, Kind: kindOf(it), Failed: it.Attempts})
+	o := e.out.Send(sendCtx, e.policy, outgoing.Attempt{Phone: it.PhoneNumberID, Msg: msg, Kind: kindOf(it), Failed: it.Attempts, Permit: permit})
+	if o.Unsent {
+		return false // shutting down while waiting for a new permit; the item stays in the store
+	}
 	if o.Err == nil {
 		e.finish(it, &o.Result, nil)
 		return true

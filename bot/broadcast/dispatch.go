@@ -916,13 +916,14 @@ func (s *Service) send(r *run, j *job, num string, runLim *rate.Limiter) *result
 	// The number's pause is shared with the reply outbox: an account error
 	// on a reply stops broadcasts from that number too, until the pause
 	// ends or an admin resumes the number.
-	if err := s.out.Wait(r.ctx, num, pace.Broadcast); err != nil {
+	permit, err := s.out.Wait(r.ctx, num, pace.Broadcast)
+	if err != nil {
 		return &result{job: j, unsent: true}
 	}
 	release := s.people.Shared(j.rec.WaID)
 	defer release()
 	var stored Recipient
-	err := s.db.Read(storeCtx, func(tx store.Reader) (err error) {
+	err = s.db.Read(storeCtx, func(tx store.Reader) (err error) {
 		stored, err = store.GetBroadcastRecipient[Recipient](storeCtx, tx, r.id, j.seq)
 		return err
 	})
@@ -934,7 +935,12 @@ func (s *Service) send(r *run, j *job, num string, runLim *rate.Limiter) *result
 	if !s.stillSending(r) || !s.handing(r, j.seq) {
 		return &result{job: j, unsent: true}
 	}
-	o := s.out.Send(sendCtx, s.policy(), outgoing.Attempt{Phone: num, Msg: forNumber(j.msg, j.mediaIDs, num), Kind: j.sendKind(r.round), Failed: j.rec.Attempts})
+	// Send checks the permit as the request leaves, and takes another
+	// (until the run ends) if the look above outlasted it.
+	o := s.out.Send(sendCtx, s.policy(), outgoing.Attempt{Phone: num, Msg: forNumber(j.msg, j.mediaIDs, num), Kind: j.sendKind(r.round), Failed: j.rec.Attempts, Permit: permit})
+	if o.Unsent {
+		return &result{job: j, unsent: true}
+	}
 	return &result{job: j, phone: num, res: o.Result, err: o.Err, d: o.Decision, at: s.now()}
 }
 
