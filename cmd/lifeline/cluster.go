@@ -191,20 +191,25 @@ func clusterEnsure(ctx context.Context, cfg Config, stdout io.Writer) error {
 }
 
 func clusterStatus(ctx context.Context, cfg Config, stdout io.Writer) error {
-	node, err := connectCluster(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer node.Close()
-	if err := waitJetStream(ctx, node); err != nil {
-		return err
-	}
-	st, err := node.Status(ctx)
+	st, err := readStatus(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	printStatus(stdout, st)
 	return nil
+}
+
+// readStatus connects as a client and reads the cluster's status.
+func readStatus(ctx context.Context, cfg Config) (cluster.Status, error) {
+	node, err := connectCluster(ctx, cfg)
+	if err != nil {
+		return cluster.Status{}, err
+	}
+	defer node.Close()
+	if err := waitJetStream(ctx, node); err != nil {
+		return cluster.Status{}, err
+	}
+	return node.Status(ctx)
 }
 
 // clusterRemovePeer removes a stopped node from JetStream's peers through
@@ -216,17 +221,9 @@ func clusterRemovePeer(ctx context.Context, cfg Config, name string, stdout io.W
 	if name == cfg.NATS.Name {
 		return fmt.Errorf("%s is this machine's own node: stop it, then run remove-peer on another machine of the cluster", name)
 	}
-	node, err := connectCluster(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer node.Close()
-	if err := waitJetStream(ctx, node); err != nil {
-		return err
-	}
 	// Removing a running node takes it out of the cluster's JetStream
 	// while it serves: refuse while its streams hear from it.
-	st, err := node.Status(ctx)
+	st, err := readStatus(ctx, cfg)
 	if err != nil {
 		return err
 	}
