@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -186,5 +187,45 @@ func TestAddAFourthInstanceThenRemoveOne(t *testing.T) {
 		if in, _ := storedTranscript(t, db, user(u)); !slices.Equal(in, want) {
 			t.Errorf("user %s: processed %q, want %q (each once, in order)", user(u), in, want)
 		}
+	}
+}
+
+// TestOpeningTheStoreWaitsWhileItIsUnavailable: a node that has just
+// joined a running cluster may find no responders for its first write;
+// its start tries again rather than exit, and gives up on other errors
+// at once.
+func TestOpeningTheStoreWaitsWhileItIsUnavailable(t *testing.T) {
+	unavailable := fmt.Errorf("write the beacon: %w: nats: no responders available for request", store.ErrUnavailable)
+	refused := errors.New("open jetstream store: stream RECORDS must keep one message per subject")
+	cases := []struct {
+		name      string
+		errs      []error // the answers of successive opens; nil opens
+		wantCalls int
+		wantErr   error
+	}{
+		{"opens at once", []error{nil}, 1, nil},
+		{"no responders twice, then opens", []error{unavailable, unavailable, nil}, 3, nil},
+		{"another error ends the start", []error{unavailable, refused}, 2, refused},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			calls := 0
+			v, err := whileUnavailable(context.Background(), zerolog.Nop(), func() (int, error) {
+				err := tc.errs[calls]
+				calls++
+				if err != nil {
+					return 0, err
+				}
+				return 7, nil
+			})
+			if calls != tc.wantCalls || !errors.Is(err, tc.wantErr) || (err == nil && v != 7) {
+				t.Fatalf("calls %d, value %d, err %v; want %d calls and err %v", calls, v, err, tc.wantCalls, tc.wantErr)
+			}
+		})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := whileUnavailable(ctx, zerolog.Nop(), func() (int, error) { return 0, unavailable }); !errors.Is(err, store.ErrUnavailable) {
+		t.Errorf("ended context: err %v, want the last error", err)
 	}
 }
