@@ -56,23 +56,23 @@ var resolutionThreats = []string{
 // hot"), told before it what was over.
 var resolutionSigns = []string{
 	"confused", "raving", "delirious", "burning up", "burning hot", "hot to the touch", "fever", "vomiting", "throwing up", "shaking", "fitting",
-	"pale", "blue", "very cold", "ice cold", "freezing", "floppy", "drowsy", "won't wake", "not waking", "not responding", "unresponsive", "doesn't recognise", "doesn't know who",
-	"can't breathe", "cant breathe", "wheezing", "bleeding", "swollen", "swelling", "rash", "pain",
+	"pale", "blue", "very cold", "ice cold", "freezing", "floppy", "drowsy", "won't wake", "not waking", "not responding", "unresponsive", "doesn't recognise", "doesn't know who", "doesn't know where",
+	"can't breathe", "cant breathe", "not talking", "won't talk", "not answering", "wheezing", "bleeding", "swollen", "swelling", "rash", "pain",
 	"confus", "confuse", "délire", "brûlant", "brûlante", "fièvre", "vomit*", "tremble", "pâle", "bleu", "bleue", "somnolent", "somnolente",
-	"répond pas", "respire mal", "saigne", "gonfl*", "douleur",
+	"répond pas", "parle pas", "parle plus", "respire mal", "saigne", "gonfl*", "douleur",
 	"confundido", "confundida", "delira", "ardiendo", "fiebre", "vomit*", "tiembla", "pálido", "pálida", "morado", "morada", "adormilado",
-	"adormilada", "no responde", "no respira", "sangra", "hinchad*", "dolor",
-	"verwirrt", "fantasiert", "glüht", "fieber", "erbricht", "zittert", "blass", "reagiert nicht", "atmet schwer", "blutet", "geschwollen",
+	"adormilada", "no responde", "no habla", "no contesta", "no respira", "sangra", "hinchad*", "dolor",
+	"verwirrt", "fantasiert", "glüht", "fieber", "erbricht", "zittert", "blass", "reagiert nicht", "redet nicht", "spricht nicht", "antwortet nicht", "atmet schwer", "blutet", "geschwollen",
 	"schmerzen",
-	"confuso", "confusa", "delirando", "ardendo", "febre", "tremendo", "roxo", "roxa", "sonolento", "sonolenta", "não responde", "respira mal",
+	"confuso", "confusa", "delirando", "ardendo", "febre", "tremendo", "roxo", "roxa", "sonolento", "sonolenta", "não responde", "não fala", "respira mal",
 	"sangrando", "inchad*", "dor",
 	"يخرف", "بيخرف", "يهلوس", "جسمه نار", "جسمها نار", "سخن", "سخنه", "حرارته", "حرارتها", "يستفرغ", "بيستفرغ", "ترجع", "يرجع", "بيرجع",
-	"يرتجف", "مصفر*", "ازرق", "زرقا", "ما يرد", "ما بيرد", "ما ترد", "ما يعرفني", "مش عارف*", "ما يتنفس", "ينزف", "تنزف", "نزيف", "منفوخ*",
+	"يرتجف", "مصفر*", "ازرق", "زرقا", "ما يرد", "ما بيرد", "ما ترد", "ما يحكي", "ما بيحكي", "ما يعرفني", "مش عارف*", "ما يتنفس", "ينزف", "تنزف", "نزيف", "منفوخ*",
 	"beykhareef", "yekhareef", "y5areef", "gesmo nar", "gesmaha nar", "s5oun", "sokhn", "7arara", "7rara", "yestafreg", "kayt9iya", "yertje",
-	"asfar", "azra2", "zor2", "ma yrud", "ma byrod", "ma kayjawebch", "ma 3erfatnich", "ma yetnafas", "byenzef", "nazif", "manfou5",
-	"बुखार", "उल्टी", "कांप*", "नीला", "नीले", "जवाब नहीं", "पहचान नहीं", "सांस नहीं", "खून", "सूज*", "दर्द", "bukhar", "ulti", "kaanp",
-	"khoon", "sooj", "dard",
-	"بخار", "الٹی", "کانپ*", "نیلا", "نیلے", "جواب نہیں", "پہچان نہیں", "خون", "سوج*", "درد",
+	"asfar", "azra2", "zor2", "ma yrud", "ma byrod", "ma ye7kish", "msh bey7ki", "ma kayjawebch", "ma 3erfatnich", "ma yetnafas", "byenzef", "nazif", "manfou5",
+	"बुखार", "उल्टी", "कांप*", "नीला", "नीले", "जवाब नहीं", "पहचान नहीं", "बोल नहीं", "सांस नहीं", "खून", "सूज*", "दर्द", "bukhar", "ulti", "kaanp",
+	"khoon", "sooj", "dard", "bol nahi", "jawab nahi",
+	"بخار", "الٹی", "کانپ*", "نیلا", "نیلے", "جواب نہیں", "پہچان نہیں", "بول نہیں", "خون", "سوج*", "درد",
 }
 
 // resolutionCalm tell how the people are once the danger is over: talking,
@@ -240,7 +240,7 @@ var (
 var resolutionNegators = func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range []string{
-		"hasn't", "hasnt", "haven't", "havent", "didn't", "didnt", "weren't", "can't", "cant", "couldn't", "none",
+		"hasn't", "hasnt", "haven't", "havent", "didn't", "didnt", "doesn't", "doesnt", "don't", "dont", "won't", "wont", "weren't", "can't", "cant", "couldn't", "none",
 		"jamais", "personne", "nadie", "nie", "niemand", "ninguém", "ninguem", "لم", "ولا", "محد", "ماحد", "ma", "mashi", "wala",
 	} {
 		m[Normalize(w)] = true
@@ -320,7 +320,7 @@ func resolvedTold(text string, rd *reading) bool {
 // partOver reports whether one clause part tells nothing as going on: a
 // danger phrase in it is followed by a marker, a calm or well-being phrase
 // or a cue of calm; after a contrast word, a part with a new turn (now,
-// again) holds a marker or a calm or well-being phrase. Only such a part
+// again, a negation) holds a marker or a calm or well-being phrase. Only such a part
 // counts: "par" and "पर" are contrast words, and also "by" and "on".
 func partOver(part string, afterContrast bool) bool {
 	masked := rescueSet.blank(maskNotHazard(part))
@@ -338,6 +338,14 @@ func partOver(part string, afterContrast bool) bool {
 		}
 	})
 	well := wellSet.last(part, false)
+	if afterContrast && !turn {
+		for _, w := range strings.Fields(part) {
+			if conceptNegWord[w] || resolutionNegators[w] {
+				turn = true // "... but he doesn't talk"
+				break
+			}
+		}
+	}
 	// A danger phrase starting inside or before a marker is told as over
 	// ("foi preso", "pulled out of the canal"); one starting after it is
 	// not ("found him not breathing").

@@ -52,6 +52,8 @@ func TestResolvedReading(t *testing.T) {
 		{"ar-latn not back", "ma rje3ch baba, ana ga3ed fl dar", false},
 		{"hi not found", "दादी नहीं मिलीं, हम घर पर बैठे हैं", false},
 		{"hi still", "बेटा मिल गया पर बेटी अभी भी लापता है", false},
+		{"hi not talking", "मिल गया, घर पर है पर बोल नहीं रहा", false},
+		{"en but negated", "found dad sitting in the shed but he doesn't know where he is", false},
 		{"ur still", "بیٹا مل گیا لیکن بیٹی ابھی تک لاپتہ ہے", false},
 		{"no marker", "we are at home and eating dinner", false},
 	}
