@@ -155,6 +155,10 @@ type Engine struct {
 	people     PersonLocks // erasure against sends (see HoldPerson)
 	desk       *handoffs.Desk
 
+	// heldOutcomes: outbox seq -> *heldOutcome, a send's outcome whose
+	// record failed to be written and is written again (outbox.go finish).
+	heldOutcomes sync.Map
+
 	ctx    context.Context
 	cancel context.CancelFunc
 
