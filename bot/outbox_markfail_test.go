@@ -104,11 +104,18 @@ func TestAcceptedSendWhoseRecordFailsIsRecordedNotResent(t *testing.T) {
 				}
 				return out, true
 			}
+			// While an outcome is held the user's work is under way: a
+			// partition is not given up before it is written.
+			mine := func(u string) bool { return u == user }
+			sawBusy := false
 			var replies []store.Entry
 			for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(5 * time.Millisecond) {
 				var ok bool
 				if replies, ok = recorded(); ok {
 					break
+				}
+				if faults.injected() > 0 && h.engine.Busy(mine) {
+					sawBusy = true
 				}
 				if time.Now().After(deadline) {
 					t.Fatalf("the replies were not recorded as sent: %d outbox items, %d replies, %d failures injected",
@@ -116,6 +123,12 @@ func TestAcceptedSendWhoseRecordFailsIsRecordedNotResent(t *testing.T) {
 				}
 			}
 			h.engine.WaitIdle()
+			if tc.failures > 1 && !sawBusy {
+				t.Fatal("the user's work was never busy while the outcome of the accepted send was held")
+			}
+			if h.engine.Busy(mine) {
+				t.Fatal("the user's work is still busy after the outcome was written")
+			}
 			if n := faults.injected(); n != tc.failures {
 				t.Fatalf("%d outcome writes failed, want %d", n, tc.failures)
 			}

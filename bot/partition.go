@@ -330,10 +330,18 @@ func (e *Engine) Adopt(read func(fn func(r store.Reader) error) error) (in, out 
 }
 
 // Busy reports whether an inbound event or a send of a user for whom
-// match holds is in progress here. For cluster.PartitionWork.
+// match holds is in progress here, or a send of theirs WhatsApp accepted
+// whose outcome is still to be written (held in memory): a partition
+// given up before that write lands would have its next owner send the
+// message again. For cluster.PartitionWork.
 func (e *Engine) Busy(match func(user string) bool) bool {
-	if e.parted == nil {
-		return false
+	held := false
+	e.heldOutcomes.Range(func(_, v any) bool {
+		held = match(v.(*heldOutcome).it.User)
+		return !held
+	})
+	if held || e.parted == nil {
+		return held
 	}
 	e.parted.mu.Lock()
 	defer e.parted.mu.Unlock()
