@@ -6,11 +6,7 @@ import "testing"
 // same need with a person at risk now (a body sign, a threat, someone
 // inside) stays danger.
 func TestHardshipNotDanger(t *testing.T) {
-	m := Default()
-	for _, tc := range []struct {
-		label, text string
-		danger      bool
-	}{
+	checkDanger(t, []dangerCase{
 		{"en fire, rent", "the bakery where i worked burnt down last week and now the rent is due, i have two little ones", false},
 		{"en flood, school", "since the flood closed the school i have nobody to watch my kids while i work nights", false},
 		{"fr fire, insurance", "notre atelier a brûlé, l'assurance ne paie rien et on n'a plus d'argent pour les courses", false},
@@ -25,12 +21,7 @@ func TestHardshipNotDanger(t *testing.T) {
 		{"es threat, inside", "el casero amenaza con quemar la casa con nosotros dentro si no pagamos el alquiler, está en la puerta con un bidón de gasolina", true},
 		{"en no food, breathing", "grandma hasn't had food for three days and now she is breathing strangely and won't answer", true},
 		{"pt rent, bleeding", "não tenho dinheiro pro aluguel e meu marido está sangrando muito da cabeça", true},
-	} {
-		got := m.Understand(tc.text)
-		if (got.Class == Danger) != tc.danger {
-			t.Errorf("%s: %q read as %s (rule %q), danger want %v", tc.label, tc.text, got.Class, got.Rule, tc.danger)
-		}
-	}
+	})
 }
 
 // A thanks that tells the ambulance or the rescue as come is thanks, not
@@ -56,11 +47,7 @@ func TestThankedArrival(t *testing.T) {
 // Dangers told plainly, with no danger word, are read by kind; a question,
 // the past or someone fine now is not.
 func TestUnseenKinds(t *testing.T) {
-	m := Default()
-	for _, tc := range []struct {
-		label, text string
-		danger      bool
-	}{
+	checkDanger(t, []dangerCase{
 		{"en lost diabetic", "my diabetic grandfather got lost in the market crowd three hours ago and has no phone", true},
 		{"en fell, not moving", "the painter fell from the scaffold on the third floor, he is breathing but not moving", true},
 		{"es vehicle inside", "se volcó la camioneta en la curva y hay dos personas atrapados dentro", true},
@@ -71,7 +58,20 @@ func TestUnseenKinds(t *testing.T) {
 		{"de under snow", "mein freund liegt seit zehn minuten unter dem schnee nach der lawine, wir graben", true},
 		{"hi chained", "ठेकेदार ने मेरे भाई को जंजीर से बांध रखा है, कर्ज के लिए", true},
 		{"en question, whole box", "what happens if someone took a whole box of paracetamol?", false},
-	} {
+	})
+}
+
+type dangerCase struct {
+	label, text string
+	danger      bool
+}
+
+// checkDanger reads each case with the default model and reports those
+// read as danger (or not) against their label.
+func checkDanger(t *testing.T, cases []dangerCase) {
+	t.Helper()
+	m := Default()
+	for _, tc := range cases {
 		got := m.Understand(tc.text)
 		if (got.Class == Danger) != tc.danger {
 			t.Errorf("%s: %q read as %s (rule %q), danger want %v", tc.label, tc.text, got.Class, got.Rule, tc.danger)
