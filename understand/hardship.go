@@ -38,6 +38,18 @@ var hardshipNeeds = append(withoutPhrases(lossWords, "laden"), // German "zum la
 	"पैसे", "पैसा", "पैसों", "किराया", "खाना", "राशन", "मकान", "स्कूल", "दाखिला", "वॉलंटियर", "दान", "किराए", "कर्ज", "क़र्ज़", "इंटरनेट", "चश्मा",
 	"paise", "paisa", "khana", "rashan", "ration", "makaan", "school", "dakhila", "daakhila", "karz", "karza", "qarz", "internet", "chashma",
 	"پیسے", "پیسہ", "کھانا", "راشن", "مکان", "اسکول", "سکول", "داخلہ", "میٹرک", "قرض", "قرضہ", "انٹرنیٹ", "چشمہ", "رضاکار",
+	// medicines and aids left behind or run out, a ride to an
+	// appointment, bedding: things to get, not a person at risk. A phone
+	// and milk are left out: a phone taken or off and milk not taken in
+	// tell a person at risk as often as a need.
+	"medicine", "medicines", "meds", "medication", "prescription", "walker", "walking frame", "no car", "mattresses", "hotel",
+	"médicaments", "ordonnance", "déambulateur", "pas de voiture", "matelas", "hôtel", "comment j'emmène",
+	"medicinas", "remedios", "andadera", "andador", "audífono", "sin coche", "sin carro", "colchones", "cómo llevo",
+	"medikamente", "rollator", "kein auto", "matratzen", "zimmer",
+	"remédios", "aparelho auditivo", "não temos carro", "sem carro", "colchões",
+	"الادويه", "ادويه", "الدوا", "ووكر", "ما عندنا سياره", "فرشات", "حوايج", "adweye", "adwiya", "tomobil",
+	"दवाइयाँ", "दवाइयां", "दवा", "वॉकर", "गाड़ी नहीं", "डायपर", "dawaiyan", "dawa", "gaari nahi", "gadi nahi",
+	"دوائیاں", "دوا", "واکر", "گاڑی نہیں", "ڈائپر", "kaise le jaoon", "کیسے لے جاؤں",
 )
 
 // hardshipRisk are body signs and threats that put a person at risk now
@@ -189,12 +201,14 @@ var (
 		"whole box", "whole pack", "whole packet", "whole bottle", "all the pills", "all my pills", "all of the pills", "toute la boite", "toute la boîte",
 		"toute la plaquette", "tous les comprimés", "toda la caja", "todo el bote", "todas las pastillas", "todo el blíster", "ganze packung", "ganze schachtel",
 		"alle tabletten", "ganze flasche", "a caixa toda", "a cartela toda", "todos os comprimidos", "toda a caixa",
+		"all her pills", "all his pills", "all her meds", "all his meds", "tous ses médicaments", "tous les médicaments", "todos los remedios", "todas sus pastillas",
+		"alle seine tabletten", "alle ihre tabletten", "todos os remédios", "todos os remedios", "todos seus remédios",
 		"العلبه كلها", "كل العلبه", "كل الحبوب", "الشريط كله", "el 3elba kolha", "kol el 7boub", "lbo3ba kamla",
 		"पूरा पत्ता", "पूरी डिब्बी", "सारी गोलियां", "सारी गोलियाँ", "poora patta", "puri dibbi", "saari goliyan", "sari goliyan",
 		"پورا پتا", "پوری ڈبی", "ساری گولیاں",
 	}
 	kindSwallowed = []string{
-		"took", "swallowed", "taken", "pris", "avalé", "tomé", "me tomé", "tragué", "genommen", "geschluckt", "tomei", "engoli",
+		"took", "swallowed", "taken", "pris", "avalé", "tomé", "me tomé", "tomó", "se tomó", "tragué", "genommen", "geschluckt", "tomei", "tomou", "engoli",
 		"اخذت", "بلعت", "شربت", "كليت", "klit", "khdit", "5adt", "bla3t", "खा ली", "खा लीं", "निगल", "kha li", "kha lin", "nigal", "کھا لی", "کھا لیں", "نگل",
 	}
 	kindSaturation = []string{

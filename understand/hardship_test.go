@@ -17,7 +17,10 @@ func TestHardshipNotDanger(t *testing.T) {
 		{"ar-latn fire, job", "el ma7al et7ara2 w ma3adsh 3andi shoghl, 3andi 3 wlad", false},
 		{"hi flood, ration", "बाढ़ के बाद से काम नहीं है, घर में राशन खत्म है", false},
 		{"ur fire, rent", "آگ کے بعد دکان بند ہے اور کرایہ دینا ہے، بچوں کا کھانا بھی نہیں", false},
+		{"en meds left, no car", "after the fire alarm they closed our block and my dad's medication is still in the flat, we have no car to get to a pharmacy", false},
+		{"hi aid left", "बाढ़ वाले शिविर में आ गए पर पापा का वॉकर घर पर रह गया, कोई ला सकता है?", false},
 		// a person at risk now stays danger
+		{"es meds out, breathing", "se le acabaron las medicinas del corazón a mi abuelo y ahora respira con mucho esfuerzo", true},
 		{"es threat, inside", "el casero amenaza con quemar la casa con nosotros dentro si no pagamos el alquiler, está en la puerta con un bidón de gasolina", true},
 		{"en no food, breathing", "grandma hasn't had food for three days and now she is breathing strangely and won't answer", true},
 		{"pt rent, bleeding", "não tenho dinheiro pro aluguel e meu marido está sangrando muito da cabeça", true},
@@ -57,6 +60,7 @@ func TestUnseenKinds(t *testing.T) {
 		{"en no water, confused", "my father hasn't drunk anything since yesterday in this heat and is confused, doesn't recognise me", true},
 		{"de under snow", "mein freund liegt seit zehn minuten unter dem schnee nach der lawine, wir graben", true},
 		{"hi chained", "ठेकेदार ने मेरे भाई को जंजीर से बांध रखा है, कर्ज के लिए", true},
+		{"pt all her pills", "minha irmã tomou todos os remédios da cartela e não quer abrir a porta", true},
 		{"en question, whole box", "what happens if someone took a whole box of paracetamol?", false},
 	})
 }
