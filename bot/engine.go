@@ -155,6 +155,10 @@ type Engine struct {
 	people     PersonLocks // erasure against sends (see HoldPerson)
 	desk       *handoffs.Desk
 
+	// heldOutcomes: outbox seq -> *heldOutcome, a send's outcome whose
+	// record failed to be written and is written again (outbox.go finish).
+	heldOutcomes sync.Map
+
 	ctx    context.Context
 	cancel context.CancelFunc
 
@@ -253,6 +257,14 @@ type Interceptor interface {
 // example to count a broadcast's deliveries.
 type StatusObserver interface {
 	ObserveStatus(w store.Writer, st *whatsapp.Status) error
+}
+
+// StatusFollower is a status observer that is told of the status again
+// once the transaction that observed it has committed: what it starts
+// then (a broadcast's SMS fallback pass) reads what the observation
+// wrote. It runs outside any transaction and must not block.
+type StatusFollower interface {
+	StatusCommitted(st *whatsapp.Status)
 }
 
 // TemplateObserver is told when WhatsApp changes a template's status, so

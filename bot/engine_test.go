@@ -57,6 +57,9 @@ type harnessOpts struct {
 	media func(*store.DB, *whatsapp.Client) MediaQueue
 	// wakers replaces the engine's wake-ups (Options.Wakers).
 	wakers func(in, out coord.Waker) (coord.Waker, coord.Waker)
+	// backend, when set, wraps the store the engine works on (fault
+	// injection); the wrapper's Close closes the store.
+	backend func(*store.DB) store.Backend
 }
 
 func newHarness(t *testing.T, o harnessOpts) *harness {
@@ -68,6 +71,11 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	db, err := store.Open(opts)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if o.backend != nil {
+		if db, err = store.OpenBackend(o.backend(db), "wrapped", opts); err != nil {
+			t.Fatal(err)
+		}
 	}
 	graph := o.graph
 	if graph == nil {

@@ -725,6 +725,11 @@ func (e *Engine) handleStatus(t inTask) error {
 	if err != nil || gone {
 		return err
 	}
+	for _, o := range e.observers {
+		if f, ok := o.(StatusFollower); ok {
+			f.StatusCommitted(st)
+		}
+	}
 	if wake != "" {
 		e.wakeOut.Wake(wake)
 	}

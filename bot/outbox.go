@@ -24,6 +24,9 @@ import (
 // backing off, waiting for the status of a send whose outcome is unknown,
 // or the sending number paused), which keeps the user's replies in order.
 func (e *Engine) processOutbound(key string, seq uint64) bool {
+	if done, held := e.recordHeld(seq); held {
+		return done
+	}
 	it, gone, err := e.loadOutbox(laneUser(key), seq)
 	if err != nil {
 		// The store cannot say: look again later rather than send what
@@ -84,31 +87,28 @@ func (e *Engine) sendOutbound(key string, it *store.OutboxItem) bool {
 			}
 		}
 		// A read receipt that keeps failing is not worth holding replies back for.
-		e.finish(it, nil, o.Err)
-		return true
+		return e.finish(it, nil, o.Err)
 	}
 
 	var msg whatsapp.Outbound
 	if err := json.Unmarshal(it.Message, &msg); err != nil {
 		e.log.Error().Err(err).Uint64("seq", it.Seq).Msg("unreadable outbox message dropped")
-		e.finish(it, nil, err)
-		return true
+		return e.finish(it, nil, err)
 	}
 	if msg.Kind != whatsapp.KindTemplate && !it.WindowUntil.IsZero() && now.After(it.WindowUntil) {
 		if e.toTemplate(it, now) {
 			return e.sendOutbound(key, it)
 		}
-		e.finish(it, nil, errWindowClosed)
-		return true
+		return e.finish(it, nil, errWindowClosed)
 	}
 	if m := msg.Media; m != nil && m.ID == "" && m.Link == "" && m.SHA256 != "" {
 		// A kept file (an FAQ answer's attachment): its media id is the
 		// sending number's, uploaded once and reused while valid.
 		if e.files == nil {
 			err := fmt.Errorf("file %.12s…: no uploader to send it with", m.SHA256)
-			e.finish(it, nil, err)
+			done := e.finish(it, nil, err)
 			e.attachmentFailed(it, &msg, err)
-			return true
+			return done
 		}
 		id, err := e.files.MediaID(sendCtx, it.PhoneNumberID, m.SHA256, msg.Kind)
 		if err != nil {
@@ -122,19 +122,28 @@ func (e *Engine) sendOutbound(key string, it *store.OutboxItem) bool {
 			err = final
 			e.log.Warn().Err(err).Uint64("seq", it.Seq).Msg("attachment not sent")
 			err = fmt.Errorf("upload file %.12s…: %w", m.SHA256, err)
-			e.finish(it, nil, err)
+			done := e.finish(it, nil, err)
 			e.attachmentFailed(it, &msg, err)
-			return true
+			return done
 		}
 		m.ID = id
-	}
-	if err := e.out.Wait(e.ctx, it.PhoneNumberID, pace.Conversation); err != nil {
-		return false // shutting down; the item stays in the store
 	}
 	release, ok, ret := e.holdForSend(key, it)
 	defer release()
 	if !ok {
 		return ret
+	}
+	// The permit comes after the look at the record (a JetStream read on
+	// a cluster), so that the request leaves while it is live; Send takes
+	// another if it is void by then (outgoing.Permit). A pause that began
+	// since the check above parks the lane rather than hold the person.
+	if until := e.out.PausedUntil(it.PhoneNumberID); until.After(e.now()) {
+		time.AfterFunc(until.Sub(e.now()), func() { e.wakeOut.Wake(key) })
+		return false
+	}
+	permit, err := e.out.Wait(e.ctx, it.PhoneNumberID, pace.Conversation)
+	if err != nil {
+		return false // shutting down; the item stays in the store
 	}
 	if !it.UnknownSince.IsZero() {
 		e.log.Warn().Uint64("seq", it.Seq).Time("unknown_since", it.UnknownSince).
@@ -146,15 +155,16 @@ func (e *Engine) sendOutbound(key string, it *store.OutboxItem) bool {
 		// answer was lost is settled by its status instead of repeated.
 		msg.CallbackData = outboxCallback(it)
 	}
-	o := e.out.Send(sendCtx, e.policy, outgoing.Attempt{Phone: it.PhoneNumberID, Msg: msg, Kind: kindOf(it), Failed: it.Attempts})
+	o := e.out.Send(sendCtx, e.policy, outgoing.Attempt{Phone: it.PhoneNumberID, Msg: msg, Kind: kindOf(it), Failed: it.Attempts, Permit: permit})
+	if o.Unsent {
+		return false // shutting down while waiting for a new permit; the item stays in the store
+	}
 	if o.Err == nil {
-		e.finish(it, &o.Result, nil)
-		return true
+		return e.finish(it, &o.Result, nil)
 	}
 	if wamid := e.settledEarly(it, o.Err); wamid != "" {
 		e.out.Recovered(it.PhoneNumberID)
-		e.finish(it, &whatsapp.SendResult{MessageID: wamid}, nil)
-		return true
+		return e.finish(it, &whatsapp.SendResult{MessageID: wamid}, nil)
 	}
 	kept, final := e.retryLater(key, it, o)
 	switch {
@@ -166,8 +176,7 @@ func (e *Engine) sendOutbound(key string, it *store.OutboxItem) bool {
 		// so one of the two always does.
 		if wamid := e.settledEarly(it, o.Err); wamid != "" {
 			e.out.Recovered(it.PhoneNumberID)
-			e.finish(it, &whatsapp.SendResult{MessageID: wamid}, nil)
-			return true
+			return e.finish(it, &whatsapp.SendResult{MessageID: wamid}, nil)
 		}
 		return false
 	case kept:
@@ -177,11 +186,11 @@ func (e *Engine) sendOutbound(key string, it *store.OutboxItem) bool {
 		release()
 		return e.sendOutbound(key, it)
 	}
-	e.finish(it, nil, final)
+	done := e.finish(it, nil, final)
 	if keptFile(&msg) {
 		e.attachmentFailed(it, &msg, final)
 	}
-	return true
+	return done
 }
 
 // uploadFailed decides a failed upload of an attachment by the send
@@ -432,12 +441,80 @@ func (e *Engine) isFreeForm(it *store.OutboxItem) bool {
 	return json.Unmarshal(it.Message, &msg) == nil && msg.Kind != whatsapp.KindTemplate
 }
 
-// finish removes a message from the outbox and records how it ended.
-func (e *Engine) finish(it *store.OutboxItem, res *whatsapp.SendResult, sendErr error) {
+// finish removes a message from the outbox and records how it ended. It
+// returns false when that record could not be written (a store leader
+// election on a cluster, a timeout): the outcome is then held in memory
+// and the item stays at the head of its lane, which writes the outcome
+// again (recordHeld) rather than send the message again. Only a process
+// that dies before the write leaves the item pending, to be sent again
+// at the next start or by the partition's next owner.
+func (e *Engine) finish(it *store.OutboxItem, res *whatsapp.SendResult, sendErr error) bool {
 	if sendErr != nil && it.ReadID == "" {
 		e.obs.SendFailed(it.PhoneNumberID, errorCode(sendErr))
 		e.log.Warn().Err(sendErr).Uint64("seq", it.Seq).Str("to", whatsapp.MaskPhone(it.User)).Msg("message not sent")
 	}
+	err := e.recordOutcome(it, res, sendErr)
+	e.emit(Event{Kind: "reply", User: it.User, At: e.now()})
+	if err == nil {
+		return true
+	}
+	h := &heldOutcome{it: *it, res: res, sendErr: sendErr}
+	e.heldOutcomes.Store(it.Seq, h)
+	e.retryRecord(h, err)
+	return false
+}
+
+// heldOutcome is the outcome of a send whose record failed to be written.
+type heldOutcome struct {
+	it      store.OutboxItem
+	res     *whatsapp.SendResult
+	sendErr error
+	tries   int
+}
+
+// recordHeld writes again the held outcome of outbox item seq, if there
+// is one (held). done is whether the item is finished: false leaves it at
+// the head of its lane until the next try.
+func (e *Engine) recordHeld(seq uint64) (done, held bool) {
+	v, ok := e.heldOutcomes.Load(seq)
+	if !ok {
+		return false, false
+	}
+	h := v.(*heldOutcome)
+	if err := e.recordOutcome(&h.it, h.res, h.sendErr); err != nil {
+		e.retryRecord(h, err)
+		return false, true
+	}
+	e.heldOutcomes.Delete(seq)
+	e.log.Info().Uint64("seq", seq).Int("tries", h.tries+1).Msg("send result recorded after the store recovered")
+	return true, true
+}
+
+// retryRecord logs a failed write of h's outcome and wakes its lane to
+// try again after a backoff that doubles up to maxRecordBackoff.
+func (e *Engine) retryRecord(h *heldOutcome, err error) {
+	h.tries++
+	wait := minRecordBackoff << min(h.tries-1, 16)
+	wait = min(wait, maxRecordBackoff)
+	e.log.Error().Err(err).Uint64("seq", h.it.Seq).Int("tries", h.tries).Dur("backoff", wait).
+		Msg("record send result; held in memory and written again, not sent again")
+	key := h.it.User
+	if h.it.ReadID != "" {
+		key = readKey(h.it.User)
+	}
+	time.AfterFunc(wait, func() { e.wakeOut.Wake(key) })
+}
+
+// The backoff of a failed write of a send's outcome: short first, for a
+// store leader election that ends in seconds; at most a few seconds.
+const (
+	minRecordBackoff = 100 * time.Millisecond
+	maxRecordBackoff = 5 * time.Second
+)
+
+// recordOutcome removes a message from the outbox and records how it
+// ended, in one write.
+func (e *Engine) recordOutcome(it *store.OutboxItem, res *whatsapp.SendResult, sendErr error) error {
 	ctx := storeCtx()
 	err := e.db.Write(ctx, store.UserScope(it.User), func(tx store.Writer) error {
 		if err := store.DeleteOutboxItem(ctx, tx, it.Seq); err != nil {
@@ -471,7 +548,7 @@ func (e *Engine) finish(it *store.OutboxItem, res *whatsapp.SendResult, sendErr 
 		return store.PutTranscriptEntry(ctx, tx, it.User, entry)
 	})
 	if err != nil {
-		e.log.Error().Err(err).Uint64("seq", it.Seq).Msg("record send result")
+		return fmt.Errorf("record the result of outbox item %d: %w", it.Seq, err)
 	}
-	e.emit(Event{Kind: "reply", User: it.User, At: e.now()})
+	return nil
 }

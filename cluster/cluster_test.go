@@ -352,10 +352,19 @@ func TestSameMsgIDIsStoredOnceAndStreamSurvivesANodeLoss(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The streams allow direct gets, which any replica answers from what
+	// it has applied: the surviving follower may answer "not found" until
+	// it has applied the new leader's first write, so ask until it has.
 	for seq, want := range map[uint64]string{first.Sequence: "hello", ack.Sequence: "still there?"} {
-		m, err := s2.GetMsg(ctx, seq)
-		if err != nil || string(m.Data) != want {
-			t.Fatalf("message %d after failover: %v, %v; want %q", seq, m, err, want)
+		for {
+			m, err := s2.GetMsg(ctx, seq)
+			if err == nil && string(m.Data) == want {
+				break
+			}
+			if err == nil || !errors.Is(err, jetstream.ErrMsgNotFound) || ctx.Err() != nil {
+				t.Fatalf("message %d after failover: %v, %v; want %q", seq, m, err, want)
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
 	}
 }

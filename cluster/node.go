@@ -97,6 +97,9 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 		sopts.JetStreamKey = hex.EncodeToString(o.EncryptionKey)
 		sopts.JetStreamCipher = server.AES
 	}
+	if err := addSystemUser(sopts, o.StoreDir); err != nil {
+		return nil, fmt.Errorf("start nats node %s: %w", o.Name, err)
+	}
 	size := 1
 	if o.ClusterListen != "" {
 		sopts.Cluster.Name = o.ClusterName

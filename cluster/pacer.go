@@ -49,10 +49,14 @@ import (
 //
 // # The one-second bound
 //
-// Every permit is taken from one bucket and reaches WhatsApp within
-// Validity plus Spread of being taken (Spread: the sender's last look at
-// its record and the request's way, longer on a cluster, where that look
-// is a read from JetStream). The owner's bucket runs at (rate + rate/20
+// Every permit is taken from one bucket, and its request leaves within
+// Validity of its grant: the sender checks the permit immediately before
+// the request leaves and takes another when it is void
+// (outgoing.Permit), so a slow look at the sender's record (a JetStream
+// read) or a descheduled sender costs a permit, never an extra send in a
+// second. Spread covers only the request's way from there to WhatsApp
+// (the HTTP client, the network, the scheduler of a loaded machine). The
+// owner's bucket runs at (rate + rate/20
 // - 1) / (1 s + Validity + Spread) with a burst of one
 // (pace.Numbers.SetRemote): in any second at WhatsApp the sends are at
 // most the permits taken in 1 s + Validity + Spread, which is the rate
@@ -92,10 +96,11 @@ const PacerLeaseTTL = 3 * time.Second
 // enough that the owner's burst loses little (pace.SetRemote).
 const PacerValidity = 25 * time.Millisecond
 
-// PacerSpread is how long a send may take from its permit to WhatsApp
-// unless PacerOptions says otherwise: on a loaded two-core machine, sends
-// arrived at a fake Graph API up to about 150 ms later than their permits
-// would place them (cmd/lifeline TestThreeEmbeddedInstancesThreeHundredUsersKillNine).
+// PacerSpread is how long a request may take from the last check of its
+// live permit to WhatsApp unless PacerOptions says otherwise: the way
+// through the HTTP client and the network, which on a loaded two-core
+// machine (cmd/lifeline TestThreeEmbeddedInstancesThreeHundredUsersKillNine)
+// includes waits for the scheduler.
 const PacerSpread = 150 * time.Millisecond
 
 // PacerOptions configure Pacer; zero values take the defaults.
@@ -106,8 +111,8 @@ type PacerOptions struct {
 	TTL time.Duration
 	// Validity is a permit's life, default PacerValidity.
 	Validity time.Duration
-	// Spread is how long a send may take from its permit to WhatsApp,
-	// default PacerSpread; negative for none.
+	// Spread is how long a request may take from the last check of its
+	// live permit to WhatsApp, default PacerSpread; negative for none.
 	Spread time.Duration
 	// Subject prefixes the numbers' request subjects, default
 	// "lifeline.pacer.".

@@ -10,6 +10,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"lifeline/bot/clocktest"
 	"lifeline/bot/pace"
 )
 
@@ -78,17 +79,8 @@ func (s *sendTimes) add() {
 // worst is the most sends in any one-second window.
 func (s *sendTimes) worst() int {
 	s.mu.Lock()
-	ts := append([]time.Time(nil), s.times...)
-	s.mu.Unlock()
-	sort.Slice(ts, func(i, j int) bool { return ts[i].Before(ts[j]) })
-	best, j := 0, 0
-	for i := range ts {
-		for ts[i].Sub(ts[j]) >= time.Second {
-			j++
-		}
-		best = max(best, i-j+1)
-	}
-	return best
+	defer s.mu.Unlock()
+	return clocktest.MostWithin(s.times, time.Second)
 }
 
 // send runs workers senders of n sends each on nums for number num.

@@ -68,6 +68,7 @@ const (
 	RuleNeedAsked     = "need_asked"     // hardship told, then a question: "I'm stuck since the bridge fell, how do I get home?"
 	RuleSelfHarm      = "self_harm"      // danger to oneself ("I took all the pills", "I don't want to be alive"), however it was decided
 	RuleWellLast      = "well_last"      // read as a need, but the message ends saying all are well and asks for nothing: safe
+	RuleResolved      = "resolved"       // a danger told as over ("found him at the police post", "power's back, she's asleep"): safe
 )
 
 // Thresholds, chosen by cross-validation on the examples (see BENCHMARKS.md,
@@ -322,6 +323,9 @@ func (m *Model) Understand(text string) (res Result) {
 	if p[0] >= floor && p[0] < EverydayDangerFloor && (rd.scold || everydaySet.match(padded)) && rd.signless() && cueSets.scan(padded)&cueUrgent == 0 {
 		floor = EverydayDangerFloor
 	}
+	if p[0] >= floor && rd.over(text) {
+		floor = 1.1 // a danger told as over: only a safety rule may raise it
+	}
 	if p[0] >= floor { // below floor the readings below change nothing
 		floor = max(floor, signFloor(text, padded, rd.masked))
 	}
@@ -366,6 +370,9 @@ func (m *Model) Understand(text string) (res Result) {
 		res.Confidence = max(p[1], lexiconConfidence)
 	case top.Class == NeedHelp && nextReading(res.Scores, NeedHelp) == Safe && wellLast(text, padded, &rd):
 		res.Class, res.Rule = Safe, RuleWellLast
+		res.Confidence = p[classIndex(Safe)]
+	case rd.overRead() && (top.Class == NeedHelp || top.Class == Other):
+		res.Class, res.Rule = Safe, RuleResolved
 		res.Confidence = p[classIndex(Safe)]
 	case top.Class == Safe:
 		if negatedSet.match(padded) {
@@ -470,7 +477,7 @@ func dangerRule(text string, rd *reading, top Class) string {
 	if top == Question && questionForm(padded) && !personSet.match(padded) {
 		return ""
 	}
-	if (top == Safe || top == NeedHelp) && resolved(text) && !liveConcept(masked) {
+	if ((top == Safe || top == NeedHelp) && resolved(text) || rd.over(text)) && !liveConcept(masked) {
 		return ""
 	}
 	return rule
@@ -582,6 +589,7 @@ type reading struct {
 	// scold: someone "will kill" the sender over everyday trouble
 	// (scoldHyperbole), the killing masked out
 	scold bool
+	ended int8 // over (resolved.go): 0 not read yet, 1 true, -1 false
 }
 
 func newReading(padded string) reading {

@@ -508,6 +508,14 @@ type Progress struct {
 	Reminders int64            `json:"reminders"`
 	Dups      int64            `json:"possible_duplicates"`
 	Retrying  int64            `json:"retrying"`
+	// HandedTo bounds what of round Round may have reached WhatsApp: a
+	// recipient at seq HandedTo or later that is marked "sending" was
+	// never handed to it (a dispatcher died with it queued), so a
+	// takeover sends it without waiting for a status and without
+	// counting a possible duplicate. It only grows within a round, and is
+	// written before the send it covers (Service.handing). 0: not known
+	// (a record from before it was kept): any of them may have.
+	HandedTo uint64 `json:"handed_to,omitempty"`
 	// Token is the fencing token of the dispatch lease under which this
 	// progress was written (see holdLease): a write under an older token
 	// is refused, so a run that lost its lease cannot overwrite the

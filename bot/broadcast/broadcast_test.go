@@ -902,3 +902,58 @@ func maxTime(a, b time.Time) time.Time {
 	}
 	return b
 }
+
+// After a dispatcher dies, possible_duplicates counts the sends it had
+// handed to WhatsApp without a recorded outcome, not the recipients it
+// had only marked and queued: those never reached WhatsApp and are sent
+// once by the run that takes over.
+func TestPossibleDuplicatesCountOnlySendsHandedToWhatsApp(t *testing.T) {
+	const n = 400
+	graph := whatsapptest.NewServer(t)
+	graph.SetResponder(func(whatsapptest.Request) whatsapptest.Response {
+		return whatsapptest.Response{Delay: 20 * time.Millisecond}
+	})
+	h := newHarness(t, hopts{dir: t.TempDir(), graph: graph, cfg: Config{RatePerNumber: 400, ChunkSize: 32, Concurrency: 2, InFlightGrace: 200 * time.Millisecond}})
+	h.contacts(n, "en")
+	id := h.create(noticeSpec())
+	graph.WaitMessages(t, n/4, 20*time.Second)
+	h.svc.crash() // like kill -9: results in flight are lost, queued sends never go
+	got := sendsTo(graph.Messages())
+	marked, handed := 0, 0
+	for seq := uint64(1); seq <= n; seq++ {
+		rec, _ := h.recipient(id, seq)
+		if rec.State != recSending {
+			continue
+		}
+		marked++
+		if got[rec.WaID] > 0 {
+			handed++
+		}
+	}
+	if marked <= handed {
+		t.Fatalf("%d marked sending at the crash, %d of them handed to WhatsApp: the test caught no queued send", marked, handed)
+	}
+	h.db.Close()
+	h.svc = nil
+
+	h.open(false)
+	st := h.waitState(id, StateCompleted)
+	counts := sendsTo(graph.Messages())
+	dups := 0
+	for who, c := range counts {
+		if c > 1 {
+			dups++
+		}
+		if c == 0 {
+			t.Fatalf("%s never got the broadcast", who)
+		}
+	}
+	if len(counts) != n || st.Sent != n {
+		t.Fatalf("%d people reached, %d recorded sent; want %d", len(counts), st.Sent, n)
+	}
+	if int64(dups) > st.PossibleDuplicates || st.PossibleDuplicates > int64(handed) {
+		t.Fatalf("possible duplicates %d, want between the %d real ones and the %d sends handed to WhatsApp at the crash (%d were marked)",
+			st.PossibleDuplicates, dups, handed, marked)
+	}
+	t.Logf("%d marked sending at the crash, %d of them handed to WhatsApp; %d possible duplicates, %d real", marked, handed, st.PossibleDuplicates, dups)
+}

@@ -51,6 +51,10 @@ type roundPolicy struct {
 	// InFlightGraceUntil is when sends left in flight by a crash stop
 	// waiting for their status; zero for no grace.
 	InFlightGraceUntil time.Time
+	// HandedTo is the progress's bound when the run took the round over
+	// (Progress.HandedTo): records marked "sending" from this seq on were
+	// never handed to WhatsApp. 0: not known.
+	HandedTo uint64
 }
 
 // recipientFacts are the plain values one decision reads. The dispatcher
@@ -58,6 +62,7 @@ type roundPolicy struct {
 // needsEngagement, the contact when needsContact, the send history when
 // needsHistory.
 type recipientFacts struct {
+	Seq uint64
 	Rec Recipient
 	Now time.Time
 	// Engagement is what came back about the recipient (zero when nothing did).
@@ -164,6 +169,11 @@ func admit(f *recipientFacts, pol *roundPolicy) (decision, bool) {
 		}
 		d.RetryDue = true
 	case recSending:
+		if pol.HandedTo > 0 && f.Seq >= pol.HandedTo && rec.Round == pol.Round {
+			// Marked and queued, never handed to WhatsApp: the dispatcher
+			// died before it came to it. Sent now, not a duplicate.
+			break
+		}
 		// Marked before a send whose result was never recorded: the
 		// process died with it in flight.
 		if e := &f.Engagement; pol.Round == 0 && e.WAMID != "" {

@@ -26,6 +26,10 @@ func TestDecide(t *testing.T) {
 	graceEnding.InFlightGraceUntil = now.Add(2 * time.Second)
 	graceOver := first
 	graceOver.InFlightGraceUntil = now
+	// Taken over from a dispatcher that had handed sends up to seq 9 to
+	// WhatsApp when it died.
+	handed := grace
+	handed.HandedTo = 10
 
 	person := &store.Contact{WaID: "u1", Language: "en", OptedIn: true}
 	neverOptedIn := &store.Contact{WaID: "u1", Language: "en"}
@@ -127,6 +131,15 @@ func TestDecide(t *testing.T) {
 		{"in flight, grace over, no status: send again, counted as a possible duplicate", graceOver,
 			recipientFacts{Rec: inFlight, Contact: person, KnownToday: true},
 			decision{Verdict: sendNow, Rec: resent(inFlight), Resend: true}},
+		{"in flight, marked but never handed to WhatsApp (past HandedTo): send now, no duplicate", handed,
+			recipientFacts{Seq: 10, Rec: inFlight, Contact: person, KnownToday: true},
+			decision{Verdict: sendNow, Rec: inFlight}},
+		{"in flight, handed to WhatsApp (before HandedTo): wait for its status", handed,
+			recipientFacts{Seq: 9, Rec: inFlight, Contact: person},
+			decision{Verdict: awaitOutcome, At: now.Add(inFlightRecheck), Rec: inFlight}},
+		{"in flight, HandedTo not known (an older progress): wait for its status", grace,
+			recipientFacts{Seq: 10, Rec: inFlight, Contact: person},
+			decision{Verdict: awaitOutcome, At: now.Add(inFlightRecheck), Rec: inFlight}},
 		{"in flight, no grace, opted out meanwhile: skip, still counted", first,
 			recipientFacts{Rec: inFlight, Contact: optedOut},
 			decision{Verdict: skip, Rec: skipped(resent(inFlight), "opted_out"), Reason: "opted_out", Resend: true}},

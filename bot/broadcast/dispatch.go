@@ -43,6 +43,13 @@ type run struct {
 	// in flight get their grace from here too (policyFor).
 	began  time.Time
 	fenced atomic.Bool // a write was refused for a later lease holder (see fenced)
+	// handedFrom is the progress's HandedTo when this run claimed the
+	// round: what the runs before it never handed to WhatsApp
+	// (roundPolicy.HandedTo). hw orders the writes that raise HandedTo.
+	handedFrom uint64
+	hw         sync.Mutex
+	hmu        sync.Mutex // guards want
+	want       uint64     // HandedTo that covers every send registered so far
 	// broken: a commit of results failed, so the counts in p are ahead of
 	// the store. The run writes nothing more (the feeder's progress would
 	// carry those counts) and stops; the next run continues from the
@@ -110,8 +117,11 @@ func (s *Service) dispatch(r *run) error {
 		}
 	}
 	if r.p.Round != r.round {
-		r.p.Round, r.p.Next = r.round, 0
+		// A new round: nothing of it was handed yet. Written with the
+		// first chunk marked, before any send.
+		r.p.Round, r.p.Next, r.p.HandedTo = r.round, 0, 1
 	}
+	r.handedFrom = r.p.HandedTo
 	for {
 		startedAtZero := r.p.Next == 0
 		out, err := s.pass(r, b)
@@ -163,9 +173,12 @@ func (s *Service) dispatch(r *run) error {
 func (s *Service) claim(r *run) (Progress, error) {
 	var p Progress
 	err := s.db.Write(storeCtx, store.BroadcastScope(r.id), func(tx store.Writer) error {
-		stored, _, err := store.GetBroadcastProgress[Progress](storeCtx, tx, r.id)
+		stored, found, err := store.GetBroadcastProgress[Progress](storeCtx, tx, r.id)
 		if err != nil {
 			return err
+		}
+		if !found {
+			stored.HandedTo = 1 // the first run: nothing handed yet
 		}
 		stored.Token = r.lease.Token
 		if err := store.PutBroadcastProgressFenced(storeCtx, tx, r.id, &stored); err != nil {
@@ -581,6 +594,7 @@ func (s *Service) policyFor(r *run, b *Broadcast) roundPolicy {
 		// just reached: the cap must not keep the right text from them.
 		CapOn:        round == 0 && !b.Spec.Critical && b.Spec.CorrectionOf == "" && s.cfg.FrequencyCap > 0,
 		FrequencyCap: s.cfg.FrequencyCap,
+		HandedTo:     r.handedFrom,
 	}
 	if s.cfg.InFlightGrace > 0 {
 		// From this instance's start, or from when this run took the
@@ -616,7 +630,7 @@ func (s *Service) readChunk(r *run, b *Broadcast, tpls map[string]Template, pol 
 			}
 			p.scanned++
 			p.lastSeq = seq
-			f := recipientFacts{Now: now, Rec: *rec}
+			f := recipientFacts{Seq: seq, Now: now, Rec: *rec}
 			if err := s.loadFacts(tx, r.id, seq, &f, pol); err != nil {
 				return err
 			}
@@ -902,13 +916,14 @@ func (s *Service) send(r *run, j *job, num string, runLim *rate.Limiter) *result
 	// The number's pause is shared with the reply outbox: an account error
 	// on a reply stops broadcasts from that number too, until the pause
 	// ends or an admin resumes the number.
-	if err := s.out.Wait(r.ctx, num, pace.Broadcast); err != nil {
+	permit, err := s.out.Wait(r.ctx, num, pace.Broadcast)
+	if err != nil {
 		return &result{job: j, unsent: true}
 	}
 	release := s.people.Shared(j.rec.WaID)
 	defer release()
 	var stored Recipient
-	err := s.db.Read(storeCtx, func(tx store.Reader) (err error) {
+	err = s.db.Read(storeCtx, func(tx store.Reader) (err error) {
 		stored, err = store.GetBroadcastRecipient[Recipient](storeCtx, tx, r.id, j.seq)
 		return err
 	})
@@ -917,11 +932,66 @@ func (s *Service) send(r *run, j *job, num string, runLim *rate.Limiter) *result
 		// commit keeps the erased record as the erasure left it.
 		return &result{job: j, unsent: true}
 	}
-	if !s.stillSending(r) {
+	if !s.stillSending(r) || !s.handing(r, j.seq) {
 		return &result{job: j, unsent: true}
 	}
-	o := s.out.Send(sendCtx, s.policy(), outgoing.Attempt{Phone: num, Msg: forNumber(j.msg, j.mediaIDs, num), Kind: j.sendKind(r.round), Failed: j.rec.Attempts})
+	// Send checks the permit as the request leaves, and takes another
+	// (until the run ends) if the look above outlasted it.
+	o := s.out.Send(sendCtx, s.policy(), outgoing.Attempt{Phone: num, Msg: forNumber(j.msg, j.mediaIDs, num), Kind: j.sendKind(r.round), Failed: j.rec.Attempts, Permit: permit})
+	if o.Unsent {
+		return &result{job: j, unsent: true}
+	}
 	return &result{job: j, phone: num, res: o.Result, err: o.Err, d: o.Decision, at: s.now()}
+}
+
+// handing makes it durable that the send of recipient seq may reach
+// WhatsApp, before it is handed over: the progress's HandedTo is raised
+// past seq, so that a takeover after this run dies counts it among the
+// possible duplicates, and the recipients marked but never handed not.
+// Workers waiting meanwhile are covered by the next raise together (one
+// write for all of them). False: the write failed (the lease lost, say),
+// and the send does not go.
+func (s *Service) handing(r *run, seq uint64) bool {
+	covered := func() bool {
+		r.pmu.Lock()
+		defer r.pmu.Unlock()
+		return r.p.HandedTo == 0 || seq < r.p.HandedTo
+	}
+	r.hmu.Lock()
+	r.want = max(r.want, seq+1)
+	r.hmu.Unlock()
+	if covered() {
+		return true
+	}
+	r.hw.Lock()
+	defer r.hw.Unlock()
+	if covered() {
+		return true // raised by a write that started after seq's registration
+	}
+	r.hmu.Lock()
+	to := r.want
+	r.hmu.Unlock()
+	r.wmu.Lock()
+	defer r.wmu.Unlock()
+	if r.broken.Load() {
+		return false
+	}
+	r.pmu.Lock()
+	snap := cloneProgress(&r.p)
+	r.pmu.Unlock()
+	snap.HandedTo, snap.Token = max(snap.HandedTo, to), r.lease.Token
+	err := s.db.Write(storeCtx, store.BroadcastScope(r.id), func(tx store.Writer) error {
+		return store.PutBroadcastProgressFenced(storeCtx, tx, r.id, snap)
+	})
+	if err != nil {
+		s.fenced(r, err)
+		s.log.Error().Err(err).Str("broadcast", r.id).Msg("record the sends handed to WhatsApp; the send waits for the next run")
+		return false
+	}
+	r.pmu.Lock()
+	r.p.HandedTo = max(r.p.HandedTo, snap.HandedTo)
+	r.pmu.Unlock()
+	return true
 }
 
 // stateRecheck is how often a run reads its broadcast's stored state
@@ -1187,6 +1257,11 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 	// The other order would leave a recipient recorded sent whose answer
 	// finds no membership, which no restart repairs.
 	r.wmu.Lock()
+	// The snapshot was taken before handing may have raised HandedTo
+	// (its writes hold wmu too): the bound never goes back.
+	r.pmu.Lock()
+	snap.HandedTo = max(snap.HandedTo, r.p.HandedTo)
+	r.pmu.Unlock()
 	err := s.recordPeople(r, people)
 	if err == nil && s.outcomeFault != nil {
 		err = s.outcomeFault(r.id)

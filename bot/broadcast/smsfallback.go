@@ -213,6 +213,10 @@ type smsState struct {
 	open    bool      // the last pass left recipients who may still need an SMS
 	next    time.Time // when to look again
 	halted  bool      // an account error: no more SMS until a restart or an admin
+	// due counts late failures heard (smsDue): a pass that started before
+	// the last of them may have read the store before it, so it leaves
+	// the fallback open for another pass at once.
+	due uint64
 }
 
 // smsTick starts a fallback pass for each broadcast that needs one.
@@ -222,6 +226,7 @@ func (s *Service) smsTick(now time.Time) {
 	}
 	s.mu.Lock()
 	var due []string
+	seen := map[string]uint64{}
 	for id, b := range s.docs {
 		if b.Spec.SMSFallback() == nil || (b.State != StateSending && b.State != StateSent) {
 			continue
@@ -251,6 +256,7 @@ func (s *Service) smsTick(now time.Time) {
 		}
 		st.running = true
 		due = append(due, id)
+		seen[id] = st.due
 	}
 	s.mu.Unlock()
 	for _, id := range due {
@@ -265,6 +271,9 @@ func (s *Service) smsTick(now time.Time) {
 			s.mu.Lock()
 			if st := s.smsStates[id]; st != nil {
 				st.running, st.ran, st.open, st.next = false, true, open, next
+				if st.due != seen[id] {
+					st.open, st.next = true, time.Time{}
+				}
 			}
 			s.mu.Unlock()
 			if !open {
@@ -272,6 +281,50 @@ func (s *Service) smsTick(now time.Time) {
 			}
 		}()
 	}
+}
+
+// StatusCommitted implements bot.StatusFollower: a failed status with
+// 131026 for a message the broadcast sent, arriving after the send was
+// recorded (WhatsApp accepts the message, then reports it undeliverable),
+// starts the fallback's pass at once instead of at its next planned look
+// (sms.after, or none at all while a check-in waits for its reminders).
+// On an instance that does not dispatch a broadcast still sending, it
+// tells the one that does (spread.go).
+func (s *Service) StatusCommitted(st *whatsapp.Status) {
+	if s.sms == nil || st.Status != store.StatusFailed || len(st.Errors) == 0 || st.Errors[0].Code != store.CodeUndeliverable {
+		return
+	}
+	id, _, round, ok := parseCallback(st.BizOpaqueCallbackData)
+	if !ok || round > 0 {
+		return
+	}
+	s.smsDue(id, true)
+}
+
+// smsDue makes broadcast id's SMS fallback look at its recipients again at
+// the next tick; tell announces it to the other instances when another
+// one dispatches the broadcast.
+func (s *Service) smsDue(id string, tell bool) {
+	s.mu.Lock()
+	b := s.docs[id]
+	if b == nil || b.Spec.SMSFallback() == nil {
+		s.mu.Unlock()
+		return
+	}
+	st := s.smsStates[id]
+	if st == nil {
+		st = &smsState{}
+		s.smsStates[id] = st
+	}
+	st.due++
+	st.open, st.next = true, time.Time{}
+	state := b.State
+	elsewhere := state == StateSending && (s.runs[id] == nil || !s.runs[id].holding.Load())
+	s.mu.Unlock()
+	if tell && elsewhere {
+		s.announceSMS(id, state)
+	}
+	s.poke()
 }
 
 // smsPassOnce is smsPass run by one instance at a time. With several

@@ -278,3 +278,52 @@ func TestACrashBetweenTheSMSOutcomeStepsKeepsTheOptOut(t *testing.T) {
 		t.Errorf("consent log %+v: the provider's opt-out was lost", log)
 	}
 }
+
+// TestLate131026StartsTheSMSFallbackAtOnce: WhatsApp accepts the message,
+// the send is recorded, and only then a status says 131026. The fallback
+// sends the SMS at once, on the service's clock unchanged: not at its
+// next planned look (a critical broadcast's sms.after, a check-in's
+// reminder round), nor never (a check-in's pass had settled).
+func TestLate131026StartsTheSMSFallbackAtOnce(t *testing.T) {
+	checkin := checkinSpec()
+	checkin.Reminders = &Reminders{Every: Duration(time.Hour), Count: 1}
+	checkin.SMS = &SMSSpec{Texts: map[string]string{"en": "Are you safe? Answer SAFE or HELP."}}
+	cases := []struct {
+		label string
+		spec  Spec
+	}{
+		{"critical broadcast before sms.after", criticalWithSMS()},
+		{"check-in waiting for its reminder", checkin},
+	}
+	for _, tc := range cases {
+		t.Run(tc.label, func(t *testing.T) {
+			clk := clocktest.New(time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC))
+			prov := smstest.New()
+			defer prov.Close()
+			h := newHarness(t, hopts{engine: true, now: clk.Now, cfg: Config{PairGap: -1}, sms: smsClient(t, prov)})
+			people := h.contacts(2, "en")
+			id := h.create(tc.spec)
+			h.waitState(id, StateSent)
+			eventually(t, 10*time.Second, "the fallback's first pass", func() bool {
+				h.svc.mu.Lock()
+				defer h.svc.mu.Unlock()
+				st := h.svc.smsStates[id]
+				return st != nil && st.ran && !st.running
+			})
+			r, _ := h.recipient(id, 1)
+			if r.State != recSent || r.WAMID == "" {
+				t.Fatalf("recipient 1 %+v, want sent", r)
+			}
+			h.status131026(whatsapp.Status{ID: r.WAMID, Status: "failed", RecipientID: r.WaID,
+				BizOpaqueCallbackData: callbackData(id, 1, 0), Timestamp: clk.Now()})
+			eventually(t, 10*time.Second, "the SMS to the one WhatsApp could not reach", func() bool {
+				return len(prov.To("+"+r.WaID)) == 1
+			})
+			for _, who := range people {
+				if who != r.WaID && len(prov.To("+"+who)) != 0 {
+					t.Errorf("%s, accepted and not failed, got an SMS", who)
+				}
+			}
+		})
+	}
+}

@@ -41,6 +41,10 @@ type change struct {
 	ID    string `json:"id"`
 	State string `json:"state"`
 	From  string `json:"from"`
+	// SMS: a late 131026 came in through the announcing instance; the
+	// dispatching instance runs the SMS fallback's pass at once
+	// (StatusCommitted). The broadcast itself did not change.
+	SMS bool `json:"sms,omitempty"`
 }
 
 // changesBuffer is how many announcements a slow instance may have
@@ -50,10 +54,22 @@ const changesBuffer = 1024
 // announce tells the other instances that broadcast id changed to state.
 // A failure is logged: the rescan makes up for it.
 func (s *Service) announce(id, state string) {
+	s.publish(change{ID: id, State: state, From: s.holder})
+}
+
+// announceSMS tells the other instances that broadcast id, in state,
+// has a recipient its SMS fallback must look at now. An instance that
+// does not know the field reads it as a change to state.
+func (s *Service) announceSMS(id, state string) {
+	s.publish(change{ID: id, State: state, From: s.holder, SMS: true})
+}
+
+func (s *Service) publish(c change) {
 	if s.bus == nil {
 		return
 	}
-	raw, err := json.Marshal(change{ID: id, State: state, From: s.holder})
+	id := c.ID
+	raw, err := json.Marshal(c)
 	if err == nil {
 		err = s.bus.Publish(s.ctx, ChangesTopic, raw)
 	}
@@ -107,6 +123,10 @@ func (s *Service) heard(m coord.Message) {
 		return
 	}
 	if c.From == s.holder {
+		return
+	}
+	if c.SMS {
+		s.smsDue(c.ID, false)
 		return
 	}
 	if c.State != StateSending {

@@ -12,6 +12,7 @@ import (
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
 	"lifeline/coord"
+	"lifeline/sms/smstest"
 	"lifeline/store"
 )
 
@@ -23,7 +24,7 @@ type instances struct {
 	a, b  *Service
 }
 
-func newInstances(t *testing.T, n int, bus coord.Bus) *instances {
+func newInstances(t *testing.T, n int, bus coord.Bus, with ...func(*Options)) *instances {
 	t.Helper()
 	db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
 	if err != nil {
@@ -50,7 +51,11 @@ func newInstances(t *testing.T, n int, bus coord.Bus) *instances {
 		if p == &in.b {
 			holder = "b"
 		}
-		s := New(cfg, Options{DB: db, Sender: client, Logger: zerolog.Nop(), Pacer: pace.New(cfg.RatePerNumber), Leases: leases, Holder: holder, Bus: bus})
+		o := Options{DB: db, Sender: client, Logger: zerolog.Nop(), Pacer: pace.New(cfg.RatePerNumber), Leases: leases, Holder: holder, Bus: bus}
+		for _, w := range with {
+			w(&o)
+		}
+		s := New(cfg, o)
 		if err := s.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -174,4 +179,27 @@ func TestAnotherInstanceContinuesABroadcastItHeardOf(t *testing.T) {
 	if got := sendsTo(in.graph.Messages()); len(got) != n {
 		t.Errorf("%d of %d people reached", len(got), n)
 	}
+}
+
+// A late 131026 heard by an instance that does not dispatch a broadcast
+// still sending reaches the one that does, whose SMS fallback looks at
+// the recipients again at once.
+func TestALate131026ReachesTheDispatchingInstance(t *testing.T) {
+	prov := smstest.New()
+	defer prov.Close()
+	in := newInstances(t, 0, coord.NewMemoryBus(), func(o *Options) { o.SMS = smsClient(t, prov) })
+	b := &Broadcast{ID: "b1", State: StateSending, Spec: criticalWithSMS()}
+	for _, s := range []*Service{in.a, in.b} {
+		s.mu.Lock()
+		s.docs[b.ID] = b
+		s.mu.Unlock()
+	}
+	in.b.StatusCommitted(&whatsapp.Status{ID: "wamid.1", Status: store.StatusFailed, BizOpaqueCallbackData: callbackData(b.ID, 1, 0),
+		Errors: []whatsapp.APIError{{Code: store.CodeUndeliverable}}})
+	eventually(t, 10*time.Second, "the other instance to hear of it", func() bool {
+		in.a.mu.Lock()
+		defer in.a.mu.Unlock()
+		st := in.a.smsStates[b.ID]
+		return st != nil && st.due == 1 && st.open
+	})
 }

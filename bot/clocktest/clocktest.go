@@ -3,6 +3,7 @@
 package clocktest
 
 import (
+	"slices"
 	"sync"
 	"time"
 )
@@ -28,4 +29,19 @@ func (c *Clock) Add(d time.Duration) {
 	c.mu.Lock()
 	c.t = c.t.Add(d)
 	c.mu.Unlock()
+}
+
+// MostWithin is the most of times within any window of length w: what a
+// pacer's test compares with the rate plus one burst.
+func MostWithin(times []time.Time, w time.Duration) int {
+	ts := slices.Clone(times)
+	slices.SortFunc(ts, func(a, b time.Time) int { return a.Compare(b) })
+	most, j := 0, 0
+	for i := range ts {
+		for ts[i].Sub(ts[j]) >= w {
+			j++
+		}
+		most = max(most, i-j+1)
+	}
+	return most
 }

@@ -5,8 +5,9 @@
 //
 // A send is Wait (the number's pause, then its pacer by class, replies
 // before broadcasts), the caller's last look at its own record (erased,
-// cancelled or settled meanwhile: nothing leaves), then Send: the Graph
-// API call, its latency for the adaptive in-flight count (bot/pace), the
+// cancelled or settled meanwhile: nothing leaves), then Send: the
+// permit checked as the request leaves (a void one is replaced), the
+// Graph API call, its latency for the adaptive in-flight count (bot/pace), the
 // attempt in the metrics, the send policy's decision (bot/sendpolicy), and
 // what that decision means for the number: a pause, a slow-down, and the
 // outage it starts or ends. An outage is per number and whatever the
@@ -21,6 +22,7 @@ package outgoing
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -108,12 +110,48 @@ func (s *Step) PausedUntil(phone string) time.Time { return s.pacer.PausedUntil(
 
 // Wait blocks while phone is paused and then until its pacer lets one
 // more message of class c go (conversations before broadcasts), or ctx
-// ends. The caller then looks at its record once more and calls Send.
-func (s *Step) Wait(ctx context.Context, phone string, c pace.Class) error {
+// ends. The caller passes the permit to Send in its Attempt.
+func (s *Step) Wait(ctx context.Context, phone string, c pace.Class) (Permit, error) {
 	if err := s.pacer.WaitUnpaused(ctx, phone); err != nil {
-		return err
+		return Permit{}, err
 	}
-	return s.pacer.Wait(ctx, phone, c)
+	tok, err := s.pacer.Take(ctx, phone, c)
+	if err != nil {
+		return Permit{}, err
+	}
+	return Permit{ctx: ctx, class: c, token: tok, ok: true}, nil
+}
+
+// Permit is a send's turn from its number's pacer (Wait). On a cluster
+// it is void a short time after the number's owner granted it, and the
+// owner's rate keeps the number within its limit only for sends whose
+// requests leave while their permits are live: Send checks it
+// immediately before the request leaves and, when it is void (a slow
+// look at the record, a loaded machine), waits for another rather than
+// send on it. Its context is the wait's (Wait's ctx), which a shutdown
+// ends, not the request's, which it does not.
+type Permit struct {
+	ctx   context.Context
+	class pace.Class
+	token pace.Token
+	ok    bool
+}
+
+// ErrNotSent is the error of an Outcome whose send never started: its
+// permit was void and the wait for another ended (see Permit).
+var ErrNotSent = errors.New("not sent: the wait for a permit ended")
+
+// live makes p a live permit for a send from phone: as it is, or a new
+// one when it is void.
+func (s *Step) live(phone string, p *Permit) error {
+	for !s.pacer.Live(p.token) {
+		tok, err := s.pacer.Take(p.ctx, phone, p.class)
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrNotSent, err)
+		}
+		p.token = tok
+	}
+	return nil
 }
 
 // Attempt is one message to send.
@@ -122,6 +160,9 @@ type Attempt struct {
 	Msg    whatsapp.Outbound
 	Kind   sendpolicy.Kind
 	Failed int // failed attempts of this message before this one
+	// Permit is Wait's, checked as the request leaves; the zero Permit
+	// sends unpaced.
+	Permit Permit
 }
 
 // Outcome is what one send came to.
@@ -133,12 +174,20 @@ type Outcome struct {
 	Decision sendpolicy.Decision
 	// At is when the send started, on the step's clock.
 	At time.Time
+	// Unsent: nothing was sent (Err wraps ErrNotSent); the message is
+	// as it was before Send.
+	Unsent bool
 }
 
 // Send calls the Graph API once for a, after Wait. The context should not
 // be one a shutdown cancels: a request cut short may still have reached
 // WhatsApp, and would then be sent again.
 func (s *Step) Send(ctx context.Context, pol sendpolicy.Policy, a Attempt) Outcome {
+	if a.Permit.ok {
+		if err := s.live(a.Phone, &a.Permit); err != nil {
+			return Outcome{Err: err, Unsent: true, At: s.now()}
+		}
+	}
 	at, start := s.now(), time.Now()
 	res, err := s.client.Send(ctx, a.Phone, a.Msg)
 	took := time.Since(start)

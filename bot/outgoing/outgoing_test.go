@@ -102,7 +102,7 @@ func TestSendDecidesAndTracksTheNumbersOutage(t *testing.T) {
 			for i, k := range c.kinds {
 				if s.PausedUntil("1001").IsZero() {
 					// Sends go after Wait; a paused number's would wait out the pause.
-					if err := s.Wait(context.Background(), "1001", pace.Conversation); err != nil {
+					if _, err := s.Wait(context.Background(), "1001", pace.Conversation); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -157,7 +157,10 @@ func TestWaitHoldsWhileTheNumberIsPaused(t *testing.T) {
 	s := newStep(&client{}, &observer{}, &bytes.Buffer{})
 	s.Pacer().Pause("1001", time.Now().Add(time.Hour))
 	done := make(chan error, 1)
-	go func() { done <- s.Wait(context.Background(), "1001", pace.Broadcast) }()
+	go func() {
+		_, err := s.Wait(context.Background(), "1001", pace.Broadcast)
+		done <- err
+	}()
 	for deadline := time.Now().Add(10 * time.Second); s.Pacer().Held("1001") != 1; time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the sender is not held by the pause")

@@ -75,6 +75,14 @@ func New(perSecond float64) *Numbers {
 	return p
 }
 
+// SetClock makes now the pacer's clock (a test's hand-moved clock). Call
+// it before anything is paced.
+func (p *Numbers) SetClock(now func() time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.now = now
+}
+
 func (p *Numbers) bucket(num string) *bucket {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -91,11 +99,29 @@ func (p *Numbers) bucket(num string) *bucket {
 // Wait blocks until num may send one more message of the given class, or
 // ctx ends.
 func (p *Numbers) Wait(ctx context.Context, num string, c Class) error {
+	_, err := p.Take(ctx, num, c)
+	return err
+}
+
+// Token is one send's permit from Take. On a cluster it is void from a
+// time on (the owner counted it when granting, and its rate allows only
+// so long between a grant and the request reaching WhatsApp); on one
+// instance it never is.
+type Token struct {
+	until time.Time // zero: never void
+}
+
+// Take is Wait that returns the permit: the sender checks it with Live
+// immediately before its request leaves, and takes another if it is void.
+func (p *Numbers) Take(ctx context.Context, num string, c Class) (Token, error) {
 	if p.cluster() != nil {
 		return p.pool(num).wait(ctx, c)
 	}
-	return p.bucket(num).wait(ctx, c)
+	return Token{}, p.bucket(num).wait(ctx, c)
 }
+
+// Live reports whether t may still be used for a send.
+func (p *Numbers) Live(t Token) bool { return t.until.IsZero() || p.now().Before(t.until) }
 
 // Inbound counts a message received on num against its budget. The
 // message has already arrived, so nothing waits: the sends after it do.
@@ -298,6 +324,7 @@ type bucket struct {
 type waiter struct {
 	ready   chan struct{}
 	granted bool
+	until   time.Time // a pool's permit: void from then on
 }
 
 func (b *bucket) refillLocked(now time.Time) {

@@ -81,10 +81,11 @@ const maxBatch = 64
 // successes, slow-downs and pauses are reported to it. Call it before
 // anything is sent; without it (one instance) nothing changes.
 //
-// validity is how long a granted permit stays usable, and spread how
-// long a send may take from its permit to reaching WhatsApp (the
-// sender's last look at its record, the request's way): a send reaches
-// WhatsApp within validity + spread of its permit's grant. So that every
+// validity is how long a granted permit stays usable (the sender checks
+// it with Live immediately before its request leaves, and takes another
+// when it is void), and spread how long a request may take from that
+// check to reaching WhatsApp: a send reaches WhatsApp within validity +
+// spread of its permit's grant. So that every
 // one-second window at WhatsApp still holds at most the rate plus one
 // burst (rate/20), an owner grants from a bucket of burst 1 at
 //
@@ -222,9 +223,9 @@ func (pl *pool) validLocked() {
 	}
 }
 
-func (pl *pool) wait(ctx context.Context, c Class) error {
+func (pl *pool) wait(ctx context.Context, c Class) (Token, error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return Token{}, err
 	}
 	obs := pl.p.observing()
 	start := time.Now() // the wall clock: p.now may be a test's fixed clock
@@ -232,11 +233,12 @@ func (pl *pool) wait(ctx context.Context, c Class) error {
 	pl.validLocked()
 	if pl.permits > 0 && !pl.aheadLocked(c) {
 		pl.permits--
+		until := pl.until
 		pl.mu.Unlock()
 		if obs != nil {
 			obs.PermitWait(c, 0)
 		}
-		return nil
+		return Token{until: until}, nil
 	}
 	w := &waiter{ready: make(chan struct{})}
 	pl.queue[c] = append(pl.queue[c], w)
@@ -251,16 +253,17 @@ func (pl *pool) wait(ctx context.Context, c Class) error {
 		if obs != nil {
 			obs.PermitWait(c, time.Since(start))
 		}
-		return nil
+		return Token{until: w.until}, nil
 	case <-ctx.Done():
 	}
 	pl.mu.Lock()
 	defer pl.mu.Unlock()
-	if w.granted {
-		// Granted as the context ended: hand the permit on.
+	if w.granted && w.until.Equal(pl.until) {
+		// Granted as the context ended: hand the permit on (unless a
+		// newer answer has replaced the one it came from).
 		pl.permits++
 		pl.grantLocked()
-		return ctx.Err()
+		return Token{}, ctx.Err()
 	}
 	q := pl.queue[c]
 	for i, x := range q {
@@ -269,7 +272,7 @@ func (pl *pool) wait(ctx context.Context, c Class) error {
 			break
 		}
 	}
-	return ctx.Err()
+	return Token{}, ctx.Err()
 }
 
 // grantLocked hands the valid permits to the waiters, most urgent first.
@@ -281,7 +284,7 @@ func (pl *pool) grantLocked() {
 			pl.queue[c][0] = nil
 			pl.queue[c] = pl.queue[c][1:]
 			pl.permits--
-			w.granted = true
+			w.granted, w.until = true, pl.until
 			close(w.ready)
 		}
 	}

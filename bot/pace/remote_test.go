@@ -3,7 +3,6 @@ package pace
 import (
 	"context"
 	"errors"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -31,19 +30,6 @@ func (r *ownerRemote) Permits(ctx context.Context, num string, c Class, want int
 }
 
 func (r *ownerRemote) Report(num string, rep Report) { r.owner.Apply(num, rep) }
-
-// maxInWindow is the most times within any window of length w.
-func maxInWindow(times []time.Time, w time.Duration) int {
-	sort.Slice(times, func(i, j int) bool { return times[i].Before(times[j]) })
-	best, j := 0, 0
-	for i := range times {
-		for times[i].Sub(times[j]) >= w {
-			j++
-		}
-		best = max(best, i-j+1)
-	}
-	return best
-}
 
 // Three instances send from one number through its owner's permits:
 // together they stay within the rate plus one burst in every second, as
@@ -94,7 +80,7 @@ func TestInstancesDrawFromTheOwnersBudget(t *testing.T) {
 	if d := time.Since(start); d < 2900*time.Millisecond {
 		t.Fatalf("600 sends took %v: the instances did not share one budget", d)
 	}
-	if n, limit := maxInWindow(times, time.Second), rate+rate/20; n > limit {
+	if n, limit := clocktest.MostWithin(times, time.Second), rate+rate/20; n > limit {
 		t.Fatalf("%d sends in one second, want at most %d (the rate plus one burst)", n, limit)
 	}
 	if c := remote.calls.Load(); c >= 600 {
@@ -272,5 +258,52 @@ func TestPermitWaitsAreMeasured(t *testing.T) {
 	}
 	if log.requests == 0 || log.failed != 0 {
 		t.Errorf("requests measured: %d, %d failed; want some, none failed", log.requests, log.failed)
+	}
+}
+
+// fixedRemote grants n permits per request, usable until a fixed time.
+type fixedRemote struct {
+	n     int
+	until time.Time
+}
+
+func (r *fixedRemote) Permits(context.Context, string, Class, int) (Permit, error) {
+	return Permit{N: r.n, Until: r.until}, nil
+}
+
+func (r *fixedRemote) Report(string, Report) {}
+
+// A permit taken on a cluster carries its end, so that the sender checks
+// it again as its request leaves; one instance's never ends.
+func TestTokensEndWithTheirPermits(t *testing.T) {
+	start := time.Unix(1e9, 0)
+	cases := []struct {
+		label    string
+		cluster  bool
+		after    time.Duration // from start to the check
+		wantLive bool
+	}{
+		{label: "one instance: live however late", after: time.Hour, wantLive: true},
+		{label: "cluster: live before the permit's end", cluster: true, after: 24 * time.Millisecond, wantLive: true},
+		{label: "cluster: void at its end", cluster: true, after: 25 * time.Millisecond},
+		{label: "cluster: void after it", cluster: true, after: time.Second},
+	}
+	for _, tc := range cases {
+		t.Run(tc.label, func(t *testing.T) {
+			c := clocktest.New(start)
+			p := New(80)
+			p.SetClock(c.Now)
+			if tc.cluster {
+				p.SetRemote(&fixedRemote{n: 2, until: start.Add(25 * time.Millisecond)}, 25*time.Millisecond, 0)
+			}
+			tok, err := p.Take(context.Background(), "a", Conversation)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Add(tc.after)
+			if got := p.Live(tok); got != tc.wantLive {
+				t.Fatalf("live %v, want %v", got, tc.wantLive)
+			}
+		})
 	}
 }

@@ -106,7 +106,7 @@ func openNATSBackend(ctx context.Context, cfg Config, log zerolog.Logger) (*nats
 		node.Close()
 		return nil, fmt.Errorf("LIFELINE_BACKEND=nats: create the streams: %w", err)
 	}
-	if b.store, err = jsstore.Open(ctx, node); err != nil {
+	if b.store, err = openRecords(ctx, node, log); err != nil {
 		node.Close()
 		return nil, fmt.Errorf("LIFELINE_BACKEND=nats: %w", err)
 	}

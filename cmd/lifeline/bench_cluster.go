@@ -86,6 +86,8 @@ type clusterRunResult struct {
 	instCPU, selfCPU time.Duration
 	latencies        []time.Duration // webhook posted to reply taken
 	unanswered       int64           // acknowledged messages without a reply when the run ended
+	metrics          benchMetrics    // the instances' contention figures over the run (warm-up, window, drain)
+	metricsErr       error           // why they could not be read
 }
 
 func (r clusterRunResult) perMessage() time.Duration {
@@ -111,7 +113,14 @@ func (r clusterRunResult) String() string {
 		"webhooks refused %d; unanswered at the end %d",
 		r.spec, r.rate(), r.replies, r.window.Round(time.Millisecond), r.statuses, r.instCPU.Seconds(),
 		float64(r.perMessage().Microseconds())/1000, float64(r.selfCPU.Microseconds())/1000/float64(max(1, r.replies)),
-		q(0.5), q(0.99), r.rejected, r.unanswered)
+		q(0.5), q(0.99), r.rejected, r.unanswered) + "\n  " + r.metricsText()
+}
+
+func (r clusterRunResult) metricsText() string {
+	if r.metricsErr != nil {
+		return "contention metrics not read: " + r.metricsErr.Error()
+	}
+	return r.metrics.String()
 }
 
 func runBenchCluster(args []string, stdout, stderr io.Writer) int {
@@ -234,8 +243,8 @@ func printClusterSummary(out io.Writer, rs []clusterRunResult) {
 			capacity = &rs[i]
 		}
 	}
-	fmt.Fprintln(out, "\n| run | replies/s | CPU per message | vs badger x1 | capacity vs x1 |")
-	fmt.Fprintln(out, "|---|---|---|---|---|")
+	fmt.Fprintln(out, "\n| run | replies/s | CPU per message | vs badger x1 | capacity vs x1 | conflicts per turn | permit wait p50 / p99 | pacer request p50 / p99 (failed) |")
+	fmt.Fprintln(out, "|---|---|---|---|---|---|---|---|")
 	for _, r := range rs {
 		vsCost, vsCap := "", ""
 		if cost != nil && r.spec.rate > 0 && cost.perMessage() > 0 {
@@ -244,7 +253,10 @@ func printClusterSummary(out io.Writer, rs []clusterRunResult) {
 		if capacity != nil && r.spec.rate == 0 && capacity.rate() > 0 {
 			vsCap = fmt.Sprintf("%.2fx", r.rate()/capacity.rate())
 		}
-		fmt.Fprintf(out, "| %s | %.0f | %.2f ms | %s | %s |\n", r.spec, r.rate(), float64(r.perMessage().Microseconds())/1000, vsCost, vsCap)
+		m := r.metrics
+		fmt.Fprintf(out, "| %s | %.0f | %.2f ms | %s | %s | %s | %s / %s | %s / %s (%.0f) |\n", r.spec, r.rate(), float64(r.perMessage().Microseconds())/1000, vsCost, vsCap,
+			ratioText(m.perTurn()), secondsText(m.permitWait.quantile(0.5)), secondsText(m.permitWait.quantile(0.99)),
+			secondsText(m.request.quantile(0.5)), secondsText(m.request.quantile(0.99)), m.requestFailed)
 	}
 }
 
@@ -418,7 +430,7 @@ func startBenchChildren(spec clusterRunSpec, dir, graphURL string) ([]*benchChil
 		}
 		env := []string{
 			"LIFELINE_ADDR=" + as[i].http, "LIFELINE_DATA_DIR=" + data, "LIFELINE_LOG_LEVEL=warn",
-			"LIFELINE_ADMIN_TOKEN=bench-admin-token-0123456789", "LIFELINE_BACKEND=" + spec.backend,
+			"LIFELINE_ADMIN_TOKEN=" + benchAdminToken, "LIFELINE_BACKEND=" + spec.backend,
 			"WA_ACCESS_TOKEN=bench-token", "WA_PHONE_NUMBER_ID=" + strings.Join(nums, ","), "WA_APP_SECRET=" + benchSecret,
 			"WA_VERIFY_TOKEN=bench-verify", "WA_API_URL=" + graphURL, "WA_RATE_PER_NUMBER=1000",
 		}
@@ -556,6 +568,16 @@ func benchClusterRun(spec clusterRunSpec, progress io.Writer) (res clusterRunRes
 	}()
 	fmt.Fprintf(progress, "  %d instance(s) ready in %s\n", len(children), time.Since(t0).Round(100*time.Millisecond))
 
+	// The contention metrics are read before the load and after its last
+	// reply, not at the window's edges: a scrape reads the store (the
+	// oldest inbound event, the handoffs), and on a cluster under load
+	// that scan does not answer for minutes.
+	metricsClient := &http.Client{Timeout: 90 * time.Second}
+	bases := make([]string, len(children))
+	for i, c := range children {
+		bases[i] = c.base
+	}
+	m0, merr := scrapeBenchMetrics(metricsClient, bases)
 	var (
 		measuring        atomic.Bool
 		posted, rejected atomic.Int64
@@ -720,6 +742,14 @@ func benchClusterRun(spec clusterRunSpec, progress io.Writer) (res clusterRunRes
 		time.Sleep(50 * time.Millisecond)
 	}
 	res.unanswered = max(0, acked.Load()-answered.Load())
+	if merr == nil {
+		var m1 benchMetrics
+		if m1, merr = scrapeBenchMetrics(metricsClient, bases); merr == nil {
+			m1.add(m0, -1)
+			res.metrics = m1
+		}
+	}
+	res.metricsErr = merr
 	return res, nil
 }
 

@@ -24,6 +24,9 @@ const clusterUsage = `Usage:
   lifeline cluster run [--timeout D]      run this machine's embedded NATS node until SIGINT or SIGTERM
   lifeline cluster ensure [--timeout D]   create the streams and buckets (idempotent; any node, once all are up)
   lifeline cluster status [--timeout D]   members, stream leaders, replicas, lag and lease holders
+  lifeline cluster remove-peer [--timeout D] NAME
+                                          forget a stopped node for good: the streams place their
+                                          copies on the nodes left (run on another node's machine)
 
 Settings come from the environment (LIFELINE_NATS_*, LIFELINE_DATA_DIR,
 LIFELINE_ENCRYPTION_KEY); see the README, "Several machines".
@@ -43,6 +46,17 @@ func runCluster(ctx context.Context, args []string, lookup func(string) (string,
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
+	var peer string
+	if sub == "remove-peer" && fs.NArg() > 0 {
+		// NAME, then possibly flags after it.
+		peer = fs.Arg(0)
+		if err := fs.Parse(fs.Args()[1:]); err != nil {
+			return 2
+		}
+	}
+	if sub == "remove-peer" && peer == "" {
+		return exitCode(usageError{"remove-peer needs the node's name (its LIFELINE_NATS_NAME)"}, "cluster", sub, clusterUsage, stderr)
+	}
 	if fs.NArg() > 0 {
 		return exitCode(usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}, "cluster", sub, clusterUsage, stderr)
 	}
@@ -58,13 +72,16 @@ func runCluster(ctx context.Context, args []string, lookup func(string) (string,
 	switch sub {
 	case "run":
 		err = clusterRun(ctx, cfg, stderr)
-	case "ensure", "status":
+	case "ensure", "status", "remove-peer":
 		c, cancel := context.WithTimeout(ctx, *timeout)
 		defer cancel()
-		if sub == "ensure" {
+		switch sub {
+		case "ensure":
 			err = clusterEnsure(c, cfg, stdout)
-		} else {
+		case "status":
 			err = clusterStatus(c, cfg, stdout)
+		default:
+			err = clusterRemovePeer(c, cfg, peer, stdout)
 		}
 	default:
 		err = usageError{fmt.Sprintf("unknown command %q", sub)}
@@ -103,16 +120,21 @@ func clusterRun(ctx context.Context, cfg Config, stderr io.Writer) error {
 	return nil
 }
 
+// localNodeURL is the client URL of this machine's embedded node.
+func localNodeURL(cfg Config) string {
+	host, port, _ := net.SplitHostPort(cfg.NATS.Listen) // validated
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return "nats://" + net.JoinHostPort(host, port)
+}
+
 // connectCluster connects as a client: to LIFELINE_NATS_URL, or to this
 // machine's embedded node at LIFELINE_NATS_LISTEN.
 func connectCluster(ctx context.Context, cfg Config) (*cluster.Node, error) {
 	o, setting := nodeOptions(cfg), "LIFELINE_NATS_URL"
 	if o.URL == "" {
-		host, port, _ := net.SplitHostPort(cfg.NATS.Listen) // validated
-		if host == "" || host == "0.0.0.0" || host == "::" {
-			host = "127.0.0.1"
-		}
-		o.URL, setting = "nats://"+net.JoinHostPort(host, port), "LIFELINE_NATS_LISTEN"
+		o.URL, setting = localNodeURL(cfg), "LIFELINE_NATS_LISTEN"
 	}
 	// A node that is starting does not listen yet: try again until ctx
 	// (--timeout) ends, so that `run` followed by `ensure` just works.
@@ -169,19 +191,51 @@ func clusterEnsure(ctx context.Context, cfg Config, stdout io.Writer) error {
 }
 
 func clusterStatus(ctx context.Context, cfg Config, stdout io.Writer) error {
-	node, err := connectCluster(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer node.Close()
-	if err := waitJetStream(ctx, node); err != nil {
-		return err
-	}
-	st, err := node.Status(ctx)
+	st, err := readStatus(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	printStatus(stdout, st)
+	return nil
+}
+
+// readStatus connects as a client and reads the cluster's status.
+func readStatus(ctx context.Context, cfg Config) (cluster.Status, error) {
+	node, err := connectCluster(ctx, cfg)
+	if err != nil {
+		return cluster.Status{}, err
+	}
+	defer node.Close()
+	if err := waitJetStream(ctx, node); err != nil {
+		return cluster.Status{}, err
+	}
+	return node.Status(ctx)
+}
+
+// clusterRemovePeer removes a stopped node from JetStream's peers through
+// this machine's embedded node, as its system user.
+func clusterRemovePeer(ctx context.Context, cfg Config, name string, stdout io.Writer) error {
+	if cfg.NATS.Name == "" {
+		return errors.New("remove-peer runs on a machine of the cluster, through its embedded node (LIFELINE_NATS_NAME and LIFELINE_DATA_DIR as for serve); with LIFELINE_NATS_URL use the NATS tools with the system account: nats server raft peer-remove NAME")
+	}
+	if name == cfg.NATS.Name {
+		return fmt.Errorf("%s is this machine's own node: stop it, then run remove-peer on another machine of the cluster", name)
+	}
+	// Removing a running node takes it out of the cluster's JetStream
+	// while it serves: refuse while its streams hear from it.
+	st, err := readStatus(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	for _, m := range st.Members {
+		if m.Name == name && !m.Offline && !m.Unreachable && !m.Unknown {
+			return fmt.Errorf("%s is online (lifeline cluster status): stop it first", name)
+		}
+	}
+	if err := cluster.RemovePeer(ctx, localNodeURL(cfg), nodeOptions(cfg).StoreDir, name); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "removed %s: the streams that had a copy on it place it on another node (lifeline cluster status shows them catching up)\n", name)
 	return nil
 }
 

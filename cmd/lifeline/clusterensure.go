@@ -52,6 +52,36 @@ func ensureStreams(ctx context.Context, node *cluster.Node, s cluster.Settings, 
 // (waitJetStream) a moment before the streams have leaders again, and a
 // start that read the FAQ then would stop ("JetStream system temporarily
 // unavailable"). It gives up when ctx ends, with the last answer.
+// openRecords opens the store over the records' stream, again while the
+// stream does not answer: a node that has just joined a running cluster
+// may not know yet which node takes the stream's subjects (the routes'
+// interest arrives after JetStream's API answers), and its first write,
+// the beacon, then finds no responders.
+func openRecords(ctx context.Context, node *cluster.Node, log zerolog.Logger) (*jsstore.Store, error) {
+	return whileUnavailable(ctx, log, func() (*jsstore.Store, error) { return jsstore.Open(ctx, node) })
+}
+
+// whileUnavailable calls open until it returns anything but
+// store.ErrUnavailable or ctx ends.
+func whileUnavailable[T any](ctx context.Context, log zerolog.Logger, open func() (T, error)) (T, error) {
+	said := false
+	for {
+		v, err := open()
+		if err == nil || !errors.Is(err, store.ErrUnavailable) || ctx.Err() != nil {
+			return v, err
+		}
+		if !said {
+			log.Warn().Err(err).Msg("waiting for the records' stream to answer (a node joining)")
+			said = true
+		}
+		select {
+		case <-ctx.Done():
+			return v, err
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
 func waitRecords(ctx context.Context, st *jsstore.Store, log zerolog.Logger) error {
 	said := false
 	for {

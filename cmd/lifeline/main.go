@@ -141,7 +141,33 @@ func serve(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 		}
 	}
-	return srv.close()
+	return closeWithin(srv.close, stopBudget, log)
+}
+
+// stopBudget bounds a graceful stop. On a cluster that just lost a
+// member, each write on the way out may wait out a JetStream request
+// while stream leaders are elected, and a stop once took over 30 s.
+// Nothing acknowledged depends on the stop finishing: an inbound message
+// is acknowledged once the store has it, and replies, broadcast marks and
+// results are records too, so a stop cut short is a crash, which the next
+// start (or another instance taking the partitions) recovers from.
+const stopBudget = 10 * time.Second
+
+// closeWithin runs close and waits for it at most budget; past it, it
+// returns an error without waiting longer, and the process exits with
+// whatever close had not done yet left to recovery.
+func closeWithin(close func() error, budget time.Duration, log zerolog.Logger) error {
+	done := make(chan error, 1)
+	go func() { done <- close() }()
+	t := time.NewTimer(budget)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-t.C:
+		log.Error().Dur("budget", budget).Msg("graceful stop cut short; what was under way is taken up after a restart, as after a crash")
+		return fmt.Errorf("graceful stop not done within %s: stopped without finishing it (acknowledged messages are in the store)", budget)
+	}
 }
 
 // instance is one running server with everything it opened.
@@ -427,7 +453,9 @@ func (in *instance) listen() error {
 
 // close stops taking requests, finishes in-flight work and closes the store cleanly.
 func (in *instance) close() error {
-	if err := in.http.Shutdown(15 * time.Second); err != nil {
+	// A few seconds for requests under way (a webhook waiting for its
+	// store write): the whole stop has stopBudget.
+	if err := in.http.Shutdown(3 * time.Second); err != nil {
 		in.log.Warn().Err(err).Msg("http shutdown")
 	}
 	in.sweep()

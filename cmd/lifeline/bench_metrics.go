@@ -1,0 +1,260 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// benchAdminToken is the admin token bench cluster gives its instances;
+// it reads their /metrics with it.
+const benchAdminToken = "bench-admin-token-0123456789"
+
+// promHist is one Prometheus histogram as exposed: cumulative bucket
+// counts by upper bound, sum and count.
+type promHist struct {
+	buckets    map[float64]float64
+	sum, count float64
+}
+
+func (h *promHist) add(o promHist, sign float64) {
+	if h.buckets == nil {
+		h.buckets = map[float64]float64{}
+	}
+	for le, n := range o.buckets {
+		h.buckets[le] += sign * n
+	}
+	h.sum += sign * o.sum
+	h.count += sign * o.count
+}
+
+// quantile estimates the q-quantile as Prometheus's histogram_quantile
+// does: the bucket that holds it, interpolated linearly within it. NaN
+// when the histogram is empty.
+func (h promHist) quantile(q float64) float64 {
+	if h.count <= 0 || len(h.buckets) == 0 {
+		return math.NaN()
+	}
+	les := make([]float64, 0, len(h.buckets))
+	for le := range h.buckets {
+		les = append(les, le)
+	}
+	slices.Sort(les)
+	rank := q * h.count
+	lower, below := 0.0, 0.0
+	for _, le := range les {
+		n := h.buckets[le]
+		if n >= rank {
+			if math.IsInf(le, 1) {
+				return lower // beyond the last bound: its bound is the best estimate
+			}
+			if n == below {
+				return le
+			}
+			return lower + (le-lower)*(rank-below)/(n-below)
+		}
+		lower, below = le, n
+	}
+	return lower
+}
+
+// benchMetrics are the contention figures of the instances, summed: the
+// commits their scoped transactions lost (by scope kind), the waits for
+// permits from the numbers' owners and those owners' round trips.
+type benchMetrics struct {
+	conflicts     map[string]*promHist // lifeline_store_txn_conflicts by scope
+	permitWait    promHist             // lifeline_pacer_permit_wait_seconds, all classes
+	request       promHist             // lifeline_pacer_request_seconds
+	requestFailed float64              // lifeline_pacer_requests_failed_total
+}
+
+// add adds o to m, or takes it away with sign -1 (a window is the
+// figures at its end less those at its start).
+func (m *benchMetrics) add(o benchMetrics, sign float64) {
+	if m.conflicts == nil {
+		m.conflicts = map[string]*promHist{}
+	}
+	for scope, h := range o.conflicts {
+		if m.conflicts[scope] == nil {
+			m.conflicts[scope] = &promHist{}
+		}
+		m.conflicts[scope].add(*h, sign)
+	}
+	m.permitWait.add(o.permitWait, sign)
+	m.request.add(o.request, sign)
+	m.requestFailed += sign * o.requestFailed
+}
+
+// perTurn is the commits lost per transaction of a person's scope (a
+// turn, mostly); NaN when there was none.
+func (m benchMetrics) perTurn() float64 {
+	h := m.conflicts["user"]
+	if h == nil || h.count <= 0 {
+		return math.NaN()
+	}
+	return h.sum / h.count
+}
+
+// perTxn is the commits lost per scoped transaction of any kind.
+func (m benchMetrics) perTxn() float64 {
+	var sum, count float64
+	for _, h := range m.conflicts {
+		sum, count = sum+h.sum, count+h.count
+	}
+	if count <= 0 {
+		return math.NaN()
+	}
+	return sum / count
+}
+
+func (m benchMetrics) String() string {
+	if m.conflicts == nil && m.request.count == 0 && m.permitWait.count == 0 {
+		return "no contention metrics (one badger instance has none)"
+	}
+	return fmt.Sprintf("store conflicts per turn %s (per transaction %s); permit wait p50 %s p99 %s; "+
+		"pacer requests p50 %s p99 %s, %d answered, %.0f failed",
+		ratioText(m.perTurn()), ratioText(m.perTxn()), secondsText(m.permitWait.quantile(0.5)), secondsText(m.permitWait.quantile(0.99)),
+		secondsText(m.request.quantile(0.5)), secondsText(m.request.quantile(0.99)), int64(m.request.count), m.requestFailed)
+}
+
+func ratioText(v float64) string {
+	if math.IsNaN(v) {
+		return "-"
+	}
+	return strconv.FormatFloat(v, 'f', 3, 64)
+}
+
+func secondsText(v float64) string {
+	if math.IsNaN(v) {
+		return "-"
+	}
+	return time.Duration(v * float64(time.Second)).Round(10 * time.Microsecond).String()
+}
+
+// scrapeBenchMetrics reads the contention metrics of the instances at
+// bases, all at once so that the window's edges are the same for each,
+// and sums them.
+func scrapeBenchMetrics(client *http.Client, bases []string) (benchMetrics, error) {
+	ms := make([]benchMetrics, len(bases))
+	errs := make([]error, len(bases))
+	var wg sync.WaitGroup
+	for i, base := range bases {
+		wg.Go(func() {
+			ms[i], errs[i] = scrapeOne(client, base)
+		})
+	}
+	wg.Wait()
+	var sum benchMetrics
+	for _, m := range ms {
+		sum.add(m, 1)
+	}
+	return sum, errors.Join(errs...)
+}
+
+func scrapeOne(client *http.Client, base string) (benchMetrics, error) {
+	req, err := http.NewRequest(http.MethodGet, base+"/metrics", nil)
+	if err != nil {
+		return benchMetrics{}, err
+	}
+	req.Header.Set("Authorization", "Bearer "+benchAdminToken)
+	// Uncompressed: a gzip-encoded /metrics answers late or not at all
+	// under load, and the window's edges must be sharp.
+	req.Header.Set("Accept-Encoding", "identity")
+	resp, err := client.Do(req)
+	if err != nil {
+		return benchMetrics{}, fmt.Errorf("read metrics of %s: %w", base, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return benchMetrics{}, fmt.Errorf("read metrics of %s: status %s", base, resp.Status)
+	}
+	m, err := parseBenchMetrics(resp.Body)
+	if err != nil {
+		return m, fmt.Errorf("read metrics of %s: %w", base, err)
+	}
+	return m, nil
+}
+
+// parseBenchMetrics picks the contention metrics out of a Prometheus text
+// exposition.
+func parseBenchMetrics(r io.Reader) (benchMetrics, error) {
+	m := benchMetrics{conflicts: map[string]*promHist{}}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.HasPrefix(line, "lifeline_store_txn_conflicts") && !strings.HasPrefix(line, "lifeline_pacer_") {
+			continue
+		}
+		series, val, ok := strings.Cut(line, " ")
+		if !ok {
+			continue
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+		if err != nil {
+			return m, fmt.Errorf("metrics line %q: %w", line, err)
+		}
+		name, labels, _ := strings.Cut(series, "{")
+		var h *promHist
+		switch base := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(name, "_bucket"), "_sum"), "_count"); base {
+		case "lifeline_store_txn_conflicts":
+			scope := labelValue(labels, "scope")
+			if m.conflicts[scope] == nil {
+				m.conflicts[scope] = &promHist{}
+			}
+			h = m.conflicts[scope]
+		case "lifeline_pacer_permit_wait_seconds":
+			h = &m.permitWait
+		case "lifeline_pacer_request_seconds":
+			h = &m.request
+		case "lifeline_pacer_requests_failed_total":
+			m.requestFailed += v
+			continue
+		default:
+			continue
+		}
+		switch {
+		case strings.HasSuffix(name, "_bucket"):
+			le, err := strconv.ParseFloat(labelValue(labels, "le"), 64)
+			if err != nil {
+				return m, fmt.Errorf("metrics line %q: bucket bound: %w", line, err)
+			}
+			if h.buckets == nil {
+				h.buckets = map[float64]float64{}
+			}
+			h.buckets[le] += v
+		case strings.HasSuffix(name, "_sum"):
+			h.sum += v
+		case strings.HasSuffix(name, "_count"):
+			h.count += v
+		}
+	}
+	return m, sc.Err()
+}
+
+// labelValue is the value of label key in an exposition's label list
+// (`a="x",b="y"}`); "" when absent.
+func labelValue(labels, key string) string {
+	i := strings.Index(labels, key+`="`)
+	for i > 0 && labels[i-1] != ',' && labels[i-1] != '{' {
+		j := strings.Index(labels[i+1:], key+`="`)
+		if j < 0 {
+			return ""
+		}
+		i += 1 + j
+	}
+	if i < 0 {
+		return ""
+	}
+	rest := labels[i+len(key)+2:]
+	v, _, _ := strings.Cut(rest, `"`)
+	return v
+}
