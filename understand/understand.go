@@ -292,6 +292,9 @@ func (m *Model) Understand(text string) (res Result) {
 	if needSet.match(padded) || (bestOther(res.Scores) == Safe && calm(text, padded)) {
 		floor = NeedDangerFloor
 	}
+	if p[0] >= floor && p[0] < NeedDangerFloor && hardshipOnly(&rd, bestOther(res.Scores)) {
+		floor = NeedDangerFloor // hardship told beside a hazard: see hardship.go
+	}
 	if bestOther(res.Scores) == Question && questionForm(padded) && !personSet.match(padded) && !dangerAt(padded) {
 		floor = max(floor, QuestionDangerFloor)
 	}
@@ -465,8 +468,8 @@ func dangerRule(text string, rd *reading, top Class) string {
 		return "" // "el partido estuvo de infarto", "drowning in marking lol"
 	case strong:
 		rule = RuleDangerLexicon
-	case hazard && top != Safe && !rd.wellNoRisk() && !(top == Thanks && thankedHazard(text)) && !hazardThenWell(padded, masked) &&
-		!figure(text, padded, masked, top) && !gearSet.match(masked) && !lossSet.match(masked):
+	case hazard && top != Safe && !rd.wellNoRisk() && !(top == Thanks && (thankedHazard(text) || thankedArrival(padded))) && !hazardThenWell(padded, masked) &&
+		!figure(text, padded, masked, top) && !gearSet.match(masked) && !lossSet.match(masked) && !hardshipOnly(rd, top):
 		rule = RuleDangerHazard
 	default:
 		return ""
