@@ -976,12 +976,19 @@ func (s *Service) handing(r *run, seq uint64) bool {
 	if r.broken.Load() {
 		return false
 	}
-	r.pmu.Lock()
-	snap := cloneProgress(&r.p)
-	r.pmu.Unlock()
-	snap.HandedTo, snap.Token = max(snap.HandedTo, to), r.lease.Token
+	// Only the bound is raised, on the progress as stored: this run's
+	// counts in r.p may be ahead of the recipient records they belong to
+	// (a commit under way), and a progress written with them would count
+	// those recipients again after a crash.
+	var raised uint64
 	err := s.db.Write(storeCtx, store.BroadcastScope(r.id), func(tx store.Writer) error {
-		return store.PutBroadcastProgressFenced(storeCtx, tx, r.id, snap)
+		stored, _, err := store.GetBroadcastProgress[Progress](storeCtx, tx, r.id)
+		if err != nil {
+			return err
+		}
+		stored.HandedTo, stored.Token = max(stored.HandedTo, to), r.lease.Token
+		raised = stored.HandedTo
+		return store.PutBroadcastProgressFenced(storeCtx, tx, r.id, &stored)
 	})
 	if err != nil {
 		s.fenced(r, err)
@@ -989,7 +996,7 @@ func (s *Service) handing(r *run, seq uint64) bool {
 		return false
 	}
 	r.pmu.Lock()
-	r.p.HandedTo = max(r.p.HandedTo, snap.HandedTo)
+	r.p.HandedTo = max(r.p.HandedTo, raised)
 	r.pmu.Unlock()
 	return true
 }
