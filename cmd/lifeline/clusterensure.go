@@ -47,11 +47,6 @@ func ensureStreams(ctx context.Context, node *cluster.Node, s cluster.Settings, 
 	}
 }
 
-// waitRecords waits until the records' stream answers a read: after a
-// cluster lost its majority and got it back, JetStream answers its API
-// (waitJetStream) a moment before the streams have leaders again, and a
-// start that read the FAQ then would stop ("JetStream system temporarily
-// unavailable"). It gives up when ctx ends, with the last answer.
 // openRecords opens the store over the records' stream, again while the
 // stream does not answer: a node that has just joined a running cluster
 // may not know yet which node takes the stream's subjects (the routes'
@@ -82,6 +77,11 @@ func whileUnavailable[T any](ctx context.Context, log zerolog.Logger, open func(
 	}
 }
 
+// waitRecords waits until the records' stream answers a read: after a
+// cluster lost its majority and got it back, JetStream answers its API
+// (waitJetStream) a moment before the streams have leaders again, and a
+// start that read the FAQ then would stop ("JetStream system temporarily
+// unavailable"). It gives up when ctx ends, with the last answer.
 func waitRecords(ctx context.Context, st *jsstore.Store, log zerolog.Logger) error {
 	said := false
 	for {
