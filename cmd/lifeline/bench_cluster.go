@@ -38,8 +38,12 @@ const benchClusterUsage = `Usage:
       --cpus Q caps each instance at Q cores with a cgroup (root; cgroup v1 cpu controller or v2).
   lifeline bench cluster --sweep cost [--rate 300]
       badger x1, nats x1 and nats x3 at --rate, uncapped
-  lifeline bench cluster --sweep capacity [--cpus 0.25]
-      nats x1, x3 and x6 at full speed, each instance capped at --cpus cores; the ratios to x1
+  lifeline bench cluster --sweep capacity [--cpus 0.25] [--model-rate 30]
+      nats x1, x3 and x6 uncapped at --model-rate msg/s (CPU per message and its spread over the
+      instances), then x1, x3 and x6 at full speed, each instance capped at --cpus cores; the ratios
+      to x1, and the capacity model: x3 and x6 capped predicted from x1 capped and the uncapped
+      runs beside what they measured, and the model's 3 x 8-core deployment (--model-rate 0: no
+      uncapped runs, no model)
   lifeline bench cluster --sweep all
       both sweeps
 --binary runs the instances from another build of lifeline (to compare builds under one load
@@ -84,6 +88,7 @@ type clusterRunResult struct {
 	replies          int64 // replies the fake Graph API took in the window
 	statuses         int64 // status webhooks acknowledged in the window
 	instCPU, selfCPU time.Duration
+	perInstance      []time.Duration // each instance's CPU in the window (instCPU is their sum)
 	latencies        []time.Duration // webhook posted to reply taken
 	unanswered       int64           // acknowledged messages without a reply when the run ended
 	metrics          benchMetrics    // the instances' contention figures over the run (warm-up, window, drain)
@@ -140,6 +145,7 @@ func runBenchCluster(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&spec.binary, "binary", "", "run the instances from this lifeline binary (another build), not this one")
 	fs.StringVar(&spec.profileDir, "cpuprofile", "", "write each instance's CPU profile of the measured window to this directory")
 	sweep := fs.String("sweep", "", "cost, capacity or all: run the matrix instead of one run")
+	modelRate := fs.Int("model-rate", 30, "--sweep capacity: msg/s of the uncapped runs the capacity model takes its CPU per message from (0: no model)")
 	lat := fs.String("latency", "realistic", "the fake Graph API's latency: realistic, none, or MEDIAN,P99 such as 150ms,600ms")
 	fs.Usage = func() { fmt.Fprint(stderr, benchClusterUsage) }
 	if err := fs.Parse(args); err != nil {
@@ -171,8 +177,15 @@ func runBenchCluster(args []string, stdout, stderr io.Writer) int {
 				specs = append(specs, s)
 			}
 		}
+		if *sweep != "cost" && *modelRate > 0 {
+			for _, n := range capacityInstances {
+				s := spec
+				s.backend, s.instances, s.rate, s.cpus = "nats", n, *modelRate, 0
+				specs = append(specs, s)
+			}
+		}
 		if *sweep != "cost" {
-			for _, n := range []int{1, 3, 6} {
+			for _, n := range capacityInstances {
 				s := spec
 				s.backend, s.instances, s.rate = "nats", n, 0
 				if s.cpus == 0 {
@@ -205,6 +218,9 @@ func runBenchCluster(args []string, stdout, stderr io.Writer) int {
 	}
 	if len(results) > 1 {
 		printClusterSummary(stdout, results)
+	}
+	if m, ok := fitCapacityModel(results); ok {
+		m.print(stdout, results)
 	}
 	return 0
 }
@@ -696,16 +712,16 @@ func benchClusterRun(spec clusterRunSpec, progress io.Writer) (res clusterRunRes
 	}
 	time.Sleep(spec.warmup)
 
-	cpuOf := func() (time.Duration, error) {
-		var sum time.Duration
-		for _, c := range children {
+	cpuOf := func() ([]time.Duration, error) {
+		each := make([]time.Duration, len(children))
+		for i, c := range children {
 			d, err := c.cpu()
 			if err != nil {
-				return 0, err
+				return nil, err
 			}
-			sum += d
+			each[i] = d
 		}
-		return sum, nil
+		return each, nil
 	}
 	inst0, err := cpuOf()
 	if err != nil {
@@ -730,7 +746,12 @@ func benchClusterRun(spec clusterRunSpec, progress io.Writer) (res clusterRunRes
 	if perr := profiled(); perr != nil {
 		fmt.Fprintf(progress, "  CPU profiles: %v\n", perr)
 	}
-	res.instCPU, res.selfCPU = inst1-inst0, self1-self0
+	res.perInstance = make([]time.Duration, len(children))
+	for i := range children {
+		res.perInstance[i] = inst1[i] - inst0[i]
+		res.instCPU += res.perInstance[i]
+	}
+	res.selfCPU = self1 - self0
 	res.posted, res.rejected, res.replies, res.statuses = posted.Load(), rejected.Load(), replies.Load(), stats.Load()
 	mu.Lock()
 	res.latencies = latencies

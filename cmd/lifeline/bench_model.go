@@ -1,0 +1,150 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"slices"
+)
+
+// capacityInstances are the instance counts the capacity sweep measures.
+var capacityInstances = []int{1, 3, 6}
+
+// deployment is the deployment the capacity model is asked about: three
+// machines of eight cores, one instance (with its embedded node) each.
+const (
+	deploymentInstances = 3
+	deploymentCores     = 8
+)
+
+// capacityModel predicts the replies per second of N instances of C cores
+// each at full speed, taking the work as CPU bound:
+//
+//	X(N, C) = C · e / (c(N) · s(N))
+//
+// c(N) is the CPU of all the instances (their embedded NATS nodes
+// included) per message at N instances, from an uncapped run at a rate
+// they keep up with; s(N) is the busiest instance's share of that CPU
+// (1/N when the work is spread evenly: the busiest instance meets its cap
+// first, and the cluster goes no faster than it); e is what a capped core
+// does against that cost (the cap's use, throttling, the batching of a
+// saturated instance), calibrated on one capped instance:
+// e = X(1, C) · c(1) / C. With s(N) = 1/N this is N · C · e / c(N).
+type capacityModel struct {
+	cores float64                  // each instance's cap in the capped runs
+	eff   float64                  // e
+	one   clusterRunResult         // the capped run of one instance e comes from
+	cost  map[int]clusterRunResult // the uncapped run of N instances
+}
+
+// fitCapacityModel takes c(N) and s(N) from the uncapped nats runs at a
+// rate and e from the first capped full-speed run of one nats instance;
+// false when the runs lack either.
+func fitCapacityModel(rs []clusterRunResult) (capacityModel, bool) {
+	m := capacityModel{cost: map[int]clusterRunResult{}}
+	found := false
+	for _, r := range rs {
+		if r.spec.backend != "nats" || r.replies == 0 {
+			continue
+		}
+		switch {
+		case r.spec.cpus == 0 && r.spec.rate > 0:
+			if _, ok := m.cost[r.spec.instances]; !ok {
+				m.cost[r.spec.instances] = r
+			}
+		case r.spec.cpus > 0 && r.spec.rate == 0 && r.spec.instances == 1 && !found:
+			m.one, found = r, true
+		}
+	}
+	c1, ok := m.cost[1]
+	if !found || !ok {
+		return m, false
+	}
+	m.cores = m.one.spec.cpus
+	m.eff = m.one.rate() * c1.perMessage().Seconds() / m.cores
+	return m, true
+}
+
+// predict is X(n, cores); false without an uncapped run of n instances.
+func (m capacityModel) predict(n int, cores float64) (float64, bool) {
+	r, ok := m.cost[n]
+	c, s := r.perMessage().Seconds(), busiestShare(r)
+	if !ok || c <= 0 || s <= 0 {
+		return 0, false
+	}
+	return cores * m.eff / (c * s), true
+}
+
+// effFitting is the e that would make the model give what the capped run
+// r measured.
+func (m capacityModel) effFitting(r clusterRunResult) (float64, bool) {
+	u, ok := m.cost[r.spec.instances]
+	if !ok || r.spec.cpus <= 0 {
+		return 0, false
+	}
+	return r.rate() * u.perMessage().Seconds() * busiestShare(u) / r.spec.cpus, true
+}
+
+// busiestShare is the largest instance's part of the instances' CPU in
+// the window.
+func busiestShare(r clusterRunResult) float64 {
+	if r.instCPU <= 0 || len(r.perInstance) == 0 {
+		return 0
+	}
+	return float64(slices.Max(r.perInstance)) / float64(r.instCPU)
+}
+
+// capUsed is the part of their caps the instances used in the window.
+func capUsed(r clusterRunResult) float64 {
+	if r.spec.cpus <= 0 || r.window <= 0 {
+		return 0
+	}
+	return r.instCPU.Seconds() / r.window.Seconds() / (r.spec.cpus * float64(r.spec.instances))
+}
+
+func msText(seconds float64) string { return fmt.Sprintf("%.2f ms", seconds*1000) }
+
+// print writes the model's inputs, its predictions for the capped runs
+// beside what they measured, and the deployment's prediction.
+func (m capacityModel) print(out io.Writer, rs []clusterRunResult) {
+	c1 := m.cost[1]
+	fmt.Fprintf(out, "\ncapacity model: X(N, C) = C · e / (c(N) · s(N)); e = %.3f, from nats x1 capped at %.2f cores "+
+		"(%.1f replies/s) and c(1) = %s uncapped\n", m.eff, m.cores, m.one.rate(), msText(c1.perMessage().Seconds()))
+	fmt.Fprintln(out, "\n| instances | c(N): CPU per message, uncapped | s(N): busiest instance's share | uncapped run kept up | capped: measured replies/s | model | model / measured | CPU per message at the cap | cap used | e fitting this run |")
+	fmt.Fprintln(out, "|---|---|---|---|---|---|---|---|---|---|")
+	for _, n := range capacityInstances {
+		u, ok := m.cost[n]
+		if !ok {
+			continue
+		}
+		kept := "yes"
+		if got := u.rate(); got < 0.9*float64(u.spec.rate) || u.unanswered > 0 {
+			kept = fmt.Sprintf("no: %.0f of %d msg/s, %d unanswered", got, u.spec.rate, u.unanswered)
+		}
+		measured, predicted, ratio, atCap, used, fit := "-", "-", "-", "-", "-", "-"
+		if p, ok := m.predict(n, m.cores); ok {
+			predicted = fmt.Sprintf("%.1f", p)
+			for _, r := range rs {
+				if r.spec.backend == "nats" && r.spec.rate == 0 && r.spec.cpus == m.cores && r.spec.instances == n {
+					measured = fmt.Sprintf("%.1f", r.rate())
+					if r.rate() > 0 {
+						ratio = fmt.Sprintf("%.2f", p/r.rate())
+					}
+					atCap, used = msText(r.perMessage().Seconds()), fmt.Sprintf("%.0f%%", 100*capUsed(r))
+					if e, ok := m.effFitting(r); ok {
+						fit = fmt.Sprintf("%.3f", e)
+					}
+					break
+				}
+			}
+		}
+		fmt.Fprintf(out, "| nats x%d | %s at %d msg/s | %.2f | %s | %s | %s | %s | %s | %s | %s |\n", n, msText(u.perMessage().Seconds()), u.spec.rate,
+			busiestShare(u), kept, measured, predicted, ratio, atCap, used, fit)
+	}
+	if c3, ok := m.cost[deploymentInstances]; ok {
+		x, _ := m.predict(deploymentInstances, deploymentCores)
+		even := deploymentInstances * deploymentCores * m.eff / c3.perMessage().Seconds()
+		fmt.Fprintf(out, "\n%d x %d-core deployment (cores as fast as this machine's): X(%d, %d) = %d · %.3f / (%s · %.2f) = %.0f replies/s "+
+			"(%.0f if the work were spread evenly)\n", deploymentInstances, deploymentCores, deploymentInstances, deploymentCores, deploymentCores,
+			m.eff, msText(c3.perMessage().Seconds()), busiestShare(c3), x, even)
+	}
+}
