@@ -48,7 +48,10 @@ const benchClusterUsage = `Usage:
       both sweeps
 --binary runs the instances from another build of lifeline (to compare builds under one load
 generator). --cpuprofile DIR writes each instance's CPU profile of the measured window to DIR
-(BACKEND-xN-instanceI.pprof; the instances serve /debug/pprof on LIFELINE_PPROF_ADDR, loopback). The window measured is --duration after --warmup of the same load. Everything runs on 127.0.0.1
+(BACKEND-xN-LOAD-instanceI.pprof; the instances serve /debug/pprof on LIFELINE_PPROF_ADDR, loopback)
+and splits each run's CPU between the embedded NATS nodes and Lifeline (by the samples' stacks); the
+capacity model then splits c(N) the same way. The window measured is --duration after --warmup of
+the same load. Everything runs on 127.0.0.1
 with throw-away data directories (kept with --keep, with each instance's log).
 `
 
@@ -93,6 +96,7 @@ type clusterRunResult struct {
 	unanswered       int64           // acknowledged messages without a reply when the run ended
 	metrics          benchMetrics    // the instances' contention figures over the run (warm-up, window, drain)
 	metricsErr       error           // why they could not be read
+	split            *cpuSplit       // where the instances' CPU went, from their profiles (--cpuprofile)
 }
 
 func (r clusterRunResult) perMessage() time.Duration {
@@ -118,7 +122,14 @@ func (r clusterRunResult) String() string {
 		"webhooks refused %d; unanswered at the end %d",
 		r.spec, r.rate(), r.replies, r.window.Round(time.Millisecond), r.statuses, r.instCPU.Seconds(),
 		float64(r.perMessage().Microseconds())/1000, float64(r.selfCPU.Microseconds())/1000/float64(max(1, r.replies)),
-		q(0.5), q(0.99), r.rejected, r.unanswered) + "\n  " + r.metricsText()
+		q(0.5), q(0.99), r.rejected, r.unanswered) + "\n  " + r.metricsText() + r.splitText()
+}
+
+func (r clusterRunResult) splitText() string {
+	if r.split == nil {
+		return ""
+	}
+	return "\n  " + r.split.String()
 }
 
 func (r clusterRunResult) metricsText() string {
@@ -743,8 +754,15 @@ func benchClusterRun(spec clusterRunSpec, progress io.Writer) (res clusterRunRes
 	if err != nil {
 		return res, err
 	}
-	if perr := profiled(); perr != nil {
+	if paths, perr := profiled(); perr != nil {
 		fmt.Fprintf(progress, "  CPU profiles: %v\n", perr)
+	} else if len(paths) > 0 {
+		split, serr := readCPUSplit(paths)
+		if serr != nil {
+			fmt.Fprintf(progress, "  CPU profiles: %v\n", serr)
+		} else {
+			res.split = &split
+		}
 	}
 	res.perInstance = make([]time.Duration, len(children))
 	for i := range children {
@@ -775,18 +793,29 @@ func benchClusterRun(spec clusterRunSpec, progress io.Writer) (res clusterRunRes
 }
 
 // profileWindow asks every instance for a CPU profile as long as the
-// window (when --cpuprofile is set) and returns a wait for them all.
-func profileWindow(spec clusterRunSpec, children []*benchChild) (wait func() error) {
+// window (when --cpuprofile is set) and returns a wait for them all,
+// which gives the profiles' files.
+func profileWindow(spec clusterRunSpec, children []*benchChild) (wait func() ([]string, error)) {
 	if spec.profileDir == "" {
-		return func() error { return nil }
+		return func() ([]string, error) { return nil, nil }
 	}
 	if err := os.MkdirAll(spec.profileDir, 0o700); err != nil {
-		return func() error { return fmt.Errorf("create %s: %w", spec.profileDir, err) }
+		return func() ([]string, error) { return nil, fmt.Errorf("create %s: %w", spec.profileDir, err) }
+	}
+	// The sweeps run N instances more than once: the load names the file.
+	load := fmt.Sprintf("rate%d", spec.rate)
+	if spec.rate == 0 {
+		load = "full"
+	}
+	if spec.cpus > 0 {
+		load += fmt.Sprintf("-cap%g", spec.cpus)
 	}
 	errs := make([]error, len(children))
+	names := make([]string, len(children))
 	var wg sync.WaitGroup
 	for i, c := range children {
-		name := filepath.Join(spec.profileDir, fmt.Sprintf("%s-x%d-instance%d.pprof", spec.backend, spec.instances, i))
+		name := filepath.Join(spec.profileDir, fmt.Sprintf("%s-x%d-%s-instance%d.pprof", spec.backend, spec.instances, load, i))
+		names[i] = name
 		wg.Go(func() {
 			url := fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", c.pprof, max(1, int(spec.duration.Seconds())))
 			resp, err := http.Get(url)
@@ -811,5 +840,5 @@ func profileWindow(spec clusterRunSpec, children []*benchChild) (wait func() err
 			}
 		})
 	}
-	return func() error { wg.Wait(); return errors.Join(errs...) }
+	return func() ([]string, error) { wg.Wait(); return names, errors.Join(errs...) }
 }

@@ -140,6 +140,13 @@ func (m capacityModel) print(out io.Writer, rs []clusterRunResult) {
 		fmt.Fprintf(out, "| nats x%d | %s at %d msg/s | %.2f | %s | %s | %s | %s | %s | %s | %s |\n", n, msText(u.perMessage().Seconds()), u.spec.rate,
 			busiestShare(u), kept, measured, predicted, ratio, atCap, used, fit)
 	}
+	for _, n := range capacityInstances {
+		if u, ok := m.cost[n]; ok && u.split != nil && u.split.nats+u.split.lifeline > 0 {
+			c, share := u.perMessage().Seconds(), u.split.natsShare()
+			fmt.Fprintf(out, "c(%d) = %s: NATS node %s, Lifeline %s (by the profile's stacks, the runtime's own part spread over both)\n",
+				n, msText(c), msText(c*share), msText(c*(1-share)))
+		}
+	}
 	if c3, ok := m.cost[deploymentInstances]; ok {
 		x, _ := m.predict(deploymentInstances, deploymentCores)
 		even := deploymentInstances * deploymentCores * m.eff / c3.perMessage().Seconds()
