@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 )
 
 // capacityInstances are the instance counts the capacity sweep measures.
@@ -64,14 +65,25 @@ func fitCapacityModel(rs []clusterRunResult) (capacityModel, bool) {
 	return m, true
 }
 
-// predict is X(n, cores); false without an uncapped run of n instances.
-func (m capacityModel) predict(n int, cores float64) (float64, bool) {
+// predict is X(n, cores) with efficiency e; false without an uncapped
+// run of n instances.
+func (m capacityModel) predict(n int, cores, e float64) (float64, bool) {
 	r, ok := m.cost[n]
 	c, s := r.perMessage().Seconds(), busiestShare(r)
 	if !ok || c <= 0 || s <= 0 {
 		return 0, false
 	}
-	return cores * m.eff / (c * s), true
+	return cores * e / (c * s), true
+}
+
+// capped is the capped full-speed run of n instances at the model's cap.
+func (m capacityModel) capped(rs []clusterRunResult, n int) (clusterRunResult, bool) {
+	for _, r := range rs {
+		if r.spec.backend == "nats" && r.spec.rate == 0 && r.spec.cpus == m.cores && r.spec.instances == n {
+			return r, true
+		}
+	}
+	return clusterRunResult{}, false
 }
 
 // effFitting is the e that would make the model give what the capped run
@@ -104,13 +116,21 @@ func capUsed(r clusterRunResult) float64 {
 func msText(seconds float64) string { return fmt.Sprintf("%.2f ms", seconds*1000) }
 
 // print writes the model's inputs, its predictions for the capped runs
-// beside what they measured, and the deployment's prediction.
+// beside what they measured, and the deployment's prediction. Besides e
+// from one instance (R1: its commits wait for a disk sync JetStream's
+// replicated streams do not) it predicts with e fitted on three capped
+// instances, the deployment's own replication.
 func (m capacityModel) print(out io.Writer, rs []clusterRunResult) {
 	c1 := m.cost[1]
-	fmt.Fprintf(out, "\ncapacity model: X(N, C) = C · e / (c(N) · s(N)); e = %.3f, from nats x1 capped at %.2f cores "+
-		"(%.1f replies/s) and c(1) = %s uncapped\n", m.eff, m.cores, m.one.rate(), msText(c1.perMessage().Seconds()))
-	fmt.Fprintln(out, "\n| instances | c(N): CPU per message, uncapped | s(N): busiest instance's share | uncapped run kept up | capped: measured replies/s | model | model / measured | CPU per message at the cap | cap used | e fitting this run |")
-	fmt.Fprintln(out, "|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintf(out, "\ncapacity model: X(N, C) = C · e / (c(N) · s(N)); e = %.3f from nats x1 capped at %.2f cores "+
+		"(%.1f replies/s) and c(1) = %s uncapped", m.eff, m.cores, m.one.rate(), msText(c1.perMessage().Seconds()))
+	e3 := 0.0
+	if r, ok := m.capped(rs, deploymentInstances); ok {
+		e3, _ = m.effFitting(r)
+		fmt.Fprintf(out, "; e3 = %.3f fitted on nats x%d capped", e3, deploymentInstances)
+	}
+	fmt.Fprintln(out, "\n\n| instances | c(N): CPU per message, uncapped | s(N): busiest instance's share | uncapped run kept up | capped: measured replies/s | model, e | model / measured | model, e3 | model / measured | CPU per message at the cap | cap used | e fitting this run |")
+	fmt.Fprintln(out, "|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, n := range capacityInstances {
 		u, ok := m.cost[n]
 		if !ok {
@@ -120,25 +140,25 @@ func (m capacityModel) print(out io.Writer, rs []clusterRunResult) {
 		if got := u.rate(); got < 0.9*float64(u.spec.rate) || u.unanswered > 0 {
 			kept = fmt.Sprintf("no: %.0f of %d msg/s, %d unanswered", got, u.spec.rate, u.unanswered)
 		}
-		measured, predicted, ratio, atCap, used, fit := "-", "-", "-", "-", "-", "-"
-		if p, ok := m.predict(n, m.cores); ok {
-			predicted = fmt.Sprintf("%.1f", p)
-			for _, r := range rs {
-				if r.spec.backend == "nats" && r.spec.rate == 0 && r.spec.cpus == m.cores && r.spec.instances == n {
-					measured = fmt.Sprintf("%.1f", r.rate())
-					if r.rate() > 0 {
-						ratio = fmt.Sprintf("%.2f", p/r.rate())
-					}
-					atCap, used = msText(r.perMessage().Seconds()), fmt.Sprintf("%.0f%%", 100*capUsed(r))
-					if e, ok := m.effFitting(r); ok {
-						fit = fmt.Sprintf("%.3f", e)
-					}
-					break
+		cells := []string{"-", "-", "-", "-", "-", "-", "-", "-"} // measured, model e, ratio, model e3, ratio, at cap, used, fit
+		r, measured := m.capped(rs, n)
+		if measured {
+			cells[0] = fmt.Sprintf("%.1f", r.rate())
+			cells[5], cells[6] = msText(r.perMessage().Seconds()), fmt.Sprintf("%.0f%%", 100*capUsed(r))
+			if e, ok := m.effFitting(r); ok {
+				cells[7] = fmt.Sprintf("%.3f", e)
+			}
+		}
+		for i, e := range []float64{m.eff, e3} {
+			if p, ok := m.predict(n, m.cores, e); ok && e > 0 {
+				cells[1+2*i] = fmt.Sprintf("%.1f", p)
+				if measured && r.rate() > 0 {
+					cells[2+2*i] = fmt.Sprintf("%.2f", p/r.rate())
 				}
 			}
 		}
-		fmt.Fprintf(out, "| nats x%d | %s at %d msg/s | %.2f | %s | %s | %s | %s | %s | %s | %s |\n", n, msText(u.perMessage().Seconds()), u.spec.rate,
-			busiestShare(u), kept, measured, predicted, ratio, atCap, used, fit)
+		fmt.Fprintf(out, "| nats x%d | %s at %d msg/s | %.2f | %s | %s |\n", n, msText(u.perMessage().Seconds()), u.spec.rate,
+			busiestShare(u), kept, strings.Join(cells, " | "))
 	}
 	for _, n := range capacityInstances {
 		if u, ok := m.cost[n]; ok && u.split != nil && u.split.nats+u.split.lifeline > 0 {
@@ -147,11 +167,21 @@ func (m capacityModel) print(out io.Writer, rs []clusterRunResult) {
 				n, msText(c), msText(c*share), msText(c*(1-share)))
 		}
 	}
-	if c3, ok := m.cost[deploymentInstances]; ok {
-		x, _ := m.predict(deploymentInstances, deploymentCores)
-		even := deploymentInstances * deploymentCores * m.eff / c3.perMessage().Seconds()
-		fmt.Fprintf(out, "\n%d x %d-core deployment (cores as fast as this machine's): X(%d, %d) = %d · %.3f / (%s · %.2f) = %.0f replies/s "+
-			"(%.0f if the work were spread evenly)\n", deploymentInstances, deploymentCores, deploymentInstances, deploymentCores, deploymentCores,
-			m.eff, msText(c3.perMessage().Seconds()), busiestShare(c3), x, even)
+	c3, ok := m.cost[deploymentInstances]
+	if !ok {
+		return
+	}
+	for _, e := range []struct {
+		name string
+		e    float64
+	}{{"e", m.eff}, {"e3", e3}} {
+		if e.e <= 0 {
+			continue
+		}
+		x, _ := m.predict(deploymentInstances, deploymentCores, e.e)
+		even := deploymentInstances * deploymentCores * e.e / c3.perMessage().Seconds()
+		fmt.Fprintf(out, "%d x %d-core deployment, %s (cores as fast as this machine's): X(%d, %d) = %d · %.3f / (%s · %.2f) = %.0f replies/s "+
+			"(%.0f if the work were spread evenly)\n", deploymentInstances, deploymentCores, e.name, deploymentInstances, deploymentCores, deploymentCores,
+			e.e, msText(c3.perMessage().Seconds()), busiestShare(c3), x, even)
 	}
 }

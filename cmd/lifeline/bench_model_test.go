@@ -32,9 +32,9 @@ func TestCapacityModelPredictsFromTheUncappedRuns(t *testing.T) {
 	if !ok {
 		t.Fatal("no model from a capped x1 and uncapped runs")
 	}
-	x3, ok3 := m.predict(3, 0.25)
-	x38, _ := m.predict(3, 8)
-	_, ok6 := m.predict(6, 0.25)
+	x3, ok3 := m.predict(3, 0.25, m.eff)
+	x38, _ := m.predict(3, 8, m.eff)
+	_, ok6 := m.predict(6, 0.25, m.eff)
 	fit3, _ := m.effFitting(runs[3])
 	cases := []struct {
 		label     string
@@ -57,7 +57,10 @@ func TestCapacityModelPredictsFromTheUncappedRuns(t *testing.T) {
 	}
 	var out strings.Builder
 	m.print(&out, runs)
-	for _, want := range []string{"e = 0.800", "| nats x3 | 30.00 ms at 30 msg/s | 0.50 | yes | 15.0 | 13.3 | 0.89 |", "= 427 replies/s (640 if the work were spread evenly)"} {
+	for _, want := range []string{"e = 0.800", "e3 = 0.900 fitted on nats x3",
+		"| nats x3 | 30.00 ms at 30 msg/s | 0.50 | yes | 15.0 | 13.3 | 0.89 | 15.0 | 1.00 | 43.33 ms | 87% | 0.900 |",
+		"deployment, e (cores as fast as this machine's): X(3, 8) = 8 · 0.800 / (30.00 ms · 0.50) = 427 replies/s (640 if the work were spread evenly)",
+		"deployment, e3 (cores as fast as this machine's): X(3, 8) = 8 · 0.900 / (30.00 ms · 0.50) = 480 replies/s"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the model's output lacks %q:\n%s", want, out.String())
 		}
