@@ -117,10 +117,18 @@ func (r clusterRunResult) String() string {
 		}
 		return lat[min(len(lat)-1, int(p*float64(len(lat))))].Round(time.Millisecond)
 	}
-	return fmt.Sprintf("%s: %.0f replies/s (%d in %s), %d statuses; instances' CPU %.2f s = %.2f ms per message; "+
+	each := ""
+	if len(r.perInstance) > 1 {
+		parts := make([]string, len(r.perInstance))
+		for i, d := range r.perInstance {
+			parts[i] = strconv.FormatFloat(d.Seconds(), 'f', 2, 64)
+		}
+		each = " (" + strings.Join(parts, " + ") + ")"
+	}
+	return fmt.Sprintf("%s: %.0f replies/s (%d in %s), %d statuses; instances' CPU %.2f s%s = %.2f ms per message; "+
 		"load generator and fake Graph API %.2f ms per message; reply latency p50 %v p99 %v; "+
 		"webhooks refused %d; unanswered at the end %d",
-		r.spec, r.rate(), r.replies, r.window.Round(time.Millisecond), r.statuses, r.instCPU.Seconds(),
+		r.spec, r.rate(), r.replies, r.window.Round(time.Millisecond), r.statuses, r.instCPU.Seconds(), each,
 		float64(r.perMessage().Microseconds())/1000, float64(r.selfCPU.Microseconds())/1000/float64(max(1, r.replies)),
 		q(0.5), q(0.99), r.rejected, r.unanswered) + "\n  " + r.metricsText() + r.splitText()
 }
