@@ -290,8 +290,8 @@ func printClusterSummary(out io.Writer, rs []clusterRunResult) {
 		}
 		m := r.metrics
 		fmt.Fprintf(out, "| %s | %.0f | %.2f ms | %s | %s | %s | %s / %s | %s / %s (%.0f) |\n", r.spec, r.rate(), float64(r.perMessage().Microseconds())/1000, vsCost, vsCap,
-			ratioText(m.perTurn()), secondsText(m.permitWait.quantile(0.5)), secondsText(m.permitWait.quantile(0.99)),
-			secondsText(m.request.quantile(0.5)), secondsText(m.request.quantile(0.99)), m.requestFailed)
+			ratioText(m.perTurn()), m.permitWait.quantileText(0.5), m.permitWait.quantileText(0.99),
+			m.request.quantileText(0.5), m.request.quantileText(0.99), m.requestFailed)
 	}
 }
 

@@ -68,6 +68,26 @@ func (h promHist) quantile(q float64) float64 {
 	return lower
 }
 
+// quantileText is the q-quantile in words: "> B" when it lies beyond
+// the last finite bound B (the quantile cannot say how far), "-" when
+// the histogram is empty.
+func (h promHist) quantileText(q float64) string {
+	v := h.quantile(q)
+	if math.IsNaN(v) {
+		return "-"
+	}
+	last, below := math.Inf(-1), 0.0
+	for le, n := range h.buckets {
+		if !math.IsInf(le, 1) && le > last {
+			last, below = le, n
+		}
+	}
+	if q*h.count > below && v == last {
+		return "> " + secondsText(v)
+	}
+	return secondsText(v)
+}
+
 // benchMetrics are the contention figures of the instances, summed: the
 // commits their scoped transactions lost (by scope kind), the waits for
 // permits from the numbers' owners and those owners' round trips.
@@ -123,8 +143,8 @@ func (m benchMetrics) String() string {
 	}
 	return fmt.Sprintf("store conflicts per turn %s (per transaction %s); permit wait p50 %s p99 %s; "+
 		"pacer requests p50 %s p99 %s, %d answered, %.0f failed",
-		ratioText(m.perTurn()), ratioText(m.perTxn()), secondsText(m.permitWait.quantile(0.5)), secondsText(m.permitWait.quantile(0.99)),
-		secondsText(m.request.quantile(0.5)), secondsText(m.request.quantile(0.99)), int64(m.request.count), m.requestFailed)
+		ratioText(m.perTurn()), ratioText(m.perTxn()), m.permitWait.quantileText(0.5), m.permitWait.quantileText(0.99),
+		m.request.quantileText(0.5), m.request.quantileText(0.99), int64(m.request.count), m.requestFailed)
 }
 
 func ratioText(v float64) string {

@@ -80,6 +80,22 @@ func TestBenchMetricsFromTheExposition(t *testing.T) {
 			t.Errorf("%s = %v, want %v", c.label, c.got, c.want)
 		}
 	}
+	beyond := promHist{buckets: map[float64]float64{0.001: 10, 5: 40, math.Inf(1): 100}, count: 100}
+	for _, c := range []struct {
+		h    promHist
+		q    float64
+		want string
+	}{
+		{beyond, 0.3, "3.33367s"},
+		{beyond, 0.4, "5s"},
+		{beyond, 0.5, "> 5s"},
+		{m.permitWait, 0.99, "980µs"},
+		{promHist{}, 0.5, "-"},
+	} {
+		if got := c.h.quantileText(c.q); got != c.want {
+			t.Errorf("quantile %v of %v in words = %q, want %q", c.q, c.h.buckets, got, c.want)
+		}
+	}
 	if q := (promHist{}).quantile(0.5); !math.IsNaN(q) {
 		t.Errorf("quantile of an empty histogram = %v, want NaN", q)
 	}
