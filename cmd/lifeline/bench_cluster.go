@@ -39,11 +39,11 @@ const benchClusterUsage = `Usage:
   lifeline bench cluster --sweep cost [--rate 300]
       badger x1, nats x1 and nats x3 at --rate, uncapped
   lifeline bench cluster --sweep capacity [--cpus 0.25] [--model-rate 30]
-      nats x1, x3 and x6 uncapped at --model-rate msg/s (CPU per message and its spread over the
-      instances), then x1, x3 and x6 at full speed, each instance capped at --cpus cores; the ratios
-      to x1, and the capacity model: x3 and x6 capped predicted from x1 capped and the uncapped
-      runs beside what they measured, and the model's 3 x 8-core deployment (--model-rate 0: no
-      uncapped runs, no model)
+      nats x1, x3 and x6 uncapped at --model-rate msg/s and uncapped at full speed (CPU per message
+      and its spread over the instances), then x1, x3 and x6 at full speed, each instance capped at
+      --cpus cores; the ratios to x1, and the capacity model: x3 and x6 capped predicted from x1
+      capped and each set of uncapped runs beside what they measured, and the model's 3 x 8-core
+      deployment (--model-rate 0: no uncapped runs, no model)
   lifeline bench cluster --sweep all
       both sweeps
 --binary runs the instances from another build of lifeline (to compare builds under one load
@@ -164,7 +164,7 @@ func runBenchCluster(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&spec.binary, "binary", "", "run the instances from this lifeline binary (another build), not this one")
 	fs.StringVar(&spec.profileDir, "cpuprofile", "", "write each instance's CPU profile of the measured window to this directory")
 	sweep := fs.String("sweep", "", "cost, capacity or all: run the matrix instead of one run")
-	modelRate := fs.Int("model-rate", 30, "--sweep capacity: msg/s of the uncapped runs the capacity model takes its CPU per message from (0: no model)")
+	modelRate := fs.Int("model-rate", 30, "--sweep capacity: msg/s of the uncapped runs the capacity model takes its CPU per message from, beside uncapped runs at full speed (0: neither, no model)")
 	lat := fs.String("latency", "realistic", "the fake Graph API's latency: realistic, none, or MEDIAN,P99 such as 150ms,600ms")
 	fs.Usage = func() { fmt.Fprint(stderr, benchClusterUsage) }
 	if err := fs.Parse(args); err != nil {
@@ -197,10 +197,12 @@ func runBenchCluster(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 		if *sweep != "cost" && *modelRate > 0 {
-			for _, n := range capacityInstances {
-				s := spec
-				s.backend, s.instances, s.rate, s.cpus = "nats", n, *modelRate, 0
-				specs = append(specs, s)
+			for _, rate := range []int{*modelRate, 0} {
+				for _, n := range capacityInstances {
+					s := spec
+					s.backend, s.instances, s.rate, s.cpus = "nats", n, rate, 0
+					specs = append(specs, s)
+				}
 			}
 		}
 		if *sweep != "cost" {
@@ -238,8 +240,10 @@ func runBenchCluster(args []string, stdout, stderr io.Writer) int {
 	if len(results) > 1 {
 		printClusterSummary(stdout, results)
 	}
-	if m, ok := fitCapacityModel(results); ok {
-		m.print(stdout, results)
+	for _, src := range costSources {
+		if m, ok := fitCapacityModel(results, src); ok {
+			m.print(stdout, results)
+		}
 	}
 	return 0
 }

@@ -23,32 +23,45 @@ const (
 //	X(N, C) = C · e / (c(N) · s(N))
 //
 // c(N) is the CPU of all the instances (their embedded NATS nodes
-// included) per message at N instances, from an uncapped run at a rate
-// they keep up with; s(N) is the busiest instance's share of that CPU
+// included) per message at N instances, from an uncapped run (at a rate,
+// or at full speed: a message costs less CPU when messages come in
+// batches, so the two give different models, both printed); s(N) is the busiest instance's share of that CPU
 // (1/N when the work is spread evenly: the busiest instance meets its cap
 // first, and the cluster goes no faster than it); e is what a capped core
 // does against that cost (the cap's use, throttling, the batching of a
 // saturated instance), calibrated on one capped instance:
 // e = X(1, C) · c(1) / C. With s(N) = 1/N this is N · C · e / c(N).
 type capacityModel struct {
-	cores float64                  // each instance's cap in the capped runs
-	eff   float64                  // e
-	one   clusterRunResult         // the capped run of one instance e comes from
-	cost  map[int]clusterRunResult // the uncapped run of N instances
+	source costSource
+	cores  float64                  // each instance's cap in the capped runs
+	eff    float64                  // e
+	one    clusterRunResult         // the capped run of one instance e comes from
+	cost   map[int]clusterRunResult // the uncapped run of N instances
 }
 
-// fitCapacityModel takes c(N) and s(N) from the uncapped nats runs at a
-// rate and e from the first capped full-speed run of one nats instance;
-// false when the runs lack either.
-func fitCapacityModel(rs []clusterRunResult) (capacityModel, bool) {
-	m := capacityModel{cost: map[int]clusterRunResult{}}
+// costSource is which uncapped runs a model takes c(N) and s(N) from.
+type costSource struct {
+	name string
+	pick func(clusterRunSpec) bool
+}
+
+var costSources = []costSource{
+	{"uncapped at a rate", func(s clusterRunSpec) bool { return s.cpus == 0 && s.rate > 0 }},
+	{"uncapped at full speed", func(s clusterRunSpec) bool { return s.cpus == 0 && s.rate == 0 }},
+}
+
+// fitCapacityModel takes c(N) and s(N) from the first uncapped nats run
+// of N instances src picks, and e from the first capped full-speed run of
+// one nats instance; false when the runs lack either.
+func fitCapacityModel(rs []clusterRunResult, src costSource) (capacityModel, bool) {
+	m := capacityModel{source: src, cost: map[int]clusterRunResult{}}
 	found := false
 	for _, r := range rs {
 		if r.spec.backend != "nats" || r.replies == 0 {
 			continue
 		}
 		switch {
-		case r.spec.cpus == 0 && r.spec.rate > 0:
+		case src.pick(r.spec):
 			if _, ok := m.cost[r.spec.instances]; !ok {
 				m.cost[r.spec.instances] = r
 			}
@@ -122,23 +135,26 @@ func msText(seconds float64) string { return fmt.Sprintf("%.2f ms", seconds*1000
 // instances, the deployment's own replication.
 func (m capacityModel) print(out io.Writer, rs []clusterRunResult) {
 	c1 := m.cost[1]
-	fmt.Fprintf(out, "\ncapacity model: X(N, C) = C · e / (c(N) · s(N)); e = %.3f from nats x1 capped at %.2f cores "+
-		"(%.1f replies/s) and c(1) = %s uncapped", m.eff, m.cores, m.one.rate(), msText(c1.perMessage().Seconds()))
+	fmt.Fprintf(out, "\ncapacity model, c(N) %s: X(N, C) = C · e / (c(N) · s(N)); e = %.3f from nats x1 capped at %.2f cores "+
+		"(%.1f replies/s) and c(1) = %s", m.source.name, m.eff, m.cores, m.one.rate(), msText(c1.perMessage().Seconds()))
 	e3 := 0.0
 	if r, ok := m.capped(rs, deploymentInstances); ok {
 		e3, _ = m.effFitting(r)
 		fmt.Fprintf(out, "; e3 = %.3f fitted on nats x%d capped", e3, deploymentInstances)
 	}
-	fmt.Fprintln(out, "\n\n| instances | c(N): CPU per message, uncapped | s(N): busiest instance's share | uncapped run kept up | capped: measured replies/s | model, e | model / measured | model, e3 | model / measured | CPU per message at the cap | cap used | e fitting this run |")
+	fmt.Fprintln(out, "\n\n| instances | c(N): CPU per message, uncapped | s(N): busiest instance's share | uncapped run | capped: measured replies/s | model, e | model / measured | model, e3 | model / measured | CPU per message at the cap | cap used | e fitting this run |")
 	fmt.Fprintln(out, "|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, n := range capacityInstances {
 		u, ok := m.cost[n]
 		if !ok {
 			continue
 		}
-		kept := "yes"
-		if got := u.rate(); got < 0.9*float64(u.spec.rate) || u.unanswered > 0 {
-			kept = fmt.Sprintf("no: %.0f of %d msg/s, %d unanswered", got, u.spec.rate, u.unanswered)
+		load := fmt.Sprintf("%d msg/s, kept up", u.spec.rate)
+		switch got := u.rate(); {
+		case u.spec.rate == 0:
+			load = fmt.Sprintf("full speed: %.1f replies/s", got)
+		case got < 0.9*float64(u.spec.rate) || u.unanswered > 0:
+			load = fmt.Sprintf("%d msg/s, fell behind: %.1f replies/s, %d unanswered", u.spec.rate, got, u.unanswered)
 		}
 		cells := []string{"-", "-", "-", "-", "-", "-", "-", "-"} // measured, model e, ratio, model e3, ratio, at cap, used, fit
 		r, measured := m.capped(rs, n)
@@ -157,8 +173,8 @@ func (m capacityModel) print(out io.Writer, rs []clusterRunResult) {
 				}
 			}
 		}
-		fmt.Fprintf(out, "| nats x%d | %s at %d msg/s | %.2f | %s | %s |\n", n, msText(u.perMessage().Seconds()), u.spec.rate,
-			busiestShare(u), kept, strings.Join(cells, " | "))
+		fmt.Fprintf(out, "| nats x%d | %s | %.2f | %s | %s |\n", n, msText(u.perMessage().Seconds()),
+			busiestShare(u), load, strings.Join(cells, " | "))
 	}
 	for _, n := range capacityInstances {
 		if u, ok := m.cost[n]; ok && u.split != nil && u.split.nats+u.split.lifeline > 0 {
@@ -180,8 +196,8 @@ func (m capacityModel) print(out io.Writer, rs []clusterRunResult) {
 		}
 		x, _ := m.predict(deploymentInstances, deploymentCores, e.e)
 		even := deploymentInstances * deploymentCores * e.e / c3.perMessage().Seconds()
-		fmt.Fprintf(out, "%d x %d-core deployment, %s (cores as fast as this machine's): X(%d, %d) = %d · %.3f / (%s · %.2f) = %.0f replies/s "+
-			"(%.0f if the work were spread evenly)\n", deploymentInstances, deploymentCores, e.name, deploymentInstances, deploymentCores, deploymentCores,
+		fmt.Fprintf(out, "%d x %d-core deployment, %s (cores as fast as this machine's; c(N) %s): X(%d, %d) = %d · %.3f / (%s · %.2f) = %.0f replies/s "+
+			"(%.0f if the work were spread evenly)\n", deploymentInstances, deploymentCores, e.name, m.source.name, deploymentInstances, deploymentCores, deploymentCores,
 			e.e, msText(c3.perMessage().Seconds()), busiestShare(c3), x, even)
 	}
 }

@@ -28,7 +28,7 @@ func TestCapacityModelPredictsFromTheUncappedRuns(t *testing.T) {
 		modelRun(3, 0, 0.25, 150, 2500*time.Millisecond, 2*time.Second, 2*time.Second),               // 15 replies/s
 		{spec: clusterRunSpec{backend: "badger", instances: 1, rate: 30}, replies: 300, window: 10 * time.Second, instCPU: time.Second},
 	}
-	m, ok := fitCapacityModel(runs)
+	m, ok := fitCapacityModel(runs, costSources[0])
 	if !ok {
 		t.Fatal("no model from a capped x1 and uncapped runs")
 	}
@@ -58,9 +58,9 @@ func TestCapacityModelPredictsFromTheUncappedRuns(t *testing.T) {
 	var out strings.Builder
 	m.print(&out, runs)
 	for _, want := range []string{"e = 0.800", "e3 = 0.900 fitted on nats x3",
-		"| nats x3 | 30.00 ms at 30 msg/s | 0.50 | yes | 15.0 | 13.3 | 0.89 | 15.0 | 1.00 | 43.33 ms | 87% | 0.900 |",
-		"deployment, e (cores as fast as this machine's): X(3, 8) = 8 · 0.800 / (30.00 ms · 0.50) = 427 replies/s (640 if the work were spread evenly)",
-		"deployment, e3 (cores as fast as this machine's): X(3, 8) = 8 · 0.900 / (30.00 ms · 0.50) = 480 replies/s"} {
+		"| nats x3 | 30.00 ms | 0.50 | 30 msg/s, kept up | 15.0 | 13.3 | 0.89 | 15.0 | 1.00 | 43.33 ms | 87% | 0.900 |",
+		"deployment, e (cores as fast as this machine's; c(N) uncapped at a rate): X(3, 8) = 8 · 0.800 / (30.00 ms · 0.50) = 427 replies/s (640 if the work were spread evenly)",
+		"deployment, e3 (cores as fast as this machine's; c(N) uncapped at a rate): X(3, 8) = 8 · 0.900 / (30.00 ms · 0.50) = 480 replies/s"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the model's output lacks %q:\n%s", want, out.String())
 		}
@@ -78,8 +78,17 @@ func TestCapacityModelNeedsOneCappedAndOneUncappedInstance(t *testing.T) {
 		{"no uncapped run", []clusterRunResult{capped}},
 		{"a capped run without replies", []clusterRunResult{uncapped, modelRun(1, 0, 0.25, 0, time.Second)}},
 	} {
-		if _, ok := fitCapacityModel(c.runs); ok {
+		if _, ok := fitCapacityModel(c.runs, costSources[0]); ok {
 			t.Errorf("%s: fitted a model", c.label)
 		}
+	}
+	// Each source takes its own uncapped runs.
+	full := modelRun(1, 0, 0, 500, 2*time.Second)
+	if _, ok := fitCapacityModel([]clusterRunResult{uncapped, capped}, costSources[1]); ok {
+		t.Error("a model at full speed fitted on a run at a rate")
+	}
+	m, ok := fitCapacityModel([]clusterRunResult{uncapped, full, capped}, costSources[1])
+	if got := m.cost[1].replies; !ok || got != full.replies {
+		t.Errorf("the model at full speed took c(1) from a run of %d replies (fitted %v), want the full-speed run's %d", got, ok, full.replies)
 	}
 }
