@@ -270,27 +270,28 @@ func (s clusterRunSpec) check() error {
 }
 
 // printClusterSummary prints the runs side by side: CPU per message
-// against the first badger run, replies per second against the first
-// capped run of one instance.
+// against the first badger run, replies per second of a full-speed run
+// against the first full-speed run of one instance under the same cap.
 func printClusterSummary(out io.Writer, rs []clusterRunResult) {
-	var cost, capacity *clusterRunResult
+	var cost *clusterRunResult
+	capacity := map[float64]*clusterRunResult{} // by cap
 	for i := range rs {
 		if cost == nil && rs[i].spec.backend == "badger" && rs[i].spec.rate > 0 {
 			cost = &rs[i]
 		}
-		if capacity == nil && rs[i].spec.rate == 0 && rs[i].spec.instances == 1 {
-			capacity = &rs[i]
+		if capacity[rs[i].spec.cpus] == nil && rs[i].spec.rate == 0 && rs[i].spec.instances == 1 {
+			capacity[rs[i].spec.cpus] = &rs[i]
 		}
 	}
-	fmt.Fprintln(out, "\n| run | replies/s | CPU per message | vs badger x1 | capacity vs x1 | conflicts per turn | permit wait p50 / p99 | pacer request p50 / p99 (failed) |")
+	fmt.Fprintln(out, "\n| run | replies/s | CPU per message | vs badger x1 | capacity vs x1 under the same cap | conflicts per turn | permit wait p50 / p99 | pacer request p50 / p99 (failed) |")
 	fmt.Fprintln(out, "|---|---|---|---|---|---|---|---|")
 	for _, r := range rs {
 		vsCost, vsCap := "", ""
 		if cost != nil && r.spec.rate > 0 && cost.perMessage() > 0 {
 			vsCost = fmt.Sprintf("%.2fx", float64(r.perMessage())/float64(cost.perMessage()))
 		}
-		if capacity != nil && r.spec.rate == 0 && capacity.rate() > 0 {
-			vsCap = fmt.Sprintf("%.2fx", r.rate()/capacity.rate())
+		if one := capacity[r.spec.cpus]; one != nil && r.spec.rate == 0 && one.rate() > 0 {
+			vsCap = fmt.Sprintf("%.2fx", r.rate()/one.rate())
 		}
 		m := r.metrics
 		fmt.Fprintf(out, "| %s | %.0f | %.2f ms | %s | %s | %s | %s / %s | %s / %s (%.0f) |\n", r.spec, r.rate(), float64(r.perMessage().Microseconds())/1000, vsCost, vsCap,

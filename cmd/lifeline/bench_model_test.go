@@ -92,3 +92,24 @@ func TestCapacityModelNeedsOneCappedAndOneUncappedInstance(t *testing.T) {
 		t.Errorf("the model at full speed took c(1) from a run of %d replies (fitted %v), want the full-speed run's %d", got, ok, full.replies)
 	}
 }
+
+// A capped run's capacity is compared with one capped instance, not with
+// an uncapped one the sweep ran first.
+func TestClusterSummaryComparesCapacityUnderTheSameCap(t *testing.T) {
+	runs := []clusterRunResult{
+		modelRun(1, 0, 0, 140, time.Second),                              // uncapped x1: 14 replies/s
+		modelRun(3, 0, 0, 280, time.Second),                              // uncapped x3: 28
+		modelRun(1, 0, 0.25, 70, time.Second),                            // capped x1: 7
+		modelRun(3, 0, 0.25, 210, time.Second, time.Second, time.Second), // capped x3: 21
+	}
+	var out strings.Builder
+	printClusterSummary(&out, runs)
+	for _, want := range []string{
+		"| nats x3, uncapped, full speed, 0 connections | 28 | 3.57 ms |  | 2.00x |",
+		"| nats x3, 0.25 cores each, full speed, 0 connections | 21 | 14.29 ms |  | 3.00x |",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the summary lacks %q:\n%s", want, out.String())
+		}
+	}
+}
