@@ -74,7 +74,7 @@ type clusterRunSpec struct {
 func (s clusterRunSpec) String() string {
 	capped := "uncapped"
 	if s.cpus > 0 {
-		capped = fmt.Sprintf("%.2f cores each", s.cpus)
+		capped = fmt.Sprintf("%g cores each", s.cpus)
 	}
 	load := fmt.Sprintf("%d msg/s", s.rate)
 	if s.rate == 0 {
