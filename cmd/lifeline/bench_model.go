@@ -25,12 +25,13 @@ const (
 // c(N) is the CPU of all the instances (their embedded NATS nodes
 // included) per message at N instances, from an uncapped run (at a rate,
 // or at full speed: a message costs less CPU when messages come in
-// batches, so the two give different models, both printed); s(N) is the busiest instance's share of that CPU
-// (1/N when the work is spread evenly: the busiest instance meets its cap
-// first, and the cluster goes no faster than it); e is what a capped core
-// does against that cost (the cap's use, throttling, the batching of a
-// saturated instance), calibrated on one capped instance:
-// e = X(1, C) · c(1) / C. With s(N) = 1/N this is N · C · e / c(N).
+// batches, so the two give different models, both printed); s(N) is the
+// busiest instance's share of that CPU (1/N when the work is spread
+// evenly: the busiest instance meets its cap first, and the cluster goes
+// no faster than it); e is what a capped core does against that cost (the
+// cap's use, throttling, the batching of a saturated instance), calibrated
+// on one capped instance: e = X(1, C) · c(1) / C. With s(N) = 1/N this is
+// N · C · e / c(N).
 type capacityModel struct {
 	source costSource
 	cores  float64                  // each instance's cap in the capped runs
