@@ -38,13 +38,20 @@ const benchClusterUsage = `Usage:
       --cpus Q caps each instance at Q cores with a cgroup (root; cgroup v1 cpu controller or v2).
   lifeline bench cluster --sweep cost [--rate 300]
       badger x1, nats x1 and nats x3 at --rate, uncapped
-  lifeline bench cluster --sweep capacity [--cpus 0.25]
-      nats x1, x3 and x6 at full speed, each instance capped at --cpus cores; the ratios to x1
+  lifeline bench cluster --sweep capacity [--cpus 0.25] [--model-rate 30]
+      nats x1, x3 and x6 uncapped at --model-rate msg/s and uncapped at full speed (CPU per message
+      and its spread over the instances), then x1, x3 and x6 at full speed, each instance capped at
+      --cpus cores; the ratios to x1, and the capacity model: x3 and x6 capped predicted from x1
+      capped and each set of uncapped runs beside what they measured, and the model's 3 x 8-core
+      deployment (--model-rate 0: no uncapped runs, no model)
   lifeline bench cluster --sweep all
       both sweeps
 --binary runs the instances from another build of lifeline (to compare builds under one load
 generator). --cpuprofile DIR writes each instance's CPU profile of the measured window to DIR
-(BACKEND-xN-instanceI.pprof; the instances serve /debug/pprof on LIFELINE_PPROF_ADDR, loopback). The window measured is --duration after --warmup of the same load. Everything runs on 127.0.0.1
+(BACKEND-xN-LOAD-instanceI.pprof; the instances serve /debug/pprof on LIFELINE_PPROF_ADDR, loopback)
+and splits each run's CPU between the embedded NATS nodes and Lifeline (by the samples' stacks); the
+capacity model then splits c(N) the same way. The window measured is --duration after --warmup of
+the same load. Everything runs on 127.0.0.1
 with throw-away data directories (kept with --keep, with each instance's log).
 `
 
@@ -67,7 +74,7 @@ type clusterRunSpec struct {
 func (s clusterRunSpec) String() string {
 	capped := "uncapped"
 	if s.cpus > 0 {
-		capped = fmt.Sprintf("%.2f cores each", s.cpus)
+		capped = fmt.Sprintf("%g cores each", s.cpus)
 	}
 	load := fmt.Sprintf("%d msg/s", s.rate)
 	if s.rate == 0 {
@@ -84,10 +91,12 @@ type clusterRunResult struct {
 	replies          int64 // replies the fake Graph API took in the window
 	statuses         int64 // status webhooks acknowledged in the window
 	instCPU, selfCPU time.Duration
+	perInstance      []time.Duration // each instance's CPU in the window (instCPU is their sum)
 	latencies        []time.Duration // webhook posted to reply taken
 	unanswered       int64           // acknowledged messages without a reply when the run ended
 	metrics          benchMetrics    // the instances' contention figures over the run (warm-up, window, drain)
 	metricsErr       error           // why they could not be read
+	split            *cpuSplit       // where the instances' CPU went, from their profiles (--cpuprofile)
 }
 
 func (r clusterRunResult) perMessage() time.Duration {
@@ -108,12 +117,27 @@ func (r clusterRunResult) String() string {
 		}
 		return lat[min(len(lat)-1, int(p*float64(len(lat))))].Round(time.Millisecond)
 	}
-	return fmt.Sprintf("%s: %.0f replies/s (%d in %s), %d statuses; instances' CPU %.2f s = %.2f ms per message; "+
+	each := ""
+	if len(r.perInstance) > 1 {
+		parts := make([]string, len(r.perInstance))
+		for i, d := range r.perInstance {
+			parts[i] = strconv.FormatFloat(d.Seconds(), 'f', 2, 64)
+		}
+		each = " (" + strings.Join(parts, " + ") + ")"
+	}
+	return fmt.Sprintf("%s: %.0f replies/s (%d in %s), %d statuses; instances' CPU %.2f s%s = %.2f ms per message; "+
 		"load generator and fake Graph API %.2f ms per message; reply latency p50 %v p99 %v; "+
 		"webhooks refused %d; unanswered at the end %d",
-		r.spec, r.rate(), r.replies, r.window.Round(time.Millisecond), r.statuses, r.instCPU.Seconds(),
+		r.spec, r.rate(), r.replies, r.window.Round(time.Millisecond), r.statuses, r.instCPU.Seconds(), each,
 		float64(r.perMessage().Microseconds())/1000, float64(r.selfCPU.Microseconds())/1000/float64(max(1, r.replies)),
-		q(0.5), q(0.99), r.rejected, r.unanswered) + "\n  " + r.metricsText()
+		q(0.5), q(0.99), r.rejected, r.unanswered) + "\n  " + r.metricsText() + r.splitText()
+}
+
+func (r clusterRunResult) splitText() string {
+	if r.split == nil {
+		return ""
+	}
+	return "\n  " + r.split.String()
 }
 
 func (r clusterRunResult) metricsText() string {
@@ -140,6 +164,7 @@ func runBenchCluster(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&spec.binary, "binary", "", "run the instances from this lifeline binary (another build), not this one")
 	fs.StringVar(&spec.profileDir, "cpuprofile", "", "write each instance's CPU profile of the measured window to this directory")
 	sweep := fs.String("sweep", "", "cost, capacity or all: run the matrix instead of one run")
+	modelRate := fs.Int("model-rate", 30, "--sweep capacity: msg/s of the uncapped runs the capacity model takes its CPU per message from, beside uncapped runs at full speed (0: neither, no model)")
 	lat := fs.String("latency", "realistic", "the fake Graph API's latency: realistic, none, or MEDIAN,P99 such as 150ms,600ms")
 	fs.Usage = func() { fmt.Fprint(stderr, benchClusterUsage) }
 	if err := fs.Parse(args); err != nil {
@@ -171,8 +196,17 @@ func runBenchCluster(args []string, stdout, stderr io.Writer) int {
 				specs = append(specs, s)
 			}
 		}
+		if *sweep != "cost" && *modelRate > 0 {
+			for _, rate := range []int{*modelRate, 0} {
+				for _, n := range capacityInstances {
+					s := spec
+					s.backend, s.instances, s.rate, s.cpus = "nats", n, rate, 0
+					specs = append(specs, s)
+				}
+			}
+		}
 		if *sweep != "cost" {
-			for _, n := range []int{1, 3, 6} {
+			for _, n := range capacityInstances {
 				s := spec
 				s.backend, s.instances, s.rate = "nats", n, 0
 				if s.cpus == 0 {
@@ -206,6 +240,11 @@ func runBenchCluster(args []string, stdout, stderr io.Writer) int {
 	if len(results) > 1 {
 		printClusterSummary(stdout, results)
 	}
+	for _, src := range costSources {
+		if m, ok := fitCapacityModel(results, src); ok {
+			m.print(stdout, results)
+		}
+	}
 	return 0
 }
 
@@ -231,32 +270,33 @@ func (s clusterRunSpec) check() error {
 }
 
 // printClusterSummary prints the runs side by side: CPU per message
-// against the first badger run, replies per second against the first
-// capped run of one instance.
+// against the first badger run, replies per second of a full-speed run
+// against the first full-speed run of one instance under the same cap.
 func printClusterSummary(out io.Writer, rs []clusterRunResult) {
-	var cost, capacity *clusterRunResult
+	var cost *clusterRunResult
+	capacity := map[float64]*clusterRunResult{} // by cap
 	for i := range rs {
 		if cost == nil && rs[i].spec.backend == "badger" && rs[i].spec.rate > 0 {
 			cost = &rs[i]
 		}
-		if capacity == nil && rs[i].spec.rate == 0 && rs[i].spec.instances == 1 {
-			capacity = &rs[i]
+		if capacity[rs[i].spec.cpus] == nil && rs[i].spec.rate == 0 && rs[i].spec.instances == 1 {
+			capacity[rs[i].spec.cpus] = &rs[i]
 		}
 	}
-	fmt.Fprintln(out, "\n| run | replies/s | CPU per message | vs badger x1 | capacity vs x1 | conflicts per turn | permit wait p50 / p99 | pacer request p50 / p99 (failed) |")
+	fmt.Fprintln(out, "\n| run | replies/s | CPU per message | vs badger x1 | capacity vs x1 under the same cap | conflicts per turn | permit wait p50 / p99 | pacer request p50 / p99 (failed) |")
 	fmt.Fprintln(out, "|---|---|---|---|---|---|---|---|")
 	for _, r := range rs {
 		vsCost, vsCap := "", ""
 		if cost != nil && r.spec.rate > 0 && cost.perMessage() > 0 {
 			vsCost = fmt.Sprintf("%.2fx", float64(r.perMessage())/float64(cost.perMessage()))
 		}
-		if capacity != nil && r.spec.rate == 0 && capacity.rate() > 0 {
-			vsCap = fmt.Sprintf("%.2fx", r.rate()/capacity.rate())
+		if one := capacity[r.spec.cpus]; one != nil && r.spec.rate == 0 && one.rate() > 0 {
+			vsCap = fmt.Sprintf("%.2fx", r.rate()/one.rate())
 		}
 		m := r.metrics
 		fmt.Fprintf(out, "| %s | %.0f | %.2f ms | %s | %s | %s | %s / %s | %s / %s (%.0f) |\n", r.spec, r.rate(), float64(r.perMessage().Microseconds())/1000, vsCost, vsCap,
-			ratioText(m.perTurn()), secondsText(m.permitWait.quantile(0.5)), secondsText(m.permitWait.quantile(0.99)),
-			secondsText(m.request.quantile(0.5)), secondsText(m.request.quantile(0.99)), m.requestFailed)
+			ratioText(m.perTurn()), m.permitWait.quantileText(0.5), m.permitWait.quantileText(0.99),
+			m.request.quantileText(0.5), m.request.quantileText(0.99), m.requestFailed)
 	}
 }
 
@@ -696,16 +736,16 @@ func benchClusterRun(spec clusterRunSpec, progress io.Writer) (res clusterRunRes
 	}
 	time.Sleep(spec.warmup)
 
-	cpuOf := func() (time.Duration, error) {
-		var sum time.Duration
-		for _, c := range children {
+	cpuOf := func() ([]time.Duration, error) {
+		each := make([]time.Duration, len(children))
+		for i, c := range children {
 			d, err := c.cpu()
 			if err != nil {
-				return 0, err
+				return nil, err
 			}
-			sum += d
+			each[i] = d
 		}
-		return sum, nil
+		return each, nil
 	}
 	inst0, err := cpuOf()
 	if err != nil {
@@ -727,10 +767,22 @@ func benchClusterRun(spec clusterRunSpec, progress io.Writer) (res clusterRunRes
 	if err != nil {
 		return res, err
 	}
-	if perr := profiled(); perr != nil {
+	if paths, perr := profiled(); perr != nil {
 		fmt.Fprintf(progress, "  CPU profiles: %v\n", perr)
+	} else if len(paths) > 0 {
+		split, serr := readCPUSplit(paths)
+		if serr != nil {
+			fmt.Fprintf(progress, "  CPU profiles: %v\n", serr)
+		} else {
+			res.split = &split
+		}
 	}
-	res.instCPU, res.selfCPU = inst1-inst0, self1-self0
+	res.perInstance = make([]time.Duration, len(children))
+	for i := range children {
+		res.perInstance[i] = inst1[i] - inst0[i]
+		res.instCPU += res.perInstance[i]
+	}
+	res.selfCPU = self1 - self0
 	res.posted, res.rejected, res.replies, res.statuses = posted.Load(), rejected.Load(), replies.Load(), stats.Load()
 	mu.Lock()
 	res.latencies = latencies
@@ -754,18 +806,29 @@ func benchClusterRun(spec clusterRunSpec, progress io.Writer) (res clusterRunRes
 }
 
 // profileWindow asks every instance for a CPU profile as long as the
-// window (when --cpuprofile is set) and returns a wait for them all.
-func profileWindow(spec clusterRunSpec, children []*benchChild) (wait func() error) {
+// window (when --cpuprofile is set) and returns a wait for them all,
+// which gives the profiles' files.
+func profileWindow(spec clusterRunSpec, children []*benchChild) (wait func() ([]string, error)) {
 	if spec.profileDir == "" {
-		return func() error { return nil }
+		return func() ([]string, error) { return nil, nil }
 	}
 	if err := os.MkdirAll(spec.profileDir, 0o700); err != nil {
-		return func() error { return fmt.Errorf("create %s: %w", spec.profileDir, err) }
+		return func() ([]string, error) { return nil, fmt.Errorf("create %s: %w", spec.profileDir, err) }
+	}
+	// The sweeps run N instances more than once: the load names the file.
+	load := fmt.Sprintf("rate%d", spec.rate)
+	if spec.rate == 0 {
+		load = "full"
+	}
+	if spec.cpus > 0 {
+		load += fmt.Sprintf("-cap%g", spec.cpus)
 	}
 	errs := make([]error, len(children))
+	names := make([]string, len(children))
 	var wg sync.WaitGroup
 	for i, c := range children {
-		name := filepath.Join(spec.profileDir, fmt.Sprintf("%s-x%d-instance%d.pprof", spec.backend, spec.instances, i))
+		name := filepath.Join(spec.profileDir, fmt.Sprintf("%s-x%d-%s-instance%d.pprof", spec.backend, spec.instances, load, i))
+		names[i] = name
 		wg.Go(func() {
 			url := fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", c.pprof, max(1, int(spec.duration.Seconds())))
 			resp, err := http.Get(url)
@@ -790,5 +853,5 @@ func profileWindow(spec clusterRunSpec, children []*benchChild) (wait func() err
 			}
 		})
 	}
-	return func() error { wg.Wait(); return errors.Join(errs...) }
+	return func() ([]string, error) { wg.Wait(); return names, errors.Join(errs...) }
 }

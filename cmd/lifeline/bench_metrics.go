@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -9,9 +8,12 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 )
 
 // benchAdminToken is the admin token bench cluster gives its instances;
@@ -64,6 +66,26 @@ func (h promHist) quantile(q float64) float64 {
 		lower, below = le, n
 	}
 	return lower
+}
+
+// quantileText is the q-quantile in words: "> B" when it lies beyond
+// the last finite bound B (the quantile cannot say how far), "-" when
+// the histogram is empty.
+func (h promHist) quantileText(q float64) string {
+	v := h.quantile(q)
+	if math.IsNaN(v) {
+		return "-"
+	}
+	last, below := math.Inf(-1), 0.0
+	for le, n := range h.buckets {
+		if !math.IsInf(le, 1) && le > last {
+			last, below = le, n
+		}
+	}
+	if q*h.count > below && v == last {
+		return "> " + secondsText(v)
+	}
+	return secondsText(v)
 }
 
 // benchMetrics are the contention figures of the instances, summed: the
@@ -121,8 +143,8 @@ func (m benchMetrics) String() string {
 	}
 	return fmt.Sprintf("store conflicts per turn %s (per transaction %s); permit wait p50 %s p99 %s; "+
 		"pacer requests p50 %s p99 %s, %d answered, %.0f failed",
-		ratioText(m.perTurn()), ratioText(m.perTxn()), secondsText(m.permitWait.quantile(0.5)), secondsText(m.permitWait.quantile(0.99)),
-		secondsText(m.request.quantile(0.5)), secondsText(m.request.quantile(0.99)), int64(m.request.count), m.requestFailed)
+		ratioText(m.perTurn()), ratioText(m.perTxn()), m.permitWait.quantileText(0.5), m.permitWait.quantileText(0.99),
+		m.request.quantileText(0.5), m.request.quantileText(0.99), int64(m.request.count), m.requestFailed)
 }
 
 func ratioText(v float64) string {
@@ -184,77 +206,52 @@ func scrapeOne(client *http.Client, base string) (benchMetrics, error) {
 }
 
 // parseBenchMetrics picks the contention metrics out of a Prometheus text
-// exposition.
+// exposition (as client_golang writes it: every family with its TYPE).
+// Series of one family on one instance (conflicts by scope, permit waits
+// by class) are summed.
 func parseBenchMetrics(r io.Reader) (benchMetrics, error) {
 	m := benchMetrics{conflicts: map[string]*promHist{}}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if !strings.HasPrefix(line, "lifeline_store_txn_conflicts") && !strings.HasPrefix(line, "lifeline_pacer_") {
-			continue
-		}
-		series, val, ok := strings.Cut(line, " ")
-		if !ok {
-			continue
-		}
-		v, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
-		if err != nil {
-			return m, fmt.Errorf("metrics line %q: %w", line, err)
-		}
-		name, labels, _ := strings.Cut(series, "{")
-		var h *promHist
-		switch base := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(name, "_bucket"), "_sum"), "_count"); base {
-		case "lifeline_store_txn_conflicts":
-			scope := labelValue(labels, "scope")
-			if m.conflicts[scope] == nil {
-				m.conflicts[scope] = &promHist{}
-			}
-			h = m.conflicts[scope]
-		case "lifeline_pacer_permit_wait_seconds":
-			h = &m.permitWait
-		case "lifeline_pacer_request_seconds":
-			h = &m.request
-		case "lifeline_pacer_requests_failed_total":
-			m.requestFailed += v
-			continue
-		default:
-			continue
-		}
-		switch {
-		case strings.HasSuffix(name, "_bucket"):
-			le, err := strconv.ParseFloat(labelValue(labels, "le"), 64)
-			if err != nil {
-				return m, fmt.Errorf("metrics line %q: bucket bound: %w", line, err)
-			}
-			if h.buckets == nil {
-				h.buckets = map[float64]float64{}
-			}
-			h.buckets[le] += v
-		case strings.HasSuffix(name, "_sum"):
-			h.sum += v
-		case strings.HasSuffix(name, "_count"):
-			h.count += v
-		}
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(r)
+	if err != nil {
+		return m, fmt.Errorf("parse the exposition: %w", err)
 	}
-	return m, sc.Err()
+	for _, s := range families["lifeline_store_txn_conflicts"].GetMetric() {
+		scope := labelValue(s, "scope")
+		if m.conflicts[scope] == nil {
+			m.conflicts[scope] = &promHist{}
+		}
+		m.conflicts[scope].add(histOf(s.GetHistogram()), 1)
+	}
+	for _, s := range families["lifeline_pacer_permit_wait_seconds"].GetMetric() {
+		m.permitWait.add(histOf(s.GetHistogram()), 1)
+	}
+	for _, s := range families["lifeline_pacer_request_seconds"].GetMetric() {
+		m.request.add(histOf(s.GetHistogram()), 1)
+	}
+	for _, s := range families["lifeline_pacer_requests_failed_total"].GetMetric() {
+		m.requestFailed += s.GetCounter().GetValue() + s.GetUntyped().GetValue()
+	}
+	return m, nil
 }
 
-// labelValue is the value of label key in an exposition's label list
-// (`a="x",b="y"}`); "" when absent.
-func labelValue(labels, key string) string {
-	i := strings.Index(labels, key+`="`)
-	for i > 0 && labels[i-1] != ',' && labels[i-1] != '{' {
-		j := strings.Index(labels[i+1:], key+`="`)
-		if j < 0 {
-			return ""
+// histOf is a parsed histogram as promHist; the +Inf bucket is the count
+// (the exposition writes it, but a histogram may come without it).
+func histOf(h *dto.Histogram) promHist {
+	count := float64(h.GetSampleCount()) + h.GetSampleCountFloat()
+	p := promHist{buckets: map[float64]float64{math.Inf(1): count}, sum: h.GetSampleSum(), count: count}
+	for _, b := range h.GetBucket() {
+		p.buckets[b.GetUpperBound()] = float64(b.GetCumulativeCount()) + b.GetCumulativeCountFloat()
+	}
+	return p
+}
+
+// labelValue is the value of the series' label name; "" when absent.
+func labelValue(s *dto.Metric, name string) string {
+	for _, l := range s.GetLabel() {
+		if l.GetName() == name {
+			return l.GetValue()
 		}
-		i += 1 + j
 	}
-	if i < 0 {
-		return ""
-	}
-	rest := labels[i+len(key)+2:]
-	v, _, _ := strings.Cut(rest, `"`)
-	return v
+	return ""
 }
