@@ -28,6 +28,8 @@ type trainSet struct {
 // of four the kernels (dotRows, updateRows) take at once.
 const stride = 12
 
+const slabSize = 1 << 16
+
 // compact extracts the features of texts over the CPUs and renumbers them.
 func (m *Model) compact(texts [][]string) trainSet {
 	rows := make([][]feature, len(texts))
@@ -35,20 +37,20 @@ func (m *Model) compact(texts [][]string) trainSet {
 	count := make([]int32, dim)
 	inParallel(len(texts), func(lo, hi int) {
 		n := make([]int32, dim)
+		// The rows are cut from slabs of slabSize features: a few large
+		// allocations, never copied as they grow.
 		var slab, buf []feature
-		ends := make([]int, 0, hi-lo)
 		for i := lo; i < hi; i++ {
 			buf = m.extract(texts[i], buf[:0])
+			if cap(slab)-len(slab) < len(buf) {
+				slab = make([]feature, 0, max(slabSize, len(buf)))
+			}
+			start := len(slab)
 			slab = append(slab, buf...)
-			ends = append(ends, len(slab))
+			rows[i] = slab[start:len(slab):len(slab)]
 			for _, f := range buf {
 				n[f.idx]++
 			}
-		}
-		start := 0
-		for j, end := range ends {
-			rows[lo+j] = slab[start:end:end]
-			start = end
 		}
 		mu.Lock()
 		for b, c := range n {
