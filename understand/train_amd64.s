@@ -3,8 +3,8 @@
 // A feature is 8 bytes: idx uint32 at 0, val float32 at 4. A row of w is
 // stride (12) float32, 48 bytes.
 
-// func dotRows(w []float32, f []feature, z *[stride]float64)
-TEXT ·dotRows(SB), NOSPLIT, $0-56
+// func dotRowsSSE2(w []float32, f []feature, z *[stride]float64)
+TEXT ·dotRowsSSE2(SB), NOSPLIT, $0-56
 	MOVQ w_base+0(FP), SI
 	MOVQ f_base+24(FP), DI
 	MOVQ f_len+32(FP), CX
@@ -16,9 +16,9 @@ TEXT ·dotRows(SB), NOSPLIT, $0-56
 	MOVUPD 64(DX), X4
 	MOVUPD 80(DX), X5
 	TESTQ CX, CX
-	JEQ dotdone
+	JEQ sdotdone
 
-dotloop:
+sdotloop:
 	MOVL 0(DI), AX
 	IMULQ $48, AX
 	ADDQ SI, AX
@@ -47,9 +47,9 @@ dotloop:
 	ADDPD X12, X5
 	ADDQ $8, DI
 	DECQ CX
-	JNZ dotloop
+	JNZ sdotloop
 
-dotdone:
+sdotdone:
 	MOVUPD X0, 0(DX)
 	MOVUPD X1, 16(DX)
 	MOVUPD X2, 32(DX)
@@ -58,8 +58,8 @@ dotdone:
 	MOVUPD X5, 80(DX)
 	RET
 
-// func updateRows(w []float32, f []feature, grad *[stride]float32, on *[stride]uint32, l2 float32)
-TEXT ·updateRows(SB), NOSPLIT, $0-68
+// func updateRowsSSE2(w []float32, f []feature, grad *[stride]float32, on *[stride]uint32, l2 float32)
+TEXT ·updateRowsSSE2(SB), NOSPLIT, $0-68
 	MOVQ w_base+0(FP), SI
 	MOVQ f_base+24(FP), DI
 	MOVQ f_len+32(FP), CX
@@ -74,9 +74,9 @@ TEXT ·updateRows(SB), NOSPLIT, $0-68
 	MOVUPS 16(BX), X4
 	MOVUPS 32(BX), X5
 	TESTQ CX, CX
-	JEQ updone
+	JEQ supdone
 
-uploop:
+suploop:
 	MOVL 0(DI), AX
 	IMULQ $48, AX
 	ADDQ SI, AX
@@ -113,9 +113,94 @@ uploop:
 	MOVUPS X7, 32(AX)
 	ADDQ $8, DI
 	DECQ CX
-	JNZ uploop
+	JNZ suploop
 
-updone:
+supdone:
+	RET
+
+// The same with AVX2: four lanes of float64, eight of float32.
+
+// func dotRowsAVX2(w []float32, f []feature, z *[stride]float64)
+TEXT ·dotRowsAVX2(SB), NOSPLIT, $0-56
+	MOVQ w_base+0(FP), SI
+	MOVQ f_base+24(FP), DI
+	MOVQ f_len+32(FP), CX
+	MOVQ z+48(FP), DX
+	VMOVUPD 0(DX), Y0
+	VMOVUPD 32(DX), Y1
+	VMOVUPD 64(DX), Y2
+	TESTQ CX, CX
+	JEQ vdotdone
+
+vdotloop:
+	MOVL 0(DI), AX
+	IMULQ $48, AX
+	ADDQ SI, AX
+	VMOVSS 4(DI), X6
+	VCVTSS2SD X6, X6, X6
+	VBROADCASTSD X6, Y6
+	VCVTPS2PD 0(AX), Y7
+	VMULPD Y6, Y7, Y7
+	VADDPD Y7, Y0, Y0
+	VCVTPS2PD 16(AX), Y8
+	VMULPD Y6, Y8, Y8
+	VADDPD Y8, Y1, Y1
+	VCVTPS2PD 32(AX), Y9
+	VMULPD Y6, Y9, Y9
+	VADDPD Y9, Y2, Y2
+	ADDQ $8, DI
+	DECQ CX
+	JNZ vdotloop
+
+vdotdone:
+	VMOVUPD Y0, 0(DX)
+	VMOVUPD Y1, 32(DX)
+	VMOVUPD Y2, 64(DX)
+	VZEROUPPER
+	RET
+
+// func updateRowsAVX2(w []float32, f []feature, grad *[stride]float32, on *[stride]uint32, l2 float32)
+TEXT ·updateRowsAVX2(SB), NOSPLIT, $0-68
+	MOVQ w_base+0(FP), SI
+	MOVQ f_base+24(FP), DI
+	MOVQ f_len+32(FP), CX
+	MOVQ grad+48(FP), DX
+	MOVQ on+56(FP), BX
+	VBROADCASTSS l2+64(FP), Y14
+	VMOVUPS 0(DX), Y0
+	VMOVUPS 32(DX), X1
+	VMOVUPS 0(BX), Y3
+	VMOVUPS 32(BX), X4
+	TESTQ CX, CX
+	JEQ vupdone
+
+vuploop:
+	MOVL 0(DI), AX
+	IMULQ $48, AX
+	ADDQ SI, AX
+	VBROADCASTSS 4(DI), Y6
+	// row[0:8] -= (g*value + l2*row) where on, 0 elsewhere
+	VMOVUPS 0(AX), Y7
+	VMULPS Y6, Y0, Y8
+	VMULPS Y7, Y14, Y9
+	VADDPS Y9, Y8, Y8
+	VANDPS Y3, Y8, Y8
+	VSUBPS Y8, Y7, Y7
+	VMOVUPS Y7, 0(AX)
+	// row[8:12] the same
+	VMOVUPS 32(AX), X7
+	VMULPS X6, X1, X8
+	VMULPS X7, X14, X9
+	VADDPS X9, X8, X8
+	VANDPS X4, X8, X8
+	VSUBPS X8, X7, X7
+	VMOVUPS X7, 32(AX)
+	ADDQ $8, DI
+	DECQ CX
+	JNZ vuploop
+
+vupdone:
+	VZEROUPPER
 	RET
 
 // func prefetchRows(w []float32, f []feature)

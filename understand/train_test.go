@@ -118,105 +118,50 @@ func TestTrainMatchesReference(t *testing.T) {
 			if tt.procs > 0 {
 				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(tt.procs))
 			}
-			want, err := trainReference(tt.exs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := TrainExamples(tt.exs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			nonzero := 0
-			for i := range want.w {
-				if math.Float32bits(got.w[i]) != math.Float32bits(want.w[i]) {
-					t.Fatalf("weight %d (bucket %d class %d) = %g, want %g", i, i/numClasses, i%numClasses, got.w[i], want.w[i])
-				}
-				if want.w[i] != 0 {
-					nonzero++
-				}
-			}
-			if nonzero == 0 {
-				t.Fatal("reference training left every weight at zero")
-			}
-			for k := range numClasses {
-				if math.Float32bits(got.bias[k]) != math.Float32bits(want.bias[k]) {
-					t.Errorf("bias %d = %g, want %g", k, got.bias[k], want.bias[k])
-				}
-			}
-			if got.n != want.n {
-				t.Errorf("examples %d, want %d", got.n, want.n)
-			}
-			if !maps.Equal(got.vocab, want.vocab) {
-				t.Errorf("vocab differs: %d words, want %d", len(got.vocab), len(want.vocab))
-			}
-			if !maps.Equal(got.common, want.common) {
-				t.Errorf("common words differ: %d, want %d", len(got.common), len(want.common))
-			}
-			if !maps.Equal(got.function, want.function) {
-				t.Errorf("function words differ: %d, want %d", len(got.function), len(want.function))
-			}
+			checkTrainMatchesReference(t, tt.exs)
 		})
 	}
 }
 
-// TestKernels checks the kernels sgd runs (assembly on amd64) against their
-// Go versions, on random rows with repeated features, zero values, negative
-// zeros and tiny values, every class on or off.
-func TestKernels(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	const rows = 64
-	value := func() float32 {
-		switch rng.IntN(8) {
-		case 0:
-			return 0
-		case 1:
-			return float32(math.Copysign(0, -1))
-		case 2:
-			return float32(rng.NormFloat64() * 1e-38)
-		default:
-			return float32(rng.NormFloat64())
+// checkTrainMatchesReference fails unless TrainExamples and trainReference
+// give the same model on exs, to the bit.
+func checkTrainMatchesReference(t *testing.T, exs []Example) {
+	t.Helper()
+	want, err := trainReference(exs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := TrainExamples(exs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nonzero := 0
+	for i := range want.w {
+		if math.Float32bits(got.w[i]) != math.Float32bits(want.w[i]) {
+			t.Fatalf("weight %d (bucket %d class %d) = %g, want %g", i, i/numClasses, i%numClasses, got.w[i], want.w[i])
+		}
+		if want.w[i] != 0 {
+			nonzero++
 		}
 	}
-	for trial := range 200 {
-		w := make([]float32, rows*stride)
-		for i := range w {
-			if i%stride < numClasses {
-				w[i] = value()
-			}
+	if nonzero == 0 {
+		t.Fatal("reference training left every weight at zero")
+	}
+	for k := range numClasses {
+		if math.Float32bits(got.bias[k]) != math.Float32bits(want.bias[k]) {
+			t.Errorf("bias %d = %g, want %g", k, got.bias[k], want.bias[k])
 		}
-		f := make([]feature, rng.IntN(40))
-		for i := range f {
-			f[i] = feature{idx: uint32(rng.IntN(rows)), val: value()}
-		}
-		var z, zGo [stride]float64
-		for k := range numClasses {
-			z[k] = rng.NormFloat64()
-		}
-		zGo = z
-		dotRows(w, f, &z)
-		dotRowsGo(w, f, &zGo)
-		for k := range stride {
-			if math.Float64bits(z[k]) != math.Float64bits(zGo[k]) {
-				t.Fatalf("trial %d: dotRows z[%d] = %g, want %g", trial, k, z[k], zGo[k])
-			}
-		}
-		var g [stride]float32
-		var on [stride]uint32
-		for k := range numClasses {
-			g[k] = value()
-			if rng.IntN(3) > 0 {
-				on[k] = math.MaxUint32
-			}
-		}
-		l2 := []float32{0, 1e-6, 0.5}[trial%3]
-		wGo := append([]float32(nil), w...)
-		updateRows(w, f, &g, &on, l2)
-		updateRowsGo(wGo, f, &g, &on, l2)
-		for i := range w {
-			if math.Float32bits(w[i]) != math.Float32bits(wGo[i]) {
-				t.Fatalf("trial %d: updateRows w[%d] = %g, want %g", trial, i, w[i], wGo[i])
-			}
-		}
-		prefetchRows(w, f)
+	}
+	if got.n != want.n {
+		t.Errorf("examples %d, want %d", got.n, want.n)
+	}
+	if !maps.Equal(got.vocab, want.vocab) {
+		t.Errorf("vocab differs: %d words, want %d", len(got.vocab), len(want.vocab))
+	}
+	if !maps.Equal(got.common, want.common) {
+		t.Errorf("common words differ: %d, want %d", len(got.common), len(want.common))
+	}
+	if !maps.Equal(got.function, want.function) {
+		t.Errorf("function words differ: %d, want %d", len(got.function), len(want.function))
 	}
 }
