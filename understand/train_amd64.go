@@ -44,8 +44,7 @@ func dotRowsAVX2(w []float32, f []feature, z *[stride]float64)
 func updateRowsAVX2(w []float32, f []feature, grad *[stride]float32, on *[stride]uint32, l2 float32)
 
 // prefetchRows asks the CPU to bring the rows of f into its cache while
-// it works on others: what the next example needs, during the update of
-// this one.
+// it works on others.
 //
 //go:noescape
 func prefetchRows(w []float32, f []feature)
