@@ -198,9 +198,11 @@ func TrainExamples(exs []Example) (*Model, error) {
 	})
 	df := docFreq(texts)
 	m := &Model{w: make([]float32, dim*numClasses), n: len(exs), common: commonWeights(df, len(texts)), function: functionWords(df, len(texts))}
+	set := m.compact(texts)
+	// The words of each language are counted on another CPU while this
+	// one trains.
 	vocab := make(chan map[string]string, 1)
 	go func() { vocab <- latinVocab(exs, texts) }()
-	set := m.compact(texts)
 	w := make([]float32, len(set.buckets)*stride)
 	sgd(w, &m.bias, set.rows, ys)
 	for d, b := range set.buckets {

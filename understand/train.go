@@ -1,7 +1,6 @@
 package understand
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -58,22 +57,24 @@ func (m *Model) compact(texts [][]string) trainSet {
 		}
 		mu.Unlock()
 	})
-	var buckets []uint32
+	// Renumbered by count, most first, ties by bucket (the order only
+	// changes the speed, but it is fixed): a counting sort, since the
+	// buckets come in order.
+	at := make([]int32, slices.Max(count)+1)
+	for _, c := range count {
+		at[c]++
+	}
+	used := 0
+	for c := len(at) - 1; c > 0; c-- {
+		at[c], used = int32(used), used+int(at[c])
+	}
+	buckets := make([]uint32, used)
+	dense := make([]uint32, dim)
 	for b, c := range count {
 		if c > 0 {
-			buckets = append(buckets, uint32(b))
+			buckets[at[c]], dense[b] = uint32(b), uint32(at[c])
+			at[c]++
 		}
-	}
-	// The order only changes the speed; ties go by bucket so it is fixed.
-	slices.SortFunc(buckets, func(a, b uint32) int {
-		if c := cmp.Compare(count[b], count[a]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b)
-	})
-	dense := make([]uint32, dim)
-	for d, b := range buckets {
-		dense[b] = uint32(d)
 	}
 	inParallel(len(rows), func(lo, hi int) {
 		for _, r := range rows[lo:hi] {
