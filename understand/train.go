@@ -116,20 +116,7 @@ func sgd(w []float32, bias *[numClasses]float32, rows [][]feature, ys []int) {
 			}
 		}
 	}
-	var weight [numClasses]float64
-	{
-		var count [numClasses]int
-		for _, y := range ys {
-			count[y]++
-		}
-		mean := float64(len(rows)) / numClasses
-		for k := range numClasses {
-			weight[k] = 1
-			if count[k] > 0 {
-				weight[k] = math.Pow(mean/float64(count[k]), hyper.balance)
-			}
-		}
-	}
+	weight := classWeights(ys)
 	rng := rand.New(rand.NewPCG(hyper.seed, hyper.seed^0x9e3779b97f4a7c15))
 	order := make([]int, len(rows))
 	for i := range order {
@@ -206,4 +193,22 @@ func updateRowsGo(w []float32, f []feature, g *[stride]float32, on *[stride]uint
 			}
 		}
 	}
+}
+
+// classWeights returns the weight of an example of each class, from the
+// classes ys of the examples (see hyper.balance).
+func classWeights(ys []int) [numClasses]float64 {
+	var count [numClasses]int
+	for _, y := range ys {
+		count[y]++
+	}
+	var weight [numClasses]float64
+	mean := float64(len(ys)) / numClasses
+	for k := range numClasses {
+		weight[k] = 1
+		if count[k] > 0 {
+			weight[k] = math.Pow(mean/float64(count[k]), hyper.balance)
+		}
+	}
+	return weight
 }

