@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
-	"math/rand/v2"
 	"path"
 	"sort"
 	"strings"
@@ -176,84 +175,40 @@ func LoadExamples(fsys fs.FS) ([]Example, error) {
 }
 
 // TrainExamples builds a model from labelled examples, in the order given.
+// The work that does not depend on order (normalising, extracting the
+// features) is spread over the CPUs; the SGD runs in one fixed order, on
+// the features renumbered densely (see compact), so the weights are the
+// same to the bit on any number of CPUs.
 func TrainExamples(exs []Example) (*Model, error) {
 	if len(exs) == 0 {
 		return nil, fmt.Errorf("train: no examples")
 	}
-	type row struct {
-		f []feature
-		y int
-	}
-	texts := make([][]string, 0, len(exs))
-	for _, e := range exs {
-		if classIndex(e.Class) < 0 {
+	ys := make([]int, len(exs))
+	for i, e := range exs {
+		if ys[i] = classIndex(e.Class); ys[i] < 0 {
 			return nil, fmt.Errorf("train: %q is not a class", e.Class)
 		}
-		norm, _ := normalize(e.Text)
-		texts = append(texts, strings.Fields(norm))
 	}
+	texts := make([][]string, len(exs))
+	inParallel(len(exs), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			norm, _ := normalize(exs[i].Text)
+			texts[i] = strings.Fields(norm)
+		}
+	})
 	df := docFreq(texts)
-	m := &Model{w: make([]float32, dim*numClasses), n: len(exs), vocab: latinVocab(exs, texts), common: commonWeights(df, len(texts)), function: functionWords(df, len(texts))}
-	rows := make([]row, 0, len(exs))
-	for i, e := range exs {
-		rows = append(rows, row{f: m.extract(texts[i], nil), y: classIndex(e.Class)})
+	m := &Model{w: make([]float32, dim*numClasses), n: len(exs), common: commonWeights(df, len(texts)), function: functionWords(df, len(texts))}
+	set := m.compact(texts)
+	// The words of each language are counted on another CPU while this
+	// one trains.
+	vocab := make(chan map[string]string, 1)
+	go func() { vocab <- latinVocab(exs, texts) }()
+	w := make([]float32, len(set.buckets)*stride)
+	sgd(w, &m.bias, set.rows, ys)
+	for d, b := range set.buckets {
+		copy(m.w[int(b)*numClasses:int(b+1)*numClasses], w[d*stride:d*stride+numClasses])
 	}
-	var weight [numClasses]float64
-	{
-		var count [numClasses]int
-		for _, r := range rows {
-			count[r.y]++
-		}
-		mean := float64(len(rows)) / numClasses
-		for k := range numClasses {
-			weight[k] = 1
-			if count[k] > 0 {
-				weight[k] = math.Pow(mean/float64(count[k]), hyper.balance)
-			}
-		}
-	}
-	rng := rand.New(rand.NewPCG(hyper.seed, hyper.seed^0x9e3779b97f4a7c15))
-	order := make([]int, len(rows))
-	for i := range order {
-		order[i] = i
-	}
-	total := float64(hyper.epochs * len(rows))
-	step := 0
-	var p [numClasses]float64
-	for range hyper.epochs {
-		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-		for _, i := range order {
-			r := rows[i]
-			lr := hyper.rate * (1 - float64(step)/total) * weight[r.y]
-			step++
-			m.probs(r.f, &p)
-			// Classes the example is already sure about get no update: after
-			// the first epochs most gradients are negligible, and skipping
-			// them keeps training well under a second.
-			var g [numClasses]float32
-			var active [numClasses]int
-			na := 0
-			for k := range numClasses {
-				gk := p[k]
-				if k == r.y {
-					gk--
-				}
-				if gk > -minGrad && gk < minGrad {
-					continue
-				}
-				g[na], active[na] = float32(gk*lr), k
-				na++
-				m.bias[k] -= float32(gk*lr) * 0.1
-			}
-			l2 := hyper.l2
-			for _, f := range r.f {
-				row := (*[numClasses]float32)(m.w[int(f.idx)*numClasses:])
-				for j, k := range active[:na] {
-					row[k] -= g[j]*f.val + l2*row[k]
-				}
-			}
-		}
-	}
+	m.vocab = <-vocab
 	return m, nil
 }
 
@@ -283,7 +238,11 @@ func (m *Model) probs(f []feature, p *[numClasses]float64) {
 		z9 += v * float64(row[9])
 		z10 += v * float64(row[10])
 	}
-	z := [numClasses]float64{z0, z1, z2, z3, z4, z5, z6, z7, z8, z9, z10}
+	softmax(&[numClasses]float64{z0, z1, z2, z3, z4, z5, z6, z7, z8, z9, z10}, p)
+}
+
+// softmax fills p with the probabilities of the class scores z.
+func softmax(z *[numClasses]float64, p *[numClasses]float64) {
 	mx := z[0]
 	for _, v := range z[1:] {
 		mx = max(mx, v)

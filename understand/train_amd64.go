@@ -1,0 +1,50 @@
+package understand
+
+import "golang.org/x/sys/cpu"
+
+// The kernels of sgd in assembly, SSE2 (which every amd64 CPU has) or
+// AVX2 where the CPU and OS have it: two or four float64 lanes, four or
+// eight float32 lanes per instruction, each lane the same multiply, add or
+// subtract as the scalar code, rounded alike (no fused multiply-add), so
+// the weights are those of dotRowsGo and updateRowsGo to the bit
+// (TestKernels). Training is mostly these two loops; AVX2 takes a fifth
+// off it.
+
+// avx2 selects the AVX2 kernels; the tests turn it off to check the others.
+var avx2 = cpu.X86.HasAVX2
+
+// dotRows is dotRowsGo. Every f[i].idx must be a row of w.
+func dotRows(w []float32, f []feature, z *[stride]float64) {
+	if avx2 {
+		dotRowsAVX2(w, f, z)
+		return
+	}
+	dotRowsSSE2(w, f, z)
+}
+
+// updateRows is updateRowsGo. Every f[i].idx must be a row of w.
+func updateRows(w []float32, f []feature, g *[stride]float32, on *[stride]uint32, l2 float32) {
+	if avx2 {
+		updateRowsAVX2(w, f, g, on, l2)
+		return
+	}
+	updateRowsSSE2(w, f, g, on, l2)
+}
+
+//go:noescape
+func dotRowsSSE2(w []float32, f []feature, z *[stride]float64)
+
+//go:noescape
+func updateRowsSSE2(w []float32, f []feature, grad *[stride]float32, on *[stride]uint32, l2 float32)
+
+//go:noescape
+func dotRowsAVX2(w []float32, f []feature, z *[stride]float64)
+
+//go:noescape
+func updateRowsAVX2(w []float32, f []feature, grad *[stride]float32, on *[stride]uint32, l2 float32)
+
+// prefetchRows asks the CPU to bring the rows of f into its cache while
+// it works on others.
+//
+//go:noescape
+func prefetchRows(w []float32, f []feature)

@@ -1,0 +1,225 @@
+#include "textflag.h"
+
+// A feature is 8 bytes: idx uint32 at 0, val float32 at 4. A row of w is
+// stride (12) float32, 48 bytes.
+
+// func dotRowsSSE2(w []float32, f []feature, z *[stride]float64)
+TEXT ·dotRowsSSE2(SB), NOSPLIT, $0-56
+	MOVQ w_base+0(FP), SI
+	MOVQ f_base+24(FP), DI
+	MOVQ f_len+32(FP), CX
+	MOVQ z+48(FP), DX
+	MOVUPD 0(DX), X0
+	MOVUPD 16(DX), X1
+	MOVUPD 32(DX), X2
+	MOVUPD 48(DX), X3
+	MOVUPD 64(DX), X4
+	MOVUPD 80(DX), X5
+	TESTQ CX, CX
+	JEQ sdotdone
+
+sdotloop:
+	MOVL 0(DI), AX
+	IMULQ $48, AX
+	ADDQ SI, AX
+	// X6 = the feature's value as float64, in both lanes
+	MOVSS 4(DI), X6
+	CVTSS2SD X6, X6
+	UNPCKLPD X6, X6
+	// z[2i:2i+2] += value * float64(row[2i:2i+2])
+	CVTPS2PD 0(AX), X7
+	MULPD X6, X7
+	ADDPD X7, X0
+	CVTPS2PD 8(AX), X8
+	MULPD X6, X8
+	ADDPD X8, X1
+	CVTPS2PD 16(AX), X9
+	MULPD X6, X9
+	ADDPD X9, X2
+	CVTPS2PD 24(AX), X10
+	MULPD X6, X10
+	ADDPD X10, X3
+	CVTPS2PD 32(AX), X11
+	MULPD X6, X11
+	ADDPD X11, X4
+	CVTPS2PD 40(AX), X12
+	MULPD X6, X12
+	ADDPD X12, X5
+	ADDQ $8, DI
+	DECQ CX
+	JNZ sdotloop
+
+sdotdone:
+	MOVUPD X0, 0(DX)
+	MOVUPD X1, 16(DX)
+	MOVUPD X2, 32(DX)
+	MOVUPD X3, 48(DX)
+	MOVUPD X4, 64(DX)
+	MOVUPD X5, 80(DX)
+	RET
+
+// func updateRowsSSE2(w []float32, f []feature, grad *[stride]float32, on *[stride]uint32, l2 float32)
+TEXT ·updateRowsSSE2(SB), NOSPLIT, $0-68
+	MOVQ w_base+0(FP), SI
+	MOVQ f_base+24(FP), DI
+	MOVQ f_len+32(FP), CX
+	MOVQ grad+48(FP), DX
+	MOVQ on+56(FP), BX
+	MOVSS l2+64(FP), X14
+	SHUFPS $0x00, X14, X14
+	MOVUPS 0(DX), X0
+	MOVUPS 16(DX), X1
+	MOVUPS 32(DX), X2
+	MOVUPS 0(BX), X3
+	MOVUPS 16(BX), X4
+	MOVUPS 32(BX), X5
+	TESTQ CX, CX
+	JEQ supdone
+
+suploop:
+	MOVL 0(DI), AX
+	IMULQ $48, AX
+	ADDQ SI, AX
+	// X6 = the feature's value in all four lanes
+	MOVSS 4(DI), X6
+	SHUFPS $0x00, X6, X6
+	// row[4i:4i+4] -= (g*value + l2*row) where on, 0 elsewhere
+	MOVUPS 0(AX), X7
+	MOVAPS X0, X8
+	MULPS X6, X8
+	MOVAPS X14, X9
+	MULPS X7, X9
+	ADDPS X9, X8
+	ANDPS X3, X8
+	SUBPS X8, X7
+	MOVUPS X7, 0(AX)
+	MOVUPS 16(AX), X7
+	MOVAPS X1, X8
+	MULPS X6, X8
+	MOVAPS X14, X9
+	MULPS X7, X9
+	ADDPS X9, X8
+	ANDPS X4, X8
+	SUBPS X8, X7
+	MOVUPS X7, 16(AX)
+	MOVUPS 32(AX), X7
+	MOVAPS X2, X8
+	MULPS X6, X8
+	MOVAPS X14, X9
+	MULPS X7, X9
+	ADDPS X9, X8
+	ANDPS X5, X8
+	SUBPS X8, X7
+	MOVUPS X7, 32(AX)
+	ADDQ $8, DI
+	DECQ CX
+	JNZ suploop
+
+supdone:
+	RET
+
+// The same with AVX2: four lanes of float64, eight of float32.
+
+// func dotRowsAVX2(w []float32, f []feature, z *[stride]float64)
+TEXT ·dotRowsAVX2(SB), NOSPLIT, $0-56
+	MOVQ w_base+0(FP), SI
+	MOVQ f_base+24(FP), DI
+	MOVQ f_len+32(FP), CX
+	MOVQ z+48(FP), DX
+	VMOVUPD 0(DX), Y0
+	VMOVUPD 32(DX), Y1
+	VMOVUPD 64(DX), Y2
+	TESTQ CX, CX
+	JEQ vdotdone
+
+vdotloop:
+	MOVL 0(DI), AX
+	IMULQ $48, AX
+	ADDQ SI, AX
+	VMOVSS 4(DI), X6
+	VCVTSS2SD X6, X6, X6
+	VBROADCASTSD X6, Y6
+	VCVTPS2PD 0(AX), Y7
+	VMULPD Y6, Y7, Y7
+	VADDPD Y7, Y0, Y0
+	VCVTPS2PD 16(AX), Y8
+	VMULPD Y6, Y8, Y8
+	VADDPD Y8, Y1, Y1
+	VCVTPS2PD 32(AX), Y9
+	VMULPD Y6, Y9, Y9
+	VADDPD Y9, Y2, Y2
+	ADDQ $8, DI
+	DECQ CX
+	JNZ vdotloop
+
+vdotdone:
+	VMOVUPD Y0, 0(DX)
+	VMOVUPD Y1, 32(DX)
+	VMOVUPD Y2, 64(DX)
+	VZEROUPPER
+	RET
+
+// func updateRowsAVX2(w []float32, f []feature, grad *[stride]float32, on *[stride]uint32, l2 float32)
+TEXT ·updateRowsAVX2(SB), NOSPLIT, $0-68
+	MOVQ w_base+0(FP), SI
+	MOVQ f_base+24(FP), DI
+	MOVQ f_len+32(FP), CX
+	MOVQ grad+48(FP), DX
+	MOVQ on+56(FP), BX
+	VBROADCASTSS l2+64(FP), Y14
+	VMOVUPS 0(DX), Y0
+	VMOVUPS 32(DX), X1
+	VMOVUPS 0(BX), Y3
+	VMOVUPS 32(BX), X4
+	TESTQ CX, CX
+	JEQ vupdone
+
+vuploop:
+	MOVL 0(DI), AX
+	IMULQ $48, AX
+	ADDQ SI, AX
+	VBROADCASTSS 4(DI), Y6
+	// row[0:8] -= (g*value + l2*row) where on, 0 elsewhere
+	VMOVUPS 0(AX), Y7
+	VMULPS Y6, Y0, Y8
+	VMULPS Y7, Y14, Y9
+	VADDPS Y9, Y8, Y8
+	VANDPS Y3, Y8, Y8
+	VSUBPS Y8, Y7, Y7
+	VMOVUPS Y7, 0(AX)
+	// row[8:12] the same
+	VMOVUPS 32(AX), X7
+	VMULPS X6, X1, X8
+	VMULPS X7, X14, X9
+	VADDPS X9, X8, X8
+	VANDPS X4, X8, X8
+	VSUBPS X8, X7, X7
+	VMOVUPS X7, 32(AX)
+	ADDQ $8, DI
+	DECQ CX
+	JNZ vuploop
+
+vupdone:
+	VZEROUPPER
+	RET
+
+// func prefetchRows(w []float32, f []feature)
+TEXT ·prefetchRows(SB), NOSPLIT, $0-48
+	MOVQ w_base+0(FP), SI
+	MOVQ f_base+24(FP), DI
+	MOVQ f_len+32(FP), CX
+	TESTQ CX, CX
+	JEQ predone
+
+preloop:
+	MOVL 0(DI), AX
+	IMULQ $48, AX
+	ADDQ SI, AX
+	PREFETCHT0 0(AX)
+	PREFETCHT0 47(AX)
+	ADDQ $8, DI
+	DECQ CX
+	JNZ preloop
+
+predone:
+	RET
