@@ -123,7 +123,8 @@ func thankedArrival(padded string) bool {
 //   - oxygen saturation told as a number under 90;
 //   - no water for days with speech or mind going;
 //   - someone under snow after an avalanche;
-//   - a person chained or tied by an owner or a creditor.
+//   - a person chained or tied by an owner or a creditor;
+//   - mushrooms eaten, then vomiting or weakness.
 var (
 	kindVulnerable = []string{
 		"diabetic", "diabetes", "dementia", "alzheimer", "alzheimer's", "elderly", "old man", "old woman", "years old", "grandma", "grandpa", "grandmother", "grandfather",
@@ -139,6 +140,22 @@ var (
 		"perdue", "perdu", "on l'a perdue", "on l'a perdu", "verlaufen", "verloren", "se perdeu", "perdemos", "perdida", "perdido",
 		"ضاعت", "ضاع", "ضايعه", "ضايع", "تاهت", "تاه", "da3et", "da3at", "da3", "tahet",
 		"खो गई", "खो गए", "खो गया", "बिछड़", "kho gayi", "kho gaye", "kho gaya", "bichad", "کھو گئی", "کھو گئے", "کھو گیا", "بچھڑ",
+		// gone out alone and not back: "walked out in this heat", "est sorti seul"
+		"walked out", "wandered out", "went out alone", "left the house alone", "est sorti seul", "est sortie seule", "est partie seule", "est parti seul",
+		"salió solo", "salió sola", "se fue solo", "se fue sola", "allein rausgegangen", "allein weggegangen", "ist weggelaufen", "saiu sozinho", "saiu sozinha",
+		"طلع لحاله", "طلعت لحالها", "خرج وحده", "خرجت وحدها", "tele3 la7alo", "tel3et la7ala", "khrej bo7do", "khrjat bo7dha",
+		"अकेले निकल", "अकेली निकल", "akele nikal", "akeli nikal", "اکیلے نکل", "اکیلی نکل",
+	}
+	kindMushroom = []string{
+		"mushroom", "mushrooms", "toadstool", "toadstools", "champignon", "champignons", "setas", "seta", "hongos", "hongo", "pilze", "pilz",
+		"cogumelo", "cogumelos", "فطر", "الفطر", "فطريات", "مشروم", "الفقع", "fo6r", "fotr", "foter", "champignon", "मशरूम", "खुम्भी", "kumbhi",
+		"mashroom", "مشروم", "کھمبی", "کھمبیاں",
+	}
+	kindSick = []string{
+		"vomiting", "throwing up", "can't stop being sick", "very weak", "vomit*", "vomi", "très faibles", "très faible", "vomitando", "vómito*", "muy débil*",
+		"erbrech*", "übergeb*", "sehr schwach", "vômito*", "vomitou", "muito fraco", "muito fraca",
+		"يستفرغ", "تستفرغ", "نستفرغ", "استفراغ", "يرجع كل شي", "تعبانين كتير", "3am yestafregh", "3am nestafregh", "estefragh", "testafregh",
+		"उल्टी", "उल्टियां", "उल्टियाँ", "ulti", "ultiyan", "الٹی", "الٹیاں", "qay",
 	}
 	kindHours = []string{
 		"hours", "heures", "horas", "stunden", "ساعات", "ساعه", "sa3at", "sa3aat", "घंटे", "घंटों", "ghante", "ghanton", "گھنٹے", "گھنٹوں",
@@ -278,6 +295,9 @@ var unseenKindConcepts = []concept{
 	{name: "no_water_mind_going", parts: []conceptPart{{phrases: kindNoWater}, {phrases: kindMindGoing}}, unless: kindOver},
 	{name: "under_snow", parts: []conceptPart{{phrases: kindSnow}, {phrases: kindUnder}, {phrases: kindSomeone}}, unless: append(append([]string{}, sitFound...), kindOut...)},
 	{name: "held_chained", parts: []conceptPart{{phrases: kindChained}, {phrases: kindHolder}}},
+	// wild mushrooms eaten and vomiting or weakness after: the poisoning
+	// that kills a day later
+	{name: "mushroom_sick", parts: []conceptPart{{phrases: kindMushroom}, {neg: true, phrases: kindSick}}, unless: kindOver},
 }
 
 // saturationLow reports whether a number from 50 to 89 stands in the

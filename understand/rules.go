@@ -58,6 +58,9 @@ var dangerPhrases = map[string][]string{
 		"manqderch nokhrej", "ma yqdarch yokhroj", "ma kaytnfsch", "ma kayt9ssch", "ma yetnaffesch", "ma ytnfsch", "dkhan", "d5an", "doukhan", "l3afia ch3lat", "ch3lat l3afya",
 		"ta7t l7ajar", "t7t l7ajar", "ta7t l7jer", "t7t l7jer", "ta7t l ruines", "t7t l ruines", "t7t ruines", "ta7t ruines", "ta7t rdem", "t7t rdem", "ta7t lhdem", "t7t lhdem",
 		"ta7t el 7ajar", "mredmin", "mredem", "tay7at 3lih", "ta7et 3lih", "ta7 3lih l7it",
+		// caught fire (walla3), a home, a tent, a car or a flat, as the Arabic "البيت ولع"
+		"el bet wala3", "el beit wala3", "el bet walla3", "el beit walla3", "el dar wal3et", "el dar wal3at", "el kheme wal3et", "khemetna wal3et",
+		"el sayyara wal3et", "el 3arabiyya wal3et", "el sh2a wal3et", "el sha22a wal3et", "wal3et el nar fina", "wal3et fina",
 		// fell into a well
 		"wa2a3 bel bir", "wa2a3 fel bir", "ta7 bel bir", "ta7 fel bir"},
 	"fr": {
@@ -151,6 +154,9 @@ var negatedSafe = []string{
 	"ماشي بخير", "ماشي مزيان", "مشي مزيان", "ما زين", "موب زين", "مب زين", "مهوش*", "مش منيحين", "مش كويسين", "ما كويس*",
 	"msh kwayes*", "mish kwayes*", "mesh kwayes*", "msh kwayseen", "mish kwayseen", "msh b5air", "mish b5air", "mesh b5air", "mush b5air",
 	"mo zain", "mish mni7", "msh mni7", "mish mnee7", "msh mnee7", "mesh mnee7", "mesh mni7", "msh tamam", "mish tamam", "mashi mzyan", "machi mzyan", "mashi bekhir", "msh bkhair", "mish bkhair",
+	// Arabizi: not safe here ("mesh amnin", "msh b aman"), as the Arabic "مش امن"
+	"msh amn*", "mish amn*", "mesh amn*", "mush amn*", "msh 2amn*", "mish 2amn*", "mesh 2amn*", "msh b aman", "mish b aman", "mesh b aman",
+	"msh bi aman", "mish bi aman", "mesh bi aman", "mashi f aman", "machi f aman", "mashi fel aman",
 	"pas en sécurité", "pas en securite", "pas bien", "pas ok", "ne va pas", "ça va pas", "ca va pas", "pas sains et saufs", "pas à l'abri",
 	"no estamos bien", "no estoy bien", "no estamos a salvo", "no estoy a salvo", "no es seguro", "no estamos seguros", "no estoy segura",
 	"no estoy seguro", "no bien", "nada bien",

@@ -678,6 +678,34 @@ func TestFunctionWordsAloneAreNotDanger(t *testing.T) {
 	}
 }
 
+// One letter held down ("ffffff", "ججججج") is nothing to read, whatever the
+// classifier guesses from letters it never met in a run; a short word with a
+// repeated letter, or a danger word typed with one, is still read.
+func TestKeyHeldIsOther(t *testing.T) {
+	m := Default()
+	cases := []struct {
+		text string
+		want Class
+	}{
+		{"ffffff", Other},
+		{"  QQQQQ ", Other},
+		{"ककककक", Other},
+		{"ججججج", Other},
+		{"sos", Danger},
+		{"fiiiire", Danger},
+	}
+	for _, c := range cases {
+		if r := m.Understand(c.text); r.Class != c.want {
+			t.Errorf("Understand(%q) = %s (rule %q, %.2f), want %s", c.text, r.Class, r.Rule, r.Confidence, c.want)
+		}
+	}
+	for text, want := range map[string]bool{"dddd": true, "ddd": false, "dd dd": false, "dddd!": false, "1111": false} {
+		if got := mashed(text); got != want {
+			t.Errorf("mashed(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
 // A message that asserts everyone is well and names a hazard the safety
 // rules read as over ("the fire brigade put the fire out") is danger only
 // when the classifier is all but sure (WellSignlessDangerFloor), as when
