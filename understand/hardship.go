@@ -124,7 +124,8 @@ func thankedArrival(padded string) bool {
 //   - no water for days with speech or mind going;
 //   - someone under snow after an avalanche;
 //   - a person chained or tied by an owner or a creditor;
-//   - mushrooms eaten, then vomiting or weakness.
+//   - mushrooms eaten, then vomiting or weakness;
+//   - a person just dead at home (in bed, in a chair, on the floor).
 var (
 	kindVulnerable = []string{
 		"diabetic", "diabetes", "dementia", "alzheimer", "alzheimer's", "elderly", "old man", "old woman", "years old", "grandma", "grandpa", "grandmother", "grandfather",
@@ -156,6 +157,43 @@ var (
 		"erbrech*", "übergeb*", "sehr schwach", "vômito*", "vomitou", "muito fraco", "muito fraca",
 		"يستفرغ", "تستفرغ", "نستفرغ", "استفراغ", "يرجع كل شي", "تعبانين كتير", "3am yestafregh", "3am nestafregh", "estefragh", "testafregh",
 		"उल्टी", "उल्टियां", "उल्टियाँ", "ulti", "ultiyan", "الٹی", "الٹیاں", "qay",
+	}
+	kindDied = []string{
+		"died", "has died", "just died", "passed away", "is dead", "he's dead", "she's dead", "est mort", "est morte", "est décédé", "est décédée",
+		"vient de mourir", "murió", "se murió", "falleció", "ha muerto", "está muerto", "está muerta", "ist gestorben", "ist tot", "verstorben",
+		"morreu", "faleceu", "está morto", "está morta", "tá morto", "tá morta",
+		"توفى", "توفي", "توفت", "توفيت", "مات", "ماتت", "twaffa", "twaffet", "twaffat", "mat", "matet",
+		"मर गए", "मर गई", "मर गया", "गुज़र गए", "गुजर गए", "गुज़र गईं", "गुजर गई", "नहीं रहे", "नहीं रहीं", "मौत हो गई", "mar gaye", "mar gayi", "mar gaya",
+		"guzar gaye", "guzar gayi", "nahi rahe", "مر گئے", "مر گئی", "مر گیا", "فوت ہو گئے", "فوت ہو گئی", "انتقال ہو گیا", "گزر گئے", "گزر گئی",
+	}
+	// kindBodyHere is where a body lies at home: a death just found there
+	// needs the emergency number, one told from a hospital or with a
+	// funeral does not.
+	kindBodyHere = []string{
+		"bed", "chair", "armchair", "sofa", "couch", "floor", "bathroom", "bath", "lying", "on the ground", "his room", "her room",
+		"lit", "fauteuil", "canapé", "par terre", "salle de bain", "allongé", "allongée", "cama", "silla", "sillón", "sofá", "suelo", "baño",
+		"tirado", "tirada", "acostado", "acostada", "bett", "sessel", "boden", "badezimmer", "liegt", "cadeira", "chão", "banheiro", "deitado", "deitada",
+		"سرير*", "بسرير*", "تخته", "الكنبه", "عالارض", "ع الارض", "على الارض", "الحمام", "ممدد", "ممدده", "serir", "takht", "takhto", "3al ard", "3ala el ard", "fel 7ammam",
+		"बिस्तर", "खाट", "चारपाई", "कुर्सी", "ज़मीन पर", "जमीन पर", "फर्श", "बाथरूम", "लेटे", "लेटी", "bistar", "charpai", "zameen par",
+		"بستر", "چارپائی", "کرسی", "زمین پر", "فرش", "باتھ روم", "لیٹے", "لیٹی",
+	}
+	kindDeathTold = []string{
+		// a funeral, a hospital, a morgue: the death is in others' hands
+		"funeral", "burial", "buried", "condolences", "hospital", "morgue", "hospice", "last week", "last month", "last year", "years ago",
+		"enterrement", "obsèques", "funérailles", "condoléances", "hôpital", "morgue", "funeral", "entierro", "velorio", "pésame", "hospital", "morgue",
+		"beerdigung", "beileid", "krankenhaus", "klinik", "velório", "enterro", "pêsames", "hospital", "necrotério",
+		"جنازه", "الجنازه", "الدفن", "دفن*", "عزا", "العزا", "عزاء", "المستشفى", "مستشفى", "المشفى", "janaze", "dafn", "3aza", "mostashfa", "sbitar",
+		"अंतिम संस्कार", "दाह संस्कार", "जनाज़ा", "अस्पताल", "शोक", "antim sanskar", "janaza", "hospital",
+		"جنازہ", "تدفین", "ہسپتال", "اسپتال", "تعزیت",
+		// things and animals die too
+		"phone", "battery", "fridge", "freezer", "engine", "car", "plants", "goat", "goats", "cow", "cows", "cattle", "chickens", "dog", "cat", "fish",
+		"téléphone", "portable", "batterie", "frigo", "congélateur", "moteur", "voiture", "chèvre*", "vache*", "poules", "chien", "chat",
+		"teléfono", "celular", "batería", "nevera", "heladera", "motor", "cabra*", "vaca*", "gallinas", "perro", "gato",
+		"handy", "akku", "kühlschrank", "ziege*", "kuh", "kühe", "hühner", "hund", "katze", "bateria", "geladeira", "galinhas", "cachorro",
+		"تلفون", "موبايل", "بطاريه", "تلاجه", "براد", "موتور", "ماعز", "بقر*", "دجاج", "جاج", "كلب*", "قطه", "بسه",
+		"telefon", "mobile", "battariye", "tallaje",
+		"फोन", "बैटरी", "फ्रिज", "बकरी*", "गाय", "मुर्गी*", "कुत्ता", "भैंस", "phone", "bakri", "gaay", "bhains",
+		"فون", "بیٹری", "فریج", "بکری*", "گائے", "مرغی*", "کتا", "بھینس",
 	}
 	kindHours = []string{
 		"hours", "heures", "horas", "stunden", "ساعات", "ساعه", "sa3at", "sa3aat", "घंटे", "घंटों", "ghante", "ghanton", "گھنٹے", "گھنٹوں",
@@ -297,6 +335,9 @@ var unseenKindConcepts = []concept{
 	{name: "held_chained", parts: []conceptPart{{phrases: kindChained}, {phrases: kindHolder}}},
 	// wild mushrooms eaten and vomiting or weakness after: the poisoning
 	// that kills a day later
+	// a person just dead at home, told calmly: "my father died this
+	// morning, he is lying in his bed"
+	{name: "death_at_home", parts: []conceptPart{{phrases: append(append([]string{}, conceptPerson...), kindSomeone...)}, {neg: true, phrases: kindDied}, {phrases: kindBodyHere}}, unless: kindDeathTold},
 	{name: "mushroom_sick", parts: []conceptPart{{phrases: kindMushroom}, {neg: true, phrases: kindSick}}, unless: kindOver},
 }
 

@@ -66,6 +66,11 @@ func TestUnseenKinds(t *testing.T) {
 		{"ur gone out alone", "دادا جان کو شوگر ہے، وہ صبح اکیلے نکل گئے تھے اور پانچ گھنٹے ہو گئے", true},
 		{"de mushrooms sick", "wir haben im wald pilze gesammelt und gegessen, jetzt muss sich mein mann ständig übergeben", true},
 		{"hi mushrooms sick", "खेत से तोड़े मशरूम की सब्ज़ी खाई, अब दोनों बच्चों को उल्टी हो रही है", true},
+		{"en died at home", "my father died this morning, he is lying in his bed", true},
+		{"ar died at home", "جدتي توفت قبل ساعه وهي على الكنبه", true},
+		{"pt died at home", "minha mãe morreu agora de manhã, tá deitada na cama", true},
+		{"en died, funeral", "my grandfather passed away in his bed last year, the funeral was lovely", false},
+		{"en fridge died", "the fridge died and the floor is wet, kids are fine", false},
 		{"en mushrooms fine", "we ate the mushrooms from the market, no vomiting, all fine", false},
 		{"es mushroom question", "qué pasa si alguien come setas del monte y empieza a vomitar?", false},
 	})

@@ -179,7 +179,7 @@ var newKindConcepts = []concept{
 		{phrases: notBackWho},
 		{phrases: notBackSince},
 		{phrases: notBackHazard},
-	}},
+	}, check: notBackOfSomeone},
 	// locked in or kept from calling, and threatened with death
 	{name: "confined_threat", parts: []conceptPart{
 		{neg: true, phrases: confinedIn},
@@ -199,6 +199,16 @@ var newKindConcepts = []concept{
 		{neg: true, phrases: stairsGone},
 		{phrases: upThere},
 	}},
+}
+
+var notBackSinceSet = compile(notBackSince)
+
+// notBackOfSomeone reports whether a "not back" of padded is told of
+// someone, not of a thing: in "our neighbour says the power hasn't come
+// back since the storm" the neighbour is named, but what is not back is the
+// power.
+func notBackOfSomeone(padded string) bool {
+	return each(padded, notBackSinceSet, func(start, _ int) bool { return !thingBefore(padded, start) })
 }
 
 // utilitiesBack names what most often "hasn't come back since the storm"

@@ -83,6 +83,11 @@ func TestResolvedStaysDanger(t *testing.T) {
 		"لقيناه بس ما عم يتنفس",
 		"वो मिल गया लेकिन सांस नहीं ले रहा",
 		"وہ مل گیا لیکن سانس نہیں لے رہا",
+		// found and calm, but barely breathing
+		"on l'a retrouvé assis contre le mur, il respire à peine",
+		"we found grandpa sitting in the shed, he is barely breathing",
+		"lo encontramos sentado en el patio, casi no respira",
+		"wir haben opa im garten gefunden, er sitzt da und atmet kaum",
 	} {
 		if r := m.Understand(text); r.Class != Danger {
 			t.Errorf("Understand(%q) = %s (rule %q), want danger", text, r.Class, r.Rule)

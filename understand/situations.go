@@ -310,19 +310,22 @@ var (
 // back", "the bus didn't return", "la luz no ha vuelto").
 func goneOfSomeone(padded string, gone phraseSet) bool {
 	return each(padded, gone, func(start, end int) bool {
-		if negatedAround(padded, start, end) {
-			return false
-		}
-		from := start
-		for n := 0; n < 3 && from > 0; n++ { // the three words before
-			from = strings.LastIndexByte(padded[:from-1], ' ') + 1
-			if from <= 0 {
-				from = 0
-				break
-			}
-		}
-		return !sitThingSet.match(" " + strings.TrimSpace(padded[from:start]) + " ")
+		return !negatedAround(padded, start, end) && !thingBefore(padded, start)
 	})
+}
+
+// thingBefore reports whether one of the three words before start names a
+// thing that can be "not back" (sitThingSet): the power, the bus, the water.
+func thingBefore(padded string, start int) bool {
+	from := start
+	for n := 0; n < 3 && from > 0; n++ { // the three words before
+		from = strings.LastIndexByte(padded[:from-1], ' ') + 1
+		if from <= 0 {
+			from = 0
+			break
+		}
+	}
+	return sitThingSet.match(" " + strings.TrimSpace(padded[from:start]) + " ")
 }
 
 // sitThing are what can be "not back" without a person being gone.
