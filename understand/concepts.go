@@ -78,20 +78,20 @@ var (
 	}
 
 	// conceptElder names an old or frail person, whom heat and cold kill.
-	conceptElder = []string{
+	conceptElder = append([]string{
 		"aunty", "auntie", "tante", "tía", "tia", "خالتي", "عمتي", "الخاله", "khalti", "3ammti", "आंटी", "मौसी", "चाची", "آنٹی", "خالہ", "چاچی",
-		"elderly", "old", "grandma", "grandpa", "grandmother", "grandfather", "granny", "neighbour", "neighbor", "mum", "mom", "dad",
+		"old", "granny", "neighbour", "neighbor", "mum", "mom", "dad",
 		"mother", "father", "aunt", "uncle",
-		"âgée", "âgé", "vieille", "vieux", "grand-mère", "grand-père", "mamie", "papi", "voisine", "voisin", "ma mère", "mon père",
-		"abuela", "abuelo", "vecina", "vecino", "mayor", "anciana", "anciano", "mi mamá", "mi papá", "mi madre", "mi padre",
-		"oma", "opa", "nachbarin", "nachbar", "ältere", "älterer", "alte", "alter", "mutter", "vater", "mama", "papa",
-		"avó", "avô", "vizinha", "vizinho", "idosa", "idoso", "minha mãe", "meu pai",
-		"جدتي", "جدي", "ستي", "الجاره", "جارتنا", "جارنا", "الجار", "امي", "ابوي", "كبيره بالسن", "كبير بالسن", "عجوز", "الختيار*", "الحجه", "الحاج",
-		"teta", "jeddo", "sitti", "el jara", "jaritna", "jarna", "emmi", "ommi", "baba", "l7ajja", "el 7ajje", "khtiyar*",
-		"दादी", "नानी", "दादा", "नाना", "पड़ोसी", "पड़ोसन", "बुजुर्ग", "बूढ़ी", "बूढ़े", "माँ", "मां", "पिताजी",
-		"dadi", "nani", "dada", "nana", "padosi", "padosan", "buzurg", "boodhi",
-		"دادی", "نانی", "دادا", "نانا", "پڑوسی", "پڑوسن", "بزرگ", "بوڑھی", "بوڑھے", "امی", "ابو",
-	}
+		"vieille", "vieux", "grand-mère", "grand-père", "voisine", "voisin", "ma mère", "mon père",
+		"vecina", "vecino", "mayor", "mi mamá", "mi papá", "mi madre", "mi padre",
+		"nachbarin", "nachbar", "ältere", "älterer", "alte", "alter", "mutter", "vater", "mama", "papa",
+		"vizinha", "vizinho", "minha mãe", "meu pai",
+		"ستي", "الجاره", "جارتنا", "جارنا", "الجار", "عجوز", "الختيار*", "الحجه", "الحاج",
+		"jeddo", "el jara", "jaritna", "jarna", "emmi", "ommi", "baba", "l7ajja", "el 7ajje", "khtiyar*",
+		"पड़ोसी", "पड़ोसन", "बूढ़ी", "माँ", "मां", "पिताजी",
+		"dada", "nana", "padosi", "padosan", "boodhi",
+		"پڑوسی", "پڑوسن", "بوڑھی", "بوڑھے", "امی", "ابو",
+	}, elderWords...)
 
 	// conceptHeatCold is weather that kills the frail: heat, extreme cold.
 	conceptHeatCold = []string{

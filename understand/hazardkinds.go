@@ -57,17 +57,17 @@ var notBackSince = []string{
 }
 
 // notBackHazard is the storm, sea, flood, fire or quake they were out in.
-var notBackHazard = append(append([]string{}, conceptWeather...),
-	"sea", "rough sea", "waves", "fire", "wildfire", "bushfire", "earthquake", "quake", "landslide", "hurricane", "cyclone", "typhoon", "tsunami", "gale",
-	"mer", "vagues", "houle", "incendie", "feu", "séisme", "tremblement de terre", "ouragan", "cyclone", "glissement de terrain", "coup de vent",
-	"temporal", "mar", "olas", "oleaje", "incendio", "fuego", "terremoto", "sismo", "huracán", "ciclón", "deslave", "dana", "marejada",
-	"see", "wellen", "brand", "feuer", "erdbeben", "orkan", "unwetter", "erdrutsch", "waldbrand",
-	"mar", "ondas", "ressaca", "incêndio", "fogo", "terremoto", "sismo", "furacão", "ciclone", "deslizamento", "temporal",
-	"البحر", "الموج", "العاصفه", "عاصف*", "الحريق", "حريق*", "النار", "الزلزال", "زلزال", "الاعصار", "اعصار", "السيل", "الفيضان", "الشتوه", "النو",
-	"el ba7r", "lb7er", "mouj", "el mouj", "lmouj", "3asfa", "el 3asfa", "l3asifa", "7ari2", "el 7ari2", "zelzal", "zilzal", "i3sar", "sayl", "fayadan",
-	"समुद्र", "लहरें", "आग", "भूकंप", "चक्रवात", "तूफ़ान", "तूफान", "आंधी", "samundar", "lehren", "aag", "bhukamp", "chakravat", "aandhi",
-	"سمندر", "لہریں", "آگ", "زلزلہ", "زلزلے", "طوفان", "سیلاب", "آندھی", "samandar", "zalzala", "toofan",
-)
+var notBackHazard = append(append(append([]string{}, conceptWeather...),
+	"sea", "fire", "quake", "tsunami",
+	"mer", "houle", "feu", "coup de vent",
+	"temporal", "mar", "oleaje", "fuego", "dana", "marejada",
+	"see", "feuer",
+	"mar", "ressaca", "fogo", "temporal",
+	"العاصفه", "عاصف*", "حريق*", "النار", "الاعصار", "السيل", "الفيضان", "الشتوه", "النو",
+	"lb7er", "mouj", "el mouj", "el 3asfa", "el 7ari2", "sayl", "fayadan",
+	"तूफ़ान", "तूफान", "lehren", "chakravat",
+	"زلزلے", "طوفان", "سیلاب", "samandar", "zalzala", "toofan",
+), hazardOut...)
 
 // confinedIn tells a person locked in or kept from leaving or calling.
 var confinedIn = []string{
