@@ -84,7 +84,8 @@ var resolutionCalm = []string{
 	"sitting", "eating", "ate", "drinking", "had her", "had his", "had some", "playing", "laughing", "smiling", "talking", "chatting",
 	"walked away", "without a scratch", "not a scratch", "just a fright", "only a fright", "minor", "just shaken", "a bit shaken", "resting",
 	"sleeping peacefully", "at home", "home now", "we're home", "we are home", "back home", "with the police", "with us", "with me",
-	"with the firefighters", "with the rescuers", "warm and dry", "back to normal",
+	"with the firefighters", "with the rescuers", "warm and dry", "back to normal", "feel fine", "feeling fine", "we feel ok",
+	"on se sent bien", "nos sentimos bien", "uns gehts gut", "uns geht's gut", "uns geht es gut", "geht uns gut", "nos sentimos bem",
 	"il parle", "elle parle", "parle", "assis", "assise", "mange", "boit", "rigole", "rit", "sourit", "joue", "se repose", "au chaud",
 	"à la maison", "chez nous", "avec nous", "avec moi", "avec les secours", "avec les pompiers", "avec la police", "rien de grave", "simple",
 	"juste", "plus de peur que de mal", "sans une égratignure", "légèrement", "abrité", "abritée", "à l'abri",
@@ -128,6 +129,13 @@ var resolutionMarkers = append([]string{
 	"power came on", "power is on", "electricity is back", "electricity came back", "lights are back", "lights came back", "lights back on",
 	// the attacker taken away
 	"arrested", "in custody", "was caught", "got caught",
+	// what leaked or broke repaired: "the gas smell was the cooker, fixed now"
+	"fixed now", "fixed it", "got it fixed", "was fixed", "is fixed", "been fixed", "repaired", "is repaired", "réparé", "réparée", "c'est réparé",
+	"ont réparé", "la arreglaron", "lo arreglaron", "arreglado", "arreglada", "reparado", "reparada", "repariert", "ist repariert", "behoben",
+	"consertaram", "consertado", "consertada", "consertou", "صلحناها", "صلحناه", "صلحوها", "صلحوه", "تصلحت", "انصلحت", "salla7naha", "salla7nah",
+	"salla7oha", "salla7o", "sal7ouha", "tsalla7et", "ठीक करवा ली", "ठीक करवा लिया", "ठीक करा ली", "ठीक कर दी", "ठीक कर दिया", "मरम्मत हो गई",
+	"theek karwa li", "theek karwa liya", "theek kara li", "theek kar di", "thik karwa li", "ٹھیک کروا لی", "ٹھیک کروا لیا", "ٹھیک کر دی",
+	"ٹھیک کر دیا", "مرمت ہو گئی",
 
 	"retrouvées", "sont revenus", "sont rentrés",
 	"rentré à la maison", "rentrée à la maison", "de retour", "secouru", "secourue", "secourus", "est sauvé", "est sauvée", "sont sauvés", "été sauvé", "été sauvée", "été sauvés", "repêché",
@@ -308,13 +316,28 @@ func resolvedTold(text string, rd *reading) bool {
 		return false
 	}
 	for _, c := range strings.FieldsFunc(text, clauseEnd) {
-		for k, part := range splitContrast(" " + Normalize(c) + " ") {
-			if !partOver(part, k > 0) {
+		parts := splitContrast(" " + Normalize(c) + " ")
+		for k, part := range parts {
+			// "there was a gas smell but we had it fixed, all fine": the
+			// part after the contrast word ends what the part before named
+			if !partOver(part, k > 0) && (k+1 == len(parts) || !markedOver(parts[k+1])) {
 				return false
 			}
 		}
 	}
 	return true
+}
+
+// markedOver reports whether a part after a contrast word holds a marker,
+// not negated, and tells nothing as going on.
+func markedOver(part string) bool {
+	marked := false
+	resolutionTags.each(part, func(at, end int, tag uint8) {
+		if tag == resMark && !markerNegated(part, at, end) {
+			marked = true
+		}
+	})
+	return marked && partOver(part, true)
 }
 
 // partOver reports whether one clause part tells nothing as going on: a
