@@ -118,7 +118,10 @@ var resolutionMarkers = append([]string{
 	// found, came back, rescued, pulled out
 	"found", "were found",
 	"back home", "home now", "made it home", "made it back", "pulled out", "pulled him out",
-	"pulled her out", "pulled them out", "got him out", "got her out", "got them out", "dug out", "dug him out", "dug her out", "fished out",
+	"pulled her out", "pulled them out", "got him out", "got her out", "got them out", "got us out", "got me out", "pulled us out", "pulled me out",
+	"climbed out", "ils nous ont sortis", "nous ont sortis", "m'ont sorti", "m'ont sortie", "nos sacaron", "me sacaron", "haben uns rausgeholt",
+	"holten uns raus", "nos tiraram", "tiraram a gente", "me tiraram", "طلعونا", "طلعوني", "خرجونا", "خرجوني", "tal3ouna", "tala3ouna", "5arrajouna",
+	"khrjouna", "हमें निकाल लिया", "हमें निकाला", "hume nikal liya", "humein nikal liya", "ہمیں نکال لیا", "ہمیں نکالا", "dug out", "dug him out", "dug her out", "fished out",
 	"winched up", "brought back", "brought him back", "brought her back",
 	// out of hospital, fine now, stable, walked away
 	"out of hospital", "out of the hospital", "home from hospital", "home from the hospital", "fine now", "ok now", "okay now", "better now",
