@@ -47,7 +47,11 @@ func TestEverydayNotDanger(t *testing.T) {
 		{"pt party", "o show de ontem tava pegando fogo 🔥", false},
 		{"ur exam", "اردو کا پیپر تو قتل عام تھا یار", false},
 		{"en group chat", "the family group chat is on fire today 😂", false},
+		{"de goal", "🔥🔥🔥 was für ein tor in der nachspielzeit", false},
+		{"hi song", "ये गाना तो आग है 🔥", false},
+		{"fr inbox", "ma boîte mail brûle depuis ce matin, 150 mails", false},
 		{"en kitchen, help", "my kitchen is on fire help", true},
+		{"en goal, son hurt", "that goal was fire but my son got hit by a firework and is bleeding", true},
 		{"es party, shot", "en la fiesta le dispararon a mi primo y está sangrando mucho", true},
 		// a home or a journey made impossible, a bed or a way home asked for
 		{"en smoke, a bed", "the flat is full of smoke from the fire downstairs, we can't sleep there, need somewhere to stay", false},

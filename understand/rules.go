@@ -689,6 +689,16 @@ var (
 		"el match", "el mosalsal", "el 7afle", "el imti7an",
 		"मैच", "पेपर", "डांस", "पार्टी", "match", "paper", "dance", "party",
 		"میچ", "پیپر", "ڈانس", "پارٹی",
+		// a goal, a song, one's team, an inbox: "🔥🔥🔥 that goal", "my inbox is on fire"
+		"goal", "that goal", "the song", "this song", "my team", "our team", "this season", "inbox", "emails",
+		"quel but", "ce but", "la chanson", "cette chanson", "mon équipe", "boîte mail", "mails",
+		"gol", "golazo", "la canción", "esta canción", "mi equipo", "la bandeja", "correos", "el reggaeton",
+		"tor", "das tor", "das lied", "mein team", "unser team", "postfach", "e-mails",
+		"golaço", "que golaço", "a música", "essa música", "meu time", "nosso time", "caixa de entrada",
+		"الهدف", "هالهدف", "الاغنيه", "هالاغنيه", "فريقي", "فريقنا", "الايميل", "الايميلات",
+		"el hadaf", "el ghinniye", "ghinniye", "el ghinnye", "fari2i",
+		"गोल", "गाना", "मेरी टीम", "ईमेल", "gaana", "gana", "meri team", "email",
+		"گول", "گانا", "میری ٹیم", "ای میل",
 	}
 	laughWords = []string{"lol", "lmao", "haha", "hahaha", "jaja", "jajaja", "kkk", "kkkk", "kkkkk", "hhh", "hhhh", "mdr", "ptdr", "xd", "ههه", "هههه", "ههههه", "हाहा", "ہاہا", "hehe", "rsrs"}
 	figureSet  = compileWhole(withDeaccent(append(append([]string{}, figureWords...), laughWords...)))
