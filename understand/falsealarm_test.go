@@ -39,7 +39,10 @@ func TestEverydayNotDanger(t *testing.T) {
 		{"es stall lost", "se quemó nuestro puesto en el incendio del mercado, ya no tenemos trabajo", false},
 		{"pt tools", "o incêndio queimou a minha oficina e as ferramentas, não sei como vou trabalhar", false},
 		{"hi wages", "कारखाने में आग लगने के बाद से तनख्वाह नहीं मिली, किराया कैसे दें", false},
+		{"en landlord", "after the fire the landlord says we have to leave by friday, where can we go", false},
+		{"pt landlord", "depois do incêndio o dono da casa quer despejar a gente, pra onde vamos", false},
 		{"en stall, trapped", "the market is on fire and my son is trapped in our stall", true},
+		{"en landlord, inside", "the landlord's flat is on fire and my son is trapped inside", true},
 		{"en warehouse, inside", "the fire spread to the warehouse and my brother is still inside", true},
 		// a danger word as a figure, in chatter
 		{"es match", "qué final, el partido fue de infarto hasta el último minuto", false},

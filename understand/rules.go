@@ -646,6 +646,10 @@ var lossWords = []string{
 	"नौकरी", "तनख्वाह", "तनख़्वाह", "वेतन", "किराया", "दुकान", "गोदाम", "बीमा", "मुआवजा", "मुआवज़ा", "कपड़े",
 	"naukri", "tankhwah", "tankhwa", "kiraya", "dukaan", "dukan", "godam", "beema", "muavza", "kapde",
 	"نوکری", "تنخواہ", "کرایہ", "دکان", "گودام", "بیمہ", "معاوضہ", "کپڑے",
+	// the home lost to a landlord after the hazard: "the landlord wants us out after the fire"
+	"landlord", "evict", "evicted", "evicting", "eviction", "propriétaire", "expulser", "expulsion", "casero", "casera", "desalojar", "desalojo",
+	"vermieter", "räumung", "dono da casa", "despejar", "despejo", "صاحب البيت", "يطردنا", "sa7eb el beit", "sa7eb el bet", "ytorodna",
+	"मकान मालिक", "makan malik", "مالک مکان",
 }
 
 // everydayEvents are family events and plans: a wedding, a birthday, a
