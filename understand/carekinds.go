@@ -13,17 +13,17 @@ package understand
 // fishing at the canal") names nothing.
 
 // careTreatment names a treatment a person depends on to stay alive.
-var careTreatment = []string{
-	"dialysis", "chemo", "chemotherapy", "transfusion", "insulin",
-	"dialyse", "chimio", "chimiothérapie", "transfusion", "insuline",
-	"diálisis", "dialisis", "hemodiálisis", "quimio", "quimioterapia", "transfusión", "insulina",
-	"dialyse", "blutwäsche", "chemo", "chemotherapie", "transfusion", "insulin",
-	"diálise", "dialise", "hemodiálise", "hemodialise", "quimio", "quimioterapia", "transfusão", "insulina",
-	"غسيل الكلى", "غسيل كلى", "الغسيل الكلوي", "غسيل الكلي", "الغسيل", "الكيماوي", "جلسه الغسيل", "نقل دم", "الانسولين", "انسولين",
-	"ghasil", "l ghasil", "el ghasil", "ghaseel", "ghasil kela", "dialyse", "kimawi", "insulin", "insuline", "ansolin",
-	"डायलिसिस", "कीमो", "कीमोथेरेपी", "इंसुलिन", "dialysis", "dialisis", "chemo",
-	"ڈائلیسز", "ڈائیلاسز", "ڈائیلیسز", "ڈائلاسز", "کیمو", "انسولین", "dialysis",
-}
+var careTreatment = append([]string{
+	"transfusion", "insulin",
+	"transfusion", "insuline",
+	"transfusión", "insulina",
+	"transfusion", "insulin",
+	"transfusão", "insulina",
+	"نقل دم", "الانسولين", "انسولين",
+	"insulin", "insuline", "ansolin",
+	"इंसुलिन",
+	"انسولین",
+}, chemoDialysis...)
 
 // careNotGiven says the treatment was cancelled, missed or refused.
 var careNotGiven = []string{
@@ -75,17 +75,17 @@ var careChild = append(append([]string{}, smallChild...),
 )
 
 // careSwallowed says the child got something into their mouth.
-var careSwallowed = []string{
-	"swallowed", "ate", "has eaten", "eaten", "got into", "chewed", "gulped", "drank",
-	"avalé", "mangé", "croqué", "bu",
+var careSwallowed = append([]string{
+	"ate", "has eaten", "eaten", "got into", "chewed", "gulped", "drank",
+	"mangé", "croqué", "bu",
 	"tragó", "se tragó", "comió", "se comió", "se bebió", "masticó",
-	"verschluckt", "geschluckt", "gegessen", "aufgegessen", "getrunken", "zerkaut",
+	"verschluckt", "gegessen", "aufgegessen", "getrunken", "zerkaut",
 	"engoliu", "comeu", "bebeu", "mastigou",
-	"بلع", "بلعت", "ابتلع", "ابتلعت", "اكل", "اكلت", "كلا", "كلات", "اكلو", "شرب", "شربت",
+	"بلع", "ابتلع", "ابتلعت", "اكل", "اكلت", "كلا", "كلات", "اكلو", "شرب",
 	"bla3", "bla3at", "bal3et", "bala3", "kla", "klat", "akal", "akalet", "chreb", "shereb",
-	"निगल", "निगला", "निगली", "खा ली", "खा लीं", "खा गया", "खा गई", "खा लिया", "खा लिए", "nigal", "kha li", "kha gaya", "kha gayi", "kha liya",
-	"نگل", "نگلا", "نگلی", "کھا لی", "کھا لیں", "کھا گیا", "کھا گئی", "کھا لیا",
-}
+	"निगला", "निगली", "खा गया", "खा गई", "खा लिया", "खा लिए", "kha gaya", "kha gayi", "kha liya",
+	"نگلا", "نگلی", "کھا گیا", "کھا گئی", "کھا لیا",
+}, swallowWords...)
 
 // carePills are tablets and medicine, which poison a child in numbers.
 var carePills = append(append([]string{}, harmPills...),

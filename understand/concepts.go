@@ -67,6 +67,8 @@ var (
 		"اخوي", "اخي", "اختي", "جاري", "جارتي", "الجار", "الجاره", "المريض", "المريضه", "الزلمه", "الراجل", "الست",
 		"huwe", "hiye", "howa", "hiya", "ibni", "binti", "bnti", "wlidi", "weldi", "baby", "tifl", "jouzi", "mrati", "emmi", "ommi", "baba", "bayye",
 		"bayi", "mama", "jeddo", "teta", "sitti", "akhi", "akhoy", "ukhti", "jari", "jarti", "el jara", "el mareed",
+		// brother and sister as Arabizi spells them, with kh or 5 ("okhti", "a5oy")
+		"okhti", "o5ti", "u5ti", "ukhtii", "khti", "a5i", "a5oy", "a5oya", "akhoya", "khoya", "5ayi", "khayi", "jeddi", "abouy", "abouya",
 		"वह", "वो", "बच्चा", "बच्ची", "बच्चे", "बेटा", "बेटे", "बेटी", "बच्चों", "भैया", "पति", "पत्नी", "माँ", "मां", "पापा", "पिताजी", "दादी", "दादा", "नानी", "नाना", "भाई",
 		"बहन", "पड़ोसी", "पड़ोसन", "मरीज",
 		"woh", "wo", "bachcha", "bacha", "bachchi", "beta", "beti", "pati", "patni", "maa", "papa", "dadi", "dada", "nani", "nana", "bhai", "behen",
@@ -76,20 +78,20 @@ var (
 	}
 
 	// conceptElder names an old or frail person, whom heat and cold kill.
-	conceptElder = []string{
+	conceptElder = append([]string{
 		"aunty", "auntie", "tante", "tía", "tia", "خالتي", "عمتي", "الخاله", "khalti", "3ammti", "आंटी", "मौसी", "चाची", "آنٹی", "خالہ", "چاچی",
-		"elderly", "old", "grandma", "grandpa", "grandmother", "grandfather", "granny", "neighbour", "neighbor", "mum", "mom", "dad",
+		"old", "granny", "neighbour", "neighbor", "mum", "mom", "dad",
 		"mother", "father", "aunt", "uncle",
-		"âgée", "âgé", "vieille", "vieux", "grand-mère", "grand-père", "mamie", "papi", "voisine", "voisin", "ma mère", "mon père",
-		"abuela", "abuelo", "vecina", "vecino", "mayor", "anciana", "anciano", "mi mamá", "mi papá", "mi madre", "mi padre",
-		"oma", "opa", "nachbarin", "nachbar", "ältere", "älterer", "alte", "alter", "mutter", "vater", "mama", "papa",
-		"avó", "avô", "vizinha", "vizinho", "idosa", "idoso", "minha mãe", "meu pai",
-		"جدتي", "جدي", "ستي", "الجاره", "جارتنا", "جارنا", "الجار", "امي", "ابوي", "كبيره بالسن", "كبير بالسن", "عجوز", "الختيار*", "الحجه", "الحاج",
-		"teta", "jeddo", "sitti", "el jara", "jaritna", "jarna", "emmi", "ommi", "baba", "l7ajja", "el 7ajje", "khtiyar*",
-		"दादी", "नानी", "दादा", "नाना", "पड़ोसी", "पड़ोसन", "बुजुर्ग", "बूढ़ी", "बूढ़े", "माँ", "मां", "पिताजी",
-		"dadi", "nani", "dada", "nana", "padosi", "padosan", "buzurg", "boodhi",
-		"دادی", "نانی", "دادا", "نانا", "پڑوسی", "پڑوسن", "بزرگ", "بوڑھی", "بوڑھے", "امی", "ابو",
-	}
+		"vieille", "vieux", "grand-mère", "grand-père", "voisine", "voisin", "ma mère", "mon père",
+		"vecina", "vecino", "mayor", "mi mamá", "mi papá", "mi madre", "mi padre",
+		"nachbarin", "nachbar", "ältere", "älterer", "alte", "alter", "mutter", "vater", "mama", "papa",
+		"vizinha", "vizinho", "minha mãe", "meu pai",
+		"ستي", "الجاره", "جارتنا", "جارنا", "الجار", "عجوز", "الختيار*", "الحجه", "الحاج",
+		"jeddo", "el jara", "jaritna", "jarna", "emmi", "ommi", "baba", "l7ajja", "el 7ajje", "khtiyar*",
+		"पड़ोसी", "पड़ोसन", "बूढ़ी", "माँ", "मां", "पिताजी",
+		"dada", "nana", "padosi", "padosan", "boodhi",
+		"پڑوسی", "پڑوسن", "بوڑھی", "بوڑھے", "امی", "ابو",
+	}, elderWords...)
 
 	// conceptHeatCold is weather that kills the frail: heat, extreme cold.
 	conceptHeatCold = []string{
@@ -144,6 +146,11 @@ var coreConcepts = []concept{
 			"falta de ar", "respirando mal", "ما عم يقدر يتنفس", "عم يلهث", "ضيق نفس شديد", "ما فيني اتنفس", "ma 3am y2der yetnaffas",
 			"3am yelhath", "सांस लेने में दिक्कत", "सांस फूल रही", "saans lene me dikkat", "saans phool rahi", "سانس لینے میں دشواری", "سانس پھول رہی",
 			"سانس نہیں آ رہی",
+			// barely breathing
+			"barely breathing", "hardly breathing", "barely breathes", "respire à peine", "respire juste à peine", "respire tout juste", "respire très faiblement",
+			"apenas respira", "casi no respira", "respira muy débil", "atmet kaum", "atmet nur noch schwach", "atmet ganz schwach", "mal respira", "quase não respira",
+			"respira bem fraquinho", "بالكاد يتنفس", "بالكاد تتنفس", "نفسه ضعيف كتير", "نفسها ضعيف كتير", "yadoub yetnaffas", "nafaso da3eef ktir",
+			"मुश्किल से सांस", "बहुत धीमी सांस", "mushkil se saans", "مشکل سے سانس", "بہت آہستہ سانس",
 		}},
 	}},
 	// floodwater up to the chest or neck
@@ -520,7 +527,7 @@ func init() {
 			}
 			need = need.with(uint8(bit))
 			for _, raw := range p.phrases {
-				for _, v := range []string{raw, deaccent(raw)} {
+				for _, v := range accentVariants(raw) {
 					n, ok := conceptText(v)
 					if !ok {
 						continue
@@ -574,6 +581,20 @@ func conceptText(raw string) (string, bool) {
 		n = " " + n + " "
 	}
 	return n, true
+}
+
+// accentClash are words whose unaccented form is another, common word:
+// Spanish "él" (he) is "el" (the) without its accent, and as a person it
+// made "el deslave no llegó" someone at risk. They are matched as typed.
+var accentClash = map[string]bool{"él": true, "tú": true, "sí": true, "más": true, "é": true, "à": true, "où": true}
+
+// accentVariants returns raw and, unless it clashes with another word,
+// raw without its accents.
+func accentVariants(raw string) []string {
+	if d := deaccent(raw); d != raw && !accentClash[raw] {
+		return []string{raw, d}
+	}
+	return []string{raw}
 }
 
 // deaccent drops the accents of Latin letters, as people often type them

@@ -11,6 +11,9 @@ func TestConceptRisk(t *testing.T) {
 		text string
 		want string // concept that fires, "" for none
 	}{
+		// the Spanish article "el" is not the pronoun "él"
+		{"es article el", "el deslave no llegó a nuestra calle pero el barrio de arriba no contesta", ""},
+		{"es pronoun él", "él respira muy raro, apenas respira", "breathing"},
 		// unresponsive, blue, no reaction
 		{"en floppy toddler", "my toddler is all floppy and his eyes rolled back", "unresponsive"},
 		{"fr no reaction", "mon mari ne réagit plus quand je lui parle", "unresponsive"},

@@ -39,7 +39,10 @@ func TestEverydayNotDanger(t *testing.T) {
 		{"es stall lost", "se quemó nuestro puesto en el incendio del mercado, ya no tenemos trabajo", false},
 		{"pt tools", "o incêndio queimou a minha oficina e as ferramentas, não sei como vou trabalhar", false},
 		{"hi wages", "कारखाने में आग लगने के बाद से तनख्वाह नहीं मिली, किराया कैसे दें", false},
+		{"en landlord", "after the fire the landlord says we have to leave by friday, where can we go", false},
+		{"pt landlord", "depois do incêndio o dono da casa quer despejar a gente, pra onde vamos", false},
 		{"en stall, trapped", "the market is on fire and my son is trapped in our stall", true},
+		{"en landlord, inside", "the landlord's flat is on fire and my son is trapped inside", true},
 		{"en warehouse, inside", "the fire spread to the warehouse and my brother is still inside", true},
 		// a danger word as a figure, in chatter
 		{"es match", "qué final, el partido fue de infarto hasta el último minuto", false},
@@ -47,7 +50,11 @@ func TestEverydayNotDanger(t *testing.T) {
 		{"pt party", "o show de ontem tava pegando fogo 🔥", false},
 		{"ur exam", "اردو کا پیپر تو قتل عام تھا یار", false},
 		{"en group chat", "the family group chat is on fire today 😂", false},
+		{"de goal", "🔥🔥🔥 was für ein tor in der nachspielzeit", false},
+		{"hi song", "ये गाना तो आग है 🔥", false},
+		{"fr inbox", "ma boîte mail brûle depuis ce matin, 150 mails", false},
 		{"en kitchen, help", "my kitchen is on fire help", true},
+		{"en goal, son hurt", "that goal was fire but my son got hit by a firework and is bleeding", true},
 		{"es party, shot", "en la fiesta le dispararon a mi primo y está sangrando mucho", true},
 		// a home or a journey made impossible, a bed or a way home asked for
 		{"en smoke, a bed", "the flat is full of smoke from the fire downstairs, we can't sleep there, need somewhere to stay", false},

@@ -123,22 +123,77 @@ func thankedArrival(padded string) bool {
 //   - oxygen saturation told as a number under 90;
 //   - no water for days with speech or mind going;
 //   - someone under snow after an avalanche;
-//   - a person chained or tied by an owner or a creditor.
+//   - a person chained or tied by an owner or a creditor;
+//   - mushrooms eaten, then vomiting or weakness;
+//   - a person just dead at home (in bed, in a chair, on the floor).
 var (
-	kindVulnerable = []string{
-		"diabetic", "diabetes", "dementia", "alzheimer", "alzheimer's", "elderly", "old man", "old woman", "years old", "grandma", "grandpa", "grandmother", "grandfather",
-		"diabétique", "diabète", "démence", "âgée", "âgé", "ans", "mamie", "papi", "diabético", "diabética", "diabetes", "demencia", "anciano", "anciana", "años", "abuela", "abuelo",
-		"diabetiker", "diabetikerin", "zucker", "demenz", "jahre", "oma", "opa", "diabético", "diabética", "demência", "idosa", "idoso", "anos", "avó", "avô",
-		"سكر", "السكر", "سكري", "الزهايمر", "خرف", "عمرها", "عمره", "كبير بالسن", "كبيره بالسن", "جدتي", "جدي", "امي", "ابوي",
-		"sokkar", "sukkari", "alzheimer", "3omrha", "3omro", "jedti", "sitti", "teta",
-		"शुगर", "डायबिटीज", "बूढ़े", "बुजुर्ग", "साल", "दादी", "नानी", "दादा", "नाना", "sugar", "budhe", "buzurg", "saal", "dadi", "nani",
-		"شوگر", "ذیابیطس", "بزرگ", "سال", "دادی", "نانی", "دادا", "نانا",
-	}
+	kindVulnerable = append([]string{
+		"diabetic", "diabetes", "dementia", "alzheimer", "alzheimer's", "old man", "old woman", "years old",
+		"diabétique", "diabète", "démence", "ans", "diabético", "diabética", "diabetes", "demencia", "años",
+		"diabetiker", "diabetikerin", "zucker", "demenz", "jahre", "diabético", "diabética", "demência", "anos",
+		"سكر", "السكر", "سكري", "الزهايمر", "خرف", "عمرها", "عمره",
+		"sokkar", "sukkari", "alzheimer", "3omrha", "3omro", "jedti",
+		"शुगर", "डायबिटीज", "साल", "sugar", "budhe", "saal",
+		"شوگر", "ذیابیطس", "سال",
+	}, elderWords...)
 	kindLost = []string{
 		"got lost", "is lost", "lost in", "lost her", "lost him", "separated from", "wandered off", "se perdió", "perdida", "perdido", "la perdimos", "lo perdimos",
 		"perdue", "perdu", "on l'a perdue", "on l'a perdu", "verlaufen", "verloren", "se perdeu", "perdemos", "perdida", "perdido",
 		"ضاعت", "ضاع", "ضايعه", "ضايع", "تاهت", "تاه", "da3et", "da3at", "da3", "tahet",
 		"खो गई", "खो गए", "खो गया", "बिछड़", "kho gayi", "kho gaye", "kho gaya", "bichad", "کھو گئی", "کھو گئے", "کھو گیا", "بچھڑ",
+		// gone out alone and not back: "walked out in this heat", "est sorti seul"
+		"walked out", "wandered out", "went out alone", "left the house alone", "est sorti seul", "est sortie seule", "est partie seule", "est parti seul",
+		"salió solo", "salió sola", "se fue solo", "se fue sola", "allein rausgegangen", "allein weggegangen", "ist weggelaufen", "saiu sozinho", "saiu sozinha",
+		"طلع لحاله", "طلعت لحالها", "خرج وحده", "خرجت وحدها", "tele3 la7alo", "tel3et la7ala", "khrej bo7do", "khrjat bo7dha",
+		"अकेले निकल", "अकेली निकल", "akele nikal", "akeli nikal", "اکیلے نکل", "اکیلی نکل",
+	}
+	kindMushroom = []string{
+		"mushroom", "mushrooms", "toadstool", "toadstools", "champignon", "champignons", "setas", "seta", "hongos", "hongo", "pilze", "pilz",
+		"cogumelo", "cogumelos", "فطر", "الفطر", "فطريات", "مشروم", "الفقع", "fo6r", "fotr", "foter", "champignon", "मशरूम", "खुम्भी", "kumbhi",
+		"mashroom", "مشروم", "کھمبی", "کھمبیاں",
+	}
+	kindSick = []string{
+		"vomiting", "throwing up", "can't stop being sick", "very weak", "vomit*", "vomi", "très faibles", "très faible", "vomitando", "vómito*", "muy débil*",
+		"erbrech*", "übergeb*", "sehr schwach", "vômito*", "vomitou", "muito fraco", "muito fraca",
+		"يستفرغ", "تستفرغ", "نستفرغ", "استفراغ", "يرجع كل شي", "تعبانين كتير", "3am yestafregh", "3am nestafregh", "estefragh", "testafregh",
+		"उल्टी", "उल्टियां", "उल्टियाँ", "ulti", "ultiyan", "الٹی", "الٹیاں", "qay",
+	}
+	kindDied = []string{
+		"died", "has died", "just died", "passed away", "is dead", "he's dead", "she's dead", "est mort", "est morte", "est décédé", "est décédée",
+		"vient de mourir", "murió", "se murió", "falleció", "ha muerto", "está muerto", "está muerta", "ist gestorben", "ist tot", "verstorben",
+		"morreu", "faleceu", "está morto", "está morta", "tá morto", "tá morta",
+		"توفى", "توفي", "توفت", "توفيت", "مات", "ماتت", "twaffa", "twaffet", "twaffat", "mat", "matet",
+		"मर गए", "मर गई", "मर गया", "गुज़र गए", "गुजर गए", "गुज़र गईं", "गुजर गई", "नहीं रहे", "नहीं रहीं", "मौत हो गई", "mar gaye", "mar gayi", "mar gaya",
+		"guzar gaye", "guzar gayi", "nahi rahe", "مر گئے", "مر گئی", "مر گیا", "فوت ہو گئے", "فوت ہو گئی", "انتقال ہو گیا", "گزر گئے", "گزر گئی",
+	}
+	// kindBodyHere is where a body lies at home: a death just found there
+	// needs the emergency number, one told from a hospital or with a
+	// funeral does not.
+	kindBodyHere = []string{
+		"bed", "chair", "armchair", "sofa", "couch", "floor", "bathroom", "bath", "lying", "on the ground", "his room", "her room",
+		"lit", "fauteuil", "canapé", "par terre", "salle de bain", "allongé", "allongée", "cama", "silla", "sillón", "sofá", "suelo", "baño",
+		"tirado", "tirada", "acostado", "acostada", "bett", "sessel", "boden", "badezimmer", "liegt", "cadeira", "chão", "banheiro", "deitado", "deitada",
+		"سرير*", "بسرير*", "تخته", "الكنبه", "عالارض", "ع الارض", "على الارض", "الحمام", "ممدد", "ممدده", "serir", "takht", "takhto", "3al ard", "3ala el ard", "fel 7ammam",
+		"बिस्तर", "खाट", "चारपाई", "कुर्सी", "ज़मीन पर", "जमीन पर", "फर्श", "बाथरूम", "लेटे", "लेटी", "bistar", "charpai", "zameen par",
+		"بستر", "چارپائی", "کرسی", "زمین پر", "فرش", "باتھ روم", "لیٹے", "لیٹی",
+	}
+	kindDeathTold = []string{
+		// a funeral, a hospital, a morgue: the death is in others' hands
+		"funeral", "burial", "buried", "condolences", "hospital", "morgue", "hospice", "last week", "last month", "last year", "years ago",
+		"enterrement", "obsèques", "funérailles", "condoléances", "hôpital", "morgue", "funeral", "entierro", "velorio", "pésame", "hospital", "morgue",
+		"beerdigung", "beileid", "krankenhaus", "klinik", "velório", "enterro", "pêsames", "hospital", "necrotério",
+		"جنازه", "الجنازه", "الدفن", "دفن*", "عزا", "العزا", "عزاء", "المستشفى", "مستشفى", "المشفى", "janaze", "dafn", "3aza", "mostashfa", "sbitar",
+		"अंतिम संस्कार", "दाह संस्कार", "जनाज़ा", "अस्पताल", "शोक", "antim sanskar", "janaza", "hospital",
+		"جنازہ", "تدفین", "ہسپتال", "اسپتال", "تعزیت",
+		// things and animals die too
+		"phone", "battery", "fridge", "freezer", "engine", "car", "plants", "goat", "goats", "cow", "cows", "cattle", "chickens", "dog", "cat", "fish",
+		"téléphone", "portable", "batterie", "frigo", "congélateur", "moteur", "voiture", "chèvre*", "vache*", "poules", "chien", "chat",
+		"teléfono", "celular", "batería", "nevera", "heladera", "motor", "cabra*", "vaca*", "gallinas", "perro", "gato",
+		"handy", "akku", "kühlschrank", "ziege*", "kuh", "kühe", "hühner", "hund", "katze", "bateria", "geladeira", "galinhas", "cachorro",
+		"تلفون", "موبايل", "بطاريه", "تلاجه", "براد", "موتور", "ماعز", "بقر*", "دجاج", "جاج", "كلب*", "قطه", "بسه",
+		"telefon", "mobile", "battariye", "tallaje",
+		"फोन", "बैटरी", "फ्रिज", "बकरी*", "गाय", "मुर्गी*", "कुत्ता", "भैंस", "phone", "bakri", "gaay", "bhains",
+		"فون", "بیٹری", "فریج", "بکری*", "گائے", "مرغی*", "کتا", "بھینس",
 	}
 	kindHours = []string{
 		"hours", "heures", "horas", "stunden", "ساعات", "ساعه", "sa3at", "sa3aat", "घंटे", "घंटों", "ghante", "ghanton", "گھنٹے", "گھنٹوں",
@@ -207,10 +262,10 @@ var (
 		"पूरा पत्ता", "पूरी डिब्बी", "सारी गोलियां", "सारी गोलियाँ", "poora patta", "puri dibbi", "saari goliyan", "sari goliyan",
 		"پورا پتا", "پوری ڈبی", "ساری گولیاں",
 	}
-	kindSwallowed = []string{
-		"took", "swallowed", "taken", "pris", "avalé", "tomé", "me tomé", "tomó", "se tomó", "tragué", "genommen", "geschluckt", "tomei", "tomou", "engoli",
-		"اخذت", "بلعت", "شربت", "كليت", "klit", "khdit", "5adt", "bla3t", "खा ली", "खा लीं", "निगल", "kha li", "kha lin", "nigal", "کھا لی", "کھا لیں", "نگل",
-	}
+	kindSwallowed = append([]string{
+		"took", "taken", "pris", "tomé", "me tomé", "tomó", "se tomó", "tragué", "genommen", "tomei", "tomou", "engoli",
+		"اخذت", "كليت", "klit", "khdit", "5adt", "bla3t", "kha lin",
+	}, swallowWords...)
 	kindSaturation = []string{
 		"saturation", "sats", "spo2", "oxygen level", "oxygen is", "oximeter", "saturación", "saturacion", "la sat", "sättigung", "sauerstoffsättigung",
 		"saturação", "oxímetro", "oximetro", "الاكسجين", "نسبه الاكسجين", "الاوكسجين", "el oxygen", "ऑक्सीजन", "oxygen", "آکسیجن",
@@ -226,10 +281,10 @@ var (
 		"ما تقدر تتكلم", "ما يقدر يتكلم", "ما عم تحكي", "مش مركز", "مش مركزه", "بتخرف", "ma t2dar tetkallam", "btkhārref",
 		"बोल नहीं", "ठीक से बोल नहीं", "पहचान नहीं", "bol nahi", "pehchan nahi", "بول نہیں", "پہچان نہیں",
 	}
-	kindSnow = []string{
-		"avalanche", "snow", "avalancha", "alud", "nieve", "lawine", "schnee", "neige", "coulée", "neve", "الثلج", "ثلج", "انهيار ثلجي", "tal3", "talj",
-		"बर्फ", "हिमस्खलन", "barf", "برف", "برفانی تودہ",
-	}
+	kindSnow = append([]string{
+		"انهيار ثلجي", "tal3",
+		"हिमस्खलन", "برفانی تودہ",
+	}, snowWords...)
 	kindUnder = []string{
 		"under", "buried", "digging", "dig", "sous", "enseveli", "ensevelie", "creuse", "creusons", "bajo", "debajo", "sepultado", "sepultada", "cavando", "cavamos",
 		"unter", "verschüttet", "graben", "debaixo", "soterrado", "soterrada", "tapado", "تحت", "مدفون", "ندفن", "نحفر", "ta7t", "madfoun",
@@ -278,6 +333,12 @@ var unseenKindConcepts = []concept{
 	{name: "no_water_mind_going", parts: []conceptPart{{phrases: kindNoWater}, {phrases: kindMindGoing}}, unless: kindOver},
 	{name: "under_snow", parts: []conceptPart{{phrases: kindSnow}, {phrases: kindUnder}, {phrases: kindSomeone}}, unless: append(append([]string{}, sitFound...), kindOut...)},
 	{name: "held_chained", parts: []conceptPart{{phrases: kindChained}, {phrases: kindHolder}}},
+	// wild mushrooms eaten and vomiting or weakness after: the poisoning
+	// that kills a day later
+	// a person just dead at home, told calmly: "my father died this
+	// morning, he is lying in his bed"
+	{name: "death_at_home", parts: []conceptPart{{phrases: append(append([]string{}, conceptPerson...), kindSomeone...)}, {neg: true, phrases: kindDied}, {phrases: kindBodyHere}}, unless: kindDeathTold},
+	{name: "mushroom_sick", parts: []conceptPart{{phrases: kindMushroom}, {neg: true, phrases: kindSick}}, unless: kindOver},
 }
 
 // saturationLow reports whether a number from 50 to 89 stands in the

@@ -62,7 +62,27 @@ func TestUnseenKinds(t *testing.T) {
 		{"hi chained", "ठेकेदार ने मेरे भाई को जंजीर से बांध रखा है, कर्ज के लिए", true},
 		{"pt all her pills", "minha irmã tomou todos os remédios da cartela e não quer abrir a porta", true},
 		{"en question, whole box", "what happens if someone took a whole box of paracetamol?", false},
+		{"fr gone out alone", "ma grand-mère qui a alzheimer est sortie seule ce midi, ça fait quatre heures, il fait 36 degrés", true},
+		{"ur gone out alone", "دادا جان کو شوگر ہے، وہ صبح اکیلے نکل گئے تھے اور پانچ گھنٹے ہو گئے", true},
+		{"de mushrooms sick", "wir haben im wald pilze gesammelt und gegessen, jetzt muss sich mein mann ständig übergeben", true},
+		{"hi mushrooms sick", "खेत से तोड़े मशरूम की सब्ज़ी खाई, अब दोनों बच्चों को उल्टी हो रही है", true},
+		{"en died at home", "my father died this morning, he is lying in his bed", true},
+		{"ar died at home", "جدتي توفت قبل ساعه وهي على الكنبه", true},
+		{"pt died at home", "minha mãe morreu agora de manhã, tá deitada na cama", true},
+		{"en died, funeral", "my grandfather passed away in his bed last year, the funeral was lovely", false},
+		{"en fridge died", "the fridge died and the floor is wet, kids are fine", false},
+		{"en mushrooms fine", "we ate the mushrooms from the market, no vomiting, all fine", false},
+		{"es mushroom question", "qué pasa si alguien come setas del monte y empieza a vomitar?", false},
 	})
+	// found again: the concept yields (the classifier may still read it)
+	for _, text := range []string{
+		"grandad with dementia walked out, two hours later we found him at the bus stop",
+		"mamie qui a alzheimer est sortie seule, trois heures après on l'a retrouvée chez la voisine",
+	} {
+		if c := conceptAt(" " + Normalize(text) + " "); c >= 0 && concepts[c].name == "vulnerable_lost" {
+			t.Errorf("%q: vulnerable_lost, want the finding to yield", text)
+		}
+	}
 }
 
 type dangerCase struct {

@@ -57,17 +57,17 @@ var notBackSince = []string{
 }
 
 // notBackHazard is the storm, sea, flood, fire or quake they were out in.
-var notBackHazard = append(append([]string{}, conceptWeather...),
-	"sea", "rough sea", "waves", "fire", "wildfire", "bushfire", "earthquake", "quake", "landslide", "hurricane", "cyclone", "typhoon", "tsunami", "gale",
-	"mer", "vagues", "houle", "incendie", "feu", "séisme", "tremblement de terre", "ouragan", "cyclone", "glissement de terrain", "coup de vent",
-	"temporal", "mar", "olas", "oleaje", "incendio", "fuego", "terremoto", "sismo", "huracán", "ciclón", "deslave", "dana", "marejada",
-	"see", "wellen", "brand", "feuer", "erdbeben", "orkan", "unwetter", "erdrutsch", "waldbrand",
-	"mar", "ondas", "ressaca", "incêndio", "fogo", "terremoto", "sismo", "furacão", "ciclone", "deslizamento", "temporal",
-	"البحر", "الموج", "العاصفه", "عاصف*", "الحريق", "حريق*", "النار", "الزلزال", "زلزال", "الاعصار", "اعصار", "السيل", "الفيضان", "الشتوه", "النو",
-	"el ba7r", "lb7er", "mouj", "el mouj", "lmouj", "3asfa", "el 3asfa", "l3asifa", "7ari2", "el 7ari2", "zelzal", "zilzal", "i3sar", "sayl", "fayadan",
-	"समुद्र", "लहरें", "आग", "भूकंप", "चक्रवात", "तूफ़ान", "तूफान", "आंधी", "samundar", "lehren", "aag", "bhukamp", "chakravat", "aandhi",
-	"سمندر", "لہریں", "آگ", "زلزلہ", "زلزلے", "طوفان", "سیلاب", "آندھی", "samandar", "zalzala", "toofan",
-)
+var notBackHazard = append(append(append([]string{}, conceptWeather...),
+	"sea", "fire", "quake", "tsunami",
+	"mer", "houle", "feu", "coup de vent",
+	"temporal", "mar", "oleaje", "fuego", "dana", "marejada",
+	"see", "feuer",
+	"mar", "ressaca", "fogo", "temporal",
+	"العاصفه", "عاصف*", "حريق*", "النار", "الاعصار", "السيل", "الفيضان", "الشتوه", "النو",
+	"lb7er", "mouj", "el mouj", "el 3asfa", "el 7ari2", "sayl", "fayadan",
+	"तूफ़ान", "तूफान", "lehren", "chakravat",
+	"زلزلے", "طوفان", "سیلاب", "samandar", "zalzala", "toofan",
+), hazardOut...)
 
 // confinedIn tells a person locked in or kept from leaving or calling.
 var confinedIn = []string{
@@ -179,7 +179,7 @@ var newKindConcepts = []concept{
 		{phrases: notBackWho},
 		{phrases: notBackSince},
 		{phrases: notBackHazard},
-	}},
+	}, check: notBackOfSomeone},
 	// locked in or kept from calling, and threatened with death
 	{name: "confined_threat", parts: []conceptPart{
 		{neg: true, phrases: confinedIn},
@@ -199,6 +199,16 @@ var newKindConcepts = []concept{
 		{neg: true, phrases: stairsGone},
 		{phrases: upThere},
 	}},
+}
+
+var notBackSinceSet = compile(notBackSince)
+
+// notBackOfSomeone reports whether a "not back" of padded is told of
+// someone, not of a thing: in "our neighbour says the power hasn't come
+// back since the storm" the neighbour is named, but what is not back is the
+// power.
+func notBackOfSomeone(padded string) bool {
+	return each(padded, notBackSinceSet, func(start, _ int) bool { return !thingBefore(padded, start) })
 }
 
 // utilitiesBack names what most often "hasn't come back since the storm"

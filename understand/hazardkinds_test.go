@@ -19,6 +19,9 @@ func TestNewKindConcepts(t *testing.T) {
 		{"hi storm", "पति नाव लेकर गए थे, तूफान आया और अभी तक वापस नहीं आए, कोई खबर नहीं", "not_back_hazard"},
 		{"ur quake", "زلزلے کے بعد سے بھائی کی کوئی خبر نہیں، فون بند ہے", "not_back_hazard"},
 		{"en near miss power", "the power hasn't come back since the storm, when will it be fixed", ""},
+		{"en near miss neighbour power", "our neighbour says the power hasn't come back since the storm", ""},
+		{"es near miss vecina luz", "la vecina dice que la luz no ha vuelto desde la tormenta", ""},
+		{"en neighbour not back", "our neighbour went out in the storm and hasn't come back", "not_back_hazard"},
 		{"en near miss returned", "my brother came back from the fishing trip before the storm, all good", ""},
 
 		// locked in and threatened with death

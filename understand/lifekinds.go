@@ -52,17 +52,17 @@ var buriedUnder = []string{
 }
 
 // buriedBy is the earth, mud, snow or slide that covered them.
-var buriedBy = []string{
-	"earth", "mud", "dirt", "soil", "snow", "avalanche", "landslide", "mudslide", "hill", "bank", "trench", "roof snow",
-	"terre", "boue", "neige", "avalanche", "glissement", "coulée", "colline", "tranchée",
-	"tierra", "lodo", "barro", "nieve", "alud", "avalancha", "cerro", "deslave", "derrumbe", "zanja", "ladera",
-	"erde", "schlamm", "schnee", "lawine", "dachlawine", "hang", "erdrutsch", "mure", "graben",
-	"terra", "lama", "barro", "neve", "avalanche", "barranco", "deslizamento", "morro", "encosta", "vala",
-	"تراب", "التراب", "طين", "الطين", "وحل", "تلج", "التلج", "ثلج", "الثلج", "الجبل", "انهيار", "الانهيار",
-	"trab", "ettrab", "tin", "ttin", "talj", "tlj", "ljbel", "el jabal", "inhiyar",
-	"मिट्टी", "कीचड़", "कीचड", "बर्फ", "बर्फ़", "पहाड़", "भूस्खलन", "mitti", "keechad", "kichad", "barf", "pahad",
-	"مٹی", "کیچڑ", "برف", "پہاڑ", "لینڈ سلائیڈ", "keechar",
-}
+var buriedBy = append([]string{
+	"earth", "mud", "dirt", "soil", "landslide", "mudslide", "hill", "bank", "trench", "roof snow",
+	"terre", "boue", "glissement", "colline", "tranchée",
+	"tierra", "lodo", "barro", "cerro", "deslave", "derrumbe", "zanja", "ladera",
+	"erde", "schlamm", "dachlawine", "hang", "erdrutsch", "mure", "graben",
+	"terra", "lama", "barro", "barranco", "deslizamento", "morro", "encosta", "vala",
+	"تراب", "التراب", "طين", "الطين", "وحل", "تلج", "التلج", "الجبل", "انهيار", "الانهيار",
+	"trab", "ettrab", "tin", "ttin", "tlj", "ljbel", "el jabal", "inhiyar",
+	"मिट्टी", "कीचड़", "कीचड", "बर्फ़", "पहाड़", "भूस्खलन", "mitti", "keechad", "kichad", "pahad",
+	"مٹی", "کیچڑ", "پہاڑ", "لینڈ سلائیڈ", "keechar",
+}, snowWords...)
 
 // showingOnly says all that shows of a person is a limb or a boot.
 var showingOnly = []string{

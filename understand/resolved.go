@@ -57,22 +57,22 @@ var resolutionThreats = []string{
 var resolutionSigns = []string{
 	"confused", "raving", "delirious", "burning up", "burning hot", "hot to the touch", "fever", "vomiting", "throwing up", "shaking", "fitting",
 	"pale", "blue", "very cold", "ice cold", "freezing", "floppy", "drowsy", "won't wake", "not waking", "not responding", "unresponsive", "doesn't recognise", "doesn't know who", "doesn't know where",
-	"can't breathe", "cant breathe", "not talking", "won't talk", "not answering", "wheezing", "bleeding", "swollen", "swelling", "rash", "pain",
+	"can't breathe", "cant breathe", "barely breathing", "hardly breathing", "not talking", "won't talk", "not answering", "wheezing", "bleeding", "swollen", "swelling", "rash", "pain",
 	"confus", "confuse", "délire", "brûlant", "brûlante", "fièvre", "vomit*", "tremble", "pâle", "bleu", "bleue", "somnolent", "somnolente",
-	"répond pas", "parle pas", "parle plus", "respire mal", "saigne", "gonfl*", "douleur",
+	"répond pas", "parle pas", "parle plus", "respire mal", "respire à peine", "respire juste à peine", "respire tout juste", "saigne", "gonfl*", "douleur",
 	"confundido", "confundida", "delira", "ardiendo", "fiebre", "vomit*", "tiembla", "pálido", "pálida", "morado", "morada", "adormilado",
-	"adormilada", "no responde", "no habla", "no contesta", "no respira", "sangra", "hinchad*", "dolor",
-	"verwirrt", "fantasiert", "glüht", "fieber", "erbricht", "zittert", "blass", "reagiert nicht", "redet nicht", "spricht nicht", "antwortet nicht", "atmet schwer", "blutet", "geschwollen",
+	"adormilada", "no responde", "no habla", "no contesta", "no respira", "apenas respira", "casi no respira", "sangra", "hinchad*", "dolor",
+	"verwirrt", "fantasiert", "glüht", "fieber", "erbricht", "zittert", "blass", "reagiert nicht", "redet nicht", "spricht nicht", "antwortet nicht", "atmet schwer", "atmet kaum", "blutet", "geschwollen",
 	"schmerzen",
-	"confuso", "confusa", "delirando", "ardendo", "febre", "tremendo", "roxo", "roxa", "sonolento", "sonolenta", "não responde", "não fala", "respira mal",
+	"confuso", "confusa", "delirando", "ardendo", "febre", "tremendo", "roxo", "roxa", "sonolento", "sonolenta", "não responde", "não fala", "respira mal", "mal respira", "quase não respira",
 	"sangrando", "inchad*", "dor",
 	"يخرف", "بيخرف", "يهلوس", "جسمه نار", "جسمها نار", "سخن", "سخنه", "حرارته", "حرارتها", "يستفرغ", "بيستفرغ", "ترجع", "يرجع", "بيرجع",
-	"يرتجف", "مصفر*", "ازرق", "زرقا", "ما يرد", "ما بيرد", "ما ترد", "ما يحكي", "ما بيحكي", "ما يعرفني", "مش عارف*", "ما يتنفس", "ينزف", "تنزف", "نزيف", "منفوخ*",
+	"يرتجف", "مصفر*", "ازرق", "زرقا", "ما يرد", "ما بيرد", "ما ترد", "ما يحكي", "ما بيحكي", "ما يعرفني", "مش عارف*", "ما يتنفس", "بالكاد يتنفس", "بالكاد تتنفس", "ينزف", "تنزف", "نزيف", "منفوخ*",
 	"beykhareef", "yekhareef", "y5areef", "gesmo nar", "gesmaha nar", "s5oun", "sokhn", "7arara", "7rara", "yestafreg", "kayt9iya", "yertje",
-	"asfar", "azra2", "zor2", "ma yrud", "ma byrod", "ma ye7kish", "msh bey7ki", "ma kayjawebch", "ma 3erfatnich", "ma yetnafas", "byenzef", "nazif", "manfou5",
-	"बुखार", "उल्टी", "कांप*", "नीला", "नीले", "जवाब नहीं", "पहचान नहीं", "बोल नहीं", "सांस नहीं", "खून", "सूज*", "दर्द", "bukhar", "ulti", "kaanp",
+	"asfar", "azra2", "zor2", "ma yrud", "ma byrod", "ma ye7kish", "msh bey7ki", "ma kayjawebch", "ma 3erfatnich", "ma yetnafas", "yadoub yetnaffas", "byenzef", "nazif", "manfou5",
+	"बुखार", "उल्टी", "कांप*", "नीला", "नीले", "जवाब नहीं", "पहचान नहीं", "बोल नहीं", "सांस नहीं", "मुश्किल से सांस", "mushkil se saans", "खून", "सूज*", "दर्द", "bukhar", "ulti", "kaanp",
 	"khoon", "sooj", "dard", "bol nahi", "jawab nahi",
-	"بخار", "الٹی", "کانپ*", "نیلا", "نیلے", "جواب نہیں", "پہچان نہیں", "بول نہیں", "خون", "سوج*", "درد",
+	"بخار", "الٹی", "کانپ*", "نیلا", "نیلے", "جواب نہیں", "پہچان نہیں", "بول نہیں", "مشکل سے سانس", "خون", "سوج*", "درد",
 }
 
 // resolutionCalm tell how the people are once the danger is over: talking,
@@ -84,7 +84,8 @@ var resolutionCalm = []string{
 	"sitting", "eating", "ate", "drinking", "had her", "had his", "had some", "playing", "laughing", "smiling", "talking", "chatting",
 	"walked away", "without a scratch", "not a scratch", "just a fright", "only a fright", "minor", "just shaken", "a bit shaken", "resting",
 	"sleeping peacefully", "at home", "home now", "we're home", "we are home", "back home", "with the police", "with us", "with me",
-	"with the firefighters", "with the rescuers", "warm and dry", "back to normal",
+	"with the firefighters", "with the rescuers", "warm and dry", "back to normal", "feel fine", "feeling fine", "we feel ok",
+	"on se sent bien", "nos sentimos bien", "uns gehts gut", "uns geht's gut", "uns geht es gut", "geht uns gut", "nos sentimos bem",
 	"il parle", "elle parle", "parle", "assis", "assise", "mange", "boit", "rigole", "rit", "sourit", "joue", "se repose", "au chaud",
 	"à la maison", "chez nous", "avec nous", "avec moi", "avec les secours", "avec les pompiers", "avec la police", "rien de grave", "simple",
 	"juste", "plus de peur que de mal", "sans une égratignure", "légèrement", "abrité", "abritée", "à l'abri",
@@ -113,11 +114,14 @@ var resolutionCalm = []string{
 // resolutionMarkers tell that a danger has ended, in the nine varieties.
 // A marker negated nearby ("hasn't come back", "नहीं मिले") does not count
 // (see markerNegated).
-var resolutionMarkers = []string{
+var resolutionMarkers = append([]string{
 	// found, came back, rescued, pulled out
-	"found", "found him", "found her", "found them", "been found", "was found", "were found", "turned up", "showed up", "came back",
-	"is back", "are back", "got back", "back home", "home now", "made it home", "made it back", "rescued", "pulled out", "pulled him out",
-	"pulled her out", "pulled them out", "got him out", "got her out", "got them out", "dug out", "dug him out", "dug her out", "fished out",
+	"found", "were found",
+	"back home", "home now", "made it home", "made it back", "pulled out", "pulled him out",
+	"pulled her out", "pulled them out", "got him out", "got her out", "got them out", "got us out", "got me out", "pulled us out", "pulled me out",
+	"climbed out", "ils nous ont sortis", "nous ont sortis", "m'ont sorti", "m'ont sortie", "nos sacaron", "me sacaron", "haben uns rausgeholt",
+	"holten uns raus", "nos tiraram", "tiraram a gente", "me tiraram", "طلعونا", "طلعوني", "خرجونا", "خرجوني", "tal3ouna", "tala3ouna", "5arrajouna",
+	"khrjouna", "हमें निकाल लिया", "हमें निकाला", "hume nikal liya", "humein nikal liya", "ہمیں نکال لیا", "ہمیں نکالا", "dug out", "dug him out", "dug her out", "fished out",
 	"winched up", "brought back", "brought him back", "brought her back",
 	// out of hospital, fine now, stable, walked away
 	"out of hospital", "out of the hospital", "home from hospital", "home from the hospital", "fine now", "ok now", "okay now", "better now",
@@ -128,8 +132,15 @@ var resolutionMarkers = []string{
 	"power came on", "power is on", "electricity is back", "electricity came back", "lights are back", "lights came back", "lights back on",
 	// the attacker taken away
 	"arrested", "in custody", "was caught", "got caught",
+	// what leaked or broke repaired: "the gas smell was the cooker, fixed now"
+	"fixed now", "fixed it", "got it fixed", "was fixed", "is fixed", "been fixed", "repaired", "is repaired", "réparé", "réparée", "c'est réparé",
+	"ont réparé", "la arreglaron", "lo arreglaron", "arreglado", "arreglada", "reparado", "reparada", "repariert", "ist repariert", "behoben",
+	"consertaram", "consertado", "consertada", "consertou", "صلحناها", "صلحناه", "صلحوها", "صلحوه", "تصلحت", "انصلحت", "salla7naha", "salla7nah",
+	"salla7oha", "salla7o", "sal7ouha", "tsalla7et", "ठीक करवा ली", "ठीक करवा लिया", "ठीक करा ली", "ठीक कर दी", "ठीक कर दिया", "मरम्मत हो गई",
+	"theek karwa li", "theek karwa liya", "theek kara li", "theek kar di", "thik karwa li", "ٹھیک کروا لی", "ٹھیک کروا لیا", "ٹھیک کر دی",
+	"ٹھیک کر دیا", "مرمت ہو گئی",
 
-	"retrouvé", "retrouvée", "retrouvés", "retrouvées", "est revenu", "est revenue", "sont revenus", "est rentré", "est rentrée", "sont rentrés",
+	"retrouvées", "sont revenus", "sont rentrés",
 	"rentré à la maison", "rentrée à la maison", "de retour", "secouru", "secourue", "secourus", "est sauvé", "est sauvée", "sont sauvés", "été sauvé", "été sauvée", "été sauvés", "repêché",
 	"repêchée", "sorti de", "sortie de", "sortis de", "dégagé", "dégagée", "désincarcéré", "désincarcérée", "va bien maintenant",
 	"ça va maintenant", "stable", "hors de danger", "annulé", "annulée", "alerte levée", "été levée", "fin de l'alerte", "maîtrisé", "maîtrisée",
@@ -137,65 +148,65 @@ var resolutionMarkers = []string{
 	"électricité est revenue", "lumière est revenue", "réveillé", "réveillée", "a été arrêté", "interpellé",
 	"en garde à vue",
 
-	"apareció", "ya apareció", "lo encontramos", "la encontramos", "los encontramos", "encontrado", "encontrada", "encontrados", "lo hallaron",
-	"la hallaron", "volvió", "regresó", "ya llegó", "llegó a casa", "ya está en casa", "ya en casa", "rescatado", "rescatada", "rescatados",
+	"ya apareció", "los encontramos", "encontrado", "encontrada", "encontrados", "lo hallaron",
+	"la hallaron", "volvió", "regresó", "llegó a casa", "ya está en casa", "ya en casa", "rescatados",
 	"lo rescataron", "la rescataron", "lo sacaron", "la sacaron", "los sacaron", "salió del hospital", "ya está bien", "está bien ahora",
 	"estable", "fuera de peligro", "cancelaron", "cancelada", "cancelado", "levantaron la alerta", "controlado", "controlada", "bajo control",
 	"ya pasó", "lo expulsó", "salió sola", "salió solo", "volvió la luz", "ya hay luz", "llegó la luz", "regresó la luz",
 	"despertó", "lo detuvieron", "arrestado", "arrestaron",
 
-	"gefunden", "wiedergefunden", "aufgetaucht", "ist wieder da", "sind wieder da", "zurückgekommen", "ist zurück", "sind zurück",
-	"wieder zu hause", "wieder daheim", "ist zu hause", "sind zu hause", "gerettet", "geborgen", "rausgeholt", "herausgezogen", "rausgezogen",
+	"wiedergefunden", "aufgetaucht", "sind wieder da", "zurückgekommen", "sind zurück",
+	"wieder zu hause", "wieder daheim", "sind zu hause", "geborgen", "rausgeholt", "herausgezogen", "rausgezogen",
 	"befreit", "aus dem krankenhaus", "geht es wieder gut", "stabil", "außer gefahr", "aufgehoben", "entwarnung", "abgesagt",
 	"unter kontrolle", "ist durch", "vorbei", "ist raus", "rausgekommen", "röntgen unauffällig", "strom ist wieder da", "strom wieder da",
 	"strom ist zurück", "licht ist wieder da", "aufgewacht", "festgenommen", "verhaftet",
 
-	"achamos", "encontramos", "encontrado", "encontrada", "encontraram", "apareceu", "voltou", "voltaram", "chegou em casa", "já está em casa",
-	"já tá em casa", "tá em casa", "resgatado", "resgatada", "resgataram", "tiraram", "puxaram", "apanhou o", "apanhou a", "saiu do hospital",
+	"encontrado", "encontrada", "encontraram", "voltaram", "chegou em casa", "já está em casa",
+	"já tá em casa", "tá em casa", "resgataram", "tiraram", "puxaram", "apanhou o", "apanhou a", "saiu do hospital",
 	"está bem agora", "tá bem agora", "estável", "fora de perigo", "cancelado", "cancelada", "cancelaram", "sob controle", "já passou",
 	"raio x normal", "a luz voltou", "voltou a luz", "a energia voltou", "acordou", "foi preso", "prenderam",
 
-	"لقيناه", "لقيناها", "لقيناهم", "لقيته", "لقيتها", "وجدناه", "وجدناها", "عثرنا", "تم العثور", "لقوه", "لقوها", "لقاوه", "لقاوها",
-	"رجع", "رجعت", "رجعو", "رجعوا", "ورجع", "ورجعت", "رجعت الكهربا", "الكهربا رجعت", "عاد", "عادت", "وصل البيت", "وصلت البيت", "انقذوه", "انقذوها", "انقذوهم", "تم انقاذ*", "طلعوه", "طلعوها", "طلعوهم", "خرجوه",
+	"لقيناهم", "لقيته", "لقيتها", "وجدناه", "وجدناها", "عثرنا", "تم العثور", "لقوه", "لقوها", "لقاوها",
+	"رجع", "رجعت", "رجعو", "رجعوا", "ورجع", "ورجعت", "رجعت الكهربا", "الكهربا رجعت", "عاد", "عادت", "وصل البيت", "وصلت البيت", "انقذوها", "انقذوهم", "تم انقاذ*", "طلعوه", "طلعوها", "طلعوهم", "خرجوه",
 	"خرجوها", "خرجوهم", "سحبوه", "سحبوها", "منيح هلق", "منيحه هلق", "كويس دلوقتي", "كويسه دلوقتي", "بخير الحين", "مستقر*", "الغو*",
 	"الغيت", "انلغى", "تم الغاء", "عدى", "اجت الكهربا", "اجت الكهرباء", "الضو اجا", "صحي", "صحيت", "فاق", "فاقت",
 	"مسكوه", "اعتقلوه", "القبض عليه",
 
-	"l9inah", "l9inaha", "l9inahom", "la2eenah", "la2eenaha", "la2enah", "la2ynah", "l2inah", "l2ynah", "lqinah", "rja3", "rj3", "rje3",
-	"reje3", "rege3", "rig3", "rg3", "rj3at", "rje3at", "rej3et", "rege3et", "rja3at", "3adda", "5rjoh", "khrjoh", "tal3ooh", "tal3oh",
+	"l9inahom", "la2eenah", "la2eenaha", "la2enah", "la2ynah", "l2inah", "l2ynah", "lqinah", "rja3", "rj3", "rje3",
+	"reje3", "rege3", "rig3", "rg3", "rje3at", "rege3et", "rja3at", "3adda", "5rjoh", "khrjoh", "tal3ooh", "tal3oh",
 	"tala3ooh", "n9adouh", "anqathooh", "daba mzyan", "daba labas", "mni7 halla2", "mnee7 halla2", "kwayes delwa2ti", "kwayesa delwa2ti",
 	"mesta2er", "mesta2era", "lghaw", "etlagha", "etlaghat", "fa9", "fa9at", "fa9t", "ch9ouh", "chedouh",
 	"msakouh",
 
-	"मिल गया", "मिल गई", "मिल गए", "मिल गईं", "मिल गयी", "मिला", "मिली", "मिले", "लौट आया", "लौट आई", "लौट आए", "वापस आ गया", "वापस आ गई",
-	"वापस आ गए", "घर आ गया", "घर आ गई", "घर आ गए", "घर पर हैं", "घर पर है", "बचा लिया", "बचा लिए", "निकाल लिया", "निकाल लिए",
+	"मिल गईं", "मिल गयी", "मिला", "मिली", "मिले",
+	"घर आ गया", "घर आ गई", "घर आ गए", "घर पर हैं", "घर पर है", "बचा लिए", "निकाल लिया", "निकाल लिए",
 	"बाहर निकाला", "अब ठीक", "स्थिर", "रद्द", "काबू में", "काबू पा लिया", "नियंत्रण में", "निकल गया", "निकल गई", "बिजली आ गई",
 	"बिजली आ गयी", "लाइट आ गई", "बिजली वापस", "होश आ गया", "पकड़ लिया", "गिरफ्तार",
-	"mil gaya", "mil gayi", "mil gaye", "mil gai", "laut aaya", "laut aayi", "laut aaye", "wapas aa gaya", "wapas aa gayi", "wapas aa gaye",
+	"mil gaye", "mil gai", "laut aaya", "laut aayi", "wapas aa gayi",
 	"vapas aa gaya", "vapas aa gaye", "ghar aa gaya", "ghar aa gaye", "ghar pe hai", "ghar par hai", "ghar pe hain", "bacha liya", "6ele3 mn", "tele3 mn", "tla3 mn", "5rej mn", "khrej mn", "5arag mn", "kharag mn",
 	"nikal liya", "nikaal liya", "ab theek", "ab thik", "stable hai", "cancel ho gaya", "cancel ho gayi", "kabu mein", "qaboo mein",
 	"bijli aa gayi", "bijli aa gai", "light aa gayi", "light aa gai", "hosh aa gaya",
 	"pakad liya", "pakar liya", "giraftar", "arrest ho gaya",
 
-	"مل گیا", "مل گئی", "مل گئے", "مل گئیں", "ملا", "ملی", "واپس آ گیا", "واپس آ گئی", "واپس آ گئے", "واپس آگیا", "واپس آگئے", "لوٹ آیا",
-	"لوٹ آئے", "گھر آ گیا", "گھر آ گئے", "گھر پر ہیں", "گھر پہ ہیں", "بچا لیا", "بچا لیے", "نکال لیا", "نکال لیے", "کھینچ لیا", "چھڑوا لیا",
+	"مل گئیں", "ملا", "ملی", "واپس آگیا", "واپس آگئے",
+	"گھر آ گیا", "گھر آ گئے", "گھر پر ہیں", "گھر پہ ہیں", "بچا لیے", "نکال لیا", "نکال لیے", "کھینچ لیا", "چھڑوا لیا",
 	"چھڑا لیا", "اب ٹھیک", "اب آرام سے", "مستحکم", "منسوخ", "کینسل", "قابو میں", "قابو پا لیا", "نکل گیا", "بجلی آ گئی", "بجلی آگئی",
 	"لائٹ آ گئی", "بجلی واپس", "ہوش آ گیا", "پکڑ لیا", "گرفتار",
 	"khench liya", "kheench liya", "chhurwa liya", "chhura liya", "bijli wapas",
-}
+}, foundBack...)
 
 // resolutionStill tell that a danger goes on, or that something has not
 // ended yet.
-var resolutionStill = []string{
-	"still", "not yet", "keeps", "keep", "kept", "keeps on", "continues", "ongoing",
-	"toujours", "encore", "pas encore", "continue",
-	"todavía", "aún", "sigue", "siguen", "todavía no", "aún no",
-	"noch", "immer noch", "noch nicht", "weiterhin",
-	"ainda", "ainda não", "continua", "continuam",
-	"لسه", "لسا", "لساته", "لسى", "ما زال*", "مازال*", "لا يزال", "لا زال", "باقي", "بعده", "بعدو", "بعدها", "مزال", "لحد الان", "لحد هلق",
-	"lissa", "lessa", "lesa", "lisa", "ba3do", "ba3da", "ba2i", "ba2ye", "ba2ya", "mazal", "ma zal", "ba9i", "baqi", "7ata daba", "mazal ma",
-	"अभी भी", "अब भी", "अभी तक", "अब तक", "abhi bhi", "ab bhi", "abhi tak", "ab tak", "ابھی بھی", "اب بھی", "ابھی تک", "اب تک",
-}
+var resolutionStill = append([]string{
+	"not yet", "keeps", "keep", "kept", "keeps on", "continues", "ongoing",
+	"pas encore", "continue",
+	"todavía no", "aún no",
+	"immer noch", "noch nicht", "weiterhin",
+	"ainda não", "continua", "continuam",
+	"ما زال*", "مازال*", "لا يزال", "لا زال", "باقي", "بعدو", "مزال", "لحد الان", "لحد هلق",
+	"lisa", "ba2i", "ba2ye", "ba2ya", "mazal", "ma zal", "ba9i", "baqi", "7ata daba", "mazal ma",
+	"अब भी", "अब तक", "ab tak", "اب بھی", "اب تک",
+}, stillWords...)
 
 // resolutionPleas ask for help now: a danger told as over would not.
 var resolutionPleas = []string{
@@ -308,13 +319,28 @@ func resolvedTold(text string, rd *reading) bool {
 		return false
 	}
 	for _, c := range strings.FieldsFunc(text, clauseEnd) {
-		for k, part := range splitContrast(" " + Normalize(c) + " ") {
-			if !partOver(part, k > 0) {
+		parts := splitContrast(" " + Normalize(c) + " ")
+		for k, part := range parts {
+			// "there was a gas smell but we had it fixed, all fine": the
+			// part after the contrast word ends what the part before named
+			if !partOver(part, k > 0) && (k+1 == len(parts) || !markedOver(parts[k+1])) {
 				return false
 			}
 		}
 	}
 	return true
+}
+
+// markedOver reports whether a part after a contrast word holds a marker,
+// not negated, and tells nothing as going on.
+func markedOver(part string) bool {
+	marked := false
+	resolutionTags.each(part, func(at, end int, tag uint8) {
+		if tag == resMark && !markerNegated(part, at, end) {
+			marked = true
+		}
+	})
+	return marked && partOver(part, true)
 }
 
 // partOver reports whether one clause part tells nothing as going on: a

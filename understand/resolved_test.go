@@ -83,6 +83,15 @@ func TestResolvedStaysDanger(t *testing.T) {
 		"لقيناه بس ما عم يتنفس",
 		"वो मिल गया लेकिन सांस नहीं ले रहा",
 		"وہ مل گیا لیکن سانس نہیں لے رہا",
+		// found and calm, but barely breathing
+		"on l'a retrouvé assis contre le mur, il respire à peine",
+		// repaired, but then a sign
+		"there was a gas smell but they fixed it, now my son is not breathing",
+		"ça sentait le gaz mais c'est réparé, maintenant mamie ne répond plus",
+		"they got us out of the lift but my husband is still trapped inside",
+		"we found grandpa sitting in the shed, he is barely breathing",
+		"lo encontramos sentado en el patio, casi no respira",
+		"wir haben opa im garten gefunden, er sitzt da und atmet kaum",
 	} {
 		if r := m.Understand(text); r.Class != Danger {
 			t.Errorf("Understand(%q) = %s (rule %q), want danger", text, r.Class, r.Rule)
@@ -100,6 +109,13 @@ func TestResolvedIsSafe(t *testing.T) {
 		"encontramos a la abuela en la iglesia, está sentada tomando un café",
 		"der vermisste Junge ist wieder da, er sitzt bei uns und isst",
 		"بیٹا مل گیا، پولیس کے پاس بیٹھا چائے پی رہا تھا",
+		// a leak repaired, told after a contrast word
+		"there was a smell of gas in the hall yesterday but the engineer repaired it, we feel fine",
+		"गैस की गंध आ रही थी लेकिन मिस्त्री ने ठीक कर दी, हम सब ठीक हैं",
+		"hier ça sentait le gaz mais le technicien a réparé, on se sent bien",
+		// trapped, then taken out by others
+		"we were trapped in the car park lift for forty minutes but the caretaker got us out, we're at home",
+		"estuvimos atrapados en el metro una hora pero nos sacaron, estamos en casa",
 	} {
 		if r := m.Understand(text); r.Class == Danger {
 			t.Errorf("Understand(%q) = danger (rule %q, %.2f), want not danger", text, r.Rule, r.Confidence)

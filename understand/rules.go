@@ -58,6 +58,9 @@ var dangerPhrases = map[string][]string{
 		"manqderch nokhrej", "ma yqdarch yokhroj", "ma kaytnfsch", "ma kayt9ssch", "ma yetnaffesch", "ma ytnfsch", "dkhan", "d5an", "doukhan", "l3afia ch3lat", "ch3lat l3afya",
 		"ta7t l7ajar", "t7t l7ajar", "ta7t l7jer", "t7t l7jer", "ta7t l ruines", "t7t l ruines", "t7t ruines", "ta7t ruines", "ta7t rdem", "t7t rdem", "ta7t lhdem", "t7t lhdem",
 		"ta7t el 7ajar", "mredmin", "mredem", "tay7at 3lih", "ta7et 3lih", "ta7 3lih l7it",
+		// caught fire (walla3), a home, a tent, a car or a flat, as the Arabic "البيت ولع"
+		"el bet wala3", "el beit wala3", "el bet walla3", "el beit walla3", "el dar wal3et", "el dar wal3at", "el kheme wal3et", "khemetna wal3et",
+		"el sayyara wal3et", "el 3arabiyya wal3et", "el sh2a wal3et", "el sha22a wal3et", "wal3et el nar fina", "wal3et fina",
 		// fell into a well
 		"wa2a3 bel bir", "wa2a3 fel bir", "ta7 bel bir", "ta7 fel bir"},
 	"fr": {
@@ -151,6 +154,9 @@ var negatedSafe = []string{
 	"ماشي بخير", "ماشي مزيان", "مشي مزيان", "ما زين", "موب زين", "مب زين", "مهوش*", "مش منيحين", "مش كويسين", "ما كويس*",
 	"msh kwayes*", "mish kwayes*", "mesh kwayes*", "msh kwayseen", "mish kwayseen", "msh b5air", "mish b5air", "mesh b5air", "mush b5air",
 	"mo zain", "mish mni7", "msh mni7", "mish mnee7", "msh mnee7", "mesh mnee7", "mesh mni7", "msh tamam", "mish tamam", "mashi mzyan", "machi mzyan", "mashi bekhir", "msh bkhair", "mish bkhair",
+	// Arabizi: not safe here ("mesh amnin", "msh b aman"), as the Arabic "مش امن"
+	"msh amn*", "mish amn*", "mesh amn*", "mush amn*", "msh 2amn*", "mish 2amn*", "mesh 2amn*", "msh b aman", "mish b aman", "mesh b aman",
+	"msh bi aman", "mish bi aman", "mesh bi aman", "mashi f aman", "machi f aman", "mashi fel aman",
 	"pas en sécurité", "pas en securite", "pas bien", "pas ok", "ne va pas", "ça va pas", "ca va pas", "pas sains et saufs", "pas à l'abri",
 	"no estamos bien", "no estoy bien", "no estamos a salvo", "no estoy a salvo", "no es seguro", "no estamos seguros", "no estoy segura",
 	"no estoy seguro", "no bien", "nada bien",
@@ -640,6 +646,10 @@ var lossWords = []string{
 	"नौकरी", "तनख्वाह", "तनख़्वाह", "वेतन", "किराया", "दुकान", "गोदाम", "बीमा", "मुआवजा", "मुआवज़ा", "कपड़े",
 	"naukri", "tankhwah", "tankhwa", "kiraya", "dukaan", "dukan", "godam", "beema", "muavza", "kapde",
 	"نوکری", "تنخواہ", "کرایہ", "دکان", "گودام", "بیمہ", "معاوضہ", "کپڑے",
+	// the home lost to a landlord after the hazard: "the landlord wants us out after the fire"
+	"landlord", "evict", "evicted", "evicting", "eviction", "propriétaire", "expulser", "expulsion", "casero", "casera", "desalojar", "desalojo",
+	"vermieter", "räumung", "dono da casa", "despejar", "despejo", "صاحب البيت", "يطردنا", "sa7eb el beit", "sa7eb el bet", "ytorodna",
+	"मकान मालिक", "makan malik", "مالک مکان",
 }
 
 // everydayEvents are family events and plans: a wedding, a birthday, a
@@ -683,6 +693,16 @@ var (
 		"el match", "el mosalsal", "el 7afle", "el imti7an",
 		"मैच", "पेपर", "डांस", "पार्टी", "match", "paper", "dance", "party",
 		"میچ", "پیپر", "ڈانس", "پارٹی",
+		// a goal, a song, one's team, an inbox: "🔥🔥🔥 that goal", "my inbox is on fire"
+		"goal", "that goal", "the song", "this song", "my team", "our team", "this season", "inbox", "emails",
+		"quel but", "ce but", "la chanson", "cette chanson", "mon équipe", "boîte mail", "mails",
+		"gol", "golazo", "la canción", "esta canción", "mi equipo", "la bandeja", "correos", "el reggaeton",
+		"tor", "das tor", "das lied", "mein team", "unser team", "postfach", "e-mails",
+		"golaço", "que golaço", "a música", "essa música", "meu time", "nosso time", "caixa de entrada",
+		"الهدف", "هالهدف", "الاغنيه", "هالاغنيه", "فريقي", "فريقنا", "الايميل", "الايميلات",
+		"el hadaf", "el ghinniye", "ghinniye", "el ghinnye", "fari2i",
+		"गोल", "गाना", "मेरी टीम", "ईमेल", "gaana", "gana", "meri team", "email",
+		"گول", "گانا", "میری ٹیم", "ای میل",
 	}
 	laughWords = []string{"lol", "lmao", "haha", "hahaha", "jaja", "jajaja", "kkk", "kkkk", "kkkkk", "hhh", "hhhh", "mdr", "ptdr", "xd", "ههه", "هههه", "ههههه", "हाहा", "ہاہا", "hehe", "rsrs"}
 	figureSet  = compileWhole(withDeaccent(append(append([]string{}, figureWords...), laughWords...)))

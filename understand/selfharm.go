@@ -266,11 +266,11 @@ var (
 		"el 7ajje", "el 7ajj", "el khetyara", "अम्मा", "बुज़ुर्ग", "buzurg", "amma ji", "بزرگ", "اماں جی",
 	}
 	// leftStill tells the person is still there or went back.
-	leftStill = []string{
-		"still", "went back", "gone back", "ran back", "encore", "toujours", "retourné", "retournée", "sigue", "siguen", "todavía", "aún", "volvió",
-		"ainda", "voltou", "noch", "zurück", "wieder rein", "لسا", "لسه", "لساته", "لسى", "بعده", "بعدها", "رجع", "رجعت", "lessa", "lissa", "lesa",
-		"ba3do", "ba3da", "rje3", "rij3et", "अभी भी", "अभी तक", "वापस", "abhi bhi", "abhi tak", "ab bhi", "wapas", "ابھی بھی", "ابھی تک", "واپس",
-	}
+	leftStill = append([]string{
+		"went back", "gone back", "ran back", "retourné", "retournée", "volvió",
+		"voltou", "zurück", "wieder rein", "رجع", "رجعت",
+		"rje3", "rij3et", "वापस", "wapas", "واپس",
+	}, stillWords...)
 	// leftPlace is where the danger is.
 	leftPlace = []string{
 		"inside", "in the house", "in the building", "burning", "fire", "water", "under", "rubble", "in there", "back in", "went in",

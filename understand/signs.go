@@ -898,6 +898,16 @@ var longAgo = []string{
 	"el sene el mad", "el sene el madye", "men snin", "men sene", "el shahr el made",
 	"पिछले साल", "साल पहले", "सालों पहले", "पिछले महीने", "महीनों पहले", "pichle saal", "saal pehle", "pichle mahine",
 	"پچھلے سال", "سال پہلے", "سالوں پہلے", "پچھلے مہینے", "مہینوں پہلے",
+	// a season past, or as a baby: "last winter my uncle got hypothermia"
+	"last winter", "last summer", "last spring", "last autumn", "last fall", "as a baby", "when he was a baby", "when she was a baby",
+	"l'hiver dernier", "l'été dernier", "l'automne dernier", "quand il était bébé", "quand elle était bébé",
+	"el invierno pasado", "el verano pasado", "el otoño pasado", "de bebé", "cuando era bebé",
+	"letzten winter", "letzten sommer", "letzten herbst", "als baby",
+	"no inverno passado", "inverno passado", "no verão passado", "verão passado", "quando era bebê", "quando era bebe",
+	"الشتا الماضي", "الشتاء الماضي", "الشتويه الماضيه", "الصيف الماضي", "الصيفيه الماضيه", "وهو رضيع", "وهي رضيعه",
+	"el sheta el madi", "sheta elli fat", "el seif el madi",
+	"पिछली सर्दी", "पिछली सर्दियों", "पिछली गर्मी", "पिछली गर्मियों", "pichli sardi", "pichli sardiyon", "pichli garmi", "pichli garmiyon",
+	"پچھلی سردی", "پچھلی سردیوں", "پچھلی گرمی", "پچھلی گرمیوں", "pichhli sardiyon",
 	// remembrance: an anniversary, a story told of childhood
 	"years ago today", "anniversary of", "when he was a boy", "when she was a girl", "when he was young", "when she was young", "as a child",
 	"when i was little", "told us again about", "the story of",

@@ -200,6 +200,11 @@ func TestHistoryIsNotDanger(t *testing.T) {
 		{"cuando era niña mi abuela vio arder el mercado, todavía le da miedo el humo", false},
 		{"jahrestag vom grubenunglück, wir gehen heute zur gedenkfeier", false},
 		{"nana ne bachpan mein dekhi aag ki kahani sunai aaj phir", false},
+		// a season past, or as a baby
+		{"last winter grandad got hypothermia in the caravan, what heaters are safe indoors", false},
+		{"el invierno pasado hubo una fuga de gas en el edificio, cada cuánto revisan las tuberías", false},
+		{"पिछली सर्दी में चाचा को अंगीठी के धुएं से चक्कर आए थे, कौन सा हीटर ठीक रहेगा", false},
+		{"last winter she got hypothermia and now she is shivering and confused again, help now", true},
 		// the same words now, or with someone at risk now, stay danger
 		{"the mudslide buried our street, my neighbour is under it", true},
 		{"quand il était petit il était asthmatique, là il respire plus du tout", true},

@@ -86,42 +86,41 @@ var sitGone = append(append([]string{}, careMissing...),
 
 // sitHostile is a hazard or a hostile place that makes being gone a
 // danger: weather, water, fire, earth moving, the desert, a well.
-var sitHostile = append(append(append([]string{}, conceptWeather...), careWater...),
-	"thunderstorm", "gewitter", "unwetter", "orage", "chta kbira", "बर्फबारी", "बर्फ़बारी", "برفباری", "barfbari",
-	"sandstorm", "sand storm", "dust storm", "wildfire", "bushfire", "forest fire", "the fire", "avalanche", "landslide", "mudslide", "earthquake",
-	"explosion", "blast", "hurricane", "cyclone", "typhoon", "tornado", "gale", "the sea", "at sea", "rough sea", "waves", "the desert", "desert",
+var sitHostile = append(append(append(append([]string{}, conceptWeather...), careWater...),
+	"thunderstorm", "gewitter", "orage", "chta kbira", "बर्फबारी", "बर्फ़बारी", "برفباری", "barfbari",
+	"sandstorm", "sand storm", "dust storm", "forest fire", "the fire", "avalanche", "mudslide",
+	"explosion", "blast", "tornado", "the sea", "at sea", "the desert", "desert",
 	"snow", "the mountains", "the well", "a well", "whiteout", "the rapids", "strong current", "rip current",
-	"tempête de sable", "incendie", "feux de forêt", "feu de forêt", "avalanche", "glissement de terrain", "séisme", "tremblement de terre", "explosion",
-	"ouragan", "cyclone", "la mer", "en mer", "vagues", "le désert", "désert", "neige", "la montagne", "le puits",
-	"tormenta de arena", "incendio", "incendio forestal", "alud", "avalancha", "deslave", "terremoto", "sismo", "explosión", "explosion", "huracán",
-	"huracan", "ciclón", "el mar", "en el mar", "olas", "el desierto", "desierto", "nieve", "la sierra", "el pozo", "la montaña",
-	"sandsturm", "waldbrand", "buschfeuer", "brand", "lawine", "erdrutsch", "erdbeben", "explosion", "orkan", "wirbelsturm", "das meer", "auf see",
-	"wellen", "die wüste", "wüste", "schnee", "die berge", "der brunnen",
-	"tempestade de areia", "incêndio", "incendio", "queimada", "avalanche", "deslizamento", "terremoto", "explosão", "explosao", "furacão", "furacao",
-	"ciclone", "o mar", "no mar", "ondas", "o deserto", "deserto", "neve", "a serra", "o poço", "o poco",
-	"العاصفه الرمليه", "عاصفه رمليه", "العجاج", "الغبار", "حريق", "الحريق", "الحرايق", "انهيار", "زلزال", "الزلزال", "انفجار", "الانفجار", "اعصار", "البحر",
-	"الموج", "الصحرا", "الصحراء", "البر", "الجبل", "البير", "البئر", "الثلج",
-	"3asifa ramliya", "l3asifa", "el 3asifa", "3asfa", "l3ajaj", "ghbar", "7ari9", "7ari2", "l7ari9", "zilzal", "zelzal", "infijar", "tfjir", "i3sar",
-	"lba7r", "l ba7r", "el ba7r", "ba7r", "bahr", "lmouj", "mawj", "sa7ra", "essa7ra", "lbir", "el bir", "jbel", "ljbel", "tlj", "ttalj",
-	"आंधी", "रेतीला तूफान", "धूल भरी आंधी", "जंगल की आग", "आग", "भूकंप", "धमाका", "विस्फोट", "चक्रवात", "समुद्र", "लहरें", "रेगिस्तान", "पहाड़", "कुआं",
-	"कुएं", "उफान", "aandhi", "andhi", "jangal ki aag", "aag", "bhukamp", "dhamaka", "samundar", "samudra", "registan", "pahad", "kuan", "kuen", "ufaan",
-	"آندھی", "ریتلا طوفان", "جنگل کی آگ", "آگ", "زلزلہ", "دھماکہ", "سمندر", "لہریں", "ریگستان", "صحرا", "پہاڑ", "کنواں", "کنویں", "طغیانی",
-)
+	"tempête de sable", "feux de forêt", "feu de forêt", "avalanche", "explosion",
+	"la mer", "en mer", "le désert", "désert", "neige", "la montagne", "le puits",
+	"tormenta de arena", "incendio forestal", "alud", "avalancha", "explosión", "explosion",
+	"huracan", "el mar", "en el mar", "el desierto", "desierto", "nieve", "la sierra", "el pozo", "la montaña",
+	"sandsturm", "buschfeuer", "lawine", "explosion", "wirbelsturm", "das meer", "auf see",
+	"die wüste", "wüste", "schnee", "die berge", "der brunnen",
+	"tempestade de areia", "queimada", "avalanche", "explosão", "explosao", "furacao",
+	"o mar", "no mar", "o deserto", "deserto", "neve", "a serra", "o poço", "o poco",
+	"العاصفه الرمليه", "عاصفه رمليه", "العجاج", "الغبار", "حريق", "الحرايق", "انهيار", "انفجار", "الانفجار",
+	"الصحرا", "الصحراء", "البر", "الجبل", "البير", "البئر", "الثلج",
+	"3asifa ramliya", "el 3asifa", "l3ajaj", "ghbar", "7ari9", "l7ari9", "infijar", "tfjir",
+	"lba7r", "l ba7r", "ba7r", "bahr", "mawj", "sa7ra", "essa7ra", "lbir", "el bir", "jbel", "ljbel", "tlj", "ttalj",
+	"रेतीला तूफान", "धूल भरी आंधी", "जंगल की आग", "धमाका", "विस्फोट", "रेगिस्तान", "पहाड़", "कुआं",
+	"कुएं", "उफान", "andhi", "jangal ki aag", "dhamaka", "samudra", "registan", "pahad", "kuan", "kuen", "ufaan",
+	"ریتلا طوفان", "جنگل کی آگ", "دھماکہ", "ریگستان", "صحرا", "پہاڑ", "کنواں", "کنویں", "طغیانی",
+), hazardOut...)
 
 // sitFound says the person is found, back or safe: the situation is over.
-var sitFound = []string{
-	"found him", "found her", "found them", "we found", "been found", "was found", "is back", "are back", "came back", "got back", "came home",
-	"is home", "is with us", "called us", "he called", "she called", "turned up", "showed up", "rescued",
-	"retrouvé", "retrouvée", "retrouvés", "est rentré", "est rentrée", "est revenu", "est revenue", "a appelé", "sauvé", "sauvée",
-	"lo encontramos", "la encontramos", "apareció", "ya volvió", "ya regresó", "ya llegó", "llamó", "rescatado", "rescatada",
-	"gefunden", "ist wieder da", "ist zurück", "ist zu hause", "hat angerufen", "gerettet",
-	"achamos", "encontramos", "apareceu", "voltou", "já chegou", "ja chegou", "ligou", "resgatado", "resgatada",
-	"لقيناه", "لقيناها", "لقاوه", "رجع بالسلامه", "رجعت بالسلامه", "وصل بالسلامه", "رجع الحمد", "رجعت الحمد", "اتصل", "اتصلت", "انقذوه",
-	"l9inah", "l9inaha", "la2ino", "la2ineha", "rje3 bslama", "rj3at", "rej3et", "ttasel", "ttaslat", "3ayyet", "3aytat",
-	"मिल गया", "मिल गई", "मिल गए", "लौट आए", "लौट आया", "लौट आई", "वापस आ गए", "वापस आ गया", "वापस आ गई", "फोन आया", "बचा लिया",
-	"mil gaya", "mil gayi", "laut aaye", "wapas aa gaye", "wapas aa gaya",
-	"مل گیا", "مل گئی", "مل گئے", "لوٹ آئے", "لوٹ آیا", "واپس آ گئے", "واپس آ گیا", "واپس آ گئی", "فون آیا", "بچا لیا",
-}
+var sitFound = append([]string{
+	"we found", "came home",
+	"is home", "is with us", "called us", "he called", "she called",
+	"a appelé", "sauvé", "sauvée",
+	"ya volvió", "ya regresó", "llamó",
+	"hat angerufen",
+	"já chegou", "ja chegou", "ligou",
+	"رجع بالسلامه", "رجعت بالسلامه", "وصل بالسلامه", "رجع الحمد", "رجعت الحمد", "اتصل", "اتصلت",
+	"la2ino", "la2ineha", "rje3 bslama", "ttasel", "ttaslat", "3ayyet", "3aytat",
+	"फोन आया",
+	"فون آیا",
+}, foundBack...)
 
 // sitElsewhere tells of others far away, as the news does.
 var sitElsewhere = []string{
@@ -310,19 +309,22 @@ var (
 // back", "the bus didn't return", "la luz no ha vuelto").
 func goneOfSomeone(padded string, gone phraseSet) bool {
 	return each(padded, gone, func(start, end int) bool {
-		if negatedAround(padded, start, end) {
-			return false
-		}
-		from := start
-		for n := 0; n < 3 && from > 0; n++ { // the three words before
-			from = strings.LastIndexByte(padded[:from-1], ' ') + 1
-			if from <= 0 {
-				from = 0
-				break
-			}
-		}
-		return !sitThingSet.match(" " + strings.TrimSpace(padded[from:start]) + " ")
+		return !negatedAround(padded, start, end) && !thingBefore(padded, start)
 	})
+}
+
+// thingBefore reports whether one of the three words before start names a
+// thing that can be "not back" (sitThingSet): the power, the bus, the water.
+func thingBefore(padded string, start int) bool {
+	from := start
+	for n := 0; n < 3 && from > 0; n++ { // the three words before
+		from = strings.LastIndexByte(padded[:from-1], ' ') + 1
+		if from <= 0 {
+			from = 0
+			break
+		}
+	}
+	return sitThingSet.match(" " + strings.TrimSpace(padded[from:start]) + " ")
 }
 
 // sitThing are what can be "not back" without a person being gone.
@@ -541,17 +543,17 @@ var batteryWord = func() map[string]bool {
 
 // sitImmunoLow is someone whom infection kills fast: on chemotherapy, on
 // dialysis, after a transplant.
-var sitImmunoLow = []string{
-	"chemo", "chemotherapy", "dialysis", "transplant", "leukemia", "leukaemia", "neutropenic",
-	"chimio", "chimiothérapie", "dialyse", "greffe", "leucémie",
-	"quimio", "quimioterapia", "diálisis", "dialisis", "trasplante", "leucemia",
-	"chemo", "chemotherapie", "dialyse", "transplantation", "leukämie",
-	"quimio", "quimioterapia", "diálise", "dialise", "transplante", "leucemia",
-	"الكيماوي", "كيماوي", "العلاج الكيميائي", "غسيل الكلى", "غسيل كلى", "الغسيل", "زراعه", "لوكيميا", "سرطان الدم",
-	"kimawi", "l kimawi", "chimio", "ghasil", "ghaseel", "dialyse",
-	"कीमो", "कीमोथेरेपी", "डायलिसिस", "ट्रांसप्लांट", "ल्यूकेमिया", "kimo", "chemo", "dialysis",
-	"کیمو", "کیموتھراپی", "ڈائلیسز", "ڈائیلاسز", "ٹرانسپلانٹ", "kemo",
-}
+var sitImmunoLow = append([]string{
+	"transplant", "leukemia", "leukaemia", "neutropenic",
+	"greffe", "leucémie",
+	"trasplante", "leucemia",
+	"transplantation", "leukämie",
+	"transplante", "leucemia",
+	"زراعه", "لوكيميا", "سرطان الدم",
+
+	"ट्रांसप्लांट", "ल्यूकेमिया",
+	"ٹرانسپلانٹ",
+}, chemoDialysis...)
 
 // sitNewborn is a baby, whose fever is an emergency under three months.
 var sitNewborn = []string{

@@ -15,6 +15,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Class is what a message is about.
@@ -333,7 +335,10 @@ func (m *Model) Understand(text string) (res Result) {
 	// name nothing; the classifier, which has met them mostly in long
 	// emergencies, would read them as one. Only a safety phrase may raise
 	// them, and a run of one of them is nothing the bot can place.
-	noContent := m.contentless(words) && rd.signless()
+	// A key held down ("ddddd", "ककककक") is read the same way: its
+	// letters were seen in no example, so the classifier's answer is a guess.
+	keyHeld := mashed(text)
+	noContent := (keyHeld || m.contentless(words)) && rd.signless()
 	if noContent {
 		floor = 1.1
 	}
@@ -341,7 +346,7 @@ func (m *Model) Understand(text string) (res Result) {
 	if top.Class == Danger && p[0] < floor {
 		top = res.Scores[1]
 	}
-	if noContent && (top.Class != res.Scores[0].Class || repeatsTooOften(words)) {
+	if noContent && (keyHeld || top.Class != res.Scores[0].Class || repeatsTooOften(words)) {
 		top = Scored{Class: Other, Score: p[classIndex(Other)]}
 	}
 	res.Class, res.Confidence = top.Class, top.Score
@@ -656,6 +661,24 @@ func bestOther(s []Scored) Class {
 		return s[1].Class
 	}
 	return s[0].Class
+}
+
+// mashed reports whether the message is one letter typed at least four
+// times and nothing else: a key held down, nothing to read. It reads the
+// text as sent, since normalising shortens the run.
+func mashed(text string) bool {
+	text = strings.TrimSpace(text)
+	first, size := utf8.DecodeRuneInString(text)
+	if !unicode.IsLetter(first) || utf8.RuneCountInString(text) < 4 {
+		return false
+	}
+	first = unicode.ToLower(first)
+	for _, r := range text[size:] {
+		if unicode.ToLower(r) != first {
+			return false
+		}
+	}
+	return true
 }
 
 // hasContent reports whether there is anything to classify.

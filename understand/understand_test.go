@@ -551,16 +551,23 @@ func TestOptOutTold(t *testing.T) {
 // TestHumanTold: a person asked for politely and at length, naming a
 // relative, is human; with a danger sign the safety layer decides.
 func TestHumanTold(t *testing.T) {
-	m := Default()
-	cases := []struct {
-		text string
-		want Class
-	}{
+	checkClasses(t, []classCase{
 		{"could someone from your team call me back when you can, it's about my mother's house", Human},
 		{"est-ce que quelqu'un de votre équipe peut me rappeler, c'est pour mon père", Human},
 		{"aap ki team mein se koi mujhe call kar sakta hai, ammi ke baare mein baat karni hai", Human},
 		{"please call me back, my father is not breathing", Danger},
-	}
+	})
+}
+
+type classCase struct {
+	text string
+	want Class
+}
+
+// checkClasses checks the class Understand gives each text.
+func checkClasses(t *testing.T, cases []classCase) {
+	t.Helper()
+	m := Default()
 	for _, c := range cases {
 		if r := m.Understand(c.text); r.Class != c.want {
 			t.Errorf("Understand(%q) = %s (rule %q, %.2f), want %s", c.text, r.Class, r.Rule, r.Confidence, c.want)
@@ -675,6 +682,25 @@ func TestFunctionWordsAloneAreNotDanger(t *testing.T) {
 	}
 	if !m.contentless(strings.Fields("and , the ?")) || m.contentless(strings.Fields("and the fire")) {
 		t.Error("contentless: want true for function words and punctuation, false with a content word")
+	}
+}
+
+// One letter held down ("ffffff", "ججججج") is nothing to read, whatever the
+// classifier guesses from letters it never met in a run; a short word with a
+// repeated letter, or a danger word typed with one, is still read.
+func TestKeyHeldIsOther(t *testing.T) {
+	checkClasses(t, []classCase{
+		{"ffffff", Other},
+		{"  QQQQQ ", Other},
+		{"ककककक", Other},
+		{"ججججج", Other},
+		{"sos", Danger},
+		{"fiiiire", Danger},
+	})
+	for text, want := range map[string]bool{"dddd": true, "ddd": false, "dd dd": false, "dddd!": false, "1111": false} {
+		if got := mashed(text); got != want {
+			t.Errorf("mashed(%q) = %v, want %v", text, got, want)
+		}
 	}
 }
 
