@@ -59,14 +59,15 @@ func (e *Engine) statusAtIngest(ctx context.Context, w store.Writer, it *InboxIt
 	if e.cfg.statusesViaInbox || !e.started.Load() || earlier || st.Status == store.StatusFailed {
 		return false
 	}
-	if idle, err := e.laneIdle(ctx, w, it.lane()); err != nil || !idle {
-		return false
+	// The message first: a status that overtook the answer to its send
+	// is common under load, and costs one read to recognise.
+	if _, _, ok := parseOutboxCallback(st.BizOpaqueCallbackData); !ok {
+		if _, err := store.GetSentRef(ctx, w, st.ID); err != nil {
+			return false
+		}
 	}
-	if _, _, ok := parseOutboxCallback(st.BizOpaqueCallbackData); ok {
-		return true
-	}
-	_, err := store.GetSentRef(ctx, w, st.ID)
-	return err == nil
+	idle, err := e.laneIdle(ctx, w, it.lane())
+	return err == nil && idle
 }
 
 // laneIdle reports whether no inbound event of lane waits or is being
