@@ -14,6 +14,7 @@ import (
 
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
+	"lifeline/cluster/jsstore/jstest"
 	"lifeline/flows"
 	"lifeline/store"
 )
@@ -304,11 +305,28 @@ func (f *failingWrites) Write(ctx context.Context, scope store.Scope, fn func(w 
 // its lane, or one that settles a held send whose lane only the owner
 // can wake, is stored for the owner, which applies it in order.
 func TestStatusAtIngestOnAnInstanceThatDoesNotOwnTheUser(t *testing.T) {
-	db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
+	for _, be := range []struct {
+		name string
+		open func(t *testing.T) *store.DB
+	}{
+		{"badger", func(t *testing.T) *store.DB {
+			db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			return db
+		}},
+		// JetStream keeps each person's records in their scope: the
+		// lane's inbox is read there, and a commit to it in between
+		// refuses the ingest write.
+		{"jetstream", func(t *testing.T) *store.DB { return jstest.OpenDB(t) }},
+	} {
+		t.Run(be.name, func(t *testing.T) { statusAtIngestNotOwner(t, be.open(t)) })
 	}
-	defer db.Close()
+}
+
+func statusAtIngestNotOwner(t *testing.T, db *store.DB) {
 	graph := whatsapptest.NewServer(t, whatsapptest.Strict())
 	client := whatsapp.NewClient(whatsapp.ClientConfig{BaseURL: graph.URL, Version: "v23.0", AccessToken: testToken, Timeout: 5 * time.Second})
 	owners := &twoOwners{}
