@@ -329,16 +329,7 @@ func TestStatusAtIngestOnAnInstanceThatDoesNotOwnTheUser(t *testing.T) {
 func statusAtIngestNotOwner(t *testing.T, db *store.DB) {
 	graph := whatsapptest.NewServer(t, whatsapptest.Strict())
 	client := whatsapp.NewClient(whatsapp.ClientConfig{BaseURL: graph.URL, Version: "v23.0", AccessToken: testToken, Timeout: 5 * time.Second})
-	owners := &twoOwners{}
-	for i := range owners.engines {
-		cfg := Config{PhoneNumberIDs: []string{testPhone}, RatePerNumber: 1000, Workers: 4,
-			Backoff: func(whatsapp.Action, int) time.Duration { return time.Millisecond }}
-		e := New(cfg, Options{DB: db, Sender: client, KB: stubKB{}, Logger: zerolog.Nop(), Partitions: ownerView{owners, i}})
-		if err := e.Start(); err != nil {
-			t.Fatal(err)
-		}
-		owners.engines[i] = e
-	}
+	owners := startTwoOwners(t, db, client)
 	defer func() {
 		for _, e := range owners.engines {
 			e.Close()
