@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -75,6 +76,10 @@ type Config struct {
 	// Backoff is the delay before the next attempt after failure n; nil
 	// uses the send policy's (sendpolicy.Policy). Tests shorten it.
 	Backoff func(a whatsapp.Action, attempt int) time.Duration
+
+	// statusesViaInbox keeps every status in the inbox, as before
+	// statusAtIngest: the tests compare the two ways.
+	statusesViaInbox bool
 }
 
 func (c *Config) defaults() {
@@ -171,6 +176,10 @@ type Engine struct {
 
 	ingestCh   chan *ingestReq
 	ingestDone chan struct{}
+	// started is set once Start has queued the work left in the store
+	// and the outbox lanes exist: before, a lane found empty may have
+	// events waiting in the store (statusAtIngest).
+	started atomic.Bool
 
 	interceptors   []Interceptor
 	sources        []TranscriptSource
@@ -437,6 +446,7 @@ func (e *Engine) Start() error {
 	}
 	if e.part != nil {
 		e.startPartitioned()
+		e.started.Store(true)
 		e.log.Info().Msg("engine started; each partition's pending work is queued when this instance takes the partition")
 		return nil
 	}
@@ -467,6 +477,7 @@ func (e *Engine) Start() error {
 	if err != nil {
 		return fmt.Errorf("recover queues: %w", err)
 	}
+	e.started.Store(true)
 	e.log.Info().Int("inbox", pendingIn).Int("outbox", pendingOut).Msg("engine started")
 	return nil
 }

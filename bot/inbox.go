@@ -673,22 +673,17 @@ func (e *Engine) applyLearning(effects []flows.Effect, now time.Time) {
 	}
 }
 
-// handleStatus applies a delivery status to the outbound message it is
-// about. A status naming an outbox item whose send had an unknown outcome
-// settles it; a failed status enters the send policy like a failed send
-// (the re-engagement template after 131047, the message again after a
-// transient code, the contact marked after 131026).
+// handleStatus applies a delivery status event from the inbox
+// (applyStatusEvent) and removes it, in one write; a status the ingest
+// could apply in its own write never gets here (statusAtIngest).
 func (e *Engine) handleStatus(t inTask) error {
 	st := t.item.Status
 	now := e.now()
-	var (
-		queued []*store.OutboxItem
-		wake   string
-	)
+	var fx statusEffects
 	ctx := storeCtx()
 	gone := false
 	err := e.db.Write(ctx, laneScope(t.item), func(tx store.Writer) error {
-		queued, wake, gone = queued[:0], "", false
+		fx, gone = statusEffects{}, false
 		// The event was read from a copy that may lag: one handled
 		// already (here or by a partition's previous owner) is not
 		// applied twice.
@@ -698,26 +693,8 @@ func (e *Engine) handleStatus(t inTask) error {
 			gone = true
 			return nil
 		}
-		for _, o := range e.observers {
-			if err := o.ObserveStatus(tx, st); err != nil {
-				return fmt.Errorf("observe status: %w", err)
-			}
-		}
-		if seq, _, ok := parseOutboxCallback(st.BizOpaqueCallbackData); ok {
-			user, err := e.settleHeld(ctx, tx, seq, st, now)
-			if err != nil {
-				return fmt.Errorf("settle outbox item %d: %w", seq, err)
-			}
-			wake = user
-		}
-		ref, err := store.GetSentRef(ctx, tx, st.ID)
-		if err == nil {
-			items, err := e.applyStatus(ctx, tx, ref, st, now)
-			if err != nil {
-				return err
-			}
-			queued = append(queued, items...)
-		} else if !errors.Is(err, store.ErrNotFound) {
+		var err error
+		if fx, err = e.applyStatusEvent(ctx, tx, st, now); err != nil {
 			return err
 		}
 		return store.DeleteInbox(ctx, tx, t.seq)
@@ -725,19 +702,68 @@ func (e *Engine) handleStatus(t inTask) error {
 	if err != nil || gone {
 		return err
 	}
+	e.statusCommitted(st, fx)
+	return nil
+}
+
+// statusEffects is what applying a status leaves to do once its write
+// is committed.
+type statusEffects struct {
+	queued []*store.OutboxItem // outbox items it queued
+	wake   string              // user whose outbox lane must look at a settled item again
+}
+
+// applyStatusEvent is what a delivery status does to the store, within
+// tx: the one place that decides it, whether the status is applied from
+// the inbox (handleStatus) or in the write that ingests it
+// (statusAtIngest). A status naming an outbox item whose send had an
+// unknown outcome settles it; a failed status enters the send policy
+// like a failed send (the re-engagement template after 131047, the
+// message again after a transient code, the contact marked after
+// 131026).
+func (e *Engine) applyStatusEvent(ctx context.Context, tx store.Writer, st *whatsapp.Status, now time.Time) (statusEffects, error) {
+	var fx statusEffects
+	for _, o := range e.observers {
+		if err := o.ObserveStatus(tx, st); err != nil {
+			return fx, fmt.Errorf("observe status: %w", err)
+		}
+	}
+	if seq, _, ok := parseOutboxCallback(st.BizOpaqueCallbackData); ok {
+		user, err := e.settleHeld(ctx, tx, seq, st, now)
+		if err != nil {
+			return fx, fmt.Errorf("settle outbox item %d: %w", seq, err)
+		}
+		fx.wake = user
+	}
+	ref, err := store.GetSentRef(ctx, tx, st.ID)
+	if err == nil {
+		items, err := e.applyStatus(ctx, tx, ref, st, now)
+		if err != nil {
+			return fx, err
+		}
+		fx.queued = append(fx.queued, items...)
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return fx, err
+	}
+	return fx, nil
+}
+
+// statusCommitted runs what follows the commit of status st: the
+// followers are told, the outbox lane of a settled item looks at it
+// again, what the status queued is sent, and consoles hear of it.
+func (e *Engine) statusCommitted(st *whatsapp.Status, fx statusEffects) {
 	for _, o := range e.observers {
 		if f, ok := o.(StatusFollower); ok {
 			f.StatusCommitted(st)
 		}
 	}
-	if wake != "" {
-		e.wakeOut.Wake(wake)
+	if fx.wake != "" {
+		e.wakeOut.Wake(fx.wake)
 	}
-	for _, it := range queued {
+	for _, it := range fx.queued {
 		e.outbox.Add(it)
 	}
 	e.pulse.note(func() { e.emit(Event{Kind: "status", At: e.now()}) })
-	return nil
 }
 
 // settleHeld applies a status to the outbox item seq when its last send

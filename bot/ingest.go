@@ -229,14 +229,34 @@ func (e *Engine) writeSplit(events []ingestEvent) (int, error) {
 // stored twice that way, so the lanes holding them are written last.
 func (e *Engine) storeEvents(reqs [][]ingestEvent) ([]int, error) {
 	writes, staged, undeduped := e.laneWrites(reqs)
-	var done []bool
+	done := make([]bool, len(writes))
 	var err error
-	if undeduped {
-		done, err = e.db.WriteEach(storeCtx(), writes)
-	} else {
-		// Every lane's events carry ids: the lanes are independent of
-		// each other, and a cluster store writes them all at once.
-		done, err = e.db.WriteAll(storeCtx(), writes)
+	for {
+		// The lanes not committed yet: all of them, then again those
+		// whose write gave up applying a status (errStatusLater), which
+		// now store it in the inbox. Each round stores one status more
+		// that way, so the rounds end.
+		var idx []int
+		var todo []store.ScopedWrite
+		for i, w := range writes {
+			if !done[i] {
+				idx, todo = append(idx, i), append(todo, w)
+			}
+		}
+		var ok []bool
+		if undeduped {
+			ok, err = e.db.WriteEach(storeCtx(), todo)
+		} else {
+			// Every lane's events carry ids: the lanes are independent of
+			// each other, and a cluster store writes them all at once.
+			ok, err = e.db.WriteAll(storeCtx(), todo)
+		}
+		for j, i := range idx {
+			done[i] = ok[j]
+		}
+		if !errors.Is(err, errStatusLater) {
+			break
+		}
 	}
 	counts := make([]int, len(reqs))
 	// Committed events are durable even when another lane failed: queue
@@ -246,6 +266,7 @@ func (e *Engine) storeEvents(reqs [][]ingestEvent) ([]int, error) {
 			continue
 		}
 		e.queue(l.tasks)
+		e.statusesApplied(l.applied)
 		for _, r := range l.reqOf {
 			counts[r]++
 		}
@@ -257,10 +278,12 @@ func (e *Engine) storeEvents(reqs [][]ingestEvent) ([]int, error) {
 }
 
 // laneStage is what one lane's write staged in its committed try: the
-// new events and the request each came from.
+// new events stored in the inbox, the statuses applied (statusAtIngest)
+// and the request each new event came from.
 type laneStage struct {
-	tasks []inTask
-	reqOf []int
+	tasks   []inTask
+	applied []appliedStatus
+	reqOf   []int
 }
 
 // laneWrites groups the events of reqs by lane, in arrival order within
@@ -272,6 +295,7 @@ func (e *Engine) laneWrites(reqs [][]ingestEvent) (writes []store.ScopedWrite, s
 		scope     store.Scope
 		events    []ingestEvent
 		reqOf     []int
+		later     []bool // the status goes to the inbox (errStatusLater)
 		undeduped bool
 	}
 	var lanes []*lane
@@ -287,6 +311,7 @@ func (e *Engine) laneWrites(reqs [][]ingestEvent) (writes []store.ScopedWrite, s
 			}
 			l.events = append(l.events, ev)
 			l.reqOf = append(l.reqOf, ri)
+			l.later = append(l.later, false)
 			l.undeduped = l.undeduped || ev.dedupe == ""
 		}
 	}
@@ -299,9 +324,12 @@ func (e *Engine) laneWrites(reqs [][]ingestEvent) (writes []store.ScopedWrite, s
 		staged[i] = st
 		writes[i] = store.ScopedWrite{Scope: l.scope, Fn: func(w store.Writer) error {
 			// A retried try starts again from nothing.
-			st.tasks, st.reqOf = st.tasks[:0], st.reqOf[:0]
+			st.tasks, st.applied, st.reqOf = st.tasks[:0], st.applied[:0], st.reqOf[:0]
 			for k, ev := range l.events {
-				ok, err := e.stageOne(w, ev, &st.tasks)
+				ok, err := e.stageOne(w, ev, !l.later[k], st)
+				if errors.Is(err, errStatusLater) {
+					l.later[k] = true
+				}
 				if err != nil {
 					return err
 				}
@@ -343,8 +371,9 @@ func (e *Engine) queue(tasks []inTask) {
 }
 
 // stageOne writes ev within w unless its dedupe id was seen before, and
-// reports whether it was new.
-func (e *Engine) stageOne(w store.Writer, ev ingestEvent, tasks *[]inTask) (bool, error) {
+// reports whether it was new. A status that may be (now says so, and
+// statusAtIngest) is applied instead of stored in the inbox.
+func (e *Engine) stageOne(w store.Writer, ev ingestEvent, now bool, st *laneStage) (bool, error) {
 	ctx := storeCtx()
 	if ev.dedupe != "" {
 		first, err := store.MarkSeen(ctx, w, ev.dedupe, ev.item.ReceivedAt, e.cfg.DedupeFor)
@@ -352,11 +381,19 @@ func (e *Engine) stageOne(w store.Writer, ev ingestEvent, tasks *[]inTask) (bool
 			return false, err
 		}
 	}
+	if now && ev.item.Kind == "status" && e.statusAtIngest(ctx, w, ev.item, len(st.tasks) > 0) {
+		a, err := e.applyAtIngest(ctx, w, ev.item)
+		if err != nil {
+			return false, err
+		}
+		st.applied = append(st.applied, a)
+		return true, nil
+	}
 	seq, err := store.AddInbox(ctx, w, ev.raw)
 	if err != nil {
 		return false, err
 	}
-	*tasks = append(*tasks, inTask{seq: seq, item: ev.item, attempts: new(int)})
+	st.tasks = append(st.tasks, inTask{seq: seq, item: ev.item, attempts: new(int)})
 	return true, nil
 }
 

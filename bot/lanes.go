@@ -197,6 +197,14 @@ func (l *lanes[T]) worker() {
 	}
 }
 
+// Holds reports whether key's lane has an item not yet finished (one
+// being worked on included).
+func (l *lanes[T]) Holds(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.queues[key]) > 0
+}
+
 // Len is the number of items not yet finished.
 func (l *lanes[T]) Len() int {
 	l.mu.Lock()

@@ -53,6 +53,23 @@ func (v ownerView) Notify(user string) {
 	}
 }
 
+// startTwoOwners starts two engines on db that divide the users
+// between them; the caller closes them.
+func startTwoOwners(t *testing.T, db *store.DB, client *whatsapp.Client) *twoOwners {
+	t.Helper()
+	owners := &twoOwners{}
+	for i := range owners.engines {
+		cfg := Config{PhoneNumberIDs: []string{testPhone}, RatePerNumber: 1000, Workers: 4,
+			Backoff: func(whatsapp.Action, int) time.Duration { return time.Millisecond }}
+		e := New(cfg, Options{DB: db, Sender: client, KB: stubKB{}, Logger: zerolog.Nop(), Partitions: ownerView{owners, i}})
+		if err := e.Start(); err != nil {
+			t.Fatal(err)
+		}
+		owners.engines[i] = e
+	}
+	return owners
+}
+
 // Two engines share one store, each working half of the users: messages
 // posted to either are answered by the owner of their user, in each
 // user's order, and once one engine stops owning anything, the other
@@ -65,16 +82,7 @@ func TestTwoEnginesSplitTheUsersAndKeepEachUsersOrder(t *testing.T) {
 	defer db.Close()
 	graph := whatsapptest.NewServer(t, whatsapptest.Strict())
 	client := whatsapp.NewClient(whatsapp.ClientConfig{BaseURL: graph.URL, Version: "v23.0", AccessToken: testToken, Timeout: 5 * time.Second})
-	owners := &twoOwners{}
-	for i := range owners.engines {
-		cfg := Config{PhoneNumberIDs: []string{testPhone}, RatePerNumber: 1000, Workers: 4,
-			Backoff: func(whatsapp.Action, int) time.Duration { return time.Millisecond }}
-		e := New(cfg, Options{DB: db, Sender: client, KB: stubKB{}, Logger: zerolog.Nop(), Partitions: ownerView{owners, i}})
-		if err := e.Start(); err != nil {
-			t.Fatal(err)
-		}
-		owners.engines[i] = e
-	}
+	owners := startTwoOwners(t, db, client)
 	var closeOnce sync.Once
 	closeAll := func() {
 		closeOnce.Do(func() {

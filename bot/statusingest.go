@@ -1,0 +1,113 @@
+package bot
+
+import (
+	"context"
+	"errors"
+
+	"lifeline/store"
+)
+
+// A delivery status is applied in the write that ingests it when that
+// gives the same result as storing it and applying it from the inbox:
+// it saves a status its own commit (and the inbox event's number) on
+// its partition's owner. A processed message costs two statuses (sent,
+// delivered); on a cluster each commit is a replicated stream write.
+//
+// It is the same result when the status is the next thing its lane
+// would do and the write can do all the status does:
+//   - nothing of its lane waits before it: no event in the inbox (one
+//     being processed stays there until its write), none stored earlier
+//     in this write. One process knows from its lanes, which hold every
+//     pending event once Start has queued those left in the store
+//     (ingest is their only other source, and it is this goroutine);
+//     with several instances the write reads its lane's inbox, in the
+//     person's scope, so that a commit to the lane in between refuses
+//     this one;
+//   - it is not "failed": a failed status enters the send policy, which
+//     may pause a number in this instance's send step; it stays with
+//     the owner of the lane, as before;
+//   - the engine knows the message: an outbox item named by the
+//     callback data or a sent reference. A status that comes before its
+//     send is recorded waits in the inbox as it did, and is applied
+//     when the send may be recorded;
+//   - what follows its commit can be done here: a settled item's lane
+//     is woken only by its owner (applyStatusEvent says which).
+//
+// The same function applies the status either way (applyStatusEvent),
+// and the event's dedupe marker is in the same write: a status is
+// applied once, and a crash before the commit leaves the webhook
+// unanswered, so that Meta delivers it again.
+
+// errStatusLater ends a lane's ingest write whose status began to be
+// applied and cannot be: the write runs again with the status stored in
+// the inbox instead.
+var errStatusLater = errors.New("status is applied from the inbox")
+
+// appliedStatus is a status applied by an ingest write, with what is
+// left to do after the commit.
+type appliedStatus struct {
+	item *InboxItem
+	fx   statusEffects
+}
+
+// statusAtIngest reports whether status event it may be applied in the
+// ingest write w of its lane; earlier says whether an earlier event of
+// the lane was stored in the inbox by this write. A failed read says no:
+// the event is stored in the inbox as before.
+func (e *Engine) statusAtIngest(ctx context.Context, w store.Writer, it *InboxItem, earlier bool) bool {
+	st := it.Status
+	if e.cfg.statusesViaInbox || !e.started.Load() || earlier || st.Status == store.StatusFailed {
+		return false
+	}
+	// The message first: a status that overtook the answer to its send
+	// is common under load, and costs one read to recognise.
+	if _, _, ok := parseOutboxCallback(st.BizOpaqueCallbackData); !ok {
+		if _, err := store.GetSentRef(ctx, w, st.ID); err != nil {
+			return false
+		}
+	}
+	idle, err := e.laneIdle(ctx, w, it.lane())
+	return err == nil && idle
+}
+
+// laneIdle reports whether no inbound event of lane waits or is being
+// processed.
+func (e *Engine) laneIdle(ctx context.Context, r store.Reader, lane string) (bool, error) {
+	if e.part == nil {
+		return !e.inbox.Holds(lane), nil
+	}
+	idle := true
+	err := store.EachPendingInbox(ctx, r, func(_ uint64, it InboxItem, bad error) error {
+		if bad != nil || it.lane() == lane {
+			idle = false
+			return store.ErrStop
+		}
+		return nil
+	})
+	return idle, err
+}
+
+// applyAtIngest applies status event it within the ingest write w, or
+// returns errStatusLater when what follows its commit cannot be done by
+// this instance or applying it failed (the inbox's retries and its dead
+// letters then take it, as before).
+func (e *Engine) applyAtIngest(ctx context.Context, w store.Writer, it *InboxItem) (appliedStatus, error) {
+	fx, err := e.applyStatusEvent(ctx, w, it.Status, e.now())
+	if err != nil {
+		e.log.Debug().Err(err).Msg("status not applied at ingest; it waits in the inbox")
+		return appliedStatus{}, errStatusLater
+	}
+	if fx.wake != "" && e.part != nil && !e.part.Owns(fx.wake) {
+		return appliedStatus{}, errStatusLater
+	}
+	return appliedStatus{item: it, fx: fx}, nil
+}
+
+// statusesApplied runs what follows the commit of the statuses an
+// ingest write applied.
+func (e *Engine) statusesApplied(done []appliedStatus) {
+	for _, a := range done {
+		e.statusCommitted(a.item.Status, a.fx)
+		e.obs.Processed(a.item.Kind, e.now().Sub(a.item.ReceivedAt))
+	}
+}
