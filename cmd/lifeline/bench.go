@@ -259,9 +259,27 @@ type fakeGraph struct {
 	receipts atomic.Uint64 // mark-as-read requests
 	seen     func(to string, at time.Time)
 	// sent, when set, hears of every message sent (not read receipts):
-	// the recipient, the wamid answered and the sending number.
-	sent    func(to, wamid, phone string)
+	// the recipient, the wamid answered, the sending number and the
+	// send's biz_opaque_callback_data ("" if none), which WhatsApp echoes
+	// in the message's status webhooks.
+	sent    func(to, wamid, phone, callback string)
 	latency *latency.Sampler
+}
+
+// jsonString is the value of the first string field named key in the
+// JSON body b, "" if there is none; enough for the sends Lifeline writes,
+// whose callback data holds no quote.
+func jsonString(b []byte, key string) string {
+	i := bytes.Index(b, []byte(`"`+key+`":"`))
+	if i < 0 {
+		return ""
+	}
+	rest := b[i+len(key)+4:]
+	j := bytes.IndexByte(rest, '"')
+	if j < 0 {
+		return ""
+	}
+	return string(rest[:j])
 }
 
 func startFakeGraph(m latency.Model) (*fakeGraph, error) {
@@ -285,7 +303,7 @@ func startFakeGraph(m latency.Model) (*fakeGraph, error) {
 						g.seen(string(rest[:j]), time.Now())
 					}
 					if g.sent != nil {
-						g.sent(string(rest[:j]), wamid, c.Params("phone"))
+						g.sent(string(rest[:j]), wamid, c.Params("phone"), jsonString(body, "biz_opaque_callback_data"))
 					}
 				}
 			}

@@ -32,7 +32,8 @@ const benchClusterUsage = `Usage:
       one run: --instances child processes of this binary (lifeline serve) on loopback, on one
       backend (nats: each embeds a NATS node, routed into one cluster; badger: one instance), fed
       webhooks (each a new person's message, answered by one reply) posted to a random instance;
-      every reply the fake Graph API takes is followed by two status webhooks (sent, delivered).
+      every reply the fake Graph API takes is followed, a second later, by two status webhooks
+      (sent, delivered) carrying the send's callback data, as WhatsApp posts them.
       --rate N messages per second: CPU of the instances per processed message.
       --rate 0: as fast as --concurrency connections go: capacity, replies per second.
       --cpus Q caps each instance at Q cores with a cgroup (root; cgroup v1 cpu controller or v2).
@@ -558,8 +559,14 @@ func removeCgroup(dir string) {
 	}
 }
 
-// statusPayload is a status webhook for a message sent to `to`.
-func statusPayload(wamid, to, phone, status string) []byte {
+// statusDelay is how long after a send the fake posts its status
+// webhooks: WhatsApp posts "sent" once the message has left, after the
+// API has answered the send, typically about a second later.
+const statusDelay = time.Second
+
+// statusPayload is a status webhook for a message sent to `to`, with the
+// send's callback data when it had some, as WhatsApp echoes it.
+func statusPayload(wamid, to, phone, status, callback string) []byte {
 	b := make([]byte, 0, 512)
 	b = append(b, `{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001111","phone_number_id":"`...)
 	b = append(b, phone...)
@@ -571,6 +578,10 @@ func statusPayload(wamid, to, phone, status string) []byte {
 	b = strconv.AppendInt(b, time.Now().Unix(), 10)
 	b = append(b, `","recipient_id":"`...)
 	b = append(b, to...)
+	if callback != "" {
+		b = append(b, `","biz_opaque_callback_data":"`...)
+		b = append(b, callback...)
+	}
 	return append(b, `"}]}}]}]}`...)
 }
 
@@ -630,10 +641,13 @@ func benchClusterRun(spec clusterRunSpec, progress io.Writer) (res clusterRunRes
 	)
 	client := &fasthttp.Client{MaxConnsPerHost: 4096}
 	pick := func() string { return children[rand.IntN(len(children))].base + "/webhook" }
-	type sent struct{ to, wamid, phone string }
+	type sent struct {
+		to, wamid, phone, callback string
+		due                        time.Time // when its status webhooks are posted
+	}
 	statusQ := make(chan sent, 1<<16)
 	statusStop := make(chan struct{})
-	graph.sent = func(to, wamid, phone string) {
+	graph.sent = func(to, wamid, phone, callback string) {
 		answered.Add(1)
 		mu.Lock()
 		if at, ok := sentAt[to]; ok {
@@ -647,7 +661,7 @@ func benchClusterRun(spec clusterRunSpec, progress io.Writer) (res clusterRunRes
 			replies.Add(1)
 		}
 		select {
-		case statusQ <- sent{to, wamid, phone}:
+		case statusQ <- sent{to, wamid, phone, callback, time.Now().Add(statusDelay)}:
 		case <-statusStop:
 		default: // the status webhooks fall behind; the reply still counts
 		}
@@ -662,8 +676,17 @@ func benchClusterRun(spec clusterRunSpec, progress io.Writer) (res clusterRunRes
 					return
 				case s = <-statusQ:
 				}
+				// The queue is in send order and every send waits the
+				// same delay, so a worker waits only for the one it took.
+				if wait := time.Until(s.due); wait > 0 {
+					select {
+					case <-statusStop:
+						return
+					case <-time.After(wait):
+					}
+				}
 				for _, st := range []string{"sent", "delivered"} {
-					if code, err := post(client, pick(), statusPayload(s.wamid, s.to, s.phone, st)); err == nil && code == 200 && measuring.Load() {
+					if code, err := post(client, pick(), statusPayload(s.wamid, s.to, s.phone, st, s.callback)); err == nil && code == 200 && measuring.Load() {
 						stats.Add(1)
 					}
 				}
