@@ -124,6 +124,8 @@ type Store struct {
 	// floor bounds from below the numbers drawn from a batch (see
 	// numbers.go): read at Open, raised by RaiseSequenceFloor.
 	floor atomic.Uint64
+	// block is the numbers reserved for writes in empty scopes.
+	block block
 
 	// auditFolder runs after a commit that wrote an audit event (see
 	// SetAuditFolder).

@@ -3,11 +3,14 @@ package jsstore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nuid"
 
 	"lifeline/store"
 )
@@ -21,8 +24,9 @@ import (
 // be still last: [F-m+1, F] for a batch of m messages (hdrBatch, set on
 // every commit's last message). Each sequence name takes them in order;
 // when a name has used them all, or the fence's batch is not known, it
-// draws by a publish (Store.NextSeq), whose number is above F. Why this
-// keeps the contract of store.Writer.NextSeq:
+// draws by a publish (Store.NextSeq), whose number is above F; in an
+// empty scope it takes one of a block the instance reserved (fromBlock).
+// Why this keeps the contract of store.Writer.NextSeq:
 //   - unique: a stream sequence is one message's. The numbers of the
 //     batch ending at F are handed out only by a commit whose fence is F,
 //     and at most one commit has that fence: a commit that drew them ends
@@ -117,7 +121,85 @@ func (t *txn) NextSeq(name string) (uint64, error) {
 		return n, nil
 	}
 	p.next[name] = p.hi + 1 // used up: the rest by publish, above F
+	if t.fence == 0 {
+		// An empty scope has no batch and no number before: any number
+		// handed out nowhere else will do.
+		return t.s.fromBlock(t.ctx, name)
+	}
 	return t.s.NextSeq(t.ctx, name)
+}
+
+// blockSize is how many numbers one reservation holds (see fromBlock).
+const blockSize = 64
+
+// blockSubject is where a reservation's messages go; the stream keeps
+// the last one only.
+const blockSubject = seqPrefix + "block"
+
+// block is the numbers this instance reserved for writes in empty
+// scopes, [next, hi].
+type block struct {
+	mu       sync.Mutex
+	next, hi uint64
+}
+
+// fromBlock hands out the next number of the instance's block, for a
+// write in an empty scope (a new person's first event): the block is the
+// stream sequences of one atomic batch of blockSize messages, which no
+// scope and no other reservation has, so a number of it is unique
+// wherever it goes; the scope's next commit draws from this one's batch,
+// above it. A block reserved before a migration's floor is not used. If
+// the reservation fails, the number is drawn by publish.
+func (s *Store) fromBlock(ctx context.Context, name string) (uint64, error) {
+	b := &s.block
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.next == 0 || b.next > b.hi || b.next <= s.floor.Load() {
+		lo, hi, err := s.reserveBlock(ctx)
+		if err != nil || lo <= s.floor.Load() {
+			return s.NextSeq(ctx, name)
+		}
+		b.next, b.hi = lo, hi
+	}
+	n := b.next
+	b.next++
+	return n, nil
+}
+
+// reserveBlock publishes blockSize messages as one atomic batch: stored
+// at consecutive sequences, the block [lo, hi].
+func (s *Store) reserveBlock(ctx context.Context) (lo, hi uint64, err error) {
+	id := nuid.Next()
+	for i := 1; i <= blockSize; i++ {
+		m := nats.NewMsg(blockSubject)
+		m.Header.Set("Nats-Batch-Id", id)
+		m.Header.Set("Nats-Batch-Sequence", strconv.Itoa(i))
+		if i < blockSize {
+			if err := s.nc.PublishMsg(m); err != nil {
+				return 0, 0, fmt.Errorf("reserve numbers: %w", err)
+			}
+			continue
+		}
+		m.Header.Set("Nats-Batch-Commit", "1")
+		rctx, cancel := request(ctx)
+		resp, err := s.nc.RequestMsgWithContext(rctx, m)
+		cancel()
+		if err != nil {
+			return 0, 0, fmt.Errorf("reserve numbers: %w", unanswered(ctx, err))
+		}
+		var ack pubAck
+		if err := json.Unmarshal(resp.Data, &ack); err != nil {
+			return 0, 0, fmt.Errorf("reserve numbers: answer %q: %w", resp.Data, err)
+		}
+		if e := ack.Error; e != nil {
+			return 0, 0, fmt.Errorf("reserve numbers: %w", apiFailure(e))
+		}
+		if ack.Count != blockSize || ack.Sequence < blockSize {
+			return 0, 0, fmt.Errorf("reserve numbers: the stream stored %d of %d", ack.Count, blockSize)
+		}
+		return ack.Sequence - blockSize + 1, ack.Sequence, nil
+	}
+	return 0, 0, errors.New("reserve numbers: no block")
 }
 
 // resolvePool sets the try's batch numbers: [F-m+1, F] when the batch
@@ -127,7 +209,7 @@ func (t *txn) resolvePool() error {
 	p.resolved, p.lo, p.hi, p.next = true, 1, 0, map[string]uint64{}
 	f := fenceAt{seq: t.fence, batch: t.fenceBatch}
 	if f.seq == 0 {
-		return nil // an empty scope: there is no batch
+		return nil // an empty scope: there is no batch (see fromBlock)
 	}
 	if f.batch == 0 {
 		var err error

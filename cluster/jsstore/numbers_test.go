@@ -137,15 +137,15 @@ func TestNumbersDrawnByThreeInstancesNeverRepeatAndKeepTheScopesOrder(t *testing
 	}
 }
 
-// A write that numbers records from its fence's batch publishes nothing
-// but its commit: the stream grows by the commit's messages alone.
+// A write that numbers records from its fence's batch, or in an empty
+// scope from the instance's block, publishes nothing but its commit: the
+// stream grows by the commit's messages alone.
 func TestNumbersFromTheBatchCostNoPublish(t *testing.T) {
 	s := open(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	user := "15550007101"
-	scope := store.UserScope(user)
-	write := func(k int) []uint64 {
+	write := func(user string, k int) []uint64 {
+		scope := store.UserScope(user)
 		var ns []uint64
 		if err := s.Write(ctx, scope, func(tx store.Writer) error {
 			ns = ns[:0]
@@ -172,9 +172,20 @@ func TestNumbersFromTheBatchCostNoPublish(t *testing.T) {
 		}
 		return last
 	}
-	first := write(3) // an empty scope: drawn by publish
+	// An empty scope draws from the instance's block, reserved once.
 	before := streamLast()
-	second := write(3)
+	write("15550007100", 1)
+	if grew := streamLast() - before; grew != blockSize+1 {
+		t.Errorf("the stream grew by %d messages for a block and a commit of 1", grew)
+	}
+	user := "15550007101"
+	before = streamLast()
+	first := write(user, 3)
+	if grew := streamLast() - before; grew != 3 {
+		t.Errorf("the stream grew by %d messages for a commit of 3 in an empty scope", grew)
+	}
+	before = streamLast()
+	second := write(user, 3)
 	if grew := streamLast() - before; grew != 3 {
 		t.Errorf("the stream grew by %d messages for a commit of 3 whose numbers came from the batch before", grew)
 	}
@@ -183,7 +194,7 @@ func TestNumbersFromTheBatchCostNoPublish(t *testing.T) {
 	}
 	// The batch before holds 3: a fourth number is drawn by publish, above.
 	before = streamLast()
-	third := write(4)
+	third := write(user, 4)
 	if grew := streamLast() - before; grew != 5 {
 		t.Errorf("the stream grew by %d messages for a commit of 4 and one publish", grew)
 	}
