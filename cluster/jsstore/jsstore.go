@@ -67,10 +67,11 @@ const (
 	// any transaction that read the scope before the delete, whose
 	// commit must still see the scope changed.
 	tombstoneTTL = "24h"
-	// shortTombstoneTTL is the tombstone's life when its batch ends with
-	// a record that stays (the anchor, see commit): the scope's last
-	// sequence is then the anchor's or newer whether the tombstone is
-	// there or not, so the fence does not need it. Only a key that lives
+	// shortTombstoneTTL is the tombstone's life in a batch that ends with
+	// a message that stays (the anchor or the scope's marker, see commit:
+	// every batch does): the scope's last sequence is then that message's
+	// or newer whether the tombstone is there or not, so the fence does
+	// not need it. Only a key that lives
 	// in one scope gets it (store.KeyOwner, store.IsQueueKey); for the
 	// others the newest message across scopes decides, and a tombstone
 	// must hide an older copy elsewhere. Short tombstones keep a scan of
@@ -570,10 +571,13 @@ type pubAck struct {
 // the scope's last sequence cannot fall back below this commit when the
 // batch's tombstones expire, so those may be short (shortTombstoneTTL).
 //
-// The last message carries hdrBatch, the batch's size. A transaction that
-// drew numbers from its fence's batch (numbers.go) and has no anchor ends
-// with the scope's marker instead, a message that stays as an anchor
-// does; so does one that drew numbers and wrote nothing.
+// A batch without an anchor (only deletes and records with a TTL, or
+// nothing but numbers drawn) ends with the scope's marker instead, a
+// message that stays as an anchor does, replaced only by the next
+// marker: then no commit's end ever leaves the scope, not even when a
+// later tombstone of its anchor expires, and the scope's last sequence
+// only grows, which the numbers drawn from its batches rely on (see
+// numbers.go). The last message carries hdrBatch, the batch's size.
 func (s *Store) commit(ctx context.Context, t *txn, last uint64) (fenceAt, error) {
 	n := len(t.order)
 	order := t.order
@@ -588,7 +592,7 @@ func (s *Store) commit(ctx context.Context, t *txn, last uint64) (fenceAt, error
 		order = append(slices.Clone(order[:anchor]), order[anchor+1:]...)
 		order = append(order, t.order[anchor])
 	}
-	mark := t.numbered && anchor < 0
+	mark := anchor < 0
 	if mark {
 		n++
 	}
@@ -617,7 +621,7 @@ func (s *Store) commit(ctx context.Context, t *txn, last uint64) (fenceAt, error
 		if w.del {
 			m.Header.Set(hdrOp, opDel)
 			ttl := tombstoneTTL
-			if key := store.Key(order[i]); (anchor >= 0 || mark) && (store.IsQueueKey(key) || keyHasOwner(key)) {
+			if key := store.Key(order[i]); store.IsQueueKey(key) || keyHasOwner(key) {
 				ttl = shortTombstoneTTL
 			}
 			m.Header.Set("Nats-TTL", ttl)

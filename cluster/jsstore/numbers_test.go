@@ -250,8 +250,21 @@ func TestNumbersStayAboveAfterTheirRecordsExpire(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if next := draw(0); next <= n {
+	next := draw(0)
+	if next <= n {
 		t.Errorf("drew %d after %d expired", next, n)
+	}
+	// A commit that only deletes (here the record just numbered, the
+	// scope's anchor) ends with the marker too: its tombstone expires,
+	// the marker stays last.
+	if err := s.Write(ctx, scope, func(tx store.Writer) error {
+		return tx.Delete(transcriptKeyOf(user, next))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	m, err = s.get(ctx, msgGet{LastFor: base + ".>"})
+	if err != nil || m == nil || !isMark(m.Subject) {
+		t.Fatalf("after a delete the scope's last message is %+v (%v), want its marker", m, err)
 	}
 	// A scan across every scope and an export skip the marker.
 	if err := s.Read(ctx, func(r store.Reader) error {
