@@ -26,6 +26,25 @@ func transcriptKeyOf(user string, seq uint64) store.Key {
 
 func counterKeyOf(user string) store.Key { return store.Key("s" + user) }
 
+// numberOne draws one number of scopeSeq in a write of user's scope
+// through b (a Store or a DB over one) and stores a record under it with
+// ttl.
+func numberOne(t *testing.T, b interface {
+	Write(ctx context.Context, scope store.Scope, fn func(w store.Writer) error) error
+}, user string, ttl time.Duration) uint64 {
+	t.Helper()
+	var n uint64
+	if err := b.Write(context.Background(), store.UserScope(user), func(tx store.Writer) (err error) {
+		if n, err = tx.NextSeq(scopeSeq); err != nil {
+			return err
+		}
+		return tx.Set(transcriptKeyOf(user, n), []byte("x"), ttl)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 // drawn is what one committed write drew: the scope's commit count it
 // read (its place in the scope's commit order) and its numbers.
 type drawn struct {
@@ -213,18 +232,7 @@ func TestNumbersStayAboveAfterTheirRecordsExpire(t *testing.T) {
 	defer cancel()
 	user := "15550007201"
 	scope := store.UserScope(user)
-	draw := func(ttl time.Duration) uint64 {
-		var n uint64
-		if err := s.Write(ctx, scope, func(tx store.Writer) (err error) {
-			if n, err = tx.NextSeq(scopeSeq); err != nil {
-				return err
-			}
-			return tx.Set(transcriptKeyOf(user, n), []byte("x"), ttl)
-		}); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
+	draw := func(ttl time.Duration) uint64 { return numberOne(t, s, user, ttl) }
 	draw(0)
 	draw(0)
 	n := draw(time.Second)
@@ -298,17 +306,7 @@ func TestNumbersAfterAnOlderBuildsCommit(t *testing.T) {
 	if _, err := s.nc.RequestMsgWithContext(ctx, m); err != nil {
 		t.Fatal(err)
 	}
-	var n uint64
-	if err := s.Write(ctx, scope, func(tx store.Writer) (err error) {
-		n, err = tx.NextSeq(scopeSeq)
-		if err != nil {
-			return err
-		}
-		return tx.Set(transcriptKeyOf(user, n), []byte("y"), 0)
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if n <= old {
+	if n := numberOne(t, s, user, 0); n <= old {
 		t.Errorf("drew %d after the older build's %d", n, old)
 	}
 }
@@ -338,16 +336,7 @@ func TestNumbersAboveWhatAMigrationCopied(t *testing.T) {
 	if _, err := store.RaiseSequences(ctx, db, above, []string{scopeSeq}); err != nil {
 		t.Fatal(err)
 	}
-	var n uint64
-	if err := db.Write(ctx, scope, func(tx store.Writer) (err error) {
-		if n, err = tx.NextSeq(scopeSeq); err != nil {
-			return err
-		}
-		return tx.Set(transcriptKeyOf(user, n), []byte("new"), 0)
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if n <= above {
+	if n := numberOne(t, db, user, 0); n <= above {
 		t.Errorf("drew %d after a migration copied numbers up to %d", n, above)
 	}
 	// A store opened afterwards (another instance) reads the floor.
