@@ -29,10 +29,12 @@ import (
 // Why this keeps the contract of store.Writer.NextSeq:
 //   - unique: a stream sequence is one message's. The numbers of the
 //     batch ending at F are handed out only by a commit whose fence is F,
-//     and at most one commit has that fence: a commit that drew them ends
-//     with a record that stays (its anchor, or the marker added when it
-//     has none: see commit), so the scope's last message is never F again.
-//     A publish's number is a sequence message's, never a scope's.
+//     and at most one commit has that fence: every commit ends with a
+//     message that stays (its anchor, or the scope's marker when it has
+//     none: see commit), and is replaced only by a later such message,
+//     so the scope's last sequence only grows and is never F again. A
+//     publish's number is a sequence message's, and a block's number a
+//     reservation's (fromBlock), never a scope's.
 //   - ordered within the scope: what a commit drew is below its own
 //     first message (its numbers are at most its fence, or were
 //     acknowledged before it was sent), and the next commit's fence is at
@@ -44,6 +46,11 @@ import (
 //     those are stream sequences too, acknowledged before the commit that
 //     stored them, below any batch after it. Instances of an older build
 //     may run beside this one (a rolling upgrade): they draw by publish.
+//     Their commits add no marker, so a scope whose last numbered commit
+//     is followed only by an older build's deletes could, once those
+//     tombstones expire (24 h), fall back to a batch used already; and
+//     an older build's export or scan of every record fails on a marker
+//     (not a key). Both last only while older builds run.
 //   - above what a migration copied (numbered by another store): the
 //     floor (RaiseSequenceFloor) bounds a batch's lowest number from
 //     below; under it, a number is drawn by publish.
@@ -54,10 +61,9 @@ const (
 	// hdrBatch, on the last message of a commit, is the number of
 	// messages of the batch it ends.
 	hdrBatch = "Lifeline-Batch"
-	// markToken is the subject token of a scope's marker: the record a
-	// commit that drew numbers from its fence's batch ends with when it
-	// has no anchor of its own, so that the scope's last sequence stays
-	// above that fence. It is not a key (a key's tokens are two hex
+	// markToken is the subject token of a scope's marker: the message a
+	// commit ends with when it has no anchor of its own, so that the
+	// scope's last sequence never falls back below it. It is not a key (a key's tokens are two hex
 	// digits each): scans and exports skip it.
 	markToken = "mark"
 	// floorSubject holds the floor: the largest number a migration
