@@ -427,8 +427,14 @@ func CountRecords(ctx context.Context, r Reader) (map[string]int, error) {
 // stream sequence) is raised by any name's draws, which raiseWorkers
 // make side by side (each is a round trip); each name is then drawn from
 // until it is above too, which a backend with a counter per name needs.
-// It returns the number of draws.
+// A backend that numbers some sequences by scope (sequenceFloor) is told
+// above first. It returns the number of draws.
 func RaiseSequences(ctx context.Context, dst *DB, above uint64, names []string) (int, error) {
+	if f, ok := dst.be.(sequenceFloor); ok {
+		if err := f.RaiseSequenceFloor(ctx, above); err != nil {
+			return 0, fmt.Errorf("raise sequences above %d: %w", above, err)
+		}
+	}
 	var draws atomic.Int64
 	draw := func(name string) (bool, error) {
 		n, err := dst.NextSeq(name)

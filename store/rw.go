@@ -25,8 +25,8 @@ type Reader interface {
 //
 // What a backend must guarantee of NextSeq, because records are keyed by
 // its numbers and the engine orders work by them:
-//   - never 0 (it means "none"), never a number handed out before, also
-//     after a restart or a crash of the process;
+//   - never 0 (it means "none"), never a number of the same sequence
+//     handed out before, also after a restart or a crash of the process;
 //   - strictly increasing in the order the calls are made, so that the
 //     inbox numbers of one user's events follow the order in which the
 //     events were accepted (the ingest step adds them one at a time). A
@@ -38,11 +38,15 @@ type Reader interface {
 //
 // badger leases numbers in blocks of 1,000 per process (DB.NextSeq):
 // right with one process owning the store, where call order is arrival
-// order. Several instances cannot share such a counter: issue 13's
-// JetStream backend numbers each user's events by the stream's
-// per-subject sequence instead, which gives the same per-user guarantee
-// (the order across users is not promised by either, and nothing relies
-// on it). TestSequenceNumbersMeetTheWriterContract states it.
+// order. Several instances cannot share such a counter. issue 13's
+// JetStream backend draws most sequences from the stream's one sequence
+// (a publish each, ordered as acknowledged across instances), but the
+// sequences ScopeNumbered names (inbox, transcript, outbox) only in the
+// order of their scope: a number drawn in a write is above every number
+// of that sequence committed in the write's scope before it, and unique
+// in the whole store, but a user's new number may be below another
+// user's older one. Nothing compares those numbers across users (see
+// ScopeNumbered). TestSequenceNumbersMeetTheWriterContract states it.
 type Writer interface {
 	Reader
 	Set(key Key, value []byte, ttl time.Duration) error

@@ -56,10 +56,11 @@ func TestScansThroughAnyInstanceSeeEveryAcknowledgedWrite(t *testing.T) {
 	}
 }
 
-// A batch that ends with a record that stays (its anchor) gives the
-// tombstones of keys living in one scope a short life; a delete alone,
-// or of a key that may live in several scopes, keeps the long one.
-func TestTombstonesAreShortOnlyBehindAnAnchor(t *testing.T) {
+// A batch ends with a message that stays (its anchor, or for a delete
+// alone the scope's marker), which gives the tombstones of keys living in
+// one scope a short life; a key that may live in several scopes keeps
+// the long one.
+func TestTombstonesAreShortOnlyForKeysOfOneScope(t *testing.T) {
 	s := open(t)
 	ctx := context.Background()
 	user := "15550005555"
@@ -102,7 +103,7 @@ func TestTombstonesAreShortOnlyBehindAnAnchor(t *testing.T) {
 	for _, c := range []struct {
 		key  store.Key
 		want string
-	}{{inboxKey(1), shortTombstoneTTL}, {seen, tombstoneTTL}, {inboxKey(2), tombstoneTTL}} {
+	}{{inboxKey(1), shortTombstoneTTL}, {seen, tombstoneTTL}, {inboxKey(2), shortTombstoneTTL}} {
 		m, err := s.get(ctx, msgGet{LastFor: subjectOf(base, c.key)})
 		if err != nil || m == nil {
 			t.Fatalf("%q: %v %v", c.key, m, err)

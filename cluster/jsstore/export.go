@@ -100,6 +100,9 @@ func (s *Store) Export(ctx context.Context, fn func(r Exported) error) (ExportSt
 }
 
 func exportOne(m jetstream.Msg, meta *jetstream.MsgMetadata, fn func(r Exported) error) error {
+	if isMark(m.Subject()) {
+		return nil // a scope's marker holds no record (see numbers.go)
+	}
 	key, err := keyOf(m.Subject())
 	if err != nil {
 		return fmt.Errorf("export records: %w", err)

@@ -56,7 +56,7 @@ func TestAWrongFenceCostsARetryNeverAnUpdate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s.fences.put(base, c.fence(last))
+			s.fences.put(base, fenceAt{seq: c.fence(last)})
 			if runs := appendTo("B"); runs != c.runs {
 				t.Errorf("the transaction ran %d times, want %d", runs, c.runs)
 			}

@@ -67,10 +67,11 @@ const (
 	// any transaction that read the scope before the delete, whose
 	// commit must still see the scope changed.
 	tombstoneTTL = "24h"
-	// shortTombstoneTTL is the tombstone's life when its batch ends with
-	// a record that stays (the anchor, see commit): the scope's last
-	// sequence is then the anchor's or newer whether the tombstone is
-	// there or not, so the fence does not need it. Only a key that lives
+	// shortTombstoneTTL is the tombstone's life in a batch that ends with
+	// a message that stays (the anchor or the scope's marker, see commit:
+	// every batch does): the scope's last sequence is then that message's
+	// or newer whether the tombstone is there or not, so the fence does
+	// not need it. Only a key that lives
 	// in one scope gets it (store.KeyOwner, store.IsQueueKey); for the
 	// others the newest message across scopes decides, and a tombstone
 	// must hide an older copy elsewhere. Short tombstones keep a scan of
@@ -121,6 +122,11 @@ type Store struct {
 	direct     bool   // the stream allows direct gets
 	replies    replyMux
 	fences     fenceCache
+	// floor bounds from below the numbers drawn from a batch (see
+	// numbers.go): read at Open, raised by RaiseSequenceFloor.
+	floor atomic.Uint64
+	// block is the numbers reserved for writes in empty scopes.
+	block block
 
 	// auditFolder runs after a commit that wrote an audit event (see
 	// SetAuditFolder).
@@ -160,6 +166,11 @@ func Open(ctx context.Context, node *cluster.Node) (*Store, error) {
 	if err := s.placeBeacon(ctx); err != nil {
 		return nil, fmt.Errorf("open jetstream store: %w", err)
 	}
+	floor, _, err := s.readFloor(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("open jetstream store: %w", err)
+	}
+	s.floor.Store(floor)
 	return s, nil
 }
 
@@ -278,18 +289,18 @@ func (s *Store) Write(ctx context.Context, scope store.Scope, fn func(w store.Wr
 		if err != nil {
 			return fmt.Errorf("write in %s: %w", scope, err)
 		}
-		t := &txn{s: s, ctx: ctx, scope: scope, base: base, writes: map[string]pending{}, fence: last, fenced: true}
+		t := &txn{s: s, ctx: ctx, scope: scope, base: base, writes: map[string]pending{}, fence: last.seq, fenceBatch: last.batch, fenced: true}
 		if err := fn(t); err != nil {
 			return err
 		}
-		if len(t.order) == 0 {
+		if len(t.order) == 0 && !t.numbered {
 			return nil
 		}
-		seq, err := s.commit(ctx, t, last)
+		done, err := s.commit(ctx, t, last.seq)
 		var wrong *wrongLast
 		if errors.As(err, &wrong) {
 			told = wrong.last
-			s.fences.put(base, wrong.last)
+			s.fences.put(base, fenceAt{seq: wrong.last})
 		} else {
 			told = 0
 		}
@@ -309,7 +320,7 @@ func (s *Store) Write(ctx context.Context, scope store.Scope, fn func(w store.Wr
 		if err != nil {
 			return fmt.Errorf("commit in %s: %w", scope, err)
 		}
-		s.fences.put(base, seq)
+		s.fences.put(base, done)
 		if t.auditEvent() {
 			if f := s.auditFolder.Load(); f != nil {
 				(*f)(context.WithoutCancel(ctx))
@@ -386,55 +397,76 @@ func (s *Store) Read(ctx context.Context, fn func(r store.Reader) error) error {
 // applied what the leader acknowledged a moment ago). A try after a
 // refusal that named no sequence (another batch in flight) asks the
 // leader, as every try did before.
-func (s *Store) fence(ctx context.Context, base string, try int, told uint64) (uint64, error) {
+//
+// It comes with the size of the batch the fence's message ends when the
+// answer gave it (the message's hdrBatch, or this instance's own commit),
+// for the numbers a try draws (see numbers.go).
+func (s *Store) fence(ctx context.Context, base string, try int, told uint64) (fenceAt, error) {
 	switch {
 	case told > 0:
-		return told, nil
+		return fenceAt{seq: told}, nil
 	case try > 0 || !s.direct:
-		return s.lastSeq(ctx, base+".>")
+		return s.leaderFence(ctx, base)
 	}
 	near, ok, err := s.nearLast(ctx, base+".>")
 	if err != nil {
-		return 0, err
+		return fenceAt{}, err
 	}
 	if !ok {
-		return s.lastSeq(ctx, base+".>")
+		return s.leaderFence(ctx, base)
 	}
-	if own, ok := s.fences.get(base); ok && own > near {
+	if own, ok := s.fences.get(base); ok && own.seq > near.seq {
 		return own, nil
 	}
 	return near, nil
 }
 
+// leaderFence is the scope's last sequence as the leader answers it.
+func (s *Store) leaderFence(ctx context.Context, base string) (fenceAt, error) {
+	m, err := s.get(ctx, msgGet{LastFor: base + ".>"})
+	if err != nil {
+		return fenceAt{}, fmt.Errorf("last sequence of %s: %w", base+".>", err)
+	}
+	if m == nil {
+		return fenceAt{}, nil
+	}
+	batch, err := m.batch()
+	if err != nil {
+		return fenceAt{}, err
+	}
+	return fenceAt{seq: m.Sequence, batch: batch}, nil
+}
+
 // nearLast is the sequence of the newest message matching filter on the
-// nearest replica (0 when it holds none), which may lag the leader. ok is
-// false when no replica answered so: the caller asks the leader.
-func (s *Store) nearLast(ctx context.Context, filter string) (uint64, bool, error) {
+// nearest replica (0 when it holds none), which may lag the leader, with
+// the size of the batch it ends. ok is false when no replica answered so:
+// the caller asks the leader.
+func (s *Store) nearLast(ctx context.Context, filter string) (fenceAt, bool, error) {
 	body, err := json.Marshal(msgGet{LastFor: filter})
 	if err != nil {
-		return 0, false, err
+		return fenceAt{}, false, err
 	}
 	rctx, cancel := context.WithTimeout(ctx, directTimeout)
 	defer cancel()
 	resp, err := s.nc.RequestWithContext(rctx, s.directGet, body)
 	if err != nil {
 		if ctx.Err() != nil {
-			return 0, false, ctx.Err()
+			return fenceAt{}, false, ctx.Err()
 		}
-		return 0, false, nil
+		return fenceAt{}, false, nil
 	}
 	switch resp.Header.Get("Status") {
 	case "":
 	case "404":
-		return 0, true, nil
+		return fenceAt{}, true, nil
 	default:
-		return 0, false, nil
+		return fenceAt{}, false, nil
 	}
 	seq, err := strconv.ParseUint(resp.Header.Get("Nats-Sequence"), 10, 64)
 	if err != nil {
-		return 0, false, nil
+		return fenceAt{}, false, nil
 	}
-	return seq, true, nil
+	return fenceAt{seq: seq, batch: batchOf(resp.Header)}, true, nil
 }
 
 // lastSeq is the sequence of the newest message matching filter, 0 when
@@ -538,11 +570,16 @@ type pubAck struct {
 // TTL, which stays until a later commit replaces it. With the anchor last
 // the scope's last sequence cannot fall back below this commit when the
 // batch's tombstones expire, so those may be short (shortTombstoneTTL).
-func (s *Store) commit(ctx context.Context, t *txn, last uint64) (uint64, error) {
+//
+// A batch without an anchor (only deletes and records with a TTL, or
+// nothing but numbers drawn) ends with the scope's marker instead, a
+// message that stays as an anchor does, replaced only by the next
+// marker: then no commit's end ever leaves the scope, not even when a
+// later tombstone of its anchor expires, and the scope's last sequence
+// only grows, which the numbers drawn from its batches rely on (see
+// numbers.go). The last message carries hdrBatch, the batch's size.
+func (s *Store) commit(ctx context.Context, t *txn, last uint64) (fenceAt, error) {
 	n := len(t.order)
-	if n > MaxBatch {
-		return 0, fmt.Errorf("%d records in one transaction: at most %d", n, MaxBatch)
-	}
 	order := t.order
 	anchor := -1
 	for i := n - 1; i >= 0; i-- {
@@ -555,10 +592,23 @@ func (s *Store) commit(ctx context.Context, t *txn, last uint64) (uint64, error)
 		order = append(slices.Clone(order[:anchor]), order[anchor+1:]...)
 		order = append(order, t.order[anchor])
 	}
+	mark := anchor < 0
+	if mark {
+		n++
+	}
+	if n > MaxBatch {
+		return fenceAt{}, fmt.Errorf("%d records in one transaction: at most %d", n, MaxBatch)
+	}
 	id := nuid.Next()
-	for i, k := range order {
-		w := t.writes[k]
-		m := nats.NewMsg(subjectOf(t.base, store.Key(k)))
+	for i := range n {
+		var w pending
+		var m *nats.Msg
+		if i < len(order) {
+			w = t.writes[order[i]]
+			m = nats.NewMsg(subjectOf(t.base, store.Key(order[i])))
+		} else {
+			m = nats.NewMsg(t.base + "." + markToken)
+		}
 		m.Data = w.value
 		if n > 1 {
 			m.Header.Set("Nats-Batch-Id", id)
@@ -571,7 +621,7 @@ func (s *Store) commit(ctx context.Context, t *txn, last uint64) (uint64, error)
 		if w.del {
 			m.Header.Set(hdrOp, opDel)
 			ttl := tombstoneTTL
-			if key := store.Key(k); anchor >= 0 && (store.IsQueueKey(key) || keyHasOwner(key)) {
+			if key := store.Key(order[i]); store.IsQueueKey(key) || keyHasOwner(key) {
 				ttl = shortTombstoneTTL
 			}
 			m.Header.Set("Nats-TTL", ttl)
@@ -581,10 +631,11 @@ func (s *Store) commit(ctx context.Context, t *txn, last uint64) (uint64, error)
 		}
 		if i < n-1 {
 			if err := s.nc.PublishMsg(m); err != nil {
-				return 0, fmt.Errorf("publish batch message %d of %d: %w", i+1, n, err)
+				return fenceAt{}, fmt.Errorf("publish batch message %d of %d: %w", i+1, n, err)
 			}
 			continue
 		}
+		m.Header.Set(hdrBatch, strconv.Itoa(n))
 		if n > 1 {
 			m.Header.Set("Nats-Batch-Commit", "1")
 		}
@@ -592,30 +643,30 @@ func (s *Store) commit(ctx context.Context, t *txn, last uint64) (uint64, error)
 		resp, err := s.nc.RequestMsgWithContext(rctx, m)
 		cancel()
 		if err != nil {
-			return 0, fmt.Errorf("commit batch of %d: %w", n, unanswered(ctx, err))
+			return fenceAt{}, fmt.Errorf("commit batch of %d: %w", n, unanswered(ctx, err))
 		}
 		var ack pubAck
 		if err := json.Unmarshal(resp.Data, &ack); err != nil {
-			return 0, fmt.Errorf("commit batch of %d: answer %q: %w", n, resp.Data, err)
+			return fenceAt{}, fmt.Errorf("commit batch of %d: answer %q: %w", n, resp.Data, err)
 		}
 		if e := ack.Error; e != nil {
 			switch e.ErrCode {
 			case errWrongLastSeq:
 				if seq, ok := wrongLastOf(e.Description); ok {
-					return 0, &wrongLast{last: seq, desc: e.Description}
+					return fenceAt{}, &wrongLast{last: seq, desc: e.Description}
 				}
-				return 0, fmt.Errorf("%w: %s", errRetry, e.Description)
+				return fenceAt{}, fmt.Errorf("%w: %s", errRetry, e.Description)
 			case errWrongLastSeqConst, errIncompleteBatch, errTooManyInflight:
-				return 0, fmt.Errorf("%w: %s", errRetry, e.Description)
+				return fenceAt{}, fmt.Errorf("%w: %s", errRetry, e.Description)
 			}
-			return 0, fmt.Errorf("commit batch of %d: %w", n, apiFailure(e))
+			return fenceAt{}, fmt.Errorf("commit batch of %d: %w", n, apiFailure(e))
 		}
 		if n > 1 && ack.Count != n || n == 1 && ack.Sequence == 0 {
-			return 0, fmt.Errorf("commit batch of %d: the stream stored %d", n, ack.Count)
+			return fenceAt{}, fmt.Errorf("commit batch of %d: the stream stored %d", n, ack.Count)
 		}
-		return ack.Sequence, nil
+		return fenceAt{seq: ack.Sequence, batch: uint64(n)}, nil
 	}
-	return 0, errors.New("commit of no records")
+	return fenceAt{}, errors.New("commit of no records")
 }
 
 // wrongLast is a commit refused because the scope's last sequence was
@@ -638,31 +689,31 @@ func wrongLastOf(desc string) (uint64, bool) {
 
 // fenceCache remembers, per scope, the sequence this instance's last
 // commit there was given (after it, the scope's last sequence unless
-// another writer came since or a record expired), and the last sequence a
-// refused commit was told. It is bounded: forgetting costs nothing but
+// another writer came since or a record expired) with the size of its
+// batch, and the last sequence a refused commit was told. It is bounded: forgetting costs nothing but
 // an estimate.
 type fenceCache struct {
 	mu   sync.Mutex
-	seqs map[string]uint64
+	seqs map[string]fenceAt
 }
 
 // maxFences bounds the scopes a fenceCache remembers.
 const maxFences = 1 << 16
 
-func (c *fenceCache) get(base string) (uint64, bool) {
+func (c *fenceCache) get(base string) (fenceAt, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	seq, ok := c.seqs[base]
-	return seq, ok
+	f, ok := c.seqs[base]
+	return f, ok
 }
 
-func (c *fenceCache) put(base string, seq uint64) {
+func (c *fenceCache) put(base string, f fenceAt) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.seqs == nil || len(c.seqs) >= maxFences {
-		c.seqs = make(map[string]uint64)
+		c.seqs = make(map[string]fenceAt)
 	}
-	c.seqs[base] = seq
+	c.seqs[base] = f
 }
 
 // keyHasOwner reports whether key names the one scope it lives in.
@@ -722,6 +773,13 @@ type txn struct {
 	// is used only once the replica has applied that far.
 	fence  uint64
 	fenced bool
+	// fenceBatch is the size of the batch the fence's message ends, 0
+	// when not known yet; pool is what the try draws from it, numbered
+	// whether it drew a number of a sequence numbered by scope (see
+	// numbers.go).
+	fenceBatch uint64
+	pool       pool
+	numbered   bool
 }
 
 // floor is the fence, asked of the leader if the transaction has none yet.
@@ -874,8 +932,6 @@ func (t *txn) Set(key store.Key, value []byte, ttl time.Duration) error {
 }
 
 func (t *txn) Delete(key store.Key) error { return t.write("delete", key, pending{del: true}) }
-
-func (t *txn) NextSeq(name string) (uint64, error) { return t.s.NextSeq(t.ctx, name) }
 
 func (t *txn) Scan(prefix store.Key, fn func(key store.Key, value []byte) error) error {
 	return t.scan(prefix, nil, false, fn)
@@ -1051,6 +1107,9 @@ func (s *Store) gatherAll(ctx context.Context, prefix store.Key, found map[strin
 	if ok {
 		slices.SortFunc(msgs, func(a, b *storedMsg) int { return cmp.Compare(a.Sequence, b.Sequence) })
 		for _, m := range msgs {
+			if isMark(m.Subject) {
+				continue
+			}
 			key, err := keyOf(m.Subject)
 			if err != nil {
 				return fmt.Errorf("scan %q in every scope: %w", prefix, err)
@@ -1073,6 +1132,9 @@ func (s *Store) gatherAll(ctx context.Context, prefix store.Key, found map[strin
 				break
 			}
 			next = m.Sequence + 1
+			if isMark(m.Subject) {
+				continue
+			}
 			key, err := keyOf(m.Subject)
 			if err != nil {
 				return fmt.Errorf("scan %q in every scope: %w", prefix, err)

@@ -485,33 +485,72 @@ func ttlExpiry(t *testing.T, b Backend, user string) {
 }
 
 func nextSeq(t *testing.T, b Backend, user string) {
+	names := []string{"conformance-" + user}
+	for _, n := range store.SequenceNames() {
+		if store.ScopeNumbered(n) {
+			names = append(names, n)
+			break
+		}
+	}
+	if len(names) != 2 {
+		t.Fatal("no sequence is numbered by scope")
+	}
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) { nextSeqOf(t, b, user, name) })
+	}
+}
+
+// nextSeqOf draws numbers of name in writes of user's scope, one after
+// the other (some writing nothing, some several records numbered in one
+// write) and side by side; then side by side in several scopes. Each is
+// never 0 and never handed out before, and each write's numbers are
+// above every number drawn in the scope's writes before it.
+func nextSeqOf(t *testing.T, b Backend, user, name string) {
 	ctx := ctxFor(t)
-	name := "conformance-" + user
+	scope := store.UserScope(user)
 	var last uint64
+	draw := func(w store.Writer, k int, set bool) ([]uint64, error) {
+		var ns []uint64
+		for range k {
+			n, err := w.NextSeq(name)
+			if err != nil {
+				return nil, err
+			}
+			if set {
+				if err := w.Set(transcriptKey(user, n), []byte("x"), 0); err != nil {
+					return nil, err
+				}
+			}
+			ns = append(ns, n)
+		}
+		return ns, nil
+	}
 	for i := range 20 {
-		var n uint64
-		if err := b.Write(ctx, store.UserScope(user), func(w store.Writer) error {
-			var err error
-			n, err = w.NextSeq(name)
+		var ns []uint64
+		k, set := 1+i%3, i%2 == 0
+		if err := b.Write(ctx, scope, func(w store.Writer) (err error) {
+			ns, err = draw(w, k, set)
 			return err
 		}); err != nil {
 			t.Fatal(err)
 		}
-		if n == 0 || n <= last {
-			t.Fatalf("draw %d: %d after %d; want above it and never 0", i, n, last)
+		for _, n := range ns {
+			if n == 0 || n <= last {
+				t.Fatalf("write %d drew %v after %d; want each above the one before and never 0", i, ns, last)
+			}
+			last = n
 		}
-		last = n
 	}
 	const workers, each = 4, 25
 	var mu sync.Mutex
 	seen := map[uint64]bool{}
 	var wg sync.WaitGroup
-	errs := make(chan error, workers)
-	for range workers {
+	errs := make(chan error, 2*workers)
+	for w := range workers {
 		wg.Go(func() {
 			for range each {
 				var n uint64
-				err := b.Write(ctx, store.UserScope(user), func(w store.Writer) error {
+				err := b.Write(ctx, scope, func(w store.Writer) error {
 					var err error
 					n, err = w.NextSeq(name)
 					return err
@@ -530,14 +569,37 @@ func nextSeq(t *testing.T, b Backend, user string) {
 				mu.Unlock()
 			}
 		})
+		// Side by side in scopes of their own: no number twice anywhere.
+		other := store.UserScope(fmt.Sprintf("%s%d", user, w))
+		wg.Go(func() {
+			for range each {
+				var ns []uint64
+				err := b.Write(ctx, other, func(w store.Writer) (err error) {
+					ns, err = draw(w, 2, false)
+					return err
+				})
+				if err != nil {
+					errs <- err
+					return
+				}
+				mu.Lock()
+				for _, n := range ns {
+					if n == 0 || seen[n] {
+						errs <- fmt.Errorf("draw %d in %s is 0 or was handed out before", n, other)
+					}
+					seen[n] = true
+				}
+				mu.Unlock()
+			}
+		})
 	}
 	wg.Wait()
 	close(errs)
 	for err := range errs {
 		t.Error(err)
 	}
-	if len(seen) != workers*each {
-		t.Errorf("%d distinct numbers from %d draws", len(seen), workers*each)
+	if len(seen) != 3*workers*each {
+		t.Errorf("%d distinct numbers from %d draws", len(seen), 3*workers*each)
 	}
 }
 
