@@ -209,10 +209,14 @@ func (sp *Spec) TakeSMSDefault(def *SMSSpec) bool {
 // smsState is the fallback's in-memory bookkeeping of one broadcast.
 type smsState struct {
 	running bool
-	ran     bool      // a pass has finished since the start
-	open    bool      // the last pass left recipients who may still need an SMS
-	next    time.Time // when to look again
-	halted  bool      // an account error: no more SMS until a restart or an admin
+	// ran: a pass that began once the broadcast was sent has finished.
+	// One that began while it was sending may have read the recipients
+	// before they were all enqueued or tried (none at all, at first), so
+	// it cannot settle the fallback.
+	ran    bool
+	open   bool      // the last pass left recipients who may still need an SMS
+	next   time.Time // when to look again
+	halted bool      // an account error: no more SMS until a restart or an admin
 	// due counts late failures heard (smsDue): a pass that started before
 	// the last of them may have read the store before it, so it leaves
 	// the fallback open for another pass at once.
@@ -227,6 +231,7 @@ func (s *Service) smsTick(now time.Time) {
 	s.mu.Lock()
 	var due []string
 	seen := map[string]uint64{}
+	wasSent := map[string]bool{}
 	for id, b := range s.docs {
 		if b.Spec.SMSFallback() == nil || (b.State != StateSending && b.State != StateSent) {
 			continue
@@ -257,6 +262,7 @@ func (s *Service) smsTick(now time.Time) {
 		st.running = true
 		due = append(due, id)
 		seen[id] = st.due
+		wasSent[id] = b.State == StateSent
 	}
 	s.mu.Unlock()
 	for _, id := range due {
@@ -270,7 +276,8 @@ func (s *Service) smsTick(now time.Time) {
 			}
 			s.mu.Lock()
 			if st := s.smsStates[id]; st != nil {
-				st.running, st.ran, st.open, st.next = false, true, open, next
+				st.running, st.open, st.next = false, open, next
+				st.ran = st.ran || wasSent[id]
 				if st.due != seen[id] {
 					st.open, st.next = true, time.Time{}
 				}
