@@ -258,6 +258,7 @@ func (m *Model) Understand(text string) (res Result) {
 		}
 	}()
 	text, _ = clip(text)
+	text, _ = retracted(text) // what is taken back no longer stands
 	norm, noEmoji := normalizeBoth(text)
 	words := strings.Fields(norm)
 	langWords := words
