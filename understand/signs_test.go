@@ -82,6 +82,10 @@ func TestSignConcepts(t *testing.T) {
 		// someone out by water who does not answer
 		{"en boat", "my father in law went out to check the boat and he's not answering his phone", "out_near_water"},
 		{"pt boat", "meu sogro saiu pra ver o barco e não atende o celular", "out_near_water"},
+		{"en creek no signal", "we're all fine except my brother, he went to check the creek three hours ago and there's no signal", "out_near_water"},
+		{"es cruzó sin señal", "todos bien menos mi tío que cruzó el río con las vacas, ya no hay señal", "out_near_water"},
+		{"ur nullah phone band", "hum sab theek hain magar abbu nullah paar gaye thay, phone band hai", "out_near_water"},
+		{"de bach handy aus", "uns geht es gut, aber Opa ist zum Bach gegangen und sein Handy ist aus", "out_near_water"},
 
 		// life support without power, unless a backup works
 		{"hi concentrator", "बिजली गई है और पापा घर पर ऑक्सीजन पर हैं, मशीन बंद हो गई", "life_support"},
