@@ -309,7 +309,7 @@ var signConcepts = []concept{
 			"फ़ोन नहीं उठा", "फोन नहीं उठा", "phone nahi utha", "فون نہیں اٹھا",
 			// no signal or the phone off since: nobody can reach them either
 			"no signal", "phone is off", "phone's off", "phone off", "phone dead", "plus de réseau", "pas de réseau", "téléphone éteint",
-			"sin señal", "sin senal", "celular apagado", "teléfono apagado", "kein empfang", "kein netz", "handy aus", "handy ist aus",
+			"sin señal", "sin senal", "no hay señal", "no hay senal", "não tem sinal", "nao tem sinal", "pas de signal", "celular apagado", "teléfono apagado", "kein empfang", "kein netz", "handy aus", "handy ist aus",
 			"sem sinal", "celular desligado", "telefone desligado", "جواله مقفل", "تلفونه مسكر", "تلفونه مطفي", "ما في شبكه", "telefono msakkar",
 			"mobilo msakkar", "ma fi shabake", "फोन बंद", "फ़ोन बंद", "नेटवर्क नहीं", "phone band", "phone bhi band", "network nahi", "فون بند",
 			"نیٹ ورک نہیں", "signal nahi",
