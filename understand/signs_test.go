@@ -85,6 +85,15 @@ func TestSignConcepts(t *testing.T) {
 		{"en creek no signal", "we're all fine except my brother, he went to check the creek three hours ago and there's no signal", "out_near_water"},
 		{"es cruzó sin señal", "todos bien menos mi tío que cruzó el río con las vacas, ya no hay señal", "out_near_water"},
 		{"ur nullah phone band", "hum sab theek hain magar abbu nullah paar gaye thay, phone band hai", "out_near_water"},
+		{"en armed person down", "two armed men are in the pharmacy downstairs and the pharmacist is on the floor", "armed_person_down"},
+		{"fr armés par terre", "des voleurs armés dans la pharmacie, le pharmacien est par terre", "armed_person_down"},
+		{"en armed near miss", "the armed guard at the bank was friendly", ""},
+		{"de building leaning", "unser Haus neigt sich und die Risse werden größer, es sind noch Leute drin", "building_leaning"},
+		{"pt building leaning", "o prédio está inclinando e as rachaduras aumentam, tem gente lá dentro", "building_leaning"},
+		{"en honey floppy", "we gave the 3 month old honey yesterday, now his eyelids are drooping and he has a weak cry", "honey_infant"},
+		{"fr miel mou", "ma belle-mère a donné du miel au bébé de 4 mois, il a les paupières tombantes", "honey_infant"},
+		{"en honey near miss", "can i give honey to my 2 year old for a cough", ""},
+		{"es tren volcado gritos", "dos vagones del tren se volcaron y hay gente gritando", "vehicle_overturned_inside"},
 		{"de bach handy aus", "uns geht es gut, aber Opa ist zum Bach gegangen und sein Handy ist aus", "out_near_water"},
 
 		// life support without power, unless a backup works
