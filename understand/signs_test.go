@@ -94,6 +94,8 @@ func TestSignConcepts(t *testing.T) {
 		{"fr miel mou", "ma belle-mère a donné du miel au bébé de 4 mois, il a les paupières tombantes", "honey_infant"},
 		{"en honey near miss", "can i give honey to my 2 year old for a cough", ""},
 		{"es tren volcado gritos", "dos vagones del tren se volcaron y hay gente gritando", "vehicle_overturned_inside"},
+		{"en fell same question", "grandpa fell off the chair and keeps asking the same question", "child_head_injury"},
+		{"es cayó misma pregunta", "mi papá se cayó en el baño y repite la misma pregunta", "child_head_injury"},
 		{"de bach handy aus", "uns geht es gut, aber Opa ist zum Bach gegangen und sein Handy ist aus", "out_near_water"},
 
 		// life support without power, unless a backup works
