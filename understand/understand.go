@@ -556,6 +556,10 @@ func figurativeTop(top Class) bool {
 var mediaWords = []string{
 	"song", "songs", "album", "track", "film", "movie", "series", "talent show", "concert", "gig", "playlist", "clip",
 	"chanson", "album", "morceau", "nouveau son", "ce son", "le film", "la série", "le concert", "le clip",
+	// soap operas and video games, where houses burn and people are killed
+	"serial", "soap", "the drama", "video game", "the game", "feuilleton", "jeu vidéo", "le jeu", "telenovela", "videojuego", "el juego",
+	"der serie", "videospiel", "das game", "novela", "videogame", "game", "اللعبه", "اللعبه الجديده", "el le3be", "المسلسل", "سيريال",
+	"सीरियल", "धारावाहिक", "ड्रामा", "गेम", "ڈرامہ", "ڈرامے", "سیریل", "گیم", "drama",
 	"canción", "cancion", "rola", "tema nuevo", "la peli", "película", "pelicula", "serie", "concierto",
 	"lied", "song", "album", "der film", "die serie", "konzert",
 	"música", "musica", "som novo", "esse som", "filme", "série",
