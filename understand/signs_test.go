@@ -96,6 +96,11 @@ func TestSignConcepts(t *testing.T) {
 		{"es tren volcado gritos", "dos vagones del tren se volcaron y hay gente gritando", "vehicle_overturned_inside"},
 		{"en fell same question", "grandpa fell off the chair and keeps asking the same question", "child_head_injury"},
 		{"es cayó misma pregunta", "mi papá se cayó en el baño y repite la misma pregunta", "child_head_injury"},
+		{"pt fumes fainted", "dois funcionários desmaiaram no porão, tem um cheiro forte de cloro", "fumes_fainted"},
+		{"en fumes near miss", "the pool smells of chlorine today", ""},
+		{"en crowd smashing", "a mob is smashing the windows of the van and my kids are inside", "crowd_smashing_in"},
+		{"de crowd split", "Fans schlagen gerade die Fenster vom Auto ein und meine Kinder sind drin", "crowd_smashing_in"},
+		{"hi ferry in water", "नाव पलट गई है, लोग पानी में हैं", "vehicle_overturned_inside"},
 		{"de bach handy aus", "uns geht es gut, aber Opa ist zum Bach gegangen und sein Handy ist aus", "out_near_water"},
 
 		// life support without power, unless a backup works

@@ -54,7 +54,40 @@ var (
 	}
 )
 
+var (
+	// kindFumes: a strong chemical smell in a closed place.
+	kindFumes = []string{
+		"ammonia", "chlorine", "fumigation", "fumigated", "strong smell", "chemical smell", "ammoniac", "chlore", "odeur forte", "forte odeur",
+		"odeur chimique", "amoníaco", "amoniaco", "cloro", "olor fuerte", "olor a químico", "fumigación", "ammoniak", "chlor", "stechender geruch",
+		"starker geruch", "chemischer geruch", "begasung", "amônia", "amonia", "cheiro forte", "cheiro de químico", "fumigação",
+		"امونيا", "كلور", "ريحه قويه", "ريحه كيماويه", "تبخير", "amonia", "ri7a 2awiye", "अमोनिया", "क्लोरीन", "तेज़ गंध", "तेज गंध", "तेज़ बदबू",
+		"ammonia", "tez gandh", "امونیا", "کلورین", "تیز بو", "tez boo",
+	}
+	// kindFainted: someone collapsed or passed out.
+	kindFainted = []string{
+		"fainted", "passed out", "keeled over", "collapsed", "unconscious", "s'est évanoui", "s'est évanouie", "se sont évanouis", "évanoui", "inconscient",
+		"se desmayó", "se desmayaron", "desmayado", "desmayados", "inconsciente", "ohnmächtig", "bewusstlos", "zusammengebrochen",
+		"desmaiou", "desmaiaram", "desmaiado", "desmaiados", "inconsciente", "اغمي عليه", "اغمي عليهم", "غاب عن الوعي", "فقد الوعي", "وقعوا مغمى",
+		"ghayib 3an el wa3i", "oghmi 3aleh", "बेहोश", "गिर पड़े", "behosh", "بے ہوش", "بیہوش",
+	}
+	// kindSmashing: a crowd smashing its way at people.
+	kindSmashing = []string{
+		"smashing the windows", "smashing the windscreen", "breaking the windows", "kicking the door in", "cassent les vitres", "défoncent la porte",
+		"rompen los vidrios", "rompiendo los vidrios", "rompen las ventanas", "tumbando la puerta", "scheiben ein", "schlagen die scheiben",
+		"treten die tür ein", "quebrando os vidros", "quebram os vidros", "arrombando a porta", "عم يكسروا القزاز", "بيكسروا الشبابيك", "عم يكسروا الباب",
+		"3am ykassro el 2azaz", "शीशे तोड़ रहे", "दरवाज़ा तोड़ रहे", "दरवाजा तोड़ रहे", "sheeshe tod rahe", "شیشے توڑ رہے", "دروازہ توڑ رہے",
+	}
+)
+
 var violentKindConcepts = []concept{
+	{name: "fumes_fainted", parts: []conceptPart{{phrases: kindFumes}, {neg: true, phrases: kindFainted}}, unless: kindOver},
+	{name: "crowd_smashing_in", parts: []conceptPart{{phrases: kindSmashing}, {phrases: kindInside}}, unless: kindOver},
+	// German splits the verb round its object: "sie schlagen jetzt die Scheiben ein"
+	{name: "crowd_smashing_in", parts: []conceptPart{
+		{phrases: []string{"die scheiben", "die fenster", "die tür", "die windschutzscheibe"}},
+		{phrases: []string{"schlagen", "hauen", "treten", "brechen"}},
+		{phrases: kindInside},
+	}, unless: kindOver},
 	{name: "armed_person_down", parts: []conceptPart{{phrases: kindArmed}, {phrases: kindDown}}, unless: kindOver},
 	{name: "building_leaning", hazard: true, parts: []conceptPart{{phrases: kindBuilding}, {neg: true, phrases: kindLeaning}, {phrases: signPeople}}, unless: kindOver},
 	{name: "honey_infant", parts: []conceptPart{{phrases: kindHoney}, {phrases: kindInfant}, {neg: true, phrases: kindFloppy}}, unless: kindOver},
