@@ -101,6 +101,9 @@ func TestSignConcepts(t *testing.T) {
 		{"en crowd smashing", "a mob is smashing the windows of the van and my kids are inside", "crowd_smashing_in"},
 		{"de crowd split", "Fans schlagen gerade die Fenster vom Auto ein und meine Kinder sind drin", "crowd_smashing_in"},
 		{"hi ferry in water", "नाव पलट गई है, लोग पानी में हैं", "vehicle_overturned_inside"},
+		{"en fever confused", "grandma has a high fever and doesn't recognise us anymore", "fever_disoriented"},
+		{"fr fièvre désorienté", "mon grand-père a de la fièvre depuis hier et il est désorienté", "fever_disoriented"},
+		{"en fever near miss", "my son has a fever but is playing and not confused", ""},
 		{"de bach handy aus", "uns geht es gut, aber Opa ist zum Bach gegangen und sein Handy ist aus", "out_near_water"},
 
 		// life support without power, unless a backup works

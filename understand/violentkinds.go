@@ -1,7 +1,8 @@
 package understand
 
 // Kinds of life threat told without a danger word, each a conjunction of
-// meanings: armed men with someone down, a building leaning while its
+// meanings: a fever with the mind going, fumes with someone fainted, a
+// crowd smashing in on people inside, armed men with someone down, a building leaning while its
 // cracks grow with people in it, and honey given to a baby who turns
 // floppy or cannot swallow (infant botulism). The overturned train or bus
 // with people screaming is hardship.go's vehicle_overturned_inside, whose
@@ -79,7 +80,29 @@ var (
 	}
 )
 
+// kindFever and kindDisoriented: a high fever with the mind going, the
+// sign of sepsis, meningitis or Legionnaires' disease in the old.
+var (
+	kindFever = []string{
+		"fever", "high temperature", "fièvre", "de la fièvre", "fiebre", "calentura", "fieber", "febre", "حراره", "سخونه", "حمى", "skhoune", "7arara",
+		"बुखार", "ताप", "bukhar", "bukhaar", "بخار", "تیز بخار",
+	}
+	kindDisoriented = []string{
+		"confused", "doesn't know where he is", "doesn't know where she is", "doesn't know what day", "doesn't recognise", "doesn't recognize",
+		"désorienté", "désorientée", "confus", "confuse", "ne sait plus où", "ne reconnaît plus", "ne sait plus quel jour",
+		"confundido", "confundida", "desorientado", "desorientada", "no sabe dónde está", "no sabe qué día", "no nos reconoce",
+		"verwirrt", "desorientiert", "weiß nicht mehr wo", "weiss nicht mehr wo", "erkennt uns nicht", "weiß nicht welcher tag", "weiss nicht welcher tag",
+		"weiss nicht mehr welcher", "weiß nicht mehr welcher",
+		// the same in a subordinate clause: "dass er nicht mehr weiß, wo er ist"
+		"nicht mehr weiß wo", "nicht mehr weiss wo", "nicht mehr weiß welcher", "nicht mehr weiss welcher", "uns nicht mehr erkennt",
+		"confuso", "confusa", "desorientado", "desorientada", "não sabe onde está", "não reconhece", "nao reconhece",
+		"مش عارف وين هو", "ما عم يعرفنا", "ما بيعرف وين", "مخربط", "تايه", "mkharbat", "ma 3am ya3refna", "ما عرفنا",
+		"पहचान नहीं रहे", "पहचान नहीं रही", "कुछ समझ नहीं", "बहकी बातें", "pehchan nahi", "پہچان نہیں رہے", "پہچان نہیں رہی", "بہکی باتیں",
+	}
+)
+
 var violentKindConcepts = []concept{
+	{name: "fever_disoriented", parts: []conceptPart{{phrases: kindFever}, {neg: true, phrases: kindDisoriented}}, unless: kindOver},
 	{name: "fumes_fainted", parts: []conceptPart{{phrases: kindFumes}, {neg: true, phrases: kindFainted}}, unless: kindOver},
 	{name: "crowd_smashing_in", parts: []conceptPart{{phrases: kindSmashing}, {phrases: kindInside}}, unless: kindOver},
 	// German splits the verb round its object: "sie schlagen jetzt die Scheiben ein"
