@@ -71,6 +71,7 @@ const (
 	RuleSelfHarm      = "self_harm"      // danger to oneself ("I took all the pills", "I don't want to be alive"), however it was decided
 	RuleWellLast      = "well_last"      // read as a need, but the message ends saying all are well and asks for nothing: safe
 	RuleResolved      = "resolved"       // a danger told as over ("found him at the police post", "power's back, she's asleep"): safe
+	RuleRollCall      = "roll_call"      // every person named ticked ✅ ("mum ✅ dad ✅ gran ✅ all upstairs"): safe
 )
 
 // Thresholds, chosen by cross-validation on the examples (see BENCHMARKS.md,
@@ -385,6 +386,9 @@ func (m *Model) Understand(text string) (res Result) {
 			res.Class, res.Rule = NeedHelp, RuleNegatedSafe
 			res.Confidence = max(p[1], top.Score)
 		}
+	}
+	if res.Class == Danger && rollCallTicked(text, &rd) {
+		res.Class, res.Rule, res.Confidence = Safe, RuleRollCall, max(p[classIndex(Safe)], lexiconConfidence)
 	}
 	if masked := rd.masked; res.Class == Danger && (selfHarmSet.match(masked) || selfHarmRule(masked) != "") {
 		res.Rule = RuleSelfHarm // the reply names the emergency number as a line to talk to too
