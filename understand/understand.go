@@ -72,6 +72,7 @@ const (
 	RuleWellLast      = "well_last"      // read as a need, but the message ends saying all are well and asks for nothing: safe
 	RuleResolved      = "resolved"       // a danger told as over ("found him at the police post", "power's back, she's asleep"): safe
 	RuleRollCall      = "roll_call"      // every person named ticked ✅ ("mum ✅ dad ✅ gran ✅ all upstairs"): safe
+	RuleForwarded     = "forwarded"      // a forwarded chain or rumour naming a hazard, nobody at risk: chatter or a question
 )
 
 // Thresholds, chosen by cross-validation on the examples (see BENCHMARKS.md,
@@ -389,6 +390,11 @@ func (m *Model) Understand(text string) (res Result) {
 	}
 	if res.Class == Danger && rollCallTicked(text, &rd) {
 		res.Class, res.Rule, res.Confidence = Safe, RuleRollCall, max(p[classIndex(Safe)], lexiconConfidence)
+	}
+	if res.Class == Danger {
+		if c := forwardedReading(&rd); c != "" {
+			res.Class, res.Rule, res.Confidence = c, RuleForwarded, max(p[classIndex(c)], lexiconConfidence)
+		}
 	}
 	if masked := rd.masked; res.Class == Danger && (selfHarmSet.match(masked) || selfHarmRule(masked) != "") {
 		res.Rule = RuleSelfHarm // the reply names the emergency number as a line to talk to too
