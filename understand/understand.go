@@ -73,7 +73,7 @@ const (
 	RuleResolved      = "resolved"       // a danger told as over ("found him at the police post", "power's back, she's asleep"): safe
 	RuleRollCall      = "roll_call"      // every person named ticked ✅ ("mum ✅ dad ✅ gran ✅ all upstairs"): safe
 	RuleForwarded     = "forwarded"      // a forwarded chain or rumour naming a hazard, nobody at risk: chatter or a question
-	RuleHyperbole     = "hyperbole"      // "dying of boredom", "this heat will kill me": the classifier's best other class
+	RuleHyperbole     = "hyperbole"      // "dying of boredom", "this heat will kill me", or a phone lost and another's used: the classifier's best other class
 )
 
 // Thresholds, chosen by cross-validation on the examples (see BENCHMARKS.md,
@@ -392,7 +392,7 @@ func (m *Model) Understand(text string) (res Result) {
 	if res.Class == Danger && rollCallTicked(text, &rd) {
 		res.Class, res.Rule, res.Confidence = Safe, RuleRollCall, max(p[classIndex(Safe)], lexiconConfidence)
 	}
-	if res.Class == Danger && hyperboleOnly(&rd) {
+	if res.Class == Danger && (hyperboleOnly(&rd) || borrowedPhoneOnly(&rd)) {
 		best := res.Scores[0]
 		if best.Class == Danger {
 			best = res.Scores[1]
