@@ -224,9 +224,14 @@ var (
 		"transporter", "lkw", "carro", "caminhão", "ônibus", "kombi",
 		"السياره", "سياره", "الباص", "الشاحنه", "الكار", "البيكب", "tomobil", "tonobil", "lkar", "el 3arabeya", "sayyara",
 		"गाड़ी", "बस", "ट्रक", "जीप", "gaadi", "gadi", "jeep", "گاڑی", "بس", "ٹرک", "ویگن",
+		// a train's carriages, a ferry or a boat
+		"ferry", "boat", "bateau", "barque", "ferry-boat", "barco", "lancha", "fähre", "boot", "balsa", "القارب", "العباره", "المركب", "flouka", "markab",
+		"नाव", "फेरी", "naav", "nav", "کشتی", "ferry",
+		"train", "carriage", "carriages", "wagons", "wagon", "voitures du train", "wagons du train", "tren", "vagón", "vagones", "zug", "waggon", "waggons",
+		"trem", "vagão", "vagões", "vagao", "القطار", "القطر", "عربيات", "trein", "el 2atar", "ट्रेन", "डिब्बे", "डब्बे", "train", "dibbe", "ٹرین", "ڈبے",
 	}
 	kindOverturned = []string{
-		"overturned", "flipped", "rolled over", "upside down", "renversé", "renversée", "retourné", "retournée", "volcó", "volcado", "volcada",
+		"overturned", "flipped", "rolled over", "upside down", "renversé", "renversée", "retourné", "retournée", "volcó", "volcado", "volcada", "se volcaron", "volcaron", "volcados", "tombaram", "capotaram",
 		"überschlagen", "umgekippt", "capotou", "tombou", "virou",
 		"انقلبت", "انقلب", "تقلب", "تقلبت", "ت9لب", "tqleb", "t9leb", "en2alabet", "in2alab",
 		"पलट", "palat", "پلٹ", "الٹ",
@@ -234,6 +239,11 @@ var (
 	kindInside = []string{
 		"still inside", "inside", "trapped", "still in", "à l'intérieur", "dedans", "coincés", "coincé", "adentro", "dentro", "atrapados", "atrapado", "drin", "eingeklemmt",
 		"presos", "preso", "لداخل", "لداخل", "جوا", "داخل", "محصورين", "عالقين", "ldakhel", "jowa", "अंदर", "फंसे", "andar", "phanse", "اندر", "پھنسے",
+		// people in the water by it, or screaming at it: someone is in it or under it
+		"in the water", "dans l'eau", "en el agua", "im wasser", "na água", "na agua", "بالمي", "في الماء", "فالما", "bel may", "पानी में", "paani mein",
+		"pani mein", "پانی میں", "kinder drin", "children inside",
+		"screaming", "people screaming", "crient", "des cris", "gritando", "gritos", "schreien", "schreie", "gritaria", "بيصرخوا", "عم يصرخوا",
+		"صريخ", "3am ysarrkho", "चीख", "चिल्ला रहे", "cheekh", "chilla rahe", "چیخ", "چلا رہے",
 	}
 	kindOut   = append(append([]string{}, sitOutAlready...), "got out", "all out", "everyone out", "sont sortis", "salieron", "raus", "saíram", "طلعوا", "نکل آئے", "निकल आए")
 	kindBlade = []string{

@@ -703,6 +703,9 @@ var (
 		"el hadaf", "el ghinniye", "ghinniye", "el ghinnye", "fari2i",
 		"गोल", "गाना", "मेरी टीम", "ईमेल", "gaana", "gana", "meri team", "email",
 		"گول", "گانا", "میری ٹیم", "ای میل",
+		// boredom, of which people say "dying of boredom", "بوریت سے مر گیا"
+		"boredom", "bored", "ennui", "je m'ennuie", "aburrimiento", "aburrida", "aburrido", "langeweile", "tédio", "tedio",
+		"الملل", "من الملل", "طفش", "الطفش", "zah2an", "el malal", "mn el malal", "बोरियत", "बोर", "boriyat", "bore", "بوریت", "بور",
 	}
 	laughWords = []string{"lol", "lmao", "haha", "hahaha", "jaja", "jajaja", "kkk", "kkkk", "kkkkk", "hhh", "hhhh", "mdr", "ptdr", "xd", "ههه", "هههه", "ههههه", "हाहा", "ہاہا", "hehe", "rsrs"}
 	figureSet  = compileWhole(withDeaccent(append(append([]string{}, figureWords...), laughWords...)))

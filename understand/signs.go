@@ -307,8 +307,17 @@ var signConcepts = []concept{
 			"geht nicht ans handy", "geht nicht ran", "nicht erreichbar", "não atende o celular", "não atende", "nao atende",
 			"ما بيرد عالتلفون", "ما عم يرد", "ما يرد على جواله", "مش بيرد", "ma byrod", "ma 3am yrod", "mesh biyrod",
 			"फ़ोन नहीं उठा", "फोन नहीं उठा", "phone nahi utha", "فون نہیں اٹھا",
+			// no signal or the phone off since: nobody can reach them either
+			"no signal", "phone is off", "phone's off", "phone off", "phone dead", "plus de réseau", "pas de réseau", "téléphone éteint",
+			"sin señal", "sin senal", "no hay señal", "no hay senal", "não tem sinal", "nao tem sinal", "pas de signal", "celular apagado", "teléfono apagado", "kein empfang", "kein netz", "handy aus", "handy ist aus",
+			"sem sinal", "celular desligado", "telefone desligado", "جواله مقفل", "تلفونه مسكر", "تلفونه مطفي", "ما في شبكه", "telefono msakkar",
+			"mobilo msakkar", "ma fi shabake", "फोन बंद", "फ़ोन बंद", "नेटवर्क नहीं", "phone band", "phone bhi band", "network nahi", "فون بند",
+			"نیٹ ورک نہیں", "signal nahi",
 		}},
 		{phrases: []string{
+			// a stream or ravine in spate is as deadly as a river
+			"creek", "stream", "the ford", "ruisseau", "le gué", "arroyo", "quebrada", "zum bach", "am bach", "den bach", "im bach", "riacho", "córrego", "corrego", "نالہ", "नाला",
+			"nullah", "nala", "naala", "الساقيه", "el wadi", "wadi",
 			"river", "the sea", "boat", "the coast", "the dam", "rivière", "fleuve", "la mer", "bateau", "barque", "río", "el mar", "barco", "lancha",
 			"fluss", "meer", "boot", "rio", "mar", "barco", "canoa", "النهر", "البحر", "القارب", "المركب", "الشط", "الوادي", "nahr", "ba7r",
 			"markab", "2areb", "lwad", "नदी", "नाव", "समुद्र", "दरिया", "nadi", "naav", "دریا", "کشتی", "سمندر", "ندی",
@@ -316,6 +325,9 @@ var signConcepts = []concept{
 		{phrases: []string{
 			"went out", "went to", "went down to", "is out", "est parti", "est allé", "est sorti", "salió", "fue a", "se fue", "ist raus", "ging",
 			"ist los", "saiu", "foi", "طلع", "راح", "نزل", "tele3", "ra7", "nezel", "गए थे", "गया था", "गई थी", "निकले", "gaye the", "gaya tha",
+			// crossed it: on the far side or in it
+			"crossed", "traversé", "cruzó", "cruzo", "überquert", "atravessou", "عبر", "पार", "paar", "پار",
+			"gaye thay", "gaya thay", "salio", "gegangen", "gefahren",
 			"گئے تھے", "گیا تھا", "گئی تھی", "نکلے",
 		}},
 	}},

@@ -71,6 +71,9 @@ const (
 	RuleSelfHarm      = "self_harm"      // danger to oneself ("I took all the pills", "I don't want to be alive"), however it was decided
 	RuleWellLast      = "well_last"      // read as a need, but the message ends saying all are well and asks for nothing: safe
 	RuleResolved      = "resolved"       // a danger told as over ("found him at the police post", "power's back, she's asleep"): safe
+	RuleRollCall      = "roll_call"      // every person named ticked ✅ ("mum ✅ dad ✅ gran ✅ all upstairs"): safe
+	RuleForwarded     = "forwarded"      // a forwarded chain or rumour naming a hazard, nobody at risk: chatter or a question
+	RuleHyperbole     = "hyperbole"      // "dying of boredom", "this heat will kill me", or a phone lost and another's used: the classifier's best other class
 )
 
 // Thresholds, chosen by cross-validation on the examples (see BENCHMARKS.md,
@@ -258,6 +261,7 @@ func (m *Model) Understand(text string) (res Result) {
 		}
 	}()
 	text, _ = clip(text)
+	text, _ = retracted(text) // what is taken back no longer stands
 	norm, noEmoji := normalizeBoth(text)
 	words := strings.Fields(norm)
 	langWords := words
@@ -383,6 +387,21 @@ func (m *Model) Understand(text string) (res Result) {
 		if negatedSet.match(padded) {
 			res.Class, res.Rule = NeedHelp, RuleNegatedSafe
 			res.Confidence = max(p[1], top.Score)
+		}
+	}
+	if res.Class == Danger && rollCallTicked(text, &rd) {
+		res.Class, res.Rule, res.Confidence = Safe, RuleRollCall, max(p[classIndex(Safe)], lexiconConfidence)
+	}
+	if res.Class == Danger && (hyperboleOnly(&rd) || borrowedPhoneOnly(&rd)) {
+		best := res.Scores[0]
+		if best.Class == Danger {
+			best = res.Scores[1]
+		}
+		res.Class, res.Rule, res.Confidence = best.Class, RuleHyperbole, best.Score
+	}
+	if res.Class == Danger {
+		if c := forwardedReading(&rd); c != "" {
+			res.Class, res.Rule, res.Confidence = c, RuleForwarded, max(p[classIndex(c)], lexiconConfidence)
 		}
 	}
 	if masked := rd.masked; res.Class == Danger && (selfHarmSet.match(masked) || selfHarmRule(masked) != "") {
@@ -555,6 +574,10 @@ func figurativeTop(top Class) bool {
 var mediaWords = []string{
 	"song", "songs", "album", "track", "film", "movie", "series", "talent show", "concert", "gig", "playlist", "clip",
 	"chanson", "album", "morceau", "nouveau son", "ce son", "le film", "la série", "le concert", "le clip",
+	// soap operas and video games, where houses burn and people are killed
+	"serial", "soap", "the drama", "video game", "the game", "feuilleton", "jeu vidéo", "le jeu", "telenovela", "videojuego", "el juego",
+	"der serie", "videospiel", "das game", "novela", "videogame", "game", "اللعبه", "اللعبه الجديده", "el le3be", "المسلسل", "سيريال",
+	"सीरियल", "धारावाहिक", "ड्रामा", "गेम", "ڈرامہ", "ڈرامے", "سیریل", "گیم", "drama",
 	"canción", "cancion", "rola", "tema nuevo", "la peli", "película", "pelicula", "serie", "concierto",
 	"lied", "song", "album", "der film", "die serie", "konzert",
 	"música", "musica", "som novo", "esse som", "filme", "série",

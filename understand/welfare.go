@@ -160,7 +160,7 @@ var welfareConcepts = []concept{
 		{phrases: []string{
 			"fell", "fallen", "hit his head", "hit her head", "bumped his head", "bumped her head",
 			"tombé", "tombée", "cogné la tête", "se cayó", "cayó", "golpeó la cabeza", "gefallen", "gestürzt", "kopf gestoßen", "kopf angeschlagen",
-			"caiu", "bateu a cabeça", "وقع", "وقعت", "طاح", "طاحت", "انضرب على راس*", "we2e3", "we2e3et", "wi2i3", "wi2i3it", "ta7", "t7at", "ta7et",
+			"caiu", "bateu a cabeça", "وقع", "وقعت", "طاح", "طاحت", "انضرب على راس*", "we2e3", "we2e3et", "wi2i3", "wi2i3it", "wi2e3", "wi2e3et", "wa2a3", "ta7", "t7at", "ta7et",
 			"गिर", "सिर पर चोट", "सिर में चोट", "gir gaya", "gir gayi", "گر", "سر پر چوٹ", "سر میں چوٹ",
 		}},
 		{neg: true, phrases: []string{
@@ -173,6 +173,12 @@ var welfareConcepts = []concept{
 			"استفرغ*", "يستفرغ*", "تستفرغ*", "تقيا*", "رجع مرتين", "رجعت مرتين", "عم يرجع", "نعسان كتير", "نايم كتير", "ما عم يصحى", "ما بيصحى", "ما عم تصحى",
 			"rege3 martein", "3am tenam kteer", "ma 3am tes7a", "rege3 marten", "raja3 marten", "sta3frag", "starja3", "tqaya", "3am yenam kteer", "3am ynam ktir", "ma 3am yes7a",
 			"ma bghach yfi9", "m3ass bzaf",
+			// the same question over and over, a head bleeding after the fall
+			"same question", "asks the same thing", "même question", "la misma pregunta", "lo mismo una y otra vez", "dieselbe frage", "das gleiche immer wieder",
+			"a mesma pergunta", "mesma coisa toda hora", "نفس السؤال", "nafs el so2al", "nafs so2al", "ek hi sawal", "एक ही सवाल", "ایک ہی سوال",
+			"head is bleeding", "bleeding from his head", "bleeding from her head", "la tête saigne", "saigne de la tête", "sangra de la cabeza",
+			"kopf blutet", "cabeça sangrando", "sangrando da cabeça", "راسه بينزف", "راسه عم ينزف", "راسها عم ينزف",
+			"rasso bitnazzel dam", "raso 3am ynazzef", "rasso 3am ynazzef", "सिर से खून", "sir se khoon", "سر سے خون",
 			"उल्टी", "बहुत सो रहा", "बहुत सो रही", "उठ नहीं रहा", "उठ नहीं रही", "ulti", "bahut so raha",
 			"الٹی", "بہت سو رہا", "بہت سو رہی", "اٹھ نہیں رہا", "اٹھ نہیں رہی",
 		}},
