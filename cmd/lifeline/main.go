@@ -45,11 +45,11 @@ Usage:
   lifeline contacts import FILE.csv   import contacts into a running server
   lifeline kb import|search|export|eval ...   manage and measure the FAQ knowledge base
   lifeline eval understand [--data DIR]       measure message understanding on labelled messages
-  lifeline bench webhook|e2e|memory            measure speed and memory on loopback (see BENCHMARKS.md)
+  lifeline bench webhook|e2e|memory|broadcast|sendrate|cluster   measure speed and memory on loopback (see BENCHMARKS.md)
   lifeline backup --out FILE [--server URL] [--token T]   back up a running server (badger's online backup)
   lifeline restore FILE [--data DIR]                     restore a backup into an empty data directory
   lifeline verify [--data DIR | FILE.backup]             check a stopped server's data directory or a backup
-  lifeline cluster run|ensure|status                     the NATS JetStream cluster of several machines (see README)
+  lifeline cluster run|ensure|status|remove-peer         the NATS JetStream cluster of several machines (see README)
   lifeline migrate --from badger DIR --to nats [--force]  copy a stopped single-node store into the cluster
   lifeline help                 show this text
 `
