@@ -261,8 +261,18 @@ func (m *Model) Understand(text string) (res Result) {
 		}
 	}()
 	text, _ = clip(text)
-	text, _ = retracted(text) // what is taken back no longer stands
 	norm, noEmoji := normalizeBoth(text)
+	padded := " " + norm + " "
+	// What is taken back no longer stands. The clauses are walked only
+	// when the whole message names a retraction: a clause's phrase is the
+	// whole's too, as normalising turns the clause marks into spaces.
+	if retractSet.match(padded) {
+		if rest, ok := retracted(text); ok {
+			text = rest
+			norm, noEmoji = normalizeBoth(text)
+			padded = " " + norm + " "
+		}
+	}
 	words := strings.Fields(norm)
 	langWords := words
 	if noEmoji != norm { // emoji are words to the classifier, not to language detection
@@ -292,7 +302,6 @@ func (m *Model) Understand(text string) (res Result) {
 	// The classifier's danger counts from DangerFloor whether or not it
 	// is the top class; below it, the best other class stands and only the
 	// safety phrases can raise the message.
-	padded := " " + norm + " "
 	rd := newReading(padded)
 	floor := DangerFloor
 	if needSet.match(padded) || (bestOther(res.Scores) == Safe && calm(text, padded)) {
