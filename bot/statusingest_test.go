@@ -10,13 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rs/zerolog"
-
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
 	"lifeline/cluster/jsstore/jstest"
 	"lifeline/flows"
 	"lifeline/store"
+	"lifeline/store/storetest"
 )
 
 // testStatus is one status of a test webhook: of reply (an index in
@@ -309,14 +308,7 @@ func TestStatusAtIngestOnAnInstanceThatDoesNotOwnTheUser(t *testing.T) {
 		name string
 		open func(t *testing.T) *store.DB
 	}{
-		{"badger", func(t *testing.T) *store.DB {
-			db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			return db
-		}},
+		{"badger", func(t *testing.T) *store.DB { return storetest.OpenMemory(t) }},
 		// JetStream keeps each person's records in their scope: the
 		// lane's inbox is read there, and a commit to it in between
 		// refuses the ingest write.

@@ -16,6 +16,7 @@ import (
 	"lifeline/cluster/jsstore/jstest"
 	"lifeline/coord"
 	"lifeline/store"
+	"lifeline/store/storetest"
 )
 
 // limitInstances are two services over one store, each dispatching a
@@ -76,14 +77,7 @@ func TestDailyLimitIsSharedByInstances(t *testing.T) {
 		name string
 		open func(t *testing.T) *store.DB
 	}{
-		{"badger", func(t *testing.T) *store.DB {
-			db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			return db
-		}},
+		{"badger", func(t *testing.T) *store.DB { return storetest.OpenMemory(t) }},
 		{"jetstream", openJetStreamDB},
 	}
 	for _, be := range backends {

@@ -8,8 +8,22 @@ import (
 	"context"
 	"testing"
 
+	"github.com/rs/zerolog"
+
 	"lifeline/store"
 )
+
+// OpenMemory opens a store in memory on badger, closed when the test
+// ends.
+func OpenMemory(t testing.TB) *store.DB {
+	t.Helper()
+	db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
 
 // Read runs fn in one read-only transaction and fails the test if it
 // returns an error.
