@@ -1015,8 +1015,6 @@ func (e *Engine) deliverWaiter(id string, replies []whatsapp.Outbound) bool {
 	return true
 }
 
-func decode(b []byte, v any) error { return json.Unmarshal(b, v) }
-
 // receivingNumber is the business number a message was sent to; replies
 // go out from it.
 func (e *Engine) receivingNumber(msg *whatsapp.Message) string {

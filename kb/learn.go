@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha1"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -381,5 +380,3 @@ func similarity(a, b map[string]struct{}) float64 {
 	// Containment alone would merge every query with a one-word group.
 	return float64(common) / (0.7*float64(small) + 0.3*float64(large))
 }
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

@@ -617,10 +617,6 @@ func has(set map[string]struct{}, t string) bool {
 	return ok
 }
 
-func prefixOf(p, s string) bool {
-	return len(p) < len(s) && utf8.RuneCountInString(p) >= 5 && s[:len(p)] == p
-}
-
 // deletions returns t with each one of its letters removed.
 func deletions(t string) []string {
 	out := make([]string, 0, len(t))

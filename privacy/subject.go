@@ -2,7 +2,6 @@ package privacy
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -437,8 +436,6 @@ func ErasureTotals(ctx context.Context, db *store.DB) (Totals, error) {
 	})
 	return t, err
 }
-
-func decode(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 func maskID(id string) string {
 	if strings.HasPrefix(id, "bsuid:") {

@@ -476,8 +476,6 @@ func (b partBits) with(i uint8) partBits {
 	return b
 }
 
-func (b partBits) has(i uint8) bool { return b[i>>6]&(1<<(i&63)) != 0 }
-
 func (b partBits) or(c partBits) partBits { return partBits{b[0] | c[0], b[1] | c[1], b[2] | c[2]} }
 
 func (b partBits) andNot(c partBits) partBits {

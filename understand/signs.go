@@ -934,11 +934,6 @@ var longAgo = []string{
 	"برسی", "بچپن میں", "کہانی سنائی",
 }
 
-// history reports whether padded tells a danger as long past.
-func history(padded string) bool {
-	return historyCues(cueSets.scan(padded))
-}
-
 func historyCues(cues uint8) bool {
 	return cues&cueLongAgo != 0 && cues&cueUrgent == 0
 }

@@ -9,8 +9,6 @@ import (
 	"lifeline/bot/whatsapp"
 )
 
-const webhookSecret = "app-secret"
-
 // webhookTime makes each test webhook a distinct change (entry.time).
 var webhookTime = time.Now().Unix()
 

@@ -61,8 +61,7 @@ func sendErr(code int, a whatsapp.Action) *whatsapp.SendError {
 func attempt(kind sendpolicy.Kind, failed int) Attempt {
 	return Attempt{Phone: "1001", Kind: kind, Failed: failed, Msg: whatsapp.Outbound{To: "1", Kind: "text", Text: "x"}}
 }
-func fixed(t time.Time) func() time.Time { return func() time.Time { return t } }
-func policy() sendpolicy.Policy          { return sendpolicy.Policy{FastAttempts: 3} }
+func policy() sendpolicy.Policy { return sendpolicy.Policy{FastAttempts: 3} }
 func newStep(c *client, o *observer, log *bytes.Buffer) *Step {
 	return New(Options{Client: c, Pacer: pace.New(1000), Observer: o, Logger: zerolog.New(log)})
 }
