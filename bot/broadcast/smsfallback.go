@@ -209,14 +209,15 @@ func (sp *Spec) TakeSMSDefault(def *SMSSpec) bool {
 // smsState is the fallback's in-memory bookkeeping of one broadcast.
 type smsState struct {
 	running bool
-	// ran: a pass that began once the broadcast was sent has finished.
-	// One that began while it was sending may have read the recipients
-	// before they were all enqueued or tried (none at all, at first), so
-	// it cannot settle the fallback.
-	ran    bool
-	open   bool      // the last pass left recipients who may still need an SMS
-	next   time.Time // when to look again
-	halted bool      // an account error: no more SMS until a restart or an admin
+	ran     bool // a pass has finished since the start
+	// ranSent: a pass that began once the broadcast was sent has
+	// finished. One that began while it was sending may have read the
+	// recipients before they were all enqueued or tried (none at all, at
+	// first), so only such a pass can settle the fallback.
+	ranSent bool
+	open    bool      // the last pass left recipients who may still need an SMS
+	next    time.Time // when to look again
+	halted  bool      // an account error: no more SMS until a restart or an admin
 	// due counts late failures heard (smsDue): a pass that started before
 	// the last of them may have read the store before it, so it leaves
 	// the fallback open for another pass at once.
@@ -244,7 +245,7 @@ func (s *Service) smsTick(now time.Time) {
 		if st.running || st.halted || now.Before(st.next) {
 			continue
 		}
-		if b.State == StateSent && st.ran && !st.open {
+		if b.State == StateSent && st.ranSent && !st.open {
 			// Settled: afterSent completes the broadcast in this tick. A
 			// new pass would keep it unsettled (running) at every tick
 			// and, with several instances, hold the lease the completion
@@ -276,8 +277,8 @@ func (s *Service) smsTick(now time.Time) {
 			}
 			s.mu.Lock()
 			if st := s.smsStates[id]; st != nil {
-				st.running, st.open, st.next = false, open, next
-				st.ran = st.ran || wasSent[id]
+				st.running, st.ran, st.open, st.next = false, true, open, next
+				st.ranSent = st.ranSent || wasSent[id]
 				if st.due != seen[id] {
 					st.open, st.next = true, time.Time{}
 				}
@@ -369,7 +370,7 @@ func (s *Service) smsSettled(b *Broadcast) bool {
 	if st == nil {
 		return false
 	}
-	return st.halted || (st.ran && !st.running && !st.open)
+	return st.halted || (st.ranSent && !st.running && !st.open)
 }
 
 // smsJob is one recipient planned for an SMS.
