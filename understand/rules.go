@@ -672,7 +672,7 @@ var everydayEvents = []string{
 }
 
 var (
-	lossSet     = compileWhole(withDeaccent(lossWords))
+	lossSet     = compileWhole(withDeaccent(concat(lossWords, belongings)))
 	everydaySet = compileWhole(withDeaccent(everydayEvents))
 )
 
