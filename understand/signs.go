@@ -939,6 +939,15 @@ var longAgo = []string{
 	"w howa zghir", "w hiya zghira", "lamma kan zghir", "lamma kont zghir", "dikra",
 	"बरसी", "बचपन में", "जब वो छोटे थे", "कहानी सुनाई", "barsi", "bachpan mein", "bachpan me", "kahani sunai", "kahani sunayi",
 	"برسی", "بچپن میں", "کہانی سنائی",
+	// an old disaster retold, again and again, or watched as a documentary
+	"still talks about", "still goes on about", "always talks about", "a documentary about",
+	"raconte toujours", "raconte encore", "nous raconte", "un documentaire sur",
+	"todavía cuenta", "todavia cuenta", "siempre cuenta", "sigue contando", "un documental sobre",
+	"erzählt immer", "erzählt wieder", "hat wieder vom", "hat wieder von", "eine doku über", "eine dokumentation über",
+	"ainda conta", "sempre conta", "um documentário sobre",
+	"بتحكي عن", "بيحكي عن", "دايما تحكي", "دايما يحكي", "كل ما تشتي", "وثائقي عن", "bt7ki 3an", "bi7ki 3an", "dayman t7ki", "wasa2e2i",
+	"साल हो गए जब", "याद करते हैं", "सुनाती रहती", "सुनाते रहते", "डॉक्यूमेंट्री", "saal ho gaye jab", "yaad karte hain", "sunati rehti",
+	"سال ہو گئے جب", "یاد کرتے ہیں", "سناتی رہتی", "سناتے رہتے", "ڈاکیومنٹری",
 }
 
 func historyCues(cues uint8) bool {
