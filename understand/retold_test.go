@@ -58,3 +58,31 @@ func TestRetoldDisaster(t *testing.T) {
 		})
 	}
 }
+
+// TestNewsFigure checks that a disaster seen on the news, in a message
+// read as chatter, is a figure's subject, and that an urgent word or a
+// message read as a need keeps the danger words' voice.
+func TestNewsFigure(t *testing.T) {
+	for _, c := range []struct {
+		label, text string
+		top         Class
+		want        bool
+	}{
+		{"en news", "saw the floods in Brazil on the news last night, awful", Other, true},
+		{"fr télé", "j'ai vu l'incendie de la raffinerie à la télé, impressionnant", Other, true},
+		{"es noticias", "vi el terremoto de Turquía en las noticias, qué tristeza", Other, true},
+		{"ar تلفزيون", "شفت الحريق بالتلفزيون، الله يكون بعونهم", Other, true},
+		{"hi टीवी", "टीवी पर पहाड़ों में बादल फटने की खबर देखी, बहुत बुरा हुआ", Other, true},
+		{"ur خبروں", "خبروں میں کراچی کی آگ دیکھی، اللہ رحم کرے", Other, true},
+
+		{"en news, help now", "saw on the news the fire is at our street, help now", Other, false},
+		{"en news, need", "saw on the news the fire is coming, we need a ride out", NeedHelp, false},
+	} {
+		t.Run(c.label, func(t *testing.T) {
+			padded := " " + Normalize(c.text) + " "
+			if got := figure(c.text, padded, maskNotHazard(padded), c.top); got != c.want {
+				t.Errorf("figure(%q, %s) = %v, want %v", c.text, c.top, got, c.want)
+			}
+		})
+	}
+}
