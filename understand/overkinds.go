@@ -1,5 +1,7 @@
 package understand
 
+import "strings"
+
 // Two ways of telling a danger as over that the resolution reading
 // (resolved.go) did not know: a light injury or a scare told with the care
 // already given ("the burn was small, the nurse dressed it and he's back
@@ -108,4 +110,57 @@ func concat(lists ...[]string) []string {
 		all = append(all, l...)
 	}
 	return all
+}
+
+// signGone tell, right after a sign of illness, that it has gone: "swelling
+// gone", "fever down", "la fièvre est tombée", "الحرارة نزلت", "बुखार उतर
+// गया". The sign is then what ended, a resolution marker, not a new turn.
+var signGone = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range []string{
+		"gone", "down", "went", "has", "is", "broke", "disparu", "disparue", "tombée", "tombé", "baissé", "est", "a", "bajó", "se", "ya", "weg",
+		"runter", "gesunken", "ist", "sumiu", "baixou", "passou", "راح", "راحت", "نزلت", "نزل", "خف", "خفت", "ra7", "ra7et", "nezlet", "5aff",
+		"उतर", "चला", "चली", "कम", "utar", "chala", "kam", "اتر", "چلا", "چلی", "کم",
+	} {
+		m[Normalize(w)] = true
+	}
+	return m
+}()
+
+// signGoneAfter are the second words that, after an auxiliary in signGone
+// ("has gone", "est tombée", "se fue", "ist weg"), finish telling it.
+var signGoneAfter = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range []string{
+		"gone", "down", "away", "disparu", "disparue", "tombée", "tombé", "baissé", "partie", "parti", "fue", "bajó", "weg", "runter", "gesunken",
+		"गया", "गई", "हो", "gaya", "gayi", "ho", "گیا", "گئی", "ہو",
+	} {
+		m[Normalize(w)] = true
+	}
+	return m
+}()
+
+// signEnded returns the end in padded of the words telling that the sign
+// ending at end has gone, 0 when they do not.
+func signEnded(padded string, end int) int {
+	rest := padded[min(end, len(padded)):]
+	words := strings.Fields(rest)
+	if len(words) == 0 || !signGone[words[0]] {
+		return 0
+	}
+	n := 1
+	switch words[0] {
+	case "went", "has", "is", "est", "a", "se", "ya", "ist", "उतर", "चला", "चली", "कम", "utar", "chala", "kam", "اتر", "چلا", "چلی", "کم":
+		// an auxiliary or a verb that needs its second word
+		if len(words) < 2 || !signGoneAfter[words[1]] {
+			return 0
+		}
+		n = 2
+	}
+	at := end
+	for i := 0; i < n; i++ {
+		j := strings.Index(padded[at:], words[i])
+		at += j + len(words[i])
+	}
+	return at + 1
 }

@@ -30,8 +30,15 @@ func TestOverKinds(t *testing.T) {
 		{"en never got in", "the river rose to the garden wall, the water never got in, all of us fine", true},
 		{"fr épargnés", "la coulée de boue nous a épargnés, on est chez nous", true},
 		{"ur پانی", "ندی چڑھ گئی تھی مگر پانی اندر نہیں آیا، ہم گھر میں ہیں", true},
+		// a sign told as gone
+		{"en swelling gone", "his lip puffed up from the new lip balm, the pharmacist gave him a tablet, swelling gone and he's fine", true},
+		{"fr fièvre tombée", "la petite avait 40 hier soir, la fièvre est tombée et elle joue", true},
+		{"ar حرارتها نزلت", "بنتي كانت سخنه، اخذت الدوا، حرارتها نزلت وهي تلعب", true},
+		{"hi बुखार उतर", "बेटे का बुखार उतर गया, अब खेल रहा है", true},
 
 		// still going on
+		{"en swelling gone, breathing", "the swelling is gone but now she can't breathe", false},
+		{"fr fièvre, répond plus", "la fièvre est tombée mais il ne répond plus", false},
 		{"en stitched, not waking", "they stitched his head but now he won't wake up", false},
 		{"en bandaged, bleeding", "we bandaged her arm and she is at home but it keeps bleeding", false},
 		{"fr pansement, aidez", "l'infirmière a fait le pansement mais il vomit, aidez nous", false},
