@@ -15,6 +15,20 @@ var hyperboleSet = compile([]string{
 	"mayet mn el d7ak", "mtt b l3ya9a", "l7ar ghadi yqtelni",
 	"बोरियत से मर", "बोर होकर मर", "हँसते हँसते मर", "गर्मी जान ले लेगी", "गर्मी मार डालेगी", "boriyat se mar", "garmi maar degi", "garmi to maar hi degi",
 	"garmi jaan le legi", "dhoop jaan le legi", "jaan le legi", "بوریت سے مر", "ہنس ہنس کے مر", "گرمی مار ڈالے گی", "گرمی جان لے لے گی",
+	// a phone's battery dying
+	"phone is dying", "phone's dying", "phones dying", "battery is dying", "battery's dying", "mon tel va mourir", "mon téléphone va mourir",
+	"ma batterie va mourir", "se me muere el celular", "se me está muriendo el celular", "se me muere el cel", "mein handy stirbt",
+	"mein akku stirbt", "akku stirbt", "meu celular tá morrendo", "meu celular vai morrer", "meu telemóvel vai morrer", "الموبايل رح يموت",
+	"تلفوني رح يموت", "جوالي بيموت", "el mobile ra7 ymout", "telefoni ra7 ymout", "फोन मरने वाला", "फ़ोन मरने वाला", "phone marne wala",
+	"فون مرنے والا",
+	// tired after work, a shift or the gym
+	"feet are killing me", "legs are killing me", "back is killing me", "dead tired", "dead on my feet", "mourir de fatigue", "mort de fatigue",
+	"morte de fatigue", "va m'achever", "vont m'achever", "m'a achevé", "m'a achevée", "pies a morir", "piernas a morir", "muerto de cansancio",
+	"muerta de cansancio", "todmüde", "hundemüde", "morto de cansaço", "morta de cansaço", "ميت من التعب", "ميته من التعب", "mayet mn el ta3ab",
+	"mayte mn el ta3ab", "थकान से मर", "पैर जान ले रहे", "thakan se mar", "pair jaan le rahe", "تھکن سے مر", "پاؤں جان لے رہے",
+	// hungry before a meal, laughing
+	"ميت من الجوع", "mayet mn el jou3", "भूख से जान निकल", "bhook se jaan nikal", "بھوک سے جان نکل", "i'm dead 😂", "im dead 😂",
+	"morri de rir", "me morí de risa", "me mori de risa", "totgelacht",
 })
 
 // hyperboleOnly reports whether the message names a danger only in an

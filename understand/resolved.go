@@ -193,7 +193,7 @@ var resolutionMarkers = append([]string{
 	"چھڑا لیا", "اب ٹھیک", "اب آرام سے", "مستحکم", "منسوخ", "کینسل", "قابو میں", "قابو پا لیا", "نکل گیا", "بجلی آ گئی", "بجلی آگئی",
 	"لائٹ آ گئی", "بجلی واپس", "ہوش آ گیا", "پکڑ لیا", "گرفتار",
 	"khench liya", "kheench liya", "chhurwa liya", "chhura liya", "bijli wapas",
-}, foundBack...)
+}, concat(foundBack, careGiven, liftedBack, keptAway)...)
 
 // resolutionStill tell that a danger goes on, or that something has not
 // ended yet.
@@ -262,7 +262,7 @@ var resolutionNegators = func() map[string]bool {
 var resolutionTags = compileTags(map[uint8][]string{
 	resMark: withDeaccent(resolutionMarkers), resStill: withDeaccent(resolutionStill), resPlea: withDeaccent(resolutionPleas),
 	resGone: withDeaccent(resolutionGone),
-	resCalm: withDeaccent(resolutionCalm), resThreat: withDeaccent(resolutionThreats), resSign: withDeaccent(resolutionSigns),
+	resCalm: withDeaccent(concat(resolutionCalm, calmAfterCare, keptAway)), resThreat: withDeaccent(resolutionThreats), resSign: withDeaccent(resolutionSigns),
 	resTurn: withDeaccent(resolutionTurns),
 })
 
@@ -292,7 +292,7 @@ func (rd *reading) overRead() bool { return rd.ended > 0 }
 // under control but it flared up again").
 func resolvedTold(text string, rd *reading) bool {
 	tags := resolutionTags.scan(rd.padded)
-	if tags&resMark == 0 || tags&(resStill|resPlea|resThreat) != 0 {
+	if tags&(resMark|resSign) == 0 || tags&(resStill|resPlea|resThreat) != 0 {
 		return false // the common case: one scan
 	}
 	if tags&resCalm == 0 && !wellSet.match(rd.padded) {
@@ -311,7 +311,13 @@ func resolvedTold(text string, rd *reading) bool {
 			lastMark = end
 		case tag == resCalm && !markerNegated(rd.padded, at, end):
 			calm = true
-		case tag == resGone || tag == resSign:
+		case tag == resSign:
+			if e := signEnded(rd.padded, end); e > 0 {
+				lastMark = max(lastMark, e) // "swelling gone", "la fiebre bajó": the sign is what ended
+			} else {
+				lastGone = at
+			}
+		case tag == resGone:
 			lastGone = at
 		}
 	})

@@ -672,7 +672,7 @@ var everydayEvents = []string{
 }
 
 var (
-	lossSet     = compileWhole(withDeaccent(lossWords))
+	lossSet     = compileWhole(withDeaccent(concat(lossWords, belongings)))
 	everydaySet = compileWhole(withDeaccent(everydayEvents))
 )
 
@@ -706,6 +706,11 @@ var (
 		// boredom, of which people say "dying of boredom", "بوریت سے مر گیا"
 		"boredom", "bored", "ennui", "je m'ennuie", "aburrimiento", "aburrida", "aburrido", "langeweile", "tédio", "tedio",
 		"الملل", "من الملل", "طفش", "الطفش", "zah2an", "el malal", "mn el malal", "बोरियत", "बोर", "boriyat", "bore", "بوریت", "بور",
+		// the news, of which people tell a far disaster: "saw the fire on the news in Canada"
+		"on the news", "on tv", "on the telly", "in the news", "à la télé", "aux infos", "au journal", "dans le journal", "en las noticias",
+		"en la tele", "en el noticiero", "im fernsehen", "in den nachrichten", "im radio", "no jornal", "na tv", "na televisão", "nas notícias",
+		"بالتلفزيون", "عالتلفزيون", "على التلفزيون", "بالاخبار", "عالاخبار", "في الاخبار", "bel tv", "3al tv", "bel a5bar", "3al akhbar",
+		"न्यूज़ में", "न्यूज में", "टीवी पर", "खबरों में", "news mein", "tv pe", "tv par", "خبروں میں", "ٹی وی پر", "نیوز میں",
 	}
 	laughWords = []string{"lol", "lmao", "haha", "hahaha", "jaja", "jajaja", "kkk", "kkkk", "kkkkk", "hhh", "hhhh", "mdr", "ptdr", "xd", "ههه", "هههه", "ههههه", "हाहा", "ہاہا", "hehe", "rsrs"}
 	figureSet  = compileWhole(withDeaccent(append(append([]string{}, figureWords...), laughWords...)))

@@ -550,7 +550,9 @@ var hypoPhrases = []string{
 
 // hypoIf are the words for "if" in Hindi and Urdu, which put the question
 // at the end ("अगर गैस की बदबू आए तो क्या करें").
-var hypoIf = []string{"अगर", "यदि", "agar", "اگر", "اذا", "إذا", "لو", "iza", "eza"}
+var hypoIf = []string{"अगर", "यदि", "agar", "اگر", "اذا", "إذا", "لو", "iza", "eza",
+	// Hindi and Urdu also tell a condition by the verb: "आग लग जाए तो"
+	"जाए तो", "जाये तो", "jaye to", "jaaye to", "جائے تو", "جاے تو"}
 
 // urgentNow are words that make a question a plea: "what do I do if he
 // stops breathing, help", or put a sign in the present after a story ("quand
@@ -585,6 +587,11 @@ var askingAhead = []string{
 	"antes que aconteça", "antes que aconteca", "só perguntando",
 	"احتياطا", "للاحتياط", "بسال احتياطا", "اسال احتياطا", "قبل ما يصير", "قبل ما يحصل", "e7tiyatan", "ehtiyatan", "7tiyatan", "9bel ma ytra",
 	"ehtiyat ke liye", "ehtiyatan", "एहतियात के लिए", "एहतियातन", "पहले से पूछ", "احتیاط کے طور پر", "احتیاطاً", "احتیاطا", "پہلے سے پوچھ",
+	// only to know, for later
+	"for the future", "just want to know", "just wondering", "just curious", "juste pour savoir", "pour plus tard", "solo pregunto",
+	"solo para saber", "nur zur info", "nur interessehalber", "só pra saber", "so pra saber", "só para saber", "بس بسال", "بس اسال",
+	"اسال بس", "بس بدي اعرف", "bas bade a3ref", "bas baddi a3ref", "ghir kanswel", "bas bas2al", "सिर्फ जानने के लिए", "बस पूछ रहा", "बस पूछ रही",
+	"sirf jaanne ke liye", "bas pooch raha", "bas pooch rahi", "صرف جاننے کے لیے", "بس پوچھ رہا", "بس پوچھ رہی",
 }
 
 // cueSets finds every cue of the lists above in one keyed pass: the
@@ -608,7 +615,7 @@ func hypothetical(text, padded string) bool {
 }
 
 func hypotheticalCues(text, padded string, cues uint8) bool {
-	if cues&cueHypo == 0 && !(cues&cueIf != 0 && howSet.match(padded)) && !conditionalAsk(text, padded) {
+	if cues&cueHypo == 0 && !(cues&cueIf != 0 && howSet.match(padded)) && !conditionalAsk(text, padded) && !choiceAsk(padded) {
 		return false
 	}
 	if cues&cueUrgent != 0 {
@@ -932,6 +939,15 @@ var longAgo = []string{
 	"w howa zghir", "w hiya zghira", "lamma kan zghir", "lamma kont zghir", "dikra",
 	"बरसी", "बचपन में", "जब वो छोटे थे", "कहानी सुनाई", "barsi", "bachpan mein", "bachpan me", "kahani sunai", "kahani sunayi",
 	"برسی", "بچپن میں", "کہانی سنائی",
+	// an old disaster retold, again and again, or watched as a documentary
+	"still talks about", "still goes on about", "always talks about", "a documentary about",
+	"raconte toujours", "raconte encore", "nous raconte", "un documentaire sur",
+	"todavía cuenta", "todavia cuenta", "siempre cuenta", "sigue contando", "un documental sobre",
+	"erzählt immer", "erzählt wieder", "hat wieder vom", "hat wieder von", "eine doku über", "eine dokumentation über",
+	"ainda conta", "sempre conta", "um documentário sobre",
+	"بتحكي عن", "بيحكي عن", "دايما تحكي", "دايما يحكي", "كل ما تشتي", "وثائقي عن", "bt7ki 3an", "bi7ki 3an", "dayman t7ki", "wasa2e2i",
+	"साल हो गए जब", "याद करते हैं", "सुनाती रहती", "सुनाते रहते", "डॉक्यूमेंट्री", "saal ho gaye jab", "yaad karte hain", "sunati rehti",
+	"سال ہو گئے جب", "یاد کرتے ہیں", "سناتی رہتی", "سناتے رہتے", "ڈاکیومنٹری",
 }
 
 func historyCues(cues uint8) bool {
