@@ -53,6 +53,9 @@ func TestDevSetsEmbedded(t *testing.T) {
 	if !reflect.DeepEqual(all[:len(base)], base) || !reflect.DeepEqual(all[len(all)-len(sets[len(sets)-1]):], sets[len(sets)-1]) {
 		t.Error("training examples are not the examples followed by the development sets in order")
 	}
+	if got := Default().Examples(); got != n {
+		t.Errorf("Default trained on %d examples, want %d", got, n)
+	}
 }
 
 // TestLeaveOneSetOut checks that each set is classified by a model that
