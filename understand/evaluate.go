@@ -2,8 +2,10 @@ package understand
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -397,6 +399,24 @@ func PrintLeaveOneSetOut(w io.Writer, sets []SetResult) {
 	fmt.Fprintf(w, "%-12s %6d | %-22s %-22s %-13.3f | %-22s %-22s %-13.3f\n", "total", n,
 		fmt.Sprintf("%d of %d", missB, danger), fmt.Sprintf("%d of %d (%.1f%%)", faB, nonDanger, 100*float64(faB)/float64(max(nonDanger, 1))), float64(okB)/float64(n),
 		fmt.Sprintf("%d of %d", missO, danger), fmt.Sprintf("%d of %d (%.1f%%)", faO, nonDanger, 100*float64(faO)/float64(max(nonDanger, 1))), float64(okO)/float64(n))
+	for _, side := range []struct {
+		name string
+		rep  func(SetResult) Report
+	}{{"base", func(s SetResult) Report { return s.Base }}, {"+others", func(s SetResult) Report { return s.Others }}} {
+		byRule := map[string]int{}
+		for _, s := range sets {
+			for _, m := range side.rep(s).FalseAlarms {
+				byRule[cmp.Or(m.Rule, "classifier alone")]++
+			}
+		}
+		rules := slices.Sorted(maps.Keys(byRule))
+		slices.SortStableFunc(rules, func(a, b string) int { return byRule[b] - byRule[a] })
+		fmt.Fprintf(w, "false alarms by deciding rule (%s):", side.name)
+		for _, r := range rules {
+			fmt.Fprintf(w, " %s %d", r, byRule[r])
+		}
+		fmt.Fprintln(w)
+	}
 }
 
 // correct is the number of messages r classified right.
