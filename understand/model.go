@@ -25,16 +25,6 @@ const (
 // hyper are the training settings, kept together so a search over them
 // (by cross-validation: lifeline eval understand --cv 5) changes one place.
 // Nothing sets them at run time.
-//
-// Trained with the development sets too, leave-one-set-out evaluation
-// (lifeline eval understand --loso) missed 6 dangers with 331 false alarms
-// at 10 epochs, 7 with 329 at 14 and 7 with 328 at 20: the same within the
-// noise of retraining, so 10, which keeps training at start (nearly doubled
-// by the development sets) nearest its second. A weight decay of 1e-5 to
-// 7e-5 gave fewer false alarms there (303 at 5e-5) but lost dangers the unit
-// tests hold (a fire flaring up again at the fence, a retracted "all good"
-// before a flood), so it stays at 1e-6 (BENCHMARKS.md, Understanding,
-// "Development sets as training data").
 var hyper = struct {
 	// Feature weights before L2 normalisation: a word says more than any
 	// one of the many character n-grams it is made of; the n-grams carry
@@ -68,7 +58,7 @@ var hyper = struct {
 	// round 16); 0.003 and 0.01 changed less. A message of common words
 	// alone is guarded in Understand (contentless).
 	commonMin, commonFloor float64
-}{commonMin: 0.002, commonFloor: 0.2, word: 1.0, bigram: 0.6, char: 0.25, minN: 2, maxN: 5, epochs: 10, rate: 2.0, l2: 1e-6, seed: 20240611, neg: 1.5, balance: 0}
+}{commonMin: 0.002, commonFloor: 0.2, word: 1.0, bigram: 0.6, char: 0.25, minN: 2, maxN: 5, epochs: 14, rate: 2.0, l2: 1e-6, seed: 20240611, neg: 1.5, balance: 0}
 
 const numClasses = 11
 
