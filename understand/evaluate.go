@@ -2,8 +2,10 @@ package understand
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -322,4 +324,142 @@ func CrossValidateResults(exs []Example, k int) ([]Example, []Result, error) {
 		}
 	}
 	return heldAll, resAll, nil
+}
+
+// SetResult is one held-out set of a leave-one-set-out evaluation: the
+// pipeline trained on the base examples alone, and trained on them and
+// every other set.
+type SetResult struct {
+	Name   string
+	Base   Report // trained on the base examples only
+	Others Report // trained on the base examples and every other set
+}
+
+// LeaveOneSetOut evaluates, for each set k of sets, the whole pipeline
+// (classifier and rules) on set k twice: trained on base alone, and
+// trained on base followed by every other set in order. The rules are the
+// same in both, so the difference is that of the training data alone.
+// Every model is trained in a fixed order from a fixed seed, so the
+// figures are the same on every run.
+func LeaveOneSetOut(base []Example, names []string, sets [][]Example) ([]SetResult, error) {
+	if len(names) != len(sets) || len(sets) < 2 {
+		return nil, fmt.Errorf("leave one set out: need two or more named sets, got %d names, %d sets", len(names), len(sets))
+	}
+	baseModel, err := TrainExamples(base)
+	if err != nil {
+		return nil, fmt.Errorf("leave one set out: %w", err)
+	}
+	out := make([]SetResult, len(sets))
+	for k, held := range sets {
+		train := slices.Clip(base)
+		for j, s := range sets {
+			if j != k {
+				train = append(train, s...)
+			}
+		}
+		m, err := TrainExamples(train)
+		if err != nil {
+			return nil, fmt.Errorf("leave one set out %s: %w", names[k], err)
+		}
+		out[k] = SetResult{Name: names[k], Base: evaluateUntimed(baseModel, held), Others: evaluateUntimed(m, held)}
+	}
+	return out, nil
+}
+
+// evaluateUntimed classifies each example once and measures the result.
+func evaluateUntimed(m *Model, exs []Example) Report {
+	res := make([]Result, len(exs))
+	for i, e := range exs {
+		res[i] = m.Understand(e.Text)
+	}
+	return evaluate(exs, func(i int, _ string) Result { return res[i] })
+}
+
+// PrintLeaveOneSetOut writes one line per set and a total: danger missed,
+// false alarms and accuracy trained on the base alone and on the others too.
+func PrintLeaveOneSetOut(w io.Writer, sets []SetResult) {
+	fmt.Fprintf(w, "%-12s %6s | %-22s %-22s %-13s | %-22s %-22s %-13s\n", "held out", "n",
+		"missed (base)", "false alarms (base)", "acc (base)", "missed (+others)", "false alarms (+others)", "acc (+others)")
+	var n, danger, nonDanger int
+	var missB, missO, faB, faO, okB, okO int
+	for _, s := range sets {
+		b, o := s.Base, s.Others
+		d := b.N - b.NonDanger
+		fmt.Fprintf(w, "%-12s %6d | %-22s %-22s %-13.3f | %-22s %-22s %-13.3f\n", s.Name, b.N,
+			fmt.Sprintf("%d of %d", len(b.DangerMissed), d), fmt.Sprintf("%d of %d (%.1f%%)", len(b.FalseAlarms), b.NonDanger, 100*b.FalseAlarmRate()), b.Accuracy,
+			fmt.Sprintf("%d of %d", len(o.DangerMissed), d), fmt.Sprintf("%d of %d (%.1f%%)", len(o.FalseAlarms), o.NonDanger, 100*o.FalseAlarmRate()), o.Accuracy)
+		n, danger, nonDanger = n+b.N, danger+d, nonDanger+b.NonDanger
+		missB, missO = missB+len(b.DangerMissed), missO+len(o.DangerMissed)
+		faB, faO = faB+len(b.FalseAlarms), faO+len(o.FalseAlarms)
+		okB, okO = okB+correct(b), okO+correct(o)
+	}
+	if n == 0 {
+		return
+	}
+	fmt.Fprintf(w, "%-12s %6d | %-22s %-22s %-13.3f | %-22s %-22s %-13.3f\n", "total", n,
+		fmt.Sprintf("%d of %d", missB, danger), fmt.Sprintf("%d of %d (%.1f%%)", faB, nonDanger, 100*float64(faB)/float64(max(nonDanger, 1))), float64(okB)/float64(n),
+		fmt.Sprintf("%d of %d", missO, danger), fmt.Sprintf("%d of %d (%.1f%%)", faO, nonDanger, 100*float64(faO)/float64(max(nonDanger, 1))), float64(okO)/float64(n))
+	for _, side := range []struct {
+		name string
+		rep  func(SetResult) Report
+	}{{"base", func(s SetResult) Report { return s.Base }}, {"+others", func(s SetResult) Report { return s.Others }}} {
+		byRule := map[string]int{}
+		for _, s := range sets {
+			for _, m := range side.rep(s).FalseAlarms {
+				byRule[cmp.Or(m.Rule, "classifier alone")]++
+			}
+		}
+		rules := slices.Sorted(maps.Keys(byRule))
+		slices.SortStableFunc(rules, func(a, b string) int { return byRule[b] - byRule[a] })
+		fmt.Fprintf(w, "false alarms by deciding rule (%s):", side.name)
+		for _, r := range rules {
+			fmt.Fprintf(w, " %s %d", r, byRule[r])
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+// correct is the number of messages r classified right.
+func correct(r Report) int {
+	ok := 0
+	for c, row := range r.Confusion {
+		ok += row[c]
+	}
+	return ok
+}
+
+// PrintLeaveOneSetOutChanges writes, per set, the dangers missed and the
+// false alarms of one training and not the other.
+func PrintLeaveOneSetOutChanges(w io.Writer, sets []SetResult) {
+	for _, s := range sets {
+		for _, d := range []struct {
+			what        string
+			base, other []Miss
+		}{
+			{"danger missed", s.Base.DangerMissed, s.Others.DangerMissed},
+			{"false alarm", s.Base.FalseAlarms, s.Others.FalseAlarms},
+		} {
+			for _, m := range missesNotIn(d.other, d.base) {
+				fmt.Fprintf(w, "  %s +others only, %s [%s] %s, rule %q: %s\n", s.Name, d.what, m.Lang, m.Class, m.Rule, m.Text)
+			}
+			for _, m := range missesNotIn(d.base, d.other) {
+				fmt.Fprintf(w, "  %s base only,    %s [%s] %s, rule %q: %s\n", s.Name, d.what, m.Lang, m.Class, m.Rule, m.Text)
+			}
+		}
+	}
+}
+
+// missesNotIn returns the misses of a whose example is not missed in b.
+func missesNotIn(a, b []Miss) []Miss {
+	in := map[Example]bool{}
+	for _, m := range b {
+		in[m.Example] = true
+	}
+	var out []Miss
+	for _, m := range a {
+		if !in[m.Example] {
+			out = append(out, m)
+		}
+	}
+	return out
 }

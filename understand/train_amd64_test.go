@@ -95,7 +95,7 @@ func checkKernels(t *testing.T, dot func([]float32, []feature, *[stride]float64)
 func TestTrainSSE2MatchesReference(t *testing.T) {
 	defer func(on bool) { avx2 = on }(avx2)
 	avx2 = false
-	all := EmbeddedExamples()
+	all := TrainingExamples()
 	var some []Example
 	for i := 0; i < len(all); i += 3 {
 		some = append(some, all[i])

@@ -89,7 +89,7 @@ func trainReference(exs []Example) (*Model, error) {
 }
 
 func TestTrainMatchesReference(t *testing.T) {
-	all := EmbeddedExamples()
+	all := TrainingExamples()
 	var some []Example
 	for i := 0; i < len(all); i += 7 {
 		some = append(some, all[i])
@@ -99,7 +99,7 @@ func TestTrainMatchesReference(t *testing.T) {
 		exs   []Example
 		procs int
 	}{
-		{"embedded examples", all, 0},
+		{"training data (examples and development sets)", all, 0},
 		{"every seventh example on one CPU", some, 1},
 		{"every seventh example", some, 0},
 		{"one example", all[:1], 0},

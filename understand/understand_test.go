@@ -423,10 +423,11 @@ func BenchmarkUnderstand(b *testing.B) {
 	b.ReportMetric(float64(times[len(times)*99/100])/1e3, "p99-µs")
 }
 
-// BenchmarkTrain measures training on the embedded examples, as Default
-// does at start; cpu-ms/op is the work without the neighbours' share.
+// BenchmarkTrain measures training on the embedded examples and
+// development sets, as Default does at start; cpu-ms/op is the work without
+// the neighbours' share.
 func BenchmarkTrain(b *testing.B) {
-	exs := EmbeddedExamples()
+	exs := TrainingExamples()
 	b.ReportAllocs()
 	cpu := cpuTime()
 	n := 0

@@ -13,14 +13,18 @@ import (
 )
 
 const evalUsage = `usage:
-  lifeline eval understand [--data DIR] [--cv K] [--errors]
+  lifeline eval understand [--data DIR] [--cv K] [--loso] [--errors]
 
 Reads every *.tsv in DIR (lines class<TAB>lang<TAB>message, # comments; lang
 may be ar-latn) and prints per class and per language precision, recall, F1
 and support, danger missed, danger false alarms, accuracy and the p99 time per
 message. DIR defaults to understand/evaldata. --cv K also prints a K-fold
-cross-validation over the built-in training examples. --errors lists every
-misclassified message of DIR.
+cross-validation over the built-in training data (the examples and the
+development sets). --loso also prints a leave-one-set-out evaluation: each
+development set classified by the model trained on the examples alone and by
+the model trained on the examples and every other development set. --errors
+lists every misclassified message of DIR (with --loso also the dangers missed
+and false alarms of one training and not the other).
 `
 
 // runEval runs "lifeline eval ..." and returns the exit code.
@@ -47,6 +51,7 @@ func evalUnderstand(args []string, stdout io.Writer) error {
 	fs.SetOutput(io.Discard)
 	dir := fs.String("data", filepath.Join("understand", "evaldata"), "directory of *.tsv files")
 	cv := fs.Int("cv", 0, "also cross-validate the training examples with K folds (0: off)")
+	loso := fs.Bool("loso", false, "also evaluate each development set trained without it")
 	listErrors := fs.Bool("errors", false, "list every misclassified message")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -69,12 +74,29 @@ func evalUnderstand(args []string, stdout io.Writer) error {
 		understand.PrintErrors(stdout, m, exs)
 	}
 	if *cv > 0 {
-		rep, err := understand.CrossValidate(understand.EmbeddedExamples(), *cv)
+		rep, err := understand.CrossValidate(understand.TrainingExamples(), *cv)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "\n%d-fold cross-validation on the training examples\n\n", *cv)
 		rep.Print(stdout)
+	}
+	if *loso {
+		sets, err := understand.DevSetExamples()
+		if err != nil {
+			return err
+		}
+		res, err := understand.LeaveOneSetOut(understand.EmbeddedExamples(), understand.DevSets, sets)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "\nleave one development set out: the full pipeline on each set, trained on the examples alone (base)\n"+
+			"and on the examples and the other development sets (+others); the rules were tuned on these sets\n\n")
+		understand.PrintLeaveOneSetOut(stdout, res)
+		if *listErrors {
+			fmt.Fprintln(stdout, "\ndanger missed and false alarms of one training only:")
+			understand.PrintLeaveOneSetOutChanges(stdout, res)
+		}
 	}
 	return nil
 }
