@@ -80,6 +80,8 @@ type Config struct {
 	// statusesViaInbox keeps every status in the inbox, as before
 	// statusAtIngest: the tests compare the two ways.
 	statusesViaInbox bool
+	// receiptFoldWait replaces receiptFoldWait when positive (tests).
+	receiptFoldWait time.Duration
 }
 
 func (c *Config) defaults() {
@@ -163,6 +165,9 @@ type Engine struct {
 	// heldOutcomes: outbox seq -> *heldOutcome, a send's outcome whose
 	// record failed to be written and is written again (outbox.go finish).
 	heldOutcomes sync.Map
+	// receiptFolds: user -> *heldOutcome, a sent read receipt whose
+	// removal waits for the write of the person's reply (receiptfold.go).
+	receiptFolds sync.Map
 
 	ctx    context.Context
 	cancel context.CancelFunc

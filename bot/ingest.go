@@ -375,19 +375,36 @@ func (e *Engine) queue(tasks []inTask) {
 // statusAtIngest) is applied instead of stored in the inbox.
 func (e *Engine) stageOne(w store.Writer, ev ingestEvent, now bool, st *laneStage) (bool, error) {
 	ctx := storeCtx()
+	// A status's dedupe marker waits until it is known whether applying
+	// the status changes anything (see noChange).
+	var marker *heldSet
 	if ev.dedupe != "" {
-		first, err := store.MarkSeen(ctx, w, ev.dedupe, ev.item.ReceivedAt, e.cfg.DedupeFor)
+		mark := w
+		if now && ev.item.Kind == "status" {
+			marker = &heldSet{Writer: w}
+			mark = marker
+		}
+		first, err := store.MarkSeen(ctx, mark, ev.dedupe, ev.item.ReceivedAt, e.cfg.DedupeFor)
 		if err != nil || !first {
 			return false, err
 		}
 	}
 	if now && ev.item.Kind == "status" && e.statusAtIngest(ctx, w, ev.item, len(st.tasks) > 0) {
-		a, err := e.applyAtIngest(ctx, w, ev.item)
+		counted := &countedWriter{Writer: w}
+		a, err := e.applyAtIngest(ctx, counted, ev.item)
 		if err != nil {
 			return false, err
 		}
+		if counted.writes > 0 {
+			if err := marker.release(); err != nil {
+				return false, err
+			}
+		}
 		st.applied = append(st.applied, a)
 		return true, nil
+	}
+	if err := marker.release(); err != nil {
+		return false, err
 	}
 	seq, err := store.AddInbox(ctx, w, ev.raw)
 	if err != nil {

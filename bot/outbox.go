@@ -453,6 +453,10 @@ func (e *Engine) finish(it *store.OutboxItem, res *whatsapp.SendResult, sendErr 
 		e.obs.SendFailed(it.PhoneNumberID, errorCode(sendErr))
 		e.log.Warn().Err(sendErr).Uint64("seq", it.Seq).Str("to", whatsapp.MaskPhone(it.User)).Msg("message not sent")
 	}
+	if e.foldReceipt(it, res, sendErr) {
+		e.emit(Event{Kind: "reply", User: it.User, At: e.now()})
+		return false
+	}
 	err := e.recordOutcome(it, res, sendErr)
 	e.emit(Event{Kind: "reply", User: it.User, At: e.now()})
 	if err == nil {
@@ -470,6 +474,7 @@ type heldOutcome struct {
 	res     *whatsapp.SendResult
 	sendErr error
 	tries   int
+	folded  bool // a sent read receipt waiting for a reply's write (receiptfold.go)
 }
 
 // recordHeld writes again the held outcome of outbox item seq, if there
@@ -486,7 +491,10 @@ func (e *Engine) recordHeld(seq uint64) (done, held bool) {
 		return false, true
 	}
 	e.heldOutcomes.Delete(seq)
-	e.log.Info().Uint64("seq", seq).Int("tries", h.tries+1).Msg("send result recorded after the store recovered")
+	e.receiptFolds.CompareAndDelete(h.it.User, h)
+	if !h.folded || h.tries > 0 {
+		e.log.Info().Uint64("seq", seq).Int("tries", h.tries+1).Msg("send result recorded after the store recovered")
+	}
 	return true, true
 }
 
@@ -516,7 +524,16 @@ const (
 // ended, in one write.
 func (e *Engine) recordOutcome(it *store.OutboxItem, res *whatsapp.SendResult, sendErr error) error {
 	ctx := storeCtx()
+	var receipt *heldOutcome // removed in this write too (receiptfold.go)
+	if it.ReadID == "" {
+		receipt = e.foldedReceipt(it.User)
+	}
 	err := e.db.Write(ctx, store.UserScope(it.User), func(tx store.Writer) error {
+		if receipt != nil {
+			if err := store.DeleteOutboxItem(ctx, tx, receipt.it.Seq); err != nil {
+				return err
+			}
+		}
 		if err := store.DeleteOutboxItem(ctx, tx, it.Seq); err != nil {
 			return err
 		}
@@ -549,6 +566,9 @@ func (e *Engine) recordOutcome(it *store.OutboxItem, res *whatsapp.SendResult, s
 	})
 	if err != nil {
 		return fmt.Errorf("record the result of outbox item %d: %w", it.Seq, err)
+	}
+	if receipt != nil {
+		e.receiptWritten(receipt)
 	}
 	return nil
 }

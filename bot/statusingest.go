@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"time"
 
 	"lifeline/store"
 )
@@ -110,4 +111,68 @@ func (e *Engine) statusesApplied(done []appliedStatus) {
 		e.statusCommitted(a.item.Status, a.fx)
 		e.obs.Processed(a.item.Kind, e.now().Sub(a.item.ReceivedAt))
 	}
+}
+
+// A status applied at ingest that changes nothing (the "sent" of a reply
+// whose send already recorded it as sent, a "delivered" after the
+// "read") stores nothing, not even its dedupe marker, so that its write
+// commits nothing: on a cluster that is one replicated stream write less
+// per reply. The marker is not needed: a redelivery of such a status
+// finds the same state or a later one, and statuses only move forward
+// (store.AdvanceStatus), so it changes nothing either. The one state
+// that moves back, a reply queued again after a failed status, was sent
+// under a new id; a late status of the old id is applied like any status
+// arriving out of order.
+
+// heldSet keeps the Set calls made through it (MarkSeen's marker) until
+// release writes them to the transaction below.
+type heldSet struct {
+	store.Writer
+	sets []heldRecord
+}
+
+type heldRecord struct {
+	key   store.Key
+	value []byte
+	ttl   time.Duration
+}
+
+func (h *heldSet) Set(key store.Key, value []byte, ttl time.Duration) error {
+	h.sets = append(h.sets, heldRecord{key, value, ttl})
+	return nil
+}
+
+// release writes what was held; a nil heldSet holds nothing.
+func (h *heldSet) release() error {
+	if h == nil {
+		return nil
+	}
+	for _, r := range h.sets {
+		if err := h.Writer.Set(r.key, r.value, r.ttl); err != nil {
+			return err
+		}
+	}
+	h.sets = nil
+	return nil
+}
+
+// countedWriter counts the changes made through it.
+type countedWriter struct {
+	store.Writer
+	writes int
+}
+
+func (c *countedWriter) Set(key store.Key, value []byte, ttl time.Duration) error {
+	c.writes++
+	return c.Writer.Set(key, value, ttl)
+}
+
+func (c *countedWriter) Delete(key store.Key) error {
+	c.writes++
+	return c.Writer.Delete(key)
+}
+
+func (c *countedWriter) NextSeq(name string) (uint64, error) {
+	c.writes++
+	return c.Writer.NextSeq(name)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -261,5 +262,70 @@ func TestLeaseWatchTimesExpiryFromTheWrite(t *testing.T) {
 	}
 	if b.Token <= a.Token {
 		t.Fatalf("token %d, want above %d", b.Token, a.Token)
+	}
+}
+
+// The keys the lease watch lists are the bucket's keys: those there when
+// it began, those put since, not those deleted; without the watch
+// running (or before it delivered the bucket's values) it lists nothing
+// and says so, and the members are listed from the bucket instead.
+func TestLeaseWatchListsTheBucketsKeys(t *testing.T) {
+	node := startSingle(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := node.Ensure(ctx, Settings{}); err != nil {
+		t.Fatal(err)
+	}
+	kv, err := node.JetStream().KeyValue(ctx, BucketLeases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	put := func(key string) {
+		t.Helper()
+		if _, err := kv.Put(ctx, key, []byte(`{"holder":"x"}`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(memberPrefix + "before")
+	ls, err := NewLeases(ctx, jsOf(t, connect(t, node)), LeaseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if keys, ok := ls.watchedKeys(memberPrefix); ok {
+		t.Fatalf("without the watch: %v listed, want none and not ok", keys)
+	}
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	watchDone := make(chan error, 1)
+	go func() { watchDone <- ls.Watch(watchCtx) }()
+	waitKeys := func(want ...string) {
+		t.Helper()
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			keys, ok := ls.watchedKeys(memberPrefix)
+			if ok && slices.Equal(keys, want) {
+				return
+			}
+			select {
+			case <-ctx.Done():
+				t.Fatalf("watched keys %v (ok %v), want %v", keys, ok, want)
+			case <-tick.C:
+			}
+		}
+	}
+	waitKeys(memberPrefix + "before")
+	put(memberPrefix + "joined")
+	put("pacer.1") // another prefix
+	waitKeys(memberPrefix+"before", memberPrefix+"joined")
+	if err := kv.Delete(ctx, memberPrefix+"before"); err != nil {
+		t.Fatal(err)
+	}
+	waitKeys(memberPrefix + "joined")
+	stopWatch()
+	if err := <-watchDone; err != nil {
+		t.Fatalf("watch: %v", err)
+	}
+	if keys, ok := ls.watchedKeys(memberPrefix); ok {
+		t.Fatalf("after the watch ended: %v listed, want not ok", keys)
 	}
 }

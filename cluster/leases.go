@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -79,6 +81,10 @@ type Leases struct {
 	// mine is, per name, what this instance granted: renewals and
 	// releases are compare-and-set at its revision.
 	mine map[string]grant
+	// watching is true while Watch runs and has delivered the bucket's
+	// values as they were when it began: seen then has every key the
+	// bucket holds (see watchedKeys).
+	watching atomic.Bool
 }
 
 type seenRevision struct {
@@ -452,6 +458,7 @@ func (ls *Leases) Watch(ctx context.Context) error {
 		return fmt.Errorf("watch leases: %w", err)
 	}
 	defer w.Stop()
+	defer ls.watching.Store(false)
 	for {
 		select {
 		case <-ctx.Done():
@@ -464,6 +471,7 @@ func (ls *Leases) Watch(ctx context.Context) error {
 				return errors.New("watch leases: the watch ended")
 			}
 			if e == nil { // the current values have all been delivered
+				ls.watching.Store(true)
 				continue
 			}
 			ls.observe(e)
@@ -488,6 +496,28 @@ func (ls *Leases) observe(e jetstream.KeyValueEntry) {
 		return
 	}
 	ls.seen[e.Key()] = seenRevision{revision: e.Revision(), holder: rec.Holder, token: rec.Token, since: now}
+}
+
+// watchedKeys lists the keys under prefix the watch has seen put and not
+// deleted since, with ok false when Watch is not running or has not
+// delivered the bucket's values yet. A listing of the bucket's keys
+// creates a consumer, which JetStream creates and deletes through its
+// meta group on every node: the watch's keys cost nothing. A key listed
+// may be gone by now (a read of it says so); a key put is listed once
+// its put reaches the watch, as it would be by a listing begun then.
+func (ls *Leases) watchedKeys(prefix string) (keys []string, ok bool) {
+	if !ls.watching.Load() {
+		return nil, false
+	}
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	for k := range ls.seen {
+		if strings.HasPrefix(k, prefix) {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys, true
 }
 
 // sawRevision is the revision of name this instance has seen (for tests).

@@ -314,13 +314,18 @@ func (ps *Partitions) heartbeat(ctx context.Context, live bool) error {
 
 // members lists the live members, this instance always among them.
 func (ps *Partitions) members(ctx context.Context) ([]string, error) {
-	lister, err := ps.ls.kv.ListKeysFiltered(ctx, memberPrefix+">")
-	if err != nil {
-		return nil, fmt.Errorf("list members: %w", err)
-	}
-	var keys []string
-	for k := range lister.Keys() {
-		keys = append(keys, k)
+	// The heartbeats' keys as the lease watch saw them (every Tick: a
+	// listing each time would create and delete a consumer through the
+	// meta group of every node); listed while the watch is not there.
+	keys, ok := ps.ls.watchedKeys(memberPrefix)
+	if !ok {
+		lister, err := ps.ls.kv.ListKeysFiltered(ctx, memberPrefix+">")
+		if err != nil {
+			return nil, fmt.Errorf("list members: %w", err)
+		}
+		for k := range lister.Keys() {
+			keys = append(keys, k)
+		}
 	}
 	live := []string{ps.o.Instance}
 	for _, k := range keys {

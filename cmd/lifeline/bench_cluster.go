@@ -28,7 +28,7 @@ import (
 const benchClusterUsage = `Usage:
   lifeline bench cluster [--backend nats] [--instances 3] [--rate 300] [--duration 20s] [--warmup 10s]
                          [--cpus 0] [--concurrency 64] [--numbers 8] [--partitions 64] [--keep]
-                         [--binary PATH] [--cpuprofile DIR]
+                         [--binary PATH] [--cpuprofile DIR] [--idle 0]
       one run: --instances child processes of this binary (lifeline serve) on loopback, on one
       backend (nats: each embeds a NATS node, routed into one cluster; badger: one instance), fed
       webhooks (each a new person's message, answered by one reply) posted to a random instance;
@@ -52,7 +52,8 @@ generator). --cpuprofile DIR writes each instance's CPU profile of the measured 
 (BACKEND-xN-LOAD-instanceI.pprof; the instances serve /debug/pprof on LIFELINE_PPROF_ADDR, loopback)
 and splits each run's CPU between the embedded NATS nodes and Lifeline (by the samples' stacks); the
 capacity model then splits c(N) the same way. The window measured is --duration after --warmup of
-the same load. Everything runs on 127.0.0.1
+the same load. --idle D first measures the instances' CPU over D with no traffic (what the cluster
+costs while nothing happens: Raft heartbeats, leases, membership), profiled with --cpuprofile. Everything runs on 127.0.0.1
 with throw-away data directories (kept with --keep, with each instance's log).
 `
 
@@ -68,8 +69,9 @@ type clusterRunSpec struct {
 	numbers     int
 	partitions  int
 	keep        bool
-	binary      string // the lifeline binary the instances run ("": this one)
-	profileDir  string // where each instance's CPU profile of the window goes ("": none)
+	binary      string        // the lifeline binary the instances run ("": this one)
+	profileDir  string        // where each instance's CPU profile of the window goes ("": none)
+	idle        time.Duration // a window with no traffic measured before the load (0: none)
 }
 
 func (s clusterRunSpec) String() string {
@@ -98,6 +100,8 @@ type clusterRunResult struct {
 	metrics          benchMetrics    // the instances' contention figures over the run (warm-up, window, drain)
 	metricsErr       error           // why they could not be read
 	split            *cpuSplit       // where the instances' CPU went, from their profiles (--cpuprofile)
+	idleCPU          []time.Duration // each instance's CPU in the idle window (--idle)
+	idleSplit        *cpuSplit       // where the idle CPU went (--idle with --cpuprofile)
 }
 
 func (r clusterRunResult) perMessage() time.Duration {
@@ -131,7 +135,27 @@ func (r clusterRunResult) String() string {
 		"webhooks refused %d; unanswered at the end %d",
 		r.spec, r.rate(), r.replies, r.window.Round(time.Millisecond), r.statuses, r.instCPU.Seconds(), each,
 		float64(r.perMessage().Microseconds())/1000, float64(r.selfCPU.Microseconds())/1000/float64(max(1, r.replies)),
-		q(0.5), q(0.99), r.rejected, r.unanswered) + "\n  " + r.metricsText() + r.splitText()
+		q(0.5), q(0.99), r.rejected, r.unanswered) + "\n  " + r.metricsText() + r.splitText() + r.idleText()
+}
+
+// idleText is the idle window's CPU: per instance, in milliseconds of
+// CPU per second of wall time.
+func (r clusterRunResult) idleText() string {
+	if len(r.idleCPU) == 0 {
+		return ""
+	}
+	parts := make([]string, len(r.idleCPU))
+	var sum time.Duration
+	for i, d := range r.idleCPU {
+		sum += d
+		parts[i] = strconv.FormatFloat(float64(d.Microseconds())/1000/r.spec.idle.Seconds(), 'f', 1, 64)
+	}
+	t := fmt.Sprintf("\n  idle (no traffic, %s): instances' CPU %.1f ms/s (%s ms/s each)", r.spec.idle,
+		float64(sum.Microseconds())/1000/r.spec.idle.Seconds(), strings.Join(parts, " + "))
+	if r.idleSplit != nil {
+		t += "\n  idle " + r.idleSplit.String()
+	}
+	return t
 }
 
 func (r clusterRunResult) splitText() string {
@@ -164,6 +188,7 @@ func runBenchCluster(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&spec.keep, "keep", false, "keep the data directories and logs")
 	fs.StringVar(&spec.binary, "binary", "", "run the instances from this lifeline binary (another build), not this one")
 	fs.StringVar(&spec.profileDir, "cpuprofile", "", "write each instance's CPU profile of the measured window to this directory")
+	fs.DurationVar(&spec.idle, "idle", 0, "before the load, measure the instances' CPU over this long with no traffic (0: not)")
 	sweep := fs.String("sweep", "", "cost, capacity or all: run the matrix instead of one run")
 	modelRate := fs.Int("model-rate", 30, "--sweep capacity: msg/s of the uncapped runs the capacity model takes its CPU per message from, beside uncapped runs at full speed (0: neither, no model)")
 	lat := fs.String("latency", "realistic", "the fake Graph API's latency: realistic, none, or MEDIAN,P99 such as 150ms,600ms")
@@ -259,8 +284,8 @@ func (s clusterRunSpec) check() error {
 		return fmt.Errorf("--instances %d: want 1 to 9", s.instances)
 	case s.rate < 0 || s.concurrency < 1 || s.numbers < 1:
 		return errors.New("--rate, --concurrency and --numbers must be positive (rate 0: full speed)")
-	case s.duration <= 0 || s.warmup < 0:
-		return errors.New("--duration must be positive and --warmup not negative")
+	case s.duration <= 0 || s.warmup < 0 || s.idle < 0:
+		return errors.New("--duration must be positive, --warmup and --idle not negative")
 	case s.cpus < 0 || s.cpus > 64:
 		return fmt.Errorf("--cpus %g: want 0 (no cap) to 64", s.cpus)
 	}
@@ -618,6 +643,11 @@ func benchClusterRun(spec clusterRunSpec, progress io.Writer) (res clusterRunRes
 		}
 	}()
 	fmt.Fprintf(progress, "  %d instance(s) ready in %s\n", len(children), time.Since(t0).Round(100*time.Millisecond))
+	if spec.idle > 0 {
+		if res.idleCPU, res.idleSplit, err = measureIdle(spec, children, progress); err != nil {
+			return res, err
+		}
+	}
 
 	// The contention metrics are read before the load and after its last
 	// reply, not at the window's edges: a scrape reads the store (the
@@ -759,18 +789,7 @@ func benchClusterRun(spec clusterRunSpec, progress io.Writer) (res clusterRunRes
 	}
 	time.Sleep(spec.warmup)
 
-	cpuOf := func() ([]time.Duration, error) {
-		each := make([]time.Duration, len(children))
-		for i, c := range children {
-			d, err := c.cpu()
-			if err != nil {
-				return nil, err
-			}
-			each[i] = d
-		}
-		return each, nil
-	}
-	inst0, err := cpuOf()
+	inst0, err := childrenCPU(children)
 	if err != nil {
 		close(stop)
 		load.Wait()
@@ -783,7 +802,7 @@ func benchClusterRun(spec clusterRunSpec, progress io.Writer) (res clusterRunRes
 	time.Sleep(spec.duration)
 	measuring.Store(false)
 	res.window = time.Since(start)
-	inst1, err := cpuOf()
+	inst1, err := childrenCPU(children)
 	self1 := cpuTime()
 	close(stop)
 	load.Wait()
@@ -828,6 +847,53 @@ func benchClusterRun(spec clusterRunSpec, progress io.Writer) (res clusterRunRes
 	return res, nil
 }
 
+// childrenCPU is the CPU each instance has used.
+func childrenCPU(children []*benchChild) ([]time.Duration, error) {
+	each := make([]time.Duration, len(children))
+	for i, c := range children {
+		d, err := c.cpu()
+		if err != nil {
+			return nil, err
+		}
+		each[i] = d
+	}
+	return each, nil
+}
+
+// measureIdle measures each instance's CPU over spec.idle with no
+// traffic, after a few seconds for what starting leaves behind (the
+// streams' first snapshots, the partitions' first assignment), with the
+// profiles of the window when --cpuprofile is set.
+func measureIdle(spec clusterRunSpec, children []*benchChild, progress io.Writer) ([]time.Duration, *cpuSplit, error) {
+	time.Sleep(5 * time.Second)
+	c0, err := childrenCPU(children)
+	if err != nil {
+		return nil, nil, err
+	}
+	idleSpec := spec
+	idleSpec.duration, idleSpec.rate = spec.idle, -1
+	profiled := profileWindow(idleSpec, children)
+	time.Sleep(spec.idle)
+	c1, err := childrenCPU(children)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range c1 {
+		c1[i] -= c0[i]
+	}
+	var split *cpuSplit
+	if paths, perr := profiled(); perr != nil {
+		fmt.Fprintf(progress, "  idle CPU profiles: %v\n", perr)
+	} else if len(paths) > 0 {
+		if s, serr := readCPUSplit(paths); serr != nil {
+			fmt.Fprintf(progress, "  idle CPU profiles: %v\n", serr)
+		} else {
+			split = &s
+		}
+	}
+	return c1, split, nil
+}
+
 // profileWindow asks every instance for a CPU profile as long as the
 // window (when --cpuprofile is set) and returns a wait for them all,
 // which gives the profiles' files.
@@ -840,8 +906,11 @@ func profileWindow(spec clusterRunSpec, children []*benchChild) (wait func() ([]
 	}
 	// The sweeps run N instances more than once: the load names the file.
 	load := fmt.Sprintf("rate%d", spec.rate)
-	if spec.rate == 0 {
+	switch spec.rate {
+	case 0:
 		load = "full"
+	case -1:
+		load = "idle"
 	}
 	if spec.cpus > 0 {
 		load += fmt.Sprintf("-cap%g", spec.cpus)
