@@ -1,0 +1,283 @@
+package understand
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// The reading of a message must not change with the speed of its
+// mechanics: the tests here run every message of the evaluation sets and
+// the examples, as sent and as long pastes, through the fast paths and
+// through the plain code they replace (kept below as the reference), and
+// compare the results byte for byte.
+
+// speedTexts returns every message of the evaluation sets (heldout18,
+// still blind, excepted) and the examples, each also repeated into a paste
+// longer than what is read, and texts that test the edges of the fast
+// paths: invalid UTF-8, a combining mark or an emoji at the cut,
+// compatibility forms.
+func speedTexts(t testing.TB) []string {
+	t.Helper()
+	files, err := filepath.Glob("*/*.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, f := range files {
+		if strings.HasPrefix(f, "heldout18") {
+			continue
+		}
+		fh, err := os.Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		exs, err := ReadTSV(fh, f)
+		fh.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range exs {
+			texts = append(texts, e.Text)
+		}
+	}
+	if len(texts) < 1000 {
+		t.Fatalf("%d evaluation messages: sets not found", len(texts))
+	}
+	for _, e := range EmbeddedExamples() {
+		texts = append(texts, e.Text)
+	}
+	n := len(texts)
+	for i := 0; i < n; i += 5 {
+		texts = append(texts, strings.Repeat(texts[i]+" ", 1+2*maxRunes/max(1, utf8.RuneCountInString(texts[i]))))
+	}
+	texts = append(texts, benchMix...)
+	a := strings.Repeat("a", maxRunes)
+	ar := strings.Repeat("ب", maxRunes)
+	for _, tail := range []string{"\u0301", "\u0653", "\u0654x", "́ b", "🆘", " 🆘", "👍🏽", "❓", "!!", "\xff", "\xd8", "\xe0\xa4",
+		"ﷺ", "ﻻ", "½", "\u00a0x", "ｆｉｒｅ", "e\u0301\u0301", "ᄀ\u1161", "क\u093c", "?!?", "’s"} {
+		for _, pre := range []string{a, a[1:], a[2:], ar, ar[2:], strings.Repeat("ب ", maxRunes/2)} {
+			for _, s := range []string{pre + tail, pre + tail + " help", tail + pre, pre[:len(pre)-1] + tail + " x"} {
+				texts = append(texts, s, strings.Repeat(s, 3))
+			}
+		}
+	}
+	// Marks across the cut that canonical ordering moves, and a run of
+	// them long enough for NFKC to break it up.
+	x := strings.Repeat("x", maxRunes)
+	texts = append(texts, x[:275]+strings.Repeat("\u0301", 5)+strings.Repeat("\u0316", 5)+" x",
+		x[:260]+strings.Repeat("\u0301", 40)+" x", ar[:2*270]+strings.Repeat("\u0654\u0653", 10)+" x")
+	texts = append(texts, "", " ", "\xff\xfe", "a\u0301", "ا\u0653", "ﻻ يوجد", "HELP!!! ??", "helppp", "ساعدونييي", "aaa", "٣ أطفال")
+	return texts
+}
+
+// BenchmarkUnderstandPastes measures the two pastes of benchMix alone: they
+// set the p99 of the mix.
+func BenchmarkUnderstandPastes(b *testing.B) {
+	m := Default()
+	pastes := benchMix[len(benchMix)-2:]
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		m.Understand(pastes[i%len(pastes)])
+		i++
+	}
+}
+
+func TestNormalizeMatchesReference(t *testing.T) {
+	for _, s := range speedTexts(t) {
+		got, gotCut := normalize(s)
+		want, wantCut := normalizeTextRef(s, true)
+		if got != want || gotCut != wantCut {
+			t.Errorf("normalize(%q) = %q, %v; reference %q, %v", s, got, gotCut, want, wantCut)
+		}
+		gotE, gotN := normalizeBoth(s)
+		wantE, wantN := normalizeBothRef(s)
+		if gotE != wantE || gotN != wantN {
+			t.Errorf("normalizeBoth(%q) = %q, %q; reference %q, %q", s, gotE, gotN, wantE, wantN)
+		}
+		if got, want := nfkc(s), norm.NFKC.String(s); got != want {
+			t.Errorf("nfkc(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// TestNFKCStable checks the runes nfkc leaves alone: each is its own NFKC
+// before and after any other of them and after the marks that combine.
+func TestNFKCStable(t *testing.T) {
+	var stable []rune
+	for r := range rune(nfkcStableSize) {
+		if nfkcStable[r>>6]&(1<<(r&63)) != 0 {
+			stable = append(stable, r)
+		}
+	}
+	if len(stable) < 1000 {
+		t.Fatalf("%d stable runes", len(stable))
+	}
+	for _, r := range []rune{'a', 'ب', 'क', 'é', 'ا', ' ', 'ك'} {
+		for _, q := range stable {
+			s := string(r) + string(q)
+			if norm.NFKC.String(s) != s {
+				t.Errorf("NFKC(%q) changes it, %U stable", s, q)
+			}
+		}
+	}
+	for _, r := range []rune{'\u0301', '\u0653', '\u093c', 'ﻻ', '½', '\u00a0'} {
+		if r < nfkcStableSize && nfkcStable[r>>6]&(1<<(r&63)) != 0 {
+			t.Errorf("%U counted stable", r)
+		}
+	}
+}
+
+// The normalisation as it was before its fast paths.
+
+func normalizeBothRef(text string) (withEmoji, noEmoji string) {
+	text, _ = clip(text)
+	text = norm.NFKC.String(text)
+	withEmoji, _ = foldTextRef(text, true)
+	if !strings.ContainsFunc(text, func(r rune) bool { _, ok := emojiWords[r]; return ok }) {
+		return withEmoji, withEmoji
+	}
+	noEmoji, _ = foldTextRef(text, false)
+	return withEmoji, noEmoji
+}
+
+func normalizeTextRef(text string, emoji bool) (string, bool) {
+	// Cut before NFKC so the work is bounded.
+	text, cut := clip(text)
+	out, cutRunes := foldTextRef(norm.NFKC.String(text), emoji)
+	return out, cut || cutRunes
+}
+
+func foldTextRef(text string, emoji bool) (string, bool) {
+	cut := false
+	var b strings.Builder
+	b.Grow(len(text) + 8)
+	space := true // at the start or after a space
+	n := 0
+	// pending punctuation token: '?' or '!' with a count
+	var punct rune
+	punctN := 0
+	flushPunct := func() {
+		if punctN == 0 {
+			return
+		}
+		tok := ""
+		switch {
+		case punct == '?' && punctN == 1:
+			tok = "?"
+		case punct == '?':
+			tok = "??"
+		case punct == '!' && punctN > 1:
+			tok = "!!"
+		}
+		punctN = 0
+		if tok == "" {
+			return
+		}
+		if !space {
+			b.WriteByte(' ')
+		}
+		b.WriteString(tok)
+		b.WriteByte(' ')
+		space = true
+	}
+	writeSpace := func() {
+		if !space {
+			b.WriteByte(' ')
+			space = true
+		}
+	}
+	for _, r := range text {
+		n++
+		if n > maxRunes {
+			cut = true
+			break
+		}
+		if w, ok := emojiWords[r]; ok {
+			flushPunct()
+			if !emoji {
+				writeSpace()
+				continue
+			}
+			if w == "?" || w == "!!" {
+				punct, punctN = rune(w[0]), 2
+				if w == "?" {
+					punctN = 1
+				}
+				flushPunct()
+				continue
+			}
+			writeSpace()
+			b.WriteString(w)
+			b.WriteByte(' ')
+			continue
+		}
+		switch {
+		case r == '?' || r == '؟' || r == '¿':
+			if r == '¿' { // Spanish opening mark says nothing the closing one does not
+				writeSpace()
+				continue
+			}
+			if punct != '?' {
+				flushPunct()
+			}
+			punct = '?'
+			punctN++
+			continue
+		case r == '!' || r == '¡':
+			if punct != '!' {
+				flushPunct()
+			}
+			punct = '!'
+			punctN++
+			continue
+		}
+		flushPunct()
+		r = fold(r)
+		if r == 0 {
+			continue
+		}
+		if r == '\'' {
+			// An apostrophe inside a word belongs to it ("can't", "j'ai").
+			if !space {
+				b.WriteRune(r)
+			}
+			continue
+		}
+		// Marks stay in the word: Devanagari vowel signs (ा, ी) are
+		// spacing marks (Mc), and cutting at them split every Hindi word.
+		if !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.Is(unicode.M, r) {
+			writeSpace()
+			continue
+		}
+		b.WriteRune(r)
+		space = false
+	}
+	flushPunct()
+	s := strings.TrimSpace(b.String())
+	return collapseRunsRef(s), cut
+}
+
+func collapseRunsRef(s string) string {
+	rs := []rune(s)
+	out := rs[:0]
+	for i := 0; i < len(rs); {
+		j := i + 1
+		for j < len(rs) && rs[j] == rs[i] {
+			j++
+		}
+		if j-i >= 3 && unicode.IsLetter(rs[i]) {
+			out = append(out, rs[i])
+		} else {
+			out = append(out, rs[i:j]...)
+		}
+		i = j
+	}
+	return string(out)
+}
