@@ -82,3 +82,16 @@ func key(s string) (uint64, bool) {
 	k, _, ok := keyAt(s, 0)
 	return k, ok
 }
+
+// runeAt decodes the rune at s[i] as utf8.DecodeRuneInString(s[i:]) does,
+// the one- and two-byte runes (Latin, Arabic) without a call.
+func runeAt(s string, i int) (rune, int) {
+	c := s[i]
+	if c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	if c >= 0xC2 && c < 0xE0 && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+		return rune(c&0x1F)<<6 | rune(s[i+1]&0x3F), 2
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}

@@ -2,7 +2,6 @@ package understand
 
 import (
 	"slices"
-	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -153,23 +152,20 @@ func set(words ...string) map[string]bool {
 // detectLang returns the message's language and whether it is Arabic written
 // in Latin letters. raw is the message as received, words its normalised words.
 func detectLang(raw string, words []string, vocab map[string]string) (string, bool) {
-	var arabic, urdu, deva, latin, n int
-	for _, r := range raw {
+	var count [numScripts]int
+	for i, n := 0, 0; i < len(raw); {
 		if n++; n > maxRunes {
 			break
 		}
-		switch {
-		case r >= 0x0900 && r <= 0x097F:
-			deva++
-		case urduLetters[r]:
-			urdu++
-			arabic++
-		case unicode.Is(unicode.Arabic, r) && unicode.IsLetter(r):
-			arabic++
-		case r < 0x250 && unicode.IsLetter(r):
-			latin++
+		r, size := runeAt(raw, i)
+		i += size
+		if r < scriptTabSize {
+			count[scriptTab[r]]++
+		} else {
+			count[scriptOf(r)]++
 		}
 	}
+	arabic, urdu, deva, latin := count[scriptArabic]+count[scriptUrdu], count[scriptUrdu], count[scriptDeva], count[scriptLatin]
 	switch {
 	case deva > 0 && deva >= arabic && deva >= latin/2:
 		return "hi", false
@@ -180,10 +176,8 @@ func detectLang(raw string, words []string, vocab map[string]string) (string, bo
 		if len(raw) > maxRunes*4 {
 			raw = raw[:maxRunes*4]
 		}
-		for _, w := range strings.Fields(raw) {
-			if urduWords[w] {
-				return "ur", false
-			}
+		if hasUrduWord(raw) {
+			return "ur", false
 		}
 		return "ar", false
 	case latin == 0:
@@ -191,6 +185,82 @@ func detectLang(raw string, words []string, vocab map[string]string) (string, bo
 	}
 	return detectLatin(words, vocab)
 }
+
+// hasUrduWord reports whether a word of s (as strings.Fields splits it) is
+// one of urduWords, without cutting s into a slice of words.
+func hasUrduWord(s string) bool {
+	start := -1
+	for i := 0; i < len(s); {
+		r, size := runeAt(s, i)
+		if isSpace(r) {
+			if start >= 0 && urduWord(s[start:i]) {
+				return true
+			}
+			start = -1
+		} else if start < 0 {
+			start = i
+		}
+		i += size
+	}
+	return start >= 0 && urduWord(s[start:])
+}
+
+// urduWord reports whether w is one of urduWords; longer words are not
+// looked up.
+func urduWord(w string) bool { return len(w) <= urduWordMax && urduWords[w] }
+
+// urduWordMax is the length in bytes of the longest of urduWords.
+var urduWordMax = func() int {
+	m := 0
+	for w := range urduWords {
+		m = max(m, len(w))
+	}
+	return m
+}()
+
+// isSpace is unicode.IsSpace, without the tables below U+0800.
+func isSpace(r rune) bool {
+	if r <= ' ' {
+		return r == ' ' || '\t' <= r && r <= '\r'
+	}
+	return r == 0x85 || r == 0xA0 || r >= 0x800 && unicode.IsSpace(r)
+}
+
+// The scripts detectLang counts letters of.
+const (
+	scriptNone = iota
+	scriptDeva
+	scriptUrdu // Urdu letters, counted as Arabic too
+	scriptArabic
+	scriptLatin
+	numScripts
+)
+
+// scriptOf returns the script detectLang counts r in.
+func scriptOf(r rune) uint8 {
+	switch {
+	case r >= 0x0900 && r <= 0x097F:
+		return scriptDeva
+	case urduLetters[r]:
+		return scriptUrdu
+	case unicode.Is(unicode.Arabic, r) && unicode.IsLetter(r):
+		return scriptArabic
+	case r < 0x250 && unicode.IsLetter(r):
+		return scriptLatin
+	}
+	return scriptNone
+}
+
+// scriptTab is scriptOf for the one- and two-byte runes (Latin, Arabic),
+// looked up instead of the map and the Unicode tables for every rune.
+var scriptTab = func() (t [scriptTabSize]uint8) {
+	for r := range rune(scriptTabSize) {
+		t[r] = scriptOf(r)
+	}
+	return t
+}()
+
+const scriptTabSize = 0x800
 
 // detectLatin tells en, fr, es, de, pt, Arabizi and Hinglish apart by words.
 // vocab adds the words of the training examples that belong to one language.

@@ -134,6 +134,65 @@ func TestNFKCStable(t *testing.T) {
 	}
 }
 
+func TestDetectLangMatchesReference(t *testing.T) {
+	m := Default()
+	for _, s := range speedTexts(t) {
+		text, _ := clip(s)
+		_, noEmoji := normalizeBoth(text)
+		words := strings.Fields(noEmoji)
+		gotL, gotLatin := detectLang(text, words, m.vocab)
+		wantL, wantLatin := detectLangRef(text, words, m.vocab)
+		if gotL != wantL || gotLatin != wantLatin {
+			t.Errorf("detectLang(%q) = %q, %v; reference %q, %v", s, gotL, gotLatin, wantL, wantLatin)
+		}
+		// Whatever the length: the ordinary callers clip first.
+		if gotL, _ := detectLang(s, words, m.vocab); gotL != func() string { l, _ := detectLangRef(s, words, m.vocab); return l }() {
+			t.Errorf("detectLang(%q) unclipped = %q, reference differs", s, gotL)
+		}
+	}
+}
+
+// detectLangRef is detectLang as it was before its tables.
+func detectLangRef(raw string, words []string, vocab map[string]string) (string, bool) {
+	var arabic, urdu, deva, latin, n int
+	for _, r := range raw {
+		if n++; n > maxRunes {
+			break
+		}
+		switch {
+		case r >= 0x0900 && r <= 0x097F:
+			deva++
+		case urduLetters[r]:
+			urdu++
+			arabic++
+		case unicode.Is(unicode.Arabic, r) && unicode.IsLetter(r):
+			arabic++
+		case r < 0x250 && unicode.IsLetter(r):
+			latin++
+		}
+	}
+	switch {
+	case deva > 0 && deva >= arabic && deva >= latin/2:
+		return "hi", false
+	case arabic > 0 && arabic >= latin/2:
+		if urdu > 0 {
+			return "ur", false
+		}
+		if len(raw) > maxRunes*4 {
+			raw = raw[:maxRunes*4]
+		}
+		for _, w := range strings.Fields(raw) {
+			if urduWords[w] {
+				return "ur", false
+			}
+		}
+		return "ar", false
+	case latin == 0:
+		return "", false
+	}
+	return detectLatin(words, vocab)
+}
+
 // The normalisation as it was before its fast paths.
 
 func normalizeBothRef(text string) (withEmoji, noEmoji string) {
