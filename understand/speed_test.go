@@ -72,6 +72,7 @@ func speedTexts(t testing.TB) []string {
 	x := strings.Repeat("x", maxRunes)
 	texts = append(texts, x[:275]+strings.Repeat("\u0301", 5)+strings.Repeat("\u0316", 5)+" x",
 		x[:260]+strings.Repeat("\u0301", 40)+" x", ar[:2*270]+strings.Repeat("\u0654\u0653", 10)+" x")
+	texts = append(texts, "البيت اور السيارة", "البيت\u00a0اور", "البيت\tاور\n", "اور")
 	texts = append(texts, "", " ", "\xff\xfe", "a\u0301", "ا\u0653", "ﻻ يوجد", "HELP!!! ??", "helppp", "ساعدونييي", "aaa", "٣ أطفال")
 	return texts
 }
