@@ -1,6 +1,9 @@
 package understand
 
-import "unicode/utf8"
+import (
+	"iter"
+	"unicode/utf8"
+)
 
 // keyIndex maps the first keyRunes runes of phrases, packed into one
 // integer, to the phrases. Every rune of every message is looked up in
@@ -41,6 +44,48 @@ func (ix *keyIndex[T]) mark(k uint64) {
 	h := k * filterMul >> ix.shift
 	ix.filter[h>>6] |= 1 << (h & 63)
 }
+
+// at yields, for each position of s at which keyAt finds a key filed in
+// the index, the position and the phrases filed under its key, in the
+// order of the positions. It walks s as the loop over keyAt would (the
+// same rune starts, the same keys, none where fewer than keyRunes runes
+// remain) but decodes each rune once and rolls the key on, so a long
+// text in Arabic or Devanagari costs a rune per position, not three.
+func (ix *keyIndex[T]) at(s string) iter.Seq2[int, []T] {
+	return func(yield func(int, []T) bool) {
+		if ix.filter == nil {
+			return
+		}
+		var k uint64
+		p0, p1, p2 := 0, 0, 0 // the starts of the last keyRunes runes
+		n := 0
+		for i := 0; i < len(s); {
+			r, size := rune(s[i]), 1
+			if r >= utf8.RuneSelf {
+				r, size = runeAt(s, i)
+			}
+			k = (k<<21 | uint64(r)) & keyMask
+			p0, p1, p2 = p1, p2, i
+			i += size
+			if n++; n < keyRunes {
+				continue
+			}
+			h := k * filterMul >> ix.shift
+			if ix.filter[h>>6]&(1<<(h&63)) == 0 {
+				continue
+			}
+			if ps := ix.byKey[k]; ps != nil && !yield(p0, ps) {
+				return
+			}
+		}
+	}
+}
+
+// keyMask keeps the last keyRunes runes of a rolled key, 21 bits each;
+// at keeps the starts of three runes, the length of a key.
+const keyMask = 1<<(21*keyRunes) - 1
+
+var _ [0]struct{} = [keyRunes - 3]struct{}{}
 
 // get returns the phrases filed under k, nil when none.
 func (ix *keyIndex[T]) get(k uint64) []T {

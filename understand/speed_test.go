@@ -3,6 +3,7 @@ package understand
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -78,16 +79,18 @@ func speedTexts(t testing.TB) []string {
 }
 
 // BenchmarkUnderstandPastes measures the two pastes of benchMix alone: they
-// set the p99 of the mix.
+// set its p99. cpu-µs/op is the work without the neighbours' share.
 func BenchmarkUnderstandPastes(b *testing.B) {
 	m := Default()
 	pastes := benchMix[len(benchMix)-2:]
 	b.ReportAllocs()
+	cpu := cpuTime()
 	i := 0
 	for b.Loop() {
 		m.Understand(pastes[i%len(pastes)])
 		i++
 	}
+	b.ReportMetric(float64(cpuTime()-cpu)/float64(i)/1e3, "cpu-µs/op")
 }
 
 func TestNormalizeMatchesReference(t *testing.T) {
@@ -150,6 +153,43 @@ func TestDetectLangMatchesReference(t *testing.T) {
 		if gotL, _ := detectLang(s, words, m.vocab); gotL != func() string { l, _ := detectLangRef(s, words, m.vocab); return l }() {
 			t.Errorf("detectLang(%q) unclipped = %q, reference differs", s, gotL)
 		}
+	}
+}
+
+// TestKeyIndexAtMatchesKeyAt: keyIndex.at yields the positions and
+// phrases the loop over keyAt it replaced finds, in the same order, on
+// normalised messages and on raw ones (invalid UTF-8 included).
+func TestKeyIndexAtMatchesKeyAt(t *testing.T) {
+	for _, s := range speedTexts(t) {
+		norm, _ := normalize(s)
+		for _, text := range []string{s, " " + norm + " "} {
+			checkAt(t, "danger", &dangerSet.byKey, text)
+			checkAt(t, "notHazard", &notHazardSet.byKey, text)
+			checkAt(t, "cues", &cueSets.byKey, text)
+			checkAt(t, "concepts", &conceptByKey, text)
+		}
+	}
+}
+
+func checkAt[T any](t *testing.T, name string, ix *keyIndex[T], s string) {
+	t.Helper()
+	type hit struct{ at, n int }
+	var want, got []hit
+	for i := 0; ; {
+		k, w, ok := keyAt(s, i)
+		if !ok {
+			break
+		}
+		if ps := ix.get(k); ps != nil {
+			want = append(want, hit{i, len(ps)})
+		}
+		i += w
+	}
+	for i, ps := range ix.at(s) {
+		got = append(got, hit{i, len(ps)})
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("%s: at(%q) = %v, loop over keyAt %v", name, s, got, want)
 	}
 }
 
