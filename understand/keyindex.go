@@ -2,6 +2,7 @@ package understand
 
 import (
 	"iter"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -62,7 +63,11 @@ func (ix *keyIndex[T]) at(s string) iter.Seq2[int, []T] {
 		for i := 0; i < len(s); {
 			r, size := rune(s[i]), 1
 			if r >= utf8.RuneSelf {
-				r, size = runeAt(s, i)
+				if r >= 0xC2 && r < 0xE0 && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+					r, size = (r&0x1F)<<6|rune(s[i+1]&0x3F), 2
+				} else {
+					r, size = utf8.DecodeRuneInString(s[i:])
+				}
 			}
 			k = (k<<21 | uint64(r)) & keyMask
 			p0, p1, p2 = p1, p2, i
@@ -139,4 +144,16 @@ func runeAt(s string, i int) (rune, int) {
 		return rune(c&0x1F)<<6 | rune(s[i+1]&0x3F), 2
 	}
 	return utf8.DecodeRuneInString(s[i:])
+}
+
+// containsAny is strings.ContainsAny, each rune of chars looked for with a
+// byte search: strings.ContainsAny decodes the text rune by rune when chars
+// is beyond ASCII, which on a long paste cost more than a phrase scan.
+func containsAny(s, chars string) bool {
+	for _, c := range chars {
+		if strings.ContainsRune(s, c) {
+			return true
+		}
+	}
+	return false
 }

@@ -187,12 +187,23 @@ func detectLang(raw string, words []string, vocab map[string]string) (string, bo
 }
 
 // hasUrduWord reports whether a word of s (as strings.Fields splits it) is
-// one of urduWords, without cutting s into a slice of words.
+// one of urduWords, without cutting s into a slice of words. It walks
+// bytes: a byte that is no ASCII space and starts no space beyond ASCII
+// (U+0085 and U+00A0 start with 0xC2, the others with 0xE1 to 0xE3) is
+// inside a word, as is every byte of the rune it begins.
 func hasUrduWord(s string) bool {
 	start := -1
 	for i := 0; i < len(s); {
-		r, size := runeAt(s, i)
-		if isSpace(r) {
+		c, size, space := s[i], 1, false
+		switch {
+		case c < utf8.RuneSelf:
+			space = asciiSpace(c)
+		case c == 0xC2 || c >= 0xE1 && c <= 0xE3:
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			space = unicode.IsSpace(r)
+		}
+		if space {
 			if start >= 0 && urduWord(s[start:i]) {
 				return true
 			}
@@ -204,6 +215,8 @@ func hasUrduWord(s string) bool {
 	}
 	return start >= 0 && urduWord(s[start:])
 }
+
+func asciiSpace(c byte) bool { return c == ' ' || '\t' <= c && c <= '\r' }
 
 // urduWord reports whether w is one of urduWords; longer words are not
 // looked up.
@@ -217,14 +230,6 @@ var urduWordMax = func() int {
 	}
 	return m
 }()
-
-// isSpace is unicode.IsSpace, without the tables below U+0800.
-func isSpace(r rune) bool {
-	if r <= ' ' {
-		return r == ' ' || '\t' <= r && r <= '\r'
-	}
-	return r == 0x85 || r == 0xA0 || r >= 0x800 && unicode.IsSpace(r)
-}
 
 // The scripts detectLang counts letters of.
 const (

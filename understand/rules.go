@@ -703,7 +703,7 @@ func figure(text, padded, masked string, top Class) bool {
 	if !figurativeTop(top) {
 		return false
 	}
-	if !mediaSet.match(masked) && !figureSet.match(padded) && !strings.ContainsAny(text, "😂🤣😅😆") {
+	if !mediaSet.match(masked) && !figureSet.match(padded) && !containsAny(text, "😂🤣😅😆") {
 		return false
 	}
 	return cueSets.scan(padded)&cueUrgent == 0

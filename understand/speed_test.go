@@ -73,7 +73,8 @@ func speedTexts(t testing.TB) []string {
 	x := strings.Repeat("x", maxRunes)
 	texts = append(texts, x[:275]+strings.Repeat("\u0301", 5)+strings.Repeat("\u0316", 5)+" x",
 		x[:260]+strings.Repeat("\u0301", 40)+" x", ar[:2*270]+strings.Repeat("\u0654\u0653", 10)+" x")
-	texts = append(texts, "البيت اور السيارة", "البيت\u00a0اور", "البيت\tاور\n", "اور")
+	texts = append(texts, "البيت اور السيارة", "البيت\u00a0اور", "البيت\tاور\n", "اور", "البيت\u2003اور", "البيت\u0085اور\u3000x",
+		"البيت\u1680اور\xe2", "\xe2\x80اور", "اور\xc2", "\u00a0\u00a0اور\u00a0")
 	texts = append(texts, "", " ", "\xff\xfe", "a\u0301", "ا\u0653", "ﻻ يوجد", "HELP!!! ??", "helppp", "ساعدونييي", "aaa", "٣ أطفال")
 	return texts
 }
@@ -190,6 +191,18 @@ func checkAt[T any](t *testing.T, name string, ix *keyIndex[T], s string) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("%s: at(%q) = %v, loop over keyAt %v", name, s, got, want)
+	}
+}
+
+func TestContainsAny(t *testing.T) {
+	texts := speedTexts(t)
+	texts = append(texts, "\xff", "a\xf0\x9f\x98", "\xf0\x9f\x98\x82", "ok 😂", "🤣", "x😆", "😅")
+	for _, s := range texts {
+		for _, chars := range []string{"😂🤣😅😆", "?؟", "\ufffd", "", "a😂"} {
+			if got, want := containsAny(s, chars), strings.ContainsAny(s, chars); got != want {
+				t.Errorf("containsAny(%q, %q) = %v, strings.ContainsAny %v", s, chars, got, want)
+			}
+		}
 	}
 }
 
