@@ -9,22 +9,50 @@ import (
 // keyIndex maps the first keyRunes runes of phrases, packed into one
 // integer, to the phrases. Every rune of every message is looked up in
 // several of them, and most runes start no phrase: a bit filter answers
-// those without hashing into the map.
+// those without hashing into the map. The keys the filter lets through
+// are found in an open-addressing table rather than the map, which cost
+// more than the rest of a phrase scan.
 type keyIndex[T any] struct {
 	byKey  map[uint64][]T
 	filter []uint64 // bit h(key) set for every key in byKey
 	shift  uint     // h(key) = key*filterMul >> shift
+	slots  []keySlot
+	lists  [][]T // the phrases of slot.list-1
+	sshift uint  // the slot of key is key*filterMul >> sshift, or after it
+}
+
+// keySlot is a key of a keyIndex; list 0 marks an empty slot.
+type keySlot struct {
+	key  uint64
+	list int32
 }
 
 const filterMul = 0x9E3779B97F4A7C15 // Fibonacci hashing
 
-// add files v under key k; the filter is rebuilt when the map outgrows it,
-// so an index is ready for lookups after any add.
+// add files v under key k; the filter and the table are rebuilt when the
+// map outgrows them, so an index is ready for lookups after any add.
 func (ix *keyIndex[T]) add(k uint64, v T) {
 	if ix.byKey == nil {
 		ix.byKey = map[uint64][]T{}
 	}
 	ix.byKey[k] = append(ix.byKey[k], v)
+	// The table is kept at most half full.
+	if len(ix.byKey)*2 > len(ix.slots) {
+		bits := uint(4)
+		for 1<<bits < len(ix.byKey)*4 {
+			bits++
+		}
+		ix.slots, ix.lists, ix.sshift = make([]keySlot, 1<<bits), nil, 64-bits
+		for k, ps := range ix.byKey {
+			ix.lists = append(ix.lists, ps)
+			ix.slots[ix.free(k)] = keySlot{k, int32(len(ix.lists))}
+		}
+	} else if j := ix.free(k); ix.slots[j].list != 0 {
+		ix.lists[ix.slots[j].list-1] = ix.byKey[k]
+	} else {
+		ix.lists = append(ix.lists, ix.byKey[k])
+		ix.slots[j] = keySlot{k, int32(len(ix.lists))}
+	}
 	// 16 to 32 bits per key keep false hits at 3-6%.
 	if len(ix.byKey)*16 > len(ix.filter)*64 {
 		bits := uint(10)
@@ -41,9 +69,32 @@ func (ix *keyIndex[T]) add(k uint64, v T) {
 	ix.mark(k)
 }
 
+// free returns the slot holding k, or the empty one where it belongs.
+func (ix *keyIndex[T]) free(k uint64) uint64 {
+	mask := uint64(len(ix.slots) - 1)
+	j := k * filterMul >> ix.sshift
+	for ix.slots[j].list != 0 && ix.slots[j].key != k {
+		j = (j + 1) & mask
+	}
+	return j
+}
+
 func (ix *keyIndex[T]) mark(k uint64) {
 	h := k * filterMul >> ix.shift
 	ix.filter[h>>6] |= 1 << (h & 63)
+}
+
+// lookup returns the phrases filed under k, once the filter let k through.
+func (ix *keyIndex[T]) lookup(k uint64) []T {
+	mask := uint64(len(ix.slots) - 1)
+	for j := k * filterMul >> ix.sshift; ; j = (j + 1) & mask {
+		switch sl := ix.slots[j]; {
+		case sl.list == 0:
+			return nil
+		case sl.key == k:
+			return ix.lists[sl.list-1]
+		}
+	}
 }
 
 // at yields, for each position of s at which keyAt finds a key filed in
@@ -79,7 +130,7 @@ func (ix *keyIndex[T]) at(s string) iter.Seq2[int, []T] {
 			if ix.filter[h>>6]&(1<<(h&63)) == 0 {
 				continue
 			}
-			if ps := ix.byKey[k]; ps != nil && !yield(p0, ps) {
+			if ps := ix.lookup(k); ps != nil && !yield(p0, ps) {
 				return
 			}
 		}
@@ -101,7 +152,7 @@ func (ix *keyIndex[T]) get(k uint64) []T {
 	if ix.filter[h>>6]&(1<<(h&63)) == 0 {
 		return nil
 	}
-	return ix.byKey[k]
+	return ix.lookup(k)
 }
 
 // keyAt packs the keyRunes runes of s starting at byte i into one key and

@@ -172,6 +172,37 @@ func TestKeyIndexAtMatchesKeyAt(t *testing.T) {
 	}
 }
 
+// TestKeyIndexLookup: the table finds every key's phrases as the map has
+// them, and nothing for keys not filed, as phrases are added.
+func TestKeyIndexLookup(t *testing.T) {
+	checkLookup(t, "danger", &dangerSet.byKey)
+	checkLookup(t, "concepts", &conceptByKey)
+	var ix keyIndex[int]
+	for i := range 5000 {
+		k := uint64(i%1700) << 42 // keys that differ in their high bits only
+		ix.add(k, i)
+		if i%97 == 0 {
+			checkLookup(t, "grown", &ix)
+		}
+	}
+	checkLookup(t, "grown", &ix)
+}
+
+func checkLookup[T any](t *testing.T, name string, ix *keyIndex[T]) {
+	t.Helper()
+	for k, want := range ix.byKey {
+		if got := ix.lookup(k); len(got) != len(want) || &got[0] != &want[0] {
+			t.Fatalf("%s: lookup(%x) = %d phrases, map %d", name, k, len(got), len(want))
+		}
+	}
+	for k := range uint64(20000) {
+		k = k*0x1234567 + 1
+		if _, ok := ix.byKey[k]; !ok && ix.get(k) != nil {
+			t.Fatalf("%s: get(%x) found phrases not filed", name, k)
+		}
+	}
+}
+
 func checkAt[T any](t *testing.T, name string, ix *keyIndex[T], s string) {
 	t.Helper()
 	type hit struct{ at, n int }
