@@ -325,11 +325,54 @@ const maxRepeats = 3
 
 // capRepeats drops the occurrences of a word after its maxRepeats-th. It
 // returns words itself when nothing is dropped, as for nearly every
-// message.
+// message. A normalised message has at most maxRunes/2+1 words: they are
+// counted in a table on the stack, not a map.
 func capRepeats(words []string) []string {
-	if len(words) <= maxRepeats || (len(words) <= 64 && !repeatsTooOften(words)) {
+	if len(words) <= maxRepeats || (len(words) <= 16 && !repeatsTooOften(words)) {
 		return words
 	}
+	if len(words) > len(repeatSlots{})/2 {
+		return capRepeatsMap(words)
+	}
+	var slots repeatSlots
+	mask := uint32(len(slots) - 1)
+	var out []string
+	for i, w := range words {
+		j := hashString(fnvOffset, w) & mask
+		for slots[j].n != 0 && words[slots[j].word] != w {
+			j = (j + 1) & mask
+		}
+		if slots[j].n == 0 {
+			slots[j].word = uint16(i)
+		}
+		if slots[j].n <= maxRepeats { // stops counting past it
+			slots[j].n++
+		}
+		if slots[j].n <= maxRepeats {
+			if out != nil {
+				out = append(out, w)
+			}
+			continue
+		}
+		if out == nil {
+			out = append(make([]string, 0, len(words)), words[:i]...)
+		}
+	}
+	if out == nil {
+		return words
+	}
+	return out
+}
+
+// repeatSlots counts the words of a message for capRepeats: the index of
+// a word's first occurrence and how often it occurred, up to maxRepeats+1.
+type repeatSlots [512]struct {
+	word uint16
+	n    uint8
+}
+
+// capRepeatsMap is capRepeats for any number of words.
+func capRepeatsMap(words []string) []string {
 	seen := make(map[string]int, len(words))
 	var out []string
 	for i, w := range words {

@@ -172,6 +172,24 @@ func TestKeyIndexAtMatchesKeyAt(t *testing.T) {
 	}
 }
 
+func TestCapRepeatsMatchesMap(t *testing.T) {
+	texts := speedTexts(t)
+	texts = append(texts, strings.Repeat("a ", 300), strings.Repeat("a b c d ", 40), strings.Repeat("x ", 4), "")
+	for i := range 300 {
+		texts = append(texts, strings.Repeat(string(rune('a'+i%26))+" "+strings.Repeat("b", i%7)+" ", i))
+	}
+	for _, s := range texts {
+		words := strings.Fields(s) // raw too: more words than a normalised message has
+		norm, _ := normalize(s)
+		for _, w := range [][]string{words, strings.Fields(norm)} {
+			got, want := capRepeats(w), capRepeatsMap(w)
+			if !slices.Equal(got, want) {
+				t.Errorf("capRepeats(%q) = %q, map %q", w, got, want)
+			}
+		}
+	}
+}
+
 // TestKeyIndexLookup: the table finds every key's phrases as the map has
 // them, and nothing for keys not filed, as phrases are added.
 func TestKeyIndexLookup(t *testing.T) {
