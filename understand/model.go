@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"math/bits"
 	"path"
 	"sort"
 	"strings"
@@ -325,16 +326,17 @@ const maxRepeats = 3
 
 // capRepeats drops the occurrences of a word after its maxRepeats-th. It
 // returns words itself when nothing is dropped, as for nearly every
-// message. A normalised message has at most maxRunes/2+1 words: they are
-// counted in a table on the stack, not a map.
+// message. The words are counted in an open-addressing table, on the
+// stack for a normalised message (at most maxRunes/2+1 words).
 func capRepeats(words []string) []string {
 	if len(words) <= maxRepeats || (len(words) <= 16 && !repeatsTooOften(words)) {
 		return words
 	}
-	if len(words) > len(repeatSlots{})/2 {
-		return capRepeatsMap(words)
+	var small [512]repeatSlot
+	slots := small[:]
+	if len(words) > len(small)/2 {
+		slots = make([]repeatSlot, 1<<bits.Len(uint(2*len(words))))
 	}
-	var slots repeatSlots
 	mask := uint32(len(slots) - 1)
 	var out []string
 	for i, w := range words {
@@ -343,7 +345,7 @@ func capRepeats(words []string) []string {
 			j = (j + 1) & mask
 		}
 		if slots[j].n == 0 {
-			slots[j].word = uint16(i)
+			slots[j].word = int32(i)
 		}
 		if slots[j].n <= maxRepeats { // stops counting past it
 			slots[j].n++
@@ -364,33 +366,11 @@ func capRepeats(words []string) []string {
 	return out
 }
 
-// repeatSlots counts the words of a message for capRepeats: the index of
-// a word's first occurrence and how often it occurred, up to maxRepeats+1.
-type repeatSlots [512]struct {
-	word uint16
+// repeatSlot counts a word for capRepeats: the index of its first
+// occurrence and how often it occurred, up to maxRepeats+1.
+type repeatSlot struct {
+	word int32
 	n    uint8
-}
-
-// capRepeatsMap is capRepeats for any number of words.
-func capRepeatsMap(words []string) []string {
-	seen := make(map[string]int, len(words))
-	var out []string
-	for i, w := range words {
-		seen[w]++
-		if seen[w] <= maxRepeats {
-			if out != nil {
-				out = append(out, w)
-			}
-			continue
-		}
-		if out == nil {
-			out = append(make([]string, 0, len(words)), words[:i]...)
-		}
-	}
-	if out == nil {
-		return words
-	}
-	return out
 }
 
 // repeatsTooOften reports whether a word of a short message occurs more

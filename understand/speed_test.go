@@ -296,6 +296,28 @@ func detectLangRef(raw string, words []string, vocab map[string]string) (string,
 	return detectLatin(words, vocab)
 }
 
+// capRepeatsMap is capRepeats as it was, counting in a map.
+func capRepeatsMap(words []string) []string {
+	seen := make(map[string]int, len(words))
+	var out []string
+	for i, w := range words {
+		seen[w]++
+		if seen[w] <= maxRepeats {
+			if out != nil {
+				out = append(out, w)
+			}
+			continue
+		}
+		if out == nil {
+			out = append(make([]string, 0, len(words)), words[:i]...)
+		}
+	}
+	if out == nil {
+		return words
+	}
+	return out
+}
+
 // The normalisation as it was before its fast paths.
 
 func normalizeBothRef(text string) (withEmoji, noEmoji string) {
