@@ -1,6 +1,7 @@
 package understand
 
 import (
+	"iter"
 	"slices"
 	"unicode"
 	"unicode/utf8"
@@ -187,33 +188,63 @@ func detectLang(raw string, words []string, vocab map[string]string) (string, bo
 }
 
 // hasUrduWord reports whether a word of s (as strings.Fields splits it) is
-// one of urduWords, without cutting s into a slice of words. It walks
+// one of urduWords, without cutting s into a slice of words.
+func hasUrduWord(s string) bool {
+	for w := range fieldsOf(s) {
+		if urduWord(w) {
+			return true
+		}
+	}
+	return false
+}
+
+// fields is strings.Fields, which splits text beyond ASCII rune by rune
+// with unicode.IsSpace: an Arabic paste's words cost more than its phrase
+// scans. It walks bytes as fieldsOf does, then fills a slice of the same
+// length.
+func fields(s string) []string {
+	n := 0
+	for range fieldsOf(s) {
+		n++
+	}
+	out := make([]string, 0, n)
+	for w := range fieldsOf(s) {
+		out = append(out, w)
+	}
+	return out
+}
+
+// fieldsOf yields the words of s as strings.Fields splits it. It walks
 // bytes: a byte that is no ASCII space and starts no space beyond ASCII
 // (U+0085 and U+00A0 start with 0xC2, the others with 0xE1 to 0xE3) is
 // inside a word, as is every byte of the rune it begins.
-func hasUrduWord(s string) bool {
-	start := -1
-	for i := 0; i < len(s); {
-		c, size, space := s[i], 1, false
-		switch {
-		case c < utf8.RuneSelf:
-			space = asciiSpace(c)
-		case c == 0xC2 || c >= 0xE1 && c <= 0xE3:
-			var r rune
-			r, size = utf8.DecodeRuneInString(s[i:])
-			space = unicode.IsSpace(r)
-		}
-		if space {
-			if start >= 0 && urduWord(s[start:i]) {
-				return true
+func fieldsOf(s string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		start := -1
+		for i := 0; i < len(s); {
+			c, size, space := s[i], 1, false
+			switch {
+			case c < utf8.RuneSelf:
+				space = asciiSpace(c)
+			case c == 0xC2 || c >= 0xE1 && c <= 0xE3:
+				var r rune
+				r, size = utf8.DecodeRuneInString(s[i:])
+				space = unicode.IsSpace(r)
 			}
-			start = -1
-		} else if start < 0 {
-			start = i
+			if space {
+				if start >= 0 && !yield(s[start:i]) {
+					return
+				}
+				start = -1
+			} else if start < 0 {
+				start = i
+			}
+			i += size
 		}
-		i += size
+		if start >= 0 {
+			yield(s[start:])
+		}
 	}
-	return start >= 0 && urduWord(s[start:])
 }
 
 func asciiSpace(c byte) bool { return c == ' ' || '\t' <= c && c <= '\r' }

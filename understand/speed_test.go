@@ -243,6 +243,20 @@ func checkAt[T any](t *testing.T, name string, ix *keyIndex[T], s string) {
 	}
 }
 
+func TestFields(t *testing.T) {
+	texts := speedTexts(t)
+	texts = append(texts, "a\u2003b\u3000c\u1680d\u0085e\u00a0f", " \t\n ", "\xc2", "a\xe2\x80", "x\xe3\x80\x80y", "\u200bz")
+	for _, s := range texts {
+		norm, _ := normalize(s)
+		for _, s := range []string{s, norm} {
+			got, want := fields(s), strings.Fields(s)
+			if !slices.Equal(got, want) || cap(got) != len(want) {
+				t.Errorf("fields(%q) = %q (cap %d), strings.Fields %q", s, got, cap(got), want)
+			}
+		}
+	}
+}
+
 func TestContainsAny(t *testing.T) {
 	texts := speedTexts(t)
 	texts = append(texts, "\xff", "a\xf0\x9f\x98", "\xf0\x9f\x98\x82", "ok 😂", "🤣", "x😆", "😅")
