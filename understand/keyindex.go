@@ -112,6 +112,7 @@ func (ix *keyIndex[T]) at(s string) iter.Seq2[int, []T] {
 		p0, p1, p2 := 0, 0, 0 // the starts of the last keyRunes runes
 		n := 0
 		for i := 0; i < len(s); {
+			// runeAt, written out: the compiler does not inline it.
 			r, size := rune(s[i]), 1
 			if r >= utf8.RuneSelf {
 				if r >= 0xC2 && r < 0xE0 && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
