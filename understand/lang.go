@@ -1,8 +1,8 @@
 package understand
 
 import (
+	"iter"
 	"slices"
-	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -153,23 +153,20 @@ func set(words ...string) map[string]bool {
 // detectLang returns the message's language and whether it is Arabic written
 // in Latin letters. raw is the message as received, words its normalised words.
 func detectLang(raw string, words []string, vocab map[string]string) (string, bool) {
-	var arabic, urdu, deva, latin, n int
-	for _, r := range raw {
+	var count [numScripts]int
+	for i, n := 0, 0; i < len(raw); {
 		if n++; n > maxRunes {
 			break
 		}
-		switch {
-		case r >= 0x0900 && r <= 0x097F:
-			deva++
-		case urduLetters[r]:
-			urdu++
-			arabic++
-		case unicode.Is(unicode.Arabic, r) && unicode.IsLetter(r):
-			arabic++
-		case r < 0x250 && unicode.IsLetter(r):
-			latin++
+		r, size := runeAt(raw, i)
+		i += size
+		if r < scriptTabSize {
+			count[scriptTab[r]]++
+		} else {
+			count[scriptOf(r)]++
 		}
 	}
+	arabic, urdu, deva, latin := count[scriptArabic]+count[scriptUrdu], count[scriptUrdu], count[scriptDeva], count[scriptLatin]
 	switch {
 	case deva > 0 && deva >= arabic && deva >= latin/2:
 		return "hi", false
@@ -180,10 +177,8 @@ func detectLang(raw string, words []string, vocab map[string]string) (string, bo
 		if len(raw) > maxRunes*4 {
 			raw = raw[:maxRunes*4]
 		}
-		for _, w := range strings.Fields(raw) {
-			if urduWords[w] {
-				return "ur", false
-			}
+		if hasUrduWord(raw) {
+			return "ur", false
 		}
 		return "ar", false
 	case latin == 0:
@@ -191,6 +186,117 @@ func detectLang(raw string, words []string, vocab map[string]string) (string, bo
 	}
 	return detectLatin(words, vocab)
 }
+
+// hasUrduWord reports whether a word of s (as strings.Fields splits it) is
+// one of urduWords, without cutting s into a slice of words.
+func hasUrduWord(s string) bool {
+	for w := range fieldsOf(s) {
+		if urduWord(w) {
+			return true
+		}
+	}
+	return false
+}
+
+// fields is strings.Fields, which splits text beyond ASCII rune by rune
+// with unicode.IsSpace: an Arabic paste's words cost more than its phrase
+// scans. It walks bytes as fieldsOf does, then fills a slice of the same
+// length.
+func fields(s string) []string {
+	n := 0
+	for range fieldsOf(s) {
+		n++
+	}
+	out := make([]string, 0, n)
+	for w := range fieldsOf(s) {
+		out = append(out, w)
+	}
+	return out
+}
+
+// fieldsOf yields the words of s as strings.Fields splits it. It walks
+// bytes: a byte that is no ASCII space and starts no space beyond ASCII
+// (U+0085 and U+00A0 start with 0xC2, the others with 0xE1 to 0xE3) is
+// inside a word, as is every byte of the rune it begins.
+func fieldsOf(s string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		start := -1
+		for i := 0; i < len(s); {
+			c, size, space := s[i], 1, false
+			switch {
+			case c < utf8.RuneSelf:
+				space = asciiSpace(c)
+			case c == 0xC2 || c >= 0xE1 && c <= 0xE3:
+				var r rune
+				r, size = utf8.DecodeRuneInString(s[i:])
+				space = unicode.IsSpace(r)
+			}
+			if space {
+				if start >= 0 && !yield(s[start:i]) {
+					return
+				}
+				start = -1
+			} else if start < 0 {
+				start = i
+			}
+			i += size
+		}
+		if start >= 0 {
+			yield(s[start:])
+		}
+	}
+}
+
+func asciiSpace(c byte) bool { return c == ' ' || '\t' <= c && c <= '\r' }
+
+// urduWord reports whether w is one of urduWords; longer words are not
+// looked up.
+func urduWord(w string) bool { return len(w) <= urduWordMax && urduWords[w] }
+
+// urduWordMax is the length in bytes of the longest of urduWords.
+var urduWordMax = func() int {
+	m := 0
+	for w := range urduWords {
+		m = max(m, len(w))
+	}
+	return m
+}()
+
+// The scripts detectLang counts letters of.
+const (
+	scriptNone = iota
+	scriptDeva
+	scriptUrdu // Urdu letters, counted as Arabic too
+	scriptArabic
+	scriptLatin
+	numScripts
+)
+
+// scriptOf returns the script detectLang counts r in.
+func scriptOf(r rune) uint8 {
+	switch {
+	case r >= 0x0900 && r <= 0x097F:
+		return scriptDeva
+	case urduLetters[r]:
+		return scriptUrdu
+	case unicode.Is(unicode.Arabic, r) && unicode.IsLetter(r):
+		return scriptArabic
+	case r < 0x250 && unicode.IsLetter(r):
+		return scriptLatin
+	}
+	return scriptNone
+}
+
+// scriptTab is scriptOf for the one- and two-byte runes (Latin, Arabic),
+// looked up instead of the map and the Unicode tables for every rune.
+var scriptTab = func() (t [scriptTabSize]uint8) {
+	for r := range rune(scriptTabSize) {
+		t[r] = scriptOf(r)
+	}
+	return t
+}()
+
+const scriptTabSize = 0x800
 
 // detectLatin tells en, fr, es, de, pt, Arabizi and Hinglish apart by words.
 // vocab adds the words of the training examples that belong to one language.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"math/bits"
 	"path"
 	"sort"
 	"strings"
@@ -325,16 +326,31 @@ const maxRepeats = 3
 
 // capRepeats drops the occurrences of a word after its maxRepeats-th. It
 // returns words itself when nothing is dropped, as for nearly every
-// message.
+// message. The words are counted in an open-addressing table, on the
+// stack for a normalised message (at most maxRunes/2+1 words).
 func capRepeats(words []string) []string {
-	if len(words) <= maxRepeats || (len(words) <= 64 && !repeatsTooOften(words)) {
+	if len(words) <= maxRepeats || (len(words) <= 16 && !repeatsTooOften(words)) {
 		return words
 	}
-	seen := make(map[string]int, len(words))
+	var small [512]repeatSlot
+	slots := small[:]
+	if len(words) > len(small)/2 {
+		slots = make([]repeatSlot, 1<<bits.Len(uint(2*len(words))))
+	}
+	mask := uint32(len(slots) - 1)
 	var out []string
 	for i, w := range words {
-		seen[w]++
-		if seen[w] <= maxRepeats {
+		j := hashString(fnvOffset, w) & mask
+		for slots[j].n != 0 && words[slots[j].word] != w {
+			j = (j + 1) & mask
+		}
+		if slots[j].n == 0 {
+			slots[j].word = int32(i)
+		}
+		if slots[j].n <= maxRepeats { // stops counting past it
+			slots[j].n++
+		}
+		if slots[j].n <= maxRepeats {
 			if out != nil {
 				out = append(out, w)
 			}
@@ -348,6 +364,13 @@ func capRepeats(words []string) []string {
 		return words
 	}
 	return out
+}
+
+// repeatSlot counts a word for capRepeats: the index of its first
+// occurrence and how often it occurred, up to maxRepeats+1.
+type repeatSlot struct {
+	word int32
+	n    uint8
 }
 
 // repeatsTooOften reports whether a word of a short message occurs more

@@ -3,6 +3,7 @@ package understand
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -45,15 +46,16 @@ func normalize(text string) (string, bool) { return normalizeText(text, true) }
 
 // normalizeBoth is Normalize, and the same with emoji dropped for language
 // detection ("shukran 🙏" is Arabic, not English for "thanks"), from one
-// NFKC pass: a message without a mapped emoji folds the same both ways.
+// NFKC pass: a message without a mapped emoji in what is read folds the
+// same both ways.
 func normalizeBoth(text string) (withEmoji, noEmoji string) {
 	text, _ = clip(text)
-	text = norm.NFKC.String(text)
-	withEmoji, _ = foldText(text, true)
-	if !strings.ContainsFunc(text, func(r rune) bool { _, ok := emojiWords[r]; return ok }) {
+	text = nfkcHead(text)
+	withEmoji, _, saw := foldText(text, true)
+	if !saw {
 		return withEmoji, withEmoji
 	}
-	noEmoji, _ = foldText(text, false)
+	noEmoji, _, _ = foldText(text, false)
 	return withEmoji, noEmoji
 }
 
@@ -74,14 +76,83 @@ func clip(text string) (string, bool) {
 func normalizeText(text string, emoji bool) (string, bool) {
 	// Cut before NFKC so the work is bounded.
 	text, cut := clip(text)
-	out, cutRunes := foldText(norm.NFKC.String(text), emoji)
+	out, cutRunes, _ := foldText(nfkcHead(text), emoji)
 	return out, cut || cutRunes
 }
 
+// nfkcHead returns NFKC(text), or a prefix of it long enough for foldText,
+// which reads at most maxRunes+1 runes: a paste of 1,120 bytes is mostly
+// never read, and NFKC of all of it cost more than the rest of the folding.
+// The prefix ends before an ASCII character, where NFKC may be split (no
+// ASCII character composes with what precedes it or is changed by NFKC),
+// and is used only when it yields enough runes (composition can shorten a
+// text) and is valid UTF-8; otherwise all of text is normalised.
+func nfkcHead(text string) string {
+	end, n := 0, 0
+	for end < len(text) && n <= maxRunes {
+		if text[end] < utf8.RuneSelf {
+			end++
+		} else {
+			_, size := utf8.DecodeRuneInString(text[end:])
+			end += size
+		}
+		n++
+	}
+	for end < len(text) && text[end] >= utf8.RuneSelf {
+		end++
+	}
+	if end >= len(text) {
+		return nfkc(text)
+	}
+	head := text[:end]
+	if !utf8.ValidString(head) {
+		return norm.NFKC.String(text)
+	}
+	if out := nfkc(head); utf8.RuneCountInString(out) > maxRunes {
+		return out
+	}
+	return norm.NFKC.String(text)
+}
+
+// nfkc is norm.NFKC.String, without its work when every rune of s is one
+// NFKC leaves as it is whatever surrounds it (see nfkcStable): ASCII,
+// Arabic letters, most Latin and Devanagari.
+func nfkc(s string) string {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r >= nfkcStableSize || nfkcStable[r>>6]&(1<<(r&63)) == 0 {
+			return norm.NFKC.String(s)
+		}
+		i += size
+	}
+	return s
+}
+
+// nfkcStable has the bit of each rune below nfkcStableSize that NFKC
+// maps to itself and that begins a segment combining with nothing before
+// it: a text of such runes is cut into one-rune segments, each its own
+// NFKC, so the text is its own NFKC.
+var nfkcStable = func() (t [nfkcStableSize / 64]uint64) {
+	for r := range rune(nfkcStableSize) {
+		s := string(r)
+		p := norm.NFKC.PropertiesString(s)
+		if r != utf8.RuneError && p.BoundaryBefore() && p.Decomposition() == nil && norm.NFKC.String(s) == s {
+			t[r>>6] |= 1 << (r & 63)
+		}
+	}
+	return t
+}()
+
+const nfkcStableSize = 0x1000
+
 // foldText is the folding of normalizeText on text already in NFKC; it
-// reports whether it stopped at maxRunes.
-func foldText(text string, emoji bool) (string, bool) {
-	cut := false
+// reports whether it stopped at maxRunes and whether it met a mapped emoji.
+func foldText(text string, emoji bool) (out string, cut, sawEmoji bool) {
 	var b strings.Builder
 	b.Grow(len(text) + 8)
 	space := true // at the start or after a space
@@ -125,7 +196,33 @@ func foldText(text string, emoji bool) (string, bool) {
 			cut = true
 			break
 		}
-		if w, ok := emojiWords[r]; ok {
+		if r < foldTabSize {
+			// The runes of most messages (Latin, Arabic), folded as
+			// the general path below folds them; none is an emoji.
+			switch f := foldTab[r]; f {
+			case foldOther: // below
+			case 0:
+				flushPunct()
+				continue
+			case foldSpace:
+				flushPunct()
+				writeSpace()
+				continue
+			case '\'':
+				flushPunct()
+				if !space {
+					b.WriteByte('\'')
+				}
+				continue
+			default:
+				flushPunct()
+				b.WriteRune(f)
+				space = false
+				continue
+			}
+		}
+		if w, ok := emojiWord(r); ok {
+			sawEmoji = true
 			flushPunct()
 			if !emoji {
 				writeSpace()
@@ -187,13 +284,60 @@ func foldText(text string, emoji bool) (string, bool) {
 	}
 	flushPunct()
 	s := strings.TrimSpace(b.String())
-	return collapseRuns(s), cut
+	return collapseRuns(s), cut, sawEmoji
+}
+
+// emojiMin is the smallest rune emojiWords maps: below it no lookup is needed.
+var emojiMin = func() rune {
+	m := utf8.MaxRune
+	for r := range emojiWords {
+		m = min(m, r)
+	}
+	return m
+}()
+
+// foldTab holds what foldText makes of each rune below foldTabSize (the
+// one- and two-byte runes: Latin, Arabic), looked up instead of fold and
+// the Unicode tables: the folded rune, 0 to drop it, foldSpace when it
+// separates words and foldOther for the question and exclamation marks
+// and any emoji, left to the general path.
+var foldTab = func() (t [foldTabSize]rune) {
+	for r := range rune(foldTabSize) {
+		f := fold(r)
+		switch {
+		case r == '?' || r == '؟' || r == '¿' || r == '!' || r == '¡' || emojiWords[r] != "":
+			f = foldOther
+		case f == 0 || f == '\'':
+		case !unicode.IsLetter(f) && !unicode.IsNumber(f) && !unicode.Is(unicode.M, f):
+			f = foldSpace
+		}
+		t[r] = f
+	}
+	return t
+}()
+
+const (
+	foldTabSize = 0x800
+	foldSpace   = -1
+	foldOther   = -2
+)
+
+// emojiWord returns the word emojiWords maps r to.
+func emojiWord(r rune) (string, bool) {
+	if r < emojiMin {
+		return "", false
+	}
+	w, ok := emojiWords[r]
+	return w, ok
 }
 
 // collapseRuns turns a letter written three or more times in a row into one
 // ("helppp" -> "help", "plzzz" -> "plz", "ساعدونييي" -> "ساعدوني"); doubled
 // letters stay ("good", "need").
 func collapseRuns(s string) string {
+	if !hasRun(s) {
+		return s
+	}
 	rs := []rune(s)
 	out := rs[:0]
 	for i := 0; i < len(rs); {
@@ -209,6 +353,24 @@ func collapseRuns(s string) string {
 		i = j
 	}
 	return string(out)
+}
+
+// hasRun reports whether s holds a letter three or more times in a row,
+// which collapseRuns would change: nearly no text does, and it is looked
+// for without converting s to runes.
+func hasRun(s string) bool {
+	var prev rune = -1
+	n := 0
+	for _, r := range s {
+		if r != prev {
+			prev, n = r, 1
+			continue
+		}
+		if n++; n == 3 && unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
 }
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

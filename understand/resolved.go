@@ -409,17 +409,12 @@ var negatedAfter = map[string]bool{"pas": true, "plus": true, "nicht": true, "me
 // each calls fn for every phrase of the set found in padded, with its
 // byte offsets and tag.
 func (ts tagSet) each(padded string, fn func(at, end int, tag uint8)) {
-	for i := 0; ; {
-		k, w, ok := keyAt(padded, i)
-		if !ok {
-			break
-		}
-		for _, p := range ts.byKey.get(k) {
+	for i, at := range ts.byKey.at(padded) {
+		for _, p := range at {
 			if strings.HasPrefix(padded[i:], p.text) {
 				fn(i, i+len(p.text), p.tag)
 			}
 		}
-		i += w
 	}
 	for _, p := range ts.short {
 		for off := 0; ; {

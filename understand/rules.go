@@ -376,12 +376,8 @@ func compile(list []string) phraseSet {
 // scan reports whether padded (" "+normalised text+" ") holds a phrase
 // naming a person at risk (strong) and one naming a hazard.
 func (ps phraseSet) scan(padded string) (strong, hazard bool) {
-	for i := 0; ; {
-		k, w, ok := keyAt(padded, i)
-		if !ok {
-			break
-		}
-		for _, p := range ps.byKey.get(k) {
+	for i, at := range ps.byKey.at(padded) {
+		for _, p := range at {
 			if strings.HasPrefix(padded[i:], p.text) {
 				if p.hazard {
 					hazard = true
@@ -393,7 +389,6 @@ func (ps phraseSet) scan(padded string) (strong, hazard bool) {
 		if strong {
 			return strong, hazard
 		}
-		i += w
 	}
 	for _, p := range ps.short {
 		if strings.Contains(padded, p.text) {
@@ -433,17 +428,12 @@ func (ps phraseSet) blank(padded string) string {
 			b[j] = ' '
 		}
 	}
-	for i := 0; ; {
-		k, w, ok := keyAt(padded, i)
-		if !ok {
-			break
-		}
-		for _, p := range ps.byKey.get(k) {
+	for i, at := range ps.byKey.at(padded) {
+		for _, p := range at {
 			if strings.HasPrefix(padded[i:], p.text) {
 				mark(i, p)
 			}
 		}
-		i += w
 	}
 	for _, p := range ps.short {
 		for off := 0; ; {
@@ -462,17 +452,12 @@ func (ps phraseSet) blank(padded string) string {
 // found in it, -1 when none; with hazards, only hazard phrases count.
 func (ps phraseSet) last(padded string, hazards bool) int {
 	at := -1
-	for i := 0; ; {
-		k, w, ok := keyAt(padded, i)
-		if !ok {
-			break
-		}
-		for _, p := range ps.byKey.get(k) {
+	for i, ph := range ps.byKey.at(padded) {
+		for _, p := range ph {
 			if (!hazards || p.hazard) && strings.HasPrefix(padded[i:], p.text) {
 				at = i
 			}
 		}
-		i += w
 	}
 	for _, p := range ps.short {
 		if (!hazards || p.hazard) && strings.Contains(padded, p.text) {
@@ -723,7 +708,7 @@ func figure(text, padded, masked string, top Class) bool {
 	if !figurativeTop(top) {
 		return false
 	}
-	if !mediaSet.match(masked) && !figureSet.match(padded) && !strings.ContainsAny(text, "😂🤣😅😆") {
+	if !mediaSet.match(masked) && !figureSet.match(padded) && !containsAny(text, "😂🤣😅😆") {
 		return false
 	}
 	return cueSets.scan(padded)&cueUrgent == 0

@@ -680,17 +680,12 @@ func compileTags(lists map[uint8][]string) tagSet {
 
 func (ts tagSet) scan(padded string) uint8 {
 	var tags uint8
-	for i := 0; ; {
-		k, w, ok := keyAt(padded, i)
-		if !ok {
-			break
-		}
-		for _, p := range ts.byKey.get(k) {
+	for i, at := range ts.byKey.at(padded) {
+		for _, p := range at {
 			if tags&p.tag == 0 && strings.HasPrefix(padded[i:], p.text) {
 				tags |= p.tag
 			}
 		}
-		i += w
 	}
 	for _, p := range ts.short {
 		if tags&p.tag == 0 && strings.Contains(padded, p.text) {

@@ -339,17 +339,12 @@ var sitThingSet = compile(append(append([]string{}, utilitiesBack...),
 // each calls f for every phrase of ps found in padded, by its bounds, and
 // reports whether f returned true for one.
 func each(padded string, ps phraseSet, f func(start, end int) bool) bool {
-	for i := 0; i < len(padded); {
-		k, w, ok := keyAt(padded, i)
-		if !ok {
-			break
-		}
-		for _, p := range ps.byKey.get(k) {
+	for i, at := range ps.byKey.at(padded) {
+		for _, p := range at {
 			if strings.HasPrefix(padded[i:], p.text) && f(i, i+len(p.text)) {
 				return true
 			}
 		}
-		i += w
 	}
 	for _, p := range ps.short {
 		if j := strings.Index(padded, p.text); j >= 0 && f(j, j+len(p.text)) {

@@ -352,10 +352,10 @@ func (m *Model) Understand(text string) (res Result) {
 			padded = " " + norm + " "
 		}
 	}
-	words := strings.Fields(norm)
+	words := fields(norm)
 	langWords := words
 	if noEmoji != norm { // emoji are words to the classifier, not to language detection
-		langWords = strings.Fields(noEmoji)
+		langWords = fields(noEmoji)
 	}
 	res.Lang, res.Latin = detectLang(text, langWords, m.vocab)
 	if !hasContent(words) {
