@@ -551,6 +551,13 @@ func (c *turn) whileWaiting(words string, acts bool) error {
 	// While waiting for a person, suggestions are not offered: the
 	// person gets no answer from the FAQ.
 	c.faq = kb.DecisionNone
+	if c.r.Has(understand.QueueStatus) {
+		// Impatience read without confidence ("بسرعة الله يخليكم" reads
+		// as thanks and hurry alike): the place in the queue answers it,
+		// and tells the person nothing wrong whatever they meant.
+		c.effects = append(c.effects, Effect{Kind: EffectQueueStatus, Lang: c.s.Lang})
+		return nil
+	}
 	c.say(c.t.MessageAdded)
 	return nil
 }

@@ -90,6 +90,9 @@ var readings = reader{
 	"asdf":                                           unsure(understand.Other),
 	"the parcel had no baby milk in it":              sure(understand.Other, "en"),
 	"maybe safe":                                     unsure(understand.Safe),
+	// as the model reads it: thanks and queue status about equal
+	"بسرعة الله يخليكم": {Class: understand.Thanks, Confidence: 0.40, Lang: "ar", Also: []understand.Class{understand.QueueStatus},
+		Scores: []understand.Scored{{Class: understand.Thanks, Score: 0.40}, {Class: understand.QueueStatus, Score: 0.35}}},
 }
 
 // step is one message of a conversation and what must follow.
