@@ -475,6 +475,21 @@ func (c *turn) run() error {
 		return fire(c.m, EvDone)
 	case understand.Greeting:
 		return c.greet()
+	case understand.QueueStatus:
+		if c.in.At.Before(c.s.PriorityUntil) {
+			break // the FAQ, then a person at the front: see ask
+		}
+		// Nobody waits here: "hello??" or "is anyone there" asks whether
+		// the line answers at all, and the FAQ has nothing to say to it.
+		// The menu answers, with its button to a person; a question the
+		// FAQ knows still gets its answer.
+		res := c.flow.KB.Search(words, c.s.Lang, 10)
+		if res.Decision == kb.DecisionAnswer && len(res.Results) > 0 {
+			c.s.LastQuery = words
+			c.faq = kb.DecisionAnswer
+			return c.sendAnswer(res.Results[0], res.Results[1:], res.Version)
+		}
+		return c.greet()
 	case understand.Human:
 		return c.handoff("asked", false)
 	case understand.NeedHelp:
