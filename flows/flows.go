@@ -354,6 +354,26 @@ func LangFor(current, words string, r understand.Result) string {
 	return current
 }
 
+// searchOnly reports whether a reading without confidence is torn only
+// between a question and chatter ("¿a qué hora cierra la panadería?":
+// question 0.48, other 0.44): both go to the FAQ and, when it has
+// nothing, to what the bot can help with, so a clarifying question would
+// ask the person to choose between two equal replies. Another reading
+// left with a real share (more than otherShare) keeps the question.
+func searchOnly(r understand.Result) bool {
+	const otherShare = 0.2
+	if r.Class != understand.Question && r.Class != understand.Other {
+		return false
+	}
+	for _, sc := range r.Scores {
+		if sc.Class == r.Class {
+			continue
+		}
+		return (sc.Class == understand.Question || sc.Class == understand.Other) && 1-r.Confidence-sc.Score <= otherShare
+	}
+	return false
+}
+
 func ownScript(lang string) bool { return lang == "ar" || lang == "ur" || lang == "hi" || lang == "fa" }
 
 // fire moves the machine; a self-transition is success, not an error.
@@ -456,7 +476,7 @@ func (c *turn) run() error {
 		return c.whileWaiting(words, acts)
 	}
 	if !acts {
-		return c.ask(words, true)
+		return c.ask(words, !searchOnly(r))
 	}
 	switch r.Class {
 	case understand.OptIn:

@@ -87,9 +87,15 @@ var readings = reader{
 	"I want to end my life":                          {Class: understand.Danger, Confidence: 0.9, Lang: "en", Rule: understand.RuleSelfHarm},
 	"نحن محاصرون على السطح":                          {Class: understand.Danger, Confidence: 0.9, Lang: "ar", Rule: understand.RuleDangerLexicon},
 	"things are not ok here":                         {Class: understand.NeedHelp, Confidence: 0.5, Lang: "en", Rule: understand.RuleNegatedSafe},
-	"asdf":                                           unsure(understand.Other),
-	"the parcel had no baby milk in it":              sure(understand.Other, "en"),
-	"maybe safe":                                     unsure(understand.Safe),
+	"asdf": {Class: understand.Other, Confidence: 0.4,
+		Scores: []understand.Scored{{Class: understand.Other, Score: 0.4}, {Class: understand.NeedHelp, Score: 0.35}}},
+	// as the model reads them: a question and chatter about equal
+	"متى يسكر الفرن؟": {Class: understand.Other, Confidence: 0.45, Lang: "ar", Also: []understand.Class{understand.Question},
+		Scores: []understand.Scored{{Class: understand.Other, Score: 0.45}, {Class: understand.Question, Score: 0.42}, {Class: understand.QueueStatus, Score: 0.12}}},
+	"maybe a question": {Class: understand.Question, Confidence: 0.4, Lang: "en",
+		Scores: []understand.Scored{{Class: understand.Question, Score: 0.4}, {Class: understand.Other, Score: 0.3}, {Class: understand.NeedHelp, Score: 0.3}}},
+	"the parcel had no baby milk in it": sure(understand.Other, "en"),
+	"maybe safe":                        unsure(understand.Safe),
 	// as the model reads it: thanks and queue status about equal
 	"بسرعة الله يخليكم": {Class: understand.Thanks, Confidence: 0.40, Lang: "ar", Also: []understand.Class{understand.QueueStatus},
 		Scores: []understand.Scored{{Class: understand.Thanks, Score: 0.40}, {Class: understand.QueueStatus, Score: 0.35}}},
