@@ -503,11 +503,8 @@ func (c *turn) run() error {
 		// the line answers at all, and the FAQ has nothing to say to it.
 		// The menu answers, with its button to a person; a question the
 		// FAQ knows still gets its answer.
-		res := c.flow.KB.Search(words, c.s.Lang, 10)
-		if res.Decision == kb.DecisionAnswer && len(res.Results) > 0 {
-			c.s.LastQuery = words
-			c.faq = kb.DecisionAnswer
-			return c.sendAnswer(res.Results[0], res.Results[1:], res.Version)
+		if ok, err := c.answerIfKnown(words); ok {
+			return err
 		}
 		return c.greet()
 	case understand.Human:
@@ -577,11 +574,8 @@ func (c *turn) whileWaiting(words string, acts bool) error {
 			return nil
 		}
 	}
-	res := c.flow.KB.Search(words, c.s.Lang, 10)
-	if res.Decision == kb.DecisionAnswer && len(res.Results) > 0 {
-		c.s.LastQuery = words
-		c.faq = kb.DecisionAnswer
-		return c.sendAnswer(res.Results[0], res.Results[1:], res.Version)
+	if ok, err := c.answerIfKnown(words); ok {
+		return err
 	}
 	// While waiting for a person, suggestions are not offered: the
 	// person gets no answer from the FAQ.
@@ -595,6 +589,19 @@ func (c *turn) whileWaiting(words string, acts bool) error {
 	}
 	c.say(c.t.MessageAdded)
 	return nil
+}
+
+// answerIfKnown sends the FAQ's answer when the FAQ clearly has one, and
+// nothing otherwise: for messages that are not questions first, where a
+// "did you mean" list would be out of place.
+func (c *turn) answerIfKnown(words string) (bool, error) {
+	res := c.flow.KB.Search(words, c.s.Lang, 10)
+	if res.Decision != kb.DecisionAnswer || len(res.Results) == 0 {
+		return false, nil
+	}
+	c.s.LastQuery = words
+	c.faq = kb.DecisionAnswer
+	return true, c.sendAnswer(res.Results[0], res.Results[1:], res.Version)
 }
 
 // location handles a location shared outside a check-in.
