@@ -61,6 +61,7 @@ var readings = reader{
 	"hi":                           sure(understand.Greeting, "en"),
 	"hello?":                       sure(understand.QueueStatus, "en"),
 	"how long do I have to wait":   sure(understand.QueueStatus, "en"),
+	"how long is the shelter open": sure(understand.QueueStatus, "en"),
 	"where is a shelter":           sure(understand.Question, "en"),
 	"shelter please":               sure(understand.Question, "en"),
 	"shelter?":                     sure(understand.Question, "en"),
