@@ -354,22 +354,21 @@ func LangFor(current, words string, r understand.Result) string {
 	return current
 }
 
-// searchOnly reports whether a reading without confidence is torn only
-// between a question and chatter ("¿a qué hora cierra la panadería?":
-// question 0.48, other 0.44): both go to the FAQ and, when it has
-// nothing, to what the bot can help with, so a clarifying question would
-// ask the person to choose between two equal replies. Another reading
-// left with a real share (more than otherShare) keeps the question.
-func searchOnly(r understand.Result) bool {
+// tornBetween reports whether a reading without confidence is torn only
+// between classes a and b, which the conversation answers alike: a
+// clarifying question would ask the person to choose between two equal
+// replies. A third reading left with a real share (more than otherShare)
+// keeps the question.
+func tornBetween(r understand.Result, a, b understand.Class) bool {
 	const otherShare = 0.2
-	if r.Class != understand.Question && r.Class != understand.Other {
+	if r.Class != a && r.Class != b {
 		return false
 	}
 	for _, sc := range r.Scores {
 		if sc.Class == r.Class {
 			continue
 		}
-		return (sc.Class == understand.Question || sc.Class == understand.Other) && 1-r.Confidence-sc.Score <= otherShare
+		return (sc.Class == a || sc.Class == b) && 1-r.Confidence-sc.Score <= otherShare
 	}
 	return false
 }
@@ -476,7 +475,16 @@ func (c *turn) run() error {
 		return c.whileWaiting(words, acts)
 	}
 	if !acts {
-		return c.ask(words, !searchOnly(r))
+		switch {
+		case tornBetween(r, understand.Greeting, understand.QueueStatus) && !c.in.At.Before(c.s.PriorityUntil):
+			// "bonjour ??": a greeting or "is anyone there", the menu either way
+			return c.greet()
+		case tornBetween(r, understand.Question, understand.Other):
+			// "¿a qué hora cierra la panadería?" (question 0.48, other
+			// 0.44): the FAQ, then what the bot can help with, either way
+			return c.ask(words, false)
+		}
+		return c.ask(words, true)
 	}
 	switch r.Class {
 	case understand.OptIn:

@@ -93,6 +93,8 @@ var readings = reader{
 	// as the model reads them: a question and chatter about equal
 	"متى يسكر الفرن؟": {Class: understand.Other, Confidence: 0.45, Lang: "ar", Also: []understand.Class{understand.Question},
 		Scores: []understand.Scored{{Class: understand.Other, Score: 0.45}, {Class: understand.Question, Score: 0.42}, {Class: understand.QueueStatus, Score: 0.12}}},
+	"bonjour ??": {Class: understand.QueueStatus, Confidence: 0.58, Lang: "fr", Also: []understand.Class{understand.Greeting},
+		Scores: []understand.Scored{{Class: understand.QueueStatus, Score: 0.58}, {Class: understand.Greeting, Score: 0.41}}},
 	"maybe a question": {Class: understand.Question, Confidence: 0.4, Lang: "en",
 		Scores: []understand.Scored{{Class: understand.Question, Score: 0.4}, {Class: understand.Other, Score: 0.3}, {Class: understand.NeedHelp, Score: 0.3}}},
 	"the parcel had no baby milk in it": sure(understand.Other, "en"),
