@@ -39,8 +39,8 @@ var en = Texts{
 	LocationAskHelp:   "Thank you, we have received your location. Do you need help?",
 
 	MessageAdded:    "Thank you, we have added this to your conversation. A person from our team will read it when they answer you.",
-	HandoffClosed:   "Our team has closed this conversation. If you need help again, write to us here: you will be answered first.",
-	HandoffReleased: "Our team has handed this conversation back to the automatic assistant. If you need a person again, just say so: you will be answered first.",
+	HandoffClosed:   "Our team has closed this conversation. If you need help again, write to us here: you will be answered with priority.",
+	HandoffReleased: "Our team has handed this conversation back to the automatic assistant. If you need a person again, just say so: you will be answered with priority.",
 	QueueNext:       "You are next in the queue.",
 	QueuePosition:   "You are number %d in the queue.",
 	QueueWait:       "The wait is likely %s.",

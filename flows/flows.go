@@ -354,6 +354,25 @@ func LangFor(current, words string, r understand.Result) string {
 	return current
 }
 
+// tornBetween reports whether a reading without confidence is torn only
+// between classes a and b, which the conversation answers alike: a
+// clarifying question would ask the person to choose between two equal
+// replies. A third reading left with a real share (more than otherShare)
+// keeps the question.
+func tornBetween(r understand.Result, a, b understand.Class) bool {
+	const otherShare = 0.2
+	if r.Class != a && r.Class != b {
+		return false
+	}
+	for _, sc := range r.Scores {
+		if sc.Class == r.Class {
+			continue
+		}
+		return (sc.Class == a || sc.Class == b) && 1-r.Confidence-sc.Score <= otherShare
+	}
+	return false
+}
+
 func ownScript(lang string) bool { return lang == "ar" || lang == "ur" || lang == "hi" || lang == "fa" }
 
 // fire moves the machine; a self-transition is success, not an error.
@@ -456,6 +475,15 @@ func (c *turn) run() error {
 		return c.whileWaiting(words, acts)
 	}
 	if !acts {
+		switch {
+		case tornBetween(r, understand.Greeting, understand.QueueStatus) && !c.in.At.Before(c.s.PriorityUntil):
+			// "bonjour ??": a greeting or "is anyone there", the menu either way
+			return c.greet()
+		case tornBetween(r, understand.Question, understand.Other):
+			// "¿a qué hora cierra la panadería?" (question 0.48, other
+			// 0.44): the FAQ, then what the bot can help with, either way
+			return c.ask(words, false)
+		}
 		return c.ask(words, true)
 	}
 	switch r.Class {
@@ -474,6 +502,18 @@ func (c *turn) run() error {
 		}
 		return fire(c.m, EvDone)
 	case understand.Greeting:
+		return c.greet()
+	case understand.QueueStatus:
+		if c.in.At.Before(c.s.PriorityUntil) {
+			break // the FAQ, then a person at the front: see ask
+		}
+		// Nobody waits here: "hello??" or "is anyone there" asks whether
+		// the line answers at all, and the FAQ has nothing to say to it.
+		// The menu answers, with its button to a person; a question the
+		// FAQ knows still gets its answer.
+		if ok, err := c.answerIfKnown(words); ok {
+			return err
+		}
 		return c.greet()
 	case understand.Human:
 		return c.handoff("asked", false)
@@ -542,17 +582,34 @@ func (c *turn) whileWaiting(words string, acts bool) error {
 			return nil
 		}
 	}
-	res := c.flow.KB.Search(words, c.s.Lang, 10)
-	if res.Decision == kb.DecisionAnswer && len(res.Results) > 0 {
-		c.s.LastQuery = words
-		c.faq = kb.DecisionAnswer
-		return c.sendAnswer(res.Results[0], res.Results[1:], res.Version)
+	if ok, err := c.answerIfKnown(words); ok {
+		return err
 	}
 	// While waiting for a person, suggestions are not offered: the
 	// person gets no answer from the FAQ.
 	c.faq = kb.DecisionNone
+	if c.r.Has(understand.QueueStatus) {
+		// Impatience read without confidence ("بسرعة الله يخليكم" reads
+		// as thanks and hurry alike): the place in the queue answers it,
+		// and tells the person nothing wrong whatever they meant.
+		c.effects = append(c.effects, Effect{Kind: EffectQueueStatus, Lang: c.s.Lang})
+		return nil
+	}
 	c.say(c.t.MessageAdded)
 	return nil
+}
+
+// answerIfKnown sends the FAQ's answer when the FAQ clearly has one, and
+// nothing otherwise: for messages that are not questions first, where a
+// "did you mean" list would be out of place.
+func (c *turn) answerIfKnown(words string) (bool, error) {
+	res := c.flow.KB.Search(words, c.s.Lang, 10)
+	if res.Decision != kb.DecisionAnswer || len(res.Results) == 0 {
+		return false, nil
+	}
+	c.s.LastQuery = words
+	c.faq = kb.DecisionAnswer
+	return true, c.sendAnswer(res.Results[0], res.Results[1:], res.Version)
 }
 
 // location handles a location shared outside a check-in.

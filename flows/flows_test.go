@@ -61,6 +61,7 @@ var readings = reader{
 	"hi":                           sure(understand.Greeting, "en"),
 	"hello?":                       sure(understand.QueueStatus, "en"),
 	"how long do I have to wait":   sure(understand.QueueStatus, "en"),
+	"how long is the shelter open": sure(understand.QueueStatus, "en"),
 	"where is a shelter":           sure(understand.Question, "en"),
 	"shelter please":               sure(understand.Question, "en"),
 	"shelter?":                     sure(understand.Question, "en"),
@@ -87,9 +88,20 @@ var readings = reader{
 	"I want to end my life":                          {Class: understand.Danger, Confidence: 0.9, Lang: "en", Rule: understand.RuleSelfHarm},
 	"نحن محاصرون على السطح":                          {Class: understand.Danger, Confidence: 0.9, Lang: "ar", Rule: understand.RuleDangerLexicon},
 	"things are not ok here":                         {Class: understand.NeedHelp, Confidence: 0.5, Lang: "en", Rule: understand.RuleNegatedSafe},
-	"asdf":                                           unsure(understand.Other),
-	"the parcel had no baby milk in it":              sure(understand.Other, "en"),
-	"maybe safe":                                     unsure(understand.Safe),
+	"asdf": {Class: understand.Other, Confidence: 0.4,
+		Scores: []understand.Scored{{Class: understand.Other, Score: 0.4}, {Class: understand.NeedHelp, Score: 0.35}}},
+	// as the model reads them: a question and chatter about equal
+	"متى يسكر الفرن؟": {Class: understand.Other, Confidence: 0.45, Lang: "ar", Also: []understand.Class{understand.Question},
+		Scores: []understand.Scored{{Class: understand.Other, Score: 0.45}, {Class: understand.Question, Score: 0.42}, {Class: understand.QueueStatus, Score: 0.12}}},
+	"bonjour ??": {Class: understand.QueueStatus, Confidence: 0.58, Lang: "fr", Also: []understand.Class{understand.Greeting},
+		Scores: []understand.Scored{{Class: understand.QueueStatus, Score: 0.58}, {Class: understand.Greeting, Score: 0.41}}},
+	"maybe a question": {Class: understand.Question, Confidence: 0.4, Lang: "en",
+		Scores: []understand.Scored{{Class: understand.Question, Score: 0.4}, {Class: understand.Other, Score: 0.3}, {Class: understand.NeedHelp, Score: 0.3}}},
+	"the parcel had no baby milk in it": sure(understand.Other, "en"),
+	"maybe safe":                        unsure(understand.Safe),
+	// as the model reads it: thanks and queue status about equal
+	"بسرعة الله يخليكم": {Class: understand.Thanks, Confidence: 0.40, Lang: "ar", Also: []understand.Class{understand.QueueStatus},
+		Scores: []understand.Scored{{Class: understand.Thanks, Score: 0.40}, {Class: understand.QueueStatus, Score: 0.35}}},
 }
 
 // step is one message of a conversation and what must follow.
