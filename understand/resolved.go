@@ -221,6 +221,11 @@ var resolutionPleas = []string{
 	"مدد", "بچاؤ", "جلدی", "فوری", "fori", "foran",
 }
 
+// pleaSet finds a plea anywhere in a message: a hazard named with a plea
+// ("घर में आग लग गई बचाओ") raises it even when the classifier's best
+// reading is safe.
+var pleaSet = compileWhole(withDeaccent(resolutionPleas))
+
 // rescueVehicles are where people sit once rescued ("sitting in the fire
 // engine"): no hazard there.
 var rescueSet = compileWhole(withDeaccent([]string{

@@ -80,6 +80,11 @@ func TestResolvedStaysDanger(t *testing.T) {
 		"lo sacaron del agua pero no respira",
 		"wir haben ihn gefunden aber er atmet nicht",
 		"achamos ele mas ele não está respirando",
+		// a hazard with a plea, whatever the classifier's best reading
+		"घर में आग लग गई बचाओ",
+		"la maison brûle au secours",
+		// a falling ceiling on us, after a retracted first message
+		"انسوا رسالتي الأولى، السقف بلش يهر علينا",
 		"لقيناه بس ما عم يتنفس",
 		"वो मिल गया लेकिन सांस नहीं ले रहा",
 		"وہ مل گیا لیکن سانس نہیں لے رہا",

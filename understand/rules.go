@@ -29,7 +29,7 @@ var dangerPhrases = map[string][]string{
 	"ar": {
 		// bleeding that does not stop
 		"الدم ما يوقف", "الدم ما وقف", "الدم مش بيوقف", "الدم مبيوقفش", "الدم ما بيوقف", "الدم ما يبطل",
-		"يكسروا الباب", "يكسرو الباب", "بيكسروا الباب", "عم يكسروا الباب", "بدهم يفوتوا علينا", "محاصر*", "محبوس*", "عالق", "عالقين", "عالقه", "عالقون", "محتجز*", "نزيف*", "ينزف*", "تنزف*", "دم كثير", "حريق*", "النار", "نار", "دخان*", "تسرب غاز", "ريحه غاز",
+		"يهر علينا", "عم يوقع علينا", "بيوقع علينا", "رح يوقع علينا", "بيطيح علينا", "عم يطيح علينا", "ينهار علينا", "عم ينهار علينا", "يكسروا الباب", "يكسرو الباب", "بيكسروا الباب", "عم يكسروا الباب", "بدهم يفوتوا علينا", "محاصر*", "محبوس*", "عالق", "عالقين", "عالقه", "عالقون", "محتجز*", "نزيف*", "ينزف*", "تنزف*", "دم كثير", "حريق*", "النار", "نار", "دخان*", "تسرب غاز", "ريحه غاز",
 		"رائحه غاز", "ريحه الغاز", "رائحه الغاز", "تسريب غاز", "تسرب الغاز", "ريحه غاز قويه", "اسعاف*", "فاقد الوعي", "فاقده الوعي", "مغمي علي*", "فقد الوعي", "غرقان*", "يغرق*", "نغرق*", "تغرق*", "غرقنا",
 		"المياه ترتفع", "المي عم*", "الميه داخله", "الميه بتدخل", "المياه تدخل", "الماي*", "الميه بتعلي", "الموي", "على السطح", "علي السطح", "عالسطح",
 		"فوق السطح", "انقاض*", "ركام*", "مسلح*", "اطلاق نار", "اطلاق الرصاص", "رصاص*", "طعن*", "مطعون*", "يهاجم*", "هجوم", "يضرب*", "ما يتنفس",
@@ -107,7 +107,7 @@ var dangerPhrases = map[string][]string{
 		// fainted, more than one person
 		"desmaiados", "desmaiadas", "inconscientes",
 		"tiroteio", "ainda dentro", "continuamos dentro", "atacados", "atacadas", "armado", "armados", "atirando", "arrombar a porta", "arrombando a porta", "derrubar a porta", "ainda estamos dentro", "ainda estamos lá dentro", "estamos presos dentro", "preso", "presos", "presa", "presas", "não conseguimos sair", "nao conseguimos sair", "não consigo sair", "não consegue respirar",
-		"nao consegue respirar", "não consigo respirar", "não respira", "nao respira", "inconsciente", "desmaiou", "desmaiado", "desmaiada",
+		"nao consegue respirar", "não consigo respirar", "não respira", "nao respira", "não está respirando", "nao esta respirando", "não tá respirando", "nao ta respirando", "parou de respirar", "inconsciente", "desmaiou", "desmaiado", "desmaiada",
 		"sangrando", "muito sangue", "hemorragia", "infarto", "ataque cardíaco", "fogo", "incêndio", "incendio", "fumaça", "fumo", "chamas",
 		"vazamento de gás", "cheiro de gás", "cheiro de gas", "fuga de gás", "água está subindo", "água subindo", "agua subindo", "água entrando",
 		"agua entrando", "afogando", "se afogando", "no telhado", "escombros", "arma", "tiros", "tiroteio", "baleado", "baleada", "esfaqueado",
@@ -552,6 +552,13 @@ func calm(text, padded string) bool {
 func scanClauses(text string) (found, live bool) {
 	for _, c := range strings.FieldsFunc(text, clauseEnd) {
 		for _, part := range splitContrast(" " + Normalize(c) + " ") {
+			// "the fire was under control but it flared up again": a part
+			// after a contrast that starts a new turn (again, now) brings
+			// back the danger a cue had told as over, unless it tells a calm
+			// end itself ("but now everyone is fine").
+			if found && turnSet.match(part) && !cueSet.match(part) {
+				live = true
+			}
 			if !dangerAt(part) {
 				continue
 			}
@@ -576,6 +583,10 @@ func clauseEnd(r rune) bool {
 	}
 	return false
 }
+
+// turnSet holds the words that start a new turn after a contrast word
+// (resolutionTurns): "but now", "but again".
+var turnSet = compileWhole(withDeaccent(resolutionTurns))
 
 // splitContrast cuts a padded clause at contrast words.
 func splitContrast(padded string) []string {

@@ -20,6 +20,8 @@ func TestSignConcepts(t *testing.T) {
 		{"pt ceiling", "o teto está caindo e eu estou com meu filho", "structure_failing"},
 		{"ar wall shaking", "الحيطه عم تهتز واحنا جوا البيت", "structure_failing"},
 		{"ar-latn wall", "el 7et 3am yehtazz w e7na bel beit", "structure_failing"},
+		{"ar ceiling crumbling", "السقف عم يهر واحنا جوا مع الولاد", "structure_failing"},
+		{"ar near miss ceiling nobody home", "السقف عم يهر بس ما في حدا بالبيت", ""},
 		{"hi wall", "दीवार हिल रही है और हम अंदर हैं", "structure_failing"},
 		{"ur wall", "دیوار ہل رہی ہے اور ہم اندر ہیں", "structure_failing"},
 		{"en near miss not shaking", "the wall is not shaking anymore, we checked", ""},
