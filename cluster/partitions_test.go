@@ -17,7 +17,7 @@ type recordedWork struct {
 	wakes []string
 }
 
-func (w *recordedWork) Take(p int) {
+func (w *recordedWork) Take(_ context.Context, p int) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.takes == nil {
