@@ -262,7 +262,11 @@ func (c *natsCluster) close() {
 	parts := time.Since(start)
 	<-done
 	c.inc.Close()
-	c.log.Info().Dur("numbers", numbers).Dur("partitions", parts).Msg("gave up this instance's numbers and partitions")
+	ev := c.log.Info()
+	if parts > cluster.HandoffWait/2 {
+		ev = c.log.Warn() // JetStream was slow to answer: said where a warn-level log shows it
+	}
+	ev.Dur("numbers", numbers).Dur("partitions", parts).Msg("gave up this instance's numbers and partitions")
 }
 
 // stopTaking is the start of a stop: no partition is taken from now on.

@@ -484,7 +484,13 @@ func (in *instance) close() error {
 		return err
 	}
 	steps.lap("store")
-	in.log.Info().Dict("took", steps.dict()).Msg("stopped")
+	ev := in.log.Info()
+	if steps.total() > stopBudget/2 {
+		// Said at warn, so that a log kept at that level shows what a
+		// slow stop waited on.
+		ev = in.log.Warn()
+	}
+	ev.Dict("took", steps.dict()).Msg("stopped")
 	return nil
 }
 
@@ -497,6 +503,14 @@ type stopSteps struct {
 }
 
 func newStopSteps() *stopSteps { return &stopSteps{last: time.Now()} }
+
+func (s *stopSteps) total() time.Duration {
+	var d time.Duration
+	for _, t := range s.took {
+		d += t
+	}
+	return d
+}
 
 // lap ends the step name.
 func (s *stopSteps) lap(name string) {
