@@ -79,6 +79,9 @@ type Leases struct {
 	// mine is, per name, what this instance granted: renewals and
 	// releases are compare-and-set at its revision.
 	mine map[string]grant
+	// moves is poked (Moves) when Watch sees a member come or go or a
+	// lease released: a change that lets partitions move now.
+	moves chan struct{}
 }
 
 type seenRevision struct {
@@ -153,7 +156,7 @@ func NewLeases(ctx context.Context, js jetstream.JetStream, o LeaseOptions) (*Le
 		return nil, fmt.Errorf("open lease bucket %s: %w", o.Bucket, err)
 	}
 	return &Leases{kv: kv, now: o.Now, floor: uint64(time.Now().UnixMicro()), incarnation: o.Incarnation, previous: o.Previous,
-		seen: map[string]seenRevision{}, mine: map[string]grant{}}, nil
+		seen: map[string]seenRevision{}, mine: map[string]grant{}, moves: make(chan struct{}, 1)}, nil
 }
 
 // Leases opens the lease bucket on this node's connection with the
@@ -484,11 +487,27 @@ func (ls *Leases) observe(e jetstream.KeyValueEntry) {
 	if json.Unmarshal(e.Value(), &rec) != nil {
 		return // Acquire reports a bad record when it reads one
 	}
-	if s, ok := ls.seen[e.Key()]; ok && s.revision >= e.Revision() {
+	s, ok := ls.seen[e.Key()]
+	if ok && s.revision >= e.Revision() {
 		return
 	}
 	ls.seen[e.Key()] = seenRevision{revision: e.Revision(), holder: rec.Holder, token: rec.Token, since: now}
+	// A member's first heartbeat (a start), its last (a clean stop, not
+	// held) and a lease given back can move partitions at once; renewals
+	// and the heartbeats between change nothing.
+	first := !ok || s.holder != rec.Holder
+	if (strings.HasPrefix(e.Key(), memberPrefix) && (first || !rec.Held)) || (!rec.Held && ok && s.holder != "") {
+		select {
+		case ls.moves <- struct{}{}:
+		default:
+		}
+	}
 }
+
+// Moves is poked when Watch sees a change that lets partitions move at
+// once: a member started or stopped, a lease released. Partitions
+// assign then rather than at their next tick. One reader.
+func (ls *Leases) Moves() <-chan struct{} { return ls.moves }
 
 // sawRevision is the revision of name this instance has seen (for tests).
 func (ls *Leases) sawRevision(name string) uint64 {
