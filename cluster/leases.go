@@ -80,7 +80,7 @@ type Leases struct {
 	// releases are compare-and-set at its revision.
 	mine map[string]grant
 	// moves is poked (Moves) when Watch sees a member come or go or a
-	// lease released: a change that lets partitions move now.
+	// partition's lease released: a change that lets partitions move now.
 	moves chan struct{}
 }
 
@@ -493,10 +493,12 @@ func (ls *Leases) observe(e jetstream.KeyValueEntry) {
 	}
 	ls.seen[e.Key()] = seenRevision{revision: e.Revision(), holder: rec.Holder, token: rec.Token, since: now}
 	// A member's first heartbeat (a start), its last (a clean stop, not
-	// held) and a lease given back can move partitions at once; renewals
-	// and the heartbeats between change nothing.
-	first := !ok || s.holder != rec.Holder
-	if (strings.HasPrefix(e.Key(), memberPrefix) && (first || !rec.Held)) || (!rec.Held && ok && s.holder != "") {
+	// held) and a partition's lease given back can move partitions at
+	// once; renewals, the heartbeats between and the other leases (the
+	// pacer's, the broadcasts') change nothing.
+	member := strings.HasPrefix(e.Key(), memberPrefix) && (!ok || !rec.Held)
+	released := strings.HasPrefix(e.Key(), partitionPrefix) && !rec.Held && ok && s.holder != ""
+	if member || released {
 		select {
 		case ls.moves <- struct{}{}:
 		default:
@@ -505,7 +507,7 @@ func (ls *Leases) observe(e jetstream.KeyValueEntry) {
 }
 
 // Moves is poked when Watch sees a change that lets partitions move at
-// once: a member started or stopped, a lease released. Partitions
+// once: a member started or stopped, a partition's lease released. Partitions
 // assign then rather than at their next tick. One reader.
 func (ls *Leases) Moves() <-chan struct{} { return ls.moves }
 
