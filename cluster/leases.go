@@ -151,7 +151,14 @@ func NewLeases(ctx context.Context, js jetstream.JetStream, o LeaseOptions) (*Le
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	kv, err := js.KeyValue(ctx, o.Bucket)
+	// Tried again while nobody answers: a start that restores the
+	// cluster's majority (two of three were down) meets the bucket's
+	// stream electing its leader.
+	var kv jetstream.KeyValue
+	err := untilAnswered(ctx, func(ctx context.Context) (err error) {
+		kv, err = js.KeyValue(ctx, o.Bucket)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("open lease bucket %s: %w", o.Bucket, err)
 	}

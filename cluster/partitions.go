@@ -238,7 +238,15 @@ func (ps *Partitions) Notify(user string) {
 func (ps *Partitions) Start(work PartitionWork) error {
 	ps.work = work
 	ctx, cancel := context.WithCancel(context.Background())
-	if err := ps.heartbeat(ctx, true); err != nil {
+	// The first heartbeat is tried again while nobody answers, up to
+	// startWait: an instance whose start brings the cluster's majority
+	// back (two of three were down) finds the lease bucket's stream
+	// electing its leader, and its start failed on "no response from
+	// stream".
+	bctx, bcancel := context.WithTimeout(ctx, startWait)
+	err := untilAnswered(bctx, func(ctx context.Context) error { return ps.heartbeat(ctx, true) })
+	bcancel()
+	if err != nil {
 		cancel()
 		return err
 	}
@@ -657,6 +665,10 @@ func untilAnswered(ctx context.Context, do func(context.Context) error) error {
 		}
 	}
 }
+
+// startWait bounds Start's first heartbeat while JetStream does not
+// answer: several leader elections (MaxElection each).
+const startWait = 30 * time.Second
 
 // answerRetry is the wait before a request nobody answered is sent again.
 const answerRetry = 100 * time.Millisecond
