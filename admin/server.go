@@ -287,6 +287,13 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	return err
 }
 
+// readyWait bounds /readyz: on a cluster without a majority (two of
+// three nodes gone) the store's probe finds no stream leader and would
+// wait out a JetStream request (12 s), longer than a load balancer's
+// health check waits; an instance whose store does not answer within it
+// is not ready.
+const readyWait = 3 * time.Second
+
 func (s *Server) ready(c *fiber.Ctx) error {
 	if s.kb == nil || !s.kb.Ready() {
 		return &apierr.NotReady{Reason: "faq index is loading"}
@@ -294,7 +301,8 @@ func (s *Server) ready(c *fiber.Ctx) error {
 	if err := s.db.Health(); err != nil {
 		return &apierr.NotReady{Reason: "store cannot write: " + err.Error()}
 	}
-	ctx := c.UserContext()
+	ctx, cancel := context.WithTimeout(c.UserContext(), readyWait)
+	defer cancel()
 	if err := s.db.Read(ctx, func(r store.Reader) error { return store.Probe(ctx, r) }); err != nil {
 		return &apierr.NotReady{Reason: "store unavailable"}
 	}

@@ -85,6 +85,9 @@ type Leases struct {
 	// values as they were when it began: seen then has every key the
 	// bucket holds (see watchedKeys).
 	watching atomic.Bool
+	// moves is poked (Moves) when Watch sees a member come or go or a
+	// partition's lease released: a change that lets partitions move now.
+	moves chan struct{}
 }
 
 type seenRevision struct {
@@ -154,12 +157,19 @@ func NewLeases(ctx context.Context, js jetstream.JetStream, o LeaseOptions) (*Le
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	kv, err := js.KeyValue(ctx, o.Bucket)
+	// Tried again while nobody answers: a start that restores the
+	// cluster's majority (two of three were down) meets the bucket's
+	// stream electing its leader.
+	var kv jetstream.KeyValue
+	err := untilAnswered(ctx, func(ctx context.Context) (err error) {
+		kv, err = js.KeyValue(ctx, o.Bucket)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("open lease bucket %s: %w", o.Bucket, err)
 	}
 	return &Leases{kv: kv, now: o.Now, floor: uint64(time.Now().UnixMicro()), incarnation: o.Incarnation, previous: o.Previous,
-		seen: map[string]seenRevision{}, mine: map[string]grant{}}, nil
+		seen: map[string]seenRevision{}, mine: map[string]grant{}, moves: make(chan struct{}, 1)}, nil
 }
 
 // Leases opens the lease bucket on this node's connection with the
@@ -492,10 +502,23 @@ func (ls *Leases) observe(e jetstream.KeyValueEntry) {
 	if json.Unmarshal(e.Value(), &rec) != nil {
 		return // Acquire reports a bad record when it reads one
 	}
-	if s, ok := ls.seen[e.Key()]; ok && s.revision >= e.Revision() {
+	s, ok := ls.seen[e.Key()]
+	if ok && s.revision >= e.Revision() {
 		return
 	}
 	ls.seen[e.Key()] = seenRevision{revision: e.Revision(), holder: rec.Holder, token: rec.Token, since: now}
+	// A member's first heartbeat (a start), its last (a clean stop, not
+	// held) and a partition's lease given back can move partitions at
+	// once; renewals, the heartbeats between and the other leases (the
+	// pacer's, the broadcasts') change nothing.
+	member := strings.HasPrefix(e.Key(), memberPrefix) && (!ok || !rec.Held)
+	released := strings.HasPrefix(e.Key(), partitionPrefix) && !rec.Held && ok && s.holder != ""
+	if member || released {
+		select {
+		case ls.moves <- struct{}{}:
+		default:
+		}
+	}
 }
 
 // watchedKeys lists the keys under prefix the watch has seen put and not
@@ -519,6 +542,11 @@ func (ls *Leases) watchedKeys(prefix string) (keys []string, ok bool) {
 	slices.Sort(keys)
 	return keys, true
 }
+
+// Moves is poked when Watch sees a change that lets partitions move at
+// once: a member started or stopped, a partition's lease released. Partitions
+// assign then rather than at their next tick. One reader.
+func (ls *Leases) Moves() <-chan struct{} { return ls.moves }
 
 // sawRevision is the revision of name this instance has seen (for tests).
 func (ls *Leases) sawRevision(name string) uint64 {

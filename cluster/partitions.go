@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -37,7 +38,9 @@ func PartitionOf(id string, p int) int {
 type PartitionWork interface {
 	// Take recovers partition p's pending work (inbound events, outbound
 	// messages) into this instance's lanes; Owns is already true for it.
-	Take(p int)
+	// ctx ends when the partitions close: a read waiting on a JetStream
+	// leader election then stops rather than hold the stop up.
+	Take(ctx context.Context, p int)
 	// Busy reports whether work of partition p is under way here (a turn
 	// being committed, a send in flight): a partition given up waits for
 	// it, so that the next owner does not start beside it.
@@ -62,6 +65,12 @@ type PartitionOptions struct {
 	// Rescan is how often every owned partition's pending work is read
 	// again, the safety net for a lost notification; default one minute.
 	Rescan time.Duration
+	// Handoff bounds how long Close tries to give the partitions up and
+	// mark this member gone while JetStream does not answer (a stream
+	// electing a leader after another member died); default HandoffWait.
+	// What is not handed off by then the others take when its lease
+	// expires, as after a crash.
+	Handoff time.Duration
 	// Subject is the prefix of the notification subjects, default
 	// "lifeline.wake." (a partition's notifications go to prefix+p).
 	Subject string
@@ -121,11 +130,16 @@ type Partitions struct {
 	parts map[int]*ownedPart
 	live  []string // the members last read
 
-	cancel  context.CancelFunc
-	done    chan struct{}
-	leaving sync.WaitGroup // partitions being given up
-	sub     *nats.Subscription
-	wakes   chan string
+	cancel   context.CancelFunc
+	done     chan struct{}
+	stopping atomic.Bool // StopTaking: no partition is taken any more
+	// giving is the context of the partitions being given up; Close ends
+	// it when its hand-off time is over.
+	giving     context.Context
+	givingDone context.CancelFunc
+	leaving    sync.WaitGroup // partitions being given up
+	sub        *nats.Subscription
+	wakes      chan string
 
 	stats partitionStats // readiness.go: heartbeats, member changes, handovers
 }
@@ -137,6 +151,15 @@ type ownedPart struct {
 	stop    chan struct{}
 	stopped chan struct{}
 }
+
+// HandoffWait is how long a stop tries to hand its partitions off
+// (PartitionOptions.Handoff). A release answers in milliseconds when the
+// lease bucket's stream has a leader; after a member died it may have
+// none for up to MaxElection, and a stop that waited for the election
+// took up to its whole bound (10 s) and beyond. Past HandoffWait the
+// others take the partitions when their leases expire, one TTL after
+// the last renewal, as after a crash: later, never twice.
+const HandoffWait = 3 * time.Second
 
 // memberPrefix and partitionPrefix name the heartbeat and partition
 // keys in the lease bucket.
@@ -160,10 +183,15 @@ func NewPartitions(ls *Leases, nc *nats.Conn, o PartitionOptions) (*Partitions, 
 	if o.Rescan <= 0 {
 		o.Rescan = time.Minute
 	}
+	if o.Handoff <= 0 {
+		o.Handoff = HandoffWait
+	}
 	if o.Subject == "" {
 		o.Subject = "lifeline.wake."
 	}
-	return &Partitions{ls: ls, nc: nc, o: o, log: o.Logger.With().Str("comp", "partitions").Logger(), parts: map[int]*ownedPart{}}, nil
+	ps := &Partitions{ls: ls, nc: nc, o: o, log: o.Logger.With().Str("comp", "partitions").Logger(), parts: map[int]*ownedPart{}}
+	ps.giving, ps.givingDone = context.WithCancel(context.Background())
+	return ps, nil
 }
 
 // Of is the partition of user.
@@ -210,7 +238,15 @@ func (ps *Partitions) Notify(user string) {
 func (ps *Partitions) Start(work PartitionWork) error {
 	ps.work = work
 	ctx, cancel := context.WithCancel(context.Background())
-	if err := ps.heartbeat(ctx, true); err != nil {
+	// The first heartbeat is tried again while nobody answers, up to
+	// startWait: an instance whose start brings the cluster's majority
+	// back (two of three were down) finds the lease bucket's stream
+	// electing its leader, and its start failed on "no response from
+	// stream".
+	bctx, bcancel := context.WithTimeout(ctx, startWait)
+	err := untilAnswered(bctx, func(ctx context.Context) error { return ps.heartbeat(ctx, true) })
+	bcancel()
+	if err != nil {
 		cancel()
 		return err
 	}
@@ -293,7 +329,7 @@ func (ps *Partitions) rescan(ctx context.Context) {
 			if ctx.Err() != nil {
 				return
 			}
-			ps.work.Take(p)
+			ps.work.Take(ctx, p)
 		}
 	}
 }
@@ -402,6 +438,13 @@ func rendezvous(p int, members []string) string {
 	return best
 }
 
+// run assigns every Tick, and at once when the lease watch sees a member
+// start or stop or a lease released (Leases.Moves): a member that joins
+// is given its share, and takes what the others release, without waiting
+// a tick at each of the two steps (up to 2 x TTL/5, 6 s with a 15 s
+// TTL). Ownership does not depend on when assign runs: the leases make
+// it exclusive. A member that dies is still seen gone only when its
+// heartbeat's TTL has passed, at the next tick after.
 func (ps *Partitions) run(ctx context.Context) {
 	tick := time.NewTicker(ps.o.Tick)
 	defer tick.Stop()
@@ -411,9 +454,25 @@ func (ps *Partitions) run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+		case <-ps.ls.Moves():
+			// The releases of one stop or hand-over come together:
+			// one assignment for them.
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(movesSettle):
+			}
+			select {
+			case <-ps.ls.Moves():
+			default:
+			}
 		}
 	}
 }
+
+// movesSettle gathers the lease changes that come together before an
+// assignment they wake.
+const movesSettle = 50 * time.Millisecond
 
 // assign takes the partitions that map to this instance and gives up
 // the ones that map elsewhere.
@@ -440,6 +499,9 @@ func (ps *Partitions) assign(ctx context.Context) {
 		}
 		ps.mu.Unlock()
 		switch {
+		case want && op == nil && ps.stopping.Load():
+			// Stopping: what would be taken now would be given up at
+			// once; the others take it once this member is gone.
 		case want && op == nil:
 			l, err := ps.ls.Acquire(ctx, partitionPrefix+strconv.Itoa(p), ps.o.Instance, ps.o.TTL)
 			if err != nil {
@@ -460,7 +522,12 @@ func (ps *Partitions) assign(ctx context.Context) {
 			ps.mu.Unlock()
 			gave = append(gave, p)
 			ps.leaving.Add(1)
-			go func() { defer ps.leaving.Done(); ps.giveUp(p, op) }()
+			go func() {
+				defer ps.leaving.Done()
+				ctx, cancel := context.WithTimeout(ps.giving, ps.o.TTL)
+				defer cancel()
+				ps.giveUp(ctx, p, op)
+			}()
 		}
 	}
 	if len(took) > 0 || len(gave) > 0 {
@@ -469,7 +536,7 @@ func (ps *Partitions) assign(ctx context.Context) {
 	}
 	for _, p := range took {
 		ps.stats.took.Add(1)
-		go ps.stats.timeTake(func() { ps.work.Take(p) })
+		go ps.stats.timeTake(func() { ps.work.Take(ctx, p) })
 	}
 }
 
@@ -513,10 +580,11 @@ func (ps *Partitions) renew(p int, op *ownedPart) {
 
 // giveUp waits (at most a third of the TTL) for the work under way in p
 // to finish, then releases its lease so that the next owner takes it at
-// once.
-func (ps *Partitions) giveUp(p int, op *ownedPart) {
+// once. The release tries again while JetStream does not answer, until
+// ctx ends.
+func (ps *Partitions) giveUp(ctx context.Context, p int, op *ownedPart) {
 	deadline := time.Now().Add(ps.o.TTL / 3)
-	for ps.work != nil && ps.work.Busy(p) && time.Now().Before(deadline) {
+	for ps.work != nil && ps.work.Busy(p) && time.Now().Before(deadline) && ctx.Err() == nil {
 		time.Sleep(20 * time.Millisecond)
 	}
 	close(op.stop)
@@ -527,26 +595,40 @@ func (ps *Partitions) giveUp(p int, op *ownedPart) {
 		delete(ps.parts, p)
 	}
 	ps.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), ps.o.TTL)
-	defer cancel()
 	ps.stats.gave.Add(1)
-	if err := ps.ls.Release(ctx, l); err != nil {
+	if err := untilAnswered(ctx, func(ctx context.Context) error { return ps.ls.Release(ctx, l) }); err != nil {
 		ps.log.Warn().Err(err).Int("partition", p).Msg("partition lease not released; the next owner takes it when it expires")
 	}
 }
 
+// StopTaking ends the taking of partitions: a stop calls it as it
+// begins, so that what the members' changes would bring this instance
+// meanwhile (a dead member's partitions) is left to the others rather
+// than taken and given up again. The partitions owned stay owned, and
+// renewed, until Close.
+func (ps *Partitions) StopTaking() { ps.stopping.Store(true) }
+
 // Close gives up every partition (after the work under way in each, up
 // to a third of the TTL) and marks this member gone, so that the others
-// take its partitions at once. Call it after the lanes stopped.
+// take its partitions at once. Call it after the lanes stopped. The
+// hand-off takes at most PartitionOptions.Handoff: JetStream may have no
+// leader for the lease bucket just then (a member died), and what is not
+// handed off by then the others take when its leases expire.
 func (ps *Partitions) Close() {
 	if ps.cancel == nil {
 		return
 	}
+	ps.stopping.Store(true)
 	ps.cancel()
 	<-ps.done
 	if ps.sub != nil {
 		_ = ps.sub.Unsubscribe()
 	}
+	ctx, cancel := context.WithTimeout(ps.giving, ps.o.Handoff)
+	defer cancel()
+	// The partitions the members' changes had this member give up before
+	// the stop end their releases by then too.
+	defer context.AfterFunc(ctx, ps.givingDone)()
 	ps.mu.Lock()
 	for p, op := range ps.parts {
 		if op.leaving {
@@ -554,16 +636,57 @@ func (ps *Partitions) Close() {
 		}
 		op.leaving = true
 		ps.leaving.Add(1)
-		go func() { defer ps.leaving.Done(); ps.giveUp(p, op) }()
+		go func() { defer ps.leaving.Done(); ps.giveUp(ctx, p, op) }()
 	}
 	ps.mu.Unlock()
+	// Marked gone beside the releases: the others count this member out
+	// and take each partition as its release lands.
+	gone := make(chan error, 1)
+	go func() {
+		gone <- untilAnswered(ctx, func(ctx context.Context) error { return ps.heartbeat(ctx, false) })
+	}()
 	ps.leaving.Wait()
-	ctx, cancel := context.WithTimeout(context.Background(), ps.o.TTL)
-	defer cancel()
-	if err := ps.heartbeat(ctx, false); err != nil {
+	if err := <-gone; err != nil {
 		ps.log.Warn().Err(err).Msg("member not marked gone; the others take its partitions one TTL from now")
 	}
 	ps.cancel = nil
+}
+
+// untilAnswered runs do until it succeeds, fails with an answer from
+// JetStream, or ctx ends: while a stream elects a leader a request finds
+// nobody to answer it (at once, or after its own timeout), and the same
+// request may be answered a moment later. do must be safe to repeat
+// (a write guarded by a revision, or one that puts the same value).
+func untilAnswered(ctx context.Context, do func(context.Context) error) error {
+	for {
+		err := do(ctx)
+		if err == nil || !unanswered(err) || ctx.Err() != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(answerRetry):
+		}
+	}
+}
+
+// startWait bounds Start's first heartbeat while JetStream does not
+// answer: several leader elections (MaxElection each).
+const startWait = 30 * time.Second
+
+// answerRetry is the wait before a request nobody answered is sent again.
+const answerRetry = 100 * time.Millisecond
+
+// unanswered reports whether err is JetStream not answering (no leader,
+// no responders, a timeout) rather than an answer.
+func unanswered(err error) bool {
+	var api *jetstream.APIError
+	if errors.As(err, &api) && api.Code == 503 {
+		return true
+	}
+	return errors.Is(err, jetstream.ErrNoStreamResponse) || errors.Is(err, nats.ErrNoResponders) ||
+		errors.Is(err, nats.ErrTimeout) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // RunningMembers lists the instances serving from the cluster now: those

@@ -17,7 +17,7 @@ type recordedWork struct {
 	wakes []string
 }
 
-func (w *recordedWork) Take(p int) {
+func (w *recordedWork) Take(_ context.Context, p int) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.takes == nil {
@@ -243,4 +243,45 @@ func TestRunningMembersAreThoseWhoseHeartbeatMoves(t *testing.T) {
 	if r := running(); len(r) != 0 {
 		t.Fatalf("after inst-a stopped: running %v", r)
 	}
+}
+
+// A member that joins gets its share, and one that stops cleanly hands
+// its partitions over, on the lease watch's news alone: with no tick in
+// the test's time (Tick one hour) the partitions still move, each owned
+// once.
+func TestPartitionsMoveOnTheLeaseWatchWithoutATick(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	node, err := Start(ctx, Options{Name: "watch", Listen: "127.0.0.1:0", StoreDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(node.Close)
+	if _, err := node.Ensure(ctx, Settings{Partitions: 16}); err != nil {
+		t.Fatalf("ensure: %v", err)
+	}
+	waitReady(t, ctx, node)
+	nodes := []*Node{node}
+	const count = 16
+	start := func(id string) *Partitions {
+		ls, err := nodes[0].Leases(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps, err := NewPartitions(ls, nodes[0].Conn(), PartitionOptions{Instance: id, Count: count, TTL: 15 * time.Second, Tick: time.Hour, Logger: zerolog.Nop()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ps.Start(&recordedWork{}); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(ps.Close)
+		return ps
+	}
+	a := start("inst-a")
+	waitFor(t, "a to own every partition", func() bool { return exactlyOnce(count, a) })
+	b := start("inst-b")
+	waitFor(t, "b to be given its share", func() bool { return exactlyOnce(count, a, b) && len(b.Owned()) > 0 })
+	b.Close()
+	waitFor(t, "a to own every partition again after b stopped", func() bool { return exactlyOnce(count, a) })
 }

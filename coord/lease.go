@@ -129,6 +129,9 @@ func (m *MemoryLeases) Release(_ context.Context, l Lease) error {
 	return nil
 }
 
+// releaseWait bounds the release of a hold that ends.
+const releaseWait = 2 * time.Second
+
 // Hold acquires name for holder and renews it every third of ttl until
 // ctx ends or a renewal fails. The returned context ends when the lease is
 // lost (its cause wraps the renewal's error, ErrLost for a lease taken
@@ -152,7 +155,12 @@ func Hold(ctx context.Context, ls Leases, name, holder string, ttl time.Duration
 			case <-held.Done():
 				// Released or the caller's context ended: give it up now
 				// rather than let the next holder wait for the expiry.
-				_ = ls.Release(context.WithoutCancel(ctx), cur)
+				// Within releaseWait: a release nobody answers (a
+				// JetStream stream electing a leader) must not hold up a
+				// stop; the lease then ends at its expiry.
+				rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseWait)
+				_ = ls.Release(rctx, cur)
+				cancel()
 				return
 			case <-t.C:
 			}

@@ -131,8 +131,10 @@ func (s *Service) deliverDue() {
 		p   pendingEvent
 	}
 	var due []item
-	err := s.db.Read(storeCtx, func(tx store.Reader) error {
-		return store.EachBroadcastEvent(storeCtx, tx, func(seq uint64, p pendingEvent) error {
+	// Under the service's context: Close does not wait out a read that
+	// JetStream leaves unanswered.
+	err := s.db.Read(s.ctx, func(tx store.Reader) error {
+		return store.EachBroadcastEvent(s.ctx, tx, func(seq uint64, p pendingEvent) error {
 			if !p.NextAt.After(now) {
 				due = append(due, item{seq, p})
 			}
@@ -143,7 +145,9 @@ func (s *Service) deliverDue() {
 		})
 	})
 	if err != nil {
-		s.log.Error().Err(err).Msg("read integration events")
+		if s.ctx.Err() == nil {
+			s.log.Error().Err(err).Msg("read integration events")
+		}
 		return
 	}
 	for _, it := range due {

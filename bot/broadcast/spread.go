@@ -145,11 +145,14 @@ func (s *Service) heard(m coord.Message) {
 
 // rescan reads every stored broadcast that is not finished and brings
 // the cache of open broadcasts up to date: what another instance created
-// or changed while its announcement was lost.
+// or changed while its announcement was lost. It reads under the
+// service's context, which Close ends: on a cluster electing a leader a
+// read waits up to a JetStream request's timeout (12 s), and a stop
+// waiting for it went past its bound.
 func (s *Service) rescan() error {
 	open := map[string]*Broadcast{}
-	err := s.db.Read(storeCtx, func(r store.Reader) error {
-		return store.EachBroadcast(storeCtx, r, false, func(b Broadcast) error {
+	err := s.db.Read(s.ctx, func(r store.Reader) error {
+		return store.EachBroadcast(s.ctx, r, false, func(b Broadcast) error {
 			if !b.terminal() {
 				open[b.ID] = &b
 			}

@@ -50,7 +50,8 @@ import (
 //     is followed only by an older build's deletes could, once those
 //     tombstones expire (24 h), fall back to a batch used already; and
 //     an older build's export or scan of every record fails on a marker
-//     (not a key). Both last only while older builds run.
+//     (not a key). Both last only while older builds run. This build
+//     skips markers of kinds it does not know (isMark).
 //   - above what a migration copied (numbered by another store): the
 //     floor (RaiseSequenceFloor) bounds a batch's lowest number from
 //     below; under it, a number is drawn by publish.
@@ -71,8 +72,26 @@ const (
 	floorSubject = seqPrefix + "floor"
 )
 
-// isMark reports whether subject is a scope's marker.
-func isMark(subject string) bool { return strings.HasSuffix(subject, "."+markToken) }
+// isMark reports whether subject is a scope's marker, of this build's
+// kind (markToken) or of a kind a later build adds: a subject of five
+// tokens whose last is a word of three or more lowercase letters, where a
+// record's key tokens are two hex digits each. Scans and exports skip
+// every such subject, so that from this build on a marker kind added
+// later is passed over rather than failed on (as builds before markers
+// fail on "mark": see the rolling upgrade in the README). A new kind
+// must be named so.
+func isMark(subject string) bool {
+	i := strings.LastIndexByte(subject, '.')
+	if i < 0 || len(subject)-i-1 < 3 || strings.Count(subject[:i], ".") != 3 {
+		return false
+	}
+	for _, c := range []byte(subject[i+1:]) {
+		if c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
+}
 
 // batchOf reads hdrBatch: 0 when absent or unreadable (the batch is not
 // known, and the numbers are drawn by publish).

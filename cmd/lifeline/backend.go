@@ -129,6 +129,7 @@ type natsStore struct {
 	node    *cluster.Node
 	release func()    // gives up the partitions, once the engine stopped
 	txns    *txnStats // conflicts per transaction, for the metrics (clusterready.go)
+	log     zerolog.Logger
 }
 
 // Close gives up the partitions and stops the node (or closes the
@@ -137,7 +138,9 @@ func (s natsStore) Close() {
 	if s.release != nil {
 		s.release()
 	}
+	t := time.Now()
 	s.node.Close()
+	s.log.Info().Dur("took", time.Since(t)).Msg("NATS connection closed and node stopped")
 }
 
 // natsCluster is what an instance serving from a JetStream cluster
@@ -197,7 +200,7 @@ func openNATSStore(cfg Config, log zerolog.Logger) (*store.DB, *natsCluster, err
 	if err != nil {
 		return fail(fmt.Errorf("LIFELINE_BACKEND=nats: LIFELINE_INSTANCE_ID=%q: %w", cfg.InstanceID, err))
 	}
-	db, err := store.OpenBackend(natsStore{Store: b.store, node: b.node, release: c.close, txns: c.txns}, "JetStream", store.Options{
+	db, err := store.OpenBackend(natsStore{Store: b.store, node: b.node, release: c.close, txns: c.txns, log: log}, "JetStream", store.Options{
 		Dir: cfg.DataDir, MediaDir: filepath.Join(cfg.DataDir, "media"), EncryptionKey: cfg.EncryptionKey,
 		DiskReserve: cfg.DiskReserve, FreeSpace: cfg.freeSpace, Logger: log})
 	if err != nil {
@@ -238,13 +241,36 @@ func (c *natsCluster) membersChanged(live []string) {
 // partitions, so that the others take them at once; the engine has
 // stopped before (the store closes after it), and the bus was closed by
 // the instance.
+//
+// The two hand-offs run side by side: each is bounded (cluster.HandoffWait
+// for the partitions, the pacer's lease TTL for the numbers) while
+// JetStream has no leader for the lease bucket, as happens when another
+// member has just died, and one after the other they once added up to
+// most of the stop's bound.
 func (c *natsCluster) close() {
-	if c.owner != nil {
-		c.owner.Close()
-	}
+	start := time.Now()
+	var numbers time.Duration
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if c.owner != nil {
+			c.owner.Close()
+		}
+		numbers = time.Since(start)
+	}()
 	c.parts.Close()
+	parts := time.Since(start)
+	<-done
 	c.inc.Close()
+	ev := c.log.Info()
+	if parts > cluster.HandoffWait/2 {
+		ev = c.log.Warn() // JetStream was slow to answer: said where a warn-level log shows it
+	}
+	ev.Dur("numbers", numbers).Dur("partitions", parts).Msg("gave up this instance's numbers and partitions")
 }
+
+// stopTaking is the start of a stop: no partition is taken from now on.
+func (c *natsCluster) stopTaking() { c.parts.StopTaking() }
 
 // partitionWork is cluster.PartitionWork over the engine: a taken
 // partition's pending work is read from its records and queued.
@@ -253,12 +279,15 @@ type partitionWork struct {
 	engine *bot.Engine
 }
 
-func (w partitionWork) Take(p int) {
-	ctx, cancel := context.WithTimeout(context.Background(), natsStartTimeout)
+func (w partitionWork) Take(ctx context.Context, p int) {
+	ctx, cancel := context.WithTimeout(ctx, natsStartTimeout)
 	defer cancel()
 	in, out, err := w.engine.Adopt(func(fn func(r store.Reader) error) error { return w.c.store.ReadPartition(ctx, p, fn) })
 	ev := w.c.log.Debug()
-	if err != nil {
+	if err != nil && ctx.Err() != nil {
+		// The partitions are closing: the next owner reads it.
+		ev = ev.Err(err)
+	} else if err != nil {
 		ev = w.c.log.Error().Err(err)
 	} else if in+out > 0 {
 		ev = w.c.log.Info()

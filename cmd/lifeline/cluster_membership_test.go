@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -129,6 +130,26 @@ func TestAddAFourthInstanceThenRemoveOne(t *testing.T) {
 	added := time.Now()
 	children["c4"], logs["c4"] = startEmbeddedChild(t, nodes[3], nodes, graph.URL, rate, parts, logDir)
 	waitChildReady(t, children["c4"], "c4", 120*time.Second, logs["c4"])
+	ready := time.Now()
+	// Re-placement: from ready (a member) to holding every partition
+	// that maps to it, which the others give up first.
+	var share int
+	waitUntil(t, 60*time.Second, "the fourth instance holding its whole share", func() bool {
+		var r struct {
+			Cluster struct{ Share, Owned []int }
+		}
+		resp, err := httpc.Get(children["c4"].base + "/readyz")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		if json.NewDecoder(resp.Body).Decode(&r) != nil {
+			return false
+		}
+		share = len(r.Cluster.Share)
+		return share > 0 && len(r.Cluster.Owned) == share
+	})
+	t.Logf("the fourth instance held its share (%d partitions) %s after it was ready", share, time.Since(ready).Round(time.Millisecond))
 	live = append(live, "c4")
 	waitUntil(t, 60*time.Second, "partitions held by the fourth instance", func() bool {
 		for _, h := range partitionHolders(t, client) {
@@ -142,8 +163,19 @@ func TestAddAFourthInstanceThenRemoveOne(t *testing.T) {
 	ask(1)
 
 	live = []string{"c2", "c3", "c4"}
+	stopped := time.Now()
 	children["c1"].stop(t)
-	removed := time.Now()
+	waitUntil(t, 60*time.Second, "every partition held by the three left", func() bool {
+		h := partitionHolders(t, client)
+		for p := range parts {
+			if h[p] == "" || h[p] == "c1" {
+				return false
+			}
+		}
+		return true
+	})
+	t.Logf("c1's partitions held by the others %s after its SIGTERM", time.Since(stopped).Round(time.Millisecond))
+	removed := stopped
 	var out, errb bytes.Buffer
 	env := map[string]string{"LIFELINE_NATS_NAME": nodes[1].name, "LIFELINE_NATS_LISTEN": fmt.Sprintf("127.0.0.1:%d", nodes[1].client),
 		"LIFELINE_DATA_DIR": nodes[1].dir}

@@ -453,27 +453,77 @@ func (in *instance) listen() error {
 
 // close stops taking requests, finishes in-flight work and closes the store cleanly.
 func (in *instance) close() error {
+	steps := newStopSteps()
+	if in.cluster != nil {
+		in.cluster.stopTaking()
+	}
 	// A few seconds for requests under way (a webhook waiting for its
 	// store write): the whole stop has stopBudget.
 	if err := in.http.Shutdown(3 * time.Second); err != nil {
 		in.log.Warn().Err(err).Msg("http shutdown")
 	}
+	steps.lap("http")
 	in.sweep()
 	if in.media != nil {
 		<-in.media
 	}
+	steps.lap("sweep")
 	in.broadcasts.Close()
+	steps.lap("broadcasts")
 	in.templates.Close()
 	if in.phones != nil {
 		in.phones.Wait()
 	}
 	in.engine.Close()
+	steps.lap("engine")
 	in.faq.Close()
 	in.places.Close()
 	in.bus.Close()
+	steps.lap("faq")
 	if err := in.db.Close(); err != nil {
 		return err
 	}
-	in.log.Info().Msg("stopped")
+	steps.lap("store")
+	ev := in.log.Info()
+	if steps.total() > stopBudget/2 {
+		// Said at warn, so that a log kept at that level shows what a
+		// slow stop waited on.
+		ev = in.log.Warn()
+	}
+	ev.Dict("took", steps.dict()).Msg("stopped")
 	return nil
+}
+
+// stopSteps times the steps of a stop, so that the log of a slow one
+// says which step it waited on.
+type stopSteps struct {
+	last  time.Time
+	names []string
+	took  []time.Duration
+}
+
+func newStopSteps() *stopSteps { return &stopSteps{last: time.Now()} }
+
+func (s *stopSteps) total() time.Duration {
+	var d time.Duration
+	for _, t := range s.took {
+		d += t
+	}
+	return d
+}
+
+// lap ends the step name.
+func (s *stopSteps) lap(name string) {
+	now := time.Now()
+	s.names = append(s.names, name)
+	s.took = append(s.took, now.Sub(s.last))
+	s.last = now
+}
+
+func (s *stopSteps) dict() *zerolog.Event {
+	d := zerolog.Dict()
+	for i, n := range s.names {
+		d = d.Dur(n, s.took[i])
+	}
+	return d
 }
