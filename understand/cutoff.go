@@ -37,12 +37,21 @@ var cutDangling = map[string]bool{
 var cutPersonSet = compile(append([]string{"ebni", "ibni", "benti", "bneyya", "wladi"}, conceptPerson...))
 
 // cutOffUnder reports a short message that stops right after a person,
-// "under" and one dangling word.
+// "under" and one dangling word. It runs on every message the classifier
+// did not decide, so it reads the last two words in place.
 func cutOffUnder(padded string) bool {
-	words := strings.Fields(padded)
-	n := len(words)
-	if n < 3 || n > 7 || !cutUnder[words[n-2]] || !cutDangling[words[n-1]] {
+	end := strings.TrimRight(padded, " ")
+	i := strings.LastIndexByte(end, ' ')
+	if i < 0 || !cutDangling[end[i+1:]] {
 		return false
 	}
-	return cutPersonSet.match(" " + strings.Join(words[:n-2], " ") + " ")
+	j := strings.LastIndexByte(end[:i], ' ')
+	if j < 0 || !cutUnder[end[j+1:i]] || strings.Count(end[:j], " ") > cutMaxWords-2 {
+		return false
+	}
+	return cutPersonSet.match(end[:j+1])
 }
+
+// cutMaxWords is the longest cut-off message read: a longer one has told
+// enough for the classifier and the other rules to read it.
+const cutMaxWords = 7
