@@ -190,6 +190,18 @@ var careKindConcepts = []concept{
 		{phrases: careTooMany},
 		{neg: true, phrases: careOverdoseSign},
 	}},
+	// a machine kept going by its backup, and the backup counted in
+	// minutes: life_support's unless reads a backup as keeping the person
+	// supplied, but one with minutes left does not ("the spare cylinder
+	// says 20 minutes")
+	{name: "backup_running_out", parts: []conceptPart{
+		{phrases: lifeSupportDevices},
+		{phrases: careBackup},
+		{phrases: careMinutesLeft},
+	}, unless: []string{
+		// the backup took over and holds
+		"kicked in", "took over", "is working", "a pris le relais", "fonctionne", "funciona", "läuft", "funcionando", "شغال", "sha8al", "चल रहा", "چل رہا",
+	}},
 	// a relative missing since they went near a river, canal or flood
 	{name: "missing_near_water", parts: []conceptPart{
 		{phrases: careRelative},
@@ -218,3 +230,51 @@ var gearWords = []string{
 }
 
 var gearSet = compileWhole(gearWords)
+
+// lifeSupportDevices are the machines and treatments a person needs power
+// or supply for to stay alive; life_support (concepts.go) and
+// backup_running_out (carekinds.go) read them.
+var lifeSupportDevices = []string{
+	"oxygen concentrator", "oxygen machine", "on oxygen", "home oxygen", "ventilator", "respirator", "breathing machine", "dialysis",
+	"concentrateur d'oxygène", "concentrateur d'oxygene", "sous oxygène", "respirateur", "dialyse",
+	"concentrador de oxígeno", "concentrador de oxigeno", "oxígeno", "respirador", "ventilador mecánico", "diálisis", "dialisis",
+	"sauerstoffgerät", "sauerstoffkonzentrator", "sauerstoff", "beatmungsgerät", "beatmet", "dialyse",
+	"concentrador de oxigênio", "oxigênio", "oxigenio", "respirador", "aparelho de oxigênio", "hemodiálise", "diálise", "dialise",
+	"جهاز الاكسجين", "جهاز اكسجين", "الاكسجين", "اكسجين", "جهاز التنفس", "جهاز تنفس", "التنفس الصناعي", "غسيل كلى", "غسيل الكلى", "الغسيل الكلوي",
+	"oxygen", "oksijen", "oxygene", "jihaz el tanaffos", "jhaz tanaffos", "ghaseel kilya", "ghasil kela", "3al ventilateur", "3ala ventilateur",
+	"ventilateur bel mustashfa", "respirateur", "dialyse",
+	"ऑक्सीजन", "ऑक्सीजन मशीन", "वेंटिलेटर", "डायलिसिस", "oxygen machine", "ventilator", "dialysis",
+	"آکسیجن", "وینٹی لیٹر", "وینٹیلیٹر", "ڈائلیسز",
+	// heart pumps (LVAD) run on batteries that an outage drains
+	"lvad", "heart pump", "artificial heart", "assistance cardiaque", "coeur artificiel", "cœur artificiel", "pompe cardiaque",
+	"bomba en el corazón", "bomba en el corazon", "bomba cardiaca", "corazón artificial", "corazon artificial", "kunstherz", "herzpumpe",
+	"coração artificial", "coracao artificial", "bomba no coração", "bomba cardíaca", "مضخه القلب", "مضخة القلب", "قلب صناعي", "مضخه قلب",
+	"pompa dyal l9alb", "madakhat el 2alb", "दिल का पंप", "दिल की मशीन", "dil ka pump", "دل کا پمپ", "دل کی مشین",
+	// incubators keep babies born early warm and breathing
+	"incubator", "incubators", "couveuse", "couveuses", "incubadora", "incubadoras", "inkubator", "brutkasten",
+	"الحضانه", "حضانه", "الحضانات", "el mahd", "7adana", "el 7adana", "इनक्यूबेटर", "انکیوبیٹر",
+}
+
+// careBackup names the reserve a life-support machine falls back on.
+var careBackup = []string{
+	"backup", "back-up", "spare cylinder", "spare tank", "reserve tank", "the spare", "battery", "batteries",
+	"secours", "réserve", "reserve", "bouteille", "batterie",
+	"respaldo", "repuesto", "reserva", "tanque", "batería", "bateria",
+	"ersatz", "reserve", "ersatzflasche", "akku", "notstrom",
+	"reserva", "cilindro", "bateria", "backup",
+	"احتياط", "احتياطي", "احتياطيه", "الاسطوانه", "اسطوانه", "البطاريه", "بطاريه", "i7tiyat", "batarya", "batterie",
+	"बैकअप", "सिलेंडर", "बैटरी", "cylinder",
+	"بیک اپ", "سلنڈر", "بیٹری",
+}
+
+// careMinutesLeft tells time running out in minutes.
+var careMinutesLeft = []string{
+	"minutes", "mins", "min left", "minutes left",
+	"minutes", "minute",
+	"minutos", "minuto",
+	"minuten", "minute",
+	"minutos",
+	"دقيقه", "دقايق", "دقائق", "da2i2a", "d2i2a", "da2aye2", "dqay9",
+	"मिनट", "minat",
+	"منٹ",
+}

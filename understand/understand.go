@@ -417,6 +417,9 @@ func (m *Model) Understand(text string) (res Result) {
 	if p[0] >= floor && p[0] < EverydayDangerFloor && (rd.scold || everydaySet.match(padded)) && rd.signless() && cueSets.scan(padded)&cueUrgent == 0 {
 		floor = EverydayDangerFloor
 	}
+	if p[0] >= floor && p[0] < 1.1 && warnedUnheeded(padded) && rd.signless() && cueSets.scan(padded)&cueUrgent == 0 {
+		floor = 1.1 // advice given to someone who never listens: only a safety rule may raise it
+	}
 	if p[0] >= floor && rd.over(text) {
 		floor = 1.1 // a danger told as over: only a safety rule may raise it
 	}
@@ -540,6 +543,9 @@ func (m *Model) Understand(text string) (res Result) {
 // "nobody hurt, the smoke blew the other way".
 func dangerRule(text string, rd *reading, top Class) string {
 	padded, masked := rd.padded, rd.masked
+	if cutOffUnder(padded) {
+		return RuleDangerConcept // "my boy is under the": sent before it was finished
+	}
 	if harm := selfHarmRule(masked) != ""; harm || leftBehind(masked) {
 		// Told by meaning, not by a danger phrase: a question about it
 		// ("what to do if a friend wants to die") or a past one stays apart.
