@@ -7,8 +7,10 @@ import (
 	"math"
 	"math/bits"
 	"path"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -191,13 +193,23 @@ func TrainExamples(exs []Example) (*Model, error) {
 		}
 	}
 	texts := make([][]string, len(exs))
+	// Each CPU counts the words of its own texts; the counts are added
+	// up after (a sum, in any order the same).
+	var (
+		mu  sync.Mutex
+		dfs []map[string]int
+	)
 	inParallel(len(exs), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			norm, _ := normalize(exs[i].Text)
 			texts[i] = strings.Fields(norm)
 		}
+		df := docFreq(texts[lo:hi])
+		mu.Lock()
+		dfs = append(dfs, df)
+		mu.Unlock()
 	})
-	df := docFreq(texts)
+	df := addCounts(dfs)
 	m := &Model{w: make([]float32, dim*numClasses), n: len(exs), common: commonWeights(df, len(texts)), function: functionWords(df, len(texts))}
 	set := m.compact(texts)
 	// The words of each language are counted on another CPU while this
@@ -425,6 +437,18 @@ func docFreq(texts [][]string) map[string]int {
 		}
 	}
 	return df
+}
+
+// addCounts returns the sums of the counts of maps, added into the largest.
+func addCounts(maps []map[string]int) map[string]int {
+	slices.SortFunc(maps, func(a, b map[string]int) int { return len(b) - len(a) })
+	sum := maps[0]
+	for _, m := range maps[1:] {
+		for w, c := range m {
+			sum[w] += c
+		}
+	}
+	return sum
 }
 
 // functionMin is the share of examples from which a word is a function

@@ -48,3 +48,9 @@ func updateRowsAVX2(w []float32, f []feature, grad *[stride]float32, on *[stride
 //
 //go:noescape
 func prefetchRows(w []float32, f []feature)
+
+// prefetchFeatures asks the CPU to bring the features f into its cache:
+// prefetchRows must read them to find the rows.
+//
+//go:noescape
+func prefetchFeatures(f []feature)

@@ -223,3 +223,23 @@ preloop:
 
 predone:
 	RET
+
+// func prefetchFeatures(f []feature)
+TEXT ·prefetchFeatures(SB), NOSPLIT, $0-24
+	MOVQ f_base+0(FP), DI
+	MOVQ f_len+8(FP), CX
+	SHLQ $3, CX
+	ADDQ DI, CX
+	// From the line of the first feature to that of the last, one
+	// prefetch a line (64 bytes).
+	ANDQ $-64, DI
+
+featloop:
+	CMPQ DI, CX
+	JAE featdone
+	PREFETCHT0 0(DI)
+	ADDQ $64, DI
+	JMP featloop
+
+featdone:
+	RET
