@@ -205,6 +205,24 @@ func (w *workspace) run(t *testing.T) {
 			t.Errorf("%s: overdue = %v, want %v", c.label, got, c.want)
 		}
 	}
+	// The list keeps the server's order, the one people are told their
+	// place from: someone back within a day of a need-help conversation
+	// goes before need-help ones waiting longer, with a mark saying why.
+	order := evalIn[string](w, `(() => {
+		const saved = state.open, now = Date.now();
+		state.open = [
+			{id: "back", user: "15550000009", status: "waiting", position: 1, priority: true, returning: true, created_at: new Date(now).toISOString()},
+			{id: "help", user: "15550000008", status: "waiting", position: 2, priority: true, created_at: new Date(now - 600000).toISOString()}];
+		renderQueue();
+		const ids = [...document.querySelectorAll("#queue-list li")].map((li) => li.dataset.id).join();
+		const mark = (document.querySelector('#queue-list li[data-id="back"] .badge.returning') || {}).textContent;
+		state.open = saved;
+		renderQueue();
+		return ids + " " + mark;
+	})()`)
+	if order != "back,help back" {
+		t.Errorf("queue of a returning person and an older need-help one: %q; want \"back,help back\" (the server's order, marked)", order)
+	}
 	w.screenshot("queue")
 
 	// "/" searches the queue.

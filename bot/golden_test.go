@@ -55,6 +55,7 @@ type handoffState struct {
 	Status      string             `json:"status"`
 	Urgent      bool               `json:"urgent,omitempty"`
 	Priority    bool               `json:"priority,omitempty"`
+	Returning   bool               `json:"returning,omitempty"`
 	Position    int                `json:"position,omitempty"`
 	Reason      string             `json:"reason,omitempty"`
 	LastMessage string             `json:"last_message,omitempty"`
@@ -191,7 +192,7 @@ func handoffOf(t *testing.T, e *Engine, user string) *handoffState {
 		}
 		for _, h := range list {
 			if h.User == user {
-				return &handoffState{Status: h.Status, Urgent: h.Urgent, Priority: h.Priority, Position: h.Position, Reason: h.Reason,
+				return &handoffState{Status: h.Status, Urgent: h.Urgent, Priority: h.Priority, Returning: h.Returning, Position: h.Position, Reason: h.Reason,
 					LastMessage: h.LastMessage, Location: h.Location, Outcome: h.Outcome}
 			}
 		}
@@ -297,6 +298,10 @@ func TestConversationTranscripts(t *testing.T) {
 			{From: british, Agent: "claim"},
 			{From: british, Agent: "close: food parcel delivered", After: "20m"},
 			{From: egypt, Says: "I want to speak to an agent"},
+			{From: emirati, Says: "we need help, the water is off since yesterday"},
+			{From: saudi, Says: "there is a gas leak in our building"},
+			// Back within the day: ahead of the older need-help and
+			// ordinary ones, behind the person in danger.
 			{From: british, Says: "the parcel had no baby milk in it", After: "5h"},
 		},
 		"a_location_outside_a_checkin": {
@@ -320,6 +325,12 @@ func TestConversationTranscripts(t *testing.T) {
 			{From: egypt, Says: "is it passed between people"},
 			{From: saudi, Says: "how do I stop a nosebleed"},
 			{From: emirati, Says: "will the storm stop tonight"},
+		},
+		"danger_behind_another_danger": {
+			{From: saudi, Says: "there is a gas leak in our building"},
+			{From: brazilian, Says: "I want to speak to an agent"},
+			// Second in danger: not promised to be first, told the place.
+			{From: british, Says: "my father collapsed and is not breathing"},
 		},
 		"releasing_an_urgent_handoff": {
 			{From: saudi, Says: "there is a gas leak in our building"},

@@ -50,7 +50,10 @@ type Texts struct {
 	RowHuman       string
 	RowHumanDesc   string
 
-	// Danger and locations.
+	// Danger and locations. The emergency texts promise a person "as
+	// soon as possible" or "with priority", never "first": several people
+	// may be in danger at once, and the place in the queue (QueueNext or
+	// QueuePosition) follows the text.
 	Emergency        string // %s is the emergency number(s)
 	EmergencyWaiting string // danger while already waiting for a person; %s is the number
 	// EmergencySelfHarm answers a message about suicide or self-harm, in

@@ -146,3 +146,37 @@ func TestNoTextIsLeftInEnglish(t *testing.T) {
 		}
 	}
 }
+
+// firstWords are the ways each language says "first" or "before
+// everyone else".
+var firstWords = map[string][]string{
+	"en": {"first", "before anyone", "before everyone"},
+	"ar": {"أولا", "أولاً", "أولًا", "قبل غيرك", "قبل الجميع"},
+	"fr": {"d'abord", "en premier", "avant tout le monde"},
+	"es": {"primero", "antes que nadie"},
+	"de": {"zuerst", "als erstes", "vor allen"},
+	"pt": {"primeiro", "antes de todos"},
+	"hi": {"सबसे पहले", "पहले"},
+	"ur": {"سب سے پہلے", "پہلے"},
+}
+
+// The emergency texts do not promise to be answered first: with several
+// people in danger, the person may be third in the queue, and the notice
+// that follows says so.
+func TestEmergencyTextsDoNotPromiseFirst(t *testing.T) {
+	for _, lang := range Languages() {
+		words, ok := firstWords[lang]
+		if !ok {
+			t.Errorf("%s: no words for \"first\" to check", lang)
+			continue
+		}
+		c := For(lang)
+		for name, text := range map[string]string{"Emergency": c.Emergency, "EmergencyWaiting": c.EmergencyWaiting, "EmergencySelfHarm": c.EmergencySelfHarm} {
+			for _, w := range words {
+				if strings.Contains(strings.ToLower(text), w) {
+					t.Errorf("%s: %s promises %q: %q", lang, name, w, text)
+				}
+			}
+		}
+	}
+}

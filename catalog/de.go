@@ -35,7 +35,7 @@ var de = Texts{
 
 	Emergency:         "Wenn jemand gerade in Gefahr ist, rufen Sie sofort %s an. Wir haben unser Team alarmiert, und eine Person antwortet Ihnen hier vorrangig.",
 	EmergencyWaiting:  "Wir haben Ihr Gespräch als dringend markiert: Eine Person antwortet Ihnen vorrangig. Wenn jemand gerade in Gefahr ist, rufen Sie sofort %s an.",
-	EmergencySelfHarm: "Sie sind nicht allein. Wenn Sie sich etwas antun könnten oder etwas eingenommen haben, rufen Sie jetzt %s an; Sie können dort auch einfach anrufen, um mit jemandem zu sprechen, Tag und Nacht. Wir haben unser Team alarmiert, und eine Person antwortet Ihnen hier zuerst.",
+	EmergencySelfHarm: "Sie sind nicht allein. Wenn Sie sich etwas antun könnten oder etwas eingenommen haben, rufen Sie jetzt %s an; Sie können dort auch einfach anrufen, um mit jemandem zu sprechen, Tag und Nacht. Wir haben unser Team alarmiert, und eine Person antwortet Ihnen hier vorrangig.",
 	LocationRequest:   "Bitte teilen Sie Ihren Standort, damit wir Hilfe schicken können.",
 	LocationAttached:  "Danke, wir haben Ihren Standort zu Ihrem Gespräch hinzugefügt. Die Person, die Ihnen antwortet, sieht ihn.",
 	LocationAskHelp:   "Danke, wir haben Ihren Standort erhalten. Brauchen Sie Hilfe?",

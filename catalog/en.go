@@ -31,9 +31,9 @@ var en = Texts{
 	RowHuman:       "Talk to a person",
 	RowHumanDesc:   "Someone from our team answers",
 
-	Emergency:         "If anyone is in danger right now, call %s immediately. We have alerted our team and a person will answer you here first.",
-	EmergencyWaiting:  "We have marked your conversation as urgent: a person will answer you first. If anyone is in danger right now, call %s immediately.",
-	EmergencySelfHarm: "You are not alone. If you might harm yourself or have taken something, call %s now; you can also call it just to talk to someone, day or night. We have alerted our team and a person will answer you here first.",
+	Emergency:         "If anyone is in danger right now, call %s immediately. We have alerted our team and marked your conversation as urgent: a person will answer you here as soon as possible.",
+	EmergencyWaiting:  "We have marked your conversation as urgent: a person will answer you as soon as possible. If anyone is in danger right now, call %s immediately.",
+	EmergencySelfHarm: "You are not alone. If you might harm yourself or have taken something, call %s now; you can also call it just to talk to someone, day or night. We have alerted our team and a person will answer you here as soon as possible.",
 	LocationRequest:   "Please share your location so we can send help.",
 	LocationAttached:  "Thank you, we have added your location to your conversation. The person who answers you will see it.",
 	LocationAskHelp:   "Thank you, we have received your location. Do you need help?",

@@ -36,7 +36,7 @@ var es = Texts{
 
 	Emergency:         "Si alguien está en peligro ahora mismo, llame de inmediato al %s. Hemos avisado a nuestro equipo y una persona le responderá aquí con prioridad.",
 	EmergencyWaiting:  "Hemos marcado su conversación como urgente: una persona le responderá con prioridad. Si alguien está en peligro ahora mismo, llame de inmediato al %s.",
-	EmergencySelfHarm: "No está solo. Si puede hacerse daño o ha tomado algo, llame al %s ahora; también puede llamar solo para hablar con alguien, de día o de noche. Hemos avisado a nuestro equipo y una persona le responderá aquí primero.",
+	EmergencySelfHarm: "No está solo. Si puede hacerse daño o ha tomado algo, llame al %s ahora; también puede llamar solo para hablar con alguien, de día o de noche. Hemos avisado a nuestro equipo y una persona le responderá aquí con prioridad.",
 	LocationRequest:   "Comparta su ubicación para que podamos enviarle ayuda.",
 	LocationAttached:  "Gracias, hemos añadido su ubicación a su conversación. La persona que le responda podrá verla.",
 	LocationAskHelp:   "Gracias, hemos recibido su ubicación. ¿Necesita ayuda?",

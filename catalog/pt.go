@@ -36,7 +36,7 @@ var pt = Texts{
 
 	Emergency:         "Se alguém estiver em perigo agora, ligue imediatamente para %s. Avisamos nossa equipe e uma pessoa vai responder a você aqui com prioridade.",
 	EmergencyWaiting:  "Marcamos sua conversa como urgente: uma pessoa vai responder a você com prioridade. Se alguém estiver em perigo agora, ligue imediatamente para %s.",
-	EmergencySelfHarm: "Você não está sozinho. Se você pode se machucar ou tomou alguma coisa, ligue agora para %s; também pode ligar só para conversar com alguém, de dia ou de noite. Avisamos a nossa equipe e uma pessoa vai responder aqui primeiro.",
+	EmergencySelfHarm: "Você não está sozinho. Se você pode se machucar ou tomou alguma coisa, ligue agora para %s; também pode ligar só para conversar com alguém, de dia ou de noite. Avisamos a nossa equipe e uma pessoa vai responder aqui com prioridade.",
 	LocationRequest:   "Compartilhe sua localização para que possamos enviar ajuda.",
 	LocationAttached:  "Obrigado, adicionamos sua localização à sua conversa. A pessoa que responder a você vai vê-la.",
 	LocationAskHelp:   "Obrigado, recebemos sua localização. Você precisa de ajuda?",

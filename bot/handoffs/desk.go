@@ -144,8 +144,9 @@ func (d *Desk) Overdue() time.Duration {
 }
 
 // List lists handoffs with the given status ("waiting", "active",
-// "closed"; empty for waiting and active). Open handoffs come urgent
-// first, then priority, then longest waiting first; closed ones newest first.
+// "closed"; empty for waiting and active). Open handoffs come in queue
+// order (compareQueue: urgent, returning, priority, the rest, each
+// longest waiting first); closed ones newest first.
 func (d *Desk) List(status string) ([]View, error) {
 	switch status {
 	case "", Waiting, Active, Closed:

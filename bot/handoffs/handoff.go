@@ -30,7 +30,8 @@ type Handoff struct {
 	Name          string    `json:"name,omitempty"`
 	Status        string    `json:"status"`
 	Priority      bool      `json:"priority,omitempty"`
-	Urgent        bool      `json:"urgent,omitempty"` // danger to life: before every other handoff
+	Urgent        bool      `json:"urgent,omitempty"`    // danger to life: before every other handoff
+	Returning     bool      `json:"returning,omitempty"` // back within a day of a need-help or urgent one: see returns
 	Reason        string    `json:"reason,omitempty"`
 	Query         string    `json:"query,omitempty"`
 	FirstMessage  string    `json:"first_message,omitempty"` // what the user wrote when they asked
@@ -85,7 +86,10 @@ func (h *Handoff) record(at time.Time, agent, action, detail string) {
 
 // Open records a handoff request, or raises the priority (and
 // urgency) of the one already open. It reports whether the handoff became
-// urgent just now: an emergency to announce.
+// urgent just now: an emergency to announce. A handoff that replaces a
+// need-help or urgent one closed or released within flows.PriorityKeep
+// is returning, whatever way the person came back (a message, a
+// check-in answer, an SMS): the closed record itself says so.
 func Open(tx store.Writer, user, name string, eff flows.Effect, at time.Time) (*Handoff, bool, error) {
 	ctx := context.Background()
 	h, err := store.GetHandoff[Handoff](ctx, tx, user)
@@ -101,8 +105,9 @@ func Open(tx store.Writer, user, name string, eff flows.Effect, at time.Time) (*
 		}
 		// A fresh record takes the closed one's place; its status still
 		// comes from the lifecycle.
-		h = Handoff{ID: user, User: user, Name: name, Status: h.Status, Priority: eff.Priority || eff.Urgent, Urgent: eff.Urgent,
-			Reason: eff.Reason, Query: eff.Query, CreatedAt: at}
+		returning := err == nil && returns(&h, at)
+		h = Handoff{ID: user, User: user, Name: name, Status: h.Status, Priority: eff.Priority || eff.Urgent || returning, Urgent: eff.Urgent,
+			Returning: returning, Reason: eff.Reason, Query: eff.Query, CreatedAt: at}
 		if err := h.fire(ev); err != nil {
 			return nil, false, fmt.Errorf("open handoff: %w", err)
 		}
@@ -124,6 +129,16 @@ func Open(tx store.Writer, user, name string, eff flows.Effect, at time.Time) (*
 	}
 	h.UpdatedAt = at
 	return &h, raised, store.PutHandoff(ctx, tx, user, h)
+}
+
+// returns reports whether a new request at time at, from the person whose
+// handoff closed, goes back to the front: the closed one was need-help
+// or urgent and ended less than flows.PriorityKeep ago (the deadline the
+// desk also sets on the session, flows.Session.PriorityUntil). They were
+// told to write again and be answered with priority; compareQueue puts
+// them ahead of everyone not in danger.
+func returns(closed *Handoff, at time.Time) bool {
+	return (closed.Priority || closed.Urgent) && !closed.ClosedAt.IsZero() && at.Before(closed.ClosedAt.Add(flows.PriorityKeep))
 }
 
 // NoteMessage adds what the user just wrote (or the location they

@@ -11,9 +11,35 @@ import (
 	"lifeline/store"
 )
 
-// compareQueue orders waiting before active; then urgent (danger to
-// life) first, then priority (needs help), then the rest; oldest first
-// within each.
+// The queue's one ordering rule. Waiting handoffs come before active
+// ones; within each, by tier, then oldest first:
+//
+//	tier  handoff                                   why
+//	0     urgent: danger to life, now               nobody passes someone in danger; among
+//	                                                them the longest waiting goes first
+//	1     returning: asked again within a day of    they were told to write again and be
+//	      the close or release of their need-help   answered with priority: the front, behind
+//	      or urgent handoff (Handoff.Returning)      only those in danger now
+//	2     priority: needs help                      before questions and requests for a person
+//	3     the rest                                  oldest first
+//
+// A returning person who writes of danger again is urgent (tier 0) like
+// anyone else in danger, in the order they came. The console lists the
+// queue in this order (it keeps the order GET /admin/handoffs returns);
+// the positions people are told come from it too (queuePositions).
+func queueTier(h *Handoff) int {
+	switch {
+	case h.Urgent:
+		return 0
+	case h.Returning:
+		return 1
+	case h.Priority:
+		return 2
+	}
+	return 3
+}
+
+// compareQueue orders two handoffs by the rule above.
 func compareQueue(a, b *Handoff) int {
 	if a.Status != b.Status {
 		if a.Status == Waiting {
@@ -23,17 +49,8 @@ func compareQueue(a, b *Handoff) int {
 			return 1
 		}
 	}
-	if a.Urgent != b.Urgent {
-		if a.Urgent {
-			return -1
-		}
-		return 1
-	}
-	if a.Priority != b.Priority {
-		if a.Priority {
-			return -1
-		}
-		return 1
+	if d := queueTier(a) - queueTier(b); d != 0 {
+		return d
 	}
 	return a.CreatedAt.Compare(b.CreatedAt)
 }

@@ -36,7 +36,7 @@ const I18N = {
     "tpl.name": "template name", "tpl.lang": "Template language", "tpl.langPlaceholder": "language, e.g. en",
     "tpl.send": "Send template", "tpl.pick": "choose a template…", "tpl.missing": "A template needs a name and a language.",
     "note.summary": "Internal note", "note.placeholder": "Only agents see notes", "note.add": "Add note", "note.by": "note by {0}",
-    "urgent": "URGENT", "needsHelp": "needs help", "overdue": "overdue", "you": "you", "unread": "new",
+    "urgent": "URGENT", "needsHelp": "needs help", "returning": "back", "returning.title": "wrote again within a day of a need-help or urgent conversation: ahead of everyone not in danger", "overdue": "overdue", "you": "you", "unread": "new",
     "waitingFor": "waiting {0}", "waited": "waited {0}", "position": "#{0}",
     "meta.urgent": "URGENT: danger to life", "meta.owner": "owner: {0}", "meta.queue": "#{0} in queue, waiting {1}",
     "meta.lang": "language: {0}", "status.waiting": "waiting", "status.active": "active", "status.closed": "closed",
@@ -89,7 +89,7 @@ const I18N = {
     "tpl.name": "اسم القالب", "tpl.lang": "لغة القالب", "tpl.langPlaceholder": "اللغة، مثل ar",
     "tpl.send": "إرسال القالب", "tpl.pick": "اختر قالباً…", "tpl.missing": "يحتاج القالب إلى اسم ولغة.",
     "note.summary": "ملاحظة داخلية", "note.placeholder": "لا يرى الملاحظات إلا الموظفون", "note.add": "إضافة ملاحظة", "note.by": "ملاحظة من {0}",
-    "urgent": "عاجل", "needsHelp": "يحتاج مساعدة", "overdue": "متأخر", "you": "أنت", "unread": "جديد",
+    "urgent": "عاجل", "needsHelp": "يحتاج مساعدة", "returning": "عاد", "returning.title": "كتب مجدداً خلال يوم من محادثة احتاج فيها إلى مساعدة أو كانت عاجلة: قبل كل من ليس في خطر", "overdue": "متأخر", "you": "أنت", "unread": "جديد",
     "waitingFor": "ينتظر منذ {0}", "waited": "انتظر {0}", "position": "#{0}",
     "meta.urgent": "عاجل: خطر على الحياة", "meta.owner": "المسؤول: {0}", "meta.queue": "#{0} في القائمة، ينتظر منذ {1}",
     "meta.lang": "اللغة: {0}", "status.waiting": "في الانتظار", "status.active": "نشطة", "status.closed": "مغلقة",
@@ -561,10 +561,6 @@ function matches(x, q) {
   return [x.user, x.name, x.first_message, x.query, x.last_message, x.agent].some((s) => s && String(s).toLowerCase().includes(q));
 }
 
-function sortQueue(list) {
-  return list.slice().sort((a, b) => tier(a) - tier(b) || new Date(a.created_at) - new Date(b.created_at));
-}
-
 // displayName is the user's name and number as nodes: the name isolated,
 // the number left to right, so that neither can reorder the other.
 function displayName(x) { return x.name ? [isolate(x.name, { class: "who" }), " · ", phone(x.user)] : [phone(x.user)]; }
@@ -579,7 +575,11 @@ function renderQueue() {
   const all = state.open;
   $("count-waiting").textContent = all.filter((x) => x.status === "waiting").length;
   $("count-active").textContent = all.filter((x) => x.status === "active").length;
-  const base = state.status === "closed" ? state.closed : sortQueue(all.filter((x) => x.status === state.status));
+  // The queue keeps the order the server lists it in (GET /admin/handoffs),
+  // the one rule the places people are told come from too: urgent, then
+  // people back within a day of a need-help or urgent conversation, then
+  // need help, then the rest, each oldest first (bot/handoffs compareQueue).
+  const base = state.status === "closed" ? state.closed : all.filter((x) => x.status === state.status);
   const list = base.filter((x) => matches(x, state.search));
   const ul = $("queue-list");
   // A rebuilt list keeps the keyboard focus on the item that had it.
@@ -607,6 +607,7 @@ function queueItem(x) {
     h("div", { class: "line1" },
       x.urgent ? h("span", { class: "badge urgent", text: t("urgent") })
         : x.priority ? h("span", { class: "badge priority", text: t("needsHelp") }) : null,
+      x.returning && !x.urgent ? h("span", { class: "badge returning", title: t("returning.title"), text: t("returning") }) : null,
       h("span", { class: "name" }, displayName(x)),
       langBadge(x.lang),
       x.channel === "sms" ? smsBadge() : null,
