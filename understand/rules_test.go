@@ -42,6 +42,8 @@ func TestDangerRuleScope(t *testing.T) {
 		{"ar out but brother trapped", Safe, "احنا طلعنا بس اخوي محاصر جوا", RuleDangerLexicon},
 		{"fr out but smoke", NeedHelp, "on est sortis, mais il y a de la fumée chez le voisin et il est coincé", RuleDangerLexicon},
 		{"hi fire spreading", Safe, "आग फैल रही है, हम फंसे हैं", RuleDangerLexicon},
+		{"hi house caught fire", Safe, "घर में आग लग गई", RuleDangerLexicon},
+		{"ur house caught fire", Safe, "گھر میں آگ لگ گئی", RuleDangerLexicon},
 		{"en no cue", NeedHelp, "smoke is coming under the door", RuleDangerConcept},
 		{"en resolved but read as danger-ish other", Other, "we left before the fire came", RuleDangerHazard},
 
