@@ -180,6 +180,9 @@ type instance struct {
 	http   *admin.Server
 	sweep  context.CancelFunc // stops the retention sweeper and the media downloader
 	media  <-chan struct{}    // closed once the media downloader stopped
+	// swept is closed once the retention sweeper stopped: a sweep under
+	// way reads the store, which must not close beneath it.
+	swept <-chan struct{}
 
 	broadcasts *broadcast.Service
 	phones     *bot.SandboxSender // nil unless in sandbox mode
@@ -388,7 +391,8 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	sweeper := &privacy.Sweeper{DB: db, Retention: cfg.Retention, Log: log,
 		CheckIns: func(before time.Time) (int, error) { return broadcast.SweepAnswers(db, before) },
 		Queries:  faq.ExpireQueries}
-	go sweeper.Run(sweepCtx)
+	sweptDone := make(chan struct{})
+	go func() { defer close(sweptDone); sweeper.Run(sweepCtx) }()
 	mediaDone := make(chan struct{})
 	if fetcher != nil {
 		fetcher.Settled = engine.MediaSettled
@@ -411,7 +415,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 	}
 	ready.Msg("lifeline ready")
 	return &instance{cfg: cfg, log: log, db: db, node: node, cluster: nc, engine: engine, http: srv, sweep: sweepStop, broadcasts: broadcasts, phones: phones,
-		pacer: pacer, faq: faq, bus: bus, places: placeSvc, templates: tpls, media: mediaDone}, nil
+		pacer: pacer, faq: faq, bus: bus, places: placeSvc, templates: tpls, media: mediaDone, swept: sweptDone}, nil
 }
 
 // templateSource is where the template list comes from: the business
@@ -466,6 +470,9 @@ func (in *instance) close() error {
 	in.sweep()
 	if in.media != nil {
 		<-in.media
+	}
+	if in.swept != nil {
+		<-in.swept
 	}
 	steps.lap("sweep")
 	in.broadcasts.Close()
