@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -20,7 +19,6 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
 	"lifeline/cluster"
 	"lifeline/cluster/jsstore"
@@ -283,19 +281,9 @@ func TestThreeEmbeddedInstancesThreeHundredUsersKillNine(t *testing.T) {
 			}
 			c := children[live[rng.IntN(len(live))]]
 			mu.Unlock()
-			req, _ := http.NewRequest("POST", c.base+"/webhook", bytes.NewReader(body))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("X-Hub-Signature-256", whatsapp.Sign(body, crashSecret))
-			resp, err := httpc.Do(req)
-			cause := ""
-			if err == nil {
-				resp.Body.Close()
-				if resp.StatusCode == 200 {
-					return nil
-				}
-				cause = resp.Status
-			} else {
-				cause = "no answer"
+			cause := deliverSigned(httpc, c.base, body)
+			if cause == "" {
+				return nil
 			}
 			mu.Lock()
 			for id, ch := range children {

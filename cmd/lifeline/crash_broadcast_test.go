@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -12,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
 )
 
@@ -245,14 +243,7 @@ func (s *statusWebhooks) run() {
 		body, base := s.queue[0], s.base
 		s.mu.Unlock()
 
-		req, _ := http.NewRequest("POST", base+"/webhook", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-Hub-Signature-256", whatsapp.Sign(body, crashSecret))
-		resp, err := client.Do(req)
-		if err == nil {
-			resp.Body.Close()
-		}
-		if err != nil || resp.StatusCode != 200 {
+		if deliverSigned(client, base, body) != "" {
 			select { // the server is down: WhatsApp tries again later
 			case <-s.quit:
 				return
