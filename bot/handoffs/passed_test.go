@@ -50,11 +50,7 @@ func TestQueueChange(t *testing.T) {
 // their new place; a second person in danger soon after passes them
 // silently, and the next notice after the quiet spell says where they are.
 func TestPeoplePassedInTheQueueAreToldOnce(t *testing.T) {
-	db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := memDB(t)
 	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	now := start
 	f := &fakeEngine{}
