@@ -223,7 +223,7 @@ func (w *workspace) run(t *testing.T) {
 	if order != "back,help back" {
 		t.Errorf("queue of a returning person and an older need-help one: %q; want \"back,help back\" (the server's order, marked)", order)
 	}
-	w.screenshot("queue")
+	w.screenshotQueueWithReturning()
 
 	// "/" searches the queue.
 	w.do("search with /", chromedp.KeyEvent("/"))
@@ -341,4 +341,27 @@ func (w *workspace) run(t *testing.T) {
 		t.Errorf("the Arabic page shows a raw ISO timestamp")
 	}
 	w.screenshot("arabic")
+}
+
+// screenshotQueueWithReturning takes the queue's screenshot with someone
+// back within a day of a need-help conversation in it, where the server
+// puts them (behind people in danger, before need help), drawn by the
+// console's own renderQueue; the queue is restored after.
+func (w *workspace) screenshotQueueWithReturning() {
+	if w.shots == "" {
+		return
+	}
+	w.do("show a returning person in the queue", chromedp.Evaluate[chromedp.Void](`(() => {
+		window.__savedOpen = state.open;
+		const open = state.open.slice(), at = open.findIndex((x) => !x.urgent);
+		open.splice(at < 0 ? open.length : at, 0, {id: "15550000009", user: "15550000009", name: "Omar", lang: "en", status: "waiting",
+			priority: true, returning: true, reason: "follow-up", first_message: "The parcel had no baby milk in it",
+			created_at: new Date(Date.now() - 60000).toISOString()});
+		let pos = 0;
+		state.open = open.map((x) => x.status === "waiting" ? {...x, position: ++pos} : x);
+		renderQueue();
+	})()`))
+	w.until("the returning person is marked", `!!document.querySelector('#queue-list li[data-id="15550000009"] .badge.returning')`)
+	w.screenshot("queue")
+	w.do("restore the queue", chromedp.Evaluate[chromedp.Void](`(() => { state.open = window.__savedOpen; renderQueue(); })()`))
 }

@@ -332,6 +332,37 @@ func TestConversationTranscripts(t *testing.T) {
 			// Second in danger: not promised to be first, told the place.
 			{From: british, Says: "my father collapsed and is not breathing"},
 		},
+		"asking_for_the_emergency_number": {
+			// The number of the person's country (by their phone number),
+			// in their language; never the FAQ's answer without one.
+			{From: british, Says: "What is the number for emergency services"},
+			{From: saudi, Says: "رقم الطوارئ كم"},
+			{From: french, Says: "numéro des urgences ?"},
+			{From: german, Says: "Wie ist die Notrufnummer?"},
+			{From: brazilian, Says: "qual é o número de emergência?"},
+			{From: pakistani, Says: "ایمرجنسی نمبر کیا ہے"},
+			// Waiting for a person: the number, and the place is kept.
+			{From: egypt, Says: "I want to speak to an agent"},
+			{From: egypt, Says: "what number do I call in an emergency"},
+		},
+		"people_passed_in_the_queue": {
+			{From: british, Says: "I want to speak to an agent"},
+			{From: saudi, Says: "أبغى أكلم موظف"},
+			// Both are told, once, in their language, with their new place.
+			{From: french, Says: "il y a le feu dans notre immeuble"},
+			// Passed again five minutes later: not told again so soon.
+			{From: brazilian, Says: "meu pai desmaiou e não está respirando", After: "5m"},
+			// Someone asking for a person goes behind: nobody is passed.
+			{From: pakistani, Says: "مجھے کسی انسان سے بات کرنی ہے"},
+			// A quarter of an hour on, someone who needs help is placed
+			// ahead: told again, the whole move back since.
+			{From: egypt, Says: "I need help, we have no food left", After: "15m"},
+			{From: egypt, Agent: "claim"},
+			{From: egypt, Agent: "close: food parcel delivered"},
+			// Back within the day, and a quarter of an hour since the
+			// last such notice: the people passed are told once more.
+			{From: egypt, Says: "can I talk to someone again please", After: "15m"},
+		},
 		"releasing_an_urgent_handoff": {
 			{From: saudi, Says: "there is a gas leak in our building"},
 			{From: saudi, Agent: "claim"},

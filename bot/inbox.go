@@ -291,9 +291,10 @@ func (e *Engine) handleMessage(t inTask) error {
 		emergencies []string // languages of emergencies raised by this message
 		replayed    bool
 		fetch       bool // a media record waits for the downloader
+		ahead       bool // a handoff went before others waiting: tell them after the commit
 	)
 	err = e.db.Write(ctx, store.UserScope(user), func(tx store.Writer) error {
-		queued, events, emergencies, replayed, fetch = queued[:0], events[:0], emergencies[:0], false, false
+		queued, events, emergencies, replayed, fetch, ahead = queued[:0], events[:0], emergencies[:0], false, false, false
 		cur, err := store.LoadConversation[flows.Session](ctx, tx, user)
 		if err != nil {
 			return err
@@ -404,6 +405,7 @@ func (e *Engine) handleMessage(t inTask) error {
 				}
 				replies, queued = append(replies, notice...), append(queued, items...)
 				events = append(events, Event{Kind: "handoff", User: user, At: now})
+				ahead = ahead || handoffs.PassesOthers(h)
 				if raised {
 					lang := out.Session.Lang
 					for _, n := range e.emergencyHooks {
@@ -454,6 +456,9 @@ func (e *Engine) handleMessage(t inTask) error {
 	}
 	for _, ev := range events {
 		e.emit(ev)
+	}
+	if ahead {
+		e.desk.TellPassed()
 	}
 	e.log.Debug().Str("user", whatsapp.MaskPhone(user)).Str("type", msg.Type).Str("state", out.Session.State).
 		Int("replies", len(replies)).Msg("message processed")

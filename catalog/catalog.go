@@ -60,9 +60,13 @@ type Texts struct {
 	// any state: the emergency number as a line to call for help or only
 	// to talk; %s is the number.
 	EmergencySelfHarm string
-	LocationRequest   string // body of the WhatsApp location request
-	LocationAttached  string // a location added to an open handoff
-	LocationAskHelp   string // a location with no context: do they need help?
+	// EmergencyNumberAsked answers someone who asks for the emergency
+	// number, without danger told: %s is the number(s), the one the
+	// emergency texts give.
+	EmergencyNumberAsked string
+	LocationRequest      string // body of the WhatsApp location request
+	LocationAttached     string // a location added to an open handoff
+	LocationAskHelp      string // a location with no context: do they need help?
 
 	// Waiting for a person.
 	MessageAdded    string // a message passed on to the person who will answer
@@ -73,11 +77,15 @@ type Texts struct {
 	QueueWait       string // %s is one of the Wait ranges
 	QueueUnknown    string
 	QueueUpdate     string // prefix of a notice sent because the queue moved
-	WaitFewMinutes  string
-	Wait5To15       string
-	Wait15To30      string
-	Wait30To60      string
-	WaitOverHour    string
+	// QueuePassed says why a waiting person's place moved back: someone
+	// more urgent (in danger, or back after a need-help conversation) was
+	// put ahead of them. It follows QueueUpdate, before the new place.
+	QueuePassed    string
+	WaitFewMinutes string
+	Wait5To15      string
+	Wait15To30     string
+	Wait30To60     string
+	WaitOverHour   string
 
 	// Check-ins and confirmations.
 	CheckinSafe               string

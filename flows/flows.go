@@ -407,6 +407,15 @@ func (c *turn) waiting() bool { return c.s.AwaitingAgent || c.m.Current() == Sta
 func (c *turn) run() error {
 	r, acts := c.r, Acts(c.r)
 	words := c.in.Words()
+	// A question for the emergency number is answered with it before
+	// anything else reads the message: "emergency number please" is no
+	// request for alerts. Danger is answered with the number anyway, and
+	// an opt-out read with confidence is what the person wants.
+	if r.Class != understand.Danger && !(acts && r.Class == understand.OptOut) && c.m.Current() != StateHandoff && asksEmergencyNumber(words) {
+		if done, err := c.emergencyNumber(acts); done {
+			return err
+		}
+	}
 	// Opt-out and opt-in work in every state, also while a person owns the conversation.
 	if words != "" && acts {
 		switch r.Class {
@@ -554,6 +563,21 @@ func (c *turn) danger() error {
 	}
 	c.s.AwaitingAgent = true
 	return fire(c.m, EvDone)
+}
+
+// emergencyNumber answers a question for the emergency number with the
+// number, in every state but a person's (they answer). Someone who also
+// asks for a person or for help ("I need help, what is the emergency
+// number") is given the number and then handled as usual: done is false.
+func (c *turn) emergencyNumber(acts bool) (done bool, err error) {
+	c.say(fmt.Sprintf(c.t.EmergencyNumberAsked, c.number))
+	if acts && (c.r.Class == understand.NeedHelp || c.r.Class == understand.Human) {
+		return false, nil
+	}
+	if c.waiting() {
+		return true, nil
+	}
+	return true, fire(c.m, EvDone)
 }
 
 // whileWaiting answers someone waiting for a person: their place when

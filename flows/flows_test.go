@@ -98,7 +98,13 @@ var readings = reader{
 	"maybe a question": {Class: understand.Question, Confidence: 0.4, Lang: "en",
 		Scores: []understand.Scored{{Class: understand.Question, Score: 0.4}, {Class: understand.Other, Score: 0.3}, {Class: understand.NeedHelp, Score: 0.3}}},
 	"the parcel had no baby milk in it": sure(understand.Other, "en"),
-	"maybe safe":                        unsure(understand.Safe),
+	// asking for the emergency number, as the model reads it
+	"What is the number for emergency services":        sure(understand.Question, "en"),
+	"رقم الطوارئ كم":                                   {Class: understand.Question, Confidence: 0.63, Lang: "ar"},
+	"emergency number please":                          sure(understand.OptIn, "en"),
+	"we need help, what is the emergency number":       sure(understand.NeedHelp, "en"),
+	"I called the emergency number but nobody answers": unsure(understand.QueueStatus),
+	"maybe safe": unsure(understand.Safe),
 	// as the model reads it: thanks and queue status about equal
 	"بسرعة الله يخليكم": {Class: understand.Thanks, Confidence: 0.40, Lang: "ar", Also: []understand.Class{understand.QueueStatus},
 		Scores: []understand.Scored{{Class: understand.Thanks, Score: 0.40}, {Class: understand.QueueStatus, Score: 0.35}}},

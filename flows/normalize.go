@@ -26,7 +26,9 @@ func Normalize(s string) string {
 		case r == '’':
 			r = '\''
 		}
-		if unicode.IsLetter(r) || unicode.IsNumber(r) || r == '\'' {
+		// Marks stay with their letters: a Devanagari vowel sign or
+		// virama is part of the word (the Arabic ones are dropped above).
+		if unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsNumber(r) || r == '\'' {
 			b.WriteRune(r)
 			space = false
 			continue

@@ -567,6 +567,7 @@ func (d *Desk) tellEnded(ctx context.Context, tx store.Writer, h *Handoff, sess 
 func (d *Desk) Request(user, reason string, priority bool) error {
 	now := d.now()
 	var queued []*store.OutboxItem
+	ahead := false // the handoff goes before others: they are told
 	ctx := context.Background()
 	err := d.db.Write(ctx, store.UserScope(user), func(tx store.Writer) error {
 		queued = queued[:0]
@@ -597,7 +598,7 @@ func (d *Desk) Request(user, reason string, priority bool) error {
 			until = d.eng.WindowEnd(c.LastInboundAt)
 		}
 		_, items, err := d.QueueNotice(tx, h, "", lang, "", until, now)
-		queued = items
+		queued, ahead = items, PassesOthers(h)
 		return err
 	})
 	if err != nil {
@@ -607,7 +608,18 @@ func (d *Desk) Request(user, reason string, priority bool) error {
 		d.eng.Deliver(it)
 	}
 	d.eng.Emit("handoff", user, now)
+	if ahead {
+		d.TellPassed()
+	}
 	return nil
+}
+
+// PassesOthers reports whether h, just opened or raised, may have been
+// placed ahead of people already waiting: any handoff of a tier above the
+// last (queueTier). After its transaction commits, TellPassed tells
+// those it passed.
+func PassesOthers(h *Handoff) bool {
+	return h.Status == Waiting && queueTier(h) < queueTier(&Handoff{})
 }
 
 // QueueNotice completes a handoff that was just opened or asked for again
@@ -650,11 +662,11 @@ func (d *Desk) queueNoticeFor(ctx context.Context, tx store.Writer, h *Handoff, 
 		// only being updated (a check-in's details), not asked for anew.
 		return nil, nil, store.PutHandoff(ctx, tx, h.ID, h)
 	}
-	h.Notice = &Notice{Position: pos, Bucket: bucket, At: now}
+	h.told(pos, bucket, now, false)
 	if err := store.PutHandoff(ctx, tx, h.ID, h); err != nil {
 		return nil, nil, err
 	}
-	o := whatsapp.Outbound{To: h.User, Kind: "text", Text: queueText(h.Lang, pos, bucket, false)}
+	o := whatsapp.Outbound{To: h.User, Kind: "text", Text: queueText(h.Lang, pos, bucket, placeTold)}
 	items, err := d.eng.QueueReply(tx, h.User, d.phoneFor(h), o, "bot", windowUntil, now)
 	return []whatsapp.Outbound{o}, items, err
 }
@@ -698,10 +710,20 @@ func (d *Desk) phoneFor(h *Handoff) string {
 }
 
 // refreshQueue tells waiting users their new place when the queue has
-// moved noticeably: the wait estimate changed range, or their position
-// halved (which includes becoming next). It runs after a claim or close;
-// a failure costs an update message, not the claim.
-func (d *Desk) refreshQueue() {
+// changed for them (queueChange): it moved on noticeably, or someone was
+// placed ahead of them. The desk runs it after a claim, a release or a
+// close; a failure costs an update message, not what caused it.
+func (d *Desk) refreshQueue() { d.refresh(false) }
+
+// TellPassed tells the people waiting whom a handoff just opened or
+// raised was placed ahead of (see PassesOthers) their new place, and
+// nothing else: the wait estimates that drifted meanwhile are told after
+// the next claim or close. The engine calls it once the message's
+// transaction has committed.
+func (d *Desk) TellPassed() { d.refresh(true) }
+
+// refresh is refreshQueue; passedOnly limits it to people passed.
+func (d *Desk) refresh(passedOnly bool) {
 	now := d.now()
 	ctx := context.Background()
 	// The queue is read once; each person whose place moved gets the new
@@ -709,9 +731,9 @@ func (d *Desk) refreshQueue() {
 	// handoff again and writes the notice it records with the message. A
 	// crash (or a failure) between two people's writes is safe: those
 	// already told are recorded with their new place, and the next
-	// refresh (after the next claim or close) compares the others with
-	// the queue again and tells them; nobody is told twice, since a
-	// notice already recorded no longer counts as moved.
+	// refresh compares the others with the queue again and tells them;
+	// nobody is told twice, since a notice already recorded no longer
+	// counts as moved.
 	var all []Handoff
 	if err := d.db.Read(ctx, func(r store.Reader) (err error) {
 		all, err = loadHandoffs(ctx, r)
@@ -728,10 +750,10 @@ func (d *Desk) refreshQueue() {
 		}
 		pos := positions[h.ID]
 		bucket := estimateBucket(all, pos, now)
-		if !noticeMoved(h.Notice, pos, bucket) {
+		if !worthTelling(queueChange(h.Notice, pos, bucket, now), passedOnly) {
 			continue
 		}
-		queued, err := d.tellPlace(ctx, h.User, pos, bucket, now)
+		queued, err := d.tellPlace(ctx, h.User, pos, bucket, now, passedOnly)
 		if err != nil {
 			d.log.Warn().Err(err).Msg("update queue position")
 			continue
@@ -743,18 +765,49 @@ func (d *Desk) refreshQueue() {
 	}
 }
 
-// noticeMoved says whether a queue notice is worth an update: the wait
-// estimate changed range, or the position halved (which includes
-// becoming next).
-func noticeMoved(n *Notice, pos, bucket int) bool {
-	return bucket != n.Bucket || (n.Position >= 2 && pos*2 <= n.Position)
+// placeNews is why a person is told their place in the queue.
+type placeNews int
+
+const (
+	placeTold   placeNews = iota // they asked or just joined; for a refresh, nothing worth a message
+	placeMoved                   // the queue moved on: "Update: you are number 2"
+	placePassed                  // someone was placed ahead of them: said, with the new place
+)
+
+// passedEvery is how often at most a person is told that someone was
+// placed ahead of them. In a crisis many people in danger may come in
+// one after another; each passes everyone waiting, and a message for
+// each would bury the conversation. A place that moved back again within
+// it is told with the next notice, or when the person asks.
+const passedEvery = 15 * time.Minute
+
+// queueChange says what a person last told notice n is to be told now
+// that their place is pos with wait bucket: their place moved back
+// (someone was placed ahead; at most once per passedEvery), or it moved
+// on noticeably: the wait estimate changed range, or the position halved
+// (which includes becoming next). placeTold is nothing to say.
+func queueChange(n *Notice, pos, bucket int, now time.Time) placeNews {
+	switch {
+	case pos > n.Position:
+		if !n.PassedAt.IsZero() && now.Sub(n.PassedAt) < passedEvery {
+			return placeTold
+		}
+		return placePassed
+	case bucket != n.Bucket || (n.Position >= 2 && pos*2 <= n.Position):
+		return placeMoved
+	}
+	return placeTold
+}
+
+func worthTelling(news placeNews, passedOnly bool) bool {
+	return news == placePassed || (news == placeMoved && !passedOnly)
 }
 
 // tellPlace queues user's notice of their new place pos (wait estimate
 // bucket) and records it on their handoff, in one transaction of their
 // scope; nothing when they are no longer waiting, their notice is up to
 // date, or their 24-hour window is closed.
-func (d *Desk) tellPlace(ctx context.Context, user string, pos, bucket int, now time.Time) ([]*store.OutboxItem, error) {
+func (d *Desk) tellPlace(ctx context.Context, user string, pos, bucket int, now time.Time, passedOnly bool) ([]*store.OutboxItem, error) {
 	var queued []*store.OutboxItem
 	err := d.db.Write(ctx, store.UserScope(user), func(tx store.Writer) error {
 		queued = nil
@@ -765,7 +818,11 @@ func (d *Desk) tellPlace(ctx context.Context, user string, pos, bucket int, now 
 		case err != nil:
 			return err
 		}
-		if h.Status != Waiting || h.Notice == nil || !noticeMoved(h.Notice, pos, bucket) {
+		if h.Status != Waiting || h.Notice == nil {
+			return nil
+		}
+		news := queueChange(h.Notice, pos, bucket, now)
+		if !worthTelling(news, passedOnly) {
 			return nil
 		}
 		c, err := store.GetContact(ctx, tx, h.User)
@@ -776,11 +833,11 @@ func (d *Desk) tellPlace(ctx context.Context, user string, pos, bucket int, now 
 		if c.LastInboundAt.IsZero() || !now.Before(until) {
 			return nil
 		}
-		h.Notice = &Notice{Position: pos, Bucket: bucket, At: now}
+		h.told(pos, bucket, now, news == placePassed)
 		if err := store.PutHandoff(ctx, tx, h.ID, &h); err != nil {
 			return err
 		}
-		o := whatsapp.Outbound{To: h.User, Kind: "text", Text: queueText(h.Lang, pos, bucket, true)}
+		o := whatsapp.Outbound{To: h.User, Kind: "text", Text: queueText(h.Lang, pos, bucket, news)}
 		queued, err = d.eng.QueueReply(tx, h.User, d.phoneFor(&h), o, "bot", until, now)
 		return err
 	})

@@ -41,12 +41,19 @@ func (f *fakeEngine) engine(margin time.Duration) Engine {
 	}
 }
 
-func TestDeskOverTheEngineSeam(t *testing.T) {
+// memDB is an in-memory store for one test.
+func memDB(t *testing.T) *store.DB {
+	t.Helper()
 	db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestDeskOverTheEngineSeam(t *testing.T) {
+	db := memDB(t)
 	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	now := start
 	const user = "15550001111"
@@ -132,11 +139,7 @@ func TestDeskOverTheEngineSeam(t *testing.T) {
 // costs that person nothing but time: the next refresh tells them, and
 // tells nobody twice.
 func TestAQueueRefreshCutShortTellsTheRestNextTime(t *testing.T) {
-	db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := memDB(t)
 	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	f := &fakeEngine{}
 	eng := f.engine(10 * time.Minute)

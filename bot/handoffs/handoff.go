@@ -77,6 +77,21 @@ type Notice struct {
 	Position int       `json:"position"`
 	Bucket   int       `json:"bucket"` // index into the wait ranges; -1 when no estimate could be made
 	At       time.Time `json:"at"`
+	// PassedAt is when the user was last told that someone was placed
+	// ahead of them (see passedEvery); it outlives the notices after it.
+	PassedAt time.Time `json:"passed_at,omitzero"`
+}
+
+// told records that the user was just told place pos and wait bucket.
+func (h *Handoff) told(pos, bucket int, now time.Time, passed bool) {
+	n := &Notice{Position: pos, Bucket: bucket, At: now}
+	if h.Notice != nil {
+		n.PassedAt = h.Notice.PassedAt
+	}
+	if passed {
+		n.PassedAt = now
+	}
+	h.Notice = n
 }
 
 func (h *Handoff) record(at time.Time, agent, action, detail string) {

@@ -115,13 +115,17 @@ func estimateBucket(all []Handoff, pos int, now time.Time) int {
 	return len(waitRanges)
 }
 
-// queueText is the message telling a user their place and the wait.
-func queueText(lang string, pos, bucket int, update bool) string {
+// queueText is the message telling a user their place and the wait;
+// news says why they are told.
+func queueText(lang string, pos, bucket int, news placeNews) string {
 	t := catalog.For(lang)
 	ranges := t.WaitRanges()
 	var b strings.Builder
-	if update {
+	switch news {
+	case placeMoved:
 		b.WriteString(t.QueueUpdate)
+	case placePassed:
+		b.WriteString(t.QueueUpdate + t.QueuePassed + " ")
 	}
 	if pos <= 1 {
 		b.WriteString(t.QueueNext)

@@ -39,13 +39,13 @@ func TestWaitEstimatesAreHonestRanges(t *testing.T) {
 				t.Fatalf("bucket = %d, want %d", got, c.want)
 			}
 			if c.text != "" {
-				if text := queueText("en", c.pos, got, false); text != c.text {
+				if text := queueText("en", c.pos, got, placeTold); text != c.text {
 					t.Errorf("text = %q, want %q", text, c.text)
 				}
 			}
 		})
 	}
-	if got := queueText("ar", 2, 1, true); got != "تحديث: ترتيبك في قائمة الانتظار: 2. مدة الانتظار المتوقعة: من 5 إلى 15 دقيقة." {
+	if got := queueText("ar", 2, 1, placeMoved); got != "تحديث: ترتيبك في قائمة الانتظار: 2. مدة الانتظار المتوقعة: من 5 إلى 15 دقيقة." {
 		t.Errorf("arabic update = %q", got)
 	}
 }
