@@ -126,7 +126,7 @@ func TestACrashBetweenTheOutcomeStepsConverges(t *testing.T) {
 // must equal the records' states at the crash, and every recipient must
 // be counted once after the restart.
 func TestAChunkMarkedDuringACommitCountsNoneOfItsResults(t *testing.T) {
-	const n = 96
+	const n = 160 // at 200/s: the feeder marks the last chunks long after the first commit
 	h := newHarness(t, hopts{dir: t.TempDir(), cfg: Config{ChunkSize: 8, RatePerNumber: 200}})
 	h.contacts(n, "en")
 	var (
