@@ -50,10 +50,10 @@ type run struct {
 	hw         sync.Mutex
 	hmu        sync.Mutex // guards want
 	want       uint64     // HandedTo that covers every send registered so far
-	// broken: a commit of results failed, so the counts in p are ahead of
-	// the store. The run writes nothing more (the feeder's progress would
-	// carry those counts) and stops; the next run continues from the
-	// stored progress, as after a crash.
+	// broken: a commit of results failed, so its recipients stay
+	// "sending" in the store. The run writes nothing more and stops; the
+	// next run continues from the stored progress and treats them as in
+	// flight, as after a crash.
 	broken atomic.Bool
 }
 
@@ -651,7 +651,9 @@ func (s *Service) readChunk(r *run, b *Broadcast, tpls map[string]Template, pol 
 
 // markChunk writes the planned records (those to send marked "sending")
 // and the progress in one transaction, before anything is sent: a crash
-// then finds the sends that may have gone out.
+// then finds the sends that may have gone out. The progress written is
+// the stored one with the chunk's counts added and the run's cursor
+// (putProgress), never the counts the run holds in memory.
 //
 // The transaction reads the broadcast's state and marks nothing unless
 // it is sending: a pause or a cancellation committed through any
@@ -660,8 +662,7 @@ func (s *Service) readChunk(r *run, b *Broadcast, tpls map[string]Template, pol 
 // sends are then the ones in flight at the pause, which finish and are
 // recorded). It refuses with errNotSending; the progress in memory moves
 // only once the chunk is marked, so a refused chunk is looked at again
-// by the next run. pmu is held over the write for that: the committer
-// must not take a snapshot of progress the store may never have.
+// by the next run. pmu is held over the write for that.
 func (s *Service) markChunk(r *run, p *chunkPlan) error {
 	r.wmu.Lock()
 	defer r.wmu.Unlock()
@@ -670,20 +671,19 @@ func (s *Service) markChunk(r *run, p *chunkPlan) error {
 	}
 	r.pmu.Lock()
 	defer r.pmu.Unlock()
-	snap := cloneProgress(&r.p)
-	if p.lastSeq+1 > snap.Next {
-		snap.Next = p.lastSeq + 1
-	}
-	snap.Dups += p.dups
-	snap.Retrying = max(0, snap.Retrying-p.retryGo)
+	cur := r.p
+	cur.Next = max(cur.Next, p.lastSeq+1)
+	d := Progress{Dups: p.dups, Retrying: -p.retryGo}
 	for k, n := range p.skipBy {
 		if r.round == 0 {
-			snap.Skipped += n
-			incr(&snap.SkippedBy, k, n)
+			d.Skipped += n
+			incr(&d.SkippedBy, k, n)
 		}
 	}
-	snap.Token = r.lease.Token
-	var stopped *Broadcast
+	var (
+		stopped *Broadcast
+		written Progress
+	)
 	err := s.db.Write(storeCtx, store.BroadcastScope(r.id), func(tx store.Writer) error {
 		stopped = nil
 		b, err := store.GetBroadcast[Broadcast](storeCtx, tx, r.id)
@@ -704,7 +704,11 @@ func (s *Service) markChunk(r *run, p *chunkPlan) error {
 				return err
 			}
 		}
-		return store.PutBroadcastProgressFenced(storeCtx, tx, r.id, snap)
+		written, err = putProgress(tx, r, func(p *Progress) {
+			p.add(&d)
+			p.Round, p.Next, p.HandedTo = cur.Round, cur.Next, cur.HandedTo
+		})
+		return err
 	})
 	if errors.Is(err, errNotSending) && stopped != nil {
 		s.remember(stopped)
@@ -714,9 +718,45 @@ func (s *Service) markChunk(r *run, p *chunkPlan) error {
 		s.fenced(r, err)
 		return fmt.Errorf("mark recipients sending: %w", err)
 	}
-	snap.Token = r.p.Token
-	r.p = *snap
+	r.p = written
 	return nil
+}
+
+// putProgress writes the progress of r's broadcast in tx under r's
+// fencing token: the stored one, changed by set. Each write adds to the
+// stored counts only what the recipient records of its own transaction
+// change. Counts the run holds in memory are never written: they may
+// take in results whose records another transaction has not written yet
+// (a commit under way), and a crash before it would leave those
+// recipients "sending", to be sent or recorded from a status and
+// counted again by the next run.
+func putProgress(tx store.Writer, r *run, set func(p *Progress)) (Progress, error) {
+	p, _, err := store.GetBroadcastProgress[Progress](storeCtx, tx, r.id)
+	if err != nil {
+		return Progress{}, err
+	}
+	set(&p)
+	p.Token = r.lease.Token
+	return p, store.PutBroadcastProgressFenced(storeCtx, tx, r.id, &p)
+}
+
+// add adds the counts of d to p; the cursor and the token stay.
+func (p *Progress) add(d *Progress) {
+	p.Sent += d.Sent
+	p.Failed += d.Failed
+	p.FailedBy = addMap(p.FailedBy, d.FailedBy)
+	p.Skipped += d.Skipped
+	p.SkippedBy = addMap(p.SkippedBy, d.SkippedBy)
+	p.Reminders += d.Reminders
+	p.Dups += d.Dups
+	p.Retrying = max(0, p.Retrying+d.Retrying)
+}
+
+// setCounts takes the counts of q, keeping p's cursor.
+func (p *Progress) setCounts(q *Progress) {
+	round, next, handed := p.Round, p.Next, p.HandedTo
+	*p = *q
+	p.Round, p.Next, p.HandedTo = round, next, handed
 }
 
 // errNotSending: the broadcast left the sending state (paused, cancelled,
@@ -976,19 +1016,12 @@ func (s *Service) handing(r *run, seq uint64) bool {
 	if r.broken.Load() {
 		return false
 	}
-	// Only the bound is raised, on the progress as stored: this run's
-	// counts in r.p may be ahead of the recipient records they belong to
-	// (a commit under way), and a progress written with them would count
-	// those recipients again after a crash.
+	// Only the bound is raised, on the progress as stored (putProgress).
 	var raised uint64
 	err := s.db.Write(storeCtx, store.BroadcastScope(r.id), func(tx store.Writer) error {
-		stored, _, err := store.GetBroadcastProgress[Progress](storeCtx, tx, r.id)
-		if err != nil {
-			return err
-		}
-		stored.HandedTo, stored.Token = max(stored.HandedTo, to), r.lease.Token
-		raised = stored.HandedTo
-		return store.PutBroadcastProgressFenced(storeCtx, tx, r.id, &stored)
+		p, err := putProgress(tx, r, func(p *Progress) { p.HandedTo = max(p.HandedTo, to) })
+		raised = p.HandedTo
+		return err
 	})
 	if err != nil {
 		s.fenced(r, err)
@@ -1126,6 +1159,7 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 		people    = map[string]*personOutcome{}
 		alertCode int
 		alertMsg  string
+		delta     Progress // what the records of rs add to the counts
 	)
 	person := func(j *job) *personOutcome {
 		p := people[j.rec.WaID]
@@ -1135,7 +1169,6 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 		}
 		return p
 	}
-	r.pmu.Lock()
 	for _, res := range rs {
 		j := res.job
 		rec := &j.rec
@@ -1152,9 +1185,9 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 				rec.SentAt = res.at
 			}
 			if r.round == 0 {
-				r.p.Sent++
+				delta.Sent++
 			} else {
-				r.p.Reminders++
+				delta.Reminders++
 			}
 			p := person(j)
 			p.sent = &sentRecord{res.at, callbackData(r.id, j.seq, r.round), rec.WaID}
@@ -1175,8 +1208,8 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 		final := func(why string) {
 			if r.round == 0 {
 				rec.State, rec.Code, rec.Reason = recFailed, se.Code, why
-				r.p.Failed++
-				incr(&r.p.FailedBy, reason, 1)
+				delta.Failed++
+				incr(&delta.FailedBy, reason, 1)
 			} else {
 				// The broadcast itself reached them; only the reminder failed.
 				rec.State, rec.Code, rec.Reason = recSent, se.Code, "reminder: "+why
@@ -1212,12 +1245,12 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 				// The outcome is unknown: the retry, after the grace, may
 				// be a second copy.
 				rec.Dups++
-				r.p.Dups++
+				delta.Dups++
 			}
 			rec.Attempts++
 			rec.State, rec.Code, rec.Reason = recRetry, se.Code, reason
 			rec.NotBefore = res.at.Add(d.Delay)
-			r.p.Retrying++
+			delta.Retrying++
 			out.retries++
 			if out.nextAt.IsZero() || rec.NotBefore.Before(out.nextAt) {
 				out.nextAt = rec.NotBefore
@@ -1243,9 +1276,13 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 			}
 		}
 	}
-	snap := cloneProgress(&r.p)
-	snap.Token = r.lease.Token
-	r.pmu.Unlock()
+	if s.resultsFault != nil {
+		if err := s.resultsFault(r.id); err != nil {
+			r.broken.Store(true)
+			r.cancel()
+			return fmt.Errorf("record send results: %w", err)
+		}
+	}
 
 	// A send's outcome is two scoped writes: each person's records (the
 	// open check-in, the send counted for the frequency cap, the
@@ -1263,21 +1300,26 @@ func (s *Service) commit(r *run, b *Broadcast, rs []*result, out *commitOutcome,
 	// ignores that record when it counts the person's earlier messages.
 	// The other order would leave a recipient recorded sent whose answer
 	// finds no membership, which no restart repairs.
+	//
+	// The counts in delta go into the progress only in the transaction
+	// of the records they count (recordResults), and into the run's
+	// memory after it: a chunk marked meanwhile stores none of them, so
+	// a crash before this commit leaves none counted.
 	r.wmu.Lock()
-	// The snapshot was taken before handing may have raised HandedTo
-	// (its writes hold wmu too): the bound never goes back.
-	r.pmu.Lock()
-	snap.HandedTo = max(snap.HandedTo, r.p.HandedTo)
-	r.pmu.Unlock()
 	err := s.recordPeople(r, people)
 	if err == nil && s.outcomeFault != nil {
 		err = s.outcomeFault(r.id)
 	}
+	var written Progress
 	if err == nil {
-		err = s.recordResults(r, rs, snap)
+		written, err = s.recordResults(r, rs, &delta)
 	}
 	if err != nil {
 		r.broken.Store(true)
+	} else {
+		r.pmu.Lock()
+		r.p.setCounts(&written)
+		r.pmu.Unlock()
 	}
 	r.wmu.Unlock()
 	if err != nil {
@@ -1402,13 +1444,15 @@ func (s *Service) recordPerson(r *run, p *personOutcome) error {
 }
 
 // recordResults writes the recipient records of a commit with the
-// progress snap, in one transaction of the broadcast's scope whose first
-// step is the fencing check: a run that lost its lease to a later holder
-// commits nothing. A person erased while their message was picked or in
+// counts d they add to the progress, in one transaction of the
+// broadcast's scope whose first step is the fencing check: a run that
+// lost its lease to a later holder commits nothing. It returns the
+// progress written. A person erased while their message was picked or in
 // flight keeps the record the erasure left: no wa_id, nothing more sent.
-func (s *Service) recordResults(r *run, rs []*result, snap *Progress) error {
-	return s.db.Write(storeCtx, store.BroadcastScope(r.id), func(tx store.Writer) error {
-		if err := store.PutBroadcastProgressFenced(storeCtx, tx, r.id, snap); err != nil {
+func (s *Service) recordResults(r *run, rs []*result, d *Progress) (Progress, error) {
+	var written Progress
+	err := s.db.Write(storeCtx, store.BroadcastScope(r.id), func(tx store.Writer) (err error) {
+		if written, err = putProgress(tx, r, func(p *Progress) { p.add(d) }); err != nil {
 			return err
 		}
 		for _, res := range rs {
@@ -1425,6 +1469,7 @@ func (s *Service) recordResults(r *run, rs []*result, snap *Progress) error {
 		}
 		return nil
 	})
+	return written, err
 }
 
 func reasonOf(se *whatsapp.SendError) string {
@@ -1437,13 +1482,6 @@ func reasonOf(se *whatsapp.SendError) string {
 		return "http_" + strconv.Itoa(se.HTTPStatus)
 	}
 	return "error"
-}
-
-func cloneProgress(p *Progress) *Progress {
-	c := *p
-	c.FailedBy = addMap(nil, p.FailedBy)
-	c.SkippedBy = addMap(nil, p.SkippedBy)
-	return &c
 }
 
 // alert records an account-level problem on the broadcast, pauses it when

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -113,4 +114,85 @@ func TestACrashBetweenTheOutcomeStepsConverges(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The progress a run stores counts exactly the recipient records stored
+// with it. A chunk the feeder marks while a commit has decided its
+// results but not yet written them must not carry those results' counts:
+// after a crash before the commit writes, the records still say
+// "sending", the next run sends them again (or records them from a
+// status) and counts them a second time. Here the first commit stops, as
+// a crash would, once the feeder has marked a further chunk; the counts
+// must equal the records' states at the crash, and every recipient must
+// be counted once after the restart.
+func TestAChunkMarkedDuringACommitCountsNoneOfItsResults(t *testing.T) {
+	const n = 160 // at 200/s: the feeder marks the last chunks long after the first commit
+	h := newHarness(t, hopts{dir: t.TempDir(), cfg: Config{ChunkSize: 8, RatePerNumber: 200}})
+	h.contacts(n, "en")
+	var (
+		first   sync.Once
+		crashed = make(chan struct{})
+		marked  bool // a chunk was marked after the results were decided
+	)
+	h.svc.resultsFault = func(id string) error {
+		fault := false
+		first.Do(func() { fault = true })
+		if !fault {
+			return nil
+		}
+		defer close(crashed)
+		from := h.progress(id).Next
+		deadline := time.Now().Add(20 * time.Second)
+		for !marked && time.Now().Before(deadline) {
+			marked = h.progress(id).Next > from
+			time.Sleep(time.Millisecond)
+		}
+		h.svc.mu.Lock()
+		h.svc.crashed = true // like kill -9: nothing more is written
+		h.svc.mu.Unlock()
+		return errors.New("crash before the results are written")
+	}
+	id := h.create(noticeSpec())
+	select {
+	case <-crashed:
+	case <-time.After(20 * time.Second):
+		t.Fatal("no commit of results came")
+	}
+	if !marked {
+		t.Fatal("the feeder marked no chunk while the commit waited: the crash tests nothing")
+	}
+	h.svc.crash()
+	if p, sent := h.progress(id), h.recordsIn(id, recSent); p.Sent != sent {
+		t.Errorf("at the crash the progress counts %d sent, the records %d", p.Sent, sent)
+	}
+	h.db.Close()
+	h.svc = nil
+
+	h.open(false) // same data directory
+	st := h.waitState(id, StateCompleted)
+	if sent := h.recordsIn(id, recSent); st.Sent != n || sent != n {
+		t.Errorf("after the restart %d counted sent and %d records sent, want %d", st.Sent, sent, n)
+	}
+	if got := sendsTo(h.graph.Messages()); len(got) != n {
+		t.Errorf("%d people got the notice, want %d", len(got), n)
+	}
+}
+
+// recordsIn counts the recipient records of broadcast id in state.
+func (h *harness) recordsIn(id, state string) int64 {
+	h.t.Helper()
+	ctx := context.Background()
+	var n int64
+	err := h.db.Read(ctx, func(tx store.Reader) error {
+		return store.EachBroadcastRecipient(ctx, tx, id, 0, func(_ uint64, r *Recipient) error {
+			if r.State == state {
+				n++
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return n
 }

@@ -264,6 +264,10 @@ type Service struct {
 	// outcome (the people's, the broadcast's); an error from it stops the
 	// commit there, as a crash would. Tests only.
 	outcomeFault func(id string) error
+	// resultsFault, when set, runs once a commit has decided what its
+	// results change and before it writes any of it; an error stops the
+	// commit there, as a crash would. Tests only.
+	resultsFault func(id string) error
 	// smsOutcomeFault is outcomeFault for an SMS of the fallback.
 	smsOutcomeFault func(id string) error
 }

@@ -19,9 +19,10 @@ import (
 // instances are two services over one store and one lease table, as two
 // instances of one cluster are; with bus set they hear each other.
 type instances struct {
-	db    *store.DB
-	graph *whatsapptest.Server
-	a, b  *Service
+	db     *store.DB
+	graph  *whatsapptest.Server
+	leases coord.Leases
+	a, b   *Service
 }
 
 func newInstances(t *testing.T, n int, bus coord.Bus, with ...func(*Options)) *instances {
@@ -45,7 +46,7 @@ func newInstances(t *testing.T, n int, bus coord.Bus, with ...func(*Options)) *i
 	leases := coord.NewMemoryLeases(nil)
 	cfg := testConfig(Config{Concurrency: 1, ChunkSize: 4, LeaseTTL: 300 * time.Millisecond})
 	client := whatsapp.NewClient(whatsapp.ClientConfig{BaseURL: graph.URL, AccessToken: "tok", Timeout: 5 * time.Second})
-	in := &instances{db: db, graph: graph}
+	in := &instances{db: db, graph: graph, leases: leases}
 	for _, p := range []**Service{&in.a, &in.b} {
 		holder := "a"
 		if p == &in.b {
@@ -181,6 +182,31 @@ func TestAnotherInstanceContinuesABroadcastItHeardOf(t *testing.T) {
 	}
 }
 
+// dispatch makes s the instance that dispatches broadcast id for the rest
+// of the test: s holds the broadcast's lease under a run of its own, so
+// the other instance's runs find it held, and s's control loop starts
+// no run that would end (the broadcast is in no store) and give the
+// lease up.
+func (in *instances) dispatch(t *testing.T, s *Service, id string) {
+	t.Helper()
+	ctx, l, release, err := coord.Hold(context.Background(), in.leases, leaseName(id), s.holder, s.cfg.LeaseTTL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &run{id: id, ctx: ctx, cancel: release, done: make(chan struct{}), lease: l}
+	r.holding.Store(true)
+	s.mu.Lock()
+	s.runs[id] = r
+	s.mu.Unlock()
+	t.Cleanup(func() { // before the instances close, which waits for their runs
+		s.mu.Lock()
+		delete(s.runs, id)
+		s.mu.Unlock()
+		release()
+		close(r.done)
+	})
+}
+
 // A late 131026 heard by an instance that does not dispatch a broadcast
 // still sending reaches the one that does, whose SMS fallback looks at
 // the recipients again at once.
@@ -189,10 +215,17 @@ func TestALate131026ReachesTheDispatchingInstance(t *testing.T) {
 	defer prov.Close()
 	in := newInstances(t, 0, coord.NewMemoryBus(), func(o *Options) { o.SMS = smsClient(t, prov) })
 	b := &Broadcast{ID: "b1", State: StateSending, Spec: criticalWithSMS()}
+	// Which instance dispatches is settled before either knows the
+	// broadcast: both would compete for its lease at every tick, and
+	// the one that hears the 131026 keeps it when it holds the lease.
+	in.dispatch(t, in.a, b.ID)
 	for _, s := range []*Service{in.a, in.b} {
 		s.mu.Lock()
 		s.docs[b.ID] = b
 		s.mu.Unlock()
+	}
+	if in.dispatcher(b.ID) != in.a {
+		t.Fatal("a does not dispatch the broadcast")
 	}
 	in.b.StatusCommitted(&whatsapp.Status{ID: "wamid.1", Status: store.StatusFailed, BizOpaqueCallbackData: callbackData(b.ID, 1, 0),
 		Errors: []whatsapp.APIError{{Code: store.CodeUndeliverable}}})

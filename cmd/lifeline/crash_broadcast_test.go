@@ -170,8 +170,8 @@ func TestKillNineBroadcastLosesNoRecipient(t *testing.T) {
 	if statuses.on && st.Duplicates != int64(dups) {
 		t.Errorf("%d duplicate sends, but the statuses made the broadcast report %d", dups, st.Duplicates)
 	}
-	t.Logf("broadcast fault run: %d recipients at %d/s, %d kills (%d mid-send), status webhooks %v, recipients lost %d, sends %d, duplicates %d (reported %d, possible %d), %s",
-		recipients, rate, kills, midSend, statuses.on, lost, len(graph.Messages()), dups, st.Duplicates, st.PossibleDuplicates, time.Since(started).Round(time.Millisecond))
+	t.Logf("broadcast fault run: %d recipients at %d/s, %d kills (%d mid-send), status webhooks %v, recipients lost %d, counted sent %d, sends %d, duplicates %d (reported %d, possible %d), %s",
+		recipients, rate, kills, midSend, statuses.on, lost, st.Sent, len(graph.Messages()), dups, st.Duplicates, st.PossibleDuplicates, time.Since(started).Round(time.Millisecond))
 }
 
 // statusWebhooks plays WhatsApp's side of a send: the answer carries a
