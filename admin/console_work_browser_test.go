@@ -51,7 +51,8 @@ func sandboxSay(t *testing.T, base, from, name, text string) {
 }
 
 // checkA11y runs axe-core on the page as it is and fails the test on
-// each serious or critical violation, naming the rule and the elements.
+// each serious or critical violation, naming the rule and the elements,
+// and on each menu link cut off (checkMenu).
 func checkA11y(w *workspace, axe, page string) {
 	w.t.Helper()
 	if !evalIn[bool](w, `typeof window.axe === "object"`) {
@@ -67,6 +68,7 @@ func checkA11y(w *workspace, axe, page string) {
 	for _, v := range found {
 		w.t.Errorf("accessibility, %s page at %s: %s", page, w.name, v)
 	}
+	w.checkMenu(page)
 }
 
 func runWork(t *testing.T, w *workspace, base, axe string) {

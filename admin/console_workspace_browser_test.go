@@ -101,6 +101,23 @@ func (w *workspace) screenshot(page string) {
 	}
 }
 
+// checkMenu fails the test for each link of the console's menu that is
+// not shown whole: cut by the menu's edge or the window's, it names no
+// page ("Cl" for "Check-ins"). Nothing may be lost at a phone's width
+// (WCAG's reflow); the links of the pages the person cannot open are
+// not shown and not checked.
+func (w *workspace) checkMenu(page string) {
+	w.t.Helper()
+	cut := evalIn[[]string](w, `[...document.querySelectorAll("#nav a")].filter((a) => a.getClientRects().length > 0).filter((a) => {
+		const r = a.getBoundingClientRect(), nav = a.parentElement.getBoundingClientRect();
+		const left = Math.max(0, nav.left), right = Math.min(window.innerWidth, nav.right);
+		return r.left < left - 0.5 || r.right > right + 0.5 || a.scrollWidth > a.clientWidth;
+	}).map((a) => a.textContent)`)
+	if len(cut) > 0 {
+		w.t.Errorf("menu, %s page at %s: links cut off: %q", page, w.name, cut)
+	}
+}
+
 // Page-side helpers the checks share: whether an element is inside the
 // visible part of its scrolling transcript and of the window.
 const visibleJS = `window.__visible = (el) => {
@@ -223,6 +240,7 @@ func (w *workspace) run(t *testing.T) {
 	if order != "back,help back" {
 		t.Errorf("queue of a returning person and an older need-help one: %q; want \"back,help back\" (the server's order, marked)", order)
 	}
+	w.checkMenu("queue")
 	w.screenshotQueueWithReturning()
 
 	// "/" searches the queue.
@@ -282,6 +300,7 @@ func (w *workspace) run(t *testing.T) {
 	if layout["composerVisible"] != true || layout["noHorizontalScroll"] != true {
 		t.Errorf("the composer is off screen or the page scrolls sideways: %v", layout)
 	}
+	w.checkMenu("conversation")
 	w.screenshot("conversation")
 
 	// Scrolled up to read: a new message shows the marker, not a jump.
@@ -340,6 +359,7 @@ func (w *workspace) run(t *testing.T) {
 	if got := evalIn[bool](w, `/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(document.body.innerText)`); got {
 		t.Errorf("the Arabic page shows a raw ISO timestamp")
 	}
+	w.checkMenu("arabic")
 	w.screenshot("arabic")
 }
 

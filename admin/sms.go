@@ -140,9 +140,9 @@ func (s *Server) smsInbound(c *fiber.Ctx, form url.Values) error {
 	now := s.now()
 	kw := sms.Keyword(body)
 	meaning := (&flows.Flow{}).Understand(flows.Input{Type: "text", Text: body, At: now})
-	toDesk := false
+	toDesk, passes := false, false
 	err := s.db.Write(context.Background(), store.UserScope(user), func(tx store.Writer) error {
-		toDesk = false
+		toDesk, passes = false, false
 		if _, seen, err := store.GetSMSMessage(context.Background(), tx, sid); err != nil || seen {
 			return err
 		}
@@ -165,11 +165,17 @@ func (s *Server) smsInbound(c *fiber.Ctx, form url.Values) error {
 		// Like a WhatsApp message: it joins an open handoff, or opens one
 		// when it asks for a person or for help.
 		var err error
-		toDesk, err = handoffs.FromSMS(tx, user, body, meaning, now)
+		toDesk, passes, err = handoffs.FromSMS(tx, user, body, meaning, now)
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("record inbound sms %s: %w", sid, err)
+	}
+	if passes {
+		// Someone in danger or needing help by SMS goes ahead of people
+		// waiting on WhatsApp as they would by WhatsApp: those passed are
+		// told their new place, now that the handoff is committed.
+		s.desk.TellPassed()
 	}
 	if toDesk {
 		// The console hears of it as of a WhatsApp message to the desk:

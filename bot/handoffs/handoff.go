@@ -188,41 +188,47 @@ func NoteMessage(tx store.Writer, user string, entry store.Entry, loc *whatsapp.
 // FromSMS takes an SMS the person sent (already in their transcript) to
 // the desk as a WhatsApp message would go: it joins their open handoff,
 // or opens one when it asks for a person or for help (danger first, then
-// need of help, both at the front of the queue). The handoff's channel
-// becomes SMS, so agents answer by SMS. It reports whether the message
-// is with the desk now.
-func FromSMS(tx store.Writer, user, text string, r understand.Result, at time.Time) (bool, error) {
+// need of help, both at the front of the queue); danger or need of help
+// raises the open one, as Open does for a WhatsApp message. The
+// handoff's channel becomes SMS, so agents answer by SMS. It reports
+// whether the message is with the desk now, and whether the handoff it
+// opened or raised may have passed people waiting (PassesOthers): the
+// caller tells them (Desk.TellPassed) once tx has committed.
+func FromSMS(tx store.Writer, user, text string, r understand.Result, at time.Time) (toDesk, passes bool, err error) {
 	ctx := context.Background()
 	h, err := store.GetHandoff[Handoff](ctx, tx, user)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return false, err
+		return false, false, err
 	}
-	if err != nil || h.Status == Closed {
-		eff := flows.Effect{Kind: flows.EffectHandoff, Query: flows.Truncate(text, 200)}
-		switch {
-		case r.Has(understand.Danger):
-			eff.Reason, eff.Urgent = "danger (sms)", true
-		case r.Has(understand.NeedHelp):
-			eff.Reason, eff.Priority = "needs help (sms)", true
-		case r.Class == understand.Human:
-			eff.Reason = "asked (sms)"
-		default:
-			return false, nil
-		}
+	open := err == nil && h.Status != Closed
+	eff := flows.Effect{Kind: flows.EffectHandoff, Query: flows.Truncate(text, 200)}
+	switch {
+	case r.Has(understand.Danger):
+		eff.Reason, eff.Urgent = "danger (sms)", true
+	case r.Has(understand.NeedHelp):
+		eff.Reason, eff.Priority = "needs help (sms)", true
+	case open:
+		// Anything else joins the open handoff as it is.
+	case r.Class == understand.Human:
+		eff.Reason = "asked (sms)"
+	default:
+		return false, false, nil
+	}
+	if eff.Reason != "" {
 		c, err := store.GetContact(ctx, tx, user)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return false, err
+			return false, false, err
 		}
 		opened, _, err := Open(tx, user, c.Name, eff, at)
 		if err != nil {
-			return false, err
+			return false, false, err
 		}
-		h = *opened
+		h, passes = *opened, PassesOthers(opened)
 		if h.FirstMessage == "" {
 			h.FirstMessage = flows.Truncate(text, 500)
 		}
 	}
 	h.Channel = "sms"
 	h.LastMessage, h.LastMessageAt, h.UpdatedAt = flows.Truncate(text, 500), at, at
-	return true, store.PutHandoff(ctx, tx, user, h)
+	return true, passes, store.PutHandoff(ctx, tx, user, h)
 }

@@ -11,6 +11,7 @@ import (
 
 	"lifeline/flows"
 	"lifeline/store"
+	"lifeline/understand"
 )
 
 // What a person waiting is told when the queue changes for them, from
@@ -136,5 +137,75 @@ func TestPeoplePassedInTheQueueAreToldOnce(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("%s:\n got %s\nwant %s", s.label, strings.Join(got, "\n     "), strings.Join(want, "\n     "))
 		}
+	}
+}
+
+// An SMS opens or raises a handoff as a WhatsApp message does, and
+// reports when the handoff may have passed people waiting, for the
+// caller to tell them after the commit; joining an open handoff passes
+// nobody new unless it raises it.
+func TestFromSMSReportsWhomItMayPass(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	danger := understand.Result{Class: understand.Danger}
+	needHelp := understand.Result{Class: understand.NeedHelp}
+	human := understand.Result{Class: understand.Human}
+	thanks := understand.Result{Class: understand.Thanks}
+	cases := []struct {
+		label         string
+		before        *Handoff // nil: none yet
+		read          understand.Result
+		toDesk        bool
+		passes        bool
+		urgent, prior bool
+	}{
+		{"nothing asked: not with the desk", nil, thanks, false, false, false, false},
+		{"a person asked for: last in the queue", nil, human, true, false, false, false},
+		{"need of help: ahead of the rest", nil, needHelp, true, true, false, true},
+		{"danger: ahead of everyone", nil, danger, true, true, true, true},
+		{"back soon after a need-help close: returning, ahead",
+			&Handoff{Status: Closed, Priority: true, ClosedAt: now.Add(-time.Hour)}, human, true, true, false, true},
+		{"more words for a request waiting: joins it",
+			&Handoff{Status: Waiting}, thanks, true, false, false, false},
+		{"danger while a request waits: raised, ahead",
+			&Handoff{Status: Waiting}, danger, true, true, true, true},
+		{"danger while an agent has it: raised, passes nobody waiting",
+			&Handoff{Status: Active}, danger, true, false, true, true},
+	}
+	for _, c := range cases {
+		t.Run(c.label, func(t *testing.T) {
+			db := memDB(t)
+			const user = "447700900300"
+			ctx := context.Background()
+			var toDesk, passes bool
+			if err := db.Write(ctx, store.UserScope(user), func(tx store.Writer) (err error) {
+				if c.before != nil {
+					h := *c.before
+					h.ID, h.User, h.CreatedAt = user, user, now.Add(-2*time.Hour)
+					if err := store.PutHandoff(ctx, tx, user, h); err != nil {
+						return err
+					}
+				}
+				toDesk, passes, err = FromSMS(tx, user, "words", c.read, now)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if toDesk != c.toDesk || passes != c.passes {
+				t.Errorf("FromSMS = with the desk %v, passes %v; want %v, %v", toDesk, passes, c.toDesk, c.passes)
+			}
+			if !c.toDesk {
+				return
+			}
+			var h Handoff
+			if err := db.Read(ctx, func(r store.Reader) (err error) {
+				h, err = store.GetHandoff[Handoff](ctx, r, user)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if h.Urgent != c.urgent || h.Priority != c.prior || h.Channel != "sms" || h.LastMessage != "words" {
+				t.Errorf("handoff %+v, want urgent %v, priority %v, on SMS with the words", h, c.urgent, c.prior)
+			}
+		})
 	}
 }
