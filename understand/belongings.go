@@ -42,3 +42,14 @@ var belongings = []string{
 	"ہماری گاڑی", "میری گاڑی", "میری موٹر سائیکل", "ریڑھی", "میری کشتی", "میرا چارجر", "کاغذات", "دستاویزات", "پاسپورٹ", "شناختی کارڈ",
 	"کتابیں", "فرنیچر", "گائے", "بھینس", "بکریاں", "مرغیاں", "فصل",
 }
+
+// suppliesNotFound tell that rations, aid or help cannot be had ("राशन
+// नहीं मिल रहा", "امداد نہیں مل رہی"): in Hindi and Urdu the words are
+// those of someone not found ("नहीं मिल रहा"), so beside a flood they
+// would read as a person missing in the weather. Papers ruined in the
+// mud and the rations they no longer bring are a need.
+var suppliesNotFound = []string{
+	"राशन नहीं मिल", "राहत नहीं मिल", "मदद नहीं मिल", "सामान नहीं मिल", "पैसे नहीं मिल", "खाना नहीं मिल", "दवा नहीं मिल",
+	"ration nahi mil", "rashan nahi mil", "madad nahi mil", "rahat nahi mil", "khana nahi mil", "dawa nahi mil", "paise nahi mil",
+	"راشن نہیں مل", "امداد نہیں مل", "مدد نہیں مل", "سامان نہیں مل", "پیسے نہیں مل", "کھانا نہیں مل", "دوا نہیں مل", "imdad nahi mil",
+}

@@ -615,8 +615,14 @@ func hypothetical(text, padded string) bool {
 }
 
 func hypotheticalCues(text, padded string, cues uint8) bool {
-	if cues&cueHypo == 0 && !(cues&cueIf != 0 && howSet.match(padded)) && !conditionalAsk(text, padded) && !choiceAsk(padded) {
+	if cues&cueHypo == 0 && !(cues&cueIf != 0 && howSet.match(padded)) && !conditionalAsk(text, padded) && !choiceAsk(padded) && !plannedAhead(padded) {
 		return false
+	}
+	if plannedAhead(padded) {
+		// "if the water reaches the door tonight, roof or leave? we're
+		// fine now": its "tonight" and "now" are the plan's and the
+		// status's, not a call for help
+		return true
 	}
 	if cues&cueUrgent != 0 {
 		return false
@@ -936,7 +942,8 @@ var longAgo = []string{
 	"برسی", "بچپن میں", "کہانی سنائی",
 	// an old disaster retold, again and again, or watched as a documentary
 	"still talks about", "still goes on about", "always talks about", "a documentary about",
-	"raconte toujours", "raconte encore", "nous raconte", "un documentaire sur",
+	"raconte toujours", "raconte encore", "nous raconte", "un documentaire sur", "en parle encore", "en parle toujours", "parle encore de",
+	"still mentions", "habla todavía de", "habla todavia de", "spricht immer noch von", "ainda fala d",
 	"todavía cuenta", "todavia cuenta", "siempre cuenta", "sigue contando", "un documental sobre",
 	"erzählt immer", "erzählt wieder", "hat wieder vom", "hat wieder von", "eine doku über", "eine dokumentation über",
 	"ainda conta", "sempre conta", "um documentário sobre",

@@ -382,6 +382,11 @@ func (m *Model) Understand(text string) (res Result) {
 	// is the top class; below it, the best other class stands and only the
 	// safety phrases can raise the message.
 	rd := newReading(padded)
+	if strings.IndexByte(text, ':') >= 0 { // "INJURED: 0": see forms.go
+		if m, ok := formZeroMasked(text, rd.masked); ok {
+			rd.masked = m
+		}
+	}
 	floor := DangerFloor
 	if needSet.match(padded) || (bestOther(res.Scores) == Safe && calm(text, padded)) {
 		floor = NeedDangerFloor
@@ -419,6 +424,9 @@ func (m *Model) Understand(text string) (res Result) {
 	}
 	if p[0] >= floor && p[0] < 1.1 && warnedUnheeded(padded) && rd.signless() && cueSets.scan(padded)&cueUrgent == 0 {
 		floor = 1.1 // advice given to someone who never listens: only a safety rule may raise it
+	}
+	if p[0] >= floor && p[0] < 1.1 && (shelterTorn(&rd) || namedOnly(&rd)) {
+		floor = 1.1 // a tent torn, a cat called Orkan: only a safety rule may raise it
 	}
 	if p[0] >= floor && rd.over(text) {
 		floor = 1.1 // a danger told as over: only a safety rule may raise it
@@ -483,7 +491,7 @@ func (m *Model) Understand(text string) (res Result) {
 	if res.Class == Danger && rollCallTicked(text, &rd) {
 		res.Class, res.Rule, res.Confidence = Safe, RuleRollCall, max(p[classIndex(Safe)], lexiconConfidence)
 	}
-	if res.Class == Danger && (hyperboleOnly(&rd) || borrowedPhoneOnly(&rd)) {
+	if res.Class == Danger && (hyperboleOnly(&rd) || spicyOnly(&rd) || borrowedPhoneOnly(&rd)) {
 		best := res.Scores[0]
 		if best.Class == Danger {
 			best = res.Scores[1]
@@ -672,6 +680,9 @@ var mediaWords = []string{
 	"serial", "soap", "the drama", "video game", "the game", "feuilleton", "jeu vidéo", "le jeu", "telenovela", "videojuego", "el juego",
 	"der serie", "videospiel", "das game", "novela", "videogame", "game", "اللعبه", "اللعبه الجديده", "el le3be", "المسلسل", "سيريال",
 	"सीरियल", "धारावाहिक", "ड्रामा", "गेम", "ڈرامہ", "ڈرامے", "سیریل", "گیم", "drama",
+	// the radio and its DJ play songs whose titles name a hazard ("set fire to the rain")
+	"radio", "on the radio", "dj", "la radio", "à la radio", "el radio", "la radio", "im radio", "rádio", "no rádio", "الراديو", "راديو", "el radio",
+	"रेडियो", "ریڈیو",
 	"canción", "cancion", "rola", "tema nuevo", "la peli", "película", "pelicula", "serie", "concierto",
 	"lied", "song", "album", "der film", "die serie", "konzert",
 	"música", "musica", "som novo", "esse som", "filme", "série",

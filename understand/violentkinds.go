@@ -4,11 +4,40 @@ package understand
 // meanings: a fever with the mind going, fumes with someone fainted, a
 // crowd smashing in on people inside, armed men with someone down, a building leaning while its
 // cracks grow with people in it, and honey given to a baby who turns
-// floppy or cannot swallow (infant botulism). The overturned train or bus
+// floppy or cannot swallow (infant botulism), and a big wild animal loose
+// where people, children above all, are outside. The overturned train or bus
 // with people screaming is hardship.go's vehicle_overturned_inside, whose
 // lists take the carriages and the screams.
 
 var (
+	// kindWildAnimal: an animal that kills, kept as a pet or escaped.
+	kindWildAnimal = []string{
+		"lion", "lioness", "tiger", "leopard", "bear", "crocodile", "alligator", "lionne", "tigre", "léopard", "ours", "crocodile",
+		"león", "leona", "oso", "cocodrilo", "löwe", "löwin", "tiger", "leopard", "bär", "krokodil", "leão", "leoa", "onça", "urso", "jacaré",
+		"اسد", "الاسد", "نمر", "النمر", "دب", "الدب", "تمساح", "التمساح", "asad", "nemr", "nimr", "dob", "timsa7",
+		"शेर", "बाघ", "तेंदुआ", "भालू", "मगरमच्छ", "sher", "baagh", "tendua", "bhalu", "magarmachh",
+		"پالتو شیر", "شیر باہر", "ببر شیر", "باگھ", "چیتا", "تیندوا", "ریچھ", "مگرمچھ",
+	}
+	// kindLoose: it got out and is in the street.
+	kindLoose = []string{
+		"escaped", "got out", "is loose", "on the loose", "running loose", "in our street", "s'est échappé", "s'est échappée",
+		"en liberté", "dans notre rue", "se escapó", "suelto", "suelta", "en nuestra calle", "ausgebrochen",
+		"entlaufen", "frei herum", "in unserer straße", "fugiu", "solto", "solta", "na nossa rua",
+		"هرب", "هربان", "طلع من القفص", "بالشارع", "بحارتنا", "في حارتنا", "hereb", "harban", "bel share3", "b7aritna",
+		"भाग गया", "भाग निकला", "बाहर निकल आया", "बाहर आ गया", "bhaag gaya", "bahar nikal aaya", "بھاگ گیا", "باہر نکل آیا", "باہر آ گیا", "bahar nikal aya",
+	}
+	// kindOutside: people, children above all, out near it.
+	kindOutside = []string{
+		"kids", "children", "child", "people", "enfants", "gens", "niños", "niñas", "gente", "kinder", "leute", "crianças", "pessoas",
+		"اطفال", "الاطفال", "الولاد", "ولاد", "العيال", "ناس", "wlad", "el wlad", "3iyal", "nas",
+		"बच्चे", "लोग", "bacche", "bachche", "log", "بچے", "لوگ",
+	}
+	// kindCaught: the animal caught or shot, back in its cage.
+	kindCaught = []string{
+		"caught", "captured", "sedated", "darted", "back in", "capturé", "capturée", "endormi", "capturado", "capturada", "sedado",
+		"eingefangen", "betäubt", "capturado", "sedado", "مسكوه", "امسكوه", "خدروه", "masakouh", "पकड़ लिया", "पकड़ा गया", "pakad liya",
+		"پکڑ لیا", "پکڑا گیا", "قابو کر لیا",
+	}
 	// kindArmed: attackers with weapons.
 	kindArmed = []string{
 		"armed", "with guns", "with a gun", "gunmen", "with knives", "armés", "armé", "avec des armes", "avec un flingue", "armados", "armado",
@@ -113,5 +142,6 @@ var violentKindConcepts = []concept{
 	}, unless: kindOver},
 	{name: "armed_person_down", parts: []conceptPart{{phrases: kindArmed}, {phrases: kindDown}}, unless: kindOver},
 	{name: "building_leaning", hazard: true, parts: []conceptPart{{phrases: kindBuilding}, {neg: true, phrases: kindLeaning}, {phrases: signPeople}}, unless: kindOver},
+	{name: "wild_animal_loose", parts: []conceptPart{{phrases: kindWildAnimal}, {neg: true, phrases: kindLoose}, {phrases: kindOutside}}, unless: concat(kindOver, kindCaught)},
 	{name: "honey_infant", parts: []conceptPart{{phrases: kindHoney}, {phrases: kindInfant}, {neg: true, phrases: kindFloppy}}, unless: kindOver},
 }
