@@ -17,14 +17,14 @@ var dangerPhrases = map[string][]string{
 		// bleeding that does not stop
 		"won't stop bleeding", "wont stop bleeding", "doesn't stop bleeding", "can't stop the bleeding", "cant stop the bleeding",
 		"gunfire", "hurt badly", "badly hurt", "break down our door", "breaking down our door", "breaking our door", "trying to get in", "forcing the door", "forcing our door", "trapped", "we're stuck", "we are stuck", "stuck inside", "stuck on the roof", "stuck in the water", "stuck in the flood", "stuck in the elevator", "stuck in the lift", "stuck under", "can't get out", "cant get out", "cannot get out",
-		"can't breathe", "cant breathe", "cannot breathe", "can't breath", "not breathing", "stopped breathing", "unconscious", "passed out",
+		"can't breathe", "cant breathe", "cannot breathe", "can't breath", "not breathing", "isn't breathing", "isnt breathing", "aren't breathing", "arent breathing", "stopped breathing", "unconscious", "passed out",
 		"not responding", "unresponsive", "won't wake up", "wont wake up", "bleeding", "blood everywhere", "lot of blood", "collapsed",
 		"heart attack", "chest pain", "having a stroke", "seizure", "fire", "on fire", "smoke", "flames", "burning", "gas leak", "smell gas",
 		"smells of gas", "smell of gas", "water rising", "water is rising", "water coming in", "water is coming in", "water getting in",
 		"drowning", "on the roof", "onto the roof", "on our roof", "rubble", "buried", "gun", "guns", "shooting", "shots", "been shot", "got shot",
 		"stabbed", "knife", "attacked", "attacking", "beating us", "beating me", "overdose", "poisoned", "choking", "can't move", "cant move",
 		"badly hurt", "badly injured", "seriously injured", "dying", "sos", "explosion", "electrocuted", "swept away", "being swept",
-		"house collapsed", "building collapsed", "roof collapsed", "in labor", "in labour", "no pulse", "broke in", "breaking in", "kidnapped", "ambulance", "shot", "swallowed", "water everywhere", "going to die", "gonna die", "we will die", "not waking up", "won't wake", "knocked out", "hit by a car", "struck by", "crushed", "pinned", "hypothermia", "snakebite", "bitten by a snake",
+		"house collapsed", "building collapsed", "roof collapsed", "in labor", "in labour", "no pulse", "broke in", "breaking in", "kidnapped", "ambulance", "ambulances", "shot", "swallowed", "water everywhere", "going to die", "gonna die", "we will die", "not waking up", "won't wake", "knocked out", "hit by a car", "struck by", "crushed", "pinned", "hypothermia", "snakebite", "bitten by a snake",
 		"up to our chest", "up to our chests", "up to our neck", "up to my chest", "surrounded by water", "carbon monoxide", "can barely breathe", "cant barely breathe", "swept away by", "up to our waist", "not moving", "isn't moving", "isnt moving", "stopped moving", "electric shock", "got a shock", "power line", "live wire", "burning down", "is burning", "knives", "broke into", "breaking into", "still inside", "with a gun", "gunman", "gunmen", "throat is swelling", "throat swelling", "throat is closing", "smoke everywhere", "full of smoke", "filled with smoke"},
 	"ar": {
 		// bleeding that does not stop
@@ -134,7 +134,7 @@ var dangerPhrases = map[string][]string{
 // ("fire", "smoke", "gun"). They raise a message to danger unless the
 // classifier reads it as safe: "we left before the fire, all safe" is safe,
 // "we're fine but grandpa can't get out" is not.
-var hazardOnly = set("fire", "on fire", "smoke", "flames", "burning", "gun", "guns", "shooting", "shots", "knife", "explosion", "ambulance",
+var hazardOnly = set("fire", "on fire", "smoke", "flames", "burning", "gun", "guns", "shooting", "shots", "knife", "explosion", "ambulance", "ambulances",
 	"حريق*", "النار", "نار", "دخان*", "رصاص*", "انفجار*", "اسعاف*", "مسلح*", "هجوم", "سكين*", "سكاكين",
 	"7aree2", "7ari2", "7areeq", "hariq", "l3afya", "l3afia", "dukhan", "dokhan", "dakhan", "dkhan", "d5an", "doukhan", "is3af", "es3af", "2es3af", "rsas", "ratsas", "sikkeen", "sla7", "fire",
 	"feu", "incendie", "fumée", "flammes", "brûle", "arme", "fusil", "explosion", "ambulance", "tire", "tirent", "armé", "armée",

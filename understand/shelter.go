@@ -6,9 +6,10 @@ package understand
 // a shelter lost: a need. The classifier, having met storms and people
 // "under" things in emergencies, reads danger. With a shelter word and a
 // word telling it torn, when nothing names a danger (no sign, no danger
-// phrase, no situation) and nothing is urgent, only a safety rule may
-// raise the message: "the tent came down on the kids and the baby isn't
-// breathing" names a sign and stays with the classifier and the rules.
+// phrase, no situation) and nothing is urgent, the classifier must be all
+// but sure (HarmlessReadDangerFloor): "the tent came down on the kids and
+// the baby isn't breathing" names a sign and stays with the rules, and a
+// sign the phrases do not know stays with a sure classifier.
 
 var tentSet = compile([]string{
 	"tent", "tents", "tarp", "tarpaulin", "tente", "tentes", "bâche", "bache", "carpa", "casa de campaña", "lona", "zelt", "zelte", "plane",

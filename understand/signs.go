@@ -533,6 +533,10 @@ var hypoPhrases = []string{
 	"what to do if", "what to do when", "what to do in case", "what should i do if", "what should we do if", "what do i do if", "what do we do if",
 	"what do you do if", "what happens if", "how do i know if", "how to tell if", "how to recognise", "how to recognize", "signs of", "symptoms of",
 	"first aid for", "in case of",
+	// the sender says it never happened to them: asked ahead
+	"never happened to me", "it's never happened to me", "ça ne m'est jamais arrivé", "ca ne m'est jamais arrive", "nunca me ha pasado",
+	"nunca me pasó", "ist mir noch nie passiert", "nunca me aconteceu", "nunca aconteceu comigo", "عمرها ما صارت معي", "ما صارت معي قبل",
+	"3omra ma saret ma3i", "मेरे साथ कभी नहीं हुआ", "कभी हुआ नहीं", "mere saath kabhi nahi hua", "میرے ساتھ کبھی نہیں ہوا", "کبھی ہوا نہیں",
 	"que faire si", "que faire en cas", "quoi faire si", "que dois-je faire si", "que faut-il faire si", "comment reconnaître", "signes d'", "signes de",
 	"symptômes d'", "symptômes de", "en cas de",
 	"qué hacer si", "que hacer si", "qué hago si", "que hago si", "qué hacer en caso", "que hacer en caso", "cómo saber si", "como saber si",
