@@ -29,6 +29,9 @@ var hyperboleSet = compile([]string{
 	// hungry before a meal, laughing
 	"ميت من الجوع", "mayet mn el jou3", "भूख से जान निकल", "bhook se jaan nikal", "بھوک سے جان نکل", "i'm dead 😂", "im dead 😂",
 	"morri de rir", "me morí de risa", "me mori de risa", "totgelacht",
+	// a phone flooded with messages, a phone's battery on its last percent
+	"handy explodiert", "mon tel explose", "my phone is blowing up", "phone is blowing up", "phone's blowing up", "percent and dying",
+	"mi cel explota", "meu celular tá explodindo", "فون پھٹ رہا", "फोन फट रहा", "تلفوني عم ينفجر",
 })
 
 // hyperboleOnly reports whether the message names a danger only in an

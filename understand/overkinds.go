@@ -64,6 +64,10 @@ var liftedBack = []string{
 	"rafa3o el i5la2", "rafa3o el ikhla2", "raf3o el i5la2", "rag3ouna", "rj3ouna",
 	"घेरा हटा", "वापस जाने दिया", "वापस ले आए", "ghera hata", "wapas le aaye",
 	"گھیرا ہٹا", "واپس جانے دیا", "واپس لے آئے",
+	// someone on a bridge's wrong side came back over
+	"came back over", "climbed back over", "came down off the", "wapas is taraf aa gaya", "wapas is taraf aa gya", "वापस इस तरफ आ गया",
+	"वापस इस तरफ़ आ गया", "واپس اس طرف آ گیا", "نزل من على سور", "نزل عن السور", "nezel mn 3ala sour", "nezel men 3ala sour",
+	"est revenu de ce côté", "est redescendu", "volvió a este lado", "se bajó de la baranda", "zurückgeklettert", "voltou para o lado de cá",
 }
 
 // keptAway tell that a hazard stopped before it reached the sender's

@@ -212,7 +212,7 @@ var resolvedCues = []string{
 	"وقفت", "وقف*", "بعيد*", "ما حد تاذي", "ما حدا تاذي", "محدش اتاذي", "ما في اصابات", "لا اصابات", "بدون اصابات", "ما تاذي*", "ما انصاب*",
 	"طلعنا", "خرجنا", "هربنا", "نزلت المي*", "نزل الما*", "انتهي*", "انتهت", "راح الخطر", "خلص الخطر", "تحت السيطره",
 	"ma wesel*", "ma wsl*", "ma wislit", "ma wesletna", "abel ma", "9bel ma", "qbel ma", "9bl ma", "ktafet", "tfet", "t2afet", "wi2fet",
-	"w2fet", "wa2fet", "b3eed", "b3id", "ma 7ada t2azza", "ma 7ad t2azza", "ma 7ada tsab", "tla3na", "5rajna", "kharajna", "hrabna", "5rjna",
+	"w2fet", "wa2fet", "taffo", "taffou", "taffouha", "mar2et", "mar2at", "b3eed", "b3id", "ma 7ada t2azza", "ma 7ad t2azza", "ma 7ada tsab", "tla3na", "5rajna", "kharajna", "hrabna", "5rjna",
 	"n'a pas atteint", "pas atteint", "pas arrivé jusqu'à nous", "n'est pas arrivé*", "avant que", "avant le", "avant la", "avant l'", "éteint",
 	"maîtrisé", "est passé", "terminé", "loin de", "pas blessé*", "personne n'est blessé", "personne blessé", "aucun blessé", "sains et saufs",
 	"sortis à temps", "on est sortis", "évacués", "s'est arrêté*", "a reculé", "a baissé",

@@ -727,6 +727,12 @@ var harmlessSenses = []string{
 	"since the explosion", "since the fire", "since the blast", "since the shooting", "depuis l'explosion", "depuis l'incendie",
 	"desde la explosión", "desde el incendio", "seit der explosion", "seit dem brand", "seit dem feuer", "desde a explosão", "desde o incêndio",
 	"من وقت الانفجار", "من يوم الانفجار", "من وقت الحريق", "من يوم الحريق", "men wa2t el enfijar", "धमाके के बाद से", "دھماکے کے بعد سے",
+	// the fire named as the time after which something was done ("the
+	// fire brigade shut our block after the fire, we're fine but our
+	// medicines are inside")
+	"after the fire", "after the explosion", "after the blast", "après l'incendie", "après l'explosion", "después del incendio",
+	"después de la explosión", "nach dem brand", "nach dem feuer", "nach der explosion", "depois do incêndio", "depois da explosão",
+	"بعد الحريق", "بعد الانفجار", "ba3d el 7ari2", "ba3d el 7aree2", "आग के बाद", "धमाके के बाद", "aag ke baad", "آگ کے بعد", "دھماکے کے بعد",
 	"preso no aeroporto", "presos no aeroporto", "presa no aeroporto", "coincés à l'aéroport", "coincé à l'aéroport", "coincés à la gare",
 	"atrapados en el aeropuerto", "atrapado en el aeropuerto", "varados",
 	// a hole or flood that took a car, nobody in it

@@ -171,7 +171,8 @@ const (
 
 	// HarmlessReadDangerFloor replaces DangerFloor when the message reads
 	// as harmless by a word class and nothing names a danger: a tent torn
-	// in a storm (shelter.go).
+	// in a storm (shelter.go), heat told with the means to bear it
+	// (heatcope.go).
 	// The phrases do not know every sign ("he isn't breathing" was not a
 	// danger phrase), so the classifier sure of a danger still decides.
 	HarmlessReadDangerFloor = 0.97
@@ -436,8 +437,8 @@ func (m *Model) Understand(text string) (res Result) {
 	if p[0] >= floor && p[0] < 1.1 && warnedUnheeded(padded) && rd.signless() && cueSets.scan(padded)&cueUrgent == 0 {
 		floor = 1.1 // advice given to someone who never listens: only a safety rule may raise it
 	}
-	if p[0] >= floor && p[0] < HarmlessReadDangerFloor && shelterTorn(&rd) {
-		floor = HarmlessReadDangerFloor // a tent torn in a storm
+	if p[0] >= floor && p[0] < HarmlessReadDangerFloor && (shelterTorn(&rd) || heatCoped(&rd)) {
+		floor = HarmlessReadDangerFloor // a tent torn in a storm, heat with air conditioning
 	}
 	if p[0] >= floor && p[0] < 1.1 && namedOnly(&rd) {
 		// a cat called Orkan: the classifier's danger there is as high
