@@ -107,7 +107,7 @@ var calmAfterCare = []string{
 	// back home or on the way, the police or family with them
 	"on est rentrés", "nous sommes rentrés", "kommt heim", "heute heim", "kommt nach hause", "घर आ रहे", "ghar aa rahe", "گھر آ رہے",
 	"rje3na", "رجعنا البيت", "ورجعنا", "estamos con ella", "estamos con él", "police are with him", "police are with her", "police with him",
-	"police with her", "police uske saath", "polícia tá com", "policia ta com", "الشرطه معاه", "الشرطه معه", "shorta ma3ah", "پولیس ساتھ",
+	"police with her", "police uske saath", "पुलिस उसके साथ", "पुलिस साथ है", "polícia tá com", "policia ta com", "الشرطه معاه", "الشرطه معه", "shorta ma3ah", "پولیس ساتھ",
 	"bekhair", "bi khair", "عايش*",
 	// cold but well, talking, breathing and feeding again
 	"fine just cold", "fine but cold", "b5eir bas bardanin", "بخير بس بردانين", "bien mais frigorifiés", "bien pero con frío",

@@ -88,12 +88,132 @@ func TestRound28Readings(t *testing.T) {
 		{"es never happened", "que hago si hay un tiroteo cuando voy en el bus, nunca me ha pasado pero quiero saber", false},
 		{"en never happened", "what do you do in a shooting if you're in a car, never happened to me but wondering", false},
 		{"fr never happened", "on fait quoi pendant une fusillade en voiture, ça ne m'est jamais arrivé", false},
+
+		// heat told with the means to bear it
+		{"en heat coped", "scorching today but the aircon works and we keep drinking, no problem here", false},
+		{"fr heat coped", "canicule chez nous mais on a la clim et un ventilateur, pas de souci", false},
+		{"hi heat coped", "आज बहुत गर्मी है पर कूलर चल रहा है, कोई परेशानी नहीं", false},
+		{"ar heat coped", "الشوب قوي اليوم بس المكيف شغال، ما في مشكلة", false},
+		{"en near miss heat frail", "heatwave, the aircon broke and grandma is confused and won't drink, no problem getting to her but she is not answering", true},
+
+		// a fire named as the time after which something was done
+		{"en after the fire", "after the fire the council shut the flats, we're all fine but we need somewhere to sleep", false},
+		{"de after the fire", "nach dem brand ist das haus gesperrt, uns gehts gut aber wir brauchen einen schlafplatz", false},
+		{"hi after the fire", "आग के बाद दुकान सील कर दी, हम सब ठीक हैं पर कागज़ अंदर हैं", false},
+		{"en near miss after the fire trapped", "after the fire spread to the stairs my dad is trapped on the third floor", true},
+
+		// someone back over a bridge's railing, the police with him
+		{"hi bridge back", "पुल की रेलिंग वाला आदमी वापस इस तरफ आ गया, पुलिस उसके साथ है", false},
+		{"ar bridge back", "الرجال نزل من على سور الكوبري والشرطة معاه هلق", false},
+		{"en near miss bridge", "a man is standing on the wrong side of the bridge railing and says he will jump", true},
+
+		// a phone flooded with messages
+		{"de phone flooded", "mein handy explodiert seit heute morgen wegen dem klassenchat", false},
+		{"en phone flooded", "my phone is blowing up with the family group since 6am", false},
 	}
 	m := Default()
 	for _, c := range cases {
 		r := m.Understand(c.text)
 		if got := r.Class == Danger; got != c.danger {
 			t.Errorf("%s: %q read as %s (rule %q), want danger=%v", c.name, c.text, r.Class, r.Rule, c.danger)
+		}
+	}
+}
+
+// The parts of the round's readings that the whole pipeline may not show
+// (the classifier alone often agrees): each reading function on its own,
+// per variety, with near misses.
+func TestRound28ReadingParts(t *testing.T) {
+	read := func(text string) *reading {
+		rd := newReading(" " + Normalize(text) + " ")
+		return &rd
+	}
+	cases := []struct {
+		name, text string
+		read       func(*reading) bool
+		want       bool
+	}{
+		{"en spicy", "that vindaloo was so spicy i thought i was dying lol", spicyOnly, true},
+		{"ar spicy", "الشطة بالكشري كانت قوية لدرجة حسيت اني بموت ههه", spicyOnly, true},
+		{"pt spicy", "a pimenta tava tão forte que achei que ia morrer", spicyOnly, true},
+		{"hi spicy", "ये मिर्ची तो मुँह में आग लगा गई", spicyOnly, true},
+		{"en spicy near miss no food", "my chest hurt so much i thought i was dying", spicyOnly, false},
+		{"en spicy near miss swelling", "ate spicy wings, his throat is swelling and he can't breathe, i thought i was dying", spicyOnly, false},
+
+		{"en after the fire", "after the fire the council shut the flats, we need somewhere to sleep", (*reading).signless, true},
+		{"pt after the fire", "depois do incêndio interditaram o prédio, precisamos de um lugar", (*reading).signless, true},
+		{"ur after the fire", "آگ کے بعد دکان سیل کر دی، کاغذات چاہییں", (*reading).signless, true},
+		{"en near miss fire now", "the fire is in the stairwell, we need somewhere to go", (*reading).signless, false},
+
+		{"de phone flooded", "mein handy explodiert seit heute morgen wegen dem klassenchat", hyperboleOnly, true},
+		{"en phone flooded", "my phone is blowing up with the family group since 6am", hyperboleOnly, true},
+		{"en near miss phone exploded", "my phone exploded in my hand and my fingers are bleeding badly", hyperboleOnly, false},
+
+		{"en named venue", "see you at the bar Inferno at 8", namedOnly, true},
+		{"fr named car", "mon oncle appelle sa voiture la Foudre", namedOnly, true},
+		{"ar-latn named", "el mat3am el jdid esmo Borkan", namedOnly, true},
+		{"en near miss called", "we called 911, fire in the kitchen", namedOnly, false},
+		{"en near miss bar on fire", "the bar is on fire", namedOnly, false},
+
+		{"ar tent", "الخيمة تمزقت من الريح وصرنا خمسة تحت شادر واحد", shelterTorn, true},
+		{"de tent", "unser zelt ist im wind zerrissen", shelterTorn, true},
+		{"en near miss tent on child", "the tent came down on my boy and he isn't breathing", shelterTorn, false},
+
+		{"fr heat", "canicule mais on a la clim et un ventilateur, pas de souci", heatCoped, true},
+		{"ur heat", "گرمی بہت ہے لیکن اے سی ہے، کوئی مسئلہ نہیں", heatCoped, true},
+		{"en near miss heat no coping", "it's so hot and the power is off, grandma is confused", heatCoped, false},
+	}
+	for _, c := range cases {
+		if got := c.read(read(c.text)); got != c.want {
+			t.Errorf("%s: %q read %v, want %v", c.name, c.text, got, c.want)
+		}
+	}
+	// form fields and the pluperfect fire, by their masks
+	for _, c := range []struct {
+		name, text string
+		masked     bool
+	}{
+		{"en form zero", "NAME: Sam / INJURED: 0 / NEED: water", true},
+		{"ur form zero", "نام: بشیر / زخمی: کوئی نہیں", true},
+		{"pt form zero", "FERIDOS: nenhum / ESTADO: bem", true},
+		{"en form counts", "NAME: Sam / INJURED: 2", false},
+		{"en no colon", "3 injured 0 dead", false},
+	} {
+		padded := " " + Normalize(c.text) + " "
+		if _, got := formZeroMasked(c.text, maskNotHazard(padded)); got != c.masked {
+			t.Errorf("%s: %q form field masked %v, want %v", c.name, c.text, got, c.masked)
+		}
+	}
+	for _, c := range []struct {
+		name, text string
+		strong     bool
+	}{
+		{"hi pluperfect", "रसोई में आग लग गई थी", false},
+		{"ur pluperfect", "باورچی خانے میں آگ لگ گئی تھی", false},
+		{"ur-latn pluperfect", "kitchen mein aag lag gayi thi", false},
+		{"hi caught now", "रसोई में आग लग गई है", true},
+		{"ur caught now", "باورچی خانے میں آگ لگ گئی ہے", true},
+	} {
+		strong, _ := dangerSet.scan(pastFireMasked(maskNotHazard(" " + Normalize(c.text) + " ")))
+		if strong != c.strong {
+			t.Errorf("%s: %q strong danger phrase %v, want %v", c.name, c.text, strong, c.strong)
+		}
+	}
+	// a big animal loose near people is a situation, caught it is not
+	for _, c := range []struct {
+		name, text string
+		want       bool
+	}{
+		{"en animal", "a tiger escaped and the kids are outside", true},
+		{"ur animal", "پالتو شیر باہر نکل آیا ہے اور بچے باہر ہیں", true},
+		{"ar animal", "النمر هرب والولاد برا", true},
+		{"de animal", "ein bär ist ausgebrochen und die kinder spielen draußen", true},
+		{"en near miss caught", "the tiger escaped but was caught, the kids are fine", false},
+		{"en near miss toy", "the kids love the lion at the zoo", false},
+	} {
+		c0 := conceptAt(maskNotHazard(" " + Normalize(c.text) + " "))
+		if got := c0 >= 0 && concepts[c0].name == "wild_animal_loose"; got != c.want {
+			t.Errorf("%s: %q wild_animal_loose %v, want %v", c.name, c.text, got, c.want)
 		}
 	}
 }
