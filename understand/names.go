@@ -10,7 +10,10 @@ package understand
 // is urgent, only a safety rule may raise the message. "We called 911,
 // fire in the kitchen" is no name: "called" alone is a phone call.
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // nameVerbs name: a hazard word up to three words after one is a name.
 // "calls", "appelle", "nennt" count only with a possessive after them
@@ -42,6 +45,19 @@ var nameFillers = wordSet(
 	"the", "le", "la", "les", "l'", "el", "al", "los", "las", "der", "die", "das", "dem", "den", "zum", "zur", "o", "a", "os", "as", "do", "da",
 	"an", "at", "by", "near", "next", "to", "à", "au", "de", "du", "des", "près", "am", "bei", "ال",
 )
+
+// nameCueSet holds every word that may start a name (nameVerbs,
+// possessiveNamers, nameVenues).
+var nameCueSet = func() phraseSet {
+	var l []string
+	for _, m := range []map[string]bool{nameVerbs, possessiveNamers, nameVenues} {
+		for w := range m {
+			l = append(l, w)
+		}
+	}
+	slices.Sort(l) // the same set on every start
+	return compileWhole(l)
+}()
 
 func wordSet(words ...string) map[string]bool {
 	m := map[string]bool{}
@@ -104,6 +120,9 @@ func namedHazardMasked(masked string) (string, bool) {
 // namedOnly reports whether a hazard word is read as a name and, with the
 // names blanked, nothing names a danger and nothing is urgent.
 func namedOnly(rd *reading) bool {
+	if !nameCueSet.match(rd.padded) {
+		return false // one scan, where the word walk looks up every word
+	}
 	m, ok := namedHazardMasked(rd.masked)
 	return ok && signlessMasked(m) && cueSets.scan(rd.padded)&cueUrgent == 0
 }
