@@ -110,6 +110,27 @@ func TestRound28Readings(t *testing.T) {
 		// a phone flooded with messages
 		{"de phone flooded", "mein handy explodiert seit heute morgen wegen dem klassenchat", false},
 		{"en phone flooded", "my phone is blowing up with the family group since 6am", false},
+
+		// fingers or a limb cut off
+		{"ar-latn severed", "el 3ilba infajaret b2ido, isb3ein menno ma2tou3in", true},
+		{"en severed", "the firework went off in his hand and two fingers are hanging off", true},
+		{"en near miss small cut", "i cut my finger chopping onions, put a plaster on", false},
+
+		// a boat adrift with no water
+		{"es adrift", "la lancha lleva tres días a la deriva, sin agua, somos 30 con niños", true},
+		{"en adrift", "our boat has been drifting at sea since tuesday with no water, 40 people", true},
+		{"en near miss boat trip", "we went on a boat trip at sea for two days, great food", false},
+
+		// a farewell in Levantine Arabic
+		{"ar farewell", "ما بقيت قادر، كتبت رسايل لولادي، بس بدي حدا يعرف", true},
+		{"ar-latn farewell", "ma b2et 2ader, katabt rasayel la wladi, bas bidi 7ada ya3ref", true},
+
+		// things left inside a building that was shut
+		{"en things inside", "the council shut the tower after the gas leak, we're fine but our passports are still inside", false},
+		{"es things inside", "los bomberos cerraron el edificio, estamos bien pero los pasaportes siguen adentro", false},
+		{"hi things inside", "पुलिस ने इमारत बंद कर दी, हम ठीक हैं पर कागज़ अंदर रह गए", false},
+		{"en near miss son inside", "they shut the tower but my son is still inside and it's full of smoke", true},
+		{"es near miss son inside", "cerraron el edificio pero mi hijo sigue adentro y hay humo", true},
 	}
 	m := Default()
 	for _, c := range cases {

@@ -733,6 +733,8 @@ var harmlessSenses = []string{
 	"after the fire", "after the explosion", "after the blast", "après l'incendie", "après l'explosion", "después del incendio",
 	"después de la explosión", "nach dem brand", "nach dem feuer", "nach der explosion", "depois do incêndio", "depois da explosão",
 	"بعد الحريق", "بعد الانفجار", "ba3d el 7ari2", "ba3d el 7aree2", "आग के बाद", "धमाके के बाद", "aag ke baad", "آگ کے بعد", "دھماکے کے بعد",
+	"after the gas leak", "après la fuite de gaz", "después de la fuga de gas", "nach dem gasleck", "depois do vazamento de gás", "بعد تسرب الغاز",
+	"गैस लीक के बाद", "گیس لیک کے بعد",
 	"preso no aeroporto", "presos no aeroporto", "presa no aeroporto", "coincés à l'aéroport", "coincé à l'aéroport", "coincés à la gare",
 	"atrapados en el aeropuerto", "atrapado en el aeropuerto", "varados",
 	// a hole or flood that took a car, nobody in it
@@ -812,7 +814,7 @@ var recoveredPhrases = []string{
 }
 
 func init() {
-	all := append(append(append(append([]string{}, notHazard...), notDanger...), harmlessSenses...), foodStainedLips()...)
+	all := append(append(append(append(append([]string{}, notHazard...), notDanger...), harmlessSenses...), foodStainedLips()...), belongingsLeftInside()...)
 	notHazardSet = compileWhole(append(all, negatedDanger()...))
 }
 
