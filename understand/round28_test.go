@@ -139,6 +139,17 @@ func TestRound28Readings(t *testing.T) {
 			t.Errorf("%s: %q read as %s (rule %q), want danger=%v", c.name, c.text, r.Class, r.Rule, c.danger)
 		}
 	}
+	// a plan asked ahead is a question
+	for _, text := range []string{
+		"if the river comes over the bank tonight, do we go up to the roof or drive out? all fine here for now",
+		"اذا النهر فاض الليلة نطلع عالسطح ولا نطلع بالسيارة؟ احنا تمام هلق",
+		"iza el nahr fad el leila nitla3 3al sat7 wala netla3 bel sayyara? e7na tamam halla2",
+		"si el río se desborda esta noche subimos a la azotea o nos vamos en el carro? por ahora todo bien",
+	} {
+		if r := m.Understand(text); r.Class != Question {
+			t.Errorf("%q read as %s (rule %q, also %v), want question", text, r.Class, r.Rule, r.Also)
+		}
+	}
 }
 
 // The parts of the round's readings that the whole pipeline may not show

@@ -74,6 +74,7 @@ const (
 	RuleResolved      = "resolved"       // a danger told as over ("found him at the police post", "power's back, she's asleep"): safe
 	RuleRollCall      = "roll_call"      // every person named ticked ✅ ("mum ✅ dad ✅ gran ✅ all upstairs"): safe
 	RuleForwarded     = "forwarded"      // a forwarded chain or rumour naming a hazard, nobody at risk: chatter or a question
+	RulePlanAsked     = "plan_asked"     // a plan asked under a condition, then "we're fine now" ("if the water reaches the door, roof or leave? all ok now"): a question
 	RuleHyperbole     = "hyperbole"      // "dying of boredom", "this heat will kill me", or a phone lost and another's used: the classifier's best other class
 )
 
@@ -485,6 +486,9 @@ func (m *Model) Understand(text string) (res Result) {
 	case rule != "":
 		res.Class, res.Rule = Danger, rule
 		res.Confidence = max(p[0], lexiconConfidence)
+	case (top.Class == Safe || top.Class == NeedHelp || top.Class == Other) && plannedAhead(padded):
+		res.Class, res.Rule = Question, RulePlanAsked // the status told after it comes in Also
+		res.Confidence = p[classIndex(Question)]
 	case top.Class != OptOut && optOutTold(padded):
 		res.Class, res.Rule = OptOut, RuleOptOutPhrase
 		res.Confidence = max(p[classIndex(OptOut)], lexiconConfidence)
