@@ -207,11 +207,11 @@ var careKindConcepts = []concept{
 		{phrases: careRelative},
 		{neg: true, phrases: careMissing},
 		{phrases: careWater},
-	}, unless: []string{
+	}, unless: append([]string{
 		"found him", "found her", "we found", "is back", "came back", "came home", "retrouvé", "retrouvée", "lo encontramos", "la encontramos",
 		"apareció", "gefunden", "ist wieder da", "achamos ele", "achamos ela", "encontramos ele", "encontramos ela", "apareceu", "لقيناه", "لقيناها",
 		"la2ino", "l9inah", "मिल गया", "मिल गई", "mil gaya", "مل گیا", "مل گئی",
-	}},
+	}, suppliesNotFound...)},
 }
 
 // gearWords ask for masks or an air filter: a hazard told with them (smoke

@@ -28,7 +28,7 @@ var choiceWords = []string{
 // alternative must follow the choice word or the condition.
 var orWords = func() map[string]bool {
 	m := map[string]bool{}
-	for _, w := range []string{"or", "ou", "o", "oder", "ولا", "او", "أو", "walla", "wella", "wla", "aw", "या", "یا"} {
+	for _, w := range []string{"or", "ou", "o", "oder", "ولا", "او", "أو", "walla", "wala", "wella", "wla", "aw", "या", "یا"} {
 		m[Normalize(w)] = true
 	}
 	return m
@@ -72,3 +72,48 @@ func choiceAsk(padded string) bool {
 	c := conceptAt(masked)
 	return c < 0 || concepts[c].hazard
 }
+
+// A plan asked ahead under a condition, then the sender's status now: "if
+// the water reaches the door tonight, roof or leave? we're fine now",
+// "اگر رات کو پانی دروازے تک آ گیا تو چھت پر جائیں یا گھر چھوڑ دیں؟ ابھی سب
+// ٹھیک ہے". The options name strong places (the roof), which keeps
+// choiceAsk from reading a what-if; the condition told first, the question
+// mark and the well-being told after it, with nothing naming a danger
+// after the question, say the danger is one that may come. Only a
+// condition opens it: "we're on the roof, better to stay or swim? ok for
+// now" is no what-if.
+func plannedAhead(padded string) bool {
+	q := strings.LastIndexByte(padded, '?')
+	if q < 0 {
+		return false
+	}
+	tail := padded[q+1:]
+	if !(wellSet.match(tail) || fineNowSet.match(tail)) || negatedSet.match(tail) || !signlessMasked(maskNotHazard(tail)) {
+		return false
+	}
+	at := -1
+	for _, w := range ifOpeners {
+		if strings.HasPrefix(padded, w) {
+			at = len(w)
+			break
+		}
+	}
+	if at < 0 && cueSets.scan(padded[:q+1])&cueIf != 0 {
+		at = 0 // "آ گیا تو", "आ गया तो": the condition told by the verb
+	}
+	if at < 0 || at > q {
+		return false
+	}
+	for _, w := range strings.Fields(padded[at:q]) {
+		if orWords[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// fineNowSet tells the sender's status now in the words wellSet lacks.
+var fineNowSet = compile([]string{
+	"احنا تمام", "نحنا تمام", "نحن تمام", "كلنا تمام", "تمام هلق", "تمام هلا", "تمام الحين", "تمام دلوقتي", "منيحين هلق", "e7na tamam",
+	"ne7na tamam", "tamam halla2", "tamam hala2", "kollna tamam",
+})

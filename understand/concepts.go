@@ -239,7 +239,7 @@ var coreConcepts = []concept{
 			"نہیں مل رہا", "نہیں مل رہی", "واپس نہیں آیا", "واپس نہیں آئی", "واپس نہیں آئے", "نہیں مل رہے",
 		}},
 		{phrases: conceptWeather},
-	}, unless: utilitiesBack},
+	}, unless: concat(utilitiesBack, suppliesNotFound)},
 	// out in the storm for hours, phone off: lost even if nobody says so
 	{name: "missing_phone_weather", parts: []conceptPart{
 		{phrases: conceptPerson},

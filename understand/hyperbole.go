@@ -29,6 +29,9 @@ var hyperboleSet = compile([]string{
 	// hungry before a meal, laughing
 	"ميت من الجوع", "mayet mn el jou3", "भूख से जान निकल", "bhook se jaan nikal", "بھوک سے جان نکل", "i'm dead 😂", "im dead 😂",
 	"morri de rir", "me morí de risa", "me mori de risa", "totgelacht",
+	// a phone flooded with messages, a phone's battery on its last percent
+	"handy explodiert", "mon tel explose", "my phone is blowing up", "phone is blowing up", "phone's blowing up", "percent and dying",
+	"mi cel explota", "meu celular tá explodindo", "فون پھٹ رہا", "फोन फट रहा", "تلفوني عم ينفجر",
 })
 
 // hyperboleOnly reports whether the message names a danger only in an
@@ -40,4 +43,34 @@ func hyperboleOnly(rd *reading) bool {
 	// the idiom's heat still counts for a situation: "this heat will kill
 	// me, and grandma is confused" is heat and a frail person
 	return signlessMasked(hyperboleSet.blank(rd.masked)) && conceptAt(rd.masked) < 0 && cueSets.scan(rd.padded)&cueUrgent == 0
+}
+
+// Hot food told with a figure of dying or burning ("the curry was so hot I
+// thought I was dying", "الملوخية كانت حارة لدرجة حسيت اني بموت", "ये
+// मिर्ची तो आग लगा गई मुँह में") is a joke about spice: the figure counts
+// only with a word for spicy food, and only the figure is blanked.
+var spicySet = compile(withDeaccent([]string{
+	"curry", "chilli", "chili", "chillies", "pepper", "peppers", "spicy", "hot sauce", "wings", "vindaloo", "jalapeño", "jalapeno", "habanero",
+	"piment", "pimenté", "épicé", "harissa", "picante", "chile", "salsa", "scharf", "pimenta", "apimentado", "acarajé", "acaraje", "malagueta",
+	"حار", "حاره", "الحار", "شطه", "الشطه", "فلفل", "الملوخيه", "7ar", "7arra", "7amya", "shatta", "felfel", "mlou5iya",
+	"मिर्च", "मिर्ची", "तीखा", "तीखी", "mirch", "mirchi", "teekha", "tikha", "مرچ", "مرچی", "تیکھا", "تیکھی", "نہاری", "بریانی", "nihari",
+}))
+
+var spicyFigureSet = compile(withDeaccent([]string{
+	"thought i was dying", "thought i was gonna die", "thought i was going to die", "thought i'd die", "i'm dying", "im dying", "mouth is on fire",
+	"mouth on fire", "j'ai cru mourir", "j'ai cru que j'allais mourir", "la bouche en feu", "pensé que me moría", "pense que me moria",
+	"crei que me moria", "creí que me moría", "la boca en llamas", "dachte ich sterbe", "dachte ich sterb", "mund brennt",
+	"achei que ia morrer", "pensei que ia morrer", "boca pegando fogo",
+	"حسيت اني بموت", "حسيت حالي رح موت", "كنت رح موت", "7asseit ni mayet", "7asset ni mayet", "7aseit enni bmout", "kent ra7 mout",
+	"आग लगा गई", "आग लग गई मुँह", "मुँह में आग", "मुंह में आग", "लगा मर जाऊंगा", "लगा मर जाऊँगा", "लगा मर जाउंगा", "lag mar jaunga",
+	"munh mein aag", "منہ میں آگ", "کانوں سے دھواں", "لگا مر جاؤں گا",
+}))
+
+// spicyOnly reports whether the message names a danger only in a figure
+// about hot food.
+func spicyOnly(rd *reading) bool {
+	if !spicyFigureSet.match(rd.padded) || !spicySet.match(rd.padded) {
+		return false
+	}
+	return signlessMasked(spicyFigureSet.blank(rd.masked)) && cueSets.scan(rd.padded)&cueUrgent == 0
 }

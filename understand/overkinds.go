@@ -35,6 +35,11 @@ var careGiven = []string{
 	"levou pontos", "deram pontos", "enfaixou", "enfaixaram", "enfaixado", "enfaixada", "fez o penso", "fez o curativo", "fizeram o curativo",
 	"engessado", "engessada", "tomou a vacina", "tomou a injeção", "tomou o soro", "examinaram", "teve alta", "deu alta", "recebeu alta",
 	"exames normais",
+	// a boat towed in, a breathing treatment given
+	"towed in", "towed back", "towed to shore", "got towed", "remorqué", "remorqués", "remolcaron", "remolcado", "abgeschleppt", "eingeschleppt",
+	"rebocaram", "rebocado", "سحبوه", "سحبوهم", "سحبوا القارب", "sa7abouh", "sa7abouhom", "nebuliser", "nebulizer", "had her inhaler",
+	"a pris la nébulisation", "la nebulizaron", "inhaliert", "fez nebulização", "اخذت البخار", "اخذ البخار", "a5det el ba5a5", "a5ad el ba5a5",
+	"khadet el bukhar", "भाप ली", "भाप दी", "نیبولائزر", "بھاپ لی",
 	"خيطوا", "خيطوه", "خيطوها", "غرز", "ضمدوه", "ضمدوها", "ضمدته", "لفوه", "لفوها", "جبسوه", "جبسوها", "اخذ الابره", "اخذت الابره",
 	"اخذ الحقنه", "اخذت الحقنه", "اخذ المصل", "فحصوه", "فحصوها", "طمنونا", "الاشعه سليمه", "التحاليل سليمه", "كتبوا له خروج",
 	"laffeto", "laffouh", "laffoha", "dammadouh", "dammadoha", "khayyatouh", "5ayyatouh", "ghoraz", "jabbasouh", "5ad el ebra", "khad el ebra",
@@ -59,6 +64,10 @@ var liftedBack = []string{
 	"rafa3o el i5la2", "rafa3o el ikhla2", "raf3o el i5la2", "rag3ouna", "rj3ouna",
 	"घेरा हटा", "वापस जाने दिया", "वापस ले आए", "ghera hata", "wapas le aaye",
 	"گھیرا ہٹا", "واپس جانے دیا", "واپس لے آئے",
+	// someone on a bridge's wrong side came back over
+	"came back over", "climbed back over", "came down off the", "wapas is taraf aa gaya", "wapas is taraf aa gya", "वापस इस तरफ आ गया",
+	"वापस इस तरफ़ आ गया", "واپس اس طرف آ گیا", "نزل من على سور", "نزل عن السور", "nezel mn 3ala sour", "nezel men 3ala sour",
+	"est revenu de ce côté", "est redescendu", "volvió a este lado", "se bajó de la baranda", "zurückgeklettert", "voltou para o lado de cá",
 }
 
 // keptAway tell that a hazard stopped before it reached the sender's
@@ -73,6 +82,9 @@ var keptAway = []string{
 	"ما دخلش", "وقف قبل", "وقفت قبل", "w2ef 2abl", "wa2fet 2abl",
 	"पानी अंदर नहीं आया", "पानी घर तक नहीं", "पहले रुक गया", "pani andar nahi aaya", "pani ghar tak nahi",
 	"پانی اندر نہیں آیا", "پانی گھر تک نہیں", "پہلے رک گیا",
+	// the fire turned away from the sender
+	"ont tourné vers", "a tourné vers", "turned away from", "turned towards the hills", "turned toward the hills", "giró hacia", "cambió de dirección",
+	"hat gedreht", "drehte ab", "virou para", "mudou de direção", "غير اتجاهه", "لفت عالجبل", "ghayyar ettijaho", "रुख बदल", "رخ بدل",
 }
 
 // calmAfterCare tell how one person is once it is over: he is fine, she is
@@ -95,8 +107,14 @@ var calmAfterCare = []string{
 	// back home or on the way, the police or family with them
 	"on est rentrés", "nous sommes rentrés", "kommt heim", "heute heim", "kommt nach hause", "घर आ रहे", "ghar aa rahe", "گھر آ رہے",
 	"rje3na", "رجعنا البيت", "ورجعنا", "estamos con ella", "estamos con él", "police are with him", "police are with her", "police with him",
-	"police with her", "police uske saath", "polícia tá com", "policia ta com", "الشرطه معاه", "الشرطه معه", "shorta ma3ah", "پولیس ساتھ",
+	"police with her", "police uske saath", "पुलिस उसके साथ", "पुलिस साथ है", "polícia tá com", "policia ta com", "الشرطه معاه", "الشرطه معه", "shorta ma3ah", "پولیس ساتھ",
 	"bekhair", "bi khair", "عايش*",
+	// cold but well, talking, breathing and feeding again
+	"fine just cold", "fine but cold", "b5eir bas bardanin", "بخير بس بردانين", "bien mais frigorifiés", "bien pero con frío",
+	"talking to us", "he's talking", "she's talking", "bat kar raha", "baat kar raha", "baat kar rahi", "बात कर रहा", "बात कर रही", "بات کر رہا", "بات کر رہی",
+	"breathing normally again", "رجع طبيعي", "رجعت طبيعيه", "rege3 tabi3i", "rej3 tabi3i", "بتتنفس كويس", "بيتنفس كويس", "btetnaffas kwayyes",
+	"وبترضع", "بترضع", "ta mamando", "tá mamando", "está mamando", "mamando direitinho", "ja fez xixi", "já fez xixi", "tete bien", "feeding well",
+	"respire normalement", "tout le monde respire", "atmet wieder",
 	// a light injury: a scratch, a bruise, a sprain
 	"scratches", "a scratch", "a bruise", "just a bruise", "a sprain", "une entorse", "une égratignure", "un rasguño", "rasguños", "moretón",
 	"esguince", "kratzer", "prellung", "verstaucht", "arranhão", "arranhões", "torção", "خدوش", "خربوش", "رضوض", "5doosh", "khdoosh", "खरोंच",

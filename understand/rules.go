@@ -17,14 +17,14 @@ var dangerPhrases = map[string][]string{
 		// bleeding that does not stop
 		"won't stop bleeding", "wont stop bleeding", "doesn't stop bleeding", "can't stop the bleeding", "cant stop the bleeding",
 		"gunfire", "hurt badly", "badly hurt", "break down our door", "breaking down our door", "breaking our door", "trying to get in", "forcing the door", "forcing our door", "trapped", "we're stuck", "we are stuck", "stuck inside", "stuck on the roof", "stuck in the water", "stuck in the flood", "stuck in the elevator", "stuck in the lift", "stuck under", "can't get out", "cant get out", "cannot get out",
-		"can't breathe", "cant breathe", "cannot breathe", "can't breath", "not breathing", "stopped breathing", "unconscious", "passed out",
+		"can't breathe", "cant breathe", "cannot breathe", "can't breath", "not breathing", "isn't breathing", "isnt breathing", "aren't breathing", "arent breathing", "stopped breathing", "unconscious", "passed out",
 		"not responding", "unresponsive", "won't wake up", "wont wake up", "bleeding", "blood everywhere", "lot of blood", "collapsed",
 		"heart attack", "chest pain", "having a stroke", "seizure", "fire", "on fire", "smoke", "flames", "burning", "gas leak", "smell gas",
 		"smells of gas", "smell of gas", "water rising", "water is rising", "water coming in", "water is coming in", "water getting in",
 		"drowning", "on the roof", "onto the roof", "on our roof", "rubble", "buried", "gun", "guns", "shooting", "shots", "been shot", "got shot",
 		"stabbed", "knife", "attacked", "attacking", "beating us", "beating me", "overdose", "poisoned", "choking", "can't move", "cant move",
 		"badly hurt", "badly injured", "seriously injured", "dying", "sos", "explosion", "electrocuted", "swept away", "being swept",
-		"house collapsed", "building collapsed", "roof collapsed", "in labor", "in labour", "no pulse", "broke in", "breaking in", "kidnapped", "ambulance", "shot", "swallowed", "water everywhere", "going to die", "gonna die", "we will die", "not waking up", "won't wake", "knocked out", "hit by a car", "struck by", "crushed", "pinned", "hypothermia", "snakebite", "bitten by a snake",
+		"house collapsed", "building collapsed", "roof collapsed", "in labor", "in labour", "no pulse", "broke in", "breaking in", "kidnapped", "ambulance", "ambulances", "shot", "swallowed", "water everywhere", "going to die", "gonna die", "we will die", "not waking up", "won't wake", "knocked out", "hit by a car", "struck by", "crushed", "pinned", "hypothermia", "snakebite", "bitten by a snake",
 		"up to our chest", "up to our chests", "up to our neck", "up to my chest", "surrounded by water", "carbon monoxide", "can barely breathe", "cant barely breathe", "swept away by", "up to our waist", "not moving", "isn't moving", "isnt moving", "stopped moving", "electric shock", "got a shock", "power line", "live wire", "burning down", "is burning", "knives", "broke into", "breaking into", "still inside", "with a gun", "gunman", "gunmen", "throat is swelling", "throat swelling", "throat is closing", "smoke everywhere", "full of smoke", "filled with smoke"},
 	"ar": {
 		// bleeding that does not stop
@@ -50,7 +50,7 @@ var dangerPhrases = map[string][]string{
 		"el nar", "3am ykassro el bab", "bykassro el bab", "ykassro el bab", "2etlaq nar", "itlaq nar", "etlaq nar", "2tla2 nar", "etla2 nar", "itla2 nar", "7aree2", "7ari2", "7areeq", "hariq", "l3afya", "l3afia", "mo7asar*", "m7asar*", "ma7bous*", "ma7boos*", "nazeef", "nazif", "ghar2an*", "gharqan*",
 		"ghar2ana", "dukhan", "dokhan", "is3af", "es3af", "2es3af", "msh 2ader atnaffas", "mish 2ader atnafas", "ma3am yetnaffas", "mayya dakhla",
 		"el mayya btetla3", "el mayy 3am", "3al sat7", "3ala el sat7", "fo2 el sat7", "ta7t el ridm", "raddam", "rsas", "ratsas", "mat3oun", "ta3n",
-		"7ar2", "na7tere2", "byetla3 da5an", "dakhan", "5ane2", "m5nou2", "nmoot", "bnmoot", "bymoot", "ra7 nmoot", "fire", "sos", "trapped", "bleeding", "ri7et ghaz", "ri7et gaz", "tasarrob ghaz", "ghere2", "ghir2", "ghar2", "byedrebni", "yedrebni", "byedrabni", "sikkeen", "sla7", "mayya dakhla", "el mayya 3am tetla3", "ma 3am yetnaffas", "ma byetnaffas", "mish 3am yetnaffas", "fa2ed el wa3i", "wa2a3 3ala", "wi2e3 3ala", "ma byet7arrak", "ma 3am yet7arrak", "fa2de el wa3i", "ma7booseen", "m7asreen", "7ari2", "ta7t el rdem", "jalta", "m7bous*", "m7boos*", "mjrou7*", "majrou7*", "dem kaysil", "ghr9at", "ghr9o", "ghre9", "tay ghre9", "ynazzef", "btnazzef", "3am ynazzef", "tghra2", "3am tghra2", "ma kaykhrejch", "ma 9drnach nkhrjo", "ma n9drouch nkhrjo", "ma 2dirna nitla3", "ma kaytharrakch", "ma kayt7arrakch", "ma byet7arak", "kahraba mas*", "dorbato trisinti", "trisinti", "tkahrab", "ma3am yet7arrak", "3tkouna", "3ta9ouna", "el nar wesslet", "el nar weslet", "e7na jowwa", "lessa jowwa", "lissa jowwa",
+		"7ar2", "na7tere2", "byetla3 da5an", "dakhan", "5ane2", "m5nou2", "nmoot", "bnmoot", "bymoot", "ra7 nmoot", "fire", "sos", "trapped", "bleeding", "ri7et ghaz", "ri7et gaz", "tasarrob ghaz", "ghere2", "ghir2", "ghar2", "byedrebni", "yedrebni", "byedrabni", "sikkeen", "sla7", "mayya dakhla", "el mayya 3am tetla3", "ma 3am yetnaffas", "ma byetnaffas", "mish 3am yetnaffas", "fa2ed el wa3i", "wa2a3 3ala", "wi2e3 3ala", "ma byet7arrak", "ma 3am yet7arrak", "fa2de el wa3i", "ma7booseen", "m7asreen", "7ari2", "ta7t el rdem", "jalta", "m7bous*", "m7boos*", "mjrou7*", "majrou7*", "dem kaysil", "ghr9at", "ghr9o", "ghre9", "tay ghre9", "ynazzef", "btnazzef", "3am ynazzef", "tghra2", "3am tghra2", "ma kaykhrejch", "ma 9drnach nkhrjo", "ma n9drouch nkhrjo", "ma 2dirna nitla3", "ma kaytharrakch", "ma kayt7arrakch", "ma kaytherrekch", "makaytherrekch", "ma kayt7errekch", "makayt7errekch", "ma kat7errekch", "ma byet7arak", "kahraba mas*", "dorbato trisinti", "trisinti", "tkahrab", "ma3am yet7arrak", "3tkouna", "3ta9ouna", "el nar wesslet", "el nar weslet", "e7na jowwa", "lessa jowwa", "lissa jowwa",
 		// Maghrebi (Darija, Algerian, Tunisian): cannot get out, not breathing, under a collapse
 		"ma9derch nkhrej", "ma9dertch nkhrej", "ma9derch ikhrej", "ma9derch ykhrej", "ma n9derch nkhrej", "ma n9derch nokhroj", "ma yqderch ykhrej", "ma y9derch ykhrej",
 		"ma9derch y5rej", "ma y9derch y5rej", "ma kay9derch y5rej", "ma9dertch n5rej", "ma n9derch n5rej", "dd5an", "ddkhan",
@@ -126,7 +126,7 @@ var dangerPhrases = map[string][]string{
 		"بندوق بردار", "مسلح شخص", "مسلح افراد",
 		// bleeding that does not stop
 		"خون نہیں رک", "khoon nahi ruk", "khoon ruk nahi",
-		"دروازہ توڑ*", "دھنس گئی", "دھنس گیا", "ساری گولیاں کھا", "پھنس*", "سانس نہیں", "بے ہوش*", "بیہوش*", "خون بہ*", "خون نکل*", "بہت خون", "خون رک نہیں*", "آگ", "اگ لگ*", "دھواں*", "دھوا*", "گیس لیک", "گیس کی بو", "گیس نکل رہی", "گیس پھیل*", "گیس کا اخراج", "پانی بڑھ*", "پانی اندر آ رہا", "پانی اندر بھر*", "پانی اندر گھس*", "پانی گھس*", "ڈوب رہا", "ڈوب رہے", "ڈوب رہی", "ڈوبنے", "ڈوب جائیں گے",
+		"دروازہ توڑ*", "دھنس گئی", "دھنس گیا", "ساری گولیاں کھا", "پھنس*", "سانس نہیں", "بے ہوش*", "بیہوش*", "خون بہ*", "خون نکل*", "بہت خون", "خون رک نہیں*", "آگ", "اگ لگ گئی", "اگ لگ گئ*", "اگ لگ گیا", "اگ لگی ہے", "اگ لگی ہوئی", "اگ لگ رہی", "اگ لگ رہا", "اگ لگا د*", "aag lag gayi", "aag lagi hai", "دھواں*", "دھوا*", "گیس لیک", "گیس کی بو", "گیس نکل رہی", "گیس پھیل*", "گیس کا اخراج", "پانی بڑھ*", "پانی اندر آ رہا", "پانی اندر بھر*", "پانی اندر گھس*", "پانی گھس*", "ڈوب رہا", "ڈوب رہے", "ڈوب رہی", "ڈوبنے", "ڈوب جائیں گے",
 		"چھت پر", "ملبے*", "گولی*", "چاقو*", "حملہ*", "دل کا دورہ", "ایمبولینس", "ہارٹ اٹیک", "زخمی*", "نہیں نکل*", "نکل نہیں*", "جل رہا", "جل رہی", "دبے ہیں", "دبی ہیں", "دھماکہ*", "کرنٹ لگ*", "کرنٹ لگا", "پانی میں بہہ گیا", "پانی میں بہہ گئی", "پانی میں بہہ گئے", "اندر لوگ", "ہل نہیں رہا", "ہل نہیں رہی", "ہل نہیں رہے", "بجلی کا تار", "اسلحہ*", "بندوق*", "چھپے ہوئے ہیں", "چھپے ہیں"},
 }
 
@@ -134,7 +134,7 @@ var dangerPhrases = map[string][]string{
 // ("fire", "smoke", "gun"). They raise a message to danger unless the
 // classifier reads it as safe: "we left before the fire, all safe" is safe,
 // "we're fine but grandpa can't get out" is not.
-var hazardOnly = set("fire", "on fire", "smoke", "flames", "burning", "gun", "guns", "shooting", "shots", "knife", "explosion", "ambulance",
+var hazardOnly = set("fire", "on fire", "smoke", "flames", "burning", "gun", "guns", "shooting", "shots", "knife", "explosion", "ambulance", "ambulances",
 	"حريق*", "النار", "نار", "دخان*", "رصاص*", "انفجار*", "اسعاف*", "مسلح*", "هجوم", "سكين*", "سكاكين",
 	"7aree2", "7ari2", "7areeq", "hariq", "l3afya", "l3afia", "dukhan", "dokhan", "dakhan", "dkhan", "d5an", "doukhan", "is3af", "es3af", "2es3af", "rsas", "ratsas", "sikkeen", "sla7", "fire",
 	"feu", "incendie", "fumée", "flammes", "brûle", "arme", "fusil", "explosion", "ambulance", "tire", "tirent", "armé", "armée",
@@ -212,7 +212,7 @@ var resolvedCues = []string{
 	"وقفت", "وقف*", "بعيد*", "ما حد تاذي", "ما حدا تاذي", "محدش اتاذي", "ما في اصابات", "لا اصابات", "بدون اصابات", "ما تاذي*", "ما انصاب*",
 	"طلعنا", "خرجنا", "هربنا", "نزلت المي*", "نزل الما*", "انتهي*", "انتهت", "راح الخطر", "خلص الخطر", "تحت السيطره",
 	"ma wesel*", "ma wsl*", "ma wislit", "ma wesletna", "abel ma", "9bel ma", "qbel ma", "9bl ma", "ktafet", "tfet", "t2afet", "wi2fet",
-	"w2fet", "wa2fet", "b3eed", "b3id", "ma 7ada t2azza", "ma 7ad t2azza", "ma 7ada tsab", "tla3na", "5rajna", "kharajna", "hrabna", "5rjna",
+	"w2fet", "wa2fet", "taffo", "taffou", "taffouha", "mar2et", "mar2at", "b3eed", "b3id", "ma 7ada t2azza", "ma 7ad t2azza", "ma 7ada tsab", "tla3na", "5rajna", "kharajna", "hrabna", "5rjna",
 	"n'a pas atteint", "pas atteint", "pas arrivé jusqu'à nous", "n'est pas arrivé*", "avant que", "avant le", "avant la", "avant l'", "éteint",
 	"maîtrisé", "est passé", "terminé", "loin de", "pas blessé*", "personne n'est blessé", "personne blessé", "aucun blessé", "sains et saufs",
 	"sortis à temps", "on est sortis", "évacués", "s'est arrêté*", "a reculé", "a baissé",

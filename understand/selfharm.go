@@ -48,7 +48,8 @@ var (
 		"letzte nachricht", "briefe für alle", "für alle briefe", "briefe geschrieben", "brief für jeden", "verabschieden", "abschied nehmen",
 		"última mensagem", "minha última", "cartas para todos", "cartas pra todo mundo", "cartas para todo mundo", "deixei cartas", "deixei uma carta", "me despedir", "despedir de",
 		"اخر رساله", "رسالتي الاخيره", "اخر مسج", "رسائل للكل", "اودعكم", "اودع", "a5er risale", "akher risale", "a5er risala", "akher risala",
-		"a5er message", "akher message",
+		"a5er message", "akher message", "كتبت رسايل لولادي", "كتبت رسائل لاولادي", "كتبت رسايل للولاد", "katabt rasayel la wlade",
+		"katabt rasayel la wladi", "katabt rasa2el la wlade",
 		"आखिरी मैसेज", "आख़िरी मैसेज", "आखिरी संदेश", "आखरी मैसेज", "aakhri message", "akhri message", "aakhri sandesh",
 		"آخری پیغام", "آخری میسج", "akhri paigham",
 	}
@@ -59,7 +60,8 @@ var (
 		"perdónenme", "perdóname", "los quiero", "las quiero", "te quiero", "antes de irme", "díganle",
 		"verzeiht mir", "verzeih mir", "lieb hab", "hab euch lieb", "hab dich lieb", "sagt mama", "sagt papa", "ich liebe euch", "bevor ich geh", "bevor ich gehe", "sagt meiner", "sagt meinem",
 		"me perdoem", "me perdoa", "fala pra minha", "fala pro meu", "diz pra minha", "eu amo ela", "eu amo ele", "que eu amo", "amo vocês", "te amo", "antes de ir", "antes de partir", "digam para",
-		"سامحوني", "سامحني", "سامحيني", "بحبكم", "احبكم", "قبل ما روح", "قبل ما امشي", "sam7ooni", "sam7ouni", "sam7oni", "sam7ni", "b7ebkon", "bhebkon",
+		"سامحوني", "سامحني", "سامحيني", "بحبكم", "احبكم", "قبل ما روح", "قبل ما امشي", "ما بقيت قادره", "ما بقيت قادر", "بس بدي حدا يعرف",
+		"ma b2et 2adra", "ma b2et 2ader", "bas badde 7ada ya3ref", "bas bidi 7ada ya3ref", "sam7ooni", "sam7ouni", "sam7oni", "sam7ni", "b7ebkon", "bhebkon",
 		"माफ करना", "माफ़ करना", "माफ कर देना", "माफ़ कर देना", "maaf karna", "maaf kar dena", "maf karna", "अलविदा", "alvida",
 		"معاف کرنا", "معاف کر دینا", "معاف کردینا", "الوداع",
 	}

@@ -533,6 +533,10 @@ var hypoPhrases = []string{
 	"what to do if", "what to do when", "what to do in case", "what should i do if", "what should we do if", "what do i do if", "what do we do if",
 	"what do you do if", "what happens if", "how do i know if", "how to tell if", "how to recognise", "how to recognize", "signs of", "symptoms of",
 	"first aid for", "in case of",
+	// the sender says it never happened to them: asked ahead
+	"never happened to me", "it's never happened to me", "ça ne m'est jamais arrivé", "ca ne m'est jamais arrive", "nunca me ha pasado",
+	"nunca me pasó", "ist mir noch nie passiert", "nunca me aconteceu", "nunca aconteceu comigo", "عمرها ما صارت معي", "ما صارت معي قبل",
+	"3omra ma saret ma3i", "मेरे साथ कभी नहीं हुआ", "कभी हुआ नहीं", "mere saath kabhi nahi hua", "میرے ساتھ کبھی نہیں ہوا", "کبھی ہوا نہیں",
 	"que faire si", "que faire en cas", "quoi faire si", "que dois-je faire si", "que faut-il faire si", "comment reconnaître", "signes d'", "signes de",
 	"symptômes d'", "symptômes de", "en cas de",
 	"qué hacer si", "que hacer si", "qué hago si", "que hago si", "qué hacer en caso", "que hacer en caso", "cómo saber si", "como saber si",
@@ -615,8 +619,14 @@ func hypothetical(text, padded string) bool {
 }
 
 func hypotheticalCues(text, padded string, cues uint8) bool {
-	if cues&cueHypo == 0 && !(cues&cueIf != 0 && howSet.match(padded)) && !conditionalAsk(text, padded) && !choiceAsk(padded) {
+	if cues&cueHypo == 0 && !(cues&cueIf != 0 && howSet.match(padded)) && !conditionalAsk(text, padded) && !choiceAsk(padded) && !plannedAhead(padded) {
 		return false
+	}
+	if plannedAhead(padded) {
+		// "if the water reaches the door tonight, roof or leave? we're
+		// fine now": its "tonight" and "now" are the plan's and the
+		// status's, not a call for help
+		return true
 	}
 	if cues&cueUrgent != 0 {
 		return false
@@ -717,6 +727,14 @@ var harmlessSenses = []string{
 	"since the explosion", "since the fire", "since the blast", "since the shooting", "depuis l'explosion", "depuis l'incendie",
 	"desde la explosión", "desde el incendio", "seit der explosion", "seit dem brand", "seit dem feuer", "desde a explosão", "desde o incêndio",
 	"من وقت الانفجار", "من يوم الانفجار", "من وقت الحريق", "من يوم الحريق", "men wa2t el enfijar", "धमाके के बाद से", "دھماکے کے بعد سے",
+	// the fire named as the time after which something was done ("the
+	// fire brigade shut our block after the fire, we're fine but our
+	// medicines are inside")
+	"after the fire", "after the explosion", "after the blast", "après l'incendie", "après l'explosion", "después del incendio",
+	"después de la explosión", "nach dem brand", "nach dem feuer", "nach der explosion", "depois do incêndio", "depois da explosão",
+	"بعد الحريق", "بعد الانفجار", "ba3d el 7ari2", "ba3d el 7aree2", "आग के बाद", "धमाके के बाद", "aag ke baad", "آگ کے بعد", "دھماکے کے بعد",
+	"after the gas leak", "après la fuite de gaz", "después de la fuga de gas", "nach dem gasleck", "depois do vazamento de gás", "بعد تسرب الغاز",
+	"गैस लीक के बाद", "گیس لیک کے بعد",
 	"preso no aeroporto", "presos no aeroporto", "presa no aeroporto", "coincés à l'aéroport", "coincé à l'aéroport", "coincés à la gare",
 	"atrapados en el aeropuerto", "atrapado en el aeropuerto", "varados",
 	// a hole or flood that took a car, nobody in it
@@ -796,7 +814,7 @@ var recoveredPhrases = []string{
 }
 
 func init() {
-	all := append(append(append(append([]string{}, notHazard...), notDanger...), harmlessSenses...), foodStainedLips()...)
+	all := append(append(append(append(append([]string{}, notHazard...), notDanger...), harmlessSenses...), foodStainedLips()...), belongingsLeftInside()...)
 	notHazardSet = compileWhole(append(all, negatedDanger()...))
 }
 
@@ -936,7 +954,8 @@ var longAgo = []string{
 	"برسی", "بچپن میں", "کہانی سنائی",
 	// an old disaster retold, again and again, or watched as a documentary
 	"still talks about", "still goes on about", "always talks about", "a documentary about",
-	"raconte toujours", "raconte encore", "nous raconte", "un documentaire sur",
+	"raconte toujours", "raconte encore", "nous raconte", "un documentaire sur", "en parle encore", "en parle toujours", "parle encore de",
+	"still mentions", "habla todavía de", "habla todavia de", "spricht immer noch von", "ainda fala d",
 	"todavía cuenta", "todavia cuenta", "siempre cuenta", "sigue contando", "un documental sobre",
 	"erzählt immer", "erzählt wieder", "hat wieder vom", "hat wieder von", "eine doku über", "eine dokumentation über",
 	"ainda conta", "sempre conta", "um documentário sobre",

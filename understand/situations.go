@@ -175,7 +175,7 @@ var situationConcepts = []concept{
 	{name: "person_gone", parts: []conceptPart{
 		{phrases: sitPerson},
 		{neg: true, phrases: append(append(append([]string{}, sitGone...), sitTrapped...), sitFell...)},
-	}, unless: sitElsewhere, check: personGone},
+	}, unless: concat(sitElsewhere, suppliesNotFound), check: personGone},
 	// a device that needs power, a power cut, its battery told low
 	{name: "device_battery_low", parts: []conceptPart{
 		{phrases: sitDevice},

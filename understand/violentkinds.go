@@ -1,14 +1,79 @@
 package understand
 
+import "strings"
+
 // Kinds of life threat told without a danger word, each a conjunction of
 // meanings: a fever with the mind going, fumes with someone fainted, a
 // crowd smashing in on people inside, armed men with someone down, a building leaning while its
 // cracks grow with people in it, and honey given to a baby who turns
-// floppy or cannot swallow (infant botulism). The overturned train or bus
+// floppy or cannot swallow (infant botulism), a big wild animal loose
+// where people, children above all, are outside, fingers or a limb cut
+// off, and a boat adrift at sea for days or with no water. The overturned train or bus
 // with people screaming is hardship.go's vehicle_overturned_inside, whose
 // lists take the carriages and the screams.
 
 var (
+	// kindBodyPart: fingers, a hand, a limb.
+	kindBodyPart = []string{
+		"finger", "fingers", "thumb", "hand", "toe", "toes", "arm", "leg", "foot", "doigt", "doigts", "pouce", "main", "orteil", "bras", "jambe",
+		"dedo", "dedos", "mano", "brazo", "pierna", "pie", "finger", "daumen", "hand", "zeh", "zehen", "arm", "bein", "fuß", "dedo", "dedos",
+		"polegar", "mão", "braço", "perna", "pé", "اصبع", "اصبعه", "اصابعه", "اصبعين", "صباعه", "صوابعه", "ايده", "ايدها", "يده", "رجله", "isb3",
+		"isb3ein", "isba3", "esba3", "sabe3", "swabe3o", "ido", "idha", "rejlo", "उंगली", "उंगलियां", "अंगूठा", "हाथ", "पैर", "ungli", "ungliyan",
+		"angootha", "haath", "pair", "انگلی", "انگلیاں", "انگوٹھا", "ہاتھ", "پاؤں",
+	}
+	// kindSevered: cut off, blown off, hanging.
+	kindSevered = []string{
+		"cut off", "severed", "blown off", "ripped off", "torn off", "hanging off", "coupé net", "coupés", "arraché", "arrachés", "sectionné",
+		"amputado", "amputados", "cortados", "arrancado", "arrancados", "colgando", "abgetrennt", "abgerissen", "decepado", "decepados",
+		"arrancou", "pendurado", "مقطوعين", "مقطوعه", "ma2tou3in", "ma2tou3a", "ma2tou3", "maqtou3in", "कट कर अलग", "कटकर अलग", "कट के अलग",
+		"kat kar alag", "کٹ کر الگ", "کٹ کے الگ",
+	}
+	// kindBoat: a boat with people on it.
+	kindBoat = []string{
+		"boat", "dinghy", "raft", "bateau", "barque", "embarcation", "cayuco", "patera", "bote", "lancha", "balsa", "embarcación", "boot",
+		"schlauchboot", "barco", "barca", "قارب", "القارب", "مركب", "المركب", "زورق", "flouka", "markeb", "2areb", "नाव", "नौका", "naav", "کشتی",
+		"kashti",
+	}
+	// kindAtSea: out at sea, adrift, stopped at sea.
+	kindAtSea = []string{
+		"adrift", "drifting", "at sea", "in the sea", "à la dérive", "en mer", "a la deriva", "en el mar", "en alta mar", "auf see", "treibt",
+		"im meer", "à deriva", "no mar", "em alto mar", "في البحر", "بالبحر", "بعرض البحر", "fel ba7r", "bel ba7r", "समुद्र में", "samundar mein",
+		"سمندر میں",
+	}
+	// kindAdriftNeed: days out, no water, the engine dead, many aboard.
+	kindAdriftNeed = []string{
+		"no water", "no food", "engine died", "engine is dead", "engine failed", "sans eau", "moteur en panne", "sin agua", "sin comida",
+		"motor parado", "kein wasser", "motor ausgefallen", "sem água", "sem agua", "motor parou", "بلا مي", "ما في مي", "بدون ماء",
+		"المحرك خربان", "mafi may", "bala may", "पानी नहीं", "پانی نہیں",
+	}
+	// kindWildAnimal: an animal that kills, kept as a pet or escaped.
+	kindWildAnimal = []string{
+		"lion", "lioness", "tiger", "leopard", "bear", "crocodile", "alligator", "lionne", "tigre", "léopard", "ours", "crocodile",
+		"león", "leona", "oso", "cocodrilo", "löwe", "löwin", "tiger", "leopard", "bär", "krokodil", "leão", "leoa", "onça", "urso", "jacaré",
+		"اسد", "الاسد", "نمر", "النمر", "دب", "الدب", "تمساح", "التمساح", "asad", "nemr", "nimr", "dob", "timsa7",
+		"शेर", "बाघ", "तेंदुआ", "भालू", "मगरमच्छ", "sher", "baagh", "tendua", "bhalu", "magarmachh",
+		"پالتو شیر", "شیر باہر", "ببر شیر", "باگھ", "چیتا", "تیندوا", "ریچھ", "مگرمچھ",
+	}
+	// kindLoose: it got out and is in the street.
+	kindLoose = []string{
+		"escaped", "got out", "is loose", "on the loose", "running loose", "in our street", "s'est échappé", "s'est échappée",
+		"en liberté", "dans notre rue", "se escapó", "suelto", "suelta", "en nuestra calle", "ausgebrochen",
+		"entlaufen", "frei herum", "in unserer straße", "fugiu", "solto", "solta", "na nossa rua",
+		"هرب", "هربان", "طلع من القفص", "بالشارع", "بحارتنا", "في حارتنا", "hereb", "harban", "bel share3", "b7aritna",
+		"भाग गया", "भाग निकला", "बाहर निकल आया", "बाहर आ गया", "bhaag gaya", "bahar nikal aaya", "بھاگ گیا", "باہر نکل آیا", "باہر آ گیا", "bahar nikal aya",
+	}
+	// kindOutside: people, children above all, out near it.
+	kindOutside = []string{
+		"kids", "children", "child", "people", "enfants", "gens", "niños", "niñas", "gente", "kinder", "leute", "crianças", "pessoas",
+		"اطفال", "الاطفال", "الولاد", "ولاد", "العيال", "ناس", "wlad", "el wlad", "3iyal", "nas",
+		"बच्चे", "लोग", "bacche", "bachche", "log", "بچے", "لوگ",
+	}
+	// kindCaught: the animal caught or shot, back in its cage.
+	kindCaught = []string{
+		"caught", "captured", "sedated", "darted", "back in", "capturé", "capturée", "endormi", "capturado", "capturada", "sedado",
+		"eingefangen", "betäubt", "capturado", "sedado", "مسكوه", "امسكوه", "خدروه", "masakouh", "पकड़ लिया", "पकड़ा गया", "pakad liya",
+		"پکڑ لیا", "پکڑا گیا", "قابو کر لیا",
+	}
 	// kindArmed: attackers with weapons.
 	kindArmed = []string{
 		"armed", "with guns", "with a gun", "gunmen", "with knives", "armés", "armé", "avec des armes", "avec un flingue", "armados", "armado",
@@ -113,5 +178,31 @@ var violentKindConcepts = []concept{
 	}, unless: kindOver},
 	{name: "armed_person_down", parts: []conceptPart{{phrases: kindArmed}, {phrases: kindDown}}, unless: kindOver},
 	{name: "building_leaning", hazard: true, parts: []conceptPart{{phrases: kindBuilding}, {neg: true, phrases: kindLeaning}, {phrases: signPeople}}, unless: kindOver},
+	{name: "part_severed", parts: []conceptPart{{phrases: kindBodyPart}, {neg: true, phrases: kindSevered}}, unless: kindOver, check: severedNear},
+	{name: "boat_adrift", hazard: true, parts: []conceptPart{{phrases: kindBoat}, {phrases: kindAtSea}, {phrases: kindAdriftNeed}}, unless: kindOver},
+	{name: "wild_animal_loose", parts: []conceptPart{{phrases: kindWildAnimal}, {neg: true, phrases: kindLoose}, {phrases: kindOutside}}, unless: concat(kindOver, kindCaught)},
 	{name: "honey_infant", parts: []conceptPart{{phrases: kindHoney}, {phrases: kindInfant}, {neg: true, phrases: kindFloppy}}, unless: kindOver},
 }
+
+// severedNear reports a body part with a word telling it cut off within
+// the five words after it ("isb3ein menno ta2riban ma2tou3in", "two
+// fingers hanging off"): "el kahraba ma2tou3a ... w ido wja3ato" (the
+// power is cut ... his hand hurts) names both, apart.
+func severedNear(padded string) bool {
+	words := strings.Fields(padded)
+	for i, w := range words {
+		if !bodyPartWords[w] {
+			continue
+		}
+		rest := " " + strings.Join(words[i+1:min(len(words), i+7)], " ") + " "
+		if severedSet.match(rest) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	bodyPartWords = wordSet(kindBodyPart...)
+	severedSet    = compile(kindSevered)
+)
