@@ -117,31 +117,37 @@ func (e *Engine) stopPartitioned() {
 // this instance no longer owns leaves the local lane unprocessed (it
 // stays in the store for the new owner).
 func (e *Engine) inWork(key string, ref inRef) bool {
-	if !e.part.Owns(key) {
-		e.unqueue(e.parted.in, ref.seq)
-		return true
-	}
-	e.working(key, 1)
-	done := e.processInbound(key, ref)
-	e.working(key, -1)
-	if done {
-		e.unqueue(e.parted.in, ref.seq)
-	}
-	return done
+	return e.ownedWork(key, false, e.parted.in, ref.seq, func() bool { return e.processInbound(key, ref) })
 }
 
-// outWork is inWork for the outbound lanes.
+// outWork is inWork for the outbound lanes. A send made here whose
+// outcome is held (its write failed, or a read receipt waits for a
+// reply's write) is written whoever owns the user now: a hand-over waits
+// for that write (Busy), and without it the next owner would find the
+// message pending and send it again.
 func (e *Engine) outWork(key string, seq uint64) bool {
-	user := laneUser(key)
-	if !e.part.Owns(user) {
-		e.unqueue(e.parted.out, seq)
+	_, held := e.heldOutcomes.Load(seq)
+	return e.ownedWork(laneUser(key), held, e.parted.out, seq, func() bool { return e.processOutbound(key, seq) })
+}
+
+// ownedWork runs work, the item seq of set, if this instance owns user
+// or anyway.
+// The work is counted (Busy) before ownership is asked, not after: a
+// partition is given up by first making Owns false and then waiting
+// while Busy, so one of the two sees the other. Counted after, a worker
+// could find the user owned, the partition be given up (Busy false) and
+// taken, and the worker then send beside the new owner, which reads the
+// item still pending and sends it again.
+func (e *Engine) ownedWork(user string, anyway bool, set map[uint64]bool, seq uint64, work func() bool) bool {
+	e.working(user, 1)
+	defer e.working(user, -1)
+	if !anyway && !e.part.Owns(user) {
+		e.unqueue(set, seq)
 		return true
 	}
-	e.working(user, 1)
-	done := e.processOutbound(key, seq)
-	e.working(user, -1)
+	done := work()
 	if done {
-		e.unqueue(e.parted.out, seq)
+		e.unqueue(set, seq)
 	}
 	return done
 }
