@@ -1,8 +1,14 @@
 package bot
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/rs/zerolog"
 
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
@@ -77,6 +83,111 @@ func TestCloseWritesEveryOutcomeButLeavesParkedReplies(t *testing.T) {
 			}
 			if n := len(graph.Messages()); n != len(replies) || n == 0 {
 				t.Errorf("%d messages reached the Graph API for %d replies; want one each", n, len(replies))
+			}
+		})
+	}
+}
+
+// electingStore is a store whose scoped reads, once electing is set,
+// wait as a JetStream read does while a stream elects its leader: until
+// the caller's context ends, or the request's timeout.
+type electingStore struct {
+	*store.DB
+	electing atomic.Bool
+	timeout  time.Duration
+	waiting  atomic.Int64 // reads waiting now
+}
+
+func (s *electingStore) ReadIn(ctx context.Context, scope store.Scope, fn func(r store.Reader) error) error {
+	if s.electing.Load() {
+		s.waiting.Add(1)
+		defer s.waiting.Add(-1)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(s.timeout):
+			return errors.New("electing: no response from stream")
+		}
+	}
+	return s.DB.ReadIn(ctx, scope, fn)
+}
+
+func (s *electingStore) NextSeq(_ context.Context, name string) (uint64, error) {
+	return s.DB.NextSeq(name)
+}
+
+// A stop while the store elects a leader does not wait for reads that
+// precede any send: the reads of the users whose notifications are
+// queued (each would wait a request's timeout, one after the other, and
+// the next owners of their partitions read them anyway), or the read of
+// a reply about to be sent, past the grace (it stays in the store).
+func TestCloseDoesNotWaitForReadsWhileTheStoreElects(t *testing.T) {
+	const timeout = 20 * time.Second
+	for _, tc := range []struct {
+		name string
+		// elect arms the store's election and starts the reads to wait for.
+		elect func(t *testing.T, owners *twoOwners, graph *whatsapptest.Server, slow *electingStore) (reads int64)
+	}{
+		{"notified users queued", func(t *testing.T, owners *twoOwners, _ *whatsapptest.Server, slow *electingStore) int64 {
+			slow.electing.Store(true)
+			for u, notified := 0, 0; notified < 4*syncWorkers; u++ {
+				if user := fmt.Sprintf("1555000%04d", u); owners.owner(user) == 0 {
+					owners.engines[0].Wake(user)
+					notified++
+				}
+			}
+			return syncWorkers
+		}},
+		{"reply about to be sent", func(t *testing.T, owners *twoOwners, graph *whatsapptest.Server, slow *electingStore) int64 {
+			user := ""
+			for u := 0; user == ""; u++ {
+				if owners.owner(fmt.Sprintf("1555000%04d", u)) == 0 {
+					user = fmt.Sprintf("1555000%04d", u)
+				}
+			}
+			// The first send fails and backs off (startTwoOwners: 1ms):
+			// the store elects before the reply is read again.
+			graph.FailNext(1, 503, 0)
+			graph.SetResponder(func(whatsapptest.Request) whatsapptest.Response {
+				slow.electing.Store(true)
+				return whatsapptest.Response{}
+			})
+			if err := owners.engines[0].Accept(textPayload("wamid.E1", user, "shelter", time.Now())); err != nil {
+				t.Fatal(err)
+			}
+			return 1
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := store.Options{InMemory: true, Logger: zerolog.Nop()}
+			mem, err := store.Open(opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			slow := &electingStore{DB: mem, timeout: timeout}
+			db, err := store.OpenBackend(slow, "electing", opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			graph := whatsapptest.NewServer(t, whatsapptest.Strict())
+			client := whatsapp.NewClient(whatsapp.ClientConfig{BaseURL: graph.URL, Version: "v23.0", AccessToken: testToken, Timeout: 5 * time.Second})
+			owners := startTwoOwners(t, db, client)
+			defer owners.engines[1].Close()
+
+			reads := tc.elect(t, owners, graph, slow)
+			for deadline := time.Now().Add(10 * time.Second); slow.waiting.Load() < reads; time.Sleep(time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("%d reads waiting on the election after 10s, want %d", slow.waiting.Load(), reads)
+				}
+			}
+			// A short grace: the reply's read waits in it, as a send
+			// would; past it the read ends with the stop.
+			owners.engines[0].cfg.ShutdownGrace = 100 * time.Millisecond
+			start := time.Now()
+			owners.engines[0].Close()
+			if took := time.Since(start); took > timeout/2 {
+				t.Errorf("Close took %s while the store elected a leader (a read times out after %s)", took.Round(time.Millisecond), timeout)
 			}
 		})
 	}

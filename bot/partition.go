@@ -77,8 +77,16 @@ func (e *Engine) startPartitioned() {
 			for user := range syncs {
 				e.parted.mu.Lock()
 				delete(e.parted.pending, user)
+				stopped := e.parted.stopped
 				e.parted.mu.Unlock()
-				e.syncUser(user)
+				if !stopped {
+					// Once stopped the users still queued are left to
+					// the partitions' next owners, which read them:
+					// reading each here would hold the stop up, for a
+					// JetStream request's timeout each during a leader
+					// election.
+					e.syncUser(user)
+				}
 			}
 		}()
 	}
@@ -249,7 +257,7 @@ func (e *Engine) syncUser(user string) {
 	if !e.part.Owns(user) {
 		return
 	}
-	ctx := storeCtx()
+	ctx := e.ctx // ends at Close: what is left is read by the next owner
 	var ins []uint64
 	var outs []store.OutboxItem
 	err := e.db.ReadIn(ctx, store.UserScope(user), func(r store.Reader) error {
@@ -269,6 +277,9 @@ func (e *Engine) syncUser(user string) {
 			return nil
 		})
 	})
+	if err != nil && e.ctx.Err() != nil {
+		return // stopping
+	}
 	if err != nil {
 		e.log.Error().Err(err).Msg("read a user's pending work after a notification; the partition's rescan will find it")
 		return
