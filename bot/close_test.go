@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rs/zerolog"
-
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
 	"lifeline/store"
@@ -139,12 +137,7 @@ func TestCloseDoesNotWaitForReadsWhileTheStoreElects(t *testing.T) {
 			return syncWorkers
 		}},
 		{"reply about to be sent", func(t *testing.T, owners *twoOwners, graph *whatsapptest.Server, slow *electingStore) int64 {
-			user := ""
-			for u := 0; user == ""; u++ {
-				if owners.owner(fmt.Sprintf("1555000%04d", u)) == 0 {
-					user = fmt.Sprintf("1555000%04d", u)
-				}
-			}
+			user := owners.userOf(0)
 			// The first send fails and backs off (startTwoOwners: 1ms):
 			// the store elects before the reply is read again.
 			graph.FailNext(1, 503, 0)
@@ -159,19 +152,11 @@ func TestCloseDoesNotWaitForReadsWhileTheStoreElects(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			opts := store.Options{InMemory: true, Logger: zerolog.Nop()}
-			mem, err := store.Open(opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			slow := &electingStore{DB: mem, timeout: timeout}
-			db, err := store.OpenBackend(slow, "electing", opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			graph := whatsapptest.NewServer(t, whatsapptest.Strict())
-			client := whatsapp.NewClient(whatsapp.ClientConfig{BaseURL: graph.URL, Version: "v23.0", AccessToken: testToken, Timeout: 5 * time.Second})
+			var slow *electingStore
+			db, graph, client := sharedStore(t, func(db *store.DB, _ *whatsapptest.Server) store.Backend {
+				slow = &electingStore{DB: db, timeout: timeout}
+				return slow
+			})
 			owners := startTwoOwners(t, db, client)
 			defer owners.engines[1].Close()
 

@@ -87,18 +87,42 @@ func startTwoOwners(t *testing.T, db *store.DB, client Sender) *twoOwners {
 	return owners
 }
 
+// sharedStore opens an in-memory store, wrapped by wrap when it is not
+// nil (fault injection), and a strict fake Graph API with its client; the
+// store closes at the test's cleanup, after the test's own defers.
+func sharedStore(t *testing.T, wrap func(db *store.DB, graph *whatsapptest.Server) store.Backend) (*store.DB, *whatsapptest.Server, *whatsapp.Client) {
+	t.Helper()
+	graph := whatsapptest.NewServer(t, whatsapptest.Strict())
+	opts := store.Options{InMemory: true, Logger: zerolog.Nop()}
+	db, err := store.Open(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wrap != nil {
+		if db, err = store.OpenBackend(wrap(db, graph), "wrapped", opts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() { db.Close() })
+	client := whatsapp.NewClient(whatsapp.ClientConfig{BaseURL: graph.URL, Version: "v23.0", AccessToken: testToken, Timeout: 5 * time.Second})
+	return db, graph, client
+}
+
+// userOf is the first test user engine i owns.
+func (o *twoOwners) userOf(i int) string {
+	for u := 0; ; u++ {
+		if user := fmt.Sprintf("1555000%04d", u); o.owner(user) == i {
+			return user
+		}
+	}
+}
+
 // Two engines share one store, each working half of the users: messages
 // posted to either are answered by the owner of their user, in each
 // user's order, and once one engine stops owning anything, the other
 // adopts what it left stored and unprocessed.
 func TestTwoEnginesSplitTheUsersAndKeepEachUsersOrder(t *testing.T) {
-	db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	graph := whatsapptest.NewServer(t, whatsapptest.Strict())
-	client := whatsapp.NewClient(whatsapp.ClientConfig{BaseURL: graph.URL, Version: "v23.0", AccessToken: testToken, Timeout: 5 * time.Second})
+	db, graph, client := sharedStore(t, nil)
 	owners := startTwoOwners(t, db, client)
 	var closeOnce sync.Once
 	closeAll := func() {
@@ -269,13 +293,7 @@ func TestAWorkerAskingWhetherItOwnsAUserIsBusyWithThem(t *testing.T) {
 		{"read receipt", func(e *Engine) bool { return e.outWork(readKey(user), 7) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			db, err := store.Open(store.Options{InMemory: true, Logger: zerolog.Nop()})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			graph := whatsapptest.NewServer(t, whatsapptest.Strict())
-			client := whatsapp.NewClient(whatsapp.ClientConfig{BaseURL: graph.URL, Version: "v23.0", AccessToken: testToken, Timeout: 5 * time.Second})
+			db, _, client := sharedStore(t, nil)
 			gate := &gatedOwner{user: user, asked: make(chan struct{}), answer: make(chan bool)}
 			e := New(Config{PhoneNumberIDs: []string{testPhone}}, Options{DB: db, Sender: client, KB: stubKB{}, Logger: zerolog.Nop(), Partitions: gate})
 			if err := e.Start(); err != nil {
@@ -338,19 +356,11 @@ func TestAHandOverWaitsForTheOutcomeOfASendMade(t *testing.T) {
 		{"outcome write failing", false, 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			graph := whatsapptest.NewServer(t, whatsapptest.Strict())
-			opts := store.Options{InMemory: true, Logger: zerolog.Nop()}
-			mem, err := store.Open(opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			faults := &outcomeFaults{DB: mem, left: tc.failWrites, armed: func() bool { return len(graph.Messages()) > 0 }}
-			db, err := store.OpenBackend(faults, "faulty", opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			client := whatsapp.NewClient(whatsapp.ClientConfig{BaseURL: graph.URL, Version: "v23.0", AccessToken: testToken, Timeout: 5 * time.Second})
+			var faults *outcomeFaults
+			db, graph, client := sharedStore(t, func(db *store.DB, graph *whatsapptest.Server) store.Backend {
+				faults = &outcomeFaults{DB: db, left: tc.failWrites, armed: func() bool { return len(graph.Messages()) > 0 }}
+				return faults
+			})
 			held := &heldSender{Sender: client, sent: make(chan struct{}), release: make(chan struct{})}
 			if !tc.holdAnswer {
 				close(held.release)
@@ -361,12 +371,7 @@ func TestAHandOverWaitsForTheOutcomeOfASendMade(t *testing.T) {
 					e.Close()
 				}
 			}()
-			user := ""
-			for u := 0; user == ""; u++ {
-				if owners.owner(fmt.Sprintf("1555000%04d", u)) == 0 {
-					user = fmt.Sprintf("1555000%04d", u)
-				}
-			}
+			user := owners.userOf(0)
 			held.user = user
 			if err := owners.engines[0].Accept(textPayload("wamid.H1", user, "shelter", time.Now())); err != nil {
 				t.Fatal(err)
