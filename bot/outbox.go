@@ -294,7 +294,6 @@ func (e *Engine) holdForSend(key string, it *store.OutboxItem) (release func(), 
 	release = e.people.Shared(it.User)
 	live := false
 	ctx := e.ctx // ends at Close, as loadOutbox's read
-
 	err := e.db.ReadIn(ctx, store.UserScope(it.User), func(r store.Reader) error {
 		var err error
 		live, err = store.HasOutboxItem(ctx, r, it.Seq)

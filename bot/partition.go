@@ -134,18 +134,24 @@ func (e *Engine) inWork(key string, ref inRef) bool {
 // for that write (Busy), and without it the next owner would find the
 // message pending and send it again.
 func (e *Engine) outWork(key string, seq uint64) bool {
-	_, held := e.heldOutcomes.Load(seq)
-	return e.ownedWork(laneUser(key), held, e.parted.out, seq, func() bool { return e.processOutbound(key, seq) })
+	if _, held := e.heldOutcomes.Load(seq); held {
+		return e.ownedWork(laneUser(key), true, e.parted.out, seq, func() bool {
+			// Only the write: gone from the held outcomes meanwhile, the
+			// item was removed with a reply's write (receiptWritten).
+			done, held := e.recordHeld(seq)
+			return done || !held
+		})
+	}
+	return e.ownedWork(laneUser(key), false, e.parted.out, seq, func() bool { return e.processOutbound(key, seq) })
 }
 
 // ownedWork runs work, the item seq of set, if this instance owns user
-// or anyway.
-// The work is counted (Busy) before ownership is asked, not after: a
-// partition is given up by first making Owns false and then waiting
-// while Busy, so one of the two sees the other. Counted after, a worker
-// could find the user owned, the partition be given up (Busy false) and
-// taken, and the worker then send beside the new owner, which reads the
-// item still pending and sends it again.
+// or anyway. The work is counted (Busy) before ownership is asked, not
+// after: a partition is given up by first making Owns false and then
+// waiting while Busy, so one of the two sees the other. Counted after, a
+// worker could find the user owned, the partition be given up (Busy
+// false) and taken, and the worker then send beside the new owner, which
+// reads the item still pending and sends it again.
 func (e *Engine) ownedWork(user string, anyway bool, set map[uint64]bool, seq uint64, work func() bool) bool {
 	e.working(user, 1)
 	defer e.working(user, -1)
