@@ -489,7 +489,15 @@ func (e *Engine) Start() error {
 
 // Close finishes the messages being processed, gives queued replies a
 // grace period to go out, and stops. Whatever is left stays in the store
-// for the next start.
+// for the next start (or the partition's next owner).
+//
+// The grace ends as soon as nothing is being sent or ready to be and no
+// send's outcome is held in memory: a reply parked until later (a
+// backoff, a paused number, a send waiting for its status) would not go
+// out within it, and waiting for one made every stop take the whole
+// grace, as long as the process's stop budget. A held outcome is waited
+// for: its lane writes it again after a short backoff, and a stop that
+// left it unwritten would have the message sent again.
 func (e *Engine) Close() {
 	e.mu.Lock()
 	if e.closed {
@@ -503,16 +511,28 @@ func (e *Engine) Close() {
 	close(e.ingestCh)
 	<-e.ingestDone
 	e.inbox.Close()
-	done := make(chan struct{})
-	go func() { e.outbox.WaitIdle(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(e.cfg.ShutdownGrace):
-	}
+	e.drainOutbox(time.Now().Add(e.cfg.ShutdownGrace))
 	e.cancel()
 	e.outbox.Close()
 	e.stopPartitioned()
 	e.log.Info().Int("inbox", e.inbox.Len()).Int("outbox", e.outbox.Len()).Msg("engine stopped")
+}
+
+// drainOutbox waits, until deadline, for the outbox to go quiet
+// (sendLanes.WaitQuiet) with no send's outcome held in memory.
+func (e *Engine) drainOutbox(deadline time.Time) {
+	for e.outbox.WaitQuiet(deadline) && e.holdsOutcome() && time.Now().Before(deadline) {
+		// The held outcome's lane is parked until its write is tried
+		// again (retryRecord, foldReceipt), a fraction of a second.
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// holdsOutcome reports whether a send's outcome is held in memory.
+func (e *Engine) holdsOutcome() bool {
+	held := false
+	e.heldOutcomes.Range(func(any, any) bool { held = true; return false })
+	return held
 }
 
 // Bus is the bus the engine publishes its live events on (EventsTopic).

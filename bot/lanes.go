@@ -3,6 +3,7 @@ package bot
 import (
 	"strings"
 	"sync"
+	"time"
 
 	"lifeline/store"
 )
@@ -29,10 +30,11 @@ type lanes[T any] struct {
 	ready   []string        // keys with work and no worker
 	woken   map[string]bool // Wake came while the key was busy
 	closed  bool
-	pending int // items not yet finished
-	workers int // running
-	asleep  int // workers waiting for work and not yet signalled
-	idle    *sync.Cond
+	pending int        // items not yet finished
+	workers int        // running
+	asleep  int        // workers waiting for work and not yet signalled
+	running int        // items being worked on
+	idle    *sync.Cond // pending reached 0, the lanes went quiet, or closed
 	wg      sync.WaitGroup
 }
 
@@ -145,11 +147,13 @@ func (l *lanes[T]) worker() {
 		l.ready[0] = ""
 		l.ready = l.ready[1:]
 		item := l.queues[key][0]
+		l.running++
 		l.mu.Unlock()
 
 		done := l.work(key, item)
 
 		l.mu.Lock()
+		l.running--
 		if !done && l.woken[key] {
 			// Woken while it worked: look at the head again.
 			delete(l.woken, key)
@@ -172,9 +176,9 @@ func (l *lanes[T]) worker() {
 				// Back of the line, so one busy user cannot starve the others.
 				l.ready = append(l.ready, key)
 			}
-			if l.pending == 0 {
-				l.idle.Broadcast()
-			}
+		}
+		if l.pending == 0 || l.quietLocked() {
+			l.idle.Broadcast()
 		}
 		limit := max(l.least, l.limit())
 		if len(l.ready) > 1 && l.asleep == 0 && l.workers < limit && !l.closed {
@@ -222,6 +226,28 @@ func (l *lanes[T]) Close() {
 	l.idle.Broadcast()
 	l.mu.Unlock()
 	l.wg.Wait()
+}
+
+// quietLocked reports whether no item is being worked on or ready to
+// be: every lane with items is parked, waiting for a Wake (a backoff, a
+// paused number, a status).
+func (l *lanes[T]) quietLocked() bool { return l.running == 0 && len(l.ready) == 0 }
+
+// WaitQuiet blocks until the lanes are quiet (quietLocked), closed, or
+// deadline passed; it reports whether they are quiet or closed.
+func (l *lanes[T]) WaitQuiet(deadline time.Time) bool {
+	t := time.AfterFunc(time.Until(deadline), func() {
+		l.mu.Lock()
+		l.idle.Broadcast()
+		l.mu.Unlock()
+	})
+	defer t.Stop()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for !l.quietLocked() && !l.closed && time.Now().Before(deadline) {
+		l.idle.Wait()
+	}
+	return l.quietLocked() || l.closed
 }
 
 // WaitIdle blocks until every item is finished or the lanes are closed.
@@ -312,6 +338,12 @@ func (s *sendLanes) Len() int { return s.msgs.Len() + s.reads.Len() }
 func (s *sendLanes) WaitIdle() {
 	s.msgs.WaitIdle()
 	s.reads.WaitIdle()
+}
+
+// WaitQuiet blocks until neither messages nor receipts have an item being
+// sent or ready to be, or deadline passed; it reports whether they are quiet.
+func (s *sendLanes) WaitQuiet(deadline time.Time) bool {
+	return s.msgs.WaitQuiet(deadline) && s.reads.WaitQuiet(deadline)
 }
 
 // Close stops the workers of both after the items they are working on.

@@ -28,6 +28,9 @@ func (e *Engine) processOutbound(key string, seq uint64) bool {
 		return done
 	}
 	it, gone, err := e.loadOutbox(laneUser(key), seq)
+	if err != nil && e.ctx.Err() != nil {
+		return false // stopping: the item stays in the store
+	}
 	if err != nil {
 		// The store cannot say: look again later rather than send what
 		// may have been erased.
@@ -44,9 +47,11 @@ func (e *Engine) processOutbound(key string, seq uint64) bool {
 
 // loadOutbox reads user's outbox item seq; gone when it left the outbox.
 // The item is kept in its user's scope: read there, so that a backend
-// keeping records by scope looks in one scope, not in every scope.
+// keeping records by scope looks in one scope, not in every scope. The
+// read ends at Close (e.ctx): nothing is sent yet, and a read waiting on
+// a JetStream leader election would hold the stop up.
 func (e *Engine) loadOutbox(user string, seq uint64) (it store.OutboxItem, gone bool, err error) {
-	ctx := storeCtx()
+	ctx := e.ctx
 	err = e.db.ReadIn(ctx, store.UserScope(user), func(r store.Reader) error {
 		var err error
 		it, err = store.GetOutboxItem(ctx, r, seq)
@@ -288,12 +293,16 @@ func parseOutboxCallback(s string) (seq uint64, resends int, ok bool) {
 func (e *Engine) holdForSend(key string, it *store.OutboxItem) (release func(), ok, ret bool) {
 	release = e.people.Shared(it.User)
 	live := false
-	ctx := storeCtx()
+	ctx := e.ctx // ends at Close, as loadOutbox's read
 	err := e.db.ReadIn(ctx, store.UserScope(it.User), func(r store.Reader) error {
 		var err error
 		live, err = store.HasOutboxItem(ctx, r, it.Seq)
 		return err
 	})
+	if err != nil && e.ctx.Err() != nil {
+		release()
+		return func() {}, false, false // stopping: the item stays in the store
+	}
 	if err != nil {
 		// The store cannot say: keep the message queued and look again
 		// later rather than send what may have been erased.

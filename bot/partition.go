@@ -77,8 +77,16 @@ func (e *Engine) startPartitioned() {
 			for user := range syncs {
 				e.parted.mu.Lock()
 				delete(e.parted.pending, user)
+				stopped := e.parted.stopped
 				e.parted.mu.Unlock()
-				e.syncUser(user)
+				if !stopped {
+					// Once stopped the users still queued are left to
+					// the partitions' next owners, which read them:
+					// reading each here would hold the stop up, for a
+					// JetStream request's timeout each during a leader
+					// election.
+					e.syncUser(user)
+				}
 			}
 		}()
 	}
@@ -117,31 +125,43 @@ func (e *Engine) stopPartitioned() {
 // this instance no longer owns leaves the local lane unprocessed (it
 // stays in the store for the new owner).
 func (e *Engine) inWork(key string, ref inRef) bool {
-	if !e.part.Owns(key) {
-		e.unqueue(e.parted.in, ref.seq)
-		return true
-	}
-	e.working(key, 1)
-	done := e.processInbound(key, ref)
-	e.working(key, -1)
-	if done {
-		e.unqueue(e.parted.in, ref.seq)
-	}
-	return done
+	return e.ownedWork(key, false, e.parted.in, ref.seq, func() bool { return e.processInbound(key, ref) })
 }
 
-// outWork is inWork for the outbound lanes.
+// outWork is inWork for the outbound lanes. A send made here whose
+// outcome is held (its write failed, or a read receipt waits for a
+// reply's write) is written whoever owns the user now: a hand-over waits
+// for that write (Busy), and without it the next owner would find the
+// message pending and send it again.
 func (e *Engine) outWork(key string, seq uint64) bool {
-	user := laneUser(key)
-	if !e.part.Owns(user) {
-		e.unqueue(e.parted.out, seq)
+	if _, held := e.heldOutcomes.Load(seq); held {
+		return e.ownedWork(laneUser(key), true, e.parted.out, seq, func() bool {
+			// Only the write: gone from the held outcomes meanwhile, the
+			// item was removed with a reply's write (receiptWritten).
+			done, held := e.recordHeld(seq)
+			return done || !held
+		})
+	}
+	return e.ownedWork(laneUser(key), false, e.parted.out, seq, func() bool { return e.processOutbound(key, seq) })
+}
+
+// ownedWork runs work, the item seq of set, if this instance owns user
+// or anyway. The work is counted (Busy) before ownership is asked, not
+// after: a partition is given up by first making Owns false and then
+// waiting while Busy, so one of the two sees the other. Counted after, a
+// worker could find the user owned, the partition be given up (Busy
+// false) and taken, and the worker then send beside the new owner, which
+// reads the item still pending and sends it again.
+func (e *Engine) ownedWork(user string, anyway bool, set map[uint64]bool, seq uint64, work func() bool) bool {
+	e.working(user, 1)
+	defer e.working(user, -1)
+	if !anyway && !e.part.Owns(user) {
+		e.unqueue(set, seq)
 		return true
 	}
-	e.working(user, 1)
-	done := e.processOutbound(key, seq)
-	e.working(user, -1)
+	done := work()
 	if done {
-		e.unqueue(e.parted.out, seq)
+		e.unqueue(set, seq)
 	}
 	return done
 }
@@ -243,7 +263,7 @@ func (e *Engine) syncUser(user string) {
 	if !e.part.Owns(user) {
 		return
 	}
-	ctx := storeCtx()
+	ctx := e.ctx // ends at Close: what is left is read by the next owner
 	var ins []uint64
 	var outs []store.OutboxItem
 	err := e.db.ReadIn(ctx, store.UserScope(user), func(r store.Reader) error {
@@ -263,6 +283,9 @@ func (e *Engine) syncUser(user string) {
 			return nil
 		})
 	})
+	if err != nil && e.ctx.Err() != nil {
+		return // stopping
+	}
 	if err != nil {
 		e.log.Error().Err(err).Msg("read a user's pending work after a notification; the partition's rescan will find it")
 		return
