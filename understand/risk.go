@@ -68,6 +68,7 @@ var immobile = []string{
 
 var comingHazard = []string{
 	"water", "flood", "flooding", "fire", "smoke", "rising", "coming in", "getting in",
+	"broke the bank", "broke its bank*", "burst its bank*", "burst the bank*", "overflow*",
 	"الماء", "المياه", "المي", "الميه", "الموي", "الماي", "السيل", "فيضان", "النار", "حريق", "دخان", "داخل*", "تدخل", "يدخل", "ترتفع", "يرتفع", "تطلع",
 	"maya", "mayye", "moya", "sayl", "fayadan", "nar", "7aree2", "dukhan", "dakhle", "btidkhol", "te5ol", "tetla3",
 	"l'eau", "eau", "inondation", "crue", "feu", "fumée", "monte", "entre",
