@@ -340,6 +340,9 @@ func (m *Model) Understand(text string) (res Result) {
 		}
 	}()
 	text, _ = clip(text)
+	if answer, help, ok := quotedAnswer(text); ok {
+		return m.understandAnswer(answer, help) // the quote is the service's words: see quoted.go
+	}
 	norm, noEmoji := normalizeBoth(text)
 	padded := " " + norm + " "
 	// What is taken back no longer stands. The clauses are walked only
@@ -494,6 +497,9 @@ func (m *Model) Understand(text string) (res Result) {
 		if c := forwardedReading(&rd); c != "" {
 			res.Class, res.Rule, res.Confidence = c, RuleForwarded, max(p[classIndex(c)], lexiconConfidence)
 		}
+	}
+	if c := serviceReading(&rd, res.Class); c != "" { // alerts asked for, a message's arrival: see service.go
+		res.Class, res.Rule, res.Confidence = c, RuleService, max(p[classIndex(c)], lexiconConfidence)
 	}
 	if masked := rd.masked; res.Class == Danger && (selfHarmSet.match(masked) || selfHarmRule(masked) != "") {
 		res.Rule = RuleSelfHarm // the reply names the emergency number as a line to talk to too
