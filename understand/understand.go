@@ -498,6 +498,9 @@ func (m *Model) Understand(text string) (res Result) {
 			res.Class, res.Rule, res.Confidence = c, RuleForwarded, max(p[classIndex(c)], lexiconConfidence)
 		}
 	}
+	if res.Class == Danger && animalsOnly(&rd) { // animals at risk, no person: see animals.go
+		res.Class, res.Rule, res.Confidence = NeedHelp, RuleAnimals, max(p[1], lexiconConfidence)
+	}
 	if c := serviceReading(&rd, res.Class); c != "" { // alerts asked for, a message's arrival: see service.go
 		res.Class, res.Rule, res.Confidence = c, RuleService, max(p[classIndex(c)], lexiconConfidence)
 	}
@@ -551,6 +554,9 @@ func dangerRule(text string, rd *reading, top Class) string {
 	padded, masked := rd.padded, rd.masked
 	if cutOffUnder(padded) {
 		return RuleDangerConcept // "my boy is under the": sent before it was finished
+	}
+	if shortAlarm(text, rd) {
+		return RuleDangerConcept // "l3afya l3afya", "socorro enchente": see shortalarm.go
 	}
 	if harm := selfHarmRule(masked) != ""; harm || leftBehind(masked) {
 		// Told by meaning, not by a danger phrase: a question about it
