@@ -22,10 +22,10 @@ const RuleService = "service"
 
 // alertsSet names the alerts the service sends.
 var alertsSet = compile(withDeaccent([]string{
-	"alert", "alerts", "the alerts", "warnings",
+	"alert", "alerts", "the alerts",
 	"alertes", "alerte", "alertas", "alerta", "avisos", "warnungen", "warnung", "warnmeldungen",
 	"تنبيهات", "التنبيهات", "اشعارات", "الاشعارات", "تحذيرات", "التحذيرات", "tanbihat", "tanbeehat", "ish3arat", "el tanbihat",
-	"अलर्ट", "चेतावनी", "alert chahiye", "الرٹ", "الرٹس", "الرٹ", "وارننگ",
+	"अलर्ट", "alert chahiye", "الرٹ", "الرٹس",
 }))
 
 // alertsWantSet asks to receive them (or to be put back on the list).
@@ -103,7 +103,10 @@ func serviceReading(rd *reading, c Class) Class {
 		want = OptIn // read over an opt-out too: the STOP it names was a mistake
 	case c == OptOut || c == Human:
 		return ""
-	case alertsSet.match(padded) && alertsWantSet.match(padded) && !alertsRefusedSet.match(padded):
+	case c == Danger && alertsSet.match(padded) && alertsWantSet.match(padded) && !alertsRefusedSet.match(padded):
+		// only over a danger the alerts' hazard raised: beside a need
+		// ("my phone got wet, my only way to receive the alerts") or a
+		// question, the alerts are what the message is about, not asked for
 		want = OptIn
 	default:
 		return ""

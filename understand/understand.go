@@ -498,8 +498,16 @@ func (m *Model) Understand(text string) (res Result) {
 			res.Class, res.Rule, res.Confidence = c, RuleForwarded, max(p[classIndex(c)], lexiconConfidence)
 		}
 	}
-	if res.Class == Danger && animalsOnly(&rd) { // animals at risk, no person: see animals.go
+	// Dangers named beside what is at risk being animals, a pet's fright
+	// or a lost aid: see animals.go, pets.go and aids.go.
+	if res.Class == Danger && (animalsOnly(&rd) || aidOnly(&rd)) {
 		res.Class, res.Rule, res.Confidence = NeedHelp, RuleAnimals, max(p[1], lexiconConfidence)
+		if !animalsOnly(&rd) {
+			res.Rule = RuleAids
+		}
+	}
+	if c := petWeather(&rd); c != "" && (res.Class == Danger || res.Class == NeedHelp || res.Class == Question) {
+		res.Class, res.Rule, res.Confidence = c, RulePets, max(p[classIndex(c)], lexiconConfidence)
 	}
 	if c := serviceReading(&rd, res.Class); c != "" { // alerts asked for, a message's arrival: see service.go
 		res.Class, res.Rule, res.Confidence = c, RuleService, max(p[classIndex(c)], lexiconConfidence)
