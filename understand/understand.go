@@ -500,11 +500,22 @@ func (m *Model) Understand(text string) (res Result) {
 	}
 	// Dangers named beside what is at risk being animals, a pet's fright
 	// or a lost aid: see animals.go, pets.go and aids.go.
-	if res.Class == Danger && (animalsOnly(&rd) || aidOnly(&rd)) {
-		res.Class, res.Rule, res.Confidence = NeedHelp, RuleAnimals, max(p[1], lexiconConfidence)
-		if !animalsOnly(&rd) {
-			res.Rule = RuleAids
+	if res.Class == Danger {
+		rule := ""
+		switch {
+		case animalsOnly(&rd):
+			rule = RuleAnimals
+		case aidOnly(&rd):
+			rule = RuleAids
+		case medsLeftOnly(&rd):
+			rule = RuleMedsLeft // see meds.go
 		}
+		if rule != "" {
+			res.Class, res.Rule, res.Confidence = NeedHelp, rule, max(p[1], lexiconConfidence)
+		}
+	}
+	if res.Class == Danger && (res.Rule == "" || res.Rule == RuleDangerScore) && memoryOnly(&rd) {
+		res.Class, res.Rule, res.Confidence = Other, RuleMemory, p[classIndex(Other)] // see memory.go
 	}
 	if c := petWeather(&rd); c != "" && (res.Class == Danger || res.Class == NeedHelp || res.Class == Question) {
 		res.Class, res.Rule, res.Confidence = c, RulePets, max(p[classIndex(c)], lexiconConfidence)
