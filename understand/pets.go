@@ -55,5 +55,14 @@ func petWeather(rd *reading) Class {
 	if stormPassedSet.match(rd.padded) {
 		return Safe
 	}
+	if needSet.match(rd.padded) || pleaSet.match(rd.padded) || helpAskSet.match(rd.padded) {
+		return "" // "the dog ran off in the storm, could use help looking": a need
+	}
 	return Other
 }
+
+// helpAskSet asks for help in the words needSet leaves to the classifier.
+var helpAskSet = compile(withDeaccent([]string{
+	"help", "use help", "help looking", "help finding", "aide", "aidez", "ayuda", "ayúdenme", "hilfe", "helfen", "ajuda", "ajudem",
+	"مساعده", "ساعدوني", "ساعدونا", "musa3ada", "sa3douna", "मदद", "madad", "مدد",
+}))
