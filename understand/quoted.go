@@ -30,9 +30,15 @@ var quotedHelpWords = map[string]bool{
 // message is no quote or nothing is left after it; help reports an answer
 // that starts with a help word.
 func quotedAnswer(text string) (answer string, help, ok bool) {
+	answer, _, help, ok = splitQuote(text)
+	return answer, help, ok
+}
+
+// splitQuote is quotedAnswer that also returns the quoted words.
+func splitQuote(text string) (answer, quote string, help, ok bool) {
 	t := strings.TrimLeft(text, " \t\r\n")
 	if !strings.HasPrefix(t, ">") {
-		return "", false, false
+		return "", "", false, false
 	}
 	if strings.Contains(t, "\n") {
 		// Quoted lines each start with ">"; the answer is what follows them.
@@ -41,22 +47,22 @@ func quotedAnswer(text string) (answer string, help, ok bool) {
 		for i < len(lines) && strings.HasPrefix(strings.TrimSpace(lines[i]), ">") {
 			i++
 		}
-		answer = strings.Join(lines[i:], "\n")
+		answer, quote = strings.Join(lines[i:], "\n"), strings.Join(lines[:i], "\n")
 	} else if j := firstOf(t, "...", "…"); j >= 0 {
-		answer = strings.TrimLeft(t[j:], ".…")
+		answer, quote = strings.TrimLeft(t[j:], ".…"), t[:j]
 	} else if j := strings.IndexAny(t, "?؟"); j >= 0 {
-		answer = t[j:]
-		answer = answer[len(string([]rune(answer)[0])):]
+		r := []rune(t[j:])[0]
+		answer, quote = t[j+len(string(r)):], t[:j]
 	}
 	answer = strings.TrimSpace(answer)
 	if answer == "" {
-		return "", false, false
+		return "", "", false, false
 	}
 	first := answer
 	if f := strings.Fields(Normalize(answer)); len(f) > 0 {
 		first = f[0]
 	}
-	return answer, quotedHelpWords[first], true
+	return answer, quote, quotedHelpWords[first], true
 }
 
 // firstOf returns the index of the first of seps in s, -1 when none is.
@@ -70,10 +76,44 @@ func firstOf(s string, seps ...string) int {
 	return at
 }
 
+// quoteStopWords are the words of an opt-out instruction quoted ("Reply
+// STOP to unsubscribe", "Responde BAJA", "للإلغاء أرسل إيقاف").
+var quoteStopWords = wordSet("stop", "baja", "sair", "unsubscribe", "abmelden", "désabonner", "desabonner", "cancelar", "إيقاف", "ايقاف",
+	"للإلغاء", "للالغاء", "ilgha2", "بند", "बंद")
+
+// answerCancelSet agrees to leave in the answer's own words.
+var answerCancelSet = compile(withDeaccent([]string{
+	"cancel me", "unsubscribe me", "désinscrivez", "désabonnez", "abmelden", "melde mich ab", "cancela", "cancelem", "dame de baja",
+	"ألغوني", "الغوني", "الغيني", "alghouni", "elghouni", "بند کر دیں", "بند کرو", "बंद करो", "बंद कर दो",
+}))
+
+// stopAgreed reports an answer that agrees to the opt-out the quote
+// offers: it repeats the quote's stop word ("baja entonces") or says
+// "cancel me" in its own words.
+func stopAgreed(answer, quote string) bool {
+	stop := ""
+	for w := range fieldsOf(Normalize(quote)) {
+		if quoteStopWords[w] {
+			stop = w
+			break
+		}
+	}
+	if stop == "" {
+		return false
+	}
+	padded := " " + Normalize(answer) + " "
+	return strings.Contains(padded, " "+stop+" ") || answerCancelSet.match(padded)
+}
+
 // understandAnswer reads the answer of a quoted reply; a help word makes it
-// a need for help at least.
-func (m *Model) understandAnswer(answer string, help bool) Result {
+// a need for help at least, and agreeing to a quoted opt-out an opt-out.
+func (m *Model) understandAnswer(answer, quote string, help bool) Result {
 	res := m.Understand(answer)
+	if res.Class != Danger && res.Class != NeedHelp && res.Class != OptOut && !help && stopAgreed(answer, quote) {
+		res.Class, res.Rule = OptOut, RuleOptOutPhrase
+		res.Confidence = max(res.Confidence, lexiconConfidence)
+		return res
+	}
 	if help && res.Class != Danger && res.Class != NeedHelp {
 		if res.Class != Other {
 			res.Also = append([]Class{res.Class}, res.Also...)

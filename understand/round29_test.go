@@ -3,7 +3,7 @@ package understand
 import "testing"
 
 // The readings of quoted.go, service.go, animals.go, shortalarm.go,
-// careover.go, pets.go, aids.go, meds.go, memory.go and longstory.go, end
+// optoutkinds.go, careover.go, pets.go, aids.go, meds.go, memory.go and longstory.go, end
 // to end, by kind, in four or more varieties each, with near misses that
 // share words with the kind and must keep their danger. The messages are
 // new wording, not copied from any evaluation set.
@@ -22,6 +22,9 @@ func TestRound29Readings(t *testing.T) {
 		{"quoted", "en stop answer", "> Reply STOP to unsubscribe ... please unsubscribe me, we sold the house", OptOut},
 		{"quoted", "en bare help", "> Are you safe? Reply SAFE or HELP ... HELP", NeedHelp},
 		{"quoted", "hi help alone", "> क्या आप सुरक्षित हैं? ... मदद", NeedHelp},
+		{"quoted", "es stop agreed", "> Responda BAJA para dejar de recibir avisos ... baja por favor, ya no vivo en la costa", OptOut},
+		{"quoted", "ar stop agreed", "> للإلغاء أرسل إيقاف ... ايوه ألغوني، بعت البيت", OptOut},
+		{"quoted", "en stop quoted, answer a danger", "> Reply STOP to unsubscribe ... no wait, the water is rising and my son is on the roof", Danger},
 		{"quoted", "en quote of danger words answered safe", "> Fire warning: leave now if you are near the forest ... we left yesterday, all safe at the school", Safe},
 
 		// alerts asked for, a message's arrival asked about
@@ -44,6 +47,13 @@ func TestRound29Readings(t *testing.T) {
 		{"animals", "ur buffaloes", "بھینسیں ٹیلے پر پھنسی ہیں، کوئی انسان خطرے میں نہیں، بس چارہ چاہیے", NeedHelp},
 		{"animals", "en near miss went in after", "no one in danger we thought, but my brother swam out after the goats and now he's stuck on the island", Danger},
 		{"animals", "es near miss went in", "nadie en peligro decían, pero mi tío entró al agua por las vacas y no sale", Danger},
+
+		// opt-outs: a number that never signed up, a dead relative's number, "get me off this list"
+		{"optout", "en never signed", "i never signed up for any of this, delete me please", OptOut},
+		{"optout", "ar never signed", "ما اشتركت بشي، امسحوني لو سمحتوا", OptOut},
+		{"optout", "de dead father", "meine Mutter ist im Sommer gestorben, bitte ihre Nummer aus der Liste nehmen", OptOut},
+		{"optout", "ur too many", "دن میں 8 میسج!!! مجھے لسٹ سے نکالو", OptOut},
+		{"optout", "en near miss danger", "take me off this list later, right now there's a fire on our landing and my dad is inside", Danger},
 
 		// a danger shouted in two or three words
 		{"short", "ar-latn fire fire", "nar nar", Danger},

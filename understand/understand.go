@@ -340,8 +340,8 @@ func (m *Model) Understand(text string) (res Result) {
 		}
 	}()
 	text, _ = clip(text)
-	if answer, help, ok := quotedAnswer(text); ok {
-		return m.understandAnswer(answer, help) // the quote is the service's words: see quoted.go
+	if answer, quote, help, ok := splitQuote(text); ok {
+		return m.understandAnswer(answer, quote, help) // the quote is the service's words: see quoted.go
 	}
 	norm, noEmoji := normalizeBoth(text)
 	padded := " " + norm + " "
