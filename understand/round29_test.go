@@ -88,6 +88,10 @@ func TestRound29Readings(t *testing.T) {
 		{"meds", "fr insulin", "l'insuline de ma fille finit jeudi et la pharmacie est inondée", NeedHelp},
 		{"meds", "en near miss fit now", "his epilepsy pills ran out on monday and now he's having a seizure that won't stop", Danger},
 
+		{"meds", "hi food to tomorrow", "राहत कैंप की रसोई बंद हो गई, हम 6 लोग हैं और कल तक का खाना है", NeedHelp},
+		{"meds", "pt food to tomorrow", "o refeitório do abrigo fechou com a chuva, somos 5 e tem comida até amanhã", NeedHelp},
+		{"meds", "en near miss food and trapped", "we have food until tomorrow but the water is at the windows and grandpa can't get out of bed", Danger},
+
 		// an old disaster remembered
 		{"memory", "en old flood", "thinking about the 53 flood my grandad always goes on about, boats in the high street, anyway", Other},
 		{"memory", "pt old storm", "lembrei do ciclone de 2004 que meu avô contava, telhados voando, enfim", Other},

@@ -507,8 +507,8 @@ func (m *Model) Understand(text string) (res Result) {
 			rule = RuleAnimals
 		case aidOnly(&rd):
 			rule = RuleAids
-		case medsLeftOnly(&rd):
-			rule = RuleMedsLeft // see meds.go
+		case supplyLeftOnly(&rd):
+			rule = RuleSupplyLeft // see meds.go
 		}
 		if rule != "" {
 			res.Class, res.Rule, res.Confidence = NeedHelp, rule, max(p[1], lexiconConfidence)
