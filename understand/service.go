@@ -49,16 +49,16 @@ var alertsRefusedSet = compile(withDeaccent([]string{
 	"नहीं चाहिए", "मत भेजो", "بند کرو", "نہیں چاہیے", "مت بھیجو",
 }))
 
-// resubscribeSet asks back onto the list after a STOP sent by mistake.
-var resubscribeSet = compile(withDeaccent([]string{
+// resubscribed ask back onto the list after a STOP sent by mistake.
+var resubscribed = withDeaccent([]string{
 	"stop by mistake", "stop by accident", "sent stop by mistake", "put me back", "add me back", "sign me back up", "resubscribe",
 	"réinscrivez-moi", "réinscrivez moi", "stop par erreur", "réabonnez", "stop por error", "stop sin querer", "vuelvan a inscribirme",
 	"meldet mich wieder an", "meldet mich bitte wieder an", "aus versehen stop", "versehentlich stop", "stop sem querer", "stop por engano",
 	"me coloca de volta", "رجعوني", "أرجعوني", "ارجعوني", "stop بالغلط", "بالغلط stop", "गलती से stop", "गलती से स्टॉप", "غلطی سے stop",
-}))
+})
 
-// arrivedSet asks whether a message arrived or was read.
-var arrivedSet = compile(withDeaccent([]string{
+// arrived ask whether a message arrived or was read.
+var arrived = withDeaccent([]string{
 	"did my message", "did you get my message", "did you receive my message", "did anyone get what i sent", "did anyone see what i sent",
 	"did anyone read what i sent", "did you get what i sent", "only one tick", "only shows one tick", "one grey tick", "one gray tick", "single tick",
 	"mon message est bien arrivé", "mon message est arrivé", "vous avez reçu mon message", "qu'une coche", "une seule coche", "coche grise",
@@ -72,7 +72,16 @@ var arrivedSet = compile(withDeaccent([]string{
 	"wasalet resalti", "wslat risalti", "wslatkom risalti", "3alame wa7de", "3alama wa7da", "chi wa7ed chaf dakchi li sift", "7ad chaf elli ba3atto",
 	"मेरा मैसेज पहुंचा", "मेरा मैसेज पहुँचा", "मैसेज पहुंचा", "एक टिक", "किसी ने", "mera message pahuncha", "ek tick",
 	"میرا میسج پہنچا", "میسج پہنچا", "ایک ٹک", "کسی نے",
-}))
+})
+
+// serviceTags finds the arrival questions and the requests to come back
+// in one pass: both are looked for in every message.
+var serviceTags = compileTags(map[uint8][]string{svcArrived: arrived, svcBack: resubscribed})
+
+const (
+	svcArrived uint8 = 1 << iota // a message's arrival asked about
+	svcBack                      // put back on the list after a mistaken STOP
+)
 
 // arrivedSeenSet holds the words that, after "did anyone" in Hindi and
 // Urdu ("किसी ने ... देखा"), make it a question about the message sent.
@@ -92,14 +101,15 @@ func serviceReading(rd *reading, c Class) Class {
 		return ""
 	}
 	padded := rd.padded
+	tags := serviceTags.scan(padded)
 	var want Class
 	switch {
-	case arrivedSet.match(padded) && arrivedSeenSet.match(padded):
+	case tags&svcArrived != 0 && arrivedSeenSet.match(padded):
 		want = QueueStatus
 		if c == OptOut || c == Human && humanSet.match(padded) {
 			return "" // "did you get my message? I want a person"
 		}
-	case resubscribeSet.match(padded):
+	case tags&svcBack != 0:
 		want = OptIn // read over an opt-out too: the STOP it names was a mistake
 	case c == OptOut || c == Human:
 		return ""

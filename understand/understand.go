@@ -517,8 +517,10 @@ func (m *Model) Understand(text string) (res Result) {
 	if res.Class == Danger && (res.Rule == "" || res.Rule == RuleDangerScore) && memoryOnly(&rd) {
 		res.Class, res.Rule, res.Confidence = Other, RuleMemory, p[classIndex(Other)] // see memory.go
 	}
-	if c := petWeather(&rd); c != "" && (res.Class == Danger || res.Class == NeedHelp || res.Class == Question) {
-		res.Class, res.Rule, res.Confidence = c, RulePets, max(p[classIndex(c)], lexiconConfidence)
+	if res.Class == Danger || res.Class == NeedHelp || res.Class == Question {
+		if c := petWeather(&rd); c != "" {
+			res.Class, res.Rule, res.Confidence = c, RulePets, max(p[classIndex(c)], lexiconConfidence)
+		}
 	}
 	if c := serviceReading(&rd, res.Class); c != "" { // alerts asked for, a message's arrival: see service.go
 		res.Class, res.Rule, res.Confidence = c, RuleService, max(p[classIndex(c)], lexiconConfidence)
