@@ -498,8 +498,8 @@ func (m *Model) Understand(text string) (res Result) {
 			res.Class, res.Rule, res.Confidence = c, RuleForwarded, max(p[classIndex(c)], lexiconConfidence)
 		}
 	}
-	// Dangers named beside what is at risk being animals, a pet's fright
-	// or a lost aid: see animals.go, pets.go and aids.go.
+	// A danger read where what is at risk is animals, a lost aid or a
+	// supply counted ahead: a need (animals.go, aids.go, meds.go).
 	if res.Class == Danger {
 		rule := ""
 		switch {
