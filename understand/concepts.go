@@ -117,8 +117,9 @@ var (
 
 // concepts are the life-threat situations read by meaning: the first
 // ones below, then the emergency signs of signs.go.
-var concepts = append(append(append(append(append(append(append(append(coreConcepts[:len(coreConcepts):len(coreConcepts)], signConcepts...), welfareConcepts...),
-	newKindConcepts...), lifeKindConcepts...), careKindConcepts...), situationConcepts...), unseenKindConcepts...), violentKindConcepts...)
+var concepts = append(append(append(append(append(append(append(append(append(coreConcepts[:len(coreConcepts):len(coreConcepts)], signConcepts...), welfareConcepts...),
+	newKindConcepts...), lifeKindConcepts...), careKindConcepts...), situationConcepts...), unseenKindConcepts...), violentKindConcepts...),
+	longStoryConcepts...) // longstory.go
 
 var coreConcepts = []concept{
 	{name: "unresponsive", parts: []conceptPart{

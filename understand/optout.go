@@ -41,7 +41,7 @@ var keepPhrases = []string{
 	"não tirem", "não apaguem", "nao tirem", "mat hatao", "mat hatana", "na hatayein", "لا تحذفوا", "ما تحذفوا", "متحذفوش",
 }
 
-var optOutSet, keepSet = compile(optOutPhrases), compile(keepPhrases)
+var optOutSet, keepSet = compile(concat(optOutPhrases, optOutMore)), compile(keepPhrases) // optOutMore: optoutkinds.go
 
 // optOutTold reports whether padded asks, in words, to stop the alerts or
 // drop the number, and does not ask to stay.

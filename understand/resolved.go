@@ -193,7 +193,7 @@ var resolutionMarkers = append([]string{
 	"چھڑا لیا", "اب ٹھیک", "اب آرام سے", "مستحکم", "منسوخ", "کینسل", "قابو میں", "قابو پا لیا", "نکل گیا", "بجلی آ گئی", "بجلی آگئی",
 	"لائٹ آ گئی", "بجلی واپس", "ہوش آ گیا", "پکڑ لیا", "گرفتار",
 	"khench liya", "kheench liya", "chhurwa liya", "chhura liya", "bijli wapas",
-}, concat(foundBack, careGiven, liftedBack, keptAway)...)
+}, concat(foundBack, careGiven, liftedBack, keptAway, homeAgain)...)
 
 // resolutionStill tell that a danger goes on, or that something has not
 // ended yet.
@@ -267,7 +267,7 @@ var resolutionNegators = func() map[string]bool {
 var resolutionTags = compileTags(map[uint8][]string{
 	resMark: withDeaccent(resolutionMarkers), resStill: withDeaccent(resolutionStill), resPlea: withDeaccent(resolutionPleas),
 	resGone: withDeaccent(resolutionGone),
-	resCalm: withDeaccent(concat(resolutionCalm, calmAfterCare, keptAway)), resThreat: withDeaccent(resolutionThreats), resSign: withDeaccent(resolutionSigns),
+	resCalm: withDeaccent(concat(resolutionCalm, calmAfterCare, keptAway, selfAgain)), resThreat: withDeaccent(resolutionThreats), resSign: withDeaccent(resolutionSigns),
 	resTurn: withDeaccent(resolutionTurns),
 })
 

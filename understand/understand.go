@@ -355,6 +355,9 @@ func (m *Model) Understand(text string) (res Result) {
 		}
 	}()
 	text, _ = clip(text)
+	if answer, quote, help, ok := splitQuote(text); ok {
+		return m.understandAnswer(answer, quote, help) // the quote is the service's words: see quoted.go
+	}
 	norm, noEmoji := normalizeBoth(text)
 	padded := " " + norm + " "
 	// What is taken back no longer stands. The clauses are walked only
@@ -535,6 +538,33 @@ func (m *Model) Understand(text string) (res Result) {
 			res.Class, res.Rule, res.Confidence = c, RuleForwarded, max(p[classIndex(c)], lexiconConfidence)
 		}
 	}
+	// A danger read where what is at risk is animals, a lost aid or a
+	// supply counted ahead: a need (animals.go, aids.go, meds.go).
+	if res.Class == Danger {
+		rule := ""
+		switch {
+		case animalsOnly(&rd):
+			rule = RuleAnimals
+		case aidOnly(&rd):
+			rule = RuleAids
+		case supplyLeftOnly(&rd):
+			rule = RuleSupplyLeft // see meds.go
+		}
+		if rule != "" {
+			res.Class, res.Rule, res.Confidence = NeedHelp, rule, max(p[1], lexiconConfidence)
+		}
+	}
+	if res.Class == Danger && (res.Rule == "" || res.Rule == RuleDangerScore) && memoryOnly(&rd) {
+		res.Class, res.Rule, res.Confidence = Other, RuleMemory, p[classIndex(Other)] // see memory.go
+	}
+	if res.Class == Danger || res.Class == NeedHelp || res.Class == Question {
+		if c := petWeather(&rd); c != "" {
+			res.Class, res.Rule, res.Confidence = c, RulePets, max(p[classIndex(c)], lexiconConfidence)
+		}
+	}
+	if c := serviceReading(&rd, res.Class); c != "" { // alerts asked for, a message's arrival: see service.go
+		res.Class, res.Rule, res.Confidence = c, RuleService, max(p[classIndex(c)], lexiconConfidence)
+	}
 	if masked := rd.masked; res.Class == Danger && (selfHarmSet.match(masked) || selfHarmRule(masked) != "") {
 		res.Rule = RuleSelfHarm // the reply names the emergency number as a line to talk to too
 	}
@@ -585,6 +615,9 @@ func dangerRule(text string, rd *reading, top Class) string {
 	padded, masked := rd.padded, rd.masked
 	if cutOffUnder(padded) {
 		return RuleDangerConcept // "my boy is under the": sent before it was finished
+	}
+	if shortAlarm(text, rd) {
+		return RuleDangerConcept // "l3afya l3afya", "socorro enchente": see shortalarm.go
 	}
 	if harm := selfHarmRule(masked) != ""; harm || leftBehind(masked) {
 		// Told by meaning, not by a danger phrase: a question about it
