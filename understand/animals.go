@@ -68,3 +68,11 @@ func animalsOnly(rd *reading) bool {
 	p := rd.padded
 	return noPersonAtRiskSet.match(p) && animalSet.match(p) && !personEnteredSet.match(p) && !personAtRiskSet.match(p)
 }
+
+// personAfterAnimals reports a person gone in after animals at risk: a
+// danger whatever the rest says ("no one in danger we thought, but my
+// brother swam out after the goats").
+func personAfterAnimals(rd *reading) bool {
+	p := rd.padded
+	return animalSet.match(p) && personEnteredSet.match(p)
+}

@@ -461,22 +461,39 @@ var coreConcepts = []concept{
 
 // partBits is a set of concept parts by bit index: three words, as the
 // concepts have more than 128 parts between them.
-type partBits [3]uint64
+// maxParts is how many parts all concepts together may have: the bits of
+// partBits.
+const maxParts = 256
+
+type partBits [maxParts / 64]uint64
 
 func (b partBits) with(i uint8) partBits {
 	b[i>>6] |= 1 << (i & 63)
 	return b
 }
 
-func (b partBits) or(c partBits) partBits { return partBits{b[0] | c[0], b[1] | c[1], b[2] | c[2]} }
+func (b partBits) or(c partBits) partBits {
+	for i := range b {
+		b[i] |= c[i]
+	}
+	return b
+}
 
 func (b partBits) andNot(c partBits) partBits {
-	return partBits{b[0] &^ c[0], b[1] &^ c[1], b[2] &^ c[2]}
+	for i := range b {
+		b[i] &^= c[i]
+	}
+	return b
 }
 
 // covers reports whether b holds every part of need.
 func (b partBits) covers(need partBits) bool {
-	return b[0]&need[0] == need[0] && b[1]&need[1] == need[1] && b[2]&need[2] == need[2]
+	for i := range b {
+		if b[i]&need[i] != need[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // conceptPhrase is one normalised phrase and the concept parts it stands
@@ -512,8 +529,8 @@ func init() {
 	for _, c := range concepts {
 		var need partBits
 		for _, p := range c.parts {
-			if bit >= 192 {
-				panic("understand: more than 192 concept parts")
+			if bit >= maxParts {
+				panic("understand: more concept parts than maxParts")
 			}
 			need = need.with(uint8(bit))
 			for _, raw := range p.phrases {

@@ -59,8 +59,10 @@ var nameCueSet = func() phraseSet {
 	return compileWhole(l)
 }()
 
+// wordSet returns the normalised words as a set, for readings that look
+// words up one by one.
 func wordSet(words ...string) map[string]bool {
-	m := map[string]bool{}
+	m := make(map[string]bool, len(words))
 	for _, w := range words {
 		m[Normalize(w)] = true
 	}

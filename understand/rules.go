@@ -665,6 +665,11 @@ var everydayEvents = []string{
 	"eid milad", "ta5arroj", "takharroj", "ejaze", "el ejaze",
 	"शादी", "सगाई", "जन्मदिन", "बर्थडे", "छुट्टियां", "छुट्टियाँ", "shaadi", "shadi", "sagai", "janamdin", "janmdin", "birthday", "chhuttiyan",
 	"شادی", "منگنی", "سالگرہ", "مہندی", "بارات", "ولیمہ", "چھٹیاں", "mehndi", "barat", "walima", "salgirah",
+	// a parked car in the way: a nuisance, whoever the sender would call
+	"blocks our driveway", "blocking our driveway", "blocks the driveway", "blocking the driveway", "parked across our drive",
+	"bloque notre entrée", "bloque l'entrée du garage", "garée devant notre garage", "bloquea la entrada", "tapa la cochera",
+	"bloquea el garaje", "blockiert unsere einfahrt", "blockiert die einfahrt", "parkt vor unserer einfahrt", "bloqueando a garagem",
+	"na frente da nossa garagem", "سادة الباب", "سادة الكراج", "سادّة المدخل", "रास्ता रोक कर खड़ी", "راستہ روک کر کھڑی",
 }
 
 var (

@@ -36,14 +36,6 @@ var alarmCues = wordSet(
 	"یہاں", "help", "socorro", "hilfe", "secours", "ayuda", "ajuda", "النجده", "الحقونا", "bachao", "बचाओ", "بچاؤ", "بچاو", "!!", "🆘",
 )
 
-func wordSet(words ...string) map[string]bool {
-	m := make(map[string]bool, len(words))
-	for _, w := range words {
-		m[Normalize(w)] = true
-	}
-	return m
-}
-
 // shortAlarm reports a danger shouted in a few words (see above). text is
 // the message as sent, rd its reading.
 func shortAlarm(text string, rd *reading) bool {

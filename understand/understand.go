@@ -619,6 +619,13 @@ func dangerRule(text string, rd *reading, top Class) string {
 	if shortAlarm(text, rd) {
 		return RuleDangerConcept // "l3afya l3afya", "socorro enchente": see shortalarm.go
 	}
+	if personAfterAnimals(rd) { // "my brother swam out after the goats": see animals.go
+		cues := cueSets.scan(padded)
+		asked := top == Question && questionForm(padded)
+		if !asked && !historyCues(cues) && !hypotheticalCues(text, padded, cues) {
+			return RuleDangerConcept
+		}
+	}
 	if harm := selfHarmRule(masked) != ""; harm || leftBehind(masked) {
 		// Told by meaning, not by a danger phrase: a question about it
 		// ("what to do if a friend wants to die") or a past one stays apart.
