@@ -385,6 +385,19 @@ type repeatSlot struct {
 	n    uint8
 }
 
+// runOfOne reports three or more words that are all the same word.
+func runOfOne(words []string) bool {
+	if len(words) < 3 {
+		return false
+	}
+	for _, w := range words[1:] {
+		if w != words[0] {
+			return false
+		}
+	}
+	return true
+}
+
 // repeatsTooOften reports whether a word of a short message occurs more
 // than maxRepeats times, without the map capRepeats needs to drop them:
 // nearly every message is short and has no such word, and this runs for

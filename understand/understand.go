@@ -186,8 +186,8 @@ const (
 	// 0.50/0.20 gives 70% at 89.6% and 0.70/0.20 gives 49% at 96%.
 	MinConfidence = 0.60
 	MinMargin     = 0.20
-	// ContentlessConfidence caps the confidence of a message of function
-	// words alone ("the the the", "है है है"): below MinConfidence.
+	// ContentlessConfidence caps the confidence of a message that repeats
+	// one function word ("the the the", "है है है"): below MinConfidence.
 	ContentlessConfidence = MinConfidence / 2
 	// alsoMin is the probability from which a second class counts as carried.
 	alsoMin = 0.25
@@ -480,9 +480,10 @@ func (m *Model) Understand(text string) (res Result) {
 		top = Scored{Class: Other, Score: p[classIndex(Other)]}
 	}
 	res.Class, res.Confidence = top.Class, top.Score
-	if noContent {
-		// Whatever the classifier prefers for words that name nothing, it
-		// is not a reading to act on: the bot asks instead of answering.
+	if noContent && runOfOne(words) {
+		// Whatever the classifier prefers for one function word said over
+		// and over, it is not a reading to act on: the bot asks instead.
+		// ("ok" alone, or "we are ok", say something and keep theirs.)
 		res.Confidence = min(res.Confidence, ContentlessConfidence)
 	}
 
