@@ -89,8 +89,12 @@ const (
 	// The floor is the lowest that keeps them at or under 5%: a missed
 	// emergency costs more than an agent's look at a false one. Checked
 	// again at 9,047 examples: 0.30 loses 15 or more cross-validated
-	// danger messages whatever the training settings (round 8).
-	DangerFloor = 0.25
+	// danger messages whatever the training settings (round 8). Lowered
+	// to 0.20 with the writers of heldout18-25 in the training data: on
+	// three sets written blind after them (heldout26-28, 2,160 messages)
+	// 0.25 missed 18 of 486 dangers with 130 false alarms of 1,674, 0.20
+	// missed 14 with 139 (BENCHMARKS.md, "Blind sets heldout19-28").
+	DangerFloor = 0.20
 	// NeedDangerFloor replaces DangerFloor when the message asks for
 	// supplies ("need a tarp", "محتاجين بطانيات"): hardship told at length
 	// shares words with danger, and the safety phrases still raise a
@@ -238,7 +242,7 @@ var examples embed.FS
 // order their lines are appended to the examples. Each was written blind,
 // measured once as it stood, and has since been a development set that the
 // rules were tuned on, so as a test it was spent; as training data it
-// holds 18 writers' phrasing that examples/ lacks. Leave-one-set-out
+// holds 21 writers' phrasing that examples/ lacks. Leave-one-set-out
 // evaluation (lifeline eval understand --loso: each set classified by a
 // model trained without it) found fewer dangers missed and fewer false
 // alarms than training on examples/ alone (BENCHMARKS.md, Understanding,
@@ -246,17 +250,18 @@ var examples embed.FS
 //
 // Only a set that has been measured blind belongs here, and the embed line
 // below must name exactly these directories (TestDevSetsEmbedded). Never
-// add heldout23 or a later set before its one blind measurement, nor
+// add heldout26 or a later set before its one blind measurement, nor
 // evaldata, freshdata, unseendata, blinddata or testdata: they measure.
 var DevSets = []string{
 	"heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11",
 	"heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17",
-	"heldout18", "heldout19", "heldout20", "heldout21", "heldout22",
+	"heldout18", "heldout19", "heldout20", "heldout21", "heldout22", "heldout23", "heldout24", "heldout25",
 }
 
 //go:embed heldout5/*.tsv heldout6/*.tsv heldout7/*.tsv heldout8/*.tsv heldout9/*.tsv heldout10/*.tsv heldout11/*.tsv
 //go:embed heldout12/*.tsv heldout13/*.tsv heldout14/*.tsv heldout15/*.tsv heldout16/*.tsv heldout17/*.tsv
-//go:embed heldout18/*.tsv heldout19/*.tsv heldout20/*.tsv heldout21/*.tsv heldout22/*.tsv
+//go:embed heldout18/*.tsv heldout19/*.tsv heldout20/*.tsv heldout21/*.tsv heldout22/*.tsv heldout23/*.tsv heldout24/*.tsv
+//go:embed heldout25/*.tsv
 var devData embed.FS
 
 var (
