@@ -101,20 +101,32 @@ func (w *workspace) screenshot(page string) {
 	}
 }
 
-// checkMenu fails the test for each link of the console's menu that is
-// not shown whole: cut by the menu's edge or the window's, it names no
-// page ("Cl" for "Check-ins"). Nothing may be lost at a phone's width
-// (WCAG's reflow); the links of the pages the person cannot open are
-// not shown and not checked.
+// checkMenu fails the test for each link of the console's menu, and
+// each action on the open conversation (claim, transfer with its agent,
+// release, close with its outcome), that is not shown whole: cut by its
+// row's edge or the window's, it names no page ("Cl" for "Check-ins") or
+// no action ("Reso" for "Resolved"). A choice is cut when its chosen
+// option is wider than the box leaves it beside the arrow. Nothing may
+// be lost at a phone's width (WCAG's reflow); the links and actions the
+// person cannot use are not shown and not checked.
 func (w *workspace) checkMenu(page string) {
 	w.t.Helper()
-	cut := evalIn[[]string](w, `[...document.querySelectorAll("#nav a")].filter((a) => a.getClientRects().length > 0).filter((a) => {
-		const r = a.getBoundingClientRect(), nav = a.parentElement.getBoundingClientRect();
-		const left = Math.max(0, nav.left), right = Math.min(window.innerWidth, nav.right);
-		return r.left < left - 0.5 || r.right > right + 0.5 || a.scrollWidth > a.clientWidth;
-	}).map((a) => a.textContent)`)
+	cut := evalIn[[]string](w, `(() => {
+		const pen = document.createElement("canvas").getContext("2d");
+		const cut = (el) => {
+			const r = el.getBoundingClientRect(), row = el.parentElement.getBoundingClientRect();
+			const left = Math.max(0, row.left), right = Math.min(window.innerWidth, row.right);
+			if (r.left < left - 0.5 || r.right > right + 0.5) return true;
+			if (el.tagName !== "SELECT") return el.scrollWidth > el.clientWidth;
+			const s = getComputedStyle(el), chosen = el.selectedOptions[0];
+			pen.font = s.font;
+			return !!chosen && pen.measureText(chosen.text).width + parseFloat(s.paddingLeft) + parseFloat(s.paddingRight) + 12 > el.clientWidth;
+		};
+		return [...document.querySelectorAll("#nav a, .conv-head .actions > *")].filter((el) => el.getClientRects().length > 0).filter(cut)
+			.map((el) => el.tagName === "SELECT" ? el.getAttribute("aria-label") + ": " + el.selectedOptions[0].text : el.textContent);
+	})()`)
 	if len(cut) > 0 {
-		w.t.Errorf("menu, %s page at %s: links cut off: %q", page, w.name, cut)
+		w.t.Errorf("menu and actions, %s page at %s: cut off: %q", page, w.name, cut)
 	}
 }
 
@@ -257,6 +269,7 @@ func (w *workspace) run(t *testing.T) {
 	if w.phone {
 		w.until("on a phone the conversation replaces the list", `getComputedStyle(document.querySelector(".list")).display === "none" && document.getElementById("btn-back").offsetWidth > 0`)
 	}
+	w.checkMenu("waiting conversation")
 	w.do("claim with c", chromedp.KeyEvent("c"), chromedp.WaitEnabled(chromedp.CSS(`#reply-text`)))
 
 	// Three long replies, the last with Ctrl+Enter: the last is on screen.

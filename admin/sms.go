@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -140,9 +141,9 @@ func (s *Server) smsInbound(c *fiber.Ctx, form url.Values) error {
 	now := s.now()
 	kw := sms.Keyword(body)
 	meaning := (&flows.Flow{}).Understand(flows.Input{Type: "text", Text: body, At: now})
-	toDesk, passes := false, false
+	var desk handoffs.SMSOutcome
 	err := s.db.Write(context.Background(), store.UserScope(user), func(tx store.Writer) error {
-		toDesk, passes = false, false
+		desk = handoffs.SMSOutcome{}
 		if _, seen, err := store.GetSMSMessage(context.Background(), tx, sid); err != nil || seen {
 			return err
 		}
@@ -163,27 +164,39 @@ func (s *Server) smsInbound(c *fiber.Ctx, form url.Values) error {
 			return err
 		}
 		// Like a WhatsApp message: it joins an open handoff, or opens one
-		// when it asks for a person or for help.
+		// when it asks for a person or for help; danger that makes it
+		// urgent is announced to the integrations in this transaction.
 		var err error
-		toDesk, passes, err = handoffs.FromSMS(tx, user, body, meaning, now)
-		return err
+		if desk, err = handoffs.FromSMS(tx, user, body, meaning, now); err != nil || !desk.Emergency {
+			return err
+		}
+		return s.engine.AnnounceEmergency(tx, emergencyOf(user, desk, now))
 	})
 	if err != nil {
 		return fmt.Errorf("record inbound sms %s: %w", sid, err)
 	}
-	if passes {
+	if desk.Passes {
 		// Someone in danger or needing help by SMS goes ahead of people
 		// waiting on WhatsApp as they would by WhatsApp: those passed are
 		// told their new place, now that the handoff is committed.
 		s.desk.TellPassed()
 	}
-	if toDesk {
+	if desk.ToDesk {
 		// The console hears of it as of a WhatsApp message to the desk:
 		// the queue changed, and the conversation has a new message.
 		s.engine.Emit("handoff", user, now)
 		s.engine.Emit("message", user, now)
 	}
-	s.log.Info().Str("sid", sid).Str("keyword", kw).Bool("handoff", toDesk).Msg("sms received")
+	if desk.Emergency {
+		s.engine.EmergencyCommitted(emergencyOf(user, desk, now), now)
+	}
+	s.log.Info().Str("sid", sid).Str("keyword", kw).Bool("handoff", desk.ToDesk).Bool("emergency", desk.Emergency).Msg("sms received")
 	s.log.Debug().Str("sid", sid).Str("from", whatsapp.MaskPhone(from)).Int("chars", len(body)).Msg("sms recorded")
 	return nil
+}
+
+// emergencyOf is the emergency an SMS raised (desk.Emergency), as the
+// engine announces one raised on WhatsApp.
+func emergencyOf(user string, desk handoffs.SMSOutcome, at time.Time) bot.Emergency {
+	return bot.Emergency{User: user, Lang: desk.Lang, Reason: desk.Reason, At: at}
 }

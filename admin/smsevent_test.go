@@ -13,7 +13,8 @@ import (
 
 // An SMS that opens a handoff, and one that joins it, each tell the
 // console's live stream (the engine's event bus) as a WhatsApp message
-// would; an SMS asking for nothing tells it nothing.
+// would, danger that makes it urgent with an emergency too; an SMS asking
+// for nothing tells it nothing.
 func TestInboundSMSToTheDeskIsALiveEvent(t *testing.T) {
 	prov := smstest.New()
 	t.Cleanup(prov.Close)
@@ -62,6 +63,11 @@ func TestInboundSMSToTheDeskIsALiveEvent(t *testing.T) {
 	}
 	if ev := next("opening"); ev.Kind != "message" {
 		t.Errorf("second event on opening %+v, want message", ev)
+	}
+	// Rising water in the house is danger: the urgent handoff it opened
+	// is an emergency, as on WhatsApp.
+	if ev := next("opening"); ev.Kind != "emergency" {
+		t.Errorf("third event on opening %+v, want emergency", ev)
 	}
 	post("SM3", user, "we are on the roof, 3 people")
 	if ev := next("joining"); ev.Kind != "handoff" {

@@ -256,6 +256,36 @@ type EmergencyNotifier interface {
 	Emergency(w store.Writer, user, lang, reason string, at time.Time) error
 }
 
+// Emergency is a handoff that became urgent (opened urgent, or raised to
+// urgent) in one transaction: someone wrote about danger to life, on
+// WhatsApp or by SMS. A message to a handoff already urgent is none.
+type Emergency struct {
+	User, Lang, Reason string
+	At                 time.Time // when the person wrote
+}
+
+// AnnounceEmergency tells the emergency notifiers of em inside tx, the
+// transaction that made the handoff urgent, so what they queue commits
+// with it. Once tx has committed the caller passes em to
+// EmergencyCommitted. Every channel goes through these two, so danger is
+// announced the same way whichever way the person wrote.
+func (e *Engine) AnnounceEmergency(tx store.Writer, em Emergency) error {
+	for _, n := range e.emergencyHooks {
+		if err := n.Emergency(tx, em.User, em.Lang, em.Reason, em.At); err != nil {
+			return fmt.Errorf("announce emergency: %w", err)
+		}
+	}
+	return nil
+}
+
+// EmergencyCommitted counts em, logs it and tells the console, once the
+// transaction that announced it (AnnounceEmergency) has committed.
+func (e *Engine) EmergencyCommitted(em Emergency, now time.Time) {
+	e.obs.Emergency(em.Lang)
+	e.log.Warn().Str("user", whatsapp.MaskPhone(em.User)).Str("lang", em.Lang).Msg("emergency: urgent handoff opened")
+	e.emit(Event{Kind: "emergency", User: em.User, At: now})
+}
+
 // AddTranscriptSource registers a source of messages kept outside the
 // transcript; call before Start.
 func (e *Engine) AddTranscriptSource(src TranscriptSource) { e.sources = append(e.sources, src) }

@@ -288,7 +288,7 @@ func (e *Engine) handleMessage(t inTask) error {
 		replies     []whatsapp.Outbound
 		queued      []*store.OutboxItem
 		events      []Event
-		emergencies []string // languages of emergencies raised by this message
+		emergencies []Emergency // handoffs this message made urgent
 		replayed    bool
 		fetch       bool // a media record waits for the downloader
 		ahead       bool // a handoff went before others waiting: tell them after the commit
@@ -407,14 +407,11 @@ func (e *Engine) handleMessage(t inTask) error {
 				events = append(events, Event{Kind: "handoff", User: user, At: now})
 				ahead = ahead || handoffs.PassesOthers(h)
 				if raised {
-					lang := out.Session.Lang
-					for _, n := range e.emergencyHooks {
-						if err := n.Emergency(tx, user, lang, eff.Reason, at); err != nil {
-							return fmt.Errorf("announce emergency: %w", err)
-						}
+					em := Emergency{User: user, Lang: out.Session.Lang, Reason: eff.Reason, At: at}
+					if err := e.AnnounceEmergency(tx, em); err != nil {
+						return err
 					}
-					emergencies = append(emergencies, lang)
-					events = append(events, Event{Kind: "emergency", User: user, At: now})
+					emergencies = append(emergencies, em)
 				}
 			case flows.EffectLocation:
 				if eff.Location != nil {
@@ -450,12 +447,11 @@ func (e *Engine) handleMessage(t inTask) error {
 		e.media.Enqueue(user, msg.Media.ID)
 	}
 	e.applyLearning(out.Effects, now)
-	for _, lang := range emergencies {
-		e.obs.Emergency(lang)
-		e.log.Warn().Str("user", whatsapp.MaskPhone(user)).Str("lang", lang).Msg("emergency: urgent handoff opened")
-	}
 	for _, ev := range events {
 		e.emit(ev)
+	}
+	for _, em := range emergencies {
+		e.EmergencyCommitted(em, now)
 	}
 	if ahead {
 		e.desk.TellPassed()

@@ -1,6 +1,7 @@
 package handoffs
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -185,20 +186,32 @@ func NoteMessage(tx store.Writer, user string, entry store.Entry, loc *whatsapp.
 	return store.PutHandoff(ctx, tx, user, h)
 }
 
+// SMSOutcome is what an SMS did at the desk (FromSMS).
+type SMSOutcome struct {
+	ToDesk bool // the message is with the desk now
+	// Passes: the handoff it opened or raised may have passed people
+	// waiting (PassesOthers).
+	Passes bool
+	// Emergency: it made the handoff urgent (opened it urgent, or raised
+	// it), as Open reports; an SMS to a handoff already urgent is none.
+	Emergency bool
+	Reason    string // why it opened or raised the handoff
+	Lang      string // the language of the SMS, else the handoff's
+}
+
 // FromSMS takes an SMS the person sent (already in their transcript) to
 // the desk as a WhatsApp message would go: it joins their open handoff,
 // or opens one when it asks for a person or for help (danger first, then
 // need of help, both at the front of the queue); danger or need of help
 // raises the open one, as Open does for a WhatsApp message. The
-// handoff's channel becomes SMS, so agents answer by SMS. It reports
-// whether the message is with the desk now, and whether the handoff it
-// opened or raised may have passed people waiting (PassesOthers): the
-// caller tells them (Desk.TellPassed) once tx has committed.
-func FromSMS(tx store.Writer, user, text string, r understand.Result, at time.Time) (toDesk, passes bool, err error) {
+// handoff's channel becomes SMS, so agents answer by SMS. Once tx has
+// committed, the caller tells the people passed (Desk.TellPassed) and
+// announces an emergency as the engine does for WhatsApp.
+func FromSMS(tx store.Writer, user, text string, r understand.Result, at time.Time) (SMSOutcome, error) {
 	ctx := context.Background()
 	h, err := store.GetHandoff[Handoff](ctx, tx, user)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return false, false, err
+		return SMSOutcome{}, err
 	}
 	open := err == nil && h.Status != Closed
 	eff := flows.Effect{Kind: flows.EffectHandoff, Query: flows.Truncate(text, 200)}
@@ -212,23 +225,25 @@ func FromSMS(tx store.Writer, user, text string, r understand.Result, at time.Ti
 	case r.Class == understand.Human:
 		eff.Reason = "asked (sms)"
 	default:
-		return false, false, nil
+		return SMSOutcome{}, nil
 	}
+	out := SMSOutcome{ToDesk: true, Reason: eff.Reason}
 	if eff.Reason != "" {
 		c, err := store.GetContact(ctx, tx, user)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return false, false, err
+			return SMSOutcome{}, err
 		}
-		opened, _, err := Open(tx, user, c.Name, eff, at)
+		opened, raised, err := Open(tx, user, c.Name, eff, at)
 		if err != nil {
-			return false, false, err
+			return SMSOutcome{}, err
 		}
-		h, passes = *opened, PassesOthers(opened)
+		h, out.Passes, out.Emergency = *opened, PassesOthers(opened), raised
 		if h.FirstMessage == "" {
 			h.FirstMessage = flows.Truncate(text, 500)
 		}
 	}
+	out.Lang = cmp.Or(r.Lang, h.Lang)
 	h.Channel = "sms"
 	h.LastMessage, h.LastMessageAt, h.UpdatedAt = flows.Truncate(text, 500), at, at
-	return true, passes, store.PutHandoff(ctx, tx, user, h)
+	return out, store.PutHandoff(ctx, tx, user, h)
 }

@@ -142,8 +142,10 @@ func TestPeoplePassedInTheQueueAreToldOnce(t *testing.T) {
 
 // An SMS opens or raises a handoff as a WhatsApp message does, and
 // reports when the handoff may have passed people waiting, for the
-// caller to tell them after the commit; joining an open handoff passes
-// nobody new unless it raises it.
+// caller to tell them after the commit, and when it made the handoff
+// urgent, an emergency to announce; joining an open handoff passes
+// nobody new unless it raises it, and danger again in one already urgent
+// is no new emergency.
 func TestFromSMSReportsWhomItMayPass(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	danger := understand.Result{Class: understand.Danger}
@@ -156,27 +158,30 @@ func TestFromSMSReportsWhomItMayPass(t *testing.T) {
 		read          understand.Result
 		toDesk        bool
 		passes        bool
+		emergency     bool
 		urgent, prior bool
 	}{
-		{"nothing asked: not with the desk", nil, thanks, false, false, false, false},
-		{"a person asked for: last in the queue", nil, human, true, false, false, false},
-		{"need of help: ahead of the rest", nil, needHelp, true, true, false, true},
-		{"danger: ahead of everyone", nil, danger, true, true, true, true},
+		{"nothing asked: not with the desk", nil, thanks, false, false, false, false, false},
+		{"a person asked for: last in the queue", nil, human, true, false, false, false, false},
+		{"need of help: ahead of the rest", nil, needHelp, true, true, false, false, true},
+		{"danger: ahead of everyone, an emergency", nil, danger, true, true, true, true, true},
 		{"back soon after a need-help close: returning, ahead",
-			&Handoff{Status: Closed, Priority: true, ClosedAt: now.Add(-time.Hour)}, human, true, true, false, true},
+			&Handoff{Status: Closed, Priority: true, ClosedAt: now.Add(-time.Hour)}, human, true, true, false, false, true},
 		{"more words for a request waiting: joins it",
-			&Handoff{Status: Waiting}, thanks, true, false, false, false},
-		{"danger while a request waits: raised, ahead",
-			&Handoff{Status: Waiting}, danger, true, true, true, true},
-		{"danger while an agent has it: raised, passes nobody waiting",
-			&Handoff{Status: Active}, danger, true, false, true, true},
+			&Handoff{Status: Waiting}, thanks, true, false, false, false, false},
+		{"danger while a request waits: raised, ahead, an emergency",
+			&Handoff{Status: Waiting}, danger, true, true, true, true, true},
+		{"danger while an agent has it: raised, passes nobody waiting, an emergency",
+			&Handoff{Status: Active}, danger, true, false, true, true, true},
+		{"danger again while it is urgent: joins it, no new emergency",
+			&Handoff{Status: Waiting, Urgent: true, Priority: true}, danger, true, true, false, true, true},
 	}
 	for _, c := range cases {
 		t.Run(c.label, func(t *testing.T) {
 			db := memDB(t)
 			const user = "447700900300"
 			ctx := context.Background()
-			var toDesk, passes bool
+			var got SMSOutcome
 			if err := db.Write(ctx, store.UserScope(user), func(tx store.Writer) (err error) {
 				if c.before != nil {
 					h := *c.before
@@ -185,13 +190,14 @@ func TestFromSMSReportsWhomItMayPass(t *testing.T) {
 						return err
 					}
 				}
-				toDesk, passes, err = FromSMS(tx, user, "words", c.read, now)
+				got, err = FromSMS(tx, user, "words", c.read, now)
 				return err
 			}); err != nil {
 				t.Fatal(err)
 			}
-			if toDesk != c.toDesk || passes != c.passes {
-				t.Errorf("FromSMS = with the desk %v, passes %v; want %v, %v", toDesk, passes, c.toDesk, c.passes)
+			if got.ToDesk != c.toDesk || got.Passes != c.passes || got.Emergency != c.emergency {
+				t.Errorf("FromSMS = with the desk %v, passes %v, emergency %v; want %v, %v, %v",
+					got.ToDesk, got.Passes, got.Emergency, c.toDesk, c.passes, c.emergency)
 			}
 			if !c.toDesk {
 				return
