@@ -122,6 +122,7 @@ type Store struct {
 	direct     bool   // the stream allows direct gets
 	replies    replyMux
 	fences     fenceCache
+	reqs       reqCounts
 	// floor bounds from below the numbers drawn from a batch (see
 	// numbers.go): read at Open, raised by RaiseSequenceFloor.
 	floor atomic.Uint64
@@ -423,6 +424,7 @@ func (s *Store) fence(ctx context.Context, base string, try int, told uint64) (f
 
 // leaderFence is the scope's last sequence as the leader answers it.
 func (s *Store) leaderFence(ctx context.Context, base string) (fenceAt, error) {
+	s.reqs.add(reqFenceLeader, 1)
 	m, err := s.get(ctx, msgGet{LastFor: base + ".>"})
 	if err != nil {
 		return fenceAt{}, fmt.Errorf("last sequence of %s: %w", base+".>", err)
@@ -446,6 +448,7 @@ func (s *Store) nearLast(ctx context.Context, filter string) (fenceAt, bool, err
 	if err != nil {
 		return fenceAt{}, false, err
 	}
+	s.reqs.add(reqFenceNear, 1)
 	rctx, cancel := context.WithTimeout(ctx, directTimeout)
 	defer cancel()
 	resp, err := s.nc.RequestWithContext(rctx, s.directGet, body)
@@ -630,11 +633,13 @@ func (s *Store) commit(ctx context.Context, t *txn, last uint64) (fenceAt, error
 			m.Header.Set("Nats-TTL", strconv.FormatInt(int64(max(time.Second, w.ttl+time.Second-1)/time.Second), 10))
 		}
 		if i < n-1 {
+			s.reqs.add(reqCommitMsg, 1)
 			if err := s.nc.PublishMsg(m); err != nil {
 				return fenceAt{}, fmt.Errorf("publish batch message %d of %d: %w", i+1, n, err)
 			}
 			continue
 		}
+		s.reqs.add(reqCommit, 1)
 		m.Header.Set(hdrBatch, strconv.Itoa(n))
 		if n > 1 {
 			m.Header.Set("Nats-Batch-Commit", "1")
@@ -652,11 +657,13 @@ func (s *Store) commit(ctx context.Context, t *txn, last uint64) (fenceAt, error
 		if e := ack.Error; e != nil {
 			switch e.ErrCode {
 			case errWrongLastSeq:
+				s.reqs.add(reqRefused, 1)
 				if seq, ok := wrongLastOf(e.Description); ok {
 					return fenceAt{}, &wrongLast{last: seq, desc: e.Description}
 				}
 				return fenceAt{}, fmt.Errorf("%w: %s", errRetry, e.Description)
 			case errWrongLastSeqConst, errIncompleteBatch, errTooManyInflight:
+				s.reqs.add(reqRefused, 1)
 				return fenceAt{}, fmt.Errorf("%w: %s", errRetry, e.Description)
 			}
 			return fenceAt{}, fmt.Errorf("commit batch of %d: %w", n, apiFailure(e))
@@ -734,6 +741,7 @@ func (s *Store) NextSeq(ctx context.Context, name string) (uint64, error) {
 		return 0, errors.New("next sequence: no name")
 	}
 	m := nats.NewMsg(subj)
+	s.reqs.add(reqNumber, 1)
 	rctx, cancel := request(ctx)
 	defer cancel()
 	resp, err := s.nc.RequestMsgWithContext(rctx, m)
@@ -785,6 +793,7 @@ type txn struct {
 // floor is the fence, asked of the leader if the transaction has none yet.
 func (t *txn) floor() (uint64, error) {
 	if !t.fenced {
+		t.s.reqs.add(reqFenceLeader, 1)
 		last, err := t.s.lastSeq(t.ctx, t.base+".>")
 		if err != nil {
 			return 0, err
@@ -841,6 +850,7 @@ func (t *txn) Get(key store.Key) ([]byte, error) {
 		return nil, fmt.Errorf("get %q: %w", key, err)
 	}
 	if m == nil {
+		t.s.reqs.add(reqGetLeader, 1)
 		m, err = t.s.get(t.ctx, msgGet{LastFor: subject})
 	}
 	if err != nil {
@@ -889,7 +899,7 @@ func (t *txn) getNear(base, subject string) (*storedMsg, error) {
 	if base != t.base || !t.fenced || t.base == "" {
 		return nil, nil
 	}
-	msgs, ok, err := t.s.multiLast(t.ctx, []string{subject, beacon}, t.fence, 1)
+	msgs, ok, err := t.s.multiLast(t.ctx, reqGetNear, []string{subject, beacon}, t.fence, 1)
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -1022,7 +1032,7 @@ func (s *Store) gather(ctx context.Context, base string, prefix store.Key, floor
 	// the answer of a prefix that holds nothing, the common case of a
 	// pending queue, still carries the replica's sequence and need not
 	// be asked of the leader record by record.
-	msgs, ok, err := s.multiLast(ctx, []string{exact, exact + ".>", beacon}, floor, directTries)
+	msgs, ok, err := s.multiLast(ctx, reqScanNear, []string{exact, exact + ".>", beacon}, floor, directTries)
 	if err != nil {
 		return fmt.Errorf("scan %q: %w", prefix, err)
 	}
@@ -1039,6 +1049,7 @@ func (s *Store) gather(ctx context.Context, base string, prefix store.Key, floor
 		}
 		return nil
 	}
+	s.reqs.add(reqScanLeader, 1)
 	m, err := s.get(ctx, msgGet{LastFor: exact})
 	if err != nil {
 		return fmt.Errorf("scan %q: %w", prefix, err)
@@ -1052,6 +1063,7 @@ func (s *Store) gather(ctx context.Context, base string, prefix store.Key, floor
 	}
 	filter := exact + ".>"
 	for next := uint64(1); ; {
+		s.reqs.add(reqScanLeader, 1)
 		m, err := s.get(ctx, msgGet{Seq: next, NextFor: filter})
 		if err != nil {
 			return fmt.Errorf("scan %q: %w", prefix, err)
@@ -1094,13 +1106,14 @@ func (s *Store) gatherAll(ctx context.Context, prefix store.Key, found map[strin
 	newest := map[string]uint64{}
 	var floor uint64
 	for _, filter := range filters {
+		s.reqs.add(reqScanLeader, 1)
 		last, err := s.lastSeq(ctx, filter)
 		if err != nil {
 			return fmt.Errorf("scan %q in every scope: %w", prefix, err)
 		}
 		floor = max(floor, last)
 	}
-	msgs, ok, err := s.multiLast(ctx, filters, floor, directTries)
+	msgs, ok, err := s.multiLast(ctx, reqScanNear, filters, floor, directTries)
 	if err != nil {
 		return fmt.Errorf("scan %q in every scope: %w", prefix, err)
 	}
@@ -1124,6 +1137,7 @@ func (s *Store) gatherAll(ctx context.Context, prefix store.Key, found map[strin
 	}
 	for _, filter := range filters {
 		for next := uint64(1); ; {
+			s.reqs.add(reqScanLeader, 1)
 			m, err := s.get(ctx, msgGet{Seq: next, NextFor: filter})
 			if err != nil {
 				return fmt.Errorf("scan %q in every scope: %w", prefix, err)
@@ -1169,7 +1183,7 @@ func (s *Store) gatherAll(ctx context.Context, prefix store.Key, found map[strin
 // replica could answer so (lagging after tries requests, more records than a
 // direct get returns, no records at all, which carries no sequence to
 // check, or direct gets not allowed): the caller reads from the leader.
-func (s *Store) multiLast(ctx context.Context, filters []string, floor uint64, tries int) (msgs []*storedMsg, ok bool, err error) {
+func (s *Store) multiLast(ctx context.Context, kind reqKind, filters []string, floor uint64, tries int) (msgs []*storedMsg, ok bool, err error) {
 	if !s.direct {
 		return nil, false, nil
 	}
@@ -1189,6 +1203,7 @@ func (s *Store) multiLast(ctx context.Context, filters []string, floor uint64, t
 			case <-t.C:
 			}
 		}
+		s.reqs.add(kind, 1)
 		msgs, upTo, answered, err := s.directMulti(ctx, body)
 		if err != nil || !answered {
 			return nil, false, err
