@@ -16,6 +16,7 @@ const (
 	reqGetLeader                  // a record from the leader
 	reqScanNear                   // a scan's records from the nearest replica
 	reqScanLeader                 // a scan's messages from the leader, one each
+	reqPrefetch                   // records named ahead, fetched together from the nearest replica
 	reqBatchAt                    // the size of the batch a fence ends
 	reqCommit                     // a commit (its last message, a request)
 	reqCommitMsg                  // a commit's other messages (publishes)
@@ -25,7 +26,7 @@ const (
 )
 
 var reqNames = [reqKinds]string{"fence_near", "fence_leader", "get_near", "get_leader", "scan_near",
-	"scan_leader", "batch_at", "commit", "commit_msg", "refused", "number"}
+	"scan_leader", "prefetch", "batch_at", "commit", "commit_msg", "refused", "number"}
 
 type reqCounts [reqKinds]atomic.Int64
 

@@ -43,6 +43,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -301,7 +302,7 @@ func (s *Store) Write(ctx context.Context, scope store.Scope, fn func(w store.Wr
 		var wrong *wrongLast
 		if errors.As(err, &wrong) {
 			told = wrong.last
-			s.fences.put(base, fenceAt{seq: wrong.last})
+			s.fences.put(base, fenceAt{seq: wrong.last}, time.Now())
 		} else {
 			told = 0
 		}
@@ -321,7 +322,7 @@ func (s *Store) Write(ctx context.Context, scope store.Scope, fn func(w store.Wr
 		if err != nil {
 			return fmt.Errorf("commit in %s: %w", scope, err)
 		}
-		s.fences.put(base, done)
+		s.fences.put(base, done, time.Now())
 		if t.auditEvent() {
 			if f := s.auditFolder.Load(); f != nil {
 				(*f)(context.WithoutCancel(ctx))
@@ -399,6 +400,13 @@ func (s *Store) Read(ctx context.Context, fn func(r store.Reader) error) error {
 // refusal that named no sequence (another batch in flight) asks the
 // leader, as every try did before.
 //
+// When this instance committed in the scope (or was told its last
+// sequence) less than ownFenceFor ago, the first try takes that without
+// asking at all: the scope's writes come mostly from one instance in
+// quick succession (a turn, then its sends' outcomes, on the partition's
+// owner), and another instance's write in between costs one refused
+// commit, as any wrong fence does.
+//
 // It comes with the size of the batch the fence's message ends when the
 // answer gave it (the message's hdrBatch, or this instance's own commit),
 // for the numbers a try draws (see numbers.go).
@@ -408,6 +416,9 @@ func (s *Store) fence(ctx context.Context, base string, try int, told uint64) (f
 		return fenceAt{seq: told}, nil
 	case try > 0 || !s.direct:
 		return s.leaderFence(ctx, base)
+	}
+	if own, ok := s.fences.fresh(base, time.Now().Add(-ownFenceFor)); ok {
+		return own, nil
 	}
 	near, ok, err := s.nearLast(ctx, base+".>")
 	if err != nil {
@@ -697,30 +708,49 @@ func wrongLastOf(desc string) (uint64, bool) {
 // fenceCache remembers, per scope, the sequence this instance's last
 // commit there was given (after it, the scope's last sequence unless
 // another writer came since or a record expired) with the size of its
-// batch, and the last sequence a refused commit was told. It is bounded: forgetting costs nothing but
-// an estimate.
+// batch, or the last sequence a refused commit was told, and when. It
+// is bounded: forgetting costs nothing but an estimate.
 type fenceCache struct {
 	mu   sync.Mutex
-	seqs map[string]fenceAt
+	seqs map[string]cachedFence
+}
+
+type cachedFence struct {
+	f  fenceAt
+	at time.Time
 }
 
 // maxFences bounds the scopes a fenceCache remembers.
 const maxFences = 1 << 16
 
+// ownFenceFor is how long a write takes this instance's own last commit
+// in its scope as the fence without asking a replica (see Store.fence):
+// longer than a turn's sends take to be recorded after it, shorter than
+// a person's next message usually comes.
+const ownFenceFor = time.Second
+
 func (c *fenceCache) get(base string) (fenceAt, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	f, ok := c.seqs[base]
-	return f, ok
+	e, ok := c.seqs[base]
+	return e.f, ok
 }
 
-func (c *fenceCache) put(base string, f fenceAt) {
+// fresh is the fence remembered for base if it was put after since.
+func (c *fenceCache) fresh(base string, since time.Time) (fenceAt, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.seqs[base]
+	return e.f, ok && e.at.After(since)
+}
+
+func (c *fenceCache) put(base string, f fenceAt, at time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.seqs == nil || len(c.seqs) >= maxFences {
-		c.seqs = make(map[string]fenceAt)
+		c.seqs = make(map[string]cachedFence)
 	}
-	c.seqs[base] = f
+	c.seqs[base] = cachedFence{f, at}
 }
 
 // keyHasOwner reports whether key names the one scope it lives in.
@@ -788,6 +818,12 @@ type txn struct {
 	fenceBatch uint64
 	pool       pool
 	numbered   bool
+
+	// got holds the records Prefetch fetched, by key (noRecord: none),
+	// and scanned the records it found under each prefix it was given,
+	// by prefix: what the try's reads of them give.
+	got     map[string]*storedMsg
+	scanned map[string]map[string][]byte
 }
 
 // floor is the fence, asked of the leader if the transaction has none yet.
@@ -840,6 +876,35 @@ func (t *txn) Get(key store.Key) ([]byte, error) {
 		}
 		return bytes.Clone(w.value), nil
 	}
+	m, fetched := t.got[string(key)]
+	if !fetched {
+		var err error
+		if m, err = t.getOne(key); err != nil {
+			return nil, err
+		}
+	}
+	if m == nil || m == noRecord {
+		return nil, store.ErrNotFound
+	}
+	if del, err := m.deleted(); err != nil || del {
+		if err == nil {
+			err = store.ErrNotFound
+		}
+		return nil, err
+	}
+	if m.Data == nil {
+		return []byte{}, nil
+	}
+	if fetched {
+		// Kept for the next read: the caller gets its own copy.
+		return bytes.Clone(m.Data), nil
+	}
+	return m.Data, nil
+}
+
+// getOne reads the stored message of key: from the nearest replica when
+// getNear may, else from the leader; nil or noRecord when there is none.
+func (t *txn) getOne(key store.Key) (*storedMsg, error) {
 	base, err := t.locate(key)
 	if err != nil {
 		return nil, err
@@ -856,19 +921,81 @@ func (t *txn) Get(key store.Key) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("get %q: %w", key, err)
 	}
-	if m == nil || m == noRecord {
-		return nil, store.ErrNotFound
+	return m, nil
+}
+
+var _ store.Prefetcher = (*txn)(nil)
+
+// Prefetch fetches the records of keys and those under prefixes, the ones
+// kept in this transaction's own scope, with one multi-subject direct get
+// (see store.Prefetcher), once the transaction knows the scope's last
+// sequence (a write, or a ReadNear). The answer counts only if the
+// replica had applied that sequence (multiLast), as each of getNear's
+// and gather's does, and it is one snapshot of the replica: reading the
+// records from it is reading them from the replica one by one, in one
+// round trip instead of one each. Anything else is read as before.
+func (t *txn) Prefetch(keys, prefixes []store.Key) {
+	if t.base == "" || !t.fenced || !t.s.direct {
+		return
 	}
-	if del, err := m.deleted(); err != nil || del {
-		if err == nil {
-			err = store.ErrNotFound
+	var filters []string
+	named := map[string]string{} // subject → key
+	for _, k := range keys {
+		if _, ok := t.writes[string(k)]; ok || len(k) == 0 {
+			continue
 		}
-		return nil, err
+		if base, err := t.locate(k); err != nil || base != t.base {
+			continue
+		}
+		subject := subjectOf(t.base, k)
+		if _, ok := named[subject]; !ok {
+			named[subject] = string(k)
+			filters = append(filters, subject)
+		}
 	}
-	if m.Data == nil {
-		return []byte{}, nil
+	exact := map[string]string{} // subject of the prefix → prefix
+	for _, p := range prefixes {
+		if len(p) == 0 {
+			continue
+		}
+		subject := subjectOf(t.base, p)
+		exact[subject] = string(p)
+		filters = append(filters, subject, subject+".>")
 	}
-	return m.Data, nil
+	if len(filters) == 0 {
+		return
+	}
+	msgs, ok, err := t.s.multiLast(t.ctx, reqPrefetch, append(filters, beacon), t.fence, directTries)
+	if err != nil || !ok {
+		return
+	}
+	got := make(map[string]*storedMsg, len(named))
+	for _, k := range named {
+		got[k] = noRecord
+	}
+	scanned := make(map[string]map[string][]byte, len(exact))
+	for _, p := range exact {
+		scanned[p] = map[string][]byte{}
+	}
+	for _, m := range msgs {
+		if k, ok := named[m.Subject]; ok {
+			got[k] = m
+		}
+		if m.tomb || strings.HasPrefix(m.Subject, seqPrefix) {
+			continue
+		}
+		for subject, p := range exact {
+			if m.Subject != subject && !strings.HasPrefix(m.Subject, subject+".") {
+				continue
+			}
+			key, err := keyOf(m.Subject)
+			if err != nil {
+				return // read as before, which says what is wrong
+			}
+			scanned[p][string(key)] = m.Data
+		}
+	}
+	t.got, t.scanned = got, scanned
 }
 
 // beacon is a subject that always holds one message (Open writes it
@@ -975,12 +1102,16 @@ func (t *txn) scan(prefix, from store.Key, reverse bool, fn func(key store.Key, 
 		if len(prefix) == 0 {
 			return fmt.Errorf("scan in %s: empty prefix", t.scope)
 		}
-		floor, err := t.floor()
-		if err != nil {
-			return fmt.Errorf("scan %q: %w", prefix, err)
-		}
-		if err := t.s.gather(t.ctx, t.base, prefix, floor, found); err != nil {
-			return err
+		if recs, ok := t.scanned[string(prefix)]; ok {
+			maps.Copy(found, recs)
+		} else {
+			floor, err := t.floor()
+			if err != nil {
+				return fmt.Errorf("scan %q: %w", prefix, err)
+			}
+			if err := t.s.gather(t.ctx, t.base, prefix, floor, found); err != nil {
+				return err
+			}
 		}
 	}
 	for k, w := range t.writes {
