@@ -32,8 +32,25 @@ func (a *Ahead) SentRef(wamid string) { a.keys = append(a.keys, sentKey(wamid)) 
 // OutboxItem names outbox item seq (GetOutboxItem, HasOutboxItem).
 func (a *Ahead) OutboxItem(seq uint64) { a.keys = append(a.keys, outboxKey(seq)) }
 
+// Conversation names user's session and contact (LoadConversation).
+func (a *Ahead) Conversation(user string) {
+	a.keys = append(a.keys, sessionKey(user), contactKey(user))
+}
+
+// Handoff names user's handoff (GetHandoff).
+func (a *Ahead) Handoff(user string) { a.keys = append(a.keys, docKey(DocHandoff, user)) }
+
+// BroadcastMemberships names the scan of contact waID's broadcast
+// memberships (EachBroadcastMember).
+func (a *Ahead) BroadcastMemberships(waID string) {
+	a.prefixes = append(a.prefixes, broadcastMemberPrefix(waID))
+}
+
 // PendingInbox names the scan of the inbox (EachPendingInbox).
 func (a *Ahead) PendingInbox() { a.prefixes = append(a.prefixes, inboxPrefix()) }
+
+// PendingOutbox names the scan of the outbox (EachPendingOutbox).
+func (a *Ahead) PendingOutbox() { a.prefixes = append(a.prefixes, outboxPrefix()) }
 
 // Prefetch fetches the reads a names when r can fetch them together
 // (Prefetcher), and does nothing otherwise, or for a single read, which

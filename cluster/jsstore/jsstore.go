@@ -929,13 +929,17 @@ var _ store.Prefetcher = (*txn)(nil)
 // Prefetch fetches the records of keys and those under prefixes, the ones
 // kept in this transaction's own scope, with one multi-subject direct get
 // (see store.Prefetcher), once the transaction knows the scope's last
-// sequence (a write, or a ReadNear). The answer counts only if the
-// replica had applied that sequence (multiLast), as each of getNear's
-// and gather's does, and it is one snapshot of the replica: reading the
-// records from it is reading them from the replica one by one, in one
-// round trip instead of one each. Anything else is read as before.
+// sequence (a write, a ReadNear; a ReadIn asks the leader for it first,
+// as its first scan would). The answer counts only if the replica had
+// applied that sequence (multiLast), as each of getNear's and gather's
+// does, and it is one snapshot of the replica: reading the records from
+// it is reading them from the replica one by one, in one round trip
+// instead of one each. Anything else is read as before.
 func (t *txn) Prefetch(keys, prefixes []store.Key) {
-	if t.base == "" || !t.fenced || !t.s.direct {
+	if t.base == "" || !t.s.direct {
+		return
+	}
+	if _, err := t.floor(); err != nil {
 		return
 	}
 	var filters []string

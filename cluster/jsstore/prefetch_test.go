@@ -10,12 +10,12 @@ import (
 	"lifeline/store"
 )
 
-// Records named ahead (store.Prefetch) are fetched in one request where
-// the transaction knows its fence (a write, a ReadNear) and read as they
-// are stored, with the transaction's own changes over them: a get of a
-// record fetched, one missing, one written in the transaction; a scan
-// of a prefix fetched. Elsewhere (a ReadIn) nothing is fetched and the
-// reads give the same.
+// Records named ahead (store.Prefetch) are fetched in one request and
+// read as they are stored, with the transaction's own changes over them:
+// a get of a record fetched, one missing, one written in the
+// transaction; a scan of a prefix fetched. A write and a ReadNear know
+// their fence; a ReadIn asks the leader for it first. A read of no
+// scope fetches nothing and reads the same.
 func TestRecordsNamedAheadReadAsStored(t *testing.T) {
 	s := open(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -76,6 +76,9 @@ func TestRecordsNamedAheadReadAsStored(t *testing.T) {
 		}, 1, "S", []store.Key{inboxKey(2), inboxKey(3)}, 0},
 		{"read in the scope", func(got *seen) error {
 			return s.ReadIn(ctx, scope, func(r store.Reader) error { ahead(r); return read(r, got) })
+		}, 1, "S", []store.Key{inboxKey(2), inboxKey(3)}, 0},
+		{"read of no scope", func(got *seen) error {
+			return s.Read(ctx, func(r store.Reader) error { ahead(r); return read(r, got) })
 		}, 0, "S", []store.Key{inboxKey(2), inboxKey(3)}, 3},
 	}
 	for _, c := range cases {
