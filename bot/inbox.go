@@ -261,9 +261,9 @@ func (e *Engine) handleMessage(t inTask) error {
 	// says an event was applied when it was not.
 	var snap conversation
 	if err := e.db.ReadNear(ctx, store.UserScope(user), func(r store.Reader) error {
-		var ahead store.Ahead // session and contact in one request on a cluster
-		ahead.Conversation(user)
-		store.Prefetch(r, &ahead)
+		var reads store.Ahead // session and contact in one request on a cluster
+		reads.Conversation(user)
+		store.Prefetch(r, &reads)
 		var err error
 		snap, err = store.LoadConversation[flows.Session](ctx, r, user)
 		return err
