@@ -261,6 +261,9 @@ func (e *Engine) handleMessage(t inTask) error {
 	// says an event was applied when it was not.
 	var snap conversation
 	if err := e.db.ReadNear(ctx, store.UserScope(user), func(r store.Reader) error {
+		var reads store.Ahead // session and contact in one request on a cluster
+		reads.Conversation(user)
+		store.Prefetch(r, &reads)
 		var err error
 		snap, err = store.LoadConversation[flows.Session](ctx, r, user)
 		return err
@@ -295,6 +298,16 @@ func (e *Engine) handleMessage(t inTask) error {
 	)
 	err = e.db.Write(ctx, store.UserScope(user), func(tx store.Writer) error {
 		queued, events, emergencies, replayed, fetch, ahead = queued[:0], events[:0], emergencies[:0], false, false, false
+		// What a turn reads, named ahead: on a cluster one request
+		// instead of one each (store.Ahead). The conversation; the
+		// person's broadcast memberships, which the check-in interceptor
+		// scans; the handoff, which a message of a person handed off
+		// adds to.
+		var reads store.Ahead
+		reads.Conversation(user)
+		reads.BroadcastMemberships(user)
+		reads.Handoff(user)
+		store.Prefetch(tx, &reads)
 		cur, err := store.LoadConversation[flows.Session](ctx, tx, user)
 		if err != nil {
 			return err

@@ -325,6 +325,7 @@ func (e *Engine) laneWrites(reqs [][]ingestEvent) (writes []store.ScopedWrite, s
 		writes[i] = store.ScopedWrite{Scope: l.scope, Fn: func(w store.Writer) error {
 			// A retried try starts again from nothing.
 			st.tasks, st.applied, st.reqOf = st.tasks[:0], st.applied[:0], st.reqOf[:0]
+			store.Prefetch(w, e.readsAhead(l.events, l.later))
 			for k, ev := range l.events {
 				ok, err := e.stageOne(w, ev, !l.later[k], st)
 				if errors.Is(err, errStatusLater) {

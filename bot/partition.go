@@ -268,6 +268,11 @@ func (e *Engine) syncUser(user string) {
 	var outs []store.OutboxItem
 	err := e.db.ReadIn(ctx, store.UserScope(user), func(r store.Reader) error {
 		ins, outs = ins[:0], outs[:0]
+		// Both scans in one request on a cluster (store.Ahead).
+		var reads store.Ahead
+		reads.PendingInbox()
+		reads.PendingOutbox()
+		store.Prefetch(r, &reads)
 		if err := store.EachPendingInbox(ctx, r, func(seq uint64, it InboxItem, bad error) error {
 			if bad == nil && it.lane() == user {
 				ins = append(ins, seq)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"lifeline/bot/whatsapp"
 	"lifeline/store"
 )
 
@@ -57,7 +58,7 @@ type appliedStatus struct {
 // the event is stored in the inbox as before.
 func (e *Engine) statusAtIngest(ctx context.Context, w store.Writer, it *InboxItem, earlier bool) bool {
 	st := it.Status
-	if e.cfg.statusesViaInbox || !e.started.Load() || earlier || st.Status == store.StatusFailed {
+	if earlier || !e.mayApplyAtIngest(st) {
 		return false
 	}
 	// The message first: a status that overtook the answer to its send
@@ -69,6 +70,42 @@ func (e *Engine) statusAtIngest(ctx context.Context, w store.Writer, it *InboxIt
 	}
 	idle, err := e.laneIdle(ctx, w, it.lane())
 	return err == nil && idle
+}
+
+// mayApplyAtIngest reports whether status st may be applied in its
+// ingest write as far as the status alone says (see statusAtIngest).
+func (e *Engine) mayApplyAtIngest(st *whatsapp.Status) bool {
+	return !e.cfg.statusesViaInbox && e.started.Load() && st.Status != store.StatusFailed
+}
+
+// readsAhead names what the ingest write of a lane's events is about to
+// read (store.Ahead): each event's dedupe marker and, for a status it
+// may apply (statusAtIngest), the message the status is about (its
+// outbox item, its sent reference) and the lane's inbox. On a cluster
+// they are then one request of the write instead of one each, about
+// three fewer per status. later says which events go to the inbox
+// whatever they are.
+func (e *Engine) readsAhead(events []ingestEvent, later []bool) *store.Ahead {
+	var a store.Ahead
+	inbox := false
+	for k, ev := range events {
+		if ev.dedupe != "" {
+			a.Seen(ev.dedupe)
+		}
+		if later[k] || ev.item.Kind != "status" || !e.mayApplyAtIngest(ev.item.Status) {
+			continue
+		}
+		st := ev.item.Status
+		if seq, _, ok := parseOutboxCallback(st.BizOpaqueCallbackData); ok {
+			a.OutboxItem(seq)
+		}
+		a.SentRef(st.ID)
+		if e.part != nil && !inbox {
+			a.PendingInbox()
+			inbox = true
+		}
+	}
+	return &a
 }
 
 // laneIdle reports whether no inbound event of lane waits or is being

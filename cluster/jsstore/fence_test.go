@@ -14,7 +14,8 @@ import (
 // keeps what was there: an estimate below the truth (another instance
 // wrote since) or above it (a record expired since this instance's own
 // commit) costs a refused commit whose answer names the true sequence,
-// and the next try commits.
+// and the next try commits. An estimate remembered longer than
+// ownFenceFor is checked against the nearest replica first.
 func TestAWrongFenceCostsARetryNeverAnUpdate(t *testing.T) {
 	s := open(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -22,11 +23,14 @@ func TestAWrongFenceCostsARetryNeverAnUpdate(t *testing.T) {
 	cases := []struct {
 		name  string
 		fence func(true uint64) uint64
-		runs  int // runs of the transaction
+		age   time.Duration // of the remembered fence
+		runs  int           // runs of the transaction
 	}{
-		{"exact", func(s uint64) uint64 { return s }, 1},
-		{"below the truth", func(s uint64) uint64 { return s - 1 }, 1}, // the replica's own answer is taken over it
-		{"above the truth", func(s uint64) uint64 { return s + 1000 }, 2},
+		{"exact", func(s uint64) uint64 { return s }, 0, 1},
+		{"below the truth", func(s uint64) uint64 { return s - 1 }, 0, 2},
+		{"below the truth, remembered long ago", func(s uint64) uint64 { return s - 1 }, 2 * ownFenceFor, 1}, // the replica's own answer is taken over it
+		{"above the truth", func(s uint64) uint64 { return s + 1000 }, 0, 2},
+		{"above the truth, remembered long ago", func(s uint64) uint64 { return s + 1000 }, 2 * ownFenceFor, 2},
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -56,7 +60,7 @@ func TestAWrongFenceCostsARetryNeverAnUpdate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s.fences.put(base, fenceAt{seq: c.fence(last)})
+			s.fences.put(base, fenceAt{seq: c.fence(last)}, time.Now().Add(-c.age))
 			if runs := appendTo("B"); runs != c.runs {
 				t.Errorf("the transaction ran %d times, want %d", runs, c.runs)
 			}

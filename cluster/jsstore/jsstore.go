@@ -43,6 +43,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -122,6 +123,7 @@ type Store struct {
 	direct     bool   // the stream allows direct gets
 	replies    replyMux
 	fences     fenceCache
+	reqs       reqCounts
 	// floor bounds from below the numbers drawn from a batch (see
 	// numbers.go): read at Open, raised by RaiseSequenceFloor.
 	floor atomic.Uint64
@@ -300,7 +302,7 @@ func (s *Store) Write(ctx context.Context, scope store.Scope, fn func(w store.Wr
 		var wrong *wrongLast
 		if errors.As(err, &wrong) {
 			told = wrong.last
-			s.fences.put(base, fenceAt{seq: wrong.last})
+			s.fences.put(base, fenceAt{seq: wrong.last}, time.Now())
 		} else {
 			told = 0
 		}
@@ -320,7 +322,7 @@ func (s *Store) Write(ctx context.Context, scope store.Scope, fn func(w store.Wr
 		if err != nil {
 			return fmt.Errorf("commit in %s: %w", scope, err)
 		}
-		s.fences.put(base, done)
+		s.fences.put(base, done, time.Now())
 		if t.auditEvent() {
 			if f := s.auditFolder.Load(); f != nil {
 				(*f)(context.WithoutCancel(ctx))
@@ -398,6 +400,13 @@ func (s *Store) Read(ctx context.Context, fn func(r store.Reader) error) error {
 // refusal that named no sequence (another batch in flight) asks the
 // leader, as every try did before.
 //
+// When this instance committed in the scope (or was told its last
+// sequence) less than ownFenceFor ago, the first try takes that without
+// asking at all: the scope's writes come mostly from one instance in
+// quick succession (a turn, then its sends' outcomes, on the partition's
+// owner), and another instance's write in between costs one refused
+// commit, as any wrong fence does.
+//
 // It comes with the size of the batch the fence's message ends when the
 // answer gave it (the message's hdrBatch, or this instance's own commit),
 // for the numbers a try draws (see numbers.go).
@@ -407,6 +416,9 @@ func (s *Store) fence(ctx context.Context, base string, try int, told uint64) (f
 		return fenceAt{seq: told}, nil
 	case try > 0 || !s.direct:
 		return s.leaderFence(ctx, base)
+	}
+	if own, ok := s.fences.fresh(base, time.Now().Add(-ownFenceFor)); ok {
+		return own, nil
 	}
 	near, ok, err := s.nearLast(ctx, base+".>")
 	if err != nil {
@@ -423,6 +435,7 @@ func (s *Store) fence(ctx context.Context, base string, try int, told uint64) (f
 
 // leaderFence is the scope's last sequence as the leader answers it.
 func (s *Store) leaderFence(ctx context.Context, base string) (fenceAt, error) {
+	s.reqs.add(reqFenceLeader, 1)
 	m, err := s.get(ctx, msgGet{LastFor: base + ".>"})
 	if err != nil {
 		return fenceAt{}, fmt.Errorf("last sequence of %s: %w", base+".>", err)
@@ -446,6 +459,7 @@ func (s *Store) nearLast(ctx context.Context, filter string) (fenceAt, bool, err
 	if err != nil {
 		return fenceAt{}, false, err
 	}
+	s.reqs.add(reqFenceNear, 1)
 	rctx, cancel := context.WithTimeout(ctx, directTimeout)
 	defer cancel()
 	resp, err := s.nc.RequestWithContext(rctx, s.directGet, body)
@@ -630,11 +644,13 @@ func (s *Store) commit(ctx context.Context, t *txn, last uint64) (fenceAt, error
 			m.Header.Set("Nats-TTL", strconv.FormatInt(int64(max(time.Second, w.ttl+time.Second-1)/time.Second), 10))
 		}
 		if i < n-1 {
+			s.reqs.add(reqCommitMsg, 1)
 			if err := s.nc.PublishMsg(m); err != nil {
 				return fenceAt{}, fmt.Errorf("publish batch message %d of %d: %w", i+1, n, err)
 			}
 			continue
 		}
+		s.reqs.add(reqCommit, 1)
 		m.Header.Set(hdrBatch, strconv.Itoa(n))
 		if n > 1 {
 			m.Header.Set("Nats-Batch-Commit", "1")
@@ -652,11 +668,13 @@ func (s *Store) commit(ctx context.Context, t *txn, last uint64) (fenceAt, error
 		if e := ack.Error; e != nil {
 			switch e.ErrCode {
 			case errWrongLastSeq:
+				s.reqs.add(reqRefused, 1)
 				if seq, ok := wrongLastOf(e.Description); ok {
 					return fenceAt{}, &wrongLast{last: seq, desc: e.Description}
 				}
 				return fenceAt{}, fmt.Errorf("%w: %s", errRetry, e.Description)
 			case errWrongLastSeqConst, errIncompleteBatch, errTooManyInflight:
+				s.reqs.add(reqRefused, 1)
 				return fenceAt{}, fmt.Errorf("%w: %s", errRetry, e.Description)
 			}
 			return fenceAt{}, fmt.Errorf("commit batch of %d: %w", n, apiFailure(e))
@@ -690,30 +708,49 @@ func wrongLastOf(desc string) (uint64, bool) {
 // fenceCache remembers, per scope, the sequence this instance's last
 // commit there was given (after it, the scope's last sequence unless
 // another writer came since or a record expired) with the size of its
-// batch, and the last sequence a refused commit was told. It is bounded: forgetting costs nothing but
-// an estimate.
+// batch, or the last sequence a refused commit was told, and when. It
+// is bounded: forgetting costs nothing but an estimate.
 type fenceCache struct {
 	mu   sync.Mutex
-	seqs map[string]fenceAt
+	seqs map[string]cachedFence
+}
+
+type cachedFence struct {
+	f  fenceAt
+	at time.Time
 }
 
 // maxFences bounds the scopes a fenceCache remembers.
 const maxFences = 1 << 16
 
+// ownFenceFor is how long a write takes this instance's own last commit
+// in its scope as the fence without asking a replica (see Store.fence):
+// longer than a turn's sends take to be recorded after it, shorter than
+// a person's next message usually comes.
+const ownFenceFor = time.Second
+
 func (c *fenceCache) get(base string) (fenceAt, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	f, ok := c.seqs[base]
-	return f, ok
+	e, ok := c.seqs[base]
+	return e.f, ok
 }
 
-func (c *fenceCache) put(base string, f fenceAt) {
+// fresh is the fence remembered for base if it was put after since.
+func (c *fenceCache) fresh(base string, since time.Time) (fenceAt, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.seqs[base]
+	return e.f, ok && e.at.After(since)
+}
+
+func (c *fenceCache) put(base string, f fenceAt, at time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.seqs == nil || len(c.seqs) >= maxFences {
-		c.seqs = make(map[string]fenceAt)
+		c.seqs = make(map[string]cachedFence)
 	}
-	c.seqs[base] = f
+	c.seqs[base] = cachedFence{f, at}
 }
 
 // keyHasOwner reports whether key names the one scope it lives in.
@@ -734,6 +771,7 @@ func (s *Store) NextSeq(ctx context.Context, name string) (uint64, error) {
 		return 0, errors.New("next sequence: no name")
 	}
 	m := nats.NewMsg(subj)
+	s.reqs.add(reqNumber, 1)
 	rctx, cancel := request(ctx)
 	defer cancel()
 	resp, err := s.nc.RequestMsgWithContext(rctx, m)
@@ -780,11 +818,18 @@ type txn struct {
 	fenceBatch uint64
 	pool       pool
 	numbered   bool
+
+	// got holds the records Prefetch fetched, by key (noRecord: none),
+	// and scanned the records it found under each prefix it was given,
+	// by prefix: what the try's reads of them give.
+	got     map[string]*storedMsg
+	scanned map[string]map[string][]byte
 }
 
 // floor is the fence, asked of the leader if the transaction has none yet.
 func (t *txn) floor() (uint64, error) {
 	if !t.fenced {
+		t.s.reqs.add(reqFenceLeader, 1)
 		last, err := t.s.lastSeq(t.ctx, t.base+".>")
 		if err != nil {
 			return 0, err
@@ -831,20 +876,12 @@ func (t *txn) Get(key store.Key) ([]byte, error) {
 		}
 		return bytes.Clone(w.value), nil
 	}
-	base, err := t.locate(key)
-	if err != nil {
-		return nil, err
-	}
-	subject := subjectOf(base, key)
-	m, err := t.getNear(base, subject)
-	if err != nil {
-		return nil, fmt.Errorf("get %q: %w", key, err)
-	}
-	if m == nil {
-		m, err = t.s.get(t.ctx, msgGet{LastFor: subject})
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get %q: %w", key, err)
+	m, fetched := t.got[string(key)]
+	if !fetched {
+		var err error
+		if m, err = t.getOne(key); err != nil {
+			return nil, err
+		}
 	}
 	if m == nil || m == noRecord {
 		return nil, store.ErrNotFound
@@ -858,7 +895,111 @@ func (t *txn) Get(key store.Key) ([]byte, error) {
 	if m.Data == nil {
 		return []byte{}, nil
 	}
+	if fetched {
+		// Kept for the next read: the caller gets its own copy.
+		return bytes.Clone(m.Data), nil
+	}
 	return m.Data, nil
+}
+
+// getOne reads the stored message of key: from the nearest replica when
+// getNear may, else from the leader; nil or noRecord when there is none.
+func (t *txn) getOne(key store.Key) (*storedMsg, error) {
+	base, err := t.locate(key)
+	if err != nil {
+		return nil, err
+	}
+	subject := subjectOf(base, key)
+	m, err := t.getNear(base, subject)
+	if err != nil {
+		return nil, fmt.Errorf("get %q: %w", key, err)
+	}
+	if m == nil {
+		t.s.reqs.add(reqGetLeader, 1)
+		m, err = t.s.get(t.ctx, msgGet{LastFor: subject})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get %q: %w", key, err)
+	}
+	return m, nil
+}
+
+var _ store.Prefetcher = (*txn)(nil)
+
+// Prefetch fetches the records of keys and those under prefixes, the ones
+// kept in this transaction's own scope, with one multi-subject direct get
+// (see store.Prefetcher), once the transaction knows the scope's last
+// sequence (a write, a ReadNear; a ReadIn asks the leader for it first,
+// as its first scan would). The answer counts only if the replica had
+// applied that sequence (multiLast), as each of getNear's and gather's
+// does, and it is one snapshot of the replica: reading the records from
+// it is reading them from the replica one by one, in one round trip
+// instead of one each. Anything else is read as before.
+func (t *txn) Prefetch(keys, prefixes []store.Key) {
+	if t.base == "" || !t.s.direct {
+		return
+	}
+	if _, err := t.floor(); err != nil {
+		return
+	}
+	var filters []string
+	named := map[string]string{} // subject → key
+	for _, k := range keys {
+		if _, ok := t.writes[string(k)]; ok || len(k) == 0 {
+			continue
+		}
+		if base, err := t.locate(k); err != nil || base != t.base {
+			continue
+		}
+		subject := subjectOf(t.base, k)
+		if _, ok := named[subject]; !ok {
+			named[subject] = string(k)
+			filters = append(filters, subject)
+		}
+	}
+	exact := map[string]string{} // subject of the prefix → prefix
+	for _, p := range prefixes {
+		if len(p) == 0 {
+			continue
+		}
+		subject := subjectOf(t.base, p)
+		exact[subject] = string(p)
+		filters = append(filters, subject, subject+".>")
+	}
+	if len(filters) == 0 {
+		return
+	}
+	msgs, ok, err := t.s.multiLast(t.ctx, reqPrefetch, append(filters, beacon), t.fence, directTries)
+	if err != nil || !ok {
+		return
+	}
+	got := make(map[string]*storedMsg, len(named))
+	for _, k := range named {
+		got[k] = noRecord
+	}
+	scanned := make(map[string]map[string][]byte, len(exact))
+	for _, p := range exact {
+		scanned[p] = map[string][]byte{}
+	}
+	for _, m := range msgs {
+		if k, ok := named[m.Subject]; ok {
+			got[k] = m
+		}
+		if m.tomb || strings.HasPrefix(m.Subject, seqPrefix) {
+			continue
+		}
+		for subject, p := range exact {
+			if m.Subject != subject && !strings.HasPrefix(m.Subject, subject+".") {
+				continue
+			}
+			key, err := keyOf(m.Subject)
+			if err != nil {
+				return // read as before, which says what is wrong
+			}
+			scanned[p][string(key)] = m.Data
+		}
+	}
+	t.got, t.scanned = got, scanned
 }
 
 // beacon is a subject that always holds one message (Open writes it
@@ -889,7 +1030,7 @@ func (t *txn) getNear(base, subject string) (*storedMsg, error) {
 	if base != t.base || !t.fenced || t.base == "" {
 		return nil, nil
 	}
-	msgs, ok, err := t.s.multiLast(t.ctx, []string{subject, beacon}, t.fence, 1)
+	msgs, ok, err := t.s.multiLast(t.ctx, reqGetNear, []string{subject, beacon}, t.fence, 1)
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -965,12 +1106,16 @@ func (t *txn) scan(prefix, from store.Key, reverse bool, fn func(key store.Key, 
 		if len(prefix) == 0 {
 			return fmt.Errorf("scan in %s: empty prefix", t.scope)
 		}
-		floor, err := t.floor()
-		if err != nil {
-			return fmt.Errorf("scan %q: %w", prefix, err)
-		}
-		if err := t.s.gather(t.ctx, t.base, prefix, floor, found); err != nil {
-			return err
+		if recs, ok := t.scanned[string(prefix)]; ok {
+			maps.Copy(found, recs)
+		} else {
+			floor, err := t.floor()
+			if err != nil {
+				return fmt.Errorf("scan %q: %w", prefix, err)
+			}
+			if err := t.s.gather(t.ctx, t.base, prefix, floor, found); err != nil {
+				return err
+			}
 		}
 	}
 	for k, w := range t.writes {
@@ -1022,7 +1167,7 @@ func (s *Store) gather(ctx context.Context, base string, prefix store.Key, floor
 	// the answer of a prefix that holds nothing, the common case of a
 	// pending queue, still carries the replica's sequence and need not
 	// be asked of the leader record by record.
-	msgs, ok, err := s.multiLast(ctx, []string{exact, exact + ".>", beacon}, floor, directTries)
+	msgs, ok, err := s.multiLast(ctx, reqScanNear, []string{exact, exact + ".>", beacon}, floor, directTries)
 	if err != nil {
 		return fmt.Errorf("scan %q: %w", prefix, err)
 	}
@@ -1039,6 +1184,7 @@ func (s *Store) gather(ctx context.Context, base string, prefix store.Key, floor
 		}
 		return nil
 	}
+	s.reqs.add(reqScanLeader, 1)
 	m, err := s.get(ctx, msgGet{LastFor: exact})
 	if err != nil {
 		return fmt.Errorf("scan %q: %w", prefix, err)
@@ -1052,6 +1198,7 @@ func (s *Store) gather(ctx context.Context, base string, prefix store.Key, floor
 	}
 	filter := exact + ".>"
 	for next := uint64(1); ; {
+		s.reqs.add(reqScanLeader, 1)
 		m, err := s.get(ctx, msgGet{Seq: next, NextFor: filter})
 		if err != nil {
 			return fmt.Errorf("scan %q: %w", prefix, err)
@@ -1094,13 +1241,14 @@ func (s *Store) gatherAll(ctx context.Context, prefix store.Key, found map[strin
 	newest := map[string]uint64{}
 	var floor uint64
 	for _, filter := range filters {
+		s.reqs.add(reqScanLeader, 1)
 		last, err := s.lastSeq(ctx, filter)
 		if err != nil {
 			return fmt.Errorf("scan %q in every scope: %w", prefix, err)
 		}
 		floor = max(floor, last)
 	}
-	msgs, ok, err := s.multiLast(ctx, filters, floor, directTries)
+	msgs, ok, err := s.multiLast(ctx, reqScanNear, filters, floor, directTries)
 	if err != nil {
 		return fmt.Errorf("scan %q in every scope: %w", prefix, err)
 	}
@@ -1124,6 +1272,7 @@ func (s *Store) gatherAll(ctx context.Context, prefix store.Key, found map[strin
 	}
 	for _, filter := range filters {
 		for next := uint64(1); ; {
+			s.reqs.add(reqScanLeader, 1)
 			m, err := s.get(ctx, msgGet{Seq: next, NextFor: filter})
 			if err != nil {
 				return fmt.Errorf("scan %q in every scope: %w", prefix, err)
@@ -1169,7 +1318,7 @@ func (s *Store) gatherAll(ctx context.Context, prefix store.Key, found map[strin
 // replica could answer so (lagging after tries requests, more records than a
 // direct get returns, no records at all, which carries no sequence to
 // check, or direct gets not allowed): the caller reads from the leader.
-func (s *Store) multiLast(ctx context.Context, filters []string, floor uint64, tries int) (msgs []*storedMsg, ok bool, err error) {
+func (s *Store) multiLast(ctx context.Context, kind reqKind, filters []string, floor uint64, tries int) (msgs []*storedMsg, ok bool, err error) {
 	if !s.direct {
 		return nil, false, nil
 	}
@@ -1189,6 +1338,7 @@ func (s *Store) multiLast(ctx context.Context, filters []string, floor uint64, t
 			case <-t.C:
 			}
 		}
+		s.reqs.add(kind, 1)
 		msgs, upTo, answered, err := s.directMulti(ctx, body)
 		if err != nil || !answered {
 			return nil, false, err

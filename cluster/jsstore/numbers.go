@@ -194,6 +194,7 @@ func (s *Store) fromBlock(ctx context.Context, name string) (uint64, error) {
 // reserveBlock publishes blockSize messages as one atomic batch: stored
 // at consecutive sequences, the block [lo, hi].
 func (s *Store) reserveBlock(ctx context.Context) (lo, hi uint64, err error) {
+	s.reqs.add(reqNumber, 1)
 	id := nuid.Next()
 	for i := 1; i <= blockSize; i++ {
 		m := nats.NewMsg(blockSubject)
@@ -258,6 +259,7 @@ func (t *txn) resolvePool() error {
 // replica may not have it yet). 0 when none says (a message gone, or
 // written by an older build).
 func (s *Store) batchAt(ctx context.Context, base string, seq uint64) (uint64, error) {
+	s.reqs.add(reqBatchAt, 1)
 	if s.direct {
 		body, err := json.Marshal(msgGet{Seq: seq})
 		if err != nil {

@@ -193,6 +193,7 @@ func openNATSStore(cfg Config, log zerolog.Logger) (*store.DB, *natsCluster, err
 	if err != nil {
 		return fail(fmt.Errorf("LIFELINE_BACKEND=nats: %w", err))
 	}
+	countNATS(b.node.Conn(), b.store, log)
 	c := &natsCluster{node: b.node, store: b.store, leases: ls, bus: b.node.Bus(), log: log, id: cfg.InstanceID, inc: inc,
 		txns: newTxnStats(cfg.InstanceID)}
 	c.parts, err = cluster.NewPartitions(ls, b.node.Conn(), cluster.PartitionOptions{
