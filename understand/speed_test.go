@@ -18,8 +18,8 @@ import (
 // through the plain code they replace (kept below as the reference), and
 // compare the results byte for byte.
 
-// speedTexts returns every message of the evaluation sets (heldout18,
-// still blind, excepted) and the examples, each also repeated into a paste
+// speedTexts returns every message of the evaluation sets and the
+// examples, each also repeated into a paste
 // longer than what is read, and texts that test the edges of the fast
 // paths: invalid UTF-8, a combining mark or an emoji at the cut,
 // compatibility forms.
@@ -31,9 +31,6 @@ func speedTexts(t testing.TB) []string {
 	}
 	var texts []string
 	for _, f := range files {
-		if strings.HasPrefix(f, "heldout18") {
-			continue
-		}
 		fh, err := os.Open(f)
 		if err != nil {
 			t.Fatal(err)
