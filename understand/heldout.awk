@@ -1,3 +1,4 @@
+# The check of the blind sets heldout13 and later (each set once had its own copy, check.awk).
 # Checks every non-comment line: three tab-separated fields, a class among the
 # eleven, a file among the nine languages with lang equal to the file name, a
 # non-empty message without double quotes, lines grouped by class within a
