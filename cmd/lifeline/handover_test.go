@@ -117,8 +117,9 @@ func TestAStopWithRepliesQueuedEndsWithinItsBudget(t *testing.T) {
 		}
 		return whatsapptest.Response{}
 	})
-	// Two messages a second: the replies of thirty users take about
-	// 15 s, more than the stop's whole budget.
+	// WA_RATE_PER_NUMBER=2, on a cluster about one permit a second
+	// (cluster.Pacer keeps a burst's margin): the replies of thirty users
+	// take about 30 s, far more than the stop's whole budget.
 	a := startServing(t, "inst-a", "", graph.URL, "WA_RATE_PER_NUMBER=2")
 	defer a.inst.close()
 	b := startServing(t, "inst-b", a.inst.node.ClientURL(), graph.URL, "WA_RATE_PER_NUMBER=2")
