@@ -58,7 +58,7 @@ type Config struct {
 	ReengageTemplate *whatsapp.Template // sent instead of free text when the window has closed; nil fails such replies
 	HandoffOverdue   time.Duration      // a handoff waiting longer than this is flagged in the console (default 5m)
 	DedupeFor        time.Duration      // how long message ids are remembered (Meta retries for 7 days)
-	ShutdownGrace    time.Duration      // how long Close waits for queued replies to go out
+	ShutdownGrace    time.Duration      // how long Close waits for queued replies to go out (default 2 s)
 	Emergency        EmergencyNumbers   // the number people in danger are told to call; the zero value is the built-in table
 	// TemplateWait is how long a template (the re-engagement template)
 	// keeps waiting through a Graph API outage before it fails (default
@@ -107,7 +107,11 @@ func (c *Config) defaults() {
 		c.DedupeFor = 8 * 24 * time.Hour
 	}
 	if c.ShutdownGrace <= 0 {
-		c.ShutdownGrace = 10 * time.Second
+		// A share of a stop's whole budget, not all of it: after the
+		// grace come the partitions' hand-over and the store's close,
+		// and a process manager kills a stop that overran (lifeline
+		// serve sets it from its stop budget).
+		c.ShutdownGrace = 2 * time.Second
 	}
 	if c.TemplateWait <= 0 {
 		c.TemplateWait = 24 * time.Hour

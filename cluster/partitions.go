@@ -65,6 +65,14 @@ type PartitionOptions struct {
 	// Rescan is how often every owned partition's pending work is read
 	// again, the safety net for a lost notification; default one minute.
 	Rescan time.Duration
+	// WorkWait bounds how long a partition given up on a change of the
+	// members waits for its work under way (PartitionWork.Busy): at
+	// least the longest a send may take, the Graph API client's timeout
+	// and the write of its outcome, since the next owner finds a message
+	// whose send has not finished still pending and sends it again. Its
+	// lease is renewed meanwhile. Default DefaultWorkWait. A stop waits
+	// for it only up to Handoff (the engine has stopped before).
+	WorkWait time.Duration
 	// Handoff bounds how long Close tries to give the partitions up and
 	// mark this member gone while JetStream does not answer (a stream
 	// electing a leader after another member died); default HandoffWait.
@@ -161,6 +169,11 @@ type ownedPart struct {
 // the last renewal, as after a crash: later, never twice.
 const HandoffWait = 3 * time.Second
 
+// DefaultWorkWait is PartitionOptions.WorkWait's default: a send's
+// longest (whatsapp.DefaultTimeout, 10 s) and the write of its outcome,
+// with room to spare.
+const DefaultWorkWait = 30 * time.Second
+
 // memberPrefix and partitionPrefix name the heartbeat and partition
 // keys in the lease bucket.
 const (
@@ -185,6 +198,9 @@ func NewPartitions(ls *Leases, nc *nats.Conn, o PartitionOptions) (*Partitions, 
 	}
 	if o.Handoff <= 0 {
 		o.Handoff = HandoffWait
+	}
+	if o.WorkWait <= 0 {
+		o.WorkWait = DefaultWorkWait
 	}
 	if o.Subject == "" {
 		o.Subject = "lifeline.wake."
@@ -524,7 +540,9 @@ func (ps *Partitions) assign(ctx context.Context) {
 			ps.leaving.Add(1)
 			go func() {
 				defer ps.leaving.Done()
-				ctx, cancel := context.WithTimeout(ps.giving, ps.o.TTL)
+				// The wait for the work under way, then a TTL for the
+				// release.
+				ctx, cancel := context.WithTimeout(ps.giving, ps.o.WorkWait+ps.o.TTL)
 				defer cancel()
 				ps.giveUp(ctx, p, op)
 			}()
@@ -578,13 +596,23 @@ func (ps *Partitions) renew(p int, op *ownedPart) {
 	}
 }
 
-// giveUp waits (at most a third of the TTL) for the work under way in p
-// to finish, then releases its lease so that the next owner takes it at
-// once. The release tries again while JetStream does not answer, until
-// ctx ends.
+// giveUp waits (at most WorkWait, or until ctx ends) for the work under
+// way in p to finish, then releases its lease so that the next owner
+// takes it at once. The release tries again while JetStream does not
+// answer, until ctx ends.
+//
+// The lease is renewed all along the wait (renew stops only once op.stop
+// closes), so that it cannot expire under a slow send. Before, the wait
+// was a third of the TTL (5 s with the 15 s TTL), shorter than a send
+// may take (the Graph API client's timeout, 20 s): the next owner took
+// the partition, found the reply still pending and sent it again, a
+// duplicate with no instance dead. Cancelling the send instead would
+// leave its outcome unknown, and the next owner would send it again
+// after the status grace all the same; the design keeps duplicates to the
+// sends in flight on a dead instance.
 func (ps *Partitions) giveUp(ctx context.Context, p int, op *ownedPart) {
-	deadline := time.Now().Add(ps.o.TTL / 3)
-	for ps.work != nil && ps.work.Busy(p) && time.Now().Before(deadline) && ctx.Err() == nil {
+	deadline := time.Now().Add(ps.o.WorkWait)
+	for ps.work != nil && ps.work.Busy(p) && time.Now().Before(deadline) && ctx.Err() == nil && ps.stillHeld(op) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	close(op.stop)
@@ -601,6 +629,16 @@ func (ps *Partitions) giveUp(ctx context.Context, p int, op *ownedPart) {
 	}
 }
 
+// stillHeld reports whether op's lease is still this instance's: renewed
+// without a refusal and not expired on this instance's clock. Once it is
+// not, waiting for the work under way keeps nobody from starting beside
+// it.
+func (ps *Partitions) stillHeld(op *ownedPart) bool {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	return !op.lost && ps.ls.now().Before(op.lease.Expires)
+}
+
 // StopTaking ends the taking of partitions: a stop calls it as it
 // begins, so that what the members' changes would bring this instance
 // meanwhile (a dead member's partitions) is left to the others rather
@@ -609,7 +647,7 @@ func (ps *Partitions) giveUp(ctx context.Context, p int, op *ownedPart) {
 func (ps *Partitions) StopTaking() { ps.stopping.Store(true) }
 
 // Close gives up every partition (after the work under way in each, up
-// to a third of the TTL) and marks this member gone, so that the others
+// to Handoff) and marks this member gone, so that the others
 // take its partitions at once. Call it after the lanes stopped. The
 // hand-off takes at most PartitionOptions.Handoff: JetStream may have no
 // leader for the lease bucket just then (a member died), and what is not

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -284,4 +285,87 @@ func TestPartitionsMoveOnTheLeaseWatchWithoutATick(t *testing.T) {
 	waitFor(t, "b to be given its share", func() bool { return exactlyOnce(count, a, b) && len(b.Owned()) > 0 })
 	b.Close()
 	waitFor(t, "a to own every partition again after b stopped", func() bool { return exactlyOnce(count, a) })
+}
+
+// busyWork is recordedWork whose partitions are all Busy (a send under
+// way in each) while busy is set.
+type busyWork struct {
+	recordedWork
+	busy atomic.Bool
+}
+
+func (w *busyWork) Busy(int) bool { return w.busy.Load() }
+
+// TestAPartitionGivenUpWaitsForItsWorkWithItsLeaseRenewed: a member
+// joins while the work under way in the partitions of the one serving
+// (a send the Graph API answers slowly) lasts longer than a third of the
+// TTL, the wait before, and longer than the TTL itself. The partitions
+// that map to the new member are not owned by anyone while the work goes
+// on (the old owner stops working them at once; its lease, renewed all
+// along, keeps the new member out), and are taken at once when it ends.
+// Before, the new member took them a third of a TTL after the change,
+// beside the send still under way.
+func TestAPartitionGivenUpWaitsForItsWorkWithItsLeaseRenewed(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	node, err := Start(ctx, Options{Name: "giveup", Listen: "127.0.0.1:0", StoreDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(node.Close)
+	if _, err := node.Ensure(ctx, Settings{Partitions: 8}); err != nil {
+		t.Fatalf("ensure: %v", err)
+	}
+	waitReady(t, ctx, node)
+	const count, ttl = 8, time.Second
+	start := func(id string, w PartitionWork) *Partitions {
+		ls, err := node.Leases(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps, err := NewPartitions(ls, node.Conn(), PartitionOptions{Instance: id, Count: count, TTL: ttl, WorkWait: 30 * time.Second, Logger: zerolog.Nop()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ps.Start(w); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(ps.Close)
+		return ps
+	}
+	wa := &busyWork{}
+	a := start("inst-a", wa)
+	waitFor(t, "a to own every partition", func() bool { return exactlyOnce(count, a) })
+	wa.busy.Store(true)
+	b := start("inst-b", &recordedWork{})
+	waitFor(t, "a to give some partitions up", func() bool { return len(a.Owned()) < count })
+	givingUp := time.Now()
+	var moving []int
+	for p := range count {
+		if !a.OwnsPartition(p) {
+			moving = append(moving, p)
+		}
+	}
+	// The work lasts three TTLs: without renewals a's leases would
+	// expire under it and b take them.
+	for time.Since(givingUp) < 3*ttl {
+		for _, p := range moving {
+			if b.OwnsPartition(p) || a.OwnsPartition(p) {
+				t.Fatalf("partition %d owned by %v %s after a began giving it up, its work still under way", p, owners(count, a, b)[p], time.Since(givingUp).Round(time.Millisecond))
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	wa.busy.Store(false)
+	done := time.Now()
+	waitFor(t, "b to take the partitions a gave up", func() bool {
+		for _, p := range moving {
+			if !b.OwnsPartition(p) {
+				return false
+			}
+		}
+		return exactlyOnce(count, a, b)
+	})
+	t.Logf("partitions %v given up to b %s after the work under way ended (%s after the change)", moving,
+		time.Since(done).Round(time.Millisecond), time.Since(givingUp).Round(time.Millisecond))
 }

@@ -197,7 +197,8 @@ func openNATSStore(cfg Config, log zerolog.Logger) (*store.DB, *natsCluster, err
 	c := &natsCluster{node: b.node, store: b.store, leases: ls, bus: b.node.Bus(), log: log, id: cfg.InstanceID, inc: inc,
 		txns: newTxnStats(cfg.InstanceID)}
 	c.parts, err = cluster.NewPartitions(ls, b.node.Conn(), cluster.PartitionOptions{
-		Instance: cfg.InstanceID, Count: b.store.Partitions(), TTL: cfg.LeaseTTL, Logger: log, Members: c.membersChanged})
+		Instance: cfg.InstanceID, Count: b.store.Partitions(), TTL: cfg.LeaseTTL, WorkWait: sendWorkWait,
+		Logger: log, Members: c.membersChanged})
 	if err != nil {
 		return fail(fmt.Errorf("LIFELINE_BACKEND=nats: LIFELINE_INSTANCE_ID=%q: %w", cfg.InstanceID, err))
 	}

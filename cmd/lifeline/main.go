@@ -144,14 +144,47 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	return closeWithin(srv.close, stopBudget, log)
 }
 
-// stopBudget bounds a graceful stop. On a cluster that just lost a
-// member, each write on the way out may wait out a JetStream request
-// while stream leaders are elected, and a stop once took over 30 s.
-// Nothing acknowledged depends on the stop finishing: an inbound message
-// is acknowledged once the store has it, and replies, broadcast marks and
+// The budget of a graceful stop, shared out between its steps in the
+// order they run (instance.close), so that each ends within the whole.
+//
+// stopBudget bounds the stop. On a cluster that just lost a member, each
+// write on the way out may wait out a JetStream request while stream
+// leaders are elected, and a stop once took over 30 s. Nothing
+// acknowledged depends on the stop finishing: an inbound message is
+// acknowledged once the store has it, and replies, broadcast marks and
 // results are records too, so a stop cut short is a crash, which the next
-// start (or another instance taking the partitions) recovers from.
-const stopBudget = 10 * time.Second
+// start (or another instance taking the partitions) recovers from. 10 s
+// is also what `docker stop` waits before its SIGKILL.
+//
+// The steps: requestGrace for requests under way (a webhook waiting for
+// its store write); replyGrace for queued replies to go out (the engine's
+// ShutdownGrace); cluster.HandoffWait for the partitions' and numbers'
+// releases (on nats; part of the store's close); closeReserve for the
+// rest (the broadcasts' runs recording their sends, the FAQ, the store's
+// and the embedded node's close). The reply grace is what is left: it was
+// the engine's default, 10 s, the whole budget, and a stop with replies
+// still going out (a backlog at the number's rate) used all of it before
+// the hand-over began, was cut short and exited with an error, its
+// partitions left to their leases' expiry. Replies not sent within it
+// stay in the store, for the partition's next owner (at once, on a
+// cluster) or the next start.
+const (
+	stopBudget   = 10 * time.Second
+	requestGrace = 3 * time.Second
+	closeReserve = 2 * time.Second
+	replyGrace   = stopBudget - requestGrace - cluster.HandoffWait - closeReserve
+)
+
+// graphTimeout bounds one request to the Graph API (the client's
+// timeout; a send is not cancelled by a stop, see bot's sendCtx).
+// sendWorkWait is how long a partition given up on a change of the
+// members waits for its sends under way (cluster.PartitionOptions.
+// WorkWait): the longest a send may take, and the write of its outcome
+// (a JetStream request, up to a few seconds through a leader election).
+const (
+	graphTimeout = 20 * time.Second
+	sendWorkWait = graphTimeout + 5*time.Second
+)
 
 // closeWithin runs close and waits for it at most budget; past it, it
 // returns an error without waiting longer, and the process exits with
@@ -263,7 +296,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 			// HTTP/1.1 each send in flight holds one, and fewer would close
 			// and reopen connections at every swing of the count.
 			HTTP:    &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: max(256, cfg.MaxInFlight*len(cfg.PhoneNumberIDs)), IdleConnTimeout: 90 * time.Second}},
-			Timeout: 20 * time.Second,
+			Timeout: graphTimeout,
 		})
 		sender = graph
 		fetcher = &media.Fetcher{DB: db, Graph: graph, Log: log, Workers: cfg.Media.Workers, MaxDelay: cfg.Media.MaxDelay}
@@ -273,6 +306,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		PhoneNumberIDs: cfg.PhoneNumberIDs, Workers: cfg.Workers, SendWorkers: cfg.SendWorkers,
 		RatePerNumber: cfg.RatePerNumber, Expiry: cfg.Expiry, Emergency: cfg.Emergency,
 		TemplateWait: cfg.TemplateWait, UnknownGrace: cfg.UnknownGrace, AlertTopics: cfg.AlertTopic,
+		ShutdownGrace: replyGrace,
 	}
 	if cfg.ReengageTemplate != "" {
 		name, lang, _ := strings.Cut(cfg.ReengageTemplate, ":")
@@ -461,9 +495,9 @@ func (in *instance) close() error {
 	if in.cluster != nil {
 		in.cluster.stopTaking()
 	}
-	// A few seconds for requests under way (a webhook waiting for its
-	// store write): the whole stop has stopBudget.
-	if err := in.http.Shutdown(3 * time.Second); err != nil {
+	// Requests under way (a webhook waiting for its store write) have
+	// their share of stopBudget.
+	if err := in.http.Shutdown(requestGrace); err != nil {
 		in.log.Warn().Err(err).Msg("http shutdown")
 	}
 	steps.lap("http")
