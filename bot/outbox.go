@@ -27,22 +27,36 @@ func (e *Engine) processOutbound(key string, seq uint64) bool {
 	if done, held := e.recordHeld(seq); held {
 		return done
 	}
-	it, gone, err := e.loadOutbox(laneUser(key), seq)
+	// The person's hold is taken before the read, so that the read is
+	// also holdForSend's look at the durable outbox: one leader read per
+	// send instead of two. An erasure waits for the hold (HoldPerson), so
+	// what the read found is still what the store has when the message
+	// leaves, as when holdForSend read it again.
+	user := laneUser(key)
+	release := e.people.Shared(user)
+	it, gone, err := e.loadOutbox(user, seq)
 	if err != nil && e.ctx.Err() != nil {
+		release()
 		return false // stopping: the item stays in the store
 	}
 	if err != nil {
 		// The store cannot say: look again later rather than send what
 		// may have been erased.
+		release()
 		e.log.Error().Err(err).Uint64("seq", seq).Msg("read outbox item before sending")
 		time.AfterFunc(time.Second, func() { e.wakeOut.Wake(key) })
 		return false
 	}
 	if gone {
+		release()
 		e.log.Debug().Uint64("seq", seq).Msg("message left the outbox before it was sent (settled, cancelled or erased)")
 		return true
 	}
-	return e.sendOutbound(key, &it)
+	if it.User != user {
+		release() // held for another person: holdForSend reads again
+		return e.sendOutbound(key, &it, nil)
+	}
+	return e.sendOutbound(key, &it, release)
 }
 
 // loadOutbox reads user's outbox item seq; gone when it left the outbox.
@@ -67,7 +81,24 @@ func (e *Engine) loadOutbox(user string, seq uint64) (it store.OutboxItem, gone 
 // it at the head of its lane (see processOutbound). Changes to it that
 // are not persisted here (the re-engagement template) are made again
 // from the stored item the next time the lane looks at it.
-func (e *Engine) sendOutbound(key string, it *store.OutboxItem) bool {
+//
+// held, when not nil, releases the person's hold under which it was read
+// from the store (processOutbound): holdForSend takes it over instead of
+// reading again. sendOutbound releases it on every path; a path that
+// waits on something slow (an upload) or starts over releases it first
+// and reads again.
+func (e *Engine) sendOutbound(key string, it *store.OutboxItem, held func()) bool {
+	defer func() {
+		if held != nil {
+			held()
+		}
+	}()
+	drop := func() {
+		if held != nil {
+			held()
+			held = nil
+		}
+	}
 	now := e.now()
 	if wait := it.NotBefore.Sub(now); wait > 0 {
 		time.AfterFunc(wait, func() { e.wakeOut.Wake(key) })
@@ -80,7 +111,7 @@ func (e *Engine) sendOutbound(key string, it *store.OutboxItem) bool {
 		return false
 	}
 	if it.ReadID != "" {
-		release, ok, ret := e.holdForSend(key, it)
+		release, ok, ret := e.holdForSend(key, it, &held)
 		defer release()
 		if !ok {
 			return ret
@@ -102,13 +133,16 @@ func (e *Engine) sendOutbound(key string, it *store.OutboxItem) bool {
 	}
 	if msg.Kind != whatsapp.KindTemplate && !it.WindowUntil.IsZero() && now.After(it.WindowUntil) {
 		if e.toTemplate(it, now) {
-			return e.sendOutbound(key, it)
+			drop()
+			return e.sendOutbound(key, it, nil)
 		}
 		return e.finish(it, nil, errWindowClosed)
 	}
 	if m := msg.Media; m != nil && m.ID == "" && m.Link == "" && m.SHA256 != "" {
 		// A kept file (an FAQ answer's attachment): its media id is the
-		// sending number's, uploaded once and reused while valid.
+		// sending number's, uploaded once and reused while valid. An
+		// erasure is not held up by the upload: holdForSend reads again.
+		drop()
 		if e.files == nil {
 			err := fmt.Errorf("file %.12s…: no uploader to send it with", m.SHA256)
 			done := e.finish(it, nil, err)
@@ -122,7 +156,7 @@ func (e *Engine) sendOutbound(key string, it *store.OutboxItem) bool {
 			case kept:
 				return false
 			case final == nil:
-				return e.sendOutbound(key, it) // the message changed (the re-engagement template)
+				return e.sendOutbound(key, it, nil) // the message changed (the re-engagement template)
 			}
 			err = final
 			e.log.Warn().Err(err).Uint64("seq", it.Seq).Msg("attachment not sent")
@@ -133,7 +167,7 @@ func (e *Engine) sendOutbound(key string, it *store.OutboxItem) bool {
 		}
 		m.ID = id
 	}
-	release, ok, ret := e.holdForSend(key, it)
+	release, ok, ret := e.holdForSend(key, it, &held)
 	defer release()
 	if !ok {
 		return ret
@@ -189,7 +223,7 @@ func (e *Engine) sendOutbound(key string, it *store.OutboxItem) bool {
 	case final == nil:
 		// The message changed (the re-engagement template): at once.
 		release()
-		return e.sendOutbound(key, it)
+		return e.sendOutbound(key, it, nil)
 	}
 	done := e.finish(it, nil, final)
 	if keptFile(&msg) {
@@ -290,7 +324,15 @@ func parseOutboxCallback(s string) (seq uint64, resends int, ok bool) {
 // leave; one whose send has begun is finished before the erasure runs.
 // When ok is false the message must not leave now, and ret is what
 // processOutbound returns: true when it is gone, false to look again later.
-func (e *Engine) holdForSend(key string, it *store.OutboxItem) (release func(), ok, ret bool) {
+//
+// When *held is not nil, it was read from the store under a hold still
+// kept (see sendOutbound): that read is the look, and the hold is taken
+// over (*held becomes nil).
+func (e *Engine) holdForSend(key string, it *store.OutboxItem, held *func()) (release func(), ok, ret bool) {
+	if *held != nil {
+		release, *held = *held, nil
+		return release, true, false
+	}
 	release = e.people.Shared(it.User)
 	live := false
 	ctx := e.ctx // ends at Close, as loadOutbox's read
