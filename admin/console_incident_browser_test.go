@@ -131,8 +131,22 @@ func runIncidentTools(t *testing.T, rig *adminRig, coord, agent *workspace, axe 
 	}
 
 	login(coord, "nadia", "en")
-	coord.do("open the dashboard", goTo("dashboard/"+inc.ID), chromedp.WaitVisible(chromedp.CSS(`#dash-edit summary`)))
-	coord.until("the edit form holds the incident", `document.getElementById("it-name").value === "Harbour fire" && document.getElementById("it-tags").value === "harbour"`)
+	// The incident's own read fills the edit form, and the report answers
+	// later (seconds later on a busy machine): the report must not then
+	// push the form down under a press of Save, which would land above
+	// the button and save nothing.
+	coord.do("open the dashboard, its report held",
+		chromedp.Evaluate[chromedp.Void](holdRequestsJS(`/admin/incidents/`+inc.ID+`/report?unaccounted=omit`)),
+		goTo("dashboard/"+inc.ID), chromedp.WaitVisible(chromedp.CSS(`#dash-edit summary`)))
+	coord.until("the edit form holds the incident", `document.getElementById("it-name").value === "Harbour fire" && document.getElementById("it-tags").value === "harbour" &&
+		window.__held.length > 0`)
+	const formTop = `document.getElementById("dash-edit").getBoundingClientRect().top`
+	before := evalIn[float64](coord, formTop)
+	coord.do("let the report answer", chromedp.Evaluate[chromedp.Void](`window.__release()`))
+	coord.until("the report is shown", `document.getElementById("dash-targets").children.length > 0`)
+	if after := evalIn[float64](coord, formTop); after != before {
+		t.Errorf("the report's arrival moved the incident form from %.1f to %.1f px down the page: a press of Save then misses it", before, after)
+	}
 
 	// Every press of Save or Close ends with its outcome in #it-result,
 	// "ok" or "error": the box is emptied before the press, so that an

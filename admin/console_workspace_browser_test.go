@@ -61,9 +61,9 @@ func newWorkspace(t *testing.T, chromium string, size screenSize) *workspace {
 }
 
 // stepWait bounds one step of a walk: a click with the waits it implies,
-// or a condition. Under a load average of 10 on two cores the slowest
-// step measured took about 20 seconds; a step that waits longer waits
-// for something that is not coming, and the walk fails then, with what
+// or a condition. Under a load average of 10 to 15 on two cores no step
+// of the browser tests took 5 seconds; a step that waits this long waits
+// for something that is not coming, and the walk fails then, saying what
 // the page was doing, instead of when the walk's whole budget (or go
 // test's timeout) runs out.
 const stepWait = 2 * time.Minute

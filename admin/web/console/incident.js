@@ -122,6 +122,7 @@ async function loadIncidentEdit(id, fresh) {
   // (a read sent before a save would put the old values back).
   if (itools.id !== id || seq !== itools.seq) return;
   itools.inc = x;
+  if (state.page === "dashboard" && dash.id === id) dashHeader({ name: x.name, kind: x.kind, state: x.state, drill: x.drill, from: x.opened_at });
   const closed = x.state === "closed";
   // A form being typed in keeps what was typed until it is saved.
   if (fresh || !itools.dirty) {
