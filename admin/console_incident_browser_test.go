@@ -57,9 +57,10 @@ func adminDo(t *testing.T, rig *adminRig, method, path, body string, want int, i
 
 func runIncidentTools(t *testing.T, rig *adminRig, coord, agent *workspace, axe string) {
 	const (
-		lina  = "447700900501" // asked about tap water; never answers the check-in
-		yusuf = "447700900502" // never answers either
-		ghost = "15550100077"  // has no WhatsApp (the sandbox answers 131026)
+		lina   = "447700900501" // asked about tap water; never answers the check-in
+		yusuf  = "447700900502" // never answers either
+		ghost  = "15550100077"  // has no WhatsApp (the sandbox answers 131026)
+		passer = "15550100078"  // writes to the bot once, outside the incident's audience
 	)
 	asAdmin(t, rig.base, rig.token, "POST", "/admin/contacts/import", "text/csv",
 		"phone,name,language,tags,opted_in\n+"+lina+",Lina,en,harbour,yes\n+"+yusuf+",Yusuf,en,harbour,yes\n+"+ghost+",Ghost,en,ghost,yes\n", 200)
@@ -205,8 +206,15 @@ func runIncidentTools(t *testing.T, rig *adminRig, coord, agent *workspace, axe 
 	if x := getIncident(); x.Name != "Harbour fire, north quay" {
 		t.Errorf("a submit before the other incident is read changed the first one: %+v", x)
 	}
-	coord.do("let the read answer", chromedp.Evaluate[chromedp.Void](`window.__release()`))
-	coord.until("the form holds the other incident, Save on", `document.getElementById("it-name").value === "Quay smoke" && !document.getElementById("it-save").disabled`)
+	// The read fails: Save stays off, and the dashboard's next reload
+	// (on a live event, or every 15 seconds) reads the incident again.
+	coord.do("the read fails", chromedp.Evaluate[chromedp.Void](`window.__fail()`))
+	coord.until("the failed read is shown", itResult+`.classList.contains("error") && `+itResult+`.textContent !== "The incident is not loaded yet: nothing was saved. Try again in a moment."`)
+	if !evalIn[bool](coord, `document.getElementById("it-save").disabled`) {
+		t.Error("Save is enabled after the incident's read failed")
+	}
+	sandboxSay(t, rig.base, passer, "Sami", "hello") // a live event
+	coord.until("a reload fills the form with the other incident, Save on", `document.getElementById("it-name").value === "Quay smoke" && !document.getElementById("it-save").disabled`)
 	adminDo(t, rig, "POST", "/admin/incidents/"+other.ID+"/close", "", 200, nil)
 	coord.do("back to the first incident", goTo("dashboard/"+inc.ID))
 	coord.until("the form holds it, Save on", `document.getElementById("it-name").value === "Harbour fire, north quay" && !document.getElementById("it-save").disabled`)
@@ -401,16 +409,21 @@ func runIncidentTools(t *testing.T, rig *adminRig, coord, agent *workspace, axe 
 }
 
 // holdRequestsJS makes the page's requests to path wait, unsent, in
-// window.__held until window.__release() sends them: a slow answer, as
-// long as the test needs.
+// window.__held until window.__release() sends them (a slow answer, as
+// long as the test needs) or window.__fail() fails them as a lost
+// connection does.
 func holdRequestsJS(path string) string {
 	return `(() => {
 		const path = ` + strconv.Quote(path) + `, fetch0 = window.fetch;
 		window.__held = [];
 		window.fetch = function (input, init) {
 			if (String(input && input.url || input) !== path) return fetch0.apply(this, arguments);
-			return new Promise((resolve, reject) => window.__held.push(() => fetch0.call(window, input, init).then(resolve, reject)));
+			return new Promise((resolve, reject) => window.__held.push({
+				send: () => fetch0.call(window, input, init).then(resolve, reject),
+				fail: () => reject(new TypeError("Failed to fetch")) }));
 		};
-		window.__release = () => { const held = window.__held; window.fetch = fetch0; window.__held = []; held.forEach((send) => send()); };
+		const end = (how) => { const held = window.__held; window.fetch = fetch0; window.__held = []; held.forEach((r) => r[how]()); };
+		window.__release = () => end("send");
+		window.__fail = () => end("fail");
 	})()`
 }

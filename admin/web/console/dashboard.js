@@ -77,7 +77,7 @@ async function loadDashboardOnce() {
   if (!id) { location.hash = "#incidents"; return; }
   if (dash.id !== id) { dash.id = id; dash.data = null; dash.map.selected = null; loadIncidentTools(id, true); }
   // The incident tools' read failed: Save stays off until a reload reads it.
-  else if (!itools.inc && !itools.busy) loadIncidentEdit(id, false);
+  else if (itools.failed) { itools.failed = false; loadIncidentEdit(id, false); }
   const seq = ++dash.seq;
   let rep, hs, ps, cfg, series, unacc;
   try {

@@ -69,8 +69,9 @@ Object.assign(I18N.ar, {
 // itools is the dashboard's incident tools: the incident shown, as last
 // read, its own FAQ entries, and the entry being edited. seq numbers the
 // reads and saves of the incident: an answer to one that a later one
-// overtook is dropped. busy is a save or close waiting for its answer.
-const itools = { id: null, inc: null, faq: [], editing: null, dirty: false, seq: 0, busy: false };
+// overtook is dropped. failed is a last read that failed; busy a save or
+// close waiting for its answer.
+const itools = { id: null, inc: null, faq: [], editing: null, dirty: false, seq: 0, failed: false, busy: false };
 
 // result shows an outcome in box: ok, or an error in the API's words.
 function result(box, text, ok) {
@@ -100,6 +101,7 @@ async function loadIncidentTools(id, fresh) {
     itools.id = id;
     itools.inc = null;
     itools.dirty = false;
+    itools.failed = false;
     itButtons();
     resetOverlayForm();
     for (const b of ["it-result", "if-result", "co-result"]) { $(b).textContent = ""; $(b).className = "result"; }
@@ -117,11 +119,15 @@ async function loadIncidentEdit(id, fresh) {
   const seq = ++itools.seq;
   let x;
   try { x = await api("GET", "/admin/incidents/" + enc(id)); }
-  catch (e) { if (itools.id === id && seq === itools.seq) result($("it-result"), e.message, false); return; }
+  catch (e) {
+    if (itools.id === id && seq === itools.seq) { itools.failed = true; result($("it-result"), e.message, false); }
+    return;
+  }
   // Another incident is shown, or a later read or a save has answered
   // (a read sent before a save would put the old values back).
   if (itools.id !== id || seq !== itools.seq) return;
   itools.inc = x;
+  itools.failed = false;
   if (state.page === "dashboard" && dash.id === id) dashHeader({ name: x.name, kind: x.kind, state: x.state, drill: x.drill, from: x.opened_at });
   const closed = x.state === "closed";
   // A form being typed in keeps what was typed until it is saved.
