@@ -398,7 +398,7 @@ func runIncidentTools(t *testing.T, rig *adminRig, coord, agent *workspace, axe 
 		// keeps what was open across its live rebuilds): open, not toggle.
 		chromedp.Poll[chromedp.Void](`(() => { const d = document.getElementById("dash-edit"); if (!d) return false; d.open = true; return true; })()`,
 			chromedp.WithPollingTimeout(0)),
-		clickRow(`#it-close:not([hidden])`),
+		clickRow(`#it-close:not([hidden]):not(:disabled)`),
 		clearResult,
 		clickRow(`#it-close.armed`))
 	outcome("it is closed")
