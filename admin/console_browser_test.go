@@ -247,7 +247,7 @@ func openScreen(t *testing.T, chromium string, size screenSize, budget time.Dura
 		opts = append(opts, chromedp.EmulatePortrait, chromedp.EmulateMobile)
 		name = "phone"
 	}
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(size.w, size.h, opts...)); err != nil {
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(size.w, size.h, opts...), traceEveryPage); err != nil {
 		t.Fatalf("viewport: %v", err)
 	}
 	return &workspace{t: t, ctx: ctx, phone: size.phone, width: size.w, shots: os.Getenv("LIFELINE_SCREENSHOTS"), name: name}

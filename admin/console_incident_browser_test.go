@@ -57,9 +57,10 @@ func adminDo(t *testing.T, rig *adminRig, method, path, body string, want int, i
 
 func runIncidentTools(t *testing.T, rig *adminRig, coord, agent *workspace, axe string) {
 	const (
-		lina  = "447700900501" // asked about tap water; never answers the check-in
-		yusuf = "447700900502" // never answers either
-		ghost = "15550100077"  // has no WhatsApp (the sandbox answers 131026)
+		lina   = "447700900501" // asked about tap water; never answers the check-in
+		yusuf  = "447700900502" // never answers either
+		ghost  = "15550100077"  // has no WhatsApp (the sandbox answers 131026)
+		passer = "15550100078"  // writes to the bot once, outside the incident's audience
 	)
 	asAdmin(t, rig.base, rig.token, "POST", "/admin/contacts/import", "text/csv",
 		"phone,name,language,tags,opted_in\n+"+lina+",Lina,en,harbour,yes\n+"+yusuf+",Yusuf,en,harbour,yes\n+"+ghost+",Ghost,en,ghost,yes\n", 200)
@@ -131,8 +132,37 @@ func runIncidentTools(t *testing.T, rig *adminRig, coord, agent *workspace, axe 
 	}
 
 	login(coord, "nadia", "en")
-	coord.do("open the dashboard", goTo("dashboard/"+inc.ID), chromedp.WaitVisible(chromedp.CSS(`#dash-edit summary`)))
-	coord.until("the edit form holds the incident", `document.getElementById("it-name").value === "Harbour fire" && document.getElementById("it-tags").value === "harbour"`)
+	// The incident's own read fills the edit form, and the report answers
+	// later (seconds later on a busy machine): the report must not then
+	// push the form down under a press of Save, which would land above
+	// the button and save nothing.
+	coord.do("open the dashboard, its report held",
+		chromedp.Evaluate[chromedp.Void](holdRequestsJS(`/admin/incidents/`+inc.ID+`/report?unaccounted=omit`)),
+		goTo("dashboard/"+inc.ID), chromedp.WaitVisible(chromedp.CSS(`#dash-edit summary`)))
+	coord.until("the edit form holds the incident", `document.getElementById("it-name").value === "Harbour fire" && document.getElementById("it-tags").value === "harbour" &&
+		window.__held.length > 0`)
+	const formTop = `document.getElementById("dash-edit").getBoundingClientRect().top`
+	before := evalIn[float64](coord, formTop)
+	coord.do("let the report answer", chromedp.Evaluate[chromedp.Void](`window.__release()`))
+	coord.until("the report is shown", `document.getElementById("dash-targets").children.length > 0`)
+	if after := evalIn[float64](coord, formTop); after != before {
+		t.Errorf("the report's arrival moved the incident form from %.1f to %.1f px down the page: a press of Save then misses it", before, after)
+	}
+
+	// Every press of Save or Close ends with its outcome in #it-result,
+	// "ok" or "error": the box is emptied before the press, so that an
+	// earlier outcome is not read as this one's, and the outcome is
+	// awaited whichever it is, so that a refusal fails at once in its
+	// own words.
+	const itResult = `document.getElementById("it-result")`
+	clearResult := chromedp.Evaluate[chromedp.Void](`(() => { const b = ` + itResult + `; b.className = "result"; b.textContent = ""; })()`)
+	outcome := func(what string) {
+		t.Helper()
+		coord.until(what+": Save or Close shows an outcome in #it-result", `["ok", "error"].some((c) => `+itResult+`.classList.contains(c))`)
+		if got := evalIn[string](coord, itResult+`.className + ": " + `+itResult+`.textContent`); !strings.HasPrefix(got, "result ok:") {
+			t.Fatalf("%s: #it-result is %q, want ok", what, got)
+		}
+	}
 
 	// Name, notes and audience.
 	coord.do("change the incident",
@@ -140,20 +170,54 @@ func runIncidentTools(t *testing.T, rig *adminRig, coord, agent *workspace, axe 
 		setField(`#it-name`, "Harbour fire, north quay"),
 		setField(`#it-notes`, "Smoke over the north quay; stay indoors."),
 		setField(`#it-regions`, "North quay"),
+		clearResult,
 		chromedp.Click(chromedp.CSS(`#it-save`)),
 	)
-	coord.until("it is saved", `document.getElementById("it-result").classList.contains("ok")`)
+	outcome("it is saved")
 	if x := getIncident(); x.Name != "Harbour fire, north quay" || x.Notes != "Smoke over the north quay; stay indoors." ||
 		!slices.Equal(x.Audience.Regions, []string{"North quay"}) || !slices.Equal(x.Audience.TagsAny, []string{"harbour"}) || !slices.Equal(x.Audience.Languages, []string{"en"}) {
 		t.Errorf("after the change the API has %+v", x)
 	}
 	coord.until("the dashboard shows the new name", `document.getElementById("dash-title").textContent.includes("north quay")`)
 	// The region is not in the contacts: put the audience back for the check-in.
-	coord.do("clear the region", setField(`#it-regions`, ""), chromedp.Click(chromedp.CSS(`#it-save`)))
-	coord.until("saved again", `document.getElementById("it-result").classList.contains("ok")`)
-	for x := getIncident(); len(x.Audience.Regions) != 0; x = getIncident() {
-		coord.until("the save lands", `new Promise((r) => setTimeout(() => r(true), 100))`)
+	coord.do("clear the region", setField(`#it-regions`, ""), clearResult, chromedp.Click(chromedp.CSS(`#it-save`)))
+	outcome("saved again")
+	if x := getIncident(); len(x.Audience.Regions) != 0 {
+		t.Fatalf("after clearing the region the API has %+v", x)
 	}
+
+	// Another incident's dashboard while its incident is still being read:
+	// the form holds the first one's values meanwhile. Save is off, and a
+	// submit all the same (Enter in a field) sends nothing and says why.
+	var other struct{ ID string }
+	adminDo(t, rig, "POST", "/admin/incidents", `{"name": "Quay smoke", "kind": "fire", "audience": {"tags_any": ["harbour"]}}`, 201, &other)
+	coord.do("open its dashboard, its read held",
+		chromedp.Evaluate[chromedp.Void](holdRequestsJS(`/admin/incidents/`+other.ID)),
+		goTo("dashboard/"+other.ID))
+	coord.until("its read is held", `window.__held.length > 0`)
+	if !evalIn[bool](coord, `document.getElementById("it-save").disabled && document.getElementById("it-close").disabled`) {
+		t.Error("Save and Close are enabled while the form still holds the other incident's values")
+	}
+	coord.do("submit the form anyway", clearResult, chromedp.Evaluate[chromedp.Void](`document.getElementById("it-form").requestSubmit()`))
+	coord.until("submitted too early: an outcome is shown", `["ok", "error"].some((c) => `+itResult+`.classList.contains(c))`)
+	if got := evalIn[string](coord, itResult+`.className + ": " + `+itResult+`.textContent`); got != "result error: The incident is not loaded yet: nothing was saved. Try again in a moment." {
+		t.Errorf("a submit before the incident is read shows %q", got)
+	}
+	if x := getIncident(); x.Name != "Harbour fire, north quay" {
+		t.Errorf("a submit before the other incident is read changed the first one: %+v", x)
+	}
+	// The read fails: Save stays off, and the dashboard's next reload
+	// (on a live event, or every 15 seconds) reads the incident again.
+	coord.do("the read fails", chromedp.Evaluate[chromedp.Void](`window.__fail()`))
+	coord.until("the failed read is shown", itResult+`.classList.contains("error") && `+itResult+`.textContent !== "The incident is not loaded yet: nothing was saved. Try again in a moment."`)
+	if !evalIn[bool](coord, `document.getElementById("it-save").disabled`) {
+		t.Error("Save is enabled after the incident's read failed")
+	}
+	sandboxSay(t, rig.base, passer, "Sami", "hello") // a live event
+	coord.until("a reload fills the form with the other incident, Save on", `document.getElementById("it-name").value === "Quay smoke" && !document.getElementById("it-save").disabled`)
+	adminDo(t, rig, "POST", "/admin/incidents/"+other.ID+"/close", "", 200, nil)
+	coord.do("back to the first incident", goTo("dashboard/"+inc.ID))
+	coord.until("the form holds it, Save on", `document.getElementById("it-name").value === "Harbour fire, north quay" && !document.getElementById("it-save").disabled`)
 
 	// The incident's own FAQ answer: add, change, a refused change, remove.
 	type overlay struct {
@@ -311,7 +375,10 @@ func runIncidentTools(t *testing.T, rig *adminRig, coord, agent *workspace, axe 
 	// The number without WhatsApp got a phone again: the coordinator
 	// clears its unreachable mark on the contacts page.
 	type contact struct{ Unreachable bool }
-	for c := (contact{}); !c.Unreachable; adminGet(t, rig, "/admin/contacts/"+ghost, &c) {
+	for c, end := (contact{}), time.Now().Add(stepWait); !c.Unreachable; adminGet(t, rig, "/admin/contacts/"+ghost, &c) {
+		if time.Now().After(end) {
+			t.Fatalf("the number without WhatsApp is not marked unreachable %v after the notice", stepWait)
+		}
 		coord.until("the notice's send fails", `new Promise((r) => setTimeout(() => r(true), 100))`)
 	}
 	coord.do("open the contact",
@@ -331,10 +398,32 @@ func runIncidentTools(t *testing.T, rig *adminRig, coord, agent *workspace, axe 
 		// keeps what was open across its live rebuilds): open, not toggle.
 		chromedp.Poll[chromedp.Void](`(() => { const d = document.getElementById("dash-edit"); if (!d) return false; d.open = true; return true; })()`,
 			chromedp.WithPollingTimeout(0)),
-		clickRow(`#it-close:not([hidden])`),
+		clickRow(`#it-close:not([hidden]):not(:disabled)`),
+		clearResult,
 		clickRow(`#it-close.armed`))
-	coord.until("it says closed", `document.getElementById("it-result").classList.contains("ok") && document.getElementById("it-close").hidden`)
+	outcome("it is closed")
+	coord.until("Close is gone", `document.getElementById("it-close").hidden`)
 	if x := getIncident(); x.State != "closed" {
 		t.Errorf("after Close the incident is %q", x.State)
 	}
+}
+
+// holdRequestsJS makes the page's requests to path wait, unsent, in
+// window.__held until window.__release() sends them (a slow answer, as
+// long as the test needs) or window.__fail() fails them as a lost
+// connection does.
+func holdRequestsJS(path string) string {
+	return `(() => {
+		const path = ` + strconv.Quote(path) + `, fetch0 = window.fetch;
+		window.__held = [];
+		window.fetch = function (input, init) {
+			if (String(input && input.url || input) !== path) return fetch0.apply(this, arguments);
+			return new Promise((resolve, reject) => window.__held.push({
+				send: () => fetch0.call(window, input, init).then(resolve, reject),
+				fail: () => reject(new TypeError("Failed to fetch")) }));
+		};
+		const end = (how) => { const held = window.__held; window.fetch = fetch0; window.__held = []; held.forEach((r) => r[how]()); };
+		window.__release = () => end("send");
+		window.__fail = () => end("fail");
+	})()`
 }

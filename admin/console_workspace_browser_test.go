@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -58,22 +60,78 @@ func newWorkspace(t *testing.T, chromium string, size screenSize) *workspace {
 	return w
 }
 
+// stepWait bounds one step of a walk: a click with the waits it implies,
+// or a condition. Under a load average of 10 to 15 on two cores no step
+// of the browser tests took 5 seconds; a step that waits this long waits
+// for something that is not coming, and the walk fails then, saying what
+// the page was doing, instead of when the walk's whole budget (or go
+// test's timeout) runs out.
+const stepWait = 2 * time.Minute
+
+// do runs the actions of one step, within stepWait.
 func (w *workspace) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 	w.t.Helper()
-	if err := chromedp.Do(w.ctx, actions...); err != nil {
-		w.t.Fatalf("%s: %v", what, err)
+	ctx, cancel := context.WithTimeout(w.ctx, stepWait)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		w.t.Fatalf("%s: %v\n%s", what, err, w.pageState())
 	}
 }
 
-// until waits for a JavaScript condition to hold in the page. It has no
-// timeout of its own (chromedp's default is 30 seconds, which a loaded
-// machine overruns): the walk's overall budget bounds it.
+// until waits, within stepWait, for a JavaScript condition to hold in
+// the page (chromedp's own 30 seconds are too short on a loaded machine).
 func (w *workspace) until(what, cond string) {
 	w.t.Helper()
-	if _, err := chromedp.Run(w.ctx, chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingTimeout(0))); err != nil {
-		w.t.Fatalf("%s: waiting for %s: %v", what, cond, err)
+	ctx, cancel := context.WithTimeout(w.ctx, stepWait)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingTimeout(0))); err != nil {
+		w.t.Fatalf("%s: waited %v for %s: %v\n%s", what, stepWait, cond, err, w.pageState())
 	}
 }
+
+// pageState says what the page was doing when a step failed: its page,
+// the API requests still unanswered and the last answered, the errors
+// thrown, and every result and error message it shows.
+func (w *workspace) pageState() string {
+	ctx, cancel := context.WithTimeout(w.ctx, 10*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.__pageState ? window.__pageState() : "(no page trace: " + location.href + ")"`))
+	if err != nil {
+		return "page state: " + err.Error()
+	}
+	return s
+}
+
+// traceJS runs in every document a workspace opens, before the page's
+// own scripts: it notes each API request with its answer, and each error
+// the page's code throws, for pageState.
+const traceJS = `(() => {
+	if (window.__pageState) return;
+	const reqs = [], errs = [], t0 = performance.now();
+	const ms = (t) => Math.round(t - t0);
+	const fetch0 = window.fetch;
+	window.fetch = function (input, init) {
+		const r = { method: (init && init.method) || "GET", url: String(input && input.url || input), at: performance.now(), status: "pending" };
+		reqs.push(r);
+		if (reqs.length > 200) reqs.shift();
+		const p = fetch0.apply(this, arguments);
+		p.then((res) => { r.status = res.status; r.took = performance.now() - r.at; }, (e) => { r.status = "failed: " + e; r.took = performance.now() - r.at; });
+		return p;
+	};
+	window.addEventListener("error", (e) => errs.push(ms(performance.now()) + "ms " + e.message));
+	window.addEventListener("unhandledrejection", (e) => errs.push(ms(performance.now()) + "ms unhandled: " + (e.reason && e.reason.message || e.reason)));
+	window.__pageState = () => {
+		const now = performance.now(), line = (r) => "  " + r.method + " " + r.url + " at " + ms(r.at) + "ms: " +
+			(r.status === "pending" ? "no answer after " + Math.round(now - r.at) + "ms" : r.status + " in " + Math.round(r.took) + "ms");
+		const shown = [...document.querySelectorAll(".result, .error, [role=alert], [role=status]")]
+			.filter((e) => e.id && e.textContent.trim()).map((e) => "  #" + e.id + " [" + e.className + "] " + e.textContent.trim().slice(0, 200));
+		return ["page " + location.hash + " after " + ms(now) + "ms",
+			"unanswered requests:", ...reqs.filter((r) => r.status === "pending").map(line),
+			"last answered requests:", ...reqs.filter((r) => r.status !== "pending").slice(-15).map(line),
+			"errors thrown:", ...errs.slice(-10).map((e) => "  " + e),
+			"messages shown:", ...shown].join("\n");
+	};
+})()`
 
 func evalIn[T any](w *workspace, js string) T {
 	w.t.Helper()
@@ -398,3 +456,9 @@ func (w *workspace) screenshotQueueWithReturning() {
 	w.screenshot("queue")
 	w.do("restore the queue", chromedp.Evaluate[chromedp.Void](`(() => { state.open = window.__savedOpen; renderQueue(); })()`))
 }
+
+// traceEveryPage installs traceJS in the pages the tab opens from now on.
+var traceEveryPage = chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+	_, err := cdp.Call(ctx, t, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: traceJS})
+	return err
+})

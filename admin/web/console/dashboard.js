@@ -76,6 +76,8 @@ async function loadDashboardOnce() {
   const id = state.pageArg;
   if (!id) { location.hash = "#incidents"; return; }
   if (dash.id !== id) { dash.id = id; dash.data = null; dash.map.selected = null; loadIncidentTools(id, true); }
+  // The incident tools' read failed: Save stays off until a reload reads it.
+  else if (itools.failed) { itools.failed = false; loadIncidentEdit(id, false); }
   const seq = ++dash.seq;
   let rep, hs, ps, cfg, series, unacc;
   try {
@@ -102,15 +104,25 @@ function renderDashboard() {
   const d = dash.data;
   if (!d || state.page !== "dashboard") return;
   const rep = d.rep;
-  fill($("dash-title"), t("dash.title", ""), isolate(rep.name));
-  fill($("dash-meta"), rep.drill ? [h("span", { class: "badge drill", text: t("inc.drillBadge") }), " "] : null,
-    t("dash.meta", t("kind." + rep.kind), t("state." + rep.state), ""), timeCell(rep.from));
+  dashHeader(rep);
   $("dash-report").setAttribute("href", "/admin/incidents/" + enc(rep.incident) + "/report?format=html");
-  $("dash-compose").hidden = rep.state === "closed";
   renderDashTargets(rep);
   renderDashBroadcasts(d);
   renderDashHelp(d);
   renderDashMap(d);
+}
+
+// dashHeader shows the incident's name, kind, state and opening time, x
+// being its report or (as a report has them) its own read. The incident
+// tools' read (incident.js) answers long before the report, and fills the
+// header with the form below it: were the header filled only by the
+// report, it would grow then and push the form down under a pointer about
+// to press Save, and the press would land above the button.
+function dashHeader(x) {
+  fill($("dash-title"), t("dash.title", ""), isolate(x.name));
+  fill($("dash-meta"), x.drill ? [h("span", { class: "badge drill", text: t("inc.drillBadge") }), " "] : null,
+    t("dash.meta", t("kind." + x.kind), t("state." + x.state), ""), timeCell(x.from));
+  $("dash-compose").hidden = x.state === "closed";
 }
 
 // renderDashTargets shows the report's three target figures, each with

@@ -15,6 +15,7 @@ Object.assign(I18N.en, {
   "nav.reach": "Check-ins",
   "it.edit": "Change this incident", "it.save": "Save changes", "it.close": "Close the incident",
   "it.closedNote": "Once closed only the notes can change.", "it.saved": "Saved.", "it.closed": "Closed: {0}.",
+  "it.saving": "Saving…", "it.closing": "Closing…", "it.notLoaded": "The incident is not loaded yet: nothing was saved. Try again in a moment.",
   "if.title": "This incident's answers", "if.explain": "While the incident is open the bot looks in these first, in every language given.",
   "if.idAuto": "(from the question)", "if.translation": "Translation (optional)", "if.add": "Add answer", "if.save": "Save answer",
   "if.added": "Added {0}.", "if.changed": "Changed {0}.", "if.removed": "Removed {0}.", "if.remove": "Remove", "if.editing": "Editing {0}",
@@ -41,6 +42,7 @@ Object.assign(I18N.ar, {
   "nav.reach": "الاطمئنان",
   "it.edit": "تعديل هذه الحادثة", "it.save": "حفظ التعديلات", "it.close": "إغلاق الحادثة",
   "it.closedNote": "بعد الإغلاق لا يمكن تغيير إلا الملاحظات.", "it.saved": "حُفظ.", "it.closed": "أُغلقت: {0}.",
+  "it.saving": "جارٍ الحفظ…", "it.closing": "جارٍ الإغلاق…", "it.notLoaded": "لم تُحمَّل الحادثة بعد: لم يُحفظ شيء. حاول مجدداً بعد لحظة.",
   "if.title": "أجوبة هذه الحادثة", "if.explain": "ما دامت الحادثة مفتوحة يبحث المساعد الآلي فيها أولاً، بكل لغة مذكورة.",
   "if.idAuto": "(من السؤال)", "if.translation": "ترجمة (اختيارية)", "if.add": "إضافة جواب", "if.save": "حفظ الجواب",
   "if.added": "أُضيف {0}.", "if.changed": "عُدّل {0}.", "if.removed": "حُذف {0}.", "if.remove": "حذف", "if.editing": "تعديل {0}",
@@ -65,13 +67,31 @@ Object.assign(I18N.ar, {
 });
 
 // itools is the dashboard's incident tools: the incident shown, as last
-// read, its own FAQ entries, and the entry being edited.
-const itools = { id: null, inc: null, faq: [], editing: null, dirty: false };
+// read, its own FAQ entries, and the entry being edited. seq numbers the
+// reads and saves of the incident: an answer to one that a later one
+// overtook is dropped. failed is a last read that failed; busy a save or
+// close waiting for its answer.
+const itools = { id: null, inc: null, faq: [], editing: null, dirty: false, seq: 0, failed: false, busy: false };
 
 // result shows an outcome in box: ok, or an error in the API's words.
 function result(box, text, ok) {
   box.className = "result " + (ok ? "ok" : "error");
   box.textContent = text;
+}
+
+// working says in box that an action is on its way: its outcome
+// replaces this, so an earlier outcome is never read as this one's.
+function working(box, text) {
+  box.className = "result muted";
+  box.textContent = text;
+}
+
+// itButtons enables Save and Close only once the form holds the shown
+// incident as read, and while no save or close is waiting for its answer.
+function itButtons() {
+  const ready = !!itools.inc && itools.inc.id === itools.id && !itools.busy;
+  $("it-save").disabled = !ready;
+  $("it-close").disabled = !ready;
 }
 
 // loadIncidentTools reads what the tools show; fresh is a newly shown
@@ -80,6 +100,9 @@ async function loadIncidentTools(id, fresh) {
   if (fresh) {
     itools.id = id;
     itools.inc = null;
+    itools.dirty = false;
+    itools.failed = false;
+    itButtons();
     resetOverlayForm();
     for (const b of ["it-result", "if-result", "co-result"]) { $(b).textContent = ""; $(b).className = "result"; }
   }
@@ -93,11 +116,19 @@ window.addEventListener("hashchange", () => {
 
 // ---------- name, notes, audience, close ----------
 async function loadIncidentEdit(id, fresh) {
+  const seq = ++itools.seq;
   let x;
   try { x = await api("GET", "/admin/incidents/" + enc(id)); }
-  catch (e) { result($("it-result"), e.message, false); return; }
-  if (itools.id !== id) return;
+  catch (e) {
+    if (itools.id === id && seq === itools.seq) { itools.failed = true; result($("it-result"), e.message, false); }
+    return;
+  }
+  // Another incident is shown, or a later read or a save has answered
+  // (a read sent before a save would put the old values back).
+  if (itools.id !== id || seq !== itools.seq) return;
   itools.inc = x;
+  itools.failed = false;
+  if (state.page === "dashboard" && dash.id === id) dashHeader({ name: x.name, kind: x.kind, state: x.state, drill: x.drill, from: x.opened_at });
   const closed = x.state === "closed";
   // A form being typed in keeps what was typed until it is saved.
   if (fresh || !itools.dirty) {
@@ -115,6 +146,7 @@ async function loadIncidentEdit(id, fresh) {
   showIncidentSMS(x);
   for (const f of ["it-name", "it-regions", "it-tags", "it-sms-en", "it-sms-ar", "it-sms-after"]) $(f).disabled = closed;
   $("it-close").hidden = closed;
+  itButtons();
   // A closed incident's answers are kept for the record, not changed.
   $("if-form").hidden = closed;
 }
@@ -151,42 +183,68 @@ function incidentSMSChange(x) {
 }
 
 $("it-form").addEventListener("input", () => { itools.dirty = true; });
-$("it-form").addEventListener("submit", async (ev) => {
-  ev.preventDefault();
-  const x = itools.inc;
-  if (!x) return;
-  const body = { notes: $("it-notes").value.trim() };
-  if (x.state !== "closed") {
-    body.name = $("it-name").value.trim();
-    // The audience's other parts (languages, fields…) stay as they are.
-    body.audience = Object.assign({}, x.audience || {}, { regions: list($("it-regions").value), tags_any: list($("it-tags").value) });
-    const sms = incidentSMSChange(x);
-    if (sms) body.sms = sms;
+// incidentAction runs a save or a close of the shown incident: it says
+// the action is on its way, and always ends with act's outcome or its
+// error in the form's result, whatever else runs meanwhile; then, either
+// way, after. Without the incident as read (still loading, or its read
+// failed) nothing is sent: the form may still hold another incident's
+// values.
+async function incidentAction(text, act, after) {
+  const box = $("it-result"), x = itools.inc;
+  if (itools.busy) return;
+  if (!x || x.id !== itools.id) {
+    result(box, t("it.notLoaded"), false);
+    if (itools.id) loadIncidentEdit(itools.id, false);
+    return;
   }
+  itools.busy = true;
+  itButtons();
+  working(box, text);
   try {
-    itools.inc = await api("PATCH", "/admin/incidents/" + enc(x.id), body);
-    itools.dirty = false;
-    showIncidentSMS(itools.inc);
+    result(box, await act(x), true);
+  } catch (e) {
+    result(box, e.message, false);
+  } finally {
+    itools.busy = false;
+    itButtons();
+  }
+  if (after) after(x);
+}
+
+$("it-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  incidentAction(t("it.saving"), async (x) => {
+    const body = { notes: $("it-notes").value.trim() };
+    if (x.state !== "closed") {
+      body.name = $("it-name").value.trim();
+      // The audience's other parts (languages, fields…) stay as they are.
+      body.audience = Object.assign({}, x.audience || {}, { regions: list($("it-regions").value), tags_any: list($("it-tags").value) });
+      const sms = incidentSMSChange(x);
+      if (sms) body.sms = sms;
+    }
+    // A read sent before the save answered may hold the values before it:
+    // its answer is dropped.
+    itools.seq++;
+    const got = await api("PATCH", "/admin/incidents/" + enc(x.id), body);
+    itools.seq++;
+    if (itools.id === x.id) {
+      itools.inc = got;
+      itools.dirty = false;
+      showIncidentSMS(got);
+    }
     // The composer takes the new default for this incident's next broadcast.
     const i = inc.list.findIndex((y) => y.id === x.id);
-    if (i >= 0) inc.list[i] = itools.inc;
+    if (i >= 0) inc.list[i] = got;
     if (bcx.incident === x.id) bcx.incident = null;
-    result($("it-result"), t("it.saved"), true);
-    loadDashboard();
-  } catch (e) { result($("it-result"), e.message, false); }
+    return t("it.saved");
+  }, loadDashboard);
 });
 
 // confirmTwice is in pages.js, which runs after this script.
-document.addEventListener("DOMContentLoaded", () => confirmTwice($("it-close"), "it.close", async () => {
-  const x = itools.inc;
-  if (!x) return;
-  try {
-    await api("POST", "/admin/incidents/" + enc(x.id) + "/close");
-    result($("it-result"), t("it.closed", x.name), true);
-  } catch (e) { result($("it-result"), e.message, false); }
-  loadIncidentTools(x.id, false);
-  loadDashboard();
-}, "it-close"));
+document.addEventListener("DOMContentLoaded", () => confirmTwice($("it-close"), "it.close", () => incidentAction(t("it.closing"), async (x) => {
+  await api("POST", "/admin/incidents/" + enc(x.id) + "/close");
+  return t("it.closed", x.name);
+}, (x) => { loadIncidentTools(x.id, false); loadDashboard(); }), "it-close"));
 
 // ---------- the incident's own FAQ entries ----------
 // overlayTable lists an incident's entries, with Edit and Remove when
