@@ -171,7 +171,10 @@ func runFigures(t *testing.T, w *workspace, rig *adminRig, axe string) {
 	// timed reloads are stopped, and a mark on the window must survive.
 	// A reconnected stream, which reloads everything, is only recorded,
 	// as is every event the page receives.
-	w.do("stop the timed reloads", chromedp.Evaluate[chromedp.Void](`window.__same = true; for (let i = 1; i < 5000; i++) clearInterval(i);
+	// clearInterval also clears timeouts (one id space): a reload the
+	// events had scheduled may be cancelled with them, so its handle is
+	// dropped too, or the next event would find it pending and do nothing.
+	w.do("stop the timed reloads", chromedp.Evaluate[chromedp.Void](`window.__same = true; for (let i = 1; i < 5000; i++) clearInterval(i); reloadTimer = null;
 		window.__kinds = [];
 		const es = state.events, onmessage = es.onmessage;
 		es.onopen = () => window.__kinds.push("reconnected");

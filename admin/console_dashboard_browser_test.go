@@ -143,7 +143,10 @@ func runDashboard(t *testing.T, rig *adminRig, coord, other *workspace, lang, ax
 	// From here on the dashboard must follow by the live event stream
 	// alone: timed reloads are stopped, and a mark on the window must
 	// survive (no reload of the page).
-	coord.do("stop the timed reloads", chromedp.Evaluate[chromedp.Void](`window.__same = true; for (let i = 1; i < 5000; i++) clearInterval(i);
+	// clearInterval also clears timeouts (one id space): a reload the
+	// events had scheduled may be cancelled with them, so its handle is
+	// dropped too, or the next event would find it pending and do nothing.
+	coord.do("stop the timed reloads", chromedp.Evaluate[chromedp.Void](`window.__same = true; for (let i = 1; i < 5000; i++) clearInterval(i); reloadTimer = null;
 		window.__kinds = [];
 		const es = state.events, onmessage = es.onmessage;
 		es.onmessage = (m) => { window.__kinds.push(JSON.parse(m.data).kind); onmessage(m); };`))
