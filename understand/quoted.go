@@ -24,17 +24,11 @@ var quotedHelpWords = map[string]bool{
 	"मदद": true, "madad": true, "مدد": true,
 }
 
-// quotedAnswer returns the answer of a message that starts with a quote
+// splitQuote returns the answer of a message that starts with a quote
 // ("> ..."): the text after the quoted lines, or on one line after the
-// quote's "..." or, failing that, its question mark. ok is false when the
-// message is no quote or nothing is left after it; help reports an answer
-// that starts with a help word.
-func quotedAnswer(text string) (answer string, help, ok bool) {
-	answer, _, help, ok = splitQuote(text)
-	return answer, help, ok
-}
-
-// splitQuote is quotedAnswer that also returns the quoted words.
+// quote's "..." or, failing that, its question mark, and the quoted words.
+// ok is false when the message is no quote or nothing is left after it;
+// help reports an answer that starts with a help word.
 func splitQuote(text string) (answer, quote string, help, ok bool) {
 	t := strings.TrimLeft(text, " \t\r\n")
 	if !strings.HasPrefix(t, ">") {

@@ -127,9 +127,9 @@ func TestQuotedAnswer(t *testing.T) {
 		{">", "", false, false},
 	}
 	for _, c := range cases {
-		answer, help, ok := quotedAnswer(c.text)
+		answer, _, help, ok := splitQuote(c.text)
 		if answer != c.answer || help != c.help || ok != c.ok {
-			t.Errorf("quotedAnswer(%q) = %q, %v, %v; want %q, %v, %v", c.text, answer, help, ok, c.answer, c.help, c.ok)
+			t.Errorf("splitQuote(%q) = %q, %v, %v; want %q, %v, %v", c.text, answer, help, ok, c.answer, c.help, c.ok)
 		}
 	}
 }
