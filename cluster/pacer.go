@@ -56,7 +56,7 @@ import (
 // read) or a descheduled sender costs a permit, never an extra send in a
 // second. Spread covers only the request's way from there to WhatsApp
 // (the HTTP client, the network, the scheduler of a loaded machine). The
-// owner's bucket runs at (rate + rate/20
+// owner's bucket runs at (rate + pace.Burst(rate)
 // - 1) / (1 s + Validity + Spread) with a burst of one
 // (pace.Numbers.SetRemote): in any second at WhatsApp the sends are at
 // most the permits taken in 1 s + Validity + Spread, which is the rate

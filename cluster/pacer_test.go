@@ -138,7 +138,7 @@ func TestPacerOneOwnerAndOneBudgetForThreeInstances(t *testing.T) {
 	if d := time.Since(start); d < 2800*time.Millisecond {
 		t.Fatalf("300 sends took %v: the instances did not share the number's budget", d)
 	}
-	if w, limit := rec.worst(), rate+rate/20; w > limit {
+	if w, limit := rec.worst(), rate+int(pace.Burst(rate)); w > limit {
 		t.Fatalf("worst one-second window %d sends, want at most %d", w, limit)
 	}
 }
@@ -198,7 +198,7 @@ func TestPacerOwnerDiesAnotherTakesOver(t *testing.T) {
 	if gap < ttl/2 {
 		t.Fatalf("longest pause in the sends around the death %v: another instance sent before the dead owner's lease ran out", gap)
 	}
-	if w, limit := rec.worst(), rate+rate/20; w > limit {
+	if w, limit := rec.worst(), rate+int(pace.Burst(rate)); w > limit {
 		t.Fatalf("worst one-second window %d sends, want at most %d", w, limit)
 	}
 	t.Logf("sends paused %v across the owner's death (TTL %v)", gap.Round(time.Millisecond), ttl)

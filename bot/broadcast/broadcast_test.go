@@ -343,7 +343,7 @@ func TestPacingPerNumber(t *testing.T) {
 	reqs := h.graph.WaitMessages(t, n, 30*time.Second)
 	h.waitState(id, StateSent, StateCompleted)
 	span := reqs[n-1].Time.Sub(reqs[0].Time).Seconds()
-	burst := max(1, int(rate/20))
+	burst := int(pace.Burst(rate))
 	observed := float64(n-burst) / span
 	// Load only slows a sender down, so the upper bound is tight and the
 	// lower one generous.

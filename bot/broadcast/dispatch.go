@@ -490,7 +490,7 @@ func (s *Service) pass(r *run, b *Broadcast) (passOutcome, error) {
 	if rps := b.Spec.RatePerSecond; rps > 0 && rps < s.cfg.RatePerNumber {
 		runLim = map[string]*rate.Limiter{}
 		for _, n := range s.cfg.PhoneNumberIDs {
-			runLim[n] = rate.NewLimiter(rate.Limit(rps), max(1, int(rps/20)))
+			runLim[n] = rate.NewLimiter(rate.Limit(rps), int(pace.Burst(rps)))
 		}
 	}
 	// Each number keeps as many sends in flight as its rate needs at the

@@ -65,7 +65,7 @@ func TestNoSendGoesOnAVoidPermit(t *testing.T) {
 	clock := clocktest.New(time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC))
 	// The owner's rate (pace.Numbers.SetRemote): its permits of 1 s +
 	// validity + spread make the rate plus one burst.
-	every := time.Duration(float64(time.Second) * (1 + (validity + spread).Seconds()) / (rate + rate/20 - 1))
+	every := time.Duration(float64(time.Second) * (1 + (validity + spread).Seconds()) / (rate + pace.Burst(rate) - 1))
 	nums := pace.New(rate)
 	nums.SetClock(clock.Now)
 	nums.SetRemote(&handOwner{clock: clock, every: every, validity: validity}, validity, spread)
@@ -109,7 +109,7 @@ func TestNoSendGoesOnAVoidPermit(t *testing.T) {
 	if len(api.at) != senders {
 		t.Fatalf("%d sends reached the API, want %d", len(api.at), senders)
 	}
-	if most, limit := api.mostInOneSecond(), rate+rate/20; most > limit {
+	if most, limit := api.mostInOneSecond(), rate+int(pace.Burst(rate)); most > limit {
 		t.Fatalf("%d sends reached the API within one second, over the rate plus one burst (%d)", most, limit)
 	}
 }

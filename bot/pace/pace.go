@@ -83,13 +83,18 @@ func (p *Numbers) SetClock(now func() time.Time) {
 	p.now = now
 }
 
+// Burst is how many sends a number's budget allows at once above its
+// rate: a twentieth of a second's keeps sends even rather than lumpy, and
+// at least one, or a number slower than 20 a second could never send.
+// WhatsApp's limit is read as the rate plus one burst in any second.
+func Burst(rate float64) float64 { return max(1, rate/20) }
+
 func (p *Numbers) bucket(num string) *bucket {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	b, ok := p.buckets[num]
 	if !ok {
-		// A burst of a twentieth of a second keeps sends even rather than lumpy.
-		burst := max(1, p.limit/20)
+		burst := Burst(p.limit)
 		b = &bucket{rate: p.limit, burst: burst, tokens: burst, last: p.now(), now: p.now}
 		p.buckets[num] = b
 	}
@@ -195,7 +200,7 @@ func (p *Numbers) SetShare(share float64) {
 	p.mu.Unlock()
 	for _, b := range bs {
 		b.setRate(func(cur float64) float64 {
-			b.burst = max(1, limit/20)
+			b.burst = Burst(limit)
 			b.tokens = min(b.tokens, b.burst)
 			return min(limit, max(cur*limit/old, 1e-3))
 		})

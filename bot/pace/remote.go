@@ -87,12 +87,15 @@ const maxBatch = 64
 // check to reaching WhatsApp: a send reaches WhatsApp within validity +
 // spread of its permit's grant. So that every
 // one-second window at WhatsApp still holds at most the rate plus one
-// burst (rate/20), an owner grants from a bucket of burst 1 at
+// burst (Burst), an owner grants from a bucket of burst 1 at
 //
-//	(rate + rate/20 - 1) / (1 s + validity + spread)
+//	(rate + Burst(rate) - 1) / (1 s + validity + spread)
 //
 // (the permits of any window are those granted within that longer
-// window): about 12% below the rate for 25 ms and 150 ms.
+// window, the first of them from the full bucket): about 12% below the
+// rate for 25 ms and 150 ms. Below 20 a second the burst is one send, so
+// a number limited to 1 a second still gets 1 / 1.175 s, not a twentieth
+// of that.
 func (p *Numbers) SetRemote(r Remote, validity, spread time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -100,7 +103,7 @@ func (p *Numbers) SetRemote(r Remote, validity, spread time.Duration) {
 	p.validity = validity
 	p.pools = map[string]*pool{}
 	window := 1 + (validity + spread).Seconds()
-	p.limit = max(1e-3, (p.rate+p.rate/20-1)/window)
+	p.limit = max(1e-3, (p.rate+Burst(p.rate)-1)/window)
 }
 
 // Validity is how long a permit granted by this process stays usable.

@@ -80,7 +80,7 @@ func TestInstancesDrawFromTheOwnersBudget(t *testing.T) {
 	if d := time.Since(start); d < 2900*time.Millisecond {
 		t.Fatalf("600 sends took %v: the instances did not share one budget", d)
 	}
-	if n, limit := clocktest.MostWithin(times, time.Second), rate+rate/20; n > limit {
+	if n, limit := clocktest.MostWithin(times, time.Second), rate+int(Burst(rate)); n > limit {
 		t.Fatalf("%d sends in one second, want at most %d (the rate plus one burst)", n, limit)
 	}
 	if c := remote.calls.Load(); c >= 600 {
@@ -305,5 +305,40 @@ func TestTokensEndWithTheirPermits(t *testing.T) {
 				t.Fatalf("live %v, want %v", got, tc.wantLive)
 			}
 		})
+	}
+}
+
+// An owner's grants, taken as fast as they come for half a minute: every
+// window of 1 s + validity + spread holds at most the rate plus one burst
+// (the bound the cluster's sends rest on), and the owner still grants
+// most of the rate, slow numbers included: below 20 a second the burst is
+// one send, not a twentieth of one.
+func TestOwnersGrantsKeepTheBoundAndMostOfTheRate(t *testing.T) {
+	validity, spread := 25*time.Millisecond, 150*time.Millisecond
+	window := time.Second + validity + spread
+	for _, rate := range []float64{1, 2, 5, 19, 20, 60, 80, 1000} {
+		c := clocktest.New(time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC))
+		owner := New(rate)
+		owner.SetClock(c.Now)
+		owner.SetRemote(&fixedRemote{}, validity, spread)
+		owner.Own("a")
+		b := owner.bucket("a")
+		var grants []time.Time
+		// Steps well below the owner's interval between grants at the
+		// highest rate here (1.1 ms), so the hand-moved clock does not
+		// itself hold grants back.
+		const run, step = 30 * time.Second, 100 * time.Microsecond
+		for at := time.Duration(0); at < run; at += step {
+			c.Add(step)
+			for range b.takeUpTo(Conversation, 1<<20) {
+				grants = append(grants, c.Now())
+			}
+		}
+		if most, limit := clocktest.MostWithin(grants, window), int(rate+Burst(rate)); most > limit {
+			t.Errorf("rate %v: %d grants within %v, want at most %d", rate, most, window, limit)
+		}
+		if got := float64(len(grants)) / run.Seconds(); got < 0.8*rate {
+			t.Errorf("rate %v: the owner granted %.3f a second, want at least %.3f", rate, got, 0.8*rate)
+		}
 	}
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"lifeline/bot/pace"
 	"lifeline/bot/whatsapp/whatsapptest"
 	"lifeline/cluster"
 	"lifeline/cluster/jsstore"
@@ -488,7 +489,7 @@ func TestThreeEmbeddedInstancesThreeHundredUsersKillNine(t *testing.T) {
 	// Graph API arrival times: the sends themselves, plus the spread of
 	// the requests' way to the fake server.
 	worst, at := worstSecond(times)
-	limit := rate + rate/20
+	limit := rate + int(pace.Burst(rate))
 	if worst > limit {
 		var slots [10]int
 		for _, ts := range times {
