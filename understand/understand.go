@@ -260,12 +260,14 @@ var DevSets = []string{
 	"heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17",
 	"heldout18", "heldout19", "heldout20", "heldout21", "heldout22", "heldout23", "heldout24", "heldout25",
 	"heldout26", "heldout27", "heldout28", "heldout29", "heldout30", "heldout31",
+	"heldout32", "heldout33", "heldout34", "heldout35", "heldout36", "heldout37", "heldout38",
 }
 
 //go:embed heldout5/*.tsv heldout6/*.tsv heldout7/*.tsv heldout8/*.tsv heldout9/*.tsv heldout10/*.tsv heldout11/*.tsv
 //go:embed heldout12/*.tsv heldout13/*.tsv heldout14/*.tsv heldout15/*.tsv heldout16/*.tsv heldout17/*.tsv
 //go:embed heldout18/*.tsv heldout19/*.tsv heldout20/*.tsv heldout21/*.tsv heldout22/*.tsv heldout23/*.tsv heldout24/*.tsv
 //go:embed heldout25/*.tsv heldout26/*.tsv heldout27/*.tsv heldout28/*.tsv heldout29/*.tsv heldout30/*.tsv heldout31/*.tsv
+//go:embed heldout32/*.tsv heldout33/*.tsv heldout34/*.tsv heldout35/*.tsv heldout36/*.tsv heldout37/*.tsv heldout38/*.tsv
 var devData embed.FS
 
 var (
