@@ -577,7 +577,7 @@ func (m *Model) Understand(text string) (res Result) {
 	if c := serviceReading(&rd, res.Class); c != "" { // alerts asked for, a message's arrival: see service.go
 		res.Class, res.Rule, res.Confidence = c, RuleService, max(p[classIndex(c)], lexiconConfidence)
 	}
-	if masked := rd.masked; res.Class == Danger && (selfHarmSet.match(masked) || selfHarmRule(masked) != "") {
+	if res.Class == Danger && selfHarmTold(rd.masked) {
 		res.Rule = RuleSelfHarm // the reply names the emergency number as a line to talk to too
 	}
 	if res.Class != top.Class && top.Class != Other {
