@@ -678,7 +678,7 @@ func dangerRule(text string, rd *reading, top Class) string {
 		return "" // "el partido estuvo de infarto", "drowning in marking lol"
 	case strong:
 		rule = RuleDangerLexicon
-	case hazard && (top != Safe || pleaSet.match(padded)) && !rd.wellNoRisk() && !(top == Thanks && (thankedHazard(text) || thankedArrival(padded))) && !hazardThenWell(padded, masked) &&
+	case hazard && (top != Safe || pleaSet.match(padded) || fireBack(padded)) && !rd.wellNoRisk() && !(top == Thanks && (thankedHazard(text) || thankedArrival(padded))) && !hazardThenWell(padded, masked) &&
 		!figure(text, padded, masked, top) && !gearSet.match(masked) && !lossSet.match(masked) && !hardshipOnly(rd, top):
 		rule = RuleDangerHazard
 	default:
