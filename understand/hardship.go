@@ -81,7 +81,7 @@ func hardshipOnly(rd *reading, other Class) bool {
 		return false
 	}
 	masked := rd.masked
-	if strong, _ := dangerSet.scan(masked); strong || hardshipRiskSet.match(masked) || pairedRisk(masked) || selfHarmSet.match(masked) || selfHarmRule(masked) != "" {
+	if strong, _ := dangerSet.scan(masked); strong || hardshipRiskSet.match(masked) || pairedRisk(masked) || selfHarmTold(masked) {
 		return false
 	}
 	if c := conceptAt(masked); c >= 0 && !concepts[c].hazard {

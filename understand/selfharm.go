@@ -207,6 +207,18 @@ func withDeaccent(list []string) []string {
 	return out
 }
 
+// selfHarmTold reports whether padded (" "+normalised text+" ", hazard
+// words masked) tells of suicide or self-harm: a phrase of selfHarmPhrases
+// or a harm rule, once the negated wishes and figures of speech
+// (notSelfHarm) are blanked, so that "i dont want to die, how do i stay
+// warm" is never labelled self-harm for holding "want to die".
+func selfHarmTold(padded string) bool {
+	if notSelfHarmSet.match(padded) {
+		padded = notSelfHarmSet.blank(padded)
+	}
+	return selfHarmSet.match(padded) || selfHarmRule(padded) != ""
+}
+
 // selfHarmRule returns the name of the harm rule padded (" "+normalised
 // text+" ") tells, "" when none.
 func selfHarmRule(padded string) string {

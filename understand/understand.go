@@ -259,12 +259,15 @@ var DevSets = []string{
 	"heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11",
 	"heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17",
 	"heldout18", "heldout19", "heldout20", "heldout21", "heldout22", "heldout23", "heldout24", "heldout25",
+	"heldout26", "heldout27", "heldout28", "heldout29", "heldout30", "heldout31",
+	"heldout32", "heldout33", "heldout34", "heldout35", "heldout36", "heldout37", "heldout38",
 }
 
 //go:embed heldout5/*.tsv heldout6/*.tsv heldout7/*.tsv heldout8/*.tsv heldout9/*.tsv heldout10/*.tsv heldout11/*.tsv
 //go:embed heldout12/*.tsv heldout13/*.tsv heldout14/*.tsv heldout15/*.tsv heldout16/*.tsv heldout17/*.tsv
 //go:embed heldout18/*.tsv heldout19/*.tsv heldout20/*.tsv heldout21/*.tsv heldout22/*.tsv heldout23/*.tsv heldout24/*.tsv
-//go:embed heldout25/*.tsv
+//go:embed heldout25/*.tsv heldout26/*.tsv heldout27/*.tsv heldout28/*.tsv heldout29/*.tsv heldout30/*.tsv heldout31/*.tsv
+//go:embed heldout32/*.tsv heldout33/*.tsv heldout34/*.tsv heldout35/*.tsv heldout36/*.tsv heldout37/*.tsv heldout38/*.tsv
 var devData embed.FS
 
 var (
@@ -574,7 +577,7 @@ func (m *Model) Understand(text string) (res Result) {
 	if c := serviceReading(&rd, res.Class); c != "" { // alerts asked for, a message's arrival: see service.go
 		res.Class, res.Rule, res.Confidence = c, RuleService, max(p[classIndex(c)], lexiconConfidence)
 	}
-	if masked := rd.masked; res.Class == Danger && (selfHarmSet.match(masked) || selfHarmRule(masked) != "") {
+	if res.Class == Danger && selfHarmTold(rd.masked) {
 		res.Rule = RuleSelfHarm // the reply names the emergency number as a line to talk to too
 	}
 	if res.Class != top.Class && top.Class != Other {
@@ -675,7 +678,7 @@ func dangerRule(text string, rd *reading, top Class) string {
 		return "" // "el partido estuvo de infarto", "drowning in marking lol"
 	case strong:
 		rule = RuleDangerLexicon
-	case hazard && (top != Safe || pleaSet.match(padded)) && !rd.wellNoRisk() && !(top == Thanks && (thankedHazard(text) || thankedArrival(padded))) && !hazardThenWell(padded, masked) &&
+	case hazard && (top != Safe || pleaSet.match(padded) || fireBack(padded)) && !rd.wellNoRisk() && !(top == Thanks && (thankedHazard(text) || thankedArrival(padded))) && !hazardThenWell(padded, masked) &&
 		!figure(text, padded, masked, top) && !gearSet.match(masked) && !lossSet.match(masked) && !hardshipOnly(rd, top):
 		rule = RuleDangerHazard
 	default:
