@@ -254,25 +254,24 @@ func (p *examplesPart) countFeatures(c *corpus, lx *lexicon, lang []int32, n, lo
 
 // fillRows sets rows[i] to the features of the part's i-th text, with
 // indices dense[bucket] and the words' own parts already renumbered
-// (lexicon.renumber). They are cut from a few large slabs, not allocated
-// one by one.
-func (p *examplesPart) fillRows(rows [][]feature, lx *lexicon, dense []uint32) {
-	var slab []feature
+// (lexicon.renumber). They are cut from one allocation of hugeAlloc, whose
+// function to free it is returned.
+func (p *examplesPart) fillRows(rows [][]feature, lx *lexicon, dense []uint32) func() {
+	total := len(p.ends) // at most: the end bigram, and for each word its own, bigram, 3 negations and n-grams
+	for _, id := range p.ids {
+		total += 5 + int(lx.info[id].nGrams)
+	}
+	slab, free := hugeAlloc[feature](total)
+	slab = slab[:0]
 	start := int32(0)
 	for i, end := range p.ends {
 		words, bigrams := p.ids[start:end], p.bigrams[start:end]
 		start = end
-		need := 1 // at most: the end bigram, and for each word its own, bigram, 3 negations and n-grams
-		for _, id := range words {
-			need += 5 + int(lx.info[id].nGrams)
-		}
-		if need > cap(slab)-len(slab) {
-			slab = make([]feature, 0, max(slabSize, need))
-		}
 		f := lx.appendFeatures(slab[len(slab):len(slab)], words, bigrams, dense)
 		slab = slab[:len(slab)+len(f)]
 		rows[i] = f[:len(f):len(f)]
 	}
+	return free
 }
 
 // appendFeatures appends the features of words (kept by capRepeats) to f

@@ -77,6 +77,7 @@ func TestCorpusFeaturesMatchExtract(t *testing.T) {
 			m := &Model{common: c.commonWeights()}
 			langs, lang := languages(tt.exs)
 			set, _ := m.compact(c, lang, len(langs))
+			defer set.free()
 			if len(set.rows) != len(tt.exs) {
 				t.Fatalf("%d rows for %d examples", len(set.rows), len(tt.exs))
 			}

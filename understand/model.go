@@ -198,11 +198,13 @@ func TrainExamples(exs []Example) (*Model, error) {
 	// one trains.
 	vocab := make(chan map[string]string, 1)
 	go func() { vocab <- c.latinVocab(latin, langs) }()
-	w := make([]float32, len(set.buckets)*stride)
+	w, free := hugeAlloc[float32](len(set.buckets) * stride)
 	sgd(w, &m.bias, set.rows, ys)
 	for d, b := range set.buckets {
 		copy(m.w[int(b)*numClasses:int(b+1)*numClasses], w[d*stride:d*stride+numClasses])
 	}
+	free()
+	set.free()
 	m.vocab = <-vocab
 	return m, nil
 }

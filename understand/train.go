@@ -20,15 +20,13 @@ import (
 type trainSet struct {
 	rows    [][]feature // per example, idx a dense index
 	buckets []uint32    // dense index -> bucket
+	free    func()      // gives back the rows' memory (hugeAlloc)
 }
 
 // stride is the length of a weight row in training: the numClasses
 // weights and one of padding, always zero, so that a row is three groups
 // of four the kernels (dotRows, updateRows) take at once.
 const stride = 12
-
-// slabSize is the number of features in one allocation of compact.
-const slabSize = 1 << 16
 
 // compact extracts the features of the texts of c over the CPUs and
 // renumbers them; lang are the texts' languages, indices of n. It also
@@ -83,14 +81,19 @@ func (m *Model) compact(c *corpus, lang []int32, n int) (trainSet, []int32) {
 	}
 	inParallel(len(words), len(c.words), func(_, lo, hi int) { lx.renumber(dense, lo, hi) })
 	rows := make([][]feature, len(lang))
-	inParallel(len(texts), len(lang), func(p, lo, hi int) { texts[p].fillRows(rows[lo:hi], lx, dense) })
+	frees := make([]func(), len(texts))
+	inParallel(len(texts), len(lang), func(p, lo, hi int) { frees[p] = texts[p].fillRows(rows[lo:hi], lx, dense) })
 	langs := texts[0].langs
 	for _, p := range texts[1:] {
 		for i, k := range p.langs {
 			langs[i] += k
 		}
 	}
-	return trainSet{rows: rows, buckets: buckets}, langs
+	return trainSet{rows: rows, buckets: buckets, free: func() {
+		for _, f := range frees {
+			f()
+		}
+	}}, langs
 }
 
 // partsOf is the number of parts inParallel splits n things into: one
