@@ -151,22 +151,20 @@ func LoadExamples(fsys fs.FS) ([]Example, error) {
 		if lang == "." {
 			lang = ""
 		}
-		f, err := fsys.Open(p)
+		// Read whole, the lines cut from it rather than copied one by one.
+		data, err := fs.ReadFile(fsys, p)
 		if err != nil {
 			return nil, fmt.Errorf("load examples %s: %w", p, err)
 		}
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			line := strings.TrimSpace(sc.Text())
+		for line := range strings.Lines(string(data)) {
+			if len(line) > bufio.MaxScanTokenSize {
+				return nil, fmt.Errorf("load examples %s: %w", p, bufio.ErrTooLong)
+			}
+			line = strings.TrimSpace(line)
 			if line == "" || strings.HasPrefix(line, "#") {
 				continue
 			}
 			exs = append(exs, Example{Class: class, Lang: lang, Text: line})
-		}
-		err = sc.Err()
-		f.Close()
-		if err != nil {
-			return nil, fmt.Errorf("load examples %s: %w", p, err)
 		}
 	}
 	if len(exs) == 0 {
