@@ -16,11 +16,24 @@ var avx2 = cpu.X86.HasAVX2
 // dotRows is dotRowsGo. Every f[i].idx must be a row of w.
 func dotRows(w []float32, f []feature, z *[stride]float64) {
 	if avx2 {
-		dotRowsAVX2(w, f, z)
+		dotRowsNextAVX2(w, f, nil, z)
 		return
 	}
 	dotRowsSSE2(w, f, z)
 }
+
+// dotRowsNext is dotRows, with the rows of next prefetched meanwhile.
+func dotRowsNext(w []float32, f, next []feature, z *[stride]float64) {
+	if avx2 {
+		dotRowsNextAVX2(w, f, next, z)
+		return
+	}
+	prefetchRows(w, next)
+	dotRowsSSE2(w, f, z)
+}
+
+//go:noescape
+func dotRowsNextAVX2(w []float32, f, next []feature, z *[stride]float64)
 
 // updateRows is updateRowsGo. Every f[i].idx must be a row of w.
 func updateRows(w []float32, f []feature, g *[stride]float32, on *[stride]uint32, l2 float32) {
@@ -36,9 +49,6 @@ func dotRowsSSE2(w []float32, f []feature, z *[stride]float64)
 
 //go:noescape
 func updateRowsSSE2(w []float32, f []feature, grad *[stride]float32, on *[stride]uint32, l2 float32)
-
-//go:noescape
-func dotRowsAVX2(w []float32, f []feature, z *[stride]float64)
 
 //go:noescape
 func updateRowsAVX2(w []float32, f []feature, grad *[stride]float32, on *[stride]uint32, l2 float32)

@@ -120,45 +120,6 @@ supdone:
 
 // The same with AVX2: four lanes of float64, eight of float32.
 
-// func dotRowsAVX2(w []float32, f []feature, z *[stride]float64)
-TEXT ·dotRowsAVX2(SB), NOSPLIT, $0-56
-	MOVQ w_base+0(FP), SI
-	MOVQ f_base+24(FP), DI
-	MOVQ f_len+32(FP), CX
-	MOVQ z+48(FP), DX
-	VMOVUPD 0(DX), Y0
-	VMOVUPD 32(DX), Y1
-	VMOVUPD 64(DX), Y2
-	TESTQ CX, CX
-	JEQ vdotdone
-
-vdotloop:
-	MOVL 0(DI), AX
-	IMULQ $48, AX
-	ADDQ SI, AX
-	VMOVSS 4(DI), X6
-	VCVTSS2SD X6, X6, X6
-	VBROADCASTSD X6, Y6
-	VCVTPS2PD 0(AX), Y7
-	VMULPD Y6, Y7, Y7
-	VADDPD Y7, Y0, Y0
-	VCVTPS2PD 16(AX), Y8
-	VMULPD Y6, Y8, Y8
-	VADDPD Y8, Y1, Y1
-	VCVTPS2PD 32(AX), Y9
-	VMULPD Y6, Y9, Y9
-	VADDPD Y9, Y2, Y2
-	ADDQ $8, DI
-	DECQ CX
-	JNZ vdotloop
-
-vdotdone:
-	VMOVUPD Y0, 0(DX)
-	VMOVUPD Y1, 32(DX)
-	VMOVUPD Y2, 64(DX)
-	VZEROUPPER
-	RET
-
 // func updateRowsAVX2(w []float32, f []feature, grad *[stride]float32, on *[stride]uint32, l2 float32)
 TEXT ·updateRowsAVX2(SB), NOSPLIT, $0-68
 	MOVQ w_base+0(FP), SI
@@ -242,4 +203,73 @@ featloop:
 	JMP featloop
 
 featdone:
+	RET
+
+// func dotRowsNextAVX2(w []float32, f []feature, next []feature, z *[stride]float64)
+// is dotRows that also prefetches the rows of next (as prefetchRows), one
+// with each feature of f and the rest after: the prefetches go out while
+// the sums wait on their additions, instead of in a loop of their own.
+TEXT ·dotRowsNextAVX2(SB), NOSPLIT, $0-80
+	MOVQ w_base+0(FP), SI
+	MOVQ f_base+24(FP), DI
+	MOVQ f_len+32(FP), CX
+	MOVQ next_base+48(FP), R8
+	MOVQ next_len+56(FP), R9
+	MOVQ z+72(FP), DX
+	VMOVUPD 0(DX), Y0
+	VMOVUPD 32(DX), Y1
+	VMOVUPD 64(DX), Y2
+	TESTQ CX, CX
+	JEQ ndotdone
+
+ndotloop:
+	MOVL 0(DI), AX
+	IMULQ $48, AX
+	ADDQ SI, AX
+	VMOVSS 4(DI), X6
+	VCVTSS2SD X6, X6, X6
+	VBROADCASTSD X6, Y6
+	VCVTPS2PD 0(AX), Y7
+	VMULPD Y6, Y7, Y7
+	VADDPD Y7, Y0, Y0
+	VCVTPS2PD 16(AX), Y8
+	VMULPD Y6, Y8, Y8
+	VADDPD Y8, Y1, Y1
+	VCVTPS2PD 32(AX), Y9
+	VMULPD Y6, Y9, Y9
+	VADDPD Y9, Y2, Y2
+	TESTQ R9, R9
+	JEQ ndotnext
+	MOVL 0(R8), BX
+	IMULQ $48, BX
+	ADDQ SI, BX
+	PREFETCHT0 0(BX)
+	PREFETCHT0 47(BX)
+	ADDQ $8, R8
+	DECQ R9
+
+ndotnext:
+	ADDQ $8, DI
+	DECQ CX
+	JNZ ndotloop
+
+ndotdone:
+	VMOVUPD Y0, 0(DX)
+	VMOVUPD Y1, 32(DX)
+	VMOVUPD Y2, 64(DX)
+	VZEROUPPER
+
+nrest:
+	TESTQ R9, R9
+	JEQ nreturn
+	MOVL 0(R8), BX
+	IMULQ $48, BX
+	ADDQ SI, BX
+	PREFETCHT0 0(BX)
+	PREFETCHT0 47(BX)
+	ADDQ $8, R8
+	DECQ R9
+	JMP nrest
+
+nreturn:
 	RET

@@ -19,7 +19,7 @@ func TestKernels(t *testing.T) {
 		update func([]float32, []feature, *[stride]float32, *[stride]uint32, float32)
 	}{
 		{"sse2", true, dotRowsSSE2, updateRowsSSE2},
-		{"avx2", cpu.X86.HasAVX2, dotRowsAVX2, updateRowsAVX2},
+		{"avx2", cpu.X86.HasAVX2, func(w []float32, f []feature, z *[stride]float64) { dotRowsNextAVX2(w, f, nil, z) }, updateRowsAVX2},
 	}
 	for _, k := range kernels {
 		t.Run(k.name, func(t *testing.T) {
@@ -87,6 +87,19 @@ func checkKernels(t *testing.T, dot func([]float32, []feature, *[stride]float64)
 			}
 		}
 		prefetchRows(w, f)
+		// The same sums with the rows of another list prefetched meanwhile,
+		// shorter, longer or none.
+		zNext := zGo
+		zGo = zNext
+		next := f[:rng.IntN(len(f)+1)]
+		if trial%2 == 0 {
+			next = append(next, f...)
+		}
+		dotRowsNext(w, f, next, &zNext)
+		dotRowsGo(w, f, &zGo)
+		if zNext != zGo {
+			t.Fatalf("trial %d: dotRowsNext sums %v, want %v", trial, zNext, zGo)
+		}
 	}
 }
 
