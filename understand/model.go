@@ -242,9 +242,18 @@ func softmax(z *[numClasses]float64, p *[numClasses]float64) {
 	for _, v := range z[1:] {
 		mx = max(mx, v)
 	}
+	var x [stride]float64
+	for k := range numClasses {
+		x[k] = z[k] - mx
+	}
+	if !expAll(&x) {
+		for k := range numClasses {
+			x[k] = math.Exp(x[k])
+		}
+	}
 	sum := 0.0
 	for k := range numClasses {
-		p[k] = math.Exp(z[k] - mx)
+		p[k] = x[k]
 		sum += p[k]
 	}
 	for k := range numClasses {

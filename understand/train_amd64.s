@@ -273,3 +273,83 @@ nrest:
 
 nreturn:
 	RET
+
+// expFMA computes math.Exp of four lanes at a time with the operations of
+// the FMA path of the math package's assembly (exp_amd64.s), in the same
+// order, so that each lane is math.Exp's to the bit for -700 < x <= 0
+// (where no lane needs its special cases: the argument is finite, the
+// result neither overflows nor is subnormal).
+
+DATA expc<>+0(SB)/8, $1.4426950408889634073599246810018920 // LOG2E
+DATA expc<>+8(SB)/8, $0.69314718055966295651160180568695068359375 // LN2U
+DATA expc<>+16(SB)/8, $0.28235290563031577122588448175013436025525412068e-12 // LN2L
+DATA expc<>+24(SB)/8, $0.0625
+DATA expc<>+32(SB)/8, $2.4801587301587301587e-5
+DATA expc<>+40(SB)/8, $1.9841269841269841270e-4
+DATA expc<>+48(SB)/8, $1.3888888888888888889e-3
+DATA expc<>+56(SB)/8, $8.3333333333333333333e-3
+DATA expc<>+64(SB)/8, $4.1666666666666666667e-2
+DATA expc<>+72(SB)/8, $1.6666666666666666667e-1
+DATA expc<>+80(SB)/8, $0.5
+DATA expc<>+88(SB)/8, $1.0
+DATA expc<>+96(SB)/8, $2.0
+DATA expc<>+104(SB)/8, $0x3ff
+GLOBL expc<>+0(SB), RODATA, $112
+
+// func expFMA(x *[stride]float64)
+TEXT ·expFMA(SB), NOSPLIT, $0-8
+	MOVQ x+0(FP), DI
+	VBROADCASTSD expc<>+0(SB), Y15
+	VBROADCASTSD expc<>+8(SB), Y14
+	VBROADCASTSD expc<>+16(SB), Y13
+	VBROADCASTSD expc<>+24(SB), Y12
+	VBROADCASTSD expc<>+96(SB), Y11
+	VBROADCASTSD expc<>+88(SB), Y10
+	VPBROADCASTQ expc<>+104(SB), Y9
+	MOVQ $3, CX
+
+exploop:
+	VMOVUPD 0(DI), Y0
+	// n = round(x*LOG2E), x -= n*LN2U, x -= n*LN2L, x /= 16
+	VMULPD Y15, Y0, Y1
+	VCVTPD2DQY Y1, X2
+	VCVTDQ2PD X2, Y1
+	VFNMADD231PD Y14, Y1, Y0
+	VFNMADD231PD Y13, Y1, Y0
+	VMULPD Y12, Y0, Y0
+	// the Taylor series
+	VBROADCASTSD expc<>+32(SB), Y1
+	VBROADCASTSD expc<>+40(SB), Y3
+	VFMADD213PD Y3, Y0, Y1
+	VBROADCASTSD expc<>+48(SB), Y3
+	VFMADD213PD Y3, Y0, Y1
+	VBROADCASTSD expc<>+56(SB), Y3
+	VFMADD213PD Y3, Y0, Y1
+	VBROADCASTSD expc<>+64(SB), Y3
+	VFMADD213PD Y3, Y0, Y1
+	VBROADCASTSD expc<>+72(SB), Y3
+	VFMADD213PD Y3, Y0, Y1
+	VBROADCASTSD expc<>+80(SB), Y3
+	VFMADD213PD Y3, Y0, Y1
+	VFMADD213PD Y10, Y0, Y1
+	VMULPD Y1, Y0, Y0
+	// squared back four times: x = x*(x+2), the last plus one
+	VADDPD Y11, Y0, Y1
+	VMULPD Y1, Y0, Y0
+	VADDPD Y11, Y0, Y1
+	VMULPD Y1, Y0, Y0
+	VADDPD Y11, Y0, Y1
+	VMULPD Y1, Y0, Y0
+	VADDPD Y11, Y0, Y1
+	VFMADD213PD Y10, Y1, Y0
+	// times 2**n
+	VPMOVSXDQ X2, Y3
+	VPADDQ Y9, Y3, Y3
+	VPSLLQ $52, Y3, Y3
+	VMULPD Y3, Y0, Y0
+	VMOVUPD Y0, 0(DI)
+	ADDQ $32, DI
+	DECQ CX
+	JNZ exploop
+	VZEROUPPER
+	RET

@@ -115,3 +115,49 @@ func TestTrainSSE2MatchesReference(t *testing.T) {
 	}
 	checkTrainMatchesReference(t, some)
 }
+
+// TestExpAll checks expAll against math.Exp to the bit on the arguments
+// softmax gives it, and that it leaves the others to math.Exp.
+func TestExpAll(t *testing.T) {
+	if !expVec {
+		t.Skip("no FMA on this CPU")
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	edges := []float64{0, math.Copysign(0, -1), -5e-324, -1e-300, -1e-17, -0.5, -1, -math.Ln2, -math.Ln2 / 2, -10.397207708399179, -38, -699.999, -699.9999999999999}
+	for trial := range 200000 {
+		var x [stride]float64
+		for k := range x {
+			switch {
+			case trial < len(edges):
+				x[k] = edges[(trial+k)%len(edges)]
+			case k%3 == 0:
+				x[k] = -rng.Float64() * 700
+			case k%3 == 1:
+				x[k] = -rng.ExpFloat64() * 4
+			default: // near the halfway points of the range reduction
+				x[k] = -(float64(rng.IntN(1000)) + 0.5) * math.Ln2 * (1 + (rng.Float64()-0.5)*1e-15)
+			}
+			x[k] = max(x[k], -699.9999999999999)
+		}
+		want := x
+		for k := range want {
+			want[k] = math.Exp(want[k])
+		}
+		in := x
+		if !expAll(&x) {
+			t.Fatalf("expAll(%v) refused", in)
+		}
+		for k := range x {
+			if math.Float64bits(x[k]) != math.Float64bits(want[k]) {
+				t.Fatalf("expAll: exp(%v) = %v, math.Exp %v", in[k], x[k], want[k])
+			}
+		}
+	}
+	for _, v := range []float64{-700, -700.5, -746, math.Inf(-1), math.NaN(), 1e-300, 1} {
+		var x [stride]float64
+		x[5] = v
+		if expAll(&x) {
+			t.Errorf("expAll took %v, outside what it computes as math.Exp", v)
+		}
+	}
+}
