@@ -395,39 +395,6 @@ func hindiOrUrdu(urduOnly, hindiOnly float64) string {
 	return "hi"
 }
 
-// latinVocab returns the words of Latin-script examples that belong to one
-// language: seen at least once, and at least 75% of the time in that language.
-// texts[i] holds the normalised words of exs[i], as training reads them.
-func latinVocab(exs []Example, texts [][]string) map[string]string {
-	count := map[string]map[string]int{}
-	for i, e := range exs {
-		for _, w := range texts[i] {
-			if !isLatinWord(w) {
-				continue
-			}
-			if count[w] == nil {
-				count[w] = map[string]int{}
-			}
-			count[w][e.Lang]++
-		}
-	}
-	vocab := map[string]string{}
-	for w, byLang := range count {
-		total, best, bestN := 0, "", 0
-		for l, n := range byLang {
-			total += n
-			if n > bestN || (n == bestN && l < best) {
-				best, bestN = l, n
-			}
-		}
-		if best == "" || best == "ar" || total < 1 || float64(bestN) < 0.75*float64(total) {
-			continue
-		}
-		vocab[w] = best
-	}
-	return vocab
-}
-
 func isLatinWord(w string) bool {
 	letters := 0
 	for _, r := range w {

@@ -7,10 +7,8 @@ import (
 	"math"
 	"math/bits"
 	"path"
-	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"unicode"
 )
 
@@ -153,22 +151,20 @@ func LoadExamples(fsys fs.FS) ([]Example, error) {
 		if lang == "." {
 			lang = ""
 		}
-		f, err := fsys.Open(p)
+		// Read whole, the lines cut from it rather than copied one by one.
+		data, err := fs.ReadFile(fsys, p)
 		if err != nil {
 			return nil, fmt.Errorf("load examples %s: %w", p, err)
 		}
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			line := strings.TrimSpace(sc.Text())
+		for line := range strings.Lines(string(data)) {
+			if len(line) > bufio.MaxScanTokenSize {
+				return nil, fmt.Errorf("load examples %s: %w", p, bufio.ErrTooLong)
+			}
+			line = strings.TrimSpace(line)
 			if line == "" || strings.HasPrefix(line, "#") {
 				continue
 			}
 			exs = append(exs, Example{Class: class, Lang: lang, Text: line})
-		}
-		err = sc.Err()
-		f.Close()
-		if err != nil {
-			return nil, fmt.Errorf("load examples %s: %w", p, err)
 		}
 	}
 	if len(exs) == 0 {
@@ -192,35 +188,21 @@ func TrainExamples(exs []Example) (*Model, error) {
 			return nil, fmt.Errorf("train: %q is not a class", e.Class)
 		}
 	}
-	texts := make([][]string, len(exs))
-	// Each CPU counts the words of its own texts; the counts are added
-	// up after (a sum, in any order the same).
-	var (
-		mu  sync.Mutex
-		dfs []map[string]int
-	)
-	inParallel(len(exs), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			norm, _ := normalize(exs[i].Text)
-			texts[i] = strings.Fields(norm)
-		}
-		df := docFreq(texts[lo:hi])
-		mu.Lock()
-		dfs = append(dfs, df)
-		mu.Unlock()
-	})
-	df := addCounts(dfs)
-	m := &Model{w: make([]float32, dim*numClasses), n: len(exs), common: commonWeights(df, len(texts)), function: functionWords(df, len(texts))}
-	set := m.compact(texts)
-	// The words of each language are counted on another CPU while this
+	c := readCorpus(exs)
+	m := &Model{w: make([]float32, dim*numClasses), n: len(exs), common: c.commonWeights(), function: c.functionWords()}
+	langs, lang := languages(exs)
+	set, latin := m.compact(c, lang, len(langs))
+	// The words of each language are picked on another CPU while this
 	// one trains.
 	vocab := make(chan map[string]string, 1)
-	go func() { vocab <- latinVocab(exs, texts) }()
-	w := make([]float32, len(set.buckets)*stride)
+	go func() { vocab <- c.latinVocab(latin, langs) }()
+	w, free := hugeAlloc[float32](len(set.buckets) * stride)
 	sgd(w, &m.bias, set.rows, ys)
 	for d, b := range set.buckets {
 		copy(m.w[int(b)*numClasses:int(b+1)*numClasses], w[d*stride:d*stride+numClasses])
 	}
+	free()
+	set.free()
 	m.vocab = <-vocab
 	return m, nil
 }
@@ -260,9 +242,18 @@ func softmax(z *[numClasses]float64, p *[numClasses]float64) {
 	for _, v := range z[1:] {
 		mx = max(mx, v)
 	}
+	var x [stride]float64
+	for k := range numClasses {
+		x[k] = z[k] - mx
+	}
+	if !expAll(&x) {
+		for k := range numClasses {
+			x[k] = math.Exp(x[k])
+		}
+	}
 	sum := 0.0
 	for k := range numClasses {
-		p[k] = math.Exp(z[k] - mx)
+		p[k] = x[k]
 		sum += p[k]
 	}
 	for k := range numClasses {
@@ -326,6 +317,26 @@ func hashRune(h uint32, r rune) uint32 {
 func bucket(h uint32) uint32 {
 	// fold the high bits in: FNV's low bits alone mix poorly
 	return (h ^ h>>dimBits) & (dim - 1)
+}
+
+// appendGrams appends to g the buckets of the character n-grams of w, of
+// hyper.minN to hyper.maxN runes of "<" w ">" ("<" and ">" mark its
+// start and end; "<>" alone is none), in the order extract takes them;
+// rs is scratch for the runes.
+func appendGrams(g []uint32, rs []rune, w string) ([]uint32, []rune) {
+	rs = append(rs[:0], '<')
+	rs = append(rs, []rune(w)...)
+	rs = append(rs, '>')
+	for s := 0; s < len(rs)-1; s++ {
+		h := hashByte(fnvOffset, seedChar)
+		for e := s; e < len(rs) && e < s+hyper.maxN; e++ {
+			h = hashRune(h, rs[e])
+			if e-s+1 >= hyper.minN && !(e-s == 1 && rs[s] == '<' && rs[e] == '>') {
+				g = append(g, bucket(h))
+			}
+		}
+	}
+	return g, rs
 }
 
 // maxRepeats is how often one word counts in a message. The features are
@@ -417,51 +428,33 @@ func repeatsTooOften(words []string) bool {
 }
 
 // commonWeights returns the scale of the features of every word found in
-// at least hyper.commonMin of the examples: log(N/df) / log(1/commonMin),
-// so at commonMin 0.01 a word in 1 example of 100 keeps its weight and
-// one in 1 of 10 has half. Function words ("and", "und", "y", "w", "في", "रहा") are in
-// messages of every class, but long narrative messages are mostly danger,
-// so unscaled they learn danger weight and carry it into any long message
-// of hardship, chatter or a danger that is over.
+// at least hyper.commonMin of the examples (commonScale), from the number
+// of examples each word is in.
 func commonWeights(df map[string]int, examples int) map[string]float32 {
-	n := float64(examples)
 	out := map[string]float32{}
 	for w, c := range df {
-		if hyper.commonMin <= 0 || float64(c) < hyper.commonMin*n {
-			continue
+		if s, ok := commonScale(c, examples); ok {
+			out[w] = s
 		}
-		s := math.Log(n/float64(c)) / math.Log(1/hyper.commonMin)
-		out[w] = float32(math.Max(s, hyper.commonFloor))
 	}
 	return out
 }
 
-// docFreq returns in how many of texts each word occurs.
-func docFreq(texts [][]string) map[string]int {
-	df := map[string]int{}
-	seen := map[string]bool{}
-	for _, words := range texts {
-		clear(seen)
-		for _, w := range words {
-			if !seen[w] {
-				seen[w] = true
-				df[w]++
-			}
-		}
+// commonScale returns the scale of the features of a word found in c of
+// n examples, and whether it is common enough to be scaled:
+// log(N/df) / log(1/commonMin), so at commonMin 0.01 a word in 1 example
+// of 100 keeps its weight and one in 1 of 10 has half. Function words
+// ("and", "und", "y", "w", "في", "रहा") are in messages of every class, but
+// long narrative messages are mostly danger, so unscaled they learn danger
+// weight and carry it into any long message of hardship, chatter or a
+// danger that is over.
+func commonScale(c, examples int) (float32, bool) {
+	n := float64(examples)
+	if hyper.commonMin <= 0 || float64(c) < hyper.commonMin*n {
+		return 1, false
 	}
-	return df
-}
-
-// addCounts returns the sums of the counts of maps, added into the largest.
-func addCounts(maps []map[string]int) map[string]int {
-	slices.SortFunc(maps, func(a, b map[string]int) int { return len(b) - len(a) })
-	sum := maps[0]
-	for _, m := range maps[1:] {
-		for w, c := range m {
-			sum[w] += c
-		}
-	}
-	return sum
+	s := math.Log(n/float64(c)) / math.Log(1/hyper.commonMin)
+	return float32(math.Max(s, hyper.commonFloor)), true
 }
 
 // functionMin is the share of examples from which a word is a function
@@ -469,16 +462,21 @@ func addCounts(maps []map[string]int) map[string]int {
 // this, "fire", "help", "water", "hospital" in less (14,150 examples).
 const functionMin = 0.012
 
-// functionWords returns the words found in at least functionMin of texts.
+// functionWords returns the words found in at least functionMin of n
+// examples, from the number of examples each word is in.
 func functionWords(df map[string]int, n int) map[string]bool {
 	out := map[string]bool{}
 	for w, c := range df {
-		if float64(c) >= functionMin*float64(n) {
+		if isFunctionWord(c, n) {
 			out[w] = true
 		}
 	}
 	return out
 }
+
+// isFunctionWord reports whether a word found in c of n examples is a
+// function word.
+func isFunctionWord(c, n int) bool { return float64(c) >= functionMin*float64(n) }
 
 // contentless reports whether words are all function words or
 // punctuation: "and and and", "y y y y", "في في في".
@@ -504,7 +502,10 @@ func hasLetterOrDigit(w string) bool {
 func (m *Model) extract(words []string, buf []feature) []feature {
 	words = capRepeats(words)
 	f := buf[:0]
-	var rs []rune
+	var (
+		rs    []rune
+		grams []uint32
+	)
 	for i, w := range words {
 		scale := float32(1)
 		if s, ok := m.common[w]; ok {
@@ -527,17 +528,9 @@ func (m *Model) extract(words []string, buf []feature) []feature {
 		if w == "?" || w == "??" || w == "!!" {
 			continue
 		}
-		rs = append(rs[:0], '<')
-		rs = append(rs, []rune(w)...)
-		rs = append(rs, '>')
-		for s := 0; s < len(rs)-1; s++ {
-			h := hashByte(fnvOffset, seedChar)
-			for e := s; e < len(rs) && e < s+hyper.maxN; e++ {
-				h = hashRune(h, rs[e])
-				if e-s+1 >= hyper.minN && !(e-s == 1 && rs[s] == '<' && rs[e] == '>') {
-					f = append(f, feature{bucket(h), hyper.char * scale})
-				}
-			}
+		grams, rs = appendGrams(grams[:0], rs, w)
+		for _, g := range grams {
+			f = append(f, feature{g, hyper.char * scale})
 		}
 	}
 	if len(words) > 0 {
@@ -545,6 +538,12 @@ func (m *Model) extract(words []string, buf []feature) []feature {
 		h := hashString(hashByte(fnvOffset, seedBi), last)
 		f = append(f, feature{bucket(hashString(hashByte(h, ' '), "</s>")), hyper.bigram})
 	}
+	normalizeFeatures(f)
+	return f
+}
+
+// normalizeFeatures scales the values of f to a unit L2 norm.
+func normalizeFeatures(f []feature) {
 	var ss float64
 	for _, x := range f {
 		ss += float64(x.val) * float64(x.val)
@@ -555,5 +554,4 @@ func (m *Model) extract(words []string, buf []feature) []feature {
 			f[i].val *= inv
 		}
 	}
-	return f
 }

@@ -20,6 +20,7 @@ import (
 type trainSet struct {
 	rows    [][]feature // per example, idx a dense index
 	buckets []uint32    // dense index -> bucket
+	free    func()      // gives back the rows' memory (hugeAlloc)
 }
 
 // stride is the length of a weight row in training: the numClasses
@@ -27,80 +28,89 @@ type trainSet struct {
 // of four the kernels (dotRows, updateRows) take at once.
 const stride = 12
 
-// slabSize is the number of features in one allocation of compact.
-const slabSize = 1 << 16
-
-// compact extracts the features of texts over the CPUs and renumbers them.
-func (m *Model) compact(texts [][]string) trainSet {
-	rows := make([][]feature, len(texts))
-	var mu sync.Mutex
-	count := make([]int32, dim)
-	inParallel(len(texts), func(lo, hi int) {
-		n := make([]int32, dim)
-		// The rows are extracted straight into slabs, a few large
-		// allocations: copying each row from a scratch buffer was 8% of
-		// training, most of it the first touch of the slab's fresh pages.
-		// A row that does not fit in what is left of the slab is extracted
-		// by append into a new array and copied into a new slab.
-		var slab []feature
-		for i := lo; i < hi; i++ {
-			row := m.extract(texts[i], slab[len(slab):])
-			if len(row) > cap(slab)-len(slab) {
-				slab = append(make([]feature, 0, max(slabSize, len(row))), row...)
-			} else {
-				slab = slab[:len(slab)+len(row)]
-			}
-			rows[i] = slab[len(slab)-len(row) : len(slab) : len(slab)]
-			for _, f := range row {
-				n[f.idx]++
-			}
+// compact extracts the features of the texts of c over the CPUs and
+// renumbers them; lang are the texts' languages, indices of n. It also
+// returns how often each Latin word occurs in each language, by word id *
+// n + language (for latinVocab).
+func (m *Model) compact(c *corpus, lang []int32, n int) (trainSet, []int32) {
+	lx := newLexicon(c, m.common)
+	texts := make([]examplesPart, partsOf(len(lang)))
+	inParallel(len(texts), len(lang), func(p, lo, hi int) { texts[p].countFeatures(c, lx, lang, n, lo, hi) })
+	// The words' own and n-gram features, counted once per word.
+	uses := texts[0].uses
+	for _, p := range texts[1:] {
+		for id, u := range p.uses {
+			uses[id] += u
 		}
-		mu.Lock()
-		for b, c := range n {
-			count[b] += c
-		}
-		mu.Unlock()
+	}
+	words := make([][]int32, partsOf(len(c.words)))
+	inParallel(len(words), len(c.words), func(p, lo, hi int) {
+		words[p] = make([]int32, dim)
+		lx.countWords(words[p], uses, lo, hi)
 	})
+	count := texts[0].count
+	add := func(more []int32) {
+		for b, k := range more {
+			count[b] += k
+		}
+	}
+	for _, p := range texts[1:] {
+		add(p.count)
+	}
+	for _, w := range words {
+		add(w)
+	}
 	// Renumbered by count, most first, ties by bucket (the order only
 	// changes the speed, but it is fixed): a counting sort, since the
 	// buckets come in order.
 	at := make([]int32, slices.Max(count)+1)
-	for _, c := range count {
-		at[c]++
+	for _, k := range count {
+		at[k]++
 	}
 	used := 0
-	for c := len(at) - 1; c > 0; c-- {
-		at[c], used = int32(used), used+int(at[c])
+	for k := len(at) - 1; k > 0; k-- {
+		at[k], used = int32(used), used+int(at[k])
 	}
 	buckets := make([]uint32, used)
 	dense := make([]uint32, dim)
-	for b, c := range count {
-		if c > 0 {
-			buckets[at[c]], dense[b] = uint32(b), uint32(at[c])
-			at[c]++
+	for b, k := range count {
+		if k > 0 {
+			buckets[at[k]], dense[b] = uint32(b), uint32(at[k])
+			at[k]++
 		}
 	}
-	inParallel(len(rows), func(lo, hi int) {
-		for _, r := range rows[lo:hi] {
-			for j := range r {
-				r[j].idx = dense[r[j].idx]
-			}
+	inParallel(len(words), len(c.words), func(_, lo, hi int) { lx.renumber(dense, lo, hi) })
+	rows := make([][]feature, len(lang))
+	frees := make([]func(), len(texts))
+	inParallel(len(texts), len(lang), func(p, lo, hi int) { frees[p] = texts[p].fillRows(rows[lo:hi], lx, dense) })
+	langs := texts[0].langs
+	for _, p := range texts[1:] {
+		for i, k := range p.langs {
+			langs[i] += k
 		}
-	})
-	return trainSet{rows: rows, buckets: buckets}
+	}
+	return trainSet{rows: rows, buckets: buckets, free: func() {
+		for _, f := range frees {
+			f()
+		}
+	}}, langs
 }
 
-// inParallel calls work on contiguous parts [lo, hi) covering [0, n), one
-// part per CPU at most, and waits for them all.
-func inParallel(n int, work func(lo, hi int)) {
-	parts := min(runtime.GOMAXPROCS(0), n)
+// partsOf is the number of parts inParallel splits n things into: one
+// per CPU, at most n, at least 1.
+func partsOf(n int) int { return max(1, min(runtime.GOMAXPROCS(0), n)) }
+
+// inParallel calls work(p, lo, hi) for each of parts contiguous parts
+// [lo, hi) covering [0, n), each on a goroutine of its own, and waits for
+// them all. Part p is [p*n/parts, (p+1)*n/parts).
+func inParallel(parts, n int, work func(p, lo, hi int)) {
 	if parts <= 1 {
-		work(0, n)
+		work(0, 0, n)
 		return
 	}
 	var wg sync.WaitGroup
 	for p := range parts {
-		wg.Go(func() { work(p*n/parts, (p+1)*n/parts) })
+		wg.Go(func() { work(p, p*n/parts, (p+1)*n/parts) })
 	}
 	wg.Wait()
 }
@@ -153,20 +163,21 @@ func sgd(w []float32, bias *[numClasses]float32, rows [][]feature, ys []int) {
 			lr := hyper.rate * (1 - float64(step)/total) * weight[y]
 			step++
 			// The rows of the next example come into the cache while this
-			// one is worked on; without this the SGD took 40% longer.
-			// The features of the one after that come in meanwhile:
-			// prefetchRows, reading them, waited on memory for most of its
-			// time, a fifth of the SGD.
+			// one is worked on (dotRowsNext); without this the SGD took 40%
+			// longer. The features of the one after that come in
+			// meanwhile: reading them to find the rows waited on memory for
+			// most of its time, a fifth of the SGD.
 			if n+2 < len(seq) {
 				prefetchFeatures(seq[n+2].f)
 			}
+			var next []feature
 			if n+1 < len(seq) {
-				prefetchRows(w, seq[n+1].f)
+				next = seq[n+1].f
 			}
 			for k := range numClasses {
 				z[k] = float64(bias[k])
 			}
-			dotRows(w, f, &z)
+			dotRowsNext(w, f, next, &z)
 			softmax((*[numClasses]float64)(z[:numClasses]), &p)
 			// Classes the example is already sure about get no update: after
 			// the first epochs most gradients are negligible.

@@ -16,11 +16,24 @@ var avx2 = cpu.X86.HasAVX2
 // dotRows is dotRowsGo. Every f[i].idx must be a row of w.
 func dotRows(w []float32, f []feature, z *[stride]float64) {
 	if avx2 {
-		dotRowsAVX2(w, f, z)
+		dotRowsNextAVX2(w, f, nil, z)
 		return
 	}
 	dotRowsSSE2(w, f, z)
 }
+
+// dotRowsNext is dotRows, with the rows of next prefetched meanwhile.
+func dotRowsNext(w []float32, f, next []feature, z *[stride]float64) {
+	if avx2 {
+		dotRowsNextAVX2(w, f, next, z)
+		return
+	}
+	prefetchRows(w, next)
+	dotRowsSSE2(w, f, z)
+}
+
+//go:noescape
+func dotRowsNextAVX2(w []float32, f, next []feature, z *[stride]float64)
 
 // updateRows is updateRowsGo. Every f[i].idx must be a row of w.
 func updateRows(w []float32, f []feature, g *[stride]float32, on *[stride]uint32, l2 float32) {
@@ -38,10 +51,33 @@ func dotRowsSSE2(w []float32, f []feature, z *[stride]float64)
 func updateRowsSSE2(w []float32, f []feature, grad *[stride]float32, on *[stride]uint32, l2 float32)
 
 //go:noescape
-func dotRowsAVX2(w []float32, f []feature, z *[stride]float64)
+func updateRowsAVX2(w []float32, f []feature, grad *[stride]float32, on *[stride]uint32, l2 float32)
+
+// expVec selects expFMA: math.Exp takes the FMA path of its assembly on a
+// CPU with FMA, and expFMA is that path four lanes at a time.
+var expVec = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+// expAll sets x[k] to math.Exp(x[k]) for every k, to the bit, four at a
+// time, and reports whether it did: it leaves x as it is, for math.Exp,
+// on a CPU without FMA or when some x[k] is outside (-700, 0], where
+// math.Exp takes a path of its own (NaN, infinities, overflow, subnormal
+// results). The softmax of the SGD calls it for the eleven classes of
+// every step; one call of math.Exp each was a tenth of the SGD.
+func expAll(x *[stride]float64) bool {
+	if !expVec {
+		return false
+	}
+	for _, v := range x {
+		if !(v > -700 && v <= 0) {
+			return false
+		}
+	}
+	expFMA(x)
+	return true
+}
 
 //go:noescape
-func updateRowsAVX2(w []float32, f []feature, grad *[stride]float32, on *[stride]uint32, l2 float32)
+func expFMA(x *[stride]float64)
 
 // prefetchRows asks the CPU to bring the rows of f into its cache while
 // it works on others.

@@ -19,7 +19,7 @@ func TestKernels(t *testing.T) {
 		update func([]float32, []feature, *[stride]float32, *[stride]uint32, float32)
 	}{
 		{"sse2", true, dotRowsSSE2, updateRowsSSE2},
-		{"avx2", cpu.X86.HasAVX2, dotRowsAVX2, updateRowsAVX2},
+		{"avx2", cpu.X86.HasAVX2, func(w []float32, f []feature, z *[stride]float64) { dotRowsNextAVX2(w, f, nil, z) }, updateRowsAVX2},
 	}
 	for _, k := range kernels {
 		t.Run(k.name, func(t *testing.T) {
@@ -87,6 +87,19 @@ func checkKernels(t *testing.T, dot func([]float32, []feature, *[stride]float64)
 			}
 		}
 		prefetchRows(w, f)
+		// The same sums with the rows of another list prefetched meanwhile,
+		// shorter, longer or none.
+		zNext := zGo
+		zGo = zNext
+		next := f[:rng.IntN(len(f)+1)]
+		if trial%2 == 0 {
+			next = append(next, f...)
+		}
+		dotRowsNext(w, f, next, &zNext)
+		dotRowsGo(w, f, &zGo)
+		if zNext != zGo {
+			t.Fatalf("trial %d: dotRowsNext sums %v, want %v", trial, zNext, zGo)
+		}
 	}
 }
 
@@ -101,4 +114,50 @@ func TestTrainSSE2MatchesReference(t *testing.T) {
 		some = append(some, all[i])
 	}
 	checkTrainMatchesReference(t, some)
+}
+
+// TestExpAll checks expAll against math.Exp to the bit on the arguments
+// softmax gives it, and that it leaves the others to math.Exp.
+func TestExpAll(t *testing.T) {
+	if !expVec {
+		t.Skip("no FMA on this CPU")
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	edges := []float64{0, math.Copysign(0, -1), -5e-324, -1e-300, -1e-17, -0.5, -1, -math.Ln2, -math.Ln2 / 2, -10.397207708399179, -38, -699.999, -699.9999999999999}
+	for trial := range 200000 {
+		var x [stride]float64
+		for k := range x {
+			switch {
+			case trial < len(edges):
+				x[k] = edges[(trial+k)%len(edges)]
+			case k%3 == 0:
+				x[k] = -rng.Float64() * 700
+			case k%3 == 1:
+				x[k] = -rng.ExpFloat64() * 4
+			default: // near the halfway points of the range reduction
+				x[k] = -(float64(rng.IntN(1000)) + 0.5) * math.Ln2 * (1 + (rng.Float64()-0.5)*1e-15)
+			}
+			x[k] = max(x[k], -699.9999999999999)
+		}
+		want := x
+		for k := range want {
+			want[k] = math.Exp(want[k])
+		}
+		in := x
+		if !expAll(&x) {
+			t.Fatalf("expAll(%v) refused", in)
+		}
+		for k := range x {
+			if math.Float64bits(x[k]) != math.Float64bits(want[k]) {
+				t.Fatalf("expAll: exp(%v) = %v, math.Exp %v", in[k], x[k], want[k])
+			}
+		}
+	}
+	for _, v := range []float64{-700, -700.5, -746, math.Inf(-1), math.NaN(), 1e-300, 1} {
+		var x [stride]float64
+		x[5] = v
+		if expAll(&x) {
+			t.Errorf("expAll took %v, outside what it computes as math.Exp", v)
+		}
+	}
 }

@@ -88,6 +88,55 @@ func trainReference(exs []Example) (*Model, error) {
 	return m, nil
 }
 
+// docFreq returns in how many of texts each word occurs.
+func docFreq(texts [][]string) map[string]int {
+	df := map[string]int{}
+	seen := map[string]bool{}
+	for _, words := range texts {
+		clear(seen)
+		for _, w := range words {
+			if !seen[w] {
+				seen[w] = true
+				df[w]++
+			}
+		}
+	}
+	return df
+}
+
+// latinVocab is corpus.latinVocab as it was, in maps of words: the words
+// of Latin-script examples that belong to one language. texts[i] holds the
+// normalised words of exs[i], as training reads them.
+func latinVocab(exs []Example, texts [][]string) map[string]string {
+	count := map[string]map[string]int{}
+	for i, e := range exs {
+		for _, w := range texts[i] {
+			if !isLatinWord(w) {
+				continue
+			}
+			if count[w] == nil {
+				count[w] = map[string]int{}
+			}
+			count[w][e.Lang]++
+		}
+	}
+	vocab := map[string]string{}
+	for w, byLang := range count {
+		total, best, bestN := 0, "", 0
+		for l, n := range byLang {
+			total += n
+			if n > bestN || (n == bestN && l < best) {
+				best, bestN = l, n
+			}
+		}
+		if best == "" || best == "ar" || total < 1 || float64(bestN) < 0.75*float64(total) {
+			continue
+		}
+		vocab[w] = best
+	}
+	return vocab
+}
+
 func TestTrainMatchesReference(t *testing.T) {
 	all := TrainingExamples()
 	var some []Example

@@ -323,6 +323,11 @@ func trainingExamples() ([]Example, error) {
 	if err != nil {
 		return nil, err
 	}
+	n := len(exs)
+	for _, s := range sets {
+		n += len(s)
+	}
+	exs = slices.Grow(exs, n-len(exs))
 	for _, s := range sets {
 		exs = append(exs, s...)
 	}
@@ -346,7 +351,7 @@ func DevSetExamples() ([][]Example, error) {
 			if err != nil {
 				return nil, err
 			}
-			exs, err := ReadTSV(strings.NewReader(string(data)), f)
+			exs, err := parseTSV(string(data), f)
 			if err != nil {
 				return nil, err
 			}
