@@ -345,6 +345,29 @@ func TestConversationTranscripts(t *testing.T) {
 			{From: egypt, Says: "I want to speak to an agent"},
 			{From: egypt, Says: "what number do I call in an emergency"},
 		},
+		// Asking for the ambulance number tells no emergency: the number
+		// and one question, no handoff. Yes takes the danger path at
+		// once (urgent handoff, location request, emergency event); no
+		// ends it.
+		"asking_for_the_ambulance_number_then_yes": {
+			{From: british, Says: "what's the ambulance number"},
+			{From: british, Says: "yes"},
+		},
+		"asking_for_the_ambulance_number_then_no": {
+			{From: british, Says: "what's the ambulance number"},
+			{From: british, Says: "no"},
+		},
+		"asking_for_the_ambulance_number_with_the_buttons": {
+			{From: saudi, Says: "رقم الاسعاف كام"},
+			{From: saudi, Taps: "numcheck_danger", Says: "نعم، ساعدونا الآن"},
+			{From: french, Says: "numéro des pompiers ?"},
+			{From: french, Taps: "numcheck_asking", Says: "Non, simple question"},
+		},
+		// Asking for the number and telling an emergency: danger at once.
+		"asking_for_the_number_in_an_emergency": {
+			{From: british, Says: "what number do I call my husband is not breathing"},
+			{From: saudi, Says: "رقم الإسعاف بسرعة أبوي طاح"},
+		},
 		"people_passed_in_the_queue": {
 			{From: british, Says: "I want to speak to an agent"},
 			{From: saudi, Says: "أبغى أكلم موظف"},

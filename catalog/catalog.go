@@ -64,9 +64,17 @@ type Texts struct {
 	// number, without danger told: %s is the number(s), the one the
 	// emergency texts give.
 	EmergencyNumberAsked string
-	LocationRequest      string // body of the WhatsApp location request
-	LocationAttached     string // a location added to an open handoff
-	LocationAskHelp      string // a location with no context: do they need help?
+	// NumberCheck follows EmergencyNumberAsked: someone who asks for the
+	// number and tells no emergency may still be in one, so they are asked,
+	// with the buttons BtnDangerNow (the danger reply and an urgent
+	// handoff) and BtnJustAsking (NumberCheckNo, nothing more).
+	NumberCheck      string
+	BtnDangerNow     string
+	BtnJustAsking    string
+	NumberCheckNo    string
+	LocationRequest  string // body of the WhatsApp location request
+	LocationAttached string // a location added to an open handoff
+	LocationAskHelp  string // a location with no context: do they need help?
 
 	// Waiting for a person.
 	MessageAdded    string // a message passed on to the person who will answer

@@ -29,6 +29,7 @@ func TestWhatEachClassDoes(t *testing.T) {
 		return "buttons:" + s + " [" + strings.Join(titles, "|") + "]"
 	}
 	locreq := func(s string) string { return "location_request:" + s }
+	numberCheck := func(t catalog.Texts) string { return buttons(t.NumberCheck, t.BtnDangerNow, t.BtnJustAsking) }
 	menu := func(t catalog.Texts, name string) string {
 		return buttons(fmt.Sprintf(t.Welcome, name)+"\n\n"+t.MenuPrompt, t.BtnAsk, t.BtnSafe, t.BtnHuman)
 	}
@@ -60,21 +61,27 @@ func TestWhatEachClassDoes(t *testing.T) {
 		{"self-harm while waiting: the same words, the conversation stays urgent",
 			waiting, Input{Text: "I want to end my life", EmergencyNumber: "999"},
 			[]string{text(fmt.Sprintf(en.EmergencySelfHarm, "999")), locreq(en.LocationRequest)}, []string{"handoff+priority+urgent"}, StateMenu, true},
-		{"asking for the emergency number: the number where the person is, not the FAQ",
+		{"asking for the emergency number: the number where the person is, not the FAQ, and whether anyone is in danger",
 			fresh, Input{Text: "What is the number for emergency services", EmergencyNumber: "999"},
-			[]string{text(fmt.Sprintf(en.EmergencyNumberAsked, "999"))}, nil, StateMenu, false},
+			[]string{text(fmt.Sprintf(en.EmergencyNumberAsked, "999")), numberCheck(en)}, nil, StateMenu, false},
 		{"asking for the emergency number in Arabic, number unknown: 112",
 			fresh, Input{Text: "رقم الطوارئ كم"},
-			[]string{text(fmt.Sprintf(ar.EmergencyNumberAsked, "112"))}, nil, StateMenu, false},
+			[]string{text(fmt.Sprintf(ar.EmergencyNumberAsked, "112")), numberCheck(ar)}, nil, StateMenu, false},
 		{"asking for the emergency number, read as a request for alerts: the number, no opt-in",
 			fresh, Input{Text: "emergency number please", EmergencyNumber: "911"},
-			[]string{text(fmt.Sprintf(en.EmergencyNumberAsked, "911"))}, nil, StateMenu, false},
+			[]string{text(fmt.Sprintf(en.EmergencyNumberAsked, "911")), numberCheck(en)}, nil, StateMenu, false},
+		{"asking for the ambulance number, danger only in its name: no handoff, the number and the question",
+			fresh, Input{Text: "what's the ambulance number", EmergencyNumber: "999"},
+			[]string{text(fmt.Sprintf(en.EmergencyNumberAsked, "999")), numberCheck(en)}, nil, StateMenu, false},
+		{"asking for the ambulance number and telling an emergency: danger at once",
+			fresh, Input{Text: "ambulance number quick my dad collapsed", EmergencyNumber: "999"},
+			[]string{text(fmt.Sprintf(en.Emergency, "999")), locreq(en.LocationRequest)}, []string{"handoff+priority+urgent"}, StateMenu, true},
 		{"asking for help and the emergency number: the number, then a priority handoff",
 			fresh, Input{Text: "we need help, what is the emergency number", EmergencyNumber: "999"},
 			[]string{text(fmt.Sprintf(en.EmergencyNumberAsked, "999")), text(en.HumanQueued)}, []string{"handoff+priority"}, StateMenu, true},
-		{"waiting: asking for the emergency number gets it, the place is kept",
+		{"waiting: asking for the emergency number gets it and the question, the place is kept",
 			waiting, Input{Text: "What is the number for emergency services", EmergencyNumber: "999"},
-			[]string{text(fmt.Sprintf(en.EmergencyNumberAsked, "999"))}, nil, StateMenu, true},
+			[]string{text(fmt.Sprintf(en.EmergencyNumberAsked, "999")), numberCheck(en)}, nil, StateMenu, true},
 		{"claimed: the person who answers gives the number",
 			claimed, Input{Text: "What is the number for emergency services", EmergencyNumber: "999"},
 			nil, nil, StateHandoff, false},
@@ -214,18 +221,7 @@ func TestWhatEachClassDoes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var got []string
-			for _, r := range out.Replies {
-				g := r.Kind + ":" + r.Text
-				if len(r.Buttons) > 0 {
-					var titles []string
-					for _, b := range r.Buttons {
-						titles = append(titles, b.Title)
-					}
-					g += " [" + strings.Join(titles, "|") + "]"
-				}
-				got = append(got, g)
-			}
+			got := replyStrings(out)
 			if strings.Join(got, "\n") != strings.Join(c.replies, "\n") {
 				t.Errorf("replies\n got: %q\nwant: %q", got, c.replies)
 			}

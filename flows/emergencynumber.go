@@ -1,120 +1,140 @@
 package flows
 
 import (
+	"fmt"
 	"strings"
-	"unicode/utf8"
+
+	"lifeline/bot/whatsapp"
+	"lifeline/understand"
 )
 
-// Someone who asks for the emergency number ("What is the number for
-// emergency services", "رقم الطوارئ كم", "numéro des urgences ?") is given
-// it, the number the danger reply gives (Input.EmergencyNumber, chosen by
-// the engine from the contact's country or phone number), in their
-// language. The FAQ cannot do this: its answer is the same for everyone
-// and says "your local emergency number" without one.
+// Someone who asks for the emergency number ("what's the ambulance
+// number", "رقم الطوارئ كم", "numéro des pompiers ?") is given it, the
+// number the danger reply gives (Input.EmergencyNumber, chosen by the
+// engine from the contact's country or phone number), in their language.
+// The FAQ cannot do this: its answer is the same for everyone and says
+// "your local emergency number" without one. The understanding step says
+// that the message asks for it (Result.NumberAsked); one that also tells
+// an emergency is danger, and the danger reply gives the number.
 //
-// The understanding step reads these messages as questions (or, when
-// short, as something else: "emergency number please" reads as opt_in),
-// and has no class for "which number": what the question asks for is
-// recognised here, from three small lists per language: a word for the
-// emergency (or the ambulance), a word for a number or a call, and a word
-// that asks. The last keeps out messages that only mention the number
-// ("I called the emergency number but nobody answers"); a message of a
-// few words ("emergency number", "Notruf?") asks by itself.
+// Someone who asks may be in an emergency they have not told, so the
+// number is followed by one question with two buttons: is anyone in
+// danger right now? Yes (the button, a typed yes, or any message read as
+// danger) takes the danger path at once: the danger reply, a location
+// request and an urgent handoff. No ends it. Anything else lets the
+// question lapse, and the message is handled as usual.
 
-// emergencyTerms name the emergency services. Latin ones match the start
-// of a word ("emergencies", "Notrufnummer"); the others anywhere in a
-// word, since Arabic joins the article and conjunctions to it ("والطوارئ").
-var emergencyTerms = []string{
-	"emergenc", "ambulance", // English
-	"urgence", "secours", // French
-	"emergencia", "ambulancia", // Spanish
-	"notruf", "notfall", "rettungsdienst", "krankenwagen", // German
-	"emergência", "ambulância", // Portuguese
-	"طوارئ", "طواري", "طوارى", "اسعاف", // Arabic, folded by Normalize (إسعاف)
-	"ایمرجنسی", "ہنگامی", "ریسکیو", "ایمبولینس", // Urdu
-	"आपात", "इमरजेंसी", "इमर्जेंसी", "एम्बुलेंस", "एंबुलेंस", // Hindi
-}
-
-// numberTerms name a number, a phone or a call; they match anywhere in a
-// word ("Notrufnummer", "الرقم", "telephone").
-var numberTerms = []string{
-	"number", "call", "dial", "phone", "hotline", // English
-	"numéro", "numero", "appel", "compose", // French
-	"número", "llam", "marcar", "teléfono", "telefono", // Spanish
-	"nummer", "ruf", "telefon", "wähl", // German
-	"ligar", "ligo", "telefone", "chamar", // Portuguese
-	"رقم", "نمره", "اتصل", "اتصال", "اكلم", "تلفون", "تليفون", "هاتف", // Arabic
-	"نمبر", "فون", "کال", // Urdu
-	"नंबर", "नम्बर", "फोन", "फ़ोन", "कॉल", // Hindi
-}
-
-// askWords ask or request, as whole words.
-var askWords = map[string]bool{
-	// English
-	"what": true, "what's": true, "whats": true, "which": true, "who": true, "how": true, "where": true, "tell": true, "give": true,
-	"need": true, "want": true, "please": true, "pls": true, "plz": true, "know": true, "send": true,
-	// French
-	"quel": true, "quelle": true, "quels": true, "est": true, "c'est": true, "qu'est": true, "donnez": true, "donner": true, "dites": true,
-	"svp": true, "stp": true, "besoin": true, "comment": true, "où": true,
-	// Spanish
-	"cuál": true, "cual": true, "qué": true, "que": true, "dónde": true, "donde": true, "cómo": true, "como": true, "dame": true,
-	"deme": true, "necesito": true, "favor": true,
-	// German
-	"wie": true, "welche": true, "welcher": true, "was": true, "wo": true, "bitte": true, "brauche": true, "gib": true, "geben": true, "sagen": true,
-	// Portuguese
-	"qual": true, "quais": true, "onde": true, "preciso": true, "passa": true,
-	// Arabic (folded by Normalize)
-	"كم": true, "ما": true, "ماذا": true, "ماهو": true, "شو": true, "ايش": true, "وش": true, "شنو": true, "ايه": true, "اي": true,
-	"سمحت": true, "ابغى": true, "ابي": true, "بدي": true, "عايز": true, "اريد": true, "اعطني": true, "عطني": true, "ممكن": true, "فين": true, "وين": true,
-	// Urdu
-	"کیا": true, "کون": true, "کیسے": true, "کہاں": true, "بتائیں": true, "بتا": true, "چاہیے": true,
-	// Hindi, and Hindi and Urdu in Latin letters
-	"क्या": true, "कौन": true, "कैसे": true, "कहाँ": true, "बताइए": true, "बताओ": true, "चाहिए": true,
-	"kya": true, "kaun": true, "kitna": true, "batao": true, "bataye": true, "chahiye": true,
-}
-
+// Ids of the buttons of the question that follows the number.
 const (
-	// askShort is how many words ask by themselves ("emergency number").
-	askShort = 4
-	// askLong is the most words a question for the number takes; a
-	// longer message tells something, and is read for what it tells.
-	askLong = 14
+	IDDangerNow   = "numcheck_danger"
+	IDJustAsking  = "numcheck_asking"
+	numberAskKeep = 200 // runes of the question kept until it is answered
 )
 
-// asksEmergencyNumber reports whether words ask for the emergency number.
-func asksEmergencyNumber(words string) bool {
-	norm := Normalize(words)
-	tokens := strings.Fields(norm)
-	if len(tokens) == 0 || len(tokens) > askLong {
-		return false
+// emergencyNumber answers a question for the emergency number with the
+// number, in every state but a person's (they answer). Someone who also
+// asks for a person or for help ("I need help, what is the emergency
+// number") is given the number and then handled as usual: done is false,
+// and the priority handoff that follows asks no more. Anyone else is asked
+// whether someone is in danger now.
+func (c *turn) emergencyNumber(words string, acts bool) (done bool, err error) {
+	c.say(fmt.Sprintf(c.t.EmergencyNumberAsked, c.number))
+	if acts && (c.r.Class == understand.NeedHelp || c.r.Class == understand.Human) {
+		return false, nil
 	}
-	var emergency, number, ask bool
-	for _, tok := range tokens {
-		emergency = emergency || namesAny(tok, emergencyTerms)
-		number = number || containsAny(tok, numberTerms)
-		ask = ask || askWords[tok]
+	c.s.NumberAsked = Truncate(words, numberAskKeep)
+	c.replies = append(c.replies, whatsapp.Outbound{Kind: whatsapp.KindButtons, Text: c.t.NumberCheck,
+		Buttons: []whatsapp.Button{{ID: IDDangerNow, Title: c.t.BtnDangerNow}, {ID: IDJustAsking, Title: c.t.BtnJustAsking}}})
+	if c.waiting() {
+		return true, nil
 	}
-	ask = ask || len(tokens) <= askShort || strings.ContainsAny(words, "?؟")
-	return emergency && number && ask
+	return true, fire(c.m, EvDone)
 }
 
-// namesAny reports whether tok starts with one of terms, or, for a term
-// not in Latin letters, contains it.
-func namesAny(tok string, terms []string) bool {
-	for _, t := range terms {
-		if strings.HasPrefix(tok, t) {
-			return true
-		}
-		if r, _ := utf8.DecodeRuneInString(t); r > 0x24F && strings.Contains(tok, t) {
-			return true
-		}
+// numberCheck handles the answer to "is anyone in danger right now?". A
+// tap on either button answers it whenever it comes; a typed yes or no
+// only while the question is open. A message read as danger is left to
+// the danger path, whatever it starts with ("no, he is not breathing").
+// The question is open for one message only.
+func (c *turn) numberCheck(words string) (done bool, err error) {
+	asked := c.s.NumberAsked
+	c.s.NumberAsked = ""
+	if c.r.Class == understand.Danger {
+		return false, nil
 	}
-	return false
+	// A typed answer that asks for the number again ("اي رقم؟", "which
+	// number?") is no answer: it is asked again.
+	typed := asked != "" && c.in.ReplyID == "" && !c.r.NumberAsked
+	switch {
+	case c.in.ReplyID == IDDangerNow || typed && answersYes(words, c.t.BtnYes, c.t.BtnDangerNow):
+		// The handoff tells the agent what was asked and what was answered.
+		query := c.t.BtnDangerNow
+		if typed {
+			query = words
+		}
+		if asked != "" {
+			query = asked + " / " + query
+		}
+		c.s.Concern, c.s.ConcernAt = understand.Danger, c.in.At
+		return true, c.danger(query)
+	case c.in.ReplyID == IDJustAsking || typed && answersNo(words, c.t.BtnNo, c.t.BtnJustAsking) &&
+		c.r.Class != understand.NeedHelp && c.r.Class != understand.Human:
+		if c.m.Current() == StateHandoff {
+			return true, nil // a person answers
+		}
+		c.say(c.t.NumberCheckNo)
+		if c.waiting() {
+			return true, nil
+		}
+		return true, fire(c.m, EvDone)
+	}
+	return false, nil
 }
 
-func containsAny(tok string, terms []string) bool {
-	for _, t := range terms {
-		if strings.Contains(tok, t) {
+// yesWords are the typed answers that say yes, beside the buttons' own
+// titles in the person's language; noWords say no.
+var (
+	yesWords = wordsOf("yes", "y", "yeah", "yep", "نعم", "ايوه", "أيوه", "اي", "oui", "si", "sí", "ja", "sim", "हाँ", "हां", "haan", "ہاں", "جی", "جی ہاں")
+	noWords  = wordsOf("no", "n", "nope", "nah", "لا", "non", "nein", "não", "nao", "नहीं", "नही", "ना", "nahi", "nahin", "نہیں", "نہ")
+)
+
+func wordsOf(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[Normalize(w)] = true
+	}
+	return m
+}
+
+// saysYes reports whether words are a yes: a yes word alone, or a yes
+// button's title typed.
+func saysYes(words string, titles ...string) bool {
+	w := Normalize(words)
+	return yesWords[w] || titled(w, titles)
+}
+
+// answersYes reports whether words answer yes: they start with a yes
+// ("yes", "yes please come", "جی ہاں، جلدی"), or are a button's title.
+func answersYes(words string, titles ...string) bool {
+	return startsWith(Normalize(words), yesWords) || titled(Normalize(words), titles)
+}
+
+// answersNo reports whether words answer no: they start with a no ("no",
+// "no just asking", "non merci"), or are a button's title.
+func answersNo(words string, titles ...string) bool {
+	return startsWith(Normalize(words), noWords) || titled(Normalize(words), titles)
+}
+
+// startsWith reports whether the first word of w, or its first two, are
+// in set.
+func startsWith(w string, set map[string]bool) bool {
+	f := strings.Fields(w)
+	return len(f) > 0 && (set[f[0]] || len(f) > 1 && set[f[0]+" "+f[1]])
+}
+
+func titled(w string, titles []string) bool {
+	for _, t := range titles {
+		if w != "" && w == Normalize(t) {
 			return true
 		}
 	}

@@ -105,6 +105,10 @@ type Session struct {
 	// ConsentTopic is the topic of the explicit opt-in question the bot
 	// asked and the person has not answered yet ("" for none).
 	ConsentTopic string `json:"consent_topic,omitempty"`
+	// NumberAsked is the person's question for the emergency number while
+	// the bot's question that followed it (is anyone in danger right
+	// now?) awaits its answer: the next message only (emergencynumber.go).
+	NumberAsked string `json:"number_asked,omitempty"`
 }
 
 // Input is one inbound message, as the flows see it.
@@ -258,7 +262,7 @@ const (
 // ownReply reports whether id is one of the bot's own buttons or rows.
 func ownReply(id string) bool {
 	switch id {
-	case IDAsk, IDSafe, IDHuman, IDNeedHelp:
+	case IDAsk, IDSafe, IDHuman, IDNeedHelp, IDDangerNow, IDJustAsking:
 		return true
 	}
 	return strings.HasPrefix(id, idYes) || strings.HasPrefix(id, idNo) || strings.HasPrefix(id, idFAQ) || strings.HasPrefix(id, IDDistrict) || strings.HasPrefix(id, IDDistrictMore)
@@ -407,12 +411,17 @@ func (c *turn) waiting() bool { return c.s.AwaitingAgent || c.m.Current() == Sta
 func (c *turn) run() error {
 	r, acts := c.r, Acts(c.r)
 	words := c.in.Words()
+	// The answer to "is anyone in danger right now?", asked after the
+	// emergency number was: before opting out reads a typed "no".
+	if done, err := c.numberCheck(words); done {
+		return err
+	}
 	// A question for the emergency number is answered with it before
 	// anything else reads the message: "emergency number please" is no
 	// request for alerts. Danger is answered with the number anyway, and
 	// an opt-out read with confidence is what the person wants.
-	if r.Class != understand.Danger && !(acts && r.Class == understand.OptOut) && c.m.Current() != StateHandoff && asksEmergencyNumber(words) {
-		if done, err := c.emergencyNumber(acts); done {
+	if r.NumberAsked && r.Class != understand.Danger && !(acts && r.Class == understand.OptOut) && c.m.Current() != StateHandoff {
+		if done, err := c.emergencyNumber(words, acts); done {
 			return err
 		}
 	}
@@ -435,12 +444,12 @@ func (c *turn) run() error {
 	}
 	// Danger wins over everything, in every state.
 	if r.Class == understand.Danger {
-		return c.danger()
+		return c.danger(words)
 	}
 	if c.s.ConsentTopic != "" {
 		topic := c.s.ConsentTopic
 		c.s.ConsentTopic = ""
-		if c.in.ReplyID == IDConsentYes || (c.in.ReplyID == "" && saysYes(words, c.t)) {
+		if c.in.ReplyID == IDConsentYes || (c.in.ReplyID == "" && saysYes(words, c.t.BtnYes)) {
 			// The consent record keeps what the person agreed to, in the
 			// words they were asked, and what they answered.
 			question := fmt.Sprintf(c.t.ConsentAsk, topic)
@@ -545,8 +554,9 @@ func (c *turn) run() error {
 }
 
 // danger answers a message about danger to life: the emergency number,
-// a request for the location, and an urgent handoff. Never the FAQ.
-func (c *turn) danger() error {
+// a request for the location, and an urgent handoff whose query is what
+// the person said. Never the FAQ.
+func (c *turn) danger(query string) error {
 	text := c.t.Emergency
 	switch {
 	case c.r.Rule == understand.RuleSelfHarm:
@@ -557,27 +567,12 @@ func (c *turn) danger() error {
 	c.say(fmt.Sprintf(text, c.number))
 	c.replies = append(c.replies, whatsapp.Outbound{Kind: whatsapp.KindLocationRequest, Text: c.t.LocationRequest})
 	c.effects = append(c.effects, Effect{Kind: EffectHandoff, Reason: "danger", Priority: true, Urgent: true,
-		Query: Truncate(c.in.Words(), 500), Lang: c.s.Lang})
+		Query: Truncate(query, 500), Lang: c.s.Lang})
 	if c.m.Current() == StateHandoff {
 		return nil
 	}
 	c.s.AwaitingAgent = true
 	return fire(c.m, EvDone)
-}
-
-// emergencyNumber answers a question for the emergency number with the
-// number, in every state but a person's (they answer). Someone who also
-// asks for a person or for help ("I need help, what is the emergency
-// number") is given the number and then handled as usual: done is false.
-func (c *turn) emergencyNumber(acts bool) (done bool, err error) {
-	c.say(fmt.Sprintf(c.t.EmergencyNumberAsked, c.number))
-	if acts && (c.r.Class == understand.NeedHelp || c.r.Class == understand.Human) {
-		return false, nil
-	}
-	if c.waiting() {
-		return true, nil
-	}
-	return true, fire(c.m, EvDone)
 }
 
 // whileWaiting answers someone waiting for a person: their place when
@@ -912,16 +907,6 @@ func (c *turn) sayList(text string, hits []kb.Hit, withHuman bool) {
 		Kind: "list", Text: text, ListButton: c.t.ListButton,
 		Sections: []whatsapp.Section{{Rows: rows}},
 	})
-}
-
-// yesWords are the typed answers that say yes to the opt-in question,
-// beside the YES button's own title in the person's language.
-var yesWords = map[string]bool{"yes": true, "y": true, "yeah": true, "yep": true, "نعم": true, "ايوه": true, "أيوه": true, "اي": true, "oui": true,
-	"si": true, "sí": true, "ja": true, "sim": true, "हाँ": true, "हां": true, "haan": true, "ہاں": true, "جی": true, "جی ہاں": true}
-
-func saysYes(words string, t catalog.Texts) bool {
-	w := strings.ToLower(strings.Trim(strings.TrimSpace(words), ".!،۔ "))
-	return yesWords[w] || strings.EqualFold(w, t.BtnYes)
 }
 
 // Truncate trims s and cuts it to at most n runes and an ellipsis: what a

@@ -49,6 +49,12 @@ func unsure(c understand.Class) understand.Result {
 		Scores: []understand.Scored{{Class: c, Score: 0.4}, {Class: understand.Question, Score: 0.35}}}
 }
 
+// asks marks a reading as a question for the emergency number.
+func asks(r understand.Result) understand.Result {
+	r.NumberAsked = true
+	return r
+}
+
 func (r reader) Understand(text string) understand.Result {
 	if res, ok := r[text]; ok {
 		return res
@@ -99,12 +105,24 @@ var readings = reader{
 		Scores: []understand.Scored{{Class: understand.Question, Score: 0.4}, {Class: understand.Other, Score: 0.3}, {Class: understand.NeedHelp, Score: 0.3}}},
 	"the parcel had no baby milk in it": sure(understand.Other, "en"),
 	// asking for the emergency number, as the model reads it
-	"What is the number for emergency services":        sure(understand.Question, "en"),
-	"رقم الطوارئ كم":                                   {Class: understand.Question, Confidence: 0.63, Lang: "ar"},
-	"emergency number please":                          sure(understand.OptIn, "en"),
-	"we need help, what is the emergency number":       sure(understand.NeedHelp, "en"),
+	"What is the number for emergency services":        asks(sure(understand.Question, "en")),
+	"رقم الطوارئ كم":                                   asks(understand.Result{Class: understand.Question, Confidence: 0.63, Lang: "ar"}),
+	"emergency number please":                          asks(sure(understand.OptIn, "en")),
+	"we need help, what is the emergency number":       asks(sure(understand.NeedHelp, "en")),
 	"I called the emergency number but nobody answers": unsure(understand.QueueStatus),
-	"maybe safe": unsure(understand.Safe),
+	"what's the ambulance number": asks(understand.Result{Class: understand.Question, Confidence: 0.9, Lang: "en", Rule: understand.RuleNumberAsked,
+		Scores: []understand.Scored{{Class: understand.Danger, Score: 0.7}, {Class: understand.Question, Score: 0.2}}}),
+	"ما هو رقم الإسعاف":                       asks(understand.Result{Class: understand.Question, Confidence: 0.9, Lang: "ar", Rule: understand.RuleNumberAsked}),
+	"which number?":                           asks(sure(understand.Question, "en")),
+	"ambulance number quick my dad collapsed": asks(understand.Result{Class: understand.Danger, Confidence: 0.95, Lang: "en"}),
+	"no, he is not breathing":                 {Class: understand.Danger, Confidence: 0.9, Lang: "en", Rule: understand.RuleDangerLexicon},
+	"yes":                                     sure(understand.Safe, "en"),
+	"yes please come":                         sure(understand.NeedHelp, "en"),
+	"no":                                      sure(understand.OptOut, "en"),
+	"no just asking":                          sure(understand.Other, "en"),
+	"نعم":                                     sure(understand.Safe, "ar"),
+	"لا شكرا":                                 sure(understand.Thanks, "ar"),
+	"maybe safe":                              unsure(understand.Safe),
 	// as the model reads it: thanks and queue status about equal
 	"بسرعة الله يخليكم": {Class: understand.Thanks, Confidence: 0.40, Lang: "ar", Also: []understand.Class{understand.QueueStatus},
 		Scores: []understand.Scored{{Class: understand.Thanks, Score: 0.40}, {Class: understand.QueueStatus, Score: 0.35}}},

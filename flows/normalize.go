@@ -9,7 +9,10 @@ import (
 // titles (a confirmation's "1", "Reschedule", "إعادة الجدولة"): lower
 // case, Arabic letter variants and diacritics folded, punctuation and
 // emoji dropped, spaces collapsed. What a message is about is decided by
-// package understand, not here.
+// package understand, not here. understand.Normalize does another job and
+// folds otherwise: it keeps "?" as a word, turns emoji into words ("✅"
+// is "ok"), folds Urdu ک and ی and collapses letter runs, so "1?" or a
+// title with an emoji would no longer match.
 func Normalize(s string) string {
 	var b strings.Builder
 	space := true

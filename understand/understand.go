@@ -56,6 +56,10 @@ type Result struct {
 	Lang       string   // "en","ar","fr","es","de","pt","hi","ur" ... ("" when unknown); Arabic in Latin letters -> "ar"
 	Latin      bool     // Arabic written in Latin letters ("ana b5air")
 	Rule       string   // name of the safety rule that fired, "" when none (for logs/eval)
+	// NumberAsked: the message asks for the emergency number
+	// (emergencynumber.go), whatever its class; read as a question
+	// (RuleNumberAsked) when it tells no emergency.
+	NumberAsked bool
 }
 
 // Rule names, as set in Result.Rule.
@@ -76,6 +80,7 @@ const (
 	RuleForwarded     = "forwarded"      // a forwarded chain or rumour naming a hazard, nobody at risk: chatter or a question
 	RulePlanAsked     = "plan_asked"     // a plan asked under a condition, then "we're fine now" ("if the water reaches the door, roof or leave? all ok now"): a question
 	RuleHyperbole     = "hyperbole"      // "dying of boredom", "this heat will kill me", or a phone lost and another's used: the classifier's best other class
+	RuleNumberAsked   = "number_asked"   // "what's the ambulance number": the emergency number asked for, no emergency told: a question
 )
 
 // Thresholds, chosen by cross-validation on the examples (see BENCHMARKS.md,
@@ -611,6 +616,22 @@ func (m *Model) Understand(text string) (res Result) {
 			continue
 		}
 		res.Also = append(res.Also, s.Class)
+	}
+	if res.NumberAsked = asksNumber(words); res.NumberAsked && res.Class == Danger && res.Rule != RuleSelfHarm && m.numberAskOnly(words, &rd) {
+		// The danger was the service's name: a question, which the
+		// conversation answers with the number and a question of its
+		// own (is anyone in danger?). It carries no danger in Also, which
+		// would make it urgent wherever that question cannot be asked.
+		res.Class, res.Rule, res.Confidence = Question, RuleNumberAsked, max(p[classIndex(Question)], lexiconConfidence)
+		res.Also = nil
+		for _, s := range res.Scores {
+			if s.Score < alsoMin {
+				break
+			}
+			if s.Class != Danger && s.Class != Question && s.Class != Other {
+				res.Also = append(res.Also, s.Class)
+			}
+		}
 	}
 	return res
 }

@@ -763,6 +763,33 @@ func TestCheckinAnswers(t *testing.T) {
 	}
 }
 
+// Someone with an open check-in who asks for the ambulance number is
+// asked by the conversation whether anyone is in danger: their "yes we
+// are" answers that question (the danger path, an urgent handoff), and is not
+// recorded as the check-in's answer.
+func TestNumberCheckYesIsNotACheckinAnswer(t *testing.T) {
+	h := newHarness(t, hopts{engine: true})
+	ids := h.contacts(1, "en")
+	id := h.create(checkinSpec())
+	h.waitState(id, StateSent)
+	h.ingest(whatsapp.Message{From: ids[0], Type: "text", Text: "what's the ambulance number"})
+	eventually(t, 5*time.Second, "the number and the question", func() bool {
+		return strings.Contains(texts(h.graph.Messages(), ids[0]), "The emergency number where you are")
+	})
+	// "yes we are" alone reads as safe, which the check-in would record.
+	h.ingest(whatsapp.Message{From: ids[0], Type: "text", Text: "yes we are"})
+	eventually(t, 5*time.Second, "the danger reply", func() bool {
+		return strings.Contains(texts(h.graph.Messages(), ids[0]), "marked your conversation as urgent")
+	})
+	if _, e := h.recipient(id, 1); e.Answer != "" {
+		t.Errorf("check-in answer %q, want none", e.Answer)
+	}
+	hand, err := h.handoffOf(ids[0])
+	if err != nil || !hand.Urgent {
+		t.Fatalf("handoff %+v (%v), want urgent", hand, err)
+	}
+}
+
 func TestStatusesCountMonotonically(t *testing.T) {
 	h := newHarness(t, hopts{})
 	h.contacts(2, "en")

@@ -120,6 +120,11 @@ func (s *Service) Intercept(tx store.Writer, user string, in flows.Input, sess f
 		}
 		r := meaning(in)
 		switch {
+		case sess.NumberAsked != "" && r.Class != understand.Danger:
+			// The conversation just asked whether anyone is in danger,
+			// after the emergency number: "yes" answers that question,
+			// not the check-in's.
+			return flows.Output{}, false, nil
 		case r.Class == understand.Danger:
 			return s.answer(tx, user, in, sess, b, &o.m, AnswerHelp, at)
 		case r.Class == understand.Other:

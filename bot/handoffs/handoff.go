@@ -201,12 +201,13 @@ type SMSOutcome struct {
 
 // FromSMS takes an SMS the person sent (already in their transcript) to
 // the desk as a WhatsApp message would go: it joins their open handoff,
-// or opens one when it asks for a person or for help (danger first, then
-// need of help, both at the front of the queue); danger or need of help
-// raises the open one, as Open does for a WhatsApp message. The
-// handoff's channel becomes SMS, so agents answer by SMS. Once tx has
-// committed, the caller tells the people passed (Desk.TellPassed) and
-// announces an emergency as the engine does for WhatsApp.
+// or opens one when it asks for a person, for help or for the emergency
+// number (danger first, then need of help or the number, at the front of
+// the queue); danger or need of help raises the open one, as Open does
+// for a WhatsApp message. The handoff's channel becomes SMS, so agents
+// answer by SMS. Once tx has committed, the caller tells the people
+// passed (Desk.TellPassed) and announces an emergency as the engine does
+// for WhatsApp.
 func FromSMS(tx store.Writer, user, text string, r understand.Result, at time.Time) (SMSOutcome, error) {
 	ctx := context.Background()
 	h, err := store.GetHandoff[Handoff](ctx, tx, user)
@@ -220,6 +221,11 @@ func FromSMS(tx store.Writer, user, text string, r understand.Result, at time.Ti
 		eff.Reason, eff.Urgent = "danger (sms)", true
 	case r.Has(understand.NeedHelp):
 		eff.Reason, eff.Priority = "needs help (sms)", true
+	case r.NumberAsked:
+		// The emergency number asked for, no emergency told: on WhatsApp
+		// the bot gives it and asks whether anyone is in danger; nothing
+		// answers an SMS but a person, so one does, ahead of the rest.
+		eff.Reason, eff.Priority = "asks the emergency number (sms)", true
 	case open:
 		// Anything else joins the open handoff as it is.
 	case r.Class == understand.Human:

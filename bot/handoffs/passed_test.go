@@ -152,6 +152,7 @@ func TestFromSMSReportsWhomItMayPass(t *testing.T) {
 	needHelp := understand.Result{Class: understand.NeedHelp}
 	human := understand.Result{Class: understand.Human}
 	thanks := understand.Result{Class: understand.Thanks}
+	numberAsked := understand.Result{Class: understand.Question, Rule: understand.RuleNumberAsked, NumberAsked: true}
 	cases := []struct {
 		label         string
 		before        *Handoff // nil: none yet
@@ -165,6 +166,8 @@ func TestFromSMSReportsWhomItMayPass(t *testing.T) {
 		{"a person asked for: last in the queue", nil, human, true, false, false, false, false},
 		{"need of help: ahead of the rest", nil, needHelp, true, true, false, false, true},
 		{"danger: ahead of everyone, an emergency", nil, danger, true, true, true, true, true},
+		{"the emergency number asked for, no emergency told: ahead of the rest, no emergency",
+			nil, numberAsked, true, true, false, false, true},
 		{"back soon after a need-help close: returning, ahead",
 			&Handoff{Status: Closed, Priority: true, ClosedAt: now.Add(-time.Hour)}, human, true, true, false, false, true},
 		{"more words for a request waiting: joins it",
