@@ -4,9 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/rs/zerolog"
 
 	"lifeline/bot/whatsapp"
 	"lifeline/bot/whatsapp/whatsapptest"
@@ -176,4 +181,107 @@ func TestCloseDoesNotWaitForReadsWhileTheStoreElects(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A stop with replies at a Graph API slow to answer ends when its grace
+// and its wait for sends in flight do, not when the client's timeout (a
+// minute here) would: a reply answered within them is recorded as sent
+// and never sent again; one still waiting for its answer at their end is
+// cut, stays in the store as a send in flight (held for its status), is
+// logged once with its number masked and counted, and after a restart it
+// is sent exactly once more, no status having proved the first.
+func TestCloseCutsSendsStillAtTheGraphAPIAfterItsWait(t *testing.T) {
+	const grace, wait = time.Second, 2 * time.Second
+	cases := []struct {
+		label   string
+		user    string
+		release bool // the test releases the first send as the stop begins; else it is held
+		again   int  // messages sent again after the restart
+	}{
+		{"answered during the stop", "15551240001", true, 0},
+		{"still at the Graph API when the wait ends", "15551240002", false, 1},
+	}
+	var users []string
+	holds := map[string]chan struct{}{}
+	for _, c := range cases {
+		users = append(users, c.user)
+		holds[c.user] = make(chan struct{})
+	}
+	graph := whatsapptest.NewServer(t, whatsapptest.AllowRecipients(users...))
+	var first sync.Map // user -> its first message was seen (and held)
+	graph.SetResponder(func(r whatsapptest.Request) whatsapptest.Response {
+		if _, seen := first.LoadOrStore(r.To, true); r.Kind != "message" || seen {
+			return whatsapptest.Response{}
+		}
+		return whatsapptest.Response{Hold: holds[r.To]}
+	})
+	var logs syncBuffer
+	log := zerolog.New(io.MultiWriter(&logs, graph.LogSink()))
+	dir := t.TempDir()
+	before := newHarness(t, harnessOpts{dir: dir, graph: graph, timeout: time.Minute, log: &log,
+		cfg: Config{ShutdownGrace: grace, InFlightWait: wait, UnknownGrace: time.Millisecond}})
+	for i, c := range cases {
+		before.mustAccept(textPayload(fmt.Sprintf("wamid.cut.%d", i), c.user, "where is the shelter", time.Now()))
+	}
+	graph.WaitMessages(t, len(cases), 20*time.Second)
+
+	began := time.Now()
+	closed := make(chan struct{})
+	go func() { defer close(closed); before.engine.Close() }()
+	for _, c := range cases {
+		if c.release {
+			close(holds[c.user])
+		}
+	}
+	bound := grace + wait + 5*time.Second // generous for a loaded machine, far below the client's minute
+	select {
+	case <-closed:
+	case <-time.After(bound):
+		t.Fatalf("Close still waiting %s after it began, with a send held at the Graph API (grace %s, wait %s)", bound, grace, wait)
+	}
+	t.Logf("closed in %s (grace %s, wait %s)", time.Since(began).Round(time.Millisecond), grace, wait)
+	heldFor := map[string]bool{}
+	for _, it := range before.outbox() {
+		if it.ReadID == "" && !it.UnknownSince.IsZero() {
+			heldFor[it.User] = true
+		}
+	}
+	sentBefore := sentPerRecipient(graph)
+	before.stop()
+	after := newHarness(t, harnessOpts{dir: dir, graph: graph, timeout: time.Minute})
+	after.engine.WaitIdle()
+	sent := sentPerRecipient(graph)
+	for _, c := range cases {
+		t.Run(c.label, func(t *testing.T) {
+			if heldFor[c.user] != (c.again > 0) {
+				t.Errorf("kept in flight (held for its status) after the stop: %v, want %v", heldFor[c.user], c.again > 0)
+			}
+			replies := after.replies(c.user)
+			for _, e := range replies {
+				if e.Status != store.StatusSent {
+					t.Errorf("reply recorded %q, want sent", e.Status)
+				}
+			}
+			if n := sent[c.user]; n != len(replies)+c.again || n == 0 {
+				t.Errorf("%d messages at the Graph API (%d before the restart) for %d replies; want %d sent again",
+					n, sentBefore[c.user], len(replies), c.again)
+			}
+			masked := whatsapp.MaskPhone(c.user)
+			if lines := strings.Count(logs.String(), `"to":"`+masked+`","held_for_status"`); lines != c.again {
+				t.Errorf("%d log lines of a cut send to %s, want %d", lines, masked, c.again)
+			}
+		})
+	}
+	if !strings.Contains(logs.String(), `"sends_cut":1,`) {
+		t.Errorf("the stop's log does not count the one send it cut:\n%s", logs.String())
+	}
+}
+
+// sentPerRecipient counts the messages at graph by recipient.
+func sentPerRecipient(graph *whatsapptest.Server) map[string]int {
+	n := map[string]int{}
+	for _, r := range graph.Messages() {
+		n[r.To]++
+	}
+	return n
 }

@@ -60,6 +60,12 @@ type Config struct {
 	DedupeFor        time.Duration      // how long message ids are remembered (Meta retries for 7 days)
 	ShutdownGrace    time.Duration      // how long Close waits for queued replies to go out (default 2 s)
 	Emergency        EmergencyNumbers   // the number people in danger are told to call; the zero value is the built-in table
+	// InFlightWait is how long Close waits, once ShutdownGrace is over,
+	// for the sends already at the Graph API to answer; it then cuts
+	// them, their outcome unknown, and keeps them in flight (see Close).
+	// Default 3 s: with the default grace, 5 s in all, half of what
+	// `docker stop` waits before its SIGKILL.
+	InFlightWait time.Duration
 	// TemplateWait is how long a template (the re-engagement template)
 	// keeps waiting through a Graph API outage before it fails (default
 	// 24h). Free-form replies wait until their 24-hour window closes.
@@ -112,6 +118,9 @@ func (c *Config) defaults() {
 		// and a process manager kills a stop that overran (lifeline
 		// serve sets it from its stop budget).
 		c.ShutdownGrace = 2 * time.Second
+	}
+	if c.InFlightWait <= 0 {
+		c.InFlightWait = 3 * time.Second
 	}
 	if c.TemplateWait <= 0 {
 		c.TemplateWait = 24 * time.Hour
@@ -199,6 +208,9 @@ type Engine struct {
 
 	policy sendpolicy.Policy
 	out    *outgoing.Step // the one send step, shared with broadcasts
+	// sends is the context of the engine's requests to the Graph API,
+	// cut when a stop's time for sends is over (Close, CutSends).
+	sends *outgoing.Cutoff
 
 	media MediaQueue // nil: no downloads
 	files FileUploader
@@ -442,6 +454,7 @@ func New(cfg Config, o Options) *Engine {
 		policy: sendpolicy.Policy{FastAttempts: cfg.MaxAttempts, Backoff: cfg.Backoff,
 			MaxWait: cfg.MaxBackoff, Grace: cfg.UnknownGrace},
 		out:   o.Outgoing,
+		sends: outgoing.NewCutoff(),
 		media: o.Media,
 		files: o.Files,
 	}
@@ -532,6 +545,16 @@ func (e *Engine) Start() error {
 // grace, as long as the process's stop budget. A held outcome is waited
 // for: its lane writes it again after a short backoff, and a stop that
 // left it unwritten would have the message sent again.
+//
+// Once the grace is over no send starts, and the sends already at the
+// Graph API have InFlightWait to answer, and settle as usual when they
+// do; then they are cut. Waiting for them without a bound let a Graph
+// API slow to answer (its client's timeout is 20 s in lifeline serve)
+// hold the stop past its budget, and a process manager then killed it,
+// which loses more than a bounded stop. A send cut under way may have
+// reached WhatsApp: it stays in the store as a send in flight, held for
+// its status, and the next owner sends it again only when no status
+// proves it (see cutSend); the stop logs how many it cut.
 func (e *Engine) Close() {
 	e.mu.Lock()
 	if e.closed {
@@ -547,10 +570,22 @@ func (e *Engine) Close() {
 	e.inbox.Close()
 	e.drainOutbox(time.Now().Add(e.cfg.ShutdownGrace))
 	e.cancel()
+	cut := time.AfterFunc(e.cfg.InFlightWait, e.sends.Cut)
 	e.outbox.Close()
+	cut.Stop()
+	e.sends.Cut()
 	e.stopPartitioned()
+	if n := e.sends.Cuts(); n > 0 {
+		e.log.Warn().Int64("sends_cut", n).Msg("sends cut by the stop with their outcome unknown: kept in flight, sent again by the next owner unless their statuses prove them")
+	}
 	e.log.Info().Int("inbox", e.inbox.Len()).Int("outbox", e.outbox.Len()).Msg("engine stopped")
 }
+
+// CutSends ends the engine's requests to the Graph API under way and
+// keeps new ones from leaving, as Close does after InFlightWait: for a
+// process whose stop budget for sends runs out before (lifeline serve).
+// What it cuts is kept in flight (see Close).
+func (e *Engine) CutSends() { e.sends.Cut() }
 
 // drainOutbox waits, until deadline, for the outbox to go quiet
 // (sendLanes.WaitQuiet) with no send's outcome held in memory.

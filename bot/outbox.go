@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -116,7 +115,10 @@ func (e *Engine) sendOutbound(key string, it *store.OutboxItem, held func()) boo
 		if !ok {
 			return ret
 		}
-		o := e.out.MarkRead(sendCtx, e.policy, it.PhoneNumberID, it.ReadID, it.Attempts)
+		o := e.out.MarkRead(e.sends.Context(), e.policy, it.PhoneNumberID, it.ReadID, it.Attempts)
+		if o.Unsent {
+			return false // stopping: the receipt stays in the store
+		}
 		if o.Err != nil {
 			if kept, _ := e.retryLater(key, it, o); kept {
 				return false
@@ -149,7 +151,10 @@ func (e *Engine) sendOutbound(key string, it *store.OutboxItem, held func()) boo
 			e.attachmentFailed(it, &msg, err)
 			return done
 		}
-		id, err := e.files.MediaID(sendCtx, it.PhoneNumberID, m.SHA256, msg.Kind)
+		if e.sends.Context().Err() != nil {
+			return false // stopping: the message stays in the store
+		}
+		id, err := e.files.MediaID(e.sends.Context(), it.PhoneNumberID, m.SHA256, msg.Kind)
 		if err != nil {
 			kept, final := e.uploadFailed(key, it, err)
 			switch {
@@ -194,9 +199,9 @@ func (e *Engine) sendOutbound(key string, it *store.OutboxItem, held func()) boo
 		// answer was lost is settled by its status instead of repeated.
 		msg.CallbackData = outboxCallback(it)
 	}
-	o := e.out.Send(sendCtx, e.policy, outgoing.Attempt{Phone: it.PhoneNumberID, Msg: msg, Kind: kindOf(it), Failed: it.Attempts, Permit: permit})
+	o := e.out.Send(e.sends.Context(), e.policy, outgoing.Attempt{Phone: it.PhoneNumberID, Msg: msg, Kind: kindOf(it), Failed: it.Attempts, Permit: permit})
 	if o.Unsent {
-		return false // shutting down while waiting for a new permit; the item stays in the store
+		return false // shutting down before the request left; the item stays in the store
 	}
 	if o.Err == nil {
 		return e.finish(it, &o.Result, nil)
@@ -365,11 +370,6 @@ func (e *Engine) holdForSend(key string, it *store.OutboxItem, held *func()) (re
 // between, so that nothing queued for the person leaves afterwards.
 func (e *Engine) HoldPerson(user string) (release func()) { return e.people.Exclusive(user) }
 
-// sendCtx is not cancelled at shutdown: a send that has started is
-// finished (the client has its own timeout), because a cancelled request
-// may still have reached WhatsApp and would be sent again at the next start.
-var sendCtx = context.Background()
-
 // errorCode is the WhatsApp error code of a send error, or 0.
 func errorCode(err error) int {
 	var se *whatsapp.SendError
@@ -477,10 +477,26 @@ func (e *Engine) retryLater(key string, it *store.OutboxItem, o outgoing.Outcome
 	if perr := e.db.Write(ctx, store.UserScope(it.User), func(w store.Writer) error { return store.PutOutboxItem(ctx, w, it) }); perr != nil {
 		e.log.Error().Err(perr).Msg("persist retry")
 	}
-	e.log.Warn().Err(err).Uint64("seq", it.Seq).Int("attempt", it.Attempts).Str("verdict", d.Verdict.String()).
-		Dur("backoff", next.Sub(now)).Msg("send failed, will retry")
+	if o.Cut && it.ReadID == "" {
+		e.cutSend(it, next.Sub(now))
+	} else {
+		e.log.Warn().Err(err).Uint64("seq", it.Seq).Int("attempt", it.Attempts).Str("verdict", d.Verdict.String()).
+			Dur("backoff", next.Sub(now)).Msg("send failed, will retry")
+	}
 	time.AfterFunc(next.Sub(now), func() { e.wakeOut.Wake(key) })
 	return true, nil
+}
+
+// cutSend counts and logs, once, a message whose send was under way when
+// the stop's time for sends ended (outgoing.Cutoff): stored as a send in
+// flight (UnknownSince), it waits held for its status webhook, and the
+// partition's next owner (or the next start) sends it again after that
+// only when no status proved it went out, a possible duplicate, as after
+// a crash mid-send but with the grace a crash does not leave.
+func (e *Engine) cutSend(it *store.OutboxItem, held time.Duration) {
+	e.sends.Note()
+	e.log.Warn().Uint64("seq", it.Seq).Str("to", whatsapp.MaskPhone(it.User)).Dur("held_for_status", held).
+		Msg("send cut by the stop while at the Graph API, outcome unknown: kept in flight for the next owner, which sends it again unless its status proves it went out")
 }
 
 // isFreeForm says whether the item is a message other than a template.

@@ -56,6 +56,8 @@ type hopts struct {
 	sender bot.Sender   // nil for a client of the fake Graph API
 	log    io.Writer    // the service's and the engine's log; nil for none
 	sms    SMSSender    // the SMS fallback channel; nil for none
+	// timeout is the Graph API client's; 5 s when zero.
+	timeout time.Duration
 }
 
 func testConfig(c Config) Config {
@@ -96,7 +98,10 @@ func newHarness(t *testing.T, o hopts) *harness {
 	if h.now == nil {
 		h.now = time.Now
 	}
-	h.client = whatsapp.NewClient(whatsapp.ClientConfig{BaseURL: h.graph.URL, AccessToken: "tok", Timeout: 5 * time.Second})
+	if o.timeout == 0 {
+		o.timeout = 5 * time.Second
+	}
+	h.client = whatsapp.NewClient(whatsapp.ClientConfig{BaseURL: h.graph.URL, AccessToken: "tok", Timeout: o.timeout})
 	h.open(o.engine)
 	t.Cleanup(h.close)
 	return h
@@ -928,6 +933,44 @@ func maxTime(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+// A stop whose time for sends ends (CutSends) while a broadcast's send
+// is at a Graph API that does not answer ends without waiting for the
+// client's timeout (a minute here): the cut send's outcome is unknown, so
+// it is counted among the possible duplicates and sent once more, after
+// the in-flight grace, by the run that takes the broadcast up.
+func TestCutSendsEndsABroadcastSendHeldAtTheGraphAPI(t *testing.T) {
+	graph := whatsapptest.NewServer(t)
+	var held atomic.Bool
+	graph.SetResponder(func(r whatsapptest.Request) whatsapptest.Response {
+		if r.Kind == "message" && held.CompareAndSwap(false, true) {
+			return whatsapptest.Response{Hold: make(chan struct{})} // until the client gives up
+		}
+		return whatsapptest.Response{}
+	})
+	h := newHarness(t, hopts{dir: t.TempDir(), graph: graph, timeout: time.Minute, cfg: Config{InFlightGrace: 100 * time.Millisecond}})
+	to := h.contacts(1, "en")[0]
+	id := h.create(noticeSpec())
+	graph.WaitMessages(t, 1, 20*time.Second)
+
+	closed := make(chan struct{})
+	go func() { defer close(closed); h.svc.Close() }()
+	h.svc.CutSends()
+	select {
+	case <-closed:
+	case <-time.After(20 * time.Second):
+		t.Fatal("Close still waiting 20s after its sends were cut, for a send held at the Graph API")
+	}
+	h.db.Close()
+	h.svc = nil
+
+	h.open(false)
+	st := h.waitState(id, StateCompleted)
+	if n := sendsTo(graph.Messages())[to]; n != 2 || st.Sent != 1 || st.PossibleDuplicates != 1 {
+		t.Errorf("%d messages to the recipient, %d recorded sent, %d possible duplicates; want 2 (the cut one sent again), 1, 1",
+			n, st.Sent, st.PossibleDuplicates)
+	}
 }
 
 // After a dispatcher dies, possible_duplicates counts the sends it had

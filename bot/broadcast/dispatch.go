@@ -928,11 +928,6 @@ func (s *Service) markPair(user string, at time.Time) {
 	s.mu.Unlock()
 }
 
-// sendCtx is not cancelled by a pause or shutdown: a send that has started
-// is finished and recorded, because a cancelled request may still have
-// reached WhatsApp.
-var sendCtx = context.Background()
-
 // send takes one message from num through the send step shared with the
 // replies (bot/outgoing): the number's pause and its pacer (broadcasts
 // after conversations), a last look at the recipient record, the Graph
@@ -977,9 +972,19 @@ func (s *Service) send(r *run, j *job, num string, runLim *rate.Limiter) *result
 	}
 	// Send checks the permit as the request leaves, and takes another
 	// (until the run ends) if the look above outlasted it.
-	o := s.out.Send(sendCtx, s.policy(), outgoing.Attempt{Phone: num, Msg: forNumber(j.msg, j.mediaIDs, num), Kind: j.sendKind(r.round), Failed: j.rec.Attempts, Permit: permit})
+	//
+	// The request's context is not the run's: a pause or a stop lets a
+	// send that has started finish and be recorded, since a request cut
+	// short may have reached WhatsApp. Only the end of a stop's time for
+	// sends cuts it (CutSends); commit then counts it among the possible
+	// duplicates, as any send whose outcome is unknown, and the next run
+	// sends it again after the grace unless its status proves it.
+	o := s.out.Send(s.sends.Context(), s.policy(), outgoing.Attempt{Phone: num, Msg: forNumber(j.msg, j.mediaIDs, num), Kind: j.sendKind(r.round), Failed: j.rec.Attempts, Permit: permit})
 	if o.Unsent {
 		return &result{job: j, unsent: true}
+	}
+	if o.Cut {
+		s.sends.Note()
 	}
 	return &result{job: j, phone: num, res: o.Result, err: o.Err, d: o.Decision, at: s.now()}
 }

@@ -217,10 +217,15 @@ var (
 // storeCtx is the context of the service's store operations. Neither
 // the service's API nor the engine's hooks carry a context yet, and the
 // dispatcher's records must be written even while it stops (a send that
-// went out is recorded, see sendCtx): so no store operation here is cut
+// went out is recorded, see send): so no store operation here is cut
 // short by a cancellation. Runs stop between operations on their own
 // context instead.
 var storeCtx = context.Background()
+
+// smsCtx is the SMS fallback's requests' context: not cancelled by a
+// pause or a stop, since a request cut short may still have reached the
+// provider, and no status webhook would tell.
+var smsCtx = context.Background()
 
 // Service runs broadcasts.
 type Service struct {
@@ -230,8 +235,11 @@ type Service struct {
 	now  func() time.Time
 	http *http.Client
 
-	pacers  *pace.Numbers
-	out     *outgoing.Step // the send step shared with the replies
+	pacers *pace.Numbers
+	out    *outgoing.Step // the send step shared with the replies
+	// sends is the context of the broadcasts' requests to the Graph API,
+	// cut when a stop's time for sends is over (CutSends).
+	sends   *outgoing.Cutoff
 	leases  coord.Leases
 	holder  string
 	bus     coord.Bus // nil: one instance (spread.go)
@@ -312,6 +320,7 @@ func New(cfg Config, o Options) *Service {
 		log:    o.Logger.With().Str("comp", "broadcast").Logger(),
 		pacers: o.Pacer,
 		out:    o.Outgoing,
+		sends:  outgoing.NewCutoff(),
 		daily:  newDailyLimit(cfg.DailyLimit, o.Holder, o.DB),
 		ctx:    ctx, cancel: cancel,
 		wake: make(chan struct{}, 1), hook: make(chan struct{}, 1),
@@ -375,8 +384,18 @@ func (s *Service) Close() {
 			s.log.Error().Err(err).Msg("give back the daily messaging limit's block")
 		}
 	}
+	if n := s.sends.Cuts(); n > 0 {
+		s.log.Warn().Int64("sends_cut", n).Msg("broadcast sends cut by the stop with their outcome unknown: counted as possible duplicates, sent again after the grace unless their statuses prove them")
+	}
 	s.log.Info().Msg("broadcasts stopped")
 }
+
+// CutSends ends the broadcasts' requests to the Graph API under way and
+// keeps new ones from leaving: the end of a stop's time for sends (Close
+// waits for the sends under way, which a Graph API slow to answer would
+// hold past the stop's budget). What it cuts is recorded as a send whose
+// outcome is unknown (a possible duplicate).
+func (s *Service) CutSends() { s.sends.Cut() }
 
 // crash stops like kill -9 would: results of sends in flight are not
 // recorded. For the crash-resume tests.

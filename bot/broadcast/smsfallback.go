@@ -637,7 +637,7 @@ func (s *Service) smsOne(b *Broadcast, j smsJob, sender string) (retryAt time.Ti
 	if s.isCrashed() {
 		return time.Time{}
 	}
-	sent, serr := s.sms.Send(sendCtx, sms.Message{To: j.to, Body: b.Spec.SMS.Texts[j.lang], From: sender})
+	sent, serr := s.sms.Send(smsCtx, sms.Message{To: j.to, Body: b.Spec.SMS.Texts[j.lang], From: sender})
 	if s.isCrashed() {
 		return time.Time{} // like kill -9: the claim stays, the result is lost
 	}

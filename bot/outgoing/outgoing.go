@@ -129,7 +129,8 @@ func (s *Step) Wait(ctx context.Context, phone string, c pace.Class) (Permit, er
 // immediately before the request leaves and, when it is void (a slow
 // look at the record, a loaded machine), waits for another rather than
 // send on it. Its context is the wait's (Wait's ctx), which a shutdown
-// ends, not the request's, which it does not.
+// ends at once, not the request's, which only the end of the stop's time
+// for sends ends (Cutoff).
 type Permit struct {
 	ctx   context.Context
 	class pace.Class
@@ -138,8 +139,9 @@ type Permit struct {
 }
 
 // ErrNotSent is the error of an Outcome whose send never started: its
-// permit was void and the wait for another ended (see Permit).
-var ErrNotSent = errors.New("not sent: the wait for a permit ended")
+// permit was void and the wait for another ended (see Permit), or its
+// request's context had ended (see Cutoff).
+var ErrNotSent = errors.New("not sent")
 
 // live makes p a live permit for a send from phone: as it is, or a new
 // one when it is void.
@@ -147,7 +149,7 @@ func (s *Step) live(phone string, p *Permit) error {
 	for !s.pacer.Live(p.token) {
 		tok, err := s.pacer.Take(p.ctx, phone, p.class)
 		if err != nil {
-			return fmt.Errorf("%w: %w", ErrNotSent, err)
+			return fmt.Errorf("%w: the wait for a permit ended: %w", ErrNotSent, err)
 		}
 		p.token = tok
 	}
@@ -177,26 +179,38 @@ type Outcome struct {
 	// Unsent: nothing was sent (Err wraps ErrNotSent); the message is
 	// as it was before Send.
 	Unsent bool
+	// Cut: the request was under way when its context ended (a stop's
+	// time for sends was over, see Cutoff). It may have reached
+	// WhatsApp: Err is the unknown outcome (a timeout), decided as one.
+	Cut bool
 }
 
-// Send calls the Graph API once for a, after Wait. The context should not
-// be one a shutdown cancels: a request cut short may still have reached
-// WhatsApp, and would then be sent again.
+// Send calls the Graph API once for a, after Wait. ctx is the request's:
+// a Cutoff's, which only the end of a stop's time for sends ends, since a
+// request cut short may still have reached WhatsApp and is then sent
+// again (Outcome.Cut). Once ctx has ended nothing leaves (Unsent).
 func (s *Step) Send(ctx context.Context, pol sendpolicy.Policy, a Attempt) Outcome {
 	if a.Permit.ok {
 		if err := s.live(a.Phone, &a.Permit); err != nil {
 			return Outcome{Err: err, Unsent: true, At: s.now()}
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return Outcome{Err: fmt.Errorf("%w: %w", ErrNotSent, err), Unsent: true, At: s.now()}
+	}
 	at, start := s.now(), time.Now()
 	res, err := s.client.Send(ctx, a.Phone, a.Msg)
 	took := time.Since(start)
-	// The pacer sizes the sends in flight per number from their latency.
-	s.pacer.Observe(a.Phone, took)
+	wasCut := cut(ctx, err)
+	if !wasCut {
+		// The pacer sizes the sends in flight per number from their
+		// latency; a cut one's is the stop's, not the Graph API's.
+		s.pacer.Observe(a.Phone, took)
+	}
 	s.obs.SendAttempt(a.Phone, err == nil, errorCode(err), took)
 	d := pol.Decide(err, a.Failed+1, a.Kind)
 	s.Apply(a.Phone, d, at)
-	return Outcome{Result: res, Err: err, Decision: d, At: at}
+	return Outcome{Result: res, Err: err, Decision: d, At: at, Cut: wasCut}
 }
 
 // MarkRead sends a read receipt. A receipt is not a message: WhatsApp's
@@ -206,13 +220,16 @@ func (s *Step) Send(ctx context.Context, pol sendpolicy.Policy, a Attempt) Outco
 // pauses the number).
 func (s *Step) MarkRead(ctx context.Context, pol sendpolicy.Policy, phone, messageID string, failed int) Outcome {
 	at := s.now()
+	if err := ctx.Err(); err != nil {
+		return Outcome{Err: fmt.Errorf("%w: the time for sends is over: %w", ErrNotSent, err), Unsent: true, At: at}
+	}
 	err := s.client.MarkRead(ctx, phone, messageID, false)
 	if err == nil {
 		return Outcome{At: at}
 	}
 	d := pol.Decide(err, failed+1, sendpolicy.KindReadReceipt)
 	s.Apply(phone, d, at)
-	return Outcome{Err: err, Decision: d, At: at}
+	return Outcome{Err: err, Decision: d, At: at, Cut: cut(ctx, err)}
 }
 
 // Apply does what decision d about a send from phone, started at at,

@@ -11,9 +11,9 @@ import (
 	"lifeline/cluster"
 )
 
-// heldFirstSends makes graph hold the answer to the first message to each
-// recipient for hold: a Graph API slow to answer one send.
-func heldFirstSends(graph *whatsapptest.Server, hold time.Duration) {
+// heldFirstSends makes graph answer the first message to each recipient
+// as first says (a hold): a Graph API slow to answer one send.
+func heldFirstSends(graph *whatsapptest.Server, first func(to string) whatsapptest.Response) {
 	var mu sync.Mutex
 	seen := map[string]bool{}
 	graph.SetResponder(func(r whatsapptest.Request) whatsapptest.Response {
@@ -23,7 +23,7 @@ func heldFirstSends(graph *whatsapptest.Server, hold time.Duration) {
 			return whatsapptest.Response{}
 		}
 		seen[r.To] = true
-		return whatsapptest.Response{Delay: hold}
+		return first(r.To)
 	})
 }
 
@@ -43,7 +43,7 @@ func TestAHandOverOnAJoinWaitsForASlowSend(t *testing.T) {
 	const parts, users = 8, 16
 	hold := severalTTL * 3 / 2
 	graph := whatsapptest.NewServer(t)
-	heldFirstSends(graph, hold)
+	heldFirstSends(graph, func(string) whatsapptest.Response { return whatsapptest.Response{Delay: hold} })
 	a := startServing(t, "inst-a", "", graph.URL)
 	defer a.inst.close()
 	waitUntil(t, 30*time.Second, "a to own every partition", func() bool { return ownedOnce(parts, a) })

@@ -168,15 +168,38 @@ func serve(args []string, stdout, stderr io.Writer) error {
 // partitions left to their leases' expiry. Replies not sent within it
 // stay in the store, for the partition's next owner (at once, on a
 // cluster) or the next start.
+//
+// sendGrace is how long into the stop a send already at the Graph API
+// may take to answer; the sends still waiting then are cut (bot.Engine
+// and broadcast.Service CutSends, whatever step the stop is in; the
+// engine's own InFlightWait, after its grace, ends there too when the
+// steps before it were quick). It is where the reply grace ends when
+// requests take their whole grace, for three reasons:
+//   - a send that answers within it settles as usual, recorded once and
+//     never repeated; a healthy Graph API answers far sooner, so a cut
+//     is rare and means the API is slow;
+//   - what follows cannot wait for the sends: the hand-over
+//     (cluster.HandoffWait) must begin by then to end within the budget,
+//     and closeReserve pays for recording the cut sends (a store write
+//     each, a JetStream request on a cluster) with the rest of the close;
+//     a send left to its client's timeout (graphTimeout, 20 s) held the
+//     stop past the budget, until a process manager's SIGKILL ended it
+//     with every outcome not yet written lost;
+//   - a cut costs at most one duplicate message per cut send, and only
+//     when no status webhook proves the first went out within the
+//     grace (bot's cutSend; broadcasts count it in possible_duplicates),
+//     the same bound the design gives the sends in flight of a process
+//     that dies.
 const (
 	stopBudget   = 10 * time.Second
 	requestGrace = 3 * time.Second
 	closeReserve = 2 * time.Second
 	replyGrace   = stopBudget - requestGrace - cluster.HandoffWait - closeReserve
+	sendGrace    = requestGrace + replyGrace
 )
 
 // graphTimeout bounds one request to the Graph API (the client's
-// timeout; a send is not cancelled by a stop, see bot's sendCtx).
+// timeout; a stop cuts a send still under way at sendGrace).
 // sendWorkWait is how long a partition given up on a change of the
 // members waits for its sends under way (cluster.PartitionOptions.
 // WorkWait): the longest a send may take, and the write of its outcome
@@ -306,7 +329,7 @@ func start(cfg Config, log zerolog.Logger, stdout io.Writer) (*instance, error) 
 		PhoneNumberIDs: cfg.PhoneNumberIDs, Workers: cfg.Workers, SendWorkers: cfg.SendWorkers,
 		RatePerNumber: cfg.RatePerNumber, Expiry: cfg.Expiry, Emergency: cfg.Emergency,
 		TemplateWait: cfg.TemplateWait, UnknownGrace: cfg.UnknownGrace, AlertTopics: cfg.AlertTopic,
-		ShutdownGrace: replyGrace,
+		ShutdownGrace: replyGrace, InFlightWait: sendGrace - replyGrace,
 	}
 	if cfg.ReengageTemplate != "" {
 		name, lang, _ := strings.Cut(cfg.ReengageTemplate, ":")
@@ -492,6 +515,13 @@ func (in *instance) listen() error {
 // close stops taking requests, finishes in-flight work and closes the store cleanly.
 func (in *instance) close() error {
 	steps := newStopSteps()
+	// Whatever step the stop is in, the sends still at the Graph API
+	// are cut when its time for sends is over (see sendGrace).
+	cutSends := time.AfterFunc(sendGrace, func() {
+		in.broadcasts.CutSends()
+		in.engine.CutSends()
+	})
+	defer cutSends.Stop()
 	if in.cluster != nil {
 		in.cluster.stopTaking()
 	}

@@ -217,7 +217,7 @@ func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request, version, ph
 }
 
 func (r Response) zero() bool {
-	return r.Status == 0 && r.Code == 0 && r.Delay == 0 && !r.Hang && r.Body == nil
+	return r.Status == 0 && r.Code == 0 && r.Delay == 0 && !r.Hang && r.Hold == nil && r.Body == nil
 }
 
 // answer writes a failure Response (after its Delay or Hang) to a media request.

@@ -52,11 +52,15 @@ type Request struct {
 //   - Body, when set, is sent as-is with Status (default 200).
 //   - Delay waits before answering; Hang never answers until the client
 //     gives up or the test ends.
+//   - Hold, when not nil, holds the answer until the test closes it, the
+//     client gives up (a request it cancelled) or the test ends: a send
+//     at the Graph API for as long as the test decides, without a clock.
 type Response struct {
 	Status int
 	Code   int
 	Delay  time.Duration
 	Hang   bool
+	Hold   <-chan struct{}
 	Body   []byte
 }
 
@@ -304,9 +308,20 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// wait holds an answer for resp's Delay, or for ever when it Hangs; false
-// when the client gave up or the server closed first.
+// wait holds an answer for resp's Delay, until its Hold is closed, or for
+// ever when it Hangs; false when the client gave up or the server closed
+// first.
 func (s *Server) wait(r *http.Request, resp Response) bool {
+	if resp.Hold != nil {
+		select {
+		case <-resp.Hold:
+		case <-r.Context().Done():
+			return false
+		case <-s.done:
+			return false
+		}
+		resp.Hold = nil
+	}
 	if resp.Delay <= 0 && !resp.Hang {
 		return true
 	}

@@ -2,7 +2,9 @@ package whatsapptest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -138,6 +140,60 @@ func TestHangReleasedAtCleanup(t *testing.T) {
 		}()
 		s.WaitMessages(t, 1, 5*time.Second)
 	})
+}
+
+// A held answer goes out when the test releases it, and a held request
+// the client cancels is not answered.
+func TestHoldUntilReleasedOrCancelled(t *testing.T) {
+	for _, tc := range []struct {
+		label   string
+		release bool // else the client cancels
+	}{
+		{"released by the test", true},
+		{"cancelled by the client", false},
+	} {
+		t.Run(tc.label, func(t *testing.T) {
+			s := NewServer(t)
+			hold := make(chan struct{})
+			s.SetResponder(func(Request) Response { return Response{Hold: hold} })
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			type answer struct {
+				status int
+				err    error
+			}
+			done := make(chan answer, 1)
+			go func() {
+				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/v23.0/1/messages", strings.NewReader(msg))
+				req.Header.Set("Content-Type", "application/json")
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					done <- answer{err: err}
+					return
+				}
+				res.Body.Close()
+				done <- answer{status: res.StatusCode}
+			}()
+			s.WaitMessages(t, 1, 5*time.Second)
+			select {
+			case a := <-done:
+				t.Fatalf("answered while held: %+v", a)
+			default:
+			}
+			if tc.release {
+				close(hold)
+			} else {
+				cancel()
+			}
+			a := <-done
+			switch {
+			case tc.release && (a.err != nil || a.status != http.StatusOK):
+				t.Errorf("released: status %d, err %v; want 200", a.status, a.err)
+			case !tc.release && !errors.Is(a.err, context.Canceled):
+				t.Errorf("cancelled: status %d, err %v; want the cancellation", a.status, a.err)
+			}
+		})
+	}
 }
 
 func BenchmarkServerSend(b *testing.B) {
