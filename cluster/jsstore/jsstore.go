@@ -275,9 +275,26 @@ func keyOf(subject string) (store.Key, error) {
 // scope owns, committed as one atomic batch fenced by the scope's last
 // sequence; on conflict fn runs again. See store.DB.Write.
 func (s *Store) Write(ctx context.Context, scope store.Scope, fn func(w store.Writer) error) error {
+	_, err := s.write(ctx, scope, fn)
+	return err
+}
+
+// WriteMarked is Write, and returns the commit's mark (see mark.go):
+// empty when the write committed nothing (store.DB.WriteMark).
+func (s *Store) WriteMarked(ctx context.Context, scope store.Scope, fn func(w store.Writer) error) (store.Mark, error) {
+	done, err := s.write(ctx, scope, fn)
+	if err != nil {
+		return "", err
+	}
+	return markOf(done), nil
+}
+
+// write is Write, and returns the sequence the commit was given with the
+// size of its batch (zero when it committed nothing).
+func (s *Store) write(ctx context.Context, scope store.Scope, fn func(w store.Writer) error) (fenceAt, error) {
 	base, err := s.base(scope)
 	if err != nil {
-		return fmt.Errorf("write: %w", err)
+		return fenceAt{}, fmt.Errorf("write: %w", err)
 	}
 	var lost error
 	// told is the scope's last sequence as the leader's refusal of the
@@ -285,18 +302,18 @@ func (s *Store) Write(ctx context.Context, scope store.Scope, fn func(w store.Wr
 	var told uint64
 	for try := 0; try < maxTries; try++ {
 		if err := ctx.Err(); err != nil {
-			return err
+			return fenceAt{}, err
 		}
 		last, err := s.fence(ctx, base, try, told)
 		if err != nil {
-			return fmt.Errorf("write in %s: %w", scope, err)
+			return fenceAt{}, fmt.Errorf("write in %s: %w", scope, err)
 		}
 		t := &txn{s: s, ctx: ctx, scope: scope, base: base, writes: map[string]pending{}, fence: last.seq, fenceBatch: last.batch, fenced: true}
 		if err := fn(t); err != nil {
-			return err
+			return fenceAt{}, err
 		}
 		if len(t.order) == 0 && !t.numbered {
-			return nil
+			return fenceAt{}, nil
 		}
 		done, err := s.commit(ctx, t, last.seq)
 		var wrong *wrongLast
@@ -315,12 +332,12 @@ func (s *Store) Write(ctx context.Context, scope store.Scope, fn func(w store.Wr
 				continue
 			}
 			if err := backoff(ctx, try); err != nil {
-				return err
+				return fenceAt{}, err
 			}
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("commit in %s: %w", scope, err)
+			return fenceAt{}, fmt.Errorf("commit in %s: %w", scope, err)
 		}
 		s.fences.put(base, done, time.Now())
 		if t.auditEvent() {
@@ -328,9 +345,9 @@ func (s *Store) Write(ctx context.Context, scope store.Scope, fn func(w store.Wr
 				(*f)(context.WithoutCancel(ctx))
 			}
 		}
-		return nil
+		return done, nil
 	}
-	return fmt.Errorf("write in %s: %w after %d tries: %v", scope, ErrConflict, maxTries, lost)
+	return fenceAt{}, fmt.Errorf("write in %s: %w after %d tries: %v", scope, ErrConflict, maxTries, lost)
 }
 
 // backoff waits a random time below 1ms << try (at most 64ms) before
@@ -747,6 +764,10 @@ func (c *fenceCache) fresh(base string, since time.Time) (fenceAt, bool) {
 func (c *fenceCache) put(base string, f fenceAt, at time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.putLocked(base, f, at)
+}
+
+func (c *fenceCache) putLocked(base string, f fenceAt, at time.Time) {
 	if c.seqs == nil || len(c.seqs) >= maxFences {
 		c.seqs = make(map[string]cachedFence)
 	}
