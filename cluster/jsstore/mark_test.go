@@ -86,14 +86,7 @@ func TestAReadAtAMarkSeesTheMarkedWrite(t *testing.T) {
 			if runs != c.runs {
 				t.Errorf("the reader's write ran %d times, want %d", runs, c.runs)
 			}
-			if err := writer.ReadIn(ctx, scope, func(r store.Reader) error {
-				var err error
-				v, err = r.Get(key)
-				return err
-			}); err != nil {
-				t.Fatal(err)
-			}
-			if string(v) != "ABC" {
+			if v := valueOf(t, writer, scope, key); v != "ABC" {
 				t.Errorf("value %q after the reader's write, want %q", v, "ABC")
 			}
 		})
