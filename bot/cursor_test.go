@@ -35,10 +35,7 @@ func (h *harness) appliedSeq(user string) uint64 {
 // event had never been removed, and returns what its lane would hold.
 func (h *harness) putBack(seq uint64, id, text string) inRef {
 	h.t.Helper()
-	now := time.Now()
-	it := &InboxItem{Kind: "message", ReceivedAt: now, Message: &whatsapp.Message{
-		ID: id, From: cursorUser, PhoneNumberID: testPhone, Timestamp: now, Type: "text", Text: text}}
-	raw, err := store.EncodeJSON(it)
+	raw, err := store.EncodeJSON(cursorMessage(id, text))
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -49,6 +46,14 @@ func (h *harness) putBack(seq uint64, id, text string) inRef {
 	return inRef{seq: seq}
 }
 
+// cursorMessage is an inbound text message of cursorUser as its inbox
+// event holds it.
+func cursorMessage(id, text string) *InboxItem {
+	now := time.Now()
+	return &InboxItem{Kind: "message", ReceivedAt: now, Message: &whatsapp.Message{
+		ID: id, From: cursorUser, PhoneNumberID: testPhone, Timestamp: now, Type: "text", Text: text}}
+}
+
 func (h *harness) inboundCount(user string) int {
 	n := 0
 	for _, e := range h.transcript(user) {
@@ -57,6 +62,31 @@ func (h *harness) inboundCount(user string) int {
 		}
 	}
 	return n
+}
+
+// checkApplied checks what processing the event at seq left, after
+// `before` messages sent, `inbound` inbound entries and inbox event
+// `first` applied: a reply more, one inbound entry more and the cursor
+// at seq when it was applied (want), else nothing new; the inbox empty
+// either way.
+func (h *harness) checkApplied(before, inbound int, first, seq uint64, want bool) {
+	h.t.Helper()
+	if more := len(h.graph.Messages()) - before; (more > 0) != want {
+		h.t.Errorf("%d more replies sent, want some: %v", more, want)
+	}
+	wantSeq := first
+	if want {
+		inbound, wantSeq = inbound+1, seq
+	}
+	if n := h.inboundCount(cursorUser); n != inbound {
+		h.t.Errorf("inbound transcript entries = %d, want %d", n, inbound)
+	}
+	if got := h.appliedSeq(cursorUser); got != wantSeq {
+		h.t.Errorf("applied sequence = %d, want %d", got, wantSeq)
+	}
+	if n := h.inboxLeft(); n != 0 {
+		h.t.Errorf("inbox holds %d events, want none", n)
+	}
 }
 
 // A user's session records the last inbox event it applied, and the
@@ -99,23 +129,7 @@ func TestInboxEventIsAppliedOnceByItsSequence(t *testing.T) {
 			}
 			h.engine.WaitIdle()
 
-			if more := len(h.graph.Messages()) - before; (more > 0) != c.wantApplied {
-				t.Errorf("%d more replies sent, want some: %v", more, c.wantApplied)
-			}
-			wantIn := 2
-			wantSeq := first
-			if c.wantApplied {
-				wantIn, wantSeq = 3, seq
-			}
-			if n := h.inboundCount(cursorUser); n != wantIn {
-				t.Errorf("inbound transcript entries = %d, want %d", n, wantIn)
-			}
-			if got := h.appliedSeq(cursorUser); got != wantSeq {
-				t.Errorf("applied sequence = %d, want %d", got, wantSeq)
-			}
-			if n := h.inboxLeft(); n != 0 {
-				t.Errorf("inbox holds %d events, want none", n)
-			}
+			h.checkApplied(before, 2, first, seq, c.wantApplied)
 		})
 	}
 }
@@ -189,5 +203,52 @@ func TestSameEventOnTwoWorkersIsAppliedOnce(t *testing.T) {
 	}
 	if n := h.inboxLeft(); n != 0 {
 		t.Errorf("inbox holds %d events, want none", n)
+	}
+}
+
+// An event queued with the copy the sync read (inRef.item: a partition's
+// owner reads the user's pending events and queues them with their
+// values) is processed from that copy on its first try, and is applied
+// once whatever happened to it since: one already applied and gone from
+// the inbox gets no second reply (the cursor), and a later try reads the
+// store again and finds it gone.
+func TestAnEventQueuedWithItsCopyIsAppliedOnce(t *testing.T) {
+	cases := []struct {
+		name        string
+		offset      int64 // the event's sequence number relative to the one applied
+		inInbox     bool  // still stored in the inbox
+		attempts    int   // failed tries before this one
+		wantApplied bool
+	}{
+		{name: "a new event still in the inbox", offset: 1000, inInbox: true, wantApplied: true},
+		{name: "an event applied already and gone", offset: 0},
+		{name: "a new event gone from the inbox, a later try", offset: 1000, attempts: 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t, harnessOpts{})
+			h.mustAccept(textPayload("wamid.Q0", cursorUser, "hello", time.Now()))
+			h.graph.WaitMessages(t, 1, 10*time.Second)
+			h.engine.WaitIdle()
+			first := h.appliedSeq(cursorUser)
+			before := len(h.graph.Messages())
+
+			seq := uint64(int64(first) + c.offset)
+			id := "wamid.Q0"
+			if c.offset != 0 {
+				id = "wamid.Q1"
+			}
+			if c.inInbox {
+				h.putBack(seq, id, "where is a shelter")
+			}
+			attempts := c.attempts
+			ref := inRef{seq: seq, attempts: &attempts, item: cursorMessage(id, "where is a shelter")}
+			if done := h.engine.processInbound(cursorUser, ref); !done {
+				t.Fatal("the event was not finished")
+			}
+			h.engine.WaitIdle()
+
+			h.checkApplied(before, 1, first, seq, c.wantApplied)
+		})
 	}
 }

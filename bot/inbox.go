@@ -87,6 +87,13 @@ type inRef struct {
 	// attempts counts failed processing tries in this run; a message that
 	// keeps failing is set aside instead of blocking its user's lane.
 	attempts *int
+	// item is the event as the read that queued it found it in the store
+	// (a partition's sync or takeover), nil when not read: the first try
+	// takes it instead of reading it again. An event is written once, so
+	// it is what any later read of it gives, as the nearest copy's is;
+	// one that has left the inbox since is recognised by the write that
+	// handles it, as one found in a lagging copy is.
+	item *InboxItem
 }
 
 // inTask is one inbound event being processed.
@@ -119,9 +126,14 @@ func (e *Engine) processInbound(key string, ref inRef) bool {
 		item, err = store.GetInbox[InboxItem](ctx, r, ref.seq)
 		return err
 	}
-	rerr := e.db.ReadNear(ctx, store.UserScope(key), read)
-	if errors.Is(rerr, store.ErrNotFound) {
-		rerr = e.db.ReadIn(ctx, store.UserScope(key), read)
+	var rerr error
+	if ref.item != nil && *ref.attempts == 0 {
+		item = *ref.item
+	} else {
+		rerr = e.db.ReadNear(ctx, store.UserScope(key), read)
+		if errors.Is(rerr, store.ErrNotFound) {
+			rerr = e.db.ReadIn(ctx, store.UserScope(key), read)
+		}
 	}
 	switch {
 	case errors.Is(rerr, store.ErrNotFound):

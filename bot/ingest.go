@@ -265,7 +265,7 @@ func (e *Engine) storeEvents(reqs [][]ingestEvent) ([]int, error) {
 		if !done[i] {
 			continue
 		}
-		e.queue(l.tasks)
+		e.queue(l.tasks, l.mark)
 		e.statusesApplied(l.applied)
 		for _, r := range l.reqOf {
 			counts[r]++
@@ -284,6 +284,7 @@ type laneStage struct {
 	tasks   []inTask
 	applied []appliedStatus
 	reqOf   []int
+	mark    store.Mark // the commit's (store.ScopedWrite.Mark)
 }
 
 // laneWrites groups the events of reqs by lane, in arrival order within
@@ -322,7 +323,7 @@ func (e *Engine) laneWrites(reqs [][]ingestEvent) (writes []store.ScopedWrite, s
 		undeduped = undeduped || l.undeduped
 		st := &laneStage{}
 		staged[i] = st
-		writes[i] = store.ScopedWrite{Scope: l.scope, Fn: func(w store.Writer) error {
+		writes[i] = store.ScopedWrite{Scope: l.scope, Mark: &st.mark, Fn: func(w store.Writer) error {
 			// A retried try starts again from nothing.
 			st.tasks, st.applied, st.reqOf = st.tasks[:0], st.applied[:0], st.reqOf[:0]
 			store.Prefetch(w, e.readsAhead(l.events, l.later))
@@ -353,7 +354,7 @@ func storeErr(err error) error {
 	return fmt.Errorf("store webhook events: %w", err)
 }
 
-func (e *Engine) queue(tasks []inTask) {
+func (e *Engine) queue(tasks []inTask, at store.Mark) {
 	if e.part != nil {
 		var lanes []string
 		seen := map[string]bool{}
@@ -363,7 +364,7 @@ func (e *Engine) queue(tasks []inTask) {
 				lanes = append(lanes, l)
 			}
 		}
-		e.queueIn(lanes)
+		e.queueIn(lanes, at)
 		return
 	}
 	for _, t := range tasks {

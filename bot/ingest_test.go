@@ -156,7 +156,7 @@ func TestBatchCutShortBetweenLanesIsCompletedByRedelivery(t *testing.T) {
 	if _, err := h.db.WriteEach(context.Background(), writes[:1]); err != nil {
 		t.Fatalf("first lane: %v", err)
 	}
-	h.engine.queue(staged[0].tasks) // what the restart scan finds
+	h.engine.queue(staged[0].tasks, "") // what the restart scan finds
 	accepted, err := h.engine.Ingest(b)
 	if err != nil {
 		t.Fatal(err)

@@ -19,8 +19,11 @@ type Partitions interface {
 	// Owns reports whether this instance works user's lanes now.
 	Owns(user string) bool
 	// Notify tells the owner of user's partition, after a commit, that
-	// user has work. Best effort: the owner also rescans its partitions.
-	Notify(user string)
+	// user has work; at is the commit's mark (store.DB.WriteMark), empty
+	// when not known, so that the owner reads at least that far from
+	// its nearest copy. Best effort: the owner also rescans its
+	// partitions.
+	Notify(user string, at store.Mark)
 }
 
 // SandboxTopic carries the replies to a sandbox message processed on
@@ -47,9 +50,11 @@ type partitioned struct {
 	in, out map[uint64]bool // sequence numbers queued in the local lanes
 	working map[string]int  // user -> items in progress
 
-	syncs   chan string
-	pending map[string]bool // users in syncs
-	stopped bool            // syncs is closed
+	syncs chan string
+	// pending holds the users in syncs, each with the mark to read at
+	// (empty: ReadIn's newest state).
+	pending map[string]store.Mark
+	stopped bool // syncs is closed
 	wg      sync.WaitGroup
 }
 
@@ -58,7 +63,7 @@ const syncWorkers = 4
 
 func newPartitioned() *partitioned {
 	return &partitioned{in: map[uint64]bool{}, out: map[uint64]bool{}, working: map[string]int{},
-		syncs: make(chan string, 4096), pending: map[string]bool{}}
+		syncs: make(chan string, 4096), pending: map[string]store.Mark{}}
 }
 
 // laneUser is the user of a lane key (a read receipt's lane is keyed apart).
@@ -76,6 +81,7 @@ func (e *Engine) startPartitioned() {
 			defer e.parted.wg.Done()
 			for user := range syncs {
 				e.parted.mu.Lock()
+				at := e.parted.pending[user]
 				delete(e.parted.pending, user)
 				stopped := e.parted.stopped
 				e.parted.mu.Unlock()
@@ -85,7 +91,7 @@ func (e *Engine) startPartitioned() {
 					// reading each here would hold the stop up, for a
 					// JetStream request's timeout each during a leader
 					// election.
-					e.syncUser(user)
+					e.syncUser(user, at)
 				}
 			}
 		}()
@@ -193,12 +199,13 @@ func (e *Engine) unqueue(set map[uint64]bool, seq uint64) {
 }
 
 // enqueueIn puts inbound event seq of lane in the lane, in sequence
-// order, unless it is there already.
-func (e *Engine) enqueueIn(lane string, seq uint64) {
+// order, unless it is there already; item is the event as the store
+// gave it (see inRef.item).
+func (e *Engine) enqueueIn(lane string, seq uint64, item *InboxItem) {
 	if !e.mark(e.parted.in, seq) {
 		return
 	}
-	e.inbox.Insert(lane, inRef{seq: seq, attempts: new(int)}, func(a, b inRef) bool { return a.seq < b.seq })
+	e.inbox.Insert(lane, inRef{seq: seq, attempts: new(int), item: item}, func(a, b inRef) bool { return a.seq < b.seq })
 }
 
 // enqueueOut puts outbox item it in its lane, in sequence order, unless
@@ -214,23 +221,24 @@ func (e *Engine) enqueueOut(it *store.OutboxItem) {
 // partition queues it, another instance tells the owner.
 func (e *Engine) routeOut(it *store.OutboxItem) {
 	if !e.part.Owns(it.User) {
-		e.part.Notify(it.User)
+		e.part.Notify(it.User, "")
 		return
 	}
 	e.enqueueOut(it)
 }
 
-// queueIn takes the lanes of inbound events just committed: the owner
-// reads each user's pending events (so that an event committed earlier
-// by another instance, whose notification is still on its way, is not
-// overtaken: a later event applied first would make the user's cursor
-// skip it), another instance tells the owner.
-func (e *Engine) queueIn(lanes []string) {
+// queueIn takes the lanes of inbound events just committed, each lane's
+// with the mark of its commit: the owner reads each user's pending
+// events (so that an event committed earlier by another instance, whose
+// notification is still on its way, is not overtaken: a later event
+// applied first would make the user's cursor skip it; it is in the
+// scope before the mark), another instance tells the owner.
+func (e *Engine) queueIn(lanes []string, at store.Mark) {
 	for _, l := range lanes {
 		if e.part.Owns(l) {
-			e.Wake(l)
+			e.WakeAt(l, at)
 		} else {
-			e.part.Notify(l)
+			e.part.Notify(l, at)
 		}
 	}
 }
@@ -239,18 +247,30 @@ func (e *Engine) queueIn(lanes []string) {
 // user, the user's pending inbound events and outbox items are read and
 // queued in order (soon, by a worker; Wake does not block). For
 // cluster.PartitionWork.
-func (e *Engine) Wake(user string) {
+func (e *Engine) Wake(user string) { e.WakeAt(user, "") }
+
+// WakeAt is Wake for the work of a commit whose mark is at (empty: not
+// known): the read sees at least that commit, from the nearest copy
+// that has it. Two notifications of one user that wait together with
+// different marks read the newest state (ReadIn), which has both.
+func (e *Engine) WakeAt(user string, at store.Mark) {
 	if e.parted == nil || !e.part.Owns(user) {
 		return
 	}
 	e.parted.mu.Lock()
 	defer e.parted.mu.Unlock()
-	if e.parted.stopped || e.parted.pending[user] {
+	if e.parted.stopped {
+		return
+	}
+	if was, ok := e.parted.pending[user]; ok {
+		if was != at {
+			e.parted.pending[user] = ""
+		}
 		return
 	}
 	select {
 	case e.parted.syncs <- user:
-		e.parted.pending[user] = true
+		e.parted.pending[user] = at
 	default:
 		// Full: the partition's rescan finds the work.
 		e.log.Warn().Msg("too many notifications waiting; the partition's rescan will find this one's work")
@@ -258,15 +278,17 @@ func (e *Engine) Wake(user string) {
 }
 
 // syncUser reads user's pending inbound events and outbox items and
-// queues those the lanes do not hold, in sequence order.
-func (e *Engine) syncUser(user string) {
+// queues those the lanes do not hold, in sequence order: at least as
+// far as the commit whose mark is at, from the nearest copy that has
+// it (ReadIn's newest state when at is empty).
+func (e *Engine) syncUser(user string, at store.Mark) {
 	if !e.part.Owns(user) {
 		return
 	}
 	ctx := e.ctx // ends at Close: what is left is read by the next owner
-	var ins []uint64
+	var ins []inEv
 	var outs []store.OutboxItem
-	err := e.db.ReadIn(ctx, store.UserScope(user), func(r store.Reader) error {
+	err := e.db.ReadAt(ctx, store.UserScope(user), at, func(r store.Reader) error {
 		ins, outs = ins[:0], outs[:0]
 		// Both scans in one request on a cluster (store.Ahead).
 		var reads store.Ahead
@@ -275,7 +297,7 @@ func (e *Engine) syncUser(user string) {
 		store.Prefetch(r, &reads)
 		if err := store.EachPendingInbox(ctx, r, func(seq uint64, it InboxItem, bad error) error {
 			if bad == nil && it.lane() == user {
-				ins = append(ins, seq)
+				ins = append(ins, inEv{user, seq, &it})
 			}
 			return nil
 		}); err != nil {
@@ -295,12 +317,19 @@ func (e *Engine) syncUser(user string) {
 		e.log.Error().Err(err).Msg("read a user's pending work after a notification; the partition's rescan will find it")
 		return
 	}
-	for _, seq := range ins {
-		e.enqueueIn(user, seq)
+	for _, ev := range ins {
+		e.enqueueIn(ev.lane, ev.seq, ev.item)
 	}
 	for i := range outs {
 		e.enqueueOut(&outs[i])
 	}
+}
+
+// inEv is a pending inbound event as a read of the store found it.
+type inEv struct {
+	lane string
+	seq  uint64
+	item *InboxItem
 }
 
 // Adopt queues the pending inbound events and outbox items that read
@@ -312,10 +341,6 @@ func (e *Engine) Adopt(read func(fn func(r store.Reader) error) error) (in, out 
 		return 0, 0, nil
 	}
 	ctx := storeCtx()
-	type inEv struct {
-		lane string
-		seq  uint64
-	}
 	var ins []inEv
 	var outs []store.OutboxItem
 	err = read(func(r store.Reader) error {
@@ -325,7 +350,7 @@ func (e *Engine) Adopt(read func(fn func(r store.Reader) error) error) (in, out 
 				e.log.Error().Err(bad).Uint64("seq", seq).Msg("unreadable inbox entry skipped")
 				return nil
 			}
-			ins = append(ins, inEv{it.lane(), seq})
+			ins = append(ins, inEv{it.lane(), seq, &it})
 			return nil
 		}); err != nil {
 			return err
@@ -344,7 +369,7 @@ func (e *Engine) Adopt(read func(fn func(r store.Reader) error) error) (in, out 
 	}
 	for _, ev := range ins {
 		if e.part.Owns(ev.lane) {
-			e.enqueueIn(ev.lane, ev.seq)
+			e.enqueueIn(ev.lane, ev.seq, ev.item)
 			in++
 		}
 	}

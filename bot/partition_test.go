@@ -44,13 +44,13 @@ type ownerView struct {
 }
 
 func (v ownerView) Owns(user string) bool { return v.o.owner(user) == v.me }
-func (v ownerView) Notify(user string) {
+func (v ownerView) Notify(user string, at store.Mark) {
 	v.o.notes.Add(1)
 	if v.o.lose.Load() {
 		return
 	}
 	if e := v.o.engines[v.o.owner(user)]; e != nil {
-		e.Wake(user)
+		e.WakeAt(user, at)
 	}
 }
 
@@ -276,7 +276,7 @@ func (g *gatedOwner) Owns(user string) bool {
 	return <-g.answer
 }
 
-func (g *gatedOwner) Notify(string) {}
+func (g *gatedOwner) Notify(string, store.Mark) {}
 
 // A lane worker that has asked whether it owns a user counts as busy
 // with that user from before it asks: a hand-over that finds it not busy

@@ -46,8 +46,9 @@ type PartitionWork interface {
 	// it, so that the next owner does not start beside it.
 	Busy(p int) bool
 	// Wake is a notification that user, of a partition owned here, has
-	// work: look at the user's pending items again.
-	Wake(user string)
+	// work: look at the user's pending items again, at least as far as
+	// the commit whose store mark is at ("": not known, the newest).
+	Wake(user, at string)
 }
 
 // PartitionOptions configure Partitions; zero values take the defaults.
@@ -147,10 +148,13 @@ type Partitions struct {
 	givingDone context.CancelFunc
 	leaving    sync.WaitGroup // partitions being given up
 	sub        *nats.Subscription
-	wakes      chan string
+	wakes      chan wake
 
 	stats partitionStats // readiness.go: heartbeats, member changes, handovers
 }
+
+// wake is a notification heard: the user and the mark of the commit.
+type wake struct{ user, at string }
 
 type ownedPart struct {
 	lease   coord.Lease // as last renewed
@@ -243,8 +247,24 @@ func (ps *Partitions) Owned() []int {
 
 // Notify tells the owner of user's partition that user has work. It is
 // best effort: a lost notification is made up for by the owner's rescan.
-func (ps *Partitions) Notify(user string) {
-	if err := ps.nc.Publish(ps.o.Subject+strconv.Itoa(ps.Of(user)), []byte(user)); err != nil {
+func (ps *Partitions) Notify(user string) { ps.NotifyAt(user, "") }
+
+// hdrAt carries a notification's store mark. A header, not the body: the
+// body is the user alone, as builds before marks read it, so that during
+// a rolling upgrade either build understands the other's notifications
+// (an older one reads the newest state, as it always did).
+const hdrAt = "Lifeline-At"
+
+// NotifyAt is Notify for the work of a commit whose store mark is at
+// (store.Mark; "" not known): the owner reads at least that far, from
+// its nearest copy.
+func (ps *Partitions) NotifyAt(user, at string) {
+	m := nats.NewMsg(ps.o.Subject + strconv.Itoa(ps.Of(user)))
+	m.Data = []byte(user)
+	if at != "" {
+		m.Header.Set(hdrAt, at)
+	}
+	if err := ps.nc.PublishMsg(m); err != nil {
 		ps.log.Warn().Err(err).Msg("notification to a partition's owner not published; its rescan will find the work")
 	}
 }
@@ -270,14 +290,14 @@ func (ps *Partitions) Start(work PartitionWork) error {
 	if members, err := ps.members(ctx); err == nil {
 		ps.seeMembers(members)
 	}
-	ps.wakes = make(chan string, 4096)
+	ps.wakes = make(chan wake, 4096)
 	sub, err := ps.nc.Subscribe(ps.o.Subject+"*", func(m *nats.Msg) {
 		user := string(m.Data)
 		if !ps.Owns(user) {
 			return
 		}
 		select {
-		case ps.wakes <- user:
+		case ps.wakes <- wake{user, m.Header.Get(hdrAt)}:
 		default: // the rescan finds it
 		}
 	})
@@ -299,8 +319,8 @@ func (ps *Partitions) Start(work PartitionWork) error {
 			select {
 			case <-ctx.Done():
 				return
-			case u := <-ps.wakes:
-				ps.work.Wake(u)
+			case w := <-ps.wakes:
+				ps.work.Wake(w.user, w.at)
 			}
 		}
 	}()

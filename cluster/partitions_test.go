@@ -15,7 +15,7 @@ import (
 type recordedWork struct {
 	mu    sync.Mutex
 	takes map[int]int
-	wakes []string
+	wakes []wake
 }
 
 func (w *recordedWork) Take(_ context.Context, p int) {
@@ -27,21 +27,23 @@ func (w *recordedWork) Take(_ context.Context, p int) {
 	w.takes[p]++
 }
 func (w *recordedWork) Busy(int) bool { return false }
-func (w *recordedWork) Wake(user string) {
+func (w *recordedWork) Wake(user, at string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.wakes = append(w.wakes, user)
+	w.wakes = append(w.wakes, wake{user, at})
 }
 func (w *recordedWork) took(p int) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.takes[p] > 0
 }
-func (w *recordedWork) woken(user string) bool {
+
+// woken reports whether user was woken with the store mark at.
+func (w *recordedWork) woken(user, at string) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for _, u := range w.wakes {
-		if u == user {
+		if u == (wake{user, at}) {
 			return true
 		}
 	}
@@ -169,18 +171,24 @@ func TestPartitionsSpreadAndMoveWhenAMemberJoinsOrDies(t *testing.T) {
 	t.Logf("owned: a %v, b %v, c %v", a.Owned(), b.Owned(), c.Owned())
 
 	// A notification for a user reaches the owner of the user's
-	// partition, whoever publishes it.
+	// partition, whoever publishes it, with the commit's mark when it
+	// has one; one without (as builds before marks publish it: the
+	// user alone) wakes the owner to read the newest state.
 	user := "15550001234"
 	owner := map[*Partitions]*recordedWork{a: wa, b: wb, c: wc}
 	for ps, w := range owner {
 		if ps.Owns(user) {
 			for other := range owner {
 				if other != ps {
-					other.Notify(user)
+					other.NotifyAt(user, "1234.5")
+					if err := other.nc.Publish(other.o.Subject+fmt.Sprint(other.Of(user)), []byte(user)); err != nil {
+						t.Fatal(err)
+					}
 					break
 				}
 			}
-			waitFor(t, "the owner to be woken for the user", func() bool { return w.woken(user) })
+			waitFor(t, "the owner to be woken for the user with the commit's mark", func() bool { return w.woken(user, "1234.5") })
+			waitFor(t, "the owner to be woken for the user by a notification without a mark", func() bool { return w.woken(user, "") })
 		}
 	}
 

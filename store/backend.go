@@ -140,6 +140,13 @@ func OpenBackend(be Backend, name string, o Options) (*DB, error) {
 // first, as badger's commit does, and the store's own failures (not
 // fn's) remembered for readiness.
 func (s *DB) writeBackend(ctx context.Context, scope Scope, fn func(w Writer) error) error {
+	return s.writeBackendWith(ctx, scope, fn, s.be.Write)
+}
+
+// writeBackendWith is writeBackend through write, the backend's Write or
+// one of its kind (WriteMark).
+func (s *DB) writeBackendWith(ctx context.Context, scope Scope, fn func(w Writer) error,
+	write func(ctx context.Context, scope Scope, fn func(w Writer) error) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -148,7 +155,7 @@ func (s *DB) writeBackend(ctx context.Context, scope Scope, fn func(w Writer) er
 		return err
 	}
 	var fnErr error
-	err := s.be.Write(ctx, scope, func(w Writer) error {
+	err := write(ctx, scope, func(w Writer) error {
 		fnErr = fn(w)
 		return fnErr
 	})

@@ -11,6 +11,22 @@ import (
 type ScopedWrite struct {
 	Scope Scope
 	Fn    func(w Writer) error
+	// Mark, when not nil, is set to the write's mark once it committed
+	// (see DB.WriteMark; empty on badger).
+	Mark *Mark
+}
+
+// write runs sw alone (DB.Write, or DB.WriteMark when it asks for its
+// mark).
+func (sw ScopedWrite) write(ctx context.Context, s *DB) error {
+	if sw.Mark == nil {
+		return s.Write(ctx, sw.Scope, sw.Fn)
+	}
+	at, err := s.WriteMark(ctx, sw.Scope, sw.Fn)
+	if err == nil {
+		*sw.Mark = at
+	}
+	return err
 }
 
 // WriteEach runs each write in its own scope: what a change of several
@@ -34,11 +50,17 @@ type ScopedWrite struct {
 // may run again on a conflict and must start from what they read.
 func (s *DB) WriteEach(ctx context.Context, writes []ScopedWrite) (done []bool, err error) {
 	if g, ok := s.be.(groupWriter); ok {
-		return g.writeEach(ctx, writes)
+		done, err = g.writeEach(ctx, writes)
+		for i, sw := range writes {
+			if sw.Mark != nil && done[i] {
+				*sw.Mark = "" // no marks in one transaction of badger
+			}
+		}
+		return done, err
 	}
 	done = make([]bool, len(writes))
 	for i, sw := range writes {
-		if err := s.Write(ctx, sw.Scope, sw.Fn); err != nil {
+		if err := sw.write(ctx, s); err != nil {
 			return done, err
 		}
 		done[i] = true
@@ -122,7 +144,7 @@ func (s *DB) WriteAll(ctx context.Context, writes []ScopedWrite) (done []bool, e
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			if errs[i] = s.Write(ctx, sw.Scope, sw.Fn); errs[i] == nil {
+			if errs[i] = sw.write(ctx, s); errs[i] == nil {
 				done[i] = true
 			}
 		}()

@@ -22,11 +22,12 @@ const (
 	reqCommitMsg                  // a commit's other messages (publishes)
 	reqRefused                    // a commit refused, run again
 	reqNumber                     // a number drawn by a publish, or a block reserved
+	reqReread                     // a try run again: read before its fence, below it
 	reqKinds
 )
 
 var reqNames = [reqKinds]string{"fence_near", "fence_leader", "get_near", "get_leader", "scan_near",
-	"scan_leader", "prefetch", "batch_at", "commit", "commit_msg", "refused", "number"}
+	"scan_leader", "prefetch", "batch_at", "commit", "commit_msg", "refused", "number", "reread"}
 
 type reqCounts [reqKinds]atomic.Int64
 

@@ -127,3 +127,47 @@ func TestDBOverJetStreamWriteEach(t *testing.T) {
 		}
 	}
 }
+
+// The writes of a WriteAll and WriteMark give their marks over
+// JetStream, a write that commits nothing none, and a read at a mark
+// sees the write; badger gives no marks (store's own tests).
+func TestDBOverJetStreamGivesMarks(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	users := []string{"15550011", "15550012"}
+	marks := make([]store.Mark, len(users)+1)
+	var writes []store.ScopedWrite
+	for i, u := range append(users, "15550013") {
+		writes = append(writes, store.ScopedWrite{Scope: store.UserScope(u), Mark: &marks[i], Fn: func(w store.Writer) error {
+			if i == len(users) {
+				return nil // commits nothing
+			}
+			return w.Set(store.Key("s"+u), []byte("v"+u), 0)
+		}})
+	}
+	if _, err := db.WriteAll(ctx, writes); err != nil {
+		t.Fatal(err)
+	}
+	for i, u := range users {
+		if marks[i] == "" {
+			t.Errorf("the write of %s gave no mark", u)
+		}
+		var v []byte
+		if err := db.ReadAt(ctx, store.UserScope(u), marks[i], func(r store.Reader) error {
+			var err error
+			v, err = r.Get(store.Key("s" + u))
+			return err
+		}); err != nil || string(v) != "v"+u {
+			t.Errorf("read at the mark of %s: %q, %v", u, v, err)
+		}
+	}
+	if marks[len(users)] != "" {
+		t.Errorf("a write of nothing gave the mark %q", marks[len(users)])
+	}
+	at, err := db.WriteMark(ctx, store.UserScope(users[0]), func(w store.Writer) error {
+		return w.Set(store.Key("s"+users[0]), []byte("w"), 0)
+	})
+	if err != nil || at == "" || at == marks[0] {
+		t.Errorf("WriteMark gave %q, %v; want a new mark", at, err)
+	}
+}

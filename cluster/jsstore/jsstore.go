@@ -25,7 +25,8 @@
 // whose first message expects the scope's last sequence to be exactly S.
 // A commit that loses (another writer changed the scope, or S was an
 // estimate below or above the truth) runs fn again from what it reads
-// then. Reads of records outside the scope are served by the leader but
+// then. A first try may read before it takes S, and takes S only if it
+// has something to commit (see settleFence). Reads of records outside the scope are served by the leader but
 // not fenced: no transaction spans two scopes here.
 //
 // A replica may lag: a transaction that fenced on the leader's S and read
@@ -44,6 +45,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -275,30 +277,68 @@ func keyOf(subject string) (store.Key, error) {
 // scope owns, committed as one atomic batch fenced by the scope's last
 // sequence; on conflict fn runs again. See store.DB.Write.
 func (s *Store) Write(ctx context.Context, scope store.Scope, fn func(w store.Writer) error) error {
+	_, err := s.write(ctx, scope, fn)
+	return err
+}
+
+// WriteMarked is Write, and returns the commit's mark (see mark.go):
+// empty when the write committed nothing (store.DB.WriteMark).
+func (s *Store) WriteMarked(ctx context.Context, scope store.Scope, fn func(w store.Writer) error) (store.Mark, error) {
+	done, err := s.write(ctx, scope, fn)
+	if err != nil {
+		return "", err
+	}
+	return markOf(done), nil
+}
+
+// write is Write, and returns the sequence the commit was given with the
+// size of its batch (zero when it committed nothing).
+func (s *Store) write(ctx context.Context, scope store.Scope, fn func(w store.Writer) error) (fenceAt, error) {
 	base, err := s.base(scope)
 	if err != nil {
-		return fmt.Errorf("write: %w", err)
+		return fenceAt{}, fmt.Errorf("write: %w", err)
 	}
 	var lost error
 	// told is the scope's last sequence as the leader's refusal of the
-	// previous try gave it, 0 when it gave none.
+	// previous try gave it, 0 when it gave none; known is a fence the
+	// previous try fetched, whose reads came before it (see lazy).
 	var told uint64
+	var known *fenceAt
 	for try := 0; try < maxTries; try++ {
 		if err := ctx.Err(); err != nil {
-			return err
+			return fenceAt{}, err
 		}
-		last, err := s.fence(ctx, base, try, told)
-		if err != nil {
-			return fmt.Errorf("write in %s: %w", scope, err)
+		t := &txn{s: s, ctx: ctx, scope: scope, base: base, writes: map[string]pending{}, fenced: true, readFrom: noReadYet}
+		switch {
+		case known != nil:
+			t.fence, t.fenceBatch, known = known.seq, known.batch, nil
+		case try == 0 && s.direct && !s.ownFresh(base):
+			t.lazy = true
+		default:
+			last, err := s.fence(ctx, base, try, told)
+			if err != nil {
+				return fenceAt{}, fmt.Errorf("write in %s: %w", scope, err)
+			}
+			t.fence, t.fenceBatch = last.seq, last.batch
 		}
-		t := &txn{s: s, ctx: ctx, scope: scope, base: base, writes: map[string]pending{}, fence: last.seq, fenceBatch: last.batch, fenced: true}
 		if err := fn(t); err != nil {
-			return err
+			return fenceAt{}, err
 		}
 		if len(t.order) == 0 && !t.numbered {
-			return nil
+			return fenceAt{}, nil
 		}
-		done, err := s.commit(ctx, t, last.seq)
+		if err := t.settleFence(); err != nil {
+			return fenceAt{}, fmt.Errorf("write in %s: %w", scope, err)
+		}
+		if t.readFrom < t.fence {
+			// A read of the try, made before the fence was known, came
+			// from a copy that had not applied it: run again on it.
+			s.reqs.add(reqReread, 1)
+			known = &fenceAt{seq: t.fence, batch: t.fenceBatch}
+			lost = fmt.Errorf("%w: read at %d, below the fence %d", errRetry, t.readFrom, t.fence)
+			continue
+		}
+		done, err := s.commit(ctx, t, t.fence)
 		var wrong *wrongLast
 		if errors.As(err, &wrong) {
 			told = wrong.last
@@ -315,12 +355,12 @@ func (s *Store) Write(ctx context.Context, scope store.Scope, fn func(w store.Wr
 				continue
 			}
 			if err := backoff(ctx, try); err != nil {
-				return err
+				return fenceAt{}, err
 			}
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("commit in %s: %w", scope, err)
+			return fenceAt{}, fmt.Errorf("commit in %s: %w", scope, err)
 		}
 		s.fences.put(base, done, time.Now())
 		if t.auditEvent() {
@@ -328,9 +368,9 @@ func (s *Store) Write(ctx context.Context, scope store.Scope, fn func(w store.Wr
 				(*f)(context.WithoutCancel(ctx))
 			}
 		}
-		return nil
+		return done, nil
 	}
-	return fmt.Errorf("write in %s: %w after %d tries: %v", scope, ErrConflict, maxTries, lost)
+	return fenceAt{}, fmt.Errorf("write in %s: %w after %d tries: %v", scope, ErrConflict, maxTries, lost)
 }
 
 // backoff waits a random time below 1ms << try (at most 64ms) before
@@ -431,6 +471,14 @@ func (s *Store) fence(ctx context.Context, base string, try int, told uint64) (f
 		return own, nil
 	}
 	return near, nil
+}
+
+// ownFresh reports whether this instance committed in the scope behind
+// base (or was told its last sequence) less than ownFenceFor ago: a first
+// try then fences on that at once (see fence).
+func (s *Store) ownFresh(base string) bool {
+	_, ok := s.fences.fresh(base, time.Now().Add(-ownFenceFor))
+	return ok
 }
 
 // leaderFence is the scope's last sequence as the leader answers it.
@@ -747,6 +795,10 @@ func (c *fenceCache) fresh(base string, since time.Time) (fenceAt, bool) {
 func (c *fenceCache) put(base string, f fenceAt, at time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.putLocked(base, f, at)
+}
+
+func (c *fenceCache) putLocked(base string, f fenceAt, at time.Time) {
 	if c.seqs == nil || len(c.seqs) >= maxFences {
 		c.seqs = make(map[string]cachedFence)
 	}
@@ -811,6 +863,12 @@ type txn struct {
 	// is used only once the replica has applied that far.
 	fence  uint64
 	fenced bool
+	// lazy: a write's first try that reads before it knows its fence
+	// (see settleFence); readFrom is the lowest stream sequence a read of
+	// the scope was served at while the fence was not known (0 for one
+	// the leader served), noReadYet when none was.
+	lazy     bool
+	readFrom uint64
 	// fenceBatch is the size of the batch the fence's message ends, 0
 	// when not known yet; pool is what the try draws from it, numbered
 	// whether it drew a number of a sequence numbered by scope (see
@@ -824,6 +882,45 @@ type txn struct {
 	// by prefix: what the try's reads of them give.
 	got     map[string]*storedMsg
 	scanned map[string]map[string][]byte
+}
+
+// noReadYet is txn.readFrom before a read.
+const noReadYet = math.MaxUint64
+
+// A write's fence after its reads. A write's first try without a fence
+// of this instance's own fresh commit (see Store.fence) reads first, from
+// the nearest replica as it stands, and asks for the fence only when it
+// has something to commit (or a number to draw): a write that finds
+// nothing to change (a status already recorded) then costs no request
+// for a fence. The reads are as good as reads made after the fence when
+// the replica had applied the fence when it served them: then they saw
+// the scope at the fence or later, and the commit, refused unless the
+// scope's last sequence is still the fence, makes it exactly the fence.
+// So the try commits only if every read of its scope came from a replica
+// at or past the fence (readFrom); a read the leader served, or one at an
+// earlier sequence, runs the try again with the fence known.
+
+// readAt records that a read of the scope was served at stream sequence
+// upTo (0: by the leader) while the try did not know its fence yet.
+func (t *txn) readAt(upTo uint64) {
+	if t.lazy {
+		t.readFrom = min(t.readFrom, upTo)
+	}
+}
+
+// settleFence fetches a lazy try's fence, as Store.fence estimates a
+// first try's (the nearest replica's last sequence of the scope, or this
+// instance's own commit's when later).
+func (t *txn) settleFence() error {
+	if !t.lazy {
+		return nil
+	}
+	f, err := t.s.fence(t.ctx, t.base, 0, 0)
+	if err != nil {
+		return err
+	}
+	t.fence, t.fenceBatch, t.lazy = f.seq, f.batch, false
+	return nil
 }
 
 // floor is the fence, asked of the leader if the transaction has none yet.
@@ -917,6 +1014,9 @@ func (t *txn) getOne(key store.Key) (*storedMsg, error) {
 	if m == nil {
 		t.s.reqs.add(reqGetLeader, 1)
 		m, err = t.s.get(t.ctx, msgGet{LastFor: subject})
+		if base == t.base {
+			t.readAt(0)
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("get %q: %w", key, err)
@@ -969,10 +1069,11 @@ func (t *txn) Prefetch(keys, prefixes []store.Key) {
 	if len(filters) == 0 {
 		return
 	}
-	msgs, ok, err := t.s.multiLast(t.ctx, reqPrefetch, append(filters, beacon), t.fence, directTries)
+	msgs, upTo, ok, err := t.s.multiLast(t.ctx, reqPrefetch, append(filters, beacon), t.fence, directTries)
 	if err != nil || !ok {
 		return
 	}
+	t.readAt(upTo)
 	got := make(map[string]*storedMsg, len(named))
 	for _, k := range named {
 		got[k] = noRecord
@@ -1030,10 +1131,11 @@ func (t *txn) getNear(base, subject string) (*storedMsg, error) {
 	if base != t.base || !t.fenced || t.base == "" {
 		return nil, nil
 	}
-	msgs, ok, err := t.s.multiLast(t.ctx, reqGetNear, []string{subject, beacon}, t.fence, 1)
+	msgs, upTo, ok, err := t.s.multiLast(t.ctx, reqGetNear, []string{subject, beacon}, t.fence, 1)
 	if err != nil || !ok {
 		return nil, err
 	}
+	t.readAt(upTo)
 	for _, m := range msgs {
 		if m.Subject == subject {
 			return m, nil
@@ -1113,9 +1215,11 @@ func (t *txn) scan(prefix, from store.Key, reverse bool, fn func(key store.Key, 
 			if err != nil {
 				return fmt.Errorf("scan %q: %w", prefix, err)
 			}
-			if err := t.s.gather(t.ctx, t.base, prefix, floor, found); err != nil {
+			upTo, err := t.s.gather(t.ctx, t.base, prefix, floor, found)
+			if err != nil {
 				return err
 			}
+			t.readAt(upTo)
 		}
 	}
 	for k, w := range t.writes {
@@ -1161,15 +1265,15 @@ func (t *txn) scan(prefix, from store.Key, reverse bool, fn func(key store.Key, 
 // it reads from the leader: the key equal to the prefix by one get, the
 // longer ones one message at a time over the prefix's subject filter, in
 // stream order, a round trip per record.
-func (s *Store) gather(ctx context.Context, base string, prefix store.Key, floor uint64, found map[string][]byte) error {
+func (s *Store) gather(ctx context.Context, base string, prefix store.Key, floor uint64, found map[string][]byte) (upTo uint64, err error) {
 	exact := subjectOf(base, prefix)
 	// The beacon is asked along (as getNear does), so that
 	// the answer of a prefix that holds nothing, the common case of a
 	// pending queue, still carries the replica's sequence and need not
 	// be asked of the leader record by record.
-	msgs, ok, err := s.multiLast(ctx, reqScanNear, []string{exact, exact + ".>", beacon}, floor, directTries)
+	msgs, upTo, ok, err := s.multiLast(ctx, reqScanNear, []string{exact, exact + ".>", beacon}, floor, directTries)
 	if err != nil {
-		return fmt.Errorf("scan %q: %w", prefix, err)
+		return 0, fmt.Errorf("scan %q: %w", prefix, err)
 	}
 	if ok {
 		for _, m := range msgs {
@@ -1178,20 +1282,20 @@ func (s *Store) gather(ctx context.Context, base string, prefix store.Key, floor
 			}
 			key, err := keyOf(m.Subject)
 			if err != nil {
-				return fmt.Errorf("scan %q: %w", prefix, err)
+				return 0, fmt.Errorf("scan %q: %w", prefix, err)
 			}
 			found[string(key)] = m.Data
 		}
-		return nil
+		return upTo, nil
 	}
 	s.reqs.add(reqScanLeader, 1)
 	m, err := s.get(ctx, msgGet{LastFor: exact})
 	if err != nil {
-		return fmt.Errorf("scan %q: %w", prefix, err)
+		return 0, fmt.Errorf("scan %q: %w", prefix, err)
 	}
 	if m != nil {
 		if del, err := m.deleted(); err != nil {
-			return fmt.Errorf("scan %q: %w", prefix, err)
+			return 0, fmt.Errorf("scan %q: %w", prefix, err)
 		} else if !del {
 			found[string(prefix)] = m.Data
 		}
@@ -1201,22 +1305,22 @@ func (s *Store) gather(ctx context.Context, base string, prefix store.Key, floor
 		s.reqs.add(reqScanLeader, 1)
 		m, err := s.get(ctx, msgGet{Seq: next, NextFor: filter})
 		if err != nil {
-			return fmt.Errorf("scan %q: %w", prefix, err)
+			return 0, fmt.Errorf("scan %q: %w", prefix, err)
 		}
 		if m == nil {
-			return nil
+			return 0, nil // the leader's: current, at no replica's sequence
 		}
 		next = m.Sequence + 1
 		del, err := m.deleted()
 		if err != nil {
-			return fmt.Errorf("scan %q: %w", prefix, err)
+			return 0, fmt.Errorf("scan %q: %w", prefix, err)
 		}
 		if del {
 			continue
 		}
 		key, err := keyOf(m.Subject)
 		if err != nil {
-			return fmt.Errorf("scan %q: %w", prefix, err)
+			return 0, fmt.Errorf("scan %q: %w", prefix, err)
 		}
 		found[string(key)] = m.Data
 	}
@@ -1248,7 +1352,7 @@ func (s *Store) gatherAll(ctx context.Context, prefix store.Key, found map[strin
 		}
 		floor = max(floor, last)
 	}
-	msgs, ok, err := s.multiLast(ctx, reqScanNear, filters, floor, directTries)
+	msgs, _, ok, err := s.multiLast(ctx, reqScanNear, filters, floor, directTries)
 	if err != nil {
 		return fmt.Errorf("scan %q in every scope: %w", prefix, err)
 	}
@@ -1318,15 +1422,16 @@ func (s *Store) gatherAll(ctx context.Context, prefix store.Key, found map[strin
 // replica could answer so (lagging after tries requests, more records than a
 // direct get returns, no records at all, which carries no sequence to
 // check, or direct gets not allowed): the caller reads from the leader.
-func (s *Store) multiLast(ctx context.Context, kind reqKind, filters []string, floor uint64, tries int) (msgs []*storedMsg, ok bool, err error) {
+// upTo is the replica's sequence the answer was read at.
+func (s *Store) multiLast(ctx context.Context, kind reqKind, filters []string, floor uint64, tries int) (msgs []*storedMsg, upTo uint64, ok bool, err error) {
 	if !s.direct {
-		return nil, false, nil
+		return nil, 0, false, nil
 	}
 	body, err := json.Marshal(struct {
 		Multi []string `json:"multi_last"`
 	}{filters})
 	if err != nil {
-		return nil, false, err
+		return nil, 0, false, err
 	}
 	for try := 0; try < tries; try++ {
 		if try > 0 {
@@ -1334,20 +1439,20 @@ func (s *Store) multiLast(ctx context.Context, kind reqKind, filters []string, f
 			select {
 			case <-ctx.Done():
 				t.Stop()
-				return nil, false, ctx.Err()
+				return nil, 0, false, ctx.Err()
 			case <-t.C:
 			}
 		}
 		s.reqs.add(kind, 1)
 		msgs, upTo, answered, err := s.directMulti(ctx, body)
 		if err != nil || !answered {
-			return nil, false, err
+			return nil, 0, false, err
 		}
 		if upTo >= floor {
-			return msgs, true, nil
+			return msgs, upTo, true, nil
 		}
 	}
-	return nil, false, nil
+	return nil, 0, false, nil
 }
 
 // directTimeout bounds one direct get when the caller's context has no

@@ -131,6 +131,9 @@ func (t *txn) NextSeq(name string) (uint64, error) {
 	// number was drawn: a publish's number too must stay below every
 	// later fence.
 	t.numbered = true
+	if err := t.settleFence(); err != nil {
+		return 0, fmt.Errorf("next %s: %w", name, err)
+	}
 	if !t.pool.resolved {
 		if err := t.resolvePool(); err != nil {
 			return 0, fmt.Errorf("next %s: %w", name, err)

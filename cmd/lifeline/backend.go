@@ -301,7 +301,13 @@ func (w partitionWork) Busy(p int) bool {
 	return w.engine.Busy(func(user string) bool { return w.c.parts.Of(user) == p })
 }
 
-func (w partitionWork) Wake(user string) { w.engine.Wake(user) }
+func (w partitionWork) Wake(user, at string) { w.engine.WakeAt(user, store.Mark(at)) }
+
+// enginePartitions is bot.Partitions over the cluster's partitions: a
+// notification carries the commit's store mark.
+type enginePartitions struct{ *cluster.Partitions }
+
+func (p enginePartitions) Notify(user string, at store.Mark) { p.NotifyAt(user, string(at)) }
 
 // closingBus is the bus an instance publishes on and closes at the end.
 type closingBus interface {
@@ -317,5 +323,5 @@ func coordSeams(nc *natsCluster) (closingBus, coord.Leases, bot.Partitions) {
 	if nc == nil {
 		return coord.NewMemoryBus(), coord.NewMemoryLeases(nil), nil
 	}
-	return nc.bus, nc.leases, nc.parts
+	return nc.bus, nc.leases, enginePartitions{nc.parts}
 }
